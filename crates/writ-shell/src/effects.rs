@@ -1,0 +1,236 @@
+//! The output model: what a command line does.
+//!
+//! All paths are absolute and lexically normalised (`.`/`..` resolved,
+//! `~` and `$HOME` expanded, relative paths joined to the command's working
+//! directory as `cd`, `pushd`, `git -C`, `terraform -chdir` set it).
+
+use serde::Serialize;
+
+/// Everything one command line does.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Analysis {
+    /// Effects in the order the commands appear.
+    pub effects: Vec<Effect>,
+    /// Every program invoked, in order, after unwrapping `sudo`, `env`,
+    /// `sh -c` and the like (basename only: `/usr/bin/curl` is `curl`).
+    pub programs: Vec<String>,
+    /// Parts that could not be seen into: `eval "$x"`, `python -c ...`,
+    /// a command name that is itself an expansion. Human-readable text.
+    pub opaque: Vec<String>,
+}
+
+/// A local file a command reads or sends.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct FileRef {
+    /// Absolute normalised path.
+    pub path: String,
+    /// True when the whole tree below `path` is read (`tar`, `zip -r`,
+    /// `scp -r`, `rsync -r`/`-a`, `cp -r`, `gsutil cp -r`, `aws s3 sync`).
+    pub recursive: bool,
+}
+
+/// What a network effect carries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Payload {
+    /// Literal text sent: request bodies and data arguments, header values,
+    /// query strings, credentials in `-u user:pass`, text piped in from
+    /// `echo`/`printf`/heredocs. Shell quoting removed; `$VAR` references
+    /// are kept as written.
+    pub text: Vec<String>,
+    /// Local files whose contents are sent (`-d @f`, `-F k=@f`, `-T f`,
+    /// `--post-file=f`, `scp f host:`, `cat f | curl ...`, `$(cat f)`, an
+    /// archive of `f` that is uploaded, ...).
+    pub files: Vec<FileRef>,
+    /// Environment variables whose values are sent (`$GITHUB_TOKEN` in a
+    /// header, `echo $AWS_SECRET_ACCESS_KEY | nc ...`). Names only.
+    pub env: Vec<String>,
+}
+
+/// Where a network effect goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Target {
+    /// A URL as written (`https://...`, `s3://bucket/key`, `gs://...`,
+    /// `ssh://...`, `git@host:owner/repo.git`).
+    Url { url: String },
+    /// A host reached without a URL (`scp f user@host:path`, `ssh host`,
+    /// `nc host 443`, `rsync f host::module`).
+    Host {
+        user: Option<String>,
+        host: String,
+        port: Option<u16>,
+        path: Option<String>,
+    },
+}
+
+/// A network effect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Request {
+    /// The program that performs it (`curl`, `wget`, `scp`, `nc`, `gh`, `aws`, ...).
+    pub program: String,
+    pub target: Target,
+    /// Upper-case HTTP method for HTTP(S) requests (`GET`, `POST`, `PUT`,
+    /// `DELETE`, ...); `UPLOAD` for file transfers (scp, rsync, `aws s3 cp`
+    /// to a bucket, `docker push`, `npm publish`); `DOWNLOAD` for transfers
+    /// from a remote; `SEND` for raw sockets (`nc`); `EXEC` for `ssh host cmd`.
+    pub method: String,
+    pub payload: Payload,
+    /// The action itself asks for the result to be public: `gh gist create
+    /// --public`, `--acl public-read`, `npm publish` (public registry), ...
+    pub public: bool,
+}
+
+/// One refspec of a push, as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefSpec {
+    /// Local side (`None` for `:dst`, a delete).
+    pub src: Option<String>,
+    /// Remote branch name with `refs/heads/` stripped; `None` when the
+    /// command does not say (`git push`, `git push origin HEAD`).
+    pub dst: Option<String>,
+    /// `+src:dst`.
+    pub force: bool,
+    /// `:dst` or `--delete dst`.
+    pub delete: bool,
+}
+
+/// `git push`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GitPush {
+    /// The repository's directory (`git -C`, `cd`).
+    pub repo_dir: String,
+    /// Remote name or URL as written; `None` for the default remote.
+    pub remote: Option<String>,
+    pub refspecs: Vec<RefSpec>,
+    /// `--force`, `-f`, `--force-with-lease[=...]`, `--force-if-includes`, `--mirror`.
+    pub force: bool,
+    /// `--all`, `--mirror`, `--tags`: pushes every branch or tag.
+    pub all_refs: bool,
+}
+
+/// A resource whose access is changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Resource {
+    /// A GitHub repository `owner/name`; `None` for the repository of the
+    /// working directory (`gh repo edit` with no argument).
+    Repo { host: String, slug: Option<String> },
+    /// An S3 or GCS bucket, by name (`s3://b/k` is bucket `b`).
+    Bucket { scheme: String, name: String },
+    /// An IAM user, role or group.
+    Principal { name: String },
+    /// Anything else, as written.
+    Other { name: String },
+}
+
+/// A Kubernetes command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Kubectl {
+    /// `apply`, `delete`, `scale`, `rollout`, `patch`, `set`, `get`, `diff`, ...
+    pub verb: String,
+    /// Positional arguments after the verb (`restart deployment/web`, `namespace foo`).
+    pub args: Vec<String>,
+    /// `--context`.
+    pub context: Option<String>,
+    /// `-n`/`--namespace`.
+    pub namespace: Option<String>,
+    /// `-f`/`--filename`, absolute.
+    pub files: Vec<String>,
+    /// `--dry-run[=client|server]`.
+    pub dry_run: bool,
+    /// `--all` or `-A`/`--all-namespaces`.
+    pub all: bool,
+}
+
+/// A Helm command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Helm {
+    /// `install`, `upgrade`, `uninstall`, `rollback`, `template`, ...
+    pub verb: String,
+    /// Release name.
+    pub release: Option<String>,
+    /// `--kube-context`.
+    pub kube_context: Option<String>,
+    /// `--dry-run`.
+    pub dry_run: bool,
+}
+
+/// A Terraform (or OpenTofu) command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Terraform {
+    /// `plan`, `apply`, `destroy`, `init`, ...
+    pub verb: String,
+    /// Absolute directory it runs in (`cd`, `-chdir=`).
+    pub dir: String,
+    /// A saved plan file given to `apply`.
+    pub plan_file: Option<String>,
+    /// `-destroy` on plan/apply.
+    pub destroy: bool,
+}
+
+/// A SQL client invocation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sql {
+    /// `psql`, `mysql`, `mariadb`, `sqlite3`, ...
+    pub client: String,
+    /// Server host from `-h`/`--host`, a DSN/URI argument, or `PGHOST`.
+    pub host: Option<String>,
+    /// The DSN or URI as written, when one was given.
+    pub dsn: Option<String>,
+    /// SQL text from `-c`/`-e`/`--command`, stdin (`echo ... |`, heredoc,
+    /// `<<<`), or a positional query; `None` when not on the command line.
+    pub sql: Option<String>,
+    /// Script files (`-f`, `< file.sql`).
+    pub files: Vec<String>,
+}
+
+/// A package installation from a registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PackageInstall {
+    /// `npm`, `pnpm`, `yarn`, `pip`, `cargo`, `gem`, `go`, `apt-get`, `brew`, ...
+    pub manager: String,
+    /// Named packages as written (`left-pad@1.3.0`). Never empty: installs
+    /// from a lock or requirements file alone, or from a local path, are not
+    /// reported.
+    pub packages: Vec<String>,
+}
+
+/// One thing a command does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "effect", rename_all = "snake_case")]
+pub enum Effect {
+    /// Reads a local file (`cat`, `head`, `grep PATTERN f`, `< f`, `source`,
+    /// `cp f ...`, `tar c f`, and for unknown programs their path-like
+    /// arguments).
+    Read { file: FileRef },
+    /// Creates, overwrites, appends to or edits a local file (`>`, `>>`,
+    /// `tee`, `cp`/`mv` destination, `touch`, `sed -i`, `dd of=`, `ln`,
+    /// `chmod`, `git config --global` writes `~/.gitconfig`, ...).
+    /// Writes to `/dev/null`, `/dev/stdout`, `/dev/stderr` and `&N` are not reported.
+    Write { path: String, append: bool },
+    /// Removes or moves away a local file or tree (`rm`, `rmdir`, `unlink`,
+    /// `shred`, `mv` source, `find ... -delete`).
+    Delete { path: String, recursive: bool },
+    /// Sends to or fetches from a network destination.
+    Request(Request),
+    /// Deletes a remote store (`aws s3 rb`, `aws s3 rm --recursive`, `gsutil rm -r`).
+    RemoteDelete { target: Target, recursive: bool },
+    /// `git push`.
+    GitPush(GitPush),
+    /// Makes a resource public (`gh repo edit --visibility public`,
+    /// `aws s3api put-bucket-acl --acl public-read`, `aws s3 cp --acl
+    /// public-read` also reports this, `gsutil acl ch -u AllUsers:R`).
+    MakePublic { resource: Resource },
+    /// Grants or changes someone's access (`gh api .../collaborators/U`,
+    /// `aws iam attach-*-policy`/`put-*-policy`/`add-user-to-group`,
+    /// `gsutil iam ch`).
+    GrantAccess { resource: Resource, grantee: Option<String> },
+    Kubectl(Kubectl),
+    Helm(Helm),
+    Terraform(Terraform),
+    Sql(Sql),
+    PackageInstall(PackageInstall),
+    /// Stops or kills processes by name or service (`pkill NAME`, `killall
+    /// NAME`, `systemctl stop NAME`, `kill $(pgrep NAME)`).
+    StopProcess { name: String },
+}
