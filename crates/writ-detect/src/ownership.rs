@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::destination::{Destination, RepoRef};
+use crate::destination::{Destination, RepoRef, domain_matches, normalize_host};
 
 /// Ownership of a destination, strongest claim of the organisation first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -53,14 +53,169 @@ impl OwnershipRules {
     /// 4. `personal`: a repo on a host some `org_repos` pattern uses whose
     ///    owner matches no pattern; an e-mail address at a personal domain;
     /// 5. `third_party`: anything else.
+    ///
+    /// For an `s3://` / `gs://` destination (whose host is the bucket name,
+    /// which anyone can choose) the host is not compared with domains: the
+    /// bucket is `org` only when listed in `org_buckets`.
     pub fn classify(&self, dest: &Destination, makes_public: bool) -> Ownership {
-        let _ = (dest, makes_public);
-        todo!()
+        let host = normalize_host(&dest.host);
+        let host_is_bucket = dest.bucket.as_ref().is_some_and(|b| b.name == host);
+        let host_under = |domains: &[String]| {
+            !host_is_bucket && domains.iter().any(|d| domain_matches(&host, d))
+        };
+        if host_under(&self.org_domains)
+            || dest.repo.as_ref().is_some_and(|r| self.is_org_repo(r))
+            || dest.bucket.as_ref().is_some_and(|b| {
+                self.org_buckets
+                    .iter()
+                    .any(|o| o.trim().eq_ignore_ascii_case(&b.name))
+            })
+        {
+            return Ownership::Org;
+        }
+        if host_under(&self.partner_domains) {
+            return Ownership::Partner;
+        }
+        if makes_public || host_under(&self.public_sharing) {
+            return Ownership::Public;
+        }
+        if dest.repo.as_ref().is_some_and(|r| self.is_personal_repo(r)) {
+            return Ownership::Personal;
+        }
+        if dest.email.is_some()
+            && self
+                .personal_email_domains
+                .iter()
+                .any(|d| domain_matches(&host, d))
+        {
+            return Ownership::Personal;
+        }
+        Ownership::ThirdParty
     }
 
     /// True when `repo` matches an `org_repos` pattern.
+    ///
+    /// Patterns are `host/owner/name` segments compared case-insensitively;
+    /// a leading `scheme://`, a trailing `/` and `.git` are ignored. A
+    /// segment `*` matches one segment, or as the last pattern segment one or
+    /// more; `*` inside a segment (`acme-*`) matches within that segment.
     pub fn is_org_repo(&self, repo: &RepoRef) -> bool {
-        let _ = repo;
-        todo!()
+        let path = repo_segments(repo);
+        self.org_repos.iter().any(|p| {
+            let pat = pattern_segments(p);
+            pattern_matches(&pat, &path)
+        })
     }
+
+    /// True when `repo` is on a host some `org_repos` pattern uses and its
+    /// owner matches no pattern's owner (`github.com/someone/x`).
+    pub fn is_personal_repo(&self, repo: &RepoRef) -> bool {
+        let host = normalize_host(&repo.host);
+        let owner: Vec<String> = repo
+            .owner
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let mut host_used = false;
+        for p in &self.org_repos {
+            let pat = pattern_segments(p);
+            let Some(first) = pat.first() else { continue };
+            if !segment_matches(first, &host) {
+                continue;
+            }
+            host_used = true;
+            // The pattern's owner part: everything between host and name.
+            let rest = &pat[1..];
+            let owner_pat: &[String] = match rest.len() {
+                0 => return false,
+                1 if rest[0] == "*" => return false,
+                1 => rest,
+                n => &rest[..n - 1],
+            };
+            if owner_pattern_matches(owner_pat, &owner) {
+                return false;
+            }
+        }
+        host_used
+    }
+}
+
+fn repo_segments(repo: &RepoRef) -> Vec<String> {
+    let mut v = vec![normalize_host(&repo.host)];
+    v.extend(
+        repo.owner
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_ascii_lowercase),
+    );
+    v.push(repo.name.to_ascii_lowercase());
+    v
+}
+
+fn pattern_segments(pattern: &str) -> Vec<String> {
+    let p = pattern.trim();
+    let p = p.split_once("://").map_or(p, |(_, rest)| rest);
+    let p = p.trim_end_matches('/');
+    let p = p.strip_suffix(".git").unwrap_or(p);
+    let mut segs: Vec<String> = p
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    if let Some(h) = segs.first_mut() {
+        *h = normalize_host(h);
+    }
+    segs
+}
+
+/// `pat` against `path`: `*` segment = one segment, or the rest when last.
+fn pattern_matches(pat: &[String], path: &[String]) -> bool {
+    match pat.split_first() {
+        None => path.is_empty(),
+        Some((p, rest)) => {
+            if p == "*" && rest.is_empty() {
+                return !path.is_empty();
+            }
+            match path.split_first() {
+                Some((s, path_rest)) => segment_matches(p, s) && pattern_matches(rest, path_rest),
+                None => false,
+            }
+        }
+    }
+}
+
+/// The owner part of a pattern against a repo owner (which may have
+/// several segments, e.g. GitLab subgroups): a trailing `*` covers the rest.
+fn owner_pattern_matches(pat: &[String], owner: &[String]) -> bool {
+    match pat.split_first() {
+        None => owner.is_empty(),
+        Some((p, rest)) => match owner.split_first() {
+            Some((s, owner_rest)) => {
+                segment_matches(p, s)
+                    && (owner_pattern_matches(rest, owner_rest) || (p == "*" && rest.is_empty()))
+            }
+            None => false,
+        },
+    }
+}
+
+/// One segment against a pattern segment where `*` matches any run of characters.
+fn segment_matches(pat: &str, s: &str) -> bool {
+    if !pat.contains('*') {
+        return pat == s;
+    }
+    let parts: Vec<&str> = pat.split('*').collect();
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !s.starts_with(first) || s.len() < first.len() + last.len() || !s.ends_with(last) {
+        return false;
+    }
+    let mut rest = &s[first.len()..s.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
 }

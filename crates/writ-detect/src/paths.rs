@@ -1,17 +1,85 @@
 //! Paths: lexical normalisation and sensitive-path globs.
 
+use globset::{GlobBuilder, GlobMatcher};
+
 /// Joins `path` to `base` unless absolute, expands a leading `~`/`~/` and
 /// `$HOME`/`${HOME}` to `home`, and resolves `.` and `..` lexically. The
 /// result is absolute, without a trailing slash (except `/`).
+///
+/// `..` above `/` stays at `/`; a relative `base` is taken from `/`.
 pub fn normalize(path: &str, base: &str, home: &str) -> String {
-    let _ = (path, base, home);
-    todo!()
+    let expanded = expand_home(path, home);
+    let mut segs: Vec<&str> = Vec::new();
+    let joined;
+    let full: &str = if expanded.starts_with('/') {
+        &expanded
+    } else {
+        joined = format!("/{}/{}", base, expanded);
+        &joined
+    };
+    for seg in full.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segs.pop();
+            }
+            s => segs.push(s),
+        }
+    }
+    format!("/{}", segs.join("/"))
+}
+
+/// Expands a leading `~`, `~/`, `$HOME` or `${HOME}` (followed by `/` or nothing).
+fn expand_home(path: &str, home: &str) -> String {
+    for prefix in ["~", "$HOME", "${HOME}"] {
+        let rest = path
+            .strip_prefix(prefix)
+            .filter(|r| r.is_empty() || r.starts_with('/'));
+        if let Some(rest) = rest {
+            return format!("{}{}", home, rest);
+        }
+    }
+    path.to_string()
 }
 
 /// True when `path` is `dir` or below it (both absolute, normalised).
+/// Segment-wise: `/a/bc` is not within `/a/b`. Trailing slashes are ignored.
 pub fn is_within(path: &str, dir: &str) -> bool {
-    let _ = (path, dir);
-    todo!()
+    let dir = dir.trim_end_matches('/');
+    let path = path.trim_end_matches('/');
+    if dir.is_empty() {
+        return path.is_empty() || path.starts_with('/') || !path.contains('/');
+    }
+    path == dir || (path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/'))
+}
+
+/// One segment of a compiled glob.
+#[derive(Debug, Clone)]
+enum Seg {
+    /// `**`: any number of segments, including none.
+    Any,
+    /// A segment without glob metacharacters.
+    Literal(String),
+    /// A segment glob (`*.pem`, `customers*.csv`, `[ab]?`).
+    Glob(GlobMatcher),
+}
+
+impl Seg {
+    fn matches(&self, s: &str) -> bool {
+        match self {
+            Seg::Any => true,
+            Seg::Literal(l) => l == s,
+            Seg::Glob(g) => g.is_match(s),
+        }
+    }
+}
+
+/// One labelled glob, compiled to one or more absolute segment patterns.
+#[derive(Debug, Clone)]
+struct Entry<L> {
+    glob: String,
+    label: L,
+    patterns: Vec<Vec<Seg>>,
 }
 
 /// A set of labelled globs (`**/.env` → `secret`), matched against a path
@@ -19,9 +87,22 @@ pub fn is_within(path: &str, dir: &str) -> bool {
 /// glob expanded from `home`. Globs follow gitignore-like rules: `*` does
 /// not cross `/`, `**` matches any number of segments; a glob without `/`
 /// matches a path whose last segment it matches (`*.pem` matches `a/b/x.pem`).
+///
+/// How a glob is anchored:
+/// - `~/x`, `$HOME/x`: below `home`; `/x`: absolute;
+/// - relative with a `/` (`data/*.csv`): below the workspace; if it starts
+///   with `**/` (`**/.env`) it matches anywhere in the absolute path;
+/// - without `/` (`*.pem`, `.env`): the last segment, anywhere;
+/// - a trailing `/` (`secrets/`) is dropped.
+///
+/// As in gitignore, a glob that matches a directory covers everything below
+/// it: `~/.aws` labels `~/.aws/credentials`. `**` may match no segment, so
+/// `~/.ssh/**` also matches `~/.ssh` itself.
 #[derive(Debug, Clone)]
 pub struct PathLabels<L> {
-    _labels: Vec<L>,
+    entries: Vec<Entry<L>>,
+    workspace: String,
+    home: String,
 }
 
 /// An invalid glob, with the glob as written.
@@ -31,11 +112,160 @@ pub struct GlobError {
     pub message: String,
 }
 
+impl std::fmt::Display for GlobError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid glob `{}`: {}", self.glob, self.message)
+    }
+}
+
+impl std::error::Error for GlobError {}
+
+fn path_segments(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/').filter(|s| !s.is_empty() && *s != ".")
+}
+
+fn compile_segment(glob: &str, seg: &str) -> Result<Seg, GlobError> {
+    if seg == "**" {
+        return Ok(Seg::Any);
+    }
+    if !seg.contains(['*', '?', '[', ']', '{', '}', '\\']) {
+        return Ok(Seg::Literal(seg.to_string()));
+    }
+    // gitignore: asterisks other than a whole `**` segment are plain `*`.
+    let mut s = seg.to_string();
+    while s.contains("**") {
+        s = s.replace("**", "*");
+    }
+    GlobBuilder::new(&s)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+        .map(|g| Seg::Glob(g.compile_matcher()))
+        .map_err(|e| GlobError {
+            glob: glob.to_string(),
+            message: e.to_string(),
+        })
+}
+
+fn compile_segments(glob: &str, body: &str) -> Result<Vec<Seg>, GlobError> {
+    let mut out: Vec<Seg> = Vec::new();
+    for seg in path_segments(body) {
+        let s = compile_segment(glob, seg)?;
+        if matches!(s, Seg::Any) && matches!(out.last(), Some(Seg::Any)) {
+            continue;
+        }
+        out.push(s);
+    }
+    Ok(out)
+}
+
+fn literal_segments(path: &str) -> Vec<Seg> {
+    path_segments(path)
+        .map(|s| Seg::Literal(s.to_string()))
+        .collect()
+}
+
+/// States of the segment automaton reachable from `states` without input.
+fn close(pattern: &[Seg], states: &mut [bool]) {
+    for i in 0..pattern.len() {
+        if states[i] && matches!(pattern[i], Seg::Any) {
+            states[i + 1] = true;
+        }
+    }
+}
+
+/// (matches `path` or an ancestor of it, could match something below `path`).
+fn walk(pattern: &[Seg], path: &[&str]) -> (bool, bool) {
+    let n = pattern.len();
+    let mut states = vec![false; n + 1];
+    states[0] = true;
+    close(pattern, &mut states);
+    let mut matched = states[n];
+    for seg in path {
+        let mut next = vec![false; n + 1];
+        for i in 0..n {
+            if !states[i] {
+                continue;
+            }
+            match &pattern[i] {
+                Seg::Any => next[i] = true,
+                p => {
+                    if p.matches(seg) {
+                        next[i + 1] = true;
+                    }
+                }
+            }
+        }
+        close(pattern, &mut next);
+        states = next;
+        if states[n] {
+            matched = true;
+        }
+        if !states.iter().any(|s| *s) {
+            return (matched, false);
+        }
+    }
+    let below = states[..n].iter().any(|s| *s);
+    (matched, below)
+}
+
 impl<L: Clone> PathLabels<L> {
     /// Compiles `entries` for a workspace and a home directory (both absolute).
     pub fn new(entries: &[(String, L)], workspace: &str, home: &str) -> Result<Self, GlobError> {
-        let _ = (entries, workspace, home);
-        todo!()
+        let workspace = normalize(workspace, "/", home);
+        let home = normalize(home, "/", "/");
+        let mut compiled = Vec::with_capacity(entries.len());
+        for (glob, label) in entries {
+            let g = glob.trim();
+            let err = |message: &str| GlobError {
+                glob: glob.clone(),
+                message: message.to_string(),
+            };
+            let body = g.trim_end_matches('/');
+            if body.is_empty() && !g.starts_with('/') {
+                return Err(err("empty glob"));
+            }
+            let mut patterns = Vec::new();
+            let home_rest = ["~", "$HOME", "${HOME}"].iter().find_map(|p| {
+                body.strip_prefix(p)
+                    .filter(|r| r.is_empty() || r.starts_with('/'))
+            });
+            if let Some(rest) = home_rest {
+                let mut p = literal_segments(&home);
+                p.extend(compile_segments(glob, rest)?);
+                patterns.push(p);
+            } else if body.starts_with('/') || g == "/" {
+                patterns.push(compile_segments(glob, body)?);
+            } else {
+                let body = body.strip_prefix("./").unwrap_or(body);
+                let segs = compile_segments(glob, body)?;
+                if segs.is_empty() {
+                    return Err(err("empty glob"));
+                }
+                if !body.contains('/') {
+                    // Last segment, anywhere.
+                    let mut p = vec![Seg::Any];
+                    p.extend(segs);
+                    patterns.push(p);
+                } else if matches!(segs.first(), Some(Seg::Any)) {
+                    patterns.push(segs);
+                } else {
+                    let mut p = literal_segments(&workspace);
+                    p.extend(segs);
+                    patterns.push(p);
+                }
+            }
+            compiled.push(Entry {
+                glob: glob.clone(),
+                label: label.clone(),
+                patterns,
+            });
+        }
+        Ok(PathLabels {
+            entries: compiled,
+            workspace,
+            home,
+        })
     }
 
     /// Labels of every glob that matches `path` (absolute, normalised). When
@@ -43,13 +273,35 @@ impl<L: Clone> PathLabels<L> {
     /// below `path` (`tar` of the workspace root matches `**/.env` and
     /// `data/customers*.csv`; of `src` it matches `**/.env` but not
     /// `data/customers*.csv`).
+    ///
+    /// One label per matching entry, in the order the entries were given
+    /// (entries sharing a label give it more than once). A relative `path`
+    /// is taken from the workspace and `path` is normalised lexically first.
     pub fn labels(&self, path: &str, recursive: bool) -> Vec<L> {
-        let _ = (path, recursive);
-        todo!()
+        self.matching(path, recursive)
+            .into_iter()
+            .map(|(_, l)| l.clone())
+            .collect()
+    }
+
+    /// Like [`PathLabels::labels`], with each matching entry's glob as written.
+    pub fn matching(&self, path: &str, recursive: bool) -> Vec<(&str, &L)> {
+        let path = normalize(path, &self.workspace, &self.home);
+        let segs: Vec<&str> = path_segments(&path).collect();
+        self.entries
+            .iter()
+            .filter(|e| {
+                e.patterns.iter().any(|p| {
+                    let (matched, below) = walk(p, &segs);
+                    matched || (recursive && below)
+                })
+            })
+            .map(|e| (e.glob.as_str(), &e.label))
+            .collect()
     }
 
     /// True when no glob was given.
     pub fn is_empty(&self) -> bool {
-        self._labels.is_empty()
+        self.entries.is_empty()
     }
 }

@@ -1,5 +1,9 @@
 //! Payload sensitivity detectors.
 
+use std::sync::LazyLock;
+
+use percent_encoding::percent_decode_str;
+use regex::Regex;
 use serde::Serialize;
 
 /// How sensitive a payload is; ordered weakest first.
@@ -54,15 +58,214 @@ impl TextFindings {
     /// `secret` if any credential; `confidential` if 3 or more distinct
     /// e-mail addresses, a card number or an SSN; else `none`.
     pub fn sensitivity(&self) -> Sensitivity {
-        todo!()
+        if !self.credentials.is_empty() {
+            Sensitivity::Secret
+        } else if self.distinct_emails >= 3 || self.card_numbers > 0 || self.ssns > 0 {
+            Sensitivity::Confidential
+        } else {
+            Sensitivity::None
+        }
+    }
+}
+
+/// Credential kinds in their stable reporting order.
+const CREDENTIAL_KINDS: [&str; 5] = [
+    "aws_access_key_id",
+    "private_key",
+    "github_token",
+    "slack_token",
+    "stripe_live_key",
+];
+
+/// Cheap prefilter: any literal a credential pattern starts with.
+static CREDENTIAL_HINT: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"AKIA|ASIA|PRIVATE KEY|gh[pousr]_|github_pat_|xox[abpr]-|[rs]k_live_").ok()
+});
+
+/// One regex per credential kind, in `CREDENTIAL_KINDS` order.
+static CREDENTIAL_PATTERNS: LazyLock<Vec<Option<Regex>>> = LazyLock::new(|| {
+    [
+        // AWS access key id: 20 characters; not the tail or head of a longer
+        // upper-case/digit run (a lower-case letter before is allowed so that
+        // `\nAKIA...` in JSON-escaped text still counts).
+        r"(?:^|[^A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?:[^A-Z0-9]|$)",
+        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----",
+        r"(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})",
+        r"xox[abpr]-[A-Za-z0-9-]{10,}",
+        r"[rs]k_live_[A-Za-z0-9]{10,}",
+    ]
+    .iter()
+    .map(|p| Regex::new(p).ok())
+    .collect()
+});
+
+static EMAIL_RE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"[A-Za-z0-9_](?:[A-Za-z0-9._%+\-]{0,63})@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9\-]{1,59})",
+    )
+    .ok()
+});
+
+/// Views of the text: as sent, JSON-unescaped and percent-decoded
+/// (`+` kept, for e-mail addresses), and additionally form-decoded (`+` as space).
+struct Views<'a> {
+    raw: &'a str,
+    decoded: Option<String>,
+    form: Option<String>,
+}
+
+impl<'a> Views<'a> {
+    fn new(raw: &'a str) -> Views<'a> {
+        let bytes = raw.as_bytes();
+        let has_backslash = bytes.contains(&b'\\');
+        let has_percent = bytes.contains(&b'%');
+        let mut decoded: Option<String> = if has_backslash {
+            json_unescape(raw)
+        } else {
+            None
+        };
+        if has_percent {
+            let base = decoded.as_deref().unwrap_or(raw);
+            let d = percent_decode_str(base).decode_utf8_lossy();
+            if d != base {
+                decoded = Some(d.into_owned());
+            }
+        }
+        let form = {
+            let base = decoded.as_deref().unwrap_or(raw);
+            if base.as_bytes().contains(&b'+') {
+                Some(base.replace('+', " "))
+            } else {
+                None
+            }
+        };
+        Views { raw, decoded, form }
+    }
+
+    fn all(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.raw)
+            .chain(self.decoded.as_deref())
+            .chain(self.form.as_deref())
+    }
+
+    /// The most decoded view that keeps `+` (used for e-mail addresses).
+    fn best(&self) -> &str {
+        self.decoded.as_deref().unwrap_or(self.raw)
+    }
+}
+
+/// Replaces JSON string escapes (`\n`, `\"`, `\/`, `\\`, `\uXXXX`, ...).
+/// `None` when nothing changed.
+fn json_unescape(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some(e @ ('"' | '\\' | '/')) => {
+                chars.next();
+                out.push(e);
+                changed = true;
+            }
+            Some(e @ ('n' | 't' | 'r' | 'b' | 'f')) => {
+                chars.next();
+                out.push(match e {
+                    'n' => '\n',
+                    't' => '\t',
+                    'r' => '\r',
+                    _ => ' ',
+                });
+                changed = true;
+            }
+            Some('u') => {
+                let rest: String = chars.clone().skip(1).take(4).collect();
+                match (rest.len() == 4)
+                    .then(|| u32::from_str_radix(&rest, 16).ok())
+                    .flatten()
+                {
+                    Some(code) => {
+                        for _ in 0..5 {
+                            chars.next();
+                        }
+                        // Lone surrogates and other invalid code points become a space.
+                        out.push(char::from_u32(code).unwrap_or(' '));
+                        changed = true;
+                    }
+                    None => out.push('\\'),
+                }
+            }
+            _ => out.push('\\'),
+        }
+    }
+    changed.then_some(out)
+}
+
+fn credentials_in(text: &str, found: &mut [bool; 5]) {
+    let hinted = match CREDENTIAL_HINT.as_ref() {
+        Some(re) => re.is_match(text),
+        None => true,
+    };
+    if !hinted {
+        return;
+    }
+    for (i, re) in CREDENTIAL_PATTERNS.iter().enumerate() {
+        if found[i] {
+            continue;
+        }
+        let Some(re) = re else { continue };
+        found[i] = if i == 3 {
+            // Slack: the token body must contain a digit (`xoxb-your-token-here` is a placeholder).
+            re.find_iter(text)
+                .any(|m| m.as_str()[5..].bytes().any(|b| b.is_ascii_digit()))
+        } else {
+            re.is_match(text)
+        };
     }
 }
 
 /// Scans `text` as sent and, where it is URL- or form-encoded
 /// (`%XX`, `+` for space), after decoding; merges what both views find.
+///
+/// JSON string escapes (`\n`, `\u0040`, ...) are also decoded. Credential
+/// kinds are the union over all views; card numbers and SSNs are the
+/// largest count any single view gives (the same number seen encoded and
+/// decoded counts once); e-mail addresses are counted in the decoded view
+/// with `+` kept (it is legal in addresses).
 pub fn scan_text(text: &str) -> TextFindings {
-    let _ = text;
-    todo!()
+    let views = Views::new(text);
+    let mut found = [false; 5];
+    let mut card_numbers = 0;
+    let mut ssns = 0;
+    for view in views.all() {
+        credentials_in(view, &mut found);
+        let digits = view.bytes().filter(u8::is_ascii_digit).count();
+        if digits >= 9 {
+            ssns = ssns.max(count_ssns(view));
+        }
+        if digits >= 13 {
+            card_numbers = card_numbers.max(count_cards(view));
+        }
+    }
+    let best = views.best();
+    let distinct_emails = if best.as_bytes().contains(&b'@') {
+        email_addresses(best).len()
+    } else {
+        0
+    };
+    TextFindings {
+        credentials: CREDENTIAL_KINDS
+            .iter()
+            .zip(found)
+            .filter_map(|(k, f)| f.then_some(*k))
+            .collect(),
+        distinct_emails,
+        card_numbers,
+        ssns,
+    }
 }
 
 /// Shorthand for `scan_text(text).sensitivity()`.
@@ -71,13 +274,193 @@ pub fn classify_text(text: &str) -> Sensitivity {
 }
 
 /// True when `digits` (ASCII digits only) passes the Luhn check.
+/// `false` for an empty string or any non-digit.
 pub fn luhn_valid(digits: &str) -> bool {
-    let _ = digits;
-    todo!()
+    if digits.is_empty() {
+        return false;
+    }
+    let mut sum: u32 = 0;
+    for (i, b) in digits.bytes().rev().enumerate() {
+        if !b.is_ascii_digit() {
+            return false;
+        }
+        let mut d = u32::from(b - b'0');
+        if i % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    // `u32::is_multiple_of` needs Rust 1.87; the workspace supports 1.85.
+    #[allow(clippy::manual_is_multiple_of)]
+    let valid = sum % 10 == 0;
+    valid
+}
+
+/// Counts US SSNs `DDD-DD-DDDD` not inside a longer digit/dash run and not
+/// all-zero in a field (`000-12-3456`, `123-00-4567`, `123-45-0000` are not
+/// issued and are common placeholders).
+fn count_ssns(text: &str) -> usize {
+    let b = text.as_bytes();
+    let is_d = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let edge = |i: Option<usize>| match i.and_then(|i| b.get(i)) {
+        Some(c) => !(c.is_ascii_digit() || *c == b'-'),
+        None => true,
+    };
+    let mut count = 0;
+    let mut i = 0;
+    while i + 11 <= b.len() {
+        let shape = (0..3).all(|k| is_d(i + k))
+            && b[i + 3] == b'-'
+            && (4..6).all(|k| is_d(i + k))
+            && b[i + 6] == b'-'
+            && (7..11).all(|k| is_d(i + k));
+        if shape && edge(i.checked_sub(1)) && edge(Some(i + 11)) {
+            let area = &b[i..i + 3];
+            let group = &b[i + 4..i + 6];
+            let serial = &b[i + 7..i + 11];
+            if area != b"000" && group != b"00" && serial != b"0000" {
+                count += 1;
+            }
+            i += 11;
+        } else {
+            i += 1;
+        }
+    }
+    count
+}
+
+/// Counts Luhn-valid card numbers: 13 to 19 digits, written together or in
+/// groups separated by single spaces or single dashes (one separator kind
+/// per number), not part of a longer digit run (a digit, letter or decimal
+/// point touching the number disqualifies it).
+fn count_cards(text: &str) -> usize {
+    let b = text.as_bytes();
+    let mut count = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        // A maximal run of digit groups joined by single separators.
+        let run_start = i;
+        let mut groups: Vec<(usize, usize)> = Vec::new();
+        let mut seps: Vec<u8> = Vec::new();
+        let mut j = i;
+        loop {
+            let g = j;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            groups.push((g, j));
+            if j + 1 < b.len() && (b[j] == b' ' || b[j] == b'-') && b[j + 1].is_ascii_digit() {
+                seps.push(b[j]);
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let run_end = j;
+        let before_ok = run_start == 0 || {
+            let c = b[run_start - 1];
+            !(c.is_ascii_alphanumeric()
+                || c == b'_'
+                || (c == b'.' && run_start >= 2 && b[run_start - 2].is_ascii_digit()))
+        };
+        let after_ok = run_end >= b.len() || {
+            let c = b[run_end];
+            !(c.is_ascii_alphanumeric()
+                || c == b'_'
+                || (c == b'.' && b.get(run_end + 1).is_some_and(u8::is_ascii_digit)))
+        };
+        count += cards_in_run(b, &groups, &seps, before_ok, after_ok);
+        i = run_end;
+    }
+    count
+}
+
+/// Card numbers within one run of digit groups. The run is cut where the
+/// separator kind changes (the group at a change belongs to both sides);
+/// each same-separator stretch yields at most one number: the whole
+/// stretch, or the stretch without a shared edge group
+/// (`2024-01-15 4111 1111 1111 1111` yields one number). No group is used
+/// twice.
+fn cards_in_run(
+    b: &[u8],
+    groups: &[(usize, usize)],
+    seps: &[u8],
+    before_ok: bool,
+    after_ok: bool,
+) -> usize {
+    let n = groups.len();
+    let digits_of = |from: usize, to: usize| -> String {
+        groups[from..=to]
+            .iter()
+            .map(|&(s, e)| std::str::from_utf8(&b[s..e]).unwrap_or(""))
+            .collect()
+    };
+    let is_card = |from: usize, to: usize| {
+        if (from == 0 && !before_ok) || (to == n - 1 && !after_ok) {
+            return false;
+        }
+        let d = digits_of(from, to);
+        (13..=19).contains(&d.len()) && luhn_valid(&d)
+    };
+    // Stretches [a, z] of groups joined by one separator kind.
+    let mut stretches: Vec<(usize, usize)> = Vec::new();
+    let mut a = 0;
+    for k in 1..=seps.len() {
+        if k == seps.len() || seps[k] != seps[a] {
+            stretches.push((a, k));
+            a = k;
+        }
+    }
+    if stretches.is_empty() {
+        stretches.push((0, 0));
+    }
+    let mut count = 0;
+    let mut next_free = 0;
+    for &(a, z) in &stretches {
+        let shared_first = a > 0;
+        let shared_last = z < n - 1;
+        let mut candidates = vec![(a, z)];
+        if shared_first && a < z {
+            candidates.push((a + 1, z));
+        }
+        if shared_last && a < z {
+            candidates.push((a, z - 1));
+        }
+        if shared_first && shared_last && a + 1 < z {
+            candidates.push((a + 1, z - 1));
+        }
+        if let Some(&(_, to)) = candidates
+            .iter()
+            .find(|&&(from, to)| from >= next_free && is_card(from, to))
+        {
+            count += 1;
+            next_free = to + 1;
+        }
+    }
+    count
 }
 
 /// Distinct e-mail addresses in `text`, lower-cased, in order of first appearance.
 pub fn email_addresses(text: &str) -> Vec<String> {
-    let _ = text;
-    todo!()
+    let mut out: Vec<String> = Vec::new();
+    let Some(re) = EMAIL_RE.as_ref() else {
+        return out;
+    };
+    if !text.as_bytes().contains(&b'@') {
+        return out;
+    }
+    for m in re.find_iter(text) {
+        let addr = m.as_str().to_ascii_lowercase();
+        if !out.contains(&addr) {
+            out.push(addr);
+        }
+    }
+    out
 }
