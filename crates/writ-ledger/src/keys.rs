@@ -150,10 +150,9 @@ impl KeyPair {
         let rest = skey
             .strip_prefix("PRIVATE+KEY+")
             .ok_or(KeyError::MalformedSkey)?;
-        let mut parts = rest.split('+');
-        let (Some(name), Some(id), Some(key64), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        // The base64 key may itself contain '+': it is the remainder.
+        let mut parts = rest.splitn(3, '+');
+        let (Some(name), Some(id), Some(key64)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(KeyError::MalformedSkey);
         };
         let id = parse_hex_id(id).ok_or(KeyError::MalformedSkey)?;
@@ -335,10 +334,9 @@ impl Verifier {
     /// Parses a vkey `<name>+<hex id>+<base64(0x01 || pubkey)>`, checking
     /// that the key ID matches the name and key.
     pub fn from_vkey(vkey: &str) -> Result<Self, KeyError> {
-        let mut parts = vkey.split('+');
-        let (Some(name), Some(id), Some(key64), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        // The base64 key may itself contain '+': it is the remainder.
+        let mut parts = vkey.splitn(3, '+');
+        let (Some(name), Some(id), Some(key64)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(KeyError::MalformedVkey);
         };
         if !is_valid_key_name(name) {
