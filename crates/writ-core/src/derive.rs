@@ -1,0 +1,655 @@
+//! Facts about an action: effects placed in the organisation's world.
+//!
+//! [`derive`] gives every destination its ownership, every payload its
+//! sensitivity, checks writes against the workspace and governance paths,
+//! recognises production targets and protected things, consults the session
+//! (dry runs, what it read, what untrusted text it saw) and sums it all up in
+//! [`ActionFacts`], which the policy reads.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use writ_detect::destination::{Destination, domain_matches, parse_destination, parse_email};
+use writ_detect::ownership::Ownership;
+use writ_detect::paths::is_within;
+use writ_detect::sensitivity::{Sensitivity, scan_text};
+
+use crate::deployment::Facts;
+use crate::effects::{Channel, Effect, Payload, Send};
+use crate::envelope::{Envelope, Runtime};
+use crate::interpret::Interpretation;
+use crate::session::{SessionState, mentions};
+use crate::sql::{SqlClass, classify_sql};
+
+/// A destination data goes to, placed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Egress {
+    pub channel: Channel,
+    pub target: String,
+    /// `None` for a loopback destination, which is not external.
+    pub host: Option<String>,
+    pub ownership: Ownership,
+    pub sensitivity: Sensitivity,
+    /// Why the payload has its sensitivity (`credential:aws_access_key_id`, `file:/x/.env`, `env:GITHUB_TOKEN`, ...).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    /// Counts for `EXTERNAL_WRITE` (not a message, payment, deploy, share or query).
+    pub generic: bool,
+    /// The destination is named in untrusted text the session saw and in no trusted text.
+    pub untrusted_only: bool,
+}
+
+/// The PCAA externality context of an action: ten fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Externality {
+    /// `none`, `filesystem`, `network`, `email`, `chat`, `repository`, `object_store`,
+    /// `database`, `payment`, `deployment`, `infrastructure`, `package_registry`, `process`.
+    pub destination_type: &'static str,
+    /// Who can see the result: `private`, `org`, `external` or `public`.
+    pub visibility: &'static str,
+    /// Weakest ownership among destinations (`local` when nothing leaves).
+    pub ownership: &'static str,
+    /// Whose tenant the destination lives in: `none`, `org`, `partner` or `foreign`.
+    pub tenant_provenance: &'static str,
+    /// Whose account acts: `delegated_user` (on behalf of a named user) or `agent`.
+    pub account_provenance: &'static str,
+    /// Which client issued the call: the runtime, and the MCP server when there is one.
+    pub client_provenance: String,
+    pub external_write: bool,
+    /// Strongest sensitivity of what leaves.
+    pub sensitive_payload: &'static str,
+    /// `reversible`, `compensable` or `irreversible`.
+    pub reversibility: &'static str,
+    pub enforceability: &'static str,
+}
+
+/// Everything the policy reads about one action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionFacts {
+    pub tool: String,
+    pub tool_kind: Option<&'static str>,
+    /// Where the tool's meaning came from.
+    pub meaning: &'static str,
+    pub effects: Vec<Effect>,
+    /// External writes, with ownership and sensitivity.
+    pub egress: Vec<Egress>,
+    /// Sensitivity labels of what the action reads.
+    pub read_labels: BTreeSet<String>,
+    /// The action's output (when it runs) is untrusted text.
+    pub untrusted_output: bool,
+    /// Protected things destroyed: `filesystem`, `protected_branch`, `production_database`,
+    /// `org_bucket`, `production_cluster`, `production_infrastructure`.
+    pub destroys: BTreeSet<&'static str>,
+    /// Production changes: `deploy`, `kubernetes`, `terraform`, `helm`, `database_write`.
+    pub production_changes: BTreeSet<&'static str>,
+    /// Applies outside production with no successful dry run: `terraform`, `kubernetes`, `helm`.
+    pub unsimulated_applies: BTreeSet<&'static str>,
+    /// Dry runs this action performs (recorded in the session when it succeeds).
+    pub dry_runs: Vec<String>,
+    /// Pushes to org repositories: `protected` (to a protected branch), `force` (forced, to another branch).
+    pub pushes: BTreeSet<&'static str>,
+    pub package_installs: Vec<String>,
+    /// A resource of the organisation is made public, or a non-org principal
+    /// gets access to a confidential or secret resource.
+    pub public_exposure: bool,
+    /// Someone's roles or access change.
+    pub grants_access: bool,
+    /// Governance tampering: `write` (of a governance path), `stop_firewall`.
+    pub governance: BTreeSet<&'static str>,
+    /// Files written outside the workspace and `/tmp`.
+    pub outside_workspace_writes: Vec<String>,
+    /// Ownership of every message recipient.
+    pub message_recipients: BTreeSet<&'static str>,
+    /// Largest payment, in cents; `None` when there is no payment.
+    pub payment_max_cents: Option<i64>,
+    /// A payment whose amount cannot be read.
+    pub payment_unreadable: bool,
+    /// The shell command could not be parsed.
+    pub unparsed_command: bool,
+    pub externality: Externality,
+}
+
+/// Who acts and through what.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub user: Option<&'a str>,
+}
+
+/// Derives the facts of `envelope` (interpreted as `interpretation`) in `facts` and `session`.
+pub fn derive(
+    envelope: &Envelope,
+    interpretation: Interpretation,
+    facts: &Facts,
+    session: &SessionState,
+    actor: Actor<'_>,
+) -> ActionFacts {
+    let mut d = Deriver { facts, session, out: empty_facts(envelope, &interpretation) };
+    for effect in &interpretation.effects {
+        d.effect(effect);
+    }
+    if envelope.annotations.as_ref().and_then(|a| a.open_world_hint) == Some(true)
+        || (envelope.runtime == Runtime::Mcp && interpretation.kind.is_none())
+    {
+        d.out.untrusted_output = true;
+    }
+    let mut out = d.out;
+    out.effects = interpretation.effects;
+    out.externality = externality(envelope, &out, actor);
+    out
+}
+
+fn empty_facts(envelope: &Envelope, interpretation: &Interpretation) -> ActionFacts {
+    ActionFacts {
+        tool: envelope.tool.clone(),
+        tool_kind: interpretation.kind.map(|k| k.as_str()),
+        meaning: interpretation.meaning,
+        effects: Vec::new(),
+        egress: Vec::new(),
+        read_labels: BTreeSet::new(),
+        untrusted_output: false,
+        destroys: BTreeSet::new(),
+        production_changes: BTreeSet::new(),
+        unsimulated_applies: BTreeSet::new(),
+        dry_runs: Vec::new(),
+        pushes: BTreeSet::new(),
+        package_installs: Vec::new(),
+        public_exposure: false,
+        grants_access: false,
+        governance: BTreeSet::new(),
+        outside_workspace_writes: Vec::new(),
+        message_recipients: BTreeSet::new(),
+        payment_max_cents: None,
+        payment_unreadable: false,
+        unparsed_command: interpretation.unparsed.is_some(),
+        externality: Externality {
+            destination_type: "none",
+            visibility: "private",
+            ownership: "local",
+            tenant_provenance: "none",
+            account_provenance: "agent",
+            client_provenance: String::new(),
+            external_write: false,
+            sensitive_payload: "none",
+            reversibility: "reversible",
+            enforceability: envelope.family.enforceability().as_str(),
+        },
+    }
+}
+
+struct Deriver<'a> {
+    facts: &'a Facts,
+    session: &'a SessionState,
+    out: ActionFacts,
+}
+
+impl Deriver<'_> {
+    fn effect(&mut self, effect: &Effect) {
+        match effect {
+            Effect::FileRead { path, recursive } => {
+                for label in self.facts.sensitive.labels(path, *recursive) {
+                    self.out.read_labels.insert(label.as_str().to_owned());
+                }
+            }
+            Effect::FileWrite { path } => self.write(path),
+            Effect::FileDelete { path, recursive } => {
+                self.write(path);
+                if *recursive && self.is_protected_tree(path) {
+                    self.out.destroys.insert("filesystem");
+                }
+            }
+            Effect::Fetch { target, payload } => {
+                let destination = parse_destination(target);
+                let sensitivity = self.sensitivity(payload);
+                let ownership = destination.as_ref().map(|d| self.ownership(d, false));
+                if sensitivity.0 >= Sensitivity::Confidential {
+                    // A read that carries sensitive data out is a write.
+                    let send = Send { channel: Channel::Http, target: target.clone(), public: false, payload: payload.clone() };
+                    self.send(&send);
+                } else if ownership != Some(Ownership::Org) && !is_loopback(destination.as_ref()) {
+                    self.out.untrusted_output = true;
+                }
+            }
+            Effect::Send(send) => self.send(send),
+            Effect::RemoteDelete { target, recursive } => {
+                let bucket = parse_destination(target).and_then(|d| d.bucket);
+                if let Some(bucket) = bucket {
+                    let whole = !target.trim_end_matches('/').contains(&format!("{}/", bucket.name));
+                    if (*recursive || whole) && self.facts.ownership.org_buckets.iter().any(|b| b == &bucket.name) {
+                        self.out.destroys.insert("org_bucket");
+                    }
+                }
+            }
+            Effect::GitPush { remote, branches, force, delete } => self.push(remote, branches, *force, *delete),
+            Effect::MakePublic { resource } => {
+                if !self.is_foreign_resource(resource) {
+                    self.out.public_exposure = true;
+                }
+            }
+            Effect::GrantAccess { .. } => self.out.grants_access = true,
+            Effect::Kubernetes { verb, args, context, files, dry_run, all } => {
+                self.kubernetes(verb, args, context.as_deref(), files, *dry_run, *all);
+            }
+            Effect::Helm { verb, release, kube_context, dry_run } => {
+                self.helm(verb, release.as_deref(), kube_context.as_deref(), *dry_run);
+            }
+            Effect::Terraform { verb, dir, destroy, .. } => self.terraform(verb, dir, *destroy),
+            Effect::Sql { host, sql } => self.sql(host.as_deref(), sql.as_deref()),
+            Effect::Deploy { environment, .. } => {
+                if self.facts.production.environments.iter().any(|e| e.eq_ignore_ascii_case(environment)) {
+                    self.out.production_changes.insert("deploy");
+                }
+            }
+            Effect::Payment { amount_cents, .. } => match amount_cents {
+                Some(c) => self.out.payment_max_cents = Some(self.out.payment_max_cents.map_or(*c, |m| m.max(*c))),
+                None => {
+                    self.out.payment_unreadable = true;
+                    self.out.payment_max_cents = Some(self.out.payment_max_cents.unwrap_or(0));
+                }
+            },
+            Effect::PackageInstall { manager, packages } => {
+                self.out.package_installs.extend(packages.iter().map(|p| format!("{manager}:{p}")));
+            }
+            Effect::StopProcess { name } => {
+                let program = name.split_whitespace().next().unwrap_or_default();
+                let program = program.rsplit('/').next().unwrap_or(program);
+                if self.facts.firewall_processes.iter().any(|p| p == program || p == name) {
+                    self.out.governance.insert("stop_firewall");
+                }
+            }
+        }
+    }
+
+    fn write(&mut self, path: &str) {
+        if !self.facts.governance.labels(path, false).is_empty() {
+            self.out.governance.insert("write");
+            return;
+        }
+        if !is_within(path, &self.facts.workspace) && !is_within(path, "/tmp") && !is_within(path, "/dev") {
+            self.out.outside_workspace_writes.push(path.to_owned());
+        }
+    }
+
+    /// `/`, home, the workspace or any parent of it, or everything in one of them (`dir/*`).
+    fn is_protected_tree(&self, path: &str) -> bool {
+        let path = path.strip_suffix("/*").or(path.strip_suffix("/.*")).unwrap_or(path);
+        let path = if path.is_empty() { "/" } else { path };
+        path == "/" || path == self.facts.home || is_within(&self.facts.workspace, path) || is_within(&self.facts.home, path)
+    }
+
+    fn ownership(&self, destination: &Destination, public: bool) -> Ownership {
+        if is_private_address(&destination.host) {
+            return Ownership::Org;
+        }
+        self.facts.ownership.classify(destination, public)
+    }
+
+    /// Sensitivity of a payload, with its evidence.
+    fn sensitivity(&self, payload: &Payload) -> (Sensitivity, Vec<String>) {
+        let mut level = Sensitivity::None;
+        let mut evidence = Vec::new();
+        let mut raise = |s: Sensitivity, why: String, level: &mut Sensitivity| {
+            if s > Sensitivity::None {
+                *level = (*level).max(s);
+                evidence.push(why);
+            }
+        };
+        if !payload.text.is_empty() {
+            let joined = payload.text.join("\n");
+            let findings = scan_text(&joined);
+            for kind in &findings.credentials {
+                raise(Sensitivity::Secret, format!("credential:{kind}"), &mut level);
+            }
+            if findings.distinct_emails >= 3 {
+                raise(Sensitivity::Confidential, format!("emails:{}", findings.distinct_emails), &mut level);
+            }
+            if findings.card_numbers > 0 {
+                raise(Sensitivity::Confidential, "card_number".to_owned(), &mut level);
+            }
+            if findings.ssns > 0 {
+                raise(Sensitivity::Confidential, "ssn".to_owned(), &mut level);
+            }
+            for name in &self.facts.secret_env {
+                if payload.text.iter().any(|t| references_var(t, name)) {
+                    raise(Sensitivity::Secret, format!("env:{name}"), &mut level);
+                }
+            }
+        }
+        for name in &payload.env {
+            if self.facts.secret_env.iter().any(|s| s == name) {
+                raise(Sensitivity::Secret, format!("env:{name}"), &mut level);
+            }
+        }
+        for file in &payload.files {
+            if let Some(label) = self.facts.sensitive.labels(&file.path, file.recursive).into_iter().max() {
+                raise(label, format!("file:{}", file.path), &mut level);
+            }
+        }
+        if payload.repository && self.workspace_is_org_repo() {
+            raise(Sensitivity::Confidential, "repository".to_owned(), &mut level);
+        }
+        evidence.dedup();
+        (level, evidence)
+    }
+
+    fn workspace_is_org_repo(&self) -> bool {
+        self.facts.git_remotes.values().any(|url| {
+            parse_destination(url).and_then(|d| d.repo).is_some_and(|r| self.facts.ownership.is_org_repo(&r))
+        }) || self.facts.git_remotes.is_empty()
+    }
+
+    fn send(&mut self, send: &Send) {
+        let destination = match send.channel {
+            Channel::Email | Channel::Share | Channel::Payment => {
+                parse_email(&send.target).or_else(|| (send.channel != Channel::Email).then(|| parse_destination(&send.target)).flatten())
+            }
+            Channel::Chat => chat_destination(&send.target),
+            _ => parse_destination(&send.target),
+        };
+        if is_loopback(destination.as_ref()) {
+            return;
+        }
+        let ownership = match (&destination, send.channel) {
+            (Some(d), _) => self.ownership(d, send.public),
+            // An internal chat channel (`#general`) is the organisation's.
+            (None, Channel::Chat) => Ownership::Org,
+            (None, _) if send.public => Ownership::Public,
+            (None, _) => Ownership::ThirdParty,
+        };
+        let (sensitivity, evidence) = self.sensitivity(&send.payload);
+        if matches!(send.channel, Channel::Email | Channel::Chat) {
+            self.out.message_recipients.insert(ownership.as_str());
+        }
+        let untrusted_only = self.named_only_by_untrusted_text(&send.target, destination.as_ref());
+        self.out.egress.push(Egress {
+            channel: send.channel,
+            target: send.target.clone(),
+            host: destination.map(|d| d.host),
+            ownership,
+            sensitivity,
+            evidence,
+            generic: send.channel.is_generic(),
+            untrusted_only,
+        });
+        if send.channel == Channel::Share && ownership != Ownership::Org && sensitivity >= Sensitivity::Confidential {
+            self.out.public_exposure = true;
+        }
+    }
+
+    /// The destination appears in untrusted text the session saw and in no
+    /// trusted text (instructions, trusted basis, the deployment's facts).
+    fn named_only_by_untrusted_text(&self, target: &str, destination: Option<&Destination>) -> bool {
+        if self.session.untrusted_text.is_empty() {
+            return false;
+        }
+        let mut names: Vec<String> = Vec::new();
+        match destination {
+            Some(d) => {
+                if let Some(email) = &d.email {
+                    names.push(email.clone());
+                } else {
+                    if self.facts.is_known_host(&d.host) {
+                        return false;
+                    }
+                    names.push(d.host.clone());
+                    if let Some(repo) = &d.repo {
+                        names.push(repo.path());
+                    }
+                }
+            }
+            None => names.push(target.trim().to_lowercase()),
+        }
+        let trusted = |n: &str| mentions(&self.session.trusted_text, n) || mentions(&self.facts.trusted_text, n);
+        let untrusted = names.iter().any(|n| mentions(&self.session.untrusted_text, n));
+        untrusted && !names.iter().any(|n| trusted(n))
+    }
+
+    fn push(&mut self, remote: &str, branches: &[Option<String>], force: bool, delete: bool) {
+        let org = parse_destination(remote)
+            .map(|d| self.ownership(&d, false) == Ownership::Org)
+            .unwrap_or(false);
+        if !org {
+            return;
+        }
+        for branch in branches {
+            let protected = branch.as_deref().is_some_and(|b| self.facts.is_protected_branch(b));
+            match (protected, force || delete) {
+                (true, true) => {
+                    self.out.destroys.insert("protected_branch");
+                }
+                (true, false) => {
+                    self.out.pushes.insert("protected");
+                }
+                (false, true) => {
+                    self.out.pushes.insert("force");
+                }
+                (false, false) => {}
+            }
+        }
+    }
+
+    fn is_production_context(&self, context: Option<&str>) -> bool {
+        context.is_some_and(|c| self.facts.production.kube_contexts.iter().any(|p| p == c))
+    }
+
+    fn kubernetes(&mut self, verb: &str, args: &[String], context: Option<&str>, files: &[String], dry_run: bool, all: bool) {
+        let first = args.first().map(String::as_str);
+        if dry_run || verb == "diff" {
+            if matches!(verb, "apply" | "diff") {
+                self.out.dry_runs.extend(files.iter().map(|f| format!("kubectl:{f}")));
+            }
+            return;
+        }
+        let mutates = match verb {
+            "apply" | "delete" | "scale" | "patch" | "set" | "edit" | "replace" | "create" | "autoscale" => true,
+            "rollout" => !matches!(first, Some("status" | "history")),
+            _ => false,
+        };
+        if !mutates {
+            return;
+        }
+        if self.is_production_context(context) {
+            let destroys = verb == "delete" && (all || matches!(first, Some("namespace" | "namespaces" | "ns")) || args.iter().any(|a| a.starts_with("namespace/")));
+            if destroys {
+                self.out.destroys.insert("production_cluster");
+            }
+            self.out.production_changes.insert("kubernetes");
+        } else if verb == "apply" {
+            let keys: Vec<String> = if files.is_empty() { vec!["kubectl:-".to_owned()] } else { files.iter().map(|f| format!("kubectl:{f}")).collect() };
+            if keys.iter().any(|k| !self.session.dry_runs.contains(k)) {
+                self.out.unsimulated_applies.insert("kubernetes");
+            }
+        }
+    }
+
+    fn helm(&mut self, verb: &str, release: Option<&str>, kube_context: Option<&str>, dry_run: bool) {
+        let key = format!("helm:{}", release.unwrap_or("-"));
+        if dry_run {
+            if matches!(verb, "upgrade" | "install") {
+                self.out.dry_runs.push(key);
+            }
+            return;
+        }
+        if !matches!(verb, "install" | "upgrade" | "uninstall" | "delete" | "rollback") {
+            return;
+        }
+        if self.is_production_context(kube_context) {
+            self.out.production_changes.insert("helm");
+        } else if verb == "upgrade" && !self.session.dry_runs.contains(&key) {
+            self.out.unsimulated_applies.insert("helm");
+        }
+    }
+
+    fn terraform(&mut self, verb: &str, dir: &str, destroy_flag: bool) {
+        let production = self.facts.production_dirs.iter().any(|p| is_within(dir, p));
+        let key = format!("terraform:{dir}");
+        match verb {
+            "plan" => self.out.dry_runs.push(key),
+            "destroy" if production => {
+                self.out.destroys.insert("production_infrastructure");
+            }
+            "apply" if production && destroy_flag => {
+                self.out.destroys.insert("production_infrastructure");
+            }
+            "apply" if production => {
+                self.out.production_changes.insert("terraform");
+            }
+            "apply" => {
+                if !self.session.dry_runs.contains(&key) {
+                    self.out.unsimulated_applies.insert("terraform");
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn sql(&mut self, host: Option<&str>, sql: Option<&str>) {
+        let Some(host) = host else { return };
+        let production = self.facts.production.databases.iter().any(|d| domain_matches(host, d));
+        if !production {
+            return;
+        }
+        match sql.map(classify_sql).unwrap_or(SqlClass::Unknown) {
+            SqlClass::Destroy => {
+                self.out.destroys.insert("production_database");
+                self.out.production_changes.insert("database_write");
+            }
+            SqlClass::Write | SqlClass::Unknown => {
+                self.out.production_changes.insert("database_write");
+            }
+            SqlClass::Read => {}
+        }
+    }
+
+    /// True for a repository resource that is not the organisation's.
+    fn is_foreign_resource(&self, resource: &str) -> bool {
+        parse_destination(resource).is_some_and(|d| d.repo.is_some() && self.ownership(&d, false) == Ownership::Personal)
+    }
+}
+
+/// True when `text` references `$NAME` or `${NAME}` (or `%NAME%`).
+fn references_var(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(at, _)| {
+        let before = text.get(..at).unwrap_or_default();
+        let after = text.get(at + name.len()..).unwrap_or_default();
+        let ends_word = !after.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        (before.ends_with('$') && ends_word)
+            || (before.ends_with("${") && (after.starts_with('}') || after.starts_with(':')))
+            || (before.ends_with('%') && after.starts_with('%'))
+    })
+}
+
+fn chat_destination(target: &str) -> Option<Destination> {
+    if let Some((_, host)) = target.trim_start_matches('#').split_once('@') {
+        return parse_destination(host);
+    }
+    if target.contains("://") { parse_destination(target) } else { None }
+}
+
+fn is_loopback(destination: Option<&Destination>) -> bool {
+    destination.is_some_and(|d| {
+        let h = d.host.as_str();
+        h == "localhost" || h.ends_with(".localhost") || h == "::1" || h.starts_with("127.") || h == "0.0.0.0"
+    })
+}
+
+/// RFC 1918 and unique-local addresses: the organisation's own network.
+fn is_private_address(host: &str) -> bool {
+    match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(v4)) => v4.is_private() || v4.is_link_local(),
+        Ok(std::net::IpAddr::V6(v6)) => (v6.segments().first().copied().unwrap_or(0) & 0xfe00) == 0xfc00,
+        Err(_) => false,
+    }
+}
+
+fn externality(envelope: &Envelope, f: &ActionFacts, actor: Actor<'_>) -> Externality {
+    let external: Vec<&Egress> = f.egress.iter().collect();
+    let weakest = external.iter().map(|e| e.ownership).max();
+    let sensitivity = external.iter().map(|e| e.sensitivity).max().unwrap_or(Sensitivity::None);
+    let destination_type = if let Some(first) = external.first() {
+        match first.channel {
+            Channel::Http | Channel::Socket | Channel::RemoteExec | Channel::Paste => "network",
+            Channel::Upload => {
+                if first.target.starts_with("s3://") || first.target.starts_with("gs://") { "object_store" } else { "network" }
+            }
+            Channel::GitPush => "repository",
+            Channel::Email => "email",
+            Channel::Chat => "chat",
+            Channel::Payment => "payment",
+            Channel::Deploy => "deployment",
+            Channel::Share => "document",
+            Channel::Query => "database",
+        }
+    } else if !f.production_changes.is_empty() || !f.unsimulated_applies.is_empty() {
+        "infrastructure"
+    } else if !f.package_installs.is_empty() {
+        "package_registry"
+    } else if f.governance.contains("stop_firewall") {
+        "process"
+    } else if f.effects.iter().any(|e| matches!(e, Effect::FileWrite { .. } | Effect::FileDelete { .. } | Effect::FileRead { .. })) {
+        "filesystem"
+    } else {
+        "none"
+    };
+    let visibility = match weakest {
+        None => "private",
+        Some(Ownership::Org) => "org",
+        Some(Ownership::Public) => "public",
+        Some(_) => "external",
+    };
+    let visibility = if f.public_exposure { "public" } else { visibility };
+    let tenant_provenance = match weakest {
+        None => "none",
+        Some(Ownership::Org) => "org",
+        Some(Ownership::Partner) => "partner",
+        Some(_) => "foreign",
+    };
+    let irreversible = !f.destroys.is_empty()
+        || external.iter().any(|e| e.ownership != Ownership::Org)
+        || f.effects.iter().any(|e| matches!(e, Effect::FileDelete { .. } | Effect::RemoteDelete { .. }));
+    let compensable = f.payment_max_cents.is_some() || !f.production_changes.is_empty() || !external.is_empty();
+    let client = match envelope.tool.split_once('/') {
+        Some((server, _)) if matches!(envelope.runtime, Runtime::Mcp | Runtime::ClaudeCode | Runtime::Codex) => {
+            format!("{}:mcp:{server}", envelope.runtime.as_str())
+        }
+        _ => envelope.runtime.as_str().to_owned(),
+    };
+    Externality {
+        destination_type,
+        visibility,
+        ownership: weakest.map_or("local", Ownership::as_str),
+        tenant_provenance,
+        account_provenance: if actor.user.is_some() { "delegated_user" } else { "agent" },
+        client_provenance: client,
+        external_write: !external.is_empty(),
+        sensitive_payload: sensitivity.as_str(),
+        reversibility: if irreversible {
+            "irreversible"
+        } else if compensable {
+            "compensable"
+        } else {
+            "reversible"
+        },
+        enforceability: envelope.family.enforceability().as_str(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variable_references() {
+        assert!(references_var("Authorization: $GITHUB_TOKEN", "GITHUB_TOKEN"));
+        assert!(references_var("x=${GITHUB_TOKEN}", "GITHUB_TOKEN"));
+        assert!(!references_var("$GITHUB_TOKEN_URL", "GITHUB_TOKEN"));
+        assert!(!references_var("GITHUB_TOKEN is unset", "GITHUB_TOKEN"));
+    }
+
+    #[test]
+    fn private_addresses() {
+        assert!(is_private_address("10.1.2.3"));
+        assert!(is_private_address("192.168.0.9"));
+        assert!(!is_private_address("8.8.8.8"));
+        assert!(!is_private_address("example.com"));
+    }
+}

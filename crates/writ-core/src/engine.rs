@@ -1,0 +1,225 @@
+//! The decision path: envelope → effects → facts → policy → route.
+//!
+//! [`Engine::guard`] is pure: the session, approvals and the time come in
+//! as arguments, the decision goes out. [`Engine::step_record`] says what a
+//! finished step adds to its session.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+use writ_detect::sensitivity::{Sensitivity, classify_text};
+
+use crate::approval::{Approval, Refusal, canonical_json};
+use crate::deployment::Facts;
+use crate::derive::{ActionFacts, Actor, derive};
+use crate::envelope::{Enforceability, Envelope, Family, Runtime};
+use crate::interpret::interpret;
+use crate::policy::{PolicyPack, Rule};
+use crate::route::Route;
+use crate::session::{SessionState, StepRecord};
+
+/// Reason added when every approval rule that fired is covered.
+pub const APPROVED: &str = "APPROVED";
+/// Reason added when approvals were present but covered nothing.
+pub const APPROVAL_INVALID: &str = "APPROVAL_INVALID";
+/// Reason of a decision that failed closed because policy evaluation failed.
+pub const POLICY_ERROR: &str = "POLICY_ERROR";
+
+/// A deployment and a policy pack, ready to decide.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub facts: Facts,
+    pub policy: PolicyPack,
+}
+
+/// Everything one decision reads besides the engine.
+#[derive(Debug, Clone, Copy)]
+pub struct GuardInput<'a> {
+    pub envelope: &'a Envelope,
+    pub session: &'a SessionState,
+    pub approvals: &'a [Approval],
+    pub now: OffsetDateTime,
+    /// The agent's name (the Cedar principal).
+    pub agent: &'a str,
+    /// The user on whose behalf the agent acts.
+    pub user: Option<&'a str>,
+}
+
+/// A rule that fired, and the approval that covers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FiredRule {
+    pub reason: String,
+    pub route: Route,
+    pub policy: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+    /// Id of the approval covering it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covered_by: Option<String>,
+    /// Why each present approval does not cover it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refusals: Vec<Refusal>,
+    pub description: String,
+}
+
+/// The decision for one action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub route: Route,
+    /// Codes of every rule that fired, strongest first, then `APPROVED` or `APPROVAL_INVALID`.
+    pub reasons: Vec<String>,
+    pub tool: String,
+    pub runtime: Runtime,
+    pub family: Family,
+    pub enforceability: Enforceability,
+    /// Observe-only runtimes cannot stop an action: a non-allow route there is a violation.
+    pub violation: bool,
+    pub rules: Vec<FiredRule>,
+    /// Ids of the approvals this decision uses up.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub approvals_used: Vec<String>,
+    pub policy_digest: String,
+    pub facts: ActionFacts,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+}
+
+impl Engine {
+    pub fn new(facts: Facts, policy: PolicyPack) -> Engine {
+        Engine { facts, policy }
+    }
+
+    /// Decides one action.
+    pub fn guard(&self, input: GuardInput<'_>) -> Decision {
+        let envelope = input.envelope;
+        let interpretation = interpret(envelope, &self.facts);
+        let facts = derive(envelope, interpretation, &self.facts, input.session, Actor { user: input.user });
+        let limit = self.facts.payment_limit_cents.unwrap_or(0);
+        let evaluation = self.policy.evaluate(envelope, input.agent, input.user, &facts, input.session, limit);
+        let mut fired = stand_down(evaluation.fired);
+        fired.sort_by(|a, b| b.route.cmp(&a.route).then_with(|| a.reason.cmp(&b.reason)));
+
+        let mut rules: Vec<FiredRule> = fired
+            .iter()
+            .map(|r| FiredRule {
+                reason: r.reason.clone(),
+                route: r.route,
+                policy: r.id.clone(),
+                jurisdiction: r.jurisdiction.clone(),
+                covered_by: None,
+                refusals: Vec::new(),
+                description: r.description.clone(),
+            })
+            .collect();
+        let mut reasons: Vec<String> = Vec::new();
+        for r in &rules {
+            if !reasons.contains(&r.reason) {
+                reasons.push(r.reason.clone());
+            }
+        }
+        let mut route = rules.iter().map(|r| r.route).max().unwrap_or(Route::Allow);
+        let mut errors = evaluation.errors;
+        let mut approvals_used = Vec::new();
+
+        if !errors.is_empty() {
+            route = Route::Block;
+            reasons.insert(0, POLICY_ERROR.to_owned());
+        } else if !input.approvals.is_empty() {
+            let canonical = canonical_json(&envelope.arguments);
+            let mut any_covered = false;
+            for rule in rules.iter_mut().filter(|r| r.route == Route::RequireApproval) {
+                let approvers = rule
+                    .jurisdiction
+                    .as_ref()
+                    .and_then(|j| self.facts.approvers.get(j))
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                for approval in input.approvals {
+                    let id = approval.id();
+                    let used = input.session.consumed_approvals.contains(&id);
+                    match approval.check(approvers, &envelope.tool, &canonical, input.now, used) {
+                        Ok(()) => {
+                            rule.covered_by = Some(id.clone());
+                            if !approvals_used.contains(&id) {
+                                approvals_used.push(id);
+                            }
+                            any_covered = true;
+                            break;
+                        }
+                        Err(refusal) => rule.refusals.push(refusal),
+                    }
+                }
+            }
+            let approval_rules: Vec<&FiredRule> = rules.iter().filter(|r| r.route == Route::RequireApproval).collect();
+            let all_covered = !approval_rules.is_empty() && approval_rules.iter().all(|r| r.covered_by.is_some());
+            let stronger = rules.iter().any(|r| r.route > Route::RequireApproval || r.route == Route::SimulateFirst);
+            if all_covered && !stronger {
+                route = Route::Allow;
+                reasons.push(APPROVED.to_owned());
+            } else {
+                if !any_covered && !route.releases() {
+                    reasons.push(APPROVAL_INVALID.to_owned());
+                }
+                approvals_used.clear();
+                for r in &mut rules {
+                    r.covered_by = None;
+                }
+            }
+        }
+        if facts.unparsed_command {
+            errors.extend(facts.effects.is_empty().then(|| "the shell command could not be parsed".to_owned()));
+        }
+        let enforceability = envelope.family.enforceability();
+        Decision {
+            route,
+            reasons,
+            tool: envelope.tool.clone(),
+            runtime: envelope.runtime,
+            family: envelope.family,
+            enforceability,
+            violation: enforceability == Enforceability::ObserveOnly && route != Route::Allow,
+            rules,
+            approvals_used,
+            policy_digest: self.policy.digest.clone(),
+            facts,
+            errors,
+        }
+    }
+
+    /// What a finished step adds to its session: `ran` is false when its
+    /// outcome was an error (it was refused or failed).
+    pub fn step_record(&self, decision: &Decision, ran: bool, output: Option<&str>) -> StepRecord {
+        let mut read_labels: Vec<String> = decision.facts.read_labels.iter().cloned().collect();
+        if let Some(text) = output {
+            let level = classify_text(text);
+            if level >= Sensitivity::Confidential && !read_labels.iter().any(|l| l == level.as_str()) {
+                read_labels.push(level.as_str().to_owned());
+            }
+        }
+        StepRecord {
+            blocked: decision.route == Route::Block,
+            ran,
+            read_labels,
+            untrusted_output: if decision.facts.untrusted_output { output.map(str::to_owned) } else { None },
+            dry_runs: decision.facts.dry_runs.clone(),
+            approvals_used: decision.approvals_used.clone(),
+        }
+    }
+}
+
+/// Drops rules whose `@unless` names a reason or `route:ROUTE` that also fired.
+fn stand_down(fired: Vec<Rule>) -> Vec<Rule> {
+    let keep: Vec<bool> = fired
+        .iter()
+        .map(|rule| match rule.unless.as_deref() {
+            None => true,
+            Some(condition) => !fired.iter().any(|other| {
+                !std::ptr::eq(other, rule)
+                    && match condition.strip_prefix("route:") {
+                        Some(route) => other.route.as_str() == route,
+                        None => other.reason == condition,
+                    }
+            }),
+        })
+        .collect();
+    fired.into_iter().zip(keep).filter_map(|(r, k)| k.then_some(r)).collect()
+}

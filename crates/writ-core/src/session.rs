@@ -1,0 +1,165 @@
+//! What a session has done so far: the state the decision reads.
+//!
+//! The state is a plain value; [`SessionState::record`] folds one finished
+//! step into it. Stores persist it between processes.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+/// An item the agent acted on (an instruction, a retrieved document, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasisItem {
+    /// `user_instruction`, `retrieved`, `memory`, `tool_output`, `summary` or `policy`.
+    pub kind: String,
+    pub trust: Trust,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// Whether text may direct the agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trust {
+    Trusted,
+    Untrusted,
+}
+
+/// A session's state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionState {
+    /// Sensitivity labels the session has read (`secret`, `confidential`, ...).
+    pub read_labels: BTreeSet<String>,
+    /// Actions routed to `block` so far.
+    pub blocked: u32,
+    /// Steps recorded so far.
+    pub steps: u32,
+    /// Lower-cased untrusted text the session has seen.
+    pub untrusted_text: String,
+    /// Lower-cased trusted text (user instructions, trusted basis items).
+    pub trusted_text: String,
+    /// Dry runs that succeeded (`terraform:/abs/dir`, `kubectl:/abs/file`, `helm:release`).
+    pub dry_runs: BTreeSet<String>,
+    /// Approvals already used (their ids).
+    pub consumed_approvals: BTreeSet<String>,
+}
+
+/// What one finished step contributes to its session.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepRecord {
+    /// The step's route was `block`.
+    pub blocked: bool,
+    /// The step ran (its outcome was not an error).
+    pub ran: bool,
+    /// Labels of sensitive files it read and of its output.
+    pub read_labels: Vec<String>,
+    /// Its output, when that output is untrusted.
+    pub untrusted_output: Option<String>,
+    /// Dry runs it performed.
+    pub dry_runs: Vec<String>,
+    /// Approvals it used.
+    pub approvals_used: Vec<String>,
+}
+
+/// Upper bound on the untrusted text kept per session, in bytes: the most
+/// recent text is kept.
+pub const UNTRUSTED_TEXT_LIMIT: usize = 256 * 1024;
+
+impl SessionState {
+    /// Adds the basis items an action was taken on.
+    pub fn add_basis(&mut self, basis: &[BasisItem]) {
+        for item in basis {
+            match item.trust {
+                Trust::Trusted => append_text(&mut self.trusted_text, &item.text),
+                Trust::Untrusted => append_text(&mut self.untrusted_text, &item.text),
+            }
+        }
+    }
+
+    /// Folds a finished step into the state. A step that did not run counts
+    /// toward blocks but reads nothing and proves no dry run.
+    pub fn record(&mut self, step: &StepRecord) {
+        self.steps = self.steps.saturating_add(1);
+        if step.blocked {
+            self.blocked = self.blocked.saturating_add(1);
+        }
+        self.consumed_approvals.extend(step.approvals_used.iter().cloned());
+        if !step.ran {
+            return;
+        }
+        self.read_labels.extend(step.read_labels.iter().cloned());
+        if let Some(text) = &step.untrusted_output {
+            append_text(&mut self.untrusted_text, text);
+        }
+        self.dry_runs.extend(step.dry_runs.iter().cloned());
+    }
+}
+
+fn append_text(buffer: &mut String, text: &str) {
+    if !buffer.is_empty() {
+        buffer.push('\n');
+    }
+    buffer.push_str(&text.to_lowercase());
+    if buffer.len() > UNTRUSTED_TEXT_LIMIT {
+        let mut cut = buffer.len() - UNTRUSTED_TEXT_LIMIT;
+        while !buffer.is_char_boundary(cut) {
+            cut += 1;
+        }
+        buffer.drain(..cut);
+    }
+}
+
+/// True when `needle` (lower-case) occurs in `haystack` (lower-case) as a
+/// whole token: not glued to letters, digits, `-`, `_` or `@` on either side.
+pub fn mentions(haystack: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return false;
+    }
+    let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '@'));
+    haystack.match_indices(needle).any(|(at, _)| {
+        let before = haystack.get(..at).and_then(|s| s.chars().next_back());
+        let after = haystack.get(at + needle.len()..).and_then(|s| s.chars().next());
+        !glued(before) && !glued(after)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_whole_tokens_only() {
+        assert!(mentions("email ops@x.net now", "ops@x.net"));
+        assert!(mentions("(see evil.io.)", "evil.io"));
+        assert!(!mentions("notevil.io", "evil.io"));
+        assert!(!mentions("devops@x.net", "ops@x.net"));
+        assert!(!mentions("anything", ""));
+    }
+
+    #[test]
+    fn failed_steps_count_blocks_but_read_nothing() {
+        let mut s = SessionState::default();
+        s.record(&StepRecord {
+            blocked: true,
+            ran: false,
+            read_labels: vec!["secret".into()],
+            dry_runs: vec!["terraform:/w".into()],
+            ..StepRecord::default()
+        });
+        assert_eq!(s.blocked, 1);
+        assert!(s.read_labels.is_empty());
+        assert!(s.dry_runs.is_empty());
+    }
+
+    #[test]
+    fn untrusted_text_is_bounded() {
+        let mut s = SessionState::default();
+        let chunk = "é".repeat(100_000);
+        for _ in 0..5 {
+            s.record(&StepRecord { ran: true, untrusted_output: Some(chunk.clone()), ..StepRecord::default() });
+        }
+        assert!(s.untrusted_text.len() <= UNTRUSTED_TEXT_LIMIT);
+    }
+}
