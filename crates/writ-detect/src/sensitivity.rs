@@ -79,7 +79,10 @@ const CREDENTIAL_KINDS: [&str; 5] = [
 
 /// Cheap prefilter: any literal a credential pattern starts with.
 static CREDENTIAL_HINT: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"AKIA|ASIA|PRIVATE KEY|gh[pousr]_|github_pat_|xox[abpr]-|[rs]k_live_").ok()
+    Regex::new(
+        r"AKIA|ASIA|PRIVATE KEY|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|xoxa-|xoxb-|xoxp-|xoxr-|sk_live_|rk_live_",
+    )
+    .ok()
 });
 
 /// One regex per credential kind, in `CREDENTIAL_KINDS` order.
@@ -131,21 +134,21 @@ impl<'a> Views<'a> {
                 decoded = Some(d.into_owned());
             }
         }
+        // `+` as space only matters where a pattern has spaces: the
+        // private-key header and card-number groups.
         let form = {
             let base = decoded.as_deref().unwrap_or(raw);
-            if base.as_bytes().contains(&b'+') {
-                Some(base.replace('+', " "))
-            } else {
-                None
-            }
+            let bytes = base.as_bytes();
+            let useful =
+                bytes.contains(&b'+') && (base.contains("PRIVATE+KEY") || count_digits(base) >= 13);
+            useful.then(|| base.replace('+', " "))
         };
         Views { raw, decoded, form }
     }
 
-    fn all(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.raw)
-            .chain(self.decoded.as_deref())
-            .chain(self.form.as_deref())
+    /// The views every detector examines (the form view is separate).
+    fn main(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.raw).chain(self.decoded.as_deref())
     }
 
     /// The most decoded view that keeps `+` (used for e-mail addresses).
@@ -159,48 +162,41 @@ impl<'a> Views<'a> {
 fn json_unescape(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.peek().copied() {
-            Some(e @ ('"' | '\\' | '/')) => {
-                chars.next();
-                out.push(e);
-                changed = true;
+    let mut rest = text;
+    while let Some(pos) = rest.find('\\') {
+        out.push_str(&rest[..pos]);
+        let esc = &rest[pos + 1..];
+        let mut consumed = 1; // the backslash
+        match esc.as_bytes().first() {
+            Some(&e @ (b'"' | b'\\' | b'/')) => {
+                out.push(char::from(e));
+                consumed += 1;
             }
-            Some(e @ ('n' | 't' | 'r' | 'b' | 'f')) => {
-                chars.next();
+            Some(&e @ (b'n' | b't' | b'r' | b'b' | b'f')) => {
                 out.push(match e {
-                    'n' => '\n',
-                    't' => '\t',
-                    'r' => '\r',
+                    b'n' => '\n',
+                    b't' => '\t',
+                    b'r' => '\r',
                     _ => ' ',
                 });
-                changed = true;
+                consumed += 1;
             }
-            Some('u') => {
-                let rest: String = chars.clone().skip(1).take(4).collect();
-                match (rest.len() == 4)
-                    .then(|| u32::from_str_radix(&rest, 16).ok())
-                    .flatten()
-                {
+            Some(b'u') => {
+                match esc.get(1..5).and_then(|h| u32::from_str_radix(h, 16).ok()) {
                     Some(code) => {
-                        for _ in 0..5 {
-                            chars.next();
-                        }
                         // Lone surrogates and other invalid code points become a space.
                         out.push(char::from_u32(code).unwrap_or(' '));
-                        changed = true;
+                        consumed += 5;
                     }
                     None => out.push('\\'),
                 }
             }
             _ => out.push('\\'),
         }
+        changed |= consumed > 1;
+        rest = &rest[pos + consumed..];
     }
+    out.push_str(rest);
     changed.then_some(out)
 }
 
@@ -240,15 +236,23 @@ pub fn scan_text(text: &str) -> TextFindings {
     let mut found = [false; 5];
     let mut card_numbers = 0;
     let mut ssns = 0;
-    for view in views.all() {
+    for view in views.main() {
         credentials_in(view, &mut found);
-        let digits = view.bytes().filter(u8::is_ascii_digit).count();
-        if digits >= 9 {
+        let digits = count_digits(view);
+        if digits >= 9 && view.as_bytes().contains(&b'-') {
             ssns = ssns.max(count_ssns(view));
         }
         if digits >= 13 {
             card_numbers = card_numbers.max(count_cards(view));
         }
+    }
+    if let Some(form) = views.form.as_deref() {
+        if !found[1] {
+            found[1] = CREDENTIAL_PATTERNS[1]
+                .as_ref()
+                .is_some_and(|re| re.is_match(form));
+        }
+        card_numbers = card_numbers.max(count_cards(form));
     }
     let best = views.best();
     let distinct_emails = if best.as_bytes().contains(&b'@') {
@@ -266,6 +270,14 @@ pub fn scan_text(text: &str) -> TextFindings {
         card_numbers,
         ssns,
     }
+}
+
+/// Number of ASCII digits (wrapping arithmetic so that it vectorises even
+/// with overflow checks on; a text cannot hold 2^32 digits in practice).
+fn count_digits(text: &str) -> u32 {
+    text.as_bytes().iter().fold(0u32, |n, b| {
+        n.wrapping_add(u32::from(b.wrapping_sub(b'0') < 10))
+    })
 }
 
 /// Shorthand for `scan_text(text).sensitivity()`.
@@ -310,10 +322,13 @@ fn count_ssns(text: &str) -> usize {
         None => true,
     };
     let mut count = 0;
-    let mut i = 0;
-    while i + 11 <= b.len() {
+    // Every SSN has a dash at offset 3: only look there.
+    for (p, _) in text.match_indices('-') {
+        let Some(i) = p.checked_sub(3) else { continue };
+        if i + 11 > b.len() {
+            break;
+        }
         let shape = (0..3).all(|k| is_d(i + k))
-            && b[i + 3] == b'-'
             && (4..6).all(|k| is_d(i + k))
             && b[i + 6] == b'-'
             && (7..11).all(|k| is_d(i + k));
@@ -324,9 +339,6 @@ fn count_ssns(text: &str) -> usize {
             if area != b"000" && group != b"00" && serial != b"0000" {
                 count += 1;
             }
-            i += 11;
-        } else {
-            i += 1;
         }
     }
     count
@@ -340,6 +352,8 @@ fn count_cards(text: &str) -> usize {
     let b = text.as_bytes();
     let mut count = 0;
     let mut i = 0;
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut seps: Vec<u8> = Vec::new();
     while i < b.len() {
         if !b[i].is_ascii_digit() {
             i += 1;
@@ -347,14 +361,16 @@ fn count_cards(text: &str) -> usize {
         }
         // A maximal run of digit groups joined by single separators.
         let run_start = i;
-        let mut groups: Vec<(usize, usize)> = Vec::new();
-        let mut seps: Vec<u8> = Vec::new();
+        groups.clear();
+        seps.clear();
+        let mut total = 0;
         let mut j = i;
         loop {
             let g = j;
             while j < b.len() && b[j].is_ascii_digit() {
                 j += 1;
             }
+            total += j - g;
             groups.push((g, j));
             if j + 1 < b.len() && (b[j] == b' ' || b[j] == b'-') && b[j + 1].is_ascii_digit() {
                 seps.push(b[j]);
@@ -364,6 +380,10 @@ fn count_cards(text: &str) -> usize {
             }
         }
         let run_end = j;
+        if total < 13 {
+            i = run_end;
+            continue;
+        }
         let before_ok = run_start == 0 || {
             let c = b[run_start - 1];
             !(c.is_ascii_alphanumeric()
