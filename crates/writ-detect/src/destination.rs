@@ -64,6 +64,8 @@ pub struct Destination {
 ///   or a dotted name whose last label is a public-suffix-list TLD or a
 ///   common private one (`internal`, `local`, `corp`, `lan`, `home`,
 ///   `intranet`, `localdomain`) — so `notes.txt` is not a host;
+/// - a bare `user@host` is an ssh-style login, not an e-mail address (its
+///   `email` is `None`); use [`parse_email`] for mail recipients;
 /// - repositories are recognised on GitHub (web, `api.github.com/repos/`,
 ///   `raw.githubusercontent.com`, `codeload.github.com`), GitLab,
 ///   Bitbucket, Codeberg, hosts whose first label is `git`, `gitlab`,

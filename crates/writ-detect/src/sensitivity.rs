@@ -467,7 +467,20 @@ fn cards_in_run(
     count
 }
 
-/// Distinct e-mail addresses in `text`, lower-cased, in order of first appearance.
+/// True when the address's top-level domain is on the public suffix list
+/// or a common private one (so `logo@2x.png` is not an address).
+fn known_tld(addr: &str) -> bool {
+    let tld = addr.rsplit('.').next().unwrap_or("");
+    matches!(
+        tld,
+        "internal" | "local" | "corp" | "lan" | "home" | "intranet" | "localdomain"
+    ) || psl::suffix(tld.as_bytes()).is_some_and(|s| s.is_known())
+}
+
+/// Distinct e-mail addresses in `text`, lower-cased, in order of first
+/// appearance. Candidates whose top-level domain is neither on the public
+/// suffix list nor a common private one (`internal`, `local`, `corp`, `lan`,
+/// `home`, `intranet`, `localdomain`) are skipped: `logo@2x.png`.
 pub fn email_addresses(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let Some(re) = EMAIL_RE.as_ref() else {
@@ -478,6 +491,9 @@ pub fn email_addresses(text: &str) -> Vec<String> {
     }
     for m in re.find_iter(text) {
         let addr = m.as_str().to_ascii_lowercase();
+        if !known_tld(&addr) {
+            continue;
+        }
         if !out.contains(&addr) {
             out.push(addr);
         }

@@ -219,6 +219,12 @@ fn emails() {
     check("user@localhost", &[]);
     check("x@1.2.3.4", &[]);
     check("email me at dana@acme.com.", &["dana@acme.com"]);
+    check("<img src=\"logo@2x.png\"> icon@3x.jpeg", &[]);
+    check(
+        "ops@git.acme.internal, x@Corp.Local",
+        &["ops@git.acme.internal", "x@corp.local"],
+    );
+    check("a@b.co.uk b@c.museum", &["a@b.co.uk", "b@c.museum"]);
 
     fn count(text: &str, n: usize) {
         let f = scan_text(text);
