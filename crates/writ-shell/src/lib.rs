@@ -12,7 +12,12 @@
 //! This crate knows nothing about any organisation: it says *what* is read,
 //! written, sent and where, never whether that is allowed. It does no IO.
 
+mod args;
+mod commands;
 mod effects;
+mod flow;
+mod paths;
+mod walk;
 
 pub use effects::*;
 
@@ -35,6 +40,11 @@ pub enum ShellError {
 
 /// Lists what `command` does when run in `ctx`.
 pub fn analyze(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellError> {
-    let _ = (command, ctx);
-    Err(ShellError::Syntax("not implemented yet".to_owned()))
+    let options = brush_parser::ParserOptions::default();
+    let program = walk::parse_program(command, &options)?;
+    let home = paths::normalize(ctx.home);
+    let mut analyzer = walk::Analyzer::new(&home);
+    let mut scope = walk::Scope::new(ctx.cwd);
+    analyzer.program(&program, &mut scope, None);
+    Ok(analyzer.finish())
 }

@@ -1,0 +1,220 @@
+//! Expanded command arguments and a small getopt-style option reader.
+
+use crate::Payload;
+use crate::flow;
+
+/// One argument after quote removal and the expansions writ can resolve.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Arg {
+    /// The text: quotes removed, `~`/`$HOME`/literal variables expanded,
+    /// other expansions kept as written (`$TOKEN`, `$(cat f)`).
+    pub text: String,
+    /// Environment variables the word references.
+    pub env: Vec<String>,
+    /// What command substitutions and tracked variables in the word carry.
+    pub prov: Payload,
+    /// The inner text of command substitutions in the word.
+    pub substitutions: Vec<String>,
+    /// True when the word holds an expansion whose value is unknown.
+    pub dynamic: bool,
+}
+
+impl Arg {
+    /// A word with no expansions.
+    pub(crate) fn literal(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            ..Self::default()
+        }
+    }
+
+    /// The same word's expansions with different text (a part of the word).
+    pub(crate) fn with_text(&self, text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            ..self.clone()
+        }
+    }
+
+    /// What the word carries when it is sent: its text and its expansions.
+    pub(crate) fn payload(&self) -> Payload {
+        let mut payload = self.expansions();
+        flow::push_text(&mut payload, &self.text);
+        payload
+    }
+
+    /// What the word's expansions carry, without its text.
+    pub(crate) fn expansions(&self) -> Payload {
+        let mut payload = self.prov.clone();
+        for name in &self.env {
+            flow::push_env(&mut payload, name);
+        }
+        payload
+    }
+}
+
+/// Which options take a value.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Spec<'a> {
+    /// Short option letters that take a value (`"XdH"`).
+    pub short: &'a str,
+    /// Long option names, without dashes, that take a value.
+    pub long: &'a [&'a str],
+    /// Stop reading options after this many positionals (`ssh host cmd -x`).
+    pub stop_after: Option<usize>,
+}
+
+/// An option or a positional argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Item {
+    /// `-X` / `--request`, with dashes, and its value when it takes one.
+    Opt { name: String, value: Option<Arg> },
+    /// A positional argument.
+    Pos(Arg),
+}
+
+impl Item {
+    /// True for the option called `name`.
+    pub(crate) fn is(&self, names: &[&str]) -> bool {
+        matches!(self, Item::Opt { name, .. } if names.contains(&name.as_str()))
+    }
+}
+
+/// Splits arguments into options and positionals following `spec`.
+pub(crate) fn parse(args: &[Arg], spec: &Spec<'_>) -> Vec<Item> {
+    let mut items = Vec::with_capacity(args.len());
+    let mut positionals = 0usize;
+    let mut only_positionals = false;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let text = arg.text.as_str();
+        if only_positionals || spec.stop_after.is_some_and(|n| positionals >= n) {
+            items.push(Item::Pos(arg.clone()));
+            positionals += 1;
+            continue;
+        }
+        if text == "--" {
+            only_positionals = true;
+            continue;
+        }
+        if let Some(long) = text.strip_prefix("--") {
+            items.push(long_option(long, arg, &mut iter, spec));
+        } else if text.len() > 1 && text.starts_with('-') {
+            short_cluster(text, arg, &mut iter, spec, &mut items);
+        } else {
+            items.push(Item::Pos(arg.clone()));
+            positionals += 1;
+        }
+    }
+    items
+}
+
+fn long_option<'a>(
+    long: &str,
+    arg: &Arg,
+    rest: &mut impl Iterator<Item = &'a Arg>,
+    spec: &Spec<'_>,
+) -> Item {
+    if let Some((name, value)) = long.split_once('=') {
+        return Item::Opt {
+            name: format!("--{name}"),
+            value: Some(arg.with_text(value)),
+        };
+    }
+    let value = if spec.long.contains(&long) {
+        rest.next().cloned()
+    } else {
+        None
+    };
+    Item::Opt {
+        name: format!("--{long}"),
+        value,
+    }
+}
+
+fn short_cluster<'a>(
+    text: &str,
+    arg: &Arg,
+    rest: &mut impl Iterator<Item = &'a Arg>,
+    spec: &Spec<'_>,
+    items: &mut Vec<Item>,
+) {
+    let body = text.get(1..).unwrap_or_default();
+    for (index, letter) in body.char_indices() {
+        let name = format!("-{letter}");
+        if spec.short.contains(letter) {
+            let attached = body.get(index + letter.len_utf8()..).unwrap_or_default();
+            let value = if attached.is_empty() {
+                rest.next().cloned()
+            } else {
+                Some(arg.with_text(attached))
+            };
+            items.push(Item::Opt { name, value });
+            return;
+        }
+        items.push(Item::Opt { name, value: None });
+    }
+}
+
+/// The positional arguments among `items`.
+pub(crate) fn positionals(items: &[Item]) -> Vec<&Arg> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Pos(arg) => Some(arg),
+            Item::Opt { .. } => None,
+        })
+        .collect()
+}
+
+/// True when any option called one of `names` is present.
+pub(crate) fn has(items: &[Item], names: &[&str]) -> bool {
+    items.iter().any(|item| item.is(names))
+}
+
+/// The values of every option called one of `names`, in order.
+pub(crate) fn values<'a>(items: &'a [Item], names: &[&str]) -> Vec<&'a Arg> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Opt {
+                name,
+                value: Some(value),
+            } if names.contains(&name.as_str()) => Some(value),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The last value of an option called one of `names`.
+pub(crate) fn value<'a>(items: &'a [Item], names: &[&str]) -> Option<&'a Arg> {
+    values(items, names).into_iter().last()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lits(words: &[&str]) -> Vec<Arg> {
+        words.iter().map(|w| Arg::literal(w)).collect()
+    }
+
+    #[test]
+    fn reads_clusters_and_long_values() {
+        let spec = Spec {
+            short: "Xd",
+            long: &["data"],
+            stop_after: None,
+        };
+        let items = parse(
+            &lits(&["-sSLX", "POST", "-XPUT", "--data", "a=b", "--x=y", "u", "--", "-z"]),
+            &spec,
+        );
+        assert_eq!(value(&items, &["-X"]).map(|a| a.text.as_str()), Some("PUT"));
+        assert_eq!(value(&items, &["--data"]).map(|a| a.text.as_str()), Some("a=b"));
+        assert_eq!(value(&items, &["--x"]).map(|a| a.text.as_str()), Some("y"));
+        assert!(has(&items, &["-L"]));
+        let pos: Vec<&str> = positionals(&items).iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(pos, vec!["u", "-z"]);
+    }
+}

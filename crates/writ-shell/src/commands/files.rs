@@ -1,0 +1,629 @@
+//! Local file commands: removers, movers, copiers, writers, readers,
+//! archivers, `echo`/`printf`, and the fallback for unknown programs.
+
+use super::{Invocation, Nested, Outcome, read, request};
+use crate::args::{self, Arg, Item, Spec};
+use crate::{FileRef, Payload, Target, flow, paths};
+
+pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    let program = inv.program;
+    Some(match program {
+        "rm" | "unlink" | "shred" | "srm" => remove(inv, false),
+        "rmdir" => remove(inv, true),
+        "mv" => copy(inv, true),
+        "cp" | "install" => copy(inv, false),
+        "touch" | "mkdir" | "truncate" | "mkfifo" => create(inv),
+        "chmod" | "chown" | "chgrp" | "chattr" | "setfacl" => change_mode(inv),
+        "ln" => link(inv),
+        "tee" => tee(inv),
+        "dd" => dd(inv),
+        "sed" | "gsed" => sed(inv),
+        "awk" | "gawk" | "mawk" | "nawk" => awk(inv),
+        "grep" | "egrep" | "fgrep" | "rg" | "ag" | "ack" => grep(inv),
+        "jq" | "yq" => jq(inv),
+        "find" => find(inv),
+        "tar" | "bsdtar" | "gtar" => tar(inv),
+        "zip" => zip(inv),
+        "unzip" => unzip(inv),
+        "gzip" | "gunzip" | "bzip2" | "bunzip2" | "xz" | "unxz" | "zstd" => compress(inv),
+        "echo" | "printf" => echo(inv),
+        "printenv" => printenv(inv),
+        "openssl" => openssl(inv),
+        "gpg" | "gpg2" => gpg(inv),
+        "make" | "gmake" => make(inv),
+        _ => return reader(inv),
+    })
+}
+
+fn has_short(items: &[Item], letters: &str) -> bool {
+    letters.chars().any(|c| args::has(items, &[format!("-{c}").as_str()]))
+}
+
+fn remove(inv: &Invocation<'_>, directory_only: bool) -> Outcome {
+    let items = args::parse(inv.args, &Spec { short: "ns", long: &["iterations", "size", "random-source"], stop_after: None });
+    let recursive = !directory_only && (has_short(&items, "rR") || args::has(&items, &["--recursive"]));
+    let mut outcome = Outcome::default();
+    for path in args::positionals(&items) {
+        outcome.delete(inv.path(&path.text), recursive);
+    }
+    outcome
+}
+
+/// `cp`/`mv`/`install`: sources are read (or moved away), the destination written.
+fn copy(inv: &Invocation<'_>, moving: bool) -> Outcome {
+    let items = args::parse(inv.args, &Spec { short: "tSmogZ", long: &["target-directory", "suffix", "mode", "owner", "group", "backup", "sparse", "reflink", "preserve", "no-preserve", "context"], stop_after: None });
+    let mut outcome = Outcome::default();
+    if inv.program == "install" && args::has(&items, &["-d", "--directory"]) {
+        for dir in args::positionals(&items) {
+            outcome.write(inv.path(&dir.text), false);
+        }
+        return outcome;
+    }
+    let recursive = has_short(&items, "rRa") || args::has(&items, &["--recursive", "--archive"]);
+    let positional = args::positionals(&items);
+    let (sources, destination, into_dir) = match args::value(&items, &["-t", "--target-directory"]) {
+        Some(dir) => (positional.as_slice(), dir, true),
+        None => match positional.split_last() {
+            Some((dest, sources)) => (sources, *dest, sources.len() > 1 || dest.text.ends_with('/')),
+            None => return outcome,
+        },
+    };
+    let destination_dir = inv.path(&destination.text);
+    for source in sources {
+        let from = inv.path(&source.text);
+        if moving {
+            outcome.delete(from.clone(), false);
+        } else {
+            outcome.read(from.clone(), recursive);
+        }
+        let to = if into_dir {
+            paths::resolve(&destination_dir, inv.home, paths::basename(&from))
+        } else {
+            destination_dir.clone()
+        };
+        outcome.contents.push((to.clone(), flow::file_payload(from, recursive || moving)));
+        outcome.write(to, false);
+    }
+    outcome
+}
+
+fn create(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec { short: "dtrmsZ", long: &["date", "reference", "mode", "size", "context"], stop_after: None });
+    let mut outcome = Outcome::default();
+    for path in args::positionals(&items) {
+        outcome.write(inv.path(&path.text), false);
+    }
+    outcome
+}
+
+fn change_mode(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec::default());
+    let has_reference = items.iter().any(|i| matches!(i, Item::Opt { name, .. } if name == "--reference"));
+    let skip = usize::from(!has_reference && !matches!(inv.program, "setfacl"));
+    let mut outcome = Outcome::default();
+    for path in args::positionals(&items).into_iter().skip(skip) {
+        outcome.write(inv.path(&path.text), false);
+    }
+    outcome
+}
+
+fn link(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec { short: "tS", long: &["target-directory", "suffix"], stop_after: None });
+    let positional = args::positionals(&items);
+    let mut outcome = Outcome::default();
+    let link_path = match (args::value(&items, &["-t", "--target-directory"]), positional.as_slice()) {
+        (Some(dir), [target, ..]) => paths::resolve(&inv.path(&dir.text), inv.home, paths::basename(&target.text)),
+        (None, [target]) => inv.path(paths::basename(&target.text)),
+        (None, [.., name]) => inv.path(&name.text),
+        _ => return outcome,
+    };
+    outcome.write(link_path, false);
+    outcome
+}
+
+fn tee(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec::default());
+    let append = args::has(&items, &["-a", "--append"]);
+    let mut outcome = Outcome::default();
+    for path in args::positionals(&items) {
+        let path = inv.path(&path.text);
+        outcome.contents.push((path.clone(), inv.stdin.clone()));
+        outcome.write(path, append);
+    }
+    outcome.stdout = Some(inv.stdin.clone());
+    outcome
+}
+
+fn dd(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut input = inv.stdin.clone();
+    let mut output: Option<String> = None;
+    for arg in inv.args {
+        if let Some(file) = arg.text.strip_prefix("if=") {
+            let path = inv.path(file);
+            input = flow::file_payload(path.clone(), false);
+            outcome.read(path, false);
+        } else if let Some(file) = arg.text.strip_prefix("of=") {
+            output = Some(inv.path(file));
+        }
+    }
+    match output {
+        Some(path) => {
+            outcome.contents.push((path.clone(), input));
+            outcome.write(path, false);
+            outcome.stdout = Some(Payload::default());
+        }
+        None => outcome.stdout = Some(input),
+    }
+    outcome
+}
+
+fn sed(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec { short: "efl", long: &["expression", "file", "line-length"], stop_after: None });
+    let in_place = items
+        .iter()
+        .any(|i| matches!(i, Item::Opt { name, .. } if name == "-i" || name == "--in-place"));
+    let mut outcome = Outcome::default();
+    for script in args::values(&items, &["-f", "--file"]) {
+        outcome.read(inv.path(&script.text), false);
+    }
+    let explicit_script = args::has(&items, &["-e", "--expression", "-f", "--file"]);
+    let mut positional = args::positionals(&items).into_iter();
+    if in_place && !explicit_script {
+        positional = positional.as_slice().iter().skip_while(|p| p.text.is_empty()).copied().collect::<Vec<_>>().into_iter();
+    }
+    for file in positional.skip(usize::from(!explicit_script)) {
+        let path = inv.path(&file.text);
+        if in_place {
+            outcome.write(path, false);
+        } else {
+            outcome.read(path, false);
+        }
+    }
+    outcome
+}
+
+fn awk(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec { short: "fvFi", long: &["file", "assign", "field-separator", "include"], stop_after: None });
+    let mut outcome = Outcome::default();
+    let program_files = args::values(&items, &["-f", "--file"]);
+    for file in &program_files {
+        outcome.read(inv.path(&file.text), false);
+    }
+    let in_place = args::values(&items, &["-i", "--include"]).iter().any(|v| v.text == "inplace");
+    for file in args::positionals(&items).into_iter().skip(usize::from(program_files.is_empty())) {
+        if file.text.contains('=') {
+            continue;
+        }
+        let path = inv.path(&file.text);
+        if in_place {
+            outcome.write(path, false);
+        } else {
+            outcome.read(path, false);
+        }
+    }
+    outcome
+}
+
+fn grep(inv: &Invocation<'_>) -> Outcome {
+    let (short, long): (&str, &[&str]) = if matches!(inv.program, "rg" | "ag" | "ack") {
+        ("efgtTmABCMj", &["regexp", "file", "glob", "type", "type-not", "max-count", "after-context", "before-context", "context", "max-columns", "threads", "color", "colors", "sort", "sortr", "type-add", "pre", "encoding", "max-depth", "ignore-file", "replace"])
+    } else {
+        ("efmABCdD", &["regexp", "file", "max-count", "after-context", "before-context", "context", "include", "exclude", "exclude-dir", "exclude-from", "label", "color", "colour", "binary-files", "devices", "directories", "group-separator"])
+    };
+    let items = args::parse(inv.args, &Spec { short, long, stop_after: None });
+    let mut outcome = Outcome::default();
+    for file in args::values(&items, &["-f", "--file"]) {
+        outcome.read(inv.path(&file.text), false);
+    }
+    let recursive = matches!(inv.program, "rg" | "ag" | "ack") || has_short(&items, "rR") || args::has(&items, &["--recursive", "--dereference-recursive"]);
+    let explicit_pattern = args::has(&items, &["-e", "--regexp", "-f", "--file"]);
+    let files: Vec<&Arg> = args::positionals(&items).into_iter().skip(usize::from(!explicit_pattern)).collect();
+    if files.is_empty() && recursive && !inv.has_stdin {
+        outcome.read(inv.cwd.to_owned(), true);
+    }
+    for file in files {
+        outcome.read(inv.path(&file.text), recursive);
+    }
+    outcome
+}
+
+fn jq(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut words = inv.args.iter();
+    let mut filter_seen = false;
+    while let Some(word) = words.next() {
+        match word.text.as_str() {
+            "--arg" | "--argjson" => {
+                words.next();
+                words.next();
+            }
+            "--slurpfile" | "--rawfile" => {
+                words.next();
+                if let Some(file) = words.next() {
+                    outcome.read(inv.path(&file.text), false);
+                }
+            }
+            "-f" | "--from-file" => {
+                filter_seen = true;
+                if let Some(file) = words.next() {
+                    outcome.read(inv.path(&file.text), false);
+                }
+            }
+            "--indent" | "-L" | "--tab-width" => {
+                words.next();
+            }
+            text if text.starts_with('-') && text.len() > 1 => {}
+            _ if !filter_seen => filter_seen = true,
+            _ => outcome.read(inv.path(&word.text), false),
+        }
+    }
+    outcome
+}
+
+/// `find DIR... EXPR`: `-delete` and `-exec rm` delete the tree.
+fn find(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let start_count = inv
+        .args
+        .iter()
+        .take_while(|a| !a.text.starts_with('-') && a.text != "(" && a.text != "!")
+        .count();
+    let (starts, expression) = inv.args.split_at(start_count.min(inv.args.len()));
+    let starts: Vec<String> = if starts.is_empty() {
+        vec![inv.cwd.to_owned()]
+    } else {
+        starts.iter().map(|s| inv.path(&s.text)).collect()
+    };
+    let mut words = expression.iter();
+    while let Some(word) = words.next() {
+        match word.text.as_str() {
+            "-delete" => starts.iter().for_each(|s| outcome.delete(s.clone(), true)),
+            "-exec" | "-execdir" | "-ok" | "-okdir" => {
+                let command: Vec<&Arg> = words.by_ref().take_while(|w| w.text != ";" && w.text != "+").collect();
+                find_exec(&command, &starts, &mut outcome);
+            }
+            "-fprint" | "-fprint0" | "-fprintf" | "-fls" => {
+                if let Some(file) = words.next() {
+                    outcome.write(inv.path(&file.text), false);
+                }
+            }
+            _ => {}
+        }
+    }
+    outcome.stdout = Some(Payload::default());
+    outcome
+}
+
+fn find_exec(command: &[&Arg], starts: &[String], outcome: &mut Outcome) {
+    let Some(program) = command.first() else {
+        return;
+    };
+    if matches!(paths::basename(&program.text), "rm" | "shred" | "unlink" | "rmdir") {
+        for start in starts {
+            outcome.delete(start.clone(), true);
+        }
+        return;
+    }
+    for start in starts {
+        let argv = command.iter().map(|w| w.with_text(&w.text.replace("{}", start))).collect();
+        outcome.nested.push(Nested::Argv { argv, env: Vec::new(), cwd: None });
+    }
+}
+
+/// Short tar option letters that take a value, in order.
+const TAR_VALUE_LETTERS: &str = "fCTXbNgLK";
+
+/// `tar`: create (`c`), append (`r`/`u`) or extract (`x`), old-style or dashed.
+fn tar(inv: &Invocation<'_>) -> Outcome {
+    let mut mode = ' ';
+    let mut archive: Option<String> = None;
+    let mut dir = inv.cwd.to_owned();
+    let mut inputs: Vec<FileRef> = Vec::new();
+    let mut outcome = Outcome::default();
+    let mut pending: Vec<char> = Vec::new();
+    let mut words = inv.args.iter().enumerate().peekable();
+    while let Some((index, word)) = words.next() {
+        let text = word.text.as_str();
+        if let Some(letter) = pending.first().copied() {
+            pending.remove(0);
+            tar_value(inv, letter, text, &mut archive, &mut dir, &mut outcome);
+            continue;
+        }
+        let old_style = index == 0 && !text.starts_with('-') && !text.is_empty() && text.chars().all(|c| c.is_ascii_alphabetic());
+        if let Some(long) = text.strip_prefix("--") {
+            let (name, value) = long.split_once('=').map_or((long, None), |(n, v)| (n, Some(v.to_owned())));
+            let takes = matches!(name, "file" | "directory" | "files-from" | "exclude-from");
+            let value = value.or_else(|| if takes { words.next().map(|(_, w)| w.text.clone()) } else { None });
+            match (name, value) {
+                ("create", _) => mode = 'c',
+                ("extract" | "get", _) => mode = 'x',
+                ("append" | "update", _) => mode = 'r',
+                ("list", _) => mode = 't',
+                ("file", Some(v)) => tar_value(inv, 'f', &v, &mut archive, &mut dir, &mut outcome),
+                ("directory", Some(v)) => tar_value(inv, 'C', &v, &mut archive, &mut dir, &mut outcome),
+                ("files-from", Some(v)) => tar_value(inv, 'T', &v, &mut archive, &mut dir, &mut outcome),
+                _ => {}
+            }
+        } else if old_style || (text.starts_with('-') && text.len() > 1) {
+            let letters = text.trim_start_matches('-');
+            for (offset, letter) in letters.char_indices() {
+                if matches!(letter, 'c' | 'x' | 'r' | 'u' | 't') {
+                    mode = if letter == 'u' { 'r' } else { letter };
+                }
+                if TAR_VALUE_LETTERS.contains(letter) {
+                    let attached = letters.get(offset + 1..).unwrap_or_default();
+                    if !old_style && !attached.is_empty() {
+                        tar_value(inv, letter, attached, &mut archive, &mut dir, &mut outcome);
+                        break;
+                    }
+                    pending.push(letter);
+                }
+            }
+        } else {
+            inputs.push(FileRef { path: paths::resolve(&dir, inv.home, text), recursive: true });
+        }
+    }
+    tar_effects(mode, archive, dir, inputs, outcome)
+}
+
+fn tar_value(inv: &Invocation<'_>, letter: char, value: &str, archive: &mut Option<String>, dir: &mut String, outcome: &mut Outcome) {
+    match letter {
+        'f' => *archive = Some(if value == "-" { "-".to_owned() } else { paths::resolve(dir, inv.home, value) }),
+        'C' => *dir = paths::resolve(dir, inv.home, value),
+        'T' | 'X' => outcome.read(paths::resolve(dir, inv.home, value), false),
+        _ => {}
+    }
+}
+
+fn tar_effects(mode: char, archive: Option<String>, dir: String, inputs: Vec<FileRef>, mut outcome: Outcome) -> Outcome {
+    match mode {
+        'c' | 'r' => {
+            let mut contents = Payload::default();
+            for input in inputs {
+                outcome.read(input.path.clone(), true);
+                flow::push_file(&mut contents, input);
+            }
+            match archive.filter(|a| a != "-") {
+                Some(path) => {
+                    outcome.contents.push((path.clone(), contents));
+                    outcome.write(path, mode == 'r');
+                    outcome.stdout = Some(Payload::default());
+                }
+                None => outcome.stdout = Some(contents),
+            }
+        }
+        'x' => {
+            if let Some(path) = archive.filter(|a| a != "-") {
+                outcome.read(path, false);
+            }
+            outcome.write(dir, false);
+        }
+        _ => {
+            if let Some(path) = archive.filter(|a| a != "-") {
+                outcome.read(path, false);
+            }
+        }
+    }
+    outcome
+}
+
+fn zip(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec { short: "binxtPZ", long: &["password", "exclude", "include"], stop_after: None });
+    let recursive = has_short(&items, "r") || args::has(&items, &["--recurse-paths"]);
+    let positional = args::positionals(&items);
+    let mut outcome = Outcome::default();
+    let Some((archive, inputs)) = positional.split_first() else {
+        return outcome;
+    };
+    let mut contents = Payload::default();
+    for input in inputs {
+        let path = inv.path(&input.text);
+        outcome.read(path.clone(), recursive);
+        flow::push_file(&mut contents, FileRef { path, recursive });
+    }
+    if archive.text == "-" {
+        outcome.stdout = Some(contents);
+    } else {
+        let path = inv.path(&archive.text);
+        outcome.contents.push((path.clone(), contents));
+        outcome.write(path, false);
+        outcome.stdout = Some(Payload::default());
+    }
+    outcome
+}
+
+fn unzip(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec { short: "dPx", ..Spec::default() });
+    let mut outcome = Outcome::default();
+    if let Some(archive) = args::positionals(&items).first() {
+        outcome.read(inv.path(&archive.text), false);
+    }
+    let dir = args::value(&items, &["-d"]).map_or_else(|| inv.cwd.to_owned(), |d| inv.path(&d.text));
+    if !args::has(&items, &["-l", "-p", "-t"]) {
+        outcome.write(dir, false);
+    }
+    outcome
+}
+
+fn compress(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec { short: "S", long: &["suffix"], stop_after: None });
+    let to_stdout = has_short(&items, "c") || args::has(&items, &["--stdout", "--to-stdout"]);
+    let mut outcome = Outcome::default();
+    for file in args::positionals(&items) {
+        let path = inv.path(&file.text);
+        outcome.read(path.clone(), false);
+        if !to_stdout {
+            let decompress = inv.program.contains("un") || has_short(&items, "d");
+            let output = if decompress {
+                path.rsplit_once('.').map_or_else(|| path.clone(), |(stem, _)| stem.to_owned())
+            } else {
+                format!("{path}.{}", compressed_extension(inv.program))
+            };
+            outcome.contents.push((output.clone(), flow::file_payload(path, false)));
+            outcome.write(output, false);
+        }
+    }
+    outcome
+}
+
+fn compressed_extension(program: &str) -> &'static str {
+    match program {
+        "bzip2" => "bz2",
+        "xz" => "xz",
+        "zstd" => "zst",
+        _ => "gz",
+    }
+}
+
+/// `echo`/`printf`: their arguments are the text they emit.
+fn echo(inv: &Invocation<'_>) -> Outcome {
+    let words: Vec<&Arg> = if inv.program == "echo" {
+        inv.args.iter().skip_while(|a| matches!(a.text.as_str(), "-n" | "-e" | "-E" | "-ne" | "-en")).collect()
+    } else {
+        inv.args.iter().skip_while(|a| a.text == "-v").collect()
+    };
+    let mut stdout = Payload::default();
+    let text: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+    flow::push_text(&mut stdout, &text.join(" "));
+    for word in words {
+        flow::merge(&mut stdout, &word.expansions());
+    }
+    Outcome {
+        stdout: Some(stdout),
+        ..Outcome::default()
+    }
+}
+
+fn printenv(inv: &Invocation<'_>) -> Outcome {
+    let mut stdout = Payload::default();
+    for name in inv.args.iter().filter(|a| !a.text.starts_with('-')) {
+        flow::push_env(&mut stdout, &name.text);
+    }
+    if stdout.env.is_empty() {
+        flow::push_text(&mut stdout, "(environment)");
+    }
+    Outcome {
+        stdout: Some(stdout),
+        ..Outcome::default()
+    }
+}
+
+fn openssl(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut words = inv.args.iter();
+    while let Some(word) = words.next() {
+        match word.text.as_str() {
+            "-in" | "-inkey" | "-CAfile" | "-cert" | "-key" | "-kfile" | "-pass" => {
+                if let Some(file) = words.next() {
+                    let text = file.text.strip_prefix("file:").unwrap_or(&file.text);
+                    if word.text != "-pass" || file.text.starts_with("file:") {
+                        outcome.read(inv.path(text), false);
+                    }
+                }
+            }
+            "-out" => {
+                if let Some(file) = words.next() {
+                    outcome.write(inv.path(&file.text), false);
+                }
+            }
+            "-connect" => {
+                if let Some(address) = words.next() {
+                    let (host, port) = address.text.rsplit_once(':').unwrap_or((&address.text, ""));
+                    let target = Target::Host { user: None, host: host.to_owned(), port: port.parse().ok(), path: None };
+                    outcome.effects.push(request("openssl", target, "SEND", Payload::default(), false));
+                }
+            }
+            _ => {}
+        }
+    }
+    outcome
+}
+
+fn gpg(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec { short: "rouk", long: &["recipient", "output", "local-user", "homedir", "passphrase", "passphrase-file", "default-key", "keyserver", "trust-model", "cipher-algo", "pinentry-mode"], stop_after: None });
+    let mut outcome = Outcome::default();
+    if args::has(&items, &["--export-secret-keys", "--export-secret-subkeys"]) {
+        outcome.read(paths::resolve(inv.cwd, inv.home, "~/.gnupg"), true);
+    }
+    if let Some(file) = args::value(&items, &["--passphrase-file"]) {
+        outcome.read(inv.path(&file.text), false);
+    }
+    let exporting = args::has(&items, &["--export", "--export-secret-keys", "--export-secret-subkeys", "--recv-keys", "--send-keys", "--list-keys", "-k", "--list-secret-keys", "-K"]);
+    if !exporting {
+        for file in args::positionals(&items) {
+            outcome.read(inv.path(&file.text), false);
+        }
+    }
+    if let Some(out) = args::value(&items, &["-o", "--output"]) {
+        outcome.write(inv.path(&out.text), false);
+    }
+    outcome
+}
+
+fn make(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec { short: "CfIjlWo", long: &["directory", "file", "makefile", "include-dir", "jobs", "load-average", "what-if", "old-file"], stop_after: None });
+    let dir = args::values(&items, &["-C", "--directory"])
+        .iter()
+        .fold(inv.cwd.to_owned(), |dir, d| paths::resolve(&dir, inv.home, &d.text));
+    let mut outcome = Outcome::default();
+    for file in args::values(&items, &["-f", "--file", "--makefile"]) {
+        outcome.read(paths::resolve(&dir, inv.home, &file.text), false);
+    }
+    outcome
+}
+
+/// Programs whose positional arguments are files they read, and the short
+/// options of theirs that take a value.
+fn reader_spec(program: &str) -> Option<&'static str> {
+    Some(match program {
+        "cat" | "tac" | "nl" | "rev" | "bat" | "batcat" | "less" | "more" | "view" | "strings" | "file" | "stat" | "md5sum"
+        | "sha1sum" | "sha256sum" | "sha512sum" | "shasum" | "b2sum" | "cksum" | "zcat" | "bzcat" | "xzcat" | "zless"
+        | "zmore" | "base32" | "hexdump" | "column" | "paste" | "fold" | "fmt" | "expand" | "unexpand" | "iconv" | "wc"
+        | "diff" | "cmp" | "comm" | "colordiff" | "vimdiff" | "sdiff" | "pr" | "tr" | "look" => "ftwsjanNdeLIxX",
+        "head" | "tail" => "nc",
+        "base64" => "w",
+        "xxd" => "cglso",
+        "od" => "AtNjw",
+        "sort" => "ktSTo",
+        "uniq" => "fsw",
+        "cut" => "dfbc",
+        _ => return None,
+    })
+}
+
+fn reader(inv: &Invocation<'_>) -> Option<Outcome> {
+    let short = reader_spec(inv.program)?;
+    let short = if matches!(inv.program, "cat" | "diff" | "wc" | "comm" | "cmp" | "less" | "more" | "tac" | "rev" | "md5sum" | "sha256sum" | "sha1sum" | "sha512sum") { "" } else { short };
+    let items = args::parse(inv.args, &Spec { short, long: &["output", "files0-from", "field-separator", "key", "lines", "bytes", "delimiter", "fields"], stop_after: None });
+    let recursive = matches!(inv.program, "diff" | "colordiff") && (has_short(&items, "r") || args::has(&items, &["--recursive"]));
+    let mut outcome = Outcome::default();
+    for file in args::positionals(&items) {
+        if file.text == "-" {
+            continue;
+        }
+        if inv.program == "tr" {
+            break;
+        }
+        outcome.read(inv.path(&file.text), recursive);
+    }
+    if inv.program == "sort" {
+        if let Some(out) = args::value(&items, &["-o", "--output"]) {
+            let path = inv.path(&out.text);
+            outcome.write(path, false);
+        }
+    }
+    Some(outcome)
+}
+
+/// Unknown programs: path-like arguments are reported as reads.
+pub(super) fn unknown(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    for arg in inv.args {
+        if arg.text.starts_with('-') || !paths::looks_like_path(&arg.text) {
+            continue;
+        }
+        outcome.effects.push(read(inv.path(&arg.text), false));
+    }
+    outcome
+}

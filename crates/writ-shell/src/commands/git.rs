@@ -1,0 +1,412 @@
+//! git and the GitHub CLI.
+
+use super::{Invocation, Outcome, request, url};
+use crate::args::{self, Arg, Item, Spec};
+use crate::{Effect, GitPush, Payload, RefSpec, Resource, flow, paths};
+
+pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    match inv.program {
+        "git" => Some(git(inv)),
+        "gh" => Some(gh(inv)),
+        _ => None,
+    }
+}
+
+/// Splits git's global options (`-C dir`, `-c k=v`) from the subcommand.
+fn git(inv: &Invocation<'_>) -> Outcome {
+    let mut dir = inv.cwd.to_owned();
+    let mut rest = inv.args;
+    while let Some((first, tail)) = rest.split_first() {
+        let text = first.text.as_str();
+        if text == "-C" {
+            if let Some(value) = tail.first() {
+                dir = paths::resolve(&dir, inv.home, &value.text);
+            }
+            rest = tail.get(1..).unwrap_or_default();
+        } else if matches!(text, "-c" | "--git-dir" | "--work-tree" | "--namespace" | "--exec-path" | "--config-env") {
+            rest = tail.get(1..).unwrap_or_default();
+        } else if text.starts_with('-') {
+            rest = tail;
+        } else {
+            break;
+        }
+    }
+    let Some((sub, sub_args)) = rest.split_first() else {
+        return Outcome::default();
+    };
+    let inv = Invocation { args: sub_args, cwd: &dir, ..*inv };
+    match sub.text.as_str() {
+        "push" => push(&inv),
+        "clone" => clone(&inv),
+        "fetch" | "pull" => fetch(&inv, &sub.text),
+        "config" => config(&inv),
+        "clean" => clean(&inv),
+        "rm" => remove(&inv),
+        _ => Outcome::default(),
+    }
+}
+
+fn push(inv: &Invocation<'_>) -> Outcome {
+    let spec = Spec {
+        short: "o",
+        long: &["repo", "push-option", "receive-pack", "exec", "signed"],
+        stop_after: None,
+    };
+    let items = args::parse(inv.args, &spec);
+    let force_flags = ["-f", "--force", "--force-if-includes", "--mirror"];
+    let force = items.iter().any(|item| {
+        item.is(&force_flags) || matches!(item, Item::Opt { name, .. } if name == "--force-with-lease")
+    });
+    let all_refs = args::has(&items, &["--all", "--branches", "--mirror", "--tags"]);
+    let delete = args::has(&items, &["-d", "--delete"]);
+    let positional = args::positionals(&items);
+    let remote = args::value(&items, &["--repo"])
+        .or_else(|| positional.first().copied())
+        .map(|r| r.text.clone());
+    let refspecs = positional
+        .iter()
+        .skip(1)
+        .map(|r| refspec(&r.text, delete))
+        .collect();
+    Outcome::default().effect(Effect::GitPush(GitPush {
+        repo_dir: inv.cwd.to_owned(),
+        remote,
+        refspecs,
+        force,
+        all_refs,
+    }))
+}
+
+/// `[+]src[:dst]`, with `refs/heads/` stripped from the destination.
+fn refspec(text: &str, delete: bool) -> RefSpec {
+    if delete {
+        return RefSpec {
+            src: None,
+            dst: Some(branch(text)),
+            force: false,
+            delete: true,
+        };
+    }
+    let (force, body) = match text.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    match body.split_once(':') {
+        Some((src, dst)) => RefSpec {
+            src: (!src.is_empty()).then(|| src.to_owned()),
+            dst: (!dst.is_empty()).then(|| branch(dst)),
+            force,
+            delete: src.is_empty(),
+        },
+        None => RefSpec {
+            src: Some(body.to_owned()),
+            dst: (body != "HEAD" && body != "@").then(|| branch(body)),
+            force,
+            delete: false,
+        },
+    }
+}
+
+fn branch(text: &str) -> String {
+    text.strip_prefix("refs/heads/").unwrap_or(text).to_owned()
+}
+
+fn clone(inv: &Invocation<'_>) -> Outcome {
+    let spec = Spec {
+        short: "objuc",
+        long: &["origin", "branch", "upload-pack", "template", "config", "depth", "shallow-since", "shallow-exclude", "reference", "separate-git-dir", "jobs", "filter", "bundle-uri", "server-option"],
+        stop_after: None,
+    };
+    let items = args::parse(inv.args, &spec);
+    let positional = args::positionals(&items);
+    let mut outcome = Outcome::default();
+    let Some(source) = positional.first() else {
+        return outcome;
+    };
+    outcome
+        .effects
+        .push(request("git", url(&source.text), "DOWNLOAD", Payload::default(), false));
+    let dir = match positional.get(1) {
+        Some(dir) => dir.text.clone(),
+        None => {
+            let name = paths::basename(source.text.trim_end_matches('/'));
+            let name = name.rsplit(':').next().unwrap_or(name);
+            name.strip_suffix(".git").unwrap_or(name).to_owned()
+        }
+    };
+    outcome.write(inv.path(&dir), false);
+    outcome
+}
+
+fn fetch(inv: &Invocation<'_>, verb: &str) -> Outcome {
+    let spec = Spec {
+        short: "oj",
+        long: &["upload-pack", "depth", "deepen", "shallow-since", "shallow-exclude", "refmap", "jobs", "server-option", "filter", "recurse-submodules-default", "negotiation-tip", "strategy", "strategy-option"],
+        stop_after: None,
+    };
+    let items = args::parse(inv.args, &spec);
+    if verb == "fetch" && args::has(&items, &["--all"]) {
+        return Outcome::default().effect(request("git", url("--all"), "DOWNLOAD", Payload::default(), false));
+    }
+    let remote = args::positionals(&items)
+        .first()
+        .map_or_else(|| "origin".to_owned(), |r| r.text.clone());
+    Outcome::default().effect(request("git", url(&remote), "DOWNLOAD", Payload::default(), false))
+}
+
+/// `git config --global k v` writes `~/.gitconfig`.
+fn config(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec { short: "f", long: &["file", "blob", "type", "default"], stop_after: None });
+    let reads = ["--get", "--get-all", "--get-regexp", "--list", "-l", "--show-origin", "--get-urlmatch", "--show-scope"];
+    let positional = args::positionals(&items);
+    let reading = args::has(&items, &reads)
+        || positional.first().is_some_and(|p| matches!(p.text.as_str(), "get" | "list"))
+        || (positional.len() < 2 && !args::has(&items, &["--unset", "--unset-all", "--remove-section", "--rename-section", "--add", "--replace-all", "-e", "--edit"]));
+    if reading {
+        return Outcome::default();
+    }
+    let path = if let Some(file) = args::value(&items, &["-f", "--file"]) {
+        inv.path(&file.text)
+    } else if args::has(&items, &["--global"]) {
+        paths::resolve(inv.cwd, inv.home, "~/.gitconfig")
+    } else if args::has(&items, &["--system"]) {
+        "/etc/gitconfig".to_owned()
+    } else {
+        paths::resolve(inv.cwd, inv.home, ".git/config")
+    };
+    let mut outcome = Outcome::default();
+    outcome.write(path, false);
+    outcome
+}
+
+fn clean(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec { short: "e", long: &["exclude"], stop_after: None });
+    let mut outcome = Outcome::default();
+    if args::has(&items, &["-n", "--dry-run"]) {
+        return outcome;
+    }
+    let positional = args::positionals(&items);
+    if positional.is_empty() {
+        outcome.delete(inv.cwd.to_owned(), true);
+    }
+    for path in positional {
+        outcome.delete(inv.path(&path.text), true);
+    }
+    outcome
+}
+
+fn remove(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec::default());
+    let mut outcome = Outcome::default();
+    if args::has(&items, &["--cached", "-n", "--dry-run"]) {
+        return outcome;
+    }
+    let recursive = args::has(&items, &["-r"]);
+    for path in args::positionals(&items) {
+        outcome.delete(inv.path(&path.text), recursive);
+    }
+    outcome
+}
+
+const GITHUB_API: &str = "https://api.github.com";
+
+fn github_repo(slug: Option<&str>) -> Resource {
+    Resource::Repo {
+        host: "github.com".to_owned(),
+        slug: slug.map(str::to_owned),
+    }
+}
+
+fn gh(inv: &Invocation<'_>) -> Outcome {
+    let words: Vec<&str> = inv.args.iter().map(|a| a.text.as_str()).collect();
+    let rest = inv.args.get(2..).unwrap_or_default();
+    match words.as_slice() {
+        ["gist", "create", ..] => gist_create(inv, rest),
+        ["repo", "edit", ..] => repo_edit(rest),
+        ["repo", "create", ..] => repo_create(inv, rest),
+        ["repo", "clone", ..] | ["repo", "fork", ..] => repo_clone(inv, rest),
+        ["api", ..] => api(inv, inv.args.get(1..).unwrap_or_default()),
+        ["issue" | "pr", "create" | "comment" | "edit" | "review", ..] => {
+            let noun = words.first().copied().unwrap_or_default();
+            let verb = words.get(1).copied().unwrap_or_default();
+            issue_or_pr(inv, noun, verb, rest)
+        }
+        ["release", "upload" | "create", ..] => release(inv, rest),
+        _ => Outcome::default(),
+    }
+}
+
+fn gist_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+    let items = args::parse(rest, &Spec { short: "fd", long: &["filename", "desc"], stop_after: None });
+    let mut payload = Payload::default();
+    for file in args::positionals(&items) {
+        if file.text != "-" {
+            flow::push_file(&mut payload, crate::FileRef { path: inv.path(&file.text), recursive: false });
+        }
+        flow::merge(&mut payload, &file.expansions());
+    }
+    if let Some(desc) = args::value(&items, &["-d", "--desc"]) {
+        flow::merge(&mut payload, &desc.payload());
+    }
+    let public = args::has(&items, &["-p", "--public"]);
+    Outcome::default().effect(request("gh", url("https://gist.github.com"), "POST", payload, public))
+}
+
+fn repo_edit(rest: &[Arg]) -> Outcome {
+    let items = args::parse(rest, &Spec { short: "", long: &["visibility", "description", "homepage", "default-branch", "add-topic", "remove-topic", "template"], stop_after: None });
+    let slug = args::positionals(&items).first().map(|a| a.text.clone());
+    let public = args::value(&items, &["--visibility"]).is_some_and(|v| v.text == "public");
+    let mut outcome = Outcome::default();
+    if public {
+        outcome.effects.push(Effect::MakePublic { resource: github_repo(slug.as_deref()) });
+    }
+    outcome
+}
+
+fn repo_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+    let items = args::parse(rest, &Spec { short: "dhtgls", long: &["description", "homepage", "team", "gitignore", "license", "source", "remote", "template"], stop_after: None });
+    let name = args::positionals(&items).first().map(|a| a.text.clone()).unwrap_or_default();
+    let public = args::has(&items, &["--public"]);
+    let mut payload = Payload::default();
+    if let Some(source) = args::value(&items, &["-s", "--source"]) {
+        if args::has(&items, &["--push"]) {
+            flow::push_file(&mut payload, crate::FileRef { path: inv.path(&source.text), recursive: true });
+        }
+    }
+    let target = format!("https://github.com/{name}");
+    Outcome::default().effect(request("gh", url(target.trim_end_matches('/')), "POST", payload, public))
+}
+
+fn repo_clone(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+    let items = args::parse(rest, &Spec::default());
+    let mut outcome = Outcome::default();
+    if let Some(slug) = args::positionals(&items).first() {
+        let target = if slug.text.contains("://") { slug.text.clone() } else { format!("https://github.com/{}", slug.text) };
+        outcome.effects.push(request("gh", url(&target), "DOWNLOAD", Payload::default(), false));
+        let _ = inv;
+    }
+    outcome
+}
+
+/// `gh api ENDPOINT [-X M] [-f k=v] [-F k=v] [--input f]`.
+fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+    let spec = Spec {
+        short: "XfFHtqp",
+        long: &["method", "raw-field", "field", "header", "input", "jq", "template", "hostname", "cache", "preview"],
+        stop_after: None,
+    };
+    let items = args::parse(rest, &spec);
+    let Some(endpoint) = args::positionals(&items).first().map(|a| a.text.trim_start_matches('/').to_owned()) else {
+        return Outcome::default();
+    };
+    let mut payload = Payload::default();
+    let mut has_body = false;
+    let mut fields: Vec<String> = Vec::new();
+    for item in &items {
+        let Item::Opt { name, value: Some(v) } = item else { continue };
+        match name.as_str() {
+            "-f" | "--raw-field" => {
+                has_body = true;
+                fields.push(v.text.clone());
+                flow::merge(&mut payload, &v.payload());
+            }
+            "-F" | "--field" => {
+                has_body = true;
+                fields.push(v.text.clone());
+                match v.text.split_once("=@") {
+                    Some((_, file)) if file != "-" => flow::push_file(&mut payload, crate::FileRef { path: inv.path(file), recursive: false }),
+                    _ => flow::merge(&mut payload, &v.payload()),
+                }
+            }
+            "--input" => {
+                has_body = true;
+                if v.text != "-" {
+                    flow::push_file(&mut payload, crate::FileRef { path: inv.path(&v.text), recursive: false });
+                }
+            }
+            "-H" | "--header" => flow::merge(&mut payload, &v.payload()),
+            _ => {}
+        }
+    }
+    let method = args::value(&items, &["-X", "--method"])
+        .map(|m| m.text.to_ascii_uppercase())
+        .unwrap_or_else(|| if has_body { "POST" } else { "GET" }.to_owned());
+    let target = if endpoint.contains("://") { endpoint.clone() } else { format!("{GITHUB_API}/{endpoint}") };
+    let mut outcome = Outcome::default();
+    outcome.effects.push(request("gh", url(&target), &method, payload, false));
+    api_access_changes(&endpoint, &method, &fields, &mut outcome);
+    outcome
+}
+
+/// Collaborator grants and visibility changes made through `gh api`.
+fn api_access_changes(endpoint: &str, method: &str, fields: &[String], outcome: &mut Outcome) {
+    let path = endpoint.split('?').next().unwrap_or_default();
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        ["repos", owner, repo, "collaborators", user] if method == "PUT" => {
+            outcome.effects.push(Effect::GrantAccess {
+                resource: github_repo(Some(&format!("{owner}/{repo}"))),
+                grantee: Some((*user).to_owned()),
+            });
+        }
+        ["repos", owner, repo] if method == "PATCH" => {
+            let public = fields.iter().any(|f| {
+                let f = f.replace(' ', "");
+                f == "private=false" || f == "visibility=public"
+            });
+            if public {
+                outcome.effects.push(Effect::MakePublic { resource: github_repo(Some(&format!("{owner}/{repo}"))) });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `gh issue|pr create|comment`: POST to the named repository's API, or to
+/// `https://github.com` when the repository comes from the working directory.
+fn issue_or_pr(inv: &Invocation<'_>, noun: &str, verb: &str, rest: &[Arg]) -> Outcome {
+    let spec = Spec {
+        short: "RbFtBHalmpTdw",
+        long: &["repo", "body", "body-file", "title", "base", "head", "assignee", "label", "milestone", "project", "template", "reviewer", "recover"],
+        stop_after: None,
+    };
+    let items = args::parse(rest, &spec);
+    let mut payload = Payload::default();
+    for item in &items {
+        let Item::Opt { name, value: Some(v) } = item else { continue };
+        match name.as_str() {
+            "-b" | "--body" | "-t" | "--title" => flow::merge(&mut payload, &v.payload()),
+            "-F" | "--body-file" if v.text != "-" => flow::push_file(&mut payload, crate::FileRef { path: inv.path(&v.text), recursive: false }),
+            _ => {}
+        }
+    }
+    let collection = if noun == "pr" && verb == "create" { "pulls" } else { "issues" };
+    let number = args::positionals(&items).first().map(|n| n.text.clone());
+    let target = match args::value(&items, &["-R", "--repo"]) {
+        Some(repo) => {
+            let slug = repo.text.trim_start_matches("https://github.com/");
+            match (verb, number) {
+                ("comment", Some(n)) => format!("{GITHUB_API}/repos/{slug}/issues/{n}/comments"),
+                _ => format!("{GITHUB_API}/repos/{slug}/{collection}"),
+            }
+        }
+        None => "https://github.com".to_owned(),
+    };
+    let method = if verb == "edit" { "PATCH" } else { "POST" };
+    Outcome::default().effect(request("gh", url(&target), method, payload, false))
+}
+
+fn release(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+    let items = args::parse(rest, &Spec { short: "RntF", long: &["repo", "notes", "title", "notes-file", "target", "discussion-category", "notes-start-tag"], stop_after: None });
+    let mut payload = Payload::default();
+    for file in args::positionals(&items).into_iter().skip(1) {
+        let path = file.text.split('#').next().unwrap_or_default();
+        flow::push_file(&mut payload, crate::FileRef { path: inv.path(path), recursive: false });
+    }
+    if let Some(notes) = args::value(&items, &["-n", "--notes"]) {
+        flow::merge(&mut payload, &notes.payload());
+    }
+    let target = args::value(&items, &["-R", "--repo"])
+        .map_or_else(|| "https://github.com".to_owned(), |r| format!("https://github.com/{}", r.text));
+    Outcome::default().effect(request("gh", url(&target), "UPLOAD", payload, false))
+}

@@ -1,0 +1,135 @@
+//! Per-program knowledge: each module reads one family's real flag syntax
+//! and reports [`Effect`]s.
+
+mod cloud;
+mod files;
+mod git;
+mod infra;
+mod net;
+mod packages;
+mod process;
+mod sql;
+mod wrappers;
+
+use crate::args::Arg;
+use crate::{Effect, FileRef, Payload, Request, Target, paths};
+
+/// One program run with its expanded arguments.
+#[derive(Debug)]
+pub(crate) struct Invocation<'a> {
+    /// Basename of the program.
+    pub program: &'a str,
+    pub args: &'a [Arg],
+    /// Absolute working directory.
+    pub cwd: &'a str,
+    pub home: &'a str,
+    /// `NAME=value` prefixes (`PGHOST=db psql`).
+    pub env: &'a [(String, Arg)],
+    /// What standard input carries.
+    pub stdin: &'a Payload,
+    /// True when standard input comes from a pipe, redirect, heredoc or here-string.
+    pub has_stdin: bool,
+}
+
+impl Invocation<'_> {
+    /// An argument as an absolute path.
+    pub(crate) fn path(&self, text: &str) -> String {
+        paths::resolve(self.cwd, self.home, text)
+    }
+
+    /// A `NAME=value` prefix's value.
+    pub(crate) fn env_value(&self, name: &str) -> Option<&Arg> {
+        self.env.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// The same invocation with other arguments (subcommands).
+    pub(crate) fn with_args<'b>(&'b self, args: &'b [Arg]) -> Invocation<'b> {
+        Invocation { args, ..*self }
+    }
+}
+
+/// Something a wrapper runs.
+#[derive(Debug)]
+pub(crate) enum Nested {
+    /// A command given as words (`sudo rm -rf x`).
+    Argv {
+        argv: Vec<Arg>,
+        env: Vec<(String, Arg)>,
+        /// A working directory for it (`env -C dir`).
+        cwd: Option<String>,
+    },
+    /// Shell text (`sh -c '...'`, `watch '...'`); `what` names it for `opaque`.
+    Script { text: String, what: String },
+}
+
+/// What a handler found.
+#[derive(Debug, Default)]
+pub(crate) struct Outcome {
+    pub effects: Vec<Effect>,
+    /// What standard output carries; `None` means stdin plus the files read.
+    pub stdout: Option<Payload>,
+    pub opaque: Vec<String>,
+    /// Files this command fills, and with what (`tar czf out.tgz dir`).
+    pub contents: Vec<(String, Payload)>,
+    pub nested: Vec<Nested>,
+}
+
+impl Outcome {
+    pub(crate) fn effect(mut self, effect: Effect) -> Self {
+        self.effects.push(effect);
+        self
+    }
+
+    pub(crate) fn read(&mut self, path: String, recursive: bool) {
+        self.effects.push(read(path, recursive));
+    }
+
+    pub(crate) fn write(&mut self, path: String, append: bool) {
+        self.effects.push(Effect::Write { path, append });
+    }
+
+    pub(crate) fn delete(&mut self, path: String, recursive: bool) {
+        self.effects.push(Effect::Delete { path, recursive });
+    }
+}
+
+/// A `Read` effect.
+pub(crate) fn read(path: String, recursive: bool) -> Effect {
+    Effect::Read {
+        file: FileRef { path, recursive },
+    }
+}
+
+/// A `Request` effect.
+pub(crate) fn request(program: &str, target: Target, method: &str, payload: Payload, public: bool) -> Effect {
+    Effect::Request(Request {
+        program: program.to_owned(),
+        target,
+        method: method.to_owned(),
+        payload,
+        public,
+    })
+}
+
+/// A URL target.
+pub(crate) fn url(text: &str) -> Target {
+    Target::Url {
+        url: text.to_owned(),
+    }
+}
+
+/// Runs the handler for `inv.program`.
+pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
+    if let Some(outcome) = wrappers::handle(inv) {
+        return outcome;
+    }
+    let handled = net::handle(inv)
+        .or_else(|| git::handle(inv))
+        .or_else(|| cloud::handle(inv))
+        .or_else(|| infra::handle(inv))
+        .or_else(|| sql::handle(inv))
+        .or_else(|| packages::handle(inv))
+        .or_else(|| process::handle(inv))
+        .or_else(|| files::handle(inv));
+    handled.unwrap_or_else(|| files::unknown(inv))
+}

@@ -1,0 +1,116 @@
+//! SQL clients: psql, mysql/mariadb, sqlite3.
+
+use super::{Invocation, Outcome};
+use crate::args::{self, Arg, Spec};
+use crate::{Effect, Sql};
+
+pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    Some(match inv.program {
+        "psql" => psql(inv),
+        "mysql" | "mariadb" => mysql(inv),
+        "sqlite3" | "sqlite" => sqlite(inv),
+        _ => return None,
+    })
+}
+
+/// SQL text and script files arriving on standard input.
+fn stdin_sql(inv: &Invocation<'_>, sql: &mut Option<String>, files: &mut Vec<String>) {
+    if !inv.has_stdin {
+        return;
+    }
+    if sql.is_none() && !inv.stdin.text.is_empty() {
+        *sql = Some(inv.stdin.text.join("\n"));
+    }
+    files.extend(inv.stdin.files.iter().map(|f| f.path.clone()));
+}
+
+fn is_uri(text: &str) -> bool {
+    text.starts_with("postgres://") || text.starts_with("postgresql://") || text.starts_with("mysql://")
+}
+
+fn is_conninfo(text: &str) -> bool {
+    text.split_whitespace().any(|kv| kv.starts_with("host=") || kv.starts_with("dbname="))
+}
+
+/// The host of a connection URI or a `key=value` conninfo string.
+fn dsn_host(dsn: &str) -> Option<String> {
+    if let Some((_, rest)) = dsn.split_once("://") {
+        let authority = rest.split(['/', '?']).next().unwrap_or_default();
+        let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let host = match host_port.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or_default(),
+            None => host_port.split(':').next().unwrap_or_default(),
+        };
+        return (!host.is_empty()).then(|| host.to_owned());
+    }
+    dsn.split_whitespace()
+        .find_map(|kv| kv.strip_prefix("host="))
+        .map(str::to_owned)
+}
+
+fn psql(inv: &Invocation<'_>) -> Outcome {
+    let spec = Spec {
+        short: "hcfdUpvPoTFRL",
+        long: &["host", "command", "file", "dbname", "username", "port", "set", "variable", "pset", "output", "log-file", "field-separator", "record-separator"],
+        stop_after: None,
+    };
+    let items = args::parse(inv.args, &spec);
+    let mut dsn: Option<String> = None;
+    let candidates = args::values(&items, &["-d", "--dbname"]).into_iter().chain(args::positionals(&items));
+    for word in candidates {
+        if is_uri(&word.text) || is_conninfo(&word.text) {
+            dsn = Some(word.text.clone());
+            break;
+        }
+    }
+    let host = args::value(&items, &["-h", "--host"])
+        .map(|h| h.text.clone())
+        .or_else(|| dsn.as_deref().and_then(dsn_host))
+        .or_else(|| inv.env_value("PGHOST").map(|h| h.text.clone()));
+    let commands: Vec<&str> = args::values(&items, &["-c", "--command"]).iter().map(|c| c.text.as_str()).collect();
+    let mut sql = (!commands.is_empty()).then(|| commands.join("; "));
+    let mut files: Vec<String> = args::values(&items, &["-f", "--file"]).iter().map(|f| file_path(inv, f)).collect();
+    if sql.is_none() && files.is_empty() {
+        stdin_sql(inv, &mut sql, &mut files);
+    }
+    Outcome::default().effect(Effect::Sql(Sql { client: "psql".to_owned(), host, dsn, sql, files }))
+}
+
+fn file_path(inv: &Invocation<'_>, word: &Arg) -> String {
+    if word.text == "-" { "-".to_owned() } else { inv.path(&word.text) }
+}
+
+fn mysql(inv: &Invocation<'_>) -> Outcome {
+    let spec = Spec {
+        short: "heuPDSo",
+        long: &["host", "execute", "user", "port", "database", "socket", "defaults-file", "defaults-extra-file", "init-command", "protocol", "ssl-ca", "ssl-cert", "ssl-key", "login-path"],
+        stop_after: None,
+    };
+    let items = args::parse(inv.args, &spec);
+    let positional = args::positionals(&items);
+    let dsn = positional.iter().find(|p| is_uri(&p.text)).map(|p| p.text.clone());
+    let host = args::value(&items, &["-h", "--host"])
+        .map(|h| h.text.clone())
+        .or_else(|| dsn.as_deref().and_then(dsn_host))
+        .or_else(|| inv.env_value("MYSQL_HOST").map(|h| h.text.clone()));
+    let mut sql = args::value(&items, &["-e", "--execute"]).map(|e| e.text.clone());
+    let mut files = Vec::new();
+    if sql.is_none() {
+        stdin_sql(inv, &mut sql, &mut files);
+    }
+    Outcome::default().effect(Effect::Sql(Sql { client: inv.program.to_owned(), host, dsn, sql, files }))
+}
+
+fn sqlite(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec { short: "", long: &["cmd", "separator", "newline", "nullvalue", "init"], stop_after: None });
+    let positional = args::positionals(&items);
+    let dsn = positional.first().map(|db| if db.text == ":memory:" { db.text.clone() } else { inv.path(&db.text) });
+    let mut sql = positional.get(1..).filter(|rest| !rest.is_empty()).map(|rest| {
+        rest.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" ")
+    });
+    let mut files: Vec<String> = args::values(&items, &["--init"]).iter().map(|f| inv.path(&f.text)).collect();
+    if sql.is_none() {
+        stdin_sql(inv, &mut sql, &mut files);
+    }
+    Outcome::default().effect(Effect::Sql(Sql { client: "sqlite3".to_owned(), host: None, dsn, sql, files }))
+}

@@ -1,0 +1,408 @@
+//! Programs that run other programs or code: `sudo`, `env`, `timeout`,
+//! `xargs`, `watch`, `sh -c`, `eval`, `source`, and interpreters with
+//! inline code.
+
+use super::{Invocation, Nested, Outcome, read};
+use crate::args::{self, Arg, Spec};
+
+pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    let outcome = match inv.program {
+        "sudo" => sudo(inv),
+        "doas" => skip_options(inv, Spec { short: "uC", stop_after: Some(0), ..Spec::default() }),
+        "nohup" | "builtin" | "chronic" | "unbuffer" => skip_options(inv, Spec { stop_after: Some(0), ..Spec::default() }),
+        "setsid" => skip_options(inv, Spec { stop_after: Some(0), ..Spec::default() }),
+        "time" => skip_options(inv, Spec { short: "fo", long: &["format", "output"], stop_after: Some(0) }),
+        "nice" => skip_options(inv, Spec { short: "n", long: &["adjustment"], stop_after: Some(0) }),
+        "ionice" => skip_options(inv, Spec { short: "cnpP", long: &["class", "classdata", "pid", "pgid"], stop_after: Some(0) }),
+        "stdbuf" => skip_options(inv, Spec { short: "ioe", long: &["input", "output", "error"], stop_after: Some(0) }),
+        "exec" => skip_options(inv, Spec { short: "a", stop_after: Some(0), ..Spec::default() }),
+        "command" => command(inv),
+        "timeout" => timeout(inv),
+        "env" => env(inv),
+        "xargs" => xargs(inv),
+        "watch" => watch(inv),
+        "sh" | "bash" | "zsh" | "dash" | "ksh" | "ash" | "fish" => shell(inv),
+        "eval" => eval(inv),
+        "source" | "." => source(inv),
+        _ => return interpreter(inv),
+    };
+    Some(outcome)
+}
+
+/// Runs the words after the wrapper's options as a command.
+fn skip_options(inv: &Invocation<'_>, spec: Spec<'_>) -> Outcome {
+    let items = args::parse(inv.args, &spec);
+    let argv: Vec<Arg> = args::positionals(&items).into_iter().cloned().collect();
+    run_argv(argv, None)
+}
+
+/// A nested command whose leading `NAME=value` words are environment.
+fn run_argv(argv: Vec<Arg>, cwd: Option<String>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut env = Vec::new();
+    let mut words = argv.into_iter().peekable();
+    while let Some(word) = words.next_if(|w| is_assignment(&w.text)) {
+        if let Some((name, value)) = word.text.split_once('=') {
+            env.push((name.to_owned(), word.with_text(value)));
+        }
+    }
+    let argv: Vec<Arg> = words.collect();
+    if !argv.is_empty() {
+        outcome.nested.push(Nested::Argv { argv, env, cwd });
+    }
+    outcome
+}
+
+fn is_assignment(text: &str) -> bool {
+    match text.split_once('=') {
+        Some((name, _)) => {
+            !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+fn sudo(inv: &Invocation<'_>) -> Outcome {
+    let spec = Spec {
+        short: "ugpChDrtUTR",
+        long: &["user", "group", "prompt", "close-from", "host", "chdir", "role", "type", "other-user", "command-timeout", "chroot"],
+        stop_after: Some(0),
+    };
+    let items = args::parse(inv.args, &spec);
+    let argv: Vec<Arg> = args::positionals(&items).into_iter().cloned().collect();
+    if args::has(&items, &["-e", "--edit"]) {
+        let mut outcome = Outcome::default();
+        for file in &argv {
+            outcome.write(inv.path(&file.text), false);
+        }
+        return outcome;
+    }
+    let cwd = args::value(&items, &["-D", "--chdir"]).map(|d| inv.path(&d.text));
+    run_argv(argv, cwd)
+}
+
+fn command(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec { stop_after: Some(0), ..Spec::default() });
+    if args::has(&items, &["-v", "-V"]) {
+        return Outcome::default();
+    }
+    run_argv(args::positionals(&items).into_iter().cloned().collect(), None)
+}
+
+fn timeout(inv: &Invocation<'_>) -> Outcome {
+    let spec = Spec {
+        short: "sk",
+        long: &["signal", "kill-after"],
+        stop_after: Some(1),
+    };
+    let items = args::parse(inv.args, &spec);
+    let argv: Vec<Arg> = args::positionals(&items).into_iter().skip(1).cloned().collect();
+    run_argv(argv, None)
+}
+
+fn env(inv: &Invocation<'_>) -> Outcome {
+    let spec = Spec {
+        short: "uCS",
+        long: &["unset", "chdir", "split-string"],
+        stop_after: Some(0),
+    };
+    let items = args::parse(inv.args, &spec);
+    let cwd = args::value(&items, &["-C", "--chdir"]).map(|d| inv.path(&d.text));
+    if let Some(split) = args::value(&items, &["-S", "--split-string"]) {
+        let mut text = split.text.clone();
+        for rest in args::positionals(&items) {
+            text.push(' ');
+            text.push_str(&rest.text);
+        }
+        let mut outcome = Outcome::default();
+        outcome.nested.push(Nested::Script { text, what: "env -S".to_owned() });
+        return outcome;
+    }
+    let argv: Vec<Arg> = args::positionals(&items).into_iter().cloned().collect();
+    let mut outcome = run_argv(argv, cwd);
+    if outcome.nested.is_empty() {
+        let mut stdout = crate::Payload::default();
+        crate::flow::push_text(&mut stdout, "(environment)");
+        outcome.stdout = Some(stdout);
+    }
+    outcome
+}
+
+/// `xargs CMD`: words piped in by `echo`/`printf` become arguments.
+fn xargs(inv: &Invocation<'_>) -> Outcome {
+    let spec = Spec {
+        short: "adEILnPsi",
+        long: &["arg-file", "delimiter", "eof", "max-lines", "max-args", "max-procs", "max-chars", "process-slot-var"],
+        stop_after: Some(0),
+    };
+    let items = args::parse(inv.args, &spec);
+    let mut outcome = Outcome::default();
+    if let Some(file) = args::value(&items, &["-a", "--arg-file"]) {
+        outcome.read(inv.path(&file.text), false);
+    }
+    let mut argv: Vec<Arg> = args::positionals(&items).into_iter().cloned().collect();
+    if argv.is_empty() {
+        argv.push(Arg::literal("echo"));
+    }
+    let words: Vec<&str> = inv
+        .stdin
+        .text
+        .iter()
+        .flat_map(|t| t.split_whitespace())
+        .take(32)
+        .collect();
+    let replace = args::value(&items, &["-I", "--replace", "-i"]).map(|r| r.text.clone());
+    match replace {
+        Some(token) if !words.is_empty() => {
+            for word in words.iter().take(8) {
+                let replaced: Vec<Arg> = argv
+                    .iter()
+                    .map(|a| a.with_text(&a.text.replace(token.as_str(), word)))
+                    .collect();
+                outcome.nested.extend(run_argv(replaced, None).nested);
+            }
+        }
+        _ => {
+            argv.extend(words.iter().map(|w| Arg::literal(w)));
+            outcome.nested.extend(run_argv(argv, None).nested);
+        }
+    }
+    outcome
+}
+
+/// `watch CMD...`: the words are joined and run by `sh -c`.
+fn watch(inv: &Invocation<'_>) -> Outcome {
+    let spec = Spec {
+        short: "nq",
+        long: &["interval", "equexit"],
+        stop_after: Some(0),
+    };
+    let items = args::parse(inv.args, &spec);
+    let argv: Vec<Arg> = args::positionals(&items).into_iter().cloned().collect();
+    if args::has(&items, &["-x", "--exec"]) {
+        return run_argv(argv, None);
+    }
+    let text = join(&argv);
+    let mut outcome = Outcome::default();
+    if !text.is_empty() {
+        outcome.nested.push(Nested::Script { text, what: "watch".to_owned() });
+    }
+    outcome
+}
+
+fn join(words: &[Arg]) -> String {
+    words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+/// `sh -c '...'`, `bash script.sh`, `curl ... | bash`, `bash <<EOF`.
+fn shell(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut inline = false;
+    let mut positional: Vec<&Arg> = Vec::new();
+    let mut words = inv.args.iter();
+    while let Some(word) = words.next() {
+        let text = word.text.as_str();
+        if !positional.is_empty() {
+            positional.push(word);
+        } else if text == "-o" || text == "+o" || text == "-O" || text == "+O" {
+            words.next();
+        } else if text.starts_with("--") {
+            continue;
+        } else if (text.starts_with('-') || text.starts_with('+')) && text.len() > 1 {
+            inline |= text.contains('c');
+        } else {
+            positional.push(word);
+        }
+    }
+    match (inline, positional.first()) {
+        (true, Some(script)) => {
+            if script.dynamic {
+                outcome.opaque.push(format!("{} -c runs dynamic text: {}", inv.program, script.text));
+            }
+            outcome.nested.push(Nested::Script {
+                text: script.text.clone(),
+                what: format!("{} -c", inv.program),
+            });
+        }
+        (false, Some(file)) => read_script(inv, file, &mut outcome),
+        _ => stdin_script(inv, &mut outcome),
+    }
+    outcome
+}
+
+fn read_script(inv: &Invocation<'_>, file: &Arg, outcome: &mut Outcome) {
+    if file.text == "/dev/fd/63" || !file.substitutions.is_empty() {
+        outcome.opaque.push(format!("{} runs the output of: {}", inv.program, file.substitutions.join("; ")));
+    } else {
+        outcome.read(inv.path(&file.text), false);
+    }
+}
+
+/// A shell reading its script from standard input.
+fn stdin_script(inv: &Invocation<'_>, outcome: &mut Outcome) {
+    if !inv.has_stdin {
+        return;
+    }
+    let only_text = inv.stdin.files.is_empty() && inv.stdin.env.is_empty() && !inv.stdin.text.is_empty();
+    if only_text {
+        outcome.nested.push(Nested::Script {
+            text: inv.stdin.text.join("\n"),
+            what: format!("{} script on stdin", inv.program),
+        });
+    } else {
+        outcome.opaque.push(format!("{} runs a script from standard input", inv.program));
+    }
+}
+
+fn eval(inv: &Invocation<'_>) -> Outcome {
+    let text = join(inv.args);
+    let mut outcome = Outcome::default();
+    outcome.opaque.push(format!("eval: {text}"));
+    outcome.nested.push(Nested::Script { text, what: "eval".to_owned() });
+    outcome
+}
+
+fn source(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    if let Some(file) = inv.args.first() {
+        read_script(inv, file, &mut outcome);
+    }
+    outcome
+}
+
+/// Interpreters: inline code is opaque; a script argument is read.
+fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
+    let program = inv.program;
+    let (code_flags, value_flags): (&[&str], &str) = if program.starts_with("python") {
+        (&["-c"], "WXm")
+    } else if matches!(program, "node" | "nodejs" | "bun") {
+        (&["-e", "--eval", "-p", "--print"], "r")
+    } else if program == "perl" {
+        (&["-e", "-E"], "IM")
+    } else if program == "ruby" {
+        (&["-e"], "rIC")
+    } else if program == "php" {
+        (&["-r"], "dc")
+    } else if program == "osascript" {
+        (&["-e"], "l")
+    } else if matches!(program, "pwsh" | "powershell") {
+        (&["-c", "-Command", "-command"], "")
+    } else if program == "deno" {
+        return Some(deno(inv));
+    } else {
+        return None;
+    };
+    if program.starts_with("python") && !is_python_name(program) {
+        return None;
+    }
+    let mut outcome = Outcome::default();
+    let mut words = inv.args.iter().enumerate();
+    while let Some((index, word)) = words.next() {
+        let text = word.text.as_str();
+        if let Some(flag) = code_flags.iter().find(|f| text == **f || (f.len() == 2 && text.starts_with(**f) && text.len() > 2 && !text.starts_with("--"))) {
+            let code = if text == *flag {
+                words.next().map(|(_, w)| w.text.clone()).unwrap_or_default()
+            } else {
+                text.get(2..).unwrap_or_default().to_owned()
+            };
+            outcome.opaque.push(format!("{program} runs inline code: {code}"));
+            if program == "perl" {
+                perl_in_place(inv, &mut outcome);
+            }
+            return Some(outcome);
+        }
+        if program.starts_with("python") && text == "-m" {
+            let rest = inv.args.get(index + 1..).unwrap_or_default();
+            return Some(python_module(rest));
+        }
+        if perl_cluster_has_code(program, text) {
+            let code = words.next().map(|(_, w)| w.text.clone()).unwrap_or_default();
+            outcome.opaque.push(format!("{program} runs inline code: {code}"));
+            perl_in_place(inv, &mut outcome);
+            return Some(outcome);
+        }
+        if text.starts_with('-') {
+            let takes_value = text.len() == 2 && text.chars().nth(1).is_some_and(|c| value_flags.contains(c));
+            if takes_value {
+                words.next();
+            }
+            continue;
+        }
+        read_script(inv, word, &mut outcome);
+        return Some(outcome);
+    }
+    if inv.has_stdin {
+        outcome.opaque.push(format!("{program} runs code from standard input"));
+    }
+    Some(outcome)
+}
+
+fn is_python_name(program: &str) -> bool {
+    program
+        .strip_prefix("python")
+        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// `perl -pi -e`: clusters that end in `e` take the code next.
+fn perl_cluster_has_code(program: &str, text: &str) -> bool {
+    program == "perl" && text.starts_with('-') && !text.starts_with("--") && (text.ends_with('e') || text.ends_with('E')) && text.len() > 2
+}
+
+/// `perl -i ... -e CODE files`: the files are edited in place.
+fn perl_in_place(inv: &Invocation<'_>, outcome: &mut Outcome) {
+    let in_place = inv.args.iter().any(|a| a.text.starts_with('-') && !a.text.starts_with("--") && a.text.contains('i'));
+    let mut after_code = false;
+    for word in inv.args {
+        if after_code && !word.text.starts_with('-') {
+            let path = inv.path(&word.text);
+            outcome.effects.push(if in_place {
+                crate::Effect::Write { path, append: false }
+            } else {
+                read(path, false)
+            });
+        }
+        if word.text.starts_with('-') && (word.text.ends_with('e') || word.text.ends_with('E')) {
+            after_code = false;
+        } else if !after_code && !word.text.starts_with('-') {
+            after_code = true;
+        }
+    }
+}
+
+/// `python -m pip ...` is pip; other modules run library code.
+fn python_module(rest: &[Arg]) -> Outcome {
+    let mut outcome = Outcome::default();
+    if let Some((module, args)) = rest.split_first() {
+        let mut argv = vec![Arg::literal(&module.text)];
+        argv.extend(args.iter().cloned());
+        if matches!(module.text.as_str(), "pip" | "pip3" | "http.server" | "twine") {
+            outcome.nested.push(Nested::Argv { argv, env: Vec::new(), cwd: None });
+        }
+    }
+    outcome
+}
+
+fn deno(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let items = args::parse(inv.args, &Spec::default());
+    let positional = args::positionals(&items);
+    match positional.first().map(|a| a.text.as_str()) {
+        Some("eval") => {
+            let code = positional.get(1).map(|a| a.text.clone()).unwrap_or_default();
+            outcome.opaque.push(format!("deno runs inline code: {code}"));
+        }
+        Some("run") => {
+            if let Some(script) = positional.get(1) {
+                if script.text.contains("://") {
+                    outcome.opaque.push(format!("deno runs remote code: {}", script.text));
+                } else {
+                    outcome.read(inv.path(&script.text), false);
+                }
+            }
+        }
+        _ => {}
+    }
+    outcome
+}

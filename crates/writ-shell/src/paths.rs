@@ -1,0 +1,107 @@
+//! Lexical path handling: joining to a working directory, `~` expansion and
+//! `.`/`..` normalisation. No IO.
+
+/// Resolves `path` as written against `cwd`, expanding a leading `~`.
+pub(crate) fn resolve(cwd: &str, home: &str, path: &str) -> String {
+    if path.is_empty() {
+        return normalize(cwd);
+    }
+    if path == "~" {
+        return normalize(home);
+    }
+    if let Some(rest) = path.strip_prefix("~/") {
+        return normalize(&format!("{home}/{rest}"));
+    }
+    if path.starts_with('/') {
+        return normalize(path);
+    }
+    normalize(&format!("{cwd}/{path}"))
+}
+
+/// Resolves `.`, `..` and repeated slashes in an absolute path.
+pub(crate) fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// The last component of a path (`/usr/bin/curl` is `curl`).
+pub(crate) fn basename(path: &str) -> &str {
+    let trimmed = path.trim_end_matches('/');
+    match trimmed.rsplit_once('/') {
+        Some((_, name)) if !name.is_empty() => name,
+        _ if trimmed.is_empty() => path,
+        _ => trimmed,
+    }
+}
+
+/// True for targets that discard or duplicate output rather than write a file.
+pub(crate) fn is_special_device(path: &str) -> bool {
+    matches!(
+        path,
+        "/dev/null" | "/dev/stdout" | "/dev/stderr" | "/dev/stdin" | "/dev/tty" | "-"
+    ) || path.starts_with("/dev/fd/")
+}
+
+/// True when a word looks like a local path: contains `/`, starts with `.`
+/// or `~`, or ends in a file extension. URLs and options are not paths.
+pub(crate) fn looks_like_path(word: &str) -> bool {
+    if word.is_empty() || word.starts_with('-') || word.contains("://") || word.contains('=') {
+        return false;
+    }
+    if word.contains('/') || word.starts_with('.') || word.starts_with('~') {
+        return true;
+    }
+    has_file_extension(word)
+}
+
+/// True when the last component ends in `.ext` with a letter-led extension.
+pub(crate) fn has_file_extension(word: &str) -> bool {
+    let name = basename(word);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => {
+            !stem.is_empty()
+                && !ext.is_empty()
+                && ext.len() <= 10
+                && ext.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && ext.chars().all(|c| c.is_ascii_alphanumeric())
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_and_resolves() {
+        assert_eq!(normalize("/a/./b/../c//d/"), "/a/c/d");
+        assert_eq!(normalize("/.."), "/");
+        assert_eq!(resolve("/w", "/h", "~/x"), "/h/x");
+        assert_eq!(resolve("/w", "/h", "../x"), "/x");
+        assert_eq!(resolve("/w", "/h", "/etc/p"), "/etc/p");
+        assert_eq!(resolve("/w/", "/h", "."), "/w");
+        assert_eq!(basename("/usr/bin/curl"), "curl");
+        assert_eq!(basename("dir/"), "dir");
+    }
+
+    #[test]
+    fn recognises_path_like_words() {
+        assert!(looks_like_path("server.js"));
+        assert!(looks_like_path("./x"));
+        assert!(looks_like_path("src/main"));
+        assert!(!looks_like_path("build"));
+        assert!(!looks_like_path("1.2"));
+        assert!(!looks_like_path("https://x.y/z"));
+        assert!(!looks_like_path("-v"));
+    }
+}

@@ -1,0 +1,825 @@
+//! The bash AST walk: lists, pipelines, compound commands, redirections,
+//! word expansion, working directory and provenance tracking.
+
+use std::collections::HashMap;
+
+use brush_parser::ast;
+use brush_parser::word::{self, Parameter, ParameterExpr, TildeExpr, WordPiece, WordPieceWithSource};
+use brush_parser::{Parser, ParserOptions};
+
+use crate::args::Arg;
+use crate::commands::{self, Invocation, Nested, Outcome};
+use crate::flow;
+use crate::paths;
+use crate::{Analysis, Effect, Payload, ShellError};
+
+/// How deep substitutions, `sh -c` strings and function calls may nest.
+const MAX_DEPTH: usize = 16;
+/// How many values of a `for` loop are walked one by one.
+const MAX_LOOP_VALUES: usize = 16;
+
+/// A shell variable assigned earlier in the command line.
+#[derive(Debug, Clone)]
+struct Var {
+    /// The value's text when it is fully known.
+    literal: Option<String>,
+    /// The value as an expanded word (its env references and provenance).
+    value: Arg,
+}
+
+/// Shell state that a subshell copies and does not give back.
+#[derive(Debug, Clone)]
+pub(crate) struct Scope {
+    cwd: String,
+    oldpwd: Option<String>,
+    dirstack: Vec<String>,
+    vars: HashMap<String, Var>,
+}
+
+impl Scope {
+    pub(crate) fn new(cwd: &str) -> Self {
+        Self {
+            cwd: paths::normalize(cwd),
+            oldpwd: None,
+            dirstack: Vec::new(),
+            vars: HashMap::new(),
+        }
+    }
+}
+
+/// Redirections of one command, gathered before it runs.
+#[derive(Debug, Default)]
+struct Redirects {
+    stdin: Option<Payload>,
+    writes: Vec<PendingWrite>,
+}
+
+#[derive(Debug)]
+struct PendingWrite {
+    path: String,
+    append: bool,
+    /// The command's standard output goes to this file.
+    captures_stdout: bool,
+}
+
+/// Walks a parsed command line and collects its [`Analysis`].
+pub(crate) struct Analyzer<'c> {
+    home: &'c str,
+    options: ParserOptions,
+    out: Analysis,
+    /// What files written earlier in the command line contain.
+    contents: HashMap<String, Payload>,
+    functions: HashMap<String, ast::FunctionBody>,
+    depth: usize,
+}
+
+/// Parses `text` as a bash program.
+pub(crate) fn parse_program(text: &str, options: &ParserOptions) -> Result<ast::Program, ShellError> {
+    let mut parser = Parser::new(std::io::BufReader::new(text.as_bytes()), options);
+    parser
+        .parse_program()
+        .map_err(|error| ShellError::Syntax(error.to_string()))
+}
+
+impl<'c> Analyzer<'c> {
+    pub(crate) fn new(home: &'c str) -> Self {
+        Self {
+            home,
+            options: ParserOptions::default(),
+            out: Analysis::default(),
+            contents: HashMap::new(),
+            functions: HashMap::new(),
+            depth: 0,
+        }
+    }
+
+    pub(crate) fn finish(self) -> Analysis {
+        self.out
+    }
+
+    /// Walks a whole program.
+    pub(crate) fn program(&mut self, program: &ast::Program, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+        let mut stdout = Payload::default();
+        for list in &program.complete_commands {
+            let out = self.compound_list(list, scope, stdin);
+            flow::merge(&mut stdout, &out);
+        }
+        stdout
+    }
+
+    /// Parses and walks nested script text (`sh -c`, `$(...)`) in a subshell.
+    fn script(&mut self, text: &str, scope: &Scope, stdin: Option<&Payload>, what: &str) -> Payload {
+        if self.depth >= MAX_DEPTH {
+            self.opaque(format!("{what} nested too deeply: {text}"));
+            return Payload::default();
+        }
+        match parse_program(text, &self.options) {
+            Ok(program) => {
+                self.depth += 1;
+                let mut sub = scope.clone();
+                let out = self.program(&program, &mut sub, stdin);
+                self.depth -= 1;
+                out
+            }
+            Err(_) => {
+                self.opaque(format!("{what} that does not parse: {text}"));
+                Payload::default()
+            }
+        }
+    }
+
+    fn compound_list(&mut self, list: &ast::CompoundList, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+        let mut stdout = Payload::default();
+        for item in &list.0 {
+            for (_, pipeline) in &item.0 {
+                let out = self.pipeline(pipeline, scope, stdin);
+                flow::merge(&mut stdout, &out);
+            }
+        }
+        stdout
+    }
+
+    fn pipeline(&mut self, pipeline: &ast::Pipeline, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+        if let [only] = pipeline.seq.as_slice() {
+            return self.command(only, scope, stdin);
+        }
+        let mut input = stdin.cloned();
+        for command in &pipeline.seq {
+            let mut sub = scope.clone();
+            input = Some(self.command(command, &mut sub, input.as_ref()));
+        }
+        input.unwrap_or_default()
+    }
+
+    fn command(&mut self, command: &ast::Command, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+        match command {
+            ast::Command::Simple(simple) => self.simple(simple, scope, stdin),
+            ast::Command::Compound(compound, redirects) => {
+                let mut gathered = Redirects {
+                    stdin: stdin.cloned(),
+                    writes: Vec::new(),
+                };
+                for redirect in redirects.iter().flat_map(|list| list.0.iter()) {
+                    self.redirect(redirect, scope, &mut gathered);
+                }
+                let out = self.compound(compound, scope, gathered.stdin.as_ref());
+                self.finish_writes(gathered.writes, out)
+            }
+            ast::Command::Function(definition) => {
+                self.functions
+                    .insert(definition.fname.value.clone(), definition.body.clone());
+                Payload::default()
+            }
+            ast::Command::ExtendedTest(test, _) => {
+                self.test_expr(&test.expr, scope);
+                Payload::default()
+            }
+        }
+    }
+
+    fn test_expr(&mut self, expr: &ast::ExtendedTestExpr, scope: &Scope) {
+        match expr {
+            ast::ExtendedTestExpr::And(a, b) | ast::ExtendedTestExpr::Or(a, b) => {
+                self.test_expr(a, scope);
+                self.test_expr(b, scope);
+            }
+            ast::ExtendedTestExpr::Not(a) | ast::ExtendedTestExpr::Parenthesized(a) => self.test_expr(a, scope),
+            ast::ExtendedTestExpr::UnaryTest(_, w) => {
+                self.expand(&w.value, scope);
+            }
+            ast::ExtendedTestExpr::BinaryTest(_, a, b) => {
+                self.expand(&a.value, scope);
+                self.expand(&b.value, scope);
+            }
+        }
+    }
+
+    fn compound(&mut self, compound: &ast::CompoundCommand, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+        use ast::CompoundCommand as C;
+        match compound {
+            C::BraceGroup(group) => self.compound_list(&group.list, scope, stdin),
+            C::Subshell(sub) => {
+                let mut inner = scope.clone();
+                self.compound_list(&sub.list, &mut inner, stdin)
+            }
+            C::ForClause(clause) => self.for_clause(clause, scope, stdin),
+            C::ArithmeticForClause(clause) => self.compound_list(&clause.body.list, scope, stdin),
+            C::CaseClause(clause) => {
+                self.expand(&clause.value.value, scope);
+                let mut stdout = Payload::default();
+                for case in &clause.cases {
+                    if let Some(body) = &case.cmd {
+                        let out = self.compound_list(body, scope, stdin);
+                        flow::merge(&mut stdout, &out);
+                    }
+                }
+                stdout
+            }
+            C::IfClause(clause) => {
+                let mut stdout = self.compound_list(&clause.condition, scope, stdin);
+                let then = self.compound_list(&clause.then, scope, stdin);
+                flow::merge(&mut stdout, &then);
+                for branch in clause.elses.iter().flatten() {
+                    if let Some(condition) = &branch.condition {
+                        let out = self.compound_list(condition, scope, stdin);
+                        flow::merge(&mut stdout, &out);
+                    }
+                    let out = self.compound_list(&branch.body, scope, stdin);
+                    flow::merge(&mut stdout, &out);
+                }
+                stdout
+            }
+            C::WhileClause(clause) | C::UntilClause(clause) => {
+                let mut stdout = self.compound_list(&clause.0, scope, stdin);
+                let body = self.compound_list(&clause.1.list, scope, stdin);
+                flow::merge(&mut stdout, &body);
+                stdout
+            }
+            C::Coprocess(co) => {
+                let mut inner = scope.clone();
+                self.command(&co.body, &mut inner, stdin)
+            }
+            C::Arithmetic(_) => Payload::default(),
+        }
+    }
+
+    /// Walks a `for` body once per listed value, with the variable set.
+    fn for_clause(&mut self, clause: &ast::ForClauseCommand, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+        let values: Vec<Arg> = clause
+            .values
+            .iter()
+            .flatten()
+            .map(|w| self.expand(&w.value, scope))
+            .collect();
+        if values.is_empty() {
+            return self.compound_list(&clause.body.list, scope, stdin);
+        }
+        let mut stdout = Payload::default();
+        for value in values.into_iter().take(MAX_LOOP_VALUES) {
+            self.assign(scope, &clause.variable_name, value);
+            let out = self.compound_list(&clause.body.list, scope, stdin);
+            flow::merge(&mut stdout, &out);
+        }
+        stdout
+    }
+
+    fn simple(&mut self, simple: &ast::SimpleCommand, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+        let mut gathered = Redirects {
+            stdin: stdin.cloned(),
+            writes: Vec::new(),
+        };
+        let mut assignments: Vec<(String, Arg)> = Vec::new();
+        let mut words: Vec<Arg> = Vec::new();
+        for item in simple.prefix.iter().flat_map(|p| p.0.iter()) {
+            self.prefix_or_suffix(item, scope, &mut gathered, &mut words, Some(&mut assignments));
+        }
+        if let Some(name) = &simple.word_or_name {
+            words.push(self.expand(&name.value, scope));
+        }
+        for item in simple.suffix.iter().flat_map(|s| s.0.iter()) {
+            self.prefix_or_suffix(item, scope, &mut gathered, &mut words, None);
+        }
+        if words.is_empty() {
+            for (name, value) in assignments {
+                self.assign(scope, &name, value);
+            }
+            return self.finish_writes(gathered.writes, Payload::default());
+        }
+        let out = self.run(words, assignments, scope, gathered.stdin.as_ref());
+        self.finish_writes(gathered.writes, out)
+    }
+
+    fn prefix_or_suffix(
+        &mut self,
+        item: &ast::CommandPrefixOrSuffixItem,
+        scope: &mut Scope,
+        gathered: &mut Redirects,
+        words: &mut Vec<Arg>,
+        assignments: Option<&mut Vec<(String, Arg)>>,
+    ) {
+        use ast::CommandPrefixOrSuffixItem as I;
+        match item {
+            I::IoRedirect(redirect) => self.redirect(redirect, scope, gathered),
+            I::Word(w) => words.push(self.expand(&w.value, scope)),
+            I::AssignmentWord(assignment, w) => match assignments {
+                Some(list) => {
+                    let value = self.assignment_value(&assignment.value, scope);
+                    list.push((assignment_name(&assignment.name), value));
+                }
+                None => words.push(self.expand(&w.value, scope)),
+            },
+            I::ProcessSubstitution(kind, sub) => {
+                let mut inner = scope.clone();
+                let out = self.compound_list(&sub.list, &mut inner, None);
+                let dynamic = matches!(kind, ast::ProcessSubstitutionKind::Read);
+                words.push(Arg {
+                    text: "/dev/fd/63".to_owned(),
+                    prov: out,
+                    substitutions: vec![sub.list.to_string()],
+                    dynamic,
+                    ..Arg::default()
+                });
+            }
+        }
+    }
+
+    fn assignment_value(&mut self, value: &ast::AssignmentValue, scope: &Scope) -> Arg {
+        match value {
+            ast::AssignmentValue::Scalar(w) => self.expand(&w.value, scope),
+            ast::AssignmentValue::Array(items) => {
+                let mut joined = Arg::default();
+                for (_, w) in items {
+                    let part = self.expand(&w.value, scope);
+                    if !joined.text.is_empty() {
+                        joined.text.push(' ');
+                    }
+                    joined.text.push_str(&part.text);
+                    absorb(&mut joined, &part);
+                }
+                joined
+            }
+        }
+    }
+
+    fn assign(&mut self, scope: &mut Scope, name: &str, value: Arg) {
+        let literal = (!value.dynamic).then(|| value.text.clone());
+        scope.vars.insert(name.to_owned(), Var { literal, value });
+    }
+
+    /// Runs one command: builtins that change shell state, functions, and
+    /// everything else through the command handlers.
+    fn run(&mut self, words: Vec<Arg>, env: Vec<(String, Arg)>, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+        let Some((name, args)) = words.split_first() else {
+            return Payload::default();
+        };
+        if name.dynamic {
+            self.opaque(format!("command name is an expansion: {}", name.text));
+            return stdin.cloned().unwrap_or_default();
+        }
+        let program = paths::basename(&name.text).to_owned();
+        self.note_program(&program);
+        match program.as_str() {
+            "cd" => self.cd(args, scope),
+            "pushd" => {
+                scope.dirstack.push(scope.cwd.clone());
+                self.cd(args, scope);
+            }
+            "popd" => {
+                if let Some(dir) = scope.dirstack.pop() {
+                    scope.oldpwd = Some(std::mem::replace(&mut scope.cwd, dir));
+                }
+            }
+            "export" | "declare" | "typeset" | "local" | "readonly" => {
+                for arg in args {
+                    if let Some((var, value)) = arg.text.split_once('=') {
+                        let value = arg.with_text(value);
+                        self.assign(scope, var, value);
+                    }
+                }
+            }
+            "unset" => {
+                for arg in args {
+                    scope.vars.remove(&arg.text);
+                }
+            }
+            _ => {
+                if let Some(body) = self.functions.get(&program).cloned() {
+                    return self.call_function(&body, scope, stdin);
+                }
+                return self.run_external(&program, args, &env, scope, stdin);
+            }
+        }
+        Payload::default()
+    }
+
+    fn call_function(&mut self, body: &ast::FunctionBody, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+        if self.depth >= MAX_DEPTH {
+            return Payload::default();
+        }
+        self.depth += 1;
+        let out = self.compound(&body.0, scope, stdin);
+        self.depth -= 1;
+        out
+    }
+
+    fn run_external(
+        &mut self,
+        program: &str,
+        args: &[Arg],
+        env: &[(String, Arg)],
+        scope: &mut Scope,
+        stdin: Option<&Payload>,
+    ) -> Payload {
+        let empty = Payload::default();
+        let invocation = Invocation {
+            program,
+            args,
+            cwd: &scope.cwd,
+            home: self.home,
+            env,
+            stdin: stdin.unwrap_or(&empty),
+            has_stdin: stdin.is_some(),
+        };
+        let outcome = commands::dispatch(&invocation);
+        self.apply(outcome, scope, stdin)
+    }
+
+    /// Records a handler's outcome and runs the commands it wraps.
+    fn apply(&mut self, outcome: Outcome, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+        let Outcome {
+            effects,
+            stdout,
+            opaque,
+            contents,
+            nested,
+        } = outcome;
+        let mut read_prov = stdin.cloned().unwrap_or_default();
+        for mut effect in effects {
+            match &mut effect {
+                Effect::Read { file } => {
+                    if paths::is_special_device(&file.path) {
+                        continue;
+                    }
+                    flow::merge(&mut read_prov, &self.file_provenance(&file.path, file.recursive));
+                }
+                Effect::Write { path, .. } if paths::is_special_device(path) => continue,
+                Effect::Request(request) => {
+                    if let Some(input) = stdin {
+                        flow::merge(&mut request.payload, input);
+                    }
+                    self.expand_contents(&mut request.payload);
+                }
+                _ => {}
+            }
+            self.out.effects.push(effect);
+        }
+        self.out.opaque.extend(opaque);
+        for (path, payload) in contents {
+            let mut payload = payload;
+            self.expand_contents(&mut payload);
+            self.contents.insert(path, payload);
+        }
+        let mut nested_out: Option<Payload> = None;
+        for job in nested {
+            let out = self.run_nested(job, scope, stdin);
+            flow::merge(nested_out.get_or_insert_with(Payload::default), &out);
+        }
+        match (stdout, nested_out) {
+            (Some(mut explicit), _) => {
+                self.expand_contents(&mut explicit);
+                explicit
+            }
+            (None, Some(out)) => out,
+            (None, None) => read_prov,
+        }
+    }
+
+    fn run_nested(&mut self, job: Nested, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+        match job {
+            Nested::Argv { argv, env, cwd } => {
+                if self.depth >= MAX_DEPTH {
+                    return Payload::default();
+                }
+                self.depth += 1;
+                let out = match cwd {
+                    Some(dir) => {
+                        let mut sub = scope.clone();
+                        sub.cwd = dir;
+                        self.run(argv, env, &mut sub, stdin)
+                    }
+                    None => self.run(argv, env, scope, stdin),
+                };
+                self.depth -= 1;
+                out
+            }
+            Nested::Script { text, what } => self.script(&text, scope, stdin, &what),
+        }
+    }
+
+    /// A file's own reference plus what earlier commands wrote into it.
+    fn file_provenance(&self, path: &str, recursive: bool) -> Payload {
+        let mut payload = flow::file_payload(path.to_owned(), recursive);
+        self.expand_contents(&mut payload);
+        payload
+    }
+
+    /// Adds the known contents of every file in `payload` (archives, copies).
+    fn expand_contents(&self, payload: &mut Payload) {
+        let mut index = 0;
+        while let Some(file) = payload.files.get(index) {
+            if let Some(inner) = self.contents.get(&file.path).cloned() {
+                flow::merge(payload, &inner);
+            }
+            index += 1;
+            if index > 64 {
+                break;
+            }
+        }
+    }
+
+    fn finish_writes(&mut self, writes: Vec<PendingWrite>, stdout: Payload) -> Payload {
+        let captured = writes.iter().any(|w| w.captures_stdout);
+        for write in writes {
+            if paths::is_special_device(&write.path) {
+                continue;
+            }
+            if write.captures_stdout {
+                let slot = self.contents.entry(write.path.clone()).or_default();
+                if write.append {
+                    flow::merge(slot, &stdout);
+                } else {
+                    *slot = stdout.clone();
+                }
+            }
+            self.out.effects.push(Effect::Write {
+                path: write.path,
+                append: write.append,
+            });
+        }
+        if captured { Payload::default() } else { stdout }
+    }
+
+    fn redirect(&mut self, redirect: &ast::IoRedirect, scope: &mut Scope, gathered: &mut Redirects) {
+        use ast::IoFileRedirectKind as K;
+        use ast::IoFileRedirectTarget as T;
+        match redirect {
+            ast::IoRedirect::File(fd, kind, target) => match target {
+                T::Filename(w) => {
+                    let path = self.redirect_path(&w.value, scope);
+                    let stdout_fd = fd.is_none_or(|n| n == 1);
+                    match kind {
+                        K::Read => self.redirect_input(path, fd.is_none_or(|n| n == 0), gathered),
+                        K::Write | K::Clobber => gathered.writes.push(PendingWrite {
+                            path,
+                            append: false,
+                            captures_stdout: stdout_fd,
+                        }),
+                        K::Append => gathered.writes.push(PendingWrite {
+                            path,
+                            append: true,
+                            captures_stdout: stdout_fd,
+                        }),
+                        K::ReadAndWrite => {
+                            self.redirect_input(path.clone(), fd.is_none_or(|n| n == 0), gathered);
+                            gathered.writes.push(PendingWrite {
+                                path,
+                                append: false,
+                                captures_stdout: false,
+                            });
+                        }
+                        K::DuplicateOutput | K::DuplicateInput => {}
+                    }
+                }
+                T::Duplicate(w) => {
+                    let text = w.value.trim_end_matches('-');
+                    let is_fd = text.chars().all(|c| c.is_ascii_digit());
+                    if !is_fd && matches!(kind, K::DuplicateOutput) {
+                        let path = self.redirect_path(&w.value, scope);
+                        gathered.writes.push(PendingWrite {
+                            path,
+                            append: false,
+                            captures_stdout: true,
+                        });
+                    }
+                }
+                T::Fd(_) => {}
+                T::ProcessSubstitution(_, sub) => {
+                    let mut inner = scope.clone();
+                    let out = self.compound_list(&sub.list, &mut inner, None);
+                    if matches!(kind, K::Read) {
+                        flow::merge(gathered.stdin.get_or_insert_with(Payload::default), &out);
+                    }
+                }
+            },
+            ast::IoRedirect::HereDocument(_, doc) => {
+                let body = if doc.requires_expansion {
+                    self.expand_heredoc(&doc.doc.value, scope)
+                } else {
+                    Arg::literal(&doc.doc.value)
+                };
+                let mut payload = body.expansions();
+                flow::push_text(&mut payload, body.text.trim_end_matches('\n'));
+                gathered.stdin = Some(payload);
+            }
+            ast::IoRedirect::HereString(_, w) => {
+                let arg = self.expand(&w.value, scope);
+                gathered.stdin = Some(arg.payload());
+            }
+            ast::IoRedirect::OutputAndError(w, append) => {
+                let path = self.redirect_path(&w.value, scope);
+                gathered.writes.push(PendingWrite {
+                    path,
+                    append: *append,
+                    captures_stdout: true,
+                });
+            }
+        }
+    }
+
+    fn redirect_path(&mut self, raw: &str, scope: &Scope) -> String {
+        let arg = self.expand(raw, scope);
+        paths::resolve(&scope.cwd, self.home, &arg.text)
+    }
+
+    fn redirect_input(&mut self, path: String, is_stdin: bool, gathered: &mut Redirects) {
+        if paths::is_special_device(&path) {
+            return;
+        }
+        let provenance = self.file_provenance(&path, false);
+        self.out.effects.push(Effect::Read {
+            file: crate::FileRef {
+                path,
+                recursive: false,
+            },
+        });
+        if is_stdin {
+            gathered.stdin = Some(provenance);
+        }
+    }
+
+    fn cd(&mut self, args: &[Arg], scope: &mut Scope) {
+        let target = args.iter().find(|a| !a.text.starts_with('-') || a.text == "-");
+        let next = match target.map(|a| a.text.as_str()) {
+            None => paths::normalize(self.home),
+            Some("-") => match &scope.oldpwd {
+                Some(old) => old.clone(),
+                None => return,
+            },
+            Some(dir) => paths::resolve(&scope.cwd, self.home, dir),
+        };
+        scope.oldpwd = Some(std::mem::replace(&mut scope.cwd, next));
+    }
+
+    fn note_program(&mut self, program: &str) {
+        if !self.out.programs.iter().any(|p| p == program) {
+            self.out.programs.push(program.to_owned());
+        }
+    }
+
+    fn opaque(&mut self, text: String) {
+        if !self.out.opaque.contains(&text) {
+            self.out.opaque.push(text);
+        }
+    }
+
+    /// Expands one word: quote removal, `~`, known variables, and command
+    /// substitutions (which are walked, their effects recorded).
+    fn expand(&mut self, raw: &str, scope: &Scope) -> Arg {
+        let mut arg = Arg::default();
+        match word::parse(raw, &self.options) {
+            Ok(pieces) => self.expand_pieces(raw, &pieces, scope, false, &mut arg),
+            Err(_) => arg.text = raw.to_owned(),
+        }
+        arg
+    }
+
+    fn expand_heredoc(&mut self, raw: &str, scope: &Scope) -> Arg {
+        let mut arg = Arg::default();
+        match word::parse_heredoc(raw, &self.options) {
+            Ok(pieces) => self.expand_pieces(raw, &pieces, scope, true, &mut arg),
+            Err(_) => arg.text = raw.to_owned(),
+        }
+        arg
+    }
+
+    fn expand_pieces(&mut self, raw: &str, pieces: &[WordPieceWithSource], scope: &Scope, quoted: bool, arg: &mut Arg) {
+        for piece in pieces {
+            let source = raw.get(piece.start_index..piece.end_index).unwrap_or_default();
+            match &piece.piece {
+                WordPiece::Text(text) | WordPiece::SingleQuotedText(text) => arg.text.push_str(text),
+                WordPiece::AnsiCQuotedText(text) => arg.text.push_str(&unescape_ansi_c(text)),
+                WordPiece::DoubleQuotedSequence(inner) | WordPiece::GettextDoubleQuotedSequence(inner) => {
+                    self.expand_pieces(raw, inner, scope, true, arg);
+                }
+                WordPiece::TildeExpansion(tilde) => match tilde {
+                    TildeExpr::Home => arg.text.push_str(self.home),
+                    TildeExpr::WorkingDir => arg.text.push_str(&scope.cwd),
+                    _ => arg.text.push_str(source),
+                },
+                WordPiece::ParameterExpansion(expr) => self.expand_parameter(expr, source, scope, arg),
+                WordPiece::CommandSubstitution(inner) | WordPiece::BackquotedCommandSubstitution(inner) => {
+                    arg.text.push_str(source);
+                    arg.dynamic = true;
+                    arg.substitutions.push(inner.clone());
+                    let out = self.script(inner, scope, None, "command substitution");
+                    flow::merge(&mut arg.prov, &out);
+                }
+                WordPiece::EscapeSequence(text) => {
+                    let escaped = text.strip_prefix('\\').unwrap_or(text);
+                    let keeps_backslash =
+                        quoted && !escaped.starts_with(['$', '`', '"', '\\', '\n']);
+                    if keeps_backslash {
+                        arg.text.push_str(text);
+                    } else if escaped != "\n" {
+                        arg.text.push_str(escaped);
+                    }
+                }
+                WordPiece::ArithmeticExpression(_) => {
+                    arg.text.push_str(source);
+                    arg.dynamic = true;
+                }
+            }
+        }
+    }
+
+    fn expand_parameter(&mut self, expr: &ParameterExpr, source: &str, scope: &Scope, arg: &mut Arg) {
+        let plain = matches!(expr, ParameterExpr::Parameter { indirect: false, .. });
+        let Some(name) = parameter_name(expr) else {
+            arg.text.push_str(source);
+            arg.dynamic = true;
+            return;
+        };
+        if let Some(var) = scope.vars.get(name) {
+            match (&var.literal, plain) {
+                (Some(literal), true) => arg.text.push_str(literal),
+                _ => {
+                    arg.text.push_str(source);
+                    arg.dynamic = true;
+                }
+            }
+            absorb(arg, &var.value);
+            return;
+        }
+        if plain && name == "HOME" {
+            arg.text.push_str(self.home);
+        } else if plain && name == "PWD" {
+            arg.text.push_str(&scope.cwd);
+        } else {
+            arg.text.push_str(source);
+            arg.dynamic = true;
+            if !arg.env.iter().any(|e| e == name) {
+                arg.env.push(name.to_owned());
+            }
+        }
+    }
+}
+
+/// Adds `part`'s env references and provenance to `into`.
+fn absorb(into: &mut Arg, part: &Arg) {
+    for name in &part.env {
+        if !into.env.contains(name) {
+            into.env.push(name.clone());
+        }
+    }
+    flow::merge(&mut into.prov, &part.prov);
+    into.substitutions.extend(part.substitutions.iter().cloned());
+    into.dynamic |= part.dynamic;
+}
+
+fn assignment_name(name: &ast::AssignmentName) -> String {
+    match name {
+        ast::AssignmentName::VariableName(n) | ast::AssignmentName::ArrayElementName(n, _) => n.clone(),
+    }
+}
+
+/// The variable a parameter expression reads, when it names one.
+fn parameter_name(expr: &ParameterExpr) -> Option<&str> {
+    use ParameterExpr as P;
+    let parameter = match expr {
+        P::Parameter { parameter, .. }
+        | P::UseDefaultValues { parameter, .. }
+        | P::AssignDefaultValues { parameter, .. }
+        | P::IndicateErrorIfNullOrUnset { parameter, .. }
+        | P::UseAlternativeValue { parameter, .. }
+        | P::ParameterLength { parameter, .. }
+        | P::RemoveSmallestSuffixPattern { parameter, .. }
+        | P::RemoveLargestSuffixPattern { parameter, .. }
+        | P::RemoveSmallestPrefixPattern { parameter, .. }
+        | P::RemoveLargestPrefixPattern { parameter, .. }
+        | P::Substring { parameter, .. }
+        | P::Transform { parameter, .. }
+        | P::UppercaseFirstChar { parameter, .. }
+        | P::UppercasePattern { parameter, .. }
+        | P::LowercaseFirstChar { parameter, .. }
+        | P::LowercasePattern { parameter, .. }
+        | P::ReplaceSubstring { parameter, .. } => parameter,
+        P::VariableNames { .. } | P::MemberKeys { .. } => return None,
+    };
+    match parameter {
+        Parameter::Named(name)
+        | Parameter::NamedWithIndex { name, .. }
+        | Parameter::NamedWithAllIndices { name, .. } => Some(name),
+        Parameter::Positional(_) | Parameter::Special(_) => None,
+    }
+}
+
+/// Decodes the common escapes of `$'...'` text.
+fn unescape_ansi_c(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('0') => out.push('\0'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
