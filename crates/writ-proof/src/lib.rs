@@ -60,8 +60,9 @@
 //!
 //! `keyid` may be absent or empty (then every trusted key is tried).
 //! [`Envelope::verify`] is strict: the payload type must be the expected
-//! one, there must be a signature, and every signature must name a trusted
-//! key id and verify. [`Envelope::verify_threshold`] is the DSSE `(t, n)`
+//! one, there must be a signature, and every signature must verify with
+//! the trusted key its `keyid` names (an untrusted `keyid` is refused), or,
+//! without a `keyid`, with some trusted key. [`Envelope::verify_threshold`] is the DSSE `(t, n)`
 //! check: bad or untrusted signatures are skipped and at least `t` distinct
 //! trusted keys must verify.
 //!
