@@ -7,10 +7,7 @@ fn main() {
     };
     for command in std::env::args().skip(1) {
         match writ_shell::analyze(&command, &ctx) {
-            Ok(analysis) => println!(
-                "{}",
-                serde_json::to_string(&analysis).unwrap_or_default()
-            ),
+            Ok(analysis) => println!("{}", serde_json::to_string(&analysis).unwrap_or_default()),
             Err(error) => println!("error: {error}"),
         }
     }

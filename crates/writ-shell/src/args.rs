@@ -88,7 +88,7 @@ pub(crate) fn parse(args: &[Arg], spec: &Spec<'_>) -> Vec<Item> {
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let text = arg.text.as_str();
-        if only_positionals || spec.stop_after.is_some_and(|n| positionals >= n) {
+        if only_positionals || spec.stop_after.is_some_and(|n| positionals >= n.max(1)) {
             items.push(Item::Pos(arg.clone()));
             positionals += 1;
             continue;
@@ -207,14 +207,22 @@ mod tests {
             stop_after: None,
         };
         let items = parse(
-            &lits(&["-sSLX", "POST", "-XPUT", "--data", "a=b", "--x=y", "u", "--", "-z"]),
+            &lits(&[
+                "-sSLX", "POST", "-XPUT", "--data", "a=b", "--x=y", "u", "--", "-z",
+            ]),
             &spec,
         );
         assert_eq!(value(&items, &["-X"]).map(|a| a.text.as_str()), Some("PUT"));
-        assert_eq!(value(&items, &["--data"]).map(|a| a.text.as_str()), Some("a=b"));
+        assert_eq!(
+            value(&items, &["--data"]).map(|a| a.text.as_str()),
+            Some("a=b")
+        );
         assert_eq!(value(&items, &["--x"]).map(|a| a.text.as_str()), Some("y"));
         assert!(has(&items, &["-L"]));
-        let pos: Vec<&str> = positionals(&items).iter().map(|a| a.text.as_str()).collect();
+        let pos: Vec<&str> = positionals(&items)
+            .iter()
+            .map(|a| a.text.as_str())
+            .collect();
         assert_eq!(pos, vec!["u", "-z"]);
     }
 }

@@ -202,29 +202,45 @@ pub enum Effect {
     /// Reads a local file (`cat`, `head`, `grep PATTERN f`, `< f`, `source`,
     /// `cp f ...`, `tar c f`, and for unknown programs their path-like
     /// arguments).
-    Read { file: FileRef },
+    Read {
+        file: FileRef,
+    },
     /// Creates, overwrites, appends to or edits a local file (`>`, `>>`,
     /// `tee`, `cp`/`mv` destination, `touch`, `sed -i`, `dd of=`, `ln`,
     /// `chmod`, `git config --global` writes `~/.gitconfig`, ...).
     /// Writes to `/dev/null`, `/dev/stdout`, `/dev/stderr` and `&N` are not reported.
-    Write { path: String, append: bool },
+    Write {
+        path: String,
+        append: bool,
+    },
     /// Removes or moves away a local file or tree (`rm`, `rmdir`, `unlink`,
     /// `shred`, `mv` source, `find ... -delete`).
-    Delete { path: String, recursive: bool },
+    Delete {
+        path: String,
+        recursive: bool,
+    },
     /// Sends to or fetches from a network destination.
     Request(Request),
     /// Deletes a remote store (`aws s3 rb`, `aws s3 rm --recursive`, `gsutil rm -r`).
-    RemoteDelete { target: Target, recursive: bool },
+    RemoteDelete {
+        target: Target,
+        recursive: bool,
+    },
     /// `git push`.
     GitPush(GitPush),
     /// Makes a resource public (`gh repo edit --visibility public`,
     /// `aws s3api put-bucket-acl --acl public-read`, `aws s3 cp --acl
     /// public-read` also reports this, `gsutil acl ch -u AllUsers:R`).
-    MakePublic { resource: Resource },
+    MakePublic {
+        resource: Resource,
+    },
     /// Grants or changes someone's access (`gh api .../collaborators/U`,
     /// `aws iam attach-*-policy`/`put-*-policy`/`add-user-to-group`,
     /// `gsutil iam ch`).
-    GrantAccess { resource: Resource, grantee: Option<String> },
+    GrantAccess {
+        resource: Resource,
+        grantee: Option<String>,
+    },
     Kubectl(Kubectl),
     Helm(Helm),
     Terraform(Terraform),
@@ -232,5 +248,7 @@ pub enum Effect {
     PackageInstall(PackageInstall),
     /// Stops or kills processes by name or service (`pkill NAME`, `killall
     /// NAME`, `systemctl stop NAME`, `kill $(pgrep NAME)`).
-    StopProcess { name: String },
+    StopProcess {
+        name: String,
+    },
 }

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use brush_parser::ast;
-use brush_parser::word::{self, Parameter, ParameterExpr, TildeExpr, WordPiece, WordPieceWithSource};
+use brush_parser::word::{
+    self, Parameter, ParameterExpr, TildeExpr, WordPiece, WordPieceWithSource,
+};
 use brush_parser::{Parser, ParserOptions};
 
 use crate::args::Arg;
@@ -34,6 +36,8 @@ pub(crate) struct Scope {
     oldpwd: Option<String>,
     dirstack: Vec<String>,
     vars: HashMap<String, Var>,
+    /// `$1`, `$2`, ... inside a function call.
+    positional: Vec<Arg>,
 }
 
 impl Scope {
@@ -43,6 +47,7 @@ impl Scope {
             oldpwd: None,
             dirstack: Vec::new(),
             vars: HashMap::new(),
+            positional: Vec::new(),
         }
     }
 }
@@ -74,7 +79,10 @@ pub(crate) struct Analyzer<'c> {
 }
 
 /// Parses `text` as a bash program.
-pub(crate) fn parse_program(text: &str, options: &ParserOptions) -> Result<ast::Program, ShellError> {
+pub(crate) fn parse_program(
+    text: &str,
+    options: &ParserOptions,
+) -> Result<ast::Program, ShellError> {
     let mut parser = Parser::new(std::io::BufReader::new(text.as_bytes()), options);
     parser
         .parse_program()
@@ -98,7 +106,12 @@ impl<'c> Analyzer<'c> {
     }
 
     /// Walks a whole program.
-    pub(crate) fn program(&mut self, program: &ast::Program, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+    pub(crate) fn program(
+        &mut self,
+        program: &ast::Program,
+        scope: &mut Scope,
+        stdin: Option<&Payload>,
+    ) -> Payload {
         let mut stdout = Payload::default();
         for list in &program.complete_commands {
             let out = self.compound_list(list, scope, stdin);
@@ -108,7 +121,13 @@ impl<'c> Analyzer<'c> {
     }
 
     /// Parses and walks nested script text (`sh -c`, `$(...)`) in a subshell.
-    fn script(&mut self, text: &str, scope: &Scope, stdin: Option<&Payload>, what: &str) -> Payload {
+    fn script(
+        &mut self,
+        text: &str,
+        scope: &Scope,
+        stdin: Option<&Payload>,
+        what: &str,
+    ) -> Payload {
         if self.depth >= MAX_DEPTH {
             self.opaque(format!("{what} nested too deeply: {text}"));
             return Payload::default();
@@ -128,7 +147,12 @@ impl<'c> Analyzer<'c> {
         }
     }
 
-    fn compound_list(&mut self, list: &ast::CompoundList, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+    fn compound_list(
+        &mut self,
+        list: &ast::CompoundList,
+        scope: &mut Scope,
+        stdin: Option<&Payload>,
+    ) -> Payload {
         let mut stdout = Payload::default();
         for item in &list.0 {
             for (_, pipeline) in &item.0 {
@@ -139,7 +163,12 @@ impl<'c> Analyzer<'c> {
         stdout
     }
 
-    fn pipeline(&mut self, pipeline: &ast::Pipeline, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+    fn pipeline(
+        &mut self,
+        pipeline: &ast::Pipeline,
+        scope: &mut Scope,
+        stdin: Option<&Payload>,
+    ) -> Payload {
         if let [only] = pipeline.seq.as_slice() {
             return self.command(only, scope, stdin);
         }
@@ -151,7 +180,12 @@ impl<'c> Analyzer<'c> {
         input.unwrap_or_default()
     }
 
-    fn command(&mut self, command: &ast::Command, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+    fn command(
+        &mut self,
+        command: &ast::Command,
+        scope: &mut Scope,
+        stdin: Option<&Payload>,
+    ) -> Payload {
         match command {
             ast::Command::Simple(simple) => self.simple(simple, scope, stdin),
             ast::Command::Compound(compound, redirects) => {
@@ -183,7 +217,9 @@ impl<'c> Analyzer<'c> {
                 self.test_expr(a, scope);
                 self.test_expr(b, scope);
             }
-            ast::ExtendedTestExpr::Not(a) | ast::ExtendedTestExpr::Parenthesized(a) => self.test_expr(a, scope),
+            ast::ExtendedTestExpr::Not(a) | ast::ExtendedTestExpr::Parenthesized(a) => {
+                self.test_expr(a, scope)
+            }
             ast::ExtendedTestExpr::UnaryTest(_, w) => {
                 self.expand(&w.value, scope);
             }
@@ -194,7 +230,12 @@ impl<'c> Analyzer<'c> {
         }
     }
 
-    fn compound(&mut self, compound: &ast::CompoundCommand, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+    fn compound(
+        &mut self,
+        compound: &ast::CompoundCommand,
+        scope: &mut Scope,
+        stdin: Option<&Payload>,
+    ) -> Payload {
         use ast::CompoundCommand as C;
         match compound {
             C::BraceGroup(group) => self.compound_list(&group.list, scope, stdin),
@@ -244,7 +285,12 @@ impl<'c> Analyzer<'c> {
     }
 
     /// Walks a `for` body once per listed value, with the variable set.
-    fn for_clause(&mut self, clause: &ast::ForClauseCommand, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+    fn for_clause(
+        &mut self,
+        clause: &ast::ForClauseCommand,
+        scope: &mut Scope,
+        stdin: Option<&Payload>,
+    ) -> Payload {
         let values: Vec<Arg> = clause
             .values
             .iter()
@@ -263,7 +309,12 @@ impl<'c> Analyzer<'c> {
         stdout
     }
 
-    fn simple(&mut self, simple: &ast::SimpleCommand, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+    fn simple(
+        &mut self,
+        simple: &ast::SimpleCommand,
+        scope: &mut Scope,
+        stdin: Option<&Payload>,
+    ) -> Payload {
         let mut gathered = Redirects {
             stdin: stdin.cloned(),
             writes: Vec::new(),
@@ -271,7 +322,13 @@ impl<'c> Analyzer<'c> {
         let mut assignments: Vec<(String, Arg)> = Vec::new();
         let mut words: Vec<Arg> = Vec::new();
         for item in simple.prefix.iter().flat_map(|p| p.0.iter()) {
-            self.prefix_or_suffix(item, scope, &mut gathered, &mut words, Some(&mut assignments));
+            self.prefix_or_suffix(
+                item,
+                scope,
+                &mut gathered,
+                &mut words,
+                Some(&mut assignments),
+            );
         }
         if let Some(name) = &simple.word_or_name {
             words.push(self.expand(&name.value, scope));
@@ -348,7 +405,13 @@ impl<'c> Analyzer<'c> {
 
     /// Runs one command: builtins that change shell state, functions, and
     /// everything else through the command handlers.
-    fn run(&mut self, words: Vec<Arg>, env: Vec<(String, Arg)>, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+    fn run(
+        &mut self,
+        words: Vec<Arg>,
+        env: Vec<(String, Arg)>,
+        scope: &mut Scope,
+        stdin: Option<&Payload>,
+    ) -> Payload {
         let Some((name, args)) = words.split_first() else {
             return Payload::default();
         };
@@ -384,7 +447,10 @@ impl<'c> Analyzer<'c> {
             }
             _ => {
                 if let Some(body) = self.functions.get(&program).cloned() {
-                    return self.call_function(&body, scope, stdin);
+                    let saved = std::mem::replace(&mut scope.positional, args.to_vec());
+                    let out = self.call_function(&body, scope, stdin);
+                    scope.positional = saved;
+                    return out;
                 }
                 return self.run_external(&program, args, &env, scope, stdin);
             }
@@ -392,7 +458,12 @@ impl<'c> Analyzer<'c> {
         Payload::default()
     }
 
-    fn call_function(&mut self, body: &ast::FunctionBody, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
+    fn call_function(
+        &mut self,
+        body: &ast::FunctionBody,
+        scope: &mut Scope,
+        stdin: Option<&Payload>,
+    ) -> Payload {
         if self.depth >= MAX_DEPTH {
             return Payload::default();
         }
@@ -440,7 +511,10 @@ impl<'c> Analyzer<'c> {
                     if paths::is_special_device(&file.path) {
                         continue;
                     }
-                    flow::merge(&mut read_prov, &self.file_provenance(&file.path, file.recursive));
+                    flow::merge(
+                        &mut read_prov,
+                        &self.file_provenance(&file.path, file.recursive),
+                    );
                 }
                 Effect::Write { path, .. } if paths::is_special_device(path) => continue,
                 Effect::Request(request) => {
@@ -539,7 +613,12 @@ impl<'c> Analyzer<'c> {
         if captured { Payload::default() } else { stdout }
     }
 
-    fn redirect(&mut self, redirect: &ast::IoRedirect, scope: &mut Scope, gathered: &mut Redirects) {
+    fn redirect(
+        &mut self,
+        redirect: &ast::IoRedirect,
+        scope: &mut Scope,
+        gathered: &mut Redirects,
+    ) {
         use ast::IoFileRedirectKind as K;
         use ast::IoFileRedirectTarget as T;
         match redirect {
@@ -638,7 +717,9 @@ impl<'c> Analyzer<'c> {
     }
 
     fn cd(&mut self, args: &[Arg], scope: &mut Scope) {
-        let target = args.iter().find(|a| !a.text.starts_with('-') || a.text == "-");
+        let target = args
+            .iter()
+            .find(|a| !a.text.starts_with('-') || a.text == "-");
         let next = match target.map(|a| a.text.as_str()) {
             None => paths::normalize(self.home),
             Some("-") => match &scope.oldpwd {
@@ -682,13 +763,25 @@ impl<'c> Analyzer<'c> {
         arg
     }
 
-    fn expand_pieces(&mut self, raw: &str, pieces: &[WordPieceWithSource], scope: &Scope, quoted: bool, arg: &mut Arg) {
+    fn expand_pieces(
+        &mut self,
+        raw: &str,
+        pieces: &[WordPieceWithSource],
+        scope: &Scope,
+        quoted: bool,
+        arg: &mut Arg,
+    ) {
         for piece in pieces {
-            let source = raw.get(piece.start_index..piece.end_index).unwrap_or_default();
+            let source = raw
+                .get(piece.start_index..piece.end_index)
+                .unwrap_or_default();
             match &piece.piece {
-                WordPiece::Text(text) | WordPiece::SingleQuotedText(text) => arg.text.push_str(text),
+                WordPiece::Text(text) | WordPiece::SingleQuotedText(text) => {
+                    arg.text.push_str(text)
+                }
                 WordPiece::AnsiCQuotedText(text) => arg.text.push_str(&unescape_ansi_c(text)),
-                WordPiece::DoubleQuotedSequence(inner) | WordPiece::GettextDoubleQuotedSequence(inner) => {
+                WordPiece::DoubleQuotedSequence(inner)
+                | WordPiece::GettextDoubleQuotedSequence(inner) => {
                     self.expand_pieces(raw, inner, scope, true, arg);
                 }
                 WordPiece::TildeExpansion(tilde) => match tilde {
@@ -696,8 +789,11 @@ impl<'c> Analyzer<'c> {
                     TildeExpr::WorkingDir => arg.text.push_str(&scope.cwd),
                     _ => arg.text.push_str(source),
                 },
-                WordPiece::ParameterExpansion(expr) => self.expand_parameter(expr, source, scope, arg),
-                WordPiece::CommandSubstitution(inner) | WordPiece::BackquotedCommandSubstitution(inner) => {
+                WordPiece::ParameterExpansion(expr) => {
+                    self.expand_parameter(expr, source, scope, arg)
+                }
+                WordPiece::CommandSubstitution(inner)
+                | WordPiece::BackquotedCommandSubstitution(inner) => {
                     arg.text.push_str(source);
                     arg.dynamic = true;
                     arg.substitutions.push(inner.clone());
@@ -722,8 +818,30 @@ impl<'c> Analyzer<'c> {
         }
     }
 
-    fn expand_parameter(&mut self, expr: &ParameterExpr, source: &str, scope: &Scope, arg: &mut Arg) {
-        let plain = matches!(expr, ParameterExpr::Parameter { indirect: false, .. });
+    fn expand_parameter(
+        &mut self,
+        expr: &ParameterExpr,
+        source: &str,
+        scope: &Scope,
+        arg: &mut Arg,
+    ) {
+        let plain = matches!(
+            expr,
+            ParameterExpr::Parameter {
+                indirect: false,
+                ..
+            }
+        );
+        if let ParameterExpr::Parameter { parameter, indirect: false } = expr {
+            if let Some(values) = positional_values(parameter, scope) {
+                let texts: Vec<&str> = values.iter().map(|v| v.text.as_str()).collect();
+                arg.text.push_str(&texts.join(" "));
+                for value in values {
+                    absorb(arg, value);
+                }
+                return;
+            }
+        }
         let Some(name) = parameter_name(expr) else {
             arg.text.push_str(source);
             arg.dynamic = true;
@@ -762,13 +880,30 @@ fn absorb(into: &mut Arg, part: &Arg) {
         }
     }
     flow::merge(&mut into.prov, &part.prov);
-    into.substitutions.extend(part.substitutions.iter().cloned());
+    into.substitutions
+        .extend(part.substitutions.iter().cloned());
     into.dynamic |= part.dynamic;
+}
+
+/// The function arguments `$1`, `$@` and `$*` stand for, when known.
+fn positional_values<'s>(parameter: &Parameter, scope: &'s Scope) -> Option<&'s [Arg]> {
+    match parameter {
+        Parameter::Positional(n) if *n >= 1 => {
+            let index = usize::try_from(*n).ok()?.checked_sub(1)?;
+            scope.positional.get(index..=index)
+        }
+        Parameter::Special(word::SpecialParameter::AllPositionalParameters { .. }) if !scope.positional.is_empty() => {
+            Some(&scope.positional)
+        }
+        _ => None,
+    }
 }
 
 fn assignment_name(name: &ast::AssignmentName) -> String {
     match name {
-        ast::AssignmentName::VariableName(n) | ast::AssignmentName::ArrayElementName(n, _) => n.clone(),
+        ast::AssignmentName::VariableName(n) | ast::AssignmentName::ArrayElementName(n, _) => {
+            n.clone()
+        }
     }
 }
 

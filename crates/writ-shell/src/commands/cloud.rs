@@ -12,23 +12,70 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ("gsutil", _) => Some(gsutil(inv)),
         ("gcloud", _) => gcloud(inv),
         ("docker" | "podman", Some("push")) => Some(docker_push(inv)),
-        ("npm" | "pnpm" | "yarn", Some("publish")) => Some(publish(inv, "npm", "https://registry.npmjs.org")),
+        ("npm" | "pnpm" | "yarn", Some("publish")) => {
+            Some(publish(inv, "npm", "https://registry.npmjs.org"))
+        }
         ("cargo", Some("publish")) => Some(publish(inv, "cargo", "https://crates.io")),
         ("gem", Some("push")) => Some(publish(inv, "gem", "https://rubygems.org")),
-        ("poetry", Some("publish")) => Some(publish(inv, "poetry", "https://upload.pypi.org/legacy/")),
+        ("poetry", Some("publish")) => {
+            Some(publish(inv, "poetry", "https://upload.pypi.org/legacy/"))
+        }
         ("twine", Some("upload")) => Some(publish(inv, "twine", "https://upload.pypi.org/legacy/")),
         _ => None,
     }
 }
 
 const AWS_LONG: &[&str] = &[
-    "acl", "storage-class", "exclude", "include", "sse", "sse-c", "sse-c-key", "sse-kms-key-id", "content-type",
-    "cache-control", "content-disposition", "content-encoding", "content-language", "expires", "metadata",
-    "metadata-directive", "grants", "website-redirect", "expected-size", "source-region", "page-size",
-    "profile", "region", "endpoint-url", "output", "query", "cli-read-timeout", "cli-connect-timeout", "cli-binary-format", "bucket", "key", "policy", "user-name", "role-name",
-    "group-name", "policy-arn", "policy-name", "policy-document", "grant-read", "grant-full-control",
-    "grant-read-acp", "grant-write", "grant-write-acp", "access-control-policy", "version-id", "body",
-    "public-access-block-configuration", "cli-input-json", "color", "ca-bundle",
+    "acl",
+    "storage-class",
+    "exclude",
+    "include",
+    "sse",
+    "sse-c",
+    "sse-c-key",
+    "sse-kms-key-id",
+    "content-type",
+    "cache-control",
+    "content-disposition",
+    "content-encoding",
+    "content-language",
+    "expires",
+    "metadata",
+    "metadata-directive",
+    "grants",
+    "website-redirect",
+    "expected-size",
+    "source-region",
+    "page-size",
+    "profile",
+    "region",
+    "endpoint-url",
+    "output",
+    "query",
+    "cli-read-timeout",
+    "cli-connect-timeout",
+    "cli-binary-format",
+    "bucket",
+    "key",
+    "policy",
+    "user-name",
+    "role-name",
+    "group-name",
+    "policy-arn",
+    "policy-name",
+    "policy-document",
+    "grant-read",
+    "grant-full-control",
+    "grant-read-acp",
+    "grant-write",
+    "grant-write-acp",
+    "access-control-policy",
+    "version-id",
+    "body",
+    "public-access-block-configuration",
+    "cli-input-json",
+    "color",
+    "ca-bundle",
 ];
 
 /// A `s3://bucket/key` bucket resource.
@@ -41,19 +88,40 @@ fn bucket(scheme: &str, text: &str) -> Resource {
 }
 
 fn is_public_acl(acl: &str) -> bool {
-    matches!(acl, "public-read" | "public-read-write" | "authenticated-read" | "publicRead" | "publicReadWrite")
+    matches!(
+        acl,
+        "public-read"
+            | "public-read-write"
+            | "authenticated-read"
+            | "publicRead"
+            | "publicReadWrite"
+    )
 }
 
 fn grants_everyone(text: &str) -> bool {
-    text.contains("acs.amazonaws.com/groups/global/AllUsers") || text.contains("acs.amazonaws.com/groups/global/AuthenticatedUsers")
+    text.contains("acs.amazonaws.com/groups/global/AllUsers")
+        || text.contains("acs.amazonaws.com/groups/global/AuthenticatedUsers")
 }
 
 /// `aws [global options] SERVICE COMMAND ...`.
 fn aws(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "", long: AWS_LONG, stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: AWS_LONG,
+            stop_after: None,
+        },
+    );
     let positional = args::positionals(&items);
-    let service = positional.first().map(|a| a.text.as_str()).unwrap_or_default();
-    let command = positional.get(1).map(|a| a.text.as_str()).unwrap_or_default();
+    let service = positional
+        .first()
+        .map(|a| a.text.as_str())
+        .unwrap_or_default();
+    let command = positional
+        .get(1)
+        .map(|a| a.text.as_str())
+        .unwrap_or_default();
     let operands: Vec<&Arg> = positional.iter().skip(2).copied().collect();
     let mut outcome = Outcome::default();
     for item in &items {
@@ -70,12 +138,18 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
         ("s3", "rm") => {
             let recursive = args::has(&items, &["--recursive"]);
             for target in operands {
-                outcome.effects.push(Effect::RemoteDelete { target: url(&target.text), recursive });
+                outcome.effects.push(Effect::RemoteDelete {
+                    target: url(&target.text),
+                    recursive,
+                });
             }
         }
         ("s3", "rb") => {
             for target in operands {
-                outcome.effects.push(Effect::RemoteDelete { target: url(&target.text), recursive: true });
+                outcome.effects.push(Effect::RemoteDelete {
+                    target: url(&target.text),
+                    recursive: true,
+                });
             }
         }
         ("s3api", _) => s3api(command, &items, &mut outcome),
@@ -85,7 +159,13 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
     outcome
 }
 
-fn s3_copy(inv: &Invocation<'_>, command: &str, items: &[Item], operands: &[&Arg], outcome: &mut Outcome) {
+fn s3_copy(
+    inv: &Invocation<'_>,
+    command: &str,
+    items: &[Item],
+    operands: &[&Arg],
+    outcome: &mut Outcome,
+) {
     let [source, destination, ..] = operands else {
         return;
     };
@@ -97,21 +177,45 @@ fn s3_copy(inv: &Invocation<'_>, command: &str, items: &[Item], operands: &[&Arg
         (false, true) => {
             let mut payload = Payload::default();
             if source.text != "-" {
-                flow::push_file(&mut payload, FileRef { path: inv.path(&source.text), recursive });
+                flow::push_file(
+                    &mut payload,
+                    FileRef {
+                        path: inv.path(&source.text),
+                        recursive,
+                    },
+                );
             }
             flow::merge(&mut payload, &source.expansions());
             if command == "sync" && args::has(items, &["--delete"]) {
-                outcome.effects.push(Effect::RemoteDelete { target: url(&destination.text), recursive: true });
+                outcome.effects.push(Effect::RemoteDelete {
+                    target: url(&destination.text),
+                    recursive: true,
+                });
             }
-            outcome.effects.push(request("aws", url(&destination.text), "UPLOAD", payload, acl_public));
+            outcome.effects.push(request(
+                "aws",
+                url(&destination.text),
+                "UPLOAD",
+                payload,
+                acl_public,
+            ));
             if command == "mv" {
                 outcome.delete(inv.path(&source.text), recursive);
             }
         }
         (true, false) => {
-            outcome.effects.push(request("aws", url(&source.text), "DOWNLOAD", Payload::default(), false));
+            outcome.effects.push(request(
+                "aws",
+                url(&source.text),
+                "DOWNLOAD",
+                Payload::default(),
+                false,
+            ));
             if command == "mv" {
-                outcome.effects.push(Effect::RemoteDelete { target: url(&source.text), recursive });
+                outcome.effects.push(Effect::RemoteDelete {
+                    target: url(&source.text),
+                    recursive,
+                });
             }
             if destination.text != "-" {
                 outcome.write(inv.path(&destination.text), false);
@@ -120,15 +224,26 @@ fn s3_copy(inv: &Invocation<'_>, command: &str, items: &[Item], operands: &[&Arg
         (true, true) => {
             let mut payload = Payload::default();
             flow::push_text(&mut payload, &source.text);
-            outcome.effects.push(request("aws", url(&destination.text), "UPLOAD", payload, acl_public));
+            outcome.effects.push(request(
+                "aws",
+                url(&destination.text),
+                "UPLOAD",
+                payload,
+                acl_public,
+            ));
             if command == "mv" {
-                outcome.effects.push(Effect::RemoteDelete { target: url(&source.text), recursive });
+                outcome.effects.push(Effect::RemoteDelete {
+                    target: url(&source.text),
+                    recursive,
+                });
             }
         }
         (false, false) => {}
     }
     if acl_public && remote(&destination.text) {
-        outcome.effects.push(Effect::MakePublic { resource: bucket("s3", &destination.text) });
+        outcome.effects.push(Effect::MakePublic {
+            resource: bucket("s3", &destination.text),
+        });
     }
 }
 
@@ -140,14 +255,30 @@ fn s3api(command: &str, items: &[Item], outcome: &mut Outcome) {
     let public = match command {
         "put-bucket-acl" | "put-object-acl" | "put-object" | "copy-object" | "create-bucket" => {
             args::value(items, &["--acl"]).is_some_and(|a| is_public_acl(&a.text))
-                || args::values(items, &["--grant-read", "--grant-full-control", "--grant-write", "--grant-read-acp", "--access-control-policy"])
-                    .iter()
-                    .any(|g| grants_everyone(&g.text))
+                || args::values(
+                    items,
+                    &[
+                        "--grant-read",
+                        "--grant-full-control",
+                        "--grant-write",
+                        "--grant-read-acp",
+                        "--access-control-policy",
+                    ],
+                )
+                .iter()
+                .any(|g| grants_everyone(&g.text))
         }
-        "put-bucket-policy" => args::value(items, &["--policy"]).is_some_and(|p| policy_is_public(&p.text)),
+        "put-bucket-policy" => {
+            args::value(items, &["--policy"]).is_some_and(|p| policy_is_public(&p.text))
+        }
         "delete-public-access-block" => true,
         "put-public-access-block" => args::value(items, &["--public-access-block-configuration"])
-            .is_some_and(|c| c.text.replace(' ', "").contains("BlockPublicPolicy=false") || c.text.replace(' ', "").contains("\"BlockPublicPolicy\":false")),
+            .is_some_and(|c| {
+                c.text.replace(' ', "").contains("BlockPublicPolicy=false")
+                    || c.text
+                        .replace(' ', "")
+                        .contains("\"BlockPublicPolicy\":false")
+            }),
         _ => false,
     };
     if public {
@@ -158,7 +289,9 @@ fn s3api(command: &str, items: &[Item], outcome: &mut Outcome) {
 /// A bucket policy that lets anyone in (`"Principal": "*"`).
 fn policy_is_public(policy: &str) -> bool {
     let compact: String = policy.chars().filter(|c| !c.is_whitespace()).collect();
-    compact.contains("\"Principal\":\"*\"") || compact.contains("\"AWS\":\"*\"") || compact.contains("\"AWS\":[\"*\"")
+    compact.contains("\"Principal\":\"*\"")
+        || compact.contains("\"AWS\":\"*\"")
+        || compact.contains("\"AWS\":[\"*\"")
 }
 
 /// IAM changes: the resource is the principal whose access changes; the
@@ -166,13 +299,21 @@ fn policy_is_public(policy: &str) -> bool {
 fn iam(command: &str, items: &[Item], outcome: &mut Outcome) {
     let principal = args::value(items, &["--user-name", "--role-name", "--group-name"]);
     let granted = match command {
-        "attach-user-policy" | "attach-role-policy" | "attach-group-policy" => args::value(items, &["--policy-arn"]),
-        "put-user-policy" | "put-role-policy" | "put-group-policy" => args::value(items, &["--policy-name"]),
+        "attach-user-policy" | "attach-role-policy" | "attach-group-policy" => {
+            args::value(items, &["--policy-arn"])
+        }
+        "put-user-policy" | "put-role-policy" | "put-group-policy" => {
+            args::value(items, &["--policy-name"])
+        }
         "add-user-to-group" => args::value(items, &["--group-name"]),
         "create-access-key" | "create-login-profile" | "update-assume-role-policy" => None,
         _ => return,
     };
-    let principal = if command == "add-user-to-group" { args::value(items, &["--user-name"]) } else { principal };
+    let principal = if command == "add-user-to-group" {
+        args::value(items, &["--user-name"])
+    } else {
+        principal
+    };
     let name = principal.map(|p| p.text.clone()).unwrap_or_default();
     outcome.effects.push(Effect::GrantAccess {
         resource: Resource::Principal { name },
@@ -200,7 +341,10 @@ fn gsutil(inv: &Invocation<'_>) -> Outcome {
         "rb" => {
             let mut outcome = Outcome::default();
             for target in operands.iter().filter(|o| o.text.starts_with("gs://")) {
-                outcome.effects.push(Effect::RemoteDelete { target: url(&target.text), recursive: true });
+                outcome.effects.push(Effect::RemoteDelete {
+                    target: url(&target.text),
+                    recursive: true,
+                });
             }
             outcome
         }
@@ -210,7 +354,20 @@ fn gsutil(inv: &Invocation<'_>) -> Outcome {
 }
 
 fn gs_copy(inv: &Invocation<'_>, command: &str, program: &str) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "azhpxIs", long: &["predefined-acl", "content-type", "cache-control", "storage-class", "exclude"], stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "azhpxIs",
+            long: &[
+                "predefined-acl",
+                "content-type",
+                "cache-control",
+                "storage-class",
+                "exclude",
+            ],
+            stop_after: None,
+        },
+    );
     let recursive = args::has(&items, &["-r", "-R", "--recursive"]) || command == "rsync";
     let acl = args::value(&items, &["-a", "--predefined-acl"]).map(|a| a.text.clone());
     let public = acl.as_deref().is_some_and(is_public_acl);
@@ -226,16 +383,36 @@ fn gs_copy(inv: &Invocation<'_>, command: &str, program: &str) -> Outcome {
             if remote(&source.text) {
                 flow::push_text(&mut payload, &source.text);
             } else if source.text != "-" {
-                flow::push_file(&mut payload, FileRef { path: inv.path(&source.text), recursive });
+                flow::push_file(
+                    &mut payload,
+                    FileRef {
+                        path: inv.path(&source.text),
+                        recursive,
+                    },
+                );
             }
         }
-        outcome.effects.push(request(program, url(&destination.text), "UPLOAD", payload, public));
+        outcome.effects.push(request(
+            program,
+            url(&destination.text),
+            "UPLOAD",
+            payload,
+            public,
+        ));
         if public {
-            outcome.effects.push(Effect::MakePublic { resource: bucket("gs", &destination.text) });
+            outcome.effects.push(Effect::MakePublic {
+                resource: bucket("gs", &destination.text),
+            });
         }
     } else {
         for source in sources.iter().filter(|s| remote(&s.text)) {
-            outcome.effects.push(request(program, url(&source.text), "DOWNLOAD", Payload::default(), false));
+            outcome.effects.push(request(
+                program,
+                url(&source.text),
+                "DOWNLOAD",
+                Payload::default(),
+                false,
+            ));
         }
         if destination.text != "-" {
             outcome.write(inv.path(&destination.text), false);
@@ -244,7 +421,10 @@ fn gs_copy(inv: &Invocation<'_>, command: &str, program: &str) -> Outcome {
     if command == "mv" {
         for source in sources {
             if remote(&source.text) {
-                outcome.effects.push(Effect::RemoteDelete { target: url(&source.text), recursive });
+                outcome.effects.push(Effect::RemoteDelete {
+                    target: url(&source.text),
+                    recursive,
+                });
             } else {
                 outcome.delete(inv.path(&source.text), recursive);
             }
@@ -259,7 +439,10 @@ fn gs_remove(inv: &Invocation<'_>) -> Outcome {
     let mut outcome = Outcome::default();
     for target in args::positionals(&items) {
         let recursive = recursive || target.text.ends_with("/**") || target.text.ends_with("/*");
-        outcome.effects.push(Effect::RemoteDelete { target: url(&target.text), recursive });
+        outcome.effects.push(Effect::RemoteDelete {
+            target: url(&target.text),
+            recursive,
+        });
     }
     outcome
 }
@@ -267,15 +450,25 @@ fn gs_remove(inv: &Invocation<'_>) -> Outcome {
 /// `gsutil acl ch -u AllUsers:R gs://b`, `gsutil iam ch allUsers:objectViewer gs://b`.
 fn gs_access(operands: &[Arg]) -> Outcome {
     let mut outcome = Outcome::default();
-    let buckets: Vec<&Arg> = operands.iter().filter(|o| o.text.starts_with("gs://")).collect();
+    let buckets: Vec<&Arg> = operands
+        .iter()
+        .filter(|o| o.text.starts_with("gs://"))
+        .collect();
     let words: Vec<&str> = operands.iter().map(|o| o.text.as_str()).collect();
     let everyone = words.iter().any(|w| {
         let lower = w.to_ascii_lowercase();
-        lower.starts_with("allusers") || lower.starts_with("allauthenticatedusers") || is_public_acl(w)
+        lower.starts_with("allusers")
+            || lower.starts_with("allauthenticatedusers")
+            || is_public_acl(w)
     });
     let grantees: Vec<&str> = words
         .iter()
-        .filter(|w| !w.starts_with('-') && !w.starts_with("gs://") && w.contains(':') && !matches!(**w, "ch" | "set"))
+        .filter(|w| {
+            !w.starts_with('-')
+                && !w.starts_with("gs://")
+                && w.contains(':')
+                && !matches!(**w, "ch" | "set")
+        })
         .copied()
         .collect();
     for target in buckets {
@@ -284,7 +477,10 @@ fn gs_access(operands: &[Arg]) -> Outcome {
             outcome.effects.push(Effect::MakePublic { resource });
         } else {
             for grantee in &grantees {
-                outcome.effects.push(Effect::GrantAccess { resource: resource.clone(), grantee: Some((*grantee).to_owned()) });
+                outcome.effects.push(Effect::GrantAccess {
+                    resource: resource.clone(),
+                    grantee: Some((*grantee).to_owned()),
+                });
             }
         }
     }
@@ -293,33 +489,74 @@ fn gs_access(operands: &[Arg]) -> Outcome {
 
 /// `gcloud storage cp|mv|rsync|rm`, `gcloud storage buckets add-iam-policy-binding`.
 fn gcloud(inv: &Invocation<'_>) -> Option<Outcome> {
-    let items = args::parse(inv.args, &Spec { short: "", long: &["project", "account", "configuration", "member", "role", "format", "impersonate-service-account"], stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: &[
+                "project",
+                "account",
+                "configuration",
+                "member",
+                "role",
+                "format",
+                "impersonate-service-account",
+            ],
+            stop_after: None,
+        },
+    );
     let positional = args::positionals(&items);
     let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
     match words.as_slice() {
         ["storage", "cp" | "mv" | "rsync", ..] => {
-            let rest: Vec<Arg> = inv.args.iter().skip_while(|a| !matches!(a.text.as_str(), "cp" | "mv" | "rsync")).skip(1).cloned().collect();
+            let rest: Vec<Arg> = inv
+                .args
+                .iter()
+                .skip_while(|a| !matches!(a.text.as_str(), "cp" | "mv" | "rsync"))
+                .skip(1)
+                .cloned()
+                .collect();
             let command = words.get(1).copied().unwrap_or("cp");
             Some(gs_copy(&inv.with_args(&rest), command, "gcloud"))
         }
         ["storage", "rm", ..] => {
-            let rest: Vec<Arg> = inv.args.iter().skip_while(|a| a.text != "rm").skip(1).cloned().collect();
+            let rest: Vec<Arg> = inv
+                .args
+                .iter()
+                .skip_while(|a| a.text != "rm")
+                .skip(1)
+                .cloned()
+                .collect();
             Some(gs_remove(&inv.with_args(&rest)))
         }
         ["storage", "buckets", "delete", targets @ ..] => {
             let mut outcome = Outcome::default();
             for target in targets {
-                outcome.effects.push(Effect::RemoteDelete { target: url(target), recursive: true });
+                outcome.effects.push(Effect::RemoteDelete {
+                    target: url(target),
+                    recursive: true,
+                });
             }
             Some(outcome)
         }
-        ["storage", "buckets" | "objects", "add-iam-policy-binding", target, ..] => {
-            let member = args::value(&items, &["--member"]).map(|m| m.text.clone()).unwrap_or_default();
+        [
+            "storage",
+            "buckets" | "objects",
+            "add-iam-policy-binding",
+            target,
+            ..,
+        ] => {
+            let member = args::value(&items, &["--member"])
+                .map(|m| m.text.clone())
+                .unwrap_or_default();
             let resource = bucket("gs", target);
             let effect = if member == "allUsers" || member == "allAuthenticatedUsers" {
                 Effect::MakePublic { resource }
             } else {
-                Effect::GrantAccess { resource, grantee: Some(member) }
+                Effect::GrantAccess {
+                    resource,
+                    grantee: Some(member),
+                }
             };
             Some(Outcome::default().effect(effect))
         }
@@ -333,7 +570,11 @@ fn docker_push(inv: &Invocation<'_>) -> Outcome {
     let mut outcome = Outcome::default();
     if let Some(image) = args::positionals(&items).first() {
         let (registry, path) = match image.text.split_once('/') {
-            Some((first, rest)) if first.contains('.') || first.contains(':') || first == "localhost" => (first.to_owned(), rest.to_owned()),
+            Some((first, rest))
+                if first.contains('.') || first.contains(':') || first == "localhost" =>
+            {
+                (first.to_owned(), rest.to_owned())
+            }
             _ => ("docker.io".to_owned(), image.text.clone()),
         };
         let (host, port) = match registry.split_once(':') {
@@ -342,8 +583,15 @@ fn docker_push(inv: &Invocation<'_>) -> Outcome {
         };
         let mut payload = Payload::default();
         flow::push_text(&mut payload, &image.text);
-        let target = Target::Host { user: None, host, port, path: Some(path) };
-        outcome.effects.push(request(inv.program, target, "UPLOAD", payload, false));
+        let target = Target::Host {
+            user: None,
+            host,
+            port,
+            path: Some(path),
+        };
+        outcome
+            .effects
+            .push(request(inv.program, target, "UPLOAD", payload, false));
     }
     outcome
 }
@@ -352,7 +600,22 @@ fn docker_push(inv: &Invocation<'_>) -> Outcome {
 fn publish(inv: &Invocation<'_>, manager: &str, default_registry: &str) -> Outcome {
     let spec = Spec {
         short: "rupt",
-        long: &["registry", "repository-url", "repository", "tag", "access", "otp", "token", "manifest-path", "index", "username", "password", "package", "config-file", "workspace"],
+        long: &[
+            "registry",
+            "repository-url",
+            "repository",
+            "tag",
+            "access",
+            "otp",
+            "token",
+            "manifest-path",
+            "index",
+            "username",
+            "password",
+            "package",
+            "config-file",
+            "workspace",
+        ],
         stop_after: None,
     };
     let items = args::parse(inv.args.get(1..).unwrap_or_default(), &spec);
@@ -376,13 +639,31 @@ fn publish(inv: &Invocation<'_>, manager: &str, default_registry: &str) -> Outco
         let dir = args::value(&items, &["--manifest-path"])
             .map(|m| inv.path(m.text.trim_end_matches("Cargo.toml")))
             .unwrap_or_else(|| inv.cwd.to_owned());
-        flow::push_file(&mut payload, FileRef { path: dir, recursive: true });
+        flow::push_file(
+            &mut payload,
+            FileRef {
+                path: dir,
+                recursive: true,
+            },
+        );
     }
     if manager != "cargo" {
         for file in positional {
-            flow::push_file(&mut payload, FileRef { path: inv.path(&file.text), recursive: manager == "npm" });
+            flow::push_file(
+                &mut payload,
+                FileRef {
+                    path: inv.path(&file.text),
+                    recursive: manager == "npm",
+                },
+            );
         }
     }
     let program = inv.program;
-    Outcome::default().effect(request(program, url(&registry), "UPLOAD", payload, !restricted && !private_registry))
+    Outcome::default().effect(request(
+        program,
+        url(&registry),
+        "UPLOAD",
+        payload,
+        !restricted && !private_registry,
+    ))
 }

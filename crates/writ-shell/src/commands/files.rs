@@ -36,12 +36,22 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 }
 
 fn has_short(items: &[Item], letters: &str) -> bool {
-    letters.chars().any(|c| args::has(items, &[format!("-{c}").as_str()]))
+    letters
+        .chars()
+        .any(|c| args::has(items, &[format!("-{c}").as_str()]))
 }
 
 fn remove(inv: &Invocation<'_>, directory_only: bool) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "ns", long: &["iterations", "size", "random-source"], stop_after: None });
-    let recursive = !directory_only && (has_short(&items, "rR") || args::has(&items, &["--recursive"]));
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "ns",
+            long: &["iterations", "size", "random-source"],
+            stop_after: None,
+        },
+    );
+    let recursive =
+        !directory_only && (has_short(&items, "rR") || args::has(&items, &["--recursive"]));
     let mut outcome = Outcome::default();
     for path in args::positionals(&items) {
         outcome.delete(inv.path(&path.text), recursive);
@@ -51,7 +61,26 @@ fn remove(inv: &Invocation<'_>, directory_only: bool) -> Outcome {
 
 /// `cp`/`mv`/`install`: sources are read (or moved away), the destination written.
 fn copy(inv: &Invocation<'_>, moving: bool) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "tSmogZ", long: &["target-directory", "suffix", "mode", "owner", "group", "backup", "sparse", "reflink", "preserve", "no-preserve", "context"], stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "tSmogZ",
+            long: &[
+                "target-directory",
+                "suffix",
+                "mode",
+                "owner",
+                "group",
+                "backup",
+                "sparse",
+                "reflink",
+                "preserve",
+                "no-preserve",
+                "context",
+            ],
+            stop_after: None,
+        },
+    );
     let mut outcome = Outcome::default();
     if inv.program == "install" && args::has(&items, &["-d", "--directory"]) {
         for dir in args::positionals(&items) {
@@ -61,10 +90,15 @@ fn copy(inv: &Invocation<'_>, moving: bool) -> Outcome {
     }
     let recursive = has_short(&items, "rRa") || args::has(&items, &["--recursive", "--archive"]);
     let positional = args::positionals(&items);
-    let (sources, destination, into_dir) = match args::value(&items, &["-t", "--target-directory"]) {
+    let (sources, destination, into_dir) = match args::value(&items, &["-t", "--target-directory"])
+    {
         Some(dir) => (positional.as_slice(), dir, true),
         None => match positional.split_last() {
-            Some((dest, sources)) => (sources, *dest, sources.len() > 1 || dest.text.ends_with('/')),
+            Some((dest, sources)) => (
+                sources,
+                *dest,
+                sources.len() > 1 || dest.text.ends_with('/'),
+            ),
             None => return outcome,
         },
     };
@@ -81,14 +115,23 @@ fn copy(inv: &Invocation<'_>, moving: bool) -> Outcome {
         } else {
             destination_dir.clone()
         };
-        outcome.contents.push((to.clone(), flow::file_payload(from, recursive || moving)));
+        outcome
+            .contents
+            .push((to.clone(), flow::file_payload(from, recursive || moving)));
         outcome.write(to, false);
     }
     outcome
 }
 
 fn create(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "dtrmsZ", long: &["date", "reference", "mode", "size", "context"], stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "dtrmsZ",
+            long: &["date", "reference", "mode", "size", "context"],
+            stop_after: None,
+        },
+    );
     let mut outcome = Outcome::default();
     for path in args::positionals(&items) {
         outcome.write(inv.path(&path.text), false);
@@ -98,7 +141,9 @@ fn create(inv: &Invocation<'_>) -> Outcome {
 
 fn change_mode(inv: &Invocation<'_>) -> Outcome {
     let items = args::parse(inv.args, &Spec::default());
-    let has_reference = items.iter().any(|i| matches!(i, Item::Opt { name, .. } if name == "--reference"));
+    let has_reference = items
+        .iter()
+        .any(|i| matches!(i, Item::Opt { name, .. } if name == "--reference"));
     let skip = usize::from(!has_reference && !matches!(inv.program, "setfacl"));
     let mut outcome = Outcome::default();
     for path in args::positionals(&items).into_iter().skip(skip) {
@@ -108,11 +153,25 @@ fn change_mode(inv: &Invocation<'_>) -> Outcome {
 }
 
 fn link(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "tS", long: &["target-directory", "suffix"], stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "tS",
+            long: &["target-directory", "suffix"],
+            stop_after: None,
+        },
+    );
     let positional = args::positionals(&items);
     let mut outcome = Outcome::default();
-    let link_path = match (args::value(&items, &["-t", "--target-directory"]), positional.as_slice()) {
-        (Some(dir), [target, ..]) => paths::resolve(&inv.path(&dir.text), inv.home, paths::basename(&target.text)),
+    let link_path = match (
+        args::value(&items, &["-t", "--target-directory"]),
+        positional.as_slice(),
+    ) {
+        (Some(dir), [target, ..]) => paths::resolve(
+            &inv.path(&dir.text),
+            inv.home,
+            paths::basename(&target.text),
+        ),
         (None, [target]) => inv.path(paths::basename(&target.text)),
         (None, [.., name]) => inv.path(&name.text),
         _ => return outcome,
@@ -159,7 +218,14 @@ fn dd(inv: &Invocation<'_>) -> Outcome {
 }
 
 fn sed(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "efl", long: &["expression", "file", "line-length"], stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "efl",
+            long: &["expression", "file", "line-length"],
+            stop_after: None,
+        },
+    );
     let in_place = items
         .iter()
         .any(|i| matches!(i, Item::Opt { name, .. } if name == "-i" || name == "--in-place"));
@@ -170,7 +236,13 @@ fn sed(inv: &Invocation<'_>) -> Outcome {
     let explicit_script = args::has(&items, &["-e", "--expression", "-f", "--file"]);
     let mut positional = args::positionals(&items).into_iter();
     if in_place && !explicit_script {
-        positional = positional.as_slice().iter().skip_while(|p| p.text.is_empty()).copied().collect::<Vec<_>>().into_iter();
+        positional = positional
+            .as_slice()
+            .iter()
+            .skip_while(|p| p.text.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .into_iter();
     }
     for file in positional.skip(usize::from(!explicit_script)) {
         let path = inv.path(&file.text);
@@ -184,14 +256,26 @@ fn sed(inv: &Invocation<'_>) -> Outcome {
 }
 
 fn awk(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "fvFi", long: &["file", "assign", "field-separator", "include"], stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "fvFi",
+            long: &["file", "assign", "field-separator", "include"],
+            stop_after: None,
+        },
+    );
     let mut outcome = Outcome::default();
     let program_files = args::values(&items, &["-f", "--file"]);
     for file in &program_files {
         outcome.read(inv.path(&file.text), false);
     }
-    let in_place = args::values(&items, &["-i", "--include"]).iter().any(|v| v.text == "inplace");
-    for file in args::positionals(&items).into_iter().skip(usize::from(program_files.is_empty())) {
+    let in_place = args::values(&items, &["-i", "--include"])
+        .iter()
+        .any(|v| v.text == "inplace");
+    for file in args::positionals(&items)
+        .into_iter()
+        .skip(usize::from(program_files.is_empty()))
+    {
         if file.text.contains('=') {
             continue;
         }
@@ -207,18 +291,76 @@ fn awk(inv: &Invocation<'_>) -> Outcome {
 
 fn grep(inv: &Invocation<'_>) -> Outcome {
     let (short, long): (&str, &[&str]) = if matches!(inv.program, "rg" | "ag" | "ack") {
-        ("efgtTmABCMj", &["regexp", "file", "glob", "type", "type-not", "max-count", "after-context", "before-context", "context", "max-columns", "threads", "color", "colors", "sort", "sortr", "type-add", "pre", "encoding", "max-depth", "ignore-file", "replace"])
+        (
+            "efgtTmABCMj",
+            &[
+                "regexp",
+                "file",
+                "glob",
+                "type",
+                "type-not",
+                "max-count",
+                "after-context",
+                "before-context",
+                "context",
+                "max-columns",
+                "threads",
+                "color",
+                "colors",
+                "sort",
+                "sortr",
+                "type-add",
+                "pre",
+                "encoding",
+                "max-depth",
+                "ignore-file",
+                "replace",
+            ],
+        )
     } else {
-        ("efmABCdD", &["regexp", "file", "max-count", "after-context", "before-context", "context", "include", "exclude", "exclude-dir", "exclude-from", "label", "color", "colour", "binary-files", "devices", "directories", "group-separator"])
+        (
+            "efmABCdD",
+            &[
+                "regexp",
+                "file",
+                "max-count",
+                "after-context",
+                "before-context",
+                "context",
+                "include",
+                "exclude",
+                "exclude-dir",
+                "exclude-from",
+                "label",
+                "color",
+                "colour",
+                "binary-files",
+                "devices",
+                "directories",
+                "group-separator",
+            ],
+        )
     };
-    let items = args::parse(inv.args, &Spec { short, long, stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short,
+            long,
+            stop_after: None,
+        },
+    );
     let mut outcome = Outcome::default();
     for file in args::values(&items, &["-f", "--file"]) {
         outcome.read(inv.path(&file.text), false);
     }
-    let recursive = matches!(inv.program, "rg" | "ag" | "ack") || has_short(&items, "rR") || args::has(&items, &["--recursive", "--dereference-recursive"]);
+    let recursive = matches!(inv.program, "rg" | "ag" | "ack")
+        || has_short(&items, "rR")
+        || args::has(&items, &["--recursive", "--dereference-recursive"]);
     let explicit_pattern = args::has(&items, &["-e", "--regexp", "-f", "--file"]);
-    let files: Vec<&Arg> = args::positionals(&items).into_iter().skip(usize::from(!explicit_pattern)).collect();
+    let files: Vec<&Arg> = args::positionals(&items)
+        .into_iter()
+        .skip(usize::from(!explicit_pattern))
+        .collect();
     if files.is_empty() && recursive && !inv.has_stdin {
         outcome.read(inv.cwd.to_owned(), true);
     }
@@ -280,7 +422,10 @@ fn find(inv: &Invocation<'_>) -> Outcome {
         match word.text.as_str() {
             "-delete" => starts.iter().for_each(|s| outcome.delete(s.clone(), true)),
             "-exec" | "-execdir" | "-ok" | "-okdir" => {
-                let command: Vec<&Arg> = words.by_ref().take_while(|w| w.text != ";" && w.text != "+").collect();
+                let command: Vec<&Arg> = words
+                    .by_ref()
+                    .take_while(|w| w.text != ";" && w.text != "+")
+                    .collect();
                 find_exec(&command, &starts, &mut outcome);
             }
             "-fprint" | "-fprint0" | "-fprintf" | "-fls" => {
@@ -299,15 +444,25 @@ fn find_exec(command: &[&Arg], starts: &[String], outcome: &mut Outcome) {
     let Some(program) = command.first() else {
         return;
     };
-    if matches!(paths::basename(&program.text), "rm" | "shred" | "unlink" | "rmdir") {
+    if matches!(
+        paths::basename(&program.text),
+        "rm" | "shred" | "unlink" | "rmdir"
+    ) {
         for start in starts {
             outcome.delete(start.clone(), true);
         }
         return;
     }
     for start in starts {
-        let argv = command.iter().map(|w| w.with_text(&w.text.replace("{}", start))).collect();
-        outcome.nested.push(Nested::Argv { argv, env: Vec::new(), cwd: None });
+        let argv = command
+            .iter()
+            .map(|w| w.with_text(&w.text.replace("{}", start)))
+            .collect();
+        outcome.nested.push(Nested::Argv {
+            argv,
+            env: Vec::new(),
+            cwd: None,
+        });
     }
 }
 
@@ -330,19 +485,34 @@ fn tar(inv: &Invocation<'_>) -> Outcome {
             tar_value(inv, letter, text, &mut archive, &mut dir, &mut outcome);
             continue;
         }
-        let old_style = index == 0 && !text.starts_with('-') && !text.is_empty() && text.chars().all(|c| c.is_ascii_alphabetic());
+        let old_style = index == 0
+            && !text.starts_with('-')
+            && !text.is_empty()
+            && text.chars().all(|c| c.is_ascii_alphabetic());
         if let Some(long) = text.strip_prefix("--") {
-            let (name, value) = long.split_once('=').map_or((long, None), |(n, v)| (n, Some(v.to_owned())));
+            let (name, value) = long
+                .split_once('=')
+                .map_or((long, None), |(n, v)| (n, Some(v.to_owned())));
             let takes = matches!(name, "file" | "directory" | "files-from" | "exclude-from");
-            let value = value.or_else(|| if takes { words.next().map(|(_, w)| w.text.clone()) } else { None });
+            let value = value.or_else(|| {
+                if takes {
+                    words.next().map(|(_, w)| w.text.clone())
+                } else {
+                    None
+                }
+            });
             match (name, value) {
                 ("create", _) => mode = 'c',
                 ("extract" | "get", _) => mode = 'x',
                 ("append" | "update", _) => mode = 'r',
                 ("list", _) => mode = 't',
                 ("file", Some(v)) => tar_value(inv, 'f', &v, &mut archive, &mut dir, &mut outcome),
-                ("directory", Some(v)) => tar_value(inv, 'C', &v, &mut archive, &mut dir, &mut outcome),
-                ("files-from", Some(v)) => tar_value(inv, 'T', &v, &mut archive, &mut dir, &mut outcome),
+                ("directory", Some(v)) => {
+                    tar_value(inv, 'C', &v, &mut archive, &mut dir, &mut outcome)
+                }
+                ("files-from", Some(v)) => {
+                    tar_value(inv, 'T', &v, &mut archive, &mut dir, &mut outcome)
+                }
                 _ => {}
             }
         } else if old_style || (text.starts_with('-') && text.len() > 1) {
@@ -361,22 +531,44 @@ fn tar(inv: &Invocation<'_>) -> Outcome {
                 }
             }
         } else {
-            inputs.push(FileRef { path: paths::resolve(&dir, inv.home, text), recursive: true });
+            inputs.push(FileRef {
+                path: paths::resolve(&dir, inv.home, text),
+                recursive: true,
+            });
         }
     }
     tar_effects(mode, archive, dir, inputs, outcome)
 }
 
-fn tar_value(inv: &Invocation<'_>, letter: char, value: &str, archive: &mut Option<String>, dir: &mut String, outcome: &mut Outcome) {
+fn tar_value(
+    inv: &Invocation<'_>,
+    letter: char,
+    value: &str,
+    archive: &mut Option<String>,
+    dir: &mut String,
+    outcome: &mut Outcome,
+) {
     match letter {
-        'f' => *archive = Some(if value == "-" { "-".to_owned() } else { paths::resolve(dir, inv.home, value) }),
+        'f' => {
+            *archive = Some(if value == "-" {
+                "-".to_owned()
+            } else {
+                paths::resolve(dir, inv.home, value)
+            })
+        }
         'C' => *dir = paths::resolve(dir, inv.home, value),
         'T' | 'X' => outcome.read(paths::resolve(dir, inv.home, value), false),
         _ => {}
     }
 }
 
-fn tar_effects(mode: char, archive: Option<String>, dir: String, inputs: Vec<FileRef>, mut outcome: Outcome) -> Outcome {
+fn tar_effects(
+    mode: char,
+    archive: Option<String>,
+    dir: String,
+    inputs: Vec<FileRef>,
+    mut outcome: Outcome,
+) -> Outcome {
     match mode {
         'c' | 'r' => {
             let mut contents = Payload::default();
@@ -409,7 +601,14 @@ fn tar_effects(mode: char, archive: Option<String>, dir: String, inputs: Vec<Fil
 }
 
 fn zip(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "binxtPZ", long: &["password", "exclude", "include"], stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "binxtPZ",
+            long: &["password", "exclude", "include"],
+            stop_after: None,
+        },
+    );
     let recursive = has_short(&items, "r") || args::has(&items, &["--recurse-paths"]);
     let positional = args::positionals(&items);
     let mut outcome = Outcome::default();
@@ -434,12 +633,19 @@ fn zip(inv: &Invocation<'_>) -> Outcome {
 }
 
 fn unzip(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "dPx", ..Spec::default() });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "dPx",
+            ..Spec::default()
+        },
+    );
     let mut outcome = Outcome::default();
     if let Some(archive) = args::positionals(&items).first() {
         outcome.read(inv.path(&archive.text), false);
     }
-    let dir = args::value(&items, &["-d"]).map_or_else(|| inv.cwd.to_owned(), |d| inv.path(&d.text));
+    let dir =
+        args::value(&items, &["-d"]).map_or_else(|| inv.cwd.to_owned(), |d| inv.path(&d.text));
     if !args::has(&items, &["-l", "-p", "-t"]) {
         outcome.write(dir, false);
     }
@@ -447,7 +653,14 @@ fn unzip(inv: &Invocation<'_>) -> Outcome {
 }
 
 fn compress(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "S", long: &["suffix"], stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "S",
+            long: &["suffix"],
+            stop_after: None,
+        },
+    );
     let to_stdout = has_short(&items, "c") || args::has(&items, &["--stdout", "--to-stdout"]);
     let mut outcome = Outcome::default();
     for file in args::positionals(&items) {
@@ -456,11 +669,14 @@ fn compress(inv: &Invocation<'_>) -> Outcome {
         if !to_stdout {
             let decompress = inv.program.contains("un") || has_short(&items, "d");
             let output = if decompress {
-                path.rsplit_once('.').map_or_else(|| path.clone(), |(stem, _)| stem.to_owned())
+                path.rsplit_once('.')
+                    .map_or_else(|| path.clone(), |(stem, _)| stem.to_owned())
             } else {
                 format!("{path}.{}", compressed_extension(inv.program))
             };
-            outcome.contents.push((output.clone(), flow::file_payload(path, false)));
+            outcome
+                .contents
+                .push((output.clone(), flow::file_payload(path, false)));
             outcome.write(output, false);
         }
     }
@@ -479,7 +695,10 @@ fn compressed_extension(program: &str) -> &'static str {
 /// `echo`/`printf`: their arguments are the text they emit.
 fn echo(inv: &Invocation<'_>) -> Outcome {
     let words: Vec<&Arg> = if inv.program == "echo" {
-        inv.args.iter().skip_while(|a| matches!(a.text.as_str(), "-n" | "-e" | "-E" | "-ne" | "-en")).collect()
+        inv.args
+            .iter()
+            .skip_while(|a| matches!(a.text.as_str(), "-n" | "-e" | "-E" | "-ne" | "-en"))
+            .collect()
     } else {
         inv.args.iter().skip_while(|a| a.text == "-v").collect()
     };
@@ -530,8 +749,19 @@ fn openssl(inv: &Invocation<'_>) -> Outcome {
             "-connect" => {
                 if let Some(address) = words.next() {
                     let (host, port) = address.text.rsplit_once(':').unwrap_or((&address.text, ""));
-                    let target = Target::Host { user: None, host: host.to_owned(), port: port.parse().ok(), path: None };
-                    outcome.effects.push(request("openssl", target, "SEND", Payload::default(), false));
+                    let target = Target::Host {
+                        user: None,
+                        host: host.to_owned(),
+                        port: port.parse().ok(),
+                        path: None,
+                    };
+                    outcome.effects.push(request(
+                        "openssl",
+                        target,
+                        "SEND",
+                        Payload::default(),
+                        false,
+                    ));
                 }
             }
             _ => {}
@@ -541,7 +771,26 @@ fn openssl(inv: &Invocation<'_>) -> Outcome {
 }
 
 fn gpg(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "rouk", long: &["recipient", "output", "local-user", "homedir", "passphrase", "passphrase-file", "default-key", "keyserver", "trust-model", "cipher-algo", "pinentry-mode"], stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "rouk",
+            long: &[
+                "recipient",
+                "output",
+                "local-user",
+                "homedir",
+                "passphrase",
+                "passphrase-file",
+                "default-key",
+                "keyserver",
+                "trust-model",
+                "cipher-algo",
+                "pinentry-mode",
+            ],
+            stop_after: None,
+        },
+    );
     let mut outcome = Outcome::default();
     if args::has(&items, &["--export-secret-keys", "--export-secret-subkeys"]) {
         outcome.read(paths::resolve(inv.cwd, inv.home, "~/.gnupg"), true);
@@ -549,7 +798,20 @@ fn gpg(inv: &Invocation<'_>) -> Outcome {
     if let Some(file) = args::value(&items, &["--passphrase-file"]) {
         outcome.read(inv.path(&file.text), false);
     }
-    let exporting = args::has(&items, &["--export", "--export-secret-keys", "--export-secret-subkeys", "--recv-keys", "--send-keys", "--list-keys", "-k", "--list-secret-keys", "-K"]);
+    let exporting = args::has(
+        &items,
+        &[
+            "--export",
+            "--export-secret-keys",
+            "--export-secret-subkeys",
+            "--recv-keys",
+            "--send-keys",
+            "--list-keys",
+            "-k",
+            "--list-secret-keys",
+            "-K",
+        ],
+    );
     if !exporting {
         for file in args::positionals(&items) {
             outcome.read(inv.path(&file.text), false);
@@ -562,10 +824,28 @@ fn gpg(inv: &Invocation<'_>) -> Outcome {
 }
 
 fn make(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "CfIjlWo", long: &["directory", "file", "makefile", "include-dir", "jobs", "load-average", "what-if", "old-file"], stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "CfIjlWo",
+            long: &[
+                "directory",
+                "file",
+                "makefile",
+                "include-dir",
+                "jobs",
+                "load-average",
+                "what-if",
+                "old-file",
+            ],
+            stop_after: None,
+        },
+    );
     let dir = args::values(&items, &["-C", "--directory"])
         .iter()
-        .fold(inv.cwd.to_owned(), |dir, d| paths::resolve(&dir, inv.home, &d.text));
+        .fold(inv.cwd.to_owned(), |dir, d| {
+            paths::resolve(&dir, inv.home, &d.text)
+        });
     let mut outcome = Outcome::default();
     for file in args::values(&items, &["-f", "--file", "--makefile"]) {
         outcome.read(paths::resolve(&dir, inv.home, &file.text), false);
@@ -577,10 +857,12 @@ fn make(inv: &Invocation<'_>) -> Outcome {
 /// options of theirs that take a value.
 fn reader_spec(program: &str) -> Option<&'static str> {
     Some(match program {
-        "cat" | "tac" | "nl" | "rev" | "bat" | "batcat" | "less" | "more" | "view" | "strings" | "file" | "stat" | "md5sum"
-        | "sha1sum" | "sha256sum" | "sha512sum" | "shasum" | "b2sum" | "cksum" | "zcat" | "bzcat" | "xzcat" | "zless"
-        | "zmore" | "base32" | "hexdump" | "column" | "paste" | "fold" | "fmt" | "expand" | "unexpand" | "iconv" | "wc"
-        | "diff" | "cmp" | "comm" | "colordiff" | "vimdiff" | "sdiff" | "pr" | "tr" | "look" => "ftwsjanNdeLIxX",
+        "cat" | "tac" | "nl" | "rev" | "bat" | "batcat" | "less" | "more" | "view" | "strings"
+        | "file" | "stat" | "md5sum" | "sha1sum" | "sha256sum" | "sha512sum" | "shasum"
+        | "b2sum" | "cksum" | "zcat" | "bzcat" | "xzcat" | "zless" | "zmore" | "base32"
+        | "hexdump" | "column" | "paste" | "fold" | "fmt" | "expand" | "unexpand" | "iconv"
+        | "wc" | "diff" | "cmp" | "comm" | "colordiff" | "vimdiff" | "sdiff" | "pr" | "tr"
+        | "look" => "ftwsjanNdeLIxX",
         "head" | "tail" => "nc",
         "base64" => "w",
         "xxd" => "cglso",
@@ -594,9 +876,45 @@ fn reader_spec(program: &str) -> Option<&'static str> {
 
 fn reader(inv: &Invocation<'_>) -> Option<Outcome> {
     let short = reader_spec(inv.program)?;
-    let short = if matches!(inv.program, "cat" | "diff" | "wc" | "comm" | "cmp" | "less" | "more" | "tac" | "rev" | "md5sum" | "sha256sum" | "sha1sum" | "sha512sum") { "" } else { short };
-    let items = args::parse(inv.args, &Spec { short, long: &["output", "files0-from", "field-separator", "key", "lines", "bytes", "delimiter", "fields"], stop_after: None });
-    let recursive = matches!(inv.program, "diff" | "colordiff") && (has_short(&items, "r") || args::has(&items, &["--recursive"]));
+    let short = if matches!(
+        inv.program,
+        "cat"
+            | "diff"
+            | "wc"
+            | "comm"
+            | "cmp"
+            | "less"
+            | "more"
+            | "tac"
+            | "rev"
+            | "md5sum"
+            | "sha256sum"
+            | "sha1sum"
+            | "sha512sum"
+    ) {
+        ""
+    } else {
+        short
+    };
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short,
+            long: &[
+                "output",
+                "files0-from",
+                "field-separator",
+                "key",
+                "lines",
+                "bytes",
+                "delimiter",
+                "fields",
+            ],
+            stop_after: None,
+        },
+    );
+    let recursive = matches!(inv.program, "diff" | "colordiff")
+        && (has_short(&items, "r") || args::has(&items, &["--recursive"]));
     let mut outcome = Outcome::default();
     for file in args::positionals(&items) {
         if file.text == "-" {
@@ -607,11 +925,11 @@ fn reader(inv: &Invocation<'_>) -> Option<Outcome> {
         }
         outcome.read(inv.path(&file.text), recursive);
     }
-    if inv.program == "sort" {
-        if let Some(out) = args::value(&items, &["-o", "--output"]) {
-            let path = inv.path(&out.text);
-            outcome.write(path, false);
-        }
+    if inv.program == "sort"
+        && let Some(out) = args::value(&items, &["-o", "--output"])
+    {
+        let path = inv.path(&out.text);
+        outcome.write(path, false);
     }
     Some(outcome)
 }

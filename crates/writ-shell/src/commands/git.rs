@@ -23,7 +23,10 @@ fn git(inv: &Invocation<'_>) -> Outcome {
                 dir = paths::resolve(&dir, inv.home, &value.text);
             }
             rest = tail.get(1..).unwrap_or_default();
-        } else if matches!(text, "-c" | "--git-dir" | "--work-tree" | "--namespace" | "--exec-path" | "--config-env") {
+        } else if matches!(
+            text,
+            "-c" | "--git-dir" | "--work-tree" | "--namespace" | "--exec-path" | "--config-env"
+        ) {
             rest = tail.get(1..).unwrap_or_default();
         } else if text.starts_with('-') {
             rest = tail;
@@ -34,7 +37,11 @@ fn git(inv: &Invocation<'_>) -> Outcome {
     let Some((sub, sub_args)) = rest.split_first() else {
         return Outcome::default();
     };
-    let inv = Invocation { args: sub_args, cwd: &dir, ..*inv };
+    let inv = Invocation {
+        args: sub_args,
+        cwd: &dir,
+        ..*inv
+    };
     match sub.text.as_str() {
         "push" => push(&inv),
         "clone" => clone(&inv),
@@ -55,7 +62,8 @@ fn push(inv: &Invocation<'_>) -> Outcome {
     let items = args::parse(inv.args, &spec);
     let force_flags = ["-f", "--force", "--force-if-includes", "--mirror"];
     let force = items.iter().any(|item| {
-        item.is(&force_flags) || matches!(item, Item::Opt { name, .. } if name == "--force-with-lease")
+        item.is(&force_flags)
+            || matches!(item, Item::Opt { name, .. } if name == "--force-with-lease")
     });
     let all_refs = args::has(&items, &["--all", "--branches", "--mirror", "--tags"]);
     let delete = args::has(&items, &["-d", "--delete"]);
@@ -114,7 +122,22 @@ fn branch(text: &str) -> String {
 fn clone(inv: &Invocation<'_>) -> Outcome {
     let spec = Spec {
         short: "objuc",
-        long: &["origin", "branch", "upload-pack", "template", "config", "depth", "shallow-since", "shallow-exclude", "reference", "separate-git-dir", "jobs", "filter", "bundle-uri", "server-option"],
+        long: &[
+            "origin",
+            "branch",
+            "upload-pack",
+            "template",
+            "config",
+            "depth",
+            "shallow-since",
+            "shallow-exclude",
+            "reference",
+            "separate-git-dir",
+            "jobs",
+            "filter",
+            "bundle-uri",
+            "server-option",
+        ],
         stop_after: None,
     };
     let items = args::parse(inv.args, &spec);
@@ -123,9 +146,13 @@ fn clone(inv: &Invocation<'_>) -> Outcome {
     let Some(source) = positional.first() else {
         return outcome;
     };
-    outcome
-        .effects
-        .push(request("git", url(&source.text), "DOWNLOAD", Payload::default(), false));
+    outcome.effects.push(request(
+        "git",
+        url(&source.text),
+        "DOWNLOAD",
+        Payload::default(),
+        false,
+    ));
     let dir = match positional.get(1) {
         Some(dir) => dir.text.clone(),
         None => {
@@ -141,27 +168,84 @@ fn clone(inv: &Invocation<'_>) -> Outcome {
 fn fetch(inv: &Invocation<'_>, verb: &str) -> Outcome {
     let spec = Spec {
         short: "oj",
-        long: &["upload-pack", "depth", "deepen", "shallow-since", "shallow-exclude", "refmap", "jobs", "server-option", "filter", "recurse-submodules-default", "negotiation-tip", "strategy", "strategy-option"],
+        long: &[
+            "upload-pack",
+            "depth",
+            "deepen",
+            "shallow-since",
+            "shallow-exclude",
+            "refmap",
+            "jobs",
+            "server-option",
+            "filter",
+            "recurse-submodules-default",
+            "negotiation-tip",
+            "strategy",
+            "strategy-option",
+        ],
         stop_after: None,
     };
     let items = args::parse(inv.args, &spec);
     if verb == "fetch" && args::has(&items, &["--all"]) {
-        return Outcome::default().effect(request("git", url("--all"), "DOWNLOAD", Payload::default(), false));
+        return Outcome::default().effect(request(
+            "git",
+            url("--all"),
+            "DOWNLOAD",
+            Payload::default(),
+            false,
+        ));
     }
     let remote = args::positionals(&items)
         .first()
         .map_or_else(|| "origin".to_owned(), |r| r.text.clone());
-    Outcome::default().effect(request("git", url(&remote), "DOWNLOAD", Payload::default(), false))
+    Outcome::default().effect(request(
+        "git",
+        url(&remote),
+        "DOWNLOAD",
+        Payload::default(),
+        false,
+    ))
 }
 
 /// `git config --global k v` writes `~/.gitconfig`.
 fn config(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "f", long: &["file", "blob", "type", "default"], stop_after: None });
-    let reads = ["--get", "--get-all", "--get-regexp", "--list", "-l", "--show-origin", "--get-urlmatch", "--show-scope"];
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "f",
+            long: &["file", "blob", "type", "default"],
+            stop_after: None,
+        },
+    );
+    let reads = [
+        "--get",
+        "--get-all",
+        "--get-regexp",
+        "--list",
+        "-l",
+        "--show-origin",
+        "--get-urlmatch",
+        "--show-scope",
+    ];
     let positional = args::positionals(&items);
     let reading = args::has(&items, &reads)
-        || positional.first().is_some_and(|p| matches!(p.text.as_str(), "get" | "list"))
-        || (positional.len() < 2 && !args::has(&items, &["--unset", "--unset-all", "--remove-section", "--rename-section", "--add", "--replace-all", "-e", "--edit"]));
+        || positional
+            .first()
+            .is_some_and(|p| matches!(p.text.as_str(), "get" | "list"))
+        || (positional.len() < 2
+            && !args::has(
+                &items,
+                &[
+                    "--unset",
+                    "--unset-all",
+                    "--remove-section",
+                    "--rename-section",
+                    "--add",
+                    "--replace-all",
+                    "-e",
+                    "--edit",
+                ],
+            ));
     if reading {
         return Outcome::default();
     }
@@ -180,7 +264,14 @@ fn config(inv: &Invocation<'_>) -> Outcome {
 }
 
 fn clean(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "e", long: &["exclude"], stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "e",
+            long: &["exclude"],
+            stop_after: None,
+        },
+    );
     let mut outcome = Outcome::default();
     if args::has(&items, &["-n", "--dry-run"]) {
         return outcome;
@@ -237,11 +328,24 @@ fn gh(inv: &Invocation<'_>) -> Outcome {
 }
 
 fn gist_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
-    let items = args::parse(rest, &Spec { short: "fd", long: &["filename", "desc"], stop_after: None });
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "fd",
+            long: &["filename", "desc"],
+            stop_after: None,
+        },
+    );
     let mut payload = Payload::default();
     for file in args::positionals(&items) {
         if file.text != "-" {
-            flow::push_file(&mut payload, crate::FileRef { path: inv.path(&file.text), recursive: false });
+            flow::push_file(
+                &mut payload,
+                crate::FileRef {
+                    path: inv.path(&file.text),
+                    recursive: false,
+                },
+            );
         }
         flow::merge(&mut payload, &file.expansions());
     }
@@ -249,40 +353,104 @@ fn gist_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
         flow::merge(&mut payload, &desc.payload());
     }
     let public = args::has(&items, &["-p", "--public"]);
-    Outcome::default().effect(request("gh", url("https://gist.github.com"), "POST", payload, public))
+    Outcome::default().effect(request(
+        "gh",
+        url("https://gist.github.com"),
+        "POST",
+        payload,
+        public,
+    ))
 }
 
 fn repo_edit(rest: &[Arg]) -> Outcome {
-    let items = args::parse(rest, &Spec { short: "", long: &["visibility", "description", "homepage", "default-branch", "add-topic", "remove-topic", "template"], stop_after: None });
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "",
+            long: &[
+                "visibility",
+                "description",
+                "homepage",
+                "default-branch",
+                "add-topic",
+                "remove-topic",
+                "template",
+            ],
+            stop_after: None,
+        },
+    );
     let slug = args::positionals(&items).first().map(|a| a.text.clone());
     let public = args::value(&items, &["--visibility"]).is_some_and(|v| v.text == "public");
     let mut outcome = Outcome::default();
     if public {
-        outcome.effects.push(Effect::MakePublic { resource: github_repo(slug.as_deref()) });
+        outcome.effects.push(Effect::MakePublic {
+            resource: github_repo(slug.as_deref()),
+        });
     }
     outcome
 }
 
 fn repo_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
-    let items = args::parse(rest, &Spec { short: "dhtgls", long: &["description", "homepage", "team", "gitignore", "license", "source", "remote", "template"], stop_after: None });
-    let name = args::positionals(&items).first().map(|a| a.text.clone()).unwrap_or_default();
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "dhtgls",
+            long: &[
+                "description",
+                "homepage",
+                "team",
+                "gitignore",
+                "license",
+                "source",
+                "remote",
+                "template",
+            ],
+            stop_after: None,
+        },
+    );
+    let name = args::positionals(&items)
+        .first()
+        .map(|a| a.text.clone())
+        .unwrap_or_default();
     let public = args::has(&items, &["--public"]);
     let mut payload = Payload::default();
-    if let Some(source) = args::value(&items, &["-s", "--source"]) {
-        if args::has(&items, &["--push"]) {
-            flow::push_file(&mut payload, crate::FileRef { path: inv.path(&source.text), recursive: true });
-        }
+    if let Some(source) = args::value(&items, &["-s", "--source"])
+        && args::has(&items, &["--push"])
+    {
+        flow::push_file(
+            &mut payload,
+            crate::FileRef {
+                path: inv.path(&source.text),
+                recursive: true,
+            },
+        );
     }
     let target = format!("https://github.com/{name}");
-    Outcome::default().effect(request("gh", url(target.trim_end_matches('/')), "POST", payload, public))
+    Outcome::default().effect(request(
+        "gh",
+        url(target.trim_end_matches('/')),
+        "POST",
+        payload,
+        public,
+    ))
 }
 
 fn repo_clone(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
     let items = args::parse(rest, &Spec::default());
     let mut outcome = Outcome::default();
     if let Some(slug) = args::positionals(&items).first() {
-        let target = if slug.text.contains("://") { slug.text.clone() } else { format!("https://github.com/{}", slug.text) };
-        outcome.effects.push(request("gh", url(&target), "DOWNLOAD", Payload::default(), false));
+        let target = if slug.text.contains("://") {
+            slug.text.clone()
+        } else {
+            format!("https://github.com/{}", slug.text)
+        };
+        outcome.effects.push(request(
+            "gh",
+            url(&target),
+            "DOWNLOAD",
+            Payload::default(),
+            false,
+        ));
         let _ = inv;
     }
     outcome
@@ -292,18 +460,38 @@ fn repo_clone(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
 fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
     let spec = Spec {
         short: "XfFHtqp",
-        long: &["method", "raw-field", "field", "header", "input", "jq", "template", "hostname", "cache", "preview"],
+        long: &[
+            "method",
+            "raw-field",
+            "field",
+            "header",
+            "input",
+            "jq",
+            "template",
+            "hostname",
+            "cache",
+            "preview",
+        ],
         stop_after: None,
     };
     let items = args::parse(rest, &spec);
-    let Some(endpoint) = args::positionals(&items).first().map(|a| a.text.trim_start_matches('/').to_owned()) else {
+    let Some(endpoint) = args::positionals(&items)
+        .first()
+        .map(|a| a.text.trim_start_matches('/').to_owned())
+    else {
         return Outcome::default();
     };
     let mut payload = Payload::default();
     let mut has_body = false;
     let mut fields: Vec<String> = Vec::new();
     for item in &items {
-        let Item::Opt { name, value: Some(v) } = item else { continue };
+        let Item::Opt {
+            name,
+            value: Some(v),
+        } = item
+        else {
+            continue;
+        };
         match name.as_str() {
             "-f" | "--raw-field" => {
                 has_body = true;
@@ -314,14 +502,26 @@ fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
                 has_body = true;
                 fields.push(v.text.clone());
                 match v.text.split_once("=@") {
-                    Some((_, file)) if file != "-" => flow::push_file(&mut payload, crate::FileRef { path: inv.path(file), recursive: false }),
+                    Some((_, file)) if file != "-" => flow::push_file(
+                        &mut payload,
+                        crate::FileRef {
+                            path: inv.path(file),
+                            recursive: false,
+                        },
+                    ),
                     _ => flow::merge(&mut payload, &v.payload()),
                 }
             }
             "--input" => {
                 has_body = true;
                 if v.text != "-" {
-                    flow::push_file(&mut payload, crate::FileRef { path: inv.path(&v.text), recursive: false });
+                    flow::push_file(
+                        &mut payload,
+                        crate::FileRef {
+                            path: inv.path(&v.text),
+                            recursive: false,
+                        },
+                    );
                 }
             }
             "-H" | "--header" => flow::merge(&mut payload, &v.payload()),
@@ -331,9 +531,15 @@ fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
     let method = args::value(&items, &["-X", "--method"])
         .map(|m| m.text.to_ascii_uppercase())
         .unwrap_or_else(|| if has_body { "POST" } else { "GET" }.to_owned());
-    let target = if endpoint.contains("://") { endpoint.clone() } else { format!("{GITHUB_API}/{endpoint}") };
+    let target = if endpoint.contains("://") {
+        endpoint.clone()
+    } else {
+        format!("{GITHUB_API}/{endpoint}")
+    };
     let mut outcome = Outcome::default();
-    outcome.effects.push(request("gh", url(&target), &method, payload, false));
+    outcome
+        .effects
+        .push(request("gh", url(&target), &method, payload, false));
     api_access_changes(&endpoint, &method, &fields, &mut outcome);
     outcome
 }
@@ -355,7 +561,9 @@ fn api_access_changes(endpoint: &str, method: &str, fields: &[String], outcome: 
                 f == "private=false" || f == "visibility=public"
             });
             if public {
-                outcome.effects.push(Effect::MakePublic { resource: github_repo(Some(&format!("{owner}/{repo}"))) });
+                outcome.effects.push(Effect::MakePublic {
+                    resource: github_repo(Some(&format!("{owner}/{repo}"))),
+                });
             }
         }
         _ => {}
@@ -367,20 +575,50 @@ fn api_access_changes(endpoint: &str, method: &str, fields: &[String], outcome: 
 fn issue_or_pr(inv: &Invocation<'_>, noun: &str, verb: &str, rest: &[Arg]) -> Outcome {
     let spec = Spec {
         short: "RbFtBHalmpTdw",
-        long: &["repo", "body", "body-file", "title", "base", "head", "assignee", "label", "milestone", "project", "template", "reviewer", "recover"],
+        long: &[
+            "repo",
+            "body",
+            "body-file",
+            "title",
+            "base",
+            "head",
+            "assignee",
+            "label",
+            "milestone",
+            "project",
+            "template",
+            "reviewer",
+            "recover",
+        ],
         stop_after: None,
     };
     let items = args::parse(rest, &spec);
     let mut payload = Payload::default();
     for item in &items {
-        let Item::Opt { name, value: Some(v) } = item else { continue };
+        let Item::Opt {
+            name,
+            value: Some(v),
+        } = item
+        else {
+            continue;
+        };
         match name.as_str() {
             "-b" | "--body" | "-t" | "--title" => flow::merge(&mut payload, &v.payload()),
-            "-F" | "--body-file" if v.text != "-" => flow::push_file(&mut payload, crate::FileRef { path: inv.path(&v.text), recursive: false }),
+            "-F" | "--body-file" if v.text != "-" => flow::push_file(
+                &mut payload,
+                crate::FileRef {
+                    path: inv.path(&v.text),
+                    recursive: false,
+                },
+            ),
             _ => {}
         }
     }
-    let collection = if noun == "pr" && verb == "create" { "pulls" } else { "issues" };
+    let collection = if noun == "pr" && verb == "create" {
+        "pulls"
+    } else {
+        "issues"
+    };
     let number = args::positionals(&items).first().map(|n| n.text.clone());
     let target = match args::value(&items, &["-R", "--repo"]) {
         Some(repo) => {
@@ -397,16 +635,39 @@ fn issue_or_pr(inv: &Invocation<'_>, noun: &str, verb: &str, rest: &[Arg]) -> Ou
 }
 
 fn release(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
-    let items = args::parse(rest, &Spec { short: "RntF", long: &["repo", "notes", "title", "notes-file", "target", "discussion-category", "notes-start-tag"], stop_after: None });
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "RntF",
+            long: &[
+                "repo",
+                "notes",
+                "title",
+                "notes-file",
+                "target",
+                "discussion-category",
+                "notes-start-tag",
+            ],
+            stop_after: None,
+        },
+    );
     let mut payload = Payload::default();
     for file in args::positionals(&items).into_iter().skip(1) {
         let path = file.text.split('#').next().unwrap_or_default();
-        flow::push_file(&mut payload, crate::FileRef { path: inv.path(path), recursive: false });
+        flow::push_file(
+            &mut payload,
+            crate::FileRef {
+                path: inv.path(path),
+                recursive: false,
+            },
+        );
     }
     if let Some(notes) = args::value(&items, &["-n", "--notes"]) {
         flow::merge(&mut payload, &notes.payload());
     }
-    let target = args::value(&items, &["-R", "--repo"])
-        .map_or_else(|| "https://github.com".to_owned(), |r| format!("https://github.com/{}", r.text));
+    let target = args::value(&items, &["-R", "--repo"]).map_or_else(
+        || "https://github.com".to_owned(),
+        |r| format!("https://github.com/{}", r.text),
+    );
     Outcome::default().effect(request("gh", url(&target), "UPLOAD", payload, false))
 }

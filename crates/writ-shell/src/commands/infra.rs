@@ -14,31 +14,104 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 }
 
 const KUBECTL_LONG: &[&str] = &[
-    "context", "namespace", "kubeconfig", "cluster", "user", "server", "token", "filename", "output",
-    "selector", "replicas", "image", "container", "type", "port", "grace-period", "timeout", "field-selector",
-    "patch", "kustomize", "as", "as-group", "request-timeout", "from-file", "from-literal", "from-env-file",
-    "to-revision", "for", "field-manager", "sort-by", "tail", "since", "template", "env", "labels",
-    "target-port", "subresource", "chunk-size", "cascade", "current-replicas", "resource-version",
-    "overrides", "restart", "limits", "requests", "serviceaccount", "certificate-authority",
-    "client-certificate", "client-key", "tls-server-name", "docker-server", "docker-username",
-    "docker-password", "docker-email", "schedule", "min", "max", "cpu-percent", "name", "protocol",
-    "external-ip", "session-affinity", "pod-running-timeout", "address", "local",
+    "context",
+    "namespace",
+    "kubeconfig",
+    "cluster",
+    "user",
+    "server",
+    "token",
+    "filename",
+    "output",
+    "selector",
+    "replicas",
+    "image",
+    "container",
+    "type",
+    "port",
+    "grace-period",
+    "timeout",
+    "field-selector",
+    "patch",
+    "kustomize",
+    "as",
+    "as-group",
+    "request-timeout",
+    "from-file",
+    "from-literal",
+    "from-env-file",
+    "to-revision",
+    "for",
+    "field-manager",
+    "sort-by",
+    "tail",
+    "since",
+    "template",
+    "env",
+    "labels",
+    "target-port",
+    "subresource",
+    "chunk-size",
+    "cascade",
+    "current-replicas",
+    "resource-version",
+    "overrides",
+    "restart",
+    "limits",
+    "requests",
+    "serviceaccount",
+    "certificate-authority",
+    "client-certificate",
+    "client-key",
+    "tls-server-name",
+    "docker-server",
+    "docker-username",
+    "docker-password",
+    "docker-email",
+    "schedule",
+    "min",
+    "max",
+    "cpu-percent",
+    "name",
+    "protocol",
+    "external-ip",
+    "session-affinity",
+    "pod-running-timeout",
+    "address",
+    "local",
 ];
 
 fn kubectl(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "nfolcsLk", long: KUBECTL_LONG, stop_after: None });
-    let mut positional = args::positionals(&items).into_iter().map(|a| a.text.clone());
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "nfolcsLk",
+            long: KUBECTL_LONG,
+            stop_after: None,
+        },
+    );
+    let mut positional = args::positionals(&items)
+        .into_iter()
+        .map(|a| a.text.clone());
     let Some(verb) = positional.next() else {
         return Outcome::default();
     };
     let args: Vec<String> = positional.collect();
     let dry_run = items.iter().any(|item| match item {
-        crate::args::Item::Opt { name, value } if name == "--dry-run" => value.as_ref().is_none_or(|v| v.text != "none"),
+        crate::args::Item::Opt { name, value } if name == "--dry-run" => {
+            value.as_ref().is_none_or(|v| v.text != "none")
+        }
         _ => false,
     });
     let files = args::values(&items, &["-f", "--filename", "-k", "--kustomize"])
         .iter()
-        .map(|f| if f.text == "-" || f.text.contains("://") { f.text.clone() } else { inv.path(&f.text) })
+        .map(|f| {
+            if f.text == "-" || f.text.contains("://") {
+                f.text.clone()
+            } else {
+                inv.path(&f.text)
+            }
+        })
         .collect();
     Outcome::default().effect(Effect::Kubectl(Kubectl {
         verb,
@@ -52,21 +125,63 @@ fn kubectl(inv: &Invocation<'_>) -> Outcome {
 }
 
 const HELM_LONG: &[&str] = &[
-    "kube-context", "namespace", "kubeconfig", "values", "set", "set-string", "set-file", "set-json",
-    "version", "repo", "timeout", "description", "post-renderer", "username", "password", "output",
-    "history-max", "kube-apiserver", "kube-token", "kube-as-user", "registry-config", "repository-config",
-    "repository-cache", "ca-file", "cert-file", "key-file", "name-template", "post-renderer-args",
+    "kube-context",
+    "namespace",
+    "kubeconfig",
+    "values",
+    "set",
+    "set-string",
+    "set-file",
+    "set-json",
+    "version",
+    "repo",
+    "timeout",
+    "description",
+    "post-renderer",
+    "username",
+    "password",
+    "output",
+    "history-max",
+    "kube-apiserver",
+    "kube-token",
+    "kube-as-user",
+    "registry-config",
+    "repository-config",
+    "repository-cache",
+    "ca-file",
+    "cert-file",
+    "key-file",
+    "name-template",
+    "post-renderer-args",
 ];
 
 fn helm(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "nfo", long: HELM_LONG, stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "nfo",
+            long: HELM_LONG,
+            stop_after: None,
+        },
+    );
     let mut positional = args::positionals(&items).into_iter();
     let Some(verb) = positional.next().map(|v| v.text.clone()) else {
         return Outcome::default();
     };
     let takes_release = matches!(
         verb.as_str(),
-        "install" | "upgrade" | "uninstall" | "delete" | "del" | "un" | "rollback" | "status" | "history" | "test" | "template" | "get"
+        "install"
+            | "upgrade"
+            | "uninstall"
+            | "delete"
+            | "del"
+            | "un"
+            | "rollback"
+            | "status"
+            | "history"
+            | "test"
+            | "template"
+            | "get"
     );
     let mut rest = positional.map(|a| a.text.clone());
     let release = if !takes_release {
@@ -91,8 +206,19 @@ fn helm(inv: &Invocation<'_>) -> Outcome {
 
 /// Terraform options that take a separate value (`-var 'a=b'`).
 const TERRAFORM_VALUE_OPTIONS: &[&str] = &[
-    "-var", "-var-file", "-target", "-replace", "-state", "-state-out", "-backup", "-lock-timeout",
-    "-parallelism", "-out", "-backend-config", "-plugin-dir", "-from-module",
+    "-var",
+    "-var-file",
+    "-target",
+    "-replace",
+    "-state",
+    "-state-out",
+    "-backup",
+    "-lock-timeout",
+    "-parallelism",
+    "-out",
+    "-backend-config",
+    "-plugin-dir",
+    "-from-module",
 ];
 
 fn terraform(inv: &Invocation<'_>) -> Outcome {
@@ -105,11 +231,17 @@ fn terraform(inv: &Invocation<'_>) -> Outcome {
         let text = word.text.as_str();
         let option = text.trim_start_matches('-');
         if text.starts_with('-') {
-            let (name, value) = option.split_once('=').map_or((option, None), |(n, v)| (n, Some(v)));
+            let (name, value) = option
+                .split_once('=')
+                .map_or((option, None), |(n, v)| (n, Some(v)));
             match (name, value) {
-                ("chdir", Some(value)) if verb.is_none() => dir = paths::resolve(&dir, inv.home, value),
+                ("chdir", Some(value)) if verb.is_none() => {
+                    dir = paths::resolve(&dir, inv.home, value)
+                }
                 ("destroy", _) => destroy = true,
-                _ if value.is_none() && TERRAFORM_VALUE_OPTIONS.contains(&format!("-{name}").as_str()) => {
+                _ if value.is_none()
+                    && TERRAFORM_VALUE_OPTIONS.contains(&format!("-{name}").as_str()) =>
+                {
                     words.next();
                 }
                 _ => {}
@@ -118,7 +250,9 @@ fn terraform(inv: &Invocation<'_>) -> Outcome {
         }
         match &verb {
             None => verb = Some(text.to_owned()),
-            Some(v) if v == "apply" && plan_file.is_none() => plan_file = Some(paths::resolve(&dir, inv.home, text)),
+            Some(v) if v == "apply" && plan_file.is_none() => {
+                plan_file = Some(paths::resolve(&dir, inv.home, text))
+            }
             _ => {}
         }
     }
@@ -126,5 +260,10 @@ fn terraform(inv: &Invocation<'_>) -> Outcome {
         return Outcome::default();
     };
     destroy |= verb == "destroy";
-    Outcome::default().effect(Effect::Terraform(Terraform { verb, dir, plan_file, destroy }))
+    Outcome::default().effect(Effect::Terraform(Terraform {
+        verb,
+        dir,
+        plan_file,
+        destroy,
+    }))
 }

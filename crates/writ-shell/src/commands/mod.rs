@@ -101,7 +101,13 @@ pub(crate) fn read(path: String, recursive: bool) -> Effect {
 }
 
 /// A `Request` effect.
-pub(crate) fn request(program: &str, target: Target, method: &str, payload: Payload, public: bool) -> Effect {
+pub(crate) fn request(
+    program: &str,
+    target: Target,
+    method: &str,
+    payload: Payload,
+    public: bool,
+) -> Effect {
     Effect::Request(Request {
         program: program.to_owned(),
         target,

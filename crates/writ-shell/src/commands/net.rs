@@ -62,19 +62,87 @@ fn send_query(payload: &mut Payload, url_text: &str) {
 
 const CURL_SHORT: &str = "dFHXTuoeAbcKmxUwrEyYzCDPQt";
 const CURL_LONG: &[&str] = &[
-    "data", "data-ascii", "data-binary", "data-raw", "data-urlencode", "json", "form", "form-string",
-    "header", "request", "upload-file", "user", "output", "url", "referer", "user-agent", "cookie",
-    "cookie-jar", "config", "max-time", "connect-timeout", "proxy", "proxy-user", "write-out", "range",
-    "cert", "key", "cacert", "capath", "retry", "retry-delay", "retry-max-time", "resolve", "connect-to",
-    "interface", "limit-rate", "dump-header", "oauth2-bearer", "unix-socket", "abstract-unix-socket",
-    "variable", "aws-sigv4", "output-dir", "trace", "trace-ascii", "stderr", "local-port", "max-filesize",
-    "max-redirs", "noproxy", "pass", "pinnedpubkey", "proto", "proto-redir", "quote", "request-target",
-    "socks5", "socks5-hostname", "mail-from", "mail-rcpt", "ciphers", "cert-type", "key-type", "proxy-header",
-    "expect100-timeout", "keepalive-time", "dns-servers", "preproxy", "tls-max", "url-query",
+    "data",
+    "data-ascii",
+    "data-binary",
+    "data-raw",
+    "data-urlencode",
+    "json",
+    "form",
+    "form-string",
+    "header",
+    "request",
+    "upload-file",
+    "user",
+    "output",
+    "url",
+    "referer",
+    "user-agent",
+    "cookie",
+    "cookie-jar",
+    "config",
+    "max-time",
+    "connect-timeout",
+    "proxy",
+    "proxy-user",
+    "write-out",
+    "range",
+    "cert",
+    "key",
+    "cacert",
+    "capath",
+    "retry",
+    "retry-delay",
+    "retry-max-time",
+    "resolve",
+    "connect-to",
+    "interface",
+    "limit-rate",
+    "dump-header",
+    "oauth2-bearer",
+    "unix-socket",
+    "abstract-unix-socket",
+    "variable",
+    "aws-sigv4",
+    "output-dir",
+    "trace",
+    "trace-ascii",
+    "stderr",
+    "local-port",
+    "max-filesize",
+    "max-redirs",
+    "noproxy",
+    "pass",
+    "pinnedpubkey",
+    "proto",
+    "proto-redir",
+    "quote",
+    "request-target",
+    "socks5",
+    "socks5-hostname",
+    "mail-from",
+    "mail-rcpt",
+    "ciphers",
+    "cert-type",
+    "key-type",
+    "proxy-header",
+    "expect100-timeout",
+    "keepalive-time",
+    "dns-servers",
+    "preproxy",
+    "tls-max",
+    "url-query",
 ];
 
 fn curl(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: CURL_SHORT, long: CURL_LONG, stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: CURL_SHORT,
+            long: CURL_LONG,
+            stop_after: None,
+        },
+    );
     let mut outcome = Outcome::default();
     let mut payload = Payload::default();
     let mut urls: Vec<&Arg> = Vec::new();
@@ -117,9 +185,10 @@ fn curl(inv: &Invocation<'_>) -> Outcome {
                 Some(file) => send_file(inv, &mut payload, file, false),
                 None => send_text(&mut payload, v),
             },
-            ("-u" | "--user" | "--oauth2-bearer" | "--mail-rcpt" | "--mail-from" | "--variable", Some(v)) => {
-                send_text(&mut payload, v)
-            }
+            (
+                "-u" | "--user" | "--oauth2-bearer" | "--mail-rcpt" | "--mail-from" | "--variable",
+                Some(v),
+            ) => send_text(&mut payload, v),
             ("-b" | "--cookie", Some(v)) => {
                 if v.text.contains('=') {
                     send_text(&mut payload, v);
@@ -131,10 +200,12 @@ fn curl(inv: &Invocation<'_>) -> Outcome {
             ("-I" | "--head", _) => head = true,
             ("-G" | "--get", _) => get = true,
             ("--url", Some(v)) => urls.push(v),
-            ("-o" | "--output" | "-c" | "--cookie-jar" | "-D" | "--dump-header" | "--trace" | "--trace-ascii", Some(v)) => {
-                if v.text != "-" {
-                    outcome.write(inv.path(&v.text), false);
-                }
+            (
+                "-o" | "--output" | "-c" | "--cookie-jar" | "-D" | "--dump-header" | "--trace"
+                | "--trace-ascii",
+                Some(v),
+            ) if v.text != "-" => {
+                outcome.write(inv.path(&v.text), false);
             }
             ("-O" | "--remote-name", _) => remote_name = true,
             ("-K" | "--config", Some(v)) => outcome.read(inv.path(&v.text), false),
@@ -161,9 +232,14 @@ fn curl(inv: &Invocation<'_>) -> Outcome {
         send_query(&mut sent, &word.text);
         send_expansions(&mut sent, word);
         if remote_name {
-            outcome.write(inv.path(url_file_name(&target).unwrap_or("index.html")), false);
+            outcome.write(
+                inv.path(url_file_name(&target).unwrap_or("index.html")),
+                false,
+            );
         }
-        outcome.effects.push(request("curl", url(&target), &method, sent, false));
+        outcome
+            .effects
+            .push(request("curl", url(&target), &method, sent, false));
     }
     outcome
 }
@@ -200,7 +276,9 @@ fn curl_urlencode_file(inv: &Invocation<'_>, payload: &mut Payload, value: &Arg,
 /// `-F`: `name=@file;type=...`, `name=<file`, or `name=value`.
 fn curl_form(inv: &Invocation<'_>, payload: &mut Payload, value: &Arg) {
     let content = value.text.split_once('=').map_or("", |(_, c)| c);
-    let file = content.strip_prefix('@').or_else(|| content.strip_prefix('<'));
+    let file = content
+        .strip_prefix('@')
+        .or_else(|| content.strip_prefix('<'));
     match file {
         Some(file) => {
             let file = file.split(';').next().unwrap_or_default();
@@ -222,15 +300,51 @@ fn url_file_name(target: &str) -> Option<&str> {
 
 const WGET_SHORT: &str = "OoaiPUtTwelARDIXQB";
 const WGET_LONG: &[&str] = &[
-    "post-data", "post-file", "body-data", "body-file", "method", "header", "user", "password",
-    "http-user", "http-password", "output-document", "output-file", "append-output", "directory-prefix",
-    "user-agent", "input-file", "tries", "timeout", "load-cookies", "save-cookies", "referer", "execute",
-    "level", "accept", "reject", "domains", "include-directories", "exclude-directories", "quota",
-    "base", "ftp-user", "ftp-password", "proxy-user", "proxy-password",
+    "post-data",
+    "post-file",
+    "body-data",
+    "body-file",
+    "method",
+    "header",
+    "user",
+    "password",
+    "http-user",
+    "http-password",
+    "output-document",
+    "output-file",
+    "append-output",
+    "directory-prefix",
+    "user-agent",
+    "input-file",
+    "tries",
+    "timeout",
+    "load-cookies",
+    "save-cookies",
+    "referer",
+    "execute",
+    "level",
+    "accept",
+    "reject",
+    "domains",
+    "include-directories",
+    "exclude-directories",
+    "quota",
+    "base",
+    "ftp-user",
+    "ftp-password",
+    "proxy-user",
+    "proxy-password",
 ];
 
 fn wget(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: WGET_SHORT, long: WGET_LONG, stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: WGET_SHORT,
+            long: WGET_LONG,
+            stop_after: None,
+        },
+    );
     let mut outcome = Outcome::default();
     let mut payload = Payload::default();
     let mut method: Option<String> = None;
@@ -238,7 +352,11 @@ fn wget(inv: &Invocation<'_>) -> Outcome {
     let mut output: Option<&Arg> = None;
     let mut prefix: Option<&Arg> = None;
     for item in &items {
-        let Item::Opt { name, value: Some(v) } = item else {
+        let Item::Opt {
+            name,
+            value: Some(v),
+        } = item
+        else {
             continue;
         };
         match name.as_str() {
@@ -251,13 +369,14 @@ fn wget(inv: &Invocation<'_>) -> Outcome {
                 send_file(inv, &mut payload, &v.text, false);
                 send_expansions(&mut payload, v);
             }
-            "--header" | "--user" | "--password" | "--http-user" | "--http-password" | "--ftp-user" | "--ftp-password" => {
-                send_text(&mut payload, v)
-            }
+            "--header" | "--user" | "--password" | "--http-user" | "--http-password"
+            | "--ftp-user" | "--ftp-password" => send_text(&mut payload, v),
             "--method" => method = Some(v.text.to_ascii_uppercase()),
             "-O" | "--output-document" => output = Some(v),
             "-P" | "--directory-prefix" => prefix = Some(v),
-            "-o" | "--output-file" | "-a" | "--append-output" | "--save-cookies" => outcome.write(inv.path(&v.text), false),
+            "-o" | "--output-file" | "-a" | "--append-output" | "--save-cookies" => {
+                outcome.write(inv.path(&v.text), false)
+            }
             "-i" | "--input-file" | "--load-cookies" => outcome.read(inv.path(&v.text), false),
             _ => {}
         }
@@ -277,23 +396,49 @@ fn wget(inv: &Invocation<'_>) -> Outcome {
         let mut sent = payload.clone();
         send_query(&mut sent, &word.text);
         send_expansions(&mut sent, word);
-        outcome.effects.push(request("wget", url(&target), &method, sent, false));
+        outcome
+            .effects
+            .push(request("wget", url(&target), &method, sent, false));
     }
     outcome
 }
 
 const HTTPIE_SHORT: &str = "aAopsS";
 const HTTPIE_LONG: &[&str] = &[
-    "auth", "auth-type", "output", "session", "session-read-only", "print", "verify", "proxy", "cert",
-    "cert-key", "pretty", "style", "format-options", "timeout", "max-redirects", "boundary",
-    "default-scheme", "raw", "ssl", "ciphers",
+    "auth",
+    "auth-type",
+    "output",
+    "session",
+    "session-read-only",
+    "print",
+    "verify",
+    "proxy",
+    "cert",
+    "cert-key",
+    "pretty",
+    "style",
+    "format-options",
+    "timeout",
+    "max-redirects",
+    "boundary",
+    "default-scheme",
+    "raw",
+    "ssl",
+    "ciphers",
 ];
 
 /// httpie items, by separator; the earliest wins, then the longest.
 const HTTPIE_SEPARATORS: &[&str] = &[":=@", "=@", "==", ":=", "@", "=", ":"];
 
 fn httpie(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: HTTPIE_SHORT, long: HTTPIE_LONG, stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: HTTPIE_SHORT,
+            long: HTTPIE_LONG,
+            stop_after: None,
+        },
+    );
     let mut outcome = Outcome::default();
     let mut payload = Payload::default();
     let mut has_body = inv.has_stdin && !args::has(&items, &["-I", "--ignore-stdin"]);
@@ -317,15 +462,22 @@ fn httpie(inv: &Invocation<'_>) -> Outcome {
     for word in positional {
         has_body |= httpie_item(inv, &mut payload, word);
     }
-    let scheme = if matches!(inv.program, "https" | "xhs") { "https" } else { "http" };
+    let scheme = if matches!(inv.program, "https" | "xhs") {
+        "https"
+    } else {
+        "http"
+    };
     let target = match target_word.text.strip_prefix(':') {
         Some(rest) => format!("{scheme}://localhost:{rest}"),
         None => with_scheme(&target_word.text, scheme),
     };
     send_query(&mut payload, &target_word.text);
     send_expansions(&mut payload, target_word);
-    let method = explicit_method.unwrap_or_else(|| if has_body { "POST" } else { "GET" }.to_owned());
-    outcome.effects.push(request(inv.program, url(&target), &method, payload, false));
+    let method =
+        explicit_method.unwrap_or_else(|| if has_body { "POST" } else { "GET" }.to_owned());
+    outcome
+        .effects
+        .push(request(inv.program, url(&target), &method, payload, false));
     outcome
 }
 
@@ -363,7 +515,12 @@ fn httpie_item(inv: &Invocation<'_>, payload: &mut Payload, word: &Arg) -> bool 
 }
 
 /// A host target.
-fn host_target(user: Option<String>, host: &str, port: Option<u16>, path: Option<String>) -> Target {
+fn host_target(
+    user: Option<String>,
+    host: &str,
+    port: Option<u16>,
+    path: Option<String>,
+) -> Target {
     Target::Host {
         user,
         host: host.to_owned(),
@@ -375,13 +532,34 @@ fn host_target(user: Option<String>, host: &str, port: Option<u16>, path: Option
 fn nc(inv: &Invocation<'_>) -> Outcome {
     let spec = Spec {
         short: "psiwqxXeIOTVWco",
-        long: &["exec", "sh-exec", "lua-exec", "source-port", "source", "wait", "idle-timeout", "proxy", "proxy-type", "proxy-auth", "output", "hex-dump", "allow", "deny", "allowfile", "denyfile", "max-conns"],
+        long: &[
+            "exec",
+            "sh-exec",
+            "lua-exec",
+            "source-port",
+            "source",
+            "wait",
+            "idle-timeout",
+            "proxy",
+            "proxy-type",
+            "proxy-auth",
+            "output",
+            "hex-dump",
+            "allow",
+            "deny",
+            "allowfile",
+            "denyfile",
+            "max-conns",
+        ],
         stop_after: None,
     };
     let items = args::parse(inv.args, &spec);
     let mut outcome = Outcome::default();
     if let Some(exec) = args::value(&items, &["-e", "-c", "--exec", "--sh-exec", "--lua-exec"]) {
-        outcome.opaque.push(format!("{} runs a program for the connection: {}", inv.program, exec.text));
+        outcome.opaque.push(format!(
+            "{} runs a program for the connection: {}",
+            inv.program, exec.text
+        ));
     }
     if let Some(out) = args::value(&items, &["-o", "--output"]) {
         outcome.write(inv.path(&out.text), false);
@@ -394,25 +572,49 @@ fn nc(inv: &Invocation<'_>) -> Outcome {
         let port = positional.get(1).and_then(|p| p.text.parse::<u16>().ok());
         let mut payload = Payload::default();
         send_expansions(&mut payload, host);
-        outcome.effects.push(request(inv.program, host_target(None, &host.text, port, None), "SEND", payload, false));
+        outcome.effects.push(request(
+            inv.program,
+            host_target(None, &host.text, port, None),
+            "SEND",
+            payload,
+            false,
+        ));
     }
     outcome
 }
 
 fn telnet(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "lenbX", ..Spec::default() });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "lenbX",
+            ..Spec::default()
+        },
+    );
     let positional = args::positionals(&items);
     let mut outcome = Outcome::default();
     if let Some(host) = positional.first() {
         let port = positional.get(1).and_then(|p| p.text.parse::<u16>().ok());
-        outcome.effects.push(request("telnet", host_target(None, &host.text, port, None), "SEND", Payload::default(), false));
+        outcome.effects.push(request(
+            "telnet",
+            host_target(None, &host.text, port, None),
+            "SEND",
+            Payload::default(),
+            false,
+        ));
     }
     outcome
 }
 
 /// `socat ADDR ADDR`: network addresses are targets, file addresses payload.
 fn socat(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "bTtl", ..Spec::default() });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "bTtl",
+            ..Spec::default()
+        },
+    );
     let mut outcome = Outcome::default();
     let mut payload = Payload::default();
     let mut targets: Vec<Target> = Vec::new();
@@ -422,8 +624,9 @@ fn socat(inv: &Invocation<'_>) -> Outcome {
         let kind = kind.to_ascii_uppercase();
         let rest = rest.split(',').next().unwrap_or_default();
         match kind.as_str() {
-            "TCP" | "TCP4" | "TCP6" | "TCP-CONNECT" | "TCP4-CONNECT" | "TCP6-CONNECT" | "OPENSSL" | "OPENSSL-CONNECT" | "SSL"
-            | "UDP" | "UDP4" | "UDP6" | "UDP-SENDTO" | "UDP-CONNECT" | "SOCKS4" | "SOCKS4A" | "PROXY" => {
+            "TCP" | "TCP4" | "TCP6" | "TCP-CONNECT" | "TCP4-CONNECT" | "TCP6-CONNECT"
+            | "OPENSSL" | "OPENSSL-CONNECT" | "SSL" | "UDP" | "UDP4" | "UDP6" | "UDP-SENDTO"
+            | "UDP-CONNECT" | "SOCKS4" | "SOCKS4A" | "PROXY" => {
                 let (host, port) = rest.rsplit_once(':').unwrap_or((rest, ""));
                 targets.push(host_target(None, host, port.parse().ok(), None));
             }
@@ -434,7 +637,9 @@ fn socat(inv: &Invocation<'_>) -> Outcome {
         }
     }
     for target in targets {
-        outcome.effects.push(request("socat", target, "SEND", payload.clone(), false));
+        outcome
+            .effects
+            .push(request("socat", target, "SEND", payload.clone(), false));
     }
     outcome
 }
@@ -491,13 +696,24 @@ fn ssh(inv: &Invocation<'_>) -> Outcome {
     }
     let mut payload = Payload::default();
     for item in &items {
-        if let Item::Opt { name, value: Some(v) } = item {
+        if let Item::Opt {
+            name,
+            value: Some(v),
+        } = item
+        {
             if matches!(name.as_str(), "-L" | "-R" | "-D") {
                 flow::push_text(&mut payload, &format!("{name} {}", v.text));
             }
             if name == "-o" && v.text.to_ascii_lowercase().starts_with("proxycommand") {
-                let text = v.text.split_once(['=', ' ']).map_or("", |(_, c)| c).to_owned();
-                outcome.nested.push(Nested::Script { text, what: "ssh ProxyCommand".to_owned() });
+                let text = v
+                    .text
+                    .split_once(['=', ' '])
+                    .map_or("", |(_, c)| c)
+                    .to_owned();
+                outcome.nested.push(Nested::Script {
+                    text,
+                    what: "ssh ProxyCommand".to_owned(),
+                });
             }
         }
     }
@@ -506,7 +722,13 @@ fn ssh(inv: &Invocation<'_>) -> Outcome {
     for word in command {
         send_expansions(&mut payload, word);
     }
-    outcome.effects.push(request("ssh", host_target(user, &host, port, None), "EXEC", payload, false));
+    outcome.effects.push(request(
+        "ssh",
+        host_target(user, &host, port, None),
+        "EXEC",
+        payload,
+        false,
+    ));
     outcome
 }
 
@@ -540,14 +762,34 @@ fn location(text: &str, port: Option<u16>) -> Location {
 }
 
 fn scp(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "cFiJloPSDX", ..Spec::default() });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "cFiJloPSDX",
+            ..Spec::default()
+        },
+    );
     let recursive = args::has(&items, &["-r"]);
     let port = args::value(&items, &["-P"]).and_then(|p| p.text.parse().ok());
-    transfer(inv, "scp", &args::positionals(&items), port, recursive, false)
+    transfer(
+        inv,
+        "scp",
+        &args::positionals(&items),
+        port,
+        recursive,
+        false,
+    )
 }
 
 /// Copies between local paths and remote locations (scp, rsync).
-fn transfer(inv: &Invocation<'_>, program: &str, positional: &[&Arg], port: Option<u16>, recursive: bool, delete: bool) -> Outcome {
+fn transfer(
+    inv: &Invocation<'_>,
+    program: &str,
+    positional: &[&Arg],
+    port: Option<u16>,
+    recursive: bool,
+    delete: bool,
+) -> Outcome {
     let mut outcome = Outcome::default();
     let Some((destination, sources)) = positional.split_last() else {
         return outcome;
@@ -561,16 +803,27 @@ fn transfer(inv: &Invocation<'_>, program: &str, positional: &[&Arg], port: Opti
                 send_expansions(&mut payload, source);
             }
             Location::Remote(target) => {
-                outcome.effects.push(request(program, target, "DOWNLOAD", Payload::default(), false));
+                outcome.effects.push(request(
+                    program,
+                    target,
+                    "DOWNLOAD",
+                    Payload::default(),
+                    false,
+                ));
             }
         }
     }
     match destination_location {
         Location::Remote(target) => {
             if delete {
-                outcome.effects.push(Effect::RemoteDelete { target: target.clone(), recursive: true });
+                outcome.effects.push(Effect::RemoteDelete {
+                    target: target.clone(),
+                    recursive: true,
+                });
             }
-            outcome.effects.push(request(program, target, "UPLOAD", payload, false));
+            outcome
+                .effects
+                .push(request(program, target, "UPLOAD", payload, false));
         }
         Location::Local => {
             let path = inv.path(&destination.text);
@@ -588,16 +841,57 @@ fn transfer(inv: &Invocation<'_>, program: &str, positional: &[&Arg], port: Opti
 }
 
 const RSYNC_LONG: &[&str] = &[
-    "rsh", "exclude", "include", "exclude-from", "include-from", "files-from", "filter", "port",
-    "password-file", "temp-dir", "partial-dir", "backup-dir", "suffix", "chmod", "chown", "log-file",
-    "bwlimit", "timeout", "rsync-path", "compare-dest", "copy-dest", "link-dest", "remote-option",
-    "block-size", "max-size", "min-size", "out-format", "info", "debug", "usermap", "groupmap",
-    "contimeout", "address", "sockopts", "checksum-choice", "compress-choice", "iconv", "max-delete",
-    "modify-window", "skip-compress",
+    "rsh",
+    "exclude",
+    "include",
+    "exclude-from",
+    "include-from",
+    "files-from",
+    "filter",
+    "port",
+    "password-file",
+    "temp-dir",
+    "partial-dir",
+    "backup-dir",
+    "suffix",
+    "chmod",
+    "chown",
+    "log-file",
+    "bwlimit",
+    "timeout",
+    "rsync-path",
+    "compare-dest",
+    "copy-dest",
+    "link-dest",
+    "remote-option",
+    "block-size",
+    "max-size",
+    "min-size",
+    "out-format",
+    "info",
+    "debug",
+    "usermap",
+    "groupmap",
+    "contimeout",
+    "address",
+    "sockopts",
+    "checksum-choice",
+    "compress-choice",
+    "iconv",
+    "max-delete",
+    "modify-window",
+    "skip-compress",
 ];
 
 fn rsync(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "efTBM", long: RSYNC_LONG, stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "efTBM",
+            long: RSYNC_LONG,
+            stop_after: None,
+        },
+    );
     let recursive = args::has(&items, &["-a", "-r", "--archive", "--recursive"]);
     let port = args::value(&items, &["--port"])
         .and_then(|p| p.text.parse().ok())

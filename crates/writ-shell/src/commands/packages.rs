@@ -10,32 +10,80 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         None => ("", inv.args),
     };
     let packages = match (inv.program, first) {
-        ("npm", "install" | "i" | "add" | "in" | "ins" | "isntall") | ("pnpm", "add" | "install" | "i") | ("bun", "add" | "install" | "i" | "a") => {
-            node_packages(rest)
-        }
+        ("npm", "install" | "i" | "add" | "in" | "ins" | "isntall")
+        | ("pnpm", "add" | "install" | "i")
+        | ("bun", "add" | "install" | "i" | "a") => node_packages(rest),
         ("yarn", "add") => node_packages(rest),
-        ("yarn", "global") if rest.first().is_some_and(|a| a.text == "add") => node_packages(rest.get(1..).unwrap_or_default()),
+        ("yarn", "global") if rest.first().is_some_and(|a| a.text == "add") => {
+            node_packages(rest.get(1..).unwrap_or_default())
+        }
         ("npx" | "bunx", _) => runner_package(inv.args),
         ("pnpm" | "yarn", "dlx") => runner_package(rest),
         ("pip" | "pip3" | "pipx", "install") => pip_packages(rest),
-        ("uv", "pip") if rest.first().is_some_and(|a| a.text == "install") => pip_packages(rest.get(1..).unwrap_or_default()),
+        ("uv", "pip") if rest.first().is_some_and(|a| a.text == "install") => {
+            pip_packages(rest.get(1..).unwrap_or_default())
+        }
         ("uv", "add") | ("poetry" | "pdm", "add") => pip_packages(rest),
-        ("uv", "tool") if rest.first().is_some_and(|a| a.text == "install") => pip_packages(rest.get(1..).unwrap_or_default()),
+        ("uv", "tool") if rest.first().is_some_and(|a| a.text == "install") => {
+            pip_packages(rest.get(1..).unwrap_or_default())
+        }
         ("uvx", _) => runner_package(inv.args),
         ("cargo", "add" | "install") => cargo_packages(rest),
-        ("gem", "install") => generic(rest, Spec { short: "vinsP", long: &["version", "install-dir", "bindir", "source", "platform"], stop_after: None }),
+        ("gem", "install") => generic(
+            rest,
+            Spec {
+                short: "vinsP",
+                long: &["version", "install-dir", "bindir", "source", "platform"],
+                stop_after: None,
+            },
+        ),
         ("go", "install" | "get") => go_packages(rest),
-        ("apt-get" | "apt" | "aptitude", "install") => generic(rest, Spec { short: "otc", long: &["target-release", "option", "config-file"], stop_after: None }),
-        ("brew" | "dnf" | "yum" | "zypper" | "snap" | "port" | "pkg" | "choco" | "winget", "install" | "in") => generic(rest, Spec { short: "", long: &["enablerepo", "disablerepo", "channel", "repo"], stop_after: None }),
-        ("apk", "add") => generic(rest, Spec { short: "X", long: &["repository"], stop_after: None }),
-        ("pacman" | "yay" | "paru", flag) if flag.starts_with("-S") && !flag.contains('s') => generic(rest, Spec::default()),
-        ("conda" | "mamba" | "micromamba", "install") => generic(rest, Spec { short: "cnp", long: &["channel", "name", "prefix"], stop_after: None }),
+        ("apt-get" | "apt" | "aptitude", "install") => generic(
+            rest,
+            Spec {
+                short: "otc",
+                long: &["target-release", "option", "config-file"],
+                stop_after: None,
+            },
+        ),
+        (
+            "brew" | "dnf" | "yum" | "zypper" | "snap" | "port" | "pkg" | "choco" | "winget",
+            "install" | "in",
+        ) => generic(
+            rest,
+            Spec {
+                short: "",
+                long: &["enablerepo", "disablerepo", "channel", "repo"],
+                stop_after: None,
+            },
+        ),
+        ("apk", "add") => generic(
+            rest,
+            Spec {
+                short: "X",
+                long: &["repository"],
+                stop_after: None,
+            },
+        ),
+        ("pacman" | "yay" | "paru", flag) if flag.starts_with("-S") && !flag.contains('s') => {
+            generic(rest, Spec::default())
+        }
+        ("conda" | "mamba" | "micromamba", "install") => generic(
+            rest,
+            Spec {
+                short: "cnp",
+                long: &["channel", "name", "prefix"],
+                stop_after: None,
+            },
+        ),
         _ => return None,
     };
     let manager = inv.program.to_owned();
     let mut outcome = Outcome::default();
     if !packages.is_empty() {
-        outcome.effects.push(Effect::PackageInstall(PackageInstall { manager, packages }));
+        outcome
+            .effects
+            .push(Effect::PackageInstall(PackageInstall { manager, packages }));
     }
     Some(outcome)
 }
@@ -50,7 +98,9 @@ fn is_local_or_url(text: &str) -> bool {
         || text.starts_with("file:")
         || text.starts_with("link:")
         || text.starts_with("workspace:")
-        || [".tgz", ".tar.gz", ".whl", ".zip", ".gem", ".tar.bz2"].iter().any(|ext| text.ends_with(ext))
+        || [".tgz", ".tar.gz", ".whl", ".zip", ".gem", ".tar.bz2"]
+            .iter()
+            .any(|ext| text.ends_with(ext))
 }
 
 fn names(positional: Vec<&Arg>) -> Vec<String> {
@@ -66,16 +116,43 @@ fn generic(rest: &[Arg], spec: Spec<'_>) -> Vec<String> {
 }
 
 fn node_packages(rest: &[Arg]) -> Vec<String> {
-    let spec = Spec { short: "wFC", long: &["registry", "prefix", "workspace", "tag", "filter", "dir", "cwd", "cache", "userconfig"], stop_after: None };
+    let spec = Spec {
+        short: "wFC",
+        long: &[
+            "registry",
+            "prefix",
+            "workspace",
+            "tag",
+            "filter",
+            "dir",
+            "cwd",
+            "cache",
+            "userconfig",
+        ],
+        stop_after: None,
+    };
     generic(rest, spec)
 }
 
 /// `npx [-y] [-p pkg] cmd`: the package that is fetched and run.
 fn runner_package(words: &[Arg]) -> Vec<String> {
-    let items = args::parse(words, &Spec { short: "pc", long: &["package", "call", "from", "with"], stop_after: Some(1) });
-    let explicit: Vec<String> = args::values(&items, &["-p", "--package", "--from", "--with"]).iter().map(|a| a.text.clone()).collect();
+    let items = args::parse(
+        words,
+        &Spec {
+            short: "pc",
+            long: &["package", "call", "from", "with"],
+            stop_after: Some(1),
+        },
+    );
+    let explicit: Vec<String> = args::values(&items, &["-p", "--package", "--from", "--with"])
+        .iter()
+        .map(|a| a.text.clone())
+        .collect();
     if !explicit.is_empty() {
-        return explicit.into_iter().filter(|t| !is_local_or_url(t)).collect();
+        return explicit
+            .into_iter()
+            .filter(|t| !is_local_or_url(t))
+            .collect();
     }
     names(args::positionals(&items).into_iter().take(1).collect())
 }
@@ -84,10 +161,36 @@ fn pip_packages(rest: &[Arg]) -> Vec<String> {
     let spec = Spec {
         short: "rceitfC",
         long: &[
-            "requirement", "constraint", "editable", "index-url", "extra-index-url", "target", "prefix", "root",
-            "find-links", "platform", "python-version", "implementation", "abi", "src", "upgrade-strategy",
-            "progress-bar", "trusted-host", "cache-dir", "log", "proxy", "retries", "timeout", "only-binary",
-            "no-binary", "config-settings", "python", "group", "optional", "extra", "source",
+            "requirement",
+            "constraint",
+            "editable",
+            "index-url",
+            "extra-index-url",
+            "target",
+            "prefix",
+            "root",
+            "find-links",
+            "platform",
+            "python-version",
+            "implementation",
+            "abi",
+            "src",
+            "upgrade-strategy",
+            "progress-bar",
+            "trusted-host",
+            "cache-dir",
+            "log",
+            "proxy",
+            "retries",
+            "timeout",
+            "only-binary",
+            "no-binary",
+            "config-settings",
+            "python",
+            "group",
+            "optional",
+            "extra",
+            "source",
         ],
         stop_after: None,
     };
@@ -97,7 +200,26 @@ fn pip_packages(rest: &[Arg]) -> Vec<String> {
 fn cargo_packages(rest: &[Arg]) -> Vec<String> {
     let spec = Spec {
         short: "Fjp",
-        long: &["version", "vers", "git", "branch", "tag", "rev", "path", "registry", "index", "root", "features", "target", "profile", "package", "rename", "manifest-path", "jobs", "target-dir"],
+        long: &[
+            "version",
+            "vers",
+            "git",
+            "branch",
+            "tag",
+            "rev",
+            "path",
+            "registry",
+            "index",
+            "root",
+            "features",
+            "target",
+            "profile",
+            "package",
+            "rename",
+            "manifest-path",
+            "jobs",
+            "target-dir",
+        ],
         stop_after: None,
     };
     let items = args::parse(rest, &spec);
@@ -108,6 +230,13 @@ fn cargo_packages(rest: &[Arg]) -> Vec<String> {
 }
 
 fn go_packages(rest: &[Arg]) -> Vec<String> {
-    let items = args::parse(rest, &Spec { short: "", long: &["modfile", "tags", "ldflags", "gcflags", "o"], stop_after: None });
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "",
+            long: &["modfile", "tags", "ldflags", "gcflags", "o"],
+            stop_after: None,
+        },
+    );
     names(args::positionals(&items))
 }

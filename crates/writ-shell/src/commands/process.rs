@@ -1,23 +1,52 @@
 //! Stopping processes and services.
 
 use super::{Invocation, Outcome};
-use crate::args::{self, Spec};
 use crate::Effect;
+use crate::args::{self, Spec};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let names = match inv.program {
         "pkill" => {
-            let items = args::parse(inv.args, &Spec { short: "gGPstuUF", long: &["signal", "group", "parent", "session", "terminal", "euid", "uid", "pidfile", "ns", "nslist"], stop_after: None });
+            let items = args::parse(
+                inv.args,
+                &Spec {
+                    short: "gGPstuUF",
+                    long: &[
+                        "signal", "group", "parent", "session", "terminal", "euid", "uid",
+                        "pidfile", "ns", "nslist",
+                    ],
+                    stop_after: None,
+                },
+            );
             first_positional(&items)
         }
         "killall" => {
-            let items = args::parse(inv.args, &Spec { short: "sougyOn", long: &["signal", "user", "older-than", "younger-than", "context", "ns"], stop_after: None });
-            args::positionals(&items).iter().map(|a| a.text.clone()).collect()
+            let items = args::parse(
+                inv.args,
+                &Spec {
+                    short: "sougyOn",
+                    long: &[
+                        "signal",
+                        "user",
+                        "older-than",
+                        "younger-than",
+                        "context",
+                        "ns",
+                    ],
+                    stop_after: None,
+                },
+            );
+            args::positionals(&items)
+                .iter()
+                .map(|a| a.text.clone())
+                .collect()
         }
         "kill" => kill_targets(inv),
         "systemctl" => systemctl(inv),
         "service" => match inv.args {
-            [name, action, ..] if matches!(action.text.as_str(), "stop" | "force-stop") => vec![name.text.clone()],
+            [name, action, ..] if matches!(action.text.as_str(), "stop" | "force-stop") => {
+                vec![name.text.clone()]
+            }
             _ => Vec::new(),
         },
         "launchctl" => launchctl(inv),
@@ -31,7 +60,10 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 }
 
 fn first_positional(items: &[args::Item]) -> Vec<String> {
-    args::positionals(items).first().map(|a| vec![a.text.clone()]).unwrap_or_default()
+    args::positionals(items)
+        .first()
+        .map(|a| vec![a.text.clone()])
+        .unwrap_or_default()
 }
 
 /// `kill $(pgrep NAME)`, `kill -9 $(pidof NAME)`.
@@ -39,12 +71,17 @@ fn kill_targets(inv: &Invocation<'_>) -> Vec<String> {
     let mut names = Vec::new();
     for arg in inv.args {
         for inner in &arg.substitutions {
-            let words: Vec<&str> = inner.split_whitespace().map(|w| w.trim_matches(['"', '\''])).collect();
-            let Some((program, rest)) = words.split_first() else { continue };
-            if matches!(*program, "pgrep" | "pidof") {
-                if let Some(name) = rest.iter().find(|w| !w.starts_with('-')) {
-                    names.push((*name).to_owned());
-                }
+            let words: Vec<&str> = inner
+                .split_whitespace()
+                .map(|w| w.trim_matches(['"', '\'']))
+                .collect();
+            let Some((program, rest)) = words.split_first() else {
+                continue;
+            };
+            if matches!(*program, "pgrep" | "pidof")
+                && let Some(name) = rest.iter().find(|w| !w.starts_with('-'))
+            {
+                names.push((*name).to_owned());
             }
         }
     }
@@ -52,10 +89,37 @@ fn kill_targets(inv: &Invocation<'_>) -> Vec<String> {
 }
 
 fn systemctl(inv: &Invocation<'_>) -> Vec<String> {
-    let items = args::parse(inv.args, &Spec { short: "sHMtpo", long: &["signal", "host", "machine", "type", "property", "output", "kill-whom", "job-mode"], stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "sHMtpo",
+            long: &[
+                "signal",
+                "host",
+                "machine",
+                "type",
+                "property",
+                "output",
+                "kill-whom",
+                "job-mode",
+            ],
+            stop_after: None,
+        },
+    );
     let positional = args::positionals(&items);
     match positional.split_first() {
-        Some((verb, units)) if matches!(verb.text.as_str(), "stop" | "kill" | "disable" | "mask" | "restart" | "try-restart" | "reload-or-restart") => {
+        Some((verb, units))
+            if matches!(
+                verb.text.as_str(),
+                "stop"
+                    | "kill"
+                    | "disable"
+                    | "mask"
+                    | "restart"
+                    | "try-restart"
+                    | "reload-or-restart"
+            ) =>
+        {
             units.iter().map(|u| u.text.clone()).collect()
         }
         _ => Vec::new(),
@@ -63,9 +127,16 @@ fn systemctl(inv: &Invocation<'_>) -> Vec<String> {
 }
 
 fn launchctl(inv: &Invocation<'_>) -> Vec<String> {
-    let positional: Vec<&str> = inv.args.iter().map(|a| a.text.as_str()).filter(|t| !t.starts_with('-')).collect();
+    let positional: Vec<&str> = inv
+        .args
+        .iter()
+        .map(|a| a.text.as_str())
+        .filter(|t| !t.starts_with('-'))
+        .collect();
     match positional.as_slice() {
-        ["unload" | "stop" | "remove" | "bootout", targets @ ..] => targets.iter().map(|t| (*t).to_owned()).collect(),
+        ["unload" | "stop" | "remove" | "bootout", targets @ ..] => {
+            targets.iter().map(|t| (*t).to_owned()).collect()
+        }
         ["kill", _signal, target, ..] => vec![(*target).to_owned()],
         _ => Vec::new(),
     }

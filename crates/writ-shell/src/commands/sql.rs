@@ -25,11 +25,14 @@ fn stdin_sql(inv: &Invocation<'_>, sql: &mut Option<String>, files: &mut Vec<Str
 }
 
 fn is_uri(text: &str) -> bool {
-    text.starts_with("postgres://") || text.starts_with("postgresql://") || text.starts_with("mysql://")
+    text.starts_with("postgres://")
+        || text.starts_with("postgresql://")
+        || text.starts_with("mysql://")
 }
 
 fn is_conninfo(text: &str) -> bool {
-    text.split_whitespace().any(|kv| kv.starts_with("host=") || kv.starts_with("dbname="))
+    text.split_whitespace()
+        .any(|kv| kv.starts_with("host=") || kv.starts_with("dbname="))
 }
 
 /// The host of a connection URI or a `key=value` conninfo string.
@@ -51,12 +54,28 @@ fn dsn_host(dsn: &str) -> Option<String> {
 fn psql(inv: &Invocation<'_>) -> Outcome {
     let spec = Spec {
         short: "hcfdUpvPoTFRL",
-        long: &["host", "command", "file", "dbname", "username", "port", "set", "variable", "pset", "output", "log-file", "field-separator", "record-separator"],
+        long: &[
+            "host",
+            "command",
+            "file",
+            "dbname",
+            "username",
+            "port",
+            "set",
+            "variable",
+            "pset",
+            "output",
+            "log-file",
+            "field-separator",
+            "record-separator",
+        ],
         stop_after: None,
     };
     let items = args::parse(inv.args, &spec);
     let mut dsn: Option<String> = None;
-    let candidates = args::values(&items, &["-d", "--dbname"]).into_iter().chain(args::positionals(&items));
+    let candidates = args::values(&items, &["-d", "--dbname"])
+        .into_iter()
+        .chain(args::positionals(&items));
     for word in candidates {
         if is_uri(&word.text) || is_conninfo(&word.text) {
             dsn = Some(word.text.clone());
@@ -67,28 +86,62 @@ fn psql(inv: &Invocation<'_>) -> Outcome {
         .map(|h| h.text.clone())
         .or_else(|| dsn.as_deref().and_then(dsn_host))
         .or_else(|| inv.env_value("PGHOST").map(|h| h.text.clone()));
-    let commands: Vec<&str> = args::values(&items, &["-c", "--command"]).iter().map(|c| c.text.as_str()).collect();
+    let commands: Vec<&str> = args::values(&items, &["-c", "--command"])
+        .iter()
+        .map(|c| c.text.as_str())
+        .collect();
     let mut sql = (!commands.is_empty()).then(|| commands.join("; "));
-    let mut files: Vec<String> = args::values(&items, &["-f", "--file"]).iter().map(|f| file_path(inv, f)).collect();
+    let mut files: Vec<String> = args::values(&items, &["-f", "--file"])
+        .iter()
+        .map(|f| file_path(inv, f))
+        .collect();
     if sql.is_none() && files.is_empty() {
         stdin_sql(inv, &mut sql, &mut files);
     }
-    Outcome::default().effect(Effect::Sql(Sql { client: "psql".to_owned(), host, dsn, sql, files }))
+    Outcome::default().effect(Effect::Sql(Sql {
+        client: "psql".to_owned(),
+        host,
+        dsn,
+        sql,
+        files,
+    }))
 }
 
 fn file_path(inv: &Invocation<'_>, word: &Arg) -> String {
-    if word.text == "-" { "-".to_owned() } else { inv.path(&word.text) }
+    if word.text == "-" {
+        "-".to_owned()
+    } else {
+        inv.path(&word.text)
+    }
 }
 
 fn mysql(inv: &Invocation<'_>) -> Outcome {
     let spec = Spec {
         short: "heuPDSo",
-        long: &["host", "execute", "user", "port", "database", "socket", "defaults-file", "defaults-extra-file", "init-command", "protocol", "ssl-ca", "ssl-cert", "ssl-key", "login-path"],
+        long: &[
+            "host",
+            "execute",
+            "user",
+            "port",
+            "database",
+            "socket",
+            "defaults-file",
+            "defaults-extra-file",
+            "init-command",
+            "protocol",
+            "ssl-ca",
+            "ssl-cert",
+            "ssl-key",
+            "login-path",
+        ],
         stop_after: None,
     };
     let items = args::parse(inv.args, &spec);
     let positional = args::positionals(&items);
-    let dsn = positional.iter().find(|p| is_uri(&p.text)).map(|p| p.text.clone());
+    let dsn = positional
+        .iter()
+        .find(|p| is_uri(&p.text))
+        .map(|p| p.text.clone());
     let host = args::value(&items, &["-h", "--host"])
         .map(|h| h.text.clone())
         .or_else(|| dsn.as_deref().and_then(dsn_host))
@@ -98,19 +151,53 @@ fn mysql(inv: &Invocation<'_>) -> Outcome {
     if sql.is_none() {
         stdin_sql(inv, &mut sql, &mut files);
     }
-    Outcome::default().effect(Effect::Sql(Sql { client: inv.program.to_owned(), host, dsn, sql, files }))
+    Outcome::default().effect(Effect::Sql(Sql {
+        client: inv.program.to_owned(),
+        host,
+        dsn,
+        sql,
+        files,
+    }))
 }
 
 fn sqlite(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { short: "", long: &["cmd", "separator", "newline", "nullvalue", "init"], stop_after: None });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: &["cmd", "separator", "newline", "nullvalue", "init"],
+            stop_after: None,
+        },
+    );
     let positional = args::positionals(&items);
-    let dsn = positional.first().map(|db| if db.text == ":memory:" { db.text.clone() } else { inv.path(&db.text) });
-    let mut sql = positional.get(1..).filter(|rest| !rest.is_empty()).map(|rest| {
-        rest.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" ")
+    let dsn = positional.first().map(|db| {
+        if db.text == ":memory:" {
+            db.text.clone()
+        } else {
+            inv.path(&db.text)
+        }
     });
-    let mut files: Vec<String> = args::values(&items, &["--init"]).iter().map(|f| inv.path(&f.text)).collect();
+    let mut sql = positional
+        .get(1..)
+        .filter(|rest| !rest.is_empty())
+        .map(|rest| {
+            rest.iter()
+                .map(|a| a.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+    let mut files: Vec<String> = args::values(&items, &["--init"])
+        .iter()
+        .map(|f| inv.path(&f.text))
+        .collect();
     if sql.is_none() {
         stdin_sql(inv, &mut sql, &mut files);
     }
-    Outcome::default().effect(Effect::Sql(Sql { client: "sqlite3".to_owned(), host: None, dsn, sql, files }))
+    Outcome::default().effect(Effect::Sql(Sql {
+        client: "sqlite3".to_owned(),
+        host: None,
+        dsn,
+        sql,
+        files,
+    }))
 }

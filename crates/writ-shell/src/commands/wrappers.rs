@@ -8,14 +8,68 @@ use crate::args::{self, Arg, Spec};
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let outcome = match inv.program {
         "sudo" => sudo(inv),
-        "doas" => skip_options(inv, Spec { short: "uC", stop_after: Some(0), ..Spec::default() }),
-        "nohup" | "builtin" | "chronic" | "unbuffer" => skip_options(inv, Spec { stop_after: Some(0), ..Spec::default() }),
-        "setsid" => skip_options(inv, Spec { stop_after: Some(0), ..Spec::default() }),
-        "time" => skip_options(inv, Spec { short: "fo", long: &["format", "output"], stop_after: Some(0) }),
-        "nice" => skip_options(inv, Spec { short: "n", long: &["adjustment"], stop_after: Some(0) }),
-        "ionice" => skip_options(inv, Spec { short: "cnpP", long: &["class", "classdata", "pid", "pgid"], stop_after: Some(0) }),
-        "stdbuf" => skip_options(inv, Spec { short: "ioe", long: &["input", "output", "error"], stop_after: Some(0) }),
-        "exec" => skip_options(inv, Spec { short: "a", stop_after: Some(0), ..Spec::default() }),
+        "doas" => skip_options(
+            inv,
+            Spec {
+                short: "uC",
+                stop_after: Some(0),
+                ..Spec::default()
+            },
+        ),
+        "nohup" | "builtin" | "chronic" | "unbuffer" => skip_options(
+            inv,
+            Spec {
+                stop_after: Some(0),
+                ..Spec::default()
+            },
+        ),
+        "setsid" => skip_options(
+            inv,
+            Spec {
+                stop_after: Some(0),
+                ..Spec::default()
+            },
+        ),
+        "time" => skip_options(
+            inv,
+            Spec {
+                short: "fo",
+                long: &["format", "output"],
+                stop_after: Some(0),
+            },
+        ),
+        "nice" => skip_options(
+            inv,
+            Spec {
+                short: "n",
+                long: &["adjustment"],
+                stop_after: Some(0),
+            },
+        ),
+        "ionice" => skip_options(
+            inv,
+            Spec {
+                short: "cnpP",
+                long: &["class", "classdata", "pid", "pgid"],
+                stop_after: Some(0),
+            },
+        ),
+        "stdbuf" => skip_options(
+            inv,
+            Spec {
+                short: "ioe",
+                long: &["input", "output", "error"],
+                stop_after: Some(0),
+            },
+        ),
+        "exec" => skip_options(
+            inv,
+            Spec {
+                short: "a",
+                stop_after: Some(0),
+                ..Spec::default()
+            },
+        ),
         "command" => command(inv),
         "timeout" => timeout(inv),
         "env" => env(inv),
@@ -67,7 +121,19 @@ fn is_assignment(text: &str) -> bool {
 fn sudo(inv: &Invocation<'_>) -> Outcome {
     let spec = Spec {
         short: "ugpChDrtUTR",
-        long: &["user", "group", "prompt", "close-from", "host", "chdir", "role", "type", "other-user", "command-timeout", "chroot"],
+        long: &[
+            "user",
+            "group",
+            "prompt",
+            "close-from",
+            "host",
+            "chdir",
+            "role",
+            "type",
+            "other-user",
+            "command-timeout",
+            "chroot",
+        ],
         stop_after: Some(0),
     };
     let items = args::parse(inv.args, &spec);
@@ -84,11 +150,20 @@ fn sudo(inv: &Invocation<'_>) -> Outcome {
 }
 
 fn command(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args, &Spec { stop_after: Some(0), ..Spec::default() });
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            stop_after: Some(0),
+            ..Spec::default()
+        },
+    );
     if args::has(&items, &["-v", "-V"]) {
         return Outcome::default();
     }
-    run_argv(args::positionals(&items).into_iter().cloned().collect(), None)
+    run_argv(
+        args::positionals(&items).into_iter().cloned().collect(),
+        None,
+    )
 }
 
 fn timeout(inv: &Invocation<'_>) -> Outcome {
@@ -98,7 +173,11 @@ fn timeout(inv: &Invocation<'_>) -> Outcome {
         stop_after: Some(1),
     };
     let items = args::parse(inv.args, &spec);
-    let argv: Vec<Arg> = args::positionals(&items).into_iter().skip(1).cloned().collect();
+    let argv: Vec<Arg> = args::positionals(&items)
+        .into_iter()
+        .skip(1)
+        .cloned()
+        .collect();
     run_argv(argv, None)
 }
 
@@ -117,7 +196,10 @@ fn env(inv: &Invocation<'_>) -> Outcome {
             text.push_str(&rest.text);
         }
         let mut outcome = Outcome::default();
-        outcome.nested.push(Nested::Script { text, what: "env -S".to_owned() });
+        outcome.nested.push(Nested::Script {
+            text,
+            what: "env -S".to_owned(),
+        });
         return outcome;
     }
     let argv: Vec<Arg> = args::positionals(&items).into_iter().cloned().collect();
@@ -134,7 +216,16 @@ fn env(inv: &Invocation<'_>) -> Outcome {
 fn xargs(inv: &Invocation<'_>) -> Outcome {
     let spec = Spec {
         short: "adEILnPsi",
-        long: &["arg-file", "delimiter", "eof", "max-lines", "max-args", "max-procs", "max-chars", "process-slot-var"],
+        long: &[
+            "arg-file",
+            "delimiter",
+            "eof",
+            "max-lines",
+            "max-args",
+            "max-procs",
+            "max-chars",
+            "process-slot-var",
+        ],
         stop_after: Some(0),
     };
     let items = args::parse(inv.args, &spec);
@@ -187,13 +278,20 @@ fn watch(inv: &Invocation<'_>) -> Outcome {
     let text = join(&argv);
     let mut outcome = Outcome::default();
     if !text.is_empty() {
-        outcome.nested.push(Nested::Script { text, what: "watch".to_owned() });
+        outcome.nested.push(Nested::Script {
+            text,
+            what: "watch".to_owned(),
+        });
     }
     outcome
 }
 
 fn join(words: &[Arg]) -> String {
-    words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")
+    words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `sh -c '...'`, `bash script.sh`, `curl ... | bash`, `bash <<EOF`.
@@ -219,7 +317,10 @@ fn shell(inv: &Invocation<'_>) -> Outcome {
     match (inline, positional.first()) {
         (true, Some(script)) => {
             if script.dynamic {
-                outcome.opaque.push(format!("{} -c runs dynamic text: {}", inv.program, script.text));
+                outcome.opaque.push(format!(
+                    "{} -c runs dynamic text: {}",
+                    inv.program, script.text
+                ));
             }
             outcome.nested.push(Nested::Script {
                 text: script.text.clone(),
@@ -234,7 +335,11 @@ fn shell(inv: &Invocation<'_>) -> Outcome {
 
 fn read_script(inv: &Invocation<'_>, file: &Arg, outcome: &mut Outcome) {
     if file.text == "/dev/fd/63" || !file.substitutions.is_empty() {
-        outcome.opaque.push(format!("{} runs the output of: {}", inv.program, file.substitutions.join("; ")));
+        outcome.opaque.push(format!(
+            "{} runs the output of: {}",
+            inv.program,
+            file.substitutions.join("; ")
+        ));
     } else {
         outcome.read(inv.path(&file.text), false);
     }
@@ -245,14 +350,17 @@ fn stdin_script(inv: &Invocation<'_>, outcome: &mut Outcome) {
     if !inv.has_stdin {
         return;
     }
-    let only_text = inv.stdin.files.is_empty() && inv.stdin.env.is_empty() && !inv.stdin.text.is_empty();
+    let only_text =
+        inv.stdin.files.is_empty() && inv.stdin.env.is_empty() && !inv.stdin.text.is_empty();
     if only_text {
         outcome.nested.push(Nested::Script {
             text: inv.stdin.text.join("\n"),
             what: format!("{} script on stdin", inv.program),
         });
     } else {
-        outcome.opaque.push(format!("{} runs a script from standard input", inv.program));
+        outcome
+            .opaque
+            .push(format!("{} runs a script from standard input", inv.program));
     }
 }
 
@@ -260,7 +368,10 @@ fn eval(inv: &Invocation<'_>) -> Outcome {
     let text = join(inv.args);
     let mut outcome = Outcome::default();
     outcome.opaque.push(format!("eval: {text}"));
-    outcome.nested.push(Nested::Script { text, what: "eval".to_owned() });
+    outcome.nested.push(Nested::Script {
+        text,
+        what: "eval".to_owned(),
+    });
     outcome
 }
 
@@ -301,13 +412,24 @@ fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
     let mut words = inv.args.iter().enumerate();
     while let Some((index, word)) = words.next() {
         let text = word.text.as_str();
-        if let Some(flag) = code_flags.iter().find(|f| text == **f || (f.len() == 2 && text.starts_with(**f) && text.len() > 2 && !text.starts_with("--"))) {
+        if let Some(flag) = code_flags.iter().find(|f| {
+            text == **f
+                || (f.len() == 2
+                    && text.starts_with(**f)
+                    && text.len() > 2
+                    && !text.starts_with("--"))
+        }) {
             let code = if text == *flag {
-                words.next().map(|(_, w)| w.text.clone()).unwrap_or_default()
+                words
+                    .next()
+                    .map(|(_, w)| w.text.clone())
+                    .unwrap_or_default()
             } else {
                 text.get(2..).unwrap_or_default().to_owned()
             };
-            outcome.opaque.push(format!("{program} runs inline code: {code}"));
+            outcome
+                .opaque
+                .push(format!("{program} runs inline code: {code}"));
             if program == "perl" {
                 perl_in_place(inv, &mut outcome);
             }
@@ -318,13 +440,19 @@ fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
             return Some(python_module(rest));
         }
         if perl_cluster_has_code(program, text) {
-            let code = words.next().map(|(_, w)| w.text.clone()).unwrap_or_default();
-            outcome.opaque.push(format!("{program} runs inline code: {code}"));
+            let code = words
+                .next()
+                .map(|(_, w)| w.text.clone())
+                .unwrap_or_default();
+            outcome
+                .opaque
+                .push(format!("{program} runs inline code: {code}"));
             perl_in_place(inv, &mut outcome);
             return Some(outcome);
         }
         if text.starts_with('-') {
-            let takes_value = text.len() == 2 && text.chars().nth(1).is_some_and(|c| value_flags.contains(c));
+            let takes_value =
+                text.len() == 2 && text.chars().nth(1).is_some_and(|c| value_flags.contains(c));
             if takes_value {
                 words.next();
             }
@@ -334,7 +462,9 @@ fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
         return Some(outcome);
     }
     if inv.has_stdin {
-        outcome.opaque.push(format!("{program} runs code from standard input"));
+        outcome
+            .opaque
+            .push(format!("{program} runs code from standard input"));
     }
     Some(outcome)
 }
@@ -347,18 +477,28 @@ fn is_python_name(program: &str) -> bool {
 
 /// `perl -pi -e`: clusters that end in `e` take the code next.
 fn perl_cluster_has_code(program: &str, text: &str) -> bool {
-    program == "perl" && text.starts_with('-') && !text.starts_with("--") && (text.ends_with('e') || text.ends_with('E')) && text.len() > 2
+    program == "perl"
+        && text.starts_with('-')
+        && !text.starts_with("--")
+        && (text.ends_with('e') || text.ends_with('E'))
+        && text.len() > 2
 }
 
 /// `perl -i ... -e CODE files`: the files are edited in place.
 fn perl_in_place(inv: &Invocation<'_>, outcome: &mut Outcome) {
-    let in_place = inv.args.iter().any(|a| a.text.starts_with('-') && !a.text.starts_with("--") && a.text.contains('i'));
+    let in_place = inv
+        .args
+        .iter()
+        .any(|a| a.text.starts_with('-') && !a.text.starts_with("--") && a.text.contains('i'));
     let mut after_code = false;
     for word in inv.args {
         if after_code && !word.text.starts_with('-') {
             let path = inv.path(&word.text);
             outcome.effects.push(if in_place {
-                crate::Effect::Write { path, append: false }
+                crate::Effect::Write {
+                    path,
+                    append: false,
+                }
             } else {
                 read(path, false)
             });
@@ -377,8 +517,15 @@ fn python_module(rest: &[Arg]) -> Outcome {
     if let Some((module, args)) = rest.split_first() {
         let mut argv = vec![Arg::literal(&module.text)];
         argv.extend(args.iter().cloned());
-        if matches!(module.text.as_str(), "pip" | "pip3" | "http.server" | "twine") {
-            outcome.nested.push(Nested::Argv { argv, env: Vec::new(), cwd: None });
+        if matches!(
+            module.text.as_str(),
+            "pip" | "pip3" | "http.server" | "twine"
+        ) {
+            outcome.nested.push(Nested::Argv {
+                argv,
+                env: Vec::new(),
+                cwd: None,
+            });
         }
     }
     outcome
@@ -390,13 +537,20 @@ fn deno(inv: &Invocation<'_>) -> Outcome {
     let positional = args::positionals(&items);
     match positional.first().map(|a| a.text.as_str()) {
         Some("eval") => {
-            let code = positional.get(1).map(|a| a.text.clone()).unwrap_or_default();
-            outcome.opaque.push(format!("deno runs inline code: {code}"));
+            let code = positional
+                .get(1)
+                .map(|a| a.text.clone())
+                .unwrap_or_default();
+            outcome
+                .opaque
+                .push(format!("deno runs inline code: {code}"));
         }
         Some("run") => {
             if let Some(script) = positional.get(1) {
                 if script.text.contains("://") {
-                    outcome.opaque.push(format!("deno runs remote code: {}", script.text));
+                    outcome
+                        .opaque
+                        .push(format!("deno runs remote code: {}", script.text));
                 } else {
                     outcome.read(inv.path(&script.text), false);
                 }
