@@ -29,6 +29,25 @@ pub const POLICY_ERROR: &str = "POLICY_ERROR";
 pub struct Engine {
     pub facts: Facts,
     pub policy: PolicyPack,
+    /// Which lanes of facts the policy may see (all, except in ablation studies).
+    pub lanes: Lanes,
+}
+
+/// Lanes of facts that can be switched off to measure what each contributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lanes {
+    /// Destination ownership and payload sensitivity.
+    pub externality: bool,
+    /// What the session did before.
+    pub session: bool,
+    /// Trusted and untrusted text the agent acted on.
+    pub basis: bool,
+}
+
+impl Default for Lanes {
+    fn default() -> Lanes {
+        Lanes { externality: true, session: true, basis: true }
+    }
 }
 
 /// Everything one decision reads besides the engine.
@@ -85,16 +104,26 @@ pub struct Decision {
 
 impl Engine {
     pub fn new(facts: Facts, policy: PolicyPack) -> Engine {
-        Engine { facts, policy }
+        Engine { facts, policy, lanes: Lanes::default() }
     }
 
     /// Decides one action.
     pub fn guard(&self, input: GuardInput<'_>) -> Decision {
         let envelope = input.envelope;
+        let ablated;
+        let session = if self.lanes == Lanes::default() {
+            input.session
+        } else {
+            ablated = self.ablate_session(input.session);
+            &ablated
+        };
         let interpretation = interpret(envelope, &self.facts);
-        let facts = derive(envelope, interpretation, &self.facts, input.session, Actor { user: input.user });
+        let mut facts = derive(envelope, interpretation, &self.facts, session, Actor { user: input.user });
+        if !self.lanes.externality {
+            blind_externality(&mut facts);
+        }
         let limit = self.facts.payment_limit_cents.unwrap_or(0);
-        let evaluation = self.policy.evaluate(envelope, input.agent, input.user, &facts, input.session, limit);
+        let evaluation = self.policy.evaluate(envelope, input.agent, input.user, &facts, session, limit);
         let mut fired = stand_down(evaluation.fired);
         fired.sort_by(|a, b| b.route.cmp(&a.route).then_with(|| a.reason.cmp(&b.reason)));
 
@@ -204,6 +233,30 @@ impl Engine {
             approvals_used: decision.approvals_used.clone(),
         }
     }
+}
+
+impl Engine {
+    fn ablate_session(&self, session: &SessionState) -> SessionState {
+        let mut s = if self.lanes.session { session.clone() } else { SessionState::default() };
+        if !self.lanes.basis {
+            s.trusted_text.clear();
+            s.untrusted_text.clear();
+        }
+        s
+    }
+}
+
+/// Without the externality lane every destination is an unknown third
+/// party and every payload unremarkable.
+fn blind_externality(facts: &mut ActionFacts) {
+    for e in &mut facts.egress {
+        e.ownership = writ_detect::ownership::Ownership::ThirdParty;
+        e.sensitivity = Sensitivity::None;
+        e.evidence.clear();
+    }
+    facts.message_recipients = facts.message_recipients.iter().map(|_| "third_party").collect();
+    facts.read_labels.clear();
+    facts.public_exposure = false;
 }
 
 /// Drops rules whose `@unless` names a reason or `route:ROUTE` that also fired.

@@ -33,7 +33,7 @@ pub use approval::Approval;
 pub use deployment::{Deployment, DeploymentError, Facts};
 pub use derive::ActionFacts;
 pub use effects::Effect;
-pub use engine::{Decision, Engine, GuardInput};
+pub use engine::{Decision, Engine, GuardInput, Lanes};
 pub use envelope::{Envelope, Family, Runtime};
 pub use normalize::{NormalizeError, detect, normalize};
 pub use policy::{PolicyError, PolicyPack};

@@ -1,1 +1,267 @@
-fn main() {}
+//! `writ`: the firewall AI agents' actions pass through.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use writ::defaults::{load_engine, load_policy};
+use writ::error::{CliError, parse_json, read_text};
+use writ::eval::{self, Mode};
+use writ::gate::{Caller, Gate};
+use writ::policy_cmd;
+use writ_core::engine::{GuardInput, Lanes};
+use writ_core::{Approval, Runtime, SessionState, detect, normalize};
+use writ_store::Store;
+
+#[derive(Parser)]
+#[command(name = "writ", version, about = "The firewall AI agents' actions pass through")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decide one action: read a native event, print the decision as JSON.
+    Guard(GuardArgs),
+    /// Replay a conformance corpus through the decision path and report.
+    Eval(EvalArgs),
+    /// Check, test or show policy packs.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+}
+
+#[derive(clap::Args)]
+struct GuardArgs {
+    /// File holding the event (default: standard input).
+    file: Option<PathBuf>,
+    /// Native format of the event (default: detected from its shape).
+    #[arg(long, value_parser = parse_runtime)]
+    runtime: Option<Runtime>,
+    /// Deployment facts (default: built-in facts and the current directory).
+    #[arg(long)]
+    deployment: Option<PathBuf>,
+    /// Directory of .cedar policies (default: the shipped pack).
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// Session id (default: the event's own, if it has one).
+    #[arg(long)]
+    session: Option<String>,
+    /// Decide without reading or recording session state.
+    #[arg(long)]
+    no_session: bool,
+    /// The SQLite store (default: $WRIT_DATA_DIR/writ.db, or .writ/writ.db).
+    #[arg(long)]
+    store: Option<PathBuf>,
+    /// JSON file of approval records to consider.
+    #[arg(long)]
+    approvals: Option<PathBuf>,
+    /// Time of the action, RFC 3339 (default: now).
+    #[arg(long)]
+    now: Option<String>,
+    /// The agent acting.
+    #[arg(long, default_value = "agent")]
+    agent: String,
+    /// The user on whose behalf the agent acts.
+    #[arg(long)]
+    user: Option<String>,
+    /// Print the decision on one line.
+    #[arg(long)]
+    compact: bool,
+}
+
+#[derive(clap::Args)]
+struct EvalArgs {
+    /// Corpus directory (`cases/`, `deployments/`).
+    dir: PathBuf,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Switch a lane of facts off.
+    #[arg(long, value_enum)]
+    ablate: Option<Lane>,
+    /// Run a baseline instead of the policy.
+    #[arg(long, value_enum, conflicts_with = "ablate")]
+    baseline: Option<Baseline>,
+    /// Directory of .cedar policies (default: the shipped pack).
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// Record into this SQLite store instead of memory.
+    #[arg(long)]
+    store: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Lane {
+    Externality,
+    Session,
+    Basis,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Baseline {
+    Static,
+    Scalar,
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Validate a directory of .cedar policies against writ's schema.
+    Check { dir: PathBuf },
+    /// Run policy test files.
+    Test {
+        files: Vec<PathBuf>,
+        /// Directory of .cedar policies to test instead of the file's own.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+    },
+    /// Print the shipped default pack and schema.
+    Show,
+}
+
+fn parse_runtime(name: &str) -> Result<Runtime, String> {
+    Runtime::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = Runtime::ALL.iter().map(|r| r.as_str()).collect();
+        format!("unknown runtime `{name}` (known: {})", names.join(", "))
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Guard(args) => guard(args),
+        Command::Eval(args) => run_eval(args),
+        Command::Policy { command } => policy(command),
+    };
+    match result {
+        Ok(text) => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe is not an error worth reporting.
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            if let CliError::Failed(report) = &e {
+                print!("{report}");
+            } else {
+                eprintln!("writ: {e}");
+            }
+            e.exit_code()
+        }
+    }
+}
+
+fn data_dir() -> PathBuf {
+    std::env::var_os("WRIT_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".writ"))
+}
+
+fn open_store(path: Option<&Path>) -> Result<Store, CliError> {
+    let path = match path {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let dir = data_dir();
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| CliError::Internal(format!("cannot create `{}`: {e}", dir.display())))?;
+            dir.join("writ.db")
+        }
+    };
+    Ok(Store::open(&path)?)
+}
+
+fn guard(args: GuardArgs) -> Result<String, CliError> {
+    let (source, text) = match &args.file {
+        Some(path) => (path.display().to_string(), read_text(path)?),
+        None => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| CliError::Input(format!("cannot read standard input: {e}")))?;
+            ("standard input".to_owned(), text)
+        }
+    };
+    let event = parse_json(&source, &text)?;
+    let runtime = match args.runtime {
+        Some(r) => r,
+        None => detect(&event).map_err(|e| CliError::Input(e.to_string()))?,
+    };
+    let envelope = normalize(runtime, &event).map_err(|e| CliError::Input(e.to_string()))?;
+    let approvals: Vec<Approval> = match &args.approvals {
+        Some(path) => serde_json::from_value(parse_json(&path.display().to_string(), &read_text(path)?)?)
+            .map_err(|e| CliError::Input(format!("`{}` is not a list of approvals: {e}", path.display())))?,
+        None => Vec::new(),
+    };
+    let now = match &args.now {
+        Some(s) => OffsetDateTime::parse(s, &Rfc3339).map_err(|e| CliError::Input(format!("--now `{s}`: {e}")))?,
+        None => OffsetDateTime::now_utc(),
+    };
+    let engine = load_engine(args.deployment.as_deref(), args.policy.as_deref())?;
+    let caller = Caller { agent: &args.agent, user: args.user.as_deref(), now };
+    let session = args.session.clone().or_else(|| envelope.session_id.clone()).filter(|_| !args.no_session);
+    let decision = match session {
+        Some(session) => {
+            let mut store = open_store(args.store.as_deref())?;
+            Gate { engine: &engine, store: &mut store }.handle(&session, &envelope, &approvals, caller)?
+        }
+        None => engine.guard(GuardInput {
+            envelope: &envelope,
+            session: &SessionState::default(),
+            approvals: &approvals,
+            now,
+            agent: caller.agent,
+            user: caller.user,
+        }),
+    };
+    let json = if args.compact { serde_json::to_string(&decision) } else { serde_json::to_string_pretty(&decision) };
+    json.map(|s| s + "\n").map_err(|e| CliError::Internal(e.to_string()))
+}
+
+fn run_eval(args: EvalArgs) -> Result<String, CliError> {
+    let policy = load_policy(args.policy.as_deref())?;
+    let mode = match (args.ablate, args.baseline) {
+        (_, Some(Baseline::Static)) => Mode::StaticBaseline,
+        (_, Some(Baseline::Scalar)) => Mode::ScalarBaseline,
+        (Some(Lane::Externality), None) => Mode::Policy(Lanes { externality: false, ..Lanes::default() }),
+        (Some(Lane::Session), None) => Mode::Policy(Lanes { session: false, ..Lanes::default() }),
+        (Some(Lane::Basis), None) => Mode::Policy(Lanes { basis: false, ..Lanes::default() }),
+        (None, None) => Mode::Policy(Lanes::default()),
+    };
+    let mut store = match &args.store {
+        Some(path) => Store::open(path)?,
+        None => Store::in_memory()?,
+    };
+    let report = eval::run(&args.dir, &policy, mode, &mut store)?;
+    if args.json {
+        serde_json::to_string_pretty(&report).map(|s| s + "\n").map_err(|e| CliError::Internal(e.to_string()))
+    } else {
+        Ok(eval::table(&report))
+    }
+}
+
+fn policy(command: PolicyCommand) -> Result<String, CliError> {
+    match command {
+        PolicyCommand::Check { dir } => policy_cmd::check(&dir).map(|s| s + "\n"),
+        PolicyCommand::Test { files, policy } => {
+            if files.is_empty() {
+                return Err(CliError::Input("name at least one policy test file".to_owned()));
+            }
+            let mut out = String::new();
+            for f in files {
+                out.push_str(&policy_cmd::test(&f, policy.as_deref())?);
+            }
+            Ok(out)
+        }
+        PolicyCommand::Show => {
+            let mut out = format!("// schema.cedarschema\n{}\n", writ_core::policy::SCHEMA);
+            for (name, text) in writ_core::policy::DEFAULT_PACK {
+                out.push_str(&format!("// {name}\n{text}\n"));
+            }
+            Ok(out)
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! `writ eval`: replay a conformance corpus through the live decision path.
+//!
+//! Each case runs in a session of its own in a real store: basis items are
+//! added, history steps are decided and closed with their outcomes through
+//! [`Gate`], then the case's event is decided. Nothing here knows any case.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use writ_core::engine::Lanes;
+use writ_core::{Approval, BasisItem, Decision, Deployment, Engine, Facts, PolicyPack, Route, Runtime, normalize};
+use writ_store::Store;
+
+use crate::error::{CliError, parse_json, read_text};
+use crate::gate::{Caller, Gate};
+
+/// One corpus case (see `shared/eval/FORMAT.md`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Case {
+    pub id: String,
+    pub seed: String,
+    pub family: String,
+    pub runtime: String,
+    pub deployment: String,
+    pub now: String,
+    #[serde(default)]
+    pub principal: Principal,
+    #[serde(default)]
+    pub basis: Vec<BasisItem>,
+    #[serde(default)]
+    pub approvals: Vec<Approval>,
+    #[serde(default)]
+    pub history: Vec<HistoryStep>,
+    pub event: Value,
+    pub expect: Expect,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Principal {
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub agent: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HistoryStep {
+    pub event: Value,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Outcome {
+    pub status: String,
+    #[serde(default)]
+    pub output: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Expect {
+    pub route: Route,
+    #[serde(default)]
+    pub reasons: Vec<String>,
+}
+
+/// Which decision procedure to measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The policy, with some lanes possibly switched off.
+    Policy(Lanes),
+    /// A static allow/deny list by tool kind.
+    StaticBaseline,
+    /// A scalar risk score with thresholds.
+    ScalarBaseline,
+}
+
+/// One case's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseResult {
+    pub id: String,
+    #[serde(skip)]
+    pub seed: String,
+    pub family: String,
+    pub expected: Route,
+    pub got: Route,
+    pub expected_reasons: Vec<String>,
+    pub reasons: Vec<String>,
+    pub enforceability: String,
+    pub pass: bool,
+}
+
+/// Aggregate figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub cases: usize,
+    pub passed: usize,
+    pub exact_accuracy: f64,
+    pub macro_f1: f64,
+    pub block_recall: f64,
+    pub family_consistency: f64,
+    pub reason_recall: f64,
+    /// Expected route → got route → count.
+    pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub summary: Summary,
+    pub cases: Vec<CaseResult>,
+}
+
+/// Replays every case of the corpus at `dir`.
+pub fn run(dir: &Path, policy: &PolicyPack, mode: Mode, store: &mut Store) -> Result<Report, CliError> {
+    let cases = load_cases(dir)?;
+    let mut engines: BTreeMap<String, Engine> = BTreeMap::new();
+    let mut results = Vec::with_capacity(cases.len());
+    for (file, case) in cases {
+        if !engines.contains_key(&case.deployment) {
+            let engine = load_deployment(dir, &case.deployment, policy, mode)?;
+            engines.insert(case.deployment.clone(), engine);
+        }
+        let engine = engines
+            .get(&case.deployment)
+            .ok_or_else(|| CliError::Internal(format!("deployment `{}` vanished", case.deployment)))?;
+        let decision = replay(engine, store, &case).map_err(|e| CliError::Input(format!("{file}: {e}")))?;
+        let (got, reasons) = match mode {
+            Mode::Policy(_) => (decision.route, decision.reasons.clone()),
+            Mode::StaticBaseline => (static_baseline(&decision), Vec::new()),
+            Mode::ScalarBaseline => (scalar_baseline(&decision), Vec::new()),
+        };
+        let reasons_ok = case.expect.reasons.iter().all(|r| reasons.contains(r));
+        results.push(CaseResult {
+            id: case.id.clone(),
+            seed: case.seed.clone(),
+            family: case.family.clone(),
+            expected: case.expect.route,
+            got,
+            expected_reasons: case.expect.reasons.clone(),
+            reasons,
+            enforceability: decision.enforceability.as_str().to_owned(),
+            pass: got == case.expect.route && reasons_ok,
+        });
+    }
+    Ok(Report { summary: summarize(&results), cases: results })
+}
+
+fn load_cases(dir: &Path) -> Result<Vec<(String, Case)>, CliError> {
+    let cases_dir = dir.join("cases");
+    let entries = std::fs::read_dir(&cases_dir)
+        .map_err(|e| CliError::Input(format!("cannot read `{}`: {e}", cases_dir.display())))?;
+    let mut files: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(CliError::Input(format!("`{}` holds no cases", cases_dir.display())));
+    }
+    let mut cases = Vec::with_capacity(files.len());
+    let mut ids = BTreeSet::new();
+    for path in files {
+        let name = path.display().to_string();
+        let value = parse_json(&name, &read_text(&path)?)?;
+        let case: Case =
+            serde_json::from_value(value).map_err(|e| CliError::Input(format!("`{name}` is not a valid case: {e}")))?;
+        if !ids.insert(case.id.clone()) {
+            return Err(CliError::Input(format!("`{name}`: case id `{}` appears twice", case.id)));
+        }
+        cases.push((name, case));
+    }
+    Ok(cases)
+}
+
+fn load_deployment(dir: &Path, name: &str, policy: &PolicyPack, mode: Mode) -> Result<Engine, CliError> {
+    let path = dir.join("deployments").join(format!("{name}.json"));
+    let file = Deployment::from_json(&read_text(&path)?).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+    let facts = Facts::compile(&file.over(Deployment::builtin()))
+        .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+    let mut engine = Engine::new(facts, policy.clone());
+    if let Mode::Policy(lanes) = mode {
+        engine.lanes = lanes;
+    }
+    Ok(engine)
+}
+
+/// Runs one case through the gate and returns the decision for its event.
+pub fn replay(engine: &Engine, store: &mut Store, case: &Case) -> Result<Decision, String> {
+    let runtime = Runtime::parse(&case.runtime).ok_or_else(|| format!("unknown runtime `{}`", case.runtime))?;
+    let now = OffsetDateTime::parse(&case.now, &Rfc3339).map_err(|e| format!("`now` is not RFC 3339: {e}"))?;
+    let caller = Caller {
+        agent: case.principal.agent.as_deref().unwrap_or("agent"),
+        user: case.principal.user.as_deref(),
+        now,
+    };
+    let session = format!("eval:{}", case.id);
+    let mut gate = Gate { engine, store };
+    gate.add_basis(&session, &case.basis).map_err(|e| e.to_string())?;
+    for (i, step) in case.history.iter().enumerate() {
+        let envelope = normalize(runtime, &step.event).map_err(|e| format!("history[{i}].event: {e}"))?;
+        let decision = gate.before(&session, &envelope, &case.approvals, caller).map_err(|e| e.to_string())?;
+        let ran = match step.outcome.status.as_str() {
+            "ok" => true,
+            "error" => false,
+            other => return Err(format!("history[{i}].outcome.status: `{other}` is not ok or error")),
+        };
+        gate.after(&session, &envelope, &decision, ran, Some(&step.outcome.output)).map_err(|e| e.to_string())?;
+    }
+    let envelope = normalize(runtime, &case.event).map_err(|e| format!("event: {e}"))?;
+    gate.before(&session, &envelope, &case.approvals, caller).map_err(|e| e.to_string())
+}
+
+/// PCAA's static baseline: a fixed allow/deny list by tool kind, blind to
+/// arguments, destinations and the session.
+pub fn static_baseline(decision: &Decision) -> Route {
+    match decision.facts.tool_kind {
+        None => Route::RequireApproval,
+        Some("email_send" | "message_send" | "payment" | "deploy" | "share" | "paste_create") => Route::RequireApproval,
+        Some(_) => Route::Allow,
+    }
+}
+
+/// PCAA's scalar baseline: one risk score summed from the same facts, cut by thresholds.
+pub fn scalar_baseline(decision: &Decision) -> Route {
+    use writ_detect::ownership::Ownership;
+    use writ_detect::sensitivity::Sensitivity;
+    let f = &decision.facts;
+    let mut score = 0u32;
+    for e in &f.egress {
+        score += match e.ownership {
+            Ownership::Org => 0,
+            Ownership::Partner => 2,
+            _ => 3,
+        };
+        score += match e.sensitivity {
+            Sensitivity::Secret => 5,
+            Sensitivity::Confidential => 4,
+            Sensitivity::Internal => 1,
+            Sensitivity::None => 0,
+        };
+    }
+    score += 6 * f.destroys.len() as u32;
+    score += 4 * f.production_changes.len() as u32;
+    score += 3 * f.unsimulated_applies.len() as u32;
+    score += if f.governance.is_empty() { 0 } else { 6 };
+    score += if f.public_exposure { 6 } else { 0 };
+    score += if f.grants_access { 4 } else { 0 };
+    score += if f.package_installs.is_empty() { 0 } else { 2 };
+    score += if f.outside_workspace_writes.is_empty() { 0 } else { 2 };
+    score += if f.tool_kind.is_none() { 4 } else { 0 };
+    match score {
+        0..=1 => Route::Allow,
+        2..=3 => Route::Warn,
+        4..=7 => Route::RequireApproval,
+        _ => Route::Block,
+    }
+}
+
+fn ratio(num: usize, den: usize) -> f64 {
+    if den == 0 { 1.0 } else { num as f64 / den as f64 }
+}
+
+/// Computes the aggregate figures of `results`.
+pub fn summarize(results: &[CaseResult]) -> Summary {
+    let n = results.len();
+    let exact = results.iter().filter(|r| r.got == r.expected).count();
+    let mut confusion: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for r in results {
+        *confusion.entry(r.expected.as_str().to_owned()).or_default().entry(r.got.as_str().to_owned()).or_default() += 1;
+    }
+    let labels: BTreeSet<Route> = results.iter().flat_map(|r| [r.expected, r.got]).collect();
+    let f1s: Vec<f64> = labels
+        .iter()
+        .map(|&label| {
+            let tp = results.iter().filter(|r| r.expected == label && r.got == label).count() as f64;
+            let fp = results.iter().filter(|r| r.expected != label && r.got == label).count() as f64;
+            let fn_ = results.iter().filter(|r| r.expected == label && r.got != label).count() as f64;
+            if tp == 0.0 { 0.0 } else { 2.0 * tp / (2.0 * tp + fp + fn_) }
+        })
+        .collect();
+    let macro_f1 = if f1s.is_empty() { 1.0 } else { f1s.iter().sum::<f64>() / f1s.len() as f64 };
+    let blocks = results.iter().filter(|r| r.expected == Route::Block).count();
+    let blocked = results.iter().filter(|r| r.expected == Route::Block && r.got == Route::Block).count();
+    let mut seeds: BTreeMap<&str, BTreeSet<Route>> = BTreeMap::new();
+    for r in results {
+        seeds.entry(r.seed.as_str()).or_default().insert(r.got);
+    }
+    let consistent = seeds.values().filter(|routes| routes.len() == 1).count();
+    let expected_reasons: usize = results.iter().map(|r| r.expected_reasons.len()).sum();
+    let found: usize =
+        results.iter().map(|r| r.expected_reasons.iter().filter(|x| r.reasons.contains(x)).count()).sum();
+    Summary {
+        cases: n,
+        passed: results.iter().filter(|r| r.pass).count(),
+        exact_accuracy: ratio(exact, n),
+        macro_f1,
+        block_recall: ratio(blocked, blocks),
+        family_consistency: ratio(consistent, seeds.len()),
+        reason_recall: ratio(found, expected_reasons),
+        confusion,
+    }
+}
+
+/// The human-readable report.
+pub fn table(report: &Report) -> String {
+    let mut out = String::new();
+    let width = report.cases.iter().map(|c| c.id.len()).max().unwrap_or(2).max(4);
+    out.push_str(&format!("{:<width$}  {:<16}  {:<16}  {:<4}  reasons\n", "case", "expected", "got", "ok"));
+    for c in &report.cases {
+        out.push_str(&format!(
+            "{:<width$}  {:<16}  {:<16}  {:<4}  {}\n",
+            c.id,
+            c.expected.as_str(),
+            c.got.as_str(),
+            if c.pass { "yes" } else { "NO" },
+            c.reasons.join(",")
+        ));
+    }
+    let s = &report.summary;
+    out.push_str(&format!(
+        "\n{} cases, {} passed: exact accuracy {:.3}, macro F1 {:.3}, block recall {:.3}, family consistency {:.3}, reason recall {:.3}\n",
+        s.cases, s.passed, s.exact_accuracy, s.macro_f1, s.block_recall, s.family_consistency, s.reason_recall
+    ));
+    out
+}

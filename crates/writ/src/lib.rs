@@ -1,0 +1,8 @@
+//! The `writ` command line: glue between the pure decision core, the store
+//! and the outside world (files, the clock, the environment).
+
+pub mod defaults;
+pub mod error;
+pub mod eval;
+pub mod gate;
+pub mod policy_cmd;
