@@ -81,10 +81,11 @@ pub fn empty_root() -> Hash {
     Sha256::digest([]).into()
 }
 
-/// Largest power of two strictly less than `n` (`n >= 2`).
+/// Largest power of two strictly less than `n` (meaningful for `n >= 2`;
+/// returns 1 for smaller `n` instead of panicking).
 pub(crate) fn split_point(n: u64) -> u64 {
-    debug_assert!(n >= 2);
-    1u64 << (63 - (n - 1).leading_zeros())
+    let bits = 64 - n.saturating_sub(1).leading_zeros();
+    1u64 << bits.saturating_sub(1)
 }
 
 /// Splits `hashes` at the RFC 9162 split point `k`.
@@ -231,6 +232,11 @@ pub fn root_from_inclusion_proof(
 
 /// Verifies that `leaf_hash` is the leaf at `index` in the tree of `size`
 /// leaves whose root is `root` (RFC 9162 §2.1.3.2).
+///
+/// As in the RFC, `size` only shapes the path: a proof for size `n` can also
+/// pass for another size whose path has the same shape *with the same root*.
+/// Always take `size` and `root` together from one verified checkpoint
+/// (e.g. [`Checkpoint::verify_inclusion`](crate::Checkpoint::verify_inclusion)).
 pub fn verify_inclusion(
     leaf_hash: &Hash,
     index: u64,

@@ -208,16 +208,19 @@ fn real_sum_golang_org_checkpoints() {
         ),
     ];
     for (note, size) in cps {
-        let cp =
-            verify_checkpoint_for_origin(note.as_bytes(), "go.sum database tree", &[v.clone()])
-                .unwrap()
-                .checkpoint;
+        let cp = verify_checkpoint_for_origin(
+            note.as_bytes(),
+            "go.sum database tree",
+            std::slice::from_ref(&v),
+        )
+        .unwrap()
+        .checkpoint;
         assert_eq!(cp.size, size);
         assert!(cp.extensions.is_empty());
         // Any change of the size line breaks the signature.
         let forged = note.replacen(&size.to_string(), &(size + 1).to_string(), 1);
         assert!(matches!(
-            verify_checkpoint(forged.as_bytes(), &[v.clone()]),
+            verify_checkpoint(forged.as_bytes(), std::slice::from_ref(&v)),
             Err(CheckpointError::Note(NoteError::InvalidSignature { .. }))
         ));
     }
@@ -278,7 +281,7 @@ fn tampering_with_any_byte_is_rejected() {
     let key = KeyPair::generate("writ.example/ledger").unwrap();
     let (_d, _l, note) = signed_checkpoint(&key, 9);
     let v = key.verifier();
-    let original = verify_checkpoint(note.as_bytes(), &[v.clone()])
+    let original = verify_checkpoint(note.as_bytes(), std::slice::from_ref(&v))
         .unwrap()
         .checkpoint;
     let bytes = note.as_bytes();
@@ -286,7 +289,7 @@ fn tampering_with_any_byte_is_rejected() {
         for bit in [0x01u8, 0x20, 0x80] {
             let mut m = bytes.to_vec();
             m[i] ^= bit;
-            if let Ok(vc) = verify_checkpoint(&m, &[v.clone()]) {
+            if let Ok(vc) = verify_checkpoint(&m, std::slice::from_ref(&v)) {
                 panic!(
                     "tampered byte {i} (^{bit:#x}) accepted: {:?} vs {original:?}",
                     vc.checkpoint
@@ -296,19 +299,19 @@ fn tampering_with_any_byte_is_rejected() {
     }
     // Truncations and extensions.
     for cut in 1..bytes.len() {
-        assert!(verify_checkpoint(&bytes[..cut], &[v.clone()]).is_err());
+        assert!(verify_checkpoint(&bytes[..cut], std::slice::from_ref(&v)).is_err());
     }
     // An extra signature from an unknown key is ignored (that is how
     // witnesses cosign), but reported as unverified.
     let extended = format!("{note}— witness.example AAAAAAAA\n");
-    let vc = verify_checkpoint(extended.as_bytes(), &[v.clone()]).unwrap();
+    let vc = verify_checkpoint(extended.as_bytes(), std::slice::from_ref(&v)).unwrap();
     assert_eq!(vc.checkpoint, original);
     assert_eq!(vc.note.unverified.len(), 1);
     // A malformed extra line is not.
     let extended = format!("{note}— witness.example AAAA\n");
-    assert!(verify_checkpoint(extended.as_bytes(), &[v.clone()]).is_err());
+    assert!(verify_checkpoint(extended.as_bytes(), std::slice::from_ref(&v)).is_err());
     let extended = format!("{note}trailing\n");
-    assert!(verify_checkpoint(extended.as_bytes(), &[v.clone()]).is_err());
+    assert!(verify_checkpoint(extended.as_bytes(), std::slice::from_ref(&v)).is_err());
 }
 
 #[test]
