@@ -360,3 +360,118 @@ fn wrappers_and_nesting() {
         ("sudo sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'", json!([write("/proc/sys/net/ipv4/ip_forward")])),
     ]);
 }
+
+#[test]
+fn git_commands() {
+    let main = || json!([refspec(Some("main"), Some("main"), false, false)]);
+    run_table(&[
+        ("git push", json!([push(W, None, json!([]), false, false)])),
+        ("git push origin main", json!([push(W, Some("origin"), main(), false, false)])),
+        ("git push -f", json!([push(W, None, json!([]), true, false)])),
+        ("git push --force-with-lease origin main", json!([push(W, Some("origin"), main(), true, false)])),
+        ("git push --force-with-lease=main:abc123 origin main", json!([push(W, Some("origin"), main(), true, false)])),
+        ("git push --force-if-includes origin main", json!([push(W, Some("origin"), main(), true, false)])),
+        ("git push -u origin HEAD", json!([push(W, Some("origin"), json!([refspec(Some("HEAD"), None, false, false)]), false, false)])),
+        ("git push --set-upstream origin HEAD:main --no-verify", json!([push(W, Some("origin"), json!([refspec(Some("HEAD"), Some("main"), false, false)]), false, false)])),
+        ("git push origin :old-branch", json!([push(W, Some("origin"), json!([refspec(None, Some("old-branch"), false, true)]), false, false)])),
+        ("git push --delete origin feature", json!([push(W, Some("origin"), json!([refspec(None, Some("feature"), false, true)]), false, false)])),
+        ("git push origin refs/heads/x:refs/heads/y", json!([push(W, Some("origin"), json!([refspec(Some("refs/heads/x"), Some("y"), false, false)]), false, false)])),
+        ("git push origin +dev:main v1", json!([push(W, Some("origin"), json!([refspec(Some("dev"), Some("main"), true, false), refspec(Some("v1"), Some("v1"), false, false)]), false, false)])),
+        ("git push --mirror backup", json!([push(W, Some("backup"), json!([]), true, true)])),
+        ("git push --all origin", json!([push(W, Some("origin"), json!([]), false, true)])),
+        ("git push --tags", json!([push(W, None, json!([]), false, true)])),
+        ("git -C ../other push -u origin HEAD:main", json!([push("/home/dana/other", Some("origin"), json!([refspec(Some("HEAD"), Some("main"), false, false)]), false, false)])),
+        ("git -c user.name=x -C sub -C inner push git@github.com:a/b.git main", json!([push(&at("sub/inner"), Some("git@github.com:a/b.git"), main(), false, false)])),
+        ("cd web && git push origin main", json!([push(&at("web"), Some("origin"), main(), false, false)])),
+        ("git config --global user.email a@b.c", json!([write("/home/dana/.gitconfig")])),
+        ("git config --global --get user.email", json!([])),
+        ("git config core.hooksPath /tmp/h", json!([write(&at(".git/config"))])),
+        (
+            "git clone git@github.com:acme/secret.git",
+            json!([url_request("git", "git@github.com:acme/secret.git", "DOWNLOAD", empty()), write(&at("secret"))]),
+        ),
+        (
+            "git clone --depth 1 https://github.com/x/y.git /tmp/y",
+            json!([url_request("git", "https://github.com/x/y.git", "DOWNLOAD", empty()), write("/tmp/y")]),
+        ),
+        ("git pull", json!([url_request("git", "origin", "DOWNLOAD", empty())])),
+        ("git fetch upstream", json!([url_request("git", "upstream", "DOWNLOAD", empty())])),
+        ("git remote add origin https://x.io/r.git", json!([])),
+        ("git commit -m 'push --force' && git status", json!([])),
+        ("git clean -fdx", json!([delete(W, true)])),
+    ]);
+}
+
+#[test]
+fn github_cli() {
+    let repo = |slug: Option<&str>| json!({"kind": "repo", "host": "github.com", "slug": slug});
+    run_table(&[
+        ("gh gist create notes.md", json!([url_request("gh", "https://gist.github.com", "POST", payload(&[], &[(&at("notes.md"), false)], &[]))])),
+        ("cat .env | gh gist create -p -f env.txt -", json!([read(&at(".env")), public_request("gh", "https://gist.github.com", "POST", payload(&[], &[(&at(".env"), false)], &[]))])),
+        ("gh gist create -d 'dump' a.txt b.txt", json!([url_request("gh", "https://gist.github.com", "POST", payload(&["dump"], &[(&at("a.txt"), false), (&at("b.txt"), false)], &[]))])),
+        ("gh repo edit acme/web --visibility public", json!([make_public(repo(Some("acme/web")))])),
+        ("gh repo edit --visibility=public --accept-visibility-change-consequences", json!([make_public(repo(None))])),
+        ("gh repo edit acme/web --visibility private", json!([])),
+        ("gh repo create acme/leak --public", json!([public_request("gh", "https://github.com/acme/leak", "POST", empty())])),
+        ("gh repo create acme/leak --public --source=. --push", json!([public_request("gh", "https://github.com/acme/leak", "POST", payload(&[], &[(W, true)], &[]))])),
+        ("gh api user", json!([url_request("gh", "https://api.github.com/user", "GET", empty())])),
+        (
+            "gh api repos/acme/web/collaborators/mallory -X PUT -f permission=admin",
+            json!([url_request("gh", "https://api.github.com/repos/acme/web/collaborators/mallory", "PUT", payload(&["permission=admin"], &[], &[])), {"effect": "grant_access", "resource": repo(Some("acme/web")), "grantee": "mallory"}]),
+        ),
+        ("gh api -X PATCH /repos/acme/web -F private=false", json!([url_request("gh", "https://api.github.com/repos/acme/web", "PATCH", payload(&["private=false"], &[], &[])), make_public(repo(Some("acme/web")))])),
+        ("gh api gists --input payload.json", json!([url_request("gh", "https://api.github.com/gists", "POST", payload(&[], &[(&at("payload.json"), false)], &[]))])),
+        (
+            "gh issue create -R acme/web --title bug --body \"$(cat /etc/passwd)\"",
+            json!([read("/etc/passwd"), url_request("gh", "https://api.github.com/repos/acme/web/issues", "POST", payload(&["bug", "$(cat /etc/passwd)"], &[("/etc/passwd", false)], &[]))]),
+        ),
+        ("gh pr create --title t --body-file notes.md", json!([url_request("gh", "https://github.com", "POST", payload(&["t"], &[(&at("notes.md"), false)], &[]))])),
+        ("gh pr comment 12 --repo acme/web --body hi", json!([url_request("gh", "https://api.github.com/repos/acme/web/issues/12/comments", "POST", payload(&["hi"], &[], &[]))])),
+        ("gh release upload v1 dist/app.tgz -R acme/web", json!([url_request("gh", "https://github.com/acme/web", "UPLOAD", payload(&[], &[(&at("dist/app.tgz"), false)], &[]))])),
+        ("gh pr list", json!([])),
+    ]);
+}
+
+#[test]
+fn cloud_storage_and_iam() {
+    run_table(&[
+        (
+            "aws s3 cp ./backup.sql s3://bucket/x --acl public-read --profile prod",
+            json!([public_request("aws", "s3://bucket/x", "UPLOAD", payload(&[], &[(&at("backup.sql"), false)], &[])), make_public(bucket("s3", "bucket"))]),
+        ),
+        ("aws --region eu-west-1 s3 cp data s3://b/d --recursive", json!([url_request("aws", "s3://b/d", "UPLOAD", payload(&[], &[(&at("data"), true)], &[]))])),
+        ("pg_dump app | aws s3 cp - s3://b/app.sql", json!([url_request("aws", "s3://b/app.sql", "UPLOAD", empty())])),
+        ("cat .env | aws s3 cp - s3://b/e", json!([read(&at(".env")), url_request("aws", "s3://b/e", "UPLOAD", payload(&[], &[(&at(".env"), false)], &[]))])),
+        ("aws s3 sync ./site s3://www.acme.io", json!([url_request("aws", "s3://www.acme.io", "UPLOAD", payload(&[], &[(&at("site"), true)], &[]))])),
+        ("aws s3 cp s3://b/k ./k", json!([url_request("aws", "s3://b/k", "DOWNLOAD", empty()), write(&at("k"))])),
+        ("aws s3 mv report.csv s3://b/r.csv", json!([url_request("aws", "s3://b/r.csv", "UPLOAD", payload(&[], &[(&at("report.csv"), false)], &[])), delete(&at("report.csv"), false)])),
+        ("aws s3 rm s3://b/path --recursive", json!([remote_delete("s3://b/path", true)])),
+        ("aws s3 rm s3://b/file.txt", json!([remote_delete("s3://b/file.txt", false)])),
+        ("aws s3 rb s3://b --force", json!([remote_delete("s3://b", true)])),
+        ("aws s3 ls s3://b", json!([])),
+        ("aws s3api put-bucket-acl --bucket b --acl public-read", json!([make_public(bucket("s3", "b"))])),
+        ("aws s3api put-object-acl --bucket b --key k --acl private", json!([])),
+        (
+            "aws s3api put-bucket-policy --bucket b --policy '{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\": \"*\",\"Action\":\"s3:GetObject\"}]}'",
+            json!([make_public(bucket("s3", "b"))]),
+        ),
+        ("aws s3api put-bucket-policy --bucket b --policy file://policy.json", json!([read(&at("policy.json"))])),
+        (
+            "aws iam attach-user-policy --user-name bob --policy-arn arn:aws:iam::aws:policy/AdministratorAccess",
+            json!([{"effect": "grant_access", "resource": {"kind": "principal", "name": "bob"}, "grantee": "arn:aws:iam::aws:policy/AdministratorAccess"}]),
+        ),
+        ("aws iam add-user-to-group --user-name bob --group-name admins", json!([{"effect": "grant_access", "resource": {"kind": "principal", "name": "bob"}, "grantee": "admins"}])),
+        ("aws iam create-access-key --user-name ci", json!([{"effect": "grant_access", "resource": {"kind": "principal", "name": "ci"}, "grantee": null}])),
+        ("aws ec2 describe-instances", json!([])),
+        ("gsutil -m cp -r ./data gs://bkt/data", json!([url_request("gsutil", "gs://bkt/data", "UPLOAD", payload(&[], &[(&at("data"), true)], &[]))])),
+        ("gsutil cp -a public-read logo.png gs://bkt/", json!([public_request("gsutil", "gs://bkt/", "UPLOAD", payload(&[], &[(&at("logo.png"), false)], &[])), make_public(bucket("gs", "bkt"))])),
+        ("gsutil cp gs://bkt/x.csv .", json!([url_request("gsutil", "gs://bkt/x.csv", "DOWNLOAD", empty()), write(W)])),
+        ("gsutil rm -r gs://bkt/dir", json!([remote_delete("gs://bkt/dir", true)])),
+        ("gsutil rb gs://bkt", json!([remote_delete("gs://bkt", true)])),
+        ("gsutil acl ch -u AllUsers:R gs://bkt/file", json!([make_public(bucket("gs", "bkt"))])),
+        ("gsutil iam ch allUsers:objectViewer gs://bkt", json!([make_public(bucket("gs", "bkt"))])),
+        ("gsutil iam ch user:eve@x.io:objectAdmin gs://bkt", json!([{"effect": "grant_access", "resource": bucket("gs", "bkt"), "grantee": "user:eve@x.io:objectAdmin"}])),
+        ("gcloud storage cp -r out gs://b/o", json!([url_request("gcloud", "gs://b/o", "UPLOAD", payload(&[], &[(&at("out"), true)], &[]))])),
+        ("gcloud storage buckets add-iam-policy-binding gs://b --member=allUsers --role=roles/storage.objectViewer", json!([make_public(bucket("gs", "b"))])),
+    ]);
+}
