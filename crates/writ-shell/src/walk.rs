@@ -832,15 +832,18 @@ impl<'c> Analyzer<'c> {
                 ..
             }
         );
-        if let ParameterExpr::Parameter { parameter, indirect: false } = expr {
-            if let Some(values) = positional_values(parameter, scope) {
-                let texts: Vec<&str> = values.iter().map(|v| v.text.as_str()).collect();
-                arg.text.push_str(&texts.join(" "));
-                for value in values {
-                    absorb(arg, value);
-                }
-                return;
+        if let ParameterExpr::Parameter {
+            parameter,
+            indirect: false,
+        } = expr
+            && let Some(values) = positional_values(parameter, scope)
+        {
+            let texts: Vec<&str> = values.iter().map(|v| v.text.as_str()).collect();
+            arg.text.push_str(&texts.join(" "));
+            for value in values {
+                absorb(arg, value);
             }
+            return;
         }
         let Some(name) = parameter_name(expr) else {
             arg.text.push_str(source);
@@ -892,7 +895,9 @@ fn positional_values<'s>(parameter: &Parameter, scope: &'s Scope) -> Option<&'s 
             let index = usize::try_from(*n).ok()?.checked_sub(1)?;
             scope.positional.get(index..=index)
         }
-        Parameter::Special(word::SpecialParameter::AllPositionalParameters { .. }) if !scope.positional.is_empty() => {
+        Parameter::Special(word::SpecialParameter::AllPositionalParameters { .. })
+            if !scope.positional.is_empty() =>
+        {
             Some(&scope.positional)
         }
         _ => None,

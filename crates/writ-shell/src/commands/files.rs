@@ -31,9 +31,10 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "openssl" => openssl(inv),
         "gpg" | "gpg2" => gpg(inv),
         "make" | "gmake" => make(inv),
-        "[" | "test" | "true" | "false" | ":" | "sleep" | "exit" | "return" | "set" | "shift" | "read" | "wait" | "which"
-        | "type" | "hash" | "alias" | "unalias" | "trap" | "umask" | "ulimit" | "shopt" | "break" | "continue" | "pwd"
-        | "whoami" | "id" | "date" | "uname" | "hostname" | "clear" | "history" | "jobs" | "fg" | "bg" | "disown" => {
+        "[" | "test" | "true" | "false" | ":" | "sleep" | "exit" | "return" | "set" | "shift"
+        | "read" | "wait" | "which" | "type" | "hash" | "alias" | "unalias" | "trap" | "umask"
+        | "ulimit" | "shopt" | "break" | "continue" | "pwd" | "whoami" | "id" | "date"
+        | "uname" | "hostname" | "clear" | "history" | "jobs" | "fg" | "bg" | "disown" => {
             Outcome::default()
         }
         _ => return reader(inv),

@@ -388,7 +388,9 @@ fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
     let program = inv.program;
     let (code_flags, value_flags): (&[&str], &str) = if program.starts_with("python") {
         (&["-c"], "WXm")
-    } else if matches!(program, "node" | "nodejs") || (program == "bun" && !is_bun_package_command(inv)) {
+    } else if matches!(program, "node" | "nodejs")
+        || (program == "bun" && !is_bun_package_command(inv))
+    {
         (&["-e", "--eval", "-p", "--print"], "r")
     } else if program == "perl" {
         (&["-e", "-E"], "IM")
@@ -471,9 +473,12 @@ fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
 
 /// `bun add|install|x ...` is a package manager, not the interpreter.
 fn is_bun_package_command(inv: &Invocation<'_>) -> bool {
-    inv.args
-        .first()
-        .is_some_and(|a| matches!(a.text.as_str(), "add" | "a" | "install" | "i" | "remove" | "update" | "x" | "publish"))
+    inv.args.first().is_some_and(|a| {
+        matches!(
+            a.text.as_str(),
+            "add" | "a" | "install" | "i" | "remove" | "update" | "x" | "publish"
+        )
+    })
 }
 
 fn is_python_name(program: &str) -> bool {
