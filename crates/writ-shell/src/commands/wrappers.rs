@@ -368,10 +368,12 @@ fn eval(inv: &Invocation<'_>) -> Outcome {
     let text = join(inv.args);
     let mut outcome = Outcome::default();
     outcome.opaque.push(format!("eval: {text}"));
-    outcome.nested.push(Nested::Script {
-        text,
-        what: "eval".to_owned(),
-    });
+    if inv.args.iter().all(|a| !a.dynamic) {
+        outcome.nested.push(Nested::Script {
+            text,
+            what: "eval".to_owned(),
+        });
+    }
     outcome
 }
 
