@@ -38,7 +38,10 @@ impl Approval {
     /// A stable id: `sha256:` of the canonical JSON of the record.
     pub fn id(&self) -> String {
         let value = serde_json::to_value(self).unwrap_or(Value::Null);
-        format!("sha256:{}", hex::encode(Sha256::digest(canonical_json(&value))))
+        format!(
+            "sha256:{}",
+            hex::encode(Sha256::digest(canonical_json(&value)))
+        )
     }
 
     /// Checks this approval against one fired rule's jurisdiction.
@@ -50,14 +53,19 @@ impl Approval {
         now: OffsetDateTime,
         used: bool,
     ) -> Result<(), Refusal> {
-        if !approvers.iter().any(|a| a.eq_ignore_ascii_case(&self.approver)) {
+        if !approvers
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(&self.approver))
+        {
             return Err(Refusal::WrongJurisdiction);
         }
         if self.tool != tool || canonical_json(&self.arguments) != canonical_arguments {
             return Err(Refusal::DifferentAction);
         }
-        let granted = OffsetDateTime::parse(&self.granted_at, &Rfc3339).map_err(|_| Refusal::Malformed)?;
-        let expires = OffsetDateTime::parse(&self.expires_at, &Rfc3339).map_err(|_| Refusal::Malformed)?;
+        let granted =
+            OffsetDateTime::parse(&self.granted_at, &Rfc3339).map_err(|_| Refusal::Malformed)?;
+        let expires =
+            OffsetDateTime::parse(&self.expires_at, &Rfc3339).map_err(|_| Refusal::Malformed)?;
         if now < granted {
             return Err(Refusal::NotYetValid);
         }

@@ -125,7 +125,10 @@ impl Deployment {
     /// filled in by the caller from the environment.
     pub fn builtin() -> Deployment {
         let strings = |items: &[&str]| Some(items.iter().map(|s| (*s).to_owned()).collect());
-        let secret = |glob: &str| SensitivePath { glob: glob.to_owned(), label: "secret".to_owned() };
+        let secret = |glob: &str| SensitivePath {
+            glob: glob.to_owned(),
+            label: "secret".to_owned(),
+        };
         Deployment {
             protected_branches: strings(&["main", "master"]),
             public_sharing: strings(BUILTIN_PUBLIC_SHARING),
@@ -159,7 +162,10 @@ impl Deployment {
             org_buckets: self.org_buckets.or(base.org_buckets),
             partner_domains: self.partner_domains.or(base.partner_domains),
             public_sharing: concat(self.public_sharing, base.public_sharing),
-            personal_email_domains: concat(self.personal_email_domains, base.personal_email_domains),
+            personal_email_domains: concat(
+                self.personal_email_domains,
+                base.personal_email_domains,
+            ),
             protected_branches: self.protected_branches.or(base.protected_branches),
             git_remotes: self.git_remotes.or(base.git_remotes),
             git_branch: self.git_branch.or(base.git_branch),
@@ -321,20 +327,30 @@ pub struct Facts {
 impl Facts {
     /// Compiles `deployment`, which must name `workspace` and `home`.
     pub fn compile(deployment: &Deployment) -> Result<Facts, DeploymentError> {
-        let value_error = |path: &str, message: String| DeploymentError::Value { path: path.to_owned(), message };
-        let workspace = deployment
-            .workspace
-            .clone()
-            .ok_or_else(|| value_error("workspace", "missing: the workspace directory is required".to_owned()))?;
-        let home = deployment
-            .home
-            .clone()
-            .ok_or_else(|| value_error("home", "missing: the home directory is required".to_owned()))?;
+        let value_error = |path: &str, message: String| DeploymentError::Value {
+            path: path.to_owned(),
+            message,
+        };
+        let workspace = deployment.workspace.clone().ok_or_else(|| {
+            value_error(
+                "workspace",
+                "missing: the workspace directory is required".to_owned(),
+            )
+        })?;
+        let home = deployment.home.clone().ok_or_else(|| {
+            value_error("home", "missing: the home directory is required".to_owned())
+        })?;
         if !workspace.starts_with('/') {
-            return Err(value_error("workspace", format!("`{workspace}` is not an absolute path")));
+            return Err(value_error(
+                "workspace",
+                format!("`{workspace}` is not an absolute path"),
+            ));
         }
         if !home.starts_with('/') {
-            return Err(value_error("home", format!("`{home}` is not an absolute path")));
+            return Err(value_error(
+                "home",
+                format!("`{home}` is not an absolute path"),
+            ));
         }
         let workspace = normalize(&workspace, "/", &home);
         let list = |field: &Option<Vec<String>>| field.clone().unwrap_or_default();
@@ -344,21 +360,31 @@ impl Facts {
             let label = Sensitivity::parse(&entry.label).ok_or_else(|| {
                 value_error(
                     &format!("sensitive_paths[{i}].label"),
-                    format!("unknown label `{}`: expected secret, confidential, internal or none", entry.label),
+                    format!(
+                        "unknown label `{}`: expected secret, confidential, internal or none",
+                        entry.label
+                    ),
                 )
             })?;
             sensitive_entries.push((entry.glob.clone(), label));
         }
         let sensitive = PathLabels::new(&sensitive_entries, &workspace, &home)
             .map_err(|e| glob_error("sensitive_paths", &e))?;
-        let governance_entries: Vec<(String, ())> =
-            list(&deployment.governance_paths).into_iter().map(|g| (g, ())).collect();
+        let governance_entries: Vec<(String, ())> = list(&deployment.governance_paths)
+            .into_iter()
+            .map(|g| (g, ()))
+            .collect();
         let governance = PathLabels::new(&governance_entries, &workspace, &home)
             .map_err(|e| glob_error("governance_paths", &e))?;
 
         let payment_limit_cents = match deployment.limits.as_ref().and_then(|l| l.payment_usd) {
             Some(usd) if usd.is_finite() && usd >= 0.0 => Some(dollars_to_cents(usd)),
-            Some(usd) => return Err(value_error("limits.payment_usd", format!("`{usd}` is not a non-negative amount"))),
+            Some(usd) => {
+                return Err(value_error(
+                    "limits.payment_usd",
+                    format!("`{usd}` is not a non-negative amount"),
+                ));
+            }
             None => None,
         };
 
@@ -371,8 +397,11 @@ impl Facts {
         }
 
         let production = deployment.production.clone().unwrap_or_default();
-        let production_dirs =
-            production.terraform_dirs.iter().map(|d| normalize(d, &workspace, &home)).collect();
+        let production_dirs = production
+            .terraform_dirs
+            .iter()
+            .map(|d| normalize(d, &workspace, &home))
+            .collect();
         let ownership = OwnershipRules {
             org_domains: list(&deployment.org_domains),
             org_repos: list(&deployment.org_repos),
@@ -385,7 +414,10 @@ impl Facts {
         let git_remotes = deployment.git_remotes.clone().unwrap_or_default();
         let trusted_text = trusted_text(&ownership, &git_remotes, &production, &approvers);
         Ok(Facts {
-            organization: deployment.organization.clone().unwrap_or_else(|| "local".to_owned()),
+            organization: deployment
+                .organization
+                .clone()
+                .unwrap_or_else(|| "local".to_owned()),
             workspace,
             home,
             ownership,
@@ -412,12 +444,18 @@ impl Facts {
 
     /// True when `host` is, or is under, an organisation or partner domain.
     pub fn is_known_host(&self, host: &str) -> bool {
-        self.ownership.org_domains.iter().chain(&self.ownership.partner_domains).any(|d| domain_matches(host, d))
+        self.ownership
+            .org_domains
+            .iter()
+            .chain(&self.ownership.partner_domains)
+            .any(|d| domain_matches(host, d))
     }
 
     /// True when `branch` matches a `protected_branches` pattern.
     pub fn is_protected_branch(&self, branch: &str) -> bool {
-        self.protected_branches.iter().any(|pattern| branch_matches(pattern, branch))
+        self.protected_branches
+            .iter()
+            .any(|pattern| branch_matches(pattern, branch))
     }
 }
 
@@ -430,7 +468,8 @@ fn branch_matches(pattern: &str, branch: &str) -> bool {
                 && branch.starts_with(prefix)
                 && branch.get(prefix.len()..).is_some_and(|tail| {
                     if rest.contains('*') {
-                        (0..=tail.len()).any(|i| tail.get(i..).is_some_and(|t| branch_matches(rest, t)))
+                        (0..=tail.len())
+                            .any(|i| tail.get(i..).is_some_and(|t| branch_matches(rest, t)))
                     } else {
                         tail.ends_with(rest)
                     }
@@ -441,13 +480,19 @@ fn branch_matches(pattern: &str, branch: &str) -> bool {
 
 /// Converts dollars to whole cents, rounding half away from zero.
 pub fn dollars_to_cents(usd: f64) -> i64 {
-    #[expect(clippy::cast_possible_truncation, reason = "amounts are far below i64::MAX cents")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "amounts are far below i64::MAX cents"
+    )]
     let cents = (usd * 100.0).round() as i64;
     cents
 }
 
 fn glob_error(field: &str, e: &GlobError) -> DeploymentError {
-    DeploymentError::Value { path: field.to_owned(), message: format!("invalid glob `{}`: {}", e.glob, e.message) }
+    DeploymentError::Value {
+        path: field.to_owned(),
+        message: format!("invalid glob `{}`: {}", e.glob, e.message),
+    }
 }
 
 fn trusted_text(
@@ -469,7 +514,11 @@ fn trusted_text(
 
 /// Turns serde_path_to_error's `a.b[0]` into a display path; `.` is the root.
 fn display_path(path: &str) -> String {
-    if path == "." || path.is_empty() { "(root)".to_owned() } else { path.to_owned() }
+    if path == "." || path.is_empty() {
+        "(root)".to_owned()
+    } else {
+        path.to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -499,12 +548,18 @@ mod tests {
         )
         .unwrap();
         let err = Facts::compile(&d).unwrap_err();
-        assert!(err.to_string().contains("sensitive_paths[1].label"), "{err}");
+        assert!(
+            err.to_string().contains("sensitive_paths[1].label"),
+            "{err}"
+        );
     }
 
     #[test]
     fn lists_extend_and_scalars_override() {
-        let file = Deployment::from_json(r#"{"public_sharing": ["paste.example"], "protected_branches": ["trunk"]}"#).unwrap();
+        let file = Deployment::from_json(
+            r#"{"public_sharing": ["paste.example"], "protected_branches": ["trunk"]}"#,
+        )
+        .unwrap();
         let merged = file.over(Deployment::builtin());
         let sharing = merged.public_sharing.unwrap();
         assert!(sharing.contains(&"paste.example".to_owned()));

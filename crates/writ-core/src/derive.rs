@@ -123,11 +123,19 @@ pub fn derive(
     session: &SessionState,
     actor: Actor<'_>,
 ) -> ActionFacts {
-    let mut d = Deriver { facts, session, out: empty_facts(envelope, &interpretation) };
+    let mut d = Deriver {
+        facts,
+        session,
+        out: empty_facts(envelope, &interpretation),
+    };
     for effect in &interpretation.effects {
         d.effect(effect);
     }
-    if envelope.annotations.as_ref().and_then(|a| a.open_world_hint) == Some(true)
+    if envelope
+        .annotations
+        .as_ref()
+        .and_then(|a| a.open_world_hint)
+        == Some(true)
         || (envelope.runtime == Runtime::Mcp && interpretation.kind.is_none())
     {
         d.out.untrusted_output = true;
@@ -203,7 +211,12 @@ impl Deriver<'_> {
                 let ownership = destination.as_ref().map(|d| self.ownership(d, false));
                 if sensitivity.0 >= Sensitivity::Confidential {
                     // A read that carries sensitive data out is a write.
-                    let send = Send { channel: Channel::Http, target: target.clone(), public: false, payload: payload.clone() };
+                    let send = Send {
+                        channel: Channel::Http,
+                        target: target.clone(),
+                        public: false,
+                        payload: payload.clone(),
+                    };
                     self.send(&send);
                 } else if ownership != Some(Ownership::Org) && !is_loopback(destination.as_ref()) {
                     self.out.untrusted_output = true;
@@ -213,46 +226,90 @@ impl Deriver<'_> {
             Effect::RemoteDelete { target, recursive } => {
                 let bucket = parse_destination(target).and_then(|d| d.bucket);
                 if let Some(bucket) = bucket {
-                    let whole = !target.trim_end_matches('/').contains(&format!("{}/", bucket.name));
-                    if (*recursive || whole) && self.facts.ownership.org_buckets.iter().any(|b| b == &bucket.name) {
+                    let whole = !target
+                        .trim_end_matches('/')
+                        .contains(&format!("{}/", bucket.name));
+                    if (*recursive || whole)
+                        && self
+                            .facts
+                            .ownership
+                            .org_buckets
+                            .iter()
+                            .any(|b| b == &bucket.name)
+                    {
                         self.out.destroys.insert("org_bucket");
                     }
                 }
             }
-            Effect::GitPush { remote, branches, force, delete } => self.push(remote, branches, *force, *delete),
+            Effect::GitPush {
+                remote,
+                branches,
+                force,
+                delete,
+            } => self.push(remote, branches, *force, *delete),
             Effect::MakePublic { resource } => {
                 if !self.is_foreign_resource(resource) {
                     self.out.public_exposure = true;
                 }
             }
             Effect::GrantAccess { .. } => self.out.grants_access = true,
-            Effect::Kubernetes { verb, args, context, files, dry_run, all } => {
+            Effect::Kubernetes {
+                verb,
+                args,
+                context,
+                files,
+                dry_run,
+                all,
+            } => {
                 self.kubernetes(verb, args, context.as_deref(), files, *dry_run, *all);
             }
-            Effect::Helm { verb, release, kube_context, dry_run } => {
+            Effect::Helm {
+                verb,
+                release,
+                kube_context,
+                dry_run,
+            } => {
                 self.helm(verb, release.as_deref(), kube_context.as_deref(), *dry_run);
             }
-            Effect::Terraform { verb, dir, destroy, .. } => self.terraform(verb, dir, *destroy),
+            Effect::Terraform {
+                verb, dir, destroy, ..
+            } => self.terraform(verb, dir, *destroy),
             Effect::Sql { host, sql } => self.sql(host.as_deref(), sql.as_deref()),
             Effect::Deploy { environment, .. } => {
-                if self.facts.production.environments.iter().any(|e| e.eq_ignore_ascii_case(environment)) {
+                if self
+                    .facts
+                    .production
+                    .environments
+                    .iter()
+                    .any(|e| e.eq_ignore_ascii_case(environment))
+                {
                     self.out.production_changes.insert("deploy");
                 }
             }
             Effect::Payment { amount_cents, .. } => match amount_cents {
-                Some(c) => self.out.payment_max_cents = Some(self.out.payment_max_cents.map_or(*c, |m| m.max(*c))),
+                Some(c) => {
+                    self.out.payment_max_cents =
+                        Some(self.out.payment_max_cents.map_or(*c, |m| m.max(*c)))
+                }
                 None => {
                     self.out.payment_unreadable = true;
                     self.out.payment_max_cents = Some(self.out.payment_max_cents.unwrap_or(0));
                 }
             },
             Effect::PackageInstall { manager, packages } => {
-                self.out.package_installs.extend(packages.iter().map(|p| format!("{manager}:{p}")));
+                self.out
+                    .package_installs
+                    .extend(packages.iter().map(|p| format!("{manager}:{p}")));
             }
             Effect::StopProcess { name } => {
                 let program = name.split_whitespace().next().unwrap_or_default();
                 let program = program.rsplit('/').next().unwrap_or(program);
-                if self.facts.firewall_processes.iter().any(|p| p == program || p == name) {
+                if self
+                    .facts
+                    .firewall_processes
+                    .iter()
+                    .any(|p| p == program || p == name)
+                {
                     self.out.governance.insert("stop_firewall");
                 }
             }
@@ -264,16 +321,25 @@ impl Deriver<'_> {
             self.out.governance.insert("write");
             return;
         }
-        if !is_within(path, &self.facts.workspace) && !is_within(path, "/tmp") && !is_within(path, "/dev") {
+        if !is_within(path, &self.facts.workspace)
+            && !is_within(path, "/tmp")
+            && !is_within(path, "/dev")
+        {
             self.out.outside_workspace_writes.push(path.to_owned());
         }
     }
 
     /// `/`, home, the workspace or any parent of it, or everything in one of them (`dir/*`).
     fn is_protected_tree(&self, path: &str) -> bool {
-        let path = path.strip_suffix("/*").or(path.strip_suffix("/.*")).unwrap_or(path);
+        let path = path
+            .strip_suffix("/*")
+            .or(path.strip_suffix("/.*"))
+            .unwrap_or(path);
         let path = if path.is_empty() { "/" } else { path };
-        path == "/" || path == self.facts.home || is_within(&self.facts.workspace, path) || is_within(&self.facts.home, path)
+        path == "/"
+            || path == self.facts.home
+            || is_within(&self.facts.workspace, path)
+            || is_within(&self.facts.home, path)
     }
 
     fn ownership(&self, destination: &Destination, public: bool) -> Ownership {
@@ -297,13 +363,25 @@ impl Deriver<'_> {
             let joined = payload.text.join("\n");
             let findings = scan_text(&joined);
             for kind in &findings.credentials {
-                raise(Sensitivity::Secret, format!("credential:{kind}"), &mut level);
+                raise(
+                    Sensitivity::Secret,
+                    format!("credential:{kind}"),
+                    &mut level,
+                );
             }
             if findings.distinct_emails >= 3 {
-                raise(Sensitivity::Confidential, format!("emails:{}", findings.distinct_emails), &mut level);
+                raise(
+                    Sensitivity::Confidential,
+                    format!("emails:{}", findings.distinct_emails),
+                    &mut level,
+                );
             }
             if findings.card_numbers > 0 {
-                raise(Sensitivity::Confidential, "card_number".to_owned(), &mut level);
+                raise(
+                    Sensitivity::Confidential,
+                    "card_number".to_owned(),
+                    &mut level,
+                );
             }
             if findings.ssns > 0 {
                 raise(Sensitivity::Confidential, "ssn".to_owned(), &mut level);
@@ -320,12 +398,22 @@ impl Deriver<'_> {
             }
         }
         for file in &payload.files {
-            if let Some(label) = self.facts.sensitive.labels(&file.path, file.recursive).into_iter().max() {
+            if let Some(label) = self
+                .facts
+                .sensitive
+                .labels(&file.path, file.recursive)
+                .into_iter()
+                .max()
+            {
                 raise(label, format!("file:{}", file.path), &mut level);
             }
         }
         if payload.repository && self.workspace_is_org_repo() {
-            raise(Sensitivity::Confidential, "repository".to_owned(), &mut level);
+            raise(
+                Sensitivity::Confidential,
+                "repository".to_owned(),
+                &mut level,
+            );
         }
         evidence.dedup();
         (level, evidence)
@@ -333,15 +421,20 @@ impl Deriver<'_> {
 
     fn workspace_is_org_repo(&self) -> bool {
         self.facts.git_remotes.values().any(|url| {
-            parse_destination(url).and_then(|d| d.repo).is_some_and(|r| self.facts.ownership.is_org_repo(&r))
+            parse_destination(url)
+                .and_then(|d| d.repo)
+                .is_some_and(|r| self.facts.ownership.is_org_repo(&r))
         }) || self.facts.git_remotes.is_empty()
     }
 
     fn send(&mut self, send: &Send) {
         let destination = match send.channel {
-            Channel::Email | Channel::Share | Channel::Payment => {
-                parse_email(&send.target).or_else(|| (send.channel != Channel::Email).then(|| parse_destination(&send.target)).flatten())
-            }
+            Channel::Email | Channel::Share | Channel::Payment => parse_email(&send.target)
+                .or_else(|| {
+                    (send.channel != Channel::Email)
+                        .then(|| parse_destination(&send.target))
+                        .flatten()
+                }),
             Channel::Chat => chat_destination(&send.target),
             _ => parse_destination(&send.target),
         };
@@ -370,14 +463,21 @@ impl Deriver<'_> {
             generic: send.channel.is_generic(),
             untrusted_only,
         });
-        if send.channel == Channel::Share && ownership != Ownership::Org && sensitivity >= Sensitivity::Confidential {
+        if send.channel == Channel::Share
+            && ownership != Ownership::Org
+            && sensitivity >= Sensitivity::Confidential
+        {
             self.out.public_exposure = true;
         }
     }
 
     /// The destination appears in untrusted text the session saw and in no
     /// trusted text (instructions, trusted basis, the deployment's facts).
-    fn named_only_by_untrusted_text(&self, target: &str, destination: Option<&Destination>) -> bool {
+    fn named_only_by_untrusted_text(
+        &self,
+        target: &str,
+        destination: Option<&Destination>,
+    ) -> bool {
         if self.session.untrusted_text.is_empty() {
             return false;
         }
@@ -398,8 +498,12 @@ impl Deriver<'_> {
             }
             None => names.push(target.trim().to_lowercase()),
         }
-        let trusted = |n: &str| mentions(&self.session.trusted_text, n) || mentions(&self.facts.trusted_text, n);
-        let untrusted = names.iter().any(|n| mentions(&self.session.untrusted_text, n));
+        let trusted = |n: &str| {
+            mentions(&self.session.trusted_text, n) || mentions(&self.facts.trusted_text, n)
+        };
+        let untrusted = names
+            .iter()
+            .any(|n| mentions(&self.session.untrusted_text, n));
         untrusted && !names.iter().any(|n| trusted(n))
     }
 
@@ -411,7 +515,9 @@ impl Deriver<'_> {
             return;
         }
         for branch in branches {
-            let protected = branch.as_deref().is_some_and(|b| self.facts.is_protected_branch(b));
+            let protected = branch
+                .as_deref()
+                .is_some_and(|b| self.facts.is_protected_branch(b));
             match (protected, force || delete) {
                 (true, true) => {
                     self.out.destroys.insert("protected_branch");
@@ -431,16 +537,27 @@ impl Deriver<'_> {
         context.is_some_and(|c| self.facts.production.kube_contexts.iter().any(|p| p == c))
     }
 
-    fn kubernetes(&mut self, verb: &str, args: &[String], context: Option<&str>, files: &[String], dry_run: bool, all: bool) {
+    fn kubernetes(
+        &mut self,
+        verb: &str,
+        args: &[String],
+        context: Option<&str>,
+        files: &[String],
+        dry_run: bool,
+        all: bool,
+    ) {
         let first = args.first().map(String::as_str);
         if dry_run || verb == "diff" {
             if matches!(verb, "apply" | "diff") {
-                self.out.dry_runs.extend(files.iter().map(|f| format!("kubectl:{f}")));
+                self.out
+                    .dry_runs
+                    .extend(files.iter().map(|f| format!("kubectl:{f}")));
             }
             return;
         }
         let mutates = match verb {
-            "apply" | "delete" | "scale" | "patch" | "set" | "edit" | "replace" | "create" | "autoscale" => true,
+            "apply" | "delete" | "scale" | "patch" | "set" | "edit" | "replace" | "create"
+            | "autoscale" => true,
             "rollout" => !matches!(first, Some("status" | "history")),
             _ => false,
         };
@@ -448,20 +565,33 @@ impl Deriver<'_> {
             return;
         }
         if self.is_production_context(context) {
-            let destroys = verb == "delete" && (all || matches!(first, Some("namespace" | "namespaces" | "ns")) || args.iter().any(|a| a.starts_with("namespace/")));
+            let destroys = verb == "delete"
+                && (all
+                    || matches!(first, Some("namespace" | "namespaces" | "ns"))
+                    || args.iter().any(|a| a.starts_with("namespace/")));
             if destroys {
                 self.out.destroys.insert("production_cluster");
             }
             self.out.production_changes.insert("kubernetes");
         } else if verb == "apply" {
-            let keys: Vec<String> = if files.is_empty() { vec!["kubectl:-".to_owned()] } else { files.iter().map(|f| format!("kubectl:{f}")).collect() };
+            let keys: Vec<String> = if files.is_empty() {
+                vec!["kubectl:-".to_owned()]
+            } else {
+                files.iter().map(|f| format!("kubectl:{f}")).collect()
+            };
             if keys.iter().any(|k| !self.session.dry_runs.contains(k)) {
                 self.out.unsimulated_applies.insert("kubernetes");
             }
         }
     }
 
-    fn helm(&mut self, verb: &str, release: Option<&str>, kube_context: Option<&str>, dry_run: bool) {
+    fn helm(
+        &mut self,
+        verb: &str,
+        release: Option<&str>,
+        kube_context: Option<&str>,
+        dry_run: bool,
+    ) {
         let key = format!("helm:{}", release.unwrap_or("-"));
         if dry_run {
             if matches!(verb, "upgrade" | "install") {
@@ -469,7 +599,10 @@ impl Deriver<'_> {
             }
             return;
         }
-        if !matches!(verb, "install" | "upgrade" | "uninstall" | "delete" | "rollback") {
+        if !matches!(
+            verb,
+            "install" | "upgrade" | "uninstall" | "delete" | "rollback"
+        ) {
             return;
         }
         if self.is_production_context(kube_context) {
@@ -493,10 +626,8 @@ impl Deriver<'_> {
             "apply" if production => {
                 self.out.production_changes.insert("terraform");
             }
-            "apply" => {
-                if !self.session.dry_runs.contains(&key) {
-                    self.out.unsimulated_applies.insert("terraform");
-                }
+            "apply" if !self.session.dry_runs.contains(&key) => {
+                self.out.unsimulated_applies.insert("terraform");
             }
             _ => {}
         }
@@ -504,7 +635,12 @@ impl Deriver<'_> {
 
     fn sql(&mut self, host: Option<&str>, sql: Option<&str>) {
         let Some(host) = host else { return };
-        let production = self.facts.production.databases.iter().any(|d| domain_matches(host, d));
+        let production = self
+            .facts
+            .production
+            .databases
+            .iter()
+            .any(|d| domain_matches(host, d));
         if !production {
             return;
         }
@@ -522,7 +658,8 @@ impl Deriver<'_> {
 
     /// True for a repository resource that is not the organisation's.
     fn is_foreign_resource(&self, resource: &str) -> bool {
-        parse_destination(resource).is_some_and(|d| d.repo.is_some() && self.ownership(&d, false) == Ownership::Personal)
+        parse_destination(resource)
+            .is_some_and(|d| d.repo.is_some() && self.ownership(&d, false) == Ownership::Personal)
     }
 }
 
@@ -531,7 +668,10 @@ fn references_var(text: &str, name: &str) -> bool {
     text.match_indices(name).any(|(at, _)| {
         let before = text.get(..at).unwrap_or_default();
         let after = text.get(at + name.len()..).unwrap_or_default();
-        let ends_word = !after.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        let ends_word = !after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
         (before.ends_with('$') && ends_word)
             || (before.ends_with("${") && (after.starts_with('}') || after.starts_with(':')))
             || (before.ends_with('%') && after.starts_with('%'))
@@ -542,13 +682,21 @@ fn chat_destination(target: &str) -> Option<Destination> {
     if let Some((_, host)) = target.trim_start_matches('#').split_once('@') {
         return parse_destination(host);
     }
-    if target.contains("://") { parse_destination(target) } else { None }
+    if target.contains("://") {
+        parse_destination(target)
+    } else {
+        None
+    }
 }
 
 fn is_loopback(destination: Option<&Destination>) -> bool {
     destination.is_some_and(|d| {
         let h = d.host.as_str();
-        h == "localhost" || h.ends_with(".localhost") || h == "::1" || h.starts_with("127.") || h == "0.0.0.0"
+        h == "localhost"
+            || h.ends_with(".localhost")
+            || h == "::1"
+            || h.starts_with("127.")
+            || h == "0.0.0.0"
     })
 }
 
@@ -556,7 +704,9 @@ fn is_loopback(destination: Option<&Destination>) -> bool {
 fn is_private_address(host: &str) -> bool {
     match host.parse::<std::net::IpAddr>() {
         Ok(std::net::IpAddr::V4(v4)) => v4.is_private() || v4.is_link_local(),
-        Ok(std::net::IpAddr::V6(v6)) => (v6.segments().first().copied().unwrap_or(0) & 0xfe00) == 0xfc00,
+        Ok(std::net::IpAddr::V6(v6)) => {
+            (v6.segments().first().copied().unwrap_or(0) & 0xfe00) == 0xfc00
+        }
         Err(_) => false,
     }
 }
@@ -564,12 +714,20 @@ fn is_private_address(host: &str) -> bool {
 fn externality(envelope: &Envelope, f: &ActionFacts, actor: Actor<'_>) -> Externality {
     let external: Vec<&Egress> = f.egress.iter().collect();
     let weakest = external.iter().map(|e| e.ownership).max();
-    let sensitivity = external.iter().map(|e| e.sensitivity).max().unwrap_or(Sensitivity::None);
+    let sensitivity = external
+        .iter()
+        .map(|e| e.sensitivity)
+        .max()
+        .unwrap_or(Sensitivity::None);
     let destination_type = if let Some(first) = external.first() {
         match first.channel {
             Channel::Http | Channel::Socket | Channel::RemoteExec | Channel::Paste => "network",
             Channel::Upload => {
-                if first.target.starts_with("s3://") || first.target.starts_with("gs://") { "object_store" } else { "network" }
+                if first.target.starts_with("s3://") || first.target.starts_with("gs://") {
+                    "object_store"
+                } else {
+                    "network"
+                }
             }
             Channel::GitPush => "repository",
             Channel::Email => "email",
@@ -585,7 +743,12 @@ fn externality(envelope: &Envelope, f: &ActionFacts, actor: Actor<'_>) -> Extern
         "package_registry"
     } else if f.governance.contains("stop_firewall") {
         "process"
-    } else if f.effects.iter().any(|e| matches!(e, Effect::FileWrite { .. } | Effect::FileDelete { .. } | Effect::FileRead { .. })) {
+    } else if f.effects.iter().any(|e| {
+        matches!(
+            e,
+            Effect::FileWrite { .. } | Effect::FileDelete { .. } | Effect::FileRead { .. }
+        )
+    }) {
         "filesystem"
     } else {
         "none"
@@ -596,7 +759,11 @@ fn externality(envelope: &Envelope, f: &ActionFacts, actor: Actor<'_>) -> Extern
         Some(Ownership::Public) => "public",
         Some(_) => "external",
     };
-    let visibility = if f.public_exposure { "public" } else { visibility };
+    let visibility = if f.public_exposure {
+        "public"
+    } else {
+        visibility
+    };
     let tenant_provenance = match weakest {
         None => "none",
         Some(Ownership::Org) => "org",
@@ -605,10 +772,18 @@ fn externality(envelope: &Envelope, f: &ActionFacts, actor: Actor<'_>) -> Extern
     };
     let irreversible = !f.destroys.is_empty()
         || external.iter().any(|e| e.ownership != Ownership::Org)
-        || f.effects.iter().any(|e| matches!(e, Effect::FileDelete { .. } | Effect::RemoteDelete { .. }));
-    let compensable = f.payment_max_cents.is_some() || !f.production_changes.is_empty() || !external.is_empty();
+        || f.effects
+            .iter()
+            .any(|e| matches!(e, Effect::FileDelete { .. } | Effect::RemoteDelete { .. }));
+    let compensable =
+        f.payment_max_cents.is_some() || !f.production_changes.is_empty() || !external.is_empty();
     let client = match envelope.tool.split_once('/') {
-        Some((server, _)) if matches!(envelope.runtime, Runtime::Mcp | Runtime::ClaudeCode | Runtime::Codex) => {
+        Some((server, _))
+            if matches!(
+                envelope.runtime,
+                Runtime::Mcp | Runtime::ClaudeCode | Runtime::Codex
+            ) =>
+        {
             format!("{}:mcp:{server}", envelope.runtime.as_str())
         }
         _ => envelope.runtime.as_str().to_owned(),
@@ -618,7 +793,11 @@ fn externality(envelope: &Envelope, f: &ActionFacts, actor: Actor<'_>) -> Extern
         visibility,
         ownership: weakest.map_or("local", Ownership::as_str),
         tenant_provenance,
-        account_provenance: if actor.user.is_some() { "delegated_user" } else { "agent" },
+        account_provenance: if actor.user.is_some() {
+            "delegated_user"
+        } else {
+            "agent"
+        },
         client_provenance: client,
         external_write: !external.is_empty(),
         sensitive_payload: sensitivity.as_str(),
@@ -639,7 +818,10 @@ mod tests {
 
     #[test]
     fn variable_references() {
-        assert!(references_var("Authorization: $GITHUB_TOKEN", "GITHUB_TOKEN"));
+        assert!(references_var(
+            "Authorization: $GITHUB_TOKEN",
+            "GITHUB_TOKEN"
+        ));
         assert!(references_var("x=${GITHUB_TOKEN}", "GITHUB_TOKEN"));
         assert!(!references_var("$GITHUB_TOKEN_URL", "GITHUB_TOKEN"));
         assert!(!references_var("GITHUB_TOKEN is unset", "GITHUB_TOKEN"));

@@ -42,7 +42,12 @@ impl Channel {
     pub fn is_generic(self) -> bool {
         !matches!(
             self,
-            Channel::Email | Channel::Chat | Channel::Payment | Channel::Deploy | Channel::Share | Channel::Query
+            Channel::Email
+                | Channel::Chat
+                | Channel::Payment
+                | Channel::Deploy
+                | Channel::Share
+                | Channel::Query
         )
     }
 
@@ -122,7 +127,10 @@ pub enum Effect {
     /// Makes a resource public.
     MakePublic { resource: String },
     /// Grants or changes someone's access to a resource.
-    GrantAccess { resource: String, grantee: Option<String> },
+    GrantAccess {
+        resource: String,
+        grantee: Option<String>,
+    },
     /// A Kubernetes command.
     Kubernetes {
         verb: String,
@@ -133,17 +141,39 @@ pub enum Effect {
         all: bool,
     },
     /// A Helm command.
-    Helm { verb: String, release: Option<String>, kube_context: Option<String>, dry_run: bool },
+    Helm {
+        verb: String,
+        release: Option<String>,
+        kube_context: Option<String>,
+        dry_run: bool,
+    },
     /// A Terraform command.
-    Terraform { verb: String, dir: String, plan_file: Option<String>, destroy: bool },
+    Terraform {
+        verb: String,
+        dir: String,
+        plan_file: Option<String>,
+        destroy: bool,
+    },
     /// SQL sent to a database server.
-    Sql { host: Option<String>, sql: Option<String> },
+    Sql {
+        host: Option<String>,
+        sql: Option<String>,
+    },
     /// A deployment.
-    Deploy { environment: String, service: Option<String> },
+    Deploy {
+        environment: String,
+        service: Option<String>,
+    },
     /// A payment or refund; `amount_cents` is `None` when it cannot be read.
-    Payment { amount_cents: Option<i64>, recipient: String },
+    Payment {
+        amount_cents: Option<i64>,
+        recipient: String,
+    },
     /// A named package installed from a public registry.
-    PackageInstall { manager: String, packages: Vec<String> },
+    PackageInstall {
+        manager: String,
+        packages: Vec<String>,
+    },
     /// Processes or services stopped by name.
     StopProcess { name: String },
 }

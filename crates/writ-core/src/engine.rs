@@ -46,7 +46,11 @@ pub struct Lanes {
 
 impl Default for Lanes {
     fn default() -> Lanes {
-        Lanes { externality: true, session: true, basis: true }
+        Lanes {
+            externality: true,
+            session: true,
+            basis: true,
+        }
     }
 }
 
@@ -104,7 +108,11 @@ pub struct Decision {
 
 impl Engine {
     pub fn new(facts: Facts, policy: PolicyPack) -> Engine {
-        Engine { facts, policy, lanes: Lanes::default() }
+        Engine {
+            facts,
+            policy,
+            lanes: Lanes::default(),
+        }
     }
 
     /// Decides one action.
@@ -118,12 +126,20 @@ impl Engine {
             &ablated
         };
         let interpretation = interpret(envelope, &self.facts);
-        let mut facts = derive(envelope, interpretation, &self.facts, session, Actor { user: input.user });
+        let mut facts = derive(
+            envelope,
+            interpretation,
+            &self.facts,
+            session,
+            Actor { user: input.user },
+        );
         if !self.lanes.externality {
             blind_externality(&mut facts);
         }
         let limit = self.facts.payment_limit_cents.unwrap_or(0);
-        let evaluation = self.policy.evaluate(envelope, input.agent, input.user, &facts, session, limit);
+        let evaluation =
+            self.policy
+                .evaluate(envelope, input.agent, input.user, &facts, session, limit);
         let mut fired = stand_down(evaluation.fired);
         fired.sort_by(|a, b| b.route.cmp(&a.route).then_with(|| a.reason.cmp(&b.reason)));
 
@@ -155,7 +171,10 @@ impl Engine {
         } else if !input.approvals.is_empty() {
             let canonical = canonical_json(&envelope.arguments);
             let mut any_covered = false;
-            for rule in rules.iter_mut().filter(|r| r.route == Route::RequireApproval) {
+            for rule in rules
+                .iter_mut()
+                .filter(|r| r.route == Route::RequireApproval)
+            {
                 let approvers = rule
                     .jurisdiction
                     .as_ref()
@@ -178,9 +197,15 @@ impl Engine {
                     }
                 }
             }
-            let approval_rules: Vec<&FiredRule> = rules.iter().filter(|r| r.route == Route::RequireApproval).collect();
-            let all_covered = !approval_rules.is_empty() && approval_rules.iter().all(|r| r.covered_by.is_some());
-            let stronger = rules.iter().any(|r| r.route > Route::RequireApproval || r.route == Route::SimulateFirst);
+            let approval_rules: Vec<&FiredRule> = rules
+                .iter()
+                .filter(|r| r.route == Route::RequireApproval)
+                .collect();
+            let all_covered =
+                !approval_rules.is_empty() && approval_rules.iter().all(|r| r.covered_by.is_some());
+            let stronger = rules
+                .iter()
+                .any(|r| r.route > Route::RequireApproval || r.route == Route::SimulateFirst);
             if all_covered && !stronger {
                 route = Route::Allow;
                 reasons.push(APPROVED.to_owned());
@@ -195,7 +220,12 @@ impl Engine {
             }
         }
         if facts.unparsed_command {
-            errors.extend(facts.effects.is_empty().then(|| "the shell command could not be parsed".to_owned()));
+            errors.extend(
+                facts
+                    .effects
+                    .is_empty()
+                    .then(|| "the shell command could not be parsed".to_owned()),
+            );
         }
         let enforceability = envelope.family.enforceability();
         Decision {
@@ -220,7 +250,9 @@ impl Engine {
         let mut read_labels: Vec<String> = decision.facts.read_labels.iter().cloned().collect();
         if let Some(text) = output {
             let level = classify_text(text);
-            if level >= Sensitivity::Confidential && !read_labels.iter().any(|l| l == level.as_str()) {
+            if level >= Sensitivity::Confidential
+                && !read_labels.iter().any(|l| l == level.as_str())
+            {
                 read_labels.push(level.as_str().to_owned());
             }
         }
@@ -228,7 +260,11 @@ impl Engine {
             blocked: decision.route == Route::Block,
             ran,
             read_labels,
-            untrusted_output: if decision.facts.untrusted_output { output.map(str::to_owned) } else { None },
+            untrusted_output: if decision.facts.untrusted_output {
+                output.map(str::to_owned)
+            } else {
+                None
+            },
             dry_runs: decision.facts.dry_runs.clone(),
             approvals_used: decision.approvals_used.clone(),
         }
@@ -237,7 +273,11 @@ impl Engine {
 
 impl Engine {
     fn ablate_session(&self, session: &SessionState) -> SessionState {
-        let mut s = if self.lanes.session { session.clone() } else { SessionState::default() };
+        let mut s = if self.lanes.session {
+            session.clone()
+        } else {
+            SessionState::default()
+        };
         if !self.lanes.basis {
             s.trusted_text.clear();
             s.untrusted_text.clear();
@@ -254,7 +294,11 @@ fn blind_externality(facts: &mut ActionFacts) {
         e.sensitivity = Sensitivity::None;
         e.evidence.clear();
     }
-    facts.message_recipients = facts.message_recipients.iter().map(|_| "third_party").collect();
+    facts.message_recipients = facts
+        .message_recipients
+        .iter()
+        .map(|_| "third_party")
+        .collect();
     facts.read_labels.clear();
     facts.public_exposure = false;
 }
@@ -274,5 +318,9 @@ fn stand_down(fired: Vec<Rule>) -> Vec<Rule> {
             }),
         })
         .collect();
-    fired.into_iter().zip(keep).filter_map(|(r, k)| k.then_some(r)).collect()
+    fired
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(r, k)| k.then_some(r))
+        .collect()
 }

@@ -86,9 +86,14 @@ impl Family {
     }
 
     pub fn parse(name: &str) -> Option<Family> {
-        [Family::ToolHook, Family::Gateway, Family::FrameworkSdk, Family::ManagedPlatform]
-            .into_iter()
-            .find(|f| f.as_str() == name)
+        [
+            Family::ToolHook,
+            Family::Gateway,
+            Family::FrameworkSdk,
+            Family::ManagedPlatform,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == name)
     }
 
     /// What the firewall can do in this family.

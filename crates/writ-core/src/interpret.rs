@@ -34,7 +34,11 @@ pub struct Interpretation {
 
 /// Interprets `envelope` under `facts`.
 pub fn interpret(envelope: &Envelope, facts: &Facts) -> Interpretation {
-    let base = envelope.cwd.clone().unwrap_or_else(|| facts.workspace.clone());
+    // A relative working directory is taken relative to the workspace.
+    let base = match &envelope.cwd {
+        Some(cwd) => normalize(cwd, &facts.workspace, &facts.home),
+        None => facts.workspace.clone(),
+    };
     let cx = Cx { facts, base: &base };
     if let Some(manifest) = facts.manifest(&envelope.tool) {
         let mut out = cx.manifest(manifest, &envelope.arguments);
@@ -46,9 +50,17 @@ pub fn interpret(envelope: &Envelope, facts: &Facts) -> Interpretation {
         return out;
     }
     if envelope.annotations.as_ref().and_then(|a| a.read_only_hint) == Some(true) {
-        return Interpretation { kind: Some(ToolKind::ReadOnly), meaning: "annotations", ..Interpretation::default() };
+        return Interpretation {
+            kind: Some(ToolKind::ReadOnly),
+            meaning: "annotations",
+            ..Interpretation::default()
+        };
     }
-    Interpretation { kind: None, meaning: "none", ..Interpretation::default() }
+    Interpretation {
+        kind: None,
+        meaning: "none",
+        ..Interpretation::default()
+    }
 }
 
 struct Cx<'a> {
@@ -84,16 +96,33 @@ impl Cx<'_> {
                         self.shell(&command, cwd.as_deref())
                     }
                     "apply_patch" => {
-                        let patch = s("command").or(s("patch")).or(s("input")).unwrap_or_default();
+                        let patch = s("command")
+                            .or(s("patch"))
+                            .or(s("input"))
+                            .unwrap_or_default();
                         kind_of(ToolKind::FileWrite, self.patch_effects(patch))
                     }
                     "Read" | "NotebookRead" | "view_image" => {
-                        let path = s("file_path").or(s("notebook_path")).or(s("path")).unwrap_or_default();
-                        kind_of(ToolKind::FileRead, vec![Effect::FileRead { path: self.path(path), recursive: false }])
+                        let path = s("file_path")
+                            .or(s("notebook_path"))
+                            .or(s("path"))
+                            .unwrap_or_default();
+                        kind_of(
+                            ToolKind::FileRead,
+                            vec![Effect::FileRead {
+                                path: self.path(path),
+                                recursive: false,
+                            }],
+                        )
                     }
                     "Write" | "Edit" | "MultiEdit" | "NotebookEdit" => {
                         let path = s("file_path").or(s("notebook_path")).unwrap_or_default();
-                        kind_of(ToolKind::FileWrite, vec![Effect::FileWrite { path: self.path(path) }])
+                        kind_of(
+                            ToolKind::FileWrite,
+                            vec![Effect::FileWrite {
+                                path: self.path(path),
+                            }],
+                        )
                     }
                     "WebFetch" => {
                         let url = s("url").unwrap_or_default();
@@ -101,10 +130,22 @@ impl Cx<'_> {
                     }
                     "WebSearch" | "web_search" => kind_of(
                         ToolKind::WebFetch,
-                        vec![Effect::Fetch { target: "web search".to_owned(), payload: Payload::default() }],
+                        vec![Effect::Fetch {
+                            target: "web search".to_owned(),
+                            payload: Payload::default(),
+                        }],
                     ),
-                    "Glob" | "Grep" | "LS" | "TodoWrite" | "Task" | "Agent" | "ExitPlanMode" | "BashOutput"
-                    | "ListMcpResourcesTool" | "ReadMcpResourceTool" | "update_plan" => kind_of(ToolKind::ReadOnly, Vec::new()),
+                    "Glob"
+                    | "Grep"
+                    | "LS"
+                    | "TodoWrite"
+                    | "Task"
+                    | "Agent"
+                    | "ExitPlanMode"
+                    | "BashOutput"
+                    | "ListMcpResourcesTool"
+                    | "ReadMcpResourceTool"
+                    | "update_plan" => kind_of(ToolKind::ReadOnly, Vec::new()),
                     _ => return None,
                 };
                 Some(out)
@@ -120,52 +161,80 @@ impl Cx<'_> {
         let effects = match kind {
             ToolKind::Shell => {
                 let cwd = bound.text("cwd").map(|d| self.path(&d));
-                let mut out = self.shell(&bound.text("command").unwrap_or_default(), cwd.as_deref());
+                let mut out =
+                    self.shell(&bound.text("command").unwrap_or_default(), cwd.as_deref());
                 out.kind = Some(kind);
                 return out;
             }
             ToolKind::Http => http_effects(&bound, unmapped),
             ToolKind::WebFetch => vec![fetch(&bound.text("url").unwrap_or_default())],
             ToolKind::FileRead => match bound.text("path") {
-                Some(p) => vec![Effect::FileRead { path: self.path(&p), recursive: false }],
+                Some(p) => vec![Effect::FileRead {
+                    path: self.path(&p),
+                    recursive: false,
+                }],
                 None => Vec::new(),
             },
             ToolKind::FileWrite => match bound.text("path") {
-                Some(p) => vec![Effect::FileWrite { path: self.path(&p) }],
+                Some(p) => vec![Effect::FileWrite {
+                    path: self.path(&p),
+                }],
                 None => Vec::new(),
             },
             ToolKind::EmailSend => self.email_effects(&bound, unmapped),
             ToolKind::MessageSend => {
                 let mut text = unmapped;
                 text.extend(bound.text("text"));
-                let payload = Payload { text, ..Payload::default() };
+                let payload = Payload {
+                    text,
+                    ..Payload::default()
+                };
                 bound
                     .list("channel")
                     .into_iter()
-                    .map(|target| Effect::Send(Send { channel: Channel::Chat, target, public: false, payload: payload.clone() }))
+                    .map(|target| {
+                        Effect::Send(Send {
+                            channel: Channel::Chat,
+                            target,
+                            public: false,
+                            payload: payload.clone(),
+                        })
+                    })
                     .collect()
             }
             ToolKind::PasteCreate => {
                 let mut text = unmapped;
                 text.extend(bound.text("content"));
-                let visibility = bound.text("visibility").unwrap_or_default().to_ascii_lowercase();
+                let visibility = bound
+                    .text("visibility")
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
                 vec![Effect::Send(Send {
                     channel: Channel::Paste,
                     target: bound.text("host").unwrap_or_default(),
                     public: visibility == "public",
-                    payload: Payload { text, ..Payload::default() },
+                    payload: Payload {
+                        text,
+                        ..Payload::default()
+                    },
                 })]
             }
             ToolKind::Payment => {
                 let recipient = bound.text("recipient").unwrap_or_default();
                 let amount_cents = bound.roles.get("amount_usd").and_then(|v| amount_cents(v));
                 vec![
-                    Effect::Payment { amount_cents, recipient: recipient.clone() },
+                    Effect::Payment {
+                        amount_cents,
+                        recipient: recipient.clone(),
+                    },
                     Effect::Send(Send {
                         channel: Channel::Payment,
                         target: recipient,
                         public: false,
-                        payload: Payload { text: unmapped, ..Payload::default() },
+                        payload: Payload {
+                            text: unmapped,
+                            ..Payload::default()
+                        },
                     }),
                 ]
             }
@@ -177,7 +246,10 @@ impl Cx<'_> {
             ToolKind::DbQuery => {
                 let host = bound.text("host");
                 let sql = bound.text("query");
-                let mut effects = vec![Effect::Sql { host: host.clone(), sql: sql.clone() }];
+                let mut effects = vec![Effect::Sql {
+                    host: host.clone(),
+                    sql: sql.clone(),
+                }];
                 if let Some(host) = host {
                     let mut text = unmapped;
                     text.extend(sql);
@@ -185,14 +257,21 @@ impl Cx<'_> {
                         channel: Channel::Query,
                         target: host,
                         public: false,
-                        payload: Payload { text, ..Payload::default() },
+                        payload: Payload {
+                            text,
+                            ..Payload::default()
+                        },
                     }));
                 }
                 effects
             }
             ToolKind::ReadOnly => Vec::new(),
         };
-        Interpretation { kind: Some(kind), effects, ..Interpretation::default() }
+        Interpretation {
+            kind: Some(kind),
+            effects,
+            ..Interpretation::default()
+        }
     }
 
     fn email_effects(&self, bound: &Bound<'_>, unmapped: Vec<String>) -> Vec<Effect> {
@@ -202,15 +281,29 @@ impl Cx<'_> {
         let files = bound
             .list("attachments")
             .iter()
-            .map(|p| FileRef { path: self.path(p), recursive: false })
+            .map(|p| FileRef {
+                path: self.path(p),
+                recursive: false,
+            })
             .collect();
-        let payload = Payload { text, files, ..Payload::default() };
+        let payload = Payload {
+            text,
+            files,
+            ..Payload::default()
+        };
         let mut recipients = bound.list("to");
         recipients.extend(bound.list("cc"));
         recipients.extend(bound.list("bcc"));
         recipients
             .into_iter()
-            .map(|target| Effect::Send(Send { channel: Channel::Email, target, public: false, payload: payload.clone() }))
+            .map(|target| {
+                Effect::Send(Send {
+                    channel: Channel::Email,
+                    target,
+                    public: false,
+                    payload: payload.clone(),
+                })
+            })
             .collect()
     }
 
@@ -225,18 +318,36 @@ impl Cx<'_> {
         text.extend(bound.text("role"));
         let payload = Payload {
             text,
-            files: vec![FileRef { path: self.path(&resource), recursive: true }],
+            files: vec![FileRef {
+                path: self.path(&resource),
+                recursive: true,
+            }],
             ..Payload::default()
         };
         if everyone {
             vec![
-                Effect::MakePublic { resource: resource.clone() },
-                Effect::Send(Send { channel: Channel::Share, target: grantee, public: true, payload }),
+                Effect::MakePublic {
+                    resource: resource.clone(),
+                },
+                Effect::Send(Send {
+                    channel: Channel::Share,
+                    target: grantee,
+                    public: true,
+                    payload,
+                }),
             ]
         } else {
             vec![
-                Effect::GrantAccess { resource: resource.clone(), grantee: Some(grantee.clone()) },
-                Effect::Send(Send { channel: Channel::Share, target: grantee, public: false, payload }),
+                Effect::GrantAccess {
+                    resource: resource.clone(),
+                    grantee: Some(grantee.clone()),
+                },
+                Effect::Send(Send {
+                    channel: Channel::Share,
+                    target: grantee,
+                    public: false,
+                    payload,
+                }),
             ]
         }
     }
@@ -244,27 +355,47 @@ impl Cx<'_> {
     /// Effects of a shell command run in `cwd` (default: the base directory).
     fn shell(&self, command: &str, cwd: Option<&str>) -> Interpretation {
         let cwd = cwd.unwrap_or(self.base);
-        let ctx = ShellContext { cwd, home: &self.facts.home };
+        let ctx = ShellContext {
+            cwd,
+            home: &self.facts.home,
+        };
         match writ_shell::analyze(command, &ctx) {
             Ok(analysis) => {
                 let mut effects = Vec::with_capacity(analysis.effects.len());
                 for effect in analysis.effects {
                     self.lower_shell(effect, &mut effects);
                 }
-                Interpretation { kind: Some(ToolKind::Shell), effects, opaque: analysis.opaque, ..Interpretation::default() }
+                Interpretation {
+                    kind: Some(ToolKind::Shell),
+                    effects,
+                    opaque: analysis.opaque,
+                    ..Interpretation::default()
+                }
             }
-            Err(e) => Interpretation { kind: Some(ToolKind::Shell), unparsed: Some(e.to_string()), ..Interpretation::default() },
+            Err(e) => Interpretation {
+                kind: Some(ToolKind::Shell),
+                unparsed: Some(e.to_string()),
+                ..Interpretation::default()
+            },
         }
     }
 
     fn lower_shell(&self, effect: writ_shell::Effect, out: &mut Vec<Effect>) {
         use writ_shell::Effect as S;
         match effect {
-            S::Read { file } => out.push(Effect::FileRead { path: file.path, recursive: file.recursive }),
+            S::Read { file } => out.push(Effect::FileRead {
+                path: file.path,
+                recursive: file.recursive,
+            }),
             S::Write { path, .. } => out.push(Effect::FileWrite { path }),
             S::Delete { path, recursive } => out.push(Effect::FileDelete { path, recursive }),
             S::Request(r) => {
-                let payload = Payload { text: r.payload.text, files: r.payload.files, env: r.payload.env, repository: false };
+                let payload = Payload {
+                    text: r.payload.text,
+                    files: r.payload.files,
+                    env: r.payload.env,
+                    repository: false,
+                };
                 let target = target_text(&r.target);
                 let channel = match r.method.as_str() {
                     "GET" | "HEAD" | "OPTIONS" | "DOWNLOAD" => {
@@ -276,15 +407,28 @@ impl Cx<'_> {
                     "EXEC" => Channel::RemoteExec,
                     _ => Channel::Http,
                 };
-                out.push(Effect::Send(Send { channel, target, public: r.public, payload }));
+                out.push(Effect::Send(Send {
+                    channel,
+                    target,
+                    public: r.public,
+                    payload,
+                }));
             }
             S::RemoteDelete { target, recursive } => {
-                out.push(Effect::RemoteDelete { target: target_text(&target), recursive });
+                out.push(Effect::RemoteDelete {
+                    target: target_text(&target),
+                    recursive,
+                });
             }
             S::GitPush(push) => self.lower_push(push, out),
-            S::MakePublic { resource } => out.push(Effect::MakePublic { resource: self.resource_text(&resource) }),
+            S::MakePublic { resource } => out.push(Effect::MakePublic {
+                resource: self.resource_text(&resource),
+            }),
             S::GrantAccess { resource, grantee } => {
-                out.push(Effect::GrantAccess { resource: self.resource_text(&resource), grantee });
+                out.push(Effect::GrantAccess {
+                    resource: self.resource_text(&resource),
+                    grantee,
+                });
             }
             S::Kubectl(k) => out.push(Effect::Kubernetes {
                 verb: k.verb,
@@ -311,51 +455,103 @@ impl Cx<'_> {
                 if let Some(h) = &host {
                     let payload = Payload {
                         text: q.sql.iter().cloned().collect(),
-                        files: q.files.iter().map(|p| FileRef { path: p.clone(), recursive: false }).collect(),
+                        files: q
+                            .files
+                            .iter()
+                            .map(|p| FileRef {
+                                path: p.clone(),
+                                recursive: false,
+                            })
+                            .collect(),
                         ..Payload::default()
                     };
-                    out.push(Effect::Send(Send { channel: Channel::Query, target: h.clone(), public: false, payload }));
+                    out.push(Effect::Send(Send {
+                        channel: Channel::Query,
+                        target: h.clone(),
+                        public: false,
+                        payload,
+                    }));
                 }
                 out.push(Effect::Sql { host, sql: q.sql });
             }
-            S::PackageInstall(p) => out.push(Effect::PackageInstall { manager: p.manager, packages: p.packages }),
+            S::PackageInstall(p) => out.push(Effect::PackageInstall {
+                manager: p.manager,
+                packages: p.packages,
+            }),
             S::StopProcess { name } => out.push(Effect::StopProcess { name }),
         }
     }
 
     fn lower_push(&self, push: writ_shell::GitPush, out: &mut Vec<Effect>) {
         let remote_name = push.remote.clone().unwrap_or_else(|| "origin".to_owned());
-        let remote = self.facts.git_remotes.get(&remote_name).cloned().unwrap_or(remote_name);
+        let remote = self
+            .facts
+            .git_remotes
+            .get(&remote_name)
+            .cloned()
+            .unwrap_or(remote_name);
         let mut force = push.force;
         let mut delete = false;
         let mut branches = Vec::new();
         for spec in &push.refspecs {
             force |= spec.force;
             delete |= spec.delete;
-            let dst = spec.dst.clone().or_else(|| spec.src.clone().filter(|s| s != "HEAD" && !s.starts_with("HEAD~")));
+            let dst = spec.dst.clone().or_else(|| {
+                spec.src
+                    .clone()
+                    .filter(|s| s != "HEAD" && !s.starts_with("HEAD~"))
+            });
             branches.push(dst.map(|b| b.trim_start_matches("refs/heads/").to_owned()));
         }
-        if push.refspecs.is_empty() || push.refspecs.iter().all(|s| s.dst.is_none() && s.src.as_deref() == Some("HEAD")) {
+        if push.refspecs.is_empty()
+            || push
+                .refspecs
+                .iter()
+                .all(|s| s.dst.is_none() && s.src.as_deref() == Some("HEAD"))
+        {
             branches = vec![self.facts.git_branch.clone()];
         }
         if push.all_refs {
-            branches.extend(self.facts.protected_branches.iter().filter(|b| !b.contains('*')).cloned().map(Some));
+            branches.extend(
+                self.facts
+                    .protected_branches
+                    .iter()
+                    .filter(|b| !b.contains('*'))
+                    .cloned()
+                    .map(Some),
+            );
         }
         let own_repo = writ_detect::paths::is_within(&push.repo_dir, &self.facts.workspace);
-        out.push(Effect::GitPush { remote: remote.clone(), branches, force, delete });
+        out.push(Effect::GitPush {
+            remote: remote.clone(),
+            branches,
+            force,
+            delete,
+        });
         out.push(Effect::Send(Send {
             channel: Channel::GitPush,
             target: remote,
             public: false,
-            payload: Payload { repository: own_repo, ..Payload::default() },
+            payload: Payload {
+                repository: own_repo,
+                ..Payload::default()
+            },
         }));
     }
 
     fn resource_text(&self, resource: &writ_shell::Resource) -> String {
         use writ_shell::Resource as R;
         match resource {
-            R::Repo { host, slug: Some(slug) } => format!("{host}/{slug}"),
-            R::Repo { slug: None, .. } => self.facts.git_remotes.get("origin").cloned().unwrap_or_else(|| "repository".to_owned()),
+            R::Repo {
+                host,
+                slug: Some(slug),
+            } => format!("{host}/{slug}"),
+            R::Repo { slug: None, .. } => self
+                .facts
+                .git_remotes
+                .get("origin")
+                .cloned()
+                .unwrap_or_else(|| "repository".to_owned()),
             R::Bucket { scheme, name } => format!("{scheme}://{name}"),
             R::Principal { name } | R::Other { name } => name.clone(),
         }
@@ -366,10 +562,19 @@ impl Cx<'_> {
         let mut effects = Vec::new();
         for line in patch.lines() {
             let line = line.trim();
-            if let Some(p) = line.strip_prefix("*** Add File: ").or(line.strip_prefix("*** Update File: ")).or(line.strip_prefix("*** Move to: ")) {
-                effects.push(Effect::FileWrite { path: self.path(p.trim()) });
+            if let Some(p) = line
+                .strip_prefix("*** Add File: ")
+                .or(line.strip_prefix("*** Update File: "))
+                .or(line.strip_prefix("*** Move to: "))
+            {
+                effects.push(Effect::FileWrite {
+                    path: self.path(p.trim()),
+                });
             } else if let Some(p) = line.strip_prefix("*** Delete File: ") {
-                effects.push(Effect::FileDelete { path: self.path(p.trim()), recursive: false });
+                effects.push(Effect::FileDelete {
+                    path: self.path(p.trim()),
+                    recursive: false,
+                });
             }
         }
         effects
@@ -378,7 +583,13 @@ impl Cx<'_> {
 
 fn fetch(url: &str) -> Effect {
     let query = url.split_once('?').map(|(_, q)| q.to_owned());
-    Effect::Fetch { target: url.to_owned(), payload: Payload { text: query.into_iter().collect(), ..Payload::default() } }
+    Effect::Fetch {
+        target: url.to_owned(),
+        payload: Payload {
+            text: query.into_iter().collect(),
+            ..Payload::default()
+        },
+    }
 }
 
 fn http_effects(bound: &Bound<'_>, unmapped: Vec<String>) -> Vec<Effect> {
@@ -387,7 +598,13 @@ fn http_effects(bound: &Bound<'_>, unmapped: Vec<String>) -> Vec<Effect> {
     let method = bound
         .text("method")
         .map(|m| m.to_ascii_uppercase())
-        .unwrap_or_else(|| if body.is_some() { "POST".to_owned() } else { "GET".to_owned() });
+        .unwrap_or_else(|| {
+            if body.is_some() {
+                "POST".to_owned()
+            } else {
+                "GET".to_owned()
+            }
+        });
     let mut text = unmapped;
     if let Some((_, query)) = url.split_once('?') {
         text.push(query.to_owned());
@@ -398,11 +615,22 @@ fn http_effects(bound: &Bound<'_>, unmapped: Vec<String>) -> Vec<Effect> {
         None => {}
     }
     text.extend(body);
-    let payload = Payload { text, ..Payload::default() };
+    let payload = Payload {
+        text,
+        ..Payload::default()
+    };
     if matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS") {
-        vec![Effect::Fetch { target: url, payload }]
+        vec![Effect::Fetch {
+            target: url,
+            payload,
+        }]
     } else {
-        vec![Effect::Send(Send { channel: Channel::Http, target: url, public: false, payload })]
+        vec![Effect::Send(Send {
+            channel: Channel::Http,
+            target: url,
+            public: false,
+            payload,
+        })]
     }
 }
 
@@ -410,7 +638,13 @@ fn http_effects(bound: &Bound<'_>, unmapped: Vec<String>) -> Vec<Effect> {
 fn amount_cents(value: &Value) -> Option<i64> {
     let usd = match value {
         Value::Number(n) => n.as_f64()?,
-        Value::String(s) => s.trim().trim_start_matches('$').replace(',', "").trim().parse::<f64>().ok()?,
+        Value::String(s) => s
+            .trim()
+            .trim_start_matches('$')
+            .replace(',', "")
+            .trim()
+            .parse::<f64>()
+            .ok()?,
         _ => return None,
     };
     (usd.is_finite() && usd >= 0.0).then(|| dollars_to_cents(usd))
@@ -421,13 +655,20 @@ fn dsn_host(dsn: &str) -> Option<String> {
     if dsn.contains("://") {
         return writ_detect::destination::parse_destination(dsn).map(|d| d.host);
     }
-    dsn.split_whitespace().find_map(|kv| kv.strip_prefix("host=")).map(str::to_owned)
+    dsn.split_whitespace()
+        .find_map(|kv| kv.strip_prefix("host="))
+        .map(str::to_owned)
 }
 
 fn target_text(target: &writ_shell::Target) -> String {
     match target {
         writ_shell::Target::Url { url } => url.clone(),
-        writ_shell::Target::Host { user, host, port, path } => {
+        writ_shell::Target::Host {
+            user,
+            host,
+            port,
+            path,
+        } => {
             let mut s = String::new();
             if let Some(u) = user {
                 s.push_str(u);
@@ -451,15 +692,23 @@ fn target_text(target: &writ_shell::Target) -> String {
 fn shell_join(parts: &[Value]) -> String {
     let words: Vec<String> = parts.iter().map(value_text).collect();
     // `["bash", "-lc", "cmd"]` is how Codex passes a command line.
-    if let [shell, flag, script] = words.as_slice() {
-        if matches!(shell.as_str(), "bash" | "sh" | "zsh" | "/bin/bash" | "/bin/sh") && flag.ends_with('c') && flag.starts_with('-') {
-            return script.clone();
-        }
+    if let [shell, flag, script] = words.as_slice()
+        && matches!(
+            shell.as_str(),
+            "bash" | "sh" | "zsh" | "/bin/bash" | "/bin/sh"
+        )
+        && flag.starts_with('-')
+        && flag.ends_with('c')
+    {
+        return script.clone();
     }
     words
         .iter()
         .map(|w| {
-            if !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:@%+,".contains(c)) {
+            if !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:@%+,".contains(c))
+            {
                 w.clone()
             } else {
                 format!("'{}'", w.replace('\'', r"'\''"))
@@ -485,12 +734,21 @@ mod tests {
 
     #[test]
     fn argv_arrays_join() {
-        assert_eq!(shell_join(&[json!("bash"), json!("-lc"), json!("ls -la | wc")]), "ls -la | wc");
-        assert_eq!(shell_join(&[json!("git"), json!("commit"), json!("-m"), json!("it's")]), r"git commit -m 'it'\''s'");
+        assert_eq!(
+            shell_join(&[json!("bash"), json!("-lc"), json!("ls -la | wc")]),
+            "ls -la | wc"
+        );
+        assert_eq!(
+            shell_join(&[json!("git"), json!("commit"), json!("-m"), json!("it's")]),
+            r"git commit -m 'it'\''s'"
+        );
     }
 
     #[test]
     fn conninfo_hosts() {
-        assert_eq!(dsn_host("host=db.prod dbname=x").as_deref(), Some("db.prod"));
+        assert_eq!(
+            dsn_host("host=db.prod dbname=x").as_deref(),
+            Some("db.prod")
+        );
     }
 }

@@ -82,7 +82,11 @@ impl Manifest {
     pub fn identity(kind: ToolKind) -> Manifest {
         Manifest {
             kind,
-            args: kind.roles().iter().map(|r| ((*r).to_owned(), (*r).to_owned())).collect(),
+            args: kind
+                .roles()
+                .iter()
+                .map(|r| ((*r).to_owned(), (*r).to_owned()))
+                .collect(),
             fixed: BTreeMap::new(),
         }
     }
@@ -95,7 +99,11 @@ impl Manifest {
                 return Err(format!(
                     "role `{role}` is not a role of kind `{}` (roles: {})",
                     self.kind.as_str(),
-                    if roles.is_empty() { "none".to_owned() } else { roles.join(", ") }
+                    if roles.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        roles.join(", ")
+                    }
                 ));
             }
         }
@@ -116,7 +124,12 @@ impl Manifest {
         }
         let mapped: Vec<&str> = self.args.values().map(String::as_str).collect();
         let unmapped = object
-            .map(|o| o.iter().filter(|(k, _)| !mapped.contains(&k.as_str())).map(|(_, v)| v).collect())
+            .map(|o| {
+                o.iter()
+                    .filter(|(k, _)| !mapped.contains(&k.as_str()))
+                    .map(|(_, v)| v)
+                    .collect()
+            })
             .unwrap_or_default();
         Bound { roles, unmapped }
     }
@@ -142,9 +155,12 @@ impl Bound<'_> {
         match self.roles.get(role) {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(items)) => items.iter().map(value_text).collect(),
-            Some(Value::String(s)) => {
-                s.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
-            }
+            Some(Value::String(s)) => s
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
             Some(other) => vec![value_text(other)],
         }
     }

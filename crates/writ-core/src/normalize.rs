@@ -12,7 +12,11 @@ use crate::envelope::{Annotations, Envelope, Phase, Runtime};
 pub enum NormalizeError {
     /// A field is missing or has the wrong shape.
     #[error("invalid {runtime} event at `{path}`: {message}")]
-    Field { runtime: &'static str, path: String, message: String },
+    Field {
+        runtime: &'static str,
+        path: String,
+        message: String,
+    },
     /// The shape matches no known runtime.
     #[error("cannot tell the runtime of this event: {0}; pass --runtime")]
     UnknownRuntime(String),
@@ -33,12 +37,18 @@ pub fn normalize(runtime: Runtime, event: &Value) -> Result<Envelope, NormalizeE
 /// Guesses the runtime of `event` from its shape.
 pub fn detect(event: &Value) -> Result<Runtime, NormalizeError> {
     let Some(o) = event.as_object() else {
-        return Err(NormalizeError::UnknownRuntime("the event is not a JSON object".to_owned()));
+        return Err(NormalizeError::UnknownRuntime(
+            "the event is not a JSON object".to_owned(),
+        ));
     };
     let has = |k: &str| o.contains_key(k);
     if has("hook_event_name") {
         // Codex hook input carries `turn_id`/`model`; Claude Code's carries `transcript_path` and no `turn_id`.
-        return Ok(if has("turn_id") { Runtime::Codex } else { Runtime::ClaudeCode });
+        return Ok(if has("turn_id") {
+            Runtime::Codex
+        } else {
+            Runtime::ClaudeCode
+        });
     }
     if has("request") && (has("server") || has("tool")) {
         return Ok(Runtime::Mcp);
@@ -55,7 +65,9 @@ pub fn detect(event: &Value) -> Result<Runtime, NormalizeError> {
     if has("runtime") && has("tool") && has("arguments") {
         return Ok(Runtime::Envelope);
     }
-    Err(NormalizeError::UnknownRuntime("no known runtime has this shape".to_owned()))
+    Err(NormalizeError::UnknownRuntime(
+        "no known runtime has this shape".to_owned(),
+    ))
 }
 
 struct Fields<'a> {
@@ -70,11 +82,18 @@ impl<'a> Fields<'a> {
             path: "(root)".to_owned(),
             message: "expected a JSON object".to_owned(),
         })?;
-        Ok(Fields { runtime: runtime.as_str(), object })
+        Ok(Fields {
+            runtime: runtime.as_str(),
+            object,
+        })
     }
 
     fn error(&self, path: &str, message: impl Into<String>) -> NormalizeError {
-        NormalizeError::Field { runtime: self.runtime, path: path.to_owned(), message: message.into() }
+        NormalizeError::Field {
+            runtime: self.runtime,
+            path: path.to_owned(),
+            message: message.into(),
+        }
     }
 
     fn str(&self, key: &str) -> Result<&'a str, NormalizeError> {
@@ -116,12 +135,12 @@ fn arguments_text(fields: &Fields<'_>, path: &str, text: &str) -> Result<Value, 
 
 /// `mcp__server__tool` is `server/tool`; other names are kept.
 pub fn tool_name(native: &str) -> String {
-    if let Some(rest) = native.strip_prefix("mcp__") {
-        if let Some((server, tool)) = rest.split_once("__") {
-            if !server.is_empty() && !tool.is_empty() {
-                return format!("{server}/{tool}");
-            }
-        }
+    if let Some(rest) = native.strip_prefix("mcp__")
+        && let Some((server, tool)) = rest.split_once("__")
+        && !server.is_empty()
+        && !tool.is_empty()
+    {
+        return format!("{server}/{tool}");
     }
     native.to_owned()
 }
@@ -157,7 +176,10 @@ fn hook(runtime: Runtime, event: &Value) -> Result<Envelope, NormalizeError> {
         family: runtime.family(),
         phase,
         session_id: f.opt_str("session_id")?.map(str::to_owned),
-        call_id: f.opt_str("tool_use_id")?.or(f.opt_str("call_id")?).map(str::to_owned),
+        call_id: f
+            .opt_str("tool_use_id")?
+            .or(f.opt_str("call_id")?)
+            .map(str::to_owned),
         tool: tool_name(native),
         arguments,
         cwd: f.opt_str("cwd")?.map(str::to_owned),
@@ -171,7 +193,11 @@ fn hook(runtime: Runtime, event: &Value) -> Result<Envelope, NormalizeError> {
 pub fn response_text(response: &Value) -> String {
     match response {
         Value::String(s) => s.clone(),
-        Value::Array(items) => items.iter().map(response_text).collect::<Vec<_>>().join("\n"),
+        Value::Array(items) => items
+            .iter()
+            .map(response_text)
+            .collect::<Vec<_>>()
+            .join("\n"),
         Value::Object(o) => {
             if let Some(Value::String(t)) = o.get("text") {
                 return t.clone();
@@ -182,12 +208,16 @@ pub fn response_text(response: &Value) -> String {
                     parts.push(response_text(v));
                 }
             }
-            if let Some(Value::String(e)) = o.get("stderr") {
-                if !e.is_empty() {
-                    parts.push(e.clone());
-                }
+            if let Some(Value::String(e)) = o.get("stderr")
+                && !e.is_empty()
+            {
+                parts.push(e.clone());
             }
-            if parts.is_empty() { response.to_string() } else { parts.join("\n") }
+            if parts.is_empty() {
+                response.to_string()
+            } else {
+                parts.join("\n")
+            }
         }
         Value::Null => String::new(),
         other => other.to_string(),
@@ -197,13 +227,20 @@ pub fn response_text(response: &Value) -> String {
 fn mcp(event: &Value) -> Result<Envelope, NormalizeError> {
     let f = Fields::of(Runtime::Mcp, event)?;
     let request = f.object("request")?;
-    let req = Fields { runtime: f.runtime, object: request };
+    let req = Fields {
+        runtime: f.runtime,
+        object: request,
+    };
     match request.get("method").and_then(Value::as_str) {
         Some("tools/call") => {}
-        Some(other) => return Err(f.error("request.method", format!("`{other}` is not tools/call"))),
+        Some(other) => {
+            return Err(f.error("request.method", format!("`{other}` is not tools/call")));
+        }
         None => return Err(f.error("request.method", "missing")),
     }
-    let params = req.object("params").map_err(|_| f.error("request.params", "missing or not an object"))?;
+    let params = req
+        .object("params")
+        .map_err(|_| f.error("request.params", "missing or not an object"))?;
     let name = match params.get("name") {
         Some(Value::String(s)) if !s.is_empty() => s.as_str(),
         _ => return Err(f.error("request.params.name", "missing or not a string")),
@@ -273,7 +310,10 @@ fn openai(event: &Value) -> Result<Envelope, NormalizeError> {
         family: Runtime::OpenaiAgents.family(),
         phase: Phase::Pre,
         session_id: None,
-        call_id: f.opt_str("call_id")?.or(f.opt_str("id")?).map(str::to_owned),
+        call_id: f
+            .opt_str("call_id")?
+            .or(f.opt_str("id")?)
+            .map(str::to_owned),
         tool: tool_name(name),
         arguments,
         cwd: None,
@@ -300,7 +340,10 @@ fn http(event: &Value) -> Result<Envelope, NormalizeError> {
         Some(other) => Value::String(other.to_string()),
     };
     let mut arguments = Map::new();
-    arguments.insert("method".to_owned(), Value::String(method.to_ascii_uppercase()));
+    arguments.insert(
+        "method".to_owned(),
+        Value::String(method.to_ascii_uppercase()),
+    );
     arguments.insert("url".to_owned(), Value::String(url.to_owned()));
     arguments.insert("headers".to_owned(), headers);
     arguments.insert("body".to_owned(), body);
@@ -352,7 +395,10 @@ fn otel(event: &Value) -> Result<Envelope, NormalizeError> {
     match attr("gen_ai.operation.name") {
         Some("execute_tool") => {}
         Some(other) => {
-            return Err(f.error("attributes.gen_ai.operation.name", format!("`{other}` is not execute_tool")));
+            return Err(f.error(
+                "attributes.gen_ai.operation.name",
+                format!("`{other}` is not execute_tool"),
+            ));
         }
         None => return Err(f.error("attributes.gen_ai.operation.name", "missing")),
     }
@@ -360,10 +406,17 @@ fn otel(event: &Value) -> Result<Envelope, NormalizeError> {
         .filter(|n| !n.is_empty())
         .ok_or_else(|| f.error("attributes.gen_ai.tool.name", "missing or not a string"))?;
     let arguments = match attributes.get("gen_ai.tool.call.arguments") {
-        Some(Value::String(text)) => arguments_text(&f, "attributes.gen_ai.tool.call.arguments", text)?,
+        Some(Value::String(text)) => {
+            arguments_text(&f, "attributes.gen_ai.tool.call.arguments", text)?
+        }
         Some(v @ Value::Object(_)) => v.clone(),
         None | Some(Value::Null) => Value::Object(Map::new()),
-        Some(_) => return Err(f.error("attributes.gen_ai.tool.call.arguments", "expected JSON text")),
+        Some(_) => {
+            return Err(f.error(
+                "attributes.gen_ai.tool.call.arguments",
+                "expected JSON text",
+            ));
+        }
     };
     let output = match attributes.get("gen_ai.tool.call.result") {
         Some(Value::String(s)) => Some(s.clone()),
@@ -372,8 +425,14 @@ fn otel(event: &Value) -> Result<Envelope, NormalizeError> {
     Ok(Envelope {
         runtime: Runtime::Otel,
         family: Runtime::Otel.family(),
-        phase: if output.is_some() { Phase::Post } else { Phase::Pre },
-        session_id: attr("gen_ai.conversation.id").or(attr("session.id")).map(str::to_owned),
+        phase: if output.is_some() {
+            Phase::Post
+        } else {
+            Phase::Pre
+        },
+        session_id: attr("gen_ai.conversation.id")
+            .or(attr("session.id"))
+            .map(str::to_owned),
         call_id: attr("gen_ai.tool.call.id").map(str::to_owned),
         tool: tool_name(name),
         arguments,
@@ -412,23 +471,55 @@ mod tests {
 
     #[test]
     fn errors_name_the_field() {
-        let err = normalize(Runtime::ClaudeCode, &json!({"hook_event_name": "PreToolUse"})).unwrap_err();
-        assert_eq!(err.to_string(), "invalid claude-code event at `tool_name`: missing");
-        let err = normalize(Runtime::OpenaiAgents, &json!({"type": "function_call", "name": "f", "arguments": "{"}))
-            .unwrap_err();
-        assert!(err.to_string().contains("at `arguments`: not valid JSON"), "{err}");
-        let err = normalize(Runtime::Mcp, &json!({"request": {"method": "tools/list"}})).unwrap_err();
-        assert!(err.to_string().contains("`tools/list` is not tools/call"), "{err}");
+        let err = normalize(
+            Runtime::ClaudeCode,
+            &json!({"hook_event_name": "PreToolUse"}),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid claude-code event at `tool_name`: missing"
+        );
+        let err = normalize(
+            Runtime::OpenaiAgents,
+            &json!({"type": "function_call", "name": "f", "arguments": "{"}),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("at `arguments`: not valid JSON"),
+            "{err}"
+        );
+        let err =
+            normalize(Runtime::Mcp, &json!({"request": {"method": "tools/list"}})).unwrap_err();
+        assert!(
+            err.to_string().contains("`tools/list` is not tools/call"),
+            "{err}"
+        );
     }
 
     #[test]
     fn detects_each_runtime() {
         let cases = [
-            (json!({"hook_event_name": "PreToolUse", "tool_name": "Bash"}), Runtime::ClaudeCode),
-            (json!({"hook_event_name": "PreToolUse", "turn_id": "t", "tool_name": "Bash"}), Runtime::Codex),
-            (json!({"server": {"name": "s"}, "request": {}}), Runtime::Mcp),
-            (json!({"type": "function_call", "name": "f"}), Runtime::OpenaiAgents),
-            (json!({"name": "execute_tool f", "attributes": {}}), Runtime::Otel),
+            (
+                json!({"hook_event_name": "PreToolUse", "tool_name": "Bash"}),
+                Runtime::ClaudeCode,
+            ),
+            (
+                json!({"hook_event_name": "PreToolUse", "turn_id": "t", "tool_name": "Bash"}),
+                Runtime::Codex,
+            ),
+            (
+                json!({"server": {"name": "s"}, "request": {}}),
+                Runtime::Mcp,
+            ),
+            (
+                json!({"type": "function_call", "name": "f"}),
+                Runtime::OpenaiAgents,
+            ),
+            (
+                json!({"name": "execute_tool f", "attributes": {}}),
+                Runtime::Otel,
+            ),
             (json!({"method": "GET", "url": "https://x"}), Runtime::Http),
         ];
         for (event, runtime) in cases {

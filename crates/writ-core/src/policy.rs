@@ -13,8 +13,9 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use cedar_policy::{
-    Authorizer, Context, Decision as CedarDecision, Entities, Entity, EntityId, EntityTypeName, EntityUid, Policy,
-    PolicyId, PolicySet, Request, RestrictedExpression, Schema, ValidationMode, Validator,
+    Authorizer, Context, Decision as CedarDecision, Entities, Entity, EntityId, EntityTypeName,
+    EntityUid, Policy, PolicyId, PolicySet, Request, RestrictedExpression, Schema, ValidationMode,
+    Validator,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -29,11 +30,26 @@ pub const SCHEMA: &str = include_str!("../../../policy/schema.cedarschema");
 
 /// The shipped default pack, file name and text, in evaluation order.
 pub const DEFAULT_PACK: &[(&str, &str)] = &[
-    ("block.cedar", include_str!("../../../policy/default/block.cedar")),
-    ("approval.cedar", include_str!("../../../policy/default/approval.cedar")),
-    ("simulate.cedar", include_str!("../../../policy/default/simulate.cedar")),
-    ("warn.cedar", include_str!("../../../policy/default/warn.cedar")),
-    ("release.cedar", include_str!("../../../policy/default/release.cedar")),
+    (
+        "block.cedar",
+        include_str!("../../../policy/default/block.cedar"),
+    ),
+    (
+        "approval.cedar",
+        include_str!("../../../policy/default/approval.cedar"),
+    ),
+    (
+        "simulate.cedar",
+        include_str!("../../../policy/default/simulate.cedar"),
+    ),
+    (
+        "warn.cedar",
+        include_str!("../../../policy/default/warn.cedar"),
+    ),
+    (
+        "release.cedar",
+        include_str!("../../../policy/default/release.cedar"),
+    ),
 ];
 
 /// A policy pack that cannot be used.
@@ -42,9 +58,17 @@ pub enum PolicyError {
     #[error("cannot parse `{file}`: {message}")]
     Parse { file: String, message: String },
     #[error("policy `{policy}` in `{file}` does not match the schema: {message}")]
-    Invalid { file: String, policy: String, message: String },
+    Invalid {
+        file: String,
+        policy: String,
+        message: String,
+    },
     #[error("policy `{policy}` in `{file}`: {message}")]
-    Annotation { file: String, policy: String, message: String },
+    Annotation {
+        file: String,
+        policy: String,
+        message: String,
+    },
     #[error("two policies are named `{0}`")]
     Duplicate(String),
     #[error("the schema cannot be parsed: {0}")]
@@ -90,12 +114,18 @@ pub struct Evaluation {
 impl PolicyPack {
     /// The shipped default pack.
     pub fn default_pack() -> Result<PolicyPack, PolicyError> {
-        PolicyPack::load(DEFAULT_PACK.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect())
+        PolicyPack::load(
+            DEFAULT_PACK
+                .iter()
+                .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+                .collect(),
+        )
     }
 
     /// Loads, validates against [`SCHEMA`] and indexes `sources` (file name, text).
     pub fn load(sources: Vec<(String, String)>) -> Result<PolicyPack, PolicyError> {
-        let (schema, _) = Schema::from_cedarschema_str(SCHEMA).map_err(|e| PolicyError::Schema(e.to_string()))?;
+        let (schema, _) =
+            Schema::from_cedarschema_str(SCHEMA).map_err(|e| PolicyError::Schema(e.to_string()))?;
         let mut set = PolicySet::new();
         let mut rules = BTreeMap::new();
         let mut hasher = Sha256::new();
@@ -104,25 +134,41 @@ impl PolicyPack {
             hasher.update(file.as_bytes());
             hasher.update((text.len() as u64).to_be_bytes());
             hasher.update(text.as_bytes());
-            let parsed = PolicySet::from_str(text)
-                .map_err(|e| PolicyError::Parse { file: file.clone(), message: format!("{e:?}").replace('\n', " ") })?;
+            let parsed = PolicySet::from_str(text).map_err(|e| PolicyError::Parse {
+                file: file.clone(),
+                message: format!("{e:?}").replace('\n', " "),
+            })?;
             for policy in parsed.policies() {
-                let id = policy.annotation("id").map(str::to_owned).unwrap_or_else(|| format!("{file}:{}", policy.id()));
+                let id = policy
+                    .annotation("id")
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| format!("{file}:{}", policy.id()));
                 let renamed: Policy = policy.new_id(PolicyId::new(&id));
                 if let Some(rule) = rule_of(&renamed, &id, file)? {
                     rules.insert(id.clone(), rule);
                 }
-                set.add(renamed).map_err(|_| PolicyError::Duplicate(id.clone()))?;
+                set.add(renamed)
+                    .map_err(|_| PolicyError::Duplicate(id.clone()))?;
             }
         }
         let validation = Validator::new(schema).validate(&set, ValidationMode::Strict);
         if let Some(error) = validation.validation_errors().next() {
             let policy = error.policy_id().to_string();
-            let file = rules.get(&policy).map(|r| r.file.clone()).unwrap_or_default();
-            return Err(PolicyError::Invalid { file, policy, message: error.to_string() });
+            let file = rules
+                .get(&policy)
+                .map(|r| r.file.clone())
+                .unwrap_or_default();
+            return Err(PolicyError::Invalid {
+                file,
+                policy,
+                message: error.to_string(),
+            });
         }
-        let parse_type = |name: &str| EntityTypeName::from_str(name).map_err(|e| PolicyError::Schema(e.to_string()));
-        let action = EntityUid::from_type_name_and_id(parse_type("Writ::Action")?, EntityId::new("invoke"));
+        let parse_type = |name: &str| {
+            EntityTypeName::from_str(name).map_err(|e| PolicyError::Schema(e.to_string()))
+        };
+        let action =
+            EntityUid::from_type_name_and_id(parse_type("Writ::Action")?, EntityId::new("invoke"));
         Ok(PolicyPack {
             set,
             rules,
@@ -149,13 +195,18 @@ impl PolicyPack {
         session: &SessionState,
         payment_limit_cents: i64,
     ) -> Evaluation {
-        let fail = |message: String| Evaluation { fired: Vec::new(), errors: vec![message] };
+        let fail = |message: String| Evaluation {
+            fired: Vec::new(),
+            errors: vec![message],
+        };
         let context = match build_context(envelope, facts, session, payment_limit_cents) {
             Ok(c) => c,
             Err(e) => return fail(format!("cannot build the policy context: {e}")),
         };
-        let principal = EntityUid::from_type_name_and_id(self.agent_type.clone(), EntityId::new(agent));
-        let resource = EntityUid::from_type_name_and_id(self.tool_type.clone(), EntityId::new(&envelope.tool));
+        let principal =
+            EntityUid::from_type_name_and_id(self.agent_type.clone(), EntityId::new(agent));
+        let resource =
+            EntityUid::from_type_name_and_id(self.tool_type.clone(), EntityId::new(&envelope.tool));
         let entities = match entities(principal.clone(), resource.clone(), user, facts.tool_kind) {
             Ok(e) => e,
             Err(e) => return fail(format!("cannot build the policy entities: {e}")),
@@ -165,7 +216,11 @@ impl PolicyPack {
             Err(e) => return fail(format!("cannot build the policy request: {e}")),
         };
         let response = Authorizer::new().is_authorized(&request, &self.set, &entities);
-        let errors: Vec<String> = response.diagnostics().errors().map(ToString::to_string).collect();
+        let errors: Vec<String> = response
+            .diagnostics()
+            .errors()
+            .map(ToString::to_string)
+            .collect();
         let mut fired = Vec::new();
         if response.decision() == CedarDecision::Deny {
             for id in response.diagnostics().reason() {
@@ -188,13 +243,20 @@ fn rule_of(policy: &Policy, id: &str, file: &str) -> Result<Option<Rule>, Policy
         policy: id.to_owned(),
         message: format!("a forbid rule needs @{what}"),
     };
-    let reason = policy.annotation("reason").ok_or_else(|| missing("reason"))?.to_owned();
+    let reason = policy
+        .annotation("reason")
+        .ok_or_else(|| missing("reason"))?
+        .to_owned();
     let route_text = policy.annotation("route").ok_or_else(|| missing("route"))?;
-    let route = Route::parse(route_text).filter(|r| *r != Route::Allow).ok_or_else(|| PolicyError::Annotation {
-        file: file.to_owned(),
-        policy: id.to_owned(),
-        message: format!("@route(\"{route_text}\") is not warn, simulate_first, require_approval or block"),
-    })?;
+    let route = Route::parse(route_text)
+        .filter(|r| *r != Route::Allow)
+        .ok_or_else(|| PolicyError::Annotation {
+            file: file.to_owned(),
+            policy: id.to_owned(),
+            message: format!(
+                "@route(\"{route_text}\") is not warn, simulate_first, require_approval or block"
+            ),
+        })?;
     let jurisdiction = policy.annotation("jurisdiction").map(str::to_owned);
     if route == Route::RequireApproval && jurisdiction.is_none() {
         return Err(missing("jurisdiction"));
@@ -205,7 +267,10 @@ fn rule_of(policy: &Policy, id: &str, file: &str) -> Result<Option<Rule>, Policy
         route,
         jurisdiction,
         unless: policy.annotation("unless").map(str::to_owned),
-        description: policy.annotation("description").unwrap_or_default().to_owned(),
+        description: policy
+            .annotation("description")
+            .unwrap_or_default()
+            .to_owned(),
         file: file.to_owned(),
     }))
 }
@@ -218,13 +283,21 @@ fn entities(
 ) -> Result<Entities, String> {
     let agent = Entity::new(
         principal,
-        [("user".to_owned(), RestrictedExpression::new_string(user.unwrap_or_default().to_owned()))].into(),
+        [(
+            "user".to_owned(),
+            RestrictedExpression::new_string(user.unwrap_or_default().to_owned()),
+        )]
+        .into(),
         Default::default(),
     )
     .map_err(|e| e.to_string())?;
     let tool = Entity::new(
         resource,
-        [("kind".to_owned(), RestrictedExpression::new_string(kind.unwrap_or("unknown").to_owned()))].into(),
+        [(
+            "kind".to_owned(),
+            RestrictedExpression::new_string(kind.unwrap_or("unknown").to_owned()),
+        )]
+        .into(),
         Default::default(),
     )
     .map_err(|e| e.to_string())?;
@@ -240,10 +313,13 @@ fn set<'a>(items: impl IntoIterator<Item = &'a str>) -> RestrictedExpression {
 }
 
 fn record(fields: Vec<(&str, RestrictedExpression)>) -> Result<RestrictedExpression, String> {
-    RestrictedExpression::new_record(fields.into_iter().map(|(k, v)| (k.to_owned(), v))).map_err(|e| e.to_string())
+    RestrictedExpression::new_record(fields.into_iter().map(|(k, v)| (k.to_owned(), v)))
+        .map_err(|e| e.to_string())
 }
 
-fn egress_record<'a>(items: impl Iterator<Item = &'a crate::derive::Egress> + Clone) -> Result<RestrictedExpression, String> {
+fn egress_record<'a>(
+    items: impl Iterator<Item = &'a crate::derive::Egress> + Clone,
+) -> Result<RestrictedExpression, String> {
     use writ_detect::sensitivity::Sensitivity as S;
     let by = |level: Option<S>| {
         let mut names: Vec<&str> = items
@@ -274,48 +350,111 @@ fn build_context(
     let pairs = vec![
         (
             "runtime",
-            record(vec![("name", string(envelope.runtime.as_str())), ("family", string(envelope.family.as_str()))])?,
+            record(vec![
+                ("name", string(envelope.runtime.as_str())),
+                ("family", string(envelope.family.as_str())),
+            ])?,
         ),
         (
             "tool",
             record(vec![
                 ("name", string(&envelope.tool)),
                 ("kind", string(f.tool_kind.unwrap_or("unknown"))),
-                ("known", RestrictedExpression::new_bool(f.tool_kind.is_some())),
-                ("read_only", RestrictedExpression::new_bool(f.tool_kind == Some("read_only"))),
+                (
+                    "known",
+                    RestrictedExpression::new_bool(f.tool_kind.is_some()),
+                ),
+                (
+                    "read_only",
+                    RestrictedExpression::new_bool(f.tool_kind == Some("read_only")),
+                ),
             ])?,
         ),
         ("egress", egress_record(f.egress.iter())?),
-        ("generic_egress", egress_record(f.egress.iter().filter(|e| e.generic))?),
-        ("message_recipients", set(f.message_recipients.iter().copied())),
-        ("directed_by_untrusted", RestrictedExpression::new_bool(f.egress.iter().any(|e| e.untrusted_only))),
+        (
+            "generic_egress",
+            egress_record(f.egress.iter().filter(|e| e.generic))?,
+        ),
+        (
+            "message_recipients",
+            set(f.message_recipients.iter().copied()),
+        ),
+        (
+            "directed_by_untrusted",
+            RestrictedExpression::new_bool(f.egress.iter().any(|e| e.untrusted_only)),
+        ),
         ("destroys", set(f.destroys.iter().copied())),
-        ("production_changes", set(f.production_changes.iter().copied())),
-        ("unsimulated_applies", set(f.unsimulated_applies.iter().copied())),
+        (
+            "production_changes",
+            set(f.production_changes.iter().copied()),
+        ),
+        (
+            "unsimulated_applies",
+            set(f.unsimulated_applies.iter().copied()),
+        ),
         ("pushes", set(f.pushes.iter().copied())),
-        ("package_installs", set(f.package_installs.iter().map(String::as_str))),
-        ("public_exposure", RestrictedExpression::new_bool(f.public_exposure)),
-        ("grants_access", RestrictedExpression::new_bool(f.grants_access)),
+        (
+            "package_installs",
+            set(f.package_installs.iter().map(String::as_str)),
+        ),
+        (
+            "public_exposure",
+            RestrictedExpression::new_bool(f.public_exposure),
+        ),
+        (
+            "grants_access",
+            RestrictedExpression::new_bool(f.grants_access),
+        ),
         ("governance", set(f.governance.iter().copied())),
-        ("outside_workspace_writes", set(f.outside_workspace_writes.iter().map(String::as_str))),
+        (
+            "outside_workspace_writes",
+            set(f.outside_workspace_writes.iter().map(String::as_str)),
+        ),
         (
             "payment",
             record(vec![
-                ("present", RestrictedExpression::new_bool(f.payment_max_cents.is_some())),
-                ("unreadable", RestrictedExpression::new_bool(f.payment_unreadable)),
-                ("max_cents", RestrictedExpression::new_long(f.payment_max_cents.unwrap_or(0))),
+                (
+                    "present",
+                    RestrictedExpression::new_bool(f.payment_max_cents.is_some()),
+                ),
+                (
+                    "unreadable",
+                    RestrictedExpression::new_bool(f.payment_unreadable),
+                ),
+                (
+                    "max_cents",
+                    RestrictedExpression::new_long(f.payment_max_cents.unwrap_or(0)),
+                ),
             ])?,
         ),
-        ("limits", record(vec![("payment_cents", RestrictedExpression::new_long(payment_limit_cents))])?),
+        (
+            "limits",
+            record(vec![(
+                "payment_cents",
+                RestrictedExpression::new_long(payment_limit_cents),
+            )])?,
+        ),
         (
             "session",
             record(vec![
-                ("read_labels", set(session.read_labels.iter().map(String::as_str))),
-                ("blocked", RestrictedExpression::new_long(i64::from(session.blocked))),
-                ("steps", RestrictedExpression::new_long(i64::from(session.steps))),
+                (
+                    "read_labels",
+                    set(session.read_labels.iter().map(String::as_str)),
+                ),
+                (
+                    "blocked",
+                    RestrictedExpression::new_long(i64::from(session.blocked)),
+                ),
+                (
+                    "steps",
+                    RestrictedExpression::new_long(i64::from(session.steps)),
+                ),
             ])?,
         ),
-        ("unparsed_command", RestrictedExpression::new_bool(f.unparsed_command)),
+        (
+            "unparsed_command",
+            RestrictedExpression::new_bool(f.unparsed_command),
+        ),
         (
             "externality",
             record(vec![
@@ -325,14 +464,18 @@ fn build_context(
                 ("tenant_provenance", string(x.tenant_provenance)),
                 ("account_provenance", string(x.account_provenance)),
                 ("client_provenance", string(&x.client_provenance)),
-                ("external_write", RestrictedExpression::new_bool(x.external_write)),
+                (
+                    "external_write",
+                    RestrictedExpression::new_bool(x.external_write),
+                ),
                 ("sensitive_payload", string(x.sensitive_payload)),
                 ("reversibility", string(x.reversibility)),
                 ("enforceability", string(x.enforceability)),
             ])?,
         ),
     ];
-    Context::from_pairs(pairs.into_iter().map(|(k, v)| (k.to_owned(), v))).map_err(|e| e.to_string())
+    Context::from_pairs(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)))
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -343,7 +486,13 @@ mod tests {
     fn default_pack_loads_and_names_every_rule() {
         let pack = PolicyPack::default_pack().unwrap();
         let reasons: Vec<&str> = pack.rules().map(|r| r.reason.as_str()).collect();
-        for code in ["EXFIL_SECRET", "UNTRUSTED_DIRECTIVE", "TAINTED_EGRESS", "UNPLANNED_APPLY", "FORCE_PUSH"] {
+        for code in [
+            "EXFIL_SECRET",
+            "UNTRUSTED_DIRECTIVE",
+            "TAINTED_EGRESS",
+            "UNPLANNED_APPLY",
+            "FORCE_PUSH",
+        ] {
             assert!(reasons.contains(&code), "{code} missing");
         }
         assert!(pack.digest.starts_with("sha256:"));
@@ -353,7 +502,10 @@ mod tests {
     fn schema_violations_are_reported_with_the_policy() {
         let bad = "@id(\"X\") @reason(\"X\") @route(\"warn\") forbid (principal, action, resource) when { context.no_such_fact };";
         let err = PolicyPack::load(vec![("bad.cedar".into(), bad.into())]).unwrap_err();
-        assert!(matches!(err, PolicyError::Invalid { ref policy, .. } if policy == "X"), "{err}");
+        assert!(
+            matches!(err, PolicyError::Invalid { ref policy, .. } if policy == "X"),
+            "{err}"
+        );
     }
 
     #[test]

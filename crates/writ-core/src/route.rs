@@ -19,7 +19,13 @@ pub enum Route {
 }
 
 impl Route {
-    pub const ALL: [Route; 5] = [Route::Allow, Route::Warn, Route::SimulateFirst, Route::RequireApproval, Route::Block];
+    pub const ALL: [Route; 5] = [
+        Route::Allow,
+        Route::Warn,
+        Route::SimulateFirst,
+        Route::RequireApproval,
+        Route::Block,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

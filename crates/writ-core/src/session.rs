@@ -29,6 +29,7 @@ pub enum Trust {
 
 /// A session's state.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SessionState {
     /// Sensitivity labels the session has read (`secret`, `confidential`, ...).
     pub read_labels: BTreeSet<String>,
@@ -85,7 +86,8 @@ impl SessionState {
         if step.blocked {
             self.blocked = self.blocked.saturating_add(1);
         }
-        self.consumed_approvals.extend(step.approvals_used.iter().cloned());
+        self.consumed_approvals
+            .extend(step.approvals_used.iter().cloned());
         if !step.ran {
             return;
         }
@@ -117,10 +119,13 @@ pub fn mentions(haystack: &str, needle: &str) -> bool {
     if needle.is_empty() {
         return false;
     }
-    let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '@'));
+    let glued =
+        |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '@'));
     haystack.match_indices(needle).any(|(at, _)| {
         let before = haystack.get(..at).and_then(|s| s.chars().next_back());
-        let after = haystack.get(at + needle.len()..).and_then(|s| s.chars().next());
+        let after = haystack
+            .get(at + needle.len()..)
+            .and_then(|s| s.chars().next());
         !glued(before) && !glued(after)
     })
 }
@@ -158,7 +163,11 @@ mod tests {
         let mut s = SessionState::default();
         let chunk = "é".repeat(100_000);
         for _ in 0..5 {
-            s.record(&StepRecord { ran: true, untrusted_output: Some(chunk.clone()), ..StepRecord::default() });
+            s.record(&StepRecord {
+                ran: true,
+                untrusted_output: Some(chunk.clone()),
+                ..StepRecord::default()
+            });
         }
         assert!(s.untrusted_text.len() <= UNTRUSTED_TEXT_LIMIT);
     }

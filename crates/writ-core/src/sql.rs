@@ -27,9 +27,13 @@ pub fn classify_sql(sql: &str) -> SqlClass {
         let Some(first) = words.first() else { continue };
         let second = words.get(1).map(String::as_str);
         let this = match first.as_str() {
-            "SELECT" | "SHOW" | "EXPLAIN" | "DESCRIBE" | "DESC" | "WITH" | "VALUES" | "BEGIN" | "COMMIT" | "ROLLBACK"
-            | "SET" | "USE" | "START" | "PRAGMA" => {
-                if first == "WITH" && words.iter().any(|w| matches!(w.as_str(), "INSERT" | "UPDATE" | "DELETE")) {
+            "SELECT" | "SHOW" | "EXPLAIN" | "DESCRIBE" | "DESC" | "WITH" | "VALUES" | "BEGIN"
+            | "COMMIT" | "ROLLBACK" | "SET" | "USE" | "START" | "PRAGMA" => {
+                if first == "WITH"
+                    && words
+                        .iter()
+                        .any(|w| matches!(w.as_str(), "INSERT" | "UPDATE" | "DELETE"))
+                {
                     SqlClass::Write
                 } else {
                     SqlClass::Read
@@ -41,12 +45,15 @@ pub fn classify_sql(sql: &str) -> SqlClass {
                 _ => SqlClass::Write,
             },
             "DELETE" => {
-                if words.iter().any(|w| w == "WHERE") { SqlClass::Write } else { SqlClass::Destroy }
+                if words.iter().any(|w| w == "WHERE") {
+                    SqlClass::Write
+                } else {
+                    SqlClass::Destroy
+                }
             }
-            "INSERT" | "UPDATE" | "ALTER" | "CREATE" | "MERGE" | "UPSERT" | "REPLACE" | "GRANT" | "REVOKE" | "COPY"
-            | "RENAME" | "COMMENT" | "VACUUM" | "REINDEX" | "CLUSTER" | "CALL" | "DO" | "EXEC" | "EXECUTE" => {
-                SqlClass::Write
-            }
+            "INSERT" | "UPDATE" | "ALTER" | "CREATE" | "MERGE" | "UPSERT" | "REPLACE" | "GRANT"
+            | "REVOKE" | "COPY" | "RENAME" | "COMMENT" | "VACUUM" | "REINDEX" | "CLUSTER"
+            | "CALL" | "DO" | "EXEC" | "EXECUTE" => SqlClass::Write,
             _ if first.starts_with('\\') => SqlClass::Read,
             _ => SqlClass::Unknown,
         };
@@ -113,7 +120,10 @@ mod tests {
         check("delete from users -- where id = 4", SqlClass::Destroy);
         check("DELETE FROM t WHERE note = 'x'", SqlClass::Write);
         check("SELECT 'DROP TABLE x'", SqlClass::Read);
-        check("UPDATE users SET plan = 'pro' WHERE id = 1", SqlClass::Write);
+        check(
+            "UPDATE users SET plan = 'pro' WHERE id = 1",
+            SqlClass::Write,
+        );
         check("ALTER TABLE users ADD COLUMN x int", SqlClass::Write);
         check("DROP INDEX idx", SqlClass::Write);
         check("BEGIN; SELECT 1; DROP TABLE x; COMMIT;", SqlClass::Destroy);

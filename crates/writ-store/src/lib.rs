@@ -17,7 +17,10 @@ use writ_core::{Decision, SessionState, StepRecord};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the store at `{path}`: {source}")]
-    Open { path: String, source: rusqlite::Error },
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
     #[error("store error: {0}")]
     Sql(#[from] rusqlite::Error),
     #[error("stored session `{session}` is corrupt: {message}")]
@@ -52,7 +55,10 @@ CREATE INDEX IF NOT EXISTS decisions_call ON decisions(session, call_id);
 impl Store {
     /// Opens (creating if needed) the store at `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
         Store::init(conn)
     }
 
@@ -80,7 +86,9 @@ impl Store {
         id: &str,
         change: impl FnOnce(&mut SessionState),
     ) -> Result<SessionState, StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut state = read_session(&tx, id)?;
         change(&mut state);
         write_session(&tx, id, &state)?;
@@ -98,7 +106,9 @@ impl Store {
         decision: &Decision,
         immediate: Option<&StepRecord>,
     ) -> Result<i64, StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let json = serde_json::to_string(decision).unwrap_or_default();
         let reasons = serde_json::to_string(&decision.reasons).unwrap_or_default();
         tx.execute(
@@ -117,8 +127,15 @@ impl Store {
 
     /// Closes the open decision of a tool call (if any) with the step it
     /// became, folding the step into the session.
-    pub fn close_step(&mut self, session: &str, call_id: Option<&str>, step: &StepRecord) -> Result<SessionState, StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    pub fn close_step(
+        &mut self,
+        session: &str,
+        call_id: Option<&str>,
+        step: &StepRecord,
+    ) -> Result<SessionState, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         if let Some(call_id) = call_id {
             let json = serde_json::to_string(step).unwrap_or_default();
             tx.execute(
@@ -135,21 +152,34 @@ impl Store {
 
     /// Number of decisions recorded.
     pub fn decision_count(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM decisions", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM decisions", [], |r| r.get(0))?)
     }
 }
 
 fn read_session(conn: &Connection, id: &str) -> Result<SessionState, StoreError> {
-    let text: Option<String> =
-        conn.query_row("SELECT state FROM sessions WHERE id = ?1", params![id], |r| r.get(0)).optional()?;
+    let text: Option<String> = conn
+        .query_row(
+            "SELECT state FROM sessions WHERE id = ?1",
+            params![id],
+            |r| r.get(0),
+        )
+        .optional()?;
     match text {
         None => Ok(SessionState::default()),
-        Some(t) => serde_json::from_str(&t).map_err(|e| StoreError::Corrupt { session: id.to_owned(), message: e.to_string() }),
+        Some(t) => serde_json::from_str(&t).map_err(|e| StoreError::Corrupt {
+            session: id.to_owned(),
+            message: e.to_string(),
+        }),
     }
 }
 
 fn write_session(conn: &Connection, id: &str, state: &SessionState) -> Result<(), StoreError> {
-    let text = serde_json::to_string(state).map_err(|e| StoreError::Corrupt { session: id.to_owned(), message: e.to_string() })?;
+    let text = serde_json::to_string(state).map_err(|e| StoreError::Corrupt {
+        session: id.to_owned(),
+        message: e.to_string(),
+    })?;
     conn.execute(
         "INSERT INTO sessions (id, state) VALUES (?1, ?2)
          ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
@@ -169,9 +199,26 @@ mod tests {
         {
             let mut store = Store::open(&path).unwrap();
             store
-                .close_step("s1", None, &StepRecord { ran: true, read_labels: vec!["secret".into()], ..StepRecord::default() })
+                .close_step(
+                    "s1",
+                    None,
+                    &StepRecord {
+                        ran: true,
+                        read_labels: vec!["secret".into()],
+                        ..StepRecord::default()
+                    },
+                )
                 .unwrap();
-            store.close_step("s1", None, &StepRecord { blocked: true, ..StepRecord::default() }).unwrap();
+            store
+                .close_step(
+                    "s1",
+                    None,
+                    &StepRecord {
+                        blocked: true,
+                        ..StepRecord::default()
+                    },
+                )
+                .unwrap();
         }
         let store = Store::open(&path).unwrap();
         let state = store.session("s1").unwrap();
@@ -200,6 +247,9 @@ mod tests {
         for t in threads {
             t.join().unwrap();
         }
-        assert_eq!(Store::open(&path).unwrap().session("s").unwrap().blocked, 100);
+        assert_eq!(
+            Store::open(&path).unwrap().session("s").unwrap().blocked,
+            100
+        );
     }
 }

@@ -33,13 +33,18 @@ pub fn environment_deployment(cwd: &Path) -> Deployment {
 /// Loads the deployment file (if any) over the environment's facts and the
 /// built-in defaults, and the policy pack (a directory of `.cedar` files, or
 /// the shipped default).
-pub fn load_engine(deployment: Option<&Path>, policy_dir: Option<&Path>) -> Result<Engine, CliError> {
-    let cwd = std::env::current_dir().map_err(|e| CliError::Internal(format!("cannot read the working directory: {e}")))?;
+pub fn load_engine(
+    deployment: Option<&Path>,
+    policy_dir: Option<&Path>,
+) -> Result<Engine, CliError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| CliError::Internal(format!("cannot read the working directory: {e}")))?;
     let base = environment_deployment(&cwd).over(Deployment::builtin());
     let merged = match deployment {
         Some(path) => {
             let text = read_text(path)?;
-            let file = Deployment::from_json(&text).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+            let file = Deployment::from_json(&text)
+                .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
             file.over(base)
         }
         None => base,
@@ -59,7 +64,8 @@ pub fn load_policy(dir: Option<&Path>) -> Result<PolicyPack, CliError> {
 
 /// Every `.cedar` file of `dir`, name and text, in name order.
 pub fn read_policy_dir(dir: &Path) -> Result<Vec<(String, String)>, CliError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| CliError::Input(format!("cannot read `{}`: {e}", dir.display())))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| CliError::Input(format!("cannot read `{}`: {e}", dir.display())))?;
     let mut files: Vec<_> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -67,12 +73,18 @@ pub fn read_policy_dir(dir: &Path) -> Result<Vec<(String, String)>, CliError> {
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(CliError::Input(format!("`{}` holds no .cedar files", dir.display())));
+        return Err(CliError::Input(format!(
+            "`{}` holds no .cedar files",
+            dir.display()
+        )));
     }
     files
         .iter()
         .map(|p| {
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             Ok((name, read_text(p)?))
         })
         .collect()
@@ -81,7 +93,9 @@ pub fn read_policy_dir(dir: &Path) -> Result<Vec<(String, String)>, CliError> {
 /// `[remote "NAME"] url = URL` entries of the repository's git config.
 fn git_remotes(cwd: &Path) -> BTreeMap<String, String> {
     let mut remotes = BTreeMap::new();
-    let Ok(config) = std::fs::read_to_string(cwd.join(".git/config")) else { return remotes };
+    let Ok(config) = std::fs::read_to_string(cwd.join(".git/config")) else {
+        return remotes;
+    };
     let mut current: Option<String> = None;
     for line in config.lines().map(str::trim) {
         if let Some(section) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
@@ -89,10 +103,10 @@ fn git_remotes(cwd: &Path) -> BTreeMap<String, String> {
                 .strip_prefix("remote \"")
                 .and_then(|r| r.strip_suffix('"'))
                 .map(str::to_owned);
-        } else if let (Some(name), Some((key, value))) = (&current, line.split_once('=')) {
-            if key.trim() == "url" {
-                remotes.insert(name.clone(), value.trim().to_owned());
-            }
+        } else if let (Some(name), Some((key, value))) = (&current, line.split_once('='))
+            && key.trim() == "url"
+        {
+            remotes.insert(name.clone(), value.trim().to_owned());
         }
     }
     remotes
@@ -100,5 +114,7 @@ fn git_remotes(cwd: &Path) -> BTreeMap<String, String> {
 
 fn git_branch(cwd: &Path) -> Option<String> {
     let head = std::fs::read_to_string(cwd.join(".git/HEAD")).ok()?;
-    head.trim().strip_prefix("ref: refs/heads/").map(str::to_owned)
+    head.trim()
+        .strip_prefix("ref: refs/heads/")
+        .map(str::to_owned)
 }

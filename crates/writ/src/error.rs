@@ -33,10 +33,12 @@ impl From<writ_store::StoreError> for CliError {
 
 /// Reads a file as text, naming it on error.
 pub fn read_text(path: &std::path::Path) -> Result<String, CliError> {
-    std::fs::read_to_string(path).map_err(|e| CliError::Input(format!("cannot read `{}`: {e}", path.display())))
+    std::fs::read_to_string(path)
+        .map_err(|e| CliError::Input(format!("cannot read `{}`: {e}", path.display())))
 }
 
 /// Parses JSON text, naming its source and the line and column at fault.
 pub fn parse_json(source: &str, text: &str) -> Result<serde_json::Value, CliError> {
-    serde_json::from_str(text).map_err(|e| CliError::Input(format!("`{source}` is not valid JSON: {e}")))
+    serde_json::from_str(text)
+        .map_err(|e| CliError::Input(format!("`{source}` is not valid JSON: {e}")))
 }

@@ -12,7 +12,9 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use writ_core::engine::Lanes;
-use writ_core::{Approval, BasisItem, Decision, Deployment, Engine, Facts, PolicyPack, Route, Runtime, normalize};
+use writ_core::{
+    Approval, BasisItem, Decision, Deployment, Engine, Facts, PolicyPack, Route, Runtime, normalize,
+};
 use writ_store::Store;
 
 use crate::error::{CliError, parse_json, read_text};
@@ -114,7 +116,12 @@ pub struct Report {
 }
 
 /// Replays every case of the corpus at `dir`.
-pub fn run(dir: &Path, policy: &PolicyPack, mode: Mode, store: &mut Store) -> Result<Report, CliError> {
+pub fn run(
+    dir: &Path,
+    policy: &PolicyPack,
+    mode: Mode,
+    store: &mut Store,
+) -> Result<Report, CliError> {
     let cases = load_cases(dir)?;
     let mut engines: BTreeMap<String, Engine> = BTreeMap::new();
     let mut results = Vec::with_capacity(cases.len());
@@ -123,10 +130,11 @@ pub fn run(dir: &Path, policy: &PolicyPack, mode: Mode, store: &mut Store) -> Re
             let engine = load_deployment(dir, &case.deployment, policy, mode)?;
             engines.insert(case.deployment.clone(), engine);
         }
-        let engine = engines
-            .get(&case.deployment)
-            .ok_or_else(|| CliError::Internal(format!("deployment `{}` vanished", case.deployment)))?;
-        let decision = replay(engine, store, &case).map_err(|e| CliError::Input(format!("{file}: {e}")))?;
+        let engine = engines.get(&case.deployment).ok_or_else(|| {
+            CliError::Internal(format!("deployment `{}` vanished", case.deployment))
+        })?;
+        let decision =
+            replay(engine, store, &case).map_err(|e| CliError::Input(format!("{file}: {e}")))?;
         let (got, reasons) = match mode {
             Mode::Policy(_) => (decision.route, decision.reasons.clone()),
             Mode::StaticBaseline => (static_baseline(&decision), Vec::new()),
@@ -145,7 +153,10 @@ pub fn run(dir: &Path, policy: &PolicyPack, mode: Mode, store: &mut Store) -> Re
             pass: got == case.expect.route && reasons_ok,
         });
     }
-    Ok(Report { summary: summarize(&results), cases: results })
+    Ok(Report {
+        summary: summarize(&results),
+        cases: results,
+    })
 }
 
 fn load_cases(dir: &Path) -> Result<Vec<(String, Case)>, CliError> {
@@ -159,26 +170,38 @@ fn load_cases(dir: &Path) -> Result<Vec<(String, Case)>, CliError> {
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(CliError::Input(format!("`{}` holds no cases", cases_dir.display())));
+        return Err(CliError::Input(format!(
+            "`{}` holds no cases",
+            cases_dir.display()
+        )));
     }
     let mut cases = Vec::with_capacity(files.len());
     let mut ids = BTreeSet::new();
     for path in files {
         let name = path.display().to_string();
         let value = parse_json(&name, &read_text(&path)?)?;
-        let case: Case =
-            serde_json::from_value(value).map_err(|e| CliError::Input(format!("`{name}` is not a valid case: {e}")))?;
+        let case: Case = serde_json::from_value(value)
+            .map_err(|e| CliError::Input(format!("`{name}` is not a valid case: {e}")))?;
         if !ids.insert(case.id.clone()) {
-            return Err(CliError::Input(format!("`{name}`: case id `{}` appears twice", case.id)));
+            return Err(CliError::Input(format!(
+                "`{name}`: case id `{}` appears twice",
+                case.id
+            )));
         }
         cases.push((name, case));
     }
     Ok(cases)
 }
 
-fn load_deployment(dir: &Path, name: &str, policy: &PolicyPack, mode: Mode) -> Result<Engine, CliError> {
+fn load_deployment(
+    dir: &Path,
+    name: &str,
+    policy: &PolicyPack,
+    mode: Mode,
+) -> Result<Engine, CliError> {
     let path = dir.join("deployments").join(format!("{name}.json"));
-    let file = Deployment::from_json(&read_text(&path)?).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+    let file = Deployment::from_json(&read_text(&path)?)
+        .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
     let facts = Facts::compile(&file.over(Deployment::builtin()))
         .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
     let mut engine = Engine::new(facts, policy.clone());
@@ -190,8 +213,10 @@ fn load_deployment(dir: &Path, name: &str, policy: &PolicyPack, mode: Mode) -> R
 
 /// Runs one case through the gate and returns the decision for its event.
 pub fn replay(engine: &Engine, store: &mut Store, case: &Case) -> Result<Decision, String> {
-    let runtime = Runtime::parse(&case.runtime).ok_or_else(|| format!("unknown runtime `{}`", case.runtime))?;
-    let now = OffsetDateTime::parse(&case.now, &Rfc3339).map_err(|e| format!("`now` is not RFC 3339: {e}"))?;
+    let runtime = Runtime::parse(&case.runtime)
+        .ok_or_else(|| format!("unknown runtime `{}`", case.runtime))?;
+    let now = OffsetDateTime::parse(&case.now, &Rfc3339)
+        .map_err(|e| format!("`now` is not RFC 3339: {e}"))?;
     let caller = Caller {
         agent: case.principal.agent.as_deref().unwrap_or("agent"),
         user: case.principal.user.as_deref(),
@@ -199,19 +224,35 @@ pub fn replay(engine: &Engine, store: &mut Store, case: &Case) -> Result<Decisio
     };
     let session = format!("eval:{}", case.id);
     let mut gate = Gate { engine, store };
-    gate.add_basis(&session, &case.basis).map_err(|e| e.to_string())?;
+    gate.add_basis(&session, &case.basis)
+        .map_err(|e| e.to_string())?;
     for (i, step) in case.history.iter().enumerate() {
-        let envelope = normalize(runtime, &step.event).map_err(|e| format!("history[{i}].event: {e}"))?;
-        let decision = gate.before(&session, &envelope, &case.approvals, caller).map_err(|e| e.to_string())?;
+        let envelope =
+            normalize(runtime, &step.event).map_err(|e| format!("history[{i}].event: {e}"))?;
+        let decision = gate
+            .before(&session, &envelope, &case.approvals, caller)
+            .map_err(|e| e.to_string())?;
         let ran = match step.outcome.status.as_str() {
             "ok" => true,
             "error" => false,
-            other => return Err(format!("history[{i}].outcome.status: `{other}` is not ok or error")),
+            other => {
+                return Err(format!(
+                    "history[{i}].outcome.status: `{other}` is not ok or error"
+                ));
+            }
         };
-        gate.after(&session, &envelope, &decision, ran, Some(&step.outcome.output)).map_err(|e| e.to_string())?;
+        gate.after(
+            &session,
+            &envelope,
+            &decision,
+            ran,
+            Some(&step.outcome.output),
+        )
+        .map_err(|e| e.to_string())?;
     }
     let envelope = normalize(runtime, &case.event).map_err(|e| format!("event: {e}"))?;
-    gate.before(&session, &envelope, &case.approvals, caller).map_err(|e| e.to_string())
+    gate.before(&session, &envelope, &case.approvals, caller)
+        .map_err(|e| e.to_string())
 }
 
 /// PCAA's static baseline: a fixed allow/deny list by tool kind, blind to
@@ -219,7 +260,9 @@ pub fn replay(engine: &Engine, store: &mut Store, case: &Case) -> Result<Decisio
 pub fn static_baseline(decision: &Decision) -> Route {
     match decision.facts.tool_kind {
         None => Route::RequireApproval,
-        Some("email_send" | "message_send" | "payment" | "deploy" | "share" | "paste_create") => Route::RequireApproval,
+        Some("email_send" | "message_send" | "payment" | "deploy" | "share" | "paste_create") => {
+            Route::RequireApproval
+        }
         Some(_) => Route::Allow,
     }
 }
@@ -250,7 +293,11 @@ pub fn scalar_baseline(decision: &Decision) -> Route {
     score += if f.public_exposure { 6 } else { 0 };
     score += if f.grants_access { 4 } else { 0 };
     score += if f.package_installs.is_empty() { 0 } else { 2 };
-    score += if f.outside_workspace_writes.is_empty() { 0 } else { 2 };
+    score += if f.outside_workspace_writes.is_empty() {
+        0
+    } else {
+        2
+    };
     score += if f.tool_kind.is_none() { 4 } else { 0 };
     match score {
         0..=1 => Route::Allow,
@@ -261,7 +308,11 @@ pub fn scalar_baseline(decision: &Decision) -> Route {
 }
 
 fn ratio(num: usize, den: usize) -> f64 {
-    if den == 0 { 1.0 } else { num as f64 / den as f64 }
+    if den == 0 {
+        1.0
+    } else {
+        num as f64 / den as f64
+    }
 }
 
 /// Computes the aggregate figures of `results`.
@@ -270,29 +321,63 @@ pub fn summarize(results: &[CaseResult]) -> Summary {
     let exact = results.iter().filter(|r| r.got == r.expected).count();
     let mut confusion: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for r in results {
-        *confusion.entry(r.expected.as_str().to_owned()).or_default().entry(r.got.as_str().to_owned()).or_default() += 1;
+        *confusion
+            .entry(r.expected.as_str().to_owned())
+            .or_default()
+            .entry(r.got.as_str().to_owned())
+            .or_default() += 1;
     }
     let labels: BTreeSet<Route> = results.iter().flat_map(|r| [r.expected, r.got]).collect();
     let f1s: Vec<f64> = labels
         .iter()
         .map(|&label| {
-            let tp = results.iter().filter(|r| r.expected == label && r.got == label).count() as f64;
-            let fp = results.iter().filter(|r| r.expected != label && r.got == label).count() as f64;
-            let fn_ = results.iter().filter(|r| r.expected == label && r.got != label).count() as f64;
-            if tp == 0.0 { 0.0 } else { 2.0 * tp / (2.0 * tp + fp + fn_) }
+            let tp = results
+                .iter()
+                .filter(|r| r.expected == label && r.got == label)
+                .count() as f64;
+            let fp = results
+                .iter()
+                .filter(|r| r.expected != label && r.got == label)
+                .count() as f64;
+            let fn_ = results
+                .iter()
+                .filter(|r| r.expected == label && r.got != label)
+                .count() as f64;
+            if tp == 0.0 {
+                0.0
+            } else {
+                2.0 * tp / (2.0 * tp + fp + fn_)
+            }
         })
         .collect();
-    let macro_f1 = if f1s.is_empty() { 1.0 } else { f1s.iter().sum::<f64>() / f1s.len() as f64 };
-    let blocks = results.iter().filter(|r| r.expected == Route::Block).count();
-    let blocked = results.iter().filter(|r| r.expected == Route::Block && r.got == Route::Block).count();
+    let macro_f1 = if f1s.is_empty() {
+        1.0
+    } else {
+        f1s.iter().sum::<f64>() / f1s.len() as f64
+    };
+    let blocks = results
+        .iter()
+        .filter(|r| r.expected == Route::Block)
+        .count();
+    let blocked = results
+        .iter()
+        .filter(|r| r.expected == Route::Block && r.got == Route::Block)
+        .count();
     let mut seeds: BTreeMap<&str, BTreeSet<Route>> = BTreeMap::new();
     for r in results {
         seeds.entry(r.seed.as_str()).or_default().insert(r.got);
     }
     let consistent = seeds.values().filter(|routes| routes.len() == 1).count();
     let expected_reasons: usize = results.iter().map(|r| r.expected_reasons.len()).sum();
-    let found: usize =
-        results.iter().map(|r| r.expected_reasons.iter().filter(|x| r.reasons.contains(x)).count()).sum();
+    let found: usize = results
+        .iter()
+        .map(|r| {
+            r.expected_reasons
+                .iter()
+                .filter(|x| r.reasons.contains(x))
+                .count()
+        })
+        .sum();
     Summary {
         cases: n,
         passed: results.iter().filter(|r| r.pass).count(),
@@ -308,8 +393,17 @@ pub fn summarize(results: &[CaseResult]) -> Summary {
 /// The human-readable report.
 pub fn table(report: &Report) -> String {
     let mut out = String::new();
-    let width = report.cases.iter().map(|c| c.id.len()).max().unwrap_or(2).max(4);
-    out.push_str(&format!("{:<width$}  {:<16}  {:<16}  {:<4}  reasons\n", "case", "expected", "got", "ok"));
+    let width = report
+        .cases
+        .iter()
+        .map(|c| c.id.len())
+        .max()
+        .unwrap_or(2)
+        .max(4);
+    out.push_str(&format!(
+        "{:<width$}  {:<16}  {:<16}  {:<4}  reasons\n",
+        "case", "expected", "got", "ok"
+    ));
     for c in &report.cases {
         out.push_str(&format!(
             "{:<width$}  {:<16}  {:<16}  {:<4}  {}\n",

@@ -51,13 +51,19 @@ impl Gate<'_> {
             agent: caller.agent,
             user: caller.user,
         });
-        let immediate = (decision.route == Route::Block || !decision.approvals_used.is_empty()).then(|| StepRecord {
-            blocked: decision.route == Route::Block,
-            ran: false,
-            approvals_used: decision.approvals_used.clone(),
-            ..StepRecord::default()
-        });
-        self.store.record_decision(session, envelope.call_id.as_deref(), &decision, immediate.as_ref())?;
+        let immediate = (decision.route == Route::Block || !decision.approvals_used.is_empty())
+            .then(|| StepRecord {
+                blocked: decision.route == Route::Block,
+                ran: false,
+                approvals_used: decision.approvals_used.clone(),
+                ..StepRecord::default()
+            });
+        self.store.record_decision(
+            session,
+            envelope.call_id.as_deref(),
+            &decision,
+            immediate.as_ref(),
+        )?;
         Ok(decision)
     }
 
@@ -75,7 +81,8 @@ impl Gate<'_> {
         // Blocks and approvals were recorded when the call was decided.
         step.blocked = false;
         step.approvals_used.clear();
-        self.store.close_step(session, envelope.call_id.as_deref(), &step)?;
+        self.store
+            .close_step(session, envelope.call_id.as_deref(), &step)?;
         Ok(())
     }
 
@@ -100,7 +107,13 @@ impl Gate<'_> {
             agent: caller.agent,
             user: caller.user,
         });
-        self.after(session, envelope, &decision, true, envelope.output.as_deref())?;
+        self.after(
+            session,
+            envelope,
+            &decision,
+            true,
+            envelope.output.as_deref(),
+        )?;
         Ok(decision)
     }
 }

@@ -17,7 +17,11 @@ use writ_core::{Approval, Runtime, SessionState, detect, normalize};
 use writ_store::Store;
 
 #[derive(Parser)]
-#[command(name = "writ", version, about = "The firewall AI agents' actions pass through")]
+#[command(
+    name = "writ",
+    version,
+    about = "The firewall AI agents' actions pass through"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -158,7 +162,9 @@ fn main() -> ExitCode {
 }
 
 fn data_dir() -> PathBuf {
-    std::env::var_os("WRIT_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".writ"))
+    std::env::var_os("WRIT_DATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(".writ"))
 }
 
 fn open_store(path: Option<&Path>) -> Result<Store, CliError> {
@@ -166,8 +172,9 @@ fn open_store(path: Option<&Path>) -> Result<Store, CliError> {
         Some(p) => p.to_path_buf(),
         None => {
             let dir = data_dir();
-            std::fs::create_dir_all(&dir)
-                .map_err(|e| CliError::Internal(format!("cannot create `{}`: {e}", dir.display())))?;
+            std::fs::create_dir_all(&dir).map_err(|e| {
+                CliError::Internal(format!("cannot create `{}`: {e}", dir.display()))
+            })?;
             dir.join("writ.db")
         }
     };
@@ -192,21 +199,41 @@ fn guard(args: GuardArgs) -> Result<String, CliError> {
     };
     let envelope = normalize(runtime, &event).map_err(|e| CliError::Input(e.to_string()))?;
     let approvals: Vec<Approval> = match &args.approvals {
-        Some(path) => serde_json::from_value(parse_json(&path.display().to_string(), &read_text(path)?)?)
-            .map_err(|e| CliError::Input(format!("`{}` is not a list of approvals: {e}", path.display())))?,
+        Some(path) => {
+            serde_json::from_value(parse_json(&path.display().to_string(), &read_text(path)?)?)
+                .map_err(|e| {
+                    CliError::Input(format!(
+                        "`{}` is not a list of approvals: {e}",
+                        path.display()
+                    ))
+                })?
+        }
         None => Vec::new(),
     };
     let now = match &args.now {
-        Some(s) => OffsetDateTime::parse(s, &Rfc3339).map_err(|e| CliError::Input(format!("--now `{s}`: {e}")))?,
+        Some(s) => OffsetDateTime::parse(s, &Rfc3339)
+            .map_err(|e| CliError::Input(format!("--now `{s}`: {e}")))?,
         None => OffsetDateTime::now_utc(),
     };
     let engine = load_engine(args.deployment.as_deref(), args.policy.as_deref())?;
-    let caller = Caller { agent: &args.agent, user: args.user.as_deref(), now };
-    let session = args.session.clone().or_else(|| envelope.session_id.clone()).filter(|_| !args.no_session);
+    let caller = Caller {
+        agent: &args.agent,
+        user: args.user.as_deref(),
+        now,
+    };
+    let session = args
+        .session
+        .clone()
+        .or_else(|| envelope.session_id.clone())
+        .filter(|_| !args.no_session);
     let decision = match session {
         Some(session) => {
             let mut store = open_store(args.store.as_deref())?;
-            Gate { engine: &engine, store: &mut store }.handle(&session, &envelope, &approvals, caller)?
+            Gate {
+                engine: &engine,
+                store: &mut store,
+            }
+            .handle(&session, &envelope, &approvals, caller)?
         }
         None => engine.guard(GuardInput {
             envelope: &envelope,
@@ -217,8 +244,13 @@ fn guard(args: GuardArgs) -> Result<String, CliError> {
             user: caller.user,
         }),
     };
-    let json = if args.compact { serde_json::to_string(&decision) } else { serde_json::to_string_pretty(&decision) };
-    json.map(|s| s + "\n").map_err(|e| CliError::Internal(e.to_string()))
+    let json = if args.compact {
+        serde_json::to_string(&decision)
+    } else {
+        serde_json::to_string_pretty(&decision)
+    };
+    json.map(|s| s + "\n")
+        .map_err(|e| CliError::Internal(e.to_string()))
 }
 
 fn run_eval(args: EvalArgs) -> Result<String, CliError> {
@@ -226,9 +258,18 @@ fn run_eval(args: EvalArgs) -> Result<String, CliError> {
     let mode = match (args.ablate, args.baseline) {
         (_, Some(Baseline::Static)) => Mode::StaticBaseline,
         (_, Some(Baseline::Scalar)) => Mode::ScalarBaseline,
-        (Some(Lane::Externality), None) => Mode::Policy(Lanes { externality: false, ..Lanes::default() }),
-        (Some(Lane::Session), None) => Mode::Policy(Lanes { session: false, ..Lanes::default() }),
-        (Some(Lane::Basis), None) => Mode::Policy(Lanes { basis: false, ..Lanes::default() }),
+        (Some(Lane::Externality), None) => Mode::Policy(Lanes {
+            externality: false,
+            ..Lanes::default()
+        }),
+        (Some(Lane::Session), None) => Mode::Policy(Lanes {
+            session: false,
+            ..Lanes::default()
+        }),
+        (Some(Lane::Basis), None) => Mode::Policy(Lanes {
+            basis: false,
+            ..Lanes::default()
+        }),
         (None, None) => Mode::Policy(Lanes::default()),
     };
     let mut store = match &args.store {
@@ -237,7 +278,9 @@ fn run_eval(args: EvalArgs) -> Result<String, CliError> {
     };
     let report = eval::run(&args.dir, &policy, mode, &mut store)?;
     if args.json {
-        serde_json::to_string_pretty(&report).map(|s| s + "\n").map_err(|e| CliError::Internal(e.to_string()))
+        serde_json::to_string_pretty(&report)
+            .map(|s| s + "\n")
+            .map_err(|e| CliError::Internal(e.to_string()))
     } else {
         Ok(eval::table(&report))
     }
@@ -248,7 +291,9 @@ fn policy(command: PolicyCommand) -> Result<String, CliError> {
         PolicyCommand::Check { dir } => policy_cmd::check(&dir).map(|s| s + "\n"),
         PolicyCommand::Test { files, policy } => {
             if files.is_empty() {
-                return Err(CliError::Input("name at least one policy test file".to_owned()));
+                return Err(CliError::Input(
+                    "name at least one policy test file".to_owned(),
+                ));
             }
             let mut out = String::new();
             for f in files {

@@ -12,15 +12,23 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use writ_core::engine::GuardInput;
-use writ_core::{Approval, Deployment, Engine, Facts, PolicyPack, Route, Runtime, SessionState, normalize};
+use writ_core::{
+    Approval, Deployment, Engine, Facts, PolicyPack, Route, Runtime, SessionState, normalize,
+};
 
 use crate::defaults::{load_policy, read_policy_dir};
 use crate::error::{CliError, parse_json, read_text};
 
 /// Validates every `.cedar` file of `dir` against the schema; returns a summary line.
 pub fn check(dir: &Path) -> Result<String, CliError> {
-    let pack = PolicyPack::load(read_policy_dir(dir)?).map_err(|e| CliError::Input(e.to_string()))?;
-    Ok(format!("{}: {} rules valid, policy digest {}", dir.display(), pack.rules().count(), pack.digest))
+    let pack =
+        PolicyPack::load(read_policy_dir(dir)?).map_err(|e| CliError::Input(e.to_string()))?;
+    Ok(format!(
+        "{}: {} rules valid, policy digest {}",
+        dir.display(),
+        pack.rules().count(),
+        pack.digest
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -63,21 +71,32 @@ pub fn test(file: &Path, policy_override: Option<&Path>) -> Result<String, CliEr
     let deployment = match &spec.deployment {
         Some(p) => {
             let path = base.join(p);
-            Deployment::from_json(&read_text(&path)?).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?
+            Deployment::from_json(&read_text(&path)?)
+                .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?
         }
-        None => Deployment { workspace: Some("/work".into()), home: Some("/home/user".into()), ..Deployment::default() },
+        None => Deployment {
+            workspace: Some("/work".into()),
+            home: Some("/home/user".into()),
+            ..Deployment::default()
+        },
     };
-    let facts = Facts::compile(&deployment.over(Deployment::builtin())).map_err(|e| CliError::Input(e.to_string()))?;
-    let policy_dir = policy_override.map(Path::to_path_buf).or(spec.policy.as_ref().map(|p| base.join(p)));
+    let facts = Facts::compile(&deployment.over(Deployment::builtin()))
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    let policy_dir = policy_override
+        .map(Path::to_path_buf)
+        .or(spec.policy.as_ref().map(|p| base.join(p)));
     let engine = Engine::new(facts, load_policy(policy_dir.as_deref())?);
     let mut report = String::new();
     let mut failures = 0;
     for (i, t) in spec.tests.iter().enumerate() {
-        let runtime =
-            Runtime::parse(&t.runtime).ok_or_else(|| CliError::Input(format!("tests[{i}].runtime: unknown `{}`", t.runtime)))?;
-        let envelope = normalize(runtime, &t.event).map_err(|e| CliError::Input(format!("tests[{i}].event: {e}")))?;
+        let runtime = Runtime::parse(&t.runtime).ok_or_else(|| {
+            CliError::Input(format!("tests[{i}].runtime: unknown `{}`", t.runtime))
+        })?;
+        let envelope = normalize(runtime, &t.event)
+            .map_err(|e| CliError::Input(format!("tests[{i}].event: {e}")))?;
         let now = match &t.now {
-            Some(s) => OffsetDateTime::parse(s, &Rfc3339).map_err(|e| CliError::Input(format!("tests[{i}].now: {e}")))?,
+            Some(s) => OffsetDateTime::parse(s, &Rfc3339)
+                .map_err(|e| CliError::Input(format!("tests[{i}].now: {e}")))?,
             None => OffsetDateTime::UNIX_EPOCH,
         };
         let d = engine.guard(GuardInput {
@@ -88,7 +107,8 @@ pub fn test(file: &Path, policy_override: Option<&Path>) -> Result<String, CliEr
             agent: "agent",
             user: None,
         });
-        let ok = d.route == t.expect.route && t.expect.reasons.iter().all(|r| d.reasons.contains(r));
+        let ok =
+            d.route == t.expect.route && t.expect.reasons.iter().all(|r| d.reasons.contains(r));
         if !ok {
             failures += 1;
         }
@@ -102,6 +122,14 @@ pub fn test(file: &Path, policy_override: Option<&Path>) -> Result<String, CliEr
             d.reasons
         ));
     }
-    report.push_str(&format!("{} passed, {} failed\n", spec.tests.len() - failures, failures));
-    if failures > 0 { Err(CliError::Failed(report)) } else { Ok(report) }
+    report.push_str(&format!(
+        "{} passed, {} failed\n",
+        spec.tests.len() - failures,
+        failures
+    ));
+    if failures > 0 {
+        Err(CliError::Failed(report))
+    } else {
+        Ok(report)
+    }
 }
