@@ -200,9 +200,11 @@ impl Deriver<'_> {
             }
             Effect::FileWrite { path } => self.write(path),
             Effect::FileDelete { path, recursive } => {
-                self.write(path);
                 if *recursive && self.is_protected_tree(path) {
+                    // The stronger rule covers this path: it is not also an outside-workspace write.
                     self.out.destroys.insert("filesystem");
+                } else {
+                    self.write(path);
                 }
             }
             Effect::Fetch { target, payload } => {

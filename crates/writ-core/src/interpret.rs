@@ -318,9 +318,10 @@ impl Cx<'_> {
         text.extend(bound.text("role"));
         let payload = Payload {
             text,
+            // The shared resource is one thing: labelled only when it matches a sensitive glob itself.
             files: vec![FileRef {
                 path: self.path(&resource),
-                recursive: true,
+                recursive: false,
             }],
             ..Payload::default()
         };
