@@ -3,19 +3,25 @@
 //!
 //! Run: `cargo bench -p writ-core --bench guard`.
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main}
-use std::hint::black_box;
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use serde_json::json;
+use std::hint::black_box;
 use time::OffsetDateTime;
 use writ_core::engine::GuardInput;
-use writ_core::{Deployment, Engine, Facts, PolicyPack, Runtime, SessionState, StepRecord, normalize};
+use writ_core::{
+    Deployment, Engine, Facts, PolicyPack, Runtime, SessionState, StepRecord, normalize,
+};
 
 const DEPLOYMENT: &str = include_str!("../../../tests/fixtures/bench-deployment.json");
 
 fn engine() -> Engine {
     let deployment = Deployment::from_json(DEPLOYMENT).expect("bench deployment parses");
-    let facts = Facts::compile(&deployment.over(Deployment::builtin())).expect("bench deployment compiles");
-    Engine::new(facts, PolicyPack::default_pack().expect("default pack loads"))
+    let facts =
+        Facts::compile(&deployment.over(Deployment::builtin())).expect("bench deployment compiles");
+    Engine::new(
+        facts,
+        PolicyPack::default_pack().expect("default pack loads"),
+    )
 }
 
 fn session() -> SessionState {
@@ -23,7 +29,9 @@ fn session() -> SessionState {
     s.record(&StepRecord {
         ran: true,
         read_labels: vec!["confidential".into()],
-        untrusted_output: Some("Rate limits: 100/min. Contact support@vendor-api.dev for more. ".repeat(20)),
+        untrusted_output: Some(
+            "Rate limits: 100/min. Contact support@vendor-api.dev for more. ".repeat(20),
+        ),
         dry_runs: vec!["terraform:/home/dana/acme-web/infra/staging".into()],
         ..StepRecord::default()
     });
@@ -61,7 +69,14 @@ fn bench(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(name), event, |b, event| {
             b.iter(|| {
                 let envelope = normalize(*runtime, black_box(event)).expect("event normalises");
-                engine.guard(GuardInput { envelope: &envelope, session: &session, approvals: &[], now, agent: "agent", user: None })
+                engine.guard(GuardInput {
+                    envelope: &envelope,
+                    session: &session,
+                    approvals: &[],
+                    now,
+                    agent: "agent",
+                    user: None,
+                })
             });
         });
     }
