@@ -19,6 +19,10 @@ pub fn classify_sql(sql: &str) -> SqlClass {
     let cleaned = strip_comments_and_strings(sql);
     let mut class = SqlClass::Read;
     for statement in cleaned.split(';') {
+        // psql meta-commands (`\dt`, `\d users`) only describe.
+        if statement.trim_start().starts_with('\\') {
+            continue;
+        }
         let words: Vec<String> = statement
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .filter(|w| !w.is_empty())
@@ -54,7 +58,6 @@ pub fn classify_sql(sql: &str) -> SqlClass {
             "INSERT" | "UPDATE" | "ALTER" | "CREATE" | "MERGE" | "UPSERT" | "REPLACE" | "GRANT"
             | "REVOKE" | "COPY" | "RENAME" | "COMMENT" | "VACUUM" | "REINDEX" | "CLUSTER"
             | "CALL" | "DO" | "EXEC" | "EXECUTE" => SqlClass::Write,
-            _ if first.starts_with('\\') => SqlClass::Read,
             _ => SqlClass::Unknown,
         };
         class = class.max(this);

@@ -1,4 +1,5 @@
 //! The `writ` binary end to end: real processes, real files, a real SQLite store.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -148,9 +149,10 @@ fn an_undescribed_tool_needs_approval() {
 fn session_state_crosses_processes() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("writ.db");
+    let deployment = acme();
     let args = [
         "--deployment",
-        acme().to_str().unwrap(),
+        deployment.to_str().unwrap(),
         "--store",
         store.to_str().unwrap(),
     ];
