@@ -1,0 +1,1343 @@
+//! Proof bundles and their offline verification.
+//!
+//! A bundle is one JSON object `{"summary", "evidence", "verification",
+//! "manifest"}`. `evidence` holds, per action, the DSSE envelope of the
+//! signed certificate, every receipt, an RFC 9162 inclusion proof for each
+//! receipt and for the certificate (the certificate's proof last), and one
+//! C2SP signed checkpoint for the whole bundle. `manifest` lists the
+//! `sha256:` JCS digest of every component. [`verify_bundle`] checks all of
+//! it with nothing but the trusted public keys, and replays every decision.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use writ_core::{
+    Approval, Deployment, Engine, Envelope, Facts, GuardInput, PolicyPack, SessionState,
+};
+use writ_ledger::{Checkpoint, Ledger, LedgerError, Verifier, merkle, verify_checkpoint};
+use writ_proof::{SignedReceipt, Statement, canonical_bytes_of, digest_json};
+
+use crate::action::{
+    GrantBody, action_digest, assumption_body, decision_body, kind, outcome_body, release_body,
+    request_body,
+};
+use crate::certificate::{Certificate, Principal};
+use crate::keys::{Signer, proof_keys};
+use crate::reconcile::{residue_of, status_of};
+use crate::recorder::{CertifiedAction, certificate_leaf, receipt_leaf};
+
+/// Format name in every bundle summary.
+pub const BUNDLE_FORMAT: &str = "writ-proof-bundle/v1";
+
+/// The verification steps, as written into every bundle.
+pub const VERIFICATION_STEPS: &[&str] = &[
+    "verify the signed checkpoint against the trusted log key",
+    "verify each certificate envelope (dsse, in-toto statement v1, action-certificate predicate)",
+    "verify each receipt's digest and signature and match it to the certificate's receipt list",
+    "verify the merkle inclusion of every receipt and certificate against the checkpoint",
+    "recompute the envelope, arguments and action digests and the receipt bodies",
+    "check the lifecycle, approvals, release claims and reconciliation",
+    "replay the decision from the recorded deployment, policy, session, approvals and time",
+    "recompute the summary, the verification section and the manifest",
+];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    pub summary: Summary,
+    pub evidence: Evidence,
+    pub verification: Verification,
+    pub manifest: Manifest,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    pub format: String,
+    pub log_origin: String,
+    pub checkpoint_size: u64,
+    pub actions: Vec<ActionSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionSummary {
+    pub action_id: String,
+    pub session_id: Option<String>,
+    pub tool_call_id: Option<String>,
+    pub tool: String,
+    pub route: String,
+    pub reasons: Vec<String>,
+    pub released: bool,
+    pub closure: String,
+    pub reconciliation: String,
+    pub residue: Vec<String>,
+    pub receipts: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// The C2SP signed-note checkpoint text.
+    pub checkpoint: String,
+    pub actions: Vec<ActionEvidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionEvidence {
+    pub certificate: writ_proof::Envelope,
+    pub receipts: Vec<SignedReceipt>,
+    /// One proof per receipt, in order, then the certificate's.
+    pub proofs: Vec<InclusionProof>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InclusionProof {
+    pub leaf_index: u64,
+    /// Lowercase hex of each proof hash.
+    pub hashes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verification {
+    pub steps: Vec<String>,
+    /// Key ids of every signature in the bundle.
+    pub key_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub algorithm: String,
+    pub components: BTreeMap<String, String>,
+}
+
+/// Why a bundle could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error("ledger: {0}")]
+    Ledger(#[from] LedgerError),
+    #[error("cannot canonicalise: {0}")]
+    Canonical(#[from] writ_proof::CanonicalError),
+    #[error("cannot sign checkpoint: {0}")]
+    Checkpoint(#[from] writ_ledger::CheckpointError),
+    #[error("cannot write `{path}`: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot serialise bundle: {0}")]
+    Json(String),
+}
+
+/// Why a bundle does not verify. Every variant has its own exit code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    #[error("bundle is malformed: {0}")]
+    Malformed(String),
+    #[error("no trusted keys were given")]
+    NoTrustedKeys,
+    #[error("checkpoint does not verify: {0}")]
+    CheckpointInvalid(String),
+    #[error("log origin is `{found}`, expected `{expected}`")]
+    OriginMismatch { expected: String, found: String },
+    #[error("action {index}: certificate does not verify: {reason}")]
+    CertificateInvalid { index: usize, reason: String },
+    #[error(
+        "action {index}: statement subject {found} does not match the certificate's action {expected}"
+    )]
+    SubjectMismatch {
+        index: usize,
+        expected: String,
+        found: String,
+    },
+    #[error(
+        "action {action}: receipt list differs from the certificate's at position {position}: {reason}"
+    )]
+    ReceiptSetMismatch {
+        action: String,
+        position: usize,
+        reason: String,
+    },
+    #[error("action {action}: receipt {position} ({kind}) does not verify: {reason}")]
+    ReceiptInvalid {
+        action: String,
+        position: usize,
+        kind: String,
+        reason: String,
+    },
+    #[error(
+        "action {action}: receipt {position} ({kind}) says something other than the certificate: {reason}"
+    )]
+    ReceiptContentMismatch {
+        action: String,
+        position: usize,
+        kind: String,
+        reason: String,
+    },
+    #[error(
+        "action {action}: proof {position} is for leaf {found}, the certificate says {expected}"
+    )]
+    LeafIndexMismatch {
+        action: String,
+        position: usize,
+        expected: u64,
+        found: u64,
+    },
+    #[error("action {action}: leaf {leaf_index} is not in the log at the checkpoint: {reason}")]
+    InclusionFailed {
+        action: String,
+        leaf_index: u64,
+        reason: String,
+    },
+    #[error("action {action}: {what} digest is recorded as {recorded}, computed {computed}")]
+    DigestMismatch {
+        action: String,
+        what: String,
+        recorded: String,
+        computed: String,
+    },
+    #[error("action {action}: illegal lifecycle: {reason}")]
+    LifecycleViolation { action: String, reason: String },
+    #[error("action {action}: approval invalid: {reason}")]
+    ApprovalInvalid { action: String, reason: String },
+    #[error("action {action}: release claims do not match the action: {reason}")]
+    ReleaseMismatch { action: String, reason: String },
+    #[error("action {action}: reconciliation is recorded as {recorded}, recomputed {computed}")]
+    ReconciliationMismatch {
+        action: String,
+        recorded: String,
+        computed: String,
+    },
+    #[error("action {action}: cannot replay: {reason}")]
+    ReplayUnavailable { action: String, reason: String },
+    #[error(
+        "action {action}: recorded policy digest {recorded}, the recorded sources digest to {computed}"
+    )]
+    PolicyDigestMismatch {
+        action: String,
+        recorded: String,
+        computed: String,
+    },
+    /// `recorded` and `replayed` read `route [reasons]`.
+    #[error("action {action}: {which} decision replays to {replayed}, recorded {recorded}")]
+    ReplayMismatch {
+        action: String,
+        which: String,
+        recorded: String,
+        replayed: String,
+    },
+    #[error("action {action}: replayed decision differs from the recorded one in `{field}`")]
+    ReplayDetailMismatch { action: String, field: String },
+    #[error("summary differs from the evidence at `{field}`")]
+    SummaryMismatch { field: String },
+    #[error("verification section differs from the evidence")]
+    VerificationMismatch,
+    #[error("manifest component `{component}` is recorded as {recorded}, computed {computed}")]
+    ManifestMismatch {
+        component: String,
+        recorded: String,
+        computed: String,
+    },
+}
+
+impl VerifyError {
+    /// The process exit code for this failure (0 is success, 1 and 2 are
+    /// left to the CLI for I/O and usage errors).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            VerifyError::Malformed(_) => 10,
+            VerifyError::NoTrustedKeys => 11,
+            VerifyError::CheckpointInvalid(_) => 20,
+            VerifyError::OriginMismatch { .. } => 21,
+            VerifyError::CertificateInvalid { .. } => 22,
+            VerifyError::SubjectMismatch { .. } => 23,
+            VerifyError::ReceiptSetMismatch { .. } => 24,
+            VerifyError::ReceiptInvalid { .. } => 25,
+            VerifyError::ReceiptContentMismatch { .. } => 26,
+            VerifyError::LeafIndexMismatch { .. } => 30,
+            VerifyError::InclusionFailed { .. } => 31,
+            VerifyError::DigestMismatch { .. } => 40,
+            VerifyError::LifecycleViolation { .. } => 41,
+            VerifyError::ApprovalInvalid { .. } => 42,
+            VerifyError::ReleaseMismatch { .. } => 43,
+            VerifyError::ReconciliationMismatch { .. } => 44,
+            VerifyError::ReplayUnavailable { .. } => 50,
+            VerifyError::PolicyDigestMismatch { .. } => 51,
+            VerifyError::ReplayMismatch { .. } => 52,
+            VerifyError::ReplayDetailMismatch { .. } => 53,
+            VerifyError::SummaryMismatch { .. } => 60,
+            VerifyError::VerificationMismatch => 61,
+            VerifyError::ManifestMismatch { .. } => 62,
+        }
+    }
+}
+
+/// What a verified bundle holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    pub log_origin: String,
+    pub checkpoint_size: u64,
+    pub actions: Vec<String>,
+    /// Receipts verified (certificates included).
+    pub receipts: usize,
+    /// Decisions replayed (approved re-decisions included).
+    pub replayed: usize,
+}
+
+fn hex_hashes(hashes: &[merkle::Hash]) -> Vec<String> {
+    hashes.iter().map(hex::encode).collect()
+}
+
+fn summary_of(certificate: &Certificate) -> ActionSummary {
+    let tool = certificate
+        .inputs
+        .envelope
+        .get("tool")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    ActionSummary {
+        action_id: certificate.action_id.clone(),
+        session_id: certificate.join.session_id.clone(),
+        tool_call_id: certificate.join.tool_call_id.clone(),
+        tool,
+        route: certificate.decision.route.clone(),
+        reasons: certificate.decision.reasons.clone(),
+        released: certificate.release.is_some(),
+        closure: certificate.outcome.closure.clone(),
+        reconciliation: certificate.outcome.reconciliation.status.clone(),
+        residue: certificate.outcome.reconciliation.residue.clone(),
+        receipts: certificate.receipts.len(),
+    }
+}
+
+fn verification_of(evidence: &Evidence) -> Verification {
+    let mut key_ids: Vec<String> = Vec::new();
+    for a in &evidence.actions {
+        key_ids.extend(
+            a.certificate
+                .signatures
+                .iter()
+                .filter_map(|s| s.keyid.clone()),
+        );
+        key_ids.extend(a.receipts.iter().map(|r| r.keyid.clone()));
+    }
+    key_ids.sort();
+    key_ids.dedup();
+    Verification {
+        steps: VERIFICATION_STEPS.iter().map(|s| (*s).to_owned()).collect(),
+        key_ids,
+    }
+}
+
+fn digest_of<T: Serialize>(value: &T) -> Result<String, writ_proof::CanonicalError> {
+    Ok(writ_proof::digest_bytes(&canonical_bytes_of(value)?).to_string())
+}
+
+fn manifest_of(
+    summary: &Summary,
+    evidence: &Evidence,
+    verification: &Verification,
+) -> Result<Manifest, writ_proof::CanonicalError> {
+    let mut components = BTreeMap::new();
+    components.insert("summary".to_owned(), digest_of(summary)?);
+    components.insert("verification".to_owned(), digest_of(verification)?);
+    components.insert(
+        "evidence.checkpoint".to_owned(),
+        digest_of(&evidence.checkpoint)?,
+    );
+    for (i, a) in evidence.actions.iter().enumerate() {
+        components.insert(
+            format!("evidence.actions[{i}].certificate"),
+            digest_of(&a.certificate)?,
+        );
+        for (j, r) in a.receipts.iter().enumerate() {
+            components.insert(
+                format!("evidence.actions[{i}].receipts[{j}]"),
+                digest_of(r)?,
+            );
+        }
+        for (j, p) in a.proofs.iter().enumerate() {
+            components.insert(format!("evidence.actions[{i}].proofs[{j}]"), digest_of(p)?);
+        }
+    }
+    Ok(Manifest {
+        algorithm: "sha256-jcs".to_owned(),
+        components,
+    })
+}
+
+/// Builds a bundle for `actions` from `ledger`, with a checkpoint of the
+/// whole log signed now by `signer`.
+pub fn build_bundle(
+    ledger: &Ledger,
+    signer: &Signer,
+    actions: &[CertifiedAction],
+) -> Result<Value, BundleError> {
+    let origin = signer.pair().name().to_owned();
+    let checkpoint = ledger.checkpoint(&origin);
+    let size = checkpoint.size;
+    let note = checkpoint.sign(signer.pair())?;
+    let mut evidence = Evidence {
+        checkpoint: note,
+        actions: Vec::with_capacity(actions.len()),
+    };
+    for a in actions {
+        let mut proofs = Vec::with_capacity(a.receipts.len() + 1);
+        for r in &a.certificate.receipts {
+            proofs.push(InclusionProof {
+                leaf_index: r.leaf_index,
+                hashes: hex_hashes(&ledger.inclusion_proof(r.leaf_index, size)?),
+            });
+        }
+        proofs.push(InclusionProof {
+            leaf_index: a.certificate_leaf,
+            hashes: hex_hashes(&ledger.inclusion_proof(a.certificate_leaf, size)?),
+        });
+        evidence.actions.push(ActionEvidence {
+            certificate: a.envelope.clone(),
+            receipts: a.receipts.clone(),
+            proofs,
+        });
+    }
+    let summary = Summary {
+        format: BUNDLE_FORMAT.to_owned(),
+        log_origin: origin,
+        checkpoint_size: size,
+        actions: actions.iter().map(|a| summary_of(&a.certificate)).collect(),
+    };
+    let verification = verification_of(&evidence);
+    let manifest = manifest_of(&summary, &evidence, &verification)?;
+    serde_json::to_value(Bundle {
+        summary,
+        evidence,
+        verification,
+        manifest,
+    })
+    .map_err(|e| BundleError::Json(e.to_string()))
+}
+
+/// A file [`export`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exported {
+    pub path: PathBuf,
+    /// `action` or `session`.
+    pub scope: String,
+    pub actions: usize,
+}
+
+fn file_name(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Writes `actions/<action id>.json` for each action and
+/// `sessions/<session id>.json` for each session into `out_dir`.
+pub fn export(
+    ledger: &Ledger,
+    signer: &Signer,
+    actions: &[CertifiedAction],
+    out_dir: &Path,
+) -> Result<Vec<Exported>, BundleError> {
+    let write = |path: PathBuf, bundle: &Value| -> Result<PathBuf, BundleError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| BundleError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let text =
+            serde_json::to_string_pretty(bundle).map_err(|e| BundleError::Json(e.to_string()))?;
+        std::fs::write(&path, text + "\n").map_err(|source| BundleError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(path)
+    };
+    let mut out = Vec::new();
+    let mut sessions: BTreeMap<String, Vec<CertifiedAction>> = BTreeMap::new();
+    for a in actions {
+        let bundle = build_bundle(ledger, signer, std::slice::from_ref(a))?;
+        let path = write(
+            out_dir
+                .join("actions")
+                .join(format!("{}.json", file_name(&a.certificate.action_id))),
+            &bundle,
+        )?;
+        out.push(Exported {
+            path,
+            scope: "action".to_owned(),
+            actions: 1,
+        });
+        let session = a
+            .certificate
+            .join
+            .session_id
+            .clone()
+            .unwrap_or_else(|| "no-session".to_owned());
+        sessions.entry(session).or_default().push(a.clone());
+    }
+    for (session, list) in sessions {
+        let bundle = build_bundle(ledger, signer, &list)?;
+        let path = write(
+            out_dir
+                .join("sessions")
+                .join(format!("{}.json", file_name(&session))),
+            &bundle,
+        )?;
+        out.push(Exported {
+            path,
+            scope: "session".to_owned(),
+            actions: list.len(),
+        });
+    }
+    Ok(out)
+}
+
+/// Engines rebuilt for replay, by (deployment digest, policy digest).
+#[derive(Default)]
+struct ReplayCache {
+    engines: HashMap<(String, String), (Engine, String)>,
+}
+
+/// Verifies a bundle offline against trusted public keys (the log key and
+/// any approver keys, as C2SP verifiers).
+pub fn verify_bundle(bundle: &Value, trusted: &[Verifier]) -> Result<VerifyReport, VerifyError> {
+    if trusted.is_empty() {
+        return Err(VerifyError::NoTrustedKeys);
+    }
+    let parsed: Bundle =
+        Bundle::deserialize(bundle).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    let keys = proof_keys(trusted);
+    let checkpoint = verify_checkpoint(parsed.evidence.checkpoint.as_bytes(), trusted)
+        .map_err(|e| VerifyError::CheckpointInvalid(e.to_string()))?
+        .checkpoint;
+    if checkpoint.origin != parsed.summary.log_origin {
+        return Err(VerifyError::OriginMismatch {
+            expected: checkpoint.origin.clone(),
+            found: parsed.summary.log_origin.clone(),
+        });
+    }
+    let mut cache = ReplayCache::default();
+    let mut report = VerifyReport {
+        log_origin: checkpoint.origin.clone(),
+        checkpoint_size: checkpoint.size,
+        actions: Vec::new(),
+        receipts: 0,
+        replayed: 0,
+    };
+    let mut certificates = Vec::with_capacity(parsed.evidence.actions.len());
+    for (index, evidence) in parsed.evidence.actions.iter().enumerate() {
+        let certificate =
+            verify_action(index, evidence, &keys, &checkpoint, &mut cache, &mut report)?;
+        certificates.push(certificate);
+    }
+    let summary = Summary {
+        format: BUNDLE_FORMAT.to_owned(),
+        log_origin: checkpoint.origin.clone(),
+        checkpoint_size: checkpoint.size,
+        actions: certificates.iter().map(summary_of).collect(),
+    };
+    if summary != parsed.summary {
+        let field = first_difference(&json!(parsed.summary), &json!(summary), "summary");
+        return Err(VerifyError::SummaryMismatch { field });
+    }
+    if verification_of(&parsed.evidence) != parsed.verification {
+        return Err(VerifyError::VerificationMismatch);
+    }
+    let manifest = manifest_of(&parsed.summary, &parsed.evidence, &parsed.verification)
+        .map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    if manifest.algorithm != parsed.manifest.algorithm {
+        return Err(VerifyError::ManifestMismatch {
+            component: "algorithm".to_owned(),
+            recorded: parsed.manifest.algorithm.clone(),
+            computed: manifest.algorithm,
+        });
+    }
+    for (component, computed) in &manifest.components {
+        let recorded = parsed
+            .manifest
+            .components
+            .get(component)
+            .cloned()
+            .unwrap_or_else(|| "(missing)".to_owned());
+        if &recorded != computed {
+            return Err(VerifyError::ManifestMismatch {
+                component: component.clone(),
+                recorded,
+                computed: computed.clone(),
+            });
+        }
+    }
+    if let Some(extra) = parsed
+        .manifest
+        .components
+        .keys()
+        .find(|k| !manifest.components.contains_key(*k))
+    {
+        return Err(VerifyError::ManifestMismatch {
+            component: extra.clone(),
+            recorded: parsed
+                .manifest
+                .components
+                .get(extra)
+                .cloned()
+                .unwrap_or_default(),
+            computed: "(no such component)".to_owned(),
+        });
+    }
+    Ok(report)
+}
+
+/// The path of the first difference between two JSON values.
+fn first_difference(a: &Value, b: &Value, path: &str) -> String {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, v) in x {
+                match y.get(k) {
+                    Some(w) if v == w => {}
+                    Some(w) => return first_difference(v, w, &format!("{path}.{k}")),
+                    None => return format!("{path}.{k}"),
+                }
+            }
+            y.keys()
+                .find(|k| !x.contains_key(*k))
+                .map(|k| format!("{path}.{k}"))
+                .unwrap_or_else(|| path.to_owned())
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find(|(_, (v, w))| v != w)
+            .map(|(i, (v, w))| first_difference(v, w, &format!("{path}[{i}]")))
+            .unwrap_or_else(|| path.to_owned()),
+        _ => path.to_owned(),
+    }
+}
+
+fn parse_hash(hex_text: &str) -> Option<merkle::Hash> {
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(hex_text, &mut out).ok()?;
+    (hex::encode(out) == hex_text).then_some(out)
+}
+
+fn verify_action(
+    index: usize,
+    evidence: &ActionEvidence,
+    keys: &[(String, writ_proof::VerifyingKey)],
+    checkpoint: &Checkpoint,
+    cache: &mut ReplayCache,
+    report: &mut VerifyReport,
+) -> Result<Certificate, VerifyError> {
+    // 1. The certificate envelope.
+    let statement: Statement = writ_proof::open_action_certificate(&evidence.certificate, keys)
+        .map_err(|e| VerifyError::CertificateInvalid {
+            index,
+            reason: e.to_string(),
+        })?;
+    let certificate: Certificate =
+        serde_json::from_value(statement.predicate.clone()).map_err(|e| {
+            VerifyError::CertificateInvalid {
+                index,
+                reason: format!("predicate: {e}"),
+            }
+        })?;
+    let action = certificate.action_id.clone();
+    let subject = statement
+        .subject
+        .first()
+        .map(|s| (s.name.clone(), s.sha256()));
+    let subject_digest = match subject {
+        Some((name, Ok(d))) if name == action => d.to_string(),
+        Some((name, _)) => name,
+        None => String::new(),
+    };
+    if subject_digest != certificate.digests.action || statement.subject.len() != 1 {
+        return Err(VerifyError::SubjectMismatch {
+            index,
+            expected: certificate.digests.action.clone(),
+            found: subject_digest,
+        });
+    }
+
+    // 2. Receipts: the certificate's list, each signature.
+    if evidence.receipts.len() != certificate.receipts.len() {
+        return Err(VerifyError::ReceiptSetMismatch {
+            action,
+            position: evidence.receipts.len().min(certificate.receipts.len()),
+            reason: format!(
+                "{} receipts in the bundle, {} in the certificate",
+                evidence.receipts.len(),
+                certificate.receipts.len()
+            ),
+        });
+    }
+    for (position, (receipt, r)) in evidence
+        .receipts
+        .iter()
+        .zip(&certificate.receipts)
+        .enumerate()
+    {
+        receipt
+            .verify(keys)
+            .map_err(|e| VerifyError::ReceiptInvalid {
+                action: action.clone(),
+                position,
+                kind: receipt.receipt.kind.clone(),
+                reason: e.to_string(),
+            })?;
+        if receipt.receipt.kind != r.kind || receipt.digest.to_string() != r.digest {
+            return Err(VerifyError::ReceiptSetMismatch {
+                action,
+                position,
+                reason: format!(
+                    "bundle has {} {}, certificate lists {} {}",
+                    receipt.receipt.kind, receipt.digest, r.kind, r.digest
+                ),
+            });
+        }
+    }
+
+    // 3. Inclusion of every receipt and of the certificate.
+    if evidence.proofs.len() != evidence.receipts.len() + 1 {
+        return Err(VerifyError::InclusionFailed {
+            action,
+            leaf_index: 0,
+            reason: format!(
+                "{} proofs for {} receipts and the certificate",
+                evidence.proofs.len(),
+                evidence.receipts.len()
+            ),
+        });
+    }
+    let mut leaves: Vec<(u64, Vec<u8>)> = Vec::with_capacity(evidence.proofs.len());
+    for (position, (receipt, r)) in evidence
+        .receipts
+        .iter()
+        .zip(&certificate.receipts)
+        .enumerate()
+    {
+        let found = evidence
+            .proofs
+            .get(position)
+            .map(|p| p.leaf_index)
+            .unwrap_or_default();
+        if found != r.leaf_index {
+            return Err(VerifyError::LeafIndexMismatch {
+                action,
+                position,
+                expected: r.leaf_index,
+                found,
+            });
+        }
+        let bytes = receipt_leaf(receipt).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+        leaves.push((r.leaf_index, bytes));
+    }
+    let certificate_bytes = certificate_leaf(&evidence.certificate)
+        .map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    let certificate_index = evidence
+        .proofs
+        .last()
+        .map(|p| p.leaf_index)
+        .unwrap_or_default();
+    if certificate
+        .receipts
+        .iter()
+        .any(|r| r.leaf_index >= certificate_index)
+    {
+        return Err(VerifyError::LeafIndexMismatch {
+            action,
+            position: evidence.receipts.len(),
+            expected: certificate
+                .receipts
+                .iter()
+                .map(|r| r.leaf_index + 1)
+                .max()
+                .unwrap_or_default(),
+            found: certificate_index,
+        });
+    }
+    leaves.push((certificate_index, certificate_bytes));
+    for ((leaf_index, bytes), proof) in leaves.iter().zip(&evidence.proofs) {
+        let hashes: Vec<merkle::Hash> = proof
+            .hashes
+            .iter()
+            .map(|h| parse_hash(h))
+            .collect::<Option<_>>()
+            .ok_or_else(|| VerifyError::InclusionFailed {
+                action: action.clone(),
+                leaf_index: *leaf_index,
+                reason: "a proof hash is not 64 lowercase hex digits".to_owned(),
+            })?;
+        checkpoint
+            .verify_inclusion(&merkle::leaf_hash(bytes), *leaf_index, &hashes)
+            .map_err(|e| VerifyError::InclusionFailed {
+                action: action.clone(),
+                leaf_index: *leaf_index,
+                reason: e.to_string(),
+            })?;
+    }
+    if certificate.log_origin != checkpoint.origin {
+        return Err(VerifyError::OriginMismatch {
+            expected: checkpoint.origin.clone(),
+            found: certificate.log_origin.clone(),
+        });
+    }
+    report.receipts += evidence.receipts.len() + 1;
+
+    // 4. Digests and receipt bodies.
+    check_digests(&certificate)?;
+    check_receipts(&certificate, &evidence.receipts)?;
+
+    // 5. Lifecycle, approvals, release, reconciliation.
+    check_lifecycle(&certificate, &evidence.receipts)?;
+
+    // 6. Replay.
+    report.replayed += replay(&certificate, cache)?;
+    report.actions.push(action);
+    Ok(certificate)
+}
+
+fn digest_value(value: &Value) -> Result<String, VerifyError> {
+    Ok(digest_json(value)
+        .map_err(|e| VerifyError::Malformed(e.to_string()))?
+        .to_string())
+}
+
+fn check_digests(c: &Certificate) -> Result<(), VerifyError> {
+    let action = c.action_id.clone();
+    let mismatch = |what: &str, recorded: &str, computed: String| {
+        (recorded != computed).then(|| VerifyError::DigestMismatch {
+            action: action.clone(),
+            what: what.to_owned(),
+            recorded: recorded.to_owned(),
+            computed,
+        })
+    };
+    let envelope = &c.inputs.envelope;
+    let arguments = envelope.get("arguments").cloned().unwrap_or(Value::Null);
+    let tool = envelope
+        .get("tool")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let principal = Principal {
+        agent: c.inputs.agent.clone(),
+        user: c.inputs.user.clone(),
+    };
+    let computed_action = action_digest(tool, &arguments, &principal)
+        .map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    let session = envelope
+        .get("session_id")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let call = envelope
+        .get("call_id")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let id_seed = json!({"join": serde_json::to_value(&c.join).unwrap_or(Value::Null), "envelope": c.digests.envelope, "now": c.inputs.now});
+    let computed_id = format!(
+        "act_{}",
+        digest_value(&id_seed)?.get(7..39).unwrap_or_default()
+    );
+    let checks = [
+        mismatch("envelope", &c.digests.envelope, digest_value(envelope)?),
+        mismatch("arguments", &c.digests.arguments, digest_value(&arguments)?),
+        mismatch(
+            "join arguments",
+            &c.join.arguments_digest,
+            digest_value(&arguments)?,
+        ),
+        mismatch("action", &c.digests.action, computed_action.to_string()),
+        mismatch(
+            "principal",
+            &format!("{:?}", c.principal),
+            format!("{principal:?}"),
+        ),
+        mismatch(
+            "join session id",
+            &format!("{:?}", c.join.session_id),
+            format!("{session:?}"),
+        ),
+        mismatch(
+            "join tool call id",
+            &format!("{:?}", c.join.tool_call_id),
+            format!("{call:?}"),
+        ),
+        mismatch("action id", &c.action_id, computed_id),
+    ];
+    match checks.into_iter().flatten().next() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+fn check_receipts(c: &Certificate, receipts: &[SignedReceipt]) -> Result<(), VerifyError> {
+    let action = c.action_id.clone();
+    let content =
+        |position: usize, kind: &str, reason: String| VerifyError::ReceiptContentMismatch {
+            action: action.clone(),
+            position,
+            kind: kind.to_owned(),
+            reason,
+        };
+    let find = |digest: &str| receipts.iter().position(|r| r.digest.to_string() == digest);
+    let expect = |digest: &str, kind: &str, body: Option<Value>| -> Result<usize, VerifyError> {
+        let position = find(digest)
+            .ok_or_else(|| content(0, kind, format!("no receipt {digest} in the bundle")))?;
+        let receipt = receipts
+            .get(position)
+            .ok_or_else(|| content(position, kind, "missing".to_owned()))?;
+        if receipt.receipt.kind != kind {
+            return Err(content(
+                position,
+                kind,
+                format!("receipt {digest} is of kind {}", receipt.receipt.kind),
+            ));
+        }
+        if let Some(body) = body
+            && receipt.receipt.body != body
+        {
+            let field = first_difference(&receipt.receipt.body, &body, "body");
+            return Err(content(position, kind, format!("differs at `{field}`")));
+        }
+        Ok(position)
+    };
+    let mut used = vec![false; receipts.len()];
+    let mut mark = |p: usize| {
+        if let Some(u) = used.get_mut(p) {
+            *u = true;
+        }
+    };
+    let body = decision_body(
+        &c.action_id,
+        &c.digests,
+        &c.join,
+        &c.decision.route,
+        &c.decision.reasons,
+        &c.decision.detail,
+    )
+    .map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    let p = expect(&c.decision.receipt, kind::DECISION, Some(body))?;
+    if p != 0 {
+        return Err(content(
+            p,
+            kind::DECISION,
+            "the decision is not the first receipt".to_owned(),
+        ));
+    }
+    mark(p);
+    for a in &c.assumptions {
+        mark(expect(
+            &a.receipt,
+            kind::ASSUMPTION,
+            Some(assumption_body(
+                &c.action_id,
+                &c.digests.action,
+                &a.kind,
+                &a.value,
+            )),
+        )?);
+    }
+    for e in &c.approvals {
+        match e.event.as_str() {
+            "request" => mark(expect(
+                &e.receipt,
+                kind::APPROVAL_REQUEST,
+                Some(request_body(
+                    &c.action_id,
+                    &c.digests.action,
+                    &e.jurisdiction,
+                )),
+            )?),
+            "grant" => mark(expect(&e.receipt, kind::APPROVAL_GRANT, None)?),
+            "deny" => mark(expect(&e.receipt, kind::APPROVAL_DENY, None)?),
+            other => {
+                return Err(VerifyError::LifecycleViolation {
+                    action,
+                    reason: format!("unknown approval event `{other}`"),
+                });
+            }
+        }
+    }
+    if let Some(r) = &c.release {
+        mark(expect(
+            &r.receipt,
+            kind::RELEASE,
+            Some(release_body(
+                &c.action_id,
+                &r.claims,
+                r.approved_decision.as_ref(),
+            )),
+        )?);
+    }
+    let p = expect(
+        &c.outcome.receipt,
+        kind::OUTCOME,
+        Some(outcome_body(&c.action_id, &c.digests.action, &c.outcome)),
+    )?;
+    if p + 1 != receipts.len() {
+        return Err(content(
+            p,
+            kind::OUTCOME,
+            "the outcome is not the last receipt".to_owned(),
+        ));
+    }
+    mark(p);
+    if let Some(p) = used.iter().position(|u| !u) {
+        let kind = receipts
+            .get(p)
+            .map(|r| r.receipt.kind.clone())
+            .unwrap_or_default();
+        return Err(content(
+            p,
+            &kind,
+            "receipt is not referenced by the certificate".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+fn parse_time(action: &str, value: &str) -> Result<OffsetDateTime, VerifyError> {
+    OffsetDateTime::parse(value, &Rfc3339).map_err(|_| VerifyError::ReplayUnavailable {
+        action: action.to_owned(),
+        reason: format!("time `{value}` is not rfc 3339"),
+    })
+}
+
+fn check_lifecycle(c: &Certificate, receipts: &[SignedReceipt]) -> Result<(), VerifyError> {
+    let action = c.action_id.clone();
+    let violation = |reason: String| VerifyError::LifecycleViolation {
+        action: action.clone(),
+        reason,
+    };
+    let route = c.decision.route.as_str();
+    let ran = c.outcome.closure != "not_run";
+    if !["completed", "failed", "not_run"].contains(&c.outcome.closure.as_str()) {
+        return Err(violation(format!(
+            "unknown closure `{}`",
+            c.outcome.closure
+        )));
+    }
+    let observe_only = c
+        .decision
+        .detail
+        .get("enforceability")
+        .and_then(Value::as_str)
+        == Some("observe_only");
+    if ran && c.release.is_none() && !observe_only {
+        return Err(violation(
+            "the outcome says the action ran but it was never released".to_owned(),
+        ));
+    }
+    if (route != "require_approval") && !c.approvals.is_empty() {
+        return Err(violation(format!(
+            "approval steps recorded for a {route} action"
+        )));
+    }
+    let required: Vec<String> = {
+        let mut j: Vec<String> = c.decision.detail["rules"]
+            .as_array()
+            .map(|rules| {
+                rules
+                    .iter()
+                    .filter(|r| r["route"] == "require_approval")
+                    .filter_map(|r| r["jurisdiction"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        j.sort();
+        j.dedup();
+        j
+    };
+    let deployment: Deployment =
+        serde_json::from_value(c.inputs.deployment.clone()).map_err(|e| {
+            VerifyError::ReplayUnavailable {
+                action: action.clone(),
+                reason: format!("deployment: {e}"),
+            }
+        })?;
+    let approvers = deployment.approvers.unwrap_or_default();
+    let mut grants: Vec<GrantBody> = Vec::new();
+    for e in &c.approvals {
+        if !required.contains(&e.jurisdiction) {
+            return Err(VerifyError::ApprovalInvalid {
+                action,
+                reason: format!("jurisdiction `{}` is not required", e.jurisdiction),
+            });
+        }
+        if e.event == "request" {
+            continue;
+        }
+        let receipt = receipts.iter().find(|r| r.digest.to_string() == e.receipt);
+        let body: GrantBody = receipt
+            .and_then(|r| serde_json::from_value(r.receipt.body.clone()).ok())
+            .ok_or_else(|| VerifyError::ApprovalInvalid {
+                action: action.clone(),
+                reason: format!("{} receipt body is malformed", e.event),
+            })?;
+        let invalid = |reason: String| VerifyError::ApprovalInvalid {
+            action: action.clone(),
+            reason,
+        };
+        if body.action_digest != c.digests.action {
+            return Err(invalid(format!(
+                "{} is for action {}, not {}",
+                e.event, body.action_digest, c.digests.action
+            )));
+        }
+        if Some(&body.approver) != e.approver.as_ref() || body.jurisdiction != e.jurisdiction {
+            return Err(invalid(format!(
+                "{} receipt names {} in {}, the certificate {:?} in {}",
+                e.event, body.approver, body.jurisdiction, e.approver, e.jurisdiction
+            )));
+        }
+        let listed = approvers
+            .get(&body.jurisdiction)
+            .is_some_and(|l| l.iter().any(|a| a.eq_ignore_ascii_case(&body.approver)));
+        if !listed {
+            return Err(invalid(format!(
+                "approver `{}` is not listed under `{}`",
+                body.approver, body.jurisdiction
+            )));
+        }
+        if e.event == "deny" && c.release.is_some() {
+            return Err(violation(format!(
+                "released although {} denied it",
+                body.approver
+            )));
+        }
+        if e.event == "grant" {
+            grants.push(body);
+        }
+    }
+    if let Some(release) = &c.release {
+        match route {
+            "allow" | "warn" => {
+                if release.approved_decision.is_some() {
+                    return Err(violation(
+                        "an approved re-decision recorded for an action that needed none"
+                            .to_owned(),
+                    ));
+                }
+            }
+            "require_approval" => {
+                let Some(approved) = &release.approved_decision else {
+                    return Err(violation(
+                        "require_approval action released without an approved decision".to_owned(),
+                    ));
+                };
+                if !required
+                    .iter()
+                    .all(|j| grants.iter().any(|g| &g.jurisdiction == j))
+                {
+                    return Err(violation(format!(
+                        "release without a grant in every jurisdiction {required:?}"
+                    )));
+                }
+                let expected: Vec<Value> = grants
+                    .iter()
+                    .map(|g| {
+                        serde_json::to_value(Approval {
+                            approver: g.approver.clone(),
+                            tool: c.inputs.envelope["tool"]
+                                .as_str()
+                                .unwrap_or_default()
+                                .to_owned(),
+                            arguments: c.inputs.envelope["arguments"].clone(),
+                            granted_at: g.granted_at.clone(),
+                            expires_at: g.expires_at.clone(),
+                        })
+                        .unwrap_or(Value::Null)
+                    })
+                    .collect();
+                if approved.approvals != expected {
+                    return Err(VerifyError::ApprovalInvalid {
+                        action,
+                        reason: "the approvals presented at release are not the grants recorded"
+                            .to_owned(),
+                    });
+                }
+            }
+            other => return Err(violation(format!("a {other} action was released"))),
+        }
+        let claims = &release.claims;
+        let mismatch = |field: &str, expected: &str| {
+            (claims.get(field).and_then(Value::as_str) != Some(expected)).then(|| {
+                VerifyError::ReleaseMismatch {
+                    action: c.action_id.clone(),
+                    reason: format!(
+                        "`{field}` is {}, expected {expected}",
+                        claims.get(field).cloned().unwrap_or(Value::Null)
+                    ),
+                }
+            })
+        };
+        for (field, expected) in [
+            ("action_digest", &c.digests.action),
+            ("arguments_digest", &c.digests.arguments),
+            ("policy_digest", &c.join.policy_digest),
+        ] {
+            if let Some(e) = mismatch(field, expected) {
+                return Err(e);
+            }
+        }
+        serde_json::from_value::<writ_proof::ReleaseClaims>(claims.clone()).map_err(|e| {
+            VerifyError::ReleaseMismatch {
+                action: action.clone(),
+                reason: format!("claims: {e}"),
+            }
+        })?;
+    }
+    // Reconciliation.
+    let mut checks = c.outcome.reconciliation.checks.clone();
+    for check in &mut checks {
+        check.status = match &check.observed {
+            None => "unobserved",
+            Some(o) if *o == check.expected => "match",
+            Some(_) => "mismatch",
+        }
+        .to_owned();
+    }
+    let status = status_of(&checks);
+    let residue = residue_of(&c.decision.detail, ran);
+    if checks != c.outcome.reconciliation.checks
+        || status != c.outcome.reconciliation.status
+        || residue != c.outcome.reconciliation.residue
+    {
+        return Err(VerifyError::ReconciliationMismatch {
+            action,
+            recorded: format!(
+                "{} {:?}",
+                c.outcome.reconciliation.status, c.outcome.reconciliation.residue
+            ),
+            computed: format!("{status} {residue:?}"),
+        });
+    }
+    Ok(())
+}
+
+fn shown(route: &str, reasons: &[String]) -> String {
+    format!("{route} [{}]", reasons.join(", "))
+}
+
+/// Replays the decision (and the approved re-decision); returns how many were replayed.
+fn replay(c: &Certificate, cache: &mut ReplayCache) -> Result<usize, VerifyError> {
+    let action = c.action_id.clone();
+    let unavailable = |reason: String| VerifyError::ReplayUnavailable {
+        action: action.clone(),
+        reason,
+    };
+    let deployment_digest = digest_value(&c.inputs.deployment)?;
+    let sources: Vec<(String, String)> = c
+        .inputs
+        .policy
+        .iter()
+        .map(|p| (p.name.clone(), p.text.clone()))
+        .collect();
+    let sources_digest =
+        digest_value(&serde_json::to_value(&c.inputs.policy).unwrap_or(Value::Null))?;
+    let key = (deployment_digest, sources_digest);
+    if !cache.engines.contains_key(&key) {
+        let deployment: Deployment = serde_json::from_value(c.inputs.deployment.clone())
+            .map_err(|e| unavailable(format!("deployment: {e}")))?;
+        let facts =
+            Facts::compile(&deployment).map_err(|e| unavailable(format!("deployment: {e}")))?;
+        let pack = PolicyPack::load(sources).map_err(|e| unavailable(format!("policy: {e}")))?;
+        let digest = pack.digest.clone();
+        cache
+            .engines
+            .insert(key.clone(), (Engine::new(facts, pack), digest));
+    }
+    let Some((engine, policy_digest)) = cache.engines.get(&key) else {
+        return Err(unavailable("engine cache".to_owned()));
+    };
+    if *policy_digest != c.join.policy_digest {
+        return Err(VerifyError::PolicyDigestMismatch {
+            action,
+            recorded: c.join.policy_digest.clone(),
+            computed: policy_digest.clone(),
+        });
+    }
+    let envelope: Envelope = serde_json::from_value(c.inputs.envelope.clone())
+        .map_err(|e| unavailable(format!("envelope: {e}")))?;
+    let session: SessionState = serde_json::from_value(c.inputs.session.clone())
+        .map_err(|e| unavailable(format!("session: {e}")))?;
+    let approvals: Vec<Approval> = c
+        .inputs
+        .approvals
+        .iter()
+        .map(|a| serde_json::from_value(a.clone()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| unavailable(format!("approvals: {e}")))?;
+    let now = parse_time(&action, &c.inputs.now)?;
+    let input = GuardInput {
+        envelope: &envelope,
+        session: &session,
+        approvals: &approvals,
+        now,
+        agent: &c.inputs.agent,
+        user: c.inputs.user.as_deref(),
+    };
+    let decision = engine.guard(input);
+    if decision.route.as_str() != c.decision.route || decision.reasons != c.decision.reasons {
+        return Err(VerifyError::ReplayMismatch {
+            action,
+            which: "recorded".to_owned(),
+            recorded: shown(&c.decision.route, &c.decision.reasons),
+            replayed: shown(decision.route.as_str(), &decision.reasons),
+        });
+    }
+    let detail = serde_json::to_value(&decision).map_err(|e| unavailable(e.to_string()))?;
+    if detail != c.decision.detail {
+        let field = first_difference(&c.decision.detail, &detail, "decision");
+        return Err(VerifyError::ReplayDetailMismatch { action, field });
+    }
+    let mut replayed = 1;
+    if let Some(approved) = c
+        .release
+        .as_ref()
+        .and_then(|r| r.approved_decision.as_ref())
+    {
+        let approvals: Vec<Approval> = approved
+            .approvals
+            .iter()
+            .map(|a| serde_json::from_value(a.clone()))
+            .collect::<Result<_, _>>()
+            .map_err(|e| unavailable(format!("approvals: {e}")))?;
+        let now = parse_time(&action, &approved.now)?;
+        let decision = engine.guard(GuardInput {
+            approvals: &approvals,
+            now,
+            ..input
+        });
+        if decision.route.as_str() != approved.route
+            || decision.reasons != approved.reasons
+            || !decision.route.releases()
+        {
+            return Err(VerifyError::ReplayMismatch {
+                action,
+                which: "approved".to_owned(),
+                recorded: shown(&approved.route, &approved.reasons),
+                replayed: shown(decision.route.as_str(), &decision.reasons),
+            });
+        }
+        replayed += 1;
+    }
+    Ok(replayed)
+}

@@ -1,0 +1,41 @@
+//! # writ-lifecycle: proof-carrying actions
+//!
+//! Every agent action passes five checkpoints, checked as a state machine
+//! ([`Action`]): **guard** (the engine decides and the decision is
+//! recorded), **open** (a stable action id), **assumptions** (anything the
+//! action relies on), **approval** (request, grant, deny; grants are
+//! approver-signed receipts bound to the action digest) and **outcome**
+//! (result, evidence and a [`reconcile`]d comparison of expected with
+//! observed effects). A released action gets a writ-proof release token a
+//! gateway checks with `verify_release` and a [`SqliteNonceStore`].
+//!
+//! Every step yields a signed receipt; the [`Recorder`] appends them, with
+//! group commit, to the writ-ledger Merkle log, then signs an
+//! [`Certificate`] (an in-toto statement in a DSSE envelope) binding all of
+//! it, including the inputs needed to replay the decision. [`verify_bundle`]
+//! checks a proof bundle offline and replays every decision.
+//!
+//! IO happens only in [`Recorder`], [`SqliteNonceStore`], [`Signer::load`] /
+//! [`Signer::save`] and [`bundle::export`]; the rest takes time, nonces and
+//! approvals as values.
+
+pub mod action;
+pub mod bundle;
+pub mod certificate;
+pub mod keys;
+pub mod nonce;
+pub mod reconcile;
+pub mod recorder;
+
+pub use action::{
+    Action, ApprovalError, Closure, Context, GrantBody, LifecycleError, Outcome, Released, State,
+    action_digest,
+};
+pub use bundle::{
+    Bundle, BundleError, Exported, VerifyError, VerifyReport, build_bundle, export, verify_bundle,
+};
+pub use certificate::{Certificate, JoinKey, schema_json};
+pub use keys::{KeysError, Signer, proof_keys};
+pub use nonce::SqliteNonceStore;
+pub use reconcile::{Check, reconcile};
+pub use recorder::{CertifiedAction, RecordError, Recorder, certified_actions, sign_certificate};
