@@ -41,8 +41,8 @@ pub const VERIFICATION_STEPS: &[&str] = &[
     "verify the merkle inclusion of every receipt and certificate against the checkpoint",
     "recompute the envelope, arguments and action digests and the receipt bodies",
     "check the lifecycle, approvals, release claims and reconciliation",
-    "replay the decision from the recorded deployment, policy, session, approvals and time",
     "recompute the summary, the verification section and the manifest",
+    "replay the decision from the recorded deployment, policy, session, approvals and time",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -543,8 +543,7 @@ pub fn verify_bundle(bundle: &Value, trusted: &[Verifier]) -> Result<VerifyRepor
     };
     let mut certificates = Vec::with_capacity(parsed.evidence.actions.len());
     for (index, evidence) in parsed.evidence.actions.iter().enumerate() {
-        let certificate =
-            verify_action(index, evidence, &keys, &checkpoint, &mut cache, &mut report)?;
+        let certificate = verify_action(index, evidence, &keys, &checkpoint, &mut report)?;
         certificates.push(certificate);
     }
     let summary = Summary {
@@ -601,6 +600,10 @@ pub fn verify_bundle(bundle: &Value, trusted: &[Verifier]) -> Result<VerifyRepor
             computed: "(no such component)".to_owned(),
         });
     }
+    // Last, as the most expensive step: replay every decision.
+    for certificate in &certificates {
+        report.replayed += replay(certificate, &mut cache)?;
+    }
     Ok(report)
 }
 
@@ -642,7 +645,6 @@ fn verify_action(
     evidence: &ActionEvidence,
     keys: &[(String, writ_proof::VerifyingKey)],
     checkpoint: &Checkpoint,
-    cache: &mut ReplayCache,
     report: &mut VerifyReport,
 ) -> Result<Certificate, VerifyError> {
     // 1. The certificate envelope.
@@ -808,8 +810,6 @@ fn verify_action(
     // 5. Lifecycle, approvals, release, reconciliation.
     check_lifecycle(&certificate, &evidence.receipts)?;
 
-    // 6. Replay.
-    report.replayed += replay(&certificate, cache)?;
     report.actions.push(action);
     Ok(certificate)
 }
