@@ -38,4 +38,8 @@ pub use certificate::{Certificate, JoinKey, schema_json};
 pub use keys::{KeysError, Signer, proof_keys};
 pub use nonce::SqliteNonceStore;
 pub use reconcile::{Check, reconcile};
+/// The release-token nonce type, re-exported for callers without a writ-proof dependency.
+pub mod release_nonce {
+    pub use writ_proof::Nonce;
+}
 pub use recorder::{CertifiedAction, RecordError, Recorder, certified_actions, sign_certificate};

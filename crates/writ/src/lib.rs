@@ -6,3 +6,4 @@ pub mod error;
 pub mod eval;
 pub mod gate;
 pub mod policy_cmd;
+pub mod proof_cmd;
