@@ -97,6 +97,24 @@ fn lifecycle(c: &mut Criterion) {
     let mut group = c.benchmark_group("lifecycle");
     group.sample_size(10);
     group.throughput(Throughput::Elements(BATCH as u64));
+    group.bench_function("guard_only_1000_actions", |b| {
+        let session = SessionState::default();
+        let now = datetime!(2025-06-01 12:00:00 UTC);
+        b.iter(|| {
+            for env in &envs {
+                let input = GuardInput {
+                    envelope: env,
+                    session: &session,
+                    approvals: &[],
+                    now,
+                    agent: "a",
+                    user: None,
+                };
+                std::hint::black_box(ctx.engine.guard(input));
+            }
+        })
+    });
+    group.throughput(Throughput::Elements(BATCH as u64));
     group.bench_function("full_lifecycle_group_commit_1000_actions", |b| {
         b.iter(|| run_batch(&ctx, &signer, &mut recorder, &envs))
     });
