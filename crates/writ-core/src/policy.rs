@@ -9,8 +9,9 @@
 //! every rule at once; the forbids Cedar reports as determining are the rules
 //! that fired.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 
 use cedar_policy::{
     Authorizer, Context, Decision as CedarDecision, Entities, Entity, EntityId, EntityTypeName,
@@ -101,6 +102,66 @@ pub struct PolicyPack {
     agent_type: EntityTypeName,
     tool_type: EntityTypeName,
     action: EntityUid,
+    /// Top-level context attributes some policy reads (`None`: all of them).
+    reads: Option<BTreeSet<String>>,
+    /// Evaluations by the exact values given to Cedar (shared by clones).
+    memo: Option<Arc<Mutex<HashMap<RequestKey, Evaluation>>>>,
+}
+
+/// Most evaluations remembered; the memo is emptied when it is full.
+const MEMO_LIMIT: usize = 4096;
+
+/// Everything a Cedar request is built from: equal keys give equal requests.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct RequestKey {
+    agent: String,
+    user: Option<String>,
+    tool: String,
+    kind: Option<&'static str>,
+    context: Vec<(&'static str, Val)>,
+}
+
+/// A context value, hashable, turned into a Cedar expression only when needed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Val {
+    Str(String),
+    Bool(bool),
+    Long(i64),
+    Set(Vec<String>),
+    Record(Vec<(&'static str, Val)>),
+}
+
+impl Val {
+    fn set<'a>(items: impl IntoIterator<Item = &'a str>) -> Val {
+        let mut v: Vec<String> = items.into_iter().map(str::to_owned).collect();
+        v.sort_unstable();
+        v.dedup();
+        Val::Set(v)
+    }
+
+    fn str(s: &str) -> Val {
+        Val::Str(s.to_owned())
+    }
+
+    fn expression(&self) -> Result<RestrictedExpression, String> {
+        Ok(match self {
+            Val::Str(s) => RestrictedExpression::new_string(s.clone()),
+            Val::Bool(b) => RestrictedExpression::new_bool(*b),
+            Val::Long(n) => RestrictedExpression::new_long(*n),
+            Val::Set(items) => RestrictedExpression::new_set(
+                items
+                    .iter()
+                    .map(|s| RestrictedExpression::new_string(s.clone())),
+            ),
+            Val::Record(fields) => {
+                let mut out = Vec::with_capacity(fields.len());
+                for (k, v) in fields {
+                    out.push(((*k).to_owned(), v.expression()?));
+                }
+                RestrictedExpression::new_record(out).map_err(|e| e.to_string())?
+            }
+        })
+    }
 }
 
 /// The rules that fired for one action, or why evaluation failed.
@@ -164,6 +225,7 @@ impl PolicyPack {
                 message: error.to_string(),
             });
         }
+        let reads = context_reads(sources.iter().map(|(_, text)| text.as_str()));
         let parse_type = |name: &str| {
             EntityTypeName::from_str(name).map_err(|e| PolicyError::Schema(e.to_string()))
         };
@@ -177,7 +239,14 @@ impl PolicyPack {
             agent_type: parse_type("Writ::Agent")?,
             tool_type: parse_type("Writ::Tool")?,
             action,
+            reads,
+            memo: Some(Arc::new(Mutex::new(HashMap::new()))),
         })
+    }
+
+    /// Turns remembering evaluations off (to measure cold evaluation) or on.
+    pub fn set_memo(&mut self, enabled: bool) {
+        self.memo = enabled.then(|| Arc::new(Mutex::new(HashMap::new())));
     }
 
     /// Every rule of the pack.
@@ -195,19 +264,63 @@ impl PolicyPack {
         session: &SessionState,
         payment_limit_cents: i64,
     ) -> Evaluation {
+        let key = RequestKey {
+            agent: agent.to_owned(),
+            user: user.map(str::to_owned),
+            tool: envelope.tool.clone(),
+            kind: facts.tool_kind,
+            context: context_values(
+                envelope,
+                facts,
+                session,
+                payment_limit_cents,
+                self.reads.as_ref(),
+            ),
+        };
+        if let Some(memo) = &self.memo
+            && let Ok(memo) = memo.lock()
+            && let Some(hit) = memo.get(&key)
+        {
+            return hit.clone();
+        }
+        let evaluation = self.evaluate_key(&key);
+        if let Some(memo) = &self.memo
+            && let Ok(mut memo) = memo.lock()
+        {
+            if memo.len() >= MEMO_LIMIT {
+                memo.clear();
+            }
+            memo.insert(key, evaluation.clone());
+        }
+        evaluation
+    }
+
+    fn evaluate_key(&self, key: &RequestKey) -> Evaluation {
         let fail = |message: String| Evaluation {
             fired: Vec::new(),
             errors: vec![message],
         };
-        let context = match build_context(envelope, facts, session, payment_limit_cents) {
+        let mut pairs = Vec::with_capacity(key.context.len());
+        for (name, value) in &key.context {
+            match value.expression() {
+                Ok(e) => pairs.push(((*name).to_owned(), e)),
+                Err(e) => return fail(format!("cannot build the policy context: {e}")),
+            }
+        }
+        let context = match Context::from_pairs(pairs) {
             Ok(c) => c,
             Err(e) => return fail(format!("cannot build the policy context: {e}")),
         };
         let principal =
-            EntityUid::from_type_name_and_id(self.agent_type.clone(), EntityId::new(agent));
+            EntityUid::from_type_name_and_id(self.agent_type.clone(), EntityId::new(&key.agent));
         let resource =
-            EntityUid::from_type_name_and_id(self.tool_type.clone(), EntityId::new(&envelope.tool));
-        let entities = match entities(principal.clone(), resource.clone(), user, facts.tool_kind) {
+            EntityUid::from_type_name_and_id(self.tool_type.clone(), EntityId::new(&key.tool));
+        let entities = match entities(
+            principal.clone(),
+            resource.clone(),
+            key.user.as_deref(),
+            key.kind,
+        ) {
             Ok(e) => e,
             Err(e) => return fail(format!("cannot build the policy entities: {e}")),
         };
@@ -231,6 +344,39 @@ impl PolicyPack {
         }
         Evaluation { fired, errors }
     }
+}
+
+/// The top-level context attributes `texts` read as `context.NAME`; `None`
+/// when some policy reads the context another way (`context["x"]`,
+/// `context has x`, the whole record), so every attribute is needed.
+fn context_reads<'a>(texts: impl Iterator<Item = &'a str>) -> Option<BTreeSet<String>> {
+    let mut names = BTreeSet::new();
+    for text in texts {
+        for (at, _) in text.match_indices("context") {
+            let before = text.get(..at).and_then(|t| t.chars().next_back());
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                continue;
+            }
+            let rest = text.get(at + "context".len()..).unwrap_or_default();
+            if rest
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            {
+                continue;
+            }
+            let name: String = rest
+                .strip_prefix('.')?
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if name.is_empty() {
+                return None;
+            }
+            names.insert(name);
+        }
+    }
+    Some(names)
 }
 
 /// Reads a forbid policy's annotations; permits carry no rule.
@@ -304,34 +450,17 @@ fn entities(
     Entities::from_entities([agent, tool], None).map_err(|e| e.to_string())
 }
 
-fn string(s: &str) -> RestrictedExpression {
-    RestrictedExpression::new_string(s.to_owned())
-}
-
-fn set<'a>(items: impl IntoIterator<Item = &'a str>) -> RestrictedExpression {
-    RestrictedExpression::new_set(items.into_iter().map(string))
-}
-
-fn record(fields: Vec<(&str, RestrictedExpression)>) -> Result<RestrictedExpression, String> {
-    RestrictedExpression::new_record(fields.into_iter().map(|(k, v)| (k.to_owned(), v)))
-        .map_err(|e| e.to_string())
-}
-
-fn egress_record<'a>(
-    items: impl Iterator<Item = &'a crate::derive::Egress> + Clone,
-) -> Result<RestrictedExpression, String> {
+fn egress_record<'a>(items: impl Iterator<Item = &'a crate::derive::Egress> + Clone) -> Val {
     use writ_detect::sensitivity::Sensitivity as S;
     let by = |level: Option<S>| {
-        let mut names: Vec<&str> = items
-            .clone()
-            .filter(|e| level.is_none_or(|l| e.sensitivity == l))
-            .map(|e| e.ownership.as_str())
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        set(names)
+        Val::set(
+            items
+                .clone()
+                .filter(|e| level.is_none_or(|l| e.sensitivity == l))
+                .map(|e| e.ownership.as_str()),
+        )
     };
-    record(vec![
+    Val::Record(vec![
         ("any", by(None)),
         ("none", by(Some(S::None))),
         ("internal", by(Some(S::Internal))),
@@ -340,142 +469,99 @@ fn egress_record<'a>(
     ])
 }
 
-fn build_context(
+/// The context attributes of the schema that `reads` names (all when `None`).
+fn context_values(
     envelope: &Envelope,
     f: &ActionFacts,
     session: &SessionState,
     payment_limit_cents: i64,
-) -> Result<Context, String> {
-    let x = &f.externality;
-    let pairs = vec![
-        (
-            "runtime",
-            record(vec![
-                ("name", string(envelope.runtime.as_str())),
-                ("family", string(envelope.family.as_str())),
-            ])?,
-        ),
-        (
-            "tool",
-            record(vec![
-                ("name", string(&envelope.tool)),
-                ("kind", string(f.tool_kind.unwrap_or("unknown"))),
-                (
-                    "known",
-                    RestrictedExpression::new_bool(f.tool_kind.is_some()),
-                ),
-                (
-                    "read_only",
-                    RestrictedExpression::new_bool(f.tool_kind == Some("read_only")),
-                ),
-            ])?,
-        ),
-        ("egress", egress_record(f.egress.iter())?),
-        (
-            "generic_egress",
-            egress_record(f.egress.iter().filter(|e| e.generic))?,
-        ),
-        (
-            "message_recipients",
-            set(f.message_recipients.iter().copied()),
-        ),
-        (
-            "directed_by_untrusted",
-            RestrictedExpression::new_bool(f.egress.iter().any(|e| e.untrusted_only)),
-        ),
-        ("destroys", set(f.destroys.iter().copied())),
-        (
-            "production_changes",
-            set(f.production_changes.iter().copied()),
-        ),
-        (
-            "unsimulated_applies",
-            set(f.unsimulated_applies.iter().copied()),
-        ),
-        ("pushes", set(f.pushes.iter().copied())),
-        (
-            "package_installs",
-            set(f.package_installs.iter().map(String::as_str)),
-        ),
-        (
-            "public_exposure",
-            RestrictedExpression::new_bool(f.public_exposure),
-        ),
-        (
-            "grants_access",
-            RestrictedExpression::new_bool(f.grants_access),
-        ),
-        ("governance", set(f.governance.iter().copied())),
-        (
-            "outside_workspace_writes",
-            set(f.outside_workspace_writes.iter().map(String::as_str)),
-        ),
-        (
-            "payment",
-            record(vec![
-                (
-                    "present",
-                    RestrictedExpression::new_bool(f.payment_max_cents.is_some()),
-                ),
-                (
-                    "unreadable",
-                    RestrictedExpression::new_bool(f.payment_unreadable),
-                ),
-                (
-                    "max_cents",
-                    RestrictedExpression::new_long(f.payment_max_cents.unwrap_or(0)),
-                ),
-            ])?,
-        ),
-        (
-            "limits",
-            record(vec![(
-                "payment_cents",
-                RestrictedExpression::new_long(payment_limit_cents),
-            )])?,
-        ),
-        (
-            "session",
-            record(vec![
-                (
-                    "read_labels",
-                    set(session.read_labels.iter().map(String::as_str)),
-                ),
-                (
-                    "blocked",
-                    RestrictedExpression::new_long(i64::from(session.blocked)),
-                ),
-                (
-                    "steps",
-                    RestrictedExpression::new_long(i64::from(session.steps)),
-                ),
-            ])?,
-        ),
-        (
-            "unparsed_command",
-            RestrictedExpression::new_bool(f.unparsed_command),
-        ),
-        (
-            "externality",
-            record(vec![
-                ("destination_type", string(x.destination_type)),
-                ("visibility", string(x.visibility)),
-                ("ownership", string(x.ownership)),
-                ("tenant_provenance", string(x.tenant_provenance)),
-                ("account_provenance", string(x.account_provenance)),
-                ("client_provenance", string(&x.client_provenance)),
-                (
-                    "external_write",
-                    RestrictedExpression::new_bool(x.external_write),
-                ),
-                ("sensitive_payload", string(x.sensitive_payload)),
-                ("reversibility", string(x.reversibility)),
-                ("enforceability", string(x.enforceability)),
-            ])?,
-        ),
-    ];
-    Context::from_pairs(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)))
-        .map_err(|e| e.to_string())
+    reads: Option<&BTreeSet<String>>,
+) -> Vec<(&'static str, Val)> {
+    let wanted = |name: &str| reads.is_none_or(|r| r.contains(name));
+    let mut out: Vec<(&'static str, Val)> = Vec::new();
+    let mut add = |name: &'static str, value: &dyn Fn() -> Val| {
+        if wanted(name) {
+            out.push((name, value()));
+        }
+    };
+    add("runtime", &|| {
+        Val::Record(vec![
+            ("name", Val::str(envelope.runtime.as_str())),
+            ("family", Val::str(envelope.family.as_str())),
+        ])
+    });
+    add("tool", &|| {
+        Val::Record(vec![
+            ("name", Val::str(&envelope.tool)),
+            ("kind", Val::str(f.tool_kind.unwrap_or("unknown"))),
+            ("known", Val::Bool(f.tool_kind.is_some())),
+            ("read_only", Val::Bool(f.tool_kind == Some("read_only"))),
+        ])
+    });
+    add("egress", &|| egress_record(f.egress.iter()));
+    add("generic_egress", &|| {
+        egress_record(f.egress.iter().filter(|e| e.generic))
+    });
+    add("message_recipients", &|| {
+        Val::set(f.message_recipients.iter().copied())
+    });
+    add("directed_by_untrusted", &|| {
+        Val::Bool(f.egress.iter().any(|e| e.untrusted_only))
+    });
+    add("destroys", &|| Val::set(f.destroys.iter().copied()));
+    add("production_changes", &|| {
+        Val::set(f.production_changes.iter().copied())
+    });
+    add("unsimulated_applies", &|| {
+        Val::set(f.unsimulated_applies.iter().copied())
+    });
+    add("pushes", &|| Val::set(f.pushes.iter().copied()));
+    add("package_installs", &|| {
+        Val::set(f.package_installs.iter().map(String::as_str))
+    });
+    add("public_exposure", &|| Val::Bool(f.public_exposure));
+    add("grants_access", &|| Val::Bool(f.grants_access));
+    add("governance", &|| Val::set(f.governance.iter().copied()));
+    add("outside_workspace_writes", &|| {
+        Val::set(f.outside_workspace_writes.iter().map(String::as_str))
+    });
+    add("payment", &|| {
+        Val::Record(vec![
+            ("present", Val::Bool(f.payment_max_cents.is_some())),
+            ("unreadable", Val::Bool(f.payment_unreadable)),
+            ("max_cents", Val::Long(f.payment_max_cents.unwrap_or(0))),
+        ])
+    });
+    add("limits", &|| {
+        Val::Record(vec![("payment_cents", Val::Long(payment_limit_cents))])
+    });
+    add("session", &|| {
+        Val::Record(vec![
+            (
+                "read_labels",
+                Val::set(session.read_labels.iter().map(String::as_str)),
+            ),
+            ("blocked", Val::Long(i64::from(session.blocked))),
+            ("steps", Val::Long(i64::from(session.steps))),
+        ])
+    });
+    add("unparsed_command", &|| Val::Bool(f.unparsed_command));
+    add("externality", &|| {
+        let x = &f.externality;
+        Val::Record(vec![
+            ("destination_type", Val::str(x.destination_type)),
+            ("visibility", Val::str(x.visibility)),
+            ("ownership", Val::str(x.ownership)),
+            ("tenant_provenance", Val::str(x.tenant_provenance)),
+            ("account_provenance", Val::str(x.account_provenance)),
+            ("client_provenance", Val::str(&x.client_provenance)),
+            ("external_write", Val::Bool(x.external_write)),
+            ("sensitive_payload", Val::str(x.sensitive_payload)),
+            ("reversibility", Val::str(x.reversibility)),
+            ("enforceability", Val::str(x.enforceability)),
+        ])
+    });
+    out
 }
 
 #[cfg(test)]
@@ -513,5 +599,33 @@ mod tests {
         let bad = "@id(\"X\") @reason(\"X\") @route(\"require_approval\") forbid (principal, action, resource);";
         let err = PolicyPack::load(vec![("bad.cedar".into(), bad.into())]).unwrap_err();
         assert!(err.to_string().contains("@jurisdiction"), "{err}");
+    }
+
+    #[test]
+    fn context_reads_finds_dotted_attributes_and_gives_up_on_others() {
+        let reads = context_reads(
+            ["when { context.egress.secret.contains(\"x\") && context.tool.known }"].into_iter(),
+        );
+        assert_eq!(reads, Some(["egress".to_owned(), "tool".to_owned()].into()));
+        assert_eq!(
+            context_reads(["when { context has egress }"].into_iter()),
+            None
+        );
+        assert_eq!(
+            context_reads(["when { context[\"egress\"] == 1 }"].into_iter()),
+            None
+        );
+        assert_eq!(
+            context_reads(["when { my_context.x }"].into_iter()),
+            Some(BTreeSet::new())
+        );
+    }
+
+    #[test]
+    fn the_default_pack_builds_only_what_it_reads() {
+        let pack = PolicyPack::default_pack().unwrap();
+        let reads = pack.reads.clone().unwrap();
+        assert!(reads.contains("egress") && reads.contains("session"));
+        assert!(!reads.contains("externality"), "{reads:?}");
     }
 }

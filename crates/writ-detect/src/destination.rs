@@ -576,19 +576,30 @@ pub fn normalize_host(host: &str) -> String {
 /// case-insensitive: `api.acme.com` matches `acme.com`, `evilacme.com` does not).
 /// A leading `*.` or `.` on `domain` is ignored; an empty domain matches nothing.
 pub fn domain_matches(host: &str, domain: &str) -> bool {
-    let host = normalize_host(host);
-    let domain = normalize_host(domain);
+    // Allocation-free: this runs for every destination against every listed domain.
+    fn trim(h: &str) -> &str {
+        let h = h.trim();
+        let h = h
+            .strip_prefix('[')
+            .and_then(|x| x.strip_suffix(']'))
+            .unwrap_or(h);
+        h.trim_end_matches('.')
+    }
+    let host = trim(host).as_bytes();
+    let domain = trim(domain);
     let domain = domain
         .strip_prefix("*.")
         .or_else(|| domain.strip_prefix('.'))
-        .unwrap_or(&domain);
-    if domain.is_empty() || host.is_empty() {
+        .unwrap_or(domain)
+        .as_bytes();
+    if domain.is_empty() || host.is_empty() || host.len() < domain.len() {
         return false;
     }
-    host == domain
-        || (host.len() > domain.len()
-            && host.ends_with(domain)
-            && host.as_bytes()[host.len() - domain.len() - 1] == b'.')
+    let cut = host.len() - domain.len();
+    let tail_matches = host
+        .get(cut..)
+        .is_some_and(|t| t.eq_ignore_ascii_case(domain));
+    tail_matches && (cut == 0 || (cut >= 2 && host.get(cut - 1) == Some(&b'.')))
 }
 
 /// The registrable domain (eTLD+1) of `host` by the public suffix list:

@@ -60,7 +60,10 @@ enum Seg {
     Any,
     /// A segment without glob metacharacters.
     Literal(String),
-    /// A segment glob (`*.pem`, `customers*.csv`, `[ab]?`).
+    /// A segment with one `*` and no other metacharacter (`*.pem`,
+    /// `customers*.csv`): a prefix and a suffix, matched without a regex.
+    Star { prefix: String, suffix: String },
+    /// A segment glob (`[ab]?`, `{a,b}.key`).
     Glob(GlobMatcher),
 }
 
@@ -69,6 +72,11 @@ impl Seg {
         match self {
             Seg::Any => true,
             Seg::Literal(l) => l == s,
+            Seg::Star { prefix, suffix } => {
+                s.len() >= prefix.len() + suffix.len()
+                    && s.starts_with(prefix.as_str())
+                    && s.ends_with(suffix.as_str())
+            }
             Seg::Glob(g) => g.is_match(s),
         }
     }
@@ -136,6 +144,15 @@ fn compile_segment(glob: &str, seg: &str) -> Result<Seg, GlobError> {
     while s.contains("**") {
         s = s.replace("**", "*");
     }
+    if s.matches('*').count() == 1
+        && !s.contains(['?', '[', ']', '{', '}', '\\'])
+        && let Some((prefix, suffix)) = s.split_once('*')
+    {
+        return Ok(Seg::Star {
+            prefix: prefix.to_owned(),
+            suffix: suffix.to_owned(),
+        });
+    }
     GlobBuilder::new(&s)
         .literal_separator(true)
         .backslash_escape(true)
@@ -175,7 +192,62 @@ fn close(pattern: &[Seg], states: &mut [bool]) {
 }
 
 /// (matches `path` or an ancestor of it, could match something below `path`).
+///
+/// The automaton's states fit a bit set for any realistic glob; longer
+/// patterns take the general path.
 fn walk(pattern: &[Seg], path: &[&str]) -> (bool, bool) {
+    let n = pattern.len();
+    if n >= 128 {
+        return walk_long(pattern, path);
+    }
+    // `**/x` (every glob without a `/`): some segment matches `x`; the
+    // leading `**` keeps every deeper path possible.
+    if let [Seg::Any, last] = pattern
+        && !matches!(last, Seg::Any)
+    {
+        return (path.iter().any(|s| last.matches(s)), true);
+    }
+    let any: u128 = pattern
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| matches!(s, Seg::Any))
+        .fold(0, |acc, (i, _)| acc | (1 << i));
+    // Epsilon closure: a `**` at state i also reaches state i + 1.
+    let close = |mut states: u128| {
+        for i in 0..n {
+            if states & any & (1 << i) != 0 {
+                states |= 1 << (i + 1);
+            }
+        }
+        states
+    };
+    let accept: u128 = 1 << n;
+    let mut states = close(1);
+    let mut matched = states & accept != 0;
+    for seg in path {
+        let mut next: u128 = 0;
+        for (i, p) in pattern.iter().enumerate() {
+            if states & (1 << i) == 0 {
+                continue;
+            }
+            match p {
+                Seg::Any => next |= 1 << i,
+                p if p.matches(seg) => next |= 1 << (i + 1),
+                _ => {}
+            }
+        }
+        states = close(next);
+        if states & accept != 0 {
+            matched = true;
+        }
+        if states == 0 {
+            return (matched, false);
+        }
+    }
+    (matched, states & !accept != 0)
+}
+
+fn walk_long(pattern: &[Seg], path: &[&str]) -> (bool, bool) {
     let n = pattern.len();
     let mut states = vec![false; n + 1];
     states[0] = true;
@@ -303,5 +375,53 @@ impl<L: Clone> PathLabels<L> {
     /// True when no glob was given.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod walk_tests {
+    use super::*;
+
+    /// The bit-set automaton agrees with the general one.
+    #[test]
+    fn bitset_walk_matches_the_general_walk() {
+        let globs = [
+            "**/.env",
+            "data/customers*.csv",
+            "~/.ssh/**",
+            "*.pem",
+            "/etc/shadow",
+            "a/**/b/*",
+        ];
+        let paths = [
+            "/home/dana/acme-web/.env",
+            "/home/dana/acme-web",
+            "/home/dana/acme-web/data",
+            "/home/dana/acme-web/data/customers_1.csv",
+            "/home/dana/.ssh",
+            "/home/dana",
+            "/",
+            "/etc",
+            "/x/a/q/b/z",
+            "/home/dana/acme-web/a/b",
+        ];
+        for glob in globs {
+            let labels = PathLabels::new(
+                &[(glob.to_owned(), ())],
+                "/home/dana/acme-web",
+                "/home/dana",
+            )
+            .unwrap();
+            for pattern in &labels.entries[0].patterns {
+                for path in paths {
+                    let segs: Vec<&str> = path_segments(path).collect();
+                    assert_eq!(
+                        walk(pattern, &segs),
+                        walk_long(pattern, &segs),
+                        "{glob} on {path}"
+                    );
+                }
+            }
+        }
     }
 }
