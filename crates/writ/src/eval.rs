@@ -11,10 +11,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use writ_core::engine::GuardInput;
 use writ_core::engine::Lanes;
 use writ_core::{
-    Approval, BasisItem, Decision, Deployment, Engine, Facts, PolicyPack, Route, Runtime, normalize,
+    Approval, BasisItem, Decision, Deployment, Engine, Envelope, Facts, PolicyPack, Route, Runtime,
+    normalize,
 };
+use writ_lifecycle::{Action, Closure, Context, Recorder, Signer};
+use writ_proof::Nonce;
 use writ_store::Store;
 
 use crate::error::{CliError, parse_json, read_text};
@@ -116,25 +120,127 @@ pub struct Report {
 }
 
 /// Replays every case of the corpus at `dir`.
+/// Proof recording for a replay: every step's lifecycle goes into a real
+/// ledger, certified at the end.
+pub struct Recording {
+    pub recorder: Recorder,
+    pub signer: Signer,
+    contexts: BTreeMap<String, Context>,
+    actions: Vec<Action>,
+}
+
+/// Actions certified per ledger batch.
+const CERTIFY_BATCH: usize = 256;
+
+impl Recording {
+    pub fn new(recorder: Recorder, signer: Signer) -> Recording {
+        Recording {
+            recorder,
+            signer,
+            contexts: BTreeMap::new(),
+            actions: Vec::new(),
+        }
+    }
+
+    /// Certifies every recorded action; returns how many.
+    pub fn finish(&mut self) -> Result<usize, String> {
+        let mut total = 0;
+        let mut actions = std::mem::take(&mut self.actions);
+        for chunk in actions.chunks_mut(CERTIFY_BATCH) {
+            let mut refs: Vec<&mut Action> = chunk.iter_mut().collect();
+            total += self
+                .recorder
+                .certify(&mut refs)
+                .map_err(|e| e.to_string())?
+                .len();
+        }
+        Ok(total)
+    }
+
+    /// Runs one step's lifecycle: guard (with the session as the gate saw
+    /// it), open, release when the route allows, outcome.
+    fn step(
+        &mut self,
+        deployment: &str,
+        input: GuardInput<'_>,
+        gate_decision: &Decision,
+        outcome: Option<(bool, &str)>,
+    ) -> Result<(), String> {
+        let ctx = self
+            .contexts
+            .get(deployment)
+            .ok_or_else(|| format!("no proof context for `{deployment}`"))?;
+        let signer = &self.signer;
+        let mut action = Action::guard(ctx, input, signer).map_err(|e| e.to_string())?;
+        if action.route() != gate_decision.route {
+            return Err(format!(
+                "the lifecycle decided {} where the gate decided {}",
+                action.route().as_str(),
+                gate_decision.route.as_str()
+            ));
+        }
+        action.open().map_err(|e| e.to_string())?;
+        let released = action.route().releases()
+            && action
+                .release(ctx, input.now, 300, Nonce::random(), signer)
+                .is_ok();
+        let observed = input.envelope.family.enforceability()
+            == writ_core::envelope::Enforceability::ObserveOnly;
+        let outcome = match outcome {
+            Some((ran, output)) if released || observed => writ_lifecycle::Outcome {
+                closure: if ran {
+                    Closure::Completed
+                } else {
+                    Closure::Failed
+                },
+                result: serde_json::json!({
+                    "output_digest": writ_proof::digest_bytes(output.as_bytes()).to_string()
+                }),
+                evidence: Vec::new(),
+                checks: Vec::new(),
+            },
+            _ => writ_lifecycle::Outcome {
+                closure: Closure::NotRun,
+                result: Value::Null,
+                evidence: Vec::new(),
+                checks: Vec::new(),
+            },
+        };
+        action.outcome(outcome, signer).map_err(|e| e.to_string())?;
+        self.actions.push(action);
+        Ok(())
+    }
+}
+
+/// Replays every case of the corpus at `dir`, recording every step's
+/// lifecycle when `recording` is given.
 pub fn run(
     dir: &Path,
     policy: &PolicyPack,
     mode: Mode,
     store: &mut Store,
+    mut recording: Option<&mut Recording>,
 ) -> Result<Report, CliError> {
     let cases = load_cases(dir)?;
     let mut engines: BTreeMap<String, Engine> = BTreeMap::new();
     let mut results = Vec::with_capacity(cases.len());
     for (file, case) in cases {
         if !engines.contains_key(&case.deployment) {
-            let engine = load_deployment(dir, &case.deployment, policy, mode)?;
+            let (engine, deployment) = load_deployment(dir, &case.deployment, policy, mode)?;
+            if let Some(rec) = recording.as_deref_mut() {
+                let ctx = Context::new(&deployment, policy.clone(), "default", Vec::new())
+                    .map_err(|e| {
+                        CliError::Input(format!("deployment `{}`: {e}", case.deployment))
+                    })?;
+                rec.contexts.insert(case.deployment.clone(), ctx);
+            }
             engines.insert(case.deployment.clone(), engine);
         }
         let engine = engines.get(&case.deployment).ok_or_else(|| {
             CliError::Internal(format!("deployment `{}` vanished", case.deployment))
         })?;
-        let decision =
-            replay(engine, store, &case).map_err(|e| CliError::Input(format!("{file}: {e}")))?;
+        let decision = replay(engine, store, &case, recording.as_deref_mut())
+            .map_err(|e| CliError::Input(format!("{file}: {e}")))?;
         let (got, reasons) = match mode {
             Mode::Policy(_) => (decision.route, decision.reasons.clone()),
             Mode::StaticBaseline => (static_baseline(&decision), Vec::new()),
@@ -198,21 +304,28 @@ fn load_deployment(
     name: &str,
     policy: &PolicyPack,
     mode: Mode,
-) -> Result<Engine, CliError> {
+) -> Result<(Engine, Deployment), CliError> {
     let path = dir.join("deployments").join(format!("{name}.json"));
     let file = Deployment::from_json(&read_text(&path)?)
         .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
-    let facts = Facts::compile(&file.over(Deployment::builtin()))
-        .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+    let merged = file.over(Deployment::builtin());
+    let facts =
+        Facts::compile(&merged).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
     let mut engine = Engine::new(facts, policy.clone());
     if let Mode::Policy(lanes) = mode {
         engine.lanes = lanes;
     }
-    Ok(engine)
+    Ok((engine, merged))
 }
 
-/// Runs one case through the gate and returns the decision for its event.
-pub fn replay(engine: &Engine, store: &mut Store, case: &Case) -> Result<Decision, String> {
+/// Runs one case through the gate and returns the decision for its event;
+/// with a recording, every step's lifecycle is recorded too.
+pub fn replay(
+    engine: &Engine,
+    store: &mut Store,
+    case: &Case,
+    mut recording: Option<&mut Recording>,
+) -> Result<Decision, String> {
     let runtime = Runtime::parse(&case.runtime)
         .ok_or_else(|| format!("unknown runtime `{}`", case.runtime))?;
     let now = OffsetDateTime::parse(&case.now, &Rfc3339)
@@ -226,9 +339,28 @@ pub fn replay(engine: &Engine, store: &mut Store, case: &Case) -> Result<Decisio
     let mut gate = Gate { engine, store };
     gate.add_basis(&session, &case.basis)
         .map_err(|e| e.to_string())?;
+    let mut record =
+        |envelope: &Envelope,
+         decision: &Decision,
+         state: &writ_core::SessionState,
+         outcome: Option<(bool, &str)>| match recording.as_deref_mut() {
+            None => Ok(()),
+            Some(rec) => {
+                let input = GuardInput {
+                    envelope,
+                    session: state,
+                    approvals: &case.approvals,
+                    now,
+                    agent: caller.agent,
+                    user: caller.user,
+                };
+                rec.step(&case.deployment, input, decision, outcome)
+            }
+        };
     for (i, step) in case.history.iter().enumerate() {
         let envelope =
             normalize(runtime, &step.event).map_err(|e| format!("history[{i}].event: {e}"))?;
+        let before = gate.store.session(&session).map_err(|e| e.to_string())?;
         let decision = gate
             .before(&session, &envelope, &case.approvals, caller)
             .map_err(|e| e.to_string())?;
@@ -241,6 +373,13 @@ pub fn replay(engine: &Engine, store: &mut Store, case: &Case) -> Result<Decisio
                 ));
             }
         };
+        record(
+            &envelope,
+            &decision,
+            &before,
+            Some((ran, step.outcome.output.as_str())),
+        )
+        .map_err(|e| format!("history[{i}]: {e}"))?;
         gate.after(
             &session,
             &envelope,
@@ -251,8 +390,12 @@ pub fn replay(engine: &Engine, store: &mut Store, case: &Case) -> Result<Decisio
         .map_err(|e| e.to_string())?;
     }
     let envelope = normalize(runtime, &case.event).map_err(|e| format!("event: {e}"))?;
-    gate.before(&session, &envelope, &case.approvals, caller)
-        .map_err(|e| e.to_string())
+    let before = gate.store.session(&session).map_err(|e| e.to_string())?;
+    let decision = gate
+        .before(&session, &envelope, &case.approvals, caller)
+        .map_err(|e| e.to_string())?;
+    record(&envelope, &decision, &before, None).map_err(|e| format!("event: {e}"))?;
+    Ok(decision)
 }
 
 /// PCAA's static baseline: a fixed allow/deny list by tool kind, blind to

@@ -11,7 +11,7 @@ use writ::defaults::{load_engine, load_policy};
 use writ::error::{CliError, parse_json, read_text};
 use writ::eval::{self, Mode};
 use writ::gate::{Caller, Gate};
-use writ::policy_cmd;
+use writ::{policy_cmd, proof_cmd};
 use writ_core::engine::{GuardInput, Lanes};
 use writ_core::{Approval, Runtime, SessionState, detect, normalize};
 use writ_store::Store;
@@ -38,6 +38,98 @@ enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
+    /// Manage the signing key of a store.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// The Merkle log: checkpoints and proofs.
+    Log {
+        #[command(subcommand)]
+        command: LogCommand,
+    },
+    /// Export proof bundles.
+    Proof {
+        #[command(subcommand)]
+        command: ProofCommand,
+    },
+    /// Verify proof bundles offline: signatures, digests, log inclusion, and a replay of each decision.
+    Verify {
+        /// Bundle files.
+        #[arg(required = true)]
+        bundles: Vec<PathBuf>,
+        /// File of trusted vkeys, one a line (default: the store's ledger.vkey).
+        #[arg(long)]
+        key: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+}
+
+#[derive(clap::Args, Clone)]
+struct StoreArg {
+    /// The data directory: sessions (writ.db), the log (ledger.db) and its key
+    /// (default: $WRIT_DATA_DIR, or .writ).
+    #[arg(long, value_name = "DIR")]
+    store: Option<PathBuf>,
+}
+
+impl StoreArg {
+    fn dir(&self) -> PathBuf {
+        self.store.clone().unwrap_or_else(data_dir)
+    }
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Create the store's Ed25519 key pair (private key mode 0600); prints the vkey.
+    Init {
+        #[command(flatten)]
+        store: StoreArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum LogCommand {
+    /// Print a signed checkpoint of the whole log (C2SP signed note).
+    Checkpoint {
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Print the inclusion proof of a leaf.
+    ProveInclusion {
+        index: u64,
+        /// Tree size (default: the log's size now).
+        #[arg(long)]
+        size: Option<u64>,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Print the consistency proof between two tree sizes.
+    ProveConsistency {
+        old: u64,
+        new: u64,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProofCommand {
+    /// Write proof bundles (one per action and one per session).
+    Export {
+        /// Every certified action.
+        #[arg(long, conflicts_with = "action")]
+        all: bool,
+        /// One action, by id.
+        #[arg(long, required_unless_present = "all")]
+        action: Option<String>,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        store: StoreArg,
+    },
 }
 
 #[derive(clap::Args)]
@@ -59,9 +151,8 @@ struct GuardArgs {
     /// Decide without reading or recording session state.
     #[arg(long)]
     no_session: bool,
-    /// The SQLite store (default: $WRIT_DATA_DIR/writ.db, or .writ/writ.db).
-    #[arg(long)]
-    store: Option<PathBuf>,
+    #[command(flatten)]
+    store: StoreArg,
     /// JSON file of approval records to consider.
     #[arg(long)]
     approvals: Option<PathBuf>,
@@ -95,8 +186,9 @@ struct EvalArgs {
     /// Directory of .cedar policies (default: the shipped pack).
     #[arg(long)]
     policy: Option<PathBuf>,
-    /// Record into this SQLite store instead of memory.
-    #[arg(long)]
+    /// Record sessions and every step's lifecycle (certificates, receipts)
+    /// into this data directory instead of memory; creates its key if needed.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["ablate", "baseline"])]
     store: Option<PathBuf>,
 }
 
@@ -141,6 +233,45 @@ fn main() -> ExitCode {
         Command::Guard(args) => guard(args),
         Command::Eval(args) => run_eval(args),
         Command::Policy { command } => policy(command),
+        Command::Keys {
+            command: KeysCommand::Init { store },
+        } => {
+            let dir = store.dir();
+            ensure_dir(&dir).and_then(|()| {
+                proof_cmd::keys_init(&dir)
+                    .map(|v| v + "\n")
+                    .map_err(CliError::Input)
+            })
+        }
+        Command::Log { command } => log(command),
+        Command::Proof {
+            command:
+                ProofCommand::Export {
+                    all,
+                    action,
+                    out,
+                    store,
+                },
+        } => {
+            let action = if all { None } else { action };
+            proof_cmd::proof_export(&store.dir(), action.as_deref(), &out)
+                .map(|s| s + "\n")
+                .map_err(CliError::Input)
+        }
+        Command::Verify {
+            bundles,
+            key,
+            store,
+        } => {
+            let key = key.unwrap_or_else(|| store.dir().join("ledger.vkey"));
+            match proof_cmd::verify(&bundles, &key) {
+                Ok(report) => Ok(report + "\n"),
+                Err((code, message)) => {
+                    eprintln!("writ: {message}");
+                    return ExitCode::from(code);
+                }
+            }
+        }
     };
     match result {
         Ok(text) => {
@@ -167,18 +298,36 @@ fn data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".writ"))
 }
 
-fn open_store(path: Option<&Path>) -> Result<Store, CliError> {
-    let path = match path {
-        Some(p) => p.to_path_buf(),
-        None => {
-            let dir = data_dir();
-            std::fs::create_dir_all(&dir).map_err(|e| {
-                CliError::Internal(format!("cannot create `{}`: {e}", dir.display()))
-            })?;
-            dir.join("writ.db")
+fn ensure_dir(dir: &Path) -> Result<(), CliError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| CliError::Input(format!("cannot create `{}`: {e}", dir.display())))
+}
+
+/// The session store of a data directory, created if needed.
+fn open_store(dir: &Path) -> Result<Store, CliError> {
+    ensure_dir(dir)?;
+    Ok(Store::open(&dir.join("writ.db"))?)
+}
+
+fn log(command: LogCommand) -> Result<String, CliError> {
+    let out = match command {
+        LogCommand::Checkpoint { store } => proof_cmd::log_checkpoint(&store.dir()),
+        LogCommand::ProveInclusion { index, size, store } => {
+            let dir = store.dir();
+            let size = match size {
+                Some(n) => n,
+                None => writ_ledger::Ledger::open(dir.join(proof_cmd::LEDGER_FILE))
+                    .map_err(|e| CliError::Input(format!("{}: {e}", dir.display())))?
+                    .size(),
+            };
+            proof_cmd::log_prove_inclusion(&dir, index, size)
+        }
+        LogCommand::ProveConsistency { old, new, store } => {
+            proof_cmd::log_prove_consistency(&store.dir(), old, new)
         }
     };
-    Ok(Store::open(&path)?)
+    out.map(|s| if s.ends_with('\n') { s } else { s + "\n" })
+        .map_err(CliError::Input)
 }
 
 fn guard(args: GuardArgs) -> Result<String, CliError> {
@@ -228,7 +377,7 @@ fn guard(args: GuardArgs) -> Result<String, CliError> {
         .filter(|_| !args.no_session);
     let decision = match session {
         Some(session) => {
-            let mut store = open_store(args.store.as_deref())?;
+            let mut store = open_store(&args.store.dir())?;
             Gate {
                 engine: &engine,
                 store: &mut store,
@@ -272,11 +421,26 @@ fn run_eval(args: EvalArgs) -> Result<String, CliError> {
         }),
         (None, None) => Mode::Policy(Lanes::default()),
     };
-    let mut store = match &args.store {
-        Some(path) => Store::open(path)?,
-        None => Store::in_memory()?,
+    let (mut store, mut recording) = match &args.store {
+        Some(dir) => {
+            let store = open_store(dir)?;
+            if !dir.join("ledger.vkey").exists() {
+                proof_cmd::keys_init(dir).map_err(CliError::Input)?;
+            }
+            let signer = writ_lifecycle::Signer::load(dir)
+                .map_err(|e| CliError::Input(format!("{}: {e}", dir.display())))?;
+            let recorder =
+                writ_lifecycle::Recorder::open(dir.join(proof_cmd::LEDGER_FILE), signer.clone())
+                    .map_err(|e| CliError::Internal(format!("{}: {e}", dir.display())))?;
+            (store, Some(eval::Recording::new(recorder, signer)))
+        }
+        None => (Store::in_memory()?, None),
     };
-    let report = eval::run(&args.dir, &policy, mode, &mut store)?;
+    let report = eval::run(&args.dir, &policy, mode, &mut store, recording.as_mut())?;
+    if let Some(rec) = recording.as_mut() {
+        let certified = rec.finish().map_err(CliError::Internal)?;
+        eprintln!("writ: certified {certified} actions into the log");
+    }
     if args.json {
         serde_json::to_string_pretty(&report)
             .map(|s| s + "\n")
