@@ -50,7 +50,44 @@ CREATE TABLE IF NOT EXISTS decisions (
     closed INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS decisions_call ON decisions(session, call_id);
+CREATE TABLE IF NOT EXISTS approval_requests (
+    id TEXT PRIMARY KEY,
+    session TEXT NOT NULL,
+    tool TEXT NOT NULL,
+    arguments TEXT NOT NULL,
+    jurisdictions TEXT NOT NULL,
+    reasons TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    status TEXT NOT NULL DEFAULT 'pending'
+);
+CREATE TABLE IF NOT EXISTS approvals (
+    id TEXT PRIMARY KEY,
+    request TEXT,
+    tool TEXT NOT NULL,
+    record TEXT NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS approvals_tool ON approvals(tool, used);
 ";
+
+/// An action waiting for someone to approve it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ApprovalRequest {
+    /// Stable id: the digest of the tool and its canonical arguments.
+    pub id: String,
+    pub session: String,
+    pub tool: String,
+    pub arguments: serde_json::Value,
+    /// Jurisdictions whose approval the action needs.
+    pub jurisdictions: Vec<String>,
+    pub reasons: Vec<String>,
+    /// What the action does, in plain words.
+    pub summary: String,
+    pub created_at: String,
+    /// `pending`, `granted` or `denied`.
+    pub status: String,
+}
 
 impl Store {
     /// Opens (creating if needed) the store at `path`.
@@ -150,12 +187,162 @@ impl Store {
         Ok(state)
     }
 
+    /// Records that an action waits for approval (idempotent per id).
+    pub fn request_approval(&mut self, request: &ApprovalRequest) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO approval_requests (id, session, tool, arguments, jurisdictions, reasons, summary)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT(id) DO UPDATE SET status = CASE WHEN status = 'granted' THEN status ELSE 'pending' END",
+            params![
+                request.id,
+                request.session,
+                request.tool,
+                request.arguments.to_string(),
+                to_json(&request.jurisdictions),
+                to_json(&request.reasons),
+                request.summary
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Approval requests, newest first; only pending ones unless `all`.
+    pub fn approval_requests(&self, all: bool) -> Result<Vec<ApprovalRequest>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, session, tool, arguments, jurisdictions, reasons, summary, created_at, status
+             FROM approval_requests WHERE ?1 OR status = 'pending' ORDER BY created_at DESC",
+        )?;
+        let rows = stmt.query_map(params![all], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, session, tool, arguments, jurisdictions, reasons, summary, created_at, status) =
+                row?;
+            let corrupt = |e: serde_json::Error| StoreError::Corrupt {
+                session: session.clone(),
+                message: e.to_string(),
+            };
+            out.push(ApprovalRequest {
+                arguments: serde_json::from_str(&arguments).map_err(corrupt)?,
+                jurisdictions: serde_json::from_str(&jurisdictions).map_err(corrupt)?,
+                reasons: serde_json::from_str(&reasons).map_err(corrupt)?,
+                id,
+                session: session.clone(),
+                tool,
+                summary,
+                created_at,
+                status,
+            });
+        }
+        Ok(out)
+    }
+
+    /// One approval request by id, or by a unique prefix of it.
+    pub fn approval_request(&self, id: &str) -> Result<Option<ApprovalRequest>, StoreError> {
+        let matches: Vec<ApprovalRequest> = self
+            .approval_requests(true)?
+            .into_iter()
+            .filter(|r| {
+                let hex = r.id.strip_prefix("sha256:").unwrap_or(&r.id);
+                !id.is_empty() && (r.id == id || hex.starts_with(id))
+            })
+            .collect();
+        Ok(if matches.len() == 1 {
+            matches.into_iter().next()
+        } else {
+            None
+        })
+    }
+
+    /// Stores a granted approval for a request and marks the request.
+    pub fn grant(
+        &mut self,
+        request_id: &str,
+        approval: &writ_core::Approval,
+    ) -> Result<String, StoreError> {
+        let id = approval.id();
+        let record = serde_json::to_string(approval).unwrap_or_default();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO approvals (id, request, tool, record) VALUES (?1, ?2, ?3, ?4)",
+            params![id, request_id, approval.tool, record],
+        )?;
+        tx.execute(
+            "UPDATE approval_requests SET status = 'granted' WHERE id = ?1",
+            params![request_id],
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Marks a request denied.
+    pub fn deny(&mut self, request_id: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE approval_requests SET status = 'denied' WHERE id = ?1",
+            params![request_id],
+        )?;
+        Ok(())
+    }
+
+    /// Unused approvals for `tool` (the engine checks arguments, approver and time).
+    pub fn approvals_for(&self, tool: &str) -> Result<Vec<writ_core::Approval>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT record FROM approvals WHERE tool = ?1 AND used = 0")?;
+        let rows = stmt.query_map(params![tool], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let text = row?;
+            out.push(
+                serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+                    session: tool.to_owned(),
+                    message: e.to_string(),
+                })?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// Marks approvals used; returns how many were still unused. A caller
+    /// that gets fewer than it asked for lost a race and must not release.
+    pub fn use_approvals(&mut self, ids: &[String]) -> Result<usize, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut n = 0;
+        for id in ids {
+            n += tx.execute(
+                "UPDATE approvals SET used = 1 WHERE id = ?1 AND used = 0",
+                params![id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
     /// Number of decisions recorded.
     pub fn decision_count(&self) -> Result<i64, StoreError> {
         Ok(self
             .conn
             .query_row("SELECT COUNT(*) FROM decisions", [], |r| r.get(0))?)
     }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 fn read_session(conn: &Connection, id: &str) -> Result<SessionState, StoreError> {

@@ -5,5 +5,7 @@ pub mod defaults;
 pub mod error;
 pub mod eval;
 pub mod gate;
+pub mod hook;
+pub mod install;
 pub mod policy_cmd;
 pub mod proof_cmd;

@@ -53,6 +53,35 @@ enum Command {
         #[command(subcommand)]
         command: ProofCommand,
     },
+    /// Answer a coding agent's hook: reads its JSON on stdin.
+    Hook {
+        #[arg(value_enum)]
+        agent: HookAgent,
+        /// Deployment facts (default: built-in facts and the current directory).
+        #[arg(long)]
+        deployment: Option<PathBuf>,
+        /// Directory of .cedar policies (default: the shipped pack).
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Add writ's hooks to an agent's settings (merging, never clobbering).
+    Install {
+        #[arg(value_enum)]
+        agent: HookAgent,
+        /// Install for the user (~/.claude, ~/.codex) instead of the current project.
+        #[arg(long)]
+        user: bool,
+        /// Deployment file the hook should use.
+        #[arg(long)]
+        deployment: Option<PathBuf>,
+    },
+    /// Actions waiting for approval in the local store.
+    Approvals {
+        #[command(subcommand)]
+        command: ApprovalsCommand,
+    },
     /// Verify proof bundles offline: signatures, digests, log inclusion, and a replay of each decision.
     Verify {
         /// Bundle files.
@@ -61,6 +90,50 @@ enum Command {
         /// File of trusted vkeys, one a line (default: the store's ledger.vkey).
         #[arg(long)]
         key: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum HookAgent {
+    ClaudeCode,
+    Codex,
+}
+
+#[derive(Subcommand)]
+enum ApprovalsCommand {
+    /// Pending requests (all with --all).
+    List {
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// One request in full.
+    Show {
+        id: String,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Grant a request: the identical call is then released once.
+    Grant {
+        id: String,
+        /// Who approves (must be listed for the rule's jurisdiction in the deployment).
+        #[arg(long)]
+        approver: String,
+        /// How long the approval stays valid, in minutes.
+        #[arg(long, default_value_t = 60)]
+        minutes: i64,
+        /// Deployment facts naming the approvers (default: built-in facts).
+        #[arg(long)]
+        deployment: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Deny a request.
+    Deny {
+        id: String,
         #[command(flatten)]
         store: StoreArg,
     },
@@ -244,6 +317,25 @@ fn main() -> ExitCode {
             })
         }
         Command::Log { command } => log(command),
+        Command::Hook {
+            agent,
+            deployment,
+            policy,
+            store,
+        } => {
+            return hook(
+                agent,
+                deployment.as_deref(),
+                policy.as_deref(),
+                &store.dir(),
+            );
+        }
+        Command::Install {
+            agent,
+            user,
+            deployment,
+        } => install(agent, user, deployment.as_deref()),
+        Command::Approvals { command } => approvals(command),
         Command::Proof {
             command:
                 ProofCommand::Export {
@@ -296,6 +388,152 @@ fn data_dir() -> PathBuf {
     std::env::var_os("WRIT_DATA_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(".writ"))
+}
+
+fn hook(
+    agent: HookAgent,
+    deployment: Option<&Path>,
+    policy: Option<&Path>,
+    dir: &Path,
+) -> ExitCode {
+    let agent = match agent {
+        HookAgent::ClaudeCode => writ::hook::Agent::ClaudeCode,
+        HookAgent::Codex => writ::hook::Agent::Codex,
+    };
+    let mut input = String::new();
+    let answer = match (
+        std::io::stdin().read_to_string(&mut input),
+        load_engine(deployment, policy),
+    ) {
+        (Err(e), _) => writ::hook::HookAnswer::refuse(&format!("cannot read the hook input: {e}")),
+        (_, Err(e)) => {
+            writ::hook::HookAnswer::refuse(&format!("cannot load writ's configuration: {e}"))
+        }
+        (Ok(_), Ok(engine)) => {
+            writ::hook::handle(agent, &input, &engine, dir, OffsetDateTime::now_utc())
+        }
+    };
+    print!("{}", answer.stdout);
+    eprint!("{}", answer.stderr);
+    ExitCode::from(answer.exit)
+}
+
+fn install(agent: HookAgent, user: bool, deployment: Option<&Path>) -> Result<String, CliError> {
+    let exe = std::env::current_exe()
+        .map_err(|e| CliError::Internal(format!("cannot find writ's own path: {e}")))?;
+    let base = if user {
+        PathBuf::from(
+            std::env::var_os("HOME")
+                .ok_or_else(|| CliError::Input("HOME is not set".to_owned()))?,
+        )
+    } else {
+        PathBuf::from(".")
+    };
+    let quote = |p: &Path| format!("'{}'", p.display().to_string().replace('\'', r"'\''"));
+    let mut command = format!("{} hook", quote(&exe));
+    command.push_str(match agent {
+        HookAgent::ClaudeCode => " claude-code",
+        HookAgent::Codex => " codex",
+    });
+    if let Some(d) = deployment {
+        let d = std::fs::canonicalize(d)
+            .map_err(|e| CliError::Input(format!("`{}`: {e}", d.display())))?;
+        command.push_str(&format!(" --deployment {}", quote(&d)));
+    }
+    match agent {
+        HookAgent::ClaudeCode => writ::install::claude_code(&base.join(".claude"), &command),
+        HookAgent::Codex => writ::install::codex(&base.join(".codex"), &command),
+    }
+}
+
+fn approvals(command: ApprovalsCommand) -> Result<String, CliError> {
+    let not_found = |id: &str| {
+        CliError::Input(format!(
+            "no approval request `{id}` (or the prefix is ambiguous)"
+        ))
+    };
+    match command {
+        ApprovalsCommand::List { all, store } => {
+            let store = open_store(&store.dir())?;
+            let mut out = String::new();
+            for r in store.approval_requests(all)? {
+                out.push_str(&format!(
+                    "{}  {:<8}  {:<24}  needs {}  {}\n",
+                    writ::hook::short(&r.id),
+                    r.status,
+                    r.tool,
+                    r.jurisdictions.join("+"),
+                    r.reasons.join(",")
+                ));
+            }
+            Ok(if out.is_empty() {
+                "no pending approval requests\n".to_owned()
+            } else {
+                out
+            })
+        }
+        ApprovalsCommand::Show { id, store } => {
+            let store = open_store(&store.dir())?;
+            let r = store.approval_request(&id)?.ok_or_else(|| not_found(&id))?;
+            serde_json::to_string_pretty(&r)
+                .map(|s| s + "\n")
+                .map_err(|e| CliError::Internal(e.to_string()))
+        }
+        ApprovalsCommand::Grant {
+            id,
+            approver,
+            minutes,
+            deployment,
+            store,
+        } => {
+            if minutes <= 0 {
+                return Err(CliError::Input(format!(
+                    "--minutes must be positive, got `{minutes}`"
+                )));
+            }
+            let mut store = open_store(&store.dir())?;
+            let r = store.approval_request(&id)?.ok_or_else(|| not_found(&id))?;
+            let engine = load_engine(deployment.as_deref(), None)?;
+            for j in &r.jurisdictions {
+                let listed = engine
+                    .facts
+                    .approvers
+                    .get(j)
+                    .is_some_and(|list| list.iter().any(|a| a.eq_ignore_ascii_case(&approver)));
+                if !listed {
+                    return Err(CliError::Input(format!(
+                        "`{approver}` is not an approver for `{j}` in the deployment"
+                    )));
+                }
+            }
+            let now = OffsetDateTime::now_utc();
+            let fmt = |t: OffsetDateTime| {
+                t.format(&Rfc3339)
+                    .map_err(|e| CliError::Internal(e.to_string()))
+            };
+            let approval = Approval {
+                approver: approver.clone(),
+                tool: r.tool.clone(),
+                arguments: r.arguments.clone(),
+                granted_at: fmt(now)?,
+                expires_at: fmt(now + time::Duration::minutes(minutes))?,
+            };
+            store.grant(&r.id, &approval)?;
+            Ok(format!(
+                "granted {} for {} by {} until {}; the identical call is released once\n",
+                writ::hook::short(&r.id),
+                r.tool,
+                approver,
+                approval.expires_at
+            ))
+        }
+        ApprovalsCommand::Deny { id, store } => {
+            let mut store = open_store(&store.dir())?;
+            let r = store.approval_request(&id)?.ok_or_else(|| not_found(&id))?;
+            store.deny(&r.id)?;
+            Ok(format!("denied {}\n", writ::hook::short(&r.id)))
+        }
+    }
 }
 
 fn ensure_dir(dir: &Path) -> Result<(), CliError> {

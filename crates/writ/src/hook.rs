@@ -1,0 +1,318 @@
+//! `writ hook claude-code|codex`: the coding agents' hook protocol.
+//!
+//! Each hook call is a new process: it reads one event on stdin, decides
+//! through [`Gate`] against the embedded store, and answers in the agent's
+//! terms:
+//!
+//! | route | Claude Code `PreToolUse` | Codex `PreToolUse` |
+//! |---|---|---|
+//! | allow, warn | no decision (the agent's own permissions apply); `allow` when a writ approval covered it | exit 0 |
+//! | require_approval | `ask`, and an approval request is opened in writ | exit 2 (deny) with how to approve |
+//! | simulate_first, block | `deny` with the reasons | exit 2 with the reasons |
+//!
+//! `PermissionRequest` gets `deny` for block and simulate_first, `allow`
+//! when a writ approval covered the call, and no answer otherwise.
+//! `PostToolUse` closes the call's outcome in the session. Any failure
+//! (unreadable input, store down) denies: exit 2 with the reason on stderr.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use writ_core::envelope::Phase;
+use writ_core::{Decision, Engine, Envelope, Route, Runtime, normalize};
+use writ_store::{ApprovalRequest, Store};
+
+use crate::gate::{Caller, Gate};
+
+/// Which agent's protocol to speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agent {
+    ClaudeCode,
+    Codex,
+}
+
+impl Agent {
+    fn runtime(self) -> Runtime {
+        match self {
+            Agent::ClaudeCode => Runtime::ClaudeCode,
+            Agent::Codex => Runtime::Codex,
+        }
+    }
+}
+
+/// What the hook process prints and exits with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HookAnswer {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit: u8,
+}
+
+impl HookAnswer {
+    fn silent() -> HookAnswer {
+        HookAnswer {
+            stdout: String::new(),
+            stderr: String::new(),
+            exit: 0,
+        }
+    }
+
+    /// Exit 2 blocks the call in both agents; stderr is the reason shown.
+    pub fn refuse(reason: &str) -> HookAnswer {
+        HookAnswer {
+            stdout: String::new(),
+            stderr: format!("writ: {reason}\n"),
+            exit: 2,
+        }
+    }
+
+    fn json(value: Value) -> HookAnswer {
+        HookAnswer {
+            stdout: format!("{value}\n"),
+            stderr: String::new(),
+            exit: 0,
+        }
+    }
+}
+
+/// Handles one hook event: `input` is the agent's JSON, `data_dir` the store.
+pub fn handle(
+    agent: Agent,
+    input: &str,
+    engine: &Engine,
+    data_dir: &Path,
+    now: OffsetDateTime,
+) -> HookAnswer {
+    match decide(agent, input, engine, data_dir, now) {
+        Ok(answer) => answer,
+        Err(reason) => {
+            HookAnswer::refuse(&format!("cannot decide, so the call is refused: {reason}"))
+        }
+    }
+}
+
+fn decide(
+    agent: Agent,
+    input: &str,
+    engine: &Engine,
+    data_dir: &Path,
+    now: OffsetDateTime,
+) -> Result<HookAnswer, String> {
+    let event: Value = serde_json::from_str(input)
+        .map_err(|e| format!("the hook input is not valid JSON: {e}"))?;
+    let envelope = normalize(agent.runtime(), &event).map_err(|e| e.to_string())?;
+    let session = envelope
+        .session_id
+        .clone()
+        .unwrap_or_else(|| "default".to_owned());
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| format!("cannot create `{}`: {e}", data_dir.display()))?;
+    let mut store = Store::open(&data_dir.join("writ.db")).map_err(|e| e.to_string())?;
+    let caller = Caller {
+        agent: agent_name(agent),
+        user: None,
+        now,
+    };
+
+    if envelope.phase == Phase::Post {
+        Gate {
+            engine,
+            store: &mut store,
+        }
+        .handle(&session, &envelope, &[], caller)
+        .map_err(|e| e.to_string())?;
+        return Ok(HookAnswer::silent());
+    }
+
+    let approvals = store
+        .approvals_for(&envelope.tool)
+        .map_err(|e| e.to_string())?;
+    let mut decision = Gate {
+        engine,
+        store: &mut store,
+    }
+    .before(&session, &envelope, &approvals, caller)
+    .map_err(|e| e.to_string())?;
+    let approved = !decision.approvals_used.is_empty();
+    if approved {
+        let used = store
+            .use_approvals(&decision.approvals_used)
+            .map_err(|e| e.to_string())?;
+        if used < decision.approvals_used.len() {
+            // Another call used the approval first: single use wins.
+            decision.route = Route::RequireApproval;
+        }
+    }
+    let request = if decision.route == Route::RequireApproval {
+        let request = approval_request(&session, &envelope, &decision);
+        store
+            .request_approval(&request)
+            .map_err(|e| e.to_string())?;
+        Some(request)
+    } else {
+        None
+    };
+    Ok(answer(
+        agent,
+        envelope.phase,
+        &decision,
+        approved,
+        request.as_ref(),
+    ))
+}
+
+fn agent_name(agent: Agent) -> &'static str {
+    match agent {
+        Agent::ClaudeCode => "claude-code",
+        Agent::Codex => "codex",
+    }
+}
+
+fn answer(
+    agent: Agent,
+    phase: Phase,
+    d: &Decision,
+    approved: bool,
+    request: Option<&ApprovalRequest>,
+) -> HookAnswer {
+    let reasons = d.reasons.join(", ");
+    let why = d
+        .rules
+        .first()
+        .map(|r| r.description.as_str())
+        .unwrap_or_default();
+    let approve_hint = request.map(|r| {
+        format!(
+            "approval request {} needs {}: run `writ approvals grant {} --approver ADDRESS`, then retry",
+            short(&r.id),
+            r.jurisdictions.join(" and "),
+            short(&r.id)
+        )
+    });
+    match (agent, phase, d.route) {
+        (_, _, Route::Allow | Route::Warn) if approved => match (agent, phase) {
+            (Agent::ClaudeCode, Phase::PermissionRequest) => {
+                permission_request(true, "approved in writ")
+            }
+            (Agent::ClaudeCode, _) => pre_tool_use("allow", &format!("writ: approved ({reasons})")),
+            (Agent::Codex, _) => HookAnswer::silent(),
+        },
+        (_, _, Route::Allow) => HookAnswer::silent(),
+        (_, _, Route::Warn) => HookAnswer {
+            stderr: format!("writ: warning: {reasons}: {why}\n"),
+            ..HookAnswer::silent()
+        },
+        (Agent::ClaudeCode, Phase::PermissionRequest, Route::RequireApproval) => {
+            HookAnswer::silent()
+        }
+        (Agent::ClaudeCode, Phase::PermissionRequest, _) => permission_request(
+            false,
+            &format!("writ: {} ({reasons}): {why}", d.route.as_str()),
+        ),
+        (Agent::ClaudeCode, _, Route::RequireApproval) => pre_tool_use(
+            "ask",
+            &format!(
+                "writ: needs approval ({reasons}): {why}. {}",
+                approve_hint.unwrap_or_default()
+            ),
+        ),
+        (Agent::ClaudeCode, _, Route::SimulateFirst) => pre_tool_use(
+            "deny",
+            &format!(
+                "writ: simulate first ({reasons}): {why}. Run a successful dry run of the same change, then retry"
+            ),
+        ),
+        (Agent::ClaudeCode, _, Route::Block) => {
+            pre_tool_use("deny", &format!("writ: blocked ({reasons}): {why}"))
+        }
+        (Agent::Codex, _, Route::RequireApproval) => HookAnswer::refuse(&format!(
+            "needs approval ({reasons}): {why}; {}",
+            approve_hint.unwrap_or_default()
+        )),
+        (Agent::Codex, _, Route::SimulateFirst) => HookAnswer::refuse(&format!(
+            "simulate first ({reasons}): {why}; run a successful dry run of the same change, then retry"
+        )),
+        (Agent::Codex, _, Route::Block) => {
+            HookAnswer::refuse(&format!("blocked ({reasons}): {why}"))
+        }
+    }
+}
+
+fn pre_tool_use(decision: &str, reason: &str) -> HookAnswer {
+    HookAnswer::json(json!({"hookSpecificOutput": {
+        "hookEventName": "PreToolUse",
+        "permissionDecision": decision,
+        "permissionDecisionReason": reason,
+    }}))
+}
+
+fn permission_request(allow: bool, message: &str) -> HookAnswer {
+    HookAnswer::json(json!({"hookSpecificOutput": {
+        "hookEventName": "PermissionRequest",
+        "decision": {"behavior": if allow { "allow" } else { "deny" }, "message": message},
+    }}))
+}
+
+/// The first 12 characters of a request id's hex, enough to name it.
+pub fn short(id: &str) -> &str {
+    let hex = id.strip_prefix("sha256:").unwrap_or(id);
+    hex.get(..12).unwrap_or(hex)
+}
+
+/// An approval request for a decision: its id is the digest of the tool
+/// and canonical arguments, so the identical call finds it again.
+pub fn approval_request(session: &str, envelope: &Envelope, d: &Decision) -> ApprovalRequest {
+    let canonical = writ_core::approval::canonical_json(
+        &json!({"tool": envelope.tool, "arguments": envelope.arguments}),
+    );
+    let digest = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&canonical))
+    };
+    let mut jurisdictions: Vec<String> = d
+        .rules
+        .iter()
+        .filter(|r| r.route == Route::RequireApproval)
+        .filter_map(|r| r.jurisdiction.clone())
+        .collect();
+    jurisdictions.sort();
+    jurisdictions.dedup();
+    ApprovalRequest {
+        id: format!("sha256:{digest}"),
+        session: session.to_owned(),
+        tool: envelope.tool.clone(),
+        arguments: envelope.arguments.clone(),
+        jurisdictions,
+        reasons: d.reasons.clone(),
+        summary: summary(envelope, d),
+        created_at: String::new(),
+        status: "pending".to_owned(),
+    }
+}
+
+/// What the action does, in plain words, for a reviewer.
+pub fn summary(envelope: &Envelope, d: &Decision) -> String {
+    let mut parts = Vec::new();
+    if let Some(command) = envelope.arguments.get("command").and_then(Value::as_str) {
+        parts.push(format!("runs `{command}`"));
+    } else {
+        parts.push(format!(
+            "calls {} with {}",
+            envelope.tool, envelope.arguments
+        ));
+    }
+    for e in &d.facts.egress {
+        parts.push(format!(
+            "sends {} data over {} to {} ({})",
+            e.sensitivity.as_str(),
+            e.channel.as_str(),
+            e.host.as_deref().unwrap_or(&e.target),
+            e.ownership.as_str()
+        ));
+    }
+    for rule in &d.rules {
+        parts.push(format!("{}: {}", rule.reason, rule.description));
+    }
+    parts.join("; ")
+}
