@@ -388,7 +388,9 @@ impl Deriver<'_> {
             if findings.ssns > 0 {
                 raise(Sensitivity::Confidential, "ssn".to_owned(), &mut level);
             }
-            for name in &self.facts.secret_env {
+            // A reference needs a `$` or a `%`: most payloads have neither.
+            let may_reference = payload.text.iter().any(|t| t.contains(['$', '%']));
+            for name in self.facts.secret_env.iter().filter(|_| may_reference) {
                 if payload.text.iter().any(|t| references_var(t, name)) {
                     raise(Sensitivity::Secret, format!("env:{name}"), &mut level);
                 }
