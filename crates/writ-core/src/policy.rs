@@ -27,8 +27,18 @@ use crate::envelope::Envelope;
 use crate::route::Route;
 use crate::session::SessionState;
 
-/// The shipped Cedar schema.
+/// The shipped Cedar schema, as people read and edit it.
 pub const SCHEMA: &str = include_str!("../../../policy/schema.cedarschema");
+
+/// The same schema in Cedar's JSON form, generated from [`SCHEMA`] and
+/// committed (a test fails when they drift): it loads several times faster,
+/// which matters to a hook that starts a process per tool call.
+pub const SCHEMA_JSON: &str = include_str!("../../../policy/schema.cedarschema.json");
+
+/// Parses the shipped schema from its JSON form.
+fn shipped_schema() -> Result<Schema, PolicyError> {
+    Schema::from_json_str(SCHEMA_JSON).map_err(|e| PolicyError::Schema(e.to_string()))
+}
 
 /// The shipped default pack, file name and text, in evaluation order.
 pub const DEFAULT_PACK: &[(&str, &str)] = &[
@@ -258,8 +268,7 @@ impl PolicyPack {
 
     /// Loads, validates against [`SCHEMA`] and indexes `sources` (file name, text).
     pub fn load(sources: Vec<(String, String)>) -> Result<PolicyPack, PolicyError> {
-        let (schema, _) =
-            Schema::from_cedarschema_str(SCHEMA).map_err(|e| PolicyError::Schema(e.to_string()))?;
+        let schema = shipped_schema()?;
         let mut set = PolicySet::new();
         let mut rules = BTreeMap::new();
         let mut hasher = Sha256::new();
@@ -700,5 +709,31 @@ mod tests {
         let reads = pack.reads.clone().unwrap();
         assert!(reads.contains("egress") && reads.contains("session"));
         assert!(!reads.contains("externality"), "{reads:?}");
+    }
+
+    /// The committed JSON schema is exactly the text schema converted.
+    #[test]
+    fn json_schema_matches_the_text_schema() {
+        let fragment = cedar_policy::SchemaFragment::from_cedarschema_str(SCHEMA)
+            .unwrap()
+            .0;
+        let generated: serde_json::Value =
+            serde_json::from_str(&fragment.to_json_string().unwrap()).unwrap();
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../policy/schema.cedarschema.json"
+        );
+        if std::env::var_os("WRIT_UPDATE_SCHEMA").is_some() {
+            std::fs::write(
+                path,
+                serde_json::to_string_pretty(&generated).unwrap() + "\n",
+            )
+            .unwrap();
+        }
+        let committed: serde_json::Value = serde_json::from_str(SCHEMA_JSON).unwrap();
+        assert_eq!(
+            committed, generated,
+            "policy/schema.cedarschema.json drifted: run with WRIT_UPDATE_SCHEMA=1"
+        );
     }
 }

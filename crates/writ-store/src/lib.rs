@@ -4,8 +4,12 @@
 //! a SQLite file that all of them share. Each change is one `BEGIN
 //! IMMEDIATE` transaction (read, fold, write), so concurrent hook processes
 //! serialise on the database lock instead of losing updates. The journal is
-//! WAL with `synchronous=FULL`: a change acknowledged to the caller survives
-//! a crash of the process and of the machine.
+//! WAL with `synchronous=NORMAL`: a committed change survives a crash of any
+//! process (the hook's, the agent's); a power loss may forget the last
+//! changes. That is the price of a hook answering in a few milliseconds
+//! (one fsync costs ~4 ms on the test machine, and each hook call commits).
+//! The proof log (`writ-ledger`) uses `synchronous=FULL`: receipts
+//! acknowledged there survive power loss.
 
 use std::path::Path;
 use std::time::Duration;
@@ -107,7 +111,7 @@ impl Store {
     fn init(conn: Connection) -> Result<Store, StoreError> {
         conn.busy_timeout(Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.execute_batch(SCHEMA)?;
         Ok(Store { conn })
     }
