@@ -1,0 +1,337 @@
+//! The HTTP API.
+//!
+//! | endpoint | roles |
+//! |---|---|
+//! | `POST /v1/guard` | agent, admin |
+//! | `POST /v1/actions/{id}/assumptions`, `.../outcome` | the agent that guarded it, admin |
+//! | `POST /v1/actions/{id}/approvals` | approver, admin: in a jurisdiction the action needs, never on its own action |
+//! | `GET /v1/actions/{id}` (`?wait=SECONDS`) | every role (an agent: its own actions) |
+//! | `GET /v1/actions/{id}/proof` | auditor, admin, the agent that guarded it |
+//! | `GET /v1/approvals` | approver, auditor, admin |
+//! | `GET /v1/log/checkpoint`, `GET /v1/whoami` | every role |
+//! | `GET /v1/log/key`, `/healthz`, `/metrics` | anyone |
+//!
+//! Errors are `application/problem+json` (RFC 9457) with a stable `code`.
+
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::control::{AssumptionRequest, GuardRequest, OutcomeRequest, ReviewRequest, Status};
+use crate::error::Problem;
+use crate::tokens::{self, Principal, Role};
+
+/// The whole application: API, approvals page, health and metrics.
+pub fn router(state: AppState) -> Router {
+    let limit = state.shared.body_limit;
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .route("/v1/guard", post(guard))
+        .route("/v1/whoami", get(whoami))
+        .route("/v1/approvals", get(pending))
+        .route("/v1/actions/{id}", get(action))
+        .route("/v1/actions/{id}/assumptions", post(assumption))
+        .route("/v1/actions/{id}/approvals", post(review))
+        .route("/v1/actions/{id}/outcome", post(outcome))
+        .route("/v1/actions/{id}/proof", get(proof))
+        .route("/v1/log/checkpoint", get(checkpoint))
+        .route("/v1/log/key", get(log_key))
+        .merge(crate::page::routes())
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+async fn not_found() -> Problem {
+    Problem::not_found("no such endpoint")
+}
+
+/// The bearer token of a request.
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+/// The principal a token belongs to.
+pub(crate) async fn authenticate(state: &AppState, token: String) -> Result<Principal, Problem> {
+    let shared = state.shared.clone();
+    tokio::task::spawn_blocking(move || {
+        let conn = shared
+            .auth
+            .lock()
+            .map_err(|_| Problem::internal("the auth lock is poisoned"))?;
+        tokens::authenticate(&conn, &token).map_err(Problem::from)
+    })
+    .await
+    .map_err(|e| Problem::internal(format!("worker failed: {e}")))??
+    .ok_or_else(|| Problem::unauthorized("the token is unknown or revoked"))
+}
+
+async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Principal, Problem> {
+    let token = bearer(headers)
+        .ok_or_else(|| Problem::unauthorized("send `Authorization: Bearer TOKEN`"))?;
+    authenticate(state, token).await
+}
+
+fn require(p: &Principal, roles: &[Role], what: &str) -> Result<(), Problem> {
+    if roles.contains(&p.role) {
+        return Ok(());
+    }
+    Err(Problem::forbidden(
+        "role",
+        format!("a `{}` cannot {what}", p.role.as_str()),
+    ))
+}
+
+fn parse_body<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Result<T, Problem> {
+    let bytes = body.map_err(|e| {
+        let status = e.status();
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "too_large"
+        } else {
+            "bad_request"
+        };
+        Problem::new(status, code, e.body_text().to_lowercase())
+    })?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Problem::bad_request(format!("invalid request body: {e}")))
+}
+
+fn check_id(id: &str) -> Result<(), Problem> {
+    let ok = id.len() <= 64
+        && id.starts_with("act_")
+        && id.bytes().skip(4).all(|b| b.is_ascii_hexdigit());
+    if ok {
+        Ok(())
+    } else {
+        Err(Problem::not_found(format!("no action `{id}`")))
+    }
+}
+
+async fn healthz() -> Response {
+    axum::Json(json!({"status": "ok"})).into_response()
+}
+
+async fn metrics(State(state): State<AppState>) -> Result<Response, Problem> {
+    let (pending, size) = state
+        .core(|c| Ok((c.pending_count()?, c.ledger_size())))
+        .await?;
+    let text = state.shared.metrics.render(pending, size);
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response())
+}
+
+async fn whoami(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Problem> {
+    let p = principal(&state, &headers).await?;
+    Ok(
+        axum::Json(json!({"name": p.name, "role": p.role, "jurisdictions": p.jurisdictions}))
+            .into_response(),
+    )
+}
+
+async fn guard(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let started = Instant::now();
+    let p = principal(&state, &headers).await?;
+    require(&p, &[Role::Agent, Role::Admin], "guard actions")?;
+    let req: GuardRequest = parse_body(body)?;
+    let (out, decision) = state.core(move |c| c.guard(&p, req)).await?;
+    state.shared.metrics.decision(
+        decision.route.as_str(),
+        state.shared.mode.as_str(),
+        &decision.reasons,
+    );
+    state.shared.metrics.latency("guard", started.elapsed());
+    state.changed();
+    Ok(axum::Json(out).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WaitQuery {
+    /// Seconds to wait for a pending action to be decided (at most 60).
+    #[serde(default)]
+    wait: Option<f64>,
+}
+
+async fn action(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    query: Result<Query<WaitQuery>, QueryRejection>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let p = principal(&state, &headers).await?;
+    check_id(&id)?;
+    let Query(query) = query.map_err(|e| Problem::bad_request(e.body_text().to_lowercase()))?;
+    let wait = query.wait.unwrap_or(0.0);
+    if !wait.is_finite() || wait < 0.0 {
+        return Err(Problem::bad_request("`wait` must be a number of seconds"));
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs_f64(wait.min(60.0));
+    let mut changes = state.shared.changes.subscribe();
+    loop {
+        let (p2, id2) = (p.clone(), id.clone());
+        let record = state.core(move |c| c.view(&p2, &id2)).await?;
+        if record.status != Status::Pending || tokio::time::Instant::now() >= deadline {
+            let secret = p.role == Role::Admin || p.name == record.principal;
+            return Ok(axum::Json(record.view(secret)).into_response());
+        }
+        if tokio::time::timeout_at(deadline, changes.changed())
+            .await
+            .is_ok_and(|r| r.is_err())
+        {
+            // The server is shutting down.
+            let secret = p.role == Role::Admin || p.name == record.principal;
+            return Ok(axum::Json(record.view(secret)).into_response());
+        }
+    }
+}
+
+async fn assumption(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let started = Instant::now();
+    let p = principal(&state, &headers).await?;
+    require(&p, &[Role::Agent, Role::Admin], "record assumptions")?;
+    check_id(&id)?;
+    let req: AssumptionRequest = parse_body(body)?;
+    let record = state.core(move |c| c.assumption(&p, &id, req)).await?;
+    state
+        .shared
+        .metrics
+        .latency("assumption", started.elapsed());
+    Ok(axum::Json(record.view(true)).into_response())
+}
+
+async fn review(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let p = principal(&state, &headers).await?;
+    let req: ReviewRequest = parse_body(body)?;
+    review_as(&state, p, id, req).await
+}
+
+/// Grants or denies as `p` (the API and the page both come here).
+pub(crate) async fn review_as(
+    state: &AppState,
+    p: Principal,
+    id: String,
+    req: ReviewRequest,
+) -> Result<Response, Problem> {
+    let started = Instant::now();
+    require(
+        &p,
+        &[Role::Approver, Role::Admin],
+        "approve or deny actions",
+    )?;
+    check_id(&id)?;
+    let record = state.core(move |c| c.review(&p, &id, req)).await?;
+    let decision = record
+        .reviews
+        .last()
+        .map(|r| r.decision.clone())
+        .unwrap_or_default();
+    state.shared.metrics.review(&decision);
+    state.shared.metrics.latency("approval", started.elapsed());
+    state.changed();
+    Ok(axum::Json(record.view(false)).into_response())
+}
+
+async fn outcome(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let started = Instant::now();
+    let p = principal(&state, &headers).await?;
+    require(&p, &[Role::Agent, Role::Admin], "record outcomes")?;
+    check_id(&id)?;
+    let req: OutcomeRequest = parse_body(body)?;
+    let record = state.core(move |c| c.outcome(&p, &id, req)).await?;
+    state.shared.metrics.latency("outcome", started.elapsed());
+    state.changed();
+    Ok(axum::Json(record.view(true)).into_response())
+}
+
+async fn proof(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let started = Instant::now();
+    let p = principal(&state, &headers).await?;
+    require(
+        &p,
+        &[Role::Agent, Role::Auditor, Role::Admin],
+        "read proofs",
+    )?;
+    check_id(&id)?;
+    let bundle: Value = state.core(move |c| c.proof(&p, &id)).await?;
+    state.shared.metrics.latency("proof", started.elapsed());
+    Ok(axum::Json(bundle).into_response())
+}
+
+async fn pending(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Problem> {
+    let p = principal(&state, &headers).await?;
+    require(
+        &p,
+        &[Role::Approver, Role::Auditor, Role::Admin],
+        "read the approval queue",
+    )?;
+    let records = state.core(|c| c.pending(500)).await?;
+    let version = *state.shared.changes.borrow();
+    Ok(axum::Json(json!({
+        "version": version,
+        "pending": records.iter().map(|r| r.view(false)).collect::<Vec<_>>(),
+    }))
+    .into_response())
+}
+
+async fn checkpoint(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    principal(&state, &headers).await?;
+    let text = state.core(|c| c.checkpoint()).await?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+}
+
+async fn log_key(State(state): State<AppState>) -> Result<Response, Problem> {
+    let vkey = state.core(|c| Ok(c.vkey())).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{vkey}\n"),
+    )
+        .into_response())
+}

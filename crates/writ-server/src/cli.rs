@@ -1,0 +1,93 @@
+//! Entry points for the `writ` command line (`writ serve`, `writ tokens`).
+
+use std::path::PathBuf;
+
+use crate::tokens::{Role, tokens_create, tokens_list, tokens_revoke};
+use crate::{DEFAULT_LISTEN, Mode, ServeConfig, serve};
+
+/// `writ serve [--listen ADDR] [--data-dir DIR] [--deployment FILE] [--mode MODE]`:
+/// builds a tokio runtime and serves until Ctrl-C.
+pub fn serve_main(
+    listen: Option<String>,
+    data_dir: PathBuf,
+    deployment: Option<PathBuf>,
+    mode: Mode,
+) -> Result<(), String> {
+    let listen = listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+    let addr = listen
+        .parse()
+        .map_err(|e| format!("--listen `{listen}`: {e}"))?;
+    let mut config = ServeConfig::new(data_dir);
+    config.listen = addr;
+    config.deployment = deployment;
+    config.mode = mode;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime.block_on(serve(config)).map_err(|e| e.to_string())
+}
+
+/// A `writ tokens` subcommand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokensCommand {
+    /// Prints a new token for a principal.
+    Create {
+        role: String,
+        name: String,
+        jurisdictions: Vec<String>,
+    },
+    /// Lists principals (never their tokens).
+    List,
+    /// Revokes a principal's live token.
+    Revoke { name: String },
+}
+
+/// Runs a `writ tokens` subcommand on a data directory; returns what to print.
+pub fn tokens_main(command: TokensCommand, data_dir: PathBuf) -> Result<String, String> {
+    match command {
+        TokensCommand::Create {
+            role,
+            name,
+            jurisdictions,
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                format!("unknown role `{role}`; one of: agent, approver, auditor, admin")
+            })?;
+            let token =
+                tokens_create(&data_dir, role, &name, &jurisdictions).map_err(|e| e.to_string())?;
+            Ok(format!("{token}\n"))
+        }
+        TokensCommand::List => {
+            let mut out = String::new();
+            for t in tokens_list(&data_dir).map_err(|e| e.to_string())? {
+                out.push_str(&format!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\n",
+                    t.name,
+                    t.role.as_str(),
+                    if t.jurisdictions.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        t.jurisdictions.join(",")
+                    },
+                    t.fingerprint,
+                    t.created_at,
+                    t.revoked_at
+                        .map(|r| format!("revoked {r}"))
+                        .unwrap_or_else(|| "live".to_owned()),
+                ));
+            }
+            Ok(out)
+        }
+        TokensCommand::Revoke { name } => {
+            tokens_revoke(&data_dir, &name).map_err(|e| e.to_string())?;
+            Ok(format!("revoked the token of `{name}`\n"))
+        }
+    }
+}
+
+/// Parses a `--mode` value.
+pub fn parse_mode(name: &str) -> Result<Mode, String> {
+    Mode::parse(name)
+        .ok_or_else(|| format!("unknown mode `{name}`; one of: shadow, advisory, enforce"))
+}

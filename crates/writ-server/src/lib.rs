@@ -1,0 +1,311 @@
+//! # writ-server: `writ serve`, the control plane
+//!
+//! One writ for many agents. Adapters and SDKs call the HTTP API
+//! ([`router`]) for the five checkpoints of every action (guard,
+//! assumptions, approvals, outcome, proof); reviewers use the approvals page
+//! at `/approvals`; Prometheus scrapes `/metrics`.
+//!
+//! Decisions take the same path as `writ guard` (the engine plus the SQLite
+//! session store, as `writ::gate::Gate` does), and every action's lifecycle
+//! goes through `writ-lifecycle` into the Merkle log. The data directory
+//! holds `writ.db` (sessions), `ledger.db` with `ledger.skey`/`ledger.vkey`
+//! (the log and its key), `server.db` (principals, actions) and `policy/`.
+
+pub mod api;
+pub mod cli;
+pub mod control;
+mod db;
+mod environment;
+pub mod error;
+mod metrics;
+mod page;
+pub mod tokens;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+use writ_core::{Deployment, PolicyPack};
+use writ_lifecycle::{Recorder, Signer};
+use writ_store::Store;
+
+pub use api::router;
+pub use error::{Problem, ServeError};
+pub use tokens::{Role, TokenInfo, tokens_create, tokens_list, tokens_revoke};
+
+use crate::control::{Core, CoreConfig};
+use crate::error::Problem as P;
+use crate::metrics::Metrics;
+
+/// Where `writ serve` listens unless told otherwise (loopback only).
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:7766";
+/// Default limit of a request body.
+pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
+/// Signed-note name of a new log key (as `writ keys init`).
+pub const DEFAULT_KEY_NAME: &str = "writ.local/ledger";
+
+/// How decisions are applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Decide and record; release everything.
+    Shadow,
+    /// Release everything; what policy would stop is released as a warning.
+    Advisory,
+    /// Release only what policy releases.
+    #[default]
+    Enforce,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Shadow => "shadow",
+            Mode::Advisory => "advisory",
+            Mode::Enforce => "enforce",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Mode> {
+        [Mode::Shadow, Mode::Advisory, Mode::Enforce]
+            .into_iter()
+            .find(|m| m.as_str() == name)
+    }
+}
+
+/// How to run the server.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// A deployment file over the environment's facts and the built-in defaults.
+    pub deployment: Option<PathBuf>,
+    pub mode: Mode,
+    /// Largest request body, in bytes.
+    pub body_limit: usize,
+    /// Lifetime of a release token, in seconds.
+    pub release_ttl: i64,
+    /// Lifetime of an approval grant, in seconds.
+    pub grant_ttl: i64,
+}
+
+impl ServeConfig {
+    /// Defaults: loopback, enforce mode, 1 MiB bodies.
+    pub fn new(data_dir: impl Into<PathBuf>) -> ServeConfig {
+        ServeConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 7766)),
+            data_dir: data_dir.into(),
+            deployment: None,
+            mode: Mode::Enforce,
+            body_limit: DEFAULT_BODY_LIMIT,
+            release_ttl: 300,
+            grant_ttl: 900,
+        }
+    }
+}
+
+pub(crate) struct Shared {
+    pub core: Mutex<Core>,
+    pub auth: Mutex<rusqlite::Connection>,
+    pub changes: watch::Sender<u64>,
+    pub metrics: Metrics,
+    pub mode: Mode,
+    pub body_limit: usize,
+}
+
+/// The server's state: cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) shared: Arc<Shared>,
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), ServeError> {
+    std::fs::write(path, text).map_err(|source| ServeError::Write {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// The signer of a data directory, created on first use.
+fn signer(dir: &Path) -> Result<Signer, ServeError> {
+    let keys = |e: writ_lifecycle::KeysError| ServeError::Keys {
+        path: dir.display().to_string(),
+        message: e.to_string(),
+    };
+    if dir.join("ledger.skey").exists() {
+        return Signer::load(dir).map_err(keys);
+    }
+    let signer = Signer::generate(DEFAULT_KEY_NAME).map_err(keys)?;
+    signer.save(dir).map_err(keys)?;
+    Ok(signer)
+}
+
+/// The policy pack in `dir/policy`, written from the shipped pack on first use.
+fn policy(dir: &Path) -> Result<PolicyPack, ServeError> {
+    let policy_dir = dir.join("policy");
+    if !policy_dir.exists() {
+        std::fs::create_dir_all(&policy_dir).map_err(|source| ServeError::CreateDir {
+            path: policy_dir.display().to_string(),
+            source,
+        })?;
+        let pack = PolicyPack::default_pack().map_err(|e| ServeError::Policy(e.to_string()))?;
+        for (name, text) in &pack.sources {
+            write_file(&policy_dir.join(name), text)?;
+        }
+    }
+    let read = |e: std::io::Error| ServeError::Read {
+        path: policy_dir.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&policy_dir)
+        .map_err(read)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "cedar"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(ServeError::Policy(format!(
+            "`{}` holds no .cedar files",
+            policy_dir.display()
+        )));
+    }
+    let mut sources = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).map_err(|e| ServeError::Read {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        sources.push((name, text));
+    }
+    PolicyPack::load(sources).map_err(|e| ServeError::Policy(e.to_string()))
+}
+
+fn deployment(file: Option<&Path>) -> Result<Deployment, ServeError> {
+    let cwd = std::env::current_dir().map_err(|e| ServeError::Read {
+        path: ".".to_owned(),
+        message: e.to_string(),
+    })?;
+    let base = environment::environment_deployment(&cwd).over(Deployment::builtin());
+    Ok(match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| ServeError::Read {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            Deployment::from_json(&text)
+                .map_err(|e| ServeError::Deployment(format!("{}: {e}", path.display())))?
+                .over(base)
+        }
+        None => base,
+    })
+}
+
+impl AppState {
+    /// Opens the data directory, creating on first run its folder, key,
+    /// stores and policy.
+    pub fn open(config: &ServeConfig) -> Result<AppState, ServeError> {
+        let dir = &config.data_dir;
+        let conn = db::open(dir)?;
+        let signer = signer(dir)?;
+        let policy = policy(dir)?;
+        let deployment = deployment(config.deployment.as_deref())?;
+        writ_core::Facts::compile(&deployment)
+            .map_err(|e| ServeError::Deployment(e.to_string()))?;
+        let sessions = Store::open(&dir.join("writ.db"))?;
+        let recorder = Recorder::open(dir.join("ledger.db"), signer.clone())?;
+        let core = Core::new(
+            CoreConfig {
+                mode: config.mode,
+                release_ttl: config.release_ttl,
+                grant_ttl: config.grant_ttl,
+            },
+            deployment,
+            policy,
+            signer,
+            sessions,
+            recorder,
+            conn,
+        );
+        let auth = db::open(dir)?;
+        let (changes, _) = watch::channel(0);
+        Ok(AppState {
+            shared: Arc::new(Shared {
+                core: Mutex::new(core),
+                auth: Mutex::new(auth),
+                changes,
+                metrics: Metrics::default(),
+                mode: config.mode,
+                body_limit: config.body_limit,
+            }),
+        })
+    }
+
+    /// Runs `f` on the core in a blocking thread.
+    pub(crate) async fn core<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Core) -> Result<T, P> + Send + 'static,
+    ) -> Result<T, P> {
+        let shared = self.shared.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut core = shared
+                .core
+                .lock()
+                .map_err(|_| P::internal("the core lock is poisoned"))?;
+            f(&mut core)
+        })
+        .await
+        .map_err(|e| P::internal(format!("worker failed: {e}")))?
+    }
+
+    /// Tells waiters (long polls, the page) that something changed.
+    pub(crate) fn changed(&self) {
+        self.shared.changes.send_modify(|v| *v = v.wrapping_add(1));
+    }
+}
+
+/// Serves on a bound listener until the future `shutdown` completes.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(ServeError::Serve)
+}
+
+/// `writ serve`: opens (or creates) the data directory, binds, prints where
+/// the approval page is, and serves until Ctrl-C.
+pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
+    let state = AppState::open(&config)?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.listen.to_string(),
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(ServeError::Serve)?;
+    if !addr.ip().is_loopback() {
+        eprintln!(
+            "writ serve: warning: listening on {addr}, beyond this machine; put TLS in front of it"
+        );
+    }
+    println!(
+        "writ serve: listening on http://{addr} in {} mode, data in {}",
+        config.mode.as_str(),
+        config.data_dir.display()
+    );
+    println!("writ serve: approvals page at http://{addr}/approvals");
+    serve_on(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}

@@ -1,0 +1,140 @@
+//! Prometheus counters, rendered in the text exposition format.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Upper bounds of the latency buckets, in seconds.
+const BUCKETS: [f64; 12] = [
+    0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+];
+
+#[derive(Default, Clone)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+#[derive(Default)]
+struct Inner {
+    decisions: BTreeMap<(String, String), u64>,
+    reasons: BTreeMap<String, u64>,
+    reviews: BTreeMap<String, u64>,
+    latency: BTreeMap<&'static str, Histogram>,
+}
+
+#[derive(Default)]
+pub struct Metrics {
+    inner: Mutex<Inner>,
+}
+
+fn label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+impl Metrics {
+    pub fn decision(&self, route: &str, mode: &str, reasons: &[String]) {
+        if let Ok(mut m) = self.inner.lock() {
+            *m.decisions
+                .entry((route.to_owned(), mode.to_owned()))
+                .or_default() += 1;
+            for r in reasons {
+                *m.reasons.entry(r.clone()).or_default() += 1;
+            }
+        }
+    }
+
+    pub fn review(&self, decision: &str) {
+        if let Ok(mut m) = self.inner.lock() {
+            *m.reviews.entry(decision.to_owned()).or_default() += 1;
+        }
+    }
+
+    pub fn latency(&self, checkpoint: &'static str, elapsed: Duration) {
+        if let Ok(mut m) = self.inner.lock() {
+            let h = m.latency.entry(checkpoint).or_default();
+            let secs = elapsed.as_secs_f64();
+            for (i, bound) in BUCKETS.iter().enumerate() {
+                if secs <= *bound
+                    && let Some(c) = h.counts.get_mut(i)
+                {
+                    *c += 1;
+                }
+            }
+            h.count += 1;
+            h.sum += secs;
+        }
+    }
+
+    pub fn render(&self, pending: i64, ledger_size: u64) -> String {
+        let mut out = String::new();
+        let Ok(m) = self.inner.lock() else {
+            return out;
+        };
+        let _ = writeln!(
+            out,
+            "# HELP writ_decisions_total Decisions by route and deployment mode.\n# TYPE writ_decisions_total counter"
+        );
+        for ((route, mode), n) in &m.decisions {
+            let _ = writeln!(
+                out,
+                "writ_decisions_total{{route=\"{}\",mode=\"{}\"}} {n}",
+                label(route),
+                label(mode)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP writ_decision_reasons_total Reason codes of decisions.\n# TYPE writ_decision_reasons_total counter"
+        );
+        for (reason, n) in &m.reasons {
+            let _ = writeln!(
+                out,
+                "writ_decision_reasons_total{{reason=\"{}\"}} {n}",
+                label(reason)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP writ_reviews_total Approvals granted and denied.\n# TYPE writ_reviews_total counter"
+        );
+        for (decision, n) in &m.reviews {
+            let _ = writeln!(
+                out,
+                "writ_reviews_total{{decision=\"{}\"}} {n}",
+                label(decision)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP writ_pending_approvals Actions waiting for approval.\n# TYPE writ_pending_approvals gauge\nwrit_pending_approvals {pending}"
+        );
+        let _ = writeln!(
+            out,
+            "# HELP writ_ledger_size Leaves in the Merkle log.\n# TYPE writ_ledger_size gauge\nwrit_ledger_size {ledger_size}"
+        );
+        let _ = writeln!(
+            out,
+            "# HELP writ_checkpoint_duration_seconds Time to handle a checkpoint request.\n# TYPE writ_checkpoint_duration_seconds histogram"
+        );
+        for (checkpoint, h) in &m.latency {
+            for (bound, n) in BUCKETS.iter().zip(h.counts) {
+                let _ = writeln!(
+                    out,
+                    "writ_checkpoint_duration_seconds_bucket{{checkpoint=\"{checkpoint}\",le=\"{bound}\"}} {n}"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "writ_checkpoint_duration_seconds_bucket{{checkpoint=\"{checkpoint}\",le=\"+Inf\"}} {}\nwrit_checkpoint_duration_seconds_sum{{checkpoint=\"{checkpoint}\"}} {}\nwrit_checkpoint_duration_seconds_count{{checkpoint=\"{checkpoint}\"}} {}",
+                h.count, h.sum, h.count
+            );
+        }
+        out
+    }
+}
