@@ -91,3 +91,88 @@ pub fn parse_mode(name: &str) -> Result<Mode, String> {
     Mode::parse(name)
         .ok_or_else(|| format!("unknown mode `{name}`; one of: shadow, advisory, enforce"))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn tokens_create_list_revoke() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let create = |role: &str, name: &str, js: &[&str]| {
+            tokens_main(
+                TokensCommand::Create {
+                    role: role.to_owned(),
+                    name: name.to_owned(),
+                    jurisdictions: js.iter().map(|j| (*j).to_owned()).collect(),
+                },
+                data.clone(),
+            )
+        };
+        let token = create("approver", "alice", &["finance"]).unwrap();
+        assert!(token.starts_with("writ_") && token.ends_with('\n'));
+        assert!(
+            create("approver", "bob", &[])
+                .unwrap_err()
+                .contains("--jurisdiction")
+        );
+        assert!(
+            create("agent", "ci", &["finance"])
+                .unwrap_err()
+                .contains("jurisdictions")
+        );
+        assert!(
+            create("root", "x", &[])
+                .unwrap_err()
+                .contains("unknown role `root`")
+        );
+        assert!(
+            create("auditor", "alice", &[])
+                .unwrap_err()
+                .contains("already has a live token")
+        );
+        assert!(create("admin", "", &[]).is_err());
+        let listed = tokens_main(TokensCommand::List, data.clone()).unwrap();
+        assert!(listed.starts_with("alice\tapprover\tfinance\t"), "{listed}");
+        assert!(listed.trim_end().ends_with("live"));
+        tokens_main(
+            TokensCommand::Revoke {
+                name: "alice".into(),
+            },
+            data.clone(),
+        )
+        .unwrap();
+        assert!(
+            tokens_main(
+                TokensCommand::Revoke {
+                    name: "alice".into()
+                },
+                data.clone()
+            )
+            .is_err()
+        );
+        // A revoked principal may get a new token.
+        create("approver", "alice", &["finance", "release"]).unwrap();
+        let listed = tokens_main(TokensCommand::List, data).unwrap();
+        assert_eq!(listed.lines().count(), 2);
+        assert!(listed.contains("revoked "));
+    }
+
+    #[test]
+    fn modes_and_listen_addresses_are_checked() {
+        assert_eq!(parse_mode("shadow").unwrap(), Mode::Shadow);
+        assert!(parse_mode("loud").unwrap_err().contains("unknown mode"));
+        let dir = tempfile::tempdir().unwrap();
+        let err = serve_main(
+            Some("not an address".into()),
+            dir.path().to_owned(),
+            None,
+            Mode::Enforce,
+        )
+        .unwrap_err();
+        assert!(err.contains("--listen `not an address`"), "{err}");
+    }
+}

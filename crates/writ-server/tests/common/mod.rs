@@ -158,3 +158,10 @@ pub async fn vkey(s: &Server) -> writ_ledger::Verifier {
         .unwrap();
     writ_ledger::Verifier::from_vkey(text.trim()).unwrap()
 }
+
+/// Listing a directory in `session`: allowed.
+pub fn listing_in(session: &str) -> Value {
+    let mut v = listing();
+    v["event"]["session_id"] = json!(session);
+    v
+}
