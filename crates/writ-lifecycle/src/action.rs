@@ -6,6 +6,7 @@
 //! [`Action::receipts`] until the [`crate::Recorder`] appends it to the log.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -16,15 +17,16 @@ use writ_core::envelope::Enforceability;
 use writ_core::{
     Approval, Deployment, Engine, Envelope, Facts, GuardInput, PolicyPack, Route, SessionState,
 };
-use writ_proof::{
-    Digest, Nonce, ReleaseClaims, SignedReceipt, VerifyingKey, digest_json, issue_release,
-};
+use writ_proof::{Digest, Nonce, ReleaseClaims, SignedReceipt, VerifyingKey, issue_release};
+
+use crate::jcs::digest as digest_json;
 
 use crate::certificate::{
     ActionDigests, ApprovalEvent, ApprovedDecision, AssumptionRecord, CERTIFICATE_VERSION,
-    Certificate, JoinKey, OutcomeRecord, PolicySource, Principal, ReceiptRef, RecordedDecision,
-    ReleaseRecord, ReplayInputs,
+    Certificate, JoinKey, OutcomeRecord, Principal, ReceiptRef, RecordedDecision, ReleaseRecord,
+    ReplayInputs,
 };
+use crate::inputs::{SharedCache, SharedInputs};
 use crate::keys::Signer;
 use crate::reconcile::{Check, reconcile};
 
@@ -37,6 +39,8 @@ pub mod kind {
     pub const APPROVAL_DENY: &str = "approval_deny";
     pub const RELEASE: &str = "release";
     pub const OUTCOME: &str = "outcome";
+    /// A shared replay input (deployment or policy), logged once.
+    pub const REPLAY_INPUT: &str = "replay_input";
 }
 
 /// Why an approval grant or denial is refused.
@@ -162,6 +166,8 @@ pub struct Context {
     pub policy_version: String,
     /// Keys trusted to sign approval grants and denials.
     pub approver_keys: Vec<(String, VerifyingKey)>,
+    /// Digests of `deployment` and the engine's policy sources, recomputed when they change.
+    shared: SharedCache,
 }
 
 impl Context {
@@ -178,7 +184,14 @@ impl Context {
             deployment: to_value("deployment", deployment)?,
             policy_version: policy_version.into(),
             approver_keys,
+            shared: SharedCache::default(),
         })
+    }
+
+    /// The deployment and policy actions decided now record, with their digests.
+    pub fn shared_inputs(&self) -> Result<Arc<SharedInputs>, LifecycleError> {
+        self.shared
+            .get(&self.deployment, &self.engine.policy.sources)
     }
 }
 
@@ -249,12 +262,13 @@ impl GrantBody {
         } else {
             kind::APPROVAL_GRANT
         };
-        Ok(SignedReceipt::sign(
+        let (receipt, _) = crate::jcs::sign_receipt(
             k,
             to_value("grant", self)?,
             signer.keyid(),
             signer.signing_key(),
-        )?)
+        )?;
+        Ok(receipt)
     }
 }
 
@@ -274,6 +288,7 @@ pub struct Action {
     digests: ActionDigests,
     principal: Principal,
     inputs: ReplayInputs,
+    shared: Arc<SharedInputs>,
     decision: RecordedDecision,
     route: Route,
     enforceability: Enforceability,
@@ -288,6 +303,8 @@ pub struct Action {
     outcome: Option<OutcomeRecord>,
     receipts: Vec<SignedReceipt>,
     leaves: Vec<Option<u64>>,
+    /// The log leaf of each receipt, kept from signing until it is logged.
+    encoded: Vec<Option<Vec<u8>>>,
 }
 
 /// Digest of `{"tool", "arguments", "principal"}`: what approvals and releases bind to.
@@ -413,19 +430,11 @@ impl Action {
             .get(..32)
             .unwrap_or_default()
         );
+        let shared = ctx.shared_inputs()?;
         let inputs = ReplayInputs {
             envelope: envelope_value,
-            deployment: ctx.deployment.clone(),
-            policy: ctx
-                .engine
-                .policy
-                .sources
-                .iter()
-                .map(|(n, t)| PolicySource {
-                    name: n.clone(),
-                    text: t.clone(),
-                })
-                .collect(),
+            deployment: shared.deployment_digest.clone(),
+            policy: shared.policy_digest.clone(),
             session: to_value("session", input.session)?,
             approvals: input
                 .approvals
@@ -446,8 +455,8 @@ impl Action {
             &decision.reasons,
             &detail,
         )?;
-        let receipt =
-            SignedReceipt::sign(kind::DECISION, body, signer.keyid(), signer.signing_key())?;
+        let (receipt, encoded) =
+            crate::jcs::sign_receipt(kind::DECISION, body, signer.keyid(), signer.signing_key())?;
         let mut required: Vec<String> = decision
             .rules
             .iter()
@@ -463,6 +472,7 @@ impl Action {
             digests,
             principal,
             inputs,
+            shared,
             decision: RecordedDecision {
                 route,
                 reasons: decision.reasons.clone(),
@@ -482,6 +492,7 @@ impl Action {
             outcome: None,
             receipts: vec![receipt],
             leaves: vec![None],
+            encoded: vec![Some(encoded)],
         })
     }
 
@@ -521,7 +532,24 @@ impl Action {
         let digest = receipt.digest.to_string();
         self.receipts.push(receipt);
         self.leaves.push(None);
+        self.encoded.push(None);
         digest
+    }
+
+    /// Signs a receipt of `kind` and appends it.
+    fn sign_receipt(
+        &mut self,
+        kind: &str,
+        body: Value,
+        signer: &Signer,
+    ) -> Result<String, LifecycleError> {
+        let (receipt, encoded) =
+            crate::jcs::sign_receipt(kind, body, signer.keyid(), signer.signing_key())?;
+        let digest = self.push_receipt(receipt);
+        if let Some(slot) = self.encoded.last_mut() {
+            *slot = Some(encoded);
+        }
+        Ok(digest)
     }
 
     /// Checkpoint 3: records something the action relies on (a file digest,
@@ -534,9 +562,7 @@ impl Action {
     ) -> Result<(), LifecycleError> {
         self.require_open("assumption")?;
         let body = assumption_body(&self.action_id, &self.digests.action, kind, &value);
-        let receipt =
-            SignedReceipt::sign(kind::ASSUMPTION, body, signer.keyid(), signer.signing_key())?;
-        let digest = self.push_receipt(receipt);
+        let digest = self.sign_receipt(kind::ASSUMPTION, body, signer)?;
         self.assumptions.push(AssumptionRecord {
             kind: kind.to_owned(),
             value,
@@ -565,13 +591,7 @@ impl Action {
         self.require_approval_route()?;
         self.check_jurisdiction(jurisdiction)?;
         let body = request_body(&self.action_id, &self.digests.action, jurisdiction);
-        let receipt = SignedReceipt::sign(
-            kind::APPROVAL_REQUEST,
-            body,
-            signer.keyid(),
-            signer.signing_key(),
-        )?;
-        let digest = self.push_receipt(receipt);
+        let digest = self.sign_receipt(kind::APPROVAL_REQUEST, body, signer)?;
         self.approvals.push(ApprovalEvent {
             event: "request".to_owned(),
             jurisdiction: jurisdiction.to_owned(),
@@ -832,9 +852,7 @@ impl Action {
         let token = issue_release(&claims, signer.signing_key())?;
         let claims_value = to_value("claims", &claims)?;
         let body = release_body(&self.action_id, &claims_value, approved.as_ref());
-        let receipt =
-            SignedReceipt::sign(kind::RELEASE, body, signer.keyid(), signer.signing_key())?;
-        let digest = self.push_receipt(receipt);
+        let digest = self.sign_receipt(kind::RELEASE, body, signer)?;
         self.release = Some(ReleaseRecord {
             claims: claims_value,
             approved_decision: approved,
@@ -874,9 +892,7 @@ impl Action {
             receipt: String::new(),
         };
         let body = outcome_body(&self.action_id, &self.digests.action, &record);
-        let receipt =
-            SignedReceipt::sign(kind::OUTCOME, body, signer.keyid(), signer.signing_key())?;
-        record.receipt = self.push_receipt(receipt);
+        record.receipt = self.sign_receipt(kind::OUTCOME, body, signer)?;
         self.state = State::Closed;
         Ok(self.outcome.insert(record))
     }
@@ -910,6 +926,11 @@ impl Action {
         &self.required
     }
 
+    /// The deployment and policy the decision read (the certificate records their digests).
+    pub fn shared_inputs(&self) -> &Arc<SharedInputs> {
+        &self.shared
+    }
+
     /// Every receipt so far, in order.
     pub fn receipts(&self) -> &[SignedReceipt] {
         &self.receipts
@@ -927,6 +948,23 @@ impl Action {
     pub fn set_leaf(&mut self, position: usize, leaf: u64) {
         if let Some(slot) = self.leaves.get_mut(position) {
             *slot = Some(leaf);
+        }
+        if let Some(slot) = self.encoded.get_mut(position) {
+            *slot = None;
+        }
+    }
+
+    /// The log leaf (canonical JSON) of receipt `position`.
+    pub(crate) fn leaf_bytes(
+        &self,
+        position: usize,
+    ) -> Result<Vec<u8>, writ_proof::CanonicalError> {
+        match self.encoded.get(position) {
+            Some(Some(bytes)) => Ok(bytes.clone()),
+            _ => match self.receipts.get(position) {
+                Some(r) => crate::recorder::receipt_leaf(r),
+                None => Ok(Vec::new()),
+            },
         }
     }
 

@@ -4,7 +4,10 @@
 //! "manifest"}`. `evidence` holds, per action, the DSSE envelope of the
 //! signed certificate, every receipt, an RFC 9162 inclusion proof for each
 //! receipt and for the certificate (the certificate's proof last), and one
-//! C2SP signed checkpoint for the whole bundle. `manifest` lists the
+//! C2SP signed checkpoint for the whole bundle. The deployment and policy
+//! the certificates reference by digest are in `evidence.inputs`, once each,
+//! keyed by that digest, as signed `replay_input` receipts with their own
+//! inclusion proofs. `manifest` lists the
 //! `sha256:` JCS digest of every component. [`verify_bundle`] checks all of
 //! it with nothing but the trusted public keys, and replays every decision.
 
@@ -19,23 +22,27 @@ use writ_core::{
     Approval, Deployment, Engine, Envelope, Facts, GuardInput, PolicyPack, SessionState,
 };
 use writ_ledger::{Checkpoint, Ledger, LedgerError, Verifier, merkle, verify_checkpoint};
-use writ_proof::{SignedReceipt, Statement, canonical_bytes_of, digest_json};
+use writ_proof::{SignedReceipt, Statement, canonical_bytes_of};
+
+use crate::jcs::digest as digest_json;
 
 use crate::action::{
     GrantBody, action_digest, assumption_body, decision_body, kind, outcome_body, release_body,
     request_body,
 };
-use crate::certificate::{Certificate, Principal};
+use crate::certificate::{Certificate, PolicySource, Principal};
+use crate::inputs::{InputBody, role};
 use crate::keys::{Signer, proof_keys};
 use crate::reconcile::{residue_of, status_of};
-use crate::recorder::{CertifiedAction, certificate_leaf, receipt_leaf};
+use crate::recorder::{CertifiedAction, certificate_leaf};
 
 /// Format name in every bundle summary.
-pub const BUNDLE_FORMAT: &str = "writ-proof-bundle/v1";
+pub const BUNDLE_FORMAT: &str = "writ-proof-bundle/v2";
 
 /// The verification steps, as written into every bundle.
 pub const VERIFICATION_STEPS: &[&str] = &[
     "verify the signed checkpoint against the trusted log key",
+    "verify each shared replay input (deployment, policy): its receipt's signature, that its value digests to its key, and its merkle inclusion",
     "verify each certificate envelope (dsse, in-toto statement v1, action-certificate predicate)",
     "verify each receipt's digest and signature and match it to the certificate's receipt list",
     "verify the merkle inclusion of every receipt and certificate against the checkpoint",
@@ -84,7 +91,17 @@ pub struct ActionSummary {
 pub struct Evidence {
     /// The C2SP signed-note checkpoint text.
     pub checkpoint: String,
+    /// The deployments and policies the certificates reference, by digest of their value.
+    pub inputs: BTreeMap<String, InputEvidence>,
     pub actions: Vec<ActionEvidence>,
+}
+
+/// A shared replay input: its signed `replay_input` receipt and its inclusion proof.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputEvidence {
+    pub receipt: SignedReceipt,
+    pub proof: InclusionProof,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -191,6 +208,8 @@ pub enum VerifyError {
         expected: u64,
         found: u64,
     },
+    #[error("replay input {digest}: {reason}")]
+    InputInvalid { digest: String, reason: String },
     #[error("action {action}: leaf {leaf_index} is not in the log at the checkpoint: {reason}")]
     InclusionFailed {
         action: String,
@@ -262,6 +281,7 @@ impl VerifyError {
             VerifyError::ReceiptSetMismatch { .. } => 24,
             VerifyError::ReceiptInvalid { .. } => 25,
             VerifyError::ReceiptContentMismatch { .. } => 26,
+            VerifyError::InputInvalid { .. } => 27,
             VerifyError::LeafIndexMismatch { .. } => 30,
             VerifyError::InclusionFailed { .. } => 31,
             VerifyError::DigestMismatch { .. } => 40,
@@ -320,7 +340,11 @@ fn summary_of(certificate: &Certificate) -> ActionSummary {
 }
 
 fn verification_of(evidence: &Evidence) -> Verification {
-    let mut key_ids: Vec<String> = Vec::new();
+    let mut key_ids: Vec<String> = evidence
+        .inputs
+        .values()
+        .map(|i| i.receipt.keyid.clone())
+        .collect();
     for a in &evidence.actions {
         key_ids.extend(
             a.certificate
@@ -354,6 +378,9 @@ fn manifest_of(
         "evidence.checkpoint".to_owned(),
         digest_of(&evidence.checkpoint)?,
     );
+    for (digest, input) in &evidence.inputs {
+        components.insert(format!("evidence.inputs[{digest}]"), digest_of(input)?);
+    }
     for (i, a) in evidence.actions.iter().enumerate() {
         components.insert(
             format!("evidence.actions[{i}].certificate"),
@@ -388,9 +415,26 @@ pub fn build_bundle(
     let note = checkpoint.sign(signer.pair())?;
     let mut evidence = Evidence {
         checkpoint: note,
+        inputs: BTreeMap::new(),
         actions: Vec::with_capacity(actions.len()),
     };
     for a in actions {
+        for input in &a.inputs {
+            if evidence.inputs.contains_key(&input.digest) {
+                continue;
+            }
+            let proof = InclusionProof {
+                leaf_index: input.leaf_index,
+                hashes: hex_hashes(&ledger.inclusion_proof(input.leaf_index, size)?),
+            };
+            evidence.inputs.insert(
+                input.digest.clone(),
+                InputEvidence {
+                    receipt: input.receipt.clone(),
+                    proof,
+                },
+            );
+        }
         let mut proofs = Vec::with_capacity(a.receipts.len() + 1);
         for r in &a.certificate.receipts {
             proofs.push(InclusionProof {
@@ -515,6 +559,139 @@ struct ReplayCache {
     engines: HashMap<(String, String), (Engine, String)>,
 }
 
+/// A verified shared replay input.
+enum InputValue {
+    Deployment(Box<Deployment>),
+    Policy(Vec<(String, String)>),
+}
+
+struct VerifiedInput {
+    value: InputValue,
+    used: bool,
+}
+
+/// The bundle's verified replay inputs, by digest.
+#[derive(Default)]
+struct Inputs {
+    by_digest: HashMap<String, VerifiedInput>,
+}
+
+impl Inputs {
+    /// Checks every entry of `evidence.inputs`: receipt signature and kind,
+    /// body digest equal to the key and to the digest of the value, role,
+    /// value shape, inclusion at the checkpoint.
+    fn verify(
+        evidence: &BTreeMap<String, InputEvidence>,
+        keys: &[(String, writ_proof::VerifyingKey)],
+        checkpoint: &Checkpoint,
+    ) -> Result<Inputs, VerifyError> {
+        let mut inputs = Inputs::default();
+        for (digest, e) in evidence {
+            let invalid = |reason: String| VerifyError::InputInvalid {
+                digest: digest.clone(),
+                reason,
+            };
+            let bytes = crate::jcs::verify_receipt(&e.receipt, keys)
+                .map_err(|e| invalid(format!("receipt: {e}")))?;
+            if e.receipt.receipt.kind != kind::REPLAY_INPUT {
+                return Err(invalid(format!(
+                    "receipt is of kind `{}`",
+                    e.receipt.receipt.kind
+                )));
+            }
+            let body: InputBody = serde_json::from_value(e.receipt.receipt.body.clone())
+                .map_err(|e| invalid(format!("receipt body: {e}")))?;
+            if body.digest != *digest {
+                return Err(invalid(format!("receipt is for {}", body.digest)));
+            }
+            let computed = digest_value(&body.value)?;
+            if computed != *digest {
+                return Err(invalid(format!("value digests to {computed}")));
+            }
+            let value = match body.role.as_str() {
+                role::DEPLOYMENT => InputValue::Deployment(Box::new(
+                    serde_json::from_value(body.value)
+                        .map_err(|e| invalid(format!("deployment: {e}")))?,
+                )),
+                role::POLICY => {
+                    let files: Vec<PolicySource> = serde_json::from_value(body.value)
+                        .map_err(|e| invalid(format!("policy: {e}")))?;
+                    InputValue::Policy(files.into_iter().map(|f| (f.name, f.text)).collect())
+                }
+                other => return Err(invalid(format!("unknown role `{other}`"))),
+            };
+            let hashes: Vec<merkle::Hash> = e
+                .proof
+                .hashes
+                .iter()
+                .map(|h| parse_hash(h))
+                .collect::<Option<_>>()
+                .ok_or_else(|| invalid("a proof hash is not 64 lowercase hex digits".to_owned()))?;
+            checkpoint
+                .verify_inclusion(&merkle::leaf_hash(&bytes), e.proof.leaf_index, &hashes)
+                .map_err(|err| {
+                    invalid(format!(
+                        "leaf {} is not in the log at the checkpoint: {err}",
+                        e.proof.leaf_index
+                    ))
+                })?;
+            inputs
+                .by_digest
+                .insert(digest.clone(), VerifiedInput { value, used: false });
+        }
+        Ok(inputs)
+    }
+
+    /// The deployment with `digest`, marked used.
+    fn deployment(&mut self, action: &str, digest: &str) -> Result<&Deployment, VerifyError> {
+        match self.by_digest.get_mut(digest) {
+            Some(VerifiedInput {
+                value: InputValue::Deployment(d),
+                used,
+            }) => {
+                *used = true;
+                Ok(d)
+            }
+            _ => Err(VerifyError::InputInvalid {
+                digest: digest.to_owned(),
+                reason: format!(
+                    "action {action} references it as its deployment, the bundle has no such deployment"
+                ),
+            }),
+        }
+    }
+
+    /// The policy files with `digest`, marked used.
+    fn policy(&mut self, action: &str, digest: &str) -> Result<&[(String, String)], VerifyError> {
+        match self.by_digest.get_mut(digest) {
+            Some(VerifiedInput {
+                value: InputValue::Policy(p),
+                used,
+            }) => {
+                *used = true;
+                Ok(p)
+            }
+            _ => Err(VerifyError::InputInvalid {
+                digest: digest.to_owned(),
+                reason: format!(
+                    "action {action} references it as its policy, the bundle has no such policy"
+                ),
+            }),
+        }
+    }
+
+    /// Refuses inputs no certificate references.
+    fn all_used(&self) -> Result<(), VerifyError> {
+        match self.by_digest.iter().find(|(_, i)| !i.used) {
+            Some((digest, _)) => Err(VerifyError::InputInvalid {
+                digest: digest.clone(),
+                reason: "no certificate references it".to_owned(),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Verifies a bundle offline against trusted public keys (the log key and
 /// any approver keys, as C2SP verifiers).
 pub fn verify_bundle(bundle: &Value, trusted: &[Verifier]) -> Result<VerifyReport, VerifyError> {
@@ -534,18 +711,27 @@ pub fn verify_bundle(bundle: &Value, trusted: &[Verifier]) -> Result<VerifyRepor
         });
     }
     let mut cache = ReplayCache::default();
+    let mut inputs = Inputs::verify(&parsed.evidence.inputs, &keys, &checkpoint)?;
     let mut report = VerifyReport {
         log_origin: checkpoint.origin.clone(),
         checkpoint_size: checkpoint.size,
         actions: Vec::new(),
-        receipts: 0,
+        receipts: parsed.evidence.inputs.len(),
         replayed: 0,
     };
     let mut certificates = Vec::with_capacity(parsed.evidence.actions.len());
     for (index, evidence) in parsed.evidence.actions.iter().enumerate() {
-        let certificate = verify_action(index, evidence, &keys, &checkpoint, &mut report)?;
+        let certificate = verify_action(
+            index,
+            evidence,
+            &keys,
+            &checkpoint,
+            &mut inputs,
+            &mut report,
+        )?;
         certificates.push(certificate);
     }
+    inputs.all_used()?;
     let summary = Summary {
         format: BUNDLE_FORMAT.to_owned(),
         log_origin: checkpoint.origin.clone(),
@@ -602,7 +788,7 @@ pub fn verify_bundle(bundle: &Value, trusted: &[Verifier]) -> Result<VerifyRepor
     }
     // Last, as the most expensive step: replay every decision.
     for certificate in &certificates {
-        report.replayed += replay(certificate, &mut cache)?;
+        report.replayed += replay(certificate, &mut inputs, &mut cache)?;
     }
     Ok(report)
 }
@@ -645,6 +831,7 @@ fn verify_action(
     evidence: &ActionEvidence,
     keys: &[(String, writ_proof::VerifyingKey)],
     checkpoint: &Checkpoint,
+    inputs: &mut Inputs,
     report: &mut VerifyReport,
 ) -> Result<Certificate, VerifyError> {
     // 1. The certificate envelope.
@@ -690,20 +877,21 @@ fn verify_action(
             ),
         });
     }
+    let mut receipt_leaves: Vec<Vec<u8>> = Vec::with_capacity(evidence.receipts.len());
     for (position, (receipt, r)) in evidence
         .receipts
         .iter()
         .zip(&certificate.receipts)
         .enumerate()
     {
-        receipt
-            .verify(keys)
-            .map_err(|e| VerifyError::ReceiptInvalid {
+        let leaf =
+            crate::jcs::verify_receipt(receipt, keys).map_err(|e| VerifyError::ReceiptInvalid {
                 action: action.clone(),
                 position,
                 kind: receipt.receipt.kind.clone(),
                 reason: e.to_string(),
             })?;
+        receipt_leaves.push(leaf);
         if receipt.receipt.kind != r.kind || receipt.digest.to_string() != r.digest {
             return Err(VerifyError::ReceiptSetMismatch {
                 action,
@@ -729,9 +917,8 @@ fn verify_action(
         });
     }
     let mut leaves: Vec<(u64, Vec<u8>)> = Vec::with_capacity(evidence.proofs.len());
-    for (position, (receipt, r)) in evidence
-        .receipts
-        .iter()
+    for (position, (bytes, r)) in receipt_leaves
+        .into_iter()
         .zip(&certificate.receipts)
         .enumerate()
     {
@@ -748,7 +935,6 @@ fn verify_action(
                 found,
             });
         }
-        let bytes = receipt_leaf(receipt).map_err(|e| VerifyError::Malformed(e.to_string()))?;
         leaves.push((r.leaf_index, bytes));
     }
     let certificate_bytes = certificate_leaf(&evidence.certificate)
@@ -808,7 +994,9 @@ fn verify_action(
     check_receipts(&certificate, &evidence.receipts)?;
 
     // 5. Lifecycle, approvals, release, reconciliation.
-    check_lifecycle(&certificate, &evidence.receipts)?;
+    inputs.policy(&action, &certificate.inputs.policy)?;
+    let deployment = inputs.deployment(&action, &certificate.inputs.deployment)?;
+    check_lifecycle(&certificate, &evidence.receipts, deployment)?;
 
     report.actions.push(action);
     Ok(certificate)
@@ -1020,7 +1208,11 @@ fn parse_time(action: &str, value: &str) -> Result<OffsetDateTime, VerifyError> 
     })
 }
 
-fn check_lifecycle(c: &Certificate, receipts: &[SignedReceipt]) -> Result<(), VerifyError> {
+fn check_lifecycle(
+    c: &Certificate,
+    receipts: &[SignedReceipt],
+    deployment: &Deployment,
+) -> Result<(), VerifyError> {
     let action = c.action_id.clone();
     let violation = |reason: String| VerifyError::LifecycleViolation {
         action: action.clone(),
@@ -1065,14 +1257,8 @@ fn check_lifecycle(c: &Certificate, receipts: &[SignedReceipt]) -> Result<(), Ve
         j.dedup();
         j
     };
-    let deployment: Deployment =
-        serde_json::from_value(c.inputs.deployment.clone()).map_err(|e| {
-            VerifyError::ReplayUnavailable {
-                action: action.clone(),
-                reason: format!("deployment: {e}"),
-            }
-        })?;
-    let approvers = deployment.approvers.unwrap_or_default();
+    let no_approvers = BTreeMap::new();
+    let approvers = deployment.approvers.as_ref().unwrap_or(&no_approvers);
     let mut grants: Vec<GrantBody> = Vec::new();
     for e in &c.approvals {
         if !required.contains(&e.jurisdiction) {
@@ -1237,27 +1423,22 @@ fn shown(route: &str, reasons: &[String]) -> String {
 }
 
 /// Replays the decision (and the approved re-decision); returns how many were replayed.
-fn replay(c: &Certificate, cache: &mut ReplayCache) -> Result<usize, VerifyError> {
+fn replay(
+    c: &Certificate,
+    inputs: &mut Inputs,
+    cache: &mut ReplayCache,
+) -> Result<usize, VerifyError> {
     let action = c.action_id.clone();
     let unavailable = |reason: String| VerifyError::ReplayUnavailable {
         action: action.clone(),
         reason,
     };
-    let deployment_digest = digest_value(&c.inputs.deployment)?;
-    let sources: Vec<(String, String)> = c
-        .inputs
-        .policy
-        .iter()
-        .map(|p| (p.name.clone(), p.text.clone()))
-        .collect();
-    let sources_digest =
-        digest_value(&serde_json::to_value(&c.inputs.policy).unwrap_or(Value::Null))?;
-    let key = (deployment_digest, sources_digest);
+    let key = (c.inputs.deployment.clone(), c.inputs.policy.clone());
     if !cache.engines.contains_key(&key) {
-        let deployment: Deployment = serde_json::from_value(c.inputs.deployment.clone())
-            .map_err(|e| unavailable(format!("deployment: {e}")))?;
+        let sources = inputs.policy(&action, &c.inputs.policy)?.to_vec();
+        let deployment = inputs.deployment(&action, &c.inputs.deployment)?;
         let facts =
-            Facts::compile(&deployment).map_err(|e| unavailable(format!("deployment: {e}")))?;
+            Facts::compile(deployment).map_err(|e| unavailable(format!("deployment: {e}")))?;
         let pack = PolicyPack::load(sources).map_err(|e| unavailable(format!("policy: {e}")))?;
         let digest = pack.digest.clone();
         cache

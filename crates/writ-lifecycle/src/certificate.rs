@@ -6,8 +6,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// Version of the certificate format.
-pub const CERTIFICATE_VERSION: u32 = 1;
+/// Version of the certificate format. Version 2 references the deployment
+/// and the policy by digest instead of carrying them (see [`ReplayInputs`]).
+pub const CERTIFICATE_VERSION: u32 = 2;
 
 /// The action certificate (in-toto predicate).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -77,15 +78,20 @@ pub struct PolicySource {
 }
 
 /// Everything `Engine::guard` read.
+///
+/// The deployment and the policy are shared by many actions, so they are
+/// referenced by digest: each is logged once as a signed `replay_input`
+/// receipt (body `{"role", "digest", "value"}`) and carried once per proof
+/// bundle in `evidence.inputs`, keyed by that digest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReplayInputs {
     /// The action envelope.
     pub envelope: Value,
-    /// The deployment the facts were compiled from.
-    pub deployment: Value,
-    /// The policy pack's files, in order.
-    pub policy: Vec<PolicySource>,
+    /// `sha256:` of the RFC 8785 canonical deployment the facts were compiled from.
+    pub deployment: String,
+    /// `sha256:` of the RFC 8785 canonical policy files (`[{"name", "text"}]`, in order).
+    pub policy: String,
     /// The session state before the decision.
     pub session: Value,
     /// Approvals presented to the decision.

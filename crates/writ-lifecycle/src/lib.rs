@@ -22,6 +22,8 @@
 pub mod action;
 pub mod bundle;
 pub mod certificate;
+pub mod inputs;
+pub mod jcs;
 pub mod keys;
 pub mod nonce;
 pub mod reconcile;
@@ -35,6 +37,7 @@ pub use bundle::{
     Bundle, BundleError, Exported, VerifyError, VerifyReport, build_bundle, export, verify_bundle,
 };
 pub use certificate::{Certificate, JoinKey, schema_json};
+pub use inputs::{InputBody, LoggedInput, SharedInputs};
 pub use keys::{KeysError, Signer, proof_keys};
 pub use nonce::SqliteNonceStore;
 pub use reconcile::{Check, reconcile};

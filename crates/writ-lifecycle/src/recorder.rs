@@ -1,15 +1,21 @@
 //! The IO edge: appends receipts and certificates to the writ-ledger log
 //! (one transaction per batch: group commit) and exports proof bundles.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde_json::Value;
 use writ_ledger::{Ledger, LedgerError, LedgerOptions};
-use writ_proof::{CanonicalError, SignedReceipt, Statement, canonical_bytes_of, digest_json};
+use writ_proof::{
+    ACTION_CERTIFICATE_PREDICATE_TYPE, CanonicalError, Envelope, IN_TOTO_PAYLOAD_TYPE,
+    STATEMENT_TYPE_V1, SignedReceipt, Statement,
+};
 
-use crate::action::{Action, LifecycleError};
+use crate::action::{Action, LifecycleError, kind};
 use crate::bundle::{BundleError, Exported, build_bundle};
 use crate::certificate::Certificate;
+use crate::inputs::{InputBody, LoggedInput, input_body};
 use crate::keys::Signer;
 
 /// Why recording failed.
@@ -27,6 +33,14 @@ pub enum RecordError {
     UnknownLeaf { index: u64, reason: String },
     #[error("no certificate for action `{0}` in the log")]
     UnknownAction(String),
+    #[error(
+        "certificate at leaf {index} references {role} `{digest}`, which is not in the log before it"
+    )]
+    MissingInput {
+        index: u64,
+        role: &'static str,
+        digest: String,
+    },
 }
 
 /// A finished action: its signed certificate and receipts.
@@ -38,16 +52,19 @@ pub struct CertifiedAction {
     pub receipts: Vec<SignedReceipt>,
     /// Leaf index of the certificate itself.
     pub certificate_leaf: u64,
+    /// The logged deployment and policy the certificate references, in that order.
+    pub inputs: [Arc<LoggedInput>; 2],
 }
 
 /// The bytes a receipt is logged as: its RFC 8785 canonical JSON.
 pub fn receipt_leaf(receipt: &SignedReceipt) -> Result<Vec<u8>, CanonicalError> {
-    canonical_bytes_of(receipt)
+    let content = crate::jcs::receipt_content(&receipt.receipt)?;
+    Ok(crate::jcs::receipt_leaf_from(receipt, &content))
 }
 
 /// The bytes a certificate is logged as: the canonical JSON of its DSSE envelope.
 pub fn certificate_leaf(envelope: &writ_proof::Envelope) -> Result<Vec<u8>, CanonicalError> {
-    canonical_bytes_of(envelope)
+    Ok(crate::jcs::envelope_leaf(envelope))
 }
 
 /// Signs a certificate as an in-toto statement in a DSSE envelope.
@@ -56,7 +73,42 @@ pub fn sign_certificate(
     signer: &Signer,
 ) -> Result<writ_proof::Envelope, LifecycleError> {
     let predicate = crate::action::to_value("certificate", certificate)?;
-    let digest =
+    let digest: writ_proof::Digest =
+        certificate
+            .digests
+            .action
+            .parse()
+            .map_err(
+                |e: writ_proof::DigestParseError| LifecycleError::Serialize {
+                    what: "action digest",
+                    reason: e.to_string(),
+                },
+            )?;
+    // The canonical JSON of `Statement::action_certificate(..)`, built
+    // without serialising the predicate twice.
+    let statement = serde_json::json!({
+        "_type": STATEMENT_TYPE_V1,
+        "subject": [{"name": certificate.action_id, "digest": {"sha256": digest.hex()}}],
+        "predicateType": ACTION_CERTIFICATE_PREDICATE_TYPE,
+        "predicate": predicate,
+    });
+    let payload = crate::jcs::canonical_bytes(&statement)?;
+    Ok(Envelope::sign(
+        IN_TOTO_PAYLOAD_TYPE,
+        &payload,
+        signer.keyid(),
+        signer.signing_key(),
+    ))
+}
+
+/// [`sign_certificate`] through `writ_proof::Statement::sign` (for tests: the bytes must agree).
+#[doc(hidden)]
+pub fn sign_certificate_slow(
+    certificate: &Certificate,
+    signer: &Signer,
+) -> Result<writ_proof::Envelope, LifecycleError> {
+    let predicate = crate::action::to_value("certificate", certificate)?;
+    let digest: writ_proof::Digest =
         certificate
             .digests
             .action
@@ -77,6 +129,8 @@ pub struct Recorder {
     ledger: Ledger,
     signer: Signer,
     origin: String,
+    /// Replay inputs this recorder logged, by digest.
+    inputs: HashMap<String, Arc<LoggedInput>>,
 }
 
 impl std::fmt::Debug for Recorder {
@@ -105,6 +159,7 @@ impl Recorder {
             ledger,
             signer,
             origin,
+            inputs: HashMap::new(),
         })
     }
 
@@ -120,26 +175,69 @@ impl Recorder {
         &self.origin
     }
 
-    /// Appends every receipt not yet logged of `actions` in one transaction.
+    /// Appends every receipt not yet logged of `actions` in one
+    /// transaction, preceded by any replay input (deployment, policy) this
+    /// recorder has not logged yet.
     pub fn log(&mut self, actions: &mut [&mut Action]) -> Result<(), RecordError> {
         let mut items = Vec::new();
+        let mut new_inputs: Vec<(&'static str, String, SignedReceipt)> = Vec::new();
+        for action in actions.iter() {
+            for (role, digest, value) in action.shared_inputs().each() {
+                if self.inputs.contains_key(digest) || new_inputs.iter().any(|n| n.1 == digest) {
+                    continue;
+                }
+                let (receipt, leaf) = crate::jcs::sign_receipt(
+                    kind::REPLAY_INPUT,
+                    input_body(role, digest, value),
+                    self.signer.keyid(),
+                    self.signer.signing_key(),
+                )
+                .map_err(LifecycleError::from)?;
+                items.push(leaf);
+                new_inputs.push((role, digest.to_owned(), receipt));
+            }
+        }
         let mut places = Vec::new();
         for (a, action) in actions.iter().enumerate() {
-            for (position, receipt) in action.unlogged() {
-                items.push(receipt_leaf(receipt)?);
+            for (position, _) in action.unlogged() {
+                items.push(action.leaf_bytes(position)?);
                 places.push((a, position));
             }
         }
         if items.is_empty() {
             return Ok(());
         }
-        let range = self.ledger.append_batch(&items)?;
+        let mut range = self.ledger.append_batch(&items)?;
+        for ((role, digest, receipt), leaf_index) in new_inputs.into_iter().zip(range.by_ref()) {
+            let logged = LoggedInput {
+                role: role.to_owned(),
+                digest: digest.clone(),
+                receipt,
+                leaf_index,
+            };
+            self.inputs.insert(digest, Arc::new(logged));
+        }
         for ((a, position), leaf) in places.into_iter().zip(range) {
             if let Some(action) = actions.get_mut(a) {
                 action.set_leaf(position, leaf);
             }
         }
         Ok(())
+    }
+
+    fn logged_input(
+        &self,
+        digest: &str,
+        role: &'static str,
+    ) -> Result<Arc<LoggedInput>, RecordError> {
+        self.inputs
+            .get(digest)
+            .cloned()
+            .ok_or_else(|| RecordError::MissingInput {
+                index: self.ledger.size(),
+                role,
+                digest: digest.to_owned(),
+            })
     }
 
     /// Logs pending receipts, then builds, signs and logs the certificates
@@ -156,11 +254,19 @@ impl Recorder {
             let certificate = action.certificate(&self.origin)?;
             let envelope = sign_certificate(&certificate, &self.signer)?;
             items.push(certificate_leaf(&envelope)?);
+            let inputs = [
+                self.logged_input(
+                    &certificate.inputs.deployment,
+                    crate::inputs::role::DEPLOYMENT,
+                )?,
+                self.logged_input(&certificate.inputs.policy, crate::inputs::role::POLICY)?,
+            ];
             out.push(CertifiedAction {
                 certificate,
                 envelope,
                 receipts: action.receipts().to_vec(),
                 certificate_leaf: 0,
+                inputs,
             });
         }
         let range = self.ledger.append_batch(&items)?;
@@ -184,6 +290,7 @@ impl Recorder {
 /// Reads every certified action back from a log.
 pub fn certified_actions(ledger: &Ledger) -> Result<Vec<CertifiedAction>, RecordError> {
     let mut out = Vec::new();
+    let mut inputs: HashMap<String, Arc<LoggedInput>> = HashMap::new();
     for index in 0..ledger.size() {
         let data = ledger.leaf(index)?;
         let value: Value = serde_json::from_slice(&data).map_err(|e| RecordError::UnknownLeaf {
@@ -191,6 +298,21 @@ pub fn certified_actions(ledger: &Ledger) -> Result<Vec<CertifiedAction>, Record
             reason: e.to_string(),
         })?;
         if value.get("payloadType").is_none() {
+            if value.pointer("/receipt/kind").and_then(Value::as_str) == Some(kind::REPLAY_INPUT) {
+                let unknown = |reason: String| RecordError::UnknownLeaf { index, reason };
+                let receipt: SignedReceipt =
+                    serde_json::from_value(value).map_err(|e| unknown(e.to_string()))?;
+                let body: InputBody = serde_json::from_value(receipt.receipt.body.clone())
+                    .map_err(|e| unknown(e.to_string()))?;
+                inputs.entry(body.digest.clone()).or_insert_with(|| {
+                    Arc::new(LoggedInput {
+                        role: body.role,
+                        digest: body.digest,
+                        receipt,
+                        leaf_index: index,
+                    })
+                });
+            }
             continue;
         }
         let envelope =
@@ -224,11 +346,29 @@ pub fn certified_actions(ledger: &Ledger) -> Result<Vec<CertifiedAction>, Record
                 })?;
             receipts.push(receipt);
         }
+        let input = |digest: &str, role: &'static str| {
+            inputs
+                .get(digest)
+                .cloned()
+                .ok_or_else(|| RecordError::MissingInput {
+                    index,
+                    role,
+                    digest: digest.to_owned(),
+                })
+        };
+        let inputs = [
+            input(
+                &certificate.inputs.deployment,
+                crate::inputs::role::DEPLOYMENT,
+            )?,
+            input(&certificate.inputs.policy, crate::inputs::role::POLICY)?,
+        ];
         out.push(CertifiedAction {
             certificate,
             envelope,
             receipts,
             certificate_leaf: index,
+            inputs,
         });
     }
     Ok(out)
@@ -246,5 +386,5 @@ pub fn export_bundles(
 
 /// Digest of a JSON value (re-exported for callers building manifests).
 pub fn json_digest(value: &Value) -> Result<String, CanonicalError> {
-    Ok(digest_json(value)?.to_string())
+    Ok(crate::jcs::digest(value)?.to_string())
 }

@@ -391,8 +391,9 @@ fn three_actions_verify_and_replay() {
     let dir = tempfile::tempdir().unwrap();
     let (recorder, certified) = three_actions(dir.path());
     assert_eq!(certified.len(), 3);
-    // Every receipt and certificate is in the log: 4 + 6 + 2 receipts and 3 certificates.
-    assert_eq!(recorder.ledger().size(), 4 + 6 + 2 + 3);
+    // Every receipt and certificate is in the log: the shared deployment and
+    // policy once each, 4 + 6 + 2 receipts and 3 certificates.
+    assert_eq!(recorder.ledger().size(), 2 + 4 + 6 + 2 + 3);
     let bundle = recorder.bundle(&certified).unwrap();
     let report = verify_bundle(
         &bundle,
@@ -400,7 +401,8 @@ fn three_actions_verify_and_replay() {
     )
     .unwrap();
     assert_eq!(report.actions.len(), 3);
-    assert_eq!(report.receipts, 15);
+    assert_eq!(report.receipts, 17);
+    assert_eq!(bundle["evidence"]["inputs"].as_object().unwrap().len(), 2);
     assert_eq!(
         report.replayed, 4,
         "three decisions and one approved re-decision"
@@ -416,4 +418,33 @@ fn three_actions_verify_and_replay() {
     let again = recorder.certified_actions().unwrap();
     assert_eq!(again.len(), 3);
     assert_eq!(again[1].certificate, certified[1].certificate);
+    assert_eq!(again[1].inputs, certified[1].inputs);
+    // The fast statement encoding signs exactly what `Statement::sign` would.
+    for c in &certified {
+        let slow =
+            writ_lifecycle::recorder::sign_certificate_slow(&c.certificate, &log_signer()).unwrap();
+        assert_eq!(c.envelope, slow);
+        assert_eq!(
+            writ_lifecycle::recorder::certificate_leaf(&c.envelope).unwrap(),
+            writ_proof::canonical_bytes_of(&slow).unwrap()
+        );
+        for r in &c.receipts {
+            assert_eq!(
+                writ_lifecycle::recorder::receipt_leaf(r).unwrap(),
+                writ_proof::canonical_bytes_of(r).unwrap()
+            );
+        }
+    }
+    assert_eq!(
+        again[0].inputs[0].leaf_index, 0,
+        "the deployment is logged first"
+    );
+    assert_eq!(again[0].inputs[1].leaf_index, 1, "then the policy");
+    // A bundle built from the log alone verifies too.
+    let bundle = recorder.bundle(&again).unwrap();
+    verify_bundle(
+        &bundle,
+        &[log_signer().verifier(), approver_signer().verifier()],
+    )
+    .unwrap();
 }

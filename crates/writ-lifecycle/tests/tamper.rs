@@ -74,6 +74,7 @@ fn allowed(path: &str, e: &VerifyError) -> bool {
         "verification" => matches!(e, E::VerificationMismatch),
         "summary" => matches!(e, E::SummaryMismatch { .. } | E::OriginMismatch { .. }),
         _ if path.contains("/checkpoint") => matches!(e, E::CheckpointInvalid(_)),
+        _ if path.starts_with("/evidence/inputs/") => matches!(e, E::InputInvalid { .. }),
         _ if path.contains("/certificate/") => matches!(e, E::CertificateInvalid { .. }),
         _ if path.contains("/receipts/") => matches!(e, E::ReceiptInvalid { .. }),
         _ if path.contains("/proofs/") => {
@@ -92,6 +93,10 @@ fn every_single_field_change_fails() {
     let mut paths = Vec::new();
     leaves(&bundle, String::new(), &mut paths);
     assert!(paths.len() > 200, "{} leaves", paths.len());
+    assert!(
+        paths.iter().any(|p| p.starts_with("/evidence/inputs/")),
+        "the shared replay inputs are mutated too"
+    );
     let mut causes: BTreeMap<u8, usize> = BTreeMap::new();
     let mut tried = 0;
     for path in &paths {
@@ -256,24 +261,37 @@ fn dropped_or_reordered_log_entries_fail_inclusion() {
     let dir = tempfile::tempdir().unwrap();
     let (recorder, certified) = three_actions(dir.path());
     let signer = log_signer();
+    // Leaves 0 and 1 are the shared deployment and policy, 2-5 the first
+    // action's receipts, 6-11 the approval action's.
     // Two receipts of the approval action swapped in the log.
     let swapped = rewritten_log(recorder.ledger(), &dir.path().join("swapped.db"), |items| {
-        items.swap(5, 6)
+        items.swap(7, 8)
     });
     let bundle = build_bundle(&swapped, &signer, &certified).unwrap();
     let e = verify_bundle(&bundle, &trusted()).unwrap_err();
     assert!(
-        matches!(e, VerifyError::InclusionFailed { leaf_index: 5, .. }),
+        matches!(e, VerifyError::InclusionFailed { leaf_index: 7, .. }),
         "{e}"
     );
     assert_eq!(e.exit_code(), 31);
-    // The first entry dropped: every later index shifts.
+    // The first receipt dropped: every later index shifts.
     let dropped = rewritten_log(recorder.ledger(), &dir.path().join("dropped.db"), |items| {
-        items.remove(0);
+        items.remove(2);
     });
     let bundle = build_bundle(&dropped, &signer, &certified[1..2]).unwrap();
     let e = verify_bundle(&bundle, &trusted()).unwrap_err();
     assert!(matches!(e, VerifyError::InclusionFailed { .. }), "{e}");
+    // The first entry (the shared deployment) dropped: the input's own proof fails.
+    let dropped = rewritten_log(
+        recorder.ledger(),
+        &dir.path().join("dropped0.db"),
+        |items| {
+            items.remove(0);
+        },
+    );
+    let bundle = build_bundle(&dropped, &signer, &certified[1..2]).unwrap();
+    let e = verify_bundle(&bundle, &trusted()).unwrap_err();
+    assert!(matches!(e, VerifyError::InputInvalid { .. }), "{e}");
     // The untouched log still verifies.
     verify_bundle(&recorder.bundle(&certified).unwrap(), &trusted()).unwrap();
 }
@@ -376,6 +394,10 @@ fn exit_codes_are_distinct() {
             kind: s(),
             reason: s(),
         },
+        VerifyError::InputInvalid {
+            digest: s(),
+            reason: s(),
+        },
         VerifyError::LeafIndexMismatch {
             action: s(),
             position: 0,
@@ -440,4 +462,99 @@ fn exit_codes_are_distinct() {
     let codes: BTreeSet<u8> = all.iter().map(VerifyError::exit_code).collect();
     assert_eq!(codes.len(), all.len());
     assert!(codes.iter().all(|c| *c >= 10));
+}
+
+/// The replay inputs certificates share by digest: renamed, dropped, extra,
+/// substituted from another log or re-keyed, every change fails.
+#[test]
+fn shared_inputs_tampering_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let (recorder, certified) = three_actions(dir.path());
+    let bundle = recorder.bundle(&certified).unwrap();
+    verify_bundle(&bundle, &trusted()).unwrap();
+    let inputs = bundle["evidence"]["inputs"].as_object().unwrap().clone();
+    assert_eq!(inputs.len(), 2, "one deployment and one policy");
+    let role = |v: &Value| {
+        v["receipt"]["receipt"]["body"]["role"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (policy_key, policy) = inputs.iter().find(|(_, v)| role(v) == "policy").unwrap();
+    let (deployment_key, _) = inputs
+        .iter()
+        .find(|(_, v)| role(v) == "deployment")
+        .unwrap();
+    let input_invalid = |copy: &Value| {
+        let e = verify_bundle(copy, &trusted()).unwrap_err();
+        assert!(matches!(e, VerifyError::InputInvalid { .. }), "{e}");
+        assert_eq!(e.exit_code(), 27);
+    };
+
+    // Every input dropped in turn: its certificates reference a missing input.
+    for key in [policy_key, deployment_key] {
+        let mut copy = bundle.clone();
+        copy["evidence"]["inputs"]
+            .as_object_mut()
+            .unwrap()
+            .remove(key);
+        input_invalid(&copy);
+    }
+    // Re-keyed under another digest.
+    let mut copy = bundle.clone();
+    let map = copy["evidence"]["inputs"].as_object_mut().unwrap();
+    let entry = map.remove(policy_key).unwrap();
+    map.insert(format!("sha256:{}", "0".repeat(64)), entry);
+    input_invalid(&copy);
+    // The two inputs swapped under each other's keys.
+    let mut copy = bundle.clone();
+    let map = copy["evidence"]["inputs"].as_object_mut().unwrap();
+    let p = map.remove(policy_key).unwrap();
+    let d = map.remove(deployment_key).unwrap();
+    map.insert(policy_key.clone(), d);
+    map.insert(deployment_key.clone(), p);
+    input_invalid(&copy);
+    // An extra, unreferenced copy (and its manifest entry, so only the input check can catch it).
+    let mut copy = bundle.clone();
+    let extra = format!("sha256:{}", "1".repeat(64));
+    copy["evidence"]["inputs"]
+        .as_object_mut()
+        .unwrap()
+        .insert(extra.clone(), policy.clone());
+    input_invalid(&copy);
+
+    // A validly signed policy from another log (a weakened pack), in place of the real one:
+    // its inclusion proof is for the other log.
+    let mut ctx = context();
+    let weakened: Vec<(String, String)> = ctx
+        .engine
+        .policy
+        .sources
+        .iter()
+        .filter(|(n, _)| n != "approval.cedar")
+        .cloned()
+        .collect();
+    ctx.engine.policy.sources = weakened;
+    let sub = tempfile::tempdir().unwrap();
+    let other = approval_bundle(&ctx, sub.path());
+    let (other_key, other_policy) = other["evidence"]["inputs"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, v)| role(v) == "policy")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .unwrap();
+    assert_ne!(&other_key, policy_key);
+    let mut copy = bundle.clone();
+    *copy
+        .pointer_mut(&format!("/evidence/inputs/{policy_key}"))
+        .unwrap() = other_policy.clone();
+    input_invalid(&copy);
+    // ... and with the key and the certificates' reference rewritten: the signatures break.
+    let mut copy = bundle.clone();
+    let map = copy["evidence"]["inputs"].as_object_mut().unwrap();
+    map.remove(policy_key);
+    map.insert(other_key, other_policy);
+    let e = verify_bundle(&copy, &trusted()).unwrap_err();
+    assert!(matches!(e, VerifyError::InputInvalid { .. }), "{e}");
 }

@@ -200,18 +200,19 @@ mod tests {
         recorder.certify(&mut [&mut a]).unwrap();
         drop(recorder);
 
+        // The shared deployment and policy, three receipts and the certificate.
         assert!(
             log_checkpoint(store.path())
                 .unwrap()
-                .starts_with("writ.local/ledger\n4\n")
+                .starts_with("writ.local/ledger\n6\n")
         );
         assert!(
-            log_prove_inclusion(store.path(), 1, 4)
+            log_prove_inclusion(store.path(), 1, 6)
                 .unwrap()
                 .contains("\"proof\"")
         );
         assert!(
-            log_prove_consistency(store.path(), 2, 4)
+            log_prove_consistency(store.path(), 2, 6)
                 .unwrap()
                 .contains("\"proof\"")
         );

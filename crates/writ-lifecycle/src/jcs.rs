@@ -1,0 +1,356 @@
+//! A fast RFC 8785 (JCS) writer for `serde_json::Value`, and the receipt,
+//! statement and leaf encodings built on it.
+//!
+//! Output is byte-identical to `writ_proof::canonical_bytes` (the tests
+//! check it on arbitrary values): object members sorted by UTF-16 code
+//! units, minimal string escapes, integers in decimal. Any number that is
+//! not an integer of magnitude at most 2^53 makes the whole value fall back
+//! to `writ_proof::canonical_bytes`, which also refuses unsafe integers.
+
+use std::cmp::Ordering;
+
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use ed25519_dalek::Signer as _;
+use serde_json::Value;
+use writ_proof::{
+    CanonicalError, Digest, Envelope, RECEIPT_PAYLOAD_TYPE, Receipt, ReceiptError, SignedReceipt,
+    VerifyingKey, digest_bytes, pae,
+};
+
+const SAFE_INTEGER_LIMIT: u64 = 1 << 53;
+
+/// The RFC 8785 canonical bytes of `value`.
+pub fn canonical_bytes(value: &Value) -> Result<Vec<u8>, CanonicalError> {
+    let mut out = Vec::with_capacity(512);
+    if write_value(value, &mut out) {
+        Ok(out)
+    } else {
+        writ_proof::canonical_bytes(value)
+    }
+}
+
+/// `sha256:` of the canonical bytes of `value`.
+pub fn digest(value: &Value) -> Result<Digest, CanonicalError> {
+    Ok(digest_bytes(&canonical_bytes(value)?))
+}
+
+/// Appends the canonical form of `value`; false if a number needs the slow path.
+fn write_value(value: &Value, out: &mut Vec<u8>) -> bool {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                if u > SAFE_INTEGER_LIMIT {
+                    return false;
+                }
+                out.extend_from_slice(u.to_string().as_bytes());
+            } else if let Some(i) = n.as_i64() {
+                if i.unsigned_abs() > SAFE_INTEGER_LIMIT {
+                    return false;
+                }
+                out.extend_from_slice(i.to_string().as_bytes());
+            } else {
+                return false;
+            }
+        }
+        Value::String(s) => write_str(s, out),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                if !write_value(item, out) {
+                    return false;
+                }
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            let mut members: Vec<(&String, &Value)> = map.iter().collect();
+            members.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
+            out.push(b'{');
+            for (i, (k, v)) in members.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_str(k, out);
+                out.push(b':');
+                if !write_value(v, out) {
+                    return false;
+                }
+            }
+            out.push(b'}');
+        }
+    }
+    true
+}
+
+/// Orders strings by their UTF-16 code units (RFC 8785 §3.2.3).
+fn utf16_cmp(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        a.as_bytes().cmp(b.as_bytes())
+    } else {
+        a.encode_utf16().cmp(b.encode_utf16())
+    }
+}
+
+/// Appends `s` as a JSON string with the minimal escapes.
+pub(crate) fn write_str(s: &str, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0x00..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
+        if escape.is_empty() {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
+    out.push(b'"');
+}
+
+/// The canonical bytes of a receipt's signed content `{"body", "kind"}`.
+pub fn receipt_content(receipt: &Receipt) -> Result<Vec<u8>, CanonicalError> {
+    let body = canonical_bytes(&receipt.body)?;
+    let mut out = Vec::with_capacity(body.len() + receipt.kind.len() + 20);
+    out.extend_from_slice(b"{\"body\":");
+    out.extend_from_slice(&body);
+    out.extend_from_slice(b",\"kind\":");
+    write_str(&receipt.kind, &mut out);
+    out.push(b'}');
+    Ok(out)
+}
+
+/// The canonical bytes of a signed receipt (its log leaf), from the canonical content.
+pub fn receipt_leaf_from(receipt: &SignedReceipt, content: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(content.len() + receipt.keyid.len() + receipt.sig.len() + 64);
+    out.extend_from_slice(b"{\"digest\":\"");
+    out.extend_from_slice(receipt.digest.to_string().as_bytes());
+    out.extend_from_slice(b"\",\"keyid\":");
+    write_str(&receipt.keyid, &mut out);
+    out.extend_from_slice(b",\"receipt\":");
+    out.extend_from_slice(content);
+    out.extend_from_slice(b",\"sig\":");
+    write_str(&receipt.sig, &mut out);
+    out.push(b'}');
+    out
+}
+
+/// The canonical bytes of a DSSE envelope (its log leaf).
+pub fn envelope_leaf(envelope: &Envelope) -> Vec<u8> {
+    let mut out = Vec::with_capacity(envelope.payload.len() + 256);
+    out.extend_from_slice(b"{\"payload\":");
+    write_str(&envelope.payload, &mut out);
+    out.extend_from_slice(b",\"payloadType\":");
+    write_str(&envelope.payload_type, &mut out);
+    out.extend_from_slice(b",\"signatures\":[");
+    for (i, s) in envelope.signatures.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'{');
+        if let Some(keyid) = &s.keyid {
+            out.extend_from_slice(b"\"keyid\":");
+            write_str(keyid, &mut out);
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\"sig\":");
+        write_str(&s.sig, &mut out);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"]}");
+    out
+}
+
+/// Signs a receipt exactly as `SignedReceipt::sign` does; also returns its log leaf.
+pub fn sign_receipt(
+    kind: &str,
+    body: Value,
+    keyid: &str,
+    key: &writ_proof::SigningKey,
+) -> Result<(SignedReceipt, Vec<u8>), ReceiptError> {
+    if kind.is_empty() {
+        return Err(ReceiptError::EmptyKind);
+    }
+    let receipt = Receipt {
+        kind: kind.to_owned(),
+        body,
+    };
+    let content = receipt_content(&receipt)?;
+    let signature = key.sign(&pae(RECEIPT_PAYLOAD_TYPE, &content));
+    let signed = SignedReceipt {
+        receipt,
+        digest: digest_bytes(&content),
+        keyid: keyid.to_owned(),
+        sig: base64::engine::general_purpose::STANDARD.encode(signature.to_bytes()),
+    };
+    let leaf = receipt_leaf_from(&signed, &content);
+    Ok((signed, leaf))
+}
+
+const LENIENT: GeneralPurposeConfig =
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+const URL_SAFE_LENIENT: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
+
+/// Verifies a receipt exactly as `SignedReceipt::verify` does (digest, then
+/// the signature with the trusted key `keyid` names); returns its log leaf.
+pub fn verify_receipt<K: AsRef<str>>(
+    receipt: &SignedReceipt,
+    keys: &[(K, VerifyingKey)],
+) -> Result<Vec<u8>, ReceiptError> {
+    let content = receipt_content(&receipt.receipt)?;
+    let computed = digest_bytes(&content);
+    if computed != receipt.digest {
+        return Err(ReceiptError::DigestMismatch {
+            recorded: receipt.digest,
+            computed,
+        });
+    }
+    let key = keys
+        .iter()
+        .find(|(id, _)| id.as_ref() == receipt.keyid)
+        .map(|(_, key)| key)
+        .ok_or_else(|| ReceiptError::UnknownKeyId {
+            keyid: receipt.keyid.clone(),
+        })?;
+    let raw = STANDARD_LENIENT
+        .decode(&receipt.sig)
+        .or_else(|_| URL_SAFE_LENIENT.decode(&receipt.sig))
+        .map_err(|_| ReceiptError::MalformedSignatureBase64)?;
+    let bytes: [u8; 64] = raw
+        .as_slice()
+        .try_into()
+        .map_err(|_| ReceiptError::WrongSignatureLength { length: raw.len() })?;
+    let signature = ed25519_dalek::Signature::from_bytes(&bytes);
+    key.verify_strict(&pae(RECEIPT_PAYLOAD_TYPE, &content), &signature)
+        .map_err(|_| ReceiptError::BadSignature)?;
+    Ok(receipt_leaf_from(receipt, &content))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+    use writ_proof::canonical_bytes_of;
+
+    fn arb_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|i| json!(i)),
+            any::<u64>().prop_map(|u| json!(u)),
+            (-(1i64 << 53)..=(1i64 << 53)).prop_map(|i| json!(i)),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(|f| json!(f)),
+            any::<String>().prop_map(Value::String),
+            "[\\x00-\\x20\"\\\\a\u{7f}\u{2028}\u{e000}\u{10000}\u{1f600}]{0,6}"
+                .prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 64, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::vec(
+                    ("[a-zA-Z\u{e000}\u{10000}\u{1f600}\u{7f}_]{0,4}", inner),
+                    0..6
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn same_bytes_as_writ_proof(value in arb_value()) {
+            prop_assert_eq!(canonical_bytes(&value), writ_proof::canonical_bytes(&value));
+        }
+
+        #[test]
+        fn same_receipts_and_leaves_as_writ_proof(body in arb_value(), kind in "[a-z_\u{e9}\"]{1,8}", keyid in ".{0,12}") {
+            let key = writ_proof::SigningKey::from_bytes(&[7u8; 32]);
+            let slow = SignedReceipt::sign(kind.clone(), body.clone(), keyid.clone(), &key);
+            let fast = sign_receipt(&kind, body, &keyid, &key);
+            match (slow, fast) {
+                (Ok(slow), Ok((fast, leaf))) => {
+                    prop_assert_eq!(&fast, &slow);
+                    prop_assert_eq!(leaf, canonical_bytes_of(&slow).unwrap());
+                    let keys = [(keyid.clone(), key.verifying_key())];
+                    prop_assert_eq!(verify_receipt(&slow, &keys).map(|_| ()), slow.verify(&keys));
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a, b),
+                (a, b) => prop_assert!(false, "{a:?} vs {b:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn verification_agrees_on_tampered_receipts() {
+        let key = writ_proof::SigningKey::from_bytes(&[7u8; 32]);
+        let keys = [("k".to_owned(), key.verifying_key())];
+        let good = SignedReceipt::sign("decision", json!({"a": [1, "x"]}), "k", &key).unwrap();
+        let mut cases = vec![good.clone()];
+        let mut c = good.clone();
+        c.receipt.body = json!({"a": [2, "x"]});
+        cases.push(c);
+        let mut c = good.clone();
+        c.keyid = "other".into();
+        cases.push(c);
+        let mut c = good.clone();
+        c.sig = "!!".into();
+        cases.push(c);
+        let mut c = good.clone();
+        c.sig = "AAAA".into();
+        cases.push(c);
+        let mut c = good.clone();
+        c.sig = c
+            .sig
+            .trim_end_matches('=')
+            .replace('+', "-")
+            .replace('/', "_");
+        cases.push(c);
+        let mut c = good.clone();
+        let mut raw = STANDARD_LENIENT.decode(&c.sig).unwrap();
+        raw[5] ^= 1;
+        c.sig = base64::engine::general_purpose::STANDARD.encode(raw);
+        cases.push(c);
+        for c in cases {
+            assert_eq!(verify_receipt(&c, &keys).map(|_| ()), c.verify(&keys));
+        }
+    }
+
+    #[test]
+    fn envelope_leaf_matches() {
+        let key = writ_proof::SigningKey::from_bytes(&[7u8; 32]);
+        let mut e = Envelope::sign("application/x\"\u{1}", b"{\"a\":1}", "k\u{e9}", &key);
+        assert_eq!(envelope_leaf(&e), canonical_bytes_of(&e).unwrap());
+        e.signatures[0].keyid = None;
+        assert_eq!(envelope_leaf(&e), canonical_bytes_of(&e).unwrap());
+    }
+}
