@@ -51,6 +51,8 @@ pub enum Status {
     Denied,
     /// Its outcome is recorded.
     Closed,
+    /// Nobody reviewed it in time.
+    Expired,
 }
 
 impl Status {
@@ -62,6 +64,7 @@ impl Status {
             Status::NeedsSimulation => "needs_simulation",
             Status::Denied => "denied",
             Status::Closed => "closed",
+            Status::Expired => "expired",
         }
     }
 }
@@ -232,7 +235,7 @@ impl Record {
         let enforced = match (self.status, route) {
             (_, r) if r.releases() => r.as_str(),
             (Status::Released, _) | (Status::Closed, _) if approved => "allow",
-            (Status::Denied, _) => "block",
+            (Status::Denied, _) | (Status::Expired, _) => "block",
             (_, r) => r.as_str(),
         };
         match self.mode {
@@ -346,6 +349,8 @@ pub struct CoreConfig {
     pub mode: Mode,
     pub release_ttl: i64,
     pub grant_ttl: i64,
+    /// Seconds a pending action waits for review before it expires.
+    pub approval_timeout: i64,
 }
 
 pub struct Core {
@@ -519,7 +524,8 @@ impl Core {
         self.recorder.ledger().size()
     }
 
-    pub fn pending_count(&self) -> Result<i64, Problem> {
+    pub fn pending_count(&mut self) -> Result<i64, Problem> {
+        self.expire()?;
         Ok(db::count_status(&self.db, Status::Pending.as_str())?)
     }
 
@@ -715,6 +721,30 @@ impl Core {
         Ok(())
     }
 
+    /// Marks pending actions older than the approval timeout as expired.
+    pub fn expire(&mut self) -> Result<usize, Problem> {
+        let cutoff = OffsetDateTime::now_utc() - Duration::seconds(self.config.approval_timeout);
+        let mut expired = 0;
+        for mut record in self.records(db::actions_with_status(
+            &self.db,
+            Status::Pending.as_str(),
+            10_000,
+        )?)? {
+            let created =
+                parse_time(&record.created_at).map_err(|e| Problem::internal(e.to_string()))?;
+            if created >= cutoff {
+                continue;
+            }
+            record.status = Status::Expired;
+            self.save(&record)?;
+            if let Some(live) = self.live.get_mut(&record.id) {
+                live.record.status = Status::Expired;
+            }
+            expired += 1;
+        }
+        Ok(expired)
+    }
+
     fn owner_or_admin(p: &Principal, record: &Record) -> Result<(), Problem> {
         if p.role == Role::Admin || (p.role == Role::Agent && p.name == record.principal) {
             return Ok(());
@@ -897,7 +927,8 @@ impl Core {
     }
 
     /// `GET /v1/actions/{id}`.
-    pub fn view(&self, p: &Principal, id: &str) -> Result<Record, Problem> {
+    pub fn view(&mut self, p: &Principal, id: &str) -> Result<Record, Problem> {
+        self.expire()?;
         let record = self.record(id)?;
         if p.role == Role::Agent && p.name != record.principal {
             return Err(Problem::forbidden(
@@ -988,6 +1019,7 @@ impl Core {
                 "`comment` is longer than {MAX_COMMENT} characters"
             )));
         }
+        self.expire()?;
         let record = self.record(id)?;
         if record.principal.eq_ignore_ascii_case(&p.name) {
             return Err(Problem::forbidden(
@@ -1242,7 +1274,8 @@ impl Core {
     }
 
     /// Pending actions, oldest first.
-    pub fn pending(&self, limit: i64) -> Result<Vec<Record>, Problem> {
+    pub fn pending(&mut self, limit: i64) -> Result<Vec<Record>, Problem> {
+        self.expire()?;
         self.records(db::actions_with_status(
             &self.db,
             Status::Pending.as_str(),

@@ -89,6 +89,8 @@ pub struct ServeConfig {
     pub release_ttl: i64,
     /// Lifetime of an approval grant, in seconds.
     pub grant_ttl: i64,
+    /// Seconds a pending action waits for review before it expires.
+    pub approval_timeout: i64,
 }
 
 impl ServeConfig {
@@ -102,6 +104,7 @@ impl ServeConfig {
             body_limit: DEFAULT_BODY_LIMIT,
             release_ttl: 300,
             grant_ttl: 900,
+            approval_timeout: 3600,
         }
     }
 }
@@ -225,6 +228,7 @@ impl AppState {
                 mode: config.mode,
                 release_ttl: config.release_ttl,
                 grant_ttl: config.grant_ttl,
+                approval_timeout: config.approval_timeout,
             },
             deployment,
             policy,

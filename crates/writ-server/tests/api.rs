@@ -440,3 +440,39 @@ async fn revoked_tokens_are_refused() {
     assert!(!raw.windows(needle.len()).any(|w| w == needle));
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pending_actions_expire_when_nobody_reviews_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start_with(dir.path(), Mode::Enforce, |c| c.approval_timeout = 1).await;
+    let t = tokens(dir.path());
+    let action = id(&guard(&s, &t.agent, &email(9)).await);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (status, v) = s
+        .post(
+            Some(&t.approver),
+            &format!("/v1/actions/{action}/approvals"),
+            &json!({"decision": "grant"}),
+        )
+        .await;
+    assert_eq!(
+        (status, v["code"].as_str()),
+        (StatusCode::CONFLICT, Some("not_pending"))
+    );
+    let (_, seen) = s
+        .get(Some(&t.agent), &format!("/v1/actions/{action}"))
+        .await;
+    assert_eq!(seen["status"], "expired");
+    assert_eq!(seen["enforced_route"], "block");
+    let (_, queue) = s.get(Some(&t.approver), "/v1/approvals").await;
+    assert_eq!(queue["pending"], json!([]));
+    let (status, _) = s
+        .post(
+            Some(&t.agent),
+            &format!("/v1/actions/{action}/outcome"),
+            &json!({"closure": "not_run"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    s.stop().await;
+}

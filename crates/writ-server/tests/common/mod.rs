@@ -17,9 +17,18 @@ pub struct Server {
 
 impl Server {
     pub async fn start(dir: &Path, mode: Mode) -> Server {
+        Server::start_with(dir, mode, |_| {}).await
+    }
+
+    pub async fn start_with(
+        dir: &Path,
+        mode: Mode,
+        change: impl FnOnce(&mut ServeConfig),
+    ) -> Server {
         let mut config = ServeConfig::new(dir);
         config.mode = mode;
         config.body_limit = 64 * 1024;
+        change(&mut config);
         let state = AppState::open(&config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
