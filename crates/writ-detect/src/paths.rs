@@ -8,38 +8,46 @@ use globset::{GlobBuilder, GlobMatcher};
 ///
 /// `..` above `/` stays at `/`; a relative `base` is taken from `/`.
 pub fn normalize(path: &str, base: &str, home: &str) -> String {
-    let expanded = expand_home(path, home);
-    let mut segs: Vec<&str> = Vec::new();
-    let joined;
-    let full: &str = if expanded.starts_with('/') {
-        &expanded
-    } else {
-        joined = format!("/{}/{}", base, expanded);
-        &joined
+    // `~/x` is `home` then `/x`: the `/` keeps their segments apart.
+    let (head, rest) = match home_rest(path) {
+        Some(rest) => (home, rest),
+        None => ("", path),
     };
-    for seg in full.split('/') {
+    let absolute = if head.is_empty() {
+        rest.starts_with('/')
+    } else {
+        head.starts_with('/')
+    };
+    let base = if absolute { "" } else { base };
+    // Written segment by segment: `..` drops the last one written.
+    let mut out = String::with_capacity(base.len() + head.len() + rest.len() + 1);
+    for seg in base
+        .split('/')
+        .chain(head.split('/'))
+        .chain(rest.split('/'))
+    {
         match seg {
             "" | "." => {}
-            ".." => {
-                segs.pop();
+            ".." => out.truncate(out.rfind('/').unwrap_or(0)),
+            s => {
+                out.push('/');
+                out.push_str(s);
             }
-            s => segs.push(s),
         }
     }
-    format!("/{}", segs.join("/"))
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
 }
 
-/// Expands a leading `~`, `~/`, `$HOME` or `${HOME}` (followed by `/` or nothing).
-fn expand_home(path: &str, home: &str) -> String {
-    for prefix in ["~", "$HOME", "${HOME}"] {
-        let rest = path
-            .strip_prefix(prefix)
-            .filter(|r| r.is_empty() || r.starts_with('/'));
-        if let Some(rest) = rest {
-            return format!("{}{}", home, rest);
-        }
-    }
-    path.to_string()
+/// What follows a leading `~`, `$HOME` or `${HOME}` when that is followed
+/// by `/` or nothing.
+fn home_rest(path: &str) -> Option<&str> {
+    ["~", "$HOME", "${HOME}"].iter().find_map(|prefix| {
+        path.strip_prefix(prefix)
+            .filter(|r| r.is_empty() || r.starts_with('/'))
+    })
 }
 
 /// True when `path` is `dir` or below it (both absolute, normalised).
@@ -207,6 +215,17 @@ fn walk(pattern: &[Seg], path: &[&str]) -> (bool, bool) {
     {
         return (path.iter().any(|s| last.matches(s)), true);
     }
+    // Leading literal segments (the home or workspace a glob is anchored
+    // to) admit one path only: compare them directly.
+    let mut k = 0;
+    while let Some(Seg::Literal(l)) = pattern.get(k) {
+        match path.get(k) {
+            // `path` is an ancestor of what the glob could match.
+            None => return (false, true),
+            Some(s) if *s == l.as_str() => k += 1,
+            Some(_) => return (false, false),
+        }
+    }
     let any: u128 = pattern
         .iter()
         .enumerate()
@@ -222,9 +241,9 @@ fn walk(pattern: &[Seg], path: &[&str]) -> (bool, bool) {
         states
     };
     let accept: u128 = 1 << n;
-    let mut states = close(1);
+    let mut states = close(1 << k);
     let mut matched = states & accept != 0;
-    for seg in path {
+    for seg in path.get(k..).unwrap_or_default() {
         let mut next: u128 = 0;
         for (i, p) in pattern.iter().enumerate() {
             if states & (1 << i) == 0 {
@@ -350,26 +369,30 @@ impl<L: Clone> PathLabels<L> {
     /// (entries sharing a label give it more than once). A relative `path`
     /// is taken from the workspace and `path` is normalised lexically first.
     pub fn labels(&self, path: &str, recursive: bool) -> Vec<L> {
-        self.matching(path, recursive)
-            .into_iter()
-            .map(|(_, l)| l.clone())
-            .collect()
+        let mut out = Vec::new();
+        self.each_match(path, recursive, |e| out.push(e.label.clone()));
+        out
     }
 
     /// Like [`PathLabels::labels`], with each matching entry's glob as written.
     pub fn matching(&self, path: &str, recursive: bool) -> Vec<(&str, &L)> {
+        let mut out = Vec::new();
+        self.each_match(path, recursive, |e| out.push((e.glob.as_str(), &e.label)));
+        out
+    }
+
+    /// Calls `found` with every entry matching `path`, in order.
+    fn each_match<'s>(&'s self, path: &str, recursive: bool, mut found: impl FnMut(&'s Entry<L>)) {
         let path = normalize(path, &self.workspace, &self.home);
         let segs: Vec<&str> = path_segments(&path).collect();
-        self.entries
-            .iter()
-            .filter(|e| {
-                e.patterns.iter().any(|p| {
-                    let (matched, below) = walk(p, &segs);
-                    matched || (recursive && below)
-                })
-            })
-            .map(|e| (e.glob.as_str(), &e.label))
-            .collect()
+        for e in &self.entries {
+            if e.patterns.iter().any(|p| {
+                let (matched, below) = walk(p, &segs);
+                matched || (recursive && below)
+            }) {
+                found(e);
+            }
+        }
     }
 
     /// True when no glob was given.
@@ -381,6 +404,77 @@ impl<L: Clone> PathLabels<L> {
 #[cfg(test)]
 mod walk_tests {
     use super::*;
+
+    /// The previous, allocating `normalize`, as the reference.
+    fn normalize_reference(path: &str, base: &str, home: &str) -> String {
+        let mut expanded = path.to_string();
+        for prefix in ["~", "$HOME", "${HOME}"] {
+            let rest = path
+                .strip_prefix(prefix)
+                .filter(|r| r.is_empty() || r.starts_with('/'));
+            if let Some(rest) = rest {
+                expanded = format!("{}{}", home, rest);
+                break;
+            }
+        }
+        let full = if expanded.starts_with('/') {
+            expanded
+        } else {
+            format!("/{}/{}", base, expanded)
+        };
+        let mut segs: Vec<&str> = Vec::new();
+        for seg in full.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    segs.pop();
+                }
+                s => segs.push(s),
+            }
+        }
+        format!("/{}", segs.join("/"))
+    }
+
+    #[test]
+    fn normalize_agrees_with_the_reference() {
+        let paths = [
+            "",
+            ".",
+            "..",
+            "/",
+            "//",
+            "a",
+            "a/b/../c",
+            "../../x",
+            "/a/./b/",
+            "~",
+            "~/",
+            "~/.ssh",
+            "~x",
+            "$HOME",
+            "$HOME/a/..",
+            "${HOME}/../..",
+            "$HOMEx",
+            "./~/a",
+            "a//b///c/.",
+            "/../a",
+            "~/../../../..",
+            "x/..",
+        ];
+        let bases = ["/w/s", "/", "", "w", "/w/../v/"];
+        let homes = ["/home/dana", "/", "", "rel/home", "/h/"];
+        for path in paths {
+            for base in bases {
+                for home in homes {
+                    assert_eq!(
+                        normalize(path, base, home),
+                        normalize_reference(path, base, home),
+                        "{path:?} {base:?} {home:?}"
+                    );
+                }
+            }
+        }
+    }
 
     /// The bit-set automaton agrees with the general one.
     #[test]
