@@ -127,6 +127,7 @@ pub fn derive(
         facts,
         session,
         out: empty_facts(envelope, &interpretation),
+        labelled: Vec::new(),
     };
     for effect in &interpretation.effects {
         d.effect(effect);
@@ -188,13 +189,17 @@ struct Deriver<'a> {
     facts: &'a Facts,
     session: &'a SessionState,
     out: ActionFacts,
+    /// Sensitive-path labels already computed in this derivation, by path
+    /// and recursiveness (a file read is usually also a payload's file).
+    labelled: Vec<(String, bool, Vec<Sensitivity>)>,
 }
 
 impl Deriver<'_> {
     fn effect(&mut self, effect: &Effect) {
         match effect {
             Effect::FileRead { path, recursive } => {
-                for label in self.facts.sensitive.labels(path, *recursive) {
+                let labels = self.sensitive_labels(path, *recursive);
+                for label in labels {
                     self.out.read_labels.insert(label.as_str().to_owned());
                 }
             }
@@ -352,7 +357,22 @@ impl Deriver<'_> {
     }
 
     /// Sensitivity of a payload, with its evidence.
-    fn sensitivity(&self, payload: &Payload) -> (Sensitivity, Vec<String>) {
+    /// The sensitive-path labels of `path`, computed once per derivation.
+    fn sensitive_labels(&mut self, path: &str, recursive: bool) -> Vec<Sensitivity> {
+        if let Some((_, _, labels)) = self
+            .labelled
+            .iter()
+            .find(|(p, r, _)| *r == recursive && p == path)
+        {
+            return labels.clone();
+        }
+        let labels = self.facts.sensitive.labels(path, recursive);
+        self.labelled
+            .push((path.to_owned(), recursive, labels.clone()));
+        labels
+    }
+
+    fn sensitivity(&mut self, payload: &Payload) -> (Sensitivity, Vec<String>) {
         let mut level = Sensitivity::None;
         let mut evidence = Vec::new();
         let mut raise = |s: Sensitivity, why: String, level: &mut Sensitivity| {
@@ -403,9 +423,7 @@ impl Deriver<'_> {
         }
         for file in &payload.files {
             if let Some(label) = self
-                .facts
-                .sensitive
-                .labels(&file.path, file.recursive)
+                .sensitive_labels(&file.path, file.recursive)
                 .into_iter()
                 .max()
             {
