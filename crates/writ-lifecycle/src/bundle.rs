@@ -13,6 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -22,7 +23,7 @@ use writ_core::{
     Approval, Deployment, Engine, Envelope, Facts, GuardInput, PolicyPack, SessionState,
 };
 use writ_ledger::{Checkpoint, Ledger, LedgerError, Verifier, merkle, verify_checkpoint};
-use writ_proof::{SignedReceipt, Statement, canonical_bytes_of};
+use writ_proof::{SignedReceipt, Statement};
 
 use crate::jcs::digest as digest_json;
 
@@ -363,7 +364,16 @@ fn verification_of(evidence: &Evidence) -> Verification {
 }
 
 fn digest_of<T: Serialize>(value: &T) -> Result<String, writ_proof::CanonicalError> {
-    Ok(writ_proof::digest_bytes(&canonical_bytes_of(value)?).to_string())
+    let value =
+        serde_json::to_value(value).map_err(|e| writ_proof::CanonicalError::Serialization {
+            reason: e.to_string(),
+        })?;
+    Ok(crate::jcs::digest(&value)?.to_string())
+}
+
+/// The `sha256:` of canonical bytes.
+fn digest_text(bytes: &[u8]) -> String {
+    writ_proof::digest_bytes(bytes).to_string()
 }
 
 fn manifest_of(
@@ -384,12 +394,12 @@ fn manifest_of(
     for (i, a) in evidence.actions.iter().enumerate() {
         components.insert(
             format!("evidence.actions[{i}].certificate"),
-            digest_of(&a.certificate)?,
+            digest_text(&certificate_leaf(&a.certificate)?),
         );
         for (j, r) in a.receipts.iter().enumerate() {
             components.insert(
                 format!("evidence.actions[{i}].receipts[{j}]"),
-                digest_of(r)?,
+                digest_text(&crate::recorder::receipt_leaf(r)?),
             );
         }
         for (j, p) in a.proofs.iter().enumerate() {
@@ -567,7 +577,7 @@ enum InputValue {
 
 struct VerifiedInput {
     value: InputValue,
-    used: bool,
+    used: AtomicBool,
 }
 
 /// The bundle's verified replay inputs, by digest.
@@ -635,21 +645,25 @@ impl Inputs {
                         e.proof.leaf_index
                     ))
                 })?;
-            inputs
-                .by_digest
-                .insert(digest.clone(), VerifiedInput { value, used: false });
+            inputs.by_digest.insert(
+                digest.clone(),
+                VerifiedInput {
+                    value,
+                    used: AtomicBool::new(false),
+                },
+            );
         }
         Ok(inputs)
     }
 
     /// The deployment with `digest`, marked used.
-    fn deployment(&mut self, action: &str, digest: &str) -> Result<&Deployment, VerifyError> {
-        match self.by_digest.get_mut(digest) {
+    fn deployment(&self, action: &str, digest: &str) -> Result<&Deployment, VerifyError> {
+        match self.by_digest.get(digest) {
             Some(VerifiedInput {
                 value: InputValue::Deployment(d),
                 used,
             }) => {
-                *used = true;
+                used.store(true, AtomicOrdering::Relaxed);
                 Ok(d)
             }
             _ => Err(VerifyError::InputInvalid {
@@ -662,13 +676,13 @@ impl Inputs {
     }
 
     /// The policy files with `digest`, marked used.
-    fn policy(&mut self, action: &str, digest: &str) -> Result<&[(String, String)], VerifyError> {
-        match self.by_digest.get_mut(digest) {
+    fn policy(&self, action: &str, digest: &str) -> Result<&[(String, String)], VerifyError> {
+        match self.by_digest.get(digest) {
             Some(VerifiedInput {
                 value: InputValue::Policy(p),
                 used,
             }) => {
-                *used = true;
+                used.store(true, AtomicOrdering::Relaxed);
                 Ok(p)
             }
             _ => Err(VerifyError::InputInvalid {
@@ -682,7 +696,11 @@ impl Inputs {
 
     /// Refuses inputs no certificate references.
     fn all_used(&self) -> Result<(), VerifyError> {
-        match self.by_digest.iter().find(|(_, i)| !i.used) {
+        match self
+            .by_digest
+            .iter()
+            .find(|(_, i)| !i.used.load(AtomicOrdering::Relaxed))
+        {
             Some((digest, _)) => Err(VerifyError::InputInvalid {
                 digest: digest.clone(),
                 reason: "no certificate references it".to_owned(),
@@ -711,7 +729,7 @@ pub fn verify_bundle(bundle: &Value, trusted: &[Verifier]) -> Result<VerifyRepor
         });
     }
     let mut cache = ReplayCache::default();
-    let mut inputs = Inputs::verify(&parsed.evidence.inputs, &keys, &checkpoint)?;
+    let inputs = Inputs::verify(&parsed.evidence.inputs, &keys, &checkpoint)?;
     let mut report = VerifyReport {
         log_origin: checkpoint.origin.clone(),
         checkpoint_size: checkpoint.size,
@@ -719,17 +737,53 @@ pub fn verify_bundle(bundle: &Value, trusted: &[Verifier]) -> Result<VerifyRepor
         receipts: parsed.evidence.inputs.len(),
         replayed: 0,
     };
-    let mut certificates = Vec::with_capacity(parsed.evidence.actions.len());
-    for (index, evidence) in parsed.evidence.actions.iter().enumerate() {
-        let certificate = verify_action(
-            index,
-            evidence,
-            &keys,
-            &checkpoint,
-            &mut inputs,
-            &mut report,
-        )?;
-        certificates.push(certificate);
+    // Actions are independent until the summary: verified on every core,
+    // each worker taking a contiguous run and stopping at its first failure,
+    // so the failure reported is the first in bundle order.
+    let actions = &parsed.evidence.actions;
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(actions.len().div_ceil(8))
+        .max(1);
+    let run = |offset: usize, chunk: &[ActionEvidence]| -> Result<Vec<Certificate>, VerifyError> {
+        chunk
+            .iter()
+            .enumerate()
+            .map(|(i, evidence)| verify_action(offset + i, evidence, &keys, &checkpoint, &inputs))
+            .collect()
+    };
+    let size = actions.len().div_ceil(workers).max(1);
+    let results: Vec<Result<Vec<Certificate>, VerifyError>> = if workers == 1 {
+        vec![run(0, actions)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = actions
+                .chunks(size)
+                .enumerate()
+                .map(|(c, chunk)| {
+                    let run = &run;
+                    scope.spawn(move || run(c * size, chunk))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(VerifyError::Malformed(
+                            "verification worker failed".to_owned(),
+                        ))
+                    })
+                })
+                .collect()
+        })
+    };
+    let mut certificates = Vec::with_capacity(actions.len());
+    for result in results {
+        certificates.extend(result?);
+    }
+    for (certificate, evidence) in certificates.iter().zip(actions) {
+        report.receipts += evidence.receipts.len() + 1;
+        report.actions.push(certificate.action_id.clone());
     }
     inputs.all_used()?;
     let summary = Summary {
@@ -788,7 +842,7 @@ pub fn verify_bundle(bundle: &Value, trusted: &[Verifier]) -> Result<VerifyRepor
     }
     // Last, as the most expensive step: replay every decision.
     for certificate in &certificates {
-        report.replayed += replay(certificate, &mut inputs, &mut cache)?;
+        report.replayed += replay(certificate, &inputs, &mut cache)?;
     }
     Ok(report)
 }
@@ -831,8 +885,7 @@ fn verify_action(
     evidence: &ActionEvidence,
     keys: &[(String, writ_proof::VerifyingKey)],
     checkpoint: &Checkpoint,
-    inputs: &mut Inputs,
-    report: &mut VerifyReport,
+    inputs: &Inputs,
 ) -> Result<Certificate, VerifyError> {
     // 1. The certificate envelope.
     let statement: Statement = writ_proof::open_action_certificate(&evidence.certificate, keys)
@@ -987,8 +1040,6 @@ fn verify_action(
             found: certificate.log_origin.clone(),
         });
     }
-    report.receipts += evidence.receipts.len() + 1;
-
     // 4. Digests and receipt bodies.
     check_digests(&certificate)?;
     check_receipts(&certificate, &evidence.receipts)?;
@@ -998,7 +1049,6 @@ fn verify_action(
     let deployment = inputs.deployment(&action, &certificate.inputs.deployment)?;
     check_lifecycle(&certificate, &evidence.receipts, deployment)?;
 
-    report.actions.push(action);
     Ok(certificate)
 }
 
@@ -1423,11 +1473,7 @@ fn shown(route: &str, reasons: &[String]) -> String {
 }
 
 /// Replays the decision (and the approved re-decision); returns how many were replayed.
-fn replay(
-    c: &Certificate,
-    inputs: &mut Inputs,
-    cache: &mut ReplayCache,
-) -> Result<usize, VerifyError> {
+fn replay(c: &Certificate, inputs: &Inputs, cache: &mut ReplayCache) -> Result<usize, VerifyError> {
     let action = c.action_id.clone();
     let unavailable = |reason: String| VerifyError::ReplayUnavailable {
         action: action.clone(),

@@ -250,10 +250,9 @@ impl Recorder {
         self.log(actions)?;
         let mut out = Vec::with_capacity(actions.len());
         let mut items = Vec::with_capacity(actions.len());
-        for action in actions.iter() {
-            let certificate = action.certificate(&self.origin)?;
-            let envelope = sign_certificate(&certificate, &self.signer)?;
-            items.push(certificate_leaf(&envelope)?);
+        for (action, signed) in actions.iter().zip(self.sign_certificates(actions)?) {
+            let (certificate, envelope, leaf) = signed;
+            items.push(leaf);
             let inputs = [
                 self.logged_input(
                     &certificate.inputs.deployment,
@@ -272,6 +271,59 @@ impl Recorder {
         let range = self.ledger.append_batch(&items)?;
         for (c, leaf) in out.iter_mut().zip(range) {
             c.certificate_leaf = leaf;
+        }
+        Ok(out)
+    }
+
+    /// Builds and signs the certificates of `actions`, with their log
+    /// leaves, on every core (each worker a contiguous run, results in order).
+    #[allow(clippy::type_complexity)]
+    fn sign_certificates(
+        &self,
+        actions: &[&mut Action],
+    ) -> Result<Vec<(Certificate, writ_proof::Envelope, Vec<u8>)>, RecordError> {
+        let (origin, signer) = (self.origin.as_str(), &self.signer);
+        let sign = |chunk: &[&mut Action]| {
+            chunk
+                .iter()
+                .map(|action| {
+                    let certificate = action.certificate(origin)?;
+                    let envelope = sign_certificate(&certificate, signer)?;
+                    let leaf = certificate_leaf(&envelope)?;
+                    Ok((certificate, envelope, leaf))
+                })
+                .collect::<Result<Vec<_>, RecordError>>()
+        };
+        let workers = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(actions.len().div_ceil(16))
+            .max(1);
+        if workers == 1 {
+            return sign(actions);
+        }
+        let size = actions.len().div_ceil(workers);
+        let results: Vec<Result<Vec<_>, RecordError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = actions
+                .chunks(size)
+                .map(|chunk| {
+                    let sign = &sign;
+                    scope.spawn(move || sign(chunk))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(RecordError::Bundle(BundleError::Json(
+                            "certificate signing worker failed".to_owned(),
+                        )))
+                    })
+                })
+                .collect()
+        });
+        let mut out = Vec::with_capacity(actions.len());
+        for r in results {
+            out.extend(r?);
         }
         Ok(out)
     }

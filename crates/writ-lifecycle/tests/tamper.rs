@@ -558,3 +558,54 @@ fn shared_inputs_tampering_fails() {
     let e = verify_bundle(&copy, &trusted()).unwrap_err();
     assert!(matches!(e, VerifyError::InputInvalid { .. }), "{e}");
 }
+
+/// Many actions are certified and verified on several threads: the result
+/// keeps bundle order and the failure reported is the first in that order.
+#[test]
+fn parallel_verification_reports_the_first_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context();
+    let signer = log_signer();
+    let mut recorder = Recorder::open(dir.path().join("many.db"), signer.clone()).unwrap();
+    let mut actions: Vec<writ_lifecycle::Action> = (0..40)
+        .map(|i| {
+            let mut a = guard(
+                &ctx,
+                &envelope(ALLOW, &format!("m{i}")),
+                &SessionState::default(),
+            );
+            a.open().unwrap();
+            a.release(&ctx, NOW, 60, Nonce::from_bytes([i as u8; 16]), &signer)
+                .unwrap();
+            a.outcome(done(json!({"exit": 0})), &signer).unwrap();
+            a
+        })
+        .collect();
+    let ids: Vec<String> = actions.iter().map(|a| a.id().to_owned()).collect();
+    let mut refs: Vec<&mut writ_lifecycle::Action> = actions.iter_mut().collect();
+    let certified = recorder.certify(&mut refs).unwrap();
+    let got: Vec<&str> = certified
+        .iter()
+        .map(|c| c.certificate.action_id.as_str())
+        .collect();
+    assert_eq!(got, ids, "certificates in action order");
+    let bundle = recorder.bundle(&certified).unwrap();
+    let report = verify_bundle(&bundle, &trusted()).unwrap();
+    assert_eq!(report.actions, ids, "verified in bundle order");
+    assert_eq!(report.receipts, 2 + 40 * 4);
+    // Breaks in a late and an early action (in different workers' runs).
+    for early in [0usize, 5, 19] {
+        let mut copy = bundle.clone();
+        for action in [35, early] {
+            let sig = copy
+                .pointer_mut(&format!("/evidence/actions/{action}/receipts/1/sig"))
+                .unwrap();
+            *sig = json!(flip_b64(sig.as_str().unwrap(), 3));
+        }
+        let e = verify_bundle(&copy, &trusted()).unwrap_err();
+        assert!(
+            matches!(e, VerifyError::ReceiptInvalid { ref action, .. } if *action == ids[early]),
+            "{e}"
+        );
+    }
+}
