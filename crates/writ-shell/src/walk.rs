@@ -83,10 +83,16 @@ pub(crate) fn parse_program(
     text: &str,
     options: &ParserOptions,
 ) -> Result<ast::Program, ShellError> {
-    let mut parser = Parser::new(std::io::BufReader::new(text.as_bytes()), options);
-    parser
-        .parse_program()
-        .map_err(|error| ShellError::Syntax(error.to_string()))
+    // brush-parser remembers the tokens of recent inputs (agents repeat
+    // commands); the tokens are the same as `Parser::parse_program` makes.
+    match brush_parser::tokenize_str_with_options(text, &options.tokenizer_options()) {
+        Ok(tokens) => brush_parser::parse_tokens(&tokens, options)
+            .map_err(|error| ShellError::Syntax(error.to_string())),
+        // The parser's own path, for the error with its position.
+        Err(_) => Parser::new(std::io::BufReader::new(text.as_bytes()), options)
+            .parse_program()
+            .map_err(|error| ShellError::Syntax(error.to_string())),
+    }
 }
 
 impl<'c> Analyzer<'c> {
