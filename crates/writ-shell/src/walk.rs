@@ -95,6 +95,12 @@ pub(crate) fn parse_program(
     }
 }
 
+/// A word without quotes, expansions, escapes or tildes: brush-parser
+/// reads it as one literal text piece whatever the options.
+fn is_plain_word(raw: &str) -> bool {
+    !raw.contains(['\'', '"', '$', '`', '\\', '~'])
+}
+
 impl<'c> Analyzer<'c> {
     pub(crate) fn new(home: &'c str) -> Self {
         Self {
@@ -753,6 +759,11 @@ impl<'c> Analyzer<'c> {
     /// substitutions (which are walked, their effects recorded).
     fn expand(&mut self, raw: &str, scope: &Scope) -> Arg {
         let mut arg = Arg::default();
+        if is_plain_word(raw) {
+            // What `word::parse` gives such a word: one text piece (none when empty).
+            arg.text.push_str(raw);
+            return arg;
+        }
         match word::parse(raw, &self.options) {
             Ok(pieces) => self.expand_pieces(raw, &pieces, scope, false, &mut arg),
             Err(_) => arg.text = raw.to_owned(),
@@ -968,4 +979,50 @@ fn unescape_ansi_c(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod plain_word_tests {
+    use super::*;
+
+    /// The shortcut in `expand` agrees with brush-parser.
+    #[test]
+    fn plain_words_parse_to_their_own_text() {
+        let options = ParserOptions::default();
+        let words = [
+            "",
+            "-X",
+            "POST",
+            "https://hooks.analytics-co.io/ingest?a=b&c=d",
+            "@-",
+            "data/report.json",
+            ".rows",
+            "a:b:c",
+            "KEY=value",
+            "*.pem",
+            "{a,b}",
+            "@(x|y)",
+            "!(x)",
+            "[ab]?",
+            "=~",
+            "x=",
+            "-d@file",
+            "日本語",
+        ];
+        for raw in words.into_iter().filter(|w| is_plain_word(w)) {
+            let pieces = word::parse(raw, &options).unwrap();
+            let text: String = pieces
+                .iter()
+                .map(|p| match &p.piece {
+                    WordPiece::Text(t) => t.clone(),
+                    other => panic!("{raw:?} gave {other:?}"),
+                })
+                .collect();
+            assert!(pieces.len() <= 1, "{raw:?} gave {pieces:?}");
+            assert_eq!(text, raw);
+        }
+        for raw in ["~", "~/x", "a~b", "$x", "'a'", "\"a\"", "a\\b", "`x`"] {
+            assert!(!is_plain_word(raw), "{raw:?}");
+        }
+    }
 }
