@@ -1,6 +1,8 @@
 //! Runs guard in a loop, for profilers:
-//! `cargo run --release -p writ-core --example guard_loop -- N [bash|mcp|http]`
-//! (the events are the criterion bench's three; default `bash`).
+//! `cargo run --release -p writ-core --example guard_loop -- N [bash|mcp|http] [fresh]`
+//! (the events are the criterion bench's three; default `bash`). With
+//! `fresh`, every bash command is new text (a different trailing comment),
+//! so brush-parser's token cache never hits.
 #![allow(clippy::expect_used)]
 
 use serde_json::json;
@@ -44,9 +46,21 @@ fn main() {
     let start = std::time::Instant::now();
     let mut blocks = 0;
     let mut times = Vec::with_capacity(n);
-    for _ in 0..n {
+    let fresh = std::env::args().nth(3).is_some_and(|a| a == "fresh");
+    // Made before timing (callgrind still counts them: about 5k instructions each).
+    let events: Vec<serde_json::Value> = (0..if fresh { n } else { 0 })
+        .map(|i| {
+            let mut e = event.clone();
+            if let Some(c) = e.pointer_mut("/tool_input/command") {
+                *c = format!("{} # {i}", c.as_str().unwrap_or_default()).into();
+            }
+            e
+        })
+        .collect();
+    for i in 0..n {
+        let event = events.get(i).unwrap_or(&event);
         let t = std::time::Instant::now();
-        let envelope = normalize(runtime, &event).expect("normalises");
+        let envelope = normalize(runtime, event).expect("normalises");
         let d = engine.guard(GuardInput {
             envelope: &envelope,
             session: &session,
