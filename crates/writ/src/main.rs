@@ -53,6 +53,26 @@ enum Command {
         #[command(subcommand)]
         command: ProofCommand,
     },
+    /// Run the control plane: HTTP API, approvals page, proofs, metrics.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:7766, loopback only).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Data directory (default: $WRIT_DATA_DIR, or .writ).
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// Deployment facts (default: built-in facts and the current directory).
+        #[arg(long)]
+        deployment: Option<PathBuf>,
+        /// `enforce`, `advisory` (release with warnings) or `shadow` (decide and record, release everything).
+        #[arg(long, default_value = "enforce", value_parser = writ_server::cli::parse_mode)]
+        mode: writ_server::Mode,
+    },
+    /// Bearer tokens for `writ serve`.
+    Tokens {
+        #[command(subcommand)]
+        command: TokensCommand,
+    },
     /// Answer a coding agent's hook: reads its JSON on stdin.
     Hook {
         #[arg(value_enum)]
@@ -92,6 +112,34 @@ enum Command {
         key: Option<PathBuf>,
         #[command(flatten)]
         store: StoreArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokensCommand {
+    /// Print a new token (stored hashed; shown once).
+    Create {
+        /// `agent`, `approver`, `auditor` or `admin`.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        name: String,
+        /// Jurisdictions an approver may approve in (repeatable).
+        #[arg(long = "jurisdiction")]
+        jurisdictions: Vec<String>,
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
+    /// List principals and roles (never the tokens).
+    List {
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
+    /// Revoke a principal's tokens.
+    Revoke {
+        name: String,
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
     },
 }
 
@@ -149,7 +197,7 @@ struct StoreArg {
 
 impl StoreArg {
     fn dir(&self) -> PathBuf {
-        self.store.clone().unwrap_or_else(data_dir)
+        self.store.clone().unwrap_or_else(default_data_dir)
     }
 }
 
@@ -317,6 +365,40 @@ fn main() -> ExitCode {
             })
         }
         Command::Log { command } => log(command),
+        Command::Serve {
+            listen,
+            data_dir,
+            deployment,
+            mode,
+        } => {
+            let dir = data_dir.unwrap_or_else(default_data_dir);
+            writ_server::cli::serve_main(listen, dir, deployment, mode)
+                .map(|()| String::new())
+                .map_err(CliError::Input)
+        }
+        Command::Tokens { command } => {
+            use writ_server::cli::TokensCommand as T;
+            let (command, dir) = match command {
+                TokensCommand::Create {
+                    role,
+                    name,
+                    jurisdictions,
+                    data_dir,
+                } => (
+                    T::Create {
+                        role,
+                        name,
+                        jurisdictions,
+                    },
+                    data_dir,
+                ),
+                TokensCommand::List { data_dir } => (T::List, data_dir),
+                TokensCommand::Revoke { name, data_dir } => (T::Revoke { name }, data_dir),
+            };
+            writ_server::cli::tokens_main(command, dir.unwrap_or_else(default_data_dir))
+                .map(|s| if s.ends_with('\n') { s } else { s + "\n" })
+                .map_err(CliError::Input)
+        }
         Command::Hook {
             agent,
             deployment,
@@ -384,7 +466,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn data_dir() -> PathBuf {
+fn default_data_dir() -> PathBuf {
     std::env::var_os("WRIT_DATA_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(".writ"))
