@@ -282,8 +282,7 @@ impl PolicyPack {
                 message: format!("{e:?}").replace('\n', " "),
             })?;
             for policy in parsed.policies() {
-                let id = policy
-                    .annotation("id")
+                let id = annotation(policy, "id")
                     .map(str::to_owned)
                     .unwrap_or_else(|| format!("{file}:{}", policy.id()));
                 let renamed: Policy = policy.new_id(PolicyId::new(&id));
@@ -461,6 +460,16 @@ fn context_reads<'a>(texts: impl Iterator<Item = &'a str>) -> Option<BTreeSet<St
     Some(names)
 }
 
+/// An annotation's value. `Policy::annotation` parses the key with Cedar's
+/// grammar on every call, which dominated loading a pack; the iterator
+/// does not.
+fn annotation<'a>(policy: &'a Policy, key: &str) -> Option<&'a str> {
+    policy
+        .annotations()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v)
+}
+
 /// Reads a forbid policy's annotations; permits carry no rule.
 fn rule_of(policy: &Policy, id: &str, file: &str) -> Result<Option<Rule>, PolicyError> {
     if policy.effect() == cedar_policy::Effect::Permit {
@@ -471,11 +480,10 @@ fn rule_of(policy: &Policy, id: &str, file: &str) -> Result<Option<Rule>, Policy
         policy: id.to_owned(),
         message: format!("a forbid rule needs @{what}"),
     };
-    let reason = policy
-        .annotation("reason")
+    let reason = annotation(policy, "reason")
         .ok_or_else(|| missing("reason"))?
         .to_owned();
-    let route_text = policy.annotation("route").ok_or_else(|| missing("route"))?;
+    let route_text = annotation(policy, "route").ok_or_else(|| missing("route"))?;
     let route = Route::parse(route_text)
         .filter(|r| *r != Route::Allow)
         .ok_or_else(|| PolicyError::Annotation {
@@ -485,7 +493,7 @@ fn rule_of(policy: &Policy, id: &str, file: &str) -> Result<Option<Rule>, Policy
                 "@route(\"{route_text}\") is not warn, simulate_first, require_approval or block"
             ),
         })?;
-    let jurisdiction = policy.annotation("jurisdiction").map(str::to_owned);
+    let jurisdiction = annotation(policy, "jurisdiction").map(str::to_owned);
     if route == Route::RequireApproval && jurisdiction.is_none() {
         return Err(missing("jurisdiction"));
     }
@@ -494,9 +502,8 @@ fn rule_of(policy: &Policy, id: &str, file: &str) -> Result<Option<Rule>, Policy
         reason,
         route,
         jurisdiction,
-        unless: policy.annotation("unless").map(str::to_owned),
-        description: policy
-            .annotation("description")
+        unless: annotation(policy, "unless").map(str::to_owned),
+        description: annotation(policy, "description")
             .unwrap_or_default()
             .to_owned(),
         file: file.to_owned(),
