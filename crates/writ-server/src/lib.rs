@@ -15,7 +15,6 @@ pub mod api;
 pub mod cli;
 pub mod control;
 mod db;
-mod environment;
 pub mod error;
 mod metrics;
 mod page;
@@ -195,7 +194,7 @@ fn deployment(file: Option<&Path>) -> Result<Deployment, ServeError> {
         path: ".".to_owned(),
         message: e.to_string(),
     })?;
-    let base = environment::environment_deployment(&cwd).over(Deployment::builtin());
+    let base = writ_store::environment::environment_deployment(&cwd).over(Deployment::builtin());
     Ok(match file {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| ServeError::Read {

@@ -11,6 +11,8 @@
 //! The proof log (`writ-ledger`) uses `synchronous=FULL`: receipts
 //! acknowledged there survive power loss.
 
+pub mod environment;
+
 use std::path::Path;
 use std::time::Duration;
 

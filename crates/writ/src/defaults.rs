@@ -4,31 +4,12 @@
 //! directory says: it is the workspace, `$HOME` is home, its git remotes are
 //! the organisation's repositories and the checked-out branch is known.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use writ_core::{Deployment, Engine, Facts, PolicyPack};
+use writ_store::environment::environment_deployment;
 
 use crate::error::{CliError, read_text};
-
-/// Facts read from the working directory and the environment.
-pub fn environment_deployment(cwd: &Path) -> Deployment {
-    let home = std::env::var("HOME").unwrap_or_else(|_| "/".to_owned());
-    let remotes = git_remotes(cwd);
-    let org_repos: Vec<String> = remotes
-        .values()
-        .filter_map(|url| writ_detect::destination::parse_destination(url).and_then(|d| d.repo))
-        .map(|r| format!("{}/{}/*", r.host, r.owner))
-        .collect();
-    Deployment {
-        workspace: Some(cwd.display().to_string()),
-        home: Some(home),
-        git_branch: git_branch(cwd),
-        org_repos: (!org_repos.is_empty()).then_some(org_repos),
-        git_remotes: (!remotes.is_empty()).then_some(remotes),
-        ..Deployment::default()
-    }
-}
 
 /// Loads the deployment file (if any) over the environment's facts and the
 /// built-in defaults, and the policy pack (a directory of `.cedar` files, or
@@ -88,33 +69,4 @@ pub fn read_policy_dir(dir: &Path) -> Result<Vec<(String, String)>, CliError> {
             Ok((name, read_text(p)?))
         })
         .collect()
-}
-
-/// `[remote "NAME"] url = URL` entries of the repository's git config.
-fn git_remotes(cwd: &Path) -> BTreeMap<String, String> {
-    let mut remotes = BTreeMap::new();
-    let Ok(config) = std::fs::read_to_string(cwd.join(".git/config")) else {
-        return remotes;
-    };
-    let mut current: Option<String> = None;
-    for line in config.lines().map(str::trim) {
-        if let Some(section) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            current = section
-                .strip_prefix("remote \"")
-                .and_then(|r| r.strip_suffix('"'))
-                .map(str::to_owned);
-        } else if let (Some(name), Some((key, value))) = (&current, line.split_once('='))
-            && key.trim() == "url"
-        {
-            remotes.insert(name.clone(), value.trim().to_owned());
-        }
-    }
-    remotes
-}
-
-fn git_branch(cwd: &Path) -> Option<String> {
-    let head = std::fs::read_to_string(cwd.join(".git/HEAD")).ok()?;
-    head.trim()
-        .strip_prefix("ref: refs/heads/")
-        .map(str::to_owned)
 }

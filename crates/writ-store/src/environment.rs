@@ -1,5 +1,7 @@
-//! Deployment facts from the environment (a copy of `writ::defaults`,
-//! which this crate cannot depend on: the CLI depends on this crate).
+//! Deployment facts read from the machine for a writ nobody configured:
+//! the working directory is the workspace, `$HOME` is home, the
+//! repository's git remotes are the organisation's repositories and its
+//! checked-out branch is known. Shared by the CLI and `writ serve`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
