@@ -312,3 +312,36 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     })
     .await
 }
+
+/// A control plane running inside another process (an adapter started
+/// without `--server`): it serves on loopback until the process exits.
+#[derive(Debug, Clone)]
+pub struct Embedded {
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub url: String,
+    /// A fresh agent token for the embedding adapter.
+    pub token: String,
+}
+
+/// Starts a control plane on `config` (its `listen` port may be 0) in the
+/// current tokio runtime, with a fresh agent token for `principal` (any
+/// earlier token of that principal is revoked).
+pub async fn start_embedded(config: ServeConfig, principal: &str) -> Result<Embedded, ServeError> {
+    let state = AppState::open(&config)?;
+    let token = {
+        let conn = db::open(&config.data_dir)?;
+        tokens::rotate(&conn, tokens::Role::Agent, principal)?
+    };
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.listen.to_string(),
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(ServeError::Serve)?;
+    tokio::spawn(serve_on(listener, state, std::future::pending()));
+    Ok(Embedded {
+        url: format!("http://{addr}"),
+        token,
+    })
+}

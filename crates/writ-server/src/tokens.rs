@@ -142,6 +142,15 @@ pub fn create(
     Ok(token)
 }
 
+/// Revokes `name`'s live token, if any, and creates a new one.
+pub fn rotate(conn: &Connection, role: Role, name: &str) -> Result<String, ServeError> {
+    conn.execute(
+        "UPDATE tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
+        params![name, db::now_text()],
+    )?;
+    create(conn, role, name, &[])
+}
+
 /// Every token, live or revoked, oldest first.
 pub fn list(conn: &Connection) -> Result<Vec<TokenInfo>, ServeError> {
     let mut stmt = conn.prepare(

@@ -1,0 +1,291 @@
+//! A client of `writ serve`'s HTTP API.
+//!
+//! Every adapter that is a long-running process (the MCP proxy, the HTTP
+//! egress proxy, OTel ingest) decides through the control plane with this
+//! client, so that one policy, one approval queue and one ledger serve every
+//! runtime. The adapter lowers nothing itself: it sends the runtime's native
+//! event and applies the answer in its own terms.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// Environment variable naming the control plane's base URL.
+pub const SERVER_ENV: &str = "WRIT_SERVER";
+/// Environment variable holding the bearer token.
+pub const TOKEN_ENV: &str = "WRIT_TOKEN";
+/// Longest single long-poll the server honours, in seconds.
+const MAX_POLL: u64 = 60;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The server could not be reached or did not answer.
+    #[error("writ serve at {url} is unreachable: {message}")]
+    Unreachable { url: String, message: String },
+    /// The server answered with a problem document.
+    #[error("writ serve refused ({status} {code}): {detail}")]
+    Problem {
+        status: u16,
+        code: String,
+        detail: String,
+    },
+    /// The server answered something that is not the API's JSON.
+    #[error("writ serve answered something unexpected: {0}")]
+    BadResponse(String),
+    /// Configuration is missing or malformed.
+    #[error("{0}")]
+    Config(String),
+}
+
+/// One guarded action, as `POST /v1/guard` answers it.
+#[derive(Debug, Clone)]
+pub struct Guarded(pub Value);
+
+impl Guarded {
+    fn text(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(Value::as_str)
+    }
+    /// The action id (absent for a post-call event that closed a step).
+    pub fn action_id(&self) -> Option<&str> {
+        self.text("action_id")
+    }
+    /// The policy's route.
+    pub fn route(&self) -> &str {
+        self.text("route").unwrap_or("block")
+    }
+    /// What the caller must do now, given the deployment mode.
+    pub fn enforced_route(&self) -> &str {
+        self.text("enforced_route")
+            .or_else(|| self.text("route"))
+            .unwrap_or("block")
+    }
+    /// True when the action may run now.
+    pub fn released(&self) -> bool {
+        self.0.get("released").and_then(Value::as_bool) == Some(true)
+    }
+    /// True while the action waits for review.
+    pub fn pending(&self) -> bool {
+        self.text("status") == Some("pending")
+    }
+    /// The reason codes, strongest first.
+    pub fn reason_codes(&self) -> Vec<String> {
+        self.0
+            .get("reasons")
+            .and_then(Value::as_array)
+            .map(|rs| {
+                rs.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The reasons in words, for a person or an agent to read: each fired
+    /// rule's code and description.
+    pub fn explanation(&self) -> String {
+        let rules: Vec<String> = self
+            .0
+            .get("rules")
+            .or_else(|| self.0.get("decision").and_then(|d| d.get("rules")))
+            .and_then(Value::as_array)
+            .map(|rs| {
+                rs.iter()
+                    .map(|r| {
+                        let code = r.get("reason").and_then(Value::as_str).unwrap_or("?");
+                        match r.get("description").and_then(Value::as_str) {
+                            Some(d) if !d.is_empty() => format!("{code}: {d}"),
+                            _ => code.to_owned(),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if rules.is_empty() {
+            let codes = self.reason_codes();
+            if codes.is_empty() {
+                format!("route {}", self.enforced_route())
+            } else {
+                codes.join(", ")
+            }
+        } else {
+            rules.join("; ")
+        }
+    }
+}
+
+/// A connection to one `writ serve`.
+#[derive(Debug, Clone)]
+pub struct Client {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl Client {
+    /// A client of the server at `base` (e.g. `http://127.0.0.1:7766`).
+    pub fn new(base: &str, token: &str) -> Result<Client, ClientError> {
+        let base = base.trim_end_matches('/').to_owned();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(ClientError::Config(format!(
+                "the server URL `{base}` must start with http:// or https://"
+            )));
+        }
+        if token.trim().is_empty() {
+            return Err(ClientError::Config(format!(
+                "no token for {base}: set {TOKEN_ENV} (see `writ tokens create --role agent`)"
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .map_err(|e| ClientError::Config(format!("cannot build an HTTP client: {e}")))?;
+        Ok(Client {
+            base,
+            token: token.trim().to_owned(),
+            http,
+        })
+    }
+
+    /// A client of `server` (or `$WRIT_SERVER`) with the token in `$WRIT_TOKEN`.
+    pub fn from_env(server: Option<&str>) -> Result<Client, ClientError> {
+        let base = match server {
+            Some(s) => s.to_owned(),
+            None => std::env::var(SERVER_ENV).map_err(|_| {
+                ClientError::Config(format!("no server: pass --server URL or set {SERVER_ENV}"))
+            })?,
+        };
+        let token = std::env::var(TOKEN_ENV).unwrap_or_default();
+        Client::new(&base, &token)
+    }
+
+    /// The server's base URL.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Value, ClientError> {
+        let response = request.bearer_auth(&self.token).send().await.map_err(|e| {
+            ClientError::Unreachable {
+                url: self.base.clone(),
+                message: e.to_string(),
+            }
+        })?;
+        let status = response.status();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| ClientError::Unreachable {
+                url: self.base.clone(),
+                message: e.to_string(),
+            })?;
+        let body: Value = serde_json::from_slice(&bytes).map_err(|e| {
+            ClientError::BadResponse(format!(
+                "HTTP {status}, body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&bytes)
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
+            ))
+        })?;
+        if status.is_success() {
+            return Ok(body);
+        }
+        let field = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+        Err(ClientError::Problem {
+            status: status.as_u16(),
+            code: field("code"),
+            detail: field("detail"),
+        })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// `POST /v1/guard`: decides one native event of `runtime`.
+    pub async fn guard(
+        &self,
+        runtime: &str,
+        event: &Value,
+        session_id: Option<&str>,
+        user: Option<&str>,
+    ) -> Result<Guarded, ClientError> {
+        let mut body = json!({"runtime": runtime, "event": event});
+        if let Some(s) = session_id {
+            body["session_id"] = json!(s);
+        }
+        if let Some(u) = user {
+            body["user"] = json!(u);
+        }
+        self.send(self.http.post(self.url("/v1/guard")).json(&body))
+            .await
+            .map(Guarded)
+    }
+
+    /// `GET /v1/actions/{id}`, long-polling up to `wait` seconds while it is pending.
+    pub async fn action(&self, id: &str, wait: Option<u64>) -> Result<Value, ClientError> {
+        let mut request = self.http.get(self.url(&format!("/v1/actions/{id}")));
+        if let Some(w) = wait {
+            request = request
+                .query(&[("wait", w.min(MAX_POLL))])
+                .timeout(Duration::from_secs(w.min(MAX_POLL) + 10));
+        }
+        self.send(request).await
+    }
+
+    /// Waits until a pending action is decided (approved, denied or
+    /// expired) or `timeout` passes; returns the action's last view.
+    pub async fn wait_decided(&self, id: &str, timeout: Duration) -> Result<Guarded, ClientError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now()).as_secs();
+            let view = Guarded(self.action(id, Some(left.clamp(1, MAX_POLL))).await?);
+            if !view.pending() || Instant::now() >= deadline {
+                return Ok(view);
+            }
+        }
+    }
+
+    /// `POST /v1/actions/{id}/outcome`: `closure` is `completed`, `failed` or `not_run`.
+    pub async fn outcome(
+        &self,
+        id: &str,
+        closure: &str,
+        result: Value,
+        output: Option<&str>,
+    ) -> Result<Value, ClientError> {
+        let mut body = json!({"closure": closure, "result": result});
+        if let Some(o) = output {
+            body["output"] = json!(o);
+        }
+        self.send(
+            self.http
+                .post(self.url(&format!("/v1/actions/{id}/outcome")))
+                .json(&body),
+        )
+        .await
+    }
+
+    /// `POST /v1/actions/{id}/approvals`: an approver's grant or denial.
+    pub async fn review(&self, id: &str, grant: bool, comment: &str) -> Result<Value, ClientError> {
+        let body = json!({"decision": if grant { "grant" } else { "deny" }, "comment": comment});
+        self.send(
+            self.http
+                .post(self.url(&format!("/v1/actions/{id}/approvals")))
+                .json(&body),
+        )
+        .await
+    }
+
+    /// `GET /v1/approvals`: the pending queue.
+    pub async fn pending(&self) -> Result<Value, ClientError> {
+        self.send(self.http.get(self.url("/v1/approvals"))).await
+    }
+
+    /// `GET /v1/actions/{id}/proof`: the proof bundle of a certified action.
+    pub async fn proof(&self, id: &str) -> Result<Value, ClientError> {
+        self.send(self.http.get(self.url(&format!("/v1/actions/{id}/proof"))))
+            .await
+    }
+}
