@@ -85,6 +85,12 @@ pub struct ActionSummary {
     pub reconciliation: String,
     pub residue: Vec<String>,
     pub receipts: usize,
+    /// What the runtime let writ do (`pre_execution_gate`, `observe_only`, ...), from the signed decision.
+    #[serde(default)]
+    pub enforceability: String,
+    /// An observed action whose route was not `allow`: policy would have stopped it.
+    #[serde(default)]
+    pub violation: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -318,6 +324,7 @@ fn hex_hashes(hashes: &[merkle::Hash]) -> Vec<String> {
 }
 
 fn summary_of(certificate: &Certificate) -> ActionSummary {
+    let detail = &certificate.decision.detail;
     let tool = certificate
         .inputs
         .envelope
@@ -337,6 +344,12 @@ fn summary_of(certificate: &Certificate) -> ActionSummary {
         reconciliation: certificate.outcome.reconciliation.status.clone(),
         residue: certificate.outcome.reconciliation.residue.clone(),
         receipts: certificate.receipts.len(),
+        enforceability: detail
+            .get("enforceability")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        violation: detail.get("violation").and_then(Value::as_bool) == Some(true),
     }
 }
 

@@ -165,6 +165,12 @@ async fn guard(
         state.shared.mode.as_str(),
         &decision.reasons,
     );
+    if decision.violation {
+        state
+            .shared
+            .metrics
+            .violation(decision.runtime.as_str(), &decision.reasons);
+    }
     state.shared.metrics.latency("guard", started.elapsed());
     state.changed();
     Ok(axum::Json(out).into_response())

@@ -22,6 +22,8 @@ struct Inner {
     decisions: BTreeMap<(String, String), u64>,
     reasons: BTreeMap<String, u64>,
     reviews: BTreeMap<String, u64>,
+    /// Observe-only actions whose route was not `allow`, by runtime and reason.
+    violations: BTreeMap<(String, String), u64>,
     latency: BTreeMap<&'static str, Histogram>,
 }
 
@@ -45,6 +47,17 @@ impl Metrics {
                 .or_default() += 1;
             for r in reasons {
                 *m.reasons.entry(r.clone()).or_default() += 1;
+            }
+        }
+    }
+
+    /// Counts an observed action policy would not have allowed, once per reason.
+    pub fn violation(&self, runtime: &str, reasons: &[String]) {
+        if let Ok(mut m) = self.inner.lock() {
+            for r in reasons {
+                *m.violations
+                    .entry((runtime.to_owned(), r.clone()))
+                    .or_default() += 1;
             }
         }
     }
@@ -96,6 +109,18 @@ impl Metrics {
             let _ = writeln!(
                 out,
                 "writ_decision_reasons_total{{reason=\"{}\"}} {n}",
+                label(reason)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP writ_violations_total Observed (observe-only) actions whose route was not allow, by runtime and reason.\n# TYPE writ_violations_total counter"
+        );
+        for ((runtime, reason), n) in &m.violations {
+            let _ = writeln!(
+                out,
+                "writ_violations_total{{runtime=\"{}\",reason=\"{}\"}} {n}",
+                label(runtime),
                 label(reason)
             );
         }

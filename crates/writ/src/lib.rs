@@ -6,6 +6,7 @@ pub mod error;
 pub mod eval;
 pub mod gate;
 pub mod hook;
+pub mod ingest;
 pub mod install;
 pub mod policy_cmd;
 pub mod proof_cmd;

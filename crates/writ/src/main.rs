@@ -97,6 +97,11 @@ enum Command {
         #[arg(long)]
         deployment: Option<PathBuf>,
     },
+    /// Read what observed platforms did: decide and certify their tool spans.
+    Ingest {
+        #[command(subcommand)]
+        command: IngestCommand,
+    },
     /// Actions waiting for approval in the local store.
     Approvals {
         #[command(subcommand)]
@@ -112,6 +117,29 @@ enum Command {
         key: Option<PathBuf>,
         #[command(flatten)]
         store: StoreArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum IngestCommand {
+    /// OTLP/HTTP JSON traces: every `execute_tool` span becomes an
+    /// `observe_only` certificate; spans whose route is not `allow` are
+    /// reported as violations (here, in `/metrics` and in the proof).
+    Otel {
+        /// An OTLP/HTTP JSON export request (`-` for stdin).
+        file: Option<PathBuf>,
+        /// Receive OTLP/HTTP JSON on this address (`POST /v1/traces`) instead.
+        #[arg(long, conflicts_with = "file")]
+        listen: Option<String>,
+        /// A running `writ serve` (agent token in WRIT_TOKEN); default: an embedded one.
+        #[arg(long, value_name = "URL")]
+        server: Option<String>,
+        /// Data directory of the embedded control plane (default: $WRIT_DATA_DIR, or .writ).
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// Deployment facts of the embedded control plane.
+        #[arg(long)]
+        deployment: Option<PathBuf>,
     },
 }
 
@@ -417,6 +445,22 @@ fn main() -> ExitCode {
             user,
             deployment,
         } => install(agent, user, deployment.as_deref()),
+        Command::Ingest {
+            command:
+                IngestCommand::Otel {
+                    file,
+                    listen,
+                    server,
+                    data_dir,
+                    deployment,
+                },
+        } => writ::ingest::otel_main(writ::ingest::OtelIngest {
+            file,
+            listen,
+            server,
+            data_dir: data_dir.unwrap_or_else(default_data_dir),
+            deployment,
+        }),
         Command::Approvals { command } => approvals(command),
         Command::Proof {
             command:
