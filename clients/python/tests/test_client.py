@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+from pathlib import Path
+
 import pytest
+from conftest import Server, writ_binary
 from events import EMAIL, PASTE, READ, function_call
 
 from writ_client import WritClient, WritError, WritUnavailable
 from writ_client.gate import check
 
 
-def test_allow_outcome_proof_round_trip(agent: WritClient, auditor: WritClient) -> None:
+def test_allow_outcome_proof_round_trip(
+    server: Server, agent: WritClient, auditor: WritClient, tmp_path: Path
+) -> None:
     decision = agent.guard("openai-agents", function_call(*READ), session_id="s-round-trip")
     assert (decision.route, decision.status, decision.released) == ("allow", "released", True)
     assert decision.permits and decision.action_id and decision.action_id.startswith("act_")
@@ -18,8 +25,12 @@ def test_allow_outcome_proof_round_trip(agent: WritClient, auditor: WritClient) 
     closed = agent.outcome(decision.action_id, "completed", result={"bytes": 12}, output="# writ")
     assert closed["status"] == "closed" and closed["certified"] is True
 
-    proof = auditor.proof(decision.action_id)
-    assert proof  # a bundle `writ verify` checks offline
+    bundle = tmp_path / "proof.json"
+    bundle.write_text(json.dumps(auditor.proof(decision.action_id)))
+    key = server.data_dir / "ledger.vkey"
+    verify = [str(writ_binary()), "verify", str(bundle), "--key", str(key)]
+    checked = subprocess.run(verify, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr  # verifies offline with the public key
     assert auditor.checkpoint().strip()
     assert auditor.action(decision.action_id).status == "closed"
 
