@@ -102,7 +102,7 @@ fn refusal(decision: &Guarded, latest: &Guarded, id: &str, decider: &Decider) ->
         .with("action_id", json!(id))
         .with("route", json!(decision.route()))
         .with("enforced_route", json!(route))
-        .with("status", json!(status))
+        .with("action_status", json!(status))
         .with("reasons", json!(decision.reason_codes()))
         .with("explanation", json!(explanation));
     if pending {

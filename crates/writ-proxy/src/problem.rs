@@ -49,7 +49,10 @@ impl Problem {
             "code": self.code,
         });
         if let Some(o) = doc.as_object_mut() {
-            o.extend(self.extra.clone());
+            // Extensions never replace the standard members.
+            for (key, value) in &self.extra {
+                o.entry(key.clone()).or_insert_with(|| value.clone());
+            }
         }
         doc
     }

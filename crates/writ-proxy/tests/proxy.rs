@@ -96,6 +96,8 @@ async fn a_secret_posted_to_a_paste_site_is_refused_before_any_connection() {
     );
     let problem: Value = response.json().await.unwrap();
     assert_eq!(problem["route"], "block", "{problem}");
+    assert_eq!(problem["status"], 403);
+    assert_eq!(problem["action_status"], "blocked");
     assert_eq!(problem["reasons"], json!(["EXFIL_SECRET"]));
     assert!(
         problem["explanation"]
@@ -135,7 +137,8 @@ async fn connect_to_an_external_host_is_refused_and_to_a_loopback_target_tunnels
     let problem: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(problem["route"], "require_approval", "{problem}");
     assert_eq!(problem["reasons"], json!(["EXTERNAL_WRITE"]));
-    assert_eq!(problem["status"], "pending");
+    assert_eq!(problem["action_status"], "pending");
+    assert_eq!(problem["status"], 403);
     assert_eq!(
         problem["approvals_url"],
         format!("{}/approvals", running.control_url)

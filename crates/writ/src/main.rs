@@ -102,6 +102,9 @@ enum Command {
         #[command(subcommand)]
         command: IngestCommand,
     },
+    /// Run the HTTP egress gateway: agents' outbound requests (HTTP_PROXY,
+    /// HTTPS_PROXY) decided by writ before they leave.
+    Proxy(writ_proxy::ProxyArgs),
     /// Actions waiting for approval in the local store.
     Approvals {
         #[command(subcommand)]
@@ -461,6 +464,15 @@ fn main() -> ExitCode {
             data_dir: data_dir.unwrap_or_else(default_data_dir),
             deployment,
         }),
+        Command::Proxy(args) => writ_proxy::main(args, default_data_dir())
+            .map(|()| String::new())
+            .map_err(|e| {
+                if e.is_usage() {
+                    CliError::Input(e.to_string())
+                } else {
+                    CliError::Internal(e.to_string())
+                }
+            }),
         Command::Approvals { command } => approvals(command),
         Command::Proof {
             command:
