@@ -162,11 +162,95 @@ fn decide(
     ))
 }
 
+/// Handles one hook event against a running `writ serve`: the server
+/// decides, keeps the session and the approval queue, and certifies the
+/// call when its post-call event arrives. Any failure refuses the call.
+pub fn handle_remote(agent: Agent, input: &str, client: &writ_client::Client) -> HookAnswer {
+    match decide_remote(agent, input, client) {
+        Ok(answer) => answer,
+        Err(reason) => {
+            HookAnswer::refuse(&format!("cannot decide, so the call is refused: {reason}"))
+        }
+    }
+}
+
+fn decide_remote(
+    agent: Agent,
+    input: &str,
+    client: &writ_client::Client,
+) -> Result<HookAnswer, String> {
+    let event: Value = serde_json::from_str(input)
+        .map_err(|e| format!("the hook input is not valid JSON: {e}"))?;
+    // Normalised here too, so bad input is named before any network call.
+    let envelope = normalize(agent.runtime(), &event).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let guarded = runtime
+        .block_on(client.guard(
+            agent.runtime().as_str(),
+            &event,
+            envelope.session_id.as_deref(),
+            None,
+        ))
+        .map_err(|e| e.to_string())?;
+    if envelope.phase == Phase::Post {
+        return Ok(HookAnswer::silent());
+    }
+    let route = Route::parse(guarded.enforced_route())
+        .ok_or_else(|| format!("the server answered route `{}`", guarded.enforced_route()))?;
+    let approved = guarded.route() == Route::RequireApproval.as_str() && guarded.released();
+    let why = guarded
+        .0
+        .pointer("/rules/0/description")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let approve_hint = guarded.pending().then(|| {
+        let id = guarded.action_id().unwrap_or("?");
+        let needs = guarded
+            .0
+            .get("required_jurisdictions")
+            .and_then(Value::as_array)
+            .map(|js| js.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" and "))
+            .unwrap_or_default();
+        format!(
+            "action {id} needs approval by {needs}: approve it at {}/approvals (or `writ approvals approve {id} --server {0}`), then retry",
+            client.base()
+        )
+    });
+    Ok(answer_verdict(
+        agent,
+        envelope.phase,
+        Verdict {
+            route: if approved { Route::Allow } else { route },
+            reasons: guarded.reason_codes().join(", "),
+            why,
+            approved,
+            approve_hint,
+        },
+    ))
+}
+
 fn agent_name(agent: Agent) -> &'static str {
     match agent {
         Agent::ClaudeCode => "claude-code",
         Agent::Codex => "codex",
     }
+}
+
+/// What a hook's answer is made of, whichever path decided.
+struct Verdict {
+    route: Route,
+    /// Reason codes, comma-separated.
+    reasons: String,
+    /// The strongest rule's description.
+    why: String,
+    /// A writ approval covered the call.
+    approved: bool,
+    /// How to approve it, when it waits for approval.
+    approve_hint: Option<String>,
 }
 
 fn answer(
@@ -176,21 +260,36 @@ fn answer(
     approved: bool,
     request: Option<&ApprovalRequest>,
 ) -> HookAnswer {
-    let reasons = d.reasons.join(", ");
-    let why = d
-        .rules
-        .first()
-        .map(|r| r.description.as_str())
-        .unwrap_or_default();
-    let approve_hint = request.map(|r| {
-        format!(
-            "approval request {} needs {}: run `writ approvals grant {} --approver ADDRESS`, then retry",
-            short(&r.id),
-            r.jurisdictions.join(" and "),
-            short(&r.id)
-        )
-    });
-    match (agent, phase, d.route) {
+    let verdict = Verdict {
+        route: d.route,
+        reasons: d.reasons.join(", "),
+        why: d
+            .rules
+            .first()
+            .map(|r| r.description.clone())
+            .unwrap_or_default(),
+        approved,
+        approve_hint: request.map(|r| {
+            format!(
+                "approval request {} needs {}: run `writ approvals grant {} --approver ADDRESS`, then retry",
+                short(&r.id),
+                r.jurisdictions.join(" and "),
+                short(&r.id)
+            )
+        }),
+    };
+    answer_verdict(agent, phase, verdict)
+}
+
+fn answer_verdict(agent: Agent, phase: Phase, v: Verdict) -> HookAnswer {
+    let Verdict {
+        route,
+        reasons,
+        why,
+        approved,
+        approve_hint,
+    } = v;
+    match (agent, phase, route) {
         (_, _, Route::Allow | Route::Warn) if approved => match (agent, phase) {
             (Agent::ClaudeCode, Phase::PermissionRequest) => {
                 permission_request(true, "approved in writ")
@@ -208,7 +307,7 @@ fn answer(
         }
         (Agent::ClaudeCode, Phase::PermissionRequest, _) => permission_request(
             false,
-            &format!("writ: {} ({reasons}): {why}", d.route.as_str()),
+            &format!("writ: {} ({reasons}): {why}", route.as_str()),
         ),
         (Agent::ClaudeCode, _, Route::RequireApproval) => pre_tool_use(
             "ask",

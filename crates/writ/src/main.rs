@@ -68,6 +68,8 @@ enum Command {
         #[arg(long, default_value = "enforce", value_parser = writ_server::cli::parse_mode)]
         mode: writ_server::Mode,
     },
+    /// Guard an MCP server's tool calls (stdio wrapper or Streamable HTTP gateway).
+    McpProxy(writ_mcp::McpProxyArgs),
     /// Bearer tokens for `writ serve`.
     Tokens {
         #[command(subcommand)]
@@ -83,6 +85,10 @@ enum Command {
         /// Directory of .cedar policies (default: the shipped pack).
         #[arg(long)]
         policy: Option<PathBuf>,
+        /// Decide through a running `writ serve` (agent token in WRIT_TOKEN)
+        /// instead of the embedded store; its deployment and policy apply.
+        #[arg(long, value_name = "URL", conflicts_with_all = ["deployment", "policy"])]
+        server: Option<String>,
         #[command(flatten)]
         store: StoreArg,
     },
@@ -96,6 +102,9 @@ enum Command {
         /// Deployment file the hook should use.
         #[arg(long)]
         deployment: Option<PathBuf>,
+        /// Have the hook decide through this `writ serve` (token in WRIT_TOKEN).
+        #[arg(long, value_name = "URL", conflicts_with = "deployment")]
+        server: Option<String>,
     },
     /// Read what observed platforms did: decide and certify their tool spans.
     Ingest {
@@ -407,6 +416,7 @@ fn main() -> ExitCode {
                 .map(|()| String::new())
                 .map_err(CliError::Input)
         }
+        Command::McpProxy(args) => return writ_mcp::main(args),
         Command::Tokens { command } => {
             use writ_server::cli::TokensCommand as T;
             let (command, dir) = match command {
@@ -432,9 +442,15 @@ fn main() -> ExitCode {
         }
         Command::Hook {
             agent,
+            server: Some(server),
+            ..
+        } => return hook_remote(agent, &server),
+        Command::Hook {
+            agent,
             deployment,
             policy,
             store,
+            server: None,
         } => {
             return hook(
                 agent,
@@ -447,7 +463,8 @@ fn main() -> ExitCode {
             agent,
             user,
             deployment,
-        } => install(agent, user, deployment.as_deref()),
+            server,
+        } => install(agent, user, deployment.as_deref(), server.as_deref()),
         Command::Ingest {
             command:
                 IngestCommand::Otel {
@@ -556,7 +573,34 @@ fn hook(
     ExitCode::from(answer.exit)
 }
 
-fn install(agent: HookAgent, user: bool, deployment: Option<&Path>) -> Result<String, CliError> {
+/// `writ hook AGENT --server URL`: the control plane decides.
+fn hook_remote(agent: HookAgent, server: &str) -> ExitCode {
+    let agent = match agent {
+        HookAgent::ClaudeCode => writ::hook::Agent::ClaudeCode,
+        HookAgent::Codex => writ::hook::Agent::Codex,
+    };
+    let mut input = String::new();
+    let answer = match (
+        std::io::stdin().read_to_string(&mut input),
+        writ_client::Client::from_env(Some(server)),
+    ) {
+        (Err(e), _) => writ::hook::HookAnswer::refuse(&format!("cannot read the hook input: {e}")),
+        (_, Err(e)) => writ::hook::HookAnswer::refuse(&format!(
+            "cannot reach writ, so the call is refused: {e}"
+        )),
+        (Ok(_), Ok(client)) => writ::hook::handle_remote(agent, &input, &client),
+    };
+    print!("{}", answer.stdout);
+    eprint!("{}", answer.stderr);
+    ExitCode::from(answer.exit)
+}
+
+fn install(
+    agent: HookAgent,
+    user: bool,
+    deployment: Option<&Path>,
+    server: Option<&str>,
+) -> Result<String, CliError> {
     let exe = std::env::current_exe()
         .map_err(|e| CliError::Internal(format!("cannot find writ's own path: {e}")))?;
     let base = if user {
@@ -577,6 +621,12 @@ fn install(agent: HookAgent, user: bool, deployment: Option<&Path>) -> Result<St
         let d = std::fs::canonicalize(d)
             .map_err(|e| CliError::Input(format!("`{}`: {e}", d.display())))?;
         command.push_str(&format!(" --deployment {}", quote(&d)));
+    }
+    if let Some(url) = server {
+        let url =
+            url::Url::parse(url).map_err(|e| CliError::Input(format!("--server `{url}`: {e}")))?;
+        let url = url.as_str().trim_end_matches('/').replace('\'', r"'\''");
+        command.push_str(&format!(" --server '{url}'"));
     }
     match agent {
         HookAgent::ClaudeCode => writ::install::claude_code(&base.join(".claude"), &command),
