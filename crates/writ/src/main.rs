@@ -70,8 +70,6 @@ enum Command {
     },
     /// Guard an MCP server's tool calls (stdio wrapper or Streamable HTTP gateway).
     McpProxy(writ_mcp::McpProxyArgs),
-    /// Guard an MCP server's tool calls (stdio wrapper or Streamable HTTP gateway).
-    McpProxy(writ_mcp::McpProxyArgs),
     /// Bearer tokens for `writ serve`.
     Tokens {
         #[command(subcommand)]
@@ -418,7 +416,6 @@ fn main() -> ExitCode {
                 .map(|()| String::new())
                 .map_err(CliError::Input)
         }
-        Command::McpProxy(args) => return writ_mcp::main(args),
         Command::McpProxy(args) => return writ_mcp::main(args),
         Command::Tokens { command } => {
             use writ_server::cli::TokensCommand as T;
