@@ -9,7 +9,7 @@
 //! | `GET /v1/actions/{id}/proof` | auditor, admin, the agent that guarded it |
 //! | `GET /v1/approvals` | approver, auditor, admin |
 //! | `GET /v1/log/checkpoint`, `GET /v1/whoami` | every role |
-//! | `GET /v1/log/key`, `/healthz`, `/metrics` | anyone |
+//! | `GET /v1/log/key`, `/healthz`, `/metrics`, `/openapi.json` | anyone |
 //!
 //! Errors are `application/problem+json` (RFC 9457) with a stable `code`.
 
@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/actions/{id}/proof", get(proof))
         .route("/v1/log/checkpoint", get(checkpoint))
         .route("/v1/log/key", get(log_key))
+        .route("/openapi.json", get(openapi_json))
         .merge(crate::page::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
@@ -123,11 +124,26 @@ fn check_id(id: &str) -> Result<(), Problem> {
     }
 }
 
-async fn healthz() -> Response {
+/// This API's OpenAPI 3.1 document.
+#[utoipa::path(get, path = "/openapi.json", tag = "service",
+    responses((status = 200, description = "The OpenAPI document", body = Object)))]
+pub(crate) async fn openapi_json() -> Result<Response, Problem> {
+    let text = crate::openapi::document()
+        .map_err(|e| Problem::internal(format!("cannot render the OpenAPI document: {e}")))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], text).into_response())
+}
+
+/// Liveness.
+#[utoipa::path(get, path = "/healthz", tag = "service",
+    responses((status = 200, description = "The server is up", body = crate::openapi::Health)))]
+pub(crate) async fn healthz() -> Response {
     axum::Json(json!({"status": "ok"})).into_response()
 }
 
-async fn metrics(State(state): State<AppState>) -> Result<Response, Problem> {
+/// Prometheus metrics (decisions by route and mode, reasons, reviews, latencies, queue and log size).
+#[utoipa::path(get, path = "/metrics", tag = "service",
+    responses((status = 200, description = "Prometheus text format 0.0.4", body = String, content_type = "text/plain; version=0.0.4")))]
+pub(crate) async fn metrics(State(state): State<AppState>) -> Result<Response, Problem> {
     let (pending, size) = state
         .core(|c| Ok((c.pending_count()?, c.ledger_size())))
         .await?;
@@ -142,7 +158,13 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, Problem> {
         .into_response())
 }
 
-async fn whoami(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Problem> {
+/// The principal a token belongs to.
+#[utoipa::path(get, path = "/v1/whoami", tag = "service", security(("bearer" = [])),
+    responses((status = 200, description = "The principal", body = crate::openapi::Whoami), crate::openapi::AuthErrors))]
+pub(crate) async fn whoami(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
     let p = principal(&state, &headers).await?;
     Ok(
         axum::Json(json!({"name": p.name, "role": p.role, "jurisdictions": p.jurisdictions}))
@@ -150,7 +172,16 @@ async fn whoami(State(state): State<AppState>, headers: HeaderMap) -> Result<Res
     )
 }
 
-async fn guard(
+/// Decides one action (an agent or admin): the first checkpoint. A
+/// `require_approval` action waits in the queue; long-poll `GET /v1/actions/{id}?wait=`.
+#[utoipa::path(post, path = "/v1/guard", tag = "actions", security(("bearer" = [])),
+    request_body = crate::control::GuardRequest,
+    responses(
+        (status = 200, description = "The decision and the action", body = crate::openapi::GuardResponse),
+        crate::openapi::BodyErrors,
+        crate::openapi::AuthErrors,
+    ))]
+pub(crate) async fn guard(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -176,15 +207,26 @@ async fn guard(
     Ok(axum::Json(out).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-struct WaitQuery {
+pub(crate) struct WaitQuery {
     /// Seconds to wait for a pending action to be decided (at most 60).
     #[serde(default)]
     wait: Option<f64>,
 }
 
-async fn action(
+/// One action (every role; an agent sees its own). With `wait`, a pending
+/// action is held until it is decided or the wait ends.
+#[utoipa::path(get, path = "/v1/actions/{id}", tag = "actions", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The action id (`act_...`)"), WaitQuery),
+    responses(
+        (status = 200, description = "The action", body = crate::control::ActionView),
+        (status = 400, description = "`wait` is not a number of seconds", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+        crate::openapi::ActionErrors,
+        crate::openapi::AuthErrors,
+    ))]
+pub(crate) async fn action(
     State(state): State<AppState>,
     Path(id): Path<String>,
     query: Result<Query<WaitQuery>, QueryRejection>,
@@ -217,7 +259,17 @@ async fn action(
     }
 }
 
-async fn assumption(
+/// Records an assumption the action relies on (the agent that guarded it, or an admin).
+#[utoipa::path(post, path = "/v1/actions/{id}/assumptions", tag = "actions", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The action id")),
+    request_body = crate::control::AssumptionRequest,
+    responses(
+        (status = 200, description = "The action", body = crate::control::ActionView),
+        crate::openapi::BodyErrors,
+        crate::openapi::ActionErrors,
+        crate::openapi::AuthErrors,
+    ))]
+pub(crate) async fn assumption(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -236,7 +288,18 @@ async fn assumption(
     Ok(axum::Json(record.view(true)).into_response())
 }
 
-async fn review(
+/// Grants or denies a pending action (an approver in a jurisdiction it
+/// needs, or an admin; never the principal that guarded it).
+#[utoipa::path(post, path = "/v1/actions/{id}/approvals", tag = "review", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The action id")),
+    request_body = crate::control::ReviewRequest,
+    responses(
+        (status = 200, description = "The action after the review", body = crate::control::ActionView),
+        crate::openapi::BodyErrors,
+        crate::openapi::ActionErrors,
+        crate::openapi::AuthErrors,
+    ))]
+pub(crate) async fn review(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -273,7 +336,17 @@ pub(crate) async fn review_as(
     Ok(axum::Json(record.view(false)).into_response())
 }
 
-async fn outcome(
+/// Records how the action ended; a released action is then certified.
+#[utoipa::path(post, path = "/v1/actions/{id}/outcome", tag = "actions", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The action id")),
+    request_body = crate::control::OutcomeRequest,
+    responses(
+        (status = 200, description = "The action", body = crate::control::ActionView),
+        crate::openapi::BodyErrors,
+        crate::openapi::ActionErrors,
+        crate::openapi::AuthErrors,
+    ))]
+pub(crate) async fn outcome(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -290,7 +363,16 @@ async fn outcome(
     Ok(axum::Json(record.view(true)).into_response())
 }
 
-async fn proof(
+/// The proof bundle of a certified action (an auditor, an admin, or the
+/// agent that guarded it); verify it offline with `writ verify`.
+#[utoipa::path(get, path = "/v1/actions/{id}/proof", tag = "actions", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The action id")),
+    responses(
+        (status = 200, description = "The proof bundle (see docs/proof.md)", body = Object),
+        crate::openapi::ActionErrors,
+        crate::openapi::AuthErrors,
+    ))]
+pub(crate) async fn proof(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -308,7 +390,13 @@ async fn proof(
     Ok(axum::Json(bundle).into_response())
 }
 
-async fn pending(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Problem> {
+/// The pending approval queue (approvers, auditors, admins).
+#[utoipa::path(get, path = "/v1/approvals", tag = "review", security(("bearer" = [])),
+    responses((status = 200, description = "Pending actions", body = crate::openapi::PendingList), crate::openapi::AuthErrors))]
+pub(crate) async fn pending(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
     let p = principal(&state, &headers).await?;
     require(
         &p,
@@ -324,7 +412,10 @@ async fn pending(State(state): State<AppState>, headers: HeaderMap) -> Result<Re
     .into_response())
 }
 
-async fn checkpoint(
+/// The log's latest signed checkpoint (C2SP signed note).
+#[utoipa::path(get, path = "/v1/log/checkpoint", tag = "log", security(("bearer" = [])),
+    responses((status = 200, description = "The signed checkpoint", body = String, content_type = "text/plain"), crate::openapi::AuthErrors))]
+pub(crate) async fn checkpoint(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
@@ -333,7 +424,10 @@ async fn checkpoint(
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
 
-async fn log_key(State(state): State<AppState>) -> Result<Response, Problem> {
+/// The log's verifier key, for offline verification.
+#[utoipa::path(get, path = "/v1/log/key", tag = "log",
+    responses((status = 200, description = "The verifier key (C2SP vkey)", body = String, content_type = "text/plain")))]
+pub(crate) async fn log_key(State(state): State<AppState>) -> Result<Response, Problem> {
     let vkey = state.core(|c| Ok(c.vkey())).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

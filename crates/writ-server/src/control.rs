@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
+use utoipa::ToSchema;
 use writ_core::envelope::{Enforceability, Phase};
 use writ_core::{
     Approval, Decision, Deployment, Envelope, GuardInput, PolicyPack, Route, Runtime, SessionState,
@@ -36,7 +37,7 @@ use crate::error::Problem;
 use crate::tokens::{self, Principal, Role};
 
 /// Where an action is, as the API reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Waiting for approval.
@@ -102,8 +103,8 @@ pub enum Step {
     },
 }
 
-/// An expectation checked against an observation (the API form of [`Check`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An expectation checked against an observation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CheckInput {
     FileDigest {
@@ -186,7 +187,7 @@ pub struct GuardRecord {
 }
 
 /// An approver's grant or denial, with the comment.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Review {
     pub by: String,
     pub decision: String,
@@ -246,44 +247,114 @@ impl Record {
         }
     }
 
-    /// The API view. `secret` adds the release token.
+    /// The API view as JSON. `secret` adds the release token.
     pub fn view(&self, secret: bool) -> Value {
+        json!(self.action_view(secret))
+    }
+
+    /// The API view. `secret` adds the release token.
+    pub fn action_view(&self, secret: bool) -> ActionView {
         let enforced = self.enforced_route();
-        json!({
-            "action_id": self.id,
-            "status": self.status.as_str(),
-            "decided": self.status != Status::Pending,
-            "route": self.route().as_str(),
-            "enforced_route": enforced,
-            "released": enforced == "allow" || enforced == "warn",
-            "mode": self.mode.as_str(),
-            "tool": self.input.envelope.tool,
-            "runtime": self.input.envelope.runtime.as_str(),
-            "session_id": self.session,
-            "principal": self.principal,
-            "user": self.input.user,
-            "created_at": self.created_at,
-            "reasons": self.decision.get("reasons").cloned().unwrap_or(Value::Null),
-            "required_jurisdictions": self.required,
-            "reviews": self.reviews,
-            "release_token": if secret { json!(self.release_token) } else { Value::Null },
-            "certified": self.certificate_leaf.is_some(),
-            "certificate_leaf": self.certificate_leaf,
-            "receipts": self.leaves.len(),
-            "arguments": self.input.envelope.arguments,
-            "decision": self.decision,
-        })
+        ActionView {
+            action_id: self.id.clone(),
+            status: self.status,
+            decided: self.status != Status::Pending,
+            route: self.route().as_str(),
+            enforced_route: enforced,
+            released: enforced == "allow" || enforced == "warn",
+            mode: self.mode,
+            tool: self.input.envelope.tool.clone(),
+            summary: crate::words::what(&self.input.envelope.tool, &self.input.envelope.arguments)
+                .text(&self.principal),
+            runtime: self.input.envelope.runtime.as_str(),
+            session_id: self.session.clone(),
+            principal: self.principal.clone(),
+            user: self.input.user.clone(),
+            created_at: self.created_at.clone(),
+            reasons: self.decision.get("reasons").cloned().unwrap_or(Value::Null),
+            required_jurisdictions: self.required.clone(),
+            reviews: self.reviews.clone(),
+            release_token: if secret {
+                self.release_token.clone()
+            } else {
+                None
+            },
+            certified: self.certificate_leaf.is_some(),
+            certificate_leaf: self.certificate_leaf,
+            receipts: self.leaves.len(),
+            arguments: self.input.envelope.arguments.clone(),
+            decision: self.decision.clone(),
+        }
     }
 }
 
+/// One action as the API shows it (`GET /v1/actions/{id}` and the answers
+/// of every later checkpoint).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ActionView {
+    /// `act_` and hex digits.
+    #[schema(example = "act_3f2a9c0d")]
+    pub action_id: String,
+    pub status: Status,
+    /// False while the action waits for review.
+    pub decided: bool,
+    /// The policy's route: `allow`, `warn`, `simulate_first`, `require_approval` or `block`.
+    #[schema(value_type = String, example = "require_approval")]
+    pub route: &'static str,
+    /// What the caller must do now, given reviews and the deployment mode.
+    #[schema(value_type = String, example = "allow")]
+    pub enforced_route: &'static str,
+    /// True when the agent may run the action now.
+    pub released: bool,
+    pub mode: Mode,
+    /// The normalised tool name, e.g. `Bash` or `gmail/send_message`.
+    pub tool: String,
+    /// What it does, in plain words.
+    #[schema(
+        example = "build-bot wants to use `gmail/send_message` to send to `someone@example.net`"
+    )]
+    pub summary: String,
+    #[schema(value_type = String, example = "mcp")]
+    pub runtime: &'static str,
+    pub session_id: Option<String>,
+    /// The agent that guarded it.
+    pub principal: String,
+    /// The user on whose behalf the agent acts.
+    pub user: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// Reason codes of the fired rules, strongest first.
+    #[schema(value_type = Vec<String>)]
+    pub reasons: Value,
+    /// Jurisdictions an approver must hold to review it.
+    pub required_jurisdictions: Vec<String>,
+    pub reviews: Vec<Review>,
+    /// The release token (only for the agent that guarded it, or an admin).
+    pub release_token: Option<String>,
+    /// True once its certificate is in the log.
+    pub certified: bool,
+    pub certificate_leaf: Option<u64>,
+    /// Receipts recorded so far.
+    pub receipts: usize,
+    /// The tool call's arguments.
+    #[schema(value_type = Object)]
+    pub arguments: Value,
+    /// The whole decision, as `writ guard` prints it (facts, fired rules, policy digest).
+    #[schema(value_type = Object)]
+    pub decision: Value,
+}
+
 /// Body of `POST /v1/guard`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GuardRequest {
     /// A runtime name (`claude-code`, `codex`, `mcp`, `openai-agents`, `http`, `otel`, `envelope`); detected when absent.
     #[serde(default)]
     pub runtime: Option<String>,
+    /// The runtime's native event (hook JSON, MCP `tools/call`, ...), or an envelope.
+    #[schema(value_type = Object)]
     pub event: Value,
+    /// The agent session (1 to 256 characters); else the event's own.
     #[serde(default)]
     pub session_id: Option<String>,
     /// The user on whose behalf the agent acts.
@@ -292,15 +363,18 @@ pub struct GuardRequest {
 }
 
 /// Body of `POST /v1/actions/{id}/assumptions`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssumptionRequest {
+    /// What is assumed, e.g. `target_exists`.
     pub kind: String,
+    /// Any JSON value.
+    #[schema(value_type = Object)]
     pub value: Value,
 }
 
 /// `grant` or `deny`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Grant,
@@ -308,22 +382,29 @@ pub enum Verdict {
 }
 
 /// Body of `POST /v1/actions/{id}/approvals`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewRequest {
     pub decision: Verdict,
+    /// Why (kept with the review, at most 4000 characters).
     #[serde(default)]
     pub comment: String,
 }
 
 /// Body of `POST /v1/actions/{id}/outcome`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeRequest {
+    /// `completed`, `failed` or `not_run`.
+    #[schema(value_type = String, example = "completed")]
     pub closure: Closure,
+    /// What the tool returned (any JSON).
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub result: Value,
+    /// Evidence of what happened (any JSON values).
     #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
     pub evidence: Vec<Value>,
     /// The tool's output text (folded into the session: labels, untrusted text).
     #[serde(default)]

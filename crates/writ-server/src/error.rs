@@ -3,7 +3,9 @@
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use serde_json::json;
+use utoipa::ToSchema;
 
 /// Why the server could not start or a management command failed.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +45,23 @@ pub enum ServeError {
     Token(String),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// An RFC 9457 problem document, the body of every API error
+/// (`application/problem+json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({"type": "urn:writ:problem:unauthorized", "title": "Unauthorized", "status": 401, "detail": "the token is unknown or revoked", "code": "unauthorized"}))]
+pub struct ProblemDocument {
+    /// `urn:writ:problem:` and the code.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The HTTP status's reason phrase.
+    pub title: String,
+    pub status: u16,
+    /// What is wrong, for a person.
+    pub detail: String,
+    /// Stable machine-readable code, e.g. `bad_request`, `unauthorized`, `role`, `not_found`, `too_large`.
+    pub code: String,
 }
 
 /// An HTTP error as `application/problem+json`.
@@ -91,14 +110,19 @@ impl Problem {
         self.status.canonical_reason().unwrap_or("Error")
     }
 
+    /// The problem document.
+    pub fn document(&self) -> ProblemDocument {
+        ProblemDocument {
+            kind: format!("urn:writ:problem:{}", self.code),
+            title: self.title().to_owned(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone(),
+            code: self.code.to_owned(),
+        }
+    }
+
     pub fn body(&self) -> serde_json::Value {
-        json!({
-            "type": format!("urn:writ:problem:{}", self.code),
-            "title": self.title(),
-            "status": self.status.as_u16(),
-            "detail": self.detail,
-            "code": self.code,
-        })
+        serde_json::to_value(self.document()).unwrap_or_else(|_| json!({"code": self.code}))
     }
 }
 

@@ -17,8 +17,10 @@ pub mod control;
 mod db;
 pub mod error;
 mod metrics;
+pub mod openapi;
 mod page;
 pub mod tokens;
+mod words;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -46,7 +48,7 @@ pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
 pub const DEFAULT_KEY_NAME: &str = "writ.local/ledger";
 
 /// How decisions are applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// Decide and record; release everything.

@@ -122,50 +122,15 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     cur.as_str()
 }
 
-/// What the agent wants to do, in plain words.
+/// What the agent wants to do, in plain words (HTML).
 pub fn plain_words(record: &Record) -> String {
-    let args = &record.input.envelope.arguments;
-    let tool = &record.input.envelope.tool;
-    let who = esc(&record.principal);
-    if let Some(command) = args.get("command").and_then(Value::as_str) {
-        let first = command.split_whitespace().next().unwrap_or_default();
-        return format!(
-            "{who} wants to run a shell command (<code>{}</code>)",
-            esc(first)
-        );
-    }
-    if tool == "http" {
-        let method = args.get("method").and_then(Value::as_str).unwrap_or("GET");
-        let url = args.get("url").and_then(Value::as_str).unwrap_or("?");
-        return format!(
-            "{who} wants to send an HTTP {} request to <code>{}</code>",
-            esc(method),
-            esc(url)
-        );
-    }
-    for key in ["file_path", "path"] {
-        if let Some(path) = args.get(key).and_then(Value::as_str) {
-            return format!(
-                "{who} wants to use <code>{}</code> on <code>{}</code>",
-                esc(tool),
-                esc(path)
-            );
-        }
-    }
-    for key in ["to", "recipient", "recipients"] {
-        if let Some(to) = args.get(key) {
-            let to = to
-                .as_str()
-                .map(str::to_owned)
-                .unwrap_or_else(|| to.to_string());
-            return format!(
-                "{who} wants to use <code>{}</code> to send to <code>{}</code>",
-                esc(tool),
-                esc(&to)
-            );
-        }
-    }
-    format!("{who} wants to call the tool <code>{}</code>", esc(tool))
+    crate::words::what(
+        &record.input.envelope.tool,
+        &record.input.envelope.arguments,
+    )
+    .sentence(&esc(&record.principal), |s| {
+        format!("<code>{}</code>", esc(s))
+    })
 }
 
 fn value_text(v: &Value) -> String {
@@ -368,12 +333,16 @@ const SCRIPT: &str = "<script>
 </script>";
 
 #[derive(Debug, Deserialize)]
-struct PageQuery {
+pub(crate) struct PageQuery {
     #[serde(default)]
     msg: Option<String>,
 }
 
-async fn page(
+/// The approvals page: the sign-in form, or the queue with approve and deny buttons.
+#[utoipa::path(get, path = "/approvals", tag = "page",
+    params(("msg" = Option<String>, Query, description = "A message to show once")),
+    responses((status = 200, description = "HTML", body = String, content_type = "text/html")))]
+pub(crate) async fn page(
     State(state): State<AppState>,
     headers: HeaderMap,
     query: Query<PageQuery>,
@@ -412,7 +381,13 @@ fn error_page(viewer: &Principal, p: &Problem) -> Response {
         .into_response()
 }
 
-async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
+/// The queue fragment the page refreshes itself with (the sign-in cookie).
+#[utoipa::path(get, path = "/approvals/queue", tag = "page",
+    responses(
+        (status = 200, description = "HTML fragment", body = String, content_type = "text/html"),
+        (status = 401, description = "Not signed in", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let Some(viewer) = reviewer(&state, &headers).await else {
         return Problem::unauthorized("sign in on /approvals").into_response();
     };
@@ -422,12 +397,22 @@ async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct LoginForm {
+/// The sign-in form.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct LoginForm {
+    /// An approver's, auditor's or admin's token.
     token: String,
 }
 
-async fn login(
+/// Signs in with a token; it is kept in an `HttpOnly`, `SameSite=Strict` cookie for `/approvals`.
+#[utoipa::path(post, path = "/approvals/login", tag = "page",
+    request_body(content = LoginForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 303, description = "Signed in: back to `/approvals` with the cookie"),
+        (status = 400, description = "No token in the form", body = String, content_type = "text/html"),
+        (status = 401, description = "Unknown, revoked or an agent's token", body = String, content_type = "text/html"),
+    ))]
+pub(crate) async fn login(
     State(state): State<AppState>,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
@@ -468,7 +453,10 @@ async fn login(
         .into_response()
 }
 
-async fn logout() -> Response {
+/// Signs out (clears the cookie).
+#[utoipa::path(post, path = "/approvals/logout", tag = "page",
+    responses((status = 303, description = "Signed out: back to `/approvals`")))]
+pub(crate) async fn logout() -> Response {
     (
         StatusCode::SEE_OTHER,
         [
@@ -482,14 +470,28 @@ async fn logout() -> Response {
         .into_response()
 }
 
-#[derive(Debug, Deserialize)]
-struct DecideForm {
+/// The approve or deny form of one action.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct DecideForm {
+    /// `grant` or `deny`.
     decision: String,
     #[serde(default)]
     comment: String,
 }
 
-async fn decide(
+/// Approves or denies an action from the page (the sign-in cookie), as `POST /v1/actions/{id}/approvals`.
+#[utoipa::path(post, path = "/approvals/{id}", tag = "page",
+    params(("id" = String, Path, description = "The action id")),
+    request_body(content = DecideForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 303, description = "Reviewed: back to `/approvals` with a message"),
+        (status = 400, description = "An incomplete form or unknown decision", body = String, content_type = "text/html"),
+        (status = 401, description = "Not signed in", body = String, content_type = "text/html"),
+        (status = 403, description = "Not allowed to review this action", body = String, content_type = "text/html"),
+        (status = 404, description = "No such action", body = String, content_type = "text/html"),
+        (status = 409, description = "Already decided", body = String, content_type = "text/html"),
+    ))]
+pub(crate) async fn decide(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
