@@ -201,12 +201,16 @@ fn decide_remote(
     let route = Route::parse(guarded.enforced_route())
         .ok_or_else(|| format!("the server answered route `{}`", guarded.enforced_route()))?;
     let approved = guarded.route() == Route::RequireApproval.as_str() && guarded.released();
-    let why = guarded
+    let description = guarded
         .0
         .pointer("/rules/0/description")
         .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
+        .unwrap_or_default();
+    // The action id lets the user (and an auditor) find it in writ.
+    let why = match guarded.action_id() {
+        Some(id) => format!("{description} (writ action {id})"),
+        None => description.to_owned(),
+    };
     let approve_hint = guarded.pending().then(|| {
         let id = guarded.action_id().unwrap_or("?");
         let needs = guarded
