@@ -80,6 +80,13 @@ struct State {
 #[derive(Clone)]
 pub struct Proxy(Arc<State>);
 
+impl Drop for State {
+    /// The client's side is gone: end its upstream session.
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
 /// A session id unique to this process and connection.
 fn session_id() -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
