@@ -1,6 +1,7 @@
 //! The latency the proxy adds to an allowed GET: N sequential requests to a
 //! loopback upstream, directly and through `writ proxy` (embedded control
-//! plane in a tempdir, outcomes certified), with p50/p90/p99 of each.
+//! plane in a tempdir, outcomes certified), and `POST /v1/guard` alone,
+//! with p50/p90/p99 of each.
 //!
 //! `cargo run --release -p writ-proxy --example latency -- [N]` (default 1000).
 
@@ -45,6 +46,25 @@ async fn run(client: &reqwest::Client, url: &str, n: usize) -> Vec<Duration> {
         let response = client.get(url).send().await.unwrap();
         assert!(response.status().is_success(), "{}", response.status());
         response.bytes().await.unwrap();
+        times.push(started.elapsed());
+    }
+    times.sort();
+    times
+}
+
+/// The control plane's part alone: `POST /v1/guard` of the same event,
+/// without forwarding or outcomes.
+async fn guards(dir: &std::path::Path, control: &str, url: &str, n: usize) -> Vec<Duration> {
+    let token =
+        writ_server::tokens_create(dir, writ_server::Role::Agent, "latency-bench", &[]).unwrap();
+    let client = writ_client::Client::new(control, &token).unwrap();
+    let event =
+        serde_json::json!({"method": "GET", "url": url, "headers": {"accept": "*/*"}, "body": ""});
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let started = Instant::now();
+        let guarded = client.guard("http", &event, None, None).await.unwrap();
+        assert!(guarded.released());
         times.push(started.elapsed());
     }
     times.sort();
@@ -97,9 +117,11 @@ async fn main() {
 
     let d = run(&direct, &target, n).await;
     let p = run(&proxied, &target, n).await;
+    let g = guards(dir.path(), &running.control_url, &target, n).await;
     println!("{n} sequential GETs, loopback upstream, keep-alive");
     line("direct", &d);
     line("proxied", &p);
+    line("guard", &g);
     println!(
         "   added: p50 {:.3} ms, p99 {:.3} ms",
         (pct(&p, 0.5).as_secs_f64() - pct(&d, 0.5).as_secs_f64()) * 1e3,
