@@ -33,6 +33,8 @@ use writ_store::Store;
 
 use crate::Mode;
 use crate::db;
+
+mod calls;
 use crate::error::Problem;
 use crate::tokens::{self, Principal, Role};
 
@@ -218,6 +220,9 @@ pub struct Record {
     pub release_token: Option<String>,
     /// Outcome of an action that ran without a release (shadow or advisory mode).
     pub unreleased_outcome: Option<Value>,
+    /// Call id of the retry that used this approved action (an approval serves one call).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_call: Option<String>,
 }
 
 impl Record {
@@ -880,9 +885,45 @@ impl Core {
         };
         let decision = ctx.engine.guard(Core::guard_input(&input, now));
         let mut out = to_json(&decision)?;
+        if input.envelope.phase != Phase::Post
+            && decision.route == Route::RequireApproval
+            && let Some(s) = &session
+            && let Some(approved) = self.claim_approved(p, s, &input.envelope)?
+        {
+            // The retry of a call a reviewer approved: it uses that action.
+            self.sessions
+                .record_decision(s, input.envelope.call_id.as_deref(), &decision, None)?;
+            calls::merge_view(&mut out, &approved);
+            return Ok((out, decision));
+        }
         if input.envelope.phase == Phase::Post {
-            // Closes its call, as a hook's post event does (Gate::handle).
-            if let Some(s) = &session {
+            // Closes its call, as a hook's post event does (Gate::handle):
+            // the released action guarded for this call gets its outcome
+            // and certificate; without one, the session step is closed.
+            let released = match &session {
+                Some(s) => self.released_for_call(p, s, &input.envelope)?,
+                None => None,
+            };
+            if let Some(record) = released {
+                let closed = self.outcome(
+                    p,
+                    &record.id,
+                    OutcomeRequest {
+                        closure: Closure::Completed,
+                        result: json!({}),
+                        evidence: Vec::new(),
+                        output: input.envelope.output.clone(),
+                        checks: Vec::new(),
+                    },
+                )?;
+                calls::merge_view(&mut out, &closed);
+                if let Some(o) = out.as_object_mut() {
+                    o.insert(
+                        "certified".to_owned(),
+                        json!(closed.certificate_leaf.is_some()),
+                    );
+                }
+            } else if let Some(s) = &session {
                 let mut step =
                     ctx.engine
                         .step_record(&decision, true, input.envelope.output.as_deref());
@@ -972,6 +1013,7 @@ impl Core {
             reviews: Vec::new(),
             release_token: token,
             unreleased_outcome: None,
+            claimed_call: None,
         };
         self.log(&mut action, &mut record)?;
         db::insert_action(
