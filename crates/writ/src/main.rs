@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+mod approvals_cmd;
+
 use writ::defaults::{load_engine, load_policy};
 use writ::error::{CliError, parse_json, read_text};
 use writ::eval::{self, Mode};
@@ -114,7 +116,7 @@ enum Command {
     /// Run the HTTP egress gateway: agents' outbound requests (HTTP_PROXY,
     /// HTTPS_PROXY) decided by writ before they leave.
     Proxy(writ_proxy::ProxyArgs),
-    /// Actions waiting for approval in the local store.
+    /// Actions waiting for approval: in the local store, or with --server in writ serve's queue.
     Approvals {
         #[command(subcommand)]
         command: ApprovalsCommand,
@@ -191,40 +193,67 @@ enum HookAgent {
 
 #[derive(Subcommand)]
 enum ApprovalsCommand {
-    /// Pending requests (all with --all).
+    /// Pending requests (all with --all); with --server, the server's queue.
     List {
-        #[arg(long)]
+        #[arg(long, conflicts_with = "server")]
         all: bool,
         #[command(flatten)]
-        store: StoreArg,
-    },
-    /// One request in full.
-    Show {
-        id: String,
+        server: ServerArg,
         #[command(flatten)]
         store: StoreArg,
     },
-    /// Grant a request: the identical call is then released once.
-    Grant {
+    /// One request in full; with --server, an action with its facts and reasons.
+    Show {
+        /// The id (a unique prefix of a pending one will do).
         id: String,
-        /// Who approves (must be listed for the rule's jurisdiction in the deployment).
-        #[arg(long)]
-        approver: String,
-        /// How long the approval stays valid, in minutes.
-        #[arg(long, default_value_t = 60)]
-        minutes: i64,
+        #[command(flatten)]
+        server: ServerArg,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Approve a request: the identical call is then released once.
+    #[command(alias = "grant")]
+    Approve {
+        /// The id (a unique prefix of a pending one will do).
+        id: String,
+        /// Who approves (must be listed for the rule's jurisdiction in the
+        /// deployment); with --server, the token's principal approves.
+        #[arg(long, required_unless_present = "server", conflicts_with = "server")]
+        approver: Option<String>,
+        /// How long the approval stays valid, in minutes (default 60).
+        #[arg(long, conflicts_with = "server")]
+        minutes: Option<i64>,
         /// Deployment facts naming the approvers (default: built-in facts).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "server")]
         deployment: Option<PathBuf>,
+        /// Why, kept with the review (with --server).
+        #[arg(long, requires = "server")]
+        comment: Option<String>,
+        #[command(flatten)]
+        server: ServerArg,
         #[command(flatten)]
         store: StoreArg,
     },
     /// Deny a request.
     Deny {
+        /// The id (a unique prefix of a pending one will do).
         id: String,
+        /// Why, kept with the review (with --server).
+        #[arg(long, requires = "server")]
+        comment: Option<String>,
+        #[command(flatten)]
+        server: ServerArg,
         #[command(flatten)]
         store: StoreArg,
     },
+}
+
+#[derive(clap::Args, Clone)]
+struct ServerArg {
+    /// Work the queue of this `writ serve` (an approver's token in WRIT_TOKEN)
+    /// instead of the local store.
+    #[arg(long, value_name = "URL", conflicts_with = "store")]
+    server: Option<String>,
 }
 
 #[derive(clap::Args, Clone)]
@@ -634,14 +663,61 @@ fn install(
     }
 }
 
+/// The server and request of an approvals command given `--server`.
+fn remote_approvals(command: &ApprovalsCommand) -> Option<(String, approvals_cmd::Request)> {
+    use approvals_cmd::Request;
+    match command {
+        ApprovalsCommand::List { server, .. } => server.server.clone().map(|s| (s, Request::List)),
+        ApprovalsCommand::Show { id, server, .. } => {
+            let id = id.clone();
+            server.server.clone().map(|s| (s, Request::Show { id }))
+        }
+        ApprovalsCommand::Approve {
+            id,
+            comment,
+            server,
+            ..
+        } => server.server.clone().map(|s| {
+            let (id, comment) = (id.clone(), comment.clone().unwrap_or_default());
+            (
+                s,
+                Request::Review {
+                    id,
+                    grant: true,
+                    comment,
+                },
+            )
+        }),
+        ApprovalsCommand::Deny {
+            id,
+            comment,
+            server,
+            ..
+        } => server.server.clone().map(|s| {
+            let (id, comment) = (id.clone(), comment.clone().unwrap_or_default());
+            (
+                s,
+                Request::Review {
+                    id,
+                    grant: false,
+                    comment,
+                },
+            )
+        }),
+    }
+}
+
 fn approvals(command: ApprovalsCommand) -> Result<String, CliError> {
+    if let Some((server, request)) = remote_approvals(&command) {
+        return approvals_cmd::run(&server, request);
+    }
     let not_found = |id: &str| {
         CliError::Input(format!(
             "no approval request `{id}` (or the prefix is ambiguous)"
         ))
     };
     match command {
-        ApprovalsCommand::List { all, store } => {
+        ApprovalsCommand::List { all, store, .. } => {
             let store = open_store(&store.dir())?;
             let mut out = String::new();
             for r in store.approval_requests(all)? {
@@ -660,20 +736,25 @@ fn approvals(command: ApprovalsCommand) -> Result<String, CliError> {
                 out
             })
         }
-        ApprovalsCommand::Show { id, store } => {
+        ApprovalsCommand::Show { id, store, .. } => {
             let store = open_store(&store.dir())?;
             let r = store.approval_request(&id)?.ok_or_else(|| not_found(&id))?;
             serde_json::to_string_pretty(&r)
                 .map(|s| s + "\n")
                 .map_err(|e| CliError::Internal(e.to_string()))
         }
-        ApprovalsCommand::Grant {
+        ApprovalsCommand::Approve {
             id,
             approver,
             minutes,
             deployment,
             store,
+            ..
         } => {
+            let approver = approver.ok_or_else(|| {
+                CliError::Input("--approver is required without --server".to_owned())
+            })?;
+            let minutes = minutes.unwrap_or(60);
             if minutes <= 0 {
                 return Err(CliError::Input(format!(
                     "--minutes must be positive, got `{minutes}`"
@@ -715,7 +796,7 @@ fn approvals(command: ApprovalsCommand) -> Result<String, CliError> {
                 approval.expires_at
             ))
         }
-        ApprovalsCommand::Deny { id, store } => {
+        ApprovalsCommand::Deny { id, store, .. } => {
             let mut store = open_store(&store.dir())?;
             let r = store.approval_request(&id)?.ok_or_else(|| not_found(&id))?;
             store.deny(&r.id)?;
