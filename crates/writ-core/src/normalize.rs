@@ -24,14 +24,19 @@ pub enum NormalizeError {
 
 /// Lowers `event` in the format of `runtime`.
 pub fn normalize(runtime: Runtime, event: &Value) -> Result<Envelope, NormalizeError> {
-    match runtime {
+    let mut envelope = match runtime {
         Runtime::ClaudeCode | Runtime::Codex => hook(runtime, event),
         Runtime::Mcp => mcp(event),
         Runtime::OpenaiAgents => openai(event),
         Runtime::Http => http(event),
         Runtime::Otel => otel(event),
         Runtime::Envelope => envelope(event),
-    }
+    }?;
+    // Arguments in canonical key order: what is derived from them (payload
+    // text, unmapped values) must not depend on how a runtime ordered its
+    // JSON, or a proof's replay from the canonical record would differ.
+    envelope.arguments.sort_all_objects();
+    Ok(envelope)
 }
 
 /// Guesses the runtime of `event` from its shape.
@@ -460,6 +465,20 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn arguments_are_in_canonical_key_order() {
+        let event = json!({"method": "POST", "url": "http://x.example/", "body": "b",
+            "headers": {"x-b": "2", "authorization": "Bearer s", "content-type": "text/plain"}});
+        let envelope = normalize(Runtime::Http, &event).unwrap();
+        let keys: Vec<&str> = envelope.arguments["headers"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["authorization", "content-type", "x-b"]);
+    }
 
     #[test]
     fn mcp_names_fold_to_server_slash_tool() {
