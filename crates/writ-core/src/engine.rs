@@ -97,6 +97,12 @@ pub struct Decision {
     /// Observe-only runtimes cannot stop an action: a non-allow route there is a violation.
     pub violation: bool,
     pub rules: Vec<FiredRule>,
+    /// Rules in `@mode("shadow")` that fired: reported, not deciding.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shadowed: Vec<FiredRule>,
+    /// The route had the shadowed rules enforced (present when any fired).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shadow_route: Option<Route>,
     /// Ids of the approvals this decision uses up.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub approvals_used: Vec<String>,
@@ -140,21 +146,9 @@ impl Engine {
         let evaluation =
             self.policy
                 .evaluate(envelope, input.agent, input.user, &facts, session, limit);
-        let mut fired = stand_down(evaluation.fired);
-        fired.sort_by(|a, b| b.route.cmp(&a.route).then_with(|| a.reason.cmp(&b.reason)));
-
-        let mut rules: Vec<FiredRule> = fired
-            .iter()
-            .map(|r| FiredRule {
-                reason: r.reason.clone(),
-                route: r.route,
-                policy: r.id.clone(),
-                jurisdiction: r.jurisdiction.clone(),
-                covered_by: None,
-                refusals: Vec::new(),
-                description: r.description.clone(),
-            })
-            .collect();
+        let (fired, shadowed, shadow_route) = split_shadow(evaluation.fired);
+        let mut rules: Vec<FiredRule> = fired.iter().map(fired_rule).collect();
+        let shadowed: Vec<FiredRule> = shadowed.iter().map(fired_rule).collect();
         let mut reasons: Vec<String> = Vec::new();
         for r in &rules {
             if !reasons.contains(&r.reason) {
@@ -237,6 +231,8 @@ impl Engine {
             enforceability,
             violation: enforceability == Enforceability::ObserveOnly && route != Route::Allow,
             rules,
+            shadowed,
+            shadow_route,
             approvals_used,
             policy_digest: self.policy.digest.clone(),
             facts,
@@ -304,6 +300,34 @@ fn blind_externality(facts: &mut ActionFacts) {
 }
 
 /// Drops rules whose `@unless` names a reason or `route:ROUTE` that also fired.
+/// A fired rule as the decision reports it.
+fn fired_rule(r: &Rule) -> FiredRule {
+    FiredRule {
+        reason: r.reason.clone(),
+        route: r.route,
+        policy: r.id.clone(),
+        jurisdiction: r.jurisdiction.clone(),
+        covered_by: None,
+        refusals: Vec::new(),
+        description: r.description.clone(),
+    }
+}
+
+/// Splits the fired rules into those that decide and the shadowed ones,
+/// each strongest first, with the route all of them would have given.
+/// Shadowed rules never make an enforcing rule stand down.
+fn split_shadow(fired: Vec<Rule>) -> (Vec<Rule>, Vec<Rule>, Option<Route>) {
+    let order = |a: &Rule, b: &Rule| b.route.cmp(&a.route).then_with(|| a.reason.cmp(&b.reason));
+    let mut all = stand_down(fired.clone());
+    all.sort_by(order);
+    let mut enforced = stand_down(fired.into_iter().filter(|r| !r.shadow).collect());
+    enforced.sort_by(order);
+    let shadowed: Vec<Rule> = all.iter().filter(|r| r.shadow).cloned().collect();
+    let shadow_route =
+        (!shadowed.is_empty()).then(|| all.iter().map(|r| r.route).max().unwrap_or(Route::Allow));
+    (enforced, shadowed, shadow_route)
+}
+
 fn stand_down(fired: Vec<Rule>) -> Vec<Rule> {
     let keep: Vec<bool> = fired
         .iter()
@@ -323,4 +347,87 @@ fn stand_down(fired: Vec<Rule>) -> Vec<Rule> {
         .zip(keep)
         .filter_map(|(r, k)| k.then_some(r))
         .collect()
+}
+
+#[cfg(test)]
+mod shadow_tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::{Deployment, Facts, PolicyPack, normalize};
+
+    /// A new block rule over unknown tools, in `mode`.
+    fn new_rule(mode: &str) -> String {
+        format!(
+            "@id(\"NEW_BLOCK\") @reason(\"NEW_BLOCK\") @route(\"block\") {mode}
+             @description(\"a stricter rule being tried\")
+             forbid (principal, action == Writ::Action::\"invoke\", resource) when {{ !context.tool.known }};"
+        )
+    }
+
+    fn engine(extra: Option<String>) -> Engine {
+        let mut sources = PolicyPack::default_pack().unwrap().sources;
+        if let Some(text) = extra {
+            sources.push(("new.cedar".into(), text));
+        }
+        let deployment = Deployment::from_json(r#"{"workspace": "/home/dana/acme-web", "home": "/home/dana"}"#).unwrap();
+        let facts = Facts::compile(&deployment.over(Deployment::builtin())).unwrap();
+        Engine::new(facts, PolicyPack::load(sources).unwrap())
+    }
+
+    /// An MCP tool no manifest describes: `UNKNOWN_TOOL`, require approval.
+    fn decide(engine: &Engine) -> Decision {
+        let event = json!({"server": {"name": "gmail"}, "tool": {"name": "send_message"},
+            "request": {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+              "params": {"name": "send_message", "arguments": {"to": "a@example.net"}}}});
+        let envelope = normalize(Runtime::Mcp, &event).unwrap();
+        engine.guard(GuardInput {
+            envelope: &envelope,
+            session: &SessionState::default(),
+            approvals: &[],
+            now: OffsetDateTime::UNIX_EPOCH,
+            agent: "agent",
+            user: None,
+        })
+    }
+
+    #[test]
+    fn a_shadow_rule_is_reported_but_does_not_decide() {
+        let d = decide(&engine(Some(new_rule("@mode(\"shadow\")"))));
+        assert_eq!(d.route, Route::RequireApproval);
+        assert_eq!(d.reasons, ["UNKNOWN_TOOL"]);
+        assert!(d.rules.iter().all(|r| r.reason != "NEW_BLOCK"));
+        let shadowed: Vec<&str> = d.shadowed.iter().map(|r| r.reason.as_str()).collect();
+        assert_eq!(shadowed, ["NEW_BLOCK"]);
+        assert_eq!(d.shadow_route, Some(Route::Block));
+        let recorded = serde_json::to_value(&d).unwrap();
+        assert_eq!(recorded["shadowed"][0]["policy"], "NEW_BLOCK");
+        assert_eq!(recorded["shadow_route"], "block");
+    }
+
+    #[test]
+    fn the_same_rule_enforcing_decides() {
+        for mode in ["", "@mode(\"enforce\")"] {
+            let d = decide(&engine(Some(new_rule(mode))));
+            assert_eq!(d.route, Route::Block, "{mode}");
+            assert!(d.shadowed.is_empty() && d.shadow_route.is_none());
+        }
+    }
+
+    #[test]
+    fn without_shadow_rules_the_decision_reads_as_before() {
+        let recorded = serde_json::to_value(decide(&engine(None))).unwrap();
+        assert!(recorded.get("shadowed").is_none() && recorded.get("shadow_route").is_none());
+    }
+
+    #[test]
+    fn an_unknown_mode_is_an_error_naming_the_rule() {
+        let mut sources = PolicyPack::default_pack().unwrap().sources;
+        sources.push(("new.cedar".into(), new_rule("@mode(\"audit\")")));
+        let err = PolicyPack::load(sources).unwrap_err().to_string();
+        assert!(
+            err.contains("NEW_BLOCK") && err.contains("@mode(\"audit\") is not enforce or shadow"),
+            "{err}"
+        );
+    }
 }

@@ -4,7 +4,9 @@
 //! annotations: `@reason` (the stable code), `@route` (`warn`,
 //! `simulate_first`, `require_approval`, `block`), `@jurisdiction` for
 //! approval rules, and optionally `@unless` naming a reason code or
-//! `route:ROUTE` whose firing makes this rule stand down. A `permit` with no
+//! `route:ROUTE` whose firing makes this rule stand down, and optionally
+//! `@mode("shadow")`: the rule is evaluated and reported but does not
+//! decide, so a new rule can be watched before it enforces. A `permit` with no
 //! conditions releases what no rule forbids. One Cedar request evaluates
 //! every rule at once; the forbids Cedar reports as determining are the rules
 //! that fired.
@@ -97,6 +99,9 @@ pub struct Rule {
     pub jurisdiction: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unless: Option<String>,
+    /// `@mode("shadow")`: reported when it fires, never deciding.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub shadow: bool,
     pub description: String,
     pub file: String,
 }
@@ -497,12 +502,24 @@ fn rule_of(policy: &Policy, id: &str, file: &str) -> Result<Option<Rule>, Policy
     if route == Route::RequireApproval && jurisdiction.is_none() {
         return Err(missing("jurisdiction"));
     }
+    let shadow = match annotation(policy, "mode") {
+        None | Some("enforce") => false,
+        Some("shadow") => true,
+        Some(other) => {
+            return Err(PolicyError::Annotation {
+                file: file.to_owned(),
+                policy: id.to_owned(),
+                message: format!("@mode(\"{other}\") is not enforce or shadow"),
+            });
+        }
+    };
     Ok(Some(Rule {
         id: id.to_owned(),
         reason,
         route,
         jurisdiction,
         unless: annotation(policy, "unless").map(str::to_owned),
+        shadow,
         description: annotation(policy, "description")
             .unwrap_or_default()
             .to_owned(),
