@@ -370,7 +370,9 @@ mod shadow_tests {
         if let Some(text) = extra {
             sources.push(("new.cedar".into(), text));
         }
-        let deployment = Deployment::from_json(r#"{"workspace": "/home/dana/acme-web", "home": "/home/dana"}"#).unwrap();
+        let deployment =
+            Deployment::from_json(r#"{"workspace": "/home/dana/acme-web", "home": "/home/dana"}"#)
+                .unwrap();
         let facts = Facts::compile(&deployment.over(Deployment::builtin())).unwrap();
         Engine::new(facts, PolicyPack::load(sources).unwrap())
     }
