@@ -3,7 +3,7 @@
 //! client's guard call and OTel ingest — against one real `writ serve`,
 //! gets the same route and reasons; only the enforceability class differs,
 //! as each runtime allows.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 

@@ -1,6 +1,6 @@
 //! `writ ingest otel` end to end: real OTLP/HTTP JSON, a real `writ serve`,
 //! certificates fetched over the API and verified offline.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
