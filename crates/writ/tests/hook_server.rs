@@ -74,6 +74,7 @@ fn claude_code_asks_then_the_approved_retry_runs_once_and_is_certified() {
         .split_whitespace()
         .find(|w| w.starts_with("act_"))
         .unwrap()
+        .trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
         .to_owned();
     assert!(reason.contains("/approvals"), "{reason}");
 
