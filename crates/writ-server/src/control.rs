@@ -1025,22 +1025,7 @@ impl Core {
             &record.created_at,
             &to_text(&record)?,
         )?;
-        let view = record.view(true);
-        if let (Some(o), Some(v)) = (out.as_object_mut(), view.as_object()) {
-            for key in [
-                "action_id",
-                "status",
-                "decided",
-                "enforced_route",
-                "released",
-                "mode",
-                "session_id",
-                "required_jurisdictions",
-                "release_token",
-            ] {
-                o.insert(key.to_owned(), v.get(key).cloned().unwrap_or(Value::Null));
-            }
-        }
+        calls::merge_view(&mut out, &record);
         self.put_live(Live {
             action,
             record,

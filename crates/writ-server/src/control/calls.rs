@@ -95,7 +95,7 @@ impl Core {
     }
 }
 
-/// Adds the action fields of `record` to a decision's JSON.
+/// Adds the action fields of `record` (id, status, enforced route, release token, ...) to a decision's JSON.
 pub(crate) fn merge_view(out: &mut Value, record: &Record) {
     let view = record.view(true);
     if let (Some(o), Some(v)) = (out.as_object_mut(), view.as_object()) {
