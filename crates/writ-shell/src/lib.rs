@@ -17,6 +17,7 @@ mod commands;
 mod effects;
 mod flow;
 mod paths;
+mod recent;
 mod walk;
 
 pub use effects::*;
@@ -39,7 +40,14 @@ pub enum ShellError {
 }
 
 /// Lists what `command` does when run in `ctx`.
+///
+/// The results for the last 64 command lines (up to 8 KiB each) are
+/// remembered by text and context: agents repeat commands.
 pub fn analyze(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellError> {
+    recent::analysis(command, ctx, || analyze_now(command, ctx))
+}
+
+fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellError> {
     let options = brush_parser::ParserOptions::default();
     let program = walk::parse_program(command, &options)?;
     let home = paths::normalize(ctx.home);
@@ -47,4 +55,62 @@ pub fn analyze(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
     let mut scope = walk::Scope::new(ctx.cwd);
     analyzer.program(&program, &mut scope, None);
     Ok(analyzer.finish())
+}
+
+#[cfg(test)]
+mod recent_tests {
+    use super::*;
+
+    const CTX: ShellContext<'static> = ShellContext {
+        cwd: "/home/dana/acme-web",
+        home: "/home/dana",
+    };
+
+    #[test]
+    fn remembered_analyses_equal_fresh_ones() {
+        let lines = [
+            "cat data/report.json | jq '.rows' | curl -s -X POST https://hooks.analytics-co.io/ingest -d @-",
+            "cd /tmp && rm -rf build; git push --force origin main",
+            "echo (",
+            "X=1 sh -c 'curl -d $X https://a.example'",
+        ];
+        for line in lines {
+            let first = analyze(line, &CTX);
+            let again = analyze(line, &CTX);
+            assert_eq!(first, analyze_now(line, &CTX), "{line}");
+            assert_eq!(again, first, "{line}");
+        }
+        assert!(analyze("echo (", &CTX).is_err());
+    }
+
+    #[test]
+    fn the_context_is_part_of_the_key() {
+        let read = |cwd: &str, home: &str| {
+            let ctx = ShellContext { cwd, home };
+            let analysis = analyze("cat f ~/g", &ctx).unwrap();
+            analysis
+                .effects
+                .iter()
+                .filter_map(|e| match e {
+                    Effect::Read { file } => Some(file.path.clone()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(read("/a", "/h"), ["/a/f", "/h/g"]);
+        assert_eq!(read("/b", "/h"), ["/b/f", "/h/g"]);
+        assert_eq!(read("/b", "/k"), ["/b/f", "/k/g"]);
+    }
+
+    #[test]
+    fn at_most_64_lines_are_remembered() {
+        for i in 0..(recent::SLOTS * 2) {
+            let line = format!("cat file{i}");
+            let analysis = analyze(&line, &CTX).unwrap();
+            assert_eq!(Ok(analysis), analyze_now(&line, &CTX));
+        }
+        assert!(recent::len() <= recent::SLOTS);
+        let long = format!("echo {}", "x".repeat(recent::MAX_TEXT));
+        assert_eq!(analyze(&long, &CTX), analyze_now(&long, &CTX));
+    }
 }
