@@ -127,10 +127,11 @@ pub struct PolicyPack {
 /// Most evaluations remembered; the memo is emptied when it is full.
 const MEMO_LIMIT: usize = 4096;
 
-/// Evaluations by request key. Keys are hashed with [`FastHash`]: the memo
-/// is bounded, so a crafted collision costs comparisons, never a wrong answer
-/// (a hit needs an equal key).
-type Memo = HashMap<RequestKey, Evaluation, FastHash>;
+/// Evaluations by request key ([`Inputs::key`]: an injective byte encoding
+/// of the request). Keys are hashed with [`FastHash`]: the memo is bounded,
+/// so a crafted collision costs comparisons, never a wrong answer (a hit
+/// needs an equal key).
+type Memo = HashMap<Box<[u8]>, Evaluation, FastHash>;
 
 fn new_memo() -> Arc<Mutex<Memo>> {
     Arc::new(Mutex::new(HashMap::with_hasher(FastHash)))
@@ -199,47 +200,117 @@ impl Hasher for FastHasher {
     }
 }
 
-/// Everything a Cedar request is built from: equal keys give equal requests.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct RequestKey {
-    agent: String,
-    user: Option<String>,
-    tool: String,
+/// Everything a Cedar request is built from, borrowed from the action:
+/// equal [`Inputs::key`]s give equal requests.
+struct Inputs<'a> {
+    agent: &'a str,
+    user: Option<&'a str>,
+    tool: &'a str,
     kind: Option<&'static str>,
-    context: Vec<(&'static str, Val)>,
+    context: Vec<(&'static str, Val<'a>)>,
 }
 
-/// A context value, hashable, turned into a Cedar expression only when needed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Val {
-    Str(String),
+impl Inputs<'_> {
+    /// The memo key: every field in order, each self-delimiting (a tag, and
+    /// a length before every string and list), so two different requests
+    /// never share a key.
+    fn key(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(512);
+        put_str(&mut out, self.agent);
+        match self.user {
+            Some(user) => {
+                out.push(1);
+                put_str(&mut out, user);
+            }
+            None => out.push(0),
+        }
+        put_str(&mut out, self.tool);
+        match self.kind {
+            Some(kind) => {
+                out.push(1);
+                put_str(&mut out, kind);
+            }
+            None => out.push(0),
+        }
+        put_fields(&mut out, &self.context);
+        out
+    }
+}
+
+fn put_len(out: &mut Vec<u8>, len: usize) {
+    out.extend_from_slice(&(len as u64).to_le_bytes());
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_len(out, s.len());
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn put_fields(out: &mut Vec<u8>, fields: &[(&'static str, Val<'_>)]) {
+    put_len(out, fields.len());
+    for (name, value) in fields {
+        put_str(out, name);
+        value.put(out);
+    }
+}
+
+/// A context value, turned into a Cedar expression only on a memo miss.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Val<'a> {
+    Str(&'a str),
     Bool(bool),
     Long(i64),
-    Set(Vec<String>),
-    Record(Vec<(&'static str, Val)>),
+    /// Sorted, without duplicates.
+    Set(Vec<&'a str>),
+    Record(Vec<(&'static str, Val<'a>)>),
 }
 
-impl Val {
-    fn set<'a>(items: impl IntoIterator<Item = &'a str>) -> Val {
-        let mut v: Vec<String> = items.into_iter().map(str::to_owned).collect();
+impl<'a> Val<'a> {
+    fn set(items: impl IntoIterator<Item = &'a str>) -> Val<'a> {
+        let mut v: Vec<&str> = items.into_iter().collect();
         v.sort_unstable();
         v.dedup();
         Val::Set(v)
     }
 
-    fn str(s: &str) -> Val {
-        Val::Str(s.to_owned())
+    fn str(s: &'a str) -> Val<'a> {
+        Val::Str(s)
+    }
+
+    fn put(&self, out: &mut Vec<u8>) {
+        match self {
+            Val::Str(s) => {
+                out.push(b's');
+                put_str(out, s);
+            }
+            Val::Bool(b) => out.extend_from_slice(&[b'b', u8::from(*b)]),
+            Val::Long(n) => {
+                out.push(b'l');
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+            Val::Set(items) => {
+                out.push(b'S');
+                put_len(out, items.len());
+                for item in items {
+                    put_str(out, item);
+                }
+            }
+            Val::Record(fields) => {
+                out.push(b'r');
+                put_fields(out, fields);
+            }
+        }
     }
 
     fn expression(&self) -> Result<RestrictedExpression, String> {
         Ok(match self {
-            Val::Str(s) => RestrictedExpression::new_string(s.clone()),
+            Val::Str(s) => RestrictedExpression::new_string((*s).to_owned()),
             Val::Bool(b) => RestrictedExpression::new_bool(*b),
             Val::Long(n) => RestrictedExpression::new_long(*n),
             Val::Set(items) => RestrictedExpression::new_set(
                 items
                     .iter()
-                    .map(|s| RestrictedExpression::new_string(s.clone())),
+                    .map(|s| RestrictedExpression::new_string((*s).to_owned())),
             ),
             Val::Record(fields) => {
                 let mut out = Vec::with_capacity(fields.len());
@@ -350,10 +421,10 @@ impl PolicyPack {
         session: &SessionState,
         payment_limit_cents: i64,
     ) -> Evaluation {
-        let key = RequestKey {
-            agent: agent.to_owned(),
-            user: user.map(str::to_owned),
-            tool: envelope.tool.clone(),
+        let request = Inputs {
+            agent,
+            user,
+            tool: &envelope.tool,
             kind: facts.tool_kind,
             context: context_values(
                 envelope,
@@ -363,25 +434,26 @@ impl PolicyPack {
                 self.reads.as_ref(),
             ),
         };
-        if let Some(memo) = &self.memo
-            && let Ok(memo) = memo.lock()
-            && let Some(hit) = memo.get(&key)
+        let Some(memo) = &self.memo else {
+            return self.evaluate_facts(&request);
+        };
+        let key = request.key();
+        if let Ok(memo) = memo.lock()
+            && let Some(hit) = memo.get(key.as_slice())
         {
             return hit.clone();
         }
-        let evaluation = self.evaluate_key(&key);
-        if let Some(memo) = &self.memo
-            && let Ok(mut memo) = memo.lock()
-        {
+        let evaluation = self.evaluate_facts(&request);
+        if let Ok(mut memo) = memo.lock() {
             if memo.len() >= MEMO_LIMIT {
                 memo.clear();
             }
-            memo.insert(key, evaluation.clone());
+            memo.insert(key.into_boxed_slice(), evaluation.clone());
         }
         evaluation
     }
 
-    fn evaluate_key(&self, key: &RequestKey) -> Evaluation {
+    fn evaluate_facts(&self, key: &Inputs<'_>) -> Evaluation {
         let fail = |message: String| Evaluation {
             fired: Vec::new(),
             errors: vec![message],
@@ -398,15 +470,10 @@ impl PolicyPack {
             Err(e) => return fail(format!("cannot build the policy context: {e}")),
         };
         let principal =
-            EntityUid::from_type_name_and_id(self.agent_type.clone(), EntityId::new(&key.agent));
+            EntityUid::from_type_name_and_id(self.agent_type.clone(), EntityId::new(key.agent));
         let resource =
-            EntityUid::from_type_name_and_id(self.tool_type.clone(), EntityId::new(&key.tool));
-        let entities = match entities(
-            principal.clone(),
-            resource.clone(),
-            key.user.as_deref(),
-            key.kind,
-        ) {
+            EntityUid::from_type_name_and_id(self.tool_type.clone(), EntityId::new(key.tool));
+        let entities = match entities(principal.clone(), resource.clone(), key.user, key.kind) {
             Ok(e) => e,
             Err(e) => return fail(format!("cannot build the policy entities: {e}")),
         };
@@ -556,7 +623,7 @@ fn entities(
     Entities::from_entities([agent, tool], None).map_err(|e| e.to_string())
 }
 
-fn egress_record<'a>(items: impl Iterator<Item = &'a crate::derive::Egress> + Clone) -> Val {
+fn egress_record<'a>(items: impl Iterator<Item = &'a crate::derive::Egress> + Clone) -> Val<'a> {
     use writ_detect::sensitivity::Sensitivity as S;
     let by = |level: Option<S>| {
         Val::set(
@@ -576,16 +643,16 @@ fn egress_record<'a>(items: impl Iterator<Item = &'a crate::derive::Egress> + Cl
 }
 
 /// The context attributes of the schema that `reads` names (all when `None`).
-fn context_values(
-    envelope: &Envelope,
-    f: &ActionFacts,
-    session: &SessionState,
+fn context_values<'a>(
+    envelope: &'a Envelope,
+    f: &'a ActionFacts,
+    session: &'a SessionState,
     payment_limit_cents: i64,
     reads: Option<&BTreeSet<String>>,
-) -> Vec<(&'static str, Val)> {
+) -> Vec<(&'static str, Val<'a>)> {
     let wanted = |name: &str| reads.is_none_or(|r| r.contains(name));
-    let mut out: Vec<(&'static str, Val)> = Vec::new();
-    let mut add = |name: &'static str, value: &dyn Fn() -> Val| {
+    let mut out: Vec<(&'static str, Val<'a>)> = Vec::with_capacity(24);
+    let mut add = |name: &'static str, value: &dyn Fn() -> Val<'a>| {
         if wanted(name) {
             out.push((name, value()));
         }
@@ -733,6 +800,59 @@ mod tests {
         let reads = pack.reads.clone().unwrap();
         assert!(reads.contains("egress") && reads.contains("session"));
         assert!(!reads.contains("externality"), "{reads:?}");
+    }
+
+    /// Requests that a plain concatenation of their texts would confuse get
+    /// different memo keys.
+    #[test]
+    fn memo_keys_tell_apart_every_request() {
+        let inputs = |agent, user, tool, context| Inputs {
+            agent,
+            user,
+            tool,
+            kind: None,
+            context,
+        };
+        let one = |name, value| vec![(name, value)];
+        let requests = [
+            inputs("ab", None, "c", vec![]),
+            inputs("a", None, "bc", vec![]),
+            inputs("a", Some(""), "bc", vec![]),
+            inputs("a", None, "bc", one("x", Val::set(["a", "b"]))),
+            inputs("a", None, "bc", one("x", Val::set(["ab"]))),
+            inputs("a", None, "bc", one("x", Val::set(["a", "b", "a"]))),
+            inputs("a", None, "bc", one("x", Val::str("ab"))),
+            inputs("a", None, "bc", one("x", Val::Bool(true))),
+            inputs("a", None, "bc", one("x", Val::Bool(false))),
+            inputs("a", None, "bc", one("x", Val::Long(1))),
+            inputs(
+                "a",
+                None,
+                "bc",
+                one("x", Val::Record(vec![("y", Val::Long(1))])),
+            ),
+            inputs("a", None, "bc", one("xy", Val::Long(1))),
+            inputs(
+                "a",
+                None,
+                "bc",
+                vec![("x", Val::Long(1)), ("y", Val::Long(1))],
+            ),
+        ];
+        let keys: Vec<Vec<u8>> = requests.iter().map(Inputs::key).collect();
+        // Equal values (a set's order and duplicates do not count) share a key.
+        assert_eq!(keys[3], keys[5]);
+        for (i, a) in keys.iter().enumerate() {
+            for (j, b) in keys.iter().enumerate() {
+                if i != j && !matches!((i, j), (3, 5) | (5, 3)) {
+                    assert_ne!(a, b, "requests {i} and {j} share a key");
+                }
+            }
+        }
+        assert_eq!(
+            inputs("a", None, "b", one("x", Val::set(["b", "a"]))).key(),
+            inputs("a", None, "b", one("x", Val::set(["a", "b"]))).key()
+        );
     }
 
     /// The committed JSON schema is exactly the text schema converted.
