@@ -13,7 +13,7 @@
 //!
 //! Errors are `application/problem+json` (RFC 9457) with a stable `code`.
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -26,8 +26,12 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use opentelemetry::KeyValue;
+
 use crate::AppState;
-use crate::control::{AssumptionRequest, GuardRequest, OutcomeRequest, ReviewRequest, Status};
+use crate::control::{
+    AssumptionRequest, GuardAnswer, GuardRequest, OutcomeRequest, ReviewRequest, Status, Touch,
+};
 use crate::error::Problem;
 use crate::tokens::{self, Principal, Role};
 
@@ -56,6 +60,22 @@ pub fn router(state: AppState) -> Router {
 
 async fn not_found() -> Problem {
     Problem::not_found("no such endpoint")
+}
+
+/// The W3C trace context a caller sent, if any.
+fn traceparent(headers: &HeaderMap) -> Option<&str> {
+    headers.get("traceparent")?.to_str().ok()
+}
+
+/// What an outcome span says beyond the action: how it ended.
+fn outcome_extra(record: &crate::control::Record) -> Vec<KeyValue> {
+    let closure = record.steps.iter().rev().find_map(|s| match s {
+        crate::control::Step::Outcome { closure, .. } => Some(closure.as_str()),
+        _ => None,
+    });
+    closure
+        .map(|c| vec![KeyValue::new("writ.outcome.closure", c)])
+        .unwrap_or_default()
 }
 
 /// The bearer token of a request.
@@ -187,10 +207,55 @@ pub(crate) async fn guard(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let started = Instant::now();
-    let p = principal(&state, &headers).await?;
-    require(&p, &[Role::Agent, Role::Admin], "guard actions")?;
-    let req: GuardRequest = parse_body(body)?;
-    let (out, decision) = state.core(move |c| c.guard(&p, req)).await?;
+    let wall = SystemTime::now();
+    let span = state.shared.telemetry.begin(wall, traceparent(&headers));
+    let trace = span.as_ref().and_then(|s| s.traceparent());
+    let answer = async {
+        let p = principal(&state, &headers).await?;
+        require(&p, &[Role::Agent, Role::Admin], "guard actions")?;
+        let req: GuardRequest = parse_body(body)?;
+        state.core(move |c| c.guard(&p, req, trace)).await
+    }
+    .await;
+    let GuardAnswer {
+        out,
+        decision,
+        decided_at,
+        touched,
+    } = match answer {
+        Ok(answer) => answer,
+        Err(problem) => {
+            if let Some(span) = span {
+                span.fail("guard", problem.code, &problem.detail);
+            }
+            return Err(problem);
+        }
+    };
+    match (span, touched) {
+        (Some(span), Some((Touch::Opened, record))) => {
+            span.finish("guard", &record, Vec::new(), Some(decided_at));
+            state
+                .shared
+                .telemetry
+                .checkpoint("open", decided_at, &record, Vec::new());
+        }
+        (Some(span), Some((Touch::Claimed, record))) => {
+            // The retry of an approved call: it runs as that action.
+            let claimed = vec![KeyValue::new("writ.approval.claimed", true)];
+            span.finish("guard", &record, claimed, Some(decided_at));
+        }
+        (span, Some((Touch::Closed, record))) => {
+            if let Some(span) = span {
+                span.finish_decision("guard", &decision, decided_at);
+            }
+            state
+                .shared
+                .telemetry
+                .checkpoint("outcome", wall, &record, outcome_extra(&record));
+        }
+        (Some(span), None) => span.finish_decision("guard", &decision, decided_at),
+        (None, _) => {}
+    }
     state.shared.metrics.decision(
         decision.route.as_str(),
         state.shared.mode.as_str(),
@@ -276,15 +341,23 @@ pub(crate) async fn assumption(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let started = Instant::now();
+    let wall = SystemTime::now();
     let p = principal(&state, &headers).await?;
     require(&p, &[Role::Agent, Role::Admin], "record assumptions")?;
     check_id(&id)?;
     let req: AssumptionRequest = parse_body(body)?;
+    let kind = req.kind.clone();
     let record = state.core(move |c| c.assumption(&p, &id, req)).await?;
     state
         .shared
         .metrics
         .latency("assumption", started.elapsed());
+    state.shared.telemetry.checkpoint(
+        "assumption",
+        wall,
+        &record,
+        vec![KeyValue::new("writ.assumption.kind", kind)],
+    );
     Ok(axum::Json(record.view(true)).into_response())
 }
 
@@ -318,6 +391,7 @@ pub(crate) async fn review_as(
     req: ReviewRequest,
 ) -> Result<Response, Problem> {
     let started = Instant::now();
+    let wall = SystemTime::now();
     require(
         &p,
         &[Role::Approver, Role::Admin],
@@ -325,13 +399,22 @@ pub(crate) async fn review_as(
     )?;
     check_id(&id)?;
     let record = state.core(move |c| c.review(&p, &id, req)).await?;
-    let decision = record
+    let (decision, by) = record
         .reviews
         .last()
-        .map(|r| r.decision.clone())
+        .map(|r| (r.decision.clone(), r.by.clone()))
         .unwrap_or_default();
     state.shared.metrics.review(&decision);
     state.shared.metrics.latency("approval", started.elapsed());
+    state.shared.telemetry.checkpoint(
+        "approval",
+        wall,
+        &record,
+        vec![
+            KeyValue::new("writ.approval.decision", decision),
+            KeyValue::new("writ.approval.by", by),
+        ],
+    );
     state.changed();
     Ok(axum::Json(record.view(false)).into_response())
 }
@@ -353,12 +436,17 @@ pub(crate) async fn outcome(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let started = Instant::now();
+    let wall = SystemTime::now();
     let p = principal(&state, &headers).await?;
     require(&p, &[Role::Agent, Role::Admin], "record outcomes")?;
     check_id(&id)?;
     let req: OutcomeRequest = parse_body(body)?;
     let record = state.core(move |c| c.outcome(&p, &id, req)).await?;
     state.shared.metrics.latency("outcome", started.elapsed());
+    state
+        .shared
+        .telemetry
+        .checkpoint("outcome", wall, &record, outcome_extra(&record));
     state.changed();
     Ok(axum::Json(record.view(true)).into_response())
 }

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::telemetry::{OtlpConfig, OtlpProtocol};
 use crate::tokens::{Role, tokens_create, tokens_list, tokens_revoke};
 use crate::{DEFAULT_LISTEN, Mode, ServeConfig, serve};
 
@@ -12,6 +13,7 @@ pub fn serve_main(
     data_dir: PathBuf,
     deployment: Option<PathBuf>,
     mode: Mode,
+    otlp: Option<OtlpConfig>,
 ) -> Result<(), String> {
     let listen = listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
     let addr = listen
@@ -21,6 +23,7 @@ pub fn serve_main(
     config.listen = addr;
     config.deployment = deployment;
     config.mode = mode;
+    config.otlp = otlp;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -84,6 +87,34 @@ pub fn tokens_main(command: TokensCommand, data_dir: PathBuf) -> Result<String, 
             Ok(format!("revoked the token of `{name}`\n"))
         }
     }
+}
+
+/// The OTLP export `--otlp-endpoint`/`--otlp-protocol` ask for, or else
+/// the `OTEL_EXPORTER_OTLP_*` variables; `None` when neither is set.
+pub fn otlp_config(
+    endpoint: Option<String>,
+    protocol: Option<String>,
+) -> Result<Option<OtlpConfig>, String> {
+    let from_flag = match &protocol {
+        Some(name) => Some(OtlpProtocol::parse(name).ok_or_else(|| {
+            format!("--otlp-protocol `{name}` is not supported; one of: http/protobuf, http/json")
+        })?),
+        None => None,
+    };
+    let config = match endpoint {
+        Some(url) => {
+            OtlpConfig::traces_url(&url)?;
+            Some(OtlpConfig {
+                endpoint: Some(url),
+                ..OtlpConfig::default()
+            })
+        }
+        None => OtlpConfig::from_env()?,
+    };
+    Ok(config.map(|c| OtlpConfig {
+        protocol: from_flag.unwrap_or(c.protocol),
+        ..c
+    }))
 }
 
 /// Parses a `--mode` value.
@@ -171,8 +202,26 @@ mod tests {
             dir.path().to_owned(),
             None,
             Mode::Enforce,
+            None,
         )
         .unwrap_err();
         assert!(err.contains("--listen `not an address`"), "{err}");
+        let json = otlp_config(
+            Some("http://127.0.0.1:4318".into()),
+            Some("http/json".into()),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(json.protocol, OtlpProtocol::Json);
+        assert!(
+            otlp_config(Some("collector:4318".into()), None)
+                .unwrap_err()
+                .contains("http:// or https://")
+        );
+        assert!(
+            otlp_config(Some("http://c:4318".into()), Some("grpc".into()))
+                .unwrap_err()
+                .contains("--otlp-protocol `grpc`")
+        );
     }
 }

@@ -198,6 +198,28 @@ pub struct Review {
     pub at: String,
 }
 
+/// What a guard did to an action, for its spans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Touch {
+    /// A new action was opened.
+    Opened,
+    /// The retry of an approved call used that action.
+    Claimed,
+    /// A post event closed its call's action.
+    Closed,
+}
+
+/// The answer of `POST /v1/guard`, and what it touched.
+#[derive(Debug)]
+pub struct GuardAnswer {
+    /// The response body.
+    pub out: Value,
+    pub decision: Decision,
+    /// When the engine had decided (the guard checkpoint's end).
+    pub decided_at: std::time::SystemTime,
+    pub touched: Option<(Touch, Record)>,
+}
+
 /// The persisted form of one action.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {
@@ -216,6 +238,12 @@ pub struct Record {
     pub steps: Vec<Step>,
     pub leaves: Vec<Option<u64>>,
     pub certificate_leaf: Option<u64>,
+    /// `sha256:` of the certificate's log entry (its DSSE envelope, canonical).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_digest: Option<String>,
+    /// W3C `traceparent` of the guard's span: later checkpoints join its trace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<String>,
     pub reviews: Vec<Review>,
     pub release_token: Option<String>,
     /// Outcome of an action that ran without a release (shadow or advisory mode).
@@ -286,6 +314,7 @@ impl Record {
             },
             certified: self.certificate_leaf.is_some(),
             certificate_leaf: self.certificate_leaf,
+            certificate_digest: self.certificate_digest.clone(),
             receipts: self.leaves.len(),
             arguments: self.input.envelope.arguments.clone(),
             decision: self.decision.clone(),
@@ -339,6 +368,9 @@ pub struct ActionView {
     /// True once its certificate is in the log.
     pub certified: bool,
     pub certificate_leaf: Option<u64>,
+    /// `sha256:` of the certificate's log entry, once certified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_digest: Option<String>,
     /// Receipts recorded so far.
     pub receipts: usize,
     /// The tool call's arguments.
@@ -528,6 +560,13 @@ fn apply(
 
 /// Reads one certified action back from the log (a scan: the lifecycle
 /// crate has no reader for a single certificate).
+/// `sha256:` of a certificate's log entry.
+fn certificate_digest(certified: &CertifiedAction) -> Result<String, Problem> {
+    let leaf = writ_lifecycle::recorder::certificate_leaf(&certified.envelope)
+        .map_err(|e| Problem::internal(format!("cannot encode the certificate: {e}")))?;
+    Ok(format!("sha256:{}", hex::encode(Sha256::digest(&leaf))))
+}
+
 fn load_certified(ledger: &Ledger, index: u64) -> Result<CertifiedAction, Problem> {
     writ_lifecycle::certified_actions(ledger)?
         .into_iter()
@@ -846,7 +885,8 @@ impl Core {
         &mut self,
         p: &Principal,
         req: GuardRequest,
-    ) -> Result<(Value, Decision), Problem> {
+        trace: Option<String>,
+    ) -> Result<GuardAnswer, Problem> {
         let runtime = match &req.runtime {
             Some(name) => Runtime::parse(name).ok_or_else(|| {
                 Problem::bad_request(format!(
@@ -884,6 +924,7 @@ impl Core {
             user: req.user.clone(),
         };
         let decision = ctx.engine.guard(Core::guard_input(&input, now));
+        let decided_at = std::time::SystemTime::now();
         let mut out = to_json(&decision)?;
         if input.envelope.phase != Phase::Post
             && decision.route == Route::RequireApproval
@@ -894,12 +935,18 @@ impl Core {
             self.sessions
                 .record_decision(s, input.envelope.call_id.as_deref(), &decision, None)?;
             calls::merge_view(&mut out, &approved);
-            return Ok((out, decision));
+            return Ok(GuardAnswer {
+                out,
+                decision,
+                decided_at,
+                touched: Some((Touch::Claimed, approved)),
+            });
         }
         if input.envelope.phase == Phase::Post {
             // Closes its call, as a hook's post event does (Gate::handle):
             // the released action guarded for this call gets its outcome
             // and certificate; without one, the session step is closed.
+            let mut touched = None;
             let released = match &session {
                 Some(s) => self.released_for_call(p, s, &input.envelope)?,
                 None => None,
@@ -923,6 +970,7 @@ impl Core {
                         json!(closed.certificate_leaf.is_some()),
                     );
                 }
+                touched = Some((Touch::Closed, closed));
             } else if let Some(s) = &session {
                 let mut step =
                     ctx.engine
@@ -936,7 +984,12 @@ impl Core {
                 o.insert("closed".to_owned(), Value::Bool(true));
                 o.insert("mode".to_owned(), json!(self.config.mode.as_str()));
             }
-            return Ok((out, decision));
+            return Ok(GuardAnswer {
+                out,
+                decision,
+                decided_at,
+                touched,
+            });
         }
         let mut action = Action::guard(&ctx, Core::guard_input(&input, now), &self.signer)
             .map_err(|e| Problem::internal(e.to_string()))?;
@@ -1010,6 +1063,8 @@ impl Core {
             steps,
             leaves: Vec::new(),
             certificate_leaf: None,
+            certificate_digest: None,
+            trace,
             reviews: Vec::new(),
             release_token: token,
             unreleased_outcome: None,
@@ -1026,12 +1081,18 @@ impl Core {
             &to_text(&record)?,
         )?;
         calls::merge_view(&mut out, &record);
+        let opened = record.clone();
         self.put_live(Live {
             action,
             record,
             certified: None,
         });
-        Ok((out, decision))
+        Ok(GuardAnswer {
+            out,
+            decision,
+            decided_at,
+            touched: Some((Touch::Opened, opened)),
+        })
     }
 
     /// `GET /v1/actions/{id}`.
@@ -1339,6 +1400,7 @@ impl Core {
             )?;
             record.steps.push(step);
             record.certificate_leaf = Some(certified.certificate_leaf);
+            record.certificate_digest = Some(certificate_digest(&certified)?);
             record.status = Status::Closed;
             self.save(&record)?;
             live.action = action;

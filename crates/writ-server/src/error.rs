@@ -34,6 +34,8 @@ pub enum ServeError {
     Deployment(String),
     #[error("policy: {0}")]
     Policy(String),
+    #[error("telemetry: {0}")]
+    Telemetry(String),
     #[error("cannot listen on `{addr}`: {source}")]
     Bind {
         addr: String,

@@ -19,6 +19,7 @@ pub mod error;
 mod metrics;
 pub mod openapi;
 mod page;
+pub mod telemetry;
 pub mod tokens;
 mod words;
 
@@ -39,6 +40,7 @@ pub use tokens::{Role, TokenInfo, tokens_create, tokens_list, tokens_revoke};
 use crate::control::{Core, CoreConfig};
 use crate::error::Problem as P;
 use crate::metrics::Metrics;
+use crate::telemetry::{OtlpConfig, Telemetry};
 
 /// Where `writ serve` listens unless told otherwise (loopback only).
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:7766";
@@ -92,6 +94,8 @@ pub struct ServeConfig {
     pub grant_ttl: i64,
     /// Seconds a pending action waits for review before it expires.
     pub approval_timeout: i64,
+    /// Export a span per checkpoint over OTLP/HTTP (off when `None`).
+    pub otlp: Option<OtlpConfig>,
 }
 
 impl ServeConfig {
@@ -106,6 +110,7 @@ impl ServeConfig {
             release_ttl: 300,
             grant_ttl: 900,
             approval_timeout: 3600,
+            otlp: None,
         }
     }
 }
@@ -115,6 +120,7 @@ pub(crate) struct Shared {
     pub auth: Mutex<rusqlite::Connection>,
     pub changes: watch::Sender<u64>,
     pub metrics: Metrics,
+    pub telemetry: Telemetry,
     pub mode: Mode,
     pub body_limit: usize,
 }
@@ -239,6 +245,10 @@ impl AppState {
             conn,
         );
         let auth = db::open(dir)?;
+        let telemetry = match &config.otlp {
+            Some(otlp) => Telemetry::start(otlp).map_err(ServeError::Telemetry)?,
+            None => Telemetry::default(),
+        };
         let (changes, _) = watch::channel(0);
         Ok(AppState {
             shared: Arc::new(Shared {
@@ -246,6 +256,7 @@ impl AppState {
                 auth: Mutex::new(auth),
                 changes,
                 metrics: Metrics::default(),
+                telemetry,
                 mode: config.mode,
                 body_limit: config.body_limit,
             }),
@@ -281,10 +292,16 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    axum::serve(listener, router(state))
+    let shared = state.shared.clone();
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
-        .map_err(ServeError::Serve)
+        .map_err(ServeError::Serve);
+    if shared.telemetry.enabled() {
+        // Sends the spans still buffered; the exporter blocks.
+        let _ = tokio::task::spawn_blocking(move || shared.telemetry.shutdown()).await;
+    }
+    served
 }
 
 /// `writ serve`: opens (or creates) the data directory, binds, prints where
@@ -309,6 +326,14 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
         config.data_dir.display()
     );
     println!("writ serve: approvals page at http://{addr}/approvals");
+    if let Some(otlp) = &config.otlp {
+        println!(
+            "writ serve: exporting a span per checkpoint over OTLP to {}",
+            otlp.endpoint
+                .as_deref()
+                .unwrap_or("the OTEL_EXPORTER_OTLP_* endpoint")
+        );
+    }
     serve_on(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })

@@ -69,6 +69,13 @@ enum Command {
         /// `enforce`, `advisory` (release with warnings) or `shadow` (decide and record, release everything).
         #[arg(long, default_value = "enforce", value_parser = writ_server::cli::parse_mode)]
         mode: writ_server::Mode,
+        /// Export a span per checkpoint to this OTLP/HTTP collector, e.g.
+        /// http://localhost:4318 (default: $OTEL_EXPORTER_OTLP_ENDPOINT, else off).
+        #[arg(long, value_name = "URL")]
+        otlp_endpoint: Option<String>,
+        /// `http/protobuf` or `http/json` (default: $OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf).
+        #[arg(long, value_name = "PROTOCOL")]
+        otlp_protocol: Option<String>,
     },
     /// Guard an MCP server's tool calls (stdio wrapper or Streamable HTTP gateway).
     McpProxy(writ_mcp::McpProxyArgs),
@@ -439,9 +446,12 @@ fn main() -> ExitCode {
             data_dir,
             deployment,
             mode,
+            otlp_endpoint,
+            otlp_protocol,
         } => {
             let dir = data_dir.unwrap_or_else(default_data_dir);
-            writ_server::cli::serve_main(listen, dir, deployment, mode)
+            writ_server::cli::otlp_config(otlp_endpoint, otlp_protocol)
+                .and_then(|otlp| writ_server::cli::serve_main(listen, dir, deployment, mode, otlp))
                 .map(|()| String::new())
                 .map_err(CliError::Input)
         }
