@@ -15,6 +15,7 @@ pub mod api;
 pub mod cli;
 pub mod control;
 mod db;
+mod durable;
 pub mod error;
 mod metrics;
 pub mod openapi;
@@ -38,6 +39,7 @@ pub use error::{Problem, ServeError};
 pub use tokens::{Role, TokenInfo, tokens_create, tokens_list, tokens_revoke};
 
 use crate::control::{Core, CoreConfig};
+use crate::durable::GroupSync;
 use crate::error::Problem as P;
 use crate::metrics::Metrics;
 use crate::telemetry::{OtlpConfig, Telemetry};
@@ -117,6 +119,8 @@ impl ServeConfig {
 
 pub(crate) struct Shared {
     pub core: Mutex<Core>,
+    /// Makes the core's commits durable before they are acknowledged.
+    pub durable: GroupSync,
     pub auth: Mutex<rusqlite::Connection>,
     pub changes: watch::Sender<u64>,
     pub metrics: Metrics,
@@ -223,13 +227,22 @@ impl AppState {
     pub fn open(config: &ServeConfig) -> Result<AppState, ServeError> {
         let dir = &config.data_dir;
         let conn = db::open(dir)?;
+        // Commits skip the fsync; `GroupSync` does it for many at once
+        // before anything is acknowledged (see `durable`).
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
         let signer = signer(dir)?;
         let policy = policy(dir)?;
         let deployment = deployment(config.deployment.as_deref())?;
         writ_core::Facts::compile(&deployment)
             .map_err(|e| ServeError::Deployment(e.to_string()))?;
         let sessions = Store::open(&dir.join("writ.db"))?;
-        let recorder = Recorder::open(dir.join("ledger.db"), signer.clone())?;
+        let recorder = Recorder::open_with(
+            dir.join("ledger.db"),
+            signer.clone(),
+            writ_ledger::LedgerOptions {
+                synchronous: writ_ledger::Synchronous::Normal,
+            },
+        )?;
         let core = Core::new(
             CoreConfig {
                 mode: config.mode,
@@ -253,6 +266,9 @@ impl AppState {
         Ok(AppState {
             shared: Arc::new(Shared {
                 core: Mutex::new(core),
+                durable: GroupSync::new(
+                    ["ledger.db", db::SERVER_DB, "writ.db"].map(|name| dir.join(name)),
+                ),
                 auth: Mutex::new(auth),
                 changes,
                 metrics: Metrics::default(),
@@ -263,18 +279,24 @@ impl AppState {
         })
     }
 
-    /// Runs `f` on the core in a blocking thread.
+    /// Runs `f` on the core in a blocking thread and returns once what
+    /// it (and everything before it) committed is on disk.
     pub(crate) async fn core<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Core) -> Result<T, P> + Send + 'static,
     ) -> Result<T, P> {
         let shared = self.shared.clone();
         tokio::task::spawn_blocking(move || {
-            let mut core = shared
-                .core
-                .lock()
-                .map_err(|_| P::internal("the core lock is poisoned"))?;
-            f(&mut core)
+            let (value, ticket) = {
+                let mut core = shared
+                    .core
+                    .lock()
+                    .map_err(|_| P::internal("the core lock is poisoned"))?;
+                let value = f(&mut core)?;
+                (value, shared.durable.ticket()?)
+            };
+            shared.durable.wait(ticket)?;
+            Ok(value)
         })
         .await
         .map_err(|e| P::internal(format!("worker failed: {e}")))?

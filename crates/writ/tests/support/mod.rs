@@ -132,6 +132,14 @@ impl Server {
     }
 }
 
+impl Server {
+    /// SIGKILL: the server gets no chance to flush or clean up.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
