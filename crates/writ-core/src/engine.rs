@@ -145,10 +145,10 @@ impl Engine {
         let limit = self.facts.payment_limit_cents.unwrap_or(0);
         let evaluation =
             self.policy
-                .evaluate(envelope, input.agent, input.user, &facts, session, limit);
-        let (fired, shadowed, shadow_route) = split_shadow(evaluation.fired);
-        let mut rules: Vec<FiredRule> = fired.iter().map(fired_rule).collect();
-        let shadowed: Vec<FiredRule> = shadowed.iter().map(fired_rule).collect();
+                .evaluate_shared(envelope, input.agent, input.user, &facts, session, limit);
+        let (fired, shadowed, shadow_route) = split_shadow(&evaluation.fired);
+        let mut rules: Vec<FiredRule> = fired.into_iter().map(fired_rule).collect();
+        let shadowed: Vec<FiredRule> = shadowed.into_iter().map(fired_rule).collect();
         let mut reasons: Vec<String> = Vec::new();
         for r in &rules {
             if !reasons.contains(&r.reason) {
@@ -156,7 +156,7 @@ impl Engine {
             }
         }
         let mut route = rules.iter().map(|r| r.route).max().unwrap_or(Route::Allow);
-        let mut errors = evaluation.errors;
+        let mut errors = evaluation.errors.clone();
         let mut approvals_used = Vec::new();
 
         if !errors.is_empty() {
@@ -316,25 +316,25 @@ fn fired_rule(r: &Rule) -> FiredRule {
 /// Splits the fired rules into those that decide and the shadowed ones,
 /// each strongest first, with the route all of them would have given.
 /// Shadowed rules never make an enforcing rule stand down.
-fn split_shadow(fired: Vec<Rule>) -> (Vec<Rule>, Vec<Rule>, Option<Route>) {
-    let order = |a: &Rule, b: &Rule| b.route.cmp(&a.route).then_with(|| a.reason.cmp(&b.reason));
-    let mut all = stand_down(fired.clone());
+fn split_shadow(fired: &[Rule]) -> (Vec<&Rule>, Vec<&Rule>, Option<Route>) {
+    let order = |a: &&Rule, b: &&Rule| b.route.cmp(&a.route).then_with(|| a.reason.cmp(&b.reason));
+    let mut all = stand_down(fired.iter().collect());
     all.sort_by(order);
-    let mut enforced = stand_down(fired.into_iter().filter(|r| !r.shadow).collect());
+    let mut enforced = stand_down(fired.iter().filter(|r| !r.shadow).collect());
     enforced.sort_by(order);
-    let shadowed: Vec<Rule> = all.iter().filter(|r| r.shadow).cloned().collect();
+    let shadowed: Vec<&Rule> = all.iter().filter(|r| r.shadow).copied().collect();
     let shadow_route =
         (!shadowed.is_empty()).then(|| all.iter().map(|r| r.route).max().unwrap_or(Route::Allow));
     (enforced, shadowed, shadow_route)
 }
 
-fn stand_down(fired: Vec<Rule>) -> Vec<Rule> {
+fn stand_down(fired: Vec<&Rule>) -> Vec<&Rule> {
     let keep: Vec<bool> = fired
         .iter()
         .map(|rule| match rule.unless.as_deref() {
             None => true,
             Some(condition) => !fired.iter().any(|other| {
-                !std::ptr::eq(other, rule)
+                !std::ptr::eq(*other, *rule)
                     && match condition.strip_prefix("route:") {
                         Some(route) => other.route.as_str() == route,
                         None => other.reason == condition,

@@ -118,8 +118,10 @@ pub struct PolicyPack {
     agent_type: EntityTypeName,
     tool_type: EntityTypeName,
     action: EntityUid,
-    /// Top-level context attributes some policy reads (`None`: all of them).
-    reads: Option<BTreeSet<String>>,
+    /// The top-level context attributes some policy reads, as a bit set
+    /// over [`CONTEXT`] (bit `i` is `CONTEXT[i]`; all when [`context_reads`]
+    /// cannot tell).
+    wanted: u32,
     /// Evaluations by the exact values given to Cedar (shared by clones).
     memo: Option<Arc<Mutex<Memo>>>,
 }
@@ -131,7 +133,7 @@ const MEMO_LIMIT: usize = 4096;
 /// of the request). Keys are hashed with [`FastHash`]: the memo is bounded,
 /// so a crafted collision costs comparisons, never a wrong answer (a hit
 /// needs an equal key).
-type Memo = HashMap<Box<[u8]>, Evaluation, FastHash>;
+type Memo = HashMap<Box<[u8]>, Arc<Evaluation>, FastHash>;
 
 fn new_memo() -> Arc<Mutex<Memo>> {
     Arc::new(Mutex::new(HashMap::with_hasher(FastHash)))
@@ -211,11 +213,14 @@ struct Inputs<'a> {
 }
 
 impl Inputs<'_> {
-    /// The memo key: every field in order, each self-delimiting (a tag, and
+    /// The memo key: every value in order, each self-delimiting (a tag, and
     /// a length before every string and list), so two different requests
-    /// never share a key.
+    /// never share a key. Attribute and field names are left out: for one
+    /// pack they are the same, in the same order, in every request
+    /// ([`context_values`] adds them unconditionally, and which top-level
+    /// attributes it adds depends on the pack alone).
     fn key(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(512);
+        let mut out = Vec::with_capacity(256);
         put_str(&mut out, self.agent);
         match self.user {
             Some(user) => {
@@ -237,8 +242,14 @@ impl Inputs<'_> {
     }
 }
 
+/// LEB128: seven bits a byte, the high bit set on all but the last.
 fn put_len(out: &mut Vec<u8>, len: usize) {
-    out.extend_from_slice(&(len as u64).to_le_bytes());
+    let mut n = len as u64;
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
@@ -248,8 +259,7 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 
 fn put_fields(out: &mut Vec<u8>, fields: &[(&'static str, Val<'_>)]) {
     put_len(out, fields.len());
-    for (name, value) in fields {
-        put_str(out, name);
+    for (_, value) in fields {
         value.put(out);
     }
 }
@@ -383,6 +393,11 @@ impl PolicyPack {
             });
         }
         let reads = context_reads(sources.iter().map(|(_, text)| text.as_str()));
+        let wanted = CONTEXT
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| reads.as_ref().is_none_or(|r| r.contains(**name)))
+            .fold(0, |bits, (i, _)| bits | (1 << i));
         let parse_type = |name: &str| {
             EntityTypeName::from_str(name).map_err(|e| PolicyError::Schema(e.to_string()))
         };
@@ -396,7 +411,7 @@ impl PolicyPack {
             agent_type: parse_type("Writ::Agent")?,
             tool_type: parse_type("Writ::Tool")?,
             action,
-            reads,
+            wanted,
             memo: Some(new_memo()),
         })
     }
@@ -421,34 +436,48 @@ impl PolicyPack {
         session: &SessionState,
         payment_limit_cents: i64,
     ) -> Evaluation {
+        Evaluation::clone(&self.evaluate_shared(
+            envelope,
+            agent,
+            user,
+            facts,
+            session,
+            payment_limit_cents,
+        ))
+    }
+
+    /// [`PolicyPack::evaluate`], shared with the memo instead of copied.
+    pub(crate) fn evaluate_shared(
+        &self,
+        envelope: &Envelope,
+        agent: &str,
+        user: Option<&str>,
+        facts: &ActionFacts,
+        session: &SessionState,
+        payment_limit_cents: i64,
+    ) -> Arc<Evaluation> {
         let request = Inputs {
             agent,
             user,
             tool: &envelope.tool,
             kind: facts.tool_kind,
-            context: context_values(
-                envelope,
-                facts,
-                session,
-                payment_limit_cents,
-                self.reads.as_ref(),
-            ),
+            context: context_values(envelope, facts, session, payment_limit_cents, self.wanted),
         };
         let Some(memo) = &self.memo else {
-            return self.evaluate_facts(&request);
+            return Arc::new(self.evaluate_facts(&request));
         };
         let key = request.key();
         if let Ok(memo) = memo.lock()
             && let Some(hit) = memo.get(key.as_slice())
         {
-            return hit.clone();
+            return Arc::clone(hit);
         }
-        let evaluation = self.evaluate_facts(&request);
+        let evaluation = Arc::new(self.evaluate_facts(&request));
         if let Ok(mut memo) = memo.lock() {
             if memo.len() >= MEMO_LIMIT {
                 memo.clear();
             }
-            memo.insert(key.into_boxed_slice(), evaluation.clone());
+            memo.insert(key.into_boxed_slice(), Arc::clone(&evaluation));
         }
         evaluation
     }
@@ -642,20 +671,46 @@ fn egress_record<'a>(items: impl Iterator<Item = &'a crate::derive::Egress> + Cl
     ])
 }
 
-/// The context attributes of the schema that `reads` names (all when `None`).
+/// The top-level context attributes, in the order [`context_values`] adds them.
+const CONTEXT: [&str; 20] = [
+    "runtime",
+    "tool",
+    "egress",
+    "generic_egress",
+    "message_recipients",
+    "directed_by_untrusted",
+    "destroys",
+    "production_changes",
+    "unsimulated_applies",
+    "pushes",
+    "package_installs",
+    "public_exposure",
+    "grants_access",
+    "governance",
+    "outside_workspace_writes",
+    "payment",
+    "limits",
+    "session",
+    "unparsed_command",
+    "externality",
+];
+
+/// The context attributes of the schema that `wanted` names: bit `i` is
+/// [`CONTEXT`]`[i]`.
 fn context_values<'a>(
     envelope: &'a Envelope,
     f: &'a ActionFacts,
     session: &'a SessionState,
     payment_limit_cents: i64,
-    reads: Option<&BTreeSet<String>>,
+    wanted: u32,
 ) -> Vec<(&'static str, Val<'a>)> {
-    let wanted = |name: &str| reads.is_none_or(|r| r.contains(name));
-    let mut out: Vec<(&'static str, Val<'a>)> = Vec::with_capacity(24);
+    let mut out: Vec<(&'static str, Val<'a>)> = Vec::with_capacity(CONTEXT.len());
+    let mut at = 0;
     let mut add = |name: &'static str, value: &dyn Fn() -> Val<'a>| {
-        if wanted(name) {
+        if wanted & (1 << at) != 0 {
             out.push((name, value()));
         }
+        at += 1;
     };
     add("runtime", &|| {
         Val::Record(vec![
@@ -797,9 +852,16 @@ mod tests {
     #[test]
     fn the_default_pack_builds_only_what_it_reads() {
         let pack = PolicyPack::default_pack().unwrap();
-        let reads = pack.reads.clone().unwrap();
+        let reads = default_reads();
         assert!(reads.contains("egress") && reads.contains("session"));
         assert!(!reads.contains("externality"), "{reads:?}");
+        let bit = |name: &str| 1u32 << CONTEXT.iter().position(|n| *n == name).unwrap();
+        assert_ne!(pack.wanted & bit("egress"), 0);
+        assert_eq!(pack.wanted & bit("externality"), 0);
+    }
+
+    fn default_reads() -> BTreeSet<String> {
+        context_reads(DEFAULT_PACK.iter().map(|(_, text)| *text)).unwrap()
     }
 
     /// Requests that a plain concatenation of their texts would confuse get
@@ -831,7 +893,6 @@ mod tests {
                 "bc",
                 one("x", Val::Record(vec![("y", Val::Long(1))])),
             ),
-            inputs("a", None, "bc", one("xy", Val::Long(1))),
             inputs(
                 "a",
                 None,
@@ -853,6 +914,47 @@ mod tests {
             inputs("a", None, "b", one("x", Val::set(["b", "a"]))).key(),
             inputs("a", None, "b", one("x", Val::set(["a", "b"]))).key()
         );
+    }
+
+    /// `CONTEXT` lists what `context_values` adds, in order, and the
+    /// pack's bit set names exactly the attributes its policies read.
+    #[test]
+    fn the_context_bit_set_follows_the_attributes() {
+        use crate::derive::{Actor, derive};
+        let envelope = crate::normalize(
+            crate::Runtime::Http,
+            &serde_json::json!({"method": "POST", "url": "https://a.example/x", "body": "hi"}),
+        )
+        .unwrap();
+        let deployment = crate::Deployment::from_json(r#"{"workspace": "/w", "home": "/h"}"#)
+            .unwrap()
+            .over(crate::Deployment::builtin());
+        let facts = crate::Facts::compile(&deployment).unwrap();
+        let interpretation = crate::interpret::interpret(&envelope, &facts);
+        let session = SessionState::default();
+        let action = derive(
+            &envelope,
+            interpretation,
+            &facts,
+            &session,
+            Actor { user: None },
+        );
+        let names = |wanted| -> Vec<&str> {
+            context_values(&envelope, &action, &session, 0, wanted)
+                .iter()
+                .map(|(n, _)| *n)
+                .collect()
+        };
+        assert_eq!(names(u32::MAX), CONTEXT);
+        let pack = PolicyPack::default_pack().unwrap();
+        let reads = default_reads();
+        assert!(
+            reads.iter().all(|r| CONTEXT.contains(&r.as_str())),
+            "{reads:?}"
+        );
+        let built = names(pack.wanted);
+        assert_eq!(built.len(), reads.len());
+        assert!(built.iter().all(|n| reads.contains(*n)), "{built:?}");
     }
 
     /// The committed JSON schema is exactly the text schema converted.
