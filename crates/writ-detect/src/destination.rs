@@ -578,6 +578,13 @@ pub fn normalize_host(host: &str) -> String {
 pub fn domain_matches(host: &str, domain: &str) -> bool {
     // Allocation-free: this runs for every destination against every listed domain.
     fn trim(h: &str) -> &str {
+        // Nothing below removes an ASCII letter or digit at either end.
+        if let (Some(a), Some(z)) = (h.as_bytes().first(), h.as_bytes().last())
+            && a.is_ascii_alphanumeric()
+            && z.is_ascii_alphanumeric()
+        {
+            return h;
+        }
         let h = h.trim();
         let h = h
             .strip_prefix('[')

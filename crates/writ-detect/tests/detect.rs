@@ -652,6 +652,13 @@ fn hosts_and_domains() {
         ("x.acme.com", "*.acme.com", true),
         ("acme.com", "", false),
         ("", "acme.com", false),
+        // Padding, brackets and dots at either end are trimmed first.
+        (" api.acme.com ", "acme.com", true),
+        ("[api.acme.com]", ".acme.com", true),
+        ("api.acme.com", "acme.com.", true),
+        ("api.acme.com", "\tACME.com ", true),
+        ("api.acme.com-", "acme.com", false),
+        ("api.acme.com", "*.", false),
     ] {
         assert_eq!(
             domain_matches(host, domain),
