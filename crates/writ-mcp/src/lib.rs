@@ -24,6 +24,10 @@ use std::time::Duration;
 use gate::Gate;
 use proxy::Upstream;
 
+/// Where `--listen` defaults to: next to `writ serve` (7766) and `writ
+/// proxy` (7767).
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:7768";
+
 /// Arguments of `writ mcp-proxy`.
 #[derive(Debug, Clone, clap::Args)]
 #[command(
@@ -50,9 +54,11 @@ pub struct McpProxyArgs {
     /// Front this Streamable HTTP MCP server instead of a stdio command.
     #[arg(long, conflicts_with = "command")]
     pub upstream: Option<String>,
-    /// Where to serve Streamable HTTP with --upstream (loopback only).
-    #[arg(long, default_value = "127.0.0.1:7767", requires = "upstream")]
-    pub listen: String,
+    /// Where to serve Streamable HTTP with --upstream, at path /mcp
+    /// (default 127.0.0.1:7768; loopback only; port 0 picks a free port,
+    /// printed on stderr).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
     /// The stdio MCP server to wrap, after `--`.
     #[arg(last = true, value_name = "CMD ARGS")]
     pub command: Vec<String>,
@@ -106,15 +112,11 @@ fn plan(args: &McpProxyArgs) -> Result<Plan, ProxyError> {
     }
     match (&args.upstream, args.command.split_first()) {
         (Some(url), None) => {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(ProxyError::Usage(format!(
-                    "--upstream `{url}` must be an http:// or https:// URL"
-                )));
-            }
-            let listen: SocketAddr = args.listen.parse().map_err(|_| {
+            check_upstream(url)?;
+            let listen = args.listen.as_deref().unwrap_or(DEFAULT_LISTEN);
+            let listen: SocketAddr = listen.parse().map_err(|_| {
                 ProxyError::Usage(format!(
-                    "--listen `{}` is not an address like 127.0.0.1:7767",
-                    args.listen
+                    "--listen `{listen}` is not an address like {DEFAULT_LISTEN}"
                 ))
             })?;
             if !listen.ip().is_loopback() {
@@ -127,6 +129,9 @@ fn plan(args: &McpProxyArgs) -> Result<Plan, ProxyError> {
                 listen,
             })
         }
+        (None, Some(_)) if args.listen.is_some() => Err(ProxyError::Usage(
+            "--listen goes with --upstream URL; a stdio server (-- CMD ARGS) is served on stdin/stdout".into(),
+        )),
         (None, Some((program, rest))) => Ok(Plan::Stdio {
             program: program.clone(),
             args: rest.to_vec(),
@@ -138,6 +143,30 @@ fn plan(args: &McpProxyArgs) -> Result<Plan, ProxyError> {
             "nothing to proxy: give the MCP server's command after `--` (e.g. `writ mcp-proxy -- npx -y @modelcontextprotocol/server-filesystem .`) or --upstream URL".into(),
         )),
     }
+}
+
+/// An upstream URL the proxy can reach: `http://HOST[:PORT]/PATH`. This
+/// build has no TLS client, so `https://` is refused up front rather than
+/// failing at the first client's `initialize`.
+fn check_upstream(url: &str) -> Result<(), ProxyError> {
+    let usage = |why: &str| {
+        ProxyError::Usage(format!(
+            "--upstream `{url}` {why} (e.g. http://127.0.0.1:8000/mcp)"
+        ))
+    };
+    if url.starts_with("https://") {
+        return Err(usage(
+            "is https://, which this build cannot speak yet; give an http:// URL (a local TLS-terminating tunnel will do)",
+        ));
+    }
+    let Some(rest) = url.strip_prefix("http://") else {
+        return Err(usage("must be an http:// URL"));
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.is_empty() || authority.contains(char::is_whitespace) || authority.contains('@') {
+        return Err(usage("has no valid host"));
+    }
+    Ok(())
 }
 
 fn run(args: McpProxyArgs) -> Result<(), ProxyError> {
@@ -251,5 +280,43 @@ mod tests {
         assert!(e.unwrap_err().contains("loopback"));
         let e = parse(&["--upstream", "ftp://x"]);
         assert!(e.unwrap_err().contains("http://"));
+    }
+
+    #[test]
+    fn http_upstream_and_default_listen() {
+        let p = parse(&["--upstream", "http://127.0.0.1:9000/mcp"]).unwrap();
+        assert!(
+            matches!(p, Plan::Http { upstream, listen } if upstream == "http://127.0.0.1:9000/mcp" && listen.port() == 7768)
+        );
+        let p = parse(&[
+            "--upstream",
+            "http://localhost/mcp",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .unwrap();
+        assert!(matches!(p, Plan::Http { listen, .. } if listen.port() == 0));
+    }
+
+    #[test]
+    fn bad_upstreams_are_usage_errors() {
+        for (url, why) in [
+            ("https://mcp.example.com/mcp", "https://"),
+            ("http:///mcp", "no valid host"),
+            ("http://user@host/mcp", "no valid host"),
+            ("127.0.0.1:9000/mcp", "must be an http://"),
+        ] {
+            let e = parse(&["--upstream", url]).unwrap_err();
+            assert!(e.contains(why), "{url}: {e}");
+        }
+        let e = parse(&["--upstream", "http://h/mcp", "--listen", "localhost:1"]).unwrap_err();
+        assert!(e.contains("not an address"), "{e}");
+    }
+
+    #[test]
+    fn upstream_and_a_command_conflict() {
+        assert!(parse(&["--upstream", "http://h/mcp", "--", "server"]).is_err());
+        let e = parse(&["--listen", "127.0.0.1:1", "--", "server"]).unwrap_err();
+        assert!(e.contains("--listen goes with --upstream"), "{e}");
     }
 }

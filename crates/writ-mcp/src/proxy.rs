@@ -153,11 +153,23 @@ impl Proxy {
         self.0.shutdown.cancel();
     }
 
+    /// The token [`Proxy::shutdown`] cancels, for ending the upstream
+    /// session without holding the proxy.
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.0.shutdown.clone()
+    }
+
+    /// The live upstream session; an error once it has ended, so nothing
+    /// is guarded or forwarded into a closed connection.
     fn conn(&self) -> Result<&Conn, McpError> {
-        self.0
-            .conn
-            .get()
-            .ok_or_else(|| McpError::invalid_request("the client has not initialized yet", None))
+        let conn =
+            self.0.conn.get().ok_or_else(|| {
+                McpError::invalid_request("the client has not initialized yet", None)
+            })?;
+        if self.0.gone.is_cancelled() {
+            return Err(internal("the upstream MCP server's session has ended"));
+        }
+        Ok(conn)
     }
 
     /// Connects to the upstream with the client's `initialize` parameters
