@@ -2,7 +2,7 @@
 //! `cargo run --release -p writ-core --example guard_loop -- N [bash|mcp|http] [fresh]`
 //! (the events are the criterion bench's three; default `bash`). With
 //! `fresh`, every bash command is new text (a different trailing comment),
-//! so brush-parser's token cache never hits.
+//! so writ-shell's cache of recent analyses never hits.
 #![allow(clippy::expect_used)]
 
 use serde_json::json;

@@ -83,9 +83,11 @@ pub(crate) fn parse_program(
     text: &str,
     options: &ParserOptions,
 ) -> Result<ast::Program, ShellError> {
-    // brush-parser remembers the tokens of recent inputs (agents repeat
-    // commands); the tokens are the same as `Parser::parse_program` makes.
-    match brush_parser::tokenize_str_with_options(text, &options.tokenizer_options()) {
+    // The tokens are the same as `Parser::parse_program` makes. Not
+    // brush-parser's token cache: `analyze` remembers whole analyses, and
+    // filling that cache (copying text and tokens) cost a new line ~10k
+    // instructions.
+    match brush_parser::uncached_tokenize_str(text, &options.tokenizer_options()) {
         Ok(tokens) => brush_parser::parse_tokens(&tokens, options)
             .map_err(|error| ShellError::Syntax(error.to_string())),
         // The parser's own path, for the error with its position.
