@@ -180,6 +180,44 @@ fn fold_frontier(frontier: &[(u32, Hash)]) -> Hash {
     it.fold(*last, |acc, (_, left)| node_hash(left, &acc))
 }
 
+/// Inserts `items` as leaves `size..` with the subtrees they complete;
+/// returns the new size and frontier.
+fn insert_leaves<T: AsRef<[u8]>>(
+    tx: &Connection,
+    mut size: u64,
+    mut frontier: Vec<(u32, Hash)>,
+    items: &[T],
+) -> Result<(u64, Vec<(u32, Hash)>), LedgerError> {
+    let mut ins_leaf =
+        tx.prepare_cached("INSERT INTO leaves (idx, hash, data) VALUES (?1, ?2, ?3)")?;
+    let mut ins_node =
+        tx.prepare_cached("INSERT INTO nodes (level, idx, hash) VALUES (?1, ?2, ?3)")?;
+    for data in items {
+        let data = data.as_ref();
+        if size >= 1u64 << 62 {
+            return Err(LedgerError::Full);
+        }
+        let h = leaf_hash(data);
+        ins_leaf.execute(params![to_i64(size)?, &h[..], data])?;
+        let mut node = (0u32, h);
+        let mut idx = size;
+        while idx & 1 == 1 {
+            let Some((left_level, left)) = frontier.pop() else {
+                return Err(LedgerError::Corrupt("frontier underflow".into()));
+            };
+            if left_level != node.0 {
+                return Err(LedgerError::Corrupt("frontier level mismatch".into()));
+            }
+            idx >>= 1;
+            node = (node.0 + 1, node_hash(&left, &node.1));
+            ins_node.execute(params![node.0, to_i64(idx)?, &node.1[..]])?;
+        }
+        frontier.push(node);
+        size += 1;
+    }
+    Ok((size, frontier))
+}
+
 impl Ledger {
     /// Opens (creating if needed) the ledger at `path` with default options
     /// (WAL, `synchronous=FULL`).
@@ -292,49 +330,46 @@ impl Ledger {
         &mut self,
         items: impl Iterator<Item = &'a [u8]>,
     ) -> Result<Range<u64>, LedgerError> {
+        let items: Vec<&[u8]> = items.collect();
+        self.append_with(|_| Ok::<_, LedgerError>(items))
+    }
+
+    /// Appends, in one transaction (group commit), the items `make` returns
+    /// when given the index the first of them will get, so entries can
+    /// reference the leaf indices of earlier entries of the same batch.
+    /// `make` runs under the write lock. Returns the items' index range.
+    /// Either all are appended or none; if `make` fails, none is.
+    pub fn append_batch_with<E, F>(&mut self, make: F) -> Result<Range<u64>, E>
+    where
+        E: From<LedgerError>,
+        F: FnOnce(u64) -> Result<Vec<Vec<u8>>, E>,
+    {
+        self.append_with(make)
+    }
+
+    fn append_with<T, E, F>(&mut self, make: F) -> Result<Range<u64>, E>
+    where
+        T: AsRef<[u8]>,
+        E: From<LedgerError>,
+        F: FnOnce(u64) -> Result<Vec<T>, E>,
+    {
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(LedgerError::from)?;
         // Under the write lock: pick up appends made by other handles.
-        let mut size = read_size(&tx)?;
-        let mut frontier = if size == self.size {
+        let size = read_size(&tx)?;
+        let frontier = if size == self.size {
             self.frontier.clone()
         } else {
             load_frontier(&tx, size)?
         };
-        let start = size;
-        {
-            let mut ins_leaf =
-                tx.prepare_cached("INSERT INTO leaves (idx, hash, data) VALUES (?1, ?2, ?3)")?;
-            let mut ins_node =
-                tx.prepare_cached("INSERT INTO nodes (level, idx, hash) VALUES (?1, ?2, ?3)")?;
-            for data in items {
-                if size >= 1u64 << 62 {
-                    return Err(LedgerError::Full);
-                }
-                let h = leaf_hash(data);
-                ins_leaf.execute(params![to_i64(size)?, &h[..], data])?;
-                let mut node = (0u32, h);
-                let mut idx = size;
-                while idx & 1 == 1 {
-                    let Some((left_level, left)) = frontier.pop() else {
-                        return Err(LedgerError::Corrupt("frontier underflow".into()));
-                    };
-                    if left_level != node.0 {
-                        return Err(LedgerError::Corrupt("frontier level mismatch".into()));
-                    }
-                    idx >>= 1;
-                    node = (node.0 + 1, node_hash(&left, &node.1));
-                    ins_node.execute(params![node.0, to_i64(idx)?, &node.1[..]])?;
-                }
-                frontier.push(node);
-                size += 1;
-            }
-        }
-        tx.commit()?;
-        self.size = size;
+        let items = make(size)?;
+        let (end, frontier) = insert_leaves(&tx, size, frontier, &items)?;
+        tx.commit().map_err(LedgerError::from)?;
+        self.size = end;
         self.frontier = frontier;
-        Ok(start..size)
+        Ok(size..end)
     }
 
     fn check_size(&self, size: u64) -> Result<(), LedgerError> {
