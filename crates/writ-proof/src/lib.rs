@@ -150,7 +150,7 @@ pub use receipt::{RECEIPT_PAYLOAD_TYPE, Receipt, ReceiptError, SignedReceipt};
 pub use release::{
     MAX_TOKEN_LEN, MemoryNonceStore, Nonce, NonceParseError, NonceStore, NonceStoreError,
     RELEASE_PAYLOAD_TYPE, ReleaseClaims, ReleaseError, inspect_release_unverified, issue_release,
-    unix_now, verify_release, verify_release_now,
+    issue_release_with, unix_now, verify_release, verify_release_now,
 };
 pub use statement::{
     ACTION_CERTIFICATE_PREDICATE_TYPE, IN_TOTO_PAYLOAD_TYPE, STATEMENT_TYPE_V1, Statement,

@@ -245,9 +245,18 @@ impl ReleaseClaims {
 /// `base64url(canonical claims) "." base64url(signature)`, where the
 /// signature is Ed25519 over `PAE(RELEASE_PAYLOAD_TYPE, canonical claims)`.
 pub fn issue_release(claims: &ReleaseClaims, key: &SigningKey) -> Result<String, ReleaseError> {
+    issue_release_with(claims, |message| key.sign(message))
+}
+
+/// [`issue_release`] with `sign` making the Ed25519 signature of the
+/// message it is given (for signers that keep their key expanded).
+pub fn issue_release_with(
+    claims: &ReleaseClaims,
+    sign: impl FnOnce(&[u8]) -> ed25519_dalek::Signature,
+) -> Result<String, ReleaseError> {
     claims.check_window()?;
     let body = claims.canonical_bytes()?;
-    let signature = key.sign(&pae(RELEASE_PAYLOAD_TYPE, &body));
+    let signature = sign(&pae(RELEASE_PAYLOAD_TYPE, &body));
     Ok(format!(
         "{}.{}",
         b64url_encode(&body),
