@@ -14,6 +14,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -23,7 +24,7 @@ use writ_core::{
     Approval, Deployment, Engine, Envelope, Facts, GuardInput, PolicyPack, SessionState,
 };
 use writ_ledger::{Checkpoint, Ledger, LedgerError, Verifier, merkle, verify_checkpoint};
-use writ_proof::{SignedReceipt, Statement};
+use writ_proof::SignedReceipt;
 
 use crate::jcs::digest as digest_json;
 
@@ -353,6 +354,15 @@ fn summary_of(certificate: &Certificate) -> ActionSummary {
     }
 }
 
+/// Key ids of an action's certificate and receipt signatures.
+fn action_keyids(a: &ActionEvidence) -> impl Iterator<Item = String> + '_ {
+    a.certificate
+        .signatures
+        .iter()
+        .filter_map(|s| s.keyid.clone())
+        .chain(a.receipts.iter().map(|r| r.keyid.clone()))
+}
+
 fn verification_of(evidence: &Evidence) -> Verification {
     let mut key_ids: Vec<String> = evidence
         .inputs
@@ -360,13 +370,7 @@ fn verification_of(evidence: &Evidence) -> Verification {
         .map(|i| i.receipt.keyid.clone())
         .collect();
     for a in &evidence.actions {
-        key_ids.extend(
-            a.certificate
-                .signatures
-                .iter()
-                .filter_map(|s| s.keyid.clone()),
-        );
-        key_ids.extend(a.receipts.iter().map(|r| r.keyid.clone()));
+        key_ids.extend(action_keyids(a));
     }
     key_ids.sort();
     key_ids.dedup();
@@ -389,11 +393,35 @@ fn digest_text(bytes: &[u8]) -> String {
     writ_proof::digest_bytes(bytes).to_string()
 }
 
-fn manifest_of(
+/// The manifest's digest algorithm.
+const MANIFEST_ALGORITHM: &str = "sha256-jcs";
+
+/// `sha256:` of the canonical JSON of an inclusion proof
+/// (`{"hashes", "leaf_index"}`), written directly.
+fn proof_digest(p: &InclusionProof) -> Result<String, writ_proof::CanonicalError> {
+    if p.leaf_index > 1 << 53 {
+        return digest_of(p);
+    }
+    let mut out = Vec::with_capacity(24 + p.hashes.len() * 67);
+    out.extend_from_slice(b"{\"hashes\":[");
+    for (i, h) in p.hashes.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        crate::jcs::write_str(h, &mut out);
+    }
+    out.extend_from_slice(b"],\"leaf_index\":");
+    out.extend_from_slice(p.leaf_index.to_string().as_bytes());
+    out.push(b'}');
+    Ok(digest_text(&out))
+}
+
+/// Manifest components of everything but the actions.
+fn manifest_head(
     summary: &Summary,
     evidence: &Evidence,
     verification: &Verification,
-) -> Result<Manifest, writ_proof::CanonicalError> {
+) -> Result<BTreeMap<String, String>, writ_proof::CanonicalError> {
     let mut components = BTreeMap::new();
     components.insert("summary".to_owned(), digest_of(summary)?);
     components.insert("verification".to_owned(), digest_of(verification)?);
@@ -404,23 +432,58 @@ fn manifest_of(
     for (digest, input) in &evidence.inputs {
         components.insert(format!("evidence.inputs[{digest}]"), digest_of(input)?);
     }
+    Ok(components)
+}
+
+/// Manifest components of action `i`, from the log leaves of its
+/// certificate and receipts (in order).
+fn action_components(
+    i: usize,
+    certificate_leaf: &[u8],
+    receipt_leaves: impl Iterator<Item = impl AsRef<[u8]>>,
+    proofs: &[InclusionProof],
+) -> Result<Vec<(String, String)>, writ_proof::CanonicalError> {
+    let mut out = Vec::with_capacity(2 * proofs.len() + 1);
+    out.push((
+        format!("evidence.actions[{i}].certificate"),
+        digest_text(certificate_leaf),
+    ));
+    for (j, leaf) in receipt_leaves.enumerate() {
+        out.push((
+            format!("evidence.actions[{i}].receipts[{j}]"),
+            digest_text(leaf.as_ref()),
+        ));
+    }
+    for (j, p) in proofs.iter().enumerate() {
+        out.push((
+            format!("evidence.actions[{i}].proofs[{j}]"),
+            proof_digest(p)?,
+        ));
+    }
+    Ok(out)
+}
+
+fn manifest_of(
+    summary: &Summary,
+    evidence: &Evidence,
+    verification: &Verification,
+) -> Result<Manifest, writ_proof::CanonicalError> {
+    let mut components = manifest_head(summary, evidence, verification)?;
     for (i, a) in evidence.actions.iter().enumerate() {
-        components.insert(
-            format!("evidence.actions[{i}].certificate"),
-            digest_text(&certificate_leaf(&a.certificate)?),
-        );
-        for (j, r) in a.receipts.iter().enumerate() {
-            components.insert(
-                format!("evidence.actions[{i}].receipts[{j}]"),
-                digest_text(&crate::recorder::receipt_leaf(r)?),
-            );
-        }
-        for (j, p) in a.proofs.iter().enumerate() {
-            components.insert(format!("evidence.actions[{i}].proofs[{j}]"), digest_of(p)?);
-        }
+        let receipts = a
+            .receipts
+            .iter()
+            .map(crate::recorder::receipt_leaf)
+            .collect::<Result<Vec<_>, _>>()?;
+        components.extend(action_components(
+            i,
+            &certificate_leaf(&a.certificate)?,
+            receipts.iter(),
+            &a.proofs,
+        )?);
     }
     Ok(Manifest {
-        algorithm: "sha256-jcs".to_owned(),
+        algorithm: MANIFEST_ALGORITHM.to_owned(),
         components,
     })
 }
@@ -576,11 +639,15 @@ pub fn export(
     Ok(out)
 }
 
-/// Engines rebuilt for replay, by (deployment digest, policy digest).
+/// Engines rebuilt for replay, by (deployment digest, policy digest),
+/// shared by the verification workers.
 #[derive(Default)]
 struct ReplayCache {
-    engines: HashMap<(String, String), (Engine, String)>,
+    engines: Mutex<HashMap<(String, String), Arc<ReplayEngine>>>,
 }
+
+/// An engine rebuilt from recorded inputs, with its policy digest.
+type ReplayEngine = (Engine, String);
 
 /// A verified shared replay input.
 enum InputValue {
@@ -723,26 +790,121 @@ impl Inputs {
     }
 }
 
+/// What a worker found for one action: its certificate, its manifest
+/// components, and the outcome of replaying its decision (reported only
+/// after every other check of the bundle passed).
+struct VerifiedAction {
+    certificate: Certificate,
+    components: Vec<(String, String)>,
+    /// Key ids of the certificate's and the receipts' signatures.
+    keyids: Vec<String>,
+    replayed: Result<usize, VerifyError>,
+}
+
+/// A worker's run: whether every action of it parsed, then each action
+/// verified up to the first failure.
+type WorkerResult = (
+    Result<(), VerifyError>,
+    Vec<Result<VerifiedAction, VerifyError>>,
+);
+
+/// The bundle without its per-action evidence (left empty), and that
+/// evidence as JSON, for the workers to parse. `None` when the bundle has
+/// no `evidence.actions` array (the caller then parses it whole, for the error).
+fn split_bundle(bundle: &Value) -> Option<(Value, &[Value])> {
+    let top = bundle.as_object()?;
+    let evidence = top.get("evidence")?.as_object()?;
+    let actions = evidence.get("actions")?.as_array()?;
+    let mut head = serde_json::Map::with_capacity(top.len());
+    for (k, v) in top {
+        if k == "evidence" {
+            let mut e = serde_json::Map::with_capacity(evidence.len());
+            for (k, v) in evidence {
+                let v = if k == "actions" {
+                    Value::Array(Vec::new())
+                } else {
+                    v.clone()
+                };
+                e.insert(k.clone(), v);
+            }
+            head.insert(k.clone(), Value::Object(e));
+        } else {
+            head.insert(k.clone(), v.clone());
+        }
+    }
+    Some((Value::Object(head), actions.as_slice()))
+}
+
+fn parse_action(value: &Value) -> Result<ActionEvidence, VerifyError> {
+    ActionEvidence::deserialize(value).map_err(|e| VerifyError::Malformed(e.to_string()))
+}
+
+/// The first action that does not parse, as [`VerifyError::Malformed`].
+fn first_malformed(actions: &[Value]) -> Option<VerifyError> {
+    actions.iter().find_map(|a| parse_action(a).err())
+}
+
+/// Runs `work` over contiguous runs of `items` on every core; results in order.
+fn on_every_core<T: Sync, R: Send>(
+    items: &[T],
+    min_per_worker: usize,
+    work: impl Fn(usize, &[T]) -> R + Sync,
+    failed: impl Fn() -> R,
+) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len().div_ceil(min_per_worker))
+        .max(1);
+    if workers == 1 {
+        return vec![work(0, items)];
+    }
+    let size = items.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(size)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let work = &work;
+                scope.spawn(move || work(c * size, chunk))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| failed()))
+            .collect()
+    })
+}
+
 /// Verifies a bundle offline against trusted public keys (the log key and
 /// any approver keys, as C2SP verifiers).
 pub fn verify_bundle(bundle: &Value, trusted: &[Verifier]) -> Result<VerifyReport, VerifyError> {
     if trusted.is_empty() {
         return Err(VerifyError::NoTrustedKeys);
     }
-    let parsed: Bundle =
+    let Some((head, actions)) = split_bundle(bundle) else {
         Bundle::deserialize(bundle).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+        return Err(VerifyError::Malformed(
+            "evidence.actions is not an array".to_owned(),
+        ));
+    };
+    let parsed: Bundle =
+        Bundle::deserialize(&head).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    // A malformed action is reported before anything else, as when the
+    // bundle was parsed whole; the workers parse the actions, so on an
+    // early failure they are checked here first.
+    let early = |e: VerifyError| first_malformed(actions).unwrap_or(e);
     let keys = proof_keys(trusted);
     let checkpoint = verify_checkpoint(parsed.evidence.checkpoint.as_bytes(), trusted)
-        .map_err(|e| VerifyError::CheckpointInvalid(e.to_string()))?
+        .map_err(|e| early(VerifyError::CheckpointInvalid(e.to_string())))?
         .checkpoint;
     if checkpoint.origin != parsed.summary.log_origin {
-        return Err(VerifyError::OriginMismatch {
+        return Err(early(VerifyError::OriginMismatch {
             expected: checkpoint.origin.clone(),
             found: parsed.summary.log_origin.clone(),
-        });
+        }));
     }
-    let mut cache = ReplayCache::default();
-    let inputs = Inputs::verify(&parsed.evidence.inputs, &keys, &checkpoint)?;
+    let inputs = Inputs::verify(&parsed.evidence.inputs, &keys, &checkpoint).map_err(early)?;
+    let engines = ReplayCache::default();
     let mut report = VerifyReport {
         log_origin: checkpoint.origin.clone(),
         checkpoint_size: checkpoint.size,
@@ -750,70 +912,92 @@ pub fn verify_bundle(bundle: &Value, trusted: &[Verifier]) -> Result<VerifyRepor
         receipts: parsed.evidence.inputs.len(),
         replayed: 0,
     };
-    // Actions are independent until the summary: verified on every core,
-    // each worker taking a contiguous run and stopping at its first failure,
-    // so the failure reported is the first in bundle order.
-    let actions = &parsed.evidence.actions;
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(actions.len().div_ceil(8))
-        .max(1);
-    let run = |offset: usize, chunk: &[ActionEvidence]| -> Result<Vec<Certificate>, VerifyError> {
-        chunk
-            .iter()
-            .enumerate()
-            .map(|(i, evidence)| verify_action(offset + i, evidence, &keys, &checkpoint, &inputs))
-            .collect()
+    // Actions are independent until the summary: parsed, verified and
+    // replayed on every core, each worker taking a contiguous run. A worker
+    // parses its whole run first (a malformed action outranks every other
+    // failure), then stops at its first failure, so the failure reported is
+    // the first in bundle order; replay failures are kept for the end.
+    let run = |offset: usize, chunk: &[Value]| -> WorkerResult {
+        let parsed: Result<Vec<ActionEvidence>, VerifyError> =
+            chunk.iter().map(parse_action).collect();
+        let evidence = match parsed {
+            Ok(e) => e,
+            Err(e) => return (Err(e), Vec::new()),
+        };
+        let mut out = Vec::with_capacity(evidence.len());
+        for (i, evidence) in evidence.iter().enumerate() {
+            let verified = verify_action(offset + i, evidence, &keys, &checkpoint, &inputs).map(
+                |(certificate, components)| {
+                    let replayed = replay(&certificate, &inputs, &engines);
+                    VerifiedAction {
+                        certificate,
+                        components,
+                        keyids: action_keyids(evidence).collect(),
+                        replayed,
+                    }
+                },
+            );
+            let failed = verified.is_err();
+            out.push(verified);
+            if failed {
+                break;
+            }
+        }
+        (Ok(()), out)
     };
-    let size = actions.len().div_ceil(workers).max(1);
-    let results: Vec<Result<Vec<Certificate>, VerifyError>> = if workers == 1 {
-        vec![run(0, actions)]
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = actions
-                .chunks(size)
-                .enumerate()
-                .map(|(c, chunk)| {
-                    let run = &run;
-                    scope.spawn(move || run(c * size, chunk))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(VerifyError::Malformed(
-                            "verification worker failed".to_owned(),
-                        ))
-                    })
-                })
-                .collect()
-        })
-    };
-    let mut certificates = Vec::with_capacity(actions.len());
-    for result in results {
-        certificates.extend(result?);
+    let results = on_every_core(actions, 8, run, || {
+        (
+            Err(VerifyError::Malformed(
+                "verification worker failed".to_owned(),
+            )),
+            Vec::new(),
+        )
+    });
+    let mut verified = Vec::with_capacity(actions.len());
+    for (parse, _) in &results {
+        parse.clone()?;
     }
-    for (certificate, evidence) in certificates.iter().zip(actions) {
-        report.receipts += evidence.receipts.len() + 1;
-        report.actions.push(certificate.action_id.clone());
+    for (_, list) in results {
+        for v in list {
+            verified.push(v?);
+        }
+    }
+    for v in &verified {
+        report.receipts += v.certificate.receipts.len() + 1;
+        report.actions.push(v.certificate.action_id.clone());
     }
     inputs.all_used()?;
     let summary = Summary {
         format: BUNDLE_FORMAT.to_owned(),
         log_origin: checkpoint.origin.clone(),
         checkpoint_size: checkpoint.size,
-        actions: certificates.iter().map(summary_of).collect(),
+        actions: verified
+            .iter()
+            .map(|v| summary_of(&v.certificate))
+            .collect(),
     };
     if summary != parsed.summary {
         let field = first_difference(&json!(parsed.summary), &json!(summary), "summary");
         return Err(VerifyError::SummaryMismatch { field });
     }
-    if verification_of(&parsed.evidence) != parsed.verification {
+    let mut verification = verification_of(&parsed.evidence);
+    for v in &mut verified {
+        verification.key_ids.append(&mut v.keyids);
+    }
+    verification.key_ids.sort();
+    verification.key_ids.dedup();
+    if verification != parsed.verification {
         return Err(VerifyError::VerificationMismatch);
     }
-    let manifest = manifest_of(&parsed.summary, &parsed.evidence, &parsed.verification)
+    let mut components = manifest_head(&parsed.summary, &parsed.evidence, &parsed.verification)
         .map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    for v in &mut verified {
+        components.extend(std::mem::take(&mut v.components));
+    }
+    let manifest = Manifest {
+        algorithm: MANIFEST_ALGORITHM.to_owned(),
+        components,
+    };
     if manifest.algorithm != parsed.manifest.algorithm {
         return Err(VerifyError::ManifestMismatch {
             component: "algorithm".to_owned(),
@@ -853,9 +1037,9 @@ pub fn verify_bundle(bundle: &Value, trusted: &[Verifier]) -> Result<VerifyRepor
             computed: "(no such component)".to_owned(),
         });
     }
-    // Last, as the most expensive step: replay every decision.
-    for certificate in &certificates {
-        report.replayed += replay(certificate, &inputs, &mut cache)?;
+    // Last, as before the replays ran on the workers: the first replay failure.
+    for v in verified {
+        report.replayed += v.replayed?;
     }
     Ok(report)
 }
@@ -899,20 +1083,11 @@ fn verify_action(
     keys: &[(String, writ_proof::VerifyingKey)],
     checkpoint: &Checkpoint,
     inputs: &Inputs,
-) -> Result<Certificate, VerifyError> {
-    // 1. The certificate envelope.
-    let statement: Statement = writ_proof::open_action_certificate(&evidence.certificate, keys)
-        .map_err(|e| VerifyError::CertificateInvalid {
-            index,
-            reason: e.to_string(),
-        })?;
-    let certificate: Certificate =
-        serde_json::from_value(statement.predicate.clone()).map_err(|e| {
-            VerifyError::CertificateInvalid {
-                index,
-                reason: format!("predicate: {e}"),
-            }
-        })?;
+) -> Result<(Certificate, Vec<(String, String)>), VerifyError> {
+    // 1. The certificate envelope, its statement parsed straight into a certificate.
+    let invalid = |reason: String| VerifyError::CertificateInvalid { index, reason };
+    let statement = open_certificate(&evidence.certificate, keys).map_err(invalid)?;
+    let certificate = statement.predicate;
     let action = certificate.action_id.clone();
     let subject = statement
         .subject
@@ -1028,6 +1203,13 @@ fn verify_action(
         });
     }
     leaves.push((certificate_index, certificate_bytes));
+    let components = action_components(
+        index,
+        leaves.last().map(|(_, b)| b.as_slice()).unwrap_or_default(),
+        leaves.iter().take(evidence.receipts.len()).map(|(_, b)| b),
+        &evidence.proofs,
+    )
+    .map_err(|e| VerifyError::Malformed(e.to_string()))?;
     for ((leaf_index, bytes), proof) in leaves.iter().zip(&evidence.proofs) {
         let hashes: Vec<merkle::Hash> = proof
             .hashes
@@ -1062,7 +1244,59 @@ fn verify_action(
     let deployment = inputs.deployment(&action, &certificate.inputs.deployment)?;
     check_lifecycle(&certificate, &evidence.receipts, deployment)?;
 
-    Ok(certificate)
+    Ok((certificate, components))
+}
+
+/// An in-toto statement whose predicate is an action certificate.
+#[derive(Deserialize)]
+struct CertificateStatement {
+    #[serde(rename = "_type")]
+    statement_type: String,
+    subject: Vec<writ_proof::Subject>,
+    #[serde(rename = "predicateType")]
+    predicate_type: String,
+    predicate: Certificate,
+}
+
+/// What `writ_proof::open_action_certificate` checks (every signature
+/// strictly, payload type, statement type, subjects and their digests,
+/// predicate type), with the predicate parsed from the payload bytes as a
+/// [`Certificate`] directly instead of through a JSON tree.
+fn open_certificate(
+    envelope: &writ_proof::Envelope,
+    keys: &[(String, writ_proof::VerifyingKey)],
+) -> Result<CertificateStatement, String> {
+    use writ_proof::StatementError;
+    let verified = envelope
+        .verify(writ_proof::IN_TOTO_PAYLOAD_TYPE, keys)
+        .map_err(|e| StatementError::from(e).to_string())?;
+    let statement: CertificateStatement =
+        serde_json::from_slice(&verified.payload).map_err(|e| {
+            StatementError::MalformedStatement {
+                reason: e.to_string(),
+            }
+            .to_string()
+        })?;
+    if statement.statement_type != writ_proof::STATEMENT_TYPE_V1 {
+        return Err(StatementError::WrongStatementType {
+            found: statement.statement_type,
+        }
+        .to_string());
+    }
+    if statement.subject.is_empty() {
+        return Err(StatementError::NoSubject.to_string());
+    }
+    for subject in &statement.subject {
+        subject.sha256().map_err(|e| e.to_string())?;
+    }
+    if statement.predicate_type != writ_proof::ACTION_CERTIFICATE_PREDICATE_TYPE {
+        return Err(StatementError::PredicateTypeMismatch {
+            expected: writ_proof::ACTION_CERTIFICATE_PREDICATE_TYPE.to_owned(),
+            found: statement.predicate_type,
+        }
+        .to_string());
+    }
+    Ok(statement)
 }
 
 fn digest_value(value: &Value) -> Result<String, VerifyError> {
@@ -1106,14 +1340,11 @@ fn check_digests(c: &Certificate) -> Result<(), VerifyError> {
         "act_{}",
         digest_value(&id_seed)?.get(7..39).unwrap_or_default()
     );
+    let arguments_digest = digest_value(&arguments)?;
     let checks = [
         mismatch("envelope", &c.digests.envelope, digest_value(envelope)?),
-        mismatch("arguments", &c.digests.arguments, digest_value(&arguments)?),
-        mismatch(
-            "join arguments",
-            &c.join.arguments_digest,
-            digest_value(&arguments)?,
-        ),
+        mismatch("arguments", &c.digests.arguments, arguments_digest.clone()),
+        mismatch("join arguments", &c.join.arguments_digest, arguments_digest),
         mismatch("action", &c.digests.action, computed_action.to_string()),
         mismatch(
             "principal",
@@ -1486,27 +1717,33 @@ fn shown(route: &str, reasons: &[String]) -> String {
 }
 
 /// Replays the decision (and the approved re-decision); returns how many were replayed.
-fn replay(c: &Certificate, inputs: &Inputs, cache: &mut ReplayCache) -> Result<usize, VerifyError> {
+fn replay(c: &Certificate, inputs: &Inputs, cache: &ReplayCache) -> Result<usize, VerifyError> {
     let action = c.action_id.clone();
     let unavailable = |reason: String| VerifyError::ReplayUnavailable {
         action: action.clone(),
         reason,
     };
     let key = (c.inputs.deployment.clone(), c.inputs.policy.clone());
-    if !cache.engines.contains_key(&key) {
-        let sources = inputs.policy(&action, &c.inputs.policy)?.to_vec();
-        let deployment = inputs.deployment(&action, &c.inputs.deployment)?;
-        let facts =
-            Facts::compile(deployment).map_err(|e| unavailable(format!("deployment: {e}")))?;
-        let pack = PolicyPack::load(sources).map_err(|e| unavailable(format!("policy: {e}")))?;
-        let digest = pack.digest.clone();
-        cache
-            .engines
-            .insert(key.clone(), (Engine::new(facts, pack), digest));
-    }
-    let Some((engine, policy_digest)) = cache.engines.get(&key) else {
-        return Err(unavailable("engine cache".to_owned()));
+    let cached = {
+        // Held while an engine is built: the other workers need it too.
+        let mut engines = cache.engines.lock().unwrap_or_else(PoisonError::into_inner);
+        match engines.get(&key) {
+            Some(e) => Arc::clone(e),
+            None => {
+                let sources = inputs.policy(&action, &c.inputs.policy)?.to_vec();
+                let deployment = inputs.deployment(&action, &c.inputs.deployment)?;
+                let facts = Facts::compile(deployment)
+                    .map_err(|e| unavailable(format!("deployment: {e}")))?;
+                let pack =
+                    PolicyPack::load(sources).map_err(|e| unavailable(format!("policy: {e}")))?;
+                let digest = pack.digest.clone();
+                let built = Arc::new((Engine::new(facts, pack), digest));
+                engines.insert(key, Arc::clone(&built));
+                built
+            }
+        }
     };
+    let (engine, policy_digest) = &*cached;
     if *policy_digest != c.join.policy_digest {
         return Err(VerifyError::PolicyDigestMismatch {
             action,
@@ -1514,15 +1751,15 @@ fn replay(c: &Certificate, inputs: &Inputs, cache: &mut ReplayCache) -> Result<u
             computed: policy_digest.clone(),
         });
     }
-    let envelope: Envelope = serde_json::from_value(c.inputs.envelope.clone())
+    let envelope = Envelope::deserialize(&c.inputs.envelope)
         .map_err(|e| unavailable(format!("envelope: {e}")))?;
-    let session: SessionState = serde_json::from_value(c.inputs.session.clone())
+    let session = SessionState::deserialize(&c.inputs.session)
         .map_err(|e| unavailable(format!("session: {e}")))?;
     let approvals: Vec<Approval> = c
         .inputs
         .approvals
         .iter()
-        .map(|a| serde_json::from_value(a.clone()))
+        .map(Approval::deserialize)
         .collect::<Result<_, _>>()
         .map_err(|e| unavailable(format!("approvals: {e}")))?;
     let now = parse_time(&action, &c.inputs.now)?;
