@@ -1,10 +1,19 @@
 //! Throughput of the full lifecycle (guard, open, assumption, release,
 //! outcome, signatures, certificate, durable group-committed append) and of
 //! `verify_bundle`.
+//!
+//! `full_lifecycle_group_commit_1000_actions` runs every action's steps on
+//! one thread, then certifies the 1,000 in one group commit.
+//! `full_lifecycle_concurrent_1000_actions` models `writ serve` with many
+//! agents: one caller per core runs actions and certifies each run of
+//! `CHUNK` of them through one shared recorder (a mutex: whoever holds it
+//! commits its batch while the others keep deciding).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use std::sync::Mutex;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group};
 use serde_json::json;
 use time::macros::datetime;
 use writ_core::{Deployment, Envelope, GuardInput, PolicyPack, SessionState};
@@ -12,6 +21,8 @@ use writ_lifecycle::{Action, Check, Closure, Context, Outcome, Recorder, Signer,
 use writ_proof::Nonce;
 
 const BATCH: usize = 1000;
+/// Actions a concurrent caller certifies per group commit.
+const CHUNK: usize = 250;
 
 fn context() -> Context {
     let d = Deployment::from_json(
@@ -45,10 +56,45 @@ fn run_batch(
     recorder: &mut Recorder,
     envs: &[Envelope],
 ) -> Vec<writ_lifecycle::CertifiedAction> {
+    let mut actions = run_actions(ctx, signer, envs);
+    let mut refs: Vec<&mut Action> = actions.iter_mut().collect();
+    recorder.certify(&mut refs).unwrap()
+}
+
+/// One caller per core, each running its share of `envs` in runs of
+/// `CHUNK` and certifying each run through the shared `recorder`.
+fn run_concurrent(
+    ctx: &Context,
+    signer: &Signer,
+    recorder: &Mutex<Recorder>,
+    envs: &[Envelope],
+) -> usize {
+    let callers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let share = envs.len().div_ceil(callers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = envs
+            .chunks(share)
+            .map(|mine| {
+                scope.spawn(move || {
+                    let mut certified = 0;
+                    for run in mine.chunks(CHUNK) {
+                        let mut actions = run_actions(ctx, signer, run);
+                        let mut refs: Vec<&mut Action> = actions.iter_mut().collect();
+                        certified += recorder.lock().unwrap().certify(&mut refs).unwrap().len();
+                    }
+                    certified
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    })
+}
+
+/// Every step of each action but the certificate.
+fn run_actions(ctx: &Context, signer: &Signer, envs: &[Envelope]) -> Vec<Action> {
     let session = SessionState::default();
     let now = datetime!(2025-06-01 12:00:00 UTC);
-    let mut actions: Vec<Action> = envs
-        .iter()
+    envs.iter()
         .map(|env| {
             let input = GuardInput {
                 envelope: env,
@@ -83,9 +129,7 @@ fn run_batch(
             .unwrap();
             a
         })
-        .collect();
-    let mut refs: Vec<&mut Action> = actions.iter_mut().collect();
-    recorder.certify(&mut refs).unwrap()
+        .collect()
 }
 
 fn lifecycle(c: &mut Criterion) {
@@ -118,7 +162,13 @@ fn lifecycle(c: &mut Criterion) {
     group.bench_function("full_lifecycle_group_commit_1000_actions", |b| {
         b.iter(|| run_batch(&ctx, &signer, &mut recorder, &envs))
     });
+    group.throughput(Throughput::Elements(BATCH as u64));
+    let shared = Mutex::new(recorder);
+    group.bench_function("full_lifecycle_concurrent_1000_actions", |b| {
+        b.iter(|| assert_eq!(run_concurrent(&ctx, &signer, &shared, &envs), BATCH))
+    });
     group.finish();
+    let mut recorder = shared.into_inner().unwrap();
 
     // verify_bundle: one session bundle of 200 actions (5 receipts each incl. the certificate).
     let certified = run_batch(&ctx, &signer, &mut recorder, &envs[..200]);
@@ -131,9 +181,10 @@ fn lifecycle(c: &mut Criterion) {
     group.bench_function(
         format!("verify_bundle_200_actions_{receipts}_receipts"),
         |b| {
-            b.iter_batched(
+            // The caller owns the bundle: dropping it is not timed.
+            b.iter_batched_ref(
                 || bundle.clone(),
-                |bundle| verify_bundle(&bundle, &trusted).unwrap(),
+                |bundle| verify_bundle(bundle, &trusted).unwrap(),
                 BatchSize::LargeInput,
             )
         },
@@ -141,5 +192,68 @@ fn lifecycle(c: &mut Criterion) {
     group.finish();
 }
 
+/// Process CPU time (user + system) from `/proc/self/stat`, in seconds.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    ticks / 100.0
+}
+
+/// With `WRIT_BENCH_CPU=1`: CPU time per action and per receipt, which
+/// load from other processes does not inflate the way it does wall time.
+/// Throughput on `n` idle cores is at most `n / cpu time per item`.
+fn cpu_report() {
+    let ctx = context();
+    let signer = Signer::from_seed("writ.bench/log", &[5u8; 32]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let recorder =
+        Mutex::new(Recorder::open(dir.path().join("ledger.db"), signer.clone()).unwrap());
+    let envs = envelopes(BATCH);
+    let rounds = 10;
+    let measure = |what: &str, items: usize, f: &mut dyn FnMut()| {
+        f();
+        let (cpu, wall) = (cpu_seconds(), std::time::Instant::now());
+        for _ in 0..rounds {
+            f();
+        }
+        let cpu = (cpu_seconds() - cpu) / (rounds * items) as f64;
+        let wall = wall.elapsed().as_secs_f64() / (rounds * items) as f64;
+        println!(
+            "cpu {what}: {:.1} us cpu/item, {:.0}/s per core, wall {:.0}/s",
+            cpu * 1e6,
+            1.0 / cpu,
+            1.0 / wall
+        );
+    };
+    measure("full_lifecycle_concurrent", BATCH, &mut || {
+        assert_eq!(run_concurrent(&ctx, &signer, &recorder, &envs), BATCH);
+    });
+    let mut recorder = recorder.into_inner().unwrap();
+    measure("full_lifecycle_group_commit", BATCH, &mut || {
+        run_batch(&ctx, &signer, &mut recorder, &envs);
+    });
+    let certified = run_batch(&ctx, &signer, &mut recorder, &envs[..200]);
+    let bundle = recorder.bundle(&certified).unwrap();
+    let trusted = [signer.verifier()];
+    let receipts = verify_bundle(&bundle, &trusted).unwrap().receipts;
+    measure("verify_bundle (per receipt)", receipts, &mut || {
+        verify_bundle(&bundle, &trusted).unwrap();
+    });
+}
+
 criterion_group!(benches, lifecycle);
-criterion_main!(benches);
+
+fn main() {
+    if std::env::var_os("WRIT_BENCH_CPU").is_some() {
+        cpu_report();
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

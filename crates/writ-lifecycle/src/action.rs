@@ -17,7 +17,7 @@ use writ_core::envelope::Enforceability;
 use writ_core::{
     Approval, Deployment, Engine, Envelope, Facts, GuardInput, PolicyPack, Route, SessionState,
 };
-use writ_proof::{Digest, Nonce, ReleaseClaims, SignedReceipt, VerifyingKey, issue_release};
+use writ_proof::{Digest, Nonce, ReleaseClaims, SignedReceipt, VerifyingKey, issue_release_with};
 
 use crate::jcs::digest as digest_json;
 
@@ -262,12 +262,10 @@ impl GrantBody {
         } else {
             kind::APPROVAL_GRANT
         };
-        let (receipt, _) = crate::jcs::sign_receipt(
-            k,
-            to_value("grant", self)?,
-            signer.keyid(),
-            signer.signing_key(),
-        )?;
+        let (receipt, _) =
+            crate::jcs::sign_receipt_with(k, to_value("grant", self)?, signer.keyid(), |m| {
+                signer.sign(m)
+            })?;
         Ok(receipt)
     }
 }
@@ -305,6 +303,10 @@ pub struct Action {
     leaves: Vec<Option<u64>>,
     /// The log leaf of each receipt, kept from signing until it is logged.
     encoded: Vec<Option<Vec<u8>>>,
+    /// Canonical JSON of the decision detail and of the envelope, written
+    /// once when they were digested and reused by the certificate.
+    canonical_detail: Vec<u8>,
+    canonical_envelope: Vec<u8>,
 }
 
 /// Digest of `{"tool", "arguments", "principal"}`: what approvals and releases bind to.
@@ -342,7 +344,27 @@ pub fn decision_body(
     reasons: &[String],
     detail: &Value,
 ) -> Result<Value, writ_proof::CanonicalError> {
-    Ok(json!({
+    let decision_digest = digest_json(detail)?.to_string();
+    Ok(decision_body_of(
+        action_id,
+        digests,
+        join,
+        route,
+        reasons,
+        decision_digest,
+    ))
+}
+
+/// [`decision_body`] given the digest of the detail.
+fn decision_body_of(
+    action_id: &str,
+    digests: &ActionDigests,
+    join: &JoinKey,
+    route: &str,
+    reasons: &[String],
+    decision_digest: String,
+) -> Value {
+    json!({
         "action_id": action_id,
         "action_digest": digests.action,
         "envelope_digest": digests.envelope,
@@ -353,8 +375,8 @@ pub fn decision_body(
         },
         "route": route,
         "reasons": reasons,
-        "decision_digest": digest_json(detail)?.to_string(),
-    }))
+        "decision_digest": decision_digest,
+    })
 }
 
 /// Receipt body of an assumption.
@@ -407,10 +429,11 @@ impl Action {
             user: input.user.map(str::to_owned),
         };
         let envelope_value = to_value("envelope", envelope)?;
+        let canonical_envelope = crate::jcs::canonical_bytes(&envelope_value)?;
         let arguments = digest_json(&envelope.arguments)?.to_string();
         let digests = ActionDigests {
             action: action_digest(&envelope.tool, &envelope.arguments, &principal)?.to_string(),
-            envelope: digest_json(&envelope_value)?.to_string(),
+            envelope: writ_proof::digest_bytes(&canonical_envelope).to_string(),
             arguments: arguments.clone(),
         };
         let join = JoinKey {
@@ -447,16 +470,19 @@ impl Action {
         };
         let detail = to_value("decision", &decision)?;
         let route = decision.route.as_str().to_owned();
-        let body = decision_body(
+        let canonical_detail = crate::jcs::canonical_bytes(&detail)?;
+        let body = decision_body_of(
             &action_id,
             &digests,
             &join,
             &route,
             &decision.reasons,
-            &detail,
-        )?;
+            writ_proof::digest_bytes(&canonical_detail).to_string(),
+        );
         let (receipt, encoded) =
-            crate::jcs::sign_receipt(kind::DECISION, body, signer.keyid(), signer.signing_key())?;
+            crate::jcs::sign_receipt_with(kind::DECISION, body, signer.keyid(), |m| {
+                signer.sign(m)
+            })?;
         let mut required: Vec<String> = decision
             .rules
             .iter()
@@ -493,6 +519,8 @@ impl Action {
             receipts: vec![receipt],
             leaves: vec![None],
             encoded: vec![Some(encoded)],
+            canonical_detail,
+            canonical_envelope,
         })
     }
 
@@ -544,7 +572,7 @@ impl Action {
         signer: &Signer,
     ) -> Result<String, LifecycleError> {
         let (receipt, encoded) =
-            crate::jcs::sign_receipt(kind, body, signer.keyid(), signer.signing_key())?;
+            crate::jcs::sign_receipt_with(kind, body, signer.keyid(), |m| signer.sign(m))?;
         let digest = self.push_receipt(receipt);
         if let Some(slot) = self.encoded.last_mut() {
             *slot = Some(encoded);
@@ -849,7 +877,7 @@ impl Action {
             issued_at,
             expires_at: issued_at.saturating_add(ttl_seconds.max(1)),
         };
-        let token = issue_release(&claims, signer.signing_key())?;
+        let token = issue_release_with(&claims, |m| signer.sign(m))?;
         let claims_value = to_value("claims", &claims)?;
         let body = release_body(&self.action_id, &claims_value, approved.as_ref());
         let digest = self.sign_receipt(kind::RELEASE, body, signer)?;
@@ -954,6 +982,25 @@ impl Action {
         }
     }
 
+    /// Forgets the leaf of receipt `position` (its batch was not committed).
+    pub(crate) fn clear_leaf(&mut self, position: usize) {
+        if let Some(slot) = self.leaves.get_mut(position) {
+            *slot = None;
+        }
+    }
+
+    /// The log leaf of receipt `position`, moved out of the signing cache
+    /// when it is there.
+    pub(crate) fn take_leaf_bytes(
+        &mut self,
+        position: usize,
+    ) -> Result<Vec<u8>, writ_proof::CanonicalError> {
+        match self.encoded.get_mut(position).and_then(Option::take) {
+            Some(bytes) => Ok(bytes),
+            None => self.leaf_bytes(position),
+        }
+    }
+
     /// The log leaf (canonical JSON) of receipt `position`.
     pub(crate) fn leaf_bytes(
         &self,
@@ -965,6 +1012,15 @@ impl Action {
                 Some(r) => crate::recorder::receipt_leaf(r),
                 None => Ok(Vec::new()),
             },
+        }
+    }
+
+    /// The canonical JSON of the decision detail and of the envelope, as
+    /// the certificate records them.
+    pub(crate) fn canonical_parts(&self) -> crate::recorder::Fragments<'_> {
+        crate::recorder::Fragments {
+            detail: Some(&self.canonical_detail),
+            envelope: Some(&self.canonical_envelope),
         }
     }
 

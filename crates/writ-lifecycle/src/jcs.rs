@@ -37,7 +37,7 @@ pub fn digest(value: &Value) -> Result<Digest, CanonicalError> {
 }
 
 /// Appends the canonical form of `value`; false if a number needs the slow path.
-fn write_value(value: &Value, out: &mut Vec<u8>) -> bool {
+pub(crate) fn write_value(value: &Value, out: &mut Vec<u8>) -> bool {
     match value {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
@@ -191,6 +191,16 @@ pub fn sign_receipt(
     keyid: &str,
     key: &writ_proof::SigningKey,
 ) -> Result<(SignedReceipt, Vec<u8>), ReceiptError> {
+    sign_receipt_with(kind, body, keyid, |message| key.sign(message))
+}
+
+/// [`sign_receipt`] with `sign` making the Ed25519 signature.
+pub fn sign_receipt_with(
+    kind: &str,
+    body: Value,
+    keyid: &str,
+    sign: impl FnOnce(&[u8]) -> ed25519_dalek::Signature,
+) -> Result<(SignedReceipt, Vec<u8>), ReceiptError> {
     if kind.is_empty() {
         return Err(ReceiptError::EmptyKind);
     }
@@ -199,7 +209,7 @@ pub fn sign_receipt(
         body,
     };
     let content = receipt_content(&receipt)?;
-    let signature = key.sign(&pae(RECEIPT_PAYLOAD_TYPE, &content));
+    let signature = sign(&pae(RECEIPT_PAYLOAD_TYPE, &content));
     let signed = SignedReceipt {
         receipt,
         digest: digest_bytes(&content),

@@ -3,9 +3,11 @@
 //! tokens (a [`SigningKey`] named by [`writ_proof::key_id`]).
 
 use std::path::Path;
+use std::sync::Arc;
 
 use base64::Engine as _;
-use ed25519_dalek::{SigningKey, VerifyingKey};
+use ed25519_dalek::hazmat::ExpandedSecretKey;
+use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 use writ_ledger::{KeyError, KeyPair, Verifier};
 
 /// Why a key could not be made, loaded or saved.
@@ -23,6 +25,10 @@ pub enum KeysError {
 pub struct Signer {
     pair: KeyPair,
     signing: SigningKey,
+    /// The signing scalar and nonce prefix, derived from the seed once
+    /// instead of at every signature.
+    expanded: Arc<ExpandedSecretKey>,
+    verifying: VerifyingKey,
     keyid: String,
 }
 
@@ -40,9 +46,12 @@ impl Signer {
     pub fn from_seed(name: &str, seed: &[u8; 32]) -> Result<Signer, KeysError> {
         let pair = KeyPair::from_seed(name, seed)?;
         let signing = SigningKey::from_bytes(seed);
-        let keyid = writ_proof::key_id(&signing.verifying_key());
+        let verifying = signing.verifying_key();
+        let keyid = writ_proof::key_id(&verifying);
         Ok(Signer {
             pair,
+            expanded: Arc::new(ExpandedSecretKey::from(seed)),
+            verifying,
             signing,
             keyid,
         })
@@ -85,7 +94,13 @@ impl Signer {
 
     /// The public key.
     pub fn verifying_key(&self) -> VerifyingKey {
-        self.signing.verifying_key()
+        self.verifying
+    }
+
+    /// The Ed25519 signature of `message`: the same bytes as
+    /// `signing_key().sign(message)`, without re-deriving the expanded key.
+    pub fn sign(&self, message: &[u8]) -> Signature {
+        ed25519_dalek::hazmat::raw_sign::<sha2::Sha512>(&self.expanded, message, &self.verifying)
     }
 
     /// The public verifier (what an auditor is given, as a vkey string).
@@ -129,5 +144,18 @@ mod tests {
         let loaded = Signer::load(dir.path()).unwrap();
         assert_eq!(loaded.keyid(), signer.keyid());
         assert_eq!(loaded.pair().vkey(), signer.pair().vkey());
+    }
+
+    #[test]
+    fn signatures_are_those_of_the_signing_key() {
+        use ed25519_dalek::Signer as _;
+        for seed in [[7u8; 32], [0u8; 32], [255u8; 32]] {
+            let signer = Signer::from_seed("writ.test/log", &seed).unwrap();
+            for message in [&b""[..], b"x", &[0xa5; 5000]] {
+                let sig = signer.sign(message);
+                assert_eq!(sig, signer.signing_key().sign(message));
+                signer.verifying_key().verify_strict(message, &sig).unwrap();
+            }
+        }
     }
 }

@@ -67,12 +67,50 @@ pub fn certificate_leaf(envelope: &writ_proof::Envelope) -> Result<Vec<u8>, Cano
     Ok(crate::jcs::envelope_leaf(envelope))
 }
 
+/// Canonical JSON already written for parts of a certificate: its
+/// decision detail and its envelope (`None`: written from the certificate).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Fragments<'a> {
+    pub detail: Option<&'a [u8]>,
+    pub envelope: Option<&'a [u8]>,
+}
+
 /// Signs a certificate as an in-toto statement in a DSSE envelope.
 pub fn sign_certificate(
     certificate: &Certificate,
     signer: &Signer,
 ) -> Result<writ_proof::Envelope, LifecycleError> {
-    let predicate = crate::action::to_value("certificate", certificate)?;
+    sign_certificate_with(certificate, Fragments::default(), signer)
+}
+
+/// [`sign_certificate`] reusing `parts`, which must be the canonical JSON
+/// of the certificate's detail and envelope.
+pub(crate) fn sign_certificate_with(
+    certificate: &Certificate,
+    parts: Fragments<'_>,
+    signer: &Signer,
+) -> Result<writ_proof::Envelope, LifecycleError> {
+    let payload = statement_bytes(certificate, parts)?;
+    // What `Envelope::sign` builds, signed with the signer's expanded key.
+    let signature = signer.sign(&writ_proof::pae(IN_TOTO_PAYLOAD_TYPE, &payload));
+    let b64 = &base64::engine::general_purpose::STANDARD;
+    Ok(Envelope {
+        payload: base64::Engine::encode(b64, &payload),
+        payload_type: IN_TOTO_PAYLOAD_TYPE.to_owned(),
+        signatures: vec![writ_proof::EnvelopeSignature {
+            keyid: Some(signer.keyid().to_owned()),
+            sig: base64::Engine::encode(b64, signature.to_bytes()),
+        }],
+    })
+}
+
+/// The canonical JSON of `Statement::action_certificate(..)` for
+/// `certificate`, written member by member in RFC 8785 order without
+/// building the statement as a JSON tree.
+fn statement_bytes(
+    certificate: &Certificate,
+    parts: Fragments<'_>,
+) -> Result<Vec<u8>, LifecycleError> {
     let digest: writ_proof::Digest =
         certificate
             .digests
@@ -84,21 +122,118 @@ pub fn sign_certificate(
                     reason: e.to_string(),
                 },
             )?;
-    // The canonical JSON of `Statement::action_certificate(..)`, built
-    // without serialising the predicate twice.
+    let mut out = Vec::with_capacity(
+        parts.detail.map_or(0, <[u8]>::len) + parts.envelope.map_or(0, <[u8]>::len) + 4096,
+    );
+    if write_statement(certificate, &digest, parts, &mut out)? {
+        return Ok(out);
+    }
+    // A number RFC 8785 needs the general writer for: the slow path.
+    let predicate = crate::action::to_value("certificate", certificate)?;
     let statement = serde_json::json!({
         "_type": STATEMENT_TYPE_V1,
         "subject": [{"name": certificate.action_id, "digest": {"sha256": digest.hex()}}],
         "predicateType": ACTION_CERTIFICATE_PREDICATE_TYPE,
         "predicate": predicate,
     });
-    let payload = crate::jcs::canonical_bytes(&statement)?;
-    Ok(Envelope::sign(
-        IN_TOTO_PAYLOAD_TYPE,
-        &payload,
-        signer.keyid(),
-        signer.signing_key(),
-    ))
+    Ok(crate::jcs::canonical_bytes(&statement)?)
+}
+
+/// Writes the statement; false if some number needs the general writer.
+fn write_statement(
+    c: &Certificate,
+    digest: &writ_proof::Digest,
+    parts: Fragments<'_>,
+    out: &mut Vec<u8>,
+) -> Result<bool, LifecycleError> {
+    use crate::jcs::{write_str as string, write_value as value};
+    let part = |what: &'static str, v: &dyn erased::Ser, out: &mut Vec<u8>| v.write(what, out);
+    let fragment = |bytes: Option<&[u8]>, v: &Value, out: &mut Vec<u8>| match bytes {
+        Some(b) => {
+            out.extend_from_slice(b);
+            true
+        }
+        None => value(v, out),
+    };
+    out.extend_from_slice(b"{\"_type\":");
+    string(STATEMENT_TYPE_V1, out);
+    // Certificate members in RFC 8785 (code unit) order.
+    out.extend_from_slice(b",\"predicate\":{\"action_id\":");
+    string(&c.action_id, out);
+    out.extend_from_slice(b",\"approvals\":");
+    let mut ok = part("approvals", &c.approvals, out)?;
+    out.extend_from_slice(b",\"assumptions\":");
+    ok &= part("assumptions", &c.assumptions, out)?;
+    out.extend_from_slice(b",\"decision\":{\"detail\":");
+    ok &= fragment(parts.detail, &c.decision.detail, out);
+    out.extend_from_slice(b",\"reasons\":");
+    ok &= part("reasons", &c.decision.reasons, out)?;
+    out.extend_from_slice(b",\"receipt\":");
+    string(&c.decision.receipt, out);
+    out.extend_from_slice(b",\"route\":");
+    string(&c.decision.route, out);
+    out.extend_from_slice(b"},\"digests\":");
+    ok &= part("digests", &c.digests, out)?;
+    let i = &c.inputs;
+    out.extend_from_slice(b",\"inputs\":{\"agent\":");
+    string(&i.agent, out);
+    out.extend_from_slice(b",\"approvals\":");
+    ok &= part("approvals", &i.approvals, out)?;
+    out.extend_from_slice(b",\"deployment\":");
+    string(&i.deployment, out);
+    out.extend_from_slice(b",\"envelope\":");
+    ok &= fragment(parts.envelope, &i.envelope, out);
+    out.extend_from_slice(b",\"now\":");
+    string(&i.now, out);
+    out.extend_from_slice(b",\"policy\":");
+    string(&i.policy, out);
+    out.extend_from_slice(b",\"session\":");
+    ok &= value(&i.session, out);
+    out.extend_from_slice(b",\"user\":");
+    ok &= part("user", &i.user, out)?;
+    out.extend_from_slice(b"},\"join\":");
+    ok &= part("join", &c.join, out)?;
+    out.extend_from_slice(b",\"log_origin\":");
+    string(&c.log_origin, out);
+    out.extend_from_slice(b",\"outcome\":");
+    ok &= part("outcome", &c.outcome, out)?;
+    out.extend_from_slice(b",\"principal\":");
+    ok &= part("principal", &c.principal, out)?;
+    out.extend_from_slice(b",\"receipts\":");
+    ok &= part("receipts", &c.receipts, out)?;
+    if let Some(release) = &c.release {
+        out.extend_from_slice(b",\"release\":");
+        ok &= part("release", release, out)?;
+    }
+    out.extend_from_slice(b",\"version\":");
+    out.extend_from_slice(c.version.to_string().as_bytes());
+    out.extend_from_slice(b"},\"predicateType\":");
+    string(ACTION_CERTIFICATE_PREDICATE_TYPE, out);
+    out.extend_from_slice(b",\"subject\":[{\"digest\":{\"sha256\":");
+    string(&digest.hex(), out);
+    out.extend_from_slice(b"},\"name\":");
+    string(&c.action_id, out);
+    out.extend_from_slice(b"}]}");
+    Ok(ok)
+}
+
+/// Serialisable parts of a certificate, behind one object-safe trait.
+mod erased {
+    use serde::Serialize;
+
+    use crate::action::LifecycleError;
+
+    pub(super) trait Ser {
+        /// Appends the canonical JSON; false if a number needs the general writer.
+        fn write(&self, what: &'static str, out: &mut Vec<u8>) -> Result<bool, LifecycleError>;
+    }
+
+    impl<T: Serialize> Ser for T {
+        fn write(&self, what: &'static str, out: &mut Vec<u8>) -> Result<bool, LifecycleError> {
+            let value = crate::action::to_value(what, self)?;
+            Ok(crate::jcs::write_value(&value, out))
+        }
+    }
 }
 
 /// [`sign_certificate`] through `writ_proof::Statement::sign` (for tests: the bytes must agree).
@@ -122,6 +257,63 @@ pub fn sign_certificate_slow(
     let statement =
         Statement::action_certificate(certificate.action_id.clone(), &digest, predicate);
     Ok(statement.sign(signer.keyid(), signer.signing_key())?)
+}
+
+/// A replay input signed for the log: `(role, digest, receipt)`.
+type NewInput = (&'static str, String, SignedReceipt);
+
+/// Builds and signs the certificates of `actions`, with their log leaves,
+/// on every core (each worker a contiguous run, results in order).
+#[allow(clippy::type_complexity)]
+fn sign_certificates(
+    origin: &str,
+    signer: &Signer,
+    actions: &[&mut Action],
+) -> Result<Vec<(Certificate, writ_proof::Envelope, Vec<u8>)>, RecordError> {
+    let sign = |chunk: &[&mut Action]| {
+        chunk
+            .iter()
+            .map(|action| {
+                let certificate = action.certificate(origin)?;
+                let envelope =
+                    sign_certificate_with(&certificate, action.canonical_parts(), signer)?;
+                let leaf = certificate_leaf(&envelope)?;
+                Ok((certificate, envelope, leaf))
+            })
+            .collect::<Result<Vec<_>, RecordError>>()
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(actions.len().div_ceil(16))
+        .max(1);
+    if workers == 1 {
+        return sign(actions);
+    }
+    let size = actions.len().div_ceil(workers);
+    let results: Vec<Result<Vec<_>, RecordError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = actions
+            .chunks(size)
+            .map(|chunk| {
+                let sign = &sign;
+                scope.spawn(move || sign(chunk))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(RecordError::Bundle(BundleError::Json(
+                        "certificate signing worker failed".to_owned(),
+                    )))
+                })
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(actions.len());
+    for r in results {
+        out.extend(r?);
+    }
+    Ok(out)
 }
 
 /// The log, its signer and origin.
@@ -175,22 +367,26 @@ impl Recorder {
         &self.origin
     }
 
-    /// Appends every receipt not yet logged of `actions` in one
-    /// transaction, preceded by any replay input (deployment, policy) this
-    /// recorder has not logged yet.
-    pub fn log(&mut self, actions: &mut [&mut Action]) -> Result<(), RecordError> {
+    /// The leaves of every replay input this recorder has not logged yet
+    /// (signed now), then of every receipt not yet logged of `actions`,
+    /// with the new inputs and the receipts' places `(action, position)`.
+    #[allow(clippy::type_complexity)]
+    fn pending(
+        &self,
+        actions: &mut [&mut Action],
+    ) -> Result<(Vec<Vec<u8>>, Vec<NewInput>, Vec<(usize, usize)>), RecordError> {
         let mut items = Vec::new();
-        let mut new_inputs: Vec<(&'static str, String, SignedReceipt)> = Vec::new();
+        let mut new_inputs: Vec<NewInput> = Vec::new();
         for action in actions.iter() {
             for (role, digest, value) in action.shared_inputs().each() {
                 if self.inputs.contains_key(digest) || new_inputs.iter().any(|n| n.1 == digest) {
                     continue;
                 }
-                let (receipt, leaf) = crate::jcs::sign_receipt(
+                let (receipt, leaf) = crate::jcs::sign_receipt_with(
                     kind::REPLAY_INPUT,
                     input_body(role, digest, value),
                     self.signer.keyid(),
-                    self.signer.signing_key(),
+                    |m| self.signer.sign(m),
                 )
                 .map_err(LifecycleError::from)?;
                 items.push(leaf);
@@ -198,17 +394,19 @@ impl Recorder {
             }
         }
         let mut places = Vec::new();
-        for (a, action) in actions.iter().enumerate() {
-            for (position, _) in action.unlogged() {
-                items.push(action.leaf_bytes(position)?);
+        for (a, action) in actions.iter_mut().enumerate() {
+            let unlogged: Vec<usize> = action.unlogged().map(|(p, _)| p).collect();
+            for position in unlogged {
+                items.push(action.take_leaf_bytes(position)?);
                 places.push((a, position));
             }
         }
-        if items.is_empty() {
-            return Ok(());
-        }
-        let mut range = self.ledger.append_batch(&items)?;
-        for ((role, digest, receipt), leaf_index) in new_inputs.into_iter().zip(range.by_ref()) {
+        Ok((items, new_inputs, places))
+    }
+
+    /// Records the replay inputs logged from leaf `first` on.
+    fn logged_inputs(&mut self, new_inputs: Vec<NewInput>, first: u64) {
+        for ((role, digest, receipt), leaf_index) in new_inputs.into_iter().zip(first..) {
             let logged = LoggedInput {
                 role: role.to_owned(),
                 digest: digest.clone(),
@@ -217,7 +415,20 @@ impl Recorder {
             };
             self.inputs.insert(digest, Arc::new(logged));
         }
-        for ((a, position), leaf) in places.into_iter().zip(range) {
+    }
+
+    /// Appends every receipt not yet logged of `actions` in one
+    /// transaction, preceded by any replay input (deployment, policy) this
+    /// recorder has not logged yet.
+    pub fn log(&mut self, actions: &mut [&mut Action]) -> Result<(), RecordError> {
+        let (items, new_inputs, places) = self.pending(actions)?;
+        if items.is_empty() {
+            return Ok(());
+        }
+        let range = self.ledger.append_batch(&items)?;
+        let first = range.end - places.len() as u64;
+        self.logged_inputs(new_inputs, range.start);
+        for ((a, position), leaf) in places.into_iter().zip(first..) {
             if let Some(action) = actions.get_mut(a) {
                 action.set_leaf(position, leaf);
             }
@@ -240,19 +451,46 @@ impl Recorder {
             })
     }
 
-    /// Logs pending receipts, then builds, signs and logs the certificates
-    /// of `actions` (which must all have an outcome): two transactions for
-    /// the whole batch.
+    /// Logs pending receipts and the signed certificates of `actions`
+    /// (which must all have an outcome) in one transaction for the whole
+    /// batch: the receipts' leaf indices are known under the log's write
+    /// lock, so the certificates are signed there (on every core) and
+    /// appended after them. On failure nothing is logged.
     pub fn certify(
         &mut self,
         actions: &mut [&mut Action],
     ) -> Result<Vec<CertifiedAction>, RecordError> {
-        self.log(actions)?;
+        let (mut items, new_inputs, places) = self.pending(actions)?;
+        let receipts_from = new_inputs.len() as u64;
+        let (origin, signer) = (self.origin.as_str(), &self.signer);
+        let mut signed = Vec::new();
+        let appended = self.ledger.append_batch_with(|start| {
+            for (&(a, position), leaf) in places.iter().zip(start + receipts_from..) {
+                if let Some(action) = actions.get_mut(a) {
+                    action.set_leaf(position, leaf);
+                }
+            }
+            signed = sign_certificates(origin, signer, actions)?;
+            items.extend(signed.iter_mut().map(|(_, _, leaf)| std::mem::take(leaf)));
+            Ok::<_, RecordError>(items)
+        });
+        let range = match appended {
+            Ok(range) => range,
+            Err(e) => {
+                for &(a, position) in &places {
+                    if let Some(action) = actions.get_mut(a) {
+                        action.clear_leaf(position);
+                    }
+                }
+                return Err(e);
+            }
+        };
+        self.logged_inputs(new_inputs, range.start);
+        let first_certificate = range.end - signed.len() as u64;
         let mut out = Vec::with_capacity(actions.len());
-        let mut items = Vec::with_capacity(actions.len());
-        for (action, signed) in actions.iter().zip(self.sign_certificates(actions)?) {
-            let (certificate, envelope, leaf) = signed;
-            items.push(leaf);
+        for ((action, (certificate, envelope, _)), leaf) in
+            actions.iter().zip(signed).zip(first_certificate..)
+        {
             let inputs = [
                 self.logged_input(
                     &certificate.inputs.deployment,
@@ -264,66 +502,9 @@ impl Recorder {
                 certificate,
                 envelope,
                 receipts: action.receipts().to_vec(),
-                certificate_leaf: 0,
+                certificate_leaf: leaf,
                 inputs,
             });
-        }
-        let range = self.ledger.append_batch(&items)?;
-        for (c, leaf) in out.iter_mut().zip(range) {
-            c.certificate_leaf = leaf;
-        }
-        Ok(out)
-    }
-
-    /// Builds and signs the certificates of `actions`, with their log
-    /// leaves, on every core (each worker a contiguous run, results in order).
-    #[allow(clippy::type_complexity)]
-    fn sign_certificates(
-        &self,
-        actions: &[&mut Action],
-    ) -> Result<Vec<(Certificate, writ_proof::Envelope, Vec<u8>)>, RecordError> {
-        let (origin, signer) = (self.origin.as_str(), &self.signer);
-        let sign = |chunk: &[&mut Action]| {
-            chunk
-                .iter()
-                .map(|action| {
-                    let certificate = action.certificate(origin)?;
-                    let envelope = sign_certificate(&certificate, signer)?;
-                    let leaf = certificate_leaf(&envelope)?;
-                    Ok((certificate, envelope, leaf))
-                })
-                .collect::<Result<Vec<_>, RecordError>>()
-        };
-        let workers = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZeroUsize::get)
-            .min(actions.len().div_ceil(16))
-            .max(1);
-        if workers == 1 {
-            return sign(actions);
-        }
-        let size = actions.len().div_ceil(workers);
-        let results: Vec<Result<Vec<_>, RecordError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = actions
-                .chunks(size)
-                .map(|chunk| {
-                    let sign = &sign;
-                    scope.spawn(move || sign(chunk))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(RecordError::Bundle(BundleError::Json(
-                            "certificate signing worker failed".to_owned(),
-                        )))
-                    })
-                })
-                .collect()
-        });
-        let mut out = Vec::with_capacity(actions.len());
-        for r in results {
-            out.extend(r?);
         }
         Ok(out)
     }

@@ -425,6 +425,10 @@ fn three_actions_verify_and_replay() {
             writ_lifecycle::recorder::sign_certificate_slow(&c.certificate, &log_signer()).unwrap();
         assert_eq!(c.envelope, slow);
         assert_eq!(
+            writ_lifecycle::sign_certificate(&c.certificate, &log_signer()).unwrap(),
+            slow
+        );
+        assert_eq!(
             writ_lifecycle::recorder::certificate_leaf(&c.envelope).unwrap(),
             writ_proof::canonical_bytes_of(&slow).unwrap()
         );
@@ -447,4 +451,67 @@ fn three_actions_verify_and_replay() {
         &[log_signer().verifier(), approver_signer().verifier()],
     )
     .unwrap();
+}
+
+#[test]
+fn a_failed_certify_logs_nothing_and_can_be_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context();
+    let signer = log_signer();
+    let mut recorder =
+        writ_lifecycle::Recorder::open(dir.path().join("ledger.db"), signer.clone()).unwrap();
+    let mut done_action = guard(&ctx, &envelope(ALLOW, "c1"), &SessionState::default());
+    done_action.open().unwrap();
+    done_action
+        .release(&ctx, NOW, 60, Nonce::random(), &signer)
+        .unwrap();
+    // A float: the certificate takes the general RFC 8785 writer.
+    done_action
+        .outcome(done(json!({"ratio": 0.5})), &signer)
+        .unwrap();
+    let mut unfinished = guard(&ctx, &envelope(ALLOW, "c2"), &SessionState::default());
+    unfinished.open().unwrap();
+    let err = recorder
+        .certify(&mut [&mut done_action, &mut unfinished])
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            writ_lifecycle::RecordError::Lifecycle(LifecycleError::NoOutcome { .. })
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        recorder.ledger().size(),
+        0,
+        "one transaction: nothing logged"
+    );
+    assert_eq!(done_action.unlogged().count(), 3);
+    unfinished.outcome(not_run(), &signer).unwrap();
+    let certified = recorder
+        .certify(&mut [&mut done_action, &mut unfinished])
+        .unwrap();
+    // Deployment and policy, 3 + 2 receipts, then the 2 certificates.
+    assert_eq!(recorder.ledger().size(), 2 + 3 + 2 + 2);
+    assert_eq!(certified[0].certificate_leaf, 7);
+    assert_eq!(certified[1].certificate_leaf, 8);
+    let leaves: Vec<u64> = certified[1]
+        .certificate
+        .receipts
+        .iter()
+        .map(|r| r.leaf_index)
+        .collect();
+    assert_eq!(leaves, [5, 6]);
+    for c in &certified {
+        let slow =
+            writ_lifecycle::recorder::sign_certificate_slow(&c.certificate, &signer).unwrap();
+        assert_eq!(c.envelope, slow);
+        assert_eq!(
+            writ_lifecycle::sign_certificate(&c.certificate, &signer).unwrap(),
+            slow
+        );
+    }
+    let bundle = recorder.bundle(&certified).unwrap();
+    verify_bundle(&bundle, &[signer.verifier()]).unwrap();
+    assert_eq!(recorder.certified_actions().unwrap().len(), 2);
 }
