@@ -76,8 +76,7 @@ pub fn insert_action(
     created_at: &str,
     record: &str,
 ) -> Result<(), rusqlite::Error> {
-    conn.execute(
-        "INSERT INTO actions (id, status, session, principal, created_at, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    conn.prepare_cached("INSERT INTO actions (id, status, session, principal, created_at, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(
         params![id, status, session, principal, created_at, record],
     )?;
     Ok(())
@@ -90,21 +89,16 @@ pub fn update_action(
     status: &str,
     record: &str,
 ) -> Result<(), rusqlite::Error> {
-    conn.execute(
-        "UPDATE actions SET status = ?2, record = ?3 WHERE id = ?1",
-        params![id, status, record],
-    )?;
+    conn.prepare_cached("UPDATE actions SET status = ?2, record = ?3 WHERE id = ?1")?
+        .execute(params![id, status, record])?;
     Ok(())
 }
 
 /// An action's record.
 pub fn action(conn: &Connection, id: &str) -> Result<Option<String>, rusqlite::Error> {
-    conn.query_row(
-        "SELECT record FROM actions WHERE id = ?1",
-        params![id],
-        |r| r.get(0),
-    )
-    .optional()
+    conn.prepare_cached("SELECT record FROM actions WHERE id = ?1")?
+        .query_row(params![id], |r| r.get(0))
+        .optional()
 }
 
 /// Records of actions with `status`, oldest first.

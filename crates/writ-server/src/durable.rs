@@ -1,15 +1,18 @@
-//! Group commit: one fsync makes many requests' commits durable.
+//! The core's two threads, and group commit: one fsync makes many
+//! requests' commits durable.
 //!
 //! The server's three SQLite files (`ledger.db`, `server.db`, `writ.db`) run
 //! in WAL mode with `synchronous=NORMAL`, so a commit writes its WAL frames
-//! without waiting for the disk. Before the API answers, the request waits
-//! until the WAL files have been fsynced *after* its commit: every commit
-//! before an fsync is on disk once it returns (fsync covers the whole
-//! file, whoever wrote it). One request at a time leads: it fsyncs the WAL
-//! files for everything committed so far, while later requests keep
-//! committing and wait for the next round. Nothing is acknowledged before
-//! it is durable, as with `synchronous=FULL`, but concurrent requests share
-//! the fsyncs instead of paying one each per database.
+//! without waiting for the disk. Requests run one after another on the
+//! *core thread*, which owns the [`Core`]; each finished request goes to
+//! the *sync thread*, which takes every request finished so far, fsyncs the
+//! WAL files once, and only then answers them. fsync covers a whole file,
+//! whoever wrote it, so every commit made before the fsync started is on
+//! disk when it returns. Nothing is acknowledged before it is durable, as
+//! with `synchronous=FULL`, but the requests of a round share one fsync per
+//! file, and the core thread never waits for the disk. A read is answered
+//! after the same kind of round, so nobody is shown state that could still
+//! vanish.
 //!
 //! What SQLite moves from the WAL into the database file at a checkpoint it
 //! fsyncs itself in `NORMAL` mode, so acknowledged commits stay durable
@@ -20,35 +23,98 @@
 
 use std::fs::File;
 use std::path::PathBuf;
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::mpsc;
 
+use crate::control::Core;
 use crate::error::Problem;
 
-#[derive(Debug, Default)]
-struct Round {
-    /// Tickets handed out: commits that happened.
-    committed: u64,
-    /// Every ticket up to this one is durable.
-    synced: u64,
-    /// A leader is fsyncing now.
-    syncing: bool,
-    /// Why the last fsync failed; set once, never cleared.
-    failed: Option<String>,
+/// Delivers a request's answer once its round is durable (or not).
+type Completion = Box<dyn FnOnce(Result<(), Problem>) + Send>;
+/// A request to run on the core thread.
+type Job = Box<dyn FnOnce(&mut Core) -> Completion + Send>;
+
+/// The handle requests use to reach the core thread.
+pub struct Worker {
+    jobs: mpsc::Sender<Job>,
 }
 
-/// The WAL files to fsync and who is waiting for them.
+impl Worker {
+    /// Starts the core and sync threads; `databases` are the SQLite files
+    /// whose WAL (`x.db` -> `x.db-wal`) a round fsyncs.
+    pub fn start(
+        core: Core,
+        databases: impl IntoIterator<Item = PathBuf>,
+    ) -> std::io::Result<Worker> {
+        let wal = WalFiles::new(databases);
+        let (jobs, job_queue) = mpsc::channel::<Job>();
+        let (finished, finished_queue) = mpsc::channel::<Completion>();
+        std::thread::Builder::new()
+            .name("writ-sync".into())
+            .spawn(move || sync_rounds(&wal, &finished_queue))?;
+        std::thread::Builder::new()
+            .name("writ-core".into())
+            .spawn(move || {
+                let mut core = core;
+                for job in job_queue {
+                    if finished.send(job(&mut core)).is_err() {
+                        break;
+                    }
+                }
+            })?;
+        Ok(Worker { jobs })
+    }
+
+    /// Runs `f` on the core thread; answers once what it (and everything
+    /// before it) committed is on disk.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Core) -> Result<T, Problem> + Send + 'static,
+    ) -> Result<T, Problem> {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |core| {
+            let result = f(core);
+            Box::new(move |synced: Result<(), Problem>| {
+                let _ = answer.send(synced.and(result));
+            })
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| Problem::internal("the core thread is gone"))?;
+        answered
+            .await
+            .map_err(|_| Problem::internal("the core thread dropped the request"))?
+    }
+}
+
+/// The sync thread: a round per batch of finished requests.
+fn sync_rounds(wal: &WalFiles, finished: &mpsc::Receiver<Completion>) {
+    let mut failed: Option<String> = None;
+    while let Ok(first) = finished.recv() {
+        let mut round = vec![first];
+        round.extend(finished.try_iter());
+        if failed.is_none()
+            && let Err(why) = wal.sync()
+        {
+            eprintln!("writ serve: {why}; refusing every request until restarted");
+            failed = Some(why);
+        }
+        for complete in round {
+            complete(match &failed {
+                None => Ok(()),
+                Some(why) => Err(unavailable(why)),
+            });
+        }
+    }
+}
+
+/// The WAL files of the server's databases.
 #[derive(Debug)]
-pub struct GroupSync {
-    wal_files: Vec<PathBuf>,
-    round: Mutex<Round>,
-    done: Condvar,
-}
+struct WalFiles(Vec<PathBuf>);
 
-impl GroupSync {
-    /// Syncs the WAL files of these databases (`x.db` -> `x.db-wal`).
-    pub fn new(databases: impl IntoIterator<Item = PathBuf>) -> GroupSync {
-        GroupSync {
-            wal_files: databases
+impl WalFiles {
+    fn new(databases: impl IntoIterator<Item = PathBuf>) -> WalFiles {
+        WalFiles(
+            databases
                 .into_iter()
                 .map(|db| {
                     let mut name = db.into_os_string();
@@ -56,61 +122,13 @@ impl GroupSync {
                     PathBuf::from(name)
                 })
                 .collect(),
-            round: Mutex::new(Round::default()),
-            done: Condvar::new(),
-        }
+        )
     }
 
-    fn lock(&self) -> Result<MutexGuard<'_, Round>, Problem> {
-        self.round
-            .lock()
-            .map_err(|_| Problem::internal("the group-commit lock is poisoned"))
-    }
-
-    /// A ticket for what has been committed so far. Take it after the
-    /// commit, while the writes are still serialised.
-    pub fn ticket(&self) -> Result<u64, Problem> {
-        let mut round = self.lock()?;
-        round.committed += 1;
-        Ok(round.committed)
-    }
-
-    /// Blocks until everything up to `ticket` is on disk.
-    pub fn wait(&self, ticket: u64) -> Result<(), Problem> {
-        let mut round = self.lock()?;
-        loop {
-            if let Some(why) = &round.failed {
-                return Err(unavailable(why));
-            }
-            if round.synced >= ticket {
-                return Ok(());
-            }
-            if round.syncing {
-                round = self
-                    .done
-                    .wait(round)
-                    .map_err(|_| Problem::internal("the group-commit lock is poisoned"))?;
-                continue;
-            }
-            // Lead a round for everything committed so far.
-            round.syncing = true;
-            let target = round.committed;
-            drop(round);
-            let outcome = self.sync_all();
-            round = self.lock()?;
-            round.syncing = false;
-            match outcome {
-                Ok(()) => round.synced = round.synced.max(target),
-                Err(why) => round.failed = Some(why),
-            }
-            self.done.notify_all();
-        }
-    }
-
-    /// fsyncs every WAL file that exists (one that does not holds nothing
+    /// fsyncs every WAL file that exists (a missing one holds nothing
     /// uncheckpointed).
-    fn sync_all(&self) -> Result<(), String> {
-        for path in &self.wal_files {
+    fn sync(&self) -> Result<(), String> {
+        for path in &self.0 {
             match File::open(path) {
                 Ok(file) => file
                     .sync_data()
@@ -135,49 +153,59 @@ fn unavailable(why: &str) -> Problem {
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use std::sync::Arc;
-
     use super::*;
 
     #[test]
-    fn every_ticket_is_released_by_a_later_round() {
+    fn a_round_syncs_existing_wal_files_and_skips_missing_ones() {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("x.db");
         std::fs::write(dir.path().join("x.db-wal"), b"frames").unwrap();
-        let sync = Arc::new(GroupSync::new([db, dir.path().join("absent.db")]));
-        let handles: Vec<_> = (0..8)
-            .map(|_| {
-                let sync = sync.clone();
-                std::thread::spawn(move || {
-                    for _ in 0..50 {
-                        let t = sync.ticket().unwrap();
-                        sync.wait(t).unwrap();
-                        assert!(sync.lock().unwrap().synced >= t);
-                    }
-                })
-            })
-            .collect();
-        for h in handles {
-            h.join().unwrap();
-        }
-        let round = sync.lock().unwrap();
-        assert_eq!(round.committed, 400);
-        assert_eq!(round.synced, 400);
+        let wal = WalFiles::new([dir.path().join("x.db"), dir.path().join("absent.db")]);
+        assert_eq!(wal.0[0], dir.path().join("x.db-wal"));
+        wal.sync().unwrap();
     }
 
     #[test]
-    fn a_failed_sync_refuses_everything_after_it() {
+    fn a_failed_sync_refuses_the_round_and_everything_after_it() {
         let dir = tempfile::tempdir().unwrap();
-        // A directory where the WAL file should be: open works, but it is
-        // not the file; make open fail instead with a path under a file.
+        // A WAL path under a regular file: opening it fails (not NotFound).
         let blocker = dir.path().join("file");
         std::fs::write(&blocker, b"").unwrap();
-        let sync = GroupSync::new([blocker.join("x.db")]);
-        let t = sync.ticket().unwrap();
-        let err = sync.wait(t).unwrap_err();
-        assert_eq!(err.code, "not_durable");
-        assert_eq!(err.status, axum::http::StatusCode::SERVICE_UNAVAILABLE);
-        let t2 = sync.ticket().unwrap();
-        assert_eq!(sync.wait(t2).unwrap_err().code, "not_durable");
+        let wal = WalFiles::new([blocker.join("x.db")]);
+        assert!(wal.sync().unwrap_err().contains("open"));
+
+        let (finished, queue) = mpsc::channel::<Completion>();
+        let (seen, answers) = mpsc::channel();
+        for _ in 0..3 {
+            let seen = seen.clone();
+            finished
+                .send(Box::new(move |r: Result<(), Problem>| {
+                    seen.send(r.map_err(|p| p.code)).unwrap();
+                }))
+                .unwrap();
+        }
+        drop(finished);
+        sync_rounds(&wal, &queue);
+        let got: Vec<_> = answers.try_iter().collect();
+        assert_eq!(got, vec![Err("not_durable"); 3]);
+    }
+
+    #[test]
+    fn completions_are_answered_in_order_after_a_successful_round() {
+        let dir = tempfile::tempdir().unwrap();
+        let wal = WalFiles::new([dir.path().join("x.db")]);
+        let (finished, queue) = mpsc::channel::<Completion>();
+        let (seen, answers) = mpsc::channel();
+        for i in 0..5 {
+            let seen = seen.clone();
+            finished
+                .send(Box::new(move |r: Result<(), Problem>| {
+                    seen.send((i, r.is_ok())).unwrap();
+                }))
+                .unwrap();
+        }
+        drop(finished);
+        sync_rounds(&wal, &queue);
+        let got: Vec<_> = answers.try_iter().collect();
+        assert_eq!(got, (0..5).map(|i| (i, true)).collect::<Vec<_>>());
     }
 }

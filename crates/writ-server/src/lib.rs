@@ -39,7 +39,7 @@ pub use error::{Problem, ServeError};
 pub use tokens::{Role, TokenInfo, tokens_create, tokens_list, tokens_revoke};
 
 use crate::control::{Core, CoreConfig};
-use crate::durable::GroupSync;
+use crate::durable::Worker;
 use crate::error::Problem as P;
 use crate::metrics::Metrics;
 use crate::telemetry::{OtlpConfig, Telemetry};
@@ -118,9 +118,8 @@ impl ServeConfig {
 }
 
 pub(crate) struct Shared {
-    pub core: Mutex<Core>,
-    /// Makes the core's commits durable before they are acknowledged.
-    pub durable: GroupSync,
+    /// The core thread, answering after group commit (see `durable`).
+    pub core: Worker,
     pub auth: Mutex<rusqlite::Connection>,
     pub changes: watch::Sender<u64>,
     pub metrics: Metrics,
@@ -257,6 +256,11 @@ impl AppState {
             recorder,
             conn,
         );
+        let core = Worker::start(
+            core,
+            ["ledger.db", db::SERVER_DB, "writ.db"].map(|name| dir.join(name)),
+        )
+        .map_err(ServeError::Serve)?;
         let auth = db::open(dir)?;
         let telemetry = match &config.otlp {
             Some(otlp) => Telemetry::start(otlp).map_err(ServeError::Telemetry)?,
@@ -265,10 +269,7 @@ impl AppState {
         let (changes, _) = watch::channel(0);
         Ok(AppState {
             shared: Arc::new(Shared {
-                core: Mutex::new(core),
-                durable: GroupSync::new(
-                    ["ledger.db", db::SERVER_DB, "writ.db"].map(|name| dir.join(name)),
-                ),
+                core,
                 auth: Mutex::new(auth),
                 changes,
                 metrics: Metrics::default(),
@@ -279,27 +280,13 @@ impl AppState {
         })
     }
 
-    /// Runs `f` on the core in a blocking thread and returns once what
-    /// it (and everything before it) committed is on disk.
+    /// Runs `f` on the core thread; returns once what it (and everything
+    /// before it) committed is on disk.
     pub(crate) async fn core<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Core) -> Result<T, P> + Send + 'static,
     ) -> Result<T, P> {
-        let shared = self.shared.clone();
-        tokio::task::spawn_blocking(move || {
-            let (value, ticket) = {
-                let mut core = shared
-                    .core
-                    .lock()
-                    .map_err(|_| P::internal("the core lock is poisoned"))?;
-                let value = f(&mut core)?;
-                (value, shared.durable.ticket()?)
-            };
-            shared.durable.wait(ticket)?;
-            Ok(value)
-        })
-        .await
-        .map_err(|e| P::internal(format!("worker failed: {e}")))?
+        self.shared.core.run(f).await
     }
 
     /// Tells waiters (long polls, the page) that something changed.

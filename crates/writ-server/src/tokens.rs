@@ -200,8 +200,10 @@ pub fn revoke(conn: &Connection, name: &str) -> Result<(), ServeError> {
 /// The principal a token belongs to, if it is live.
 pub fn authenticate(conn: &Connection, token: &str) -> Result<Option<Principal>, rusqlite::Error> {
     let row = conn
-        .query_row(
+        .prepare_cached(
             "SELECT id, name, role, jurisdictions FROM tokens WHERE hash = ?1 AND revoked_at IS NULL",
+        )?
+        .query_row(
             params![token_hash(token)],
             |r| {
                 Ok((
@@ -227,7 +229,7 @@ pub fn authenticate(conn: &Connection, token: &str) -> Result<Option<Principal>,
 pub fn approvers(
     conn: &Connection,
 ) -> Result<std::collections::BTreeMap<String, Vec<String>>, rusqlite::Error> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT name, jurisdictions FROM tokens WHERE revoked_at IS NULL AND role IN ('approver', 'admin') ORDER BY name",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
