@@ -267,6 +267,12 @@ pub(crate) async fn guard(
             .metrics
             .violation(decision.runtime.as_str(), &decision.reasons);
     }
+    for rule in &decision.shadowed {
+        state
+            .shared
+            .metrics
+            .shadowed(&rule.reason, rule.route.as_str());
+    }
     state.shared.metrics.latency("guard", started.elapsed());
     state.changed();
     Ok(axum::Json(out).into_response())

@@ -24,6 +24,8 @@ struct Inner {
     reviews: BTreeMap<String, u64>,
     /// Observe-only actions whose route was not `allow`, by runtime and reason.
     violations: BTreeMap<(String, String), u64>,
+    /// Rules in `@mode("shadow")` that fired, by reason and the route they would have set.
+    shadowed: BTreeMap<(String, String), u64>,
     latency: BTreeMap<&'static str, Histogram>,
 }
 
@@ -59,6 +61,15 @@ impl Metrics {
                     .entry((runtime.to_owned(), r.clone()))
                     .or_default() += 1;
             }
+        }
+    }
+
+    /// Counts a shadow-mode rule that fired (reported, not deciding).
+    pub fn shadowed(&self, reason: &str, route: &str) {
+        if let Ok(mut m) = self.inner.lock() {
+            *m.shadowed
+                .entry((reason.to_owned(), route.to_owned()))
+                .or_default() += 1;
         }
     }
 
@@ -122,6 +133,18 @@ impl Metrics {
                 "writ_violations_total{{runtime=\"{}\",reason=\"{}\"}} {n}",
                 label(runtime),
                 label(reason)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP writ_shadow_rules_total Rules in shadow mode that fired, by reason and the route they would have set.\n# TYPE writ_shadow_rules_total counter"
+        );
+        for ((reason, route), n) in &m.shadowed {
+            let _ = writeln!(
+                out,
+                "writ_shadow_rules_total{{reason=\"{}\",route=\"{}\"}} {n}",
+                label(reason),
+                label(route)
             );
         }
         let _ = writeln!(

@@ -68,5 +68,21 @@ async fn a_shadow_rule_is_recorded_while_the_others_decide() {
         .await;
     assert_eq!(status, StatusCode::OK, "{bundle}");
     writ_lifecycle::verify_bundle(&bundle, &[vkey(&s).await]).unwrap();
+
+    // Operators see how often the trial rule would have decided.
+    let metrics = s
+        .client
+        .get(s.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics
+            .contains("writ_shadow_rules_total{reason=\"UNKNOWN_TOOL_BLOCK\",route=\"block\"} 1"),
+        "{metrics}"
+    );
     s.stop().await;
 }
