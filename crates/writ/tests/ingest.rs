@@ -91,22 +91,7 @@ fn against_a_server_violations_reach_metrics_and_the_proof() {
     assert_eq!(summary["reasons"][0], "EXFIL_SECRET");
 
     // Anyone can verify it offline with the server's log key.
-    let file = dir.path().join("bundle.json");
-    std::fs::write(&file, bundle.to_string()).unwrap();
-    let verify = writ()
-        .arg("verify")
-        .arg(&file)
-        .arg("--key")
-        .arg(dir.path().join("ledger.vkey"))
-        .output()
-        .unwrap();
-    assert_eq!(
-        verify.status.code(),
-        Some(0),
-        "{}{}",
-        String::from_utf8_lossy(&verify.stdout),
-        String::from_utf8_lossy(&verify.stderr)
-    );
+    server.verify_offline(&bundle, "bundle.json");
 }
 
 #[test]

@@ -109,20 +109,7 @@ fn acknowledged_actions_survive_sigkill_under_load() {
     for id in acked.closed.iter().rev().take(3) {
         let (status, bundle) = server.get(&agent, &format!("/v1/actions/{id}/proof"));
         assert_eq!(status, 200, "{bundle}");
-        let file = dir.path().join(format!("{id}.json"));
-        std::fs::write(&file, bundle.to_string()).unwrap();
-        let out = support::writ()
-            .arg("verify")
-            .arg(&file)
-            .arg("--key")
-            .arg(dir.path().join("ledger.vkey"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        server.verify_offline(&bundle, &format!("{id}.json"));
     }
     // The log after three crashes still answers with a signed checkpoint.
     let (status, _) = server.get(&agent, "/v1/log/checkpoint");

@@ -133,6 +133,27 @@ impl Server {
 }
 
 impl Server {
+    /// Writes a proof bundle into the data directory and checks it with
+    /// `writ verify` against the server's log key, offline.
+    pub fn verify_offline(&self, bundle: &Value, name: &str) {
+        let file = self.dir.join(name);
+        std::fs::write(&file, bundle.to_string()).unwrap();
+        let out = writ()
+            .arg("verify")
+            .arg(&file)
+            .arg("--key")
+            .arg(self.dir.join("ledger.vkey"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// SIGKILL: the server gets no chance to flush or clean up.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
