@@ -65,7 +65,7 @@ def test_interrupt_approve_in_writ_resume_runs(
     request = pending.value["writ"]
     assert ran == [] and request["route"] == "require_approval"
     assert "EXTERNAL_MESSAGE" in request["reasons"]
-    assert request["approvals_url"].endswith("/approvals")
+    assert request["approvals_url"].endswith(f"/approvals#action-{request['action_id']}")
     assert "external_comms" in request["required_jurisdictions"]
 
     approver.review(request["action_id"], grant=True, comment="fine")

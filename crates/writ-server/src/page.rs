@@ -72,6 +72,7 @@ const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:0;backgroun
 header{background:#1c1917;color:#fafaf9;padding:.8em 1.5em;display:flex;justify-content:space-between;align-items:center}
 header h1{font-size:1.1em;margin:0}main{max-width:60em;margin:1.5em auto;padding:0 1em}
 .card{background:#fff;border:1px solid #d6d3d1;border-radius:8px;padding:1em 1.3em;margin:0 0 1.2em}
+.card:target{outline:3px solid #f59e0b;outline-offset:2px}
 .card h2{font-size:1.05em;margin:.2em 0 .6em}pre{background:#f5f5f4;padding:.6em;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
 table{border-collapse:collapse;margin:.3em 0}td,th{border:1px solid #e7e5e4;padding:.2em .5em;text-align:left;vertical-align:top;font-size:.92em}
 .route{font-weight:600;padding:.05em .4em;border-radius:4px;background:#fde68a}.block,.deny{background:#fecaca}.allow,.grant{background:#bbf7d0}

@@ -117,8 +117,11 @@ class WritClient:
         """The token's name, role and jurisdictions."""
         return _object(self._request("GET", "/v1/whoami"))
 
-    def approvals_url(self) -> str:
-        """The page where an approver reviews pending actions."""
+    def approvals_url(self, action_id: str | None = None) -> str:
+        """The page where an approver reviews pending actions; with an
+        action id, a link straight to that action's card."""
+        if action_id:
+            return f"{self.base_url}/approvals#action-{_quote(action_id)}"
         return f"{self.base_url}/approvals"
 
     # -- transport ---------------------------------------------------------

@@ -82,7 +82,7 @@ def refusal(client: WritClient, tool: str, decision: Decision) -> str:
     if decision.pending:
         return (
             f"writ is holding `{tool}` for human approval ({ref}): {why}. It did not run; "
-            f"an approver must grant it at {client.approvals_url()}."
+            f"an approver must grant it at {client.approvals_url(decision.action_id)}."
         )
     if decision.status in ("denied", "expired"):
         return f"writ refused `{tool}`: its approval was {decision.status} ({ref}: {why}). It did not run."

@@ -135,7 +135,7 @@ class WritGuard:
                 "reasons": list(decision.reasons),
                 "explanation": decision.explanation,
                 "required_jurisdictions": decision.raw.get("required_jurisdictions") or [],
-                "approvals_url": self.client.approvals_url(),
+                "approvals_url": self.client.approvals_url(decision.action_id),
                 "message": verdict.message,
             }
         }
