@@ -608,4 +608,17 @@ fn parallel_verification_reports_the_first_failure() {
             "{e}"
         );
     }
+    // Workers parse the actions, yet a malformed one still outranks an
+    // earlier action's failure and a broken checkpoint.
+    let mut copy = bundle.clone();
+    let sig = copy
+        .pointer_mut("/evidence/actions/3/receipts/1/sig")
+        .unwrap();
+    *sig = json!(flip_b64(sig.as_str().unwrap(), 3));
+    *copy.pointer_mut("/evidence/actions/37/proofs").unwrap() = json!("no proofs");
+    let e = verify_bundle(&copy, &trusted()).unwrap_err();
+    assert!(matches!(e, VerifyError::Malformed(_)), "{e}");
+    copy["evidence"]["checkpoint"] = json!("not a checkpoint");
+    let e = verify_bundle(&copy, &trusted()).unwrap_err();
+    assert!(matches!(e, VerifyError::Malformed(_)), "{e}");
 }
