@@ -8,6 +8,8 @@
 //! process (the hook's, the agent's); a power loss may forget the last
 //! changes. That is the price of a hook answering in a few milliseconds
 //! (one fsync costs ~4 ms on the test machine, and each hook call commits).
+//! The WAL outlives the processes (no checkpoint on close), so a hook call
+//! neither recreates nor checkpoints it.
 //! The proof log (`writ-ledger`) uses `synchronous=FULL`: receipts
 //! acknowledged there survive power loss.
 
@@ -16,6 +18,7 @@ pub mod environment;
 use std::path::Path;
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use writ_core::{Decision, SessionState, StepRecord};
 
@@ -114,6 +117,15 @@ impl Store {
         conn.busy_timeout(Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // A hook process opens the store, commits once and exits. Closing
+        // the last connection would checkpoint the WAL into the database
+        // and delete it, and the next process would create it again: four
+        // fsyncs per call. Without that, the WAL stays and SQLite
+        // checkpoints it when it grows (`wal_autocheckpoint`).
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+        // Each process that opens the store reads the WAL's index back; a
+        // smaller WAL (1 MiB rather than 4) keeps that cheap.
+        conn.pragma_update(None, "wal_autocheckpoint", 256)?;
         conn.execute_batch(SCHEMA)?;
         Ok(Store { conn })
     }
