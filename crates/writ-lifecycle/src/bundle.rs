@@ -37,6 +37,7 @@ use crate::inputs::{InputBody, role};
 use crate::keys::{Signer, proof_keys};
 use crate::reconcile::{residue_of, status_of};
 use crate::recorder::{CertifiedAction, certificate_leaf};
+use crate::strict::StrictKey;
 
 /// Format name in every bundle summary.
 pub const BUNDLE_FORMAT: &str = "writ-proof-bundle/v2";
@@ -894,6 +895,10 @@ pub fn verify_bundle(bundle: &Value, trusted: &[Verifier]) -> Result<VerifyRepor
     // early failure they are checked here first.
     let early = |e: VerifyError| first_malformed(actions).unwrap_or(e);
     let keys = proof_keys(trusted);
+    let strict_keys: Vec<(String, StrictKey)> = keys
+        .iter()
+        .map(|(id, key)| (id.clone(), StrictKey::new(*key)))
+        .collect();
     let checkpoint = verify_checkpoint(parsed.evidence.checkpoint.as_bytes(), trusted)
         .map_err(|e| early(VerifyError::CheckpointInvalid(e.to_string())))?
         .checkpoint;
@@ -926,17 +931,22 @@ pub fn verify_bundle(bundle: &Value, trusted: &[Verifier]) -> Result<VerifyRepor
         };
         let mut out = Vec::with_capacity(evidence.len());
         for (i, evidence) in evidence.iter().enumerate() {
-            let verified = verify_action(offset + i, evidence, &keys, &checkpoint, &inputs).map(
-                |(certificate, components)| {
-                    let replayed = replay(&certificate, &inputs, &engines);
-                    VerifiedAction {
-                        certificate,
-                        components,
-                        keyids: action_keyids(evidence).collect(),
-                        replayed,
-                    }
-                },
-            );
+            let verified = verify_action(
+                offset + i,
+                evidence,
+                (&keys, &strict_keys),
+                &checkpoint,
+                &inputs,
+            )
+            .map(|(certificate, components)| {
+                let replayed = replay(&certificate, &inputs, &engines);
+                VerifiedAction {
+                    certificate,
+                    components,
+                    keyids: action_keyids(evidence).collect(),
+                    replayed,
+                }
+            });
             let failed = verified.is_err();
             out.push(verified);
             if failed {
@@ -1077,10 +1087,16 @@ fn parse_hash(hex_text: &str) -> Option<merkle::Hash> {
     (hex::encode(out) == hex_text).then_some(out)
 }
 
+/// The trusted keys, as given and prepared for receipt signatures.
+type TrustedKeys<'a> = (
+    &'a [(String, writ_proof::VerifyingKey)],
+    &'a [(String, StrictKey)],
+);
+
 fn verify_action(
     index: usize,
     evidence: &ActionEvidence,
-    keys: &[(String, writ_proof::VerifyingKey)],
+    (keys, strict_keys): TrustedKeys<'_>,
     checkpoint: &Checkpoint,
     inputs: &Inputs,
 ) -> Result<(Certificate, Vec<(String, String)>), VerifyError> {
@@ -1125,13 +1141,14 @@ fn verify_action(
         .zip(&certificate.receipts)
         .enumerate()
     {
-        let leaf =
-            crate::jcs::verify_receipt(receipt, keys).map_err(|e| VerifyError::ReceiptInvalid {
+        let leaf = crate::jcs::verify_receipt_strict(receipt, strict_keys).map_err(|e| {
+            VerifyError::ReceiptInvalid {
                 action: action.clone(),
                 position,
                 kind: receipt.receipt.kind.clone(),
                 reason: e.to_string(),
-            })?;
+            }
+        })?;
         receipt_leaves.push(leaf);
         if receipt.receipt.kind != r.kind || receipt.digest.to_string() != r.digest {
             return Err(VerifyError::ReceiptSetMismatch {

@@ -14,6 +14,8 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use ed25519_dalek::Signer as _;
 use serde_json::Value;
+
+use crate::strict::StrictKey;
 use writ_proof::{
     CanonicalError, Digest, Envelope, RECEIPT_PAYLOAD_TYPE, Receipt, ReceiptError, SignedReceipt,
     VerifyingKey, digest_bytes, pae,
@@ -231,6 +233,27 @@ pub fn verify_receipt<K: AsRef<str>>(
     receipt: &SignedReceipt,
     keys: &[(K, VerifyingKey)],
 ) -> Result<Vec<u8>, ReceiptError> {
+    verify_receipt_using(receipt, keys, |key, message, signature| {
+        key.verify_strict(&message.concat(), signature).is_ok()
+    })
+}
+
+/// [`verify_receipt`] with keys prepared by [`StrictKey::new`] (the same
+/// acceptance, less work per signature).
+pub fn verify_receipt_strict<K: AsRef<str>>(
+    receipt: &SignedReceipt,
+    keys: &[(K, StrictKey)],
+) -> Result<Vec<u8>, ReceiptError> {
+    verify_receipt_using(receipt, keys, |key, message, signature| {
+        key.verify(message, signature)
+    })
+}
+
+fn verify_receipt_using<K: AsRef<str>, T>(
+    receipt: &SignedReceipt,
+    keys: &[(K, T)],
+    check: impl FnOnce(&T, &[&[u8]], &ed25519_dalek::Signature) -> bool,
+) -> Result<Vec<u8>, ReceiptError> {
     let content = receipt_content(&receipt.receipt)?;
     let computed = digest_bytes(&content);
     if computed != receipt.digest {
@@ -255,8 +278,15 @@ pub fn verify_receipt<K: AsRef<str>>(
         .try_into()
         .map_err(|_| ReceiptError::WrongSignatureLength { length: raw.len() })?;
     let signature = ed25519_dalek::Signature::from_bytes(&bytes);
-    key.verify_strict(&pae(RECEIPT_PAYLOAD_TYPE, &content), &signature)
-        .map_err(|_| ReceiptError::BadSignature)?;
+    // The DSSE PAE of the content, as its prefix and the content.
+    let prefix = pae(RECEIPT_PAYLOAD_TYPE, &[]);
+    let prefix = prefix
+        .strip_suffix(b"0 ")
+        .map(|p| [p, content.len().to_string().as_bytes(), b" "].concat())
+        .unwrap_or_default();
+    if !check(key, &[&prefix, &content], &signature) {
+        return Err(ReceiptError::BadSignature);
+    }
     Ok(receipt_leaf_from(receipt, &content))
 }
 
@@ -313,6 +343,8 @@ mod tests {
                     prop_assert_eq!(leaf, canonical_bytes_of(&slow).unwrap());
                     let keys = [(keyid.clone(), key.verifying_key())];
                     prop_assert_eq!(verify_receipt(&slow, &keys).map(|_| ()), slow.verify(&keys));
+                    let strict = [(keyid.clone(), StrictKey::new(key.verifying_key()))];
+                    prop_assert_eq!(verify_receipt_strict(&slow, &strict).map(|_| ()), slow.verify(&keys));
                 }
                 (Err(a), Err(b)) => prop_assert_eq!(a, b),
                 (a, b) => prop_assert!(false, "{a:?} vs {b:?}"),
@@ -350,8 +382,13 @@ mod tests {
         raw[5] ^= 1;
         c.sig = base64::engine::general_purpose::STANDARD.encode(raw);
         cases.push(c);
+        let strict = [("k".to_owned(), StrictKey::new(key.verifying_key()))];
         for c in cases {
             assert_eq!(verify_receipt(&c, &keys).map(|_| ()), c.verify(&keys));
+            assert_eq!(
+                verify_receipt_strict(&c, &strict).map(|_| ()),
+                c.verify(&keys)
+            );
         }
     }
 

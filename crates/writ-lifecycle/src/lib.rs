@@ -28,6 +28,7 @@ pub mod keys;
 pub mod nonce;
 pub mod reconcile;
 pub mod recorder;
+pub mod strict;
 
 pub use action::{
     Action, ApprovalError, Closure, Context, GrantBody, LifecycleError, Outcome, Released, State,
