@@ -35,6 +35,7 @@ use crate::Mode;
 use crate::db;
 
 mod calls;
+mod live;
 use crate::error::Problem;
 use crate::tokens::{self, Principal, Role};
 
@@ -458,7 +459,7 @@ struct Live {
 
 /// Longest comment kept with a review.
 const MAX_COMMENT: usize = 4000;
-/// Live actions kept in memory before the cache is dropped (they rebuild from the database).
+/// Live actions kept in memory (older ones rebuild from the database).
 const MAX_LIVE: usize = 4096;
 
 /// Settings of the core.
@@ -482,7 +483,7 @@ pub struct Core {
     sessions: Store,
     recorder: Recorder,
     db: Connection,
-    live: HashMap<String, Live>,
+    live: live::LiveCache<Live>,
 }
 
 fn rfc(t: OffsetDateTime) -> String {
@@ -641,7 +642,7 @@ impl Core {
             sessions,
             recorder,
             db,
-            live: HashMap::new(),
+            live: live::LiveCache::new(MAX_LIVE),
         }
     }
 
@@ -815,9 +816,6 @@ impl Core {
     fn put_live(&mut self, live: Live) {
         if live.record.status == Status::Closed {
             return;
-        }
-        if self.live.len() >= MAX_LIVE {
-            self.live.clear();
         }
         self.live.insert(live.record.id.clone(), live);
     }
