@@ -1,23 +1,30 @@
--- wrk script: POST /v1/guard with one event, counting acknowledged guards.
--- WRIT_TOKEN: an agent token. WRIT_EVENT: the request body (default: an
--- allowed Claude Code `ls`, no session).
+-- wrk script: POST /v1/guard, counting acknowledged guards.
+-- WRIT_TOKEN: an agent token. WRIT_EVENT: a fixed request body; by default
+-- each request is an allowed Claude Code `ls` on its own path with its own
+-- call id (so the shell analysis is never a cache hit).
 local token = os.getenv("WRIT_TOKEN")
-local body = os.getenv("WRIT_EVENT") or
-  '{"runtime":"claude-code","event":{"session_id":"load","transcript_path":"/tmp/t.jsonl","cwd":"/tmp","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls -la | wc -l"},"tool_use_id":"toolu_load"}}'
+local fixed = os.getenv("WRIT_EVENT")
+local template =
+  '{"runtime":"claude-code","event":{"session_id":"load","transcript_path":"/tmp/t.jsonl","cwd":"/tmp","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls -la %s | wc -l"},"tool_use_id":"toolu_%s"}}'
 
 local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("tid", #threads)
 end
 
 function init(args)
   acked = 0
-  wrk.method = "POST"
-  wrk.path = "/v1/guard"
-  wrk.body = body
-  wrk.headers["Content-Type"] = "application/json"
-  wrk.headers["Authorization"] = "Bearer " .. token
+  sent = 0
+  headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}
+end
+
+function request()
+  sent = sent + 1
+  local id = tid .. "-" .. sent
+  local body = fixed or string.format(template, "/tmp/" .. id, id)
+  return wrk.format("POST", "/v1/guard", headers, body)
 end
 
 function response(status, headers, body)

@@ -1,21 +1,24 @@
 -- wrk script: the full lifecycle over HTTP. Each connection alternates
 -- POST /v1/guard (an allowed action, released with a token) and
 -- POST /v1/actions/{id}/outcome for the action it just opened, which
--- certifies it. Counts acknowledged guards and outcomes.
+-- certifies it. Each guard is an `ls` on its own path with its own call id.
+-- Counts acknowledged guards and outcomes.
 local token = os.getenv("WRIT_TOKEN")
-local guard_body =
-  '{"runtime":"claude-code","event":{"session_id":"load","transcript_path":"/tmp/t.jsonl","cwd":"/tmp","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls -la | wc -l"},"tool_use_id":"toolu_load"}}'
+local template =
+  '{"runtime":"claude-code","event":{"session_id":"load","transcript_path":"/tmp/t.jsonl","cwd":"/tmp","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls -la %s | wc -l"},"tool_use_id":"toolu_%s"}}'
 local outcome_body = '{"closure":"completed","result":{"exit_code":0}}'
 
 local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("tid", #threads)
 end
 
 function init(args)
   guards = 0
   outcomes = 0
+  sent = 0
   queue = {}
   headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}
 end
@@ -25,7 +28,9 @@ function request()
   if id then
     return wrk.format("POST", "/v1/actions/" .. id .. "/outcome", headers, outcome_body)
   end
-  return wrk.format("POST", "/v1/guard", headers, guard_body)
+  sent = sent + 1
+  local n = tid .. "-" .. sent
+  return wrk.format("POST", "/v1/guard", headers, string.format(template, "/tmp/" .. n, n))
 end
 
 function response(status, hdrs, body)

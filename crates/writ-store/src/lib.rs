@@ -59,6 +59,9 @@ CREATE TABLE IF NOT EXISTS decisions (
     closed INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS decisions_call ON decisions(session, call_id);
+-- Closing a call touches only its open decisions, however many closed
+-- ones share its call id.
+CREATE INDEX IF NOT EXISTS decisions_open_call ON decisions(session, call_id) WHERE closed = 0;
 CREATE TABLE IF NOT EXISTS approval_requests (
     id TEXT PRIMARY KEY,
     session TEXT NOT NULL,
