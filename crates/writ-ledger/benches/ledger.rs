@@ -48,9 +48,14 @@ fn append(c: &mut Criterion) {
     for (label, sync) in [("full", Synchronous::Full), ("normal", Synchronous::Normal)] {
         for batch in [1u64, 64, 512] {
             let dir = bench_dir();
-            let mut l =
-                Ledger::open_with(dir.path().join("a.db"), LedgerOptions { synchronous: sync })
-                    .unwrap();
+            let mut l = Ledger::open_with(
+                dir.path().join("a.db"),
+                LedgerOptions {
+                    synchronous: sync,
+                    ..LedgerOptions::default()
+                },
+            )
+            .unwrap();
             let mut next = 0u64;
             g.throughput(Throughput::Elements(batch));
             g.bench_with_input(BenchmarkId::new(label, batch), &batch, |b, &batch| {

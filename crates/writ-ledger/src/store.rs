@@ -83,6 +83,9 @@ pub enum Synchronous {
 pub struct LedgerOptions {
     /// Durability of commits.
     pub synchronous: Synchronous,
+    /// Checkpoint the WAL when a commit leaves it this many pages long
+    /// (SQLite's `wal_autocheckpoint`); `None`: SQLite's default, 1,000.
+    pub autocheckpoint: Option<u32>,
 }
 
 /// An append-only RFC 9162 Merkle log stored in one SQLite file.
@@ -241,6 +244,9 @@ impl Ledger {
             Synchronous::Normal => "PRAGMA synchronous=NORMAL;",
         })?;
         conn.execute_batch("PRAGMA cache_size=-16000;")?;
+        if let Some(pages) = opts.autocheckpoint {
+            conn.pragma_update(None, "wal_autocheckpoint", pages)?;
+        }
         Self::init_schema(&conn)?;
         let size = read_size(&conn)?;
         let frontier = load_frontier(&conn, size)?;

@@ -46,6 +46,11 @@ use crate::telemetry::{OtlpConfig, Telemetry};
 
 /// Where `writ serve` listens unless told otherwise (loopback only).
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:7766";
+/// WAL pages after which a commit checkpoints. A checkpoint runs inside
+/// the request that triggers it and its cost grows with the pages it
+/// moves, so the server's WALs checkpoint more often than SQLite's 1,000
+/// pages, in smaller steps.
+const CHECKPOINT_PAGES: u32 = 128;
 /// Default limit of a request body.
 pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
 /// Signed-note name of a new log key (as `writ keys init`).
@@ -229,17 +234,20 @@ impl AppState {
         // Commits skip the fsync; `GroupSync` does it for many at once
         // before anything is acknowledged (see `durable`).
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)?;
         let signer = signer(dir)?;
         let policy = policy(dir)?;
         let deployment = deployment(config.deployment.as_deref())?;
         writ_core::Facts::compile(&deployment)
             .map_err(|e| ServeError::Deployment(e.to_string()))?;
         let sessions = Store::open(&dir.join("writ.db"))?;
+        sessions.set_autocheckpoint(CHECKPOINT_PAGES)?;
         let recorder = Recorder::open_with(
             dir.join("ledger.db"),
             signer.clone(),
             writ_ledger::LedgerOptions {
                 synchronous: writ_ledger::Synchronous::Normal,
+                autocheckpoint: Some(CHECKPOINT_PAGES),
             },
         )?;
         let core = Core::new(

@@ -133,6 +133,12 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// Checkpoint the WAL when a commit leaves it `pages` long.
+    pub fn set_autocheckpoint(&self, pages: u32) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", pages)?;
+        Ok(())
+    }
+
     /// A session's state (empty when the session is new).
     pub fn session(&self, id: &str) -> Result<SessionState, StoreError> {
         read_session(&self.conn, id)
