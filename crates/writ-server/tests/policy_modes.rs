@@ -70,17 +70,11 @@ async fn a_shadow_rule_is_recorded_while_the_others_decide() {
     writ_lifecycle::verify_bundle(&bundle, &[vkey(&s).await]).unwrap();
 
     // Operators see how often the trial rule would have decided.
-    let metrics = s
-        .client
-        .get(s.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, metrics) = s.get(None, "/metrics").await;
     assert!(
         metrics
+            .as_str()
+            .unwrap()
             .contains("writ_shadow_rules_total{reason=\"UNKNOWN_TOOL_BLOCK\",route=\"block\"} 1"),
         "{metrics}"
     );
