@@ -67,6 +67,16 @@ fn traceparent(headers: &HeaderMap) -> Option<&str> {
     headers.get("traceparent")?.to_str().ok()
 }
 
+/// What an assumption span says beyond the action: the latest assumption's kind.
+fn assumption_extra(record: &crate::control::Record) -> Vec<KeyValue> {
+    let kind = record.steps.iter().rev().find_map(|s| match s {
+        crate::control::Step::Assumption { kind, .. } => Some(kind.clone()),
+        _ => None,
+    });
+    kind.map(|k| vec![KeyValue::new("writ.assumption.kind", k)])
+        .unwrap_or_default()
+}
+
 /// What an outcome span says beyond the action: how it ended.
 fn outcome_extra(record: &crate::control::Record) -> Vec<KeyValue> {
     let closure = record.steps.iter().rev().find_map(|s| match s {
@@ -237,7 +247,7 @@ pub(crate) async fn guard(
             state
                 .shared
                 .telemetry
-                .checkpoint("open", decided_at, &record, Vec::new());
+                .checkpoint("open", decided_at, &record, Vec::new);
         }
         (Some(span), Some((Touch::Claimed, record))) => {
             // The retry of an approved call: it runs as that action.
@@ -251,7 +261,7 @@ pub(crate) async fn guard(
             state
                 .shared
                 .telemetry
-                .checkpoint("outcome", wall, &record, outcome_extra(&record));
+                .checkpoint("outcome", wall, &record, || outcome_extra(&record));
         }
         (Some(span), None) => span.finish_decision("guard", &decision, decided_at),
         (None, _) => {}
@@ -352,18 +362,15 @@ pub(crate) async fn assumption(
     require(&p, &[Role::Agent, Role::Admin], "record assumptions")?;
     check_id(&id)?;
     let req: AssumptionRequest = parse_body(body)?;
-    let kind = req.kind.clone();
     let record = state.core(move |c| c.assumption(&p, &id, req)).await?;
     state
         .shared
         .metrics
         .latency("assumption", started.elapsed());
-    state.shared.telemetry.checkpoint(
-        "assumption",
-        wall,
-        &record,
-        vec![KeyValue::new("writ.assumption.kind", kind)],
-    );
+    state
+        .shared
+        .telemetry
+        .checkpoint("assumption", wall, &record, || assumption_extra(&record));
     Ok(axum::Json(record.view(true)).into_response())
 }
 
@@ -405,22 +412,25 @@ pub(crate) async fn review_as(
     )?;
     check_id(&id)?;
     let record = state.core(move |c| c.review(&p, &id, req)).await?;
-    let (decision, by) = record
-        .reviews
-        .last()
-        .map(|r| (r.decision.clone(), r.by.clone()))
-        .unwrap_or_default();
-    state.shared.metrics.review(&decision);
+    let review = record.reviews.last();
+    state
+        .shared
+        .metrics
+        .review(review.map(|r| r.decision.as_str()).unwrap_or_default());
     state.shared.metrics.latency("approval", started.elapsed());
-    state.shared.telemetry.checkpoint(
-        "approval",
-        wall,
-        &record,
-        vec![
-            KeyValue::new("writ.approval.decision", decision),
-            KeyValue::new("writ.approval.by", by),
-        ],
-    );
+    state
+        .shared
+        .telemetry
+        .checkpoint("approval", wall, &record, || {
+            review
+                .map(|r| {
+                    vec![
+                        KeyValue::new("writ.approval.decision", r.decision.clone()),
+                        KeyValue::new("writ.approval.by", r.by.clone()),
+                    ]
+                })
+                .unwrap_or_default()
+        });
     state.changed();
     Ok(axum::Json(record.view(false)).into_response())
 }
@@ -452,7 +462,7 @@ pub(crate) async fn outcome(
     state
         .shared
         .telemetry
-        .checkpoint("outcome", wall, &record, outcome_extra(&record));
+        .checkpoint("outcome", wall, &record, || outcome_extra(&record));
     state.changed();
     Ok(axum::Json(record.view(true)).into_response())
 }

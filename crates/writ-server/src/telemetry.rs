@@ -196,16 +196,16 @@ impl Telemetry {
     }
 
     /// The span of a checkpoint that has happened: from `started` to now,
-    /// in the action's trace.
+    /// in the action's trace. `extra` runs only when telemetry is on.
     pub fn checkpoint(
         &self,
         checkpoint: &'static str,
         started: SystemTime,
         record: &Record,
-        extra: Extra,
+        extra: impl FnOnce() -> Extra,
     ) {
         if let Some(span) = self.begin(started, record.trace.as_deref()) {
-            span.finish(checkpoint, record, extra, None);
+            span.finish(checkpoint, record, extra(), None);
         }
     }
 
