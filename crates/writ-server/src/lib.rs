@@ -231,7 +231,7 @@ impl AppState {
     pub fn open(config: &ServeConfig) -> Result<AppState, ServeError> {
         let dir = &config.data_dir;
         let conn = db::open(dir)?;
-        // Commits skip the fsync; `GroupSync` does it for many at once
+        // Commits skip the fsync; the sync thread does it for many at once
         // before anything is acknowledged (see `durable`).
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)?;
