@@ -222,21 +222,9 @@ impl Inputs<'_> {
     fn key(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(256);
         put_str(&mut out, self.agent);
-        match self.user {
-            Some(user) => {
-                out.push(1);
-                put_str(&mut out, user);
-            }
-            None => out.push(0),
-        }
+        put_opt_str(&mut out, self.user);
         put_str(&mut out, self.tool);
-        match self.kind {
-            Some(kind) => {
-                out.push(1);
-                put_str(&mut out, kind);
-            }
-            None => out.push(0),
-        }
+        put_opt_str(&mut out, self.kind);
         put_fields(&mut out, &self.context);
         out
     }
@@ -255,6 +243,17 @@ fn put_len(out: &mut Vec<u8>, len: usize) {
 fn put_str(out: &mut Vec<u8>, s: &str) {
     put_len(out, s.len());
     out.extend_from_slice(s.as_bytes());
+}
+
+/// A tag (0 absent, 1 present), then the string when present.
+fn put_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => {
+            out.push(1);
+            put_str(out, s);
+        }
+        None => out.push(0),
+    }
 }
 
 fn put_fields(out: &mut Vec<u8>, fields: &[(&'static str, Val<'_>)]) {
