@@ -41,6 +41,33 @@ fn label(value: &str) -> String {
         .replace('\n', "\\n")
 }
 
+/// A counter family with one label, in the text exposition format.
+fn counter1(out: &mut String, name: &str, help: &str, key: &str, values: &BTreeMap<String, u64>) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+    for (value, n) in values {
+        let _ = writeln!(out, "{name}{{{key}=\"{}\"}} {n}", label(value));
+    }
+}
+
+/// A counter family with two labels, in the text exposition format.
+fn counter2(
+    out: &mut String,
+    name: &str,
+    help: &str,
+    [k1, k2]: [&str; 2],
+    values: &BTreeMap<(String, String), u64>,
+) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+    for ((v1, v2), n) in values {
+        let _ = writeln!(
+            out,
+            "{name}{{{k1}=\"{}\",{k2}=\"{}\"}} {n}",
+            label(v1),
+            label(v2)
+        );
+    }
+}
+
 impl Metrics {
     pub fn decision(&self, route: &str, mode: &str, reasons: &[String]) {
         if let Ok(mut m) = self.inner.lock() {
@@ -100,64 +127,41 @@ impl Metrics {
         let Ok(m) = self.inner.lock() else {
             return out;
         };
-        let _ = writeln!(
-            out,
-            "# HELP writ_decisions_total Decisions by route and deployment mode.\n# TYPE writ_decisions_total counter"
+        counter2(
+            &mut out,
+            "writ_decisions_total",
+            "Decisions by route and deployment mode.",
+            ["route", "mode"],
+            &m.decisions,
         );
-        for ((route, mode), n) in &m.decisions {
-            let _ = writeln!(
-                out,
-                "writ_decisions_total{{route=\"{}\",mode=\"{}\"}} {n}",
-                label(route),
-                label(mode)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP writ_decision_reasons_total Reason codes of decisions.\n# TYPE writ_decision_reasons_total counter"
+        counter1(
+            &mut out,
+            "writ_decision_reasons_total",
+            "Reason codes of decisions.",
+            "reason",
+            &m.reasons,
         );
-        for (reason, n) in &m.reasons {
-            let _ = writeln!(
-                out,
-                "writ_decision_reasons_total{{reason=\"{}\"}} {n}",
-                label(reason)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP writ_violations_total Observed (observe-only) actions whose route was not allow, by runtime and reason.\n# TYPE writ_violations_total counter"
+        counter2(
+            &mut out,
+            "writ_violations_total",
+            "Observed (observe-only) actions whose route was not allow, by runtime and reason.",
+            ["runtime", "reason"],
+            &m.violations,
         );
-        for ((runtime, reason), n) in &m.violations {
-            let _ = writeln!(
-                out,
-                "writ_violations_total{{runtime=\"{}\",reason=\"{}\"}} {n}",
-                label(runtime),
-                label(reason)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP writ_shadow_rules_total Rules in shadow mode that fired, by reason and the route they would have set.\n# TYPE writ_shadow_rules_total counter"
+        counter2(
+            &mut out,
+            "writ_shadow_rules_total",
+            "Rules in shadow mode that fired, by reason and the route they would have set.",
+            ["reason", "route"],
+            &m.shadowed,
         );
-        for ((reason, route), n) in &m.shadowed {
-            let _ = writeln!(
-                out,
-                "writ_shadow_rules_total{{reason=\"{}\",route=\"{}\"}} {n}",
-                label(reason),
-                label(route)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP writ_reviews_total Approvals granted and denied.\n# TYPE writ_reviews_total counter"
+        counter1(
+            &mut out,
+            "writ_reviews_total",
+            "Approvals granted and denied.",
+            "decision",
+            &m.reviews,
         );
-        for (decision, n) in &m.reviews {
-            let _ = writeln!(
-                out,
-                "writ_reviews_total{{decision=\"{}\"}} {n}",
-                label(decision)
-            );
-        }
         let _ = writeln!(
             out,
             "# HELP writ_pending_approvals Actions waiting for approval.\n# TYPE writ_pending_approvals gauge\nwrit_pending_approvals {pending}"
@@ -184,5 +188,31 @@ impl Metrics {
             );
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_render_in_the_text_exposition_format() {
+        let m = Metrics::default();
+        m.decision("block", "enforce", &["EXFIL_SECRET".to_owned()]);
+        m.violation("otel", &["A\"B".to_owned()]);
+        m.shadowed("TRIAL", "block");
+        m.review("grant");
+        let text = m.render(2, 7);
+        for line in [
+            "# HELP writ_decisions_total Decisions by route and deployment mode.\n# TYPE writ_decisions_total counter\nwrit_decisions_total{route=\"block\",mode=\"enforce\"} 1\n",
+            "# TYPE writ_decision_reasons_total counter\nwrit_decision_reasons_total{reason=\"EXFIL_SECRET\"} 1\n",
+            "writ_violations_total{runtime=\"otel\",reason=\"A\\\"B\"} 1\n",
+            "writ_shadow_rules_total{reason=\"TRIAL\",route=\"block\"} 1\n",
+            "# TYPE writ_reviews_total counter\nwrit_reviews_total{decision=\"grant\"} 1\n",
+            "writ_pending_approvals 2\n",
+            "writ_ledger_size 7\n",
+        ] {
+            assert!(text.contains(line), "{line} missing from\n{text}");
+        }
     }
 }
