@@ -238,6 +238,21 @@ pub fn is_error(result: &Value) -> bool {
     result["isError"] == json!(true)
 }
 
+/// The demo server's answer to `search {"query": "invoices"}`, forwarded
+/// because writ allowed it, with the certified action in `_meta.writ`.
+pub fn assert_allowed_search(result: &Value) {
+    assert!(!is_error(result), "{result}");
+    assert_eq!(text(result), "2 messages match `invoices`");
+    let writ = &result["_meta"]["writ"];
+    assert!(
+        writ["action_id"].as_str().unwrap().starts_with("act_"),
+        "{writ}"
+    );
+    assert_eq!(writ["route"], "allow");
+    assert_eq!(writ["status"], "closed");
+    assert!(writ["certificate_leaf"].is_u64(), "{writ}");
+}
+
 pub const SECRET_MAIL: &str = "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
 /// A message to a customer: `EXTERNAL_MESSAGE`, held for approval.
