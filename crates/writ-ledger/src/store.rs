@@ -4,7 +4,9 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{
+    Connection, OptionalExtension, Savepoint, Transaction, TransactionBehavior, params,
+};
 
 use crate::checkpoint::Checkpoint;
 use crate::merkle::{
@@ -359,10 +361,7 @@ impl Ledger {
         E: From<LedgerError>,
         F: FnOnce(u64) -> Result<Vec<T>, E>,
     {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(LedgerError::from)?;
+        let tx = Write::begin(&mut self.conn).map_err(LedgerError::from)?;
         // Under the write lock: pick up appends made by other handles.
         let size = read_size(&tx)?;
         let frontier = if size == self.size {
@@ -376,6 +375,32 @@ impl Ledger {
         self.size = end;
         self.frontier = frontier;
         Ok(size..end)
+    }
+
+    /// Opens a batch: every append until [`Ledger::commit_batch`] joins one
+    /// write transaction (each append in its own savepoint, so a failed one
+    /// still appends nothing). Appends are durable only once the batch is
+    /// committed and synced.
+    pub fn begin_batch(&self) -> Result<(), LedgerError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(())
+    }
+
+    /// Commits the open batch (a no-op without one).
+    pub fn commit_batch(&self) -> Result<(), LedgerError> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("COMMIT")?;
+        }
+        Ok(())
+    }
+
+    /// Rolls the open batch back and forgets its appends.
+    pub fn rollback_batch(&mut self) -> Result<(), LedgerError> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("ROLLBACK")?;
+        }
+        self.refresh()?;
+        Ok(())
     }
 
     fn check_size(&self, size: u64) -> Result<(), LedgerError> {
@@ -523,5 +548,42 @@ impl Ledger {
             return Err(LedgerError::Corrupt("frontier mismatch".into()));
         }
         Ok(())
+    }
+}
+
+/// One append's write: a `BEGIN IMMEDIATE` transaction on its own (so
+/// concurrent handles queue for the lock instead of failing to upgrade a
+/// read), or a savepoint inside an open batch.
+enum Write<'c> {
+    Alone(Transaction<'c>),
+    InBatch(Savepoint<'c>),
+}
+
+impl<'c> Write<'c> {
+    fn begin(conn: &'c mut Connection) -> rusqlite::Result<Write<'c>> {
+        if conn.is_autocommit() {
+            conn.transaction_with_behavior(TransactionBehavior::Immediate)
+                .map(Write::Alone)
+        } else {
+            conn.savepoint().map(Write::InBatch)
+        }
+    }
+
+    fn commit(self) -> rusqlite::Result<()> {
+        match self {
+            Write::Alone(tx) => tx.commit(),
+            Write::InBatch(sp) => sp.commit(),
+        }
+    }
+}
+
+impl std::ops::Deref for Write<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        match self {
+            Write::Alone(tx) => tx,
+            Write::InBatch(sp) => sp,
+        }
     }
 }

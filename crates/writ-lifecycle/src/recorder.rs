@@ -359,6 +359,11 @@ impl Recorder {
         &self.ledger
     }
 
+    /// The log, to open, commit or roll back a batch of appends.
+    pub fn ledger_mut(&mut self) -> &mut Ledger {
+        &mut self.ledger
+    }
+
     pub fn signer(&self) -> &Signer {
         &self.signer
     }

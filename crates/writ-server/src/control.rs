@@ -646,6 +646,51 @@ impl Core {
         }
     }
 
+    /// Opens a batch on the three stores: every change of the requests run
+    /// until [`Core::commit_batch`] joins one transaction per database.
+    pub fn begin_batch(&mut self) -> Result<(), Problem> {
+        self.recorder
+            .ledger()
+            .begin_batch()
+            .map_err(|e| Problem::internal(format!("ledger: {e}")))?;
+        self.sessions
+            .begin_batch()
+            .map_err(|e| Problem::internal(format!("session store: {e}")))?;
+        self.db.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(())
+    }
+
+    /// Commits the open batch, the log first: as when each request
+    /// committed on its own, a crash between the commits can leave receipts
+    /// no record cites, never a record citing a receipt the log lacks.
+    pub fn commit_batch(&mut self) -> Result<(), Problem> {
+        self.recorder
+            .ledger()
+            .commit_batch()
+            .map_err(|e| Problem::internal(format!("ledger: {e}")))?;
+        self.sessions
+            .commit_batch()
+            .map_err(|e| Problem::internal(format!("session store: {e}")))?;
+        if !self.db.is_autocommit() {
+            self.db.execute_batch("COMMIT")?;
+        }
+        Ok(())
+    }
+
+    /// Rolls back whatever of the batch is still open and forgets what is
+    /// held in memory (live actions and contexts may cite what was rolled
+    /// back; they are read again from the stores).
+    pub fn rollback_batch(&mut self) {
+        if !self.db.is_autocommit() {
+            let _ = self.db.execute_batch("ROLLBACK");
+        }
+        let _ = self.sessions.rollback_batch();
+        let _ = self.recorder.ledger_mut().rollback_batch();
+        self.live.clear();
+        self.contexts.clear();
+        self.current = None;
+    }
+
     pub fn ledger_size(&self) -> u64 {
         self.recorder.ledger().size()
     }

@@ -1,25 +1,29 @@
-//! The core's two threads, and group commit: one fsync makes many
-//! requests' commits durable.
+//! The core's two threads, batches and group commit: one commit per
+//! database and one fsync make many requests durable.
 //!
 //! The server's three SQLite files (`ledger.db`, `server.db`, `writ.db`) run
 //! in WAL mode with `synchronous=NORMAL`, so a commit writes its WAL frames
 //! without waiting for the disk. Requests run one after another on the
-//! *core thread*, which owns the [`Core`]; each finished request goes to
-//! the *sync thread*, which takes every request finished so far, fsyncs the
-//! WAL files once, and only then answers them. fsync covers a whole file,
-//! whoever wrote it, so every commit made before the fsync started is on
-//! disk when it returns. Nothing is acknowledged before it is durable, as
-//! with `synchronous=FULL`, but the requests of a round share one fsync per
-//! file, and the core thread never waits for the disk. A read is answered
-//! after the same kind of round, so nobody is shown state that could still
-//! vanish.
+//! *core thread*, which owns the [`Core`]. It takes every request queued so
+//! far as one *batch*: one write transaction per database, each request's
+//! writes in its own savepoints, committed together once the batch has run.
+//! The committed batch goes to the *sync thread*, which takes every batch
+//! committed so far, fsyncs the WAL files once, and only then answers their
+//! requests. fsync covers a whole file, whoever wrote it, so every commit
+//! made before the fsync started is on disk when it returns. Nothing is
+//! acknowledged before it is durable, as with `synchronous=FULL`, but the
+//! requests of a batch share one commit per database and those of a round
+//! one fsync per file, and the core thread never waits for the disk. A read
+//! is answered after the same kind of round, so nobody is shown state that
+//! could still vanish.
 //!
 //! What SQLite moves from the WAL into the database file at a checkpoint it
 //! fsyncs itself in `NORMAL` mode, so acknowledged commits stay durable
 //! across checkpoints and WAL restarts.
 //!
-//! A failed fsync poisons the server: what was committed may not be on
-//! disk, so every later request is refused until a restart (fail closed).
+//! A failed commit or fsync poisons the server: what was committed may not
+//! be on disk, or what the core holds in memory may not match its stores,
+//! so every later request is refused until a restart (fail closed).
 
 use std::fs::File;
 use std::path::PathBuf;
@@ -30,8 +34,12 @@ use crate::error::Problem;
 
 /// Delivers a request's answer once its round is durable (or not).
 type Completion = Box<dyn FnOnce(Result<(), Problem>) + Send>;
-/// A request to run on the core thread.
-type Job = Box<dyn FnOnce(&mut Core) -> Completion + Send>;
+/// A request to run on the core thread; given the core, or why the core
+/// cannot take requests any more.
+type Job = Box<dyn FnOnce(Result<&mut Core, Problem>) -> Completion + Send>;
+
+/// The most requests one batch (one commit per database) takes.
+const MAX_BATCH: usize = 256;
 
 /// The handle requests use to reach the core thread.
 pub struct Worker {
@@ -47,20 +55,13 @@ impl Worker {
     ) -> std::io::Result<Worker> {
         let wal = WalFiles::new(databases);
         let (jobs, job_queue) = mpsc::channel::<Job>();
-        let (finished, finished_queue) = mpsc::channel::<Completion>();
+        let (finished, finished_queue) = mpsc::channel::<Vec<Completion>>();
         std::thread::Builder::new()
             .name("writ-sync".into())
             .spawn(move || sync_rounds(&wal, &finished_queue))?;
         std::thread::Builder::new()
             .name("writ-core".into())
-            .spawn(move || {
-                let mut core = core;
-                for job in job_queue {
-                    if finished.send(job(&mut core)).is_err() {
-                        break;
-                    }
-                }
-            })?;
+            .spawn(move || run_batches(core, &job_queue, &finished))?;
         Ok(Worker { jobs })
     }
 
@@ -72,7 +73,7 @@ impl Worker {
     ) -> Result<T, Problem> {
         let (answer, answered) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move |core| {
-            let result = f(core);
+            let result = core.and_then(f);
             Box::new(move |synced: Result<(), Problem>| {
                 let _ = answer.send(synced.and(result));
             })
@@ -86,12 +87,66 @@ impl Worker {
     }
 }
 
+/// The core thread: runs the queued requests in batches, each batch one
+/// transaction per database, and hands each committed batch to the sync
+/// thread. A batch whose commit fails is rolled back and refused, and so
+/// is every request after it (fail closed: what the core holds in memory
+/// may no longer match the stores).
+fn run_batches(
+    mut core: Core,
+    jobs: &mpsc::Receiver<Job>,
+    finished: &mpsc::Sender<Vec<Completion>>,
+) {
+    let mut failed: Option<String> = None;
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        batch.extend(jobs.try_iter().take(MAX_BATCH - 1));
+        if failed.is_none()
+            && let Err(why) = core.begin_batch()
+        {
+            core.rollback_batch();
+            failed = Some(why.detail);
+        }
+        let completions: Vec<Completion> = match &failed {
+            Some(why) => batch
+                .into_iter()
+                .map(|job| job(Err(unavailable(why))))
+                .collect(),
+            None => {
+                let done: Vec<Completion> =
+                    batch.into_iter().map(|job| job(Ok(&mut core))).collect();
+                match core.commit_batch() {
+                    Ok(()) => done,
+                    Err(why) => {
+                        core.rollback_batch();
+                        eprintln!(
+                            "writ serve: commit failed ({}); refusing every request until restarted",
+                            why.detail
+                        );
+                        let refusal = why.detail.clone();
+                        failed = Some(why.detail);
+                        done.into_iter()
+                            .map(|complete| -> Completion {
+                                let refusal = refusal.clone();
+                                Box::new(move |_| complete(Err(unavailable(&refusal))))
+                            })
+                            .collect()
+                    }
+                }
+            }
+        };
+        if finished.send(completions).is_err() {
+            break;
+        }
+    }
+}
+
 /// The sync thread: a round per batch of finished requests.
-fn sync_rounds(wal: &WalFiles, finished: &mpsc::Receiver<Completion>) {
+fn sync_rounds(wal: &WalFiles, finished: &mpsc::Receiver<Vec<Completion>>) {
     let mut failed: Option<String> = None;
     while let Ok(first) = finished.recv() {
-        let mut round = vec![first];
-        round.extend(finished.try_iter());
+        let mut round = first;
+        round.extend(finished.try_iter().flatten());
         if failed.is_none()
             && let Err(why) = wal.sync()
         {
@@ -173,14 +228,14 @@ mod tests {
         let wal = WalFiles::new([blocker.join("x.db")]);
         assert!(wal.sync().unwrap_err().contains("open"));
 
-        let (finished, queue) = mpsc::channel::<Completion>();
+        let (finished, queue) = mpsc::channel::<Vec<Completion>>();
         let (seen, answers) = mpsc::channel();
         for _ in 0..3 {
             let seen = seen.clone();
             finished
-                .send(Box::new(move |r: Result<(), Problem>| {
+                .send(vec![Box::new(move |r: Result<(), Problem>| {
                     seen.send(r.map_err(|p| p.code)).unwrap();
-                }))
+                })])
                 .unwrap();
         }
         drop(finished);
@@ -193,14 +248,14 @@ mod tests {
     fn completions_are_answered_in_order_after_a_successful_round() {
         let dir = tempfile::tempdir().unwrap();
         let wal = WalFiles::new([dir.path().join("x.db")]);
-        let (finished, queue) = mpsc::channel::<Completion>();
+        let (finished, queue) = mpsc::channel::<Vec<Completion>>();
         let (seen, answers) = mpsc::channel();
         for i in 0..5 {
             let seen = seen.clone();
             finished
-                .send(Box::new(move |r: Result<(), Problem>| {
+                .send(vec![Box::new(move |r: Result<(), Problem>| {
                     seen.send((i, r.is_ok())).unwrap();
-                }))
+                })])
                 .unwrap();
         }
         drop(finished);

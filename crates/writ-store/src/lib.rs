@@ -19,7 +19,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{
+    Connection, OptionalExtension, Savepoint, Transaction, TransactionBehavior, params,
+};
 use writ_core::{Decision, SessionState, StepRecord};
 
 /// A store operation that failed.
@@ -139,6 +141,31 @@ impl Store {
         Ok(())
     }
 
+    /// Opens a batch: every change until [`Store::commit_batch`] joins one
+    /// write transaction (each operation in its own savepoint, so a failed
+    /// one still changes nothing). A server that answers only after its
+    /// batch is committed and synced pays one commit for many requests.
+    pub fn begin_batch(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(())
+    }
+
+    /// Commits the open batch (a no-op without one).
+    pub fn commit_batch(&self) -> Result<(), StoreError> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("COMMIT")?;
+        }
+        Ok(())
+    }
+
+    /// Rolls the open batch back (a no-op without one).
+    pub fn rollback_batch(&self) -> Result<(), StoreError> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("ROLLBACK")?;
+        }
+        Ok(())
+    }
+
     /// A session's state (empty when the session is new).
     pub fn session(&self, id: &str) -> Result<SessionState, StoreError> {
         read_session(&self.conn, id)
@@ -150,9 +177,7 @@ impl Store {
         id: &str,
         change: impl FnOnce(&mut SessionState),
     ) -> Result<SessionState, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = Write::begin(&mut self.conn)?;
         let mut state = read_session(&tx, id)?;
         change(&mut state);
         write_session(&tx, id, &state)?;
@@ -170,9 +195,7 @@ impl Store {
         decision: &Decision,
         immediate: Option<&StepRecord>,
     ) -> Result<i64, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = Write::begin(&mut self.conn)?;
         let json = serde_json::to_string(decision).unwrap_or_default();
         let reasons = serde_json::to_string(&decision.reasons).unwrap_or_default();
         tx.execute(
@@ -197,9 +220,7 @@ impl Store {
         call_id: Option<&str>,
         step: &StepRecord,
     ) -> Result<SessionState, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = Write::begin(&mut self.conn)?;
         if let Some(call_id) = call_id {
             let json = serde_json::to_string(step).unwrap_or_default();
             tx.execute(
@@ -300,9 +321,7 @@ impl Store {
     ) -> Result<String, StoreError> {
         let id = approval.id();
         let record = serde_json::to_string(approval).unwrap_or_default();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = Write::begin(&mut self.conn)?;
         tx.execute(
             "INSERT OR IGNORE INTO approvals (id, request, tool, record) VALUES (?1, ?2, ?3, ?4)",
             params![id, request_id, approval.tool, record],
@@ -346,9 +365,7 @@ impl Store {
     /// Marks approvals used; returns how many were still unused. A caller
     /// that gets fewer than it asked for lost a race and must not release.
     pub fn use_approvals(&mut self, ids: &[String]) -> Result<usize, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = Write::begin(&mut self.conn)?;
         let mut n = 0;
         for id in ids {
             n += tx.execute(
@@ -400,6 +417,43 @@ fn write_session(conn: &Connection, id: &str, state: &SessionState) -> Result<()
         params![id, text],
     )?;
     Ok(())
+}
+
+/// One operation's write: a `BEGIN IMMEDIATE` transaction on its own (so
+/// concurrent processes queue for the lock instead of failing to upgrade a
+/// read), or a savepoint inside an open batch.
+enum Write<'c> {
+    Alone(Transaction<'c>),
+    InBatch(Savepoint<'c>),
+}
+
+impl<'c> Write<'c> {
+    fn begin(conn: &'c mut Connection) -> rusqlite::Result<Write<'c>> {
+        if conn.is_autocommit() {
+            conn.transaction_with_behavior(TransactionBehavior::Immediate)
+                .map(Write::Alone)
+        } else {
+            conn.savepoint().map(Write::InBatch)
+        }
+    }
+
+    fn commit(self) -> rusqlite::Result<()> {
+        match self {
+            Write::Alone(tx) => tx.commit(),
+            Write::InBatch(sp) => sp.commit(),
+        }
+    }
+}
+
+impl std::ops::Deref for Write<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        match self {
+            Write::Alone(tx) => tx,
+            Write::InBatch(sp) => sp,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -465,5 +519,30 @@ mod tests {
             Store::open(&path).unwrap().session("s").unwrap().blocked,
             100
         );
+    }
+
+    #[test]
+    fn a_batch_commits_together_and_a_rollback_forgets_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("writ.db");
+        let mut store = Store::open(&path).unwrap();
+        let blocked = |s: &mut SessionState| s.blocked += 1;
+
+        store.begin_batch().unwrap();
+        store.update_session("s", blocked).unwrap();
+        store.update_session("s", blocked).unwrap();
+        // Another connection does not see the batch before it commits.
+        let other = Connection::open(&path).unwrap();
+        assert_eq!(read_session(&other, "s").unwrap().blocked, 0);
+        store.commit_batch().unwrap();
+        assert_eq!(read_session(&other, "s").unwrap().blocked, 2);
+
+        store.begin_batch().unwrap();
+        store.update_session("s", blocked).unwrap();
+        store.rollback_batch().unwrap();
+        assert_eq!(store.session("s").unwrap().blocked, 2);
+        // Outside a batch each change commits on its own again.
+        store.update_session("s", blocked).unwrap();
+        assert_eq!(read_session(&other, "s").unwrap().blocked, 3);
     }
 }

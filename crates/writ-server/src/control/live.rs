@@ -36,6 +36,11 @@ impl<V> LiveCache<V> {
         self.map.remove(id)
     }
 
+    pub(super) fn clear(&mut self) {
+        self.map.clear();
+        self.order.clear();
+    }
+
     pub(super) fn insert(&mut self, id: String, value: V) {
         if !self.map.contains_key(&id) {
             while self.map.len() >= self.capacity {
