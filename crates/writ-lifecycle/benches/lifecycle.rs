@@ -104,28 +104,24 @@ fn run_actions(ctx: &Context, signer: &Signer, envs: &[Envelope]) -> Vec<Action>
                 agent: "a",
                 user: None,
             };
-            let mut a = Action::guard(ctx, input, signer).unwrap();
+            let mut a = Action::guard(ctx, input).unwrap();
             a.open().unwrap();
             a.record_assumption(
                 "file_digest",
                 json!({"path": "/w/x", "digest": "sha256:00"}),
-                signer,
             )
             .unwrap();
             a.release(ctx, now, 60, Nonce::random(), signer).unwrap();
-            a.outcome(
-                Outcome {
-                    closure: Closure::Completed,
-                    result: json!({"exit": 0}),
-                    evidence: vec![],
-                    checks: vec![Check::ToolError {
-                        tool: "Bash".into(),
-                        expected: false,
-                        observed: Some(false),
-                    }],
-                },
-                signer,
-            )
+            a.outcome(Outcome {
+                closure: Closure::Completed,
+                result: json!({"exit": 0}),
+                evidence: vec![],
+                checks: vec![Check::ToolError {
+                    tool: "Bash".into(),
+                    expected: false,
+                    observed: Some(false),
+                }],
+            })
             .unwrap();
             a
         })

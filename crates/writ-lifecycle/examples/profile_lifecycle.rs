@@ -53,28 +53,24 @@ fn main() {
                     agent: "a",
                     user: None,
                 };
-                let mut a = Action::guard(&ctx, input, &signer).unwrap();
+                let mut a = Action::guard(&ctx, input).unwrap();
                 a.open().unwrap();
                 a.record_assumption(
                     "file_digest",
                     json!({"path": "/w/x", "digest": "sha256:00"}),
-                    &signer,
                 )
                 .unwrap();
                 a.release(&ctx, now, 60, Nonce::random(), &signer).unwrap();
-                a.outcome(
-                    Outcome {
-                        closure: Closure::Completed,
-                        result: json!({"exit": 0}),
-                        evidence: vec![],
-                        checks: vec![Check::ToolError {
-                            tool: "Bash".into(),
-                            expected: false,
-                            observed: Some(false),
-                        }],
-                    },
-                    &signer,
-                )
+                a.outcome(Outcome {
+                    closure: Closure::Completed,
+                    result: json!({"exit": 0}),
+                    evidence: vec![],
+                    checks: vec![Check::ToolError {
+                        tool: "Bash".into(),
+                        expected: false,
+                        observed: Some(false),
+                    }],
+                })
                 .unwrap();
                 a
             })
@@ -92,7 +88,11 @@ fn main() {
             eprintln!("certificate.inputs.{k}: {} bytes", v.to_string().len());
         }
         for r in &last[0].receipts {
-            eprintln!("receipt {}: {} bytes", r.receipt.kind, r.to_json().len());
+            eprintln!(
+                "receipt {}: {} bytes",
+                r.kind(),
+                writ_lifecycle::recorder::receipt_leaf(r).unwrap().len()
+            );
         }
         eprintln!("{}", c["decision"]);
     }

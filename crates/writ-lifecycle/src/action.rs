@@ -2,8 +2,12 @@
 //! guard → open → assumptions → approval → release → outcome.
 //!
 //! Everything here is pure apart from signing: time, nonces and approvals
-//! come in as values. Every step produces a [`SignedReceipt`] kept in
+//! come in as values. Every step produces a [`LoggedReceipt`] kept in
 //! [`Action::receipts`] until the [`crate::Recorder`] appends it to the log.
+//! Only approval grants and denials are signed (by their approver); the
+//! other receipts are logged unsigned and authenticated by the log's signed
+//! checkpoint and the signed certificate, which lists each one's digest and
+//! leaf index.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -17,7 +21,9 @@ use writ_core::envelope::Enforceability;
 use writ_core::{
     Approval, Deployment, Engine, Envelope, Facts, GuardInput, PolicyPack, Route, SessionState,
 };
-use writ_proof::{Digest, Nonce, ReleaseClaims, SignedReceipt, VerifyingKey, issue_release_with};
+use writ_proof::{
+    Digest, LoggedReceipt, Nonce, ReleaseClaims, SignedReceipt, VerifyingKey, issue_release_with,
+};
 
 use crate::jcs::digest as digest_json;
 
@@ -41,6 +47,14 @@ pub mod kind {
     pub const OUTCOME: &str = "outcome";
     /// A shared replay input (deployment or policy), logged once.
     pub const REPLAY_INPUT: &str = "replay_input";
+
+    /// Whether an action's receipts of `kind` carry their author's
+    /// signature: approvals, whose approver must be authenticated. Every
+    /// other receipt of an action is logged unsigned. (Replay inputs,
+    /// outside any action, are always signed.)
+    pub fn is_signed(kind: &str) -> bool {
+        matches!(kind, APPROVAL_GRANT | APPROVAL_DENY)
+    }
 }
 
 /// Why an approval grant or denial is refused.
@@ -140,7 +154,7 @@ pub enum LifecycleError {
     Approval(#[from] ApprovalError),
     #[error("cannot canonicalise: {0}")]
     Canonical(#[from] writ_proof::CanonicalError),
-    #[error("cannot sign receipt: {0}")]
+    #[error("cannot make receipt: {0}")]
     Receipt(#[from] writ_proof::ReceiptError),
     #[error("cannot issue release token: {0}")]
     Release(#[from] writ_proof::ReleaseError),
@@ -299,9 +313,9 @@ pub struct Action {
     denied_by: Option<String>,
     release: Option<ReleaseRecord>,
     outcome: Option<OutcomeRecord>,
-    receipts: Vec<SignedReceipt>,
+    receipts: Vec<LoggedReceipt>,
     leaves: Vec<Option<u64>>,
-    /// The log leaf of each receipt, kept from signing until it is logged.
+    /// The log leaf of each receipt, kept from its making until it is logged.
     encoded: Vec<Option<Vec<u8>>>,
     /// Canonical JSON of the decision detail and of the envelope, written
     /// once when they were digested and reused by the certificate.
@@ -408,20 +422,15 @@ pub fn outcome_body(action_id: &str, action: &str, o: &OutcomeRecord) -> Value {
 
 impl Action {
     /// Checkpoint 1: decides the action and records the decision.
-    pub fn guard(
-        ctx: &Context,
-        input: GuardInput<'_>,
-        signer: &Signer,
-    ) -> Result<Action, LifecycleError> {
+    pub fn guard(ctx: &Context, input: GuardInput<'_>) -> Result<Action, LifecycleError> {
         let decision = ctx.engine.guard(input);
-        Action::from_decision(ctx, input, decision, signer)
+        Action::from_decision(ctx, input, decision)
     }
 
     fn from_decision(
         ctx: &Context,
         input: GuardInput<'_>,
         decision: Decision,
-        signer: &Signer,
     ) -> Result<Action, LifecycleError> {
         let envelope = input.envelope;
         let principal = Principal {
@@ -479,10 +488,7 @@ impl Action {
             &decision.reasons,
             writ_proof::digest_bytes(&canonical_detail).to_string(),
         );
-        let (receipt, encoded) =
-            crate::jcs::sign_receipt_with(kind::DECISION, body, signer.keyid(), |m| {
-                signer.sign(m)
-            })?;
+        let (receipt, encoded) = crate::jcs::unsigned_receipt(kind::DECISION, body)?;
         let mut required: Vec<String> = decision
             .rules
             .iter()
@@ -516,7 +522,7 @@ impl Action {
             denied_by: None,
             release: None,
             outcome: None,
-            receipts: vec![receipt],
+            receipts: vec![receipt.into()],
             leaves: vec![None],
             encoded: vec![Some(encoded)],
             canonical_detail,
@@ -556,24 +562,18 @@ impl Action {
         }
     }
 
-    fn push_receipt(&mut self, receipt: SignedReceipt) -> String {
-        let digest = receipt.digest.to_string();
+    fn push_receipt(&mut self, receipt: LoggedReceipt) -> String {
+        let digest = receipt.digest().to_string();
         self.receipts.push(receipt);
         self.leaves.push(None);
         self.encoded.push(None);
         digest
     }
 
-    /// Signs a receipt of `kind` and appends it.
-    fn sign_receipt(
-        &mut self,
-        kind: &str,
-        body: Value,
-        signer: &Signer,
-    ) -> Result<String, LifecycleError> {
-        let (receipt, encoded) =
-            crate::jcs::sign_receipt_with(kind, body, signer.keyid(), |m| signer.sign(m))?;
-        let digest = self.push_receipt(receipt);
+    /// Appends an unsigned receipt of `kind`.
+    fn log_receipt(&mut self, kind: &str, body: Value) -> Result<String, LifecycleError> {
+        let (receipt, encoded) = crate::jcs::unsigned_receipt(kind, body)?;
+        let digest = self.push_receipt(receipt.into());
         if let Some(slot) = self.encoded.last_mut() {
             *slot = Some(encoded);
         }
@@ -582,15 +582,10 @@ impl Action {
 
     /// Checkpoint 3: records something the action relies on (a file digest,
     /// an environment fact, a prior output, ...).
-    pub fn record_assumption(
-        &mut self,
-        kind: &str,
-        value: Value,
-        signer: &Signer,
-    ) -> Result<(), LifecycleError> {
+    pub fn record_assumption(&mut self, kind: &str, value: Value) -> Result<(), LifecycleError> {
         self.require_open("assumption")?;
         let body = assumption_body(&self.action_id, &self.digests.action, kind, &value);
-        let digest = self.sign_receipt(kind::ASSUMPTION, body, signer)?;
+        let digest = self.log_receipt(kind::ASSUMPTION, body)?;
         self.assumptions.push(AssumptionRecord {
             kind: kind.to_owned(),
             value,
@@ -610,16 +605,12 @@ impl Action {
     }
 
     /// Checkpoint 4a: asks for approval in `jurisdiction`.
-    pub fn request_approval(
-        &mut self,
-        jurisdiction: &str,
-        signer: &Signer,
-    ) -> Result<(), LifecycleError> {
+    pub fn request_approval(&mut self, jurisdiction: &str) -> Result<(), LifecycleError> {
         self.require_open("approval request")?;
         self.require_approval_route()?;
         self.check_jurisdiction(jurisdiction)?;
         let body = request_body(&self.action_id, &self.digests.action, jurisdiction);
-        let digest = self.sign_receipt(kind::APPROVAL_REQUEST, body, signer)?;
+        let digest = self.log_receipt(kind::APPROVAL_REQUEST, body)?;
         self.approvals.push(ApprovalEvent {
             event: "request".to_owned(),
             jurisdiction: jurisdiction.to_owned(),
@@ -749,7 +740,7 @@ impl Action {
         self.require_approval_route()?;
         let body = self.check_grant(ctx, &receipt, kind::APPROVAL_GRANT, now, used)?;
         used.insert(receipt.digest.to_string());
-        let digest = self.push_receipt(receipt);
+        let digest = self.push_receipt(receipt.into());
         self.approvals.push(ApprovalEvent {
             event: "grant".to_owned(),
             jurisdiction: body.jurisdiction.clone(),
@@ -770,7 +761,7 @@ impl Action {
         self.require_open("approval denial")?;
         self.require_approval_route()?;
         let body = self.check_grant(ctx, &receipt, kind::APPROVAL_DENY, now, &BTreeSet::new())?;
-        let digest = self.push_receipt(receipt);
+        let digest = self.push_receipt(receipt.into());
         self.approvals.push(ApprovalEvent {
             event: "deny".to_owned(),
             jurisdiction: body.jurisdiction.clone(),
@@ -880,7 +871,7 @@ impl Action {
         let token = issue_release_with(&claims, |m| signer.sign(m))?;
         let claims_value = to_value("claims", &claims)?;
         let body = release_body(&self.action_id, &claims_value, approved.as_ref());
-        let digest = self.sign_receipt(kind::RELEASE, body, signer)?;
+        let digest = self.log_receipt(kind::RELEASE, body)?;
         self.release = Some(ReleaseRecord {
             claims: claims_value,
             approved_decision: approved,
@@ -891,11 +882,7 @@ impl Action {
     }
 
     /// Checkpoint 5: records the outcome and reconciles it.
-    pub fn outcome(
-        &mut self,
-        outcome: Outcome,
-        signer: &Signer,
-    ) -> Result<&OutcomeRecord, LifecycleError> {
+    pub fn outcome(&mut self, outcome: Outcome) -> Result<&OutcomeRecord, LifecycleError> {
         let action_id = self.action_id.clone();
         match self.state {
             State::Guarded => return Err(LifecycleError::OutcomeBeforeOpen { action_id }),
@@ -920,7 +907,7 @@ impl Action {
             receipt: String::new(),
         };
         let body = outcome_body(&self.action_id, &self.digests.action, &record);
-        record.receipt = self.sign_receipt(kind::OUTCOME, body, signer)?;
+        record.receipt = self.log_receipt(kind::OUTCOME, body)?;
         self.state = State::Closed;
         Ok(self.outcome.insert(record))
     }
@@ -960,12 +947,12 @@ impl Action {
     }
 
     /// Every receipt so far, in order.
-    pub fn receipts(&self) -> &[SignedReceipt] {
+    pub fn receipts(&self) -> &[LoggedReceipt] {
         &self.receipts
     }
 
     /// Receipts not yet in the log, with their positions.
-    pub fn unlogged(&self) -> impl Iterator<Item = (usize, &SignedReceipt)> {
+    pub fn unlogged(&self) -> impl Iterator<Item = (usize, &LoggedReceipt)> {
         self.receipts
             .iter()
             .enumerate()
@@ -1041,8 +1028,8 @@ impl Action {
                 });
             };
             receipts.push(ReceiptRef {
-                kind: r.receipt.kind.clone(),
-                digest: r.digest.to_string(),
+                kind: r.kind().to_owned(),
+                digest: r.digest().to_string(),
                 leaf_index,
             });
         }

@@ -2,7 +2,8 @@
 //!
 //! A bundle is one JSON object `{"summary", "evidence", "verification",
 //! "manifest"}`. `evidence` holds, per action, the DSSE envelope of the
-//! signed certificate, every receipt, an RFC 9162 inclusion proof for each
+//! signed certificate, every receipt (unsigned but for approval grants and
+//! denials, which carry their approver's signature), an RFC 9162 inclusion proof for each
 //! receipt and for the certificate (the certificate's proof last), and one
 //! C2SP signed checkpoint for the whole bundle. The deployment and policy
 //! the certificates reference by digest are in `evidence.inputs`, once each,
@@ -24,7 +25,7 @@ use writ_core::{
     Approval, Deployment, Engine, Envelope, Facts, GuardInput, PolicyPack, SessionState,
 };
 use writ_ledger::{Checkpoint, Ledger, LedgerError, Verifier, merkle, verify_checkpoint};
-use writ_proof::SignedReceipt;
+use writ_proof::{LoggedReceipt, SignedReceipt};
 
 use crate::jcs::digest as digest_json;
 
@@ -32,7 +33,7 @@ use crate::action::{
     GrantBody, action_digest, assumption_body, decision_body, kind, outcome_body, release_body,
     request_body,
 };
-use crate::certificate::{Certificate, PolicySource, Principal};
+use crate::certificate::{CERTIFICATE_VERSION, Certificate, PolicySource, Principal};
 use crate::inputs::{InputBody, role};
 use crate::keys::{Signer, proof_keys};
 use crate::reconcile::{residue_of, status_of};
@@ -40,14 +41,15 @@ use crate::recorder::{CertifiedAction, certificate_leaf};
 use crate::strict::StrictKey;
 
 /// Format name in every bundle summary.
-pub const BUNDLE_FORMAT: &str = "writ-proof-bundle/v2";
+/// Version 3: only approval grants and denials carry a receipt signature.
+pub const BUNDLE_FORMAT: &str = "writ-proof-bundle/v3";
 
 /// The verification steps, as written into every bundle.
 pub const VERIFICATION_STEPS: &[&str] = &[
     "verify the signed checkpoint against the trusted log key",
     "verify each shared replay input (deployment, policy): its receipt's signature, that its value digests to its key, and its merkle inclusion",
     "verify each certificate envelope (dsse, in-toto statement v1, action-certificate predicate)",
-    "verify each receipt's digest and signature and match it to the certificate's receipt list",
+    "verify each receipt's digest and match it to the certificate's receipt list; approval grants and denials must carry a valid approver signature, every other receipt must be unsigned",
     "verify the merkle inclusion of every receipt and certificate against the checkpoint",
     "recompute the envelope, arguments and action digests and the receipt bodies",
     "check the lifecycle, approvals, release claims and reconciliation",
@@ -117,7 +119,8 @@ pub struct InputEvidence {
 #[serde(deny_unknown_fields)]
 pub struct ActionEvidence {
     pub certificate: writ_proof::Envelope,
-    pub receipts: Vec<SignedReceipt>,
+    /// Unsigned, except approval grants and denials.
+    pub receipts: Vec<LoggedReceipt>,
     /// One proof per receipt, in order, then the certificate's.
     pub proofs: Vec<InclusionProof>,
 }
@@ -361,7 +364,11 @@ fn action_keyids(a: &ActionEvidence) -> impl Iterator<Item = String> + '_ {
         .signatures
         .iter()
         .filter_map(|s| s.keyid.clone())
-        .chain(a.receipts.iter().map(|r| r.keyid.clone()))
+        .chain(
+            a.receipts
+                .iter()
+                .filter_map(|r| r.keyid().map(str::to_owned)),
+        )
 }
 
 fn verification_of(evidence: &Evidence) -> Verification {
@@ -836,13 +843,29 @@ fn split_bundle(bundle: &Value) -> Option<(Value, &[Value])> {
     Some((Value::Object(head), actions.as_slice()))
 }
 
-fn parse_action(value: &Value) -> Result<ActionEvidence, VerifyError> {
-    ActionEvidence::deserialize(value).map_err(|e| VerifyError::Malformed(e.to_string()))
+/// Parses action `index`'s evidence. A signature on a receipt of a kind
+/// that is logged unsigned is a field this format does not have.
+fn parse_action(index: usize, value: &Value) -> Result<ActionEvidence, VerifyError> {
+    let evidence =
+        ActionEvidence::deserialize(value).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    for (position, r) in evidence.receipts.iter().enumerate() {
+        if r.signed().is_some() && !kind::is_signed(r.kind()) {
+            return Err(VerifyError::Malformed(format!(
+                "action {index}: receipt {position} ({}) has unexpected fields `keyid` and `sig`: \
+                 only approval grants and denials are signed in {BUNDLE_FORMAT}",
+                r.kind()
+            )));
+        }
+    }
+    Ok(evidence)
 }
 
 /// The first action that does not parse, as [`VerifyError::Malformed`].
 fn first_malformed(actions: &[Value]) -> Option<VerifyError> {
-    actions.iter().find_map(|a| parse_action(a).err())
+    actions
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| parse_action(i, a).err())
 }
 
 /// Runs `work` over contiguous runs of `items` on every core; results in order.
@@ -890,6 +913,12 @@ pub fn verify_bundle(bundle: &Value, trusted: &[Verifier]) -> Result<VerifyRepor
     };
     let parsed: Bundle =
         Bundle::deserialize(&head).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    if parsed.summary.format != BUNDLE_FORMAT {
+        return Err(VerifyError::Malformed(format!(
+            "bundle format is `{}`, this verifier reads `{BUNDLE_FORMAT}`",
+            parsed.summary.format
+        )));
+    }
     // A malformed action is reported before anything else, as when the
     // bundle was parsed whole; the workers parse the actions, so on an
     // early failure they are checked here first.
@@ -923,8 +952,11 @@ pub fn verify_bundle(bundle: &Value, trusted: &[Verifier]) -> Result<VerifyRepor
     // failure), then stops at its first failure, so the failure reported is
     // the first in bundle order; replay failures are kept for the end.
     let run = |offset: usize, chunk: &[Value]| -> WorkerResult {
-        let parsed: Result<Vec<ActionEvidence>, VerifyError> =
-            chunk.iter().map(parse_action).collect();
+        let parsed: Result<Vec<ActionEvidence>, VerifyError> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, a)| parse_action(offset + i, a))
+            .collect();
         let evidence = match parsed {
             Ok(e) => e,
             Err(e) => return (Err(e), Vec::new()),
@@ -1114,6 +1146,12 @@ fn verify_action(
         Some((name, _)) => name,
         None => String::new(),
     };
+    if certificate.version != CERTIFICATE_VERSION {
+        return Err(invalid(format!(
+            "certificate version is {}, this verifier reads {CERTIFICATE_VERSION}",
+            certificate.version
+        )));
+    }
     if subject_digest != certificate.digests.action || statement.subject.len() != 1 {
         return Err(VerifyError::SubjectMismatch {
             index,
@@ -1122,7 +1160,7 @@ fn verify_action(
         });
     }
 
-    // 2. Receipts: the certificate's list, each signature.
+    // 2. Receipts: the certificate's list; each digest; approvals' signatures.
     if evidence.receipts.len() != certificate.receipts.len() {
         return Err(VerifyError::ReceiptSetMismatch {
             action,
@@ -1141,22 +1179,39 @@ fn verify_action(
         .zip(&certificate.receipts)
         .enumerate()
     {
-        let leaf = crate::jcs::verify_receipt_strict(receipt, strict_keys).map_err(|e| {
-            VerifyError::ReceiptInvalid {
-                action: action.clone(),
-                position,
-                kind: receipt.receipt.kind.clone(),
-                reason: e.to_string(),
+        let receipt_invalid = |reason: String| VerifyError::ReceiptInvalid {
+            action: action.clone(),
+            position,
+            kind: receipt.kind().to_owned(),
+            reason,
+        };
+        // Signed kinds must be signed by a trusted key; every other receipt
+        // is unsigned (a signature on one is refused while parsing) and is
+        // authenticated by the certificate's list and its inclusion below.
+        let leaf = match receipt {
+            LoggedReceipt::Signed(signed) => crate::jcs::verify_receipt_strict(signed, strict_keys)
+                .map_err(|e| receipt_invalid(e.to_string()))?,
+            LoggedReceipt::Unsigned(_) if kind::is_signed(receipt.kind()) => {
+                return Err(receipt_invalid(format!(
+                    "a {} receipt must carry its approver's signature and this one is unsigned",
+                    receipt.kind()
+                )));
             }
-        })?;
+            LoggedReceipt::Unsigned(unsigned) => {
+                crate::jcs::verify_unsigned(unsigned).map_err(|e| receipt_invalid(e.to_string()))?
+            }
+        };
         receipt_leaves.push(leaf);
-        if receipt.receipt.kind != r.kind || receipt.digest.to_string() != r.digest {
+        if receipt.kind() != r.kind || receipt.digest().to_string() != r.digest {
             return Err(VerifyError::ReceiptSetMismatch {
                 action,
                 position,
                 reason: format!(
                     "bundle has {} {}, certificate lists {} {}",
-                    receipt.receipt.kind, receipt.digest, r.kind, r.digest
+                    receipt.kind(),
+                    receipt.digest(),
+                    r.kind,
+                    r.digest
                 ),
             });
         }
@@ -1386,7 +1441,7 @@ fn check_digests(c: &Certificate) -> Result<(), VerifyError> {
     }
 }
 
-fn check_receipts(c: &Certificate, receipts: &[SignedReceipt]) -> Result<(), VerifyError> {
+fn check_receipts(c: &Certificate, receipts: &[LoggedReceipt]) -> Result<(), VerifyError> {
     let action = c.action_id.clone();
     let content =
         |position: usize, kind: &str, reason: String| VerifyError::ReceiptContentMismatch {
@@ -1395,24 +1450,29 @@ fn check_receipts(c: &Certificate, receipts: &[SignedReceipt]) -> Result<(), Ver
             kind: kind.to_owned(),
             reason,
         };
-    let find = |digest: &str| receipts.iter().position(|r| r.digest.to_string() == digest);
+    let find = |digest: &str| {
+        receipts
+            .iter()
+            .position(|r| r.digest().to_string() == digest)
+    };
     let expect = |digest: &str, kind: &str, body: Option<Value>| -> Result<usize, VerifyError> {
         let position = find(digest)
             .ok_or_else(|| content(0, kind, format!("no receipt {digest} in the bundle")))?;
         let receipt = receipts
             .get(position)
             .ok_or_else(|| content(position, kind, "missing".to_owned()))?;
-        if receipt.receipt.kind != kind {
+        if receipt.kind() != kind {
             return Err(content(
                 position,
                 kind,
-                format!("receipt {digest} is of kind {}", receipt.receipt.kind),
+                format!("receipt {digest} is of kind {}", receipt.kind()),
             ));
         }
+        let recorded = &receipt.receipt().body;
         if let Some(body) = body
-            && receipt.receipt.body != body
+            && *recorded != body
         {
-            let field = first_difference(&receipt.receipt.body, &body, "body");
+            let field = first_difference(recorded, &body, "body");
             return Err(content(position, kind, format!("differs at `{field}`")));
         }
         Ok(position)
@@ -1501,7 +1561,7 @@ fn check_receipts(c: &Certificate, receipts: &[SignedReceipt]) -> Result<(), Ver
     if let Some(p) = used.iter().position(|u| !u) {
         let kind = receipts
             .get(p)
-            .map(|r| r.receipt.kind.clone())
+            .map(|r| r.kind().to_owned())
             .unwrap_or_default();
         return Err(content(
             p,
@@ -1521,7 +1581,7 @@ fn parse_time(action: &str, value: &str) -> Result<OffsetDateTime, VerifyError> 
 
 fn check_lifecycle(
     c: &Certificate,
-    receipts: &[SignedReceipt],
+    receipts: &[LoggedReceipt],
     deployment: &Deployment,
 ) -> Result<(), VerifyError> {
     let action = c.action_id.clone();
@@ -1581,9 +1641,11 @@ fn check_lifecycle(
         if e.event == "request" {
             continue;
         }
-        let receipt = receipts.iter().find(|r| r.digest.to_string() == e.receipt);
+        let receipt = receipts
+            .iter()
+            .find(|r| r.digest().to_string() == e.receipt);
         let body: GrantBody = receipt
-            .and_then(|r| serde_json::from_value(r.receipt.body.clone()).ok())
+            .and_then(|r| GrantBody::deserialize(&r.receipt().body).ok())
             .ok_or_else(|| VerifyError::ApprovalInvalid {
                 action: action.clone(),
                 reason: format!("{} receipt body is malformed", e.event),

@@ -8,7 +8,10 @@ use serde_json::Value;
 
 /// Version of the certificate format. Version 2 references the deployment
 /// and the policy by digest instead of carrying them (see [`ReplayInputs`]).
-pub const CERTIFICATE_VERSION: u32 = 2;
+/// Version 3: the receipts it lists are unsigned (but for approval grants
+/// and denials); the certificate's signature and the log's signed
+/// checkpoint authenticate them (see [`ReceiptRef`]).
+pub const CERTIFICATE_VERSION: u32 = 3;
 
 /// The action certificate (in-toto predicate).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -198,7 +201,10 @@ pub struct CheckResult {
     pub status: String,
 }
 
-/// A receipt of the action and its place in the log.
+/// A receipt of the action and its place in the log. For an unsigned
+/// receipt this entry is what authenticates it: a verifier accepts it only
+/// if its recomputed digest is `digest` and its leaf bytes are proven
+/// included at `leaf_index` under a trusted signed checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReceiptRef {

@@ -17,8 +17,8 @@ use serde_json::Value;
 
 use crate::strict::StrictKey;
 use writ_proof::{
-    CanonicalError, Digest, Envelope, RECEIPT_PAYLOAD_TYPE, Receipt, ReceiptError, SignedReceipt,
-    VerifyingKey, digest_bytes, pae,
+    CanonicalError, Digest, Envelope, LoggedReceipt, RECEIPT_PAYLOAD_TYPE, Receipt, ReceiptError,
+    SignedReceipt, UnsignedReceipt, VerifyingKey, digest_bytes, pae,
 };
 
 const SAFE_INTEGER_LIMIT: u64 = 1 << 53;
@@ -158,6 +158,60 @@ pub fn receipt_leaf_from(receipt: &SignedReceipt, content: &[u8]) -> Vec<u8> {
     write_str(&receipt.sig, &mut out);
     out.push(b'}');
     out
+}
+
+/// The canonical bytes of an unsigned receipt (its log leaf), from the
+/// canonical content: `{"digest":"sha256:...","receipt":<content>}`.
+pub fn unsigned_leaf_from(digest: &Digest, content: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(content.len() + 96);
+    out.extend_from_slice(b"{\"digest\":\"");
+    out.extend_from_slice(digest.to_string().as_bytes());
+    out.extend_from_slice(b"\",\"receipt\":");
+    out.extend_from_slice(content);
+    out.push(b'}');
+    out
+}
+
+/// The canonical bytes of a logged receipt (its log leaf).
+pub fn logged_leaf(receipt: &LoggedReceipt) -> Result<Vec<u8>, CanonicalError> {
+    let content = receipt_content(receipt.receipt())?;
+    Ok(match receipt {
+        LoggedReceipt::Unsigned(r) => unsigned_leaf_from(&r.digest, &content),
+        LoggedReceipt::Signed(r) => receipt_leaf_from(r, &content),
+    })
+}
+
+/// An unsigned receipt of `kind` with `body`, exactly as
+/// `UnsignedReceipt::new` makes it; also returns its log leaf.
+pub fn unsigned_receipt(
+    kind: &str,
+    body: Value,
+) -> Result<(UnsignedReceipt, Vec<u8>), ReceiptError> {
+    if kind.is_empty() {
+        return Err(ReceiptError::EmptyKind);
+    }
+    let receipt = Receipt {
+        kind: kind.to_owned(),
+        body,
+    };
+    let content = receipt_content(&receipt)?;
+    let digest = digest_bytes(&content);
+    let leaf = unsigned_leaf_from(&digest, &content);
+    Ok((UnsignedReceipt { receipt, digest }, leaf))
+}
+
+/// Recomputes an unsigned receipt's digest (refusing a record that
+/// differs); returns its log leaf, whose inclusion the caller must prove.
+pub fn verify_unsigned(receipt: &UnsignedReceipt) -> Result<Vec<u8>, ReceiptError> {
+    let content = receipt_content(&receipt.receipt)?;
+    let computed = digest_bytes(&content);
+    if computed != receipt.digest {
+        return Err(ReceiptError::DigestMismatch {
+            recorded: receipt.digest,
+            computed,
+        });
+    }
+    Ok(unsigned_leaf_from(&receipt.digest, &content))
 }
 
 /// The canonical bytes of a DSSE envelope (its log leaf).
@@ -350,6 +404,39 @@ mod tests {
                 (a, b) => prop_assert!(false, "{a:?} vs {b:?}"),
             }
         }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        #[test]
+        fn unsigned_receipts_and_leaves_match_writ_proof(body in arb_value(), kind in "[a-z_\u{e9}\"]{1,8}") {
+            match (UnsignedReceipt::new(kind.clone(), body.clone()), unsigned_receipt(&kind, body)) {
+                (Ok(slow), Ok((fast, leaf))) => {
+                    prop_assert_eq!(&fast, &slow);
+                    prop_assert_eq!(&leaf, &canonical_bytes_of(&slow).unwrap());
+                    prop_assert_eq!(verify_unsigned(&slow).unwrap(), leaf.clone());
+                    let logged = LoggedReceipt::Unsigned(slow);
+                    prop_assert_eq!(logged_leaf(&logged).unwrap(), leaf.clone());
+                    // The leaf parses back as unsigned and encodes to itself.
+                    let parsed: LoggedReceipt = serde_json::from_slice(&leaf).unwrap();
+                    prop_assert!(parsed.signed().is_none());
+                    prop_assert_eq!(logged_leaf(&parsed).unwrap(), leaf);
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a, b),
+                (a, b) => prop_assert!(false, "{a:?} vs {b:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn unsigned_digest_is_checked() {
+        let (mut r, _) = unsigned_receipt("outcome", json!({"a": 1})).unwrap();
+        verify_unsigned(&r).unwrap();
+        r.receipt.body = json!({"a": 2});
+        assert!(matches!(
+            verify_unsigned(&r),
+            Err(ReceiptError::DigestMismatch { .. })
+        ));
     }
 
     #[test]

@@ -9,8 +9,11 @@
 //! observed effects). A released action gets a writ-proof release token a
 //! gateway checks with `verify_release` and a [`SqliteNonceStore`].
 //!
-//! Every step yields a signed receipt; the [`Recorder`] appends them, with
-//! group commit, to the writ-ledger Merkle log, then signs an
+//! Every step yields a receipt, unsigned but for approval grants and
+//! denials: the log's signed checkpoint and the certificate, which lists
+//! each receipt's digest and leaf index, authenticate the others. The
+//! [`Recorder`] appends them, with group commit, to the writ-ledger Merkle
+//! log, then signs an
 //! [`Certificate`] (an in-toto statement in a DSSE envelope) binding all of
 //! it, including the inputs needed to replay the decision. [`verify_bundle`]
 //! checks a proof bundle offline and replays every decision.

@@ -9,7 +9,7 @@ use serde_json::Value;
 use writ_ledger::{Ledger, LedgerError, LedgerOptions};
 use writ_proof::{
     ACTION_CERTIFICATE_PREDICATE_TYPE, CanonicalError, Envelope, IN_TOTO_PAYLOAD_TYPE,
-    STATEMENT_TYPE_V1, SignedReceipt, Statement,
+    LoggedReceipt, STATEMENT_TYPE_V1, SignedReceipt, Statement,
 };
 
 use crate::action::{Action, LifecycleError, kind};
@@ -43,13 +43,13 @@ pub enum RecordError {
     },
 }
 
-/// A finished action: its signed certificate and receipts.
+/// A finished action: its signed certificate and its receipts.
 #[derive(Debug, Clone)]
 pub struct CertifiedAction {
     pub certificate: Certificate,
     /// DSSE envelope of the in-toto statement.
     pub envelope: writ_proof::Envelope,
-    pub receipts: Vec<SignedReceipt>,
+    pub receipts: Vec<LoggedReceipt>,
     /// Leaf index of the certificate itself.
     pub certificate_leaf: u64,
     /// The logged deployment and policy the certificate references, in that order.
@@ -57,9 +57,8 @@ pub struct CertifiedAction {
 }
 
 /// The bytes a receipt is logged as: its RFC 8785 canonical JSON.
-pub fn receipt_leaf(receipt: &SignedReceipt) -> Result<Vec<u8>, CanonicalError> {
-    let content = crate::jcs::receipt_content(&receipt.receipt)?;
-    Ok(crate::jcs::receipt_leaf_from(receipt, &content))
+pub fn receipt_leaf(receipt: &LoggedReceipt) -> Result<Vec<u8>, CanonicalError> {
+    crate::jcs::logged_leaf(receipt)
 }
 
 /// The bytes a certificate is logged as: the canonical JSON of its DSSE envelope.
@@ -577,8 +576,8 @@ pub fn certified_actions(ledger: &Ledger) -> Result<Vec<CertifiedAction>, Record
         let mut receipts = Vec::with_capacity(certificate.receipts.len());
         for r in &certificate.receipts {
             let bytes = ledger.leaf(r.leaf_index)?;
-            let receipt =
-                SignedReceipt::from_json(&bytes).map_err(|e| RecordError::UnknownLeaf {
+            let receipt: LoggedReceipt =
+                serde_json::from_slice(&bytes).map_err(|e| RecordError::UnknownLeaf {
                     index: r.leaf_index,
                     reason: e.to_string(),
                 })?;

@@ -58,7 +58,7 @@ fn allow_lifecycle_releases_a_token_a_gateway_accepts_once() {
         matches!(drifted, Err(ReleaseError::ArgumentsMismatch { .. })),
         "{drifted:?}"
     );
-    let record = a.outcome(done(json!({"exit": 0})), &signer).unwrap();
+    let record = a.outcome(done(json!({"exit": 0}))).unwrap();
     assert_eq!(record.reconciliation.status, "reconciled");
     assert_eq!(record.reconciliation.residue, vec!["none"]);
     assert_eq!(a.state(), State::Closed);
@@ -82,7 +82,7 @@ fn approval_lifecycle() {
     let mut a = guard(&ctx, &envelope(APPROVAL, "c2"), &SessionState::default());
     assert_eq!(a.route(), Route::RequireApproval);
     a.open().unwrap();
-    a.request_approval("data_sharing", &signer).unwrap();
+    a.request_approval("data_sharing").unwrap();
     let err = a
         .release(&ctx, NOW, 60, Nonce::random(), &signer)
         .unwrap_err();
@@ -107,7 +107,7 @@ fn approval_lifecycle() {
         matches!(err, LifecycleError::AlreadyReleased { .. }),
         "{err}"
     );
-    let record = a.outcome(done(json!({})), &signer).unwrap();
+    let record = a.outcome(done(json!({}))).unwrap();
     assert_eq!(record.reconciliation.residue, vec!["data_left_org"]);
 }
 
@@ -150,17 +150,17 @@ fn block_can_never_be_released() {
         matches!(err, LifecycleError::ReleaseBlocked { ref reasons, .. } if reasons == &["EXFIL_SECRET"]),
         "{err}"
     );
-    let err = a.request_approval("data_sharing", &signer).unwrap_err();
+    let err = a.request_approval("data_sharing").unwrap_err();
     assert!(
         matches!(err, LifecycleError::ApprovalNotRequired { .. }),
         "{err}"
     );
-    let err = a.outcome(done(json!({})), &signer).unwrap_err();
+    let err = a.outcome(done(json!({}))).unwrap_err();
     assert!(
         matches!(err, LifecycleError::OutcomeWithoutRelease { .. }),
         "{err}"
     );
-    a.outcome(not_run(), &signer).unwrap();
+    a.outcome(not_run()).unwrap();
 }
 
 #[test]
@@ -185,7 +185,7 @@ fn illegal_transitions() {
     let ctx = context();
     let signer = log_signer();
     let mut a = guard(&ctx, &envelope(ALLOW, "c1"), &SessionState::default());
-    let err = a.outcome(not_run(), &signer).unwrap_err();
+    let err = a.outcome(not_run()).unwrap_err();
     assert!(
         matches!(err, LifecycleError::OutcomeBeforeOpen { .. }),
         "{err}"
@@ -197,7 +197,7 @@ fn illegal_transitions() {
             a.id()
         )
     );
-    let err = a.record_assumption("env", json!({}), &signer).unwrap_err();
+    let err = a.record_assumption("env", json!({})).unwrap_err();
     assert!(
         matches!(
             err,
@@ -226,16 +226,16 @@ fn illegal_transitions() {
     a.open().unwrap();
     let err = a.open().unwrap_err();
     assert!(matches!(err, LifecycleError::AlreadyOpen { .. }), "{err}");
-    let err = a.outcome(done(json!({})), &signer).unwrap_err();
+    let err = a.outcome(done(json!({}))).unwrap_err();
     assert!(
         matches!(err, LifecycleError::OutcomeWithoutRelease { .. }),
         "{err}"
     );
     a.release(&ctx, NOW, 60, Nonce::random(), &signer).unwrap();
-    a.outcome(done(json!({})), &signer).unwrap();
-    let err = a.outcome(done(json!({})), &signer).unwrap_err();
+    a.outcome(done(json!({}))).unwrap();
+    let err = a.outcome(done(json!({}))).unwrap_err();
     assert!(matches!(err, LifecycleError::SecondOutcome { .. }), "{err}");
-    let err = a.record_assumption("env", json!({}), &signer).unwrap_err();
+    let err = a.record_assumption("env", json!({})).unwrap_err();
     assert!(
         matches!(
             err,
@@ -466,9 +466,7 @@ fn a_failed_certify_logs_nothing_and_can_be_retried() {
         .release(&ctx, NOW, 60, Nonce::random(), &signer)
         .unwrap();
     // A float: the certificate takes the general RFC 8785 writer.
-    done_action
-        .outcome(done(json!({"ratio": 0.5})), &signer)
-        .unwrap();
+    done_action.outcome(done(json!({"ratio": 0.5}))).unwrap();
     let mut unfinished = guard(&ctx, &envelope(ALLOW, "c2"), &SessionState::default());
     unfinished.open().unwrap();
     let err = recorder
@@ -487,7 +485,7 @@ fn a_failed_certify_logs_nothing_and_can_be_retried() {
         "one transaction: nothing logged"
     );
     assert_eq!(done_action.unlogged().count(), 3);
-    unfinished.outcome(not_run(), &signer).unwrap();
+    unfinished.outcome(not_run()).unwrap();
     let certified = recorder
         .certify(&mut [&mut done_action, &mut unfinished])
         .unwrap();

@@ -65,9 +65,10 @@ fn allowed(path: &str, e: &VerifyError) -> bool {
     use VerifyError as E;
     let region = path.split('/').nth(1).unwrap_or_default();
     // A value that no longer has its field's shape (a 65-digit digest, a
-    // `keyid` that is not a string, ...) is refused while parsing.
+    // `keyid` that is not a string, ...) is refused while parsing, and so
+    // is a bundle of another format.
     if matches!(e, E::Malformed(_)) {
-        return region == "evidence";
+        return region == "evidence" || path == "/summary/format";
     }
     match region {
         "manifest" => matches!(e, E::ManifestMismatch { .. }),
@@ -134,6 +135,7 @@ fn signature_bit_flips_fail() {
     let dir = tempfile::tempdir().unwrap();
     let (recorder, certified) = three_actions(dir.path());
     let bundle = recorder.bundle(&certified).unwrap();
+    let mut flipped = 0;
     for byte in [0, 17, 31, 32, 50, 63] {
         for action in 0..3 {
             let mut copy = bundle.clone();
@@ -150,11 +152,15 @@ fn signature_bit_flips_fail() {
                 .as_array()
                 .unwrap()
                 .len();
+            // Only approval grants and denials carry a receipt signature.
             for r in 0..receipts {
                 let mut copy = bundle.clone();
-                let sig = copy
-                    .pointer_mut(&format!("/evidence/actions/{action}/receipts/{r}/sig"))
-                    .unwrap();
+                let Some(sig) =
+                    copy.pointer_mut(&format!("/evidence/actions/{action}/receipts/{r}/sig"))
+                else {
+                    continue;
+                };
+                flipped += 1;
                 *sig = json!(flip_b64(sig.as_str().unwrap(), byte));
                 let e = verify_bundle(&copy, &trusted()).unwrap_err();
                 assert!(
@@ -173,6 +179,7 @@ fn signature_bit_flips_fail() {
         let e = verify_bundle(&copy, &trusted()).unwrap_err();
         assert!(matches!(e, VerifyError::CheckpointInvalid(_)), "{e}");
     }
+    assert_eq!(flipped, 6, "the one approval grant, at every flipped byte");
 }
 
 #[test]
@@ -306,7 +313,7 @@ fn approval_bundle(ctx: &writ_lifecycle::Context, dir: &std::path::Path) -> Valu
     a.grant(ctx, g, NOW, &mut BTreeSet::new()).unwrap();
     a.release(ctx, NOW, 60, Nonce::from_bytes([3; 16]), &signer)
         .unwrap();
-    a.outcome(done(json!({})), &signer).unwrap();
+    a.outcome(done(json!({}))).unwrap();
     let certified = recorder.certify(&mut [&mut a]).unwrap();
     recorder.bundle(&certified).unwrap()
 }
@@ -577,7 +584,7 @@ fn parallel_verification_reports_the_first_failure() {
             a.open().unwrap();
             a.release(&ctx, NOW, 60, Nonce::from_bytes([i as u8; 16]), &signer)
                 .unwrap();
-            a.outcome(done(json!({"exit": 0})), &signer).unwrap();
+            a.outcome(done(json!({"exit": 0}))).unwrap();
             a
         })
         .collect();
@@ -597,10 +604,11 @@ fn parallel_verification_reports_the_first_failure() {
     for early in [0usize, 5, 19] {
         let mut copy = bundle.clone();
         for action in [35, early] {
-            let sig = copy
-                .pointer_mut(&format!("/evidence/actions/{action}/receipts/1/sig"))
-                .unwrap();
-            *sig = json!(flip_b64(sig.as_str().unwrap(), 3));
+            *copy
+                .pointer_mut(&format!(
+                    "/evidence/actions/{action}/receipts/1/receipt/body/action_id"
+                ))
+                .unwrap() = json!("act_forged");
         }
         let e = verify_bundle(&copy, &trusted()).unwrap_err();
         assert!(
@@ -611,14 +619,164 @@ fn parallel_verification_reports_the_first_failure() {
     // Workers parse the actions, yet a malformed one still outranks an
     // earlier action's failure and a broken checkpoint.
     let mut copy = bundle.clone();
-    let sig = copy
-        .pointer_mut("/evidence/actions/3/receipts/1/sig")
-        .unwrap();
-    *sig = json!(flip_b64(sig.as_str().unwrap(), 3));
+    *copy
+        .pointer_mut("/evidence/actions/3/receipts/1/receipt/body/action_id")
+        .unwrap() = json!("act_forged");
     *copy.pointer_mut("/evidence/actions/37/proofs").unwrap() = json!("no proofs");
     let e = verify_bundle(&copy, &trusted()).unwrap_err();
     assert!(matches!(e, VerifyError::Malformed(_)), "{e}");
     copy["evidence"]["checkpoint"] = json!("not a checkpoint");
     let e = verify_bundle(&copy, &trusted()).unwrap_err();
     assert!(matches!(e, VerifyError::Malformed(_)), "{e}");
+}
+
+/// The approval action's evidence in a bundle of [`three_actions`].
+fn approval(bundle: &mut Value) -> &mut Value {
+    &mut bundle["evidence"]["actions"][1]
+}
+
+/// Receipts are unsigned but for approval grants and denials: the verifier
+/// enforces which is which, and an unsigned receipt is accepted only as the
+/// proven leaf the signed certificate lists.
+#[test]
+fn receipt_signatures_follow_the_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let (recorder, certified) = three_actions(dir.path());
+    let bundle = recorder.bundle(&certified).unwrap();
+    verify_bundle(&bundle, &trusted()).unwrap();
+    // The approval action: decision, assumption, request, grant, release, outcome.
+
+    let receipts = bundle["evidence"]["actions"][1]["receipts"].clone();
+    assert_eq!(receipts[3]["receipt"]["kind"], "approval_grant");
+    for (i, r) in receipts.as_array().unwrap().iter().enumerate() {
+        assert_eq!(
+            r.get("sig").is_some(),
+            i == 3,
+            "only the grant is signed: {r}"
+        );
+        assert_eq!(r.get("keyid").is_some(), i == 3, "{r}");
+    }
+
+    // The approver's signature stripped from the grant.
+    let mut copy = bundle.clone();
+    let grant = approval(&mut copy)["receipts"][3].as_object_mut().unwrap();
+    grant.remove("sig");
+    grant.remove("keyid");
+    let e = verify_bundle(&copy, &trusted()).unwrap_err();
+    assert!(
+        matches!(e, VerifyError::ReceiptInvalid { position: 3, ref kind, ref reason, .. }
+            if kind == "approval_grant" && reason.contains("must carry its approver's signature")),
+        "{e}"
+    );
+    assert_eq!(e.exit_code(), 25);
+    // Half a signature: a key id without `sig`.
+    let mut copy = bundle.clone();
+    approval(&mut copy)["receipts"][3]
+        .as_object_mut()
+        .unwrap()
+        .remove("sig");
+    let e = verify_bundle(&copy, &trusted()).unwrap_err();
+    assert!(
+        matches!(e, VerifyError::Malformed(ref m) if m.contains("no `sig`")),
+        "{e}"
+    );
+
+    // A signature on a receipt that is logged unsigned (as every receipt of
+    // a writ-proof-bundle/v2 carried), even a valid one by the log key, is
+    // a field this format does not have.
+    for position in [0usize, 1, 2, 4, 5] {
+        let mut copy = bundle.clone();
+        let r = &receipts[position]["receipt"];
+        let (signed, _) = writ_lifecycle::jcs::sign_receipt(
+            r["kind"].as_str().unwrap(),
+            r["body"].clone(),
+            log_signer().keyid(),
+            log_signer().signing_key(),
+        )
+        .unwrap();
+        approval(&mut copy)["receipts"][position] = serde_json::to_value(&signed).unwrap();
+        let e = verify_bundle(&copy, &trusted()).unwrap_err();
+        assert!(
+            matches!(e, VerifyError::Malformed(ref m) if m.contains("unexpected fields `keyid` and `sig`")),
+            "{e}"
+        );
+        assert_eq!(e.exit_code(), 10);
+    }
+
+    // An unsigned receipt re-made with another body (its digest recomputed,
+    // so it is self-consistent): the certificate does not list it.
+    let mut copy = bundle.clone();
+    let mut body = receipts[5]["receipt"]["body"].clone();
+    body["closure"] = json!("not_run");
+    let (forged, _) = writ_lifecycle::jcs::unsigned_receipt("outcome", body).unwrap();
+    approval(&mut copy)["receipts"][5] = serde_json::to_value(&forged).unwrap();
+    let e = verify_bundle(&copy, &trusted()).unwrap_err();
+    assert!(
+        matches!(e, VerifyError::ReceiptSetMismatch { position: 5, .. }),
+        "{e}"
+    );
+    assert_eq!(e.exit_code(), 24);
+    // Another action's genuine, logged receipt with its own valid proof.
+    let mut copy = bundle.clone();
+    let theirs = bundle["evidence"]["actions"][0].clone();
+    approval(&mut copy)["receipts"][1] = theirs["receipts"][1].clone();
+    approval(&mut copy)["proofs"][1] = theirs["proofs"][1].clone();
+    let e = verify_bundle(&copy, &trusted()).unwrap_err();
+    assert!(
+        matches!(e, VerifyError::ReceiptSetMismatch { position: 1, .. }),
+        "{e}"
+    );
+    // An extra genuine receipt the certificate does not list.
+    let mut copy = bundle.clone();
+    let a = approval(&mut copy);
+    a["receipts"]
+        .as_array_mut()
+        .unwrap()
+        .push(theirs["receipts"][1].clone());
+    a["proofs"]
+        .as_array_mut()
+        .unwrap()
+        .insert(6, theirs["proofs"][1].clone());
+    let e = verify_bundle(&copy, &trusted()).unwrap_err();
+    assert!(matches!(e, VerifyError::ReceiptSetMismatch { .. }), "{e}");
+
+    // The log's leaf at the outcome's index replaced by a forged outcome
+    // (self-consistent digest), the bundle built from that log: the receipt
+    // the certificate lists is not the leaf the checkpoint proves.
+    let leaf = certified[1].certificate.receipts[5].leaf_index;
+    let forged_leaf = writ_lifecycle::recorder::receipt_leaf(&forged.clone().into()).unwrap();
+    let forged_log = rewritten_log(recorder.ledger(), &dir.path().join("forged.db"), |items| {
+        items[leaf as usize] = forged_leaf.clone();
+    });
+    let copy = build_bundle(&forged_log, &log_signer(), &certified).unwrap();
+    let e = verify_bundle(&copy, &trusted()).unwrap_err();
+    assert!(
+        matches!(e, VerifyError::InclusionFailed { leaf_index, .. } if leaf_index == leaf),
+        "{e}"
+    );
+    assert_eq!(e.exit_code(), 31);
+    // ... and with the forged receipt in the bundle too: not the one the certificate lists.
+    let mut copy = copy;
+    approval(&mut copy)["receipts"][5] = serde_json::to_value(&forged).unwrap();
+    let e = verify_bundle(&copy, &trusted()).unwrap_err();
+    assert!(
+        matches!(e, VerifyError::ReceiptSetMismatch { position: 5, .. }),
+        "{e}"
+    );
+}
+
+/// A certificate of an older version (signed, logged receipts unchanged) is refused by version.
+#[test]
+fn older_certificate_version_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let (recorder, mut certified) = three_actions(dir.path());
+    certified[0].certificate.version = 2;
+    certified[0].envelope =
+        writ_lifecycle::sign_certificate(&certified[0].certificate, &log_signer()).unwrap();
+    let bundle = recorder.bundle(&certified).unwrap();
+    let e = verify_bundle(&bundle, &trusted()).unwrap_err();
+    assert!(
+        matches!(e, VerifyError::CertificateInvalid { index: 0, ref reason } if reason.contains("version is 2")),
+        "{e}"
+    );
 }

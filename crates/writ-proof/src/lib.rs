@@ -132,6 +132,16 @@
 //!
 //! Verification recomputes `R`, refuses a `digest` that differs, looks up
 //! the key by `keyid`, and verifies `sig`.
+//!
+//! # Unsigned receipts
+//!
+//! An [`UnsignedReceipt`] is `{"receipt":{...},"digest":"sha256:..."}`, the
+//! same without `keyid` and `sig`. It is meant to be a leaf of a Merkle log:
+//! its authenticity is its inclusion under a signed checkpoint and a signed
+//! statement that lists its digest and leaf index, which the verifier must
+//! check; on its own only the digest can be recomputed. A
+//! [`LoggedReceipt`] parses either form and nothing else (`keyid` and `sig`
+//! together or not at all).
 
 mod canonical;
 mod dsse;
@@ -146,7 +156,9 @@ pub use canonical::{
 };
 pub use dsse::{DsseError, Envelope, EnvelopeSignature, VerifiedPayload, pae};
 pub use keys::key_id;
-pub use receipt::{RECEIPT_PAYLOAD_TYPE, Receipt, ReceiptError, SignedReceipt};
+pub use receipt::{
+    LoggedReceipt, RECEIPT_PAYLOAD_TYPE, Receipt, ReceiptError, SignedReceipt, UnsignedReceipt,
+};
 pub use release::{
     MAX_TOKEN_LEN, MemoryNonceStore, Nonce, NonceParseError, NonceStore, NonceStoreError,
     RELEASE_PAYLOAD_TYPE, ReleaseClaims, ReleaseError, inspect_release_unverified, issue_release,

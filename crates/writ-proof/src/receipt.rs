@@ -1,4 +1,5 @@
-//! Generic signed receipts (approval receipts, checkpoint receipts, ...).
+//! Receipts: signed by their author (approvals, replay inputs) or logged
+//! unsigned and authenticated by the log and a signed statement.
 
 use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
@@ -167,4 +168,161 @@ impl SignedReceipt {
         })
         .to_string()
     }
+}
+
+/// A receipt logged without a signature of its own: `{"receipt", "digest"}`.
+///
+/// Its authenticity comes from where it is recorded, not from a key: it is
+/// a leaf of a Merkle log whose signed checkpoint commits to its exact
+/// bytes, and a signed statement (for writ, the action certificate) lists
+/// its digest and leaf index. Verifying one on its own checks only the
+/// digest; the caller must also prove its inclusion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnsignedReceipt {
+    /// The content.
+    pub receipt: Receipt,
+    /// `sha256:` of the canonical JSON of `receipt`.
+    pub digest: Digest,
+}
+
+impl UnsignedReceipt {
+    /// A receipt of `kind` with `body`, with its digest.
+    pub fn new(kind: impl Into<String>, body: Value) -> Result<Self, ReceiptError> {
+        let receipt = Receipt {
+            kind: kind.into(),
+            body,
+        };
+        if receipt.kind.is_empty() {
+            return Err(ReceiptError::EmptyKind);
+        }
+        let digest = digest_bytes(&canonical_bytes_of(&receipt)?);
+        Ok(Self { receipt, digest })
+    }
+
+    /// Recomputes the digest and refuses a record that differs.
+    pub fn verify_digest(&self) -> Result<(), ReceiptError> {
+        let computed = digest_bytes(&canonical_bytes_of(&self.receipt)?);
+        if computed != self.digest {
+            return Err(ReceiptError::DigestMismatch {
+                recorded: self.digest,
+                computed,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A receipt as logged: unsigned (authenticated by the log and the
+/// certificate) or signed by its author (approvals).
+///
+/// In JSON it is the object of either form; `keyid` and `sig` are present
+/// together or not at all, and nothing else may appear.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoggedReceipt {
+    /// Authenticated by log inclusion and the certificate.
+    Unsigned(UnsignedReceipt),
+    /// Carries its author's signature.
+    Signed(SignedReceipt),
+}
+
+impl LoggedReceipt {
+    /// The content.
+    pub fn receipt(&self) -> &Receipt {
+        match self {
+            LoggedReceipt::Unsigned(r) => &r.receipt,
+            LoggedReceipt::Signed(r) => &r.receipt,
+        }
+    }
+
+    /// The recorded kind.
+    pub fn kind(&self) -> &str {
+        &self.receipt().kind
+    }
+
+    /// The recorded digest.
+    pub fn digest(&self) -> &Digest {
+        match self {
+            LoggedReceipt::Unsigned(r) => &r.digest,
+            LoggedReceipt::Signed(r) => &r.digest,
+        }
+    }
+
+    /// The signing key id, for a signed receipt.
+    pub fn keyid(&self) -> Option<&str> {
+        match self {
+            LoggedReceipt::Unsigned(_) => None,
+            LoggedReceipt::Signed(r) => Some(&r.keyid),
+        }
+    }
+
+    /// The signed receipt, if this one is signed.
+    pub fn signed(&self) -> Option<&SignedReceipt> {
+        match self {
+            LoggedReceipt::Unsigned(_) => None,
+            LoggedReceipt::Signed(r) => Some(r),
+        }
+    }
+}
+
+impl From<SignedReceipt> for LoggedReceipt {
+    fn from(r: SignedReceipt) -> Self {
+        LoggedReceipt::Signed(r)
+    }
+}
+
+impl From<UnsignedReceipt> for LoggedReceipt {
+    fn from(r: UnsignedReceipt) -> Self {
+        LoggedReceipt::Unsigned(r)
+    }
+}
+
+impl Serialize for LoggedReceipt {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            LoggedReceipt::Unsigned(r) => r.serialize(s),
+            LoggedReceipt::Signed(r) => r.serialize(s),
+        }
+    }
+}
+
+/// Either form, as parsed.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnyReceipt {
+    receipt: Receipt,
+    digest: Digest,
+    #[serde(default, deserialize_with = "present")]
+    keyid: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    sig: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for LoggedReceipt {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = AnyReceipt::deserialize(d)?;
+        match (r.keyid, r.sig) {
+            (None, None) => Ok(LoggedReceipt::Unsigned(UnsignedReceipt {
+                receipt: r.receipt,
+                digest: r.digest,
+            })),
+            (Some(keyid), Some(sig)) => Ok(LoggedReceipt::Signed(SignedReceipt {
+                receipt: r.receipt,
+                digest: r.digest,
+                keyid,
+                sig,
+            })),
+            (Some(_), None) => Err(serde::de::Error::custom(
+                "receipt has a `keyid` but no `sig`",
+            )),
+            (None, Some(_)) => Err(serde::de::Error::custom(
+                "receipt has a `sig` but no `keyid`",
+            )),
+        }
+    }
+}
+
+/// A member that is present must be a string (`null` is refused).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(d).map(Some)
 }

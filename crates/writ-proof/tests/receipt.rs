@@ -143,3 +143,72 @@ fn refusals() {
         Err(ReceiptError::MalformedReceipt { .. })
     ));
 }
+
+#[test]
+fn logged_receipts_are_signed_or_unsigned_and_nothing_else() {
+    use writ_proof::{LoggedReceipt, UnsignedReceipt};
+    let signed = receipt();
+    let unsigned = UnsignedReceipt::new("outcome", json!({"exit": 0})).expect("makes");
+    unsigned.verify_digest().expect("digest");
+    assert_eq!(unsigned.digest, signed_digest_of(&unsigned));
+    let parse = |v: &Value| serde_json::from_value::<LoggedReceipt>(v.clone());
+
+    let v = serde_json::to_value(&signed).expect("json");
+    assert_eq!(
+        parse(&v).expect("signed"),
+        LoggedReceipt::Signed(signed.clone())
+    );
+    let v = serde_json::to_value(&unsigned).expect("json");
+    assert_eq!(v.as_object().expect("object").len(), 2, "{v}");
+    assert_eq!(
+        parse(&v).expect("unsigned"),
+        LoggedReceipt::Unsigned(unsigned.clone())
+    );
+    assert_eq!(
+        serde_json::to_value(LoggedReceipt::Unsigned(unsigned.clone())).expect("json"),
+        v
+    );
+
+    let signed_json = serde_json::to_value(&signed).expect("json");
+    for (what, edit) in [
+        ("keyid without sig", json!({"sig": null})),
+        ("sig without keyid", json!({"keyid": null})),
+        ("null keyid", json!({"keyid": "__null__"})),
+        ("extra field", json!({"extra": 1})),
+    ] {
+        let mut v = signed_json.clone();
+        for (k, value) in edit.as_object().expect("object") {
+            let map = v.as_object_mut().expect("object");
+            match value {
+                Value::Null => {
+                    map.remove(k);
+                }
+                Value::String(s) if s == "__null__" => {
+                    map.insert(k.clone(), Value::Null);
+                }
+                other => {
+                    map.insert(k.clone(), other.clone());
+                }
+            }
+        }
+        assert!(parse(&v).is_err(), "{what}: {v}");
+    }
+
+    let mut tampered = unsigned.clone();
+    tampered.receipt.body = json!({"exit": 1});
+    assert!(matches!(
+        tampered.verify_digest(),
+        Err(ReceiptError::DigestMismatch { .. })
+    ));
+    assert_eq!(
+        UnsignedReceipt::new("", json!({})),
+        Err(ReceiptError::EmptyKind)
+    );
+}
+
+fn signed_digest_of(r: &writ_proof::UnsignedReceipt) -> writ_proof::Digest {
+    digest_bytes(
+        &canonical_bytes(&json!({"kind": r.receipt.kind, "body": r.receipt.body}))
+            .expect("canonical"),
+    )
+}

@@ -518,10 +518,8 @@ fn apply(
         Step::Open => {
             action.open()?;
         }
-        Step::Request { jurisdiction } => action.request_approval(jurisdiction, signer)?,
-        Step::Assumption { kind, value } => {
-            action.record_assumption(kind, value.clone(), signer)?
-        }
+        Step::Request { jurisdiction } => action.request_approval(jurisdiction)?,
+        Step::Assumption { kind, value } => action.record_assumption(kind, value.clone())?,
         Step::Grant { receipt, now } => {
             action.grant(ctx, receipt.clone(), parse_time(now)?, &mut BTreeSet::new())?
         }
@@ -545,15 +543,12 @@ fn apply(
             evidence,
             checks,
         } => {
-            action.outcome(
-                Outcome {
-                    closure: *closure,
-                    result: result.clone(),
-                    evidence: evidence.clone(),
-                    checks: checks.iter().map(CheckInput::check).collect(),
-                },
-                signer,
-            )?;
+            action.outcome(Outcome {
+                closure: *closure,
+                result: result.clone(),
+                evidence: evidence.clone(),
+                checks: checks.iter().map(CheckInput::check).collect(),
+            })?;
         }
     }
     Ok(None)
@@ -810,9 +805,8 @@ impl Core {
     fn rebuild(&mut self, record: Record) -> Result<Live, Problem> {
         let ctx = self.context(&record.ctx)?;
         let now = parse_time(&record.input.now).map_err(|e| Problem::internal(e.to_string()))?;
-        let mut action =
-            Action::guard(&ctx, Core::guard_input(&record.input, now), &self.signer)
-                .map_err(|e| Problem::internal(format!("rebuilding {}: {e}", record.id)))?;
+        let mut action = Action::guard(&ctx, Core::guard_input(&record.input, now))
+            .map_err(|e| Problem::internal(format!("rebuilding {}: {e}", record.id)))?;
         if action.id() != record.id {
             return Err(Problem::internal(format!(
                 "rebuilding {} gave action {}",
@@ -1034,7 +1028,7 @@ impl Core {
                 touched,
             });
         }
-        let mut action = Action::guard(&ctx, Core::guard_input(&input, now), &self.signer)
+        let mut action = Action::guard(&ctx, Core::guard_input(&input, now))
             .map_err(|e| Problem::internal(e.to_string()))?;
         if action.route() != decision.route {
             return Err(Problem::internal(format!(

@@ -171,7 +171,7 @@ impl Recording {
             .get(deployment)
             .ok_or_else(|| format!("no proof context for `{deployment}`"))?;
         let signer = &self.signer;
-        let mut action = Action::guard(ctx, input, signer).map_err(|e| e.to_string())?;
+        let mut action = Action::guard(ctx, input).map_err(|e| e.to_string())?;
         if action.route() != gate_decision.route {
             return Err(format!(
                 "the lifecycle decided {} where the gate decided {}",
@@ -206,7 +206,7 @@ impl Recording {
                 checks: Vec::new(),
             },
         };
-        action.outcome(outcome, signer).map_err(|e| e.to_string())?;
+        action.outcome(outcome).map_err(|e| e.to_string())?;
         self.actions.push(action);
         Ok(())
     }

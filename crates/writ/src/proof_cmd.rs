@@ -177,7 +177,7 @@ mod tests {
             agent: "a",
             user: None,
         };
-        let mut a = Action::guard(&ctx, input, &signer).unwrap();
+        let mut a = Action::guard(&ctx, input).unwrap();
         a.open().unwrap();
         a.release(
             &ctx,
@@ -187,15 +187,12 @@ mod tests {
             &signer,
         )
         .unwrap();
-        a.outcome(
-            Outcome {
-                closure: Closure::Completed,
-                result: json!(0),
-                evidence: vec![],
-                checks: vec![],
-            },
-            &signer,
-        )
+        a.outcome(Outcome {
+            closure: Closure::Completed,
+            result: json!(0),
+            evidence: vec![],
+            checks: vec![],
+        })
         .unwrap();
         recorder.certify(&mut [&mut a]).unwrap();
         drop(recorder);
