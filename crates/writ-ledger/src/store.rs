@@ -4,9 +4,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{
-    Connection, OptionalExtension, Savepoint, Transaction, TransactionBehavior, params,
-};
+use rusqlite::{Connection, OptionalExtension, params};
+use writ_sqlite::Write;
 
 use crate::checkpoint::Checkpoint;
 use crate::merkle::{
@@ -382,23 +381,19 @@ impl Ledger {
     /// still appends nothing). Appends are durable only once the batch is
     /// committed and synced.
     pub fn begin_batch(&self) -> Result<(), LedgerError> {
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        writ_sqlite::begin_batch(&self.conn)?;
         Ok(())
     }
 
     /// Commits the open batch (a no-op without one).
     pub fn commit_batch(&self) -> Result<(), LedgerError> {
-        if !self.conn.is_autocommit() {
-            self.conn.execute_batch("COMMIT")?;
-        }
+        writ_sqlite::commit_batch(&self.conn)?;
         Ok(())
     }
 
     /// Rolls the open batch back and forgets its appends.
     pub fn rollback_batch(&mut self) -> Result<(), LedgerError> {
-        if !self.conn.is_autocommit() {
-            self.conn.execute_batch("ROLLBACK")?;
-        }
+        writ_sqlite::rollback_batch(&self.conn)?;
         self.refresh()?;
         Ok(())
     }
@@ -548,42 +543,5 @@ impl Ledger {
             return Err(LedgerError::Corrupt("frontier mismatch".into()));
         }
         Ok(())
-    }
-}
-
-/// One append's write: a `BEGIN IMMEDIATE` transaction on its own (so
-/// concurrent handles queue for the lock instead of failing to upgrade a
-/// read), or a savepoint inside an open batch.
-enum Write<'c> {
-    Alone(Transaction<'c>),
-    InBatch(Savepoint<'c>),
-}
-
-impl<'c> Write<'c> {
-    fn begin(conn: &'c mut Connection) -> rusqlite::Result<Write<'c>> {
-        if conn.is_autocommit() {
-            conn.transaction_with_behavior(TransactionBehavior::Immediate)
-                .map(Write::Alone)
-        } else {
-            conn.savepoint().map(Write::InBatch)
-        }
-    }
-
-    fn commit(self) -> rusqlite::Result<()> {
-        match self {
-            Write::Alone(tx) => tx.commit(),
-            Write::InBatch(sp) => sp.commit(),
-        }
-    }
-}
-
-impl std::ops::Deref for Write<'_> {
-    type Target = Connection;
-
-    fn deref(&self) -> &Connection {
-        match self {
-            Write::Alone(tx) => tx,
-            Write::InBatch(sp) => sp,
-        }
     }
 }

@@ -651,7 +651,7 @@ impl Core {
         self.sessions
             .begin_batch()
             .map_err(|e| Problem::internal(format!("session store: {e}")))?;
-        self.db.execute_batch("BEGIN IMMEDIATE")?;
+        writ_sqlite::begin_batch(&self.db)?;
         Ok(())
     }
 
@@ -666,9 +666,7 @@ impl Core {
         self.sessions
             .commit_batch()
             .map_err(|e| Problem::internal(format!("session store: {e}")))?;
-        if !self.db.is_autocommit() {
-            self.db.execute_batch("COMMIT")?;
-        }
+        writ_sqlite::commit_batch(&self.db)?;
         Ok(())
     }
 
@@ -676,9 +674,7 @@ impl Core {
     /// held in memory (live actions and contexts may cite what was rolled
     /// back; they are read again from the stores).
     pub fn rollback_batch(&mut self) {
-        if !self.db.is_autocommit() {
-            let _ = self.db.execute_batch("ROLLBACK");
-        }
+        let _ = writ_sqlite::rollback_batch(&self.db);
         let _ = self.sessions.rollback_batch();
         let _ = self.recorder.ledger_mut().rollback_batch();
         self.live.clear();

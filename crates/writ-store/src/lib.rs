@@ -19,10 +19,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::config::DbConfig;
-use rusqlite::{
-    Connection, OptionalExtension, Savepoint, Transaction, TransactionBehavior, params,
-};
+use rusqlite::{Connection, OptionalExtension, params};
 use writ_core::{Decision, SessionState, StepRecord};
+use writ_sqlite::Write;
 
 /// A store operation that failed.
 #[derive(Debug, thiserror::Error)]
@@ -146,23 +145,19 @@ impl Store {
     /// one still changes nothing). A server that answers only after its
     /// batch is committed and synced pays one commit for many requests.
     pub fn begin_batch(&self) -> Result<(), StoreError> {
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        writ_sqlite::begin_batch(&self.conn)?;
         Ok(())
     }
 
     /// Commits the open batch (a no-op without one).
     pub fn commit_batch(&self) -> Result<(), StoreError> {
-        if !self.conn.is_autocommit() {
-            self.conn.execute_batch("COMMIT")?;
-        }
+        writ_sqlite::commit_batch(&self.conn)?;
         Ok(())
     }
 
     /// Rolls the open batch back (a no-op without one).
     pub fn rollback_batch(&self) -> Result<(), StoreError> {
-        if !self.conn.is_autocommit() {
-            self.conn.execute_batch("ROLLBACK")?;
-        }
+        writ_sqlite::rollback_batch(&self.conn)?;
         Ok(())
     }
 
@@ -198,10 +193,10 @@ impl Store {
         let tx = Write::begin(&mut self.conn)?;
         let json = serde_json::to_string(decision).unwrap_or_default();
         let reasons = serde_json::to_string(&decision.reasons).unwrap_or_default();
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO decisions (session, call_id, tool, route, reasons, decision, closed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![session, call_id, decision.tool, decision.route.as_str(), reasons, json, immediate.is_some()],
-        )?;
+        )?
+        .execute(params![session, call_id, decision.tool, decision.route.as_str(), reasons, json, immediate.is_some()])?;
         let seq = tx.last_insert_rowid();
         if let Some(step) = immediate {
             let mut state = read_session(&tx, session)?;
@@ -223,10 +218,10 @@ impl Store {
         let tx = Write::begin(&mut self.conn)?;
         if let Some(call_id) = call_id {
             let json = serde_json::to_string(step).unwrap_or_default();
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE decisions SET closed = 1, step = ?3 WHERE session = ?1 AND call_id = ?2 AND closed = 0",
-                params![session, call_id, json],
-            )?;
+            )?
+            .execute(params![session, call_id, json])?;
         }
         let mut state = read_session(&tx, session)?;
         state.record(step);
@@ -391,11 +386,8 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 
 fn read_session(conn: &Connection, id: &str) -> Result<SessionState, StoreError> {
     let text: Option<String> = conn
-        .query_row(
-            "SELECT state FROM sessions WHERE id = ?1",
-            params![id],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT state FROM sessions WHERE id = ?1")?
+        .query_row(params![id], |r| r.get(0))
         .optional()?;
     match text {
         None => Ok(SessionState::default()),
@@ -411,49 +403,12 @@ fn write_session(conn: &Connection, id: &str, state: &SessionState) -> Result<()
         session: id.to_owned(),
         message: e.to_string(),
     })?;
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO sessions (id, state) VALUES (?1, ?2)
          ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
-        params![id, text],
-    )?;
+    )?
+    .execute(params![id, text])?;
     Ok(())
-}
-
-/// One operation's write: a `BEGIN IMMEDIATE` transaction on its own (so
-/// concurrent processes queue for the lock instead of failing to upgrade a
-/// read), or a savepoint inside an open batch.
-enum Write<'c> {
-    Alone(Transaction<'c>),
-    InBatch(Savepoint<'c>),
-}
-
-impl<'c> Write<'c> {
-    fn begin(conn: &'c mut Connection) -> rusqlite::Result<Write<'c>> {
-        if conn.is_autocommit() {
-            conn.transaction_with_behavior(TransactionBehavior::Immediate)
-                .map(Write::Alone)
-        } else {
-            conn.savepoint().map(Write::InBatch)
-        }
-    }
-
-    fn commit(self) -> rusqlite::Result<()> {
-        match self {
-            Write::Alone(tx) => tx.commit(),
-            Write::InBatch(sp) => sp.commit(),
-        }
-    }
-}
-
-impl std::ops::Deref for Write<'_> {
-    type Target = Connection;
-
-    fn deref(&self) -> &Connection {
-        match self {
-            Write::Alone(tx) => tx,
-            Write::InBatch(sp) => sp,
-        }
-    }
 }
 
 #[cfg(test)]
