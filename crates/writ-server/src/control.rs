@@ -814,8 +814,16 @@ impl Core {
             apply(&mut action, step, &ctx, &self.signer)
                 .map_err(|e| Problem::internal(format!("rebuilding {}: {e}", record.id)))?;
         }
+        // A leaf counts only if the log holds exactly this receipt there: a
+        // receipt logged in an older format is logged again at the next step.
+        let ledger = self.recorder.ledger();
         for (position, leaf) in record.leaves.iter().enumerate() {
-            if let Some(leaf) = leaf {
+            let (Some(leaf), Some(receipt)) = (leaf, action.receipts().get(position)) else {
+                continue;
+            };
+            let bytes = writ_lifecycle::recorder::receipt_leaf(receipt)
+                .map_err(|e| Problem::internal(format!("rebuilding {}: {e}", record.id)))?;
+            if ledger.leaf(*leaf).ok().as_deref() == Some(bytes.as_slice()) {
                 action.set_leaf(position, *leaf);
             }
         }

@@ -304,6 +304,61 @@ async fn a_restart_loses_nothing_acknowledged() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receipt_the_log_does_not_hold_is_logged_again_after_a_restart() {
+    // As when a pending action's receipts were logged in an older format:
+    // its record cites leaves that hold other bytes.
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), Mode::Enforce).await;
+    let t = tokens(dir.path());
+    let action = id(&guard(&s, &t.agent, &email(4)).await);
+    s.stop().await;
+
+    let db = rusqlite::Connection::open(dir.path().join("server.db")).unwrap();
+    let text: String = db
+        .query_row("SELECT record FROM actions WHERE id = ?1", [&action], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let mut record: Value = serde_json::from_str(&text).unwrap();
+    let leaves = record["leaves"].as_array_mut().unwrap();
+    assert!(leaves.len() >= 2, "{leaves:?}");
+    let first = leaves[0].clone();
+    for leaf in leaves.iter_mut() {
+        *leaf = first.clone();
+    }
+    db.execute(
+        "UPDATE actions SET record = ?2 WHERE id = ?1",
+        [&action, &record.to_string()],
+    )
+    .unwrap();
+    drop(db);
+
+    let s = Server::start(dir.path(), Mode::Enforce).await;
+    let (status, out) = s
+        .post(
+            Some(&t.approver),
+            &format!("/v1/actions/{action}/approvals"),
+            &json!({"decision": "grant"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    let (status, out) = s
+        .post(
+            Some(&t.agent),
+            &format!("/v1/actions/{action}/outcome"),
+            &json!({"closure": "completed"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    let (status, bundle) = s
+        .get(Some(&t.admin), &format!("/v1/actions/{action}/proof"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{bundle}");
+    writ_lifecycle::verify_bundle(&bundle, &[vkey(&s).await]).unwrap();
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gets_problem_json() {
     let dir = tempfile::tempdir().unwrap();
     let s = Server::start(dir.path(), Mode::Enforce).await;
