@@ -512,7 +512,9 @@ pub fn uncached_tokenize_str(
     input: &str,
     options: &TokenizerOptions,
 ) -> Result<Vec<Token>, TokenizerError> {
-    let mut reader = std::io::BufReader::new(input.as_bytes());
+    // writ patch: a byte slice is already a `BufRead`; a `BufReader` around
+    // it allocated an 8 KiB buffer and copied the input into it.
+    let mut reader = input.as_bytes();
     let mut tokenizer = crate::tokenizer::Tokenizer::new(&mut reader, options);
 
     let mut tokens = vec![];

@@ -594,6 +594,33 @@ pub(crate) fn parse_assignment_word(
     expansion_parser::name_equals_scalar_value(word, &ParserOptions::default())
 }
 
+/// writ patch: false when `word` cannot be an assignment word. Every
+/// assignment (`expansion_parser::name_equals`) starts with a name
+/// (`[A-Za-z_][A-Za-z0-9_]*`, matched greedily) followed by `=`, `+=` or
+/// `[`, so a word without that start fails `parse_assignment_word`; this
+/// tells so without running the parser.
+pub(crate) fn may_be_assignment_word(word: &str) -> bool {
+    let mut bytes = word.bytes();
+    matches!(bytes.next(), Some(b'_' | b'a'..=b'z' | b'A'..=b'Z'))
+        && matches!(
+            bytes.find(|b| !(*b == b'_' || b.is_ascii_alphanumeric())),
+            Some(b'=' | b'+' | b'[')
+        )
+}
+
+/// writ patch: whether `word` parses as a scalar assignment word, by the
+/// full grammar (for checking [`may_be_assignment_word`] from outside).
+#[doc(hidden)]
+pub fn is_assignment_word_by_grammar(word: &str) -> bool {
+    parse_assignment_word(word).is_ok()
+}
+
+/// writ patch: [`may_be_assignment_word`], for checking it from outside.
+#[doc(hidden)]
+pub fn may_be_assignment_word_quick(word: &str) -> bool {
+    may_be_assignment_word(word)
+}
+
 pub(crate) fn parse_array_assignment(
     word: &str,
     elements: &[&String],

@@ -670,6 +670,12 @@ peg::parser! {
                 Ok((parsed, ast::Word::with_location(&all_as_word, &loc)))
             } /
             [Token::Word(w, l)] {?
+                // writ patch: most words are not assignments; rule them out
+                // before the word parser, which re-runs a failed parse to
+                // report its error.
+                if !word::may_be_assignment_word(w.as_str()) {
+                    return Err("not assignment word");
+                }
                 let mut parsed = word::parse_assignment_word(w.as_str()).map_err(|_| "not assignment word")?;
                 parsed.loc = l.clone();
                 Ok((parsed, ast::Word::with_location(w, l)))
