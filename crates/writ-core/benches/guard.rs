@@ -7,6 +7,11 @@
 //! with a new trailing comment every iteration, a command line the process
 //! has never seen (made outside the timed part).
 
+/// The `writ` binary's allocator, so the figures are what it does (delete
+/// these two lines to measure with the system allocator).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use serde_json::json;
 use std::hint::black_box;

@@ -14,6 +14,11 @@
 //! page faults taken during the loop (Linux; `?` elsewhere).
 #![allow(clippy::expect_used)]
 
+/// The `writ` binary's allocator, so the figures are what it does (delete
+/// these two lines to measure with the system allocator).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::{Duration, Instant};
 
 use serde_json::json;
