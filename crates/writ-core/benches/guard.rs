@@ -1,9 +1,18 @@
 //! Guard latency on typical events, in-process, with session state.
 #![allow(clippy::expect_used)]
 //!
-//! Run: `cargo bench -p writ-core --bench guard`.
+//! Run: `cargo bench -p writ-core --bench guard`. `bash_pipeline`,
+//! `mcp_call` and `http_request` repeat one event (warm: writ-shell's
+//! analysis cache and the Cedar memo hit); `bash_fresh` is the pipeline
+//! with a new trailing comment every iteration, a command line the process
+//! has never seen (made outside the timed part).
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+/// The `writ` binary's allocator, so the figures are what it does (delete
+/// these two lines to measure with the system allocator).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use serde_json::json;
 use std::hint::black_box;
 use time::OffsetDateTime;
@@ -80,6 +89,39 @@ fn bench(c: &mut Criterion) {
             });
         });
     }
+    let (_, runtime, event) = &events[0];
+    let command = event
+        .pointer("/tool_input/command")
+        .and_then(|c| c.as_str())
+        .expect("the bash event has a command")
+        .to_owned();
+    let mut counter = 0u64;
+    group.bench_function(BenchmarkId::from_parameter("bash_fresh"), |b| {
+        b.iter_batched_ref(
+            || {
+                counter += 1;
+                let mut event = event.clone();
+                if let Some(c) = event.pointer_mut("/tool_input/command") {
+                    *c = format!("{command} # {counter}").into();
+                }
+                event
+            },
+            |event| {
+                let envelope = normalize(*runtime, event).expect("event normalises");
+                engine.guard(GuardInput {
+                    envelope: &envelope,
+                    session: &session,
+                    approvals: &[],
+                    now,
+                    agent: "agent",
+                    user: None,
+                })
+            },
+            // One event made, one call timed: no batch of events or decisions
+            // kept alive in between (the timer costs ~0.3% of a call).
+            BatchSize::PerIteration,
+        );
+    });
     group.finish();
 }
 

@@ -1,5 +1,7 @@
 //! Expanded command arguments and a small getopt-style option reader.
 
+use std::borrow::Cow;
+
 use crate::Payload;
 use crate::flow;
 
@@ -64,24 +66,28 @@ pub(crate) struct Spec<'a> {
     pub stop_after: Option<usize>,
 }
 
-/// An option or a positional argument.
+/// An option or a positional argument, borrowed from the arguments where
+/// it can be (a name or value that is a part of a word is copied).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Item {
+pub(crate) enum Item<'a> {
     /// `-X` / `--request`, with dashes, and its value when it takes one.
-    Opt { name: String, value: Option<Arg> },
+    Opt {
+        name: Cow<'a, str>,
+        value: Option<Cow<'a, Arg>>,
+    },
     /// A positional argument.
-    Pos(Arg),
+    Pos(&'a Arg),
 }
 
-impl Item {
+impl Item<'_> {
     /// True for the option called `name`.
     pub(crate) fn is(&self, names: &[&str]) -> bool {
-        matches!(self, Item::Opt { name, .. } if names.contains(&name.as_str()))
+        matches!(self, Item::Opt { name, .. } if names.contains(&name.as_ref()))
     }
 }
 
 /// Splits arguments into options and positionals following `spec`.
-pub(crate) fn parse(args: &[Arg], spec: &Spec<'_>) -> Vec<Item> {
+pub(crate) fn parse<'a>(args: &'a [Arg], spec: &Spec<'_>) -> Vec<Item<'a>> {
     let mut items = Vec::with_capacity(args.len());
     let mut positionals = 0usize;
     let mut only_positionals = false;
@@ -89,7 +95,7 @@ pub(crate) fn parse(args: &[Arg], spec: &Spec<'_>) -> Vec<Item> {
     while let Some(arg) = iter.next() {
         let text = arg.text.as_str();
         if only_positionals || spec.stop_after.is_some_and(|n| positionals >= n.max(1)) {
-            items.push(Item::Pos(arg.clone()));
+            items.push(Item::Pos(arg));
             positionals += 1;
             continue;
         }
@@ -102,7 +108,7 @@ pub(crate) fn parse(args: &[Arg], spec: &Spec<'_>) -> Vec<Item> {
         } else if text.len() > 1 && text.starts_with('-') {
             short_cluster(text, arg, &mut iter, spec, &mut items);
         } else {
-            items.push(Item::Pos(arg.clone()));
+            items.push(Item::Pos(arg));
             positionals += 1;
         }
     }
@@ -111,43 +117,50 @@ pub(crate) fn parse(args: &[Arg], spec: &Spec<'_>) -> Vec<Item> {
 
 fn long_option<'a>(
     long: &str,
-    arg: &Arg,
+    arg: &'a Arg,
     rest: &mut impl Iterator<Item = &'a Arg>,
     spec: &Spec<'_>,
-) -> Item {
+) -> Item<'a> {
     if let Some((name, value)) = long.split_once('=') {
+        let name = arg.text.get(..name.len() + 2).unwrap_or_default();
         return Item::Opt {
-            name: format!("--{name}"),
-            value: Some(arg.with_text(value)),
+            name: Cow::Borrowed(name),
+            value: Some(Cow::Owned(arg.with_text(value))),
         };
     }
     let value = if spec.long.contains(&long) {
-        rest.next().cloned()
+        rest.next().map(Cow::Borrowed)
     } else {
         None
     };
     Item::Opt {
-        name: format!("--{long}"),
+        name: Cow::Borrowed(&arg.text),
         value,
     }
 }
 
 fn short_cluster<'a>(
-    text: &str,
-    arg: &Arg,
+    text: &'a str,
+    arg: &'a Arg,
     rest: &mut impl Iterator<Item = &'a Arg>,
     spec: &Spec<'_>,
-    items: &mut Vec<Item>,
+    items: &mut Vec<Item<'a>>,
 ) {
     let body = text.get(1..).unwrap_or_default();
     for (index, letter) in body.char_indices() {
-        let name = format!("-{letter}");
+        let end = index + 1 + letter.len_utf8();
+        // `-X` alone is its own name; a letter inside a cluster is copied.
+        let name = if index == 0 && end == text.len() {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(format!("-{letter}"))
+        };
         if spec.short.contains(letter) {
             let attached = body.get(index + letter.len_utf8()..).unwrap_or_default();
             let value = if attached.is_empty() {
-                rest.next().cloned()
+                rest.next().map(Cow::Borrowed)
             } else {
-                Some(arg.with_text(attached))
+                Some(Cow::Owned(arg.with_text(attached)))
             };
             items.push(Item::Opt { name, value });
             return;
@@ -157,38 +170,44 @@ fn short_cluster<'a>(
 }
 
 /// The positional arguments among `items`.
-pub(crate) fn positionals(items: &[Item]) -> Vec<&Arg> {
+pub(crate) fn positionals<'a>(items: &[Item<'a>]) -> Vec<&'a Arg> {
     items
         .iter()
         .filter_map(|item| match item {
-            Item::Pos(arg) => Some(arg),
+            Item::Pos(arg) => Some(*arg),
             Item::Opt { .. } => None,
         })
         .collect()
 }
 
 /// True when any option called one of `names` is present.
-pub(crate) fn has(items: &[Item], names: &[&str]) -> bool {
+pub(crate) fn has(items: &[Item<'_>], names: &[&str]) -> bool {
     items.iter().any(|item| item.is(names))
 }
 
 /// The values of every option called one of `names`, in order.
-pub(crate) fn values<'a>(items: &'a [Item], names: &[&str]) -> Vec<&'a Arg> {
+pub(crate) fn values<'a>(items: &'a [Item<'_>], names: &[&str]) -> Vec<&'a Arg> {
     items
         .iter()
         .filter_map(|item| match item {
             Item::Opt {
                 name,
                 value: Some(value),
-            } if names.contains(&name.as_str()) => Some(value),
+            } if names.contains(&name.as_ref()) => Some(value.as_ref()),
             _ => None,
         })
         .collect()
 }
 
 /// The last value of an option called one of `names`.
-pub(crate) fn value<'a>(items: &'a [Item], names: &[&str]) -> Option<&'a Arg> {
-    values(items, names).into_iter().last()
+pub(crate) fn value<'a>(items: &'a [Item<'_>], names: &[&str]) -> Option<&'a Arg> {
+    items.iter().rev().find_map(|item| match item {
+        Item::Opt {
+            name,
+            value: Some(value),
+        } if names.contains(&name.as_ref()) => Some(value.as_ref()),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
@@ -206,12 +225,18 @@ mod tests {
             long: &["data"],
             stop_after: None,
         };
-        let items = parse(
-            &lits(&[
-                "-sSLX", "POST", "-XPUT", "--data", "a=b", "--x=y", "u", "--", "-z",
-            ]),
-            &spec,
-        );
+        let args = lits(&[
+            "-sSLX", "POST", "-XPUT", "--data", "a=b", "--x=y", "-L", "u", "--", "-z",
+        ]);
+        let items = parse(&args, &spec);
+        let names: Vec<&str> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Opt { name, .. } => Some(name.as_ref()),
+                Item::Pos(_) => None,
+            })
+            .collect();
+        assert_eq!(names, ["-s", "-S", "-L", "-X", "-X", "--data", "--x", "-L"]);
         assert_eq!(value(&items, &["-X"]).map(|a| a.text.as_str()), Some("PUT"));
         assert_eq!(
             value(&items, &["--data"]).map(|a| a.text.as_str()),

@@ -20,6 +20,23 @@ pub(crate) fn resolve(cwd: &str, home: &str, path: &str) -> String {
 
 /// Resolves `.`, `..` and repeated slashes in an absolute path.
 pub(crate) fn normalize(path: &str) -> String {
+    if is_normal(path) {
+        return path.to_owned();
+    }
+    normalize_parts(path)
+}
+
+/// True when [`normalize_parts`] would give `path` back: `/`, or `/`
+/// followed by non-empty components none of which is `.` or `..`.
+fn is_normal(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix('/') else {
+        return false;
+    };
+    rest.is_empty() || rest.split('/').all(|part| !matches!(part, "" | "." | ".."))
+}
+
+/// [`normalize`] the long way: split, drop `.` and empty parts, pop on `..`.
+fn normalize_parts(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
@@ -92,6 +109,32 @@ mod tests {
         assert_eq!(resolve("/w/", "/h", "."), "/w");
         assert_eq!(basename("/usr/bin/curl"), "curl");
         assert_eq!(basename("dir/"), "dir");
+    }
+
+    /// The shortcut gives what splitting and joining gives.
+    #[test]
+    fn normal_paths_are_kept_as_they_are() {
+        let parts = [
+            "", "/", "//", "a", "b.c", ".", "..", "...", ".a", "a.", "~", " ",
+        ];
+        let mut checked = 0;
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    for path in [
+                        format!("{a}/{b}/{c}"),
+                        format!("/{a}{b}/{c}"),
+                        format!("{a}{b}{c}"),
+                    ] {
+                        assert_eq!(normalize(&path), normalize_parts(&path), "{path:?}");
+                        checked += usize::from(is_normal(&path));
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked} normal paths");
+        assert!(is_normal("/home/dana/acme-web") && is_normal("/"));
+        assert!(!is_normal("/home/dana/") && !is_normal("home") && !is_normal("/a/./b"));
     }
 
     #[test]

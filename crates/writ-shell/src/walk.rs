@@ -103,6 +103,18 @@ fn is_plain_word(raw: &str) -> bool {
     !raw.contains(['\'', '"', '$', '`', '\\', '~'])
 }
 
+/// The text of a word that is one quoted literal: `'...'` without another
+/// `'`, or `"..."` without `"`, `$`, `` ` `` or `\` inside.
+fn quoted_literal(raw: &str) -> Option<&str> {
+    if let Some(inner) = raw.strip_prefix('\'').and_then(|r| r.strip_suffix('\''))
+        && !inner.contains('\'')
+    {
+        return Some(inner);
+    }
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.contains(['"', '$', '`', '\\'])).then_some(inner)
+}
+
 impl<'c> Analyzer<'c> {
     pub(crate) fn new(home: &'c str) -> Self {
         Self {
@@ -760,12 +772,20 @@ impl<'c> Analyzer<'c> {
     /// Expands one word: quote removal, `~`, known variables, and command
     /// substitutions (which are walked, their effects recorded).
     fn expand(&mut self, raw: &str, scope: &Scope) -> Arg {
-        let mut arg = Arg::default();
         if is_plain_word(raw) {
             // What `word::parse` gives such a word: one text piece (none when empty).
-            arg.text.push_str(raw);
-            return arg;
+            return Arg::literal(raw);
         }
+        if let Some(text) = quoted_literal(raw) {
+            // One quoted piece holding only text.
+            return Arg::literal(text);
+        }
+        self.expand_parsed(raw, scope)
+    }
+
+    /// [`Self::expand`] through brush-parser's word parser, for any word.
+    fn expand_parsed(&mut self, raw: &str, scope: &Scope) -> Arg {
+        let mut arg = Arg::default();
         match word::parse(raw, &self.options) {
             Ok(pieces) => self.expand_pieces(raw, &pieces, scope, false, &mut arg),
             Err(_) => arg.text = raw.to_owned(),
@@ -1026,5 +1046,41 @@ mod plain_word_tests {
         for raw in ["~", "~/x", "a~b", "$x", "'a'", "\"a\"", "a\\b", "`x`"] {
             assert!(!is_plain_word(raw), "{raw:?}");
         }
+    }
+
+    /// `expand`'s shortcuts (plain words, quoted literals) give what the
+    /// word parser gives, on words built from quotes, expansions and text.
+    #[test]
+    fn shortcut_expansions_equal_parsed_ones() {
+        let pieces = [
+            "", "a", "-X", "~", "/x", ".rows", "'", "\"", "$", "`", "\\", " ", "$X", "$(id)",
+            "${H}", "@(x|y)", "*.pem", "{a,b}", "=", ":", "\\n", "!", "#", "\u{e9}",
+        ];
+        let scope = Scope::new("/w");
+        let mut analyzer = Analyzer::new("/h");
+        let (mut words, mut quick) = (0, 0);
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for raw in [
+                        format!("{a}{b}{c}"),
+                        format!("'{a}{b}{c}'"),
+                        format!("\"{a}{b}{c}\""),
+                        format!("'{a}'{b}\"{c}\""),
+                    ] {
+                        let short = analyzer.expand(&raw, &scope);
+                        let long = analyzer.expand_parsed(&raw, &scope);
+                        assert_eq!(short, long, "{raw:?}");
+                        words += 1;
+                        quick += usize::from(is_plain_word(&raw) || quoted_literal(&raw).is_some());
+                    }
+                }
+            }
+        }
+        assert!(quick > words / 4, "{quick} of {words} took a shortcut");
+        assert_eq!(quoted_literal("'a b'"), Some("a b"));
+        assert_eq!(quoted_literal("\"a: b\""), Some("a: b"));
+        assert_eq!(quoted_literal("\"$a\""), None);
+        assert_eq!(quoted_literal("'a'b'"), None);
     }
 }

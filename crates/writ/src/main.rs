@@ -18,6 +18,13 @@ use writ_core::engine::{GuardInput, Lanes};
 use writ_core::{Approval, Runtime, SessionState, detect, normalize};
 use writ_store::Store;
 
+/// mimalloc instead of the system allocator: a guard on a command line
+/// never seen before makes ~250 small allocations, and with glibc's malloc
+/// they cost about a third of its instructions and most of its latency
+/// tail (docs/decision-core.md, "Speed").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "writ",

@@ -492,7 +492,7 @@ fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
         else {
             continue;
         };
-        match name.as_str() {
+        match name.as_ref() {
             "-f" | "--raw-field" => {
                 has_body = true;
                 fields.push(v.text.clone());
@@ -602,7 +602,7 @@ fn issue_or_pr(inv: &Invocation<'_>, noun: &str, verb: &str, rest: &[Arg]) -> Ou
         else {
             continue;
         };
-        match name.as_str() {
+        match name.as_ref() {
             "-b" | "--body" | "-t" | "--title" => flow::merge(&mut payload, &v.payload()),
             "-F" | "--body-file" if v.text != "-" => flow::push_file(
                 &mut payload,

@@ -156,7 +156,7 @@ fn curl(inv: &Invocation<'_>) -> Outcome {
             }
             continue;
         };
-        match (name.as_str(), value) {
+        match (name.as_ref(), value) {
             ("-d" | "--data" | "--data-ascii" | "--data-binary" | "--json", Some(v)) => {
                 has_data = true;
                 curl_data(inv, &mut payload, v);
@@ -359,7 +359,7 @@ fn wget(inv: &Invocation<'_>) -> Outcome {
         else {
             continue;
         };
-        match name.as_str() {
+        match name.as_ref() {
             "--post-data" | "--body-data" => {
                 has_body = true;
                 send_text(&mut payload, v);
@@ -701,7 +701,7 @@ fn ssh(inv: &Invocation<'_>) -> Outcome {
             value: Some(v),
         } = item
         {
-            if matches!(name.as_str(), "-L" | "-R" | "-D") {
+            if matches!(name.as_ref(), "-L" | "-R" | "-D") {
                 flow::push_text(&mut payload, &format!("{name} {}", v.text));
             }
             if name == "-o" && v.text.to_ascii_lowercase().starts_with("proxycommand") {
