@@ -332,6 +332,34 @@ impl<'a> Val<'a> {
     }
 }
 
+/// The shipped pack's files, name and text.
+fn default_sources() -> Vec<(String, String)> {
+    DEFAULT_PACK
+        .iter()
+        .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+        .collect()
+}
+
+/// Strict validation against the shipped schema; the first error names its policy.
+fn validate_set(set: &PolicySet, rules: &BTreeMap<String, Rule>) -> Result<(), PolicyError> {
+    let validation = Validator::new(shipped_schema()?).validate(set, ValidationMode::Strict);
+    match validation.validation_errors().next() {
+        None => Ok(()),
+        Some(error) => {
+            let policy = error.policy_id().to_string();
+            let file = rules
+                .get(&policy)
+                .map(|r| r.file.clone())
+                .unwrap_or_default();
+            Err(PolicyError::Invalid {
+                file,
+                policy,
+                message: error.to_string(),
+            })
+        }
+    }
+}
+
 /// The rules that fired for one action, or why evaluation failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evaluation {
@@ -342,18 +370,24 @@ pub struct Evaluation {
 
 impl PolicyPack {
     /// The shipped default pack.
+    ///
+    /// Its text and the schema are compiled into writ, so whether it
+    /// validates is a property of the build, checked by a test
+    /// (`shipped_pack_validates_against_the_schema`), and it is not validated
+    /// again here: parsing the schema and validating were 7 of the 16 million
+    /// instructions of loading it, which a hook process does on every tool
+    /// call. Validation only rejects packs; it changes no decision of a pack
+    /// that passes it. Packs from files ([`PolicyPack::load`]) are validated.
     pub fn default_pack() -> Result<PolicyPack, PolicyError> {
-        PolicyPack::load(
-            DEFAULT_PACK
-                .iter()
-                .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
-                .collect(),
-        )
+        PolicyPack::build(default_sources(), false)
     }
 
     /// Loads, validates against [`SCHEMA`] and indexes `sources` (file name, text).
     pub fn load(sources: Vec<(String, String)>) -> Result<PolicyPack, PolicyError> {
-        let schema = shipped_schema()?;
+        PolicyPack::build(sources, true)
+    }
+
+    fn build(sources: Vec<(String, String)>, validate: bool) -> Result<PolicyPack, PolicyError> {
         let mut set = PolicySet::new();
         let mut rules = BTreeMap::new();
         let mut hasher = Sha256::new();
@@ -378,18 +412,8 @@ impl PolicyPack {
                     .map_err(|_| PolicyError::Duplicate(id.clone()))?;
             }
         }
-        let validation = Validator::new(schema).validate(&set, ValidationMode::Strict);
-        if let Some(error) = validation.validation_errors().next() {
-            let policy = error.policy_id().to_string();
-            let file = rules
-                .get(&policy)
-                .map(|r| r.file.clone())
-                .unwrap_or_default();
-            return Err(PolicyError::Invalid {
-                file,
-                policy,
-                message: error.to_string(),
-            });
+        if validate {
+            validate_set(&set, &rules)?;
         }
         let reads = context_reads(sources.iter().map(|(_, text)| text.as_str()));
         let wanted = CONTEXT
@@ -809,6 +833,17 @@ mod tests {
             assert!(reasons.contains(&code), "{code} missing");
         }
         assert!(pack.digest.starts_with("sha256:"));
+    }
+
+    /// `default_pack` skips validation on the strength of this test.
+    #[test]
+    fn shipped_pack_validates_against_the_schema() {
+        let validated = PolicyPack::load(default_sources()).unwrap();
+        let shipped = PolicyPack::default_pack().unwrap();
+        assert_eq!(validated.digest, shipped.digest);
+        assert_eq!(validated.rules, shipped.rules);
+        assert_eq!(validated.wanted, shipped.wanted);
+        assert_eq!(validated.set.to_json().ok(), shipped.set.to_json().ok());
     }
 
     #[test]
