@@ -11,7 +11,9 @@ stdin, exit; built with rustc when it is on PATH). The configurations
 (each binary in each mode) run interleaved, call by call, so a change in
 the machine's load hits all of them alike; give two `--bin`s to compare
 builds. Each line has wall-time percentiles and the child's mean CPU time
-(user + system, from rusage), which load disturbs less than wall time.
+(user + system, from rusage), which load disturbs less than wall time; it
+counts the fork from Python too (see the `/bin/true` line) and is coarser
+than `perf stat -e task-clock` on the same command.
 The 1-minute load average is printed before and after.
 """
 import argparse, json, os, resource, shutil, socket, subprocess, sys, tempfile, time, urllib.request
