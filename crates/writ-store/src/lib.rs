@@ -37,6 +37,12 @@ pub enum StoreError {
     Corrupt { session: String, message: String },
 }
 
+/// WAL length (pages) at which a commit checkpoints it.
+const AUTOCHECKPOINT_PAGES: u32 = 256;
+/// WAL size past which opening the store empties it (twice the automatic
+/// checkpoint's threshold, at 4 KiB pages).
+const WAL_TRUNCATE_BYTES: u64 = 2 * 4096 * AUTOCHECKPOINT_PAGES as u64;
+
 /// The store.
 pub struct Store {
     conn: Connection,
@@ -109,7 +115,26 @@ impl Store {
             path: path.display().to_string(),
             source,
         })?;
-        Store::init(conn)
+        let store = Store::init(conn)?;
+        store.truncate_long_wal(path)?;
+        Ok(store)
+    }
+
+    /// Checkpoints and empties the WAL when it has outgrown the automatic
+    /// checkpoint. Short-lived processes (a hook call each) do not make
+    /// SQLite restart the WAL after a complete checkpoint: it kept growing
+    /// past the threshold, and then every call checkpointed (three fsyncs).
+    /// `TRUNCATE` waits for other connections and leaves an empty WAL.
+    fn truncate_long_wal(&self, path: &Path) -> Result<(), StoreError> {
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let long = std::fs::metadata(std::path::PathBuf::from(wal))
+            .is_ok_and(|m| m.len() > WAL_TRUNCATE_BYTES);
+        if long {
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
+        Ok(())
     }
 
     /// A store that lives in memory (for replays that keep nothing).
@@ -129,7 +154,7 @@ impl Store {
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
         // Each process that opens the store reads the WAL's index back; a
         // smaller WAL (1 MiB rather than 4) keeps that cheap.
-        conn.pragma_update(None, "wal_autocheckpoint", 256)?;
+        conn.pragma_update(None, "wal_autocheckpoint", AUTOCHECKPOINT_PAGES)?;
         conn.execute_batch(SCHEMA)?;
         Ok(Store { conn })
     }
@@ -499,5 +524,28 @@ mod tests {
         // Outside a batch each change commits on its own again.
         store.update_session("s", blocked).unwrap();
         assert_eq!(read_session(&other, "s").unwrap().blocked, 3);
+    }
+
+    #[test]
+    fn opening_a_store_whose_wal_outgrew_the_checkpoint_empties_the_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("writ.db");
+        let wal = dir.path().join("writ.db-wal");
+        {
+            let mut store = Store::open(&path).unwrap();
+            store.set_autocheckpoint(0).unwrap();
+            let text = "x".repeat(8000);
+            for i in 0..400 {
+                store
+                    .update_session(&format!("s{i}"), |s| {
+                        s.read_labels.insert(text.clone());
+                    })
+                    .unwrap();
+            }
+        }
+        assert!(std::fs::metadata(&wal).unwrap().len() > WAL_TRUNCATE_BYTES);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
+        assert_eq!(store.session("s399").unwrap().read_labels.len(), 1);
     }
 }
