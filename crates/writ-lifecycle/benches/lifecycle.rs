@@ -11,6 +11,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+/// The `writ` binary's allocator (`writ serve`, `writ eval --store` and
+/// `writ verify` run with it), so the figures are what they do (delete
+/// these two lines to measure with the system allocator).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::sync::Mutex;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group};
