@@ -104,6 +104,8 @@ pub struct Ledger {
     /// Perfect subtrees covering `[0, size)`, left (largest) to right:
     /// `(level, hash)`. Lets appends and the current root avoid reads.
     frontier: Vec<(u32, Hash)>,
+    /// Set by [`Ledger::defer_checkpoints`].
+    deferred: Option<writ_sqlite::DeferredCheckpoint>,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -256,6 +258,7 @@ impl Ledger {
             path,
             size,
             frontier,
+            deferred: None,
         })
     }
 
@@ -374,6 +377,25 @@ impl Ledger {
         self.size = end;
         self.frontier = frontier;
         Ok(size..end)
+    }
+
+    /// Commits stop checkpointing the WAL; [`Ledger::checkpoint_if_due`]
+    /// does it once the WAL has `pages` pages (see
+    /// [`writ_sqlite::DeferredCheckpoint`]).
+    pub fn defer_checkpoints(&mut self, pages: u32) -> Result<(), LedgerError> {
+        self.deferred = Some(writ_sqlite::DeferredCheckpoint::install(
+            &mut self.conn,
+            pages,
+        )?);
+        Ok(())
+    }
+
+    /// Checkpoints the WAL if checkpoints are deferred and one is due.
+    pub fn checkpoint_if_due(&self) -> Result<bool, LedgerError> {
+        match &self.deferred {
+            Some(d) => Ok(d.run_if_due(&self.conn)?),
+            None => Ok(false),
+        }
     }
 
     /// Opens a batch: every append until [`Ledger::commit_batch`] joins one

@@ -483,6 +483,8 @@ pub struct Core {
     sessions: Store,
     recorder: Recorder,
     db: Connection,
+    /// Set by [`Core::defer_checkpoints`], for `db`.
+    db_checkpoint: Option<writ_sqlite::DeferredCheckpoint>,
     live: live::LiveCache<Live>,
 }
 
@@ -637,7 +639,42 @@ impl Core {
             sessions,
             recorder,
             db,
+            db_checkpoint: None,
             live: live::LiveCache::new(MAX_LIVE),
+        }
+    }
+
+    /// Commits stop checkpointing the three WALs; [`Core::checkpoint_due`]
+    /// does it once a WAL has `pages` pages, after a batch's answers are on
+    /// their way rather than inside its commit.
+    pub fn defer_checkpoints(&mut self, pages: u32) -> Result<(), Problem> {
+        self.recorder
+            .ledger_mut()
+            .defer_checkpoints(pages)
+            .map_err(|e| Problem::internal(format!("ledger: {e}")))?;
+        self.sessions
+            .defer_checkpoints(pages)
+            .map_err(|e| Problem::internal(format!("session store: {e}")))?;
+        self.db_checkpoint = Some(writ_sqlite::DeferredCheckpoint::install(
+            &mut self.db,
+            pages,
+        )?);
+        Ok(())
+    }
+
+    /// Checkpoints each WAL that is due. A checkpoint that fails loses
+    /// nothing (the WAL keeps the frames), so it is reported, not fatal.
+    pub fn checkpoint_due(&mut self) {
+        if let Err(e) = self.recorder.ledger().checkpoint_if_due() {
+            eprintln!("writ serve: ledger checkpoint failed: {e}");
+        }
+        if let Err(e) = self.sessions.checkpoint_if_due() {
+            eprintln!("writ serve: session store checkpoint failed: {e}");
+        }
+        if let Some(d) = &self.db_checkpoint
+            && let Err(e) = d.run_if_due(&self.db)
+        {
+            eprintln!("writ serve: server database checkpoint failed: {e}");
         }
     }
 

@@ -138,6 +138,9 @@ fn run_batches(
         if finished.send(completions).is_err() {
             break;
         }
+        if failed.is_none() {
+            core.checkpoint_due();
+        }
     }
 }
 

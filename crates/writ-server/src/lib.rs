@@ -46,10 +46,11 @@ use crate::telemetry::{OtlpConfig, Telemetry};
 
 /// Where `writ serve` listens unless told otherwise (loopback only).
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:7766";
-/// WAL pages after which a commit checkpoints. A checkpoint runs inside
-/// the request that triggers it and its cost grows with the pages it
-/// moves, so the server's WALs checkpoint more often than SQLite's 1,000
-/// pages, in smaller steps.
+/// WAL pages after which the core thread checkpoints, once the batch that
+/// made the WAL that long is handed to the sync thread (not inside its
+/// commit). A checkpoint's cost grows with the pages it moves, and the
+/// next batch waits for it, so the server's WALs checkpoint more often
+/// than SQLite's 1,000 pages, in smaller steps.
 const CHECKPOINT_PAGES: u32 = 128;
 /// Default limit of a request body.
 pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
@@ -234,23 +235,21 @@ impl AppState {
         // Commits skip the fsync; the sync thread does it for many at once
         // before anything is acknowledged (see `durable`).
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)?;
         let signer = signer(dir)?;
         let policy = policy(dir)?;
         let deployment = deployment(config.deployment.as_deref())?;
         writ_core::Facts::compile(&deployment)
             .map_err(|e| ServeError::Deployment(e.to_string()))?;
         let sessions = Store::open(&dir.join("writ.db"))?;
-        sessions.set_autocheckpoint(CHECKPOINT_PAGES)?;
         let recorder = Recorder::open_with(
             dir.join("ledger.db"),
             signer.clone(),
             writ_ledger::LedgerOptions {
                 synchronous: writ_ledger::Synchronous::Normal,
-                autocheckpoint: Some(CHECKPOINT_PAGES),
+                autocheckpoint: None,
             },
         )?;
-        let core = Core::new(
+        let mut core = Core::new(
             CoreConfig {
                 mode: config.mode,
                 release_ttl: config.release_ttl,
@@ -264,6 +263,8 @@ impl AppState {
             recorder,
             conn,
         );
+        core.defer_checkpoints(CHECKPOINT_PAGES)
+            .map_err(|p| ServeError::Internal(format!("checkpoints: {}", p.detail)))?;
         let core = Worker::start(
             core,
             ["ledger.db", db::SERVER_DB, "writ.db"].map(|name| dir.join(name)),

@@ -10,6 +10,9 @@
 //! Every statement here is prepared once per connection and cached: the
 //! savepoints and commits of a batch run thousands of times a second.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI32, Ordering};
+
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// One change's write: a `BEGIN IMMEDIATE` transaction of its own when no
@@ -105,6 +108,46 @@ pub fn rollback_batch(conn: &Connection) -> rusqlite::Result<()> {
     run(conn, "ROLLBACK")
 }
 
+/// Checkpoints a connection's WAL when its owner chooses, not inside the
+/// commit that made it long. SQLite's automatic checkpoint runs in the
+/// commit, so whoever committed waits for it (and its fsync of the
+/// database file); a server that answers a batch only after the commit
+/// rather checkpoints once the batch's answers are on their way. The
+/// owner must call [`DeferredCheckpoint::run_if_due`] after its commits,
+/// from the connection's thread, so the WAL still restarts.
+pub struct DeferredCheckpoint {
+    frames: Arc<AtomicI32>,
+    threshold: i32,
+}
+
+impl DeferredCheckpoint {
+    /// Replaces `conn`'s automatic checkpoint: commits only note how long
+    /// the WAL is.
+    pub fn install(conn: &mut Connection, threshold_pages: u32) -> rusqlite::Result<Self> {
+        let frames = Arc::new(AtomicI32::new(0));
+        let seen = frames.clone();
+        conn.wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, pages| {
+            seen.store(pages, Ordering::Relaxed);
+            Ok(())
+        }))?;
+        Ok(DeferredCheckpoint {
+            frames,
+            threshold: i32::try_from(threshold_pages).unwrap_or(i32::MAX),
+        })
+    }
+
+    /// Checkpoints `conn` (passively: it waits for nobody) if its WAL has
+    /// reached the threshold since the last checkpoint; says whether it did.
+    pub fn run_if_due(&self, conn: &Connection) -> rusqlite::Result<bool> {
+        if self.frames.load(Ordering::Relaxed) < self.threshold {
+            return Ok(false);
+        }
+        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        self.frames.store(0, Ordering::Relaxed);
+        Ok(true)
+    }
+}
+
 fn run(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(sql)?.execute([])?;
     Ok(())
@@ -174,5 +217,33 @@ mod tests {
         rollback_batch(&conn).unwrap();
         assert_eq!(count(&conn), 0);
         rollback_batch(&conn).unwrap();
+    }
+
+    #[test]
+    fn a_deferred_checkpoint_runs_only_when_asked_and_due() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        let mut conn = open(&path);
+        // What the hook replaces: a checkpoint every 8 pages, in the commit.
+        conn.pragma_update(None, "wal_autocheckpoint", 8).unwrap();
+        let deferred = DeferredCheckpoint::install(&mut conn, 8).unwrap();
+        let db_file = || std::fs::metadata(&path).unwrap().len();
+        let text = "x".repeat(3000);
+        for _ in 0..50 {
+            let w = Write::begin(&mut conn).unwrap();
+            w.execute("INSERT INTO t VALUES (?1)", [&text]).unwrap();
+            w.commit().unwrap();
+        }
+        // Commits did not checkpoint: the rows are only in the WAL.
+        let before = db_file();
+        assert!(before < 8 * 4096, "{before}");
+        assert!(deferred.run_if_due(&conn).unwrap());
+        assert!(db_file() > 30 * 4096, "{}", db_file());
+        assert!(!deferred.run_if_due(&conn).unwrap());
+        let w = Write::begin(&mut conn).unwrap();
+        w.execute("INSERT INTO t VALUES (1)", []).unwrap();
+        w.commit().unwrap();
+        assert!(!deferred.run_if_due(&conn).unwrap());
+        assert_eq!(count(&open(&path)), 51);
     }
 }

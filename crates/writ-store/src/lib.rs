@@ -46,6 +46,8 @@ const WAL_TRUNCATE_BYTES: u64 = 2 * 4096 * AUTOCHECKPOINT_PAGES as u64;
 /// The store.
 pub struct Store {
     conn: Connection,
+    /// Set by [`Store::defer_checkpoints`].
+    deferred: Option<writ_sqlite::DeferredCheckpoint>,
 }
 
 const SCHEMA: &str = "
@@ -156,13 +158,35 @@ impl Store {
         // smaller WAL (1 MiB rather than 4) keeps that cheap.
         conn.pragma_update(None, "wal_autocheckpoint", AUTOCHECKPOINT_PAGES)?;
         conn.execute_batch(SCHEMA)?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            deferred: None,
+        })
     }
 
     /// Checkpoint the WAL when a commit leaves it `pages` long.
     pub fn set_autocheckpoint(&self, pages: u32) -> Result<(), StoreError> {
         self.conn.pragma_update(None, "wal_autocheckpoint", pages)?;
         Ok(())
+    }
+
+    /// Commits stop checkpointing the WAL; [`Store::checkpoint_if_due`]
+    /// does it once the WAL has `pages` pages (see
+    /// [`writ_sqlite::DeferredCheckpoint`]).
+    pub fn defer_checkpoints(&mut self, pages: u32) -> Result<(), StoreError> {
+        self.deferred = Some(writ_sqlite::DeferredCheckpoint::install(
+            &mut self.conn,
+            pages,
+        )?);
+        Ok(())
+    }
+
+    /// Checkpoints the WAL if checkpoints are deferred and one is due.
+    pub fn checkpoint_if_due(&self) -> Result<bool, StoreError> {
+        match &self.deferred {
+            Some(d) => Ok(d.run_if_due(&self.conn)?),
+            None => Ok(false),
+        }
     }
 
     /// Opens a batch: every change until [`Store::commit_batch`] joins one
