@@ -19,42 +19,17 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::sync::Mutex;
 
+#[path = "support/workload.rs"]
+mod workload;
+
 use criterion::{BatchSize, Criterion, Throughput, criterion_group};
-use serde_json::json;
-use time::macros::datetime;
-use writ_core::{Deployment, Envelope, GuardInput, PolicyPack, SessionState};
-use writ_lifecycle::{Action, Check, Closure, Context, Outcome, Recorder, Signer, verify_bundle};
-use writ_proof::Nonce;
+use workload::{context, envelopes, guard_input, run_actions};
+use writ_core::{Envelope, SessionState};
+use writ_lifecycle::{Action, Context, Recorder, Signer, verify_bundle};
 
 const BATCH: usize = 1000;
 /// Actions a concurrent caller certifies per group commit.
 const CHUNK: usize = 250;
-
-fn context() -> Context {
-    let d = Deployment::from_json(
-        r#"{"workspace": "/w", "home": "/home/dev", "org_domains": ["acme.com"]}"#,
-    )
-    .unwrap();
-    Context::new(
-        &d.over(Deployment::builtin()),
-        PolicyPack::default_pack().unwrap(),
-        "bench",
-        vec![],
-    )
-    .unwrap()
-}
-
-fn envelopes(n: usize) -> Vec<Envelope> {
-    (0..n)
-        .map(|i| {
-            serde_json::from_value(json!({
-                "runtime": "claude-code", "family": "tool_hook", "session_id": "bench", "call_id": format!("c{i}"),
-                "tool": "Bash", "arguments": {"command": format!("ls -la /w/dir{i}")}, "cwd": "/w"
-            }))
-            .unwrap()
-        })
-        .collect()
-}
 
 fn run_batch(
     ctx: &Context,
@@ -96,44 +71,6 @@ fn run_concurrent(
     })
 }
 
-/// Every step of each action but the certificate.
-fn run_actions(ctx: &Context, signer: &Signer, envs: &[Envelope]) -> Vec<Action> {
-    let session = SessionState::default();
-    let now = datetime!(2025-06-01 12:00:00 UTC);
-    envs.iter()
-        .map(|env| {
-            let input = GuardInput {
-                envelope: env,
-                session: &session,
-                approvals: &[],
-                now,
-                agent: "a",
-                user: None,
-            };
-            let mut a = Action::guard(ctx, input).unwrap();
-            a.open().unwrap();
-            a.record_assumption(
-                "file_digest",
-                json!({"path": "/w/x", "digest": "sha256:00"}),
-            )
-            .unwrap();
-            a.release(ctx, now, 60, Nonce::random(), signer).unwrap();
-            a.outcome(Outcome {
-                closure: Closure::Completed,
-                result: json!({"exit": 0}),
-                evidence: vec![],
-                checks: vec![Check::ToolError {
-                    tool: "Bash".into(),
-                    expected: false,
-                    observed: Some(false),
-                }],
-            })
-            .unwrap();
-            a
-        })
-        .collect()
-}
-
 fn lifecycle(c: &mut Criterion) {
     let ctx = context();
     let signer = Signer::from_seed("writ.bench/log", &[5u8; 32]).unwrap();
@@ -145,18 +82,9 @@ fn lifecycle(c: &mut Criterion) {
     group.throughput(Throughput::Elements(BATCH as u64));
     group.bench_function("guard_only_1000_actions", |b| {
         let session = SessionState::default();
-        let now = datetime!(2025-06-01 12:00:00 UTC);
         b.iter(|| {
             for env in &envs {
-                let input = GuardInput {
-                    envelope: env,
-                    session: &session,
-                    approvals: &[],
-                    now,
-                    agent: "a",
-                    user: None,
-                };
-                std::hint::black_box(ctx.engine.guard(input));
+                std::hint::black_box(ctx.engine.guard(guard_input(env, &session)));
             }
         })
     });

@@ -4,77 +4,25 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use serde_json::json;
-use time::macros::datetime;
-use writ_core::{Deployment, Envelope, GuardInput, PolicyPack, SessionState};
-use writ_lifecycle::{Action, Check, Closure, Context, Outcome, Recorder, Signer, verify_bundle};
-use writ_proof::Nonce;
+#[path = "../benches/support/workload.rs"]
+mod workload;
+
+use workload::{context, envelopes, run_actions};
+use writ_lifecycle::{Action, Recorder, Signer, verify_bundle};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(200);
     let mode = args.get(2).cloned().unwrap_or_else(|| "both".to_owned());
-    let d = Deployment::from_json(
-        r#"{"workspace": "/w", "home": "/home/dev", "org_domains": ["acme.com"]}"#,
-    )
-    .unwrap();
-    let ctx = Context::new(
-        &d.over(Deployment::builtin()),
-        PolicyPack::default_pack().unwrap(),
-        "bench",
-        vec![],
-    )
-    .unwrap();
+    let ctx = context();
     let signer = Signer::from_seed("writ.bench/log", &[5u8; 32]).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut recorder = Recorder::open(dir.path().join("ledger.db"), signer.clone()).unwrap();
-    let session = SessionState::default();
-    let now = datetime!(2025-06-01 12:00:00 UTC);
-    let envs: Vec<Envelope> = (0..n)
-        .map(|i| {
-            serde_json::from_value(json!({
-                "runtime": "claude-code", "family": "tool_hook", "session_id": "bench", "call_id": format!("c{i}"),
-                "tool": "Bash", "arguments": {"command": format!("ls -la /w/dir{i}")}, "cwd": "/w"
-            }))
-            .unwrap()
-        })
-        .collect();
+    let envs = envelopes(n);
     let mut last = Vec::new();
     let start = std::time::Instant::now();
     for chunk in envs.chunks(100) {
-        let mut actions: Vec<Action> = chunk
-            .iter()
-            .map(|env| {
-                let input = GuardInput {
-                    envelope: env,
-                    session: &session,
-                    approvals: &[],
-                    now,
-                    agent: "a",
-                    user: None,
-                };
-                let mut a = Action::guard(&ctx, input).unwrap();
-                a.open().unwrap();
-                a.record_assumption(
-                    "file_digest",
-                    json!({"path": "/w/x", "digest": "sha256:00"}),
-                )
-                .unwrap();
-                a.release(&ctx, now, 60, Nonce::random(), &signer).unwrap();
-                a.outcome(Outcome {
-                    closure: Closure::Completed,
-                    result: json!({"exit": 0}),
-                    evidence: vec![],
-                    checks: vec![Check::ToolError {
-                        tool: "Bash".into(),
-                        expected: false,
-                        observed: Some(false),
-                    }],
-                })
-                .unwrap();
-                a
-            })
-            .collect();
+        let mut actions = run_actions(&ctx, &signer, chunk);
         let mut refs: Vec<&mut Action> = actions.iter_mut().collect();
         last = recorder.certify(&mut refs).unwrap();
     }
