@@ -181,12 +181,8 @@ pub fn logged_leaf(receipt: &LoggedReceipt) -> Result<Vec<u8>, CanonicalError> {
     })
 }
 
-/// An unsigned receipt of `kind` with `body`, exactly as
-/// `UnsignedReceipt::new` makes it; also returns its log leaf.
-pub fn unsigned_receipt(
-    kind: &str,
-    body: Value,
-) -> Result<(UnsignedReceipt, Vec<u8>), ReceiptError> {
+/// A receipt of `kind` (not empty) with `body`, and its canonical content.
+fn receipt_with_content(kind: &str, body: Value) -> Result<(Receipt, Vec<u8>), ReceiptError> {
     if kind.is_empty() {
         return Err(ReceiptError::EmptyKind);
     }
@@ -195,6 +191,16 @@ pub fn unsigned_receipt(
         body,
     };
     let content = receipt_content(&receipt)?;
+    Ok((receipt, content))
+}
+
+/// An unsigned receipt of `kind` with `body`, exactly as
+/// `UnsignedReceipt::new` makes it; also returns its log leaf.
+pub fn unsigned_receipt(
+    kind: &str,
+    body: Value,
+) -> Result<(UnsignedReceipt, Vec<u8>), ReceiptError> {
+    let (receipt, content) = receipt_with_content(kind, body)?;
     let digest = digest_bytes(&content);
     let leaf = unsigned_leaf_from(&digest, &content);
     Ok((UnsignedReceipt { receipt, digest }, leaf))
@@ -257,14 +263,7 @@ pub fn sign_receipt_with(
     keyid: &str,
     sign: impl FnOnce(&[u8]) -> ed25519_dalek::Signature,
 ) -> Result<(SignedReceipt, Vec<u8>), ReceiptError> {
-    if kind.is_empty() {
-        return Err(ReceiptError::EmptyKind);
-    }
-    let receipt = Receipt {
-        kind: kind.to_owned(),
-        body,
-    };
-    let content = receipt_content(&receipt)?;
+    let (receipt, content) = receipt_with_content(kind, body)?;
     let signature = sign(&pae(RECEIPT_PAYLOAD_TYPE, &content));
     let signed = SignedReceipt {
         receipt,
