@@ -307,6 +307,12 @@ impl Ledger {
         &self.path
     }
 
+    /// The log's WAL file, to fsync after commits made with
+    /// [`Synchronous::Normal`] (group commit outside the write lock).
+    pub fn wal_files(&self) -> writ_sqlite::WalFiles {
+        writ_sqlite::WalFiles::new([self.path.clone()])
+    }
+
     /// Number of entries this handle knows of (all committed entries unless
     /// another process appended since; see [`Ledger::refresh`]).
     pub fn size(&self) -> u64 {

@@ -262,57 +262,25 @@ pub fn sign_certificate_slow(
 type NewInput = (&'static str, String, SignedReceipt);
 
 /// Builds and signs the certificates of `actions`, with their log leaves,
-/// on every core (each worker a contiguous run, results in order).
+/// in order, on rayon's pool of one thread per core (kept between batches,
+/// so a batch spawns no thread and touches no fresh memory).
 #[allow(clippy::type_complexity)]
 fn sign_certificates(
     origin: &str,
     signer: &Signer,
     actions: &[&mut Action],
 ) -> Result<Vec<(Certificate, writ_proof::Envelope, Vec<u8>)>, RecordError> {
-    let sign = |chunk: &[&mut Action]| {
-        chunk
-            .iter()
-            .map(|action| {
-                let certificate = action.certificate(origin)?;
-                let envelope =
-                    sign_certificate_with(&certificate, action.canonical_parts(), signer)?;
-                let leaf = certificate_leaf(&envelope)?;
-                Ok((certificate, envelope, leaf))
-            })
-            .collect::<Result<Vec<_>, RecordError>>()
-    };
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(actions.len().div_ceil(16))
-        .max(1);
-    if workers == 1 {
-        return sign(actions);
-    }
-    let size = actions.len().div_ceil(workers);
-    let results: Vec<Result<Vec<_>, RecordError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = actions
-            .chunks(size)
-            .map(|chunk| {
-                let sign = &sign;
-                scope.spawn(move || sign(chunk))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(RecordError::Bundle(BundleError::Json(
-                        "certificate signing worker failed".to_owned(),
-                    )))
-                })
-            })
-            .collect()
-    });
-    let mut out = Vec::with_capacity(actions.len());
-    for r in results {
-        out.extend(r?);
-    }
-    Ok(out)
+    use rayon::prelude::*;
+    actions
+        .par_iter()
+        .with_min_len(16)
+        .map(|action| {
+            let certificate = action.certificate(origin)?;
+            let envelope = sign_certificate_with(&certificate, action.canonical_parts(), signer)?;
+            let leaf = certificate_leaf(&envelope)?;
+            Ok((certificate, envelope, leaf))
+        })
+        .collect()
 }
 
 /// The log, its signer and origin.

@@ -25,9 +25,10 @@
 //! be on disk, or what the core holds in memory may not match its stores,
 //! so every later request is refused until a restart (fail closed).
 
-use std::fs::File;
 use std::path::PathBuf;
 use std::sync::mpsc;
+
+use writ_sqlite::WalFiles;
 
 use crate::control::Core;
 use crate::error::Problem;
@@ -165,40 +166,6 @@ fn sync_rounds(wal: &WalFiles, finished: &mpsc::Receiver<Vec<Completion>>) {
     }
 }
 
-/// The WAL files of the server's databases.
-#[derive(Debug)]
-struct WalFiles(Vec<PathBuf>);
-
-impl WalFiles {
-    fn new(databases: impl IntoIterator<Item = PathBuf>) -> WalFiles {
-        WalFiles(
-            databases
-                .into_iter()
-                .map(|db| {
-                    let mut name = db.into_os_string();
-                    name.push("-wal");
-                    PathBuf::from(name)
-                })
-                .collect(),
-        )
-    }
-
-    /// fsyncs every WAL file that exists (a missing one holds nothing
-    /// uncheckpointed).
-    fn sync(&self) -> Result<(), String> {
-        for path in &self.0 {
-            match File::open(path) {
-                Ok(file) => file
-                    .sync_data()
-                    .map_err(|e| format!("fsync `{}`: {e}", path.display()))?,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(format!("open `{}`: {e}", path.display())),
-            }
-        }
-        Ok(())
-    }
-}
-
 fn unavailable(why: &str) -> Problem {
     Problem::new(
         axum::http::StatusCode::SERVICE_UNAVAILABLE,
@@ -212,15 +179,6 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-
-    #[test]
-    fn a_round_syncs_existing_wal_files_and_skips_missing_ones() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("x.db-wal"), b"frames").unwrap();
-        let wal = WalFiles::new([dir.path().join("x.db"), dir.path().join("absent.db")]);
-        assert_eq!(wal.0[0], dir.path().join("x.db-wal"));
-        wal.sync().unwrap();
-    }
 
     #[test]
     fn a_failed_sync_refuses_the_round_and_everything_after_it() {

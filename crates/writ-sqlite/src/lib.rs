@@ -148,6 +148,51 @@ impl DeferredCheckpoint {
     }
 }
 
+/// The WAL files of databases committed with `synchronous=NORMAL`, to be
+/// made durable by one fsync each after many commits (group commit). A
+/// commit in that mode writes its WAL frames without waiting for the disk;
+/// fsync covers a whole file, whoever wrote it, so every commit made before
+/// [`WalFiles::sync`] started is on disk when it returns. What a checkpoint
+/// moves into the database file SQLite fsyncs itself in that mode.
+#[derive(Debug, Clone)]
+pub struct WalFiles(Vec<std::path::PathBuf>);
+
+impl WalFiles {
+    /// The WAL files (`x.db` -> `x.db-wal`) of `databases`.
+    pub fn new(databases: impl IntoIterator<Item = std::path::PathBuf>) -> WalFiles {
+        WalFiles(
+            databases
+                .into_iter()
+                .map(|db| {
+                    let mut name = db.into_os_string();
+                    name.push("-wal");
+                    std::path::PathBuf::from(name)
+                })
+                .collect(),
+        )
+    }
+
+    /// The WAL files' paths.
+    pub fn paths(&self) -> &[std::path::PathBuf] {
+        &self.0
+    }
+
+    /// fsyncs every WAL file that exists (a missing one holds nothing
+    /// uncheckpointed); the error names the file.
+    pub fn sync(&self) -> Result<(), String> {
+        for path in &self.0 {
+            match std::fs::File::open(path) {
+                Ok(file) => file
+                    .sync_data()
+                    .map_err(|e| format!("fsync `{}`: {e}", path.display()))?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(format!("open `{}`: {e}", path.display())),
+            }
+        }
+        Ok(())
+    }
+}
+
 fn run(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(sql)?.execute([])?;
     Ok(())
@@ -178,6 +223,23 @@ mod tests {
         if keep {
             w.commit().unwrap();
         }
+    }
+
+    #[test]
+    fn wal_files_sync_existing_files_skip_missing_ones_and_name_a_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("x.db-wal"), b"frames").unwrap();
+        let wal = WalFiles::new([dir.path().join("x.db"), dir.path().join("absent.db")]);
+        assert_eq!(wal.paths()[0], dir.path().join("x.db-wal"));
+        wal.sync().unwrap();
+        // A WAL path under a regular file: opening it fails (not NotFound).
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, b"").unwrap();
+        let why = WalFiles::new([blocker.join("x.db")]).sync().unwrap_err();
+        assert!(
+            why.starts_with("open `") && why.contains("x.db-wal"),
+            "{why}"
+        );
     }
 
     #[test]
