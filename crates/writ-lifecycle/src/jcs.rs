@@ -107,7 +107,17 @@ pub(crate) fn write_str(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes at a time while none of them may need an escape.
+        if let Some(word) = bytes.get(i..i + 8)
+            && !may_need_escape(word)
+        {
+            i += 8;
+            continue;
+        }
+        let b = bytes.get(i).copied().unwrap_or_default();
+        i += 1;
         let escape: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -119,7 +129,7 @@ pub(crate) fn write_str(s: &str, out: &mut Vec<u8>) {
             0x00..=0x1f => b"",
             _ => continue,
         };
-        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
+        out.extend_from_slice(bytes.get(start..i - 1).unwrap_or_default());
         if escape.is_empty() {
             out.extend_from_slice(b"\\u00");
             out.push(HEX[usize::from(b >> 4)]);
@@ -127,10 +137,28 @@ pub(crate) fn write_str(s: &str, out: &mut Vec<u8>) {
         } else {
             out.extend_from_slice(escape);
         }
-        start = i + 1;
+        start = i;
     }
     out.extend_from_slice(bytes.get(start..).unwrap_or_default());
     out.push(b'"');
+}
+
+/// False only if none of the eight bytes of `word` is `"`, `\\` or a
+/// control character (below 0x20); may be true when none is (bytes above
+/// 0x7f), and the caller then checks byte by byte.
+fn may_need_escape(word: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let Ok(word) = <[u8; 8]>::try_from(word) else {
+        return true;
+    };
+    let x = u64::from_le_bytes(word);
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    (below_space
+        | zero_byte(x ^ (ONES * u64::from(b'"')))
+        | zero_byte(x ^ (ONES * u64::from(b'\\'))))
+        != 0
 }
 
 /// The canonical bytes of a receipt's signed content `{"body", "kind"}`.
@@ -380,6 +408,15 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn strings_are_escaped_as_serde_json_does(
+            s in "[\\x00-\\x21\"\\\\a-z\u{7f}\u{80}\u{e9}\u{2028}\u{1f600}]{0,40}"
+        ) {
+            let mut out = Vec::new();
+            write_str(&s, &mut out);
+            prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&s).unwrap());
+        }
+
         #[test]
         fn same_bytes_as_writ_proof(value in arb_value()) {
             prop_assert_eq!(canonical_bytes(&value), writ_proof::canonical_bytes(&value));
