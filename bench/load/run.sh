@@ -29,7 +29,8 @@ for _ in $(seq 100); do
 done
 
 echo "scenario $scenario, $connections connections, $duration, on $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
-out=$(wrk -t2 -c"$connections" -d"$duration" --latency -s "$here/$scenario.lua" "http://127.0.0.1:$port")
+threads=$(( connections < 2 ? connections : 2 ))  # wrk needs a connection per thread
+out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$here/$scenario.lua" "http://127.0.0.1:$port")
 echo "$out"
 kill -9 "$server"
 wait "$server" 2>/dev/null || true

@@ -10,8 +10,9 @@
 //! Every statement here is prepared once per connection and cached: the
 //! savepoints and commits of a batch run thousands of times a second.
 
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
@@ -154,42 +155,101 @@ impl DeferredCheckpoint {
 /// fsync covers a whole file, whoever wrote it, so every commit made before
 /// [`WalFiles::sync`] started is on disk when it returns. What a checkpoint
 /// moves into the database file SQLite fsyncs itself in that mode.
-#[derive(Debug, Clone)]
-pub struct WalFiles(Vec<std::path::PathBuf>);
+#[derive(Debug)]
+pub struct WalFiles {
+    paths: Vec<PathBuf>,
+    /// One thread per file but the last, started at the first sync and
+    /// kept, so a round's fsyncs run at once (the file system can flush
+    /// them in one journal commit) without spawning threads per round.
+    helpers: Mutex<Vec<SyncHelper>>,
+}
+
+#[derive(Debug)]
+struct SyncHelper {
+    ask: mpsc::Sender<()>,
+    done: mpsc::Receiver<Result<(), String>>,
+}
 
 impl WalFiles {
     /// The WAL files (`x.db` -> `x.db-wal`) of `databases`.
-    pub fn new(databases: impl IntoIterator<Item = std::path::PathBuf>) -> WalFiles {
-        WalFiles(
-            databases
-                .into_iter()
-                .map(|db| {
-                    let mut name = db.into_os_string();
-                    name.push("-wal");
-                    std::path::PathBuf::from(name)
-                })
-                .collect(),
-        )
+    pub fn new(databases: impl IntoIterator<Item = PathBuf>) -> WalFiles {
+        let paths = databases
+            .into_iter()
+            .map(|db| {
+                let mut name = db.into_os_string();
+                name.push("-wal");
+                PathBuf::from(name)
+            })
+            .collect();
+        WalFiles {
+            paths,
+            helpers: Mutex::new(Vec::new()),
+        }
     }
 
     /// The WAL files' paths.
-    pub fn paths(&self) -> &[std::path::PathBuf] {
-        &self.0
+    pub fn paths(&self) -> &[PathBuf] {
+        &self.paths
     }
 
     /// fsyncs every WAL file that exists (a missing one holds nothing
-    /// uncheckpointed); the error names the file.
+    /// uncheckpointed), all at once; the error names the first file that
+    /// failed.
     pub fn sync(&self) -> Result<(), String> {
-        for path in &self.0 {
-            match std::fs::File::open(path) {
-                Ok(file) => file
-                    .sync_data()
-                    .map_err(|e| format!("fsync `{}`: {e}", path.display()))?,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(format!("open `{}`: {e}", path.display())),
-            }
+        let Some((last, others)) = self.paths.split_last() else {
+            return Ok(());
+        };
+        let mut helpers = self
+            .helpers
+            .lock()
+            .map_err(|_| "a WAL sync panicked".to_owned())?;
+        while helpers.len() < others.len() {
+            let path = others
+                .get(helpers.len())
+                .cloned()
+                .ok_or("no WAL file for a sync thread")?;
+            let (ask, asked) = mpsc::channel::<()>();
+            let (answer, done) = mpsc::channel();
+            std::thread::Builder::new()
+                .name("writ-wal-sync".into())
+                .spawn(move || {
+                    while asked.recv().is_ok() {
+                        if answer.send(sync_file(&path)).is_err() {
+                            break;
+                        }
+                    }
+                })
+                .map_err(|e| format!("cannot start a WAL sync thread: {e}"))?;
+            helpers.push(SyncHelper { ask, done });
         }
-        Ok(())
+        for helper in helpers.iter() {
+            helper
+                .ask
+                .send(())
+                .map_err(|_| "a WAL sync thread is gone".to_owned())?;
+        }
+        let mine = sync_file(last);
+        // Every helper is waited for, so none still runs when this returns.
+        let theirs: Vec<Result<(), String>> = helpers
+            .iter()
+            .map(|h| {
+                h.done
+                    .recv()
+                    .unwrap_or_else(|_| Err("a WAL sync thread is gone".to_owned()))
+            })
+            .collect();
+        theirs.into_iter().chain([mine]).collect()
+    }
+}
+
+/// fsyncs the file at `path` if it exists.
+fn sync_file(path: &Path) -> Result<(), String> {
+    match std::fs::File::open(path) {
+        Ok(file) => file
+            .sync_data()
+            .map_err(|e| format!("fsync `{}`: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(format!("open `{}`: {e}", path.display())),
     }
 }
 
