@@ -310,7 +310,16 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    use axum::serve::ListenerExt;
     let shared = state.shared.clone();
+    // Answers are small and each waits for its request's durable round:
+    // Nagle's algorithm would hold a reply's last segment for the peer's
+    // delayed acknowledgement.
+    let listener = listener.tap_io(|stream| {
+        if let Err(e) = stream.set_nodelay(true) {
+            eprintln!("writ serve: cannot set TCP_NODELAY on a connection: {e}");
+        }
+    });
     let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
