@@ -424,13 +424,18 @@ impl Action {
     /// Checkpoint 1: decides the action and records the decision.
     pub fn guard(ctx: &Context, input: GuardInput<'_>) -> Result<Action, LifecycleError> {
         let decision = ctx.engine.guard(input);
-        Action::from_decision(ctx, input, decision)
+        Action::from_decision(ctx, input, &decision)
     }
 
-    fn from_decision(
+    /// Checkpoint 1 for a caller that has already decided `input` (to
+    /// answer before opening an action, say): records `decision`, which
+    /// must be what `ctx.engine.guard(input)` returned. Nothing trusts it
+    /// blindly: verifying the certificate replays the decision from the
+    /// recorded inputs and refuses one that differs.
+    pub fn from_decision(
         ctx: &Context,
         input: GuardInput<'_>,
-        decision: Decision,
+        decision: &Decision,
     ) -> Result<Action, LifecycleError> {
         let envelope = input.envelope;
         let principal = Principal {
@@ -477,7 +482,7 @@ impl Action {
             agent: input.agent.to_owned(),
             user: input.user.map(str::to_owned),
         };
-        let detail = to_value("decision", &decision)?;
+        let detail = to_value("decision", decision)?;
         let route = decision.route.as_str().to_owned();
         let canonical_detail = crate::jcs::canonical_bytes(&detail)?;
         let body = decision_body_of(

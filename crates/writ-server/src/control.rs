@@ -1069,15 +1069,9 @@ impl Core {
                 touched,
             });
         }
-        let mut action = Action::guard(&ctx, Core::guard_input(&input, now))
+        // Decided once, above: the action records that decision.
+        let mut action = Action::from_decision(&ctx, Core::guard_input(&input, now), &decision)
             .map_err(|e| Problem::internal(e.to_string()))?;
-        if action.route() != decision.route {
-            return Err(Problem::internal(format!(
-                "the lifecycle decided {} where the engine decided {}",
-                action.route().as_str(),
-                decision.route.as_str()
-            )));
-        }
         let mut steps = vec![Step::Open];
         apply(&mut action, &Step::Open, &ctx, &self.signer).map_err(lifecycle)?;
         let required = action.required_jurisdictions().to_vec();
