@@ -2,6 +2,8 @@
 //! for every finished action. Everything needed to check the action offline
 //! is in it, including the inputs to replay its decision.
 
+use std::sync::Arc;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -24,9 +26,10 @@ pub struct Certificate {
     pub join: JoinKey,
     pub digests: ActionDigests,
     pub principal: Principal,
+    // `Arc`: shared with the action certified (serde writes the value).
     /// What the decision read, recorded so it can be replayed.
-    pub inputs: ReplayInputs,
-    pub decision: RecordedDecision,
+    pub inputs: Arc<ReplayInputs>,
+    pub decision: Arc<RecordedDecision>,
     #[serde(default)]
     pub assumptions: Vec<AssumptionRecord>,
     #[serde(default)]
