@@ -261,9 +261,14 @@ pub fn sign_certificate_slow(
 /// A replay input signed for the log: `(role, digest, receipt)`.
 type NewInput = (&'static str, String, SignedReceipt);
 
+/// Batches smaller than this are signed on the caller's thread: handing a
+/// few signatures to the pool and back would cost more than it saves.
+const PARALLEL_FROM: usize = 32;
+
 /// Builds and signs the certificates of `actions`, with their log leaves,
-/// in order, on rayon's pool of one thread per core (kept between batches,
-/// so a batch spawns no thread and touches no fresh memory).
+/// in order; a large batch on rayon's pool of one thread per core (kept
+/// between batches, so a batch spawns no thread and touches no fresh
+/// memory).
 #[allow(clippy::type_complexity)]
 fn sign_certificates(
     origin: &str,
@@ -271,16 +276,16 @@ fn sign_certificates(
     actions: &[&mut Action],
 ) -> Result<Vec<(Certificate, writ_proof::Envelope, Vec<u8>)>, RecordError> {
     use rayon::prelude::*;
-    actions
-        .par_iter()
-        .with_min_len(16)
-        .map(|action| {
-            let certificate = action.certificate(origin)?;
-            let envelope = sign_certificate_with(&certificate, action.canonical_parts(), signer)?;
-            let leaf = certificate_leaf(&envelope)?;
-            Ok((certificate, envelope, leaf))
-        })
-        .collect()
+    let sign = |action: &&mut Action| {
+        let certificate = action.certificate(origin)?;
+        let envelope = sign_certificate_with(&certificate, action.canonical_parts(), signer)?;
+        let leaf = certificate_leaf(&envelope)?;
+        Ok((certificate, envelope, leaf))
+    };
+    if actions.len() < PARALLEL_FROM {
+        return actions.iter().map(sign).collect();
+    }
+    actions.par_iter().with_min_len(16).map(sign).collect()
 }
 
 /// The log, its signer and origin.

@@ -513,3 +513,50 @@ fn a_failed_certify_logs_nothing_and_can_be_retried() {
     verify_bundle(&bundle, &[signer.verifier()]).unwrap();
     assert_eq!(recorder.certified_actions().unwrap().len(), 2);
 }
+
+#[test]
+fn a_large_batch_is_certified_in_order_and_verifies() {
+    // 40 actions: more than are signed on the caller's thread, so the
+    // certificates are made in parallel; each must still be its own
+    // action's, at its own leaf, in the order given.
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context();
+    let signer = log_signer();
+    let mut recorder =
+        writ_lifecycle::Recorder::open(dir.path().join("ledger.db"), signer.clone()).unwrap();
+    let mut actions: Vec<_> = (0..40)
+        .map(|i| {
+            let mut a = guard(
+                &ctx,
+                &envelope(ALLOW, &format!("c{i}")),
+                &SessionState::default(),
+            );
+            a.open().unwrap();
+            a.release(&ctx, NOW, 60, Nonce::random(), &signer).unwrap();
+            a.outcome(done(json!({"exit": i}))).unwrap();
+            a
+        })
+        .collect();
+    let ids: Vec<String> = actions.iter().map(|a| a.id().to_owned()).collect();
+    let mut refs: Vec<_> = actions.iter_mut().collect();
+    let certified = recorder.certify(&mut refs).unwrap();
+    // Deployment and policy, 3 receipts per action, then the certificates.
+    let first = 2 + 3 * 40;
+    for (i, c) in certified.iter().enumerate() {
+        assert_eq!(c.certificate.action_id, ids[i]);
+        assert_eq!(c.certificate_leaf, first + i as u64);
+        assert_eq!(c.certificate.outcome.result, json!({"exit": i}));
+        let receipts: Vec<u64> = c
+            .certificate
+            .receipts
+            .iter()
+            .map(|r| r.leaf_index)
+            .collect();
+        let own = 2 + 3 * i as u64;
+        assert_eq!(receipts, [own, own + 1, own + 2]);
+    }
+    let bundle = recorder.bundle(&certified).unwrap();
+    let report = verify_bundle(&bundle, &[signer.verifier()]).unwrap();
+    // Three receipts and a certificate per action, and the two inputs.
+    assert_eq!(report.receipts, 40 * 4 + 2);
+}
