@@ -130,7 +130,24 @@ impl Digest {
 
     /// The 64 lowercase hex digits, without the `sha256:` prefix.
     pub fn hex(&self) -> String {
-        hex::encode(self.0)
+        std::str::from_utf8(&self.hex_digits())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The 64 lowercase hex digits as ASCII bytes, written from a table
+    /// (digests are formatted for every receipt, leaf and certificate;
+    /// `hex::encode` goes through a `char` iterator).
+    fn hex_digits(&self) -> [u8; 64] {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 64];
+        for (pair, byte) in out.chunks_exact_mut(2).zip(self.0) {
+            pair.copy_from_slice(&[
+                DIGITS[usize::from(byte >> 4)],
+                DIGITS[usize::from(byte & 0xf)],
+            ]);
+        }
+        out
     }
 
     /// Parses 64 lowercase hex digits without a prefix (the form in-toto
@@ -165,7 +182,9 @@ pub fn digest_json(value: &Value) -> Result<Digest, CanonicalError> {
 
 impl fmt::Display for Digest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{DIGEST_PREFIX}{}", self.hex())
+        let digits = self.hex_digits();
+        f.write_str(DIGEST_PREFIX)?;
+        f.write_str(std::str::from_utf8(&digits).map_err(|_| fmt::Error)?)
     }
 }
 

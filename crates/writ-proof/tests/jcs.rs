@@ -391,3 +391,14 @@ proptest! {
         );
     }
 }
+
+proptest! {
+    #[test]
+    fn digests_print_as_hex_encode_does(bytes in prop::array::uniform32(any::<u8>())) {
+        let digest = Digest::from_bytes(bytes);
+        let hex = hex::encode(bytes);
+        prop_assert_eq!(digest.hex(), hex.clone());
+        prop_assert_eq!(digest.to_string(), format!("sha256:{hex}"));
+        prop_assert_eq!(digest.to_string().parse::<Digest>().unwrap(), digest);
+    }
+}
