@@ -524,19 +524,7 @@ fn a_large_batch_is_certified_in_order_and_verifies() {
     let signer = log_signer();
     let mut recorder =
         writ_lifecycle::Recorder::open(dir.path().join("ledger.db"), signer.clone()).unwrap();
-    let mut actions: Vec<_> = (0..40)
-        .map(|i| {
-            let mut a = guard(
-                &ctx,
-                &envelope(ALLOW, &format!("c{i}")),
-                &SessionState::default(),
-            );
-            a.open().unwrap();
-            a.release(&ctx, NOW, 60, Nonce::random(), &signer).unwrap();
-            a.outcome(done(json!({"exit": i}))).unwrap();
-            a
-        })
-        .collect();
+    let mut actions = closed_allowed_actions(&ctx, &signer, 40, "c");
     let ids: Vec<String> = actions.iter().map(|a| a.id().to_owned()).collect();
     let mut refs: Vec<_> = actions.iter_mut().collect();
     let certified = recorder.certify(&mut refs).unwrap();

@@ -574,20 +574,7 @@ fn parallel_verification_reports_the_first_failure() {
     let ctx = context();
     let signer = log_signer();
     let mut recorder = Recorder::open(dir.path().join("many.db"), signer.clone()).unwrap();
-    let mut actions: Vec<writ_lifecycle::Action> = (0..40)
-        .map(|i| {
-            let mut a = guard(
-                &ctx,
-                &envelope(ALLOW, &format!("m{i}")),
-                &SessionState::default(),
-            );
-            a.open().unwrap();
-            a.release(&ctx, NOW, 60, Nonce::from_bytes([i as u8; 16]), &signer)
-                .unwrap();
-            a.outcome(done(json!({"exit": 0}))).unwrap();
-            a
-        })
-        .collect();
+    let mut actions = closed_allowed_actions(&ctx, &signer, 40, "m");
     let ids: Vec<String> = actions.iter().map(|a| a.id().to_owned()).collect();
     let mut refs: Vec<&mut writ_lifecycle::Action> = actions.iter_mut().collect();
     let certified = recorder.certify(&mut refs).unwrap();

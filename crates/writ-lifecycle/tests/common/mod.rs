@@ -105,6 +105,30 @@ pub fn grant(
         .unwrap()
 }
 
+/// `count` allowed actions (call ids `{prefix}{i}`), each opened, released
+/// (nonce `[i; 16]`) and closed with result `{"exit": i}`, ready to certify.
+pub fn closed_allowed_actions(
+    ctx: &Context,
+    signer: &Signer,
+    count: usize,
+    prefix: &str,
+) -> Vec<Action> {
+    (0..count)
+        .map(|i| {
+            let mut a = guard(
+                ctx,
+                &envelope(ALLOW, &format!("{prefix}{i}")),
+                &SessionState::default(),
+            );
+            a.open().unwrap();
+            a.release(ctx, NOW, 60, Nonce::from_bytes([i as u8; 16]), signer)
+                .unwrap();
+            a.outcome(done(json!({"exit": i}))).unwrap();
+            a
+        })
+        .collect()
+}
+
 /// Runs allow, approval and block actions through the lifecycle and returns
 /// the recorder (in `dir`) and the certified actions.
 pub fn three_actions(dir: &std::path::Path) -> (Recorder, Vec<writ_lifecycle::CertifiedAction>) {
