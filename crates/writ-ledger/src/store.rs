@@ -385,8 +385,8 @@ impl Ledger {
         Ok(size..end)
     }
 
-    /// Commits stop checkpointing the WAL; [`Ledger::checkpoint_if_due`]
-    /// does it once the WAL has `pages` pages (see
+    /// Commits stop checkpointing the WAL; once it has `pages` pages,
+    /// [`Ledger::checkpoint_if_due`] has a thread of its own do it (see
     /// [`writ_sqlite::DeferredCheckpoint`]).
     pub fn defer_checkpoints(&mut self, pages: u32) -> Result<(), LedgerError> {
         self.deferred = Some(writ_sqlite::DeferredCheckpoint::install(
@@ -396,11 +396,12 @@ impl Ledger {
         Ok(())
     }
 
-    /// Checkpoints the WAL if checkpoints are deferred and one is due.
-    pub fn checkpoint_if_due(&self) -> Result<bool, LedgerError> {
+    /// Starts (or, with a WAL twice as long, runs) a due checkpoint if
+    /// checkpoints are deferred.
+    pub fn checkpoint_if_due(&self) -> Result<writ_sqlite::Checkpoint, LedgerError> {
         match &self.deferred {
             Some(d) => Ok(d.run_if_due(&self.conn)?),
-            None => Ok(false),
+            None => Ok(writ_sqlite::Checkpoint::NotDue),
         }
     }
 

@@ -644,9 +644,11 @@ impl Core {
         }
     }
 
-    /// Commits stop checkpointing the three WALs; [`Core::checkpoint_due`]
-    /// does it once a WAL has `pages` pages, after a batch's answers are on
-    /// their way rather than inside its commit.
+    /// Commits stop checkpointing the three WALs; once a WAL has `pages`
+    /// pages, [`Core::checkpoint_due`] has a checkpoint thread copy them
+    /// while the core goes on, and at twice that copies what is left itself
+    /// (so the WAL starts over), after a batch's answers are on their way
+    /// rather than inside its commit (see [`writ_sqlite::DeferredCheckpoint`]).
     pub fn defer_checkpoints(&mut self, pages: u32) -> Result<(), Problem> {
         self.recorder
             .ledger_mut()
@@ -662,8 +664,9 @@ impl Core {
         Ok(())
     }
 
-    /// Checkpoints each WAL that is due. A checkpoint that fails loses
-    /// nothing (the WAL keeps the frames), so it is reported, not fatal.
+    /// Starts or runs each WAL's checkpoint that is due. A checkpoint that
+    /// fails loses nothing (the WAL keeps the frames), so it is reported,
+    /// not fatal.
     pub fn checkpoint_due(&mut self) {
         if let Err(e) = self.recorder.ledger().checkpoint_if_due() {
             eprintln!("writ serve: ledger checkpoint failed: {e}");

@@ -11,7 +11,7 @@
 //! savepoints and commits of a batch run thousands of times a second.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
@@ -109,44 +109,122 @@ pub fn rollback_batch(conn: &Connection) -> rusqlite::Result<()> {
     run(conn, "ROLLBACK")
 }
 
-/// Checkpoints a connection's WAL when its owner chooses, not inside the
-/// commit that made it long. SQLite's automatic checkpoint runs in the
-/// commit, so whoever committed waits for it (and its fsync of the
-/// database file); a server that answers a batch only after the commit
-/// rather checkpoints once the batch's answers are on their way. The
-/// owner must call [`DeferredCheckpoint::run_if_due`] after its commits,
-/// from the connection's thread, so the WAL still restarts.
+/// Checkpoints a connection's WAL when its owner chooses, and mostly on a
+/// thread of its own, not inside the commit that made it long. SQLite's
+/// automatic checkpoint runs in the commit, so whoever committed waits for
+/// it: copying the WAL's pages into the database and two fsyncs, several
+/// milliseconds for a long WAL. A server that answers a batch only after
+/// its commit would make every request queued behind it wait that long.
+///
+/// So commits only note how long the WAL is, and the owner calls
+/// [`DeferredCheckpoint::run_if_due`] after its commits, from the
+/// connection's thread. Once the WAL has `threshold` pages, that wakes a
+/// checkpoint thread with a connection of its own, which copies the pages
+/// while the owner goes on committing. A writer starts the WAL over only
+/// when every frame in it is in the database, and a checkpoint that ran
+/// beside a commit leaves that commit's frames behind; under steady load
+/// the WAL would grow for ever. So at twice the threshold the owner
+/// checkpoints on its own connection, between commits: it copies only
+/// what the thread has not, and its next commit starts the WAL over.
 pub struct DeferredCheckpoint {
+    /// The WAL's length in pages after the last commit.
     frames: Arc<AtomicI32>,
     threshold: i32,
+    wake: mpsc::SyncSender<()>,
+    background_runs: Arc<AtomicU64>,
+}
+
+/// What [`DeferredCheckpoint::run_if_due`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checkpoint {
+    /// The WAL is shorter than the threshold.
+    NotDue,
+    /// The checkpoint thread was woken (or was still running).
+    Woken,
+    /// Checkpointed on the owner's connection, to let the WAL start over.
+    RanHere,
 }
 
 impl DeferredCheckpoint {
-    /// Replaces `conn`'s automatic checkpoint: commits only note how long
-    /// the WAL is.
+    /// Replaces `conn`'s automatic checkpoint, and starts the checkpoint
+    /// thread with its own connection to the same file.
     pub fn install(conn: &mut Connection, threshold_pages: u32) -> rusqlite::Result<Self> {
+        let path = match conn.path() {
+            Some(path) if !path.is_empty() => PathBuf::from(path),
+            _ => {
+                return Err(rusqlite::Error::InvalidPath(PathBuf::from(
+                    "(checkpoints can be deferred only for a database file)",
+                )));
+            }
+        };
+        let background = Connection::open(&path)?;
         let frames = Arc::new(AtomicI32::new(0));
         let seen = frames.clone();
         conn.wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, pages| {
             seen.store(pages, Ordering::Relaxed);
             Ok(())
         }))?;
+        let (wake, woken) = mpsc::sync_channel::<()>(1);
+        let background_runs = Arc::new(AtomicU64::new(0));
+        let runs = background_runs.clone();
+        std::thread::Builder::new()
+            .name("writ-checkpoint".into())
+            .spawn(move || {
+                while woken.recv().is_ok() {
+                    match checkpoint(&background) {
+                        Ok(()) => runs.fetch_add(1, Ordering::Relaxed),
+                        // Nothing is lost: the WAL keeps the frames, and
+                        // the owner checkpoints at twice the threshold.
+                        Err(e) => {
+                            eprintln!("writ: checkpoint of `{}` failed: {e}", path.display());
+                            0
+                        }
+                    };
+                }
+            })
+            .map_err(|e| {
+                rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+                    Some(format!("cannot start the checkpoint thread: {e}")),
+                )
+            })?;
         Ok(DeferredCheckpoint {
             frames,
             threshold: i32::try_from(threshold_pages).unwrap_or(i32::MAX),
+            wake,
+            background_runs,
         })
     }
 
-    /// Checkpoints `conn` (passively: it waits for nobody) if its WAL has
-    /// reached the threshold since the last checkpoint; says whether it did.
-    pub fn run_if_due(&self, conn: &Connection) -> rusqlite::Result<bool> {
-        if self.frames.load(Ordering::Relaxed) < self.threshold {
-            return Ok(false);
+    /// Wakes the checkpoint thread if the WAL has reached the threshold,
+    /// or checkpoints on `conn` (passively: it waits for nobody) if it has
+    /// reached twice that; says which.
+    pub fn run_if_due(&self, conn: &Connection) -> rusqlite::Result<Checkpoint> {
+        let frames = self.frames.load(Ordering::Relaxed);
+        if frames >= self.threshold.saturating_mul(2) {
+            checkpoint(conn)?;
+            // The next commit says how long the WAL is then.
+            self.frames.store(0, Ordering::Relaxed);
+            return Ok(Checkpoint::RanHere);
         }
-        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
-        self.frames.store(0, Ordering::Relaxed);
-        Ok(true)
+        if frames >= self.threshold {
+            // Full: a wake-up is pending already.
+            let _ = self.wake.try_send(());
+            return Ok(Checkpoint::Woken);
+        }
+        Ok(Checkpoint::NotDue)
     }
+
+    /// How many checkpoints the checkpoint thread has completed.
+    pub fn background_runs(&self) -> u64 {
+        self.background_runs.load(Ordering::Relaxed)
+    }
+}
+
+/// A passive checkpoint: copies what it can without waiting for anyone
+/// (if another connection is checkpointing, it does nothing).
+fn checkpoint(conn: &Connection) -> rusqlite::Result<()> {
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
 }
 
 /// The WAL files of databases committed with `synchronous=NORMAL`, to be
@@ -348,8 +426,23 @@ mod tests {
         rollback_batch(&conn).unwrap();
     }
 
+    fn insert_text(conn: &mut Connection, text: &str) {
+        let w = Write::begin(conn).unwrap();
+        w.execute("INSERT INTO t VALUES (?1)", [text]).unwrap();
+        w.commit().unwrap();
+    }
+
+    /// Waits (up to 10 s) until the checkpoint thread has completed `n` runs.
+    fn wait_for_runs(deferred: &DeferredCheckpoint, n: u64) {
+        let start = std::time::Instant::now();
+        while deferred.background_runs() < n {
+            assert!(start.elapsed().as_secs() < 10, "no background checkpoint");
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+    }
+
     #[test]
-    fn a_deferred_checkpoint_runs_only_when_asked_and_due() {
+    fn a_deferred_checkpoint_runs_on_its_thread_only_when_due_and_the_wal_then_starts_over() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.db");
         let mut conn = open(&path);
@@ -357,22 +450,66 @@ mod tests {
         conn.pragma_update(None, "wal_autocheckpoint", 8).unwrap();
         let deferred = DeferredCheckpoint::install(&mut conn, 8).unwrap();
         let db_file = || std::fs::metadata(&path).unwrap().len();
+        let wal_frames = |conn: &Connection| -> i64 {
+            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+                .unwrap()
+        };
         let text = "x".repeat(3000);
-        for _ in 0..50 {
-            let w = Write::begin(&mut conn).unwrap();
-            w.execute("INSERT INTO t VALUES (?1)", [&text]).unwrap();
-            w.commit().unwrap();
+        let mut rows = 0;
+        // Each commit adds a few pages: the first at or past the threshold
+        // (and short of twice it) wakes the thread.
+        let due = loop {
+            insert_text(&mut conn, &text);
+            rows += 1;
+            match deferred.run_if_due(&conn).unwrap() {
+                Checkpoint::NotDue => continue,
+                due => break due,
+            }
+        };
+        assert_eq!(due, Checkpoint::Woken);
+        assert!(rows > 2, "{rows}");
+        wait_for_runs(&deferred, 1);
+        // Commits did not checkpoint, the thread did: the rows are in the
+        // database file.
+        assert!(db_file() > rows * 3000, "{}", db_file());
+        // Everything was copied, so the next commit starts the WAL over.
+        insert_text(&mut conn, &text);
+        assert!(wal_frames(&conn) < 8, "{}", wal_frames(&conn));
+        assert_eq!(deferred.run_if_due(&conn).unwrap(), Checkpoint::NotDue);
+        assert_eq!(count(&open(&path)), i64::try_from(rows).unwrap() + 1);
+    }
+
+    #[test]
+    fn under_steady_commits_the_owner_catches_up_and_the_wal_stays_short() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        let mut conn = open(&path);
+        let threshold = 32;
+        let deferred = DeferredCheckpoint::install(&mut conn, threshold).unwrap();
+        let wal = dir.path().join("x.db-wal");
+        let text = "x".repeat(3000);
+        let (mut longest, mut here) = (0, 0);
+        // About 3,000 pages: without the owner's catch-up the WAL would
+        // keep most of them, as no background checkpoint would find it idle.
+        for _ in 0..3000 {
+            insert_text(&mut conn, &text);
+            if deferred.run_if_due(&conn).unwrap() == Checkpoint::RanHere {
+                here += 1;
+            }
+            longest = longest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
         }
-        // Commits did not checkpoint: the rows are only in the WAL.
-        let before = db_file();
-        assert!(before < 8 * 4096, "{before}");
-        assert!(deferred.run_if_due(&conn).unwrap());
-        assert!(db_file() > 30 * 4096, "{}", db_file());
-        assert!(!deferred.run_if_due(&conn).unwrap());
-        let w = Write::begin(&mut conn).unwrap();
-        w.execute("INSERT INTO t VALUES (1)", []).unwrap();
-        w.commit().unwrap();
-        assert!(!deferred.run_if_due(&conn).unwrap());
-        assert_eq!(count(&open(&path)), 51);
+        assert!(here > 0);
+        assert!(deferred.background_runs() > 0);
+        // Twice the threshold, plus what commits while the thread's last
+        // checkpoint finishes.
+        let bound = 8 * u64::from(threshold) * 4096;
+        assert!(longest < bound, "the WAL grew to {longest} bytes");
+        assert_eq!(count(&open(&path)), 3000);
+    }
+
+    #[test]
+    fn checkpoints_cannot_be_deferred_in_memory() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert!(DeferredCheckpoint::install(&mut conn, 8).is_err());
     }
 }

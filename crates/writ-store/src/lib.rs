@@ -164,8 +164,8 @@ impl Store {
         })
     }
 
-    /// Commits stop checkpointing the WAL; [`Store::checkpoint_if_due`]
-    /// does it once the WAL has `pages` pages (see
+    /// Commits stop checkpointing the WAL; once it has `pages` pages,
+    /// [`Store::checkpoint_if_due`] has a thread of its own do it (see
     /// [`writ_sqlite::DeferredCheckpoint`]).
     pub fn defer_checkpoints(&mut self, pages: u32) -> Result<(), StoreError> {
         self.deferred = Some(writ_sqlite::DeferredCheckpoint::install(
@@ -175,11 +175,12 @@ impl Store {
         Ok(())
     }
 
-    /// Checkpoints the WAL if checkpoints are deferred and one is due.
-    pub fn checkpoint_if_due(&self) -> Result<bool, StoreError> {
+    /// Starts (or, with a WAL twice as long, runs) a due checkpoint if
+    /// checkpoints are deferred.
+    pub fn checkpoint_if_due(&self) -> Result<writ_sqlite::Checkpoint, StoreError> {
         match &self.deferred {
             Some(d) => Ok(d.run_if_due(&self.conn)?),
-            None => Ok(false),
+            None => Ok(writ_sqlite::Checkpoint::NotDue),
         }
     }
 
