@@ -36,6 +36,9 @@ use writ_sqlite::WalFiles;
 const BATCH: usize = 1000;
 /// Actions a concurrent caller certifies per group commit.
 const CHUNK: usize = 250;
+/// WAL pages after which a checkpoint thread copies the log's WAL into
+/// the database, as `writ serve` does (`writ_sqlite::DeferredCheckpoint`).
+const CHECKPOINT_PAGES: u32 = 1024;
 
 fn run_batch(
     ctx: &Context,
@@ -54,7 +57,11 @@ fn group_commit_recorder(path: &std::path::Path, signer: &Signer) -> (Mutex<Reco
         synchronous: Synchronous::Normal,
         ..LedgerOptions::default()
     };
-    let recorder = Recorder::open_with(path, signer.clone(), options).unwrap();
+    let mut recorder = Recorder::open_with(path, signer.clone(), options).unwrap();
+    recorder
+        .ledger_mut()
+        .defer_checkpoints(CHECKPOINT_PAGES)
+        .unwrap();
     let wal = recorder.ledger().wal_files();
     (Mutex::new(recorder), wal)
 }
@@ -79,7 +86,12 @@ fn run_concurrent(
                     for run in mine.chunks(CHUNK) {
                         let mut actions = run_actions(ctx, signer, run);
                         let mut refs: Vec<&mut Action> = actions.iter_mut().collect();
-                        let done = recorder.lock().unwrap().certify(&mut refs).unwrap();
+                        let done = {
+                            let mut recorder = recorder.lock().unwrap();
+                            let done = recorder.certify(&mut refs).unwrap();
+                            recorder.ledger().checkpoint_if_due().unwrap();
+                            done
+                        };
                         wal.sync().unwrap();
                         certified += done.len();
                     }
