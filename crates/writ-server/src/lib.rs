@@ -46,15 +46,17 @@ use crate::telemetry::{OtlpConfig, Telemetry};
 
 /// Where `writ serve` listens unless told otherwise (loopback only).
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:7766";
-/// WAL pages after which the core thread checkpoints, once the batch that
-/// made the WAL that long is handed to the sync thread (not inside its
-/// commit). The next batch waits for a checkpoint, whose cost is two
-/// fsyncs plus the distinct pages it moves: pages every batch rewrites
-/// (the session's row, the B-tree interiors) are moved once per
-/// checkpoint, so rarer checkpoints do less work in all. Measured on the
-/// load test (docs/control-plane.md): 1,024 pages gave 15 % more guards/s
-/// and a lower p99 than 128, at one connection too; 4,096 gave a few per
-/// cent more at 32 connections but a longer pause at one.
+/// WAL pages after which a checkpoint thread copies a WAL into its
+/// database, while the core thread goes on (at twice this the core thread
+/// copies the rest itself, so the WAL starts over; see
+/// `writ_sqlite::DeferredCheckpoint`). A checkpoint costs two fsyncs plus
+/// the distinct pages it moves: pages every batch rewrites (the session's
+/// row, the B-tree interiors) are moved once per checkpoint, so rarer
+/// checkpoints do less work in all. Measured on the load test
+/// (docs/control-plane.md), when the core thread still checkpointed:
+/// 1,024 pages gave 15 % more guards/s and a lower p99 than 128, at one
+/// connection too; 4,096 gave a few per cent more at 32 connections but a
+/// longer pause at one.
 const CHECKPOINT_PAGES: u32 = 1024;
 /// Default limit of a request body.
 pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
