@@ -218,6 +218,8 @@ pub struct GuardAnswer {
     pub decision: Decision,
     /// When the engine had decided (the guard checkpoint's end).
     pub decided_at: std::time::SystemTime,
+    /// The action the guard opened (only with telemetry on), claimed or
+    /// closed.
     pub touched: Option<(Touch, Record)>,
 }
 
@@ -286,16 +288,39 @@ impl Record {
         json!(self.action_view(secret))
     }
 
+    /// The fields of [`Record::view`] (with the release token) that a
+    /// guard's answer carries beside its decision, built without the rest
+    /// of the view (its copies of the decision and the arguments).
+    pub fn headline(&self) -> [(&'static str, Value); 9] {
+        let enforced = self.enforced_route();
+        [
+            ("action_id", Value::String(self.id.clone())),
+            ("status", json!(self.status)),
+            ("decided", Value::Bool(self.decided())),
+            ("enforced_route", Value::from(enforced)),
+            ("released", Value::Bool(releases(enforced))),
+            ("mode", json!(self.mode)),
+            ("session_id", json!(self.session)),
+            ("required_jurisdictions", json!(self.required)),
+            ("release_token", json!(self.release_token)),
+        ]
+    }
+
+    /// Whether the action is decided (no approval pending).
+    fn decided(&self) -> bool {
+        self.status != Status::Pending
+    }
+
     /// The API view. `secret` adds the release token.
     pub fn action_view(&self, secret: bool) -> ActionView {
         let enforced = self.enforced_route();
         ActionView {
             action_id: self.id.clone(),
             status: self.status,
-            decided: self.status != Status::Pending,
+            decided: self.decided(),
             route: self.route().as_str(),
             enforced_route: enforced,
-            released: enforced == "allow" || enforced == "warn",
+            released: releases(enforced),
             mode: self.mode,
             tool: self.input.envelope.tool.clone(),
             summary: crate::words::what(&self.input.envelope.tool, &self.input.envelope.arguments)
@@ -321,6 +346,11 @@ impl Record {
             decision: self.decision.clone(),
         }
     }
+}
+
+/// Whether an enforced route lets the call run.
+fn releases(enforced: &str) -> bool {
+    enforced == "allow" || enforced == "warn"
 }
 
 /// One action as the API shows it (`GET /v1/actions/{id}` and the answers
@@ -961,13 +991,16 @@ impl Core {
         ))
     }
 
-    /// `POST /v1/guard`.
+    /// `POST /v1/guard`. `trace` is the `traceparent` of the guard's span
+    /// when telemetry is on; only then does the answer carry a copy of the
+    /// action it opened (for the spans).
     pub fn guard(
         &mut self,
         p: &Principal,
         req: GuardRequest,
         trace: Option<String>,
     ) -> Result<GuardAnswer, Problem> {
+        let spans = trace.is_some();
         let runtime = match &req.runtime {
             Some(name) => Runtime::parse(name).ok_or_else(|| {
                 Problem::bad_request(format!(
@@ -1156,7 +1189,7 @@ impl Core {
             &to_text(&record)?,
         )?;
         calls::merge_view(&mut out, &record);
-        let opened = record.clone();
+        let opened = spans.then(|| (Touch::Opened, record.clone()));
         self.put_live(Live {
             action,
             record,
@@ -1166,7 +1199,7 @@ impl Core {
             out,
             decision,
             decided_at,
-            touched: Some((Touch::Opened, opened)),
+            touched: opened,
         })
     }
 

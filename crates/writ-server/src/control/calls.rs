@@ -8,6 +8,8 @@
 //! action by the call id ([`Core::released_for_call`]) and closes it.
 
 use serde_json::Value;
+#[cfg(test)]
+use serde_json::json;
 use writ_core::Envelope;
 
 use super::{Core, Record, Status, Step};
@@ -97,20 +99,63 @@ impl Core {
 
 /// Adds the action fields of `record` (id, status, enforced route, release token, ...) to a decision's JSON.
 pub(crate) fn merge_view(out: &mut Value, record: &Record) {
-    let view = record.view(true);
-    if let (Some(o), Some(v)) = (out.as_object_mut(), view.as_object()) {
-        for key in [
-            "action_id",
-            "status",
-            "decided",
-            "enforced_route",
+    if let Some(o) = out.as_object_mut() {
+        for (key, value) in record.headline() {
+            o.insert(key.to_owned(), value);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    /// A released action as `writ serve` stored it.
+    const STORED: &str = include_str!("testdata/released_action.json");
+
+    #[test]
+    fn the_headline_is_the_views_fields_in_every_status_and_mode() {
+        let base: Record = serde_json::from_str(STORED).unwrap();
+        let statuses = [
+            "pending",
             "released",
-            "mode",
-            "session_id",
-            "required_jurisdictions",
-            "release_token",
-        ] {
-            o.insert(key.to_owned(), v.get(key).cloned().unwrap_or(Value::Null));
+            "denied",
+            "expired",
+            "closed",
+            "blocked",
+            "needs_simulation",
+        ];
+        for (status, route) in statuses
+            .into_iter()
+            .flat_map(|s| ["allow", "require_approval", "block"].map(|r| (s, r)))
+        {
+            for mode in ["enforce", "advisory", "shadow"] {
+                for (session, required) in [(None, vec![]), (Some("s"), vec!["security"])] {
+                    let mut record = base.clone();
+                    record.status = serde_json::from_value(json!(status)).unwrap();
+                    record.mode = serde_json::from_value(json!(mode)).unwrap();
+                    record.decision["route"] = json!(route);
+                    record.session = session.map(str::to_owned);
+                    record.required = required.iter().map(|j| j.to_string()).collect();
+                    if status == "pending" {
+                        record.release_token = None;
+                    }
+                    let view = record.view(true);
+                    let mut out = json!({"route": "allow"});
+                    merge_view(&mut out, &record);
+                    for (key, value) in record.headline() {
+                        assert_eq!(
+                            Some(&value),
+                            view.get(key),
+                            "{key} ({status}, {route}, {mode})"
+                        );
+                        assert_eq!(Some(&value), out.get(key), "{key}");
+                    }
+                    assert_eq!(out["route"], "allow");
+                }
+            }
         }
     }
 }
