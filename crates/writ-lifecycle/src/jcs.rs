@@ -1,13 +1,9 @@
-//! A fast RFC 8785 (JCS) writer for `serde_json::Value`, and the receipt,
-//! statement and leaf encodings built on it.
+//! The receipt, statement and leaf encodings of the log, written straight
+//! to RFC 8785 (JCS) bytes with `writ_proof`'s canonical writer instead of
+//! through `serde` structs and a general canonicaliser.
 //!
-//! Output is byte-identical to `writ_proof::canonical_bytes` (the tests
-//! check it on arbitrary values): object members sorted by UTF-16 code
-//! units, minimal string escapes, integers in decimal. Any number that is
-//! not an integer of magnitude at most 2^53 makes the whole value fall back
-//! to `writ_proof::canonical_bytes`, which also refuses unsafe integers.
-
-use std::cmp::Ordering;
+//! Output is byte-identical to `writ_proof`'s own encodings (the tests
+//! check it on arbitrary values).
 
 use base64::Engine as _;
 use base64::alphabet;
@@ -21,144 +17,12 @@ use writ_proof::{
     SignedReceipt, UnsignedReceipt, VerifyingKey, digest_bytes, pae,
 };
 
-const SAFE_INTEGER_LIMIT: u64 = 1 << 53;
-
-/// The RFC 8785 canonical bytes of `value`.
-pub fn canonical_bytes(value: &Value) -> Result<Vec<u8>, CanonicalError> {
-    let mut out = Vec::with_capacity(512);
-    if write_value(value, &mut out) {
-        Ok(out)
-    } else {
-        writ_proof::canonical_bytes(value)
-    }
-}
+pub use writ_proof::canonical_bytes;
+pub(crate) use writ_proof::{write_canonical as write_value, write_canonical_str as write_str};
 
 /// `sha256:` of the canonical bytes of `value`.
 pub fn digest(value: &Value) -> Result<Digest, CanonicalError> {
     Ok(digest_bytes(&canonical_bytes(value)?))
-}
-
-/// Appends the canonical form of `value`; false if a number needs the slow path.
-pub(crate) fn write_value(value: &Value, out: &mut Vec<u8>) -> bool {
-    match value {
-        Value::Null => out.extend_from_slice(b"null"),
-        Value::Bool(true) => out.extend_from_slice(b"true"),
-        Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                if u > SAFE_INTEGER_LIMIT {
-                    return false;
-                }
-                out.extend_from_slice(u.to_string().as_bytes());
-            } else if let Some(i) = n.as_i64() {
-                if i.unsigned_abs() > SAFE_INTEGER_LIMIT {
-                    return false;
-                }
-                out.extend_from_slice(i.to_string().as_bytes());
-            } else {
-                return false;
-            }
-        }
-        Value::String(s) => write_str(s, out),
-        Value::Array(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                if !write_value(item, out) {
-                    return false;
-                }
-            }
-            out.push(b']');
-        }
-        Value::Object(map) => {
-            let mut members: Vec<(&String, &Value)> = map.iter().collect();
-            members.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
-            out.push(b'{');
-            for (i, (k, v)) in members.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_str(k, out);
-                out.push(b':');
-                if !write_value(v, out) {
-                    return false;
-                }
-            }
-            out.push(b'}');
-        }
-    }
-    true
-}
-
-/// Orders strings by their UTF-16 code units (RFC 8785 §3.2.3).
-fn utf16_cmp(a: &str, b: &str) -> Ordering {
-    if a.is_ascii() && b.is_ascii() {
-        a.as_bytes().cmp(b.as_bytes())
-    } else {
-        a.encode_utf16().cmp(b.encode_utf16())
-    }
-}
-
-/// Appends `s` as a JSON string with the minimal escapes.
-pub(crate) fn write_str(s: &str, out: &mut Vec<u8>) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push(b'"');
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        // Eight bytes at a time while none of them may need an escape.
-        if let Some(word) = bytes.get(i..i + 8)
-            && !may_need_escape(word)
-        {
-            i += 8;
-            continue;
-        }
-        let b = bytes.get(i).copied().unwrap_or_default();
-        i += 1;
-        let escape: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            0x00..=0x1f => b"",
-            _ => continue,
-        };
-        out.extend_from_slice(bytes.get(start..i - 1).unwrap_or_default());
-        if escape.is_empty() {
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX[usize::from(b >> 4)]);
-            out.push(HEX[usize::from(b & 0xf)]);
-        } else {
-            out.extend_from_slice(escape);
-        }
-        start = i;
-    }
-    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
-    out.push(b'"');
-}
-
-/// False only if none of the eight bytes of `word` is `"`, `\\` or a
-/// control character (below 0x20); may be true when none is (bytes above
-/// 0x7f), and the caller then checks byte by byte.
-fn may_need_escape(word: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let Ok(word) = <[u8; 8]>::try_from(word) else {
-        return true;
-    };
-    let x = u64::from_le_bytes(word);
-    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-    (below_space
-        | zero_byte(x ^ (ONES * u64::from(b'"')))
-        | zero_byte(x ^ (ONES * u64::from(b'\\'))))
-        != 0
 }
 
 /// The canonical bytes of a receipt's signed content `{"body", "kind"}`.
@@ -380,48 +244,10 @@ mod tests {
     use serde_json::json;
     use writ_proof::canonical_bytes_of;
 
-    fn arb_value() -> impl Strategy<Value = Value> {
-        let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(|i| json!(i)),
-            any::<u64>().prop_map(|u| json!(u)),
-            (-(1i64 << 53)..=(1i64 << 53)).prop_map(|i| json!(i)),
-            any::<f64>()
-                .prop_filter("finite", |f| f.is_finite())
-                .prop_map(|f| json!(f)),
-            any::<String>().prop_map(Value::String),
-            "[\\x00-\\x20\"\\\\a\u{7f}\u{2028}\u{e000}\u{10000}\u{1f600}]{0,6}"
-                .prop_map(Value::String),
-        ];
-        leaf.prop_recursive(4, 64, 6, |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-                prop::collection::vec(
-                    ("[a-zA-Z\u{e000}\u{10000}\u{1f600}\u{7f}_]{0,4}", inner),
-                    0..6
-                )
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
-            ]
-        })
-    }
+    use crate::arb_json::arb_value;
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
-        #[test]
-        fn strings_are_escaped_as_serde_json_does(
-            s in "[\\x00-\\x21\"\\\\a-z\u{7f}\u{80}\u{e9}\u{2028}\u{1f600}]{0,40}"
-        ) {
-            let mut out = Vec::new();
-            write_str(&s, &mut out);
-            prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&s).unwrap());
-        }
-
-        #[test]
-        fn same_bytes_as_writ_proof(value in arb_value()) {
-            prop_assert_eq!(canonical_bytes(&value), writ_proof::canonical_bytes(&value));
-        }
-
         #[test]
         fn same_receipts_and_leaves_as_writ_proof(body in arb_value(), kind in "[a-z_\u{e9}\"]{1,8}", keyid in ".{0,12}") {
             let key = writ_proof::SigningKey::from_bytes(&[7u8; 32]);

@@ -23,6 +23,10 @@
 //! approvals as values.
 
 pub mod action;
+/// Arbitrary JSON values for property tests, shared with `writ-proof`.
+#[cfg(test)]
+#[path = "../../writ-proof/src/arb_json.rs"]
+mod arb_json;
 pub mod bundle;
 pub mod certificate;
 pub mod inputs;

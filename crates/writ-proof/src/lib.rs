@@ -143,6 +143,8 @@
 //! [`LoggedReceipt`] parses either form and nothing else (`keyid` and `sig`
 //! together or not at all).
 
+#[cfg(test)]
+mod arb_json;
 mod canonical;
 mod dsse;
 mod keys;
@@ -152,7 +154,8 @@ mod statement;
 
 pub use canonical::{
     CanonicalError, DIGEST_PREFIX, Digest, DigestParseError, canonical_bytes, canonical_bytes_of,
-    canonical_string, digest_bytes, digest_json,
+    canonical_string, digest_bytes, digest_json, write_str as write_canonical_str,
+    write_value as write_canonical,
 };
 pub use dsse::{DsseError, Envelope, EnvelopeSignature, VerifiedPayload, pae};
 pub use keys::key_id;
