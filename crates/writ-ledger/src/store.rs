@@ -155,7 +155,10 @@ impl NodeSource for DbNodes<'_> {
 }
 
 fn read_size(conn: &Connection) -> Result<u64, LedgerError> {
-    let max: Option<i64> = conn.query_row("SELECT MAX(idx) FROM leaves", [], |r| r.get(0))?;
+    // Run under the write lock of every append: prepared once per connection.
+    let max: Option<i64> = conn
+        .prepare_cached("SELECT MAX(idx) FROM leaves")?
+        .query_row([], |r| r.get(0))?;
     match max {
         None => Ok(0),
         Some(m) => u64::try_from(m)
