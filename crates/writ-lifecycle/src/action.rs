@@ -25,7 +25,7 @@ use writ_proof::{
     Digest, LoggedReceipt, Nonce, ReleaseClaims, SignedReceipt, VerifyingKey, issue_release_with,
 };
 
-use crate::jcs::digest as digest_json;
+use writ_proof::digest_json;
 
 use crate::certificate::{
     ActionDigests, ApprovalEvent, ApprovedDecision, AssumptionRecord, CERTIFICATE_VERSION,
@@ -443,7 +443,7 @@ impl Action {
             user: input.user.map(str::to_owned),
         };
         let envelope_value = to_value("envelope", envelope)?;
-        let canonical_envelope = crate::jcs::canonical_bytes(&envelope_value)?;
+        let canonical_envelope = writ_proof::canonical_bytes(&envelope_value)?;
         let arguments = digest_json(&envelope.arguments)?.to_string();
         let digests = ActionDigests {
             action: action_digest(&envelope.tool, &envelope.arguments, &principal)?.to_string(),
@@ -484,7 +484,7 @@ impl Action {
         };
         let detail = to_value("decision", decision)?;
         let route = decision.route.as_str().to_owned();
-        let canonical_detail = crate::jcs::canonical_bytes(&detail)?;
+        let canonical_detail = writ_proof::canonical_bytes(&detail)?;
         let body = decision_body_of(
             &action_id,
             &digests,

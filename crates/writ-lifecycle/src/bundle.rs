@@ -27,7 +27,7 @@ use writ_core::{
 use writ_ledger::{Checkpoint, Ledger, LedgerError, Verifier, merkle, verify_checkpoint};
 use writ_proof::{LoggedReceipt, SignedReceipt};
 
-use crate::jcs::digest as digest_json;
+use writ_proof::digest_json;
 
 use crate::action::{
     GrantBody, action_digest, assumption_body, decision_body, kind, outcome_body, release_body,
@@ -393,7 +393,7 @@ fn digest_of<T: Serialize>(value: &T) -> Result<String, writ_proof::CanonicalErr
         serde_json::to_value(value).map_err(|e| writ_proof::CanonicalError::Serialization {
             reason: e.to_string(),
         })?;
-    Ok(crate::jcs::digest(&value)?.to_string())
+    Ok(digest_json(&value)?.to_string())
 }
 
 /// The `sha256:` of canonical bytes.
@@ -416,7 +416,7 @@ fn proof_digest(p: &InclusionProof) -> Result<String, writ_proof::CanonicalError
         if i > 0 {
             out.push(b',');
         }
-        crate::jcs::write_str(h, &mut out);
+        writ_proof::write_canonical_str(h, &mut out);
     }
     out.extend_from_slice(b"],\"leaf_index\":");
     out.extend_from_slice(p.leaf_index.to_string().as_bytes());

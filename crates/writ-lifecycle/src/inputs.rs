@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use writ_proof::{SignedReceipt, digest_bytes};
 
-use crate::jcs::canonical_bytes;
+use writ_proof::canonical_bytes;
 
 use crate::action::LifecycleError;
 use crate::certificate::PolicySource;

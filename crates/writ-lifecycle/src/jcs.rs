@@ -14,16 +14,9 @@ use serde_json::Value;
 use crate::strict::StrictKey;
 use writ_proof::{
     CanonicalError, Digest, Envelope, LoggedReceipt, RECEIPT_PAYLOAD_TYPE, Receipt, ReceiptError,
-    SignedReceipt, UnsignedReceipt, VerifyingKey, digest_bytes, pae,
+    SignedReceipt, UnsignedReceipt, VerifyingKey, canonical_bytes, digest_bytes, pae,
+    write_canonical_str,
 };
-
-pub use writ_proof::canonical_bytes;
-pub(crate) use writ_proof::{write_canonical as write_value, write_canonical_str as write_str};
-
-/// `sha256:` of the canonical bytes of `value`.
-pub fn digest(value: &Value) -> Result<Digest, CanonicalError> {
-    Ok(digest_bytes(&canonical_bytes(value)?))
-}
 
 /// The canonical bytes of a receipt's signed content `{"body", "kind"}`.
 pub fn receipt_content(receipt: &Receipt) -> Result<Vec<u8>, CanonicalError> {
@@ -32,7 +25,7 @@ pub fn receipt_content(receipt: &Receipt) -> Result<Vec<u8>, CanonicalError> {
     out.extend_from_slice(b"{\"body\":");
     out.extend_from_slice(&body);
     out.extend_from_slice(b",\"kind\":");
-    write_str(&receipt.kind, &mut out);
+    write_canonical_str(&receipt.kind, &mut out);
     out.push(b'}');
     Ok(out)
 }
@@ -43,11 +36,11 @@ pub fn receipt_leaf_from(receipt: &SignedReceipt, content: &[u8]) -> Vec<u8> {
     out.extend_from_slice(b"{\"digest\":\"");
     out.extend_from_slice(receipt.digest.to_string().as_bytes());
     out.extend_from_slice(b"\",\"keyid\":");
-    write_str(&receipt.keyid, &mut out);
+    write_canonical_str(&receipt.keyid, &mut out);
     out.extend_from_slice(b",\"receipt\":");
     out.extend_from_slice(content);
     out.extend_from_slice(b",\"sig\":");
-    write_str(&receipt.sig, &mut out);
+    write_canonical_str(&receipt.sig, &mut out);
     out.push(b'}');
     out
 }
@@ -116,9 +109,9 @@ pub fn verify_unsigned(receipt: &UnsignedReceipt) -> Result<Vec<u8>, ReceiptErro
 pub fn envelope_leaf(envelope: &Envelope) -> Vec<u8> {
     let mut out = Vec::with_capacity(envelope.payload.len() + 256);
     out.extend_from_slice(b"{\"payload\":");
-    write_str(&envelope.payload, &mut out);
+    write_canonical_str(&envelope.payload, &mut out);
     out.extend_from_slice(b",\"payloadType\":");
-    write_str(&envelope.payload_type, &mut out);
+    write_canonical_str(&envelope.payload_type, &mut out);
     out.extend_from_slice(b",\"signatures\":[");
     for (i, s) in envelope.signatures.iter().enumerate() {
         if i > 0 {
@@ -127,11 +120,11 @@ pub fn envelope_leaf(envelope: &Envelope) -> Vec<u8> {
         out.push(b'{');
         if let Some(keyid) = &s.keyid {
             out.extend_from_slice(b"\"keyid\":");
-            write_str(keyid, &mut out);
+            write_canonical_str(keyid, &mut out);
             out.push(b',');
         }
         out.extend_from_slice(b"\"sig\":");
-        write_str(&s.sig, &mut out);
+        write_canonical_str(&s.sig, &mut out);
         out.push(b'}');
     }
     out.extend_from_slice(b"]}");

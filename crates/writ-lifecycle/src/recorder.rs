@@ -135,7 +135,7 @@ fn statement_bytes(
         "predicateType": ACTION_CERTIFICATE_PREDICATE_TYPE,
         "predicate": predicate,
     });
-    Ok(crate::jcs::canonical_bytes(&statement)?)
+    Ok(writ_proof::canonical_bytes(&statement)?)
 }
 
 /// Writes the statement; false if some number needs the general writer.
@@ -145,7 +145,7 @@ fn write_statement(
     parts: Fragments<'_>,
     out: &mut Vec<u8>,
 ) -> Result<bool, LifecycleError> {
-    use crate::jcs::{write_str as string, write_value as value};
+    use writ_proof::{write_canonical as value, write_canonical_str as string};
     let part = |what: &'static str, v: &dyn erased::Ser, out: &mut Vec<u8>| v.write(what, out);
     let fragment = |bytes: Option<&[u8]>, v: &Value, out: &mut Vec<u8>| match bytes {
         Some(b) => {
@@ -230,7 +230,7 @@ mod erased {
     impl<T: Serialize> Ser for T {
         fn write(&self, what: &'static str, out: &mut Vec<u8>) -> Result<bool, LifecycleError> {
             let value = crate::action::to_value(what, self)?;
-            Ok(crate::jcs::write_value(&value, out))
+            Ok(writ_proof::write_canonical(&value, out))
         }
     }
 }
@@ -596,5 +596,5 @@ pub fn export_bundles(
 
 /// Digest of a JSON value (re-exported for callers building manifests).
 pub fn json_digest(value: &Value) -> Result<String, CanonicalError> {
-    Ok(crate::jcs::digest(value)?.to_string())
+    Ok(writ_proof::digest_json(value)?.to_string())
 }
