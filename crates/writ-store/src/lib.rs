@@ -9,7 +9,14 @@
 //! changes. That is the price of a hook answering in a few milliseconds
 //! (one fsync costs ~4 ms on the test machine, and each hook call commits).
 //! The WAL outlives the processes (no checkpoint on close), so a hook call
-//! neither recreates nor checkpoints it.
+//! neither recreates nor checkpoints it. It must not grow long either: a
+//! process that opens the store alone reads the whole WAL back to rebuild
+//! its index, and forgets what earlier processes already checkpointed, so
+//! past SQLite's automatic threshold every commit would copy the whole WAL
+//! into the database again (three fsyncs a call). So hook processes commit
+//! without checkpointing, and once the WAL passes [`WAL_COMPACT_BYTES`] a
+//! hook has [`Store::compact`] run in a process of its own after answering
+//! (see `writ store compact`), which empties the WAL once for everyone.
 //! The proof log (`writ-ledger`) uses `synchronous=FULL`: receipts
 //! acknowledged there survive power loss.
 
@@ -37,11 +44,25 @@ pub enum StoreError {
     Corrupt { session: String, message: String },
 }
 
-/// WAL length (pages) at which a commit checkpoints it.
-const AUTOCHECKPOINT_PAGES: u32 = 256;
-/// WAL size past which opening the store empties it (twice the automatic
-/// checkpoint's threshold, at 4 KiB pages).
-const WAL_TRUNCATE_BYTES: u64 = 2 * 4096 * AUTOCHECKPOINT_PAGES as u64;
+/// WAL size past which a hook has the WAL emptied after answering
+/// ([`Store::wal_is_long`]); about fifty hook calls' commits.
+pub const WAL_COMPACT_BYTES: u64 = 1 << 20;
+/// WAL size past which opening the store empties it at once: the safety
+/// net for when nobody compacted it.
+const WAL_TRUNCATE_BYTES: u64 = 8 << 20;
+/// WAL length (pages) at which a commit checkpoints it: above what hooks
+/// leave behind, so only a long-running process's commits checkpoint.
+const AUTOCHECKPOINT_PAGES: u32 = (WAL_TRUNCATE_BYTES / 4096) as u32;
+/// The schema's version (`PRAGMA user_version`); a store at this version
+/// needs no `CREATE ... IF NOT EXISTS`, which every process would parse.
+const SCHEMA_VERSION: u32 = 1;
+
+/// The length of the WAL of the database at `path` (0 when it has none).
+fn wal_len(path: &Path) -> u64 {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(std::path::PathBuf::from(wal)).map_or(0, |m| m.len())
+}
 
 /// The store.
 pub struct Store {
@@ -128,15 +149,39 @@ impl Store {
     /// past the threshold, and then every call checkpointed (three fsyncs).
     /// `TRUNCATE` waits for other connections and leaves an empty WAL.
     fn truncate_long_wal(&self, path: &Path) -> Result<(), StoreError> {
-        let mut wal = path.as_os_str().to_owned();
-        wal.push("-wal");
-        let long = std::fs::metadata(std::path::PathBuf::from(wal))
-            .is_ok_and(|m| m.len() > WAL_TRUNCATE_BYTES);
-        if long {
-            self.conn
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        if wal_len(path) > WAL_TRUNCATE_BYTES {
+            self.truncate_wal()?;
         }
         Ok(())
+    }
+
+    fn truncate_wal(&self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// True when the WAL of the store at `path` has passed
+    /// [`WAL_COMPACT_BYTES`] and should be compacted.
+    pub fn wal_is_long(path: &Path) -> bool {
+        wal_len(path) > WAL_COMPACT_BYTES
+    }
+
+    /// Copies the WAL of the store at `path` into the database and empties
+    /// it, waiting for the processes using it to let go; a no-op on a store
+    /// that does not exist.
+    pub fn compact(path: &Path) -> Result<(), StoreError> {
+        if !path.exists() {
+            return Ok(());
+        }
+        let store = Store::open(path)?;
+        // The long part (copying the pages, two fsyncs) without the write
+        // lock, so hooks go on committing meanwhile; then the short part
+        // (what they added, and emptying the WAL) with it.
+        store
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        store.truncate_wal()
     }
 
     /// A store that lives in memory (for replays that keep nothing).
@@ -154,10 +199,15 @@ impl Store {
         // fsyncs per call. Without that, the WAL stays and SQLite
         // checkpoints it when it grows (`wal_autocheckpoint`).
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
-        // Each process that opens the store reads the WAL's index back; a
-        // smaller WAL (1 MiB rather than 4) keeps that cheap.
+        // Each process that opens the store reads the WAL back to rebuild
+        // its index; hooks keep it short (see the module's doc).
         conn.pragma_update(None, "wal_autocheckpoint", AUTOCHECKPOINT_PAGES)?;
-        conn.execute_batch(SCHEMA)?;
+        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version != SCHEMA_VERSION {
+            conn.execute_batch(&format!(
+                "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            ))?;
+        }
         Ok(Store {
             conn,
             deferred: None,
@@ -555,7 +605,7 @@ mod tests {
             // Commits never checkpoint: the WAL only grows.
             store.defer_checkpoints(u32::MAX).unwrap();
             let text = "x".repeat(8000);
-            for i in 0..400 {
+            for i in 0..1200 {
                 store
                     .update_session(&format!("s{i}"), |s| {
                         s.read_labels.insert(text.clone());
@@ -566,6 +616,66 @@ mod tests {
         assert!(std::fs::metadata(&wal).unwrap().len() > WAL_TRUNCATE_BYTES);
         let store = Store::open(&path).unwrap();
         assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
-        assert_eq!(store.session("s399").unwrap().read_labels.len(), 1);
+        assert_eq!(store.session("s1199").unwrap().read_labels.len(), 1);
+    }
+
+    /// One hook call after another, each a connection of its own that no
+    /// other overlaps (so each rebuilds the WAL index, as a new process
+    /// does): none of them checkpoints, whatever the WAL's length below the
+    /// hard limit. Under SQLite's default threshold every call past it
+    /// copied the whole WAL into the database again.
+    #[test]
+    fn hook_calls_never_checkpoint_and_compact_empties_the_wal_keeping_every_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("writ.db");
+        let wal = dir.path().join("writ.db-wal");
+        Store::open(&path).unwrap();
+        let database_len = std::fs::metadata(&path).unwrap().len();
+        let text = "x".repeat(3000);
+        let mut calls = 0;
+        while std::fs::metadata(&wal).unwrap().len() <= 3 * WAL_COMPACT_BYTES {
+            let mut store = Store::open(&path).unwrap();
+            store
+                .update_session(&format!("s{calls}"), |s| {
+                    s.steps = calls;
+                    s.untrusted_text = text.clone();
+                })
+                .unwrap();
+            calls += 1;
+        }
+        assert!(calls > 100, "{calls}");
+        assert!(Store::wal_is_long(&path));
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), database_len);
+
+        Store::compact(&path).unwrap();
+        assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
+        assert!(!Store::wal_is_long(&path));
+        assert!(std::fs::metadata(&path).unwrap().len() > database_len);
+        let store = Store::open(&path).unwrap();
+        for call in 0..calls {
+            assert_eq!(store.session(&format!("s{call}")).unwrap().steps, call);
+        }
+        // A store that does not exist is left alone.
+        Store::compact(&dir.path().join("absent.db")).unwrap();
+        assert!(!dir.path().join("absent.db").exists());
+    }
+
+    #[test]
+    fn a_store_records_its_schema_version_and_reopens_without_recreating_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("writ.db");
+        let version = |conn: &Connection| -> u32 {
+            conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(version(&Store::open(&path).unwrap().conn), SCHEMA_VERSION);
+        // A store made before the version was recorded gets it on opening.
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 0)
+            .unwrap();
+        let store = Store::open(&path).unwrap();
+        assert_eq!(version(&store.conn), SCHEMA_VERSION);
+        assert_eq!(store.decision_count().unwrap(), 0);
     }
 }

@@ -135,6 +135,11 @@ enum Command {
         #[command(subcommand)]
         command: ApprovalsCommand,
     },
+    /// The embedded session store (writ.db).
+    Store {
+        #[command(subcommand)]
+        command: StoreCommand,
+    },
     /// Verify proof bundles offline: signatures, digests, log inclusion, and a replay of each decision.
     Verify {
         /// Bundle files.
@@ -282,6 +287,16 @@ impl StoreArg {
     fn dir(&self) -> PathBuf {
         self.store.clone().unwrap_or_else(default_data_dir)
     }
+}
+
+#[derive(Subcommand)]
+enum StoreCommand {
+    /// Copy the WAL into the database and empty it. Hooks run this in the
+    /// background once the WAL grows; it waits for processes using the store.
+    Compact {
+        #[command(flatten)]
+        store: StoreArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -551,6 +566,14 @@ fn main() -> ExitCode {
                 .map(|s| s + "\n")
                 .map_err(CliError::Input)
         }
+        Command::Store {
+            command: StoreCommand::Compact { store },
+        } => {
+            let path = store.dir().join("writ.db");
+            Store::compact(&path)
+                .map(|()| format!("{}: WAL emptied into the database\n", path.display()))
+                .map_err(|e| CliError::Internal(e.to_string()))
+        }
         Command::Verify {
             bundles,
             key,
@@ -616,7 +639,30 @@ fn hook(
     };
     print!("{}", answer.stdout);
     eprint!("{}", answer.stderr);
+    if Store::wal_is_long(&dir.join("writ.db")) {
+        compact_in_background(dir);
+    }
     ExitCode::from(answer.exit)
+}
+
+/// Starts `writ store compact` on its own, so that the call which found
+/// the WAL long does not wait for the checkpoint's fsyncs. It holds none of
+/// the agent's pipes (the agent would wait for them to close) and leaves
+/// the agent's process group. If it cannot start, the next hook tries
+/// again, and past a hard limit opening the store compacts it inline.
+fn compact_in_background(dir: &Path) {
+    use std::os::unix::process::CommandExt;
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let _ = std::process::Command::new(exe)
+        .args(["store", "compact", "--store"])
+        .arg(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .spawn();
 }
 
 /// `writ hook AGENT --server URL`: the control plane decides.

@@ -603,3 +603,52 @@ fn install_merges_claude_code_settings() {
         .unwrap();
     assert!(command.ends_with("hook claude-code"), "{command}");
 }
+
+/// Hook calls commit without checkpointing; once the WAL passes
+/// `WAL_COMPACT_BYTES`, the call that finds it so starts `writ store
+/// compact` in the background (holding none of the agent's pipes, or the
+/// call would not return), which empties it with every decision kept.
+#[test]
+fn hook_calls_have_a_long_wal_compacted_in_the_background_losing_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let db = store.join("writ.db");
+    let wal = store.join("writ.db-wal");
+    let mut calls = 0;
+    while calls < 2 || std::fs::metadata(&wal).unwrap().len() <= writ_store::WAL_COMPACT_BYTES {
+        let mut cmd = writ();
+        cmd.args(["hook", "claude-code", "--store"]).arg(&store);
+        let event = json!({"session_id": "sess-wal", "hook_event_name": "PreToolUse",
+            "tool_name": "Bash", "tool_use_id": format!("toolu_{calls}"),
+            "tool_input": {"command": format!("ls -la /tmp/{calls} {}", "x".repeat(2000))}});
+        let out = run(cmd, &event.to_string());
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        calls += 1;
+        assert!(calls < 2000, "the WAL does not grow");
+    }
+    // This call finds the WAL long, answers, and leaves the compaction running.
+    let mut cmd = writ();
+    cmd.args(["hook", "claude-code", "--store"]).arg(&store);
+    let out = run(
+        cmd,
+        r#"{"session_id": "sess-wal", "hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_use_id": "toolu_last", "tool_input": {"command": "ls"}}"#,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    calls += 1;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::fs::metadata(&wal).unwrap().len() > writ_store::WAL_COMPACT_BYTES {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the WAL was not compacted"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let store = writ_store::Store::open(&db).unwrap();
+    assert_eq!(store.decision_count().unwrap(), calls);
+    assert_eq!(store.session("sess-wal").unwrap().steps, 0);
+}
