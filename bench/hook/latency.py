@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Wall time of `writ hook claude-code` per call, each call a new process
 (as Claude Code runs it), for an allowed Bash command (exit 0, no output):
-embedded (local store) and against `writ serve`.
+embedded (local store) and against `writ serve`, the latter also through
+the `writ-hook` binary when it sits next to `writ`.
 
     bench/hook/latency.py [--calls N] [--bin PATH ...] [--modes embedded,server]
 
@@ -109,6 +110,11 @@ with tempfile.TemporaryDirectory() as tmp:
                 configs.append((f"{label}--server (writ serve)",
                                 [writ, "hook", "claude-code", "--server", f"http://127.0.0.1:{port}"],
                                 dict(os.environ, WRIT_TOKEN=token)))
+                slim = os.path.join(os.path.dirname(writ), "writ-hook")
+                if os.path.exists(slim):
+                    configs.append((f"{label}writ-hook --server (writ serve)",
+                                    [slim, "claude-code", "--server", f"http://127.0.0.1:{port}"],
+                                    dict(os.environ, WRIT_TOKEN=token)))
         run(configs, check=True)
     finally:
         for server in servers:

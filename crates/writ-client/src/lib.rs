@@ -125,37 +125,17 @@ pub struct Client {
 impl Client {
     /// A client of the server at `base` (e.g. `http://127.0.0.1:7766`).
     pub fn new(base: &str, token: &str) -> Result<Client, ClientError> {
-        let base = base.trim_end_matches('/').to_owned();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(ClientError::Config(format!(
-                "the server URL `{base}` must start with http:// or https://"
-            )));
-        }
-        if token.trim().is_empty() {
-            return Err(ClientError::Config(format!(
-                "no token for {base}: set {TOKEN_ENV} (see `writ tokens create --role agent`)"
-            )));
-        }
+        let (base, token) = endpoint(base, token)?;
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .build()
             .map_err(|e| ClientError::Config(format!("cannot build an HTTP client: {e}")))?;
-        Ok(Client {
-            base,
-            token: token.trim().to_owned(),
-            http,
-        })
+        Ok(Client { base, token, http })
     }
 
     /// A client of `server` (or `$WRIT_SERVER`) with the token in `$WRIT_TOKEN`.
     pub fn from_env(server: Option<&str>) -> Result<Client, ClientError> {
-        let base = match server {
-            Some(s) => s.to_owned(),
-            None => std::env::var(SERVER_ENV).map_err(|_| {
-                ClientError::Config(format!("no server: pass --server URL or set {SERVER_ENV}"))
-            })?,
-        };
-        let token = std::env::var(TOKEN_ENV).unwrap_or_default();
+        let (base, token) = endpoint_from_env(server)?;
         Client::new(&base, &token)
     }
 
@@ -179,24 +159,7 @@ impl Client {
                 url: self.base.clone(),
                 message: e.to_string(),
             })?;
-        let body: Value = serde_json::from_slice(&bytes).map_err(|e| {
-            ClientError::BadResponse(format!(
-                "HTTP {status}, body is not JSON ({e}): {}",
-                String::from_utf8_lossy(&bytes)
-                    .chars()
-                    .take(200)
-                    .collect::<String>()
-            ))
-        })?;
-        if status.is_success() {
-            return Ok(body);
-        }
-        let field = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-        Err(ClientError::Problem {
-            status: status.as_u16(),
-            code: field("code"),
-            detail: field("detail"),
-        })
+        answer(status.as_u16(), &bytes)
     }
 
     fn url(&self, path: &str) -> String {
@@ -211,13 +174,7 @@ impl Client {
         session_id: Option<&str>,
         user: Option<&str>,
     ) -> Result<Guarded, ClientError> {
-        let mut body = json!({"runtime": runtime, "event": event});
-        if let Some(s) = session_id {
-            body["session_id"] = json!(s);
-        }
-        if let Some(u) = user {
-            body["user"] = json!(u);
-        }
+        let body = guard_body(runtime, event, session_id, user);
         self.send(self.http.post(self.url("/v1/guard")).json(&body))
             .await
             .map(Guarded)
@@ -287,5 +244,148 @@ impl Client {
     pub async fn proof(&self, id: &str) -> Result<Value, ClientError> {
         self.send(self.http.get(self.url(&format!("/v1/actions/{id}/proof"))))
             .await
+    }
+}
+
+/// The base URL (without a trailing `/`) and token of a server, checked.
+fn endpoint(base: &str, token: &str) -> Result<(String, String), ClientError> {
+    let base = base.trim_end_matches('/').to_owned();
+    if !(base.starts_with("http://") || base.starts_with("https://")) {
+        return Err(ClientError::Config(format!(
+            "the server URL `{base}` must start with http:// or https://"
+        )));
+    }
+    if token.trim().is_empty() {
+        return Err(ClientError::Config(format!(
+            "no token for {base}: set {TOKEN_ENV} (see `writ tokens create --role agent`)"
+        )));
+    }
+    Ok((base, token.trim().to_owned()))
+}
+
+/// [`endpoint`] of `server` (or `$WRIT_SERVER`) with the token in `$WRIT_TOKEN`.
+fn endpoint_from_env(server: Option<&str>) -> Result<(String, String), ClientError> {
+    let base = match server {
+        Some(s) => s.to_owned(),
+        None => std::env::var(SERVER_ENV).map_err(|_| {
+            ClientError::Config(format!("no server: pass --server URL or set {SERVER_ENV}"))
+        })?,
+    };
+    endpoint(&base, &std::env::var(TOKEN_ENV).unwrap_or_default())
+}
+
+/// The body of `POST /v1/guard`.
+fn guard_body(runtime: &str, event: &Value, session_id: Option<&str>, user: Option<&str>) -> Value {
+    let mut body = json!({"runtime": runtime, "event": event});
+    if let Some(s) = session_id {
+        body["session_id"] = json!(s);
+    }
+    if let Some(u) = user {
+        body["user"] = json!(u);
+    }
+    body
+}
+
+/// The API's answer: the JSON body of a 2xx, or the problem document of
+/// anything else.
+fn answer(status: u16, bytes: &[u8]) -> Result<Value, ClientError> {
+    let body: Value = serde_json::from_slice(bytes).map_err(|e| {
+        ClientError::BadResponse(format!(
+            "HTTP {status}, body is not JSON ({e}): {}",
+            String::from_utf8_lossy(bytes)
+                .chars()
+                .take(200)
+                .collect::<String>()
+        ))
+    })?;
+    if (200..300).contains(&status) {
+        return Ok(body);
+    }
+    let field = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+    Err(ClientError::Problem {
+        status,
+        code: field("code"),
+        detail: field("detail"),
+    })
+}
+
+/// A blocking client for one-shot processes (the coding agents' hooks),
+/// which start a new process per call: no async runtime to build, and a
+/// small HTTP stack, so a call costs little more than its round trip.
+pub mod blocking {
+    use std::time::Duration;
+
+    use serde_json::Value;
+
+    use super::{ClientError, Guarded};
+
+    /// How long a call may take in all, unless `$WRIT_TIMEOUT` (seconds)
+    /// says otherwise. An agent that times a hook out may let the call run
+    /// (Claude Code does, after 60 s by default), so the hook gives up first
+    /// and refuses.
+    pub const CALL_TIMEOUT: Duration = Duration::from_secs(20);
+    /// Environment variable overriding [`CALL_TIMEOUT`], in seconds.
+    pub const TIMEOUT_ENV: &str = "WRIT_TIMEOUT";
+
+    /// A connection to one `writ serve`, for a few calls.
+    pub struct Client {
+        base: String,
+        token: String,
+        http: ureq::Agent,
+    }
+
+    impl Client {
+        /// A client of `server` (or `$WRIT_SERVER`) with the token in `$WRIT_TOKEN`.
+        pub fn from_env(server: Option<&str>) -> Result<Client, ClientError> {
+            let (base, token) = super::endpoint_from_env(server)?;
+            let timeout = match std::env::var(TIMEOUT_ENV) {
+                Err(_) => CALL_TIMEOUT,
+                Ok(text) => match text.trim().parse::<u64>() {
+                    Ok(seconds) if seconds > 0 => Duration::from_secs(seconds),
+                    _ => {
+                        return Err(ClientError::Config(format!(
+                            "{TIMEOUT_ENV}=`{text}` is not a whole number of seconds above 0"
+                        )));
+                    }
+                },
+            };
+            let http = ureq::Agent::config_builder()
+                .timeout_connect(Some(Duration::from_secs(5).min(timeout)))
+                .timeout_global(Some(timeout))
+                .http_status_as_error(false)
+                .build()
+                .new_agent();
+            Ok(Client { base, token, http })
+        }
+
+        /// The server's base URL.
+        pub fn base(&self) -> &str {
+            &self.base
+        }
+
+        /// `POST /v1/guard`: decides one native event of `runtime`.
+        pub fn guard(
+            &self,
+            runtime: &str,
+            event: &Value,
+            session_id: Option<&str>,
+            user: Option<&str>,
+        ) -> Result<Guarded, ClientError> {
+            let body = super::guard_body(runtime, event, session_id, user).to_string();
+            let unreachable = |e: ureq::Error| ClientError::Unreachable {
+                url: self.base.clone(),
+                message: e.to_string(),
+            };
+            let mut response = self
+                .http
+                .post(format!("{}/v1/guard", self.base))
+                .header("authorization", format!("Bearer {}", self.token))
+                .content_type("application/json")
+                .send(body)
+                .map_err(unreachable)?;
+            let status = response.status().as_u16();
+            let bytes = response.body_mut().read_to_vec().map_err(unreachable)?;
+            super::answer(status, &bytes).map(Guarded)
+        }
     }
 }

@@ -162,10 +162,37 @@ fn decide(
     ))
 }
 
+/// The whole of a hook process that decides through `writ serve` (server
+/// URL from `server` or `$WRIT_SERVER`, token from `$WRIT_TOKEN`): reads
+/// the event on stdin, prints the answer, and returns its exit code.
+/// `writ hook AGENT --server URL` and the `writ-hook` binary both run it.
+pub fn run_remote(agent: Agent, server: Option<&str>) -> std::process::ExitCode {
+    use std::io::{Read, Write};
+    let mut input = String::new();
+    let answer = match (
+        std::io::stdin().read_to_string(&mut input),
+        writ_client::blocking::Client::from_env(server),
+    ) {
+        (Err(e), _) => HookAnswer::refuse(&format!("cannot read the hook input: {e}")),
+        (_, Err(e)) => {
+            HookAnswer::refuse(&format!("cannot reach writ, so the call is refused: {e}"))
+        }
+        (Ok(_), Ok(client)) => handle_remote(agent, &input, &client),
+    };
+    // A closed pipe has nobody left to tell.
+    let _ = std::io::stdout().write_all(answer.stdout.as_bytes());
+    let _ = std::io::stderr().write_all(answer.stderr.as_bytes());
+    std::process::ExitCode::from(answer.exit)
+}
+
 /// Handles one hook event against a running `writ serve`: the server
 /// decides, keeps the session and the approval queue, and certifies the
 /// call when its post-call event arrives. Any failure refuses the call.
-pub fn handle_remote(agent: Agent, input: &str, client: &writ_client::Client) -> HookAnswer {
+pub fn handle_remote(
+    agent: Agent,
+    input: &str,
+    client: &writ_client::blocking::Client,
+) -> HookAnswer {
     match decide_remote(agent, input, client) {
         Ok(answer) => answer,
         Err(reason) => {
@@ -177,23 +204,19 @@ pub fn handle_remote(agent: Agent, input: &str, client: &writ_client::Client) ->
 fn decide_remote(
     agent: Agent,
     input: &str,
-    client: &writ_client::Client,
+    client: &writ_client::blocking::Client,
 ) -> Result<HookAnswer, String> {
     let event: Value = serde_json::from_str(input)
         .map_err(|e| format!("the hook input is not valid JSON: {e}"))?;
     // Normalised here too, so bad input is named before any network call.
     let envelope = normalize(agent.runtime(), &event).map_err(|e| e.to_string())?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    let guarded = runtime
-        .block_on(client.guard(
+    let guarded = client
+        .guard(
             agent.runtime().as_str(),
             &event,
             envelope.session_id.as_deref(),
             None,
-        ))
+        )
         .map_err(|e| e.to_string())?;
     if envelope.phase == Phase::Post {
         return Ok(HookAnswer::silent());

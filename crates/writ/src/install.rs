@@ -113,16 +113,16 @@ fn merge_hooks<'a>(
     Ok(added)
 }
 
-/// True for a matcher group whose command runs `writ hook`.
+/// True for a matcher group whose command runs `writ hook` or `writ-hook`.
 fn is_writ_entry(group: &Value) -> bool {
     group
         .get("hooks")
         .and_then(Value::as_array)
         .is_some_and(|hooks| {
             hooks.iter().any(|h| {
-                h.get("command")
-                    .and_then(Value::as_str)
-                    .is_some_and(|c| c.contains("writ") && c.contains(" hook "))
+                h.get("command").and_then(Value::as_str).is_some_and(|c| {
+                    (c.contains("writ") && c.contains(" hook ")) || c.contains("writ-hook")
+                })
             })
         })
 }

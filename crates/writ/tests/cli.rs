@@ -604,6 +604,43 @@ fn install_merges_claude_code_settings() {
     assert!(command.ends_with("hook claude-code"), "{command}");
 }
 
+#[test]
+fn install_with_a_server_configures_the_writ_hook_binary_and_its_command_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = writ()
+        .args(["install", "codex", "--server", "http://127.0.0.1:1/"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join(".codex/hooks.json")).unwrap(),
+    )
+    .unwrap();
+    let slim = Path::new(env!("CARGO_BIN_EXE_writ-hook"));
+    let command = v["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        command,
+        format!("'{}' codex --server 'http://127.0.0.1:1'", slim.display())
+    );
+    // The installed command runs: with nobody at the address it refuses.
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", command]).env("WRIT_TOKEN", "writ_x");
+    let out = run(
+        cmd,
+        r#"{"session_id": "s", "hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "ls"}}"#,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unreachable"));
+}
+
 /// Hook calls commit without checkpointing; once the WAL passes
 /// `WAL_COMPACT_BYTES`, the call that finds it so starts `writ store
 /// compact` in the background (holding none of the agent's pipes, or the
