@@ -198,6 +198,34 @@ fn cpu_report() {
     measure("full_lifecycle_group_commit", BATCH, &mut || {
         run_batch(&ctx, &signer, &mut recorder, &envs);
     });
+    // Where an action's time goes, step by step, on one thread.
+    let session = SessionState::default();
+    let decisions: Vec<_> = envs
+        .iter()
+        .map(|env| ctx.engine.guard(guard_input(env, &session)))
+        .collect();
+    measure("  step: engine.guard (the decision)", BATCH, &mut || {
+        for env in &envs {
+            std::hint::black_box(ctx.engine.guard(guard_input(env, &session)));
+        }
+    });
+    measure(
+        "  step: Action::from_decision (recording it)",
+        BATCH,
+        &mut || {
+            for (env, decision) in envs.iter().zip(&decisions) {
+                let input = guard_input(env, &session);
+                std::hint::black_box(Action::from_decision(&ctx, input, decision).unwrap());
+            }
+        },
+    );
+    measure(
+        "  step: the rest (open, assumption, release, outcome)",
+        BATCH,
+        &mut || {
+            std::hint::black_box(run_actions(&ctx, &signer, &envs));
+        },
+    );
     let certified = run_batch(&ctx, &signer, &mut recorder, &envs[..200]);
     let bundle = recorder.bundle(&certified).unwrap();
     let trusted = [signer.verifier()];
