@@ -217,17 +217,6 @@ fn an_unreachable_server_or_a_bad_token_refuses_the_call(bin: Bin) {
     assert!(err.contains("401"), "{err}");
 }
 
-#[test]
-fn claude_code_asks_then_the_approved_retry_runs_once_and_is_certified_through_writ_hook_server() {
-    claude_code_asks_then_the_approved_retry_runs_once_and_is_certified(Bin::Writ);
-}
-
-#[test]
-fn claude_code_asks_then_the_approved_retry_runs_once_and_is_certified_through_the_writ_hook_binary()
- {
-    claude_code_asks_then_the_approved_retry_runs_once_and_is_certified(Bin::Slim);
-}
-
 /// A server that accepts the connection and never answers: the hook gives
 /// up after `WRIT_TIMEOUT` and refuses, before the agent's own hook timeout
 /// (after which Claude Code would let the call run).
@@ -265,32 +254,28 @@ fn a_server_that_never_answers_is_a_refusal_after_the_timeout(bin: Bin) {
     held.join().unwrap();
 }
 
-#[test]
-fn a_server_that_never_answers_is_a_refusal_after_the_timeout_through_writ_hook_server() {
-    a_server_that_never_answers_is_a_refusal_after_the_timeout(Bin::Writ);
+/// Every scenario runs through `writ hook AGENT --server URL` and through
+/// `writ-hook AGENT --server URL`: `scenario::through_writ_hook_server`
+/// and `scenario::through_the_writ_hook_binary`.
+macro_rules! through_both_binaries {
+    ($($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            #[test]
+            fn through_writ_hook_server() {
+                super::$scenario(super::Bin::Writ);
+            }
+
+            #[test]
+            fn through_the_writ_hook_binary() {
+                super::$scenario(super::Bin::Slim);
+            }
+        }
+    )*};
 }
 
-#[test]
-fn a_server_that_never_answers_is_a_refusal_after_the_timeout_through_the_writ_hook_binary() {
-    a_server_that_never_answers_is_a_refusal_after_the_timeout(Bin::Slim);
-}
-
-#[test]
-fn allowed_calls_are_certified_by_their_post_event_and_blocks_deny_through_writ_hook_server() {
-    allowed_calls_are_certified_by_their_post_event_and_blocks_deny(Bin::Writ);
-}
-
-#[test]
-fn allowed_calls_are_certified_by_their_post_event_and_blocks_deny_through_the_writ_hook_binary() {
-    allowed_calls_are_certified_by_their_post_event_and_blocks_deny(Bin::Slim);
-}
-
-#[test]
-fn an_unreachable_server_or_a_bad_token_refuses_the_call_through_writ_hook_server() {
-    an_unreachable_server_or_a_bad_token_refuses_the_call(Bin::Writ);
-}
-
-#[test]
-fn an_unreachable_server_or_a_bad_token_refuses_the_call_through_the_writ_hook_binary() {
-    an_unreachable_server_or_a_bad_token_refuses_the_call(Bin::Slim);
-}
+through_both_binaries!(
+    claude_code_asks_then_the_approved_retry_runs_once_and_is_certified,
+    a_server_that_never_answers_is_a_refusal_after_the_timeout,
+    allowed_calls_are_certified_by_their_post_event_and_blocks_deny,
+    an_unreachable_server_or_a_bad_token_refuses_the_call,
+);
