@@ -67,6 +67,28 @@ impl HookAnswer {
         }
     }
 
+    /// Prints the answer and returns its exit code. An answer that cannot
+    /// be written is a refusal: a `deny` lost on the way would otherwise
+    /// be an exit 0 with no decision, and the call would run.
+    pub fn emit(&self) -> std::process::ExitCode {
+        use std::io::Write;
+        let written = std::io::stdout()
+            .write_all(self.stdout.as_bytes())
+            .and_then(|()| std::io::stdout().flush());
+        // Nobody may be reading stderr; its loss changes no decision.
+        let _ = std::io::stderr().write_all(self.stderr.as_bytes());
+        match written {
+            Ok(()) => std::process::ExitCode::from(self.exit),
+            Err(e) => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "writ: cannot write the answer ({e}), so the call is refused"
+                );
+                std::process::ExitCode::from(2)
+            }
+        }
+    }
+
     fn json(value: Value) -> HookAnswer {
         HookAnswer {
             stdout: format!("{value}\n"),
@@ -167,7 +189,7 @@ fn decide(
 /// the event on stdin, prints the answer, and returns its exit code.
 /// `writ hook AGENT --server URL` and the `writ-hook` binary both run it.
 pub fn run_remote(agent: Agent, server: Option<&str>) -> std::process::ExitCode {
-    use std::io::{Read, Write};
+    use std::io::Read;
     let mut input = String::new();
     let answer = match (
         std::io::stdin().read_to_string(&mut input),
@@ -179,10 +201,7 @@ pub fn run_remote(agent: Agent, server: Option<&str>) -> std::process::ExitCode 
         }
         (Ok(_), Ok(client)) => handle_remote(agent, &input, &client),
     };
-    // A closed pipe has nobody left to tell.
-    let _ = std::io::stdout().write_all(answer.stdout.as_bytes());
-    let _ = std::io::stderr().write_all(answer.stderr.as_bytes());
-    std::process::ExitCode::from(answer.exit)
+    answer.emit()
 }
 
 /// Handles one hook event against a running `writ serve`: the server

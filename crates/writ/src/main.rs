@@ -637,12 +637,11 @@ fn hook(
             writ::hook::handle(agent, &input, &engine, dir, OffsetDateTime::now_utc())
         }
     };
-    print!("{}", answer.stdout);
-    eprint!("{}", answer.stderr);
+    let exit = answer.emit();
     if Store::wal_is_long(&dir.join("writ.db")) {
         compact_in_background(dir);
     }
-    ExitCode::from(answer.exit)
+    exit
 }
 
 /// Starts `writ store compact` on its own, so that the call which found

@@ -689,3 +689,42 @@ fn hook_calls_have_a_long_wal_compacted_in_the_background_losing_nothing() {
     assert_eq!(store.decision_count().unwrap(), calls);
     assert_eq!(store.session("sess-wal").unwrap().steps, 0);
 }
+
+/// A `deny` goes out on stdout with exit 0; if it cannot be written (the
+/// agent closed its end), the hook exits 2 instead, which blocks the call,
+/// rather than exiting 0 with no decision, which would let it run.
+#[test]
+fn a_hook_answer_that_cannot_be_written_is_a_refusal() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("data");
+    let push = hook(
+        "Bash",
+        json!({"command": "git push --force origin main"}),
+        "PreToolUse",
+        "t1",
+        None,
+    );
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut child = writ()
+        .args(["hook", "claude-code", "--store"])
+        .arg(&store)
+        .stdin(Stdio::piped())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(push.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot write the answer"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
