@@ -121,6 +121,20 @@ fn lifecycle(c: &mut Criterion) {
         })
     });
     group.throughput(Throughput::Elements(BATCH as u64));
+    group.bench_function("from_decision_1000_actions", |b| {
+        let session = SessionState::default();
+        let decisions: Vec<_> = envs
+            .iter()
+            .map(|env| ctx.engine.guard(guard_input(env, &session)))
+            .collect();
+        b.iter(|| {
+            for (env, decision) in envs.iter().zip(&decisions) {
+                let input = guard_input(env, &session);
+                std::hint::black_box(Action::from_decision(&ctx, input, decision).unwrap());
+            }
+        })
+    });
+    group.throughput(Throughput::Elements(BATCH as u64));
     group.bench_function("full_lifecycle_group_commit_1000_actions", |b| {
         b.iter(|| run_batch(&ctx, &signer, &mut recorder, &envs))
     });
