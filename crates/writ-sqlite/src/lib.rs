@@ -171,7 +171,7 @@ impl DeferredCheckpoint {
             .name("writ-checkpoint".into())
             .spawn(move || {
                 while woken.recv().is_ok() {
-                    match checkpoint(&background) {
+                    match checkpoint_passive(&background) {
                         Ok(()) => runs.fetch_add(1, Ordering::Relaxed),
                         // Nothing is lost: the WAL keeps the frames, and
                         // the owner checkpoints at twice the threshold.
@@ -202,7 +202,7 @@ impl DeferredCheckpoint {
     pub fn run_if_due(&self, conn: &Connection) -> rusqlite::Result<Checkpoint> {
         let frames = self.frames.load(Ordering::Relaxed);
         if frames >= self.threshold.saturating_mul(2) {
-            checkpoint(conn)?;
+            checkpoint_passive(conn)?;
             // The next commit says how long the WAL is then.
             self.frames.store(0, Ordering::Relaxed);
             return Ok(Checkpoint::RanHere);
@@ -223,8 +223,15 @@ impl DeferredCheckpoint {
 
 /// A passive checkpoint: copies what it can without waiting for anyone
 /// (if another connection is checkpointing, it does nothing).
-fn checkpoint(conn: &Connection) -> rusqlite::Result<()> {
+pub fn checkpoint_passive(conn: &Connection) -> rusqlite::Result<()> {
     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+}
+
+/// The WAL file of the database at `db` (`x.db` -> `x.db-wal`).
+pub fn wal_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
 }
 
 /// The WAL files of databases committed with `synchronous=NORMAL`, to be
@@ -251,14 +258,7 @@ struct SyncHelper {
 impl WalFiles {
     /// The WAL files (`x.db` -> `x.db-wal`) of `databases`.
     pub fn new(databases: impl IntoIterator<Item = PathBuf>) -> WalFiles {
-        let paths = databases
-            .into_iter()
-            .map(|db| {
-                let mut name = db.into_os_string();
-                name.push("-wal");
-                PathBuf::from(name)
-            })
-            .collect();
+        let paths = databases.into_iter().map(|db| wal_path(&db)).collect();
         WalFiles {
             paths,
             helpers: Mutex::new(Vec::new()),

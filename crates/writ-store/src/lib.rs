@@ -59,9 +59,7 @@ const SCHEMA_VERSION: u32 = 1;
 
 /// The length of the WAL of the database at `path` (0 when it has none).
 fn wal_len(path: &Path) -> u64 {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    std::fs::metadata(std::path::PathBuf::from(wal)).map_or(0, |m| m.len())
+    std::fs::metadata(writ_sqlite::wal_path(path)).map_or(0, |m| m.len())
 }
 
 /// The store.
@@ -178,9 +176,7 @@ impl Store {
         // The long part (copying the pages, two fsyncs) without the write
         // lock, so hooks go on committing meanwhile; then the short part
         // (what they added, and emptying the WAL) with it.
-        store
-            .conn
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        writ_sqlite::checkpoint_passive(&store.conn)?;
         store.truncate_wal()
     }
 
