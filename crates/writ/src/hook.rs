@@ -25,14 +25,23 @@ use writ_store::{ApprovalRequest, Store};
 
 use crate::gate::{Caller, Gate};
 
-/// Which agent's protocol to speak.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which agent's protocol to speak (`claude-code` or `codex` on the
+/// command line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Agent {
     ClaudeCode,
     Codex,
 }
 
 impl Agent {
+    /// The agent's name, as the command line and the decision record spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Agent::ClaudeCode => "claude-code",
+            Agent::Codex => "codex",
+        }
+    }
+
     fn runtime(self) -> Runtime {
         match self {
             Agent::ClaudeCode => Runtime::ClaudeCode,
@@ -132,7 +141,7 @@ fn decide(
         .map_err(|e| format!("cannot create `{}`: {e}", data_dir.display()))?;
     let mut store = Store::open(&data_dir.join("writ.db")).map_err(|e| e.to_string())?;
     let caller = Caller {
-        agent: agent_name(agent),
+        agent: agent.name(),
         user: None,
         now,
     };
@@ -277,13 +286,6 @@ fn decide_remote(
             approve_hint,
         },
     ))
-}
-
-fn agent_name(agent: Agent) -> &'static str {
-    match agent {
-        Agent::ClaudeCode => "claude-code",
-        Agent::Codex => "codex",
-    }
 }
 
 /// What a hook's answer is made of, whichever path decided.

@@ -13,6 +13,7 @@ use writ::defaults::{load_engine, load_policy};
 use writ::error::{CliError, parse_json, read_text};
 use writ::eval::{self, Mode};
 use writ::gate::{Caller, Gate};
+use writ::hook::Agent;
 use writ::{policy_cmd, proof_cmd};
 use writ_core::engine::{GuardInput, Lanes};
 use writ_core::{Approval, Runtime, SessionState, detect, normalize};
@@ -94,7 +95,7 @@ enum Command {
     /// Answer a coding agent's hook: reads its JSON on stdin.
     Hook {
         #[arg(value_enum)]
-        agent: HookAgent,
+        agent: Agent,
         /// Deployment facts (default: built-in facts and the current directory).
         #[arg(long)]
         deployment: Option<PathBuf>,
@@ -111,7 +112,7 @@ enum Command {
     /// Add writ's hooks to an agent's settings (merging, never clobbering).
     Install {
         #[arg(value_enum)]
-        agent: HookAgent,
+        agent: Agent,
         /// Install for the user (~/.claude, ~/.codex) instead of the current project.
         #[arg(long)]
         user: bool,
@@ -202,12 +203,6 @@ enum TokensCommand {
         #[arg(long, value_name = "DIR")]
         data_dir: Option<PathBuf>,
     },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum HookAgent {
-    ClaudeCode,
-    Codex,
 }
 
 #[derive(Subcommand)]
@@ -614,16 +609,7 @@ fn default_data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".writ"))
 }
 
-fn hook(
-    agent: HookAgent,
-    deployment: Option<&Path>,
-    policy: Option<&Path>,
-    dir: &Path,
-) -> ExitCode {
-    let agent = match agent {
-        HookAgent::ClaudeCode => writ::hook::Agent::ClaudeCode,
-        HookAgent::Codex => writ::hook::Agent::Codex,
-    };
+fn hook(agent: Agent, deployment: Option<&Path>, policy: Option<&Path>, dir: &Path) -> ExitCode {
     let mut input = String::new();
     let answer = match (
         std::io::stdin().read_to_string(&mut input),
@@ -665,16 +651,12 @@ fn compact_in_background(dir: &Path) {
 }
 
 /// `writ hook AGENT --server URL`: the control plane decides (as `writ-hook`).
-fn hook_remote(agent: HookAgent, server: &str) -> ExitCode {
-    let agent = match agent {
-        HookAgent::ClaudeCode => writ::hook::Agent::ClaudeCode,
-        HookAgent::Codex => writ::hook::Agent::Codex,
-    };
+fn hook_remote(agent: Agent, server: &str) -> ExitCode {
     writ::hook::run_remote(agent, Some(server))
 }
 
 fn install(
-    agent: HookAgent,
+    agent: Agent,
     user: bool,
     deployment: Option<&Path>,
     server: Option<&str>,
@@ -698,10 +680,8 @@ fn install(
     } else {
         format!("{} hook", quote(&exe))
     };
-    command.push_str(match agent {
-        HookAgent::ClaudeCode => " claude-code",
-        HookAgent::Codex => " codex",
-    });
+    command.push(' ');
+    command.push_str(agent.name());
     if let Some(d) = deployment {
         let d = std::fs::canonicalize(d)
             .map_err(|e| CliError::Input(format!("`{}`: {e}", d.display())))?;
@@ -714,8 +694,8 @@ fn install(
         command.push_str(&format!(" --server '{url}'"));
     }
     match agent {
-        HookAgent::ClaudeCode => writ::install::claude_code(&base.join(".claude"), &command),
-        HookAgent::Codex => writ::install::codex(&base.join(".codex"), &command),
+        Agent::ClaudeCode => writ::install::claude_code(&base.join(".claude"), &command),
+        Agent::Codex => writ::install::codex(&base.join(".codex"), &command),
     }
 }
 

@@ -11,7 +11,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use writ::hook::{Agent, run_remote};
 
 #[derive(Parser)]
@@ -22,23 +22,13 @@ use writ::hook::{Agent, run_remote};
 )]
 struct Cli {
     #[arg(value_enum)]
-    agent: HookAgent,
+    agent: Agent,
     /// The `writ serve` to decide through (default: $WRIT_SERVER).
     #[arg(long, value_name = "URL")]
     server: Option<String>,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum HookAgent {
-    ClaudeCode,
-    Codex,
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let agent = match cli.agent {
-        HookAgent::ClaudeCode => Agent::ClaudeCode,
-        HookAgent::Codex => Agent::Codex,
-    };
-    run_remote(agent, cli.server.as_deref())
+    run_remote(cli.agent, cli.server.as_deref())
 }
