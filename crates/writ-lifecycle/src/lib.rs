@@ -29,6 +29,7 @@ pub mod action;
 mod arb_json;
 pub mod bundle;
 pub mod certificate;
+pub mod concurrent;
 pub mod inputs;
 pub mod jcs;
 pub mod keys;
@@ -45,6 +46,7 @@ pub use bundle::{
     Bundle, BundleError, Exported, VerifyError, VerifyReport, build_bundle, export, verify_bundle,
 };
 pub use certificate::{Certificate, JoinKey, schema_json};
+pub use concurrent::ConcurrentRecorder;
 pub use inputs::{InputBody, LoggedInput, SharedInputs};
 pub use keys::{KeysError, Signer, proof_keys};
 pub use nonce::SqliteNonceStore;
@@ -53,4 +55,6 @@ pub use reconcile::{Check, reconcile};
 pub mod release_nonce {
     pub use writ_proof::Nonce;
 }
-pub use recorder::{CertifiedAction, RecordError, Recorder, certified_actions, sign_certificate};
+pub use recorder::{
+    CertifiedAction, RecordError, Recorder, Reservation, certified_actions, sign_certificate,
+};

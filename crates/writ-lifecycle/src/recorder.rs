@@ -41,6 +41,24 @@ pub enum RecordError {
         role: &'static str,
         digest: String,
     },
+    #[error(
+        "the batch reserved leaves {start}.. but the log has {size}: another writer appended first; nothing of the batch was logged"
+    )]
+    LogMoved { start: u64, size: u64 },
+    #[error(
+        "the batch reserved leaves {start}.. but an earlier batch failed or was abandoned, so those leaves are no longer its; nothing of the batch was logged"
+    )]
+    ReservationLost { start: u64 },
+    #[error(
+        "the batch reserved leaves {start}.. but the log ends at {size}: batches are appended in the order they reserved; nothing of the batch was logged"
+    )]
+    OutOfTurn { start: u64, size: u64 },
+    #[error(
+        "the batch reserved leaves {start}.. was committed without certificates signed for the actions it reserved; nothing of the batch was logged"
+    )]
+    Unsigned { start: u64 },
+    #[error("a thread failed while holding the recorder")]
+    Poisoned,
 }
 
 /// A finished action: its signed certificate and its receipts.
@@ -274,6 +292,7 @@ fn sign_certificates(
     origin: &str,
     signer: &Signer,
     actions: &[&mut Action],
+    parallel: bool,
 ) -> Result<Vec<(Certificate, writ_proof::Envelope, Vec<u8>)>, RecordError> {
     use rayon::prelude::*;
     let sign = |action: &&mut Action| {
@@ -282,7 +301,7 @@ fn sign_certificates(
         let leaf = certificate_leaf(&envelope)?;
         Ok((certificate, envelope, leaf))
     };
-    if actions.len() < PARALLEL_FROM {
+    if !parallel || actions.len() < PARALLEL_FROM {
         return actions.iter().map(sign).collect();
     }
     actions.par_iter().with_min_len(16).map(sign).collect()
@@ -293,8 +312,111 @@ pub struct Recorder {
     ledger: Ledger,
     signer: Signer,
     origin: String,
-    /// Replay inputs this recorder logged, by digest.
+    /// Replay inputs this recorder logged (or reserved leaves for), by digest.
     inputs: HashMap<String, Arc<LoggedInput>>,
+    /// Reserved batches: the leaf after the last, how many are not yet
+    /// committed, and their generation (bumped when they are all dropped).
+    reserved_end: u64,
+    outstanding: usize,
+    generation: u64,
+}
+
+/// Leaves reserved in the log for a batch of finished actions, before
+/// their certificates are signed: [`Recorder::reserve`], then
+/// [`Reservation::sign`] (no access to the recorder needed, so callers can
+/// sign outside their lock), then [`Recorder::commit`], in the order the
+/// batches reserved.
+#[must_use = "a reservation must be committed or abandoned, or later batches wait for it"]
+pub struct Reservation {
+    generation: u64,
+    /// The batch's first leaf.
+    start: u64,
+    /// Leaves of the new replay inputs, then of the actions' receipts.
+    items: Vec<Vec<u8>>,
+    /// Each receipt leaf's `(action, position)`.
+    places: Vec<(usize, usize)>,
+    /// One per action.
+    certificates: usize,
+    origin: String,
+    signer: Signer,
+    /// Whether [`Reservation::sign`] may use rayon's pool.
+    parallel: bool,
+    /// The signed certificates with their leaves, once [`Reservation::sign`] ran.
+    signed: Option<Vec<(Certificate, writ_proof::Envelope, Vec<u8>)>>,
+}
+
+impl std::fmt::Debug for Reservation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reservation")
+            .field("start", &self.start)
+            .field("leaves", &self.leaves())
+            .field("signed", &self.signed.is_some())
+            .finish()
+    }
+}
+
+impl Reservation {
+    /// Signs on the calling thread only (its callers are the parallelism).
+    pub fn on_this_thread(mut self) -> Reservation {
+        self.parallel = false;
+        self
+    }
+
+    /// The batch's first leaf.
+    pub fn start(&self) -> u64 {
+        self.start
+    }
+
+    /// How many leaves the batch appends: inputs, receipts and one certificate per action.
+    pub fn leaves(&self) -> u64 {
+        (self.items.len() + self.certificates) as u64
+    }
+
+    /// Builds and signs the certificates of `actions` (the slice given to
+    /// [`Recorder::reserve`]): on every core for a large batch, unless
+    /// [`Reservation::on_this_thread`].
+    pub fn sign(&mut self, actions: &[&mut Action]) -> Result<(), RecordError> {
+        self.signed = Some(sign_certificates(
+            &self.origin,
+            &self.signer,
+            actions,
+            self.parallel,
+        )?);
+        Ok(())
+    }
+}
+
+/// A committed batch's signed certificates, each with its leaf and inputs.
+type Committed = Vec<(
+    Certificate,
+    writ_proof::Envelope,
+    u64,
+    [Arc<LoggedInput>; 2],
+)>;
+
+/// The certified actions of a committed batch (their receipts copied from `actions`).
+pub(crate) fn certified(actions: &[&mut Action], committed: Committed) -> Vec<CertifiedAction> {
+    actions
+        .iter()
+        .zip(committed)
+        .map(
+            |(action, (certificate, envelope, certificate_leaf, inputs))| CertifiedAction {
+                certificate,
+                envelope,
+                receipts: action.receipts().to_vec(),
+                certificate_leaf,
+                inputs,
+            },
+        )
+        .collect()
+}
+
+fn clear_leaves(actions: &mut [&mut Action], places: &[(usize, usize)]) {
+    for &(a, position) in places {
+        if let Some(action) = actions.get_mut(a) {
+            action.clear_leaf(position);
+        }
+    }
 }
 
 impl std::fmt::Debug for Recorder {
@@ -320,10 +442,13 @@ impl Recorder {
         let ledger = Ledger::open_with(path, options)?;
         let origin = signer.pair().name().to_owned();
         Ok(Recorder {
+            reserved_end: ledger.size(),
             ledger,
             signer,
             origin,
             inputs: HashMap::new(),
+            outstanding: 0,
+            generation: 0,
         })
     }
 
@@ -398,6 +523,7 @@ impl Recorder {
     /// transaction, preceded by any replay input (deployment, policy) this
     /// recorder has not logged yet.
     pub fn log(&mut self, actions: &mut [&mut Action]) -> Result<(), RecordError> {
+        self.drop_reservations();
         let (items, new_inputs, places) = self.pending(actions)?;
         if items.is_empty() {
             return Ok(());
@@ -437,6 +563,7 @@ impl Recorder {
         &mut self,
         actions: &mut [&mut Action],
     ) -> Result<Vec<CertifiedAction>, RecordError> {
+        self.drop_reservations();
         let (mut items, new_inputs, places) = self.pending(actions)?;
         let receipts_from = new_inputs.len() as u64;
         let (origin, signer) = (self.origin.as_str(), &self.signer);
@@ -447,27 +574,31 @@ impl Recorder {
                     action.set_leaf(position, leaf);
                 }
             }
-            signed = sign_certificates(origin, signer, actions)?;
+            signed = sign_certificates(origin, signer, actions, true)?;
             items.extend(signed.iter_mut().map(|(_, _, leaf)| std::mem::take(leaf)));
             Ok::<_, RecordError>(items)
         });
         let range = match appended {
             Ok(range) => range,
             Err(e) => {
-                for &(a, position) in &places {
-                    if let Some(action) = actions.get_mut(a) {
-                        action.clear_leaf(position);
-                    }
-                }
+                clear_leaves(actions, &places);
                 return Err(e);
             }
         };
         self.logged_inputs(new_inputs, range.start);
         let first_certificate = range.end - signed.len() as u64;
-        let mut out = Vec::with_capacity(actions.len());
-        for ((action, (certificate, envelope, _)), leaf) in
-            actions.iter().zip(signed).zip(first_certificate..)
-        {
+        let committed = self.committed(signed, first_certificate)?;
+        Ok(certified(actions, committed))
+    }
+
+    /// Each signed certificate with its leaf (from `first` on) and the logged inputs it references.
+    fn committed(
+        &self,
+        signed: Vec<(Certificate, writ_proof::Envelope, Vec<u8>)>,
+        first: u64,
+    ) -> Result<Committed, RecordError> {
+        let mut out = Vec::with_capacity(signed.len());
+        for ((certificate, envelope, _), leaf) in signed.into_iter().zip(first..) {
             let inputs = [
                 self.logged_input(
                     &certificate.inputs.deployment,
@@ -475,15 +606,148 @@ impl Recorder {
                 )?,
                 self.logged_input(&certificate.inputs.policy, crate::inputs::role::POLICY)?,
             ];
-            out.push(CertifiedAction {
-                certificate,
-                envelope,
-                receipts: action.receipts().to_vec(),
-                certificate_leaf: leaf,
-                inputs,
-            });
+            out.push((certificate, envelope, leaf, inputs));
         }
         Ok(out)
+    }
+
+    /// Reserves the next leaves of the log for `actions` (which must all
+    /// have an outcome): their unlogged receipts get their leaf indices
+    /// now, after any replay input not yet logged, and one leaf per
+    /// certificate follows. Cheap: nothing is signed but a new replay
+    /// input, nothing is written. The batch is then signed
+    /// ([`Reservation::sign`]) and committed ([`Recorder::commit`]) in the
+    /// order batches reserved; see [`crate::ConcurrentRecorder`].
+    pub fn reserve(&mut self, actions: &mut [&mut Action]) -> Result<Reservation, RecordError> {
+        let (items, new_inputs, places) = self.pending(actions)?;
+        if self.outstanding == 0 {
+            self.reserved_end = self.ledger.size();
+        }
+        let start = self.reserved_end;
+        let receipts_from = start + new_inputs.len() as u64;
+        self.logged_inputs(new_inputs, start);
+        for (&(a, position), leaf) in places.iter().zip(receipts_from..) {
+            if let Some(action) = actions.get_mut(a) {
+                action.set_leaf(position, leaf);
+            }
+        }
+        self.reserved_end = start + (items.len() + actions.len()) as u64;
+        self.outstanding += 1;
+        Ok(Reservation {
+            generation: self.generation,
+            start,
+            items,
+            places,
+            certificates: actions.len(),
+            origin: self.origin.clone(),
+            signer: self.signer.clone(),
+            parallel: true,
+            signed: None,
+        })
+    }
+
+    /// Whether `reservation` is the next batch to commit (false: an
+    /// earlier one is still to commit); an error if it was lost.
+    pub fn is_next(&self, reservation: &Reservation) -> Result<bool, RecordError> {
+        if reservation.generation != self.generation {
+            return Err(RecordError::ReservationLost {
+                start: reservation.start,
+            });
+        }
+        Ok(reservation.start == self.ledger.size())
+    }
+
+    /// Appends a signed batch in one transaction: its replay inputs and
+    /// receipts, then its certificates. Only the next batch in reservation
+    /// order commits; on any failure nothing of it is logged and every
+    /// reservation still outstanding is dropped (their leaves would no
+    /// longer follow on), so those batches fail too and must reserve
+    /// again.
+    pub fn commit(
+        &mut self,
+        reservation: Reservation,
+        actions: &mut [&mut Action],
+    ) -> Result<Vec<CertifiedAction>, RecordError> {
+        let committed = self.commit_reserved(reservation, actions)?;
+        Ok(certified(actions, committed))
+    }
+
+    /// [`Recorder::commit`] without copying the receipts into the result
+    /// (so a caller holding a lock can do that after releasing it).
+    pub(crate) fn commit_reserved(
+        &mut self,
+        reservation: Reservation,
+        actions: &mut [&mut Action],
+    ) -> Result<Committed, RecordError> {
+        let Reservation {
+            generation,
+            start,
+            mut items,
+            places,
+            signed,
+            certificates: reserved_certificates,
+            ..
+        } = reservation;
+        if generation != self.generation {
+            clear_leaves(actions, &places);
+            return Err(RecordError::ReservationLost { start });
+        }
+        let size = self.ledger.size();
+        let failure = match &signed {
+            Some(s) if s.len() == reserved_certificates && start != size => {
+                Some(RecordError::OutOfTurn { start, size })
+            }
+            Some(s) if s.len() == reserved_certificates => None,
+            _ => Some(RecordError::Unsigned { start }),
+        };
+        if let Some(e) = failure {
+            clear_leaves(actions, &places);
+            self.drop_reservations();
+            return Err(e);
+        }
+        let mut signed = signed.unwrap_or_default();
+        let certificates = signed.len() as u64;
+        items.extend(signed.iter_mut().map(|(_, _, leaf)| std::mem::take(leaf)));
+        let appended = self.ledger.append_batch_with(|size| {
+            if size == start {
+                Ok(items)
+            } else {
+                Err(RecordError::LogMoved { start, size })
+            }
+        });
+        let range = match appended {
+            Ok(range) => range,
+            Err(e) => {
+                clear_leaves(actions, &places);
+                self.drop_reservations();
+                return Err(e);
+            }
+        };
+        self.outstanding = self.outstanding.saturating_sub(1);
+        self.committed(signed, range.end - certificates)
+    }
+
+    /// Gives up `reservation` (its signing failed, say): its receipts
+    /// lose their leaves, and since later batches' leaves would no longer
+    /// follow on, every reservation still outstanding is dropped too.
+    pub fn abandon(&mut self, reservation: Reservation, actions: &mut [&mut Action]) {
+        clear_leaves(actions, &reservation.places);
+        if reservation.generation == self.generation {
+            self.drop_reservations();
+        }
+    }
+
+    /// Drops every outstanding reservation: they can no longer commit, and
+    /// the replay inputs they reserved leaves for count as unlogged again.
+    fn drop_reservations(&mut self) {
+        if self.outstanding == 0 {
+            return;
+        }
+        let size = self.ledger.size();
+        self.inputs.retain(|_, input| input.leaf_index < size);
+        self.outstanding = 0;
+        self.reserved_end = size;
+        self.generation += 1;
     }
 
     /// A proof bundle for `actions`, against a fresh signed checkpoint.
