@@ -9,21 +9,25 @@
 //! changes. That is the price of a hook answering in a few milliseconds
 //! (one fsync costs ~4 ms on the test machine, and each hook call commits).
 //! The WAL outlives the processes (no checkpoint on close), so a hook call
-//! neither recreates nor checkpoints it. It must not grow long either: a
-//! process that opens the store alone reads the whole WAL back to rebuild
-//! its index, and forgets what earlier processes already checkpointed, so
-//! past SQLite's automatic threshold every commit would copy the whole WAL
-//! into the database again (three fsyncs a call). So hook processes commit
-//! without checkpointing, and once the WAL passes [`WAL_COMPACT_BYTES`] a
-//! hook has [`Store::compact`] run in a process of its own after answering
-//! (see `writ store compact`), which empties the WAL once for everyone.
+//! neither recreates nor checkpoints it. A process that opens the store
+//! alone, though, reads the whole WAL back to rebuild SQLite's index of it
+//! (the `-shm` file), and forgets what earlier processes checkpointed, so
+//! SQLite never starts the WAL over. So the first hook call starts a
+//! keeper ([`Store::keep`], `writ store keep`) in a process of its own: it
+//! holds the store open, which keeps the index alive between hook calls
+//! (none reads the WAL back), checkpoints now and then without blocking
+//! hooks (after which the next commit starts the WAL over), and exits once
+//! idle. Without a keeper hooks still work: they commit without
+//! checkpointing, a keeper starting on a long WAL empties it first
+//! ([`Store::compact`]), and past [`WAL_TRUNCATE_BYTES`] opening the store
+//! empties it inline.
 //! The proof log (`writ-ledger`) uses `synchronous=FULL`: receipts
 //! acknowledged there survive power loss.
 
 pub mod environment;
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -40,22 +44,42 @@ pub enum StoreError {
     },
     #[error("store error: {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error("store keeper: {0}")]
+    Keeper(std::io::Error),
     #[error("stored session `{session}` is corrupt: {message}")]
     Corrupt { session: String, message: String },
 }
 
-/// WAL size past which a hook has the WAL emptied after answering
+/// WAL size past which a keeper starting empties the WAL first
 /// ([`Store::wal_is_long`]); about fifty hook calls' commits.
 pub const WAL_COMPACT_BYTES: u64 = 1 << 20;
 /// WAL size past which opening the store empties it at once: the safety
 /// net for when nobody compacted it.
-const WAL_TRUNCATE_BYTES: u64 = 8 << 20;
+pub const WAL_TRUNCATE_BYTES: u64 = 8 << 20;
 /// WAL length (pages) at which a commit checkpoints it: above what hooks
 /// leave behind, so only a long-running process's commits checkpoint.
 const AUTOCHECKPOINT_PAGES: u32 = (WAL_TRUNCATE_BYTES / 4096) as u32;
 /// The schema's version (`PRAGMA user_version`); a store at this version
 /// needs no `CREATE ... IF NOT EXISTS`, which every process would parse.
 const SCHEMA_VERSION: u32 = 1;
+
+/// How often a keeper looks at the WAL.
+const KEEP_POLL: Duration = Duration::from_millis(100);
+/// How often at most a keeper checkpoints: each checkpoint lets the next
+/// hook start the WAL over, and that commit fsyncs the new WAL header.
+pub const KEEP_CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// How often, and how long apart, a keeper's checkpoint tries again to
+/// catch up with hooks' commits.
+const KEEP_CATCH_UP_TRIES: u32 = 50;
+const KEEP_CATCH_UP_PAUSE: Duration = Duration::from_millis(2);
+
+/// The file a keeper holds locked while it runs.
+fn keeper_lock_path(path: &Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-keeper");
+    std::path::PathBuf::from(name)
+}
 
 /// The length of the WAL of the database at `path` (0 when it has none).
 fn wal_len(path: &Path) -> u64 {
@@ -153,10 +177,97 @@ impl Store {
         Ok(())
     }
 
+    /// Passive checkpoints until every frame is in the database, so that
+    /// the next commit starts the WAL over: a commit made while one runs
+    /// leaves frames behind, so it tries again (briefly) between hooks'
+    /// commits.
+    fn checkpoint_all_frames(&self) -> Result<(), StoreError> {
+        for _ in 0..KEEP_CATCH_UP_TRIES {
+            let (log, copied): (i64, i64) =
+                self.conn
+                    .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                        Ok((r.get(1)?, r.get(2)?))
+                    })?;
+            if log == copied {
+                break;
+            }
+            std::thread::sleep(KEEP_CATCH_UP_PAUSE);
+        }
+        Ok(())
+    }
+
     fn truncate_wal(&self) -> Result<(), StoreError> {
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
+    }
+
+    /// Whether a keeper ([`Store::keep`]) holds the store at `path` open.
+    pub fn keeper_running(path: &Path) -> bool {
+        let Ok(lock) = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(keeper_lock_path(path))
+        else {
+            return false;
+        };
+        matches!(lock.try_lock(), Err(std::fs::TryLockError::WouldBlock))
+    }
+
+    /// Holds the store at `path` open while hooks use it, so that SQLite's
+    /// WAL index outlives each hook process: a hook then neither reads the
+    /// WAL back when it opens the store nor forgets what was checkpointed.
+    /// Empties a long WAL first; then, while hooks commit, checkpoints
+    /// passively (hooks go on committing) at most every
+    /// [`KEEP_CHECKPOINT_EVERY`], after which the next commit starts the
+    /// WAL over. Returns at once if another keeper holds the store, and
+    /// once the WAL has not changed for `idle` or the store is gone.
+    pub fn keep(path: &Path, idle: Duration) -> Result<(), StoreError> {
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(keeper_lock_path(path))
+            .map_err(StoreError::Keeper)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(()),
+            Err(std::fs::TryLockError::Error(e)) => return Err(StoreError::Keeper(e)),
+        }
+        let store = Store::open(path)?;
+        if Store::wal_is_long(path) {
+            writ_sqlite::checkpoint_passive(&store.conn)?;
+            store.truncate_wal()?;
+        }
+        let wal_changed_at = |p: &Path| {
+            std::fs::metadata(writ_sqlite::wal_path(p))
+                .and_then(|m| m.modified())
+                .ok()
+        };
+        let mut seen = wal_changed_at(path);
+        let mut last_change = Instant::now();
+        let mut last_checkpoint = Instant::now();
+        let mut uncheckpointed = false;
+        loop {
+            std::thread::sleep(KEEP_POLL);
+            if !path.exists() {
+                return Ok(());
+            }
+            let changed_at = wal_changed_at(path);
+            if changed_at != seen {
+                seen = changed_at;
+                last_change = Instant::now();
+                uncheckpointed = true;
+            } else if last_change.elapsed() >= idle {
+                return Ok(());
+            }
+            if uncheckpointed && last_checkpoint.elapsed() >= KEEP_CHECKPOINT_EVERY {
+                store.checkpoint_all_frames()?;
+                last_checkpoint = Instant::now();
+                uncheckpointed = false;
+            }
+        }
     }
 
     /// True when the WAL of the store at `path` has passed

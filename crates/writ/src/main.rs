@@ -286,11 +286,21 @@ impl StoreArg {
 
 #[derive(Subcommand)]
 enum StoreCommand {
-    /// Copy the WAL into the database and empty it. Hooks run this in the
-    /// background once the WAL grows; it waits for processes using the store.
+    /// Copy the WAL into the database and empty it; waits for processes
+    /// using the store.
     Compact {
         #[command(flatten)]
         store: StoreArg,
+    },
+    /// Hold the store open while hooks use it, so each hook call finds the
+    /// WAL's index ready, and checkpoint now and then (hooks start this in
+    /// the background). Exits once idle, or at once if a keeper runs.
+    Keep {
+        #[command(flatten)]
+        store: StoreArg,
+        /// Seconds without a commit after which the keeper exits.
+        #[arg(long, default_value_t = 300)]
+        idle: u64,
     },
 }
 
@@ -569,6 +579,14 @@ fn main() -> ExitCode {
                 .map(|()| format!("{}: WAL emptied into the database\n", path.display()))
                 .map_err(|e| CliError::Internal(e.to_string()))
         }
+        Command::Store {
+            command: StoreCommand::Keep { store, idle },
+        } => {
+            let path = store.dir().join("writ.db");
+            Store::keep(&path, std::time::Duration::from_secs(idle))
+                .map(|()| String::new())
+                .map_err(|e| CliError::Internal(e.to_string()))
+        }
         Command::Verify {
             bundles,
             key,
@@ -624,24 +642,26 @@ fn hook(agent: Agent, deployment: Option<&Path>, policy: Option<&Path>, dir: &Pa
         }
     };
     let exit = answer.emit();
-    if Store::wal_is_long(&dir.join("writ.db")) {
-        compact_in_background(dir);
+    let db = dir.join("writ.db");
+    if db.exists() && !Store::keeper_running(&db) {
+        keep_in_background(dir);
     }
     exit
 }
 
-/// Starts `writ store compact` on its own, so that the call which found
-/// the WAL long does not wait for the checkpoint's fsyncs. It holds none of
-/// the agent's pipes (the agent would wait for them to close) and leaves
-/// the agent's process group. If it cannot start, the next hook tries
-/// again, and past a hard limit opening the store compacts it inline.
-fn compact_in_background(dir: &Path) {
+/// Starts `writ store keep` on its own, after the call has answered (see
+/// `Store::keep`): it holds none of the agent's pipes (the agent would
+/// wait for them to close) and leaves the agent's process group. If it
+/// cannot start, the next hook tries again; meanwhile hooks work as
+/// before, only slower, and past a hard limit opening the store empties
+/// the WAL inline.
+fn keep_in_background(dir: &Path) {
     use std::os::unix::process::CommandExt;
     let Ok(exe) = std::env::current_exe() else {
         return;
     };
     let _ = std::process::Command::new(exe)
-        .args(["store", "compact", "--store"])
+        .args(["store", "keep", "--store"])
         .arg(dir)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())

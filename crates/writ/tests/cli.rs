@@ -641,23 +641,36 @@ fn install_with_a_server_configures_the_writ_hook_binary_and_its_command_runs() 
     assert!(String::from_utf8_lossy(&out.stderr).contains("unreachable"));
 }
 
-/// Hook calls commit without checkpointing; once the WAL passes
-/// `WAL_COMPACT_BYTES`, the call that finds it so starts `writ store
-/// compact` in the background (holding none of the agent's pipes, or the
-/// call would not return), which empties it with every decision kept.
+/// The salt of the WAL's header: it changes whenever SQLite starts the WAL over.
+fn wal_salt(wal: &Path) -> Vec<u8> {
+    let bytes = std::fs::read(wal).unwrap();
+    bytes.get(16..24).map(<[u8]>::to_vec).unwrap_or_default()
+}
+
+/// Waits up to 20 s for `done`.
+fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "{what}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// The first hook call starts one keeper in the background (holding none
+/// of the agent's pipes, or the call would not return); while it holds the
+/// store, its checkpoints let the WAL start over, and every decision is kept.
 #[test]
-fn hook_calls_have_a_long_wal_compacted_in_the_background_losing_nothing() {
+fn hook_calls_start_a_keeper_and_the_wal_starts_over_losing_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     let db = store.join("writ.db");
     let wal = store.join("writ.db-wal");
-    let mut calls = 0;
-    while calls < 2 || std::fs::metadata(&wal).unwrap().len() <= writ_store::WAL_COMPACT_BYTES {
+    let call = |n: u64| {
         let mut cmd = writ();
         cmd.args(["hook", "claude-code", "--store"]).arg(&store);
         let event = json!({"session_id": "sess-wal", "hook_event_name": "PreToolUse",
-            "tool_name": "Bash", "tool_use_id": format!("toolu_{calls}"),
-            "tool_input": {"command": format!("ls -la /tmp/{calls} {}", "x".repeat(2000))}});
+            "tool_name": "Bash", "tool_use_id": format!("toolu_{n}"),
+            "tool_input": {"command": format!("ls -la /tmp/{n}")}});
         let out = run(cmd, &event.to_string());
         assert_eq!(
             out.status.code(),
@@ -665,29 +678,75 @@ fn hook_calls_have_a_long_wal_compacted_in_the_background_losing_nothing() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
+    };
+    call(0);
+    eventually("no keeper started", || {
+        writ_store::Store::keeper_running(&db)
+    });
+    let first_salt = wal_salt(&wal);
+    let (mut calls, mut longest) = (1, 0);
+    // Commits until one starts the WAL over: the keeper's checkpoint lets
+    // it, long before the WAL is long enough for opening the store to
+    // empty it (which is all that starts it over without a keeper).
+    while wal_salt(&wal) == first_salt {
+        call(calls);
         calls += 1;
-        assert!(calls < 2000, "the WAL does not grow");
-    }
-    // This call finds the WAL long, answers, and leaves the compaction running.
-    let mut cmd = writ();
-    cmd.args(["hook", "claude-code", "--store"]).arg(&store);
-    let out = run(
-        cmd,
-        r#"{"session_id": "sess-wal", "hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_use_id": "toolu_last", "tool_input": {"command": "ls"}}"#,
-    );
-    assert_eq!(out.status.code(), Some(0));
-    calls += 1;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while std::fs::metadata(&wal).unwrap().len() > writ_store::WAL_COMPACT_BYTES {
+        longest = longest.max(std::fs::metadata(&wal).unwrap().len());
         assert!(
-            std::time::Instant::now() < deadline,
-            "the WAL was not compacted"
+            longest < writ_store::WAL_TRUNCATE_BYTES,
+            "the WAL grew to {longest} bytes without starting over"
         );
-        std::thread::sleep(std::time::Duration::from_millis(20));
     }
+    assert!(writ_store::Store::keeper_running(&db));
     let store = writ_store::Store::open(&db).unwrap();
-    assert_eq!(store.decision_count().unwrap(), calls);
+    assert_eq!(store.decision_count().unwrap(), calls as i64);
     assert_eq!(store.session("sess-wal").unwrap().steps, 0);
+}
+
+/// A keeper holds the store alone: a second returns at once. It exits once
+/// the WAL has been idle, or as soon as the store is gone.
+#[test]
+fn a_keeper_runs_alone_and_exits_when_idle_or_when_the_store_is_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let db = store.join("writ.db");
+    std::fs::create_dir_all(&store).unwrap();
+    writ_store::Store::open(&db).unwrap();
+    let keeper = |idle: &str| {
+        let mut cmd = writ();
+        cmd.args(["store", "keep", "--idle", idle, "--store"])
+            .arg(&store)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        cmd.spawn().unwrap()
+    };
+    let mut first = keeper("2");
+    eventually("the keeper did not start", || {
+        writ_store::Store::keeper_running(&db)
+    });
+    let mut second = keeper("300");
+    eventually("a second keeper did not return", || {
+        second.try_wait().unwrap().is_some()
+    });
+    assert!(second.wait().unwrap().success());
+    assert!(
+        first.try_wait().unwrap().is_none(),
+        "the first keeper stopped early"
+    );
+    eventually("an idle keeper did not exit", || {
+        first.try_wait().unwrap().is_some()
+    });
+    assert!(first.wait().unwrap().success());
+    assert!(!writ_store::Store::keeper_running(&db));
+
+    let mut third = keeper("300");
+    eventually("the keeper did not start", || {
+        writ_store::Store::keeper_running(&db)
+    });
+    std::fs::remove_dir_all(&store).unwrap();
+    eventually("the keeper outlived its store", || {
+        third.try_wait().unwrap().is_some()
+    });
 }
 
 /// A `deny` goes out on stdout with exit 0; if it cannot be written (the
