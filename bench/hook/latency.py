@@ -4,7 +4,7 @@
 embedded (local store) and against `writ serve`, the latter also through
 the `writ-hook` binary when it sits next to `writ`.
 
-    bench/hook/latency.py [--calls N] [--bin PATH ...] [--modes embedded,server]
+    bench/hook/latency.py [--calls N] [--bin PATH ...] [--modes embedded,server] [--gap SECONDS]
 
 The harness's own cost is measured first and reported apart: the same
 spawn, pipe and wait for `/bin/true` and for a trivial Rust binary (read
@@ -16,6 +16,10 @@ builds. Each line has wall-time percentiles and the child's mean CPU time
 counts the fork from Python too (see the `/bin/true` line) and is coarser
 than `perf stat -e task-clock` on the same command.
 The 1-minute load average is printed before and after.
+By default calls follow each other at once, which keeps the machine warm;
+`--gap 0.1` sleeps that long before every call, as an agent's calls are
+spaced by the work between them (on a VM, waking an idle vCPU and a cold
+cache cost every process, `/bin/true` too).
 """
 import argparse, json, os, resource, shutil, socket, subprocess, sys, tempfile, time, urllib.request
 
@@ -25,6 +29,7 @@ parser.add_argument("--calls", type=int, default=500)
 parser.add_argument("--bin", action="append", help="writ binary (repeatable; default target/release/writ)")
 parser.add_argument("--modes", default="embedded,server")
 parser.add_argument("--no-baseline", action="store_true")
+parser.add_argument("--gap", type=float, default=0.0, help="seconds to sleep before every call")
 opts = parser.parse_args()
 bins = opts.bin or [os.environ.get("WRIT_BIN", os.path.join(root, "target/release/writ"))]
 modes = opts.modes.split(",")
@@ -44,6 +49,8 @@ def loadavg():
 
 def call(args, env, n, check):
     """One call: wall ms and the child's CPU ms (user + system)."""
+    if opts.gap:
+        time.sleep(opts.gap)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     out = subprocess.run(args, input=event(n).encode(), capture_output=True, env=env)
