@@ -172,7 +172,7 @@ impl DeferredCheckpoint {
             .spawn(move || {
                 while woken.recv().is_ok() {
                     match checkpoint_passive(&background) {
-                        Ok(()) => runs.fetch_add(1, Ordering::Relaxed),
+                        Ok(_) => runs.fetch_add(1, Ordering::Relaxed),
                         // Nothing is lost: the WAL keeps the frames, and
                         // the owner checkpoints at twice the threshold.
                         Err(e) => {
@@ -221,17 +221,36 @@ impl DeferredCheckpoint {
     }
 }
 
+/// What a checkpoint found: the WAL's frames, and how many of them are
+/// now in the database (all of them: the next commit starts the WAL over).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckpointFrames {
+    pub log: i64,
+    pub copied: i64,
+}
+
 /// A passive checkpoint: copies what it can without waiting for anyone
 /// (if another connection is checkpointing, it does nothing).
-pub fn checkpoint_passive(conn: &Connection) -> rusqlite::Result<()> {
-    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+pub fn checkpoint_passive(conn: &Connection) -> rusqlite::Result<CheckpointFrames> {
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+        Ok(CheckpointFrames {
+            log: r.get(1)?,
+            copied: r.get(2)?,
+        })
+    })
+}
+
+/// The file SQLite keeps beside the database at `db` under `suffix`
+/// (`x.db` and `-wal` -> `x.db-wal`).
+pub fn beside(db: &Path, suffix: &str) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 /// The WAL file of the database at `db` (`x.db` -> `x.db-wal`).
 pub fn wal_path(db: &Path) -> PathBuf {
-    let mut name = db.as_os_str().to_owned();
-    name.push("-wal");
-    PathBuf::from(name)
+    beside(db, "-wal")
 }
 
 /// The WAL files of databases committed with `synchronous=NORMAL`, to be
@@ -450,10 +469,7 @@ mod tests {
         conn.pragma_update(None, "wal_autocheckpoint", 8).unwrap();
         let deferred = DeferredCheckpoint::install(&mut conn, 8).unwrap();
         let db_file = || std::fs::metadata(&path).unwrap().len();
-        let wal_frames = |conn: &Connection| -> i64 {
-            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
-                .unwrap()
-        };
+        let wal_frames = |conn: &Connection| -> i64 { checkpoint_passive(conn).unwrap().log };
         let text = "x".repeat(3000);
         let mut rows = 0;
         // Each commit adds a few pages: the first at or past the threshold

@@ -74,11 +74,14 @@ pub const KEEP_CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 const KEEP_CATCH_UP_TRIES: u32 = 50;
 const KEEP_CATCH_UP_PAUSE: Duration = Duration::from_millis(2);
 
-/// The file a keeper holds locked while it runs.
-fn keeper_lock_path(path: &Path) -> std::path::PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push("-keeper");
-    std::path::PathBuf::from(name)
+/// Opens (creating it) the file a keeper of the store at `path` holds
+/// locked while it runs.
+fn open_keeper_lock(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(writ_sqlite::beside(path, "-keeper"))
 }
 
 /// The length of the WAL of the database at `path` (0 when it has none).
@@ -183,17 +186,22 @@ impl Store {
     /// commits.
     fn checkpoint_all_frames(&self) -> Result<(), StoreError> {
         for _ in 0..KEEP_CATCH_UP_TRIES {
-            let (log, copied): (i64, i64) =
-                self.conn
-                    .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
-                        Ok((r.get(1)?, r.get(2)?))
-                    })?;
-            if log == copied {
+            let frames = writ_sqlite::checkpoint_passive(&self.conn)?;
+            if frames.log == frames.copied {
                 break;
             }
             std::thread::sleep(KEEP_CATCH_UP_PAUSE);
         }
         Ok(())
+    }
+
+    /// Copies the WAL into the database and empties it: the long part
+    /// (copying the pages, two fsyncs) without the write lock, so hooks go
+    /// on committing meanwhile; then the short part (what they added, and
+    /// emptying the WAL) with it.
+    fn empty_wal(&self) -> Result<(), StoreError> {
+        writ_sqlite::checkpoint_passive(&self.conn)?;
+        self.truncate_wal()
     }
 
     fn truncate_wal(&self) -> Result<(), StoreError> {
@@ -204,12 +212,7 @@ impl Store {
 
     /// Whether a keeper ([`Store::keep`]) holds the store at `path` open.
     pub fn keeper_running(path: &Path) -> bool {
-        let Ok(lock) = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(keeper_lock_path(path))
-        else {
+        let Ok(lock) = open_keeper_lock(path) else {
             return false;
         };
         matches!(lock.try_lock(), Err(std::fs::TryLockError::WouldBlock))
@@ -224,12 +227,7 @@ impl Store {
     /// WAL over. Returns at once if another keeper holds the store, and
     /// once the WAL has not changed for `idle` or the store is gone.
     pub fn keep(path: &Path, idle: Duration) -> Result<(), StoreError> {
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(keeper_lock_path(path))
-            .map_err(StoreError::Keeper)?;
+        let lock = open_keeper_lock(path).map_err(StoreError::Keeper)?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => return Ok(()),
@@ -237,8 +235,7 @@ impl Store {
         }
         let store = Store::open(path)?;
         if Store::wal_is_long(path) {
-            writ_sqlite::checkpoint_passive(&store.conn)?;
-            store.truncate_wal()?;
+            store.empty_wal()?;
         }
         let wal_changed_at = |p: &Path| {
             std::fs::metadata(writ_sqlite::wal_path(p))
@@ -283,12 +280,7 @@ impl Store {
         if !path.exists() {
             return Ok(());
         }
-        let store = Store::open(path)?;
-        // The long part (copying the pages, two fsyncs) without the write
-        // lock, so hooks go on committing meanwhile; then the short part
-        // (what they added, and emptying the WAL) with it.
-        writ_sqlite::checkpoint_passive(&store.conn)?;
-        store.truncate_wal()
+        Store::open(path)?.empty_wal()
     }
 
     /// A store that lives in memory (for replays that keep nothing).
