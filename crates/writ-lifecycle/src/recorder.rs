@@ -693,12 +693,15 @@ impl Recorder {
             return Err(RecordError::ReservationLost { start });
         }
         let size = self.ledger.size();
-        let failure = match &signed {
-            Some(s) if s.len() == reserved_certificates && start != size => {
-                Some(RecordError::OutOfTurn { start, size })
-            }
-            Some(s) if s.len() == reserved_certificates => None,
-            _ => Some(RecordError::Unsigned { start }),
+        let signed_for_all = signed
+            .as_ref()
+            .is_some_and(|s| s.len() == reserved_certificates);
+        let failure = if !signed_for_all {
+            Some(RecordError::Unsigned { start })
+        } else if start != size {
+            Some(RecordError::OutOfTurn { start, size })
+        } else {
+            None
         };
         if let Some(e) = failure {
             clear_leaves(actions, &places);
