@@ -668,9 +668,13 @@ fn hook_calls_start_a_keeper_and_the_wal_starts_over_losing_nothing() {
     let call = |n: u64| {
         let mut cmd = writ();
         cmd.args(["hook", "claude-code", "--store"]).arg(&store);
-        let event = json!({"session_id": "sess-wal", "hook_event_name": "PreToolUse",
-            "tool_name": "Bash", "tool_use_id": format!("toolu_{n}"),
-            "tool_input": {"command": format!("ls -la /tmp/{n}")}});
+        let event = hook(
+            "Bash",
+            json!({"command": format!("ls -la /tmp/{n}")}),
+            "PreToolUse",
+            &format!("toolu_{n}"),
+            None,
+        );
         let out = run(cmd, &event.to_string());
         assert_eq!(
             out.status.code(),
@@ -700,7 +704,7 @@ fn hook_calls_start_a_keeper_and_the_wal_starts_over_losing_nothing() {
     assert!(writ_store::Store::keeper_running(&db));
     let store = writ_store::Store::open(&db).unwrap();
     assert_eq!(store.decision_count().unwrap(), calls as i64);
-    assert_eq!(store.session("sess-wal").unwrap().steps, 0);
+    assert_eq!(store.session("sess-1").unwrap().steps, 0);
 }
 
 /// A keeper holds the store alone: a second returns at once. It exits once
