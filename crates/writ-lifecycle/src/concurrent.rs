@@ -51,13 +51,13 @@ impl ConcurrentRecorder {
             self.turn.notify_all();
             return Err(e);
         }
-        let mut recorder = self.lock()?;
-        while let Ok(false) = recorder.is_next(&reservation) {
-            recorder = self
-                .turn
-                .wait(recorder)
-                .map_err(|_| RecordError::Poisoned)?;
-        }
+        // Waits for its turn; a lost reservation goes on to fail in commit.
+        let mut recorder = self
+            .turn
+            .wait_while(self.lock()?, |r| {
+                matches!(r.is_next(&reservation), Ok(false))
+            })
+            .map_err(|_| RecordError::Poisoned)?;
         let committed = recorder.commit_reserved(reservation, actions);
         drop(recorder);
         self.turn.notify_all();
