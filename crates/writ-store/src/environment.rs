@@ -10,7 +10,13 @@ use writ_core::Deployment;
 
 /// Facts read from the working directory and the environment.
 pub fn environment_deployment(cwd: &Path) -> Deployment {
-    let home = std::env::var("HOME").unwrap_or_else(|_| "/".to_owned());
+    environment_deployment_at(cwd, std::env::var("HOME").ok().as_deref())
+}
+
+/// [`environment_deployment`] for a process whose working directory is
+/// `cwd` and whose `$HOME` is `home`.
+pub fn environment_deployment_at(cwd: &Path, home: Option<&str>) -> Deployment {
+    let home = home.unwrap_or("/").to_owned();
     let remotes = git_remotes(cwd);
     let org_repos: Vec<String> = remotes
         .values()

@@ -200,6 +200,21 @@ impl Store {
         Ok(false)
     }
 
+    /// For the one process that commits (the keeper answering hooks),
+    /// between two of its commits: copies the WAL into the database and,
+    /// if every frame was copied (no other process committed meanwhile),
+    /// starts the WAL over. True when it did. Checkpointing from another
+    /// thread instead, while commits stream in, rarely finds a moment with
+    /// every frame copied, and the WAL grew to its limit (measured).
+    pub fn checkpoint_and_start_over(&self) -> Result<bool, StoreError> {
+        let frames = writ_sqlite::checkpoint_passive(&self.conn)?;
+        if frames.log != frames.copied {
+            return Ok(false);
+        }
+        self.start_wal_over()?;
+        Ok(true)
+    }
+
     /// Commits one small change (the `keeper` row) right after a complete
     /// checkpoint, so that this commit, not a hook's, starts the WAL over:
     /// the commit that does writes a new WAL header and fsyncs it and the
@@ -239,57 +254,12 @@ impl Store {
         matches!(lock.try_lock(), Err(std::fs::TryLockError::WouldBlock))
     }
 
-    /// Holds the store at `path` open while hooks use it, so that SQLite's
-    /// WAL index outlives each hook process: a hook then neither reads the
-    /// WAL back when it opens the store nor forgets what was checkpointed.
-    /// Empties a long WAL first; then, while hooks commit, checkpoints
-    /// passively (hooks go on committing) at most every
-    /// [`KEEP_CHECKPOINT_EVERY`] and starts the WAL over itself, so no hook
-    /// waits for that. Returns at once if another keeper holds the store,
-    /// and once the WAL has not changed for `idle` (its own commits aside)
-    /// or the store is gone.
+    /// [`KeeperLock::keep`] unless another keeper holds the store at `path`
+    /// (then it returns at once).
     pub fn keep(path: &Path, idle: Duration) -> Result<(), StoreError> {
-        let lock = open_keeper_lock(path).map_err(StoreError::Keeper)?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Ok(()),
-            Err(std::fs::TryLockError::Error(e)) => return Err(StoreError::Keeper(e)),
-        }
-        let store = Store::open(path)?;
-        if Store::wal_is_long(path) {
-            store.empty_wal()?;
-        }
-        let wal_changed_at = |p: &Path| {
-            std::fs::metadata(writ_sqlite::wal_path(p))
-                .and_then(|m| m.modified())
-                .ok()
-        };
-        let mut seen = wal_changed_at(path);
-        let mut last_change = Instant::now();
-        let mut last_checkpoint = Instant::now();
-        let mut uncheckpointed = false;
-        loop {
-            std::thread::sleep(KEEP_POLL);
-            if !path.exists() {
-                return Ok(());
-            }
-            let changed_at = wal_changed_at(path);
-            if changed_at != seen {
-                seen = changed_at;
-                last_change = Instant::now();
-                uncheckpointed = true;
-            } else if last_change.elapsed() >= idle {
-                return Ok(());
-            }
-            if uncheckpointed && last_checkpoint.elapsed() >= KEEP_CHECKPOINT_EVERY {
-                if store.checkpoint_all_frames()? {
-                    store.start_wal_over()?;
-                    // Its own commit is no sign of hooks at work.
-                    seen = wal_changed_at(path);
-                }
-                last_checkpoint = Instant::now();
-                uncheckpointed = false;
-            }
+        match KeeperLock::take(path)? {
+            Some(lock) => lock.keep(idle, || false, true),
+            None => Ok(()),
         }
     }
 
@@ -628,6 +598,85 @@ fn write_session(conn: &Connection, id: &str, state: &SessionState) -> Result<()
     )?
     .execute(params![id, text])?;
     Ok(())
+}
+
+/// Held by the one keeper of a store while it runs: an exclusive lock on
+/// the file beside the store (`writ.db-keeper`), which the system releases
+/// when the keeper's process ends however it ends.
+pub struct KeeperLock {
+    path: std::path::PathBuf,
+    _file: std::fs::File,
+}
+
+impl KeeperLock {
+    /// Takes the keeper's lock of the store at `path`; `None` when another
+    /// keeper holds it.
+    pub fn take(path: &Path) -> Result<Option<KeeperLock>, StoreError> {
+        let file = open_keeper_lock(path).map_err(StoreError::Keeper)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(KeeperLock {
+                path: path.to_owned(),
+                _file: file,
+            })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Keeper(e)),
+        }
+    }
+
+    /// Holds the store open while hooks use it, so that SQLite's WAL index
+    /// outlives each hook process: a hook then neither reads the WAL back
+    /// when it opens the store nor forgets what was checkpointed. Empties a
+    /// long WAL first; then, while hooks commit, checkpoints passively
+    /// (hooks go on committing) at most every [`KEEP_CHECKPOINT_EVERY`] and
+    /// starts the WAL over itself, so no hook waits for that. Returns once
+    /// the WAL has not changed for `idle` (its own commits aside), the
+    /// store is gone, or `stop` says so. With `checkpoints` false it leaves
+    /// checkpoints to whoever commits ([`Store::checkpoint_and_start_over`]
+    /// between commits: `writ::keeper`, which commits for hooks).
+    pub fn keep(
+        &self,
+        idle: Duration,
+        stop: impl Fn() -> bool,
+        checkpoints: bool,
+    ) -> Result<(), StoreError> {
+        let path = self.path.as_path();
+        let store = Store::open(path)?;
+        if Store::wal_is_long(path) {
+            store.empty_wal()?;
+        }
+        let wal_changed_at = |p: &Path| {
+            std::fs::metadata(writ_sqlite::wal_path(p))
+                .and_then(|m| m.modified())
+                .ok()
+        };
+        let mut seen = wal_changed_at(path);
+        let mut last_change = Instant::now();
+        let mut last_checkpoint = Instant::now();
+        let mut uncheckpointed = false;
+        loop {
+            std::thread::sleep(KEEP_POLL);
+            if !path.exists() || stop() {
+                return Ok(());
+            }
+            let changed_at = wal_changed_at(path);
+            if changed_at != seen {
+                seen = changed_at;
+                last_change = Instant::now();
+                uncheckpointed = true;
+            } else if last_change.elapsed() >= idle {
+                return Ok(());
+            }
+            if checkpoints && uncheckpointed && last_checkpoint.elapsed() >= KEEP_CHECKPOINT_EVERY {
+                if store.checkpoint_all_frames()? {
+                    store.start_wal_over()?;
+                    // Its own commit is no sign of hooks at work.
+                    seen = wal_changed_at(path);
+                }
+                last_checkpoint = Instant::now();
+                uncheckpointed = false;
+            }
+        }
+    }
 }
 
 #[cfg(test)]

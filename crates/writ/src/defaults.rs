@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use writ_core::{Deployment, Engine, Facts, PolicyPack};
-use writ_store::environment::environment_deployment;
+use writ_store::environment::environment_deployment_at;
 
 use crate::error::{CliError, read_text};
 
@@ -20,18 +20,58 @@ pub fn load_engine(
 ) -> Result<Engine, CliError> {
     let cwd = std::env::current_dir()
         .map_err(|e| CliError::Internal(format!("cannot read the working directory: {e}")))?;
-    let base = environment_deployment(&cwd).over(Deployment::builtin());
-    let merged = match deployment {
-        Some(path) => {
-            let text = read_text(path)?;
-            let file = Deployment::from_json(&text)
-                .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
-            file.over(base)
-        }
-        None => base,
-    };
-    let facts = Facts::compile(&merged).map_err(|e| CliError::Input(e.to_string()))?;
-    Ok(Engine::new(facts, load_policy(policy_dir)?))
+    let home = std::env::var("HOME").ok();
+    EngineSources::read(&cwd, home.as_deref(), deployment, policy_dir)?.build()
+}
+
+/// What an engine is made of, read from the files and the environment but
+/// not yet compiled: equal sources make equal engines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineSources {
+    /// The deployment file over the environment's facts and the built-ins.
+    pub deployment: Deployment,
+    /// The policy pack's files (name, text); `None` for the shipped pack.
+    pub policy: Option<Vec<(String, String)>>,
+}
+
+impl EngineSources {
+    /// Reads them as a process in `cwd` with `$HOME` `home` would (the
+    /// paths as given: relative ones from this process's directory).
+    pub fn read(
+        cwd: &Path,
+        home: Option<&str>,
+        deployment: Option<&Path>,
+        policy_dir: Option<&Path>,
+    ) -> Result<EngineSources, CliError> {
+        let base = environment_deployment_at(cwd, home).over(Deployment::builtin());
+        let deployment = match deployment {
+            Some(path) => {
+                let text = read_text(path)?;
+                let file = Deployment::from_json(&text)
+                    .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+                file.over(base)
+            }
+            None => base,
+        };
+        let policy = match policy_dir {
+            Some(dir) => Some(read_policy_dir(dir)?),
+            None => None,
+        };
+        Ok(EngineSources { deployment, policy })
+    }
+
+    /// Compiles the facts and the policy pack.
+    pub fn build(&self) -> Result<Engine, CliError> {
+        let facts = Facts::compile(&self.deployment).map_err(|e| CliError::Input(e.to_string()))?;
+        let pack = match &self.policy {
+            None => PolicyPack::default_pack(),
+            Some(sources) => PolicyPack::load(sources.clone()),
+        };
+        Ok(Engine::new(
+            facts,
+            pack.map_err(|e| CliError::Input(e.to_string()))?,
+        ))
+    }
 }
 
 /// The shipped pack, or every `.cedar` file of `dir` in name order.

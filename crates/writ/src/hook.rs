@@ -27,7 +27,10 @@ use crate::gate::{Caller, Gate};
 
 /// Which agent's protocol to speak (`claude-code` or `codex` on the
 /// command line).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum Agent {
     ClaudeCode,
     Codex,
@@ -115,19 +118,44 @@ pub fn handle(
     data_dir: &Path,
     now: OffsetDateTime,
 ) -> HookAnswer {
-    match decide(agent, input, engine, data_dir, now) {
-        Ok(answer) => answer,
-        Err(reason) => {
-            HookAnswer::refuse(&format!("cannot decide, so the call is refused: {reason}"))
-        }
+    let opened = std::fs::create_dir_all(data_dir)
+        .map_err(|e| format!("cannot create `{}`: {e}", data_dir.display()))
+        .and_then(|()| Store::open(&data_dir.join("writ.db")).map_err(|e| e.to_string()));
+    match opened {
+        Ok(mut store) => handle_in(agent, input, engine, &mut store, now),
+        Err(reason) => refuse_undecided(&reason),
     }
+}
+
+/// [`handle`] with the store open (the keeper's, `crate::keeper`).
+pub fn handle_in(
+    agent: Agent,
+    input: &str,
+    engine: &Engine,
+    store: &mut Store,
+    now: OffsetDateTime,
+) -> HookAnswer {
+    match decide(agent, input, engine, store, now) {
+        Ok(answer) => answer,
+        Err(reason) => refuse_undecided(&reason),
+    }
+}
+
+/// The refusal of a call when writ's deployment or policy cannot be loaded.
+pub fn refuse_unconfigured(error: &dyn std::fmt::Display) -> HookAnswer {
+    HookAnswer::refuse(&format!("cannot load writ's configuration: {error}"))
+}
+
+/// The refusal of a call writ could not decide.
+fn refuse_undecided(reason: &str) -> HookAnswer {
+    HookAnswer::refuse(&format!("cannot decide, so the call is refused: {reason}"))
 }
 
 fn decide(
     agent: Agent,
     input: &str,
     engine: &Engine,
-    data_dir: &Path,
+    store: &mut Store,
     now: OffsetDateTime,
 ) -> Result<HookAnswer, String> {
     let event: Value = serde_json::from_str(input)
@@ -137,9 +165,6 @@ fn decide(
         .session_id
         .clone()
         .unwrap_or_else(|| "default".to_owned());
-    std::fs::create_dir_all(data_dir)
-        .map_err(|e| format!("cannot create `{}`: {e}", data_dir.display()))?;
-    let mut store = Store::open(&data_dir.join("writ.db")).map_err(|e| e.to_string())?;
     let caller = Caller {
         agent: agent.name(),
         user: None,
@@ -147,12 +172,9 @@ fn decide(
     };
 
     if envelope.phase == Phase::Post {
-        Gate {
-            engine,
-            store: &mut store,
-        }
-        .handle(&session, &envelope, &[], caller)
-        .map_err(|e| e.to_string())?;
+        Gate { engine, store }
+            .handle(&session, &envelope, &[], caller)
+            .map_err(|e| e.to_string())?;
         return Ok(HookAnswer::silent());
     }
 
@@ -161,7 +183,7 @@ fn decide(
         .map_err(|e| e.to_string())?;
     let mut decision = Gate {
         engine,
-        store: &mut store,
+        store: &mut *store,
     }
     .before(&session, &envelope, &approvals, caller)
     .map_err(|e| e.to_string())?;

@@ -8,5 +8,6 @@ pub mod gate;
 pub mod hook;
 pub mod ingest;
 pub mod install;
+pub mod keeper;
 pub mod policy_cmd;
 pub mod proof_cmd;

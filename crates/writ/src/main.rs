@@ -581,12 +581,8 @@ fn main() -> ExitCode {
         }
         Command::Store {
             command: StoreCommand::Keep { store, idle },
-        } => {
-            let path = store.dir().join("writ.db");
-            Store::keep(&path, std::time::Duration::from_secs(idle))
-                .map(|()| String::new())
-                .map_err(|e| CliError::Internal(e.to_string()))
-        }
+        } => writ::keeper::run(&store.dir(), std::time::Duration::from_secs(idle))
+            .map(|()| String::new()),
         Command::Verify {
             bundles,
             key,
@@ -627,19 +623,22 @@ fn default_data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".writ"))
 }
 
+/// `writ hook AGENT` on the embedded store: the store's keeper answers
+/// when one runs ([`writ::keeper`]), else this process decides and then
+/// starts a keeper for the calls to come.
 fn hook(agent: Agent, deployment: Option<&Path>, policy: Option<&Path>, dir: &Path) -> ExitCode {
     let mut input = String::new();
-    let answer = match (
-        std::io::stdin().read_to_string(&mut input),
-        load_engine(deployment, policy),
-    ) {
-        (Err(e), _) => writ::hook::HookAnswer::refuse(&format!("cannot read the hook input: {e}")),
-        (_, Err(e)) => {
-            writ::hook::HookAnswer::refuse(&format!("cannot load writ's configuration: {e}"))
-        }
-        (Ok(_), Ok(engine)) => {
-            writ::hook::handle(agent, &input, &engine, dir, OffsetDateTime::now_utc())
-        }
+    if let Err(e) = std::io::stdin().read_to_string(&mut input) {
+        return writ::hook::HookAnswer::refuse(&format!("cannot read the hook input: {e}")).emit();
+    }
+    if let Some(answer) = writ::keeper::HookRequest::new(agent, deployment, policy, &input)
+        .and_then(|request| writ::keeper::ask(dir, &request))
+    {
+        return answer.emit();
+    }
+    let answer = match load_engine(deployment, policy) {
+        Err(e) => writ::hook::refuse_unconfigured(&e),
+        Ok(engine) => writ::hook::handle(agent, &input, &engine, dir, OffsetDateTime::now_utc()),
     };
     let exit = answer.emit();
     let db = dir.join("writ.db");

@@ -744,8 +744,9 @@ fn a_keeper_runs_alone_and_exits_when_idle_or_when_the_store_is_gone() {
     assert!(!writ_store::Store::keeper_running(&db));
 
     let mut third = keeper("300");
+    // Up: holding the store and answering hooks.
     eventually("the keeper did not start", || {
-        writ_store::Store::keeper_running(&db)
+        writ_store::Store::keeper_running(&db) && writ::keeper::socket_path(&store).exists()
     });
     std::fs::remove_dir_all(&store).unwrap();
     eventually("the keeper outlived its store", || {
