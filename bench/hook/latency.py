@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Wall time of `writ hook claude-code` per call, each call a new process
 (as Claude Code runs it), for an allowed Bash command (exit 0, no output):
-embedded (local store) and against `writ serve`, the latter also through
-the `writ-hook` binary when it sits next to `writ`.
+embedded (local store; its keeper answers once the first call started
+it) and against `writ serve`, each also through the `writ-hook` binary
+when it sits next to `writ`.
 
     bench/hook/latency.py [--calls N] [--bin PATH ...] [--modes embedded,server] [--gap SECONDS]
 
@@ -98,10 +99,15 @@ with tempfile.TemporaryDirectory() as tmp:
     try:
         for i, writ in enumerate(bins):
             label = f"[{i}] " if len(bins) > 1 else ""
+            slim = os.path.join(os.path.dirname(writ), "writ-hook")
             if "embedded" in modes:
                 data = os.path.join(tmp, f"embedded{i}")
                 configs.append((f"{label}embedded store", [writ, "hook", "claude-code"],
                                 dict(os.environ, WRIT_DATA_DIR=data)))
+                if os.path.exists(slim):
+                    data = os.path.join(tmp, f"embedded-slim{i}")
+                    configs.append((f"{label}writ-hook, embedded store", [slim, "claude-code"],
+                                    dict(os.environ, WRIT_DATA_DIR=data)))
             if "server" in modes:
                 data = os.path.join(tmp, f"serve{i}")
                 sock = socket.socket(); sock.bind(("127.0.0.1", 0)); port = sock.getsockname()[1]; sock.close()
@@ -117,7 +123,6 @@ with tempfile.TemporaryDirectory() as tmp:
                 configs.append((f"{label}--server (writ serve)",
                                 [writ, "hook", "claude-code", "--server", f"http://127.0.0.1:{port}"],
                                 dict(os.environ, WRIT_TOKEN=token)))
-                slim = os.path.join(os.path.dirname(writ), "writ-hook")
                 if os.path.exists(slim):
                     configs.append((f"{label}writ-hook --server (writ serve)",
                                     [slim, "claude-code", "--server", f"http://127.0.0.1:{port}"],

@@ -84,9 +84,21 @@ impl HookRequest {
         policy: Option<&Path>,
         input: &str,
     ) -> Option<HookRequest> {
+        HookRequest::for_build(build_id()?, agent, deployment, policy, input)
+    }
+
+    /// The same, from a process that is not `writ` itself (`writ-hook`):
+    /// `build` is [`build_id_of`] the `writ` that the keeper runs.
+    pub fn for_build(
+        build: String,
+        agent: Agent,
+        deployment: Option<&Path>,
+        policy: Option<&Path>,
+        input: &str,
+    ) -> Option<HookRequest> {
         let cwd = std::env::current_dir().ok()?;
         Some(HookRequest {
-            build: build_id()?,
+            build,
             agent,
             deployment: deployment.map(|p| cwd.join(p)),
             policy: policy.map(|p| cwd.join(p)),
@@ -114,8 +126,12 @@ enum Reply {
 /// Which build of writ this process is: its executable's path, size and
 /// modification time. A keeper left running by an older writ has another.
 pub fn build_id() -> Option<String> {
-    let exe = std::env::current_exe().ok()?;
-    let meta = std::fs::metadata(&exe).ok()?;
+    build_id_of(&std::env::current_exe().ok()?)
+}
+
+/// [`build_id`] of the executable at `exe`.
+pub fn build_id_of(exe: &Path) -> Option<String> {
+    let meta = std::fs::metadata(exe).ok()?;
     Some(format!(
         "{} {} {}.{}",
         exe.display(),
@@ -349,4 +365,64 @@ fn answer(a: HookAnswer) -> Reply {
         stderr: a.stderr,
         exit: a.exit,
     }
+}
+
+/// `writ-hook AGENT` on the embedded store in `dir`: the store's keeper
+/// answers when one runs; otherwise `writ hook AGENT` (the `writ` next to
+/// this executable) decides, and starts a keeper for the next calls. Either
+/// way the answer is `writ hook`'s, for a fraction of its start-up.
+pub fn run_slim(
+    agent: Agent,
+    deployment: Option<&Path>,
+    policy: Option<&Path>,
+    dir: &Path,
+) -> std::process::ExitCode {
+    let mut input = String::new();
+    if let Err(e) = std::io::stdin().read_to_string(&mut input) {
+        return HookAnswer::refuse(&format!("cannot read the hook input: {e}")).emit();
+    }
+    let writ = match std::env::current_exe() {
+        Ok(exe) => exe.with_file_name("writ"),
+        Err(e) => {
+            return HookAnswer::refuse(&format!("cannot find writ next to writ-hook: {e}")).emit();
+        }
+    };
+    if let Some(answer) = build_id_of(&writ)
+        .and_then(|build| HookRequest::for_build(build, agent, deployment, policy, &input))
+        .and_then(|request| ask(dir, &request))
+    {
+        return answer.emit();
+    }
+    let mut command = std::process::Command::new(&writ);
+    command.args(["hook", agent.name()]);
+    if let Some(d) = deployment {
+        command.arg("--deployment").arg(d);
+    }
+    if let Some(p) = policy {
+        command.arg("--policy").arg(p);
+    }
+    command.arg("--store").arg(dir);
+    match decide_in(command, &input) {
+        Ok(code) => std::process::ExitCode::from(code),
+        Err(e) => HookAnswer::refuse(&format!(
+            "cannot run `{}` to decide, so the call is refused: {e}",
+            writ.display()
+        ))
+        .emit(),
+    }
+}
+
+/// Runs `command` (a `writ hook`) with `input` on its stdin and this
+/// process's stdout and stderr; its exit code, 2 (refuse) if a signal
+/// ended it.
+fn decide_in(mut command: std::process::Command, input: &str) -> std::io::Result<u8> {
+    let mut child = command.stdin(std::process::Stdio::piped()).spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input.as_bytes())?;
+    }
+    let status = child.wait()?;
+    Ok(status
+        .code()
+        .and_then(|c| u8::try_from(c).ok())
+        .unwrap_or(2))
 }

@@ -691,10 +691,10 @@ fn install(
         PathBuf::from(".")
     };
     let quote = |p: &Path| format!("'{}'", p.display().to_string().replace('\'', r"'\''"));
-    // Through a server, the hook is `writ-hook` when it sits next to this
-    // binary: it answers the same and starts in half the time.
+    // The hook is `writ-hook` when it sits next to this binary: it answers
+    // the same and starts in half the time.
     let slim = exe.with_file_name("writ-hook");
-    let mut command = if server.is_some() && slim.is_file() {
+    let mut command = if slim.is_file() {
         quote(&slim)
     } else {
         format!("{} hook", quote(&exe))

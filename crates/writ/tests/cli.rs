@@ -601,7 +601,45 @@ fn install_merges_claude_code_settings() {
     let command = v["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
         .as_str()
         .unwrap();
-    assert!(command.ends_with("hook claude-code"), "{command}");
+    let slim = Path::new(env!("CARGO_BIN_EXE_writ-hook"));
+    assert_eq!(command, format!("'{}' claude-code", slim.display()));
+
+    // The installed command decides on the embedded store: the first call
+    // runs `writ hook`, which starts the store's keeper; the next ones go
+    // to the keeper, which stays (a keeper of another build would stop).
+    let store = dir.path().join(".writ");
+    let call = |command_line: &str, id: &str| {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", command_line]).current_dir(dir.path());
+        let push = hook(
+            "Bash",
+            json!({"command": "rm -rf /"}),
+            "PreToolUse",
+            id,
+            None,
+        );
+        let out = run(cmd, &push.to_string());
+        assert_eq!(out.status.code(), Some(0));
+        let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(answer["hookSpecificOutput"]["permissionDecision"], "deny");
+    };
+    call(command, "t1");
+    eventually("no keeper answers", || {
+        writ::keeper::socket_path(&store).exists()
+    });
+    call(command, "t2");
+    call(command, "t3");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(writ::keeper::socket_path(&store).exists());
+    let db = store.join("writ.db");
+    assert!(writ_store::Store::keeper_running(&db));
+    assert_eq!(
+        writ_store::Store::open(&db)
+            .unwrap()
+            .decision_count()
+            .unwrap(),
+        3
+    );
 }
 
 #[test]
