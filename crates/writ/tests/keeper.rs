@@ -196,3 +196,45 @@ fn a_keeper_of_another_build_does_not_answer_and_stops() {
     let request = HookRequest::new(Agent::ClaudeCode, None, None, &ls).unwrap();
     assert_eq!(ask(&kept, &request), None);
 }
+
+/// Calls from many processes at once (threads here) queue at the keeper
+/// and each gets its own answer; every decision is recorded once.
+#[test]
+fn concurrent_calls_through_the_keeper_are_each_answered_and_recorded() {
+    let root = tempfile::tempdir().unwrap();
+    let kept = root.path().join("kept");
+    let _keeper = start_keeper(&kept);
+    let callers: Vec<_> = (0..8)
+        .map(|t| {
+            let kept = kept.clone();
+            std::thread::spawn(move || {
+                for n in 0..20 {
+                    let (command, denied) = if n % 4 == 0 {
+                        ("rm -rf /".to_owned(), true)
+                    } else {
+                        (format!("ls /tmp/{t}/{n}"), false)
+                    };
+                    let input = hook(
+                        "Bash",
+                        json!({"command": command}),
+                        "PreToolUse",
+                        &format!("t{t}-{n}"),
+                        None,
+                    );
+                    let answer = kept_answer(&kept, Agent::ClaudeCode, None, &input);
+                    assert_eq!(answer.exit, 0, "{answer:?}");
+                    assert_eq!(
+                        answer.stdout.contains("\"deny\""),
+                        denied,
+                        "{command}: {answer:?}"
+                    );
+                }
+            })
+        })
+        .collect();
+    for caller in callers {
+        caller.join().unwrap();
+    }
+    let store = writ_store::Store::open(&kept.join("writ.db")).unwrap();
+    assert_eq!(store.decision_count().unwrap(), 160);
+}
