@@ -71,7 +71,7 @@ pub const KEEP_CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
 /// How often, and how long apart, a keeper's checkpoint tries again to
 /// catch up with hooks' commits.
-const KEEP_CATCH_UP_TRIES: u32 = 50;
+pub const KEEP_CATCH_UP_TRIES: u32 = 50;
 const KEEP_CATCH_UP_PAUSE: Duration = Duration::from_millis(2);
 
 /// Opens (creating it) the file a keeper of the store at `path` holds
@@ -185,34 +185,27 @@ impl Store {
         Ok(())
     }
 
-    /// Passive checkpoints until every frame is in the database, so that
-    /// the next commit starts the WAL over: a commit made while one runs
-    /// leaves frames behind, so it tries again (briefly) between hooks'
-    /// commits. True when every frame was copied.
-    fn checkpoint_all_frames(&self) -> Result<bool, StoreError> {
-        for _ in 0..KEEP_CATCH_UP_TRIES {
+    /// Copies the WAL into the database and, once every frame is in it,
+    /// starts the WAL over ([`Store::start_wal_over`]); true when it did.
+    /// A commit made during a checkpoint leaves frames behind, so it tries
+    /// `tries` times, briefly apart. The keeper's loop, checkpointing while
+    /// hook processes commit, tries [`KEEP_CATCH_UP_TRIES`] times; the
+    /// keeper answering hooks (`writ::keeper`) is then the one process that
+    /// commits and, between two of its commits, needs one try. (From
+    /// another thread, while its commits streamed in, a checkpoint rarely
+    /// found every frame copied and the WAL grew to its limit: measured.)
+    pub fn checkpoint_and_start_over(&self, tries: u32) -> Result<bool, StoreError> {
+        for n in 0..tries {
+            if n > 0 {
+                std::thread::sleep(KEEP_CATCH_UP_PAUSE);
+            }
             let frames = writ_sqlite::checkpoint_passive(&self.conn)?;
             if frames.log == frames.copied {
+                self.start_wal_over()?;
                 return Ok(true);
             }
-            std::thread::sleep(KEEP_CATCH_UP_PAUSE);
         }
         Ok(false)
-    }
-
-    /// For the one process that commits (the keeper answering hooks),
-    /// between two of its commits: copies the WAL into the database and,
-    /// if every frame was copied (no other process committed meanwhile),
-    /// starts the WAL over. True when it did. Checkpointing from another
-    /// thread instead, while commits stream in, rarely finds a moment with
-    /// every frame copied, and the WAL grew to its limit (measured).
-    pub fn checkpoint_and_start_over(&self) -> Result<bool, StoreError> {
-        let frames = writ_sqlite::checkpoint_passive(&self.conn)?;
-        if frames.log != frames.copied {
-            return Ok(false);
-        }
-        self.start_wal_over()?;
-        Ok(true)
     }
 
     /// Commits one small change (the `keeper` row) right after a complete
@@ -667,8 +660,7 @@ impl KeeperLock {
                 return Ok(());
             }
             if checkpoints && uncheckpointed && last_checkpoint.elapsed() >= KEEP_CHECKPOINT_EVERY {
-                if store.checkpoint_all_frames()? {
-                    store.start_wal_over()?;
+                if store.checkpoint_and_start_over(KEEP_CATCH_UP_TRIES)? {
                     // Its own commit is no sign of hooks at work.
                     seen = wal_changed_at(path);
                 }

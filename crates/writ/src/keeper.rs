@@ -7,11 +7,13 @@
 //! most of a call's time. The keeper is already running beside the store
 //! (the first hook call starts it, [`writ_store::KeeperLock::keep`]), so it
 //! also listens on a Unix socket in a directory only its user can enter
-//! (`writ.keeper.d/hook.sock`, mode 0700), with the pack parsed. A hook call sends it the event with what shapes the decision
-//! (its working directory, `$HOME`, `--deployment` and `--policy`), and the
-//! keeper answers exactly as the call would have ([`crate::hook::handle`]
-//! with an engine built from the same sources, read again for every call,
-//! so a changed policy or deployment file applies at once).
+//! (`writ.keeper.d/hook.sock`, mode 0700), with the pack parsed and the
+//! store open. A hook call sends it the event with what shapes the
+//! decision (its working directory, `$HOME`, `--deployment` and
+//! `--policy`), and the keeper answers exactly as the call would have
+//! ([`crate::hook::handle_in`] with an engine built from the same sources,
+//! read again for every call, so a changed policy or deployment file
+//! applies at once).
 //!
 //! No keeper (none runs, or it is another build of writ): the call decides
 //! by itself. Once the request is sent, though, the keeper may have acted,
@@ -225,6 +227,7 @@ fn listen(dir: &Path) -> std::io::Result<UnixListener> {
 fn serve(listener: &UnixListener, dir: &Path, stop: &AtomicBool) {
     let mut keeper = Answerer {
         dir: dir.to_owned(),
+        build: build_id(),
         store: None,
         uncheckpointed: 0,
         last_checkpoint: Instant::now(),
@@ -250,7 +253,6 @@ fn serve(listener: &UnixListener, dir: &Path, stop: &AtomicBool) {
     }
 }
 
-#[derive(PartialEq)]
 enum Served {
     Answered,
     OtherBuild,
@@ -260,6 +262,9 @@ enum Served {
 /// The keeper's side of a hook call: the open store and recent engines.
 struct Answerer {
     dir: PathBuf,
+    /// [`build_id`] of the keeper, taken when it starts: a request from
+    /// another build (or from this path rebuilt since) does not match.
+    build: Option<String>,
     store: Option<Store>,
     /// Calls answered since the last checkpoint, and when that was.
     uncheckpointed: u32,
@@ -281,7 +286,7 @@ impl Answerer {
             return;
         }
         if let Some(store) = &self.store {
-            let _ = store.checkpoint_and_start_over();
+            let _ = store.checkpoint_and_start_over(1);
         }
         self.uncheckpointed = 0;
         self.last_checkpoint = Instant::now();
@@ -306,7 +311,7 @@ impl Answerer {
                 ))),
                 Served::Answered,
             ),
-            Ok(request) if Some(&request.build) != build_id().as_ref() => {
+            Ok(request) if Some(&request.build) != self.build.as_ref() => {
                 (Reply::OtherBuild, Served::OtherBuild)
             }
             Ok(request) => (answer(self.answer(&request)), Served::Answered),
