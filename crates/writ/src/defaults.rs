@@ -4,7 +4,7 @@
 //! directory says: it is the workspace, `$HOME` is home, its git remotes are
 //! the organisation's repositories and the checked-out branch is known.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use writ_core::{Deployment, Engine, Facts, PolicyPack};
 use writ_store::environment::environment_deployment_at;
@@ -53,34 +53,36 @@ impl EngineSources {
             }
             None => base,
         };
-        let policy = match policy_dir {
-            Some(dir) => Some(read_policy_dir(dir)?),
-            None => None,
-        };
+        let policy = policy_dir.map(read_policy_dir).transpose()?;
         Ok(EngineSources { deployment, policy })
     }
 
     /// Compiles the facts and the policy pack.
     pub fn build(&self) -> Result<Engine, CliError> {
         let facts = Facts::compile(&self.deployment).map_err(|e| CliError::Input(e.to_string()))?;
-        let pack = match &self.policy {
-            None => PolicyPack::default_pack(),
-            Some(sources) => PolicyPack::load(sources.clone()),
-        };
-        Ok(Engine::new(
-            facts,
-            pack.map_err(|e| CliError::Input(e.to_string()))?,
-        ))
+        Ok(Engine::new(facts, policy_pack(self.policy.clone())?))
     }
 }
 
 /// The shipped pack, or every `.cedar` file of `dir` in name order.
 pub fn load_policy(dir: Option<&Path>) -> Result<PolicyPack, CliError> {
-    let pack = match dir {
+    policy_pack(dir.map(read_policy_dir).transpose()?)
+}
+
+/// The pack of `sources` (file name, text), or the shipped one.
+fn policy_pack(sources: Option<Vec<(String, String)>>) -> Result<PolicyPack, CliError> {
+    match sources {
         None => PolicyPack::default_pack(),
-        Some(dir) => PolicyPack::load(read_policy_dir(dir)?),
-    };
-    pack.map_err(|e| CliError::Input(e.to_string()))
+        Some(sources) => PolicyPack::load(sources),
+    }
+    .map_err(|e| CliError::Input(e.to_string()))
+}
+
+/// The data directory when none is given: `$WRIT_DATA_DIR`, or `.writ`.
+pub fn default_data_dir() -> PathBuf {
+    std::env::var_os("WRIT_DATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(".writ"))
 }
 
 /// Every `.cedar` file of `dir`, name and text, in name order.

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 mod approvals_cmd;
 
-use writ::defaults::{load_engine, load_policy};
+use writ::defaults::{default_data_dir, load_engine, load_policy};
 use writ::error::{CliError, parse_json, read_text};
 use writ::eval::{self, Mode};
 use writ::gate::{Caller, Gate};
@@ -615,12 +615,6 @@ fn main() -> ExitCode {
             e.exit_code()
         }
     }
-}
-
-fn default_data_dir() -> PathBuf {
-    std::env::var_os("WRIT_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(".writ"))
 }
 
 /// `writ hook AGENT` on the embedded store: the store's keeper answers

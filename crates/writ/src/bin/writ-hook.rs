@@ -46,9 +46,7 @@ fn main() -> ExitCode {
     if server.is_some() {
         return run_remote(cli.agent, server.as_deref());
     }
-    let dir = cli.store.unwrap_or_else(|| {
-        std::env::var_os("WRIT_DATA_DIR").map_or_else(|| PathBuf::from(".writ"), PathBuf::from)
-    });
+    let dir = cli.store.unwrap_or_else(writ::defaults::default_data_dir);
     writ::keeper::run_slim(
         cli.agent,
         cli.deployment.as_deref(),
