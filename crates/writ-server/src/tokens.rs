@@ -173,8 +173,9 @@ pub fn list(conn: &Connection) -> Result<Vec<TokenInfo>, ServeError> {
         out.push(TokenInfo {
             id,
             name,
-            role: Role::parse(&role).unwrap_or(Role::Auditor),
-            jurisdictions: serde_json::from_str(&js).unwrap_or_default(),
+            role: Role::parse(&role)
+                .ok_or_else(|| corrupt("role", format!("`{role}` is no role")))?,
+            jurisdictions: jurisdictions(&js)?,
             created_at,
             revoked_at,
             fingerprint: hash.get(..12).unwrap_or_default().to_owned(),
@@ -215,14 +216,34 @@ pub fn authenticate(conn: &Connection, token: &str) -> Result<Option<Principal>,
             },
         )
         .optional()?;
-    Ok(row.and_then(|(id, name, role, js)| {
-        Some(Principal {
-            id,
-            name,
-            role: Role::parse(&role)?,
-            jurisdictions: serde_json::from_str(&js).unwrap_or_default(),
-        })
+    let Some((id, name, role, js)) = row else {
+        return Ok(None);
+    };
+    // A token whose role is unknown grants nothing.
+    let Some(role) = Role::parse(&role) else {
+        return Ok(None);
+    };
+    Ok(Some(Principal {
+        id,
+        name,
+        role,
+        jurisdictions: jurisdictions(&js)?,
     }))
+}
+
+/// A token row's `jurisdictions` column (a JSON list of names); one that
+/// does not parse is an error, not an empty list.
+fn jurisdictions(js: &str) -> Result<Vec<String>, rusqlite::Error> {
+    serde_json::from_str(js).map_err(|e| corrupt("jurisdictions", e.to_string()))
+}
+
+/// A token row whose `column` holds what no token can have.
+fn corrupt(column: &str, why: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("the tokens table's `{column}` is corrupt: {why}").into(),
+    )
 }
 
 /// Live approvers by jurisdiction (what the deployment's `approvers` gets).
@@ -236,7 +257,7 @@ pub fn approvers(
     let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for row in rows {
         let (name, js) = row?;
-        let js: Vec<String> = serde_json::from_str(&js).unwrap_or_default();
+        let js = jurisdictions(&js)?;
         for j in js {
             out.entry(j).or_default().push(name.clone());
         }
@@ -263,4 +284,44 @@ pub fn tokens_list(data_dir: &Path) -> Result<Vec<TokenInfo>, ServeError> {
 /// `writ tokens revoke`.
 pub fn tokens_revoke(data_dir: &Path, name: &str) -> Result<(), ServeError> {
     revoke(&db::open(data_dir)?, name)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn a_corrupt_jurisdictions_column_is_an_error_not_an_empty_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(dir.path()).unwrap();
+        let token = create(&conn, Role::Approver, "alice", &["finance".to_owned()]).unwrap();
+        let alice = authenticate(&conn, &token).unwrap().unwrap();
+        assert_eq!(alice.jurisdictions, vec!["finance".to_owned()]);
+        assert_eq!(
+            approvers(&conn).unwrap()["finance"],
+            vec!["alice".to_owned()]
+        );
+
+        conn.execute(
+            "UPDATE tokens SET jurisdictions = 'finance' WHERE name = 'alice'",
+            [],
+        )
+        .unwrap();
+        let why = authenticate(&conn, &token).unwrap_err().to_string();
+        assert!(why.contains("`jurisdictions` is corrupt"), "{why}");
+        assert!(approvers(&conn).is_err());
+        assert!(list(&conn).is_err());
+
+        // An unknown role grants nothing, and listing names it.
+        conn.execute(
+            "UPDATE tokens SET jurisdictions = '[]', role = 'root' WHERE name = 'alice'",
+            [],
+        )
+        .unwrap();
+        assert!(authenticate(&conn, &token).unwrap().is_none());
+        let why = list(&conn).unwrap_err().to_string();
+        assert!(why.contains("`root` is no role"), "{why}");
+    }
 }

@@ -48,6 +48,8 @@ pub enum StoreError {
     Keeper(std::io::Error),
     #[error("stored session `{session}` is corrupt: {message}")]
     Corrupt { session: String, message: String },
+    #[error("cannot serialise the {what} to store it: {message}")]
+    Serialize { what: &'static str, message: String },
 }
 
 /// WAL size past which a keeper starting empties the WAL first
@@ -373,8 +375,8 @@ impl Store {
         immediate: Option<&StepRecord>,
     ) -> Result<i64, StoreError> {
         let tx = Write::begin(&mut self.conn)?;
-        let json = serde_json::to_string(decision).unwrap_or_default();
-        let reasons = serde_json::to_string(&decision.reasons).unwrap_or_default();
+        let json = to_json("decision", decision)?;
+        let reasons = to_json("decision's reasons", &decision.reasons)?;
         tx.prepare_cached(
             "INSERT INTO decisions (session, call_id, tool, route, reasons, decision, closed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
@@ -399,7 +401,7 @@ impl Store {
     ) -> Result<SessionState, StoreError> {
         let tx = Write::begin(&mut self.conn)?;
         if let Some(call_id) = call_id {
-            let json = serde_json::to_string(step).unwrap_or_default();
+            let json = to_json("step", step)?;
             tx.prepare_cached(
                 "UPDATE decisions SET closed = 1, step = ?3 WHERE session = ?1 AND call_id = ?2 AND closed = 0",
             )?
@@ -423,8 +425,8 @@ impl Store {
                 request.session,
                 request.tool,
                 request.arguments.to_string(),
-                to_json(&request.jurisdictions),
-                to_json(&request.reasons),
+                to_json("request's jurisdictions", &request.jurisdictions)?,
+                to_json("request's reasons", &request.reasons)?,
                 request.summary
             ],
         )?;
@@ -497,7 +499,7 @@ impl Store {
         approval: &writ_core::Approval,
     ) -> Result<String, StoreError> {
         let id = approval.id();
-        let record = serde_json::to_string(approval).unwrap_or_default();
+        let record = to_json("approval", approval)?;
         let tx = Write::begin(&mut self.conn)?;
         tx.execute(
             "INSERT OR IGNORE INTO approvals (id, request, tool, record) VALUES (?1, ?2, ?3, ?4)",
@@ -562,8 +564,13 @@ impl Store {
     }
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
+/// `value` as JSON text for a column; an error names `what` (nothing is
+/// stored in its place).
+fn to_json<T: serde::Serialize>(what: &'static str, value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Serialize {
+        what,
+        message: e.to_string(),
+    })
 }
 
 fn read_session(conn: &Connection, id: &str) -> Result<SessionState, StoreError> {
