@@ -208,7 +208,10 @@ async fn connect_writ(args: &McpProxyArgs) -> Result<Gate, ProxyError> {
         );
         return Ok(Gate::new(client, timeout));
     }
-    let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
+    let data_dir = args
+        .data_dir
+        .clone()
+        .unwrap_or_else(writ_server::default_data_dir);
     std::fs::create_dir_all(&data_dir).map_err(|e| {
         ProxyError::Start(format!(
             "cannot create the data directory `{}`: {e}",
@@ -230,13 +233,6 @@ async fn connect_writ(args: &McpProxyArgs) -> Result<Gate, ProxyError> {
     let client = writ_client::Client::new(&embedded.url, &embedded.token)
         .map_err(|e| ProxyError::Start(e.to_string()))?;
     Ok(Gate::new(client, timeout))
-}
-
-/// `$WRIT_DATA_DIR`, else `.writ`, as every writ command defaults.
-fn default_data_dir() -> PathBuf {
-    std::env::var_os("WRIT_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(".writ"))
 }
 
 #[cfg(test)]

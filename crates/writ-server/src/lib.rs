@@ -38,6 +38,14 @@ pub use api::router;
 pub use error::{Problem, ServeError};
 pub use tokens::{Role, TokenInfo, tokens_create, tokens_list, tokens_revoke};
 
+/// The data directory when none is given, for every writ command and
+/// binary: `$WRIT_DATA_DIR`, or `.writ` in the working directory.
+pub fn default_data_dir() -> std::path::PathBuf {
+    std::env::var_os("WRIT_DATA_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(".writ"))
+}
+
 use crate::control::{Core, CoreConfig};
 use crate::durable::Worker;
 use crate::error::Problem as P;

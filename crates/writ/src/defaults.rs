@@ -4,7 +4,7 @@
 //! directory says: it is the workspace, `$HOME` is home, its git remotes are
 //! the organisation's repositories and the checked-out branch is known.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use writ_core::{Deployment, Engine, Facts, PolicyPack};
 use writ_store::environment::environment_deployment_at;
@@ -78,12 +78,7 @@ fn policy_pack(sources: Option<Vec<(String, String)>>) -> Result<PolicyPack, Cli
     .map_err(|e| CliError::Input(e.to_string()))
 }
 
-/// The data directory when none is given: `$WRIT_DATA_DIR`, or `.writ`.
-pub fn default_data_dir() -> PathBuf {
-    std::env::var_os("WRIT_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(".writ"))
-}
+pub use writ_server::default_data_dir;
 
 /// Every `.cedar` file of `dir`, name and text, in name order.
 pub fn read_policy_dir(dir: &Path) -> Result<Vec<(String, String)>, CliError> {
