@@ -1,7 +1,10 @@
 //! The server database (`server.db` in the data directory): principals and
 //! their token hashes, the contexts actions were decided under, and every
-//! action's lifecycle record. WAL, `synchronous=FULL`: what the API
-//! acknowledged survives a crash.
+//! action's lifecycle record. WAL mode. [`open`] sets `synchronous=FULL`
+//! (each commit is durable: the token commands); the server's core turns
+//! that down to `NORMAL` and fsyncs for many commits at once before it
+//! acknowledges any (`durable`), so what the API acknowledged survives a
+//! crash either way.
 
 use std::path::Path;
 use std::time::Duration;
