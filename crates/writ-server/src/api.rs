@@ -100,26 +100,27 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 
 /// The principal a token belongs to.
 ///
-/// Looked up on the request's own worker: one indexed read of a WAL-mode
-/// database (readers never wait for the writer), a few microseconds.
-/// Handing it to the blocking pool cost two thread hand-offs per request,
-/// more than the read, and on an idle machine each woke a sleeping thread.
-pub(crate) async fn authenticate(state: &AppState, token: String) -> Result<Principal, Problem> {
+/// Looked up on the request's own worker, not the blocking pool: one
+/// indexed read of a WAL-mode database (readers never wait for the
+/// writer), a few microseconds. The blocking pool cost two thread
+/// hand-offs per request, more than the read, and on an idle machine each
+/// woke a sleeping thread.
+pub(crate) fn authenticate(state: &AppState, token: &str) -> Result<Principal, Problem> {
     let found = {
         let conn = state
             .shared
             .auth
             .lock()
             .map_err(|_| Problem::internal("the auth lock is poisoned"))?;
-        tokens::authenticate(&conn, &token).map_err(Problem::from)?
+        tokens::authenticate(&conn, token).map_err(Problem::from)?
     };
     found.ok_or_else(|| Problem::unauthorized("the token is unknown or revoked"))
 }
 
-async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Principal, Problem> {
+fn principal(state: &AppState, headers: &HeaderMap) -> Result<Principal, Problem> {
     let token = bearer(headers)
         .ok_or_else(|| Problem::unauthorized("send `Authorization: Bearer TOKEN`"))?;
-    authenticate(state, token).await
+    authenticate(state, &token)
 }
 
 fn require(p: &Principal, roles: &[Role], what: &str) -> Result<(), Problem> {
@@ -198,7 +199,7 @@ pub(crate) async fn whoami(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let p = principal(&state, &headers).await?;
+    let p = principal(&state, &headers)?;
     Ok(
         axum::Json(json!({"name": p.name, "role": p.role, "jurisdictions": p.jurisdictions}))
             .into_response(),
@@ -224,7 +225,7 @@ pub(crate) async fn guard(
     let span = state.shared.telemetry.begin(wall, traceparent(&headers));
     let trace = span.as_ref().and_then(|s| s.traceparent());
     let answer = async {
-        let p = principal(&state, &headers).await?;
+        let p = principal(&state, &headers)?;
         require(&p, &[Role::Agent, Role::Admin], "guard actions")?;
         let req: GuardRequest = parse_body(body)?;
         state.core(move |c| c.guard(&p, req, trace)).await
@@ -316,7 +317,7 @@ pub(crate) async fn action(
     query: Result<Query<WaitQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let p = principal(&state, &headers).await?;
+    let p = principal(&state, &headers)?;
     check_id(&id)?;
     let Query(query) = query.map_err(|e| Problem::bad_request(e.body_text().to_lowercase()))?;
     let wait = query.wait.unwrap_or(0.0);
@@ -361,7 +362,7 @@ pub(crate) async fn assumption(
 ) -> Result<Response, Problem> {
     let started = Instant::now();
     let wall = SystemTime::now();
-    let p = principal(&state, &headers).await?;
+    let p = principal(&state, &headers)?;
     require(&p, &[Role::Agent, Role::Admin], "record assumptions")?;
     check_id(&id)?;
     let req: AssumptionRequest = parse_body(body)?;
@@ -394,7 +395,7 @@ pub(crate) async fn review(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
-    let p = principal(&state, &headers).await?;
+    let p = principal(&state, &headers)?;
     let req: ReviewRequest = parse_body(body)?;
     review_as(&state, p, id, req).await
 }
@@ -456,7 +457,7 @@ pub(crate) async fn outcome(
 ) -> Result<Response, Problem> {
     let started = Instant::now();
     let wall = SystemTime::now();
-    let p = principal(&state, &headers).await?;
+    let p = principal(&state, &headers)?;
     require(&p, &[Role::Agent, Role::Admin], "record outcomes")?;
     check_id(&id)?;
     let req: OutcomeRequest = parse_body(body)?;
@@ -485,7 +486,7 @@ pub(crate) async fn proof(
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     let started = Instant::now();
-    let p = principal(&state, &headers).await?;
+    let p = principal(&state, &headers)?;
     require(
         &p,
         &[Role::Agent, Role::Auditor, Role::Admin],
@@ -504,7 +505,7 @@ pub(crate) async fn pending(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let p = principal(&state, &headers).await?;
+    let p = principal(&state, &headers)?;
     require(
         &p,
         &[Role::Approver, Role::Auditor, Role::Admin],
@@ -526,7 +527,7 @@ pub(crate) async fn checkpoint(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    principal(&state, &headers).await?;
+    principal(&state, &headers)?;
     let text = state.core(|c| c.checkpoint()).await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }

@@ -38,14 +38,6 @@ pub use api::router;
 pub use error::{Problem, ServeError};
 pub use tokens::{Role, TokenInfo, tokens_create, tokens_list, tokens_revoke};
 
-/// The data directory when none is given, for every writ command and
-/// binary: `$WRIT_DATA_DIR`, or `.writ` in the working directory.
-pub fn default_data_dir() -> std::path::PathBuf {
-    std::env::var_os("WRIT_DATA_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::PathBuf::from(".writ"))
-}
-
 use crate::control::{Core, CoreConfig};
 use crate::durable::Worker;
 use crate::error::Problem as P;
@@ -70,6 +62,14 @@ const CHECKPOINT_PAGES: u32 = 1024;
 pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
 /// Signed-note name of a new log key (as `writ keys init`).
 pub const DEFAULT_KEY_NAME: &str = "writ.local/ledger";
+
+/// The data directory when none is given, for every writ command and
+/// binary: `$WRIT_DATA_DIR`, or `.writ` in the working directory.
+pub fn default_data_dir() -> std::path::PathBuf {
+    std::env::var_os("WRIT_DATA_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(".writ"))
+}
 
 /// How decisions are applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]

@@ -62,9 +62,9 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-async fn reviewer(state: &AppState, headers: &HeaderMap) -> Option<Principal> {
+fn reviewer(state: &AppState, headers: &HeaderMap) -> Option<Principal> {
     let token = cookie_token(headers)?;
-    let p = authenticate(state, token).await.ok()?;
+    let p = authenticate(state, &token).ok()?;
     matches!(p.role, Role::Approver | Role::Auditor | Role::Admin).then_some(p)
 }
 
@@ -348,7 +348,7 @@ pub(crate) async fn page(
     headers: HeaderMap,
     query: Query<PageQuery>,
 ) -> Response {
-    let Some(viewer) = reviewer(&state, &headers).await else {
+    let Some(viewer) = reviewer(&state, &headers) else {
         return Html(login_page(None)).into_response();
     };
     let flash = query
@@ -389,7 +389,7 @@ fn error_page(viewer: &Principal, p: &Problem) -> Response {
         (status = 401, description = "Not signed in", body = crate::error::ProblemDocument, content_type = "application/problem+json"),
     ))]
 pub(crate) async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let Some(viewer) = reviewer(&state, &headers).await else {
+    let Some(viewer) = reviewer(&state, &headers) else {
         return Problem::unauthorized("sign in on /approvals").into_response();
     };
     match queue_html(&state, &viewer).await {
@@ -429,8 +429,7 @@ pub(crate) async fn login(
         && token
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && authenticate(&state, token.clone())
-            .await
+        && authenticate(&state, &token)
             .is_ok_and(|p| matches!(p.role, Role::Approver | Role::Auditor | Role::Admin));
     if !ok {
         return (
@@ -498,7 +497,7 @@ pub(crate) async fn decide(
     headers: HeaderMap,
     form: Result<Form<DecideForm>, FormRejection>,
 ) -> Response {
-    let Some(viewer) = reviewer(&state, &headers).await else {
+    let Some(viewer) = reviewer(&state, &headers) else {
         return (
             StatusCode::UNAUTHORIZED,
             Html(login_page(Some("sign in first"))),

@@ -174,8 +174,8 @@ pub fn list(conn: &Connection) -> Result<Vec<TokenInfo>, ServeError> {
             id,
             name,
             role: Role::parse(&role)
-                .ok_or_else(|| corrupt("role", format!("`{role}` is no role")))?,
-            jurisdictions: jurisdictions(&js)?,
+                .ok_or_else(|| corrupt(2, "role", format!("`{role}` is no role")))?,
+            jurisdictions: jurisdictions(&js, 3)?,
             created_at,
             revoked_at,
             fingerprint: hash.get(..12).unwrap_or_default().to_owned(),
@@ -227,20 +227,22 @@ pub fn authenticate(conn: &Connection, token: &str) -> Result<Option<Principal>,
         id,
         name,
         role,
-        jurisdictions: jurisdictions(&js)?,
+        jurisdictions: jurisdictions(&js, 3)?,
     }))
 }
 
-/// A token row's `jurisdictions` column (a JSON list of names); one that
-/// does not parse is an error, not an empty list.
-fn jurisdictions(js: &str) -> Result<Vec<String>, rusqlite::Error> {
-    serde_json::from_str(js).map_err(|e| corrupt("jurisdictions", e.to_string()))
+/// A token row's `jurisdictions` column (a JSON list of names), read as
+/// column `index` of a query; one that does not parse is an error, not an
+/// empty list.
+fn jurisdictions(js: &str, index: usize) -> Result<Vec<String>, rusqlite::Error> {
+    serde_json::from_str(js).map_err(|e| corrupt(index, "jurisdictions", e.to_string()))
 }
 
-/// A token row whose `column` holds what no token can have.
-fn corrupt(column: &str, why: String) -> rusqlite::Error {
+/// A token row whose `column` (column `index` of the query) holds what no
+/// token can have.
+fn corrupt(index: usize, column: &str, why: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
-        0,
+        index,
         rusqlite::types::Type::Text,
         format!("the tokens table's `{column}` is corrupt: {why}").into(),
     )
@@ -257,7 +259,7 @@ pub fn approvers(
     let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for row in rows {
         let (name, js) = row?;
-        let js = jurisdictions(&js)?;
+        let js = jurisdictions(&js, 1)?;
         for j in js {
             out.entry(j).or_default().push(name.clone());
         }

@@ -9,6 +9,8 @@ use std::path::Path;
 use writ_core::{Deployment, Engine, Facts, PolicyPack};
 use writ_store::environment::environment_deployment_at;
 
+pub use writ_server::default_data_dir;
+
 use crate::error::{CliError, read_text};
 
 /// Loads the deployment file (if any) over the environment's facts and the
@@ -77,8 +79,6 @@ fn policy_pack(sources: Option<Vec<(String, String)>>) -> Result<PolicyPack, Cli
     }
     .map_err(|e| CliError::Input(e.to_string()))
 }
-
-pub use writ_server::default_data_dir;
 
 /// Every `.cedar` file of `dir`, name and text, in name order.
 pub fn read_policy_dir(dir: &Path) -> Result<Vec<(String, String)>, CliError> {
