@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Loopback load test of `writ serve` with wrk, then a check that no
 # acknowledged receipt was lost: the server is killed with SIGKILL right
-# after the run and its stores are counted against what wrk saw acknowledged.
+# after the run and its database is counted against what wrk saw acknowledged.
 #
 #   bench/load/run.sh [guard|lifecycle] [DURATION] [CONNECTIONS]
 #
@@ -40,13 +40,12 @@ outcomes=$(echo "$out" | sed -n 's/^acknowledged outcomes: //p')
 python3 - "$data" "$guards" "${outcomes:-0}" <<'PY'
 import json, sqlite3, sys
 data, guards, outcomes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-server = sqlite3.connect(f"{data}/server.db")
-ledger = sqlite3.connect(f"{data}/ledger.db")
-size = ledger.execute("SELECT count(*) FROM leaves").fetchone()[0]
-actions = server.execute("SELECT count(*) FROM actions").fetchone()[0]
-closed = server.execute("SELECT count(*) FROM actions WHERE status = 'closed'").fetchone()[0]
+db = sqlite3.connect(f"{data}/ledger.db")  # the log, actions and sessions
+size = db.execute("SELECT count(*) FROM leaves").fetchone()[0]
+actions = db.execute("SELECT count(*) FROM actions").fetchone()[0]
+closed = db.execute("SELECT count(*) FROM actions WHERE status = 'closed'").fetchone()[0]
 missing = 0
-for (text,) in server.execute("SELECT record FROM actions"):
+for (text,) in db.execute("SELECT record FROM actions"):
     record = json.loads(text)
     leaves = [l for l in record["leaves"] if l is not None] + [record.get("certificate_leaf")] * (record.get("certificate_leaf") is not None)
     missing += sum(1 for l in leaves if l >= size)

@@ -305,6 +305,17 @@ impl Ledger {
         Ok(())
     }
 
+    /// The log's connection, for tables of the caller's beside the log's
+    /// in the same file, so that one transaction (and, with
+    /// [`Synchronous::Normal`], one WAL fsync) covers the log and them:
+    /// `writ serve` keeps its principals, actions and sessions there. The
+    /// log's own tables are append-only (triggers refuse the rest), and
+    /// entries go in only through [`Ledger::append`] and its kin, which
+    /// keep the tree's frontier.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
     /// Path of the database file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -372,7 +383,7 @@ impl Ledger {
         E: From<LedgerError>,
         F: FnOnce(u64) -> Result<Vec<T>, E>,
     {
-        let tx = Write::begin(&mut self.conn).map_err(LedgerError::from)?;
+        let tx = Write::begin(&self.conn).map_err(LedgerError::from)?;
         // Under the write lock: pick up appends made by other handles.
         let size = read_size(&tx)?;
         let frontier = if size == self.size {

@@ -29,7 +29,7 @@ use writ_lifecycle::{
     Released, Signer,
 };
 use writ_proof::SignedReceipt;
-use writ_store::Store;
+use writ_store::SessionTables;
 
 use crate::Mode;
 use crate::db;
@@ -510,11 +510,9 @@ pub struct Core {
     signer: Signer,
     contexts: HashMap<String, Arc<Context>>,
     current: Option<(BTreeMap<String, Vec<String>>, String)>,
-    sessions: Store,
+    /// The proof log, whose database also holds the server's tables
+    /// (`db`) and the session tables: one transaction and one WAL for all.
     recorder: Recorder,
-    db: Connection,
-    /// Set by [`Core::defer_checkpoints`], for `db`.
-    db_checkpoint: Option<writ_sqlite::DeferredCheckpoint>,
     live: live::LiveCache<Live>,
 }
 
@@ -646,9 +644,7 @@ impl Core {
         base: Deployment,
         policy: PolicyPack,
         signer: Signer,
-        sessions: Store,
         recorder: Recorder,
-        db: Connection,
     ) -> Core {
         let policy_version = format!(
             "sha256:{}",
@@ -666,86 +662,66 @@ impl Core {
             signer,
             contexts: HashMap::new(),
             current: None,
-            sessions,
             recorder,
-            db,
-            db_checkpoint: None,
             live: live::LiveCache::new(MAX_LIVE),
         }
     }
 
-    /// Commits stop checkpointing the three WALs; once a WAL has `pages`
-    /// pages, [`Core::checkpoint_due`] has a checkpoint thread copy them
-    /// while the core goes on, and at twice that copies what is left itself
-    /// (so the WAL starts over), after a batch's answers are on their way
-    /// rather than inside its commit (see [`writ_sqlite::DeferredCheckpoint`]).
+    /// The server's database: the proof log's connection, which also holds
+    /// the server's tables (`db`) and the session tables.
+    fn db(&self) -> &Connection {
+        self.recorder.ledger().connection()
+    }
+
+    /// The session tables, in the server's database.
+    fn sessions(&self) -> SessionTables<'_> {
+        SessionTables::on(self.db())
+    }
+
+    /// Commits stop checkpointing the WAL; once it has `pages` pages,
+    /// [`Core::checkpoint_due`] has a checkpoint thread copy them while the
+    /// core goes on, and at twice that copies what is left itself (so the
+    /// WAL starts over), after a batch's answers are on their way rather
+    /// than inside its commit (see [`writ_sqlite::DeferredCheckpoint`]).
     pub fn defer_checkpoints(&mut self, pages: u32) -> Result<(), Problem> {
         self.recorder
             .ledger_mut()
             .defer_checkpoints(pages)
-            .map_err(|e| Problem::internal(format!("ledger: {e}")))?;
-        self.sessions
-            .defer_checkpoints(pages)
-            .map_err(|e| Problem::internal(format!("session store: {e}")))?;
-        self.db_checkpoint = Some(writ_sqlite::DeferredCheckpoint::install(
-            &mut self.db,
-            pages,
-        )?);
-        Ok(())
+            .map_err(|e| Problem::internal(format!("database: {e}")))
     }
 
-    /// Starts or runs each WAL's checkpoint that is due. A checkpoint that
+    /// Starts or runs the WAL's checkpoint if it is due. A checkpoint that
     /// fails loses nothing (the WAL keeps the frames), so it is reported,
     /// not fatal.
     pub fn checkpoint_due(&mut self) {
         if let Err(e) = self.recorder.ledger().checkpoint_if_due() {
-            eprintln!("writ serve: ledger checkpoint failed: {e}");
-        }
-        if let Err(e) = self.sessions.checkpoint_if_due() {
-            eprintln!("writ serve: session store checkpoint failed: {e}");
-        }
-        if let Some(d) = &self.db_checkpoint
-            && let Err(e) = d.run_if_due(&self.db)
-        {
-            eprintln!("writ serve: server database checkpoint failed: {e}");
+            eprintln!("writ serve: database checkpoint failed: {e}");
         }
     }
 
-    /// Opens a batch on the three stores: every change of the requests run
-    /// until [`Core::commit_batch`] joins one transaction per database.
+    /// Opens a batch: every change of the requests run until
+    /// [`Core::commit_batch`] joins one transaction, receipts, action
+    /// records and sessions alike.
     pub fn begin_batch(&mut self) -> Result<(), Problem> {
         self.recorder
             .ledger()
             .begin_batch()
-            .map_err(|e| Problem::internal(format!("ledger: {e}")))?;
-        self.sessions
-            .begin_batch()
-            .map_err(|e| Problem::internal(format!("session store: {e}")))?;
-        writ_sqlite::begin_batch(&self.db)?;
-        Ok(())
+            .map_err(|e| Problem::internal(format!("database: {e}")))
     }
 
-    /// Commits the open batch, the log first: as when each request
-    /// committed on its own, a crash between the commits can leave receipts
-    /// no record cites, never a record citing a receipt the log lacks.
+    /// Commits the open batch: its receipts, action records and session
+    /// changes land together or not at all.
     pub fn commit_batch(&mut self) -> Result<(), Problem> {
         self.recorder
             .ledger()
             .commit_batch()
-            .map_err(|e| Problem::internal(format!("ledger: {e}")))?;
-        self.sessions
-            .commit_batch()
-            .map_err(|e| Problem::internal(format!("session store: {e}")))?;
-        writ_sqlite::commit_batch(&self.db)?;
-        Ok(())
+            .map_err(|e| Problem::internal(format!("database: {e}")))
     }
 
     /// Rolls back whatever of the batch is still open and forgets what is
     /// held in memory (live actions and contexts may cite what was rolled
-    /// back; they are read again from the stores).
+    /// back; they are read again from the database).
     pub fn rollback_batch(&mut self) {
-        let _ = writ_sqlite::rollback_batch(&self.db);
-        let _ = self.sessions.rollback_batch();
         let _ = self.recorder.ledger_mut().rollback_batch();
         self.live.clear();
         self.contexts.clear();
@@ -758,7 +734,7 @@ impl Core {
 
     pub fn pending_count(&mut self) -> Result<i64, Problem> {
         self.expire()?;
-        Ok(db::count_status(&self.db, Status::Pending.as_str())?)
+        Ok(db::count_status(self.db(), Status::Pending.as_str())?)
     }
 
     /// A signed checkpoint of the whole log.
@@ -782,7 +758,7 @@ impl Core {
 
     /// The context for the approvers the tokens name now (built and stored on change).
     fn current_context(&mut self) -> Result<Arc<Context>, Problem> {
-        let approvers = tokens::approvers(&self.db)?;
+        let approvers = tokens::approvers(self.db())?;
         if let Some((known, id)) = &self.current
             && *known == approvers
             && let Some(ctx) = self.contexts.get(id)
@@ -821,7 +797,7 @@ impl Core {
                 )
                 .map_err(|e| Problem::internal(format!("context: {e}")))?;
                 db::put_context(
-                    &self.db,
+                    self.db(),
                     &id,
                     &deployment_text,
                     &policy_text,
@@ -840,7 +816,7 @@ impl Core {
         if let Some(ctx) = self.contexts.get(id) {
             return Ok(ctx.clone());
         }
-        let (deployment, policy, version) = db::context(&self.db, id)?
+        let (deployment, policy, version) = db::context(self.db(), id)?
             .ok_or_else(|| Problem::internal(format!("context `{id}` is not stored")))?;
         let deployment: Deployment = serde_json::from_str(&deployment)
             .map_err(|e| Problem::internal(format!("stored context `{id}`: {e}")))?;
@@ -912,7 +888,7 @@ impl Core {
         if let Some(live) = self.live.get(id) {
             return Ok(live.record.clone());
         }
-        let text = db::action(&self.db, id)?
+        let text = db::action(self.db(), id)?
             .ok_or_else(|| Problem::not_found(format!("no action `{id}`")))?;
         serde_json::from_str(&text)
             .map_err(|e| Problem::internal(format!("stored action `{id}`: {e}")))
@@ -949,7 +925,7 @@ impl Core {
 
     fn save(&self, record: &Record) -> Result<(), Problem> {
         db::update_action(
-            &self.db,
+            self.db(),
             &record.id,
             record.status.as_str(),
             &to_text(record)?,
@@ -962,7 +938,7 @@ impl Core {
         let cutoff = OffsetDateTime::now_utc() - Duration::seconds(self.config.approval_timeout);
         let mut expired = 0;
         for mut record in self.records(db::actions_with_status(
-            &self.db,
+            self.db(),
             Status::Pending.as_str(),
             10_000,
         )?)? {
@@ -1027,7 +1003,7 @@ impl Core {
         let now = OffsetDateTime::now_utc();
         let ctx = self.current_context()?;
         let state = match &session {
-            Some(s) => self.sessions.session(s)?,
+            Some(s) => self.sessions().session(s)?,
             None => SessionState::default(),
         };
         let input = GuardRecord {
@@ -1046,8 +1022,12 @@ impl Core {
             && let Some(approved) = self.claim_approved(p, s, &input.envelope)?
         {
             // The retry of a call a reviewer approved: it uses that action.
-            self.sessions
-                .record_decision(s, input.envelope.call_id.as_deref(), &decision, None)?;
+            self.sessions().record_decision(
+                s,
+                input.envelope.call_id.as_deref(),
+                &decision,
+                None,
+            )?;
             calls::merge_view(&mut out, &approved);
             return Ok(GuardAnswer {
                 out,
@@ -1091,7 +1071,7 @@ impl Core {
                         .step_record(&decision, true, input.envelope.output.as_deref());
                 step.blocked = false;
                 step.approvals_used.clear();
-                self.sessions
+                self.sessions()
                     .close_step(s, input.envelope.call_id.as_deref(), &step)?;
             }
             if let Some(o) = out.as_object_mut() {
@@ -1145,7 +1125,7 @@ impl Core {
                 ran: false,
                 ..StepRecord::default()
             });
-            self.sessions.record_decision(
+            self.sessions().record_decision(
                 s,
                 input.envelope.call_id.as_deref(),
                 &decision,
@@ -1180,7 +1160,7 @@ impl Core {
         };
         self.log(&mut action, &mut record)?;
         db::insert_action(
-            &self.db,
+            self.db(),
             &record.id,
             record.status.as_str(),
             record.session.as_deref(),
@@ -1429,7 +1409,7 @@ impl Core {
             input.approvals = &approvals;
             let decision = ctx.engine.guard(input);
             if !decision.approvals_used.is_empty() {
-                self.sessions.record_decision(
+                self.sessions().record_decision(
                     session,
                     approved.input.envelope.call_id.as_deref(),
                     &decision,
@@ -1526,7 +1506,7 @@ impl Core {
                     .step_record(&decision, req.closure.ran(), req.output.as_deref());
             step.blocked = false;
             step.approvals_used.clear();
-            self.sessions
+            self.sessions()
                 .close_step(session, closed.input.envelope.call_id.as_deref(), &step)?;
         }
         Ok(closed)
@@ -1555,7 +1535,7 @@ impl Core {
     pub fn pending(&mut self, limit: i64) -> Result<Vec<Record>, Problem> {
         self.expire()?;
         self.records(db::actions_with_status(
-            &self.db,
+            self.db(),
             Status::Pending.as_str(),
             limit,
         )?)
@@ -1563,7 +1543,7 @@ impl Core {
 
     /// A session's latest actions, newest first.
     pub fn session_actions(&self, session: &str, limit: i64) -> Result<Vec<Record>, Problem> {
-        self.records(db::session_actions(&self.db, session, limit)?)
+        self.records(db::session_actions(self.db(), session, limit)?)
     }
 
     fn records(&self, texts: Vec<String>) -> Result<Vec<Record>, Problem> {

@@ -8,8 +8,9 @@
 //! Decisions take the same path as `writ guard` (the engine plus the SQLite
 //! session store, as `writ::gate::Gate` does), and every action's lifecycle
 //! goes through `writ-lifecycle` into the Merkle log. The data directory
-//! holds `writ.db` (sessions), `ledger.db` with `ledger.skey`/`ledger.vkey`
-//! (the log and its key), `server.db` (principals, actions) and `policy/`.
+//! holds `ledger.db` (one SQLite file: the log, sessions, principals and
+//! actions; see `db`), the log's key `ledger.skey`/`ledger.vkey`, and
+//! `policy/`.
 
 pub mod api;
 pub mod cli;
@@ -32,7 +33,6 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use writ_core::{Deployment, PolicyPack};
 use writ_lifecycle::{Recorder, Signer};
-use writ_store::Store;
 
 pub use api::router;
 pub use error::{Problem, ServeError};
@@ -245,18 +245,18 @@ impl AppState {
     /// stores and policy.
     pub fn open(config: &ServeConfig) -> Result<AppState, ServeError> {
         let dir = &config.data_dir;
-        let conn = db::open(dir)?;
-        // Commits skip the fsync; the sync thread does it for many at once
-        // before anything is acknowledged (see `durable`).
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Creates the directory and the tables, carrying over an earlier
+        // layout, before the log opens the file; then looks tokens up.
+        let auth = db::open(dir)?;
         let signer = signer(dir)?;
         let policy = policy(dir)?;
         let deployment = deployment(config.deployment.as_deref())?;
         writ_core::Facts::compile(&deployment)
             .map_err(|e| ServeError::Deployment(e.to_string()))?;
-        let sessions = Store::open(&dir.join("writ.db"))?;
+        // Commits skip the fsync; the sync thread does it for many at once
+        // before anything is acknowledged (see `durable`).
         let recorder = Recorder::open_with(
-            dir.join("ledger.db"),
+            dir.join(db::DATABASE),
             signer.clone(),
             writ_ledger::LedgerOptions {
                 synchronous: writ_ledger::Synchronous::Normal,
@@ -273,18 +273,11 @@ impl AppState {
             deployment,
             policy,
             signer,
-            sessions,
             recorder,
-            conn,
         );
         core.defer_checkpoints(CHECKPOINT_PAGES)
             .map_err(|p| ServeError::Internal(format!("checkpoints: {}", p.detail)))?;
-        let core = Worker::start(
-            core,
-            ["ledger.db", db::SERVER_DB, "writ.db"].map(|name| dir.join(name)),
-        )
-        .map_err(ServeError::Serve)?;
-        let auth = db::open(dir)?;
+        let core = Worker::start(core, [dir.join(db::DATABASE)]).map_err(ServeError::Serve)?;
         let telemetry = match &config.otlp {
             Some(otlp) => Telemetry::start(otlp).map_err(ServeError::Telemetry)?,
             None => Telemetry::default(),

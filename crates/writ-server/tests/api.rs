@@ -14,14 +14,12 @@ async fn first_run_creates_everything_and_serves_health_and_metrics() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let s = Server::start(&data, Mode::Enforce).await;
-    for file in [
-        "ledger.skey",
-        "ledger.vkey",
-        "ledger.db",
-        "writ.db",
-        "server.db",
-    ] {
+    for file in ["ledger.skey", "ledger.vkey", "ledger.db"] {
         assert!(data.join(file).exists(), "{file} missing");
+    }
+    // One database: the log, sessions, principals and actions.
+    for file in ["writ.db", "server.db"] {
+        assert!(!data.join(file).exists(), "{file} made");
     }
     assert!(std::fs::read_dir(data.join("policy")).unwrap().count() > 0);
     let (status, health) = s.get(None, "/healthz").await;
@@ -313,7 +311,7 @@ async fn a_receipt_the_log_does_not_hold_is_logged_again_after_a_restart() {
     let action = id(&guard(&s, &t.agent, &email(4)).await);
     s.stop().await;
 
-    let db = rusqlite::Connection::open(dir.path().join("server.db")).unwrap();
+    let db = rusqlite::Connection::open(dir.path().join("ledger.db")).unwrap();
     let text: String = db
         .query_row("SELECT record FROM actions WHERE id = ?1", [&action], |r| {
             r.get(0)
@@ -490,9 +488,11 @@ async fn revoked_tokens_are_refused() {
             .any(|i| i.name == "agent-a" && i.revoked_at.is_some())
     );
     // The database holds hashes only.
-    let raw = std::fs::read(dir.path().join("server.db")).unwrap();
-    let needle = t.admin.as_bytes();
-    assert!(!raw.windows(needle.len()).any(|w| w == needle));
+    for file in ["ledger.db", "ledger.db-wal"] {
+        let raw = std::fs::read(dir.path().join(file)).unwrap_or_default();
+        let needle = t.admin.as_bytes();
+        assert!(!raw.windows(needle.len()).any(|w| w == needle), "{file}");
+    }
     s.stop().await;
 }
 
@@ -529,5 +529,103 @@ async fn pending_actions_expire_when_nobody_reviews_them() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_earlier_layout_is_carried_into_the_one_database() {
+    // Earlier servers kept principals and actions in `server.db` and
+    // sessions in `writ.db`, beside the log in `ledger.db`. Make that
+    // layout from a real run: the tables moved out of the log's file.
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    let s = Server::start(&first, Mode::Enforce).await;
+    let t = tokens(&first);
+    let pending = id(&guard(&s, &t.agent, &email(11)).await);
+    guard(&s, &t.agent, &listing_in("carried")).await;
+    s.stop().await;
+
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    for file in ["ledger.skey", "ledger.vkey"] {
+        std::fs::copy(first.join(file), data.join(file)).unwrap();
+    }
+    let whole = rusqlite::Connection::open(first.join("ledger.db")).unwrap();
+    for file in ["ledger.db", "server.db", "writ.db"] {
+        whole
+            .execute("VACUUM INTO ?1", [data.join(file).to_str().unwrap()])
+            .unwrap();
+    }
+    let log = rusqlite::Connection::open(data.join("ledger.db")).unwrap();
+    log.execute_batch(
+        "DELETE FROM tokens; DELETE FROM contexts; DELETE FROM actions;
+         DELETE FROM sessions; DELETE FROM decisions;",
+    )
+    .unwrap();
+    drop(log);
+    let decisions_before: i64 = whole
+        .query_row(
+            "SELECT count(*) FROM decisions WHERE session = 'carried'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(decisions_before > 0);
+
+    let s = Server::start(&data, Mode::Enforce).await;
+    assert!(!data.join("server.db").exists());
+    assert!(data.join("server.db.merged").exists());
+    // The tokens authenticate, the action is there with its proof, and
+    // the approver can still decide it.
+    let (status, v) = s
+        .get(Some(&t.auditor), &format!("/v1/actions/{pending}"))
+        .await;
+    assert_eq!(
+        (status, v["status"].as_str()),
+        (StatusCode::OK, Some("pending"))
+    );
+    let (status, reviewed) = s
+        .post(
+            Some(&t.approver),
+            &format!("/v1/actions/{pending}/approvals"),
+            &json!({"decision": "grant"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{reviewed}");
+    assert_eq!(reviewed["status"], "released");
+    let (status, closed) = s
+        .post(
+            Some(&t.agent),
+            &format!("/v1/actions/{pending}/outcome"),
+            &json!({"closure": "completed", "result": {"message_id": "m-11"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{closed}");
+    let (status, bundle) = s
+        .get(Some(&t.auditor), &format!("/v1/actions/{pending}/proof"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{bundle}");
+    let report = writ_lifecycle::verify_bundle(&bundle, &[vkey(&s).await]).unwrap();
+    assert_eq!(report.actions.len(), 1);
+    s.stop().await;
+    let merged = rusqlite::Connection::open(data.join("ledger.db")).unwrap();
+    let decisions_after: i64 = merged
+        .query_row(
+            "SELECT count(*) FROM decisions WHERE session = 'carried'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(decisions_after, decisions_before);
+
+    // A second start has nothing to carry over and changes nothing.
+    let s = Server::start(&data, Mode::Enforce).await;
+    let (status, v) = s
+        .get(Some(&t.auditor), &format!("/v1/actions/{pending}"))
+        .await;
+    assert_eq!(
+        (status, v["status"].as_str()),
+        (StatusCode::OK, Some("closed"))
+    );
     s.stop().await;
 }

@@ -26,11 +26,12 @@ pub enum Write<'c> {
 }
 
 impl<'c> Write<'c> {
-    /// Begins a change on `conn`.
-    pub fn begin(conn: &'c mut Connection) -> rusqlite::Result<Write<'c>> {
+    /// Begins a change on `conn`. A shared reference will do: the stores
+    /// that share one connection (the server's one database) each begin
+    /// their changes on it, one at a time, on the thread that owns it.
+    pub fn begin(conn: &'c Connection) -> rusqlite::Result<Write<'c>> {
         if conn.is_autocommit() {
-            conn.transaction_with_behavior(TransactionBehavior::Immediate)
-                .map(Write::Alone)
+            Transaction::new_unchecked(conn, TransactionBehavior::Immediate).map(Write::Alone)
         } else {
             Savepoint::begin(conn).map(Write::InBatch)
         }

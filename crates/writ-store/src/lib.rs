@@ -292,12 +292,7 @@ impl Store {
         // Each process that opens the store reads the WAL back to rebuild
         // its index; hooks keep it short (see the module's doc).
         conn.pragma_update(None, "wal_autocheckpoint", AUTOCHECKPOINT_PAGES)?;
-        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version != SCHEMA_VERSION {
-            conn.execute_batch(&format!(
-                "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-            ))?;
-        }
+        SessionTables::create(&conn)?;
         Ok(Store {
             conn,
             deferred: None,
@@ -345,9 +340,14 @@ impl Store {
         Ok(())
     }
 
+    /// The session tables, on the store's connection.
+    fn tables(&self) -> SessionTables<'_> {
+        SessionTables::on(&self.conn)
+    }
+
     /// A session's state (empty when the session is new).
     pub fn session(&self, id: &str) -> Result<SessionState, StoreError> {
-        read_session(&self.conn, id)
+        self.tables().session(id)
     }
 
     /// Applies `change` to a session's state atomically and returns the new state.
@@ -356,7 +356,7 @@ impl Store {
         id: &str,
         change: impl FnOnce(&mut SessionState),
     ) -> Result<SessionState, StoreError> {
-        let tx = Write::begin(&mut self.conn)?;
+        let tx = Write::begin(&self.conn)?;
         let mut state = read_session(&tx, id)?;
         change(&mut state);
         write_session(&tx, id, &state)?;
@@ -364,9 +364,8 @@ impl Store {
         Ok(state)
     }
 
-    /// Records a decision taken before a tool runs. A decision that blocks,
-    /// or that uses approvals, changes the session at once (a blocked tool
-    /// never reports an outcome; an approval must not be usable twice).
+    /// Records a decision taken before a tool runs
+    /// ([`SessionTables::record_decision`]).
     pub fn record_decision(
         &mut self,
         session: &str,
@@ -374,44 +373,18 @@ impl Store {
         decision: &Decision,
         immediate: Option<&StepRecord>,
     ) -> Result<i64, StoreError> {
-        let tx = Write::begin(&mut self.conn)?;
-        let json = to_json("decision", decision)?;
-        let reasons = to_json("decision's reasons", &decision.reasons)?;
-        tx.prepare_cached(
-            "INSERT INTO decisions (session, call_id, tool, route, reasons, decision, closed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![session, call_id, decision.tool, decision.route.as_str(), reasons, json, immediate.is_some()])?;
-        let seq = tx.last_insert_rowid();
-        if let Some(step) = immediate {
-            let mut state = read_session(&tx, session)?;
-            state.record(step);
-            write_session(&tx, session, &state)?;
-        }
-        tx.commit()?;
-        Ok(seq)
+        self.tables()
+            .record_decision(session, call_id, decision, immediate)
     }
 
-    /// Closes the open decision of a tool call (if any) with the step it
-    /// became, folding the step into the session.
+    /// Closes the open decision of a tool call ([`SessionTables::close_step`]).
     pub fn close_step(
         &mut self,
         session: &str,
         call_id: Option<&str>,
         step: &StepRecord,
     ) -> Result<SessionState, StoreError> {
-        let tx = Write::begin(&mut self.conn)?;
-        if let Some(call_id) = call_id {
-            let json = to_json("step", step)?;
-            tx.prepare_cached(
-                "UPDATE decisions SET closed = 1, step = ?3 WHERE session = ?1 AND call_id = ?2 AND closed = 0",
-            )?
-            .execute(params![session, call_id, json])?;
-        }
-        let mut state = read_session(&tx, session)?;
-        state.record(step);
-        write_session(&tx, session, &state)?;
-        tx.commit()?;
-        Ok(state)
+        self.tables().close_step(session, call_id, step)
     }
 
     /// Records that an action waits for approval (idempotent per id).
@@ -500,7 +473,7 @@ impl Store {
     ) -> Result<String, StoreError> {
         let id = approval.id();
         let record = to_json("approval", approval)?;
-        let tx = Write::begin(&mut self.conn)?;
+        let tx = Write::begin(&self.conn)?;
         tx.execute(
             "INSERT OR IGNORE INTO approvals (id, request, tool, record) VALUES (?1, ?2, ?3, ?4)",
             params![id, request_id, approval.tool, record],
@@ -544,7 +517,7 @@ impl Store {
     /// Marks approvals used; returns how many were still unused. A caller
     /// that gets fewer than it asked for lost a race and must not release.
     pub fn use_approvals(&mut self, ids: &[String]) -> Result<usize, StoreError> {
-        let tx = Write::begin(&mut self.conn)?;
+        let tx = Write::begin(&self.conn)?;
         let mut n = 0;
         for id in ids {
             n += tx.execute(
@@ -566,6 +539,90 @@ impl Store {
 
 /// `value` as JSON text for a column; an error names `what` (nothing is
 /// stored in its place).
+/// The store's session tables (sessions and decisions) on a connection the
+/// store does not own: `writ serve` keeps them in the file of its proof log,
+/// so that one transaction, and one fsync, covers a request's session
+/// change, its receipts and its action record. [`Store`] runs the same
+/// operations on its own file.
+#[derive(Clone, Copy)]
+pub struct SessionTables<'c> {
+    conn: &'c Connection,
+}
+
+impl<'c> SessionTables<'c> {
+    /// Creates the store's tables in `conn`'s database unless they are
+    /// there at the current schema version (`PRAGMA user_version`).
+    pub fn create(conn: &'c Connection) -> Result<SessionTables<'c>, StoreError> {
+        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version != SCHEMA_VERSION {
+            conn.execute_batch(&format!(
+                "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            ))?;
+        }
+        Ok(SessionTables { conn })
+    }
+
+    /// The tables on `conn`, which [`SessionTables::create`] made.
+    pub fn on(conn: &'c Connection) -> SessionTables<'c> {
+        SessionTables { conn }
+    }
+
+    /// A session's state (empty when the session is new).
+    pub fn session(&self, id: &str) -> Result<SessionState, StoreError> {
+        read_session(self.conn, id)
+    }
+
+    /// Records a decision taken before a tool runs. A decision that blocks,
+    /// or that uses approvals, changes the session at once (a blocked tool
+    /// never reports an outcome; an approval must not be usable twice).
+    pub fn record_decision(
+        &self,
+        session: &str,
+        call_id: Option<&str>,
+        decision: &Decision,
+        immediate: Option<&StepRecord>,
+    ) -> Result<i64, StoreError> {
+        let tx = Write::begin(self.conn)?;
+        let json = to_json("decision", decision)?;
+        let reasons = to_json("decision's reasons", &decision.reasons)?;
+        tx.prepare_cached(
+            "INSERT INTO decisions (session, call_id, tool, route, reasons, decision, closed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![session, call_id, decision.tool, decision.route.as_str(), reasons, json, immediate.is_some()])?;
+        let seq = tx.last_insert_rowid();
+        if let Some(step) = immediate {
+            let mut state = read_session(&tx, session)?;
+            state.record(step);
+            write_session(&tx, session, &state)?;
+        }
+        tx.commit()?;
+        Ok(seq)
+    }
+
+    /// Closes the open decision of a tool call (if any) with the step it
+    /// became, folding the step into the session.
+    pub fn close_step(
+        &self,
+        session: &str,
+        call_id: Option<&str>,
+        step: &StepRecord,
+    ) -> Result<SessionState, StoreError> {
+        let tx = Write::begin(self.conn)?;
+        if let Some(call_id) = call_id {
+            let json = to_json("step", step)?;
+            tx.prepare_cached(
+                "UPDATE decisions SET closed = 1, step = ?3 WHERE session = ?1 AND call_id = ?2 AND closed = 0",
+            )?
+            .execute(params![session, call_id, json])?;
+        }
+        let mut state = read_session(&tx, session)?;
+        state.record(step);
+        write_session(&tx, session, &state)?;
+        tx.commit()?;
+        Ok(state)
+    }
+}
+
 fn to_json<T: serde::Serialize>(what: &'static str, value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Serialize {
         what,

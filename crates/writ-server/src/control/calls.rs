@@ -29,7 +29,7 @@ fn call_key(envelope: &Envelope) -> Vec<u8> {
 
 impl Core {
     fn session_records(&self, session: &str) -> Result<Vec<Record>, Problem> {
-        db::session_actions(&self.db, session, SEARCH)?
+        db::session_actions(self.db(), session, SEARCH)?
             .into_iter()
             .map(|text| {
                 serde_json::from_str::<Record>(&text)
