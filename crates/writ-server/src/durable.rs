@@ -1,28 +1,28 @@
-//! The core's two threads, batches and group commit: one commit per
-//! database and one fsync make many requests durable.
+//! The core's two threads, batches and group commit: one commit and one
+//! fsync make many requests durable.
 //!
-//! The server's three SQLite files (`ledger.db`, `server.db`, `writ.db`) run
-//! in WAL mode with `synchronous=NORMAL`, so a commit writes its WAL frames
-//! without waiting for the disk. Requests run one after another on the
-//! *core thread*, which owns the [`Core`]. It takes every request queued so
-//! far as one *batch*: one write transaction per database, each request's
-//! writes in its own savepoints, committed together once the batch has run.
-//! The committed batch goes to the *sync thread*, which takes every batch
-//! committed so far, fsyncs the WAL files once, and only then answers their
+//! The server's database (`ledger.db`: the log, sessions, principals and
+//! actions; `db`) runs in WAL mode with `synchronous=NORMAL`, so a commit
+//! writes its WAL frames without waiting for the disk. Requests run one
+//! after another on the *core thread*, which owns the [`Core`]. It takes
+//! every request queued so far as one *batch*: one write transaction, each
+//! request's writes in its own savepoints, committed once the batch has
+//! run. The committed batch goes to the *sync thread*, which takes every
+//! batch committed so far, fsyncs the WAL once, and only then answers their
 //! requests. fsync covers a whole file, whoever wrote it, so every commit
 //! made before the fsync started is on disk when it returns. Nothing is
 //! acknowledged before it is durable, as with `synchronous=FULL`, but the
-//! requests of a batch share one commit per database and those of a round
-//! one fsync per file, and the core thread never waits for the disk. A read
-//! is answered after the same kind of round, so nobody is shown state that
-//! could still vanish.
+//! requests of a batch share one commit and those of a round one fsync,
+//! and the core thread never waits for the disk. A read is answered after
+//! the same kind of round, so nobody is shown state that could still
+//! vanish.
 //!
 //! What SQLite moves from the WAL into the database file at a checkpoint it
 //! fsyncs itself in `NORMAL` mode, so acknowledged commits stay durable
 //! across checkpoints and WAL restarts.
 //!
 //! A failed commit or fsync poisons the server: what was committed may not
-//! be on disk, or what the core holds in memory may not match its stores,
+//! be on disk, or what the core holds in memory may not match its database,
 //! so every later request is refused until a restart (fail closed).
 
 use std::path::PathBuf;
@@ -39,7 +39,7 @@ type Completion = Box<dyn FnOnce(Result<(), Problem>) + Send>;
 /// cannot take requests any more.
 type Job = Box<dyn FnOnce(Result<&mut Core, Problem>) -> Completion + Send>;
 
-/// The most requests one batch (one commit per database) takes.
+/// The most requests one batch (one commit) takes.
 const MAX_BATCH: usize = 256;
 
 /// The handle requests use to reach the core thread.
@@ -89,10 +89,10 @@ impl Worker {
 }
 
 /// The core thread: runs the queued requests in batches, each batch one
-/// transaction per database, and hands each committed batch to the sync
+/// transaction, and hands each committed batch to the sync
 /// thread. A batch whose commit fails is rolled back and refused, and so
 /// is every request after it (fail closed: what the core holds in memory
-/// may no longer match the stores).
+/// may no longer match the database).
 fn run_batches(
     mut core: Core,
     jobs: &mpsc::Receiver<Job>,
@@ -170,7 +170,7 @@ fn unavailable(why: &str) -> Problem {
     Problem::new(
         axum::http::StatusCode::SERVICE_UNAVAILABLE,
         "not_durable",
-        format!("writ could not make its stores durable ({why}); restart it"),
+        format!("writ could not make its database durable ({why}); restart it"),
     )
 }
 

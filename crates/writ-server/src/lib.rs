@@ -242,7 +242,7 @@ fn deployment(file: Option<&Path>) -> Result<Deployment, ServeError> {
 
 impl AppState {
     /// Opens the data directory, creating on first run its folder, key,
-    /// stores and policy.
+    /// database and policy.
     pub fn open(config: &ServeConfig) -> Result<AppState, ServeError> {
         let dir = &config.data_dir;
         // Creates the directory and the tables, carrying over an earlier

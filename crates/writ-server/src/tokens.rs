@@ -326,4 +326,36 @@ mod tests {
         let why = list(&conn).unwrap_err().to_string();
         assert!(why.contains("`root` is no role"), "{why}");
     }
+
+    #[test]
+    fn the_token_commands_carry_an_earlier_server_db_over_before_they_write() {
+        // An earlier server's `server.db` with one token (same tables).
+        let earlier = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(earlier.path()).unwrap();
+        let alice = create(&conn, Role::Approver, "alice", &["finance".to_owned()]).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let server_db = dir.path().join("server.db");
+        conn.execute("VACUUM INTO ?1", [server_db.to_str().unwrap()])
+            .unwrap();
+        drop(conn);
+
+        // Creating a token first carries alice over, so the new one cannot
+        // take her id and her row is not skipped as a duplicate.
+        let bob = crate::tokens_create(dir.path(), Role::Agent, "bob", &[]).unwrap();
+        assert!(!server_db.exists());
+        assert!(dir.path().join("server.db.merged").exists());
+        let conn = crate::db::open(dir.path()).unwrap();
+        let found = authenticate(&conn, &alice).unwrap().unwrap();
+        assert_eq!(
+            (found.name.as_str(), found.jurisdictions),
+            ("alice", vec!["finance".to_owned()])
+        );
+        assert_eq!(authenticate(&conn, &bob).unwrap().unwrap().name, "bob");
+        let names: Vec<(i64, String)> = list(&conn)
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.id, t.name))
+            .collect();
+        assert_eq!(names, vec![(1, "alice".to_owned()), (2, "bob".to_owned())]);
+    }
 }

@@ -537,8 +537,6 @@ impl Store {
     }
 }
 
-/// `value` as JSON text for a column; an error names `what` (nothing is
-/// stored in its place).
 /// The store's session tables (sessions and decisions) on a connection the
 /// store does not own: `writ serve` keeps them in the file of its proof log,
 /// so that one transaction, and one fsync, covers a request's session
@@ -623,6 +621,8 @@ impl<'c> SessionTables<'c> {
     }
 }
 
+/// `value` as JSON text for a column; an error names `what` (nothing is
+/// stored in its place).
 fn to_json<T: serde::Serialize>(what: &'static str, value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Serialize {
         what,
