@@ -1021,13 +1021,9 @@ impl Core {
             && let Some(s) = &session
             && let Some(approved) = self.claim_approved(p, s, &input.envelope)?
         {
-            // The retry of a call a reviewer approved: it uses that action.
-            self.sessions().record_decision(
-                s,
-                input.envelope.call_id.as_deref(),
-                &decision,
-                None,
-            )?;
+            // The retry of a call a reviewer approved: it uses that action
+            // (whose record holds the decision; the session changes when
+            // the call closes).
             calls::merge_view(&mut out, &approved);
             return Ok(GuardAnswer {
                 out,
@@ -1071,8 +1067,7 @@ impl Core {
                         .step_record(&decision, true, input.envelope.output.as_deref());
                 step.blocked = false;
                 step.approvals_used.clear();
-                self.sessions()
-                    .close_step(s, input.envelope.call_id.as_deref(), &step)?;
+                self.sessions().record_step(s, &step)?;
             }
             if let Some(o) = out.as_object_mut() {
                 o.insert("closed".to_owned(), Value::Bool(true));
@@ -1118,18 +1113,17 @@ impl Core {
             Route::Block => Status::Blocked,
             Route::SimulateFirst => Status::NeedsSimulation,
         };
-        if let Some(s) = &session {
+        if let Some(s) = &session
+            && decision.route == Route::Block
+        {
             // As Gate::before: a block is recorded in the session at once.
-            let immediate = (decision.route == Route::Block).then(|| StepRecord {
-                blocked: true,
-                ran: false,
-                ..StepRecord::default()
-            });
-            self.sessions().record_decision(
+            self.sessions().record_step(
                 s,
-                input.envelope.call_id.as_deref(),
-                &decision,
-                immediate.as_ref(),
+                &StepRecord {
+                    blocked: true,
+                    ran: false,
+                    ..StepRecord::default()
+                },
             )?;
         }
         let ctx_id = self
@@ -1409,14 +1403,12 @@ impl Core {
             input.approvals = &approvals;
             let decision = ctx.engine.guard(input);
             if !decision.approvals_used.is_empty() {
-                self.sessions().record_decision(
+                self.sessions().record_step(
                     session,
-                    approved.input.envelope.call_id.as_deref(),
-                    &decision,
-                    Some(&StepRecord {
+                    &StepRecord {
                         approvals_used: decision.approvals_used.clone(),
                         ..StepRecord::default()
-                    }),
+                    },
                 )?;
             }
         }
@@ -1506,8 +1498,7 @@ impl Core {
                     .step_record(&decision, req.closure.ran(), req.output.as_deref());
             step.blocked = false;
             step.approvals_used.clear();
-            self.sessions()
-                .close_step(session, closed.input.envelope.call_id.as_deref(), &step)?;
+            self.sessions().record_step(session, &step)?;
         }
         Ok(closed)
     }

@@ -89,7 +89,7 @@ pub fn prepare(conn: &Connection, data_dir: &Path) -> Result<(), ServeError> {
 }
 
 /// Copies `server.db`'s principals, contexts and actions, and `writ.db`'s
-/// sessions and decisions, into `conn`'s database in one transaction, then
+/// session states, into `conn`'s database in one transaction, then
 /// renames `server.db` (and its WAL) to `server.db.merged`, kept as it
 /// was. Copying skips rows already there, so a copy that a crash cut short
 /// is made again. `writ.db` stays: the embedded store uses it.
@@ -130,9 +130,7 @@ fn carry_over(conn: &Connection, data_dir: &Path) -> Result<(), ServeError> {
         if with_sessions {
             copy.push_str(
                 "INSERT OR IGNORE INTO main.sessions (id, state, updated_at)
-                     SELECT id, state, updated_at FROM earlier_sessions.sessions;
-                 INSERT OR IGNORE INTO main.decisions (seq, session, call_id, tool, route, reasons, decision, step, closed)
-                     SELECT seq, session, call_id, tool, route, reasons, decision, step, closed FROM earlier_sessions.decisions;",
+                     SELECT id, state, updated_at FROM earlier_sessions.sessions;",
             );
         }
         copy.push_str("COMMIT;");

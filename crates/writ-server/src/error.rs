@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 /// Why the server could not start or a management command failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("cannot create `{path}`: {source}")]
+    #[error("cannot create the directory `{path}`: {source}")]
     CreateDir {
         path: String,
         source: std::io::Error,

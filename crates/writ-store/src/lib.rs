@@ -597,6 +597,22 @@ impl<'c> SessionTables<'c> {
         Ok(seq)
     }
 
+    /// Folds a step into a session's state, recording no decision row:
+    /// for a caller that keeps its decisions elsewhere (`writ serve` keeps
+    /// them in its action records).
+    pub fn record_step(
+        &self,
+        session: &str,
+        step: &StepRecord,
+    ) -> Result<SessionState, StoreError> {
+        let tx = Write::begin(self.conn)?;
+        let mut state = read_session(&tx, session)?;
+        state.record(step);
+        write_session(&tx, session, &state)?;
+        tx.commit()?;
+        Ok(state)
+    }
+
     /// Closes the open decision of a tool call (if any) with the step it
     /// became, folding the step into the session.
     pub fn close_step(
