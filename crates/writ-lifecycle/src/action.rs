@@ -964,6 +964,11 @@ impl Action {
             .filter(|(i, _)| self.leaves.get(*i).is_some_and(Option::is_none))
     }
 
+    /// The log leaf of each receipt, in order (`None`: not logged yet).
+    pub fn leaves(&self) -> &[Option<u64>] {
+        &self.leaves
+    }
+
     /// Records that receipt `position` is at leaf `leaf`.
     pub fn set_leaf(&mut self, position: usize, leaf: u64) {
         if let Some(slot) = self.leaves.get_mut(position) {

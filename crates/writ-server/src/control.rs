@@ -600,37 +600,21 @@ fn load_certified(ledger: &Ledger, index: u64) -> Result<CertifiedAction, Proble
         .ok_or_else(|| Problem::internal(format!("no certificate at log leaf {index}")))
 }
 
-/// Notes, in `leaves`, where the receipts at `positions` landed in the log:
-/// each is looked up among the leaves appended since `before`.
+/// Notes, in `leaves`, where the receipts at `positions` landed in the log
+/// (the recorder set their leaves on the action when it appended them).
 fn locate(
-    ledger: &Ledger,
     action: &Action,
     positions: &[usize],
-    before: u64,
     leaves: &mut Vec<Option<u64>>,
 ) -> Result<(), Problem> {
     leaves.resize(action.receipts().len(), None);
-    let end = ledger.size();
-    let mut appended = Vec::new();
-    for index in before..end {
-        appended.push((
-            index,
-            ledger
-                .leaf(index)
-                .map_err(|e| Problem::internal(e.to_string()))?,
-        ));
-    }
     for &position in positions {
-        let Some(receipt) = action.receipts().get(position) else {
-            continue;
-        };
-        let bytes = writ_lifecycle::recorder::receipt_leaf(receipt)
-            .map_err(|e| Problem::internal(e.to_string()))?;
-        let leaf = appended
-            .iter()
-            .find(|(_, data)| *data == bytes)
-            .map(|(index, _)| *index)
-            .ok_or_else(|| Problem::internal("a logged receipt is not in the log"))?;
+        let leaf = action
+            .leaves()
+            .get(position)
+            .copied()
+            .flatten()
+            .ok_or_else(|| Problem::internal("a logged receipt has no leaf in the log"))?;
         if let Some(slot) = leaves.get_mut(position) {
             *slot = Some(leaf);
         }
@@ -912,15 +896,8 @@ impl Core {
     /// Appends the action's unlogged receipts to the log and notes their leaves.
     fn log(&mut self, action: &mut Action, record: &mut Record) -> Result<(), Problem> {
         let positions: Vec<usize> = action.unlogged().map(|(i, _)| i).collect();
-        let before = self.recorder.ledger().size();
         self.recorder.log(&mut [&mut *action])?;
-        locate(
-            self.recorder.ledger(),
-            action,
-            &positions,
-            before,
-            &mut record.leaves,
-        )
+        locate(action, &positions, &mut record.leaves)
     }
 
     fn save(&self, record: &Record) -> Result<(), Problem> {
@@ -1463,7 +1440,6 @@ impl Core {
                 return Err(lifecycle(e));
             }
             let positions: Vec<usize> = action.unlogged().map(|(i, _)| i).collect();
-            let before = self.recorder.ledger().size();
             let certified = self
                 .recorder
                 .certify(&mut [&mut action])?
@@ -1471,13 +1447,7 @@ impl Core {
                 .next()
                 .ok_or_else(|| Problem::internal("certification produced nothing"))?;
             let mut record = live.record.clone();
-            locate(
-                self.recorder.ledger(),
-                &action,
-                &positions,
-                before,
-                &mut record.leaves,
-            )?;
+            locate(&action, &positions, &mut record.leaves)?;
             record.steps.push(step);
             record.certificate_leaf = Some(certified.certificate_leaf);
             record.certificate_digest = Some(certificate_digest(&certified)?);

@@ -299,6 +299,41 @@ async fn a_restart_loses_nothing_acknowledged() {
         ]
     );
     s.stop().await;
+
+    // The record cites each receipt at the leaf that holds it: none was
+    // logged again after a restart, and none cites another's leaf.
+    let db = rusqlite::Connection::open(dir.path().join("ledger.db")).unwrap();
+    let text: String = db
+        .query_row("SELECT record FROM actions WHERE id = ?1", [&action], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let record: Value = serde_json::from_str(&text).unwrap();
+    let leaves = record["leaves"].as_array().unwrap();
+    assert_eq!(leaves.len(), kinds.len());
+    let logged: Vec<Value> = leaves
+        .iter()
+        .map(|leaf| {
+            let data: Vec<u8> = db
+                .query_row(
+                    "SELECT data FROM leaves WHERE idx = ?1",
+                    [leaf.as_i64().unwrap()],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            serde_json::from_slice::<Value>(&data).unwrap()["receipt"].clone()
+        })
+        .collect();
+    // A grant binds to the action's digest, the others name its id.
+    let digest = logged[0]["body"]["action_digest"].clone();
+    for ((receipt, kind), leaf) in logged.iter().zip(&kinds).zip(leaves) {
+        assert_eq!(receipt["kind"].as_str(), Some(*kind), "leaf {leaf}");
+        assert!(
+            receipt["body"]["action_id"].as_str() == Some(action.as_str())
+                || receipt["body"]["action_digest"] == digest,
+            "leaf {leaf}: {receipt}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
