@@ -356,12 +356,7 @@ impl Store {
         id: &str,
         change: impl FnOnce(&mut SessionState),
     ) -> Result<SessionState, StoreError> {
-        let tx = Write::begin(&self.conn)?;
-        let mut state = read_session(&tx, id)?;
-        change(&mut state);
-        write_session(&tx, id, &state)?;
-        tx.commit()?;
-        Ok(state)
+        self.tables().update_session(id, change)
     }
 
     /// Records a decision taken before a tool runs
@@ -570,6 +565,18 @@ impl<'c> SessionTables<'c> {
         read_session(self.conn, id)
     }
 
+    /// Applies `change` to a session's state atomically and returns the new state.
+    pub fn update_session(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut SessionState),
+    ) -> Result<SessionState, StoreError> {
+        let tx = Write::begin(self.conn)?;
+        let state = change_session(&tx, id, change)?;
+        tx.commit()?;
+        Ok(state)
+    }
+
     /// Records a decision taken before a tool runs. A decision that blocks,
     /// or that uses approvals, changes the session at once (a blocked tool
     /// never reports an outcome; an approval must not be usable twice).
@@ -589,9 +596,7 @@ impl<'c> SessionTables<'c> {
         .execute(params![session, call_id, decision.tool, decision.route.as_str(), reasons, json, immediate.is_some()])?;
         let seq = tx.last_insert_rowid();
         if let Some(step) = immediate {
-            let mut state = read_session(&tx, session)?;
-            state.record(step);
-            write_session(&tx, session, &state)?;
+            change_session(&tx, session, |state| state.record(step))?;
         }
         tx.commit()?;
         Ok(seq)
@@ -605,12 +610,7 @@ impl<'c> SessionTables<'c> {
         session: &str,
         step: &StepRecord,
     ) -> Result<SessionState, StoreError> {
-        let tx = Write::begin(self.conn)?;
-        let mut state = read_session(&tx, session)?;
-        state.record(step);
-        write_session(&tx, session, &state)?;
-        tx.commit()?;
-        Ok(state)
+        self.update_session(session, |state| state.record(step))
     }
 
     /// Closes the open decision of a tool call (if any) with the step it
@@ -629,9 +629,7 @@ impl<'c> SessionTables<'c> {
             )?
             .execute(params![session, call_id, json])?;
         }
-        let mut state = read_session(&tx, session)?;
-        state.record(step);
-        write_session(&tx, session, &state)?;
+        let state = change_session(&tx, session, |state| state.record(step))?;
         tx.commit()?;
         Ok(state)
     }
@@ -658,6 +656,19 @@ fn read_session(conn: &Connection, id: &str) -> Result<SessionState, StoreError>
             message: e.to_string(),
         }),
     }
+}
+
+/// Reads a session's state, applies `change` and writes it back, inside the
+/// caller's transaction.
+fn change_session(
+    conn: &Connection,
+    id: &str,
+    change: impl FnOnce(&mut SessionState),
+) -> Result<SessionState, StoreError> {
+    let mut state = read_session(conn, id)?;
+    change(&mut state);
+    write_session(conn, id, &state)?;
+    Ok(state)
 }
 
 fn write_session(conn: &Connection, id: &str, state: &SessionState) -> Result<(), StoreError> {
