@@ -79,6 +79,10 @@ pub enum Synchronous {
     Normal,
 }
 
+/// File name of the log in a writ data directory, beside its keys
+/// ([`crate::keys::SKEY_FILE`], [`crate::keys::VKEY_FILE`]).
+pub const LEDGER_FILE: &str = "ledger.db";
+
 /// Options for [`Ledger::open_with`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LedgerOptions {

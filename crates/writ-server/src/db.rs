@@ -23,9 +23,9 @@ use writ_store::SessionTables;
 
 use crate::error::ServeError;
 
-/// File name of the server's database inside the data directory (the proof
-/// log's file, which the proof commands read).
-pub const DATABASE: &str = "ledger.db";
+/// File name of the server's database inside the data directory: the proof
+/// log's file, which the proof commands read.
+pub const DATABASE: &str = writ_ledger::LEDGER_FILE;
 /// Where earlier servers kept principals, contexts and actions.
 const EARLIER_SERVER_DB: &str = "server.db";
 /// Where earlier servers kept sessions (and where the embedded store,
@@ -82,7 +82,7 @@ pub fn open(data_dir: &Path) -> Result<Connection, ServeError> {
 /// Creates the server's and the session tables on `conn` (a connection to
 /// [`DATABASE`] in `data_dir`) if they are missing, and carries over what an
 /// earlier server kept in other files.
-pub fn prepare(conn: &Connection, data_dir: &Path) -> Result<(), ServeError> {
+fn prepare(conn: &Connection, data_dir: &Path) -> Result<(), ServeError> {
     conn.execute_batch(SCHEMA)?;
     SessionTables::create(conn)?;
     carry_over(conn, data_dir)

@@ -167,7 +167,7 @@ fn signer(dir: &Path) -> Result<Signer, ServeError> {
         path: dir.display().to_string(),
         message: e.to_string(),
     };
-    if dir.join("ledger.skey").exists() {
+    if dir.join(writ_ledger::keys::SKEY_FILE).exists() {
         return Signer::load(dir).map_err(keys);
     }
     let signer = Signer::generate(DEFAULT_KEY_NAME).map_err(keys)?;

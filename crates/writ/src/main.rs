@@ -588,7 +588,7 @@ fn main() -> ExitCode {
             key,
             store,
         } => {
-            let key = key.unwrap_or_else(|| store.dir().join("ledger.vkey"));
+            let key = key.unwrap_or_else(|| store.dir().join(writ_ledger::keys::VKEY_FILE));
             match proof_cmd::verify(&bundles, &key) {
                 Ok(report) => Ok(report + "\n"),
                 Err((code, message)) => {

@@ -9,7 +9,7 @@ use writ_ledger::{Ledger, Verifier};
 use writ_lifecycle::{Signer, certified_actions, export, verify_bundle};
 
 /// File name of the log inside a store.
-pub const LEDGER_FILE: &str = "ledger.db";
+pub use writ_ledger::LEDGER_FILE;
 /// Default signed-note name of a new log key.
 pub const DEFAULT_KEY_NAME: &str = "writ.local/ledger";
 
