@@ -313,9 +313,14 @@ fn answer(status: u16, bytes: &[u8]) -> Result<Value, ClientError> {
 /// which start a new process per call: no async runtime to build, and a
 /// small HTTP stack, so a call costs little more than its round trip.
 pub mod blocking {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
     use std::time::Duration;
 
     use serde_json::Value;
+    use ureq::config::Config;
+    use ureq::http::Uri;
+    use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+    use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
     use super::{ClientError, Guarded};
 
@@ -326,6 +331,9 @@ pub mod blocking {
     pub const CALL_TIMEOUT: Duration = Duration::from_secs(20);
     /// Environment variable overriding [`CALL_TIMEOUT`], in seconds.
     pub const TIMEOUT_ENV: &str = "WRIT_TIMEOUT";
+    /// The size of each of a connection's two buffers, and the largest
+    /// head of an answer: the server's are a few hundred bytes.
+    const BUFFER_BYTES: usize = 16 << 10;
 
     /// A connection to one `writ serve`, for a few calls.
     pub struct Client {
@@ -338,6 +346,17 @@ pub mod blocking {
         /// A client of `server` (or `$WRIT_SERVER`) with the token in `$WRIT_TOKEN`.
         pub fn from_env(server: Option<&str>) -> Result<Client, ClientError> {
             let (base, token) = super::endpoint_from_env(server)?;
+            Client::with_endpoint(base, token)
+        }
+
+        /// A client of the server at `base` with `token` (the call timeout
+        /// from `$WRIT_TIMEOUT`, as for [`Client::from_env`]).
+        pub fn new(base: &str, token: &str) -> Result<Client, ClientError> {
+            let (base, token) = super::endpoint(base, token)?;
+            Client::with_endpoint(base, token)
+        }
+
+        fn with_endpoint(base: String, token: String) -> Result<Client, ClientError> {
             let timeout = match std::env::var(TIMEOUT_ENV) {
                 Err(_) => CALL_TIMEOUT,
                 Ok(text) => match text.trim().parse::<u64>() {
@@ -349,12 +368,23 @@ pub mod blocking {
                     }
                 },
             };
-            let http = ureq::Agent::config_builder()
+            let config = ureq::Agent::config_builder()
                 .timeout_connect(Some(Duration::from_secs(5).min(timeout)))
                 .timeout_global(Some(timeout))
                 .http_status_as_error(false)
-                .build()
-                .new_agent();
+                // ureq's buffers default to 128 KiB each, zeroed when the
+                // connection opens: 64 page faults for a hook process
+                // whose request and answer are a few KiB. Bodies stream
+                // through the buffers; only the answer's head must fit.
+                .input_buffer_size(BUFFER_BYTES)
+                .output_buffer_size(BUFFER_BYTES)
+                .max_response_header_size(BUFFER_BYTES)
+                .build();
+            let http = ureq::Agent::with_parts(
+                config,
+                DefaultConnector::default(),
+                LiteralResolver::default(),
+            );
             Ok(Client { base, token, http })
         }
 
@@ -386,6 +416,176 @@ pub mod blocking {
             let status = response.status().as_u16();
             let bytes = response.body_mut().read_to_vec().map_err(unreachable)?;
             super::answer(status, &bytes).map(Guarded)
+        }
+    }
+
+    /// Resolves an IP address or `localhost` (loopback, RFC 6761) without a
+    /// lookup, and other names as ureq does. ureq's own resolver hands every
+    /// name, literals too, to `getaddrinfo` (which reads the NSS
+    /// configuration and loads its modules), on a thread of its own when a
+    /// timeout is set: for a hook process, started afresh for each call, a
+    /// thread and a library load before the first byte is sent.
+    #[derive(Debug, Default)]
+    struct LiteralResolver(DefaultResolver);
+
+    impl Resolver for LiteralResolver {
+        fn resolve(
+            &self,
+            uri: &Uri,
+            config: &Config,
+            timeout: NextTimeout,
+        ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+            match literal_addrs(uri) {
+                Some(addrs) => {
+                    let mut resolved = self.empty();
+                    for addr in config.ip_family().keep_wanted(addrs.into_iter()) {
+                        resolved.push(addr);
+                    }
+                    if resolved.is_empty() {
+                        return Err(ureq::Error::HostNotFound);
+                    }
+                    Ok(resolved)
+                }
+                None => self.0.resolve(uri, config, timeout),
+            }
+        }
+    }
+
+    /// The addresses of `uri`'s host when it is an IP address or
+    /// `localhost`, at its port (or its scheme's); `None` for other names.
+    fn literal_addrs(uri: &Uri) -> Option<Vec<SocketAddr>> {
+        let authority = uri.authority()?;
+        let port = authority.port_u16().or(match uri.scheme_str()? {
+            "http" => Some(80),
+            "https" => Some(443),
+            _ => None,
+        })?;
+        let host = authority.host();
+        let bare = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
+        let ips = if let Ok(ip) = bare.parse::<IpAddr>() {
+            vec![ip]
+        } else if bare.eq_ignore_ascii_case("localhost") {
+            vec![
+                IpAddr::V4(Ipv4Addr::LOCALHOST),
+                IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ]
+        } else {
+            return None;
+        };
+        Some(
+            ips.into_iter()
+                .map(|ip| SocketAddr::new(ip, port))
+                .collect(),
+        )
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn addrs(url: &str) -> Option<Vec<String>> {
+            let uri: Uri = url.parse().unwrap();
+            literal_addrs(&uri).map(|a| a.iter().map(ToString::to_string).collect())
+        }
+
+        #[test]
+        fn ip_literals_and_localhost_need_no_lookup() {
+            assert_eq!(
+                addrs("http://127.0.0.1:7788/v1/guard"),
+                Some(vec!["127.0.0.1:7788".into()])
+            );
+            assert_eq!(addrs("http://[::1]:9/x"), Some(vec!["[::1]:9".into()]));
+            assert_eq!(
+                addrs("https://10.0.0.2/"),
+                Some(vec!["10.0.0.2:443".into()])
+            );
+            assert_eq!(addrs("http://10.0.0.2/"), Some(vec!["10.0.0.2:80".into()]));
+            assert_eq!(
+                addrs("http://LocalHost:8080/"),
+                Some(vec!["127.0.0.1:8080".into(), "[::1]:8080".into()])
+            );
+        }
+
+        #[test]
+        fn other_names_are_left_to_the_system_resolver() {
+            assert_eq!(addrs("http://writ.internal:7788/"), None);
+            assert_eq!(addrs("http://localhost.example:1/"), None);
+            assert_eq!(addrs("http://127.0.0.1.nip.io:1/"), None);
+        }
+
+        /// Answers one request on `listener` with a guard answer, and
+        /// returns the request's head and the length of its body.
+        fn answer_once(
+            listener: std::net::TcpListener,
+        ) -> std::thread::JoinHandle<(String, usize)> {
+            use std::io::{Read, Write};
+            std::thread::spawn(move || {
+                let (mut stream, _) = listener.accept().unwrap();
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                let head_end = loop {
+                    let n = stream.read(&mut buf).unwrap();
+                    request.extend_from_slice(&buf[..n]);
+                    if let Some(at) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break at + 4;
+                    }
+                };
+                let head = String::from_utf8_lossy(&request[..head_end]).into_owned();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length: "))
+                    .unwrap()
+                    .trim()
+                    .parse()
+                    .unwrap();
+                while request.len() < head_end + length {
+                    let n = stream.read(&mut buf).unwrap();
+                    assert!(n > 0, "the body ended early");
+                    request.extend_from_slice(&buf[..n]);
+                }
+                let body = br#"{"route":"allow","enforced_route":"allow"}"#;
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                stream.write_all(answer.as_bytes()).unwrap();
+                stream.write_all(body).unwrap();
+                (head, request.len() - head_end)
+            })
+        }
+
+        #[test]
+        fn a_client_reaches_a_server_named_by_its_address() {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let server = answer_once(listener);
+            let client = Client::new(&format!("http://127.0.0.1:{port}"), "t0ken").unwrap();
+            let guarded = client
+                .guard("claude-code", &serde_json::json!({}), None, None)
+                .unwrap();
+            assert_eq!(guarded.route(), "allow");
+            let (head, _) = server.join().unwrap();
+            assert!(head.starts_with("POST /v1/guard HTTP/1.1"), "{head}");
+            assert!(head.contains("Bearer t0ken"), "{head}");
+        }
+
+        #[test]
+        fn a_request_larger_than_the_buffers_is_sent_whole() {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let server = answer_once(listener);
+            let client = Client::new(&format!("http://localhost:{port}"), "t0ken").unwrap();
+            let content = "x".repeat(20 * BUFFER_BYTES);
+            let event = serde_json::json!({"tool_input": {"content": content}});
+            let guarded = client.guard("claude-code", &event, None, None).unwrap();
+            assert_eq!(guarded.route(), "allow");
+            let (_, length) = server.join().unwrap();
+            let sent = super::super::guard_body("claude-code", &event, None, None).to_string();
+            assert_eq!(length, sent.len());
+            assert!(length > 20 * BUFFER_BYTES);
         }
     }
 }
