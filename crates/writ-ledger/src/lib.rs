@@ -84,4 +84,4 @@ pub use ed25519_dalek;
 pub use keys::{KeyError, KeyPair, Verifier};
 pub use merkle::{Hash, ProofError};
 pub use note::{Note, NoteError, NoteSignature, VerifiedNote, open_note, sign_note};
-pub use store::{LEDGER_FILE, Ledger, LedgerError, LedgerOptions, Synchronous};
+pub use store::{DEFAULT_LOCK_WAIT, LEDGER_FILE, Ledger, LedgerError, LedgerOptions, Synchronous};

@@ -91,7 +91,13 @@ pub struct LedgerOptions {
     /// Checkpoint the WAL when a commit leaves it this many pages long
     /// (SQLite's `wal_autocheckpoint`); `None`: SQLite's default, 1,000.
     pub autocheckpoint: Option<u32>,
+    /// How long a write waits for the write lock another connection holds
+    /// before it fails (SQLite's busy timeout); `None`: [`DEFAULT_LOCK_WAIT`].
+    pub lock_wait: Option<Duration>,
 }
+
+/// How long a write waits for another connection's write lock by default.
+pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(30);
 
 /// An append-only RFC 9162 Merkle log stored in one SQLite file.
 ///
@@ -242,7 +248,7 @@ impl Ledger {
     pub fn open_with(path: impl AsRef<Path>, opts: LedgerOptions) -> Result<Self, LedgerError> {
         let path = path.as_ref().to_path_buf();
         let conn = Connection::open(&path)?;
-        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.busy_timeout(opts.lock_wait.unwrap_or(DEFAULT_LOCK_WAIT))?;
         let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(LedgerError::Corrupt(format!(

@@ -16,6 +16,7 @@ fn fill(autocheckpoint: Option<u32>) -> (u64, tempfile::TempDir) {
     let opts = LedgerOptions {
         synchronous: Synchronous::Normal,
         autocheckpoint,
+        ..LedgerOptions::default()
     };
     let mut ledger = Ledger::open_with(dir.path().join("log.db"), opts).unwrap();
     let entry = vec![b'x'; 2048];

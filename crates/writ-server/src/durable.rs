@@ -23,7 +23,8 @@
 //!
 //! A failed commit or fsync poisons the server: what was committed may not
 //! be on disk, or what the core holds in memory may not match its database,
-//! so every later request is refused until a restart (fail closed).
+//! so every later request is refused until a restart (fail closed). A
+//! transaction that cannot start refuses only its batch: nothing ran.
 
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -92,7 +93,9 @@ impl Worker {
 /// transaction, and hands each committed batch to the sync
 /// thread. A batch whose commit fails is rolled back and refused, and so
 /// is every request after it (fail closed: what the core holds in memory
-/// may no longer match the database).
+/// may no longer match the database). A batch whose transaction cannot
+/// start (another process held the write lock too long) is refused alone:
+/// none of its requests ran, so nothing changed.
 fn run_batches(
     mut core: Core,
     jobs: &mpsc::Receiver<Job>,
@@ -105,8 +108,19 @@ fn run_batches(
         if failed.is_none()
             && let Err(why) = core.begin_batch()
         {
-            core.rollback_batch();
-            failed = Some(why.detail);
+            eprintln!(
+                "writ serve: cannot start a transaction ({}); refusing {} request(s)",
+                why.detail,
+                batch.len()
+            );
+            let refused = batch
+                .into_iter()
+                .map(|job| job(Err(not_started(&why.detail))))
+                .collect();
+            if finished.send(refused).is_err() {
+                break;
+            }
+            continue;
         }
         let completions: Vec<Completion> = match &failed {
             Some(why) => batch
@@ -164,6 +178,18 @@ fn sync_rounds(wal: &WalFiles, finished: &mpsc::Receiver<Vec<Completion>>) {
             });
         }
     }
+}
+
+/// Why a request was refused without running: its batch's transaction
+/// could not start.
+fn not_started(why: &str) -> Problem {
+    Problem::new(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "database_unavailable",
+        format!(
+            "writ could not start a transaction on its database ({why}); the request did not run and can be sent again"
+        ),
+    )
 }
 
 fn unavailable(why: &str) -> Problem {

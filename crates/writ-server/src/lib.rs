@@ -118,6 +118,11 @@ pub struct ServeConfig {
     pub approval_timeout: i64,
     /// Export a span per checkpoint over OTLP/HTTP (off when `None`).
     pub otlp: Option<OtlpConfig>,
+    /// How long a batch waits for the database's write lock while another
+    /// process (a `writ tokens` command) holds it; past that, the batch's
+    /// requests are refused (`503`, `database_unavailable`) and the server
+    /// goes on.
+    pub lock_wait: std::time::Duration,
 }
 
 impl ServeConfig {
@@ -133,6 +138,7 @@ impl ServeConfig {
             grant_ttl: 900,
             approval_timeout: 3600,
             otlp: None,
+            lock_wait: writ_ledger::DEFAULT_LOCK_WAIT,
         }
     }
 }
@@ -261,6 +267,7 @@ impl AppState {
             writ_ledger::LedgerOptions {
                 synchronous: writ_ledger::Synchronous::Normal,
                 autocheckpoint: None,
+                lock_wait: Some(config.lock_wait),
             },
         )?;
         let mut core = Core::new(

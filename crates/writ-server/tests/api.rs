@@ -337,6 +337,51 @@ async fn a_restart_loses_nothing_acknowledged() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_that_cannot_start_is_refused_alone_and_the_server_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start_with(dir.path(), Mode::Enforce, |c| {
+        c.lock_wait = std::time::Duration::from_millis(200);
+    })
+    .await;
+    let t = tokens(dir.path());
+    let before = id(&guard(&s, &t.agent, &email(1)).await);
+
+    // Another process holds the database's write lock past the wait.
+    let other = rusqlite::Connection::open(dir.path().join("ledger.db")).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let (status, problem) = s.post(Some(&t.agent), "/v1/guard", &email(2)).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{problem}");
+    assert_eq!(problem["code"], "database_unavailable");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("did not run"),
+        "{problem}"
+    );
+    other.execute_batch("ROLLBACK").unwrap();
+
+    // Nothing of the refused request was kept, and the server goes on.
+    let after = id(&guard(&s, &t.agent, &email(2)).await);
+    let (status, pending) = s.get(Some(&t.approver), "/v1/approvals").await;
+    assert_eq!(status, StatusCode::OK);
+    let ids: Vec<&str> = pending["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["action_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "{pending}");
+    assert!(ids.contains(&before.as_str()) && ids.contains(&after.as_str()));
+    let (status, out) = s
+        .post(
+            Some(&t.approver),
+            &format!("/v1/actions/{after}/approvals"),
+            &json!({"decision": "grant"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_receipt_the_log_does_not_hold_is_logged_again_after_a_restart() {
     // As when a pending action's receipts were logged in an older format:
     // its record cites leaves that hold other bytes.
