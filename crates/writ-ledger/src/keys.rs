@@ -24,6 +24,9 @@ pub const ALG_ED25519: u8 = 0x01;
 pub const SKEY_FILE: &str = "ledger.skey";
 /// File name of the public verifier key written by [`KeyPair::save`].
 pub const VKEY_FILE: &str = "ledger.vkey";
+/// Signed-note name (the checkpoints' origin) of the key generated for a
+/// new data directory.
+pub const DEFAULT_KEY_NAME: &str = "writ.local/ledger";
 
 /// Errors from key generation, encoding, decoding and key files.
 #[derive(Debug, thiserror::Error)]

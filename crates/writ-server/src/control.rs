@@ -516,8 +516,12 @@ pub struct Core {
     live: live::LiveCache<Live>,
 }
 
-fn rfc(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_default()
+fn rfc(t: OffsetDateTime) -> Result<String, Problem> {
+    t.format(&Rfc3339).map_err(|e| {
+        Problem::internal(format!(
+            "the system clock reads a time RFC 3339 cannot write: {e}"
+        ))
+    })
 }
 
 fn lifecycle(e: LifecycleError) -> Problem {
@@ -986,7 +990,7 @@ impl Core {
         let input = GuardRecord {
             envelope,
             session: state,
-            now: rfc(now),
+            now: rfc(now)?,
             agent: p.name.clone(),
             user: req.user.clone(),
         };
@@ -1067,7 +1071,7 @@ impl Core {
         let status = match decision.route {
             Route::Allow | Route::Warn => {
                 let step = Step::Release {
-                    now: rfc(now),
+                    now: rfc(now)?,
                     ttl: self.config.release_ttl,
                     nonce: Nonce::random().to_string(),
                 };
@@ -1299,8 +1303,8 @@ impl Core {
         }
         let deny = req.decision == Verdict::Deny;
         let now = OffsetDateTime::now_utc();
-        let granted_at = rfc(now);
-        let expires_at = rfc(now + Duration::seconds(self.config.grant_ttl));
+        let granted_at = rfc(now)?;
+        let expires_at = rfc(now + Duration::seconds(self.config.grant_ttl))?;
         let release_ttl = self.config.release_ttl;
         let approved = self.mutate(id, |core, live, ctx| {
             let mut steps = Vec::new();

@@ -168,10 +168,12 @@ fn carry_over(conn: &Connection, data_dir: &Path) -> Result<(), ServeError> {
 }
 
 /// Now, RFC 3339.
-pub fn now_text() -> String {
-    OffsetDateTime::now_utc()
-        .format(&Rfc3339)
-        .unwrap_or_default()
+pub fn now_text() -> Result<String, ServeError> {
+    OffsetDateTime::now_utc().format(&Rfc3339).map_err(|e| {
+        ServeError::Internal(format!(
+            "the system clock reads a time RFC 3339 cannot write: {e}"
+        ))
+    })
 }
 
 /// Inserts a new action record.

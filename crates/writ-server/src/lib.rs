@@ -61,7 +61,7 @@ const CHECKPOINT_PAGES: u32 = 1024;
 /// Default limit of a request body.
 pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
 /// Signed-note name of a new log key (as `writ keys init`).
-pub const DEFAULT_KEY_NAME: &str = "writ.local/ledger";
+pub use writ_ledger::keys::DEFAULT_KEY_NAME;
 
 /// The data directory when none is given, for every writ command and
 /// binary: `$WRIT_DATA_DIR`, or `.writ` in the working directory.

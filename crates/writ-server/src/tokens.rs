@@ -136,7 +136,7 @@ pub fn create(
             role.as_str(),
             serde_json::to_string(&js).unwrap_or_else(|_| "[]".to_owned()),
             token_hash(&token),
-            db::now_text()
+            db::now_text()?
         ],
     )?;
     Ok(token)
@@ -146,7 +146,7 @@ pub fn create(
 pub fn rotate(conn: &Connection, role: Role, name: &str) -> Result<String, ServeError> {
     conn.execute(
         "UPDATE tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
-        params![name, db::now_text()],
+        params![name, db::now_text()?],
     )?;
     create(conn, role, name, &[])
 }
@@ -188,7 +188,7 @@ pub fn list(conn: &Connection) -> Result<Vec<TokenInfo>, ServeError> {
 pub fn revoke(conn: &Connection, name: &str) -> Result<(), ServeError> {
     let n = conn.execute(
         "UPDATE tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
-        params![name, db::now_text()],
+        params![name, db::now_text()?],
     )?;
     if n == 0 {
         return Err(ServeError::Token(format!(

@@ -11,7 +11,7 @@ use writ_lifecycle::{Signer, certified_actions, export, verify_bundle};
 /// File name of the log inside a store.
 pub use writ_ledger::LEDGER_FILE;
 /// Default signed-note name of a new log key.
-pub const DEFAULT_KEY_NAME: &str = "writ.local/ledger";
+pub use writ_ledger::keys::DEFAULT_KEY_NAME;
 
 /// Exit code for unreadable files and other I/O failures.
 pub const EXIT_IO: u8 = 1;
