@@ -2086,6 +2086,42 @@ fn package_installs() {
                 install("yum", &["httpd"])
             ]),
         ),
+        (
+            "composer require monolog/monolog:^3.0 && composer global require laravel/installer",
+            json!([
+                install("composer", &["monolog/monolog:^3.0"]),
+                install("composer", &["laravel/installer"])
+            ]),
+        ),
+        (
+            "bundle add rails --version 7.1 && dotnet add src/App.csproj package Serilog -v 3.1",
+            json!([
+                install("bundle", &["rails"]),
+                install("dotnet", &["Serilog"])
+            ]),
+        ),
+        (
+            "deno add jsr:@std/path npm:chalk && cpanm Moose && cabal install pandoc",
+            json!([
+                install("deno", &["jsr:@std/path", "npm:chalk"]),
+                install("cpanm", &["Moose"]),
+                install("cabal", &["pandoc"])
+            ]),
+        ),
+        (
+            "dart pub add http && luarocks install luasocket && opam install dune",
+            json!([
+                install("dart", &["http"]),
+                install("luarocks", &["luasocket"]),
+                install("opam", &["dune"])
+            ]),
+        ),
+        ("composer install", json!([])),
+        ("bundle install", json!([])),
+        ("dotnet add reference ../Lib/Lib.csproj", json!([])),
+        ("deno install", json!([])),
+        ("cpanm --installdeps .", json!([])),
+        ("opam install . --deps-only", json!([])),
         ("npm install", json!([])),
         ("npm ci", json!([])),
         ("pip install -r requirements.txt", json!([])),

@@ -68,6 +68,63 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ("pacman" | "yay" | "paru", flag) if flag.starts_with("-S") && !flag.contains('s') => {
             generic(rest, Spec::default())
         }
+        // PHP's Packagist: `composer require X`, `composer global require X`.
+        ("composer", "require") => composer_packages(rest),
+        ("composer", "global") if rest.first().is_some_and(|a| a.text == "require") => {
+            composer_packages(rest.get(1..).unwrap_or_default())
+        }
+        // RubyGems through Bundler: `bundle add X`.
+        ("bundle", "add") => generic(
+            rest,
+            Spec {
+                short: "vgs",
+                long: &[
+                    "version", "group", "source", "require", "path", "git", "branch",
+                ],
+                stop_after: None,
+            },
+        ),
+        // NuGet: `dotnet add [PROJECT] package X`.
+        ("dotnet", "add") => dotnet_packages(rest),
+        ("nuget", "install") => generic(
+            rest,
+            Spec {
+                short: "",
+                long: &["version", "source", "outputdirectory", "configfile"],
+                stop_after: None,
+            },
+        ),
+        // Deno: `deno add npm:X jsr:@scope/y`, `deno install -g npm:X`.
+        ("deno", "add" | "install" | "i") => generic(
+            rest,
+            Spec {
+                short: "n",
+                long: &["name", "root", "config", "allow-scripts"],
+                stop_after: None,
+            },
+        ),
+        ("cabal" | "stack" | "opam" | "luarocks" | "flatpak" | "scoop" | "nimble", "install") => {
+            generic(
+                rest,
+                Spec {
+                    short: "",
+                    long: &["tree", "server", "only", "bucket"],
+                    stop_after: None,
+                },
+            )
+        }
+        ("dart" | "flutter", "pub") if rest.first().is_some_and(|a| a.text == "add") => {
+            generic(rest.get(1..).unwrap_or_default(), Spec::default())
+        }
+        // CPAN: `cpanm X`, `cpan X` / `cpan -i X` (every positional is a module).
+        ("cpanm" | "cpan", _) => generic(
+            inv.args,
+            Spec {
+                short: "lL",
+                long: &["local-lib", "local-lib-contained", "mirror"],
+                stop_after: None,
+            },
+        ),
         ("conda" | "mamba" | "micromamba", "install") => generic(
             rest,
             Spec {
@@ -227,6 +284,34 @@ fn cargo_packages(rest: &[Arg]) -> Vec<String> {
         return Vec::new();
     }
     names(args::positionals(&items))
+}
+
+fn composer_packages(rest: &[Arg]) -> Vec<String> {
+    generic(
+        rest,
+        Spec {
+            short: "d",
+            long: &["working-dir", "repository"],
+            stop_after: None,
+        },
+    )
+}
+
+/// `dotnet add [PROJECT] package NAME [--version V]`: the name after `package`.
+fn dotnet_packages(rest: &[Arg]) -> Vec<String> {
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "vsf",
+            long: &["version", "source", "framework", "package-directory"],
+            stop_after: None,
+        },
+    );
+    let words = args::positionals(&items);
+    match words.iter().position(|a| a.text == "package") {
+        Some(at) => names(words.into_iter().skip(at + 1).take(1).collect()),
+        None => Vec::new(),
+    }
 }
 
 fn go_packages(rest: &[Arg]) -> Vec<String> {

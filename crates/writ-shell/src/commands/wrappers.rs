@@ -405,6 +405,14 @@ fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
     } else if matches!(program, "pwsh" | "powershell") {
         (&["-c", "-Command", "-command"], "")
     } else if program == "deno" {
+        // `deno add` / `deno install` fetch packages (the package handler).
+        if inv
+            .args
+            .first()
+            .is_some_and(|a| matches!(a.text.as_str(), "add" | "install" | "i"))
+        {
+            return None;
+        }
         return Some(deno(inv));
     } else {
         return None;
