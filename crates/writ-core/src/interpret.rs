@@ -480,6 +480,33 @@ impl Cx<'_> {
                 packages: p.packages,
             }),
             S::StopProcess { name } => out.push(Effect::StopProcess { name }),
+            S::Message(m) => {
+                let payload = Payload {
+                    text: m.payload.text,
+                    files: m.payload.files,
+                    env: m.payload.env,
+                    repository: false,
+                };
+                // Recipients the command line does not name are unknown,
+                // so none of them is known to be inside the organisation.
+                let recipients = if m.recipients.is_empty() {
+                    vec![String::new()]
+                } else {
+                    m.recipients
+                };
+                for target in recipients {
+                    out.push(Effect::Send(Send {
+                        channel: Channel::Email,
+                        target,
+                        public: false,
+                        payload: payload.clone(),
+                    }));
+                }
+            }
+            S::Deploy(d) => out.push(Effect::Deploy {
+                environment: d.environment,
+                service: d.service,
+            }),
         }
     }
 

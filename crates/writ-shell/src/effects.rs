@@ -195,6 +195,32 @@ pub struct PackageInstall {
     pub packages: Vec<String>,
 }
 
+/// An e-mail sent from the command line (`mail`, `mutt`, `sendmail`,
+/// `msmtp`, `swaks`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    pub program: String,
+    /// Recipient addresses (to, cc and bcc) as written; empty when the
+    /// command reads them from the message itself and it is not on the
+    /// command line (`sendmail -t < file`).
+    pub recipients: Vec<String>,
+    /// Subject, body and attachments.
+    pub payload: Payload,
+}
+
+/// A release to a hosted environment (`vercel deploy --prod`, `netlify
+/// deploy --prod`, `serverless deploy --stage prod`, `cap production
+/// deploy`, `wrangler deploy --env production`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deploy {
+    pub program: String,
+    /// The environment (stage, stack) as the tool names it; `production`
+    /// for a tool's own production flag (`--prod`).
+    pub environment: String,
+    /// The app or service, when the command names it.
+    pub service: Option<String>,
+}
+
 /// One thing a command does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "effect", rename_all = "snake_case")]
@@ -246,6 +272,8 @@ pub enum Effect {
     Terraform(Terraform),
     Sql(Sql),
     PackageInstall(PackageInstall),
+    Message(Message),
+    Deploy(Deploy),
     /// Stops or kills processes by name or service (`pkill NAME`, `killall
     /// NAME`, `systemctl stop NAME`, `kill $(pgrep NAME)`).
     StopProcess {

@@ -560,8 +560,41 @@ fn gcloud(inv: &Invocation<'_>) -> Option<Outcome> {
             };
             Some(Outcome::default().effect(effect))
         }
-        _ => None,
+        _ => iam_binding(&items, &words),
     }
+}
+
+/// `gcloud GROUP... add-iam-policy-binding|remove-iam-policy-binding
+/// RESOURCE --member=M --role=R` and `set-iam-policy RESOURCE FILE` on
+/// projects, folders, organisations, service accounts, secrets and the
+/// rest: changes who may use the resource (`allUsers` or
+/// `allAuthenticatedUsers` makes it public).
+fn iam_binding(items: &[Item<'_>], words: &[&str]) -> Option<Outcome> {
+    let at = words.iter().position(|w| {
+        matches!(
+            *w,
+            "add-iam-policy-binding" | "remove-iam-policy-binding" | "set-iam-policy"
+        )
+    })?;
+    let resource = Resource::Other {
+        name: words.get(at + 1).copied().unwrap_or_default().to_owned(),
+    };
+    let member = args::value(items, &["--member"]).map(|m| m.text.clone());
+    let everyone = member
+        .as_deref()
+        .is_some_and(|m| m == "allUsers" || m == "allAuthenticatedUsers");
+    let adds = words
+        .get(at)
+        .is_some_and(|w| *w == "add-iam-policy-binding");
+    let effect = if everyone && adds {
+        Effect::MakePublic { resource }
+    } else {
+        Effect::GrantAccess {
+            resource,
+            grantee: member,
+        }
+    };
+    Some(Outcome::default().effect(effect))
 }
 
 /// `docker push IMAGE`: uploads to the registry named in the image.

@@ -2,12 +2,15 @@
 //! and reports [`Effect`]s.
 
 mod cloud;
+mod deploy;
 mod files;
 mod git;
 mod infra;
+mod mail;
 mod net;
 mod packages;
 mod process;
+mod remotes;
 mod sql;
 mod wrappers;
 
@@ -135,6 +138,9 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| infra::handle(inv))
         .or_else(|| sql::handle(inv))
         .or_else(|| packages::handle(inv))
+        .or_else(|| mail::handle(inv))
+        .or_else(|| deploy::handle(inv))
+        .or_else(|| remotes::handle(inv))
         .or_else(|| process::handle(inv))
         .or_else(|| files::handle(inv));
     handled.unwrap_or_else(|| files::unknown(inv))

@@ -1,11 +1,15 @@
 //! Programs that run other programs or code: `sudo`, `env`, `timeout`,
-//! `xargs`, `watch`, `sh -c`, `eval`, `source`, and interpreters with
+//! `xargs`, `watch`, `sh -c`, `eval`, `source`, a project's environment
+//! (`bundle exec`, `poetry run`, `uv run`, ...), and interpreters with
 //! inline code.
 
 use super::{Invocation, Nested, Outcome, read};
 use crate::args::{self, Arg, Spec};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    if let Some(outcome) = project_runner(inv) {
+        return Some(outcome);
+    }
     let outcome = match inv.program {
         "sudo" => sudo(inv),
         "doas" => skip_options(
@@ -81,6 +85,45 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         _ => return interpreter(inv),
     };
     Some(outcome)
+}
+
+/// `bundle exec CMD`, `poetry run CMD`, `pipenv run CMD`, `uv run CMD`,
+/// `pdm|hatch|rye run CMD`, `rbenv|pyenv exec CMD`, `direnv exec DIR CMD`:
+/// the command runs in the project's environment.
+fn project_runner(inv: &Invocation<'_>) -> Option<Outcome> {
+    let (verb, rest) = inv.args.split_first()?;
+    let runs = match inv.program {
+        "bundle" | "bundler" | "rbenv" | "pyenv" | "direnv" => verb.text == "exec",
+        "poetry" | "pipenv" | "pdm" | "hatch" | "rye" | "uv" => verb.text == "run",
+        _ => false,
+    };
+    if !runs {
+        return None;
+    }
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "pe",
+            long: &[
+                "with",
+                "with-requirements",
+                "python",
+                "env-file",
+                "project",
+                "directory",
+                "package",
+                "group",
+                "extra",
+                "gemfile",
+            ],
+            stop_after: Some(0),
+        },
+    );
+    let mut argv: Vec<Arg> = args::positionals(&items).into_iter().cloned().collect();
+    if inv.program == "direnv" && !argv.is_empty() {
+        argv.remove(0);
+    }
+    Some(run_argv(argv, None))
 }
 
 /// Runs the words after the wrapper's options as a command.

@@ -1,0 +1,284 @@
+//! Releases to hosted environments: the deploy commands of hosting
+//! platforms and deploy tools, each reporting a [`Deploy`] to the
+//! environment it names (`production` for a platform's own production
+//! flag, such as `vercel --prod`).
+
+use super::{Invocation, Outcome};
+use crate::args::{self, Arg, Spec};
+use crate::{Deploy, Effect};
+
+pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    let deploy = match inv.program {
+        "vercel" => vercel(inv.args),
+        "netlify" => netlify(inv.args),
+        "serverless" | "sls" => serverless(inv.args),
+        "wrangler" => wrangler(inv.args),
+        "railway" => railway(inv.args),
+        "pulumi" => pulumi(inv.args),
+        "eb" => beanstalk(inv.args),
+        "kamal" => kamal(inv.args),
+        // Capistrano and Deployer: `cap STAGE deploy`, `dep deploy STAGE`.
+        "cap" => stage_then_verb(inv.args, "deploy"),
+        "dep" => verb_then_stage(inv.args, "deploy"),
+        _ => return None,
+    }?;
+    Some(Outcome::default().effect(Effect::Deploy(Deploy {
+        program: inv.program.to_owned(),
+        environment: deploy.0,
+        service: deploy.1,
+    })))
+}
+
+/// An environment and the service, when the command names one.
+type Target = (String, Option<String>);
+
+const PRODUCTION: &str = "production";
+
+fn text(arg: Option<&Arg>) -> Option<String> {
+    arg.map(|a| a.text.clone()).filter(|t| !t.is_empty())
+}
+
+/// `vercel [deploy] [PATH] [--prod] [--target ENV]`: a deploy unless the
+/// first word is another subcommand (`env`, `logs`, `pull`, ...);
+/// `vercel promote URL` promotes to production.
+fn vercel(words: &[Arg]) -> Option<Target> {
+    let items = args::parse(
+        words,
+        &Spec {
+            short: "AeSbmt",
+            long: &[
+                "target",
+                "scope",
+                "token",
+                "env",
+                "build-env",
+                "meta",
+                "regions",
+                "cwd",
+                "local-config",
+                "global-config",
+                "archive",
+            ],
+            stop_after: None,
+        },
+    );
+    let first = args::positionals(&items).first().map(|a| a.text.clone());
+    let environment = if args::has(&items, &["--prod", "--production"]) {
+        PRODUCTION.to_owned()
+    } else if let Some(target) = text(args::value(&items, &["--target"])) {
+        target
+    } else if first.as_deref() == Some("promote") {
+        PRODUCTION.to_owned()
+    } else {
+        "preview".to_owned()
+    };
+    match first.as_deref() {
+        None | Some("deploy" | "promote") => Some((environment, None)),
+        Some(word) if word.starts_with(['.', '/', '~']) => Some((environment, None)),
+        Some(_) => None,
+    }
+}
+
+/// `netlify deploy [--prod] [--site ID]`; a draft deploy otherwise.
+fn netlify(words: &[Arg]) -> Option<Target> {
+    if words.first().is_none_or(|w| w.text != "deploy") {
+        return None;
+    }
+    let items = args::parse(
+        words,
+        &Spec {
+            short: "das",
+            long: &[
+                "dir",
+                "alias",
+                "site",
+                "functions",
+                "message",
+                "auth",
+                "filter",
+            ],
+            stop_after: None,
+        },
+    );
+    let environment = if args::has(&items, &["--prod", "--prodIfUnlocked", "-p"]) {
+        PRODUCTION
+    } else {
+        "draft"
+    };
+    Some((
+        environment.to_owned(),
+        text(args::value(&items, &["--site", "-s"])),
+    ))
+}
+
+/// `serverless deploy [function -f NAME] [--stage|-s STAGE]` (stage `dev`
+/// unless given).
+fn serverless(words: &[Arg]) -> Option<Target> {
+    if words.first().is_none_or(|w| w.text != "deploy") {
+        return None;
+    }
+    let items = args::parse(
+        words,
+        &Spec {
+            short: "srfcp",
+            long: &[
+                "stage",
+                "region",
+                "function",
+                "config",
+                "package",
+                "aws-profile",
+            ],
+            stop_after: None,
+        },
+    );
+    let stage = text(args::value(&items, &["--stage", "-s"])).unwrap_or_else(|| "dev".into());
+    Some((stage, text(args::value(&items, &["--function", "-f"]))))
+}
+
+/// `wrangler deploy|publish [--env|-e ENV] [--name NAME]`: without an
+/// environment, the Worker's top-level one, which is its production.
+fn wrangler(words: &[Arg]) -> Option<Target> {
+    if words
+        .first()
+        .is_none_or(|w| !matches!(w.text.as_str(), "deploy" | "publish"))
+    {
+        return None;
+    }
+    let items = args::parse(
+        words,
+        &Spec {
+            short: "ec",
+            long: &[
+                "env",
+                "name",
+                "config",
+                "compatibility-date",
+                "var",
+                "define",
+                "route",
+            ],
+            stop_after: None,
+        },
+    );
+    let environment =
+        text(args::value(&items, &["--env", "-e"])).unwrap_or_else(|| PRODUCTION.to_owned());
+    Some((environment, text(args::value(&items, &["--name"]))))
+}
+
+/// `railway up|redeploy [--environment|-e ENV] [--service|-s NAME]`.
+fn railway(words: &[Arg]) -> Option<Target> {
+    if words
+        .first()
+        .is_none_or(|w| !matches!(w.text.as_str(), "up" | "redeploy"))
+    {
+        return None;
+    }
+    let items = args::parse(
+        words,
+        &Spec {
+            short: "es",
+            long: &["environment", "service"],
+            stop_after: None,
+        },
+    );
+    Some((
+        text(args::value(&items, &["--environment", "-e"])).unwrap_or_default(),
+        text(args::value(&items, &["--service", "-s"])),
+    ))
+}
+
+/// `pulumi up|update|destroy [--stack|-s ORG/PROJECT/STACK]`: the stack's
+/// own name (its last segment) is the environment.
+fn pulumi(words: &[Arg]) -> Option<Target> {
+    if words
+        .first()
+        .is_none_or(|w| !matches!(w.text.as_str(), "up" | "update" | "destroy"))
+    {
+        return None;
+    }
+    let items = args::parse(
+        words,
+        &Spec {
+            short: "sCm",
+            long: &["stack", "cwd", "message", "config", "target", "parallel"],
+            stop_after: None,
+        },
+    );
+    let stack = text(args::value(&items, &["--stack", "-s"])).unwrap_or_default();
+    let name = stack.rsplit('/').next().unwrap_or_default().to_owned();
+    Some((name, None))
+}
+
+/// `eb deploy [ENVIRONMENT]`.
+fn beanstalk(words: &[Arg]) -> Option<Target> {
+    if words.first().is_none_or(|w| w.text != "deploy") {
+        return None;
+    }
+    let items = args::parse(
+        words.get(1..).unwrap_or_default(),
+        &Spec {
+            short: "lmp",
+            long: &[
+                "label", "message", "profile", "region", "modules", "timeout",
+            ],
+            stop_after: None,
+        },
+    );
+    Some((
+        text(args::positionals(&items).first().copied()).unwrap_or_default(),
+        None,
+    ))
+}
+
+/// `kamal deploy [-d DESTINATION]`.
+fn kamal(words: &[Arg]) -> Option<Target> {
+    if words
+        .first()
+        .is_none_or(|w| !matches!(w.text.as_str(), "deploy" | "redeploy" | "rollback"))
+    {
+        return None;
+    }
+    let items = args::parse(
+        words,
+        &Spec {
+            short: "dcr",
+            long: &["destination", "config-file", "roles", "hosts", "version"],
+            stop_after: None,
+        },
+    );
+    Some((
+        text(args::value(&items, &["--destination", "-d"])).unwrap_or_default(),
+        None,
+    ))
+}
+
+/// `cap STAGE deploy[:task]`.
+fn stage_then_verb(words: &[Arg], verb: &str) -> Option<Target> {
+    let positional: Vec<&str> = words
+        .iter()
+        .map(|w| w.text.as_str())
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    match positional.as_slice() {
+        [stage, task, ..] if task.split(':').next() == Some(verb) => {
+            Some(((*stage).to_owned(), None))
+        }
+        _ => None,
+    }
+}
+
+/// `dep deploy STAGE`.
+fn verb_then_stage(words: &[Arg], verb: &str) -> Option<Target> {
+    let positional: Vec<&str> = words
+        .iter()
+        .map(|w| w.text.as_str())
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    match positional.as_slice() {
+        [task, rest @ ..] if *task == verb => {
+            Some((rest.first().copied().unwrap_or_default().to_owned(), None))
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,342 @@
+//! Azure (`az storage blob`, `az storage container set-permission`, `az
+//! role assignment`, `azcopy`) and `rclone`, whose remotes are names from
+//! its configuration: where they lead is not on the command line, so such a
+//! destination is a host nobody has vouched for.
+
+use super::{Invocation, Outcome, request, url};
+use crate::args::{self, Arg, Spec};
+use crate::{Effect, FileRef, Payload, Resource, Target, flow};
+
+pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    match inv.program {
+        "az" => az(inv),
+        "azcopy" => azcopy(inv),
+        "rclone" => rclone(inv),
+        _ => None,
+    }
+}
+
+const AZ_LONG: &[&str] = &[
+    "account-name",
+    "account-key",
+    "connection-string",
+    "sas-token",
+    "container-name",
+    "file",
+    "name",
+    "source",
+    "destination",
+    "pattern",
+    "blob-url",
+    "content-type",
+    "tier",
+    "public-access",
+    "assignee",
+    "assignee-object-id",
+    "role",
+    "scope",
+    "resource-group",
+    "subscription",
+    "auth-mode",
+    "output",
+    "query",
+];
+
+/// `az storage blob upload|upload-batch|sync`, `az storage container
+/// set-permission --public-access`, `az role assignment create`.
+fn az(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "cfnsdgo",
+            long: AZ_LONG,
+            stop_after: None,
+        },
+    );
+    let words: Vec<&str> = args::positionals(&items)
+        .iter()
+        .map(|a| a.text.as_str())
+        .collect();
+    let value = |names: &[&str]| args::value(&items, names).map(|a| a.text.clone());
+    let account = value(&["--account-name"])
+        .or_else(|| value(&["--connection-string"]).and_then(|c| connection_account(&c)))
+        .unwrap_or_default();
+    let mut outcome = Outcome::default();
+    match words.as_slice() {
+        ["storage", "blob", "upload" | "upload-batch" | "sync", ..] => {
+            let container =
+                value(&["--container-name", "-c", "--destination", "-d"]).unwrap_or_default();
+            let target = value(&["--blob-url"]).unwrap_or_else(|| {
+                format!(
+                    "https://{account}.blob.core.windows.net/{}",
+                    container.trim_start_matches('/')
+                )
+            });
+            let mut payload = Payload::default();
+            for source in args::values(&items, &["--file", "-f", "--source", "-s"]) {
+                send_local(inv, &mut payload, source, words.get(2) != Some(&"upload"));
+            }
+            if args::values(&items, &["--file", "-f", "--source", "-s"]).is_empty() {
+                flow::merge(&mut payload, inv.stdin);
+            }
+            outcome
+                .effects
+                .push(request("az", url(&target), "UPLOAD", payload, false));
+        }
+        ["storage", "container", "set-permission" | "create", ..] => {
+            let level = value(&["--public-access"]).unwrap_or_default();
+            if matches!(level.as_str(), "blob" | "container") {
+                let container = value(&["--name", "-n"]).unwrap_or_default();
+                outcome.effects.push(Effect::MakePublic {
+                    resource: Resource::Other {
+                        name: format!("https://{account}.blob.core.windows.net/{container}"),
+                    },
+                });
+            }
+        }
+        ["role", "assignment", "create", ..] => {
+            let scope = value(&["--scope"])
+                .or_else(|| value(&["--resource-group", "-g"]))
+                .or_else(|| value(&["--subscription"]))
+                .unwrap_or_else(|| "the subscription".to_owned());
+            outcome.effects.push(Effect::GrantAccess {
+                resource: Resource::Other { name: scope },
+                grantee: value(&["--assignee", "--assignee-object-id"]),
+            });
+        }
+        _ => return None,
+    }
+    Some(outcome)
+}
+
+/// The account named in an Azure storage connection string.
+fn connection_account(connection: &str) -> Option<String> {
+    connection.split(';').find_map(|part| {
+        let (key, value) = part.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("AccountName")
+            .then(|| value.trim().to_owned())
+    })
+}
+
+/// `azcopy copy|sync SOURCE DESTINATION [--recursive]`: an upload when the
+/// destination is a URL and the source is local.
+fn azcopy(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: &[
+                "include-pattern",
+                "exclude-pattern",
+                "from-to",
+                "log-level",
+                "blob-type",
+                "block-size-mb",
+                "cap-mbps",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let [verb, source, destination, ..] = positional.as_slice() else {
+        return None;
+    };
+    if !matches!(verb.text.as_str(), "copy" | "cp" | "sync") {
+        return None;
+    }
+    let recursive = verb.text == "sync"
+        || args::has(&items, &["--recursive"])
+        || items.iter().any(|i| i.is(&["--recursive=true"]));
+    Some(transfer(
+        inv,
+        "azcopy",
+        source,
+        destination,
+        recursive,
+        |t: &str| t.contains("://"),
+        |t: &str| url(t),
+    ))
+}
+
+/// `rclone copy|sync|move|copyto|moveto|bisync SOURCE DEST`, `rclone rcat
+/// REMOTE:PATH` (standard input) and `rclone copyurl URL DEST`.
+fn rclone(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: &[
+                "config",
+                "include",
+                "exclude",
+                "filter",
+                "include-from",
+                "exclude-from",
+                "filter-from",
+                "transfers",
+                "checkers",
+                "bwlimit",
+                "log-file",
+                "log-level",
+                "backup-dir",
+                "max-age",
+                "min-age",
+                "max-size",
+                "min-size",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let (verb, operands) = positional.split_first()?;
+    let mut outcome = Outcome::default();
+    match (verb.text.as_str(), operands) {
+        ("copy" | "sync" | "move" | "copyto" | "moveto" | "bisync", [source, destination, ..]) => {
+            let recursive = !matches!(verb.text.as_str(), "copyto" | "moveto");
+            outcome = transfer(
+                inv,
+                "rclone",
+                source,
+                destination,
+                recursive,
+                is_rclone_remote,
+                rclone_target,
+            );
+        }
+        ("rcat", [destination, ..]) if is_rclone_remote(&destination.text) => {
+            outcome.effects.push(request(
+                "rclone",
+                rclone_target(&destination.text),
+                "UPLOAD",
+                inv.stdin.clone(),
+                false,
+            ));
+        }
+        ("copyurl", [source, destination, ..]) => {
+            outcome.effects.push(request(
+                "rclone",
+                url(&source.text),
+                "DOWNLOAD",
+                Payload::default(),
+                false,
+            ));
+            if !is_rclone_remote(&destination.text) {
+                outcome.write(inv.path(&destination.text), false);
+            }
+        }
+        _ => return None,
+    }
+    Some(outcome)
+}
+
+/// `remote:path` (a configured remote, or `:backend:` on the fly), not a
+/// local path (`./a:b`, `/x:y`, a drive letter).
+fn is_rclone_remote(text: &str) -> bool {
+    if text.starts_with(':') {
+        return true;
+    }
+    match text.split_once(':') {
+        Some((name, rest)) => {
+            let local = name.is_empty()
+                || name.contains(['/', '\\'])
+                // A drive letter: `C:\data`.
+                || (name.len() == 1 && rest.starts_with('\\'));
+            !local
+        }
+        None => false,
+    }
+}
+
+/// A remote as a destination: its name stands for the host.
+fn rclone_target(text: &str) -> Target {
+    let trimmed = text.trim_start_matches(':');
+    let (remote, path) = trimmed.split_once(':').unwrap_or((trimmed, ""));
+    Target::Host {
+        user: None,
+        host: remote.to_owned(),
+        port: None,
+        path: (!path.is_empty()).then(|| path.to_owned()),
+    }
+}
+
+/// A copy between a local side and a remote one (`is_remote` tells them
+/// apart): an upload of the local source, or a download into the local
+/// destination.
+fn transfer(
+    inv: &Invocation<'_>,
+    program: &str,
+    source: &Arg,
+    destination: &Arg,
+    recursive: bool,
+    is_remote: impl Fn(&str) -> bool,
+    target: impl Fn(&str) -> Target,
+) -> Outcome {
+    let mut outcome = Outcome::default();
+    if is_remote(&destination.text) {
+        let mut payload = Payload::default();
+        if is_remote(&source.text) {
+            flow::push_text(&mut payload, &source.text);
+        } else {
+            send_local(inv, &mut payload, source, recursive);
+        }
+        outcome.effects.push(request(
+            program,
+            target(&destination.text),
+            "UPLOAD",
+            payload,
+            false,
+        ));
+    } else if is_remote(&source.text) {
+        outcome.effects.push(request(
+            program,
+            target(&source.text),
+            "DOWNLOAD",
+            Payload::default(),
+            false,
+        ));
+        outcome.write(inv.path(&destination.text), false);
+    }
+    outcome
+}
+
+/// Sends a local file or tree (`-` is standard input).
+fn send_local(inv: &Invocation<'_>, payload: &mut Payload, source: &Arg, recursive: bool) {
+    if source.text == "-" {
+        flow::merge(payload, inv.stdin);
+        return;
+    }
+    flow::merge(payload, &source.expansions());
+    flow::push_file(
+        payload,
+        FileRef {
+            path: inv.path(&source.text),
+            recursive,
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rclone_remotes_are_told_from_local_paths() {
+        assert!(is_rclone_remote("backup:"));
+        assert!(is_rclone_remote("s3remote:bucket/dir"));
+        assert!(is_rclone_remote(":s3:bucket"));
+        assert!(!is_rclone_remote("./a:b"));
+        assert!(!is_rclone_remote("/tmp/x:y"));
+        assert!(!is_rclone_remote("C:\\data"));
+        assert!(!is_rclone_remote("plain"));
+    }
+
+    #[test]
+    fn connection_strings_name_their_account() {
+        assert_eq!(
+            connection_account("DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=x=="),
+            Some("acme".to_owned())
+        );
+        assert_eq!(connection_account("UseDevelopmentStorage=true"), None);
+    }
+}
