@@ -6,6 +6,7 @@ mod deploy;
 mod files;
 mod git;
 mod infra;
+mod inline;
 mod mail;
 mod net;
 mod packages;

@@ -3,7 +3,7 @@
 //! (`bundle exec`, `poetry run`, `uv run`, ...), and interpreters with
 //! inline code.
 
-use super::{Invocation, Nested, Outcome, read};
+use super::{Invocation, Nested, Outcome, inline, read};
 use crate::args::{self, Arg, Spec};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
@@ -482,6 +482,7 @@ fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
             } else {
                 text.get(2..).unwrap_or_default().to_owned()
             };
+            inline::analyze(program, inv.cwd, inv.home, &code, &mut outcome);
             outcome
                 .opaque
                 .push(format!("{program} runs inline code: {code}"));
@@ -499,6 +500,7 @@ fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
                 .next()
                 .map(|(_, w)| w.text.clone())
                 .unwrap_or_default();
+            inline::analyze(program, inv.cwd, inv.home, &code, &mut outcome);
             outcome
                 .opaque
                 .push(format!("{program} runs inline code: {code}"));
@@ -517,6 +519,10 @@ fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
         return Some(outcome);
     }
     if inv.has_stdin {
+        if inv.stdin.files.is_empty() && inv.stdin.env.is_empty() {
+            let code = inv.stdin.text.join("\n");
+            inline::analyze(program, inv.cwd, inv.home, &code, &mut outcome);
+        }
         outcome
             .opaque
             .push(format!("{program} runs code from standard input"));

@@ -1,0 +1,317 @@
+//! What inline interpreter code (`python -c`, `node -e`, `ruby -e`, `perl
+//! -e`, `php -r`, a script on standard input) visibly does, read from its
+//! string literals and the calls they are given to:
+//! - shell commands it hands to a shell (`os.system("...")`,
+//!   `subprocess.run([...])`, `execSync("...")`, `system("...")`,
+//!   backticks), analysed as shell;
+//! - files it opens (`open("f")`, `readFileSync("f")`, `File.read("f")`);
+//! - HTTP requests to URL literals: a send (`requests.post`, `fetch` with a
+//!   method or body, `urlopen(..., data=...)`, ...) carries the files it
+//!   read, the environment variables it reads and its other literals;
+//!   otherwise a fetch.
+//!
+//! This reads only what is written out; the code stays opaque too.
+
+use super::{Nested, Outcome, read};
+use crate::args::Arg;
+use crate::{FileRef, Payload, flow};
+
+/// A string literal: its text and where it starts in the code.
+struct Literal {
+    text: String,
+    start: usize,
+    /// A backtick literal (a command in Ruby, Perl and PHP).
+    backtick: bool,
+}
+
+/// Calls whose first string argument is a shell command line.
+const SHELL_CALLS: &[&str] = &[
+    "os.system",
+    "os.popen",
+    "subprocess.run",
+    "subprocess.call",
+    "subprocess.check_call",
+    "subprocess.check_output",
+    "subprocess.Popen",
+    "subprocess.getoutput",
+    "subprocess.getstatusoutput",
+    "execSync",
+    "child_process.exec",
+    "system",
+    "popen",
+    "shell_exec",
+    "passthru",
+    "IO.popen",
+    "Open3.capture2",
+    "Open3.capture3",
+];
+
+/// Calls whose first string argument is a file the code reads.
+const READ_CALLS: &[&str] = &[
+    "open",
+    "io.open",
+    "Path",
+    "pathlib.Path",
+    "readFileSync",
+    "readFile",
+    "createReadStream",
+    "File.read",
+    "File.open",
+    "IO.read",
+    "file_get_contents",
+    "fopen",
+];
+
+/// Calls and arguments that send a request body or change state.
+const SENDS: &[&str] = &[
+    ".post(",
+    ".put(",
+    ".patch(",
+    ".delete(",
+    "post_form",
+    "Net::HTTP.post",
+    "method=",
+    "method:",
+    "body:",
+    "data=",
+    "json=",
+    "files=",
+    "--data",
+    "CURLOPT_POSTFIELDS",
+    "HTTP::Request->new('POST'",
+    "->post(",
+    "->put(",
+];
+
+/// Adds what `code`, run by `program`, visibly does to `outcome`.
+pub(super) fn analyze(program: &str, cwd: &str, home: &str, code: &str, outcome: &mut Outcome) {
+    let literals = literals(code);
+    let mut payload = Payload::default();
+    let mut urls = Vec::new();
+    let mut used = vec![false; literals.len()];
+    for (index, literal) in literals.iter().enumerate() {
+        let before = code.get(..literal.start).unwrap_or_default();
+        if literal.backtick && matches!(program, "ruby" | "perl" | "php") {
+            script(program, &literal.text, outcome);
+            used[index] = true;
+        } else if let Some(call) = called_with(before, SHELL_CALLS) {
+            used[index] = true;
+            if call.list {
+                // `subprocess.run(["curl", "-d", "@.env", URL])`: the
+                // list's literals are the words.
+                let words: Vec<&Literal> = literals
+                    .iter()
+                    .skip(index)
+                    .take_while(|l| {
+                        code.get(literal.start..l.start)
+                            .is_some_and(|between| !between.contains(']'))
+                    })
+                    .collect();
+                for taken in index..index + words.len() {
+                    if let Some(flag) = used.get_mut(taken) {
+                        *flag = true;
+                    }
+                }
+                outcome.nested.push(Nested::Argv {
+                    argv: words.iter().map(|l| Arg::literal(&l.text)).collect(),
+                    env: Vec::new(),
+                    cwd: None,
+                });
+            } else {
+                script(program, &literal.text, outcome);
+            }
+        } else if called_with(before, READ_CALLS).is_some() && !is_url(&literal.text) {
+            used[index] = true;
+            let path = crate::paths::resolve(cwd, home, &literal.text);
+            outcome.effects.push(read(path.clone(), false));
+            flow::push_file(
+                &mut payload,
+                FileRef {
+                    path,
+                    recursive: false,
+                },
+            );
+        } else if is_url(&literal.text) {
+            used[index] = true;
+            urls.push(literal.text.clone());
+        }
+    }
+    if urls.is_empty() {
+        return;
+    }
+    for name in env_reads(code) {
+        flow::push_env(&mut payload, &name);
+    }
+    for (literal, used) in literals.iter().zip(&used) {
+        if !used {
+            flow::push_text(&mut payload, &literal.text);
+        }
+    }
+    let sends = SENDS.iter().any(|s| code.contains(s))
+        || [
+            "'POST'",
+            "\"POST\"",
+            "'PUT'",
+            "\"PUT\"",
+            "'PATCH'",
+            "\"PATCH\"",
+        ]
+        .iter()
+        .any(|m| code.contains(m));
+    for url in urls {
+        let (method, payload) = if sends {
+            ("POST", payload.clone())
+        } else {
+            ("GET", Payload::default())
+        };
+        outcome.effects.push(super::request(
+            program,
+            super::url(&url),
+            method,
+            payload,
+            false,
+        ));
+    }
+}
+
+fn script(program: &str, text: &str, outcome: &mut Outcome) {
+    outcome.nested.push(Nested::Script {
+        text: text.to_owned(),
+        what: format!("a command {program} runs"),
+    });
+}
+
+fn is_url(text: &str) -> bool {
+    text.starts_with("http://") || text.starts_with("https://")
+}
+
+/// A call from `calls` that the literal just after `before` is the first
+/// argument of (`name(` or `name([` with only spaces between), or a
+/// Ruby/Perl call without parentheses (`system "..."`).
+struct Call {
+    /// The argument is a list of words (`name([`).
+    list: bool,
+}
+
+fn called_with(before: &str, calls: &[&str]) -> Option<Call> {
+    let trimmed = before.trim_end();
+    let (rest, list) = match trimmed.strip_suffix('[') {
+        Some(rest) => (rest.trim_end(), true),
+        None => (trimmed, false),
+    };
+    let rest = rest.strip_suffix('(').map(str::trim_end).unwrap_or(rest);
+    calls
+        .iter()
+        .find(|call| {
+            rest.strip_suffix(**call).is_some_and(|head| {
+                // A whole name: `myopen(` is not `open(`.
+                head.chars()
+                    .last()
+                    .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+                    || call.contains('.')
+            })
+        })
+        .map(|_| Call { list })
+}
+
+/// Environment variables the code reads (`os.environ["X"]`,
+/// `os.getenv("X")`, `process.env.X`, `ENV["X"]`, `$ENV{X}`, `getenv("X")`).
+fn env_reads(code: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for marker in [
+        "os.environ[",
+        "os.environ.get(",
+        "os.getenv(",
+        "process.env[",
+        "ENV[",
+        "ENV.fetch(",
+        "getenv(",
+        "$ENV{",
+        "process.env.",
+    ] {
+        let mut rest = code;
+        while let Some(at) = rest.find(marker) {
+            let after = rest.get(at + marker.len()..).unwrap_or_default();
+            let name: String = after
+                .trim_start_matches(['"', '\''])
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() && !names.contains(&name) {
+                names.push(name);
+            }
+            rest = after;
+        }
+    }
+    names
+}
+
+/// The string literals of `code`: `'...'`, `"..."` and `` `...` ``, with
+/// backslash escapes taken as they are (`\'` does not end a literal).
+fn literals(code: &str) -> Vec<Literal> {
+    let mut out = Vec::new();
+    let mut chars = code.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !matches!(c, '\'' | '"' | '`') {
+            continue;
+        }
+        let mut text = String::new();
+        let mut closed = false;
+        while let Some((_, next)) = chars.next() {
+            match next {
+                '\\' => {
+                    if let Some((_, escaped)) = chars.next() {
+                        text.push(match escaped {
+                            'n' => '\n',
+                            't' => '\t',
+                            other => other,
+                        });
+                    }
+                }
+                _ if next == c => {
+                    closed = true;
+                    break;
+                }
+                _ => text.push(next),
+            }
+        }
+        if closed {
+            out.push(Literal {
+                text,
+                start,
+                backtick: c == '`',
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_keep_escaped_quotes() {
+        let found: Vec<String> = literals(r#"print('it\'s', "a \"b\"", `c`)"#)
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(found, ["it's", "a \"b\"", "c"]);
+    }
+
+    #[test]
+    fn calls_are_matched_as_whole_names() {
+        assert!(called_with("x = open(", READ_CALLS).is_some());
+        assert!(called_with("x = myopen(", READ_CALLS).is_none());
+        assert!(called_with("subprocess.run([", SHELL_CALLS).is_some_and(|c| c.list));
+        assert!(called_with("system ", SHELL_CALLS).is_some());
+    }
+
+    #[test]
+    fn environment_reads_are_named() {
+        assert_eq!(
+            env_reads("a=os.environ['AWS_SECRET_ACCESS_KEY']; b=process.env.GITHUB_TOKEN"),
+            ["AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN"]
+        );
+    }
+}
