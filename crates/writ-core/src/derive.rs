@@ -18,7 +18,7 @@ use crate::deployment::Facts;
 use crate::effects::{Channel, Effect, Payload, Send};
 use crate::envelope::{Envelope, Runtime};
 use crate::interpret::Interpretation;
-use crate::session::{SessionState, mentions};
+use crate::session::{SessionState, mentions, mentions_host};
 use crate::sql::{SqlClass, classify_sql};
 
 /// A destination data goes to, placed.
@@ -503,30 +503,36 @@ impl Deriver<'_> {
         if self.session.untrusted_text.is_empty() {
             return false;
         }
-        let mut names: Vec<String> = Vec::new();
+        // Each name, and whether it is a host (which an address names too).
+        let mut names: Vec<(String, bool)> = Vec::new();
         match destination {
             Some(d) => {
                 if let Some(email) = &d.email {
-                    names.push(email.clone());
+                    names.push((email.clone(), false));
                 } else {
                     if self.facts.is_known_host(&d.host) {
                         return false;
                     }
-                    names.push(d.host.clone());
+                    names.push((d.host.clone(), true));
                     if let Some(repo) = &d.repo {
-                        names.push(repo.path());
+                        names.push((repo.path(), false));
                     }
                 }
             }
-            None => names.push(target.trim().to_lowercase()),
+            None => names.push((target.trim().to_lowercase(), false)),
         }
-        let trusted = |n: &str| {
-            mentions(&self.session.trusted_text, n) || mentions(&self.facts.trusted_text, n)
+        let named = |text: &str, (name, host): &(String, bool)| {
+            if *host {
+                mentions_host(text, name)
+            } else {
+                mentions(text, name)
+            }
         };
-        let untrusted = names
-            .iter()
-            .any(|n| mentions(&self.session.untrusted_text, n));
-        untrusted && !names.iter().any(|n| trusted(n))
+        let trusted = |n: &(String, bool)| {
+            named(&self.session.trusted_text, n) || named(&self.facts.trusted_text, n)
+        };
+        let untrusted = names.iter().any(|n| named(&self.session.untrusted_text, n));
+        untrusted && !names.iter().any(trusted)
     }
 
     fn push(&mut self, remote: &str, branches: &[Option<String>], force: bool, delete: bool) {

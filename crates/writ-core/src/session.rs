@@ -116,17 +116,30 @@ fn append_text(buffer: &mut String, text: &str) {
 /// True when `needle` (lower-case) occurs in `haystack` (lower-case) as a
 /// whole token: not glued to letters, digits, `-`, `_` or `@` on either side.
 pub fn mentions(haystack: &str, needle: &str) -> bool {
+    mentioned(haystack, needle, true)
+}
+
+/// [`mentions`] of a host name, which an e-mail address also names (the
+/// text's `ops@quick-mailer.net` mentions the host `quick-mailer.net`).
+pub fn mentions_host(haystack: &str, host: &str) -> bool {
+    mentioned(haystack, host, false)
+}
+
+fn mentioned(haystack: &str, needle: &str, at_glues: bool) -> bool {
     if needle.is_empty() {
         return false;
     }
-    let glued =
-        |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '@'));
+    let glued = |c: Option<char>, before: bool| {
+        c.is_some_and(|c| {
+            c.is_alphanumeric() || matches!(c, '-' | '_') || (c == '@' && (at_glues || !before))
+        })
+    };
     haystack.match_indices(needle).any(|(at, _)| {
         let before = haystack.get(..at).and_then(|s| s.chars().next_back());
         let after = haystack
             .get(at + needle.len()..)
             .and_then(|s| s.chars().next());
-        !glued(before) && !glued(after)
+        !glued(before, true) && !glued(after, false)
     })
 }
 
@@ -141,6 +154,23 @@ mod tests {
         assert!(!mentions("notevil.io", "evil.io"));
         assert!(!mentions("devops@x.net", "ops@x.net"));
         assert!(!mentions("anything", ""));
+    }
+
+    #[test]
+    fn an_address_mentions_its_host() {
+        assert!(mentions_host(
+            "email ops@quick-mailer.net now",
+            "quick-mailer.net"
+        ));
+        assert!(!mentions(
+            "email ops@quick-mailer.net now",
+            "quick-mailer.net"
+        ));
+        assert!(!mentions_host(
+            "see notquick-mailer.net",
+            "quick-mailer.net"
+        ));
+        assert!(!mentions_host("quick-mailer.net@x", "quick-mailer.net"));
     }
 
     #[test]
