@@ -54,7 +54,30 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
     let mut analyzer = walk::Analyzer::new(&home);
     let mut scope = walk::Scope::new(ctx.cwd);
     analyzer.program(&program, &mut scope, None);
-    Ok(analyzer.finish())
+    let mut analysis = analyzer.finish();
+    carry_kube_context(&mut analysis.effects);
+    Ok(analysis)
+}
+
+/// `kubectl config use-context NAME` (or `kubectx NAME`) earlier on the
+/// line is the context of the kubectl and helm commands after it that name
+/// none; `kubectx -` (the previous one) makes it unknown again.
+fn carry_kube_context(effects: &mut [Effect]) {
+    let mut current: Option<String> = None;
+    for effect in effects {
+        match effect {
+            Effect::Kubectl(k) if k.verb == "config" => {
+                if let [verb, name, ..] = k.args.as_slice()
+                    && verb == "use-context"
+                {
+                    current = (name != "-").then(|| name.clone());
+                }
+            }
+            Effect::Kubectl(k) if k.context.is_none() => k.context.clone_from(&current),
+            Effect::Helm(h) if h.kube_context.is_none() => h.kube_context.clone_from(&current),
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2676,3 +2676,60 @@ fn inline_code_that_is_written_out() {
         ("python3 -c 'print(1 + 1)'", json!([])),
     ]);
 }
+
+#[test]
+fn a_context_switched_on_the_line_applies_to_the_commands_after_it() {
+    let use_context = |name: &str| {
+        kubectl(
+            "config",
+            &["use-context", name],
+            None,
+            None,
+            &[],
+            false,
+            false,
+        )
+    };
+    run_table(&[
+        (
+            "kubectl config use-context prod-eu && kubectl delete pod web-1",
+            json!([
+                use_context("prod-eu"),
+                kubectl(
+                    "delete",
+                    &["pod", "web-1"],
+                    Some("prod-eu"),
+                    None,
+                    &[],
+                    false,
+                    false
+                )
+            ]),
+        ),
+        (
+            "kubectx prod-us; kubectl --context staging get pods; kubectl scale deploy web --replicas=0",
+            json!([
+                use_context("prod-us"),
+                kubectl("get", &["pods"], Some("staging"), None, &[], false, false),
+                kubectl(
+                    "scale",
+                    &["deploy", "web"],
+                    Some("prod-us"),
+                    None,
+                    &[],
+                    false,
+                    false
+                )
+            ]),
+        ),
+        (
+            "kubectl delete pod a; kubectx prod-us; kubectx -; kubectl delete pod b",
+            json!([
+                kubectl("delete", &["pod", "a"], None, None, &[], false, false),
+                use_context("prod-us"),
+                use_context("-"),
+                kubectl("delete", &["pod", "b"], None, None, &[], false, false)
+            ]),
+        ),
+    ]);
+}

@@ -7,6 +7,7 @@ use crate::{Effect, Helm, Kubectl, Terraform, paths};
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(match inv.program {
         "kubectl" | "oc" => kubectl(inv),
+        "kubectx" => kubectx(inv),
         "helm" => helm(inv),
         "terraform" | "tofu" | "terragrunt" => terraform(inv),
         _ => return None,
@@ -121,6 +122,24 @@ fn kubectl(inv: &Invocation<'_>) -> Outcome {
         files,
         dry_run,
         all: args::has(&items, &["--all", "-A", "--all-namespaces"]),
+    }))
+}
+
+/// `kubectx NAME` is `kubectl config use-context NAME`; `kubectx` alone
+/// lists contexts, `kubectx -` goes back to one nobody can tell.
+fn kubectx(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec::default());
+    let Some(name) = args::positionals(&items).first().map(|a| a.text.clone()) else {
+        return Outcome::default();
+    };
+    Outcome::default().effect(Effect::Kubectl(Kubectl {
+        verb: "config".to_owned(),
+        args: vec!["use-context".to_owned(), name],
+        context: None,
+        namespace: None,
+        files: Vec::new(),
+        dry_run: false,
+        all: false,
     }))
 }
 
