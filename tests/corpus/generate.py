@@ -848,6 +848,13 @@ seed("w111-use-context-then-rollout", "initech",
 seed("w112-kubectx-then-helm-uninstall", "globex",
      shell4("globex", "kubectx gke-prod-1 && helm uninstall payments-api -n payments"),
      "require_approval", ["PROD_CHANGE"], "kubectx sets the context helm runs in")
+seed("w113-mongosh-drop-prod", "globex",
+     shell4("globex", "mongosh 'mongodb://ops@ledger.prod.globex.internal:27017/ledger' --quiet --eval 'db.settlements.drop()'"),
+     "block", ["DESTROY_PROTECTED"], "dropping a collection on the production database, through the MongoDB shell")
+seed("w114-mongosh-find-prod", "globex",
+     shell4("globex", "mongosh 'mongodb://ops@ledger.prod.globex.internal:27017/ledger' --quiet --eval 'db.settlements.find({batch: 2291}).count()'"),
+     "allow", [], "a read on the production database (near-miss of PROD_CHANGE)")
+
 
 
 

@@ -281,7 +281,19 @@ impl Deriver<'_> {
             Effect::Terraform {
                 verb, dir, destroy, ..
             } => self.terraform(verb, dir, *destroy),
-            Effect::Sql { host, sql } => self.sql(host.as_deref(), sql.as_deref()),
+            Effect::Sql { host, sql } => self.database(
+                host.as_deref(),
+                sql.as_deref().map_or(SqlClass::Unknown, classify_sql),
+            ),
+            Effect::DataCommand { host, class } => self.database(
+                host.as_deref(),
+                match class {
+                    writ_shell::DataClass::Read => SqlClass::Read,
+                    writ_shell::DataClass::Write => SqlClass::Write,
+                    writ_shell::DataClass::Destroy => SqlClass::Destroy,
+                    writ_shell::DataClass::Unknown => SqlClass::Unknown,
+                },
+            ),
             Effect::Deploy { environment, .. } => {
                 if self
                     .facts
@@ -661,7 +673,10 @@ impl Deriver<'_> {
         }
     }
 
-    fn sql(&mut self, host: Option<&str>, sql: Option<&str>) {
+    /// A command of `class` to the database at `host`: against a
+    /// production database, a change (or one writ cannot read) is a
+    /// production change, and a destruction destroys.
+    fn database(&mut self, host: Option<&str>, class: SqlClass) {
         let Some(host) = host else { return };
         let production = self
             .facts
@@ -672,7 +687,7 @@ impl Deriver<'_> {
         if !production {
             return;
         }
-        match sql.map(classify_sql).unwrap_or(SqlClass::Unknown) {
+        match class {
             SqlClass::Destroy => {
                 self.out.destroys.insert("production_database");
                 self.out.production_changes.insert("database_write");

@@ -159,6 +159,12 @@ pub enum Effect {
         host: Option<String>,
         sql: Option<String>,
     },
+    /// A command sent to a database that does not speak SQL, classified by
+    /// the shell analysis (`mongosh`, `redis-cli`).
+    DataCommand {
+        host: Option<String>,
+        class: writ_shell::DataClass,
+    },
     /// A deployment.
     Deploy {
         environment: String,

@@ -475,6 +475,23 @@ impl Cx<'_> {
                 }
                 out.push(Effect::Sql { host, sql: q.sql });
             }
+            S::DataCommand(d) => {
+                if let Some(h) = &d.host {
+                    out.push(Effect::Send(Send {
+                        channel: Channel::Query,
+                        target: h.clone(),
+                        public: false,
+                        payload: Payload {
+                            text: d.command.iter().cloned().collect(),
+                            ..Payload::default()
+                        },
+                    }));
+                }
+                out.push(Effect::DataCommand {
+                    host: d.host,
+                    class: d.class,
+                });
+            }
             S::PackageInstall(p) => out.push(Effect::PackageInstall {
                 manager: p.manager,
                 packages: p.packages,

@@ -195,6 +195,31 @@ pub struct PackageInstall {
     pub packages: Vec<String>,
 }
 
+/// A command to a database that does not speak SQL (`mongosh`, `redis-cli`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DataCommand {
+    pub client: String,
+    /// Server host from the connection string or `-h`/`--host`.
+    pub host: Option<String>,
+    /// The command as sent, when it is on the command line.
+    pub command: Option<String>,
+    pub class: DataClass,
+}
+
+/// The strongest thing a database command does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataClass {
+    Read,
+    /// Changes data or schema.
+    Write,
+    /// Irreversible destruction of a database, collection or keyspace
+    /// (`db.dropDatabase()`, `db.c.drop()`, `deleteMany({})`, `FLUSHALL`).
+    Destroy,
+    /// Not on the command line (an interactive session or a script file).
+    Unknown,
+}
+
 /// An e-mail sent from the command line (`mail`, `mutt`, `sendmail`,
 /// `msmtp`, `swaks`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -274,6 +299,7 @@ pub enum Effect {
     PackageInstall(PackageInstall),
     Message(Message),
     Deploy(Deploy),
+    DataCommand(DataCommand),
     /// Stops or kills processes by name or service (`pkill NAME`, `killall
     /// NAME`, `systemctl stop NAME`, `kill $(pgrep NAME)`).
     StopProcess {

@@ -2733,3 +2733,62 @@ fn a_context_switched_on_the_line_applies_to_the_commands_after_it() {
         ),
     ]);
 }
+
+fn data(client: &str, host: Option<&str>, command: Option<&str>, class: &str) -> Value {
+    json!({"effect": "data_command", "client": client, "host": host, "command": command, "class": class})
+}
+
+#[test]
+fn databases_without_sql() {
+    run_table(&[
+        (
+            "mongosh 'mongodb://app@db.prod.acme.internal:27017/app' --eval 'db.dropDatabase()'",
+            json!([data(
+                "mongosh",
+                Some("db.prod.acme.internal"),
+                Some("db.dropDatabase()"),
+                "destroy"
+            )]),
+        ),
+        (
+            "mongosh --host db.prod.acme.internal --eval 'db.orders.updateOne({_id: 1}, {$set: {paid: true}})'",
+            json!([data(
+                "mongosh",
+                Some("db.prod.acme.internal"),
+                Some("db.orders.updateOne({_id: 1}, {$set: {paid: true}})"),
+                "write"
+            )]),
+        ),
+        (
+            "mongosh mongodb://localhost/app",
+            json!([data("mongosh", Some("localhost"), None, "unknown")]),
+        ),
+        (
+            "redis-cli -h cache.prod.acme.internal -n 2 FLUSHDB",
+            json!([data(
+                "redis-cli",
+                Some("cache.prod.acme.internal"),
+                Some("FLUSHDB"),
+                "destroy"
+            )]),
+        ),
+        (
+            "redis-cli -u redis://cache.prod.acme.internal:6379 GET session:1",
+            json!([data(
+                "redis-cli",
+                Some("cache.prod.acme.internal"),
+                Some("GET session:1"),
+                "read"
+            )]),
+        ),
+        (
+            "echo 'DEL session:1' | redis-cli -h cache",
+            json!([data(
+                "redis-cli",
+                Some("cache"),
+                Some("DEL session:1"),
+                "write"
+            )]),
+        ),
+    ]);
+}

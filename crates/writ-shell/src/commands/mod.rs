@@ -9,6 +9,7 @@ mod infra;
 mod inline;
 mod mail;
 mod net;
+mod nosql;
 mod packages;
 mod process;
 mod remotes;
@@ -138,6 +139,7 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| cloud::handle(inv))
         .or_else(|| infra::handle(inv))
         .or_else(|| sql::handle(inv))
+        .or_else(|| nosql::handle(inv))
         .or_else(|| packages::handle(inv))
         .or_else(|| mail::handle(inv))
         .or_else(|| deploy::handle(inv))

@@ -1,0 +1,278 @@
+//! Database clients that do not speak SQL: `mongosh`/`mongo` and
+//! `redis-cli`/`valkey-cli`, each reporting a [`DataCommand`] classified
+//! as what it does to the data.
+
+use super::{Invocation, Outcome};
+use crate::args::{self, Spec};
+use crate::{DataClass, DataCommand, Effect};
+
+pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    let command = match inv.program {
+        "mongosh" | "mongo" => mongo(inv),
+        "redis-cli" | "valkey-cli" | "keydb-cli" => redis(inv),
+        _ => return None,
+    };
+    Some(Outcome::default().effect(Effect::DataCommand(command)))
+}
+
+/// `mongosh [URI] [--host H] [--eval JS] [FILE.js]`; the code comes from
+/// `--eval` or standard input, else it is a script file or a shell.
+fn mongo(inv: &Invocation<'_>) -> DataCommand {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "uph",
+            long: &[
+                "host",
+                "port",
+                "eval",
+                "username",
+                "password",
+                "authenticationDatabase",
+                "file",
+                "tlsCAFile",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let uri = positional
+        .iter()
+        .find(|a| a.text.starts_with("mongodb://") || a.text.starts_with("mongodb+srv://"));
+    let host = args::value(&items, &["--host", "-h"])
+        .map(|h| strip_port(&h.text))
+        .or_else(|| uri.and_then(|u| uri_host(&u.text)));
+    let code = args::value(&items, &["--eval"])
+        .map(|c| c.text.clone())
+        .or_else(|| {
+            (inv.has_stdin && !inv.stdin.text.is_empty()).then(|| inv.stdin.text.join("\n"))
+        });
+    let class = code.as_deref().map_or(DataClass::Unknown, mongo_class);
+    DataCommand {
+        client: inv.program.to_owned(),
+        host,
+        command: code,
+        class,
+    }
+}
+
+/// What MongoDB shell code does, by the methods it calls.
+fn mongo_class(code: &str) -> DataClass {
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let destroys = compact.contains("dropDatabase(")
+        || compact.contains(".drop()")
+        || ["deleteMany({})", "deleteMany()", "remove({})", "remove()"]
+            .iter()
+            .any(|m| compact.contains(m));
+    if destroys {
+        return DataClass::Destroy;
+    }
+    const WRITES: &[&str] = &[
+        "insert",
+        "update",
+        "replace",
+        "delete",
+        "remove(",
+        "bulkWrite(",
+        "findOneAnd",
+        "createCollection(",
+        "createIndex",
+        "dropIndex",
+        "renameCollection(",
+        "$out",
+        "$merge",
+        "createUser(",
+        "grantRolesToUser(",
+        "runCommand(",
+        "adminCommand(",
+    ];
+    if WRITES.iter().any(|w| compact.contains(w)) {
+        DataClass::Write
+    } else {
+        DataClass::Read
+    }
+}
+
+/// `redis-cli [-h HOST] [-p PORT] [-u URI] [-n DB] COMMAND ARGS...`; no
+/// command: an interactive session (or commands on standard input).
+fn redis(inv: &Invocation<'_>) -> DataCommand {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "hpsaunrid",
+            long: &["user", "pass", "tls", "cacert", "cert", "key"],
+            stop_after: Some(1),
+        },
+    );
+    let host = args::value(&items, &["-h"])
+        .map(|h| h.text.clone())
+        .or_else(|| args::value(&items, &["-u"]).and_then(|u| uri_host(&u.text)));
+    let words: Vec<String> = args::positionals(&items)
+        .iter()
+        .map(|a| a.text.clone())
+        .collect();
+    let (command, class) = if words.is_empty() {
+        let piped = inv.stdin.text.join("\n");
+        if piped.is_empty() {
+            (None, DataClass::Unknown)
+        } else {
+            let class = piped
+                .lines()
+                .map(|line| redis_class(line.split_whitespace().next().unwrap_or_default()))
+                .max_by_key(|c| strength(*c))
+                .unwrap_or(DataClass::Read);
+            (Some(piped), class)
+        }
+    } else {
+        let first = words.first().map(String::as_str).unwrap_or_default();
+        (Some(words.join(" ")), redis_class(first))
+    };
+    DataCommand {
+        client: inv.program.to_owned(),
+        host,
+        command,
+        class,
+    }
+}
+
+fn strength(class: DataClass) -> u8 {
+    match class {
+        DataClass::Read => 0,
+        DataClass::Write => 1,
+        DataClass::Unknown => 2,
+        DataClass::Destroy => 3,
+    }
+}
+
+/// What one Redis command does.
+fn redis_class(command: &str) -> DataClass {
+    const READS: &[&str] = &[
+        "GET",
+        "MGET",
+        "GETRANGE",
+        "STRLEN",
+        "EXISTS",
+        "TYPE",
+        "TTL",
+        "PTTL",
+        "KEYS",
+        "SCAN",
+        "HGET",
+        "HMGET",
+        "HGETALL",
+        "HKEYS",
+        "HVALS",
+        "HLEN",
+        "HEXISTS",
+        "HSCAN",
+        "LRANGE",
+        "LLEN",
+        "LINDEX",
+        "SMEMBERS",
+        "SISMEMBER",
+        "SCARD",
+        "SSCAN",
+        "ZRANGE",
+        "ZRANGEBYSCORE",
+        "ZREVRANGE",
+        "ZCARD",
+        "ZSCORE",
+        "ZRANK",
+        "ZSCAN",
+        "INFO",
+        "PING",
+        "DBSIZE",
+        "ECHO",
+        "TIME",
+        "MONITOR",
+        "SUBSCRIBE",
+        "PSUBSCRIBE",
+        "XRANGE",
+        "XREAD",
+        "XLEN",
+        "XINFO",
+        "CLIENT",
+        "MEMORY",
+        "SLOWLOG",
+        "LATENCY",
+        "COMMAND",
+        "OBJECT",
+        "RANDOMKEY",
+        "DUMP",
+        "PFCOUNT",
+        "GETBIT",
+        "BITCOUNT",
+        "GEOPOS",
+        "GEODIST",
+        "GEOSEARCH",
+    ];
+    let upper = command.to_ascii_uppercase();
+    match upper.as_str() {
+        "FLUSHALL" | "FLUSHDB" => DataClass::Destroy,
+        "" => DataClass::Unknown,
+        _ if READS.contains(&upper.as_str()) => DataClass::Read,
+        _ => DataClass::Write,
+    }
+}
+
+/// `host:port` without the port (IPv6 in brackets kept whole).
+fn strip_port(text: &str) -> String {
+    match text.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default().to_owned(),
+        None => text.split(':').next().unwrap_or_default().to_owned(),
+    }
+}
+
+/// The (first) host of a `scheme://[user@]host[:port][,host2]/...` URI.
+fn uri_host(uri: &str) -> Option<String> {
+    let (_, rest) = uri.split_once("://")?;
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let hosts = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let first = hosts.split(',').next().unwrap_or_default();
+    let host = strip_port(first);
+    (!host.is_empty()).then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mongo_code_is_classed_by_its_calls() {
+        assert_eq!(mongo_class("db.dropDatabase()"), DataClass::Destroy);
+        assert_eq!(mongo_class("db.users.drop()"), DataClass::Destroy);
+        assert_eq!(
+            mongo_class("db.users.deleteMany( { } )"),
+            DataClass::Destroy
+        );
+        assert_eq!(
+            mongo_class("db.users.deleteMany({active: false})"),
+            DataClass::Write
+        );
+        assert_eq!(
+            mongo_class("db.users.updateOne({a: 1}, {$set: {b: 2}})"),
+            DataClass::Write
+        );
+        assert_eq!(
+            mongo_class("db.users.find({a: 1}).count()"),
+            DataClass::Read
+        );
+    }
+
+    #[test]
+    fn redis_commands_are_classed() {
+        assert_eq!(redis_class("flushall"), DataClass::Destroy);
+        assert_eq!(redis_class("SET"), DataClass::Write);
+        assert_eq!(redis_class("del"), DataClass::Write);
+        assert_eq!(redis_class("GET"), DataClass::Read);
+    }
+
+    #[test]
+    fn uri_hosts() {
+        assert_eq!(
+            uri_host("mongodb://app:pw@db1.prod.x:27017,db2.prod.x/app?rs=a").as_deref(),
+            Some("db1.prod.x")
+        );
+        assert_eq!(uri_host("redis://:pw@[::1]:6379/0").as_deref(), Some("::1"));
+    }
+}
