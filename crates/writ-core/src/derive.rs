@@ -442,6 +442,13 @@ impl Deriver<'_> {
                 raise(label, format!("file:{}", file.path), &mut level);
             }
         }
+        for command in &payload.credentials {
+            raise(
+                Sensitivity::Secret,
+                format!("credential_output:{command}"),
+                &mut level,
+            );
+        }
         if payload.repository && self.workspace_is_org_repo() {
             raise(
                 Sensitivity::Confidential,

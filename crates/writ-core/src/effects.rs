@@ -81,9 +81,12 @@ pub struct Payload {
     /// Environment variables whose values are sent.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<String>,
-    /// The contents of the workspace's repository (a push).
+    /// The contents of the workspace's repository (a push, `git archive`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub repository: bool,
+    /// Commands whose output, a credential, is sent (`gh auth token`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub credentials: Vec<String>,
 }
 
 /// Where something goes, as written, with how it is reached.

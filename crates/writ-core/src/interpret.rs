@@ -395,7 +395,8 @@ impl Cx<'_> {
                     text: r.payload.text,
                     files: r.payload.files,
                     env: r.payload.env,
-                    repository: false,
+                    repository: r.payload.repository,
+                    credentials: r.payload.credentials,
                 };
                 let target = target_text(&r.target);
                 let channel = match r.method.as_str() {
@@ -502,7 +503,8 @@ impl Cx<'_> {
                     text: m.payload.text,
                     files: m.payload.files,
                     env: m.payload.env,
-                    repository: false,
+                    repository: m.payload.repository,
+                    credentials: m.payload.credentials,
                 };
                 // Recipients the command line does not name are unknown,
                 // so none of them is known to be inside the organisation.

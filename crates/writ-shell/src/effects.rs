@@ -44,6 +44,14 @@ pub struct Payload {
     /// Environment variables whose values are sent (`$GITHUB_TOKEN` in a
     /// header, `echo $AWS_SECRET_ACCESS_KEY | nc ...`). Names only.
     pub env: Vec<String>,
+    /// Commands whose output, a credential, is sent (`gh auth token | curl
+    /// -d @- ...`, `$(gcloud auth print-access-token)`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub credentials: Vec<String>,
+    /// The contents of the working directory's git repository (`git
+    /// archive`, `git bundle`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub repository: bool,
 }
 
 /// Where a network effect goes.

@@ -13,6 +13,12 @@ pub(crate) fn merge(into: &mut Payload, from: &Payload) {
     for name in &from.env {
         push_env(into, name);
     }
+    for command in &from.credentials {
+        if !into.credentials.contains(command) {
+            into.credentials.push(command.clone());
+        }
+    }
+    into.repository |= from.repository;
 }
 
 /// Adds literal text, skipping empty and duplicate entries.

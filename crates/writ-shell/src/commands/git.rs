@@ -49,8 +49,68 @@ fn git(inv: &Invocation<'_>) -> Outcome {
         "config" => config(&inv),
         "clean" => clean(&inv),
         "rm" => remove(&inv),
+        "archive" => archive(&inv),
+        "bundle" => bundle(&inv),
         _ => Outcome::default(),
     }
+}
+
+/// The repository's contents, as git archive and git bundle write them.
+fn repository_contents() -> Payload {
+    Payload {
+        repository: true,
+        ..Payload::default()
+    }
+}
+
+/// `git archive [--format F] [-o FILE] TREE [PATH...]`: the repository's
+/// contents, on standard output or in `FILE`.
+fn archive(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "o",
+            long: &[
+                "format", "output", "prefix", "remote", "exec", "add-file", "mtime",
+            ],
+            stop_after: None,
+        },
+    );
+    let mut outcome = Outcome::default();
+    if args::has(&items, &["--list", "-l"]) {
+        return outcome;
+    }
+    match args::value(&items, &["-o", "--output"]) {
+        Some(file) => {
+            let path = inv.path(&file.text);
+            outcome.write(path.clone(), false);
+            outcome.contents.push((path, repository_contents()));
+            outcome.stdout = Some(Payload::default());
+        }
+        None => outcome.stdout = Some(repository_contents()),
+    }
+    outcome
+}
+
+/// `git bundle create FILE REFS...`: the repository's history in `FILE`.
+fn bundle(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let words: Vec<&str> = inv
+        .args
+        .iter()
+        .map(|a| a.text.as_str())
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    if let ["create", file, ..] = words.as_slice() {
+        if *file == "-" {
+            outcome.stdout = Some(repository_contents());
+        } else {
+            let path = inv.path(file);
+            outcome.write(path.clone(), false);
+            outcome.contents.push((path, repository_contents()));
+        }
+    }
+    outcome
 }
 
 fn push(inv: &Invocation<'_>) -> Outcome {

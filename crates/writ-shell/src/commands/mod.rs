@@ -13,6 +13,7 @@ mod nosql;
 mod packages;
 mod process;
 mod remotes;
+mod secrets;
 mod sql;
 mod wrappers;
 
@@ -146,5 +147,9 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| remotes::handle(inv))
         .or_else(|| process::handle(inv))
         .or_else(|| files::handle(inv));
-    handled.unwrap_or_else(|| files::unknown(inv))
+    let mut outcome = handled.unwrap_or_else(|| files::unknown(inv));
+    if let Some(credential) = secrets::printed(inv) {
+        outcome.stdout = Some(credential);
+    }
+    outcome
 }
