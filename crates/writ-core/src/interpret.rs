@@ -391,13 +391,7 @@ impl Cx<'_> {
             S::Write { path, .. } => out.push(Effect::FileWrite { path }),
             S::Delete { path, recursive } => out.push(Effect::FileDelete { path, recursive }),
             S::Request(r) => {
-                let payload = Payload {
-                    text: r.payload.text,
-                    files: r.payload.files,
-                    env: r.payload.env,
-                    repository: r.payload.repository,
-                    credentials: r.payload.credentials,
-                };
+                let payload = lower_payload(r.payload);
                 let target = target_text(&r.target);
                 let channel = match r.method.as_str() {
                     "GET" | "HEAD" | "OPTIONS" | "DOWNLOAD" => {
@@ -499,13 +493,7 @@ impl Cx<'_> {
             }),
             S::StopProcess { name } => out.push(Effect::StopProcess { name }),
             S::Message(m) => {
-                let payload = Payload {
-                    text: m.payload.text,
-                    files: m.payload.files,
-                    env: m.payload.env,
-                    repository: m.payload.repository,
-                    credentials: m.payload.credentials,
-                };
+                let payload = lower_payload(m.payload);
                 // Recipients the command line does not name are unknown,
                 // so none of them is known to be inside the organisation.
                 let recipients = if m.recipients.is_empty() {
@@ -705,6 +693,17 @@ fn dsn_host(dsn: &str) -> Option<String> {
     dsn.split_whitespace()
         .find_map(|kv| kv.strip_prefix("host="))
         .map(str::to_owned)
+}
+
+/// A shell payload as the engine's.
+fn lower_payload(p: writ_shell::Payload) -> Payload {
+    Payload {
+        text: p.text,
+        files: p.files,
+        env: p.env,
+        repository: p.repository,
+        credentials: p.credentials,
+    }
 }
 
 fn target_text(target: &writ_shell::Target) -> String {

@@ -169,6 +169,15 @@ fn short_cluster<'a>(
     }
 }
 
+/// The words of `args` that are not options, for commands whose options
+/// take no values (or where a value mistaken for a word does no harm).
+pub(crate) fn words(args: &[Arg]) -> Vec<&str> {
+    args.iter()
+        .map(|a| a.text.as_str())
+        .filter(|w| !w.starts_with('-'))
+        .collect()
+}
+
 /// The positional arguments among `items`.
 pub(crate) fn positionals<'a>(items: &[Item<'a>]) -> Vec<&'a Arg> {
     items

@@ -4,7 +4,7 @@
 //! flag, such as `vercel --prod`).
 
 use super::{Invocation, Outcome};
-use crate::args::{self, Arg, Spec};
+use crate::args::{self, Arg, Item, Spec};
 use crate::{Deploy, Effect};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
@@ -27,6 +27,15 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         environment: deploy.0,
         service: deploy.1,
     })))
+}
+
+/// The options of `words` when its first word is one of `verbs` (the
+/// subcommand that deploys).
+fn options_after<'a>(words: &'a [Arg], verbs: &[&str], spec: &Spec<'_>) -> Option<Vec<Item<'a>>> {
+    let first = words.first()?;
+    verbs
+        .contains(&first.text.as_str())
+        .then(|| args::parse(words, spec))
 }
 
 /// An environment and the service, when the command names one.
@@ -81,11 +90,9 @@ fn vercel(words: &[Arg]) -> Option<Target> {
 
 /// `netlify deploy [--prod] [--site ID]`; a draft deploy otherwise.
 fn netlify(words: &[Arg]) -> Option<Target> {
-    if words.first().is_none_or(|w| w.text != "deploy") {
-        return None;
-    }
-    let items = args::parse(
+    let items = options_after(
         words,
+        &["deploy"],
         &Spec {
             short: "das",
             long: &[
@@ -99,7 +106,7 @@ fn netlify(words: &[Arg]) -> Option<Target> {
             ],
             stop_after: None,
         },
-    );
+    )?;
     let environment = if args::has(&items, &["--prod", "--prodIfUnlocked", "-p"]) {
         PRODUCTION
     } else {
@@ -114,11 +121,9 @@ fn netlify(words: &[Arg]) -> Option<Target> {
 /// `serverless deploy [function -f NAME] [--stage|-s STAGE]` (stage `dev`
 /// unless given).
 fn serverless(words: &[Arg]) -> Option<Target> {
-    if words.first().is_none_or(|w| w.text != "deploy") {
-        return None;
-    }
-    let items = args::parse(
+    let items = options_after(
         words,
+        &["deploy"],
         &Spec {
             short: "srfcp",
             long: &[
@@ -131,7 +136,7 @@ fn serverless(words: &[Arg]) -> Option<Target> {
             ],
             stop_after: None,
         },
-    );
+    )?;
     let stage = text(args::value(&items, &["--stage", "-s"])).unwrap_or_else(|| "dev".into());
     Some((stage, text(args::value(&items, &["--function", "-f"]))))
 }
@@ -139,14 +144,9 @@ fn serverless(words: &[Arg]) -> Option<Target> {
 /// `wrangler deploy|publish [--env|-e ENV] [--name NAME]`: without an
 /// environment, the Worker's top-level one, which is its production.
 fn wrangler(words: &[Arg]) -> Option<Target> {
-    if words
-        .first()
-        .is_none_or(|w| !matches!(w.text.as_str(), "deploy" | "publish"))
-    {
-        return None;
-    }
-    let items = args::parse(
+    let items = options_after(
         words,
+        &["deploy", "publish"],
         &Spec {
             short: "ec",
             long: &[
@@ -160,7 +160,7 @@ fn wrangler(words: &[Arg]) -> Option<Target> {
             ],
             stop_after: None,
         },
-    );
+    )?;
     let environment =
         text(args::value(&items, &["--env", "-e"])).unwrap_or_else(|| PRODUCTION.to_owned());
     Some((environment, text(args::value(&items, &["--name"]))))
@@ -168,20 +168,15 @@ fn wrangler(words: &[Arg]) -> Option<Target> {
 
 /// `railway up|redeploy [--environment|-e ENV] [--service|-s NAME]`.
 fn railway(words: &[Arg]) -> Option<Target> {
-    if words
-        .first()
-        .is_none_or(|w| !matches!(w.text.as_str(), "up" | "redeploy"))
-    {
-        return None;
-    }
-    let items = args::parse(
+    let items = options_after(
         words,
+        &["up", "redeploy"],
         &Spec {
             short: "es",
             long: &["environment", "service"],
             stop_after: None,
         },
-    );
+    )?;
     Some((
         text(args::value(&items, &["--environment", "-e"])).unwrap_or_default(),
         text(args::value(&items, &["--service", "-s"])),
@@ -191,20 +186,15 @@ fn railway(words: &[Arg]) -> Option<Target> {
 /// `pulumi up|update|destroy [--stack|-s ORG/PROJECT/STACK]`: the stack's
 /// own name (its last segment) is the environment.
 fn pulumi(words: &[Arg]) -> Option<Target> {
-    if words
-        .first()
-        .is_none_or(|w| !matches!(w.text.as_str(), "up" | "update" | "destroy"))
-    {
-        return None;
-    }
-    let items = args::parse(
+    let items = options_after(
         words,
+        &["up", "update", "destroy"],
         &Spec {
             short: "sCm",
             long: &["stack", "cwd", "message", "config", "target", "parallel"],
             stop_after: None,
         },
-    );
+    )?;
     let stack = text(args::value(&items, &["--stack", "-s"])).unwrap_or_default();
     let name = stack.rsplit('/').next().unwrap_or_default().to_owned();
     Some((name, None))
@@ -233,20 +223,15 @@ fn beanstalk(words: &[Arg]) -> Option<Target> {
 
 /// `kamal deploy [-d DESTINATION]`.
 fn kamal(words: &[Arg]) -> Option<Target> {
-    if words
-        .first()
-        .is_none_or(|w| !matches!(w.text.as_str(), "deploy" | "redeploy" | "rollback"))
-    {
-        return None;
-    }
-    let items = args::parse(
+    let items = options_after(
         words,
+        &["deploy", "redeploy", "rollback"],
         &Spec {
             short: "dcr",
             long: &["destination", "config-file", "roles", "hosts", "version"],
             stop_after: None,
         },
-    );
+    )?;
     Some((
         text(args::value(&items, &["--destination", "-d"])).unwrap_or_default(),
         None,
@@ -255,11 +240,7 @@ fn kamal(words: &[Arg]) -> Option<Target> {
 
 /// `cap STAGE deploy[:task]`.
 fn stage_then_verb(words: &[Arg], verb: &str) -> Option<Target> {
-    let positional: Vec<&str> = words
-        .iter()
-        .map(|w| w.text.as_str())
-        .filter(|w| !w.starts_with('-'))
-        .collect();
+    let positional = args::words(words);
     match positional.as_slice() {
         [stage, task, ..] if task.split(':').next() == Some(verb) => {
             Some(((*stage).to_owned(), None))
@@ -270,11 +251,7 @@ fn stage_then_verb(words: &[Arg], verb: &str) -> Option<Target> {
 
 /// `dep deploy STAGE`.
 fn verb_then_stage(words: &[Arg], verb: &str) -> Option<Target> {
-    let positional: Vec<&str> = words
-        .iter()
-        .map(|w| w.text.as_str())
-        .filter(|w| !w.starts_with('-'))
-        .collect();
+    let positional = args::words(words);
     match positional.as_slice() {
         [task, rest @ ..] if *task == verb => {
             Some((rest.first().copied().unwrap_or_default().to_owned(), None))

@@ -95,13 +95,7 @@ fn archive(inv: &Invocation<'_>) -> Outcome {
 /// `git bundle create FILE REFS...`: the repository's history in `FILE`.
 fn bundle(inv: &Invocation<'_>) -> Outcome {
     let mut outcome = Outcome::default();
-    let words: Vec<&str> = inv
-        .args
-        .iter()
-        .map(|a| a.text.as_str())
-        .filter(|w| !w.starts_with('-'))
-        .collect();
-    if let ["create", file, ..] = words.as_slice() {
+    if let ["create", file, ..] = args::words(inv.args).as_slice() {
         if *file == "-" {
             outcome.stdout = Some(repository_contents());
         } else {

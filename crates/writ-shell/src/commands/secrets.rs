@@ -16,12 +16,7 @@ use crate::Payload;
 
 /// The output of `inv` when it prints a credential.
 pub(super) fn printed(inv: &Invocation<'_>) -> Option<Payload> {
-    let words: Vec<&str> = inv
-        .args
-        .iter()
-        .map(|a| a.text.as_str())
-        .filter(|w| !w.starts_with('-'))
-        .collect();
+    let words = crate::args::words(inv.args);
     let has_flag = |flag: &str| inv.args.iter().any(|a| a.text == flag);
     let credential = match (inv.program, words.as_slice()) {
         ("gh", ["auth", "token", ..])
