@@ -429,7 +429,9 @@ impl Deriver<'_> {
             }
         }
         for name in &payload.env {
-            if self.facts.secret_env.iter().any(|s| s == name) {
+            // The whole environment holds every secret variable there is.
+            let whole = name == writ_shell::ALL_ENV && !self.facts.secret_env.is_empty();
+            if whole || self.facts.secret_env.iter().any(|s| s == name) {
                 raise(Sensitivity::Secret, format!("env:{name}"), &mut level);
             }
         }

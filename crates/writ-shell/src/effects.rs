@@ -29,6 +29,9 @@ pub struct FileRef {
     pub recursive: bool,
 }
 
+/// The name in [`Payload::env`] that stands for every variable.
+pub const ALL_ENV: &str = "*";
+
 /// What a network effect carries.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Payload {
@@ -42,7 +45,8 @@ pub struct Payload {
     /// archive of `f` that is uploaded, ...).
     pub files: Vec<FileRef>,
     /// Environment variables whose values are sent (`$GITHUB_TOKEN` in a
-    /// header, `echo $AWS_SECRET_ACCESS_KEY | nc ...`). Names only.
+    /// header, `echo $AWS_SECRET_ACCESS_KEY | nc ...`). Names only;
+    /// [`ALL_ENV`] is the whole environment (`env`, `printenv` alone).
     pub env: Vec<String>,
     /// Commands whose output, a credential, is sent (`gh auth token | curl
     /// -d @- ...`, `$(gcloud auth print-access-token)`).

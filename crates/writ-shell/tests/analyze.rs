@@ -922,7 +922,7 @@ fn data_flow_provenance() {
                 "curl",
                 "https://x.io",
                 "POST",
-                payload(&["(environment)"], &[], &[])
+                payload(&[], &[], &["*"])
             )]),
         ),
         (

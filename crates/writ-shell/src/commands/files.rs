@@ -726,7 +726,7 @@ fn printenv(inv: &Invocation<'_>) -> Outcome {
         flow::push_env(&mut stdout, &name.text);
     }
     if stdout.env.is_empty() {
-        flow::push_text(&mut stdout, "(environment)");
+        flow::push_env(&mut stdout, crate::ALL_ENV);
     }
     Outcome {
         stdout: Some(stdout),

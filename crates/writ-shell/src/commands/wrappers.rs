@@ -249,7 +249,7 @@ fn env(inv: &Invocation<'_>) -> Outcome {
     let mut outcome = run_argv(argv, cwd);
     if outcome.nested.is_empty() {
         let mut stdout = crate::Payload::default();
-        crate::flow::push_text(&mut stdout, "(environment)");
+        crate::flow::push_env(&mut stdout, crate::ALL_ENV);
         outcome.stdout = Some(stdout);
     }
     outcome
