@@ -14,6 +14,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "socat" => socat(inv),
         "ssh" => ssh(inv),
         "scp" => scp(inv),
+        "sftp" | "ftp" | "lftp" | "smbclient" => batch_transfer(inv),
         "rsync" => rsync(inv),
         _ => return None,
     })
@@ -759,6 +760,89 @@ fn location(text: &str, port: Option<u16>) -> Location {
     let path = after.strip_prefix(':').unwrap_or(after);
     let path = (!path.is_empty()).then(|| path.to_owned());
     Location::Remote(host_target(user, host, port, path))
+}
+
+/// `sftp [-b FILE] [-P PORT] [USER@]HOST[:PATH]`, `ftp HOST`, `lftp -e
+/// 'CMDS' HOST`, `smbclient //HOST/SHARE -c 'CMDS'`: the session's commands
+/// come from `-e`/`-c`, or standard input (a heredoc, a here-string, a
+/// pipe): `put`/`mput` send the files they name to the host, `get`/`mget`
+/// fetch. A batch file (`-b`) or an interactive session is not read: the
+/// connection is reported as a send to the host.
+fn batch_transfer(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "bPpFioeculUWAmsR",
+            long: &["port", "user", "command", "env"],
+            stop_after: None,
+        },
+    );
+    let mut outcome = Outcome::default();
+    let Some(remote) = args::positionals(&items).into_iter().next() else {
+        return outcome;
+    };
+    let port = args::value(&items, &["-P", "-p", "--port"]).and_then(|p| p.text.parse().ok());
+    let text = remote.text.trim_start_matches("//");
+    let text = text.split('/').next().unwrap_or(text);
+    let target = match location(text, port) {
+        Location::Remote(target) => target,
+        Location::Local => {
+            let (user, host) = user_host(text);
+            host_target(user, host, port, None)
+        }
+    };
+    let script: Option<String> = args::value(&items, &["-e", "-c", "--command"])
+        .map(|c| c.text.clone())
+        .or_else(|| (!inv.stdin.text.is_empty()).then(|| inv.stdin.text.join("\n")));
+    let Some(script) = script else {
+        outcome.opaque.push(format!(
+            "{} runs commands writ cannot see (a batch file or a session)",
+            inv.program
+        ));
+        outcome.effects.push(request(
+            inv.program,
+            target,
+            "UPLOAD",
+            inv.stdin.clone(),
+            false,
+        ));
+        return outcome;
+    };
+    let mut sent = Payload::default();
+    let mut fetched = false;
+    // `printf 'put a\nbye\n'` arrives with its escapes as written.
+    let script = script.replace("\\n", "\n");
+    for command in script.split(['\n', ';']) {
+        let mut words = command.split_whitespace();
+        match words.next() {
+            Some("put" | "mput" | "reput" | "append") => {
+                // `put LOCAL [REMOTE]`; `mput` sends every name.
+                let all = command.trim_start().starts_with('m');
+                for (index, file) in words.filter(|w| !w.starts_with('-')).enumerate() {
+                    if index == 0 || all {
+                        send_file(inv, &mut sent, file, false);
+                    }
+                }
+            }
+            Some("get" | "mget" | "reget") => fetched = true,
+            _ => {}
+        }
+    }
+    if fetched {
+        outcome.effects.push(request(
+            inv.program,
+            target.clone(),
+            "DOWNLOAD",
+            Payload::default(),
+            false,
+        ));
+    }
+    if !sent.files.is_empty() {
+        outcome
+            .effects
+            .push(request(inv.program, target, "UPLOAD", sent, false));
+    }
+    outcome
 }
 
 fn scp(inv: &Invocation<'_>) -> Outcome {

@@ -123,7 +123,24 @@ fn project_runner(inv: &Invocation<'_>) -> Option<Outcome> {
     if inv.program == "direnv" && !argv.is_empty() {
         argv.remove(0);
     }
-    Some(run_argv(argv, None))
+    let mut outcome = run_argv(argv, None);
+    // `uv run --with PKG`: fetched from the registry for the run, as `uvx`.
+    let fetched: Vec<String> = args::values(&items, &["--with"])
+        .iter()
+        .flat_map(|w| w.text.split(','))
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && !p.starts_with(['.', '/', '~']) && !p.contains("://"))
+        .map(str::to_owned)
+        .collect();
+    if !fetched.is_empty() {
+        outcome
+            .effects
+            .push(crate::Effect::PackageInstall(crate::PackageInstall {
+                manager: inv.program.to_owned(),
+                packages: fetched,
+            }));
+    }
+    Some(outcome)
 }
 
 /// Runs the words after the wrapper's options as a command.
