@@ -2917,3 +2917,20 @@ fn file_transfer_sessions_send_what_their_commands_put() {
         ),
     ]);
 }
+
+#[test]
+fn long_inline_code_is_read_in_one_pass() {
+    // 20,000 words in one list and 20,000 literals after it (scanning the
+    // rest of the code for each word made this quadratic). The list is
+    // one command, `a` with 19,999 arguments; nothing after it is a word.
+    let words = vec!["'a'"; 20_000].join(", ");
+    let tail = vec!["'b'"; 20_000].join(" + ");
+    let command =
+        format!("python3 -c \"import subprocess; subprocess.run([{words}]); x = {tail}\"");
+    let analysis = analyze(&command, &CTX).unwrap();
+    assert!(
+        analysis.effects.is_empty(),
+        "{:?}",
+        analysis.effects.first()
+    );
+}

@@ -99,13 +99,14 @@ pub(super) fn analyze(program: &str, cwd: &str, home: &str, code: &str, outcome:
             if call.list {
                 // `subprocess.run(["curl", "-d", "@.env", URL])`: the
                 // list's literals are the words.
+                let end = code
+                    .get(literal.start..)
+                    .and_then(|rest| rest.find(']'))
+                    .map_or(code.len(), |at| literal.start + at);
                 let words: Vec<&Literal> = literals
                     .iter()
                     .skip(index)
-                    .take_while(|l| {
-                        code.get(literal.start..l.start)
-                            .is_some_and(|between| !between.contains(']'))
-                    })
+                    .take_while(|l| l.start < end)
                     .collect();
                 for taken in index..index + words.len() {
                     if let Some(flag) = used.get_mut(taken) {
