@@ -468,6 +468,26 @@ impl Cx<'_> {
                         payload,
                     }));
                 }
+                // A local database file (`sqlite3 FILE`): a change to it, or
+                // a session that may change it, writes the file.
+                if host.is_none()
+                    && let Some(path) = q.dsn.as_deref().filter(|d| d.starts_with('/'))
+                {
+                    let class = q
+                        .sql
+                        .as_deref()
+                        .map_or(crate::sql::SqlClass::Unknown, crate::sql::classify_sql);
+                    out.push(if class == crate::sql::SqlClass::Read {
+                        Effect::FileRead {
+                            path: path.to_owned(),
+                            recursive: false,
+                        }
+                    } else {
+                        Effect::FileWrite {
+                            path: path.to_owned(),
+                        }
+                    });
+                }
                 out.push(Effect::Sql { host, sql: q.sql });
             }
             S::DataCommand(d) => {

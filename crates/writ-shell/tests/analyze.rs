@@ -2934,3 +2934,44 @@ fn long_inline_code_is_read_in_one_pass() {
         analysis.effects.first()
     );
 }
+
+#[test]
+fn files_changed_by_git_sqlite_and_inline_code() {
+    let settings = at(".claude/settings.json");
+    run_table(&[
+        (
+            "git checkout -- .claude/settings.json",
+            json!([write(&settings)]),
+        ),
+        ("git checkout main", json!([])),
+        (
+            "git restore --source HEAD~1 src/app.ts",
+            json!([write(&at("src/app.ts"))]),
+        ),
+        ("git restore --staged src/app.ts", json!([])),
+        (
+            "python3 -c \"import os; os.remove('.claude/settings.json')\"",
+            json!([delete(&settings, false)]),
+        ),
+        (
+            "python3 -c \"import shutil; shutil.rmtree('/home/dana/acme-web')\"",
+            json!([delete(W, true)]),
+        ),
+        (
+            "python3 -c \"open('.claude/settings.json', 'w').write('{}')\"",
+            json!([write(&settings)]),
+        ),
+        (
+            "node -e \"require('fs').writeFileSync('/home/dana/.bashrc', 'x')\"",
+            json!([write("/home/dana/.bashrc")]),
+        ),
+        (
+            "python3 -c \"from pathlib import Path; Path('.claude/settings.json').write_text('{}')\"",
+            json!([write(&settings)]),
+        ),
+        (
+            "python3 -c \"print(open('README.md').read())\"",
+            json!([read(&at("README.md"))]),
+        ),
+    ]);
+}

@@ -50,9 +50,42 @@ fn git(inv: &Invocation<'_>) -> Outcome {
         "clean" => clean(&inv),
         "rm" => remove(&inv),
         "archive" => archive(&inv),
+        "checkout" | "restore" => restore(&inv, &sub.text),
         "bundle" => bundle(&inv),
         _ => Outcome::default(),
     }
+}
+
+/// `git checkout [REF] -- PATH...` and `git restore [--source REF] PATH...`
+/// overwrite the working tree's files (`git restore --staged` alone only
+/// the index).
+fn restore(inv: &Invocation<'_>, sub: &str) -> Outcome {
+    let mut outcome = Outcome::default();
+    let paths: Vec<&Arg> = if sub == "checkout" {
+        match inv.args.iter().position(|a| a.text == "--") {
+            Some(at) => inv.args.iter().skip(at + 1).collect(),
+            None => return outcome,
+        }
+    } else {
+        let items = args::parse(
+            inv.args,
+            &Spec {
+                short: "s",
+                long: &["source", "pathspec-from-file"],
+                stop_after: None,
+            },
+        );
+        let staged_only =
+            args::has(&items, &["--staged", "-S"]) && !args::has(&items, &["--worktree", "-W"]);
+        if staged_only {
+            return outcome;
+        }
+        args::positionals(&items)
+    };
+    for path in paths {
+        outcome.write(inv.path(&path.text), false);
+    }
+    outcome
 }
 
 /// The repository's contents, as git archive and git bundle write them.

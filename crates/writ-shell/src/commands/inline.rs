@@ -20,6 +20,8 @@ use crate::{FileRef, Payload, flow};
 struct Literal {
     text: String,
     start: usize,
+    /// Just past the closing quote.
+    end: usize,
     /// A backtick literal (a command in Ruby, Perl and PHP).
     backtick: bool,
 }
@@ -60,6 +62,38 @@ const READ_CALLS: &[&str] = &[
     "IO.read",
     "file_get_contents",
     "fopen",
+];
+
+/// Calls whose first string argument is a file or tree the code deletes;
+/// the second field: the whole tree.
+const DELETE_CALLS: &[(&str, bool)] = &[
+    ("os.remove", false),
+    ("os.unlink", false),
+    ("os.rmdir", false),
+    ("shutil.rmtree", true),
+    ("unlinkSync", false),
+    ("rmSync", true),
+    ("rmdirSync", true),
+    ("fs.unlink", false),
+    ("fs.rm", true),
+    ("File.delete", false),
+    ("FileUtils.rm_rf", true),
+    ("FileUtils.rm", false),
+    ("unlink", false),
+    ("rmtree", true),
+];
+
+/// Calls whose first string argument is a file the code writes.
+const WRITE_CALLS: &[&str] = &[
+    "writeFileSync",
+    "appendFileSync",
+    "writeFile",
+    "appendFile",
+    "createWriteStream",
+    "File.write",
+    "file_put_contents",
+    "shutil.copy",
+    "shutil.move",
 ];
 
 /// Calls and arguments that send a request body or change state.
@@ -121,6 +155,26 @@ pub(super) fn analyze(program: &str, cwd: &str, home: &str, code: &str, outcome:
             } else {
                 script(program, &literal.text, outcome);
             }
+        } else if let Some(recursive) = DELETE_CALLS
+            .iter()
+            .find(|(call, _)| called_with(before, &[call]).is_some())
+            .map(|(_, recursive)| *recursive)
+        {
+            used[index] = true;
+            let path = crate::paths::resolve(cwd, home, &literal.text);
+            outcome
+                .effects
+                .push(crate::Effect::Delete { path, recursive });
+        } else if (called_with(before, WRITE_CALLS).is_some()
+            || (called_with(before, READ_CALLS).is_some() && opened_to_write(code, literal)))
+            && !is_url(&literal.text)
+        {
+            used[index] = true;
+            let path = crate::paths::resolve(cwd, home, &literal.text);
+            outcome.effects.push(crate::Effect::Write {
+                path,
+                append: false,
+            });
         } else if called_with(before, READ_CALLS).is_some() && !is_url(&literal.text) {
             used[index] = true;
             let path = crate::paths::resolve(cwd, home, &literal.text);
@@ -173,6 +227,35 @@ pub(super) fn analyze(program: &str, cwd: &str, home: &str, code: &str, outcome:
             false,
         ));
     }
+}
+
+/// `open("f", "w")`, `open("f", mode="a")`, `File.open("f", "w")`,
+/// `fopen("f", "w")`, `Path("f").write_text(...)`, `Path("f").unlink()`:
+/// the file is written (or removed), not read.
+fn opened_to_write(code: &str, literal: &Literal) -> bool {
+    let after = code.get(literal.end..).unwrap_or_default();
+    let after = after.trim_start();
+    if let Some(rest) = after.strip_prefix(')') {
+        let rest = rest.trim_start();
+        return [
+            ".write_",
+            ".unlink(",
+            ".rename(",
+            ".replace(",
+            ".touch(",
+            ".open('w",
+            ".open(\"w",
+        ]
+        .iter()
+        .any(|m| rest.starts_with(m));
+    }
+    let Some(rest) = after.strip_prefix(',') else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    let rest = rest.strip_prefix("mode=").unwrap_or(rest);
+    let mode = rest.trim_start_matches(['\'', '"']);
+    (rest.starts_with(['\'', '"']) && mode.starts_with(['w', 'a', 'x'])) || mode.starts_with("r+")
 }
 
 fn script(program: &str, text: &str, outcome: &mut Outcome) {
@@ -277,9 +360,11 @@ fn literals(code: &str) -> Vec<Literal> {
             }
         }
         if closed {
+            let end = chars.peek().map_or(code.len(), |(at, _)| *at);
             out.push(Literal {
                 text,
                 start,
+                end,
                 backtick: c == '`',
             });
         }
