@@ -393,6 +393,9 @@ impl Cx<'_> {
             S::Request(r) => {
                 let payload = lower_payload(r.payload);
                 let target = target_text(&r.target);
+                if r.program != "gh" {
+                    out.extend(github_api_effects(&r.method, &target, &payload.text));
+                }
                 let channel = match r.method.as_str() {
                     "GET" | "HEAD" | "OPTIONS" | "DOWNLOAD" => {
                         out.push(Effect::Fetch { target, payload });
@@ -670,6 +673,7 @@ fn http_effects(bound: &Bound<'_>, unmapped: Vec<String>) -> Vec<Effect> {
         None => {}
     }
     text.extend(body);
+    let access = github_api_effects(&method, &url, &text);
     let payload = Payload {
         text,
         ..Payload::default()
@@ -680,12 +684,70 @@ fn http_effects(bound: &Bound<'_>, unmapped: Vec<String>) -> Vec<Effect> {
             payload,
         }]
     } else {
-        vec![Effect::Send(Send {
+        let mut effects = vec![Effect::Send(Send {
             channel: Channel::Http,
             target: url,
             public: false,
             payload,
-        })]
+        })];
+        effects.extend(access);
+        effects
+    }
+}
+
+/// What a call to GitHub's REST API does to access
+/// ([`writ_shell::github_access_changes`]), from its method, URL and the
+/// body's text (JSON members or form pairs), however it was sent: so a
+/// curl or an HTTP gateway request routes as `gh api` does.
+fn github_api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effect> {
+    let Some(endpoint) = url.strip_prefix("https://api.github.com/") else {
+        return Vec::new();
+    };
+    let mut fields = Vec::new();
+    for text in texts {
+        match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(members)) => {
+                for (key, value) in members {
+                    let value = match value {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    fields.push(format!("{key}={value}"));
+                }
+            }
+            _ => fields.extend(
+                text.split('&')
+                    .filter(|pair| pair.contains('='))
+                    .map(str::to_owned),
+            ),
+        }
+    }
+    writ_shell::github_access_changes(endpoint, method, &fields)
+        .into_iter()
+        .filter_map(|effect| match effect {
+            writ_shell::Effect::MakePublic { resource } => Some(Effect::MakePublic {
+                resource: plain_resource(&resource),
+            }),
+            writ_shell::Effect::GrantAccess { resource, grantee } => Some(Effect::GrantAccess {
+                resource: plain_resource(&resource),
+                grantee,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A resource the call names outright (`github.com/O/R`).
+fn plain_resource(resource: &writ_shell::Resource) -> String {
+    use writ_shell::Resource as R;
+    match resource {
+        R::Repo {
+            host,
+            slug: Some(slug),
+        } => format!("{host}/{slug}"),
+        R::Repo { host, slug: None } => host.clone(),
+        R::Bucket { scheme, name } => format!("{scheme}://{name}"),
+        R::Principal { name } | R::Other { name } => name.clone(),
     }
 }
 

@@ -633,14 +633,29 @@ fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
 
 /// Collaborator grants and visibility changes made through `gh api`.
 fn api_access_changes(endpoint: &str, method: &str, fields: &[String], outcome: &mut Outcome) {
-    let path = endpoint.split('?').next().unwrap_or_default();
+    outcome
+        .effects
+        .extend(github_access_changes(endpoint, method, fields));
+}
+
+/// What a GitHub REST call does to access, whoever makes it (`gh api`,
+/// curl, an HTTP gateway): `PUT repos/O/R/collaborators/U` grants `U`
+/// access to `O/R`, and `PATCH repos/O/R` with `private=false` or
+/// `visibility=public` among its `fields` (the body's `key=value` pairs)
+/// makes it public. `endpoint` is the path after `https://api.github.com/`.
+pub fn github_access_changes(endpoint: &str, method: &str, fields: &[String]) -> Vec<Effect> {
+    let path = endpoint
+        .trim_start_matches('/')
+        .split('?')
+        .next()
+        .unwrap_or_default();
     let parts: Vec<&str> = path.split('/').collect();
     match parts.as_slice() {
         ["repos", owner, repo, "collaborators", user] if method == "PUT" => {
-            outcome.effects.push(Effect::GrantAccess {
+            vec![Effect::GrantAccess {
                 resource: github_repo(Some(&format!("{owner}/{repo}"))),
                 grantee: Some((*user).to_owned()),
-            });
+            }]
         }
         ["repos", owner, repo] if method == "PATCH" => {
             let public = fields.iter().any(|f| {
@@ -648,12 +663,14 @@ fn api_access_changes(endpoint: &str, method: &str, fields: &[String], outcome: 
                 f == "private=false" || f == "visibility=public"
             });
             if public {
-                outcome.effects.push(Effect::MakePublic {
+                vec![Effect::MakePublic {
                     resource: github_repo(Some(&format!("{owner}/{repo}"))),
-                });
+                }]
+            } else {
+                Vec::new()
             }
         }
-        _ => {}
+        _ => Vec::new(),
     }
 }
 

@@ -5,6 +5,7 @@ mod cloud;
 mod deploy;
 mod files;
 mod git;
+pub use git::github_access_changes;
 mod infra;
 mod inline;
 mod mail;
