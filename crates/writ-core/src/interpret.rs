@@ -166,7 +166,13 @@ impl Cx<'_> {
                 out.kind = Some(kind);
                 return out;
             }
-            ToolKind::Http => http_effects(&bound, unmapped),
+            ToolKind::Http => {
+                let (mut effects, access) = http_effects(&bound, unmapped);
+                for effect in access {
+                    self.lower_shell(effect, &mut effects);
+                }
+                effects
+            }
             ToolKind::WebFetch => vec![fetch(&bound.text("url").unwrap_or_default())],
             ToolKind::FileRead => match bound.text("path") {
                 Some(p) => vec![Effect::FileRead {
@@ -394,7 +400,9 @@ impl Cx<'_> {
                 let payload = lower_payload(r.payload);
                 let target = target_text(&r.target);
                 if r.program != "gh" {
-                    out.extend(github_api_effects(&r.method, &target, &payload.text));
+                    for effect in github_api_effects(&r.method, &target, &payload.text) {
+                        self.lower_shell(effect, out);
+                    }
                 }
                 let channel = match r.method.as_str() {
                     "GET" | "HEAD" | "OPTIONS" | "DOWNLOAD" => {
@@ -650,7 +658,12 @@ fn fetch(url: &str) -> Effect {
     }
 }
 
-fn http_effects(bound: &Bound<'_>, unmapped: Vec<String>) -> Vec<Effect> {
+/// The effects of an HTTP request, and what it does to access through an
+/// API the shell analysis knows ([`github_api_effects`]), to be lowered.
+fn http_effects(
+    bound: &Bound<'_>,
+    unmapped: Vec<String>,
+) -> (Vec<Effect>, Vec<writ_shell::Effect>) {
     let url = bound.text("url").unwrap_or_default();
     let body = bound.text("body").filter(|b| !b.is_empty());
     let method = bound
@@ -679,19 +692,21 @@ fn http_effects(bound: &Bound<'_>, unmapped: Vec<String>) -> Vec<Effect> {
         ..Payload::default()
     };
     if matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS") {
-        vec![Effect::Fetch {
-            target: url,
-            payload,
-        }]
+        (
+            vec![Effect::Fetch {
+                target: url,
+                payload,
+            }],
+            Vec::new(),
+        )
     } else {
-        let mut effects = vec![Effect::Send(Send {
+        let send = Effect::Send(Send {
             channel: Channel::Http,
             target: url,
             public: false,
             payload,
-        })];
-        effects.extend(access);
-        effects
+        });
+        (vec![send], access)
     }
 }
 
@@ -699,7 +714,7 @@ fn http_effects(bound: &Bound<'_>, unmapped: Vec<String>) -> Vec<Effect> {
 /// ([`writ_shell::github_access_changes`]), from its method, URL and the
 /// body's text (JSON members or form pairs), however it was sent: so a
 /// curl or an HTTP gateway request routes as `gh api` does.
-fn github_api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effect> {
+fn github_api_effects(method: &str, url: &str, texts: &[String]) -> Vec<writ_shell::Effect> {
     let Some(endpoint) = url.strip_prefix("https://api.github.com/") else {
         return Vec::new();
     };
@@ -723,32 +738,6 @@ fn github_api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effect> 
         }
     }
     writ_shell::github_access_changes(endpoint, method, &fields)
-        .into_iter()
-        .filter_map(|effect| match effect {
-            writ_shell::Effect::MakePublic { resource } => Some(Effect::MakePublic {
-                resource: plain_resource(&resource),
-            }),
-            writ_shell::Effect::GrantAccess { resource, grantee } => Some(Effect::GrantAccess {
-                resource: plain_resource(&resource),
-                grantee,
-            }),
-            _ => None,
-        })
-        .collect()
-}
-
-/// A resource the call names outright (`github.com/O/R`).
-fn plain_resource(resource: &writ_shell::Resource) -> String {
-    use writ_shell::Resource as R;
-    match resource {
-        R::Repo {
-            host,
-            slug: Some(slug),
-        } => format!("{host}/{slug}"),
-        R::Repo { host, slug: None } => host.clone(),
-        R::Bucket { scheme, name } => format!("{scheme}://{name}"),
-        R::Principal { name } | R::Other { name } => name.clone(),
-    }
 }
 
 /// Reads an amount in dollars: a number, or a string like `"$1,250.50"`.
