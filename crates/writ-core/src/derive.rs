@@ -281,19 +281,15 @@ impl Deriver<'_> {
             Effect::Terraform {
                 verb, dir, destroy, ..
             } => self.terraform(verb, dir, *destroy),
-            Effect::Sql { host, sql } => self.database(
-                host.as_deref(),
-                sql.as_deref().map_or(SqlClass::Unknown, classify_sql),
-            ),
-            Effect::DataCommand { host, class } => self.database(
-                host.as_deref(),
-                match class {
-                    writ_shell::DataClass::Read => SqlClass::Read,
-                    writ_shell::DataClass::Write => SqlClass::Write,
-                    writ_shell::DataClass::Destroy => SqlClass::Destroy,
-                    writ_shell::DataClass::Unknown => SqlClass::Unknown,
-                },
-            ),
+            Effect::Sql { host, sql } => self.database(host.as_deref(), || {
+                sql.as_deref().map_or(SqlClass::Unknown, classify_sql)
+            }),
+            Effect::DataCommand { host, class } => self.database(host.as_deref(), || match class {
+                writ_shell::DataClass::Read => SqlClass::Read,
+                writ_shell::DataClass::Write => SqlClass::Write,
+                writ_shell::DataClass::Destroy => SqlClass::Destroy,
+                writ_shell::DataClass::Unknown => SqlClass::Unknown,
+            }),
             Effect::Deploy { environment, .. } => {
                 if self
                     .facts
@@ -682,10 +678,10 @@ impl Deriver<'_> {
         }
     }
 
-    /// A command of `class` to the database at `host`: against a
-    /// production database, a change (or one writ cannot read) is a
-    /// production change, and a destruction destroys.
-    fn database(&mut self, host: Option<&str>, class: SqlClass) {
+    /// A command to the database at `host`, of the class `class` reads
+    /// (only for a production database): there, a change (or one writ
+    /// cannot read) is a production change, and a destruction destroys.
+    fn database(&mut self, host: Option<&str>, class: impl FnOnce() -> SqlClass) {
         let Some(host) = host else { return };
         let production = self
             .facts
@@ -696,7 +692,7 @@ impl Deriver<'_> {
         if !production {
             return;
         }
-        match class {
+        match class() {
             SqlClass::Destroy => {
                 self.out.destroys.insert("production_database");
                 self.out.production_changes.insert("database_write");
