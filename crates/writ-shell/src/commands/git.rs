@@ -627,15 +627,10 @@ fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
     outcome
         .effects
         .push(request("gh", url(&target), &method, payload, false));
-    api_access_changes(&endpoint, &method, &fields, &mut outcome);
-    outcome
-}
-
-/// Collaborator grants and visibility changes made through `gh api`.
-fn api_access_changes(endpoint: &str, method: &str, fields: &[String], outcome: &mut Outcome) {
     outcome
         .effects
-        .extend(github_access_changes(endpoint, method, fields));
+        .extend(github_access_changes(&endpoint, &method, &fields));
+    outcome
 }
 
 /// What a GitHub REST call does to access, whoever makes it (`gh api`,

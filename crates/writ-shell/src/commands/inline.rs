@@ -12,7 +12,7 @@
 //!
 //! This reads only what is written out; the code stays opaque too.
 
-use super::{Nested, Outcome, read};
+use super::{Invocation, Nested, Outcome, read};
 use crate::args::Arg;
 use crate::{FileRef, Payload, flow};
 
@@ -118,7 +118,8 @@ const SENDS: &[&str] = &[
 ];
 
 /// Adds what `code`, run by `program`, visibly does to `outcome`.
-pub(super) fn analyze(program: &str, cwd: &str, home: &str, code: &str, outcome: &mut Outcome) {
+pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
+    let program = inv.program;
     let literals = literals(code);
     let mut payload = Payload::default();
     let mut urls = Vec::new();
@@ -161,7 +162,7 @@ pub(super) fn analyze(program: &str, cwd: &str, home: &str, code: &str, outcome:
             .map(|(_, recursive)| *recursive)
         {
             used[index] = true;
-            let path = crate::paths::resolve(cwd, home, &literal.text);
+            let path = inv.path(&literal.text);
             outcome
                 .effects
                 .push(crate::Effect::Delete { path, recursive });
@@ -170,14 +171,14 @@ pub(super) fn analyze(program: &str, cwd: &str, home: &str, code: &str, outcome:
             && !is_url(&literal.text)
         {
             used[index] = true;
-            let path = crate::paths::resolve(cwd, home, &literal.text);
+            let path = inv.path(&literal.text);
             outcome.effects.push(crate::Effect::Write {
                 path,
                 append: false,
             });
         } else if called_with(before, READ_CALLS).is_some() && !is_url(&literal.text) {
             used[index] = true;
-            let path = crate::paths::resolve(cwd, home, &literal.text);
+            let path = inv.path(&literal.text);
             outcome.effects.push(read(path.clone(), false));
             flow::push_file(
                 &mut payload,

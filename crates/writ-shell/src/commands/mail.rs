@@ -3,9 +3,9 @@
 //! recipients, carrying the subject, the body (standard input, or the file
 //! or text the command names) and the attachments.
 
-use super::{Invocation, Outcome};
+use super::{Invocation, Outcome, printed_lines, send_file};
 use crate::args::{self, Arg, Item, Spec};
-use crate::{Effect, FileRef, Message, Payload, flow};
+use crate::{Effect, Message, Payload, flow};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(match inv.program {
@@ -194,13 +194,7 @@ fn attach(inv: &Invocation<'_>, payload: &mut Payload, file: &Arg) {
         return;
     }
     flow::merge(payload, &file.expansions());
-    flow::push_file(
-        payload,
-        FileRef {
-            path: inv.path(&file.text),
-            recursive: false,
-        },
-    );
+    send_file(inv, payload, &file.text, false);
 }
 
 /// Addresses in words that may hold several (`a@x.com,b@y.com`) or a
@@ -232,8 +226,7 @@ fn split_addresses(text: &str) -> Vec<String> {
 fn header_recipients(texts: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for text in texts {
-        // `printf '...\n...'` text arrives with its escapes as written.
-        let text = text.replace("\\r\\n", "\n").replace("\\n", "\n");
+        let text = printed_lines(text);
         for line in text.lines() {
             // Headers end at the first empty line.
             if line.trim().is_empty() {

@@ -100,6 +100,29 @@ impl Outcome {
     }
 }
 
+/// Adds a file whose contents are sent to a payload (`-`, standard input,
+/// is not a file).
+pub(crate) fn send_file(inv: &Invocation<'_>, payload: &mut Payload, text: &str, recursive: bool) {
+    if text == "-" {
+        return;
+    }
+    crate::flow::push_file(
+        payload,
+        FileRef {
+            path: inv.path(text),
+            recursive,
+        },
+    );
+}
+
+/// Text as `printf` (or `echo -e`) prints it, its `\n` and `\r\n` escapes
+/// as line breaks: the analysis keeps their arguments as written, and a
+/// command reading them line by line (mail headers, sftp commands) needs
+/// the lines.
+pub(crate) fn printed_lines(text: &str) -> String {
+    text.replace("\\r\\n", "\n").replace("\\n", "\n")
+}
+
 /// A `Read` effect.
 pub(crate) fn read(path: String, recursive: bool) -> Effect {
     Effect::Read {

@@ -1,8 +1,8 @@
 //! Network clients: curl, wget, httpie, nc, telnet, socat, ssh, scp, rsync.
 
-use super::{Invocation, Nested, Outcome, request, url};
+use super::{Invocation, Nested, Outcome, printed_lines, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
-use crate::{Effect, FileRef, Payload, Target, flow, paths};
+use crate::{Effect, Payload, Target, flow, paths};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(match inv.program {
@@ -18,20 +18,6 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "rsync" => rsync(inv),
         _ => return None,
     })
-}
-
-/// Adds a file (its contents are sent) to a payload.
-fn send_file(inv: &Invocation<'_>, payload: &mut Payload, text: &str, recursive: bool) {
-    if text == "-" {
-        return;
-    }
-    flow::push_file(
-        payload,
-        FileRef {
-            path: inv.path(text),
-            recursive,
-        },
-    );
 }
 
 /// Adds a word sent as text.
@@ -810,8 +796,7 @@ fn batch_transfer(inv: &Invocation<'_>) -> Outcome {
     };
     let mut sent = Payload::default();
     let mut fetched = false;
-    // `printf 'put a\nbye\n'` arrives with its escapes as written.
-    let script = script.replace("\\n", "\n");
+    let script = printed_lines(&script);
     for command in script.split(['\n', ';']) {
         let mut words = command.split_whitespace();
         match words.next() {

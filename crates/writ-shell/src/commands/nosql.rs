@@ -2,6 +2,7 @@
 //! `redis-cli`/`valkey-cli`, each reporting a [`DataCommand`] classified
 //! as what it does to the data.
 
+use super::sql::{strip_port, uri_host};
 use super::{Invocation, Outcome};
 use crate::args::{self, Spec};
 use crate::{DataClass, DataCommand, Effect};
@@ -213,24 +214,6 @@ fn redis_class(command: &str) -> DataClass {
         _ if READS.contains(&upper.as_str()) => DataClass::Read,
         _ => DataClass::Write,
     }
-}
-
-/// `host:port` without the port (IPv6 in brackets kept whole).
-fn strip_port(text: &str) -> String {
-    match text.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default().to_owned(),
-        None => text.split(':').next().unwrap_or_default().to_owned(),
-    }
-}
-
-/// The (first) host of a `scheme://[user@]host[:port][,host2]/...` URI.
-fn uri_host(uri: &str) -> Option<String> {
-    let (_, rest) = uri.split_once("://")?;
-    let authority = rest.split(['/', '?']).next().unwrap_or_default();
-    let hosts = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let first = hosts.split(',').next().unwrap_or_default();
-    let host = strip_port(first);
-    (!host.is_empty()).then_some(host)
 }
 
 #[cfg(test)]

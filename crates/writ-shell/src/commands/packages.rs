@@ -146,7 +146,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 }
 
 /// A local path, URL or archive rather than a registry package name.
-fn is_local_or_url(text: &str) -> bool {
+pub(super) fn is_local_or_url(text: &str) -> bool {
     text.starts_with('.')
         || text.starts_with('/')
         || text.starts_with('~')

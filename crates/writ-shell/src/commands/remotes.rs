@@ -3,9 +3,9 @@
 //! its configuration: where they lead is not on the command line, so such a
 //! destination is a host nobody has vouched for.
 
-use super::{Invocation, Outcome, request, url};
+use super::{Invocation, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Spec};
-use crate::{Effect, FileRef, Payload, Resource, Target, flow};
+use crate::{Effect, Payload, Resource, Target, flow};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
@@ -307,13 +307,7 @@ fn send_local(inv: &Invocation<'_>, payload: &mut Payload, source: &Arg, recursi
         return;
     }
     flow::merge(payload, &source.expansions());
-    flow::push_file(
-        payload,
-        FileRef {
-            path: inv.path(&source.text),
-            recursive,
-        },
-    );
+    send_file(inv, payload, &source.text, recursive);
 }
 
 #[cfg(test)]

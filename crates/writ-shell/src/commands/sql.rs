@@ -37,18 +37,31 @@ fn is_conninfo(text: &str) -> bool {
 
 /// The host of a connection URI or a `key=value` conninfo string.
 fn dsn_host(dsn: &str) -> Option<String> {
-    if let Some((_, rest)) = dsn.split_once("://") {
-        let authority = rest.split(['/', '?']).next().unwrap_or_default();
-        let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-        let host = match host_port.strip_prefix('[') {
-            Some(v6) => v6.split(']').next().unwrap_or_default(),
-            None => host_port.split(':').next().unwrap_or_default(),
-        };
-        return (!host.is_empty()).then(|| host.to_owned());
+    if dsn.contains("://") {
+        return uri_host(dsn);
     }
     dsn.split_whitespace()
         .find_map(|kv| kv.strip_prefix("host="))
         .map(str::to_owned)
+}
+
+/// The (first) host of a `scheme://[user@]host[:port][,host2]/...` URI, as
+/// database clients take them (PostgreSQL, MySQL, MongoDB, Redis).
+pub(super) fn uri_host(uri: &str) -> Option<String> {
+    let (_, rest) = uri.split_once("://")?;
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let hosts = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let first = hosts.split(',').next().unwrap_or_default();
+    let host = strip_port(first);
+    (!host.is_empty()).then_some(host)
+}
+
+/// `host:port` without the port (IPv6 in brackets kept whole).
+pub(super) fn strip_port(text: &str) -> String {
+    match text.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default().to_owned(),
+        None => text.split(':').next().unwrap_or_default().to_owned(),
+    }
 }
 
 fn psql(inv: &Invocation<'_>) -> Outcome {

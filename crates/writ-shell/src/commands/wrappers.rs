@@ -129,7 +129,7 @@ fn project_runner(inv: &Invocation<'_>) -> Option<Outcome> {
         .iter()
         .flat_map(|w| w.text.split(','))
         .map(str::trim)
-        .filter(|p| !p.is_empty() && !p.starts_with(['.', '/', '~']) && !p.contains("://"))
+        .filter(|p| !p.is_empty() && !super::packages::is_local_or_url(p))
         .map(str::to_owned)
         .collect();
     if !fetched.is_empty() {
@@ -499,7 +499,7 @@ fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
             } else {
                 text.get(2..).unwrap_or_default().to_owned()
             };
-            inline::analyze(program, inv.cwd, inv.home, &code, &mut outcome);
+            inline::analyze(inv, &code, &mut outcome);
             outcome
                 .opaque
                 .push(format!("{program} runs inline code: {code}"));
@@ -517,7 +517,7 @@ fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
                 .next()
                 .map(|(_, w)| w.text.clone())
                 .unwrap_or_default();
-            inline::analyze(program, inv.cwd, inv.home, &code, &mut outcome);
+            inline::analyze(inv, &code, &mut outcome);
             outcome
                 .opaque
                 .push(format!("{program} runs inline code: {code}"));
@@ -538,7 +538,7 @@ fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
     if inv.has_stdin {
         if inv.stdin.files.is_empty() && inv.stdin.env.is_empty() {
             let code = inv.stdin.text.join("\n");
-            inline::analyze(program, inv.cwd, inv.home, &code, &mut outcome);
+            inline::analyze(inv, &code, &mut outcome);
         }
         outcome
             .opaque
