@@ -398,9 +398,10 @@ impl Cx<'_> {
             S::Delete { path, recursive } => out.push(Effect::FileDelete { path, recursive }),
             S::Request(r) => {
                 let payload = lower_payload(r.payload);
-                let target = target_text(&r.target);
-                if r.program != "gh" {
-                    for effect in github_api_effects(&r.method, &target, &payload.text) {
+                let target = self.target_text(&r.target);
+                // gh and glab report what their API calls do themselves.
+                if !matches!(r.program.as_str(), "gh" | "glab") {
+                    for effect in forge_api_effects(&r.method, &target, &payload.text) {
                         self.lower_shell(effect, out);
                     }
                 }
@@ -423,7 +424,7 @@ impl Cx<'_> {
             }
             S::RemoteDelete { target, recursive } => {
                 out.push(Effect::RemoteDelete {
-                    target: target_text(&target),
+                    target: self.target_text(&target),
                     recursive,
                 });
             }
@@ -605,6 +606,21 @@ impl Cx<'_> {
         }));
     }
 
+    /// Where a network effect goes, as text: a remote named by the
+    /// working directory's repository is the URL the deployment gives it
+    /// (`git_remotes`), else its bare name, which names no known host.
+    fn target_text(&self, target: &writ_shell::Target) -> String {
+        match target {
+            writ_shell::Target::Remote { name } => self
+                .facts
+                .git_remotes
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| name.clone()),
+            other => host_target_text(other),
+        }
+    }
+
     fn resource_text(&self, resource: &writ_shell::Resource) -> String {
         use writ_shell::Resource as R;
         match resource {
@@ -659,7 +675,7 @@ fn fetch(url: &str) -> Effect {
 }
 
 /// The effects of an HTTP request, and what it does to access through an
-/// API the shell analysis knows ([`github_api_effects`]), to be lowered.
+/// API the shell analysis knows ([`forge_api_effects`]), to be lowered.
 fn http_effects(
     bound: &Bound<'_>,
     unmapped: Vec<String>,
@@ -686,7 +702,7 @@ fn http_effects(
         None => {}
     }
     text.extend(body);
-    let access = github_api_effects(&method, &url, &text);
+    let access = forge_api_effects(&method, &url, &text);
     let payload = Payload {
         text,
         ..Payload::default()
@@ -710,14 +726,24 @@ fn http_effects(
     }
 }
 
-/// What a call to GitHub's REST API does to access
-/// ([`writ_shell::github_access_changes`]), from its method, URL and the
-/// body's text (JSON members or form pairs), however it was sent: so a
-/// curl or an HTTP gateway request routes as `gh api` does.
-fn github_api_effects(method: &str, url: &str, texts: &[String]) -> Vec<writ_shell::Effect> {
-    let Some(endpoint) = url.strip_prefix("https://api.github.com/") else {
-        return Vec::new();
+/// What a call to a code host's REST API does to access: GitHub's
+/// ([`writ_shell::github_access_changes`]) at `api.github.com`, GitLab's
+/// ([`writ_shell::gitlab_access_changes`]) at `/api/v4/` on any host, from
+/// its method, URL and the body's text (JSON members, form pairs, or the
+/// URL's query, which GitLab reads as well). So a curl or an HTTP gateway
+/// request routes as `gh api` or `glab api` does.
+fn forge_api_effects(method: &str, url: &str, texts: &[String]) -> Vec<writ_shell::Effect> {
+    let github = url.strip_prefix("https://api.github.com/");
+    let gitlab = || {
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))?;
+        let (host, path) = rest.split_once("/api/v4/")?;
+        (!host.contains('/')).then_some((host, path))
     };
+    if github.is_none() && gitlab().is_none() {
+        return Vec::new();
+    }
     let mut fields = Vec::new();
     for text in texts {
         match serde_json::from_str::<Value>(text) {
@@ -737,7 +763,15 @@ fn github_api_effects(method: &str, url: &str, texts: &[String]) -> Vec<writ_she
             ),
         }
     }
-    writ_shell::github_access_changes(endpoint, method, &fields)
+    match (github, gitlab()) {
+        (Some(endpoint), _) => writ_shell::github_access_changes(endpoint, method, &fields),
+        (None, Some((host, path))) => {
+            let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+            let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+            writ_shell::gitlab_access_changes(&host, path, method, &fields)
+        }
+        (None, None) => Vec::new(),
+    }
 }
 
 /// Reads an amount in dollars: a number, or a string like `"$1,250.50"`.
@@ -777,9 +811,10 @@ fn lower_payload(p: writ_shell::Payload) -> Payload {
     }
 }
 
-fn target_text(target: &writ_shell::Target) -> String {
+fn host_target_text(target: &writ_shell::Target) -> String {
     match target {
         writ_shell::Target::Url { url } => url.clone(),
+        writ_shell::Target::Remote { name } => name.clone(),
         writ_shell::Target::Host {
             user,
             host,

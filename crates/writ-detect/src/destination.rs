@@ -425,6 +425,9 @@ fn repo_for(host: &str, segs: &[&str], remote: bool, git_user: bool) -> Option<R
         }
         _ => {}
     }
+    if let Some(repo) = gitlab_api_project(host, segs) {
+        return Some(repo);
+    }
     let first_label = host.split('.').next().unwrap_or("");
     let github_like = host == "github.com" || first_label == "github";
     if github_like {
@@ -470,6 +473,25 @@ fn repo_for(host: &str, segs: &[&str], remote: bool, git_user: bool) -> Option<R
         }
     }
     None
+}
+
+/// The project a GitLab REST path names, on any host (self-managed GitLab
+/// has no fixed name): `api/v4/projects/GROUP%2FSUB%2FNAME/...` names
+/// `HOST/GROUP/SUB/NAME`. A numeric project id names no path, so `None`.
+fn gitlab_api_project(host: &str, segs: &[&str]) -> Option<RepoRef> {
+    let ["api", "v4", "projects", id, ..] = segs else {
+        return None;
+    };
+    let path = gitlab_project_path(id)?;
+    let (owner, name) = path.rsplit_once('/')?;
+    make_repo(host, owner, name)
+}
+
+/// A GitLab project id as a path (`acme%2Fweb` -> `acme/web`); `None` for
+/// a numeric id.
+pub fn gitlab_project_path(id: &str) -> Option<String> {
+    let decoded = id.replace("%2F", "/").replace("%2f", "/");
+    decoded.contains('/').then_some(decoded)
 }
 
 /// The bucket an S3 or GCS HTTPS URL names.

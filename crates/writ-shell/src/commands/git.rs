@@ -2,7 +2,7 @@
 
 use super::{Invocation, Outcome, request, url};
 use crate::args::{self, Arg, Item, Spec};
-use crate::{Effect, GitPush, Payload, RefSpec, Resource, flow, paths};
+use crate::{Effect, GitPush, Payload, RefSpec, Resource, Target, flow, paths};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
@@ -388,6 +388,14 @@ fn remove(inv: &Invocation<'_>) -> Outcome {
 
 const GITHUB_API: &str = "https://api.github.com";
 
+/// The repository a forge CLI acts on when no `--repo` names one: the one
+/// the working directory's `origin` remote is.
+pub(super) fn current_repository() -> Target {
+    Target::Remote {
+        name: "origin".to_owned(),
+    }
+}
+
 fn github_repo(slug: Option<&str>) -> Resource {
     Resource::Repo {
         host: "github.com".to_owned(),
@@ -619,14 +627,16 @@ fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
         .map(|m| m.text.to_ascii_uppercase())
         .unwrap_or_else(|| if has_body { "POST" } else { "GET" }.to_owned());
     let target = if endpoint.contains("://") {
-        endpoint.clone()
+        url(&endpoint)
+    } else if endpoint.contains("{owner}") || endpoint.contains("{repo}") {
+        current_repository()
     } else {
-        format!("{GITHUB_API}/{endpoint}")
+        url(&format!("{GITHUB_API}/{endpoint}"))
     };
     let mut outcome = Outcome::default();
     outcome
         .effects
-        .push(request("gh", url(&target), &method, payload, false));
+        .push(request("gh", target, &method, payload, false));
     outcome
         .effects
         .extend(github_access_changes(&endpoint, &method, &fields));
@@ -634,10 +644,17 @@ fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
 }
 
 /// What a GitHub REST call does to access, whoever makes it (`gh api`,
-/// curl, an HTTP gateway): `PUT repos/O/R/collaborators/U` grants `U`
-/// access to `O/R`, and `PATCH repos/O/R` with `private=false` or
-/// `visibility=public` among its `fields` (the body's `key=value` pairs)
-/// makes it public. `endpoint` is the path after `https://api.github.com/`.
+/// curl, an HTTP gateway). `endpoint` is the path after
+/// `https://api.github.com/`, `fields` the body's `key=value` pairs:
+/// - `PATCH repos/O/R` with `private=false` or `visibility=public` makes
+///   `O/R` public;
+/// - `PUT repos/O/R/collaborators/U` grants `U` access to `O/R`, `POST
+///   repos/O/R/keys` a deploy key, and `PUT orgs/O/teams/T/repos/O/R` the
+///   team `T`;
+/// - `PUT orgs/O/memberships/U` makes `U` a member of the organisation.
+///
+/// gh's `{owner}/{repo}` placeholders name the working directory's
+/// repository.
 pub fn github_access_changes(endpoint: &str, method: &str, fields: &[String]) -> Vec<Effect> {
     let path = endpoint
         .trim_start_matches('/')
@@ -645,21 +662,47 @@ pub fn github_access_changes(endpoint: &str, method: &str, fields: &[String]) ->
         .next()
         .unwrap_or_default();
     let parts: Vec<&str> = path.split('/').collect();
-    match parts.as_slice() {
-        ["repos", owner, repo, "collaborators", user] if method == "PUT" => {
-            vec![Effect::GrantAccess {
-                resource: github_repo(Some(&format!("{owner}/{repo}"))),
-                grantee: Some((*user).to_owned()),
-            }]
+    let repo = |owner: &str, name: &str| {
+        if owner == "{owner}" || name == "{repo}" {
+            github_repo(None)
+        } else {
+            github_repo(Some(&format!("{owner}/{name}")))
         }
-        ["repos", owner, repo] if method == "PATCH" => {
+    };
+    let grant = |resource: Resource, grantee: String| {
+        vec![Effect::GrantAccess {
+            resource,
+            grantee: Some(grantee),
+        }]
+    };
+    match parts.as_slice() {
+        ["repos", owner, name, "collaborators", user] if method == "PUT" => {
+            grant(repo(owner, name), (*user).to_owned())
+        }
+        ["repos", owner, name, "keys"] if method == "POST" => {
+            let title = fields
+                .iter()
+                .find_map(|f| f.strip_prefix("title="))
+                .map_or_else(|| "a deploy key".to_owned(), |t| format!("deploy key {t}"));
+            grant(repo(owner, name), title)
+        }
+        ["orgs", _, "teams", team, "repos", owner, name] if method == "PUT" => {
+            grant(repo(owner, name), format!("team {team}"))
+        }
+        ["orgs", org, "memberships", user] if method == "PUT" => grant(
+            Resource::Other {
+                name: format!("github.com/{org}"),
+            },
+            (*user).to_owned(),
+        ),
+        ["repos", owner, name] if method == "PATCH" => {
             let public = fields.iter().any(|f| {
                 let f = f.replace(' ', "");
                 f == "private=false" || f == "visibility=public"
             });
             if public {
                 vec![Effect::MakePublic {
-                    resource: github_repo(Some(&format!("{owner}/{repo}"))),
+                    resource: repo(owner, name),
                 }]
             } else {
                 Vec::new()
@@ -722,15 +765,15 @@ fn issue_or_pr(inv: &Invocation<'_>, noun: &str, verb: &str, rest: &[Arg]) -> Ou
     let target = match args::value(&items, &["-R", "--repo"]) {
         Some(repo) => {
             let slug = repo.text.trim_start_matches("https://github.com/");
-            match (verb, number) {
+            url(&match (verb, number) {
                 ("comment", Some(n)) => format!("{GITHUB_API}/repos/{slug}/issues/{n}/comments"),
                 _ => format!("{GITHUB_API}/repos/{slug}/{collection}"),
-            }
+            })
         }
-        None => "https://github.com".to_owned(),
+        None => current_repository(),
     };
     let method = if verb == "edit" { "PATCH" } else { "POST" };
-    Outcome::default().effect(request("gh", url(&target), method, payload, false))
+    Outcome::default().effect(request("gh", target, method, payload, false))
 }
 
 fn release(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
@@ -764,9 +807,8 @@ fn release(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
     if let Some(notes) = args::value(&items, &["-n", "--notes"]) {
         flow::merge(&mut payload, &notes.payload());
     }
-    let target = args::value(&items, &["-R", "--repo"]).map_or_else(
-        || "https://github.com".to_owned(),
-        |r| format!("https://github.com/{}", r.text),
-    );
-    Outcome::default().effect(request("gh", url(&target), "UPLOAD", payload, false))
+    let target = args::value(&items, &["-R", "--repo"]).map_or_else(current_repository, |r| {
+        url(&format!("https://github.com/{}", r.text))
+    });
+    Outcome::default().effect(request("gh", target, "UPLOAD", payload, false))
 }

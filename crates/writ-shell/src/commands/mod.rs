@@ -6,6 +6,8 @@ mod deploy;
 mod files;
 mod git;
 pub use git::github_access_changes;
+mod glab;
+pub use glab::gitlab_access_changes;
 mod infra;
 mod inline;
 mod mail;
@@ -161,6 +163,7 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
     }
     let handled = net::handle(inv)
         .or_else(|| git::handle(inv))
+        .or_else(|| glab::handle(inv))
         .or_else(|| cloud::handle(inv))
         .or_else(|| infra::handle(inv))
         .or_else(|| sql::handle(inv))

@@ -1,8 +1,8 @@
 //! Commands whose output is a credential: CLIs that print long-lived keys
-//! and tokens (`gh auth token`, `aws configure get aws_secret_access_key`,
-//! `aws iam create-access-key`) or what a secret store holds (`vault kv
-//! get`, `op read`, `pass show`, Secrets Manager, Key Vault, Kubernetes
-//! secrets). Their standard output carries the command as a credential, so
+//! and tokens (`gh auth token`, `glab config get token`, `aws configure
+//! get aws_secret_access_key`, `aws iam create-access-key`) or what a
+//! secret store holds (`vault kv get`, `op read`, `pass show`, Secrets
+//! Manager, Key Vault, Kubernetes secrets). Their standard output carries the command as a credential, so
 //! sending it (`gh auth token | curl -d @- ...`) sends a secret.
 //!
 //! Short-lived access tokens minted for the provider's own APIs (`gcloud
@@ -61,6 +61,8 @@ pub(super) fn printed(inv: &Invocation<'_>) -> Option<Payload> {
         ("security", ["find-generic-password" | "find-internet-password", ..]) => {
             has_flag("-w") || has_flag("-g")
         }
+        ("glab", ["config", "get", "token", ..]) => true,
+        ("glab", ["auth", "status", ..]) => has_flag("-t") || has_flag("--show-token"),
         // `pass NAME` shows the entry.
         ("pass", [name]) => !matches!(*name, "ls" | "list" | "find" | "search" | "init"),
         _ => false,

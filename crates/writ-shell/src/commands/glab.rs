@@ -1,0 +1,484 @@
+//! The GitLab CLI (`glab`) and what GitLab's REST API does to access,
+//! whoever calls it.
+//!
+//! glab acts on the project of the working directory's `origin` remote
+//! unless `-R/--repo` names another (`OWNER/REPO`, `GROUP/SUB/REPO`,
+//! `HOST/OWNER/REPO`, or a URL). Its host is `$GITLAB_HOST` (or `$GL_HOST`),
+//! else gitlab.com. Calls to a named project go to
+//! `https://HOST/api/v4/projects/GROUP%2FREPO/...`, which names the project
+//! (`writ_detect` reads it back), so its ownership is judged as a git
+//! remote's would be.
+
+use super::git::current_repository;
+use super::{Invocation, Outcome, request, send_file, url};
+use crate::args::{self, Arg, Item, Spec};
+use crate::{Effect, Payload, Resource, Target, flow};
+
+pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    (inv.program == "glab").then(|| glab(inv))
+}
+
+fn glab(inv: &Invocation<'_>) -> Outcome {
+    let words = args::words(inv.args);
+    let rest = inv.args.get(2..).unwrap_or_default();
+    match words.as_slice() {
+        ["api", ..] => api(inv, inv.args.get(1..).unwrap_or_default()),
+        ["repo" | "project", "create" | "new", ..] => repo_create(inv, rest),
+        ["repo" | "project", "clone" | "fork", ..] => repo_clone(inv, rest),
+        ["snippet", "create" | "new", ..] => snippet_create(inv, rest),
+        [
+            "mr" | "issue",
+            "create" | "new" | "note" | "comment" | "update",
+            ..,
+        ] => {
+            let noun = words.first().copied().unwrap_or_default();
+            let verb = words.get(1).copied().unwrap_or_default();
+            issue_or_mr(inv, noun, verb, rest)
+        }
+        ["release", "create" | "upload", ..] => release(inv, rest),
+        ["variable" | "var", "set" | "update" | "new", ..] => variable_set(inv, rest),
+        _ => Outcome::default(),
+    }
+}
+
+/// The GitLab host glab talks to when nothing names one.
+fn default_host(inv: &Invocation<'_>) -> String {
+    ["GITLAB_HOST", "GL_HOST"]
+        .iter()
+        .find_map(|name| inv.env_value(name))
+        .map(|v| host_only(&v.text))
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "gitlab.com".to_owned())
+}
+
+/// `https://gitlab.example.com/` -> `gitlab.example.com`.
+fn host_only(text: &str) -> String {
+    let text = text.split_once("://").map_or(text, |(_, rest)| rest);
+    text.split('/')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+/// A project named by `-R`: its host and `GROUP/REPO` path.
+struct Project {
+    host: String,
+    path: String,
+}
+
+impl Project {
+    /// Reads `-R`'s value: a URL or git URL, `HOST/OWNER/REPO` (a first
+    /// part with a dot is a host, as glab reads it), or a path on the
+    /// default host.
+    fn parse(inv: &Invocation<'_>, text: &str) -> Option<Project> {
+        let text = text.trim().trim_end_matches('/');
+        let text = text.strip_suffix(".git").unwrap_or(text);
+        let (host, path) = if let Some((_, rest)) = text.split_once("://") {
+            let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+            rest.split_once('/')?
+        } else if let Some(rest) = text.strip_prefix("git@") {
+            rest.split_once(':')?
+        } else {
+            match text.split_once('/') {
+                Some((first, rest)) if first.contains('.') && rest.contains('/') => (first, rest),
+                _ => return Some(Project::on(default_host(inv), text)),
+            }
+        };
+        Some(Project::on(host_only(host), path))
+    }
+
+    fn on(host: String, path: &str) -> Project {
+        Project {
+            host,
+            path: path.trim_matches('/').to_owned(),
+        }
+    }
+
+    /// `https://HOST/api/v4/projects/GROUP%2FREPO` and `tail`.
+    fn api(&self, tail: &str) -> Target {
+        let id = self.path.replace('/', "%2F");
+        let base = format!("https://{}/api/v4/projects/{id}", self.host);
+        url(&if tail.is_empty() {
+            base
+        } else {
+            format!("{base}/{tail}")
+        })
+    }
+}
+
+/// The project `-R/--repo` names among `items`, or `None` for the
+/// working directory's.
+fn named_project(inv: &Invocation<'_>, items: &[Item<'_>]) -> Option<Project> {
+    args::value(items, &["-R", "--repo"]).and_then(|r| Project::parse(inv, &r.text))
+}
+
+/// `glab api ENDPOINT [-X M] [-f k=v] [-F k=v] [--input f] [--hostname H]`:
+/// as `gh api`, against `https://HOST/api/v4/`. `:fullpath`, `:id` and
+/// `:repo` in the endpoint stand for the working directory's project.
+fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+    let spec = Spec {
+        short: "XfFH",
+        long: &[
+            "method",
+            "raw-field",
+            "field",
+            "header",
+            "input",
+            "hostname",
+        ],
+        stop_after: None,
+    };
+    let items = args::parse(rest, &spec);
+    let Some(endpoint) = args::positionals(&items)
+        .first()
+        .map(|a| a.text.trim_start_matches('/').to_owned())
+    else {
+        return Outcome::default();
+    };
+    let mut payload = Payload::default();
+    let mut has_body = false;
+    let mut fields: Vec<String> = Vec::new();
+    for item in &items {
+        let Item::Opt {
+            name,
+            value: Some(v),
+        } = item
+        else {
+            continue;
+        };
+        match name.as_ref() {
+            "-f" | "--raw-field" | "-F" | "--field" => {
+                has_body = true;
+                fields.push(v.text.clone());
+                match v.text.split_once("=@") {
+                    Some((_, file)) => send_file(inv, &mut payload, file, false),
+                    None => flow::merge(&mut payload, &v.payload()),
+                }
+            }
+            "--input" => {
+                has_body = true;
+                send_file(inv, &mut payload, &v.text, false);
+            }
+            "-H" | "--header" => flow::merge(&mut payload, &v.payload()),
+            _ => {}
+        }
+    }
+    let method = args::value(&items, &["-X", "--method"])
+        .map(|m| m.text.to_ascii_uppercase())
+        .unwrap_or_else(|| if has_body { "POST" } else { "GET" }.to_owned());
+    let host = args::value(&items, &["--hostname"])
+        .map(|h| host_only(&h.text))
+        .unwrap_or_else(|| default_host(inv));
+    let current = endpoint
+        .split(['/', '?'])
+        .any(|part| matches!(part, ":fullpath" | ":id" | ":repo"));
+    let target = if endpoint.contains("://") {
+        url(&endpoint)
+    } else if current {
+        current_repository()
+    } else {
+        url(&format!("https://{host}/api/v4/{endpoint}"))
+    };
+    let mut outcome = Outcome::default();
+    outcome
+        .effects
+        .push(request("glab", target, &method, payload, false));
+    let path = endpoint
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once("/api/v4/"))
+        .map_or(endpoint.as_str(), |(_, path)| path);
+    outcome
+        .effects
+        .extend(gitlab_access_changes(&host, path, &method, &fields));
+    outcome
+}
+
+/// What a GitLab REST call does to access, whoever makes it (`glab api`,
+/// curl, an HTTP gateway). `endpoint` is the path after `/api/v4/` on
+/// `host`, `fields` the body's `key=value` pairs:
+/// - `PUT projects/ID` with `visibility=public` makes the project public;
+/// - `POST projects/ID/members` (`user_id`/`username`), `PUT
+///   projects/ID/members/USER`, `POST projects/ID/share` (`group_id`) and
+///   `POST projects/ID/deploy_keys` grant access to it; the same member
+///   calls on `groups/ID` grant access to the group.
+pub fn gitlab_access_changes(
+    host: &str,
+    endpoint: &str,
+    method: &str,
+    fields: &[String],
+) -> Vec<Effect> {
+    let path = endpoint
+        .trim_start_matches('/')
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    let field = |key: &str| {
+        fields.iter().find_map(|f| {
+            let (k, v) = f.split_once('=')?;
+            (k.trim() == key).then(|| v.trim().to_owned())
+        })
+    };
+    let parts: Vec<&str> = path.split('/').collect();
+    let grant = |resource: Resource, grantee: Option<String>| {
+        vec![Effect::GrantAccess { resource, grantee }]
+    };
+    let writes = matches!(method, "POST" | "PUT");
+    match parts.as_slice() {
+        ["projects", id] if method == "PUT" && field("visibility").as_deref() == Some("public") => {
+            vec![Effect::MakePublic {
+                resource: project(host, id),
+            }]
+        }
+        ["projects", id, "members"] if method == "POST" => grant(
+            project(host, id),
+            field("username").or_else(|| field("user_id")),
+        ),
+        ["projects", id, "members", user] if writes => {
+            grant(project(host, id), Some((*user).to_owned()))
+        }
+        ["projects", id, "share"] if method == "POST" => grant(
+            project(host, id),
+            field("group_id").map(|g| format!("group {g}")),
+        ),
+        ["projects", id, "deploy_keys", ..] if method == "POST" => grant(
+            project(host, id),
+            Some(
+                field("title")
+                    .map_or_else(|| "a deploy key".to_owned(), |t| format!("deploy key {t}")),
+            ),
+        ),
+        ["groups", id, "members"] if method == "POST" => grant(
+            group(host, id),
+            field("username").or_else(|| field("user_id")),
+        ),
+        ["groups", id, "members", user] if writes => {
+            grant(group(host, id), Some((*user).to_owned()))
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The project an API path's id names: a path (`acme%2Fweb`), the working
+/// directory's (`:fullpath`, `:id`), or a number, which is kept as it is.
+fn project(host: &str, id: &str) -> Resource {
+    if id.starts_with(':') {
+        return Resource::Repo {
+            host: host.to_owned(),
+            slug: None,
+        };
+    }
+    Resource::Repo {
+        host: host.to_owned(),
+        slug: Some(project_path(id)),
+    }
+}
+
+fn group(host: &str, id: &str) -> Resource {
+    Resource::Other {
+        name: format!("{host}/{}", project_path(id)),
+    }
+}
+
+/// A project id as a path: `acme%2Fweb` -> `acme/web`.
+fn project_path(id: &str) -> String {
+    id.replace("%2F", "/").replace("%2f", "/")
+}
+
+/// `glab repo create [PATH] [--public|-P] [--internal] [--private]`.
+fn repo_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "ndgts",
+            long: &[
+                "name",
+                "description",
+                "group",
+                "tag",
+                "defaultBranch",
+                "remoteName",
+            ],
+            stop_after: None,
+        },
+    );
+    let name = args::positionals(&items)
+        .first()
+        .map(|a| a.text.clone())
+        .or_else(|| args::value(&items, &["-n", "--name"]).map(|a| a.text.clone()))
+        .unwrap_or_default();
+    let name = match args::value(&items, &["-g", "--group"]) {
+        Some(group) if !name.contains('/') => format!("{}/{name}", group.text),
+        _ => name,
+    };
+    let public = args::has(&items, &["-P", "--public"]);
+    let target = match Project::parse(inv, &name) {
+        Some(p) => format!("https://{}/{}", p.host, p.path),
+        None => format!("https://{}", default_host(inv)),
+    };
+    Outcome::default().effect(request(
+        "glab",
+        url(target.trim_end_matches('/')),
+        "POST",
+        Payload::default(),
+        public,
+    ))
+}
+
+/// `glab repo clone|fork PROJECT`: a download from the project.
+fn repo_clone(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+    let items = args::parse(rest, &Spec::default());
+    let mut outcome = Outcome::default();
+    if let Some(p) = args::positionals(&items)
+        .first()
+        .and_then(|a| Project::parse(inv, &a.text))
+    {
+        outcome.effects.push(request(
+            "glab",
+            url(&format!("https://{}/{}", p.host, p.path)),
+            "DOWNLOAD",
+            Payload::default(),
+            false,
+        ));
+    }
+    outcome
+}
+
+/// `glab snippet create [FILE...] [-t T] [-d D] [-f NAME] [-v public] [-p]`:
+/// the files (or standard input) posted as a snippet of the project, or of
+/// the user with `--personal`; `--visibility public` publishes it.
+fn snippet_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "dftvR",
+            long: &["description", "filename", "title", "visibility", "repo"],
+            stop_after: None,
+        },
+    );
+    let mut payload = Payload::default();
+    for file in args::positionals(&items) {
+        send_file(inv, &mut payload, &file.text, false);
+        flow::merge(&mut payload, &file.expansions());
+    }
+    for key in [["-t", "--title"], ["-d", "--description"]] {
+        if let Some(text) = args::value(&items, &key) {
+            flow::merge(&mut payload, &text.payload());
+        }
+    }
+    if inv.has_stdin {
+        flow::merge(&mut payload, inv.stdin);
+    }
+    let public = args::value(&items, &["-v", "--visibility"]).is_some_and(|v| v.text == "public");
+    let target = if args::has(&items, &["-p", "--personal"]) {
+        url(&format!("https://{}/-/snippets", default_host(inv)))
+    } else {
+        named_project(inv, &items).map_or_else(current_repository, |p| p.api("snippets"))
+    };
+    Outcome::default().effect(request("glab", target, "POST", payload, public))
+}
+
+/// `glab mr|issue create|note|update`: the title, description or note
+/// posted to the project.
+fn issue_or_mr(inv: &Invocation<'_>, noun: &str, verb: &str, rest: &[Arg]) -> Outcome {
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "tdmRabl",
+            long: &[
+                "title",
+                "description",
+                "message",
+                "repo",
+                "assignee",
+                "target-branch",
+                "source-branch",
+                "label",
+                "milestone",
+                "reviewer",
+            ],
+            stop_after: None,
+        },
+    );
+    let mut payload = Payload::default();
+    for key in [
+        ["-t", "--title"],
+        ["-d", "--description"],
+        ["-m", "--message"],
+    ] {
+        if let Some(text) = args::value(&items, &key) {
+            flow::merge(&mut payload, &text.payload());
+        }
+    }
+    let collection = if noun == "mr" {
+        "merge_requests"
+    } else {
+        "issues"
+    };
+    let target = named_project(inv, &items).map_or_else(current_repository, |p| {
+        p.api(&match (verb, args::positionals(&items).first()) {
+            ("note" | "comment", Some(n)) => format!("{collection}/{}/notes", n.text),
+            _ => collection.to_owned(),
+        })
+    });
+    let method = if verb == "update" { "PUT" } else { "POST" };
+    Outcome::default().effect(request("glab", target, method, payload, false))
+}
+
+/// `glab release create|upload TAG [FILE...]`: the files uploaded to the
+/// project's release.
+fn release(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "nNFR",
+            long: &["name", "notes", "notes-file", "ref", "repo", "milestone"],
+            stop_after: None,
+        },
+    );
+    let mut payload = Payload::default();
+    for file in args::positionals(&items).into_iter().skip(1) {
+        let path = file.text.split('#').next().unwrap_or_default();
+        send_file(inv, &mut payload, path, false);
+    }
+    if let Some(notes) = args::value(&items, &["-N", "--notes"]) {
+        flow::merge(&mut payload, &notes.payload());
+    }
+    if let Some(file) = args::value(&items, &["-F", "--notes-file"]) {
+        send_file(inv, &mut payload, &file.text, false);
+    }
+    let target = named_project(inv, &items).map_or_else(current_repository, |p| p.api("releases"));
+    Outcome::default().effect(request("glab", target, "UPLOAD", payload, false))
+}
+
+/// `glab variable set KEY [VALUE] [-v VALUE]`: a CI/CD variable stored in
+/// the project (or `-g GROUP`), its value from the arguments or standard
+/// input.
+fn variable_set(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "vtgsR",
+            long: &["value", "type", "group", "scope", "repo", "description"],
+            stop_after: None,
+        },
+    );
+    let mut payload = Payload::default();
+    for value in args::positionals(&items).into_iter().skip(1) {
+        flow::merge(&mut payload, &value.payload());
+    }
+    if let Some(value) = args::value(&items, &["-v", "--value"]) {
+        flow::merge(&mut payload, &value.payload());
+    }
+    if inv.has_stdin {
+        flow::merge(&mut payload, inv.stdin);
+    }
+    let target = match args::value(&items, &["-g", "--group"]) {
+        Some(group) => url(&format!(
+            "https://{}/api/v4/groups/{}/variables",
+            default_host(inv),
+            group.text.replace('/', "%2F")
+        )),
+        None => named_project(inv, &items).map_or_else(current_repository, |p| p.api("variables")),
+    };
+    Outcome::default().effect(request("glab", target, "POST", payload, false))
+}
