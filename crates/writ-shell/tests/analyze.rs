@@ -1750,8 +1750,38 @@ fn cloud_storage_and_iam() {
             json!([make_public(bucket("s3", "b"))]),
         ),
         (
+            // A policy in a file is not read, but it changes access all the same.
             "aws s3api put-bucket-policy --bucket b --policy file://policy.json",
-            json!([read(&at("policy.json"))]),
+            json!([
+                read(&at("policy.json")),
+                {"effect": "grant_access", "resource": bucket("s3", "b"), "grantee": null}
+            ]),
+        ),
+        (
+            "aws s3api put-bucket-acl --bucket b --grant-read id=abc123",
+            json!([{"effect": "grant_access", "resource": bucket("s3", "b"), "grantee": "id=abc123"}]),
+        ),
+        (
+            "aws lambda add-permission --function-name f --principal '*' --statement-id s --action lambda:InvokeFunction",
+            json!([make_public(json!({"kind": "other", "name": "lambda:f"}))]),
+        ),
+        (
+            "aws lambda add-permission --function-name f --principal s3.amazonaws.com --statement-id s --action lambda:InvokeFunction",
+            json!([{"effect": "grant_access", "resource": {"kind": "other", "name": "lambda:f"}, "grantee": "s3.amazonaws.com"}]),
+        ),
+        (
+            "aws ec2 authorize-security-group-ingress --group-id sg-1 --protocol tcp --port 22 --cidr 0.0.0.0/0",
+            json!([make_public(
+                json!({"kind": "other", "name": "security-group:sg-1"})
+            )]),
+        ),
+        (
+            "aws ec2 authorize-security-group-ingress --group-id sg-1 --ip-permissions 'IpProtocol=tcp,FromPort=5432,ToPort=5432,IpRanges=[{CidrIp=10.0.0.0/16}]'",
+            json!([{"effect": "grant_access", "resource": {"kind": "other", "name": "security-group:sg-1"}, "grantee": "IpProtocol=tcp,FromPort=5432,ToPort=5432,IpRanges=[{CidrIp=10.0.0.0/16}]"}]),
+        ),
+        (
+            "aws ec2 describe-security-groups --group-id sg-1",
+            json!([]),
         ),
         (
             "aws iam attach-user-policy --user-name bob --policy-arn arn:aws:iam::aws:policy/AdministratorAccess",

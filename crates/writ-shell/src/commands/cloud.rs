@@ -73,6 +73,17 @@ const AWS_LONG: &[&str] = &[
     "version-id",
     "body",
     "public-access-block-configuration",
+    "function-name",
+    "principal",
+    "statement-id",
+    "action",
+    "source-arn",
+    "group-id",
+    "protocol",
+    "port",
+    "cidr",
+    "ip-permissions",
+    "source-group",
     "cli-input-json",
     "color",
     "ca-bundle",
@@ -154,6 +165,8 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
         }
         ("s3api", _) => s3api(command, &items, &mut outcome),
         ("iam", _) => iam(command, &items, &mut outcome),
+        ("lambda", "add-permission") => lambda_permission(&items, &mut outcome),
+        ("ec2", "authorize-security-group-ingress") => ingress(&items, &mut outcome),
         _ => {}
     }
     outcome
@@ -283,7 +296,76 @@ fn s3api(command: &str, items: &[Item], outcome: &mut Outcome) {
     };
     if public {
         outcome.effects.push(Effect::MakePublic { resource });
+        return;
     }
+    // Not public, but still a change of who may do what with the bucket.
+    let grantee = match command {
+        "put-bucket-policy" => Some(None),
+        "put-bucket-acl" | "put-object-acl" => {
+            let grants: Vec<String> = args::values(
+                items,
+                &[
+                    "--grant-read",
+                    "--grant-full-control",
+                    "--grant-write",
+                    "--grant-write-acp",
+                    "--grant-read-acp",
+                ],
+            )
+            .iter()
+            .map(|g| g.text.clone())
+            .collect();
+            (!grants.is_empty()).then(|| Some(grants.join(", ")))
+        }
+        _ => None,
+    };
+    if let Some(grantee) = grantee {
+        outcome
+            .effects
+            .push(Effect::GrantAccess { resource, grantee });
+    }
+}
+
+/// `aws lambda add-permission`: lets a principal invoke the function;
+/// `--principal '*'` lets anyone.
+fn lambda_permission(items: &[Item], outcome: &mut Outcome) {
+    let function =
+        args::value(items, &["--function-name"]).map_or_else(String::new, |f| f.text.clone());
+    let resource = Resource::Other {
+        name: format!("lambda:{function}"),
+    };
+    match args::value(items, &["--principal"]).map(|p| p.text.clone()) {
+        Some(p) if p == "*" => outcome.effects.push(Effect::MakePublic { resource }),
+        grantee => outcome
+            .effects
+            .push(Effect::GrantAccess { resource, grantee }),
+    }
+}
+
+/// `aws ec2 authorize-security-group-ingress`: opens the group's
+/// instances to a network; to every address (`0.0.0.0/0`, `::/0`), to
+/// anyone.
+fn ingress(items: &[Item], outcome: &mut Outcome) {
+    let group = args::value(items, &["--group-id", "--group-name"])
+        .map_or_else(String::new, |g| g.text.clone());
+    let resource = Resource::Other {
+        name: format!("security-group:{group}"),
+    };
+    let mut sources: Vec<String> = args::values(items, &["--cidr", "--source-group"])
+        .iter()
+        .map(|c| c.text.clone())
+        .collect();
+    let permissions = args::values(items, &["--ip-permissions"]);
+    let world = |text: &str| text.contains("0.0.0.0/0") || text.contains("::/0");
+    if sources.iter().any(|c| world(c)) || permissions.iter().any(|p| world(&p.text)) {
+        outcome.effects.push(Effect::MakePublic { resource });
+        return;
+    }
+    sources.extend(permissions.iter().map(|p| p.text.clone()));
+    outcome.effects.push(Effect::GrantAccess {
+        resource,
+        grantee: (!sources.is_empty()).then(|| sources.join(", ")),
+    });
 }
 
 /// A bucket policy that lets anyone in (`"Principal": "*"`).
