@@ -97,7 +97,7 @@ INITECH = {
         "environments": ["prod"],
         "kube_contexts": ["k8s-prod"],
         "terraform_dirs": ["ops/tf/prod"],
-        "databases": ["pg-main.prod.initech.corp"],
+        "databases": ["pg-main.prod.initech.corp", "postgres://etl@warehouse.initech.corp:5439/events"],
     },
     "sensitive_paths": [
         {"glob": "**/.env", "label": "secret"},
@@ -928,6 +928,12 @@ seed("w134-security-group-world", "initech",
 seed("w135-bucket-policy-from-file", "globex",
      shell4("globex", "aws s3api put-bucket-policy --bucket globex-ledger-exports --policy file://infra/policies/exports-read.json"),
      "require_approval", ["PERMISSION_CHANGE"], "a bucket policy from a file changes who may read an org bucket (its text unread, so not judged public)")
+seed("w136-truncate-prod-dsn-entry", "initech",
+     shell4("initech", "psql -h warehouse.initech.corp -p 5439 -U etl events -c 'TRUNCATE staging_events'"),
+     "block", ["DESTROY_PROTECTED"], "a production database the deployment lists as a DSN with a port, reached by host and port")
+seed("w137-select-prod-dsn-entry", "initech",
+     shell4("initech", "psql -h warehouse.initech.corp -p 5439 -U etl events -c 'SELECT count(*) FROM staging_events'"),
+     "allow", [], "a read of the same production database (near-miss of PROD_CHANGE)")
 
 
 

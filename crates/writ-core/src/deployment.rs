@@ -298,6 +298,31 @@ const BUILTIN_GOVERNANCE: &[&str] = &[
     "~/.writ/**",
 ];
 
+/// The server host a `production.databases` entry names: the host of a
+/// DSN, or the entry without its `user@`, `:port` and `/database`.
+fn database_host(entry: &str) -> String {
+    let entry = entry.trim();
+    if entry.contains("://")
+        && let Some(d) = writ_detect::destination::parse_destination(entry)
+    {
+        return d.host;
+    }
+    let entry = entry.rsplit_once('@').map_or(entry, |(_, host)| host);
+    let entry = entry.split('/').next().unwrap_or(entry);
+    // A port follows a name, an IPv4 address or a bracketed IPv6 address,
+    // never a bare IPv6 address.
+    let host = match entry.rsplit_once(':') {
+        Some((host, port))
+            if port.bytes().all(|b| b.is_ascii_digit())
+                && (!host.contains(':') || host.ends_with(']')) =>
+        {
+            host
+        }
+        _ => entry,
+    };
+    host.to_ascii_lowercase()
+}
+
 /// A deployment compiled for the decision path.
 #[derive(Debug, Clone)]
 pub struct Facts {
@@ -311,6 +336,9 @@ pub struct Facts {
     pub production: Production,
     /// Production Terraform directories, absolute.
     pub production_dirs: Vec<String>,
+    /// The hosts of `production.databases`, however each is written: a
+    /// host, `host:port`, or a DSN (`postgres://user@host:5432/db`).
+    pub production_database_hosts: Vec<String>,
     pub sensitive: PathLabels<Sensitivity>,
     pub secret_env: Vec<String>,
     pub governance: PathLabels<()>,
@@ -402,6 +430,11 @@ impl Facts {
             .iter()
             .map(|d| normalize(d, &workspace, &home))
             .collect();
+        let production_database_hosts = production
+            .databases
+            .iter()
+            .map(|d| database_host(d))
+            .collect();
         let ownership = OwnershipRules {
             org_domains: list(&deployment.org_domains),
             org_repos: list(&deployment.org_repos),
@@ -426,6 +459,7 @@ impl Facts {
             git_branch: deployment.git_branch.clone(),
             production,
             production_dirs,
+            production_database_hosts,
             sensitive,
             secret_env: list(&deployment.secret_env),
             governance,
@@ -524,6 +558,24 @@ fn display_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_production_database_is_its_host_however_written() {
+        for (entry, host) in [
+            ("db.prod.acme.internal", "db.prod.acme.internal"),
+            ("DB.Prod.acme.internal:5432", "db.prod.acme.internal"),
+            (
+                "postgres://app@db.prod.acme.internal:5432/app",
+                "db.prod.acme.internal",
+            ),
+            ("app@db.prod.acme.internal/app", "db.prod.acme.internal"),
+            ("10.0.4.7:3306", "10.0.4.7"),
+            ("[fd00::7]:5432", "[fd00::7]"),
+            ("fd00::7", "fd00::7"),
+        ] {
+            assert_eq!(database_host(entry), host, "{entry}");
+        }
+    }
 
     #[test]
     fn branch_patterns() {

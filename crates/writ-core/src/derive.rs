@@ -685,8 +685,7 @@ impl Deriver<'_> {
         let Some(host) = host else { return };
         let production = self
             .facts
-            .production
-            .databases
+            .production_database_hosts
             .iter()
             .any(|d| domain_matches(host, d));
         if !production {
