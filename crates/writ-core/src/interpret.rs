@@ -551,12 +551,17 @@ impl Cx<'_> {
 
     fn lower_push(&self, push: writ_shell::GitPush, out: &mut Vec<Effect>) {
         let remote_name = push.remote.clone().unwrap_or_else(|| "origin".to_owned());
-        let remote = self
-            .facts
-            .git_remotes
-            .get(&remote_name)
-            .cloned()
-            .unwrap_or(remote_name);
+        // A repository cloned on the same line has the clone's source as
+        // its `origin`, not the workspace's.
+        let remote = match &push.cloned_from {
+            Some(source) if remote_name == "origin" => source.clone(),
+            _ => self
+                .facts
+                .git_remotes
+                .get(&remote_name)
+                .cloned()
+                .unwrap_or(remote_name),
+        };
         let mut force = push.force;
         let mut delete = false;
         let mut branches = Vec::new();
@@ -588,7 +593,14 @@ impl Cx<'_> {
                     .map(Some),
             );
         }
-        let own_repo = writ_detect::paths::is_within(&push.repo_dir, &self.facts.workspace);
+        // The org's code: the workspace, or a clone of an org repository.
+        let own_repo = writ_detect::paths::is_within(&push.repo_dir, &self.facts.workspace)
+            || push.cloned_from.as_deref().is_some_and(|source| {
+                writ_detect::destination::parse_destination(source).is_some_and(|d| {
+                    self.facts.ownership.classify(&d, false)
+                        == writ_detect::ownership::Ownership::Org
+                })
+            });
         out.push(Effect::GitPush {
             remote: remote.clone(),
             branches,

@@ -122,6 +122,10 @@ pub struct GitPush {
     pub force: bool,
     /// `--all`, `--mirror`, `--tags`: pushes every branch or tag.
     pub all_refs: bool,
+    /// The URL the repository was cloned from, when the same command line
+    /// cloned it (`git clone URL dir && cd dir && git push ...`): its code
+    /// is that repository's, and its `origin` is that URL.
+    pub cloned_from: Option<String>,
 }
 
 /// A resource whose access is changed.

@@ -57,7 +57,32 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
     analyzer.program(&program, &mut scope, None);
     let mut analysis = analyzer.finish();
     carry_kube_context(&mut analysis.effects);
+    carry_clone_source(&mut analysis.effects);
     Ok(analysis)
+}
+
+/// A `git clone URL DIR` earlier on the line is where a push from inside
+/// `DIR` comes from: its code is `URL`'s, and its `origin` is `URL`. The
+/// clone reports its download and then the write of `DIR`.
+fn carry_clone_source(effects: &mut [Effect]) {
+    let mut clones: Vec<(String, String)> = Vec::new();
+    for at in 0..effects.len() {
+        if let (Some(Effect::Request(r)), Some(Effect::Write { path, .. })) =
+            (effects.get(at), effects.get(at + 1))
+            && r.program == "git"
+            && r.method == "DOWNLOAD"
+            && let Target::Url { url } = &r.target
+        {
+            clones.push((path.clone(), url.clone()));
+        }
+        if let Some(Effect::GitPush(push)) = effects.get_mut(at) {
+            push.cloned_from = clones
+                .iter()
+                .rev()
+                .find(|(dir, _)| paths::is_within(&push.repo_dir, dir))
+                .map(|(_, url)| url.clone());
+        }
+    }
 }
 
 /// `kubectl config use-context NAME` (or `kubectx NAME`) earlier on the

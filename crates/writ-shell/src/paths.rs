@@ -50,6 +50,13 @@ fn normalize_parts(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
+/// True when the absolute, normalised `path` is `dir` or inside it.
+pub(crate) fn is_within(path: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    let path = path.trim_end_matches('/');
+    path == dir || (path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/'))
+}
+
 /// The last component of a path (`/usr/bin/curl` is `curl`).
 pub(crate) fn basename(path: &str) -> &str {
     let trimmed = path.trim_end_matches('/');

@@ -80,7 +80,7 @@ fn host_request(program: &str, target: Value, method: &str, payload: Value) -> V
 }
 
 fn push(dir: &str, remote: Option<&str>, refspecs: Value, force: bool, all_refs: bool) -> Value {
-    json!({"effect": "git_push", "repo_dir": dir, "remote": remote, "refspecs": refspecs, "force": force, "all_refs": all_refs})
+    json!({"effect": "git_push", "repo_dir": dir, "remote": remote, "refspecs": refspecs, "force": force, "all_refs": all_refs, "cloned_from": null})
 }
 
 fn refspec(src: Option<&str>, dst: Option<&str>, force: bool, delete: bool) -> Value {
@@ -1314,6 +1314,17 @@ fn git_commands() {
             json!([
                 url_request("git", "https://github.com/x/y.git", "DOWNLOAD", empty()),
                 write("/tmp/y")
+            ]),
+        ),
+        (
+            // A push from inside a repository the line cloned comes from the
+            // clone's source; one from elsewhere does not.
+            "git clone https://github.com/acme/web.git /tmp/w && cd /tmp/w/src && git push https://github.com/dana/w.git main && cd /tmp && git push",
+            json!([
+                url_request("git", "https://github.com/acme/web.git", "DOWNLOAD", empty()),
+                write("/tmp/w"),
+                {"effect": "git_push", "repo_dir": "/tmp/w/src", "remote": "https://github.com/dana/w.git", "refspecs": [refspec(Some("main"), Some("main"), false, false)], "force": false, "all_refs": false, "cloned_from": "https://github.com/acme/web.git"},
+                push("/tmp", None, json!([]), false, false)
             ]),
         ),
         (

@@ -169,6 +169,7 @@ fn push(inv: &Invocation<'_>) -> Outcome {
         refspecs,
         force,
         all_refs,
+        cloned_from: None,
     }))
 }
 
@@ -233,6 +234,8 @@ fn clone(inv: &Invocation<'_>) -> Outcome {
     let Some(source) = positional.first() else {
         return outcome;
     };
+    // The write of the clone's directory follows its download at once:
+    // `carry_clone_source` reads the pair.
     outcome.effects.push(request(
         "git",
         url(&source.text),
