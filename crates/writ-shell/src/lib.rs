@@ -61,15 +61,16 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
     Ok(analysis)
 }
 
-/// A `git clone URL DIR` earlier on the line is where a push from inside
-/// `DIR` comes from: its code is `URL`'s, and its `origin` is `URL`. The
-/// clone reports its download and then the write of `DIR`.
+/// A `git clone URL DIR` (or `gh`/`glab repo clone`) earlier on the line is
+/// where a push from inside `DIR` comes from: its code is `URL`'s, and its
+/// `origin` is `URL`. A clone reports its download and then the write of
+/// `DIR`.
 fn carry_clone_source(effects: &mut [Effect]) {
     let mut clones: Vec<(String, String)> = Vec::new();
     for at in 0..effects.len() {
         if let (Some(Effect::Request(r)), Some(Effect::Write { path, .. })) =
             (effects.get(at), effects.get(at + 1))
-            && r.program == "git"
+            && matches!(r.program.as_str(), "git" | "gh" | "glab")
             && r.method == "DOWNLOAD"
             && let Target::Url { url } = &r.target
         {

@@ -1518,6 +1518,22 @@ fn github_cli() {
                 payload(&[], &[(&at("dist/app.tgz"), false)], &[])
             )]),
         ),
+        (
+            "gh repo clone acme/web /tmp/w",
+            json!([
+                url_request("gh", "https://github.com/acme/web", "DOWNLOAD", empty()),
+                write("/tmp/w")
+            ]),
+        ),
+        (
+            "gh repo fork acme/web",
+            json!([url_request(
+                "gh",
+                "https://github.com/acme/web",
+                "DOWNLOAD",
+                empty()
+            )]),
+        ),
         ("gh pr list", json!([])),
     ]);
 }
@@ -1549,12 +1565,15 @@ fn gitlab_cli() {
         ),
         (
             "glab repo clone someone/tool",
-            json!([url_request(
-                "glab",
-                "https://gitlab.com/someone/tool",
-                "DOWNLOAD",
-                empty()
-            )]),
+            json!([
+                url_request(
+                    "glab",
+                    "https://gitlab.com/someone/tool",
+                    "DOWNLOAD",
+                    empty()
+                ),
+                write(&at("tool"))
+            ]),
         ),
         (
             "glab api -X PUT projects/acme%2Fweb -f visibility=public",

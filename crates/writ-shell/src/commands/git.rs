@@ -243,15 +243,10 @@ fn clone(inv: &Invocation<'_>) -> Outcome {
         Payload::default(),
         false,
     ));
-    let dir = match positional.get(1) {
-        Some(dir) => dir.text.clone(),
-        None => {
-            let name = paths::basename(source.text.trim_end_matches('/'));
-            let name = name.rsplit(':').next().unwrap_or(name);
-            name.strip_suffix(".git").unwrap_or(name).to_owned()
-        }
-    };
-    outcome.write(inv.path(&dir), false);
+    outcome.write(
+        inv.path(&clone_dir(&source.text, positional.get(1).copied())),
+        false,
+    );
     outcome
 }
 
@@ -413,7 +408,8 @@ fn gh(inv: &Invocation<'_>) -> Outcome {
         ["gist", "create", ..] => gist_create(inv, rest),
         ["repo", "edit", ..] => repo_edit(rest),
         ["repo", "create", ..] => repo_create(inv, rest),
-        ["repo", "clone", ..] | ["repo", "fork", ..] => repo_clone(inv, rest),
+        ["repo", "clone", ..] => repo_clone(inv, rest, true),
+        ["repo", "fork", ..] => repo_clone(inv, rest, false),
         ["api", ..] => api(inv, inv.args.get(1..).unwrap_or_default()),
         ["issue" | "pr", "create" | "comment" | "edit" | "review", ..] => {
             let noun = words.first().copied().unwrap_or_default();
@@ -533,25 +529,43 @@ fn repo_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
     ))
 }
 
-fn repo_clone(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+fn repo_clone(inv: &Invocation<'_>, rest: &[Arg], clones: bool) -> Outcome {
     let items = args::parse(rest, &Spec::default());
+    let positional = args::positionals(&items);
+    let Some(slug) = positional.first() else {
+        return Outcome::default();
+    };
+    let target = if slug.text.contains("://") {
+        slug.text.clone()
+    } else {
+        format!("https://github.com/{}", slug.text)
+    };
     let mut outcome = Outcome::default();
-    if let Some(slug) = args::positionals(&items).first() {
-        let target = if slug.text.contains("://") {
-            slug.text.clone()
-        } else {
-            format!("https://github.com/{}", slug.text)
-        };
-        outcome.effects.push(request(
-            "gh",
-            url(&target),
-            "DOWNLOAD",
-            Payload::default(),
+    outcome.effects.push(request(
+        "gh",
+        url(&target),
+        "DOWNLOAD",
+        Payload::default(),
+        false,
+    ));
+    if clones {
+        outcome.write(
+            inv.path(&clone_dir(&target, positional.get(1).copied())),
             false,
-        ));
-        let _ = inv;
+        );
     }
     outcome
+}
+
+/// Where a clone of `source` goes: `dir` when given, else the source's
+/// last path segment without `.git` (as git, gh and glab name it).
+pub(super) fn clone_dir(source: &str, dir: Option<&Arg>) -> String {
+    if let Some(dir) = dir {
+        return dir.text.clone();
+    }
+    let name = paths::basename(source.trim_end_matches('/'));
+    let name = name.rsplit(':').next().unwrap_or(name);
+    name.strip_suffix(".git").unwrap_or(name).to_owned()
 }
 
 /// `gh api ENDPOINT [-X M] [-f k=v] [-F k=v] [--input f]`.

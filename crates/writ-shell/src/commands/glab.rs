@@ -9,7 +9,7 @@
 //! (`writ_detect` reads it back), so its ownership is judged as a git
 //! remote's would be.
 
-use super::git::current_repository;
+use super::git::{clone_dir, current_repository};
 use super::{Invocation, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, Payload, Resource, Target, flow};
@@ -24,7 +24,8 @@ fn glab(inv: &Invocation<'_>) -> Outcome {
     match words.as_slice() {
         ["api", ..] => api(inv, inv.args.get(1..).unwrap_or_default()),
         ["repo" | "project", "create" | "new", ..] => repo_create(inv, rest),
-        ["repo" | "project", "clone" | "fork", ..] => repo_clone(inv, rest),
+        ["repo" | "project", "clone", ..] => repo_clone(inv, rest, true),
+        ["repo" | "project", "fork", ..] => repo_clone(inv, rest, false),
         ["snippet", "create" | "new", ..] => snippet_create(inv, rest),
         [
             "mr" | "issue",
@@ -324,21 +325,31 @@ fn repo_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
     ))
 }
 
-/// `glab repo clone|fork PROJECT`: a download from the project.
-fn repo_clone(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+/// `glab repo clone PROJECT [DIR]` (a download from the project into
+/// `DIR`) and `glab repo fork PROJECT`.
+fn repo_clone(inv: &Invocation<'_>, rest: &[Arg], clones: bool) -> Outcome {
     let items = args::parse(rest, &Spec::default());
-    let mut outcome = Outcome::default();
-    if let Some(p) = args::positionals(&items)
+    let positional = args::positionals(&items);
+    let Some(p) = positional
         .first()
         .and_then(|a| Project::parse(inv, &a.text))
-    {
-        outcome.effects.push(request(
-            "glab",
-            url(&format!("https://{}/{}", p.host, p.path)),
-            "DOWNLOAD",
-            Payload::default(),
+    else {
+        return Outcome::default();
+    };
+    let source = format!("https://{}/{}", p.host, p.path);
+    let mut outcome = Outcome::default();
+    outcome.effects.push(request(
+        "glab",
+        url(&source),
+        "DOWNLOAD",
+        Payload::default(),
+        false,
+    ));
+    if clones {
+        outcome.write(
+            inv.path(&clone_dir(&source, positional.get(1).copied())),
             false,
-        ));
+        );
     }
     outcome
 }
