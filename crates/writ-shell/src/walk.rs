@@ -593,6 +593,28 @@ impl<'c> Analyzer<'c> {
                 out
             }
             Nested::Script { text, what } => self.script(&text, scope, stdin, &what),
+            Nested::Container {
+                argv,
+                workdir,
+                mounts,
+            } => {
+                if self.depth >= MAX_DEPTH {
+                    return Payload::default();
+                }
+                self.depth += 1;
+                let first = self.out.effects.len();
+                let mut sub = scope.clone();
+                sub.cwd = workdir;
+                let out = self.run(argv, Vec::new(), &mut sub, stdin);
+                self.depth -= 1;
+                let inside: Vec<Effect> = self.out.effects.drain(first..).collect();
+                self.out.effects.extend(
+                    inside
+                        .into_iter()
+                        .filter_map(|e| commands::to_host(e, &mounts)),
+                );
+                commands::host_payload(out, &mounts)
+            }
         }
     }
 

@@ -2,6 +2,8 @@
 //! and reports [`Effect`]s.
 
 mod cloud;
+mod container;
+pub(crate) use container::{host_payload, to_host};
 mod deploy;
 mod files;
 mod git;
@@ -69,6 +71,14 @@ pub(crate) enum Nested {
     },
     /// Shell text (`sh -c '...'`, `watch '...'`); `what` names it for `opaque`.
     Script { text: String, what: String },
+    /// A command run in a container (`docker run IMAGE CMD...`), from
+    /// `workdir` there; `mounts` are its bind mounts as `(host, container)`
+    /// absolute paths, the only host files it can touch.
+    Container {
+        argv: Vec<Arg>,
+        workdir: String,
+        mounts: Vec<(String, String)>,
+    },
 }
 
 /// What a handler found.
@@ -158,7 +168,7 @@ pub(crate) fn url(text: &str) -> Target {
 
 /// Runs the handler for `inv.program`.
 pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
-    if let Some(outcome) = wrappers::handle(inv) {
+    if let Some(outcome) = wrappers::handle(inv).or_else(|| container::handle(inv)) {
         return outcome;
     }
     let handled = net::handle(inv)

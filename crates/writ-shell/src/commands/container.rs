@@ -1,0 +1,236 @@
+//! Commands run in a container: `docker run IMAGE CMD...`, `docker exec
+//! CONTAINER CMD...` (and podman, nerdctl). The container's command is
+//! analysed as a nested command. What it sends over the network is sent
+//! from this machine's network as any command's is. Its file paths are the
+//! container's: a path under a bind mount (`-v HOST:CTR`, `--mount
+//! type=bind,source=HOST,target=CTR`) is the host path it maps to, and any
+//! other path is inside the container, so it reads, writes and sends
+//! nothing of the host's.
+
+use super::{Invocation, Nested, Outcome};
+use crate::args::{self, Arg, Spec};
+use crate::{Effect, FileRef, Payload};
+
+/// Options of `run`/`create`/`exec` that take a value.
+const VALUE_OPTIONS: &[&str] = &[
+    "attach",
+    "cpu-shares",
+    "env",
+    "hostname",
+    "label",
+    "memory",
+    "publish",
+    "user",
+    "volume",
+    "workdir",
+    "name",
+    "network",
+    "net",
+    "entrypoint",
+    "env-file",
+    "mount",
+    "platform",
+    "pull",
+    "restart",
+    "log-driver",
+    "log-opt",
+    "add-host",
+    "device",
+    "dns",
+    "expose",
+    "gpus",
+    "ipc",
+    "pid",
+    "runtime",
+    "shm-size",
+    "tmpfs",
+    "ulimit",
+    "cap-add",
+    "cap-drop",
+    "security-opt",
+    "stop-signal",
+    "stop-timeout",
+    "cpus",
+    "memory-swap",
+    "label-file",
+    "volumes-from",
+    "cidfile",
+    "detach-keys",
+    "health-cmd",
+    "isolation",
+    "userns",
+    "uts",
+    "link",
+    "group-add",
+];
+
+pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    if !matches!(inv.program, "docker" | "podman" | "nerdctl") {
+        return None;
+    }
+    let (verb, rest) = match inv.args {
+        [container, verb, rest @ ..] if container.text == "container" => (verb, rest),
+        [verb, rest @ ..] => (verb, rest),
+        [] => return None,
+    };
+    let exec = match verb.text.as_str() {
+        "run" => false,
+        "exec" => true,
+        _ => return None,
+    };
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "acehlmpuvw",
+            long: VALUE_OPTIONS,
+            stop_after: Some(0),
+        },
+    );
+    let mut words: Vec<Arg> = args::positionals(&items).into_iter().cloned().collect();
+    if words.is_empty() {
+        return Some(Outcome::default());
+    }
+    // The image (run) or the container (exec).
+    let image = words.remove(0);
+    if let Some(entrypoint) = args::value(&items, &["--entrypoint"]) {
+        words.insert(0, entrypoint.clone());
+    } else if !exec && words.first().is_some_and(|w| w.text.starts_with('-')) {
+        // Options first: the image's own entrypoint takes them, which a
+        // single-tool image names (`curlimages/curl -s URL`).
+        words.insert(0, image.with_text(image_program(&image.text)));
+    }
+    if words.is_empty() {
+        return Some(Outcome::default());
+    }
+    let mut mounts: Vec<(String, String)> = Vec::new();
+    if !exec {
+        for volume in args::values(&items, &["-v", "--volume"]) {
+            if let Some(mount) = volume_mount(inv, &volume.text) {
+                mounts.push(mount);
+            }
+        }
+        for mount in args::values(&items, &["--mount"]) {
+            if let Some(mount) = bind_mount(inv, &mount.text) {
+                mounts.push(mount);
+            }
+        }
+    }
+    let workdir = args::value(&items, &["-w", "--workdir"])
+        .map_or_else(|| "/".to_owned(), |w| crate::paths::normalize(&w.text));
+    let mut outcome = Outcome::default();
+    outcome.nested.push(Nested::Container {
+        argv: words,
+        workdir,
+        mounts,
+    });
+    Some(outcome)
+}
+
+/// `-v HOST:CTR[:opts]`: a bind mount when `HOST` is a path (a name is a
+/// named volume, which holds nothing of the host's files).
+fn volume_mount(inv: &Invocation<'_>, text: &str) -> Option<(String, String)> {
+    let mut parts = text.splitn(3, ':');
+    let host = parts.next()?;
+    let target = parts.next()?;
+    host_path(inv, host).map(|host| (host, crate::paths::normalize(target)))
+}
+
+/// `--mount type=bind,source=HOST,target=CTR`.
+fn bind_mount(inv: &Invocation<'_>, text: &str) -> Option<(String, String)> {
+    let mut kind = "volume";
+    let (mut source, mut target) = (None, None);
+    for pair in text.split(',') {
+        match pair.split_once('=') {
+            Some(("type", v)) => kind = v,
+            Some(("source" | "src", v)) => source = Some(v),
+            Some(("target" | "dst" | "destination", v)) => target = Some(v),
+            _ => {}
+        }
+    }
+    if kind != "bind" {
+        return None;
+    }
+    Some((host_path(inv, source?)?, crate::paths::normalize(target?)))
+}
+
+/// The program a single-tool image runs: its name without registry,
+/// namespace, tag or digest (`docker.io/curlimages/curl:8.5` -> `curl`).
+fn image_program(image: &str) -> &str {
+    let name = image.split('@').next().unwrap_or(image);
+    let name = name.rsplit('/').next().unwrap_or(name);
+    name.split(':').next().unwrap_or(name)
+}
+
+/// A mount's host side as an absolute path; `None` for a volume name.
+fn host_path(inv: &Invocation<'_>, text: &str) -> Option<String> {
+    for pwd in ["$(pwd)", "`pwd`", "${PWD}", "$PWD"] {
+        if let Some(rest) = text.strip_prefix(pwd) {
+            return Some(inv.path(&format!(".{rest}")));
+        }
+    }
+    for home in ["${HOME}", "$HOME"] {
+        if let Some(rest) = text.strip_prefix(home) {
+            return Some(inv.path(&format!("~{rest}")));
+        }
+    }
+    let is_path = text.starts_with('/') || text.starts_with('.') || text.starts_with('~');
+    is_path.then(|| inv.path(text))
+}
+
+/// The host path a container path is, through the mounts (the innermost
+/// mount that holds it); `None` inside the container.
+fn host_side(path: &str, mounts: &[(String, String)]) -> Option<String> {
+    mounts
+        .iter()
+        .filter(|(_, target)| crate::paths::is_within(path, target))
+        .max_by_key(|(_, target)| target.len())
+        .map(|(host, target)| {
+            let rest = path
+                .get(target.trim_end_matches('/').len()..)
+                .unwrap_or_default();
+            format!("{}{rest}", host.trim_end_matches('/'))
+        })
+}
+
+/// An effect of a command run in a container, as the host sees it: file
+/// effects on a bind mount become the host paths, those elsewhere in the
+/// container are dropped; what a request sends keeps only the host's files.
+pub(crate) fn to_host(effect: Effect, mounts: &[(String, String)]) -> Option<Effect> {
+    Some(match effect {
+        Effect::Read { file } => Effect::Read {
+            file: FileRef {
+                path: host_side(&file.path, mounts)?,
+                recursive: file.recursive,
+            },
+        },
+        Effect::Write { path, append } => Effect::Write {
+            path: host_side(&path, mounts)?,
+            append,
+        },
+        Effect::Delete { path, recursive } => Effect::Delete {
+            path: host_side(&path, mounts)?,
+            recursive,
+        },
+        Effect::Request(mut request) => {
+            request.payload = host_payload(request.payload, mounts);
+            Effect::Request(request)
+        }
+        other => other,
+    })
+}
+
+/// A payload from inside a container with its files as host paths (files
+/// outside the mounts are the container's own, not the host's).
+pub(crate) fn host_payload(mut payload: Payload, mounts: &[(String, String)]) -> Payload {
+    payload.files = payload
+        .files
+        .into_iter()
+        .filter_map(|file| {
+            Some(FileRef {
+                path: host_side(&file.path, mounts)?,
+                recursive: file.recursive,
+            })
+        })
+        .collect();
+    payload
+}
