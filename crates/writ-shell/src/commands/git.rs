@@ -230,24 +230,10 @@ fn clone(inv: &Invocation<'_>) -> Outcome {
     };
     let items = args::parse(inv.args, &spec);
     let positional = args::positionals(&items);
-    let mut outcome = Outcome::default();
     let Some(source) = positional.first() else {
-        return outcome;
+        return Outcome::default();
     };
-    // The write of the clone's directory follows its download at once:
-    // `carry_clone_source` reads the pair.
-    outcome.effects.push(request(
-        "git",
-        url(&source.text),
-        "DOWNLOAD",
-        Payload::default(),
-        false,
-    ));
-    outcome.write(
-        inv.path(&clone_dir(&source.text, positional.get(1).copied())),
-        false,
-    );
-    outcome
+    clone_from("git", inv, &source.text, Some(positional.get(1).copied()))
 }
 
 fn fetch(inv: &Invocation<'_>, verb: &str) -> Outcome {
@@ -540,26 +526,35 @@ fn repo_clone(inv: &Invocation<'_>, rest: &[Arg], clones: bool) -> Outcome {
     } else {
         format!("https://github.com/{}", slug.text)
     };
-    let mut outcome = Outcome::default();
-    outcome.effects.push(request(
-        "gh",
-        url(&target),
+    let dir = clones.then(|| positional.get(1).copied());
+    clone_from("gh", inv, &target, dir)
+}
+
+/// A download from `source` by `program`; with `dir` (`Some(None)`: the
+/// default directory), a clone into it, whose write follows the download
+/// (`carry_clone_source` reads the pair).
+pub(super) fn clone_from(
+    program: &str,
+    inv: &Invocation<'_>,
+    source: &str,
+    dir: Option<Option<&Arg>>,
+) -> Outcome {
+    let mut outcome = Outcome::default().effect(request(
+        program,
+        url(source),
         "DOWNLOAD",
         Payload::default(),
         false,
     ));
-    if clones {
-        outcome.write(
-            inv.path(&clone_dir(&target, positional.get(1).copied())),
-            false,
-        );
+    if let Some(dir) = dir {
+        outcome.write(inv.path(&clone_dir(source, dir)), false);
     }
     outcome
 }
 
 /// Where a clone of `source` goes: `dir` when given, else the source's
 /// last path segment without `.git` (as git, gh and glab name it).
-pub(super) fn clone_dir(source: &str, dir: Option<&Arg>) -> String {
+fn clone_dir(source: &str, dir: Option<&Arg>) -> String {
     if let Some(dir) = dir {
         return dir.text.clone();
     }
@@ -593,56 +588,7 @@ fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
     else {
         return Outcome::default();
     };
-    let mut payload = Payload::default();
-    let mut has_body = false;
-    let mut fields: Vec<String> = Vec::new();
-    for item in &items {
-        let Item::Opt {
-            name,
-            value: Some(v),
-        } = item
-        else {
-            continue;
-        };
-        match name.as_ref() {
-            "-f" | "--raw-field" => {
-                has_body = true;
-                fields.push(v.text.clone());
-                flow::merge(&mut payload, &v.payload());
-            }
-            "-F" | "--field" => {
-                has_body = true;
-                fields.push(v.text.clone());
-                match v.text.split_once("=@") {
-                    Some((_, file)) if file != "-" => flow::push_file(
-                        &mut payload,
-                        crate::FileRef {
-                            path: inv.path(file),
-                            recursive: false,
-                        },
-                    ),
-                    _ => flow::merge(&mut payload, &v.payload()),
-                }
-            }
-            "--input" => {
-                has_body = true;
-                if v.text != "-" {
-                    flow::push_file(
-                        &mut payload,
-                        crate::FileRef {
-                            path: inv.path(&v.text),
-                            recursive: false,
-                        },
-                    );
-                }
-            }
-            "-H" | "--header" => flow::merge(&mut payload, &v.payload()),
-            _ => {}
-        }
-    }
-    let method = args::value(&items, &["-X", "--method"])
-        .map(|m| m.text.to_ascii_uppercase())
-        .unwrap_or_else(|| if has_body { "POST" } else { "GET" }.to_owned());
+    let call = ApiCall::read(inv, &items);
     let target = if endpoint.contains("://") {
         url(&endpoint)
     } else if endpoint.contains("{owner}") || endpoint.contains("{repo}") {
@@ -650,14 +596,70 @@ fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
     } else {
         url(&format!("{GITHUB_API}/{endpoint}"))
     };
-    let mut outcome = Outcome::default();
+    let access = github_access_changes(&endpoint, &call.method, &call.fields);
+    let mut outcome =
+        Outcome::default().effect(request("gh", target, &call.method, call.payload, false));
+    outcome.effects.extend(access);
     outcome
-        .effects
-        .push(request("gh", target, &method, payload, false));
-    outcome
-        .effects
-        .extend(github_access_changes(&endpoint, &method, &fields));
-    outcome
+}
+
+/// The request a forge CLI's `api` command (`gh api`, `glab api`) makes,
+/// from their shared options: `-f/--raw-field k=v` (as written), `-F/--field
+/// k=v` (`k=@FILE` sends the file), `--input FILE`, `-H/--header`, and
+/// `-X/--method` (POST when there is a body, else GET).
+pub(super) struct ApiCall {
+    pub method: String,
+    pub payload: Payload,
+    /// The body's `key=value` pairs.
+    pub fields: Vec<String>,
+}
+
+impl ApiCall {
+    pub(super) fn read(inv: &Invocation<'_>, items: &[Item<'_>]) -> ApiCall {
+        let mut payload = Payload::default();
+        let mut has_body = false;
+        let mut fields: Vec<String> = Vec::new();
+        for item in items {
+            let Item::Opt {
+                name,
+                value: Some(v),
+            } = item
+            else {
+                continue;
+            };
+            match name.as_ref() {
+                "-f" | "--raw-field" => {
+                    has_body = true;
+                    fields.push(v.text.clone());
+                    flow::merge(&mut payload, &v.payload());
+                }
+                "-F" | "--field" => {
+                    has_body = true;
+                    fields.push(v.text.clone());
+                    match v.text.split_once("=@") {
+                        Some((_, file)) if file != "-" => {
+                            super::send_file(inv, &mut payload, file, false);
+                        }
+                        _ => flow::merge(&mut payload, &v.payload()),
+                    }
+                }
+                "--input" => {
+                    has_body = true;
+                    super::send_file(inv, &mut payload, &v.text, false);
+                }
+                "-H" | "--header" => flow::merge(&mut payload, &v.payload()),
+                _ => {}
+            }
+        }
+        let method = args::value(items, &["-X", "--method"])
+            .map(|m| m.text.to_ascii_uppercase())
+            .unwrap_or_else(|| if has_body { "POST" } else { "GET" }.to_owned());
+        ApiCall {
+            method,
+            payload,
+            fields,
+        }
+    }
 }
 
 /// What a GitHub REST call does to access, whoever makes it (`gh api`,

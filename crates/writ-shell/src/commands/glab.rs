@@ -9,7 +9,7 @@
 //! (`writ_detect` reads it back), so its ownership is judged as a git
 //! remote's would be.
 
-use super::git::{clone_dir, current_repository};
+use super::git::{ApiCall, clone_from, current_repository};
 use super::{Invocation, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, Payload, Resource, Target, flow};
@@ -136,37 +136,7 @@ fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
     else {
         return Outcome::default();
     };
-    let mut payload = Payload::default();
-    let mut has_body = false;
-    let mut fields: Vec<String> = Vec::new();
-    for item in &items {
-        let Item::Opt {
-            name,
-            value: Some(v),
-        } = item
-        else {
-            continue;
-        };
-        match name.as_ref() {
-            "-f" | "--raw-field" | "-F" | "--field" => {
-                has_body = true;
-                fields.push(v.text.clone());
-                match v.text.split_once("=@") {
-                    Some((_, file)) => send_file(inv, &mut payload, file, false),
-                    None => flow::merge(&mut payload, &v.payload()),
-                }
-            }
-            "--input" => {
-                has_body = true;
-                send_file(inv, &mut payload, &v.text, false);
-            }
-            "-H" | "--header" => flow::merge(&mut payload, &v.payload()),
-            _ => {}
-        }
-    }
-    let method = args::value(&items, &["-X", "--method"])
-        .map(|m| m.text.to_ascii_uppercase())
-        .unwrap_or_else(|| if has_body { "POST" } else { "GET" }.to_owned());
+    let call = ApiCall::read(inv, &items);
     let host = args::value(&items, &["--hostname"])
         .map(|h| host_only(&h.text))
         .unwrap_or_else(|| default_host(inv));
@@ -180,17 +150,14 @@ fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
     } else {
         url(&format!("https://{host}/api/v4/{endpoint}"))
     };
-    let mut outcome = Outcome::default();
-    outcome
-        .effects
-        .push(request("glab", target, &method, payload, false));
     let path = endpoint
         .split_once("://")
         .and_then(|(_, rest)| rest.split_once("/api/v4/"))
         .map_or(endpoint.as_str(), |(_, path)| path);
-    outcome
-        .effects
-        .extend(gitlab_access_changes(&host, path, &method, &fields));
+    let access = gitlab_access_changes(&host, path, &call.method, &call.fields);
+    let mut outcome =
+        Outcome::default().effect(request("glab", target, &call.method, call.payload, false));
+    outcome.effects.extend(access);
     outcome
 }
 
@@ -337,21 +304,8 @@ fn repo_clone(inv: &Invocation<'_>, rest: &[Arg], clones: bool) -> Outcome {
         return Outcome::default();
     };
     let source = format!("https://{}/{}", p.host, p.path);
-    let mut outcome = Outcome::default();
-    outcome.effects.push(request(
-        "glab",
-        url(&source),
-        "DOWNLOAD",
-        Payload::default(),
-        false,
-    ));
-    if clones {
-        outcome.write(
-            inv.path(&clone_dir(&source, positional.get(1).copied())),
-            false,
-        );
-    }
-    outcome
+    let dir = clones.then(|| positional.get(1).copied());
+    clone_from("glab", inv, &source, dir)
 }
 
 /// `glab snippet create [FILE...] [-t T] [-d D] [-f NAME] [-v public] [-p]`:
