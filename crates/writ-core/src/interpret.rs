@@ -79,7 +79,15 @@ impl Cx<'_> {
         let s = |key: &str| args.get(key).and_then(Value::as_str);
         match envelope.runtime {
             Runtime::Http => Some(self.manifest(&Manifest::identity(ToolKind::Http), args)),
-            Runtime::ClaudeCode | Runtime::Codex => {
+            // Claude Code's and Codex's own tools mean the same wherever
+            // they are seen: a hosted agent's spans, an SDK's function
+            // calls, an envelope. (A manifest for the name wins.) An MCP
+            // tool is named by its server too, so never one of these.
+            Runtime::ClaudeCode
+            | Runtime::Codex
+            | Runtime::OpenaiAgents
+            | Runtime::Otel
+            | Runtime::Envelope => {
                 let kind_of = |kind: ToolKind, effects: Vec<Effect>| Interpretation {
                     kind: Some(kind),
                     effects,

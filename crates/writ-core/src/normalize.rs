@@ -407,9 +407,23 @@ fn otel(event: &Value) -> Result<Envelope, NormalizeError> {
         }
         None => return Err(f.error("attributes.gen_ai.operation.name", "missing")),
     }
+    // `gen_ai.tool.name` is only recommended; the span's name is
+    // `execute_tool {gen_ai.tool.name}` by the same conventions.
+    let span_tool = f
+        .object
+        .get("name")
+        .and_then(Value::as_str)
+        .and_then(|n| n.strip_prefix("execute_tool "))
+        .map(str::trim);
     let name = attr("gen_ai.tool.name")
+        .or(span_tool)
         .filter(|n| !n.is_empty())
-        .ok_or_else(|| f.error("attributes.gen_ai.tool.name", "missing or not a string"))?;
+        .ok_or_else(|| {
+            f.error(
+                "attributes.gen_ai.tool.name",
+                "missing or not a string, and the span's name is not `execute_tool TOOL`",
+            )
+        })?;
     let arguments = match attributes.get("gen_ai.tool.call.arguments") {
         Some(Value::String(text)) => {
             arguments_text(&f, "attributes.gen_ai.tool.call.arguments", text)?
@@ -557,5 +571,22 @@ mod tests {
         let e = normalize(Runtime::Otel, &span).unwrap();
         assert_eq!(e.tool, "send_email");
         assert_eq!(e.arguments, json!({"to": "a@b.c"}));
+    }
+
+    #[test]
+    fn a_span_without_the_tool_attribute_is_named_by_its_span_name() {
+        let span = |name: &str| {
+            json!({"name": name, "attributes": {
+                "gen_ai.operation.name": "execute_tool",
+                "gen_ai.tool.call.arguments": "{}"
+            }})
+        };
+        let e = normalize(Runtime::Otel, &span("execute_tool send_email")).unwrap();
+        assert_eq!(e.tool, "send_email");
+        let error = normalize(Runtime::Otel, &span("tool call")).unwrap_err();
+        assert!(
+            error.to_string().contains("attributes.gen_ai.tool.name"),
+            "{error}"
+        );
     }
 }
