@@ -212,6 +212,19 @@ impl Deriver<'_> {
                     self.write(path);
                 }
             }
+            Effect::FileDeleteNamed { root, names } => {
+                // Only entries below `root` go, never `root` itself, so no
+                // protected tree is destroyed; a governance file goes when
+                // one of the names reaches it.
+                if names
+                    .iter()
+                    .any(|name| self.facts.governance.may_hold_named(root, name))
+                {
+                    self.out.governance.insert("write");
+                } else {
+                    self.write(root);
+                }
+            }
             Effect::Fetch { target, payload } => {
                 let destination = parse_destination(target);
                 let sensitivity = self.sensitivity(payload);
@@ -793,7 +806,10 @@ fn externality(envelope: &Envelope, f: &ActionFacts, actor: Actor<'_>) -> Extern
     } else if f.effects.iter().any(|e| {
         matches!(
             e,
-            Effect::FileWrite { .. } | Effect::FileDelete { .. } | Effect::FileRead { .. }
+            Effect::FileWrite { .. }
+                | Effect::FileDelete { .. }
+                | Effect::FileDeleteNamed { .. }
+                | Effect::FileRead { .. }
         )
     }) {
         "filesystem"
@@ -819,9 +835,14 @@ fn externality(envelope: &Envelope, f: &ActionFacts, actor: Actor<'_>) -> Extern
     };
     let irreversible = !f.destroys.is_empty()
         || external.iter().any(|e| e.ownership != Ownership::Org)
-        || f.effects
-            .iter()
-            .any(|e| matches!(e, Effect::FileDelete { .. } | Effect::RemoteDelete { .. }));
+        || f.effects.iter().any(|e| {
+            matches!(
+                e,
+                Effect::FileDelete { .. }
+                    | Effect::FileDeleteNamed { .. }
+                    | Effect::RemoteDelete { .. }
+            )
+        });
     let compensable =
         f.payment_max_cents.is_some() || !f.production_changes.is_empty() || !external.is_empty();
     let client = match envelope.tool.split_once('/') {

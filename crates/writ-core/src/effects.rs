@@ -111,6 +111,8 @@ pub enum Effect {
     FileWrite { path: String },
     /// Removes or moves away a local file or tree.
     FileDelete { path: String, recursive: bool },
+    /// Deletes the entries below `root` with one of the `names` (globs).
+    FileDeleteNamed { root: String, names: Vec<String> },
     /// Reads from a network destination; its output is untrusted unless the
     /// destination is the organisation's. A payload (query string) may ride along.
     Fetch { target: String, payload: Payload },

@@ -404,6 +404,7 @@ impl Cx<'_> {
             }),
             S::Write { path, .. } => out.push(Effect::FileWrite { path }),
             S::Delete { path, recursive } => out.push(Effect::FileDelete { path, recursive }),
+            S::DeleteNamed { root, names } => out.push(Effect::FileDeleteNamed { root, names }),
             S::Request(r) => {
                 let payload = lower_payload(r.payload);
                 let target = self.target_text(&r.target);

@@ -184,6 +184,19 @@ fn compile_segments(glob: &str, body: &str) -> Result<Vec<Seg>, GlobError> {
     Ok(out)
 }
 
+/// The part of `pattern` that lies below the directory `root`: empty when
+/// nothing it matches can be there. After a `**`, all that follows can.
+fn below<'p>(pattern: &'p [Seg], root: &[&str]) -> &'p [Seg] {
+    for (i, dir) in root.iter().enumerate() {
+        match pattern.get(i) {
+            Some(Seg::Any) => return &pattern[i..],
+            Some(seg) if seg.matches(dir) => {}
+            _ => return &[],
+        }
+    }
+    pattern.get(root.len()..).unwrap_or_default()
+}
+
 fn literal_segments(path: &str) -> Vec<Seg> {
     path_segments(path)
         .map(|s| Seg::Literal(s.to_string()))
@@ -395,6 +408,27 @@ impl<L: Clone> PathLabels<L> {
         }
     }
 
+    /// True when a path this set labels may lie below `root` with `name`
+    /// (a `find -name` glob such as `*.json`) as one of its names below
+    /// `root`: what `find ROOT -name NAME -delete` can remove. Only the
+    /// globs' literal names are compared (`.claude/settings.json` is
+    /// reached by `*.json` or `.claude`); a name a glob leaves open
+    /// (`.writ/**`'s files) is not guessed.
+    pub fn may_hold_named(&self, root: &str, name: &str) -> bool {
+        let Ok(wanted) = compile_segment(name, name) else {
+            return false;
+        };
+        let root = normalize(root, &self.workspace, &self.home);
+        let root: Vec<&str> = path_segments(&root).collect();
+        self.entries.iter().any(|e| {
+            e.patterns.iter().any(|p| {
+                below(p, &root)
+                    .iter()
+                    .any(|seg| matches!(seg, Seg::Literal(l) if wanted.matches(l)))
+            })
+        })
+    }
+
     /// True when no glob was given.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
@@ -404,6 +438,39 @@ impl<L: Clone> PathLabels<L> {
 #[cfg(test)]
 mod walk_tests {
     use super::*;
+
+    #[test]
+    fn a_named_find_reaches_the_governance_files_its_names_match() {
+        let governance = PathLabels::new(
+            &[
+                (".claude/settings.json".to_owned(), ()),
+                (".writ/**".to_owned(), ()),
+                ("~/.codex/config.toml".to_owned(), ()),
+            ],
+            "/home/dana/ws",
+            "/home/dana",
+        )
+        .unwrap();
+        for (root, name, reached) in [
+            ("/home/dana/ws", "settings.json", true),
+            ("/home/dana/ws", "*.json", true),
+            ("/home/dana/ws", ".claude", true),
+            ("/home/dana/ws", ".writ", true),
+            ("/home/dana", "config.*", true),
+            ("/home/dana/ws", "*.pyc", false),
+            ("/home/dana/ws", "__pycache__", false),
+            ("/home/dana/ws/src", "*.json", false),
+            ("/home/dana/ws", "config.toml", false),
+            // A name `.writ/**` leaves open is not guessed.
+            ("/home/dana/ws", "*.db", false),
+        ] {
+            assert_eq!(
+                governance.may_hold_named(root, name),
+                reached,
+                "{root} {name}"
+            );
+        }
+    }
 
     /// The previous, allocating `normalize`, as the reference.
     fn normalize_reference(path: &str, base: &str, home: &str) -> String {

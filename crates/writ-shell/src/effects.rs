@@ -291,6 +291,12 @@ pub enum Effect {
         path: String,
         recursive: bool,
     },
+    /// Removes what lies below `root` under one of the `names` (`find ROOT
+    /// -name '*.pyc' -delete`): those entries, never `root` itself.
+    DeleteNamed {
+        root: String,
+        names: Vec<String>,
+    },
     /// Sends to or fetches from a network destination.
     Request(Request),
     /// Deletes a remote store (`aws s3 rb`, `aws s3 rm --recursive`, `gsutil rm -r`).

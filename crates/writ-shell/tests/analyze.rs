@@ -2202,7 +2202,18 @@ fn local_files() {
         ),
         ("ln -sf /etc/passwd link", json!([write(&at("link"))])),
         ("truncate -s 0 app.log", json!([write(&at("app.log"))])),
-        ("find . -name '*.log' -delete", json!([delete(W, true)])),
+        // Named entries below the start go, never the start itself.
+        (
+            "find . -name '*.log' -delete",
+            json!([{"effect": "delete_named", "root": W, "names": ["*.log"]}]),
+        ),
+        (
+            "find . -type d -name __pycache__ -o -name '*.pyc' -exec rm -rf {} +",
+            json!([{"effect": "delete_named", "root": W, "names": ["__pycache__", "*.pyc"]}]),
+        ),
+        // Everything but a name may be everything.
+        ("find . ! -name '*.keep' -delete", json!([delete(W, true)])),
+        ("find . -type f -delete", json!([delete(W, true)])),
         (
             "find /tmp/x -type f -exec rm {} \\;",
             json!([delete("/tmp/x", true)]),

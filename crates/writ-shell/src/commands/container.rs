@@ -211,6 +211,10 @@ pub(crate) fn to_host(effect: Effect, mounts: &[(String, String)]) -> Option<Eff
             path: host_side(&path, mounts)?,
             recursive,
         },
+        Effect::DeleteNamed { root, names } => Effect::DeleteNamed {
+            root: host_side(&root, mounts)?,
+            names,
+        },
         Effect::Request(mut request) => {
             request.payload = host_payload(request.payload, mounts);
             Effect::Request(request)

@@ -423,16 +423,17 @@ fn find(inv: &Invocation<'_>) -> Outcome {
     } else {
         starts.iter().map(|s| inv.path(&s.text)).collect()
     };
+    let names = find_names(expression);
     let mut words = expression.iter();
     while let Some(word) = words.next() {
         match word.text.as_str() {
-            "-delete" => starts.iter().for_each(|s| outcome.delete(s.clone(), true)),
+            "-delete" => find_delete(&starts, &names, &mut outcome),
             "-exec" | "-execdir" | "-ok" | "-okdir" => {
                 let command: Vec<&Arg> = words
                     .by_ref()
                     .take_while(|w| w.text != ";" && w.text != "+")
                     .collect();
-                find_exec(&command, &starts, &mut outcome);
+                find_exec(&command, &starts, &names, &mut outcome);
             }
             "-fprint" | "-fprint0" | "-fprintf" | "-fls" => {
                 if let Some(file) = words.next() {
@@ -446,7 +447,42 @@ fn find(inv: &Invocation<'_>) -> Outcome {
     outcome
 }
 
-fn find_exec(command: &[&Arg], starts: &[String], outcome: &mut Outcome) {
+/// The names a find expression's tests narrow it to (`-name P`, `-iname
+/// P`); empty when any test is negated (`! -name P`, `-not`): then it may
+/// match everything.
+fn find_names(expression: &[Arg]) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut words = expression.iter().peekable();
+    while let Some(word) = words.next() {
+        match word.text.as_str() {
+            "!" | "-not" => return Vec::new(),
+            "-name" | "-iname" => {
+                if let Some(name) = words.next() {
+                    names.push(name.text.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
+/// What a find's delete removes: the trees it starts from, or only the
+/// entries named as its tests name them.
+fn find_delete(starts: &[String], names: &[String], outcome: &mut Outcome) {
+    for start in starts {
+        if names.is_empty() {
+            outcome.delete(start.clone(), true);
+        } else {
+            outcome.effects.push(crate::Effect::DeleteNamed {
+                root: start.clone(),
+                names: names.to_vec(),
+            });
+        }
+    }
+}
+
+fn find_exec(command: &[&Arg], starts: &[String], names: &[String], outcome: &mut Outcome) {
     let Some(program) = command.first() else {
         return;
     };
@@ -454,9 +490,7 @@ fn find_exec(command: &[&Arg], starts: &[String], outcome: &mut Outcome) {
         paths::basename(&program.text),
         "rm" | "shred" | "unlink" | "rmdir"
     ) {
-        for start in starts {
-            outcome.delete(start.clone(), true);
-        }
+        find_delete(starts, names, outcome);
         return;
     }
     for start in starts {
