@@ -95,15 +95,13 @@ impl Project {
         }
     }
 
-    /// `https://HOST/api/v4/projects/GROUP%2FREPO` and `tail`.
+    /// `https://HOST/api/v4/projects/GROUP%2FREPO/TAIL`.
     fn api(&self, tail: &str) -> Target {
         let id = self.path.replace('/', "%2F");
-        let base = format!("https://{}/api/v4/projects/{id}", self.host);
-        url(&if tail.is_empty() {
-            base
-        } else {
-            format!("{base}/{tail}")
-        })
+        url(&format!(
+            "https://{}/api/v4/projects/{id}/{tail}",
+            self.host
+        ))
     }
 }
 
