@@ -86,6 +86,10 @@ pub struct ActionFacts {
     pub unsimulated_applies: BTreeSet<&'static str>,
     /// Dry runs this action performs (recorded in the session when it succeeds).
     pub dry_runs: Vec<String>,
+    /// Repositories it clones, `(directory, source URL)` (recorded in the
+    /// session when it succeeds).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clones: Vec<(String, String)>,
     /// Pushes to org repositories: `protected` (to a protected branch), `force` (forced, to another branch).
     pub pushes: BTreeSet<&'static str>,
     pub package_installs: Vec<String>,
@@ -160,6 +164,7 @@ fn empty_facts(envelope: &Envelope, interpretation: &Interpretation) -> ActionFa
         production_changes: BTreeSet::new(),
         unsimulated_applies: BTreeSet::new(),
         dry_runs: Vec::new(),
+        clones: interpretation.clones.clone(),
         pushes: BTreeSet::new(),
         package_installs: Vec::new(),
         public_exposure: false,

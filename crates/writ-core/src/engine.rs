@@ -131,7 +131,7 @@ impl Engine {
             ablated = self.ablate_session(input.session);
             &ablated
         };
-        let interpretation = interpret(envelope, &self.facts);
+        let interpretation = interpret(envelope, &self.facts, &session.clones);
         let mut facts = derive(
             envelope,
             interpretation,
@@ -263,6 +263,7 @@ impl Engine {
             },
             dry_runs: decision.facts.dry_runs.clone(),
             approvals_used: decision.approvals_used.clone(),
+            clones: decision.facts.clones.clone(),
         }
     }
 }

@@ -6,6 +6,8 @@
 //! annotations that declare it read-only. A tool with none of these is
 //! unknown.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::Value;
 use writ_detect::paths::normalize;
@@ -30,16 +32,29 @@ pub struct Interpretation {
     /// A shell command that could not be parsed, with the parser's message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unparsed: Option<String>,
+    /// Repositories the command clones, as `(directory, source URL)`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clones: Vec<(String, String)>,
 }
 
-/// Interprets `envelope` under `facts`.
-pub fn interpret(envelope: &Envelope, facts: &Facts) -> Interpretation {
+/// Interprets `envelope` under `facts`. `clones` are the repositories the
+/// session cloned earlier (directory to source URL), which a push from
+/// inside one of them comes from.
+pub fn interpret(
+    envelope: &Envelope,
+    facts: &Facts,
+    clones: &BTreeMap<String, String>,
+) -> Interpretation {
     // A relative working directory is taken relative to the workspace.
     let base = match &envelope.cwd {
         Some(cwd) => normalize(cwd, &facts.workspace, &facts.home),
         None => facts.workspace.clone(),
     };
-    let cx = Cx { facts, base: &base };
+    let cx = Cx {
+        facts,
+        base: &base,
+        clones,
+    };
     if let Some(manifest) = facts.manifest(&envelope.tool) {
         let mut out = cx.manifest(manifest, &envelope.arguments);
         out.meaning = "manifest";
@@ -67,6 +82,8 @@ struct Cx<'a> {
     facts: &'a Facts,
     /// Directory relative paths resolve against.
     base: &'a str,
+    /// Repositories the session cloned earlier: directory to source URL.
+    clones: &'a BTreeMap<String, String>,
 }
 
 impl Cx<'_> {
@@ -384,6 +401,7 @@ impl Cx<'_> {
                     kind: Some(ToolKind::Shell),
                     effects,
                     opaque: analysis.opaque,
+                    clones: analysis.clones,
                     ..Interpretation::default()
                 }
             }
@@ -558,7 +576,15 @@ impl Cx<'_> {
         }
     }
 
-    fn lower_push(&self, push: writ_shell::GitPush, out: &mut Vec<Effect>) {
+    fn lower_push(&self, mut push: writ_shell::GitPush, out: &mut Vec<Effect>) {
+        if push.cloned_from.is_none() {
+            push.cloned_from = self
+                .clones
+                .iter()
+                .filter(|(dir, _)| writ_detect::paths::is_within(&push.repo_dir, dir))
+                .max_by_key(|(dir, _)| dir.len())
+                .map(|(_, source)| source.clone());
+        }
         let remote_name = push.remote.clone().unwrap_or_else(|| "origin".to_owned());
         // A repository cloned on the same line has the clone's source as
         // its `origin`, not the workspace's.

@@ -964,7 +964,8 @@ mod tests {
             .unwrap()
             .over(crate::Deployment::builtin());
         let facts = crate::Facts::compile(&deployment).unwrap();
-        let interpretation = crate::interpret::interpret(&envelope, &facts);
+        let interpretation =
+            crate::interpret::interpret(&envelope, &facts, &std::collections::BTreeMap::new());
         let session = SessionState::default();
         let action = derive(
             &envelope,

@@ -3,7 +3,7 @@
 //! The state is a plain value; [`SessionState::record`] folds one finished
 //! step into it. Stores persist it between processes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +45,8 @@ pub struct SessionState {
     pub dry_runs: BTreeSet<String>,
     /// Approvals already used (their ids).
     pub consumed_approvals: BTreeSet<String>,
+    /// Repositories cloned so far: directory to source URL.
+    pub clones: BTreeMap<String, String>,
 }
 
 /// What one finished step contributes to its session.
@@ -62,6 +64,9 @@ pub struct StepRecord {
     pub dry_runs: Vec<String>,
     /// Approvals it used.
     pub approvals_used: Vec<String>,
+    /// Repositories it cloned, `(directory, source URL)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clones: Vec<(String, String)>,
 }
 
 /// Upper bound on the untrusted text kept per session, in bytes: the most
@@ -96,6 +101,7 @@ impl SessionState {
             append_text(&mut self.untrusted_text, text);
         }
         self.dry_runs.extend(step.dry_runs.iter().cloned());
+        self.clones.extend(step.clones.iter().cloned());
     }
 }
 

@@ -17,6 +17,9 @@ pub struct Analysis {
     /// Parts that could not be seen into: `eval "$x"`, `python -c ...`,
     /// a command name that is itself an expansion. Human-readable text.
     pub opaque: Vec<String>,
+    /// Repositories the line clones, as `(directory, source URL)`
+    /// (`git clone URL DIR`, `gh`/`glab repo clone`).
+    pub clones: Vec<(String, String)>,
 }
 
 /// A local file a command reads or sends.

@@ -57,15 +57,15 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
     analyzer.program(&program, &mut scope, None);
     let mut analysis = analyzer.finish();
     carry_kube_context(&mut analysis.effects);
-    carry_clone_source(&mut analysis.effects);
+    analysis.clones = carry_clone_source(&mut analysis.effects);
     Ok(analysis)
 }
 
 /// A `git clone URL DIR` (or `gh`/`glab repo clone`) earlier on the line is
 /// where a push from inside `DIR` comes from: its code is `URL`'s, and its
 /// `origin` is `URL`. A clone reports its download and then the write of
-/// `DIR`.
-fn carry_clone_source(effects: &mut [Effect]) {
+/// `DIR`. Returns the clones as `(DIR, URL)`.
+fn carry_clone_source(effects: &mut [Effect]) -> Vec<(String, String)> {
     let mut clones: Vec<(String, String)> = Vec::new();
     for at in 0..effects.len() {
         if let (Some(Effect::Request(r)), Some(Effect::Write { path, .. })) =
@@ -84,6 +84,7 @@ fn carry_clone_source(effects: &mut [Effect]) {
                 .map(|(_, url)| url.clone());
         }
     }
+    clones
 }
 
 /// `kubectl config use-context NAME` (or `kubectx NAME`) earlier on the
