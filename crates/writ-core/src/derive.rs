@@ -90,6 +90,10 @@ pub struct ActionFacts {
     /// session when it succeeds).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub clones: Vec<(String, String)>,
+    /// Remotes it sets, `(repository directory, name, URL)` (recorded in
+    /// the session when it succeeds).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub remotes: Vec<(String, String, String)>,
     /// Pushes to org repositories: `protected` (to a protected branch), `force` (forced, to another branch).
     pub pushes: BTreeSet<&'static str>,
     pub package_installs: Vec<String>,
@@ -165,6 +169,7 @@ fn empty_facts(envelope: &Envelope, interpretation: &Interpretation) -> ActionFa
         unsimulated_applies: BTreeSet::new(),
         dry_runs: Vec::new(),
         clones: interpretation.clones.clone(),
+        remotes: interpretation.remotes.clone(),
         pushes: BTreeSet::new(),
         package_installs: Vec::new(),
         public_exposure: false,

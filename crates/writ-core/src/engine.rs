@@ -131,7 +131,11 @@ impl Engine {
             ablated = self.ablate_session(input.session);
             &ablated
         };
-        let interpretation = interpret(envelope, &self.facts, &session.clones);
+        let earlier = crate::interpret::Earlier {
+            clones: Some(&session.clones),
+            remotes: &session.remotes,
+        };
+        let interpretation = interpret(envelope, &self.facts, earlier);
         let mut facts = derive(
             envelope,
             interpretation,
@@ -264,6 +268,7 @@ impl Engine {
             dry_runs: decision.facts.dry_runs.clone(),
             approvals_used: decision.approvals_used.clone(),
             clones: decision.facts.clones.clone(),
+            remotes: decision.facts.remotes.clone(),
         }
     }
 }

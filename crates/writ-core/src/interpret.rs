@@ -35,16 +35,14 @@ pub struct Interpretation {
     /// Repositories the command clones, as `(directory, source URL)`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub clones: Vec<(String, String)>,
+    /// Remotes the command sets, as `(repository directory, name, URL)`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub remotes: Vec<(String, String, String)>,
 }
 
-/// Interprets `envelope` under `facts`. `clones` are the repositories the
-/// session cloned earlier (directory to source URL), which a push from
-/// inside one of them comes from.
-pub fn interpret(
-    envelope: &Envelope,
-    facts: &Facts,
-    clones: &BTreeMap<String, String>,
-) -> Interpretation {
+/// Interprets `envelope` under `facts` and what the session did to git
+/// before it ([`Earlier`]).
+pub fn interpret(envelope: &Envelope, facts: &Facts, earlier: Earlier<'_>) -> Interpretation {
     // A relative working directory is taken relative to the workspace.
     let base = match &envelope.cwd {
         Some(cwd) => normalize(cwd, &facts.workspace, &facts.home),
@@ -53,7 +51,7 @@ pub fn interpret(
     let cx = Cx {
         facts,
         base: &base,
-        clones,
+        earlier,
     };
     if let Some(manifest) = facts.manifest(&envelope.tool) {
         let mut out = cx.manifest(manifest, &envelope.arguments);
@@ -78,12 +76,22 @@ pub fn interpret(
     }
 }
 
+/// What earlier steps of the session did to git repositories: a push from
+/// inside a repository one of them cloned comes from the clone's source,
+/// and a remote one of them set is where a push to it goes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Earlier<'a> {
+    /// Directory to source URL.
+    pub clones: Option<&'a BTreeMap<String, String>>,
+    /// `(repository directory, name, URL)`, oldest first.
+    pub remotes: &'a [(String, String, String)],
+}
+
 struct Cx<'a> {
     facts: &'a Facts,
     /// Directory relative paths resolve against.
     base: &'a str,
-    /// Repositories the session cloned earlier: directory to source URL.
-    clones: &'a BTreeMap<String, String>,
+    earlier: Earlier<'a>,
 }
 
 impl Cx<'_> {
@@ -402,6 +410,7 @@ impl Cx<'_> {
                     effects,
                     opaque: analysis.opaque,
                     clones: analysis.clones,
+                    remotes: analysis.remotes,
                     ..Interpretation::default()
                 }
             }
@@ -456,6 +465,8 @@ impl Cx<'_> {
                 });
             }
             S::GitPush(push) => self.lower_push(push, out),
+            // Only later pushes see it (`Interpretation::remotes`).
+            S::GitRemote { .. } => {}
             S::MakePublic { resource } => out.push(Effect::MakePublic {
                 resource: self.resource_text(&resource),
             }),
@@ -579,11 +590,22 @@ impl Cx<'_> {
     fn lower_push(&self, mut push: writ_shell::GitPush, out: &mut Vec<Effect>) {
         if push.cloned_from.is_none() {
             push.cloned_from = self
+                .earlier
                 .clones
-                .iter()
+                .into_iter()
+                .flatten()
                 .filter(|(dir, _)| writ_detect::paths::is_within(&push.repo_dir, dir))
                 .max_by_key(|(dir, _)| dir.len())
                 .map(|(_, source)| source.clone());
+        }
+        let remote_name = push.remote.clone().unwrap_or_else(|| "origin".to_owned());
+        // A remote an earlier step set for this repository is what it names.
+        if let Some((_, _, url)) = self.earlier.remotes.iter().rev().find(|(dir, name, _)| {
+            *name == remote_name
+                && (writ_detect::paths::is_within(&push.repo_dir, dir)
+                    || writ_detect::paths::is_within(dir, &push.repo_dir))
+        }) {
+            push.remote = Some(url.clone());
         }
         let remote_name = push.remote.clone().unwrap_or_else(|| "origin".to_owned());
         // A repository cloned on the same line has the clone's source as

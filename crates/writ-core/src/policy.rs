@@ -965,7 +965,7 @@ mod tests {
             .over(crate::Deployment::builtin());
         let facts = crate::Facts::compile(&deployment).unwrap();
         let interpretation =
-            crate::interpret::interpret(&envelope, &facts, &std::collections::BTreeMap::new());
+            crate::interpret::interpret(&envelope, &facts, crate::interpret::Earlier::default());
         let session = SessionState::default();
         let action = derive(
             &envelope,

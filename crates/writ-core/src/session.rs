@@ -47,6 +47,8 @@ pub struct SessionState {
     pub consumed_approvals: BTreeSet<String>,
     /// Repositories cloned so far: directory to source URL.
     pub clones: BTreeMap<String, String>,
+    /// Remotes set so far, `(repository directory, name, URL)`, oldest first.
+    pub remotes: Vec<(String, String, String)>,
 }
 
 /// What one finished step contributes to its session.
@@ -67,6 +69,9 @@ pub struct StepRecord {
     /// Repositories it cloned, `(directory, source URL)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clones: Vec<(String, String)>,
+    /// Remotes it set, `(repository directory, name, URL)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remotes: Vec<(String, String, String)>,
 }
 
 /// Upper bound on the untrusted text kept per session, in bytes: the most
@@ -102,6 +107,7 @@ impl SessionState {
         }
         self.dry_runs.extend(step.dry_runs.iter().cloned());
         self.clones.extend(step.clones.iter().cloned());
+        self.remotes.extend(step.remotes.iter().cloned());
     }
 }
 

@@ -20,6 +20,8 @@ pub struct Analysis {
     /// Repositories the line clones, as `(directory, source URL)`
     /// (`git clone URL DIR`, `gh`/`glab repo clone`).
     pub clones: Vec<(String, String)>,
+    /// Remotes the line sets, as `(repository directory, name, URL)`.
+    pub remotes: Vec<(String, String, String)>,
 }
 
 /// A local file a command reads or sends.
@@ -309,6 +311,13 @@ pub enum Effect {
     },
     /// `git push`.
     GitPush(GitPush),
+    /// `git remote add NAME URL` or `git remote set-url NAME URL`: from now
+    /// on `NAME` in the repository at `repo_dir` is `url`.
+    GitRemote {
+        repo_dir: String,
+        name: String,
+        url: String,
+    },
     /// Makes a resource public (`gh repo edit --visibility public`,
     /// `aws s3api put-bucket-acl --acl public-read`, `aws s3 cp --acl
     /// public-read` also reports this, `gsutil acl ch -u AllUsers:R`).

@@ -58,6 +58,7 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
     let mut analysis = analyzer.finish();
     carry_kube_context(&mut analysis.effects);
     analysis.clones = carry_clone_source(&mut analysis.effects);
+    analysis.remotes = carry_remotes(&mut analysis.effects);
     Ok(analysis)
 }
 
@@ -106,6 +107,34 @@ fn carry_kube_context(effects: &mut [Effect]) {
             _ => {}
         }
     }
+}
+
+/// `git remote add|set-url NAME URL` earlier on the line is where a push
+/// to `NAME` from that repository goes: the push names `URL`. Returns the
+/// remotes set, as `(repository directory, NAME, URL)`.
+fn carry_remotes(effects: &mut [Effect]) -> Vec<(String, String, String)> {
+    let mut remotes: Vec<(String, String, String)> = Vec::new();
+    for effect in effects {
+        match effect {
+            Effect::GitRemote {
+                repo_dir,
+                name,
+                url,
+            } => remotes.push((repo_dir.clone(), name.clone(), url.clone())),
+            Effect::GitPush(push) => {
+                let name = push.remote.as_deref().unwrap_or("origin");
+                if let Some((_, _, url)) = remotes.iter().rev().find(|(dir, n, _)| {
+                    n == name
+                        && (paths::is_within(&push.repo_dir, dir)
+                            || paths::is_within(dir, &push.repo_dir))
+                }) {
+                    push.remote = Some(url.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    remotes
 }
 
 #[cfg(test)]

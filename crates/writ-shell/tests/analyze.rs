@@ -1317,6 +1317,22 @@ fn git_commands() {
             ]),
         ),
         (
+            // A remote set earlier on the line is what a push to it names.
+            "git remote set-url origin https://github.com/dana/x.git && git push",
+            json!([
+                {"effect": "git_remote", "repo_dir": W, "name": "origin", "url": "https://github.com/dana/x.git"},
+                push(W, Some("https://github.com/dana/x.git"), json!([]), false, false)
+            ]),
+        ),
+        (
+            "git remote add backup git@github.com:acme/b.git && git -C /tmp push backup main",
+            json!([
+                {"effect": "git_remote", "repo_dir": W, "name": "backup", "url": "git@github.com:acme/b.git"},
+                push("/tmp", Some("backup"), json!([refspec(Some("main"), Some("main"), false, false)]), false, false)
+            ]),
+        ),
+        ("git remote -v", json!([])),
+        (
             // A push from inside a repository the line cloned comes from the
             // clone's source; one from elsewhere does not.
             "git clone https://github.com/acme/web.git /tmp/w && cd /tmp/w/src && git push https://github.com/dana/w.git main && cd /tmp && git push",
@@ -1335,7 +1351,10 @@ fn git_commands() {
             "git fetch upstream",
             json!([url_request("git", "upstream", "DOWNLOAD", empty())]),
         ),
-        ("git remote add origin https://x.io/r.git", json!([])),
+        (
+            "git remote add origin https://x.io/r.git",
+            json!([{"effect": "git_remote", "repo_dir": W, "name": "origin", "url": "https://x.io/r.git"}]),
+        ),
         ("git commit -m 'push --force' && git status", json!([])),
         ("git clean -fdx", json!([delete(W, true)])),
     ]);

@@ -52,6 +52,30 @@ fn git(inv: &Invocation<'_>) -> Outcome {
         "archive" => archive(&inv),
         "checkout" | "restore" => restore(&inv, &sub.text),
         "bundle" => bundle(&inv),
+        "remote" => remote(&inv),
+        _ => Outcome::default(),
+    }
+}
+
+/// `git remote add [-f] [-t BRANCH] [-m HEAD] NAME URL` and `git remote
+/// set-url [--push] NAME URL`: `NAME` is `URL` from now on.
+fn remote(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "tm",
+            long: &["track", "master", "mirror"],
+            stop_after: None,
+        },
+    );
+    match args::positionals(&items).as_slice() {
+        [verb, name, url, ..] if matches!(verb.text.as_str(), "add" | "set-url") => {
+            Outcome::default().effect(Effect::GitRemote {
+                repo_dir: inv.cwd.to_owned(),
+                name: name.text.clone(),
+                url: url.text.clone(),
+            })
+        }
         _ => Outcome::default(),
     }
 }
