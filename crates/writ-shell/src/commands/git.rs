@@ -589,38 +589,18 @@ fn clone_dir(source: &str, dir: Option<&Arg>) -> String {
 
 /// `gh api ENDPOINT [-X M] [-f k=v] [-F k=v] [--input f]`.
 fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
-    let spec = Spec {
-        short: "XfFHtqp",
-        long: &[
-            "method",
-            "raw-field",
-            "field",
-            "header",
-            "input",
-            "jq",
-            "template",
-            "hostname",
-            "cache",
-            "preview",
-        ],
-        stop_after: None,
-    };
-    let items = args::parse(rest, &spec);
-    let Some(endpoint) = args::positionals(&items)
-        .first()
-        .map(|a| a.text.trim_start_matches('/').to_owned())
-    else {
+    let Some(call) = ApiCall::parse(inv, rest) else {
         return Outcome::default();
     };
-    let call = ApiCall::read(inv, &items);
+    let endpoint = &call.endpoint;
     let target = if endpoint.contains("://") {
-        url(&endpoint)
+        url(endpoint)
     } else if endpoint.contains("{owner}") || endpoint.contains("{repo}") {
         current_repository()
     } else {
         url(&format!("{GITHUB_API}/{endpoint}"))
     };
-    let access = github_access_changes(&endpoint, &call.method, &call.fields);
+    let access = github_access_changes(endpoint, &call.method, &call.fields);
     let mut outcome =
         Outcome::default().effect(request("gh", target, &call.method, call.payload, false));
     outcome.effects.extend(access);
@@ -628,18 +608,52 @@ fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
 }
 
 /// The request a forge CLI's `api` command (`gh api`, `glab api`) makes,
-/// from their shared options: `-f/--raw-field k=v` (as written), `-F/--field
-/// k=v` (`k=@FILE` sends the file), `--input FILE`, `-H/--header`, and
-/// `-X/--method` (POST when there is a body, else GET).
+/// from their shared syntax: `ENDPOINT`, `-f/--raw-field k=v` (as
+/// written), `-F/--field k=v` (`k=@FILE` sends the file), `--input FILE`,
+/// `-H/--header`, `--hostname`, and `-X/--method` (POST when there is a
+/// body, else GET).
 pub(super) struct ApiCall {
+    /// The endpoint as written, without a leading `/`.
+    pub endpoint: String,
     pub method: String,
     pub payload: Payload,
     /// The body's `key=value` pairs.
     pub fields: Vec<String>,
+    pub hostname: Option<String>,
 }
 
 impl ApiCall {
-    pub(super) fn read(inv: &Invocation<'_>, items: &[Item<'_>]) -> ApiCall {
+    /// `None` without an endpoint.
+    pub(super) fn parse(inv: &Invocation<'_>, rest: &[Arg]) -> Option<ApiCall> {
+        let spec = Spec {
+            short: "XfFHtqp",
+            long: &[
+                "method",
+                "raw-field",
+                "field",
+                "header",
+                "input",
+                "jq",
+                "template",
+                "hostname",
+                "cache",
+                "preview",
+            ],
+            stop_after: None,
+        };
+        let items = args::parse(rest, &spec);
+        let endpoint = args::positionals(&items)
+            .first()?
+            .text
+            .trim_start_matches('/')
+            .to_owned();
+        let mut call = ApiCall::read(inv, &items);
+        call.endpoint = endpoint;
+        call.hostname = args::value(&items, &["--hostname"]).map(|h| h.text.clone());
+        Some(call)
+    }
+
+    fn read(inv: &Invocation<'_>, items: &[Item<'_>]) -> ApiCall {
         let mut payload = Payload::default();
         let mut has_body = false;
         let mut fields: Vec<String> = Vec::new();
@@ -679,9 +693,11 @@ impl ApiCall {
             .map(|m| m.text.to_ascii_uppercase())
             .unwrap_or_else(|| if has_body { "POST" } else { "GET" }.to_owned());
         ApiCall {
+            endpoint: String::new(),
             method,
             payload,
             fields,
+            hostname: None,
         }
     }
 }

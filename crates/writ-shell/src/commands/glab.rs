@@ -115,34 +115,19 @@ fn named_project(inv: &Invocation<'_>, items: &[Item<'_>]) -> Option<Project> {
 /// as `gh api`, against `https://HOST/api/v4/`. `:fullpath`, `:id` and
 /// `:repo` in the endpoint stand for the working directory's project.
 fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
-    let spec = Spec {
-        short: "XfFH",
-        long: &[
-            "method",
-            "raw-field",
-            "field",
-            "header",
-            "input",
-            "hostname",
-        ],
-        stop_after: None,
-    };
-    let items = args::parse(rest, &spec);
-    let Some(endpoint) = args::positionals(&items)
-        .first()
-        .map(|a| a.text.trim_start_matches('/').to_owned())
-    else {
+    let Some(call) = ApiCall::parse(inv, rest) else {
         return Outcome::default();
     };
-    let call = ApiCall::read(inv, &items);
-    let host = args::value(&items, &["--hostname"])
-        .map(|h| host_only(&h.text))
-        .unwrap_or_else(|| default_host(inv));
+    let endpoint = &call.endpoint;
+    let host = call
+        .hostname
+        .as_deref()
+        .map_or_else(|| default_host(inv), host_only);
     let current = endpoint
         .split(['/', '?'])
         .any(|part| matches!(part, ":fullpath" | ":id" | ":repo"));
     let target = if endpoint.contains("://") {
-        url(&endpoint)
+        url(endpoint)
     } else if current {
         current_repository()
     } else {
