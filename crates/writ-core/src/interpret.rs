@@ -120,7 +120,8 @@ impl Cx<'_> {
                 };
                 let out = match envelope.tool.as_str() {
                     "Bash" | "shell" | "local_shell" | "exec_command" | "container.exec" => {
-                        let command = match args.get("command") {
+                        // Codex's unified exec names it `cmd`.
+                        let command = match args.get("command").or_else(|| args.get("cmd")) {
                             Some(Value::Array(parts)) => shell_join(parts),
                             Some(v) => value_text(v),
                             None => String::new(),
@@ -963,6 +964,45 @@ mod tests {
             shell_join(&[json!("git"), json!("commit"), json!("-m"), json!("it's")]),
             r"git commit -m 'it'\''s'"
         );
+    }
+
+    #[test]
+    fn agents_own_tools_mean_the_same_in_every_runtime() {
+        let deployment =
+            crate::Deployment::from_json(r#"{"workspace": "/home/dana/ws", "home": "/home/dana"}"#)
+                .unwrap();
+        let facts = Facts::compile(&deployment).unwrap();
+        let events = [
+            (
+                crate::Runtime::Codex,
+                json!({"hook_event_name": "PreToolUse", "cwd": "/home/dana/ws",
+                       "tool_name": "exec_command", "tool_input": {"cmd": "rm -rf build"}}),
+            ),
+            (
+                crate::Runtime::Otel,
+                json!({"name": "execute_tool Bash", "attributes": {
+                    "gen_ai.operation.name": "execute_tool",
+                    "gen_ai.tool.call.arguments": "{\"command\": \"rm -rf build\"}"}}),
+            ),
+            (
+                crate::Runtime::OpenaiAgents,
+                json!({"type": "function_call", "call_id": "c", "name": "Bash",
+                       "arguments": "{\"command\": \"rm -rf build\"}"}),
+            ),
+        ];
+        for (runtime, event) in events {
+            let envelope = crate::normalize(runtime, &event).unwrap();
+            let out = interpret(&envelope, &facts, Earlier::default());
+            assert_eq!(out.meaning, "builtin", "{runtime:?}");
+            assert_eq!(
+                out.effects,
+                vec![Effect::FileDelete {
+                    path: "/home/dana/ws/build".to_owned(),
+                    recursive: true
+                }],
+                "{runtime:?}"
+            );
+        }
     }
 
     #[test]
