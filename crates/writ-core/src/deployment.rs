@@ -298,29 +298,12 @@ const BUILTIN_GOVERNANCE: &[&str] = &[
     "~/.writ/**",
 ];
 
-/// The server host a `production.databases` entry names: the host of a
-/// DSN, or the entry without its `user@`, `:port` and `/database`.
+/// The server host a `production.databases` entry names, however it is
+/// written (`host`, `host:port`, `user@host/db`, a DSN), as destinations
+/// are parsed everywhere else; an entry that names no host is kept whole.
 fn database_host(entry: &str) -> String {
-    let entry = entry.trim();
-    if entry.contains("://")
-        && let Some(d) = writ_detect::destination::parse_destination(entry)
-    {
-        return d.host;
-    }
-    let entry = entry.rsplit_once('@').map_or(entry, |(_, host)| host);
-    let entry = entry.split('/').next().unwrap_or(entry);
-    // A port follows a name, an IPv4 address or a bracketed IPv6 address,
-    // never a bare IPv6 address.
-    let host = match entry.rsplit_once(':') {
-        Some((host, port))
-            if port.bytes().all(|b| b.is_ascii_digit())
-                && (!host.contains(':') || host.ends_with(']')) =>
-        {
-            host
-        }
-        _ => entry,
-    };
-    host.to_ascii_lowercase()
+    writ_detect::destination::parse_destination(entry)
+        .map_or_else(|| entry.trim().to_ascii_lowercase(), |d| d.host)
 }
 
 /// A deployment compiled for the decision path.
@@ -570,7 +553,7 @@ mod tests {
             ),
             ("app@db.prod.acme.internal/app", "db.prod.acme.internal"),
             ("10.0.4.7:3306", "10.0.4.7"),
-            ("[fd00::7]:5432", "[fd00::7]"),
+            ("[fd00::7]:5432", "fd00::7"),
             ("fd00::7", "fd00::7"),
         ] {
             assert_eq!(database_host(entry), host, "{entry}");
