@@ -132,7 +132,7 @@ impl Engine {
             &ablated
         };
         let earlier = crate::interpret::Earlier {
-            clones: Some(&session.clones),
+            clones: &session.clones,
             remotes: &session.remotes,
         };
         let interpretation = interpret(envelope, &self.facts, earlier);

@@ -6,8 +6,6 @@
 //! annotations that declare it read-only. A tool with none of these is
 //! unknown.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 use serde_json::Value;
 use writ_detect::paths::normalize;
@@ -81,8 +79,8 @@ pub fn interpret(envelope: &Envelope, facts: &Facts, earlier: Earlier<'_>) -> In
 /// and a remote one of them set is where a push to it goes.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Earlier<'a> {
-    /// Directory to source URL.
-    pub clones: Option<&'a BTreeMap<String, String>>,
+    /// `(directory, source URL)`, oldest first.
+    pub clones: &'a [(String, String)],
     /// `(repository directory, name, URL)`, oldest first.
     pub remotes: &'a [(String, String, String)],
 }
@@ -589,30 +587,21 @@ impl Cx<'_> {
     }
 
     fn lower_push(&self, mut push: writ_shell::GitPush, out: &mut Vec<Effect>) {
+        // The line's own clones and remotes are already on the push; an
+        // earlier step's apply the same way.
         if push.cloned_from.is_none() {
-            push.cloned_from = self
-                .earlier
-                .clones
-                .into_iter()
-                .flatten()
-                .filter(|(dir, _)| writ_detect::paths::is_within(&push.repo_dir, dir))
-                .max_by_key(|(dir, _)| dir.len())
-                .map(|(_, source)| source.clone());
+            push.cloned_from =
+                writ_shell::clone_source(self.earlier.clones, &push.repo_dir).map(str::to_owned);
         }
         let remote_name = push.remote.clone().unwrap_or_else(|| "origin".to_owned());
-        // A remote an earlier step set for this repository is what it names.
-        if let Some((_, _, url)) = self.earlier.remotes.iter().rev().find(|(dir, name, _)| {
-            *name == remote_name
-                && (writ_detect::paths::is_within(&push.repo_dir, dir)
-                    || writ_detect::paths::is_within(dir, &push.repo_dir))
-        }) {
-            push.remote = Some(url.clone());
-        }
-        let remote_name = push.remote.clone().unwrap_or_else(|| "origin".to_owned());
-        // A repository cloned on the same line has the clone's source as
-        // its `origin`, not the workspace's.
-        let remote = match &push.cloned_from {
-            Some(source) if remote_name == "origin" => source.clone(),
+        // A remote an earlier step set is what the name means; else a
+        // clone's `origin` is its source; else the deployment's remote.
+        let remote = match (
+            writ_shell::remote_url(self.earlier.remotes, &push.repo_dir, &remote_name),
+            &push.cloned_from,
+        ) {
+            (Some(url), _) => url.to_owned(),
+            (None, Some(source)) if remote_name == "origin" => source.clone(),
             _ => self
                 .facts
                 .git_remotes

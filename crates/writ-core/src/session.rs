@@ -3,7 +3,7 @@
 //! The state is a plain value; [`SessionState::record`] folds one finished
 //! step into it. Stores persist it between processes.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -45,8 +45,8 @@ pub struct SessionState {
     pub dry_runs: BTreeSet<String>,
     /// Approvals already used (their ids).
     pub consumed_approvals: BTreeSet<String>,
-    /// Repositories cloned so far: directory to source URL.
-    pub clones: BTreeMap<String, String>,
+    /// Repositories cloned so far, `(directory, source URL)`, oldest first.
+    pub clones: Vec<(String, String)>,
     /// Remotes set so far, `(repository directory, name, URL)`, oldest first.
     pub remotes: Vec<(String, String, String)>,
 }

@@ -78,14 +78,39 @@ fn carry_clone_source(effects: &mut [Effect]) -> Vec<(String, String)> {
             clones.push((path.clone(), url.clone()));
         }
         if let Some(Effect::GitPush(push)) = effects.get_mut(at) {
-            push.cloned_from = clones
-                .iter()
-                .rev()
-                .find(|(dir, _)| paths::is_within(&push.repo_dir, dir))
-                .map(|(_, url)| url.clone());
+            push.cloned_from = clone_source(&clones, &push.repo_dir).map(str::to_owned);
         }
     }
     clones
+}
+
+/// The source of the clone that holds `repo_dir` among `clones`
+/// (`(directory, source URL)`, oldest first): the innermost, then the
+/// latest. Serves the clones of one line and those of a session alike.
+pub fn clone_source<'a>(clones: &'a [(String, String)], repo_dir: &str) -> Option<&'a str> {
+    clones
+        .iter()
+        .filter(|(dir, _)| paths::is_within(repo_dir, dir))
+        .max_by_key(|(dir, _)| dir.len())
+        .map(|(_, url)| url.as_str())
+}
+
+/// The URL the latest of `remotes` (`(repository directory, name, URL)`,
+/// oldest first) gives `name` in the repository at `repo_dir` (set from
+/// that directory, or from one inside or around it). Serves the remotes
+/// of one line and those of a session alike.
+pub fn remote_url<'a>(
+    remotes: &'a [(String, String, String)],
+    repo_dir: &str,
+    name: &str,
+) -> Option<&'a str> {
+    remotes
+        .iter()
+        .rev()
+        .find(|(dir, n, _)| {
+            n == name && (paths::is_within(repo_dir, dir) || paths::is_within(dir, repo_dir))
+        })
+        .map(|(_, _, url)| url.as_str())
 }
 
 /// `kubectl config use-context NAME` (or `kubectx NAME`) earlier on the
@@ -123,18 +148,49 @@ fn carry_remotes(effects: &mut [Effect]) -> Vec<(String, String, String)> {
             } => remotes.push((repo_dir.clone(), name.clone(), url.clone())),
             Effect::GitPush(push) => {
                 let name = push.remote.as_deref().unwrap_or("origin");
-                if let Some((_, _, url)) = remotes.iter().rev().find(|(dir, n, _)| {
-                    n == name
-                        && (paths::is_within(&push.repo_dir, dir)
-                            || paths::is_within(dir, &push.repo_dir))
-                }) {
-                    push.remote = Some(url.clone());
+                if let Some(url) = remote_url(&remotes, &push.repo_dir, name) {
+                    push.remote = Some(url.to_owned());
                 }
             }
             _ => {}
         }
     }
     remotes
+}
+
+#[cfg(test)]
+mod git_history_tests {
+    use super::*;
+
+    fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn the_innermost_then_latest_clone_holds_a_directory() {
+        let clones = owned(&[("/tmp/a", "A"), ("/tmp/a/sub", "B"), ("/tmp/a", "C")]);
+        assert_eq!(clone_source(&clones, "/tmp/a/sub/x"), Some("B"));
+        assert_eq!(clone_source(&clones, "/tmp/a/x"), Some("C"));
+        assert_eq!(clone_source(&clones, "/tmp/ab"), None);
+    }
+
+    #[test]
+    fn the_latest_remote_of_the_repository_wins() {
+        let remote =
+            |dir: &str, name: &str, url: &str| (dir.to_owned(), name.to_owned(), url.to_owned());
+        let remotes = vec![
+            remote("/ws", "origin", "U1"),
+            remote("/ws/src", "origin", "U2"),
+            remote("/other", "origin", "U3"),
+        ];
+        assert_eq!(remote_url(&remotes, "/ws", "origin"), Some("U2"));
+        assert_eq!(remote_url(&remotes, "/ws/src/deep", "origin"), Some("U2"));
+        assert_eq!(remote_url(&remotes, "/ws", "backup"), None);
+        assert_eq!(remote_url(&remotes, "/elsewhere", "origin"), None);
+    }
 }
 
 #[cfg(test)]
