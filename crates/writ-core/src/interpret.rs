@@ -793,14 +793,12 @@ fn http_effects(
 /// request routes as `gh api` or `glab api` does.
 fn forge_api_effects(method: &str, url: &str, texts: &[String]) -> Vec<writ_shell::Effect> {
     let github = url.strip_prefix("https://api.github.com/");
-    let gitlab = || {
-        let rest = url
-            .strip_prefix("https://")
-            .or_else(|| url.strip_prefix("http://"))?;
-        let (host, path) = rest.split_once("/api/v4/")?;
-        (!host.contains('/')).then_some((host, path))
-    };
-    if github.is_none() && gitlab().is_none() {
+    let gitlab = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .and_then(|rest| rest.split_once("/api/v4/"))
+        .filter(|(host, _)| !host.contains('/'));
+    if github.is_none() && gitlab.is_none() {
         return Vec::new();
     }
     let mut fields = Vec::new();
@@ -822,7 +820,7 @@ fn forge_api_effects(method: &str, url: &str, texts: &[String]) -> Vec<writ_shel
             ),
         }
     }
-    match (github, gitlab()) {
+    match (github, gitlab) {
         (Some(endpoint), _) => writ_shell::github_access_changes(endpoint, method, &fields),
         (None, Some((host, path))) => {
             let host = host.rsplit_once('@').map_or(host, |(_, h)| h);

@@ -452,7 +452,7 @@ fn find(inv: &Invocation<'_>) -> Outcome {
 /// match everything.
 fn find_names(expression: &[Arg]) -> Vec<String> {
     let mut names = Vec::new();
-    let mut words = expression.iter().peekable();
+    let mut words = expression.iter();
     while let Some(word) = words.next() {
         match word.text.as_str() {
             "!" | "-not" => return Vec::new(),
