@@ -576,37 +576,15 @@ impl<'c> Analyzer<'c> {
 
     fn run_nested(&mut self, job: Nested, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
         match job {
-            Nested::Argv { argv, env, cwd } => {
-                if self.depth >= MAX_DEPTH {
-                    return Payload::default();
-                }
-                self.depth += 1;
-                let out = match cwd {
-                    Some(dir) => {
-                        let mut sub = scope.clone();
-                        sub.cwd = dir;
-                        self.run(argv, env, &mut sub, stdin)
-                    }
-                    None => self.run(argv, env, scope, stdin),
-                };
-                self.depth -= 1;
-                out
-            }
+            Nested::Argv { argv, env, cwd } => self.run_argv(argv, env, cwd, scope, stdin),
             Nested::Script { text, what } => self.script(&text, scope, stdin, &what),
             Nested::Container {
                 argv,
                 workdir,
                 mounts,
             } => {
-                if self.depth >= MAX_DEPTH {
-                    return Payload::default();
-                }
-                self.depth += 1;
                 let first = self.out.effects.len();
-                let mut sub = scope.clone();
-                sub.cwd = workdir;
-                let out = self.run(argv, Vec::new(), &mut sub, stdin);
-                self.depth -= 1;
+                let out = self.run_argv(argv, Vec::new(), Some(workdir), scope, stdin);
                 let inside: Vec<Effect> = self.out.effects.drain(first..).collect();
                 self.out.effects.extend(
                     inside
@@ -616,6 +594,31 @@ impl<'c> Analyzer<'c> {
                 commands::host_payload(out, &mounts)
             }
         }
+    }
+
+    /// Runs a nested command, in `cwd` when given, within the nesting bound.
+    fn run_argv(
+        &mut self,
+        argv: Vec<Arg>,
+        env: Vec<(String, Arg)>,
+        cwd: Option<String>,
+        scope: &mut Scope,
+        stdin: Option<&Payload>,
+    ) -> Payload {
+        if self.depth >= MAX_DEPTH {
+            return Payload::default();
+        }
+        self.depth += 1;
+        let out = match cwd {
+            Some(dir) => {
+                let mut sub = scope.clone();
+                sub.cwd = dir;
+                self.run(argv, env, &mut sub, stdin)
+            }
+            None => self.run(argv, env, scope, stdin),
+        };
+        self.depth -= 1;
+        out
     }
 
     /// A file's own reference plus what earlier commands wrote into it.
