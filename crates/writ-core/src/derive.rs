@@ -313,13 +313,14 @@ impl Deriver<'_> {
                 writ_shell::DataClass::Destroy => SqlClass::Destroy,
                 writ_shell::DataClass::Unknown => SqlClass::Unknown,
             }),
-            Effect::Deploy { environment, .. } => {
-                if self
-                    .facts
-                    .production
-                    .environments
-                    .iter()
-                    .any(|e| e.eq_ignore_ascii_case(environment))
+            Effect::Deploy {
+                environment,
+                production,
+                ..
+            } => {
+                let listed = &self.facts.production.environments;
+                if (*production && !listed.is_empty())
+                    || listed.iter().any(|e| e.eq_ignore_ascii_case(environment))
                 {
                     self.out.production_changes.insert("deploy");
                 }

@@ -174,6 +174,9 @@ pub enum Effect {
     Deploy {
         environment: String,
         service: Option<String>,
+        /// The tool's own production (`vercel --prod`): a production
+        /// deploy wherever the deployment lists production environments.
+        production: bool,
     },
     /// A payment or refund; `amount_cents` is `None` when it cannot be read.
     Payment {

@@ -279,6 +279,7 @@ impl Cx<'_> {
             ToolKind::Deploy => vec![Effect::Deploy {
                 environment: bound.text("environment").unwrap_or_default(),
                 service: bound.text("service"),
+                production: false,
             }],
             ToolKind::Share => self.share_effects(&bound, unmapped),
             ToolKind::DbQuery => {
@@ -582,6 +583,7 @@ impl Cx<'_> {
             S::Deploy(d) => out.push(Effect::Deploy {
                 environment: d.environment,
                 service: d.service,
+                production: d.production,
             }),
         }
     }

@@ -395,9 +395,18 @@ impl<L: Clone> PathLabels<L> {
     }
 
     /// Calls `found` with every entry matching `path`, in order.
+    ///
+    /// A path that a glob names itself is taken for the file it names, even
+    /// when `recursive` (`tar` or `scp -r` of `data/customers.csv`): what a
+    /// directory of that name might hold is not guessed.
     fn each_match<'s>(&'s self, path: &str, recursive: bool, mut found: impl FnMut(&'s Entry<L>)) {
         let path = normalize(path, &self.workspace, &self.home);
         let segs: Vec<&str> = path_segments(&path).collect();
+        let recursive = recursive
+            && !self
+                .entries
+                .iter()
+                .any(|e| e.patterns.iter().any(|p| walk(p, &segs).0));
         for e in &self.entries {
             if e.patterns.iter().any(|p| {
                 let (matched, below) = walk(p, &segs);

@@ -961,6 +961,13 @@ fn path_labels() {
             &["env", "customers", "pem", "secrets"],
         ),
         ("/home/dana/acme-web", false, &[]),
+        // A path a glob names is that file (or tree), not a guess at more.
+        (
+            "/home/dana/acme-web/data/customers.csv",
+            true,
+            &["customers"],
+        ),
+        ("/home/dana/.ssh", true, &["ssh"]),
         ("/home/dana/acme-web/src", true, &["env", "pem", "secrets"]),
         (
             "/home/dana/acme-web/data",

@@ -270,6 +270,10 @@ pub struct Deploy {
     pub environment: String,
     /// The app or service, when the command names it.
     pub service: Option<String>,
+    /// The environment is the tool's own production (`vercel --prod`,
+    /// `wrangler deploy` without `--env`), whatever the organisation calls
+    /// its production environments.
+    pub production: bool,
 }
 
 /// One thing a command does.

@@ -1416,13 +1416,29 @@ fn github_cli() {
                 empty()
             )]),
         ),
+        // Creating with `--source --push` is a push of that repository; made
+        // public under an owner's name, so is its code.
         (
             "gh repo create acme/leak --public --source=. --push",
-            json!([public_request(
-                "gh",
-                "https://github.com/acme/leak",
-                "POST",
-                payload(&[], &[(W, true)], &[])
+            json!([
+                push(
+                    W,
+                    Some("https://github.com/acme/leak.git"),
+                    json!([]),
+                    false,
+                    false
+                ),
+                make_public(repo(Some("acme/leak")))
+            ]),
+        ),
+        (
+            "gh repo create mine --private --source=app --push",
+            json!([push(
+                &at("app"),
+                Some("https://github.com/mine.git"),
+                json!([]),
+                false,
+                false
             )]),
         ),
         (
@@ -1850,6 +1866,47 @@ fn cloud_storage_and_iam() {
             json!([remote_delete("s3://b", true)]),
         ),
         ("aws s3 ls s3://b", json!([])),
+        // s3cmd: the last operand is the destination.
+        (
+            "s3cmd put -P a.txt b.txt s3://b/site/",
+            json!([
+                public_request(
+                    "aws",
+                    "s3://b/site/",
+                    "UPLOAD",
+                    payload(&[], &[(&at("a.txt"), false)], &[])
+                ),
+                make_public(bucket("s3", "b")),
+                public_request(
+                    "aws",
+                    "s3://b/site/",
+                    "UPLOAD",
+                    payload(&[], &[(&at("b.txt"), false)], &[])
+                ),
+                make_public(bucket("s3", "b"))
+            ]),
+        ),
+        (
+            "s3cmd sync dist/ s3://b/",
+            json!([url_request(
+                "aws",
+                "s3://b/",
+                "UPLOAD",
+                payload(&[], &[(&at("dist"), true)], &[])
+            )]),
+        ),
+        (
+            "s3cmd del --recursive s3://b/logs/ && s3cmd rb s3://b",
+            json!([
+                remote_delete("s3://b/logs/", true),
+                remote_delete("s3://b", true)
+            ]),
+        ),
+        (
+            "s3cmd setacl --acl-public s3://b",
+            json!([make_public(bucket("s3", "b"))]),
+        ),
+        ("s3cmd ls s3://b", json!([])),
         (
             "aws s3api put-bucket-acl --bucket b --acl public-read",
             json!([make_public(bucket("s3", "b"))]),
@@ -1976,7 +2033,76 @@ fn cloud_storage_and_iam() {
 #[test]
 fn infrastructure_and_sql() {
     let helm = |verb: &str, release: Option<&str>, context: Option<&str>, dry_run: bool| json!({"effect": "helm", "verb": verb, "release": release, "kube_context": context, "dry_run": dry_run});
+    let role_binding = |name: &str, subjects: Option<&str>| json!({"effect": "grant_access", "resource": {"kind": "other", "name": name}, "grantee": subjects});
     run_table(&[
+        // Binding a role gives its subjects access; binding it to everyone
+        // makes what it covers public.
+        (
+            "kubectl create clusterrolebinding ops --clusterrole cluster-admin --user eve --group ops",
+            json!([
+                role_binding("clusterrolebinding/ops", Some("eve, ops")),
+                kubectl(
+                    "create",
+                    &["clusterrolebinding", "ops"],
+                    None,
+                    None,
+                    &[],
+                    false,
+                    false
+                )
+            ]),
+        ),
+        (
+            "kubectl set subject rolebinding/admin --serviceaccount=ci:bot",
+            json!([
+                role_binding("rolebinding/admin", Some("ci:bot")),
+                kubectl(
+                    "set",
+                    &["subject", "rolebinding/admin"],
+                    None,
+                    None,
+                    &[],
+                    false,
+                    false
+                )
+            ]),
+        ),
+        (
+            "kubectl create rolebinding open --clusterrole=view --group=system:unauthenticated",
+            json!([
+                make_public(json!({"kind": "other", "name": "rolebinding/open"})),
+                kubectl(
+                    "create",
+                    &["rolebinding", "open"],
+                    None,
+                    None,
+                    &[],
+                    false,
+                    false
+                )
+            ]),
+        ),
+        (
+            "kubectl create role reader --verb=get --resource=pods",
+            json!([kubectl(
+                "create",
+                &["role", "reader"],
+                None,
+                None,
+                &[],
+                false,
+                false
+            )]),
+        ),
+        // Terragrunt's working directory and its `run-all`/`run --all` verbs.
+        (
+            "terragrunt run-all apply --terragrunt-working-dir infra/prod",
+            json!([terraform("apply", &at("infra/prod"), None, false)]),
+        ),
+        (
+            "terragrunt run --all --working-dir=infra/prod destroy",
+            json!([terraform("destroy", &at("infra/prod"), None, true)]),
+        ),
         (
             "kubectl delete pods --all -n shop",
             json!([kubectl(
@@ -2368,6 +2494,48 @@ fn package_installs() {
             "npx -y create-react-app my-app",
             json!([install("npx", &["create-react-app"])]),
         ),
+        // A runner's package runs as its executable, analysed as any command.
+        (
+            "npx -y vercel@latest deploy --prod",
+            json!([
+                install("npx", &["vercel@latest"]),
+                deploy("vercel", "production", None)
+            ]),
+        ),
+        (
+            "yarn dlx netlify-cli deploy --prod",
+            json!([
+                install("yarn", &["netlify-cli"]),
+                deploy("netlify", "production", None)
+            ]),
+        ),
+        (
+            "npx rimraf dist /",
+            json!([
+                install("npx", &["rimraf"]),
+                delete(&at("dist"), true),
+                delete("/", true)
+            ]),
+        ),
+        (
+            "uvx --from awscli aws s3 rb s3://acme-assets",
+            json!([
+                install("uvx", &["awscli"]),
+                remote_delete("s3://acme-assets", true)
+            ]),
+        ),
+        (
+            "pipx run --spec httpie http POST https://x.example/a k=v",
+            json!([
+                install("pipx", &["httpie"]),
+                url_request(
+                    "http",
+                    "https://x.example/a",
+                    "POST",
+                    payload(&["k=v"], &[], &[])
+                )
+            ]),
+        ),
         (
             "pip install requests==2.0 -i https://pypi.org/simple",
             json!([install("pip", &["requests==2.0"])]),
@@ -2692,7 +2860,8 @@ fn message(program: &str, recipients: &[&str], payload: Value) -> Value {
 }
 
 fn deploy(program: &str, environment: &str, service: Option<&str>) -> Value {
-    json!({"effect": "deploy", "program": program, "environment": environment, "service": service})
+    let production = environment == "production";
+    json!({"effect": "deploy", "program": program, "environment": environment, "service": service, "production": production})
 }
 
 fn grant(resource: &str, grantee: Option<&str>) -> Value {
@@ -2714,6 +2883,15 @@ fn mail_from_the_command_line() {
                     payload(&["weekly report"], &[(&notes, false)], &[])
                 )
             ]),
+        ),
+        // Patches are the repository's code.
+        (
+            "git send-email --to bob@gmail.com --cc=carol@acme.com 0001-fix.patch",
+            json!([message(
+                "git",
+                &["bob@gmail.com", "carol@acme.com"],
+                json!({"text": [], "files": [{"path": at("0001-fix.patch"), "recursive": false}], "env": [], "repository": true})
+            )]),
         ),
         (
             "mailx -s keys -a ~/.ssh/id_rsa 'Bob <bob@gmail.com>' < /dev/null",

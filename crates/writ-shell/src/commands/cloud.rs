@@ -10,6 +10,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match (inv.program, first) {
         ("aws", _) => Some(aws(inv)),
         ("gsutil", _) => Some(gsutil(inv)),
+        ("s3cmd", _) => Some(s3cmd(inv)),
         ("gcloud", _) => gcloud(inv),
         ("docker" | "podman", Some("push")) => Some(docker_push(inv)),
         ("npm" | "pnpm" | "yarn", Some("publish")) => {
@@ -145,7 +146,20 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
         }
     }
     match (service, command) {
-        ("s3", "cp" | "mv" | "sync") => s3_copy(inv, command, &items, &operands, &mut outcome),
+        ("s3", "cp" | "mv" | "sync") => {
+            if let [source, destination, ..] = operands.as_slice() {
+                let copy = S3Copy {
+                    command,
+                    recursive: command == "sync" || args::has(&items, &["--recursive"]),
+                    acl_public: args::value(&items, &["--acl"])
+                        .is_some_and(|a| is_public_acl(&a.text))
+                        || args::value(&items, &["--grants"])
+                            .is_some_and(|g| grants_everyone(&g.text)),
+                    delete_extra: command == "sync" && args::has(&items, &["--delete"]),
+                };
+                s3_copy(inv, &copy, source, destination, &mut outcome);
+            }
+        }
         ("s3", "rm") => {
             let recursive = args::has(&items, &["--recursive"]);
             for target in operands {
@@ -172,19 +186,109 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
     outcome
 }
 
+/// `s3cmd COMMAND ...`: `put`/`sync`/`cp`/`mv`/`get` copy (the last operand
+/// is the destination), `del`/`rm`/`rb` delete, `setacl --acl-public` and
+/// `--acl-public` on a copy open objects to anyone.
+fn s3cmd(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "c",
+            long: &[
+                "config",
+                "access_key",
+                "secret_key",
+                "region",
+                "exclude",
+                "include",
+                "rexclude",
+                "rinclude",
+                "acl-grant",
+                "acl-revoke",
+                "mime-type",
+                "storage-class",
+                "encoding",
+                "host",
+                "host-bucket",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let Some((command, operands)) = positional.split_first() else {
+        return Outcome::default();
+    };
+    let mut outcome = Outcome::default();
+    let recursive = args::has(&items, &["-r", "--recursive"]);
+    let acl_public = args::has(&items, &["-P", "--acl-public"])
+        || args::values(&items, &["--acl-grant"])
+            .iter()
+            .any(|g| g.text.contains("all_users") || grants_everyone(&g.text));
+    match command.text.as_str() {
+        verb @ ("put" | "sync" | "cp" | "mv" | "get" | "modify") => {
+            let Some((destination, sources)) = operands.split_last() else {
+                return outcome;
+            };
+            let command = match verb {
+                "put" | "get" | "modify" => "cp",
+                other => other,
+            };
+            let copy = S3Copy {
+                command,
+                recursive: recursive || command == "sync",
+                acl_public,
+                delete_extra: command == "sync" && args::has(&items, &["--delete-removed"]),
+            };
+            for source in sources {
+                s3_copy(inv, &copy, source, destination, &mut outcome);
+            }
+        }
+        "del" | "rm" | "rb" => {
+            let whole = command.text == "rb";
+            for target in operands {
+                outcome.effects.push(Effect::RemoteDelete {
+                    target: url(&target.text),
+                    recursive: recursive || whole,
+                });
+            }
+        }
+        "setacl" if acl_public => {
+            for target in operands {
+                outcome.effects.push(Effect::MakePublic {
+                    resource: bucket("s3", &target.text),
+                });
+            }
+        }
+        _ => {}
+    }
+    outcome
+}
+
+/// How an S3 copy runs: `cp`, `mv` (the source goes) or `sync`.
+struct S3Copy<'a> {
+    command: &'a str,
+    recursive: bool,
+    /// The objects are made readable by anyone.
+    acl_public: bool,
+    /// `sync --delete`: what the source lacks is deleted at the destination.
+    delete_extra: bool,
+}
+
+/// An S3 copy from `source` to `destination` (`aws s3 cp|mv|sync`,
+/// `s3cmd put|get|sync|cp|mv`); either side may be local.
 fn s3_copy(
     inv: &Invocation<'_>,
-    command: &str,
-    items: &[Item],
-    operands: &[&Arg],
+    copy: &S3Copy<'_>,
+    source: &Arg,
+    destination: &Arg,
     outcome: &mut Outcome,
 ) {
-    let [source, destination, ..] = operands else {
-        return;
-    };
-    let recursive = command == "sync" || args::has(items, &["--recursive"]);
-    let acl_public = args::value(items, &["--acl"]).is_some_and(|a| is_public_acl(&a.text))
-        || args::value(items, &["--grants"]).is_some_and(|g| grants_everyone(&g.text));
+    let &S3Copy {
+        command,
+        recursive,
+        acl_public,
+        delete_extra,
+    } = copy;
     let remote = |text: &str| text.starts_with("s3://");
     match (remote(&source.text), remote(&destination.text)) {
         (false, true) => {
@@ -199,7 +303,7 @@ fn s3_copy(
                 );
             }
             flow::merge(&mut payload, &source.expansions());
-            if command == "sync" && args::has(items, &["--delete"]) {
+            if delete_extra {
                 outcome.effects.push(Effect::RemoteDelete {
                     target: url(&destination.text),
                     recursive: true,

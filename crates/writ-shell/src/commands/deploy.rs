@@ -24,6 +24,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     }?;
     Some(Outcome::default().effect(Effect::Deploy(Deploy {
         program: inv.program.to_owned(),
+        production: deploy.0 == PRODUCTION,
         environment: deploy.0,
         service: deploy.1,
     })))

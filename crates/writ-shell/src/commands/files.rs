@@ -10,6 +10,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(match program {
         "rm" | "unlink" | "shred" | "srm" => remove(inv, false),
         "rmdir" => remove(inv, true),
+        "rimraf" => remove_trees(inv),
         "mv" => copy(inv, true),
         "cp" | "install" => copy(inv, false),
         "touch" | "mkdir" | "truncate" | "mkfifo" => create(inv),
@@ -61,6 +62,16 @@ fn remove(inv: &Invocation<'_>, directory_only: bool) -> Outcome {
     let mut outcome = Outcome::default();
     for path in args::positionals(&items) {
         outcome.delete(inv.path(&path.text), recursive);
+    }
+    outcome
+}
+
+/// `rimraf PATH...` (npm's `rm -rf`): each path's whole tree.
+fn remove_trees(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec::default());
+    let mut outcome = Outcome::default();
+    for path in args::positionals(&items) {
+        outcome.delete(inv.path(&path.text), true);
     }
     outcome
 }

@@ -53,6 +53,7 @@ fn git(inv: &Invocation<'_>) -> Outcome {
         "checkout" | "restore" => restore(&inv, &sub.text),
         "bundle" => bundle(&inv),
         "remote" => remote(&inv),
+        "send-email" => super::mail::git_send_email(&inv),
         _ => Outcome::default(),
     }
 }
@@ -517,26 +518,38 @@ fn repo_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
         .map(|a| a.text.clone())
         .unwrap_or_default();
     let public = args::has(&items, &["--public"]);
-    let mut payload = Payload::default();
-    if let Some(source) = args::value(&items, &["-s", "--source"])
-        && args::has(&items, &["--push"])
-    {
-        flow::push_file(
-            &mut payload,
-            crate::FileRef {
-                path: inv.path(&source.text),
-                recursive: true,
-            },
-        );
-    }
     let target = format!("https://github.com/{name}");
-    Outcome::default().effect(request(
-        "gh",
-        url(target.trim_end_matches('/')),
-        "POST",
-        payload,
-        public,
-    ))
+    let target = target.trim_end_matches('/');
+    // `--source DIR --push`: the new repository receives DIR's, as by
+    // `git push`; made public under an owner's name, that code is public.
+    let Some(source) =
+        args::value(&items, &["-s", "--source"]).filter(|_| args::has(&items, &["--push"]))
+    else {
+        return Outcome::default().effect(request(
+            "gh",
+            url(target),
+            "POST",
+            Payload::default(),
+            public,
+        ));
+    };
+    let mut outcome = Outcome::default().effect(Effect::GitPush(GitPush {
+        repo_dir: inv.path(&source.text),
+        remote: Some(format!("{target}.git")),
+        refspecs: Vec::new(),
+        force: false,
+        all_refs: false,
+        cloned_from: None,
+    }));
+    if public && name.contains('/') {
+        outcome.effects.push(Effect::MakePublic {
+            resource: Resource::Repo {
+                host: "github.com".to_owned(),
+                slug: Some(name),
+            },
+        });
+    }
+    outcome
 }
 
 fn repo_clone(inv: &Invocation<'_>, rest: &[Arg], clones: bool) -> Outcome {

@@ -2,7 +2,7 @@
 
 use super::{Invocation, Outcome};
 use crate::args::{self, Spec};
-use crate::{Effect, Helm, Kubectl, Terraform, paths};
+use crate::{Effect, Helm, Kubectl, Resource, Terraform, paths};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(match inv.program {
@@ -80,6 +80,12 @@ const KUBECTL_LONG: &[&str] = &[
     "pod-running-timeout",
     "address",
     "local",
+    "group",
+    "clusterrole",
+    "role",
+    "verb",
+    "resource",
+    "resource-name",
 ];
 
 fn kubectl(inv: &Invocation<'_>) -> Outcome {
@@ -98,6 +104,7 @@ fn kubectl(inv: &Invocation<'_>) -> Outcome {
         return Outcome::default();
     };
     let args: Vec<String> = positional.collect();
+    let grant = role_binding(&verb, &args, &items);
     let dry_run = items.iter().any(|item| match item {
         crate::args::Item::Opt { name, value } if name == "--dry-run" => {
             value.as_ref().is_none_or(|v| v.text != "none")
@@ -114,7 +121,9 @@ fn kubectl(inv: &Invocation<'_>) -> Outcome {
             }
         })
         .collect();
-    Outcome::default().effect(Effect::Kubectl(Kubectl {
+    let mut outcome = Outcome::default();
+    outcome.effects.extend(grant);
+    outcome.effect(Effect::Kubectl(Kubectl {
         verb,
         args,
         context: args::value(&items, &["--context"]).map(|c| c.text.clone()),
@@ -123,6 +132,38 @@ fn kubectl(inv: &Invocation<'_>) -> Outcome {
         dry_run,
         all: args::has(&items, &["--all", "-A", "--all-namespaces"]),
     }))
+}
+
+/// Kubernetes subjects that stand for everyone.
+const KUBERNETES_EVERYONE: &[&str] = &["system:anonymous", "system:unauthenticated"];
+
+/// `kubectl create rolebinding|clusterrolebinding NAME --role|--clusterrole R
+/// --user U --group G --serviceaccount NS:SA` and `kubectl set subject
+/// KIND/NAME ...` give the subjects the role's access; binding it to
+/// `system:anonymous` or `system:unauthenticated` opens it to anyone.
+fn role_binding(verb: &str, args: &[String], items: &[args::Item<'_>]) -> Option<Effect> {
+    let binding = match (verb, args) {
+        ("create", [kind, name, ..]) if kind == "rolebinding" || kind == "clusterrolebinding" => {
+            format!("{kind}/{name}")
+        }
+        ("set", [what, binding, ..]) if what == "subject" => binding.clone(),
+        _ => return None,
+    };
+    let subjects: Vec<String> = args::values(items, &["--user", "--group", "--serviceaccount"])
+        .iter()
+        .map(|s| s.text.clone())
+        .collect();
+    let resource = Resource::Other { name: binding };
+    if subjects
+        .iter()
+        .any(|s| KUBERNETES_EVERYONE.contains(&s.as_str()))
+    {
+        return Some(Effect::MakePublic { resource });
+    }
+    Some(Effect::GrantAccess {
+        resource,
+        grantee: (!subjects.is_empty()).then(|| subjects.join(", ")),
+    })
 }
 
 /// `kubectx NAME` is `kubectl config use-context NAME`; `kubectx` alone
@@ -257,6 +298,13 @@ fn terraform(inv: &Invocation<'_>) -> Outcome {
                 ("chdir", Some(value)) if verb.is_none() => {
                     dir = paths::resolve(&dir, inv.home, value)
                 }
+                // Terragrunt's working directory, old and new spelling.
+                ("terragrunt-working-dir" | "working-dir", _) if inv.program == "terragrunt" => {
+                    let value = value.or_else(|| words.next().map(|w| w.text.as_str()));
+                    if let Some(value) = value {
+                        dir = paths::resolve(&dir, inv.home, value);
+                    }
+                }
                 ("destroy", _) => destroy = true,
                 _ if value.is_none()
                     && TERRAFORM_VALUE_OPTIONS.contains(&format!("-{name}").as_str()) =>
@@ -268,6 +316,10 @@ fn terraform(inv: &Invocation<'_>) -> Outcome {
             continue;
         }
         match &verb {
+            // `terragrunt run-all apply`, `terragrunt run [--all] apply`.
+            Some(v) if inv.program == "terragrunt" && (v == "run-all" || v == "run") => {
+                verb = Some(text.to_owned())
+            }
             None => verb = Some(text.to_owned()),
             Some(v) if v == "apply" && plan_file.is_none() => {
                 plan_file = Some(paths::resolve(&dir, inv.home, text))

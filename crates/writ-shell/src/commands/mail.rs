@@ -245,6 +245,56 @@ fn header_recipients(texts: &[String]) -> Vec<String> {
     out
 }
 
+/// `git send-email [--to A] [--cc B] [--bcc C] PATCH...|REVISIONS`: the
+/// patches (files, or commits it formats itself) are the repository's
+/// code, mailed to the recipients.
+pub(super) fn git_send_email(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: &[
+                "to",
+                "cc",
+                "bcc",
+                "from",
+                "subject",
+                "in-reply-to",
+                "smtp-server",
+                "smtp-server-port",
+                "smtp-user",
+                "smtp-pass",
+                "smtp-encryption",
+                "smtp-domain",
+                "identity",
+                "to-cmd",
+                "cc-cmd",
+                "sender",
+                "reply-to",
+                "annotate",
+                "compose-encoding",
+                "transfer-encoding",
+                "8bit-encoding",
+            ],
+            stop_after: None,
+        },
+    );
+    let mut payload = Payload {
+        repository: true,
+        ..Payload::default()
+    };
+    for subject in args::values(&items, &["--subject"]) {
+        flow::merge(&mut payload, &subject.payload());
+    }
+    for patch in args::positionals(&items) {
+        if !patch.text.starts_with('-') {
+            attach(inv, &mut payload, patch);
+        }
+    }
+    let recipients = addresses(args::values(&items, &["--to", "--cc", "--bcc"]));
+    message(inv, recipients, payload)
+}
+
 /// The message to `recipients`; none named means the program reads mail
 /// (`mail`, `mutt` alone) or asks for them: nothing is sent.
 fn message(inv: &Invocation<'_>, recipients: Vec<String>, payload: Payload) -> Outcome {

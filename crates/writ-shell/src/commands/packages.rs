@@ -1,6 +1,6 @@
 //! Package installs from public registries.
 
-use super::{Invocation, Outcome};
+use super::{Invocation, Nested, Outcome};
 use crate::args::{self, Arg, Spec};
 use crate::{Effect, PackageInstall};
 
@@ -9,6 +9,17 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         Some((first, rest)) => (first.text.as_str(), rest),
         None => ("", inv.args),
     };
+    let runner_words = match (inv.program, first) {
+        ("npx" | "bunx" | "uvx", _) => Some(inv.args),
+        ("pnpm" | "yarn", "dlx") | ("pipx", "run") => Some(rest),
+        ("uv", "tool") if rest.first().is_some_and(|a| a.text == "run") => {
+            Some(rest.get(1..).unwrap_or_default())
+        }
+        _ => None,
+    };
+    if let Some(words) = runner_words {
+        return Some(run_package(inv.program, words));
+    }
     let packages = match (inv.program, first) {
         ("npm", "install" | "i" | "add" | "in" | "ins" | "isntall")
         | ("pnpm", "add" | "install" | "i")
@@ -17,8 +28,6 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ("yarn", "global") if rest.first().is_some_and(|a| a.text == "add") => {
             node_packages(rest.get(1..).unwrap_or_default())
         }
-        ("npx" | "bunx", _) => runner_package(inv.args),
-        ("pnpm" | "yarn", "dlx") => runner_package(rest),
         ("pip" | "pip3" | "pipx", "install") => pip_packages(rest),
         ("uv", "pip") if rest.first().is_some_and(|a| a.text == "install") => {
             pip_packages(rest.get(1..).unwrap_or_default())
@@ -27,7 +36,6 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ("uv", "tool") if rest.first().is_some_and(|a| a.text == "install") => {
             pip_packages(rest.get(1..).unwrap_or_default())
         }
-        ("uvx", _) => runner_package(inv.args),
         ("cargo", "add" | "install") => cargo_packages(rest),
         ("gem", "install") => generic(
             rest,
@@ -191,27 +199,82 @@ fn node_packages(rest: &[Arg]) -> Vec<String> {
     generic(rest, spec)
 }
 
-/// `npx [-y] [-p pkg] cmd`: the package that is fetched and run.
-fn runner_package(words: &[Arg]) -> Vec<String> {
+/// `npx [-y] [-p PKG] CMD ARGS...` (and `bunx`, `pnpm dlx`, `yarn dlx`,
+/// `uvx [--from PKG]`, `pipx run`): the package is fetched from the registry
+/// and its command runs, analysed as any command. Without `-p`/`--from`, the
+/// command is the package's own executable: its name without scope and
+/// version (`@scope/tool@2` runs `tool`), and without the `-cli`/`-tools`
+/// suffix by which packages are often told apart from what they install
+/// (`netlify-cli` runs `netlify`, `firebase-tools` runs `firebase`).
+fn run_package(manager: &str, words: &[Arg]) -> Outcome {
     let items = args::parse(
         words,
         &Spec {
             short: "pc",
-            long: &["package", "call", "from", "with"],
+            long: &[
+                "package",
+                "call",
+                "from",
+                "with",
+                "spec",
+                "python",
+                "index-url",
+            ],
             stop_after: Some(1),
         },
     );
-    let explicit: Vec<String> = args::values(&items, &["-p", "--package", "--from", "--with"])
-        .iter()
-        .map(|a| a.text.clone())
-        .collect();
-    if !explicit.is_empty() {
-        return explicit
-            .into_iter()
-            .filter(|t| !is_local_or_url(t))
-            .collect();
+    let explicit: Vec<&Arg> =
+        args::values(&items, &["-p", "--package", "--from", "--with", "--spec"]);
+    let positional = args::positionals(&items);
+    let mut argv: Vec<Arg> = positional.iter().map(|a| (*a).clone()).collect();
+    let packages: Vec<String> = if explicit.is_empty() {
+        if let Some(first) = argv.first_mut() {
+            *first = first.with_text(executable_of(&first.text));
+        }
+        names(positional.first().copied().into_iter().collect())
+    } else {
+        explicit
+            .iter()
+            .flat_map(|a| a.text.split(','))
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && !is_local_or_url(t))
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut outcome = Outcome::default();
+    if !packages.is_empty() {
+        outcome.effects.push(Effect::PackageInstall(PackageInstall {
+            manager: manager.to_owned(),
+            packages,
+        }));
     }
-    names(args::positionals(&items).into_iter().take(1).collect())
+    if !argv.is_empty() {
+        outcome.nested.push(Nested::Argv {
+            argv,
+            env: Vec::new(),
+            cwd: None,
+        });
+    }
+    outcome
+}
+
+/// The executable a runner's package name stands for (see [`run_package`]).
+fn executable_of(package: &str) -> &str {
+    let unversioned = match package.rfind('@') {
+        Some(at) if at > 0 => &package[..at],
+        _ => package,
+    };
+    let name = unversioned.rsplit('/').next().unwrap_or(unversioned);
+    let bare = name
+        .strip_suffix("-cli")
+        .or_else(|| name.strip_suffix("-tools"))
+        .filter(|b| !b.is_empty())
+        .unwrap_or(name);
+    if is_local_or_url(package) {
+        package
+    } else {
+        bare
+    }
 }
 
 fn pip_packages(rest: &[Arg]) -> Vec<String> {
