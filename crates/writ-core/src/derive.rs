@@ -237,7 +237,8 @@ impl Deriver<'_> {
             }
             Effect::Fetch { target, payload } => {
                 let destination = parse_destination(target);
-                let sensitivity = self.sensitivity(payload);
+                let sensitivity =
+                    self.sensitivity(payload, destination.as_ref().map(|d| d.host.as_str()));
                 let ownership = destination.as_ref().map(|d| self.ownership(d, false));
                 if sensitivity.0 >= Sensitivity::Confidential {
                     // A read that carries sensitive data out is a write.
@@ -404,7 +405,8 @@ impl Deriver<'_> {
         labels
     }
 
-    fn sensitivity(&mut self, payload: &Payload) -> (Sensitivity, Vec<String>) {
+    /// How sensitive `payload` is, and why, when it goes to `host`.
+    fn sensitivity(&mut self, payload: &Payload, host: Option<&str>) -> (Sensitivity, Vec<String>) {
         let mut level = Sensitivity::None;
         let mut evidence = Vec::new();
         let mut raise = |s: Sensitivity, why: String, level: &mut Sensitivity| {
@@ -464,12 +466,21 @@ impl Deriver<'_> {
                 raise(label, format!("file:{}", file.path), &mut level);
             }
         }
-        for command in &payload.credentials {
-            raise(
-                Sensitivity::Secret,
-                format!("credential_output:{command}"),
-                &mut level,
-            );
+        for credential in &payload.credentials {
+            // An access token sent to the APIs it is minted for is used, not leaked.
+            let used = host.is_some_and(|h| {
+                credential
+                    .audience
+                    .iter()
+                    .any(|domain| domain_matches(h, domain))
+            });
+            if !used {
+                raise(
+                    Sensitivity::Secret,
+                    format!("credential_output:{}", credential.command),
+                    &mut level,
+                );
+            }
         }
         if payload.repository && self.workspace_is_org_repo() {
             raise(
@@ -511,7 +522,8 @@ impl Deriver<'_> {
             (None, _) if send.public => Ownership::Public,
             (None, _) => Ownership::ThirdParty,
         };
-        let (sensitivity, evidence) = self.sensitivity(&send.payload);
+        let host = destination.as_ref().map(|d| d.host.clone());
+        let (sensitivity, evidence) = self.sensitivity(&send.payload, host.as_deref());
         if matches!(send.channel, Channel::Email | Channel::Chat) {
             self.out.message_recipients.insert(ownership.as_str());
         }
@@ -519,7 +531,7 @@ impl Deriver<'_> {
         self.out.egress.push(Egress {
             channel: send.channel,
             target: send.target.clone(),
-            host: destination.map(|d| d.host),
+            host,
             ownership,
             sensitivity,
             evidence,

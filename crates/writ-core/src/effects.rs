@@ -86,7 +86,7 @@ pub struct Payload {
     pub repository: bool,
     /// Commands whose output, a credential, is sent (`gh auth token`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub credentials: Vec<String>,
+    pub credentials: Vec<writ_shell::Credential>,
 }
 
 /// Where something goes, as written, with how it is reached.

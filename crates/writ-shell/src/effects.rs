@@ -56,11 +56,23 @@ pub struct Payload {
     /// Commands whose output, a credential, is sent (`gh auth token | curl
     /// -d @- ...`, `$(gcloud auth print-access-token)`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub credentials: Vec<String>,
+    pub credentials: Vec<Credential>,
     /// The contents of the working directory's git repository (`git
     /// archive`, `git bundle`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub repository: bool,
+}
+
+/// A command whose output is a credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Credential {
+    /// The command as written.
+    pub command: String,
+    /// Domains the credential is minted for, where sending it is how it is
+    /// used (`gcloud auth print-access-token`: Google's APIs); empty for a
+    /// credential that is secret wherever it goes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub audience: Vec<String>,
 }
 
 /// Where a network effect goes.

@@ -13,9 +13,9 @@ pub(crate) fn merge(into: &mut Payload, from: &Payload) {
     for name in &from.env {
         push_env(into, name);
     }
-    for command in &from.credentials {
-        if !into.credentials.contains(command) {
-            into.credentials.push(command.clone());
+    for credential in &from.credentials {
+        if !into.credentials.contains(credential) {
+            into.credentials.push(credential.clone());
         }
     }
     into.repository |= from.repository;

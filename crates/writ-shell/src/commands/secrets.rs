@@ -5,14 +5,15 @@
 //! Manager, Key Vault, Kubernetes secrets). Their standard output carries the command as a credential, so
 //! sending it (`gh auth token | curl -d @- ...`) sends a secret.
 //!
-//! Short-lived access tokens minted for the provider's own APIs (`gcloud
+//! Short-lived access tokens minted for a provider's own APIs (`gcloud
 //! auth print-access-token`, `az account get-access-token`, `aws ecr
-//! get-login-password`) are not counted: they are how those APIs are
-//! called (`-H "Authorization: Bearer $(gcloud auth print-access-token)"`),
-//! and their output matches none of the credential patterns.
+//! get-login-password`) are credentials too, but sending one to that
+//! provider is how it is used (`-H "Authorization: Bearer $(gcloud auth
+//! print-access-token)" https://storage.googleapis.com/...`): each carries
+//! the domains it is minted for, and is secret anywhere else.
 
 use super::Invocation;
-use crate::Payload;
+use crate::{Credential, Payload};
 
 /// The output of `inv` when it prints a credential.
 pub(super) fn printed(inv: &Invocation<'_>) -> Option<Payload> {
@@ -67,10 +68,48 @@ pub(super) fn printed(inv: &Invocation<'_>) -> Option<Payload> {
         ("pass", [name]) => !matches!(*name, "ls" | "list" | "find" | "search" | "init"),
         _ => false,
     };
-    credential.then(|| Payload {
-        credentials: vec![command_line(inv)],
+    let audience: &[&str] = if credential {
+        &[]
+    } else {
+        access_token_audience(inv.program, &words)?
+    };
+    Some(Payload {
+        credentials: vec![Credential {
+            command: command_line(inv),
+            audience: audience.iter().map(|d| (*d).to_owned()).collect(),
+        }],
         ..Payload::default()
     })
+}
+
+/// The domains a short-lived access token printed by `program` is minted
+/// for, when the command prints one.
+fn access_token_audience(program: &str, words: &[&str]) -> Option<&'static [&'static str]> {
+    const GOOGLE: &[&str] = &["googleapis.com", "google.com", "gcr.io", "pkg.dev"];
+    const AZURE: &[&str] = &[
+        "azure.com",
+        "azure.net",
+        "windows.net",
+        "microsoft.com",
+        "azurecr.io",
+    ];
+    const AWS: &[&str] = &["amazonaws.com"];
+    match (program, words) {
+        (
+            "gcloud",
+            ["auth", "print-access-token" | "print-identity-token", ..]
+            | ["auth", "application-default", "print-access-token", ..],
+        ) => Some(GOOGLE),
+        ("az", ["account", "get-access-token", ..]) => Some(AZURE),
+        (
+            "aws",
+            ["ecr", "get-login-password", ..]
+            | ["ecr-public", "get-login-password", ..]
+            | ["codeartifact", "get-authorization-token", ..]
+            | ["eks", "get-token", ..],
+        ) => Some(AWS),
+        _ => None,
+    }
 }
 
 /// The command as written, for the decision's evidence.
