@@ -442,7 +442,7 @@ impl Cx<'_> {
                     }
                 }
                 let channel = match r.method.as_str() {
-                    "GET" | "HEAD" | "OPTIONS" | "DOWNLOAD" => {
+                    "GET" | "HEAD" | "OPTIONS" | "DOWNLOAD" | "LOOKUP" => {
                         out.push(Effect::Fetch { target, payload });
                         return;
                     }

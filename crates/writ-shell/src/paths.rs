@@ -75,6 +75,21 @@ pub(crate) fn is_special_device(path: &str) -> bool {
     ) || path.starts_with("/dev/fd/")
 }
 
+/// The host and port of bash's network redirections, `/dev/tcp/HOST/PORT`
+/// and `/dev/udp/HOST/PORT`.
+pub(crate) fn network_device(path: &str) -> Option<crate::Target> {
+    let rest = path
+        .strip_prefix("/dev/tcp/")
+        .or_else(|| path.strip_prefix("/dev/udp/"))?;
+    let (host, port) = rest.split_once('/')?;
+    (!host.is_empty()).then(|| crate::Target::Host {
+        user: None,
+        host: host.to_owned(),
+        port: port.parse().ok(),
+        path: None,
+    })
+}
+
 /// True when a word looks like a local path: contains `/`, starts with `.`
 /// or `~`, or ends in a file extension. URLs and options are not paths.
 pub(crate) fn looks_like_path(word: &str) -> bool {

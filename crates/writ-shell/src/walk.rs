@@ -645,6 +645,18 @@ impl<'c> Analyzer<'c> {
     fn finish_writes(&mut self, writes: Vec<PendingWrite>, stdout: Payload) -> Payload {
         let captured = writes.iter().any(|w| w.captures_stdout);
         for write in writes {
+            if let Some(target) = paths::network_device(&write.path) {
+                // Bash's `> /dev/tcp/HOST/PORT` sends the output there.
+                let payload = if write.captures_stdout {
+                    stdout.clone()
+                } else {
+                    Payload::default()
+                };
+                self.out
+                    .effects
+                    .push(commands::request("bash", target, "SEND", payload, false));
+                continue;
+            }
             if paths::is_special_device(&write.path) {
                 continue;
             }

