@@ -218,6 +218,9 @@ impl Deriver<'_> {
                 if *recursive && self.is_protected_tree(path) {
                     // The stronger rule covers this path: it is not also an outside-workspace write.
                     self.out.destroys.insert("filesystem");
+                } else if self.facts.governance.holds_below(path) {
+                    // A directory deleted or moved away takes the governance files in it.
+                    self.out.governance.insert("write");
                 } else {
                     self.write(path);
                 }
@@ -342,13 +345,11 @@ impl Deriver<'_> {
                     .extend(packages.iter().map(|p| format!("{manager}:{p}")));
             }
             Effect::StopProcess { name } => {
-                let program = name.split_whitespace().next().unwrap_or_default();
-                let program = program.rsplit('/').next().unwrap_or(program);
                 if self
                     .facts
                     .firewall_processes
                     .iter()
-                    .any(|p| p == program || p == name)
+                    .any(|p| names_process(name, p))
                 {
                     self.out.governance.insert("stop_firewall");
                 }
@@ -903,9 +904,47 @@ fn externality(envelope: &Envelope, f: &ActionFacts, actor: Actor<'_>) -> Extern
     }
 }
 
+/// True when `name`, as a command stops it (a program, a command line, a
+/// service, a container, a launchd label or plist), is the process
+/// `firewall` or one of its own (`writ` names `writ-hook`, `/usr/bin/writ
+/// serve`, `writ.service`, `dev.writ.plist`).
+fn names_process(name: &str, firewall: &str) -> bool {
+    let program = name.split_whitespace().next().unwrap_or_default();
+    let program = program.rsplit('/').next().unwrap_or(program);
+    let unit = [".service", ".plist", ".socket"]
+        .iter()
+        .find_map(|suffix| program.strip_suffix(suffix))
+        .unwrap_or(program);
+    let label = unit.rsplit('.').next().unwrap_or(unit);
+    name == firewall
+        || [program, unit, label].iter().any(|n| {
+            *n == firewall
+                || n.strip_prefix(firewall)
+                    .is_some_and(|rest| rest.starts_with(['-', '_', '@']))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stopped_name_is_the_firewall_or_one_of_its_own() {
+        for (name, stops) in [
+            ("writ", true),
+            ("writ-hook", true),
+            ("/usr/local/bin/writ serve --listen :8080", true),
+            ("writ.service", true),
+            ("writ@main", true),
+            ("/home/dana/Library/LaunchAgents/dev.writ.plist", true),
+            ("gui/501/dev.writ", true),
+            ("writer", false),
+            ("nginx", false),
+            ("rewrite", false),
+        ] {
+            assert_eq!(names_process(name, "writ"), stops, "{name}");
+        }
+    }
 
     #[test]
     fn variable_references() {

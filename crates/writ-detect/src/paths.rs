@@ -438,6 +438,33 @@ impl<L: Clone> PathLabels<L> {
         })
     }
 
+    /// True when a glob names `root` or something below it through `root`'s
+    /// own segments: what deleting or moving the directory `root` takes
+    /// with it (`.claude` holds `.claude/settings.json`, `~` holds
+    /// `~/.ssh/**`, `.writ/keys` is within `.writ/**`). A glob that could
+    /// match below any directory (`**/x`) is not counted: that `root` holds
+    /// one is not known.
+    pub fn holds_below(&self, root: &str) -> bool {
+        let root = normalize(root, &self.workspace, &self.home);
+        let root: Vec<&str> = path_segments(&root).collect();
+        self.entries.iter().any(|e| {
+            e.patterns.iter().any(|p| {
+                if matches!(p.first(), Some(Seg::Any)) {
+                    return false;
+                }
+                for (i, dir) in root.iter().enumerate() {
+                    match p.get(i) {
+                        // Anchored this far, the glob reaches everything below.
+                        Some(Seg::Any) => return true,
+                        Some(seg) if seg.matches(dir) => {}
+                        _ => return false,
+                    }
+                }
+                true
+            })
+        })
+    }
+
     /// True when no glob was given.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
@@ -447,6 +474,34 @@ impl<L: Clone> PathLabels<L> {
 #[cfg(test)]
 mod walk_tests {
     use super::*;
+
+    #[test]
+    fn a_directory_holds_the_globs_anchored_below_it() {
+        let governance = PathLabels::new(
+            &[
+                (".claude/settings.json".to_owned(), ()),
+                (".writ/**".to_owned(), ()),
+                ("~/.codex/config.toml".to_owned(), ()),
+                ("**/hooks.json".to_owned(), ()),
+            ],
+            "/home/dana/ws",
+            "/home/dana",
+        )
+        .unwrap();
+        for (root, holds) in [
+            ("/home/dana/ws/.claude", true),
+            ("/home/dana/ws/.claude/settings.json", true),
+            ("/home/dana/ws/.writ", true),
+            ("/home/dana/ws/.writ/keys", true),
+            ("/home/dana/.codex", true),
+            ("/home/dana", true),
+            ("/home/dana/ws/src", false),
+            ("/home/dana/ws/.claude-old", false),
+            ("/tmp", false),
+        ] {
+            assert_eq!(governance.holds_below(root), holds, "{root}");
+        }
+    }
 
     #[test]
     fn a_named_find_reaches_the_governance_files_its_names_match() {

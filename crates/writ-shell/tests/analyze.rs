@@ -2733,6 +2733,11 @@ fn publishing_and_processes() {
         ("pkill -f 'node server.js'", json!([stop("node server.js")])),
         ("pkill -9 -u www nginx", json!([stop("nginx")])),
         ("killall -9 nginx", json!([stop("nginx")])),
+        (
+            "docker stop -t 1 writ redis && docker container rm -f api",
+            json!([stop("writ"), stop("redis"), stop("api")]),
+        ),
+        ("docker rm old", json!([])),
         ("kill -9 $(pgrep -f gunicorn)", json!([stop("gunicorn")])),
         ("kill `pidof redis-server`", json!([stop("redis-server")])),
         ("kill 1234", json!([])),

@@ -50,6 +50,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             _ => Vec::new(),
         },
         "launchctl" => launchctl(inv),
+        "docker" | "podman" | "nerdctl" => containers_stopped(inv)?,
         _ => return None,
     };
     let mut outcome = Outcome::default();
@@ -124,6 +125,37 @@ fn systemctl(inv: &Invocation<'_>) -> Vec<String> {
         }
         _ => Vec::new(),
     }
+}
+
+/// `docker stop|kill|pause NAME...`, `docker rm -f NAME...` (and `docker
+/// container ...`, podman, nerdctl): the containers stopped, by name.
+fn containers_stopped(inv: &Invocation<'_>) -> Option<Vec<String>> {
+    let words = match inv.args {
+        [group, rest @ ..] if group.text == "container" => rest,
+        rest => rest,
+    };
+    let (verb, rest) = words.split_first()?;
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "st",
+            long: &["signal", "time", "timeout"],
+            stop_after: None,
+        },
+    );
+    let stops = match verb.text.as_str() {
+        "stop" | "kill" | "pause" => true,
+        "rm" => args::has(&items, &["-f", "--force"]),
+        _ => return None,
+    };
+    Some(if stops {
+        args::positionals(&items)
+            .iter()
+            .map(|a| a.text.clone())
+            .collect()
+    } else {
+        Vec::new()
+    })
 }
 
 fn launchctl(inv: &Invocation<'_>) -> Vec<String> {
