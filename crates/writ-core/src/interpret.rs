@@ -160,11 +160,15 @@ impl Cx<'_> {
                         let url = s("url").unwrap_or_default();
                         kind_of(ToolKind::WebFetch, vec![fetch(url)])
                     }
+                    // The query goes to a search provider, as a GET's query string.
                     "WebSearch" | "web_search" => kind_of(
                         ToolKind::WebFetch,
                         vec![Effect::Fetch {
                             target: "web search".to_owned(),
-                            payload: Payload::default(),
+                            payload: Payload {
+                                text: s("query").map(str::to_owned).into_iter().collect(),
+                                ..Payload::default()
+                            },
                         }],
                     ),
                     "Glob"
@@ -175,6 +179,11 @@ impl Cx<'_> {
                     | "Agent"
                     | "ExitPlanMode"
                     | "BashOutput"
+                    | "KillShell"
+                    | "KillBash"
+                    | "SlashCommand"
+                    | "Skill"
+                    | "AskUserQuestion"
                     | "ListMcpResourcesTool"
                     | "ReadMcpResourceTool"
                     | "update_plan" => kind_of(ToolKind::ReadOnly, Vec::new()),
@@ -992,6 +1001,28 @@ mod tests {
                 "{runtime:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_web_search_sends_its_query() {
+        let deployment =
+            crate::Deployment::from_json(r#"{"workspace": "/home/dana/ws", "home": "/home/dana"}"#)
+                .unwrap();
+        let facts = Facts::compile(&deployment).unwrap();
+        let event = json!({"hook_event_name": "PreToolUse", "cwd": "/home/dana/ws",
+                           "tool_name": "WebSearch", "tool_input": {"query": "acme outage"}});
+        let envelope = crate::normalize(crate::Runtime::ClaudeCode, &event).unwrap();
+        let out = interpret(&envelope, &facts, Earlier::default());
+        assert_eq!(
+            out.effects,
+            vec![Effect::Fetch {
+                target: "web search".to_owned(),
+                payload: Payload {
+                    text: vec!["acme outage".to_owned()],
+                    ..Payload::default()
+                },
+            }]
+        );
     }
 
     #[test]
