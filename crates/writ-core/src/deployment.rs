@@ -301,9 +301,21 @@ const BUILTIN_GOVERNANCE: &[&str] = &[
 /// The server host a `production.databases` entry names, however it is
 /// written (`host`, `host:port`, `user@host/db`, a DSN), as destinations
 /// are parsed everywhere else; an entry that names no host is kept whole.
-fn database_host(entry: &str) -> String {
-    writ_detect::destination::parse_destination(entry)
-        .map_or_else(|| entry.trim().to_ascii_lowercase(), |d| d.host)
+/// The host a database reference names, however it is written: a host,
+/// `host:port`, a URI (`postgres://user:pw@host:5432/db`, `jdbc:mysql://...`)
+/// or a libpq conninfo string (`host=h port=5432 dbname=d`).
+pub(crate) fn database_host(reference: &str) -> String {
+    let reference = reference.trim();
+    let reference = reference.strip_prefix("jdbc:").unwrap_or(reference);
+    if !reference.contains("://")
+        && let Some(host) = reference
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix("host="))
+    {
+        return host.trim_matches(['\'', '"']).to_ascii_lowercase();
+    }
+    writ_detect::destination::parse_destination(reference)
+        .map_or_else(|| reference.to_ascii_lowercase(), |d| d.host)
 }
 
 /// A deployment compiled for the decision path.
@@ -555,6 +567,18 @@ mod tests {
             ("10.0.4.7:3306", "10.0.4.7"),
             ("[fd00::7]:5432", "fd00::7"),
             ("fd00::7", "fd00::7"),
+            (
+                "jdbc:postgresql://db.prod.acme.internal:5432/core",
+                "db.prod.acme.internal",
+            ),
+            (
+                "host=db.prod.acme.internal port=5432 dbname=core",
+                "db.prod.acme.internal",
+            ),
+            (
+                "dbname=core host='DB.prod.acme.internal'",
+                "db.prod.acme.internal",
+            ),
         ] {
             assert_eq!(database_host(entry), host, "{entry}");
         }

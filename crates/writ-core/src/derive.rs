@@ -719,12 +719,14 @@ impl Deriver<'_> {
     /// (only for a production database): there, a change (or one writ
     /// cannot read) is a production change, and a destruction destroys.
     fn database(&mut self, host: Option<&str>, class: impl FnOnce() -> SqlClass) {
-        let Some(host) = host else { return };
+        let Some(host) = host.map(crate::deployment::database_host) else {
+            return;
+        };
         let production = self
             .facts
             .production_database_hosts
             .iter()
-            .any(|d| domain_matches(host, d));
+            .any(|d| domain_matches(&host, d));
         if !production {
             return;
         }

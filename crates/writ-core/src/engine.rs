@@ -168,6 +168,21 @@ impl Engine {
             reasons.insert(0, POLICY_ERROR.to_owned());
         } else if !input.approvals.is_empty() {
             let canonical = canonical_json(&envelope.arguments);
+            // Identical records are separate approvals, each single-use:
+            // the second copy of one is known as `ID#2`.
+            let mut ids: Vec<String> = Vec::with_capacity(input.approvals.len());
+            for approval in input.approvals {
+                let id = approval.id();
+                let copies = ids
+                    .iter()
+                    .filter(|seen| seen.split('#').next() == Some(id.as_str()))
+                    .count();
+                ids.push(if copies == 0 {
+                    id
+                } else {
+                    format!("{id}#{}", copies + 1)
+                });
+            }
             let mut any_covered = false;
             for rule in rules
                 .iter_mut()
@@ -179,8 +194,8 @@ impl Engine {
                     .and_then(|j| self.facts.approvers.get(j))
                     .map(Vec::as_slice)
                     .unwrap_or_default();
-                for approval in input.approvals {
-                    let id = approval.id();
+                for (approval, id) in input.approvals.iter().zip(&ids) {
+                    let id = id.clone();
                     let used = input.session.consumed_approvals.contains(&id);
                     match approval.check(approvers, &envelope.tool, &canonical, input.now, used) {
                         Ok(()) => {
@@ -248,8 +263,10 @@ impl Engine {
     /// outcome was an error (it was refused or failed).
     pub fn step_record(&self, decision: &Decision, ran: bool, output: Option<&str>) -> StepRecord {
         let mut read_labels: Vec<String> = decision.facts.read_labels.iter().cloned().collect();
-        if let Some(text) = output {
-            let level = classify_text(text);
+        // What the step sent, and what its output showed, the session has read.
+        let sent = decision.facts.egress.iter().map(|e| e.sensitivity);
+        let shown = output.map(classify_text);
+        for level in sent.chain(shown) {
             if level >= Sensitivity::Confidential
                 && !read_labels.iter().any(|l| l == level.as_str())
             {

@@ -292,7 +292,10 @@ impl Cx<'_> {
             }],
             ToolKind::Share => self.share_effects(&bound, unmapped),
             ToolKind::DbQuery => {
-                let host = bound.text("host");
+                // A DSN, `host:port` or conninfo names its host.
+                let host = bound
+                    .text("host")
+                    .map(|h| crate::deployment::database_host(&h));
                 let sql = bound.text("query");
                 let mut effects = vec![Effect::Sql {
                     host: host.clone(),
@@ -860,12 +863,7 @@ fn amount_cents(value: &Value) -> Option<i64> {
 
 /// The host of a PostgreSQL/MySQL URI or a `host=...` conninfo string.
 fn dsn_host(dsn: &str) -> Option<String> {
-    if dsn.contains("://") {
-        return writ_detect::destination::parse_destination(dsn).map(|d| d.host);
-    }
-    dsn.split_whitespace()
-        .find_map(|kv| kv.strip_prefix("host="))
-        .map(str::to_owned)
+    (dsn.contains("://") || dsn.contains("host=")).then(|| crate::deployment::database_host(dsn))
 }
 
 /// A shell payload as the engine's.

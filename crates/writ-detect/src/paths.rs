@@ -197,6 +197,21 @@ fn below<'p>(pattern: &'p [Seg], root: &[&str]) -> &'p [Seg] {
     pattern.get(root.len()..).unwrap_or_default()
 }
 
+/// `name.ext` with a short alphanumeric extension (`main.rs`, `q3.csv`,
+/// `site.tar.gz`), as files are named and directories seldom are; a
+/// leading dot (`.ssh`, `.claude`) is a hidden name, not an extension.
+fn has_file_extension(name: &str) -> bool {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => {
+            !stem.trim_start_matches('.').is_empty()
+                && (1..=5).contains(&ext.len())
+                && ext.chars().all(|c| c.is_ascii_alphanumeric())
+                && ext.chars().any(|c| c.is_ascii_alphabetic())
+        }
+        None => false,
+    }
+}
+
 fn literal_segments(path: &str) -> Vec<Seg> {
     path_segments(path)
         .map(|s| Seg::Literal(s.to_string()))
@@ -396,21 +411,31 @@ impl<L: Clone> PathLabels<L> {
 
     /// Calls `found` with every entry matching `path`, in order.
     ///
-    /// A path that a glob names itself is taken for the file it names, even
-    /// when `recursive` (`tar` or `scp -r` of `data/customers.csv`): what a
-    /// directory of that name might hold is not guessed.
+    /// A path that a glob names itself, or whose name has a file extension
+    /// (`README.md`), is taken for a file even when `recursive` (`tar` or
+    /// `scp -r` of it): what a directory of that name might hold is not
+    /// guessed. Nor is a glob that may match anywhere guessed below any
+    /// directory but the workspace, the home and their parents (`tar` of
+    /// `src` is not assumed to hold a `.env`; of the workspace it is).
     fn each_match<'s>(&'s self, path: &str, recursive: bool, mut found: impl FnMut(&'s Entry<L>)) {
         let path = normalize(path, &self.workspace, &self.home);
         let segs: Vec<&str> = path_segments(&path).collect();
         let recursive = recursive
+            && !segs.last().is_some_and(|name| has_file_extension(name))
             && !self
                 .entries
                 .iter()
                 .any(|e| e.patterns.iter().any(|p| walk(p, &segs).0));
+        // A glob that may match anywhere (`**/.env`, `*.pem`) is guessed
+        // below the workspace, the home and their parents, where such files
+        // are kept; any other directory is not assumed to hold one.
+        let holds_anywhere_globs =
+            is_within(&self.workspace, &path) || is_within(&self.home, &path);
         for e in &self.entries {
             if e.patterns.iter().any(|p| {
                 let (matched, below) = walk(p, &segs);
-                matched || (recursive && below)
+                let anywhere = matches!(p.first(), Some(Seg::Any));
+                matched || (recursive && below && (holds_anywhere_globs || !anywhere))
             }) {
                 found(e);
             }

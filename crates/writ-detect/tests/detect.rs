@@ -948,12 +948,12 @@ fn path_labels() {
         ("/etc/passwd", false, &[]),
         ("/home/dana/acme-web/secrets/db.txt", false, &["secrets"]),
         ("/home/dana/acme-web/src/main.rs", false, &[]),
-        // A path walked recursively may be a directory: names below it could match.
-        (
-            "/home/dana/acme-web/src/main.rs",
-            true,
-            &["env", "pem", "secrets"],
-        ),
+        // A path walked recursively may be a directory: names below it could
+        // match, unless its name is a file's (`main.rs`). Globs that match
+        // anywhere are guessed only below the workspace, the home and their
+        // parents.
+        ("/home/dana/acme-web/src/main.rs", true, &[]),
+        ("/home/dana/acme-web/src/v2", true, &[]),
         // Recursive: what could be below.
         (
             "/home/dana/acme-web",
@@ -968,19 +968,15 @@ fn path_labels() {
             &["customers"],
         ),
         ("/home/dana/.ssh", true, &["ssh"]),
-        ("/home/dana/acme-web/src", true, &["env", "pem", "secrets"]),
-        (
-            "/home/dana/acme-web/data",
-            true,
-            &["env", "customers", "pem", "secrets"],
-        ),
+        ("/home/dana/acme-web/src", true, &[]),
+        ("/home/dana/acme-web/data", true, &["customers"]),
         (
             "/home/dana",
             true,
             &["env", "customers", "ssh", "pem", "aws", "secrets"],
         ),
-        ("/home/dana/.aws", true, &["env", "pem", "aws", "secrets"]),
-        ("/etc", true, &["env", "pem", "shadow", "secrets"]),
+        ("/home/dana/.aws", true, &["aws"]),
+        ("/etc", true, &["shadow"]),
         (
             "/",
             true,

@@ -553,7 +553,8 @@ fn nc(inv: &Invocation<'_>) -> Outcome {
     if let Some(out) = args::value(&items, &["-o", "--output"]) {
         outcome.write(inv.path(&out.text), false);
     }
-    if args::has(&items, &["-l", "--listen"]) {
+    // Listening receives; `-z` only checks that the port answers.
+    if args::has(&items, &["-l", "--listen", "-z", "--zero"]) {
         return outcome;
     }
     let positional = args::positionals(&items);
