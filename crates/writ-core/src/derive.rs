@@ -215,13 +215,15 @@ impl Deriver<'_> {
             }
             Effect::FileWrite { path } => self.write(path),
             Effect::FileDelete { path, recursive } => {
-                if *recursive && self.is_protected_tree(path) {
-                    // The stronger rule covers this path: it is not also an outside-workspace write.
+                let protected = *recursive && self.is_protected_tree(path);
+                if protected {
                     self.out.destroys.insert("filesystem");
-                } else if self.facts.governance.holds_below(path) {
+                }
+                if self.facts.governance.holds_below(path) {
                     // A directory deleted or moved away takes the governance files in it.
                     self.out.governance.insert("write");
-                } else {
+                } else if !protected {
+                    // A protected tree's destruction is not also an outside-workspace write.
                     self.write(path);
                 }
             }

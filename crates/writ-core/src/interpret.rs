@@ -636,11 +636,13 @@ impl Cx<'_> {
             });
             branches.push(dst.map(|b| b.trim_start_matches("refs/heads/").to_owned()));
         }
-        if push.refspecs.is_empty()
-            || push
-                .refspecs
-                .iter()
-                .all(|s| s.dst.is_none() && s.src.as_deref() == Some("HEAD"))
+        let tags_only = push.tags && push.refspecs.is_empty() && !push.all_refs;
+        if !tags_only
+            && (push.refspecs.is_empty()
+                || push
+                    .refspecs
+                    .iter()
+                    .all(|s| s.dst.is_none() && s.src.as_deref() == Some("HEAD")))
         {
             branches = vec![self.facts.git_branch.clone()];
         }

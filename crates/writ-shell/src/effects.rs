@@ -137,8 +137,11 @@ pub struct GitPush {
     pub refspecs: Vec<RefSpec>,
     /// `--force`, `-f`, `--force-with-lease[=...]`, `--force-if-includes`, `--mirror`.
     pub force: bool,
-    /// `--all`, `--mirror`, `--tags`: pushes every branch or tag.
+    /// `--all`, `--branches`, `--mirror`: pushes every branch.
     pub all_refs: bool,
+    /// `--tags`: pushes every tag; with no refspec, no branch.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tags: bool,
     /// The URL the repository was cloned from, when the same command line
     /// cloned it (`git clone URL dir && cd dir && git push ...`): its code
     /// is that repository's, and its `origin` is that URL.

@@ -1292,9 +1292,15 @@ fn git_commands() {
             "git push --all origin",
             json!([push(W, Some("origin"), json!([]), false, true)]),
         ),
+        // `--tags` alone pushes tags, no branch; a dry run pushes nothing.
+        (
+            "git push origin --tags",
+            json!([{"effect": "git_push", "repo_dir": W, "remote": "origin", "refspecs": [], "force": false, "all_refs": false, "tags": true, "cloned_from": null}]),
+        ),
+        ("git push --dry-run -f origin main", json!([])),
         (
             "git push --tags",
-            json!([push(W, None, json!([]), false, true)]),
+            json!([{"effect": "git_push", "repo_dir": W, "remote": null, "refspecs": [], "force": false, "all_refs": false, "tags": true, "cloned_from": null}]),
         ),
         (
             "git -C ../other push -u origin HEAD:main",
@@ -2521,6 +2527,21 @@ fn package_installs() {
             "npx -y create-react-app my-app",
             json!([install("npx", &["create-react-app"])]),
         ),
+        // Global options before the subcommand.
+        (
+            "apt-get -y -o Dpkg::Options::=--force-confold install jq",
+            json!([install("apt-get", &["jq"])]),
+        ),
+        (
+            "npm --prefix web install react && pip -q install rich && cargo +nightly install ripgrep",
+            json!([
+                install("npm", &["react"]),
+                install("pip", &["rich"]),
+                install("cargo", &["ripgrep"])
+            ]),
+        ),
+        ("pacman -S htop", json!([install("pacman", &["htop"])])),
+        ("apt-get -y update && npm --prefix web ci", json!([])),
         // A runner's package runs as its executable, analysed as any command.
         (
             "npx -y vercel@latest deploy --prod",

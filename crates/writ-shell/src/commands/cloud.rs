@@ -155,7 +155,6 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
                         .is_some_and(|a| is_public_acl(&a.text))
                         || args::value(&items, &["--grants"])
                             .is_some_and(|g| grants_everyone(&g.text)),
-                    delete_extra: command == "sync" && args::has(&items, &["--delete"]),
                 };
                 s3_copy(inv, &copy, source, destination, &mut outcome);
             }
@@ -237,7 +236,6 @@ fn s3cmd(inv: &Invocation<'_>) -> Outcome {
                 command,
                 recursive: recursive || command == "sync",
                 acl_public,
-                delete_extra: command == "sync" && args::has(&items, &["--delete-removed"]),
             };
             for source in sources {
                 s3_copy(inv, &copy, source, destination, &mut outcome);
@@ -270,8 +268,6 @@ struct S3Copy<'a> {
     recursive: bool,
     /// The objects are made readable by anyone.
     acl_public: bool,
-    /// `sync --delete`: what the source lacks is deleted at the destination.
-    delete_extra: bool,
 }
 
 /// An S3 copy from `source` to `destination` (`aws s3 cp|mv|sync`,
@@ -283,11 +279,12 @@ fn s3_copy(
     destination: &Arg,
     outcome: &mut Outcome,
 ) {
+    // `sync --delete` prunes what the source lacks: an upload that replaces
+    // the prefix, not a delete of the bucket (`rb`, `rm --recursive`).
     let &S3Copy {
         command,
         recursive,
         acl_public,
-        delete_extra,
     } = copy;
     let remote = |text: &str| text.starts_with("s3://");
     match (remote(&source.text), remote(&destination.text)) {
@@ -303,12 +300,6 @@ fn s3_copy(
                 );
             }
             flow::merge(&mut payload, &source.expansions());
-            if delete_extra {
-                outcome.effects.push(Effect::RemoteDelete {
-                    target: url(&destination.text),
-                    recursive: true,
-                });
-            }
             outcome.effects.push(request(
                 "aws",
                 url(&destination.text),

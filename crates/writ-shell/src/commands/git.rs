@@ -177,7 +177,12 @@ fn push(inv: &Invocation<'_>) -> Outcome {
         item.is(&force_flags)
             || matches!(item, Item::Opt { name, .. } if name == "--force-with-lease")
     });
-    let all_refs = args::has(&items, &["--all", "--branches", "--mirror", "--tags"]);
+    // A dry run pushes nothing.
+    if args::has(&items, &["-n", "--dry-run"]) {
+        return Outcome::default();
+    }
+    let all_refs = args::has(&items, &["--all", "--branches", "--mirror"]);
+    let tags = args::has(&items, &["--tags"]);
     let delete = args::has(&items, &["-d", "--delete"]);
     let positional = args::positionals(&items);
     let remote = args::value(&items, &["--repo"])
@@ -194,6 +199,7 @@ fn push(inv: &Invocation<'_>) -> Outcome {
         refspecs,
         force,
         all_refs,
+        tags,
         cloned_from: None,
     }))
 }
@@ -539,6 +545,7 @@ fn repo_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
         refspecs: Vec::new(),
         force: false,
         all_refs: false,
+        tags: false,
         cloned_from: None,
     }));
     if public && name.contains('/') {

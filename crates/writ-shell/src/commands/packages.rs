@@ -4,10 +4,59 @@ use super::{Invocation, Nested, Outcome};
 use crate::args::{self, Arg, Spec};
 use crate::{Effect, PackageInstall};
 
+/// Global options a package manager takes before its subcommand, with a
+/// value in the next word (`npm --prefix web install`, `apt-get -o X=Y
+/// install`).
+const GLOBAL_VALUE_OPTIONS: &[&str] = &[
+    "--prefix",
+    "-C",
+    "--dir",
+    "--filter",
+    "-F",
+    "--cwd",
+    "-o",
+    "-c",
+    "-t",
+    "--option",
+    "--config-file",
+    "--target-release",
+    "--installroot",
+    "--proxy",
+    "--cache-dir",
+    "--log",
+    "--python",
+    "--directory",
+    "--project",
+];
+
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
-    let (first, rest) = match inv.args.split_first() {
+    // The subcommand follows any global options (`apt-get -y install`,
+    // `pip -q install`, `npm --prefix web install`, `cargo +nightly install`).
+    // (pacman's operation is itself an option: `pacman -S x`.)
+    let mut start = 0;
+    let operation_is_an_option = matches!(inv.program, "pacman" | "yay" | "paru");
+    while let Some(word) = inv
+        .args
+        .get(start)
+        .map(|a| a.text.as_str())
+        .filter(|_| !operation_is_an_option)
+    {
+        if word.starts_with('+') && inv.program == "cargo" {
+            start += 1;
+        } else if word.starts_with('-') && word != "-" {
+            start += if GLOBAL_VALUE_OPTIONS.contains(&word) {
+                2
+            } else {
+                1
+            };
+        } else {
+            break;
+        }
+    }
+    let args = inv.args.get(start..).unwrap_or_default();
+    let (first, rest) = match args.split_first() {
         Some((first, rest)) => (first.text.as_str(), rest),
-        None => ("", inv.args),
+        None => ("", args),
     };
     let runner_words = match (inv.program, first) {
         ("npx" | "bunx" | "uvx", _) => Some(inv.args),
