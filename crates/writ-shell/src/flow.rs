@@ -30,6 +30,10 @@ pub(crate) fn push_text(into: &mut Payload, text: &str) {
 
 /// Adds a file; a recursive reference absorbs a plain one to the same path.
 pub(crate) fn push_file(into: &mut Payload, file: FileRef) {
+    // A process's environment, as a file (`/proc/self/environ`).
+    if file.path.starts_with("/proc/") && file.path.ends_with("/environ") {
+        push_env(into, crate::ALL_ENV);
+    }
     if let Some(existing) = into.files.iter_mut().find(|f| f.path == file.path) {
         existing.recursive |= file.recursive;
     } else {
@@ -46,8 +50,7 @@ pub(crate) fn push_env(into: &mut Payload, name: &str) {
 
 /// A payload holding one file.
 pub(crate) fn file_payload(path: String, recursive: bool) -> Payload {
-    Payload {
-        files: vec![FileRef { path, recursive }],
-        ..Payload::default()
-    }
+    let mut payload = Payload::default();
+    push_file(&mut payload, FileRef { path, recursive });
+    payload
 }

@@ -458,6 +458,17 @@ impl<'c> Analyzer<'c> {
                     scope.oldpwd = Some(std::mem::replace(&mut scope.cwd, dir));
                 }
             }
+            // `export -p`, `declare -x`, `set` alone print the environment.
+            "export" | "declare" | "typeset" if args.iter().all(|a| a.text.starts_with('-')) => {
+                let mut out = Payload::default();
+                flow::push_env(&mut out, crate::ALL_ENV);
+                return out;
+            }
+            "set" if args.is_empty() => {
+                let mut out = Payload::default();
+                flow::push_env(&mut out, crate::ALL_ENV);
+                return out;
+            }
             "export" | "declare" | "typeset" | "local" | "readonly" => {
                 for arg in args {
                     if let Some((var, value)) = arg.text.split_once('=') {

@@ -347,6 +347,23 @@ fn env_reads(code: &str) -> Vec<String> {
             rest = after;
         }
     }
+    // The whole environment, not one variable of it: `dict(os.environ)`,
+    // `JSON.stringify(process.env)`, `ENV.to_h`, `%ENV`.
+    let whole = |marker: &str, one: &[&str]| {
+        code.match_indices(marker).any(|(at, _)| {
+            let after = &code[at + marker.len()..];
+            !one.iter().any(|o| after.starts_with(o))
+        })
+    };
+    if whole("os.environ", &["[", ".get(", ".setdefault(", ".pop("])
+        || whole("process.env", &["[", "."])
+        || code.contains("ENV.to_h")
+        || code.contains("ENV.to_a")
+        || code.contains("%ENV")
+        || code.contains("Deno.env.toObject(")
+    {
+        names.push(crate::ALL_ENV.to_owned());
+    }
     names
 }
 

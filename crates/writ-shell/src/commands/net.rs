@@ -175,7 +175,8 @@ fn curl(inv: &Invocation<'_>) -> Outcome {
                 None => send_text(&mut payload, v),
             },
             (
-                "-u" | "--user" | "--oauth2-bearer" | "--mail-rcpt" | "--mail-from" | "--variable",
+                "-u" | "--user" | "--oauth2-bearer" | "--mail-rcpt" | "--mail-from" | "--variable"
+                | "-A" | "--user-agent" | "-e" | "--referer",
                 Some(v),
             ) => send_text(&mut payload, v),
             ("-b" | "--cookie", Some(v)) => {

@@ -75,6 +75,66 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             },
         ),
         "command" => command(inv),
+        "su" | "runuser" => command_option(
+            inv,
+            Spec {
+                short: "cgGsw",
+                long: &[
+                    "command",
+                    "session-command",
+                    "group",
+                    "supp-group",
+                    "shell",
+                    "whitelist-environment",
+                ],
+                stop_after: None,
+            },
+            &["-c", "--command", "--session-command"],
+        ),
+        // `script -c CMD [FILE]`: runs CMD under a recorded terminal.
+        "script" => command_option(
+            inv,
+            Spec {
+                short: "cEIOBTm",
+                long: &[
+                    "command",
+                    "echo",
+                    "log-in",
+                    "log-out",
+                    "log-io",
+                    "log-timing",
+                    "logging-format",
+                ],
+                stop_after: None,
+            },
+            &["-c", "--command"],
+        ),
+        // `flock [options] FILE CMD...` or `flock FILE -c CMD`.
+        "flock" => flock(inv),
+        // Tracers and multi-call binaries run the command that follows.
+        "strace" | "ltrace" => skip_options(
+            inv,
+            Spec {
+                short: "eoOpPsSuXIbEa",
+                long: &[
+                    "output",
+                    "trace",
+                    "signal",
+                    "attach",
+                    "user",
+                    "string-limit",
+                    "env",
+                ],
+                stop_after: Some(0),
+            },
+        ),
+        "busybox" | "toybox" => skip_options(
+            inv,
+            Spec {
+                stop_after: Some(0),
+                ..Spec::default()
+            },
+        ),
         "timeout" => timeout(inv),
         "env" => env(inv),
         "xargs" => xargs(inv),
@@ -141,6 +201,46 @@ fn project_runner(inv: &Invocation<'_>) -> Option<Outcome> {
             }));
     }
     Some(outcome)
+}
+
+/// A program that runs the shell text of one of its options (`su -c CMD`,
+/// `script -c CMD`); without it, nothing visible.
+fn command_option(inv: &Invocation<'_>, spec: Spec<'_>, names: &[&str]) -> Outcome {
+    let items = args::parse(inv.args, &spec);
+    let mut outcome = Outcome::default();
+    if let Some(text) = args::value(&items, names) {
+        outcome.nested.push(Nested::Script {
+            text: text.text.clone(),
+            what: format!("{} -c", inv.program),
+        });
+    }
+    outcome
+}
+
+fn flock(inv: &Invocation<'_>) -> Outcome {
+    let spec = Spec {
+        short: "wE",
+        long: &["timeout", "wait", "conflict-exit-code"],
+        stop_after: Some(1),
+    };
+    let items = args::parse(inv.args, &spec);
+    // The first word is the lock file; then `-c CMD`, or the command.
+    let rest: Vec<Arg> = args::positionals(&items)
+        .into_iter()
+        .skip(1)
+        .cloned()
+        .collect();
+    match rest.as_slice() {
+        [flag, text, ..] if flag.text == "-c" || flag.text == "--command" => {
+            let mut outcome = Outcome::default();
+            outcome.nested.push(Nested::Script {
+                text: text.text.clone(),
+                what: "flock -c".to_owned(),
+            });
+            outcome
+        }
+        _ => run_argv(rest, None),
+    }
 }
 
 /// Runs the words after the wrapper's options as a command.
