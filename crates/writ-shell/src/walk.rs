@@ -879,6 +879,13 @@ impl<'c> Analyzer<'c> {
                 WordPiece::ParameterExpansion(expr) => {
                     self.expand_parameter(expr, source, scope, arg)
                 }
+                // `$(pwd)` is the working directory.
+                WordPiece::CommandSubstitution(inner)
+                | WordPiece::BackquotedCommandSubstitution(inner)
+                    if matches!(inner.trim(), "pwd" | "pwd -L" | "pwd -P") =>
+                {
+                    arg.text.push_str(&scope.cwd);
+                }
                 WordPiece::CommandSubstitution(inner)
                 | WordPiece::BackquotedCommandSubstitution(inner) => {
                     arg.text.push_str(source);
@@ -912,9 +919,20 @@ impl<'c> Analyzer<'c> {
         scope: &Scope,
         arg: &mut Arg,
     ) {
+        // `$X`, and `${X:-d}`, `${X:=d}`, `${X:?}`, which are `$X` when it
+        // is set (as `HOME` and `PWD` always are).
         let plain = matches!(
             expr,
             ParameterExpr::Parameter {
+                indirect: false,
+                ..
+            } | ParameterExpr::UseDefaultValues {
+                indirect: false,
+                ..
+            } | ParameterExpr::AssignDefaultValues {
+                indirect: false,
+                ..
+            } | ParameterExpr::IndicateErrorIfNullOrUnset {
                 indirect: false,
                 ..
             }

@@ -1033,6 +1033,16 @@ fn data_flow_provenance() {
 #[test]
 fn structure_and_working_directory() {
     run_table(&[
+        // `${HOME:?}`, `${PWD:-x}` and `$(pwd)` are the values they stand for.
+        (
+            "rm -rf \"${HOME:?}/.cache\" \"${PWD:-/srv}/build\" $(pwd)/dist `pwd`",
+            json!([
+                delete("/home/dana/.cache", true),
+                delete(&at("build"), true),
+                delete(&at("dist"), true),
+                delete(W, true)
+            ]),
+        ),
         (
             "cd /tmp; (cd sub && rm x); rm y",
             json!([delete("/tmp/sub/x", false), delete("/tmp/y", false)]),
