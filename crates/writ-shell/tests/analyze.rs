@@ -1250,6 +1250,17 @@ fn wrappers_and_nesting() {
 fn git_commands() {
     let main = || json!([refspec(Some("main"), Some("main"), false, false)]);
     run_table(&[
+        (
+            "git mv .claude/settings.json old.json && git mv a.rs b.rs lib/",
+            json!([
+                delete(&at(".claude/settings.json"), false),
+                write(&at("old.json")),
+                delete(&at("a.rs"), false),
+                write(&at("lib/a.rs")),
+                delete(&at("b.rs"), false),
+                write(&at("lib/b.rs"))
+            ]),
+        ),
         ("git push", json!([push(W, None, json!([]), false, false)])),
         (
             "git push origin main",
@@ -1747,7 +1758,10 @@ fn gitlab_cli() {
         ),
         (
             "glab snippet create .env --title notes --visibility public",
-            json!([{"effect": "request", "program": "glab", "target": {"kind": "remote", "name": "origin"}, "method": "POST", "payload": payload(&["notes"], &[(&at(".env"), false)], &[]), "public": true}]),
+            json!([
+                {"effect": "request", "program": "glab", "target": {"kind": "remote", "name": "origin"}, "method": "POST", "payload": payload(&["notes"], &[(&at(".env"), false)], &[]), "public": true},
+                make_public(json!({"kind": "repo", "host": "gitlab.com", "slug": null}))
+            ]),
         ),
         (
             "cat id.txt | glab snippet create -t x -f id.txt --personal",
@@ -2176,6 +2190,19 @@ fn infrastructure_and_sql() {
                 false,
                 false
             )]),
+        ),
+        (
+            "dropdb -h db.prod.acme.internal app && mycli -h db2 -e 'DROP TABLE t'",
+            json!([
+                sql(
+                    "dropdb",
+                    Some("db.prod.acme.internal"),
+                    None,
+                    Some("DROP DATABASE app"),
+                    &[]
+                ),
+                sql("mycli", Some("db2"), None, Some("DROP TABLE t"), &[])
+            ]),
         ),
         // Terragrunt's working directory and its `run-all`/`run --all` verbs.
         (

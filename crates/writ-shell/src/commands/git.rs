@@ -49,6 +49,7 @@ fn git(inv: &Invocation<'_>) -> Outcome {
         "config" => config(&inv),
         "clean" => clean(&inv),
         "rm" => remove(&inv),
+        "mv" => move_paths(&inv),
         "archive" => archive(&inv),
         "checkout" | "restore" => restore(&inv, &sub.text),
         "bundle" => bundle(&inv),
@@ -384,6 +385,32 @@ fn clean(inv: &Invocation<'_>) -> Outcome {
     }
     for path in positional {
         outcome.delete(inv.path(&path.text), true);
+    }
+    outcome
+}
+
+/// `git mv [-f] [-k] SOURCE... DESTINATION`: each source leaves its path
+/// for the destination (or for its name inside a destination directory).
+fn move_paths(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec::default());
+    let mut outcome = Outcome::default();
+    if args::has(&items, &["-n", "--dry-run"]) {
+        return outcome;
+    }
+    let positional = args::positionals(&items);
+    let Some((destination, sources)) = positional.split_last() else {
+        return outcome;
+    };
+    let destination = inv.path(&destination.text);
+    for source in sources {
+        let from = inv.path(&source.text);
+        let to = if sources.len() > 1 {
+            crate::paths::resolve(&destination, inv.home, crate::paths::basename(&from))
+        } else {
+            destination.clone()
+        };
+        outcome.delete(from, false);
+        outcome.write(to, false);
     }
     outcome
 }

@@ -317,12 +317,28 @@ fn snippet_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
         flow::merge(&mut payload, inv.stdin);
     }
     let public = args::value(&items, &["-v", "--visibility"]).is_some_and(|v| v.text == "public");
-    let target = if args::has(&items, &["-p", "--personal"]) {
-        url(&format!("https://{}/-/snippets", default_host(inv)))
-    } else {
-        named_project(inv, &items).map_or_else(current_repository, |p| p.api("snippets"))
-    };
-    Outcome::default().effect(request("glab", target, "POST", payload, public))
+    if args::has(&items, &["-p", "--personal"]) {
+        let target = url(&format!("https://{}/-/snippets", default_host(inv)));
+        return Outcome::default().effect(request("glab", target, "POST", payload, public));
+    }
+    let project = named_project(inv, &items);
+    let target = project
+        .as_ref()
+        .map_or_else(current_repository, |p| p.api("snippets"));
+    let mut outcome = Outcome::default().effect(request("glab", target, "POST", payload, public));
+    // A public snippet in a project publishes what it holds from there, as
+    // an upload with a public ACL does from a bucket.
+    if public {
+        outcome.effects.push(Effect::MakePublic {
+            resource: Resource::Repo {
+                host: project
+                    .as_ref()
+                    .map_or_else(|| default_host(inv), |p| p.host.clone()),
+                slug: project.map(|p| p.path),
+            },
+        });
+    }
+    outcome
 }
 
 /// `glab mr|issue create|note|update`: the title, description or note

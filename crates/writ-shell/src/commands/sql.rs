@@ -1,4 +1,4 @@
-//! SQL clients: psql, mysql/mariadb, sqlite3.
+//! SQL clients: psql, mysql/mariadb/mycli, sqlite3, and `dropdb`.
 
 use super::{Invocation, Outcome};
 use crate::args::{self, Arg, Spec};
@@ -7,7 +7,8 @@ use crate::{Effect, Sql};
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(match inv.program {
         "psql" => psql(inv),
-        "mysql" | "mariadb" => mysql(inv),
+        "mysql" | "mariadb" | "mycli" => mysql(inv),
+        "dropdb" => dropdb(inv),
         "sqlite3" | "sqlite" => sqlite(inv),
         _ => return None,
     })
@@ -170,6 +171,31 @@ fn mysql(inv: &Invocation<'_>) -> Outcome {
         dsn,
         sql,
         files,
+    }))
+}
+
+/// `dropdb [-h HOST] [-p PORT] [-U USER] NAME` is `DROP DATABASE NAME`.
+fn dropdb(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "hpUd",
+            long: &["host", "port", "username", "maintenance-db"],
+            stop_after: None,
+        },
+    );
+    let Some(name) = args::positionals(&items).first().map(|n| n.text.clone()) else {
+        return Outcome::default();
+    };
+    let host = args::value(&items, &["-h", "--host"])
+        .map(|h| h.text.clone())
+        .or_else(|| inv.env_value("PGHOST").map(|h| h.text.clone()));
+    Outcome::default().effect(Effect::Sql(Sql {
+        client: inv.program.to_owned(),
+        host,
+        dsn: None,
+        sql: Some(format!("DROP DATABASE {name}")),
+        files: Vec::new(),
     }))
 }
 
