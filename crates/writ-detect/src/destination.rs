@@ -414,6 +414,9 @@ fn repo_for(host: &str, segs: &[&str], remote: bool, git_user: bool) -> Option<R
         "api.github.com" | "uploads.github.com" => {
             return match segs {
                 ["repos", owner, name, ..] => make_repo("github.com", owner, name),
+                // An organisation's own settings, teams and members: every
+                // repository of it (`OWNER/*`).
+                ["orgs", owner, ..] => make_repo("github.com", owner, NAMESPACE),
                 _ => None,
             };
         }
@@ -477,15 +480,27 @@ fn repo_for(host: &str, segs: &[&str], remote: bool, git_user: bool) -> Option<R
 
 /// The project a GitLab REST path names, on any host (self-managed GitLab
 /// has no fixed name): `api/v4/projects/GROUP%2FSUB%2FNAME/...` names
-/// `HOST/GROUP/SUB/NAME`. A numeric project id names no path, so `None`.
+/// `HOST/GROUP/SUB/NAME`, and `api/v4/groups/GROUP/...` every project of
+/// the group. A numeric id names no path, so `None`.
 fn gitlab_api_project(host: &str, segs: &[&str]) -> Option<RepoRef> {
-    let ["api", "v4", "projects", id, ..] = segs else {
-        return None;
-    };
-    let path = gitlab_project_path(id)?;
-    let (owner, name) = path.rsplit_once('/')?;
-    make_repo(host, owner, name)
+    match segs {
+        ["api", "v4", "projects", id, ..] => {
+            let path = gitlab_project_path(id)?;
+            let (owner, name) = path.rsplit_once('/')?;
+            make_repo(host, owner, name)
+        }
+        // A group (`api/v4/groups/GROUP%2FSUB/...`): every project in it.
+        ["api", "v4", "groups", id, ..] if !id.chars().all(|c| c.is_ascii_digit()) => {
+            let path = id.replace("%2F", "/").replace("%2f", "/");
+            make_repo(host, &path, NAMESPACE)
+        }
+        _ => None,
+    }
 }
+
+/// The name standing for every repository of an owner (`github.com/acme/*`),
+/// for API paths that address the owner itself (`orgs/acme/teams`).
+pub const NAMESPACE: &str = "*";
 
 /// A GitLab project id as a path (`acme%2Fweb` -> `acme/web`); `None` for
 /// a numeric id.

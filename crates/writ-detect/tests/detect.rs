@@ -754,6 +754,18 @@ fn ownership() {
         ("git@github.com:acme/web.git", false, Org),
         ("https://github.com/ACME/Web/pull/3", false, Org),
         ("https://api.github.com/repos/acme/web/issues", false, Org),
+        // An organisation's or group's own API paths: all of its repositories.
+        ("https://api.github.com/orgs/acme/teams/eng", false, Org),
+        (
+            "https://api.github.com/orgs/someone-else/repos",
+            false,
+            Personal,
+        ),
+        (
+            "https://git.acme.internal/api/v4/groups/team%2Fsub/members",
+            false,
+            Org,
+        ),
         (
             "https://git.acme.internal/api/v4/projects/team%2Fweb",
             false,

@@ -1510,6 +1510,24 @@ fn github_cli() {
                 empty()
             )]),
         ),
+        // A secret set on a repository or organisation is sent there.
+        (
+            "gh secret set TOKEN -b \"$TOKEN\" -R someone/tools && gh variable set REGION --org acme -b eu",
+            json!([
+                url_request(
+                    "gh",
+                    "https://github.com/someone/tools",
+                    "PUT",
+                    payload(&["$TOKEN"], &[], &["TOKEN"])
+                ),
+                url_request(
+                    "gh",
+                    "https://api.github.com/orgs/acme",
+                    "PUT",
+                    payload(&["eu"], &[], &[])
+                )
+            ]),
+        ),
         // Creating with `--source --push` is a push of that repository; made
         // public under an owner's name, so is its code.
         (

@@ -1,6 +1,6 @@
 //! git and the GitHub CLI.
 
-use super::{Invocation, Outcome, request, url};
+use super::{Invocation, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, GitPush, Payload, RefSpec, Resource, Target, flow, paths};
 
@@ -461,8 +461,54 @@ fn gh(inv: &Invocation<'_>) -> Outcome {
             issue_or_pr(inv, noun, verb, rest)
         }
         ["release", "upload" | "create", ..] => release(inv, rest),
+        ["secret" | "variable", "set", ..] => secret_set(inv, rest),
         _ => Outcome::default(),
     }
+}
+
+/// `gh secret|variable set NAME [-b VALUE | < file] [-R OWNER/REPO | --org
+/// ORG | --env ENV]`: the value is stored at the repository (or
+/// organisation), so it is sent there.
+fn secret_set(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "bfRoevar",
+            long: &[
+                "body",
+                "env-file",
+                "repo",
+                "org",
+                "env",
+                "visibility",
+                "app",
+                "repos",
+            ],
+            stop_after: None,
+        },
+    );
+    let mut payload = Payload::default();
+    if let Some(body) = args::value(&items, &["-b", "--body"]) {
+        flow::merge(&mut payload, &body.payload());
+    }
+    if let Some(file) = args::value(&items, &["-f", "--env-file"]) {
+        send_file(inv, &mut payload, &file.text, false);
+    }
+    if inv.has_stdin {
+        flow::merge(&mut payload, inv.stdin);
+    }
+    let target = match (
+        args::value(&items, &["-R", "--repo"]),
+        args::value(&items, &["-o", "--org"]),
+    ) {
+        (Some(repo), _) => url(&format!(
+            "https://github.com/{}",
+            repo.text.trim_start_matches("https://github.com/")
+        )),
+        (None, Some(org)) => url(&format!("{GITHUB_API}/orgs/{}", org.text)),
+        (None, None) => current_repository(),
+    };
+    Outcome::default().effect(request("gh", target, "PUT", payload, false))
 }
 
 fn gist_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
