@@ -964,12 +964,17 @@ mod tests {
         );
     }
 
-    #[test]
-    fn agents_own_tools_mean_the_same_in_every_runtime() {
+    /// The facts of a deployment that names only its workspace and home.
+    fn bare_facts() -> Facts {
         let deployment =
             crate::Deployment::from_json(r#"{"workspace": "/home/dana/ws", "home": "/home/dana"}"#)
                 .unwrap();
-        let facts = Facts::compile(&deployment).unwrap();
+        Facts::compile(&deployment).unwrap()
+    }
+
+    #[test]
+    fn agents_own_tools_mean_the_same_in_every_runtime() {
+        let facts = bare_facts();
         let events = [
             (
                 crate::Runtime::Codex,
@@ -1005,10 +1010,7 @@ mod tests {
 
     #[test]
     fn a_web_search_sends_its_query() {
-        let deployment =
-            crate::Deployment::from_json(r#"{"workspace": "/home/dana/ws", "home": "/home/dana"}"#)
-                .unwrap();
-        let facts = Facts::compile(&deployment).unwrap();
+        let facts = bare_facts();
         let event = json!({"hook_event_name": "PreToolUse", "cwd": "/home/dana/ws",
                            "tool_name": "WebSearch", "tool_input": {"query": "acme outage"}});
         let envelope = crate::normalize(crate::Runtime::ClaudeCode, &event).unwrap();
