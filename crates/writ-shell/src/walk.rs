@@ -27,6 +27,8 @@ struct Var {
     literal: Option<String>,
     /// The value as an expanded word (its env references and provenance).
     value: Arg,
+    /// In the environment of the commands that follow (`export`).
+    exported: bool,
 }
 
 /// Shell state that a subshell copies and does not give back.
@@ -426,7 +428,15 @@ impl<'c> Analyzer<'c> {
 
     fn assign(&mut self, scope: &mut Scope, name: &str, value: Arg) {
         let literal = (!value.dynamic).then(|| value.text.clone());
-        scope.vars.insert(name.to_owned(), Var { literal, value });
+        let exported = scope.vars.get(name).is_some_and(|v| v.exported);
+        scope.vars.insert(
+            name.to_owned(),
+            Var {
+                literal,
+                value,
+                exported,
+            },
+        );
     }
 
     /// Runs one command: builtins that change shell state, functions, and
@@ -470,10 +480,20 @@ impl<'c> Analyzer<'c> {
                 return out;
             }
             "export" | "declare" | "typeset" | "local" | "readonly" => {
-                for arg in args {
-                    if let Some((var, value)) = arg.text.split_once('=') {
-                        let value = arg.with_text(value);
-                        self.assign(scope, var, value);
+                let exports = program == "export"
+                    || args
+                        .iter()
+                        .any(|a| a.text.starts_with('-') && a.text.contains('x'));
+                for arg in args.iter().filter(|a| !a.text.starts_with('-')) {
+                    let name = match arg.text.split_once('=') {
+                        Some((var, value)) => {
+                            self.assign(scope, var, arg.with_text(value));
+                            var
+                        }
+                        None => arg.text.as_str(),
+                    };
+                    if exports && let Some(var) = scope.vars.get_mut(name) {
+                        var.exported = true;
                     }
                 }
             }
@@ -519,12 +539,19 @@ impl<'c> Analyzer<'c> {
         stdin: Option<&Payload>,
     ) -> Payload {
         let empty = Payload::default();
+        // The command's own assignments, then what the shell exported.
+        let mut environment = env.to_vec();
+        for (name, var) in &scope.vars {
+            if var.exported && !environment.iter().any(|(n, _)| n == name) {
+                environment.push((name.clone(), var.value.clone()));
+            }
+        }
         let invocation = Invocation {
             program,
             args,
             cwd: &scope.cwd,
             home: self.home,
-            env,
+            env: &environment,
             stdin: stdin.unwrap_or(&empty),
             has_stdin: stdin.is_some(),
         };

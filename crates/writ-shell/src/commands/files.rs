@@ -504,10 +504,25 @@ fn find_exec(command: &[&Arg], starts: &[String], names: &[String], outcome: &mu
         find_delete(starts, names, outcome);
         return;
     }
-    for start in starts {
+    // `{}` is each entry found: under a `-name`, an entry of that name
+    // (`certs/*.pem`, which a `*.pem` glob labels), else the start itself.
+    let found: Vec<String> = starts
+        .iter()
+        .flat_map(|start| {
+            if names.is_empty() {
+                vec![start.clone()]
+            } else {
+                names
+                    .iter()
+                    .map(|name| format!("{}/{name}", start.trim_end_matches('/')))
+                    .collect()
+            }
+        })
+        .collect();
+    for entry in &found {
         let argv = command
             .iter()
-            .map(|w| w.with_text(&w.text.replace("{}", start)))
+            .map(|w| w.with_text(&w.text.replace("{}", entry)))
             .collect();
         outcome.nested.push(Nested::Argv {
             argv,
