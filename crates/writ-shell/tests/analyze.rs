@@ -3042,6 +3042,14 @@ fn mail_from_the_command_line() {
                 )
             ]),
         ),
+        (
+            "aws ses send-email --from a@acme.com --to bob@gmail.com c@acme.com --subject hi --text \"$TOKEN\"",
+            json!([message(
+                "aws ses",
+                &["bob@gmail.com", "c@acme.com"],
+                payload(&["hi", "$TOKEN"], &[], &["TOKEN"])
+            )]),
+        ),
         // Patches are the repository's code.
         (
             "git send-email --to bob@gmail.com --cc=carol@acme.com 0001-fix.patch",
@@ -3110,6 +3118,17 @@ fn mail_from_the_command_line() {
 #[test]
 fn hosted_deploys_name_their_environment() {
     run_table(&[
+        (
+            "helmfile -e live apply && helmfile sync && helmfile diff",
+            json!([
+                deploy("helmfile", "live", None),
+                deploy("helmfile", "default", None)
+            ]),
+        ),
+        (
+            "sam deploy --config-env prd --stack-name api && sam build",
+            json!([deploy("sam", "prd", Some("api"))]),
+        ),
         (
             "vercel deploy --prod",
             json!([deploy("vercel", "production", None)]),

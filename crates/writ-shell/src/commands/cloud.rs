@@ -88,6 +88,18 @@ const AWS_LONG: &[&str] = &[
     "cli-input-json",
     "color",
     "ca-bundle",
+    "from",
+    "from-email-address",
+    "to",
+    "cc",
+    "bcc",
+    "subject",
+    "text",
+    "html",
+    "destination",
+    "message",
+    "content",
+    "source",
 ];
 
 /// A `s3://bucket/key` bucket resource.
@@ -180,6 +192,7 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
         ("iam", _) => iam(command, &items, &mut outcome),
         ("lambda", "add-permission") => lambda_permission(&items, &mut outcome),
         ("ec2", "authorize-security-group-ingress") => ingress(&items, &mut outcome),
+        ("ses" | "sesv2", "send-email") => ses_send(inv, &items, &operands, &mut outcome),
         _ => {}
     }
     outcome
@@ -260,6 +273,51 @@ fn s3cmd(inv: &Invocation<'_>) -> Outcome {
         _ => {}
     }
     outcome
+}
+
+/// `aws ses send-email --to A [B...] --subject S --text T` (and
+/// `--destination ToAddresses=A,CcAddresses=B`, `--message`, sesv2's
+/// `--content`): a message to every address named.
+fn ses_send(inv: &Invocation<'_>, items: &[Item], operands: &[&Arg], outcome: &mut Outcome) {
+    let mut recipients: Vec<String> = Vec::new();
+    let mut add = |text: &str| {
+        for token in text.split([',', '=', ' ', '[', ']', '"', '\'', '{', '}', ':']) {
+            if token.contains('@') && !recipients.iter().any(|r| r == token) {
+                recipients.push(token.to_owned());
+            }
+        }
+    };
+    for value in args::values(items, &["--to", "--cc", "--bcc", "--destination"]) {
+        add(&value.text);
+    }
+    // `--to a@x b@y`: the further addresses are left as operands.
+    for operand in operands {
+        add(&operand.text);
+    }
+    let mut payload = Payload::default();
+    for value in args::values(
+        items,
+        &["--subject", "--text", "--html", "--message", "--content"],
+    ) {
+        if let Some(path) = value.text.strip_prefix("file://") {
+            flow::push_file(
+                &mut payload,
+                FileRef {
+                    path: inv.path(path),
+                    recursive: false,
+                },
+            );
+        } else {
+            flow::merge(&mut payload, &value.payload());
+        }
+    }
+    if !recipients.is_empty() {
+        outcome.effects.push(Effect::Message(crate::Message {
+            program: "aws ses".to_owned(),
+            recipients,
+            payload,
+        }));
+    }
 }
 
 /// How an S3 copy runs: `cp`, `mv` (the source goes) or `sync`.

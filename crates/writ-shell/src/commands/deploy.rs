@@ -17,6 +17,8 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "pulumi" => pulumi(inv.args),
         "eb" => beanstalk(inv.args),
         "kamal" => kamal(inv.args),
+        "helmfile" => helmfile(inv.args),
+        "sam" => sam(inv.args),
         // Capistrano and Deployer: `cap STAGE deploy`, `dep deploy STAGE`.
         "cap" => stage_then_verb(inv.args, "deploy"),
         "dep" => verb_then_stage(inv.args, "deploy"),
@@ -199,6 +201,61 @@ fn pulumi(words: &[Arg]) -> Option<Target> {
     let stack = text(args::value(&items, &["--stack", "-s"])).unwrap_or_default();
     let name = stack.rsplit('/').next().unwrap_or_default().to_owned();
     Some((name, None))
+}
+
+/// `helmfile [-e|--environment ENV] apply|sync|deploy`: the releases of
+/// that environment (`default` unless named) are upgraded.
+fn helmfile(words: &[Arg]) -> Option<Target> {
+    let items = args::parse(
+        words,
+        &Spec {
+            short: "efl",
+            long: &[
+                "environment",
+                "file",
+                "selector",
+                "kube-context",
+                "namespace",
+                "state-values-set",
+            ],
+            stop_after: None,
+        },
+    );
+    let verb = args::positionals(&items).first().map(|a| a.text.clone())?;
+    if !matches!(verb.as_str(), "apply" | "sync" | "deploy" | "destroy") {
+        return None;
+    }
+    let environment =
+        text(args::value(&items, &["--environment", "-e"])).unwrap_or_else(|| "default".into());
+    Some((environment, None))
+}
+
+/// `sam deploy [--config-env ENV] [--stack-name NAME]` (AWS SAM).
+fn sam(words: &[Arg]) -> Option<Target> {
+    let items = options_after(
+        words,
+        &["deploy", "sync"],
+        &Spec {
+            short: "t",
+            long: &[
+                "config-env",
+                "config-file",
+                "stack-name",
+                "template-file",
+                "template",
+                "region",
+                "profile",
+                "s3-bucket",
+                "parameter-overrides",
+                "capabilities",
+            ],
+            stop_after: None,
+        },
+    )?;
+    Some((
+        text(args::value(&items, &["--config-env"])).unwrap_or_else(|| "default".into()),
+        text(args::value(&items, &["--stack-name"])),
+    ))
 }
 
 /// `eb deploy [ENVIRONMENT]`.
