@@ -569,10 +569,21 @@ impl Cx<'_> {
                     class: d.class,
                 });
             }
-            S::PackageInstall(p) => out.push(Effect::PackageInstall {
-                manager: p.manager,
-                packages: p.packages,
-            }),
+            S::PackageInstall(p) => {
+                // From the organisation's own registry, not a public one.
+                let own_registry = p.registry.as_deref().is_some_and(|registry| {
+                    writ_detect::destination::parse_destination(registry).is_some_and(|d| {
+                        self.facts.ownership.classify(&d, false)
+                            == writ_detect::ownership::Ownership::Org
+                    })
+                });
+                if !own_registry {
+                    out.push(Effect::PackageInstall {
+                        manager: p.manager,
+                        packages: p.packages,
+                    });
+                }
+            }
             S::StopProcess { name } => out.push(Effect::StopProcess { name }),
             S::Message(m) => {
                 let payload = lower_payload(m.payload);

@@ -234,6 +234,10 @@ pub struct PackageInstall {
     /// from a lock or requirements file alone, or from a local path, are not
     /// reported.
     pub packages: Vec<String>,
+    /// The registry named instead of the public one (`npm --registry URL`,
+    /// `pip --index-url URL`), as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry: Option<String>,
 }
 
 /// A command to a database that does not speak SQL (`mongosh`, `redis-cli`).

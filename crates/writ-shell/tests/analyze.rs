@@ -91,6 +91,10 @@ fn install(manager: &str, packages: &[&str]) -> Value {
     json!({"effect": "package_install", "manager": manager, "packages": packages})
 }
 
+fn install_from(manager: &str, packages: &[&str], registry: &str) -> Value {
+    json!({"effect": "package_install", "manager": manager, "packages": packages, "registry": registry})
+}
+
 fn stop(name: &str) -> Value {
     json!({"effect": "stop_process", "name": name})
 }
@@ -2617,7 +2621,29 @@ fn package_installs() {
         ),
         (
             "npm install --save lodash --registry https://r.io",
-            json!([install("npm", &["lodash"])]),
+            json!([install_from("npm", &["lodash"], "https://r.io")]),
+        ),
+        // An extra index adds to the public one; it names no registry.
+        (
+            "pip install --extra-index-url https://pypi.acme.dev/simple acme-lib",
+            json!([install("pip", &["acme-lib"])]),
+        ),
+        (
+            "uv pip install --default-index=https://pypi.acme.dev/simple flask",
+            json!([install_from(
+                "uv",
+                &["flask"],
+                "https://pypi.acme.dev/simple"
+            )]),
+        ),
+        (
+            "gem install --source https://gems.acme.dev rails",
+            json!([install_from("gem", &["rails"], "https://gems.acme.dev")]),
+        ),
+        // Nothing is fetched without an index.
+        (
+            "pip install --no-index --find-links ./wheels acme-lib",
+            json!([]),
         ),
         ("npm install -g ./local-tool", json!([])),
         (
@@ -2691,7 +2717,11 @@ fn package_installs() {
         ),
         (
             "pip install requests==2.0 -i https://pypi.org/simple",
-            json!([install("pip", &["requests==2.0"])]),
+            json!([install_from(
+                "pip",
+                &["requests==2.0"],
+                "https://pypi.org/simple"
+            )]),
         ),
         (
             "pip3 install --user -U 'django>=4'",

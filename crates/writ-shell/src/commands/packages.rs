@@ -194,12 +194,47 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     };
     let manager = inv.program.to_owned();
     let mut outcome = Outcome::default();
-    if !packages.is_empty() {
-        outcome
-            .effects
-            .push(Effect::PackageInstall(PackageInstall { manager, packages }));
+    // `pip install --no-index --find-links ./wheels x` fetches nothing.
+    let offline = inv
+        .args
+        .iter()
+        .any(|a| a.text == "--no-index" || a.text == "--offline");
+    if !packages.is_empty() && !offline {
+        outcome.effects.push(Effect::PackageInstall(PackageInstall {
+            manager,
+            packages,
+            registry: registry_named(inv.args),
+        }));
     }
     Some(outcome)
+}
+
+/// The registry an install names in place of the public one: `--registry`
+/// (npm, pnpm, yarn), `-i`/`--index-url`/`--default-index`/`--index` (pip,
+/// uv), `--source` (gem), `--repository` (apk). An extra index adds to the
+/// public one, so it names none.
+fn registry_named(words: &[Arg]) -> Option<String> {
+    const OPTIONS: &[&str] = &[
+        "--registry",
+        "-i",
+        "--index-url",
+        "--default-index",
+        "--index",
+        "--source",
+        "--repository",
+    ];
+    let mut iter = words.iter();
+    while let Some(word) = iter.next() {
+        if let Some((name, value)) = word.text.split_once('=')
+            && OPTIONS.contains(&name)
+        {
+            return Some(value.to_owned());
+        }
+        if OPTIONS.contains(&word.text.as_str()) {
+            return iter.next().map(|v| v.text.clone());
+        }
+    }
+    None
 }
 
 /// A local path, URL or archive rather than a registry package name.
@@ -295,6 +330,7 @@ fn run_package(manager: &str, words: &[Arg]) -> Outcome {
         outcome.effects.push(Effect::PackageInstall(PackageInstall {
             manager: manager.to_owned(),
             packages,
+            registry: None,
         }));
     }
     if !argv.is_empty() {

@@ -197,6 +197,7 @@ fn project_runner(inv: &Invocation<'_>) -> Option<Outcome> {
             .effects
             .push(crate::Effect::PackageInstall(crate::PackageInstall {
                 manager: inv.program.to_owned(),
+                registry: None,
                 packages: fetched,
             }));
     }
