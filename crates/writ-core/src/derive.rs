@@ -310,9 +310,14 @@ impl Deriver<'_> {
             Effect::Terraform {
                 verb, dir, destroy, ..
             } => self.terraform(verb, dir, *destroy),
-            Effect::Sql { host, sql } => self.database(host.as_deref(), || {
-                sql.as_deref().map_or(SqlClass::Unknown, classify_sql)
-            }),
+            Effect::Sql { host, sql } => {
+                if sql.as_deref().is_some_and(crate::sql::changes_access) {
+                    self.out.grants_access = true;
+                }
+                self.database(host.as_deref(), || {
+                    sql.as_deref().map_or(SqlClass::Unknown, classify_sql)
+                });
+            }
             Effect::DataCommand { host, class } => self.database(host.as_deref(), || match class {
                 writ_shell::DataClass::Read => SqlClass::Read,
                 writ_shell::DataClass::Write => SqlClass::Write,
@@ -466,6 +471,8 @@ impl Deriver<'_> {
                 .into_iter()
                 .max()
             {
+                // A file the action sends is a file it reads.
+                self.out.read_labels.insert(label.as_str().to_owned());
                 raise(label, format!("file:{}", file.path), &mut level);
             }
         }

@@ -263,15 +263,14 @@ impl Engine {
     /// outcome was an error (it was refused or failed).
     pub fn step_record(&self, decision: &Decision, ran: bool, output: Option<&str>) -> StepRecord {
         let mut read_labels: Vec<String> = decision.facts.read_labels.iter().cloned().collect();
-        // What the step sent, and what its output showed, the session has read.
-        let sent = decision.facts.egress.iter().map(|e| e.sensitivity);
-        let shown = output.map(classify_text);
-        for level in sent.chain(shown) {
-            if level >= Sensitivity::Confidential
-                && !read_labels.iter().any(|l| l == level.as_str())
-            {
-                read_labels.push(level.as_str().to_owned());
-            }
+        // What the step's output showed, the session has read. (The files it
+        // sent are among `read_labels`; text it sent was not read from anywhere
+        // the session can name.)
+        if let Some(level) = output.map(classify_text)
+            && level >= Sensitivity::Confidential
+            && !read_labels.iter().any(|l| l == level.as_str())
+        {
+            read_labels.push(level.as_str().to_owned());
         }
         StepRecord {
             blocked: decision.route == Route::Block,

@@ -449,7 +449,7 @@ impl Cx<'_> {
                 let target = self.target_text(&r.target);
                 // gh and glab report what their API calls do themselves.
                 if !matches!(r.program.as_str(), "gh" | "glab") {
-                    for effect in forge_api_effects(&r.method, &target, &payload.text) {
+                    for effect in crate::web_api::api_effects(&r.method, &target, &payload.text) {
                         self.lower_shell(effect, out);
                     }
                 }
@@ -560,6 +560,14 @@ impl Cx<'_> {
                         public: false,
                         payload: Payload {
                             text: d.command.iter().cloned().collect(),
+                            files: d
+                                .files
+                                .iter()
+                                .map(|p| FileRef {
+                                    path: p.clone(),
+                                    recursive: false,
+                                })
+                                .collect(),
                             ..Payload::default()
                         },
                     }));
@@ -667,6 +675,28 @@ impl Cx<'_> {
                     .map(Some),
             );
         }
+        // A wildcard refspec (`refs/heads/*:refs/heads/*`) pushes every
+        // branch it matches: the protected ones that may be among them.
+        let wildcards: Vec<String> = branches
+            .iter()
+            .flatten()
+            .filter(|b| b.contains('*'))
+            .cloned()
+            .collect();
+        for wildcard in wildcards {
+            let (prefix, _) = wildcard.split_once('*').unwrap_or((&wildcard, ""));
+            branches.extend(
+                self.facts
+                    .protected_branches
+                    .iter()
+                    .filter(|p| {
+                        let literal = p.split('*').next().unwrap_or(p);
+                        literal.starts_with(prefix) || prefix.starts_with(literal)
+                    })
+                    .cloned()
+                    .map(Some),
+            );
+        }
         // The org's code: the workspace, or a clone of an org repository.
         let own_repo = writ_detect::paths::is_within(&push.repo_dir, &self.facts.workspace)
             || push.cloned_from.as_deref().is_some_and(|source| {
@@ -761,7 +791,7 @@ fn fetch(url: &str) -> Effect {
 }
 
 /// The effects of an HTTP request, and what it does to access through an
-/// API the shell analysis knows ([`forge_api_effects`]), to be lowered.
+/// API the shell analysis knows ([`crate::web_api::api_effects`]), to be lowered.
 fn http_effects(
     bound: &Bound<'_>,
     unmapped: Vec<String>,
@@ -782,13 +812,23 @@ fn http_effects(
     if let Some((_, query)) = url.split_once('?') {
         text.push(query.to_owned());
     }
+    // Header lines for the API's meaning (`x-amz-acl: public-read`); their
+    // values for the payload.
+    let mut header_lines = Vec::new();
     match bound.roles.get("headers") {
-        Some(Value::Object(headers)) => text.extend(headers.values().map(value_text)),
+        Some(Value::Object(headers)) => {
+            for (name, value) in headers {
+                let value = value_text(value);
+                header_lines.push(format!("{name}: {value}"));
+                text.push(value);
+            }
+        }
         Some(other) => text.push(value_text(other)),
         None => {}
     }
     text.extend(body);
-    let access = forge_api_effects(&method, &url, &text);
+    header_lines.extend(text.iter().cloned());
+    let access = crate::web_api::api_effects(&method, &url, &header_lines);
     let payload = Payload {
         text,
         ..Payload::default()
@@ -809,52 +849,6 @@ fn http_effects(
             payload,
         });
         (vec![send], access)
-    }
-}
-
-/// What a call to a code host's REST API does to access: GitHub's
-/// ([`writ_shell::github_access_changes`]) at `api.github.com`, GitLab's
-/// ([`writ_shell::gitlab_access_changes`]) at `/api/v4/` on any host, from
-/// its method, URL and the body's text (JSON members, form pairs, or the
-/// URL's query, which GitLab reads as well). So a curl or an HTTP gateway
-/// request routes as `gh api` or `glab api` does.
-fn forge_api_effects(method: &str, url: &str, texts: &[String]) -> Vec<writ_shell::Effect> {
-    let github = url.strip_prefix("https://api.github.com/");
-    let gitlab = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .and_then(|rest| rest.split_once("/api/v4/"))
-        .filter(|(host, _)| !host.contains('/'));
-    if github.is_none() && gitlab.is_none() {
-        return Vec::new();
-    }
-    let mut fields = Vec::new();
-    for text in texts {
-        match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(members)) => {
-                for (key, value) in members {
-                    let value = match value {
-                        Value::String(s) => s,
-                        other => other.to_string(),
-                    };
-                    fields.push(format!("{key}={value}"));
-                }
-            }
-            _ => fields.extend(
-                text.split('&')
-                    .filter(|pair| pair.contains('='))
-                    .map(str::to_owned),
-            ),
-        }
-    }
-    match (github, gitlab) {
-        (Some(endpoint), _) => writ_shell::github_access_changes(endpoint, method, &fields),
-        (None, Some((host, path))) => {
-            let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-            let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
-            writ_shell::gitlab_access_changes(&host, path, method, &fields)
-        }
-        (None, None) => Vec::new(),
     }
 }
 

@@ -28,6 +28,7 @@ pub mod policy;
 pub mod route;
 pub mod session;
 pub mod sql;
+mod web_api;
 
 pub use approval::Approval;
 pub use deployment::{Deployment, DeploymentError, Facts};

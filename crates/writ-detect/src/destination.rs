@@ -528,14 +528,17 @@ fn bucket_for(host: &str, segs: &[&str]) -> Option<Bucket> {
         }
         return segs.first().and_then(|b| mk("s3", b));
     }
+    // The JSON API (`storage/v1/b/BUCKET/o`, `upload/storage/v1/b/BUCKET/o`)
+    // on either host, else the XML API's path-style `HOST/BUCKET/OBJECT`.
+    let json_api = match segs {
+        ["storage", _, "b", b, ..] | ["upload" | "batch", "storage", _, "b", b, ..] => Some(*b),
+        _ => None,
+    };
     match host {
         "storage.googleapis.com" | "storage.cloud.google.com" => {
-            segs.first().and_then(|b| mk("gs", b))
+            json_api.or(segs.first().copied()).and_then(|b| mk("gs", b))
         }
-        "www.googleapis.com" => match segs {
-            ["storage", _, "b", b, ..] | ["upload", "storage", _, "b", b, ..] => mk("gs", b),
-            _ => None,
-        },
+        "www.googleapis.com" => json_api.and_then(|b| mk("gs", b)),
         _ => host
             .strip_suffix(".storage.googleapis.com")
             .and_then(|b| mk("gs", b)),

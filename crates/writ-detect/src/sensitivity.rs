@@ -467,20 +467,41 @@ fn cards_in_run(
     count
 }
 
-/// True when the address's top-level domain is on the public suffix list
-/// or a common private one (so `logo@2x.png` is not an address).
+/// True when the address's top-level domain may be one: on the public
+/// suffix list, a common private one (`internal`, `corp`, ...), or any other
+/// word of letters that is not a file extension. New and reserved top-level
+/// domains (`.logistics`, `.example`) are addresses; `logo@2x.png` is not.
 fn known_tld(addr: &str) -> bool {
     let tld = addr.rsplit('.').next().unwrap_or("");
-    matches!(
+    if matches!(
         tld,
         "internal" | "local" | "corp" | "lan" | "home" | "intranet" | "localdomain"
     ) || psl::suffix(tld.as_bytes()).is_some_and(|s| s.is_known())
+    {
+        return true;
+    }
+    tld.len() >= 2
+        && tld.bytes().all(|b| b.is_ascii_alphabetic())
+        && !FILE_EXTENSIONS.contains(&tld)
 }
 
+/// File extensions that are not top-level domains, which follow an `@` in
+/// file names (`icon@2x.png`, `bundle@1.min.js`).
+const FILE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff", "heic", "avif", "pdf",
+    "txt", "csv", "tsv", "json", "jsonl", "yaml", "yml", "toml", "ini", "cfg", "conf", "xml",
+    "lock", "log", "tmp", "bak", "old", "orig", "swp", "ts", "tsx", "jsx", "js", "mjs", "cjs",
+    "css", "scss", "sass", "less", "html", "htm", "vue", "svelte", "rb", "go", "java", "kt", "kts",
+    "scala", "swift", "h", "hpp", "cpp", "cs", "dll", "dylib", "exe", "bin", "wasm", "map", "min",
+    "gz", "tgz", "bz", "xz", "zst", "tar", "whl", "egg", "jar", "war", "mp", "wav", "ogg", "webm",
+    "avi", "mkv", "flac", "rst", "bash", "zsh", "fish", "bat", "cmd", "pyc", "pyi", "ipynb", "sql",
+    "db", "sqlite", "proto", "env", "pem", "crt", "key", "pub", "woff", "ttf", "otf", "eot",
+    "patch", "diff", "dat", "tpl", "tmpl",
+];
+
 /// Distinct e-mail addresses in `text`, lower-cased, in order of first
-/// appearance. Candidates whose top-level domain is neither on the public
-/// suffix list nor a common private one (`internal`, `local`, `corp`, `lan`,
-/// `home`, `intranet`, `localdomain`) are skipped: `logo@2x.png`.
+/// appearance. Candidates whose top-level domain cannot be one (a file
+/// extension, digits) are skipped: `logo@2x.png`.
 pub fn email_addresses(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let Some(re) = EMAIL_RE.as_ref() else {

@@ -225,6 +225,12 @@ fn emails() {
         &["ops@git.acme.internal", "x@corp.local"],
     );
     check("a@b.co.uk b@c.museum", &["a@b.co.uk", "b@c.museum"]);
+    // Top-level domains the suffix list may not have yet, and reserved ones.
+    check(
+        "ana@harbortools.logistics ben@shipyard.example",
+        &["ana@harbortools.logistics", "ben@shipyard.example"],
+    );
+    check("bundle@1.min.js react@18.2.0 @types/node", &[]);
 
     fn count(text: &str, n: usize) {
         let f = scan_text(text);
@@ -797,6 +803,16 @@ fn ownership() {
         ("https://acme-assets.s3.amazonaws.com/k", false, Org),
         ("https://s3.amazonaws.com/acme-prod-data/k", false, Org),
         ("https://storage.googleapis.com/acme-assets/k", false, Org),
+        (
+            "https://storage.googleapis.com/upload/storage/v1/b/acme-assets/o?name=k",
+            false,
+            Org,
+        ),
+        (
+            "https://www.googleapis.com/storage/v1/b/acme-assets",
+            false,
+            Org,
+        ),
         ("s3://random-bucket", false, ThirdParty),
         ("s3://acme.com/x", false, ThirdParty), // anyone can name a bucket `acme.com`
         ("https://random.s3.amazonaws.com/k", false, ThirdParty),

@@ -248,6 +248,11 @@ pub struct DataCommand {
     pub host: Option<String>,
     /// The command as sent, when it is on the command line.
     pub command: Option<String>,
+    /// Files whose contents go to the server: standard input
+    /// (`redis-cli -x SET k < f`, `mongosh < f.js`) or a script
+    /// (`mongosh --file f.js`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
     pub class: DataClass,
 }
 

@@ -918,7 +918,14 @@ impl<'c> Analyzer<'c> {
                     arg.text.push_str(source);
                     arg.dynamic = true;
                     arg.substitutions.push(inner.clone());
-                    let out = self.script(inner, scope, None, "command substitution");
+                    // `$(< f)` is bash's `$(cat f)`.
+                    let inner = match inner.trim_start().strip_prefix('<') {
+                        Some(file) if !file.starts_with(['<', '(']) => {
+                            format!("cat {}", file.trim())
+                        }
+                        _ => inner.clone(),
+                    };
+                    let out = self.script(&inner, scope, None, "command substitution");
                     flow::merge(&mut arg.prov, &out);
                 }
                 WordPiece::EscapeSequence(text) => {

@@ -1,5 +1,6 @@
 //! Cloud storage and registries: aws, gsutil, gcloud storage, docker push,
-//! npm/cargo/gem/poetry publish, twine upload.
+//! image copies (skopeo, crane, oras, regctl), npm/cargo/gem/poetry
+//! publish, twine upload.
 
 use super::{Invocation, Outcome, request, url};
 use crate::args::{self, Arg, Item, Spec};
@@ -13,6 +14,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ("s3cmd", _) => Some(s3cmd(inv)),
         ("gcloud", _) => gcloud(inv),
         ("docker" | "podman", Some("push")) => Some(docker_push(inv)),
+        ("skopeo" | "crane" | "oras" | "regctl", Some(_)) => image_copy(inv),
         ("npm" | "pnpm" | "yarn", Some("publish")) => {
             Some(publish(inv, "npm", "https://registry.npmjs.org"))
         }
@@ -837,31 +839,127 @@ fn docker_push(inv: &Invocation<'_>) -> Outcome {
     let items = args::parse(inv.args.get(1..).unwrap_or_default(), &Spec::default());
     let mut outcome = Outcome::default();
     if let Some(image) = args::positionals(&items).first() {
-        let (registry, path) = match image.text.split_once('/') {
-            Some((first, rest))
-                if first.contains('.') || first.contains(':') || first == "localhost" =>
-            {
-                (first.to_owned(), rest.to_owned())
-            }
-            _ => ("docker.io".to_owned(), image.text.clone()),
-        };
-        let (host, port) = match registry.split_once(':') {
-            Some((h, p)) => (h.to_owned(), p.parse().ok()),
-            None => (registry, None),
-        };
-        let mut payload = Payload::default();
-        flow::push_text(&mut payload, &image.text);
-        let target = Target::Host {
-            user: None,
-            host,
-            port,
-            path: Some(path),
-        };
         outcome
             .effects
-            .push(request(inv.program, target, "UPLOAD", payload, false));
+            .push(image_upload(inv.program, &image.text, Payload::default()));
     }
     outcome
+}
+
+/// An upload of `image` (`registry/path:tag`, Docker Hub when the first
+/// part names no host) to its registry, carrying `payload` beside its name.
+fn image_upload(program: &str, image: &str, mut payload: Payload) -> Effect {
+    let (registry, path) = match image.split_once('/') {
+        Some((first, rest))
+            if first.contains('.') || first.contains(':') || first == "localhost" =>
+        {
+            (first.to_owned(), rest.to_owned())
+        }
+        _ => ("docker.io".to_owned(), image.to_owned()),
+    };
+    let (host, port) = match registry.split_once(':') {
+        Some((h, p)) => (h.to_owned(), p.parse().ok()),
+        None => (registry, None),
+    };
+    flow::push_text(&mut payload, image);
+    let target = Target::Host {
+        user: None,
+        host,
+        port,
+        path: Some(path),
+    };
+    request(program, target, "UPLOAD", payload, false)
+}
+
+/// Registry-to-registry image tools: `skopeo copy|sync SRC DST`, `crane
+/// push TARBALL REF`, `crane copy|cp SRC DST`, `oras push REF FILE...`,
+/// `oras copy|cp SRC DST`, `regctl image copy SRC DST`. Each uploads to the
+/// destination's registry; `oras push` sends the files it names.
+fn image_copy(inv: &Invocation<'_>) -> Option<Outcome> {
+    let spec = Spec {
+        short: "uapf",
+        long: &[
+            "src-creds",
+            "dest-creds",
+            "creds",
+            "authfile",
+            "src-authfile",
+            "dest-authfile",
+            "format",
+            "src-cert-dir",
+            "dest-cert-dir",
+            "override-os",
+            "override-arch",
+            "override-variant",
+            "sign-by",
+            "retry-times",
+            "multi-arch",
+            "src",
+            "dest",
+            "platform",
+            "username",
+            "password",
+            "artifact-type",
+            "annotation",
+            "annotation-file",
+            "config",
+            "concurrency",
+            "registry-config",
+            "image-parallel-copies",
+            "src-registry-token",
+            "dest-registry-token",
+        ],
+        stop_after: None,
+    };
+    let (verb_at, verb) = match (inv.program, inv.args.first().map(|a| a.text.as_str())) {
+        ("regctl", Some("image")) => (1, inv.args.get(1).map(|a| a.text.as_str())),
+        (_, verb) => (0, verb),
+    };
+    let items = args::parse(inv.args.get(verb_at + 1..).unwrap_or_default(), &spec);
+    let positional = args::positionals(&items);
+    let registry_ref = |text: &str| -> Option<String> {
+        match inv.program {
+            // Transports other than `docker://` are local (`dir:`, `oci:`, archives).
+            "skopeo" => text.strip_prefix("docker://").map(str::to_owned),
+            _ => Some(text.to_owned()),
+        }
+    };
+    let upload = match (inv.program, verb?) {
+        ("skopeo", "copy") | ("crane" | "oras", "copy" | "cp") | ("regctl", "copy") => positional
+            .last()
+            .filter(|_| positional.len() >= 2)
+            .and_then(|destination| registry_ref(&destination.text))
+            .map(|image| image_upload(inv.program, &image, Payload::default())),
+        ("skopeo", "sync") => positional
+            .last()
+            .filter(|_| args::value(&items, &["--dest"]).is_some_and(|d| d.text == "docker"))
+            .map(|destination| image_upload(inv.program, &destination.text, Payload::default())),
+        ("crane", "push") => positional
+            .get(1)
+            .map(|image| image_upload(inv.program, &image.text, Payload::default())),
+        ("oras", "push") => positional.split_first().map(|(image, files)| {
+            let mut payload = Payload::default();
+            for file in files {
+                // `file:media/type` names its media type after a colon.
+                let path = file
+                    .text
+                    .split_once(':')
+                    .map_or(file.text.as_str(), |(p, _)| p);
+                flow::push_file(
+                    &mut payload,
+                    FileRef {
+                        path: inv.path(path),
+                        recursive: false,
+                    },
+                );
+            }
+            image_upload(inv.program, &image.text, payload)
+        }),
+        _ => return None,
+    };
+    let mut outcome = Outcome::default();
+    outcome.effects.extend(upload);
+    Some(outcome)
 }
 
 /// `npm publish`, `cargo publish`, `twine upload dist/*`: public uploads.
@@ -901,6 +999,9 @@ fn publish(inv: &Invocation<'_>, manager: &str, default_registry: &str) -> Outco
     }
     let restricted = args::value(&items, &["--access"]).is_some_and(|a| a.text == "restricted");
     let private_registry = registry != default_registry;
+    // A package is what its manifest and ignore files select from the
+    // tree, not the working tree: what lies beside it (a `.env`) is not
+    // guessed into it, so the directory is not read as a whole tree.
     let mut payload = Payload::default();
     let positional = args::positionals(&items);
     if positional.is_empty() || manager == "cargo" {
@@ -911,7 +1012,7 @@ fn publish(inv: &Invocation<'_>, manager: &str, default_registry: &str) -> Outco
             &mut payload,
             FileRef {
                 path: dir,
-                recursive: true,
+                recursive: false,
             },
         );
     }
@@ -921,7 +1022,7 @@ fn publish(inv: &Invocation<'_>, manager: &str, default_registry: &str) -> Outco
                 &mut payload,
                 FileRef {
                     path: inv.path(&file.text),
-                    recursive: manager == "npm",
+                    recursive: false,
                 },
             );
         }

@@ -454,8 +454,36 @@ fn find(inv: &Invocation<'_>) -> Outcome {
             _ => {}
         }
     }
-    outcome.stdout = Some(Payload::default());
+    // What it prints: under a `-name`, entries of that name (which `xargs`
+    // may pass on); else paths nothing is known of.
+    let mut printed = Payload::default();
+    for entry in found_entries(&starts, &names)
+        .iter()
+        .filter(|_| !names.is_empty())
+    {
+        crate::flow::push_text(&mut printed, entry);
+    }
+    outcome.stdout = Some(printed);
     outcome
+}
+
+/// Each entry a find may yield: under a `-name`, an entry of that name
+/// below each start (`certs/*.pem`, which a `*.pem` glob labels), else the
+/// starts themselves.
+fn found_entries(starts: &[String], names: &[String]) -> Vec<String> {
+    starts
+        .iter()
+        .flat_map(|start| {
+            if names.is_empty() {
+                vec![start.clone()]
+            } else {
+                names
+                    .iter()
+                    .map(|name| format!("{}/{name}", start.trim_end_matches('/')))
+                    .collect()
+            }
+        })
+        .collect()
 }
 
 /// The names a find expression's tests narrow it to (`-name P`, `-iname
@@ -504,22 +532,8 @@ fn find_exec(command: &[&Arg], starts: &[String], names: &[String], outcome: &mu
         find_delete(starts, names, outcome);
         return;
     }
-    // `{}` is each entry found: under a `-name`, an entry of that name
-    // (`certs/*.pem`, which a `*.pem` glob labels), else the start itself.
-    let found: Vec<String> = starts
-        .iter()
-        .flat_map(|start| {
-            if names.is_empty() {
-                vec![start.clone()]
-            } else {
-                names
-                    .iter()
-                    .map(|name| format!("{}/{name}", start.trim_end_matches('/')))
-                    .collect()
-            }
-        })
-        .collect();
-    for entry in &found {
+    // `{}` is each entry found.
+    for entry in &found_entries(starts, names) {
         let argv = command
             .iter()
             .map(|w| w.with_text(&w.text.replace("{}", entry)))

@@ -803,7 +803,11 @@ impl ApiCall {
 /// - `PUT repos/O/R/collaborators/U` grants `U` access to `O/R`, `POST
 ///   repos/O/R/keys` a deploy key, and `PUT orgs/O/teams/T/repos/O/R` the
 ///   team `T`;
-/// - `PUT orgs/O/memberships/U` makes `U` a member of the organisation.
+/// - `PUT orgs/O/memberships/U` makes `U` a member of the organisation;
+/// - `PATCH repos/O/R/git/refs/heads/B` moves branch `B` (a force push with
+///   `force=true`), `DELETE` of it deletes the branch, and `PUT
+///   repos/O/R/contents/PATH` with `branch=B` or `POST repos/O/R/merges`
+///   with `base=B` commits to `B`: each is a push to `B` of `O/R`.
 ///
 /// gh's `{owner}/{repo}` placeholders name the working directory's
 /// repository.
@@ -847,6 +851,24 @@ pub fn github_access_changes(endpoint: &str, method: &str, fields: &[String]) ->
             },
             (*user).to_owned(),
         ),
+        ["repos", owner, name, "git", "refs", "heads", branch @ ..]
+            if matches!(method, "PATCH" | "POST" | "DELETE") && !branch.is_empty() =>
+        {
+            let force = field(fields, "force").is_some_and(|f| f == "true");
+            vec![api_push(
+                owner,
+                name,
+                &branch.join("/"),
+                force,
+                method == "DELETE",
+            )]
+        }
+        ["repos", owner, name, "contents", ..] if method == "PUT" => field(fields, "branch")
+            .map(|branch| vec![api_push(owner, name, branch, false, false)])
+            .unwrap_or_default(),
+        ["repos", owner, name, "merges"] if method == "POST" => field(fields, "base")
+            .map(|branch| vec![api_push(owner, name, branch, false, false)])
+            .unwrap_or_default(),
         ["repos", owner, name] if method == "PATCH" => {
             let public = fields.iter().any(|f| {
                 let f = f.replace(' ', "");
@@ -862,6 +884,36 @@ pub fn github_access_changes(endpoint: &str, method: &str, fields: &[String]) ->
         }
         _ => Vec::new(),
     }
+}
+
+/// The value of the body field `key` (`key=value`, spaces ignored).
+fn field<'f>(fields: &'f [String], key: &str) -> Option<&'f str> {
+    fields.iter().find_map(|f| {
+        let (k, v) = f.split_once('=')?;
+        (k.trim() == key).then(|| v.trim())
+    })
+}
+
+/// A push to `branch` of `github.com/OWNER/NAME` made through the API: it
+/// moves the branch but sends no code from here (`{owner}/{repo}` is the
+/// working directory's `origin`).
+fn api_push(owner: &str, name: &str, branch: &str, force: bool, delete: bool) -> Effect {
+    let remote = (owner != "{owner}" && name != "{repo}")
+        .then(|| format!("https://github.com/{owner}/{name}.git"));
+    Effect::GitPush(crate::GitPush {
+        repo_dir: String::new(),
+        remote,
+        refspecs: vec![crate::RefSpec {
+            src: (!delete).then(|| branch.to_owned()),
+            dst: Some(branch.to_owned()),
+            force,
+            delete,
+        }],
+        force,
+        all_refs: false,
+        tags: false,
+        cloned_from: None,
+    })
 }
 
 /// `gh issue|pr create|comment`: POST to the named repository's API, or to

@@ -49,10 +49,23 @@ fn mongo(inv: &Invocation<'_>) -> DataCommand {
             (inv.has_stdin && !inv.stdin.text.is_empty()).then(|| inv.stdin.text.join("\n"))
         });
     let class = code.as_deref().map_or(DataClass::Unknown, mongo_class);
+    let mut files = stdin_files(inv);
+    files.extend(
+        args::value(&items, &["--file", "-f"])
+            .into_iter()
+            .chain(
+                positional
+                    .iter()
+                    .copied()
+                    .filter(|a| a.text.ends_with(".js")),
+            )
+            .map(|f| inv.path(&f.text)),
+    );
     DataCommand {
         client: inv.program.to_owned(),
         host,
         command: code,
+        files,
         class,
     }
 }
@@ -126,14 +139,29 @@ fn redis(inv: &Invocation<'_>) -> DataCommand {
         }
     } else {
         let first = words.first().map(String::as_str).unwrap_or_default();
-        (Some(words.join(" ")), redis_class(first))
+        let mut command = words.join(" ");
+        // `-x`: the command's last argument is read from standard input.
+        if args::has(&items, &["-x"]) && inv.has_stdin && !inv.stdin.text.is_empty() {
+            command.push(' ');
+            command.push_str(&inv.stdin.text.join("\n"));
+        }
+        (Some(command), redis_class(first))
     };
     DataCommand {
         client: inv.program.to_owned(),
         host,
         command,
+        files: stdin_files(inv),
         class,
     }
+}
+
+/// The files standard input brings to a client (`< f`, `cat f |`).
+fn stdin_files(inv: &Invocation<'_>) -> Vec<String> {
+    if !inv.has_stdin {
+        return Vec::new();
+    }
+    inv.stdin.files.iter().map(|f| f.path.clone()).collect()
 }
 
 fn strength(class: DataClass) -> u8 {

@@ -1,0 +1,293 @@
+//! What a request to a well-known web API does besides sending its body:
+//! a repository or a bucket made public, access granted, a bucket deleted,
+//! a branch moved. The shell analysis knows these as commands (`gh api`,
+//! `aws s3 rb`, `aws iam attach-user-policy`); a curl or an HTTP gateway
+//! request to the same API means the same, so it routes the same.
+
+use serde_json::Value;
+use writ_shell::{Effect, Resource, Target};
+
+/// The effects of `method` on `url` beyond the request itself, from the
+/// request's texts: JSON bodies, form pairs, the query and `Name: value`
+/// header lines.
+pub(crate) fn api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effect> {
+    if matches!(method, "GET" | "HEAD" | "OPTIONS" | "DOWNLOAD" | "LOOKUP") {
+        return Vec::new();
+    }
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return Vec::new();
+    };
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let mut fields = fields(texts);
+    fields.extend(query.split('&').filter(|p| !p.is_empty()).map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (k.to_owned(), v.to_owned())
+    }));
+    let pairs: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    if host == "api.github.com" {
+        return writ_shell::github_access_changes(path, method, &pairs);
+    }
+    if let Some((before, api_path)) = rest.split_once("/api/v4/")
+        && !before.contains('/')
+    {
+        return writ_shell::gitlab_access_changes(&host, api_path, method, &pairs);
+    }
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let everyone_named = texts.iter().any(|t| names_everyone(t));
+    if let Some(effects) = storage(url, method, &segments, &fields, everyone_named) {
+        return effects;
+    }
+    match host.as_str() {
+        "www.googleapis.com" | "content.googleapis.com" => drive(&segments, &fields),
+        "api.dropboxapi.com" => dropbox(&segments, &fields),
+        "graph.microsoft.com" => graph(&segments, texts),
+        "iam.amazonaws.com" => iam(&fields),
+        _ => Vec::new(),
+    }
+}
+
+/// A body's fields as `(key, value)`: members of a JSON object (nested
+/// objects too), `k=v` form pairs, and `Name: value` header lines (the
+/// name lower-cased).
+fn fields(texts: &[String]) -> Vec<(String, String)> {
+    fn members(value: &Value, out: &mut Vec<(String, String)>) {
+        if let Value::Object(map) = value {
+            for (key, value) in map {
+                match value {
+                    Value::String(s) => out.push((key.clone(), s.clone())),
+                    Value::Object(_) => {
+                        out.push((key.clone(), value.to_string()));
+                        members(value, out);
+                    }
+                    other => out.push((key.clone(), other.to_string())),
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for text in texts {
+        match serde_json::from_str::<Value>(text) {
+            Ok(value @ Value::Object(_)) => members(&value, &mut out),
+            _ => {
+                for line in text.lines() {
+                    if let Some((name, value)) = line.split_once(": ")
+                        && !name.contains(['=', '&', ' '])
+                    {
+                        out.push((name.to_ascii_lowercase(), value.trim().to_owned()));
+                        continue;
+                    }
+                    out.extend(line.split('&').filter_map(|pair| {
+                        let (k, v) = pair.split_once('=')?;
+                        Some((k.to_owned(), v.to_owned()))
+                    }));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn field<'f>(fields: &'f [(String, String)], key: &str) -> Option<&'f str> {
+    fields
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Canned ACLs and grantees that open a resource to anyone.
+fn is_public_acl(value: &str) -> bool {
+    matches!(
+        value,
+        "public-read"
+            | "public-read-write"
+            | "authenticated-read"
+            | "publicRead"
+            | "publicReadWrite"
+            | "allUsers"
+            | "allAuthenticatedUsers"
+    )
+}
+
+/// Text that grants to everyone: S3's `AllUsers`/`AuthenticatedUsers`
+/// groups, GCS's `allUsers`, a bucket policy's `"Principal": "*"`.
+fn names_everyone(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.contains("/global/AllUsers")
+        || compact.contains("/global/AuthenticatedUsers")
+        || compact.contains("allUsers")
+        || compact.contains("allAuthenticatedUsers")
+        || compact.contains("\"Principal\":\"*\"")
+        || compact.contains("\"Principal\":{\"AWS\":\"*\"}")
+}
+
+/// S3 and GCS over HTTP: a public ACL (`x-amz-acl`/`x-goog-acl` header,
+/// `predefinedAcl`, a grant or policy naming everyone) makes the bucket
+/// public; `DELETE` of the bucket itself deletes it and its contents.
+/// `None` when `url` names no bucket.
+fn storage(
+    url: &str,
+    method: &str,
+    segments: &[&str],
+    fields: &[(String, String)],
+    everyone_named: bool,
+) -> Option<Vec<Effect>> {
+    let bucket = writ_detect::destination::parse_destination(url)?.bucket?;
+    let resource = Resource::Bucket {
+        scheme: bucket.scheme.clone(),
+        name: bucket.name.clone(),
+    };
+    // What follows the bucket in the path: the object key, or the JSON
+    // API's `o/OBJECT`, `acl`, `iam`.
+    let after: &[&str] = match segments
+        .iter()
+        .position(|s| s.eq_ignore_ascii_case(&bucket.name))
+    {
+        Some(at) => &segments[at + 1..],
+        None => segments,
+    };
+    let acl_public = ["x-amz-acl", "x-goog-acl", "predefinedAcl", "acl", "entity"]
+        .iter()
+        .any(|key| field(fields, key).is_some_and(is_public_acl));
+    // A request that sets an ACL or a policy (`?acl`, `?policy`, the JSON
+    // API's `acl`, `iam`): a grant in its body that names everyone counts.
+    let sets_access = ["acl", "policy"]
+        .iter()
+        .any(|key| field(fields, key).is_some())
+        || after
+            .last()
+            .is_some_and(|s| matches!(*s, "acl" | "iam" | "defaultObjectAcl"));
+    let mut effects = Vec::new();
+    if method == "DELETE" {
+        let whole = after.is_empty();
+        let target = if whole {
+            format!("{}://{}", bucket.scheme, bucket.name)
+        } else {
+            format!("{}://{}/{}", bucket.scheme, bucket.name, after.join("/"))
+        };
+        effects.push(Effect::RemoteDelete {
+            target: Target::Url { url: target },
+            recursive: whole,
+        });
+    } else if acl_public || (sets_access && everyone_named) {
+        effects.push(Effect::MakePublic { resource });
+    }
+    Some(effects)
+}
+
+/// Google Drive: `POST drive/v3/files/ID/permissions` shares the file, with
+/// `type=anyone` with anyone.
+fn drive(segments: &[&str], fields: &[(String, String)]) -> Vec<Effect> {
+    let ["drive", _, "files", id, "permissions", ..] = segments else {
+        return Vec::new();
+    };
+    let resource = Resource::Other {
+        name: format!("drive file {id}"),
+    };
+    match field(fields, "type") {
+        Some("anyone") => vec![Effect::MakePublic { resource }],
+        kind => vec![Effect::GrantAccess {
+            resource,
+            grantee: field(fields, "emailAddress")
+                .or_else(|| field(fields, "domain"))
+                .or(kind)
+                .map(str::to_owned),
+        }],
+    }
+}
+
+/// Dropbox: a shared link is public unless its settings say otherwise;
+/// adding members to a file or folder grants them access.
+fn dropbox(segments: &[&str], fields: &[(String, String)]) -> Vec<Effect> {
+    let path = field(fields, "path").unwrap_or("dropbox file").to_owned();
+    match segments {
+        [
+            "2",
+            "sharing",
+            "create_shared_link_with_settings" | "create_shared_link",
+        ] => {
+            let restricted = ["requested_visibility", "audience", "access"]
+                .iter()
+                .filter_map(|key| field(fields, key))
+                .any(|v| v.contains("team") || v.contains("password") || v.contains("no_one"));
+            if restricted {
+                Vec::new()
+            } else {
+                vec![Effect::MakePublic {
+                    resource: Resource::Other { name: path },
+                }]
+            }
+        }
+        [
+            "2",
+            "sharing",
+            "add_file_member" | "add_folder_member" | "share_folder",
+        ] => {
+            vec![Effect::GrantAccess {
+                resource: Resource::Other { name: path },
+                grantee: field(fields, "email").map(str::to_owned),
+            }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Microsoft Graph: `createLink` with `scope: anonymous` makes a drive item
+/// public; `invite` shares it with the people named.
+fn graph(segments: &[&str], texts: &[String]) -> Vec<Effect> {
+    let Some(at) = segments.iter().position(|s| *s == "items") else {
+        return Vec::new();
+    };
+    let resource = Resource::Other {
+        name: format!("drive item {}", segments.get(at + 1).unwrap_or(&"")),
+    };
+    let compact: String = texts
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    match segments.last() {
+        Some(&"createLink") if compact.contains("\"scope\":\"anonymous\"") => {
+            vec![Effect::MakePublic { resource }]
+        }
+        Some(&"invite") => vec![Effect::GrantAccess {
+            resource,
+            grantee: None,
+        }],
+        _ => Vec::new(),
+    }
+}
+
+/// AWS IAM's query API (`Action=AttachUserPolicy&UserName=...`): the same
+/// grants as `aws iam attach-user-policy` and its kin.
+fn iam(fields: &[(String, String)]) -> Vec<Effect> {
+    let Some(action) = field(fields, "Action") else {
+        return Vec::new();
+    };
+    let principal = ["UserName", "RoleName", "GroupName"]
+        .iter()
+        .find_map(|key| field(fields, key));
+    let granted = match action {
+        "AttachUserPolicy" | "AttachRolePolicy" | "AttachGroupPolicy" => field(fields, "PolicyArn"),
+        "PutUserPolicy" | "PutRolePolicy" | "PutGroupPolicy" => field(fields, "PolicyName"),
+        "AddUserToGroup" => field(fields, "GroupName"),
+        "CreateAccessKey" | "CreateLoginProfile" | "UpdateAssumeRolePolicy" => None,
+        _ => return Vec::new(),
+    };
+    let principal = if action == "AddUserToGroup" {
+        field(fields, "UserName")
+    } else {
+        principal
+    };
+    vec![Effect::GrantAccess {
+        resource: Resource::Principal {
+            name: principal.unwrap_or_default().to_owned(),
+        },
+        grantee: granted.map(str::to_owned),
+    }]
+}
