@@ -94,6 +94,10 @@ pub struct ActionFacts {
     /// the session when it succeeds).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub remotes: Vec<(String, String, String)>,
+    /// The Kubernetes context it leaves current (recorded in the session
+    /// when it succeeds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kube_context: Option<String>,
     /// Pushes to org repositories: `protected` (to a protected branch), `force` (forced, to another branch).
     pub pushes: BTreeSet<&'static str>,
     pub package_installs: Vec<String>,
@@ -140,13 +144,17 @@ pub fn derive(
     for effect in &interpretation.effects {
         d.effect(effect);
     }
-    if envelope
+    // What a third-party MCP tool returns is untrusted: a tool of an MCP
+    // server (`server/tool`, in any runtime) that the deployment gives no
+    // meaning, unless it says its world is closed (`openWorldHint: false`;
+    // MCP's default is open).
+    let open_world = envelope
         .annotations
         .as_ref()
-        .and_then(|a| a.open_world_hint)
-        == Some(true)
-        || (envelope.runtime == Runtime::Mcp && interpretation.kind.is_none())
-    {
+        .and_then(|a| a.open_world_hint);
+    let third_party_mcp = matches!(interpretation.meaning, "annotations" | "none")
+        && (envelope.runtime == Runtime::Mcp || envelope.tool.contains('/'));
+    if open_world == Some(true) || (third_party_mcp && open_world != Some(false)) {
         d.out.untrusted_output = true;
     }
     let mut out = d.out;
@@ -170,6 +178,7 @@ fn empty_facts(envelope: &Envelope, interpretation: &Interpretation) -> ActionFa
         dry_runs: Vec::new(),
         clones: interpretation.clones.clone(),
         remotes: interpretation.remotes.clone(),
+        kube_context: interpretation.kube_context.clone(),
         pushes: BTreeSet::new(),
         package_installs: Vec::new(),
         public_exposure: false,
@@ -625,7 +634,13 @@ impl Deriver<'_> {
     }
 
     fn is_production_context(&self, context: Option<&str>) -> bool {
-        context.is_some_and(|c| self.facts.production.kube_contexts.iter().any(|p| p == c))
+        context.is_some_and(|c| {
+            self.facts
+                .production
+                .kube_contexts
+                .iter()
+                .any(|p| same_kube_context(c, p))
+        })
     }
 
     fn kubernetes(
@@ -648,7 +663,8 @@ impl Deriver<'_> {
         }
         let mutates = match verb {
             "apply" | "delete" | "scale" | "patch" | "set" | "edit" | "replace" | "create"
-            | "autoscale" => true,
+            | "autoscale" | "label" | "annotate" | "taint" | "cordon" | "uncordon" | "drain"
+            | "expose" | "run" => true,
             "rollout" => !matches!(first, Some("status" | "history")),
             _ => false,
         };
@@ -656,10 +672,15 @@ impl Deriver<'_> {
             return;
         }
         if self.is_production_context(context) {
+            // `delete ns x`, `delete ns,deploy x`, `delete ns/x`, `namespaces/x`.
+            let is_namespace = |kind: &str| matches!(kind, "namespace" | "namespaces" | "ns");
             let destroys = verb == "delete"
                 && (all
-                    || matches!(first, Some("namespace" | "namespaces" | "ns"))
-                    || args.iter().any(|a| a.starts_with("namespace/")));
+                    || first.is_some_and(|f| f.split(',').any(is_namespace))
+                    || args.iter().any(|a| {
+                        a.split_once('/')
+                            .is_some_and(|(kind, _)| is_namespace(kind))
+                    }));
             if destroys {
                 self.out.destroys.insert("production_cluster");
             }
@@ -935,6 +956,22 @@ fn names_process(name: &str, firewall: &str) -> bool {
         })
 }
 
+/// The same Kubernetes context, or the same cluster under the context
+/// name a cloud CLI gives it: EKS's `arn:aws:eks:REGION:ACCOUNT:cluster/NAME`,
+/// GKE's `gke_PROJECT_LOCATION_NAME`.
+fn same_kube_context(a: &str, b: &str) -> bool {
+    fn cluster(context: &str) -> &str {
+        if context.starts_with("arn:aws:eks:") {
+            context.rsplit('/').next().unwrap_or(context)
+        } else if context.starts_with("gke_") {
+            context.rsplit('_').next().unwrap_or(context)
+        } else {
+            context
+        }
+    }
+    a == b || cluster(a) == cluster(b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -955,6 +992,22 @@ mod tests {
         ] {
             assert_eq!(names_process(name, "writ"), stops, "{name}");
         }
+    }
+
+    #[test]
+    fn kube_contexts_of_one_cluster() {
+        assert!(same_kube_context("prod-eks", "prod-eks"));
+        assert!(same_kube_context(
+            "arn:aws:eks:us-east-1:12:cluster/prod-eks",
+            "prod-eks"
+        ));
+        assert!(same_kube_context(
+            "arn:aws:eks:cluster/prod-eks",
+            "arn:aws:eks:eu-west-1:9:cluster/prod-eks"
+        ));
+        assert!(same_kube_context("gke_acme_europe-west1_prod", "prod"));
+        assert!(!same_kube_context("gke_acme_europe-west1_staging", "prod"));
+        assert!(!same_kube_context("prod-eks-2", "prod-eks"));
     }
 
     #[test]

@@ -134,6 +134,7 @@ impl Engine {
         let earlier = crate::interpret::Earlier {
             clones: &session.clones,
             remotes: &session.remotes,
+            kube_context: session.kube_context.as_deref(),
         };
         let interpretation = interpret(envelope, &self.facts, earlier);
         let mut facts = derive(
@@ -285,6 +286,7 @@ impl Engine {
             approvals_used: decision.approvals_used.clone(),
             clones: decision.facts.clones.clone(),
             remotes: decision.facts.remotes.clone(),
+            kube_context: decision.facts.kube_context.clone(),
         }
     }
 }

@@ -36,6 +36,9 @@ pub struct Interpretation {
     /// Remotes the command sets, as `(repository directory, name, URL)`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub remotes: Vec<(String, String, String)>,
+    /// The Kubernetes context the command leaves current.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kube_context: Option<String>,
 }
 
 /// Interprets `envelope` under `facts` and what the session did to git
@@ -83,6 +86,9 @@ pub struct Earlier<'a> {
     pub clones: &'a [(String, String)],
     /// `(repository directory, name, URL)`, oldest first.
     pub remotes: &'a [(String, String, String)],
+    /// The Kubernetes context an earlier step made current: the context of
+    /// kubectl and helm commands that name none.
+    pub kube_context: Option<&'a str>,
 }
 
 struct Cx<'a> {
@@ -267,7 +273,7 @@ impl Cx<'_> {
                 })]
             }
             ToolKind::Payment => {
-                let recipient = bound.text("recipient").unwrap_or_default();
+                let recipient = bound.identifier("recipient").unwrap_or_default();
                 let amount_cents = bound.roles.get("amount_usd").and_then(|v| amount_cents(v));
                 vec![
                     Effect::Payment {
@@ -360,7 +366,7 @@ impl Cx<'_> {
 
     fn share_effects(&self, bound: &Bound<'_>, unmapped: Vec<String>) -> Vec<Effect> {
         let resource = bound.text("resource").unwrap_or_default();
-        let grantee = bound.text("grantee").unwrap_or_default();
+        let grantee = bound.identifier("grantee").unwrap_or_default();
         let everyone = matches!(
             grantee.to_ascii_lowercase().as_str(),
             "anyone" | "anyonewithlink" | "anyone_with_link" | "public" | "everyone" | "allusers"
@@ -413,6 +419,16 @@ impl Cx<'_> {
         };
         match writ_shell::analyze(command, &ctx) {
             Ok(analysis) => {
+                let kube_context = analysis.effects.iter().rev().find_map(|e| match e {
+                    writ_shell::Effect::Kubectl(k) if k.verb == "config" => match k.args.as_slice()
+                    {
+                        [verb, name, ..] if verb == "use-context" && name != "-" => {
+                            Some(name.clone())
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                });
                 let mut effects = Vec::with_capacity(analysis.effects.len());
                 for effect in analysis.effects {
                     self.lower_shell(effect, &mut effects);
@@ -423,6 +439,7 @@ impl Cx<'_> {
                     opaque: analysis.opaque,
                     clones: analysis.clones,
                     remotes: analysis.remotes,
+                    kube_context,
                     ..Interpretation::default()
                 }
             }
@@ -489,9 +506,13 @@ impl Cx<'_> {
                 });
             }
             S::Kubectl(k) => out.push(Effect::Kubernetes {
+                context: k.context.or_else(|| {
+                    (k.verb != "config")
+                        .then(|| self.earlier.kube_context.map(str::to_owned))
+                        .flatten()
+                }),
                 verb: k.verb,
                 args: k.args,
-                context: k.context,
                 files: k.files,
                 dry_run: k.dry_run,
                 all: k.all,
@@ -499,7 +520,9 @@ impl Cx<'_> {
             S::Helm(h) => out.push(Effect::Helm {
                 verb: h.verb,
                 release: h.release,
-                kube_context: h.kube_context,
+                kube_context: h
+                    .kube_context
+                    .or_else(|| self.earlier.kube_context.map(str::to_owned)),
                 dry_run: h.dry_run,
             }),
             S::Terraform(t) => out.push(Effect::Terraform {

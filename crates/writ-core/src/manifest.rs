@@ -150,20 +150,72 @@ impl Bound<'_> {
     }
 
     /// A role's value as a list of strings (a string, or an array of them;
-    /// comma-separated strings are split).
+    /// comma-separated strings are split; an object is what it identifies,
+    /// [`identifier`]).
     pub fn list(&self, role: &str) -> Vec<String> {
         match self.roles.get(role) {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items.iter().map(value_text).collect(),
+            Some(Value::Array(items)) => items.iter().map(identifier).collect(),
             Some(Value::String(s)) => s
                 .split([',', ';'])
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
                 .collect(),
-            Some(other) => vec![value_text(other)],
+            Some(other) => vec![identifier(other)],
         }
     }
+
+    /// A role's value as the one thing it names: a string as it is, an
+    /// object by its identifying member ([`identifier`]).
+    pub fn identifier(&self, role: &str) -> Option<String> {
+        self.roles.get(role).map(|v| identifier(v))
+    }
+}
+
+/// What a value names: a string as it is; an object by its identifying
+/// member (`{"address": "a@x.io", "name": "A"}` is `a@x.io`, `{"iban":
+/// ..., "name": ...}` its IBAN), else by a member holding an address, else
+/// as JSON text.
+pub fn identifier(value: &Value) -> String {
+    /// Members that name a party or a thing, most telling first.
+    const KEYS: &[&str] = &[
+        "address",
+        "email",
+        "email_address",
+        "emailAddress",
+        "mail",
+        "iban",
+        "account",
+        "account_id",
+        "accountId",
+        "handle",
+        "username",
+        "user",
+        "path",
+        "file",
+        "filename",
+        "url",
+        "id",
+    ];
+    let Value::Object(members) = value else {
+        return value_text(value);
+    };
+    let named = KEYS.iter().find_map(|key| {
+        members
+            .iter()
+            .find(|(k, v)| k.eq_ignore_ascii_case(key) && v.is_string())
+            .map(|(_, v)| value_text(v))
+    });
+    named
+        .or_else(|| {
+            members
+                .values()
+                .filter_map(Value::as_str)
+                .find(|s| s.contains('@'))
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| value_text(value))
 }
 
 /// A JSON value as text: a string as it is, anything else as compact JSON.
@@ -171,5 +223,30 @@ pub fn value_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::identifier;
+
+    #[test]
+    fn objects_are_what_they_identify() {
+        assert_eq!(
+            identifier(&json!({"name": "Audit", "address": "audit@x.io"})),
+            "audit@x.io"
+        );
+        assert_eq!(
+            identifier(&json!({"name": "ACME", "iban": "DE89370400440532013000"})),
+            "DE89370400440532013000"
+        );
+        assert_eq!(
+            identifier(&json!({"label": "Lee", "contact": "lee@y.io"})),
+            "lee@y.io"
+        );
+        assert_eq!(identifier(&json!("plain@z.io")), "plain@z.io");
+        assert_eq!(identifier(&json!({"n": 1})), r#"{"n":1}"#);
     }
 }

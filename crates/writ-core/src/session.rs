@@ -49,6 +49,10 @@ pub struct SessionState {
     pub clones: Vec<(String, String)>,
     /// Remotes set so far, `(repository directory, name, URL)`, oldest first.
     pub remotes: Vec<(String, String, String)>,
+    /// The Kubernetes context an earlier step made current (`kubectl config
+    /// use-context`, `kubectx`, a cloud CLI's get-credentials).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kube_context: Option<String>,
 }
 
 /// What one finished step contributes to its session.
@@ -72,6 +76,9 @@ pub struct StepRecord {
     /// Remotes it set, `(repository directory, name, URL)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remotes: Vec<(String, String, String)>,
+    /// The Kubernetes context it made current.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kube_context: Option<String>,
 }
 
 /// Upper bound on the untrusted text kept per session, in bytes: the most
@@ -108,6 +115,9 @@ impl SessionState {
         self.dry_runs.extend(step.dry_runs.iter().cloned());
         self.clones.extend(step.clones.iter().cloned());
         self.remotes.extend(step.remotes.iter().cloned());
+        if step.kube_context.is_some() {
+            self.kube_context.clone_from(&step.kube_context);
+        }
     }
 }
 

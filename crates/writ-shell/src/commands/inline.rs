@@ -8,7 +8,9 @@
 //! - HTTP requests to URL literals: a send (`requests.post`, `fetch` with a
 //!   method or body, `urlopen(..., data=...)`, ...) carries the files it
 //!   read, the environment variables it reads and its other literals;
-//!   otherwise a fetch.
+//!   otherwise a fetch;
+//! - messages through a mail library (`smtplib`, `nodemailer`, ...) to the
+//!   addresses it writes out, carrying what a send carries.
 //!
 //! This reads only what is written out; the code stays opaque too.
 
@@ -95,6 +97,33 @@ const WRITE_CALLS: &[&str] = &[
     "shutil.copy",
     "shutil.move",
 ];
+
+/// Mail libraries: code that uses one sends a message to the addresses it
+/// writes out.
+const MAILERS: &[&str] = &[
+    "smtplib",
+    "nodemailer",
+    "Net::SMTP",
+    "Mail.deliver",
+    "Mail::Sender",
+    "Email::Sender",
+    "PHPMailer",
+    "mb_send_mail",
+];
+
+/// `local@domain.tld`, loosely: the text of an address literal.
+fn is_address(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+}
 
 /// Calls and arguments that send a request body or change state.
 const SENDS: &[&str] = &[
@@ -193,7 +222,8 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             urls.push((literal.text.clone(), carries_data(before, code, literal)));
         }
     }
-    if urls.is_empty() {
+    let mails = MAILERS.iter().any(|m| code.contains(m));
+    if urls.is_empty() && !mails {
         return;
     }
     for name in env_reads(code) {
@@ -202,6 +232,26 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     for (literal, used) in literals.iter().zip(&used) {
         if !used {
             flow::push_text(&mut payload, &literal.text);
+        }
+    }
+    if mails {
+        // Every address the code writes out: sender and recipients alike.
+        let recipients: Vec<String> = literals
+            .iter()
+            .flat_map(|l| {
+                l.text
+                    .split([',', ';', ' ', '<', '>'])
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|word| is_address(word))
+            .collect();
+        if !recipients.is_empty() {
+            outcome.effects.push(crate::Effect::Message(crate::Message {
+                program: program.to_owned(),
+                recipients,
+                payload: payload.clone(),
+            }));
         }
     }
     let sends = SENDS.iter().any(|s| code.contains(s))

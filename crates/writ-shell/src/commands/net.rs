@@ -720,6 +720,20 @@ fn ssh(inv: &Invocation<'_>) -> Outcome {
         payload,
         false,
     ));
+    // The remote command is shell text run there: no path in it is this
+    // machine's, but what it sends or changes elsewhere (a database, a
+    // cluster) is what it is.
+    if !remote.is_empty() {
+        outcome.nested.push(Nested::Container {
+            argv: vec![
+                Arg::literal("sh"),
+                Arg::literal("-c"),
+                Arg::literal(&remote.join(" ")),
+            ],
+            workdir: "/".to_owned(),
+            mounts: Vec::new(),
+        });
+    }
     outcome
 }
 

@@ -99,6 +99,12 @@ fn az(inv: &Invocation<'_>) -> Option<Outcome> {
                 });
             }
         }
+        // Its context is the cluster's name.
+        ["aks", "get-credentials", ..] => {
+            if let Some(name) = value(&["--name", "-n"]) {
+                outcome.effects.push(super::infra::use_context(name));
+            }
+        }
         ["role", "assignment", "create", ..] => {
             let scope = value(&["--scope"])
                 .or_else(|| value(&["--resource-group", "-g"]))

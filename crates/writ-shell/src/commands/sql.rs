@@ -1,4 +1,6 @@
-//! SQL clients: psql, mysql/mariadb/mycli, sqlite3, and `dropdb`.
+//! SQL clients: psql, mysql/mariadb/mycli, sqlite3, `dropdb`, and the
+//! clients read from one table of their options (pgcli, usql, mysqlsh,
+//! sqlcmd, clickhouse-client, cockroach sql, trino).
 
 use super::{Invocation, Outcome};
 use crate::args::{self, Arg, Spec};
@@ -10,8 +12,175 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "mysql" | "mariadb" | "mycli" => mysql(inv),
         "dropdb" => dropdb(inv),
         "sqlite3" | "sqlite" => sqlite(inv),
-        _ => return None,
+        // `clickhouse client ...`, `cockroach sql ...`.
+        "clickhouse" | "cockroach"
+            if inv
+                .args
+                .first()
+                .is_some_and(|a| matches!(a.text.as_str(), "client" | "sql")) =>
+        {
+            let rest = inv.args.get(1..).unwrap_or_default();
+            let client = CLIENTS.iter().find(|c| c.names.contains(&inv.program))?;
+            tabled(&inv.with_args(rest), client)
+        }
+        "clickhouse" | "cockroach" => return None,
+        program => tabled(inv, CLIENTS.iter().find(|c| c.names.contains(&program))?),
     })
+}
+
+/// A SQL client by the options that name its server, its SQL and its
+/// script files.
+struct Client {
+    names: &'static [&'static str],
+    spec: Spec<'static>,
+    /// Options naming the server: a host, `host:port`, `tcp:host,port`,
+    /// `user@host:port/db`, or a URI.
+    host: &'static [&'static str],
+    sql: &'static [&'static str],
+    files: &'static [&'static str],
+}
+
+const CLIENTS: &[Client] = &[
+    Client {
+        names: &["pgcli"],
+        spec: Spec {
+            short: "hpUdD",
+            long: &["host", "port", "username", "dbname", "dsn"],
+            stop_after: None,
+        },
+        host: &["-h", "--host"],
+        sql: &[],
+        files: &[],
+    },
+    Client {
+        names: &["usql"],
+        spec: Spec {
+            short: "cfo",
+            long: &["command", "file", "out", "set", "variable"],
+            stop_after: None,
+        },
+        host: &[],
+        sql: &["-c", "--command"],
+        files: &["-f", "--file"],
+    },
+    Client {
+        names: &["mysqlsh"],
+        spec: Spec {
+            short: "hPueufD",
+            long: &[
+                "host", "port", "user", "uri", "execute", "file", "schema", "database",
+            ],
+            stop_after: None,
+        },
+        host: &["--uri", "-h", "--host"],
+        sql: &["-e", "--execute"],
+        files: &["-f", "--file"],
+    },
+    Client {
+        names: &["sqlcmd"],
+        spec: Spec {
+            short: "SdUPQqioH",
+            long: &[],
+            stop_after: None,
+        },
+        host: &["-S"],
+        sql: &["-Q", "-q"],
+        files: &["-i"],
+    },
+    Client {
+        names: &["clickhouse-client", "clickhouse"],
+        spec: Spec {
+            short: "hqudp",
+            long: &[
+                "host",
+                "query",
+                "user",
+                "database",
+                "password",
+                "port",
+                "queries-file",
+            ],
+            stop_after: None,
+        },
+        host: &["-h", "--host"],
+        sql: &["-q", "--query"],
+        files: &["--queries-file"],
+    },
+    Client {
+        names: &["cockroach"],
+        spec: Spec {
+            short: "ef",
+            long: &[
+                "url",
+                "host",
+                "execute",
+                "file",
+                "database",
+                "user",
+                "certs-dir",
+            ],
+            stop_after: None,
+        },
+        host: &["--url", "--host"],
+        sql: &["-e", "--execute"],
+        files: &["-f", "--file"],
+    },
+    Client {
+        names: &["trino", "presto"],
+        spec: Spec {
+            short: "f",
+            long: &["server", "execute", "file", "catalog", "schema", "user"],
+            stop_after: None,
+        },
+        host: &["--server"],
+        sql: &["--execute"],
+        files: &["-f", "--file"],
+    },
+];
+
+/// A client from [`CLIENTS`]: its server from its options or a URI among
+/// its operands, its SQL from its options or standard input.
+fn tabled(inv: &Invocation<'_>, client: &Client) -> Outcome {
+    let items = args::parse(inv.args, &client.spec);
+    let dsn = args::positionals(&items)
+        .into_iter()
+        .chain(args::values(&items, client.host))
+        .find(|a| a.text.contains("://"))
+        .map(|a| a.text.clone());
+    let host = args::value(&items, client.host)
+        .map(|h| server_host(&h.text))
+        .or_else(|| dsn.as_deref().and_then(uri_host));
+    let statements: Vec<&str> = args::values(&items, client.sql)
+        .iter()
+        .map(|a| a.text.as_str())
+        .collect();
+    let mut sql = (!statements.is_empty()).then(|| statements.join("; "));
+    let mut files: Vec<String> = args::values(&items, client.files)
+        .iter()
+        .map(|f| file_path(inv, f))
+        .collect();
+    if sql.is_none() && files.is_empty() {
+        stdin_sql(inv, &mut sql, &mut files);
+    }
+    Outcome::default().effect(Effect::Sql(Sql {
+        client: inv.program.to_owned(),
+        host,
+        dsn,
+        sql,
+        files,
+    }))
+}
+
+/// The host of a server option: `host`, `host:port`, `tcp:host,port`,
+/// `user@host:port/db`, or a URI.
+fn server_host(text: &str) -> String {
+    if text.contains("://") {
+        return uri_host(text).unwrap_or_default();
+    }
+    let text = text.strip_prefix("tcp:").unwrap_or(text);
+    let text = text.rsplit_once('@').map_or(text, |(_, h)| h);
+    let text = text.split(['/', ',']).next().unwrap_or_default();
+    strip_port(text)
 }
 
 /// SQL text and script files arriving on standard input.
