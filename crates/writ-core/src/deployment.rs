@@ -141,8 +141,11 @@ impl Deployment {
         }
     }
 
-    /// `self` laid over `base`: detection lists are concatenated, every other
-    /// field of `self` replaces the base's.
+    /// `self` laid over `base`: paste sites, personal mail domains,
+    /// governance paths and firewall processes are concatenated; every other
+    /// field of `self`, what is secret among them (`sensitive_paths`,
+    /// `secret_env`: the doctrine's labels are the deployment's), replaces
+    /// the base's.
     pub fn over(self, base: Deployment) -> Deployment {
         fn concat<T>(top: Option<Vec<T>>, base: Option<Vec<T>>) -> Option<Vec<T>> {
             match (top, base) {
@@ -170,8 +173,8 @@ impl Deployment {
             git_remotes: self.git_remotes.or(base.git_remotes),
             git_branch: self.git_branch.or(base.git_branch),
             production: self.production.or(base.production),
-            sensitive_paths: concat(self.sensitive_paths, base.sensitive_paths),
-            secret_env: concat(self.secret_env, base.secret_env),
+            sensitive_paths: self.sensitive_paths.or(base.sensitive_paths),
+            secret_env: self.secret_env.or(base.secret_env),
             governance_paths: concat(self.governance_paths, base.governance_paths),
             limits: self.limits.or(base.limits),
             approvers: self.approvers.or(base.approvers),
@@ -624,5 +627,32 @@ mod tests {
         assert!(sharing.contains(&"paste.example".to_owned()));
         assert!(sharing.contains(&"pastebin.com".to_owned()));
         assert_eq!(merged.protected_branches.unwrap(), vec!["trunk".to_owned()]);
+    }
+
+    #[test]
+    fn what_is_secret_is_the_deployments_when_it_says() {
+        let file = Deployment::from_json(
+            r#"{"sensitive_paths": [{"glob": "config/credentials/*.yml", "label": "secret"}],
+                "secret_env": ["QLN_DEPLOY_KEY"]}"#,
+        )
+        .unwrap();
+        let merged = file.over(Deployment::builtin());
+        let paths: Vec<String> = merged
+            .sensitive_paths
+            .unwrap()
+            .into_iter()
+            .map(|p| p.glob)
+            .collect();
+        assert_eq!(paths, ["config/credentials/*.yml"]);
+        assert_eq!(merged.secret_env.unwrap(), ["QLN_DEPLOY_KEY"]);
+        // Without them, the built-in ones stand.
+        let bare = Deployment::from_json(r#"{"org_domains": ["x.io"]}"#).unwrap();
+        let merged = bare.over(Deployment::builtin());
+        assert!(
+            merged
+                .secret_env
+                .unwrap()
+                .contains(&"GITHUB_TOKEN".to_owned())
+        );
     }
 }

@@ -251,6 +251,21 @@ impl Deriver<'_> {
             }
             Effect::Fetch { target, payload } => {
                 let destination = parse_destination(target);
+                // A credential in the URL's path (`https://hook.site/ID/AKIA...`)
+                // is carried as a query is.
+                let path = destination.as_ref().and_then(|d| d.path.as_deref());
+                let with_path;
+                let payload = match path {
+                    Some(path) if !scan_text(path).credentials.is_empty() => {
+                        with_path = {
+                            let mut p = payload.clone();
+                            p.text.push(path.to_owned());
+                            p
+                        };
+                        &with_path
+                    }
+                    _ => payload,
+                };
                 let sensitivity =
                     self.sensitivity(payload, destination.as_ref().map(|d| d.host.as_str()));
                 let ownership = destination.as_ref().map(|d| self.ownership(d, false));

