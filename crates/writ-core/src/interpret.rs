@@ -419,16 +419,6 @@ impl Cx<'_> {
         };
         match writ_shell::analyze(command, &ctx) {
             Ok(analysis) => {
-                let kube_context = analysis.effects.iter().rev().find_map(|e| match e {
-                    writ_shell::Effect::Kubectl(k) if k.verb == "config" => match k.args.as_slice()
-                    {
-                        [verb, name, ..] if verb == "use-context" && name != "-" => {
-                            Some(name.clone())
-                        }
-                        _ => None,
-                    },
-                    _ => None,
-                });
                 let mut effects = Vec::with_capacity(analysis.effects.len());
                 for effect in analysis.effects {
                     self.lower_shell(effect, &mut effects);
@@ -439,7 +429,7 @@ impl Cx<'_> {
                     opaque: analysis.opaque,
                     clones: analysis.clones,
                     remotes: analysis.remotes,
-                    kube_context,
+                    kube_context: analysis.kube_context,
                     ..Interpretation::default()
                 }
             }
@@ -534,24 +524,7 @@ impl Cx<'_> {
             S::Sql(q) => {
                 let host = q.host.or_else(|| q.dsn.as_deref().and_then(dsn_host));
                 if let Some(h) = &host {
-                    let payload = Payload {
-                        text: q.sql.iter().cloned().collect(),
-                        files: q
-                            .files
-                            .iter()
-                            .map(|p| FileRef {
-                                path: p.clone(),
-                                recursive: false,
-                            })
-                            .collect(),
-                        ..Payload::default()
-                    };
-                    out.push(Effect::Send(Send {
-                        channel: Channel::Query,
-                        target: h.clone(),
-                        public: false,
-                        payload,
-                    }));
+                    out.push(query_send(h, q.sql.as_deref(), &q.files));
                 }
                 // A local database file (`sqlite3 FILE`): a change to it, or
                 // a session that may change it, writes the file.
@@ -577,23 +550,7 @@ impl Cx<'_> {
             }
             S::DataCommand(d) => {
                 if let Some(h) = &d.host {
-                    out.push(Effect::Send(Send {
-                        channel: Channel::Query,
-                        target: h.clone(),
-                        public: false,
-                        payload: Payload {
-                            text: d.command.iter().cloned().collect(),
-                            files: d
-                                .files
-                                .iter()
-                                .map(|p| FileRef {
-                                    path: p.clone(),
-                                    recursive: false,
-                                })
-                                .collect(),
-                            ..Payload::default()
-                        },
-                    }));
+                    out.push(query_send(h, d.command.as_deref(), &d.files));
                 }
                 out.push(Effect::DataCommand {
                     host: d.host,
@@ -937,6 +894,27 @@ fn host_target_text(target: &writ_shell::Target) -> String {
             s
         }
     }
+}
+
+/// What a database client sends to its server `host`: the statement or
+/// command as written and the script files it reads.
+fn query_send(host: &str, text: Option<&str>, files: &[String]) -> Effect {
+    Effect::Send(Send {
+        channel: Channel::Query,
+        target: host.to_owned(),
+        public: false,
+        payload: Payload {
+            text: text.map(str::to_owned).into_iter().collect(),
+            files: files
+                .iter()
+                .map(|p| FileRef {
+                    path: p.clone(),
+                    recursive: false,
+                })
+                .collect(),
+            ..Payload::default()
+        },
+    })
 }
 
 /// Joins an argv array into a command line, quoting where needed.

@@ -149,18 +149,10 @@ fn field<'f>(fields: &'f [(String, String)], key: &str) -> Option<&'f str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// Canned ACLs and grantees that open a resource to anyone.
+/// Canned ACLs ([`writ_shell::is_public_acl`]) and GCS grantees that open
+/// a resource to anyone.
 fn is_public_acl(value: &str) -> bool {
-    matches!(
-        value,
-        "public-read"
-            | "public-read-write"
-            | "authenticated-read"
-            | "publicRead"
-            | "publicReadWrite"
-            | "allUsers"
-            | "allAuthenticatedUsers"
-    )
+    writ_shell::is_public_acl(value) || matches!(value, "allUsers" | "allAuthenticatedUsers")
 }
 
 /// Text that grants to everyone: S3's `AllUsers`/`AuthenticatedUsers`

@@ -22,6 +22,9 @@ pub struct Analysis {
     pub clones: Vec<(String, String)>,
     /// Remotes the line sets, as `(repository directory, name, URL)`.
     pub remotes: Vec<(String, String, String)>,
+    /// The last Kubernetes context the line makes current (`kubectl config
+    /// use-context`, `kubectx`, a cloud CLI's get-credentials).
+    pub kube_context: Option<String>,
 }
 
 /// A local file a command reads or sends.

@@ -20,7 +20,7 @@ mod paths;
 mod recent;
 mod walk;
 
-pub use commands::{github_access_changes, gitlab_access_changes};
+pub use commands::{github_access_changes, gitlab_access_changes, is_public_acl};
 pub use effects::*;
 
 /// Where a command line runs.
@@ -56,7 +56,7 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
     let mut scope = walk::Scope::new(ctx.cwd);
     analyzer.program(&program, &mut scope, None);
     let mut analysis = analyzer.finish();
-    carry_kube_context(&mut analysis.effects);
+    analysis.kube_context = carry_kube_context(&mut analysis.effects);
     analysis.clones = carry_clone_source(&mut analysis.effects);
     analysis.remotes = carry_remotes(&mut analysis.effects);
     Ok(analysis)
@@ -115,9 +115,11 @@ pub fn remote_url<'a>(
 
 /// `kubectl config use-context NAME` (or `kubectx NAME`) earlier on the
 /// line is the context of the kubectl and helm commands after it that name
-/// none; `kubectx -` (the previous one) makes it unknown again.
-fn carry_kube_context(effects: &mut [Effect]) {
+/// none; `kubectx -` (the previous one) makes it unknown again. Returns the
+/// last context the line names, which later steps of the session inherit.
+fn carry_kube_context(effects: &mut [Effect]) -> Option<String> {
     let mut current: Option<String> = None;
+    let mut last_named: Option<String> = None;
     for effect in effects {
         match effect {
             Effect::Kubectl(k) if k.verb == "config" => {
@@ -125,6 +127,9 @@ fn carry_kube_context(effects: &mut [Effect]) {
                     && verb == "use-context"
                 {
                     current = (name != "-").then(|| name.clone());
+                    if current.is_some() {
+                        last_named.clone_from(&current);
+                    }
                 }
             }
             Effect::Kubectl(k) if k.context.is_none() => k.context.clone_from(&current),
@@ -132,6 +137,7 @@ fn carry_kube_context(effects: &mut [Effect]) {
             _ => {}
         }
     }
+    last_named
 }
 
 /// `git remote add|set-url NAME URL` earlier on the line is where a push

@@ -123,7 +123,9 @@ fn bucket(scheme: &str, text: &str) -> Resource {
     }
 }
 
-fn is_public_acl(acl: &str) -> bool {
+/// A canned ACL that opens an object or bucket to anyone (S3's and GCS's
+/// names).
+pub fn is_public_acl(acl: &str) -> bool {
     matches!(
         acl,
         "public-read"

@@ -766,6 +766,15 @@ fn location(text: &str, port: Option<u16>) -> Location {
     Location::Remote(host_target(user, host, port, path))
 }
 
+/// A remote location as scp and rsync write it (`[user@]host:path`,
+/// `sftp://...`); `None` for a local path.
+pub(super) fn scp_remote(text: &str) -> Option<Target> {
+    match location(text, None) {
+        Location::Remote(target) => Some(target),
+        Location::Local => None,
+    }
+}
+
 /// `sftp [-b FILE] [-P PORT] [USER@]HOST[:PATH]`, `ftp HOST`, `lftp -e
 /// 'CMDS' HOST`, `smbclient //HOST/SHARE -c 'CMDS'`: the session's commands
 /// come from `-e`/`-c`, or standard input (a heredoc, a here-string, a

@@ -304,7 +304,7 @@ fn restic_target(repository: &str) -> Option<Target> {
     Some(match backend {
         "sftp" => match rest.strip_prefix("//") {
             Some(_) => url(&format!("sftp:{rest}")),
-            None => ssh_target(rest),
+            None => super::net::scp_remote(rest)?,
         },
         "rest" => url(rest),
         "s3" if rest.contains("://") => url(rest),
@@ -326,21 +326,6 @@ fn restic_target(repository: &str) -> Option<Target> {
         "rclone" => rclone_target(rest),
         _ => return None,
     })
-}
-
-/// `[user@]host:path` as an ssh destination.
-fn ssh_target(text: &str) -> Target {
-    let (login, path) = text.split_once(':').unwrap_or((text, ""));
-    let (user, host) = match login.split_once('@') {
-        Some((u, h)) => (Some(u.to_owned()), h.to_owned()),
-        None => (None, login.to_owned()),
-    };
-    Target::Host {
-        user,
-        host,
-        port: None,
-        path: (!path.is_empty()).then(|| path.to_owned()),
-    }
 }
 
 /// `borg create [OPTIONS] REPO::ARCHIVE PATH...`, the repository
@@ -380,8 +365,8 @@ fn borg(inv: &Invocation<'_>) -> Option<Outcome> {
     let repository = archive.text.split_once("::").map_or("", |(r, _)| r);
     let target = if repository.starts_with("ssh://") {
         url(repository)
-    } else if !repository.starts_with(['/', '.', '~']) && repository.contains(':') {
-        ssh_target(repository)
+    } else if let Some(remote) = super::net::scp_remote(repository) {
+        remote
     } else {
         return Some(Outcome::default());
     };
