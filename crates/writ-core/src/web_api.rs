@@ -29,7 +29,7 @@ pub(crate) fn api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effe
         return writ_shell::gitlab_access_changes(&host, api_path, method, &pairs);
     }
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let everyone_named = texts.iter().any(|t| names_everyone(t));
+    let everyone_named = texts.iter().any(|t| writ_shell::grants_everyone(t));
     if let Some(effects) = storage(url, method, &segments, &fields, everyone_named) {
         return effects;
     }
@@ -153,18 +153,6 @@ fn field<'f>(fields: &'f [(String, String)], key: &str) -> Option<&'f str> {
 /// a resource to anyone.
 fn is_public_acl(value: &str) -> bool {
     writ_shell::is_public_acl(value) || matches!(value, "allUsers" | "allAuthenticatedUsers")
-}
-
-/// Text that grants to everyone: S3's `AllUsers`/`AuthenticatedUsers`
-/// groups, GCS's `allUsers`, a bucket policy's `"Principal": "*"`.
-fn names_everyone(text: &str) -> bool {
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    compact.contains("/global/AllUsers")
-        || compact.contains("/global/AuthenticatedUsers")
-        || compact.contains("allUsers")
-        || compact.contains("allAuthenticatedUsers")
-        || compact.contains("\"Principal\":\"*\"")
-        || compact.contains("\"Principal\":{\"AWS\":\"*\"}")
 }
 
 /// S3 and GCS over HTTP: a public ACL (`x-amz-acl`/`x-goog-acl` header,
@@ -307,28 +295,8 @@ fn graph(segments: &[&str], texts: &[String]) -> Vec<Effect> {
 /// AWS IAM's query API (`Action=AttachUserPolicy&UserName=...`): the same
 /// grants as `aws iam attach-user-policy` and its kin.
 fn iam(fields: &[(String, String)]) -> Vec<Effect> {
-    let Some(action) = field(fields, "Action") else {
-        return Vec::new();
-    };
-    let principal = ["UserName", "RoleName", "GroupName"]
-        .iter()
-        .find_map(|key| field(fields, key));
-    let granted = match action {
-        "AttachUserPolicy" | "AttachRolePolicy" | "AttachGroupPolicy" => field(fields, "PolicyArn"),
-        "PutUserPolicy" | "PutRolePolicy" | "PutGroupPolicy" => field(fields, "PolicyName"),
-        "AddUserToGroup" => field(fields, "GroupName"),
-        "CreateAccessKey" | "CreateLoginProfile" | "UpdateAssumeRolePolicy" => None,
-        _ => return Vec::new(),
-    };
-    let principal = if action == "AddUserToGroup" {
-        field(fields, "UserName")
-    } else {
-        principal
-    };
-    vec![Effect::GrantAccess {
-        resource: Resource::Principal {
-            name: principal.unwrap_or_default().to_owned(),
-        },
-        grantee: granted.map(str::to_owned),
-    }]
+    field(fields, "Action")
+        .and_then(|action| writ_shell::iam_grant(action, |key| field(fields, key)))
+        .into_iter()
+        .collect()
 }

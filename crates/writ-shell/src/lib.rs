@@ -20,7 +20,9 @@ mod paths;
 mod recent;
 mod walk;
 
-pub use commands::{github_access_changes, gitlab_access_changes, is_public_acl};
+pub use commands::{
+    github_access_changes, gitlab_access_changes, grants_everyone, iam_grant, is_public_acl,
+};
 pub use effects::*;
 
 /// Where a command line runs.

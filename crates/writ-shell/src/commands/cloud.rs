@@ -136,9 +136,19 @@ pub fn is_public_acl(acl: &str) -> bool {
     )
 }
 
-fn grants_everyone(text: &str) -> bool {
-    text.contains("acs.amazonaws.com/groups/global/AllUsers")
-        || text.contains("acs.amazonaws.com/groups/global/AuthenticatedUsers")
+/// Text that grants to everyone: S3's `AllUsers`/`AuthenticatedUsers`
+/// groups, GCS's `allUsers`/`allAuthenticatedUsers` and `all_users`
+/// grantees, a bucket policy whose principal is `*`.
+pub fn grants_everyone(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.contains("/global/AllUsers")
+        || compact.contains("/global/AuthenticatedUsers")
+        || compact.contains("allUsers")
+        || compact.contains("allAuthenticatedUsers")
+        || compact.contains("all_users")
+        || compact.contains("\"Principal\":\"*\"")
+        || compact.contains("\"AWS\":\"*\"")
+        || compact.contains("\"AWS\":[\"*\"")
 }
 
 /// `aws [global options] SERVICE COMMAND ...`.
@@ -284,7 +294,7 @@ fn s3cmd(inv: &Invocation<'_>) -> Outcome {
     let acl_public = args::has(&items, &["-P", "--acl-public"])
         || args::values(&items, &["--acl-grant"])
             .iter()
-            .any(|g| g.text.contains("all_users") || grants_everyone(&g.text));
+            .any(|g| grants_everyone(&g.text));
     match command.text.as_str() {
         verb @ ("put" | "sync" | "cp" | "mv" | "get" | "modify") => {
             let Some((destination, sources)) = operands.split_last() else {
@@ -484,7 +494,7 @@ fn s3api(command: &str, items: &[Item], outcome: &mut Outcome) {
                 .any(|g| grants_everyone(&g.text))
         }
         "put-bucket-policy" => {
-            args::value(items, &["--policy"]).is_some_and(|p| policy_is_public(&p.text))
+            args::value(items, &["--policy"]).is_some_and(|p| grants_everyone(&p.text))
         }
         "delete-public-access-block" => true,
         "put-public-access-block" => args::value(items, &["--public-access-block-configuration"])
@@ -570,39 +580,66 @@ fn ingress(items: &[Item], outcome: &mut Outcome) {
     });
 }
 
-/// A bucket policy that lets anyone in (`"Principal": "*"`).
-fn policy_is_public(policy: &str) -> bool {
-    let compact: String = policy.chars().filter(|c| !c.is_whitespace()).collect();
-    compact.contains("\"Principal\":\"*\"")
-        || compact.contains("\"AWS\":\"*\"")
-        || compact.contains("\"AWS\":[\"*\"")
+/// IAM actions that change what a principal may do, by their API names,
+/// with the parameter that names what is granted.
+const IAM_GRANTS: &[(&str, Option<&str>)] = &[
+    ("AttachUserPolicy", Some("PolicyArn")),
+    ("AttachRolePolicy", Some("PolicyArn")),
+    ("AttachGroupPolicy", Some("PolicyArn")),
+    ("PutUserPolicy", Some("PolicyName")),
+    ("PutRolePolicy", Some("PolicyName")),
+    ("PutGroupPolicy", Some("PolicyName")),
+    ("AddUserToGroup", Some("GroupName")),
+    ("CreateAccessKey", None),
+    ("CreateLoginProfile", None),
+    ("UpdateAssumeRolePolicy", None),
+];
+
+/// The grant an IAM call makes, from its API action name (`AttachUserPolicy`)
+/// and its parameters looked up by API name (`UserName`): the resource is
+/// the principal whose access changes, the grantee what it is given (a
+/// policy ARN or name, or a group). The CLI's `attach-user-policy
+/// --user-name` is the same call spelled in kebab case ([`kebab`]).
+pub fn iam_grant<'v>(action: &str, param: impl Fn(&str) -> Option<&'v str>) -> Option<Effect> {
+    let (action, granted_by) = IAM_GRANTS.iter().find(|(name, _)| *name == action)?;
+    let principal = if *action == "AddUserToGroup" {
+        param("UserName")
+    } else {
+        ["UserName", "RoleName", "GroupName"]
+            .iter()
+            .find_map(|key| param(key))
+    };
+    Some(Effect::GrantAccess {
+        resource: Resource::Principal {
+            name: principal.unwrap_or_default().to_owned(),
+        },
+        grantee: granted_by.and_then(|key| param(key)).map(str::to_owned),
+    })
 }
 
-/// IAM changes: the resource is the principal whose access changes; the
-/// grantee is what it is given (a policy ARN or name, or a group).
+/// An AWS API name as the CLI spells it: `AttachUserPolicy` →
+/// `attach-user-policy`, `PolicyArn` → `policy-arn`.
+fn kebab(api_name: &str) -> String {
+    let mut out = String::with_capacity(api_name.len() + 4);
+    for (i, c) in api_name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// `aws iam COMMAND --param value ...`: [`iam_grant`] with the CLI's names.
 fn iam(command: &str, items: &[Item], outcome: &mut Outcome) {
-    let principal = args::value(items, &["--user-name", "--role-name", "--group-name"]);
-    let granted = match command {
-        "attach-user-policy" | "attach-role-policy" | "attach-group-policy" => {
-            args::value(items, &["--policy-arn"])
-        }
-        "put-user-policy" | "put-role-policy" | "put-group-policy" => {
-            args::value(items, &["--policy-name"])
-        }
-        "add-user-to-group" => args::value(items, &["--group-name"]),
-        "create-access-key" | "create-login-profile" | "update-assume-role-policy" => None,
-        _ => return,
+    let Some((action, _)) = IAM_GRANTS.iter().find(|(name, _)| kebab(name) == command) else {
+        return;
     };
-    let principal = if command == "add-user-to-group" {
-        args::value(items, &["--user-name"])
-    } else {
-        principal
+    let param = |key: &str| {
+        let option = format!("--{}", kebab(key));
+        args::value(items, &[option.as_str()]).map(|a| a.text.as_str())
     };
-    let name = principal.map(|p| p.text.clone()).unwrap_or_default();
-    outcome.effects.push(Effect::GrantAccess {
-        resource: Resource::Principal { name },
-        grantee: granted.map(|g| g.text.clone()),
-    });
+    outcome.effects.extend(iam_grant(action, param));
 }
 
 /// `gsutil [-m] [-h h] COMMAND ...`.

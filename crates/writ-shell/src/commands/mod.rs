@@ -7,7 +7,7 @@ pub(crate) use container::{host_payload, to_host};
 mod deploy;
 mod files;
 mod git;
-pub use cloud::is_public_acl;
+pub use cloud::{grants_everyone, iam_grant, is_public_acl};
 pub use git::github_access_changes;
 mod glab;
 pub use glab::gitlab_access_changes;
