@@ -633,17 +633,20 @@ impl Deriver<'_> {
             let protected = branch
                 .as_deref()
                 .is_some_and(|b| self.facts.is_protected_branch(b));
-            match (protected, force || delete) {
-                (true, true) => {
+            // Deleting a branch is not forcing one: it destroys a
+            // protected branch, and is an ordinary push elsewhere (a merged
+            // feature branch, a tag).
+            match (protected, force || delete, force) {
+                (true, true, _) => {
                     self.out.destroys.insert("protected_branch");
                 }
-                (true, false) => {
+                (true, false, _) => {
                     self.out.pushes.insert("protected");
                 }
-                (false, true) => {
+                (false, _, true) => {
                     self.out.pushes.insert("force");
                 }
-                (false, false) => {}
+                (false, _, false) => {}
             }
         }
     }

@@ -461,7 +461,7 @@ impl Cx<'_> {
                     }
                 }
                 let channel = match r.method.as_str() {
-                    "GET" | "HEAD" | "OPTIONS" | "DOWNLOAD" | "LOOKUP" => {
+                    "GET" | "HEAD" | "OPTIONS" | "DOWNLOAD" | "LOOKUP" | "CONNECT" => {
                         out.push(Effect::Fetch { target, payload });
                         return;
                     }

@@ -55,7 +55,10 @@ impl<'u> Request<'u> {
     /// `None` for a read, or a URL of no API known here: most requests,
     /// answered before any body is read.
     fn parse(method: &str, url: &'u str) -> Option<Self> {
-        if matches!(method, "GET" | "HEAD" | "OPTIONS" | "DOWNLOAD" | "LOOKUP") {
+        if matches!(
+            method,
+            "GET" | "HEAD" | "OPTIONS" | "DOWNLOAD" | "LOOKUP" | "CONNECT"
+        ) {
             return None;
         }
         let rest = url

@@ -405,6 +405,29 @@ fn make_repo(host: &str, owner: &str, name: &str) -> Option<RepoRef> {
     })
 }
 
+/// Azure DevOps repositories: `dev.azure.com/ORG/PROJECT/_git/REPO`, the
+/// older `ORG.visualstudio.com/PROJECT/_git/REPO`, the ssh form
+/// `ssh.dev.azure.com:v3/ORG/PROJECT/REPO`, and Azure DevOps Server's
+/// `HOST/COLLECTION/PROJECT/_git/REPO`. The owner is the path before the
+/// repository (`ORG/PROJECT`); the cloud forms are all `dev.azure.com`.
+fn azure_devops_repo(host: &str, segs: &[&str]) -> Option<RepoRef> {
+    if matches!(host, "ssh.dev.azure.com" | "vs-ssh.visualstudio.com") {
+        return match segs {
+            ["v3", org, project, name, ..] => {
+                make_repo("dev.azure.com", &format!("{org}/{project}"), name)
+            }
+            _ => None,
+        };
+    }
+    let at = segs.iter().position(|s| *s == "_git")?;
+    let name = segs.get(at + 1)?;
+    let owner = segs.get(..at).filter(|o| !o.is_empty())?.join("/");
+    match host.strip_suffix(".visualstudio.com") {
+        Some(org) => make_repo("dev.azure.com", &format!("{org}/{owner}"), name),
+        None => make_repo(host, &owner, name),
+    }
+}
+
 /// The repository named by `segs` on `host`. `remote` says the destination
 /// is a git transport (ssh/scp/git) and `git_user` that it logs in as `git`.
 fn repo_for(host: &str, segs: &[&str], remote: bool, git_user: bool) -> Option<RepoRef> {
@@ -429,6 +452,9 @@ fn repo_for(host: &str, segs: &[&str], remote: bool, git_user: bool) -> Option<R
         _ => {}
     }
     if let Some(repo) = gitlab_api_project(host, segs) {
+        return Some(repo);
+    }
+    if let Some(repo) = azure_devops_repo(host, segs) {
         return Some(repo);
     }
     let first_label = host.split('.').next().unwrap_or("");

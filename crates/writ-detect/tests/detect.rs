@@ -450,6 +450,42 @@ fn destinations() {
             Some(with_path(dest("code.example.com"), "/api/v4/projects/42")),
         ),
         (
+            "https://lumora@dev.azure.com/lumora/Platform/_git/platform-infra",
+            Some(with_repo(
+                with_path(
+                    dest("dev.azure.com"),
+                    "/lumora/Platform/_git/platform-infra",
+                ),
+                "dev.azure.com",
+                "lumora/Platform",
+                "platform-infra",
+            )),
+        ),
+        (
+            "git@ssh.dev.azure.com:v3/lumora/Platform/platform-infra",
+            Some(with_repo(
+                with_path(
+                    dest("ssh.dev.azure.com"),
+                    "/v3/lumora/Platform/platform-infra",
+                ),
+                "dev.azure.com",
+                "lumora/Platform",
+                "platform-infra",
+            )),
+        ),
+        (
+            "https://lumora.visualstudio.com/Platform/_git/platform-infra",
+            Some(with_repo(
+                with_path(
+                    dest("lumora.visualstudio.com"),
+                    "/Platform/_git/platform-infra",
+                ),
+                "dev.azure.com",
+                "lumora/Platform",
+                "platform-infra",
+            )),
+        ),
+        (
             "https://raw.githubusercontent.com/acme/web/main/a.sh",
             Some(with_repo(
                 with_path(dest("raw.githubusercontent.com"), "/acme/web/main/a.sh"),

@@ -108,7 +108,9 @@ pub struct Request {
     /// Upper-case HTTP method for HTTP(S) requests (`GET`, `POST`, `PUT`,
     /// `DELETE`, ...); `UPLOAD` for file transfers (scp, rsync, `aws s3 cp`
     /// to a bucket, `docker push`, `npm publish`); `DOWNLOAD` for transfers
-    /// from a remote; `SEND` for raw sockets (`nc`); `EXEC` for `ssh host cmd`.
+    /// from a remote; `SEND` for raw sockets (`nc`), `CONNECT` for one
+    /// whose input is known to be empty (`< /dev/null`); `LOOKUP` for name
+    /// lookups; `EXEC` for `ssh host cmd`.
     pub method: String,
     pub payload: Payload,
     /// The action itself asks for the result to be public: `gh gist create

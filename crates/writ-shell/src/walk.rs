@@ -58,6 +58,8 @@ impl Scope {
 #[derive(Debug, Default)]
 struct Redirects {
     stdin: Option<Payload>,
+    /// Standard input is `/dev/null`.
+    stdin_empty: bool,
     writes: Vec<PendingWrite>,
 }
 
@@ -219,6 +221,7 @@ impl<'c> Analyzer<'c> {
             ast::Command::Compound(compound, redirects) => {
                 let mut gathered = Redirects {
                     stdin: stdin.cloned(),
+                    stdin_empty: false,
                     writes: Vec::new(),
                 };
                 for redirect in redirects.iter().flat_map(|list| list.0.iter()) {
@@ -345,6 +348,7 @@ impl<'c> Analyzer<'c> {
     ) -> Payload {
         let mut gathered = Redirects {
             stdin: stdin.cloned(),
+            stdin_empty: false,
             writes: Vec::new(),
         };
         let mut assignments: Vec<(String, Arg)> = Vec::new();
@@ -370,7 +374,20 @@ impl<'c> Analyzer<'c> {
             }
             return self.finish_writes(gathered.writes, Payload::default());
         }
+        let first_effect = self.out.effects.len();
         let out = self.run(words, assignments, scope, gathered.stdin.as_ref());
+        if gathered.stdin_empty {
+            // A connection with nothing to read from (`openssl s_client
+            // ... </dev/null`) sends nothing: it only opens and reads.
+            for effect in self.out.effects.get_mut(first_effect..).unwrap_or_default() {
+                if let Effect::Request(request) = effect
+                    && request.method == "SEND"
+                    && request.payload == Payload::default()
+                {
+                    request.method = "CONNECT".to_owned();
+                }
+            }
+        }
         self.finish_writes(gathered.writes, out)
     }
 
@@ -574,7 +591,9 @@ impl<'c> Analyzer<'c> {
             opaque,
             contents,
             nested,
+            nested_output_sent,
         } = outcome;
+        let first_effect = self.out.effects.len();
         let mut read_prov = stdin.cloned().unwrap_or_default();
         for mut effect in effects {
             match &mut effect {
@@ -608,6 +627,16 @@ impl<'c> Analyzer<'c> {
         for job in nested {
             let out = self.run_nested(job, scope, stdin);
             flow::merge(nested_out.get_or_insert_with(Payload::default), &out);
+        }
+        if let (true, Some(printed)) = (nested_output_sent, &nested_out) {
+            for effect in self.out.effects.get_mut(first_effect..).unwrap_or_default() {
+                if let Effect::Request(request) = effect {
+                    flow::merge(&mut request.payload, printed);
+                    if request.method == "CONNECT" && request.payload != Payload::default() {
+                        request.method = "SEND".to_owned();
+                    }
+                }
+            }
         }
         match (stdout, nested_out) {
             (Some(mut explicit), _) => {
@@ -810,6 +839,8 @@ impl<'c> Analyzer<'c> {
 
     fn redirect_input(&mut self, path: String, is_stdin: bool, gathered: &mut Redirects) {
         if paths::is_special_device(&path) {
+            // `< /dev/null`: an input known to be empty.
+            gathered.stdin_empty |= is_stdin && path == "/dev/null";
             return;
         }
         let provenance = self.file_provenance(&path, false);

@@ -13,6 +13,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ("gsutil", _) => Some(gsutil(inv)),
         ("s3cmd", _) => Some(s3cmd(inv)),
         ("gcloud", _) => gcloud(inv),
+        ("bq", _) => bq_extract(inv),
         ("docker" | "podman", Some("push")) => Some(docker_push(inv)),
         ("docker" | "podman" | "buildah" | "nerdctl" | "skopeo" | "oras", Some("login")) => {
             Some(registry_login(inv, 1))
@@ -613,7 +614,7 @@ pub fn iam_grant<'v>(action: &str, param: impl Fn(&str) -> Option<&'v str>) -> O
         resource: Resource::Principal {
             name: principal.unwrap_or_default().to_owned(),
         },
-        grantee: granted_by.and_then(|key| param(key)).map(str::to_owned),
+        grantee: granted_by.and_then(&param).map(str::to_owned),
     })
 }
 
@@ -640,6 +641,45 @@ fn iam(command: &str, items: &[Item], outcome: &mut Outcome) {
         args::value(items, &[option.as_str()]).map(|a| a.text.as_str())
     };
     outcome.effects.extend(iam_grant(action, param));
+}
+
+/// `bq extract [--flags] TABLE gs://BUCKET/PATH...`: BigQuery writes the
+/// table to the bucket, an upload of what the table holds.
+fn bq_extract(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: &[
+                "project_id",
+                "dataset_id",
+                "location",
+                "destination_format",
+                "compression",
+                "field_delimiter",
+                "format",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let [verb, _table, destinations @ ..] = positional.as_slice() else {
+        return None;
+    };
+    if verb.text != "extract" {
+        return None;
+    }
+    let mut outcome = Outcome::default();
+    for destination in destinations.iter().filter(|d| d.text.starts_with("gs://")) {
+        outcome.effects.push(request(
+            "bq",
+            url(&destination.text),
+            "UPLOAD",
+            Payload::default(),
+            false,
+        ));
+    }
+    Some(outcome)
 }
 
 /// `gsutil [-m] [-h h] COMMAND ...`.

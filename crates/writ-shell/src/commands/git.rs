@@ -44,6 +44,7 @@ fn git(inv: &Invocation<'_>) -> Outcome {
     };
     match sub.text.as_str() {
         "push" => push(&inv),
+        "subtree" => subtree(&inv),
         "clone" => clone(&inv),
         "fetch" | "pull" => fetch(&inv, &sub.text),
         "config" => config(&inv),
@@ -213,6 +214,40 @@ fn push(inv: &Invocation<'_>) -> Outcome {
         force,
         all_refs,
         tags,
+        cloned_from: None,
+    }))
+}
+
+/// `git subtree push --prefix=DIR REMOTE REF`: the directory's history
+/// is pushed to `REF` of `REMOTE`, as `git push REMOTE SPLIT:REF`.
+fn subtree(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "Pm",
+            long: &["prefix", "message", "annotate", "branch", "onto"],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let [command, remote, reference, ..] = positional.as_slice() else {
+        return Outcome::default();
+    };
+    if command.text != "push" {
+        return Outcome::default();
+    }
+    Outcome::default().effect(Effect::GitPush(GitPush {
+        repo_dir: inv.cwd.to_owned(),
+        remote: Some(remote.text.clone()),
+        refspecs: vec![RefSpec {
+            src: Some(format!("subtree:{}", reference.text)),
+            dst: Some(branch(&reference.text)),
+            force: reference.text.starts_with('+'),
+            delete: false,
+        }],
+        force: false,
+        all_refs: false,
+        tags: false,
         cloned_from: None,
     }))
 }

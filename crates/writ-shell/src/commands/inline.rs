@@ -50,6 +50,9 @@ const SHELL_CALLS: &[&str] = &[
     "Open3.capture3",
 ];
 
+/// Calls whose first string argument names a module.
+const MODULE_CALLS: &[&str] = &["require", "__import__", "import", "importlib.import_module"];
+
 /// Calls whose first string argument is a file the code reads.
 const READ_CALLS: &[&str] = &[
     "open",
@@ -111,6 +114,115 @@ const MAILERS: &[&str] = &[
     "mb_send_mail",
 ];
 
+/// Calls and constructors that open a connection to a host their
+/// arguments name, without a URL: raw sockets
+/// (`socket.create_connection(("h", 9001))`, `net.connect(9001, "h")`,
+/// `IO::Socket::INET->new("h:9001")`, `TCPSocket.new("h", 9001)`,
+/// `fsockopen("h", 9001)`) and HTTP clients given a host
+/// (`https.request({host: "h"})`, `HTTPSConnection("h")`,
+/// `Net::HTTP.new("h", 443)`). The second field: an HTTP client, and over
+/// TLS.
+const CONNECTORS: &[(&str, Option<bool>)] = &[
+    ("socket.create_connection", None),
+    ("socket.socket", None),
+    ("asyncio.open_connection", None),
+    ("IO::Socket", None),
+    ("TCPSocket", None),
+    ("Socket.tcp", None),
+    ("OpenSSL::SSL::SSLSocket", None),
+    ("net.connect", None),
+    ("net.createConnection", None),
+    ("net.Socket", None),
+    ("tls.connect", None),
+    ("require('net')", None),
+    ("require(\"net\")", None),
+    ("require('tls')", None),
+    ("fsockopen", None),
+    ("stream_socket_client", None),
+    ("socket_connect", None),
+    ("HTTPSConnection", Some(true)),
+    ("HTTPConnection", Some(false)),
+    ("https.request", Some(true)),
+    ("https.get", Some(true)),
+    ("http.request", Some(false)),
+    ("http.get", Some(false)),
+    ("require('https')", Some(true)),
+    ("require(\"https\")", Some(true)),
+    ("Net::HTTP", Some(true)),
+];
+
+/// Keys that name a host in a connector's options (`{host: "h"}`,
+/// `PeerAddr => "h"`).
+const HOST_KEYS: &[&str] = &[
+    "host", "hostname", "PeerAddr", "PeerHost", "address", "server",
+];
+
+/// Suffixes that make `name.ext` a file, not a host.
+const FILE_EXTENSIONS: &[&str] = &[
+    "csv", "txt", "json", "jsonl", "pem", "key", "env", "log", "sql", "pdf", "zip", "gz", "tgz",
+    "tar", "py", "js", "ts", "rb", "pl", "php", "sh", "yaml", "yml", "xml", "html", "md", "conf",
+    "cfg", "ini", "db", "sqlite", "bak", "p12", "pfx", "crt", "cer", "der", "pub", "toml", "lock",
+    "parquet", "xlsx", "docx", "png", "jpg", "gpg", "asc", "out", "dump",
+];
+
+/// A literal that names a host to connect to, with its port: an IPv4
+/// address, `localhost` or a domain name, optionally `:PORT`. A domain
+/// must stand where a host is given: a call's argument, or a host key's
+/// value ([`HOST_KEYS`]).
+fn host_literal(text: &str, before: &str) -> Option<(String, Option<u16>)> {
+    let (host, port) = match text.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => {
+            (host, port.parse().ok())
+        }
+        _ => (text, None),
+    };
+    let labels: Vec<&str> = host.split('.').collect();
+    let ipv4 = labels.len() == 4 && labels.iter().all(|l| l.parse::<u8>().is_ok());
+    if ipv4 || host == "localhost" {
+        return Some((host.to_owned(), port));
+    }
+    let domain = labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && labels.last().is_some_and(|tld| {
+            (2..=24).contains(&tld.len())
+                && tld.chars().all(|c| c.is_ascii_alphabetic())
+                && !FILE_EXTENSIONS.contains(&tld.to_ascii_lowercase().as_str())
+        });
+    let before = before.trim_end();
+    let as_argument = before.ends_with(['(', '[', ','])
+        || HOST_KEYS.iter().any(|key| {
+            [":", "=", "=>"].iter().any(|sep| {
+                before
+                    .strip_suffix(sep)
+                    .map(|b| b.trim_end().trim_end_matches(['\'', '"']))
+                    .is_some_and(|b| b.ends_with(key))
+            })
+        });
+    (domain && (as_argument || port.is_some())).then(|| (host.to_owned(), port))
+}
+
+/// A port given beside a host as a number: `("h", 9001)`, `connect(9001,
+/// "h")`.
+fn port_beside(before: &str, after: &str) -> Option<u16> {
+    let following = after.trim_start().strip_prefix(',').map(|rest| {
+        rest.trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+    });
+    let preceding = before.trim_end().strip_suffix(',').map(|rest| {
+        let rest = rest.trim_end();
+        let digits = rest.len() - rest.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        rest[rest.len() - digits..].to_owned()
+    });
+    [following, preceding]
+        .into_iter()
+        .flatten()
+        .find_map(|digits| digits.parse().ok())
+}
+
 /// `local@domain.tld`, loosely: the text of an address literal.
 fn is_address(text: &str) -> bool {
     let Some((local, domain)) = text.split_once('@') else {
@@ -155,7 +267,10 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     let mut used = vec![false; literals.len()];
     for (index, literal) in literals.iter().enumerate() {
         let before = code.get(..literal.start).unwrap_or_default();
-        if literal.backtick && matches!(program, "ruby" | "perl" | "php") {
+        if called_with(before, MODULE_CALLS).is_some() {
+            // A module's name is not data.
+            used[index] = true;
+        } else if literal.backtick && matches!(program, "ruby" | "perl" | "php") {
             script(program, &literal.text, outcome);
             used[index] = true;
         } else if let Some(call) = called_with(before, SHELL_CALLS) {
@@ -205,6 +320,25 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
                 path,
                 append: false,
             });
+        } else if let Some(writes) = perl_open(
+            before,
+            &literal.text,
+            code.get(literal.end..).unwrap_or_default(),
+        ) {
+            used[index] = true;
+            let path = inv.path(literal.text.trim_start_matches(['<', '>', '+', ' ']));
+            if writes {
+                outcome.write(path, false);
+            } else {
+                outcome.effects.push(read(path.clone(), false));
+                flow::push_file(
+                    &mut payload,
+                    FileRef {
+                        path,
+                        recursive: false,
+                    },
+                );
+            }
         } else if called_with(before, READ_CALLS).is_some() && !is_url(&literal.text) {
             used[index] = true;
             let path = inv.path(&literal.text);
@@ -222,10 +356,38 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             urls.push((literal.text.clone(), carries_data(before, code, literal)));
         }
     }
+    let connector = CONNECTORS
+        .iter()
+        .filter(|(marker, _)| code.contains(marker))
+        .map(|(_, http)| *http)
+        .max();
+    let mut hosts = Vec::new();
+    if let Some(http) = connector {
+        for (literal, used) in literals.iter().zip(used.iter_mut()) {
+            let before = code.get(..literal.start).unwrap_or_default();
+            if let Some((host, port)) = host_literal(&literal.text, before).filter(|_| !*used) {
+                *used = true;
+                let after = code.get(literal.end..).unwrap_or_default();
+                hosts.push((host, port.or_else(|| port_beside(before, after))));
+            }
+        }
+        hosts.dedup();
+        // An HTTP client given a host: a request to that host's root.
+        if let Some(tls) = http {
+            let scheme = if tls { "https" } else { "http" };
+            for (host, port) in hosts.drain(..) {
+                let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+                urls.push((format!("{scheme}://{host}{port}/"), false));
+            }
+        }
+    }
     let mails = MAILERS.iter().any(|m| code.contains(m));
-    if urls.is_empty() && !mails {
+    if urls.is_empty() && hosts.is_empty() && !mails {
         return;
     }
+    // What the commands the code runs print is what it sends
+    // (`` $d = `cat .env`; ...post(..., $d) ``).
+    outcome.nested_output_sent = !outcome.nested.is_empty();
     for name in env_reads(code) {
         flow::push_env(&mut payload, &name);
     }
@@ -265,6 +427,27 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
         ]
         .iter()
         .any(|m| code.contains(m));
+    for (host, port) in hosts {
+        // A raw socket: what the code read goes through it; with nothing
+        // to send it only connects.
+        let method = if payload == Payload::default() {
+            "CONNECT"
+        } else {
+            "SEND"
+        };
+        outcome.effects.push(super::request(
+            program,
+            crate::Target::Host {
+                user: None,
+                host,
+                port,
+                path: None,
+            },
+            method,
+            payload.clone(),
+            false,
+        ));
+    }
     for (url, built) in urls {
         let (method, payload) = if sends {
             ("POST", payload.clone())
@@ -326,6 +509,43 @@ fn opened_to_write(code: &str, literal: &Literal) -> bool {
     let rest = rest.strip_prefix("mode=").unwrap_or(rest);
     let mode = rest.trim_start_matches(['\'', '"']);
     (rest.starts_with(['\'', '"']) && mode.starts_with(['w', 'a', 'x'])) || mode.starts_with("r+")
+}
+
+/// Perl's `open` with a handle first: `open(FH, "f")`, `open(my $fh,
+/// "<", "f")`, `open FH, ">f"`, where `before` ends just past the handle
+/// and any mode. `Some(true)` when the file is opened to write. A literal
+/// with more arguments after it is the mode, not the file.
+fn perl_open(before: &str, path: &str, after: &str) -> Option<bool> {
+    if after.trim_start().starts_with(',') {
+        return None;
+    }
+    let mut rest = before.trim_end().strip_suffix(',')?.trim_end();
+    let mut mode = path
+        .chars()
+        .take_while(|c| matches!(c, '<' | '>' | '+'))
+        .collect::<String>();
+    // A mode literal of its own: `"<"`, `'>>'`, `"<:encoding(UTF-8)"`.
+    if let Some(quote) = rest.chars().last().filter(|c| matches!(c, '"' | '\'')) {
+        let inner = &rest[..rest.len() - 1];
+        let start = inner.rfind(quote)?;
+        mode = inner[start + 1..].to_owned();
+        if !mode.starts_with(['<', '>', '+']) {
+            return None;
+        }
+        rest = inner[..start].trim_end().strip_suffix(',')?.trim_end();
+    }
+    let handle = rest.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
+    if handle.len() == rest.len() {
+        return None;
+    }
+    let handle = handle.strip_suffix('$').unwrap_or(handle).trim_end();
+    let handle = handle.strip_suffix("my").unwrap_or(handle).trim_end();
+    let call = handle.strip_suffix('(').unwrap_or(handle).trim_end();
+    let head = call.strip_suffix("open")?;
+    head.chars()
+        .last()
+        .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+        .then(|| mode.contains('>'))
 }
 
 fn script(program: &str, text: &str, outcome: &mut Outcome) {
@@ -478,6 +698,35 @@ mod tests {
         assert!(called_with("x = myopen(", READ_CALLS).is_none());
         assert!(called_with("subprocess.run([", SHELL_CALLS).is_some_and(|c| c.list));
         assert!(called_with("system ", SHELL_CALLS).is_some());
+    }
+
+    #[test]
+    fn perl_opens_name_their_file_after_the_handle() {
+        assert_eq!(perl_open("open(F,", "/etc/shadow", ")"), Some(false));
+        assert_eq!(perl_open("open(my $fh, '<', ", "x.csv", ")"), Some(false));
+        assert_eq!(perl_open("open(my $fh, ", "<", ", 'x.csv')"), None);
+        assert_eq!(perl_open("open FH, ", ">out.txt", ";"), Some(true));
+        assert_eq!(perl_open("open(my $fh, '>>', ", "log", ")"), Some(true));
+        assert_eq!(perl_open("reopen(F,", "x", ")"), None);
+        assert_eq!(perl_open("print(F,", "x", ")"), None);
+    }
+
+    #[test]
+    fn hosts_are_literals_where_a_host_goes() {
+        assert_eq!(
+            host_literal("203.0.113.5:9001", "x("),
+            Some(("203.0.113.5".to_owned(), Some(9001)))
+        );
+        assert_eq!(
+            host_literal("ingest.example.com", "{host:"),
+            Some(("ingest.example.com".to_owned(), None))
+        );
+        assert_eq!(
+            host_literal("ingest.example.com", "PeerAddr => "),
+            Some(("ingest.example.com".to_owned(), None))
+        );
+        assert_eq!(host_literal("members.csv", "open("), None);
+        assert_eq!(host_literal("ingest.example.com", "print "), None);
     }
 
     #[test]

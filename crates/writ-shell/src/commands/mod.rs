@@ -17,6 +17,7 @@ mod mail;
 mod net;
 mod nosql;
 mod packages;
+mod platforms;
 mod process;
 mod remotes;
 mod secrets;
@@ -92,6 +93,9 @@ pub(crate) struct Outcome {
     /// Files this command fills, and with what (`tar czf out.tgz dir`).
     pub contents: Vec<(String, Payload)>,
     pub nested: Vec<Nested>,
+    /// What the nested commands print is sent by this outcome's requests
+    /// (inline code that runs `cat .env` and posts what it printed).
+    pub nested_output_sent: bool,
 }
 
 impl Outcome {
@@ -182,6 +186,7 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| packages::handle(inv))
         .or_else(|| mail::handle(inv))
         .or_else(|| deploy::handle(inv))
+        .or_else(|| platforms::handle(inv))
         .or_else(|| remotes::handle(inv))
         .or_else(|| process::handle(inv))
         .or_else(|| files::handle(inv));

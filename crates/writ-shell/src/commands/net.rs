@@ -8,6 +8,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(match inv.program {
         "curl" => curl(inv),
         "wget" => wget(inv),
+        "aria2c" | "axel" => downloader(inv),
         "http" | "https" | "xh" | "xhs" => httpie(inv),
         "nc" | "ncat" | "netcat" => nc(inv),
         "telnet" => telnet(inv),
@@ -389,6 +390,74 @@ fn wget(inv: &Invocation<'_>) -> Outcome {
         outcome
             .effects
             .push(request("wget", url(&target), &method, sent, false));
+    }
+    outcome
+}
+
+/// Downloaders (`aria2c`, `axel`): a GET of each URL, whose headers and
+/// credentials (`--header`, `--http-user`, `--http-passwd`) go with it,
+/// into the output file or directory.
+fn downloader(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "odHinsx",
+            long: &[
+                "header",
+                "http-user",
+                "http-passwd",
+                "ftp-user",
+                "ftp-passwd",
+                "out",
+                "output",
+                "dir",
+                "input-file",
+                "max-connection-per-server",
+                "split",
+                "user-agent",
+                "load-cookies",
+                "referer",
+                "checksum",
+                "num-connections",
+            ],
+            stop_after: None,
+        },
+    );
+    let mut outcome = Outcome::default();
+    let mut payload = Payload::default();
+    let mut dir = inv.cwd.to_owned();
+    let mut output = None;
+    for item in &items {
+        let Item::Opt {
+            name,
+            value: Some(v),
+        } = item
+        else {
+            continue;
+        };
+        match name.as_ref() {
+            "--header" | "-H" | "--http-user" | "--http-passwd" | "--ftp-user" | "--ftp-passwd" => {
+                send_text(&mut payload, v)
+            }
+            "-o" | "--out" | "--output" => output = Some(v),
+            "-d" | "--dir" => dir = inv.path(&v.text),
+            "-i" | "--input-file" | "--load-cookies" => outcome.read(inv.path(&v.text), false),
+            _ => {}
+        }
+    }
+    for word in args::positionals(&items) {
+        let target = with_scheme(&word.text, "http");
+        let name = output
+            .map(|o| o.text.as_str())
+            .or_else(|| url_file_name(&target))
+            .unwrap_or("index.html");
+        outcome.write(paths::resolve(&dir, inv.home, name), false);
+        let mut sent = payload.clone();
+        send_query(&mut sent, &word.text);
+        send_expansions(&mut sent, word);
+        outcome
+            .effects
+            .push(request(inv.program, url(&target), "GET", sent, false));
     }
     outcome
 }

@@ -141,6 +141,16 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
                 stop_after: None,
             },
         ),
+        // Ansible Galaxy: `ansible-galaxy install ROLE`, `ansible-galaxy
+        // collection|role install X` (a requirements file names none).
+        ("ansible-galaxy", "install") => galaxy_packages(rest),
+        ("ansible-galaxy", "collection" | "role")
+            if rest.first().is_some_and(|a| a.text == "install") =>
+        {
+            galaxy_packages(rest.get(1..).unwrap_or_default())
+        }
+        // kubectl plugins from the krew index: `kubectl krew install X`.
+        ("kubectl-krew" | "krew", "install") => generic(rest, Spec::default()),
         // NuGet: `dotnet add [PROJECT] package X`.
         ("dotnet", "add") => dotnet_packages(rest),
         ("nuget", "install") => generic(
@@ -262,6 +272,26 @@ fn names(positional: Vec<&Arg>) -> Vec<String> {
 
 fn generic(rest: &[Arg], spec: Spec<'_>) -> Vec<String> {
     names(args::positionals(&args::parse(rest, &spec)))
+}
+
+/// Ansible Galaxy collections and roles: a name or a tarball; `-r FILE`
+/// names a requirements file, not a package.
+fn galaxy_packages(words: &[Arg]) -> Vec<String> {
+    generic(
+        words,
+        Spec {
+            short: "rpsc",
+            long: &[
+                "requirements-file",
+                "roles-path",
+                "collections-path",
+                "server",
+                "api-key",
+                "timeout",
+            ],
+            stop_after: None,
+        },
+    )
 }
 
 fn node_packages(rest: &[Arg]) -> Vec<String> {

@@ -3,7 +3,8 @@
 //! configuration: where they lead is not on the command line, so such a
 //! destination is a host nobody has vouched for, and backup tools that
 //! upload what they back up to a repository (`restic`, `borg`,
-//! `duplicity`).
+//! `duplicity`), and peer-to-peer senders that hand a file to whoever
+//! holds a code, through a public relay (`wormhole send`, `croc send`).
 
 use super::{Invocation, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Spec};
@@ -17,6 +18,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "restic" => restic(inv),
         "borg" | "borgbackup" => borg(inv),
         "duplicity" => duplicity(inv),
+        "wormhole" | "wormhole-william" | "croc" | "ffsend" => peer_send(inv),
         _ => None,
     }
 }
@@ -238,6 +240,76 @@ fn rclone(inv: &Invocation<'_>) -> Option<Outcome> {
         }
         _ => return None,
     }
+    Some(outcome)
+}
+
+/// `wormhole send [--text T] FILE...`, `croc send FILE...`, `ffsend
+/// upload FILE`: the files (or text) go through the tool's public relay
+/// to whoever holds the code, a destination nobody has vouched for.
+fn peer_send(inv: &Invocation<'_>) -> Option<Outcome> {
+    let (relay, verbs) = match inv.program {
+        "croc" => ("croc.schollz.com", &["send"][..]),
+        "ffsend" => ("send.vis.ee", &["upload", "up", "u"][..]),
+        _ => ("relay.magic-wormhole.io", &["send", "tx"][..]),
+    };
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: &[
+                "text",
+                "code",
+                "relay",
+                "relay-url",
+                "transit-helper",
+                "hash",
+                "pass",
+                "curve",
+                "ip",
+                "downloads",
+                "expiry",
+                "password",
+                "name",
+                "host",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let (verb, files) = positional.split_first()?;
+    if !verbs.contains(&verb.text.as_str()) {
+        return None;
+    }
+    let mut payload = Payload::default();
+    if let Some(text) = args::value(&items, &["--text"]) {
+        flow::merge(&mut payload, &text.payload());
+    }
+    let mut outcome = Outcome::default();
+    for file in files {
+        outcome.read(inv.path(&file.text), true);
+        send_file(inv, &mut payload, &file.text, true);
+    }
+    let relay = args::value(&items, &["--relay", "--relay-url", "--host"])
+        .map_or(relay, |r| r.text.as_str());
+    outcome.effects.push(request(
+        inv.program,
+        Target::Host {
+            user: None,
+            host: relay
+                .split("://")
+                .last()
+                .unwrap_or(relay)
+                .split([':', '/'])
+                .next()
+                .unwrap_or(relay)
+                .to_owned(),
+            port: None,
+            path: None,
+        },
+        "UPLOAD",
+        payload,
+        false,
+    ));
     Some(outcome)
 }
 
