@@ -98,6 +98,10 @@ pub struct ActionFacts {
     /// when it succeeds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kube_context: Option<String>,
+    /// Branches it checks out, `(repository directory, branch)` (recorded
+    /// in the session when it succeeds).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub branches: Vec<(String, String)>,
     /// Pushes to org repositories: `protected` (to a protected branch), `force` (forced, to another branch).
     pub pushes: BTreeSet<&'static str>,
     pub package_installs: Vec<String>,
@@ -179,6 +183,7 @@ fn empty_facts(envelope: &Envelope, interpretation: &Interpretation) -> ActionFa
         clones: interpretation.clones.clone(),
         remotes: interpretation.remotes.clone(),
         kube_context: interpretation.kube_context.clone(),
+        branches: interpretation.branches.clone(),
         pushes: BTreeSet::new(),
         package_installs: Vec::new(),
         public_exposure: false,
@@ -597,12 +602,20 @@ impl Deriver<'_> {
                 if let Some(email) = &d.email {
                     names.push((email.clone(), false));
                 } else {
-                    if self.facts.is_known_host(&d.host) {
-                        return false;
-                    }
-                    names.push((d.host.clone(), true));
-                    if let Some(repo) = &d.repo {
-                        names.push((repo.path(), false));
+                    // On a code host the deployment works with
+                    // (`github.com`), the repository is what the text
+                    // must name; the organisation's own are facts.
+                    let known = self.facts.is_known_host(&d.host);
+                    match &d.repo {
+                        Some(repo) if self.facts.ownership.is_org_repo(repo) => return false,
+                        Some(repo) => {
+                            names.push((repo.path().to_lowercase(), false));
+                            if !known && !mentions_host(&self.facts.trusted_text, &d.host) {
+                                names.push((d.host.clone(), true));
+                            }
+                        }
+                        None if known => return false,
+                        None => names.push((d.host.clone(), true)),
                     }
                 }
             }

@@ -135,6 +135,7 @@ impl Engine {
             clones: &session.clones,
             remotes: &session.remotes,
             kube_context: session.kube_context.as_deref(),
+            branches: &session.branches,
         };
         let interpretation = interpret(envelope, &self.facts, earlier);
         let mut facts = derive(
@@ -287,6 +288,7 @@ impl Engine {
             clones: decision.facts.clones.clone(),
             remotes: decision.facts.remotes.clone(),
             kube_context: decision.facts.kube_context.clone(),
+            branches: decision.facts.branches.clone(),
         }
     }
 }

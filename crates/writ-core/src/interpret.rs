@@ -39,6 +39,9 @@ pub struct Interpretation {
     /// The Kubernetes context the command leaves current.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kube_context: Option<String>,
+    /// Branches the command checks out, as `(repository directory, branch)`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub branches: Vec<(String, String)>,
 }
 
 /// Interprets `envelope` under `facts` and what the session did to git
@@ -89,6 +92,9 @@ pub struct Earlier<'a> {
     /// The Kubernetes context an earlier step made current: the context of
     /// kubectl and helm commands that name none.
     pub kube_context: Option<&'a str>,
+    /// `(repository directory, branch)` checked out, oldest first: what a
+    /// push with no refspec pushes.
+    pub branches: &'a [(String, String)],
 }
 
 struct Cx<'a> {
@@ -177,6 +183,19 @@ impl Cx<'_> {
                             },
                         }],
                     ),
+                    // A search that shows matching lines reads the files it
+                    // searches (a file or a tree); one that lists names
+                    // or counts shows none of their contents.
+                    "Grep" if s("output_mode") == Some("content") => {
+                        let path = s("path").map_or_else(|| self.base.to_owned(), |p| self.path(p));
+                        kind_of(
+                            ToolKind::FileRead,
+                            vec![Effect::FileRead {
+                                path,
+                                recursive: true,
+                            }],
+                        )
+                    }
                     "Glob"
                     | "Grep"
                     | "LS"
@@ -430,6 +449,7 @@ impl Cx<'_> {
                     clones: analysis.clones,
                     remotes: analysis.remotes,
                     kube_context: analysis.kube_context,
+                    branches: analysis.branches,
                     ..Interpretation::default()
                 }
             }
@@ -485,7 +505,7 @@ impl Cx<'_> {
             }
             S::GitPush(push) => self.lower_push(push, out),
             // Only later pushes see it (`Interpretation::remotes`).
-            S::GitRemote { .. } => {}
+            S::GitRemote { .. } | S::GitSwitch { .. } => {}
             S::MakePublic { resource } => out.push(Effect::MakePublic {
                 resource: self.resource_text(&resource),
             }),
@@ -643,7 +663,17 @@ impl Cx<'_> {
                     .iter()
                     .all(|s| s.dst.is_none() && s.src.as_deref() == Some("HEAD")))
         {
-            branches = vec![self.facts.git_branch.clone()];
+            // The branch checked out: earlier on the line, earlier in the
+            // session, or the deployment's.
+            let current = push
+                .branch
+                .clone()
+                .or_else(|| {
+                    writ_shell::current_branch(self.earlier.branches, &push.repo_dir)
+                        .map(str::to_owned)
+                })
+                .or_else(|| self.facts.git_branch.clone());
+            branches = vec![current];
         }
         if push.all_refs {
             branches.extend(

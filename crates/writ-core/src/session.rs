@@ -53,6 +53,10 @@ pub struct SessionState {
     /// use-context`, `kubectx`, a cloud CLI's get-credentials).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kube_context: Option<String>,
+    /// Branches checked out so far, `(repository directory, branch)`,
+    /// oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub branches: Vec<(String, String)>,
 }
 
 /// What one finished step contributes to its session.
@@ -79,6 +83,9 @@ pub struct StepRecord {
     /// The Kubernetes context it made current.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kube_context: Option<String>,
+    /// Branches it checked out, `(repository directory, branch)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub branches: Vec<(String, String)>,
 }
 
 /// Upper bound on the untrusted text kept per session, in bytes: the most
@@ -115,6 +122,11 @@ impl SessionState {
         self.dry_runs.extend(step.dry_runs.iter().cloned());
         self.clones.extend(step.clones.iter().cloned());
         self.remotes.extend(step.remotes.iter().cloned());
+        self.branches.extend(step.branches.iter().cloned());
+        // Only the latest per repository matters.
+        if self.branches.len() > 64 {
+            self.branches.drain(..self.branches.len() - 64);
+        }
         if step.kube_context.is_some() {
             self.kube_context.clone_from(&step.kube_context);
         }

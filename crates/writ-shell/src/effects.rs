@@ -25,6 +25,8 @@ pub struct Analysis {
     /// The last Kubernetes context the line makes current (`kubectl config
     /// use-context`, `kubectx`, a cloud CLI's get-credentials).
     pub kube_context: Option<String>,
+    /// Branches the line checks out, as `(repository directory, branch)`.
+    pub branches: Vec<(String, String)>,
 }
 
 /// A local file a command reads or sends.
@@ -147,6 +149,10 @@ pub struct GitPush {
     /// `--tags`: pushes every tag; with no refspec, no branch.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub tags: bool,
+    /// The branch checked out earlier on the same line (`git switch main &&
+    /// git push`): what a push with no refspec pushes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
     /// The URL the repository was cloned from, when the same command line
     /// cloned it (`git clone URL dir && cd dir && git push ...`): its code
     /// is that repository's, and its `origin` is that URL.
@@ -350,6 +356,13 @@ pub enum Effect {
         repo_dir: String,
         name: String,
         url: String,
+    },
+    /// `git checkout B`, `git switch [-c] B`: from now on the repository at
+    /// `repo_dir` is on branch `branch`; `None` when it is detached or
+    /// unknown (`git checkout -`, `git checkout SHA`).
+    GitSwitch {
+        repo_dir: String,
+        branch: Option<String>,
     },
     /// Makes a resource public (`gh repo edit --visibility public`,
     /// `aws s3api put-bucket-acl --acl public-read`, `aws s3 cp --acl

@@ -61,6 +61,7 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
     analysis.kube_context = carry_kube_context(&mut analysis.effects);
     analysis.clones = carry_clone_source(&mut analysis.effects);
     analysis.remotes = carry_remotes(&mut analysis.effects);
+    analysis.branches = carry_branches(&mut analysis.effects);
     Ok(analysis)
 }
 
@@ -164,6 +165,48 @@ fn carry_remotes(effects: &mut [Effect]) -> Vec<(String, String, String)> {
         }
     }
     remotes
+}
+
+/// `git switch B` (or `git checkout B`) earlier on the line is the branch
+/// a push with no refspec after it pushes from that repository. Returns
+/// the branches checked out, as `(repository directory, branch)`, which
+/// later steps of the session inherit.
+fn carry_branches(effects: &mut [Effect]) -> Vec<(String, String)> {
+    let mut current: Vec<(String, Option<String>)> = Vec::new();
+    for effect in effects {
+        match effect {
+            Effect::GitSwitch { repo_dir, branch } => {
+                current.push((repo_dir.clone(), branch.clone()));
+            }
+            Effect::GitPush(push) => {
+                push.branch = current
+                    .iter()
+                    .rev()
+                    .find(|(dir, _)| {
+                        paths::is_within(&push.repo_dir, dir)
+                            || paths::is_within(dir, &push.repo_dir)
+                    })
+                    .and_then(|(_, branch)| branch.clone());
+            }
+            _ => {}
+        }
+    }
+    current
+        .into_iter()
+        .filter_map(|(dir, branch)| Some((dir, branch?)))
+        .collect()
+}
+
+/// The branch the latest of `branches` (`(repository directory, branch)`,
+/// oldest first) checked out in the repository at `repo_dir` (from that
+/// directory, or one inside or around it). Serves one line and a session
+/// alike.
+pub fn current_branch<'a>(branches: &'a [(String, String)], repo_dir: &str) -> Option<&'a str> {
+    branches
+        .iter()
+        .rev()
+        .find(|(dir, _)| paths::is_within(repo_dir, dir) || paths::is_within(dir, repo_dir))
+        .map(|(_, branch)| branch.as_str())
 }
 
 #[cfg(test)]

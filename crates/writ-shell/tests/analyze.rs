@@ -3981,7 +3981,27 @@ fn files_changed_by_git_sqlite_and_inline_code() {
             "git checkout -- .claude/settings.json",
             json!([write(&settings)]),
         ),
-        ("git checkout main", json!([])),
+        // Switching branches writes no file writ tracks; it is what a bare
+        // push pushes afterwards.
+        (
+            "git checkout main",
+            json!([{"effect": "git_switch", "repo_dir": W, "branch": "main"}]),
+        ),
+        (
+            "git switch -c feature/x origin/main",
+            json!([{"effect": "git_switch", "repo_dir": W, "branch": "feature/x"}]),
+        ),
+        (
+            "git checkout 4f2a9c1e",
+            json!([{"effect": "git_switch", "repo_dir": W, "branch": null}]),
+        ),
+        (
+            "git checkout main && git push",
+            json!([
+                {"effect": "git_switch", "repo_dir": W, "branch": "main"},
+                {"effect": "git_push", "repo_dir": W, "remote": null, "refspecs": [], "force": false, "all_refs": false, "branch": "main", "cloned_from": null}
+            ]),
+        ),
         (
             "git restore --source HEAD~1 src/app.ts",
             json!([write(&at("src/app.ts"))]),

@@ -24,6 +24,15 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             Some(registry_login(inv, 2))
         }
         ("skopeo" | "crane" | "oras" | "regctl", Some(_)) => image_copy(inv),
+        ("npm" | "pnpm" | "yarn", Some("view" | "info" | "show" | "v")) => {
+            Some(registry_read(inv, "https://registry.npmjs.org"))
+        }
+        ("cargo", Some("info" | "search")) => {
+            Some(registry_read(inv, "https://crates.io/api/v1/crates"))
+        }
+        ("pip" | "pip3", Some("download")) | ("pip" | "pip3", Some("index")) => {
+            Some(registry_read(inv, "https://pypi.org/pypi"))
+        }
         ("npm" | "pnpm" | "yarn", Some("publish")) => {
             Some(publish(inv, "npm", "https://registry.npmjs.org"))
         }
@@ -641,6 +650,26 @@ fn iam(command: &str, items: &[Item], outcome: &mut Outcome) {
         args::value(items, &[option.as_str()]).map(|a| a.text.as_str())
     };
     outcome.effects.extend(iam_grant(action, param));
+}
+
+/// `npm view PKG`, `cargo info PKG`, `pip download PKG`: a read of what a
+/// public registry says of a package (its readme and metadata are
+/// whoever published it's text).
+fn registry_read(inv: &Invocation<'_>, registry: &str) -> Outcome {
+    let package = inv
+        .args
+        .iter()
+        .skip(1)
+        .find(|a| !a.text.starts_with('-') && a.text != "versions")
+        .map(|a| a.text.clone())
+        .unwrap_or_default();
+    Outcome::default().effect(request(
+        inv.program,
+        url(&format!("{registry}/{package}")),
+        "GET",
+        Payload::default(),
+        false,
+    ))
 }
 
 /// `bq extract [--flags] TABLE gs://BUCKET/PATH...`: BigQuery writes the

@@ -52,6 +52,8 @@ fn git(inv: &Invocation<'_>) -> Outcome {
         "rm" => remove(&inv),
         "mv" => move_paths(&inv),
         "archive" => archive(&inv),
+        "checkout" if switches_branch(&inv) => switch(&inv),
+        "switch" => switch(&inv),
         "checkout" | "restore" => restore(&inv, &sub.text),
         "bundle" => bundle(&inv),
         "remote" => remote(&inv),
@@ -86,6 +88,53 @@ fn remote(inv: &Invocation<'_>) -> Outcome {
 /// `git checkout [REF] -- PATH...` and `git restore [--source REF] PATH...`
 /// overwrite the working tree's files (`git restore --staged` alone only
 /// the index).
+/// `git checkout B` (no `--`, one operand) switches branches; with `--`
+/// or several operands it restores files.
+fn switches_branch(inv: &Invocation<'_>) -> bool {
+    let operands: Vec<&Arg> = inv
+        .args
+        .iter()
+        .filter(|a| !a.text.starts_with('-'))
+        .collect();
+    !inv.args.iter().any(|a| a.text == "--")
+        && (operands.len() == 1 && operands.first().is_some_and(|a| a.text != ".")
+            || inv
+                .args
+                .iter()
+                .any(|a| matches!(a.text.as_str(), "-b" | "-B" | "--orphan" | "--detach")))
+}
+
+/// `git switch [-c|-C] B [START]`, `git checkout [-b|-B] B [START]`: the
+/// repository is on `B` from now on. `git switch --detach`, `git checkout
+/// -` and a commit leave the branch unknown.
+fn switch(inv: &Invocation<'_>) -> Outcome {
+    let mut words = inv.args.iter();
+    let mut branch = None;
+    let mut detached = false;
+    while let Some(word) = words.next() {
+        match word.text.as_str() {
+            "-c" | "-C" | "-b" | "-B" | "--create" | "--force-create" | "--orphan" => {
+                branch = words.next().map(|b| b.text.clone());
+                break;
+            }
+            "--detach" | "-d" => detached = true,
+            text if text.starts_with('-') => {}
+            text => {
+                branch.get_or_insert_with(|| text.to_owned());
+            }
+        }
+    }
+    let named = branch.filter(|b| {
+        // A commit id: seven or more hex digits.
+        let commit = b.len() >= 7 && b.chars().all(|c| c.is_ascii_hexdigit());
+        !(detached || commit || b == "-" || b.starts_with("HEAD") || b.contains(['~', '^']))
+    });
+    Outcome::default().effect(Effect::GitSwitch {
+        repo_dir: inv.cwd.to_owned(),
+        branch: named.map(|b| b.trim_start_matches("origin/").to_owned()),
+    })
+}
+
 fn restore(inv: &Invocation<'_>, sub: &str) -> Outcome {
     let mut outcome = Outcome::default();
     let paths: Vec<&Arg> = if sub == "checkout" {
@@ -214,6 +263,7 @@ fn push(inv: &Invocation<'_>) -> Outcome {
         force,
         all_refs,
         tags,
+        branch: None,
         cloned_from: None,
     }))
 }
@@ -248,6 +298,7 @@ fn subtree(inv: &Invocation<'_>) -> Outcome {
         force: false,
         all_refs: false,
         tags: false,
+        branch: None,
         cloned_from: None,
     }))
 }
@@ -522,8 +573,72 @@ fn gh(inv: &Invocation<'_>) -> Outcome {
         }
         ["release", "upload" | "create", ..] => release(inv, rest),
         ["secret" | "variable", "set", ..] => secret_set(inv, rest),
+        [
+            "issue" | "pr" | "release" | "run" | "workflow" | "discussion" | "label",
+            "view" | "list" | "diff" | "checks" | "status" | "download",
+            ..,
+        ]
+        | ["repo", "view", ..] => gh_read(&words, rest),
+        ["search", ..] => Outcome::default().effect(request(
+            "gh",
+            url(&format!("{GITHUB_API}/search")),
+            "GET",
+            Payload::default(),
+            false,
+        )),
         _ => Outcome::default(),
     }
+}
+
+/// `gh issue view N -R OWNER/REPO`, `gh pr list --repo ...`, `gh repo
+/// view OWNER/REPO`, `gh issue view https://github.com/OWNER/REPO/...`:
+/// a read of another repository's issues, code or releases, whose text
+/// comes from whoever wrote it there. The working directory's own
+/// repository (no `-R`) is the organisation's, and fetches nothing new.
+fn gh_read(words: &[&str], rest: &[Arg]) -> Outcome {
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "RLSsAljqtw",
+            long: &[
+                "repo", "limit", "state", "search", "author", "label", "json", "jq", "template",
+                "branch", "workflow", "pattern", "dir", "comments",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let named = args::value(&items, &["-R", "--repo"]).map(|r| r.text.as_str());
+    // `gh repo view OWNER/REPO`, or a URL (`gh pr view` also takes a
+    // branch name, which is no repository).
+    let from_operand = positional.first().and_then(|first| {
+        let text = match first.text.strip_prefix("https://github.com/") {
+            Some(rest) => rest,
+            None if words.first() == Some(&"repo") => first.text.as_str(),
+            None => return None,
+        };
+        let segments: Vec<&str> = text.split('/').collect();
+        match segments.as_slice() {
+            [owner, name, ..] if !owner.is_empty() && !name.is_empty() => {
+                Some(format!("{owner}/{name}"))
+            }
+            _ => None,
+        }
+    });
+    let Some(slug) = named
+        .map(|r| r.trim_start_matches("https://github.com/").to_owned())
+        .or(from_operand)
+    else {
+        return Outcome::default();
+    };
+    let noun = words.first().copied().unwrap_or("repo");
+    Outcome::default().effect(request(
+        "gh",
+        url(&format!("{GITHUB_API}/repos/{slug}/{noun}")),
+        "GET",
+        Payload::default(),
+        false,
+    ))
 }
 
 /// `gh secret|variable set NAME [-b VALUE | < file] [-R OWNER/REPO | --org
@@ -679,6 +794,7 @@ fn repo_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
         force: false,
         all_refs: false,
         tags: false,
+        branch: None,
         cloned_from: None,
     }));
     if public && name.contains('/') {
@@ -972,6 +1088,7 @@ fn api_push(owner: &str, name: &str, branch: &str, force: bool, delete: bool) ->
         force,
         all_refs: false,
         tags: false,
+        branch: None,
         cloned_from: None,
     })
 }
