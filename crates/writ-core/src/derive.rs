@@ -577,11 +577,16 @@ impl Deriver<'_> {
             generic: send.channel.is_generic(),
             untrusted_only,
         });
-        if send.channel == Channel::Share
-            && ownership != Ownership::Org
-            && sensitivity >= Sensitivity::Confidential
-        {
-            self.out.public_exposure = true;
+        // Access to a labelled resource for someone outside: the
+        // resource's own label, not what a note beside it says.
+        if send.channel == Channel::Share && ownership != Ownership::Org {
+            let resource = Payload {
+                files: send.payload.files.clone(),
+                ..Payload::default()
+            };
+            if self.sensitivity(&resource, None).0 >= Sensitivity::Confidential {
+                self.out.public_exposure = true;
+            }
         }
     }
 

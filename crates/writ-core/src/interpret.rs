@@ -385,11 +385,6 @@ impl Cx<'_> {
 
     fn share_effects(&self, bound: &Bound<'_>, unmapped: Vec<String>) -> Vec<Effect> {
         let resource = bound.text("resource").unwrap_or_default();
-        let grantee = bound.identifier("grantee").unwrap_or_default();
-        let everyone = matches!(
-            grantee.to_ascii_lowercase().as_str(),
-            "anyone" | "anyonewithlink" | "anyone_with_link" | "public" | "everyone" | "allusers"
-        );
         let mut text = unmapped;
         text.extend(bound.text("role"));
         let payload = Payload {
@@ -401,32 +396,40 @@ impl Cx<'_> {
             }],
             ..Payload::default()
         };
-        if everyone {
-            vec![
+        // Each grantee of a list is its own party.
+        let mut grantees = bound.list("grantee");
+        if grantees.is_empty() {
+            grantees.push(String::new());
+        }
+        let mut effects = Vec::new();
+        for grantee in grantees {
+            let everyone = matches!(
+                grantee.to_ascii_lowercase().as_str(),
+                "anyone"
+                    | "anyonewithlink"
+                    | "anyone_with_link"
+                    | "public"
+                    | "everyone"
+                    | "allusers"
+            );
+            effects.push(if everyone {
                 Effect::MakePublic {
                     resource: resource.clone(),
-                },
-                Effect::Send(Send {
-                    channel: Channel::Share,
-                    target: grantee,
-                    public: true,
-                    payload,
-                }),
-            ]
-        } else {
-            vec![
+                }
+            } else {
                 Effect::GrantAccess {
                     resource: resource.clone(),
                     grantee: Some(grantee.clone()),
-                },
-                Effect::Send(Send {
-                    channel: Channel::Share,
-                    target: grantee,
-                    public: false,
-                    payload,
-                }),
-            ]
+                }
+            });
+            effects.push(Effect::Send(Send {
+                channel: Channel::Share,
+                target: grantee,
+                public: everyone,
+                payload: payload.clone(),
+            }));
         }
+        effects
     }
 
     /// Effects of a shell command run in `cwd` (default: the base directory).
@@ -790,14 +793,29 @@ impl Cx<'_> {
 }
 
 fn fetch(url: &str) -> Effect {
-    let query = url.split_once('?').map(|(_, q)| q.to_owned());
     Effect::Fetch {
         target: url.to_owned(),
         payload: Payload {
-            text: query.into_iter().collect(),
+            text: carried_in_url(url),
             ..Payload::default()
         },
     }
+}
+
+/// What a URL itself carries to its host: the credentials of its
+/// authority (`https://user:TOKEN@host/`) and its query string.
+fn carried_in_url(url: &str) -> Vec<String> {
+    let mut text = Vec::new();
+    if let Some((_, rest)) = url.split_once("://") {
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if let Some((userinfo, _)) = authority.rsplit_once('@') {
+            text.push(userinfo.to_owned());
+        }
+    }
+    if let Some((_, query)) = url.split_once('?') {
+        text.push(query.to_owned());
+    }
+    text
 }
 
 /// The effects of an HTTP request, and what it does to access through an
@@ -819,9 +837,7 @@ fn http_effects(
             }
         });
     let mut text = unmapped;
-    if let Some((_, query)) = url.split_once('?') {
-        text.push(query.to_owned());
-    }
+    text.extend(carried_in_url(&url));
     match bound.roles.get("headers") {
         Some(Value::Object(headers)) => text.extend(headers.values().map(value_text)),
         Some(other) => text.push(value_text(other)),

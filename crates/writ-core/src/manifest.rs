@@ -122,6 +122,15 @@ impl Manifest {
                 roles.insert(role.as_str(), value);
             }
         }
+        // Recipients the manifest leaves unmapped are still recipients when
+        // the argument is named as the role is (`bcc` beside a mapped `to`).
+        for role in ["to", "cc", "bcc"] {
+            if !roles.contains_key(role)
+                && let Some(value) = object.and_then(|o| o.get(role))
+            {
+                roles.insert(role, value);
+            }
+        }
         let mapped: Vec<&str> = self.args.values().map(String::as_str).collect();
         let unmapped = object
             .map(|o| {
@@ -156,12 +165,7 @@ impl Bound<'_> {
         match self.roles.get(role) {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(items)) => items.iter().map(identifier).collect(),
-            Some(Value::String(s)) => s
-                .split([',', ';'])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            Some(Value::String(s)) => split_list(s),
             Some(other) => vec![identifier(other)],
         }
     }
@@ -171,6 +175,36 @@ impl Bound<'_> {
     pub fn identifier(&self, role: &str) -> Option<String> {
         self.roles.get(role).map(|v| identifier(v))
     }
+}
+
+/// A list written as one string, split at `,` and `;` outside quotes and
+/// angle brackets, as an address list is (`"Shah, Priya" <p@x.io>, o@x.io`
+/// is two entries).
+fn split_list(text: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut current = String::new();
+    let (mut quoted, mut angled, mut escaped) = (false, false, false);
+    for c in text.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '<' if !quoted => angled = true,
+            '>' if !quoted => angled = false,
+            ',' | ';' if !quoted && !angled => {
+                items.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    items.push(current);
+    items
+        .into_iter()
+        .map(|item| item.trim().to_owned())
+        .filter(|item| !item.is_empty())
+        .collect()
 }
 
 /// What a value names: a string as it is; an object by its identifying
@@ -230,7 +264,20 @@ pub fn value_text(value: &Value) -> String {
 mod tests {
     use serde_json::json;
 
-    use super::identifier;
+    use super::{identifier, split_list};
+
+    #[test]
+    fn address_lists_split_outside_quotes() {
+        assert_eq!(
+            split_list(r#""Shah, Priya" <p.shah@x.io>, "Ops; Claims" <ops@x.io>;c@y.io"#),
+            [
+                r#""Shah, Priya" <p.shah@x.io>"#,
+                r#""Ops; Claims" <ops@x.io>"#,
+                "c@y.io"
+            ]
+        );
+        assert_eq!(split_list("a@x.io, b@x.io ,"), ["a@x.io", "b@x.io"]);
+    }
 
     #[test]
     fn objects_are_what_they_identify() {
