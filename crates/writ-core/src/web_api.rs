@@ -14,7 +14,12 @@ pub(crate) fn api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effe
     let Some(request) = Request::parse(method, url) else {
         return Vec::new();
     };
-    let Request { host, path, gitlab } = request;
+    let Request {
+        host,
+        path,
+        gitlab,
+        bitbucket,
+    } = request;
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let mut fields = fields(texts);
     fields.extend(query.split('&').filter(|p| !p.is_empty()).map(|pair| {
@@ -27,6 +32,10 @@ pub(crate) fn api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effe
     }
     if let Some(api_path) = gitlab {
         return writ_shell::gitlab_access_changes(&host, api_path, method, &pairs);
+    }
+    if let Some(api_path) = bitbucket {
+        let api_path = api_path.split('?').next().unwrap_or_default();
+        return bitbucket_access_changes(&host, api_path, method, &fields);
     }
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let everyone_named = texts.iter().any(|t| writ_shell::grants_everyone(t));
@@ -49,6 +58,9 @@ struct Request<'u> {
     path: &'u str,
     /// GitLab's API path after `/api/v4/`.
     gitlab: Option<&'u str>,
+    /// Bitbucket's API path: Cloud's after `api.bitbucket.org/2.0/`,
+    /// Server's and Data Center's after `/rest/api/1.0/`.
+    bitbucket: Option<&'u str>,
 }
 
 impl<'u> Request<'u> {
@@ -71,8 +83,14 @@ impl<'u> Request<'u> {
             .split_once("/api/v4/")
             .filter(|(before, _)| !before.contains('/'))
             .map(|(_, api_path)| api_path);
+        let bitbucket = if host == "api.bitbucket.org" {
+            path.strip_prefix("2.0/")
+        } else {
+            path.strip_prefix("rest/api/1.0/")
+        };
         let known = host == "api.github.com"
             || gitlab.is_some()
+            || bitbucket.is_some()
             || is_storage_host(&host)
             || matches!(
                 host.as_str(),
@@ -82,7 +100,12 @@ impl<'u> Request<'u> {
                     | "graph.microsoft.com"
                     | "iam.amazonaws.com"
             );
-        known.then_some(Self { host, path, gitlab })
+        known.then_some(Self {
+            host,
+            path,
+            gitlab,
+            bitbucket,
+        })
     }
 }
 
@@ -290,6 +313,52 @@ fn graph(segments: &[&str], texts: &[String]) -> Vec<Effect> {
         Some(&"invite") => vec![Effect::GrantAccess {
             resource,
             grantee: None,
+        }],
+        _ => Vec::new(),
+    }
+}
+
+/// Bitbucket's repository permissions and visibility, Cloud
+/// (`repositories/WS/REPO`, `.../permissions-config/users|groups/WHO`,
+/// `{"is_private": false}`) and Server (`projects/P/repos/R`,
+/// `.../permissions/users|groups?name=WHO&permission=P`, `{"public":
+/// true}`; a project's permissions cover its repositories).
+fn bitbucket_access_changes(
+    host: &str,
+    api_path: &str,
+    method: &str,
+    fields: &[(String, String)],
+) -> Vec<Effect> {
+    let segments: Vec<&str> = api_path.split('/').filter(|s| !s.is_empty()).collect();
+    let cloud = host == "api.bitbucket.org";
+    let repo = |owner: &str, name: &str| Resource::Repo {
+        host: if cloud { "bitbucket.org" } else { host }.to_owned(),
+        slug: Some(format!("{owner}/{name}")),
+    };
+    let (resource, rest) = match segments.as_slice() {
+        ["repositories", owner, name, rest @ ..] if cloud => (repo(owner, name), rest),
+        ["projects", project, "repos", name, rest @ ..] if !cloud => (repo(project, name), rest),
+        ["projects", project, rest @ ..] if !cloud => (repo(project, "*"), rest),
+        _ => return Vec::new(),
+    };
+    let changes = matches!(method, "PUT" | "POST" | "PATCH");
+    let is =
+        |key: &str, value: &str| field(fields, key).is_some_and(|v| v.eq_ignore_ascii_case(value));
+    match rest {
+        [] if changes && (is("is_private", "false") || is("public", "true")) => {
+            vec![Effect::MakePublic { resource }]
+        }
+        ["permissions-config", "users" | "groups", who] if changes => vec![Effect::GrantAccess {
+            resource,
+            grantee: Some((*who).to_owned()),
+        }],
+        ["permissions", "users" | "groups"] if changes => vec![Effect::GrantAccess {
+            resource,
+            grantee: field(fields, "name").map(str::to_owned),
+        }],
+        ["permissions", _, "all"] if changes && is("allow", "true") => vec![Effect::GrantAccess {
+            resource,
+            grantee: Some("all users".to_owned()),
         }],
         _ => Vec::new(),
     }

@@ -443,6 +443,12 @@ fn repo_for(host: &str, segs: &[&str], remote: bool, git_user: bool) -> Option<R
                 _ => None,
             };
         }
+        "api.bitbucket.org" => {
+            return match segs {
+                ["2.0", "repositories", owner, name, ..] => make_repo("bitbucket.org", owner, name),
+                _ => None,
+            };
+        }
         "raw.githubusercontent.com" | "codeload.github.com" => {
             return match segs {
                 [owner, name, ..] => make_repo("github.com", owner, name),
@@ -456,6 +462,14 @@ fn repo_for(host: &str, segs: &[&str], remote: bool, git_user: bool) -> Option<R
     }
     if let Some(repo) = azure_devops_repo(host, segs) {
         return Some(repo);
+    }
+    // Bitbucket Server's API (`/rest/api/1.0/projects/P/repos/R`) and its
+    // clone URLs (`/scm/P/R.git`).
+    match segs {
+        ["rest", "api", "1.0", "projects", project, "repos", name, ..] | ["scm", project, name] => {
+            return make_repo(host, project, name);
+        }
+        _ => {}
     }
     let first_label = host.split('.').next().unwrap_or("");
     let github_like = host == "github.com" || first_label == "github";

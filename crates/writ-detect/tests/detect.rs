@@ -486,6 +486,24 @@ fn destinations() {
             )),
         ),
         (
+            "https://api.bitbucket.org/2.0/repositories/lumora/roles",
+            Some(with_repo(
+                with_path(dest("api.bitbucket.org"), "/2.0/repositories/lumora/roles"),
+                "bitbucket.org",
+                "lumora",
+                "roles",
+            )),
+        ),
+        (
+            "https://bitbucket.corp.example/scm/core/dispatch-api.git",
+            Some(with_repo(
+                with_path(dest("bitbucket.corp.example"), "/scm/core/dispatch-api.git"),
+                "bitbucket.corp.example",
+                "core",
+                "dispatch-api",
+            )),
+        ),
+        (
             "https://raw.githubusercontent.com/acme/web/main/a.sh",
             Some(with_repo(
                 with_path(dest("raw.githubusercontent.com"), "/acme/web/main/a.sh"),

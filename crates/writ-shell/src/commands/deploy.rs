@@ -8,6 +8,9 @@ use crate::args::{self, Arg, Item, Spec};
 use crate::{Deploy, Effect};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    if inv.program == "ansible-playbook" {
+        return ansible_playbook(inv.args);
+    }
     let deploy = match inv.program {
         "vercel" => vercel(inv.args),
         "netlify" => netlify(inv.args),
@@ -30,6 +33,83 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         environment: deploy.0,
         service: deploy.1,
     })))
+}
+
+/// `ansible-playbook -i INVENTORY [--limit HOSTS] [-e env=E] PLAYBOOK`: a
+/// run against the environments the inventory's path, the host limit and
+/// the extra variables name (`inventories/production/hosts.yml`,
+/// `--limit prod`); one deploy for each name, which the organisation's
+/// list of production environments sorts. `--check` and the listing
+/// options change nothing.
+fn ansible_playbook(words: &[Arg]) -> Option<Outcome> {
+    let items = args::parse(
+        words,
+        &Spec {
+            short: "ielutkKfMT",
+            long: &[
+                "inventory",
+                "inventory-file",
+                "extra-vars",
+                "limit",
+                "user",
+                "tags",
+                "skip-tags",
+                "forks",
+                "vault-password-file",
+                "vault-id",
+                "private-key",
+                "connection",
+                "timeout",
+                "start-at-task",
+                "become-user",
+                "module-path",
+            ],
+            stop_after: None,
+        },
+    );
+    let dry = [
+        "-C",
+        "--check",
+        "--syntax-check",
+        "--list-hosts",
+        "--list-tasks",
+        "--list-tags",
+    ];
+    if args::has(&items, &dry) {
+        return Some(Outcome::default());
+    }
+    let mut names: Vec<String> = Vec::new();
+    for inventory in args::values(&items, &["-i", "--inventory", "--inventory-file"]) {
+        for segment in inventory.text.split(['/', ',']) {
+            let stem = segment.split('.').next().unwrap_or(segment);
+            names.push(stem.to_owned());
+        }
+    }
+    for limit in args::values(&items, &["-l", "--limit"]) {
+        names.extend(limit.text.split([',', ':']).map(str::to_owned));
+    }
+    for vars in args::values(&items, &["-e", "--extra-vars"]) {
+        for pair in vars.text.split_whitespace() {
+            if let Some((key, value)) = pair.split_once('=')
+                && matches!(key, "env" | "environment" | "stage" | "target_env")
+            {
+                names.push(value.to_owned());
+            }
+        }
+    }
+    let playbook = args::positionals(&items).first().map(|p| p.text.clone());
+    names.retain(|n| !n.is_empty() && n != "." && n != "..");
+    names.dedup();
+    let mut outcome = Outcome::default();
+    for environment in names {
+        outcome.effects.push(Effect::Deploy(Deploy {
+            program: "ansible-playbook".to_owned(),
+            production: false,
+            environment,
+            service: playbook.clone(),
+        }));
+    }
+    Some(outcome)
 }
 
 /// The options of `words` when its first word is one of `verbs` (the

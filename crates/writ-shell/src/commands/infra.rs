@@ -1,4 +1,5 @@
-//! Infrastructure tools: kubectl, helm, terraform/tofu.
+//! Infrastructure tools: kubectl, helm, terraform/tofu, and what Vault's
+//! writes do to access.
 
 use super::{Invocation, Outcome};
 use crate::args::{self, Spec};
@@ -10,8 +11,45 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "kubectx" => kubectx(inv),
         "helm" => helm(inv),
         "terraform" | "tofu" | "terragrunt" => terraform(inv),
+        "vault" => vault(inv)?,
         _ => return None,
     })
+}
+
+/// `vault write PATH policies=...` on an auth method's users, groups or
+/// roles (or an identity entity or group) changes what they may do, as
+/// does `vault policy write|delete NAME`: access changes.
+fn vault(inv: &Invocation<'_>) -> Option<Outcome> {
+    let words: Vec<&str> = inv
+        .args
+        .iter()
+        .filter(|a| !a.text.starts_with('-'))
+        .map(|a| a.text.as_str())
+        .collect();
+    let grant = |resource: &str, grantee: Option<String>| {
+        Outcome::default().effect(Effect::GrantAccess {
+            resource: Resource::Other {
+                name: format!("vault {resource}"),
+            },
+            grantee,
+        })
+    };
+    match words.as_slice() {
+        ["policy", "write" | "delete", name, ..] => Some(grant(&format!("policy {name}"), None)),
+        ["write", path, pairs @ ..] => {
+            let principal = path.starts_with("auth/")
+                && ["/users/", "/groups/", "/role/", "/roles/", "/map/"]
+                    .iter()
+                    .any(|p| path.contains(p))
+                || path.starts_with("identity/");
+            let policies = pairs.iter().find_map(|pair| {
+                let (key, value) = pair.split_once('=')?;
+                key.ends_with("policies").then(|| value.to_owned())
+            });
+            (principal && policies.is_some()).then(|| grant(path, policies))
+        }
+        _ => None,
+    }
 }
 
 const KUBECTL_LONG: &[&str] = &[

@@ -25,7 +25,7 @@ mod sql;
 mod wrappers;
 
 use crate::args::Arg;
-use crate::{Effect, FileRef, Payload, Request, Target, paths};
+use crate::{Effect, FileRef, Payload, Request, Resource, Target, paths};
 
 /// One program run with its expanded arguments.
 #[derive(Debug)]
@@ -171,6 +171,41 @@ pub(crate) fn url(text: &str) -> Target {
     }
 }
 
+/// A command that creates or changes something with `--visibility public`
+/// (`az devops project update --project P --visibility public`, a forge
+/// CLI's `repo edit`): the thing it names is made public. gh and glab
+/// say what they change themselves.
+fn made_public(inv: &Invocation<'_>) -> Option<Resource> {
+    if matches!(inv.program, "gh" | "glab") {
+        return None;
+    }
+    let mut words = inv.args.iter();
+    let mut public = false;
+    while let Some(word) = words.next() {
+        let value = match word.text.split_once('=') {
+            Some(("--visibility", value)) => Some(value.to_owned()),
+            _ if word.text == "--visibility" => words.next().map(|v| v.text.clone()),
+            _ => None,
+        };
+        public |= value.is_some_and(|v| v.eq_ignore_ascii_case("public"));
+    }
+    let leading: Vec<&str> = inv
+        .args
+        .iter()
+        .take_while(|a| !a.text.starts_with('-'))
+        .map(|a| a.text.as_str())
+        .collect();
+    let changes = leading.iter().any(|w| {
+        matches!(
+            *w,
+            "create" | "update" | "edit" | "set" | "change" | "modify" | "patch" | "new"
+        )
+    });
+    (public && changes).then(|| Resource::Other {
+        name: format!("{} {}", inv.program, leading.join(" ")),
+    })
+}
+
 /// Runs the handler for `inv.program`.
 pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
     if let Some(outcome) = wrappers::handle(inv).or_else(|| container::handle(inv)) {
@@ -191,6 +226,9 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| process::handle(inv))
         .or_else(|| files::handle(inv));
     let mut outcome = handled.unwrap_or_else(|| files::unknown(inv));
+    if let Some(resource) = made_public(inv) {
+        outcome.effects.push(Effect::MakePublic { resource });
+    }
     if let Some(credential) = secrets::printed(inv) {
         outcome.stdout = Some(credential);
     }
