@@ -4230,3 +4230,50 @@ fn sockets_relays_downloaders_and_vendor_clis_send_what_they_carry() {
         ),
     ]);
 }
+
+#[test]
+fn client_side_loads_and_driver_code_reach_their_databases() {
+    let csv = at("exports/c.csv");
+    run_table(&[
+        (
+            "psql postgresql://lead@db.example.net/leads -c \"\\copy contacts FROM 'exports/c.csv' WITH CSV\"",
+            json!([
+                read(&csv),
+                sql(
+                    "psql",
+                    Some("db.example.net"),
+                    Some("postgresql://lead@db.example.net/leads"),
+                    Some("\\copy contacts FROM 'exports/c.csv' WITH CSV"),
+                    &[&csv]
+                )
+            ]),
+        ),
+        (
+            "psql postgresql://lead@db.example.net/leads -c '\\copy contacts FROM STDIN CSV' < exports/c.csv",
+            json!([
+                read(&csv),
+                sql(
+                    "psql",
+                    Some("db.example.net"),
+                    Some("postgresql://lead@db.example.net/leads"),
+                    Some("\\copy contacts FROM STDIN CSV"),
+                    &[&csv]
+                )
+            ]),
+        ),
+        (
+            "mongoimport --uri mongodb+srv://u@cluster0.example.net/leads -c contacts --file exports/c.csv",
+            json!([{"effect": "data_command", "client": "mongoimport", "host": "cluster0.example.net", "command": null, "files": [csv], "class": "write"}]),
+        ),
+        (
+            "python3 -c \"import psycopg; psycopg.connect('postgresql://ops@pg.prod.example/ops').execute('DROP TABLE events')\"",
+            json!([sql(
+                "python3",
+                Some("pg.prod.example"),
+                Some("postgresql://ops@pg.prod.example/ops"),
+                Some("DROP TABLE events"),
+                &[]
+            )]),
+        ),
+    ]);
+}

@@ -151,6 +151,92 @@ const CONNECTORS: &[(&str, Option<bool>)] = &[
     ("Net::HTTP", Some(true)),
 ];
 
+/// Database drivers: code that uses one runs the SQL it writes out against
+/// the server its connection string or `host` names.
+const DRIVERS: &[&str] = &[
+    "psycopg",
+    "pg8000",
+    "asyncpg",
+    "create_engine",
+    "pymysql",
+    "mysql.connector",
+    "MySQLdb",
+    "sqlalchemy",
+    "require('pg')",
+    "require(\"pg\")",
+    "require('mysql",
+    "require(\"mysql",
+    "PG.connect",
+    "Mysql2::Client",
+    "DBI->connect",
+    "new PDO",
+    "pg_connect",
+    "mysqli",
+];
+
+/// SQL statements' first words.
+const SQL_VERBS: &[&str] = &[
+    "select", "insert", "update", "delete", "drop", "truncate", "alter", "create", "grant",
+    "revoke", "copy", "merge", "replace", "with",
+];
+
+/// Reports the SQL that driver code writes out, against the host its DSN
+/// (`postgresql://u@h/db`, `host=h dbname=d`) or a host argument names.
+fn database(
+    program: &str,
+    code: &str,
+    literals: &[Literal],
+    used: &mut [bool],
+    outcome: &mut Outcome,
+) {
+    let mut dsn = None;
+    let mut host = None;
+    let mut statements = Vec::new();
+    for (literal, used) in literals.iter().zip(used.iter_mut()) {
+        let text = literal.text.trim();
+        let first = text
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let before = code.get(..literal.start).unwrap_or_default().trim_end();
+        if text.contains("://") && !text.starts_with("http") {
+            host = host.or_else(|| super::sql::uri_host(text));
+            dsn = dsn.or_else(|| Some(text.to_owned()));
+            *used = true;
+        } else if super::sql::is_conninfo(text) {
+            host = host.or_else(|| super::sql::dsn_host(text));
+            dsn = dsn.or_else(|| Some(text.to_owned()));
+            *used = true;
+        } else if SQL_VERBS.contains(&first.as_str()) && text.contains(char::is_whitespace) {
+            statements.push(text.to_owned());
+            *used = true;
+        } else if host.is_none()
+            && ["host", "hostname", "server"].iter().any(|key| {
+                ["=", ":", "=>"].iter().any(|sep| {
+                    before
+                        .strip_suffix(sep)
+                        .map(|b| b.trim_end().trim_end_matches(['\'', '"']))
+                        .is_some_and(|b| b.ends_with(key))
+                })
+            })
+        {
+            host = Some(text.to_owned());
+            *used = true;
+        }
+    }
+    if statements.is_empty() && host.is_none() && dsn.is_none() {
+        return;
+    }
+    outcome.effects.push(crate::Effect::Sql(crate::Sql {
+        client: program.to_owned(),
+        host,
+        dsn,
+        sql: (!statements.is_empty()).then(|| statements.join("; ")),
+        files: Vec::new(),
+    }));
+}
+
 /// Keys that name a host in a connector's options (`{host: "h"}`,
 /// `PeerAddr => "h"`).
 const HOST_KEYS: &[&str] = &[
@@ -380,6 +466,9 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
                 urls.push((format!("{scheme}://{host}{port}/"), false));
             }
         }
+    }
+    if DRIVERS.iter().any(|d| code.contains(d)) {
+        database(program, code, &literals, &mut used, outcome);
     }
     let mails = MAILERS.iter().any(|m| code.contains(m));
     if urls.is_empty() && hosts.is_empty() && !mails {

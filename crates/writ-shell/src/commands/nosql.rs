@@ -11,9 +11,59 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let command = match inv.program {
         "mongosh" | "mongo" => mongo(inv),
         "redis-cli" | "valkey-cli" | "keydb-cli" => redis(inv),
+        "mongoimport" => mongoimport(inv),
         _ => return None,
     };
     Some(Outcome::default().effect(Effect::DataCommand(command)))
+}
+
+/// `mongoimport --uri URI|--host H [--file F]`: the file (or standard
+/// input) is written into the collection.
+fn mongoimport(inv: &Invocation<'_>) -> DataCommand {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "hdcuf",
+            long: &[
+                "uri",
+                "host",
+                "port",
+                "db",
+                "collection",
+                "username",
+                "password",
+                "file",
+                "type",
+                "fields",
+                "fieldFile",
+                "mode",
+                "authenticationDatabase",
+            ],
+            stop_after: None,
+        },
+    );
+    let host = args::value(&items, &["--uri"])
+        .or_else(|| {
+            args::positionals(&items)
+                .into_iter()
+                .find(|a| a.text.contains("://"))
+        })
+        .and_then(|u| uri_host(&u.text))
+        .or_else(|| args::value(&items, &["-h", "--host"]).map(|h| strip_port(&h.text)));
+    let mut files: Vec<String> = args::values(&items, &["--file"])
+        .iter()
+        .map(|f| inv.path(&f.text))
+        .collect();
+    if files.is_empty() && inv.has_stdin {
+        files.extend(inv.stdin.files.iter().map(|f| f.path.clone()));
+    }
+    DataCommand {
+        client: inv.program.to_owned(),
+        host,
+        command: None,
+        files,
+        class: DataClass::Write,
+    }
 }
 
 /// `mongosh [URI] [--host H] [--eval JS] [FILE.js]`; the code comes from

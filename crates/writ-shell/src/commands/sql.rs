@@ -138,6 +138,87 @@ const CLIENTS: &[Client] = &[
     },
 ];
 
+/// The effect of a client's SQL, with the files its client-side loads send
+/// along (`\copy t FROM 'f'`, `LOAD DATA LOCAL INFILE 'f'`, and `\copy ...
+/// FROM STDIN` or ClickHouse's `INSERT ... FORMAT` reading standard input):
+/// each is read here and goes to the server with the SQL.
+fn sql_effects(
+    inv: &Invocation<'_>,
+    client: &str,
+    host: Option<String>,
+    dsn: Option<String>,
+    sql: Option<String>,
+    mut files: Vec<String>,
+) -> Outcome {
+    let mut outcome = Outcome::default();
+    if let Some(text) = &sql {
+        let loads = client_loads(text);
+        for file in loads.files {
+            let path = inv.path(&file);
+            outcome.read(path.clone(), false);
+            files.push(path);
+        }
+        if loads.stdin && inv.has_stdin {
+            files.extend(inv.stdin.files.iter().map(|f| f.path.clone()));
+        }
+    }
+    files.dedup();
+    outcome.effect(Effect::Sql(Sql {
+        client: client.to_owned(),
+        host,
+        dsn,
+        sql,
+        files,
+    }))
+}
+
+/// What a statement's client loads: files it names, and whether it reads
+/// standard input.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Loads {
+    files: Vec<String>,
+    stdin: bool,
+}
+
+fn client_loads(sql: &str) -> Loads {
+    let mut loads = Loads::default();
+    let lower = sql.to_ascii_lowercase();
+    // `\copy TABLE [(cols)] FROM 'f'|STDIN|pstdin`, and `COPY ... FROM
+    // STDIN` (its data comes over the client's input).
+    for (at, _) in lower.match_indices("copy ") {
+        let rest = &sql[at..];
+        let rest_lower = &lower[at..];
+        let Some(from) = rest_lower.find(" from ") else {
+            continue;
+        };
+        let client_side = sql[..at].ends_with('\\');
+        let source = rest[from + 6..].trim_start();
+        let source_lower = source.to_ascii_lowercase();
+        if source_lower.starts_with("stdin") || source_lower.starts_with("pstdin") {
+            loads.stdin = true;
+        } else if client_side && let Some(file) = quoted(source) {
+            loads.files.push(file);
+        }
+    }
+    // MySQL's `LOAD DATA LOCAL INFILE 'f'`.
+    for (at, _) in lower.match_indices("local infile") {
+        if let Some(file) = quoted(sql[at + 12..].trim_start()) {
+            loads.files.push(file);
+        }
+    }
+    // ClickHouse: `INSERT INTO t FORMAT CSV` takes its rows from stdin.
+    if lower.trim_start().starts_with("insert") && lower.contains(" format ") {
+        loads.stdin = true;
+    }
+    loads
+}
+
+/// The text of a leading `'...'` or `"..."`.
+fn quoted(text: &str) -> Option<String> {
+    let quote = text.chars().next().filter(|c| matches!(c, '\'' | '"'))?;
+    text[1..].split(quote).next().map(str::to_owned)
+}
+
 /// A client from [`CLIENTS`]: its server from its options or a URI among
 /// its operands, its SQL from its options or standard input.
 fn tabled(inv: &Invocation<'_>, client: &Client) -> Outcome {
@@ -162,13 +243,7 @@ fn tabled(inv: &Invocation<'_>, client: &Client) -> Outcome {
     if sql.is_none() && files.is_empty() {
         stdin_sql(inv, &mut sql, &mut files);
     }
-    Outcome::default().effect(Effect::Sql(Sql {
-        client: inv.program.to_owned(),
-        host,
-        dsn,
-        sql,
-        files,
-    }))
+    sql_effects(inv, inv.program, host, dsn, sql, files)
 }
 
 /// The host of a server option: `host`, `host:port`, `tcp:host,port`,
@@ -200,13 +275,13 @@ fn is_uri(text: &str) -> bool {
         || text.starts_with("mysql://")
 }
 
-fn is_conninfo(text: &str) -> bool {
+pub(super) fn is_conninfo(text: &str) -> bool {
     text.split_whitespace()
         .any(|kv| kv.starts_with("host=") || kv.starts_with("dbname="))
 }
 
 /// The host of a connection URI or a `key=value` conninfo string.
-fn dsn_host(dsn: &str) -> Option<String> {
+pub(super) fn dsn_host(dsn: &str) -> Option<String> {
     if dsn.contains("://") {
         return uri_host(dsn);
     }
@@ -281,13 +356,7 @@ fn psql(inv: &Invocation<'_>) -> Outcome {
     if sql.is_none() && files.is_empty() {
         stdin_sql(inv, &mut sql, &mut files);
     }
-    Outcome::default().effect(Effect::Sql(Sql {
-        client: "psql".to_owned(),
-        host,
-        dsn,
-        sql,
-        files,
-    }))
+    sql_effects(inv, "psql", host, dsn, sql, files)
 }
 
 fn file_path(inv: &Invocation<'_>, word: &Arg) -> String {
@@ -334,13 +403,7 @@ fn mysql(inv: &Invocation<'_>) -> Outcome {
     if sql.is_none() {
         stdin_sql(inv, &mut sql, &mut files);
     }
-    Outcome::default().effect(Effect::Sql(Sql {
-        client: inv.program.to_owned(),
-        host,
-        dsn,
-        sql,
-        files,
-    }))
+    sql_effects(inv, inv.program, host, dsn, sql, files)
 }
 
 /// `dropdb [-h HOST] [-p PORT] [-U USER] NAME` is `DROP DATABASE NAME`.
@@ -408,4 +471,30 @@ fn sqlite(inv: &Invocation<'_>) -> Outcome {
         sql,
         files,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_side_loads_name_their_files_or_stdin() {
+        assert_eq!(
+            client_loads(r"\copy contacts FROM 'exports/c.csv' WITH CSV HEADER"),
+            Loads {
+                files: vec!["exports/c.csv".to_owned()],
+                stdin: false
+            }
+        );
+        assert!(client_loads(r"\copy contacts (a, b) from stdin csv").stdin);
+        assert!(client_loads("COPY t FROM STDIN").stdin);
+        // The server reads its own file: nothing leaves here.
+        assert_eq!(client_loads("COPY t FROM '/srv/x.csv'"), Loads::default());
+        assert_eq!(
+            client_loads("LOAD DATA LOCAL INFILE \"exports/c.csv\" INTO TABLE t").files,
+            ["exports/c.csv"]
+        );
+        assert!(client_loads("INSERT INTO contacts FORMAT CSVWithNames").stdin);
+        assert_eq!(client_loads("select 1"), Loads::default());
+    }
 }
