@@ -475,8 +475,12 @@ impl Cx<'_> {
             S::Delete { path, recursive } => out.push(Effect::FileDelete { path, recursive }),
             S::DeleteNamed { root, names } => out.push(Effect::FileDeleteNamed { root, names }),
             S::Request(r) => {
-                let payload = lower_payload(r.payload);
+                let mut payload = lower_payload(r.payload);
                 let target = self.target_text(&r.target);
+                // Credentials written into the URL (`https://u:TOKEN@h/`).
+                if let writ_shell::Target::Url { url } = &r.target {
+                    payload.text.extend(url_credentials(url));
+                }
                 // gh and glab report what their API calls do themselves.
                 if !matches!(r.program.as_str(), "gh" | "glab") {
                     for effect in crate::web_api::api_effects(&r.method, &target, &payload.text) {
@@ -805,17 +809,20 @@ fn fetch(url: &str) -> Effect {
 /// What a URL itself carries to its host: the credentials of its
 /// authority (`https://user:TOKEN@host/`) and its query string.
 fn carried_in_url(url: &str) -> Vec<String> {
-    let mut text = Vec::new();
-    if let Some((_, rest)) = url.split_once("://") {
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        if let Some((userinfo, _)) = authority.rsplit_once('@') {
-            text.push(userinfo.to_owned());
-        }
-    }
+    let mut text: Vec<String> = url_credentials(url).into_iter().collect();
     if let Some((_, query)) = url.split_once('?') {
         text.push(query.to_owned());
     }
     text
+}
+
+/// The `user:password` of a URL's authority, when it has one.
+fn url_credentials(url: &str) -> Option<String> {
+    let (_, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    authority
+        .rsplit_once('@')
+        .map(|(userinfo, _)| userinfo.to_owned())
 }
 
 /// The effects of an HTTP request, and what it does to access through an
