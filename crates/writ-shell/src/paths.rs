@@ -6,11 +6,15 @@ pub(crate) fn resolve(cwd: &str, home: &str, path: &str) -> String {
     if path.is_empty() {
         return normalize(cwd);
     }
-    if path == "~" {
-        return normalize(home);
-    }
-    if let Some(rest) = path.strip_prefix("~/") {
-        return normalize(&format!("{home}/{rest}"));
+    // `~` and `$HOME` mean home wherever they stand, quoted or not: a
+    // quoted `'$HOME/.ssh/id_rsa'` still names that file.
+    for marker in ["~", "$HOME", "${HOME}"] {
+        if path == marker {
+            return normalize(home);
+        }
+        if let Some(rest) = path.strip_prefix(marker).and_then(|r| r.strip_prefix('/')) {
+            return normalize(&format!("{home}/{rest}"));
+        }
     }
     if path.starts_with('/') {
         return normalize(path);

@@ -362,11 +362,27 @@ impl<'c> Analyzer<'c> {
                 Some(&mut assignments),
             );
         }
+        // `VAR=v cmd "$VAR"`: bash expands `$VAR` before the assignment
+        // takes effect, but a variable the shell has no value for is read as
+        // the one the line gives it, so what the line visibly names (a DSN,
+        // a URL) is not lost.
+        let mut given;
+        let word_scope = if assignments.iter().any(|(n, _)| !scope.vars.contains_key(n)) {
+            given = scope.clone();
+            for (name, value) in &assignments {
+                if !scope.vars.contains_key(name) {
+                    self.assign(&mut given, name, value.clone());
+                }
+            }
+            &mut given
+        } else {
+            &mut *scope
+        };
         if let Some(name) = &simple.word_or_name {
-            words.push(self.expand(&name.value, scope));
+            words.push(self.expand(&name.value, word_scope));
         }
         for item in simple.suffix.iter().flat_map(|s| s.0.iter()) {
-            self.prefix_or_suffix(item, scope, &mut gathered, &mut words, None);
+            self.prefix_or_suffix(item, word_scope, &mut gathered, &mut words, None);
         }
         if words.is_empty() {
             for (name, value) in assignments {

@@ -25,7 +25,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         // Capistrano and Deployer: `cap STAGE deploy`, `dep deploy STAGE`.
         "cap" => stage_then_verb(inv.args, "deploy"),
         "dep" => verb_then_stage(inv.args, "deploy"),
-        _ => return None,
+        _ => named_environment(inv.args),
     }?;
     Some(Outcome::default().effect(Effect::Deploy(Deploy {
         program: inv.program.to_owned(),
@@ -110,6 +110,34 @@ fn ansible_playbook(words: &[Arg]) -> Option<Outcome> {
         }));
     }
     Some(outcome)
+}
+
+/// Any other CLI whose subcommand deploys to an environment it names:
+/// `copilot svc deploy --env live`, `X deploy --stage prd`, `X release
+/// --environment prod`.
+fn named_environment(words: &[Arg]) -> Option<Target> {
+    let deploys = words
+        .iter()
+        .take_while(|w| !w.text.starts_with('-'))
+        .any(|w| matches!(w.text.as_str(), "deploy" | "release" | "promote"));
+    if !deploys {
+        return None;
+    }
+    let mut rest = words.iter();
+    while let Some(word) = rest.next() {
+        let (name, inline) = match word.text.split_once('=') {
+            Some((name, value)) => (name, Some(value.to_owned())),
+            None => (word.text.as_str(), None),
+        };
+        if matches!(
+            name,
+            "--env" | "--environment" | "--stage" | "--target-env" | "--env-name"
+        ) {
+            let value = inline.or_else(|| rest.next().map(|v| v.text.clone()))?;
+            return Some((value, None));
+        }
+    }
+    None
 }
 
 /// The options of `words` when its first word is one of `verbs` (the

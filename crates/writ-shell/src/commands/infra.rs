@@ -12,8 +12,64 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "helm" => helm(inv),
         "terraform" | "tofu" | "terragrunt" => terraform(inv),
         "vault" => vault(inv)?,
+        "flux" | "argocd" => gitops(inv)?,
         _ => return None,
     })
+}
+
+/// GitOps controllers acting on a cluster: `flux reconcile|suspend|resume|
+/// delete ...` (in the current or `--context` context) and `argocd app
+/// sync|rollback|set|patch|delete` with `--core` or `--kube-context`
+/// (applied from here into that context) change the cluster as `kubectl
+/// patch|delete` would. A plain `argocd` talks to its server, whose
+/// target cluster the command does not name.
+fn gitops(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "n",
+            long: &[
+                "context",
+                "kube-context",
+                "namespace",
+                "kubeconfig",
+                "server",
+                "revision",
+                "source",
+                "timeout",
+                "auth-token",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
+    let verb = match (inv.program, words.as_slice()) {
+        (
+            "flux",
+            [
+                "reconcile" | "suspend" | "resume" | "create" | "install",
+                ..,
+            ],
+        ) => "patch",
+        ("flux", ["delete" | "uninstall", ..]) => "delete",
+        ("argocd", ["app", "sync" | "rollback" | "set" | "patch" | "actions", ..]) => "patch",
+        ("argocd", ["app", "delete", ..]) => "delete",
+        _ => return None,
+    };
+    let context = args::value(&items, &["--context", "--kube-context"]).map(|c| c.text.clone());
+    if inv.program == "argocd" && context.is_none() && !args::has(&items, &["--core"]) {
+        return None;
+    }
+    Some(Outcome::default().effect(Effect::Kubectl(Kubectl {
+        verb: verb.to_owned(),
+        args: words.iter().skip(1).map(|w| (*w).to_owned()).collect(),
+        context,
+        namespace: args::value(&items, &["-n", "--namespace"]).map(|n| n.text.clone()),
+        files: Vec::new(),
+        dry_run: args::has(&items, &["--dry-run"]),
+        all: false,
+    })))
 }
 
 /// `vault write PATH policies=...` on an auth method's users, groups or
