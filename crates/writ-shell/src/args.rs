@@ -178,6 +178,15 @@ pub(crate) fn words(args: &[Arg]) -> Vec<&str> {
         .collect()
 }
 
+/// The words before the first option: a CLI's subcommand and what
+/// follows it (`config:set K=V` of `heroku config:set K=V -a app`).
+pub(crate) fn leading(args: &[Arg]) -> Vec<&str> {
+    args.iter()
+        .map(|a| a.text.as_str())
+        .take_while(|w| !w.starts_with('-'))
+        .collect()
+}
+
 /// The positional arguments among `items`.
 pub(crate) fn positionals<'a>(items: &[Item<'a>]) -> Vec<&'a Arg> {
     items
@@ -187,6 +196,17 @@ pub(crate) fn positionals<'a>(items: &[Item<'a>]) -> Vec<&'a Arg> {
             Item::Opt { .. } => None,
         })
         .collect()
+}
+
+/// Every option that has a value, as `(name, value)`, in order.
+pub(crate) fn options<'a>(items: &'a [Item<'_>]) -> impl Iterator<Item = (&'a str, &'a Arg)> {
+    items.iter().filter_map(|item| match item {
+        Item::Opt {
+            name,
+            value: Some(value),
+        } => Some((name.as_ref(), value.as_ref())),
+        Item::Opt { .. } | Item::Pos(_) => None,
+    })
 }
 
 /// True when any option called one of `names` is present.

@@ -179,14 +179,7 @@ fn carry_branches(effects: &mut [Effect]) -> Vec<(String, String)> {
                 current.push((repo_dir.clone(), branch.clone()));
             }
             Effect::GitPush(push) => {
-                push.branch = current
-                    .iter()
-                    .rev()
-                    .find(|(dir, _)| {
-                        paths::is_within(&push.repo_dir, dir)
-                            || paths::is_within(dir, &push.repo_dir)
-                    })
-                    .and_then(|(_, branch)| branch.clone());
+                push.branch = latest_for(&current, &push.repo_dir).cloned().flatten();
             }
             _ => {}
         }
@@ -202,11 +195,17 @@ fn carry_branches(effects: &mut [Effect]) -> Vec<(String, String)> {
 /// directory, or one inside or around it). Serves one line and a session
 /// alike.
 pub fn current_branch<'a>(branches: &'a [(String, String)], repo_dir: &str) -> Option<&'a str> {
-    branches
+    latest_for(branches, repo_dir).map(String::as_str)
+}
+
+/// The latest of `entries` (`(repository directory, value)`, oldest
+/// first) made in the repository at `repo_dir`, or one inside or around it.
+fn latest_for<'a, T>(entries: &'a [(String, T)], repo_dir: &str) -> Option<&'a T> {
+    entries
         .iter()
         .rev()
         .find(|(dir, _)| paths::is_within(repo_dir, dir) || paths::is_within(dir, repo_dir))
-        .map(|(_, branch)| branch.as_str())
+        .map(|(_, value)| value)
 }
 
 #[cfg(test)]

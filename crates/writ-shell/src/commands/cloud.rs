@@ -187,12 +187,10 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
     if args::has(&items, &["--dryrun", "--dry-run"]) {
         return outcome;
     }
-    for item in &items {
-        if let Item::Opt { value: Some(v), .. } = item {
-            for prefix in ["file://", "fileb://"] {
-                if let Some(path) = v.text.strip_prefix(prefix) {
-                    outcome.read(inv.path(path), false);
-                }
+    for (_, v) in args::options(&items) {
+        for prefix in ["file://", "fileb://"] {
+            if let Some(path) = v.text.strip_prefix(prefix) {
+                outcome.read(inv.path(path), false);
             }
         }
     }

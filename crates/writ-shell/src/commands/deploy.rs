@@ -116,28 +116,29 @@ fn ansible_playbook(words: &[Arg]) -> Option<Outcome> {
 /// `copilot svc deploy --env live`, `X deploy --stage prd`, `X release
 /// --environment prod`.
 fn named_environment(words: &[Arg]) -> Option<Target> {
-    let deploys = words
-        .iter()
-        .take_while(|w| !w.text.starts_with('-'))
-        .any(|w| matches!(w.text.as_str(), "deploy" | "release" | "promote"));
+    let deploys = args::leading(words)
+        .into_iter()
+        .any(|w| matches!(w, "deploy" | "release" | "promote"));
     if !deploys {
         return None;
     }
-    let mut rest = words.iter();
-    while let Some(word) = rest.next() {
-        let (name, inline) = match word.text.split_once('=') {
-            Some((name, value)) => (name, Some(value.to_owned())),
-            None => (word.text.as_str(), None),
-        };
-        if matches!(
-            name,
-            "--env" | "--environment" | "--stage" | "--target-env" | "--env-name"
-        ) {
-            let value = inline.or_else(|| rest.next().map(|v| v.text.clone()))?;
-            return Some((value, None));
-        }
-    }
-    None
+    let names = [
+        "--env",
+        "--environment",
+        "--stage",
+        "--target-env",
+        "--env-name",
+    ];
+    let items = args::parse(
+        words,
+        &Spec {
+            short: "",
+            long: &["env", "environment", "stage", "target-env", "env-name"],
+            stop_after: None,
+        },
+    );
+    let environment = args::values(&items, &names).first()?.text.clone();
+    Some((environment, None))
 }
 
 /// The options of `words` when its first word is one of `verbs` (the

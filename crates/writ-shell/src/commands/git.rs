@@ -926,15 +926,8 @@ impl ApiCall {
         let mut payload = Payload::default();
         let mut has_body = false;
         let mut fields: Vec<String> = Vec::new();
-        for item in items {
-            let Item::Opt {
-                name,
-                value: Some(v),
-            } = item
-            else {
-                continue;
-            };
-            match name.as_ref() {
+        for (name, v) in args::options(items) {
+            match name {
                 "-f" | "--raw-field" => {
                     has_body = true;
                     fields.push(v.text.clone());
@@ -1117,15 +1110,8 @@ fn issue_or_pr(inv: &Invocation<'_>, noun: &str, verb: &str, rest: &[Arg]) -> Ou
     };
     let items = args::parse(rest, &spec);
     let mut payload = Payload::default();
-    for item in &items {
-        let Item::Opt {
-            name,
-            value: Some(v),
-        } = item
-        else {
-            continue;
-        };
-        match name.as_ref() {
+    for (name, v) in args::options(&items) {
+        match name {
             "-b" | "--body" | "-t" | "--title" => flow::merge(&mut payload, &v.payload()),
             "-F" | "--body-file" if v.text != "-" => flow::push_file(
                 &mut payload,

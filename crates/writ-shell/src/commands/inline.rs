@@ -14,7 +14,7 @@
 //!
 //! This reads only what is written out; the code stays opaque too.
 
-use super::{Invocation, Nested, Outcome, read};
+use super::{Invocation, Nested, Outcome};
 use crate::args::Arg;
 use crate::{FileRef, Payload, flow};
 
@@ -211,16 +211,7 @@ fn database(
         } else if SQL_VERBS.contains(&first.as_str()) && text.contains(char::is_whitespace) {
             statements.push(text.to_owned());
             *used = true;
-        } else if host.is_none()
-            && ["host", "hostname", "server"].iter().any(|key| {
-                ["=", ":", "=>"].iter().any(|sep| {
-                    before
-                        .strip_suffix(sep)
-                        .map(|b| b.trim_end().trim_end_matches(['\'', '"']))
-                        .is_some_and(|b| b.ends_with(key))
-                })
-            })
-        {
+        } else if host.is_none() && value_of(before, &["host", "hostname", "server"]) {
             host = Some(text.to_owned());
             *used = true;
         }
@@ -242,6 +233,20 @@ fn database(
 const HOST_KEYS: &[&str] = &[
     "host", "hostname", "PeerAddr", "PeerHost", "address", "server",
 ];
+
+/// True when the literal after `before` is the value of one of `keys`
+/// (`host: "h"`, `host="h"`, `'host' => "h"`).
+fn value_of(before: &str, keys: &[&str]) -> bool {
+    let before = before.trim_end();
+    keys.iter().any(|key| {
+        [":", "=", "=>"].iter().any(|sep| {
+            before
+                .strip_suffix(sep)
+                .map(|b| b.trim_end().trim_end_matches(['\'', '"']))
+                .is_some_and(|b| b.ends_with(key))
+        })
+    })
+}
 
 /// Suffixes that make `name.ext` a file, not a host.
 const FILE_EXTENSIONS: &[&str] = &[
@@ -277,15 +282,7 @@ fn host_literal(text: &str, before: &str) -> Option<(String, Option<u16>)> {
                 && !FILE_EXTENSIONS.contains(&tld.to_ascii_lowercase().as_str())
         });
     let before = before.trim_end();
-    let as_argument = before.ends_with(['(', '[', ','])
-        || HOST_KEYS.iter().any(|key| {
-            [":", "=", "=>"].iter().any(|sep| {
-                before
-                    .strip_suffix(sep)
-                    .map(|b| b.trim_end().trim_end_matches(['\'', '"']))
-                    .is_some_and(|b| b.ends_with(key))
-            })
-        });
+    let as_argument = before.ends_with(['(', '[', ',']) || value_of(before, HOST_KEYS);
     (domain && (as_argument || port.is_some())).then(|| (host.to_owned(), port))
 }
 
@@ -412,30 +409,15 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             code.get(literal.end..).unwrap_or_default(),
         ) {
             used[index] = true;
-            let path = inv.path(literal.text.trim_start_matches(['<', '>', '+', ' ']));
+            let file = literal.text.trim_start_matches(['<', '>', '+', ' ']);
             if writes {
-                outcome.write(path, false);
+                outcome.write(inv.path(file), false);
             } else {
-                outcome.effects.push(read(path.clone(), false));
-                flow::push_file(
-                    &mut payload,
-                    FileRef {
-                        path,
-                        recursive: false,
-                    },
-                );
+                read_sent(inv, file, outcome, &mut payload);
             }
         } else if called_with(before, READ_CALLS).is_some() && !is_url(&literal.text) {
             used[index] = true;
-            let path = inv.path(&literal.text);
-            outcome.effects.push(read(path.clone(), false));
-            flow::push_file(
-                &mut payload,
-                FileRef {
-                    path,
-                    recursive: false,
-                },
-            );
+            read_sent(inv, &literal.text, outcome, &mut payload);
         } else if is_url(&literal.text) {
             used[index] = true;
             let before = code.get(..literal.start).unwrap_or_default();
@@ -553,6 +535,19 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             false,
         ));
     }
+}
+
+/// A file the code reads: read here, and part of what it sends.
+fn read_sent(inv: &Invocation<'_>, file: &str, outcome: &mut Outcome, payload: &mut Payload) {
+    let path = inv.path(file);
+    outcome.read(path.clone(), false);
+    flow::push_file(
+        payload,
+        FileRef {
+            path,
+            recursive: false,
+        },
+    );
 }
 
 /// A URL literal the code extends with data (`"https://x/?d=" + data`,

@@ -24,7 +24,7 @@ mod secrets;
 mod sql;
 mod wrappers;
 
-use crate::args::Arg;
+use crate::args::{self, Arg};
 use crate::{Effect, FileRef, Payload, Request, Resource, Target, paths};
 
 /// One program run with its expanded arguments.
@@ -179,22 +179,22 @@ fn made_public(inv: &Invocation<'_>) -> Option<Resource> {
     if matches!(inv.program, "gh" | "glab") {
         return None;
     }
-    let mut words = inv.args.iter();
-    let mut public = false;
-    while let Some(word) = words.next() {
-        let value = match word.text.split_once('=') {
-            Some(("--visibility", value)) => Some(value.to_owned()),
-            _ if word.text == "--visibility" => words.next().map(|v| v.text.clone()),
-            _ => None,
-        };
-        public |= value.is_some_and(|v| v.eq_ignore_ascii_case("public"));
+    // Most commands have no such option: answered before parsing.
+    if !inv.args.iter().any(|a| a.text.starts_with("--visibility")) {
+        return None;
     }
-    let leading: Vec<&str> = inv
-        .args
+    let items = args::parse(
+        inv.args,
+        &args::Spec {
+            short: "",
+            long: &["visibility"],
+            stop_after: None,
+        },
+    );
+    let public = args::values(&items, &["--visibility"])
         .iter()
-        .take_while(|a| !a.text.starts_with('-'))
-        .map(|a| a.text.as_str())
-        .collect();
+        .any(|v| v.text.eq_ignore_ascii_case("public"));
+    let leading = args::leading(inv.args);
     let changes = leading.iter().any(|w| {
         matches!(
             *w,

@@ -342,15 +342,8 @@ fn wget(inv: &Invocation<'_>) -> Outcome {
     let mut has_body = false;
     let mut output: Option<&Arg> = None;
     let mut prefix: Option<&Arg> = None;
-    for item in &items {
-        let Item::Opt {
-            name,
-            value: Some(v),
-        } = item
-        else {
-            continue;
-        };
-        match name.as_ref() {
+    for (name, v) in args::options(&items) {
+        match name {
             "--post-data" | "--body-data" => {
                 has_body = true;
                 send_text(&mut payload, v);
@@ -427,15 +420,8 @@ fn downloader(inv: &Invocation<'_>) -> Outcome {
     let mut payload = Payload::default();
     let mut dir = inv.cwd.to_owned();
     let mut output = None;
-    for item in &items {
-        let Item::Opt {
-            name,
-            value: Some(v),
-        } = item
-        else {
-            continue;
-        };
-        match name.as_ref() {
+    for (name, v) in args::options(&items) {
+        match name {
             "--header" | "-H" | "--http-user" | "--http-passwd" | "--ftp-user" | "--ftp-passwd" => {
                 send_text(&mut payload, v)
             }
@@ -755,26 +741,20 @@ fn ssh(inv: &Invocation<'_>) -> Outcome {
         port = p.text.parse().ok();
     }
     let mut payload = Payload::default();
-    for item in &items {
-        if let Item::Opt {
-            name,
-            value: Some(v),
-        } = item
-        {
-            if matches!(name.as_ref(), "-L" | "-R" | "-D") {
-                flow::push_text(&mut payload, &format!("{name} {}", v.text));
-            }
-            if name == "-o" && v.text.to_ascii_lowercase().starts_with("proxycommand") {
-                let text = v
-                    .text
-                    .split_once(['=', ' '])
-                    .map_or("", |(_, c)| c)
-                    .to_owned();
-                outcome.nested.push(Nested::Script {
-                    text,
-                    what: "ssh ProxyCommand".to_owned(),
-                });
-            }
+    for (name, v) in args::options(&items) {
+        if matches!(name, "-L" | "-R" | "-D") {
+            flow::push_text(&mut payload, &format!("{name} {}", v.text));
+        }
+        if name == "-o" && v.text.to_ascii_lowercase().starts_with("proxycommand") {
+            let text = v
+                .text
+                .split_once(['=', ' '])
+                .map_or("", |(_, c)| c)
+                .to_owned();
+            outcome.nested.push(Nested::Script {
+                text,
+                what: "ssh ProxyCommand".to_owned(),
+            });
         }
     }
     let remote: Vec<&str> = command.iter().map(|w| w.text.as_str()).collect();

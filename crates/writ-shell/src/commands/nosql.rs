@@ -54,8 +54,8 @@ fn mongoimport(inv: &Invocation<'_>) -> DataCommand {
         .iter()
         .map(|f| inv.path(&f.text))
         .collect();
-    if files.is_empty() && inv.has_stdin {
-        files.extend(inv.stdin.files.iter().map(|f| f.path.clone()));
+    if files.is_empty() {
+        files = stdin_files(inv);
     }
     DataCommand {
         client: inv.program.to_owned(),

@@ -9,7 +9,7 @@
 //! [`super::deploy`]'s; this module sees only what it leaves.
 
 use super::{Invocation, Outcome, request, url};
-use crate::{Payload, flow};
+use crate::{Payload, args, flow};
 
 /// Programs and the API host they talk to.
 const PLATFORMS: &[(&str, &str)] = &[
@@ -146,14 +146,11 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     // The subcommand: the leading words before the first option, split on
     // `:` (`config:set`, `api:core:messages:create`) and spaces (`secrets
     // set`, `refunds create`).
-    let words: Vec<String> = inv
-        .args
-        .iter()
-        .take_while(|a| !a.text.starts_with('-'))
+    let words: Vec<String> = args::leading(inv.args)
+        .into_iter()
         .take(3)
-        .flat_map(|a| {
-            a.text
-                .split(':')
+        .flat_map(|word| {
+            word.split(':')
                 .map(str::to_ascii_lowercase)
                 .collect::<Vec<_>>()
         })
