@@ -178,7 +178,8 @@ pub enum Resource {
 /// A Kubernetes command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Kubectl {
-    /// `apply`, `delete`, `scale`, `rollout`, `patch`, `set`, `get`, `diff`, ...
+    /// `apply`, `delete`, `scale`, `rollout`, `patch`, `set`, `get`, `diff`, ...;
+    /// `deploy` for a deploy tool that applies its manifests (`skaffold run`).
     pub verb: String,
     /// Positional arguments after the verb (`restart deployment/web`, `namespace foo`).
     pub args: Vec<String>,

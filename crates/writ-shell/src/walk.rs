@@ -595,7 +595,18 @@ impl<'c> Analyzer<'c> {
             stdin: stdin.unwrap_or(&empty),
             has_stdin: stdin.is_some(),
         };
-        let outcome = commands::dispatch(&invocation);
+        let mut outcome = commands::dispatch(&invocation);
+        // What the command runs inherits its `NAME=value` prefixes
+        // (`DATABASE_URL=... npx prisma migrate deploy`).
+        for job in &mut outcome.nested {
+            if let Nested::Argv { env: inner, .. } = job {
+                for (name, value) in env {
+                    if !inner.iter().any(|(n, _)| n == name) {
+                        inner.push((name.clone(), value.clone()));
+                    }
+                }
+            }
+        }
         self.apply(outcome, scope, stdin)
     }
 

@@ -2446,7 +2446,15 @@ fn infrastructure_and_sql() {
         ),
         (
             "helm repo add bitnami https://charts.bitnami.com",
-            json!([helm("repo", None, None, false)]),
+            json!([
+                helm("repo", None, None, false),
+                url_request(
+                    "helm",
+                    "https://charts.bitnami.com/index.yaml",
+                    "GET",
+                    empty()
+                )
+            ]),
         ),
         ("terraform plan", json!([terraform("plan", W, None, false)])),
         (
@@ -2741,7 +2749,10 @@ fn readers() {
             "node server.js --port 3000",
             json!([read(&at("server.js"))]),
         ),
-        ("python manage.py migrate", json!([read(&at("manage.py"))])),
+        (
+            "python manage.py runserver",
+            json!([read(&at("manage.py"))]),
+        ),
         (
             "mytool --verbose ./data/in.json out.csv build",
             json!([read(&at("data/in.json")), read(&at("out.csv"))]),
@@ -2827,12 +2838,18 @@ fn package_installs() {
             ]),
         ),
         (
-            "npx rimraf dist /",
+            "npx -y rimraf dist /",
             json!([
                 install("npx", &["rimraf"]),
                 delete(&at("dist"), true),
                 delete("/", true)
             ]),
+        ),
+        // Without `-y` or a version, npx runs the project's own tool.
+        ("npx rimraf dist", json!([delete(&at("dist"), true)])),
+        (
+            "npx rimraf@5 dist",
+            json!([install("npx", &["rimraf@5"]), delete(&at("dist"), true)]),
         ),
         (
             "uvx --from awscli aws s3 rb s3://acme-assets",
@@ -4316,6 +4333,195 @@ fn gitops_controllers_named_environments_and_line_assignments() {
                 "https://x.io/up",
                 "POST",
                 payload(&[], &[("/home/dana/.ssh/id_ed25519", false)], &[])
+            )]),
+        ),
+    ]);
+}
+
+fn migration_env(program: &str, environment: &str) -> Value {
+    json!({"effect": "deploy", "program": program, "environment": environment, "service": null, "production": false})
+}
+
+#[test]
+fn migration_runners_change_the_database_they_are_given() {
+    run_table(&[
+        (
+            "DATABASE_URL=postgresql://m@pg-main.live.acme.internal:5432/app npx prisma migrate deploy",
+            json!([data(
+                "prisma",
+                Some("pg-main.live.acme.internal"),
+                None,
+                "write"
+            )]),
+        ),
+        (
+            "env DATABASE_URL=postgres://m@db.acme.internal/app pnpm exec prisma migrate reset --force",
+            json!([data("prisma", Some("db.acme.internal"), None, "destroy")]),
+        ),
+        ("npx prisma migrate status", json!([])),
+        ("npx prisma generate", json!([])),
+        (
+            "flyway -url=jdbc:postgresql://pg.prod.acme.internal:5432/app -cleanDisabled=false clean",
+            json!([data(
+                "flyway",
+                Some("pg.prod.acme.internal"),
+                None,
+                "destroy"
+            )]),
+        ),
+        (
+            "liquibase --url=jdbc:mysql://mysql.prod.acme.internal:3306/app update",
+            json!([data(
+                "liquibase",
+                Some("mysql.prod.acme.internal"),
+                None,
+                "write"
+            )]),
+        ),
+        (
+            "liquibase --url jdbc:mysql://mysql.prod.acme.internal/app dropAll",
+            json!([data(
+                "liquibase",
+                Some("mysql.prod.acme.internal"),
+                None,
+                "destroy"
+            )]),
+        ),
+        (
+            "alembic -x db_url=postgresql://a@pg.prod.acme.internal/app downgrade base",
+            json!([data(
+                "alembic",
+                Some("pg.prod.acme.internal"),
+                None,
+                "destroy"
+            )]),
+        ),
+        ("alembic upgrade head --sql", json!([])),
+        (
+            "DATABASE_URL=postgres://a@pg.prod.acme.internal/app python manage.py flush --noinput",
+            json!([data(
+                "manage.py",
+                Some("pg.prod.acme.internal"),
+                None,
+                "destroy"
+            )]),
+        ),
+        (
+            "python manage.py migrate --settings=acme.settings.production",
+            json!([migration_env("manage.py", "production")]),
+        ),
+        (
+            "RAILS_ENV=production bundle exec rake db:migrate",
+            json!([migration_env("rake", "production")]),
+        ),
+        (
+            "bin/rails db:migrate RAILS_ENV=production",
+            json!([migration_env("rails", "production")]),
+        ),
+        (
+            "bin/rails db:migrate:status RAILS_ENV=production",
+            json!([]),
+        ),
+        (
+            "npx sequelize-cli db:migrate --env production",
+            json!([migration_env("sequelize", "production")]),
+        ),
+        (
+            "goose postgres 'postgres://g@pg.prod.acme.internal/app' reset",
+            json!([data(
+                "goose",
+                Some("pg.prod.acme.internal"),
+                None,
+                "destroy"
+            )]),
+        ),
+        (
+            "supabase db push --db-url postgresql://postgres@127.0.0.1:54322/postgres",
+            json!([data("supabase", Some("127.0.0.1"), None, "write")]),
+        ),
+        (
+            "supabase db push --db-url postgresql://postgres@db.abc.supabase.co/postgres --dry-run",
+            json!([]),
+        ),
+        (
+            "MIX_ENV=prod mix ecto.migrate",
+            json!([migration_env("mix", "prod")]),
+        ),
+        (
+            "php artisan migrate:fresh --env=production --force",
+            json!([migration_env("artisan", "production")]),
+        ),
+    ]);
+}
+
+fn kube_deploy(tool_verb: &str, context: Option<&str>, dry_run: bool) -> Value {
+    json!({"effect": "kubectl", "verb": "deploy", "args": [tool_verb], "context": context,
+           "namespace": null, "files": [], "dry_run": dry_run, "all": false})
+}
+
+#[test]
+fn release_tools_name_their_target() {
+    run_table(&[
+        (
+            "firebase deploy --only hosting -P prod",
+            json!([deploy("firebase", "prod", Some("hosting"))]),
+        ),
+        ("firebase deploy --only hosting", json!([])),
+        (
+            "eas update --branch production --message fix",
+            json!([deploy("eas", "production", None)]),
+        ),
+        ("eas build --platform ios", json!([])),
+        (
+            "fastlane supply --aab app.aab --track production --rollout 0.1",
+            json!([deploy("fastlane", "production", None)]),
+        ),
+        (
+            "fastlane run upload_to_play_store track:beta",
+            json!([deploy("fastlane", "beta", None)]),
+        ),
+        (
+            "npx wrangler deploy --dry-run --outdir dist --env production",
+            json!([]),
+        ),
+        ("railway up --environment production --dry-run", json!([])),
+        (
+            "skaffold run --kube-context gke_acme_prod -p live",
+            json!([kube_deploy("skaffold run", Some("gke_acme_prod"), false)]),
+        ),
+        ("skaffold render --kube-context gke_acme_prod", json!([])),
+        (
+            "aws s3api delete-bucket --bucket acme-exports",
+            json!([remote_delete("s3://acme-exports", true)]),
+        ),
+        (
+            "curl --url smtps://smtp.acme.com:465 --mail-rcpt desk@partner.example --upload-file notes.eml",
+            json!([message(
+                "curl",
+                &["desk@partner.example"],
+                payload(&["desk@partner.example"], &[(&at("notes.eml"), false)], &[])
+            )]),
+        ),
+        (
+            "stripe refunds create --charge ch_1 --amount 4000",
+            json!([url_request(
+                "stripe",
+                "https://api.stripe.com/v1/refunds",
+                "POST",
+                payload(
+                    &[
+                        "refunds",
+                        "create",
+                        "--charge",
+                        "ch_1",
+                        "--amount",
+                        "4000",
+                        "charge=ch_1",
+                        "amount=4000"
+                    ],
+                    &[],
+                    &[]
+                )
             )]),
         ),
     ]);

@@ -1,6 +1,6 @@
 //! Cloud storage and registries: aws, gsutil, gcloud storage, docker push,
-//! image copies (skopeo, crane, oras, regctl), npm/cargo/gem/poetry
-//! publish, twine upload.
+//! image copies (skopeo, crane, oras, regctl), npm/cargo/gem/poetry/uv
+//! publish (and yarn's `npm publish`), twine upload.
 
 use super::{Invocation, Outcome, request, url};
 use crate::args::{self, Arg, Item, Spec};
@@ -42,6 +42,12 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             Some(publish(inv, "poetry", "https://upload.pypi.org/legacy/"))
         }
         ("twine", Some("upload")) => Some(publish(inv, "twine", "https://upload.pypi.org/legacy/")),
+        ("uv", Some("publish")) => Some(publish(inv, "uv", "https://upload.pypi.org/legacy/")),
+        // Yarn 2+: `yarn npm publish`.
+        ("yarn", Some("npm")) if inv.args.get(1).is_some_and(|a| a.text == "publish") => {
+            let rest = inv.with_args(inv.args.get(1..).unwrap_or_default());
+            Some(publish(&rest, "yarn", "https://registry.yarnpkg.com"))
+        }
         _ => None,
     }
 }
@@ -242,6 +248,15 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
                 ));
             }
             s3api(command, &items, &mut outcome);
+        }
+        // The API call behind `aws s3 rb`.
+        ("s3api", "delete-bucket") => {
+            if let Some(name) = args::value(&items, &["--bucket"]) {
+                outcome.effects.push(Effect::RemoteDelete {
+                    target: url(&format!("s3://{}", name.text)),
+                    recursive: true,
+                });
+            }
         }
         ("s3api", _) => s3api(command, &items, &mut outcome),
         ("iam", _) => iam(command, &items, &mut outcome),
@@ -1047,7 +1062,7 @@ fn registry_login(inv: &Invocation<'_>, skip: usize) -> Outcome {
 
 /// An upload of `image` (`registry/path:tag`, Docker Hub when the first
 /// part names no host) to its registry, carrying `payload` beside its name.
-fn image_upload(program: &str, image: &str, mut payload: Payload) -> Effect {
+pub(super) fn image_upload(program: &str, image: &str, mut payload: Payload) -> Effect {
     let (registry, path) = match image.split_once('/') {
         Some((first, rest))
             if first.contains('.') || first.contains(':') || first == "localhost" =>
@@ -1161,10 +1176,31 @@ fn image_copy(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(outcome)
 }
 
-/// `npm publish`, `cargo publish`, `twine upload dist/*`: public uploads.
+/// Options of a publisher whose values are credentials it sends.
+fn credential_options(manager: &str) -> &'static [&'static str] {
+    match manager {
+        "twine" | "poetry" => &["-u", "-p", "--username", "--password"],
+        "uv" => &["-u", "-p", "-t", "--username", "--password", "--token"],
+        "cargo" => &["--token"],
+        _ => &["--otp"],
+    }
+}
+
+/// Environment variables that name a publisher's registry in place of the
+/// default one.
+const REGISTRY_ENV: &[(&str, &str)] = &[
+    ("uv", "UV_PUBLISH_URL"),
+    ("twine", "TWINE_REPOSITORY_URL"),
+    ("gem", "RUBYGEMS_HOST"),
+];
+
+/// `npm publish`, `cargo publish`, `twine upload dist/*`, `uv publish`,
+/// `gem push X.gem [--host URL]`: public uploads, to the registry the line
+/// names or the public one, carrying the credentials given on the line
+/// ([`super::publish::credentials`]; npm's `--//host/:_authToken=T` too).
 fn publish(inv: &Invocation<'_>, manager: &str, default_registry: &str) -> Outcome {
     let spec = Spec {
-        short: "rupt",
+        short: "ruptki",
         long: &[
             "registry",
             "repository-url",
@@ -1180,6 +1216,20 @@ fn publish(inv: &Invocation<'_>, manager: &str, default_registry: &str) -> Outco
             "package",
             "config-file",
             "workspace",
+            "publish-url",
+            "check-url",
+            "trusted-publishing",
+            "keyring-provider",
+            "host",
+            "key",
+            "identity",
+            "sign-with",
+            "comment",
+            "client-cert",
+            "cert",
+            "cache-dir",
+            "directory",
+            "project",
         ],
         stop_after: None,
     };
@@ -1187,8 +1237,27 @@ fn publish(inv: &Invocation<'_>, manager: &str, default_registry: &str) -> Outco
     if args::has(&items, &["--dry-run", "-n"]) {
         return Outcome::default();
     }
-    let mut registry = args::value(&items, &["--registry", "--repository-url", "--index"])
-        .map_or_else(|| default_registry.to_owned(), |r| r.text.clone());
+    let from_env = REGISTRY_ENV
+        .iter()
+        .filter(|(m, _)| *m == manager)
+        .find_map(|(_, name)| inv.env_value(name))
+        .map(|v| v.text.clone())
+        .filter(|v| !v.is_empty());
+    let named = args::value(
+        &items,
+        &["--registry", "--repository-url", "--publish-url", "--host"],
+    )
+    .map(|r| r.text.clone())
+    .or(from_env);
+    // uv's `--index NAME` names an index of the project's configuration:
+    // where it publishes is not on the line.
+    let index = args::value(&items, &["--index"]).map(|r| r.text.clone());
+    if manager == "uv" && named.is_none() && index.as_ref().is_some_and(|i| !i.contains("://")) {
+        return Outcome::default();
+    }
+    let mut registry = named
+        .or(index)
+        .unwrap_or_else(|| default_registry.to_owned());
     if let Some(repository) = args::value(&items, &["-r", "--repository"]) {
         registry = match repository.text.as_str() {
             "testpypi" => "https://test.pypi.org/legacy/".to_owned(),
@@ -1201,8 +1270,19 @@ fn publish(inv: &Invocation<'_>, manager: &str, default_registry: &str) -> Outco
     // A package is what its manifest and ignore files select from the
     // tree, not the working tree: what lies beside it (a `.env`) is not
     // guessed into it, so the directory is not read as a whole tree.
-    let mut payload = Payload::default();
-    let positional = args::positionals(&items);
+    let mut payload = super::publish::credentials(inv, &items, credential_options(manager));
+    for (name, value) in args::options(&items) {
+        let lower = name.to_ascii_lowercase();
+        if lower.contains("_auth") || lower.contains("_password") {
+            flow::merge(&mut payload, &value.payload());
+        }
+    }
+    let mut positional = args::positionals(&items);
+    // `uv publish` uploads `dist/*` unless it is given files.
+    let dist = Arg::literal("dist/*");
+    if manager == "uv" && positional.is_empty() {
+        positional.push(&dist);
+    }
     if positional.is_empty() || manager == "cargo" {
         let dir = args::value(&items, &["--manifest-path"])
             .map(|m| inv.path(m.text.trim_end_matches("Cargo.toml")))

@@ -11,7 +11,13 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     if inv.program == "ansible-playbook" {
         return ansible_playbook(inv.args);
     }
+    if inv.program == "skaffold" {
+        return skaffold(inv.args);
+    }
     let deploy = match inv.program {
+        "firebase" => firebase(inv.args),
+        "eas" => eas(inv.args),
+        "fastlane" => fastlane(inv.args),
         "vercel" => vercel(inv.args),
         "netlify" => netlify(inv.args),
         "serverless" | "sls" => serverless(inv.args),
@@ -27,6 +33,10 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "dep" => verb_then_stage(inv.args, "deploy"),
         _ => named_environment(inv.args),
     }?;
+    if inv.args.iter().any(|a| DRY_RUNS.contains(&a.text.as_str())) {
+        // The release is built and checked, not made.
+        return Some(Outcome::default());
+    }
     Some(Outcome::default().effect(Effect::Deploy(Deploy {
         program: inv.program.to_owned(),
         production: deploy.0 == PRODUCTION,
@@ -139,6 +149,115 @@ fn named_environment(words: &[Arg]) -> Option<Target> {
     );
     let environment = args::values(&items, &names).first()?.text.clone();
     Some((environment, None))
+}
+
+/// Options by which a deploy tool builds and checks a release without
+/// making it.
+const DRY_RUNS: &[&str] = &["--dry-run", "--dryrun", "--dry_run"];
+
+/// `firebase deploy [--only ...] [--project|-P ALIAS]`: the project alias
+/// names the environment (`-P prod`); without one, the default project,
+/// which the command does not name.
+fn firebase(words: &[Arg]) -> Option<Target> {
+    let items = options_after(
+        words,
+        &["deploy", "hosting:channel:deploy"],
+        &Spec {
+            short: "Pm",
+            long: &["project", "only", "except", "message", "config", "expires"],
+            stop_after: None,
+        },
+    )?;
+    let project = text(args::value(&items, &["--project", "-P"]))?;
+    Some((project, text(args::value(&items, &["--only"]))))
+}
+
+/// `eas update --branch|--channel NAME`: an over-the-air update published
+/// to the apps that follow that branch or channel.
+fn eas(words: &[Arg]) -> Option<Target> {
+    let items = options_after(
+        words,
+        &["update"],
+        &Spec {
+            short: "mp",
+            long: &["branch", "channel", "message", "platform", "group"],
+            stop_after: None,
+        },
+    )?;
+    let environment = text(args::value(&items, &["--channel", "--branch"]))?;
+    Some((environment, None))
+}
+
+/// `fastlane [PLATFORM] supply|upload_to_play_store --track TRACK` and
+/// `fastlane run upload_to_play_store track:TRACK`: a release to that
+/// store track.
+fn fastlane(words: &[Arg]) -> Option<Target> {
+    let uploads = words.iter().any(|w| {
+        matches!(
+            w.text.as_str(),
+            "supply" | "upload_to_play_store" | "deliver" | "upload_to_app_store"
+        )
+    });
+    if !uploads {
+        return None;
+    }
+    let items = args::parse(
+        words,
+        &Spec {
+            short: "",
+            long: &["track", "aab", "apk", "rollout", "json_key"],
+            stop_after: None,
+        },
+    );
+    let track = text(args::value(&items, &["--track"])).or_else(|| {
+        words
+            .iter()
+            .find_map(|w| w.text.strip_prefix("track:").map(str::to_owned))
+    });
+    // The App Store's `deliver` releases to its production.
+    let environment = track.or_else(|| {
+        words
+            .iter()
+            .any(|w| matches!(w.text.as_str(), "deliver" | "upload_to_app_store"))
+            .then(|| PRODUCTION.to_owned())
+    })?;
+    Some((environment, None))
+}
+
+/// `skaffold run|deploy|apply [--kube-context C]`: the manifests are
+/// applied in that context, as `kubectl apply` would (`--dry-run`, `render`
+/// and `build` change nothing in the cluster).
+fn skaffold(words: &[Arg]) -> Option<Outcome> {
+    let items = options_after(
+        words,
+        &["run", "deploy", "apply", "dev"],
+        &Spec {
+            short: "pfnt",
+            long: &[
+                "kube-context",
+                "profile",
+                "filename",
+                "namespace",
+                "tag",
+                "default-repo",
+                "build-artifacts",
+                "kubeconfig",
+            ],
+            stop_after: None,
+        },
+    )?;
+    let verb = words.first().map(|w| w.text.clone()).unwrap_or_default();
+    Some(Outcome::default().effect(Effect::Kubectl(crate::Kubectl {
+        // A deploy tool's apply (not `kubectl apply -f F`, which a dry run
+        // of the same files must precede outside production).
+        verb: "deploy".to_owned(),
+        args: vec![format!("skaffold {verb}")],
+        context: text(args::value(&items, &["--kube-context"])),
+        namespace: text(args::value(&items, &["--namespace", "-n"])),
+        files: Vec::new(),
+        dry_run: args::has(&items, &["--dry-run", "--render-only"]),
+        all: false,
+    })))
 }
 
 /// The options of `words` when its first word is one of `verbs` (the

@@ -17,6 +17,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "chmod" | "chown" | "chgrp" | "chattr" | "setfacl" => change_mode(inv),
         "ln" => link(inv),
         "tee" => tee(inv),
+        "sponge" => sponge(inv),
         "dd" => dd(inv),
         "sed" | "gsed" => sed(inv),
         "awk" | "gawk" | "mawk" | "nawk" => awk(inv),
@@ -207,6 +208,24 @@ fn tee(inv: &Invocation<'_>) -> Outcome {
         outcome.write(path, append);
     }
     outcome.stdout = Some(inv.stdin.clone());
+    outcome
+}
+
+/// `sponge [-a] FILE` (moreutils): soaks up standard input, then writes
+/// (or with `-a` appends) it to FILE; without FILE it prints it.
+fn sponge(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec::default());
+    let append = args::has(&items, &["-a"]);
+    let mut outcome = Outcome::default();
+    match args::positionals(&items).first() {
+        Some(file) => {
+            let path = inv.path(&file.text);
+            outcome.contents.push((path.clone(), inv.stdin.clone()));
+            outcome.write(path, append);
+            outcome.stdout = Some(Payload::default());
+        }
+        None => outcome.stdout = Some(inv.stdin.clone()),
+    }
     outcome
 }
 

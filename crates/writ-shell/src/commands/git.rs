@@ -58,6 +58,7 @@ fn git(inv: &Invocation<'_>) -> Outcome {
         "bundle" => bundle(&inv),
         "remote" => remote(&inv),
         "send-email" => super::mail::git_send_email(&inv),
+        "apply" => super::patch::git_apply(&inv),
         _ => Outcome::default(),
     }
 }

@@ -1,9 +1,9 @@
-//! Infrastructure tools: kubectl, helm, terraform/tofu, and what Vault's
-//! writes do to access.
+//! Infrastructure tools: kubectl, helm (and what it sends to chart
+//! repositories), terraform/tofu, and what Vault's writes do to access.
 
-use super::{Invocation, Outcome};
+use super::{Invocation, Outcome, request, send_file, url};
 use crate::args::{self, Spec};
-use crate::{Effect, Helm, Kubectl, Resource, Terraform, paths};
+use crate::{Effect, Helm, Kubectl, Resource, Target, Terraform, paths};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(match inv.program {
@@ -330,6 +330,8 @@ const HELM_LONG: &[&str] = &[
     "key-file",
     "name-template",
     "post-renderer-args",
+    "access-token",
+    "context-path",
 ];
 
 fn helm(inv: &Invocation<'_>) -> Outcome {
@@ -341,7 +343,9 @@ fn helm(inv: &Invocation<'_>) -> Outcome {
             stop_after: None,
         },
     );
-    let mut positional = args::positionals(&items).into_iter();
+    let words = args::positionals(&items);
+    let sent = helm_request(inv, &items, &words);
+    let mut positional = words.into_iter();
     let Some(verb) = positional.next().map(|v| v.text.clone()) else {
         return Outcome::default();
     };
@@ -373,12 +377,56 @@ fn helm(inv: &Invocation<'_>) -> Outcome {
     let dry_run = items.iter().any(|item| {
         matches!(item, crate::args::Item::Opt { name, value } if name == "--dry-run" && value.as_ref().is_none_or(|v| v.text != "none" && v.text != "false"))
     });
-    Outcome::default().effect(Effect::Helm(Helm {
+    let mut outcome = Outcome::default().effect(Effect::Helm(Helm {
         verb,
         release,
         kube_context: args::value(&items, &["--kube-context"]).map(|c| c.text.clone()),
         dry_run,
-    }))
+    }));
+    outcome.effects.extend(sent);
+    outcome
+}
+
+/// What a helm command sends to a chart repository: `helm push CHART
+/// oci://HOST/PATH` uploads the chart to that registry, `helm cm-push
+/// CHART URL` (ChartMuseum) to URL, and `helm repo add NAME URL` fetches
+/// URL's `index.yaml`. The credentials on the line (`--username`,
+/// `--password`, `--access-token`) go with them.
+fn helm_request(
+    inv: &Invocation<'_>,
+    items: &[args::Item<'_>],
+    words: &[&args::Arg],
+) -> Option<Effect> {
+    let mut payload =
+        super::publish::credentials(inv, items, &["--username", "--password", "--access-token"]);
+    let texts: Vec<&str> = words.iter().map(|a| a.text.as_str()).collect();
+    match texts.as_slice() {
+        ["push", chart, remote, ..] => {
+            let rest = remote.strip_prefix("oci://")?;
+            let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+            let (host, port) = match authority.rsplit_once(':') {
+                Some((h, p)) if p.parse::<u16>().is_ok() => (h, p.parse().ok()),
+                _ => (authority, None),
+            };
+            send_file(inv, &mut payload, chart, false);
+            let target = Target::Host {
+                user: None,
+                host: host.to_owned(),
+                port,
+                path: (!path.is_empty()).then(|| path.to_owned()),
+            };
+            Some(request("helm", target, "UPLOAD", payload, false))
+        }
+        ["cm-push", chart, repository, ..] if repository.contains("://") => {
+            send_file(inv, &mut payload, chart, false);
+            Some(request("helm", url(repository), "UPLOAD", payload, false))
+        }
+        ["repo", "add", _, repository, ..] if repository.contains("://") => {
+            let index = format!("{}/index.yaml", repository.trim_end_matches('/'));
+            Some(request("helm", url(&index), "GET", payload, false))
+        }
+        _ => None,
+    }
 }
 
 /// Terraform options that take a separate value (`-var 'a=b'`).

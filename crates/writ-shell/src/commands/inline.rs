@@ -19,13 +19,13 @@ use crate::args::Arg;
 use crate::{FileRef, Payload, flow};
 
 /// A string literal: its text and where it starts in the code.
-struct Literal {
-    text: String,
-    start: usize,
+pub(super) struct Literal {
+    pub(super) text: String,
+    pub(super) start: usize,
     /// Just past the closing quote.
-    end: usize,
+    pub(super) end: usize,
     /// A backtick literal (a command in Ruby, Perl and PHP).
-    backtick: bool,
+    pub(super) backtick: bool,
 }
 
 /// Calls whose first string argument is a shell command line.
@@ -209,7 +209,9 @@ fn database(
             dsn = dsn.or_else(|| Some(text.to_owned()));
             *used = true;
         } else if SQL_VERBS.contains(&first.as_str()) && text.contains(char::is_whitespace) {
-            statements.push(text.to_owned());
+            if !statements.iter().any(|s| s == text) {
+                statements.push(text.to_owned());
+            }
             *used = true;
         } else if host.is_none() && value_of(before, &["host", "hostname", "server"]) {
             host = Some(text.to_owned());
@@ -344,6 +346,9 @@ const SENDS: &[&str] = &[
 /// Adds what `code`, run by `program`, visibly does to `outcome`.
 pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     let program = inv.program;
+    // Paths built from names and expressions, as the literals they are.
+    let resolved = super::pathexpr::resolve(code, program);
+    let code = resolved.as_deref().unwrap_or(code);
     let literals = literals(code);
     let mut payload = Payload::default();
     let mut urls = Vec::new();
@@ -403,11 +408,17 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
                 path,
                 append: false,
             });
-        } else if let Some(writes) = perl_open(
-            before,
-            &literal.text,
-            code.get(literal.end..).unwrap_or_default(),
-        ) {
+        } else if let Some(writes) = program
+            .starts_with("perl")
+            .then(|| {
+                perl_open(
+                    before,
+                    &literal.text,
+                    code.get(literal.end..).unwrap_or_default(),
+                )
+            })
+            .flatten()
+        {
             used[index] = true;
             let file = literal.text.trim_start_matches(['<', '>', '+', ' ']);
             if writes {
@@ -421,7 +432,13 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
         } else if is_url(&literal.text) {
             used[index] = true;
             let before = code.get(..literal.start).unwrap_or_default();
-            urls.push((literal.text.clone(), carries_data(before, code, literal)));
+            let built = carries_data(before, code, literal);
+            // A URL held in a name is written out where it is assigned
+            // and, resolved, where it is used: one request.
+            match urls.iter_mut().find(|(url, _)| *url == literal.text) {
+                Some((_, seen)) => *seen |= built,
+                None => urls.push((literal.text.clone(), built)),
+            }
         }
     }
     let connector = CONNECTORS
@@ -440,6 +457,21 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             }
         }
         hosts.dedup();
+        // The same host with and without its port (named, then used): the port.
+        let with_port: Vec<String> = hosts
+            .iter()
+            .filter(|(_, port)| port.is_some())
+            .map(|(host, _)| host.clone())
+            .collect();
+        hosts.retain(|(host, port)| port.is_some() || !with_port.contains(host));
+        let mut seen = Vec::new();
+        hosts.retain(|entry| {
+            let new = !seen.contains(entry);
+            if new {
+                seen.push(entry.clone());
+            }
+            new
+        });
         // An HTTP client given a host: a request to that host's root.
         if let Some(tls) = http {
             let scheme = if tls { "https" } else { "http" };
@@ -478,7 +510,12 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
                     .collect::<Vec<_>>()
             })
             .filter(|word| is_address(word))
-            .collect();
+            .fold(Vec::new(), |mut all, word| {
+                if !all.contains(&word) {
+                    all.push(word);
+                }
+                all
+            });
         if !recipients.is_empty() {
             outcome.effects.push(crate::Effect::Message(crate::Message {
                 program: program.to_owned(),
@@ -573,7 +610,14 @@ fn opened_to_write(code: &str, literal: &Literal) -> bool {
     let after = code.get(literal.end..).unwrap_or_default();
     let after = after.trim_start();
     if let Some(rest) = after.strip_prefix(')') {
-        let rest = rest.trim_start();
+        let mut rest = rest.trim_start();
+        // `Path('~/f').expanduser().write_text(...)`: the same file.
+        while let Some(next) = [".expanduser()", ".resolve()", ".absolute()"]
+            .iter()
+            .find_map(|m| rest.strip_prefix(m))
+        {
+            rest = next;
+        }
         return [
             ".write_",
             ".unlink(",
@@ -723,7 +767,7 @@ fn env_reads(code: &str) -> Vec<String> {
 
 /// The string literals of `code`: `'...'`, `"..."` and `` `...` ``, with
 /// backslash escapes taken as they are (`\'` does not end a literal).
-fn literals(code: &str) -> Vec<Literal> {
+pub(super) fn literals(code: &str) -> Vec<Literal> {
     let mut out = Vec::new();
     let mut chars = code.char_indices().peekable();
     while let Some((start, c)) = chars.next() {

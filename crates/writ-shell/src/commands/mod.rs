@@ -14,11 +14,17 @@ pub use glab::gitlab_access_changes;
 mod infra;
 mod inline;
 mod mail;
+mod migrate;
+mod mlops;
 mod net;
 mod nosql;
 mod packages;
+mod patch;
+mod pathexpr;
+pub use patch::{PatchChange, apply_patch_changes};
 mod platforms;
 mod process;
+mod publish;
 mod remotes;
 mod secrets;
 mod sql;
@@ -208,7 +214,10 @@ fn made_public(inv: &Invocation<'_>) -> Option<Resource> {
 
 /// Runs the handler for `inv.program`.
 pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
-    if let Some(outcome) = wrappers::handle(inv).or_else(|| container::handle(inv)) {
+    if let Some(outcome) = migrate::handle(inv)
+        .or_else(|| wrappers::handle(inv))
+        .or_else(|| container::handle(inv))
+    {
         return outcome;
     }
     let handled = net::handle(inv)
@@ -223,7 +232,10 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| deploy::handle(inv))
         .or_else(|| platforms::handle(inv))
         .or_else(|| remotes::handle(inv))
+        .or_else(|| publish::handle(inv))
+        .or_else(|| mlops::handle(inv))
         .or_else(|| process::handle(inv))
+        .or_else(|| patch::handle(inv))
         .or_else(|| files::handle(inv));
     let mut outcome = handled.unwrap_or_else(|| files::unknown(inv));
     if let Some(resource) = made_public(inv) {

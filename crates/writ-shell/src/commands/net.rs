@@ -136,6 +136,7 @@ fn curl(inv: &Invocation<'_>) -> Outcome {
     let mut outcome = Outcome::default();
     let mut payload = Payload::default();
     let mut urls: Vec<&Arg> = Vec::new();
+    let mut recipients: Vec<String> = Vec::new();
     let (mut has_data, mut upload, mut head, mut get) = (false, false, false, false);
     let mut method: Option<String> = None;
     let mut remote_name = false;
@@ -175,9 +176,13 @@ fn curl(inv: &Invocation<'_>) -> Outcome {
                 Some(file) => send_file(inv, &mut payload, file, false),
                 None => send_text(&mut payload, v),
             },
+            ("--mail-rcpt", Some(v)) => {
+                recipients.push(v.text.trim_matches(['<', '>']).to_owned());
+                send_text(&mut payload, v);
+            }
             (
-                "-u" | "--user" | "--oauth2-bearer" | "--mail-rcpt" | "--mail-from" | "--variable"
-                | "-A" | "--user-agent" | "-e" | "--referer",
+                "-u" | "--user" | "--oauth2-bearer" | "--mail-from" | "--variable" | "-A"
+                | "--user-agent" | "-e" | "--referer",
                 Some(v),
             ) => send_text(&mut payload, v),
             ("-b" | "--cookie", Some(v)) => {
@@ -222,6 +227,18 @@ fn curl(inv: &Invocation<'_>) -> Outcome {
         let mut sent = payload.clone();
         send_query(&mut sent, &word.text);
         send_expansions(&mut sent, word);
+        let lower = target.to_ascii_lowercase();
+        if (lower.starts_with("smtp://") || lower.starts_with("smtps://")) && !recipients.is_empty()
+        {
+            // Mail through an SMTP server: the message goes to its
+            // recipients, whoever runs the relay.
+            outcome.effects.push(Effect::Message(crate::Message {
+                program: "curl".to_owned(),
+                recipients: recipients.clone(),
+                payload: sent,
+            }));
+            continue;
+        }
         if remote_name {
             outcome.write(
                 inv.path(url_file_name(&target).unwrap_or("index.html")),

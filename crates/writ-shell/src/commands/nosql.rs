@@ -42,14 +42,7 @@ fn mongoimport(inv: &Invocation<'_>) -> DataCommand {
             stop_after: None,
         },
     );
-    let host = args::value(&items, &["--uri"])
-        .or_else(|| {
-            args::positionals(&items)
-                .into_iter()
-                .find(|a| a.text.contains("://"))
-        })
-        .and_then(|u| uri_host(&u.text))
-        .or_else(|| args::value(&items, &["-h", "--host"]).map(|h| strip_port(&h.text)));
+    let host = connection_host(&items, &["-h", "--host"]);
     let mut files: Vec<String> = args::values(&items, &["--file"])
         .iter()
         .map(|f| inv.path(&f.text))
@@ -64,6 +57,19 @@ fn mongoimport(inv: &Invocation<'_>) -> DataCommand {
         files,
         class: DataClass::Write,
     }
+}
+
+/// The server a MongoDB tool connects to: its connection string
+/// (`--uri` or a positional `mongodb://…`) first, else its host option.
+fn connection_host(items: &[args::Item<'_>], host_options: &[&str]) -> Option<String> {
+    args::value(items, &["--uri"])
+        .or_else(|| {
+            args::positionals(items)
+                .into_iter()
+                .find(|a| a.text.starts_with("mongodb://") || a.text.starts_with("mongodb+srv://"))
+        })
+        .and_then(|u| uri_host(&u.text))
+        .or_else(|| args::value(items, host_options).map(|h| strip_port(&h.text)))
 }
 
 /// `mongosh [URI] [--host H] [--eval JS] [FILE.js]`; the code comes from
@@ -87,12 +93,7 @@ fn mongo(inv: &Invocation<'_>) -> DataCommand {
         },
     );
     let positional = args::positionals(&items);
-    let uri = positional
-        .iter()
-        .find(|a| a.text.starts_with("mongodb://") || a.text.starts_with("mongodb+srv://"));
-    let host = args::value(&items, &["--host", "-h"])
-        .map(|h| strip_port(&h.text))
-        .or_else(|| uri.and_then(|u| uri_host(&u.text)));
+    let host = connection_host(&items, &["--host", "-h"]);
     let code = args::value(&items, &["--eval"])
         .map(|c| c.text.clone())
         .or_else(|| {

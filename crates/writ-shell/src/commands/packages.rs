@@ -345,7 +345,11 @@ fn run_package(manager: &str, words: &[Arg]) -> Outcome {
         if let Some(first) = argv.first_mut() {
             *first = first.with_text(executable_of(&first.text));
         }
-        names(positional.first().copied().into_iter().collect())
+        if runs_local_first(manager, &items, positional.first().copied()) {
+            Vec::new()
+        } else {
+            names(positional.first().copied().into_iter().collect())
+        }
     } else {
         explicit
             .iter()
@@ -371,6 +375,16 @@ fn run_package(manager: &str, words: &[Arg]) -> Outcome {
         });
     }
     outcome
+}
+
+/// `npx tool` and `bunx tool` run the project's own `tool` when it is
+/// installed (`npx prisma migrate deploy`) and fetch it only when it is
+/// not: without `-y`/`--yes` or a version (`tool@2`), nothing is taken to
+/// be installed. `pnpm dlx`, `yarn dlx`, `uvx` and `pipx run` always fetch.
+fn runs_local_first(manager: &str, items: &[args::Item<'_>], package: Option<&Arg>) -> bool {
+    matches!(manager, "npx" | "bunx")
+        && !args::has(items, &["-y", "--yes"])
+        && package.is_some_and(|p| !p.text.get(1..).unwrap_or_default().contains('@'))
 }
 
 /// The executable a runner's package name stands for (see [`run_package`]).

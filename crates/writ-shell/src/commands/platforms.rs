@@ -169,11 +169,35 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     for arg in inv.args {
         flow::merge(&mut payload, &arg.payload());
     }
+    // `--amount 4000` as the API receives it, `amount=4000`.
+    for pair in inv.args.windows(2) {
+        if let [name, value] = pair
+            && let Some(key) = name.text.strip_prefix("--")
+            && !key.is_empty()
+            && !key.contains('=')
+            && !value.text.starts_with('-')
+        {
+            flow::push_text(
+                &mut payload,
+                &format!("{}={}", key.replace('-', "_"), value.text),
+            );
+        }
+    }
     Some(Outcome::default().effect(request(
         inv.program,
-        url(&format!("https://{host}/")),
+        url(&format!("https://{host}/{}", api_path(inv.program, &words))),
         method,
         payload,
         false,
     )))
+}
+
+/// The API path a subcommand calls, where the CLI is a thin client of a
+/// REST API whose resources it names (`stripe refunds create` posts to
+/// `/v1/refunds`); empty otherwise.
+fn api_path(program: &str, words: &[String]) -> String {
+    match (program, words.first()) {
+        ("stripe", Some(resource)) => format!("v1/{resource}"),
+        _ => String::new(),
+    }
 }

@@ -147,6 +147,82 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(outcome)
 }
 
+/// pnpm's and yarn's own commands (any other first word runs a script or
+/// an executable of the project).
+const NODE_MANAGER_COMMANDS: &[&str] = &[
+    "access",
+    "add",
+    "audit",
+    "bin",
+    "cache",
+    "config",
+    "create",
+    "dedupe",
+    "deploy",
+    "deprecate",
+    "dist-tag",
+    "dlx",
+    "unpublish",
+    "doctor",
+    "env",
+    "explain",
+    "fetch",
+    "global",
+    "help",
+    "i",
+    "import",
+    "info",
+    "init",
+    "install",
+    "licenses",
+    "link",
+    "list",
+    "login",
+    "logout",
+    "ls",
+    "node",
+    "npm",
+    "outdated",
+    "owner",
+    "pack",
+    "patch",
+    "patch-commit",
+    "plugin",
+    "prune",
+    "publish",
+    "rebuild",
+    "remove",
+    "rm",
+    "root",
+    "search",
+    "server",
+    "set",
+    "setup",
+    "stage",
+    "store",
+    "tag",
+    "team",
+    "test",
+    "un",
+    "uninstall",
+    "unlink",
+    "unplug",
+    "up",
+    "update",
+    "upgrade",
+    "version",
+    "versions",
+    "view",
+    "why",
+    "workspace",
+    "workspaces",
+    "constraints",
+    "start",
+    "t",
+    "tst",
+    "whoami",
+];
+
 /// `bundle exec CMD`, `poetry run CMD`, `pipenv run CMD`, `uv run CMD`,
 /// `pdm|hatch|rye run CMD`, `rbenv|pyenv exec CMD`, `direnv exec DIR CMD`:
 /// the command runs in the project's environment.
@@ -155,11 +231,27 @@ fn project_runner(inv: &Invocation<'_>) -> Option<Outcome> {
     let runs = match inv.program {
         "bundle" | "bundler" | "rbenv" | "pyenv" | "direnv" => verb.text == "exec",
         "poetry" | "pipenv" | "pdm" | "hatch" | "rye" | "uv" => verb.text == "run",
+        "npm" => matches!(verb.text.as_str(), "exec" | "x" | "run" | "run-script"),
+        "pnpm" | "yarn" => {
+            // `pnpm exec prisma ...`, `yarn run knex ...`, and `pnpm prisma
+            // ...`: a word that is not the manager's own command runs the
+            // project's script or executable of that name.
+            matches!(verb.text.as_str(), "exec" | "run")
+                || !(verb.text.starts_with('-')
+                    || NODE_MANAGER_COMMANDS.contains(&verb.text.as_str()))
+        }
         _ => false,
     };
     if !runs {
         return None;
     }
+    let rest = if matches!(inv.program, "pnpm" | "yarn")
+        && !matches!(verb.text.as_str(), "exec" | "run")
+    {
+        inv.args
+    } else {
+        rest
+    };
     let items = args::parse(
         rest,
         &Spec {

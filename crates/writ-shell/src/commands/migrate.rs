@@ -1,0 +1,546 @@
+//! Schema migration runners (Prisma, Alembic, Flyway, Liquibase, Django,
+//! Rails, Sequelize, Knex, TypeORM, dbmate, goose, golang-migrate, Atlas,
+//! sqitch, Supabase, Laravel, Ecto, EF Core): each changes the schema of
+//! the database its connection string names (or, for a reset, drops
+//! everything in it), in the environment it is told to use.
+//!
+//! A run reports a [`DataCommand`] to the connection's host, classed by
+//! the subcommand (`migrate deploy` writes, `migrate reset` destroys,
+//! `status` reads), and a [`Deploy`] to the environment it names
+//! (`RAILS_ENV=production`, `--env production`, a settings module such as
+//! `app.settings.production`): a schema change released to an environment.
+//! A dry run (`--dry-run`, Alembic's `--sql`) changes nothing.
+
+use super::sql::{dsn_host, is_conninfo};
+use super::{Invocation, Outcome};
+use crate::args::Arg;
+use crate::{DataClass, DataCommand, Deploy, Effect};
+
+/// A migration runner's subcommands: the words that name them (joined by
+/// a space) and what each does. A word not listed does nothing we know of.
+struct Runner {
+    /// Program names, or for scripts run by an interpreter the script's
+    /// file name (`manage.py`, `artisan`).
+    names: &'static [&'static str],
+    verbs: &'static [(&'static str, DataClass)],
+    /// The variables that name its environment (`RAILS_ENV`).
+    env_vars: &'static [&'static str],
+    /// The option without which it works on a local copy only
+    /// (`wrangler d1 ... --remote`).
+    remote_flag: Option<&'static str>,
+}
+
+use DataClass::{Destroy, Read, Write};
+
+const RUNNERS: &[Runner] = &[
+    Runner {
+        names: &["prisma"],
+        verbs: &[
+            ("migrate deploy", Write),
+            ("migrate dev", Write),
+            ("migrate resolve", Write),
+            ("migrate reset", Destroy),
+            ("migrate status", Read),
+            ("migrate diff", Read),
+            ("db push", Write),
+            ("db execute", Write),
+            ("db seed", Write),
+            ("db pull", Read),
+        ],
+        env_vars: &[],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["alembic"],
+        verbs: &[
+            ("upgrade", Write),
+            ("downgrade", Write),
+            ("stamp", Write),
+            ("current", Read),
+            ("history", Read),
+            ("heads", Read),
+            ("check", Read),
+        ],
+        env_vars: &[],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["flyway"],
+        verbs: &[
+            ("migrate", Write),
+            ("repair", Write),
+            ("baseline", Write),
+            ("undo", Write),
+            ("clean", Destroy),
+            ("info", Read),
+            ("validate", Read),
+        ],
+        env_vars: &[],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["liquibase"],
+        verbs: &[
+            ("update", Write),
+            ("updatecount", Write),
+            ("updatetotag", Write),
+            ("rollback", Write),
+            ("rollbackcount", Write),
+            ("rollbacktodate", Write),
+            ("changelogsync", Write),
+            ("executesql", Write),
+            ("dropall", Destroy),
+            ("status", Read),
+            ("history", Read),
+            ("updatesql", Read),
+            ("validate", Read),
+            ("diff", Read),
+        ],
+        env_vars: &[],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["manage.py", "django-admin"],
+        verbs: &[
+            ("migrate", Write),
+            ("loaddata", Write),
+            ("flush", Destroy),
+            ("reset_db", Destroy),
+            ("showmigrations", Read),
+            ("sqlmigrate", Read),
+        ],
+        env_vars: &["DJANGO_SETTINGS_MODULE"],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["rails", "rake"],
+        verbs: &[
+            ("db:migrate", Write),
+            ("db:rollback", Write),
+            ("db:migrate:redo", Write),
+            ("db:migrate:up", Write),
+            ("db:migrate:down", Write),
+            ("db:seed", Write),
+            ("db:setup", Write),
+            ("db:prepare", Write),
+            ("db:create", Write),
+            ("db:drop", Destroy),
+            ("db:reset", Destroy),
+            ("db:purge", Destroy),
+            ("db:schema:load", Destroy),
+            ("db:truncate_all", Destroy),
+            ("db:seed:replant", Destroy),
+            ("db:migrate:status", Read),
+            ("db:version", Read),
+        ],
+        env_vars: &["RAILS_ENV", "RACK_ENV"],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["sequelize", "sequelize-cli"],
+        verbs: &[
+            ("db:migrate", Write),
+            ("db:migrate:undo", Write),
+            ("db:migrate:undo:all", Write),
+            ("db:seed", Write),
+            ("db:seed:all", Write),
+            ("db:seed:undo", Write),
+            ("db:seed:undo:all", Write),
+            ("db:create", Write),
+            ("db:drop", Destroy),
+            ("db:migrate:status", Read),
+        ],
+        env_vars: &["NODE_ENV"],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["knex"],
+        verbs: &[
+            ("migrate:latest", Write),
+            ("migrate:up", Write),
+            ("migrate:down", Write),
+            ("migrate:rollback", Write),
+            ("seed:run", Write),
+            ("migrate:status", Read),
+            ("migrate:list", Read),
+        ],
+        env_vars: &["NODE_ENV"],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["typeorm", "typeorm-ts-node-commonjs", "typeorm-ts-node-esm"],
+        verbs: &[
+            ("migration:run", Write),
+            ("migration:revert", Write),
+            ("schema:sync", Write),
+            ("schema:drop", Destroy),
+            ("migration:show", Read),
+            ("schema:log", Read),
+        ],
+        env_vars: &["NODE_ENV"],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["dbmate"],
+        verbs: &[
+            ("up", Write),
+            ("migrate", Write),
+            ("rollback", Write),
+            ("down", Write),
+            ("load", Write),
+            ("create", Write),
+            ("drop", Destroy),
+            ("status", Read),
+            ("dump", Read),
+        ],
+        env_vars: &[],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["goose"],
+        verbs: &[
+            ("up", Write),
+            ("up-by-one", Write),
+            ("up-to", Write),
+            ("down", Write),
+            ("down-to", Write),
+            ("redo", Write),
+            ("reset", Destroy),
+            ("status", Read),
+            ("version", Read),
+        ],
+        env_vars: &[],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["migrate"],
+        verbs: &[
+            ("up", Write),
+            ("down", Write),
+            ("goto", Write),
+            ("force", Write),
+            ("drop", Destroy),
+            ("version", Read),
+        ],
+        env_vars: &[],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["atlas"],
+        verbs: &[
+            ("schema apply", Write),
+            ("migrate apply", Write),
+            ("migrate down", Write),
+            ("schema clean", Destroy),
+            ("schema inspect", Read),
+            ("migrate status", Read),
+            ("schema diff", Read),
+        ],
+        env_vars: &[],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["sqitch"],
+        verbs: &[
+            ("deploy", Write),
+            ("revert", Write),
+            ("rebase", Write),
+            ("checkout", Write),
+            ("status", Read),
+            ("verify", Read),
+        ],
+        env_vars: &[],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["supabase"],
+        verbs: &[
+            ("db push", Write),
+            ("migration up", Write),
+            ("migration repair", Write),
+            ("db reset", Destroy),
+            ("db diff", Read),
+            ("db dump", Read),
+            ("db pull", Read),
+            ("db lint", Read),
+            ("migration list", Read),
+        ],
+        env_vars: &[],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["artisan"],
+        verbs: &[
+            ("migrate", Write),
+            ("migrate:rollback", Write),
+            ("db:seed", Write),
+            ("migrate:fresh", Destroy),
+            ("migrate:refresh", Destroy),
+            ("migrate:reset", Destroy),
+            ("db:wipe", Destroy),
+            ("migrate:status", Read),
+        ],
+        env_vars: &["APP_ENV"],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["mix"],
+        verbs: &[
+            ("ecto.migrate", Write),
+            ("ecto.rollback", Write),
+            ("ecto.create", Write),
+            ("ecto.drop", Destroy),
+            ("ecto.reset", Destroy),
+            ("ecto.migrations", Read),
+        ],
+        env_vars: &["MIX_ENV"],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["dotnet-ef"],
+        verbs: &[
+            ("database update", Write),
+            ("database drop", Destroy),
+            ("migrations list", Read),
+        ],
+        env_vars: &["ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT"],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["wrangler"],
+        verbs: &[
+            ("d1 migrations apply", Write),
+            ("d1 execute", Write),
+            ("d1 migrations list", Read),
+        ],
+        env_vars: &[],
+        remote_flag: Some("--remote"),
+    },
+];
+
+/// Variables a runner reads its connection string from.
+const URL_VARS: &[&str] = &[
+    "DATABASE_URL",
+    "DB_URL",
+    "FLYWAY_URL",
+    "LIQUIBASE_COMMAND_URL",
+    "GOOSE_DBSTRING",
+    "SQLALCHEMY_DATABASE_URI",
+];
+
+/// Options whose value is a connection string (with one dash or two, the
+/// value after `=` or in the next word).
+const URL_OPTIONS: &[&str] = &[
+    "url",
+    "db-url",
+    "database-url",
+    "database",
+    "dsn",
+    "db",
+    "connection",
+    "target",
+    "u",
+];
+
+/// Options naming the environment a runner uses.
+const ENV_OPTIONS: &[&str] = &["env", "environment", "e", "settings"];
+
+/// Dry runs: the change is printed or checked, not made.
+const DRY_RUNS: &[&str] = &["--dry-run", "--dryrun", "--sql", "--pretend", "--preview"];
+
+pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    let (program, words) = runner_words(inv)?;
+    let runner = RUNNERS.iter().find(|r| r.names.contains(&program))?;
+    let (verb, class) = verb_of(runner, words)?;
+    let mut outcome = Outcome::default();
+    if words.iter().any(|w| DRY_RUNS.contains(&w.text.as_str())) {
+        return Some(outcome);
+    }
+    let class = if verb == "downgrade" && words.iter().any(|w| w.text == "base") {
+        // Alembic's `downgrade base` undoes every migration: every table
+        // they made is dropped.
+        Destroy
+    } else if verb == "db push" && words.iter().any(|w| w.text == "--force-reset") {
+        Destroy
+    } else {
+        class
+    };
+    let local_only = runner
+        .remote_flag
+        .is_some_and(|flag| !words.iter().any(|w| w.text == flag));
+    if class == Read || local_only {
+        return Some(outcome);
+    }
+    let host = connection(inv, words);
+    if let Some(host) = host {
+        outcome.effects.push(Effect::DataCommand(DataCommand {
+            client: program.to_owned(),
+            host: Some(host),
+            command: None,
+            files: Vec::new(),
+            class,
+        }));
+    }
+    if let Some(environment) = environment(inv, runner, words) {
+        outcome.effects.push(Effect::Deploy(Deploy {
+            program: program.to_owned(),
+            environment,
+            service: None,
+            production: false,
+        }));
+    }
+    Some(outcome)
+}
+
+/// The runner's name and its arguments: the program itself, or the
+/// script an interpreter runs (`python manage.py migrate`, `php artisan
+/// migrate`), or `dotnet ef`.
+fn runner_words<'a>(inv: &'a Invocation<'_>) -> Option<(&'a str, &'a [Arg])> {
+    let script_runner = inv.program.starts_with("python") || inv.program == "php";
+    if script_runner {
+        let (script, rest) = inv.args.split_first()?;
+        let name = script.text.rsplit('/').next().unwrap_or_default();
+        return matches!(name, "manage.py" | "artisan").then_some((name, rest));
+    }
+    if inv.program == "dotnet" {
+        let (tool, rest) = inv.args.split_first()?;
+        return (tool.text == "ef").then_some(("dotnet-ef", rest));
+    }
+    Some((inv.program, inv.args))
+}
+
+/// The first subcommand of `runner` the words name, longest first
+/// (`migrate reset` before `migrate`). Liquibase's commands are matched
+/// without case or dashes (`dropAll`, `drop-all`).
+fn verb_of(runner: &Runner, words: &[Arg]) -> Option<(&'static str, DataClass)> {
+    let plain: Vec<String> = words
+        .iter()
+        .filter(|w| !w.text.starts_with('-'))
+        .map(|w| w.text.to_ascii_lowercase().replace('-', ""))
+        .collect();
+    let mut best: Option<(&'static str, DataClass)> = None;
+    for (verb, class) in runner.verbs {
+        let parts: Vec<String> = verb.split(' ').map(|p| p.replace('-', "")).collect();
+        let found = plain
+            .windows(parts.len())
+            .any(|window| window.iter().zip(&parts).all(|(w, p)| w == p));
+        if found && best.is_none_or(|(b, _)| verb.len() > b.len()) {
+            best = Some((verb, *class));
+        }
+    }
+    best
+}
+
+/// The host of the connection string an option, a positional or a
+/// variable names.
+fn connection(inv: &Invocation<'_>, words: &[Arg]) -> Option<String> {
+    let mut candidates: Vec<&str> = Vec::new();
+    for (index, word) in words.iter().enumerate() {
+        let text = word.text.as_str();
+        if let Some((name, value)) = option(text) {
+            if URL_OPTIONS.contains(&name) {
+                match value {
+                    Some(v) => candidates.push(v),
+                    None => candidates.extend(words.get(index + 1).map(|a| a.text.as_str())),
+                }
+            }
+        } else if let Some((_, value)) = text.split_once('=').filter(|(k, _)| is_url_key(k)) {
+            // Alembic's `-x db_url=URL`.
+            candidates.push(value);
+        } else if text.contains("://") || is_conninfo(text) {
+            candidates.push(text);
+        }
+    }
+    candidates.extend(
+        URL_VARS
+            .iter()
+            .filter_map(|v| inv.env_value(v))
+            .map(|a| a.text.as_str()),
+    );
+    candidates
+        .into_iter()
+        .filter(|c| c.contains("://") || is_conninfo(c))
+        .find_map(dsn_host)
+        .filter(|h| !h.is_empty())
+}
+
+fn is_url_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    key.ends_with("url") || key.ends_with("uri") || key == "dsn"
+}
+
+/// `--name=value`, `-name=value`, `--name`, `-name`: the name and the
+/// value written after `=`.
+fn option(text: &str) -> Option<(&str, Option<&str>)> {
+    let bare = text.strip_prefix("--").or_else(|| text.strip_prefix('-'))?;
+    Some(match bare.split_once('=') {
+        Some((name, value)) => (name, Some(value)),
+        None => (bare, None),
+    })
+}
+
+/// The environment the run uses: an option (`--env production`,
+/// `--settings=app.settings.production`), a `NAME=value` argument or
+/// prefix the runner reads (`RAILS_ENV=production`), the last part of a
+/// settings module.
+fn environment(inv: &Invocation<'_>, runner: &Runner, words: &[Arg]) -> Option<String> {
+    let mut named: Option<&str> = None;
+    for (index, word) in words.iter().enumerate() {
+        let text = word.text.as_str();
+        if let Some((name, value)) = option(text)
+            && ENV_OPTIONS.contains(&name)
+        {
+            named = value.or_else(|| words.get(index + 1).map(|a| a.text.as_str()));
+        } else if let Some((key, value)) = text.split_once('=')
+            && runner.env_vars.contains(&key)
+        {
+            named = Some(value);
+        }
+    }
+    let named = named.or_else(|| {
+        runner
+            .env_vars
+            .iter()
+            .find_map(|v| inv.env_value(v))
+            .map(|a| a.text.as_str())
+    })?;
+    // A settings module names its environment last (`app.settings.prod`).
+    let environment = named.rsplit('.').next().unwrap_or(named);
+    (!environment.is_empty()).then(|| environment.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verb(names: &str, words: &[&str]) -> Option<(&'static str, DataClass)> {
+        let runner = RUNNERS.iter().find(|r| r.names.contains(&names))?;
+        let args: Vec<Arg> = words.iter().map(|w| Arg::literal(w)).collect();
+        verb_of(runner, &args)
+    }
+
+    #[test]
+    fn the_longest_subcommand_named_wins() {
+        assert_eq!(
+            verb("prisma", &["migrate", "reset", "--force"]),
+            Some(("migrate reset", Destroy))
+        );
+        assert_eq!(
+            verb("rails", &["db:migrate:status"]),
+            Some(("db:migrate:status", Read))
+        );
+        assert_eq!(
+            verb("liquibase", &["--url=x", "dropAll"]),
+            Some(("dropall", Destroy))
+        );
+        assert_eq!(verb("liquibase", &["drop-all"]), Some(("dropall", Destroy)));
+        assert_eq!(verb("prisma", &["generate"]), None);
+    }
+
+    #[test]
+    fn options_name_and_value() {
+        assert_eq!(option("-url=jdbc:x"), Some(("url", Some("jdbc:x"))));
+        assert_eq!(option("--env"), Some(("env", None)));
+        assert_eq!(option("db:migrate"), None);
+    }
+}

@@ -1,0 +1,445 @@
+//! Model and data platforms: Hugging Face (`huggingface-cli`, `hf`),
+//! Kaggle, Weights & Biases, MLflow, and papermill, whose output notebook
+//! may be written to a bucket. Each upload is a send of what it names to
+//! the platform's host (or the one its environment points it at), with
+//! the credentials it is given ([`super::publish::credentials`]).
+//! Their other commands (downloads, listings, logins) send nothing, and
+//! their arguments name remote things, not local files: nothing is
+//! reported for them.
+
+use super::publish::credentials;
+use super::{Invocation, Outcome, request, send_file, url};
+use crate::args::{self, Arg, Spec};
+use crate::{Payload, flow};
+
+pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    match inv.program {
+        "huggingface-cli" | "hf" => hugging_face(inv),
+        "kaggle" => kaggle(inv),
+        "wandb" => wandb(inv),
+        "mlflow" => mlflow(inv),
+        "papermill" => papermill(inv),
+        _ => None,
+    }
+}
+
+/// An environment variable's value (`NAME=value` on the line, or exported
+/// before it) when it is set and not empty.
+fn env_text<'a>(inv: &'a Invocation<'_>, name: &str) -> Option<&'a str> {
+    inv.env_value(name)
+        .map(|v| v.text.as_str())
+        .filter(|v| !v.is_empty())
+}
+
+/// `huggingface-cli|hf upload REPO_ID [LOCAL_PATH [PATH_IN_REPO]]
+/// [--repo-type dataset|model|space]` (and `upload-large-folder`) sends
+/// LOCAL_PATH, a file or a tree, to the repository (without LOCAL_PATH, the
+/// local file or folder named as the repository is); `repo create NAME`
+/// creates one, public unless `--private`; `repo delete NAME` deletes it.
+/// The hub is `HF_ENDPOINT` when the environment sets it.
+fn hugging_face(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: &[
+                "repo-type",
+                "repo_type",
+                "type",
+                "revision",
+                "include",
+                "exclude",
+                "delete",
+                "commit-message",
+                "commit_message",
+                "commit-description",
+                "commit_description",
+                "every",
+                "token",
+                "organization",
+                "space-sdk",
+                "space_sdk",
+                "num-workers",
+                "resource-group-id",
+                "local-dir",
+                "cache-dir",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
+    let hub = env_text(inv, "HF_ENDPOINT")
+        .unwrap_or("https://huggingface.co")
+        .trim_end_matches('/');
+    let kind = match args::value(&items, &["--repo-type", "--repo_type", "--type"])
+        .map(|t| t.text.as_str())
+    {
+        Some("dataset" | "datasets") => "datasets/",
+        Some("space" | "spaces") => "spaces/",
+        _ => "",
+    };
+    let repository = |name: &str| format!("{hub}/{kind}{name}");
+    let mut payload = credentials(inv, &items, &["--token"]);
+    let private = args::has(&items, &["--private"]);
+    let effect = match words.as_slice() {
+        ["upload" | "upload-large-folder", repo, ..] => {
+            for message in args::values(
+                &items,
+                &[
+                    "--commit-message",
+                    "--commit_message",
+                    "--commit-description",
+                    "--commit_description",
+                ],
+            ) {
+                flow::merge(&mut payload, &message.payload());
+            }
+            match positional.get(2) {
+                Some(local) => {
+                    flow::merge(&mut payload, &local.expansions());
+                    send_file(inv, &mut payload, &local.text, true);
+                }
+                None => {
+                    let name = repo.rsplit('/').next().unwrap_or(repo);
+                    send_file(inv, &mut payload, name, true);
+                }
+            }
+            request(
+                inv.program,
+                url(&repository(repo)),
+                "UPLOAD",
+                payload,
+                false,
+            )
+        }
+        ["repo", "create", name, ..] => {
+            let name = match args::value(&items, &["--organization"]) {
+                Some(org) if !name.contains('/') => format!("{}/{name}", org.text),
+                _ => (*name).to_owned(),
+            };
+            request(
+                inv.program,
+                url(&repository(&name)),
+                "POST",
+                payload,
+                !private,
+            )
+        }
+        ["repo", "delete", name, ..] => request(
+            inv.program,
+            url(&repository(name)),
+            "DELETE",
+            payload,
+            false,
+        ),
+        _ => return Some(Outcome::default()),
+    };
+    Some(Outcome::default().effect(effect))
+}
+
+/// `kaggle datasets create|version -p DIR`, `kaggle kernels push -p DIR`,
+/// `kaggle models [instances [versions]] create|update -p DIR` send DIR
+/// (the working directory without `-p`) with what is in it; `kaggle
+/// competitions submit -f FILE` sends FILE. A dataset created with
+/// `-u`/`--public` is public. Commands may be abbreviated (`kaggle d
+/// create`).
+fn kaggle(inv: &Invocation<'_>) -> Option<Outcome> {
+    let group = args::leading(inv.args).first().copied().unwrap_or_default();
+    let group = match group {
+        "datasets" | "d" => "datasets",
+        "kernels" | "k" => "kernels",
+        "competitions" | "c" => "competitions",
+        "models" | "m" => "models",
+        _ => return Some(Outcome::default()),
+    };
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            // `-t` is `--timeout` for kernels, `--keep-tabular` for datasets.
+            short: if group == "kernels" { "pt" } else { "pmrcfn" },
+            long: &[
+                "path",
+                "message",
+                "dir-mode",
+                "competition",
+                "file",
+                "timeout",
+                "version-notes",
+                "sandbox",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
+    let sends_dir = match (group, words.get(1..).unwrap_or_default()) {
+        ("datasets", ["create" | "version", ..]) | ("kernels", ["push", ..]) => true,
+        ("models", ["instances", "versions", verb, ..] | ["instances", verb, ..] | [verb, ..]) => {
+            matches!(*verb, "create" | "update")
+        }
+        ("competitions", ["submit", ..]) => false,
+        _ => return Some(Outcome::default()),
+    };
+    let mut payload = credentials(inv, &items, &[]);
+    for message in args::values(&items, &["-m", "--message", "-n", "--version-notes"]) {
+        flow::merge(&mut payload, &message.payload());
+    }
+    if sends_dir {
+        let dir = args::value(&items, &["-p", "--path"]).map_or(".", |p| p.text.as_str());
+        send_file(inv, &mut payload, dir, true);
+    } else {
+        let file = args::value(&items, &["-f", "--file"])?;
+        send_file(inv, &mut payload, &file.text, false);
+    }
+    let public = group == "datasets"
+        && words.get(1) == Some(&"create")
+        && args::has(&items, &["-u", "--public"]);
+    Some(Outcome::default().effect(request(
+        inv.program,
+        url("https://www.kaggle.com"),
+        "UPLOAD",
+        payload,
+        public,
+    )))
+}
+
+/// `wandb sync [PATH...]` (the `./wandb` runs without a path) and `wandb
+/// artifact put PATH` send what they name to W&B: `WANDB_BASE_URL` from
+/// the environment, or `https://api.wandb.ai`.
+fn wandb(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "pendta",
+            long: &[
+                "project",
+                "entity",
+                "id",
+                "job_type",
+                "include-globs",
+                "exclude-globs",
+                "clean-old-hours",
+                "name",
+                "description",
+                "type",
+                "alias",
+                "policy",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
+    let paths: Vec<&str> = match words.as_slice() {
+        ["sync"] => vec!["wandb"],
+        ["sync", paths @ ..] => paths.to_vec(),
+        ["artifact", "put", paths @ ..] if !paths.is_empty() => paths.to_vec(),
+        _ => return Some(Outcome::default()),
+    };
+    let mut payload = credentials(inv, &items, &[]);
+    for path in paths {
+        send_file(inv, &mut payload, path, true);
+    }
+    let base = env_text(inv, "WANDB_BASE_URL").unwrap_or("https://api.wandb.ai");
+    Some(Outcome::default().effect(request(inv.program, url(base), "UPLOAD", payload, false)))
+}
+
+/// `mlflow artifacts log-artifact --local-file F`, `mlflow artifacts
+/// log-artifacts --local-dir D`, `mlflow run URI [-P k=v]...`, and `mlflow
+/// experiments|runs` changes go to the tracking server: `--tracking-uri`
+/// or `MLFLOW_TRACKING_URI` when it is an http(s) URL. A local store
+/// (unset, a path, `file:`) or one the line cannot place (`databricks`)
+/// is nothing sent.
+fn mlflow(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "lraPeAvbcnx",
+            long: &[
+                "local-file",
+                "local-dir",
+                "run-id",
+                "artifact-path",
+                "artifact-uri",
+                "tracking-uri",
+                "entry-point",
+                "version",
+                "param-list",
+                "docker-args",
+                "experiment-name",
+                "experiment-id",
+                "backend",
+                "backend-config",
+                "env-manager",
+                "storage-dir",
+                "run-name",
+                "artifact-location",
+                "new-name",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
+    let mut payload = credentials(inv, &items, &[]);
+    let method = match words.as_slice() {
+        ["artifacts", "log-artifact", ..] => {
+            let file = args::value(&items, &["-l", "--local-file"])?;
+            send_file(inv, &mut payload, &file.text, false);
+            "UPLOAD"
+        }
+        ["artifacts", "log-artifacts", ..] => {
+            let dir = args::value(&items, &["-l", "--local-dir"])?;
+            send_file(inv, &mut payload, &dir.text, true);
+            "UPLOAD"
+        }
+        ["run", ..] => {
+            for param in args::values(&items, &["-P", "--param-list"]) {
+                flow::merge(&mut payload, &param.payload());
+            }
+            "POST"
+        }
+        [
+            "experiments",
+            "create" | "delete" | "rename" | "restore",
+            ..,
+        ]
+        | ["runs", "delete" | "restore", ..] => {
+            for (_, value) in args::options(&items) {
+                flow::merge(&mut payload, &value.payload());
+            }
+            "POST"
+        }
+        _ => return Some(Outcome::default()),
+    };
+    let server = args::value(&items, &["--tracking-uri"])
+        .map(|t| t.text.as_str())
+        .or_else(|| env_text(inv, "MLFLOW_TRACKING_URI"))
+        .filter(|t| t.starts_with("http://") || t.starts_with("https://"));
+    let Some(server) = server else {
+        return Some(Outcome::default());
+    };
+    Some(Outcome::default().effect(request(inv.program, url(server), method, payload, false)))
+}
+
+/// papermill options that take one value.
+const PAPERMILL_ONE: &[&str] = &[
+    "-f",
+    "--parameters_file",
+    "--parameters-file",
+    "-y",
+    "--parameters_yaml",
+    "--parameters-yaml",
+    "-b",
+    "--parameters_base64",
+    "--parameters-base64",
+    "-k",
+    "--kernel",
+    "-l",
+    "--language",
+    "--cwd",
+    "--engine",
+    "--autosave-cell-every",
+    "--start-timeout",
+    "--execution-timeout",
+    "--stdout-file",
+    "--stderr-file",
+    "--log-level",
+];
+
+/// papermill options that take a name and a value.
+const PAPERMILL_TWO: &[&str] = &[
+    "-p",
+    "--parameters",
+    "-r",
+    "--parameters_raw",
+    "--parameters-raw",
+];
+
+/// `papermill IN [OUT] [-p NAME VALUE]... [-f params.yaml]`: runs IN and
+/// writes the executed notebook, which holds IN and the parameters, to
+/// OUT. A local OUT is a file written; a remote one (`s3://`, `gs://`,
+/// `abfs://`, `https://`, ...) is an upload of it there, as `aws s3 cp`'s
+/// is. A remote IN is a download.
+fn papermill(inv: &Invocation<'_>) -> Option<Outcome> {
+    let mut operands: Vec<&Arg> = Vec::new();
+    let mut options: Vec<(&str, Arg)> = Vec::new();
+    let mut words = inv.args.iter();
+    while let Some(word) = words.next() {
+        let text = word.text.as_str();
+        if let Some((name, value)) = text.split_once('=').filter(|(n, _)| n.starts_with("--")) {
+            options.push((name, word.with_text(value)));
+        } else if PAPERMILL_TWO.contains(&text) {
+            for value in words.by_ref().take(2) {
+                options.push((text, value.clone()));
+            }
+        } else if PAPERMILL_ONE.contains(&text) {
+            if let Some(value) = words.next() {
+                options.push((text, value.clone()));
+            }
+        } else if !text.starts_with('-') || text == "-" {
+            operands.push(word);
+        }
+    }
+    let option = |names: &[&str]| -> Vec<&Arg> {
+        options
+            .iter()
+            .filter(|(n, _)| names.contains(n))
+            .map(|(_, v)| v)
+            .collect()
+    };
+    let (input, output) = match operands.as_slice() {
+        [input, output, ..] => (*input, Some(*output)),
+        [input] => (*input, None),
+        [] => return None,
+    };
+    let remote = |text: &str| text.contains("://") && !text.starts_with("file://");
+    let mut outcome = Outcome::default();
+    let mut notebook = Payload::default();
+    if remote(&input.text) {
+        outcome.effects.push(request(
+            inv.program,
+            url(&input.text),
+            "DOWNLOAD",
+            Payload::default(),
+            false,
+        ));
+        flow::push_text(&mut notebook, &input.text);
+    } else if input.text != "-" {
+        outcome.read(inv.path(&input.text), false);
+        send_file(inv, &mut notebook, &input.text, false);
+    }
+    for file in option(&["-f", "--parameters_file", "--parameters-file"]) {
+        outcome.read(inv.path(&file.text), false);
+        send_file(inv, &mut notebook, &file.text, false);
+    }
+    for value in option(&[
+        "-p",
+        "--parameters",
+        "-r",
+        "--parameters_raw",
+        "--parameters-raw",
+        "-y",
+        "--parameters_yaml",
+        "--parameters-yaml",
+        "-b",
+        "--parameters_base64",
+        "--parameters-base64",
+    ]) {
+        flow::merge(&mut notebook, &value.payload());
+    }
+    for log in option(&["--stdout-file", "--stderr-file"]) {
+        outcome.write(inv.path(&log.text), false);
+    }
+    match output.map(|o| o.text.as_str()) {
+        Some(out) if remote(out) => {
+            outcome
+                .effects
+                .push(request(inv.program, url(out), "UPLOAD", notebook, false));
+        }
+        Some(out) if out != "-" => outcome.write(inv.path(out), false),
+        _ => {}
+    }
+    Some(outcome)
+}

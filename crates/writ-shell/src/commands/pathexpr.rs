@@ -1,0 +1,696 @@
+//! Paths in inline code that are not written out as one literal: a
+//! variable assigned a literal earlier in the code (`p = '.env'; open(p)`),
+//! home directory lookups (`os.homedir()`, `Path.home()`,
+//! `process.env.HOME`, `os.environ['HOME']`, `Dir.home`, `$ENV{HOME}`),
+//! path functions (`os.path.expanduser`, `os.path.join`, `path.join`,
+//! `File.join`, ...), concatenation (`+`, Python's `Path / 'x'`, Perl and
+//! PHP's ` . `) and interpolation (`` `${HOME}/x` ``, `f'{home}/x'`).
+//!
+//! [`resolve`] rewrites each such expression as the string literal it
+//! evaluates to (`~` for the home directory), so the literal analysis of
+//! `inline` sees `open('~/.aws/credentials')` where the code says
+//! `open(os.path.expanduser('~/.aws/credentials'))`. An expression with
+//! any part it cannot evaluate is left as written.
+
+use std::cell::{Cell, RefCell};
+
+use super::inline::{Literal, literals};
+
+/// Code longer than this is not rewritten.
+const MAX_CODE: usize = 64 * 1024;
+/// How many assignments are remembered.
+const MAX_NAMES: usize = 64;
+/// How deep function arguments and interpolations nest.
+const MAX_DEPTH: usize = 4;
+
+/// Expressions that are the home directory.
+const HOME_FORMS: &[&str] = &[
+    "os.homedir()",
+    "homedir()",
+    "require('os').homedir()",
+    "require(\"os\").homedir()",
+    "require('node:os').homedir()",
+    "require(\"node:os\").homedir()",
+    "process.env.HOME",
+    "process.env['HOME']",
+    "process.env[\"HOME\"]",
+    "Bun.env.HOME",
+    "Deno.env.get('HOME')",
+    "Deno.env.get(\"HOME\")",
+    "os.environ['HOME']",
+    "os.environ[\"HOME\"]",
+    "os.environ.get('HOME')",
+    "os.environ.get(\"HOME\")",
+    "os.getenv('HOME')",
+    "os.getenv(\"HOME\")",
+    "getenv('HOME')",
+    "getenv(\"HOME\")",
+    "ENV['HOME']",
+    "ENV[\"HOME\"]",
+    "ENV.fetch('HOME')",
+    "ENV.fetch(\"HOME\")",
+    "Dir.home",
+    "$ENV{HOME}",
+    "$ENV{'HOME'}",
+    "$ENV{\"HOME\"}",
+    "$_SERVER['HOME']",
+    "$_ENV['HOME']",
+];
+
+/// Expressions that are the home directory as a `pathlib.Path`.
+const HOME_PATH_FORMS: &[&str] = &["pathlib.Path.home()", "Path.home()"];
+
+/// Functions that return a path built from their arguments (joined); the
+/// second field: the result is a `pathlib.Path`.
+const PATH_FUNCTIONS: &[(&str, bool)] = &[
+    ("os.path.join", false),
+    ("os.path.expanduser", false),
+    ("os.path.abspath", false),
+    ("os.path.realpath", false),
+    ("os.path.normpath", false),
+    ("os.path.expandvars", false),
+    ("posixpath.join", false),
+    ("os.fspath", false),
+    ("str", false),
+    ("pathlib.Path", true),
+    ("pathlib.PurePath", true),
+    ("Path", true),
+    ("PurePath", true),
+    ("PosixPath", true),
+    ("require('path').join", false),
+    ("require(\"path\").join", false),
+    ("require('path').resolve", false),
+    ("require(\"path\").resolve", false),
+    ("path.posix.join", false),
+    ("path.join", false),
+    ("path.resolve", false),
+    ("path.normalize", false),
+    ("File.join", false),
+    ("File.expand_path", false),
+    ("Pathname.new", false),
+];
+
+/// Methods of a path that return the same file.
+const SAME_FILE_METHODS: &[&str] = &[".expanduser()", ".resolve()", ".absolute()"];
+
+#[derive(Debug, Clone)]
+struct Value {
+    text: String,
+    /// A `pathlib.Path` (`/` joins it).
+    path: bool,
+}
+
+/// What an expression evaluated to: its value, where it ends, and whether
+/// it is more than one plain literal (worth rewriting).
+struct Evaluated {
+    value: Value,
+    end: usize,
+    derived: bool,
+}
+
+/// Names assigned in the code: `(name, where the value holds from, value)`;
+/// `None` for a value that is not known.
+type Names = Vec<(String, usize, Option<Value>)>;
+
+struct Evaluator<'a> {
+    code: &'a str,
+    literals: Vec<Literal>,
+    names: &'a RefCell<Names>,
+    /// Where names are looked up, for code inside an interpolation.
+    at: Option<usize>,
+    depth: Cell<usize>,
+    /// Backtick literals are template strings (not Ruby's, Perl's or PHP's
+    /// commands).
+    templates: bool,
+}
+
+/// `code` with its path expressions rewritten as literals; `None` when
+/// there is nothing to rewrite.
+pub(super) fn resolve(code: &str, program: &str) -> Option<String> {
+    if code.len() > MAX_CODE {
+        return None;
+    }
+    let names = RefCell::new(Names::new());
+    let evaluator = Evaluator {
+        code,
+        literals: literals(code),
+        names: &names,
+        at: None,
+        depth: Cell::new(0),
+        templates: !matches!(program, "ruby" | "perl" | "php"),
+    };
+    evaluator.assignments();
+    evaluator.rewrite()
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
+}
+
+impl Evaluator<'_> {
+    fn rest(&self, pos: usize) -> &str {
+        self.code.get(pos..).unwrap_or_default()
+    }
+
+    fn char_at(&self, pos: usize) -> Option<char> {
+        self.rest(pos).chars().next()
+    }
+
+    fn char_before(&self, pos: usize) -> Option<char> {
+        self.code.get(..pos).and_then(|b| b.chars().next_back())
+    }
+
+    /// Past spaces and tabs (a line break ends a Python statement).
+    fn skip_spaces(&self, pos: usize) -> usize {
+        let rest = self.rest(pos);
+        pos + (rest.len() - rest.trim_start_matches([' ', '\t']).len())
+    }
+
+    /// Past any white space (inside brackets).
+    fn skip_space(&self, pos: usize) -> usize {
+        let rest = self.rest(pos);
+        pos + (rest.len() - rest.trim_start().len())
+    }
+
+    fn literal_at(&self, pos: usize) -> Option<&Literal> {
+        self.literals
+            .binary_search_by_key(&pos, |l| l.start)
+            .ok()
+            .and_then(|i| self.literals.get(i))
+    }
+
+    /// The simple name starting at `pos`, when one does.
+    fn name_at(&self, pos: usize) -> Option<&str> {
+        let rest = self.rest(pos);
+        let len = rest
+            .char_indices()
+            .find(|(_, c)| !is_ident_char(*c))
+            .map_or(rest.len(), |(i, _)| i);
+        let name = rest.get(..len)?;
+        let first = name.chars().find(|c| *c != '$')?;
+        (!first.is_ascii_digit()).then_some(name)
+    }
+
+    /// The value `name` holds at `pos`.
+    fn lookup(&self, name: &str, pos: usize) -> Option<Value> {
+        let at = self.at.unwrap_or(pos);
+        self.names
+            .borrow()
+            .iter()
+            .rev()
+            .find(|(n, from, _)| n == name && *from <= at)
+            .and_then(|(_, _, value)| value.clone())
+    }
+
+    /// The known form at `pos` among `forms`, as a whole name.
+    fn form_at<'f>(&self, pos: usize, forms: &[&'f str]) -> Option<&'f str> {
+        let rest = self.rest(pos);
+        forms.iter().copied().find(|form| {
+            rest.starts_with(form)
+                && (form.ends_with([')', ']', '}'])
+                    || rest
+                        .get(form.len()..)
+                        .and_then(|r| r.chars().next())
+                        .is_none_or(|c| !is_ident_char(c)))
+        })
+    }
+
+    /// An expression: terms joined by `+`, ` . ` or (for a Path) `/`.
+    fn expr(&self, pos: usize) -> Option<Evaluated> {
+        if self.depth.get() > MAX_DEPTH {
+            return None;
+        }
+        let mut left = self.term(pos)?;
+        loop {
+            let at = self.skip_spaces(left.end);
+            let rest = self.rest(at);
+            let operator = if rest.starts_with('+') && !rest.starts_with("++") {
+                rest.get(1..).is_some_and(|r| !r.starts_with('='))
+            } else if rest.starts_with('/') && left.value.path {
+                rest.get(1..).is_some_and(|r| !r.starts_with(['/', '=']))
+            } else {
+                // Perl's and PHP's concatenation, spaced: `$home . '/x'`.
+                rest.starts_with(". ") || rest.starts_with(".\t")
+            };
+            if !operator {
+                return Some(left);
+            }
+            let right = self.term(self.skip_space(at + 1))?;
+            let text = if left.value.path {
+                join(&left.value.text, &right.value.text)
+            } else {
+                format!("{}{}", left.value.text, right.value.text)
+            };
+            left = Evaluated {
+                value: Value {
+                    text,
+                    path: left.value.path,
+                },
+                end: right.end,
+                derived: true,
+            };
+        }
+    }
+
+    /// A primary with the path methods after it (`.resolve()`,
+    /// `.joinpath('x')`).
+    fn term(&self, pos: usize) -> Option<Evaluated> {
+        let mut term = self.primary(pos)?;
+        loop {
+            let rest = self.rest(term.end);
+            if let Some(method) = SAME_FILE_METHODS.iter().find(|m| rest.starts_with(**m)) {
+                term.end += method.len();
+                term.derived = true;
+            } else if rest.starts_with(".joinpath(") {
+                let (parts, end) = self.arguments(term.end + ".joinpath(".len())?;
+                for part in parts {
+                    term.value.text = join(&term.value.text, &part.text);
+                }
+                term.end = end;
+                term.derived = true;
+            } else {
+                return Some(term);
+            }
+        }
+    }
+
+    fn primary(&self, pos: usize) -> Option<Evaluated> {
+        let c = self.char_at(pos)?;
+        if matches!(c, '\'' | '"' | '`') {
+            let literal = self.literal_at(pos)?;
+            if literal.backtick {
+                if !self.templates {
+                    return None;
+                }
+                let (text, derived) = self.interpolate(&literal.text, "${", pos)?;
+                return Some(plain(text, literal.end, derived));
+            }
+            return Some(plain(literal.text.clone(), literal.end, false));
+        }
+        if c == '(' {
+            let inner = self.expr(self.skip_space(pos + 1))?;
+            let close = self.skip_space(inner.end);
+            return (self.char_at(close) == Some(')')).then(|| Evaluated {
+                end: close + 1,
+                ..inner
+            });
+        }
+        // A Python f-string: `f'{home}/x'`.
+        let letters = self
+            .rest(pos)
+            .chars()
+            .take(2)
+            .take_while(|c| matches!(c, 'f' | 'F' | 'r' | 'R'))
+            .count();
+        let prefix = self
+            .rest(pos)
+            .get(..letters)
+            .filter(|p| p.contains(['f', 'F']))
+            .filter(|p| matches!(self.char_at(pos + p.len()), Some('\'' | '"')));
+        if let Some(prefix) = prefix {
+            let literal = self.literal_at(pos + prefix.len())?;
+            let (text, derived) = self.interpolate(&literal.text, "{", pos)?;
+            return Some(plain(text, literal.end, derived));
+        }
+        if let Some(form) = self.form_at(pos, HOME_PATH_FORMS) {
+            return Some(Evaluated {
+                value: Value {
+                    text: "~".to_owned(),
+                    path: true,
+                },
+                end: pos + form.len(),
+                derived: true,
+            });
+        }
+        if let Some(form) = self.form_at(pos, HOME_FORMS) {
+            return Some(plain("~".to_owned(), pos + form.len(), true));
+        }
+        for (function, path) in PATH_FUNCTIONS {
+            if self.form_at(pos, &[function]).is_none() {
+                continue;
+            }
+            let open = self.skip_spaces(pos + function.len());
+            if self.char_at(open) != Some('(') {
+                continue;
+            }
+            let (parts, end) = self.arguments(open + 1)?;
+            let first = parts.first()?;
+            let text = parts
+                .iter()
+                .skip(1)
+                .fold(first.text.clone(), |acc, p| join(&acc, &p.text));
+            // `Path('f')` alone is a file the literal analysis reads itself.
+            let derived = !(*path && parts.len() == 1 && !self.argument_derived(open + 1));
+            return Some(Evaluated {
+                value: Value { text, path: *path },
+                end,
+                derived,
+            });
+        }
+        let name = self.name_at(pos)?;
+        let after = self.skip_spaces(pos + name.len());
+        if matches!(self.char_at(after), Some('(' | '[')) {
+            return None;
+        }
+        let value = self.lookup(name, pos)?;
+        Some(Evaluated {
+            value,
+            end: pos + name.len(),
+            derived: true,
+        })
+    }
+
+    /// True when the first argument at `pos` is more than a plain literal.
+    fn argument_derived(&self, pos: usize) -> bool {
+        self.expr(self.skip_space(pos)).is_none_or(|e| e.derived)
+    }
+
+    /// Comma-separated arguments from `pos` up to the closing `)`: their
+    /// values and the position past it. Keyword arguments are not paths.
+    fn arguments(&self, pos: usize) -> Option<(Vec<Value>, usize)> {
+        self.depth.set(self.depth.get() + 1);
+        let found = self.argument_list(pos);
+        self.depth.set(self.depth.get() - 1);
+        found
+    }
+
+    fn argument_list(&self, pos: usize) -> Option<(Vec<Value>, usize)> {
+        let mut values = Vec::new();
+        let mut at = self.skip_space(pos);
+        if self.char_at(at) == Some(')') {
+            return None;
+        }
+        loop {
+            let arg = self.expr(at)?;
+            values.push(arg.value);
+            at = self.skip_space(arg.end);
+            match self.char_at(at)? {
+                ')' => return Some((values, at + 1)),
+                ',' => at = self.skip_space(at + 1),
+                _ => return None,
+            }
+        }
+    }
+
+    /// A template's or f-string's text with each `${expr}` (`{expr}`)
+    /// evaluated; `{{` is a brace in an f-string. Whether it held any.
+    fn interpolate(&self, text: &str, open: &str, pos: usize) -> Option<(String, bool)> {
+        let mut out = String::new();
+        let mut rest = text;
+        let mut any = false;
+        while let Some(start) = rest.find(open) {
+            if open == "{" && rest.get(start..).is_some_and(|r| r.starts_with("{{")) {
+                out.push_str(rest.get(..start + 1)?);
+                rest = rest.get(start + 2..)?;
+                continue;
+            }
+            out.push_str(rest.get(..start)?);
+            let inner_start = start + open.len();
+            let close = rest.get(inner_start..)?.find('}')? + inner_start;
+            let inner = rest.get(inner_start..close)?.trim();
+            let value = self.evaluate_fragment(inner, pos)?;
+            out.push_str(&value.text);
+            any = true;
+            rest = rest.get(close + 1..)?;
+        }
+        out.push_str(rest);
+        let out = if open == "{" {
+            out.replace("}}", "}")
+        } else {
+            out
+        };
+        Some((out, any))
+    }
+
+    /// The value of a whole code fragment (an interpolation's expression),
+    /// its names looked up where the fragment stands.
+    fn evaluate_fragment(&self, fragment: &str, pos: usize) -> Option<Value> {
+        let inner = Evaluator {
+            code: fragment,
+            literals: literals(fragment),
+            names: self.names,
+            at: Some(self.at.unwrap_or(pos)),
+            depth: Cell::new(self.depth.get() + 1),
+            templates: self.templates,
+        };
+        let evaluated = inner.expr(0)?;
+        (inner.skip_space(evaluated.end) == fragment.len()).then_some(evaluated.value)
+    }
+
+    /// True when a token may start at `pos`: not inside a name, and not an
+    /// attribute (`x.p`).
+    fn token_starts(&self, pos: usize) -> bool {
+        self.char_before(pos)
+            .is_none_or(|c| !is_ident_char(c) && c != '.')
+    }
+
+    /// `NAME = EXPR` (`const`/`let`/`var`/`my` NAME = ...) at the start of
+    /// a statement, whose value is known when EXPR evaluates and ends the
+    /// statement.
+    fn assignments(&self) {
+        let mut count = 0;
+        let mut next_literal = 0;
+        for (pos, c) in self.code.char_indices() {
+            while self
+                .literals
+                .get(next_literal)
+                .is_some_and(|l| l.end <= pos)
+            {
+                next_literal += 1;
+            }
+            if self
+                .literals
+                .get(next_literal)
+                .is_some_and(|l| l.start <= pos)
+            {
+                continue;
+            }
+            if !is_ident_char(c) || !self.token_starts(pos) || count >= MAX_NAMES {
+                continue;
+            }
+            let Some(name) = self.name_at(pos) else {
+                continue;
+            };
+            if !self.statement_start(pos) {
+                continue;
+            }
+            let eq = self.skip_spaces(pos + name.len());
+            let rest = self.rest(eq);
+            if !rest.starts_with('=') || rest.starts_with("==") || rest.starts_with("=>") {
+                continue;
+            }
+            let value = self
+                .expr(self.skip_spaces(eq + 1))
+                .filter(|e| {
+                    let end = self.skip_spaces(e.end);
+                    matches!(self.char_at(end), None | Some(';' | '\n' | '\r' | '}'))
+                })
+                .map(|e| (e.value, e.end));
+            let from = value.as_ref().map_or(eq, |(_, end)| *end);
+            let entry = (name.to_owned(), from, value.map(|(v, _)| v));
+            self.names.borrow_mut().push(entry);
+            count += 1;
+        }
+    }
+
+    /// True when the name at `pos` begins a statement, after an optional
+    /// declaration keyword.
+    fn statement_start(&self, pos: usize) -> bool {
+        let before = self.code.get(..pos).unwrap_or_default();
+        let mut head = before.trim_end_matches([' ', '\t']);
+        for keyword in ["const", "let", "var", "my", "our", "local"] {
+            if let Some(rest) = head.strip_suffix(keyword)
+                && rest.chars().next_back().is_none_or(|c| !is_ident_char(c))
+                && head.len() < before.len()
+            {
+                head = rest.trim_end_matches([' ', '\t']);
+                break;
+            }
+        }
+        head.chars()
+            .next_back()
+            .is_none_or(|c| matches!(c, ';' | ':' | '\n' | '\r' | '{' | '}'))
+    }
+
+    /// The code with every derived path expression replaced by its literal.
+    fn rewrite(&self) -> Option<String> {
+        let mut out = String::with_capacity(self.code.len());
+        let mut copied = 0;
+        let mut skip_to = 0;
+        let mut next_literal = 0;
+        for (pos, c) in self.code.char_indices() {
+            if pos < skip_to {
+                continue;
+            }
+            while self
+                .literals
+                .get(next_literal)
+                .is_some_and(|l| l.start < pos)
+            {
+                next_literal += 1;
+            }
+            let literal_here = self
+                .literals
+                .get(next_literal)
+                .is_some_and(|l| l.start == pos);
+            let candidate =
+                literal_here || c == '(' || (is_ident_char(c) && self.token_starts(pos));
+            if !candidate {
+                continue;
+            }
+            if c == '('
+                && self
+                    .char_before(pos)
+                    .is_some_and(|b| is_ident_char(b) || matches!(b, ')' | ']' | '\'' | '"' | '`'))
+            {
+                // A call's parentheses, not a group.
+                continue;
+            }
+            let evaluated = self.expr(pos).filter(|e| e.derived);
+            match evaluated {
+                Some(e) if !self.assigned_here(pos, e.end) => {
+                    let follows_method = self.rest(e.end).starts_with('.');
+                    if let Some(text) = render(&e.value, follows_method) {
+                        out.push_str(self.code.get(copied..pos).unwrap_or_default());
+                        out.push_str(&text);
+                        copied = e.end;
+                    }
+                    skip_to = e.end;
+                }
+                _ => {
+                    if literal_here && let Some(l) = self.literals.get(next_literal) {
+                        skip_to = l.end;
+                    }
+                }
+            }
+        }
+        if copied == 0 {
+            return None;
+        }
+        out.push_str(self.code.get(copied..).unwrap_or_default());
+        Some(out)
+    }
+
+    /// True when the expression `pos..end` is a name being assigned
+    /// (`p = ...`, a keyword argument `p=...`).
+    fn assigned_here(&self, pos: usize, end: usize) -> bool {
+        let is_name = self.name_at(pos).is_some_and(|n| pos + n.len() == end);
+        let rest = self.rest(self.skip_spaces(end));
+        is_name && rest.starts_with('=') && !rest.starts_with("==")
+    }
+}
+
+fn plain(text: String, end: usize, derived: bool) -> Evaluated {
+    Evaluated {
+        value: Value { text, path: false },
+        end,
+        derived,
+    }
+}
+
+/// `a` and `b` joined as path components (`b` absolute stands alone).
+fn join(a: &str, b: &str) -> String {
+    if b.starts_with('/') || a.is_empty() {
+        b.to_owned()
+    } else if b.is_empty() {
+        a.to_owned()
+    } else {
+        format!("{}/{b}", a.trim_end_matches('/'))
+    }
+}
+
+/// A value as a literal of the code; a Path whose method is called stays
+/// a Path (`Path('f').write_text(...)`).
+fn render(value: &Value, method_follows: bool) -> Option<String> {
+    let text = &value.text;
+    if text.contains(['\\', '\n', '\r']) {
+        return None;
+    }
+    let quote = if !text.contains('\'') {
+        '\''
+    } else if !text.contains('"') {
+        '"'
+    } else {
+        return None;
+    };
+    Some(if value.path && method_follows {
+        format!("Path({quote}{text}{quote})")
+    } else {
+        format!("{quote}{text}{quote}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn py(code: &str) -> String {
+        resolve(code, "python3").unwrap_or_else(|| code.to_owned())
+    }
+
+    #[test]
+    fn names_assigned_literals_are_replaced_where_used() {
+        assert_eq!(
+            py(
+                "import json; p='.claude/settings.json'; d=json.load(open(p)); json.dump(d, open(p,'w'))"
+            ),
+            "import json; p='.claude/settings.json'; d=json.load(open('.claude/settings.json')); json.dump(d, open('.claude/settings.json','w'))"
+        );
+        assert_eq!(
+            resolve("const p = '.env'; fs.readFileSync(p)", "node").as_deref(),
+            Some("const p = '.env'; fs.readFileSync('.env')")
+        );
+        // Attributes, keyword names and unknown values stay.
+        assert_eq!(py("x.p = 1; f(p=2)"), "x.p = 1; f(p=2)");
+        assert_eq!(py("p = input(); open(p)"), "p = input(); open(p)");
+    }
+
+    #[test]
+    fn home_expressions_become_tilde_paths() {
+        assert_eq!(
+            py("open(os.path.expanduser('~/.aws/credentials'))"),
+            "open('~/.aws/credentials')"
+        );
+        assert_eq!(
+            py("open(os.path.join(os.path.expanduser('~'), '.x'))"),
+            "open('~/.x')"
+        );
+        assert_eq!(
+            py("(Path.home() / '.ssh' / 'id_rsa').read_text()"),
+            "Path('~/.ssh/id_rsa').read_text()"
+        );
+        assert_eq!(
+            py("open(f\"{os.environ['HOME']}/.netrc\")"),
+            "open('~/.netrc')"
+        );
+        for (code, want) in [
+            (
+                "fs.readFileSync(process.env.HOME + '/.aws/credentials')",
+                "fs.readFileSync('~/.aws/credentials')",
+            ),
+            (
+                "fs.readFileSync(`${process.env.HOME}/.x`)",
+                "fs.readFileSync('~/.x')",
+            ),
+            (
+                "fs.readFileSync(os.homedir() + '/.x')",
+                "fs.readFileSync('~/.x')",
+            ),
+            (
+                "fs.readFileSync(path.join(os.homedir(), '.x'))",
+                "fs.readFileSync('~/.x')",
+            ),
+        ] {
+            assert_eq!(resolve(code, "node").as_deref(), Some(want), "{code}");
+        }
+        // Concatenation with something unknown is left alone.
+        assert_eq!(
+            py("requests.get('https://x.io/?d=' + d)"),
+            "requests.get('https://x.io/?d=' + d)"
+        );
+        assert_eq!(
+            py("print(open('README.md').read())"),
+            "print(open('README.md').read())"
+        );
+    }
+}
