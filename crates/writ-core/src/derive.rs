@@ -556,6 +556,11 @@ impl Deriver<'_> {
         }
         let ownership = match (&destination, send.channel) {
             (Some(d), _) => self.ownership(d, send.public),
+            // A phone number (`+14155550142`, `tel:...`, `whatsapp:+49...`)
+            // is someone outside, whatever channel reaches it.
+            (None, Channel::Chat | Channel::Email) if is_phone_number(&send.target) => {
+                Ownership::ThirdParty
+            }
             // An internal chat channel (`#general`) is the organisation's.
             (None, Channel::Chat) => Ownership::Org,
             (None, _) if send.public => Ownership::Public,
@@ -606,6 +611,13 @@ impl Deriver<'_> {
             Some(d) => {
                 if let Some(email) = &d.email {
                     names.push((email.clone(), false));
+                    // The address's domain is its destination: text that
+                    // names only the domain ("the claims desk at x.net")
+                    // directs the message too. The deployment's own and
+                    // its partners' domains are facts.
+                    if !self.facts.is_known_host(&d.host) {
+                        names.push((d.host.clone(), true));
+                    }
                 } else {
                     // On a code host the deployment works with
                     // (`github.com`), the repository is what the text
@@ -636,8 +648,19 @@ impl Deriver<'_> {
         let trusted = |n: &(String, bool)| {
             named(&self.session.trusted_text, n) || named(&self.facts.trusted_text, n)
         };
-        let untrusted = names.iter().any(|n| named(&self.session.untrusted_text, n));
-        untrusted && !names.iter().any(trusted)
+        let untrusted = |n: &(String, bool)| named(&self.session.untrusted_text, n);
+        if destination.is_some_and(|d| d.email.is_some()) {
+            // The address first: named by trusted text, it is trusted,
+            // whatever else shares its domain; else it, or its domain, named
+            // only by untrusted text directs the message.
+            let (address, domain) = names.split_at(1);
+            if address.iter().any(trusted) {
+                return false;
+            }
+            return address.iter().any(untrusted)
+                || domain.iter().any(|n| untrusted(n) && !trusted(n));
+        }
+        names.iter().any(untrusted) && !names.iter().any(trusted)
     }
 
     fn push(&mut self, remote: &str, branches: &[Option<String>], force: bool, delete: bool) {
@@ -700,7 +723,7 @@ impl Deriver<'_> {
         let mutates = match verb {
             "apply" | "delete" | "scale" | "patch" | "set" | "edit" | "replace" | "create"
             | "autoscale" | "label" | "annotate" | "taint" | "cordon" | "uncordon" | "drain"
-            | "expose" | "run" => true,
+            | "expose" | "run" | "deploy" => true,
             "rollout" => !matches!(first, Some("status" | "history")),
             _ => false,
         };
@@ -839,6 +862,27 @@ fn chat_destination(target: &str) -> Option<Destination> {
     } else {
         None
     }
+}
+
+/// A telephone number, bare or as a URI (`tel:`, `sms:`, `whatsapp:`):
+/// seven or more digits and nothing but `+`, spaces, dashes, dots and
+/// parentheses.
+fn is_phone_number(target: &str) -> bool {
+    let target = target.trim();
+    let number = ["tel:", "sms:", "whatsapp:", "callto:"]
+        .iter()
+        .find_map(|scheme| {
+            target
+                .get(..scheme.len())
+                .filter(|p| p.eq_ignore_ascii_case(scheme))
+                .map(|_| &target[scheme.len()..])
+        })
+        .unwrap_or(target);
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    digits >= 7
+        && number
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '.' | '(' | ')'))
 }
 
 fn is_loopback(destination: Option<&Destination>) -> bool {
@@ -1011,6 +1055,27 @@ fn same_kube_context(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phone_numbers_bare_or_as_uris() {
+        for number in [
+            "+14155550142",
+            "tel:+1 (415) 555-0142",
+            "whatsapp:+4915112345678",
+            "0151 1234 5678",
+        ] {
+            assert!(is_phone_number(number), "{number}");
+        }
+        for other in [
+            "#general",
+            "C0123456789",
+            "general",
+            "+1234",
+            "ops@acme.com",
+        ] {
+            assert!(!is_phone_number(other), "{other}");
+        }
+    }
 
     #[test]
     fn a_stopped_name_is_the_firewall_or_one_of_its_own() {

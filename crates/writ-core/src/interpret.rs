@@ -487,10 +487,18 @@ impl Cx<'_> {
                         self.lower_shell(effect, out);
                     }
                 }
+                let payment = crate::web_api::payment(&r.method, &target, &payload.text);
                 let channel = match r.method.as_str() {
                     "GET" | "HEAD" | "OPTIONS" | "DOWNLOAD" | "LOOKUP" | "CONNECT" => {
                         out.push(Effect::Fetch { target, payload });
                         return;
+                    }
+                    _ if payment.is_some() => {
+                        out.push(Effect::Payment {
+                            amount_cents: payment.flatten(),
+                            recipient: target.clone(),
+                        });
+                        Channel::Payment
                     }
                     "UPLOAD" => Channel::Upload,
                     "SEND" => Channel::Socket,
@@ -772,27 +780,21 @@ impl Cx<'_> {
         }
     }
 
-    /// Effects of a Codex `apply_patch` body.
+    /// Effects of a Codex `apply_patch` body (the same reading as the
+    /// shell's `apply_patch` command).
     fn patch_effects(&self, patch: &str) -> Vec<Effect> {
-        let mut effects = Vec::new();
-        for line in patch.lines() {
-            let line = line.trim();
-            if let Some(p) = line
-                .strip_prefix("*** Add File: ")
-                .or(line.strip_prefix("*** Update File: "))
-                .or(line.strip_prefix("*** Move to: "))
-            {
-                effects.push(Effect::FileWrite {
-                    path: self.path(p.trim()),
-                });
-            } else if let Some(p) = line.strip_prefix("*** Delete File: ") {
-                effects.push(Effect::FileDelete {
-                    path: self.path(p.trim()),
+        writ_shell::apply_patch_changes(patch)
+            .into_iter()
+            .map(|change| match change {
+                writ_shell::PatchChange::Write(p) => Effect::FileWrite {
+                    path: self.path(&p),
+                },
+                writ_shell::PatchChange::Delete(p) => Effect::FileDelete {
+                    path: self.path(&p),
                     recursive: false,
-                });
-            }
-        }
-        effects
+                },
+            })
+            .collect()
     }
 }
 
@@ -878,13 +880,24 @@ fn http_effects(
             Vec::new(),
         )
     } else {
-        let send = Effect::Send(Send {
-            channel: Channel::Http,
+        let mut effects = Vec::new();
+        let channel = match crate::web_api::payment(&method, &url, &payload.text) {
+            Some(amount_cents) => {
+                effects.push(Effect::Payment {
+                    amount_cents,
+                    recipient: url.clone(),
+                });
+                Channel::Payment
+            }
+            None => Channel::Http,
+        };
+        effects.push(Effect::Send(Send {
+            channel,
             target: url,
             public: false,
             payload,
-        });
-        (vec![send], access)
+        }));
+        (effects, access)
     }
 }
 
@@ -1066,6 +1079,41 @@ mod tests {
                     recursive: true
                 }],
                 "{runtime:?}"
+            );
+        }
+    }
+
+    /// Codex's patch tool, and the same patch run as a shell command (argv,
+    /// a heredoc inside `bash -lc`), change the same files.
+    #[test]
+    fn apply_patch_means_the_same_as_a_tool_and_as_a_command() {
+        let facts = bare_facts();
+        let patch = "*** Begin Patch\n*** Update File: .codex/config.toml\n@@\n-x\n+y\n*** Delete File: old.txt\n*** End Patch\n";
+        let inputs = [
+            ("apply_patch", json!({"command": patch})),
+            ("shell", json!({"command": ["apply_patch", patch]})),
+            (
+                "shell",
+                json!({"command": ["bash", "-lc", format!("apply_patch <<'PATCH'\n{patch}PATCH")]}),
+            ),
+        ];
+        for (tool, input) in inputs {
+            let event = json!({"hook_event_name": "PreToolUse", "cwd": "/home/dana/ws",
+                               "tool_name": tool, "tool_input": input});
+            let envelope = crate::normalize(crate::Runtime::Codex, &event).unwrap();
+            let out = interpret(&envelope, &facts, Earlier::default());
+            assert_eq!(
+                out.effects,
+                vec![
+                    Effect::FileWrite {
+                        path: "/home/dana/ws/.codex/config.toml".to_owned()
+                    },
+                    Effect::FileDelete {
+                        path: "/home/dana/ws/old.txt".to_owned(),
+                        recursive: false
+                    }
+                ],
+                "{tool} {input}"
             );
         }
     }

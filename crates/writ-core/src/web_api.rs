@@ -51,6 +51,45 @@ pub(crate) fn api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effe
     }
 }
 
+/// Payment APIs: a host, the resources under it whose creation moves
+/// money, and the field that holds the amount in minor units (cents).
+const PAYMENT_APIS: &[(&str, &[&str], &str)] = &[(
+    "api.stripe.com",
+    &[
+        "v1/refunds",
+        "v1/payouts",
+        "v1/transfers",
+        "v1/charges",
+        "v1/payment_intents",
+        "v1/topups",
+        "v1/credit_notes",
+    ],
+    "amount",
+)];
+
+/// A request that makes a payment or refund through a payment provider's
+/// API (`POST https://api.stripe.com/v1/refunds` with `amount=4000`): its
+/// amount in cents, `None` when the request does not say it.
+pub(crate) fn payment(method: &str, url: &str, texts: &[String]) -> Option<Option<i64>> {
+    if method != "POST" {
+        return None;
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let (_, resources, amount_key) = PAYMENT_APIS.iter().find(|(h, _, _)| *h == host)?;
+    resources
+        .iter()
+        .any(|r| path == *r || path.starts_with(&format!("{r}/")))
+        .then_some(())?;
+    let fields = fields(texts);
+    Some(field(&fields, amount_key).and_then(|amount| amount.trim().parse::<i64>().ok()))
+}
+
 /// A state-changing request to one of the APIs this module knows.
 struct Request<'u> {
     host: String,
@@ -371,4 +410,49 @@ fn iam(fields: &[(String, String)]) -> Vec<Effect> {
         .and_then(|action| writ_shell::iam_grant(action, |key| field(fields, key)))
         .into_iter()
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn payment_apis_read_the_amount_in_cents() {
+        let url = "https://api.stripe.com/v1/refunds";
+        assert_eq!(
+            payment("POST", url, &texts(&["charge=ch_1&amount=50000"])),
+            Some(Some(50000))
+        );
+        assert_eq!(
+            payment("POST", url, &texts(&[r#"{"charge":"ch_1","amount":700}"#])),
+            Some(Some(700))
+        );
+        // A full refund: the amount is not on the request.
+        assert_eq!(payment("POST", url, &texts(&["charge=ch_1"])), Some(None));
+        assert_eq!(
+            payment(
+                "POST",
+                "https://api.stripe.com/v1/payment_intents/pi_1/confirm",
+                &[]
+            ),
+            Some(None)
+        );
+        assert_eq!(payment("GET", url, &[]), None);
+        assert_eq!(
+            payment("POST", "https://api.stripe.com/v1/customers", &[]),
+            None
+        );
+        assert_eq!(
+            payment(
+                "POST",
+                "https://api.stripe.com.evil.example/v1/refunds",
+                &[]
+            ),
+            None
+        );
+    }
 }
