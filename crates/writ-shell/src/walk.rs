@@ -619,6 +619,7 @@ impl<'c> Analyzer<'c> {
             contents,
             nested,
             nested_output_sent,
+            nested_credential,
         } = outcome;
         let first_effect = self.out.effects.len();
         let mut read_prov = stdin.cloned().unwrap_or_default();
@@ -651,9 +652,19 @@ impl<'c> Analyzer<'c> {
             self.contents.insert(path, payload);
         }
         let mut nested_out: Option<Payload> = None;
+        let first_nested = self.out.effects.len();
         for job in nested {
             let out = self.run_nested(job, scope, stdin);
             flow::merge(nested_out.get_or_insert_with(Payload::default), &out);
+        }
+        if let Some((credential, programs)) = &nested_credential {
+            for effect in self.out.effects.get_mut(first_nested..).unwrap_or_default() {
+                if let Effect::Request(request) = effect
+                    && programs.contains(&request.program.as_str())
+                {
+                    flow::merge(&mut request.payload, credential);
+                }
+            }
         }
         if let (true, Some(printed)) = (nested_output_sent, &nested_out) {
             for effect in self.out.effects.get_mut(first_effect..).unwrap_or_default() {

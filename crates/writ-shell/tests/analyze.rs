@@ -4526,3 +4526,59 @@ fn release_tools_name_their_target() {
         ),
     ]);
 }
+
+#[test]
+fn config_commands_write_the_users_files() {
+    run_table(&[
+        (
+            "aws configure set aws_access_key_id AKIAEXAMPLE --profile dev",
+            json!([write("/home/dana/.aws/credentials")]),
+        ),
+        (
+            "aws configure set region eu-west-1",
+            json!([write("/home/dana/.aws/config")]),
+        ),
+        ("aws configure list", json!([])),
+        (
+            "npm config set //registry.npmjs.org/:_authToken \"$NPM_TOKEN\"",
+            json!([write("/home/dana/.npmrc")]),
+        ),
+        (
+            "npm config set --location=project save-exact true",
+            json!([]),
+        ),
+        ("npm config get registry", json!([])),
+        (
+            "pip config set global.index-url https://pypi.acme.internal/simple",
+            json!([write("/home/dana/.config/pip/pip.conf")]),
+        ),
+        (
+            "poetry config virtualenvs.in-project true --local",
+            json!([]),
+        ),
+    ]);
+}
+
+#[test]
+fn hub_code_names_the_repository_it_writes() {
+    run_table(&[
+        (
+            "python -c \"from datasets import load_dataset; ds = load_dataset('parquet', data_files='data/customers.parquet'); ds.push_to_hub('someone/churn')\"",
+            json!([
+                read(&at("data/customers.parquet")),
+                url_request(
+                    "python",
+                    "https://huggingface.co/someone/churn",
+                    "POST",
+                    payload(&["parquet"], &[(&at("data/customers.parquet"), false)], &[])
+                )
+            ]),
+        ),
+        (
+            "python -c \"from huggingface_hub import HfApi; HfApi().update_repo_visibility('acme/intents', private=False, repo_type='dataset')\"",
+            json!([make_public(
+                json!({"kind": "repo", "host": "huggingface.co", "slug": "acme/intents"})
+            )]),
+        ),
+    ]);
+}

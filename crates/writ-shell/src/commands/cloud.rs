@@ -128,6 +128,17 @@ const AWS_LONG: &[&str] = &[
     "message",
     "content",
     "source",
+    "identity-store-id",
+    "member-id",
+    "membership-id",
+    "instance-arn",
+    "target-id",
+    "target-type",
+    "permission-set-arn",
+    "principal-id",
+    "principal-type",
+    "user-pool-id",
+    "username",
 ];
 
 /// A `s3://bucket/key` bucket resource.
@@ -260,6 +271,11 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
         }
         ("s3api", _) => s3api(command, &items, &mut outcome),
         ("iam", _) => iam(command, &items, &mut outcome),
+        ("identitystore" | "sso-admin" | "cognito-idp", _) => {
+            outcome
+                .effects
+                .extend(directory_grant(service, command, &items));
+        }
         ("lambda", "add-permission") => lambda_permission(&items, &mut outcome),
         ("ec2", "authorize-security-group-ingress") => ingress(&items, &mut outcome),
         ("ses" | "sesv2", "send-email") => ses_send(inv, &items, &operands, &mut outcome),
@@ -561,6 +577,44 @@ fn s3api(command: &str, items: &[Item], outcome: &mut Outcome) {
     }
 }
 
+/// Group membership and permission-set assignments in AWS's directories:
+/// `aws identitystore create-group-membership|delete-group-membership
+/// --group-id G --member-id UserId=U` (or `--membership-id`), `aws
+/// sso-admin create-account-assignment|delete-account-assignment
+/// --target-id ACCOUNT --permission-set-arn P --principal-id U`, and
+/// Cognito's `admin-add-user-to-group|admin-remove-user-from-group
+/// --user-pool-id P --username U --group-name G`: each changes what the
+/// member may do.
+fn directory_grant(service: &str, command: &str, items: &[Item]) -> Option<Effect> {
+    let value = |names: &[&str]| args::value(items, names).map(|a| a.text.clone());
+    let (resource, grantee) = match (service, command) {
+        ("identitystore", "create-group-membership" | "delete-group-membership") => (
+            value(&["--group-id"])
+                .or_else(|| value(&["--membership-id"]).map(|m| format!("membership {m}")))
+                .map(|g| format!("identitystore group {g}")),
+            value(&["--member-id"]),
+        ),
+        ("sso-admin", "create-account-assignment" | "delete-account-assignment") => (
+            value(&["--target-id"]).map(|t| format!("aws account {t}")),
+            value(&["--principal-id"]),
+        ),
+        ("cognito-idp", "admin-add-user-to-group" | "admin-remove-user-from-group") => (
+            value(&["--group-name"]).map(|g| {
+                let pool = value(&["--user-pool-id"]).unwrap_or_default();
+                format!("cognito group {pool}/{g}")
+            }),
+            value(&["--username"]),
+        ),
+        _ => return None,
+    };
+    Some(Effect::GrantAccess {
+        resource: Resource::Other {
+            name: resource.unwrap_or_else(|| format!("aws {service}")),
+        },
+        grantee,
+    })
+}
+
 /// `aws lambda add-permission`: lets a principal invoke the function;
 /// `--principal '*'` lets anyone.
 fn lambda_permission(items: &[Item], outcome: &mut Outcome) {
@@ -604,7 +658,8 @@ fn ingress(items: &[Item], outcome: &mut Outcome) {
 }
 
 /// IAM actions that change what a principal may do, by their API names,
-/// with the parameter that names what is granted.
+/// with the parameter that names what is granted (or taken away: a
+/// detached policy or a left group changes access too).
 const IAM_GRANTS: &[(&str, Option<&str>)] = &[
     ("AttachUserPolicy", Some("PolicyArn")),
     ("AttachRolePolicy", Some("PolicyArn")),
@@ -613,6 +668,13 @@ const IAM_GRANTS: &[(&str, Option<&str>)] = &[
     ("PutRolePolicy", Some("PolicyName")),
     ("PutGroupPolicy", Some("PolicyName")),
     ("AddUserToGroup", Some("GroupName")),
+    ("RemoveUserFromGroup", Some("GroupName")),
+    ("DetachUserPolicy", Some("PolicyArn")),
+    ("DetachRolePolicy", Some("PolicyArn")),
+    ("DetachGroupPolicy", Some("PolicyArn")),
+    ("DeleteUserPolicy", Some("PolicyName")),
+    ("DeleteRolePolicy", Some("PolicyName")),
+    ("DeleteGroupPolicy", Some("PolicyName")),
     ("CreateAccessKey", None),
     ("CreateLoginProfile", None),
     ("UpdateAssumeRolePolicy", None),
@@ -625,7 +687,7 @@ const IAM_GRANTS: &[(&str, Option<&str>)] = &[
 /// --user-name` is the same call spelled in kebab case ([`kebab`]).
 pub fn iam_grant<'v>(action: &str, param: impl Fn(&str) -> Option<&'v str>) -> Option<Effect> {
     let (action, granted_by) = IAM_GRANTS.iter().find(|(name, _)| *name == action)?;
-    let principal = if *action == "AddUserToGroup" {
+    let principal = if matches!(*action, "AddUserToGroup" | "RemoveUserFromGroup") {
         param("UserName")
     } else {
         ["UserName", "RoleName", "GroupName"]
@@ -890,7 +952,10 @@ fn gs_access(operands: &[Arg]) -> Outcome {
     outcome
 }
 
-/// `gcloud storage cp|mv|rsync|rm`, `gcloud storage buckets add-iam-policy-binding`.
+/// `gcloud storage cp|mv|rsync|rm`, `gcloud storage buckets
+/// add-iam-policy-binding`, the IAM bindings of the rest ([`iam_binding`]),
+/// and `gcloud identity groups memberships add|delete|modify-membership-roles
+/// --group-email G --member-email M` (who is in a group, and as what).
 fn gcloud(inv: &Invocation<'_>) -> Option<Outcome> {
     let items = args::parse(
         inv.args,
@@ -904,6 +969,12 @@ fn gcloud(inv: &Invocation<'_>) -> Option<Outcome> {
                 "role",
                 "format",
                 "impersonate-service-account",
+                "group-email",
+                "member-email",
+                "roles",
+                "add-roles",
+                "remove-roles",
+                "update-roles-params",
             ],
             stop_after: None,
         },
@@ -966,6 +1037,18 @@ fn gcloud(inv: &Invocation<'_>) -> Option<Outcome> {
                 }
             };
             Some(Outcome::default().effect(effect))
+        }
+        ["identity", "groups", "memberships", verb, ..]
+            if matches!(*verb, "add" | "delete" | "modify-membership-roles") =>
+        {
+            let group = args::value(&items, &["--group-email"])
+                .map_or_else(String::new, |g| g.text.clone());
+            Some(Outcome::default().effect(Effect::GrantAccess {
+                resource: Resource::Other {
+                    name: format!("google group {group}"),
+                },
+                grantee: args::value(&items, &["--member-email"]).map(|m| m.text.clone()),
+            }))
         }
         _ => iam_binding(&items, &words),
     }

@@ -43,6 +43,53 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     })
 }
 
+/// The user configuration file a tool's `config set` writes
+/// (`aws configure set K V` writes `~/.aws/credentials` or `~/.aws/config`,
+/// `npm config set` `~/.npmrc`): a write in the home directory, unless an
+/// option keeps it in the project (`npm config set --location=project`,
+/// `pip config --site`, `poetry config --local`).
+pub(super) fn user_config_write(inv: &Invocation<'_>) -> Option<String> {
+    let words = args::leading(inv.args);
+    let any = |flags: &[&str]| {
+        inv.args.iter().any(|a| {
+            flags
+                .iter()
+                .any(|f| a.text == *f || a.text.starts_with(&format!("{f}=")))
+        })
+    };
+    let in_project = || {
+        inv.args.windows(2).any(|pair| {
+            (pair[0].text.starts_with("--location") || pair[0].text == "-L")
+                && pair[1].text == "project"
+        }) || inv.args.iter().any(|a| a.text == "--location=project")
+    };
+    let file = match (inv.program, words.as_slice()) {
+        ("aws", ["configure", "set", key, ..]) => {
+            let credential = [
+                "aws_access_key_id",
+                "aws_secret_access_key",
+                "aws_session_token",
+            ]
+            .iter()
+            .any(|k| key.ends_with(k));
+            if credential {
+                "~/.aws/credentials"
+            } else {
+                "~/.aws/config"
+            }
+        }
+        ("aws", ["configure", "import", ..]) => "~/.aws/credentials",
+        ("npm" | "pnpm", ["config", "set", ..] | ["set", ..]) if !in_project() => "~/.npmrc",
+        ("yarn", ["config", "set", ..]) => "~/.yarnrc",
+        ("pip" | "pip3", ["config", "set", ..]) if !any(&["--site"]) => "~/.config/pip/pip.conf",
+        ("poetry", ["config", _, ..]) if !any(&["--local", "--list", "--unset"]) => {
+            "~/.config/pypoetry/config.toml"
+        }
+        _ => return None,
+    };
+    Some(inv.path(file))
+}
+
 fn has_short(items: &[Item], letters: &str) -> bool {
     letters
         .chars()

@@ -16,12 +16,16 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 fn git(inv: &Invocation<'_>) -> Outcome {
     let mut dir = inv.cwd.to_owned();
     let mut rest = inv.args;
+    let mut headers: Vec<ExtraHeader> = Vec::new();
     while let Some((first, tail)) = rest.split_first() {
         let text = first.text.as_str();
         if text == "-C" {
             if let Some(value) = tail.first() {
                 dir = paths::resolve(&dir, inv.home, &value.text);
             }
+            rest = tail.get(1..).unwrap_or_default();
+        } else if text == "-c" {
+            headers.extend(tail.first().and_then(extra_header));
             rest = tail.get(1..).unwrap_or_default();
         } else if matches!(
             text,
@@ -42,24 +46,127 @@ fn git(inv: &Invocation<'_>) -> Outcome {
         cwd: &dir,
         ..*inv
     };
-    match sub.text.as_str() {
-        "push" => push(&inv),
-        "subtree" => subtree(&inv),
-        "clone" => clone(&inv),
-        "fetch" | "pull" => fetch(&inv, &sub.text),
-        "config" => config(&inv),
-        "clean" => clean(&inv),
-        "rm" => remove(&inv),
-        "mv" => move_paths(&inv),
-        "archive" => archive(&inv),
-        "checkout" if switches_branch(&inv) => switch(&inv),
-        "switch" => switch(&inv),
-        "checkout" | "restore" => restore(&inv, &sub.text),
-        "bundle" => bundle(&inv),
-        "remote" => remote(&inv),
-        "send-email" => super::mail::git_send_email(&inv),
-        "apply" => super::patch::git_apply(&inv),
+    let mut outcome = git_command(&inv, &sub.text);
+    if !headers.is_empty() {
+        send_headers(&inv, &sub.text, &headers, &mut outcome);
+    }
+    outcome
+}
+
+fn git_command(inv: &Invocation<'_>, sub: &str) -> Outcome {
+    match sub {
+        "push" => push(inv),
+        "subtree" => subtree(inv),
+        "clone" => clone(inv),
+        "fetch" | "pull" | "ls-remote" => fetch(inv, sub),
+        "config" => config(inv),
+        "clean" => clean(inv),
+        "rm" => remove(inv),
+        "mv" => move_paths(inv),
+        "archive" => archive(inv),
+        "checkout" if switches_branch(inv) => switch(inv),
+        "switch" => switch(inv),
+        "checkout" | "restore" => restore(inv, sub),
+        "bundle" => bundle(inv),
+        "remote" => remote(inv),
+        "send-email" => super::mail::git_send_email(inv),
+        "apply" => super::patch::git_apply(inv),
         _ => Outcome::default(),
+    }
+}
+
+/// A header that `-c http.extraHeader="NAME: VALUE"` (or `-c
+/// http.<URL>.extraHeader=...`) adds to every HTTP request git makes (to
+/// URLs under `<URL>` only): its text and what it expands.
+#[derive(Debug)]
+struct ExtraHeader {
+    /// The `<URL>` it is limited to.
+    scope: Option<String>,
+    payload: Payload,
+}
+
+fn extra_header(config: &Arg) -> Option<ExtraHeader> {
+    let (key, value) = config.text.split_once('=')?;
+    let lower = key.to_ascii_lowercase();
+    let middle = lower.strip_prefix("http.")?.strip_suffix("extraheader")?;
+    let scope = match middle {
+        "" => None,
+        m if m.ends_with('.') => Some(key.get(5..key.len() - ".extraheader".len())?.to_owned()),
+        _ => return None,
+    };
+    Some(ExtraHeader {
+        scope,
+        payload: config.with_text(value).payload(),
+    })
+}
+
+/// True when git sends what is configured for `scope` (a URL prefix) to
+/// `remote` (a URL): same scheme and host, and the remote's path below
+/// the scope's.
+fn url_matches(scope: &str, remote: &str) -> bool {
+    let split = |text: &str| -> Option<(String, String, String)> {
+        let (scheme, rest) = text.split_once("://")?;
+        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let host = authority.rsplit('@').next().unwrap_or(authority);
+        Some((
+            scheme.to_ascii_lowercase(),
+            host.to_ascii_lowercase(),
+            path.trim_end_matches('/').to_owned(),
+        ))
+    };
+    match (split(scope), split(remote)) {
+        (Some((s1, h1, p1)), Some((s2, h2, p2))) => {
+            s1 == s2 && h1 == h2 && (p1.is_empty() || p2 == p1 || p2.starts_with(&format!("{p1}/")))
+        }
+        _ => false,
+    }
+}
+
+/// The extra headers of `git -c http.extraHeader=... fetch|pull|clone|
+/// ls-remote|push REMOTE` go to the remote with git's requests. A remote
+/// given by name is the repository's remote of that name; a header
+/// limited to a URL goes there only (to that URL when the remote is a
+/// name whose URL the line does not show).
+fn send_headers(inv: &Invocation<'_>, sub: &str, headers: &[ExtraHeader], outcome: &mut Outcome) {
+    let method = match sub {
+        "fetch" | "pull" | "clone" | "ls-remote" => "GET",
+        "push" => "POST",
+        _ => return,
+    };
+    let (short, long): (&str, &[&str]) = match sub {
+        "clone" => ("objuc", CLONE_VALUE_OPTIONS),
+        "push" => ("o", PUSH_VALUE_OPTIONS),
+        _ => ("oj", FETCH_VALUE_OPTIONS),
+    };
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short,
+            long,
+            stop_after: None,
+        },
+    );
+    let remote = args::value(&items, &["--repo"])
+        .filter(|_| sub == "push")
+        .or_else(|| args::positionals(&items).first().copied())
+        .map_or("origin", |r| r.text.as_str());
+    let is_url = remote.contains("://");
+    for header in headers {
+        let target = match (&header.scope, is_url) {
+            (Some(scope), true) if !url_matches(scope, remote) => continue,
+            (Some(scope), false) => url(scope),
+            (_, true) => url(remote),
+            (None, false) => Target::Remote {
+                name: remote.to_owned(),
+            },
+        };
+        outcome.effects.push(request(
+            "git",
+            target,
+            method,
+            header.payload.clone(),
+            false,
+        ));
     }
 }
 
@@ -217,10 +324,50 @@ fn bundle(inv: &Invocation<'_>) -> Outcome {
     outcome
 }
 
+/// `git push`'s long options that take a value.
+const PUSH_VALUE_OPTIONS: &[&str] = &["repo", "push-option", "receive-pack", "exec", "signed"];
+
+/// `git clone`'s long options that take a value.
+const CLONE_VALUE_OPTIONS: &[&str] = &[
+    "origin",
+    "branch",
+    "upload-pack",
+    "template",
+    "config",
+    "depth",
+    "shallow-since",
+    "shallow-exclude",
+    "reference",
+    "separate-git-dir",
+    "jobs",
+    "filter",
+    "bundle-uri",
+    "server-option",
+];
+
+/// `git fetch`'s, `git pull`'s and `git ls-remote`'s long options that
+/// take a value.
+const FETCH_VALUE_OPTIONS: &[&str] = &[
+    "upload-pack",
+    "depth",
+    "deepen",
+    "shallow-since",
+    "shallow-exclude",
+    "refmap",
+    "jobs",
+    "server-option",
+    "filter",
+    "recurse-submodules-default",
+    "negotiation-tip",
+    "strategy",
+    "strategy-option",
+    "sort",
+];
+
 fn push(inv: &Invocation<'_>) -> Outcome {
     let spec = Spec {
         short: "o",
-        long: &["repo", "push-option", "receive-pack", "exec", "signed"],
+        long: PUSH_VALUE_OPTIONS,
         stop_after: None,
     };
     let items = args::parse(inv.args, &spec);
@@ -341,22 +488,7 @@ fn branch(text: &str) -> String {
 fn clone(inv: &Invocation<'_>) -> Outcome {
     let spec = Spec {
         short: "objuc",
-        long: &[
-            "origin",
-            "branch",
-            "upload-pack",
-            "template",
-            "config",
-            "depth",
-            "shallow-since",
-            "shallow-exclude",
-            "reference",
-            "separate-git-dir",
-            "jobs",
-            "filter",
-            "bundle-uri",
-            "server-option",
-        ],
+        long: CLONE_VALUE_OPTIONS,
         stop_after: None,
     };
     let items = args::parse(inv.args, &spec);
@@ -380,21 +512,7 @@ fn carry_url_expansions(outcome: &mut Outcome, url_arg: &Arg) {
 fn fetch(inv: &Invocation<'_>, verb: &str) -> Outcome {
     let spec = Spec {
         short: "oj",
-        long: &[
-            "upload-pack",
-            "depth",
-            "deepen",
-            "shallow-since",
-            "shallow-exclude",
-            "refmap",
-            "jobs",
-            "server-option",
-            "filter",
-            "recurse-submodules-default",
-            "negotiation-tip",
-            "strategy",
-            "strategy-option",
-        ],
+        long: FETCH_VALUE_OPTIONS,
         stop_after: None,
     };
     let items = args::parse(inv.args, &spec);
@@ -971,9 +1089,20 @@ impl ApiCall {
 /// - `PATCH repos/O/R` with `private=false` or `visibility=public` makes
 ///   `O/R` public;
 /// - `PUT repos/O/R/collaborators/U` grants `U` access to `O/R`, `POST
-///   repos/O/R/keys` a deploy key, and `PUT orgs/O/teams/T/repos/O/R` the
-///   team `T`;
-/// - `PUT orgs/O/memberships/U` makes `U` a member of the organisation;
+///   repos/O/R/keys` a deploy key, and `PUT orgs/O/teams/T/repos/O/R` (or
+///   `teams/ID/repos/O/R`) the team `T`;
+/// - `PUT orgs/O/memberships/U` makes `U` a member of the organisation,
+///   `PUT orgs/O/teams/T/memberships/U` (or `teams/ID/memberships/U`) of
+///   the team, `POST orgs/O/invitations` invites someone, `PUT
+///   orgs/O/outside_collaborators/U` turns a member into an outside
+///   collaborator, and `PUT orgs/O/organization-roles/users|teams/W/ROLE`
+///   gives `W` an organisation role;
+/// - any change (`PUT`, `PATCH`, `POST`, `DELETE`) of a branch's
+///   protection (`repos/O/R/branches/B/protection[/...]`), of a ruleset
+///   (`repos/O/R/rulesets[/ID]`, `orgs/O/rulesets[/ID]`) or of tag
+///   protection changes who may push there: access to the repository (or
+///   the organisation's repositories), granted to no one in particular;
+/// - removing any of these (`DELETE`) changes access as well;
 /// - `PATCH repos/O/R/git/refs/heads/B` moves branch `B` (a force push with
 ///   `force=true`), `DELETE` of it deletes the branch, and `PUT
 ///   repos/O/R/contents/PATH` with `branch=B` or `POST repos/O/R/merges`
@@ -995,14 +1124,32 @@ pub fn github_access_changes(endpoint: &str, method: &str, fields: &[String]) ->
             github_repo(Some(&format!("{owner}/{name}")))
         }
     };
+    let org = |org: &str| Resource::Other {
+        name: format!("github.com/{org}"),
+    };
+    let team = |org: Option<&str>, team: &str| Resource::Other {
+        name: match org {
+            Some(org) => format!("github.com/{org} team {team}"),
+            None => format!("github.com team {team}"),
+        },
+    };
     let grant = |resource: Resource, grantee: String| {
         vec![Effect::GrantAccess {
             resource,
             grantee: Some(grantee),
         }]
     };
+    // A change of who may push, granted to no one in particular.
+    let rules = |resource: Resource| {
+        vec![Effect::GrantAccess {
+            resource,
+            grantee: None,
+        }]
+    };
+    let changes = !matches!(method, "GET" | "HEAD" | "OPTIONS");
+    let adds_or_removes = matches!(method, "PUT" | "PATCH" | "DELETE");
     match parts.as_slice() {
-        ["repos", owner, name, "collaborators", user] if method == "PUT" => {
+        ["repos", owner, name, "collaborators", user] if adds_or_removes => {
             grant(repo(owner, name), (*user).to_owned())
         }
         ["repos", owner, name, "keys"] if method == "POST" => {
@@ -1012,15 +1159,52 @@ pub fn github_access_changes(endpoint: &str, method: &str, fields: &[String]) ->
                 .map_or_else(|| "a deploy key".to_owned(), |t| format!("deploy key {t}"));
             grant(repo(owner, name), title)
         }
-        ["orgs", _, "teams", team, "repos", owner, name] if method == "PUT" => {
+        ["repos", owner, name, "keys", id] if method == "DELETE" => {
+            grant(repo(owner, name), format!("deploy key {id}"))
+        }
+        ["repos", owner, name, "invitations", id] if changes => {
+            grant(repo(owner, name), format!("invitation {id}"))
+        }
+        ["orgs", _, "teams", team, "repos", owner, name]
+        | ["teams", team, "repos", owner, name]
+            if adds_or_removes =>
+        {
             grant(repo(owner, name), format!("team {team}"))
         }
-        ["orgs", org, "memberships", user] if method == "PUT" => grant(
-            Resource::Other {
-                name: format!("github.com/{org}"),
-            },
-            (*user).to_owned(),
+        ["orgs", o, "teams", t, "memberships" | "members", user] if adds_or_removes => {
+            grant(team(Some(o), t), (*user).to_owned())
+        }
+        ["teams", t, "memberships" | "members", user] if adds_or_removes => {
+            grant(team(None, t), (*user).to_owned())
+        }
+        [
+            "orgs",
+            o,
+            "memberships" | "members" | "outside_collaborators",
+            user,
+        ] if adds_or_removes => grant(org(o), (*user).to_owned()),
+        ["orgs", o, "invitations"] if method == "POST" => grant(
+            org(o),
+            field(fields, "email")
+                .or_else(|| field(fields, "invitee_id"))
+                .unwrap_or("someone invited")
+                .to_owned(),
         ),
+        ["orgs", o, "organization-roles", "users" | "teams", who, ..] if adds_or_removes => {
+            grant(org(o), (*who).to_owned())
+        }
+        ["repos", owner, name, "branches", rest @ ..]
+            if changes && rest.contains(&"protection") =>
+        {
+            rules(repo(owner, name))
+        }
+        ["repos", owner, name, "rulesets", ..]
+        | ["repos", owner, name, "tags", "protection", ..]
+            if changes =>
+        {
+            rules(repo(owner, name))
+        }
+        ["orgs", o, "rulesets", ..] if changes => rules(org(o)),
         ["repos", owner, name, "git", "refs", "heads", branch @ ..]
             if matches!(method, "PATCH" | "POST" | "DELETE") && !branch.is_empty() =>
         {

@@ -149,9 +149,15 @@ fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
 /// `host`, `fields` the body's `key=value` pairs:
 /// - `PUT projects/ID` with `visibility=public` makes the project public;
 /// - `POST projects/ID/members` (`user_id`/`username`), `PUT
-///   projects/ID/members/USER`, `POST projects/ID/share` (`group_id`) and
-///   `POST projects/ID/deploy_keys` grant access to it; the same member
-///   calls on `groups/ID` grant access to the group.
+///   projects/ID/members/USER`, `POST projects/ID/share` (`group_id`),
+///   `POST projects/ID/invitations` (`email`) and `POST
+///   projects/ID/deploy_keys` grant access to it; the same member, share
+///   and invitation calls on `groups/ID` grant access to the group, and
+///   `DELETE` of a member or a share takes it away (a change of access
+///   too);
+/// - any change of `projects/ID/protected_branches`, `protected_tags` or
+///   `protected_environments` (or a group's) changes who may push or
+///   deploy there: access to the project, granted to no one in particular.
 pub fn gitlab_access_changes(
     host: &str,
     endpoint: &str,
@@ -174,6 +180,14 @@ pub fn gitlab_access_changes(
         vec![Effect::GrantAccess { resource, grantee }]
     };
     let writes = matches!(method, "POST" | "PUT");
+    let changes = matches!(method, "POST" | "PUT" | "PATCH" | "DELETE");
+    let holder = |kind: &str, id: &str| {
+        if kind == "groups" {
+            group(host, id)
+        } else {
+            project(host, id)
+        }
+    };
     match parts.as_slice() {
         ["projects", id] if method == "PUT" && field("visibility").as_deref() == Some("public") => {
             vec![Effect::MakePublic {
@@ -205,6 +219,26 @@ pub fn gitlab_access_changes(
         ["groups", id, "members", user] if writes => {
             grant(group(host, id), Some((*user).to_owned()))
         }
+        ["groups", id, "share"] if method == "POST" => grant(
+            group(host, id),
+            field("group_id").map(|g| format!("group {g}")),
+        ),
+        [kind @ ("projects" | "groups"), id, "invitations"] if method == "POST" => grant(
+            holder(kind, id),
+            field("email").or_else(|| field("user_id")),
+        ),
+        [kind @ ("projects" | "groups"), id, "members", user] if method == "DELETE" => {
+            grant(holder(kind, id), Some((*user).to_owned()))
+        }
+        [kind @ ("projects" | "groups"), id, "share", other] if method == "DELETE" => {
+            grant(holder(kind, id), Some(format!("group {other}")))
+        }
+        [
+            kind @ ("projects" | "groups"),
+            id,
+            "protected_branches" | "protected_tags" | "protected_environments",
+            ..,
+        ] if changes => grant(holder(kind, id), None),
         _ => Vec::new(),
     }
 }

@@ -116,6 +116,8 @@ const KUBECTL_LONG: &[&str] = &[
     "user",
     "server",
     "token",
+    "username",
+    "password",
     "filename",
     "output",
     "selector",
@@ -217,6 +219,12 @@ fn kubectl(inv: &Invocation<'_>) -> Outcome {
         .collect();
     let mut outcome = Outcome::default();
     outcome.effects.extend(grant);
+    outcome.effects.extend(api_server_credentials(
+        inv,
+        &items,
+        &["-s", "--server"],
+        &["--token", "--username", "--password"],
+    ));
     // `kubectl exec|run|debug ... -- CMD`: the command runs in a pod, where
     // no path is this machine's, but what it sends or changes elsewhere
     // is what it is.
@@ -241,6 +249,32 @@ fn kubectl(inv: &Invocation<'_>) -> Outcome {
         dry_run,
         all: args::has(&items, &["--all", "-A", "--all-namespaces"]),
     }))
+}
+
+/// The credentials a Kubernetes client is given on the line (`kubectl
+/// --token T`, `--username U --password P`, `helm --kube-token T`) go to
+/// the API server it names (`--server URL`, `helm --kube-apiserver URL`),
+/// with every call it makes there. Without a server on the line they go to
+/// the kubeconfig's cluster, which the line does not show. The change the
+/// command makes is its own effect (not an external write: see the
+/// doctrine), so the credentials are reported as sent with a read.
+fn api_server_credentials(
+    inv: &Invocation<'_>,
+    items: &[args::Item<'_>],
+    server_options: &[&str],
+    credential_options: &[&str],
+) -> Option<Effect> {
+    let server = args::value(items, server_options)?;
+    let payload = super::publish::credentials(inv, items, credential_options);
+    if payload == crate::Payload::default() {
+        return None;
+    }
+    let target = if server.text.contains("://") {
+        server.text.clone()
+    } else {
+        format!("https://{}", server.text)
+    };
+    Some(request(inv.program, url(&target), "GET", payload, false))
 }
 
 /// Kubernetes subjects that stand for everyone.
@@ -384,6 +418,12 @@ fn helm(inv: &Invocation<'_>) -> Outcome {
         dry_run,
     }));
     outcome.effects.extend(sent);
+    outcome.effects.extend(api_server_credentials(
+        inv,
+        &items,
+        &["--kube-apiserver"],
+        &["--kube-token"],
+    ));
     outcome
 }
 

@@ -67,7 +67,39 @@ const READ_CALLS: &[&str] = &[
     "IO.read",
     "file_get_contents",
     "fopen",
+    // Data frames and datasets loaded from files.
+    "read_csv",
+    "read_parquet",
+    "read_json",
+    "read_excel",
+    "data_files=",
 ];
+
+/// Hugging Face Hub calls whose `OWNER/NAME` argument is the repository
+/// they write (`ds.push_to_hub('someone/x')`, `upload_folder(repo_id=...)`):
+/// what the code read goes there.
+const HUB_CALLS: &[&str] = &[
+    "push_to_hub",
+    "upload_file",
+    "upload_folder",
+    "upload_large_folder",
+    "create_commit",
+    "repo_id=",
+];
+
+/// `OWNER/NAME`, as the Hub names a repository.
+fn is_repo_id(text: &str) -> bool {
+    let Some((owner, name)) = text.split_once('/') else {
+        return false;
+    };
+    let part = |p: &str| {
+        !p.is_empty()
+            && !p.starts_with('.')
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    part(owner) && part(name)
+}
 
 /// Calls whose first string argument is a file or tree the code deletes;
 /// the second field: the whole tree.
@@ -353,6 +385,7 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     let mut payload = Payload::default();
     let mut urls = Vec::new();
     let mut used = vec![false; literals.len()];
+    let mut hub_uploads = false;
     for (index, literal) in literals.iter().enumerate() {
         let before = code.get(..literal.start).unwrap_or_default();
         if called_with(before, MODULE_CALLS).is_some() {
@@ -426,6 +459,13 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             } else {
                 read_sent(inv, file, outcome, &mut payload);
             }
+        } else if called_with(before, HUB_CALLS).is_some() && is_repo_id(&literal.text) {
+            used[index] = true;
+            hub_uploads = true;
+            let url = format!("https://huggingface.co/{}", literal.text);
+            if !urls.iter().any(|(u, _)| *u == url) {
+                urls.push((url, true));
+            }
         } else if called_with(before, READ_CALLS).is_some() && !is_url(&literal.text) {
             used[index] = true;
             read_sent(inv, &literal.text, outcome, &mut payload);
@@ -481,6 +521,22 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             }
         }
     }
+    if let Some(at) = code.find("update_repo_visibility(")
+        && code
+            .get(at..)
+            .is_some_and(|rest| rest.contains("private=False"))
+        && let Some(repo) = literals
+            .iter()
+            .find(|l| l.start > at && is_repo_id(&l.text))
+    {
+        // The Hub repository made public.
+        outcome.effects.push(crate::Effect::MakePublic {
+            resource: crate::Resource::Repo {
+                host: "huggingface.co".to_owned(),
+                slug: Some(repo.text.clone()),
+            },
+        });
+    }
     if DRIVERS.iter().any(|d| code.contains(d)) {
         database(program, code, &literals, &mut used, outcome);
     }
@@ -524,7 +580,8 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             }));
         }
     }
-    let sends = SENDS.iter().any(|s| code.contains(s))
+    let sends = hub_uploads
+        || SENDS.iter().any(|s| code.contains(s))
         || [
             "'POST'",
             "\"POST\"",

@@ -1,6 +1,7 @@
 //! Per-program knowledge: each module reads one family's real flag syntax
 //! and reports [`Effect`]s.
 
+mod access;
 mod cloud;
 mod container;
 pub(crate) use container::{host_payload, to_host};
@@ -102,6 +103,10 @@ pub(crate) struct Outcome {
     /// What the nested commands print is sent by this outcome's requests
     /// (inline code that runs `cat .env` and posts what it printed).
     pub nested_output_sent: bool,
+    /// What the nested commands' connections also carry, and the programs
+    /// whose requests carry it: a password a wrapper types in for them
+    /// (`sshpass -p PASS ssh host` sends PASS to the host).
+    pub nested_credential: Option<(Payload, &'static [&'static str])>,
 }
 
 impl Outcome {
@@ -224,6 +229,7 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| git::handle(inv))
         .or_else(|| glab::handle(inv))
         .or_else(|| cloud::handle(inv))
+        .or_else(|| access::handle(inv))
         .or_else(|| infra::handle(inv))
         .or_else(|| sql::handle(inv))
         .or_else(|| nosql::handle(inv))
@@ -237,9 +243,22 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| process::handle(inv))
         .or_else(|| patch::handle(inv))
         .or_else(|| files::handle(inv));
-    let mut outcome = handled.unwrap_or_else(|| files::unknown(inv));
+    let known = handled.is_some();
+    let config = files::user_config_write(inv);
+    let mut outcome = match handled {
+        Some(outcome) => outcome,
+        // A setting's value is not a file.
+        None if config.is_some() => Outcome::default(),
+        None => files::unknown(inv),
+    };
+    if let Some(path) = config {
+        outcome.write(path, false);
+    }
     if let Some(resource) = made_public(inv) {
         outcome.effects.push(Effect::MakePublic { resource });
+    }
+    if !known && let Some(share) = access::shared(inv) {
+        outcome.effects.push(share);
     }
     if let Some(credential) = secrets::printed(inv) {
         outcome.stdout = Some(credential);

@@ -852,25 +852,82 @@ fn batch_transfer(inv: &Invocation<'_>) -> Outcome {
         inv.args,
         &Spec {
             short: "bPpFioeculUWAmsR",
-            long: &["port", "user", "command", "env"],
+            long: &[
+                "port",
+                "user",
+                "password",
+                "command",
+                "env",
+                "authentication-file",
+            ],
             stop_after: None,
         },
     );
-    let mut outcome = Outcome::default();
-    let Some(remote) = args::positionals(&items).into_iter().next() else {
-        return outcome;
+    let positional = args::positionals(&items);
+    let Some(remote) = positional.first() else {
+        return Outcome::default();
     };
     let port = args::value(&items, &["-P", "-p", "--port"]).and_then(|p| p.text.parse().ok());
-    let text = remote.text.trim_start_matches("//");
-    let text = text.split('/').next().unwrap_or(text);
-    let target = match location(text, port) {
-        Location::Remote(target) => target,
-        Location::Local => {
-            let (user, host) = user_host(text);
-            host_target(user, host, port, None)
+    let target = if let Some((scheme, rest)) = remote.text.split_once("://") {
+        // `lftp sftp://host/dir`, `lftp ftp://user:PASS@host`.
+        let authority = rest.split('/').next().unwrap_or(rest);
+        url(&format!("{scheme}://{authority}"))
+    } else {
+        let text = remote.text.trim_start_matches("//");
+        let text = text.split('/').next().unwrap_or(text);
+        match location(text, port) {
+            Location::Remote(target) => target,
+            Location::Local => {
+                let (user, host) = user_host(text);
+                host_target(user, host, port, None)
+            }
         }
     };
-    let script: Option<String> = args::value(&items, &["-e", "-c", "--command"])
+    // The login the line gives goes to the host: `lftp -u USER,PASS`
+    // (`--user U --password P`), `smbclient -U USER%PASS` (or a password
+    // after the share, or `-A FILE`).
+    let mut login = Payload::default();
+    match inv.program {
+        "lftp" => {
+            for value in args::values(&items, &["-u", "--user", "--password"]) {
+                send_text(&mut login, value);
+            }
+        }
+        "smbclient" => {
+            for value in args::values(&items, &["-U", "--user"]) {
+                send_text(&mut login, value);
+            }
+            for password in positional.iter().skip(1) {
+                send_text(&mut login, password);
+            }
+            for file in args::values(&items, &["-A", "--authentication-file"]) {
+                send_file(inv, &mut login, &file.text, false);
+            }
+        }
+        _ => {}
+    }
+    let mut outcome = batch_commands(inv, &items, target.clone());
+    if login != Payload::default() {
+        let mut carried = false;
+        for effect in &mut outcome.effects {
+            if let Effect::Request(request) = effect {
+                flow::merge(&mut request.payload, &login);
+                carried = true;
+            }
+        }
+        if !carried {
+            outcome
+                .effects
+                .push(request(inv.program, target, "DOWNLOAD", login, false));
+        }
+    }
+    outcome
+}
+
+/// The transfers of [`batch_transfer`]'s session, to or from `target`.
+fn batch_commands(inv: &Invocation<'_>, items: &[Item<'_>], target: Target) -> Outcome {
+    let mut outcome = Outcome::default();
+    let script: Option<String> = args::value(items, &["-e", "-c", "--command"])
         .map(|c| c.text.clone())
         .or_else(|| (!inv.stdin.text.is_empty()).then(|| inv.stdin.text.join("\n")));
     let Some(script) = script else {

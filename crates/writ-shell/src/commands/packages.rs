@@ -1,8 +1,8 @@
 //! Package installs from public registries.
 
-use super::{Invocation, Nested, Outcome};
+use super::{Invocation, Nested, Outcome, request, url};
 use crate::args::{self, Arg, Spec};
-use crate::{Effect, PackageInstall};
+use crate::{Effect, PackageInstall, Payload, flow};
 
 /// Global options a package manager takes before its subcommand, with a
 /// value in the next word (`npm --prefix web install`, `apt-get -o X=Y
@@ -72,18 +72,18 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let packages = match (inv.program, first) {
         ("npm", "install" | "i" | "add" | "in" | "ins" | "isntall")
         | ("pnpm", "add" | "install" | "i")
-        | ("bun", "add" | "install" | "i" | "a") => node_packages(rest),
-        ("yarn", "add") => node_packages(rest),
+        | ("bun", "add" | "install" | "i" | "a") => node_packages(inv.program, rest),
+        ("yarn", "add") => node_packages(inv.program, rest),
         ("yarn", "global") if rest.first().is_some_and(|a| a.text == "add") => {
-            node_packages(rest.get(1..).unwrap_or_default())
+            node_packages(inv.program, rest.get(1..).unwrap_or_default())
         }
-        ("pip" | "pip3" | "pipx", "install") => pip_packages(rest),
+        ("pip" | "pip3" | "pipx", "install") => pip_packages(inv.program, rest),
         ("uv", "pip") if rest.first().is_some_and(|a| a.text == "install") => {
-            pip_packages(rest.get(1..).unwrap_or_default())
+            pip_packages(inv.program, rest.get(1..).unwrap_or_default())
         }
-        ("uv", "add") | ("poetry" | "pdm", "add") => pip_packages(rest),
+        ("uv", "add") | ("poetry" | "pdm", "add") => pip_packages(inv.program, rest),
         ("uv", "tool") if rest.first().is_some_and(|a| a.text == "install") => {
-            pip_packages(rest.get(1..).unwrap_or_default())
+            pip_packages(inv.program, rest.get(1..).unwrap_or_default())
         }
         ("cargo", "add" | "install") => cargo_packages(rest),
         ("gem", "install") => generic(
@@ -209,14 +209,185 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         .args
         .iter()
         .any(|a| a.text == "--no-index" || a.text == "--offline");
-    if !packages.is_empty() && !offline {
+    if offline {
+        return Some(outcome);
+    }
+    // A package from a code host (`git+https://...`, `github:o/r`) is
+    // installed from that repository: one install per source, so that
+    // the organisation's own repositories are told apart from others'.
+    let (from_vcs, named): (Vec<String>, Vec<String>) = packages
+        .into_iter()
+        .partition(|p| vcs_source(inv.program, p).is_some());
+    if !named.is_empty() {
         outcome.effects.push(Effect::PackageInstall(PackageInstall {
-            manager,
-            packages,
+            manager: manager.clone(),
+            packages: named,
             registry: registry_named(inv.args),
         }));
     }
+    for package in from_vcs {
+        let registry = vcs_source(inv.program, &package);
+        outcome.effects.push(Effect::PackageInstall(PackageInstall {
+            manager: manager.clone(),
+            packages: vec![package],
+            registry,
+        }));
+    }
+    outcome.effects.extend(index_fetches(inv));
     Some(outcome)
+}
+
+/// Options of an install that name an index, registry or package source
+/// by URL (pip and uv's indexes and find-links, npm's registry, gem's
+/// source, apk's repository, conda's channel, pip's constraints).
+const INDEX_OPTIONS: &[&str] = &[
+    "--registry",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "--default-index",
+    "--index",
+    "--find-links",
+    "-f",
+    "--source",
+    "--repository",
+    "-X",
+    "--channel",
+    "-c",
+];
+
+/// What an install sends to the indexes it names: a credential written
+/// into an index URL (`--index-url https://__token__:$T@host/simple`,
+/// `--registry https://u:$T@host/`) or its query goes to that host when
+/// the index is read, and so does a registry credential given as npm
+/// configuration on the line (`--//host/:_authToken=$T`). An index URL
+/// that carries nothing is reported by the install alone.
+fn index_fetches(inv: &Invocation<'_>) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let mut words = inv.args.iter();
+    while let Some(word) = words.next() {
+        let text = word.text.as_str();
+        // npm configuration for a registry: `--//HOST/PATH/:_authToken=T`.
+        if matches!(inv.program, "npm" | "pnpm" | "yarn" | "bun")
+            && let Some(scoped) = text.strip_prefix("--//")
+            && let Some((key, value)) = scoped.split_once('=')
+            && let Some((location, _setting)) = key.rsplit_once(":_")
+        {
+            let payload = word.with_text(value).payload();
+            effects.push(request(
+                inv.program,
+                url(&format!("https://{location}")),
+                "GET",
+                payload,
+                false,
+            ));
+            continue;
+        }
+        let value = match text.split_once('=') {
+            Some((name, value)) if INDEX_OPTIONS.contains(&name) => word.with_text(value),
+            _ if INDEX_OPTIONS.contains(&text) => match words.next() {
+                Some(value) => value.clone(),
+                None => break,
+            },
+            _ => continue,
+        };
+        if let Some(effect) = index_fetch(inv.program, &value) {
+            effects.push(effect);
+        }
+    }
+    effects
+}
+
+/// A GET of an index URL that carries something: userinfo, a query, or
+/// expansions.
+fn index_fetch(program: &str, index: &Arg) -> Option<Effect> {
+    let text = index.text.as_str();
+    let (_, rest) = text.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let mut payload = index.expansions();
+    if let Some((_, query)) = text.split_once('?') {
+        flow::push_text(&mut payload, query.split('#').next().unwrap_or_default());
+    }
+    let carries = authority.contains('@') || payload != Payload::default();
+    carries.then(|| request(program, url(text), "GET", payload, false))
+}
+
+/// Where a package spec installs from when it names a repository on a
+/// code host rather than a registry package: pip and uv's VCS URLs
+/// (`git+https://host/o/r.git@REF`, `name @ git+ssh://...`, `hg+`,
+/// `svn+`, `bzr+`), and npm's git specs (`git+https://...`, `git://...`,
+/// `https://host/o/r.git`, `github:o/r`, `gitlab:o/r`, `bitbucket:o/r`,
+/// `gist:ID`, `git@host:o/r.git`, and the GitHub shorthand `o/r`), as a
+/// URL of the repository (without the VCS prefix, revision or fragment).
+/// Local repositories (`git+file://`) are not a code host.
+fn vcs_source(program: &str, spec: &str) -> Option<String> {
+    match program {
+        "pip" | "pip3" | "pipx" | "uv" | "poetry" | "pdm" => python_vcs(spec),
+        "npm" | "pnpm" | "yarn" | "bun" => node_vcs(spec),
+        _ => None,
+    }
+}
+
+fn python_vcs(spec: &str) -> Option<String> {
+    // `git+https://...`, or after a name: `tool @ git+https://...`.
+    let start = ["git+", "hg+", "svn+", "bzr+"]
+        .iter()
+        .filter_map(|prefix| spec.find(prefix))
+        .min()?;
+    let before = spec.get(..start)?.trim_end();
+    if !(before.is_empty() || before.ends_with('@')) {
+        return None;
+    }
+    let url_text = spec.get(start..)?.split_once('+')?.1;
+    let (scheme, rest) = url_text.split_once("://")?;
+    if scheme.eq_ignore_ascii_case("file") {
+        return None;
+    }
+    let rest = rest.split('#').next().unwrap_or(rest);
+    // A revision follows the path: `.../tool.git@main`.
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let path = path.split('@').next().unwrap_or(path);
+    Some(format!("{scheme}://{authority}/{path}"))
+}
+
+fn node_vcs(spec: &str) -> Option<String> {
+    let spec = spec.split('#').next().unwrap_or(spec);
+    for (prefix, host) in [
+        ("github:", "github.com"),
+        ("gitlab:", "gitlab.com"),
+        ("bitbucket:", "bitbucket.org"),
+        ("gist:", "gist.github.com"),
+    ] {
+        if let Some(path) = spec.strip_prefix(prefix) {
+            return Some(format!("https://{host}/{path}"));
+        }
+    }
+    if let Some(rest) = spec.strip_prefix("git+") {
+        return (!rest.starts_with("file:")).then(|| rest.to_owned());
+    }
+    if spec.starts_with("git://") {
+        return Some(spec.to_owned());
+    }
+    if let Some((_, rest)) = spec.split_once("://") {
+        let path = rest.split('?').next().unwrap_or(rest);
+        return path.ends_with(".git").then(|| spec.to_owned());
+    }
+    // `git@github.com:o/r.git`.
+    if let Some((user_host, path)) = spec.split_once(':')
+        && let Some((user, host)) = user_host.split_once('@')
+        && !user.is_empty()
+        && host.contains('.')
+        && !path.is_empty()
+    {
+        return Some(spec.to_owned());
+    }
+    // The GitHub shorthand `owner/repo` (not `@scope/name`, not a path).
+    let shorthand = !spec.starts_with(['@', '.', '/', '~'])
+        && !spec.contains([':', '@'])
+        && spec
+            .split_once('/')
+            .is_some_and(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/'));
+    shorthand.then(|| format!("https://github.com/{spec}"))
 }
 
 /// The registry an install names in place of the public one: `--registry`
@@ -270,6 +441,15 @@ fn names(positional: Vec<&Arg>) -> Vec<String> {
         .collect()
 }
 
+/// Named packages and repositories on a code host (see [`vcs_source`]).
+fn names_or_vcs(program: &str, positional: Vec<&Arg>) -> Vec<String> {
+    positional
+        .into_iter()
+        .map(|a| a.text.clone())
+        .filter(|t| !t.is_empty() && (!is_local_or_url(t) || vcs_source(program, t).is_some()))
+        .collect()
+}
+
 fn generic(rest: &[Arg], spec: Spec<'_>) -> Vec<String> {
     names(args::positionals(&args::parse(rest, &spec)))
 }
@@ -294,7 +474,7 @@ fn galaxy_packages(words: &[Arg]) -> Vec<String> {
     )
 }
 
-fn node_packages(rest: &[Arg]) -> Vec<String> {
+fn node_packages(program: &str, rest: &[Arg]) -> Vec<String> {
     let spec = Spec {
         short: "wFC",
         long: &[
@@ -310,7 +490,7 @@ fn node_packages(rest: &[Arg]) -> Vec<String> {
         ],
         stop_after: None,
     };
-    generic(rest, spec)
+    names_or_vcs(program, args::positionals(&args::parse(rest, &spec)))
 }
 
 /// `npx [-y] [-p PKG] CMD ARGS...` (and `bunx`, `pnpm dlx`, `yarn dlx`,
@@ -406,7 +586,7 @@ fn executable_of(package: &str) -> &str {
     }
 }
 
-fn pip_packages(rest: &[Arg]) -> Vec<String> {
+fn pip_packages(program: &str, rest: &[Arg]) -> Vec<String> {
     let spec = Spec {
         short: "rceitfC",
         long: &[
@@ -443,7 +623,15 @@ fn pip_packages(rest: &[Arg]) -> Vec<String> {
         ],
         stop_after: None,
     };
-    generic(rest, spec)
+    let items = args::parse(rest, &spec);
+    let mut packages = names_or_vcs(program, args::positionals(&items));
+    // `-e git+https://...`: an editable install of a repository.
+    for editable in args::values(&items, &["-e", "--editable"]) {
+        if vcs_source(program, &editable.text).is_some() {
+            packages.push(editable.text.clone());
+        }
+    }
+    packages
 }
 
 fn cargo_packages(rest: &[Arg]) -> Vec<String> {

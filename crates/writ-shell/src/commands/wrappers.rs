@@ -5,6 +5,7 @@
 
 use super::{Invocation, Nested, Outcome, inline, read};
 use crate::args::{self, Arg, Spec};
+use crate::{Payload, flow};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     if let Some(outcome) = project_runner(inv) {
@@ -135,6 +136,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
                 ..Spec::default()
             },
         ),
+        "sshpass" => sshpass(inv),
         "timeout" => timeout(inv),
         "env" => env(inv),
         "xargs" => xargs(inv),
@@ -334,6 +336,92 @@ fn flock(inv: &Invocation<'_>) -> Outcome {
         }
         _ => run_argv(rest, None),
     }
+}
+
+/// Programs that ask for an SSH (or FTP) password, which `sshpass` types in.
+const PASSWORD_PROMPTERS: &[&str] = &[
+    "ssh",
+    "scp",
+    "sftp",
+    "rsync",
+    "ssh-copy-id",
+    "git",
+    "lftp",
+    "ftp",
+    "autossh",
+    "mosh",
+];
+
+/// `sshpass [-p PASS | -f FILE | -e[VAR] | -d FD] [-P PROMPT] [-v] CMD...`:
+/// runs CMD and answers its password prompt, so the password goes
+/// wherever CMD connects: `-p`'s text, `-f`'s file (read here), or the
+/// value of `SSHPASS` (or `-eVAR`'s variable).
+fn sshpass(inv: &Invocation<'_>) -> Outcome {
+    let mut credential = Payload::default();
+    let mut outcome = Outcome::default();
+    let mut words = inv.args.iter();
+    let mut argv: Vec<Arg> = Vec::new();
+    while let Some(word) = words.next() {
+        let text = word.text.as_str();
+        if text == "--" {
+            argv.extend(words.by_ref().cloned());
+            break;
+        }
+        let Some(option) = text.strip_prefix('-').filter(|o| !o.is_empty()) else {
+            argv.push(word.clone());
+            argv.extend(words.by_ref().cloned());
+            break;
+        };
+        let (letter, attached) = option.split_at(1);
+        let value = |words: &mut std::slice::Iter<'_, Arg>| {
+            if attached.is_empty() {
+                words.next().cloned()
+            } else {
+                Some(word.with_text(attached))
+            }
+        };
+        match letter {
+            "p" => {
+                if let Some(password) = value(&mut words) {
+                    flow::merge(&mut credential, &password.payload());
+                }
+            }
+            "f" => {
+                if let Some(file) = value(&mut words) {
+                    let path = inv.path(&file.text);
+                    outcome.read(path.clone(), false);
+                    flow::push_file(
+                        &mut credential,
+                        crate::FileRef {
+                            path,
+                            recursive: false,
+                        },
+                    );
+                }
+            }
+            "e" => {
+                let name = if attached.is_empty() {
+                    "SSHPASS"
+                } else {
+                    attached
+                };
+                match inv.env_value(name) {
+                    Some(value) => flow::merge(&mut credential, &value.payload()),
+                    None => flow::push_env(&mut credential, name),
+                }
+            }
+            "d" | "P" => {
+                value(&mut words);
+            }
+            _ => {}
+        }
+    }
+    let mut run = run_argv(argv, None);
+    outcome.nested.append(&mut run.nested);
+    if credential != Payload::default() {
+        outcome.nested_credential = Some((credential, PASSWORD_PROMPTERS));
+    }
+    outcome
 }
 
 /// Runs the words after the wrapper's options as a command.

@@ -1,0 +1,432 @@
+//! Who may do what, as the CLIs of directories and sharing tools change
+//! it: group membership (`az ad group member add`, Azure DevOps security
+//! groups, Google Workspace's `gam update group`), Azure Repos branch
+//! policies, Drive ACLs through `gam`, `rclone link` (a link anyone can
+//! open), and the general shape of a share with anyone or with a person
+//! from any CLI (`gdrive permissions share ID --type anyone`).
+//!
+//! Removing a member or a permission changes access as adding one does:
+//! each is a [`Effect::GrantAccess`] with the member as its grantee.
+
+use super::{Invocation, Outcome};
+use crate::args::{self, Spec};
+use crate::{Effect, Resource};
+
+pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    match inv.program {
+        "az" => az(inv),
+        "gam" => gam(inv),
+        "rclone" => rclone_link(inv),
+        _ => None,
+    }
+}
+
+/// A grant of `resource` (as written) to `grantee`.
+fn grant(resource: String, grantee: Option<String>) -> Outcome {
+    Outcome::default().effect(Effect::GrantAccess {
+        resource: Resource::Other { name: resource },
+        grantee,
+    })
+}
+
+const AZ_LONG: &[&str] = &[
+    "group",
+    "member-id",
+    "owner-object-id",
+    "id",
+    "api",
+    "api-permissions",
+    "scope",
+    "assignee",
+    "assignee-object-id",
+    "role",
+    "resource-group",
+    "subscription",
+    "ids",
+    "group-id",
+    "subject",
+    "token",
+    "namespace-id",
+    "org",
+    "organization",
+    "project",
+    "repository-id",
+    "branch",
+    "policy-id",
+    "output",
+    "query",
+];
+
+/// `az ad group member|owner add|remove --group G --member-id|--owner-object-id
+/// ID`, `az ad app owner add|remove --id APP --owner-object-id ID`, `az ad
+/// app permission add|grant|delete|admin-consent --id APP [--api API]`, `az
+/// role assignment delete`, `az devops security group membership
+/// add|remove --group-id G --member-id M`, `az devops security permission
+/// update|reset`, and `az repos policy ... create|update|delete` (branch
+/// policies: who may complete a merge into a branch). The rest of `az` is
+/// [`super::remotes`]'s.
+fn az(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "gop",
+            long: AZ_LONG,
+            stop_after: None,
+        },
+    );
+    let words: Vec<&str> = args::positionals(&items)
+        .iter()
+        .map(|a| a.text.as_str())
+        .collect();
+    let value = |names: &[&str]| args::value(&items, names).map(|a| a.text.clone());
+    let named = |names: &[&str], what: &str| {
+        value(names).map_or_else(|| what.to_owned(), |v| format!("{what} {v}"))
+    };
+    Some(match words.as_slice() {
+        ["ad", "group", "member" | "owner", "add" | "remove", ..] => grant(
+            named(&["--group", "-g"], "azure ad group"),
+            value(&["--member-id", "--owner-object-id"]),
+        ),
+        ["ad", "app" | "sp", "owner", "add" | "remove", ..] => grant(
+            named(&["--id"], "azure ad app"),
+            value(&["--owner-object-id"]),
+        ),
+        [
+            "ad",
+            "app" | "sp",
+            "permission",
+            "add" | "grant" | "delete" | "admin-consent",
+            ..,
+        ] => grant(named(&["--id"], "azure ad app"), value(&["--api"])),
+        ["role", "assignment", "delete", ..] => grant(
+            value(&["--scope"])
+                .or_else(|| value(&["--resource-group", "-g"]))
+                .or_else(|| value(&["--subscription"]))
+                .or_else(|| value(&["--ids"]))
+                .unwrap_or_else(|| "the subscription".to_owned()),
+            value(&["--assignee", "--assignee-object-id"]),
+        ),
+        [
+            "devops",
+            "security",
+            "group",
+            "membership",
+            "add" | "remove",
+            ..,
+        ] => grant(
+            named(&["--group-id"], "azure devops group"),
+            value(&["--member-id"]),
+        ),
+        [
+            "devops",
+            "security",
+            "permission",
+            "update" | "reset" | "reset-all",
+            ..,
+        ] => grant(
+            named(&["--token"], "azure devops permission"),
+            value(&["--subject"]),
+        ),
+        ["repos", "policy", rest @ ..]
+            if rest
+                .iter()
+                .any(|w| matches!(*w, "create" | "update" | "delete")) =>
+        {
+            let repository = value(&["--repository-id"])
+                .or_else(|| value(&["--id", "--policy-id"]).map(|id| format!("policy {id}")))
+                .unwrap_or_else(|| "the project's repositories".to_owned());
+            let branch = value(&["--branch"]).map_or_else(String::new, |b| format!(" {b}"));
+            grant(format!("azure repos {repository}{branch}"), None)
+        }
+        _ => return None,
+    })
+}
+
+/// GAM keywords that may stand among a group update's members.
+const GAM_MEMBER_WORDS: &[&str] = &[
+    "member",
+    "members",
+    "manager",
+    "managers",
+    "owner",
+    "owners",
+    "user",
+    "users",
+    "group",
+    "groups",
+    "notsuspended",
+    "suspended",
+    "preview",
+];
+
+/// Google Workspace's GAM: `gam update group|cigroup G
+/// add|remove|delete|update|sync|clear [member|manager|owner] [user] EMAIL...`
+/// changes who is in the group; `gam user U add|create drivefileacl FILE
+/// anyone|user E|group E|domain D [role R]` shares a Drive file (with
+/// `anyone`, publicly), `update|delete drivefileacl` changes a share.
+fn gam(inv: &Invocation<'_>) -> Option<Outcome> {
+    let words: Vec<String> = inv
+        .args
+        .iter()
+        .map(|a| a.text.to_ascii_lowercase())
+        .collect();
+    let original = |at: usize| inv.args.get(at).map(|a| a.text.clone());
+    if let [update, kind, _, action, rest @ ..] = words.as_slice()
+        && update == "update"
+        && matches!(kind.as_str(), "group" | "groups" | "cigroup" | "cigroups")
+        && matches!(
+            action.as_str(),
+            "add" | "remove" | "delete" | "update" | "sync" | "clear"
+        )
+    {
+        let members: Vec<String> = rest
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| !GAM_MEMBER_WORDS.contains(&w.as_str()))
+            .filter_map(|(i, _)| original(i + 4))
+            .collect();
+        let group = original(2).unwrap_or_default();
+        return Some(grant(
+            format!("google group {group}"),
+            (!members.is_empty()).then(|| members.join(", ")),
+        ));
+    }
+    let at = words.iter().position(|w| w == "drivefileacl")?;
+    let verb = words.get(at.checked_sub(1)?)?;
+    if !matches!(verb.as_str(), "add" | "create" | "update" | "delete") {
+        return None;
+    }
+    let file = original(at + 1).unwrap_or_default();
+    let resource = Resource::Other {
+        name: format!("drive file {file}"),
+    };
+    let kind = words.get(at + 2).map_or("", String::as_str);
+    let adds = matches!(verb.as_str(), "add" | "create");
+    let effect = if adds && matches!(kind, "anyone" | "anyonewithlink") {
+        Effect::MakePublic { resource }
+    } else {
+        let grantee = match kind {
+            "user" | "group" | "domain" => original(at + 3),
+            _ => original(at + 2),
+        };
+        Effect::GrantAccess { resource, grantee }
+    };
+    Some(Outcome::default().effect(effect))
+}
+
+/// `rclone link REMOTE:PATH`: a link to the file that anyone who has it can
+/// open; `--unlink` takes such a link away (a change of access still).
+fn rclone_link(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: &["expire", "config", "log-file", "log-level"],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let [verb, target, ..] = positional.as_slice() else {
+        return None;
+    };
+    if verb.text != "link" {
+        return None;
+    }
+    let resource = Resource::Other {
+        name: target.text.clone(),
+    };
+    let effect = if args::has(&items, &["--unlink"]) {
+        Effect::GrantAccess {
+            resource,
+            grantee: Some("anyone with the link".to_owned()),
+        }
+    } else {
+        Effect::MakePublic { resource }
+    };
+    Some(Outcome::default().effect(effect))
+}
+
+/// Words of a command's leading positionals that name sharing or
+/// permissions (`gdrive permissions share`, `xyz acl add`).
+const SHARE_WORDS: &[&str] = &[
+    "share",
+    "sharing",
+    "permission",
+    "permissions",
+    "perms",
+    "acl",
+    "acls",
+    "grant",
+    "publish",
+];
+
+/// Verbs that only read what is shared: such a command changes nothing.
+const READ_WORDS: &[&str] = &[
+    "list", "ls", "get", "show", "describe", "view", "info", "check", "test", "search", "status",
+    "export", "download",
+];
+
+/// Verbs that take a share away: still a change of someone's access.
+const REMOVE_WORDS: &[&str] = &[
+    "revoke",
+    "remove",
+    "rm",
+    "delete",
+    "del",
+    "unshare",
+    "unpublish",
+    "deny",
+    "disable",
+];
+
+/// Other verbs that may stand between the sharing words and the thing
+/// shared (`acl add FILE`).
+const ACTION_WORDS: &[&str] = &[
+    "add", "create", "new", "set", "update", "edit", "change", "ch", "modify", "enable", "invite",
+    "insert",
+];
+
+/// Values that name everyone as the grantee (`--type anyone`).
+const EVERYONE: &[&str] = &[
+    "anyone",
+    "anyonewithlink",
+    "anyone_with_link",
+    "anyone-with-link",
+    "everyone",
+    "allusers",
+    "allauthenticatedusers",
+];
+
+/// Flags that share with everyone.
+const EVERYONE_FLAGS: &[&str] = &["--anyone", "--anyone-with-link", "--everyone"];
+
+/// Options that name the person, group or domain a share is for.
+const GRANTEE_OPTIONS: &[&str] = &[
+    "--email",
+    "--email-address",
+    "--emailAddress",
+    "--user",
+    "--member",
+    "--grantee",
+    "--share-with",
+    "--domain",
+    "--principal",
+];
+
+/// Options of sharing CLIs that take a value.
+const SHARE_LONG: &[&str] = &[
+    "type",
+    "role",
+    "email",
+    "email-address",
+    "emailAddress",
+    "domain",
+    "user",
+    "member",
+    "grantee",
+    "share-with",
+    "principal",
+    "scope",
+    "audience",
+    "access",
+    "expiration",
+    "expires",
+    "expire",
+    "message",
+    "config",
+    "account",
+    "profile",
+    "format",
+    "output",
+    "permission",
+    "with",
+    "drive",
+    "service-account",
+];
+
+fn is_everyone(text: &str) -> bool {
+    EVERYONE.contains(&text.to_ascii_lowercase().as_str()) || super::grants_everyone(text)
+}
+
+/// A share through a CLI that says nothing else of access: a sharing or
+/// permission word among its first positionals (`gdrive permissions share
+/// ID`, `tool share ID`), then `--type anyone` (or `--type=anyone`,
+/// `--anyone`, a grantee `allUsers`) makes the thing named after the verbs
+/// public; a grantee option (`--email E`, `--domain D`) grants E access; a
+/// removing verb (`revoke`, `unshare`) changes access. A reading verb
+/// (`permissions list`) does neither. Only for programs no handler knows:
+/// those say what they change themselves (and `grep share` is no share).
+pub(super) fn shared(inv: &Invocation<'_>) -> Option<Effect> {
+    // Most commands name no sharing word: answered before parsing.
+    let lower = |text: &str| text.to_ascii_lowercase();
+    if !inv
+        .args
+        .iter()
+        .any(|a| SHARE_WORDS.contains(&lower(&a.text).as_str()))
+    {
+        return None;
+    }
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: SHARE_LONG,
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let words: Vec<String> = positional.iter().map(|a| lower(&a.text)).collect();
+    let first = words
+        .iter()
+        .take(3)
+        .position(|w| SHARE_WORDS.contains(&w.as_str()))?;
+    if words
+        .iter()
+        .take(first)
+        .any(|w| READ_WORDS.contains(&w.as_str()))
+    {
+        return None;
+    }
+    let mut at = first;
+    let mut removes = false;
+    let mut publishes_only = true;
+    while let Some(word) = words.get(at).map(String::as_str) {
+        if READ_WORDS.contains(&word) {
+            return None;
+        }
+        if REMOVE_WORDS.contains(&word) {
+            removes = true;
+        } else if SHARE_WORDS.contains(&word) {
+            publishes_only &= word == "publish";
+        } else if !ACTION_WORDS.contains(&word) {
+            break;
+        }
+        at += 1;
+    }
+    let everyone = args::has(&items, EVERYONE_FLAGS)
+        || args::options(&items).any(|(_, v)| is_everyone(&v.text))
+        || words
+            .iter()
+            .skip(at + 1)
+            .any(|w| EVERYONE.contains(&w.as_str()));
+    // Publishing names no person: only `--anyone` and its kin make it a share.
+    let grantee = args::value(&items, GRANTEE_OPTIONS)
+        .filter(|_| !publishes_only)
+        .map(|g| g.text.clone());
+    if !everyone && grantee.is_none() {
+        return None;
+    }
+    let name = positional.get(at).map_or_else(
+        || format!("{} {}", inv.program, args::leading(inv.args).join(" ")),
+        |a| a.text.clone(),
+    );
+    let resource = Resource::Other { name };
+    Some(if everyone && !removes {
+        Effect::MakePublic { resource }
+    } else {
+        Effect::GrantAccess {
+            resource,
+            grantee: grantee.or_else(|| Some("anyone".to_owned())),
+        }
+    })
+}

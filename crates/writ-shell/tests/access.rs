@@ -1,0 +1,327 @@
+//! Changes of access: group and team membership, branch protection, and
+//! shares with anyone through CLIs writ has no handler for. Each case is a
+//! command line and the access effects (`grant_access`, `make_public`, as
+//! JSON) that `analyze` must report for it; other effects (the request a
+//! `gh api` call makes) are not compared. Run in `/home/dana/acme-web`
+//! with home `/home/dana`.
+
+#![allow(clippy::panic)]
+
+use serde_json::{Value, json};
+use writ_shell::{ShellContext, analyze};
+
+const CTX: ShellContext<'static> = ShellContext {
+    cwd: "/home/dana/acme-web",
+    home: "/home/dana",
+};
+
+/// The access effects `command` has.
+fn access(command: &str) -> Value {
+    let analysis = analyze(command, &CTX).unwrap_or_else(|e| panic!("{command}: {e}"));
+    let effects = serde_json::to_value(&analysis.effects).unwrap_or_default();
+    let kept: Vec<Value> = effects
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| {
+            matches!(
+                e.get("effect").and_then(Value::as_str),
+                Some("grant_access" | "make_public")
+            )
+        })
+        .cloned()
+        .collect();
+    Value::Array(kept)
+}
+
+fn run_table(cases: &[(&str, Value)]) {
+    for (command, expected) in cases {
+        assert_eq!(&access(command), expected, "access effects of: {command}");
+    }
+}
+
+/// Commands that change nobody's access.
+fn none_of(commands: &[&str]) {
+    for command in commands {
+        assert_eq!(access(command), json!([]), "access effects of: {command}");
+    }
+}
+
+fn grant(resource: &str, grantee: Option<&str>) -> Value {
+    json!({"effect": "grant_access", "resource": {"kind": "other", "name": resource}, "grantee": grantee})
+}
+
+fn grant_repo(host: &str, slug: Option<&str>, grantee: Option<&str>) -> Value {
+    json!({"effect": "grant_access", "resource": {"kind": "repo", "host": host, "slug": slug}, "grantee": grantee})
+}
+
+fn make_public(resource: &str) -> Value {
+    json!({"effect": "make_public", "resource": {"kind": "other", "name": resource}})
+}
+
+#[test]
+fn group_membership_is_access() {
+    run_table(&[
+        (
+            "az ad group member add --group PACS-Admins --member-id 1234",
+            json!([grant("azure ad group PACS-Admins", Some("1234"))]),
+        ),
+        (
+            "az ad group member remove -g PACS-Admins --member-id 1234",
+            json!([grant("azure ad group PACS-Admins", Some("1234"))]),
+        ),
+        (
+            "az ad group owner add --group Ops --owner-object-id 99",
+            json!([grant("azure ad group Ops", Some("99"))]),
+        ),
+        (
+            "az ad app owner add --id app-1 --owner-object-id 42",
+            json!([grant("azure ad app app-1", Some("42"))]),
+        ),
+        (
+            "az ad app permission grant --id app-1 --api 00000003-0000",
+            json!([grant("azure ad app app-1", Some("00000003-0000"))]),
+        ),
+        (
+            "az role assignment delete --assignee bob@acme.com --role Owner --scope /subscriptions/s1",
+            json!([grant("/subscriptions/s1", Some("bob@acme.com"))]),
+        ),
+        (
+            "az devops security group membership add --group-id vssgp.1 --member-id bob@acme.com",
+            json!([grant("azure devops group vssgp.1", Some("bob@acme.com"))]),
+        ),
+        (
+            "gcloud identity groups memberships add --group-email admins@acme.com --member-email bob@gmail.com",
+            json!([grant("google group admins@acme.com", Some("bob@gmail.com"))]),
+        ),
+        (
+            "gcloud identity groups memberships modify-membership-roles --group-email=admins@acme.com --member-email=bob@acme.com --add-roles=OWNER",
+            json!([grant("google group admins@acme.com", Some("bob@acme.com"))]),
+        ),
+        (
+            "gcloud identity groups memberships delete --group-email admins@acme.com --member-email bob@acme.com",
+            json!([grant("google group admins@acme.com", Some("bob@acme.com"))]),
+        ),
+        (
+            "gam update group admins@acme.com add member bob@gmail.com",
+            json!([grant("google group admins@acme.com", Some("bob@gmail.com"))]),
+        ),
+        (
+            "gam update group admins@acme.com remove owner user bob@acme.com carol@acme.com",
+            json!([grant(
+                "google group admins@acme.com",
+                Some("bob@acme.com, carol@acme.com")
+            )]),
+        ),
+        (
+            "aws iam remove-user-from-group --user-name bob --group-name Admins",
+            json!([{"effect": "grant_access", "resource": {"kind": "principal", "name": "bob"}, "grantee": "Admins"}]),
+        ),
+        (
+            "aws iam detach-role-policy --role-name ci --policy-arn arn:aws:iam::aws:policy/AdministratorAccess",
+            json!([{"effect": "grant_access", "resource": {"kind": "principal", "name": "ci"}, "grantee": "arn:aws:iam::aws:policy/AdministratorAccess"}]),
+        ),
+        (
+            "aws identitystore create-group-membership --identity-store-id d-1 --group-id g-1 --member-id UserId=u-1",
+            json!([grant("identitystore group g-1", Some("UserId=u-1"))]),
+        ),
+        (
+            "aws sso-admin create-account-assignment --instance-arn arn:i --target-id 1111 --target-type AWS_ACCOUNT --permission-set-arn arn:ps --principal-type USER --principal-id u-1",
+            json!([grant("aws account 1111", Some("u-1"))]),
+        ),
+        (
+            "aws cognito-idp admin-add-user-to-group --user-pool-id pool-1 --username bob --group-name admins",
+            json!([grant("cognito group pool-1/admins", Some("bob"))]),
+        ),
+        (
+            "kubectl create clusterrolebinding ops --clusterrole cluster-admin --user bob",
+            json!([grant("clusterrolebinding/ops", Some("bob"))]),
+        ),
+    ]);
+    none_of(&[
+        "az ad group member list --group PACS-Admins",
+        "az ad group member check --group PACS-Admins --member-id 1234",
+        "az ad group show --group PACS-Admins",
+        "gcloud identity groups memberships list --group-email admins@acme.com",
+        "gam info group admins@acme.com",
+        "gam print group-members group admins@acme.com",
+        "aws identitystore list-group-memberships --identity-store-id d-1 --group-id g-1",
+    ]);
+}
+
+#[test]
+fn github_teams_and_members() {
+    let web = |grantee: &str| grant_repo("github.com", Some("acme/web"), Some(grantee));
+    run_table(&[
+        (
+            "gh api -X PUT orgs/acme/teams/admins/memberships/bob -f role=maintainer",
+            json!([grant("github.com/acme team admins", Some("bob"))]),
+        ),
+        (
+            "gh api -X DELETE orgs/acme/teams/admins/memberships/bob",
+            json!([grant("github.com/acme team admins", Some("bob"))]),
+        ),
+        (
+            "gh api --method PUT teams/42/memberships/bob",
+            json!([grant("github.com team 42", Some("bob"))]),
+        ),
+        (
+            "gh api -X PUT orgs/acme/teams/ops/repos/acme/web -f permission=admin",
+            json!([web("team ops")]),
+        ),
+        (
+            "gh api -X DELETE orgs/acme/teams/ops/repos/acme/web",
+            json!([web("team ops")]),
+        ),
+        (
+            "gh api -X DELETE repos/acme/web/collaborators/bob",
+            json!([web("bob")]),
+        ),
+        (
+            "gh api -X DELETE orgs/acme/members/bob",
+            json!([grant("github.com/acme", Some("bob"))]),
+        ),
+        (
+            "gh api orgs/acme/invitations -f email=bob@gmail.com -f role=direct_member",
+            json!([grant("github.com/acme", Some("bob@gmail.com"))]),
+        ),
+    ]);
+    none_of(&[
+        "gh api orgs/acme/teams/admins/memberships/bob",
+        "gh api orgs/acme/teams/admins/members",
+        "gh api repos/acme/web/collaborators",
+        "gh api -X GET orgs/acme/members/bob",
+    ]);
+}
+
+#[test]
+fn branch_protection_is_access() {
+    let web = || grant_repo("github.com", Some("acme/web"), None);
+    run_table(&[
+        (
+            "gh api -X PUT repos/acme/web/branches/main/protection --input protection.json",
+            json!([web()]),
+        ),
+        (
+            "gh api -X DELETE repos/acme/web/branches/main/protection",
+            json!([web()]),
+        ),
+        (
+            "gh api -X PATCH repos/acme/web/branches/main/protection/required_pull_request_reviews -F required_approving_review_count=0",
+            json!([web()]),
+        ),
+        (
+            "gh api -X POST repos/acme/web/branches/release/1.0/protection/enforce_admins",
+            json!([web()]),
+        ),
+        (
+            "gh api -X DELETE repos/acme/web/branches/main/protection/enforce_admins",
+            json!([web()]),
+        ),
+        (
+            "gh api repos/acme/web/rulesets -f name=open -f enforcement=disabled",
+            json!([web()]),
+        ),
+        ("gh api -X DELETE repos/acme/web/rulesets/7", json!([web()])),
+        (
+            "gh api -X PUT /repos/{owner}/{repo}/rulesets/7 -f enforcement=evaluate",
+            json!([grant_repo("github.com", None, None)]),
+        ),
+        (
+            "gh api -X DELETE orgs/acme/rulesets/3",
+            json!([grant("github.com/acme", None)]),
+        ),
+        (
+            "glab api -X DELETE projects/acme%2Fweb/protected_branches/main",
+            json!([grant_repo("gitlab.com", Some("acme/web"), None)]),
+        ),
+        (
+            "glab api -X POST projects/acme%2Fweb/protected_branches -f name=main -f push_access_level=30",
+            json!([grant_repo("gitlab.com", Some("acme/web"), None)]),
+        ),
+        (
+            "glab api -X PATCH projects/acme%2Fweb/protected_branches/main -f allow_force_push=true",
+            json!([grant_repo("gitlab.com", Some("acme/web"), None)]),
+        ),
+        (
+            "glab api -X DELETE groups/acme/members/12",
+            json!([grant("gitlab.com/acme", Some("12"))]),
+        ),
+        (
+            "glab api -X POST groups/acme/members -f username=bob -f access_level=50",
+            json!([grant("gitlab.com/acme", Some("bob"))]),
+        ),
+        (
+            "az repos policy approver-count update --id 5 --branch main --minimum-approver-count 0 --repository-id r1",
+            json!([grant("azure repos r1 main", None)]),
+        ),
+    ]);
+    none_of(&[
+        "gh api repos/acme/web/branches/main/protection",
+        "gh api repos/acme/web/branches/main",
+        "gh api repos/acme/web/rulesets",
+        "gh api -X GET repos/acme/web/rulesets/7",
+        "glab api projects/acme%2Fweb/protected_branches",
+        "az repos policy list --repository-id r1",
+    ]);
+}
+
+#[test]
+fn shares_with_anyone_through_any_cli() {
+    run_table(&[
+        (
+            "gdrive permissions share 1AbC --role reader --type anyone",
+            json!([make_public("1AbC")]),
+        ),
+        (
+            "gdrive permissions share --type=anyone --role reader 1AbC",
+            json!([make_public("1AbC")]),
+        ),
+        (
+            "gdrive share --type anyone --role reader 1AbC",
+            json!([make_public("1AbC")]),
+        ),
+        (
+            "docs-cli share report.pdf --anyone",
+            json!([make_public("report.pdf")]),
+        ),
+        (
+            "somecloud acl add obj-9 --grantee allUsers",
+            json!([make_public("obj-9")]),
+        ),
+        (
+            "gdrive permissions share 1AbC --role writer --type user --email bob@gmail.com",
+            json!([grant("1AbC", Some("bob@gmail.com"))]),
+        ),
+        (
+            "gam user me@acme.com add drivefileacl 1AbC anyone role reader",
+            json!([{"effect": "make_public", "resource": {"kind": "other", "name": "drive file 1AbC"}}]),
+        ),
+        (
+            "gam user me@acme.com add drivefileacl 1AbC user bob@gmail.com role writer",
+            json!([grant("drive file 1AbC", Some("bob@gmail.com"))]),
+        ),
+        (
+            "rclone link gdrive:reports/q3.pdf",
+            json!([make_public("gdrive:reports/q3.pdf")]),
+        ),
+        (
+            "rclone link --unlink gdrive:reports/q3.pdf",
+            json!([grant("gdrive:reports/q3.pdf", Some("anyone with the link"))]),
+        ),
+    ]);
+    none_of(&[
+        "gdrive permissions list 1AbC",
+        "gdrive permissions list --type anyone 1AbC",
+        "gdrive files list --query 'name contains x'",
+        "gdrive share --help",
+        "gdrive permissions share 1AbC --role reader",
+        "gam user me@acme.com show drivefileacl 1AbC",
+        "rclone lsf gdrive:reports",
+        // Publishing a package is an upload, not a share.
+        "npm publish --access public",
+        "tool publish --user bob",
+        // A sharing word that is no subcommand.
+        "grep -r share --type anyone src",
+    ]);
+}
