@@ -47,6 +47,7 @@ pub(crate) fn api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effe
         "api.dropboxapi.com" => dropbox(&segments, &fields),
         "graph.microsoft.com" => graph(&segments, texts),
         "iam.amazonaws.com" => iam(&fields),
+        "huggingface.co" => hub(&segments, &fields),
         _ => Vec::new(),
     }
 }
@@ -138,6 +139,7 @@ impl<'u> Request<'u> {
                     | "api.dropboxapi.com"
                     | "graph.microsoft.com"
                     | "iam.amazonaws.com"
+                    | "huggingface.co"
             );
         known.then_some(Self {
             host,
@@ -293,6 +295,32 @@ fn drive(segments: &[&str], fields: &[(String, String)]) -> Vec<Effect> {
                 .map(str::to_owned),
         }],
     }
+}
+
+/// The Hugging Face Hub: `PUT api/KIND/OWNER/NAME/settings` with
+/// `private: false` makes the repository public.
+fn hub(segments: &[&str], fields: &[(String, String)]) -> Vec<Effect> {
+    let [
+        "api",
+        "models" | "datasets" | "spaces",
+        owner,
+        name,
+        "settings",
+    ] = segments
+    else {
+        return Vec::new();
+    };
+    let public = field(fields, "private").is_some_and(|v| v.eq_ignore_ascii_case("false"))
+        || field(fields, "visibility").is_some_and(|v| v.eq_ignore_ascii_case("public"));
+    if !public {
+        return Vec::new();
+    }
+    vec![Effect::MakePublic {
+        resource: Resource::Repo {
+            host: "huggingface.co".to_owned(),
+            slug: Some(format!("{owner}/{name}")),
+        },
+    }]
 }
 
 /// Dropbox: a shared link is public unless its settings say otherwise;

@@ -385,6 +385,24 @@ const GITHUB_RESERVED: [&str; 46] = [
     "_private",
 ];
 
+/// Hugging Face paths that are not `OWNER/NAME`.
+const HUB_RESERVED: [&str; 14] = [
+    "api",
+    "docs",
+    "blog",
+    "settings",
+    "join",
+    "login",
+    "pricing",
+    "organizations",
+    "collections",
+    "papers",
+    "tasks",
+    "new",
+    "learn",
+    "posts",
+];
+
 const CODE_HOSTS: [&str; 4] = ["github.com", "gitlab.com", "bitbucket.org", "codeberg.org"];
 const CODE_HOST_FIRST_LABELS: [&str; 6] =
     ["git", "gitlab", "github", "gitea", "forgejo", "bitbucket"];
@@ -446,6 +464,20 @@ fn repo_for(host: &str, segs: &[&str], remote: bool, git_user: bool) -> Option<R
         "api.bitbucket.org" => {
             return match segs {
                 ["2.0", "repositories", owner, name, ..] => make_repo("bitbucket.org", owner, name),
+                _ => None,
+            };
+        }
+        // The Hugging Face Hub: models at `OWNER/NAME`, datasets and
+        // spaces under their kind, the API under `api/KIND/`.
+        "huggingface.co" | "hf.co" => {
+            return match segs {
+                ["api", "models" | "datasets" | "spaces", owner, name, ..]
+                | ["datasets" | "spaces" | "models", owner, name, ..] => {
+                    make_repo("huggingface.co", owner, name)
+                }
+                [owner, name, ..] if !HUB_RESERVED.contains(owner) => {
+                    make_repo("huggingface.co", owner, name)
+                }
                 _ => None,
             };
         }

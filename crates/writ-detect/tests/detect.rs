@@ -474,6 +474,31 @@ fn destinations() {
             )),
         ),
         (
+            "https://huggingface.co/lumenary/churn-classifier",
+            Some(with_repo(
+                with_path(dest("huggingface.co"), "/lumenary/churn-classifier"),
+                "huggingface.co",
+                "lumenary",
+                "churn-classifier",
+            )),
+        ),
+        (
+            "https://huggingface.co/api/datasets/lumenary/intents/settings",
+            Some(with_repo(
+                with_path(
+                    dest("huggingface.co"),
+                    "/api/datasets/lumenary/intents/settings",
+                ),
+                "huggingface.co",
+                "lumenary",
+                "intents",
+            )),
+        ),
+        (
+            "https://huggingface.co/docs/hub",
+            Some(with_path(dest("huggingface.co"), "/docs/hub")),
+        ),
+        (
             "https://lumora.visualstudio.com/Platform/_git/platform-infra",
             Some(with_repo(
                 with_path(
