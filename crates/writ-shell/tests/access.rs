@@ -325,3 +325,152 @@ fn shares_with_anyone_through_any_cli() {
         "grep -r share --type anyone src",
     ]);
 }
+
+#[test]
+fn identity_and_collaboration_clis() {
+    let box_folder = || make_public("box folder 123");
+    run_table(&[
+        (
+            "auth0 users roles assign 'auth0|u1' --roles rol_admin",
+            json!([grant("auth0 roles rol_admin", Some("auth0|u1"))]),
+        ),
+        (
+            "auth0 users roles remove 'auth0|u1' -r rol_admin",
+            json!([grant("auth0 roles rol_admin", Some("auth0|u1"))]),
+        ),
+        (
+            "auth0 roles permissions add rol_1 --api-id api_1 --permissions read:all",
+            json!([grant("auth0 role rol_1", Some("read:all"))]),
+        ),
+        (
+            "auth0 orgs members add org_1 --members 'auth0|u2'",
+            json!([grant("auth0 organization org_1", Some("auth0|u2"))]),
+        ),
+        (
+            "box folders:collaborations:add 123 --role editor --login bob@gmail.com",
+            json!([grant("box folder 123", Some("bob@gmail.com"))]),
+        ),
+        (
+            "box files:collaborations:add 9 --role viewer --login bob@gmail.com",
+            json!([grant("box file 9", Some("bob@gmail.com"))]),
+        ),
+        (
+            "box collaborations:update 55 --role co-owner",
+            json!([grant("box collaboration 55", None)]),
+        ),
+        (
+            "box shared-links:create 123 folder --access open",
+            json!([box_folder()]),
+        ),
+        ("box folders:share 123 --access open", json!([box_folder()])),
+        (
+            "box files:share 9 --access open",
+            json!([make_public("box file 9")]),
+        ),
+        (
+            "box shared-links:create 123 folder --access company",
+            json!([grant("box folder 123", Some("shared link (company)"))]),
+        ),
+        (
+            "m365 spo file sharinglink add --fileUrl /sites/hr/Shared%20Documents/pay.xlsx --type view --scope anonymous",
+            json!([make_public(
+                "sharepoint file /sites/hr/Shared%20Documents/pay.xlsx"
+            )]),
+        ),
+        (
+            "m365 spo file sharinglink add --fileUrl /sites/hr/pay.xlsx --type view --scope organization",
+            json!([grant(
+                "sharepoint file /sites/hr/pay.xlsx",
+                Some("sharing link (organization)")
+            )]),
+        ),
+        (
+            "m365 entra group user add --groupName Admins --userNames bob@gmail.com --role Owner",
+            json!([grant("azure ad group Admins", Some("bob@gmail.com"))]),
+        ),
+        (
+            "m365 entra group user remove --groupId g1 --userNames bob@acme.com",
+            json!([grant("azure ad group g1", Some("bob@acme.com"))]),
+        ),
+        (
+            "m365 aad o365group user add --groupId g1 --userName bob@gmail.com",
+            json!([grant("azure ad group g1", Some("bob@gmail.com"))]),
+        ),
+        (
+            "gh repo deploy-key add key.pub --allow-write -t ci -R acme/web",
+            json!([grant_repo(
+                "github.com",
+                Some("acme/web"),
+                Some("write deploy key ci")
+            )]),
+        ),
+        (
+            "gh repo deploy-key add key.pub",
+            json!([grant_repo("github.com", None, Some("a deploy key"))]),
+        ),
+        (
+            "gh api -X POST repos/acme/web/keys -f title=ci -F read_only=false -f key=@key.pub",
+            json!([grant_repo(
+                "github.com",
+                Some("acme/web"),
+                Some("write deploy key ci")
+            )]),
+        ),
+        (
+            "gh api -X PATCH orgs/acme -f default_repository_permission=admin",
+            json!([grant(
+                "github.com/acme",
+                Some("all members (default_repository_permission=admin)")
+            )]),
+        ),
+        (
+            "gh api -X PATCH orgs/acme -F members_can_create_public_repositories=true",
+            json!([grant(
+                "github.com/acme",
+                Some("all members (members_can_create_public_repositories=true)")
+            )]),
+        ),
+    ]);
+    none_of(&[
+        "auth0 users roles show 'auth0|u1'",
+        "auth0 users list",
+        "box folders:collaborations 123",
+        "box folders:get 123",
+        "box files:upload report.pdf --parent-id 0",
+        "m365 spo file sharinglink list --fileUrl /sites/hr/pay.xlsx",
+        "m365 entra group user list --groupName Admins",
+        "gh repo deploy-key list -R acme/web",
+        "gh api -X PATCH orgs/acme -f description=hello",
+        "gh api orgs/acme",
+    ]);
+}
+
+#[test]
+fn open_links_through_any_cli() {
+    run_table(&[
+        (
+            "docsync link create report.pdf --scope anonymous",
+            json!([make_public("report.pdf")]),
+        ),
+        (
+            "filehub files:share f-1 --access open",
+            json!([make_public("f-1")]),
+        ),
+        (
+            "notes-cli share page-7 --visibility public",
+            json!([make_public("page-7")]),
+        ),
+        (
+            "drivectl sharing-link add doc-3 --link-type anyone",
+            json!([make_public("doc-3")]),
+        ),
+    ]);
+    none_of(&[
+        "docsync link create report.pdf --scope organization",
+        "docsync link list --scope anonymous",
+        "filehub files:share f-1 --access company",
+        "npm publish --access public",
+        "tool publish pkg --access public",
+        "notes-cli share list --visibility public",
+    ]);
+}

@@ -4451,6 +4451,37 @@ fn migration_runners_change_the_database_they_are_given() {
             "php artisan migrate:fresh --env=production --force",
             json!([migration_env("artisan", "production")]),
         ),
+        (
+            "sqlx database drop -y --database-url postgres://a@pg.prod.acme.internal/ledger",
+            json!([data("sqlx", Some("pg.prod.acme.internal"), None, "destroy")]),
+        ),
+        (
+            "export DATABASE_URL=postgres://a@pg.prod.acme.internal/ledger && diesel migration revert",
+            json!([data("diesel", Some("pg.prod.acme.internal"), None, "write")]),
+        ),
+        (
+            "php bin/console doctrine:migrations:migrate --no-interaction --env=prod",
+            json!([migration_env("console", "prod")]),
+        ),
+        (
+            "vendor/bin/phinx migrate -e production",
+            json!([migration_env("phinx", "production")]),
+        ),
+        (
+            "dbt run --target prod --select marts.finance+",
+            json!([migration_env("dbt", "prod")]),
+        ),
+        ("dbt test --target prod", json!([])),
+        (
+            "dotnet ef database update --connection \"Host=ledger.prod.acme.internal;Database=payments;Username=app\"",
+            json!([data(
+                "dotnet-ef",
+                Some("ledger.prod.acme.internal"),
+                None,
+                "write"
+            )]),
+        ),
+        ("npx mikro-orm schema:update --dump", json!([])),
     ]);
 }
 
@@ -4490,6 +4521,11 @@ fn release_tools_name_their_target() {
             json!([kube_deploy("skaffold run", Some("gke_acme_prod"), false)]),
         ),
         ("skaffold render --kube-context gke_acme_prod", json!([])),
+        (
+            "gh workflow run deploy.yml -f environment=live -f version=1.8.0",
+            json!([deploy("gh", "live", Some("deploy.yml"))]),
+        ),
+        ("gh workflow run lint.yml", json!([])),
         (
             "aws s3api delete-bucket --bucket acme-exports",
             json!([remote_delete("s3://acme-exports", true)]),

@@ -17,16 +17,24 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "az" => az(inv),
         "gam" => gam(inv),
         "rclone" => rclone_link(inv),
+        "auth0" => auth0(inv),
+        "box" => box_cli(inv),
+        "m365" => m365(inv),
         _ => None,
     }
 }
 
 /// A grant of `resource` (as written) to `grantee`.
 fn grant(resource: String, grantee: Option<String>) -> Outcome {
-    Outcome::default().effect(Effect::GrantAccess {
+    Outcome::default().effect(access_change(resource, grantee))
+}
+
+/// The change of access to `resource` (as written) for `grantee`.
+fn access_change(resource: String, grantee: Option<String>) -> Effect {
+    Effect::GrantAccess {
         resource: Resource::Other { name: resource },
         grantee,
-    })
+    }
 }
 
 const AZ_LONG: &[&str] = &[
@@ -214,6 +222,287 @@ fn gam(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(Outcome::default().effect(effect))
 }
 
+/// Auth0's CLI: `auth0 users roles assign|remove USER --roles R`, `auth0
+/// roles permissions add|remove ROLE --api-id A --permissions P`, `auth0
+/// orgs members add|remove ORG --members M`. The request to Auth0 is
+/// [`super::platforms`]'s, as for the rest of `auth0`.
+fn auth0(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "rpam",
+            long: &[
+                "roles",
+                "permissions",
+                "api-id",
+                "members",
+                "member",
+                "tenant",
+                "number",
+            ],
+            stop_after: None,
+        },
+    );
+    let words: Vec<&str> = args::positionals(&items)
+        .iter()
+        .map(|a| a.text.as_str())
+        .collect();
+    let value = |names: &[&str]| args::value(&items, names).map(|a| a.text.clone());
+    let effect = match words.as_slice() {
+        [
+            "users",
+            "roles",
+            "assign" | "add" | "remove" | "rm",
+            user,
+            ..,
+        ] => access_change(
+            value(&["--roles", "-r"])
+                .map_or_else(|| "auth0 roles".to_owned(), |r| format!("auth0 roles {r}")),
+            Some((*user).to_owned()),
+        ),
+        ["roles", "permissions", "add" | "remove" | "rm", role, ..] => access_change(
+            format!("auth0 role {role}"),
+            value(&["--permissions", "-p"]),
+        ),
+        ["orgs", "members", "add" | "remove" | "rm", org, ..] => access_change(
+            format!("auth0 organization {org}"),
+            value(&["--members", "--member", "-m"]),
+        ),
+        _ => return None,
+    };
+    Some(
+        super::platforms::handle(inv)
+            .unwrap_or_default()
+            .effect(effect),
+    )
+}
+
+/// Link access levels that let anyone with the link in.
+const OPEN_LINK: &[&str] = &["open", "anonymous", "anyone", "public", "anyonewithlink"];
+
+/// Box's CLI (`box TOPIC:VERB`): `folders|files:collaborations:add ID
+/// --role R --login EMAIL` and `collaborations:create|update|delete ID`
+/// change who may open a file or folder; `shared-links:create ID
+/// file|folder --access open` and `files|folders:share ID --access open`
+/// make it public (`--access company` or `collaborators` shares it with
+/// fewer: a change of access still), `shared-links:delete` and
+/// `files|folders:unshare` take the link away.
+fn box_cli(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: &[
+                "role",
+                "login",
+                "user-id",
+                "group-id",
+                "access",
+                "password",
+                "unshared-at",
+                "vanity-name",
+                "as-user",
+                "token",
+                "fields",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let topic: Vec<String> = positional
+        .first()?
+        .text
+        .split(':')
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let topic: Vec<&str> = topic.iter().map(String::as_str).collect();
+    let operand = |at: usize| positional.get(at).map(|a| a.text.clone());
+    let value = |names: &[&str]| args::value(&items, names).map(|a| a.text.clone());
+    let id = operand(1).unwrap_or_default();
+    let effect = match topic.as_slice() {
+        [
+            kind @ ("files" | "folders"),
+            "collaborations",
+            "add" | "create",
+        ] => access_change(
+            format!("box {} {id}", kind.trim_end_matches('s')),
+            value(&["--login", "--user-id", "--group-id"]),
+        ),
+        [
+            "collaborations",
+            "create" | "add" | "update" | "delete" | "remove",
+        ] => access_change(
+            format!("box collaboration {id}"),
+            value(&["--login", "--user-id", "--group-id"]),
+        ),
+        ["shared-links", verb @ ("create" | "update" | "delete")]
+        | [_, verb @ ("share" | "unshare")] => {
+            let kind = match topic.first() {
+                Some(&"files") => "file".to_owned(),
+                Some(&"folders") => "folder".to_owned(),
+                _ => operand(2).unwrap_or_else(|| "item".to_owned()),
+            };
+            let resource = Resource::Other {
+                name: format!("box {kind} {id}"),
+            };
+            let access = value(&["--access"]);
+            let open = access
+                .as_deref()
+                .is_some_and(|a| OPEN_LINK.contains(&a.to_ascii_lowercase().as_str()));
+            if open && !matches!(*verb, "delete" | "unshare") {
+                Effect::MakePublic { resource }
+            } else {
+                Effect::GrantAccess {
+                    resource,
+                    grantee: Some(access.map_or_else(
+                        || "whoever the shared link admits".to_owned(),
+                        |a| format!("shared link ({a})"),
+                    )),
+                }
+            }
+        }
+        _ => return None,
+    };
+    Some(Outcome::default().effect(effect))
+}
+
+/// Long options of the CLI for Microsoft 365 that take a value.
+const M365_LONG: &[&str] = &[
+    "fileUrl",
+    "fileId",
+    "folderUrl",
+    "webUrl",
+    "url",
+    "type",
+    "scope",
+    "expirationDateTime",
+    "id",
+    "ids",
+    "groupId",
+    "groupName",
+    "groupDisplayName",
+    "teamId",
+    "teamName",
+    "userId",
+    "userIds",
+    "userName",
+    "userNames",
+    "emails",
+    "role",
+    "principalId",
+    "upn",
+    "roleDefinitionId",
+    "roleDefinitionName",
+    "listTitle",
+    "listId",
+    "listItemId",
+    "appId",
+    "appDisplayName",
+    "resource",
+    "scopes",
+    "output",
+    "query",
+];
+
+/// The CLI for Microsoft 365: `m365 spo file|folder sharinglink add|set
+/// --fileUrl U --scope anonymous` makes the file public (`--scope
+/// organization` or `users` shares it more narrowly: a change of access);
+/// `m365 entra|aad group|o365group|m365group user|member add|remove|set`
+/// and `m365 teams user|member add|remove` change a group's members; `m365
+/// spo ... roleassignment add|remove` and `m365 entra approleassignment
+/// add|remove` grant or take away roles.
+fn m365(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "ioq",
+            long: M365_LONG,
+            stop_after: None,
+        },
+    );
+    let words: Vec<String> = args::positionals(&items)
+        .iter()
+        .map(|a| a.text.to_ascii_lowercase())
+        .collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let value = |names: &[&str]| args::value(&items, names).map(|a| a.text.clone());
+    let named = |names: &[&str], what: &str| {
+        value(names).map_or_else(|| what.to_owned(), |v| format!("{what} {v}"))
+    };
+    let changes = |verb: &str| matches!(verb, "add" | "remove" | "set" | "grant" | "revoke");
+    let effect = match words.as_slice() {
+        ["spo", kind @ ("file" | "folder"), "sharinglink", verb, ..] if changes(verb) => {
+            let resource = Resource::Other {
+                name: named(
+                    &["--fileUrl", "--fileId", "--folderUrl", "--id", "--url"],
+                    &format!("sharepoint {kind}"),
+                ),
+            };
+            let scope = value(&["--scope"]);
+            let open = scope
+                .as_deref()
+                .is_some_and(|s| OPEN_LINK.contains(&s.to_ascii_lowercase().as_str()));
+            if open && *verb != "remove" {
+                Effect::MakePublic { resource }
+            } else {
+                Effect::GrantAccess {
+                    resource,
+                    grantee: Some(scope.map_or_else(
+                        || "a sharing link".to_owned(),
+                        |s| format!("sharing link ({s})"),
+                    )),
+                }
+            }
+        }
+        [
+            "entra" | "aad",
+            "group" | "o365group" | "m365group",
+            "user" | "member" | "owner",
+            verb,
+            ..,
+        ]
+        | ["teams", "user" | "member" | "owner", verb, ..]
+            if changes(verb) =>
+        {
+            access_change(
+                named(
+                    &[
+                        "--groupId",
+                        "--groupName",
+                        "--groupDisplayName",
+                        "--teamId",
+                        "--teamName",
+                        "--id",
+                        "-i",
+                    ],
+                    "azure ad group",
+                ),
+                value(&[
+                    "--userNames",
+                    "--userName",
+                    "--userIds",
+                    "--userId",
+                    "--ids",
+                    "--emails",
+                ]),
+            )
+        }
+        ["spo", kind, "roleassignment", verb, ..] if changes(verb) => access_change(
+            named(
+                &["--webUrl", "--url", "--listTitle", "--listId"],
+                &format!("sharepoint {kind}"),
+            ),
+            value(&["--principalId", "--upn", "--groupName", "--userName"]),
+        ),
+        ["entra" | "aad", "approleassignment", verb, ..] if changes(verb) => access_change(
+            named(&["--resource"], "azure ad app"),
+            value(&["--appId", "--appDisplayName", "--appObjectId"]),
+        ),
+        _ => return None,
+    };
+    Some(Outcome::default().effect(effect))
+}
+
 /// `rclone link REMOTE:PATH`: a link to the file that anyone who has it can
 /// open; `--unlink` takes such a link away (a change of access still).
 fn rclone_link(inv: &Invocation<'_>) -> Option<Outcome> {
@@ -258,6 +547,24 @@ const SHARE_WORDS: &[&str] = &[
     "acls",
     "grant",
     "publish",
+    "link",
+    "links",
+    "sharelink",
+    "sharinglink",
+    "sharing-link",
+    "shared-link",
+    "shared-links",
+];
+
+/// Options that set who a share or link admits (`--scope anonymous`,
+/// `--access open`, `--link-type public`).
+const LINK_SCOPE_OPTIONS: &[&str] = &[
+    "--scope",
+    "--access",
+    "--type",
+    "--link-type",
+    "--visibility",
+    "--audience",
 ];
 
 /// Verbs that only read what is shared: such a command changes nothing.
@@ -342,17 +649,21 @@ const SHARE_LONG: &[&str] = &[
     "with",
     "drive",
     "service-account",
+    "link-type",
+    "visibility",
 ];
 
 fn is_everyone(text: &str) -> bool {
     EVERYONE.contains(&text.to_ascii_lowercase().as_str()) || super::grants_everyone(text)
 }
 
-/// A share through a CLI that says nothing else of access: a sharing or
-/// permission word among its first positionals (`gdrive permissions share
-/// ID`, `tool share ID`), then `--type anyone` (or `--type=anyone`,
-/// `--anyone`, a grantee `allUsers`) makes the thing named after the verbs
-/// public; a grantee option (`--email E`, `--domain D`) grants E access; a
+/// A share through a CLI that says nothing else of access: a sharing,
+/// permission or link word among its first positionals (`gdrive
+/// permissions share ID`, `tool share ID`, `tool link create ID`), then
+/// `--type anyone` (or `--type=anyone`, `--anyone`, a grantee `allUsers`,
+/// a link scope `--scope anonymous`, `--access open`, `--visibility
+/// public`, except on a publishing verb) makes the thing named after the
+/// verbs public; a grantee option (`--email E`, `--domain D`) grants E access; a
 /// removing verb (`revoke`, `unshare`) changes access. A reading verb
 /// (`permissions list`) does neither. Only for programs no handler knows:
 /// those say what they change themselves (and `grep share` is no share).
@@ -362,7 +673,7 @@ pub(super) fn shared(inv: &Invocation<'_>) -> Option<Effect> {
     if !inv
         .args
         .iter()
-        .any(|a| SHARE_WORDS.contains(&lower(&a.text).as_str()))
+        .any(|a| lower(&a.text).split(':').any(|w| SHARE_WORDS.contains(&w)))
     {
         return None;
     }
@@ -375,7 +686,20 @@ pub(super) fn shared(inv: &Invocation<'_>) -> Option<Effect> {
         },
     );
     let positional = args::positionals(&items);
-    let words: Vec<String> = positional.iter().map(|a| lower(&a.text)).collect();
+    // An oclif-style `TOPIC:VERB` subcommand (`files:share ID`) is its
+    // words; `offset` maps a word back to its positional.
+    let mut words: Vec<String> = Vec::with_capacity(positional.len());
+    let mut offset = 0;
+    for (i, arg) in positional.iter().enumerate() {
+        let text = lower(&arg.text);
+        if i == 0 && text.contains(':') && !text.contains('/') {
+            let parts: Vec<String> = text.split(':').map(str::to_owned).collect();
+            offset = parts.len() - 1;
+            words.extend(parts);
+        } else {
+            words.push(text);
+        }
+    }
     let first = words
         .iter()
         .take(3)
@@ -403,7 +727,15 @@ pub(super) fn shared(inv: &Invocation<'_>) -> Option<Effect> {
         }
         at += 1;
     }
-    let everyone = args::has(&items, EVERYONE_FLAGS)
+    // A link anyone may open (`--scope anonymous`, `--access open`); a
+    // package published `--access public` is no share.
+    let open_link = !publishes_only
+        && args::options(&items).any(|(name, v)| {
+            LINK_SCOPE_OPTIONS.contains(&name)
+                && OPEN_LINK.contains(&v.text.to_ascii_lowercase().as_str())
+        });
+    let everyone = open_link
+        || args::has(&items, EVERYONE_FLAGS)
         || args::options(&items).any(|(_, v)| is_everyone(&v.text))
         || words
             .iter()
@@ -416,7 +748,7 @@ pub(super) fn shared(inv: &Invocation<'_>) -> Option<Effect> {
     if !everyone && grantee.is_none() {
         return None;
     }
-    let name = positional.get(at).map_or_else(
+    let name = positional.get(at.max(offset) - offset).map_or_else(
         || format!("{} {}", inv.program, args::leading(inv.args).join(" ")),
         |a| a.text.clone(),
     );

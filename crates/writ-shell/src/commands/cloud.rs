@@ -14,7 +14,13 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ("s3cmd", _) => Some(s3cmd(inv)),
         ("gcloud", _) => gcloud(inv),
         ("bq", _) => bq_extract(inv),
-        ("docker" | "podman", Some("push")) => Some(docker_push(inv)),
+        ("docker" | "podman" | "buildah" | "nerdctl", Some("push")) => Some(docker_push(inv)),
+        ("docker" | "nerdctl", Some("build")) => image_build(inv, 1),
+        ("docker", Some("buildx" | "image" | "builder"))
+            if inv.args.get(1).is_some_and(|a| a.text == "build") =>
+        {
+            image_build(inv, 2)
+        }
         ("docker" | "podman" | "buildah" | "nerdctl" | "skopeo" | "oras", Some("login")) => {
             Some(registry_login(inv, 1))
         }
@@ -1088,15 +1094,162 @@ fn iam_binding(items: &[Item<'_>], words: &[&str]) -> Option<Outcome> {
 }
 
 /// `docker push IMAGE`: uploads to the registry named in the image.
+/// `docker push IMAGE` (and podman, nerdctl, `buildah push IMAGE
+/// [DESTINATION]`): an upload of the image to its registry, or to
+/// DESTINATION's when it is a registry (`docker://REF`; other transports,
+/// `dir:`, `oci:`, archives, are local).
 fn docker_push(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(inv.args.get(1..).unwrap_or_default(), &Spec::default());
+    let items = args::parse(
+        inv.args.get(1..).unwrap_or_default(),
+        &Spec {
+            short: "f",
+            long: &[
+                "authfile",
+                "creds",
+                "cert-dir",
+                "format",
+                "digestfile",
+                "sign-by",
+                "sign-by-sigstore",
+                "sign-by-sigstore-private-key",
+                "sign-passphrase-file",
+                "compression-format",
+                "compression-level",
+                "encryption-key",
+                "retry",
+                "retry-delay",
+                "platform",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let image = match positional.as_slice() {
+        [_, destination, ..] if inv.program != "docker" => {
+            let text = destination.text.as_str();
+            match text.strip_prefix("docker://") {
+                Some(reference) => Some(reference),
+                None if text.contains(':') && !text.contains('/') => None,
+                None if [
+                    "dir:",
+                    "oci:",
+                    "oci-archive:",
+                    "docker-archive:",
+                    "containers-storage:",
+                ]
+                .iter()
+                .any(|t| text.starts_with(t)) =>
+                {
+                    None
+                }
+                None => Some(text),
+            }
+        }
+        [image, ..] => Some(image.text.as_str()),
+        [] => None,
+    };
     let mut outcome = Outcome::default();
-    if let Some(image) = args::positionals(&items).first() {
+    if let Some(image) = image {
         outcome
             .effects
-            .push(image_upload(inv.program, &image.text, Payload::default()));
+            .push(image_upload(inv.program, image, Payload::default()));
     }
     outcome
+}
+
+/// `docker build|buildx build ... --push -t REF` (or `--output
+/// type=registry`, `-o type=image,push=true`): each tag is pushed as
+/// `docker push REF` is, carrying the build arguments' values, which are
+/// baked into the image (`--build-arg K=$SECRET`; `--build-arg K` takes
+/// K from the environment). Without a push the build is local: `None`.
+fn image_build(inv: &Invocation<'_>, skip: usize) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args.get(skip..).unwrap_or_default(),
+        &Spec {
+            short: "ftom",
+            long: &[
+                "tag",
+                "file",
+                "output",
+                "build-arg",
+                "build-context",
+                "platform",
+                "target",
+                "label",
+                "cache-from",
+                "cache-to",
+                "secret",
+                "ssh",
+                "network",
+                "progress",
+                "builder",
+                "iidfile",
+                "metadata-file",
+                "add-host",
+                "shm-size",
+                "ulimit",
+                "allow",
+                "attest",
+                "annotation",
+                "sbom",
+                "provenance",
+                "cgroup-parent",
+                "memory",
+                "memory-swap",
+                "cpu-shares",
+                "cpu-period",
+                "cpu-quota",
+                "cpuset-cpus",
+                "cpuset-mems",
+                "isolation",
+                "security-opt",
+                "call",
+                "check",
+            ],
+            stop_after: None,
+        },
+    );
+    let outputs = args::values(&items, &["-o", "--output"]);
+    let registry_output = |text: &str| {
+        let fields: Vec<&str> = text.split(',').map(str::trim).collect();
+        fields.contains(&"type=registry")
+            || (fields.contains(&"type=image") && fields.contains(&"push=true"))
+    };
+    let push = args::has(&items, &["--push"]) || outputs.iter().any(|o| registry_output(&o.text));
+    if !push {
+        return None;
+    }
+    let mut images: Vec<String> = args::values(&items, &["-t", "--tag"])
+        .iter()
+        .map(|t| t.text.clone())
+        .collect();
+    for output in outputs.iter().filter(|o| registry_output(&o.text)) {
+        for field in output.text.split(',') {
+            if let Some(names) = field.trim().strip_prefix("name=") {
+                images.extend(
+                    names
+                        .trim_matches(['"', '\''])
+                        .split(',')
+                        .map(str::to_owned),
+                );
+            }
+        }
+    }
+    let mut baked = Payload::default();
+    for arg in args::values(&items, &["--build-arg"]) {
+        match arg.text.split_once('=') {
+            Some((_, value)) => flow::merge(&mut baked, &arg.with_text(value).payload()),
+            None => flow::push_env(&mut baked, &arg.text),
+        }
+    }
+    let mut outcome = Outcome::default();
+    images.dedup();
+    for image in images.iter().filter(|i| !i.is_empty()) {
+        outcome
+            .effects
+            .push(image_upload(inv.program, image, baked.clone()));
+    }
+    Some(outcome)
 }
 
 /// `docker login [-u U] [-p P | --password-stdin] [SERVER]` (and podman,

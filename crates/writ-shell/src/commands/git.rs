@@ -692,6 +692,8 @@ fn gh(inv: &Invocation<'_>) -> Outcome {
         }
         ["release", "upload" | "create", ..] => release(inv, rest),
         ["secret" | "variable", "set", ..] => secret_set(inv, rest),
+        ["repo", "deploy-key", "add" | "delete", ..] => deploy_key(&words, rest),
+        ["workflow", "run", ..] => workflow_run(rest),
         [
             "issue" | "pr" | "release" | "run" | "workflow" | "discussion" | "label",
             "view" | "list" | "diff" | "checks" | "status" | "download",
@@ -707,6 +709,74 @@ fn gh(inv: &Invocation<'_>) -> Outcome {
         )),
         _ => Outcome::default(),
     }
+}
+
+/// `gh workflow run WORKFLOW -f environment=E` (or `-f env=E`, `-f
+/// stage=E`, `--field`, `--raw-field`): the workflow deploys to the
+/// environment its input names.
+fn workflow_run(rest: &[Arg]) -> Outcome {
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "fFRr",
+            long: &["field", "raw-field", "repo", "ref", "json"],
+            stop_after: None,
+        },
+    );
+    let workflow = args::positionals(&items).first().map(|w| w.text.clone());
+    let mut outcome = Outcome::default();
+    for field in args::values(&items, &["-f", "-F", "--field", "--raw-field"]) {
+        if let Some((key, value)) = field.text.split_once('=')
+            && matches!(
+                key.to_ascii_lowercase().as_str(),
+                "environment" | "env" | "stage" | "target" | "target_env" | "deploy_env"
+            )
+            && !value.is_empty()
+        {
+            outcome.effects.push(Effect::Deploy(crate::Deploy {
+                program: "gh".to_owned(),
+                environment: value.to_owned(),
+                service: workflow.clone(),
+                production: false,
+            }));
+        }
+    }
+    outcome
+}
+
+/// `gh repo deploy-key add KEY_FILE [--allow-write] [-t TITLE] [-R O/R]`:
+/// a key that may read (with `--allow-write`, push to) the repository, the
+/// grant `POST repos/O/R/keys` makes; `gh repo deploy-key delete ID` takes
+/// one away.
+fn deploy_key(words: &[&str], rest: &[Arg]) -> Outcome {
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "tR",
+            long: &["title", "repo"],
+            stop_after: None,
+        },
+    );
+    let slug = args::value(&items, &["-R", "--repo"])
+        .map(|r| r.text.trim_start_matches("https://github.com/").to_owned());
+    let operand = args::positionals(&items).first().map(|a| a.text.clone());
+    let write = if args::has(&items, &["--allow-write", "-w"]) {
+        "write "
+    } else {
+        ""
+    };
+    let grantee = if words.get(2) == Some(&"delete") {
+        format!("deploy key {}", operand.unwrap_or_default())
+    } else {
+        args::value(&items, &["-t", "--title"]).map_or_else(
+            || format!("a {write}deploy key"),
+            |t| format!("{write}deploy key {}", t.text),
+        )
+    };
+    Outcome::default().effect(Effect::GrantAccess {
+        resource: github_repo(slug.as_deref()),
+        grantee: Some(grantee),
+    })
 }
 
 /// `gh issue view N -R OWNER/REPO`, `gh pr list --repo ...`, `gh repo
@@ -1095,8 +1165,10 @@ impl ApiCall {
 ///   `PUT orgs/O/teams/T/memberships/U` (or `teams/ID/memberships/U`) of
 ///   the team, `POST orgs/O/invitations` invites someone, `PUT
 ///   orgs/O/outside_collaborators/U` turns a member into an outside
-///   collaborator, and `PUT orgs/O/organization-roles/users|teams/W/ROLE`
-///   gives `W` an organisation role;
+///   collaborator, `PUT orgs/O/organization-roles/users|teams/W/ROLE`
+///   gives `W` an organisation role, and `PATCH orgs/O` setting
+///   `default_repository_permission` or a `members_can_*` permission
+///   changes what every member may do;
 /// - any change (`PUT`, `PATCH`, `POST`, `DELETE`) of a branch's
 ///   protection (`repos/O/R/branches/B/protection[/...]`), of a ruleset
 ///   (`repos/O/R/rulesets[/ID]`, `orgs/O/rulesets[/ID]`) or of tag
@@ -1153,10 +1225,17 @@ pub fn github_access_changes(endpoint: &str, method: &str, fields: &[String]) ->
             grant(repo(owner, name), (*user).to_owned())
         }
         ["repos", owner, name, "keys"] if method == "POST" => {
-            let title = fields
-                .iter()
-                .find_map(|f| f.strip_prefix("title="))
-                .map_or_else(|| "a deploy key".to_owned(), |t| format!("deploy key {t}"));
+            // `read_only=false` lets the key push, as `gh repo deploy-key
+            // add --allow-write` does.
+            let write = if field(fields, "read_only") == Some("false") {
+                "write "
+            } else {
+                ""
+            };
+            let title = field(fields, "title").map_or_else(
+                || format!("a {write}deploy key"),
+                |t| format!("{write}deploy key {t}"),
+            );
             grant(repo(owner, name), title)
         }
         ["repos", owner, name, "keys", id] if method == "DELETE" => {
@@ -1205,6 +1284,25 @@ pub fn github_access_changes(endpoint: &str, method: &str, fields: &[String]) ->
             rules(repo(owner, name))
         }
         ["orgs", o, "rulesets", ..] if changes => rules(org(o)),
+        ["orgs", o] if method == "PATCH" => {
+            // Settings of what every member may do: the base permission on
+            // all repositories, who may create, fork or delete them.
+            let settings: Vec<&str> = fields
+                .iter()
+                .map(String::as_str)
+                .filter(|f| {
+                    let key = f.split('=').next().unwrap_or_default().trim();
+                    key == "default_repository_permission"
+                        || key.starts_with("members_can_")
+                        || key.starts_with("members_allowed_")
+                })
+                .collect();
+            if settings.is_empty() {
+                Vec::new()
+            } else {
+                grant(org(o), format!("all members ({})", settings.join(", ")))
+            }
+        }
         ["repos", owner, name, "git", "refs", "heads", branch @ ..]
             if matches!(method, "PATCH" | "POST" | "DELETE") && !branch.is_empty() =>
         {

@@ -14,6 +14,8 @@
 //!
 //! This reads only what is written out; the code stays opaque too.
 
+mod storage;
+
 use super::{Invocation, Nested, Outcome};
 use crate::args::Arg;
 use crate::{FileRef, Payload, flow};
@@ -386,9 +388,38 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     let mut urls = Vec::new();
     let mut used = vec![false; literals.len()];
     let mut hub_uploads = false;
+    // Cloud storage uploads: each sends the file or data it is given.
+    let (found, storage_used) = storage::uploads(code, &literals);
+    for index in storage_used {
+        if let Some(flag) = used.get_mut(index) {
+            *flag = true;
+        }
+    }
+    let uploads: Vec<(Option<String>, Option<Payload>)> = found
+        .into_iter()
+        .map(|upload| {
+            let sent = match upload.body {
+                storage::Body::File(file) => {
+                    let mut sent = Payload::default();
+                    read_sent(inv, &file, outcome, &mut sent);
+                    Some(sent)
+                }
+                storage::Body::Text(text) => {
+                    let mut sent = Payload::default();
+                    flow::push_text(&mut sent, &text);
+                    Some(sent)
+                }
+                // What the code read.
+                storage::Body::Other => None,
+            };
+            (upload.target, sent)
+        })
+        .collect();
     for (index, literal) in literals.iter().enumerate() {
         let before = code.get(..literal.start).unwrap_or_default();
-        if called_with(before, MODULE_CALLS).is_some() {
+        if used.get(index).copied().unwrap_or_default() {
+            // Taken by a storage upload.
+        } else if called_with(before, MODULE_CALLS).is_some() {
             // A module's name is not data.
             used[index] = true;
         } else if literal.backtick && matches!(program, "ruby" | "perl" | "php") {
@@ -459,6 +490,17 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             } else {
                 read_sent(inv, file, outcome, &mut payload);
             }
+        } else if let Some(recursive) = [("path_or_fileobj", false), ("folder_path", true)]
+            .iter()
+            .find(|(key, _)| value_of(before, &[key]))
+            .map(|(_, recursive)| *recursive)
+            .filter(|_| !is_url(&literal.text))
+        {
+            // The Hub's `upload_file(path_or_fileobj='f', ...)` and
+            // `upload_folder(folder_path='d', ...)`: what is uploaded.
+            used[index] = true;
+            hub_uploads = true;
+            read_sent_tree(inv, &literal.text, recursive, outcome, &mut payload);
         } else if called_with(before, HUB_CALLS).is_some() && is_repo_id(&literal.text) {
             used[index] = true;
             hub_uploads = true;
@@ -541,7 +583,7 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
         database(program, code, &literals, &mut used, outcome);
     }
     let mails = MAILERS.iter().any(|m| code.contains(m));
-    if urls.is_empty() && hosts.is_empty() && !mails {
+    if urls.is_empty() && hosts.is_empty() && !mails && uploads.is_empty() {
         return;
     }
     // What the commands the code runs print is what it sends
@@ -629,19 +671,36 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             false,
         ));
     }
+    for (target, sent) in uploads {
+        if let Some(target) = target {
+            let sent = sent.unwrap_or_else(|| payload.clone());
+            outcome.effects.push(super::request(
+                program,
+                super::url(&target),
+                "UPLOAD",
+                sent,
+                false,
+            ));
+        }
+    }
 }
 
 /// A file the code reads: read here, and part of what it sends.
 fn read_sent(inv: &Invocation<'_>, file: &str, outcome: &mut Outcome, payload: &mut Payload) {
+    read_sent_tree(inv, file, false, outcome, payload);
+}
+
+/// A file, or a whole tree, the code reads and sends.
+fn read_sent_tree(
+    inv: &Invocation<'_>,
+    file: &str,
+    recursive: bool,
+    outcome: &mut Outcome,
+    payload: &mut Payload,
+) {
     let path = inv.path(file);
-    outcome.read(path.clone(), false);
-    flow::push_file(
-        payload,
-        FileRef {
-            path,
-            recursive: false,
-        },
-    );
+    outcome.read(path.clone(), recursive);
+    flow::push_file(payload, FileRef { path, recursive });
 }
 
 /// A URL literal the code extends with data (`"https://x/?d=" + data`,

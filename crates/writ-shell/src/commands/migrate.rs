@@ -307,6 +307,124 @@ const RUNNERS: &[Runner] = &[
         remote_flag: None,
     },
     Runner {
+        names: &["sqlx"],
+        verbs: &[
+            ("migrate run", Write),
+            ("migrate revert", Write),
+            ("database create", Write),
+            ("database setup", Write),
+            ("database drop", Destroy),
+            ("database reset", Destroy),
+            ("migrate info", Read),
+        ],
+        env_vars: &[],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["diesel"],
+        verbs: &[
+            ("migration run", Write),
+            ("migration revert", Write),
+            ("migration redo", Write),
+            ("database setup", Write),
+            ("database reset", Destroy),
+            ("database drop", Destroy),
+            ("migration list", Read),
+            ("migration pending", Read),
+        ],
+        env_vars: &[],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["drizzle-kit"],
+        verbs: &[
+            ("push", Write),
+            ("migrate", Write),
+            ("check", Read),
+            ("introspect", Read),
+            ("pull", Read),
+        ],
+        env_vars: &[],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["mikro-orm"],
+        verbs: &[
+            ("migration:up", Write),
+            ("migration:down", Write),
+            ("schema:update", Write),
+            ("schema:create", Write),
+            ("migration:fresh", Destroy),
+            ("schema:drop", Destroy),
+            ("schema:fresh", Destroy),
+            ("migration:pending", Read),
+            ("migration:list", Read),
+        ],
+        env_vars: &["NODE_ENV", "MIKRO_ORM_ENV"],
+        remote_flag: None,
+    },
+    Runner {
+        // Symfony's console (`php bin/console`, `bin/console`).
+        names: &["console"],
+        verbs: &[
+            ("doctrine:migrations:migrate", Write),
+            ("doctrine:migrations:execute", Write),
+            ("doctrine:schema:update", Write),
+            ("doctrine:schema:create", Write),
+            ("doctrine:database:create", Write),
+            ("doctrine:fixtures:load", Write),
+            ("doctrine:database:drop", Destroy),
+            ("doctrine:schema:drop", Destroy),
+            ("doctrine:migrations:status", Read),
+            ("doctrine:schema:validate", Read),
+        ],
+        env_vars: &["APP_ENV"],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["phinx"],
+        verbs: &[
+            ("migrate", Write),
+            ("rollback", Write),
+            ("seed:run", Write),
+            ("status", Read),
+        ],
+        env_vars: &[],
+        remote_flag: None,
+    },
+    Runner {
+        // dbt builds tables in the warehouse its target names.
+        names: &["dbt"],
+        verbs: &[
+            ("run", Write),
+            ("seed", Write),
+            ("snapshot", Write),
+            ("build", Write),
+            ("run-operation", Write),
+            ("test", Read),
+            ("compile", Read),
+            ("ls", Read),
+            ("list", Read),
+            ("debug", Read),
+            ("parse", Read),
+            ("docs", Read),
+        ],
+        env_vars: &["DBT_TARGET"],
+        remote_flag: None,
+    },
+    Runner {
+        names: &["hasura"],
+        verbs: &[
+            ("migrate apply", Write),
+            ("metadata apply", Write),
+            ("seed apply", Write),
+            ("migrate status", Read),
+            ("metadata diff", Read),
+        ],
+        env_vars: &[],
+        remote_flag: None,
+    },
+    Runner {
         names: &["wrangler"],
         verbs: &[
             ("d1 migrations apply", Write),
@@ -326,6 +444,8 @@ const URL_VARS: &[&str] = &[
     "LIQUIBASE_COMMAND_URL",
     "GOOSE_DBSTRING",
     "SQLALCHEMY_DATABASE_URI",
+    "MIKRO_ORM_CLIENT_URL",
+    "HASURA_GRAPHQL_DATABASE_URL",
 ];
 
 /// Options whose value is a connection string (with one dash or two, the
@@ -342,11 +462,18 @@ const URL_OPTIONS: &[&str] = &[
     "u",
 ];
 
-/// Options naming the environment a runner uses.
-const ENV_OPTIONS: &[&str] = &["env", "environment", "e", "settings"];
+/// Options naming the environment a runner uses (dbt's `--target`).
+const ENV_OPTIONS: &[&str] = &["env", "environment", "e", "settings", "target", "t"];
 
 /// Dry runs: the change is printed or checked, not made.
-const DRY_RUNS: &[&str] = &["--dry-run", "--dryrun", "--sql", "--pretend", "--preview"];
+const DRY_RUNS: &[&str] = &[
+    "--dry-run",
+    "--dryrun",
+    "--sql",
+    "--pretend",
+    "--preview",
+    "--dump",
+];
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let (program, words) = runner_words(inv)?;
@@ -400,7 +527,7 @@ fn runner_words<'a>(inv: &'a Invocation<'_>) -> Option<(&'a str, &'a [Arg])> {
     if script_runner {
         let (script, rest) = inv.args.split_first()?;
         let name = script.text.rsplit('/').next().unwrap_or_default();
-        return matches!(name, "manage.py" | "artisan").then_some((name, rest));
+        return matches!(name, "manage.py" | "artisan" | "console").then_some((name, rest));
     }
     if inv.program == "dotnet" {
         let (tool, rest) = inv.args.split_first()?;
@@ -459,9 +586,37 @@ fn connection(inv: &Invocation<'_>, words: &[Arg]) -> Option<String> {
     );
     candidates
         .into_iter()
-        .filter(|c| c.contains("://") || is_conninfo(c))
-        .find_map(dsn_host)
+        .find_map(|c| {
+            if c.contains("://") || is_conninfo(c) {
+                dsn_host(c)
+            } else {
+                keyword_host(c)
+            }
+        })
         .filter(|h| !h.is_empty())
+}
+
+/// The server of an ADO.NET-style connection string
+/// (`Host=db.acme.internal;Database=app`, `Server=tcp:db,1433;...`,
+/// `Data Source=db`).
+fn keyword_host(text: &str) -> Option<String> {
+    text.split(';').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        let key = key.trim().to_ascii_lowercase();
+        matches!(
+            key.as_str(),
+            "host" | "server" | "data source" | "address" | "addr"
+        )
+        .then(|| {
+            let value = value.trim();
+            let value = value.strip_prefix("tcp:").unwrap_or(value);
+            value
+                .split([',', ':'])
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+    })
 }
 
 fn is_url_key(key: &str) -> bool {
@@ -490,7 +645,11 @@ fn environment(inv: &Invocation<'_>, runner: &Runner, words: &[Arg]) -> Option<S
         if let Some((name, value)) = option(text)
             && ENV_OPTIONS.contains(&name)
         {
-            named = value.or_else(|| words.get(index + 1).map(|a| a.text.as_str()));
+            let value = value.or_else(|| words.get(index + 1).map(|a| a.text.as_str()));
+            // sqitch's `--target db:pg://...` is a connection, not a name.
+            if value.is_some_and(|v| !v.contains(':')) {
+                named = value;
+            }
         } else if let Some((key, value)) = text.split_once('=')
             && runner.env_vars.contains(&key)
         {

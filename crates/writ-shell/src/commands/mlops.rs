@@ -19,8 +19,75 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "wandb" => wandb(inv),
         "mlflow" => mlflow(inv),
         "papermill" => papermill(inv),
+        "ollama" | "cog" | "bentoml" => model_push(inv),
         _ => None,
     }
+}
+
+/// Model images pushed to their registries: `ollama push [HOST/]NS/NAME[:TAG]`
+/// (to `registry.ollama.ai` unless the name starts with a host), `cog push
+/// [IMAGE]` (IMAGE, `r8.im/OWNER/MODEL`; without one, the image `cog.yaml`
+/// names, on `r8.im`), `bentoml push NAME:TAG` and `bentoml models push
+/// NAME:TAG` (to BentoCloud). Their other commands are not reported.
+fn model_push(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "ft",
+            long: &[
+                "file",
+                "secret",
+                "progress",
+                "openapi-schema",
+                "threads",
+                "context",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
+    let effect = match (inv.program, words.as_slice()) {
+        ("ollama", ["push", name, ..]) => {
+            let first = name.split('/').next().unwrap_or_default();
+            let hosted = name.contains('/')
+                && (first.contains('.') || first.contains(':') || first == "localhost");
+            let image = if hosted {
+                (*name).to_owned()
+            } else {
+                format!("registry.ollama.ai/{name}")
+            };
+            super::cloud::image_upload(inv.program, &image, Payload::default())
+        }
+        ("cog", ["push", image, ..]) => {
+            super::cloud::image_upload(inv.program, image, Payload::default())
+        }
+        ("cog", ["push"]) => request(
+            inv.program,
+            crate::Target::Host {
+                user: None,
+                host: "r8.im".to_owned(),
+                port: None,
+                path: None,
+            },
+            "UPLOAD",
+            Payload::default(),
+            false,
+        ),
+        ("bentoml", ["push", name, ..] | ["models", "push", name, ..]) => {
+            let mut payload = Payload::default();
+            flow::push_text(&mut payload, name);
+            request(
+                inv.program,
+                url("https://cloud.bentoml.com"),
+                "UPLOAD",
+                payload,
+                false,
+            )
+        }
+        _ => return None,
+    };
+    Some(Outcome::default().effect(effect))
 }
 
 /// An environment variable's value (`NAME=value` on the line, or exported

@@ -24,9 +24,11 @@ mod patch;
 mod pathexpr;
 pub use patch::{PatchChange, apply_patch_changes};
 mod platforms;
+mod powershell;
 mod process;
 mod publish;
 mod remotes;
+mod rlang;
 mod secrets;
 mod sql;
 mod wrappers;
@@ -226,6 +228,7 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         return outcome;
     }
     let handled = net::handle(inv)
+        .or_else(|| powershell::handle(inv))
         .or_else(|| git::handle(inv))
         .or_else(|| glab::handle(inv))
         .or_else(|| cloud::handle(inv))

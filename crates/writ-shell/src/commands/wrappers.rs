@@ -744,7 +744,9 @@ fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
     } else if program == "osascript" {
         (&["-e"], "l")
     } else if matches!(program, "pwsh" | "powershell") {
-        (&["-c", "-Command", "-command"], "")
+        return Some(super::powershell::host(inv));
+    } else if matches!(program, "rscript" | "r") {
+        return super::rlang::handle(inv);
     } else if program == "deno" {
         // `deno add` / `deno install` fetch packages (the package handler).
         if inv

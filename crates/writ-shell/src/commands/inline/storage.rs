@@ -1,0 +1,608 @@
+//! Cloud storage SDK uploads in inline code: boto3 (`upload_file`,
+//! `upload_fileobj`, `put_object`, the resource API's
+//! `Bucket('b').upload_file('f', 'k')`), the AWS SDK for JavaScript
+//! (`new PutObjectCommand({Bucket, Key, Body})`, `putObject`, `Upload`),
+//! Google Cloud Storage (`bucket('b').blob('k').upload_from_filename('f')`,
+//! `upload_from_file`, `upload_from_string`; Node's
+//! `bucket('b').upload('f')` and `file('k').save(data)`) and Azure Blob
+//! Storage (`upload_blob`). Each is an upload to `s3://B/K`, `gs://B/K`
+//! or the blob's URL carrying the file or data it is given.
+//!
+//! The bucket, key and file are read from the call's literal arguments
+//! (keyword or positional) and, where the call is made on a bucket or blob
+//! object, from the nearest call before it that names one
+//! (`client.bucket('b')`, `bucket.blob('k')`).
+
+use super::{Literal, READ_CALLS, called_with, value_of};
+
+/// What an upload sends.
+pub(super) enum Body {
+    /// A file (`Filename=`, `open('f', 'rb')`, `readFileSync('f')`).
+    File(String),
+    /// Text written out in the code.
+    Text(String),
+    /// Something else the code holds: what it read.
+    Other,
+}
+
+/// One upload the code makes.
+pub(super) struct Upload {
+    /// `s3://B/K`, `gs://B/K`, a blob's URL; `None` when the bucket is not
+    /// written out.
+    pub(super) target: Option<String>,
+    pub(super) body: Body,
+}
+
+/// One argument of a call: its keyword (or an object literal's key), and
+/// where its value is in the code.
+struct Item {
+    key: Option<String>,
+    start: usize,
+    end: usize,
+}
+
+/// How deep object literals inside arguments are flattened.
+const MAX_DEPTH: usize = 3;
+
+fn literal_at(literals: &[Literal], pos: usize) -> Option<(usize, &Literal)> {
+    literals
+        .binary_search_by_key(&pos, |l| l.start)
+        .ok()
+        .and_then(|i| literals.get(i).map(|l| (i, l)))
+}
+
+/// Where the bracket opened at `open` closes.
+fn matching(code: &str, literals: &[Literal], open: usize) -> Option<usize> {
+    let bytes = code.as_bytes();
+    let mut depth = 0usize;
+    let mut pos = open;
+    while let Some(&b) = bytes.get(pos) {
+        if let Some((_, literal)) = literal_at(literals, pos) {
+            pos = literal.end;
+            continue;
+        }
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(pos);
+                }
+            }
+            _ => {}
+        }
+        pos += 1;
+    }
+    None
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '$'
+}
+
+/// The items between `start` and `end`, split at top-level commas, with
+/// the entries of an object literal (`{Bucket: 'b'}`, `params: {...}`)
+/// flattened into them.
+fn split(
+    code: &str,
+    literals: &[Literal],
+    start: usize,
+    end: usize,
+    depth: usize,
+    out: &mut Vec<Item>,
+) {
+    let bytes = code.as_bytes();
+    let mut pieces = Vec::new();
+    let mut level = 0usize;
+    let mut piece = start;
+    let mut pos = start;
+    while pos < end {
+        if let Some((_, literal)) = literal_at(literals, pos) {
+            pos = literal.end;
+            continue;
+        }
+        match bytes.get(pos) {
+            Some(b'(' | b'[' | b'{') => level += 1,
+            Some(b')' | b']' | b'}') => level = level.saturating_sub(1),
+            Some(b',') if level == 0 => {
+                pieces.push((piece, pos));
+                piece = pos + 1;
+            }
+            _ => {}
+        }
+        pos += 1;
+    }
+    pieces.push((piece, end));
+    for (a, b) in pieces {
+        let text = code.get(a..b).unwrap_or_default();
+        let lead = text.len() - text.trim_start().len();
+        let (a, b) = (a + lead, a + text.trim_end().len());
+        if a >= b {
+            continue;
+        }
+        let (key, value_start) = key_of(code, literals, a, b);
+        let value_start = value_start.min(b);
+        // An object literal: its entries are the arguments.
+        if bytes.get(value_start) == Some(&b'{')
+            && depth < MAX_DEPTH
+            && matching(code, literals, value_start) == Some(b - 1)
+        {
+            split(code, literals, value_start + 1, b - 1, depth + 1, out);
+            continue;
+        }
+        out.push(Item {
+            key,
+            start: value_start,
+            end: b,
+        });
+    }
+}
+
+/// An item's key (`name=`, `name:`, `'name':`) and where its value starts.
+fn key_of(code: &str, literals: &[Literal], a: usize, b: usize) -> (Option<String>, usize) {
+    let text = code.get(a..b).unwrap_or_default();
+    let (name, rest_at) = if let Some((_, literal)) = literal_at(literals, a) {
+        (literal.text.clone(), literal.end)
+    } else {
+        let len = text.find(|c: char| !is_ident(c)).unwrap_or(text.len());
+        (text.get(..len).unwrap_or_default().to_owned(), a + len)
+    };
+    if name.is_empty() || rest_at >= b {
+        return (None, a);
+    }
+    let rest = code.get(rest_at..b).unwrap_or_default();
+    let trimmed = rest.trim_start();
+    let at = rest_at + (rest.len() - trimmed.len());
+    let keyed = (trimmed.starts_with('=') && !trimmed.starts_with("=="))
+        || (trimmed.starts_with(':') && !trimmed.starts_with("::"));
+    if !keyed {
+        return (None, a);
+    }
+    let value = code.get(at + 1..b).unwrap_or_default();
+    (
+        Some(name),
+        at + 1 + (value.len() - value.trim_start().len()),
+    )
+}
+
+/// The arguments of the call whose `(` is at `open`, and where it ends.
+fn arguments(code: &str, literals: &[Literal], open: usize) -> Option<(Vec<Item>, usize)> {
+    let close = matching(code, literals, open)?;
+    let mut items = Vec::new();
+    split(code, literals, open + 1, close, 0, &mut items);
+    Some((items, close + 1))
+}
+
+/// Calls of `name` in the code: where the name starts and where its `(`
+/// is. A whole name: `myupload_file(` is not `upload_file(`.
+fn calls(code: &str, name: &str) -> Vec<(usize, usize)> {
+    let pattern = format!("{name}(");
+    code.match_indices(&pattern)
+        .filter(|(at, _)| {
+            code.get(..*at)
+                .and_then(|b| b.chars().next_back())
+                .is_none_or(|c| !is_ident(c))
+        })
+        .map(|(at, _)| (at, at + name.len()))
+        .collect()
+}
+
+/// A call's arguments, with the literals they hold.
+struct Args<'a> {
+    code: &'a str,
+    literals: &'a [Literal],
+    items: Vec<Item>,
+    used: Vec<usize>,
+}
+
+impl Args<'_> {
+    fn keyed(&self, keys: &[&str]) -> Option<&Item> {
+        self.items
+            .iter()
+            .find(|i| i.key.as_deref().is_some_and(|k| keys.contains(&k)))
+    }
+
+    fn positional(&self, n: usize) -> Option<&Item> {
+        self.items.iter().filter(|i| i.key.is_none()).nth(n)
+    }
+
+    fn positionals(&self) -> usize {
+        self.items.iter().filter(|i| i.key.is_none()).count()
+    }
+
+    fn has(&self, keys: &[&str]) -> bool {
+        self.keyed(keys).is_some()
+    }
+
+    /// The argument at `keys` or else position `n`.
+    fn get(&self, keys: &[&str], n: Option<usize>) -> Option<&Item> {
+        self.keyed(keys)
+            .or_else(|| n.and_then(|n| self.positional(n)))
+    }
+
+    /// The text of a literal argument.
+    fn text(&mut self, keys: &[&str], n: Option<usize>) -> Option<String> {
+        let item = self.get(keys, n)?;
+        let (index, literal) = literal_at(self.literals, item.start)?;
+        (literal.end == item.end && !literal.backtick).then(|| {
+            let text = literal.text.clone();
+            self.used.push(index);
+            text
+        })
+    }
+
+    /// What an argument sends: a literal's text, a file a read call opens,
+    /// or something else.
+    fn body(&mut self, keys: &[&str], n: Option<usize>) -> Option<Body> {
+        let item = self.get(keys, n)?;
+        let (start, end) = (item.start, item.end);
+        let (index, literal) = self
+            .literals
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.start >= start && l.end <= end)?;
+        if literal.start == start && literal.end == end {
+            self.used.push(index);
+            return Some(Body::Text(literal.text.clone()));
+        }
+        let before = self.code.get(..literal.start).unwrap_or_default();
+        if called_with(before, READ_CALLS).is_some() {
+            self.used.push(index);
+            return Some(Body::File(literal.text.clone()));
+        }
+        Some(Body::Other)
+    }
+
+    /// A file argument: a path literal, or a file a read call opens.
+    fn file(&mut self, keys: &[&str], n: Option<usize>) -> Option<Body> {
+        match self.body(keys, n)? {
+            Body::Text(path) => Some(Body::File(path)),
+            other => Some(other),
+        }
+    }
+}
+
+/// The literal first argument of the last call of one of `names` before
+/// `pos` (`client.bucket('b')` before `blob.upload_from_filename(...)`),
+/// or the literal `n`th argument.
+fn named_before(
+    code: &str,
+    literals: &[Literal],
+    pos: usize,
+    names: &[&str],
+    n: usize,
+) -> Option<(String, usize)> {
+    let (_, open) = names
+        .iter()
+        .flat_map(|name| calls(code, name))
+        .filter(|(at, _)| *at < pos)
+        .max_by_key(|(at, _)| *at)?;
+    let (items, _) = arguments(code, literals, open)?;
+    let item = items.iter().filter(|i| i.key.is_none()).nth(n)?;
+    let (index, literal) = literal_at(literals, item.start)?;
+    (literal.end == item.end).then(|| (literal.text.clone(), index))
+}
+
+/// The last literal before `pos` given as one of `keys`
+/// (`container_name='c'`).
+fn keyword_before(
+    code: &str,
+    literals: &[Literal],
+    pos: usize,
+    keys: &[&str],
+) -> Option<(String, usize)> {
+    literals
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.start < pos)
+        .rfind(|(_, l)| value_of(code.get(..l.start).unwrap_or_default(), keys))
+        .map(|(i, l)| (l.text.clone(), i))
+}
+
+/// boto3 and the AWS SDK for JavaScript: `upload_file`, `upload_fileobj`,
+/// `put_object`, `PutObjectCommand`, `putObject`, `Upload`, `upload`.
+fn s3_uploads(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &mut Vec<Upload>) {
+    let endpoint = keyword_before(code, literals, code.len(), &["endpoint_url", "endpoint"])
+        .filter(|(url, _)| url.starts_with("http"));
+    if let Some((_, index)) = &endpoint {
+        used.push(*index);
+    }
+    let target = |bucket: &str, key: &str| match &endpoint {
+        Some((url, _)) => format!("{}/{bucket}/{key}", url.trim_end_matches('/')),
+        None => format!("s3://{bucket}/{key}"),
+    };
+    for name in [
+        "upload_file",
+        "upload_fileobj",
+        "put_object",
+        "PutObjectCommand",
+        "putObject",
+        "Upload",
+        "upload",
+    ] {
+        for (at, open) in calls(code, name) {
+            let Some((items, _)) = arguments(code, literals, open) else {
+                continue;
+            };
+            let mut args = Args {
+                code,
+                literals,
+                items,
+                used: Vec::new(),
+            };
+            // The Hub's `upload_file(path_or_fileobj=..., repo_id=...)`.
+            if args.has(&["path_or_fileobj", "repo_id", "path_in_repo"]) {
+                continue;
+            }
+            let object = matches!(name, "PutObjectCommand" | "putObject" | "Upload" | "upload");
+            if object && !args.has(&["Bucket"]) {
+                continue;
+            }
+            let (bucket, key, body) = if object || name == "put_object" {
+                let mut bucket = args.text(&["Bucket"], None);
+                if bucket.is_none() {
+                    bucket = named_before(code, literals, at, &["Bucket"], 0).map(|(b, i)| {
+                        args.used.push(i);
+                        b
+                    });
+                }
+                let key = args.text(&["Key"], None);
+                let body = args.body(&["Body"], None);
+                (bucket, key, body)
+            } else {
+                // `upload_file(Filename, Bucket, Key)`, or on a resource:
+                // `Bucket('b').upload_file(Filename, Key)`,
+                // `Object('b', 'k').upload_file(Filename)`.
+                let file_keys: &[&str] = if name == "upload_file" {
+                    &["Filename"]
+                } else {
+                    &["Fileobj"]
+                };
+                let body = args.file(file_keys, Some(0));
+                if args.positionals() >= 3 || args.has(&["Bucket"]) {
+                    let bucket = args.text(&["Bucket"], Some(1));
+                    let key = args.text(&["Key"], Some(2));
+                    (bucket, key, body)
+                } else {
+                    let bucket = named_before(code, literals, at, &["Bucket", "Object"], 0);
+                    let object_key = named_before(code, literals, at, &["Object"], 1);
+                    let key = args.text(&["Key"], Some(1)).or_else(|| {
+                        object_key.map(|(k, i)| {
+                            args.used.push(i);
+                            k
+                        })
+                    });
+                    let bucket = bucket.map(|(b, i)| {
+                        args.used.push(i);
+                        b
+                    });
+                    (bucket, key, body)
+                }
+            };
+            used.append(&mut args.used);
+            out.push(Upload {
+                target: bucket.map(|b| target(&b, key.as_deref().unwrap_or_default())),
+                body: body.unwrap_or(Body::Other),
+            });
+        }
+    }
+}
+
+/// Google Cloud Storage: Python's `blob.upload_from_*`, Node's
+/// `bucket.upload(file)` and `file.save(data)`.
+fn gcs_uploads(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &mut Vec<Upload>) {
+    let buckets: &[&str] = &["bucket", "get_bucket", "lookup_bucket"];
+    for (name, file_keys, is_file) in [
+        ("upload_from_filename", &["filename"][..], true),
+        ("upload_from_file", &["file_obj"][..], true),
+        ("upload_from_string", &["data"][..], false),
+        ("upload", &["destination_never"][..], true),
+        ("save", &["data"][..], false),
+    ] {
+        for (at, open) in calls(code, name) {
+            let Some((items, _)) = arguments(code, literals, open) else {
+                continue;
+            };
+            let mut args = Args {
+                code,
+                literals,
+                items,
+                used: Vec::new(),
+            };
+            let bucket = named_before(code, literals, at, buckets, 0);
+            let (key, body) = match name {
+                // Node: `storage.bucket('b').upload('f', {destination: 'k'})`.
+                "upload" => {
+                    if bucket.is_none() || args.has(&["Bucket"]) {
+                        continue;
+                    }
+                    let body = args.file(&[], Some(0));
+                    let key = args.text(&["destination"], None).or_else(|| match &body {
+                        Some(Body::File(f)) => f.rsplit('/').next().map(str::to_owned),
+                        _ => None,
+                    });
+                    (key, body)
+                }
+                // Node: `bucket.file('k').save(data)`.
+                "save" => {
+                    let Some((key, index)) = named_before(code, literals, at, &["file"], 0) else {
+                        continue;
+                    };
+                    if bucket.is_none() {
+                        continue;
+                    }
+                    args.used.push(index);
+                    (Some(key), args.body(file_keys, Some(0)))
+                }
+                _ => {
+                    let key =
+                        named_before(code, literals, at, &["blob", "Blob"], 0).map(|(k, i)| {
+                            args.used.push(i);
+                            k
+                        });
+                    let body = if is_file {
+                        args.file(file_keys, Some(0))
+                    } else {
+                        args.body(file_keys, Some(0))
+                    };
+                    (key, body)
+                }
+            };
+            let bucket = bucket.map(|(b, i)| {
+                args.used.push(i);
+                b
+            });
+            used.append(&mut args.used);
+            out.push(Upload {
+                target: bucket.map(|b| format!("gs://{b}/{}", key.unwrap_or_default())),
+                body: body.unwrap_or(Body::Other),
+            });
+        }
+    }
+}
+
+/// Azure Blob Storage: `BlobClient....upload_blob(data)` and
+/// `ContainerClient....upload_blob(name, data)`, to the blob's URL when the
+/// account, container and blob are written out.
+fn azure_uploads(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &mut Vec<Upload>) {
+    for (at, open) in calls(code, "upload_blob") {
+        let Some((items, _)) = arguments(code, literals, open) else {
+            continue;
+        };
+        let mut args = Args {
+            code,
+            literals,
+            items,
+            used: Vec::new(),
+        };
+        let container_form = args.has(&["name"]) || args.positionals() >= 2;
+        let (blob, body) = if container_form {
+            let blob = args.text(&["name"], Some(0));
+            let n = if args.has(&["name"]) { 0 } else { 1 };
+            (blob, args.body(&["data"], Some(n)))
+        } else {
+            (None, args.body(&["data"], Some(0)))
+        };
+        let mut take = |found: Option<(String, usize)>| {
+            found.map(|(text, index)| {
+                args.used.push(index);
+                text
+            })
+        };
+        // A whole URL: `from_blob_url(URL)`, `from_container_url(URL)`.
+        let whole = take(named_before(
+            code,
+            literals,
+            at,
+            &["from_blob_url", "from_container_url"],
+            0,
+        ));
+        let target = match whole {
+            Some(url) if container_form => Some(format!(
+                "{}/{}",
+                url.trim_end_matches('/'),
+                blob.unwrap_or_default()
+            )),
+            Some(url) => Some(url),
+            None => {
+                let account = take(
+                    keyword_before(code, literals, at, &["account_url"]).or_else(|| {
+                        named_before(code, literals, at, &["BlobServiceClient"], 0)
+                            .filter(|(u, _)| u.starts_with("http"))
+                    }),
+                )
+                .map(|u| u.trim_end_matches('/').to_owned())
+                .or_else(|| {
+                    literals
+                        .iter()
+                        .find_map(|l| connection_account(&l.text))
+                        .map(|a| format!("https://{a}.blob.core.windows.net"))
+                });
+                let container = take(
+                    keyword_before(code, literals, at, &["container_name", "container"]).or_else(
+                        || {
+                            named_before(
+                                code,
+                                literals,
+                                at,
+                                &["get_container_client", "get_blob_client"],
+                                0,
+                            )
+                        },
+                    ),
+                );
+                let blob = blob.or_else(|| {
+                    take(
+                        keyword_before(code, literals, at, &["blob_name", "blob"])
+                            .or_else(|| named_before(code, literals, at, &["get_blob_client"], 1)),
+                    )
+                });
+                let host = account.unwrap_or_else(|| "https://blob.core.windows.net".to_owned());
+                container.map(|c| format!("{host}/{c}/{}", blob.unwrap_or_default()))
+            }
+        };
+        used.append(&mut args.used);
+        out.push(Upload {
+            target,
+            body: body.unwrap_or(Body::Other),
+        });
+    }
+}
+
+/// `AccountName=NAME` in a connection string.
+fn connection_account(text: &str) -> Option<String> {
+    text.split(';')
+        .find_map(|part| part.strip_prefix("AccountName="))
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+}
+
+/// The uploads the code makes, and the literals they use.
+pub(super) fn uploads(code: &str, literals: &[Literal]) -> (Vec<Upload>, Vec<usize>) {
+    let mut out = Vec::new();
+    let mut used = Vec::new();
+    s3_uploads(code, literals, &mut used, &mut out);
+    gcs_uploads(code, literals, &mut used, &mut out);
+    azure_uploads(code, literals, &mut used, &mut out);
+    if !out.is_empty() {
+        // The service's name (`boto3.client('s3')`) is not data.
+        for (index, literal) in literals.iter().enumerate() {
+            let before = code.get(..literal.start).unwrap_or_default();
+            if literal.text == "s3" && called_with(before, &["client", "resource"]).is_some() {
+                used.push(index);
+            }
+        }
+    }
+    (out, used)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::inline::literals;
+
+    fn targets(code: &str) -> Vec<Option<String>> {
+        uploads(code, &literals(code))
+            .0
+            .into_iter()
+            .map(|u| u.target)
+            .collect()
+    }
+
+    #[test]
+    fn keyword_and_object_arguments_are_read() {
+        assert_eq!(
+            targets("s3.upload_file(Filename='a.csv', Bucket='b', Key='k')"),
+            [Some("s3://b/k".to_owned())]
+        );
+        assert_eq!(
+            targets("await c.send(new PutObjectCommand({Bucket: 'b', Key: 'k/x', Body: 'hi'}))"),
+            [Some("s3://b/k/x".to_owned())]
+        );
+        assert_eq!(
+            targets("storage.Client().bucket('b').blob('k').upload_from_filename('f')"),
+            [Some("gs://b/k".to_owned())]
+        );
+        assert!(targets("s3.download_file('b', 'k', 'f')").is_empty());
+    }
+}

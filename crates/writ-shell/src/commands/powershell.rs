@@ -1,0 +1,1490 @@
+//! PowerShell: cmdlets run as programs (`Invoke-RestMethod`,
+//! `Send-MailMessage`, `Remove-Item`, `Set-Content`, `Stop-Process`,
+//! `Install-Module`, ...) with PowerShell's parameter syntax, and `pwsh
+//! -Command TEXT` / `powershell.exe -Command TEXT`, whose text is rewritten
+//! into shell text ([`to_bash`]) and analysed as a nested script so that its
+//! statements reach the same cmdlet handlers.
+//!
+//! This is not a PowerShell parser: it reads the common forms of the
+//! cmdlets that send, delete, write, stop or install, and leaves the rest
+//! to the shell walk (unknown cmdlets report their path-like arguments).
+
+use super::{Invocation, Nested, Outcome, request, send_file, url};
+use crate::args::Arg;
+use crate::{Effect, Message, PackageInstall, Payload, flow};
+
+/// A cmdlet's parameters: value parameters in positional order first
+/// (`positional` of them bind positional arguments), then switches and
+/// parameter aliases.
+struct Cmdlet {
+    values: &'static [&'static str],
+    positional: usize,
+    switches: &'static [&'static str],
+    aliases: &'static [(&'static str, &'static str)],
+}
+
+const COMMON_ALIASES: &[(&str, &str)] = &[
+    ("ea", "erroraction"),
+    ("wa", "warningaction"),
+    ("ev", "errorvariable"),
+    ("ov", "outvariable"),
+    ("pv", "pipelinevariable"),
+    ("lp", "literalpath"),
+    ("pspath", "literalpath"),
+];
+
+/// Switches every cmdlet accepts (or that commonly appear).
+const COMMON_SWITCHES: &[&str] = &["whatif", "confirm", "verbose", "debug", "force", "passthru"];
+
+const WEB: Cmdlet = Cmdlet {
+    values: &[
+        "uri",
+        "method",
+        "body",
+        "infile",
+        "headers",
+        "outfile",
+        "contenttype",
+        "credential",
+        "token",
+        "form",
+        "websession",
+        "sessionvariable",
+        "authentication",
+        "useragent",
+        "proxy",
+        "proxycredential",
+        "timeoutsec",
+        "maximumredirection",
+        "maximumretrycount",
+        "retryintervalsec",
+        "transferencoding",
+        "custommethod",
+        "certificate",
+        "certificatethumbprint",
+        "responseheaderstvariable",
+        "statuscodevariable",
+        "sslprotocol",
+        "httpversion",
+    ],
+    positional: 1,
+    switches: &[
+        "usebasicparsing",
+        "usedefaultcredentials",
+        "skipcertificatecheck",
+        "skipheadervalidation",
+        "skiphttperrorcheck",
+        "disablekeepalive",
+        "allowunencryptedauthentication",
+        "nouseproxy",
+        "resume",
+        "preservemethod",
+        "followrellink",
+    ],
+    aliases: &[
+        ("url", "uri"),
+        ("cm", "custommethod"),
+        ("sv", "sessionvariable"),
+    ],
+};
+
+const MAIL: Cmdlet = Cmdlet {
+    values: &[
+        "to",
+        "subject",
+        "body",
+        "cc",
+        "bcc",
+        "from",
+        "attachments",
+        "smtpserver",
+        "port",
+        "credential",
+        "encoding",
+        "priority",
+        "deliverynotificationoption",
+        "replyto",
+    ],
+    positional: 3,
+    switches: &["usessl", "bodyashtml"],
+    aliases: &[
+        ("attachment", "attachments"),
+        ("pspath", "attachments"),
+        ("computername", "smtpserver"),
+        ("bah", "bodyashtml"),
+        ("dno", "deliverynotificationoption"),
+        ("be", "encoding"),
+    ],
+};
+
+const REMOVE: Cmdlet = Cmdlet {
+    values: &[
+        "path",
+        "literalpath",
+        "filter",
+        "include",
+        "exclude",
+        "credential",
+        "stream",
+    ],
+    positional: 1,
+    switches: &["recurse"],
+    aliases: &[("fullname", "path")],
+};
+
+const SET_CONTENT: Cmdlet = Cmdlet {
+    values: &[
+        "path",
+        "value",
+        "literalpath",
+        "encoding",
+        "filter",
+        "include",
+        "exclude",
+        "credential",
+        "stream",
+        "delimiter",
+    ],
+    positional: 2,
+    switches: &["nonewline", "asbytestream"],
+    aliases: &[],
+};
+
+const OUT_FILE: Cmdlet = Cmdlet {
+    values: &[
+        "filepath",
+        "encoding",
+        "literalpath",
+        "inputobject",
+        "width",
+    ],
+    positional: 2,
+    switches: &["append", "noclobber", "nonewline"],
+    aliases: &[("path", "filepath")],
+};
+
+const NEW_ITEM: Cmdlet = Cmdlet {
+    values: &["path", "itemtype", "name", "value", "credential"],
+    positional: 1,
+    switches: &[],
+    aliases: &[("type", "itemtype")],
+};
+
+const GET_CONTENT: Cmdlet = Cmdlet {
+    values: &[
+        "path",
+        "literalpath",
+        "totalcount",
+        "tail",
+        "readcount",
+        "encoding",
+        "delimiter",
+        "filter",
+        "include",
+        "exclude",
+        "credential",
+        "stream",
+    ],
+    positional: 1,
+    switches: &["raw", "wait", "asbytestream"],
+    aliases: &[
+        ("head", "totalcount"),
+        ("first", "totalcount"),
+        ("last", "tail"),
+    ],
+};
+
+const COPY: Cmdlet = Cmdlet {
+    values: &[
+        "path",
+        "destination",
+        "literalpath",
+        "filter",
+        "include",
+        "exclude",
+        "credential",
+        "tosession",
+        "fromsession",
+    ],
+    positional: 2,
+    switches: &["recurse", "container"],
+    aliases: &[],
+};
+
+const RENAME: Cmdlet = Cmdlet {
+    values: &["path", "newname", "literalpath", "credential"],
+    positional: 2,
+    switches: &[],
+    aliases: &[],
+};
+
+const STOP_PROCESS: Cmdlet = Cmdlet {
+    values: &["id", "name", "inputobject"],
+    positional: 1,
+    switches: &[],
+    aliases: &[("processname", "name"), ("pid", "id")],
+};
+
+const STOP_SERVICE: Cmdlet = Cmdlet {
+    values: &["name", "displayname", "inputobject", "include", "exclude"],
+    positional: 1,
+    switches: &["nowait"],
+    aliases: &[("servicename", "name")],
+};
+
+const INSTALL: Cmdlet = Cmdlet {
+    values: &[
+        "name",
+        "requiredversion",
+        "minimumversion",
+        "maximumversion",
+        "repository",
+        "source",
+        "providername",
+        "scope",
+        "credential",
+        "proxy",
+        "proxycredential",
+        "version",
+        "inputobject",
+    ],
+    positional: 1,
+    switches: &[
+        "allowclobber",
+        "skippublishercheck",
+        "acceptlicense",
+        "allowprerelease",
+        "prerelease",
+        "noclobber",
+        "trustrepository",
+        "reinstall",
+        "quiet",
+    ],
+    aliases: &[("provider", "providername")],
+};
+
+const EXPRESSION: Cmdlet = Cmdlet {
+    values: &["command"],
+    positional: 1,
+    switches: &[],
+    aliases: &[],
+};
+
+/// The cmdlet a program name (lower-cased by the walk) or alias names,
+/// and whether the alias is also a Unix command (`rm`, `cp`, `kill`):
+/// those are taken only when PowerShell parameters show it is PowerShell.
+fn cmdlet(program: &str) -> Option<(&'static str, bool)> {
+    Some(match program {
+        "invoke-restmethod" | "irm" => ("invoke-restmethod", false),
+        "invoke-webrequest" | "iwr" => ("invoke-webrequest", false),
+        "send-mailmessage" => ("send-mailmessage", false),
+        "remove-item" | "del" | "erase" | "rd" => ("remove-item", false),
+        // `ri` is also Ruby's documentation reader.
+        "rm" | "rmdir" | "ri" => ("remove-item", true),
+        "set-content" => ("set-content", false),
+        // `sc` is Set-Content in Windows PowerShell, `sc.exe` elsewhere.
+        "sc" => ("set-content", true),
+        "add-content" | "ac" => ("add-content", false),
+        "clear-content" | "clc" => ("clear-content", false),
+        "out-file" => ("out-file", false),
+        "new-item" | "ni" => ("new-item", false),
+        "get-content" | "gc" => ("get-content", false),
+        "import-csv" | "ipcsv" => ("get-content", false),
+        "cat" | "type" => ("get-content", true),
+        "copy-item" | "copy" | "cpi" => ("copy-item", false),
+        "cp" => ("copy-item", true),
+        "move-item" | "move" | "mi" => ("move-item", false),
+        "mv" => ("move-item", true),
+        "rename-item" | "ren" | "rni" => ("rename-item", false),
+        "stop-process" | "spps" => ("stop-process", false),
+        "kill" => ("stop-process", true),
+        "stop-service" | "spsv" => ("stop-service", false),
+        "restart-service" | "suspend-service" => ("stop-service", false),
+        "install-module" | "install-package" | "install-script" | "install-psresource" => {
+            ("install", false)
+        }
+        "invoke-expression" | "iex" => ("invoke-expression", false),
+        "import-module" | "ipmo" | "get-childitem" | "gci" | "get-item" | "gi" | "get-process"
+        | "gps" | "get-service" | "gsv" | "write-host" | "write-output" | "get-location" | "gl"
+        | "set-location" | "test-path" | "select-object" | "where-object" | "foreach-object"
+        | "%" | "get-date" | "get-help" | "get-command" | "gcm" | "convertto-json"
+        | "convertfrom-json" | "format-table" | "ft" | "format-list" | "fl" | "measure-object"
+        | "sort-object" => ("inert", false),
+        _ => return None,
+    })
+}
+
+fn spec(cmdlet: &str) -> Option<&'static Cmdlet> {
+    Some(match cmdlet {
+        "invoke-restmethod" | "invoke-webrequest" => &WEB,
+        "send-mailmessage" => &MAIL,
+        "remove-item" => &REMOVE,
+        "set-content" | "add-content" | "clear-content" => &SET_CONTENT,
+        "out-file" => &OUT_FILE,
+        "new-item" => &NEW_ITEM,
+        "get-content" => &GET_CONTENT,
+        "copy-item" | "move-item" => &COPY,
+        "rename-item" => &RENAME,
+        "stop-process" => &STOP_PROCESS,
+        "stop-service" => &STOP_SERVICE,
+        "install" => &INSTALL,
+        "invoke-expression" => &EXPRESSION,
+        _ => return None,
+    })
+}
+
+/// Arguments bound to a cmdlet's parameters.
+#[derive(Debug, Default)]
+struct Bound {
+    /// `(parameter, value)`, lower-case full names.
+    values: Vec<(String, Arg)>,
+    switches: Vec<String>,
+    /// Positional arguments beyond those the cmdlet binds.
+    extra: Vec<Arg>,
+    /// True when a parameter of the cmdlet was written out (`-Path`).
+    named: bool,
+}
+
+impl Bound {
+    fn value(&self, name: &str) -> Option<&Arg> {
+        self.values
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+
+    fn all(&self, name: &str) -> impl Iterator<Item = &Arg> {
+        self.values
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+
+    fn switch(&self, name: &str) -> bool {
+        self.switches.iter().any(|s| s == name)
+    }
+}
+
+/// The full name of parameter `written` (lower case, no dash): an alias,
+/// an exact name, or the one parameter it is a prefix of.
+fn resolve_param(spec: &Cmdlet, written: &str) -> Option<(&'static str, bool)> {
+    let alias = spec
+        .aliases
+        .iter()
+        .chain(COMMON_ALIASES)
+        .find(|(a, _)| *a == written)
+        .map(|(_, full)| *full);
+    let lookup = |name: &str| {
+        if let Some(v) = spec.values.iter().find(|v| v.eq_ignore_ascii_case(name)) {
+            return Some((*v, false));
+        }
+        spec.switches
+            .iter()
+            .chain(COMMON_SWITCHES)
+            .find(|s| **s == name)
+            .map(|s| (*s, true))
+    };
+    if let Some(found) = lookup(alias.unwrap_or(written)) {
+        return Some(found);
+    }
+    let mut matches = spec
+        .values
+        .iter()
+        .map(|v| (*v, false))
+        .chain(spec.switches.iter().map(|s| (*s, true)))
+        .chain(COMMON_SWITCHES.iter().map(|s| (*s, true)))
+        .filter(|(name, _)| name.to_ascii_lowercase().starts_with(written));
+    match (matches.next(), matches.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
+}
+
+/// A parameter name as written (`-Path`, `-Path:value`): its lower-case
+/// name and an attached value.
+fn param_word(text: &str) -> Option<(String, Option<&str>)> {
+    let body = text.strip_prefix('-')?;
+    if !body.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let (name, attached) = match body.split_once(':') {
+        Some((name, value)) => (name, Some(value)),
+        None => (body, None),
+    };
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    Some((name.to_ascii_lowercase(), attached))
+}
+
+/// Joins words that make one PowerShell value: a comma list written with
+/// spaces (`a.txt, b.txt`), a hashtable or array the shell split
+/// (`@{ 'Authorization' = "Bearer $env:TOKEN" }`).
+fn take_value<'a>(
+    first: &Arg,
+    rest: &mut std::iter::Peekable<impl Iterator<Item = &'a Arg>>,
+) -> Arg {
+    let mut parts = vec![first.clone()];
+    loop {
+        let text: String = parts
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let open = text.matches("@{").count() + text.matches("@(").count();
+        let close = text.matches('}').count() + text.matches(')').count();
+        let unbalanced = open > 0 && close < open;
+        let continues =
+            text.ends_with(',') || rest.peek().is_some_and(|next| next.text.starts_with(','));
+        if !(unbalanced || continues) {
+            break;
+        }
+        match rest.next() {
+            Some(next) => parts.push(next.clone()),
+            None => break,
+        }
+    }
+    join_args(&parts)
+}
+
+fn join_args(parts: &[Arg]) -> Arg {
+    let mut joined = Arg::default();
+    for (index, part) in parts.iter().enumerate() {
+        if index > 0 {
+            joined.text.push(' ');
+        }
+        joined.text.push_str(&part.text);
+        for name in &part.env {
+            if !joined.env.contains(name) {
+                joined.env.push(name.clone());
+            }
+        }
+        flow::merge(&mut joined.prov, &part.prov);
+        joined
+            .substitutions
+            .extend(part.substitutions.iter().cloned());
+        joined.dynamic |= part.dynamic;
+    }
+    joined
+}
+
+fn bind(spec: &Cmdlet, args: &[Arg]) -> Bound {
+    let mut bound = Bound::default();
+    let mut positional = 0usize;
+    let mut words = args.iter().peekable();
+    while let Some(word) = words.next() {
+        if let Some((written, attached)) = param_word(&word.text) {
+            let known = resolve_param(spec, &written);
+            if known.is_some_and(|(name, _)| !COMMON_SWITCHES.contains(&name)) {
+                bound.named = true;
+            }
+            let (name, switch) = known.unwrap_or_else(|| {
+                // An unknown parameter: a value follows unless it is the
+                // last word or another parameter.
+                let next_is_param = words.peek().is_none_or(|n| param_word(&n.text).is_some());
+                ("", next_is_param)
+            });
+            let name = if name.is_empty() {
+                written.clone()
+            } else {
+                name.to_ascii_lowercase()
+            };
+            if switch {
+                let off = attached.is_some_and(|v| {
+                    matches!(v.to_ascii_lowercase().as_str(), "$false" | "false" | "0")
+                });
+                if !off {
+                    bound.switches.push(name);
+                }
+                continue;
+            }
+            let value = match attached {
+                Some(text) if !text.is_empty() => take_value(&word.with_text(text), &mut words),
+                _ => match words.next() {
+                    Some(next) => take_value(next, &mut words),
+                    None => continue,
+                },
+            };
+            bound.values.push((name, value));
+            continue;
+        }
+        let value = take_value(word, &mut words);
+        match spec
+            .values
+            .get(positional)
+            .filter(|_| positional < spec.positional)
+        {
+            Some(name) => {
+                let name = name.to_ascii_lowercase();
+                // A parameter already given by name is skipped.
+                if bound.value(&name).is_some() {
+                    positional += 1;
+                    match spec
+                        .values
+                        .get(positional)
+                        .filter(|_| positional < spec.positional)
+                    {
+                        Some(next) => bound.values.push((next.to_ascii_lowercase(), value)),
+                        None => bound.extra.push(value),
+                    }
+                } else {
+                    bound.values.push((name, value));
+                }
+                positional += 1;
+            }
+            None => bound.extra.push(value),
+        }
+    }
+    bound
+}
+
+/// Items of a PowerShell list value (`a,b`, `'a', 'b'`, `@('a','b')`).
+fn list(value: &Arg) -> Vec<String> {
+    let text = value.text.trim();
+    let text = text
+        .strip_prefix("@(")
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or(text);
+    text.split(',')
+        .map(|item| item.trim().trim_matches(['\'', '"']).trim().to_owned())
+        .filter(|item| !item.is_empty())
+        .collect()
+}
+
+/// Environment variables a word names as `$env:NAME` / `${env:NAME}`
+/// (as the shell reads it, `$env` is an unset variable).
+fn ps_env(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    for marker in ["$env:", "${env:"] {
+        let mut from = 0;
+        while let Some(at) = lower.get(from..).and_then(|t| t.find(marker)) {
+            let start = from + at + marker.len();
+            let name: String = text
+                .get(start..)
+                .unwrap_or_default()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() && !names.contains(&name) {
+                names.push(name);
+            }
+            from = start;
+        }
+    }
+    names
+}
+
+/// What a word carries when it is sent: its text, its expansions, and the
+/// environment variables it names the PowerShell way.
+fn ps_payload(word: &Arg) -> Payload {
+    let mut payload = word.payload();
+    ps_expansions(word, &mut payload);
+    payload
+}
+
+/// A word's expansions only (its text is a file name or URL).
+fn ps_expansions(word: &Arg, payload: &mut Payload) {
+    let named = ps_env(&word.text);
+    let mut expansions = word.expansions();
+    if !named.is_empty() {
+        expansions.env.retain(|name| name != "env");
+    }
+    payload.env.retain(|name| name != "env" || named.is_empty());
+    flow::merge(payload, &expansions);
+    for name in named {
+        flow::push_env(payload, &name);
+    }
+}
+
+/// A path value as the walk can resolve it (`$env:USERPROFILE` is home).
+fn path_text(text: &str) -> String {
+    let text = text.trim().trim_matches(['\'', '"']).replace('\\', "/");
+    for marker in [
+        "$env:USERPROFILE",
+        "$env:HOME",
+        "${env:USERPROFILE}",
+        "${env:HOME}",
+    ] {
+        if let Some(rest) = text.strip_prefix(marker) {
+            return format!("~{rest}");
+        }
+    }
+    text
+}
+
+fn paths_of(inv: &Invocation<'_>, bound: &Bound, names: &[&str]) -> Vec<String> {
+    names
+        .iter()
+        .flat_map(|name| bound.all(name))
+        .flat_map(list)
+        .map(|p| inv.path(&path_text(&p)))
+        .collect()
+}
+
+/// True when the arguments hold a parameter of `spec` written out.
+fn looks_like_powershell(spec: &Cmdlet, args: &[Arg]) -> bool {
+    args.iter().any(|a| {
+        param_word(&a.text).is_some_and(|(name, _)| {
+            name.len() > 2
+                && resolve_param(spec, &name).is_some()
+                && a.text
+                    .chars()
+                    .nth(1)
+                    .is_some_and(|c| c.is_ascii_uppercase())
+        })
+    })
+}
+
+pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    if let Some(outcome) = windows_stop(inv) {
+        return Some(outcome);
+    }
+    let (name, unix) = cmdlet(inv.program)?;
+    if name == "inert" {
+        return Some(Outcome::default());
+    }
+    let spec = spec(name)?;
+    if unix && !looks_like_powershell(spec, inv.args) {
+        return None;
+    }
+    let bound = bind(spec, inv.args);
+    Some(match name {
+        "invoke-restmethod" | "invoke-webrequest" => web(inv, name, &bound),
+        "send-mailmessage" => mail(inv, &bound),
+        "remove-item" => remove(inv, &bound),
+        "set-content" | "add-content" | "clear-content" | "out-file" | "new-item" => {
+            write(inv, name, &bound)
+        }
+        "get-content" => {
+            let mut outcome = Outcome::default();
+            for path in paths_of(inv, &bound, &["path", "literalpath"]) {
+                outcome.read(path, false);
+            }
+            outcome
+        }
+        "copy-item" | "move-item" => copy(inv, name == "move-item", &bound),
+        "rename-item" => rename(inv, &bound),
+        "stop-process" | "stop-service" => stop(&bound),
+        "install" => install(inv, &bound),
+        "invoke-expression" => expression(inv, &bound),
+        _ => return None,
+    })
+}
+
+/// Windows' own stoppers: `sc stop NAME` (`sc.exe`), `taskkill /IM
+/// NAME.exe`, `net stop NAME`.
+fn windows_stop(inv: &Invocation<'_>) -> Option<Outcome> {
+    let words: Vec<&str> = inv.args.iter().map(|a| a.text.as_str()).collect();
+    let names: Vec<String> = match (inv.program, words.as_slice()) {
+        ("sc" | "net", [verb, name, ..])
+            if matches!(
+                verb.to_ascii_lowercase().as_str(),
+                "stop" | "pause" | "delete"
+            ) && !(inv.program == "net" && verb.eq_ignore_ascii_case("delete")) =>
+        {
+            vec![(*name).to_owned()]
+        }
+        ("taskkill", _) => words
+            .windows(2)
+            .filter(|pair| {
+                pair.first()
+                    .is_some_and(|f| f.eq_ignore_ascii_case("/im") || f.eq_ignore_ascii_case("-im"))
+            })
+            .filter_map(|pair| pair.get(1))
+            .map(|name| {
+                let lower = name.to_ascii_lowercase();
+                match lower.strip_suffix(".exe") {
+                    Some(_) => name.get(..name.len() - 4).unwrap_or(name).to_owned(),
+                    None => (*name).to_owned(),
+                }
+            })
+            .collect(),
+        _ => return None,
+    };
+    let mut outcome = Outcome::default();
+    for name in names {
+        outcome.effects.push(Effect::StopProcess { name });
+    }
+    Some(outcome)
+}
+
+/// `Invoke-RestMethod` / `Invoke-WebRequest`: a request like curl's.
+fn web(inv: &Invocation<'_>, name: &str, bound: &Bound) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut payload = Payload::default();
+    let body = bound.value("body");
+    let infile = bound.value("infile");
+    for value in bound
+        .all("body")
+        .chain(bound.all("headers"))
+        .chain(bound.all("form"))
+        .chain(bound.all("token"))
+        .chain(bound.all("credential"))
+        .chain(bound.all("useragent"))
+    {
+        flow::merge(&mut payload, &ps_payload(value));
+    }
+    for file in bound.all("infile") {
+        send_file(inv, &mut payload, &path_text(&file.text), false);
+        ps_expansions(file, &mut payload);
+    }
+    if let Some(out) = bound.value("outfile") {
+        outcome.write(inv.path(&path_text(&out.text)), false);
+    }
+    let method = match bound.value("method").or(bound.value("custommethod")) {
+        Some(m) => m.text.trim_matches(['\'', '"']).to_ascii_uppercase(),
+        None if body.is_some() || infile.is_some() => "POST".to_owned(),
+        None => "GET".to_owned(),
+    };
+    let Some(target) = bound.value("uri").or(bound.extra.first()) else {
+        return outcome;
+    };
+    let text = target.text.trim_matches(['\'', '"']);
+    let address = if text.contains("://") {
+        text.to_owned()
+    } else {
+        format!("http://{text}")
+    };
+    let mut sent = payload;
+    if let Some((_, query)) = text.split_once('?') {
+        flow::push_text(&mut sent, query.split('#').next().unwrap_or_default());
+    }
+    ps_expansions(target, &mut sent);
+    outcome
+        .effects
+        .push(request(name, url(&address), &method, sent, false));
+    outcome
+}
+
+/// `Send-MailMessage -To A,B -Cc C -Subject S -Body B -Attachments F,G`.
+fn mail(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut payload = inv.stdin.clone();
+    for value in bound.all("subject").chain(bound.all("body")) {
+        flow::merge(&mut payload, &ps_payload(value));
+    }
+    for file in paths_of(inv, bound, &["attachments"]) {
+        flow::push_file(
+            &mut payload,
+            crate::FileRef {
+                path: file,
+                recursive: false,
+            },
+        );
+    }
+    let recipients: Vec<String> = ["to", "cc", "bcc"]
+        .iter()
+        .flat_map(|n| bound.all(n))
+        .flat_map(list)
+        .map(|a| match (a.rfind('<'), a.rfind('>')) {
+            (Some(open), Some(close)) if open < close => {
+                a.get(open + 1..close).unwrap_or_default().trim().to_owned()
+            }
+            _ => a,
+        })
+        .collect();
+    if !recipients.is_empty() {
+        outcome.effects.push(Effect::Message(Message {
+            program: "send-mailmessage".to_owned(),
+            recipients,
+            payload,
+        }));
+    }
+    outcome
+}
+
+fn remove(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
+    let mut outcome = Outcome::default();
+    let recursive = bound.switch("recurse");
+    for path in paths_of(inv, bound, &["path", "literalpath"]) {
+        outcome.delete(path, recursive);
+    }
+    outcome
+}
+
+/// `Set-Content`/`Add-Content`/`Clear-Content`/`Out-File`/`New-Item`.
+fn write(inv: &Invocation<'_>, name: &str, bound: &Bound) -> Outcome {
+    let mut outcome = Outcome::default();
+    let append = name == "add-content" || (name == "out-file" && bound.switch("append"));
+    let mut targets = paths_of(inv, bound, &["path", "literalpath", "filepath"]);
+    if name == "new-item"
+        && let Some(leaf) = bound.value("name")
+    {
+        let leaf = path_text(&leaf.text);
+        if targets.is_empty() {
+            targets.push(inv.path(&leaf));
+        } else {
+            targets = targets
+                .iter()
+                .map(|dir| crate::paths::resolve(dir, inv.home, &leaf))
+                .collect();
+        }
+    }
+    let mut contents = inv.stdin.clone();
+    for value in bound.all("value").chain(bound.all("inputobject")) {
+        flow::merge(&mut contents, &ps_payload(value));
+    }
+    for path in targets {
+        if !append {
+            outcome.contents.push((path.clone(), contents.clone()));
+        }
+        outcome.write(path, append);
+    }
+    outcome
+}
+
+/// `Copy-Item`/`Move-Item -Path SRC -Destination DEST`: run as `cp`/`mv`.
+fn copy(inv: &Invocation<'_>, moving: bool, bound: &Bound) -> Outcome {
+    let mut outcome = Outcome::default();
+    let sources = paths_of(inv, bound, &["path", "literalpath"]);
+    let Some(destination) = bound.value("destination") else {
+        for source in sources {
+            outcome.read(source, bound.switch("recurse"));
+        }
+        return outcome;
+    };
+    let mut argv = vec![Arg::literal(if moving { "mv" } else { "cp" })];
+    if bound.switch("recurse") {
+        argv.push(Arg::literal("-r"));
+    }
+    argv.push(Arg::literal("--"));
+    argv.extend(sources.iter().map(|s| Arg::literal(s)));
+    argv.push(destination.with_text(&inv.path(&path_text(&destination.text))));
+    if sources.is_empty() {
+        return outcome;
+    }
+    outcome.nested.push(Nested::Argv {
+        argv,
+        env: Vec::new(),
+        cwd: None,
+    });
+    outcome
+}
+
+/// `Rename-Item -Path P -NewName N`: P moves to N in the same directory.
+fn rename(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
+    let mut outcome = Outcome::default();
+    let (Some(path), Some(new)) = (
+        bound.value("path").or(bound.value("literalpath")),
+        bound.value("newname"),
+    ) else {
+        return outcome;
+    };
+    let from = inv.path(&path_text(&path.text));
+    let dir = from
+        .rsplit_once('/')
+        .map_or("/", |(d, _)| if d.is_empty() { "/" } else { d });
+    let to = crate::paths::resolve(dir, inv.home, &path_text(&new.text));
+    outcome.delete(from.clone(), false);
+    outcome
+        .contents
+        .push((to.clone(), flow::file_payload(from, true)));
+    outcome.write(to, false);
+    outcome
+}
+
+/// `Stop-Process -Name N` / `-Id (Get-Process N).Id`, `Stop-Service N`.
+fn stop(bound: &Bound) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut names: Vec<String> = bound
+        .all("name")
+        .chain(bound.all("displayname"))
+        .flat_map(list)
+        .collect();
+    for value in bound.all("id").chain(bound.all("inputobject")) {
+        for inner in &value.substitutions {
+            let words: Vec<&str> = inner
+                .split_whitespace()
+                .map(|w| w.trim_matches(['"', '\'', '(', ')']))
+                .collect();
+            let Some((program, rest)) = words.split_first() else {
+                continue;
+            };
+            if !matches!(
+                program.to_ascii_lowercase().as_str(),
+                "get-process" | "gps" | "ps" | "pgrep" | "pidof"
+            ) {
+                continue;
+            }
+            let named = rest
+                .iter()
+                .position(|w| w.eq_ignore_ascii_case("-name"))
+                .and_then(|at| rest.get(at + 1))
+                .or_else(|| rest.iter().find(|w| !w.starts_with('-')));
+            if let Some(name) = named {
+                names.push((*name).to_owned());
+            }
+        }
+    }
+    for name in names {
+        outcome.effects.push(Effect::StopProcess { name });
+    }
+    outcome
+}
+
+/// `Install-Module`/`Install-Package`/`Install-Script`/`Install-PSResource`.
+fn install(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
+    let mut outcome = Outcome::default();
+    let packages: Vec<String> = bound
+        .all("name")
+        .chain(bound.all("inputobject"))
+        .flat_map(list)
+        .collect();
+    if packages.is_empty() {
+        return outcome;
+    }
+    let registry = bound
+        .value("repository")
+        .or(bound.value("source"))
+        .map(|r| r.text.trim_matches(['\'', '"']).to_owned())
+        .filter(|r| !r.eq_ignore_ascii_case("psgallery"));
+    let manager = match inv.program {
+        "install-package" => "packagemanagement",
+        "install-psresource" => "psresourceget",
+        _ => "powershellget",
+    };
+    outcome.effects.push(Effect::PackageInstall(PackageInstall {
+        manager: manager.to_owned(),
+        packages,
+        registry,
+    }));
+    outcome
+}
+
+/// `Invoke-Expression TEXT` / `iex (irm URL)`: the text runs as PowerShell.
+fn expression(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
+    let mut outcome = Outcome::default();
+    let Some(code) = bound.value("command") else {
+        if inv.has_stdin {
+            outcome
+                .opaque
+                .push(format!("{} runs code from standard input", inv.program));
+        }
+        return outcome;
+    };
+    outcome
+        .opaque
+        .push(format!("{} runs PowerShell: {}", inv.program, code.text));
+    if !code.dynamic {
+        outcome.nested.push(Nested::Script {
+            text: to_bash(code.text.trim_matches(['\'', '"'])),
+            what: "Invoke-Expression".to_owned(),
+        });
+    }
+    outcome
+}
+
+/// `pwsh`/`powershell`: `-Command TEXT` (or the words after it), `-Command
+/// -` (standard input), `-File F` or a `.ps1` script (read),
+/// `-EncodedCommand` (opaque).
+pub(crate) fn host(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut words = inv.args.iter().enumerate();
+    while let Some((index, word)) = words.next() {
+        let lower = word.text.to_ascii_lowercase();
+        let rest = inv.args.get(index + 1..).unwrap_or_default();
+        let Some(name) = lower.strip_prefix('-').filter(|n| !n.is_empty()) else {
+            // The first positional: a script, or (Windows PowerShell's
+            // default) a command.
+            let script = lower.ends_with(".ps1")
+                || (inv.program == "pwsh" && !word.text.contains(char::is_whitespace));
+            if script {
+                outcome.read(inv.path(&path_text(&word.text)), false);
+            } else {
+                command(inv, inv.args.get(index..).unwrap_or_default(), &mut outcome);
+            }
+            return outcome;
+        };
+        if name == "c" || (name.len() >= 3 && "command".starts_with(name)) {
+            command(inv, rest, &mut outcome);
+            return outcome;
+        }
+        if matches!(name, "e" | "ec") || (name.len() >= 2 && "encodedcommand".starts_with(name)) {
+            outcome
+                .opaque
+                .push(format!("{} runs an encoded command", inv.program));
+            return outcome;
+        }
+        if name == "f" || (name.len() >= 2 && "file".starts_with(name)) {
+            if let Some((_, script)) = words.next() {
+                if script.text == "-" {
+                    stdin_code(inv, &mut outcome);
+                } else {
+                    outcome.read(inv.path(&path_text(&script.text)), false);
+                }
+            }
+            return outcome;
+        }
+        let takes_value = matches!(
+            name,
+            "ex" | "ep"
+                | "executionpolicy"
+                | "wd"
+                | "workingdirectory"
+                | "o"
+                | "of"
+                | "outputformat"
+                | "if"
+                | "inputformat"
+                | "w"
+                | "windowstyle"
+                | "config"
+                | "configurationname"
+                | "v"
+                | "version"
+                | "psconsolefile"
+                | "settings"
+                | "settingsfile"
+                | "custompipename"
+                | "encodedarguments"
+                | "ea"
+        );
+        if takes_value {
+            words.next();
+        }
+    }
+    stdin_code(inv, &mut outcome);
+    outcome
+}
+
+/// PowerShell read from standard input.
+fn stdin_code(inv: &Invocation<'_>, outcome: &mut Outcome) {
+    if !inv.has_stdin {
+        return;
+    }
+    if inv.stdin.files.is_empty() && inv.stdin.env.is_empty() && !inv.stdin.text.is_empty() {
+        outcome.nested.push(Nested::Script {
+            text: to_bash(&inv.stdin.text.join("\n")),
+            what: format!("{} script on stdin", inv.program),
+        });
+    } else {
+        outcome
+            .opaque
+            .push(format!("{} runs a script from standard input", inv.program));
+    }
+}
+
+/// `-Command` and the words after it: PowerShell joins them into one
+/// command text.
+fn command(inv: &Invocation<'_>, rest: &[Arg], outcome: &mut Outcome) {
+    if rest.first().is_some_and(|w| w.text == "-") {
+        stdin_code(inv, outcome);
+        return;
+    }
+    let text = rest
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.is_empty() {
+        return;
+    }
+    if rest.iter().any(|w| w.dynamic) {
+        outcome.opaque.push(format!(
+            "{} -Command runs dynamic text: {text}",
+            inv.program
+        ));
+    }
+    outcome.nested.push(Nested::Script {
+        text: to_bash(&text),
+        what: format!("{} -Command", inv.program),
+    });
+}
+
+/// PowerShell keywords that begin a statement; the shell would read some
+/// of them as its own (`if`, `for`, `function`).
+const KEYWORDS: &[&str] = &[
+    "if", "elseif", "else", "foreach", "for", "while", "do", "until", "switch", "function",
+    "filter", "try", "catch", "finally", "param", "return", "trap", "throw", "begin", "process",
+    "end",
+];
+
+/// Rewrites PowerShell text into shell text that the bash parser splits
+/// into the same statements, with the same words where it matters:
+/// `$env:NAME` becomes `${NAME}`; hashtables and arrays (`@{...}`, `@(...)`)
+/// become one double-quoted word; `(expr)` in an argument becomes `$(expr)`;
+/// `$x = cmdlet ...` becomes `x=$(cmdlet ...)`; backtick escapes and line
+/// continuations are resolved; `\` in paths becomes `/`; `{ ... }` blocks
+/// become shell groups; keywords become `:`; `& cmd` runs `cmd`.
+pub(super) fn to_bash(code: &str) -> String {
+    let chars: Vec<char> = code.chars().collect();
+    let mut out = String::with_capacity(code.len() + 16);
+    let mut at = 0usize;
+    let mut command_start = true;
+    let mut depth = 0usize;
+    // Parenthesis depths at which an assignment's `$(` is still open.
+    let mut assignments: Vec<usize> = Vec::new();
+    while let Some(&c) = chars.get(at) {
+        let next = chars.get(at + 1).copied();
+        match c {
+            '\'' => {
+                let end = closing_single(&chars, at);
+                let text: String = chars.get(at..end).unwrap_or_default().iter().collect();
+                out.push_str(&text.replace('\\', "/"));
+                at = end;
+                command_start = false;
+                continue;
+            }
+            '"' => {
+                let (text, end) = double_quoted(&chars, at);
+                out.push_str(&text);
+                at = end;
+                command_start = false;
+                continue;
+            }
+            '`' => {
+                match next {
+                    Some('\n') => out.push(' '),
+                    Some('\r') if chars.get(at + 2) == Some(&'\n') => {
+                        out.push(' ');
+                        at += 1;
+                    }
+                    Some(x) if x.is_ascii_alphanumeric() => out.push(x),
+                    Some(x) => {
+                        out.push('\\');
+                        out.push(x);
+                    }
+                    None => {}
+                }
+                at += 2;
+                continue;
+            }
+            '@' if matches!(next, Some('{' | '(')) => {
+                let end = balanced(&chars, at + 1);
+                let inner: String = chars.get(at..end).unwrap_or_default().iter().collect();
+                out.push('"');
+                out.push_str(&quote_inner(&inner));
+                out.push('"');
+                at = end;
+                command_start = false;
+                continue;
+            }
+            '$' => {
+                if let Some((name, len)) = env_reference(&chars, at) {
+                    out.push_str(&format!("${{{name}}}"));
+                    at += len;
+                    command_start = false;
+                    continue;
+                }
+                let word: String = chars
+                    .get(at + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+                    .collect();
+                if word.eq_ignore_ascii_case("null") {
+                    out.push_str("/dev/null");
+                    at += 1 + word.len();
+                    command_start = false;
+                    continue;
+                }
+                if command_start && !word.is_empty() {
+                    let mut after = at + 1 + word.len();
+                    while chars.get(after).is_some_and(|c| *c == ' ' || *c == '\t') {
+                        after += 1;
+                    }
+                    if chars.get(after) == Some(&'=') && chars.get(after + 1) != Some(&'=') {
+                        after += 1;
+                        while chars.get(after).is_some_and(|c| *c == ' ' || *c == '\t') {
+                            after += 1;
+                        }
+                        out.push_str(&word);
+                        out.push('=');
+                        if chars.get(after).is_some_and(|c| c.is_ascii_alphabetic()) {
+                            out.push_str("$(");
+                            depth += 1;
+                            assignments.push(depth);
+                        }
+                        at = after;
+                        command_start = assignments.last() == Some(&depth);
+                        continue;
+                    }
+                }
+                out.push('$');
+                command_start = false;
+            }
+            '(' => {
+                if !command_start && !out.ends_with('$') {
+                    out.push('$');
+                }
+                out.push('(');
+                depth += 1;
+                command_start = true;
+            }
+            ')' => {
+                close_assignment(&mut out, &mut assignments, &mut depth);
+                out.push(')');
+                depth = depth.saturating_sub(1);
+                command_start = false;
+            }
+            ';' | '\n' => {
+                close_assignment(&mut out, &mut assignments, &mut depth);
+                out.push(c);
+                command_start = true;
+            }
+            '|' => {
+                out.push(c);
+                command_start = true;
+            }
+            '{' => {
+                separate(&mut out);
+                out.push_str("{ ");
+                command_start = true;
+            }
+            '}' => {
+                close_assignment(&mut out, &mut assignments, &mut depth);
+                separate(&mut out);
+                out.push('}');
+                let mut ahead = at + 1;
+                while chars.get(ahead).is_some_and(|c| *c == ' ' || *c == '\t') {
+                    ahead += 1;
+                }
+                if !matches!(chars.get(ahead), None | Some('|' | ')' | ';' | '\n' | '}')) {
+                    out.push(';');
+                }
+                command_start = true;
+            }
+            '&' if command_start => {}
+            '&' => {
+                out.push(c);
+                command_start = true;
+            }
+            '#' if out.is_empty() || out.ends_with(char::is_whitespace) => {
+                while chars.get(at).is_some_and(|c| *c != '\n') {
+                    at += 1;
+                }
+                continue;
+            }
+            '<' if next == Some('#') => {
+                while at < chars.len()
+                    && !(chars.get(at) == Some(&'#') && chars.get(at + 1) == Some(&'>'))
+                {
+                    at += 1;
+                }
+                at += 2;
+                continue;
+            }
+            '\\' => {
+                out.push('/');
+                command_start = false;
+            }
+            c if c.is_whitespace() => out.push(c),
+            c if command_start => {
+                let word: String = chars
+                    .get(at..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '%'))
+                    .collect();
+                let lower = word.to_ascii_lowercase();
+                if word.is_empty() {
+                    out.push(c);
+                    at += 1;
+                } else {
+                    if KEYWORDS.contains(&lower.as_str()) {
+                        out.push(':');
+                    } else if let Some(full) = alias_name(&lower) {
+                        out.push_str(full);
+                    } else {
+                        out.push_str(&word);
+                    }
+                    at += word.chars().count();
+                }
+                command_start = false;
+                continue;
+            }
+            c => {
+                out.push(c);
+                command_start = false;
+            }
+        }
+        at += 1;
+    }
+    while assignments.pop().is_some() {
+        out.push(')');
+    }
+    out
+}
+
+/// Aliases that are also Unix commands, as their cmdlets: in PowerShell
+/// text, `rm -r x` is `Remove-Item -Recurse x`.
+fn alias_name(lower: &str) -> Option<&'static str> {
+    Some(match lower {
+        "rm" | "rmdir" | "del" | "rd" | "erase" | "ri" => "Remove-Item",
+        "cp" | "copy" | "cpi" => "Copy-Item",
+        "mv" | "move" | "mi" => "Move-Item",
+        "cat" | "type" | "gc" => "Get-Content",
+        "kill" | "spps" => "Stop-Process",
+        "ac" => "Add-Content",
+        "ls" | "dir" | "gci" => "Get-ChildItem",
+        "echo" | "write" => "Write-Output",
+        "ni" => "New-Item",
+        "iwr" => "Invoke-WebRequest",
+        "irm" => "Invoke-RestMethod",
+        "iex" => "Invoke-Expression",
+        _ => return None,
+    })
+}
+
+/// Closes an assignment's `$(` opened at this depth.
+fn close_assignment(out: &mut String, assignments: &mut Vec<usize>, depth: &mut usize) {
+    if assignments.last() == Some(depth) {
+        assignments.pop();
+        out.push(')');
+        *depth = depth.saturating_sub(1);
+    }
+}
+
+/// Ends the statement before a `{` or `}` unless one already ended.
+fn separate(out: &mut String) {
+    let last = out.trim_end().chars().last();
+    if !matches!(last, None | Some(';' | '|' | '&' | '(' | '\n' | '{')) {
+        out.push_str("; ");
+    } else if !out.ends_with(' ') && !out.is_empty() {
+        out.push(' ');
+    }
+}
+
+/// Just past the `'` closing the single-quoted string at `start` (`''`
+/// inside is a quote, which the shell reads as two adjacent strings).
+fn closing_single(chars: &[char], start: usize) -> usize {
+    let mut at = start + 1;
+    while let Some(&c) = chars.get(at) {
+        if c == '\'' {
+            return at + 1;
+        }
+        at += 1;
+    }
+    chars.len()
+}
+
+/// The double-quoted string at `start` as shell text, and just past it.
+fn double_quoted(chars: &[char], start: usize) -> (String, usize) {
+    let mut out = String::from("\"");
+    let mut at = start + 1;
+    while let Some(&c) = chars.get(at) {
+        match c {
+            '"' if chars.get(at + 1) == Some(&'"') => {
+                out.push_str("\\\"");
+                at += 2;
+                continue;
+            }
+            '"' => {
+                out.push('"');
+                return (out, at + 1);
+            }
+            '`' => {
+                match chars.get(at + 1) {
+                    Some('n') => out.push_str("\\n"),
+                    Some('t') => out.push_str("\\t"),
+                    Some('r') => out.push_str("\\r"),
+                    Some(x @ ('"' | '$' | '`')) => {
+                        out.push('\\');
+                        out.push(*x);
+                    }
+                    Some(x) => out.push(*x),
+                    None => {}
+                }
+                at += 2;
+                continue;
+            }
+            '$' => {
+                if let Some((name, len)) = env_reference(chars, at) {
+                    out.push_str(&format!("${{{name}}}"));
+                    at += len;
+                    continue;
+                }
+                out.push('$');
+            }
+            '\\' => out.push('/'),
+            c => out.push(c),
+        }
+        at += 1;
+    }
+    out.push('"');
+    (out, chars.len())
+}
+
+/// Just past the bracket closing the one at `open` (quotes respected).
+fn balanced(chars: &[char], open: usize) -> usize {
+    let mut depth = 0usize;
+    let mut at = open;
+    let mut quote: Option<char> = None;
+    while let Some(&c) = chars.get(at) {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '{' | '(') => depth += 1,
+            (None, '}' | ')') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return at + 1;
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    chars.len()
+}
+
+/// A hashtable or array's text inside shell double quotes.
+fn quote_inner(inner: &str) -> String {
+    let chars: Vec<char> = inner.chars().collect();
+    let mut out = String::with_capacity(inner.len());
+    let mut at = 0usize;
+    while let Some(&c) = chars.get(at) {
+        match c {
+            '$' => {
+                if let Some((name, len)) = env_reference(&chars, at) {
+                    out.push_str(&format!("${{{name}}}"));
+                    at += len;
+                    continue;
+                }
+                // `$(...)` inside runs as a command; `$x` stays a variable.
+                out.push('$');
+            }
+            '"' => out.push_str("\\\""),
+            '`' => out.push_str("\\`"),
+            '\\' => out.push('/'),
+            c => out.push(c),
+        }
+        at += 1;
+    }
+    out
+}
+
+/// `$env:NAME` or `${env:NAME}` at `at`: the name and the length written.
+fn env_reference(chars: &[char], at: usize) -> Option<(String, usize)> {
+    let rest: String = chars.get(at..at + 6).unwrap_or_default().iter().collect();
+    let braced = rest.to_ascii_lowercase().starts_with("${env:");
+    let plain = rest.to_ascii_lowercase().starts_with("$env:");
+    if !braced && !plain {
+        return None;
+    }
+    let start = at + if braced { 6 } else { 5 };
+    let name: String = chars
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+        .collect();
+    if name.is_empty() {
+        return None;
+    }
+    let mut len = start - at + name.chars().count();
+    if braced {
+        if chars.get(at + len) != Some(&'}') {
+            return None;
+        }
+        len += 1;
+    }
+    let name = match name.to_ascii_uppercase().as_str() {
+        "USERPROFILE" | "HOME" => "HOME".to_owned(),
+        _ => name,
+    };
+    Some((name, len))
+}
