@@ -8,12 +8,10 @@
 #![allow(clippy::panic)]
 
 use serde_json::{Value, json};
-use writ_shell::{ShellContext, analyze};
+use writ_shell::analyze;
 
-const CTX: ShellContext<'static> = ShellContext {
-    cwd: "/home/dana/acme-web",
-    home: "/home/dana",
-};
+mod common;
+use common::*;
 
 /// The access effects `command` has.
 fn access(command: &str) -> Value {

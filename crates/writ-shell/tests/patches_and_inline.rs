@@ -5,48 +5,10 @@
 
 #![allow(clippy::panic)]
 
-use serde_json::{Value, json};
-use writ_shell::{ShellContext, analyze};
+use serde_json::json;
 
-const CTX: ShellContext<'static> = ShellContext {
-    cwd: "/home/dana/acme-web",
-    home: "/home/dana",
-};
-
-const W: &str = "/home/dana/acme-web";
-
-/// Asserts that `command` has exactly `expected` effects.
-fn check(command: &str, expected: Value) {
-    let analysis = analyze(command, &CTX).unwrap_or_else(|e| panic!("{command}: {e}"));
-    let actual = serde_json::to_value(&analysis.effects).unwrap_or_default();
-    assert_eq!(actual, expected, "effects of: {command}");
-}
-
-fn run_table(cases: &[(&str, Value)]) {
-    for (command, expected) in cases {
-        check(command, expected.clone());
-    }
-}
-
-fn read(path: &str) -> Value {
-    json!({"effect": "read", "file": {"path": path, "recursive": false}})
-}
-
-fn write(path: &str) -> Value {
-    json!({"effect": "write", "path": path, "append": false})
-}
-
-fn append(path: &str) -> Value {
-    json!({"effect": "write", "path": path, "append": true})
-}
-
-fn delete(path: &str, recursive: bool) -> Value {
-    json!({"effect": "delete", "path": path, "recursive": recursive})
-}
-
-fn at(relative: &str) -> String {
-    format!("{W}/{relative}")
-}
+mod common;
+use common::*;
 
 #[test]
 fn apply_patch_as_a_command() {

@@ -6,14 +6,10 @@
 #![allow(clippy::panic)]
 
 use serde_json::{Value, json};
-use writ_shell::{ShellContext, analyze};
+use writ_shell::analyze;
 
-const CTX: ShellContext<'static> = ShellContext {
-    cwd: "/home/dana/acme-web",
-    home: "/home/dana",
-};
-
-const W: &str = "/home/dana/acme-web";
+mod common;
+use common::*;
 
 fn check(command: &str, expected: &Value) {
     let analysis = analyze(command, &CTX).unwrap_or_else(|e| panic!("{command}: {e}"));
@@ -31,57 +27,8 @@ fn p(rel: &str) -> String {
     format!("{W}/{rel}")
 }
 
-fn read(path: &str) -> Value {
-    json!({"effect": "read", "file": {"path": path, "recursive": false}})
-}
-
-fn read_tree(path: &str) -> Value {
-    json!({"effect": "read", "file": {"path": path, "recursive": true}})
-}
-
-fn write(path: &str) -> Value {
-    json!({"effect": "write", "path": path, "append": false})
-}
-
-fn append(path: &str) -> Value {
-    json!({"effect": "write", "path": path, "append": true})
-}
-
-fn delete(path: &str, recursive: bool) -> Value {
-    json!({"effect": "delete", "path": path, "recursive": recursive})
-}
-
-/// A payload: text, files as `(path, recursive)`, env names.
-fn payload(text: &[&str], files: &[(&str, bool)], env: &[&str]) -> Value {
-    let files: Vec<Value> = files
-        .iter()
-        .map(|(path, recursive)| json!({"path": path, "recursive": recursive}))
-        .collect();
-    json!({"text": text, "files": files, "env": env})
-}
-
-fn empty() -> Value {
-    payload(&[], &[], &[])
-}
-
-fn url_request(program: &str, url: &str, method: &str, payload: Value) -> Value {
-    json!({"effect": "request", "program": program, "target": {"kind": "url", "url": url}, "method": method, "payload": payload, "public": false})
-}
-
 fn message(program: &str, recipients: &[&str], payload: Value) -> Value {
     json!({"effect": "message", "program": program, "recipients": recipients, "payload": payload})
-}
-
-fn install(manager: &str, packages: &[&str]) -> Value {
-    json!({"effect": "package_install", "manager": manager, "packages": packages})
-}
-
-fn install_from(manager: &str, packages: &[&str], registry: &str) -> Value {
-    json!({"effect": "package_install", "manager": manager, "packages": packages, "registry": registry})
-}
-
-fn stop(name: &str) -> Value {
-    json!({"effect": "stop_process", "name": name})
 }
 
 #[test]

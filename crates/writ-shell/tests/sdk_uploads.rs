@@ -6,55 +6,12 @@
 #![allow(clippy::panic)]
 
 use serde_json::{Value, json};
-use writ_shell::{ShellContext, analyze};
 
-const CTX: ShellContext<'static> = ShellContext {
-    cwd: "/home/dana/acme-web",
-    home: "/home/dana",
-};
-
-const W: &str = "/home/dana/acme-web";
-
-fn at(relative: &str) -> String {
-    format!("{W}/{relative}")
-}
-
-/// Asserts that `command` has exactly `expected` effects.
-fn check(command: &str, expected: Value) {
-    let analysis = analyze(command, &CTX).unwrap_or_else(|e| panic!("{command}: {e}"));
-    let actual = serde_json::to_value(&analysis.effects).unwrap_or_default();
-    assert_eq!(actual, expected, "effects of: {command}");
-}
-
-fn run_table(cases: &[(&str, Value)]) {
-    for (command, expected) in cases {
-        check(command, expected.clone());
-    }
-}
-
-fn read(path: &str) -> Value {
-    json!({"effect": "read", "file": {"path": path, "recursive": false}})
-}
-
-fn read_tree(path: &str) -> Value {
-    json!({"effect": "read", "file": {"path": path, "recursive": true}})
-}
-
-/// A payload: text, files as `(path, recursive)`, env names.
-fn payload(text: &[&str], files: &[(&str, bool)], env: &[&str]) -> Value {
-    let files: Vec<Value> = files
-        .iter()
-        .map(|(path, recursive)| json!({"path": path, "recursive": recursive}))
-        .collect();
-    json!({"text": text, "files": files, "env": env})
-}
+mod common;
+use common::*;
 
 fn sent_file(path: &str) -> Value {
     payload(&[], &[(path, false)], &[])
-}
-
-fn url_request(program: &str, url: &str, method: &str, payload: Value) -> Value {
-    json!({"effect": "request", "program": program, "target": {"kind": "url", "url": url}, "method": method, "payload": payload, "public": false})
 }
 
 fn upload(url: &str, payload: Value) -> Value {
@@ -63,10 +20,6 @@ fn upload(url: &str, payload: Value) -> Value {
 
 fn host(host: &str, port: Option<u16>, path: Option<&str>) -> Value {
     json!({"kind": "host", "user": null, "host": host, "port": port, "path": path})
-}
-
-fn host_request(program: &str, target: Value, method: &str, payload: Value) -> Value {
-    json!({"effect": "request", "program": program, "target": target, "method": method, "payload": payload, "public": false})
 }
 
 #[test]
