@@ -68,7 +68,7 @@ const AZ_LONG: &[&str] = &[
 /// `az ad group member|owner add|remove --group G --member-id|--owner-object-id
 /// ID`, `az ad app owner add|remove --id APP --owner-object-id ID`, `az ad
 /// app permission add|grant|delete|admin-consent --id APP [--api API]`, `az
-/// role assignment delete`, `az devops security group membership
+/// role assignment create|delete`, `az devops security group membership
 /// add|remove --group-id G --member-id M`, `az devops security permission
 /// update|reset`, and `az repos policy ... create|update|delete` (branch
 /// policies: who may complete a merge into a branch). The rest of `az` is
@@ -106,7 +106,7 @@ fn az(inv: &Invocation<'_>) -> Option<Outcome> {
             "add" | "grant" | "delete" | "admin-consent",
             ..,
         ] => grant(named(&["--id"], "azure ad app"), value(&["--api"])),
-        ["role", "assignment", "delete", ..] => grant(
+        ["role", "assignment", "create" | "delete", ..] => grant(
             value(&["--scope"])
                 .or_else(|| value(&["--resource-group", "-g"]))
                 .or_else(|| value(&["--subscription"]))

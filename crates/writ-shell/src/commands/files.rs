@@ -49,6 +49,13 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 /// option keeps it in the project (`npm config set --location=project`,
 /// `pip config --site`, `poetry config --local`).
 pub(super) fn user_config_write(inv: &Invocation<'_>) -> Option<String> {
+    // Asked of every command: most are none of these.
+    if !matches!(
+        inv.program,
+        "aws" | "npm" | "pnpm" | "yarn" | "pip" | "pip3" | "poetry"
+    ) {
+        return None;
+    }
     let words = args::leading(inv.args);
     let any = |flags: &[&str]| {
         inv.args.iter().any(|a| {
@@ -916,27 +923,28 @@ fn openssl(inv: &Invocation<'_>) -> Outcome {
     outcome
 }
 
+/// gpg's options that take a value.
+pub(super) const GPG_SPEC: Spec<'static> = Spec {
+    short: "rouk",
+    long: &[
+        "recipient",
+        "output",
+        "local-user",
+        "homedir",
+        "passphrase",
+        "passphrase-file",
+        "default-key",
+        "keyserver",
+        "keyserver-options",
+        "trust-model",
+        "cipher-algo",
+        "pinentry-mode",
+    ],
+    stop_after: None,
+};
+
 fn gpg(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(
-        inv.args,
-        &Spec {
-            short: "rouk",
-            long: &[
-                "recipient",
-                "output",
-                "local-user",
-                "homedir",
-                "passphrase",
-                "passphrase-file",
-                "default-key",
-                "keyserver",
-                "trust-model",
-                "cipher-algo",
-                "pinentry-mode",
-            ],
-            stop_after: None,
-        },
-    );
+    let items = args::parse(inv.args, &GPG_SPEC);
     let mut outcome = Outcome::default();
     if args::has(&items, &["--export-secret-keys", "--export-secret-subkeys"]) {
         outcome.read(paths::resolve(inv.cwd, inv.home, "~/.gnupg"), true);

@@ -337,26 +337,7 @@ fn cosign(inv: &Invocation<'_>) -> Option<Outcome> {
 /// keyserver (GnuPG's default `hkps://keys.openpgp.org`), which publishes
 /// them. Other gpg commands are [`super::files`]'s.
 fn send_keys(inv: &Invocation<'_>) -> Option<Outcome> {
-    let items = args::parse(
-        inv.args,
-        &Spec {
-            short: "rouk",
-            long: &[
-                "recipient",
-                "output",
-                "local-user",
-                "homedir",
-                "passphrase",
-                "passphrase-file",
-                "default-key",
-                "keyserver",
-                "keyserver-options",
-                "trust-model",
-                "pinentry-mode",
-            ],
-            stop_after: None,
-        },
-    );
+    let items = args::parse(inv.args, &super::files::GPG_SPEC);
     if !args::has(&items, &["--send-keys", "--send-key"]) {
         return None;
     }

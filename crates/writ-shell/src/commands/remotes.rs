@@ -1,5 +1,5 @@
-//! Azure (`az storage blob`, `az storage container set-permission`, `az
-//! role assignment`, `azcopy`), `rclone`, whose remotes are names from its
+//! Azure (`az storage blob`, `az storage container set-permission`,
+//! `azcopy`), `rclone`, whose remotes are names from its
 //! configuration: where they lead is not on the command line, so such a
 //! destination is a host nobody has vouched for, and backup tools that
 //! upload what they back up to a repository (`restic`, `borg`,
@@ -50,7 +50,8 @@ const AZ_LONG: &[&str] = &[
 ];
 
 /// `az storage blob upload|upload-batch|sync`, `az storage container
-/// set-permission --public-access`, `az role assignment create`.
+/// set-permission --public-access` (role assignments are
+/// [`super::access`]'s).
 fn az(inv: &Invocation<'_>) -> Option<Outcome> {
     let items = args::parse(
         inv.args,
@@ -106,16 +107,6 @@ fn az(inv: &Invocation<'_>) -> Option<Outcome> {
             if let Some(name) = value(&["--name", "-n"]) {
                 outcome.effects.push(super::infra::use_context(name));
             }
-        }
-        ["role", "assignment", "create", ..] => {
-            let scope = value(&["--scope"])
-                .or_else(|| value(&["--resource-group", "-g"]))
-                .or_else(|| value(&["--subscription"]))
-                .unwrap_or_else(|| "the subscription".to_owned());
-            outcome.effects.push(Effect::GrantAccess {
-                resource: Resource::Other { name: scope },
-                grantee: value(&["--assignee", "--assignee-object-id"]),
-            });
         }
         _ => return None,
     }
