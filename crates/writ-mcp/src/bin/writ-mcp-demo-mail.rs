@@ -59,7 +59,9 @@ fn log(line: &Value) -> std::io::Result<()> {
         .create(true)
         .append(true)
         .open(path)?;
-    writeln!(file, "{line}")
+    // One write for the whole line: readers poll the file while it grows
+    // (`Value`'s `Display` would write it in pieces).
+    file.write_all(format!("{line}\n").as_bytes())
 }
 
 /// Logs a call this server received.

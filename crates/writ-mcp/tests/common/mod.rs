@@ -109,9 +109,13 @@ impl Sandbox {
         self.dir.path().join("calls.jsonl")
     }
 
+    /// The lines the demo server has finished writing: tests poll this
+    /// while it appends, and a last line without its newline is still
+    /// being written.
     fn logged(&self) -> Vec<Value> {
-        std::fs::read_to_string(self.calls())
-            .unwrap_or_default()
+        let text = std::fs::read_to_string(self.calls()).unwrap_or_default();
+        let complete = text.rfind('\n').map_or("", |end| &text[..end]);
+        complete
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect()
