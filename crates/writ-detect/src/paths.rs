@@ -71,8 +71,8 @@ enum Seg {
     /// A segment with one `*` and no other metacharacter (`*.pem`,
     /// `customers*.csv`): a prefix and a suffix, matched without a regex.
     Star { prefix: String, suffix: String },
-    /// A segment glob (`[ab]?`, `{a,b}.key`).
-    Glob(GlobMatcher),
+    /// A segment glob (`[ab]?`, `{a,b}.key`), with its text.
+    Glob(GlobMatcher, String),
 }
 
 impl Seg {
@@ -85,9 +85,205 @@ impl Seg {
                     && s.starts_with(prefix.as_str())
                     && s.ends_with(suffix.as_str())
             }
-            Seg::Glob(g) => g.is_match(s),
+            Seg::Glob(g, _) => g.is_match(s),
         }
     }
+
+    /// True when some name matches both this segment and `name`, which may
+    /// itself be a glob the shell left unexpanded (`*.csv` meets
+    /// `customers*.csv`; `*` meets `settings.json` but not `.env`, as the
+    /// shell's `*` does not match a leading dot).
+    fn meets(&self, name: &str) -> bool {
+        self.meets_as(name, true)
+    }
+
+    /// [`Seg::meets`]; unless `open_ended`, a glob of ours with wildcards
+    /// meets only a name that ends as written (`*.pem` meets `*.p?m` but
+    /// not `journal*`, which names no kind of file).
+    fn meets_as(&self, name: &str, open_ended: bool) -> bool {
+        if !is_glob(name) {
+            return self.matches(name);
+        }
+        let ours = match self {
+            Seg::Any => return true,
+            Seg::Literal(l) => vec![l.chars().map(Tok::Char).collect()],
+            Seg::Star { prefix, suffix } => vec![
+                prefix
+                    .chars()
+                    .map(Tok::Char)
+                    .chain([Tok::Run])
+                    .chain(suffix.chars().map(Tok::Char))
+                    .collect(),
+            ],
+            Seg::Glob(_, text) => alternatives(text),
+        };
+        let theirs = alternatives(name);
+        let literal = matches!(self, Seg::Literal(_));
+        ours.iter().any(|a| {
+            theirs.iter().any(|b| {
+                let hides_dot = matches!(b.first(), Some(Tok::Run | Tok::One));
+                let names_an_end = matches!(b.last(), Some(Tok::Char(_)));
+                !(hides_dot && a.first() == Some(&Tok::Char('.')))
+                    && (open_ended || literal || names_an_end)
+                    && tokens_meet(a, b)
+            })
+        })
+    }
+}
+
+/// True when `name` holds glob metacharacters: a pattern the shell did not
+/// expand (`exports/*.csv` as a command line gives it).
+fn is_glob(name: &str) -> bool {
+    name.contains(['*', '?', '[', '{'])
+}
+
+/// One element of a segment glob.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok {
+    /// `*`: any run of characters.
+    Run,
+    /// `?` or a class (`[a-z]`, taken as any character).
+    One,
+    Char(char),
+}
+
+/// The alternatives a segment glob stands for, braces expanded
+/// (`{a,b}.key` is `a.key` and `b.key`). Past 64 alternatives the glob is
+/// taken to match anything.
+fn alternatives(glob: &str) -> Vec<Vec<Tok>> {
+    let mut out = Vec::new();
+    if !expand_braces(glob, &mut |text| out.push(tokens(text)), 64) {
+        return vec![vec![Tok::Run]];
+    }
+    out
+}
+
+/// Calls `each` with every brace expansion of `glob`; false past `budget`.
+fn expand_braces(glob: &str, each: &mut dyn FnMut(&str), budget: usize) -> bool {
+    let mut count = 0;
+    let mut stack = vec![glob.to_owned()];
+    while let Some(text) = stack.pop() {
+        let Some((open, close)) = first_brace(&text) else {
+            count += 1;
+            if count > budget {
+                return false;
+            }
+            each(&text);
+            continue;
+        };
+        let (head, body, tail) = (&text[..open], &text[open + 1..close], &text[close + 1..]);
+        let mut depth = 0;
+        let mut start = 0;
+        let mut parts = Vec::new();
+        for (i, c) in body.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    parts.push(&body[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        parts.push(&body[start..]);
+        if stack.len() + parts.len() > budget {
+            return false;
+        }
+        stack.extend(parts.into_iter().map(|p| format!("{head}{p}{tail}")));
+    }
+    true
+}
+
+/// The byte offsets of the first `{` and its matching `}`, when it has one.
+fn first_brace(text: &str) -> Option<(usize, usize)> {
+    let open = text.find('{')?;
+    let mut depth = 0;
+    for (i, c) in text[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some((open, open + i));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A brace-free segment glob as tokens.
+fn tokens(glob: &str) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut chars = glob.chars().peekable();
+    while let Some(c) = chars.next() {
+        let tok = match c {
+            '\\' => Tok::Char(chars.next().unwrap_or('\\')),
+            '*' if out.last() == Some(&Tok::Run) => continue,
+            '*' => Tok::Run,
+            '?' => Tok::One,
+            '[' => {
+                // A class up to its `]` (a `]` first in it is a member).
+                let rest: Vec<char> = chars.clone().collect();
+                let mut start = usize::from(matches!(rest.first(), Some('!' | '^')));
+                if rest.get(start) == Some(&']') {
+                    start += 1;
+                }
+                match rest[start..].iter().position(|c| *c == ']') {
+                    Some(end) => {
+                        for _ in 0..start + end + 1 {
+                            chars.next();
+                        }
+                        Tok::One
+                    }
+                    None => Tok::Char('['),
+                }
+            }
+            c => Tok::Char(c),
+        };
+        out.push(tok);
+    }
+    out
+}
+
+/// True when some string matches both token globs: a search of the pair
+/// automaton, where a `*` may take nothing or one more character.
+fn tokens_meet(a: &[Tok], b: &[Tok]) -> bool {
+    let width = b.len() + 1;
+    let mut seen = vec![false; (a.len() + 1) * width];
+    let mut stack = vec![(0, 0)];
+    while let Some((i, j)) = stack.pop() {
+        if std::mem::replace(&mut seen[i * width + j], true) {
+            continue;
+        }
+        if i == a.len() && j == b.len() {
+            return true;
+        }
+        let (ta, tb) = (a.get(i), b.get(j));
+        if ta == Some(&Tok::Run) {
+            stack.push((i + 1, j));
+        }
+        if tb == Some(&Tok::Run) {
+            stack.push((i, j + 1));
+        }
+        // One character both take.
+        let (Some(ta), Some(tb)) = (ta, tb) else {
+            continue;
+        };
+        if let (Tok::Char(x), Tok::Char(y)) = (ta, tb)
+            && x != y
+        {
+            continue;
+        }
+        let next_i = if *ta == Tok::Run { i } else { i + 1 };
+        let next_j = if *tb == Tok::Run { j } else { j + 1 };
+        if (next_i, next_j) != (i, j) {
+            stack.push((next_i, next_j));
+        }
+    }
+    false
 }
 
 /// One labelled glob, compiled to one or more absolute segment patterns.
@@ -165,7 +361,7 @@ fn compile_segment(glob: &str, seg: &str) -> Result<Seg, GlobError> {
         .literal_separator(true)
         .backslash_escape(true)
         .build()
-        .map(|g| Seg::Glob(g.compile_matcher()))
+        .map(|g| Seg::Glob(g.compile_matcher(), s.clone()))
         .map_err(|e| GlobError {
             glob: glob.to_string(),
             message: e.to_string(),
@@ -190,7 +386,7 @@ fn below<'p>(pattern: &'p [Seg], root: &[&str]) -> &'p [Seg] {
     for (i, dir) in root.iter().enumerate() {
         match pattern.get(i) {
             Some(Seg::Any) => return &pattern[i..],
-            Some(seg) if seg.matches(dir) => {}
+            Some(seg) if seg.meets(dir) => {}
             _ => return &[],
         }
     }
@@ -328,6 +524,56 @@ fn walk_long(pattern: &[Seg], path: &[&str]) -> (bool, bool) {
     (matched, below)
 }
 
+/// [`walk`] for a path with glob segments (`exports/*.csv`, `certs/**/*.pem`
+/// as a find's `{}` stands): a search of the pair automaton, where the
+/// glob's `**` and the path's `**` each take any number of segments and two
+/// segments pair when some name matches both ([`Seg::meets`]). A glob
+/// that may match anywhere (`*.pem`) meets only a path glob that names its
+/// ends (`certs/*.pem`, not `logs/app*`): what a directory holds is not
+/// guessed.
+fn walk_glob(pattern: &[Seg], path: &[&str]) -> (bool, bool) {
+    let (n, m) = (pattern.len(), path.len());
+    let open_ended = !matches!(pattern.first(), Some(Seg::Any));
+    let width = m + 1;
+    let mut seen = vec![false; (n + 1) * width];
+    let mut stack = vec![(0, 0)];
+    let (mut matched, mut below) = (false, false);
+    while let Some((i, j)) = stack.pop() {
+        if std::mem::replace(&mut seen[i * width + j], true) {
+            continue;
+        }
+        matched |= i == n;
+        below |= j == m && i < n;
+        let ours_any = matches!(pattern.get(i), Some(Seg::Any));
+        let theirs_any = path.get(j) == Some(&"**");
+        if ours_any {
+            stack.push((i + 1, j));
+        }
+        if theirs_any {
+            stack.push((i, j + 1));
+        }
+        let (Some(seg), Some(name)) = (pattern.get(i), path.get(j)) else {
+            continue;
+        };
+        match (ours_any, theirs_any) {
+            (true, true) => {}
+            (true, false) => stack.push((i, j + 1)),
+            // The path's `**` stands for directories an anchored glob
+            // names (`exports/**/x` holds `exports/2025/x`), never for the
+            // glob's last name (which would make it hold `x`), nor for any
+            // name of a glob that may match anywhere.
+            (false, true) if open_ended && i + 1 < n => stack.push((i + 1, j)),
+            (false, true) => {}
+            (false, false) => {
+                if seg.meets_as(name, open_ended) {
+                    stack.push((i + 1, j + 1));
+                }
+            }
+        }
+    }
+    (matched, below)
+}
+
 impl<L: Clone> PathLabels<L> {
     /// Compiles `entries` for a workspace and a home directory (both absolute).
     pub fn new(entries: &[(String, L)], workspace: &str, home: &str) -> Result<Self, GlobError> {
@@ -420,6 +666,7 @@ impl<L: Clone> PathLabels<L> {
     fn each_match<'s>(&'s self, path: &str, recursive: bool, mut found: impl FnMut(&'s Entry<L>)) {
         let path = normalize(path, &self.workspace, &self.home);
         let segs: Vec<&str> = path_segments(&path).collect();
+        let walk = if is_glob(&path) { walk_glob } else { walk };
         let recursive = recursive
             && !segs.last().is_some_and(|name| has_file_extension(name))
             && !self
@@ -481,7 +728,7 @@ impl<L: Clone> PathLabels<L> {
                     match p.get(i) {
                         // Anchored this far, the glob reaches everything below.
                         Some(Seg::Any) => return true,
-                        Some(seg) if seg.matches(dir) => {}
+                        Some(seg) if seg.meets(dir) => {}
                         _ => return false,
                     }
                 }
@@ -629,6 +876,71 @@ mod walk_tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_glob_the_shell_left_unexpanded_meets_the_labels_of_what_it_can_name() {
+        let labels = PathLabels::new(
+            &[
+                ("exports/ledger*.csv".to_owned(), "confidential"),
+                ("**/.env".to_owned(), "secret"),
+                ("*.pem".to_owned(), "secret"),
+                ("keys/{prod,live}.key".to_owned(), "secret"),
+                (".claude/settings.json".to_owned(), "governance"),
+            ],
+            "/home/dana/ws",
+            "/home/dana",
+        )
+        .unwrap();
+        for (path, want) in [
+            ("exports/*.csv", vec!["confidential"]),
+            ("exports/ledger-202?.csv", vec!["confidential"]),
+            ("exports/[lm]*", vec!["confidential"]),
+            ("exports/{ledger,journal}-2026.csv", vec!["confidential"]),
+            ("exports/*.json", vec![]),
+            ("exports/journal*", vec![]),
+            ("*/ledger-2026.csv", vec!["confidential"]),
+            ("exports/**/ledger*", vec!["confidential"]),
+            ("**/*.csv", vec!["confidential"]),
+            // The shell's `*` does not match a leading dot, and a glob
+            // that names no kind of file is not taken for a `*.pem`.
+            ("*", vec![]),
+            ("*.txt", vec![]),
+            ("*.p?m", vec!["secret"]),
+            (".e*", vec!["secret"]),
+            ("certs/*", vec![]),
+            ("certs/*.pem", vec!["secret"]),
+            ("certs/*.crt", vec![]),
+            ("keys/*.key", vec!["secret"]),
+            ("keys/dev.*", vec![]),
+            (".claude/*", vec!["governance"]),
+            (".claude/*.local.json", vec![]),
+        ] {
+            assert_eq!(labels.labels(path, false), want, "{path}");
+        }
+        // A directory glob holds what is anchored below it.
+        assert!(labels.holds_below(".cl*"));
+        assert!(!labels.holds_below("src*"));
+    }
+
+    #[test]
+    fn token_globs_meet_when_some_name_matches_both() {
+        for (a, b, meet) in [
+            ("*.csv", "ledger*.csv", true),
+            ("*.csv", "*.json", false),
+            ("a*b*c", "*x*", true),
+            ("a?c", "a[bd]c", true),
+            ("ab", "a", false),
+            ("*", "", true),
+            ("?", "", false),
+            ("x\\*", "x*", true),
+            ("x\\*", "xy", false),
+            ("[", "[", true),
+        ] {
+            let (a, b) = (tokens(a), tokens(b));
+            assert_eq!(tokens_meet(&a, &b), meet, "{a:?} {b:?}");
+            assert_eq!(tokens_meet(&b, &a), meet, "{b:?} {a:?}");
         }
     }
 

