@@ -227,8 +227,12 @@ impl Cx<'_> {
         let effects = match kind {
             ToolKind::Shell => {
                 let cwd = bound.text("cwd").map(|d| self.path(&d));
-                let mut out =
-                    self.shell(&bound.text("command").unwrap_or_default(), cwd.as_deref());
+                // An argv (`["pwsh", "-Command", "..."]`) is the command it spells.
+                let command = match bound.roles.get("command") {
+                    Some(Value::Array(parts)) => shell_join(parts),
+                    _ => bound.text("command").unwrap_or_default(),
+                };
+                let mut out = self.shell(&command, cwd.as_deref());
                 out.kind = Some(kind);
                 return out;
             }
@@ -1114,6 +1118,36 @@ mod tests {
                     }
                 ],
                 "{tool} {input}"
+            );
+        }
+    }
+
+    /// A tool a manifest calls a shell takes its command as a string or as
+    /// an argv, as the agents' own shell tools do.
+    #[test]
+    fn a_manifest_shell_reads_an_argv_as_its_command() {
+        let deployment = crate::Deployment::from_json(
+            r#"{"workspace": "/home/dana/ws", "home": "/home/dana",
+                "tools": {"run": {"kind": "shell", "args": {"command": "command"}}}}"#,
+        )
+        .unwrap();
+        let facts = Facts::compile(&deployment).unwrap();
+        for command in [
+            json!("rm -rf build"),
+            json!(["rm", "-rf", "build"]),
+            json!(["bash", "-lc", "rm -rf build"]),
+        ] {
+            let event = json!({"type": "function_call", "call_id": "c", "name": "run",
+                               "arguments": json!({"command": command}).to_string()});
+            let envelope = crate::normalize(crate::Runtime::OpenaiAgents, &event).unwrap();
+            let out = interpret(&envelope, &facts, Earlier::default());
+            assert_eq!(
+                out.effects,
+                vec![Effect::FileDelete {
+                    path: "/home/dana/ws/build".to_owned(),
+                    recursive: true
+                }],
+                "{command}"
             );
         }
     }
