@@ -18,7 +18,7 @@ use crate::deployment::Facts;
 use crate::effects::{Channel, Effect, Payload, Send};
 use crate::envelope::{Envelope, Runtime};
 use crate::interpret::Interpretation;
-use crate::session::{SessionState, mentions, mentions_host};
+use crate::session::{SessionState, account_identifier, mentions, mentions_account, mentions_host};
 use crate::sql::{SqlClass, classify_sql};
 
 /// A destination data goes to, placed.
@@ -636,7 +636,16 @@ impl Deriver<'_> {
                     }
                 }
             }
-            None => names.push((target.trim().to_lowercase(), false)),
+            None => match account_identifier(target) {
+                // A bank account is named however its digits are grouped.
+                Some(account) => {
+                    let named = |text: &str| mentions_account(text, &account);
+                    return named(&self.session.untrusted_text)
+                        && !named(&self.session.trusted_text)
+                        && !named(&self.facts.trusted_text);
+                }
+                None => names.push((target.trim().to_lowercase(), false)),
+            },
         }
         let named = |text: &str, (name, host): &(String, bool)| {
             if *host {

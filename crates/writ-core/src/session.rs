@@ -159,6 +159,49 @@ pub fn mentions_host(haystack: &str, host: &str) -> bool {
     mentioned(haystack, host, false)
 }
 
+/// An account identifier (an IBAN, an account or routing number): eight
+/// or more letters and digits, six or more of them digits, written in
+/// groups or not (`LT60 1010 0123 4567 8901`, `0012-3456-78`). Returns it
+/// without its separators, upper-cased letters lowered.
+pub fn account_identifier(target: &str) -> Option<String> {
+    let compact: String = target
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    let digits = compact.chars().filter(char::is_ascii_digit).count();
+    (compact.len() >= 8 && digits >= 6 && compact.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then_some(compact)
+}
+
+/// True when the account identifier `compact` (from
+/// [`account_identifier`]) occurs in `haystack` (lower-case) as a whole
+/// token, however its characters are grouped there: single spaces, `-` or
+/// `.` between them are skipped, as invoices print IBANs in fours.
+pub fn mentions_account(haystack: &str, compact: &str) -> bool {
+    let Some(first) = compact.chars().next() else {
+        return false;
+    };
+    let wanted: Vec<char> = compact.chars().collect();
+    haystack.match_indices(first).any(|(at, _)| {
+        let before = haystack.get(..at).and_then(|s| s.chars().next_back());
+        if before.is_some_and(char::is_alphanumeric) {
+            return false;
+        }
+        let mut rest = haystack.get(at..).unwrap_or_default().chars().peekable();
+        for (i, want) in wanted.iter().enumerate() {
+            if i > 0 && matches!(rest.peek(), Some(' ' | '-' | '.')) {
+                rest.next();
+            }
+            if rest.next() != Some(*want) {
+                return false;
+            }
+        }
+        !rest.next().is_some_and(char::is_alphanumeric)
+    })
+}
+
 fn mentioned(haystack: &str, needle: &str, at_glues: bool) -> bool {
     if needle.is_empty() {
         return false;
@@ -188,6 +231,31 @@ mod tests {
         assert!(!mentions("notevil.io", "evil.io"));
         assert!(!mentions("devops@x.net", "ops@x.net"));
         assert!(!mentions("anything", ""));
+    }
+
+    #[test]
+    fn an_account_is_mentioned_however_it_is_grouped() {
+        let iban = account_identifier("LT60 1010 0123 4567 8901").unwrap();
+        assert_eq!(iban, "lt601010012345678901");
+        assert_eq!(account_identifier("LT601010012345678901").unwrap(), iban);
+        for text in [
+            "new bank details: iban lt60 1010 0123 4567 8901.",
+            "iban: lt60-1010-0123-4567-8901",
+            "(lt601010012345678901)",
+        ] {
+            assert!(mentions_account(text, &iban), "{text}");
+        }
+        for text in [
+            "iban lt60 1010 0123 4567 89012",
+            "xlt601010012345678901",
+            "lt60 1010 0123 4567 8902",
+            "lt60  1010 0123 4567 8901",
+        ] {
+            assert!(!mentions_account(text, &iban), "{text}");
+        }
+        assert_eq!(account_identifier("ops@x.net"), None);
+        assert_eq!(account_identifier("acme-supplies"), None);
+        assert_eq!(account_identifier("12345"), None);
     }
 
     #[test]
