@@ -71,7 +71,36 @@ fn git_command(inv: &Invocation<'_>, sub: &str) -> Outcome {
         "remote" => remote(inv),
         "send-email" => super::mail::git_send_email(inv),
         "apply" => super::patch::git_apply(inv),
+        "diff" | "show" | "log" | "format-patch" => printed_code(inv, sub),
         _ => Outcome::default(),
+    }
+}
+
+/// What `git diff`, `git show`, `git log -p` and `git format-patch
+/// --stdout` print: the repository's code, unless only names or counts are
+/// asked for.
+fn printed_code(inv: &Invocation<'_>, sub: &str) -> Outcome {
+    let has = |flags: &[&str]| inv.args.iter().any(|a| flags.contains(&a.text.as_str()));
+    let summary_only = has(&[
+        "--stat",
+        "--shortstat",
+        "--numstat",
+        "--name-only",
+        "--name-status",
+        "--quiet",
+        "--exit-code",
+        "--no-patch",
+        "-s",
+        "--oneline",
+    ]) && !has(&["-p", "--patch", "-u"]);
+    let prints = match sub {
+        "diff" | "show" => !summary_only,
+        "log" => has(&["-p", "--patch", "-u", "--full-diff"]),
+        _ => has(&["--stdout"]),
+    };
+    Outcome {
+        stdout: prints.then(repository_contents),
+        ..Outcome::default()
     }
 }
 

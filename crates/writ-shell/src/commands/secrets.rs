@@ -17,7 +17,7 @@ use crate::{Credential, Payload};
 
 /// The output of `inv` when it prints a credential.
 pub(super) fn printed(inv: &Invocation<'_>) -> Option<Payload> {
-    let words = crate::args::words(inv.args);
+    let words = subcommand_words(inv);
     let has_flag = |flag: &str| inv.args.iter().any(|a| a.text == flag);
     let credential = match (inv.program, words.as_slice()) {
         ("gh", ["auth", "token", ..])
@@ -80,6 +80,98 @@ pub(super) fn printed(inv: &Invocation<'_>) -> Option<Payload> {
         }],
         ..Payload::default()
     })
+}
+
+/// Global options that take a value, by program: they may stand before
+/// the subcommand (`kubectl --context prod get secret x`), and their value
+/// is not a word of it.
+const GLOBAL_VALUE_OPTIONS: &[(&str, &[&str])] = &[
+    (
+        "kubectl",
+        &[
+            "--context",
+            "-n",
+            "--namespace",
+            "--kubeconfig",
+            "--cluster",
+            "--user",
+            "-s",
+            "--server",
+            "--token",
+            "--as",
+            "-o",
+            "--output",
+            "-l",
+            "--selector",
+        ],
+    ),
+    (
+        "oc",
+        &[
+            "--context",
+            "-n",
+            "--namespace",
+            "--kubeconfig",
+            "--cluster",
+            "--user",
+            "-s",
+            "--server",
+            "--token",
+            "--as",
+            "-o",
+            "--output",
+            "-l",
+            "--selector",
+        ],
+    ),
+    (
+        "aws",
+        &[
+            "--profile",
+            "--region",
+            "--output",
+            "--endpoint-url",
+            "--query",
+        ],
+    ),
+    (
+        "gcloud",
+        &[
+            "--project",
+            "--account",
+            "--configuration",
+            "--format",
+            "--impersonate-service-account",
+        ],
+    ),
+    ("az", &["--subscription", "-o", "--output", "--query"]),
+    ("op", &["--account", "--vault", "--format", "--session"]),
+    ("gh", &["-R", "--repo", "--hostname"]),
+    ("glab", &["-R", "--repo"]),
+    ("doppler", &["-p", "--project", "-c", "--config", "--token"]),
+    ("vault", &["-address", "-namespace", "-format", "-mount"]),
+];
+
+/// The command's words without its options, nor the values of the global
+/// options [`GLOBAL_VALUE_OPTIONS`] knows to take one.
+fn subcommand_words<'a>(inv: &Invocation<'a>) -> Vec<&'a str> {
+    let valued = GLOBAL_VALUE_OPTIONS
+        .iter()
+        .find(|(program, _)| *program == inv.program)
+        .map_or(&[][..], |(_, options)| *options);
+    let mut words = Vec::new();
+    let mut args = inv.args.iter();
+    while let Some(arg) = args.next() {
+        let text = arg.text.as_str();
+        if text.starts_with('-') {
+            if valued.contains(&text) {
+                args.next();
+            }
+        } else {
+            words.push(text);
+        }
+    }
+    words
 }
 
 /// The domains a short-lived access token printed by `program` is minted
