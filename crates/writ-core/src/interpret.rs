@@ -529,10 +529,24 @@ impl Cx<'_> {
                 resource: self.resource_text(&resource),
             }),
             S::GrantAccess { resource, grantee } => {
-                out.push(Effect::GrantAccess {
-                    resource: self.resource_text(&resource),
-                    grantee,
-                });
+                let resource = self.resource_text(&resource);
+                // Access given to someone is a share with them, as a share
+                // tool's is: their party, and who named them, are judged.
+                if let Some(grantee) = &grantee {
+                    out.push(Effect::Send(Send {
+                        channel: Channel::Share,
+                        target: member_address(grantee).to_owned(),
+                        public: false,
+                        payload: Payload {
+                            files: vec![FileRef {
+                                path: self.path(&resource),
+                                recursive: false,
+                            }],
+                            ..Payload::default()
+                        },
+                    }));
+                }
+                out.push(Effect::GrantAccess { resource, grantee });
             }
             S::Kubectl(k) => out.push(Effect::Kubernetes {
                 context: k.context.or_else(|| {
@@ -988,6 +1002,20 @@ fn query_send(host: &str, text: Option<&str>, files: &[String]) -> Effect {
 }
 
 /// Joins an argv array into a command line, quoting where needed.
+/// The party an IAM member names: `user:x@y.com`, `group:`,
+/// `serviceAccount:`, `domain:` and `principal:` prefixes dropped.
+fn member_address(member: &str) -> &str {
+    member
+        .split_once(':')
+        .filter(|(kind, _)| {
+            matches!(
+                kind.to_ascii_lowercase().as_str(),
+                "user" | "group" | "serviceaccount" | "domain" | "principal"
+            )
+        })
+        .map_or(member, |(_, rest)| rest)
+}
+
 fn shell_join(parts: &[Value]) -> String {
     let words: Vec<String> = parts.iter().map(value_text).collect();
     // `["bash", "-lc", "cmd"]` is how Codex passes a command line.
@@ -1029,6 +1057,18 @@ mod tests {
         assert_eq!(amount_cents(&json!("$1,250.50")), Some(125050));
         assert_eq!(amount_cents(&json!("lots")), None);
         assert_eq!(amount_cents(&json!(-3)), None);
+    }
+
+    #[test]
+    fn iam_members_name_their_party() {
+        assert_eq!(member_address("user:priya@x.com"), "priya@x.com");
+        assert_eq!(
+            member_address("serviceAccount:ci@p.iam.gserviceaccount.com"),
+            "ci@p.iam.gserviceaccount.com"
+        );
+        assert_eq!(member_address("domain:x.com"), "x.com");
+        assert_eq!(member_address("octo-helper99"), "octo-helper99");
+        assert_eq!(member_address("https://x.io/a"), "https://x.io/a");
     }
 
     #[test]
