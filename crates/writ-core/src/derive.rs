@@ -340,8 +340,11 @@ impl Deriver<'_> {
                 verb, dir, destroy, ..
             } => self.terraform(verb, dir, *destroy),
             Effect::Sql { host, sql } => {
-                if sql.as_deref().is_some_and(crate::sql::changes_access) {
-                    self.out.grants_access = true;
+                if let Some(text) = sql.as_deref() {
+                    if crate::sql::changes_access(text) {
+                        self.out.grants_access = true;
+                    }
+                    self.sql_reach(text);
                 }
                 self.database(host.as_deref(), || {
                     sql.as_deref().map_or(SqlClass::Unknown, classify_sql)
@@ -813,6 +816,70 @@ impl Deriver<'_> {
         }
     }
 
+    /// What SQL does outside its database ([`crate::sql::reach`]), whatever
+    /// database runs it: the local files it reads are read; each location
+    /// it writes results to gets an upload of what the statement reads
+    /// (its query, and those files); the programs it runs are shell
+    /// commands, analysed as a `Bash` command from the workspace.
+    fn sql_reach(&mut self, sql: &str) {
+        let reach = crate::sql::reach(sql);
+        let facts = self.facts;
+        let local = |path: &str| writ_detect::paths::normalize(path, &facts.workspace, &facts.home);
+        for path in &reach.reads {
+            let path = local(path);
+            for label in self.sensitive_labels(&path, false) {
+                self.out.read_labels.insert(label.as_str().to_owned());
+            }
+        }
+        for export in &reach.exports {
+            let files = export
+                .files
+                .iter()
+                .map(|f| writ_shell::FileRef {
+                    path: local(f),
+                    recursive: false,
+                })
+                .collect();
+            let text = (!export.source.is_empty())
+                .then(|| export.source.clone())
+                .into_iter()
+                .collect();
+            self.send(&Send {
+                channel: Channel::Upload,
+                target: export.destination.clone(),
+                public: false,
+                payload: Payload {
+                    text,
+                    files,
+                    ..Payload::default()
+                },
+            });
+        }
+        for program in &reach.programs {
+            let envelope = Envelope {
+                runtime: Runtime::Envelope,
+                family: crate::envelope::Family::ToolHook,
+                phase: crate::envelope::Phase::Pre,
+                session_id: None,
+                call_id: None,
+                tool: "Bash".to_owned(),
+                arguments: serde_json::json!({ "command": program }),
+                cwd: None,
+                annotations: None,
+                output: None,
+            };
+            let nested = crate::interpret::interpret(
+                &envelope,
+                self.facts,
+                crate::interpret::Earlier::default(),
+            );
+            self.out.unparsed_command |= nested.unparsed.is_some();
+            for effect in &nested.effects {
+                self.effect(effect);
+            }
+        }
+    }
+
     /// A command to the database at `host`, of the class `class` reads
     /// (only for a production database): there, a change (or one writ
     /// cannot read) is a production change, and a destruction destroys.
@@ -836,7 +903,9 @@ impl Deriver<'_> {
             SqlClass::Write | SqlClass::Unknown => {
                 self.out.production_changes.insert("database_write");
             }
-            SqlClass::Read => {}
+            // A grant is a permission change (`changes_access`), not a
+            // change of the data.
+            SqlClass::Read | SqlClass::Access => {}
         }
     }
 

@@ -1,6 +1,7 @@
-//! SQL clients: psql, mysql/mariadb/mycli, sqlite3, `dropdb`, and the
-//! clients read from one table of their options (pgcli, usql, mysqlsh,
-//! sqlcmd, clickhouse-client, cockroach sql, trino).
+//! SQL clients: psql, mysql/mariadb/mycli, sqlite3 and duckdb, `dropdb`,
+//! PowerShell's `Invoke-Sqlcmd`, `bq query`, and the clients read from one
+//! table of their options (pgcli, usql, mysqlsh, sqlcmd, clickhouse client
+//! and local, cockroach sql, trino, snowsql, `snow sql`).
 
 use super::{Invocation, Outcome};
 use crate::args::{self, Arg, Spec};
@@ -11,60 +12,84 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "psql" => psql(inv),
         "mysql" | "mariadb" | "mycli" => mysql(inv),
         "dropdb" => dropdb(inv),
-        "sqlite3" | "sqlite" => sqlite(inv),
-        // `clickhouse client ...`, `cockroach sql ...`.
-        "clickhouse" | "cockroach"
-            if inv
-                .args
-                .first()
-                .is_some_and(|a| matches!(a.text.as_str(), "client" | "sql")) =>
-        {
-            let rest = inv.args.get(1..).unwrap_or_default();
-            let client = CLIENTS.iter().find(|c| c.names.contains(&inv.program))?;
-            tabled(&inv.with_args(rest), client)
+        "sqlite3" | "sqlite" | "duckdb" => sqlite_shell(inv),
+        "invoke-sqlcmd" => invoke_sqlcmd(inv),
+        "bq" => bq_query(inv)?,
+        program => {
+            // `clickhouse client ...`, `cockroach sql ...`, `snow sql ...`:
+            // the words after the subcommand.
+            let first = inv.args.first().map(|a| a.text.as_str());
+            let (client, skip) = CLIENTS.iter().find_map(|client| {
+                client
+                    .commands
+                    .iter()
+                    .find_map(|(name, subcommand)| match subcommand {
+                        _ if *name != program => None,
+                        None => Some(0),
+                        Some(word) => (first == Some(*word)).then_some(1),
+                    })
+                    .map(|skip| (client, skip))
+            })?;
+            tabled(
+                &inv.with_args(inv.args.get(skip..).unwrap_or_default()),
+                client,
+            )
         }
-        "clickhouse" | "cockroach" => return None,
-        program => tabled(inv, CLIENTS.iter().find(|c| c.names.contains(&program))?),
     })
 }
 
 /// A SQL client by the options that name its server, its SQL and its
 /// script files.
 struct Client {
-    names: &'static [&'static str],
+    /// Its programs, each with the subcommand that runs SQL when the
+    /// program does other things too (`snow sql`, `clickhouse client`).
+    commands: &'static [(&'static str, Option<&'static str>)],
     spec: Spec<'static>,
     /// Options naming the server: a host, `host:port`, `tcp:host,port`,
-    /// `user@host:port/db`, or a URI.
+    /// `host\instance`, `user@host:port/db`, or a URI.
     host: &'static [&'static str],
+    /// Options naming a Snowflake account, whose server is
+    /// `ACCOUNT.snowflakecomputing.com`.
+    account: &'static [&'static str],
+    /// Environment variables naming the server, then the account
+    /// (`SNOWSQL_HOST=... snowsql`), when no option does.
+    host_env: &'static [&'static str],
+    account_env: &'static [&'static str],
     sql: &'static [&'static str],
     files: &'static [&'static str],
 }
 
 const CLIENTS: &[Client] = &[
     Client {
-        names: &["pgcli"],
+        commands: &[("pgcli", None)],
         spec: Spec {
             short: "hpUdD",
             long: &["host", "port", "username", "dbname", "dsn"],
             stop_after: None,
         },
         host: &["-h", "--host"],
+        account: &[],
+        host_env: &["PGHOST"],
+        account_env: &[],
         sql: &[],
         files: &[],
     },
     Client {
-        names: &["usql"],
+        commands: &[("usql", None)],
         spec: Spec {
             short: "cfo",
             long: &["command", "file", "out", "set", "variable"],
             stop_after: None,
         },
         host: &[],
+        account: &[],
+        host_env: &[],
+        account_env: &[],
         sql: &["-c", "--command"],
         files: &["-f", "--file"],
     },
     Client {
-        names: &["mysqlsh"],
+        commands: &[("mysqlsh", None)],
         spec: Spec {
             short: "hPueufD",
             long: &[
@@ -73,22 +98,28 @@ const CLIENTS: &[Client] = &[
             stop_after: None,
         },
         host: &["--uri", "-h", "--host"],
+        account: &[],
+        host_env: &[],
+        account_env: &[],
         sql: &["-e", "--execute"],
         files: &["-f", "--file"],
     },
     Client {
-        names: &["sqlcmd"],
+        commands: &[("sqlcmd", None)],
         spec: Spec {
             short: "SdUPQqioH",
             long: &[],
             stop_after: None,
         },
         host: &["-S"],
+        account: &[],
+        host_env: &["SQLCMDSERVER"],
+        account_env: &[],
         sql: &["-Q", "-q"],
         files: &["-i"],
     },
     Client {
-        names: &["clickhouse-client", "clickhouse"],
+        commands: &[("clickhouse-client", None), ("clickhouse", Some("client"))],
         spec: Spec {
             short: "hqudp",
             long: &[
@@ -103,11 +134,39 @@ const CLIENTS: &[Client] = &[
             stop_after: None,
         },
         host: &["-h", "--host"],
+        account: &[],
+        host_env: &["CLICKHOUSE_HOST"],
+        account_env: &[],
+        sql: &["-q", "--query"],
+        files: &["--queries-file"],
+    },
+    // The server in the process: no host; its `file()` reads local files.
+    Client {
+        commands: &[("clickhouse-local", None), ("clickhouse", Some("local"))],
+        spec: Spec {
+            short: "qSNF",
+            long: &[
+                "query",
+                "queries-file",
+                "structure",
+                "input-format",
+                "output-format",
+                "table",
+                "file",
+                "database",
+                "path",
+            ],
+            stop_after: None,
+        },
+        host: &[],
+        account: &[],
+        host_env: &[],
+        account_env: &[],
         sql: &["-q", "--query"],
         files: &["--queries-file"],
     },
     Client {
-        names: &["cockroach"],
+        commands: &[("cockroach", Some("sql"))],
         spec: Spec {
             short: "ef",
             long: &[
@@ -122,19 +181,118 @@ const CLIENTS: &[Client] = &[
             stop_after: None,
         },
         host: &["--url", "--host"],
+        account: &[],
+        host_env: &["COCKROACH_HOST"],
+        account_env: &[],
         sql: &["-e", "--execute"],
         files: &["-f", "--file"],
     },
     Client {
-        names: &["trino", "presto"],
+        commands: &[("trino", None), ("presto", None)],
         spec: Spec {
             short: "f",
             long: &["server", "execute", "file", "catalog", "schema", "user"],
             stop_after: None,
         },
         host: &["--server"],
+        account: &[],
+        host_env: &[],
+        account_env: &[],
         sql: &["--execute"],
         files: &["-f", "--file"],
+    },
+    // SnowSQL: `-a ACCOUNT` (honours `SNOWSQL_ACCOUNT`); `-h` is deprecated.
+    Client {
+        commands: &[("snowsql", None)],
+        spec: Spec {
+            short: "audsrwhpmDofqc",
+            long: &[
+                "accountname",
+                "username",
+                "dbname",
+                "schemaname",
+                "rolename",
+                "warehouse",
+                "host",
+                "port",
+                "region",
+                "mfa-passcode",
+                "authenticator",
+                "variable",
+                "option",
+                "filename",
+                "query",
+                "connection",
+                "config",
+                "private-key-path",
+                "proxy-host",
+                "proxy-port",
+                "proxy-user",
+                "proxy-password",
+            ],
+            stop_after: None,
+        },
+        host: &["-h", "--host"],
+        account: &["-a", "--accountname"],
+        host_env: &["SNOWSQL_HOST"],
+        account_env: &["SNOWSQL_ACCOUNT"],
+        sql: &["-q", "--query"],
+        files: &["-f", "--filename"],
+    },
+    // Snowflake CLI: `snow sql -q SQL [--account ACCOUNT] [-c CONNECTION]`.
+    Client {
+        commands: &[("snow", Some("sql"))],
+        spec: Spec {
+            short: "qfDpc",
+            long: &[
+                "query",
+                "filename",
+                "variable",
+                "project",
+                "env",
+                "connection",
+                "environment",
+                "host",
+                "port",
+                "account",
+                "accountname",
+                "user",
+                "username",
+                "password",
+                "authenticator",
+                "workload-identity-provider",
+                "private-key-file",
+                "private-key-path",
+                "token",
+                "token-file-path",
+                "database",
+                "dbname",
+                "schema",
+                "schemaname",
+                "role",
+                "rolename",
+                "warehouse",
+                "mfa-passcode",
+                "diag-log-path",
+                "diag-allowlist-path",
+                "oauth-client-id",
+                "oauth-client-secret",
+                "oauth-authorization-url",
+                "oauth-token-request-url",
+                "oauth-redirect-uri",
+                "oauth-scope",
+                "format",
+                "enable-templating",
+                "decimal-precision",
+            ],
+            stop_after: None,
+        },
+        host: &["--host"],
+        account: &["--account", "--accountname"],
+        host_env: &["SNOWFLAKE_HOST"],
+        account_env: &["SNOWFLAKE_ACCOUNT"],
+        sql: &["-q", "--query"],
+        files: &["-f", "--filename"],
     },
 ];
 
@@ -206,6 +364,29 @@ fn client_loads(sql: &str) -> Loads {
             loads.files.push(file);
         }
     }
+    // Snowflake's `PUT file://PATH @stage` uploads a local file (its path
+    // quoted when it has spaces).
+    for (at, _) in lower.match_indices("put ") {
+        let starts_statement = lower[..at]
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_none_or(|c| c == ';');
+        let operand = sql[at + 4..].trim_start();
+        let (operand, ends): (&str, &[char]) = match operand.strip_prefix(['\'', '"']) {
+            Some(inner) => (inner, &['\'', '"']),
+            None => (operand, &[' ', '\t', '\n', ';']),
+        };
+        let path = operand
+            .get(..7)
+            .filter(|scheme| scheme.eq_ignore_ascii_case("file://"))
+            .and_then(|_| operand.get(7..))
+            .and_then(|path| path.split(ends).next())
+            .filter(|path| starts_statement && !path.is_empty());
+        if let Some(path) = path {
+            loads.files.push(path.to_owned());
+        }
+    }
     // ClickHouse: `INSERT INTO t FORMAT CSV` takes its rows from stdin.
     if lower.trim_start().starts_with("insert") && lower.contains(" format ") {
         loads.stdin = true;
@@ -219,8 +400,9 @@ fn quoted(text: &str) -> Option<String> {
     text[1..].split(quote).next().map(str::to_owned)
 }
 
-/// A client from [`CLIENTS`]: its server from its options or a URI among
-/// its operands, its SQL from its options or standard input.
+/// A client from [`CLIENTS`]: its server from its options, a URI among
+/// its operands, or its environment; its SQL from its options or standard
+/// input.
 fn tabled(inv: &Invocation<'_>, client: &Client) -> Outcome {
     let items = args::parse(inv.args, &client.spec);
     let dsn = args::positionals(&items)
@@ -228,9 +410,13 @@ fn tabled(inv: &Invocation<'_>, client: &Client) -> Outcome {
         .chain(args::values(&items, client.host))
         .find(|a| a.text.contains("://"))
         .map(|a| a.text.clone());
+    let env = |names: &[&str]| names.iter().find_map(|name| inv.env_value(name));
     let host = args::value(&items, client.host)
         .map(|h| server_host(&h.text))
-        .or_else(|| dsn.as_deref().and_then(uri_host));
+        .or_else(|| args::value(&items, client.account).map(|a| snowflake_host(&a.text)))
+        .or_else(|| dsn.as_deref().and_then(uri_host))
+        .or_else(|| env(client.host_env).map(|h| server_host(&h.text)))
+        .or_else(|| env(client.account_env).map(|a| snowflake_host(&a.text)));
     let statements: Vec<&str> = args::values(&items, client.sql)
         .iter()
         .map(|a| a.text.as_str())
@@ -246,15 +432,30 @@ fn tabled(inv: &Invocation<'_>, client: &Client) -> Outcome {
     sql_effects(inv, inv.program, host, dsn, sql, files)
 }
 
+/// The server of a Snowflake account identifier (`orgname-acct`,
+/// `xy12345.us-east-1`): `ACCOUNT.snowflakecomputing.com`, or the
+/// account itself when it is already that host.
+fn snowflake_host(account: &str) -> String {
+    let account = account.trim().trim_end_matches('/').to_ascii_lowercase();
+    let account = account
+        .split_once("://")
+        .map_or(account.as_str(), |(_, rest)| rest);
+    if account == "snowflakecomputing.com" || account.ends_with(".snowflakecomputing.com") {
+        account.to_owned()
+    } else {
+        format!("{account}.snowflakecomputing.com")
+    }
+}
+
 /// The host of a server option: `host`, `host:port`, `tcp:host,port`,
-/// `user@host:port/db`, or a URI.
+/// `host\instance`, `user@host:port/db`, or a URI.
 fn server_host(text: &str) -> String {
     if text.contains("://") {
         return uri_host(text).unwrap_or_default();
     }
     let text = text.strip_prefix("tcp:").unwrap_or(text);
     let text = text.rsplit_once('@').map_or(text, |(_, h)| h);
-    let text = text.split(['/', ',']).next().unwrap_or_default();
+    let text = text.split(['/', ',', '\\']).next().unwrap_or_default();
     strip_port(text)
 }
 
@@ -431,46 +632,312 @@ fn dropdb(inv: &Invocation<'_>) -> Outcome {
     }))
 }
 
-fn sqlite(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(
-        inv.args,
-        &Spec {
-            short: "",
-            long: &["cmd", "separator", "newline", "nullvalue", "init"],
-            stop_after: None,
-        },
-    );
-    let positional = args::positionals(&items);
+/// Options of SQLite's shell, and of DuckDB's (which descends from it),
+/// that take a value; they are written with one dash or two (`-cmd SQL`,
+/// `--init FILE`).
+const SQLITE_SHELL_VALUES: &[&str] = &[
+    "c",
+    "s",
+    "f",
+    "cmd",
+    "init",
+    "separator",
+    "newline",
+    "nullvalue",
+    "escape",
+    "maxsize",
+    "mmap",
+    "nonce",
+    "vfs",
+    "format-file",
+];
+
+/// `sqlite3|duckdb [OPTIONS] [DBFILE] [SQL...]`: the database file, then
+/// SQL to run; `-cmd SQL` runs before standard input is read, DuckDB's `-c
+/// SQL` (or `-s`) and `-f FILE` run and exit without reading it, `-init
+/// FILE` runs first. Without a file the database is in memory.
+fn sqlite_shell(inv: &Invocation<'_>) -> Outcome {
+    let mut options: Vec<(&str, &Arg)> = Vec::new();
+    let mut positional: Vec<&Arg> = Vec::new();
+    let mut words = inv.args.iter();
+    while let Some(word) = words.next() {
+        let name = word.text.trim_start_matches('-');
+        if word.text.starts_with('-') && !name.is_empty() {
+            if let Some(&known) = SQLITE_SHELL_VALUES.iter().find(|v| **v == name)
+                && let Some(value) = words.next()
+            {
+                options.push((known, value));
+            }
+            continue;
+        }
+        positional.push(word);
+    }
+    let option = |names: &[&str]| -> Vec<&Arg> {
+        options
+            .iter()
+            .filter(|(n, _)| names.contains(n))
+            .map(|(_, v)| *v)
+            .collect()
+    };
     let dsn = positional.first().map(|db| {
-        if db.text == ":memory:" {
+        // `:memory:`, and DuckDB's remote catalogues (`md:analytics`).
+        if db.text.contains(':') && !db.text.starts_with(['/', '.', '~']) {
             db.text.clone()
         } else {
             inv.path(&db.text)
         }
     });
-    let mut sql = positional
-        .get(1..)
-        .filter(|rest| !rest.is_empty())
-        .map(|rest| {
-            rest.iter()
-                .map(|a| a.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        });
-    let mut files: Vec<String> = args::values(&items, &["--init"])
+    let run_and_exit: Vec<&Arg> = option(&["c", "s"])
+        .into_iter()
+        .chain(positional.iter().skip(1).copied())
+        .collect();
+    let mut statements: Vec<&str> = option(&["cmd"]).iter().map(|a| a.text.as_str()).collect();
+    statements.extend(run_and_exit.iter().map(|a| a.text.as_str()));
+    let mut sql = (!statements.is_empty()).then(|| statements.join("; "));
+    let mut files: Vec<String> = option(&["init", "f"])
         .iter()
         .map(|f| inv.path(&f.text))
         .collect();
+    let exits = !run_and_exit.is_empty() || !option(&["f"]).is_empty();
+    if !exits && inv.has_stdin {
+        if !inv.stdin.text.is_empty() {
+            let piped = inv.stdin.text.join("\n");
+            sql = Some(match sql {
+                Some(first) => format!("{first};\n{piped}"),
+                None => piped,
+            });
+        }
+        files.extend(inv.stdin.files.iter().map(|f| f.path.clone()));
+    }
+    let client = if inv.program == "duckdb" {
+        "duckdb"
+    } else {
+        "sqlite3"
+    };
+    sql_effects(inv, client, None, dsn, sql, files)
+}
+
+/// Parameters of PowerShell's `Invoke-Sqlcmd` that take a value, by
+/// their full lower-case names; `query` is also its first positional one.
+const INVOKE_SQLCMD_VALUES: &[&str] = &[
+    "serverinstance",
+    "database",
+    "query",
+    "inputfile",
+    "username",
+    "password",
+    "credential",
+    "connectionstring",
+    "hostname",
+    "querytimeout",
+    "connectiontimeout",
+    "errorlevel",
+    "severitylevel",
+    "maxcharlength",
+    "maxbinarylength",
+    "variable",
+    "newpassword",
+    "outputas",
+    "accesstoken",
+    "keyvaultaccesstoken",
+    "statisticsvariable",
+    "applicationintent",
+    "encrypt",
+    "hostnameincertificate",
+    "applicationname",
+    "failoverpartner",
+    "progressaction",
+    "erroraction",
+    "warningaction",
+    "errorvariable",
+    "outvariable",
+];
+
+const INVOKE_SQLCMD_SWITCHES: &[&str] = &[
+    "encryptconnection",
+    "abortonerror",
+    "dedicatedadministratorconnection",
+    "disablevariables",
+    "disablecommands",
+    "outputsqlerrors",
+    "includesqlusererrors",
+    "suppressprovidercontextwarning",
+    "ignoreprovidercontext",
+    "trustservercertificate",
+    "multisubnetfailover",
+    "managedidentity",
+    "verbose",
+    "debug",
+];
+
+/// `Invoke-Sqlcmd [-Query] SQL -ServerInstance HOST[\INSTANCE] | -InputFile
+/// F | -ConnectionString 'Server=HOST;...'`, `sqlcmd -S` in PowerShell:
+/// parameter names are matched without regard to case, and a unique
+/// prefix of one names it (`-Server`), its value after a space or a colon.
+fn invoke_sqlcmd(inv: &Invocation<'_>) -> Outcome {
+    let mut values: Vec<(&str, Arg)> = Vec::new();
+    let mut positional: Vec<&Arg> = Vec::new();
+    let mut words = inv.args.iter().peekable();
+    while let Some(word) = words.next() {
+        let Some(body) = word
+            .text
+            .strip_prefix('-')
+            .filter(|b| b.starts_with(|c: char| c.is_ascii_alphabetic()))
+        else {
+            positional.push(word);
+            continue;
+        };
+        let (written, attached) = match body.split_once(':') {
+            Some((name, value)) => (name, Some(value)),
+            None => (body, None),
+        };
+        let written = written.to_ascii_lowercase();
+        let param = |names: &'static [&'static str]| -> Option<&'static str> {
+            names.iter().find(|n| **n == written).copied().or_else(|| {
+                let mut prefixed = names.iter().filter(|n| n.starts_with(written.as_str()));
+                match (prefixed.next(), prefixed.next()) {
+                    (Some(only), None) => Some(*only),
+                    _ => None,
+                }
+            })
+        };
+        if param(INVOKE_SQLCMD_SWITCHES).is_some() {
+            continue;
+        }
+        let value = match attached {
+            Some(text) => Some(word.with_text(text)),
+            None if words.peek().is_some_and(|n| !n.text.starts_with('-')) => words.next().cloned(),
+            None => None,
+        };
+        if let (Some(name), Some(value)) = (param(INVOKE_SQLCMD_VALUES), value) {
+            values.push((name, value));
+        }
+    }
+    let value = |name: &str| {
+        values
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+    };
+    let host = value("serverinstance")
+        .map(|s| server_host(&s.text))
+        .or_else(|| value("connectionstring").and_then(|c| connection_string_host(&c.text)));
+    let sql = value("query")
+        .or_else(|| positional.first().copied())
+        .map(|q| q.text.clone());
+    let files = value("inputfile")
+        .map(|f| vec![inv.path(&f.text)])
+        .unwrap_or_default();
+    sql_effects(inv, "invoke-sqlcmd", host, None, sql, files)
+}
+
+/// The server of an ADO.NET connection string (`Server=tcp:h,1433;...`,
+/// `Data Source=h\SQLEXPRESS;...`).
+fn connection_string_host(text: &str) -> Option<String> {
+    text.split(';').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        let key = key.trim().to_ascii_lowercase();
+        matches!(
+            key.as_str(),
+            "server" | "data source" | "address" | "addr" | "network address"
+        )
+        .then(|| server_host(value.trim()))
+        .filter(|h| !h.is_empty())
+    })
+}
+
+/// bq's global flags that take a value when written `--flag VALUE`.
+const BQ_GLOBAL_VALUES: &[&str] = &[
+    "--project_id",
+    "--dataset_id",
+    "--location",
+    "--format",
+    "--api",
+    "--api_version",
+    "--apilog",
+    "--bigqueryrc",
+    "--ca_certificates_file",
+    "--credential_file",
+    "--job_id",
+    "--max_rows_per_request",
+    "--service_account",
+    "--service_account_credential_file",
+    "--service_account_private_key_file",
+    "--trace",
+    "--httplib2_debuglevel",
+];
+
+/// `bq [GLOBAL FLAGS] query [FLAGS] 'SQL'` (or SQL on standard input):
+/// the query runs in BigQuery, a service of no host of the
+/// organisation's; what it writes out (`EXPORT DATA`) is in the SQL.
+/// `None` for bq's other commands.
+fn bq_query(inv: &Invocation<'_>) -> Option<Outcome> {
+    let mut rest = inv.args;
+    loop {
+        let (first, tail) = rest.split_first()?;
+        if !first.text.starts_with('-') {
+            if first.text != "query" {
+                return None;
+            }
+            rest = tail;
+            break;
+        }
+        rest = match tail.split_first() {
+            Some(_) if BQ_GLOBAL_VALUES.contains(&first.text.as_str()) => {
+                tail.get(1..).unwrap_or_default()
+            }
+            _ => tail,
+        };
+    }
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "n",
+            long: &[
+                "destination_table",
+                "parameter",
+                "max_rows",
+                "label",
+                "maximum_bytes_billed",
+                "job_id",
+                "location",
+                "project_id",
+                "dataset_id",
+                "format",
+                "schedule",
+                "display_name",
+                "target_dataset",
+                "destination_kms_key",
+                "destination_schema",
+                "external_table_definition",
+                "time_partitioning_field",
+                "time_partitioning_type",
+                "time_partitioning_expiration",
+                "clustering_fields",
+                "range_partitioning",
+                "connection_property",
+                "udf_resource",
+                "schema_update_option",
+                "script_statement_timeout_ms",
+                "job_timeout_ms",
+                "reservation_id",
+                "session_id",
+                "request_id",
+            ],
+            stop_after: None,
+        },
+    );
+    let words: Vec<&str> = args::positionals(&items)
+        .iter()
+        .map(|a| a.text.as_str())
+        .collect();
+    let mut sql = (!words.is_empty()).then(|| words.join(" "));
+    let mut files = Vec::new();
     if sql.is_none() {
         stdin_sql(inv, &mut sql, &mut files);
     }
-    Outcome::default().effect(Effect::Sql(Sql {
-        client: "sqlite3".to_owned(),
-        host: None,
-        dsn,
-        sql,
-        files,
-    }))
+    Some(sql_effects(inv, "bq", None, None, sql, files))
 }
 
 #[cfg(test)]
@@ -495,6 +962,15 @@ mod tests {
             ["exports/c.csv"]
         );
         assert!(client_loads("INSERT INTO contacts FORMAT CSVWithNames").stdin);
+        assert_eq!(
+            client_loads("PUT file:///tmp/c.csv @~/staged; LIST @~").files,
+            ["/tmp/c.csv"]
+        );
+        assert_eq!(
+            client_loads("use db; put 'file://exports/my c.csv' @%t").files,
+            ["exports/my c.csv"]
+        );
+        assert_eq!(client_loads("SELECT input FROM t"), Loads::default());
         assert_eq!(client_loads("select 1"), Loads::default());
     }
 }
