@@ -11,10 +11,11 @@ use serde_json::Value;
 use writ_detect::paths::normalize;
 use writ_shell::{FileRef, ShellContext};
 
-use crate::deployment::{Facts, dollars_to_cents};
+use crate::deployment::Facts;
 use crate::effects::{Channel, Effect, Payload, Send};
 use crate::envelope::{Envelope, Runtime};
 use crate::manifest::{Bound, Manifest, ToolKind, value_text};
+use crate::web_api::{Unit, usd_cents};
 
 /// What writ understood of a tool call.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -297,7 +298,19 @@ impl Cx<'_> {
             }
             ToolKind::Payment => {
                 let recipient = bound.identifier("recipient").unwrap_or_default();
-                let amount_cents = bound.roles.get("amount_usd").and_then(|v| amount_cents(v));
+                // The amount's currency: a `currency` role, else the tool's
+                // own argument of that name (`{"amount": 90, "currency":
+                // "EUR"}`), as unmapped recipients are read by name.
+                let currency = bound
+                    .roles
+                    .get("currency")
+                    .copied()
+                    .or_else(|| arguments.get("currency"))
+                    .and_then(Value::as_str);
+                let amount_cents = bound
+                    .roles
+                    .get("amount_usd")
+                    .and_then(|v| amount_cents(v, currency));
                 vec![
                     Effect::Payment {
                         amount_cents,
@@ -497,11 +510,8 @@ impl Cx<'_> {
                         out.push(Effect::Fetch { target, payload });
                         return;
                     }
-                    _ if payment.is_some() => {
-                        out.push(Effect::Payment {
-                            amount_cents: payment.flatten(),
-                            recipient: target.clone(),
-                        });
+                    _ if let Some(payment) = payment => {
+                        push_payment(payment, &target, out);
                         Channel::Payment
                     }
                     "UPLOAD" => Channel::Upload,
@@ -900,11 +910,8 @@ fn http_effects(
     } else {
         let mut effects = Vec::new();
         let channel = match crate::web_api::payment(&method, &url, &payload.text) {
-            Some(amount_cents) => {
-                effects.push(Effect::Payment {
-                    amount_cents,
-                    recipient: url.clone(),
-                });
+            Some(payment) => {
+                push_payment(payment, &url, &mut effects);
                 Channel::Payment
             }
             None => Channel::Http,
@@ -919,20 +926,104 @@ fn http_effects(
     }
 }
 
-/// Reads an amount in dollars: a number, or a string like `"$1,250.50"`.
-fn amount_cents(value: &Value) -> Option<i64> {
-    let usd = match value {
-        Value::Number(n) => n.as_f64()?,
-        Value::String(s) => s
-            .trim()
-            .trim_start_matches('$')
-            .replace(',', "")
-            .trim()
-            .parse::<f64>()
-            .ok()?,
+/// The effects of a payment an API request makes to `url`: the payment,
+/// and for each payee it names a payment to them, whose party (and who
+/// named it) is judged as a payment tool's recipient is.
+fn push_payment(payment: crate::web_api::ApiPayment, url: &str, out: &mut Vec<Effect>) {
+    out.push(Effect::Payment {
+        amount_cents: payment.amount_cents,
+        recipient: payment
+            .payees
+            .first()
+            .map_or_else(|| url.to_owned(), Clone::clone),
+    });
+    for payee in payment.payees {
+        out.push(Effect::Send(Send {
+            channel: Channel::Payment,
+            target: payee,
+            public: false,
+            payload: Payload::default(),
+        }));
+    }
+}
+
+/// A payment tool's amount in US cents: a number, or a string such as
+/// `"$1,250.50"`, `"£490"`, `"EUR 2,500"` or `"2500 eur"`, whose symbol or
+/// ISO code names its currency; else the amount is in `currency` (the
+/// tool's own), else in dollars. Other currencies convert as payment APIs'
+/// amounts do ([`usd_cents`]). `None` when the amount is unreadable, or its
+/// text and `currency` name different currencies.
+fn amount_cents(value: &Value, currency: Option<&str>) -> Option<i64> {
+    let (digits, written) = match value {
+        Value::Number(n) => (n.to_string(), None),
+        Value::String(s) => {
+            let (digits, written) = split_currency(s);
+            (digits.replace(',', ""), written)
+        }
         _ => return None,
     };
-    (usd.is_finite() && usd >= 0.0).then(|| dollars_to_cents(usd))
+    let given = currency.map(str::trim).filter(|c| !c.is_empty());
+    let currency = match (written, given) {
+        (Some(written), Some(given)) if !written.eq_ignore_ascii_case(given) => return None,
+        (Some(written), _) => written,
+        (None, Some(given)) => given,
+        (None, None) => "USD",
+    };
+    usd_cents(&digits, Unit::Major, currency)
+}
+
+/// Currency symbols an amount may be written with, longest first. A bare
+/// `$` names no currency (the amount is in the tool's currency, dollars
+/// unless it says otherwise); `¥` is the yuan's or the yen's, read as the
+/// yuan, the dearer, so that it is never undervalued.
+const CURRENCY_SYMBOLS: &[(&str, &str)] = &[
+    ("US$", "USD"),
+    ("CA$", "CAD"),
+    ("AU$", "AUD"),
+    ("NZ$", "NZD"),
+    ("HK$", "HKD"),
+    ("C$", "CAD"),
+    ("A$", "AUD"),
+    ("S$", "SGD"),
+    ("R$", "BRL"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("¥", "CNY"),
+    ("￥", "CNY"),
+    ("₹", "INR"),
+    ("₩", "KRW"),
+    ("₪", "ILS"),
+    ("₺", "TRY"),
+    ("₱", "PHP"),
+    ("฿", "THB"),
+    ("₫", "VND"),
+];
+
+/// An amount's text without the currency written before or after it
+/// (a symbol, [`CURRENCY_SYMBOLS`], or a three-letter code), and that
+/// currency.
+fn split_currency(text: &str) -> (&str, Option<&str>) {
+    let text = text.trim();
+    for (symbol, code) in CURRENCY_SYMBOLS {
+        if let Some(rest) = text
+            .strip_prefix(symbol)
+            .or_else(|| text.strip_suffix(symbol))
+        {
+            return (rest.trim(), Some(code));
+        }
+    }
+    let is_code = |s: &str| s.len() == 3 && s.bytes().all(|b| b.is_ascii_alphabetic());
+    if let Some((code, rest)) = text.split_at_checked(3)
+        && is_code(code)
+    {
+        return (rest.trim_start().trim_start_matches('$').trim(), Some(code));
+    }
+    if let Some((rest, code)) = text.split_at_checked(text.len().saturating_sub(3))
+        && is_code(code)
+    {
+        return (rest.trim(), Some(code));
+    }
+    (text.trim_start_matches('$').trim(), None)
 }
 
 /// The host of a PostgreSQL/MySQL URI or a `host=...` conninfo string.
@@ -1053,10 +1144,82 @@ mod tests {
 
     #[test]
     fn amounts_read_numbers_and_strings() {
-        assert_eq!(amount_cents(&json!(450)), Some(45000));
-        assert_eq!(amount_cents(&json!("$1,250.50")), Some(125050));
-        assert_eq!(amount_cents(&json!("lots")), None);
-        assert_eq!(amount_cents(&json!(-3)), None);
+        assert_eq!(amount_cents(&json!(450), None), Some(45000));
+        assert_eq!(amount_cents(&json!(500.0), None), Some(50000));
+        assert_eq!(amount_cents(&json!("$1,250.50"), None), Some(125050));
+        assert_eq!(amount_cents(&json!("7,800.00"), Some("USD")), Some(780000));
+        // A fraction of a cent is still over a limit of whole cents.
+        assert_eq!(amount_cents(&json!("500.001"), None), Some(50001));
+        assert_eq!(amount_cents(&json!("lots"), None), None);
+        assert_eq!(amount_cents(&json!(-3), None), None);
+        assert_eq!(amount_cents(&json!("-3"), None), None);
+        assert_eq!(amount_cents(&json!(true), None), None);
+    }
+
+    #[test]
+    fn amounts_in_other_currencies_convert_at_the_highest_rate() {
+        // £490 at $1.60 a pound.
+        assert_eq!(amount_cents(&json!(490), Some("GBP")), Some(78400));
+        assert_eq!(amount_cents(&json!("490"), Some("gbp")), Some(78400));
+        assert_eq!(amount_cents(&json!("£490.00"), None), Some(78400));
+        assert_eq!(amount_cents(&json!("GBP 490"), None), Some(78400));
+        assert_eq!(amount_cents(&json!("490 gbp"), Some("GBP")), Some(78400));
+        assert_eq!(amount_cents(&json!("€2,500"), None), Some(315000));
+        // A bare `$` is the tool's currency.
+        assert_eq!(amount_cents(&json!("$100"), Some("CAD")), Some(8700));
+        // ¥ may be yen or yuan: read as the yuan, the dearer.
+        assert_eq!(amount_cents(&json!("¥1000"), None), Some(17000));
+        assert_eq!(amount_cents(&json!(1000), Some("JPY")), Some(1100));
+        // The text and the tool disagree, or the currency is unknown.
+        assert_eq!(amount_cents(&json!("€400"), Some("USD")), None);
+        assert_eq!(amount_cents(&json!(400), Some("XYZ")), None);
+        assert_eq!(amount_cents(&json!("400 ZZZ"), None), None);
+    }
+
+    #[test]
+    fn payment_tools_read_their_currency() {
+        let manifest = |args: &[(&str, &str)]| Manifest {
+            kind: ToolKind::Payment,
+            args: args
+                .iter()
+                .map(|(role, arg)| ((*role).to_owned(), (*arg).to_owned()))
+                .collect(),
+            fixed: std::collections::BTreeMap::new(),
+        };
+        let facts = bare_facts();
+        let cx = Cx {
+            facts: &facts,
+            base: "/home/dana/ws",
+            earlier: Earlier::default(),
+        };
+        let amount = |manifest: &Manifest, arguments: Value| {
+            cx.manifest(manifest, &arguments)
+                .effects
+                .into_iter()
+                .find_map(|effect| match effect {
+                    Effect::Payment { amount_cents, .. } => Some(amount_cents),
+                    _ => None,
+                })
+        };
+        let by_role = manifest(&[("amount_usd", "amount"), ("currency", "ccy")]);
+        assert_eq!(
+            amount(&by_role, json!({"amount": 490, "ccy": "GBP"})),
+            Some(Some(78400))
+        );
+        let by_name = manifest(&[("amount_usd", "amount")]);
+        assert_eq!(
+            amount(&by_name, json!({"amount": 490, "currency": "GBP"})),
+            Some(Some(78400))
+        );
+        assert_eq!(
+            amount(&by_name, json!({"amount": "7,800.00", "currency": "USD"})),
+            Some(Some(780000))
+        );
+        assert_eq!(amount(&by_name, json!({"amount": 490})), Some(Some(49000)));
+        assert_eq!(
+            amount(&by_name, json!({"amount": 490, "currency": "XTS"})),
+            Some(None)
+        );
     }
 
     #[test]

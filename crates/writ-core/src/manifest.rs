@@ -36,7 +36,7 @@ impl ToolKind {
             ToolKind::EmailSend => &["to", "cc", "bcc", "subject", "body", "attachments"],
             ToolKind::MessageSend => &["channel", "text"],
             ToolKind::PasteCreate => &["content", "visibility", "host"],
-            ToolKind::Payment => &["amount_usd", "recipient"],
+            ToolKind::Payment => &["amount_usd", "recipient", "currency"],
             ToolKind::Deploy => &["environment", "service"],
             ToolKind::Share => &["resource", "grantee", "role"],
             ToolKind::DbQuery => &["host", "query"],

@@ -4,6 +4,8 @@
 //! `aws s3 rb`, `aws iam attach-user-policy`); a curl or an HTTP gateway
 //! request to the same API means the same, so it routes the same.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 use writ_shell::{Effect, Resource, Target};
 
@@ -61,26 +63,183 @@ pub(crate) fn api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effe
     }
 }
 
-/// Payment APIs: a host, the resources under it whose creation moves
-/// money, and the field that holds the amount in minor units (cents).
-const PAYMENT_APIS: &[(&str, &[&str], &str)] = &[(
-    "api.stripe.com",
-    &[
-        "v1/refunds",
-        "v1/payouts",
-        "v1/transfers",
-        "v1/charges",
-        "v1/payment_intents",
-        "v1/topups",
-        "v1/credit_notes",
-    ],
-    "amount",
-)];
+/// A payment provider's API: the requests whose `POST` moves money, and
+/// where their bodies write the amount.
+struct PaymentApi {
+    /// Host names; `.example.com` matches every host under it.
+    hosts: &'static [&'static str],
+    /// Paths after the authority, by segment: `*` is any one segment,
+    /// `**` any run of them (none included). Compared ignoring case.
+    paths: &'static [&'static str],
+    /// Where the amount is, first found wins.
+    amounts: &'static [AmountAt],
+    /// Whether amounts count minor units (cents) or major ones (dollars).
+    unit: Unit,
+    /// The currency of an amount whose request names none; `None` leaves
+    /// such an amount unreadable.
+    default_currency: Option<&'static str>,
+    /// Where the request names who is paid (an account, an IBAN, an
+    /// address), as (object path, member) in [`AmountAt::at`]'s form.
+    payees: &'static [(&'static str, &'static str)],
+}
+
+/// A payment an API request makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ApiPayment {
+    /// The amount in US cents; `None` when it cannot be read.
+    pub amount_cents: Option<i64>,
+    /// Who is paid, as the request names them.
+    pub payees: Vec<String>,
+}
+
+/// Where a request body writes an amount: the object holding it (a dotted
+/// path from the top, `""` for the top itself; `items[]` is every element
+/// of `items`, and the payment is their total), and the members of that
+/// object holding the amount and its currency.
+struct AmountAt {
+    at: &'static str,
+    amount: &'static str,
+    currency: &'static str,
+}
+
+const fn amount_at(at: &'static str, amount: &'static str, currency: &'static str) -> AmountAt {
+    AmountAt {
+        at,
+        amount,
+        currency,
+    }
+}
+
+/// Payment providers' APIs, from their API references: the requests that
+/// create a payment, payout, transfer, refund or capture.
+const PAYMENT_APIS: &[PaymentApi] = &[
+    // Stripe: form-encoded, minor units, `currency` lower-case; a refund
+    // takes the currency of its charge, which is not on the request.
+    PaymentApi {
+        hosts: &["api.stripe.com"],
+        paths: &[
+            "v1/refunds/**",
+            "v1/payouts/**",
+            "v1/transfers/**",
+            "v1/charges/**",
+            "v1/payment_intents/**",
+            "v1/topups/**",
+            "v1/credit_notes/**",
+            "v1/treasury/outbound_payments/**",
+            "v1/treasury/outbound_transfers/**",
+        ],
+        amounts: &[amount_at("", "amount", "currency")],
+        unit: Unit::Minor,
+        default_currency: Some("usd"),
+        payees: &[("", "destination")],
+    },
+    // Adyen: `amount: {value, currency}` in minor units (the classic
+    // API's modifications: `modificationAmount`), on the classic
+    // Payment and Payout endpoints, Checkout's payments, captures and
+    // refunds, and the balance platform's transfers.
+    PaymentApi {
+        hosts: &[".adyen.com", ".adyenpayments.com"],
+        paths: &[
+            "pal/servlet/Payout/*/payout",
+            "pal/servlet/Payout/*/submitThirdParty",
+            "pal/servlet/Payout/*/storeDetailAndSubmitThirdParty",
+            "pal/servlet/Payment/*/authorise",
+            "pal/servlet/Payment/*/capture",
+            "pal/servlet/Payment/*/refund",
+            "**/payments",
+            "**/payments/*/captures",
+            "**/payments/*/refunds",
+            "btl/*/transfers",
+        ],
+        amounts: &[
+            amount_at("amount", "value", "currency"),
+            amount_at("modificationAmount", "value", "currency"),
+        ],
+        unit: Unit::Minor,
+        default_currency: None,
+        payees: &[
+            ("bank", "iban"),
+            ("bank", "bankAccountNumber"),
+            ("counterparty.bankAccount.accountIdentification", "iban"),
+            (
+                "counterparty.bankAccount.accountIdentification",
+                "accountNumber",
+            ),
+        ],
+    },
+    // PayPal: decimal strings; a payout batch's items, v2 captures and
+    // refunds (`currency_code`), v1 refunds of sales and captures.
+    PaymentApi {
+        hosts: &[".paypal.com"],
+        paths: &[
+            "v1/payments/payouts",
+            "v2/payments/captures/*/refund",
+            "v2/payments/authorizations/*/capture",
+            "v2/checkout/orders/*/capture",
+            "v1/payments/sale/*/refund",
+            "v1/payments/capture/*/refund",
+        ],
+        amounts: &[
+            amount_at("items[].amount", "value", "currency"),
+            amount_at("amount", "value", "currency_code"),
+            amount_at("amount", "total", "currency"),
+        ],
+        unit: Unit::Major,
+        default_currency: None,
+        payees: &[("items[]", "receiver")],
+    },
+    // Wise: a transfer spends a quote made earlier (its amount is not on
+    // the request) and funding it pays it out; decimal amounts.
+    PaymentApi {
+        hosts: &[
+            "api.wise.com",
+            "api.transferwise.com",
+            "api.sandbox.transferwise.tech",
+        ],
+        paths: &[
+            "v1/transfers",
+            "v3/profiles/*/transfers",
+            "v3/profiles/*/transfers/*/payments",
+        ],
+        amounts: &[
+            amount_at("", "sourceAmount", "sourceCurrency"),
+            amount_at("", "targetAmount", "targetCurrency"),
+        ],
+        unit: Unit::Major,
+        default_currency: None,
+        payees: &[("", "targetAccount")],
+    },
+    // Modern Treasury: payment orders, `amount` in minor units; with no
+    // `currency` the originating account's, unknown here.
+    PaymentApi {
+        hosts: &["app.moderntreasury.com"],
+        paths: &["api/payment_orders", "api/payment_orders/create_async"],
+        amounts: &[amount_at("", "amount", "currency")],
+        unit: Unit::Minor,
+        default_currency: None,
+        payees: &[("", "receiving_account_id")],
+    },
+    // GoCardless: `{"payments": {amount, currency}}` in minor units; a
+    // refund is in its payment's currency, not on the request.
+    PaymentApi {
+        hosts: &["api.gocardless.com", "api-sandbox.gocardless.com"],
+        paths: &["payments", "refunds"],
+        amounts: &[
+            amount_at("payments", "amount", "currency"),
+            amount_at("refunds", "amount", "currency"),
+        ],
+        unit: Unit::Minor,
+        default_currency: None,
+        payees: &[],
+    },
+];
 
 /// A request that makes a payment or refund through a payment provider's
-/// API (`POST https://api.stripe.com/v1/refunds` with `amount=4000`): its
-/// amount in cents, `None` when the request does not say it.
-pub(crate) fn payment(method: &str, url: &str, texts: &[String]) -> Option<Option<i64>> {
+/// API ([`PAYMENT_APIS`]; `POST https://api.stripe.com/v1/refunds` with
+/// `amount=4000`): its amount in US cents ([`usd_cents`]), `None` when the
+/// request does not say it or says it in a way not read here, and who it
+/// pays when the request names them.
+pub(crate) fn payment(method: &str, url: &str, texts: &[String]) -> Option<ApiPayment> {
     if method != "POST" {
         return None;
     }
@@ -90,14 +249,266 @@ pub(crate) fn payment(method: &str, url: &str, texts: &[String]) -> Option<Optio
     let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
     let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    let api = PAYMENT_APIS.iter().find(|api| {
+        api.hosts.iter().any(|h| match h.strip_prefix('.') {
+            Some(domain) => host
+                .strip_suffix(domain)
+                .is_some_and(|sub| sub.is_empty() || sub.ends_with('.')),
+            None => host == *h,
+        })
+    })?;
     let path = path.split(['?', '#']).next().unwrap_or_default();
-    let (_, resources, amount_key) = PAYMENT_APIS.iter().find(|(h, _, _)| *h == host)?;
-    resources
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    api.paths
         .iter()
-        .any(|r| path == *r || path.starts_with(&format!("{r}/")))
+        .any(|pattern| path_matches(pattern, &segments))
         .then_some(())?;
-    let fields = fields(texts);
-    Some(field(&fields, amount_key).and_then(|amount| amount.trim().parse::<i64>().ok()))
+    let body = request_body(texts);
+    let payees = api
+        .payees
+        .iter()
+        .flat_map(|(at, member)| {
+            objects_at(&body, at)
+                .into_iter()
+                .filter_map(|o| o.get(*member))
+        })
+        .filter_map(|v| scalar_text(v).map(Cow::into_owned))
+        .filter(|payee| !payee.is_empty())
+        .collect();
+    Some(ApiPayment {
+        amount_cents: payment_amount(api, &body),
+        payees,
+    })
+}
+
+/// True when `segments` match `pattern` ([`PaymentApi::paths`]).
+fn path_matches(pattern: &str, segments: &[&str]) -> bool {
+    fn matches(pattern: &[&str], segments: &[&str]) -> bool {
+        match (pattern.split_first(), segments.split_first()) {
+            (Some((&"**", rest)), _) => {
+                (0..=segments.len()).any(|skip| matches(rest, &segments[skip..]))
+            }
+            (Some((p, rest)), Some((s, tail))) => {
+                (*p == "*" || p.eq_ignore_ascii_case(s)) && matches(rest, tail)
+            }
+            (None, None) => true,
+            _ => false,
+        }
+    }
+    let pattern: Vec<&str> = pattern.split('/').collect();
+    matches(&pattern, segments)
+}
+
+/// A request's body as one JSON object: the members of JSON texts, and
+/// form pairs and header lines ([`fields`]) as strings. A form key given
+/// different values holds them all, as an array: no one amount.
+fn request_body(texts: &[String]) -> Value {
+    let mut body = serde_json::Map::new();
+    for text in texts {
+        if let Ok(Value::Object(object)) = serde_json::from_str::<Value>(text) {
+            for (key, value) in object {
+                body.entry(key).or_insert(value);
+            }
+            continue;
+        }
+        for (key, value) in fields(std::slice::from_ref(text)) {
+            let value = Value::String(value);
+            match body.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                serde_json::map::Entry::Occupied(mut slot) => match slot.get_mut() {
+                    Value::Array(values) if !values.contains(&value) => values.push(value),
+                    Value::Array(_) => {}
+                    existing if *existing != value => {
+                        let first = existing.take();
+                        *existing = Value::Array(vec![first, value]);
+                    }
+                    _ => {}
+                },
+            }
+        }
+    }
+    Value::Object(body)
+}
+
+/// The amount `api` reads from `body`, in US cents: the first of its
+/// [`PaymentApi::amounts`] the body has, summed over the objects holding
+/// it; `None` when there is none, or one is unreadable.
+fn payment_amount(api: &PaymentApi, body: &Value) -> Option<i64> {
+    for place in api.amounts {
+        let holders: Vec<&Value> = objects_at(body, place.at)
+            .into_iter()
+            .filter(|holder| holder.get(place.amount).is_some())
+            .collect();
+        if holders.is_empty() {
+            continue;
+        }
+        let mut total: i64 = 0;
+        for holder in holders {
+            let amount = scalar_text(holder.get(place.amount)?)?;
+            let currency = match holder.get(place.currency) {
+                Some(value) => scalar_text(value)?,
+                None => Cow::Borrowed(api.default_currency?),
+            };
+            total = total.checked_add(usd_cents(&amount, api.unit, &currency)?)?;
+        }
+        return Some(total);
+    }
+    None
+}
+
+/// The objects at a dotted `path` of `value` ([`AmountAt::at`]).
+fn objects_at<'v>(value: &'v Value, path: &str) -> Vec<&'v Value> {
+    let mut found = vec![value];
+    for step in path.split('.').filter(|s| !s.is_empty()) {
+        let (key, each) = match step.strip_suffix("[]") {
+            Some(key) => (key, true),
+            None => (step, false),
+        };
+        found = found
+            .into_iter()
+            .filter_map(|v| v.get(key))
+            .flat_map(|v| match v {
+                Value::Array(items) if each => items.iter().collect(),
+                _ if each => Vec::new(),
+                other => vec![other],
+            })
+            .collect();
+    }
+    found
+}
+
+/// A string's text or a number's digits; `None` for anything else.
+fn scalar_text(value: &Value) -> Option<Cow<'_, str>> {
+    match value {
+        Value::String(s) => Some(Cow::Borrowed(s.trim())),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        _ => None,
+    }
+}
+
+/// Whether an amount counts a currency's major units (`4.50` dollars) or
+/// its minor units (`450` cents; for a zero-decimal currency such as JPY
+/// the two are the same).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unit {
+    Major,
+    Minor,
+}
+
+/// Currencies an amount is converted from: ISO 4217 code, the decimal
+/// digits of its minor unit, and the most one unit was worth in US
+/// dollars, in millionths of a dollar.
+///
+/// The worth is the highest daily USD rate from January 2015 to June 2025,
+/// rounded up to two significant figures (table made 2025-07), so a
+/// conversion never puts an amount under the limit it is really over; a
+/// pegged currency's is its peg's. Review it yearly, and raise a rate
+/// whenever a currency trades above it. Where ISO 4217 and providers
+/// disagree on the minor unit (Stripe pays HUF and TWD out in whole units,
+/// ISK and IDR have none at some providers), the table takes the fewer
+/// digits, so that an amount is never read as smaller than it is. A
+/// currency not listed is not converted: its amounts are unreadable.
+const CURRENCIES: &[(&str, u32, u128)] = &[
+    ("USD", 2, 1_000_000),
+    ("EUR", 2, 1_260_000),
+    ("GBP", 2, 1_600_000),
+    ("CHF", 2, 1_300_000),
+    ("JPY", 0, 11_000),
+    ("CAD", 2, 870_000),
+    ("AUD", 2, 830_000),
+    ("NZD", 2, 790_000),
+    ("SEK", 2, 130_000),
+    ("NOK", 2, 140_000),
+    ("DKK", 2, 170_000),
+    ("PLN", 2, 310_000),
+    ("CZK", 2, 51_000),
+    ("HUF", 0, 4_200),
+    ("RON", 2, 280_000),
+    ("BGN", 2, 650_000),
+    ("ISK", 0, 11_000),
+    ("TRY", 2, 430_000),
+    ("ILS", 2, 340_000),
+    ("AED", 2, 280_000),
+    ("SAR", 2, 270_000),
+    ("QAR", 2, 280_000),
+    ("BHD", 3, 2_700_000),
+    ("KWD", 3, 3_500_000),
+    ("OMR", 3, 2_700_000),
+    ("JOD", 3, 1_500_000),
+    ("TND", 3, 550_000),
+    ("INR", 2, 17_000),
+    ("CNY", 2, 170_000),
+    ("HKD", 2, 130_000),
+    ("SGD", 2, 800_000),
+    ("KRW", 0, 960),
+    ("TWD", 0, 37_000),
+    ("THB", 2, 34_000),
+    ("MYR", 2, 290_000),
+    ("IDR", 0, 81),
+    ("PHP", 2, 23_000),
+    ("VND", 0, 47),
+    ("MXN", 2, 69_000),
+    ("BRL", 2, 390_000),
+    ("CLP", 0, 1_700),
+    ("COP", 2, 430),
+    ("ZAR", 2, 90_000),
+    ("NGN", 2, 5_500),
+    ("KES", 2, 12_000),
+    ("EGP", 2, 140_000),
+    ("XOF", 0, 2_000),
+    ("XAF", 0, 2_000),
+];
+
+/// `amount` (decimal digits, `4.50`, `450`, `4.5e2`) of `currency` (an
+/// ISO 4217 code, any case) counted in `unit`s, as whole US cents rounded
+/// up, converted at [`CURRENCIES`]' rates. `None` for a negative or
+/// malformed amount, an unknown currency, or an amount too large to count.
+pub(crate) fn usd_cents(amount: &str, unit: Unit, currency: &str) -> Option<i64> {
+    let (_, exponent, micro_usd) = CURRENCIES
+        .iter()
+        .find(|(code, _, _)| code.eq_ignore_ascii_case(currency.trim()))?;
+    let (digits, mut scale) = decimal(amount)?;
+    if unit == Unit::Minor {
+        scale = scale.checked_add(i64::from(*exponent))?;
+    }
+    // cents = digits / 10^scale units × micro_usd / 10^6 × 100.
+    let numerator = digits.checked_mul(*micro_usd)?;
+    let shift = scale.checked_add(4)?;
+    let cents = if shift >= 0 {
+        let divisor = 10u128.checked_pow(u32::try_from(shift).ok()?)?;
+        numerator.div_ceil(divisor)
+    } else {
+        numerator.checked_mul(10u128.checked_pow(u32::try_from(-shift).ok()?)?)?
+    };
+    i64::try_from(cents).ok()
+}
+
+/// A non-negative decimal (`1250.50`, `+3`, `4.5e2`) as its digits and the
+/// power of ten they are divided by; `None` for anything else.
+fn decimal(text: &str) -> Option<(u128, i64)> {
+    let text = text.trim();
+    let text = text.strip_prefix('+').unwrap_or(text);
+    let (number, exponent) = match text.split_once(['e', 'E']) {
+        Some((number, exponent)) => (number, exponent.parse::<i64>().ok()?),
+        None => (text, 0),
+    };
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if whole.is_empty() && fraction.is_empty()
+        || !whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut digits: u128 = 0;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        digits = digits.checked_mul(10)?.checked_add(u128::from(b - b'0'))?;
+    }
+    let scale = i64::try_from(fraction.len()).ok()?.checked_sub(exponent)?;
+    Some((digits, scale))
 }
 
 /// A state-changing request to one of the APIs this module knows.
@@ -733,6 +1144,50 @@ mod tests {
         items.iter().map(|s| (*s).to_owned()).collect()
     }
 
+    /// The amount a request pays, when it is a payment.
+    fn payment(method: &str, url: &str, texts: &[String]) -> Option<Option<i64>> {
+        super::payment(method, url, texts).map(|p| p.amount_cents)
+    }
+
+    #[test]
+    fn payment_requests_name_their_payees() {
+        let payees =
+            |url: &str, body: &[&str]| super::payment("POST", url, &texts(body)).map(|p| p.payees);
+        assert_eq!(
+            payees(
+                "https://api.stripe.com/v1/transfers",
+                &["amount=8800&currency=usd&destination=acct_7Rivet"]
+            ),
+            Some(vec!["acct_7Rivet".to_owned()])
+        );
+        assert_eq!(
+            payees(
+                "https://api.stripe.com/v1/refunds",
+                &["charge=ch_1&amount=400"]
+            ),
+            Some(Vec::new())
+        );
+        assert_eq!(
+            payees(
+                "https://api.paypal.com/v1/payments/payouts",
+                &[
+                    r#"{"items": [{"receiver": "a@x.com", "amount": {"value": "5", "currency": "USD"}},
+                               {"receiver": "b@y.com", "amount": {"value": "6", "currency": "USD"}}]}"#
+                ]
+            ),
+            Some(vec!["a@x.com".to_owned(), "b@y.com".to_owned()])
+        );
+        assert_eq!(
+            payees(
+                "https://pal-test.adyen.com/pal/servlet/Payout/v68/payout",
+                &[
+                    r#"{"amount": {"value": 1000, "currency": "EUR"}, "bank": {"iban": "LT601010012345678901"}}"#
+                ]
+            ),
+            Some(vec!["LT601010012345678901".to_owned()])
+        );
+    }
+
     #[test]
     fn payment_apis_read_the_amount_in_cents() {
         let url = "https://api.stripe.com/v1/refunds";
@@ -767,6 +1222,213 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn payment_amounts_carry_their_currency() {
+        let url = "https://api.stripe.com/v1/refunds";
+        let refund = |body: &str| payment("POST", url, &texts(&[body]));
+        // £490.00 at $1.60 a pound; €490.00 at $1.26.
+        assert_eq!(refund("amount=49000&currency=gbp"), Some(Some(78400)));
+        assert_eq!(refund("amount=49000&currency=EUR"), Some(Some(61740)));
+        assert_eq!(refund("amount=450&currency=usd"), Some(Some(450)));
+        // Zero-decimal: ¥150,000 is 150000 yen, not 1500.
+        assert_eq!(refund("amount=150000&currency=jpy"), Some(Some(165000)));
+        // Three-decimal: 100.000 dinars.
+        assert_eq!(refund("amount=100000&currency=kwd"), Some(Some(35000)));
+        // A currency not in the table, or an amount not a number: unreadable.
+        assert_eq!(refund("amount=49000&currency=xts"), Some(None));
+        assert_eq!(refund("amount=4%35000"), Some(None));
+        // The amount given twice, differently: no one amount.
+        assert_eq!(
+            payment("POST", url, &texts(&["amount=100", "amount=90000"])),
+            Some(None)
+        );
+        assert_eq!(
+            payment("POST", url, &texts(&["amount=450", "amount=450"])),
+            Some(Some(450))
+        );
+    }
+
+    #[test]
+    fn payment_providers_by_the_shape_of_their_requests() {
+        let pay = |url: &str, body: &str| payment("POST", url, &texts(&[body]));
+        // Adyen: minor units in `amount: {value, currency}`.
+        let adyen = r#"{"amount":{"currency":"EUR","value":250000},"merchantAccount":"M"}"#;
+        assert_eq!(
+            pay(
+                "https://pal-live.adyen.com/pal/servlet/Payout/v68/payout",
+                adyen
+            ),
+            Some(Some(315000))
+        );
+        assert_eq!(
+            pay(
+                "https://1797a841fbb37ca7-AdyenDemo-checkout-live.adyenpayments.com/checkout/v71/payments",
+                r#"{"amount":{"currency":"USD","value":4000}}"#
+            ),
+            Some(Some(4000))
+        );
+        assert_eq!(
+            pay(
+                "https://checkout-test.adyen.com/v71/payments/PSP1/refunds",
+                r#"{"amount":{"currency":"JPY","value":1000}}"#
+            ),
+            Some(Some(1100))
+        );
+        assert_eq!(
+            pay(
+                "https://pal-test.adyen.com/pal/servlet/Payment/v68/refund",
+                r#"{"modificationAmount":{"currency":"GBP","value":1000}}"#
+            ),
+            Some(Some(1600))
+        );
+        assert_eq!(
+            pay("https://checkout-test.adyen.com/v71/paymentMethods", adyen),
+            None
+        );
+        assert_eq!(
+            pay("https://adyen.com.evil.example/v71/payments", adyen),
+            None
+        );
+        // PayPal: decimal strings; a payout batch is its items' total.
+        assert_eq!(
+            pay(
+                "https://api-m.paypal.com/v1/payments/payouts",
+                r#"{"items":[{"amount":{"value":"300.00","currency":"USD"}},
+                             {"amount":{"value":"250.50","currency":"USD"}}]}"#
+            ),
+            Some(Some(55050))
+        );
+        assert_eq!(
+            pay(
+                "https://api-m.sandbox.paypal.com/v2/payments/captures/2GG/refund",
+                r#"{"amount":{"value":"10.99","currency_code":"GBP"}}"#
+            ),
+            Some(Some(1759))
+        );
+        // A full refund names no amount.
+        assert_eq!(
+            pay(
+                "https://api-m.paypal.com/v2/payments/captures/2GG/refund",
+                "{}"
+            ),
+            Some(None)
+        );
+        // Wise: a transfer spends an earlier quote; funding it pays.
+        assert_eq!(
+            pay(
+                "https://api.transferwise.com/v1/transfers",
+                r#"{"targetAccount":1,"quoteUuid":"q"}"#
+            ),
+            Some(None)
+        );
+        assert_eq!(
+            pay(
+                "https://api.wise.com/v3/profiles/1/transfers/2/payments",
+                r#"{"type":"BALANCE"}"#
+            ),
+            Some(None)
+        );
+        assert_eq!(
+            pay(
+                "https://api.wise.com/v1/transfers",
+                r#"{"sourceAmount":100.5,"sourceCurrency":"EUR"}"#
+            ),
+            Some(Some(12663))
+        );
+        assert_eq!(pay("https://api.wise.com/v3/profiles/1/quotes", "{}"), None);
+        // Modern Treasury: minor units; with no currency, the account's.
+        let orders = "https://app.moderntreasury.com/api/payment_orders";
+        assert_eq!(
+            pay(orders, r#"{"amount":780000,"currency":"USD"}"#),
+            Some(Some(780000))
+        );
+        assert_eq!(pay(orders, r#"{"amount":4500}"#), Some(None));
+        // GoCardless: minor units under the resource's name.
+        assert_eq!(
+            pay(
+                "https://api.gocardless.com/payments",
+                r#"{"payments":{"amount":45000,"currency":"EUR"}}"#
+            ),
+            Some(Some(56700))
+        );
+        assert_eq!(
+            pay(
+                "https://api.gocardless.com/refunds",
+                r#"{"refunds":{"amount":100}}"#
+            ),
+            Some(None)
+        );
+        assert_eq!(pay("https://api.gocardless.com/mandates", "{}"), None);
+    }
+
+    #[test]
+    fn usd_cents_round_up_and_refuse_what_they_cannot_read() {
+        assert_eq!(usd_cents("450", Unit::Minor, "usd"), Some(450));
+        assert_eq!(usd_cents("4.50", Unit::Major, "USD"), Some(450));
+        assert_eq!(usd_cents("4.5e2", Unit::Major, "USD"), Some(45000));
+        assert_eq!(usd_cents("+1", Unit::Major, "USD"), Some(100));
+        // A fraction of a cent is a cent more, never less.
+        assert_eq!(usd_cents("0.001", Unit::Major, "USD"), Some(1));
+        assert_eq!(usd_cents("1", Unit::Minor, "KRW"), Some(1));
+        assert_eq!(usd_cents("0", Unit::Minor, "EUR"), Some(0));
+        for amount in [
+            "",
+            ".",
+            "-1",
+            "1,000",
+            "1e",
+            "abc",
+            "1.2.3",
+            "99999999999999999999999999999999999999999",
+        ] {
+            assert_eq!(usd_cents(amount, Unit::Major, "USD"), None, "{amount}");
+        }
+        assert_eq!(usd_cents("1e40", Unit::Major, "USD"), None);
+        assert_eq!(usd_cents("1", Unit::Major, "XYZ"), None);
+    }
+
+    #[test]
+    fn currency_table_is_well_formed() {
+        for (at, (code, exponent, micro_usd)) in CURRENCIES.iter().enumerate() {
+            assert!(
+                code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()),
+                "{code}"
+            );
+            assert!(*exponent <= 3 && *micro_usd > 0, "{code}");
+            assert!(
+                CURRENCIES[..at].iter().all(|(other, _, _)| other != code),
+                "{code} twice"
+            );
+        }
+    }
+
+    #[test]
+    fn payment_paths_match_by_segment() {
+        let segments = |path: &'static str| -> Vec<&'static str> {
+            path.split('/').filter(|s| !s.is_empty()).collect()
+        };
+        assert!(path_matches("v1/refunds/**", &segments("v1/refunds")));
+        assert!(path_matches("v1/refunds/**", &segments("v1/refunds/re_1")));
+        assert!(!path_matches("v1/refunds/**", &segments("v1/refunds_x")));
+        assert!(path_matches(
+            "**/payments",
+            &segments("checkout/v71/payments")
+        ));
+        assert!(path_matches("**/payments", &segments("payments")));
+        assert!(!path_matches(
+            "**/payments",
+            &segments("v71/payments/details")
+        ));
+        assert!(path_matches(
+            "pal/servlet/Payout/*/payout",
+            &segments("pal/servlet/payout/v68/PAYOUT")
+        ));
+        assert!(!path_matches(
+            "pal/servlet/Payout/*/payout",
+            &segments("pal/servlet/Payout/payout")
+        ));
     }
 
     fn other(name: &str) -> Resource {

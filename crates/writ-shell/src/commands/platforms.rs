@@ -9,7 +9,8 @@
 //! [`super::deploy`]'s; this module sees only what it leaves.
 
 use super::{Invocation, Outcome, request, url};
-use crate::{Payload, args, flow};
+use crate::args::{self, Arg};
+use crate::{Payload, flow};
 
 /// Programs and the API host they talk to.
 const PLATFORMS: &[(&str, &str)] = &[
@@ -143,10 +144,16 @@ const DELETES: &[&str] = &["delete", "destroy", "remove", "rm", "purge"];
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let (_, host) = PLATFORMS.iter().find(|(name, _)| *name == inv.program)?;
+    // Stripe's options go anywhere (`stripe --live refunds create`).
+    let stripe = (inv.program == "stripe").then(|| StripeArgs::parse(inv.args));
     // The subcommand: the leading words before the first option, split on
     // `:` (`config:set`, `api:core:messages:create`) and spaces (`secrets
     // set`, `refunds create`).
-    let words: Vec<String> = args::leading(inv.args)
+    let leading = match &stripe {
+        Some(stripe) => stripe.positionals.clone(),
+        None => args::leading(inv.args),
+    };
+    let words: Vec<String> = leading
         .into_iter()
         .take(3)
         .flat_map(|word| {
@@ -169,35 +176,245 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     for arg in inv.args {
         flow::merge(&mut payload, &arg.payload());
     }
-    // `--amount 4000` as the API receives it, `amount=4000`.
-    for pair in inv.args.windows(2) {
-        if let [name, value] = pair
-            && let Some(key) = name.text.strip_prefix("--")
-            && !key.is_empty()
-            && !key.contains('=')
-            && !value.text.starts_with('-')
-        {
-            flow::push_text(
-                &mut payload,
-                &format!("{}={}", key.replace('-', "_"), value.text),
-            );
+    let path = match stripe {
+        Some(stripe) => {
+            for param in &stripe.params {
+                flow::push_text(&mut payload, param);
+            }
+            stripe.api_path(&words)
         }
-    }
+        None => {
+            // `--amount 4000` as the API receives it, `amount=4000`.
+            for pair in inv.args.windows(2) {
+                if let [name, value] = pair
+                    && let Some(key) = name.text.strip_prefix("--")
+                    && !key.is_empty()
+                    && !key.contains('=')
+                    && !value.text.starts_with('-')
+                {
+                    flow::push_text(
+                        &mut payload,
+                        &format!("{}={}", key.replace('-', "_"), value.text),
+                    );
+                }
+            }
+            String::new()
+        }
+    };
     Some(Outcome::default().effect(request(
         inv.program,
-        url(&format!("https://{host}/{}", api_path(inv.program, &words))),
+        url(&format!("https://{host}/{path}")),
         method,
         payload,
         false,
     )))
 }
 
-/// The API path a subcommand calls, where the CLI is a thin client of a
-/// REST API whose resources it names (`stripe refunds create` posts to
-/// `/v1/refunds`); empty otherwise.
-fn api_path(program: &str, words: &[String]) -> String {
-    match (program, words.first()) {
-        ("stripe", Some(resource)) => format!("v1/{resource}"),
-        _ => String::new(),
+/// Stripe CLI options that take no value; any other long option takes
+/// one (`--amount 450`, `--amount=450`): a request parameter, or one of
+/// the CLI's own (`--stripe-account`, `--api-key`).
+const STRIPE_SWITCHES: &[&str] = &[
+    "--live",
+    "--confirm",
+    "--dark-style",
+    "--show-headers",
+    "--help",
+    "-c",
+    "-s",
+    "-h",
+];
+
+/// Stripe CLI short options that take a value: `-d` request data
+/// (`key=value`), `-e` expand, `-i` idempotency key, `-v` API version,
+/// `-p` project.
+const STRIPE_SHORT_VALUES: &str = "deivp";
+
+/// A stripe command line read as the request the CLI makes.
+struct StripeArgs<'a> {
+    /// The words that are not options or their values: the command
+    /// (`refunds create`, `post /v1/payouts`) and the ids it names.
+    positionals: Vec<&'a str>,
+    /// Request parameters as the API receives them: `--amount=450`,
+    /// `--amount 450`, `-d amount=450`, `-damount=450`, `--data
+    /// amount=450` and `--data=amount=450` are all `amount=450`.
+    params: Vec<String>,
+}
+
+impl<'a> StripeArgs<'a> {
+    fn parse(args: &'a [Arg]) -> Self {
+        let mut out = StripeArgs {
+            positionals: Vec::new(),
+            params: Vec::new(),
+        };
+        let mut rest = args.iter();
+        while let Some(arg) = rest.next() {
+            let text = arg.text.as_str();
+            if text == "--" {
+                out.positionals
+                    .extend(rest.by_ref().map(|a| a.text.as_str()));
+                break;
+            }
+            if STRIPE_SWITCHES.contains(&text) {
+                continue;
+            }
+            let (name, attached) = if let Some(long) = text.strip_prefix("--") {
+                match long.split_once('=') {
+                    Some((name, value)) => (name, Some(value)),
+                    None => (long, None),
+                }
+            } else if let Some(letter) = text.strip_prefix('-')
+                && let Some(first) = letter.chars().next()
+                && STRIPE_SHORT_VALUES.contains(first)
+            {
+                let (name, value) = letter.split_at(first.len_utf8());
+                (name, Some(value).filter(|v| !v.is_empty()))
+            } else if text.starts_with('-') && text.len() > 1 {
+                continue;
+            } else {
+                out.positionals.push(text);
+                continue;
+            };
+            let value = match attached {
+                Some(value) => value,
+                // A short option's value may look like an option; a long
+                // one followed by an option is a switch.
+                None => match rest.clone().next() {
+                    Some(next) if !next.text.starts_with('-') || name.len() == 1 => {
+                        rest.next();
+                        next.text.as_str()
+                    }
+                    _ => continue,
+                },
+            };
+            match name {
+                "d" | "data" => out.params.push(value.to_owned()),
+                "e" | "i" | "v" | "p" => {}
+                _ => out
+                    .params
+                    .push(format!("{}={value}", name.replace('-', "_"))),
+            }
+        }
+        out
+    }
+
+    /// The API path the command calls: `stripe post|delete PATH` calls
+    /// PATH (`/v1/payouts`, or `payouts`: the CLI adds `/v1/`); a resource
+    /// command the resource it names, the subcommand `words` before the
+    /// operation (`stripe refunds create` calls `v1/refunds`, `stripe
+    /// treasury outbound_payments create` `v1/treasury/outbound_payments`).
+    fn api_path(&self, words: &[String]) -> String {
+        match words.first().map(String::as_str) {
+            Some("post" | "delete") => self.positionals.get(1).map_or_else(String::new, |path| {
+                let path = path.trim_start_matches('/');
+                if path.starts_with("v1/") || path.starts_with("v2/") {
+                    path.to_owned()
+                } else {
+                    format!("v1/{path}")
+                }
+            }),
+            Some(_) => {
+                let resource: Vec<&str> = words
+                    .iter()
+                    .take(words.len().saturating_sub(1).max(1))
+                    .map(String::as_str)
+                    .collect();
+                format!("v1/{}", resource.join("/"))
+            }
+            None => String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::panic)]
+
+    use crate::{Effect, ShellContext, Target, analyze};
+
+    /// The one request `command` makes: its URL, method and payload texts.
+    fn stripe(command: &str) -> (String, String, Vec<String>) {
+        let ctx = ShellContext {
+            cwd: "/w",
+            home: "/h",
+        };
+        let analysis = analyze(command, &ctx).unwrap_or_else(|e| panic!("{command}: {e}"));
+        match analysis.effects.as_slice() {
+            [Effect::Request(request)] => match &request.target {
+                Target::Url { url } => (
+                    url.clone(),
+                    request.method.clone(),
+                    request.payload.text.clone(),
+                ),
+                other => panic!("{command}: {other:?}"),
+            },
+            other => panic!("{command}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn stripe_parameters_read_alike_in_every_form() {
+        for command in [
+            "stripe refunds create --charge=ch_1 --amount=450",
+            "stripe refunds create --charge ch_1 --amount 450",
+            "stripe refunds create --live --charge ch_1 --amount=450 --confirm",
+            "stripe --live --api-key \"$KEY\" refunds create --charge ch_1 --amount=450",
+            "stripe refunds create -d charge=ch_1 -d amount=450",
+            "stripe refunds create --data charge=ch_1 --data=amount=450",
+            "stripe refunds create -dcharge=ch_1 -damount=450",
+        ] {
+            let (url, method, texts) = stripe(command);
+            assert_eq!(url, "https://api.stripe.com/v1/refunds", "{command}");
+            assert_eq!(method, "POST", "{command}");
+            for pair in ["charge=ch_1", "amount=450"] {
+                assert!(texts.iter().any(|t| t == pair), "{command}: {texts:?}");
+            }
+            // `--live` and `--confirm` take no value.
+            assert!(
+                !texts.iter().any(|t| t.starts_with("live=")),
+                "{command}: {texts:?}"
+            );
+        }
+        let (_, _, texts) = stripe("stripe payouts create --amount=20000 --currency=gbp");
+        assert!(texts.iter().any(|t| t == "currency=gbp"), "{texts:?}");
+    }
+
+    #[test]
+    fn stripe_calls_the_path_it_names() {
+        for (command, url, method) in [
+            (
+                "stripe post /v1/payouts -d amount=20000 -d currency=usd",
+                "https://api.stripe.com/v1/payouts",
+                "POST",
+            ),
+            (
+                "stripe --live post payouts -d amount=20000",
+                "https://api.stripe.com/v1/payouts",
+                "POST",
+            ),
+            (
+                "stripe delete /v1/customers/cus_1",
+                "https://api.stripe.com/v1/customers/cus_1",
+                "DELETE",
+            ),
+            (
+                "stripe treasury outbound_payments create --amount 100",
+                "https://api.stripe.com/v1/treasury/outbound_payments",
+                "POST",
+            ),
+            (
+                "stripe payment_intents capture pi_3Q1 --amount_to_capture 100",
+                "https://api.stripe.com/v1/payment_intents",
+                "POST",
+            ),
+        ] {
+            let (actual_url, actual_method, _) = stripe(command);
+            assert_eq!(
+                (actual_url.as_str(), actual_method.as_str()),
+                (url, method),
+                "{command}"
+            );
+        }
+        let (_, _, texts) = stripe("stripe post /v1/payouts -d amount=20000");
+        assert!(texts.iter().any(|t| t == "amount=20000"), "{texts:?}");
     }
 }
