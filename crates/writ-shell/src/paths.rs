@@ -19,8 +19,108 @@ pub(crate) fn resolve(cwd: &str, home: &str, path: &str) -> String {
     if path.starts_with('/') {
         return normalize(path);
     }
+    if let Some(absolute) = drive_path(path) {
+        return normalize(&absolute);
+    }
     normalize(&format!("{cwd}/{path}"))
 }
+
+/// A Windows drive path (`C:\Users\x`, `c:/Users/x`) as Git Bash (MSYS)
+/// names it, `/c/Users/x`: the form Windows deployments write their
+/// workspace and home in.
+fn drive_path(path: &str) -> Option<String> {
+    let bytes = path.as_bytes();
+    let letter = *bytes.first()?;
+    if !letter.is_ascii_alphabetic() || bytes.get(1) != Some(&b':') {
+        return None;
+    }
+    if !matches!(bytes.get(2), Some(b'/' | b'\\')) {
+        return None;
+    }
+    let rest = path.get(3..)?.replace('\\', "/");
+    Some(format!(
+        "/{}/{rest}",
+        char::from(letter.to_ascii_lowercase())
+    ))
+}
+
+/// A file share path: `\\host\share\dir` as Windows writes it, or
+/// `//host/share/dir` as Git Bash (and PowerShell text read with `\` as
+/// `/`) writes it. Its host and its path there (`/share/dir`). A doubled
+/// slash before a standard root directory or a drive letter (`//tmp/x`,
+/// `//c/Users`) is a local path, and `\\.\` and `\\?\` are device paths.
+pub(crate) fn file_share(text: &str) -> Option<crate::Target> {
+    let rest = text
+        .strip_prefix("\\\\")
+        .map(|r| (r, true))
+        .or_else(|| text.strip_prefix("//").map(|r| (r, false)));
+    let (rest, backslashed) = rest?;
+    let mut parts = rest.split(['/', '\\']);
+    let host = parts.next()?;
+    let share = parts.next().filter(|s| !s.is_empty())?;
+    let host_like = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+        && host
+            .chars()
+            .any(|c| c.is_ascii_alphabetic() || c.is_ascii_digit())
+        && !host.starts_with('.');
+    if !host_like {
+        return None;
+    }
+    if !backslashed && (host.len() == 1 || ROOT_DIRECTORIES.contains(&host)) {
+        return None;
+    }
+    let mut path = format!("/{share}");
+    for part in parts.filter(|p| !p.is_empty()) {
+        path.push('/');
+        path.push_str(part);
+    }
+    Some(crate::Target::Host {
+        user: None,
+        host: host.to_owned(),
+        port: None,
+        path: Some(path),
+    })
+}
+
+/// The directories of a Unix root (and Git Bash's), which a path with a
+/// doubled leading slash names locally.
+const ROOT_DIRECTORIES: &[&str] = &[
+    "bin",
+    "boot",
+    "dev",
+    "etc",
+    "home",
+    "lib",
+    "lib32",
+    "lib64",
+    "media",
+    "mnt",
+    "opt",
+    "proc",
+    "root",
+    "run",
+    "sbin",
+    "srv",
+    "sys",
+    "tmp",
+    "usr",
+    "var",
+    "nix",
+    "snap",
+    "Users",
+    "Volumes",
+    "Applications",
+    "Library",
+    "System",
+    "private",
+    "workspace",
+    "workspaces",
+    "app",
+    "data",
+];
 
 /// Resolves `.`, `..` and repeated slashes in an absolute path.
 pub(crate) fn normalize(path: &str) -> String {
@@ -161,6 +261,45 @@ mod tests {
         assert!(checked > 100, "{checked} normal paths");
         assert!(is_normal("/home/dana/acme-web") && is_normal("/"));
         assert!(!is_normal("/home/dana/") && !is_normal("home") && !is_normal("/a/./b"));
+    }
+
+    #[test]
+    fn drive_paths_are_git_bash_paths() {
+        assert_eq!(resolve("/w", "/h", "C:\\Users\\kofi\\x"), "/c/Users/kofi/x");
+        assert_eq!(resolve("/w", "/h", "d:/Shares/../ITDocs"), "/d/ITDocs");
+        assert_eq!(resolve("/w", "/h", "C:"), "/w/C:");
+        assert_eq!(resolve("/w", "/h", "ab:/x"), "/w/ab:/x");
+    }
+
+    fn share(host: &str, path: &str) -> Option<crate::Target> {
+        Some(crate::Target::Host {
+            user: None,
+            host: host.to_owned(),
+            port: None,
+            path: Some(path.to_owned()),
+        })
+    }
+
+    #[test]
+    fn recognises_file_shares() {
+        assert_eq!(
+            file_share("\\\\fs01.corp\\HR$\\payroll"),
+            share("fs01.corp", "/HR$/payroll")
+        );
+        assert_eq!(
+            file_share("//ftp.partner.com/drop/2026/"),
+            share("ftp.partner.com", "/drop/2026")
+        );
+        assert_eq!(file_share("\\\\nas\\x"), share("nas", "/x"));
+        // A host alone is no share; device paths and local doubled slashes.
+        assert_eq!(file_share("//nas"), None);
+        assert_eq!(file_share("//nas/"), None);
+        assert_eq!(file_share("\\\\.\\PhysicalDrive0"), None);
+        assert_eq!(file_share("\\\\?\\C:\\x"), None);
+        assert_eq!(file_share("//tmp/x"), None);
+        assert_eq!(file_share("//c/Users/x"), None);
+        assert_eq!(file_share("/srv/share/x"), None);
+        assert_eq!(file_share("share/x"), None);
     }
 
     #[test]

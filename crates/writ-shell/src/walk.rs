@@ -40,6 +40,8 @@ pub(crate) struct Scope {
     vars: HashMap<String, Var>,
     /// `$1`, `$2`, ... inside a function call.
     positional: Vec<Arg>,
+    /// `$0` of shell text run with arguments (`sh -c '...' ARG0`).
+    zeroth: Option<Arg>,
 }
 
 impl Scope {
@@ -50,6 +52,7 @@ impl Scope {
             dirstack: Vec::new(),
             vars: HashMap::new(),
             positional: Vec::new(),
+            zeroth: None,
         }
     }
 }
@@ -484,6 +487,8 @@ impl<'c> Analyzer<'c> {
         let Some((name, args)) = words.split_first() else {
             return Payload::default();
         };
+        let looked_up = looked_up_program(name);
+        let name = looked_up.as_ref().unwrap_or(name);
         if name.dynamic {
             self.opaque(format!("command name is an expansion: {}", name.text));
             return stdin.cloned().unwrap_or_default();
@@ -599,7 +604,7 @@ impl<'c> Analyzer<'c> {
         // What the command runs inherits its `NAME=value` prefixes
         // (`DATABASE_URL=... npx prisma migrate deploy`).
         for job in &mut outcome.nested {
-            if let Nested::Argv { env: inner, .. } = job {
+            if let Nested::Argv { env: inner, .. } | Nested::ShellScript { env: inner, .. } = job {
                 for (name, value) in env {
                     if !inner.iter().any(|(n, _)| n == name) {
                         inner.push((name.clone(), value.clone()));
@@ -690,6 +695,24 @@ impl<'c> Analyzer<'c> {
         match job {
             Nested::Argv { argv, env, cwd } => self.run_argv(argv, env, cwd, scope, stdin),
             Nested::Script { text, what } => self.script(&text, scope, stdin, &what),
+            Nested::ShellScript {
+                text,
+                what,
+                args,
+                env,
+            } => {
+                let mut sub = scope.clone();
+                for (name, value) in env {
+                    self.assign(&mut sub, &name, value);
+                    if let Some(var) = sub.vars.get_mut(&name) {
+                        var.exported = true;
+                    }
+                }
+                let mut args = args.into_iter();
+                sub.zeroth = args.next();
+                sub.positional = args.collect();
+                self.script(&text, &sub, stdin, &what)
+            }
             Nested::Container {
                 argv,
                 workdir,
@@ -1103,9 +1126,44 @@ fn absorb(into: &mut Arg, part: &Arg) {
     into.dynamic |= part.dynamic;
 }
 
-/// The function arguments `$1`, `$@` and `$*` stand for, when known.
+/// A command name that is only a lookup of a program (`$(which python3)`,
+/// `` `command -v curl` ``, `$(echo curl)`): that program.
+fn looked_up_program(name: &Arg) -> Option<Arg> {
+    let [inner] = name.substitutions.as_slice() else {
+        return None;
+    };
+    let whole = name
+        .text
+        .strip_prefix("$(")
+        .and_then(|t| t.strip_suffix(')'))
+        .or_else(|| {
+            name.text
+                .strip_prefix('`')
+                .and_then(|t| t.strip_suffix('`'))
+        });
+    if whole.map(str::trim) != Some(inner.trim()) {
+        return None;
+    }
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    let program = match words.as_slice() {
+        ["which" | "echo" | "printf", program] => *program,
+        ["command", "-v" | "-V", program] | ["type", "-p" | "-P", program] => *program,
+        _ => return None,
+    };
+    let program = program.trim_matches(['"', '\'']);
+    (!program.is_empty() && !program.contains(['$', '`', '('])).then(|| Arg {
+        dynamic: false,
+        substitutions: Vec::new(),
+        ..name.with_text(program)
+    })
+}
+
+/// The arguments `$0`, `$1`, `$@` and `$*` stand for, when known.
 fn positional_values<'s>(parameter: &Parameter, scope: &'s Scope) -> Option<&'s [Arg]> {
     match parameter {
+        Parameter::Positional(0) | Parameter::Special(word::SpecialParameter::ShellName) => {
+            scope.zeroth.as_ref().map(std::slice::from_ref)
+        }
         Parameter::Positional(n) if *n >= 1 => {
             let index = usize::try_from(*n).ok()?.checked_sub(1)?;
             scope.positional.get(index..=index)

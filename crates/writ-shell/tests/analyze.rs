@@ -1168,6 +1168,29 @@ fn wrappers_and_nesting() {
         ),
         ("somecli report -o json", json!([])),
         (
+            // Shell text run with arguments and an environment sees them.
+            "F=a.txt sh -c 'rm \"$F\"'",
+            json!([delete(&at("a.txt"), false)]),
+        ),
+        (
+            "sh -c 'rm \"$1\"' sh b.txt",
+            json!([delete(&at("b.txt"), false)]),
+        ),
+        (
+            "find . -name '*.log' -exec sh -c 'rm \"$0\"' {} \\;",
+            json!([delete(&at("**/*.log"), false)]),
+        ),
+        (
+            // A command name that only looks a program up is that program.
+            "$(which rm) d.txt && `command -v rm` e.txt",
+            json!([delete(&at("d.txt"), false), delete(&at("e.txt"), false)]),
+        ),
+        (
+            // Names and sizes are not contents.
+            "ls -la ~/.ssh && du -sh data && stat .env",
+            json!([]),
+        ),
+        (
             "find . -name '*.tmp' | xargs -0 -n 1 rm -f",
             json!([delete(&at("**/*.tmp"), false)]),
         ),
@@ -4244,11 +4267,19 @@ fn gitops_controllers_named_environments_and_line_assignments() {
             json!([kubectl("patch", &["kustomization", "web"], Some("prod-1"))]),
         ),
         (
+            // The application synced is the environment changed; with
+            // `--core` argocd also patches the cluster itself.
             "argocd app sync web --core --prune",
-            json!([kubectl("patch", &["sync", "web"], None)]),
+            json!([
+                {"effect": "deploy", "program": "argocd", "environment": "web", "service": "web", "production": false},
+                kubectl("patch", &["sync", "web"], None)
+            ]),
         ),
         // Through the argocd server: the cluster is not named here.
-        ("argocd app sync web", json!([])),
+        (
+            "argocd app sync web",
+            json!([{"effect": "deploy", "program": "argocd", "environment": "web", "service": "web", "production": false}]),
+        ),
         ("flux get kustomizations", json!([])),
         (
             "copilot svc deploy --name api --env live",

@@ -13,7 +13,9 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ("gsutil", _) => Some(gsutil(inv)),
         ("s3cmd", _) => Some(s3cmd(inv)),
         ("gcloud", _) => gcloud(inv),
-        ("bq", _) => bq_extract(inv),
+        ("bq", _) => bq(inv),
+        ("az", _) => az(inv),
+        ("doctl" | "hcloud" | "linode-cli" | "vultr-cli", _) => infrastructure_provider(inv),
         ("docker" | "podman" | "buildah" | "nerdctl", Some("push")) => Some(docker_push(inv)),
         ("docker" | "nerdctl", Some("build")) => image_build(inv, 1),
         ("docker", Some("buildx" | "image" | "builder"))
@@ -145,6 +147,24 @@ const AWS_LONG: &[&str] = &[
     "principal-type",
     "user-pool-id",
     "username",
+    "snapshot-id",
+    "image-id",
+    "attribute",
+    "operation-type",
+    "group-names",
+    "user-groups",
+    "user-ids",
+    "launch-permission",
+    "create-volume-permission",
+    "db-snapshot-identifier",
+    "db-cluster-snapshot-identifier",
+    "db-instance-identifier",
+    "attribute-name",
+    "values-to-add",
+    "values-to-remove",
+    "targets",
+    "target-arn",
+    "job-id",
 ];
 
 /// A `s3://bucket/key` bucket resource.
@@ -284,6 +304,18 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
         }
         ("lambda", "add-permission") => lambda_permission(&items, &mut outcome),
         ("ec2", "authorize-security-group-ingress") => ingress(&items, &mut outcome),
+        ("ec2", "modify-snapshot-attribute" | "modify-image-attribute")
+        | ("rds", "modify-db-snapshot-attribute" | "modify-db-cluster-snapshot-attribute") => {
+            outcome.effects.extend(image_permission(&items));
+        }
+        ("iot", "create-job" | "create-ota-update") | ("greengrassv2", "create-deployment") => {
+            let job = args::value(&items, &["--job-id"]).map(|j| j.text.as_str());
+            for group in thing_groups(inv.args) {
+                outcome
+                    .effects
+                    .extend(super::deploy::environment_changes("aws", group, job));
+            }
+        }
         ("ses" | "sesv2", "send-email") => ses_send(inv, &items, &operands, &mut outcome),
         // Its context is the cluster's ARN, which ends in its name, or the alias.
         ("eks", "update-kubeconfig") => {
@@ -299,7 +331,110 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
         }
         _ => {}
     }
+    let profile = args::value(&items, &["--profile"])
+        .or_else(|| inv.env_value("AWS_PROFILE"))
+        .or_else(|| inv.env_value("AWS_DEFAULT_PROFILE"));
+    if let Some(profile) = profile
+        && changes_account(service, command)
+        && !changes_access(outcome.effects.iter())
+    {
+        outcome.effects.extend(super::deploy::environment_changes(
+            "aws",
+            &profile.text,
+            None,
+        ));
+    }
     outcome
+}
+
+/// An AWS CLI command that changes resources in the account its profile
+/// names (`ec2 terminate-instances`, `route53 change-resource-record-sets`),
+/// not the `s3` transfers, which are their own effects, nor commands that
+/// set up this machine (`configure`, `eks update-kubeconfig`, logins).
+fn changes_account(service: &str, command: &str) -> bool {
+    !matches!(service, "s3" | "configure" | "sts" | "sso" | "sso-oidc")
+        && command != "update-kubeconfig"
+        && super::deploy::first_verb_changes([command]) == Some(true)
+}
+
+/// The thing groups an IoT job or deployment targets
+/// (`arn:aws:iot:REGION:ACCOUNT:thinggroup/NAME`): the fleets it releases to.
+fn thing_groups(words: &[Arg]) -> Vec<&str> {
+    words
+        .iter()
+        .flat_map(|w| w.text.split(":thinggroup/").skip(1))
+        .filter_map(|rest| rest.split([',', ' ', '"', '\'', ']']).next())
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+/// Who may use a machine image or snapshot: `aws ec2 modify-image-attribute
+/// --launch-permission 'Add=[{Group=all}]'` (or `--operation-type add
+/// --user-groups all`), `modify-snapshot-attribute
+/// --create-volume-permission ...` (or `--group-names all`), and RDS's
+/// `modify-db-snapshot-attribute --attribute-name restore --values-to-add
+/// all`. Group `all` makes it public; account ids are given access.
+fn image_permission(items: &[Item]) -> Option<Effect> {
+    let value = |names: &[&str]| args::value(items, names).map(|v| v.text.as_str());
+    let name = value(&[
+        "--image-id",
+        "--snapshot-id",
+        "--db-snapshot-identifier",
+        "--db-cluster-snapshot-identifier",
+    ])
+    .unwrap_or_default();
+    let resource = Resource::Other {
+        name: name.to_owned(),
+    };
+    let adds = value(&["--operation-type"]).is_some_and(|o| o.eq_ignore_ascii_case("add"));
+    let mut grantees: Vec<String> = Vec::new();
+    let mut public = false;
+    if adds {
+        public = args::values(items, &["--group-names", "--user-groups"])
+            .iter()
+            .any(|g| g.text.split(',').any(|g| g.trim() == "all"));
+        grantees.extend(
+            args::values(items, &["--user-ids"])
+                .iter()
+                .map(|u| u.text.clone()),
+        );
+    }
+    for added in args::values(items, &["--values-to-add"]) {
+        public |= added.text.split(',').any(|v| v.trim() == "all");
+        grantees.push(added.text.clone());
+    }
+    // `Add=[{Group=all}]`, `{"Add":[{"Group":"all"}]}`: what follows `Add`,
+    // up to `Remove`.
+    for permission in args::values(
+        items,
+        &["--launch-permission", "--create-volume-permission"],
+    ) {
+        let compact: String = permission
+            .text
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let Some(at) = compact.find("add") else {
+            continue;
+        };
+        let added = compact.get(at..).unwrap_or_default();
+        let added = added
+            .find("remove")
+            .map_or(added, |end| added.get(..end).unwrap_or_default());
+        public |= added.contains("group=all") || added.contains("group:all");
+        if added.contains("userid") {
+            grantees.push(permission.text.clone());
+        }
+    }
+    if public {
+        Some(Effect::MakePublic { resource })
+    } else {
+        (!grantees.is_empty()).then(|| Effect::GrantAccess {
+            resource,
+            grantee: Some(grantees.join(", ")),
+        })
+    }
 }
 
 /// `s3cmd COMMAND ...`: `put`/`sync`/`cp`/`mv`/`get` copy (the last operand
@@ -754,8 +889,11 @@ fn registry_read(inv: &Invocation<'_>, registry: &str) -> Outcome {
 }
 
 /// `bq extract [--flags] TABLE gs://BUCKET/PATH...`: BigQuery writes the
-/// table to the bucket, an upload of what the table holds.
-fn bq_extract(inv: &Invocation<'_>) -> Option<Outcome> {
+/// table to the bucket, an upload of what the table holds. `bq
+/// add-iam-policy-binding --member=M --role=R TABLE` (and `remove-`,
+/// `set-iam-policy`) changes who may read the table or dataset, as gcloud's
+/// bindings do ([`iam_binding`]).
+fn bq(inv: &Invocation<'_>) -> Option<Outcome> {
     let items = args::parse(
         inv.args,
         &Spec {
@@ -768,11 +906,20 @@ fn bq_extract(inv: &Invocation<'_>) -> Option<Outcome> {
                 "compression",
                 "field_delimiter",
                 "format",
+                "member",
+                "role",
             ],
             stop_after: None,
         },
     );
     let positional = args::positionals(&items);
+    if positional
+        .first()
+        .is_some_and(|verb| verb.text.ends_with("-policy-binding") || verb.text == "set-iam-policy")
+    {
+        let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
+        return iam_binding(&items, &words);
+    }
     let [verb, _table, destinations @ ..] = positional.as_slice() else {
         return None;
     };
@@ -981,13 +1128,347 @@ fn gcloud(inv: &Invocation<'_>) -> Option<Outcome> {
                 "add-roles",
                 "remove-roles",
                 "update-roles-params",
+                "zone",
+                "region",
+                "image",
+                "network",
+                "source-ranges",
+                "source-tags",
+                "source-service-accounts",
+                "direction",
+                "action",
+                "allow",
+                "rules",
             ],
             stop_after: None,
         },
     );
     let positional = args::positionals(&items);
     let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
-    match words.as_slice() {
+    let handled = gcloud_command(inv, &items, &words);
+    let mut effects: Vec<Effect> = firewall_exposure(&items, &words).into_iter().collect();
+    let project =
+        args::value(&items, &["--project"]).or_else(|| inv.env_value("CLOUDSDK_CORE_PROJECT"));
+    if let Some(project) = project
+        && changes_project(&words)
+        && !changes_access(handled.iter().flat_map(|o| &o.effects).chain(&effects))
+    {
+        effects.extend(super::deploy::environment_changes(
+            "gcloud",
+            &project.text,
+            None,
+        ));
+    }
+    if effects.is_empty() {
+        return handled;
+    }
+    let mut outcome = handled.unwrap_or_default();
+    outcome.effects.extend(effects);
+    Some(outcome)
+}
+
+/// True when `effects` change who may use something: an access change is
+/// its own kind of change (approved by whoever approves access), not a
+/// release to the environment the command names.
+fn changes_access<'a>(mut effects: impl Iterator<Item = &'a Effect>) -> bool {
+    effects.any(|e| matches!(e, Effect::GrantAccess { .. } | Effect::MakePublic { .. }))
+}
+
+/// gcloud's groups that set up this machine, not the project.
+const GCLOUD_LOCAL_GROUPS: &[&str] = &[
+    "config",
+    "auth",
+    "components",
+    "init",
+    "info",
+    "help",
+    "topic",
+    "survey",
+    "feedback",
+    "version",
+    "cheat-sheet",
+];
+
+/// A gcloud command that changes resources in its project: the first
+/// verb after the service group (`run deploy`, `compute instances delete`,
+/// `sql instances patch`), not a read (`describe`, `list`, `get-credentials`)
+/// nor a command that sets up this machine (`config set`).
+fn changes_project(words: &[&str]) -> bool {
+    let words = match words {
+        ["alpha" | "beta" | "preview", rest @ ..] => rest,
+        _ => words,
+    };
+    match words {
+        [group, rest @ ..] if !GCLOUD_LOCAL_GROUPS.contains(group) => {
+            super::deploy::first_verb_changes(rest.iter().copied()) == Some(true)
+        }
+        _ => false,
+    }
+}
+
+/// Source ranges that stand for every address: IPv4's and IPv6's default
+/// routes, and the wildcards and service tags clouds use for them
+/// (Azure's `*`, `Internet`, `Any`).
+fn is_world_source(source: &str) -> bool {
+    let source = source.trim().trim_matches(['"', '\'', '[', ']']);
+    matches!(source, "0.0.0.0/0" | "::/0" | "*")
+        || source.eq_ignore_ascii_case("internet")
+        || source.eq_ignore_ascii_case("any")
+}
+
+/// `gcloud compute firewall-rules create|update NAME
+/// --source-ranges=0.0.0.0/0`: an ingress rule that lets any address in. A
+/// rule created with no source (`--source-ranges`, `--source-tags`,
+/// `--source-service-accounts`) admits `0.0.0.0/0`, gcloud's documented
+/// default; egress rules and `--action=DENY` let nobody in.
+fn firewall_exposure(items: &[Item<'_>], words: &[&str]) -> Option<Effect> {
+    let at = words.iter().position(|w| *w == "firewall-rules")?;
+    let verb = *words.get(at + 1)?;
+    if verb != "create" && verb != "update" {
+        return None;
+    }
+    let option = |name: &str| args::value(items, &[name]).map(|v| v.text.to_ascii_lowercase());
+    if option("--direction").is_some_and(|d| d == "egress" || d == "out")
+        || option("--action").is_some_and(|a| a == "deny")
+    {
+        return None;
+    }
+    let ranges = args::values(items, &["--source-ranges"]);
+    let open = if ranges.is_empty() {
+        verb == "create" && !args::has(items, &["--source-tags", "--source-service-accounts"])
+    } else {
+        ranges
+            .iter()
+            .any(|r| r.text.split(',').any(is_world_source))
+    };
+    open.then(|| Effect::MakePublic {
+        resource: Resource::Other {
+            name: format!(
+                "firewall-rule:{}",
+                words.get(at + 2).copied().unwrap_or_default()
+            ),
+        },
+    })
+}
+
+/// The values an az option takes, which may be several words
+/// (`--source-address-prefixes 10.0.0.0/8 Internet`) or `--name=VALUE`.
+fn az_values<'a>(words: &'a [Arg], names: &[&str]) -> Vec<&'a str> {
+    let mut values = Vec::new();
+    let mut taking = false;
+    for word in words {
+        let text = word.text.as_str();
+        if text.starts_with('-') {
+            taking = names.contains(&text);
+            if let Some((name, value)) = text.split_once('=')
+                && names.contains(&name)
+            {
+                values.extend(value.split([' ', ',']).filter(|v| !v.is_empty()));
+            }
+        } else if taking {
+            values.push(text);
+        }
+    }
+    values
+}
+
+/// az's groups that set up this machine, not a subscription.
+const AZ_LOCAL_GROUPS: &[&str] = &[
+    "account",
+    "login",
+    "logout",
+    "config",
+    "configure",
+    "extension",
+    "upgrade",
+    "version",
+    "cloud",
+    "feedback",
+    "find",
+    "interactive",
+    "init",
+    "self-test",
+    "bicep",
+];
+
+/// `az GROUP... VERB ... --subscription S`: a change (`az group delete`,
+/// `az vm create`) in subscription S; an NSG rule that lets any address in
+/// (`az network nsg rule create|update --source-address-prefixes
+/// '*'|Internet|0.0.0.0/0`; a rule created with no source admits `*`, az's
+/// default, as does `az vm open-port`) makes what it guards public. The
+/// first handler that answers is the only one asked, so what az's other
+/// handlers make of the line ([`super::access`]'s access changes,
+/// [`super::remotes`]' storage uploads) is asked for here.
+fn az(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "gno",
+            long: &[
+                "subscription",
+                "resource-group",
+                "name",
+                "nsg-name",
+                "access",
+                "direction",
+                "priority",
+                "protocol",
+                "output",
+                "query",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
+    let value = |names: &[&str]| args::value(&items, names).map(|v| v.text.as_str());
+    let mut effects = Vec::new();
+    let exposed = match words.as_slice() {
+        ["network", "nsg", "rule", verb @ ("create" | "update"), ..] => {
+            let allows = value(&["--access"]).is_none_or(|a| a.eq_ignore_ascii_case("allow"));
+            let inbound = value(&["--direction"]).is_none_or(|d| d.eq_ignore_ascii_case("inbound"));
+            let sources = az_values(
+                inv.args,
+                &["--source-address-prefixes", "--source-address-prefix"],
+            );
+            let open = if sources.is_empty() {
+                *verb == "create"
+            } else {
+                sources.iter().any(|s| is_world_source(s))
+            };
+            (allows && inbound && open).then(|| {
+                format!(
+                    "nsg-rule:{}/{}",
+                    value(&["--nsg-name"]).unwrap_or_default(),
+                    value(&["--name", "-n"]).unwrap_or_default()
+                )
+            })
+        }
+        ["vm", "open-port", ..] => Some(format!(
+            "vm:{}",
+            value(&["--name", "-n"]).unwrap_or_default()
+        )),
+        _ => None,
+    };
+    if let Some(name) = exposed {
+        effects.push(Effect::MakePublic {
+            resource: Resource::Other { name },
+        });
+    }
+    let changes = match words.as_slice() {
+        [group, rest @ ..] if !AZ_LOCAL_GROUPS.contains(group) => {
+            super::deploy::first_verb_changes(rest.iter().copied()) == Some(true)
+        }
+        _ => false,
+    };
+    let subscription = value(&["--subscription"]).filter(|_| changes);
+    if effects.is_empty() && subscription.is_none() {
+        return None;
+    }
+    let others = super::access::handle(inv).or_else(|| super::remotes::handle(inv));
+    if let Some(subscription) = subscription
+        && !changes_access(others.iter().flat_map(|o| &o.effects).chain(&effects))
+    {
+        effects.extend(super::deploy::environment_changes("az", subscription, None));
+    }
+    if effects.is_empty() {
+        return others;
+    }
+    let mut outcome = others.unwrap_or_else(|| super::files::unknown(inv));
+    outcome.effects.extend(effects);
+    Some(outcome)
+}
+
+/// Infrastructure providers' own CLIs (`doctl`, `hcloud`, `linode-cli`,
+/// `vultr-cli`): a change (`doctl compute droplet delete ID`) is one to the
+/// organisation's own infrastructure, as `aws ec2 terminate-instances` is,
+/// not data sent to a third party. It is made in the account the global
+/// `--context C` names (anywhere on the line; `HCLOUD_CONTEXT` for
+/// hcloud). A firewall rule that lets any address in makes what it guards
+/// public. Commands that set up this machine (`doctl auth`, `hcloud
+/// context`) change nothing there; reads are left to [`super::platforms`].
+fn infrastructure_provider(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "tuco",
+            long: &[
+                "context",
+                "access-token",
+                "api-url",
+                "config",
+                "output",
+                "format",
+                "inbound-rules",
+                "outbound-rules",
+                "source-ips",
+                "direction",
+                "protocol",
+                "port",
+                "region",
+                "size",
+                "image",
+                "tag-name",
+                "name",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
+    let changes = match words.as_slice() {
+        [
+            "auth" | "context" | "completion" | "version" | "help" | "configure",
+            ..,
+        ] => {
+            return Some(Outcome::default());
+        }
+        [_, rest @ ..] => super::deploy::first_verb_changes(rest.iter().copied()) == Some(true),
+        [] => false,
+    };
+    if !changes {
+        return None;
+    }
+    let mut outcome = Outcome::default();
+    let world = |text: &str| text.contains("0.0.0.0/0") || text.contains("::/0");
+    let firewall = words.iter().position(|w| *w == "firewall");
+    let inbound_open = args::values(&items, &["--inbound-rules"])
+        .iter()
+        .any(|r| world(&r.text))
+        || (args::value(&items, &["--direction"]).is_some_and(|d| d.text == "in")
+            && args::values(&items, &["--source-ips"])
+                .iter()
+                .any(|s| world(&s.text)));
+    if let Some(at) = firewall
+        && inbound_open
+    {
+        let name = args::value(&items, &["--name"])
+            .map(|n| n.text.as_str())
+            .or_else(|| words.get(at + 2).copied())
+            .unwrap_or_default();
+        outcome.effects.push(Effect::MakePublic {
+            resource: Resource::Other {
+                name: format!("{} firewall {name}", inv.program),
+            },
+        });
+    }
+    let context = args::value(&items, &["--context"]).or_else(|| match inv.program {
+        "hcloud" => inv.env_value("HCLOUD_CONTEXT"),
+        _ => None,
+    });
+    if let Some(context) = context {
+        outcome.effects.extend(super::deploy::environment_changes(
+            inv.program,
+            &context.text,
+            None,
+        ));
+    }
+    Some(outcome)
+}
+
+/// What the gcloud command itself does, beside the project it changes.
+fn gcloud_command(inv: &Invocation<'_>, items: &[Item<'_>], words: &[&str]) -> Option<Outcome> {
+    match words {
         // Its context is `gke_PROJECT_LOCATION_NAME`.
         ["container", "clusters", "get-credentials", name, ..] => {
             Some(Outcome::default().effect(super::infra::use_context(format!("gke_{name}"))))
@@ -1030,7 +1511,7 @@ fn gcloud(inv: &Invocation<'_>) -> Option<Outcome> {
             target,
             ..,
         ] => {
-            let member = args::value(&items, &["--member"])
+            let member = args::value(items, &["--member"])
                 .map(|m| m.text.clone())
                 .unwrap_or_default();
             let resource = bucket("gs", target);
@@ -1047,16 +1528,16 @@ fn gcloud(inv: &Invocation<'_>) -> Option<Outcome> {
         ["identity", "groups", "memberships", verb, ..]
             if matches!(*verb, "add" | "delete" | "modify-membership-roles") =>
         {
-            let group = args::value(&items, &["--group-email"])
-                .map_or_else(String::new, |g| g.text.clone());
+            let group =
+                args::value(items, &["--group-email"]).map_or_else(String::new, |g| g.text.clone());
             Some(Outcome::default().effect(Effect::GrantAccess {
                 resource: Resource::Other {
                     name: format!("google group {group}"),
                 },
-                grantee: args::value(&items, &["--member-email"]).map(|m| m.text.clone()),
+                grantee: args::value(items, &["--member-email"]).map(|m| m.text.clone()),
             }))
         }
-        _ => iam_binding(&items, &words),
+        _ => iam_binding(items, words),
     }
 }
 
@@ -1069,7 +1550,11 @@ fn iam_binding(items: &[Item<'_>], words: &[&str]) -> Option<Outcome> {
     let at = words.iter().position(|w| {
         matches!(
             *w,
-            "add-iam-policy-binding" | "remove-iam-policy-binding" | "set-iam-policy"
+            "add-iam-policy-binding"
+                | "remove-iam-policy-binding"
+                | "set-iam-policy"
+                | "add-invoker-policy-binding"
+                | "remove-invoker-policy-binding"
         )
     })?;
     let resource = Resource::Other {
@@ -1079,9 +1564,7 @@ fn iam_binding(items: &[Item<'_>], words: &[&str]) -> Option<Outcome> {
     let everyone = member
         .as_deref()
         .is_some_and(|m| m == "allUsers" || m == "allAuthenticatedUsers");
-    let adds = words
-        .get(at)
-        .is_some_and(|w| *w == "add-iam-policy-binding");
+    let adds = words.get(at).is_some_and(|w| w.starts_with("add-"));
     let effect = if everyone && adds {
         Effect::MakePublic { resource }
     } else {
@@ -1550,4 +2033,49 @@ fn publish(inv: &Invocation<'_>, manager: &str, default_registry: &str) -> Outco
         payload,
         !restricted && !private_registry,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn world_sources() {
+        for source in [
+            "0.0.0.0/0",
+            "::/0",
+            "*",
+            "'*'",
+            "Internet",
+            "any",
+            "[0.0.0.0/0]",
+        ] {
+            assert!(is_world_source(source), "{source}");
+        }
+        for source in [
+            "10.0.0.0/8",
+            "VirtualNetwork",
+            "AzureLoadBalancer",
+            "0.0.0.0/8",
+            "",
+        ] {
+            assert!(!is_world_source(source), "{source}");
+        }
+    }
+
+    #[test]
+    fn az_options_take_several_words() {
+        let words: Vec<Arg> = "network nsg rule create --source-address-prefixes 10.0.0.0/8 Internet --priority 100 --source-address-prefix=a,b"
+            .split(' ')
+            .map(Arg::literal)
+            .collect();
+        assert_eq!(
+            az_values(
+                &words,
+                &["--source-address-prefixes", "--source-address-prefix"]
+            ),
+            ["10.0.0.0/8", "Internet", "a", "b"]
+        );
+        assert!(az_values(&words, &["--name"]).is_empty());
+    }
 }

@@ -8,11 +8,12 @@ use crate::args::{self, Arg, Item, Spec};
 use crate::{Deploy, Effect};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
-    if inv.program == "ansible-playbook" {
-        return ansible_playbook(inv.args);
-    }
-    if inv.program == "skaffold" {
-        return skaffold(inv.args);
+    match inv.program {
+        "ansible-playbook" => return ansible_playbook(inv.args),
+        "skaffold" => return skaffold(inv.args),
+        "fly" | "flyctl" => return fly(inv),
+        "cdk" => return cdk(inv),
+        _ => {}
     }
     let deploy = match inv.program {
         "firebase" => firebase(inv.args),
@@ -100,9 +101,7 @@ fn ansible_playbook(words: &[Arg]) -> Option<Outcome> {
     }
     for vars in args::values(&items, &["-e", "--extra-vars"]) {
         for pair in vars.text.split_whitespace() {
-            if let Some((key, value)) = pair.split_once('=')
-                && matches!(key, "env" | "environment" | "stage" | "target_env")
-            {
+            if let Some(value) = environment_setting(pair) {
                 names.push(value.to_owned());
             }
         }
@@ -543,5 +542,309 @@ fn verb_then_stage(words: &[Arg], verb: &str) -> Option<Target> {
             Some((rest.first().copied().unwrap_or_default().to_owned(), None))
         }
         _ => None,
+    }
+}
+
+/// The value of a `KEY=VALUE` setting whose key names a target environment
+/// (`env=prod`, `stage=prod`): ansible's extra variables, CDK's context.
+fn environment_setting(pair: &str) -> Option<&str> {
+    let (key, value) = pair.split_once('=')?;
+    ["env", "environment", "stage", "target_env", "targetEnv"]
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(key))
+        .then_some(value)
+}
+
+/// Verbs by which a cloud or orchestration CLI changes what it acts on,
+/// whole or as the first word of a kebab-case command
+/// (`terminate-instances`, `change-resource-record-sets`, `power-off`).
+const CHANGE_VERBS: &[&str] = &[
+    "add",
+    "apply",
+    "associate",
+    "attach",
+    "authorize",
+    "cancel",
+    "change",
+    "create",
+    "delete",
+    "deploy",
+    "deregister",
+    "destroy",
+    "detach",
+    "disable",
+    "disassociate",
+    "dispatch",
+    "drain",
+    "enable",
+    "execute",
+    "failover",
+    "import",
+    "modify",
+    "patch",
+    "power",
+    "poweroff",
+    "promote",
+    "purge",
+    "put",
+    "reboot",
+    "redeploy",
+    "register",
+    "release",
+    "remove",
+    "replace",
+    "reset",
+    "resize",
+    "restart",
+    "restore",
+    "resume",
+    "revert",
+    "revoke",
+    "rollback",
+    "run",
+    "scale",
+    "set",
+    "shutdown",
+    "start",
+    "stop",
+    "suspend",
+    "swap",
+    "sync",
+    "terminate",
+    "undeploy",
+    "update",
+    "upgrade",
+    "write",
+];
+
+/// Verbs by which such a CLI only looks, or previews a change.
+const READ_VERBS: &[&str] = &[
+    "describe", "diff", "export", "get", "history", "info", "inspect", "list", "logs", "ls",
+    "plan", "preview", "read", "search", "show", "status", "tail", "validate", "wait", "watch",
+];
+
+/// Whether the first of `words` that is a verb changes something (`Some(true)`
+/// for `delete` in `compute instances delete NAME`, `Some(false)` for
+/// `describe-instances`), `None` when none is a verb.
+pub(super) fn first_verb_changes<'a>(words: impl IntoIterator<Item = &'a str>) -> Option<bool> {
+    words.into_iter().find_map(|word| {
+        let head = word.split('-').next().unwrap_or(word);
+        if CHANGE_VERBS.contains(&head) {
+            Some(true)
+        } else if READ_VERBS.contains(&head) {
+            Some(false)
+        } else {
+            None
+        }
+    })
+}
+
+/// Characters that separate the words of an app, project or account name.
+const NAME_SEPARATORS: [char; 5] = ['-', '_', '.', '/', ':'];
+
+/// A change made in the environment a CLI's selector names (gcloud's
+/// `--project`, aws's `--profile`, nomad's `-namespace`, doctl's
+/// `--context`, an Argo CD or Fly app): a [`Deploy`] to the name and one to
+/// each of its words (app `ledger-prod` is `ledger` in `prod`), which the
+/// organisation's list of production environments sorts, as it sorts the
+/// names in an ansible inventory's path.
+pub(super) fn environment_changes(
+    program: &str,
+    selector: &str,
+    service: Option<&str>,
+) -> Vec<Effect> {
+    let selector = selector.trim();
+    if selector.is_empty() {
+        return Vec::new();
+    }
+    let mut names = vec![selector];
+    if selector.contains(NAME_SEPARATORS) {
+        for word in selector.split(NAME_SEPARATORS) {
+            if !word.is_empty() && !names.contains(&word) {
+                names.push(word);
+            }
+        }
+    }
+    names
+        .into_iter()
+        .map(|environment| {
+            Effect::Deploy(Deploy {
+                program: program.to_owned(),
+                environment: environment.to_owned(),
+                service: service.map(str::to_owned),
+                production: false,
+            })
+        })
+        .collect()
+}
+
+/// `fly|flyctl deploy [-a|--app APP]`, `fly scale count|vm|memory ... -a
+/// APP`, `fly [apps] destroy APP`, `fly machine destroy ID -a APP`: a
+/// release to, or a change of, app APP, whose name names its environment
+/// ([`environment_changes`]). Without `--app` the app is `fly.toml`'s,
+/// which the line does not name. Other subcommands are the vendor API
+/// calls [`super::platforms`] reads.
+fn fly(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "acei",
+            long: &[
+                "app",
+                "config",
+                "image",
+                "env",
+                "region",
+                "strategy",
+                "dockerfile",
+                "build-arg",
+                "build-target",
+                "label",
+                "image-label",
+                "primary-region",
+                "vm-size",
+                "vm-memory",
+                "vm-cpus",
+                "vm-cpu-kind",
+                "process-group",
+                "wait-timeout",
+                "org",
+                "signal",
+                "timeout",
+                "file-local",
+                "file-literal",
+                "file-secret",
+            ],
+            stop_after: None,
+        },
+    );
+    let words: Vec<&str> = args::positionals(&items)
+        .iter()
+        .map(|a| a.text.as_str())
+        .collect();
+    let destroy_at = words.iter().take(2).position(|w| *w == "destroy");
+    let changes = match words.as_slice() {
+        ["deploy", ..] => true,
+        ["scale", kind, ..] => matches!(*kind, "count" | "vm" | "memory"),
+        _ => destroy_at.is_some(),
+    };
+    if !changes {
+        return None;
+    }
+    if args::has(&items, &["--build-only"]) || args::has(&items, DRY_RUNS) {
+        return Some(Outcome::default());
+    }
+    // `fly apps destroy APP`, `fly destroy APP`: the app is the operand.
+    let operand = destroy_at
+        .filter(|at| *at == 0 || words.first() == Some(&"apps"))
+        .and_then(|at| words.get(at + 1).copied());
+    let app = text(args::value(&items, &["--app", "-a"])).or(operand.map(str::to_owned));
+    let mut outcome = Outcome::default();
+    if let Some(app) = app {
+        outcome
+            .effects
+            .extend(environment_changes(inv.program, &app, Some(&app)));
+    }
+    Some(outcome)
+}
+
+/// `cdk deploy|destroy [STACKS] [-c|--context KEY=VALUE] [--profile P]`:
+/// a release to the environment a context setting names (`-c stage=prod`,
+/// `env=prod`) and to the account of the AWS profile.
+fn cdk(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = options_after(
+        inv.args,
+        &["deploy", "destroy"],
+        &Spec {
+            short: "cao",
+            long: &[
+                "context",
+                "profile",
+                "app",
+                "output",
+                "require-approval",
+                "role-arn",
+                "parameters",
+                "outputs-file",
+                "toolkit-stack-name",
+                "concurrency",
+                "method",
+                "change-set-name",
+                "progress",
+                "notification-arns",
+                "tags",
+                "build-exclude",
+            ],
+            stop_after: None,
+        },
+    )?;
+    let mut names: Vec<&str> = args::values(&items, &["-c", "--context"])
+        .iter()
+        .filter_map(|setting| environment_setting(&setting.text))
+        .collect();
+    names.extend(args::value(&items, &["--profile"]).map(|p| p.text.as_str()));
+    if names.is_empty() {
+        return None;
+    }
+    let mut outcome = Outcome::default();
+    for name in names {
+        outcome
+            .effects
+            .extend(environment_changes("cdk", name, None));
+    }
+    Some(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_verb_decides() {
+        for (words, expected) in [
+            (&["compute", "instances", "delete", "list"][..], Some(true)),
+            (&["terminate-instances"][..], Some(true)),
+            (&["change-resource-record-sets"][..], Some(true)),
+            (&["droplet-action", "power-off"][..], Some(true)),
+            (&["describe-instances"][..], Some(false)),
+            (&["services", "list", "delete-me"][..], Some(false)),
+            (&["clusters", "get-credentials", "prod"][..], Some(false)),
+            (&["members"][..], None),
+        ] {
+            assert_eq!(
+                first_verb_changes(words.iter().copied()),
+                expected,
+                "{words:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_selector_names_its_words_as_environments() {
+        let names = |selector: &str| -> Vec<String> {
+            environment_changes("x", selector, None)
+                .into_iter()
+                .filter_map(|e| match e {
+                    Effect::Deploy(d) => Some(d.environment),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(names("prod"), ["prod"]);
+        assert_eq!(names("ledger-prod"), ["ledger-prod", "ledger", "prod"]);
+        assert_eq!(
+            names("argocd/web_live"),
+            ["argocd/web_live", "argocd", "web", "live"]
+        );
+        assert_eq!(names("prod-api-prod"), ["prod-api-prod", "prod", "api"]);
+        assert!(names(" ").is_empty());
+    }
+
+    #[test]
+    fn environment_settings() {
+        assert_eq!(environment_setting("stage=prod"), Some("prod"));
+        assert_eq!(environment_setting("ENV=live"), Some("live"));
+        assert_eq!(environment_setting("bucket=prod"), None);
+        assert_eq!(environment_setting("stage"), None);
     }
 }

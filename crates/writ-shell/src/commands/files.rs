@@ -33,6 +33,8 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "openssl" => openssl(inv),
         "gpg" | "gpg2" => gpg(inv),
         "make" | "gmake" => make(inv),
+        "ls" | "dir" | "vdir" | "du" | "stat" | "tree" | "exa" | "eza" | "lsd" | "realpath"
+        | "readlink" | "basename" | "dirname" | "file" => names_only(inv),
         "[" | "test" | "true" | "false" | ":" | "sleep" | "exit" | "return" | "set" | "shift"
         | "read" | "wait" | "which" | "type" | "hash" | "alias" | "unalias" | "trap" | "umask"
         | "ulimit" | "shopt" | "break" | "continue" | "pwd" | "whoami" | "id" | "date"
@@ -41,6 +43,20 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         }
         _ => return reader(inv),
     })
+}
+
+/// `ls`, `du`, `stat`, `file` and the like look at names, sizes and types,
+/// not contents: no file is read. What they print names the paths they
+/// are given (which `xargs` may pass on).
+fn names_only(inv: &Invocation<'_>) -> Outcome {
+    let mut printed = Payload::default();
+    for arg in inv.args.iter().filter(|a| !a.text.starts_with('-')) {
+        crate::flow::push_text(&mut printed, &inv.path(&arg.text));
+    }
+    Outcome {
+        stdout: Some(printed),
+        ..Outcome::default()
+    }
 }
 
 /// The user configuration file a tool's `config set` writes
@@ -174,25 +190,95 @@ fn copy(inv: &Invocation<'_>, moving: bool) -> Outcome {
             None => return outcome,
         },
     };
-    let destination_dir = inv.path(&destination.text);
+    let sources: Vec<&str> = sources.iter().map(|s| s.text.as_str()).collect();
+    let copy = Copy {
+        recursive,
+        moving,
+        into_dir,
+    };
+    transfer(inv, &sources, &destination.text, &copy, &mut outcome);
+    outcome
+}
+
+/// How [`transfer`] copies.
+pub(super) struct Copy {
+    /// Whole trees are copied (`cp -r`, `robocopy /E`).
+    pub recursive: bool,
+    /// The sources are moved away.
+    pub moving: bool,
+    /// Each source lands in the destination under its own name.
+    pub into_dir: bool,
+}
+
+/// Copies or moves `sources` to `destination`, both as written: each
+/// source is read (or moved away) and the destination written; a
+/// destination on a file share (`\\host\share\dir`, `//host/share/dir`)
+/// is an upload of the sources to that host, and a source on one a
+/// download from it, as `scp` reports them.
+pub(super) fn transfer(
+    inv: &Invocation<'_>,
+    sources: &[&str],
+    destination: &str,
+    copy: &Copy,
+    outcome: &mut Outcome,
+) {
+    if sources.is_empty() {
+        return;
+    }
+    let share = paths::file_share(destination);
+    let destination_dir = inv.path(destination);
+    let mut uploaded = Payload::default();
     for source in sources {
-        let from = inv.path(&source.text);
-        if moving {
-            outcome.delete(from.clone(), false);
-        } else {
-            outcome.read(from.clone(), recursive);
+        let from_share = paths::file_share(source);
+        let from = inv.path(source);
+        match &from_share {
+            Some(target) => outcome.effects.push(request(
+                inv.program,
+                target.clone(),
+                "DOWNLOAD",
+                Payload::default(),
+                false,
+            )),
+            None if copy.moving => outcome.delete(from.clone(), false),
+            None if share.is_none() => outcome.read(from.clone(), copy.recursive),
+            None => {}
         }
-        let to = if into_dir {
-            paths::resolve(&destination_dir, inv.home, paths::basename(&from))
+        if share.is_some() {
+            if from_share.is_none() {
+                flow::push_file(
+                    &mut uploaded,
+                    FileRef {
+                        path: from,
+                        recursive: copy.recursive || copy.moving,
+                    },
+                );
+            }
+            continue;
+        }
+        let to = if copy.into_dir {
+            let named = match &from_share {
+                Some(Target::Host {
+                    path: Some(remote), ..
+                }) => remote.as_str(),
+                _ => from.as_str(),
+            };
+            paths::resolve(&destination_dir, inv.home, paths::basename(named))
         } else {
             destination_dir.clone()
         };
-        outcome
-            .contents
-            .push((to.clone(), flow::file_payload(from, recursive || moving)));
+        if from_share.is_none() {
+            outcome.contents.push((
+                to.clone(),
+                flow::file_payload(from, copy.recursive || copy.moving),
+            ));
+        }
         outcome.write(to, false);
     }
-    outcome
+    if let Some(target) = share {
+        outcome
+            .effects
+            .push(request(inv.program, target, "UPLOAD", uploaded, false));
+    }
 }
 
 fn create(inv: &Invocation<'_>) -> Outcome {
@@ -1021,11 +1107,10 @@ fn make(inv: &Invocation<'_>) -> Outcome {
 fn reader_spec(program: &str) -> Option<&'static str> {
     Some(match program {
         "cat" | "tac" | "nl" | "rev" | "bat" | "batcat" | "less" | "more" | "view" | "strings"
-        | "file" | "stat" | "md5sum" | "sha1sum" | "sha256sum" | "sha512sum" | "shasum"
-        | "b2sum" | "cksum" | "zcat" | "bzcat" | "xzcat" | "zless" | "zmore" | "base32"
-        | "hexdump" | "column" | "paste" | "fold" | "fmt" | "expand" | "unexpand" | "iconv"
-        | "wc" | "diff" | "cmp" | "comm" | "colordiff" | "vimdiff" | "sdiff" | "pr" | "tr"
-        | "look" => "ftwsjanNdeLIxX",
+        | "md5sum" | "sha1sum" | "sha256sum" | "sha512sum" | "shasum" | "b2sum" | "cksum"
+        | "zcat" | "bzcat" | "xzcat" | "zless" | "zmore" | "base32" | "hexdump" | "column"
+        | "paste" | "fold" | "fmt" | "expand" | "unexpand" | "iconv" | "wc" | "diff" | "cmp"
+        | "comm" | "colordiff" | "vimdiff" | "sdiff" | "pr" | "tr" | "look" => "ftwsjanNdeLIxX",
         "head" | "tail" => "nc",
         "base64" => "w",
         "xxd" => "cglso",

@@ -7,6 +7,7 @@ use crate::{Effect, GitPush, Payload, RefSpec, Resource, Target, flow, paths};
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
         "git" => Some(git(inv)),
+        "git-lfs" => Some(lfs(inv)),
         "gh" => Some(gh(inv)),
         _ => None,
     }
@@ -70,6 +71,7 @@ fn git_command(inv: &Invocation<'_>, sub: &str) -> Outcome {
         "bundle" => bundle(inv),
         "remote" => remote(inv),
         "send-email" => super::mail::git_send_email(inv),
+        "lfs" => lfs(inv),
         "apply" => super::patch::git_apply(inv),
         "diff" | "show" | "log" | "format-patch" => printed_code(inv, sub),
         _ => Outcome::default(),
@@ -443,6 +445,41 @@ fn push(inv: &Invocation<'_>) -> Outcome {
         branch: None,
         cloned_from: None,
     }))
+}
+
+/// `git lfs push [--all] [--object-id] [--stdin] REMOTE|URL [REF|OID...]`:
+/// the repository's large files go to the remote's LFS store. It moves no
+/// branch, so it is an upload of the repository's contents to that remote,
+/// not a push of its refs. `--dry-run` and a remote on this machine (a
+/// path) send nothing anywhere; other `git lfs` commands work locally or
+/// fetch.
+fn lfs(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &Spec::default());
+    let positional = args::positionals(&items);
+    let [verb, remote, ..] = positional.as_slice() else {
+        return Outcome::default();
+    };
+    let local_path = ["/", ".", "~", "file://"]
+        .iter()
+        .any(|prefix| remote.text.starts_with(prefix));
+    if verb.text != "push" || local_path || args::has(&items, &["--dry-run"]) {
+        return Outcome::default();
+    }
+    let mut payload = remote.expansions();
+    payload.repository = true;
+    let target = if is_remote_name(&remote.text) {
+        Target::Remote {
+            name: remote.text.clone(),
+        }
+    } else {
+        url(&remote.text)
+    };
+    Outcome::default().effect(request("git", target, "UPLOAD", payload, false))
+}
+
+/// A remote's name (`origin`), not a URL or an scp-style address.
+fn is_remote_name(text: &str) -> bool {
+    !text.is_empty() && !text.contains([':', '/', '@'])
 }
 
 /// `git subtree push --prefix=DIR REMOTE REF`: the directory's history

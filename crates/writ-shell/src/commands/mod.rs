@@ -14,11 +14,13 @@ mod glab;
 pub use glab::gitlab_access_changes;
 mod infra;
 mod inline;
+mod iot;
 mod mail;
 mod migrate;
 mod mlops;
 mod net;
 mod nosql;
+mod p4;
 mod packages;
 mod patch;
 mod pathexpr;
@@ -31,6 +33,7 @@ mod remotes;
 mod rlang;
 mod secrets;
 mod sql;
+mod windows;
 mod wrappers;
 
 use crate::args::{self, Arg};
@@ -82,6 +85,15 @@ pub(crate) enum Nested {
     },
     /// Shell text (`sh -c '...'`, `watch '...'`); `what` names it for `opaque`.
     Script { text: String, what: String },
+    /// Shell text a shell runs with arguments and an environment (`F=x sh
+    /// -c 'curl -T "$1" ...' sh .env`): `args` are `$0`, `$1`, ...; `env`
+    /// the variables its environment adds.
+    ShellScript {
+        text: String,
+        what: String,
+        args: Vec<Arg>,
+        env: Vec<(String, Arg)>,
+    },
     /// A command run in a container (`docker run IMAGE CMD...`), from
     /// `workdir` there; `mounts` are its bind mounts as `(host, container)`
     /// absolute paths, the only host files it can touch.
@@ -184,38 +196,54 @@ pub(crate) fn url(text: &str) -> Target {
     }
 }
 
-/// A command that creates or changes something with `--visibility public`
-/// (`az devops project update --project P --visibility public`, a forge
-/// CLI's `repo edit`): the thing it names is made public. gh and glab
-/// say what they change themselves.
+/// A command that creates or changes something with an option that makes
+/// it public: `--visibility public` (`az devops project update --project P
+/// --visibility public`, a forge CLI's `repo edit`), `--publicly-accessible`
+/// (`aws rds modify-db-instance`, Redshift, DMS: reachable from the
+/// internet), `--allow-unauthenticated` (`gcloud run deploy`, `gcloud
+/// functions deploy`: anyone may call it). gh and glab say what they
+/// change themselves.
 fn made_public(inv: &Invocation<'_>) -> Option<Resource> {
     if matches!(inv.program, "gh" | "glab") {
         return None;
     }
-    // Most commands have no such option: answered before parsing.
-    if !inv.args.iter().any(|a| a.text.starts_with("--visibility")) {
+    // Most commands have none of these options: answered before parsing.
+    let public = inv
+        .args
+        .iter()
+        .enumerate()
+        .any(|(at, arg)| match arg.text.as_str() {
+            "--publicly-accessible" | "--allow-unauthenticated" => true,
+            "--visibility" => inv
+                .args
+                .get(at + 1)
+                .is_some_and(|v| v.text.eq_ignore_ascii_case("public")),
+            text => text
+                .strip_prefix("--visibility=")
+                .is_some_and(|v| v.eq_ignore_ascii_case("public")),
+        });
+    if !public {
         return None;
     }
-    let items = args::parse(
-        inv.args,
-        &args::Spec {
-            short: "",
-            long: &["visibility"],
-            stop_after: None,
-        },
-    );
-    let public = args::values(&items, &["--visibility"])
-        .iter()
-        .any(|v| v.text.eq_ignore_ascii_case("public"));
-    let leading = args::leading(inv.args);
-    let changes = leading.iter().any(|w| {
+    // The subcommand that creates or changes: a word, or the first word of
+    // a kebab-case one (`modify-db-instance`).
+    let changes = args::words(inv.args).iter().any(|w| {
         matches!(
-            *w,
-            "create" | "update" | "edit" | "set" | "change" | "modify" | "patch" | "new"
+            w.split('-').next().unwrap_or(w),
+            "create"
+                | "update"
+                | "edit"
+                | "set"
+                | "change"
+                | "modify"
+                | "patch"
+                | "new"
+                | "deploy"
+                | "restore"
         )
     });
-    (public && changes).then(|| Resource::Other {
-        name: format!("{} {}", inv.program, leading.join(" ")),
+    changes.then(|| Resource::Other {
+        name: format!("{} {}", inv.program, args::leading(inv.args).join(" ")),
     })
 }
 
@@ -228,6 +256,7 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         return outcome;
     }
     let handled = net::handle(inv)
+        .or_else(|| windows::handle(inv))
         .or_else(|| powershell::handle(inv))
         .or_else(|| git::handle(inv))
         .or_else(|| glab::handle(inv))
@@ -242,6 +271,8 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| platforms::handle(inv))
         .or_else(|| remotes::handle(inv))
         .or_else(|| publish::handle(inv))
+        .or_else(|| iot::handle(inv))
+        .or_else(|| p4::handle(inv))
         .or_else(|| mlops::handle(inv))
         .or_else(|| process::handle(inv))
         .or_else(|| patch::handle(inv))

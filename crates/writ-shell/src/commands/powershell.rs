@@ -11,7 +11,7 @@
 
 use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::Arg;
-use crate::{Effect, Message, PackageInstall, Payload, flow};
+use crate::{Effect, Message, PackageInstall, Payload, Resource, flow};
 
 /// A cmdlet's parameters: value parameters in positional order first
 /// (`positional` of them bind positional arguments), then switches and
@@ -270,6 +270,430 @@ const EXPRESSION: Cmdlet = Cmdlet {
     aliases: &[],
 };
 
+const GRAPH_MAIL: Cmdlet = Cmdlet {
+    values: &[
+        "userid",
+        "bodyparameter",
+        "message",
+        "inputobject",
+        "headers",
+    ],
+    positional: 0,
+    switches: &["savetosentitems"],
+    aliases: &[],
+};
+
+const ARCHIVE: Cmdlet = Cmdlet {
+    values: &["path", "destinationpath", "literalpath", "compressionlevel"],
+    positional: 2,
+    switches: &["update"],
+    aliases: &[],
+};
+
+/// `Set-AzStorageContainerAcl`/`New-AzStorageContainer [-Name] N
+/// [-Permission] Off|Blob|Container -Context CTX`.
+const CONTAINER_ACCESS: Cmdlet = Cmdlet {
+    values: &[
+        "name",
+        "permission",
+        "context",
+        "servertimeoutperrequest",
+        "clienttimeoutperrequest",
+        "defaultprofile",
+        "concurrenttaskcount",
+        "defaultencryptionscope",
+    ],
+    positional: 2,
+    switches: &["preventencryptionscopeoverride"],
+    aliases: &[
+        ("n", "name"),
+        ("container", "name"),
+        ("publicaccess", "permission"),
+    ],
+};
+
+/// `New-AzRmStorageContainer`/`Update-AzRmStorageContainer
+/// -ResourceGroupName RG -StorageAccountName A -Name N -PublicAccess L`.
+const RM_CONTAINER_ACCESS: Cmdlet = Cmdlet {
+    values: &[
+        "resourcegroupname",
+        "storageaccountname",
+        "name",
+        "publicaccess",
+        "storageaccount",
+        "inputobject",
+        "metadata",
+        "defaultprofile",
+        "defaultencryptionscope",
+    ],
+    positional: 3,
+    switches: &["preventencryptionscopeoverride"],
+    aliases: &[
+        ("n", "name"),
+        ("containername", "name"),
+        ("accountname", "storageaccountname"),
+    ],
+};
+
+/// A cmdlet that changes who may use something: the parameters that name
+/// the resource and those that name who gains or loses access (removing
+/// a member changes access as adding one does).
+struct AccessCmdlet {
+    spec: Cmdlet,
+    /// What the resource is, the start of its name (`active directory group`).
+    what: &'static str,
+    resource: &'static [&'static str],
+    grantee: &'static [&'static str],
+    /// The resource parameters name files (`Set-Acl -Path`).
+    paths: bool,
+}
+
+const AD_GROUP_MEMBER: AccessCmdlet = AccessCmdlet {
+    spec: Cmdlet {
+        values: &[
+            "identity",
+            "members",
+            "server",
+            "credential",
+            "authtype",
+            "partition",
+        ],
+        positional: 2,
+        switches: &["disablepermissivemodify"],
+        aliases: &[],
+    },
+    what: "active directory group",
+    resource: &["identity"],
+    grantee: &["members"],
+    paths: false,
+};
+
+const AD_PRINCIPAL_MEMBERSHIP: AccessCmdlet = AccessCmdlet {
+    spec: Cmdlet {
+        values: &[
+            "identity",
+            "memberof",
+            "server",
+            "credential",
+            "authtype",
+            "partition",
+        ],
+        positional: 2,
+        switches: &[],
+        aliases: &[],
+    },
+    what: "active directory group",
+    resource: &["memberof"],
+    grantee: &["identity"],
+    paths: false,
+};
+
+const LOCAL_GROUP_MEMBER: AccessCmdlet = AccessCmdlet {
+    spec: Cmdlet {
+        values: &["group", "member", "name", "sid"],
+        positional: 2,
+        switches: &[],
+        aliases: &[],
+    },
+    what: "local group",
+    resource: &["group", "name", "sid"],
+    grantee: &["member"],
+    paths: false,
+};
+
+const AZ_ROLE_ASSIGNMENT: AccessCmdlet = AccessCmdlet {
+    spec: Cmdlet {
+        values: &[
+            "objectid",
+            "signinname",
+            "applicationid",
+            "roledefinitionname",
+            "roledefinitionid",
+            "scope",
+            "resourcegroupname",
+            "resourcename",
+            "resourcetype",
+            "parentresource",
+            "description",
+            "condition",
+            "conditionversion",
+            "objecttype",
+            "defaultprofile",
+            "inputobject",
+        ],
+        positional: 0,
+        switches: &["allowdelegation", "skipclientsidescopevalidation"],
+        aliases: &[
+            ("id", "objectid"),
+            ("principalid", "objectid"),
+            ("email", "signinname"),
+            ("userprincipalname", "signinname"),
+            ("spn", "applicationid"),
+            ("serviceprincipalname", "applicationid"),
+        ],
+    },
+    what: "azure role assignment",
+    resource: &[
+        "roledefinitionname",
+        "roledefinitionid",
+        "scope",
+        "resourcegroupname",
+        "resourcename",
+    ],
+    grantee: &["signinname", "objectid", "applicationid"],
+    paths: false,
+};
+
+const AZ_AD_GROUP_MEMBER: AccessCmdlet = AccessCmdlet {
+    spec: Cmdlet {
+        values: &[
+            "targetgroupobjectid",
+            "targetgroupdisplayname",
+            "targetgroupobject",
+            "memberuserprincipalname",
+            "memberobjectid",
+            "groupobjectid",
+            "groupdisplayname",
+        ],
+        positional: 0,
+        switches: &[],
+        aliases: &[],
+    },
+    what: "entra group",
+    resource: &[
+        "targetgroupdisplayname",
+        "targetgroupobjectid",
+        "groupdisplayname",
+        "groupobjectid",
+    ],
+    grantee: &["memberuserprincipalname", "memberobjectid"],
+    paths: false,
+};
+
+/// Exchange mailbox, recipient and folder permissions, and group and
+/// role group members: `-Identity` is what is shared, `-User`,
+/// `-Trustee` or `-Member` who.
+const EXCHANGE_PERMISSION: AccessCmdlet = AccessCmdlet {
+    spec: Cmdlet {
+        values: &[
+            "identity",
+            "user",
+            "trustee",
+            "member",
+            "links",
+            "linktype",
+            "owner",
+            "accessrights",
+            "extendedrights",
+            "inheritancetype",
+            "sharingpermissionflags",
+            "automapping",
+            "domaincontroller",
+            "instance",
+            "properties",
+        ],
+        positional: 1,
+        switches: &["sendnotificationtouser", "bypasssecuritygroupmanagercheck"],
+        aliases: &[],
+    },
+    what: "exchange",
+    resource: &["identity"],
+    grantee: &["user", "trustee", "member", "links", "owner"],
+    paths: false,
+};
+
+const EXCHANGE_ROLE_ASSIGNMENT: AccessCmdlet = AccessCmdlet {
+    spec: Cmdlet {
+        values: &[
+            "name",
+            "role",
+            "user",
+            "securitygroup",
+            "policy",
+            "app",
+            "customrecipientwritescope",
+            "customresourcescope",
+            "recipientorganizationalunitscope",
+            "recipientadministrativeunitscope",
+            "recipientgroupscope",
+            "exclusiverecipientwritescope",
+        ],
+        positional: 1,
+        switches: &["delegating"],
+        aliases: &[],
+    },
+    what: "exchange management role",
+    resource: &["role"],
+    grantee: &["user", "securitygroup", "app", "policy"],
+    paths: false,
+};
+
+/// Microsoft Graph PowerShell's group members and owners and directory
+/// role members: `-GroupId`/`-DirectoryRoleId` is the group or role,
+/// `-DirectoryObjectId`, `-OdataId` or the body's `@odata.id` who.
+const GRAPH_MEMBER: AccessCmdlet = AccessCmdlet {
+    spec: Cmdlet {
+        values: &[
+            "groupid",
+            "directoryroleid",
+            "directoryobjectid",
+            "odataid",
+            "bodyparameter",
+            "additionalproperties",
+            "inputobject",
+        ],
+        positional: 0,
+        switches: &[],
+        aliases: &[],
+    },
+    what: "entra",
+    resource: &["groupid", "directoryroleid"],
+    grantee: &["directoryobjectid", "odataid", "bodyparameter"],
+    paths: false,
+};
+
+/// `New-MgRoleManagementDirectoryRoleAssignment -PrincipalId P
+/// -RoleDefinitionId R -DirectoryScopeId S` (or a `-BodyParameter` with
+/// those keys), and app role assignments (`New-MgUserAppRoleAssignment`).
+const GRAPH_ROLE_ASSIGNMENT: AccessCmdlet = AccessCmdlet {
+    spec: Cmdlet {
+        values: &[
+            "principalid",
+            "roledefinitionid",
+            "directoryscopeid",
+            "appscopeid",
+            "unifiedroleassignmentid",
+            "userid",
+            "serviceprincipalid",
+            "groupid",
+            "resourceid",
+            "approleid",
+            "clientid",
+            "scope",
+            "consenttype",
+            "bodyparameter",
+            "additionalproperties",
+            "inputobject",
+        ],
+        positional: 0,
+        switches: &[],
+        aliases: &[],
+    },
+    what: "entra role assignment",
+    resource: &[
+        "roledefinitionid",
+        "directoryscopeid",
+        "resourceid",
+        "approleid",
+        "scope",
+    ],
+    grantee: &["principalid", "bodyparameter"],
+    paths: false,
+};
+
+const SET_ACL: AccessCmdlet = AccessCmdlet {
+    spec: Cmdlet {
+        values: &[
+            "path",
+            "aclobject",
+            "literalpath",
+            "inputobject",
+            "securitydescriptor",
+            "filter",
+            "include",
+            "exclude",
+            "centralaccesspolicy",
+        ],
+        positional: 2,
+        switches: &["clearcentralaccesspolicy"],
+        aliases: &[],
+    },
+    what: "",
+    resource: &["path", "literalpath"],
+    grantee: &[],
+    paths: true,
+};
+
+const SMB_SHARE_ACCESS: AccessCmdlet = AccessCmdlet {
+    spec: Cmdlet {
+        values: &[
+            "name",
+            "scopename",
+            "accountname",
+            "accessright",
+            "cimsession",
+            "inputobject",
+        ],
+        positional: 2,
+        switches: &[],
+        aliases: &[],
+    },
+    what: "smb share",
+    resource: &["name"],
+    grantee: &["accountname"],
+    paths: false,
+};
+
+/// The access-changing cmdlet a program name is.
+fn access_cmdlet(program: &str) -> Option<&'static AccessCmdlet> {
+    Some(match program {
+        "add-adgroupmember" | "remove-adgroupmember" => &AD_GROUP_MEMBER,
+        "add-adprincipalgroupmembership" | "remove-adprincipalgroupmembership" => {
+            &AD_PRINCIPAL_MEMBERSHIP
+        }
+        "add-localgroupmember" | "remove-localgroupmember" => &LOCAL_GROUP_MEMBER,
+        "new-azroleassignment" | "remove-azroleassignment" | "set-azroleassignment" => {
+            &AZ_ROLE_ASSIGNMENT
+        }
+        "add-azadgroupmember" | "remove-azadgroupmember" => &AZ_AD_GROUP_MEMBER,
+        "add-mailboxpermission"
+        | "remove-mailboxpermission"
+        | "add-recipientpermission"
+        | "remove-recipientpermission"
+        | "add-mailboxfolderpermission"
+        | "set-mailboxfolderpermission"
+        | "remove-mailboxfolderpermission"
+        | "add-adpermission"
+        | "remove-adpermission"
+        | "add-distributiongroupmember"
+        | "remove-distributiongroupmember"
+        | "update-distributiongroupmember"
+        | "add-rolegroupmember"
+        | "remove-rolegroupmember"
+        | "add-unifiedgrouplinks"
+        | "remove-unifiedgrouplinks" => &EXCHANGE_PERMISSION,
+        "new-managementroleassignment" | "remove-managementroleassignment" => {
+            &EXCHANGE_ROLE_ASSIGNMENT
+        }
+        "new-mggroupmember"
+        | "new-mggroupmemberbyref"
+        | "new-mggroupowner"
+        | "new-mggroupownerbyref"
+        | "remove-mggroupmemberbyref"
+        | "remove-mggroupmemberdirectoryobjectbyref"
+        | "remove-mggroupownerbyref"
+        | "remove-mggroupownerdirectoryobjectbyref"
+        | "new-mgdirectoryrolememberbyref"
+        | "remove-mgdirectoryrolememberbyref"
+        | "remove-mgdirectoryrolememberdirectoryobjectbyref" => &GRAPH_MEMBER,
+        "new-mgrolemanagementdirectoryroleassignment"
+        | "remove-mgrolemanagementdirectoryroleassignment"
+        | "new-mgrolemanagementdirectoryroleeligibilityschedulerequest"
+        | "new-mgrolemanagementdirectoryroleassignmentschedulerequest"
+        | "new-mguserapproleassignment"
+        | "new-mgserviceprincipalapproleassignment"
+        | "new-mgserviceprincipalapproleassignedto"
+        | "new-mggroupapproleassignment"
+        | "new-mgoauth2permissiongrant" => &GRAPH_ROLE_ASSIGNMENT,
+        "set-acl" => &SET_ACL,
+        "grant-smbshareaccess"
+        | "revoke-smbshareaccess"
+        | "block-smbshareaccess"
+        | "unblock-smbshareaccess" => &SMB_SHARE_ACCESS,
+        _ => return None,
+    })
+}
+
 /// The cmdlet a program name (lower-cased by the walk) or alias names,
 /// and whether the alias is also a Unix command (`rm`, `cp`, `kill`):
 /// those are taken only when PowerShell parameters show it is PowerShell.
@@ -304,6 +728,13 @@ fn cmdlet(program: &str) -> Option<(&'static str, bool)> {
             ("install", false)
         }
         "invoke-expression" | "iex" => ("invoke-expression", false),
+        "send-mgusermail" => ("send-mgusermail", false),
+        "compress-archive" => ("compress-archive", false),
+        "expand-archive" => ("expand-archive", false),
+        "set-azstoragecontaineracl" | "new-azstoragecontainer" => ("container-access", false),
+        "new-azrmstoragecontainer" | "update-azrmstoragecontainer" => {
+            ("rm-container-access", false)
+        }
         "import-module" | "ipmo" | "get-childitem" | "gci" | "get-item" | "gi" | "get-process"
         | "gps" | "get-service" | "gsv" | "write-host" | "write-output" | "get-location" | "gl"
         | "set-location" | "test-path" | "select-object" | "where-object" | "foreach-object"
@@ -329,6 +760,10 @@ fn spec(cmdlet: &str) -> Option<&'static Cmdlet> {
         "stop-service" => &STOP_SERVICE,
         "install" => &INSTALL,
         "invoke-expression" => &EXPRESSION,
+        "send-mgusermail" => &GRAPH_MAIL,
+        "compress-archive" | "expand-archive" => &ARCHIVE,
+        "container-access" => &CONTAINER_ACCESS,
+        "rm-container-access" => &RM_CONTAINER_ACCESS,
         _ => return None,
     })
 }
@@ -638,8 +1073,8 @@ fn looks_like_powershell(spec: &Cmdlet, args: &[Arg]) -> bool {
 }
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
-    if let Some(outcome) = windows_stop(inv) {
-        return Some(outcome);
+    if let Some(access) = access_cmdlet(inv.program) {
+        return Some(access_change(inv, access));
     }
     let (name, unix) = cmdlet(inv.program)?;
     if name == "inert" {
@@ -669,45 +1104,349 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "stop-process" | "stop-service" => stop(&bound),
         "install" => install(inv, &bound),
         "invoke-expression" => expression(inv, &bound),
+        "send-mgusermail" => graph_mail(inv, &bound),
+        "compress-archive" => compress_archive(inv, &bound),
+        "expand-archive" => {
+            let mut outcome = Outcome::default();
+            for path in paths_of(inv, &bound, &["path", "literalpath"]) {
+                outcome.read(path, false);
+            }
+            for path in paths_of(inv, &bound, &["destinationpath"]) {
+                outcome.write(path, false);
+            }
+            outcome
+        }
+        "container-access" | "rm-container-access" => container_access(&bound),
         _ => return None,
     })
 }
 
-/// Windows' own stoppers: `sc stop NAME` (`sc.exe`), `taskkill /IM
-/// NAME.exe`, `net stop NAME`.
-fn windows_stop(inv: &Invocation<'_>) -> Option<Outcome> {
-    let words: Vec<&str> = inv.args.iter().map(|a| a.text.as_str()).collect();
-    let names: Vec<String> = match (inv.program, words.as_slice()) {
-        ("sc" | "net", [verb, name, ..])
-            if matches!(
-                verb.to_ascii_lowercase().as_str(),
-                "stop" | "pause" | "delete"
-            ) && !(inv.program == "net" && verb.eq_ignore_ascii_case("delete")) =>
-        {
-            vec![(*name).to_owned()]
+/// An access cmdlet: one change of the resource per grantee named.
+fn access_change(inv: &Invocation<'_>, access: &AccessCmdlet) -> Outcome {
+    let bound = bind(&access.spec, inv.args);
+    let mut outcome = Outcome::default();
+    // The values of each resource parameter given, in the table's order.
+    let mut named: Vec<Vec<String>> = access
+        .resource
+        .iter()
+        .map(|name| bound.all(name).flat_map(list).collect::<Vec<_>>())
+        .filter(|values| !values.is_empty())
+        .collect();
+    // A Graph body names the resource with the parameters' keys.
+    if named.is_empty() {
+        for body in bound.all("bodyparameter") {
+            named.extend(
+                access
+                    .resource
+                    .iter()
+                    .map(|key| hashtable_values(&body.text, key))
+                    .filter(|values| !values.is_empty()),
+            );
         }
-        ("taskkill", _) => words
-            .windows(2)
-            .filter(|pair| {
-                pair.first()
-                    .is_some_and(|f| f.eq_ignore_ascii_case("/im") || f.eq_ignore_ascii_case("-im"))
-            })
-            .filter_map(|pair| pair.get(1))
-            .map(|name| {
-                let lower = name.to_ascii_lowercase();
-                match lower.strip_suffix(".exe") {
-                    Some(_) => name.get(..name.len() - 4).unwrap_or(name).to_owned(),
-                    None => (*name).to_owned(),
-                }
+    }
+    // Each item of the first is a resource (`-MemberOf A,B`); the rest
+    // qualify it (a role's scope).
+    let qualifiers: Vec<String> = named.iter().skip(1).flatten().cloned().collect();
+    let resources: Vec<String> = match named.first() {
+        Some(items) if access.paths => items.iter().map(|p| inv.path(&path_text(p))).collect(),
+        Some(items) => items
+            .iter()
+            .map(|item| {
+                std::iter::once(access.what)
+                    .chain(std::iter::once(item.as_str()))
+                    .chain(qualifiers.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             })
             .collect(),
-        _ => return None,
+        None => vec![access.what.to_owned()],
     };
-    let mut outcome = Outcome::default();
-    for name in names {
-        outcome.effects.push(Effect::StopProcess { name });
+    let grantees: Vec<String> = access
+        .grantee
+        .iter()
+        .flat_map(|name| bound.all(name))
+        .flat_map(grantees_of)
+        .collect();
+    for resource in resources {
+        if grantees.is_empty() {
+            outcome.effects.push(Effect::GrantAccess {
+                resource: Resource::Other { name: resource },
+                grantee: None,
+            });
+            continue;
+        }
+        for grantee in &grantees {
+            outcome.effects.push(Effect::GrantAccess {
+                resource: Resource::Other {
+                    name: resource.clone(),
+                },
+                grantee: Some(grantee.clone()),
+            });
+        }
     }
-    Some(outcome)
+    outcome
+}
+
+/// Who a grantee value names: the items of a list, or the principal of a
+/// hashtable or JSON body (`principalId`, `@odata.id`); a directory
+/// object's URL is its id.
+fn grantees_of(value: &Arg) -> Vec<String> {
+    let text = value.text.trim();
+    let items = if text.starts_with("@{") || text.starts_with('{') {
+        ["principalid", "@odata.id", "directoryobjectid"]
+            .iter()
+            .flat_map(|key| hashtable_values(text, key))
+            .collect()
+    } else {
+        list(value)
+    };
+    items
+        .into_iter()
+        .map(|item| match item.rsplit_once("/directoryObjects/") {
+            Some((_, id)) => id.trim_end_matches('/').to_owned(),
+            None => item,
+        })
+        .collect()
+}
+
+/// Where the value of `key` in a PowerShell hashtable (`key = value`) or
+/// JSON object (`"key": value`) starts and ends in `text`: a quoted
+/// string's inside, a bracketed value (`@(...)`, `@{...}`, `[...]`,
+/// `{...}`) whole, or a bare word. Keys match without regard to case,
+/// quoted or not.
+fn hashtable_ranges(text: &str, key: &str) -> Vec<(usize, usize)> {
+    let lower = text.to_ascii_lowercase();
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut from = 0usize;
+    while let Some(offset) = lower.get(from..).and_then(|t| t.find(key)) {
+        let start = from + offset;
+        from = start + key.len();
+        let before = start
+            .checked_sub(1)
+            .and_then(|i| bytes.get(i))
+            .copied()
+            .unwrap_or(b' ');
+        if before.is_ascii_alphanumeric() || before == b'_' || before == b'.' {
+            continue;
+        }
+        let mut at = start + key.len();
+        if matches!(bytes.get(at), Some(b'"' | b'\'')) {
+            at += 1;
+        }
+        while bytes.get(at).is_some_and(|b| *b == b' ' || *b == b'\t') {
+            at += 1;
+        }
+        if !(matches!(bytes.get(at), Some(b'=' | b':')) && bytes.get(at + 1) != Some(&b'=')) {
+            continue;
+        }
+        at += 1;
+        while bytes.get(at).is_some_and(|b| b.is_ascii_whitespace()) {
+            at += 1;
+        }
+        let end = match bytes.get(at) {
+            Some(q @ (b'"' | b'\'')) => {
+                let open = at + 1;
+                let close = text
+                    .get(open..)
+                    .and_then(|t| t.find(char::from(*q)))
+                    .map_or(text.len(), |i| open + i);
+                found.push((open, close));
+                continue;
+            }
+            Some(b'@' | b'[' | b'{' | b'(') => {
+                let chars: Vec<char> = text.get(at..).unwrap_or_default().chars().collect();
+                let open = usize::from(bytes.get(at) == Some(&b'@'));
+                let end: usize = chars
+                    .get(..balanced_any(&chars, open))
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|c| c.len_utf8())
+                    .sum();
+                at + end
+            }
+            _ => text
+                .get(at..)
+                .and_then(|t| t.find([';', '}', ',', ']', ')', '\n', ' ']))
+                .map_or(text.len(), |i| at + i),
+        };
+        found.push((at, end));
+    }
+    found
+}
+
+/// The values of `key` in a hashtable or JSON text, without quotes.
+fn hashtable_values(text: &str, key: &str) -> Vec<String> {
+    hashtable_ranges(text, key)
+        .into_iter()
+        .filter_map(|(start, end)| text.get(start..end))
+        .map(|v| v.trim().trim_matches(['"', '\'']).to_owned())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// Just past the bracket closing the one at `open`, of any kind (`[`
+/// too), quotes respected.
+fn balanced_any(chars: &[char], open: usize) -> usize {
+    let mut depth = 0usize;
+    let mut at = open;
+    let mut quote: Option<char> = None;
+    while let Some(&c) = chars.get(at) {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '{' | '(' | '[') => depth += 1,
+            (None, '}' | ')' | ']') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return at + 1;
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    chars.len()
+}
+
+/// Recipient lists of a Graph message.
+const RECIPIENT_KEYS: &[&str] = &["torecipients", "ccrecipients", "bccrecipients"];
+
+/// `Send-MgUserMail -UserId U -BodyParameter @{ Message = @{ Subject =
+/// ...; ToRecipients = @(@{ EmailAddress = @{ Address = "x@y" } }) } }`
+/// (or `-Message`, or the same as JSON): an e-mail to the addresses of
+/// its recipient lists, carrying the rest of the message.
+fn graph_mail(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut recipients: Vec<String> = Vec::new();
+    let mut payload = inv.stdin.clone();
+    for value in bound.all("bodyparameter").chain(bound.all("message")) {
+        let text = value.text.as_str();
+        let mut lists: Vec<(usize, usize)> = RECIPIENT_KEYS
+            .iter()
+            .flat_map(|key| hashtable_ranges(text, key))
+            .collect();
+        for (start, end) in &lists {
+            let list = text.get(*start..*end).unwrap_or_default();
+            for address in hashtable_values(list, "address") {
+                if !recipients.contains(&address) {
+                    recipients.push(address);
+                }
+            }
+        }
+        // The message without its recipient lists is what is sent.
+        lists.sort_unstable();
+        let mut rest = String::with_capacity(text.len());
+        let mut kept = 0usize;
+        for (start, end) in lists {
+            if start >= kept {
+                rest.push_str(text.get(kept..start).unwrap_or_default());
+                kept = end;
+            }
+        }
+        rest.push_str(text.get(kept..).unwrap_or_default());
+        flow::merge(&mut payload, &ps_payload(&value.with_text(&rest)));
+    }
+    if !recipients.is_empty() {
+        outcome.effects.push(Effect::Message(Message {
+            program: "send-mgusermail".to_owned(),
+            recipients,
+            payload,
+        }));
+    }
+    outcome
+}
+
+/// `Compress-Archive [-Path] SRC[,SRC] [-DestinationPath] OUT[.zip]`: the
+/// archive holds the sources' trees, as `zip -r OUT SRC` does.
+fn compress_archive(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
+    let mut outcome = Outcome::default();
+    let Some(destination) = bound.value("destinationpath") else {
+        return outcome;
+    };
+    let mut archive = path_text(&destination.text);
+    // Compress-Archive adds `.zip` to a name without it.
+    if !archive.to_ascii_lowercase().ends_with(".zip") {
+        archive.push_str(".zip");
+    }
+    let archive = inv.path(&archive);
+    let mut contents = Payload::default();
+    for path in paths_of(inv, bound, &["path", "literalpath"]) {
+        outcome.read(path.clone(), true);
+        flow::push_file(
+            &mut contents,
+            crate::FileRef {
+                path,
+                recursive: true,
+            },
+        );
+    }
+    outcome.contents.push((archive.clone(), contents));
+    outcome.write(archive, bound.switch("update"));
+    outcome
+}
+
+/// `Set-AzStorageContainerAcl`/`New-AzStorageContainer -Permission
+/// Blob|Container` and `New-`/`Update-AzRmStorageContainer -PublicAccess
+/// Blob|Container`: anyone may read the container's blobs.
+fn container_access(bound: &Bound) -> Outcome {
+    let mut outcome = Outcome::default();
+    let public = bound
+        .value("permission")
+        .or(bound.value("publicaccess"))
+        .map(|level| level.text.trim_matches(['\'', '"']).to_ascii_lowercase())
+        .is_some_and(|level| level == "blob" || level == "container");
+    if !public {
+        return outcome;
+    }
+    let container = bound
+        .value("name")
+        .map(|n| n.text.trim_matches(['\'', '"']).to_owned())
+        .unwrap_or_default();
+    let account = bound
+        .value("storageaccountname")
+        .map(|a| a.text.trim_matches(['\'', '"']).to_owned())
+        .or_else(|| bound.value("context").and_then(context_account));
+    let name = match account {
+        Some(account) => format!("https://{account}.blob.core.windows.net/{container}"),
+        None => format!("azure storage container {container}"),
+    };
+    outcome.effects.push(Effect::MakePublic {
+        resource: Resource::Other { name },
+    });
+    outcome
+}
+
+/// The storage account a `-Context` value names, when the command that
+/// made it is on the line: `New-AzStorageContext -StorageAccountName A`,
+/// `(Get-AzStorageAccount -ResourceGroupName RG -Name A).Context`.
+fn context_account(context: &Arg) -> Option<String> {
+    std::iter::once(&context.text)
+        .chain(&context.substitutions)
+        .find_map(|text| {
+            let words: Vec<&str> = text
+                .split_whitespace()
+                .map(|w| w.trim_matches(['(', ')', '\'', '"']))
+                .collect();
+            let getter = words
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case("get-azstorageaccount"));
+            let context = words
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case("new-azstoragecontext"));
+            let flags: &[&str] = match (getter, context) {
+                (true, _) => &["-name", "-accountname", "-storageaccountname"],
+                (_, true) => &["-storageaccountname", "-accountname"],
+                _ => return None,
+            };
+            words.windows(2).find_map(|pair| match pair {
+                [flag, value] if flags.iter().any(|f| flag.eq_ignore_ascii_case(f)) => {
+                    Some(value.split(')').next().unwrap_or(value).to_owned())
+                }
+                _ => None,
+            })
+        })
 }
 
 /// `Invoke-RestMethod` / `Invoke-WebRequest`: a request like curl's.
@@ -808,8 +1547,28 @@ fn remove(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
 fn write(inv: &Invocation<'_>, name: &str, bound: &Bound) -> Outcome {
     let mut outcome = Outcome::default();
     let append = name == "add-content" || (name == "out-file" && bound.switch("append"));
-    let mut targets = paths_of(inv, bound, &["path", "literalpath", "filepath"]);
+    let names = ["path", "literalpath", "filepath"];
+    // A file on a share (`\\host\share\f`) is written at that host.
+    let shares: Vec<crate::Target> = names
+        .iter()
+        .flat_map(|name| bound.all(name))
+        .flat_map(list)
+        .filter_map(|p| crate::paths::file_share(&path_text(&p)))
+        .collect();
+    let mut targets: Vec<String> = if shares.is_empty() {
+        paths_of(inv, bound, &names)
+    } else {
+        names
+            .iter()
+            .flat_map(|name| bound.all(name))
+            .flat_map(list)
+            .map(|p| path_text(&p))
+            .filter(|p| crate::paths::file_share(p).is_none())
+            .map(|p| inv.path(&p))
+            .collect()
+    };
     if name == "new-item"
+        && shares.is_empty()
         && let Some(leaf) = bound.value("name")
     {
         let leaf = path_text(&leaf.text);
@@ -832,34 +1591,42 @@ fn write(inv: &Invocation<'_>, name: &str, bound: &Bound) -> Outcome {
         }
         outcome.write(path, append);
     }
+    for share in shares {
+        outcome.effects.push(request(
+            inv.program,
+            share,
+            "UPLOAD",
+            contents.clone(),
+            false,
+        ));
+    }
     outcome
 }
 
-/// `Copy-Item`/`Move-Item -Path SRC -Destination DEST`: run as `cp`/`mv`.
+/// `Copy-Item`/`Move-Item -Path SRC -Destination DEST`, copied as `cp` and
+/// `mv` copy (a destination on a file share, `\\host\share`, is an upload).
 fn copy(inv: &Invocation<'_>, moving: bool, bound: &Bound) -> Outcome {
     let mut outcome = Outcome::default();
-    let sources = paths_of(inv, bound, &["path", "literalpath"]);
+    let sources: Vec<String> = ["path", "literalpath"]
+        .iter()
+        .flat_map(|name| bound.all(name))
+        .flat_map(list)
+        .map(|p| path_text(&p))
+        .collect();
     let Some(destination) = bound.value("destination") else {
-        for source in sources {
-            outcome.read(source, bound.switch("recurse"));
+        for source in &sources {
+            outcome.read(inv.path(source), bound.switch("recurse"));
         }
         return outcome;
     };
-    let mut argv = vec![Arg::literal(if moving { "mv" } else { "cp" })];
-    if bound.switch("recurse") {
-        argv.push(Arg::literal("-r"));
-    }
-    argv.push(Arg::literal("--"));
-    argv.extend(sources.iter().map(|s| Arg::literal(s)));
-    argv.push(destination.with_text(&inv.path(&path_text(&destination.text))));
-    if sources.is_empty() {
-        return outcome;
-    }
-    outcome.nested.push(Nested::Argv {
-        argv,
-        env: Vec::new(),
-        cwd: None,
-    });
+    let destination = path_text(&destination.text);
+    let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
+    let copy = super::files::Copy {
+        recursive: bound.switch("recurse"),
+        moving,
+        into_dir: sources.len() > 1 || destination.ends_with('/'),
+    };
+    super::files::transfer(inv, &sources, &destination, &copy, &mut outcome);
     outcome
 }
 

@@ -4,12 +4,15 @@
 //! `tag`/`owner`/`npm tag`), what `cosign` writes beside an image in its
 //! registry, keys sent to a keyserver (`gpg --send-keys`) or installed on
 //! a host (`ssh-copy-id`), Maven deploys to a repository the line names,
-//! and GoReleaser's release of the working directory's repository.
+//! GoReleaser's release of the working directory's repository, and game
+//! and app store uploads: Steam's `steamcmd +run_app_build`, itch.io's
+//! `butler push`, Apple's `altool` and `notarytool` (also through
+//! `xcrun`), and Epic's `BuildPatchTool -mode=UploadBinary`.
 //!
 //! Also what every publisher is handed to authenticate with, and so
 //! sends: [`credentials`].
 
-use super::{Invocation, Outcome, request, send_file, url};
+use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, Payload, Resource, Target, flow};
 
@@ -21,6 +24,13 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "ssh-copy-id" => ssh_copy_id(inv),
         "mvn" | "mvnw" => maven(inv),
         "goreleaser" => goreleaser(inv),
+        "steamcmd" | "steamcmd.sh" => steamcmd(inv),
+        "butler" => butler(inv),
+        "xcrun" => xcrun(inv),
+        "altool" => apple_upload(inv, ALTOOL),
+        "notarytool" => apple_upload(inv, NOTARYTOOL),
+        // Command names arrive lower-cased, `.exe` dropped.
+        "buildpatchtool" => build_patch_tool(inv),
         _ => None,
     }
 }
@@ -65,6 +75,8 @@ const CREDENTIAL_ENV: &[(&[&str], &[&str])] = &[
         &["KAGGLE_KEY", "KAGGLE_USERNAME", "KAGGLE_API_TOKEN"],
     ),
     (&["wandb"], &["WANDB_API_KEY"]),
+    (&["butler"], &["BUTLER_API_KEY"]),
+    (&["p4"], &["P4PASSWD"]),
     (
         &["mlflow"],
         &[
@@ -576,6 +588,330 @@ fn goreleaser(inv: &Invocation<'_>) -> Option<Outcome> {
         payload,
         false,
     )))
+}
+
+/// Where Steam's partner builds are uploaded.
+const STEAM_PARTNER: &str = "https://partner.steamgames.com";
+
+/// Where steamcmd signs in.
+const STEAM_LOGIN: &str = "https://steampowered.com";
+
+/// `steamcmd +login USER [PASSWORD [CODE]] +run_app_build [-desc D]
+/// [-preview] VDF +quit` (also `+run_app_build_http`, `+run_workshop_build
+/// VDF`, `+workshop_build_item VDF`): the build the VDF describes is
+/// uploaded to Steam's partner site with the credentials given; a
+/// `-preview` build uploads nothing. A password given to `+login` alone
+/// (`+app_update`) is still sent to Steam.
+fn steamcmd(inv: &Invocation<'_>) -> Option<Outcome> {
+    // Each `+command` with the words up to the next one.
+    let mut commands: Vec<(&str, &[Arg])> = Vec::new();
+    for (at, word) in inv.args.iter().enumerate() {
+        if let Some(name) = word.text.strip_prefix('+') {
+            let rest = inv.args.get(at + 1..).unwrap_or_default();
+            let end = rest
+                .iter()
+                .position(|a| a.text.starts_with('+'))
+                .unwrap_or(rest.len());
+            commands.push((name, rest.get(..end).unwrap_or_default()));
+        }
+    }
+    let mut credentials = Payload::default();
+    let mut uploads = Payload::default();
+    let mut uploading = false;
+    for (name, words) in &commands {
+        match name.to_ascii_lowercase().as_str() {
+            "login" | "set_steam_guard_code" => {
+                for word in *words {
+                    flow::merge(&mut credentials, &word.payload());
+                }
+            }
+            "run_app_build"
+            | "run_app_build_http"
+            | "run_workshop_build"
+            | "workshop_build_item" => {
+                if words.iter().any(|w| w.text == "-preview") {
+                    continue;
+                }
+                let mut description = false;
+                for word in *words {
+                    if description {
+                        flow::merge(&mut uploads, &word.payload());
+                        description = false;
+                    } else if word.text == "-desc" {
+                        description = true;
+                    } else if !word.text.starts_with('-') {
+                        send_file(inv, &mut uploads, &word.text, false);
+                    }
+                }
+                uploading = true;
+            }
+            _ => {}
+        }
+    }
+    // `anonymous` signs in with nothing secret.
+    let signed_in = credentials.text.len() > 1 || !credentials.env.is_empty();
+    let effect = if uploading {
+        flow::merge(&mut uploads, &credentials);
+        request(inv.program, url(STEAM_PARTNER), "UPLOAD", uploads, false)
+    } else if signed_in {
+        request(
+            inv.program,
+            url(STEAM_LOGIN),
+            "DOWNLOAD",
+            credentials,
+            false,
+        )
+    } else {
+        return Some(Outcome::default());
+    };
+    Some(Outcome::default().effect(effect))
+}
+
+/// butler's options that take a value (global and `push`'s).
+const BUTLER_LONG: &[&str] = &[
+    "identity",
+    "address",
+    "user-agent",
+    "dbpath",
+    "context-timeout",
+    "ignore",
+    "userversion",
+    "userversion-file",
+];
+
+/// `butler push [--userversion V] DIR USER/GAME:CHANNEL`: DIR (a directory
+/// or an archive) is uploaded to itch.io (`--address`) with the API key of
+/// `-i FILE` or `BUTLER_API_KEY`. `--dry-run` uploads nothing; butler's
+/// other commands work on local files or read.
+fn butler(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "ia",
+            long: BUTLER_LONG,
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let [verb, source, target, ..] = positional.as_slice() else {
+        return None;
+    };
+    if verb.text != "push" {
+        return None;
+    }
+    if args::has(&items, &["--dry-run"]) {
+        return Some(Outcome::default());
+    }
+    let mut payload = credentials(inv, &items, &["--userversion"]);
+    flow::merge(&mut payload, &target.payload());
+    for file in args::values(&items, &["-i", "--identity", "--userversion-file"]) {
+        send_file(inv, &mut payload, &file.text, false);
+    }
+    flow::merge(&mut payload, &source.expansions());
+    send_file(inv, &mut payload, &source.text, true);
+    let address =
+        args::value(&items, &["-a", "--address"]).map_or("https://itch.io", |a| a.text.as_str());
+    Some(Outcome::default().effect(request(inv.program, url(address), "UPLOAD", payload, false)))
+}
+
+/// `xcrun [--sdk SDK] [--toolchain T] TOOL ARGS...` runs the developer tool
+/// TOOL (`xcrun altool ...`, `xcrun notarytool ...`); `--find` and
+/// `--show-sdk-*` only print paths.
+fn xcrun(inv: &Invocation<'_>) -> Option<Outcome> {
+    let mut rest = inv.args;
+    while let Some((word, tail)) = rest.split_first() {
+        match word.text.as_str() {
+            "--sdk" | "--toolchain" => rest = tail.get(1..).unwrap_or_default(),
+            "-f" | "--find" | "-h" | "--help" | "--version" => return Some(Outcome::default()),
+            text if text.starts_with("--show-sdk") => return Some(Outcome::default()),
+            text if text.starts_with('-') => rest = tail,
+            _ => break,
+        }
+    }
+    if rest.is_empty() {
+        return Some(Outcome::default());
+    }
+    Some(Outcome {
+        nested: vec![Nested::Argv {
+            argv: rest.to_vec(),
+            env: Vec::new(),
+            cwd: None,
+        }],
+        ..Outcome::default()
+    })
+}
+
+/// How an Apple upload tool is called: where it sends, the verbs that
+/// upload, the options that name the file sent, the options whose values
+/// are sent to sign in, and the options that take a value.
+struct AppleTool {
+    host: &'static str,
+    /// Verbs (`submit`) or verb options (`--upload-app`) that upload.
+    uploads: &'static [&'static str],
+    /// Options whose value is the file uploaded.
+    file_options: &'static [&'static str],
+    /// Options whose value is sent to sign in (`@env:NAME` names a variable).
+    credential_options: &'static [&'static str],
+    short: &'static str,
+    long: &'static [&'static str],
+}
+
+/// `altool --upload-app|--upload-package|--validate-app|--notarize-app -f
+/// FILE [-u USER -p PASSWORD | --apiKey K --apiIssuer I]`. The API key's
+/// `.p8` signs a token locally; it is not sent.
+const ALTOOL: &AppleTool = &AppleTool {
+    host: "https://appstoreconnect.apple.com",
+    uploads: &[
+        "--upload-app",
+        "--upload-package",
+        "--validate-app",
+        "--notarize-app",
+    ],
+    file_options: &["-f", "--file", "--upload-package"],
+    credential_options: &["-u", "--username", "-p", "--password"],
+    short: "ftup",
+    long: &[
+        "file",
+        "type",
+        "username",
+        "password",
+        "apiKey",
+        "apiIssuer",
+        "upload-package",
+        "asc-provider",
+        "asc-public-id",
+        "primary-bundle-id",
+        "apple-id",
+        "bundle-id",
+        "bundle-version",
+        "bundle-short-version-string",
+        "team-id",
+        "output-format",
+        "provider-public-id",
+        "platform",
+    ],
+};
+
+/// `notarytool submit FILE [--keychain-profile P | --apple-id ID --password
+/// PW --team-id T | --key P8 --key-id K --issuer I] [--wait]`. The `--key`
+/// file signs a token locally; it is not sent.
+const NOTARYTOOL: &AppleTool = &AppleTool {
+    host: "https://appstoreconnect.apple.com",
+    uploads: &["submit"],
+    file_options: &[],
+    credential_options: &["--apple-id", "--password"],
+    short: "p",
+    long: &[
+        "keychain-profile",
+        "apple-id",
+        "password",
+        "team-id",
+        "key",
+        "key-id",
+        "issuer",
+        "keychain",
+        "timeout",
+        "webhook",
+        "output-format",
+        "output-file",
+    ],
+};
+
+/// An Apple upload (`altool`, `notarytool`): the package goes to App
+/// Store Connect with the credentials on the line. A password written
+/// `@env:NAME` is that variable's value; `@keychain:ITEM` is read from the
+/// keychain. Other verbs (history, info, listings) send only the
+/// credentials, when the line gives any.
+fn apple_upload(inv: &Invocation<'_>, tool: &AppleTool) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: tool.short,
+            long: tool.long,
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let uploading = args::has(&items, tool.uploads)
+        || positional
+            .first()
+            .is_some_and(|verb| tool.uploads.contains(&verb.text.as_str()));
+    let mut payload = Payload::default();
+    for value in args::values(&items, tool.credential_options) {
+        match value.text.strip_prefix("@env:") {
+            Some(name) => flow::push_env(&mut payload, name),
+            None if value.text.starts_with("@keychain:") => {}
+            None => flow::merge(&mut payload, &value.payload()),
+        }
+    }
+    if !uploading {
+        if payload == Payload::default() {
+            return Some(Outcome::default());
+        }
+        return Some(Outcome::default().effect(request(
+            inv.program,
+            url(tool.host),
+            "DOWNLOAD",
+            payload,
+            false,
+        )));
+    }
+    for file in args::values(&items, tool.file_options) {
+        send_file(inv, &mut payload, &file.text, false);
+    }
+    // `notarytool submit FILE`.
+    for file in positional.iter().skip(1) {
+        send_file(inv, &mut payload, &file.text, false);
+    }
+    Some(Outcome::default().effect(request(
+        inv.program,
+        url(tool.host),
+        "UPLOAD",
+        payload,
+        false,
+    )))
+}
+
+/// Where Epic's BuildPatchTool sends.
+const EPIC_API: &str = "https://api.epicgames.dev";
+
+/// Epic's `BuildPatchTool -mode=UploadBinary -BuildRoot=DIR -ClientId=ID
+/// -ClientSecret=S|-ClientSecretEnvVar=NAME ...` (Windows-style
+/// `-Key=Value` options, keys in any case): DIR is uploaded to Epic with
+/// the client credentials. `LabelBinary`/`UnlabelBinary` change which
+/// build a platform serves, `DeleteBinary` removes one, `ListBinaries`
+/// reads; the other modes work on local files.
+fn build_patch_tool(inv: &Invocation<'_>) -> Option<Outcome> {
+    let option = |key: &str| {
+        inv.args.iter().rev().find_map(|arg| {
+            let (name, value) = arg.text.strip_prefix('-')?.split_once('=')?;
+            name.eq_ignore_ascii_case(key).then(|| arg.with_text(value))
+        })
+    };
+    let mode = option("mode")?.text.to_ascii_lowercase();
+    let method = match mode.as_str() {
+        "uploadbinary" => "UPLOAD",
+        "labelbinary" | "unlabelbinary" => "PUT",
+        "deletebinary" => "DELETE",
+        "listbinaries" => "DOWNLOAD",
+        _ => return None,
+    };
+    let mut payload = Payload::default();
+    for key in ["ClientId", "ClientSecret"] {
+        if let Some(value) = option(key) {
+            flow::merge(&mut payload, &value.payload());
+        }
+    }
+    if let Some(name) = option("ClientSecretEnvVar") {
+        flow::push_env(&mut payload, &name.text);
+    }
+    if method == "UPLOAD"
+        && let Some(root) = option("BuildRoot")
+    {
+        flow::merge(&mut payload, &root.expansions());
+        send_file(inv, &mut payload, &root.text, true);
+    }
+    Some(Outcome::default().effect(request(inv.program, url(EPIC_API), method, payload, false)))
 }
 
 #[cfg(test)]

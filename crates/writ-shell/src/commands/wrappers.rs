@@ -663,9 +663,11 @@ fn shell(inv: &Invocation<'_>) -> Outcome {
                     inv.program, script.text
                 ));
             }
-            outcome.nested.push(Nested::Script {
+            outcome.nested.push(Nested::ShellScript {
                 text: script.text.clone(),
                 what: format!("{} -c", inv.program),
+                args: positional.iter().skip(1).map(|a| (*a).clone()).collect(),
+                env: Vec::new(),
             });
         }
         (false, Some(file)) => read_script(inv, file, &mut outcome),

@@ -1,0 +1,1025 @@
+//! Windows' own command line: `cmd.exe /c LINE` (its line rewritten into
+//! shell text, [`cmd_to_bash`], and analysed as a nested script), cmd's
+//! file commands with their `/X` switches (`rd /s /q`, `del /s /q /f`,
+//! `copy`, `move`, `xcopy`, `robocopy`), access changes (`icacls`,
+//! `cacls`, `takeown`, `net localgroup|group ... /add`, `net share
+//! /grant`) and process stoppers (`taskkill`, `sc stop`, `net stop`,
+//! `wmic process ... delete`).
+//!
+//! Git Bash turns an argument like `/s` into a path, so Windows programs
+//! called from it spell their switches with a double slash (`taskkill //F
+//! //IM x.exe`, `cmd //c ...`): `//X` is read as `/X` here.
+
+use super::files::{Copy, transfer};
+use super::{Invocation, Nested, Outcome};
+use crate::args::Arg;
+use crate::{Effect, Resource, paths};
+
+pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    match inv.program {
+        "cmd" => Some(cmd(inv)),
+        "robocopy" => Some(robocopy(inv)),
+        "xcopy" => Some(xcopy(inv)),
+        "copy" | "move" if has_switch(inv.args, COPY_SWITCHES) => Some(copy(inv)),
+        "rd" | "rmdir" if has_switch(inv.args, RD_SWITCHES) => Some(remove_dirs(inv)),
+        "del" | "erase" if has_switch(inv.args, DEL_SWITCHES) => Some(delete_files(inv)),
+        "icacls" | "cacls" => Some(acl(inv)),
+        "takeown" => Some(take_ownership(inv)),
+        "taskkill" | "sc" | "net" | "wmic" => stop(inv).or_else(|| net(inv)),
+        _ => None,
+    }
+}
+
+/// A switch as written (`/S`, `//s`, `/R:2`, `/grant:r`): its lower-case
+/// name and the value after `:`. A path (`/c/Users`, `//host/share`) is
+/// no switch.
+fn switch(text: &str) -> Option<(String, Option<&str>)> {
+    let body = text.strip_prefix("//").or_else(|| text.strip_prefix('/'))?;
+    let (name, value) = match body.split_once(':') {
+        Some((name, value)) => (name, Some(value)),
+        None => (body, None),
+    };
+    let valid = !name.is_empty()
+        && name.len() <= 16
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '?'));
+    valid.then(|| (name.to_ascii_lowercase(), value))
+}
+
+/// True when one of the arguments is one of `names` as a switch.
+fn has_switch(args: &[Arg], names: &[&str]) -> bool {
+    args.iter()
+        .any(|a| switch(&a.text).is_some_and(|(name, _)| names.contains(&name.as_str())))
+}
+
+/// The arguments that are not switches of `names`, as paths.
+fn operands(args: &[Arg], names: &[&str]) -> Vec<String> {
+    args.iter()
+        .map(|a| a.text.as_str())
+        .filter(|text| !switch(text).is_some_and(|(name, _)| names.contains(&name.as_str())))
+        .map(win_path)
+        .collect()
+}
+
+/// A path as a Windows program reads it: `\` separates its parts (a
+/// share path, `\\host\share`, is kept as written).
+fn win_path(text: &str) -> String {
+    if text.contains('\\') && paths::file_share(text).is_none() {
+        text.replace('\\', "/")
+    } else {
+        text.to_owned()
+    }
+}
+
+const RD_SWITCHES: &[&str] = &["s", "q"];
+const DEL_SWITCHES: &[&str] = &["p", "f", "s", "q", "a"];
+const COPY_SWITCHES: &[&str] = &["d", "v", "n", "y", "-y", "z", "a", "b", "l"];
+const XCOPY_SWITCHES: &[&str] = &[
+    "w", "p", "c", "v", "q", "f", "l", "g", "d", "u", "i", "s", "e", "t", "k", "r", "h", "a", "m",
+    "n", "o", "x", "exclude", "y", "-y", "z", "b", "j", "compress", "?",
+];
+
+/// `rd|rmdir [/s] [/q] DIR...`: `/s` removes the whole tree.
+fn remove_dirs(inv: &Invocation<'_>) -> Outcome {
+    let recursive = has_switch(inv.args, &["s"]);
+    let mut outcome = Outcome::default();
+    for dir in operands(inv.args, RD_SWITCHES) {
+        outcome.delete(inv.path(&dir), recursive);
+    }
+    outcome
+}
+
+/// `del|erase [/p] [/f] [/s] [/q] [/a[:ATTRS]] NAMES...`: with `/s` a
+/// directory loses every file below it, and a file name or pattern is
+/// deleted wherever it occurs below its directory.
+fn delete_files(inv: &Invocation<'_>) -> Outcome {
+    let below = has_switch(inv.args, &["s"]);
+    let mut outcome = Outcome::default();
+    for name in operands(inv.args, DEL_SWITCHES) {
+        let path = inv.path(&name);
+        let leaf = paths::basename(&path);
+        let pattern = leaf.contains(['*', '?']) || paths::has_file_extension(leaf);
+        if below && pattern {
+            let root = path
+                .rsplit_once('/')
+                .map_or("/", |(dir, _)| if dir.is_empty() { "/" } else { dir });
+            outcome.effects.push(Effect::DeleteNamed {
+                root: root.to_owned(),
+                names: vec![leaf.to_owned()],
+            });
+        } else {
+            outcome.delete(path, below);
+        }
+    }
+    outcome
+}
+
+/// `copy [/y] SRC[+SRC...] [DEST]`, `move [/y] SRC[,SRC...] DEST`: the
+/// destination defaults to the working directory.
+fn copy(inv: &Invocation<'_>) -> Outcome {
+    let moving = inv.program == "move";
+    let separator = if moving { ',' } else { '+' };
+    let mut words = operands(inv.args, COPY_SWITCHES);
+    let destination = match words.len() {
+        0 => return Outcome::default(),
+        1 => ".".to_owned(),
+        _ => words.pop().unwrap_or_default(),
+    };
+    let sources: Vec<&str> = words
+        .iter()
+        .flat_map(|w| w.split(separator))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let copy = Copy {
+        recursive: false,
+        moving,
+        into_dir: destination == "." || destination.ends_with(['/', '\\']),
+    };
+    let mut outcome = Outcome::default();
+    transfer(inv, &sources, &destination, &copy, &mut outcome);
+    outcome
+}
+
+/// `xcopy SRC [DEST] [/s] [/e] [/i] ...`: `/s` and `/e` copy the tree.
+fn xcopy(inv: &Invocation<'_>) -> Outcome {
+    let words = operands(inv.args, XCOPY_SWITCHES);
+    let Some((source, rest)) = words.split_first() else {
+        return Outcome::default();
+    };
+    let destination = rest.first().map_or(".", String::as_str);
+    let copy = Copy {
+        recursive: has_switch(inv.args, &["s", "e"]),
+        moving: false,
+        into_dir: destination == "." || destination.ends_with(['/', '\\']),
+    };
+    let mut outcome = Outcome::default();
+    transfer(inv, &[source.as_str()], destination, &copy, &mut outcome);
+    outcome
+}
+
+/// Robocopy switches followed by a list of names (up to the next switch).
+const ROBOCOPY_LISTS: &[&str] = &["xf", "xd", "if"];
+
+/// `robocopy SRC DEST [FILE...] [/s] [/e] [/mir] [/mov] ...`: the files of
+/// directory SRC (those matching FILE, default all) are copied into DEST;
+/// `/s`, `/e` and `/mir` copy the tree, `/mov` and `/move` move it, and
+/// `/mir` and `/purge` delete what DEST holds beyond it.
+fn robocopy(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let (Some(source), Some(destination)) = (inv.args.first(), inv.args.get(1)) else {
+        return outcome;
+    };
+    let (source, destination) = (win_path(&source.text), win_path(&destination.text));
+    let mut filters: Vec<&str> = Vec::new();
+    let mut switches: Vec<String> = Vec::new();
+    let mut in_list = false;
+    for word in inv.args.iter().skip(2) {
+        match switch(&word.text) {
+            Some((name, _)) => {
+                in_list = ROBOCOPY_LISTS.contains(&name.as_str());
+                switches.push(name);
+            }
+            None if !in_list && switches.is_empty() => filters.push(&word.text),
+            None => {}
+        }
+    }
+    let on = |names: &[&str]| switches.iter().any(|s| names.contains(&s.as_str()));
+    let tree = on(&["s", "e", "mir"]);
+    let moving = on(&["mov", "move"]);
+    if on(&["mir", "purge"]) && paths::file_share(&destination).is_none() {
+        outcome.delete(inv.path(&destination), true);
+    }
+    let trimmed = source.trim_end_matches(['/', '\\']);
+    let sources: Vec<String> = if filters.is_empty() {
+        vec![trimmed.to_owned()]
+    } else {
+        filters.iter().map(|f| format!("{trimmed}/{f}")).collect()
+    };
+    let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
+    let copy = Copy {
+        // Without filters it is the directory's contents that are copied.
+        recursive: tree || filters.is_empty(),
+        moving,
+        into_dir: !filters.is_empty(),
+    };
+    transfer(inv, &sources, &destination, &copy, &mut outcome);
+    outcome
+}
+
+/// An account name as icacls and net take it (`DOMAIN\user`; read with
+/// `/` for `\` from PowerShell or cmd text), without its permissions.
+fn account(text: &str) -> String {
+    let name = text
+        .split_once(':')
+        .map_or(text, |(name, _)| name)
+        .trim_matches(['"', '\'']);
+    name.replace('/', "\\")
+}
+
+/// `icacls PATH /grant[:r] USER:PERM... | /deny USER:PERM... | /remove[:g|:d]
+/// USER... | /setowner USER | /reset | /inheritance:e|d|r | /restore FILE |
+/// /substitute OLD NEW | /setintegritylevel L`, `cacls PATH /g|/p USER:PERM
+/// | /r|/d USER | /s:SDDL`: a change of who may use PATH, for each account
+/// named. Showing, saving and verifying ACLs changes nothing.
+fn acl(inv: &Invocation<'_>) -> Outcome {
+    let changes: &[&str] = if inv.program == "icacls" {
+        &[
+            "grant",
+            "deny",
+            "remove",
+            "setowner",
+            "reset",
+            "inheritance",
+            "restore",
+            "substitute",
+            "setintegritylevel",
+        ]
+    } else {
+        &["g", "p", "r", "d", "s"]
+    };
+    let mut outcome = Outcome::default();
+    let Some(target) = inv.args.first().filter(|a| switch(&a.text).is_none()) else {
+        return outcome;
+    };
+    let resource = inv.path(&win_path(&target.text));
+    let mut grantees: Vec<String> = Vec::new();
+    let mut changed = false;
+    let mut takes_accounts = false;
+    for word in inv.args.iter().skip(1) {
+        match switch(&word.text) {
+            Some((name, value)) => {
+                // `cacls /s` alone shows the SDDL; `/s:SDDL` sets it.
+                let sets = name != "s" || inv.program != "cacls" || value.is_some();
+                let change = changes.contains(&name.as_str()) && sets;
+                changed |= change;
+                takes_accounts = change
+                    && matches!(
+                        name.as_str(),
+                        "grant" | "deny" | "remove" | "setowner" | "g" | "p" | "r" | "d"
+                    );
+            }
+            None if takes_accounts => grantees.push(account(&word.text)),
+            None => {}
+        }
+    }
+    if !changed {
+        return outcome;
+    }
+    push_grants(&mut outcome, &resource, grantees);
+    outcome
+}
+
+/// One access change of `resource` per grantee (one with no grantee when
+/// none is named).
+fn push_grants(outcome: &mut Outcome, resource: &str, grantees: Vec<String>) {
+    if grantees.is_empty() {
+        outcome.effects.push(grant(resource, None));
+    }
+    for grantee in grantees {
+        outcome.effects.push(grant(resource, Some(grantee)));
+    }
+}
+
+fn grant(resource: &str, grantee: Option<String>) -> Effect {
+    Effect::GrantAccess {
+        resource: Resource::Other {
+            name: resource.to_owned(),
+        },
+        grantee,
+    }
+}
+
+/// `takeown /f PATH [/a] [/r]`: PATH's owner becomes the caller (or the
+/// Administrators group), who may then change its access.
+fn take_ownership(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut words = inv.args.iter();
+    let grantee = has_switch(inv.args, &["a"]).then(|| "Administrators".to_owned());
+    while let Some(word) = words.next() {
+        if switch(&word.text).is_some_and(|(name, _)| name == "f")
+            && let Some(path) = words.next()
+        {
+            outcome
+                .effects
+                .push(grant(&inv.path(&win_path(&path.text)), grantee.clone()));
+        }
+    }
+    outcome
+}
+
+/// `net localgroup|group GROUP USER... /add|/delete [/domain]` (a member
+/// added or removed) and `net share NAME=PATH /grant:USER,PERM`; the
+/// other uses of these verbs, and `net user|use|view|...`, show or
+/// connect without changing access.
+fn net(inv: &Invocation<'_>) -> Option<Outcome> {
+    if inv.program != "net" {
+        return None;
+    }
+    let (verb, rest) = inv.args.split_first()?;
+    let mut outcome = Outcome::default();
+    match verb.text.to_ascii_lowercase().as_str() {
+        "localgroup" | "group" => {
+            let words: Vec<&str> = rest
+                .iter()
+                .map(|a| a.text.as_str())
+                .filter(|t| switch(t).is_none())
+                .collect();
+            let changes = has_switch(rest, &["add", "delete", "del"]);
+            let (Some((group, members)), true) = (words.split_first(), changes) else {
+                return Some(outcome);
+            };
+            if members.is_empty() {
+                // Creating or deleting the group itself.
+                return Some(outcome);
+            }
+            let kind = if verb.text.eq_ignore_ascii_case("group") {
+                "domain group"
+            } else {
+                "local group"
+            };
+            let resource = format!("{kind} {group}");
+            push_grants(
+                &mut outcome,
+                &resource,
+                members.iter().map(|m| account(m)).collect(),
+            );
+        }
+        "share" => {
+            let grantees: Vec<String> = rest
+                .iter()
+                .filter_map(|a| switch(&a.text))
+                .filter(|(name, _)| name == "grant")
+                .filter_map(|(_, value)| value.map(|v| account(v.split(',').next().unwrap_or(v))))
+                .collect();
+            if grantees.is_empty() {
+                return Some(outcome);
+            }
+            let share = rest
+                .first()
+                .map(|a| a.text.split('=').next().unwrap_or_default().to_owned())
+                .unwrap_or_default();
+            push_grants(&mut outcome, &format!("share {share}"), grantees);
+        }
+        "user" | "use" | "view" | "accounts" | "config" | "session" | "statistics" | "time"
+        | "file" | "print" | "computer" | "helpmsg" => {}
+        _ => return None,
+    }
+    Some(outcome)
+}
+
+/// Windows' own stoppers: `sc stop NAME` (`sc.exe`), `taskkill /IM
+/// NAME.exe` or `/FI "IMAGENAME eq NAME.exe"`, `net stop NAME`, `wmic
+/// process where name='NAME.exe' delete|call terminate`.
+fn stop(inv: &Invocation<'_>) -> Option<Outcome> {
+    let words: Vec<&str> = inv.args.iter().map(|a| a.text.as_str()).collect();
+    let names: Vec<String> = match (inv.program, words.as_slice()) {
+        ("sc" | "net", [verb, name, ..])
+            if matches!(
+                verb.to_ascii_lowercase().as_str(),
+                "stop" | "pause" | "delete"
+            ) && !(inv.program == "net" && verb.eq_ignore_ascii_case("delete")) =>
+        {
+            vec![(*name).to_owned()]
+        }
+        ("taskkill", _) => {
+            let mut names = Vec::new();
+            for pair in words.windows(2) {
+                let [flag, value] = pair else { continue };
+                let flag = flag.to_ascii_lowercase();
+                let flag = flag.trim_start_matches(['/', '-']);
+                match flag {
+                    "im" => names.push(image_name(value)),
+                    "fi" => {
+                        let filter: Vec<&str> = value.split_whitespace().collect();
+                        if let [field, op, image] = filter.as_slice()
+                            && field.eq_ignore_ascii_case("imagename")
+                            && op.eq_ignore_ascii_case("eq")
+                        {
+                            names.push(image_name(image));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            names
+        }
+        ("wmic", _) => {
+            let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+            let ends = lower.iter().any(|w| w == "delete" || w == "terminate");
+            if !ends || lower.first().map(String::as_str) != Some("process") {
+                return None;
+            }
+            let clause = words.join(" ");
+            let lower = clause.to_ascii_lowercase();
+            let at = lower.find("name")?;
+            let value = clause.get(at + 4..)?.trim_start();
+            let value = value.strip_prefix('=')?.trim_start();
+            let name: String = value
+                .trim_start_matches(['\'', '"'])
+                .chars()
+                .take_while(|c| !matches!(c, '\'' | '"' | ' ' | ')'))
+                .collect();
+            vec![image_name(&name)]
+        }
+        _ => return None,
+    };
+    let mut outcome = Outcome::default();
+    for name in names {
+        outcome.effects.push(Effect::StopProcess { name });
+    }
+    Some(outcome)
+}
+
+/// A process image name without its `.exe`.
+fn image_name(name: &str) -> String {
+    let name = name.trim_matches(['"', '\'']);
+    let cut = name.len().saturating_sub(4);
+    match name.get(cut..) {
+        Some(ext) if ext.eq_ignore_ascii_case(".exe") => name.get(..cut).unwrap_or(name).to_owned(),
+        _ => name.to_owned(),
+    }
+}
+
+/// `cmd [/s] [/q] [/d] ... /c|/k|/r LINE`: LINE runs as a cmd command
+/// line; without one, cmd reads its commands from standard input.
+fn cmd(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let position = inv.args.iter().position(|a| {
+        switch(&a.text).is_some_and(|(name, _)| matches!(name.as_str(), "c" | "k" | "r"))
+    });
+    let text = match position {
+        Some(at) => {
+            let rest = inv.args.get(at + 1..).unwrap_or_default();
+            if rest.iter().any(|a| a.dynamic) {
+                outcome.opaque.push(format!(
+                    "cmd runs dynamic text: {}",
+                    rest.iter()
+                        .map(|a| a.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ));
+            }
+            strip_outer_quotes(
+                &rest
+                    .iter()
+                    .map(|a| a.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+        }
+        None if inv.has_stdin && inv.stdin.files.is_empty() && !inv.stdin.text.is_empty() => {
+            inv.stdin.text.join("\n")
+        }
+        None => {
+            if inv.has_stdin {
+                outcome
+                    .opaque
+                    .push("cmd runs commands from standard input".to_owned());
+            }
+            return outcome;
+        }
+    };
+    if !text.trim().is_empty() {
+        outcome.nested.push(Nested::Script {
+            text: cmd_to_bash(&text),
+            what: "cmd /c".to_owned(),
+        });
+    }
+    outcome
+}
+
+/// cmd's rule for the line after `/c`: a line that starts with a quote
+/// loses its first and last quotes, unless they are its only two and
+/// enclose a program's name (`"C:\Program Files\x.exe"`).
+fn strip_outer_quotes(line: &str) -> String {
+    let trimmed = line.trim();
+    if !trimmed.starts_with('"') {
+        return trimmed.to_owned();
+    }
+    let quotes = trimmed.matches('"').count();
+    let program = trimmed.trim_matches('"').to_ascii_lowercase();
+    let names_program = quotes == 2
+        && trimmed.ends_with('"')
+        && [".exe", ".bat", ".cmd", ".com"]
+            .iter()
+            .any(|ext| program.ends_with(ext));
+    if names_program {
+        return trimmed.to_owned();
+    }
+    let without_first = trimmed.get(1..).unwrap_or_default();
+    match without_first.rfind('"') {
+        Some(last) => format!(
+            "{}{}",
+            without_first.get(..last).unwrap_or_default(),
+            without_first.get(last + 1..).unwrap_or_default()
+        ),
+        None => without_first.to_owned(),
+    }
+}
+
+/// A part of a cmd word.
+#[derive(Debug, Clone, PartialEq)]
+enum Piece {
+    Text(String),
+    /// `%NAME%`.
+    Var(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Word(Vec<Piece>),
+    /// `&&`, `||`, `|`, `;` (cmd's `&` and line breaks), `(`, `)`.
+    Op(&'static str),
+    /// `>`, `>>`, `<`, `2>`, `2>&1`, ...: written as is.
+    Redirect(String),
+}
+
+impl Token {
+    fn text(&self) -> String {
+        match self {
+            Token::Word(pieces) => pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Text(t) => t.as_str(),
+                    Piece::Var(_) => "",
+                })
+                .collect(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Splits a cmd line into words and operators: `"..."` quotes (removed),
+/// `^` escapes, `%NAME%` variables, `&`/`&&`/`||`/`|`, redirections, and
+/// `(`...`)` blocks where a command may begin.
+fn lex(line: &str) -> Vec<Token> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut word: Vec<Piece> = Vec::new();
+    let mut in_word = false;
+    let mut quoted = false;
+    let mut depth = 0usize;
+    let mut at = 0usize;
+    let push_text = |word: &mut Vec<Piece>, c: char| match word.last_mut() {
+        Some(Piece::Text(t)) => t.push(c),
+        _ => word.push(Piece::Text(c.to_string())),
+    };
+    let end_word = |tokens: &mut Vec<Token>, word: &mut Vec<Piece>, in_word: &mut bool| {
+        if *in_word {
+            tokens.push(Token::Word(std::mem::take(word)));
+            *in_word = false;
+        }
+    };
+    while let Some(&c) = chars.get(at) {
+        let next = chars.get(at + 1).copied();
+        if c == '%' {
+            if let Some((piece, len)) = variable(&chars, at) {
+                match piece {
+                    Piece::Text(t) => t.chars().for_each(|ch| push_text(&mut word, ch)),
+                    var => word.push(var),
+                }
+                in_word = true;
+                at += len;
+                continue;
+            }
+            push_text(&mut word, c);
+            in_word = true;
+            at += 1;
+            continue;
+        }
+        if quoted {
+            if c == '"' {
+                quoted = false;
+            } else {
+                push_text(&mut word, c);
+            }
+            at += 1;
+            continue;
+        }
+        match c {
+            '"' => {
+                quoted = true;
+                in_word = true;
+            }
+            '^' => {
+                if let Some(escaped) = next.filter(|n| *n != '\n') {
+                    push_text(&mut word, escaped);
+                    in_word = true;
+                }
+                at += 2;
+                continue;
+            }
+            ' ' | '\t' | '\r' => end_word(&mut tokens, &mut word, &mut in_word),
+            '\n' => {
+                end_word(&mut tokens, &mut word, &mut in_word);
+                tokens.push(Token::Op(";"));
+            }
+            '&' | '|' => {
+                end_word(&mut tokens, &mut word, &mut in_word);
+                let doubled = next == Some(c);
+                tokens.push(Token::Op(match (c, doubled) {
+                    ('&', true) => "&&",
+                    ('&', false) => ";",
+                    (_, true) => "||",
+                    _ => "|",
+                }));
+                at += if doubled { 2 } else { 1 };
+                continue;
+            }
+            '<' | '>' => {
+                // A lone digit before it is the stream (`2>nul`).
+                let mut op = String::new();
+                if in_word
+                    && let [Piece::Text(t)] = word.as_slice()
+                    && t.len() == 1
+                    && t.chars().all(|d| d.is_ascii_digit())
+                {
+                    op.push_str(t);
+                    word.clear();
+                    in_word = false;
+                }
+                end_word(&mut tokens, &mut word, &mut in_word);
+                op.push(c);
+                at += 1;
+                if c == '>' && chars.get(at) == Some(&'>') {
+                    op.push('>');
+                    at += 1;
+                }
+                if chars.get(at) == Some(&'&') {
+                    op.push('&');
+                    at += 1;
+                    while let Some(d) = chars.get(at).filter(|d| d.is_ascii_digit()) {
+                        op.push(*d);
+                        at += 1;
+                    }
+                }
+                tokens.push(Token::Redirect(op));
+                continue;
+            }
+            '(' if !in_word && block_may_open(&tokens) => {
+                tokens.push(Token::Op("("));
+                depth += 1;
+            }
+            ')' if depth > 0 => {
+                end_word(&mut tokens, &mut word, &mut in_word);
+                tokens.push(Token::Op(")"));
+                depth -= 1;
+            }
+            c => {
+                push_text(&mut word, c);
+                in_word = true;
+            }
+        }
+        at += 1;
+    }
+    end_word(&mut tokens, &mut word, &mut in_word);
+    tokens
+}
+
+/// True when a `(` here opens a block: where a command begins, or after
+/// an `if` condition, a `for ... do` or an `else`.
+fn block_may_open(tokens: &[Token]) -> bool {
+    let start = tokens
+        .iter()
+        .rposition(|t| matches!(t, Token::Op(_)))
+        .map_or(0, |at| at + 1);
+    let words = tokens.get(start..).unwrap_or_default();
+    let Some(first) = words.first() else {
+        return true;
+    };
+    let first = first.text().to_ascii_lowercase();
+    let first = first.trim_start_matches('@');
+    matches!(first, "if" | "for" | "else")
+        || words
+            .last()
+            .is_some_and(|w| w.text().eq_ignore_ascii_case("do"))
+}
+
+/// `%NAME%` at `at` (`%%` is a `%`): the piece and the length written.
+/// `%USERPROFILE%` is home and `%CD%` the working directory.
+fn variable(chars: &[char], at: usize) -> Option<(Piece, usize)> {
+    if chars.get(at + 1) == Some(&'%') {
+        return Some((Piece::Text("%".to_owned()), 2));
+    }
+    let rest = chars.get(at + 1..)?;
+    let close = rest.iter().position(|c| *c == '%')?;
+    let name: String = rest.get(..close)?.iter().collect();
+    let valid = !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit() || c == '~')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '(' | ')' | '-' | '.' | '$'));
+    if !valid {
+        return None;
+    }
+    let piece = match name.to_ascii_uppercase().as_str() {
+        "USERPROFILE" | "HOME" => Piece::Var("HOME".to_owned()),
+        "CD" => Piece::Text(".".to_owned()),
+        _ => Piece::Var(name),
+    };
+    Some((piece, close + 2))
+}
+
+/// cmd's own commands under the names of the programs that do the same
+/// here: `type` prints files, `md` makes directories.
+fn builtin_name(lower: &str) -> Option<&'static str> {
+    Some(match lower {
+        "type" => "cat",
+        "md" | "mkdir" => "mkdir",
+        "dir" => "ls",
+        "chdir" | "cd" => "cd",
+        _ => return None,
+    })
+}
+
+/// Rewrites a cmd command line into shell text with the same commands and
+/// words: each word single-quoted (`\` read as `/`, `%NAME%` as
+/// `${NAME}`), `&` as `;`, `if` conditions and `for ... do` headers
+/// dropped so the commands they run remain, `cd /d` as `cd`, `nul` as
+/// `/dev/null`.
+pub(super) fn cmd_to_bash(line: &str) -> String {
+    let tokens = lex(line);
+    let mut out = String::with_capacity(line.len() + 16);
+    // No command since the last separator: another separator would be
+    // an empty command, which the shell cannot parse.
+    let mut command_start = true;
+    // A block just closed: what follows is another command.
+    let mut after_block = false;
+    let mut redirect_target = false;
+    let mut at = 0usize;
+    while let Some(token) = tokens.get(at) {
+        at += 1;
+        match token {
+            Token::Op(")") => {
+                separate(&mut out);
+                out.push(')');
+                after_block = true;
+                command_start = false;
+            }
+            Token::Op("(") => {
+                if after_block {
+                    separate(&mut out);
+                    out.push(';');
+                    after_block = false;
+                }
+                separate(&mut out);
+                out.push('(');
+                command_start = true;
+            }
+            Token::Op(op) => {
+                if !command_start {
+                    separate(&mut out);
+                    out.push_str(op);
+                }
+                command_start = true;
+                after_block = false;
+                redirect_target = false;
+            }
+            Token::Redirect(op) => {
+                separate(&mut out);
+                out.push_str(op);
+                redirect_target = !op.contains('&');
+            }
+            Token::Word(pieces) if redirect_target => {
+                redirect_target = false;
+                separate(&mut out);
+                if token.text().eq_ignore_ascii_case("nul") {
+                    out.push_str("/dev/null");
+                } else {
+                    push_word(&mut out, pieces);
+                }
+            }
+            Token::Word(pieces) if command_start || after_block => {
+                let text = token.text().to_ascii_lowercase();
+                let lower = text.trim_start_matches('@');
+                if lower.is_empty() {
+                    continue;
+                }
+                match lower {
+                    "rem" => {
+                        at = skip_command(&tokens, at);
+                        continue;
+                    }
+                    _ if lower.starts_with("::") => {
+                        at = skip_command(&tokens, at);
+                        continue;
+                    }
+                    "else" => continue,
+                    "if" => {
+                        at = skip_condition(&tokens, at);
+                        continue;
+                    }
+                    "for" => {
+                        at = skip_for_header(&tokens, at);
+                        continue;
+                    }
+                    _ => {}
+                }
+                if after_block {
+                    separate(&mut out);
+                    out.push(';');
+                    after_block = false;
+                }
+                separate(&mut out);
+                let plain = lower
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+                match builtin_name(lower) {
+                    Some(name) => out.push_str(name),
+                    None if plain && pieces.len() == 1 => out.push_str(lower),
+                    None => push_word(&mut out, &pieces_without_at(pieces)),
+                }
+                command_start = false;
+                // `cd /d DIR` also changes the drive.
+                let changes_directory = matches!(lower, "cd" | "chdir" | "pushd");
+                if changes_directory
+                    && tokens
+                        .get(at)
+                        .is_some_and(|t| t.text().eq_ignore_ascii_case("/d"))
+                {
+                    at += 1;
+                }
+            }
+            Token::Word(pieces) => {
+                separate(&mut out);
+                push_word(&mut out, pieces);
+            }
+        }
+    }
+    out
+}
+
+/// The pieces of a command name without cmd's `@` (do not echo).
+fn pieces_without_at(pieces: &[Piece]) -> Vec<Piece> {
+    let mut pieces = pieces.to_vec();
+    if let Some(Piece::Text(first)) = pieces.first_mut() {
+        *first = first.trim_start_matches('@').to_owned();
+    }
+    pieces
+}
+
+/// A space before the next token unless the text ends in one.
+fn separate(out: &mut String) {
+    if !out.is_empty() && !out.ends_with(' ') {
+        out.push(' ');
+    }
+}
+
+/// One word as shell text.
+fn push_word(out: &mut String, pieces: &[Piece]) {
+    if pieces.is_empty() {
+        out.push_str("''");
+    }
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => {
+                out.push('\'');
+                out.push_str(&text.replace('\\', "/").replace('\'', "'\\''"));
+                out.push('\'');
+            }
+            Piece::Var(name) => {
+                out.push_str("\"${");
+                out.push_str(name);
+                out.push_str("}\"");
+            }
+        }
+    }
+}
+
+/// Just past the command that starts at `at` (a comment).
+fn skip_command(tokens: &[Token], at: usize) -> usize {
+    let mut at = at;
+    while let Some(token) = tokens.get(at) {
+        if matches!(token, Token::Op(_)) {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
+
+/// Just past an `if` condition: `[/i] [not] exist|defined|errorlevel|
+/// cmdextversion X`, `A==B`, `A == B` or `A EQU|NEQ|LSS|LEQ|GTR|GEQ B`.
+fn skip_condition(tokens: &[Token], at: usize) -> usize {
+    let mut at = at;
+    let word = |i: usize| tokens.get(i).map(|t| t.text().to_ascii_lowercase());
+    while matches!(word(at).as_deref(), Some("/i" | "not")) {
+        at += 1;
+    }
+    let Some(first) = word(at) else {
+        return at;
+    };
+    if matches!(
+        first.as_str(),
+        "exist" | "defined" | "errorlevel" | "cmdextversion"
+    ) {
+        return at + 2;
+    }
+    if first.contains("==") {
+        // `A==B`, or `A==` followed by B.
+        return if first.ends_with("==") {
+            at + 2
+        } else {
+            at + 1
+        };
+    }
+    let comparison = word(at + 1).is_some_and(|op| {
+        op.starts_with("==") || matches!(op.as_str(), "equ" | "neq" | "lss" | "leq" | "gtr" | "geq")
+    });
+    if comparison {
+        let op = word(at + 1).unwrap_or_default();
+        return if op.len() > 2 && op.starts_with("==") {
+            at + 2
+        } else {
+            at + 3
+        };
+    }
+    at + 1
+}
+
+/// Just past `for [/d|/r [DIR]|/l|/f ["opts"]] %%v in (SET) do`.
+fn skip_for_header(tokens: &[Token], at: usize) -> usize {
+    let mut at = at;
+    let mut depth = 0usize;
+    while let Some(token) = tokens.get(at) {
+        at += 1;
+        match token {
+            Token::Op("(") => depth += 1,
+            Token::Op(")") => depth = depth.saturating_sub(1),
+            Token::Word(_) if depth == 0 && token.text().eq_ignore_ascii_case("do") => {
+                return at;
+            }
+            _ => {}
+        }
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_switches_with_one_or_two_slashes() {
+        assert_eq!(switch("/S"), Some(("s".to_owned(), None)));
+        assert_eq!(switch("//IM"), Some(("im".to_owned(), None)));
+        assert_eq!(switch("/R:2"), Some(("r".to_owned(), Some("2"))));
+        assert_eq!(switch("/grant:r"), Some(("grant".to_owned(), Some("r"))));
+        assert_eq!(switch("/c/Users/kofi"), None);
+        assert_eq!(switch("//host/share"), None);
+        assert_eq!(switch("x"), None);
+    }
+
+    #[test]
+    fn rewrites_cmd_lines() {
+        let cases = [
+            ("rd /s /q ..", "rd '/s' '/q' '..'"),
+            (
+                "del /f /q build\\out.txt & rd /s /q build",
+                "del '/f' '/q' 'build/out.txt' ; rd '/s' '/q' 'build'",
+            ),
+            (
+                "type \"%USERPROFILE%\\.ssh\\id_rsa\"",
+                "cat \"${HOME}\"'/.ssh/id_rsa'",
+            ),
+            ("echo a^&b > nul 2>&1", "echo 'a&b' > /dev/null 2>&1"),
+            ("cd /d C:\\work && copy a b", "cd 'C:/work' && copy 'a' 'b'"),
+            (
+                "if exist dist (rd /s /q dist) else (echo none)",
+                "( rd '/s' '/q' 'dist' ) ; ( echo 'none' )",
+            ),
+            ("for %%f in (*.log) do del %%f", "del '%f'"),
+            ("@echo off & rem clean up & del x", "echo 'off' ; del 'x'"),
+            (
+                "icacls x /grant Users:(F)",
+                "icacls 'x' '/grant' 'Users:(F)'",
+            ),
+            ("echo it's 100%", "echo 'it'\\''s' '100%'"),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(cmd_to_bash(line), expected, "{line}");
+        }
+    }
+
+    #[test]
+    fn strips_the_quotes_cmd_strips() {
+        assert_eq!(strip_outer_quotes("\"rd /s /q ..\""), "rd /s /q ..");
+        assert_eq!(
+            strip_outer_quotes("\"\"C:\\a b\\x.exe\" -v\""),
+            "\"C:\\a b\\x.exe\" -v"
+        );
+        assert_eq!(
+            strip_outer_quotes("\"C:\\a b\\x.exe\""),
+            "\"C:\\a b\\x.exe\""
+        );
+        assert_eq!(strip_outer_quotes("dir"), "dir");
+    }
+
+    #[test]
+    fn names_images_without_exe() {
+        assert_eq!(image_name("writ.exe"), "writ");
+        assert_eq!(image_name("WRIT.EXE"), "WRIT");
+        assert_eq!(image_name("node"), "node");
+    }
+}
