@@ -721,12 +721,15 @@ impl<'c> Analyzer<'c> {
                 let first = self.out.effects.len();
                 let out = self.run_argv(argv, Vec::new(), Some(workdir), scope, stdin);
                 let inside: Vec<Effect> = self.out.effects.drain(first..).collect();
+                // What the host pipes in (`cat key | docker run -i ...`) is
+                // the host's files wherever the command sends it.
+                let piped = stdin.map_or(&[][..], |s| s.files.as_slice());
                 self.out.effects.extend(
                     inside
                         .into_iter()
-                        .filter_map(|e| commands::to_host(e, &mounts)),
+                        .filter_map(|e| commands::to_host(e, &mounts, piped)),
                 );
-                commands::host_payload(out, &mounts)
+                commands::host_payload(out, &mounts, piped)
             }
         }
     }

@@ -94,6 +94,12 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let image = words.remove(0);
     if let Some(entrypoint) = args::value(&items, &["--entrypoint"]) {
         words.insert(0, entrypoint.clone());
+    } else if let Some(program) = (!exec).then(|| entrypoint(&image.text)).flatten()
+        && words.first().is_none_or(|w| w.text != program)
+    {
+        // A CLI's own image runs the CLI: its words are the CLI's
+        // (`amazon/aws-cli s3 rb s3://b`).
+        words.insert(0, image.with_text(program));
     } else if !exec && words.first().is_some_and(|w| w.text.starts_with('-')) {
         // Options first: the image's own entrypoint takes them, which a
         // single-tool image names (`curlimages/curl -s URL`).
@@ -153,6 +159,55 @@ fn bind_mount(inv: &Invocation<'_>, text: &str) -> Option<(String, String)> {
     Some((host_path(inv, source?)?, crate::paths::normalize(target?)))
 }
 
+/// Well-known images whose entrypoint is a CLI, by repository (registry,
+/// tag and digest dropped): the arguments after the image are that CLI's.
+const CLI_IMAGES: &[(&str, &str)] = &[
+    ("amazon/aws-cli", "aws"),
+    ("aws-cli/aws-cli", "aws"),
+    ("alpine/helm", "helm"),
+    ("bitnami/kubectl", "kubectl"),
+    ("rancher/kubectl", "kubectl"),
+    ("hashicorp/terraform", "terraform"),
+    ("hashicorp/packer", "packer"),
+    ("curlimages/curl", "curl"),
+    ("alpine/curl", "curl"),
+    ("alpine/git", "git"),
+    ("rclone/rclone", "rclone"),
+    ("minio/mc", "mc"),
+    ("stripe/stripe-cli", "stripe"),
+    ("mikefarah/yq", "yq"),
+    ("stedolan/jq", "jq"),
+    ("google/cloud-sdk", ""),
+    ("opentofu/opentofu", "tofu"),
+    ("fluxcd/flux-cli", "flux"),
+    ("argoproj/argocd", ""),
+];
+
+/// The CLI a well-known image runs ([`CLI_IMAGES`]); `None` for any other
+/// image, or one (such as `google/cloud-sdk`) whose command is given.
+fn entrypoint(image: &str) -> Option<&'static str> {
+    let name = image.split('@').next().unwrap_or(image);
+    let mut segments: Vec<&str> = name.split('/').collect();
+    // A registry is the first segment when it has a `.` or `:` or is localhost.
+    if segments.len() > 1
+        && segments
+            .first()
+            .is_some_and(|s| s.contains(['.', ':']) || *s == "localhost")
+    {
+        segments.remove(0);
+    }
+    let last = segments.pop()?;
+    let last = last.split(':').next().unwrap_or(last);
+    segments.push(last);
+    let repository = segments.join("/");
+    let repository = repository.strip_prefix("library/").unwrap_or(&repository);
+    CLI_IMAGES
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(repository))
+        .map(|(_, program)| *program)
+        .filter(|program| !program.is_empty())
+}
+
 /// The program a single-tool image runs: its name without registry,
 /// namespace, tag or digest (`docker.io/curlimages/curl:8.5` -> `curl`).
 fn image_program(image: &str) -> &str {
@@ -194,8 +249,13 @@ fn host_side(path: &str, mounts: &[(String, String)]) -> Option<String> {
 
 /// An effect of a command run in a container, as the host sees it: file
 /// effects on a bind mount become the host paths, those elsewhere in the
-/// container are dropped; what a request sends keeps only the host's files.
-pub(crate) fn to_host(effect: Effect, mounts: &[(String, String)]) -> Option<Effect> {
+/// container are dropped; what a request sends keeps only the host's files
+/// (through the mounts, or `piped` in from the host).
+pub(crate) fn to_host(
+    effect: Effect,
+    mounts: &[(String, String)],
+    piped: &[FileRef],
+) -> Option<Effect> {
     Some(match effect {
         Effect::Read { file } => Effect::Read {
             file: FileRef {
@@ -216,7 +276,7 @@ pub(crate) fn to_host(effect: Effect, mounts: &[(String, String)]) -> Option<Eff
             names,
         },
         Effect::Request(mut request) => {
-            request.payload = host_payload(request.payload, mounts);
+            request.payload = host_payload(request.payload, mounts, piped);
             Effect::Request(request)
         }
         other => other,
@@ -224,12 +284,20 @@ pub(crate) fn to_host(effect: Effect, mounts: &[(String, String)]) -> Option<Eff
 }
 
 /// A payload from inside a container with its files as host paths (files
-/// outside the mounts are the container's own, not the host's).
-pub(crate) fn host_payload(mut payload: Payload, mounts: &[(String, String)]) -> Payload {
+/// outside the mounts are the container's own, not the host's, unless the
+/// host `piped` them in).
+pub(crate) fn host_payload(
+    mut payload: Payload,
+    mounts: &[(String, String)],
+    piped: &[FileRef],
+) -> Payload {
     payload.files = payload
         .files
         .into_iter()
         .filter_map(|file| {
+            if piped.contains(&file) {
+                return Some(file);
+            }
             Some(FileRef {
                 path: host_side(&file.path, mounts)?,
                 recursive: file.recursive,

@@ -252,6 +252,7 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
     if let Some(outcome) = migrate::handle(inv)
         .or_else(|| wrappers::handle(inv))
         .or_else(|| container::handle(inv))
+        .or_else(|| packages::plugin_install(inv))
     {
         return outcome;
     }

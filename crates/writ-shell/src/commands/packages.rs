@@ -202,7 +202,58 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ),
         _ => return None,
     };
-    let manager = inv.program.to_owned();
+    Some(install(inv, inv.program, packages))
+}
+
+/// Plugins and extensions installed through a tool's own manager, from its
+/// index or a repository URL: `kubectl krew install X`, `helm plugin
+/// install URL`, `gh extension install OWNER/REPO`, `vagrant plugin install
+/// X`, `code --install-extension X`. Asked before the tools' own handlers.
+pub(super) fn plugin_install(inv: &Invocation<'_>) -> Option<Outcome> {
+    if !matches!(
+        inv.program,
+        "kubectl" | "helm" | "gh" | "vagrant" | "code" | "code-insiders" | "codium" | "cursor"
+    ) {
+        return None;
+    }
+    let word = |i: usize| inv.args.get(i).map(|a| a.text.as_str());
+    let rest = |from: usize| inv.args.get(from..).unwrap_or_default();
+    let packages = match (inv.program, word(0), word(1)) {
+        ("kubectl", Some("krew"), Some("install"))
+        | ("helm", Some("plugin"), Some("install"))
+        | ("gh", Some("extension" | "ext"), Some("install"))
+        | ("vagrant", Some("plugin"), Some("install")) => names_or_vcs(
+            inv.program,
+            args::positionals(&args::parse(
+                rest(2),
+                &Spec {
+                    short: "",
+                    long: &["version", "pin", "plugin-version", "plugin-source"],
+                    stop_after: None,
+                },
+            )),
+        ),
+        ("code" | "code-insiders" | "codium" | "cursor", _, _) => inv
+            .args
+            .windows(2)
+            .filter(|pair| pair[0].text == "--install-extension")
+            .map(|pair| pair[1].text.clone())
+            .filter(|name| !is_local_or_url(name))
+            .collect(),
+        _ => return None,
+    };
+    (!packages.is_empty()).then(|| {
+        let manager = match inv.program {
+            "kubectl" => "krew",
+            other => other,
+        };
+        install(inv, manager, packages)
+    })
+}
+
+/// The outcome of installing `packages` with `manager`.
+fn install(inv: &Invocation<'_>, manager: &str, packages: Vec<String>) -> Outcome {
+    let manager = manager.to_owned();
     let mut outcome = Outcome::default();
     // `pip install --no-index --find-links ./wheels x` fetches nothing.
     let offline = inv
@@ -210,7 +261,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         .iter()
         .any(|a| a.text == "--no-index" || a.text == "--offline");
     if offline {
-        return Some(outcome);
+        return outcome;
     }
     // A package from a code host (`git+https://...`, `github:o/r`) is
     // installed from that repository: one install per source, so that
@@ -234,7 +285,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         }));
     }
     outcome.effects.extend(index_fetches(inv));
-    Some(outcome)
+    outcome
 }
 
 /// Options of an install that name an index, registry or package source
@@ -324,6 +375,11 @@ fn vcs_source(program: &str, spec: &str) -> Option<String> {
     match program {
         "pip" | "pip3" | "pipx" | "uv" | "poetry" | "pdm" => python_vcs(spec),
         "npm" | "pnpm" | "yarn" | "bun" => node_vcs(spec),
+        // A plugin's repository URL (`helm plugin install https://...`).
+        "helm" | "vagrant" => ["https://", "http://"]
+            .iter()
+            .any(|scheme| spec.starts_with(scheme))
+            .then(|| spec.trim_end_matches(".git").to_owned()),
         _ => None,
     }
 }

