@@ -72,6 +72,55 @@ pub struct Destination {
 ///   `github`, `gitea`, `forgejo` or `bitbucket`, `git://` URLs, `.git`
 ///   paths, and ssh/scp remotes to a code host or as user `git`.
 pub fn parse_destination(text: &str) -> Option<Destination> {
+    if text.contains(['$', '{']) {
+        return parse_concrete(&with_placeholders(text));
+    }
+    parse_concrete(text)
+}
+
+/// `text` with each part the shell would still expand (`$h`, `${HOST}`,
+/// a brace list `{1..3}` or `{a,b}` of name characters) written as `x`:
+/// `deploy@$h.staging.acme.corp` is some host under `staging.acme.corp`,
+/// whatever `$h` holds, and `https://$HOST/` an unknown host.
+fn with_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(['$', '{']) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let taken = if let Some(inner) = tail.strip_prefix("${") {
+            inner.find('}').map(|end| end + 3)
+        } else if let Some(inner) = tail.strip_prefix('$') {
+            let name = inner
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                .count();
+            (name > 0).then_some(name + 1)
+        } else {
+            tail.find('}')
+                .filter(|end| {
+                    tail[1..*end].bytes().all(|b| {
+                        b.is_ascii_alphanumeric() || matches!(b, b',' | b'.' | b'_' | b'-')
+                    })
+                })
+                .map(|end| end + 1)
+        };
+        match taken {
+            Some(len) => {
+                out.push('x');
+                rest = &tail[len..];
+            }
+            None => {
+                out.push_str(&tail[..1]);
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn parse_concrete(text: &str) -> Option<Destination> {
     let text = trim_wrapping(text);
     if text.is_empty() || text.chars().any(char::is_whitespace) {
         return None;

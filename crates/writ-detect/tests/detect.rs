@@ -321,6 +321,20 @@ fn destinations() {
             Some(with_path(dest("files.example.org"), "/pub/a.txt")),
         ),
         ("  \"https://example.com\"  ", Some(dest("example.com"))),
+        // What the shell would still expand stands for some name: the
+        // literal suffix after it places the host.
+        (
+            "deploy@$h.staging.acme.corp",
+            Some(dest("x.staging.acme.corp")),
+        ),
+        (
+            "deploy@api-{1..3}.staging.acme.corp:/srv",
+            Some(with_path(dest("api-x.staging.acme.corp"), "/srv")),
+        ),
+        (
+            "https://${HOST}.acme.corp/hook",
+            Some(with_path(dest("x.acme.corp"), "/hook")),
+        ),
         (
             "<https://example.com/a>",
             Some(with_path(dest("example.com"), "/a")),

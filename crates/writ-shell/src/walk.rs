@@ -304,6 +304,9 @@ impl<'c> Analyzer<'c> {
                 }
                 stdout
             }
+            C::WhileClause(clause) if read_loop_variable(&clause.0).is_some() => {
+                self.read_loop(clause, scope, stdin)
+            }
             C::WhileClause(clause) | C::UntilClause(clause) => {
                 let mut stdout = self.compound_list(&clause.0, scope, stdin);
                 let body = self.compound_list(&clause.1.list, scope, stdin);
@@ -316,6 +319,42 @@ impl<'c> Analyzer<'c> {
             }
             C::Arithmetic(_) => Payload::default(),
         }
+    }
+
+    /// `while read [-r] VAR; do ...; done <<EOF` over text whose lines are
+    /// known: the body once per line, with VAR set to it (as a `for` over
+    /// the lines); over anything else, once, as any loop.
+    fn read_loop(
+        &mut self,
+        clause: &ast::WhileOrUntilClauseCommand,
+        scope: &mut Scope,
+        stdin: Option<&Payload>,
+    ) -> Payload {
+        let mut stdout = self.compound_list(&clause.0, scope, stdin);
+        let lines: Vec<String> = stdin
+            .map(|input| {
+                input
+                    .text
+                    .iter()
+                    .flat_map(|text| text.lines())
+                    .map(str::trim)
+                    .filter(|line| !line.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let variable = read_loop_variable(&clause.0).unwrap_or_default();
+        if lines.is_empty() {
+            let body = self.compound_list(&clause.1.list, scope, stdin);
+            flow::merge(&mut stdout, &body);
+            return stdout;
+        }
+        for line in lines.iter().take(MAX_LOOP_VALUES) {
+            self.assign(scope, &variable, Arg::literal(line));
+            let body = self.compound_list(&clause.1.list, scope, stdin);
+            flow::merge(&mut stdout, &body);
+        }
+        stdout
     }
 
     /// Walks a `for` body once per listed value, with the variable set.
@@ -620,6 +659,7 @@ impl<'c> Analyzer<'c> {
         let Outcome {
             effects,
             stdout,
+            prints,
             opaque,
             contents,
             nested,
@@ -686,8 +726,14 @@ impl<'c> Analyzer<'c> {
                 self.expand_contents(&mut explicit);
                 explicit
             }
-            (None, Some(out)) => out,
-            (None, None) => read_prov,
+            (None, Some(mut out)) => {
+                flow::merge(&mut out, &prints);
+                out
+            }
+            (None, None) => {
+                flow::merge(&mut read_prov, &prints);
+                read_prov
+            }
         }
     }
 
@@ -948,6 +994,60 @@ impl<'c> Analyzer<'c> {
 
     /// Expands one word: quote removal, `~`, known variables, and command
     /// substitutions (which are walked, their effects recorded).
+    /// The path a command substitution prints when it only resolves one
+    /// (`realpath X`, `readlink -f X`, `dirname X`, `basename X`) and X is
+    /// known.
+    fn path_printed(&mut self, inner: &str, scope: &Scope) -> Option<String> {
+        let first = inner.split_whitespace().next()?;
+        if !matches!(first, "realpath" | "readlink" | "dirname" | "basename") {
+            return None;
+        }
+        let program = parse_program(inner, &self.options).ok()?;
+        let [list] = program.complete_commands.as_slice() else {
+            return None;
+        };
+        let [ast::CompoundListItem(and_or, _)] = list.0.as_slice() else {
+            return None;
+        };
+        let [ast::Command::Simple(simple)] = and_or.first.seq.as_slice() else {
+            return None;
+        };
+        if !and_or.additional.is_empty() || simple.prefix.is_some() {
+            return None;
+        }
+        let words: Vec<&str> = simple
+            .suffix
+            .iter()
+            .flat_map(|s| s.0.iter())
+            .map(|item| match item {
+                ast::CommandPrefixOrSuffixItem::Word(w) => Some(w.value.as_str()),
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        let (options, operands): (Vec<&str>, Vec<&str>) =
+            words.into_iter().partition(|w| w.starts_with('-'));
+        let [operand] = operands.as_slice() else {
+            return None;
+        };
+        if first == "readlink" && !options.iter().any(|o| matches!(*o, "-f" | "-e" | "-m")) {
+            return None;
+        }
+        let operand = self.expand(operand, scope);
+        if operand.dynamic {
+            return None;
+        }
+        let path = paths::resolve(&scope.cwd, self.home, &operand.text);
+        Some(match first {
+            "dirname" => path
+                .rsplit_once('/')
+                .map_or("/", |(parent, _)| parent)
+                .to_owned(),
+            "basename" => path.rsplit('/').next().unwrap_or_default().to_owned(),
+            _ => path,
+        })
+        .map(|p| if p.is_empty() { "/".to_owned() } else { p })
+    }
+
     fn expand(&mut self, raw: &str, scope: &Scope) -> Arg {
         if is_plain_word(raw) {
             // What `word::parse` gives such a word: one text piece (none when empty).
@@ -1003,6 +1103,19 @@ impl<'c> Analyzer<'c> {
                 WordPiece::TildeExpansion(tilde) => match tilde {
                     TildeExpr::Home => arg.text.push_str(self.home),
                     TildeExpr::WorkingDir => arg.text.push_str(&scope.cwd),
+                    TildeExpr::OldWorkingDir if scope.oldpwd.is_some() => {
+                        arg.text
+                            .push_str(scope.oldpwd.as_deref().unwrap_or_default());
+                    }
+                    // `~user`: this user's home, or a home beside it.
+                    TildeExpr::UserHome(user) => {
+                        let (parent, own) = self.home.rsplit_once('/').unwrap_or(("", self.home));
+                        if own == user {
+                            arg.text.push_str(self.home);
+                        } else {
+                            arg.text.push_str(&format!("{parent}/{user}"));
+                        }
+                    }
                     _ => arg.text.push_str(source),
                 },
                 WordPiece::ParameterExpansion(expr) => {
@@ -1014,6 +1127,13 @@ impl<'c> Analyzer<'c> {
                     if matches!(inner.trim(), "pwd" | "pwd -L" | "pwd -P") =>
                 {
                     arg.text.push_str(&scope.cwd);
+                }
+                // `$(realpath X)`, `$(dirname X)` and the like: the path they print.
+                WordPiece::CommandSubstitution(inner)
+                | WordPiece::BackquotedCommandSubstitution(inner)
+                    if let Some(path) = self.path_printed(inner, scope) =>
+                {
+                    arg.text.push_str(&path);
                 }
                 WordPiece::CommandSubstitution(inner)
                 | WordPiece::BackquotedCommandSubstitution(inner) => {
@@ -1127,6 +1247,38 @@ fn absorb(into: &mut Arg, part: &Arg) {
     into.substitutions
         .extend(part.substitutions.iter().cloned());
     into.dynamic |= part.dynamic;
+}
+
+/// The variable of a loop condition that is one `read [-r] VAR`.
+fn read_loop_variable(condition: &ast::CompoundList) -> Option<String> {
+    let [ast::CompoundListItem(and_or, _)] = condition.0.as_slice() else {
+        return None;
+    };
+    if !and_or.additional.is_empty() {
+        return None;
+    }
+    let [ast::Command::Simple(simple)] = and_or.first.seq.as_slice() else {
+        return None;
+    };
+    if simple.word_or_name.as_ref().map(|w| w.value.as_str()) != Some("read") {
+        return None;
+    }
+    let words: Vec<&str> = simple
+        .suffix
+        .iter()
+        .flat_map(|s| s.0.iter())
+        .filter_map(|item| match item {
+            ast::CommandPrefixOrSuffixItem::Word(w) => Some(w.value.as_str()),
+            _ => None,
+        })
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    match words.as_slice() {
+        [name] if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => {
+            Some((*name).to_owned())
+        }
+        _ => None,
+    }
 }
 
 /// A command name that is only a lookup of a program (`$(which python3)`,

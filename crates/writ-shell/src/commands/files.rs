@@ -552,9 +552,12 @@ fn jq(inv: &Invocation<'_>) -> Outcome {
     let mut filter_seen = false;
     while let Some(word) = words.next() {
         match word.text.as_str() {
+            // Their values may be printed (`jq -n --arg f "$(base64 F)" '{f: $f}'`).
             "--arg" | "--argjson" => {
                 words.next();
-                words.next();
+                if let Some(value) = words.next() {
+                    crate::flow::merge(&mut outcome.prints, &value.payload());
+                }
             }
             "--slurpfile" | "--rawfile" => {
                 words.next();
@@ -952,13 +955,62 @@ fn echo(inv: &Invocation<'_>) -> Outcome {
     };
     let mut stdout = Payload::default();
     let text: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-    flow::push_text(&mut stdout, &text.join(" "));
+    match text.split_first() {
+        Some((format, args)) if inv.program == "printf" => {
+            flow::push_text(&mut stdout, &printf(format, args));
+        }
+        _ => flow::push_text(&mut stdout, &text.join(" ")),
+    }
     for word in words {
         flow::merge(&mut stdout, &word.expansions());
     }
     Outcome {
         stdout: Some(stdout),
         ..Outcome::default()
+    }
+}
+
+/// What `printf FORMAT ARGS...` prints: each conversion (`%s`, `%d`, ...)
+/// takes the next argument, the format repeats while arguments remain,
+/// and `\n`, `\t` are what they stand for.
+fn printf(format: &str, args: &[&str]) -> String {
+    let mut out = String::new();
+    let mut args = args.iter();
+    loop {
+        let mut converted = false;
+        let mut chars = format.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (c, chars.peek().copied()) {
+                ('\\', Some('n')) => {
+                    chars.next();
+                    out.push('\n');
+                }
+                ('\\', Some('t')) => {
+                    chars.next();
+                    out.push('\t');
+                }
+                ('%', Some('%')) => {
+                    chars.next();
+                    out.push('%');
+                }
+                ('%', Some(_)) => {
+                    // Flags, width and precision, then the conversion letter.
+                    while chars
+                        .peek()
+                        .is_some_and(|c| c.is_ascii_digit() || "-+ #.*'".contains(*c))
+                    {
+                        chars.next();
+                    }
+                    chars.next();
+                    converted = true;
+                    out.push_str(args.next().copied().unwrap_or_default());
+                }
+                _ => out.push(c),
+            }
+        }
+        if !converted || args.len() == 0 {
+            return out;
+        }
     }
 }
 

@@ -110,6 +110,9 @@ pub(crate) struct Outcome {
     pub effects: Vec<Effect>,
     /// What standard output carries; `None` means stdin plus the files read.
     pub stdout: Option<Payload>,
+    /// What standard output carries besides stdin and the files read, when
+    /// `stdout` is `None`: arguments the command prints (`jq --arg k "$(cat f)"`).
+    pub prints: Payload,
     pub opaque: Vec<String>,
     /// Files this command fills, and with what (`tar czf out.tgz dir`).
     pub contents: Vec<(String, Payload)>,
