@@ -764,12 +764,15 @@ impl Cx<'_> {
             force,
             delete,
         });
+        // Credentials written into the remote's URL go with the push.
+        let text = url_credentials(&remote).into_iter().collect();
         out.push(Effect::Send(Send {
             channel: Channel::GitPush,
             target: remote,
             public: false,
             payload: Payload {
                 repository: own_repo,
+                text,
                 ..Payload::default()
             },
         }));
