@@ -634,7 +634,10 @@ impl Deriver<'_> {
                                 names.push((d.host.clone(), true));
                             }
                         }
-                        None if known => return false,
+                        // The host itself, not its domain: text that
+                        // names only `outage-api.grid.acme.internal`
+                        // directs a call there though `acme.internal` is a
+                        // deployment fact.
                         None => names.push((d.host.clone(), true)),
                     }
                 }

@@ -764,15 +764,25 @@ impl Cx<'_> {
             force,
             delete,
         });
-        // Credentials written into the remote's URL go with the push.
-        let text = url_credentials(&remote).into_iter().collect();
+        // Credentials written into the remote's URL go with the push, as
+        // a payload of their own beside the repository's contents.
+        if let Some(credentials) = url_credentials(&remote) {
+            out.push(Effect::Send(Send {
+                channel: Channel::GitPush,
+                target: remote.clone(),
+                public: false,
+                payload: Payload {
+                    text: vec![credentials],
+                    ..Payload::default()
+                },
+            }));
+        }
         out.push(Effect::Send(Send {
             channel: Channel::GitPush,
             target: remote,
             public: false,
             payload: Payload {
                 repository: own_repo,
-                text,
                 ..Payload::default()
             },
         }));
