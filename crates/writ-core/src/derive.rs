@@ -608,6 +608,16 @@ impl Deriver<'_> {
         if self.session.untrusted_text.is_empty() {
             return false;
         }
+        // A chat channel (`#name@host`) is named as itself, as an address
+        // is, whoever runs its host.
+        if let Some(channel) = target.trim().strip_prefix('#') {
+            let full = format!("#{}", channel.to_lowercase());
+            let name = full.split('@').next().unwrap_or(&full).to_owned();
+            let named = |text: &str| mentions(text, &full) || mentions(text, &name);
+            return named(&self.session.untrusted_text)
+                && !named(&self.session.trusted_text)
+                && !named(&self.facts.trusted_text);
+        }
         // Each name, and whether it is a host (which an address names too).
         let mut names: Vec<(String, bool)> = Vec::new();
         match destination {
