@@ -504,6 +504,11 @@ impl Cx<'_> {
                         self.lower_shell(effect, out);
                     }
                 }
+                // A message through a provider's API goes to its recipients.
+                if let Some(message) = crate::web_api::message(&r.method, &target, &payload.text) {
+                    push_message(message, &target, payload, out);
+                    return;
+                }
                 let payment = crate::web_api::payment(&r.method, &target, &payload.text);
                 let channel = match r.method.as_str() {
                     "GET" | "HEAD" | "OPTIONS" | "DOWNLOAD" | "LOOKUP" | "CONNECT" => {
@@ -912,6 +917,12 @@ fn http_effects(
         text,
         ..Payload::default()
     };
+    // A message through a provider's API goes to its recipients.
+    if let Some(message) = crate::web_api::message(&method, &url, &payload.text) {
+        let mut effects = Vec::new();
+        push_message(message, &url, payload, &mut effects);
+        return (effects, access);
+    }
     if matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS") {
         (
             vec![Effect::Fetch {
@@ -958,6 +969,98 @@ fn push_payment(payment: crate::web_api::ApiPayment, url: &str, out: &mut Vec<Ef
             payload: Payload::default(),
         }));
     }
+}
+
+/// The effects of a message an API request to `url` sends
+/// ([`crate::web_api::message`]): an e-mail or chat message to each
+/// recipient, as a message tool's, carrying the message (the request's
+/// bodies, what it decodes, its files); and the request itself to the
+/// provider, carrying what is not the message (its headers and
+/// credentials), which is a write to the provider when that is sensitive
+/// (a secret token sent to the provider's API is judged as before).
+///
+/// Recipients the request does not name readably are unknown: the
+/// message then goes to the provider's URL, so none of them is taken to
+/// be inside the organisation (for a message rebuilt from the text it
+/// was made of, with files beside that text, someone unknown as well).
+fn push_message(
+    message: crate::web_api::ApiMessage,
+    url: &str,
+    payload: Payload,
+    out: &mut Vec<Effect>,
+) {
+    let Payload {
+        text,
+        files,
+        env,
+        repository,
+        credentials,
+    } = payload;
+    let (request_text, mut text): (Vec<String>, Vec<String>) = text
+        .into_iter()
+        .partition(|t| crate::web_api::is_request_text(t));
+    text.extend(message.decoded);
+    // Who a message is addressed to is not what it says: a tool's
+    // recipients are not its text either (three addresses in a request's
+    // `to` list do not make the message confidential).
+    for address in message.recipients.iter().filter(|r| r.contains('@')) {
+        for t in text.iter_mut().filter(|t| t.contains(address.as_str())) {
+            *t = t.replace(address.as_str(), "");
+        }
+    }
+    let named = |texts: &[String], word: &str| texts.iter().any(|t| t.contains(word));
+    // A variable or a credential command goes where it is written; one
+    // written nowhere to be seen goes to the provider.
+    let (mut carried_env, mut sent_env) = (Vec::new(), Vec::new());
+    for name in env {
+        let (plain, braced) = (format!("${name}"), format!("${{{name}}}"));
+        let in_message = named(&text, &plain) || named(&text, &braced);
+        if !in_message || named(&request_text, &plain) || named(&request_text, &braced) {
+            carried_env.push(name.clone());
+        }
+        if in_message {
+            sent_env.push(name);
+        }
+    }
+    let (mut carried_credentials, mut sent_credentials) = (Vec::new(), Vec::new());
+    for credential in credentials {
+        let in_message = named(&text, &credential.command);
+        if !in_message || named(&request_text, &credential.command) {
+            carried_credentials.push(credential.clone());
+        }
+        if in_message {
+            sent_credentials.push(credential);
+        }
+    }
+    let unknown = message.recipients.is_empty() || (message.from_source_text && !files.is_empty());
+    let sent = Payload {
+        text,
+        files,
+        env: sent_env,
+        repository,
+        credentials: sent_credentials,
+    };
+    let mut recipients = message.recipients;
+    if unknown {
+        recipients.push(url.to_owned());
+    }
+    for target in recipients {
+        out.push(Effect::Send(Send {
+            channel: message.channel,
+            target,
+            public: false,
+            payload: sent.clone(),
+        }));
+    }
+    out.push(Effect::Fetch {
+        target: url.to_owned(),
+        payload: Payload {
+            text: request_text,
+            env: carried_env,
+            credentials: carried_credentials,
+            ..Payload::default()
+        },
+    });
 }
 
 /// A payment tool's amount in US cents: a number, or a string such as

@@ -9,6 +9,8 @@ use std::borrow::Cow;
 use serde_json::Value;
 use writ_shell::{Effect, Resource, Target};
 
+use crate::effects::Channel;
+
 /// The effects of `method` on `url` beyond the request itself, from the
 /// request's texts: JSON bodies, form pairs, the query and `Name: value`
 /// header lines.
@@ -297,6 +299,547 @@ fn path_matches(pattern: &str, segments: &[&str]) -> bool {
     }
     let pattern: Vec<&str> = pattern.split('/').collect();
     matches(&pattern, segments)
+}
+
+/// How a message API names a recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Addressee {
+    /// E-mail addresses: a string may list several (`a@x.com, B <b@y.org>`).
+    Address,
+    /// A telephone number, bare or as a URI (`+14155550142`,
+    /// `whatsapp:+4915...`): someone outside, whatever reaches them.
+    Phone,
+    /// A chat on the provider's own network (Telegram's `chat_id`): a
+    /// number shaped like a telephone one stays as written; any other id
+    /// (`@ops_channel`, `12345`) is written `ID@NETWORK`, a chat hosted on
+    /// that network's domain, a third party unless the deployment says
+    /// otherwise.
+    ChatOn(&'static str),
+}
+
+/// A message provider's API: the requests that send a message, and where
+/// their bodies name its recipients.
+struct MessageApi {
+    /// Host names, as [`host_matches`] reads them.
+    hosts: &'static [&'static str],
+    /// Paths after the authority, as [`PaymentApi::paths`].
+    paths: &'static [&'static str],
+    /// Whether a `GET` sends too (its query is the message).
+    get: bool,
+    channel: Channel,
+    addressee: Addressee,
+    /// Where the recipients are: (object path, member) in
+    /// [`AmountAt::at`]'s form; the member holds a string (a list of
+    /// addresses), a number, or an array of them.
+    recipients: &'static [(&'static str, &'static str)],
+    /// Where a whole RFC 822 message is, base64-encoded (standard or URL
+    /// alphabet): its `To`, `Cc` and `Bcc` headers name the recipients,
+    /// and the decoded message is part of what is sent.
+    raw: &'static [(&'static str, &'static str)],
+}
+
+/// Message providers' APIs, from their API references. Slack's
+/// `chat.postMessage`, and Slack, Teams and Discord incoming webhooks,
+/// are not here: they name a channel, not a person, and a bare channel
+/// is the organisation's (as a `message_send` tool's is), which the
+/// provider's host does not show; they stay requests to that host.
+const MESSAGE_APIS: &[MessageApi] = &[
+    // Gmail: `{"raw": base64url(RFC 822)}`; the media upload's body is
+    // the message itself.
+    MessageApi {
+        hosts: &["gmail.googleapis.com", "www.googleapis.com"],
+        paths: &[
+            "gmail/v1/users/*/messages/send",
+            "upload/gmail/v1/users/*/messages/send",
+        ],
+        get: false,
+        channel: Channel::Email,
+        addressee: Addressee::Address,
+        recipients: &[],
+        raw: &[("", "raw"), ("message", "raw")],
+    },
+    // Microsoft Graph: `sendMail` of a message object. Sending a draft
+    // (`/me/messages/{id}/send`) names no recipients: not here.
+    MessageApi {
+        hosts: &["graph.microsoft.com"],
+        paths: &["*/me/sendMail", "*/users/*/sendMail"],
+        get: false,
+        channel: Channel::Email,
+        addressee: Addressee::Address,
+        recipients: &[
+            ("message.toRecipients[].emailAddress", "address"),
+            ("message.ccRecipients[].emailAddress", "address"),
+            ("message.bccRecipients[].emailAddress", "address"),
+        ],
+        raw: &[],
+    },
+    // SendGrid v3: each personalization's `to`, `cc` and `bcc`.
+    MessageApi {
+        hosts: &["api.sendgrid.com"],
+        paths: &["v3/mail/send"],
+        get: false,
+        channel: Channel::Email,
+        addressee: Addressee::Address,
+        recipients: &[
+            ("personalizations[].to[]", "email"),
+            ("personalizations[].cc[]", "email"),
+            ("personalizations[].bcc[]", "email"),
+        ],
+        raw: &[],
+    },
+    // Mailgun: form fields, each a list (`Name <addr>, addr`).
+    MessageApi {
+        hosts: &["api.mailgun.net", "api.eu.mailgun.net"],
+        paths: &["v3/*/messages", "v3/*/messages.mime"],
+        get: false,
+        channel: Channel::Email,
+        addressee: Addressee::Address,
+        recipients: &[("", "to"), ("", "cc"), ("", "bcc")],
+        raw: &[],
+    },
+    // Postmark: `To`, `Cc`, `Bcc` comma lists; a batch is an array of
+    // such messages (with templates: under `Messages`).
+    MessageApi {
+        hosts: &["api.postmarkapp.com"],
+        paths: &[
+            "email",
+            "email/batch",
+            "email/withTemplate",
+            "email/batchWithTemplates",
+        ],
+        get: false,
+        channel: Channel::Email,
+        addressee: Addressee::Address,
+        recipients: &[
+            ("", "To"),
+            ("", "Cc"),
+            ("", "Bcc"),
+            ("Messages[]", "To"),
+            ("Messages[]", "Cc"),
+            ("Messages[]", "Bcc"),
+        ],
+        raw: &[],
+    },
+    // Amazon SES v2: `Destination`, or a raw message's headers.
+    MessageApi {
+        hosts: &["email.*.amazonaws.com"],
+        paths: &["v2/email/outbound-emails"],
+        get: false,
+        channel: Channel::Email,
+        addressee: Addressee::Address,
+        recipients: &[
+            ("Destination", "ToAddresses"),
+            ("Destination", "CcAddresses"),
+            ("Destination", "BccAddresses"),
+        ],
+        raw: &[("Content.Raw", "Data")],
+    },
+    // Twilio Programmable Messaging: SMS, MMS and WhatsApp to `To`.
+    MessageApi {
+        hosts: &["api.twilio.com"],
+        paths: &[
+            "2010-04-01/Accounts/*/Messages.json",
+            "2010-04-01/Accounts/*/Messages",
+        ],
+        get: false,
+        channel: Channel::Chat,
+        addressee: Addressee::Phone,
+        recipients: &[("", "To")],
+        raw: &[],
+    },
+    // Telegram's Bot API (`/bot{token}/{method}`), by GET or POST.
+    MessageApi {
+        hosts: &["api.telegram.org"],
+        paths: &[
+            "*/sendMessage",
+            "*/sendDocument",
+            "*/sendPhoto",
+            "*/sendVideo",
+            "*/sendAudio",
+            "*/sendVoice",
+            "*/sendAnimation",
+            "*/sendMediaGroup",
+            "*/sendLocation",
+            "*/sendContact",
+            "*/sendPoll",
+            "*/forwardMessage",
+            "*/copyMessage",
+        ],
+        get: true,
+        channel: Channel::Chat,
+        addressee: Addressee::ChatOn("telegram.org"),
+        recipients: &[("", "chat_id")],
+        raw: &[],
+    },
+];
+
+/// A message an API request sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ApiMessage {
+    /// E-mail or chat.
+    pub channel: Channel,
+    /// Who it is sent to, as the request names them; empty when the
+    /// request names none that can be read (a raw message built in a
+    /// variable, a body read from a file).
+    pub recipients: Vec<String>,
+    /// Text the request carries encoded: a raw message, decoded.
+    pub decoded: Vec<String>,
+    /// The recipients were read from a message text the request was
+    /// built from (`printf 'To: ...' | base64`), not from the request's
+    /// own body: what else went into that message is not known.
+    pub from_source_text: bool,
+}
+
+/// A request that sends an e-mail or chat message through a provider's
+/// API ([`MESSAGE_APIS`]; `POST https://api.sendgrid.com/v3/mail/send`):
+/// its channel and recipients. `None` for any other request, answered
+/// from the method and host without allocating.
+pub(crate) fn message(method: &str, url: &str, texts: &[String]) -> Option<ApiMessage> {
+    let get = match method {
+        "POST" => false,
+        "GET" => true,
+        _ => return None,
+    };
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = host.split(':').next().unwrap_or(host);
+    let api = MESSAGE_APIS
+        .iter()
+        .find(|api| (!get || api.get) && api.hosts.iter().any(|h| host_matches(h, host)))?;
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let path = path.split('#').next().unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    api.paths
+        .iter()
+        .any(|pattern| path_matches(pattern, &segments))
+        .then_some(())?;
+    let query = query.split('#').next().unwrap_or_default();
+    let bodies = message_bodies(texts, query);
+    let mut recipients = Vec::new();
+    for body in &bodies {
+        for (at, member) in api.recipients {
+            for value in objects_at(body, at)
+                .into_iter()
+                .filter_map(|o| o.get(*member))
+            {
+                push_recipients(value, api.addressee, &mut recipients);
+            }
+        }
+    }
+    let mut decoded = Vec::new();
+    for body in &bodies {
+        for (at, member) in api.raw {
+            for value in objects_at(body, at)
+                .into_iter()
+                .filter_map(|o| o.get(*member))
+            {
+                let Some(text) = value.as_str().and_then(decode_base64) else {
+                    continue;
+                };
+                recipients.extend(header_recipients(&text));
+                decoded.push(text);
+            }
+        }
+    }
+    // A raw message the request does not carry readably (`"$raw"`, a
+    // body read from a file): the message text it was built from, when
+    // the shell analysis saw one flow into the request (Gmail's media
+    // upload sends that text as it is).
+    let mut from_source_text = false;
+    if recipients.is_empty() && !api.raw.is_empty() {
+        for text in texts {
+            let found = header_recipients(text);
+            from_source_text |= !found.is_empty();
+            recipients.extend(found);
+        }
+    }
+    let mut unique: Vec<String> = Vec::with_capacity(recipients.len());
+    for recipient in recipients {
+        if !unique.contains(&recipient) {
+            unique.push(recipient);
+        }
+    }
+    Some(ApiMessage {
+        channel: api.channel,
+        recipients: unique,
+        decoded,
+        from_source_text,
+    })
+}
+
+/// Whether a request text belongs to the request rather than to the
+/// message it sends: an HTTP header line (`Authorization: Bearer ...`),
+/// `user:password` credentials, a header's bare value (`Bearer $TOKEN`).
+/// Bodies (JSON, form pairs) and whole messages are the message's.
+pub(crate) fn is_request_text(text: &str) -> bool {
+    let text = text.trim();
+    if text.starts_with(['{', '[']) && serde_json::from_str::<Value>(text).is_ok() {
+        return false;
+    }
+    if text.contains('\n') || text.contains("\\n") {
+        // Several lines: a body or a message, not one header.
+        return header_recipients(text).is_empty() && !text.contains('=');
+    }
+    match text.split_once(": ") {
+        Some((name, _)) if is_header_name(name) => true,
+        _ => !text.contains('='),
+    }
+}
+
+/// `name` of a `Name: value` header line: a token of letters, digits and
+/// dashes.
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// True when `host` is named by `pattern`: equal (ignoring case), under a
+/// `.domain` pattern, or matching a pattern's `*` label
+/// (`email.*.amazonaws.com`).
+fn host_matches(pattern: &str, host: &str) -> bool {
+    if let Some(domain) = pattern.strip_prefix('.') {
+        let split = host.len().saturating_sub(domain.len());
+        return host
+            .get(split..)
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(domain))
+            && host
+                .get(..split)
+                .is_some_and(|sub| sub.is_empty() || sub.ends_with('.'));
+    }
+    if !pattern.contains('*') {
+        return pattern.eq_ignore_ascii_case(host);
+    }
+    let mut labels = host.split('.');
+    pattern.split('.').all(|p| {
+        labels
+            .next()
+            .is_some_and(|l| !l.is_empty() && (p == "*" || p.eq_ignore_ascii_case(l)))
+    }) && labels.next().is_none()
+}
+
+/// A message request's bodies: each JSON object (each element of a JSON
+/// array: a batch), and the form pairs of the other texts and of the
+/// URL's `query` as one object whose members hold every value given.
+fn message_bodies(texts: &[String], query: &str) -> Vec<Value> {
+    let mut bodies = Vec::new();
+    let mut form = serde_json::Map::new();
+    let mut pair = |key: &str, value: &str| {
+        let value = Value::String(percent_decode(value).into_owned());
+        let slot = form
+            .entry(percent_decode(key).into_owned())
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(values) = slot {
+            values.push(value);
+        }
+    };
+    for text in texts {
+        match serde_json::from_str::<Value>(text.trim()) {
+            Ok(Value::Array(items)) => bodies.extend(items),
+            Ok(object @ Value::Object(_)) => bodies.push(object),
+            _ if is_request_text(text) => {}
+            _ => {
+                for line in text.lines() {
+                    for (key, value) in line.split('&').filter_map(|p| p.split_once('=')) {
+                        pair(key, value);
+                    }
+                }
+            }
+        }
+    }
+    for (key, value) in query.split('&').filter_map(|p| p.split_once('=')) {
+        pair(key, value);
+    }
+    if !form.is_empty() {
+        bodies.push(Value::Object(form));
+    }
+    bodies
+}
+
+/// The recipients a body member names: a string (for addresses, a list
+/// of them), a number (a chat id), or an array of those.
+fn push_recipients(value: &Value, addressee: Addressee, out: &mut Vec<String>) {
+    match value {
+        Value::Array(items) => {
+            for item in items {
+                push_recipients(item, addressee, out);
+            }
+        }
+        Value::String(text) => match addressee {
+            Addressee::Address => out.extend(address_list(text)),
+            Addressee::Phone => out.extend(
+                Some(text.trim())
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned),
+            ),
+            Addressee::ChatOn(network) => out.extend(chat_recipient(text, network)),
+        },
+        Value::Number(n) => match addressee {
+            Addressee::ChatOn(network) => out.extend(chat_recipient(&n.to_string(), network)),
+            _ => out.push(n.to_string()),
+        },
+        _ => {}
+    }
+}
+
+/// A chat id on `network` as a recipient ([`Addressee::ChatOn`]).
+fn chat_recipient(id: &str, network: &str) -> Option<String> {
+    let id = id.trim();
+    if id.is_empty() {
+        return None;
+    }
+    let digits = id.bytes().filter(u8::is_ascii_digit).count();
+    if digits >= 7
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')
+    {
+        return Some(id.to_owned());
+    }
+    Some(format!("{}@{network}", id.trim_start_matches('@')))
+}
+
+/// The addresses of an address list (`a@x.com, "Doe, J" <j@y.org>`,
+/// `mailto:` prefixes allowed): each item's `<addr>` if it has one, else
+/// the item itself. A comma inside quotes or angle brackets does not
+/// separate.
+fn address_list(text: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let (mut start, mut quoted, mut angle) = (0, false, false);
+    for (at, c) in text.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '<' if !quoted => angle = true,
+            '>' if !quoted => angle = false,
+            ',' | ';' if !quoted && !angle => {
+                items.push(&text[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&text[start..]);
+    items
+        .into_iter()
+        .filter_map(|item| {
+            let item = item.trim();
+            let address = match (item.rfind('<'), item.rfind('>')) {
+                (Some(open), Some(close)) if open < close => &item[open + 1..close],
+                _ => item,
+            };
+            let address = address.trim();
+            let address = address
+                .get(..7)
+                .filter(|p| p.eq_ignore_ascii_case("mailto:"))
+                .map_or(address, |_| &address[7..]);
+            (!address.is_empty()).then(|| address.to_owned())
+        })
+        .collect()
+}
+
+/// The recipients an RFC 822 message names in its `To`, `Cc` and `Bcc`
+/// headers (folded lines unfolded); none when `text` does not start with
+/// a header block. Line ends may be CRLF, LF, or still written as the
+/// `\r\n` escapes of the `printf` that builds the message.
+fn header_recipients(text: &str) -> Vec<String> {
+    let text: Cow<'_, str> = if text.contains("\\n") || text.contains("\\r") {
+        Cow::Owned(
+            text.replace("\\r\\n", "\n")
+                .replace("\\n", "\n")
+                .replace("\\r", ""),
+        )
+    } else {
+        Cow::Borrowed(text)
+    };
+    // Unfolded header lines, up to the blank line that ends them.
+    let mut headers: Vec<String> = Vec::new();
+    for line in text.split('\n').map(|l| l.trim_end_matches('\r')) {
+        if line.is_empty() {
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            match headers.last_mut() {
+                Some(last) => {
+                    last.push(' ');
+                    last.push_str(line.trim());
+                }
+                None => return Vec::new(),
+            }
+            continue;
+        }
+        match line.split_once(':') {
+            Some((name, _)) if is_header_name(name) => headers.push(line.to_owned()),
+            _ => return Vec::new(),
+        }
+    }
+    headers
+        .iter()
+        .filter_map(|h| h.split_once(':'))
+        .filter(|(name, _)| {
+            ["to", "cc", "bcc"]
+                .iter()
+                .any(|n| name.trim().eq_ignore_ascii_case(n))
+        })
+        .flat_map(|(_, value)| address_list(value))
+        .collect()
+}
+
+/// Base64 in either alphabet (`+/` or the URL's `-_`), padded or not,
+/// line breaks ignored; `None` for anything else (`$raw`), or bytes that
+/// are not text.
+fn decode_base64(text: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.trim_end_matches('=').bytes() {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'\r' | b'\n' | b' ' | b'\t' => continue,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            bytes.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    if bytes.is_empty() {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// `%XX` escapes decoded; text with none, or a bad one, as it is.
+fn percent_decode(text: &str) -> Cow<'_, str> {
+    if !text.contains('%') {
+        return Cow::Borrowed(text);
+    }
+    let raw = text.as_bytes();
+    let mut out = Vec::with_capacity(raw.len());
+    let mut at = 0;
+    while at < raw.len() {
+        let hex = raw
+            .get(at + 1..at + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (raw[at], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                at += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_or(Cow::Borrowed(text), Cow::Owned)
 }
 
 /// A request's body as one JSON object: the members of JSON texts, and
@@ -1402,6 +1945,300 @@ mod tests {
                 "{code} twice"
             );
         }
+    }
+
+    #[test]
+    fn message_table_is_well_formed() {
+        for api in MESSAGE_APIS {
+            assert!(!api.hosts.is_empty() && !api.paths.is_empty());
+            assert!(
+                !api.recipients.is_empty() || !api.raw.is_empty(),
+                "{:?} names no recipients",
+                api.hosts
+            );
+            for host in api.hosts {
+                assert_eq!(*host, host.to_ascii_lowercase());
+                // Every host is recognised, whatever its case.
+                let sample = host.replace('*', "us-east-1").to_ascii_uppercase();
+                assert!(host_matches(host, &sample), "{host}");
+            }
+            for path in api.paths {
+                assert!(!path.starts_with('/') && !path.contains("**"), "{path}");
+            }
+            assert!(matches!(api.channel, Channel::Email | Channel::Chat));
+            assert_eq!(
+                api.channel == Channel::Email,
+                api.addressee == Addressee::Address
+            );
+        }
+    }
+
+    #[test]
+    fn message_requests_by_host_path_and_method() {
+        let to = |method: &str, url: &str, body: &[&str]| {
+            message(method, url, &texts(body)).map(|m| (m.channel, m.recipients))
+        };
+        let email = |r: &[&str]| Some((Channel::Email, texts(r)));
+        let chat = |r: &[&str]| Some((Channel::Chat, texts(r)));
+        let sendgrid = r#"{"personalizations":[{"to":[{"email":"a@x.com"}],"cc":[{"email":"b@y.org"}],"bcc":[{"email":"c@z.net"}]},{"to":[{"email":"d@w.io"}]}]}"#;
+        assert_eq!(
+            to("POST", "https://api.sendgrid.com/v3/mail/send", &[sendgrid]),
+            email(&["a@x.com", "d@w.io", "b@y.org", "c@z.net"])
+        );
+        // Not a send, not this provider's path, not a method that sends.
+        assert_eq!(
+            to("GET", "https://api.sendgrid.com/v3/mail/send", &[sendgrid]),
+            None
+        );
+        assert_eq!(
+            to("PUT", "https://api.sendgrid.com/v3/mail/send", &[sendgrid]),
+            None
+        );
+        assert_eq!(
+            to("POST", "https://api.sendgrid.com/v3/templates", &[sendgrid]),
+            None
+        );
+        assert_eq!(
+            to(
+                "POST",
+                "https://api.sendgrid.com.evil.io/v3/mail/send",
+                &[sendgrid]
+            ),
+            None
+        );
+        assert_eq!(
+            to("POST", "https://example.com/v3/mail/send", &[sendgrid]),
+            None
+        );
+        assert_eq!(
+            to(
+                "POST",
+                "https://graph.microsoft.com/v1.0/users/u1/sendMail",
+                &[
+                    r#"{"message":{"toRecipients":[{"emailAddress":{"address":"a@x.com"}}],"bccRecipients":[{"emailAddress":{"name":"B","address":"b@y.org"}}]}}"#
+                ]
+            ),
+            email(&["a@x.com", "b@y.org"])
+        );
+        assert_eq!(
+            to(
+                "POST",
+                "https://graph.microsoft.com/v1.0/me/messages/AAMk/send",
+                &[]
+            ),
+            None
+        );
+        // Mailgun's form fields, Name <addr> lists, percent-encoded.
+        assert_eq!(
+            to(
+                "POST",
+                "https://api.eu.mailgun.net/v3/mg.acme.io/messages",
+                &[
+                    "api:$KEY",
+                    "from=Ops <ops@acme.io>",
+                    "to=A <a@x.com>, b@y.org",
+                    "cc=c%40z.net"
+                ]
+            ),
+            email(&["a@x.com", "b@y.org", "c@z.net"])
+        );
+        assert_eq!(
+            to(
+                "POST",
+                "https://api.postmarkapp.com/email/batch",
+                &[r#"[{"To":"a@x.com, b@y.org"},{"To":"c@z.net","Bcc":"d@w.io"}]"#]
+            ),
+            email(&["a@x.com", "b@y.org", "c@z.net", "d@w.io"])
+        );
+        assert_eq!(
+            to(
+                "POST",
+                "https://email.eu-central-1.amazonaws.com/v2/email/outbound-emails",
+                &[r#"{"Destination":{"ToAddresses":["a@x.com"],"BccAddresses":["b@y.org"]}}"#]
+            ),
+            email(&["a@x.com", "b@y.org"])
+        );
+        // SES's raw message: standard base64 of To: a@x.com.
+        let ses = message(
+            "POST",
+            "https://email.us-east-1.amazonaws.com/v2/email/outbound-emails",
+            &texts(&[r#"{"Content":{"Raw":{"Data":"VG86IGFAeC5jb20NCg0KaGk="}}}"#]),
+        );
+        assert_eq!(
+            ses.map(|m| (m.recipients, m.decoded)),
+            Some((texts(&["a@x.com"]), texts(&["To: a@x.com\r\n\r\nhi"])))
+        );
+        assert_eq!(
+            to(
+                "POST",
+                "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json",
+                &["To=whatsapp:+4915112345678", "Body=hi", "$SID:$TOKEN"]
+            ),
+            chat(&["whatsapp:+4915112345678"])
+        );
+        // Telegram by GET or POST, its chat id a number or a name.
+        assert_eq!(
+            to(
+                "GET",
+                "https://api.telegram.org/bot1:x/sendMessage?chat_id=-1001822334455&text=hi",
+                &[]
+            ),
+            chat(&["-1001822334455"])
+        );
+        assert_eq!(
+            to(
+                "POST",
+                "https://api.telegram.org/bot1:x/sendDocument",
+                &[r#"{"chat_id": 4242}"#]
+            ),
+            chat(&["4242@telegram.org"])
+        );
+        assert_eq!(
+            to(
+                "POST",
+                "https://api.telegram.org/bot1:x/sendMessage",
+                &["chat_id=@ops"]
+            ),
+            chat(&["ops@telegram.org"])
+        );
+        assert_eq!(
+            to("POST", "https://api.telegram.org/bot1:x/getUpdates", &[]),
+            None
+        );
+        // Recipients that cannot be read: none, not a guess.
+        assert_eq!(
+            to(
+                "POST",
+                "https://gmail.googleapis.com/gmail/v1/users/me/messages/send",
+                &[r#"{"raw": "$raw"}"#]
+            ),
+            email(&[])
+        );
+    }
+
+    #[test]
+    fn gmail_raw_messages_decode() {
+        // "To: A <a@x.com>,\r\n b@y.org\r\nCc: c@z.net\r\nSubject: s\r\n\r\nhi?>" in
+        // the URL alphabet, unpadded (the body's `?>` encodes with `_`).
+        let raw = "VG86IEEgPGFAeC5jb20-LA0KIGJAeS5vcmcNCkNjOiBjQHoubmV0DQpTdWJqZWN0OiBzDQoNCmhpPz4";
+        let sent = message(
+            "POST",
+            "https://gmail.googleapis.com/upload/gmail/v1/users/me/messages/send",
+            &texts(&[&format!(r#"{{"raw": "{raw}"}}"#)]),
+        );
+        let sent = sent.unwrap();
+        assert_eq!(sent.recipients, texts(&["a@x.com", "b@y.org", "c@z.net"]));
+        assert!(!sent.from_source_text);
+        assert_eq!(
+            sent.decoded,
+            texts(&["To: A <a@x.com>,\r\n b@y.org\r\nCc: c@z.net\r\nSubject: s\r\n\r\nhi?>"])
+        );
+        // Built by printf in the shell: the text it was made from.
+        let built = message(
+            "POST",
+            "https://gmail.googleapis.com/gmail/v1/users/me/messages/send",
+            &texts(&[
+                "Authorization: Bearer $T",
+                "To: p@acme.io\\r\nSubject: s\\r\n\\r\nhi\\r\n",
+                r#"{"raw": "$raw"}"#,
+            ]),
+        )
+        .unwrap();
+        assert_eq!(built.recipients, texts(&["p@acme.io"]));
+        assert!(built.from_source_text);
+    }
+
+    #[test]
+    fn base64_in_both_alphabets() {
+        assert_eq!(decode_base64("aGk/Pz4+").as_deref(), Some("hi??>>"));
+        assert_eq!(decode_base64("aGk_Pz4-").as_deref(), Some("hi??>>"));
+        assert_eq!(decode_base64("aGk=").as_deref(), Some("hi"));
+        assert_eq!(decode_base64("aGk").as_deref(), Some("hi"));
+        assert_eq!(decode_base64("aG\r\nk=").as_deref(), Some("hi"));
+        assert_eq!(decode_base64("$raw"), None);
+        assert_eq!(decode_base64(""), None);
+        // Bytes that are not text.
+        assert_eq!(decode_base64("//79"), None);
+    }
+
+    #[test]
+    fn headers_and_address_lists() {
+        assert_eq!(
+            header_recipients(
+                "From: o@acme.io\r\nTO: \"Doe, J\" <j@x.com>,\r\n\tk@y.org\r\nbcc: <m@z.net>\r\nSubject: To: n@w.io\r\n\r\nCc: body@v.io\r\n"
+            ),
+            texts(&["j@x.com", "k@y.org", "m@z.net"])
+        );
+        // LF line ends, and printf's escapes as written.
+        assert_eq!(header_recipients("Cc: a@x.com\n\nhi"), texts(&["a@x.com"]));
+        assert_eq!(
+            header_recipients("To: a@x.com\\r\\n\\r\\nhi"),
+            texts(&["a@x.com"])
+        );
+        // Not a header block.
+        assert!(header_recipients("hello\nTo: a@x.com\n").is_empty());
+        assert!(header_recipients(" To: a@x.com\n").is_empty());
+        assert!(header_recipients(r#"{"to": "a@x.com"}"#).is_empty());
+        assert_eq!(
+            address_list("mailto:a@x.com; B <b@y.org>, , \"C, Jr\" <c@z.net>"),
+            texts(&["a@x.com", "b@y.org", "c@z.net"])
+        );
+        assert_eq!(percent_decode("a%40x.com%2C%zz"), "a@x.com,%zz");
+        assert_eq!(
+            chat_recipient(" -100123456 ", "t.org").as_deref(),
+            Some("-100123456")
+        );
+        assert_eq!(
+            chat_recipient("12345", "t.org").as_deref(),
+            Some("12345@t.org")
+        );
+        assert_eq!(chat_recipient("", "t.org"), None);
+    }
+
+    #[test]
+    fn request_texts_are_not_the_message() {
+        for text in [
+            "Authorization: Bearer $TOKEN",
+            "Authorization: Basic YXBpOmtleQ==",
+            "api:$MAILGUN_KEY",
+            "Bearer ya29.x",
+            "application/json",
+        ] {
+            assert!(is_request_text(text), "{text}");
+        }
+        for text in [
+            r#"{"raw": "$raw"}"#,
+            r#"[{"To": "a@x.com"}]"#,
+            "to=a@x.com",
+            "chat_id=1&text=hi",
+            "To: a@x.com\r\nSubject: s\r\n\r\nhi",
+        ] {
+            assert!(!is_request_text(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn hosts_match_exactly_under_a_domain_or_by_label() {
+        assert!(host_matches(
+            "email.*.amazonaws.com",
+            "email.us-west-2.amazonaws.com"
+        ));
+        assert!(!host_matches(
+            "email.*.amazonaws.com",
+            "email.amazonaws.com"
+        ));
+        assert!(!host_matches(
+            "email.*.amazonaws.com",
+            "email.a.b.amazonaws.com"
+        ));
+        assert!(!host_matches(
+            "email.*.amazonaws.com",
+            "email.a.amazonaws.com.evil"
+        ));
+        assert!(host_matches(".mailgun.net", "api.mailgun.net"));
+        assert!(host_matches(".mailgun.net", "mailgun.net"));
+        assert!(!host_matches(".mailgun.net", "evilmailgun.net"));
+        assert!(!host_matches("api.sendgrid.com", "api.sendgrid.co"));
     }
 
     #[test]
