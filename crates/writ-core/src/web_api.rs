@@ -250,7 +250,11 @@ pub(crate) fn payment(method: &str, url: &str, texts: &[String]) -> Option<ApiPa
         .or_else(|| url.strip_prefix("http://"))?;
     let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
     let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    let host = host.split(':').next().unwrap_or(host);
+    if !is_one_of(host, PAYMENT_DOMAINS) {
+        return None;
+    }
+    let host = host.to_ascii_lowercase();
     let api = PAYMENT_APIS.iter().find(|api| {
         api.hosts.iter().any(|h| match h.strip_prefix('.') {
             Some(domain) => host
@@ -506,6 +510,9 @@ pub(crate) fn message(method: &str, url: &str, texts: &[String]) -> Option<ApiMe
     let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
     let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = host.split(':').next().unwrap_or(host);
+    if !is_one_of(host, MESSAGE_DOMAINS) {
+        return None;
+    }
     let api = MESSAGE_APIS
         .iter()
         .find(|api| (!get || api.get) && api.hosts.iter().any(|h| host_matches(h, host)))?;
@@ -598,6 +605,42 @@ fn is_header_name(name: &str) -> bool {
 /// True when `host` is named by `pattern`: equal (ignoring case), under a
 /// `.domain` pattern, or matching a pattern's `*` label
 /// (`email.*.amazonaws.com`).
+/// The second-level labels of [`PAYMENT_APIS`]' hosts, and of
+/// [`MESSAGE_APIS`]': most requests are to neither, and are told so from
+/// one label before the tables are searched.
+const PAYMENT_DOMAINS: &[&str] = &[
+    "stripe",
+    "adyen",
+    "adyenpayments",
+    "paypal",
+    "wise",
+    "transferwise",
+    "moderntreasury",
+    "gocardless",
+];
+const MESSAGE_DOMAINS: &[&str] = &[
+    "googleapis",
+    "microsoft",
+    "sendgrid",
+    "mailgun",
+    "postmarkapp",
+    "amazonaws",
+    "twilio",
+    "telegram",
+];
+
+/// True when `host`'s second-level label (`stripe` of `api.stripe.com`)
+/// is one of `labels`.
+fn is_one_of(host: &str, labels: &[&str]) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let Some(end) = host.rfind('.') else {
+        return false;
+    };
+    let start = host[..end].rfind('.').map_or(0, |dot| dot + 1);
+    let label = &host[start..end];
+    labels.iter().any(|l| l.eq_ignore_ascii_case(label))
+}
+
 fn host_matches(pattern: &str, host: &str) -> bool {
     if let Some(domain) = pattern.strip_prefix('.') {
         let split = host.len().saturating_sub(domain.len());
@@ -1690,6 +1733,21 @@ mod tests {
     /// The amount a request pays, when it is a payment.
     fn payment(method: &str, url: &str, texts: &[String]) -> Option<Option<i64>> {
         super::payment(method, url, texts).map(|p| p.amount_cents)
+    }
+
+    /// The one-label check lets every host the tables name through.
+    #[test]
+    fn the_tables_hosts_pass_the_label_check() {
+        for host in PAYMENT_APIS.iter().flat_map(|api| api.hosts) {
+            let host = host.trim_start_matches('.').replace('*', "x");
+            assert!(is_one_of(&host, PAYMENT_DOMAINS), "{host}");
+        }
+        for host in MESSAGE_APIS.iter().flat_map(|api| api.hosts) {
+            let host = host.trim_start_matches('.').replace('*', "x");
+            assert!(is_one_of(&host, MESSAGE_DOMAINS), "{host}");
+        }
+        assert!(!is_one_of("api.example.com", PAYMENT_DOMAINS));
+        assert!(!is_one_of("stripe.example.com", PAYMENT_DOMAINS));
     }
 
     #[test]

@@ -72,7 +72,7 @@ pub struct Destination {
 ///   `github`, `gitea`, `forgejo` or `bitbucket`, `git://` URLs, `.git`
 ///   paths, and ssh/scp remotes to a code host or as user `git`.
 pub fn parse_destination(text: &str) -> Option<Destination> {
-    if text.contains(['$', '{']) {
+    if text.bytes().any(|b| b == b'$' || b == b'{') {
         return parse_concrete(&with_placeholders(text));
     }
     parse_concrete(text)

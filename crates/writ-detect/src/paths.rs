@@ -134,7 +134,7 @@ impl Seg {
 /// True when `name` holds glob metacharacters: a pattern the shell did not
 /// expand (`exports/*.csv` as a command line gives it).
 fn is_glob(name: &str) -> bool {
-    name.contains(['*', '?', '[', '{'])
+    name.bytes().any(|b| matches!(b, b'*' | b'?' | b'[' | b'{'))
 }
 
 /// One element of a segment glob.
