@@ -189,12 +189,16 @@ impl Cx<'_> {
                     // or counts shows none of their contents.
                     "Grep" if s("output_mode") == Some("content") => {
                         let path = s("path").map_or_else(|| self.base.to_owned(), |p| self.path(p));
+                        // A `glob` narrows the search to the files it names,
+                        // at any depth when it has no `/` (`**/.env`, `*.pem`).
+                        let (path, recursive) = match s("glob").filter(|g| !g.is_empty()) {
+                            Some(glob) if glob.contains('/') => (format!("{path}/{glob}"), false),
+                            Some(glob) => (format!("{path}/**/{glob}"), false),
+                            None => (path, true),
+                        };
                         kind_of(
                             ToolKind::FileRead,
-                            vec![Effect::FileRead {
-                                path,
-                                recursive: true,
-                            }],
+                            vec![Effect::FileRead { path, recursive }],
                         )
                     }
                     "Glob"
@@ -1467,6 +1471,42 @@ mod tests {
                     recursive: true
                 }],
                 "{command}"
+            );
+        }
+    }
+
+    /// A search that shows lines reads what its glob names.
+    #[test]
+    fn a_content_search_reads_the_files_its_glob_names() {
+        let facts = bare_facts();
+        for (input, path, recursive) in [
+            (
+                json!({"pattern": "KEY", "path": "config", "glob": "**/.env", "output_mode": "content"}),
+                "/home/dana/ws/config/**/.env",
+                false,
+            ),
+            (
+                json!({"pattern": "KEY", "glob": "*.pem", "output_mode": "content"}),
+                "/home/dana/ws/**/*.pem",
+                false,
+            ),
+            (
+                json!({"pattern": "KEY", "path": "src", "output_mode": "content"}),
+                "/home/dana/ws/src",
+                true,
+            ),
+        ] {
+            let event = json!({"hook_event_name": "PreToolUse", "cwd": "/home/dana/ws",
+                               "tool_name": "Grep", "tool_input": input});
+            let envelope = crate::normalize(crate::Runtime::ClaudeCode, &event).unwrap();
+            let out = interpret(&envelope, &facts, Earlier::default());
+            assert_eq!(
+                out.effects,
+                vec![Effect::FileRead {
+                    path: path.to_owned(),
+                    recursive
+                }],
+                "{input}"
             );
         }
     }
