@@ -334,6 +334,26 @@ fn link(inv: &Invocation<'_>) -> Outcome {
         (None, [.., name]) => inv.path(&name.text),
         _ => return outcome,
     };
+    // What the link leads to is what reading it reads: a symbolic link's
+    // target is taken from the link's own directory.
+    if let [target, ..] = positional.as_slice() {
+        let symbolic = args::has(&items, &["-s", "--symbolic"]);
+        let base = if symbolic {
+            link_path
+                .rsplit_once('/')
+                .map_or("/", |(dir, _)| dir)
+                .to_owned()
+        } else {
+            inv.cwd.to_owned()
+        };
+        let target = paths::resolve(&base, inv.home, &target.text);
+        let mut leads_to = Payload::default();
+        leads_to.files.push(crate::FileRef {
+            path: target,
+            recursive: false,
+        });
+        outcome.contents.push((link_path.clone(), leads_to));
+    }
     outcome.write(link_path, false);
     outcome
 }
