@@ -390,3 +390,22 @@ fn iam_bindings_and_unauthenticated_services() {
         ),
     ]);
 }
+
+#[test]
+fn a_local_emulator_keeps_the_aws_cli_on_this_machine() {
+    run_table(&[
+        (
+            "aws --endpoint-url http://localhost:4566 s3 cp data/a.csv s3://scratch/",
+            json!([read(&at("data/a.csv"))]),
+        ),
+        (
+            "AWS_ENDPOINT_URL=http://127.0.0.1:9000 aws s3 rb s3://scratch --force",
+            json!([]),
+        ),
+        (
+            // Another S3-compatible service is not this machine.
+            "aws --endpoint-url=https://s3.example-storage.com s3 rb s3://scratch",
+            json!([remote_delete("s3://scratch", true)]),
+        ),
+    ]);
+}

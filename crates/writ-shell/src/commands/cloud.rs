@@ -205,7 +205,70 @@ pub fn grants_everyone(text: &str) -> bool {
 }
 
 /// `aws [global options] SERVICE COMMAND ...`.
+/// `aws ...`; against a local emulator (`--endpoint-url
+/// http://localhost:4566`, LocalStack or MinIO on this machine, also from
+/// `AWS_ENDPOINT_URL`) its calls never leave the machine: only the local
+/// files it reads and writes remain.
 fn aws(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = aws_calls(inv);
+    let endpoint = inv
+        .args
+        .iter()
+        .position(|a| a.text == "--endpoint-url")
+        .and_then(|i| inv.args.get(i + 1))
+        .map(|a| a.text.as_str())
+        .or_else(|| {
+            inv.args
+                .iter()
+                .find_map(|a| a.text.strip_prefix("--endpoint-url="))
+        })
+        .or_else(|| {
+            inv.env_value("AWS_ENDPOINT_URL_S3")
+                .map(|a| a.text.as_str())
+        })
+        .or_else(|| inv.env_value("AWS_ENDPOINT_URL").map(|a| a.text.as_str()));
+    if endpoint.is_some_and(is_loopback_url) {
+        let effects = std::mem::take(&mut outcome.effects);
+        for effect in effects {
+            match effect {
+                Effect::Read { .. }
+                | Effect::Write { .. }
+                | Effect::Delete { .. }
+                | Effect::DeleteNamed { .. } => outcome.effects.push(effect),
+                // What it uploads it reads.
+                Effect::Request(request) => {
+                    for file in request.payload.files {
+                        outcome.effects.push(Effect::Read { file });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    outcome
+}
+
+/// True when `url`'s host is this machine (`localhost`, `127.0.0.1`, `[::1]`).
+fn is_loopback_url(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = if let Some(v6) = host.strip_prefix('[') {
+        v6.split(']').next().unwrap_or_default()
+    } else {
+        host.split(':').next().unwrap_or_default()
+    };
+    let host = host.to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host.starts_with("127.")
+        || host == "::1"
+        || host == "0.0.0.0"
+}
+
+fn aws_calls(inv: &Invocation<'_>) -> Outcome {
     let items = args::parse(
         inv.args,
         &Spec {
