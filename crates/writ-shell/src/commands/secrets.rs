@@ -82,48 +82,30 @@ pub(super) fn printed(inv: &Invocation<'_>) -> Option<Payload> {
     })
 }
 
+/// kubectl's (and OpenShift's `oc`'s) global options that take a value.
+const KUBE_VALUE_OPTIONS: &[&str] = &[
+    "--context",
+    "-n",
+    "--namespace",
+    "--kubeconfig",
+    "--cluster",
+    "--user",
+    "-s",
+    "--server",
+    "--token",
+    "--as",
+    "-o",
+    "--output",
+    "-l",
+    "--selector",
+];
+
 /// Global options that take a value, by program: they may stand before
 /// the subcommand (`kubectl --context prod get secret x`), and their value
 /// is not a word of it.
 const GLOBAL_VALUE_OPTIONS: &[(&str, &[&str])] = &[
-    (
-        "kubectl",
-        &[
-            "--context",
-            "-n",
-            "--namespace",
-            "--kubeconfig",
-            "--cluster",
-            "--user",
-            "-s",
-            "--server",
-            "--token",
-            "--as",
-            "-o",
-            "--output",
-            "-l",
-            "--selector",
-        ],
-    ),
-    (
-        "oc",
-        &[
-            "--context",
-            "-n",
-            "--namespace",
-            "--kubeconfig",
-            "--cluster",
-            "--user",
-            "-s",
-            "--server",
-            "--token",
-            "--as",
-            "-o",
-            "--output",
-            "-l",
-            "--selector",
-        ],
-    ),
+    ("kubectl", KUBE_VALUE_OPTIONS),
+    ("oc", KUBE_VALUE_OPTIONS),
     (
         "aws",
         &[
