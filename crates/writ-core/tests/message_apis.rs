@@ -7,12 +7,11 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
+mod common;
+
+use common::{decide, function_call, http_post, shell};
 use serde_json::{Value, json};
-use time::OffsetDateTime;
-use writ_core::{
-    Decision, Deployment, Engine, Facts, GuardInput, PolicyPack, Route, Runtime, SessionState,
-    normalize,
-};
+use writ_core::{Engine, Route, Runtime};
 
 const DEPLOYMENT: &str = r#"{
     "organization": "acme",
@@ -33,46 +32,15 @@ const DEPLOYMENT: &str = r#"{
 }"#;
 
 fn engine() -> Engine {
-    let deployment = Deployment::from_json(DEPLOYMENT).unwrap();
-    Engine::new(
-        Facts::compile(&deployment).unwrap(),
-        PolicyPack::default_pack().unwrap(),
-    )
-}
-
-fn decide(engine: &Engine, (runtime, event): &(Runtime, Value)) -> Decision {
-    let envelope = normalize(*runtime, event).unwrap_or_else(|e| panic!("{event}: {e}"));
-    engine.guard(GuardInput {
-        envelope: &envelope,
-        session: &SessionState::default(),
-        approvals: &[],
-        now: OffsetDateTime::UNIX_EPOCH,
-        agent: "agent",
-        user: None,
-    })
-}
-
-fn shell(command: &str) -> (Runtime, Value) {
-    (
-        Runtime::ClaudeCode,
-        json!({"session_id": "s", "hook_event_name": "PreToolUse", "tool_name": "Bash",
-               "tool_input": {"command": command}, "cwd": "/home/dana/ws"}),
-    )
+    common::engine(DEPLOYMENT)
 }
 
 fn http(url: &str, headers: Value, body: &str) -> (Runtime, Value) {
-    (
-        Runtime::Http,
-        json!({"method": "POST", "url": url, "headers": headers, "body": body}),
-    )
+    http_post(url, headers, body)
 }
 
 fn tool(name: &str, arguments: Value) -> (Runtime, Value) {
-    (
-        Runtime::OpenaiAgents,
-        json!({"type": "function_call", "call_id": "c", "name": name,
-               "arguments": arguments.to_string()}),
-    )
+    function_call(name, arguments)
 }
 
 fn email(arguments: Value) -> (Runtime, Value) {

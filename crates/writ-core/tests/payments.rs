@@ -5,12 +5,11 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
+mod common;
+
+use common::{decide, function_call, http_post, shell};
 use serde_json::{Value, json};
-use time::OffsetDateTime;
-use writ_core::{
-    Decision, Deployment, Engine, Facts, GuardInput, PolicyPack, Route, Runtime, SessionState,
-    normalize,
-};
+use writ_core::{Route, Runtime};
 
 const DEPLOYMENT: &str = r#"{
     "organization": "acme",
@@ -25,48 +24,16 @@ const DEPLOYMENT: &str = r#"{
     }
 }"#;
 
-fn engine() -> Engine {
-    let deployment = Deployment::from_json(DEPLOYMENT).unwrap();
-    Engine::new(
-        Facts::compile(&deployment).unwrap(),
-        PolicyPack::default_pack().unwrap(),
-    )
-}
-
-fn decide(engine: &Engine, runtime: Runtime, event: &Value) -> Decision {
-    let envelope = normalize(runtime, event).unwrap_or_else(|e| panic!("{event}: {e}"));
-    engine.guard(GuardInput {
-        envelope: &envelope,
-        session: &SessionState::default(),
-        approvals: &[],
-        now: OffsetDateTime::UNIX_EPOCH,
-        agent: "agent",
-        user: None,
-    })
-}
-
-fn shell(command: &str) -> (Runtime, Value) {
-    (
-        Runtime::ClaudeCode,
-        json!({"session_id": "s", "hook_event_name": "PreToolUse", "tool_name": "Bash",
-               "tool_input": {"command": command}, "cwd": "/home/dana/ws"}),
-    )
+fn engine() -> writ_core::Engine {
+    common::engine(DEPLOYMENT)
 }
 
 fn http(url: &str, content_type: &str, body: &str) -> (Runtime, Value) {
-    (
-        Runtime::Http,
-        json!({"method": "POST", "url": url,
-               "headers": {"content-type": content_type}, "body": body}),
-    )
+    http_post(url, json!({"content-type": content_type}), body)
 }
 
 fn tool(arguments: Value) -> (Runtime, Value) {
-    (
-        Runtime::OpenaiAgents,
-        json!({"type": "function_call", "call_id": "c", "name": "refund_charge",
-               "arguments": arguments.to_string()}),
-    )
+    function_call("refund_charge", arguments)
 }
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -162,8 +129,9 @@ fn amounts_read_alike_in_every_runtime_and_currency() {
             None,
         ),
     ];
-    for ((runtime, event), cents) in cases {
-        let decision = decide(&engine, runtime, &event);
+    for (call, cents) in cases {
+        let decision = decide(&engine, &call);
+        let (_, event) = call;
         let over = cents.is_none_or(|c| c > 50_000);
         assert_eq!(
             decision.facts.payment_max_cents,

@@ -1,0 +1,58 @@
+//! What the engine's integration tests share: an engine on a deployment,
+//! a decision on an event, and events in the runtimes' own shapes.
+
+#![allow(dead_code)]
+
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use writ_core::{
+    Decision, Deployment, Engine, Facts, GuardInput, PolicyPack, Runtime, SessionState, normalize,
+};
+
+/// An engine on `deployment` (JSON) and the default policy.
+pub fn engine(deployment: &str) -> Engine {
+    let deployment = Deployment::from_json(deployment).unwrap();
+    Engine::new(
+        Facts::compile(&deployment).unwrap(),
+        PolicyPack::default_pack().unwrap(),
+    )
+}
+
+/// The decision on one event, in an empty session.
+pub fn decide(engine: &Engine, (runtime, event): &(Runtime, Value)) -> Decision {
+    let envelope = normalize(*runtime, event).unwrap_or_else(|e| panic!("{event}: {e}"));
+    engine.guard(GuardInput {
+        envelope: &envelope,
+        session: &SessionState::default(),
+        approvals: &[],
+        now: OffsetDateTime::UNIX_EPOCH,
+        agent: "agent",
+        user: None,
+    })
+}
+
+/// A shell command from a Claude Code hook, run in `/home/dana/ws`.
+pub fn shell(command: &str) -> (Runtime, Value) {
+    (
+        Runtime::ClaudeCode,
+        json!({"session_id": "s", "hook_event_name": "PreToolUse", "tool_name": "Bash",
+               "tool_input": {"command": command}, "cwd": "/home/dana/ws"}),
+    )
+}
+
+/// A POST through the HTTP egress gateway.
+pub fn http_post(url: &str, headers: Value, body: &str) -> (Runtime, Value) {
+    (
+        Runtime::Http,
+        json!({"method": "POST", "url": url, "headers": headers, "body": body}),
+    )
+}
+
+/// An OpenAI Agents SDK function call.
+pub fn function_call(name: &str, arguments: Value) -> (Runtime, Value) {
+    (
+        Runtime::OpenaiAgents,
+        json!({"type": "function_call", "call_id": "c", "name": name,
+               "arguments": arguments.to_string()}),
+    )
+}
