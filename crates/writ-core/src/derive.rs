@@ -977,14 +977,7 @@ fn is_phone_number(target: &str) -> bool {
 }
 
 fn is_loopback(destination: Option<&Destination>) -> bool {
-    destination.is_some_and(|d| {
-        let h = d.host.as_str();
-        h == "localhost"
-            || h.ends_with(".localhost")
-            || h == "::1"
-            || h.starts_with("127.")
-            || h == "0.0.0.0"
-    })
+    destination.is_some_and(|d| writ_shell::is_loopback_host(&d.host))
 }
 
 /// RFC 1918 and unique-local addresses: the organisation's own network.

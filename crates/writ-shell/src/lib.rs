@@ -26,6 +26,21 @@ pub use commands::{
 };
 pub use effects::*;
 
+/// True when `host` (a name or an address, IPv6 without brackets) is this
+/// machine: `localhost` and names under it, `127.0.0.0/8`, `::1`, `0.0.0.0`.
+pub fn is_loopback_host(host: &str) -> bool {
+    let under_localhost = host
+        .len()
+        .checked_sub(".localhost".len())
+        .and_then(|at| host.get(at..))
+        .is_some_and(|tail| tail.eq_ignore_ascii_case(".localhost"));
+    host.eq_ignore_ascii_case("localhost")
+        || under_localhost
+        || host.starts_with("127.")
+        || host == "::1"
+        || host == "0.0.0.0"
+}
+
 /// Where a command line runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShellContext<'a> {

@@ -260,12 +260,7 @@ fn is_loopback_url(url: &str) -> bool {
     } else {
         host.split(':').next().unwrap_or_default()
     };
-    let host = host.to_ascii_lowercase();
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || host.starts_with("127.")
-        || host == "::1"
-        || host == "0.0.0.0"
+    crate::is_loopback_host(host)
 }
 
 fn aws_calls(inv: &Invocation<'_>) -> Outcome {
