@@ -245,12 +245,7 @@ pub(crate) fn payment(method: &str, url: &str, texts: &[String]) -> Option<ApiPa
     if method != "POST" {
         return None;
     }
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = host.split(':').next().unwrap_or(host);
+    let (host, path) = http_host_and_path(url)?;
     if !is_one_of(host, PAYMENT_DOMAINS) {
         return None;
     }
@@ -504,12 +499,7 @@ pub(crate) fn message(method: &str, url: &str, texts: &[String]) -> Option<ApiMe
         "GET" => true,
         _ => return None,
     };
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = host.split(':').next().unwrap_or(host);
+    let (host, path) = http_host_and_path(url)?;
     if !is_one_of(host, MESSAGE_DOMAINS) {
         return None;
     }
@@ -605,6 +595,17 @@ fn is_header_name(name: &str) -> bool {
 /// True when `host` is named by `pattern`: equal (ignoring case), under a
 /// `.domain` pattern, or matching a pattern's `*` label
 /// (`email.*.amazonaws.com`).
+/// An `http(s)://` URL's host (without user information or port) and what
+/// follows the authority's `/`; `None` for any other scheme.
+fn http_host_and_path(url: &str) -> Option<(&str, &str)> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    Some((host.split(':').next().unwrap_or(host), path))
+}
+
 /// The second-level labels of [`PAYMENT_APIS`]' hosts, and of
 /// [`MESSAGE_APIS`]': most requests are to neither, and are told so from
 /// one label before the tables are searched.
@@ -1122,9 +1123,8 @@ impl<'u> Request<'u> {
         let rest = url
             .strip_prefix("https://")
             .or_else(|| url.strip_prefix("http://"))?;
-        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-        let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+        let (host, path) = http_host_and_path(url)?;
+        let host = host.to_ascii_lowercase();
         let gitlab = rest
             .split_once("/api/v4/")
             .filter(|(before, _)| !before.contains('/'))
