@@ -2432,6 +2432,43 @@ fn infrastructure_and_sql() {
             )]),
         ),
         (
+            "psql -d 'host=db3.acme.io dbname=app' -c 'DELETE FROM t'",
+            json!([sql(
+                "psql",
+                Some("db3.acme.io"),
+                Some("host=db3.acme.io dbname=app"),
+                Some("DELETE FROM t"),
+                &[]
+            )]),
+        ),
+        (
+            "psql -h /var/run/postgresql -c 'DELETE FROM t'",
+            json!([sql(
+                "psql",
+                Some("/var/run/postgresql"),
+                None,
+                Some("DELETE FROM t"),
+                &[]
+            )]),
+        ),
+        (
+            "mariadb mysql://app@db4.acme.io:3306/shop -e 'DELETE FROM carts'",
+            json!([sql(
+                "mariadb",
+                Some("db4.acme.io"),
+                Some("mysql://app@db4.acme.io:3306/shop"),
+                Some("DELETE FROM carts"),
+                &[]
+            )]),
+        ),
+        (
+            "MYSQL_HOST=db5 mysql -u app shop < purge.sql",
+            json!([
+                read(&at("purge.sql")),
+                sql("mysql", Some("db5"), None, None, &[&at("purge.sql")])
+            ]),
+        ),
+        (
             "psql -d postgres://db2/app --command='TRUNCATE t'",
             json!([sql(
                 "psql",

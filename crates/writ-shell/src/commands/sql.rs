@@ -9,8 +9,6 @@ use crate::{Effect, Sql};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(match inv.program {
-        "psql" => psql(inv),
-        "mysql" | "mariadb" | "mycli" => mysql(inv),
         "dropdb" => dropdb(inv),
         "sqlite3" | "sqlite" | "duckdb" => sqlite_shell(inv),
         "invoke-sqlcmd" => invoke_sqlcmd(inv),
@@ -48,6 +46,9 @@ struct Client {
     /// Options naming the server: a host, `host:port`, `tcp:host,port`,
     /// `host\instance`, `user@host:port/db`, or a URI.
     host: &'static [&'static str],
+    /// Options whose value may be a whole connection string, a URI or a
+    /// `key=value` conninfo (psql's `-d`), as an operand may.
+    dsn: &'static [&'static str],
     /// Options naming a Snowflake account, whose server is
     /// `ACCOUNT.snowflakecomputing.com`.
     account: &'static [&'static str],
@@ -61,12 +62,72 @@ struct Client {
 
 const CLIENTS: &[Client] = &[
     Client {
+        commands: &[("psql", None)],
+        spec: Spec {
+            short: "hcfdUpvPoTFRL",
+            long: &[
+                "host",
+                "command",
+                "file",
+                "dbname",
+                "username",
+                "port",
+                "set",
+                "variable",
+                "pset",
+                "output",
+                "log-file",
+                "field-separator",
+                "record-separator",
+            ],
+            stop_after: None,
+        },
+        dsn: &["-d", "--dbname"],
+        host: &["-h", "--host"],
+        account: &[],
+        host_env: &["PGHOST"],
+        account_env: &[],
+        sql: &["-c", "--command"],
+        files: &["-f", "--file"],
+    },
+    Client {
+        commands: &[("mysql", None), ("mariadb", None), ("mycli", None)],
+        spec: Spec {
+            short: "heuPDSo",
+            long: &[
+                "host",
+                "execute",
+                "user",
+                "port",
+                "database",
+                "socket",
+                "defaults-file",
+                "defaults-extra-file",
+                "init-command",
+                "protocol",
+                "ssl-ca",
+                "ssl-cert",
+                "ssl-key",
+                "login-path",
+            ],
+            stop_after: None,
+        },
+        dsn: &[],
+        host: &["-h", "--host"],
+        account: &[],
+        host_env: &["MYSQL_HOST"],
+        account_env: &[],
+        sql: &["-e", "--execute"],
+        files: &[],
+    },
+    Client {
         commands: &[("pgcli", None)],
         spec: Spec {
             short: "hpUdD",
             long: &["host", "port", "username", "dbname", "dsn"],
             stop_after: None,
         },
+        dsn: &[],
         host: &["-h", "--host"],
         account: &[],
         host_env: &["PGHOST"],
@@ -81,6 +142,7 @@ const CLIENTS: &[Client] = &[
             long: &["command", "file", "out", "set", "variable"],
             stop_after: None,
         },
+        dsn: &[],
         host: &[],
         account: &[],
         host_env: &[],
@@ -97,6 +159,7 @@ const CLIENTS: &[Client] = &[
             ],
             stop_after: None,
         },
+        dsn: &[],
         host: &["--uri", "-h", "--host"],
         account: &[],
         host_env: &[],
@@ -111,6 +174,7 @@ const CLIENTS: &[Client] = &[
             long: &[],
             stop_after: None,
         },
+        dsn: &[],
         host: &["-S"],
         account: &[],
         host_env: &["SQLCMDSERVER"],
@@ -133,6 +197,7 @@ const CLIENTS: &[Client] = &[
             ],
             stop_after: None,
         },
+        dsn: &[],
         host: &["-h", "--host"],
         account: &[],
         host_env: &["CLICKHOUSE_HOST"],
@@ -158,6 +223,7 @@ const CLIENTS: &[Client] = &[
             ],
             stop_after: None,
         },
+        dsn: &[],
         host: &[],
         account: &[],
         host_env: &[],
@@ -180,6 +246,7 @@ const CLIENTS: &[Client] = &[
             ],
             stop_after: None,
         },
+        dsn: &[],
         host: &["--url", "--host"],
         account: &[],
         host_env: &["COCKROACH_HOST"],
@@ -194,6 +261,7 @@ const CLIENTS: &[Client] = &[
             long: &["server", "execute", "file", "catalog", "schema", "user"],
             stop_after: None,
         },
+        dsn: &[],
         host: &["--server"],
         account: &[],
         host_env: &[],
@@ -232,6 +300,7 @@ const CLIENTS: &[Client] = &[
             ],
             stop_after: None,
         },
+        dsn: &[],
         host: &["-h", "--host"],
         account: &["-a", "--accountname"],
         host_env: &["SNOWSQL_HOST"],
@@ -287,6 +356,7 @@ const CLIENTS: &[Client] = &[
             ],
             stop_after: None,
         },
+        dsn: &[],
         host: &["--host"],
         account: &["--account", "--accountname"],
         host_env: &["SNOWFLAKE_HOST"],
@@ -405,16 +475,17 @@ fn quoted(text: &str) -> Option<String> {
 /// input.
 fn tabled(inv: &Invocation<'_>, client: &Client) -> Outcome {
     let items = args::parse(inv.args, &client.spec);
-    let dsn = args::positionals(&items)
+    let dsn = args::values(&items, client.dsn)
         .into_iter()
+        .chain(args::positionals(&items))
         .chain(args::values(&items, client.host))
-        .find(|a| a.text.contains("://"))
+        .find(|a| a.text.contains("://") || is_conninfo(&a.text))
         .map(|a| a.text.clone());
     let env = |names: &[&str]| names.iter().find_map(|name| inv.env_value(name));
     let host = args::value(&items, client.host)
         .map(|h| server_host(&h.text))
         .or_else(|| args::value(&items, client.account).map(|a| snowflake_host(&a.text)))
-        .or_else(|| dsn.as_deref().and_then(uri_host))
+        .or_else(|| dsn.as_deref().and_then(dsn_host))
         .or_else(|| env(client.host_env).map(|h| server_host(&h.text)))
         .or_else(|| env(client.account_env).map(|a| snowflake_host(&a.text)));
     let statements: Vec<&str> = args::values(&items, client.sql)
@@ -450,6 +521,11 @@ fn snowflake_host(account: &str) -> String {
 /// The host of a server option: `host`, `host:port`, `tcp:host,port`,
 /// `host\instance`, `user@host:port/db`, or a URI.
 fn server_host(text: &str) -> String {
+    if text.starts_with('/') {
+        // A Unix socket, or the directory that holds it (`psql -h
+        // /var/run/postgresql`): a server on this machine.
+        return text.to_owned();
+    }
     if text.contains("://") {
         return uri_host(text).unwrap_or_default();
     }
@@ -468,12 +544,6 @@ fn stdin_sql(inv: &Invocation<'_>, sql: &mut Option<String>, files: &mut Vec<Str
         *sql = Some(inv.stdin.text.join("\n"));
     }
     files.extend(inv.stdin.files.iter().map(|f| f.path.clone()));
-}
-
-fn is_uri(text: &str) -> bool {
-    text.starts_with("postgres://")
-        || text.starts_with("postgresql://")
-        || text.starts_with("mysql://")
 }
 
 pub(super) fn is_conninfo(text: &str) -> bool {
@@ -510,101 +580,12 @@ pub(super) fn strip_port(text: &str) -> String {
     }
 }
 
-fn psql(inv: &Invocation<'_>) -> Outcome {
-    let spec = Spec {
-        short: "hcfdUpvPoTFRL",
-        long: &[
-            "host",
-            "command",
-            "file",
-            "dbname",
-            "username",
-            "port",
-            "set",
-            "variable",
-            "pset",
-            "output",
-            "log-file",
-            "field-separator",
-            "record-separator",
-        ],
-        stop_after: None,
-    };
-    let items = args::parse(inv.args, &spec);
-    let mut dsn: Option<String> = None;
-    let candidates = args::values(&items, &["-d", "--dbname"])
-        .into_iter()
-        .chain(args::positionals(&items));
-    for word in candidates {
-        if is_uri(&word.text) || is_conninfo(&word.text) {
-            dsn = Some(word.text.clone());
-            break;
-        }
-    }
-    let host = args::value(&items, &["-h", "--host"])
-        .map(|h| h.text.clone())
-        .or_else(|| dsn.as_deref().and_then(dsn_host))
-        .or_else(|| inv.env_value("PGHOST").map(|h| h.text.clone()));
-    let commands: Vec<&str> = args::values(&items, &["-c", "--command"])
-        .iter()
-        .map(|c| c.text.as_str())
-        .collect();
-    let mut sql = (!commands.is_empty()).then(|| commands.join("; "));
-    let mut files: Vec<String> = args::values(&items, &["-f", "--file"])
-        .iter()
-        .map(|f| file_path(inv, f))
-        .collect();
-    if sql.is_none() && files.is_empty() {
-        stdin_sql(inv, &mut sql, &mut files);
-    }
-    sql_effects(inv, "psql", host, dsn, sql, files)
-}
-
 fn file_path(inv: &Invocation<'_>, word: &Arg) -> String {
     if word.text == "-" {
         "-".to_owned()
     } else {
         inv.path(&word.text)
     }
-}
-
-fn mysql(inv: &Invocation<'_>) -> Outcome {
-    let spec = Spec {
-        short: "heuPDSo",
-        long: &[
-            "host",
-            "execute",
-            "user",
-            "port",
-            "database",
-            "socket",
-            "defaults-file",
-            "defaults-extra-file",
-            "init-command",
-            "protocol",
-            "ssl-ca",
-            "ssl-cert",
-            "ssl-key",
-            "login-path",
-        ],
-        stop_after: None,
-    };
-    let items = args::parse(inv.args, &spec);
-    let positional = args::positionals(&items);
-    let dsn = positional
-        .iter()
-        .find(|p| is_uri(&p.text))
-        .map(|p| p.text.clone());
-    let host = args::value(&items, &["-h", "--host"])
-        .map(|h| h.text.clone())
-        .or_else(|| dsn.as_deref().and_then(dsn_host))
-        .or_else(|| inv.env_value("MYSQL_HOST").map(|h| h.text.clone()));
-    let mut sql = args::value(&items, &["-e", "--execute"]).map(|e| e.text.clone());
-    let mut files = Vec::new();
-    if sql.is_none() {
-        stdin_sql(inv, &mut sql, &mut files);
-    }
-    sql_effects(inv, inv.program, host, dsn, sql, files)
 }
 
 /// `dropdb [-h HOST] [-p PORT] [-U USER] NAME` is `DROP DATABASE NAME`.
