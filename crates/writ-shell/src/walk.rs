@@ -686,6 +686,9 @@ impl<'c> Analyzer<'c> {
                     }
                     self.expand_contents(&mut request.payload);
                 }
+                // What an earlier command put in an attachment (`zip a.zip
+                // f && mutt -a a.zip`) goes with it.
+                Effect::Message(message) => self.expand_contents(&mut message.payload),
                 _ => {}
             }
             self.out.effects.push(effect);
