@@ -422,10 +422,11 @@ impl Deriver<'_> {
             || is_within(&self.facts.home, path)
     }
 
+    /// Only deployment facts make a host the organisation's: a private
+    /// address (`10.0.0.8`, `192.168.1.50`, `fd00::5`) could be anyone's
+    /// machine on the same network, so it is a third party like any host
+    /// nobody vouched for.
     fn ownership(&self, destination: &Destination, public: bool) -> Ownership {
-        if is_private_address(&destination.host) {
-            return Ownership::Org;
-        }
         self.facts.ownership.classify(destination, public)
     }
 
@@ -980,17 +981,6 @@ fn is_loopback(destination: Option<&Destination>) -> bool {
     destination.is_some_and(|d| writ_shell::is_loopback_host(&d.host))
 }
 
-/// RFC 1918 and unique-local addresses: the organisation's own network.
-fn is_private_address(host: &str) -> bool {
-    match host.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V4(v4)) => v4.is_private() || v4.is_link_local(),
-        Ok(std::net::IpAddr::V6(v6)) => {
-            (v6.segments().first().copied().unwrap_or(0) & 0xfe00) == 0xfc00
-        }
-        Err(_) => false,
-    }
-}
-
 fn externality(envelope: &Envelope, f: &ActionFacts, actor: Actor<'_>) -> Externality {
     let external: Vec<&Egress> = f.egress.iter().collect();
     let weakest = external.iter().map(|e| e.ownership).max();
@@ -1204,13 +1194,5 @@ mod tests {
         assert!(references_var("x=${GITHUB_TOKEN}", "GITHUB_TOKEN"));
         assert!(!references_var("$GITHUB_TOKEN_URL", "GITHUB_TOKEN"));
         assert!(!references_var("GITHUB_TOKEN is unset", "GITHUB_TOKEN"));
-    }
-
-    #[test]
-    fn private_addresses() {
-        assert!(is_private_address("10.1.2.3"));
-        assert!(is_private_address("192.168.0.9"));
-        assert!(!is_private_address("8.8.8.8"));
-        assert!(!is_private_address("example.com"));
     }
 }
