@@ -30,18 +30,36 @@ pub fn classify_sql(sql: &str) -> SqlClass {
 }
 
 /// True when a statement of `sql` grants or changes access: `GRANT`,
-/// `REVOKE`, `DENY`, `CREATE|ALTER ROLE|USER|GROUP`, `ALTER DEFAULT PRIVILEGES`.
+/// `REVOKE`, `DENY`, `CREATE|ALTER ROLE|USER|GROUP|LOGIN`, `ALTER DEFAULT
+/// PRIVILEGES`, SQL Server's `ALTER SERVER ROLE` and its role procedures
+/// (`EXEC sp_addrolemember ...`).
 pub fn changes_access(sql: &str) -> bool {
     statements(sql).iter().any(|statement| {
         let mut words = statement.tokens.iter().filter_map(Token::word);
-        matches!(
-            (words.next(), words.next()),
-            (Some("GRANT" | "REVOKE" | "DENY"), _)
-                | (Some("CREATE" | "ALTER"), Some("ROLE" | "USER" | "GROUP"))
-                | (Some("ALTER"), Some("DEFAULT"))
-        )
+        match (words.next(), words.next(), words.next()) {
+            (Some("GRANT" | "REVOKE" | "DENY"), _, _)
+            | (Some("CREATE" | "ALTER"), Some("ROLE" | "USER" | "GROUP" | "LOGIN"), _)
+            | (Some("ALTER"), Some("DEFAULT"), _)
+            | (Some("ALTER"), Some("SERVER" | "APPLICATION"), Some("ROLE")) => true,
+            (Some("EXEC" | "EXECUTE"), Some(procedure), _) => {
+                ROLE_PROCEDURES.contains(&procedure.to_ascii_lowercase().as_str())
+            }
+            _ => false,
+        }
     })
 }
+
+/// SQL Server's stored procedures that grant or take away roles and logins.
+const ROLE_PROCEDURES: &[&str] = &[
+    "sp_addrolemember",
+    "sp_droprolemember",
+    "sp_addsrvrolemember",
+    "sp_dropsrvrolemember",
+    "sp_grantdbaccess",
+    "sp_grantlogin",
+    "sp_addlogin",
+    "sp_adduser",
+];
 
 /// What the statements of a SQL text reach outside their database.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -418,7 +436,6 @@ fn class(tokens: &[Token]) -> Option<SqlClass> {
             _ => SqlClass::Read,
         },
         "GRANT" | "REVOKE" | "DENY" => SqlClass::Access,
-        "ALTER" if second == Some("DEFAULT") => SqlClass::Access,
         "INSERT" | "UPDATE" | "ALTER" | "CREATE" | "MERGE" | "UPSERT" | "REPLACE" | "RENAME"
         | "COMMENT" | "REINDEX" | "CLUSTER" | "CALL" | "DO" | "EXEC" | "EXECUTE" | "IMPORT"
         | "BULK" | "PUT" | "REMOVE" | "RM" => SqlClass::Write,
@@ -913,7 +930,6 @@ mod tests {
             "GRANT SELECT ON ALL TABLES IN SCHEMA marketing TO GROUP readers",
             "REVOKE ALL ON t FROM bob",
             "DENY SELECT ON t TO bob",
-            "ALTER DEFAULT PRIVILEGES IN SCHEMA s GRANT SELECT ON TABLES TO r",
         ] {
             check(sql, SqlClass::Access);
             assert!(changes_access(sql), "{sql}");
@@ -930,6 +946,20 @@ mod tests {
         assert!(changes_access("begin; revoke all on t from bob; commit"));
         assert!(changes_access("ALTER USER app WITH SUPERUSER"));
         assert!(changes_access("CREATE ROLE auditor LOGIN"));
+        // An ALTER is a change of the schema too (the doctrine's
+        // PROD_CHANGE names ALTER).
+        let defaults = "ALTER DEFAULT PRIVILEGES IN SCHEMA s GRANT SELECT ON TABLES TO r";
+        assert!(changes_access(defaults));
+        check(defaults, SqlClass::Write);
+        assert!(changes_access(
+            "ALTER SERVER ROLE sysadmin ADD MEMBER jl_contractor"
+        ));
+        assert!(changes_access("EXEC sp_addrolemember 'db_owner', 'jl'"));
+        assert!(changes_access("CREATE LOGIN jl WITH PASSWORD = 'x'"));
+        assert!(!changes_access("EXEC sp_who"));
+        assert!(!changes_access(
+            "ALTER SERVER CONFIGURATION SET PROCESS AFFINITY CPU = AUTO"
+        ));
         assert!(!changes_access("CREATE TABLE grants (id int)"));
         assert!(!changes_access("SELECT 'GRANT ALL' FROM t"));
     }
