@@ -285,6 +285,23 @@ pub fn classify_text(text: &str) -> Sensitivity {
     scan_text(text).sensitivity()
 }
 
+/// True when a card network issues numbers of this length under this
+/// leading digit: UATP `1` (15), Mastercard and Mir `2` (16-19), Amex,
+/// Diners and JCB `3` (14-19), Visa `4` (13-19), Mastercard and Maestro `5`,
+/// Discover, UnionPay and Maestro `6`, RuPay `8` (16-19). No network uses
+/// `0`, `7` or `9`, so a millisecond timestamp (`1795514280001`) or an
+/// order id that happens to pass the Luhn check is not a card.
+fn issued_length(digits: &str) -> bool {
+    let len = digits.len();
+    match digits.as_bytes().first() {
+        Some(b'1') => len == 15,
+        Some(b'3') => (14..=19).contains(&len),
+        Some(b'4') => (13..=19).contains(&len),
+        Some(b'2' | b'5' | b'6' | b'8') => (16..=19).contains(&len),
+        _ => false,
+    }
+}
+
 /// True when `digits` (ASCII digits only) passes the Luhn check.
 /// `false` for an empty string or any non-digit.
 pub fn luhn_valid(digits: &str) -> bool {
@@ -427,7 +444,7 @@ fn cards_in_run(
             return false;
         }
         let d = digits_of(from, to);
-        (13..=19).contains(&d.len()) && luhn_valid(&d)
+        issued_length(&d) && luhn_valid(&d)
     };
     // Stretches [a, z] of groups joined by one separator kind.
     let mut stretches: Vec<(usize, usize)> = Vec::new();
