@@ -1228,7 +1228,7 @@ fn wrappers_and_nesting() {
         ),
         (
             "find . -name '*.log' -exec sh -c 'rm \"$0\"' {} \\;",
-            json!([delete(&at("**/*.log"), false)]),
+            json!([{"effect": "delete_named", "root": W, "names": ["*.log"]}]),
         ),
         (
             // A command name that only looks a program up is that program.
@@ -1242,7 +1242,7 @@ fn wrappers_and_nesting() {
         ),
         (
             "find . -name '*.tmp' | xargs -0 -n 1 rm -f",
-            json!([delete(&at("**/*.tmp"), false)]),
+            json!([{"effect": "delete_named", "root": W, "names": ["*.tmp"]}]),
         ),
         (
             "bash <<'EOF'\nrm -rf /data\nEOF",
@@ -1459,7 +1459,29 @@ fn git_commands() {
             json!([{"effect": "git_remote", "repo_dir": W, "name": "origin", "url": "https://x.io/r.git"}]),
         ),
         ("git commit -m 'push --force' && git status", json!([])),
-        ("git clean -fdx", json!([delete(W, true)])),
+        // Entries below the directory go, never the directory; ignored
+        // ones (any name) only with -x or -X.
+        (
+            "git clean -fdx",
+            json!([{"effect": "delete_named", "root": W, "names": ["*"]}]),
+        ),
+        (
+            "git clean -fd",
+            json!([{"effect": "delete_named", "root": W, "names": []}]),
+        ),
+        (
+            "git clean -f -X build",
+            json!([{"effect": "delete_named", "root": at("build"), "names": ["*"]}]),
+        ),
+        ("git clean -nfd", json!([])),
+        (
+            "find . -type d -name __pycache__ -prune | xargs rm -rf",
+            json!([{"effect": "delete_named", "root": W, "names": ["__pycache__"]}]),
+        ),
+        (
+            "rm -rf ./**/.ipynb_checkpoints",
+            json!([{"effect": "delete_named", "root": W, "names": [".ipynb_checkpoints"]}]),
+        ),
     ]);
 }
 

@@ -675,12 +675,26 @@ fn clean(inv: &Invocation<'_>) -> Outcome {
     if args::has(&items, &["-n", "--dry-run"]) {
         return outcome;
     }
+    // Entries below each path go, never the path itself; untracked ones
+    // only, unless `-x` (and ignored ones) or `-X` (ignored ones only):
+    // then whatever the ignore rules keep out of git (`.env`, local
+    // settings) may go too.
+    let names = if args::has(&items, &["-x", "-X"]) {
+        vec!["*".to_owned()]
+    } else {
+        Vec::new()
+    };
     let positional = args::positionals(&items);
-    if positional.is_empty() {
-        outcome.delete(inv.cwd.to_owned(), true);
-    }
-    for path in positional {
-        outcome.delete(inv.path(&path.text), true);
+    let roots = if positional.is_empty() {
+        vec![inv.cwd.to_owned()]
+    } else {
+        positional.iter().map(|p| inv.path(&p.text)).collect()
+    };
+    for root in roots {
+        outcome.effects.push(Effect::DeleteNamed {
+            root,
+            names: names.clone(),
+        });
     }
     outcome
 }

@@ -140,7 +140,21 @@ impl Outcome {
         self.effects.push(Effect::Write { path, append });
     }
 
+    /// Deletes `path`; a path the shell left as `ROOT/**/NAME` (`rm -rf
+    /// ./**/__pycache__`, or what `find ROOT -name NAME | xargs rm`
+    /// passes) removes only the entries called NAME below ROOT.
     pub(crate) fn delete(&mut self, path: String, recursive: bool) {
+        if let Some((root, name)) = path.rsplit_once("/**/")
+            && !name.contains('/')
+            && !root.contains(['*', '?', '['])
+            && !name.is_empty()
+        {
+            self.effects.push(Effect::DeleteNamed {
+                root: root.to_owned(),
+                names: vec![name.to_owned()],
+            });
+            return;
+        }
         self.effects.push(Effect::Delete { path, recursive });
     }
 }
