@@ -364,10 +364,41 @@ impl Cx<'_> {
             }
             ToolKind::ReadOnly => Vec::new(),
         };
+        let mut effects = effects;
+        self.send_named_files(&bound, &mut effects);
         Interpretation {
             kind: Some(kind),
             effects,
             ..Interpretation::default()
+        }
+    }
+
+    /// Local files named by unmapped arguments ([`Bound::files`]) go with
+    /// everything the tool sends, as an e-mail's attachments do.
+    fn send_named_files(&self, bound: &Bound<'_>, effects: &mut [Effect]) {
+        if bound.files.is_empty() {
+            return;
+        }
+        let files: Vec<FileRef> = bound
+            .files
+            .iter()
+            .flat_map(|value| match value {
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                Value::String(text) => vec![text.as_str()],
+                _ => Vec::new(),
+            })
+            .filter(|path| !path.is_empty() && !path.contains("://"))
+            .map(|path| FileRef {
+                path: self.path(path),
+                recursive: false,
+            })
+            .collect();
+        for effect in effects {
+            if let Effect::Send(send) = effect
+                && send.channel != Channel::Payment
+            {
+                send.payload.files.extend(files.iter().cloned());
+            }
         }
     }
 

@@ -132,16 +132,47 @@ impl Manifest {
             }
         }
         let mapped: Vec<&str> = self.args.values().map(String::as_str).collect();
-        let unmapped = object
-            .map(|o| {
-                o.iter()
-                    .filter(|(k, _)| !mapped.contains(&k.as_str()))
-                    .map(|(_, v)| v)
-                    .collect()
-            })
-            .unwrap_or_default();
-        Bound { roles, unmapped }
+        let mut unmapped = Vec::new();
+        let mut files = Vec::new();
+        for (name, value) in object.into_iter().flatten() {
+            if mapped.contains(&name.as_str()) {
+                continue;
+            }
+            unmapped.push(value);
+            if names_a_sent_file(name) {
+                files.push(value);
+            }
+        }
+        Bound {
+            roles,
+            unmapped,
+            files,
+        }
     }
+}
+
+/// True for an argument named as a local file the tool sends
+/// (`file_path`, `filePath`, `files`, `attachment`, `local_path`,
+/// `upload`): a browser's `upload_file`, a chat tool's file upload. A bare
+/// `path` is left out: it is as often a URL's path.
+fn names_a_sent_file(name: &str) -> bool {
+    let name = name.to_ascii_lowercase().replace(['_', '-'], "");
+    matches!(
+        name.as_str(),
+        "file"
+            | "files"
+            | "filepath"
+            | "filepaths"
+            | "filename"
+            | "localpath"
+            | "localfile"
+            | "sourcepath"
+            | "sourcefile"
+            | "upload"
+            | "uploadfile"
+            | "attachment"
+            | "attachments"
+    )
 }
 
 /// Arguments bound to roles.
@@ -150,6 +181,9 @@ pub struct Bound<'a> {
     pub roles: BTreeMap<&'a str, &'a Value>,
     /// Values of arguments that no role maps: still part of the payload.
     pub unmapped: Vec<&'a Value>,
+    /// Unmapped arguments named as local files the tool sends
+    /// ([`names_a_sent_file`]): the files are read and go with what it sends.
+    pub files: Vec<&'a Value>,
 }
 
 impl Bound<'_> {
