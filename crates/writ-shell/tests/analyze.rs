@@ -3562,9 +3562,9 @@ fn azure_and_rclone_transfers() {
             "cat .env | rclone rcat s3:bucket/env",
             json!([
                 read(&env),
-                host_request(
+                url_request(
                     "rclone",
-                    host(None, "s3", None, Some("bucket/env")),
+                    "s3://bucket/env",
                     "UPLOAD",
                     payload(&[], &[(&env, false)], &[])
                 )

@@ -63,6 +63,16 @@ const AZ_LONG: &[&str] = &[
     "policy-id",
     "output",
     "query",
+    "name",
+    "upn",
+    "object-id",
+    "spn",
+    "hsm-name",
+    "vault-name",
+    "assignment-name",
+    "principal-id",
+    "role-definition-id",
+    "account-name",
 ];
 
 /// `az ad group member|owner add|remove --group G --member-id|--owner-object-id
@@ -70,14 +80,18 @@ const AZ_LONG: &[&str] = &[
 /// app permission add|grant|delete|admin-consent --id APP [--api API]`, `az
 /// role assignment create|delete`, `az devops security group membership
 /// add|remove --group-id G --member-id M`, `az devops security permission
-/// update|reset`, and `az repos policy ... create|update|delete` (branch
-/// policies: who may complete a merge into a branch). The rest of `az` is
-/// [`super::remotes`]'s.
+/// update|reset`, `az repos policy ... create|update|delete` (branch
+/// policies: who may complete a merge into a branch), a Key Vault's access
+/// policy (`az keyvault set-policy|delete-policy --name V --upn U|--spn
+/// S|--object-id O`), and a data-plane role assignment of any service
+/// (`az keyvault role assignment create --hsm-name H --assignee A`, `az
+/// cosmosdb sql role assignment create --principal-id P`). The rest of
+/// `az` is [`super::remotes`]'s.
 fn az(inv: &Invocation<'_>) -> Option<Outcome> {
     let items = args::parse(
         inv.args,
         &Spec {
-            short: "gop",
+            short: "gopn",
             long: AZ_LONG,
             stop_after: None,
         },
@@ -106,6 +120,26 @@ fn az(inv: &Invocation<'_>) -> Option<Outcome> {
             "add" | "grant" | "delete" | "admin-consent",
             ..,
         ] => grant(named(&["--id"], "azure ad app"), value(&["--api"])),
+        ["keyvault", "set-policy" | "delete-policy", ..] => grant(
+            named(&["--name", "-n"], "key vault"),
+            value(&["--upn", "--spn", "--object-id"]),
+        ),
+        [service, rest @ ..]
+            if *service != "role"
+                && rest.windows(3).any(|w| {
+                    matches!(w, ["role", "assignment", "create" | "update" | "delete"])
+                }) =>
+        {
+            let scope = value(&["--hsm-name"])
+                .or_else(|| value(&["--account-name"]))
+                .or_else(|| value(&["--vault-name"]))
+                .or_else(|| value(&["--scope"]))
+                .unwrap_or_default();
+            grant(
+                format!("azure {service} {scope}").trim_end().to_owned(),
+                value(&["--assignee", "--assignee-object-id", "--principal-id"]),
+            )
+        }
         ["role", "assignment", "create" | "delete", ..] => grant(
             value(&["--scope"])
                 .or_else(|| value(&["--resource-group", "-g"]))

@@ -1,6 +1,6 @@
-//! Cloud storage and registries: aws, gsutil, gcloud storage, docker push,
-//! image copies (skopeo, crane, oras, regctl), npm/cargo/gem/poetry/uv
-//! publish (and yarn's `npm publish`), twine upload.
+//! Cloud storage and registries: aws, gsutil, gcloud storage, s3cmd, s5cmd,
+//! docker push, image copies (skopeo, crane, oras, regctl),
+//! npm/cargo/gem/poetry/uv publish (and yarn's `npm publish`), twine upload.
 
 use super::{Invocation, Outcome, request, url};
 use crate::args::{self, Arg, Item, Spec};
@@ -12,6 +12,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ("aws", _) => Some(aws(inv)),
         ("gsutil", _) => Some(gsutil(inv)),
         ("s3cmd", _) => Some(s3cmd(inv)),
+        ("s5cmd", _) => Some(s5cmd(inv)),
         ("gcloud", _) => gcloud(inv),
         ("bq", _) => bq(inv),
         ("az", _) => az(inv),
@@ -165,6 +166,32 @@ const AWS_LONG: &[&str] = &[
     "targets",
     "target-arn",
     "job-id",
+    "resource",
+    "permissions",
+    "permissions-with-grant-option",
+    "catalog-id",
+    "entries",
+    "data-lake-settings",
+    "key-id",
+    "grantee-principal",
+    "grant-id",
+    "operations",
+    "resource-arns",
+    "resource-arn",
+    "resource-share-arn",
+    "principals",
+    "secret-id",
+    "resource-policy",
+    "repository-name",
+    "policy-text",
+    "policy-in-json",
+    "topic-arn",
+    "aws-account-id",
+    "aws-account-ids",
+    "action-name",
+    "actions",
+    "label",
+    "queue-url",
 ];
 
 /// A `s3://bucket/key` bucket resource.
@@ -177,7 +204,7 @@ fn bucket(scheme: &str, text: &str) -> Resource {
 }
 
 /// A canned ACL that opens an object or bucket to anyone (S3's and GCS's
-/// names).
+/// names, gsutil's and gcloud's spellings).
 pub fn is_public_acl(acl: &str) -> bool {
     matches!(
         acl,
@@ -186,6 +213,7 @@ pub fn is_public_acl(acl: &str) -> bool {
             | "authenticated-read"
             | "publicRead"
             | "publicReadWrite"
+            | "authenticatedRead"
     )
 }
 
@@ -228,22 +256,161 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
         })
         .or_else(|| inv.env_value("AWS_ENDPOINT_URL").map(|a| a.text.as_str()));
     if endpoint.is_some_and(is_loopback_url) {
-        let effects = std::mem::take(&mut outcome.effects);
-        for effect in effects {
-            match effect {
-                Effect::Read { .. }
-                | Effect::Write { .. }
-                | Effect::Delete { .. }
-                | Effect::DeleteNamed { .. } => outcome.effects.push(effect),
-                // What it uploads it reads.
-                Effect::Request(request) => {
-                    for file in request.payload.files {
-                        outcome.effects.push(Effect::Read { file });
-                    }
+        keep_local(&mut outcome);
+    }
+    outcome
+}
+
+/// Keeps only what a command against an emulator on this machine does
+/// here: the files it reads (what it uploads among them), writes and
+/// deletes.
+fn keep_local(outcome: &mut Outcome) {
+    let effects = std::mem::take(&mut outcome.effects);
+    for effect in effects {
+        match effect {
+            Effect::Read { .. }
+            | Effect::Write { .. }
+            | Effect::Delete { .. }
+            | Effect::DeleteNamed { .. } => outcome.effects.push(effect),
+            // What it uploads it reads.
+            Effect::Request(request) => {
+                for file in request.payload.files {
+                    outcome.effects.push(Effect::Read { file });
                 }
-                _ => {}
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Options of s5cmd (global and its commands') that take a value.
+const S5CMD_LONG: &[&str] = &[
+    "credentials-file",
+    "endpoint-url",
+    "log",
+    "numworkers",
+    "profile",
+    "request-payer",
+    "retry-count",
+    "storage-class",
+    "concurrency",
+    "part-size",
+    "sse",
+    "sse-kms-key-id",
+    "acl",
+    "cache-control",
+    "expires",
+    "content-type",
+    "content-encoding",
+    "content-disposition",
+    "metadata",
+    "metadata-directive",
+    "exclude",
+    "include",
+    "version-id",
+    "source-region",
+    "destination-region",
+];
+
+/// True when an object URL's key ends in a wildcard (`s3://b/*`,
+/// `s3://b/logs/2020*`): s5cmd's wildcards match across `/`, so it names
+/// every object under the prefix.
+fn wildcard_prefix(text: &str) -> bool {
+    let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
+    rest.contains('/') && rest.ends_with('*')
+}
+
+/// `s5cmd [global options] COMMAND [options] ARGS`: `cp`, `mv` and `sync`
+/// copy as `aws s3` does (a local directory or wildcard is copied whole; a
+/// remote wildcard names every object under its prefix), `--acl
+/// public-read` opens what it uploads; `rm` deletes each object or
+/// pattern (`s5cmd rm 's3://b/*'` every object), `rb` the bucket; `pipe`
+/// uploads standard input and `cat` downloads. `--dry-run` does nothing;
+/// against a local endpoint (`--endpoint-url`, `S3_ENDPOINT_URL`) only
+/// the local effects remain.
+fn s5cmd(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "rcp",
+            long: S5CMD_LONG,
+            stop_after: None,
+        },
+    );
+    if args::has(&items, &["--dry-run"]) {
+        return Outcome::default();
+    }
+    let positional = args::positionals(&items);
+    let Some((command, operands)) = positional.split_first() else {
+        return Outcome::default();
+    };
+    let acl_public = args::value(&items, &["--acl"]).is_some_and(|a| is_public_acl(&a.text));
+    let mut outcome = Outcome::default();
+    match command.text.as_str() {
+        verb @ ("cp" | "mv" | "sync") => {
+            if let Some((destination, sources)) = operands.split_last() {
+                for source in sources {
+                    let copy = S3Copy {
+                        program: "s5cmd",
+                        command: verb,
+                        recursive: !source.text.starts_with("s3://")
+                            || wildcard_prefix(&source.text),
+                        acl_public,
+                    };
+                    s3_copy(inv, &copy, source, destination, &mut outcome);
+                }
             }
         }
+        "rm" => {
+            for target in operands.iter().filter(|t| t.text.starts_with("s3://")) {
+                outcome.effects.push(Effect::RemoteDelete {
+                    target: url(&target.text),
+                    recursive: wildcard_prefix(&target.text),
+                });
+            }
+        }
+        "rb" => {
+            for target in operands.iter().filter(|t| t.text.starts_with("s3://")) {
+                outcome.effects.push(Effect::RemoteDelete {
+                    target: url(&target.text),
+                    recursive: true,
+                });
+            }
+        }
+        "pipe" => {
+            if let Some(destination) = operands.first() {
+                outcome.effects.push(request(
+                    "s5cmd",
+                    url(&destination.text),
+                    "UPLOAD",
+                    inv.stdin.clone(),
+                    acl_public,
+                ));
+                if acl_public {
+                    outcome.effects.push(Effect::MakePublic {
+                        resource: bucket("s3", &destination.text),
+                    });
+                }
+            }
+        }
+        "cat" => {
+            for source in operands.iter().filter(|s| s.text.starts_with("s3://")) {
+                outcome.effects.push(request(
+                    "s5cmd",
+                    url(&source.text),
+                    "DOWNLOAD",
+                    Payload::default(),
+                    false,
+                ));
+            }
+        }
+        _ => {}
+    }
+    let endpoint = args::value(&items, &["--endpoint-url"])
+        .or_else(|| inv.env_value("S3_ENDPOINT_URL"))
+        .map(|e| e.text.as_str());
+    if endpoint.is_some_and(is_loopback_url) {
+        keep_local(&mut outcome);
     }
     outcome
 }
@@ -299,6 +466,7 @@ fn aws_calls(inv: &Invocation<'_>) -> Outcome {
         ("s3", "cp" | "mv" | "sync") => {
             if let [source, destination, ..] = operands.as_slice() {
                 let copy = S3Copy {
+                    program: "aws",
                     command,
                     recursive: command == "sync" || args::has(&items, &["--recursive"]),
                     acl_public: args::value(&items, &["--acl"])
@@ -387,7 +555,9 @@ fn aws_calls(inv: &Invocation<'_>) -> Outcome {
                 outcome.effects.push(super::infra::use_context(name));
             }
         }
-        _ => {}
+        _ => outcome
+            .effects
+            .extend(resource_access(service, command, &items)),
     }
     let profile = args::value(&items, &["--profile"])
         .or_else(|| inv.env_value("AWS_PROFILE"))
@@ -543,6 +713,7 @@ fn s3cmd(inv: &Invocation<'_>) -> Outcome {
                 other => other,
             };
             let copy = S3Copy {
+                program: "aws",
                 command,
                 recursive: recursive || command == "sync",
                 acl_public,
@@ -619,6 +790,8 @@ fn ses_send(inv: &Invocation<'_>, items: &[Item], operands: &[&Arg], outcome: &m
 
 /// How an S3 copy runs: `cp`, `mv` (the source goes) or `sync`.
 struct S3Copy<'a> {
+    /// The program its requests are reported as.
+    program: &'a str,
     command: &'a str,
     recursive: bool,
     /// The objects are made readable by anyone.
@@ -626,7 +799,9 @@ struct S3Copy<'a> {
 }
 
 /// An S3 copy from `source` to `destination` (`aws s3 cp|mv|sync`,
-/// `s3cmd put|get|sync|cp|mv`); either side may be local.
+/// `s3cmd put|get|sync|cp|mv`, `s5cmd cp|mv|sync`); either side may be
+/// local. A move between buckets keeps every object at its new address:
+/// an upload there, not a destruction of the source.
 fn s3_copy(
     inv: &Invocation<'_>,
     copy: &S3Copy<'_>,
@@ -637,6 +812,7 @@ fn s3_copy(
     // `sync --delete` prunes what the source lacks: an upload that replaces
     // the prefix, not a delete of the bucket (`rb`, `rm --recursive`).
     let &S3Copy {
+        program,
         command,
         recursive,
         acl_public,
@@ -656,7 +832,7 @@ fn s3_copy(
             }
             flow::merge(&mut payload, &source.expansions());
             outcome.effects.push(request(
-                "aws",
+                program,
                 url(&destination.text),
                 "UPLOAD",
                 payload,
@@ -668,7 +844,7 @@ fn s3_copy(
         }
         (true, false) => {
             outcome.effects.push(request(
-                "aws",
+                program,
                 url(&source.text),
                 "DOWNLOAD",
                 Payload::default(),
@@ -688,18 +864,12 @@ fn s3_copy(
             let mut payload = Payload::default();
             flow::push_text(&mut payload, &source.text);
             outcome.effects.push(request(
-                "aws",
+                program,
                 url(&destination.text),
                 "UPLOAD",
                 payload,
                 acl_public,
             ));
-            if command == "mv" {
-                outcome.effects.push(Effect::RemoteDelete {
-                    target: url(&source.text),
-                    recursive,
-                });
-            }
         }
         (false, false) => {}
     }
@@ -814,6 +984,190 @@ fn directory_grant(service: &str, command: &str, items: &[Item]) -> Option<Effec
     })
 }
 
+/// How an AWS call beyond IAM changes who may use a resource.
+struct ResourceAccess {
+    service: &'static str,
+    command: &'static str,
+    /// Options naming the resource.
+    resource: &'static [&'static str],
+    /// Options naming who is given (or loses) access.
+    grantee: &'static [&'static str],
+    /// Options holding the resource policy or grant entries that say who.
+    policy: &'static [&'static str],
+}
+
+const fn access(
+    service: &'static str,
+    command: &'static str,
+    resource: &'static [&'static str],
+    grantee: &'static [&'static str],
+    policy: &'static [&'static str],
+) -> ResourceAccess {
+    ResourceAccess {
+        service,
+        command,
+        resource,
+        grantee,
+        policy,
+    }
+}
+
+/// Lake Formation's grants and revokes (and its administrators), KMS
+/// grants and key policies, RAM shares, and the resource policies of
+/// secrets, ECR repositories, Glue catalogs, SNS topics and SQS queues.
+const AWS_RESOURCE_ACCESS: &[ResourceAccess] = &[
+    access(
+        "lakeformation",
+        "grant-permissions",
+        &["--resource"],
+        &["--principal"],
+        &[],
+    ),
+    access(
+        "lakeformation",
+        "revoke-permissions",
+        &["--resource"],
+        &["--principal"],
+        &[],
+    ),
+    access(
+        "lakeformation",
+        "batch-grant-permissions",
+        &["--catalog-id"],
+        &[],
+        &["--entries"],
+    ),
+    access(
+        "lakeformation",
+        "batch-revoke-permissions",
+        &["--catalog-id"],
+        &[],
+        &["--entries"],
+    ),
+    access(
+        "lakeformation",
+        "put-data-lake-settings",
+        &["--catalog-id"],
+        &[],
+        &["--data-lake-settings"],
+    ),
+    access(
+        "kms",
+        "create-grant",
+        &["--key-id"],
+        &["--grantee-principal"],
+        &[],
+    ),
+    access("kms", "revoke-grant", &["--key-id"], &["--grant-id"], &[]),
+    access("kms", "retire-grant", &["--key-id"], &["--grant-id"], &[]),
+    access("kms", "put-key-policy", &["--key-id"], &[], &["--policy"]),
+    access(
+        "ram",
+        "create-resource-share",
+        &["--resource-arns", "--name"],
+        &["--principals"],
+        &[],
+    ),
+    access(
+        "ram",
+        "associate-resource-share",
+        &["--resource-share-arn"],
+        &["--principals"],
+        &[],
+    ),
+    access(
+        "ram",
+        "disassociate-resource-share",
+        &["--resource-share-arn"],
+        &["--principals"],
+        &[],
+    ),
+    access(
+        "secretsmanager",
+        "put-resource-policy",
+        &["--secret-id"],
+        &[],
+        &["--resource-policy"],
+    ),
+    access(
+        "ecr",
+        "set-repository-policy",
+        &["--repository-name"],
+        &[],
+        &["--policy-text"],
+    ),
+    access(
+        "glue",
+        "put-resource-policy",
+        &["--resource-arn"],
+        &[],
+        &["--policy-in-json"],
+    ),
+    access(
+        "sns",
+        "add-permission",
+        &["--topic-arn"],
+        &["--aws-account-id"],
+        &[],
+    ),
+    access(
+        "sns",
+        "remove-permission",
+        &["--topic-arn"],
+        &["--label"],
+        &[],
+    ),
+    access(
+        "sqs",
+        "add-permission",
+        &["--queue-url"],
+        &["--aws-account-ids"],
+        &[],
+    ),
+    access(
+        "sqs",
+        "remove-permission",
+        &["--queue-url"],
+        &["--label"],
+        &[],
+    ),
+];
+
+/// The access change an [`AWS_RESOURCE_ACCESS`] call makes. A grantee `*`
+/// or a policy that names everyone (`"Principal":"*"`, [`grants_everyone`])
+/// makes the resource public, unless the policy has a condition (the
+/// documented way to admit only an organisation's accounts); Lake
+/// Formation's `DataLakePrincipalIdentifier=ARN` names the principal ARN.
+fn resource_access(service: &str, command: &str, items: &[Item]) -> Option<Effect> {
+    let call = AWS_RESOURCE_ACCESS
+        .iter()
+        .find(|a| a.service == service && a.command == command)?;
+    let resource = Resource::Other {
+        name: args::value(items, call.resource).map_or_else(
+            || format!("aws {service}"),
+            |r| format!("{service} {}", r.text),
+        ),
+    };
+    let grantee = args::value(items, call.grantee).map(|g| {
+        g.text
+            .strip_prefix("DataLakePrincipalIdentifier=")
+            .unwrap_or(&g.text)
+            .to_owned()
+    });
+    let takes_away = ["revoke", "retire", "batch-revoke", "remove", "disassociate"]
+        .iter()
+        .any(|verb| command.starts_with(verb));
+    let everyone = grantee.as_deref().is_some_and(|g| g.trim() == "*")
+        || args::values(items, call.policy)
+            .iter()
+            .any(|p| grants_everyone(&p.text) && !p.text.contains("Condition"));
+    Some(if everyone && !takes_away {
+        Effect::MakePublic { resource }
+    } else {
+        Effect::GrantAccess { resource, grantee }
+    })
+}
+
 /// `aws lambda add-permission`: lets a principal invoke the function;
 /// `--principal '*'` lets anyone.
 fn lambda_permission(items: &[Item], outcome: &mut Outcome) {
@@ -879,12 +1233,30 @@ const IAM_GRANTS: &[(&str, Option<&str>)] = &[
     ("UpdateAssumeRolePolicy", None),
 ];
 
+/// IAM actions that change what a managed policy allows, and so the access
+/// of every principal it is attached to: a version made the default.
+const IAM_POLICY_VERSIONS: &[&str] = &["CreatePolicyVersion", "SetDefaultPolicyVersion"];
+
 /// The grant an IAM call makes, from its API action name (`AttachUserPolicy`)
 /// and its parameters looked up by API name (`UserName`): the resource is
 /// the principal whose access changes, the grantee what it is given (a
-/// policy ARN or name, or a group). The CLI's `attach-user-policy
-/// --user-name` is the same call spelled in kebab case ([`kebab`]).
+/// policy ARN or name, or a group). A new default version of a managed
+/// policy (`CreatePolicyVersion` with `SetAsDefault=true`,
+/// `SetDefaultPolicyVersion`) changes the policy itself, for whoever holds
+/// it; a version not made the default changes nothing yet. The CLI's
+/// `attach-user-policy --user-name` is the same call spelled in kebab case
+/// ([`kebab`]).
 pub fn iam_grant<'v>(action: &str, param: impl Fn(&str) -> Option<&'v str>) -> Option<Effect> {
+    if IAM_POLICY_VERSIONS.contains(&action) {
+        let made_default = action == "SetDefaultPolicyVersion"
+            || param("SetAsDefault").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        return made_default.then(|| Effect::GrantAccess {
+            resource: Resource::Other {
+                name: param("PolicyArn").unwrap_or_default().to_owned(),
+            },
+            grantee: None,
+        });
+    }
     let (action, granted_by) = IAM_GRANTS.iter().find(|(name, _)| *name == action)?;
     let principal = if matches!(*action, "AddUserToGroup" | "RemoveUserFromGroup") {
         param("UserName")
@@ -914,14 +1286,22 @@ fn kebab(api_name: &str) -> String {
     out
 }
 
-/// `aws iam COMMAND --param value ...`: [`iam_grant`] with the CLI's names.
+/// `aws iam COMMAND --param value ...`: [`iam_grant`] with the CLI's names;
+/// a boolean flag (`--set-as-default`) is the parameter `true`.
 fn iam(command: &str, items: &[Item], outcome: &mut Outcome) {
-    let Some((action, _)) = IAM_GRANTS.iter().find(|(name, _)| kebab(name) == command) else {
+    let Some(action) = IAM_GRANTS
+        .iter()
+        .map(|(name, _)| *name)
+        .chain(IAM_POLICY_VERSIONS.iter().copied())
+        .find(|name| kebab(name) == command)
+    else {
         return;
     };
     let param = |key: &str| {
         let option = format!("--{}", kebab(key));
-        args::value(items, &[option.as_str()]).map(|a| a.text.as_str())
+        args::value(items, &[option.as_str()])
+            .map(|a| a.text.as_str())
+            .or_else(|| args::has(items, &[option.as_str()]).then_some("true"))
     };
     outcome.effects.extend(iam_grant(action, param));
 }
@@ -1094,15 +1474,18 @@ fn gs_copy(inv: &Invocation<'_>, command: &str, program: &str) -> Outcome {
             outcome.write(inv.path(&destination.text), false);
         }
     }
+    // A move between buckets keeps what it moves at the destination; from
+    // a bucket to this machine, it leaves the bucket.
     if command == "mv" {
+        let to_bucket = remote(&destination.text);
         for source in sources {
-            if remote(&source.text) {
+            if !remote(&source.text) {
+                outcome.delete(inv.path(&source.text), recursive);
+            } else if !to_bucket {
                 outcome.effects.push(Effect::RemoteDelete {
                     target: url(&source.text),
                     recursive,
                 });
-            } else {
-                outcome.delete(inv.path(&source.text), recursive);
             }
         }
     }
@@ -1197,6 +1580,14 @@ fn gcloud(inv: &Invocation<'_>) -> Option<Outcome> {
                 "action",
                 "allow",
                 "rules",
+                "predefined-acl",
+                "predefined-default-object-acl",
+                "add-acl-grant",
+                "remove-acl-grant",
+                "add-default-object-acl-grant",
+                "remove-default-object-acl-grant",
+                "acl-file",
+                "default-object-acl-file",
             ],
             stop_after: None,
         },
@@ -1583,6 +1974,12 @@ fn gcloud_command(inv: &Invocation<'_>, items: &[Item<'_>], words: &[&str]) -> O
             };
             Some(Outcome::default().effect(effect))
         }
+        [
+            "storage",
+            "buckets" | "objects",
+            "update" | "create",
+            targets @ ..,
+        ] => storage_acl(items, targets),
         ["identity", "groups", "memberships", verb, ..]
             if matches!(*verb, "add" | "delete" | "modify-membership-roles") =>
         {
@@ -1597,6 +1994,70 @@ fn gcloud_command(inv: &Invocation<'_>, items: &[Item<'_>], words: &[&str]) -> O
         }
         _ => iam_binding(items, words),
     }
+}
+
+/// ACL options of `gcloud storage buckets|objects update|create`.
+const GCLOUD_ACL_OPTIONS: &[&str] = &[
+    "--predefined-acl",
+    "--predefined-default-object-acl",
+    "--add-acl-grant",
+    "--remove-acl-grant",
+    "--add-default-object-acl-grant",
+    "--remove-default-object-acl-grant",
+    "--acl-file",
+    "--default-object-acl-file",
+    "--clear-acl",
+    "--clear-default-object-acl",
+];
+
+/// `gcloud storage objects|buckets update|create gs://... --predefined-acl=publicRead`
+/// (or `authenticatedRead`, the default object ACL's, `--add-acl-grant
+/// entity=allUsers,role=READER`) makes the objects or bucket public; any
+/// other ACL option (a grant to a user, a removed grant, an ACL file, a
+/// private canned ACL) changes who may read them. `None` for an update of
+/// something else (`--content-type`).
+fn storage_acl(items: &[Item<'_>], targets: &[&str]) -> Option<Outcome> {
+    if !args::has(items, GCLOUD_ACL_OPTIONS) {
+        return None;
+    }
+    let values = |names: &[&str]| -> Vec<String> {
+        args::values(items, names)
+            .iter()
+            .map(|v| v.text.clone())
+            .collect()
+    };
+    let added = values(&["--add-acl-grant", "--add-default-object-acl-grant"]);
+    let public = values(&["--predefined-acl", "--predefined-default-object-acl"])
+        .iter()
+        .any(|acl| is_public_acl(acl))
+        || added.iter().any(|grant| grants_everyone(grant));
+    let grantees: Vec<String> = added
+        .iter()
+        .chain(&values(&[
+            "--remove-acl-grant",
+            "--remove-default-object-acl-grant",
+        ]))
+        .map(|grant| {
+            grant
+                .split(',')
+                .find_map(|field| field.strip_prefix("entity="))
+                .unwrap_or(grant)
+                .to_owned()
+        })
+        .collect();
+    let mut outcome = Outcome::default();
+    for target in targets.iter().filter(|t| t.starts_with("gs://")) {
+        let resource = bucket("gs", target);
+        outcome.effects.push(if public {
+            Effect::MakePublic { resource }
+        } else {
+            Effect::GrantAccess {
+                resource,
+                grantee: (!grantees.is_empty()).then(|| grantees.join(", ")),
+            }
+        });
+    }
+    Some(outcome)
 }
 
 /// `gcloud GROUP... add-iam-policy-binding|remove-iam-policy-binding
@@ -2096,6 +2557,36 @@ fn publish(inv: &Invocation<'_>, manager: &str, default_registry: &str) -> Outco
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wildcard_prefixes_name_everything_below() {
+        for text in [
+            "s3://b/*",
+            "s3://b/logs/*",
+            "s3://b/logs/2020*",
+            "s3://b/**",
+        ] {
+            assert!(wildcard_prefix(text), "{text}");
+        }
+        for text in ["s3://b/one.txt", "s3://b/*.log", "s3://b/logs/", "s3://b*"] {
+            assert!(!wildcard_prefix(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn policy_versions_change_access_only_as_the_default() {
+        let param = |set: Option<&'static str>| {
+            move |key: &str| match key {
+                "PolicyArn" => Some("arn:aws:iam::1:policy/P"),
+                "SetAsDefault" => set,
+                _ => None,
+            }
+        };
+        assert!(iam_grant("CreatePolicyVersion", param(Some("true"))).is_some());
+        assert!(iam_grant("CreatePolicyVersion", param(Some("false"))).is_none());
+        assert!(iam_grant("CreatePolicyVersion", param(None)).is_none());
+        assert!(iam_grant("SetDefaultPolicyVersion", param(None)).is_some());
+    }
 
     #[test]
     fn world_sources() {

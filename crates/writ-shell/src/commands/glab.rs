@@ -38,8 +38,204 @@ fn glab(inv: &Invocation<'_>) -> Outcome {
         }
         ["release", "create" | "upload", ..] => release(inv, rest),
         ["variable" | "var", "set" | "update" | "new", ..] => variable_set(inv, rest),
+        ["repo" | "project", "edit" | "update", ..] => repo_edit(inv, rest),
+        ["repo" | "project", "members", verb @ ("add" | "remove"), ..] => {
+            let verb = *verb;
+            repo_members(inv, verb, inv.args.get(3..).unwrap_or_default())
+        }
+        ["repo" | "project", "transfer", ..] => repo_transfer(inv, rest),
+        ["deploy-key", "add" | "delete", ..] => {
+            let deletes = words.get(1) == Some(&"delete");
+            deploy_key(inv, deletes, rest)
+        }
+        [
+            "ci" | "pipe" | "pipeline",
+            verb @ ("run" | "create" | "run-trig"),
+            ..,
+        ] => {
+            let tail = if *verb == "run-trig" {
+                "trigger/pipeline"
+            } else {
+                "pipeline"
+            };
+            pipeline_run(inv, tail, rest)
+        }
+        ["schedule", "create" | "update", ..] => pipeline_run(inv, "pipeline_schedules", rest),
         _ => Outcome::default(),
     }
+}
+
+/// Options of the glab commands that change a project, taking a value.
+const GLAB_PROJECT_LONG: &[&str] = &[
+    "repo",
+    "visibility",
+    "description",
+    "defaultBranch",
+    "username",
+    "user-id",
+    "role",
+    "role-id",
+    "expires-at",
+    "target-namespace",
+    "title",
+    "branch",
+    "variables",
+    "variables-env",
+    "variables-file",
+    "variables-from",
+    "input",
+    "token",
+    "variable",
+    "cron",
+    "cronTimeZone",
+    "ref",
+];
+
+/// The project a command names as its operand or with `-R`, or the
+/// working directory's: as a resource whose access changes.
+fn project_resource(inv: &Invocation<'_>, items: &[Item<'_>]) -> Resource {
+    let project = args::positionals(items)
+        .first()
+        .and_then(|p| Project::parse(inv, &p.text))
+        .or_else(|| named_project(inv, items));
+    match project {
+        Some(p) => Resource::Repo {
+            host: p.host,
+            slug: Some(p.path),
+        },
+        None => Resource::Repo {
+            host: default_host(inv),
+            slug: None,
+        },
+    }
+}
+
+fn parse_project_command<'a>(rest: &'a [Arg]) -> Vec<Item<'a>> {
+    args::parse(
+        rest,
+        &Spec {
+            short: "Rdruetbfi",
+            long: GLAB_PROJECT_LONG,
+            stop_after: None,
+        },
+    )
+}
+
+/// `glab repo edit|update [PROJECT] --visibility public`: the GitLab twin
+/// of `gh repo edit --visibility public`, the project made public.
+fn repo_edit(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+    let items = parse_project_command(rest);
+    let public = args::value(&items, &["--visibility"])
+        .is_some_and(|v| v.text.eq_ignore_ascii_case("public"))
+        || args::has(&items, &["--public"]);
+    if !public {
+        return Outcome::default();
+    }
+    Outcome::default().effect(Effect::MakePublic {
+        resource: project_resource(inv, &items),
+    })
+}
+
+/// `glab repo members add|remove --username U|--user-id ID [--role R]
+/// [-R PROJECT]`: who may use the project, and as what.
+fn repo_members(inv: &Invocation<'_>, verb: &str, rest: &[Arg]) -> Outcome {
+    let items = parse_project_command(rest);
+    let user = args::value(&items, &["--username", "-u", "--user-id"])
+        .map_or_else(|| "a member".to_owned(), |u| u.text.clone());
+    let grantee = match args::value(&items, &["-r", "--role", "--role-id"]) {
+        Some(role) if verb == "add" => format!("{user} as {}", role.text),
+        _ => user,
+    };
+    Outcome::default().effect(Effect::GrantAccess {
+        resource: project_resource(inv, &items),
+        grantee: Some(grantee),
+    })
+}
+
+/// `glab repo transfer PROJECT --target-namespace NS`: the project moves
+/// to the namespace, whose members get it.
+fn repo_transfer(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+    let items = parse_project_command(rest);
+    let namespace = args::value(&items, &["-t", "--target-namespace"]).map(|n| n.text.clone());
+    Outcome::default().effect(Effect::GrantAccess {
+        resource: project_resource(inv, &items),
+        grantee: namespace.map(|n| format!("namespace {n}")),
+    })
+}
+
+/// `glab deploy-key add [KEY_FILE] -t TITLE [--can-push] [-R PROJECT]`: a
+/// key that may read (with `--can-push`, push to) the project, as `gh repo
+/// deploy-key add` grants; `glab deploy-key delete ID` takes one away.
+fn deploy_key(inv: &Invocation<'_>, deletes: bool, rest: &[Arg]) -> Outcome {
+    let items = parse_project_command(rest);
+    let resource = named_project(inv, &items).map_or_else(
+        || Resource::Repo {
+            host: default_host(inv),
+            slug: None,
+        },
+        |p| Resource::Repo {
+            host: p.host,
+            slug: Some(p.path),
+        },
+    );
+    let grantee = if deletes {
+        format!(
+            "deploy key {}",
+            args::positionals(&items)
+                .first()
+                .map_or("", |id| id.text.as_str())
+        )
+    } else {
+        let push = if args::has(&items, &["-c", "--can-push"]) {
+            "push "
+        } else {
+            ""
+        };
+        args::value(&items, &["-t", "--title"]).map_or_else(
+            || format!("a {push}deploy key"),
+            |t| format!("{push}deploy key {}", t.text),
+        )
+    };
+    Outcome::default().effect(Effect::GrantAccess {
+        resource,
+        grantee: Some(grantee),
+    })
+}
+
+/// `glab ci run [-b REF] [--variables K:V] [--variables-env K:V]
+/// [--variables-file K:FILE] [-f VARS.json] [-i K:V] [-R PROJECT]` (and
+/// `ci run-trig -t TOKEN`, `schedule create|update --variable K:V`): a
+/// pipeline of the project, created with those variables, whose values
+/// (and the files named, and a trigger token) go to the project's host as
+/// `glab variable set` sends a variable's.
+fn pipeline_run(inv: &Invocation<'_>, tail: &str, rest: &[Arg]) -> Outcome {
+    let items = parse_project_command(rest);
+    let mut payload = Payload::default();
+    for value in args::values(
+        &items,
+        &[
+            "--variables",
+            "--variables-env",
+            "--variable",
+            "-i",
+            "--input",
+            "-t",
+            "--token",
+        ],
+    ) {
+        flow::merge(&mut payload, &value.payload());
+    }
+    for value in args::values(&items, &["--variables-file"]) {
+        let file = value.text.split_once(':').map_or("", |(_, file)| file);
+        if !file.is_empty() {
+            send_file(inv, &mut payload, file, false);
+        }
+    }
+    if let Some(file) = args::value(&items, &["-f", "--variables-from"]) {
+        send_file(inv, &mut payload, &file.text, false);
+    }
+    let target = named_project(inv, &items).map_or_else(current_repository, |p| p.api(tail));
+    Outcome::default().effect(request("glab", target, "POST", payload, false))
 }
 
 /// The GitLab host glab talks to when nothing names one.

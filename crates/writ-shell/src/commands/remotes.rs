@@ -1,7 +1,9 @@
 //! Azure (`az storage blob`, `az storage container set-permission`,
 //! `azcopy`), `rclone`, whose remotes are names from its
 //! configuration: where they lead is not on the command line, so such a
-//! destination is a host nobody has vouched for, and backup tools that
+//! destination is a host nobody has vouched for (but a remote of S3 or
+//! GCS, by its on-the-fly backend, its type or its name, is the bucket its
+//! path names), and backup tools that
 //! upload what they back up to a repository (`restic`, `borg`,
 //! `duplicity`), and peer-to-peer senders that hand a file to whoever
 //! holds a code, through a public relay (`wormhole send`, `croc send`).
@@ -164,7 +166,12 @@ fn azcopy(inv: &Invocation<'_>) -> Option<Outcome> {
 }
 
 /// `rclone copy|sync|move|copyto|moveto|bisync SOURCE DEST`, `rclone rcat
-/// REMOTE:PATH` (standard input) and `rclone copyurl URL DEST`.
+/// REMOTE:PATH` (standard input), `rclone copyurl URL DEST`, and the
+/// deletes: `rclone purge REMOTE:PATH` removes the path and all it holds
+/// (it obeys no filters), `rclone delete REMOTE:PATH` every file below it
+/// unless an include filter (`--include`, `--include-from`,
+/// `--files-from`) selects only some, `rclone deletefile REMOTE:PATH`
+/// one file.
 fn rclone(inv: &Invocation<'_>) -> Option<Outcome> {
     let items = args::parse(
         inv.args,
@@ -188,12 +195,16 @@ fn rclone(inv: &Invocation<'_>) -> Option<Outcome> {
                 "min-age",
                 "max-size",
                 "min-size",
+                "files-from",
+                "files-from-raw",
+                "max-depth",
             ],
             stop_after: None,
         },
     );
     let positional = args::positionals(&items);
     let (verb, operands) = positional.split_first()?;
+    let target = |text: &str| rclone_target(text, inv.env);
     let mut outcome = Outcome::default();
     match (verb.text.as_str(), operands) {
         ("copy" | "sync" | "move" | "copyto" | "moveto" | "bisync", [source, destination, ..]) => {
@@ -205,17 +216,37 @@ fn rclone(inv: &Invocation<'_>) -> Option<Outcome> {
                 destination,
                 recursive,
                 is_rclone_remote,
-                rclone_target,
+                target,
             );
         }
         ("rcat", [destination, ..]) if is_rclone_remote(&destination.text) => {
             outcome.effects.push(request(
                 "rclone",
-                rclone_target(&destination.text),
+                target(&destination.text),
                 "UPLOAD",
                 inv.stdin.clone(),
                 false,
             ));
+        }
+        (verb @ ("purge" | "delete" | "deletefile"), [path, ..]) => {
+            let selected = args::has(
+                &items,
+                &[
+                    "--include",
+                    "--include-from",
+                    "--files-from",
+                    "--files-from-raw",
+                ],
+            );
+            let recursive = verb == "purge" || (verb == "delete" && !selected);
+            if is_rclone_remote(&path.text) {
+                outcome.effects.push(Effect::RemoteDelete {
+                    target: target(&path.text),
+                    recursive,
+                });
+            } else {
+                outcome.delete(inv.path(&path.text), recursive);
+            }
         }
         ("copyurl", [source, destination, ..]) => {
             outcome.effects.push(request(
@@ -386,7 +417,7 @@ fn restic_target(repository: &str) -> Option<Target> {
                 path.trim_start_matches('/')
             ))
         }
-        "rclone" => rclone_target(rest),
+        "rclone" => rclone_target(rest, &[]),
         _ => return None,
     })
 }
@@ -511,16 +542,51 @@ fn is_rclone_remote(text: &str) -> bool {
     }
 }
 
-/// A remote as a destination: its name stands for the host.
-fn rclone_target(text: &str) -> Target {
+/// A remote as a destination: its name stands for the host, except on a
+/// bucket store ([`bucket_scheme`]), where the path's first element is the
+/// bucket (`s3:acme-data/x` is `s3://acme-data/x`).
+fn rclone_target(text: &str, env: &[(String, Arg)]) -> Target {
     let trimmed = text.trim_start_matches(':');
     let (remote, path) = trimmed.split_once(':').unwrap_or((trimmed, ""));
+    if let Some(scheme) = bucket_scheme(text, remote, env)
+        && !path.trim_start_matches('/').is_empty()
+    {
+        return url(&format!("{scheme}://{}", path.trim_start_matches('/')));
+    }
     Target::Host {
         user: None,
         host: remote.to_owned(),
         port: None,
         path: (!path.is_empty()).then(|| path.to_owned()),
     }
+}
+
+/// The URL scheme of an rclone remote that stores buckets, S3's or Google
+/// Cloud Storage's: a backend given on the fly (`:s3:`, `:s3,provider=AWS:`),
+/// a remote whose type its environment sets (`RCLONE_CONFIG_NAME_TYPE=s3`),
+/// or a remote named after its backend (`s3:`, `gcs:`, `s3-prod:`).
+/// Connection-string options after a comma (`s3,region=eu-west-1:`) are
+/// not part of the name.
+fn bucket_scheme(text: &str, remote: &str, env: &[(String, Arg)]) -> Option<&'static str> {
+    let name = remote.split(',').next().unwrap_or(remote);
+    let scheme_of = |backend: &str| match backend.to_ascii_lowercase().as_str() {
+        "s3" | "aws" => Some("s3"),
+        "gcs" | "gs" | "google cloud storage" => Some("gs"),
+        _ => None,
+    };
+    if text.starts_with(':') {
+        return scheme_of(name);
+    }
+    if !env.is_empty() {
+        let variable = format!(
+            "RCLONE_CONFIG_{}_TYPE",
+            name.to_ascii_uppercase().replace('-', "_")
+        );
+        if let Some((_, backend)) = env.iter().find(|(n, _)| *n == variable) {
+            return scheme_of(&backend.text);
+        }
+    }
+    name.split(['-', '_']).find_map(scheme_of)
 }
 
 /// A copy between a local side and a remote one (`is_remote` tells them
@@ -586,6 +652,24 @@ mod tests {
         assert!(!is_rclone_remote("/tmp/x:y"));
         assert!(!is_rclone_remote("C:\\data"));
         assert!(!is_rclone_remote("plain"));
+    }
+
+    #[test]
+    fn bucket_stores_are_known_by_backend_type_or_name() {
+        let typed = [("RCLONE_CONFIG_MY_VAULT_TYPE".to_owned(), Arg::literal("s3"))];
+        assert_eq!(bucket_scheme(":s3:b/x", "s3", &[]), Some("s3"));
+        assert_eq!(bucket_scheme(":gcs,x=y:b", "gcs,x=y", &[]), Some("gs"));
+        assert_eq!(bucket_scheme(":sftp:b", "sftp", &[]), None);
+        assert_eq!(bucket_scheme("my-vault:b", "my-vault", &typed), Some("s3"));
+        assert_eq!(bucket_scheme("s3-prod:b", "s3-prod", &[]), Some("s3"));
+        assert_eq!(bucket_scheme("nas:b", "nas", &[]), None);
+        assert_eq!(
+            bucket_scheme("gdrive-personal:b", "gdrive-personal", &[]),
+            None
+        );
+        // The type the environment gives wins over the name.
+        let drive = [("RCLONE_CONFIG_S3_TYPE".to_owned(), Arg::literal("drive"))];
+        assert_eq!(bucket_scheme("s3:b", "s3", &drive), None);
     }
 
     #[test]
