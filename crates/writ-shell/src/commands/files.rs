@@ -1,6 +1,7 @@
 //! Local file commands: removers, movers, copiers, writers, readers,
 //! archivers, `echo`/`printf`, and the fallback for unknown programs.
 
+use super::transform::{Destination, emit, take_input};
 use super::{Invocation, Nested, Outcome, read, request};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{FileRef, Payload, Target, flow, paths};
@@ -1048,24 +1049,71 @@ fn printenv(inv: &Invocation<'_>) -> Outcome {
     }
 }
 
+/// openssl subcommands whose `-out` holds no copy of their input: digests,
+/// signatures, verifications, generated keys and parameters, random bytes.
+fn openssl_output_copies_input(subcommand: &str) -> bool {
+    !(subcommand.starts_with("sha")
+        || subcommand.starts_with("md")
+        || subcommand.starts_with("gen")
+        || matches!(
+            subcommand,
+            "dgst"
+                | "rmd160"
+                | "sm3"
+                | "blake2b512"
+                | "blake2s256"
+                | "rand"
+                | "verify"
+                | "prime"
+                | "speed"
+                | "version"
+                | "ecparam"
+                | "dhparam"
+                | "dsaparam"
+                | "s_client"
+                | "s_server"
+                | "ocsp"
+                | "passwd"
+                | "errstr"
+        ))
+}
+
+/// `openssl SUBCOMMAND [-in IN] [-out OUT] ...`: the files it is given are
+/// read, and what it writes to `-out` (or prints) carries `-in` (standard
+/// input without one): `enc`, `smime`/`cms -encrypt`, `base64`, key and
+/// certificate conversions; `pkcs12 -export` also bundles the `-inkey`
+/// key. A public key alone (`-pubout`) carries no secret.
 fn openssl(inv: &Invocation<'_>) -> Outcome {
+    let subcommand = inv.args.first().map_or("", |a| a.text.as_str());
     let mut outcome = Outcome::default();
+    let mut carried = Payload::default();
+    let mut named_input = false;
+    let mut output: Option<&str> = None;
     let mut words = inv.args.iter();
     while let Some(word) = words.next() {
         match word.text.as_str() {
-            "-in" | "-inkey" | "-CAfile" | "-cert" | "-key" | "-kfile" | "-pass" => {
+            flag @ ("-in" | "-inkey" | "-CAfile" | "-cert" | "-key" | "-kfile" | "-pass"
+            | "-recip" | "-signer" | "-certfile") => {
                 if let Some(file) = words.next() {
                     let text = file.text.strip_prefix("file:").unwrap_or(&file.text);
-                    if word.text != "-pass" || file.text.starts_with("file:") {
-                        outcome.read(inv.path(text), false);
+                    if flag == "-pass" && !file.text.starts_with("file:") {
+                        continue;
+                    }
+                    let path = inv.path(text);
+                    outcome.read(path.clone(), false);
+                    if flag == "-in" || (flag == "-inkey" && subcommand == "pkcs12") {
+                        named_input |= flag == "-in";
+                        flow::push_file(
+                            &mut carried,
+                            FileRef {
+                                path,
+                                recursive: false,
+                            },
+                        );
                     }
                 }
             }
-            "-out" => {
-                if let Some(file) = words.next() {
-                    outcome.write(inv.path(&file.text), false);
-                }
-            }
+            "-out" => output = words.next().map(|f| f.text.as_str()),
             "-connect" => {
                 if let Some(address) = words.next() {
                     let (host, port) = address.text.rsplit_once(':').unwrap_or((&address.text, ""));
@@ -1087,59 +1135,217 @@ fn openssl(inv: &Invocation<'_>) -> Outcome {
             _ => {}
         }
     }
+    if !named_input {
+        flow::merge(&mut carried, inv.stdin);
+    }
+    let copies =
+        openssl_output_copies_input(subcommand) && !inv.args.iter().any(|a| a.text == "-pubout");
+    match output {
+        Some(file) if file != "-" => {
+            let path = inv.path(file);
+            if copies {
+                outcome.contents.push((path.clone(), carried));
+            }
+            outcome.write(path, false);
+            outcome.stdout = Some(Payload::default());
+        }
+        _ if copies => outcome.stdout = Some(carried),
+        _ => {}
+    }
     outcome
 }
 
 /// gpg's options that take a value.
 pub(super) const GPG_SPEC: Spec<'static> = Spec {
-    short: "rouk",
+    short: "roukRfz",
     long: &[
         "recipient",
+        "hidden-recipient",
+        "recipient-file",
+        "hidden-recipient-file",
+        "encrypt-to",
+        "hidden-encrypt-to",
+        "default-recipient",
         "output",
         "local-user",
         "homedir",
         "passphrase",
         "passphrase-file",
+        "passphrase-fd",
         "default-key",
         "keyserver",
         "keyserver-options",
         "trust-model",
         "cipher-algo",
+        "digest-algo",
+        "compress-algo",
+        "compress-level",
+        "s2k-cipher-algo",
+        "s2k-digest-algo",
+        "s2k-mode",
+        "s2k-count",
+        "set-filename",
+        "comment",
         "pinentry-mode",
+        "status-fd",
+        "command-fd",
+        "logger-fd",
+        "keyring",
+        "secret-keyring",
+        "trustdb-name",
     ],
     stop_after: None,
 };
 
+/// gpg commands whose arguments are key ids and names, not files.
+const GPG_KEY_COMMANDS: &[&str] = &[
+    "--export",
+    "--export-secret-keys",
+    "--export-secret-subkeys",
+    "--export-ssh-key",
+    "--recv-keys",
+    "--send-keys",
+    "--search-keys",
+    "--refresh-keys",
+    "--list-keys",
+    "-k",
+    "--list-secret-keys",
+    "-K",
+    "--fingerprint",
+    "--delete-keys",
+    "--delete-key",
+    "--delete-secret-keys",
+    "--delete-secret-and-public-keys",
+    "--edit-key",
+    "--sign-key",
+    "--lsign-key",
+    "--gen-key",
+    "--generate-key",
+    "--full-gen-key",
+    "--full-generate-key",
+    "--quick-gen-key",
+    "--quick-generate-key",
+    "--gen-revoke",
+    "--generate-revocation",
+    "--card-status",
+];
+
+/// What a gpg command makes of its files when no `--output` names where.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum GpgMode {
+    /// `-e`, `-c`, `-s`, `--store`: `FILE.gpg` (`FILE.asc` armored).
+    Wrap,
+    /// `--clearsign`: `FILE.asc`, the text signed in clear.
+    ClearSign,
+    /// `-b`: `FILE.sig` (`FILE.asc` armored), a signature alone.
+    DetachSign,
+    /// `--encrypt-files`: each file to `FILE.gpg`.
+    WrapEach,
+    /// `--decrypt-files`: each file to its name without `.gpg`/`.asc`.
+    UnwrapEach,
+    /// `-d`, and anything else: standard output.
+    Print,
+}
+
+fn gpg_mode(items: &[Item<'_>]) -> GpgMode {
+    if args::has(items, &["--encrypt-files"]) {
+        GpgMode::WrapEach
+    } else if args::has(items, &["--decrypt-files"]) {
+        GpgMode::UnwrapEach
+    } else if args::has(items, &["--clearsign", "--clear-sign"]) {
+        GpgMode::ClearSign
+    } else if args::has(items, &["-b", "--detach-sign", "--detach-sig"]) {
+        GpgMode::DetachSign
+    } else if args::has(
+        items,
+        &[
+            "-e",
+            "--encrypt",
+            "-c",
+            "--symmetric",
+            "-s",
+            "--sign",
+            "--store",
+        ],
+    ) {
+        GpgMode::Wrap
+    } else {
+        GpgMode::Print
+    }
+}
+
+/// gpg: key commands (an export of secret keys reads the keyring, and its
+/// output carries it); otherwise the files it is given are read and what
+/// it writes carries them: to `--output` (`-` is standard output), else
+/// `FILE.gpg`/`FILE.asc` beside each file for encryption and signing
+/// (standard output for standard input), and standard output to decrypt.
 fn gpg(inv: &Invocation<'_>) -> Outcome {
     let items = args::parse(inv.args, &GPG_SPEC);
     let mut outcome = Outcome::default();
-    if args::has(&items, &["--export-secret-keys", "--export-secret-subkeys"]) {
-        outcome.read(paths::resolve(inv.cwd, inv.home, "~/.gnupg"), true);
-    }
-    if let Some(file) = args::value(&items, &["--passphrase-file"]) {
+    for file in args::values(&items, &["--passphrase-file"]) {
         outcome.read(inv.path(&file.text), false);
     }
-    let exporting = args::has(
-        &items,
-        &[
-            "--export",
-            "--export-secret-keys",
-            "--export-secret-subkeys",
-            "--recv-keys",
-            "--send-keys",
-            "--list-keys",
-            "-k",
-            "--list-secret-keys",
-            "-K",
-        ],
-    );
-    if !exporting {
-        for file in args::positionals(&items) {
-            outcome.read(inv.path(&file.text), false);
+    let output = args::value(&items, &["-o", "--output"]).map(|o| o.text.as_str());
+    if args::has(&items, GPG_KEY_COMMANDS) {
+        let mut carried = Payload::default();
+        if args::has(&items, &["--export-secret-keys", "--export-secret-subkeys"]) {
+            let keyring = paths::resolve(inv.cwd, inv.home, "~/.gnupg");
+            outcome.read(keyring.clone(), true);
+            carried = flow::file_payload(keyring, true);
         }
+        if let Some(file) = output.filter(|f| *f != "-") {
+            emit(&mut outcome, Destination::File(inv.path(file)), carried);
+        }
+        return outcome;
     }
-    if let Some(out) = args::value(&items, &["-o", "--output"]) {
-        outcome.write(inv.path(&out.text), false);
+    let files: Vec<&str> = args::positionals(&items)
+        .iter()
+        .map(|f| f.text.as_str())
+        .collect();
+    let mut carried = Payload::default();
+    for file in &files {
+        take_input(inv, &mut outcome, &mut carried, file, false);
+    }
+    if files.is_empty() {
+        flow::merge(&mut carried, inv.stdin);
+    }
+    let mode = gpg_mode(&items);
+    if mode == GpgMode::DetachSign {
+        carried = Payload::default();
+    }
+    let armored = args::has(&items, &["-a", "--armor", "--armour"]);
+    let suffix = match mode {
+        GpgMode::ClearSign => "asc",
+        _ if armored => "asc",
+        GpgMode::DetachSign => "sig",
+        _ => "gpg",
+    };
+    match (output, mode) {
+        (Some(file), _) => emit(&mut outcome, Destination::named(inv, file), carried),
+        (None, GpgMode::Print) => emit(&mut outcome, Destination::Stdout, carried),
+        (None, _) if files.iter().all(|f| *f == "-") => {
+            emit(&mut outcome, Destination::Stdout, carried);
+        }
+        (None, _) => {
+            for file in files.iter().filter(|f| **f != "-") {
+                let path = inv.path(file);
+                let out = if mode == GpgMode::UnwrapEach {
+                    [".gpg", ".pgp", ".asc"]
+                        .iter()
+                        .find_map(|s| path.strip_suffix(s))
+                        .unwrap_or(&path)
+                        .to_owned()
+                } else {
+                    format!("{path}.{suffix}")
+                };
+                let inner = if mode == GpgMode::DetachSign {
+                    Payload::default()
+                } else {
+                    flow::file_payload(path, false)
+                };
+                emit(&mut outcome, Destination::File(out), inner);
+            }
+        }
     }
     outcome
 }
