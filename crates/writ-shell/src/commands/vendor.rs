@@ -1,0 +1,1044 @@
+//! CI, artifact and publishing vendors' CLIs that send to a host the
+//! command line does not name: the vendor's own, or the server an option
+//! points them at. CircleCI (`circleci`), Buildkite (`bk`,
+//! `buildkite-agent`), JFrog (`jf`, `jfrog`), Twitter's `twurl`,
+//! Cloudinary (`cld`), `youtube-upload`, the OSF client (`osf`) and
+//! Globus (`globus`). An upload is a send of the files it names; a command
+//! that creates, triggers, sets or deletes something there is a request
+//! carrying its arguments (and standard input, which the walk adds: a
+//! secret piped to `circleci context store-secret`). Listing, viewing,
+//! downloading and local commands send nothing here.
+
+use super::publish::credentials;
+use super::{Invocation, Outcome, request, send_file, url};
+use crate::args::{self, Arg, Item, Spec};
+use crate::{FileRef, Payload, flow, paths};
+
+pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    match inv.program {
+        "circleci" => circleci(inv),
+        "bk" => buildkite(inv),
+        "buildkite-agent" => buildkite_agent(inv),
+        "jf" | "jfrog" => jfrog(inv),
+        "twurl" => twurl(inv),
+        "cld" => cloudinary(inv),
+        "youtube-upload" => youtube_upload(inv),
+        "osf" => osf(inv),
+        "globus" => globus(inv),
+        _ => None,
+    }
+}
+
+/// The values of the `NAME=value` environment entries called one of
+/// `names` (set on the line or exported before it): credentials a CLI
+/// reads from its environment and sends.
+fn env_payload(inv: &Invocation<'_>, names: &[&str]) -> Payload {
+    let mut payload = Payload::default();
+    for (name, value) in inv.env {
+        if names.contains(&name.as_str()) {
+            flow::merge(&mut payload, &value.payload());
+        }
+    }
+    payload
+}
+
+/// What every argument carries: a vendor call sends its arguments.
+fn arguments_payload(inv: &Invocation<'_>) -> Payload {
+    let mut payload = Payload::default();
+    for arg in inv.args {
+        flow::merge(&mut payload, &arg.payload());
+    }
+    payload
+}
+
+/// The texts of the positional arguments among `items`.
+fn positional_words<'a>(items: &'a [Item<'a>]) -> Vec<&'a str> {
+    args::positionals(items)
+        .into_iter()
+        .map(|a| a.text.as_str())
+        .collect()
+}
+
+/// A base URL as given (`https://ci.example.com`, or a bare host), with
+/// no trailing slash.
+fn base_url(text: &str) -> String {
+    let text = text.trim_end_matches('/');
+    if text.contains("://") {
+        text.to_owned()
+    } else {
+        format!("https://{text}")
+    }
+}
+
+/// CircleCI CLI options that take a value: the global `--host` and
+/// `--token`, and those of its commands.
+const CIRCLECI_VALUES: &[&str] = &[
+    "host",
+    "token",
+    "org-id",
+    "owner-id",
+    "org-slug",
+    "policy-base-url",
+    "branch",
+    "tag",
+    "parameters",
+    "definition-id",
+    "pipeline-definition-id",
+    "checkout-branch",
+    "checkout-tag",
+    "config-branch",
+    "config-tag",
+    "project-id",
+    "resource-class",
+    "description",
+    "name",
+    "context",
+    "org",
+    "vcs",
+];
+
+/// Words that start CircleCI commands which only run or configure the CLI
+/// locally (`local execute`, `config validate`, `setup`, `update`: the
+/// CLI's own update).
+const CIRCLECI_LOCAL: &[&str] = &[
+    "local",
+    "build",
+    "config",
+    "setup",
+    "update",
+    "switch",
+    "completion",
+    "diagnostic",
+    "help",
+    "version",
+    "info",
+    "open",
+    "follow",
+];
+
+/// Subcommands that change state at the CI vendor (`pipeline run`,
+/// `trigger create`, `run cancel`, `runner resource-class delete`, ...).
+const CI_CHANGES: &[&str] = &[
+    "new",
+    "create",
+    "delete",
+    "remove",
+    "run",
+    "trigger",
+    "rerun",
+    "retry",
+    "rebuild",
+    "cancel",
+    "approve",
+    "unblock",
+    "stop",
+    "pause",
+    "resume",
+    "purge",
+    "add",
+    "set",
+    "update",
+    "unlist",
+    "rename",
+    "import",
+    "upload",
+    "publish",
+    "push",
+    "promote",
+    "increment",
+];
+
+/// `circleci [--host URL] [--token T] ...` calls CircleCI at `--host`
+/// (or `CIRCLECI_CLI_HOST`; `https://circleci.com`): `context
+/// store-secret [VCS ORG | --org-id ID] CONTEXT NAME` stores the value on
+/// standard input as NAME (a PUT), `context remove-secret` deletes one,
+/// `orb publish FILE ORB@VERSION` uploads FILE, `policy push DIR` the
+/// policies in DIR; any other command that creates, runs, triggers or
+/// deletes (`pipeline run`, `trigger create`, `context delete`) is a
+/// request carrying its arguments. The token (`--token`,
+/// `CIRCLECI_CLI_TOKEN`) goes with each.
+fn circleci(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: CIRCLECI_VALUES,
+            stop_after: None,
+        },
+    );
+    let words = positional_words(&items);
+    let first = *words.first()?;
+    if CIRCLECI_LOCAL.contains(&first) {
+        return None;
+    }
+    let host = args::value(&items, &["--host"])
+        .map(|a| a.text.as_str())
+        .or_else(|| inv.env_value("CIRCLECI_CLI_HOST").map(|v| v.text.as_str()))
+        .filter(|h| !h.is_empty())
+        .map_or_else(|| "https://circleci.com".to_owned(), base_url);
+    let mut payload = credentials(inv, &items, &["--token"]);
+    flow::merge(&mut payload, &env_payload(inv, &["CIRCLECI_CLI_TOKEN"]));
+    let (method, target) = match words.as_slice() {
+        [
+            "context",
+            verb @ ("store-secret" | "remove-secret"),
+            ..,
+            context,
+            name,
+        ] => {
+            flow::push_text(&mut payload, name);
+            let method = if *verb == "store-secret" {
+                "PUT"
+            } else {
+                "DELETE"
+            };
+            (
+                method,
+                format!("{host}/api/v2/context/{context}/environment-variable/{name}"),
+            )
+        }
+        ["orb", "publish", file, ..] if !matches!(*file, "promote" | "increment") => {
+            send_file(inv, &mut payload, file, false);
+            ("UPLOAD", format!("{host}/graphql-unstable"))
+        }
+        ["policy", "push", dir, ..] => {
+            send_file(inv, &mut payload, dir, true);
+            ("UPLOAD", format!("{host}/api/v1/owner/policy"))
+        }
+        [group, rest @ ..] if rest.iter().take(2).any(|w| CI_CHANGES.contains(w)) => {
+            flow::merge(&mut payload, &arguments_payload(inv));
+            let deletes = rest
+                .iter()
+                .take(2)
+                .any(|w| matches!(*w, "delete" | "remove"));
+            let method = if deletes { "DELETE" } else { "POST" };
+            (method, format!("{host}/api/v2/{group}"))
+        }
+        _ => return None,
+    };
+    Some(Outcome::default().effect(request(inv.program, url(&target), method, payload, false)))
+}
+
+/// Buildkite's REST API, which `bk` calls.
+const BUILDKITE_API: &str = "https://api.buildkite.com/v2";
+
+/// `bk` (the Buildkite CLI) calls Buildkite's API: `build new|create
+/// --pipeline [ORG/]P` starts a build (its message, environment,
+/// metadata and `--env-file` go with it), `api ENDPOINT [-X M] [-d DATA]`
+/// makes the request it describes (a POST when it has data), and any
+/// other command that creates, cancels, retries or sets something is a
+/// request carrying its arguments. `BUILDKITE_API_TOKEN` goes with each.
+fn buildkite(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "pbcmaefMXdHo",
+            long: &[
+                "pipeline",
+                "branch",
+                "commit",
+                "message",
+                "author",
+                "env",
+                "env-file",
+                "metadata",
+                "org",
+                "method",
+                "data",
+                "header",
+                "output",
+                "format",
+                "cluster-id",
+                "key",
+                "value",
+                "description",
+                "repository",
+                "team",
+                "template",
+                "build",
+                "job",
+            ],
+            stop_after: None,
+        },
+    );
+    let words = positional_words(&items);
+    let mut payload = env_payload(inv, &["BUILDKITE_API_TOKEN"]);
+    let (method, target) = match words.as_slice() {
+        ["api", endpoint, ..] => {
+            let data = args::values(&items, &["-d", "--data", "-H", "--header"]);
+            for value in &data {
+                flow::merge(&mut payload, &value.payload());
+            }
+            let method = match args::value(&items, &["-X", "--method"]) {
+                Some(method) => method.text.to_ascii_uppercase(),
+                None if data.is_empty() => "GET".to_owned(),
+                None => "POST".to_owned(),
+            };
+            let endpoint = endpoint.trim_start_matches('/');
+            let endpoint = endpoint.strip_prefix("v2/").unwrap_or(endpoint);
+            (method, format!("{BUILDKITE_API}/{endpoint}"))
+        }
+        ["build", "new" | "create", ..] => {
+            flow::merge(&mut payload, &arguments_payload(inv));
+            if let Some(file) = args::value(&items, &["-f", "--env-file"]) {
+                send_file(inv, &mut payload, &file.text, false);
+            }
+            let pipeline = args::value(&items, &["-p", "--pipeline"]).map(|p| p.text.as_str());
+            let (org, pipeline) = match pipeline.and_then(|p| p.split_once('/')) {
+                Some((org, pipeline)) => (Some(org), Some(pipeline)),
+                None => (
+                    args::value(&items, &["--org"]).map(|o| o.text.as_str()),
+                    pipeline,
+                ),
+            };
+            let target = match (org, pipeline) {
+                (Some(org), Some(pipeline)) => {
+                    format!("{BUILDKITE_API}/organizations/{org}/pipelines/{pipeline}/builds")
+                }
+                _ => format!("{BUILDKITE_API}/builds"),
+            };
+            ("POST".to_owned(), target)
+        }
+        [group, rest @ ..] if rest.first().is_some_and(|w| CI_CHANGES.contains(w)) => {
+            flow::merge(&mut payload, &arguments_payload(inv));
+            let method = if matches!(rest.first(), Some(&("delete" | "remove"))) {
+                "DELETE"
+            } else {
+                "POST"
+            };
+            (method.to_owned(), format!("{BUILDKITE_API}/{group}"))
+        }
+        _ => return None,
+    };
+    Some(Outcome::default().effect(request(inv.program, url(&target), &method, payload, false)))
+}
+
+/// `buildkite-agent` on a CI machine talks to the agent API (`--endpoint`,
+/// `BUILDKITE_AGENT_ENDPOINT`, or `https://agent.buildkite.com/v3`):
+/// `artifact upload PATTERNS [DEST]` sends the files the `;`-separated
+/// patterns name to DEST when it is a bucket or URL (`s3://`, `gs://`,
+/// `rt://`, `https://`), else to Buildkite; `pipeline upload [FILE]` sends
+/// FILE (or standard input); `meta-data set KEY [VALUE]` and `annotate
+/// [BODY]` send their text (or standard input). The agent's token goes
+/// with each.
+fn buildkite_agent(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: &[
+                "job",
+                "content-type",
+                "agent-access-token",
+                "endpoint",
+                "log-level",
+                "experiment",
+                "profile",
+                "redacted-vars",
+                "trace-context-encoding",
+                "delimiter",
+                "context",
+                "style",
+                "priority",
+                "replace",
+            ],
+            stop_after: None,
+        },
+    );
+    let words = positional_words(&items);
+    let endpoint = args::value(&items, &["--endpoint"])
+        .map(|a| a.text.as_str())
+        .or_else(|| {
+            inv.env_value("BUILDKITE_AGENT_ENDPOINT")
+                .map(|v| v.text.as_str())
+        })
+        .filter(|e| !e.is_empty())
+        .map_or_else(|| "https://agent.buildkite.com/v3".to_owned(), base_url);
+    let mut payload = credentials(inv, &items, &["--agent-access-token"]);
+    flow::merge(
+        &mut payload,
+        &env_payload(inv, &["BUILDKITE_AGENT_ACCESS_TOKEN"]),
+    );
+    let (method, target) = match words.as_slice() {
+        ["artifact", "upload", patterns, rest @ ..] => {
+            for pattern in patterns.split(';').filter(|p| !p.is_empty()) {
+                send_file(inv, &mut payload, pattern, false);
+            }
+            let target = match rest.first() {
+                Some(dest) if dest.contains("://") => (*dest).to_owned(),
+                _ => format!("{endpoint}/jobs/artifacts"),
+            };
+            ("UPLOAD", target)
+        }
+        ["pipeline", "upload", rest @ ..] => {
+            if let Some(file) = rest.first() {
+                send_file(inv, &mut payload, file, false);
+            }
+            ("POST", format!("{endpoint}/jobs/pipelines"))
+        }
+        ["meta-data", "set", rest @ ..] | ["annotate", rest @ ..] => {
+            for text in rest {
+                flow::push_text(&mut payload, text);
+            }
+            for arg in args::positionals(&items) {
+                flow::merge(&mut payload, &arg.expansions());
+            }
+            let path = if words.first() == Some(&"annotate") {
+                "annotations"
+            } else {
+                "data/set"
+            };
+            ("POST", format!("{endpoint}/jobs/{path}"))
+        }
+        _ => return None,
+    };
+    Some(Outcome::default().effect(request(inv.program, url(&target), method, payload, false)))
+}
+
+/// JFrog CLI options that take a value (`--name value` or `--name=value`;
+/// its booleans are written `--flat=true`).
+const JFROG_VALUES: &[&str] = &[
+    "url",
+    "user",
+    "password",
+    "access-token",
+    "server-id",
+    "spec",
+    "spec-vars",
+    "props",
+    "target-props",
+    "exclude-props",
+    "exclusions",
+    "build-name",
+    "build-number",
+    "module",
+    "project",
+    "threads",
+    "retries",
+    "retry-wait-time",
+    "split-count",
+    "min-split",
+    "chunk-size",
+    "sync-deletes",
+    "archive",
+    "deb",
+    "format",
+    "ssh-passphrase",
+    "ssh-key-path",
+    "client-cert-path",
+    "client-cert-key-path",
+    "sort-by",
+    "sort-order",
+    "limit",
+    "offset",
+    "bundle",
+    "repo",
+];
+
+/// `jf rt upload|u SOURCE TARGET --url URL` (and `jfrog rt ...`) sends
+/// SOURCE, a path or pattern, recursively unless `--recursive=false`, to
+/// the Artifactory at URL, with its properties and credentials
+/// (`--access-token`, `--password`, `--user`); `--spec FILE` reads the
+/// files to send from FILE, which only the CLI reads. `rt download|dl
+/// SOURCE [TARGET]` writes TARGET (the working directory); `rt
+/// delete|del` deletes at URL; copies, moves, property changes and build
+/// publishing change things there. Without `--url` the server is one the
+/// user configured with `jf config add`, which the line cannot place: the
+/// files read are reported, no request (as `p4` with no server).
+/// `--dry-run` sends nothing.
+fn jfrog(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: JFROG_VALUES,
+            stop_after: None,
+        },
+    );
+    let words = positional_words(&items);
+    let (verb, operands) = match words.as_slice() {
+        ["rt", verb, operands @ ..] => (*verb, operands),
+        _ => return None,
+    };
+    let server = args::value(&items, &["--url"])
+        .map(|u| u.text.trim_end_matches('/'))
+        .filter(|u| !u.is_empty());
+    let dry_run = args::has(&items, &["--dry-run"])
+        && args::value(&items, &["--dry-run"]).is_none_or(|v| v.text != "false");
+    let at = |path: &str| server.map(|s| format!("{s}/{}", path.trim_start_matches('/')));
+    let mut outcome = Outcome::default();
+    match verb {
+        "u" | "upload" => {
+            let recursive = args::value(&items, &["--recursive"]).is_none_or(|v| v.text != "false");
+            let mut payload = credentials(inv, &items, &["--access-token", "--password", "--user"]);
+            for props in args::values(&items, &["--props", "--target-props"]) {
+                flow::merge(&mut payload, &props.payload());
+            }
+            if let Some(spec) = args::value(&items, &["--spec"]) {
+                outcome.read(inv.path(&spec.text), false);
+            }
+            let (source, target) = match operands {
+                [source, target, ..] => (Some(*source), *target),
+                [source] => (Some(*source), ""),
+                [] => (None, ""),
+            };
+            if let Some(source) = source {
+                send_file(inv, &mut payload, source, recursive);
+                outcome.read(inv.path(source), recursive);
+            }
+            if let Some(target) = at(target).filter(|_| !dry_run) {
+                outcome
+                    .effects
+                    .push(request(inv.program, url(&target), "UPLOAD", payload, false));
+            }
+        }
+        "dl" | "download" => {
+            let local = operands.get(1).copied().unwrap_or(".");
+            if let Some(source) = operands.first().and_then(|s| at(s)).filter(|_| !dry_run) {
+                outcome.effects.push(request(
+                    inv.program,
+                    url(&source),
+                    "DOWNLOAD",
+                    Payload::default(),
+                    false,
+                ));
+            }
+            if !dry_run {
+                outcome.write(inv.path(local), false);
+            }
+        }
+        "del" | "delete" | "cp" | "copy" | "mv" | "move" | "sp" | "set-props" | "delp"
+        | "delete-props" | "bp" | "build-publish" | "bpr" | "build-promote" | "bdi"
+        | "build-discard" => {
+            let method = if matches!(verb, "del" | "delete") {
+                "DELETE"
+            } else {
+                "POST"
+            };
+            let mut payload = credentials(inv, &items, &["--access-token", "--password", "--user"]);
+            for operand in operands {
+                flow::push_text(&mut payload, operand);
+            }
+            let path = operands.first().copied().unwrap_or_default();
+            if let Some(target) = at(path).filter(|_| !dry_run) {
+                outcome
+                    .effects
+                    .push(request(inv.program, url(&target), method, payload, false));
+            }
+        }
+        // Searches and listings: their arguments name remote paths.
+        _ => {}
+    }
+    Some(outcome)
+}
+
+/// `twurl [OPTIONS] PATH` is a request to Twitter's API (`-H HOST`,
+/// default `api.twitter.com`; `-U` for plain HTTP): a POST when it sends
+/// data (`-d`, `-r`, `-f FILE`), else `-X`'s method or a GET. It carries
+/// its data, headers (`-A`), the uploaded file and the credentials it is
+/// given. `authorize`, `accounts`, `alias` and `set` manage its own
+/// configuration.
+fn twurl(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "drAHXPfFcsaSup",
+            long: &[
+                "data",
+                "raw-data",
+                "header",
+                "host",
+                "request-method",
+                "proxy",
+                "file",
+                "file-field",
+                "consumer-key",
+                "consumer-secret",
+                "access-token",
+                "token-secret",
+                "username",
+                "password",
+                "timeout",
+                "connection-timeout",
+            ],
+            stop_after: None,
+        },
+    );
+    let words = positional_words(&items);
+    let path = match words.as_slice() {
+        [
+            "authorize" | "accounts" | "alias" | "set" | "bearer_tokens" | "version",
+            ..,
+        ]
+        | [] => {
+            return Some(Outcome::default());
+        }
+        [path, ..] => *path,
+    };
+    let mut payload = credentials(
+        inv,
+        &items,
+        &[
+            "-c",
+            "--consumer-key",
+            "-s",
+            "--consumer-secret",
+            "-a",
+            "--access-token",
+            "-S",
+            "--token-secret",
+            "-p",
+            "--password",
+        ],
+    );
+    let data = args::values(
+        &items,
+        &["-d", "--data", "-r", "--raw-data", "-A", "--header"],
+    );
+    for value in &data {
+        flow::merge(&mut payload, &value.payload());
+    }
+    let file = args::value(&items, &["-f", "--file"]);
+    if let Some(file) = file {
+        send_file(inv, &mut payload, &file.text, false);
+    }
+    let sends = file.is_some() || args::has(&items, &["-d", "--data", "-r", "--raw-data"]);
+    let method = match args::value(&items, &["-X", "--request-method"]) {
+        Some(method) => method.text.to_ascii_uppercase(),
+        None if sends => "POST".to_owned(),
+        None => "GET".to_owned(),
+    };
+    let host =
+        args::value(&items, &["-H", "--host"]).map_or("api.twitter.com", |h| h.text.as_str());
+    let base = if host.contains("://") {
+        host.trim_end_matches('/').to_owned()
+    } else if args::has(&items, &["-U", "--no-ssl"]) {
+        format!("http://{host}")
+    } else {
+        format!("https://{host}")
+    };
+    let target = if path.contains("://") {
+        path.to_owned()
+    } else {
+        format!("{base}/{}", path.trim_start_matches('/'))
+    };
+    Some(Outcome::default().effect(request(inv.program, url(&target), &method, payload, false)))
+}
+
+/// Cloudinary Upload and Admin API functions that change something
+/// (`uploader destroy`, `admin delete_resources`, `admin update`).
+fn cloudinary_changes(function: &str) -> bool {
+    matches!(
+        function,
+        "destroy" | "rename" | "explicit" | "explode" | "text" | "create_archive" | "multi"
+    ) || [
+        "delete", "update", "create", "add", "remove", "replace", "restore", "rename",
+    ]
+    .iter()
+    .any(|verb| function.starts_with(verb))
+}
+
+/// `cld [-c CLOUDINARY_URL | -C NAME] COMMAND ...` calls Cloudinary's API
+/// (`api.cloudinary.com`, for the cloud the configuration names):
+/// `uploader upload FILE`, `upload FILE` and `upload_dir DIR` send what
+/// they name (a URL is fetched by Cloudinary, not read here), `sync --push
+/// DIR FOLDER` sends DIR, and Upload and Admin functions that delete,
+/// update, create or rename change it there. The configuration URL's
+/// credentials (`-c`, `CLOUDINARY_URL`) go with each.
+fn cloudinary(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "cCfpt",
+            long: &[
+                "config",
+                "config_saved",
+                "folder",
+                "preset",
+                "transformation",
+                "exclude_dir_name",
+            ],
+            stop_after: None,
+        },
+    );
+    let words = positional_words(&items);
+    let config = args::value(&items, &["-c", "--config"]);
+    let env_config = inv.env_value("CLOUDINARY_URL");
+    let cloud = config
+        .or(env_config)
+        .and_then(|c| c.text.rsplit_once('@'))
+        .map(|(_, cloud)| cloud.trim_end_matches('/'))
+        .filter(|c| !c.is_empty() && !c.contains('/'));
+    let mut payload = credentials(inv, &items, &["-c", "--config"]);
+    flow::merge(&mut payload, &env_payload(inv, &["CLOUDINARY_URL"]));
+    let send_local = |payload: &mut Payload, text: &str, recursive: bool| {
+        if text.contains("://") {
+            flow::push_text(payload, text);
+        } else {
+            send_file(inv, payload, text, recursive);
+        }
+    };
+    let (method, function) = match words.as_slice() {
+        ["uploader", "upload", file, params @ ..] | ["upload", file, params @ ..] => {
+            send_local(&mut payload, file, false);
+            for param in params {
+                flow::push_text(&mut payload, param);
+            }
+            ("UPLOAD", "auto/upload")
+        }
+        ["upload_dir", rest @ ..] => {
+            send_local(&mut payload, rest.first().copied().unwrap_or("."), true);
+            ("UPLOAD", "auto/upload")
+        }
+        ["sync", local, ..] if args::has(&items, &["--push"]) => {
+            send_local(&mut payload, local, true);
+            ("UPLOAD", "auto/upload")
+        }
+        ["uploader" | "admin", function, params @ ..] if cloudinary_changes(function) => {
+            for param in params {
+                flow::push_text(&mut payload, param);
+            }
+            let method = if *function == "destroy" || function.starts_with("delete") {
+                "DELETE"
+            } else {
+                "POST"
+            };
+            (method, "resources")
+        }
+        // Reads, URLs built locally: their arguments name remote assets.
+        _ => return Some(Outcome::default()),
+    };
+    let target = match cloud {
+        Some(cloud) => format!("https://api.cloudinary.com/v1_1/{cloud}/{function}"),
+        None => format!("https://api.cloudinary.com/v1_1/{function}"),
+    };
+    Some(Outcome::default().effect(request(inv.program, url(&target), method, payload, false)))
+}
+
+/// `youtube-upload [OPTIONS] VIDEO...` (tokland's) uploads each VIDEO,
+/// with `--thumbnail` and the title, description (`--description-file`)
+/// and tags, to YouTube's upload API: public unless `--privacy` says
+/// `unlisted` or `private`.
+fn youtube_upload(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "tcd",
+            long: &[
+                "title",
+                "category",
+                "description",
+                "description-file",
+                "tags",
+                "privacy",
+                "publish-at",
+                "license",
+                "location",
+                "recording-date",
+                "default-language",
+                "default-audio-language",
+                "thumbnail",
+                "playlist",
+                "title-template",
+                "embeddable",
+                "client-secrets",
+                "credentials-file",
+                "chunksize",
+            ],
+            stop_after: None,
+        },
+    );
+    let videos = args::positionals(&items);
+    if videos.is_empty() {
+        return None;
+    }
+    let mut payload = Payload::default();
+    for text in args::values(
+        &items,
+        &[
+            "-t",
+            "--title",
+            "-d",
+            "--description",
+            "--tags",
+            "--playlist",
+        ],
+    ) {
+        flow::merge(&mut payload, &text.payload());
+    }
+    for file in args::values(&items, &["--thumbnail", "--description-file"]) {
+        send_file(inv, &mut payload, &file.text, false);
+    }
+    for video in videos {
+        flow::merge(&mut payload, &video.expansions());
+        send_file(inv, &mut payload, &video.text, false);
+    }
+    let public = args::value(&items, &["--privacy"]).is_none_or(|p| p.text == "public");
+    Some(Outcome::default().effect(request(
+        inv.program,
+        url("https://www.googleapis.com/upload/youtube/v3/videos"),
+        "UPLOAD",
+        payload,
+        public,
+    )))
+}
+
+/// The OSF's file service, where `osf` uploads and deletes.
+const OSF_FILES: &str = "https://files.osf.io/v1/resources";
+
+/// `osf [-u USER] [-p PROJECT] COMMAND` (osfclient) works on an OSF
+/// project (`-p`, `OSF_PROJECT`): `upload [-r] SOURCE DESTINATION` sends
+/// SOURCE (a tree with `-r`) to DESTINATION in the project's storage
+/// (`osfstorage/` unless DESTINATION names another), `remove|rm TARGET`
+/// deletes there, `fetch REMOTE [LOCAL]` and `clone [DIR]` write local
+/// files. The password (`OSF_PASSWORD`) or token (`OSF_TOKEN`) goes with
+/// each request.
+fn osf(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "up",
+            long: &["username", "project"],
+            stop_after: None,
+        },
+    );
+    let words = positional_words(&items);
+    let project = args::value(&items, &["-p", "--project"])
+        .or_else(|| inv.env_value("OSF_PROJECT"))
+        .map_or("", |p| p.text.as_str());
+    let remote = |path: &str| {
+        let path = path.trim_start_matches('/');
+        let (storage, path) = match path.split_once('/') {
+            Some((storage, rest)) if OSF_STORAGES.contains(&storage) => (storage, rest),
+            _ => ("osfstorage", path),
+        };
+        format!("{OSF_FILES}/{project}/providers/{storage}/{path}")
+    };
+    let mut payload = env_payload(inv, &["OSF_PASSWORD", "OSF_TOKEN"]);
+    let mut outcome = Outcome::default();
+    match words.as_slice() {
+        ["upload", source, destination, ..] => {
+            let recursive = args::has(&items, &["-r", "--recursive"]);
+            send_file(inv, &mut payload, source, recursive);
+            outcome.effects.push(request(
+                inv.program,
+                url(&remote(destination)),
+                "UPLOAD",
+                payload,
+                false,
+            ));
+        }
+        ["remove" | "rm", target, ..] => {
+            outcome.effects.push(request(
+                inv.program,
+                url(&remote(target)),
+                "DELETE",
+                payload,
+                false,
+            ));
+        }
+        ["fetch", source, rest @ ..] => {
+            let local = rest
+                .first()
+                .copied()
+                .unwrap_or_else(|| paths::basename(source));
+            outcome.write(inv.path(local), false);
+        }
+        ["clone", rest @ ..] => {
+            let local = rest.first().copied().unwrap_or(project);
+            outcome.write(inv.path(local), false);
+        }
+        _ => {}
+    }
+    Some(outcome)
+}
+
+/// Storage providers an OSF path may start with.
+const OSF_STORAGES: &[&str] = &[
+    "osfstorage",
+    "github",
+    "gitlab",
+    "googledrive",
+    "dropbox",
+    "box",
+    "figshare",
+    "owncloud",
+    "s3",
+    "onedrive",
+    "dataverse",
+    "bitbucket",
+];
+
+/// Globus's transfer service, which every `globus` transfer goes through.
+const GLOBUS_TRANSFER: &str = "https://transfer.api.globus.org/v0.10";
+
+/// `ENDPOINT:PATH` as `(endpoint, path)`; an endpoint written as a
+/// command substitution keeps its colons (`$(globus endpoint
+/// local-id):~/data`).
+fn endpoint_path(arg: &Arg) -> (&str, &str) {
+    let text = arg.text.as_str();
+    let skip = if text.starts_with("$(") {
+        text.find(')').map_or(0, |end| end + 1)
+    } else {
+        0
+    };
+    let (head, tail) = text.split_at(skip.min(text.len()));
+    match tail.split_once(':') {
+        Some((rest, path)) => (text.get(..head.len() + rest.len()).unwrap_or(text), path),
+        None => (text, ""),
+    }
+}
+
+/// True when the endpoint is this machine's Globus Connect Personal one,
+/// written as the command that prints its id (`$(globus endpoint
+/// local-id)`).
+fn is_local_endpoint(arg: &Arg) -> bool {
+    arg.substitutions
+        .iter()
+        .any(|s| s.contains("globus") && s.contains("local-id"))
+}
+
+/// A path on this machine's Globus Connect Personal endpoint: absolute, or
+/// under home (`~/x`, `/~/x`, a relative path).
+fn local_endpoint_path(inv: &Invocation<'_>, path: &str) -> String {
+    match path.strip_prefix("/~").or_else(|| path.strip_prefix('~')) {
+        Some(rest) => paths::resolve(inv.home, inv.home, rest.trim_start_matches('/')),
+        None => paths::resolve(inv.home, inv.home, path),
+    }
+}
+
+/// `globus transfer SOURCE_EP:PATH DEST_EP:PATH [-r] [--label L]` asks
+/// Globus's transfer service to move the source files to the destination
+/// endpoint, which no deployment fact places: a send to
+/// `transfer.api.globus.org` carrying the paths and label, and the local
+/// files when the source is this machine's own endpoint (`$(globus
+/// endpoint local-id):PATH`); a transfer to this machine's endpoint
+/// writes its path. `delete`/`rm` deletes at an endpoint, `mkdir` and
+/// `rename` change one. `--dry-run` sends nothing.
+fn globus(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "sF",
+            long: &[
+                "label",
+                "batch",
+                "sync-level",
+                "submission-id",
+                "deadline",
+                "notify",
+                "filter-rule",
+                "include",
+                "exclude",
+                "external-checksum",
+                "checksum-algorithm",
+                "source-local-user",
+                "destination-local-user",
+                "perf-cc",
+                "perf-p",
+                "perf-pp",
+                "perf-udt",
+                "format",
+                "jmespath",
+                "jq",
+                "map-http-status",
+            ],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
+    let mut payload = Payload::default();
+    for label in args::values(&items, &["--label"]) {
+        flow::merge(&mut payload, &label.payload());
+    }
+    let mut outcome = Outcome::default();
+    let (method, path) = match (words.as_slice(), positional.as_slice()) {
+        (["transfer", ..], [_, source, destination, ..]) => {
+            if args::has(&items, &["--dry-run"]) {
+                return Some(outcome);
+            }
+            let recursive = args::has(&items, &["-r", "--recursive"]);
+            if let Some(batch) = args::value(&items, &["--batch"]) {
+                outcome.read(inv.path(&batch.text), false);
+            }
+            let (_, source_path) = endpoint_path(source);
+            let (_, destination_path) = endpoint_path(destination);
+            let source_local = is_local_endpoint(source);
+            if source_local && !source_path.is_empty() {
+                let local = local_endpoint_path(inv, source_path);
+                outcome.read(local.clone(), recursive);
+                flow::push_file(
+                    &mut payload,
+                    FileRef {
+                        path: local,
+                        recursive,
+                    },
+                );
+            } else {
+                flow::push_text(&mut payload, &source.text);
+            }
+            if is_local_endpoint(destination) && !source_local {
+                if !destination_path.is_empty() {
+                    outcome.write(local_endpoint_path(inv, destination_path), false);
+                }
+                // What comes back is fetched; nothing local goes out.
+                payload = Payload::default();
+                ("DOWNLOAD", "transfer")
+            } else {
+                flow::push_text(&mut payload, &destination.text);
+                ("UPLOAD", "transfer")
+            }
+        }
+        (["delete" | "rm", ..], [_, target, ..]) => {
+            flow::push_text(&mut payload, &target.text);
+            ("DELETE", "delete")
+        }
+        (["mkdir" | "rename", ..], [_, target, ..]) => {
+            flow::push_text(&mut payload, &target.text);
+            ("POST", "operation")
+        }
+        // Listings, logins, task queries: their arguments name remote things.
+        _ => return Some(outcome),
+    };
+    outcome.effects.push(request(
+        inv.program,
+        url(&format!("{GLOBUS_TRANSFER}/{path}")),
+        method,
+        payload,
+        false,
+    ));
+    Some(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_split_from_their_paths() {
+        let plain = Arg::literal("5f1e2d3c-aaaa:/project/data/");
+        assert_eq!(endpoint_path(&plain), ("5f1e2d3c-aaaa", "/project/data/"));
+        let local = Arg::literal("$(globus endpoint local-id):~/data");
+        assert_eq!(
+            endpoint_path(&local),
+            ("$(globus endpoint local-id)", "~/data")
+        );
+        let bare = Arg::literal("5f1e2d3c-aaaa");
+        assert_eq!(endpoint_path(&bare), ("5f1e2d3c-aaaa", ""));
+    }
+
+    #[test]
+    fn cloudinary_functions_that_change() {
+        assert!(cloudinary_changes("destroy"));
+        assert!(cloudinary_changes("delete_resources_by_tag"));
+        assert!(!cloudinary_changes("resources"));
+        assert!(!cloudinary_changes("usage"));
+    }
+
+    #[test]
+    fn base_urls_get_a_scheme() {
+        assert_eq!(base_url("ci.example.com/"), "https://ci.example.com");
+        assert_eq!(base_url("http://ci.local"), "http://ci.local");
+    }
+}
