@@ -8,6 +8,8 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
         "git" => Some(git(inv)),
         "git-lfs" => Some(lfs(inv)),
+        "git-annex" => Some(annex(inv)),
+        "datalad" => Some(datalad(inv)),
         "gh" => Some(gh(inv)),
         _ => None,
     }
@@ -72,6 +74,7 @@ fn git_command(inv: &Invocation<'_>, sub: &str) -> Outcome {
         "remote" => remote(inv),
         "send-email" => super::mail::git_send_email(inv),
         "lfs" => lfs(inv),
+        "annex" => annex(inv),
         "apply" => super::patch::git_apply(inv),
         "diff" | "show" | "log" | "format-patch" => printed_code(inv, sub),
         _ => Outcome::default(),
@@ -477,6 +480,250 @@ fn lfs(inv: &Invocation<'_>) -> Outcome {
     Outcome::default().effect(request("git", target, "UPLOAD", payload, false))
 }
 
+/// git-annex's options that take a value: the remotes (`--to`, `--from`),
+/// file matching (`--include=GLOB`, `--in=REMOTE`, `--largerthan=SIZE`,
+/// ...), `-J N`, `-c NAME=VALUE`, and sync's `--content-of PATH` (`-C`)
+/// and `--message` (`-m`).
+const ANNEX_VALUE_OPTIONS: &[&str] = &[
+    "to",
+    "from",
+    "jobs",
+    "branch",
+    "key",
+    "include",
+    "exclude",
+    "in",
+    "copies",
+    "lackingcopies",
+    "approxlackingcopies",
+    "inbackend",
+    "largerthan",
+    "smallerthan",
+    "metadata",
+    "inallgroup",
+    "onlyingroup",
+    "accessedwithin",
+    "mimetype",
+    "mimeencoding",
+    "time-limit",
+    "size-limit",
+    "content-of",
+    "message",
+];
+
+/// git-annex moves annexed files' content to a remote, by name:
+/// - `copy|move|mirror [PATH...] --to REMOTE`: those files go there (no
+///   path: what the repository annexes, as `export TREEISH --to REMOTE`
+///   sends);
+/// - `sync [REMOTE...]` pushes the branches (`--only-annex`: only the
+///   `git-annex` branch) and, with `--content` or `--content-of PATH`,
+///   the files; `push [REMOTE...]` and `assist` send the files unless
+///   `--no-content`/`-g`; `--no-push` pushes nothing.
+///
+/// The files are an upload to the remote, resolved as `git push`'s is.
+fn annex(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "JcCm",
+            long: ANNEX_VALUE_OPTIONS,
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let Some((verb, operands)) = positional.split_first() else {
+        return Outcome::default();
+    };
+    let mut outcome = Outcome::default();
+    match verb.text.as_str() {
+        "copy" | "move" | "mirror" | "export" => {
+            let Some(remote) = args::value(&items, &["--to"]).filter(|r| r.text != "here") else {
+                return outcome;
+            };
+            let content = if verb.text == "export" {
+                Content::Repository
+            } else {
+                Content::paths(inv, operands)
+            };
+            outcome
+                .effects
+                .push(content_upload("git", Some(&remote.text), &content));
+        }
+        "sync" | "push" | "assist" => {
+            if args::has(&items, &["--no-push"]) {
+                return outcome;
+            }
+            let content_of = args::values(&items, &["-C", "--content-of"]);
+            let sends_content = !args::has(&items, &["--no-content", "-g"])
+                && (verb.text != "sync" || args::has(&items, &["--content"]));
+            let content = if !content_of.is_empty() {
+                Some(Content::paths(inv, &content_of))
+            } else {
+                sends_content.then_some(Content::Repository)
+            };
+            let refspecs = if args::has(&items, &["--only-annex", "-a"]) {
+                vec![refspec("git-annex", false)]
+            } else {
+                Vec::new()
+            };
+            let remotes: Vec<Option<&str>> = if operands.is_empty() {
+                vec![None]
+            } else {
+                operands.iter().map(|r| Some(r.text.as_str())).collect()
+            };
+            for remote in remotes {
+                outcome
+                    .effects
+                    .push(repository_push(inv.cwd, remote, refspecs.clone(), false));
+                if let Some(content) = &content {
+                    outcome.effects.push(content_upload("git", remote, content));
+                }
+            }
+        }
+        _ => {}
+    }
+    outcome
+}
+
+/// `datalad [-C DIR] push [--to REMOTE] [-d DATASET] [PATH...]`: the
+/// dataset's branches go to the remote as `git push` sends them (`-f
+/// all|gitpush` forces), and the annexed content of the paths (no path:
+/// all the dataset annexes) as `git annex copy` sends it, unless `--data
+/// nothing`. Paths are the working directory's.
+fn datalad(inv: &Invocation<'_>) -> Outcome {
+    let mut cwd = inv.cwd.to_owned();
+    let mut rest = inv.args;
+    while let Some((first, tail)) = rest.split_first() {
+        let text = first.text.as_str();
+        let takes_value = matches!(
+            text,
+            "-C" | "-c"
+                | "-l"
+                | "--log-level"
+                | "-f"
+                | "--output-format"
+                | "--on-failure"
+                | "--report-status"
+                | "--report-type"
+                | "--cfg-proc"
+        );
+        if text == "-C"
+            && let Some(dir) = tail.first()
+        {
+            cwd = paths::resolve(&cwd, inv.home, &dir.text);
+        }
+        if takes_value {
+            rest = tail.get(1..).unwrap_or_default();
+        } else if text.starts_with('-') {
+            rest = tail;
+        } else {
+            break;
+        }
+    }
+    let Some((verb, args)) = rest.split_first() else {
+        return Outcome::default();
+    };
+    if verb.text != "push" {
+        return Outcome::default();
+    }
+    let inv = Invocation {
+        args,
+        cwd: &cwd,
+        ..*inv
+    };
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "dfJR",
+            long: &[
+                "to",
+                "dataset",
+                "since",
+                "data",
+                "force",
+                "jobs",
+                "recursion-limit",
+            ],
+            stop_after: None,
+        },
+    );
+    let remote = args::value(&items, &["--to"]).map(|r| r.text.as_str());
+    let dataset = args::value(&items, &["-d", "--dataset"])
+        .map_or_else(|| cwd.clone(), |d| inv.path(&d.text));
+    let force = args::value(&items, &["-f", "--force"])
+        .is_some_and(|f| matches!(f.text.as_str(), "all" | "gitpush"));
+    let mut outcome =
+        Outcome::default().effect(repository_push(&dataset, remote, Vec::new(), force));
+    let sends_data = args::value(&items, &["--data"]).is_none_or(|d| d.text != "nothing");
+    if sends_data {
+        let content = Content::paths(&inv, &args::positionals(&items));
+        outcome
+            .effects
+            .push(content_upload("datalad", remote, &content));
+    }
+    outcome
+}
+
+/// A push of the repository at `dir` to `remote` (`None`: the default).
+fn repository_push(dir: &str, remote: Option<&str>, refspecs: Vec<RefSpec>, force: bool) -> Effect {
+    Effect::GitPush(GitPush {
+        repo_dir: dir.to_owned(),
+        remote: remote.map(str::to_owned),
+        refspecs,
+        force,
+        all_refs: false,
+        tags: false,
+        branch: None,
+        cloned_from: None,
+    })
+}
+
+/// What git-annex sends: the annexed content of some paths, or all the
+/// repository annexes (what it tracks, not files it ignores).
+#[derive(Debug)]
+enum Content {
+    Paths(Vec<String>),
+    Repository,
+}
+
+impl Content {
+    /// The paths named, or the repository when none is.
+    fn paths(inv: &Invocation<'_>, operands: &[&Arg]) -> Content {
+        if operands.is_empty() {
+            Content::Repository
+        } else {
+            Content::Paths(operands.iter().map(|p| inv.path(&p.text)).collect())
+        }
+    }
+}
+
+/// An upload of annexed content to a git remote by name (`None`:
+/// `origin`) or URL.
+fn content_upload(program: &str, remote: Option<&str>, content: &Content) -> Effect {
+    let remote = remote.unwrap_or("origin");
+    let target = if is_remote_name(remote) {
+        Target::Remote {
+            name: remote.to_owned(),
+        }
+    } else {
+        url(remote)
+    };
+    let payload = match content {
+        Content::Repository => repository_contents(),
+        Content::Paths(paths) => Payload {
+            files: paths
+                .iter()
+                .map(|path| crate::FileRef {
+                    path: path.clone(),
+                    recursive: true,
+                })
+                .collect(),
+            ..Payload::default()
+        },
+    };
+    request(program, target, "UPLOAD", payload, false)
+}
+
 /// A remote's name (`origin`), not a URL or an scp-style address.
 fn is_remote_name(text: &str) -> bool {
     !text.is_empty() && !text.contains([':', '/', '@'])
@@ -772,7 +1019,7 @@ fn gh(inv: &Invocation<'_>) -> Outcome {
         }
         ["release", "upload" | "create", ..] => release(inv, rest),
         ["secret" | "variable", "set", ..] => secret_set(inv, rest),
-        ["repo", "deploy-key", "add" | "delete", ..] => deploy_key(&words, rest),
+        ["repo", "deploy-key", "add" | "delete", ..] => deploy_key(inv, &words, rest),
         ["workflow", "run", ..] => workflow_run(rest),
         [
             "issue" | "pr" | "release" | "run" | "workflow" | "discussion" | "label",
@@ -826,9 +1073,10 @@ fn workflow_run(rest: &[Arg]) -> Outcome {
 
 /// `gh repo deploy-key add KEY_FILE [--allow-write] [-t TITLE] [-R O/R]`:
 /// a key that may read (with `--allow-write`, push to) the repository, the
-/// grant `POST repos/O/R/keys` makes; `gh repo deploy-key delete ID` takes
-/// one away.
-fn deploy_key(words: &[&str], rest: &[Arg]) -> Outcome {
+/// grant `POST repos/O/R/keys` makes, and that request sends the key
+/// file's contents to GitHub; `gh repo deploy-key delete ID` takes one
+/// away.
+fn deploy_key(inv: &Invocation<'_>, words: &[&str], rest: &[Arg]) -> Outcome {
     let items = args::parse(
         rest,
         &Spec {
@@ -839,21 +1087,35 @@ fn deploy_key(words: &[&str], rest: &[Arg]) -> Outcome {
     );
     let slug = args::value(&items, &["-R", "--repo"])
         .map(|r| r.text.trim_start_matches("https://github.com/").to_owned());
-    let operand = args::positionals(&items).first().map(|a| a.text.clone());
+    // After the verb: the key file (`add`) or the key's id (`delete`).
+    let operand = args::positionals(&items).get(1).map(|a| a.text.clone());
     let write = if args::has(&items, &["--allow-write", "-w"]) {
         "write "
     } else {
         ""
     };
     let grantee = if words.get(2) == Some(&"delete") {
-        format!("deploy key {}", operand.unwrap_or_default())
+        format!("deploy key {}", operand.as_deref().unwrap_or_default())
     } else {
         args::value(&items, &["-t", "--title"]).map_or_else(
             || format!("a {write}deploy key"),
             |t| format!("{write}deploy key {}", t.text),
         )
     };
-    Outcome::default().effect(Effect::GrantAccess {
+    let mut outcome = Outcome::default();
+    if words.get(2) == Some(&"add")
+        && let Some(key_file) = &operand
+    {
+        let mut payload = Payload::default();
+        send_file(inv, &mut payload, key_file, false);
+        let target = slug.as_deref().map_or_else(current_repository, |slug| {
+            url(&format!("{GITHUB_API}/repos/{slug}/keys"))
+        });
+        outcome
+            .effects
+            .push(request("gh", target, "POST", payload, false));
+    }
+    outcome.effect(Effect::GrantAccess {
         resource: github_repo(slug.as_deref()),
         grantee: Some(grantee),
     })

@@ -2,6 +2,8 @@
 //! and reports [`Effect`]s.
 
 mod access;
+mod apps;
+mod batch;
 mod cloud;
 mod container;
 pub(crate) use container::{host_payload, to_host};
@@ -15,7 +17,9 @@ pub use glab::gitlab_access_changes;
 mod infra;
 mod inline;
 mod iot;
+mod julia;
 mod mail;
+mod media;
 mod migrate;
 mod mlops;
 mod net;
@@ -33,6 +37,8 @@ mod remotes;
 mod rlang;
 mod secrets;
 mod sql;
+mod transform;
+mod vendor;
 mod windows;
 mod wrappers;
 
@@ -268,6 +274,7 @@ fn made_public(inv: &Invocation<'_>) -> Option<Resource> {
 pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
     if let Some(outcome) = migrate::handle(inv)
         .or_else(|| wrappers::handle(inv))
+        .or_else(|| batch::handle(inv))
         .or_else(|| container::handle(inv))
         .or_else(|| packages::plugin_install(inv))
     {
@@ -280,10 +287,12 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| glab::handle(inv))
         .or_else(|| cloud::handle(inv))
         .or_else(|| access::handle(inv))
+        .or_else(|| apps::handle(inv))
         .or_else(|| infra::handle(inv))
         .or_else(|| sql::handle(inv))
         .or_else(|| nosql::handle(inv))
         .or_else(|| packages::handle(inv))
+        .or_else(|| julia::handle(inv))
         .or_else(|| mail::handle(inv))
         .or_else(|| deploy::handle(inv))
         .or_else(|| platforms::handle(inv))
@@ -292,8 +301,11 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| iot::handle(inv))
         .or_else(|| p4::handle(inv))
         .or_else(|| mlops::handle(inv))
+        .or_else(|| media::handle(inv))
+        .or_else(|| vendor::handle(inv))
         .or_else(|| process::handle(inv))
         .or_else(|| patch::handle(inv))
+        .or_else(|| transform::handle(inv))
         .or_else(|| files::handle(inv));
     let known = handled.is_some();
     let config = files::user_config_write(inv);

@@ -1,5 +1,7 @@
 //! Package installs from public registries.
 
+use std::borrow::Cow;
+
 use super::{Invocation, Nested, Outcome, request, url};
 use crate::args::{self, Arg, Spec};
 use crate::{Effect, PackageInstall, Payload, flow};
@@ -67,7 +69,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         _ => None,
     };
     if let Some(words) = runner_words {
-        return Some(run_package(inv.program, words));
+        return Some(run_package(inv, words));
     }
     let packages = match (inv.program, first) {
         ("npm", "install" | "i" | "add" | "in" | "ins" | "isntall")
@@ -192,14 +194,9 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
                 stop_after: None,
             },
         ),
-        ("conda" | "mamba" | "micromamba", "install") => generic(
-            rest,
-            Spec {
-                short: "cnp",
-                long: &["channel", "name", "prefix"],
-                stop_after: None,
-            },
-        ),
+        // `create -n ENV PKGS...` installs the packages it names into the new
+        // environment (`--file` and `--clone` name none).
+        ("conda" | "mamba" | "micromamba", "install" | "create") => generic(rest, CONDA_SPEC),
         _ => return None,
     };
     Some(install(inv, inv.program, packages))
@@ -253,14 +250,10 @@ pub(super) fn plugin_install(inv: &Invocation<'_>) -> Option<Outcome> {
 
 /// The outcome of installing `packages` with `manager`.
 fn install(inv: &Invocation<'_>, manager: &str, packages: Vec<String>) -> Outcome {
-    let manager = manager.to_owned();
     let mut outcome = Outcome::default();
+    let words = install_words(inv);
     // `pip install --no-index --find-links ./wheels x` fetches nothing.
-    let offline = inv
-        .args
-        .iter()
-        .any(|a| a.text == "--no-index" || a.text == "--offline");
-    if offline {
+    if offline(inv, &words) {
         return outcome;
     }
     // A package from a code host (`git+https://...`, `github:o/r`) is
@@ -270,22 +263,290 @@ fn install(inv: &Invocation<'_>, manager: &str, packages: Vec<String>) -> Outcom
         .into_iter()
         .partition(|p| vcs_source(inv.program, p).is_some());
     if !named.is_empty() {
-        outcome.effects.push(Effect::PackageInstall(PackageInstall {
-            manager: manager.clone(),
-            packages: named,
-            registry: registry_named(inv.args),
-        }));
+        for (registry, packages) in sources(inv, &words, named) {
+            outcome.effects.push(Effect::PackageInstall(PackageInstall {
+                manager: manager.to_owned(),
+                packages,
+                registry,
+            }));
+        }
     }
     for package in from_vcs {
         let registry = vcs_source(inv.program, &package);
         outcome.effects.push(Effect::PackageInstall(PackageInstall {
-            manager: manager.clone(),
+            manager: manager.to_owned(),
             packages: vec![package],
             registry,
         }));
     }
-    outcome.effects.extend(index_fetches(inv));
+    outcome.effects.extend(index_fetches(inv, &words));
     outcome
+}
+
+/// The words an install reads its options from: its arguments, and for
+/// pipx the pip arguments it hands on (`--pip-args="--index-url URL"`).
+fn install_words<'a>(inv: &Invocation<'a>) -> Cow<'a, [Arg]> {
+    if inv.program != "pipx" {
+        return Cow::Borrowed(inv.args);
+    }
+    let mut words = inv.args.to_vec();
+    let mut iter = inv.args.iter();
+    while let Some(word) = iter.next() {
+        let value = match word.text.strip_prefix("--pip-args=") {
+            Some(value) => Some(word.with_text(value)),
+            None if word.text == "--pip-args" => iter.next().cloned(),
+            None => None,
+        };
+        if let Some(value) = value {
+            words.extend(value.text.split_whitespace().map(|w| value.with_text(w)));
+        }
+    }
+    Cow::Owned(words)
+}
+
+/// True when the install fetches nothing: `--no-index`, `--offline`, or
+/// the environment's equivalent (`PIP_NO_INDEX=1`, `UV_OFFLINE=1`).
+fn offline(inv: &Invocation<'_>, words: &[Arg]) -> bool {
+    words
+        .iter()
+        .any(|a| a.text == "--no-index" || a.text == "--offline")
+        || source_variables(inv.program).iter().any(|var| {
+            var.role == SourceRole::Offline
+                && inv.env_value(var.name).is_some_and(|v| {
+                    !matches!(
+                        v.text.to_ascii_lowercase().as_str(),
+                        "" | "0" | "false" | "no" | "off"
+                    )
+                })
+        })
+}
+
+/// What an environment variable a package manager reads says about its
+/// package sources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SourceRole {
+    /// A registry in place of the public one (`PIP_INDEX_URL`).
+    Replaces,
+    /// A registry beside the public one, which stays (`PIP_EXTRA_INDEX_URL`).
+    Adds,
+    /// Set to a true value, nothing is fetched (`UV_OFFLINE=1`).
+    Offline,
+}
+
+#[derive(Debug)]
+struct SourceVariable {
+    name: &'static str,
+    role: SourceRole,
+}
+
+const fn var(name: &'static str, role: SourceRole) -> SourceVariable {
+    SourceVariable { name, role }
+}
+
+/// The environment variables `program` reads its package sources from,
+/// strongest first: pip's (also through pipx, which runs pip), uv's, pdm's,
+/// npm's configuration (read by pnpm, and by yarn 1 and bun after their
+/// own), yarn's and bun's, and Julia's package server.
+fn source_variables(program: &str) -> &'static [SourceVariable] {
+    use SourceRole::{Adds, Offline, Replaces};
+    const PIP: &[SourceVariable] = &[
+        var("PIP_INDEX_URL", Replaces),
+        var("PIP_EXTRA_INDEX_URL", Adds),
+        var("PIP_NO_INDEX", Offline),
+    ];
+    // uv reads none of pip's; `UV_INDEX` is consulted before the default
+    // index, as `--index` is.
+    const UV: &[SourceVariable] = &[
+        var("UV_INDEX", Replaces),
+        var("UV_DEFAULT_INDEX", Replaces),
+        var("UV_INDEX_URL", Replaces),
+        var("UV_EXTRA_INDEX_URL", Adds),
+        var("UV_OFFLINE", Offline),
+        var("UV_NO_INDEX", Offline),
+    ];
+    const PDM: &[SourceVariable] = &[var("PDM_PYPI_URL", Replaces)];
+    const NPM: &[SourceVariable] = &[
+        var("npm_config_registry", Replaces),
+        var("NPM_CONFIG_REGISTRY", Replaces),
+        var("npm_config_offline", Offline),
+        var("NPM_CONFIG_OFFLINE", Offline),
+    ];
+    const YARN: &[SourceVariable] = &[
+        var("YARN_NPM_REGISTRY_SERVER", Replaces),
+        var("YARN_REGISTRY", Replaces),
+        var("npm_config_registry", Replaces),
+        var("NPM_CONFIG_REGISTRY", Replaces),
+    ];
+    const BUN: &[SourceVariable] = &[
+        var("BUN_CONFIG_REGISTRY", Replaces),
+        var("NPM_CONFIG_REGISTRY", Replaces),
+        var("npm_config_registry", Replaces),
+    ];
+    const JULIA: &[SourceVariable] = &[var("JULIA_PKG_SERVER", Replaces)];
+    match program {
+        "pip" | "pip3" | "pipx" => PIP,
+        "uv" | "uvx" => UV,
+        "pdm" => PDM,
+        "npm" | "npx" | "pnpm" => NPM,
+        "yarn" => YARN,
+        "bun" | "bunx" => BUN,
+        "julia" => JULIA,
+        _ => &[],
+    }
+}
+
+/// The registry the environment names in place of the public one
+/// (`PIP_INDEX_URL=URL pip install x`, `export npm_config_registry=URL`),
+/// the first of a list (`UV_INDEX="URL1 URL2"`).
+pub(super) fn env_registry(inv: &Invocation<'_>) -> Option<String> {
+    source_variables(inv.program)
+        .iter()
+        .filter(|var| var.role == SourceRole::Replaces)
+        .find_map(|var| {
+            let value = inv.env_value(var.name)?;
+            value.text.split_whitespace().next().map(index_url)
+        })
+        .map(str::to_owned)
+}
+
+/// An index's URL without uv's `NAME=` before it (`internal=https://...`).
+fn index_url(text: &str) -> &str {
+    match text.split_once('=') {
+        Some((name, url)) if !name.contains([':', '/']) && url.contains("://") => url,
+        _ => text,
+    }
+}
+
+/// Where named packages come from, one group per source: the registry the
+/// command (`--index-url`, `--registry`) or its environment
+/// (`PIP_INDEX_URL`, `npm_config_registry`) names, `None` for the public
+/// one; conda's channels when `--override-channels` leaves only them; Go's
+/// module proxy (`GOPROXY`), or each module's own repository.
+fn sources(
+    inv: &Invocation<'_>,
+    words: &[Arg],
+    packages: Vec<String>,
+) -> Vec<(Option<String>, Vec<String>)> {
+    match inv.program {
+        "go" => go_sources(inv, packages),
+        "conda" | "mamba" | "micromamba" => conda_sources(words, packages),
+        _ => vec![(
+            registry_named(words).or_else(|| env_registry(inv)),
+            packages,
+        )],
+    }
+}
+
+/// Go fetches a module from the first proxy `GOPROXY` lists (a `,` or `|`
+/// list; unset, the public proxy.golang.org), or directly from the
+/// module's own host for `direct` and for the modules `GONOPROXY` (else
+/// `GOPRIVATE`) matches; `off` fetches nothing.
+fn go_sources(inv: &Invocation<'_>, packages: Vec<String>) -> Vec<(Option<String>, Vec<String>)> {
+    let proxy = inv.env_value("GOPROXY").and_then(|v| {
+        v.text
+            .split([',', '|'])
+            .map(str::trim)
+            .find(|p| !p.is_empty())
+    });
+    let private = inv
+        .env_value("GONOPROXY")
+        .or_else(|| inv.env_value("GOPRIVATE"))
+        .map(|v| v.text.as_str());
+    let mut groups: Vec<(Option<String>, Vec<String>)> = Vec::new();
+    for package in packages {
+        let module = package.split('@').next().unwrap_or(&package);
+        let direct = proxy == Some("direct") || private.is_some_and(|p| go_private(p, module));
+        let source = match proxy {
+            _ if direct => Some(format!("https://{module}")),
+            Some("off") => continue,
+            other => other.map(str::to_owned),
+        };
+        match groups.iter_mut().find(|(s, _)| *s == source) {
+            Some((_, group)) => group.push(package),
+            None => groups.push((source, vec![package])),
+        }
+    }
+    groups
+}
+
+/// True when a `GOPRIVATE`-style list of path globs (`*.corp.com,rsc.io/private`)
+/// matches a leading part of `module`, as Go's `module.MatchPrefixPatterns`.
+fn go_private(patterns: &str, module: &str) -> bool {
+    patterns
+        .split(',')
+        .map(|p| p.trim().trim_end_matches('/'))
+        .filter(|p| !p.is_empty())
+        .any(|pattern| {
+            let mut segments = module.split('/');
+            pattern
+                .split('/')
+                .all(|glob| segments.next().is_some_and(|s| segment_matches(glob, s)))
+        })
+}
+
+/// One path segment against a glob with `*` (any run of characters) and
+/// `?` (one character).
+fn segment_matches(glob: &str, text: &str) -> bool {
+    fn matches(glob: &[u8], text: &[u8]) -> bool {
+        match glob.split_first() {
+            None => text.is_empty(),
+            Some((b'*', rest)) => {
+                (0..=text.len()).any(|at| matches(rest, text.get(at..).unwrap_or_default()))
+            }
+            Some((want, rest)) => text
+                .split_first()
+                .is_some_and(|(got, tail)| (*want == b'?' || want == got) && matches(rest, tail)),
+        }
+    }
+    matches(glob.as_bytes(), text.as_bytes())
+}
+
+/// conda's long options that take a value (also mamba's and micromamba's).
+const CONDA_VALUE_OPTIONS: &[&str] = &[
+    "channel",
+    "name",
+    "prefix",
+    "file",
+    "clone",
+    "solver",
+    "repodata-fn",
+    "subdir",
+    "platform",
+    "experimental",
+    "root-prefix",
+    "channel-alias",
+];
+
+const CONDA_SPEC: Spec<'static> = Spec {
+    short: "cnpfr",
+    long: CONDA_VALUE_OPTIONS,
+    stop_after: None,
+};
+
+/// conda installs from its default channels and those `-c` adds; with
+/// `--override-channels`, from the `-c` channels alone (a name is a
+/// channel on anaconda.org, a path one on this machine).
+fn conda_sources(words: &[Arg], packages: Vec<String>) -> Vec<(Option<String>, Vec<String>)> {
+    let items = args::parse(words, &CONDA_SPEC);
+    let channels = args::values(&items, &["-c", "--channel"]);
+    if !args::has(&items, &["--override-channels"]) || channels.is_empty() {
+        return vec![(None, packages)];
+    }
+    channels
+        .iter()
+        .map(|c| c.text.as_str())
+        .filter(|c| !(c.starts_with(['/', '.', '~']) || c.starts_with("file:")))
+        .map(|channel| {
+            let url = if channel.contains("://") {
+                channel.to_owned()
+            } else if channel == "defaults" {
+                "https://repo.anaconda.com/pkgs/main".to_owned()
+            } else {
+                format!("https://conda.anaconda.org/{channel}")
+            };
+            (Some(url), packages.clone())
+        })
+        .collect()
 }
 
 /// Options of an install that name an index, registry or package source
@@ -309,13 +570,24 @@ const INDEX_OPTIONS: &[&str] = &[
 
 /// What an install sends to the indexes it names: a credential written
 /// into an index URL (`--index-url https://__token__:$T@host/simple`,
-/// `--registry https://u:$T@host/`) or its query goes to that host when
-/// the index is read, and so does a registry credential given as npm
+/// `--registry https://u:$T@host/`, `PIP_INDEX_URL=...` in its
+/// environment) or its query goes to that host when the index is read,
+/// and so does a registry credential given as npm
 /// configuration on the line (`--//host/:_authToken=$T`). An index URL
 /// that carries nothing is reported by the install alone.
-fn index_fetches(inv: &Invocation<'_>) -> Vec<Effect> {
+fn index_fetches(inv: &Invocation<'_>, words: &[Arg]) -> Vec<Effect> {
     let mut effects = Vec::new();
-    let mut words = inv.args.iter();
+    // The indexes the environment names, replacing or beside the public one.
+    for var in source_variables(inv.program) {
+        if var.role != SourceRole::Offline
+            && let Some(value) = inv.env_value(var.name)
+        {
+            for index in value.text.split_whitespace() {
+                effects.extend(index_fetch(inv.program, &value.with_text(index_url(index))));
+            }
+        }
+    }
+    let mut words = words.iter();
     while let Some(word) = words.next() {
         let text = word.text.as_str();
         // npm configuration for a registry: `--//HOST/PATH/:_authToken=T`.
@@ -448,8 +720,8 @@ fn node_vcs(spec: &str) -> Option<String> {
 
 /// The registry an install names in place of the public one: `--registry`
 /// (npm, pnpm, yarn), `-i`/`--index-url`/`--default-index`/`--index` (pip,
-/// uv), `--source` (gem), `--repository` (apk). An extra index adds to the
-/// public one, so it names none.
+/// uv; uv's `NAME=URL` is its URL), `--source` (gem), `--repository`
+/// (apk). An extra index adds to the public one, so it names none.
 fn registry_named(words: &[Arg]) -> Option<String> {
     const OPTIONS: &[&str] = &[
         "--registry",
@@ -465,10 +737,10 @@ fn registry_named(words: &[Arg]) -> Option<String> {
         if let Some((name, value)) = word.text.split_once('=')
             && OPTIONS.contains(&name)
         {
-            return Some(value.to_owned());
+            return Some(index_url(value).to_owned());
         }
         if OPTIONS.contains(&word.text.as_str()) {
-            return iter.next().map(|v| v.text.clone());
+            return iter.next().map(|v| index_url(&v.text).to_owned());
         }
     }
     None
@@ -556,11 +828,12 @@ fn node_packages(program: &str, rest: &[Arg]) -> Vec<String> {
 /// version (`@scope/tool@2` runs `tool`), and without the `-cli`/`-tools`
 /// suffix by which packages are often told apart from what they install
 /// (`netlify-cli` runs `netlify`, `firebase-tools` runs `firebase`).
-fn run_package(manager: &str, words: &[Arg]) -> Outcome {
+fn run_package(inv: &Invocation<'_>, words: &[Arg]) -> Outcome {
+    let manager = inv.program;
     let items = args::parse(
         words,
         &Spec {
-            short: "pc",
+            short: "pci",
             long: &[
                 "package",
                 "call",
@@ -569,10 +842,27 @@ fn run_package(manager: &str, words: &[Arg]) -> Outcome {
                 "spec",
                 "python",
                 "index-url",
+                "index",
+                "default-index",
+                "registry",
             ],
             stop_after: Some(1),
         },
     );
+    // The runner's own options come before the package; the environment's
+    // registry otherwise.
+    let registry = args::value(
+        &items,
+        &[
+            "--registry",
+            "--index-url",
+            "-i",
+            "--index",
+            "--default-index",
+        ],
+    )
+    .map(|r| index_url(&r.text).to_owned())
+    .or_else(|| env_registry(inv));
     let explicit: Vec<&Arg> =
         args::values(&items, &["-p", "--package", "--from", "--with", "--spec"]);
     let positional = args::positionals(&items);
@@ -600,7 +890,7 @@ fn run_package(manager: &str, words: &[Arg]) -> Outcome {
         outcome.effects.push(Effect::PackageInstall(PackageInstall {
             manager: manager.to_owned(),
             packages,
-            registry: None,
+            registry,
         }));
     }
     if !argv.is_empty() {
@@ -676,6 +966,11 @@ fn pip_packages(program: &str, rest: &[Arg]) -> Vec<String> {
             "optional",
             "extra",
             "source",
+            "index",
+            "default-index",
+            "pip-args",
+            "suffix",
+            "preinstall",
         ],
         stop_after: None,
     };
