@@ -1464,6 +1464,7 @@ fn reader(inv: &Invocation<'_>) -> Option<Outcome> {
 /// of output options as writes.
 pub(super) fn unknown(inv: &Invocation<'_>) -> Outcome {
     let mut outcome = Outcome::default();
+    named_server(inv, &mut outcome);
     let mut args = inv.args.iter();
     while let Some(arg) = args.next() {
         // An output option's value is a file the command writes
@@ -1489,6 +1490,39 @@ pub(super) fn unknown(inv: &Invocation<'_>) -> Outcome {
         outcome.effects.push(read(inv.path(&arg.text), false));
     }
     outcome
+}
+
+/// A command writ has no handler for that names a web server (`mytool
+/// --token "$T" https://api.vendor.io/upload`, `--server=https://...`)
+/// talks to it: the command's words go there as a GET's query would,
+/// so a credential among them is sent to that host. What the tool then
+/// does there is not known, so it is a read unless its words carry
+/// something.
+fn named_server(inv: &Invocation<'_>, outcome: &mut Outcome) {
+    let server = inv.args.iter().find_map(|arg| {
+        let text = arg
+            .text
+            .split_once('=')
+            .filter(|(name, _)| name.starts_with('-'))
+            .map_or(arg.text.as_str(), |(_, value)| value);
+        (text.starts_with("https://") || text.starts_with("http://")).then_some(text)
+    });
+    let Some(server) = server else {
+        return;
+    };
+    let mut payload = Payload::default();
+    for arg in inv.args {
+        if arg.text != server && !arg.text.ends_with(server) {
+            flow::merge(&mut payload, &arg.payload());
+        }
+    }
+    outcome.effects.push(super::request(
+        inv.program,
+        super::url(server),
+        "GET",
+        payload,
+        false,
+    ));
 }
 
 /// Options whose value, in a command writ has no handler for, is the
