@@ -19,6 +19,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "firebase" => firebase(inv.args),
         "eas" => eas(inv.args),
         "fastlane" => fastlane(inv.args),
+        "gradle" | "gradlew" => gradle_play(inv.args),
         "vercel" => vercel(inv.args),
         "netlify" => netlify(inv.args),
         "serverless" | "sls" => serverless(inv.args),
@@ -221,6 +222,42 @@ fn fastlane(words: &[Arg]) -> Option<Target> {
             .then(|| PRODUCTION.to_owned())
     })?;
     Some((environment, None))
+}
+
+/// Gradle Play Publisher's tasks (`./gradlew :app:publishReleaseBundle
+/// --track beta`, `publishApk`, `publishApps`, `promoteReleaseArtifact
+/// --promote-track production`): a release to that Google Play track, the
+/// plugin's `internal` track unless one is named.
+fn gradle_play(words: &[Arg]) -> Option<Target> {
+    let releases = words.iter().any(|w| {
+        let task = w.text.rsplit(':').next().unwrap_or_default();
+        let publishes = task.strip_prefix("publish").is_some_and(|rest| {
+            rest.ends_with("Bundle") || rest.ends_with("Apk") || rest.ends_with("Apps")
+        });
+        let promotes = task.starts_with("promote") && task.ends_with("Artifact");
+        !w.text.starts_with('-') && (publishes || promotes)
+    });
+    if !releases {
+        return None;
+    }
+    let items = args::parse(
+        words,
+        &Spec {
+            short: "",
+            long: &[
+                "track",
+                "promote-track",
+                "from-track",
+                "release-status",
+                "user-fraction",
+            ],
+            stop_after: None,
+        },
+    );
+    let track = text(args::value(&items, &["--promote-track"]))
+        .or_else(|| text(args::value(&items, &["--track"])))
+        .unwrap_or_else(|| "internal".to_owned());
+    Some((track, None))
 }
 
 /// `skaffold run|deploy|apply [--kube-context C]`: the manifests are

@@ -31,6 +31,10 @@ const PLATFORMS: &[(&str, &str)] = &[
     ("supabase", "api.supabase.com"),
     ("firebase", "firebase.googleapis.com"),
     ("sentry-cli", "sentry.io"),
+    ("appcenter", "api.appcenter.ms"),
+    // Store actions that are not releases to a track (those are
+    // `deploy`'s): TestFlight uploads and testers (`pilot`).
+    ("fastlane", "api.appstoreconnect.apple.com"),
     ("doppler", "api.doppler.com"),
     ("pscale", "api.planetscale.com"),
     ("neonctl", "console.neon.tech"),
@@ -102,6 +106,10 @@ const CHANGES: &[&str] = &[
     "upgrade",
     "downgrade",
     "transfer-ownership",
+    "distribute",
+    "new",
+    "finalize",
+    "upload_to_testflight",
 ];
 
 /// Words that only read, whatever else the subcommand says (`refunds
