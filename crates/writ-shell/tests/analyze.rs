@@ -3570,6 +3570,16 @@ fn azure_and_rclone_transfers() {
                 )
             ]),
         ),
+        // An inline remote's connection string names its server.
+        (
+            "rclone copy data.csv :sftp,host=sftp.partner.com,user=etl,port=2222:/inbound/",
+            json!([host_request(
+                "rclone",
+                json!({"kind": "host", "user": "etl", "host": "sftp.partner.com", "port": 2222, "path": "/inbound/"}),
+                "UPLOAD",
+                payload(&[], &[(&at("data.csv"), true)], &[])
+            )]),
+        ),
         ("rclone lsd remote:", json!([])),
     ]);
 }

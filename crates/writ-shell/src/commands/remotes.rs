@@ -553,6 +553,25 @@ fn rclone_target(text: &str, env: &[(String, Arg)]) -> Target {
     {
         return url(&format!("{scheme}://{}", path.trim_start_matches('/')));
     }
+    // A connection string names its server (`:sftp,host=H,user=U:/p`,
+    // `:webdav,url=https://H/dav:`): the remote's name is only its backend.
+    let parameter = |key: &str| {
+        remote.split(',').skip(1).find_map(|pair| {
+            let (name, value) = pair.split_once('=')?;
+            (name.trim() == key).then(|| value.trim().trim_matches(['"', '\'']))
+        })
+    };
+    if let Some(server) = parameter("url") {
+        return url(server);
+    }
+    if let Some(host) = parameter("host") {
+        return Target::Host {
+            user: parameter("user").map(str::to_owned),
+            host: host.to_owned(),
+            port: parameter("port").and_then(|p| p.parse().ok()),
+            path: (!path.is_empty()).then(|| path.to_owned()),
+        };
+    }
     Target::Host {
         user: None,
         host: remote.to_owned(),
