@@ -7,6 +7,7 @@ mod batch;
 mod cloud;
 mod container;
 pub(crate) use container::{host_payload, to_host};
+mod dataflow;
 mod deploy;
 mod files;
 mod git;
@@ -301,6 +302,7 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| iot::handle(inv))
         .or_else(|| p4::handle(inv))
         .or_else(|| mlops::handle(inv))
+        .or_else(|| dataflow::handle(inv))
         .or_else(|| media::handle(inv))
         .or_else(|| vendor::handle(inv))
         .or_else(|| process::handle(inv))
