@@ -533,11 +533,16 @@ impl Cx<'_> {
                 if let writ_shell::Target::Url { url } = &r.target {
                     payload.text.extend(url_credentials(url));
                 }
-                // gh and glab report what their API calls do themselves.
-                if !matches!(r.program.as_str(), "gh" | "glab") {
-                    for effect in crate::web_api::api_effects(&r.method, &target, &payload.text) {
-                        self.lower_shell(effect, out);
-                    }
+                // gh and glab report what their vendor's API calls do
+                // themselves; what any API's request says of itself (a
+                // GraphQL mutation, a workflow dispatch) is read for them too.
+                let api = if matches!(r.program.as_str(), "gh" | "glab") {
+                    crate::web_api::general_api_effects(&r.method, &target, &payload.text)
+                } else {
+                    crate::web_api::api_effects(&r.method, &target, &payload.text)
+                };
+                for effect in api {
+                    self.lower_shell(effect, out);
                 }
                 // A message through a provider's API goes to its recipients.
                 if let Some(message) = crate::web_api::message(&r.method, &target, &payload.text) {

@@ -13,16 +13,53 @@ use crate::effects::Channel;
 
 /// The effects of `method` on `url` beyond the request itself, from the
 /// request's texts: JSON bodies, form pairs, the query and `Name: value`
-/// header lines.
+/// header lines. A catalogued API's own reading comes first; a request it
+/// says nothing of is read by its shape ([`general_effects`]).
 pub(crate) fn api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effect> {
     let Some(request) = Request::parse(method, url) else {
         return Vec::new();
     };
+    if request.catalogued {
+        let (effects, settled) = catalogued_effects(method, url, &request, texts);
+        if settled || !effects.is_empty() {
+            return effects;
+        }
+    }
+    general_effects(method, &request.host, request.path, texts)
+}
+
+/// What a request does that a forge CLI's own reading of its API call
+/// (`gh api`, `glab api`: the catalogued GitHub and GitLab readings) leaves
+/// out: a GraphQL mutation, a workflow dispatch, a change read from the
+/// request's shape. Empty when the catalogued reading says something.
+pub(crate) fn general_api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effect> {
+    let Some(request) = Request::parse(method, url) else {
+        return Vec::new();
+    };
+    if request.catalogued {
+        let (effects, settled) = catalogued_effects(method, url, &request, texts);
+        if settled || !effects.is_empty() {
+            return Vec::new();
+        }
+    }
+    general_effects(method, &request.host, request.path, texts)
+}
+
+/// The catalogued APIs' reading of a request, and whether it is the whole
+/// story (a bucket's request is read by [`storage`] alone, whatever it
+/// finds).
+fn catalogued_effects(
+    method: &str,
+    url: &str,
+    request: &Request<'_>,
+    texts: &[String],
+) -> (Vec<Effect>, bool) {
     let Request {
         host,
         path,
         gitlab,
         bitbucket,
+        ..
     } = request;
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let mut fields = fields(texts);
@@ -32,24 +69,33 @@ pub(crate) fn api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effe
     }));
     let pairs: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
     if host == "api.github.com" {
-        return writ_shell::github_access_changes(path, method, &pairs);
+        return (
+            writ_shell::github_access_changes(path, method, &pairs),
+            false,
+        );
     }
     if let Some(api_path) = gitlab {
-        return writ_shell::gitlab_access_changes(&host, api_path, method, &pairs);
+        return (
+            writ_shell::gitlab_access_changes(host, api_path, method, &pairs),
+            false,
+        );
     }
     if let Some(api_path) = bitbucket {
         let api_path = api_path.split('?').next().unwrap_or_default();
-        return bitbucket_access_changes(&host, api_path, method, &fields);
+        return (
+            bitbucket_access_changes(host, api_path, method, &fields),
+            false,
+        );
     }
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     if let Some(effect) = directory(&segments, method, &fields) {
-        return vec![effect];
+        return (vec![effect], true);
     }
     let everyone_named = texts.iter().any(|t| writ_shell::grants_everyone(t));
     if let Some(effects) = storage(url, method, &segments, &fields, everyone_named) {
-        return effects;
+        return (effects, true);
     }
-    match host.as_str() {
+    let effects = match host.as_str() {
         "www.googleapis.com" | "content.googleapis.com" | "admin.googleapis.com"
             if segments.first() == Some(&"admin") =>
         {
@@ -62,7 +108,8 @@ pub(crate) fn api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effe
         "iam.amazonaws.com" => iam(&fields),
         "huggingface.co" => hub(&segments, &fields),
         _ => Vec::new(),
-    }
+    };
+    (effects, false)
 }
 
 /// A payment provider's API: the requests whose `POST` moves money, and
@@ -1076,7 +1123,7 @@ fn decimal(text: &str) -> Option<(u128, i64)> {
     Some((digits, scale))
 }
 
-/// A state-changing request to one of the APIs this module knows.
+/// A state-changing request.
 struct Request<'u> {
     host: String,
     /// The path after the authority, with its query.
@@ -1086,11 +1133,13 @@ struct Request<'u> {
     /// Bitbucket's API path: Cloud's after `api.bitbucket.org/2.0/`,
     /// Server's and Data Center's after `/rest/api/1.0/`.
     bitbucket: Option<&'u str>,
+    /// One of the APIs catalogued here ([`catalogued_effects`]).
+    catalogued: bool,
 }
 
 impl<'u> Request<'u> {
-    /// `None` for a read, or a URL of no API known here: most requests,
-    /// answered before any body is read.
+    /// `None` for a read, or a URL that is not `http(s)`: answered before
+    /// any body is read.
     fn parse(method: &str, url: &'u str) -> Option<Self> {
         if matches!(
             method,
@@ -1112,7 +1161,7 @@ impl<'u> Request<'u> {
         } else {
             path.strip_prefix("rest/api/1.0/")
         };
-        let known = host == "api.github.com"
+        let catalogued = host == "api.github.com"
             || gitlab.is_some()
             || bitbucket.is_some()
             || is_storage_host(&host)
@@ -1128,17 +1177,18 @@ impl<'u> Request<'u> {
                     | "iam.amazonaws.com"
                     | "huggingface.co"
             );
-        known.then_some(Self {
+        Some(Self {
             host,
             path,
             gitlab,
             bitbucket,
+            catalogued,
         })
     }
 }
 
 /// True when a request of `method` to `url` may mean more than a send
-/// ([`api_effects`] has something to read).
+/// ([`api_effects`] has something to read): any write over HTTP(S).
 pub(crate) fn may_change(method: &str, url: &str) -> bool {
     Request::parse(method, url).is_some()
 }
@@ -1700,9 +1750,1262 @@ fn iam(fields: &[(String, String)]) -> Vec<Effect> {
         .collect()
 }
 
+// What any write request does, read from its own shape: the access it
+// grants, the resource it makes public, the deploy it starts. These are
+// the conventions APIs share (REST paths that name a principal's roles,
+// bodies that set a role or a visibility, GraphQL mutations), not any
+// one vendor's catalogue, so they apply on every host.
+
+/// Path segments naming the access principals have to a resource: a write
+/// to them grants, changes or removes it (`/files/F/permissions`,
+/// `/users/U/role-mappings/realm`, `/repos/R/collaborators`, Kubernetes'
+/// `rolebindings`). Compared as [`normalized`] reads them.
+const ACCESS_SEGMENTS: &[&str] = &[
+    "permission",
+    "permissions",
+    "collaborators",
+    "collaborations",
+    "acl",
+    "acls",
+    "grants",
+    "memberships",
+    "rolemappings",
+    "roleassignments",
+    "rolebindings",
+    "clusterrolebindings",
+];
+
+/// Segments naming roles: a grant when the path also names a principal
+/// (`/users/42/roles`) or an assignment (`/roles/assign`); alone
+/// (`/realms/R/roles`) they define a role, which grants no one anything.
+const ROLE_SEGMENTS: &[&str] = &["role", "roles"];
+
+/// Collections of principals: who a role or membership is given to.
+const PRINCIPAL_SEGMENTS: &[&str] = &[
+    "user",
+    "users",
+    "member",
+    "members",
+    "group",
+    "groups",
+    "team",
+    "teams",
+    "principal",
+    "principals",
+    "serviceaccount",
+    "serviceaccounts",
+    "people",
+    "admins",
+    "administrators",
+    "owners",
+    "collaborator",
+    "collaborators",
+    "identity",
+    "identities",
+    "subject",
+    "subjects",
+];
+
+/// A resource's members and invitations: `/groups/G/members`,
+/// `/projects/P/invitations`.
+const MEMBERSHIP_SEGMENTS: &[&str] = &[
+    "member",
+    "members",
+    "admins",
+    "owners",
+    "invitation",
+    "invitations",
+    "invite",
+    "invites",
+];
+
+/// Collections of resources that people are members of.
+const HOLDER_SEGMENTS: &[&str] = &[
+    "group",
+    "groups",
+    "team",
+    "teams",
+    "space",
+    "spaces",
+    "project",
+    "projects",
+    "org",
+    "orgs",
+    "organization",
+    "organizations",
+    "organisation",
+    "organisations",
+    "workspace",
+    "workspaces",
+    "repo",
+    "repos",
+    "repository",
+    "repositories",
+    "channel",
+    "channels",
+    "room",
+    "rooms",
+    "conversation",
+    "conversations",
+    "namespace",
+    "namespaces",
+    "realm",
+    "realms",
+    "tenant",
+    "tenants",
+    "folder",
+    "folders",
+    "drive",
+    "drives",
+    "site",
+    "sites",
+    "board",
+    "boards",
+    "vault",
+    "vaults",
+    "app",
+    "apps",
+    "application",
+    "applications",
+    "account",
+    "accounts",
+    "document",
+    "documents",
+    "file",
+    "files",
+    "dashboard",
+    "dashboards",
+    "database",
+    "databases",
+];
+
+/// Segments after a role segment that assign it (`/user/roles/assign`).
+const ASSIGN_SEGMENTS: &[&str] = &[
+    "assign", "unassign", "grant", "revoke", "add", "remove", "set", "attach", "detach", "bind",
+    "promote", "demote",
+];
+
+/// Segments and custom methods that make a write a read of access (`POST
+/// /permissions/check`, `:testIamPermissions`).
+const READ_SEGMENTS: &[&str] = &[
+    "check",
+    "checks",
+    "batchcheck",
+    "evaluate",
+    "test",
+    "verify",
+    "validate",
+    "query",
+    "lookup",
+    "search",
+    "list",
+    "simulate",
+    "explain",
+    "preview",
+    "expand",
+    "testiampermissions",
+    "getiampolicy",
+];
+
+/// Custom methods that replace a resource's access policy (Google APIs'
+/// `RESOURCE:setIamPolicy`).
+const POLICY_METHODS: &[&str] = &["setiampolicy"];
+
+/// Segments that make the resource before them public (Metabase's `POST
+/// /api/dashboard/ID/public_link`).
+const PUBLIC_SEGMENTS: &[&str] = &["publiclink", "makepublic"];
+
+/// Segments of a resource's settings, sharing or visibility: a `POST` to
+/// them changes the resource rather than creating another.
+const SETTINGS_SEGMENTS: &[&str] = &[
+    "settings",
+    "setting",
+    "sharing",
+    "share",
+    "visibility",
+    "privacy",
+    "permission",
+    "permissions",
+    "access",
+    "sharedlink",
+];
+
+/// Body members that set a role, a permission or an access level.
+const ROLE_KEYS: &[&str] = &[
+    "role",
+    "roles",
+    "roleid",
+    "roleids",
+    "rolename",
+    "rolenames",
+    "permission",
+    "permissions",
+    "permissionlevel",
+    "accesslevel",
+    "accessrole",
+    "access",
+    "privilege",
+    "privileges",
+];
+
+/// Body members that make a principal an administrator when `true`.
+const ADMIN_FLAGS: &[&str] = &[
+    "admin",
+    "isadmin",
+    "superuser",
+    "issuperuser",
+    "siteadmin",
+    "issiteadmin",
+    "isstaff",
+];
+
+/// Body members that name who is given access; an object is read by its
+/// [`IDENTIFYING_KEYS`].
+const PRINCIPAL_KEYS: &[&str] = &[
+    "email",
+    "emailaddress",
+    "user",
+    "username",
+    "userid",
+    "userlogin",
+    "login",
+    "member",
+    "memberid",
+    "principal",
+    "principalid",
+    "identifier",
+    "invitee",
+    "inviteeemail",
+    "assignee",
+    "grantee",
+    "accessibleby",
+    "subject",
+    "userprincipalname",
+    "users",
+    "userids",
+    "members",
+    "memberids",
+    "principals",
+    "invites",
+    "invitees",
+    "emails",
+];
+
+const IDENTIFYING_KEYS: &[&str] = &["identifier", "email", "login", "username", "id", "name"];
+
+/// Objects a role may be set inside (`{"user": {"role": ...}}`, JSON:API's
+/// `attributes`, a GraphQL `input`, Hasura's `_set`), besides the body
+/// itself; and JSON:API's `data` when it is a resource object (it has a
+/// `type`: a map of other data holds anything).
+const ROLE_WRAPPERS: &[&str] = &[
+    "user",
+    "member",
+    "membership",
+    "invitation",
+    "invite",
+    "collaborator",
+    "grant",
+    "assignment",
+    "roleassignment",
+    "subject",
+    "principal",
+    "attributes",
+    "input",
+    "params",
+    "set",
+];
+
+/// Body members that set who can see a resource, and the values that mean
+/// anyone.
+const VISIBILITY_KEYS: &[&str] = &[
+    "visibility",
+    "privacy",
+    "access",
+    "audience",
+    "sharing",
+    "linksharing",
+    "linkaccess",
+    "generalaccess",
+    "shareaccess",
+    "requestedvisibility",
+];
+const PUBLIC_VALUES: &[&str] = &[
+    "public",
+    "anyone",
+    "anyonewithlink",
+    "anyonewiththelink",
+    "anonymous",
+    "everyone",
+    "anybody",
+];
+/// `type` says who a permission is for: only these values mean anyone
+/// (`{"type": "public"}` is as often an address's or a channel's kind).
+const ANYONE_VALUES: &[&str] = &["anyone", "anyonewithlink", "anonymous", "everyone"];
+
+/// Objects describing a link or a resource's sharing, whose `access`,
+/// `view` or `audience` may be `open` (Box's `shared_link`, Vimeo's
+/// `privacy.view: anybody`).
+const LINK_OBJECTS: &[&str] = &[
+    "sharedlink",
+    "sharinglink",
+    "link",
+    "linksettings",
+    "sharing",
+    "sharingsettings",
+    "privacy",
+];
+const LINK_KEYS: &[&str] = &[
+    "access",
+    "audience",
+    "visibility",
+    "view",
+    "level",
+    "scope",
+    "type",
+];
+
+/// Boolean members that make a resource public when `true` ...
+const PUBLIC_FLAGS: &[&str] = &[
+    "public",
+    "ispublic",
+    "publiclyaccessible",
+    "publiclyvisible",
+];
+/// ... and when `false`.
+const PRIVATE_FLAGS: &[&str] = &["private", "isprivate"];
+
+/// Deploy inputs of a workflow or repository dispatch that name the
+/// environment (as `gh workflow run -f environment=...` reads them).
+const ENVIRONMENT_INPUTS: &[&str] = &[
+    "environment",
+    "env",
+    "stage",
+    "target",
+    "target_env",
+    "deploy_env",
+];
+
+/// Text that any body this reading acts on contains (compared ignoring
+/// ASCII case): a request with none of it, on a path naming nothing, is
+/// answered without parsing its body.
+const BODY_NEEDLES: &[&str] = &[
+    "role",
+    "permission",
+    "access",
+    "privilege",
+    "admin",
+    "superuser",
+    "staff",
+    "visib",
+    "privacy",
+    "public",
+    "private",
+    "audience",
+    "shar",
+    "anyone",
+    "mutation",
+];
+
+/// `segment` as this reading compares it: lower case, without `-` and
+/// `_`, without a file extension (`graphql.json`) or a custom method
+/// (`P:setIamPolicy` is `p`; [`custom_method_in`] reads the rest).
+fn normalized(segment: &str) -> impl Iterator<Item = char> + '_ {
+    let segment = segment.split(':').next().unwrap_or_default();
+    let segment = segment
+        .rsplit_once('.')
+        .filter(|(_, ext)| matches!(*ext, "json" | "xml"))
+        .map_or(segment, |(stem, _)| stem);
+    segment
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .map(|c| c.to_ascii_lowercase())
+}
+
+/// True when `segment`, [`normalized`], is one of `table`'s words.
+fn word_in(segment: &str, table: &[&str]) -> bool {
+    table.iter().any(|w| normalized(segment).eq(w.chars()))
+}
+
+/// A key or value as [`normalized`] compares a segment, spaces dropped as
+/// well (and nothing else cut).
+fn key_word(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' '))
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// True when a Google-style segment's custom method (`P:setIamPolicy`) is
+/// one of `table`'s words.
+fn custom_method_in(segment: &str, table: &[&str]) -> bool {
+    segment
+        .split_once(':')
+        .is_some_and(|(_, method)| word_in(method, table))
+}
+
+/// True when `haystack` contains `needle` (lower case) ignoring ASCII case.
+fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Group and team collections: `groups/G/users/U` and `users/U/groups/G`
+/// are memberships.
+const GROUP_SEGMENTS: &[&str] = &["group", "groups", "team", "teams"];
+const USER_SEGMENTS: &[&str] = &["user", "users"];
+
+/// What a write request's path says, segment by segment.
+#[derive(Debug, Default)]
+struct PathShape {
+    /// A segment of [`ACCESS_SEGMENTS`], or a [`POLICY_METHODS`] call.
+    access: bool,
+    /// A segment of [`ROLE_SEGMENTS`].
+    role: bool,
+    /// An [`ASSIGN_SEGMENTS`] segment after the role segment.
+    assigns: bool,
+    /// Where the path names who: the segment after the last principal
+    /// collection (`users/42`).
+    principal: Option<usize>,
+    /// A collection of principals.
+    names_principal: bool,
+    /// `HOLDER/ID/members`, `HOLDER/ID/invitations`, `groups/G/users`,
+    /// `users/U/groups`.
+    membership: bool,
+    /// Anything access is about: principals, holders, memberships, roles.
+    access_context: bool,
+    /// A segment of [`READ_SEGMENTS`] after an access, role or membership
+    /// segment, or a reading custom method.
+    reads: bool,
+    /// A segment of [`SETTINGS_SEGMENTS`].
+    settings: bool,
+    /// A segment of [`PUBLIC_SEGMENTS`].
+    makes_public: bool,
+    /// A `graphql` endpoint.
+    graphql: bool,
+}
+
+impl PathShape {
+    fn read(segments: &[&str]) -> Self {
+        let mut shape = Self::default();
+        let mut role_at = None;
+        let mut about_access_at = None;
+        let mut group_principal = None;
+        for (at, segment) in segments.iter().enumerate() {
+            let is = |table: &[&str]| word_in(segment, table);
+            let before = |back: usize, table: &[&str]| {
+                at.checked_sub(back)
+                    .is_some_and(|b| word_in(segments[b], table))
+            };
+            if is(ACCESS_SEGMENTS) || custom_method_in(segment, POLICY_METHODS) {
+                shape.access = true;
+                about_access_at.get_or_insert(at);
+            }
+            shape.reads |= custom_method_in(segment, READ_SEGMENTS);
+            if is(ROLE_SEGMENTS) {
+                shape.role = true;
+                role_at.get_or_insert(at);
+                about_access_at.get_or_insert(at);
+            }
+            if role_at.is_some_and(|r| r < at) && is(ASSIGN_SEGMENTS) {
+                shape.assigns = true;
+            }
+            if is(PRINCIPAL_SEGMENTS) {
+                shape.names_principal = true;
+                let next = Some(at + 1).filter(|next| *next < segments.len());
+                // A group is who only when no person is named
+                // (`users/U/groups/G` gives `U` a group).
+                if !is(GROUP_SEGMENTS) {
+                    shape.principal = next;
+                } else {
+                    group_principal = next;
+                }
+            }
+            if (is(MEMBERSHIP_SEGMENTS) && before(2, HOLDER_SEGMENTS))
+                || (is(USER_SEGMENTS) && before(2, GROUP_SEGMENTS))
+                || (is(GROUP_SEGMENTS) && before(2, USER_SEGMENTS))
+            {
+                shape.membership = true;
+                about_access_at.get_or_insert(at);
+            }
+            if is(MEMBERSHIP_SEGMENTS) {
+                about_access_at.get_or_insert(at);
+            }
+            if is(PRINCIPAL_SEGMENTS)
+                || is(HOLDER_SEGMENTS)
+                || is(MEMBERSHIP_SEGMENTS)
+                || is(ROLE_SEGMENTS)
+                || is(ACCESS_SEGMENTS)
+            {
+                shape.access_context = true;
+            }
+            if is(READ_SEGMENTS) && about_access_at.is_some_and(|r| r < at) {
+                shape.reads = true;
+            }
+            shape.settings |= is(SETTINGS_SEGMENTS);
+            shape.makes_public |= is(PUBLIC_SEGMENTS);
+            shape.graphql |= is(&["graphql", "gql"]);
+        }
+        shape.principal = shape.principal.or(group_principal);
+        // The segment after a principal collection is who, unless it is a
+        // word of the path's own vocabulary (`user/roles`).
+        if let Some(next) = shape.principal {
+            let vocabulary = [
+                ACCESS_SEGMENTS,
+                ROLE_SEGMENTS,
+                MEMBERSHIP_SEGMENTS,
+                ASSIGN_SEGMENTS,
+                READ_SEGMENTS,
+                GROUP_SEGMENTS,
+            ];
+            if vocabulary.iter().any(|t| word_in(segments[next], t)) {
+                shape.principal = None;
+            }
+        }
+        shape
+    }
+
+    /// The path alone grants or changes access.
+    fn grants(&self) -> bool {
+        !self.reads
+            && (self.access
+                || self.membership
+                || (self.role && (self.names_principal || self.assigns)))
+    }
+}
+
+/// What a write request to `host` does to access, visibility or deploys,
+/// read from its own shape (module section above): `path` is what follows
+/// the authority, query included; `texts` the request's texts as
+/// [`api_effects`] takes them. Payment and message providers' requests are
+/// theirs to read. Answered without allocating for a request whose path
+/// and texts hold nothing this reading looks for.
+fn general_effects(method: &str, host: &str, path: &str, texts: &[String]) -> Vec<Effect> {
+    if !matches!(method, "POST" | "PUT" | "PATCH" | "DELETE") || is_one_of(host, PAYMENT_DOMAINS) {
+        return Vec::new();
+    }
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let path = path.split('#').next().unwrap_or_default();
+    let query = query.split('#').next().unwrap_or_default();
+    let needles = |text: &str| BODY_NEEDLES.iter().any(|n| contains_ignoring_case(text, n));
+    let body_signal = texts.iter().any(|t| needles(t)) || needles(query);
+    let path_signal = path.split('/').any(|s| {
+        [
+            ACCESS_SEGMENTS,
+            ROLE_SEGMENTS,
+            MEMBERSHIP_SEGMENTS,
+            PUBLIC_SEGMENTS,
+            GROUP_SEGMENTS,
+        ]
+        .iter()
+        .any(|t| word_in(s, t))
+            || custom_method_in(s, POLICY_METHODS)
+    });
+    let github = host == "api.github.com" || path.starts_with("api/v3/");
+    if !body_signal && !path_signal && !github {
+        return Vec::new();
+    }
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if message_api_path(host, &segments) {
+        return Vec::new();
+    }
+    let bodies = request_bodies(texts, query);
+    let url = format!("https://{host}/{}", segments.join("/"));
+    if let Some(rest) = github_rest_path(host, &segments) {
+        let deploys = github_deploys(method, rest, &bodies);
+        if !deploys.is_empty() {
+            return deploys;
+        }
+    }
+    let shape = PathShape::read(&segments);
+    if shape.graphql {
+        return graphql_effects(&url, &bodies);
+    }
+    let mut effects = Vec::new();
+    // Visibility: a change of an existing resource (`PATCH`, `PUT`, or a
+    // `POST` to its settings), not the creation of a new one.
+    let changes_resource =
+        matches!(method, "PATCH" | "PUT") || (method == "POST" && shape.settings);
+    let everyone = shape.access && texts.iter().any(|t| writ_shell::grants_everyone(t));
+    if (method != "DELETE" && shape.makes_public)
+        || (changes_resource && bodies.iter().any(makes_public))
+        || everyone
+    {
+        effects.push(Effect::MakePublic {
+            resource: Resource::Other { name: url.clone() },
+        });
+    }
+    let role = bodies.iter().find_map(|b| set_role(b, 0));
+    let body_grants = role.is_some() && shape.access_context && !shape.reads;
+    if shape.grants() || body_grants {
+        let grantee = bodies
+            .iter()
+            .find_map(|b| named_principal(b, 0))
+            .or_else(|| shape.principal.map(|at| unescape(segments[at])));
+        let resource = match role {
+            Some(role) if !role.is_empty() => format!("{url} (role {role})"),
+            _ => url,
+        };
+        effects.push(grant(resource, grantee));
+    }
+    effects
+}
+
+/// A request's bodies: each JSON object or array text, and the form pairs
+/// of the other texts and of the `query` as one object, `a[b]=c` nested as
+/// PHP and Rails write it (and `gh api -f` reads it). Header lines and bare
+/// header values are not bodies.
+fn request_bodies(texts: &[String], query: &str) -> Vec<Value> {
+    let mut bodies = Vec::new();
+    let mut form = serde_json::Map::new();
+    for text in texts {
+        let trimmed = text.trim();
+        if trimmed.starts_with(['{', '['])
+            && let Ok(value) = serde_json::from_str::<Value>(trimmed)
+        {
+            bodies.push(value);
+            continue;
+        }
+        form_pairs(trimmed, &mut form);
+    }
+    form_pairs(query, &mut form);
+    if !form.is_empty() {
+        bodies.push(Value::Object(form));
+    }
+    bodies
+}
+
+/// A form key: a plain name, perhaps with `[sub]` keys (not `Name: value`,
+/// not `Bearer x=`).
+fn is_form_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-.[]%$@".contains(&b))
+}
+
+/// The `k=v&k2=v2` pairs of `text` into `form`, when `text` is a form: a
+/// form encodes its spaces, so text holding any is prose (an issue's title
+/// `role=admin please`), not a form. A GraphQL `query` (or its
+/// `variables`) is one value, whatever spaces and `&` it holds.
+fn form_pairs(text: &str, form: &mut serde_json::Map<String, Value>) {
+    let Some((first, rest)) = text.split_once('=') else {
+        return;
+    };
+    if !is_form_key(first) {
+        return;
+    }
+    if first == "query" || first == "variables" {
+        let value = percent_decode(rest).into_owned();
+        let value = match first {
+            "variables" => serde_json::from_str(&value).unwrap_or(Value::String(value)),
+            _ => Value::String(value),
+        };
+        form.insert(first.to_owned(), value);
+        return;
+    }
+    if text.contains(char::is_whitespace) {
+        return;
+    }
+    for pair in text.split('&') {
+        let Some((key, value)) = pair.split_once('=') else {
+            continue;
+        };
+        let key = percent_decode(key);
+        if !is_form_key(&key) {
+            continue;
+        }
+        let (base, subkeys) = key.split_once('[').unwrap_or((&key, ""));
+        let path: Vec<&str> = if subkeys.is_empty() {
+            Vec::new()
+        } else {
+            subkeys.trim_end_matches(']').split("][").collect()
+        };
+        let slot = form.entry(base.to_owned()).or_insert(Value::Null);
+        insert_at(
+            slot,
+            &path,
+            Value::String(percent_decode(value).into_owned()),
+        );
+    }
+}
+
+/// `value` set at `path` under `slot` (`""` appends to an array).
+fn insert_at(slot: &mut Value, path: &[&str], value: Value) {
+    let Some((step, rest)) = path.split_first() else {
+        *slot = value;
+        return;
+    };
+    if step.is_empty() {
+        if !slot.is_array() {
+            *slot = Value::Array(Vec::new());
+        }
+        if let Value::Array(items) = slot {
+            items.push(Value::Null);
+            if let Some(last) = items.last_mut() {
+                insert_at(last, rest, value);
+            }
+        }
+        return;
+    }
+    if !slot.is_object() {
+        *slot = Value::Object(serde_json::Map::new());
+    }
+    if let Value::Object(map) = slot {
+        insert_at(
+            map.entry((*step).to_owned()).or_insert(Value::Null),
+            rest,
+            value,
+        );
+    }
+}
+
+/// A boolean member: JSON's, or a form's `true`/`false`.
+fn is_bool(value: &Value, wanted: bool) -> bool {
+    match value {
+        Value::Bool(b) => *b == wanted,
+        Value::String(s) => s
+            .trim()
+            .eq_ignore_ascii_case(if wanted { "true" } else { "false" }),
+        _ => false,
+    }
+}
+
+/// True when a body sets a resource's visibility to anyone: a
+/// [`VISIBILITY_KEYS`] member `public`/`anyone`, a permission of `type`
+/// anyone, a link's `access: open` ([`LINK_OBJECTS`]), a public canned
+/// ACL, `public: true` or `private: false`; at any depth of objects (not
+/// inside arrays: those are lists of other things).
+fn makes_public(body: &Value) -> bool {
+    fn within(value: &Value, parent: Option<&str>) -> bool {
+        let Value::Object(map) = value else {
+            return false;
+        };
+        map.iter().any(|(key, value)| {
+            let key = key_word(key);
+            let text = scalar_text(value).map(|t| key_word(&t));
+            let is = |set: &[&str]| text.as_deref().is_some_and(|t| set.contains(&t));
+            let in_link = parent.is_some_and(|p| LINK_OBJECTS.contains(&p));
+            (VISIBILITY_KEYS.contains(&key.as_str()) && is(PUBLIC_VALUES))
+                || (key == "type" && is(ANYONE_VALUES))
+                || (in_link
+                    && LINK_KEYS.contains(&key.as_str())
+                    && (is(PUBLIC_VALUES) || is(&["open"])))
+                || (matches!(key.as_str(), "acl" | "cannedacl")
+                    && scalar_text(value).is_some_and(|t| is_public_acl(&t)))
+                || (PUBLIC_FLAGS.contains(&key.as_str()) && is_bool(value, true))
+                || (PRIVATE_FLAGS.contains(&key.as_str()) && is_bool(value, false))
+                || within(value, Some(&key))
+        })
+    }
+    within(body, None)
+}
+
+/// The role a body sets ([`ROLE_KEYS`], an [`ADMIN_FLAGS`] flag, an
+/// `operation` to administer), in the body itself or inside a
+/// [`ROLE_WRAPPERS`] object: its text, `""` when it is not one. A chat
+/// message's `role` (beside its `content`) is who wrote it, not a grant.
+fn set_role(value: &Value, depth: usize) -> Option<String> {
+    let Value::Object(map) = value else {
+        return None;
+    };
+    let message = map.keys().any(|k| {
+        matches!(
+            key_word(k).as_str(),
+            "content" | "message" | "text" | "parts" | "prompt"
+        )
+    });
+    for (key, value) in map {
+        let key = key_word(key);
+        let text = scalar_text(value).map(|t| key_word(&t));
+        if !message
+            && ROLE_KEYS.contains(&key.as_str())
+            && !matches!(value, Value::Null)
+            && text.as_deref() != Some("")
+            && !text.as_deref().is_some_and(|t| PUBLIC_VALUES.contains(&t))
+        {
+            return Some(role_text(value));
+        }
+        if ADMIN_FLAGS.contains(&key.as_str()) && is_bool(value, true) {
+            return Some(key);
+        }
+        if key == "operation" {
+            let operation = value.get("key").unwrap_or(value);
+            if scalar_text(operation).is_some_and(|o| key_word(&o) == "administer") {
+                return Some("administer".to_owned());
+            }
+        }
+    }
+    if depth >= 3 {
+        return None;
+    }
+    map.iter()
+        .filter(|(key, value)| is_wrapper(key, value))
+        .find_map(|(_, value)| set_role(value, depth + 1))
+}
+
+/// True when the member `key` holding `value` is a [`ROLE_WRAPPERS`]
+/// object.
+fn is_wrapper(key: &str, value: &Value) -> bool {
+    let key = key_word(key);
+    ROLE_WRAPPERS.contains(&key.as_str()) || (key == "data" && value.get("type").is_some())
+}
+
+/// A role member's value as text: a scalar, a list of them, an object's
+/// name; `""` for anything else.
+fn role_text(value: &Value) -> String {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .map(role_text)
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(","),
+        Value::Object(_) => ["name", "key", "id"]
+            .iter()
+            .find_map(|k| value.get(*k).and_then(scalar_text))
+            .map(Cow::into_owned)
+            .unwrap_or_default(),
+        other => scalar_text(other).map(Cow::into_owned).unwrap_or_default(),
+    }
+}
+
+/// Who a body gives access to ([`PRINCIPAL_KEYS`], in the body or a
+/// [`ROLE_WRAPPERS`] object): a scalar, or an object's identifying
+/// member.
+fn named_principal(value: &Value, depth: usize) -> Option<String> {
+    let Value::Object(map) = value else {
+        return None;
+    };
+    let identify = |value: &Value| -> Option<String> {
+        let value = match value {
+            Value::Array(items) => items.first()?,
+            other => other,
+        };
+        let text = match value {
+            Value::Object(_) => IDENTIFYING_KEYS
+                .iter()
+                .find_map(|k| value.get(*k).and_then(scalar_text))?,
+            other => scalar_text(other)?,
+        };
+        Some(text.into_owned()).filter(|t| !t.is_empty())
+    };
+    map.iter()
+        .filter(|(key, _)| PRINCIPAL_KEYS.contains(&key_word(key).as_str()))
+        .find_map(|(_, value)| identify(value))
+        .or_else(|| {
+            (depth < 3)
+                .then(|| {
+                    map.iter()
+                        .filter(|(key, value)| is_wrapper(key, value))
+                        .find_map(|(_, value)| named_principal(value, depth + 1))
+                })
+                .flatten()
+        })
+}
+
+/// True when `segments` on `host` are a message provider's send
+/// ([`MESSAGE_APIS`]): its body is the message, not settings.
+fn message_api_path(host: &str, segments: &[&str]) -> bool {
+    is_one_of(host, MESSAGE_DOMAINS)
+        && MESSAGE_APIS.iter().any(|api| {
+            api.hosts.iter().any(|h| host_matches(h, host))
+                && api.paths.iter().any(|p| path_matches(p, segments))
+        })
+}
+
+/// GitHub's REST path (`repos/O/R/...`): on `api.github.com`, or after
+/// GitHub Enterprise Server's `/api/v3/`.
+fn github_rest_path<'s>(host: &str, segments: &'s [&'s str]) -> Option<&'s [&'s str]> {
+    if host == "api.github.com" {
+        return Some(segments);
+    }
+    match segments {
+        ["api", "v3", rest @ ..] => Some(rest),
+        _ => None,
+    }
+}
+
+/// Deploys started through GitHub's REST API, as `gh workflow run W -f
+/// environment=E` starts them: a workflow dispatch (`POST
+/// repos/O/R/actions/workflows/W/dispatches`) whose `inputs` name an
+/// environment ([`ENVIRONMENT_INPUTS`]), a repository dispatch (`POST
+/// repos/O/R/dispatches`) whose `client_payload` does, and a deployment
+/// (`POST repos/O/R/deployments`) to its `environment` or, naming none,
+/// to GitHub's default, `production`.
+fn github_deploys(method: &str, rest: &[&str], bodies: &[Value]) -> Vec<Effect> {
+    if method != "POST" {
+        return Vec::new();
+    }
+    // The values of `keys` in each body's `container` (the body itself
+    // when `None`).
+    let members = |container: Option<&str>, keys: &[&str]| -> Vec<String> {
+        let mut found = Vec::new();
+        for body in bodies {
+            let holder = match container {
+                Some(c) => body.get(c),
+                None => Some(body),
+            };
+            let Some(Value::Object(map)) = holder else {
+                continue;
+            };
+            found.extend(
+                map.iter()
+                    .filter(|(k, _)| keys.iter().any(|key| k.eq_ignore_ascii_case(key)))
+                    .filter_map(|(_, v)| scalar_text(v).map(Cow::into_owned))
+                    .filter(|v| !v.is_empty()),
+            );
+        }
+        found
+    };
+    let deploy = |environment: String, service: Option<String>, production: bool| {
+        Effect::Deploy(writ_shell::Deploy {
+            program: "github".to_owned(),
+            environment,
+            service,
+            production,
+        })
+    };
+    match rest {
+        [
+            "repos",
+            _,
+            _,
+            "actions",
+            "workflows",
+            workflow,
+            "dispatches",
+        ] => members(Some("inputs"), ENVIRONMENT_INPUTS)
+            .into_iter()
+            .map(|environment| deploy(environment, Some((*workflow).to_owned()), false))
+            .collect(),
+        ["repos", _, _, "dispatches"] => {
+            let event = members(None, &["event_type"]).into_iter().next();
+            members(Some("client_payload"), ENVIRONMENT_INPUTS)
+                .into_iter()
+                .map(|environment| deploy(environment, event.clone(), false))
+                .collect()
+        }
+        ["repos", _, name, "deployments"] => {
+            let service = Some((*name).to_owned());
+            let production = members(None, &["production_environment"])
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case("true"));
+            match members(None, &["environment"]).into_iter().next() {
+                Some(environment) => vec![deploy(environment, service, production)],
+                None => vec![deploy("production".to_owned(), service, true)],
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A GraphQL request's mutations ([`graphql_mutations`]), each read as a
+/// REST write's body is: one that sets a visibility to anyone makes its
+/// resource public (not one that creates a resource: `createRepository`
+/// makes a new one, nothing existing is exposed), one that sets a role, or
+/// whose name says it changes members, roles or permissions
+/// (`updateEnterpriseAdministratorRole`, `teamMembershipCreate`), changes
+/// access. A query is a read.
+fn graphql_effects(url: &str, bodies: &[Value]) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let operations = bodies.iter().flat_map(|body| match body {
+        Value::Array(batch) => batch.iter().collect::<Vec<_>>(),
+        other => vec![other],
+    });
+    for operation in operations {
+        let Some(query) = operation.get("query").and_then(Value::as_str) else {
+            continue;
+        };
+        // `gh api graphql` sends its other fields as variables.
+        let variables = operation.get("variables").unwrap_or(operation);
+        for (name, arguments) in graphql_mutations(query, variables) {
+            let lower = name.to_ascii_lowercase();
+            let resource = format!("{url} {name}");
+            if !lower.starts_with("create") && makes_public(&arguments) {
+                effects.push(Effect::MakePublic {
+                    resource: Resource::Other {
+                        name: resource.clone(),
+                    },
+                });
+            }
+            let role = set_role(&arguments, 0);
+            let named = [
+                "member",
+                "collaborator",
+                "role",
+                "permission",
+                "invit",
+                "admin",
+            ]
+            .iter()
+            .any(|w| lower.contains(w));
+            if role.is_some() || named {
+                let resource = match role {
+                    Some(role) if !role.is_empty() => format!("{resource} (role {role})"),
+                    _ => resource,
+                };
+                effects.push(grant(resource, named_principal(&arguments, 0)));
+            }
+        }
+    }
+    effects
+}
+
+/// A GraphQL token, as much of the language as reading a mutation's
+/// arguments needs (the spec's lexical grammar; `,` is whitespace).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Token {
+    Name(String),
+    Variable(String),
+    Text(String),
+    Number(String),
+    Punct(char),
+}
+
+fn graphql_tokens(source: &str) -> Vec<Token> {
+    let chars: Vec<char> = source.chars().collect();
+    let name_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut tokens = Vec::new();
+    let mut at = 0;
+    while let Some(&c) = chars.get(at) {
+        let start = at;
+        at += 1;
+        match c {
+            c if c.is_whitespace() || c == ',' || c == '\u{feff}' || c == '.' => {}
+            '#' => {
+                while chars.get(at).is_some_and(|c| *c != '\n') {
+                    at += 1;
+                }
+            }
+            '"' => {
+                let block = chars.get(at..at + 2) == Some(&['"', '"']);
+                let mut text = String::new();
+                if block {
+                    at += 2;
+                    while at < chars.len() && chars.get(at..at + 3) != Some(&['"', '"', '"']) {
+                        text.push(chars[at]);
+                        at += 1;
+                    }
+                    at += 3;
+                } else {
+                    while let Some(&c) = chars.get(at) {
+                        at += 1;
+                        match c {
+                            '"' | '\n' => break,
+                            '\\' => {
+                                if let Some(&escaped) = chars.get(at) {
+                                    text.push(escaped);
+                                    at += 1;
+                                }
+                            }
+                            c => text.push(c),
+                        }
+                    }
+                }
+                tokens.push(Token::Text(text));
+            }
+            '$' => {
+                while chars.get(at).is_some_and(|c| name_char(*c)) {
+                    at += 1;
+                }
+                tokens.push(Token::Variable(chars[start + 1..at].iter().collect()));
+            }
+            c if c.is_ascii_alphabetic() || c == '_' => {
+                while chars.get(at).is_some_and(|c| name_char(*c)) {
+                    at += 1;
+                }
+                tokens.push(Token::Name(chars[start..at].iter().collect()));
+            }
+            c if c.is_ascii_digit() || c == '-' => {
+                while chars
+                    .get(at)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-'))
+                {
+                    at += 1;
+                }
+                tokens.push(Token::Number(chars[start..at].iter().collect()));
+            }
+            c => tokens.push(Token::Punct(c)),
+        }
+    }
+    tokens
+}
+
+/// The fields a GraphQL document's first mutation selects, each with its
+/// arguments as a JSON object (enums as their names, `$variables` replaced
+/// from `variables` where it has them); none when the document has no
+/// mutation.
+fn graphql_mutations(query: &str, variables: &Value) -> Vec<(String, Value)> {
+    let tokens = graphql_tokens(query);
+    let mut depth = 0usize;
+    let Some(start) = tokens.iter().position(|token| {
+        match token {
+            Token::Punct('{') => depth += 1,
+            Token::Punct('}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        depth == 0 && *token == Token::Name("mutation".to_owned())
+    }) else {
+        return Vec::new();
+    };
+    let mut parser = GraphqlParser {
+        tokens: &tokens,
+        at: start + 1,
+        variables,
+    };
+    if matches!(parser.peek(), Some(Token::Name(_))) {
+        parser.at += 1;
+    }
+    if parser.peek() == Some(&Token::Punct('(')) {
+        parser.skip_group();
+    }
+    parser.skip_directives();
+    if !parser.eat('{') {
+        return Vec::new();
+    }
+    let mut fields = Vec::new();
+    while let Some(token) = parser.next() {
+        match token {
+            Token::Punct('}') => break,
+            Token::Name(first) => {
+                let mut name = first.clone();
+                if parser.eat(':')
+                    && let Some(Token::Name(field)) = parser.next()
+                {
+                    name.clone_from(field);
+                }
+                let arguments = if parser.eat('(') {
+                    parser.object(')', 0)
+                } else {
+                    Value::Object(serde_json::Map::new())
+                };
+                parser.skip_directives();
+                if parser.peek() == Some(&Token::Punct('{')) {
+                    parser.skip_group();
+                }
+                fields.push((name, arguments));
+            }
+            _ => {}
+        }
+    }
+    fields
+}
+
+/// Reads GraphQL values from tokens; nesting deeper than
+/// [`GraphqlParser::MAX_DEPTH`] is read as `null`.
+struct GraphqlParser<'t> {
+    tokens: &'t [Token],
+    at: usize,
+    variables: &'t Value,
+}
+
+impl<'t> GraphqlParser<'t> {
+    const MAX_DEPTH: usize = 32;
+
+    fn peek(&self) -> Option<&'t Token> {
+        self.tokens.get(self.at)
+    }
+
+    fn next(&mut self) -> Option<&'t Token> {
+        let token = self.tokens.get(self.at);
+        self.at += 1;
+        token
+    }
+
+    fn eat(&mut self, punct: char) -> bool {
+        let found = self.peek() == Some(&Token::Punct(punct));
+        if found {
+            self.at += 1;
+        }
+        found
+    }
+
+    /// Past a bracketed group (`(...)`, `{...}`, `[...]`) starting here.
+    fn skip_group(&mut self) {
+        let mut depth = 0usize;
+        while let Some(token) = self.next() {
+            match token {
+                Token::Punct('(' | '{' | '[') => depth += 1,
+                Token::Punct(')' | '}' | ']') => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Past `@name(args)` directives.
+    fn skip_directives(&mut self) {
+        while self.eat('@') {
+            self.next();
+            if self.peek() == Some(&Token::Punct('(')) {
+                self.skip_group();
+            }
+        }
+    }
+
+    /// `name: value` pairs up to `close`, as an object.
+    fn object(&mut self, close: char, depth: usize) -> Value {
+        let mut map = serde_json::Map::new();
+        while let Some(token) = self.next() {
+            match token {
+                Token::Punct(c) if *c == close => break,
+                Token::Name(key) if self.eat(':') => {
+                    let value = self.value(depth + 1);
+                    map.insert(key.clone(), value);
+                }
+                _ => {}
+            }
+        }
+        Value::Object(map)
+    }
+
+    fn value(&mut self, depth: usize) -> Value {
+        let Some(token) = self.next() else {
+            return Value::Null;
+        };
+        match token {
+            Token::Variable(name) => self
+                .variables
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| Value::String(format!("${name}"))),
+            Token::Text(text) => Value::String(text.clone()),
+            Token::Number(number) => Value::String(number.clone()),
+            Token::Name(name) => match name.as_str() {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                "null" => Value::Null,
+                _ => Value::String(name.clone()),
+            },
+            Token::Punct('[' | '{') if depth > Self::MAX_DEPTH => {
+                self.at -= 1;
+                self.skip_group();
+                Value::Null
+            }
+            Token::Punct('[') => {
+                let mut items = Vec::new();
+                while self.peek().is_some() && !self.eat(']') {
+                    items.push(self.value(depth + 1));
+                }
+                Value::Array(items)
+            }
+            Token::Punct('{') => self.object('}', depth),
+            Token::Punct(_) => Value::Null,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn texts(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| (*s).to_owned()).collect()
@@ -2377,33 +3680,33 @@ mod tests {
             api_effects("DELETE", &format!("{auth0}/roles/rol_1/users"), &[]).len(),
             1
         );
-        // Reads, and other APIs' paths of other shapes, are no grant.
-        for (method, url) in [
-            ("GET", format!("{okta}/users/00u1/roles")),
-            ("GET", format!("{okta}/groups/00g1/users/00u1")),
-            ("POST", format!("{okta}/groups/00g1/users/00u1")),
-            (
-                "POST",
-                "https://api.example.com/api/v1/users/42/profile".to_owned(),
-            ),
-            (
-                "PATCH",
-                "https://api.example.com/api/v1/users/42".to_owned(),
-            ),
-            ("POST", "https://api.example.com/api/v1/users".to_owned()),
-            (
-                "POST",
-                "https://api.example.com/v1/users/42/roles".to_owned(),
-            ),
-            (
-                "POST",
-                "https://api.example.com/x/api/v1/users/42/roles".to_owned(),
-            ),
-            ("GET", format!("{auth0}/users/u1/roles")),
-            ("POST", format!("{auth0}/users/u1")),
+        // Reads are no grant, nor answered beyond the method.
+        for url in [
+            format!("{okta}/users/00u1/roles"),
+            format!("{okta}/groups/00g1/users/00u1"),
+            format!("{auth0}/users/u1/roles"),
         ] {
-            assert!(!may_change(method, &url), "{method} {url}");
-            assert_eq!(api_effects(method, &url, &[]), Vec::new(), "{method} {url}");
+            assert!(!may_change("GET", &url), "{url}");
+            assert_eq!(api_effects("GET", &url, &[]), Vec::new(), "{url}");
+        }
+        // Writes of other shapes name no access.
+        for (method, url) in [
+            ("POST", "https://api.example.com/api/v1/users/42/profile"),
+            ("PATCH", "https://api.example.com/api/v1/users/42"),
+            ("POST", "https://api.example.com/api/v1/users"),
+            ("POST", "https://acme.us.auth0.com/api/v2/users/u1"),
+        ] {
+            assert!(may_change(method, url), "{method} {url}");
+            assert_eq!(api_effects(method, url, &[]), Vec::new(), "{method} {url}");
+        }
+        // Outside the identity providers' exact paths, the general reading
+        // still knows a principal's roles and a group's members.
+        for (method, url) in [
+            ("POST", "https://api.example.com/v1/users/42/roles"),
+            ("POST", "https://api.example.com/x/api/v1/users/42/roles"),
+            ("POST", "https://id.globex.io/api/v1/groups/00g1/users/00u1"),
+        ] {
+            assert_eq!(api_effects(method, url, &[]).len(), 1, "{method} {url}");
         }
     }
 
@@ -2511,6 +3814,212 @@ mod tests {
         assert_eq!(
             api_effects("POST", &format!("{admin}/users"), &texts(&[r#"{"x":1}"#])),
             Vec::new()
+        );
+    }
+
+    #[test]
+    fn graphql_mutations_and_their_arguments() {
+        let none = Value::Null;
+        assert_eq!(
+            graphql_mutations(
+                r#"# open it
+                mutation Open { done: updateRepository(input: {repositoryId: "R_\"1", visibility: PUBLIC, topics: ["a", "b"], n: -1.5e3}) @client { repository { url } }
+                  other(flag: true, gone: null) }"#,
+                &none
+            ),
+            vec![
+                (
+                    "updateRepository".to_owned(),
+                    json!({"input": {"repositoryId": "R_\"1", "visibility": "PUBLIC",
+                                     "topics": ["a", "b"], "n": "-1.5e3"}})
+                ),
+                ("other".to_owned(), json!({"flag": true, "gone": null})),
+            ]
+        );
+        // Variables, defined and not; block strings.
+        assert_eq!(
+            graphql_mutations(
+                r#"mutation ($input: In!, $x: Int = 3) { set(input: $input, y: $missing, note: """a "b" c""") }"#,
+                &json!({"input": {"visibility": "PUBLIC"}})
+            ),
+            vec![(
+                "set".to_owned(),
+                json!({"input": {"visibility": "PUBLIC"}, "y": "$missing", "note": "a \"b\" c"})
+            )]
+        );
+        // Queries, subscriptions and fragments are no mutation.
+        for query in [
+            "query { viewer { login } }",
+            "{ repository(name: \"mutation\") { id } }",
+            "subscription { x }",
+            "fragment F on Repository { mutation }",
+            "",
+            "mutation",
+            "mutation {",
+        ] {
+            assert_eq!(graphql_mutations(query, &none), Vec::new(), "{query}");
+        }
+        // Nesting past the limit reads as null, without recursing further.
+        let deep = format!(
+            "mutation {{ f(a: {}1{}) }}",
+            "[".repeat(500),
+            "]".repeat(500)
+        );
+        assert_eq!(graphql_mutations(&deep, &none).len(), 1);
+    }
+
+    #[test]
+    fn form_bodies_nest_as_rails_and_gh_write_them() {
+        let bodies = request_bodies(
+            &texts(&[
+                "Authorization: Bearer x=y",
+                "ref=main&inputs[environment]=production&inputs[tags][]=a&inputs[tags][]=b",
+                "user=sam%40gmail.com",
+                "shared_link[access]=open",
+                "query=mutation { a(x: \"1&2\") }",
+                "api:key",
+                "role=admin please",
+                r#"{"a": 1}"#,
+            ]),
+            "role=admin",
+        );
+        assert_eq!(
+            bodies,
+            vec![
+                json!({"a": 1}),
+                json!({
+                    "ref": "main",
+                    "inputs": {"environment": "production", "tags": ["a", "b"]},
+                    "user": "sam@gmail.com",
+                    "shared_link": {"access": "open"},
+                    "query": "mutation { a(x: \"1&2\") }",
+                    "role": "admin",
+                }),
+            ]
+        );
+    }
+
+    #[test]
+    fn path_shapes() {
+        fn shape(path: &str) -> (bool, Option<&str>) {
+            let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+            let shape = PathShape::read(&segments);
+            (shape.grants(), shape.principal.map(|at| segments[at]))
+        }
+        assert_eq!(shape("/v1/users/42/roles"), (true, Some("42")));
+        assert_eq!(shape("/admin/user/roles/assign"), (true, None));
+        assert_eq!(
+            shape("/admin/realms/r/users/u1/role-mappings/realm"),
+            (true, Some("u1"))
+        );
+        assert_eq!(shape("/v1/Files/F/Permissions.json"), (true, None));
+        assert_eq!(
+            shape("/apis/rbac/v1/namespaces/n/rolebindings"),
+            (true, None)
+        );
+        assert_eq!(shape("/v1/projects/p:setIamPolicy"), (true, None));
+        assert_eq!(shape("/groups/g/members/u"), (true, Some("u")));
+        assert_eq!(shape("/groups/g/roles"), (true, Some("g")));
+        assert_eq!(shape("/users/u/groups/g"), (true, Some("u")));
+        assert_eq!(shape("/v1/projects/p:testIamPermissions"), (false, None));
+        assert_eq!(shape("/v1/permissions/check"), (false, None));
+        assert_eq!(shape("/groups/g/members/search"), (false, None));
+        assert_eq!(shape("/realms/r/roles"), (false, None));
+        assert_eq!(shape("/lists/l/members"), (false, None));
+        assert_eq!(shape("/users/42/profile"), (false, Some("42")));
+    }
+
+    #[test]
+    fn bodies_that_set_roles_and_visibility() {
+        let role = |body: Value| set_role(&body, 0);
+        assert_eq!(role(json!({"role": "admin"})), Some("admin".to_owned()));
+        assert_eq!(role(json!({"Access_Level": 40})), Some("40".to_owned()));
+        assert_eq!(
+            role(json!({"roles": [{"name": "MEMBER"}, "OWNER"]})),
+            Some("MEMBER,OWNER".to_owned())
+        );
+        assert_eq!(
+            role(json!({"data": {"type": "users", "attributes": {"role": "admin"}}})),
+            Some("admin".to_owned())
+        );
+        assert_eq!(role(json!({"isAdmin": "true"})), Some("isadmin".to_owned()));
+        assert_eq!(role(json!({"isAdmin": false})), None);
+        assert_eq!(role(json!({"data": {"role": "primary"}})), None);
+        assert_eq!(role(json!({"messages": [{"role": "user"}]})), None);
+        assert_eq!(role(json!({"role": "user", "content": "hi"})), None);
+        assert_eq!(role(json!({"role": "", "access": "public"})), None);
+        assert_eq!(
+            role(json!({"a": {"b": {"c": {"user": {"role": "x"}}}}})),
+            None
+        );
+        let public = |body: Value| makes_public(&body);
+        assert!(public(json!({"visibility": "Public"})));
+        assert!(public(
+            json!({"settings": {"general_access": "anyone-with-link"}})
+        ));
+        assert!(public(json!({"type": "anyone", "role": "reader"})));
+        assert!(public(json!({"shared_link": {"access": "open"}})));
+        assert!(public(json!({"acl": "public-read"})));
+        assert!(public(json!({"private": "false"})));
+        assert!(!public(json!({"access": "open"})));
+        assert!(!public(json!({"type": "public"})));
+        assert!(!public(json!({"private": true, "visibility": "private"})));
+        assert!(!public(json!({"items": [{"visibility": "public"}]})));
+        assert!(!public(json!({"text": "visibility: public"})));
+    }
+
+    #[test]
+    fn gh_api_calls_are_read_by_their_shape_where_gh_says_nothing() {
+        let url = "https://api.github.com/graphql";
+        let query = texts(&[
+            "query=mutation { updateRepository(input: {repositoryId: \"R_1\", visibility: PUBLIC}) { repository { url } } }",
+        ]);
+        assert_eq!(
+            general_api_effects("POST", url, &query),
+            vec![Effect::MakePublic {
+                resource: other("https://api.github.com/graphql updateRepository"),
+            }]
+        );
+        // `gh api graphql -F id=R_1 -f query='mutation($id: ID!) {...}'`:
+        // the other fields are the variables.
+        let with_variables = texts(&[
+            "id=R_1",
+            "v=PUBLIC",
+            "query=mutation($id: ID!, $v: RepositoryVisibility!) { updateRepository(input: {repositoryId: $id, visibility: $v}) { repository { url } } }",
+        ]);
+        assert_eq!(general_api_effects("POST", url, &with_variables).len(), 1);
+        let dispatch =
+            "https://api.github.com/repos/acme/api/actions/workflows/deploy.yml/dispatches";
+        assert_eq!(
+            general_api_effects(
+                "POST",
+                dispatch,
+                &texts(&["ref=main", "inputs[environment]=production"])
+            ),
+            vec![Effect::Deploy(writ_shell::Deploy {
+                program: "github".to_owned(),
+                environment: "production".to_owned(),
+                service: Some("deploy.yml".to_owned()),
+                production: false,
+            })]
+        );
+        // What gh reads itself is not read twice.
+        assert_eq!(
+            general_api_effects(
+                "PUT",
+                "https://api.github.com/repos/acme/api/collaborators/bob",
+                &texts(&["permission=admin"])
+            ),
+            Vec::new()
+        );
+        assert_eq!(
+            api_effects(
+                "PUT",
+                "https://api.github.com/repos/acme/api/collaborators/bob",
+                &texts(&["permission=admin"])
+            )
+            .len(),
+            1
         );
     }
 

@@ -1,0 +1,350 @@
+//! What a write request does, read from the request itself on any host:
+//! a role or access granted (a path naming a principal's roles, members or
+//! permissions; a body setting a role on such a resource), a resource made
+//! public (a settings write whose body sets a visibility to anyone, a
+//! public link, a GraphQL mutation doing either), and a deploy started
+//! through GitHub's API. The same request routes alike from curl in a
+//! shell hook, through the HTTP gateway, and as an SDK's HTTP tool call.
+
+#![allow(clippy::panic, clippy::unwrap_used)]
+
+mod common;
+
+use common::{decide, function_call, shell};
+use serde_json::{Value, json};
+use writ_core::{Engine, Route, Runtime};
+
+const DEPLOYMENT: &str = r#"{
+    "organization": "acme",
+    "workspace": "/home/dana/ws",
+    "home": "/home/dana",
+    "org_domains": ["acme.io"],
+    "org_repos": ["github.com/acme/*"],
+    "personal_email_domains": ["gmail.com"],
+    "production": {"environments": ["production", "prod"]},
+    "tools": {
+        "http_request": {"kind": "http",
+                         "args": {"method": "method", "url": "url", "body": "body",
+                                  "headers": "headers"}}
+    }
+}"#;
+
+fn engine() -> Engine {
+    common::engine(DEPLOYMENT)
+}
+
+/// Single-quoted for the shell.
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+fn content_type(body: &str) -> &'static str {
+    if body.trim_start().starts_with(['{', '[']) {
+        "application/json"
+    } else {
+        "application/x-www-form-urlencoded"
+    }
+}
+
+/// One request in the three families: curl, the HTTP gateway, an SDK's
+/// HTTP tool.
+fn request(method: &str, url: &str, body: &str) -> Vec<(Runtime, Value)> {
+    let kind = content_type(body);
+    let data = if body.is_empty() {
+        String::new()
+    } else {
+        format!(" --data-raw {}", quoted(body))
+    };
+    vec![
+        shell(&format!(
+            "curl -sS -X {method} {url} -H 'Content-Type: {kind}'{data}"
+        )),
+        (
+            Runtime::Http,
+            json!({"method": method, "url": url, "headers": {"content-type": kind}, "body": body}),
+        ),
+        function_call(
+            "http_request",
+            json!({"method": method, "url": url, "headers": {"Content-Type": kind}, "body": body}),
+        ),
+    ]
+}
+
+/// Every family of `(method, url, body)` routes to `route` with exactly
+/// `reasons`.
+fn check(engine: &Engine, cases: &[(&str, &str, &str)], route: Route, reasons: &[&str]) {
+    for (method, url, body) in cases {
+        for event in request(method, url, body) {
+            let decision = decide(engine, &event);
+            assert_eq!(
+                (decision.route, decision.reasons.clone()),
+                (route, reasons.iter().map(|r| (*r).to_owned()).collect()),
+                "{method} {url} {body} as {:?}",
+                event.0
+            );
+        }
+    }
+}
+
+#[test]
+fn role_and_access_grants_by_the_requests_shape() {
+    let engine = engine();
+    check(
+        &engine,
+        &[
+            // A console form assigning a role to a user.
+            (
+                "POST",
+                "https://id.acme.io/admin/user/roles/assign",
+                "user=sam.ortiz%40gmail.com&role=SUPER_ADMIN",
+            ),
+            // An internal API setting a user's role.
+            (
+                "PUT",
+                "https://ops.acme.io/v1/users/42/role",
+                r#"{"role": "admin"}"#,
+            ),
+            // Keycloak's role mappings: the path alone.
+            (
+                "POST",
+                "https://sso.acme.io/admin/realms/main/users/5b1e/role-mappings/realm",
+                r#"[{"name": "prod-admin"}]"#,
+            ),
+            // An invitation with a role.
+            (
+                "POST",
+                "https://admin.acme.io/settings/members/invite",
+                r#"{"email": "sam@gmail.com", "role": "owner"}"#,
+            ),
+            // A wiki space's permission, to administer.
+            (
+                "POST",
+                "https://wiki.acme.io/rest/api/space/OPS/permission",
+                r#"{"subject": {"type": "user", "identifier": "sam@gmail.com"},
+                    "operation": {"key": "administer", "target": "space"}}"#,
+            ),
+            // A member removed from a group.
+            ("DELETE", "https://api.acme.io/v2/groups/g1/members/u7", ""),
+            // A Google-style policy replaced, naming people.
+            (
+                "POST",
+                "https://cloudresourcemanager.acme.io/v1/projects/p1:setIamPolicy",
+                r#"{"policy": {"bindings": [{"role": "roles/owner", "members": ["user:sam@gmail.com"]}]}}"#,
+            ),
+            // Made an administrator by a flag.
+            (
+                "PATCH",
+                "https://app.acme.io/api/users/42",
+                r#"{"user": {"is_admin": true}}"#,
+            ),
+            // A GraphQL mutation setting a role.
+            (
+                "POST",
+                "https://git.acme.io/api/graphql",
+                r#"{"query": "mutation { updateEnterpriseAdministratorRole(input: {enterpriseId: \"E1\", login: \"bob\", role: OWNER}) { message } }"}"#,
+            ),
+        ],
+        Route::RequireApproval,
+        &["PERMISSION_CHANGE"],
+    );
+}
+
+#[test]
+fn resources_made_public_by_their_settings() {
+    let engine = engine();
+    check(
+        &engine,
+        &[
+            (
+                "POST",
+                "https://wiki.acme.io/pages/runbook/settings",
+                "visibility=public",
+            ),
+            (
+                "PATCH",
+                "https://wiki.acme.io/api/pages/77",
+                r#"{"visibility": "PUBLIC"}"#,
+            ),
+            (
+                "PUT",
+                "https://git.acme.io/api/repos/7",
+                r#"{"private": false}"#,
+            ),
+            (
+                "PATCH",
+                "https://bi.acme.io/api/cards/9",
+                r#"{"is_public": true}"#,
+            ),
+            (
+                "PUT",
+                "https://files.acme.io/2.0/files/118?fields=shared_link",
+                r#"{"shared_link": {"access": "open"}}"#,
+            ),
+            (
+                "PATCH",
+                "https://video.acme.io/videos/5",
+                r#"{"privacy": {"view": "anybody"}}"#,
+            ),
+            (
+                "POST",
+                "https://bi.acme.io/api/dashboard/42/public_link",
+                "",
+            ),
+            (
+                "POST",
+                "https://cloudresourcemanager.acme.io/v1/projects/p1:setIamPolicy",
+                r#"{"policy": {"bindings": [{"role": "roles/viewer", "members": ["allUsers"]}]}}"#,
+            ),
+            // GraphQL: inline, and through a variable.
+            (
+                "POST",
+                "https://git.acme.io/graphql",
+                r#"{"query": "mutation { updateRepository(input: {repositoryId: \"R_1\", visibility: PUBLIC}) { repository { url } } }"}"#,
+            ),
+            (
+                "POST",
+                "https://git.acme.io/graphql",
+                r#"{"query": "mutation Open($input: UpdateRepositoryInput!) { updateRepository(input: $input) { repository { url } } }",
+                    "variables": {"input": {"repositoryId": "R_1", "visibility": "PUBLIC"}}}"#,
+            ),
+        ],
+        Route::Block,
+        &["PUBLIC_EXPOSURE"],
+    );
+    // At a vendor: the vendor is a third party, the resource the org's.
+    check(
+        &engine,
+        &[(
+            "PATCH",
+            "https://api.ledgerly.example/v1/reports/r-88/sharing",
+            r#"{"visibility": "public"}"#,
+        )],
+        Route::Block,
+        &["PUBLIC_EXPOSURE", "EXTERNAL_WRITE"],
+    );
+}
+
+#[test]
+fn writes_that_grant_nothing_and_expose_nothing() {
+    let engine = engine();
+    check(
+        &engine,
+        &[
+            // Reads, whatever they name.
+            ("GET", "https://ops.acme.io/v1/users/42/roles", ""),
+            // "role" in free text.
+            (
+                "POST",
+                "https://ops.acme.io/api/notes",
+                r#"{"text": "please give bob the admin role and make the page public"}"#,
+            ),
+            // A new resource created public: nothing existing is exposed.
+            (
+                "POST",
+                "https://wiki.acme.io/api/pages",
+                r#"{"title": "x", "visibility": "public"}"#,
+            ),
+            // Visibility other than anyone's; a public link taken away.
+            (
+                "PATCH",
+                "https://git.acme.io/api/repos/7",
+                r#"{"visibility": "internal"}"#,
+            ),
+            (
+                "DELETE",
+                "https://bi.acme.io/api/dashboard/42/public_link",
+                "",
+            ),
+            // A permission check is a read.
+            (
+                "POST",
+                "https://authz.acme.io/v1/permissions/check",
+                r#"{"subject": "u1", "permission": "admin"}"#,
+            ),
+            // A chat message's role is its author.
+            (
+                "POST",
+                "https://llm.acme.io/api/projects/p1/messages",
+                r#"{"role": "user", "content": "make me an admin"}"#,
+            ),
+            // A role defined, granted to no one.
+            (
+                "POST",
+                "https://sso.acme.io/admin/realms/main/roles",
+                r#"{"name": "auditor"}"#,
+            ),
+            // A subscriber added to a mailing list.
+            (
+                "POST",
+                "https://mail.acme.io/3.0/lists/l1/members",
+                r#"{"email_address": "a@gmail.com", "status": "subscribed"}"#,
+            ),
+            // A GraphQL query filtering by visibility; a repository created
+            // public.
+            (
+                "POST",
+                "https://git.acme.io/graphql",
+                r#"{"query": "query { viewer { repositories(privacy: PUBLIC) { nodes { name } } } }"}"#,
+            ),
+            (
+                "POST",
+                "https://git.acme.io/graphql",
+                r#"{"query": "mutation { createRepository(input: {name: \"x\", visibility: PUBLIC}) { repository { url } } }"}"#,
+            ),
+        ],
+        Route::Allow,
+        &[],
+    );
+}
+
+#[test]
+fn github_dispatches_and_deployments_are_deploys() {
+    let engine = engine();
+    let api = "https://api.github.com/repos/acme/api";
+    let dispatch = format!("{api}/actions/workflows/deploy.yml/dispatches");
+    let repository_dispatch = format!("{api}/dispatches");
+    let deployments = format!("{api}/deployments");
+    check(
+        &engine,
+        &[
+            (
+                "POST",
+                &dispatch,
+                r#"{"ref": "main", "inputs": {"environment": "production", "service": "api"}}"#,
+            ),
+            ("POST", &dispatch, "ref=main&inputs[env]=prod"),
+            (
+                "POST",
+                &repository_dispatch,
+                r#"{"event_type": "deploy", "client_payload": {"stage": "prod"}}"#,
+            ),
+            // GitHub's default environment is its production.
+            ("POST", &deployments, r#"{"ref": "v1.2.0"}"#),
+            (
+                "POST",
+                &deployments,
+                r#"{"ref": "v1.2.0", "environment": "production"}"#,
+            ),
+        ],
+        Route::RequireApproval,
+        &["PROD_CHANGE"],
+    );
+    check(
+        &engine,
+        &[
+            (
+                "POST",
+                &dispatch,
+                r#"{"ref": "main", "inputs": {"environment": "staging"}}"#,
+            ),
+            ("POST", &dispatch, r#"{"ref": "main"}"#),
+            (
+                "POST",
+                &deployments,
+                r#"{"ref": "v1.2.0", "environment": "qa"}"#,
+            ),
+        ],
+        Route::Allow,
+        &[],
+    );
+}
