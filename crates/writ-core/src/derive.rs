@@ -273,7 +273,6 @@ impl Deriver<'_> {
                 };
                 let sensitivity =
                     self.sensitivity(payload, destination.as_ref().map(|d| d.host.as_str()));
-                let ownership = destination.as_ref().map(|d| self.ownership(d, false));
                 if sensitivity.0 >= Sensitivity::Confidential {
                     // A read that carries sensitive data out is a write.
                     let send = Send {
@@ -283,7 +282,11 @@ impl Deriver<'_> {
                         payload: payload.clone(),
                     };
                     self.send(&send);
-                } else if ownership != Some(Ownership::Org) && !is_loopback(destination.as_ref()) {
+                } else if !is_loopback(destination.as_ref()) {
+                    // What a web page says is untrusted, the organisation's
+                    // own pages included (an issue on its repository, a
+                    // wiki anyone can edit): the doctrine names the output
+                    // of web fetches without exception.
                     self.out.untrusted_output = true;
                 }
             }

@@ -74,3 +74,24 @@ fn loopback_and_org_hosts_stay_unremarkable() {
         &[],
     );
 }
+
+#[test]
+fn what_any_web_page_says_is_untrusted() {
+    let engine = engine(DEPLOYMENT);
+    for url in [
+        "https://github.com/acme/portal/issues/412",
+        "https://wiki.acme.io/runbooks/deploy",
+        "https://docs.python.org/3/",
+    ] {
+        let fetch = (
+            Runtime::ClaudeCode,
+            json!({"session_id": "s", "hook_event_name": "PreToolUse", "tool_name": "WebFetch",
+                   "tool_input": {"url": url, "prompt": "summarise"}, "cwd": "/home/dana/ws"}),
+        );
+        let decision = decide(&engine, &fetch);
+        assert_eq!(decision.route, Route::Allow, "{url}");
+        assert!(decision.facts.untrusted_output, "{url}");
+    }
+    let local = decide(&engine, &shell("curl http://localhost:8080/status"));
+    assert!(!local.facts.untrusted_output);
+}
