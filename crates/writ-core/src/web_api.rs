@@ -5,7 +5,9 @@
 //! request to the same API means the same, so it routes the same.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use serde_json::Value;
 use writ_shell::{Effect, Resource, Target};
 
@@ -2123,7 +2125,8 @@ fn normalized(segment: &str) -> impl Iterator<Item = char> + '_ {
 
 /// True when `segment`, [`normalized`], is one of `table`'s words.
 fn word_in(segment: &str, table: &[&str]) -> bool {
-    table.iter().any(|w| normalized(segment).eq(w.chars()))
+    let word: String = normalized(segment).collect();
+    table.contains(&word.as_str())
 }
 
 /// A key or value as [`normalized`] compares a segment, spaces dropped as
@@ -2144,12 +2147,20 @@ fn custom_method_in(segment: &str, table: &[&str]) -> bool {
         .is_some_and(|(_, method)| word_in(method, table))
 }
 
-/// True when `haystack` contains `needle` (lower case) ignoring ASCII case.
-fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+/// True when `text` holds one of [`BODY_NEEDLES`], ignoring ASCII case:
+/// one pass of an Aho-Corasick automaton built once.
+fn has_body_needle(text: &str) -> bool {
+    static NEEDLES: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(BODY_NEEDLES)
+            .ok()
+    });
+    match NEEDLES.as_ref() {
+        Some(automaton) => automaton.is_match(text),
+        // Not built (it always is for these needles): read every body.
+        None => true,
+    }
 }
 
 /// Group and team collections: `groups/G/users/U` and `users/U/groups/G`
@@ -2289,9 +2300,9 @@ fn general_effects(method: &str, host: &str, path: &str, texts: &[String]) -> Ve
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let path = path.split('#').next().unwrap_or_default();
     let query = query.split('#').next().unwrap_or_default();
-    let needles = |text: &str| BODY_NEEDLES.iter().any(|n| contains_ignoring_case(text, n));
-    let body_signal = texts.iter().any(|t| needles(t)) || needles(query);
-    let path_signal = path.split('/').any(|s| {
+    let body_signal = texts.iter().any(|t| has_body_needle(t)) || has_body_needle(query);
+    let path_signal = path.split('/').filter(|s| !s.is_empty()).any(|s| {
+        let word: String = normalized(s).collect();
         [
             ACCESS_SEGMENTS,
             ROLE_SEGMENTS,
@@ -2300,7 +2311,7 @@ fn general_effects(method: &str, host: &str, path: &str, texts: &[String]) -> Ve
             GROUP_SEGMENTS,
         ]
         .iter()
-        .any(|t| word_in(s, t))
+        .any(|t| t.contains(&word.as_str()))
             || custom_method_in(s, POLICY_METHODS)
     });
     let github = host == "api.github.com" || path.starts_with("api/v3/");
