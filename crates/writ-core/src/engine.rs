@@ -225,7 +225,7 @@ impl Engine {
                 route = Route::Allow;
                 reasons.push(APPROVED.to_owned());
             } else {
-                if !any_covered && !route.releases() {
+                if !any_covered {
                     reasons.push(APPROVAL_INVALID.to_owned());
                 }
                 approvals_used.clear();

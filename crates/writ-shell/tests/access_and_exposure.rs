@@ -267,6 +267,10 @@ fn gcloud_storage_acl_updates() {
             json!([make_public(bucket("gs", "b"))]),
         ),
         (
+            "gcloud storage objects update gs://b/x --add-acl-grant=entity=AllUsers,role=READER",
+            json!([make_public(bucket("gs", "b"))]),
+        ),
+        (
             "gcloud storage buckets update gs://b --add-acl-grant=entity=user-ann@partner.io,role=READER",
             json!([grant_bucket("gs", "b", Some("user-ann@partner.io"))]),
         ),

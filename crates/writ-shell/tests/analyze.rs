@@ -2398,6 +2398,15 @@ fn infrastructure_and_sql() {
             "helm uninstall web",
             json!([helm("uninstall", Some("web"), None, false)]),
         ),
+        // Helm's own variable names the context when no option does.
+        (
+            "export HELM_KUBECONTEXT=prod-eu; helm uninstall web",
+            json!([helm("uninstall", Some("web"), Some("prod-eu"), false)]),
+        ),
+        (
+            "HELM_KUBECONTEXT=prod-eu helm upgrade web ./chart --kube-context stage",
+            json!([helm("upgrade", Some("web"), Some("stage"), false)]),
+        ),
         (
             "helm rollback web 3 --kube-context=stage",
             json!([helm("rollback", Some("web"), Some("stage"), false)]),

@@ -2030,7 +2030,16 @@ fn storage_acl(items: &[Item<'_>], targets: &[&str]) -> Option<Outcome> {
     let public = values(&["--predefined-acl", "--predefined-default-object-acl"])
         .iter()
         .any(|acl| is_public_acl(acl))
-        || added.iter().any(|grant| grants_everyone(grant));
+        || added.iter().any(|grant| {
+            // Entity names are read without regard to case (`AllUsers`).
+            grants_everyone(grant)
+                || grant.split(',').any(|field| {
+                    field.strip_prefix("entity=").is_some_and(|entity| {
+                        entity.eq_ignore_ascii_case("allUsers")
+                            || entity.eq_ignore_ascii_case("allAuthenticatedUsers")
+                    })
+                })
+        });
     let grantees: Vec<String> = added
         .iter()
         .chain(&values(&[

@@ -528,7 +528,10 @@ fn helm(inv: &Invocation<'_>) -> Outcome {
     let mut outcome = Outcome::default().effect(Effect::Helm(Helm {
         verb,
         release,
-        kube_context: args::value(&items, &["--kube-context"]).map(|c| c.text.clone()),
+        // `--kube-context`, else helm's own variable for it.
+        kube_context: args::value(&items, &["--kube-context"])
+            .or_else(|| inv.env_value("HELM_KUBECONTEXT"))
+            .map(|c| c.text.clone()),
         dry_run,
     }));
     outcome.effects.extend(sent);
