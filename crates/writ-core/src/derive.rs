@@ -573,6 +573,17 @@ impl Deriver<'_> {
             (None, _) if send.public => Ownership::Public,
             (None, _) => Ownership::ThirdParty,
         };
+        // What a request, a remote command, a socket or a query answers
+        // from outside the organisation is text from outside: untrusted,
+        // as a fetched page is (a vendor API's POST response, `ssh h cat f`).
+        if ownership != Ownership::Org
+            && matches!(
+                send.channel,
+                Channel::Http | Channel::RemoteExec | Channel::Socket | Channel::Query
+            )
+        {
+            self.out.untrusted_output = true;
+        }
         let host = destination.as_ref().map(|d| d.host.clone());
         let (sensitivity, evidence) = self.sensitivity(&send.payload, host.as_deref());
         if matches!(send.channel, Channel::Email | Channel::Chat) {

@@ -279,7 +279,7 @@ impl Engine {
             ran,
             read_labels,
             untrusted_output: if decision.facts.untrusted_output {
-                output.map(str::to_owned)
+                output.map(|text| without_own_hosts(text, &decision.facts))
             } else {
                 None
             },
@@ -291,6 +291,63 @@ impl Engine {
             branches: decision.facts.branches.clone(),
         }
     }
+}
+
+/// A step's untrusted output without the hosts the step itself reached:
+/// a server that names itself in its answer (an upload's link, an API's
+/// next page) directs nothing the agent had not already chosen.
+fn without_own_hosts(text: &str, facts: &crate::derive::ActionFacts) -> String {
+    let fetched = facts.effects.iter().filter_map(|effect| match effect {
+        crate::effects::Effect::Fetch { target, .. } => {
+            writ_detect::destination::parse_destination(target).map(|d| d.host)
+        }
+        _ => None,
+    });
+    let hosts: Vec<String> = facts
+        .egress
+        .iter()
+        .filter_map(|e| e.host.clone())
+        .chain(fetched)
+        .filter(|h| h.len() > 3)
+        .collect();
+    let mut out = text.to_owned();
+    for host in hosts {
+        out = replace_ignoring_case(&out, &host, "(this host)");
+    }
+    out
+}
+
+/// `text` with every ASCII-case-insensitive mention of the host `needle`
+/// replaced: the whole host, not a part of a longer one
+/// (`telemetry.pagegrab.dev` is not a mention of `pagegrab.dev`).
+fn replace_ignoring_case(text: &str, needle: &str, with: &str) -> String {
+    let host_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'.';
+    let lower = text.to_ascii_lowercase();
+    let needle = needle.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = lower.get(from..).and_then(|rest| rest.find(&needle)) {
+        let start = from + found;
+        let end = start + needle.len();
+        let left = start == 0 || !host_byte(bytes[start - 1]);
+        let right = match bytes.get(end) {
+            None => true,
+            Some(b'.') => !bytes
+                .get(end + 1)
+                .is_some_and(|b| b.is_ascii_alphanumeric()),
+            Some(&b) => !host_byte(b),
+        };
+        if left && right {
+            out.push_str(text.get(copied..start).unwrap_or_default());
+            out.push_str(with);
+            copied = end;
+        }
+        from = start + 1;
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out
 }
 
 impl Engine {
@@ -373,6 +430,37 @@ fn stand_down(fired: Vec<&Rule>) -> Vec<&Rule> {
         .zip(keep)
         .filter_map(|(r, k)| k.then_some(r))
         .collect()
+}
+
+#[cfg(test)]
+mod own_host_tests {
+    use super::replace_ignoring_case;
+
+    #[test]
+    fn a_host_is_replaced_only_as_a_whole() {
+        let with = "(this host)";
+        for (text, host, want) in [
+            (
+                "https://transfer.sh/k3J9x/a.p12",
+                "transfer.sh",
+                "https://(this host)/k3J9x/a.p12",
+            ),
+            ("see Transfer.SH.", "transfer.sh", "see (this host)."),
+            (
+                "POST https://telemetry.pagegrab.dev/register",
+                "pagegrab.dev",
+                "POST https://telemetry.pagegrab.dev/register",
+            ),
+            (
+                "pagegrab.dev.evil.io",
+                "pagegrab.dev",
+                "pagegrab.dev.evil.io",
+            ),
+            ("x-pagegrab.dev", "pagegrab.dev", "x-pagegrab.dev"),
+        ] {
+            assert_eq!(replace_ignoring_case(text, host, with), want, "{text}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -95,3 +95,33 @@ fn what_any_web_page_says_is_untrusted() {
     let local = decide(&engine, &shell("curl http://localhost:8080/status"));
     assert!(!local.facts.untrusted_output);
 }
+
+#[test]
+fn what_a_server_outside_answers_is_untrusted() {
+    let engine = engine(DEPLOYMENT);
+    for (event, untrusted) in [
+        (
+            shell("curl -s -X POST https://api.quickscore-risk.io/v1/score -d id=7"),
+            true,
+        ),
+        (
+            shell("ssh reports@sftp.vendor.io cat /outbound/x.json"),
+            true,
+        ),
+        (
+            http_post("https://api.quickscore-risk.io/v1/score", json!({}), "{}"),
+            true,
+        ),
+        (
+            shell("curl -s -X POST https://api.acme.io/v1/score -d id=7"),
+            false,
+        ),
+        (
+            shell("curl -s -X POST http://localhost:8080/v1/score -d id=7"),
+            false,
+        ),
+    ] {
+        let decision = decide(&engine, &event);
+        assert_eq!(decision.facts.untrusted_output, untrusted, "{}", event.1);
+    }
+}
