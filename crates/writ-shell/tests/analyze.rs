@@ -3297,6 +3297,26 @@ fn mail_from_the_command_line() {
                 payload(&["hi", "$TOKEN"], &[], &["TOKEN"])
             )]),
         ),
+        (
+            "aws sns publish --phone-number +12025550147 --message 'ready'",
+            json!([message(
+                "aws ses",
+                &["+12025550147"],
+                payload(&["ready"], &[], &[])
+            )]),
+        ),
+        (
+            "aws ses send-templated-email --destination ToAddresses=maria@gmail.com --template T",
+            json!([message(
+                "aws ses",
+                &["maria@gmail.com"],
+                payload(&[], &[], &[])
+            )]),
+        ),
+        (
+            "aws sns publish --topic-arn arn:aws:sns:us-east-1:1:alerts --message hi",
+            json!([]),
+        ),
         // Patches are the repository's code.
         (
             "git send-email --to bob@gmail.com --cc=carol@acme.com 0001-fix.patch",

@@ -542,7 +542,19 @@ fn aws_calls(inv: &Invocation<'_>) -> Outcome {
                     .extend(super::deploy::environment_changes("aws", group, job));
             }
         }
-        ("ses" | "sesv2", "send-email") => ses_send(inv, &items, &operands, &mut outcome),
+        (
+            "ses" | "sesv2",
+            "send-email"
+            | "send-templated-email"
+            | "send-bulk-templated-email"
+            | "send-bulk-email"
+            | "send-raw-email",
+        )
+        | ("sns", "publish")
+        | ("pinpoint", "send-messages" | "send-users-messages")
+        | ("pinpoint-sms-voice-v2", "send-text-message" | "send-voice-message") => {
+            ses_send(inv, &items, &operands, &mut outcome)
+        }
         // Its context is the cluster's ARN, which ends in its name, or the alias.
         ("eks", "update-kubeconfig") => {
             if let Some(name) = args::value(&items, &["--alias"])
@@ -745,17 +757,36 @@ fn s3cmd(inv: &Invocation<'_>) -> Outcome {
 
 /// `aws ses send-email --to A [B...] --subject S --text T` (and
 /// `--destination ToAddresses=A,CcAddresses=B`, `--message`, sesv2's
-/// `--content`): a message to every address named.
+/// `--content`, the templated and bulk sends), `aws sns publish
+/// --phone-number +1...`, Pinpoint's `send-messages` (its addresses map)
+/// and SMS sends: a message to every address or phone number named.
 fn ses_send(inv: &Invocation<'_>, items: &[Item], operands: &[&Arg], outcome: &mut Outcome) {
     let mut recipients: Vec<String> = Vec::new();
     let mut add = |text: &str| {
         for token in text.split([',', '=', ' ', '[', ']', '"', '\'', '{', '}', ':']) {
-            if token.contains('@') && !recipients.iter().any(|r| r == token) {
+            let phone = token.starts_with('+')
+                && token.len() > 7
+                && token[1..].bytes().all(|b| b.is_ascii_digit());
+            if (token.contains('@') || phone) && !recipients.iter().any(|r| r == token) {
                 recipients.push(token.to_owned());
             }
         }
     };
-    for value in args::values(items, &["--to", "--cc", "--bcc", "--destination"]) {
+    for value in args::values(
+        items,
+        &[
+            "--to",
+            "--cc",
+            "--bcc",
+            "--destination",
+            "--destinations",
+            "--bulk-email-entries",
+            "--phone-number",
+            "--destination-phone-number",
+            "--message-request",
+            "--send-users-message-request",
+        ],
+    ) {
         add(&value.text);
     }
     // `--to a@x b@y`: the further addresses are left as operands.
@@ -765,7 +796,17 @@ fn ses_send(inv: &Invocation<'_>, items: &[Item], operands: &[&Arg], outcome: &m
     let mut payload = Payload::default();
     for value in args::values(
         items,
-        &["--subject", "--text", "--html", "--message", "--content"],
+        &[
+            "--subject",
+            "--text",
+            "--html",
+            "--message",
+            "--content",
+            "--template-data",
+            "--default-template-data",
+            "--message-body",
+            "--message-request",
+        ],
     ) {
         if let Some(path) = value.text.strip_prefix("file://") {
             flow::push_file(
