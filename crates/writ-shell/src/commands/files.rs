@@ -846,6 +846,8 @@ fn tar_effects(
             let mut contents = Payload::default();
             for input in inputs {
                 outcome.read(input.path.clone(), true);
+                // A repository's object store is the repository's contents.
+                contents.repository |= paths::basename(input.path.trim_end_matches('/')) == ".git";
                 flow::push_file(&mut contents, input);
             }
             match archive.filter(|a| a != "-") {
@@ -891,6 +893,7 @@ fn zip(inv: &Invocation<'_>) -> Outcome {
     for input in inputs {
         let path = inv.path(&input.text);
         outcome.read(path.clone(), recursive);
+        contents.repository |= paths::basename(path.trim_end_matches('/')) == ".git";
         flow::push_file(&mut contents, FileRef { path, recursive });
     }
     if archive.text == "-" {
