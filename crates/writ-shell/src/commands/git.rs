@@ -1,6 +1,8 @@
 //! git and the GitHub CLI.
 
-use super::{Invocation, Outcome, request, send_file, url};
+use std::borrow::Cow;
+
+use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, GitPush, Payload, RefSpec, Resource, Target, flow, paths};
 
@@ -15,46 +17,288 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     }
 }
 
-/// Splits git's global options (`-C dir`, `-c k=v`) from the subcommand.
+/// Splits git's global options (`-C dir`, `-c k=v`) from the subcommand,
+/// and expands an alias given there (`-c alias.NAME=...`).
 fn git(inv: &Invocation<'_>) -> Outcome {
     let mut dir = inv.cwd.to_owned();
-    let mut rest = inv.args;
+    let mut args: Cow<'_, [Arg]> = Cow::Borrowed(inv.args);
     let mut headers: Vec<ExtraHeader> = Vec::new();
-    while let Some((first, tail)) = rest.split_first() {
-        let text = first.text.as_str();
-        if text == "-C" {
-            if let Some(value) = tail.first() {
-                dir = paths::resolve(&dir, inv.home, &value.text);
+    let mut aliases: Vec<Arg> = Vec::new();
+    let mut expansions = 0;
+    loop {
+        let mut rest: &[Arg] = &args;
+        while let Some((first, tail)) = rest.split_first() {
+            let text = first.text.as_str();
+            if text == "-C" {
+                if let Some(value) = tail.first() {
+                    dir = paths::resolve(&dir, inv.home, &value.text);
+                }
+                rest = tail.get(1..).unwrap_or_default();
+            } else if text == "-c" {
+                if let Some(config) = tail.first() {
+                    headers.extend(extra_header(config));
+                    if alias_of(config).is_some() {
+                        aliases.push(config.clone());
+                    }
+                }
+                rest = tail.get(1..).unwrap_or_default();
+            } else if matches!(
+                text,
+                "--git-dir" | "--work-tree" | "--namespace" | "--exec-path" | "--config-env"
+            ) {
+                rest = tail.get(1..).unwrap_or_default();
+            } else if text.starts_with('-') {
+                rest = tail;
+            } else {
+                break;
             }
-            rest = tail.get(1..).unwrap_or_default();
-        } else if text == "-c" {
-            headers.extend(tail.first().and_then(extra_header));
-            rest = tail.get(1..).unwrap_or_default();
-        } else if matches!(
-            text,
-            "-c" | "--git-dir" | "--work-tree" | "--namespace" | "--exec-path" | "--config-env"
-        ) {
-            rest = tail.get(1..).unwrap_or_default();
-        } else if text.starts_with('-') {
-            rest = tail;
-        } else {
-            break;
+        }
+        let Some((sub, sub_args)) = rest.split_first() else {
+            return Outcome::default();
+        };
+        // The last value given wins, as in git's configuration.
+        let alias = aliases
+            .iter()
+            .rev()
+            .find_map(|config| {
+                alias_of(config)
+                    .filter(|(name, _)| name.eq_ignore_ascii_case(&sub.text))
+                    .map(|(_, value)| (config, value))
+            })
+            .filter(|_| !is_git_command(&sub.text) && expansions < MAX_ALIAS_EXPANSIONS);
+        let Some((config, value)) = alias else {
+            let inv = Invocation {
+                args: sub_args,
+                cwd: &dir,
+                ..*inv
+            };
+            let mut outcome = git_command(&inv, &sub.text);
+            if !headers.is_empty() {
+                send_headers(&inv, &sub.text, &headers, &mut outcome);
+            }
+            return outcome;
+        };
+        expansions += 1;
+        if let Some(command) = value.strip_prefix('!') {
+            // A shell command, run with the arguments after the alias as
+            // `"$@"`, as git runs it.
+            let mut positional = vec![config.with_text(command)];
+            positional.extend(sub_args.iter().cloned());
+            let mut outcome = Outcome::default();
+            outcome.nested.push(Nested::ShellScript {
+                text: if sub_args.is_empty() {
+                    command.to_owned()
+                } else {
+                    format!("{command} \"$@\"")
+                },
+                what: format!("the git alias {}", sub.text),
+                args: positional,
+                env: Vec::new(),
+            });
+            return outcome;
+        }
+        // `git NAME ARGS` is `git VALUE ARGS`, global options included.
+        let mut expanded: Vec<Arg> = split_alias(value)
+            .iter()
+            .map(|word| config.with_text(word))
+            .collect();
+        expanded.extend(sub_args.iter().cloned());
+        args = Cow::Owned(expanded);
+    }
+}
+
+/// How many aliases are expanded in turn (git refuses alias loops).
+const MAX_ALIAS_EXPANSIONS: usize = 8;
+
+/// `alias.NAME=VALUE` as `(NAME, VALUE)`.
+fn alias_of(config: &Arg) -> Option<(&str, &str)> {
+    let (key, value) = config.text.split_once('=')?;
+    let name = key.get(..6).filter(|p| p.eq_ignore_ascii_case("alias."))?;
+    let name = key.get(name.len()..).filter(|n| !n.is_empty())?;
+    Some((name, value))
+}
+
+/// Words of an alias's value, split as git splits them: at whitespace,
+/// with single and double quotes and backslashes taken as a shell takes
+/// them.
+fn split_alias(value: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('"') | None, '\\') => {
+                word.extend(chars.next());
+                in_word = true;
+            }
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
         }
     }
-    let Some((sub, sub_args)) = rest.split_first() else {
-        return Outcome::default();
-    };
-    let inv = Invocation {
-        args: sub_args,
-        cwd: &dir,
-        ..*inv
-    };
-    let mut outcome = git_command(&inv, &sub.text);
-    if !headers.is_empty() {
-        send_headers(&inv, &sub.text, &headers, &mut outcome);
+    if in_word {
+        words.push(word);
     }
-    outcome
+    words
 }
+
+/// git's own commands, which an alias of the same name does not replace.
+fn is_git_command(name: &str) -> bool {
+    GIT_COMMANDS.binary_search(&name).is_ok()
+}
+
+/// git's commands (sorted), those an alias cannot hide.
+const GIT_COMMANDS: &[&str] = &[
+    "add",
+    "am",
+    "annex",
+    "annotate",
+    "apply",
+    "archive",
+    "bisect",
+    "blame",
+    "branch",
+    "bugreport",
+    "bundle",
+    "cat-file",
+    "check-attr",
+    "check-ignore",
+    "check-mailmap",
+    "check-ref-format",
+    "checkout",
+    "checkout-index",
+    "cherry",
+    "cherry-pick",
+    "citool",
+    "clean",
+    "clone",
+    "column",
+    "commit",
+    "commit-graph",
+    "commit-tree",
+    "config",
+    "count-objects",
+    "credential",
+    "daemon",
+    "describe",
+    "diagnose",
+    "diff",
+    "diff-files",
+    "diff-index",
+    "diff-tree",
+    "difftool",
+    "fast-export",
+    "fast-import",
+    "fetch",
+    "fetch-pack",
+    "filter-branch",
+    "fmt-merge-msg",
+    "for-each-ref",
+    "for-each-repo",
+    "format-patch",
+    "fsck",
+    "gc",
+    "get-tar-commit-id",
+    "grep",
+    "gui",
+    "hash-object",
+    "help",
+    "hook",
+    "http-backend",
+    "index-pack",
+    "init",
+    "instaweb",
+    "interpret-trailers",
+    "lfs",
+    "log",
+    "ls-files",
+    "ls-remote",
+    "ls-tree",
+    "mailinfo",
+    "mailsplit",
+    "maintenance",
+    "merge",
+    "merge-base",
+    "merge-file",
+    "merge-index",
+    "merge-tree",
+    "mergetool",
+    "mktag",
+    "mktree",
+    "multi-pack-index",
+    "mv",
+    "notes",
+    "p4",
+    "pack-objects",
+    "pack-refs",
+    "prune",
+    "prune-packed",
+    "pull",
+    "push",
+    "range-diff",
+    "read-tree",
+    "rebase",
+    "receive-pack",
+    "reflog",
+    "remote",
+    "repack",
+    "replace",
+    "request-pull",
+    "rerere",
+    "reset",
+    "restore",
+    "rev-list",
+    "rev-parse",
+    "revert",
+    "rm",
+    "send-email",
+    "send-pack",
+    "shortlog",
+    "show",
+    "show-branch",
+    "show-index",
+    "show-ref",
+    "sparse-checkout",
+    "stash",
+    "status",
+    "stripspace",
+    "submodule",
+    "subtree",
+    "svn",
+    "switch",
+    "symbolic-ref",
+    "tag",
+    "unpack-file",
+    "unpack-objects",
+    "update-index",
+    "update-ref",
+    "update-server-info",
+    "upload-archive",
+    "upload-pack",
+    "var",
+    "verify-commit",
+    "verify-pack",
+    "verify-tag",
+    "version",
+    "whatchanged",
+    "worktree",
+    "write-tree",
+];
 
 fn git_command(inv: &Invocation<'_>, sub: &str) -> Outcome {
     match sub {

@@ -2,8 +2,9 @@
 //! -e`, `php -r`, a script on standard input) visibly does, read from its
 //! string literals and the calls they are given to:
 //! - shell commands it hands to a shell (`os.system("...")`,
-//!   `subprocess.run([...])`, `execSync("...")`, `system("...")`,
-//!   backticks), analysed as shell;
+//!   `execSync("...")`, `system("...")`, backticks), analysed as shell, and
+//!   commands it runs from an argument list (`subprocess.run([...])`,
+//!   `execFileSync('git', [...])`, `system qw(...)`: [`argv`]);
 //! - files it opens (`open("f")`, `readFileSync("f")`, `File.read("f")`);
 //! - HTTP requests to URL literals: a send (`requests.post`, `fetch` with a
 //!   method or body, `urlopen(..., data=...)`, ...) carries the files it
@@ -14,10 +15,10 @@
 //!
 //! This reads only what is written out; the code stays opaque too.
 
+mod argv;
 mod storage;
 
 use super::{Invocation, Nested, Outcome};
-use crate::args::Arg;
 use crate::{FileRef, Payload, flow};
 
 /// A string literal: its text and where it starts in the code.
@@ -415,6 +416,29 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             (upload.target, sent)
         })
         .collect();
+    // Commands run from argument lists: their literals are their words.
+    let mut next_literal = 0;
+    for run in argv::runs(code, program) {
+        match run.job {
+            argv::Job::Argv(argv) => outcome.nested.push(Nested::Argv {
+                argv,
+                env: Vec::new(),
+                cwd: None,
+            }),
+            argv::Job::Shell(text) => script(program, &text, outcome),
+        }
+        while let Some(literal) = literals.get(next_literal) {
+            if literal.start >= run.span.end {
+                break;
+            }
+            if literal.start >= run.span.start
+                && let Some(flag) = used.get_mut(next_literal)
+            {
+                *flag = true;
+            }
+            next_literal += 1;
+        }
+    }
     for (index, literal) in literals.iter().enumerate() {
         let before = code.get(..literal.start).unwrap_or_default();
         if used.get(index).copied().unwrap_or_default() {
@@ -425,33 +449,9 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
         } else if literal.backtick && matches!(program, "ruby" | "perl" | "php") {
             script(program, &literal.text, outcome);
             used[index] = true;
-        } else if let Some(call) = called_with(before, SHELL_CALLS) {
+        } else if called_with(before, SHELL_CALLS).is_some_and(|call| !call.list) {
             used[index] = true;
-            if call.list {
-                // `subprocess.run(["curl", "-d", "@.env", URL])`: the
-                // list's literals are the words.
-                let end = code
-                    .get(literal.start..)
-                    .and_then(|rest| rest.find(']'))
-                    .map_or(code.len(), |at| literal.start + at);
-                let words: Vec<&Literal> = literals
-                    .iter()
-                    .skip(index)
-                    .take_while(|l| l.start < end)
-                    .collect();
-                for taken in index..index + words.len() {
-                    if let Some(flag) = used.get_mut(taken) {
-                        *flag = true;
-                    }
-                }
-                outcome.nested.push(Nested::Argv {
-                    argv: words.iter().map(|l| Arg::literal(&l.text)).collect(),
-                    env: Vec::new(),
-                    cwd: None,
-                });
-            } else {
-                script(program, &literal.text, outcome);
-            }
+            script(program, &literal.text, outcome);
         } else if let Some(recursive) = DELETE_CALLS
             .iter()
             .find(|(call, _)| called_with(before, &[call]).is_some())
