@@ -24,6 +24,7 @@ mod media;
 mod migrate;
 mod mlops;
 mod net;
+mod netops;
 mod nosql;
 mod p4;
 mod packages;
@@ -282,6 +283,7 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         return outcome;
     }
     let handled = net::handle(inv)
+        .or_else(|| netops::handle(inv))
         .or_else(|| windows::handle(inv))
         .or_else(|| powershell::handle(inv))
         .or_else(|| git::handle(inv))
