@@ -1,5 +1,6 @@
 //! Provenance: what a stream or a word carries, as a [`Payload`].
 
+use crate::args::Arg;
 use crate::{FileRef, Payload};
 
 /// Adds everything in `from` to `into`, without duplicates.
@@ -53,4 +54,113 @@ pub(crate) fn file_payload(path: String, recursive: bool) -> Payload {
     let mut payload = Payload::default();
     push_file(&mut payload, FileRef { path, recursive });
     payload
+}
+
+/// What `base64 -d` (`-D`, `--decode`) prints when it decodes standard
+/// input that is text known from the line: that text decoded, when it is
+/// valid base64 of UTF-8 text. `None` for encoding, a file operand, input
+/// that is not only text, or text that does not decode.
+pub(crate) fn base64_decoded(args: &[Arg], stdin: Option<&Payload>) -> Option<String> {
+    let mut decoding = false;
+    let mut wrap_value = false;
+    for arg in args {
+        let text = arg.text.as_str();
+        if std::mem::take(&mut wrap_value) {
+            continue;
+        }
+        match text {
+            "--decode" => decoding = true,
+            "--ignore-garbage" | "-" => {}
+            "-w" | "--wrap" | "-b" | "--break" => wrap_value = true,
+            _ if text.starts_with("--wrap=") || text.starts_with("--break=") => {}
+            _ if text.starts_with('-') && !text.starts_with("--") => {
+                decoding |= text.contains(['d', 'D']);
+            }
+            // A file operand: its contents are not known.
+            _ => return None,
+        }
+    }
+    let stdin = stdin?;
+    if !decoding
+        || !stdin.files.is_empty()
+        || !stdin.env.is_empty()
+        || !stdin.credentials.is_empty()
+    {
+        return None;
+    }
+    let [text] = stdin.text.as_slice() else {
+        return None;
+    };
+    base64_decode(text)
+}
+
+/// Decodes standard base64 (whitespace ignored, padding optional) into
+/// UTF-8 text.
+pub(crate) fn base64_decode(text: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(text.len() * 3 / 4);
+    let mut buffer: u32 = 0;
+    let mut bits = 0;
+    let mut padding = false;
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => {
+                padding = true;
+                continue;
+            }
+            _ => return None,
+        };
+        if padding {
+            return None;
+        }
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            bytes.push(((buffer >> bits) & 0xff) as u8);
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_base64_text() {
+        assert_eq!(base64_decode("Y3VybA==").as_deref(), Some("curl"));
+        assert_eq!(base64_decode("Y3Vy\nbA").as_deref(), Some("curl"));
+        assert_eq!(base64_decode("Z2l0IHB1c2g=").as_deref(), Some("git push"));
+        assert_eq!(base64_decode("not base64!"), None);
+        assert_eq!(base64_decode("/w=="), None, "not UTF-8");
+    }
+
+    #[test]
+    fn decodes_only_known_stdin() {
+        let mut stdin = Payload::default();
+        push_text(&mut stdin, "bHMK");
+        let args = |words: &[&str]| words.iter().map(|w| Arg::literal(w)).collect::<Vec<_>>();
+        assert_eq!(
+            base64_decoded(&args(&["-d"]), Some(&stdin)).as_deref(),
+            Some("ls\n")
+        );
+        assert_eq!(
+            base64_decoded(&args(&["--decode", "-w", "0"]), Some(&stdin)).as_deref(),
+            Some("ls\n")
+        );
+        assert_eq!(
+            base64_decoded(&args(&["-D"]), Some(&stdin)).as_deref(),
+            Some("ls\n")
+        );
+        assert_eq!(base64_decoded(&args(&[]), Some(&stdin)), None, "encodes");
+        assert_eq!(base64_decoded(&args(&["-d", "f.b64"]), Some(&stdin)), None);
+        assert_eq!(base64_decoded(&args(&["-d"]), None), None);
+        push_env(&mut stdin, "TOKEN");
+        assert_eq!(base64_decoded(&args(&["-d"]), Some(&stdin)), None);
+    }
 }

@@ -29,7 +29,13 @@ struct Var {
     value: Arg,
     /// In the environment of the commands that follow (`export`).
     exported: bool,
+    /// The elements of an array (`a=(x y)`), each one word of `"${a[@]}"`.
+    elements: Option<Vec<Arg>>,
 }
+
+/// A `NAME=value` or `NAME=(...)` assignment of a simple command: the
+/// name, the value as one word, and an array's elements.
+type Assigned = (String, Arg, Option<Vec<Arg>>);
 
 /// Shell state that a subshell copies and does not give back.
 #[derive(Debug, Clone)]
@@ -83,6 +89,13 @@ pub(crate) struct Analyzer<'c> {
     contents: HashMap<String, Payload>,
     functions: HashMap<String, ast::FunctionBody>,
     depth: usize,
+    /// How many commands so far ran with a word whose value is unknown:
+    /// a substitution that ran none prints text known from the line.
+    dynamic_commands: usize,
+    /// Aliases the line defines (`alias gpf='git push --force'`).
+    aliases: HashMap<String, String>,
+    /// Aliases being expanded, which do not expand again inside themselves.
+    expanding: Vec<String>,
 }
 
 /// Parses `text` as a bash program.
@@ -131,6 +144,9 @@ impl<'c> Analyzer<'c> {
             contents: HashMap::new(),
             functions: HashMap::new(),
             depth: 0,
+            dynamic_commands: 0,
+            aliases: HashMap::new(),
+            expanding: Vec::new(),
         }
     }
 
@@ -393,7 +409,14 @@ impl<'c> Analyzer<'c> {
             stdin_empty: false,
             writes: Vec::new(),
         };
-        let mut assignments: Vec<(String, Arg)> = Vec::new();
+        if !self.aliases.is_empty()
+            && let Some(text) = self.alias_expansion(simple)
+        {
+            let out = self.script(&text, scope, stdin, "alias");
+            self.expanding.pop();
+            return out;
+        }
+        let mut assignments: Vec<Assigned> = Vec::new();
         let mut words: Vec<Arg> = Vec::new();
         for item in simple.prefix.iter().flat_map(|p| p.0.iter()) {
             self.prefix_or_suffix(
@@ -409,9 +432,12 @@ impl<'c> Analyzer<'c> {
         // the one the line gives it, so what the line visibly names (a DSN,
         // a URL) is not lost.
         let mut given;
-        let word_scope = if assignments.iter().any(|(n, _)| !scope.vars.contains_key(n)) {
+        let word_scope = if assignments
+            .iter()
+            .any(|(n, _, _)| !scope.vars.contains_key(n))
+        {
             given = scope.clone();
-            for (name, value) in &assignments {
+            for (name, value, _) in &assignments {
                 if !scope.vars.contains_key(name) {
                     self.assign(&mut given, name, value.clone());
                 }
@@ -421,19 +447,26 @@ impl<'c> Analyzer<'c> {
             &mut *scope
         };
         if let Some(name) = &simple.word_or_name {
-            words.push(self.expand(&name.value, word_scope));
+            self.push_words(&name.value, word_scope, &mut words);
         }
         for item in simple.suffix.iter().flat_map(|s| s.0.iter()) {
             self.prefix_or_suffix(item, word_scope, &mut gathered, &mut words, None);
         }
         if words.is_empty() {
-            for (name, value) in assignments {
+            for (name, value, elements) in assignments {
                 self.assign(scope, &name, value);
+                if let Some(var) = scope.vars.get_mut(&name) {
+                    var.elements = elements;
+                }
             }
             return self.finish_writes(gathered.writes, Payload::default());
         }
+        if words.iter().any(|w| w.dynamic) {
+            self.dynamic_commands += 1;
+        }
         let first_effect = self.out.effects.len();
-        let out = self.run(words, assignments, scope, gathered.stdin.as_ref());
+        let env = assignments.into_iter().map(|(n, v, _)| (n, v)).collect();
+        let out = self.run(words, env, scope, gathered.stdin.as_ref());
         if gathered.stdin_empty {
             // A connection with nothing to read from (`openssl s_client
             // ... </dev/null`) sends nothing: it only opens and reads.
@@ -449,29 +482,87 @@ impl<'c> Analyzer<'c> {
         self.finish_writes(gathered.writes, out)
     }
 
+    /// The command with its first word replaced by the alias the line
+    /// defined for it (bash expands aliases in scripts only after `shopt -s
+    /// expand_aliases`; writ expands them regardless, as an agent's shell
+    /// may be interactive), and the alias being expanded.
+    fn alias_expansion(&mut self, simple: &ast::SimpleCommand) -> Option<String> {
+        let name = simple.word_or_name.as_ref()?.value.as_str();
+        if self.expanding.iter().any(|n| n == name) {
+            return None;
+        }
+        let value = self.aliases.get(name)?;
+        let mut text = String::new();
+        if let Some(prefix) = &simple.prefix {
+            text.push_str(&prefix.to_string());
+            text.push(' ');
+        }
+        text.push_str(value);
+        if let Some(suffix) = &simple.suffix {
+            text.push(' ');
+            text.push_str(&suffix.to_string());
+        }
+        self.expanding.push(name.to_owned());
+        Some(text)
+    }
+
     fn prefix_or_suffix(
         &mut self,
         item: &ast::CommandPrefixOrSuffixItem,
         scope: &mut Scope,
         gathered: &mut Redirects,
         words: &mut Vec<Arg>,
-        assignments: Option<&mut Vec<(String, Arg)>>,
+        assignments: Option<&mut Vec<Assigned>>,
     ) {
         use ast::CommandPrefixOrSuffixItem as I;
         match item {
             I::IoRedirect(redirect) => self.redirect(redirect, scope, gathered),
-            I::Word(w) => words.push(self.expand(&w.value, scope)),
+            I::Word(w) => self.push_words(&w.value, scope, words),
             I::AssignmentWord(assignment, w) => match assignments {
                 Some(list) => {
-                    let value = self.assignment_value(&assignment.value, scope);
-                    list.push((assignment_name(&assignment.name), value));
+                    let name = assignment_name(&assignment.name);
+                    let (mut value, mut elements) = self.assignment_value(&assignment.value, scope);
+                    if assignment.append
+                        && let Some(old) = scope.vars.get(&name)
+                    {
+                        // `s+=x` appends text, `a+=(x)` elements.
+                        let mut joined = old.value.clone();
+                        if elements.is_some() && !joined.text.is_empty() {
+                            joined.text.push(' ');
+                        }
+                        joined.text.push_str(&value.text);
+                        absorb(&mut joined, &value);
+                        value = joined;
+                        if let Some(new) = elements.take() {
+                            let mut all = old
+                                .elements
+                                .clone()
+                                .unwrap_or_else(|| vec![old.value.clone()]);
+                            all.extend(new);
+                            elements = Some(all);
+                        }
+                    }
+                    list.push((name, value, elements));
                 }
                 None => words.push(self.expand(&w.value, scope)),
             },
             I::ProcessSubstitution(kind, sub) => {
-                let mut inner = scope.clone();
-                let out = self.compound_list(&sub.list, &mut inner, None);
-                let dynamic = matches!(kind, ast::ProcessSubstitutionKind::Read);
+                let reads = matches!(kind, ast::ProcessSubstitutionKind::Read);
+                let (out, dynamic) = if reads && is_printing_list(&sub.list) {
+                    // `<(printf ...)` whose text is known: a file of that text.
+                    let (out, known) = self.substitution(&sub.list, scope);
+                    match known {
+                        Some(text) => {
+                            let mut file = Payload::default();
+                            flow::push_text(&mut file, &text);
+                            (file, false)
+                        }
+                        None => (out, true),
+                    }
+                } else {
+                    let mut inner = scope.clone();
+                    (self.compound_list(&sub.list, &mut inner, None), reads)
+                };
                 words.push(Arg {
                     text: "/dev/fd/63".to_owned(),
                     prov: out,
@@ -483,20 +574,28 @@ impl<'c> Analyzer<'c> {
         }
     }
 
-    fn assignment_value(&mut self, value: &ast::AssignmentValue, scope: &Scope) -> Arg {
+    /// An assignment's value as one word, and an array's elements.
+    fn assignment_value(
+        &mut self,
+        value: &ast::AssignmentValue,
+        scope: &Scope,
+    ) -> (Arg, Option<Vec<Arg>>) {
         match value {
-            ast::AssignmentValue::Scalar(w) => self.expand(&w.value, scope),
+            ast::AssignmentValue::Scalar(w) => (self.expand(&w.value, scope), None),
             ast::AssignmentValue::Array(items) => {
-                let mut joined = Arg::default();
+                let mut elements = Vec::with_capacity(items.len());
                 for (_, w) in items {
-                    let part = self.expand(&w.value, scope);
+                    self.push_words(&w.value, scope, &mut elements);
+                }
+                let mut joined = Arg::default();
+                for part in &elements {
                     if !joined.text.is_empty() {
                         joined.text.push(' ');
                     }
                     joined.text.push_str(&part.text);
-                    absorb(&mut joined, &part);
+                    absorb(&mut joined, part);
                 }
-                joined
+                (joined, Some(elements))
             }
         }
     }
@@ -510,6 +609,7 @@ impl<'c> Analyzer<'c> {
                 literal,
                 value,
                 exported,
+                elements: None,
             },
         );
     }
@@ -534,6 +634,15 @@ impl<'c> Analyzer<'c> {
         }
         let program = paths::basename(&name.text).to_owned();
         self.note_program(&program);
+        if let Some((text, script_args)) = known_script_operand(&program, args) {
+            let job = Nested::ShellScript {
+                text,
+                what: format!("{program} <(...)"),
+                args: script_args,
+                env,
+            };
+            return self.run_nested(job, scope, stdin);
+        }
         match program.as_str() {
             "cd" => self.cd(args, scope),
             "pushd" => {
@@ -572,6 +681,18 @@ impl<'c> Analyzer<'c> {
                     if exports && let Some(var) = scope.vars.get_mut(name) {
                         var.exported = true;
                     }
+                }
+            }
+            "alias" => {
+                for arg in args.iter().filter(|a| !a.dynamic) {
+                    if let Some((alias, value)) = arg.text.split_once('=') {
+                        self.aliases.insert(alias.to_owned(), value.to_owned());
+                    }
+                }
+            }
+            "unalias" => {
+                for arg in args {
+                    self.aliases.remove(&arg.text);
                 }
             }
             "unset" => {
@@ -640,6 +761,18 @@ impl<'c> Analyzer<'c> {
             has_stdin: stdin.is_some(),
         };
         let mut outcome = commands::dispatch(&invocation);
+        if program == "base64" {
+            // What `base64 -d` prints, when known, is the decoded text
+            // (`echo Y3VybCAuLi4= | base64 -d | sh` runs `curl ...`).
+            match flow::base64_decoded(args, stdin) {
+                Some(text) => {
+                    let mut decoded = Payload::default();
+                    flow::push_text(&mut decoded, &text);
+                    outcome.stdout = Some(decoded);
+                }
+                None => self.dynamic_commands += 1,
+            }
+        }
         // What the command runs inherits its `NAME=value` prefixes
         // (`DATABASE_URL=... npx prisma migrate deploy`).
         for job in &mut outcome.nested {
@@ -995,8 +1128,42 @@ impl<'c> Analyzer<'c> {
         }
     }
 
-    /// Expands one word: quote removal, `~`, known variables, and command
-    /// substitutions (which are walked, their effects recorded).
+    /// Walks the body of a command or process substitution in a subshell:
+    /// what it prints, and its text when the line alone fixes it (`$(printf
+    /// '%s.%s' a b)`, `$(echo QUJD | base64 -d)`): only printing commands,
+    /// every word known, nothing but text printed.
+    fn substitution(
+        &mut self,
+        list: &ast::CompoundList,
+        scope: &Scope,
+    ) -> (Payload, Option<String>) {
+        if self.depth >= MAX_DEPTH {
+            self.opaque(format!("substitution nested too deeply: {list}"));
+            return (Payload::default(), None);
+        }
+        let printing = is_printing_list(list);
+        let before = self.dynamic_commands;
+        self.depth += 1;
+        let mut sub = scope.clone();
+        let out = self.compound_list(list, &mut sub, None);
+        self.depth -= 1;
+        let only_text = out.files.is_empty()
+            && out.env.is_empty()
+            && out.credentials.is_empty()
+            && !out.repository
+            && out.text.len() <= 1;
+        let known = (printing && only_text && self.dynamic_commands == before)
+            .then(|| {
+                out.text
+                    .first()
+                    .map(|t| t.trim_end_matches('\n').to_owned())
+                    .unwrap_or_default()
+            })
+            // Escapes `echo -e` and `printf` would still turn into other text.
+            .filter(|text| !text.contains('\\'));
+        (out, known)
+    }
+
     /// The path a command substitution prints when it only resolves one
     /// (`realpath X`, `readlink -f X`, `dirname X`, `basename X`) and X is
     /// known.
@@ -1049,6 +1216,75 @@ impl<'c> Analyzer<'c> {
             _ => path,
         })
         .map(|p| if p.is_empty() { "/".to_owned() } else { p })
+    }
+
+    /// Expands one word of a command into the words the shell makes of it:
+    /// brace expansion (`d/{a,b,}` is `d/a d/b d/`), the elements of
+    /// `"${a[@]}"`, and field splitting of an unquoted expansion whose value
+    /// is known (`$c` with `c="rm -rf x"`, on `IFS` when the line sets it).
+    fn push_words(&mut self, raw: &str, scope: &Scope, words: &mut Vec<Arg>) {
+        if raw.contains('{')
+            && let Some(alternatives) = brace_expansion(raw, &self.options)
+        {
+            for alternative in alternatives {
+                self.push_split_words(&alternative, scope, words);
+            }
+            return;
+        }
+        self.push_split_words(raw, scope, words);
+    }
+
+    fn push_split_words(&mut self, raw: &str, scope: &Scope, words: &mut Vec<Arg>) {
+        // Only a word that is one expansion (`$c`, `"${a[@]}"`) splits.
+        if (raw.starts_with(['$', '`']) || raw.starts_with("\"$"))
+            && let Ok(pieces) = word::parse(raw, &self.options)
+            && let [piece] = pieces.as_slice()
+        {
+            // `"${a[@]}"` and `${a[@]}`: one word per element.
+            let quoted_single = match &piece.piece {
+                WordPiece::DoubleQuotedSequence(inner) => match inner.as_slice() {
+                    [only] => Some(&only.piece),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let array = quoted_single.unwrap_or(&piece.piece);
+            if let WordPiece::ParameterExpansion(ParameterExpr::Parameter {
+                parameter:
+                    Parameter::NamedWithAllIndices {
+                        name,
+                        concatenate: false,
+                    },
+                indirect: false,
+            }) = array
+                && let Some(elements) = scope.vars.get(name).and_then(|v| v.elements.as_ref())
+            {
+                words.extend(elements.iter().cloned());
+                return;
+            }
+            let unquoted_expansion = matches!(
+                piece.piece,
+                WordPiece::ParameterExpansion(_)
+                    | WordPiece::CommandSubstitution(_)
+                    | WordPiece::BackquotedCommandSubstitution(_)
+            );
+            if unquoted_expansion {
+                let arg = self.expand(raw, scope);
+                if !arg.dynamic {
+                    let separators = scope
+                        .vars
+                        .get("IFS")
+                        .and_then(|v| v.literal.as_deref())
+                        .unwrap_or(" \t\n");
+                    let fields = split_fields(&arg.text, separators);
+                    words.extend(fields.iter().map(|f| arg.with_text(f)));
+                    return;
+                }
+                words.push(arg);
+                return;
+            }
+        }
+        words.push(self.expand(raw, scope));
     }
 
     fn expand(&mut self, raw: &str, scope: &Scope) -> Arg {
@@ -1137,6 +1373,35 @@ impl<'c> Analyzer<'c> {
                     if let Some(path) = self.path_printed(inner, scope) =>
                 {
                     arg.text.push_str(&path);
+                }
+                WordPiece::CommandSubstitution(inner)
+                | WordPiece::BackquotedCommandSubstitution(inner)
+                    if may_print_known_text(inner) =>
+                {
+                    match parse_program(inner, &self.options) {
+                        Ok(program) if program.complete_commands.len() == 1 => {
+                            let list = program.complete_commands.first();
+                            let (out, known) = list
+                                .map(|list| self.substitution(list, scope))
+                                .unwrap_or_default();
+                            match known {
+                                Some(text) => arg.text.push_str(&text),
+                                None => {
+                                    arg.text.push_str(source);
+                                    arg.dynamic = true;
+                                    arg.substitutions.push(inner.clone());
+                                    flow::merge(&mut arg.prov, &out);
+                                }
+                            }
+                        }
+                        _ => {
+                            arg.text.push_str(source);
+                            arg.dynamic = true;
+                            arg.substitutions.push(inner.clone());
+                            let out = self.script(inner, scope, None, "command substitution");
+                            flow::merge(&mut arg.prov, &out);
+                        }
+                    }
                 }
                 WordPiece::CommandSubstitution(inner)
                 | WordPiece::BackquotedCommandSubstitution(inner) => {
@@ -1250,6 +1515,204 @@ fn absorb(into: &mut Arg, part: &Arg) {
     into.substitutions
         .extend(part.substitutions.iter().cloned());
     into.dynamic |= part.dynamic;
+}
+
+/// Programs whose output is their arguments or their input transformed
+/// (see [`flow::transformed_stdout`]), so known words make known text.
+const PRINTING_PROGRAMS: &[&str] = &["echo", "printf", "base64", "cat"];
+
+/// Cheap test before parsing a substitution: it starts with a printing
+/// program.
+fn may_print_known_text(inner: &str) -> bool {
+    let first = inner.split_whitespace().next().unwrap_or_default();
+    PRINTING_PROGRAMS.contains(&first)
+}
+
+/// One pipeline of printing programs (`echo X | base64 -d`), with words
+/// and here-strings only: no assignments, redirections or other commands.
+fn is_printing_list(list: &ast::CompoundList) -> bool {
+    let [ast::CompoundListItem(and_or, _)] = list.0.as_slice() else {
+        return false;
+    };
+    and_or.additional.is_empty()
+        && and_or.first.seq.iter().all(|command| {
+            let ast::Command::Simple(simple) = command else {
+                return false;
+            };
+            let named = simple
+                .word_or_name
+                .as_ref()
+                .is_some_and(|w| PRINTING_PROGRAMS.contains(&w.value.as_str()));
+            let plain_suffix = simple.suffix.iter().flat_map(|s| s.0.iter()).all(|item| {
+                // A suffix word with `=` (`echo Zm9v=`) parses as an assignment.
+                matches!(
+                    item,
+                    ast::CommandPrefixOrSuffixItem::Word(_)
+                        | ast::CommandPrefixOrSuffixItem::AssignmentWord(..)
+                        | ast::CommandPrefixOrSuffixItem::IoRedirect(ast::IoRedirect::HereString(
+                            ..
+                        ))
+                )
+            });
+            named && simple.prefix.is_none() && plain_suffix
+        })
+}
+
+/// The script a shell runs or `source` reads from a process substitution
+/// whose text is known (`bash <(printf ...)`, `. <(echo ...)`), with the
+/// arguments after it (`$0` first).
+fn known_script_operand(program: &str, args: &[Arg]) -> Option<(String, Vec<Arg>)> {
+    if !matches!(
+        program,
+        "sh" | "bash" | "dash" | "zsh" | "ksh" | "source" | "."
+    ) {
+        return None;
+    }
+    let mut words = args.iter().enumerate();
+    while let Some((index, word)) = words.next() {
+        let text = word.text.as_str();
+        if matches!(text, "-o" | "+o" | "-O" | "+O") {
+            words.next();
+        } else if text.starts_with("--") {
+            continue;
+        } else if text.len() > 1 && text.starts_with(['-', '+']) {
+            if text.contains('c') {
+                return None;
+            }
+        } else {
+            let known = text == "/dev/fd/63" && !word.dynamic && word.substitutions.len() == 1;
+            if !known {
+                return None;
+            }
+            let script = word.prov.text.first().cloned().unwrap_or_default();
+            let mut rest = vec![Arg::literal(text)];
+            rest.extend(args.iter().skip(index + 1).cloned());
+            return Some((script, rest));
+        }
+    }
+    None
+}
+
+/// How many words one brace expansion may make; a larger one stays as
+/// written.
+const MAX_BRACE_WORDS: usize = 64;
+
+/// The words a word with brace expressions stands for (`a{b,c}d` is
+/// `abd acd`, `{1..3}` is `1 2 3`), in bash's order, empty ones dropped;
+/// `None` when it has none or makes too many.
+fn brace_expansion(raw: &str, options: &ParserOptions) -> Option<Vec<String>> {
+    use word::BraceExpressionOrText as B;
+    let pieces = word::parse_brace_expansions(raw, options).ok()??;
+    if !pieces.iter().any(|p| matches!(p, B::Expr(_))) {
+        return None;
+    }
+    let words = brace_words(&pieces)?;
+    Some(words.into_iter().filter(|w| !w.is_empty()).collect())
+}
+
+fn brace_words(pieces: &[word::BraceExpressionOrText]) -> Option<Vec<String>> {
+    use word::{BraceExpressionMember as M, BraceExpressionOrText as B};
+    let mut words = vec![String::new()];
+    for piece in pieces {
+        let alternatives: Vec<String> = match piece {
+            B::Text(text) => vec![text.clone()],
+            B::Expr(members) => {
+                let mut all = Vec::new();
+                for member in members {
+                    match member {
+                        M::Child(inner) => all.extend(brace_words(inner)?),
+                        M::NumberSequence {
+                            start,
+                            end,
+                            increment,
+                        } => all.extend(sequence(*start, *end, *increment)?.map(|n| n.to_string())),
+                        M::CharSequence {
+                            start,
+                            end,
+                            increment,
+                        } => all.extend(
+                            sequence(
+                                i64::from(u32::from(*start)),
+                                i64::from(u32::from(*end)),
+                                *increment,
+                            )?
+                            .filter_map(|n| u32::try_from(n).ok().and_then(char::from_u32))
+                            .map(String::from),
+                        ),
+                    }
+                    if all.len() > MAX_BRACE_WORDS {
+                        return None;
+                    }
+                }
+                all
+            }
+        };
+        if words.len() * alternatives.len() > MAX_BRACE_WORDS {
+            return None;
+        }
+        words = words
+            .iter()
+            .flat_map(|prefix| alternatives.iter().map(move |alt| format!("{prefix}{alt}")))
+            .collect();
+    }
+    Some(words)
+}
+
+/// The values of `{start..end..increment}`, when there are few enough.
+fn sequence(start: i64, end: i64, increment: i64) -> Option<impl Iterator<Item = i64>> {
+    let step = usize::try_from(increment.checked_abs()?.max(1)).ok()?;
+    let count = usize::try_from(start.abs_diff(end)).ok()? / step + 1;
+    if count > MAX_BRACE_WORDS {
+        return None;
+    }
+    let up = end >= start;
+    let step = i64::try_from(step).ok()?;
+    Some((0..i64::try_from(count).ok()?).map(move |i| {
+        if up {
+            start + i * step
+        } else {
+            start - i * step
+        }
+    }))
+}
+
+/// Bash's field splitting of an expansion's value on `IFS`: runs of IFS
+/// whitespace separate fields and are trimmed at the ends; each other IFS
+/// character ends one field (so `a,,b` on `,` is `a`, ``, `b`).
+fn split_fields(text: &str, ifs: &str) -> Vec<String> {
+    if ifs.is_empty() {
+        return vec![text.to_owned()];
+    }
+    let is_space = |c: char| ifs.contains(c) && c.is_whitespace();
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.trim_matches(is_space).chars().peekable();
+    let mut open = false;
+    while let Some(c) = chars.next() {
+        if !ifs.contains(c) {
+            field.push(c);
+            open = true;
+            continue;
+        }
+        // One separator: IFS whitespace around at most one other IFS character.
+        let mut hard = !is_space(c);
+        while let Some(&next) = chars.peek() {
+            if is_space(next) {
+                chars.next();
+            } else if !hard && ifs.contains(next) {
+                hard = true;
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        fields.push(std::mem::take(&mut field));
+        open = false;
+    }
+    if open {
+        fields.push(field);
+    }
+    fields
 }
 
 /// The variable of a loop condition that is one `read [-r] VAR`.
@@ -1374,25 +1837,119 @@ fn parameter_name(expr: &ParameterExpr) -> Option<&str> {
     }
 }
 
-/// Decodes the common escapes of `$'...'` text.
+/// Decodes `$'...'` text as bash does: `\n`-style letters, `\xHH`, octal
+/// `\NNN`, `\uHHHH`, `\UHHHHHHHH` and `\cX` control characters, so that
+/// `$'\x63url'` is `curl`. A `\0` byte ends the text, as in bash.
 fn unescape_ansi_c(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
+    let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         if c != '\\' {
             out.push(c);
             continue;
         }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('r') => out.push('\r'),
-            Some('0') => out.push('\0'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
+        let Some(letter) = chars.next() else {
+            out.push('\\');
+            break;
+        };
+        let code = match letter {
+            'n' => '\n',
+            't' => '\t',
+            'r' => '\r',
+            'a' => '\u{7}',
+            'b' => '\u{8}',
+            'e' | 'E' => '\u{1b}',
+            'f' => '\u{c}',
+            'v' => '\u{b}',
+            'x' | 'u' | 'U' => {
+                let most = match letter {
+                    'x' => 2,
+                    'u' => 4,
+                    _ => 8,
+                };
+                match take_digits(&mut chars, 16, most).and_then(char::from_u32) {
+                    Some(decoded) => decoded,
+                    None => {
+                        out.push('\\');
+                        letter
+                    }
+                }
+            }
+            '0'..='7' => {
+                let mut value = letter.to_digit(8).unwrap_or(0);
+                for _ in 0..2 {
+                    match chars.peek().and_then(|d| d.to_digit(8)) {
+                        Some(digit) => {
+                            value = value * 8 + digit;
+                            chars.next();
+                        }
+                        None => break,
+                    }
+                }
+                char::from_u32(value & 0xff).unwrap_or('\0')
+            }
+            'c' => match chars.next() {
+                Some(control) => char::from_u32(u32::from(control) & 0x1f).unwrap_or(control),
+                None => {
+                    out.push_str("\\c");
+                    break;
+                }
+            },
+            '\\' | '\'' | '"' | '?' => letter,
+            other => {
+                out.push('\\');
+                other
+            }
+        };
+        if code == '\0' {
+            break;
         }
+        out.push(code);
     }
     out
+}
+/// Reads up to `most` digits of `radix`: their value, or `None` when
+/// there is none.
+fn take_digits(
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    radix: u32,
+    most: usize,
+) -> Option<u32> {
+    let mut value: Option<u32> = None;
+    for _ in 0..most {
+        let Some(digit) = chars.peek().and_then(|d| d.to_digit(radix)) else {
+            break;
+        };
+        chars.next();
+        value = Some(value.unwrap_or(0).wrapping_mul(radix).wrapping_add(digit));
+    }
+    value
+}
+
+#[cfg(test)]
+mod ansi_c_tests {
+    use super::unescape_ansi_c;
+
+    #[test]
+    fn decodes_bash_escapes() {
+        let cases = [
+            (r"\x63\x75\x72\x6c", "curl"),
+            (r"\x2e\x65nv", ".env"),
+            (r"\143url", "curl"),
+            (r"\u0063\U00000075rl", "curl"),
+            (r"a\tb\nc", "a\tb\nc"),
+            (r"\e[0m\a\b\f\v", "\u{1b}[0m\u{7}\u{8}\u{c}\u{b}"),
+            (r#"it\'s \"q\" \\"#, "it's \"q\" \\"),
+            (r"\cA\cz", "\u{1}\u{1a}"),
+            (r"\xZZ", "\\xZZ"),
+            (r"\q", "\\q"),
+            (r"ab\0cd", "ab"),
+            ("trailing\\", "trailing\\"),
+        ];
+        for (raw, decoded) in cases {
+            assert_eq!(unescape_ansi_c(raw), decoded, "{raw}");
+        }
+    }
 }
 
 #[cfg(test)]
