@@ -60,6 +60,19 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         Some((first, rest)) => (first.text.as_str(), rest),
         None => ("", args),
     };
+    if inv.program == "yarn"
+        && let Some(argv) = yarn_workspace_command(first, rest)
+    {
+        let mut outcome = Outcome::default();
+        if !argv.is_empty() {
+            outcome.nested.push(Nested::Argv {
+                argv,
+                env: Vec::new(),
+                cwd: None,
+            });
+        }
+        return Some(outcome);
+    }
     let runner_words = match (inv.program, first) {
         ("npx" | "bunx" | "uvx", _) => Some(inv.args),
         ("pnpm" | "yarn", "dlx") | ("pipx", "run") => Some(rest),
@@ -756,9 +769,22 @@ pub(super) fn is_local_or_url(text: &str) -> bool {
         || text.starts_with("file:")
         || text.starts_with("link:")
         || text.starts_with("workspace:")
+        || local_version(text)
         || [".tgz", ".tar.gz", ".whl", ".zip", ".gem", ".tar.bz2"]
             .iter()
             .any(|ext| text.ends_with(ext))
+}
+
+/// True when a node package spec's version names a local source rather
+/// than a registry release: `@org/ui@workspace:*` (pnpm and yarn resolve
+/// it only to a package of the monorepo), `x@file:../x`, `x@link:../x`,
+/// yarn's `x@portal:../x`.
+fn local_version(spec: &str) -> bool {
+    const LOCAL_PROTOCOLS: &[&str] = &["workspace:", "file:", "link:", "portal:"];
+    // The version follows the first `@` that does not open a scope.
+    spec.get(1..)
+        .and_then(|s| s.split_once('@'))
+        .is_some_and(|(_, version)| LOCAL_PROTOCOLS.iter().any(|p| version.starts_with(p)))
 }
 
 fn names(positional: Vec<&Arg>) -> Vec<String> {
@@ -802,23 +828,94 @@ fn galaxy_packages(words: &[Arg]) -> Vec<String> {
     )
 }
 
+/// Options of `npm install`/`bun add` that take a value: npm's
+/// `-w`/`--workspace NAME` chooses where the packages go, not what they are.
+const NPM_INSTALL_SPEC: Spec<'static> = Spec {
+    short: "wFC",
+    long: &[
+        "registry",
+        "prefix",
+        "workspace",
+        "tag",
+        "filter",
+        "dir",
+        "cwd",
+        "cache",
+        "userconfig",
+    ],
+    stop_after: None,
+};
+
+/// Options of `pnpm add` that take a value. pnpm's `-w` is
+/// `--workspace-root` and its `--workspace` a switch: they take none.
+const PNPM_ADD_SPEC: Spec<'static> = Spec {
+    short: "FC",
+    long: &[
+        "registry",
+        "filter",
+        "dir",
+        "reporter",
+        "loglevel",
+        "store-dir",
+        "virtual-store-dir",
+        "modules-dir",
+        "allow-build",
+        "config",
+        "cache-dir",
+    ],
+    stop_after: None,
+};
+
+/// Options of `yarn add` that take a value (yarn's `-C` is `--caret`).
+const YARN_ADD_SPEC: Spec<'static> = Spec {
+    short: "",
+    long: &["registry", "mode", "cwd", "network-concurrency"],
+    stop_after: None,
+};
+
 fn node_packages(program: &str, rest: &[Arg]) -> Vec<String> {
-    let spec = Spec {
-        short: "wFC",
-        long: &[
-            "registry",
-            "prefix",
-            "workspace",
-            "tag",
-            "filter",
-            "dir",
-            "cwd",
-            "cache",
-            "userconfig",
-        ],
-        stop_after: None,
+    let spec = match program {
+        "pnpm" => &PNPM_ADD_SPEC,
+        "yarn" => &YARN_ADD_SPEC,
+        _ => &NPM_INSTALL_SPEC,
     };
-    names_or_vcs(program, args::positionals(&args::parse(rest, &spec)))
+    let items = args::parse(rest, spec);
+    // `pnpm add X --workspace` adds X only when it is a package of the
+    // local workspace: nothing comes from a registry.
+    if program == "pnpm" && args::has(&items, &["--workspace"]) {
+        return Vec::new();
+    }
+    names_or_vcs(program, args::positionals(&items))
+}
+
+/// The yarn command a workspace command runs: `yarn workspace NAME CMD...`
+/// runs `yarn CMD...` in the workspace NAME; `yarn workspaces foreach
+/// [OPTIONS] CMD...` runs it in each workspace (with `-n`/`--dry-run`,
+/// only lists them); yarn 1's `yarn workspaces run CMD...` runs a script
+/// in each.
+fn yarn_workspace_command(first: &str, rest: &[Arg]) -> Option<Vec<Arg>> {
+    const FOREACH_SPEC: Spec<'static> = Spec {
+        short: "j",
+        long: &["from", "jobs", "include", "exclude"],
+        stop_after: Some(1),
+    };
+    let command: Vec<&Arg> = match (first, rest.split_first()) {
+        ("workspace", Some((_name, command))) => command.iter().collect(),
+        ("workspaces", Some((verb, after))) if verb.text == "foreach" => {
+            let items = args::parse(after, &FOREACH_SPEC);
+            if args::has(&items, &["-n", "--dry-run"]) {
+                return Some(Vec::new());
+            }
+            args::positionals(&items)
+        }
+        ("workspaces", Some((verb, _))) if verb.text == "run" => rest.iter().collect(),
+        _ => return None,
+    };
+    if command.is_empty() {
+        return Some(Vec::new());
+    }
+    let yarn = std::iter::once(Arg::literal("yarn"));
+    Some(yarn.chain(command.into_iter().cloned()).collect())
 }
 
 /// `npx [-y] [-p PKG] CMD ARGS...` (and `bunx`, `pnpm dlx`, `yarn dlx`,
@@ -871,7 +968,7 @@ fn run_package(inv: &Invocation<'_>, words: &[Arg]) -> Outcome {
         if let Some(first) = argv.first_mut() {
             *first = first.with_text(executable_of(&first.text));
         }
-        if runs_local_first(manager, &items, positional.first().copied()) {
+        if runs_local_first(manager, &items) {
             Vec::new()
         } else {
             names(positional.first().copied().into_iter().collect())
@@ -903,14 +1000,13 @@ fn run_package(inv: &Invocation<'_>, words: &[Arg]) -> Outcome {
     outcome
 }
 
-/// `npx tool` and `bunx tool` run the project's own `tool` when it is
-/// installed (`npx prisma migrate deploy`) and fetch it only when it is
-/// not: without `-y`/`--yes` or a version (`tool@2`), nothing is taken to
-/// be installed. `pnpm dlx`, `yarn dlx`, `uvx` and `pipx run` always fetch.
-fn runs_local_first(manager: &str, items: &[args::Item<'_>], package: Option<&Arg>) -> bool {
-    matches!(manager, "npx" | "bunx")
-        && !args::has(items, &["-y", "--yes"])
-        && package.is_some_and(|p| !p.text.get(1..).unwrap_or_default().contains('@'))
+/// `npx tool[@version]` and `bunx tool` run the project's own `tool` when
+/// it is installed (`npx prisma migrate deploy`) and otherwise ask before
+/// fetching it: only `-y`/`--yes` (install without asking) or `-p PKG`
+/// makes the runner an install. `pnpm dlx`, `yarn dlx`, `uvx` and `pipx
+/// run` always fetch.
+fn runs_local_first(manager: &str, items: &[args::Item<'_>]) -> bool {
+    matches!(manager, "npx" | "bunx") && !args::has(items, &["-y", "--yes"])
 }
 
 /// The executable a runner's package name stands for (see [`run_package`]).

@@ -150,8 +150,48 @@ const READS: &[&str] = &[
 /// Verbs that remove something (the request is a `DELETE`).
 const DELETES: &[&str] = &["delete", "destroy", "remove", "rm", "purge"];
 
+/// sentry-cli's global options that take a value, which may come before
+/// its subcommand (`sentry-cli --auth-token T sourcemaps upload dist`).
+const SENTRY_GLOBAL_VALUES: &[&str] = &[
+    "--url",
+    "--auth-token",
+    "--api-key",
+    "--log-level",
+    "--header",
+];
+
+/// The Sentry server sentry-cli talks to: `--url URL` or `SENTRY_URL` (a
+/// self-hosted Sentry), else sentry.io; and the arguments after its global
+/// options.
+fn sentry_server<'a>(inv: &Invocation<'a>) -> (Option<String>, &'a [Arg]) {
+    let mut server = inv.env_value("SENTRY_URL").map(|v| v.text.clone());
+    let mut at = 0;
+    while let Some(word) = inv.args.get(at).map(|a| a.text.as_str()) {
+        let (name, inline) = match word.split_once('=') {
+            Some((name, value)) => (name, Some(value)),
+            None => (word, None),
+        };
+        if !SENTRY_GLOBAL_VALUES.contains(&name) {
+            break;
+        }
+        let value = inline
+            .map(str::to_owned)
+            .or_else(|| inv.args.get(at + 1).map(|v| v.text.clone()));
+        if name == "--url" {
+            server = value;
+        }
+        at += if inline.is_some() { 1 } else { 2 };
+    }
+    (server, inv.args.get(at..).unwrap_or_default())
+}
+
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let (_, host) = PLATFORMS.iter().find(|(name, _)| *name == inv.program)?;
+    let (server, subcommand) = if inv.program == "sentry-cli" {
+        sentry_server(inv)
+    } else {
+        (None, inv.args)
+    };
     // Stripe's options go anywhere (`stripe --live refunds create`).
     let stripe = (inv.program == "stripe").then(|| StripeArgs::parse(inv.args));
     // The subcommand: the leading words before the first option, split on
@@ -159,7 +199,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     // set`, `refunds create`).
     let leading = match &stripe {
         Some(stripe) => stripe.positionals.clone(),
-        None => args::leading(inv.args),
+        None => args::leading(subcommand),
     };
     let words: Vec<String> = leading
         .into_iter()
@@ -209,9 +249,45 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             String::new()
         }
     };
+    // Uploads send the files they name (`sentry-cli sourcemaps upload dist`).
+    if inv.program == "sentry-cli" && words.iter().any(|w| w.starts_with("upload")) {
+        let items = args::parse(
+            subcommand,
+            &args::Spec {
+                short: "oprudxiIt",
+                long: &[
+                    "org",
+                    "project",
+                    "release",
+                    "url-prefix",
+                    "url-suffix",
+                    "dist",
+                    "ext",
+                    "ignore",
+                    "ignore-file",
+                    "type",
+                    "id",
+                    "bundle-id",
+                ],
+                stop_after: None,
+            },
+        );
+        let positionals = args::positionals(&items);
+        let after_verb = positionals
+            .iter()
+            .position(|w| w.text.starts_with("upload"))
+            .map_or(positionals.len(), |at| at + 1);
+        for path in positionals.into_iter().skip(after_verb) {
+            super::send_file(inv, &mut payload, &path.text, true);
+        }
+    }
+    let base = match server {
+        Some(server) => server.trim_end_matches('/').to_owned(),
+        None => format!("https://{host}"),
+    };
     Some(Outcome::default().effect(request(
         inv.program,
-        url(&format!("https://{host}/{path}")),
+        url(&format!("{base}/{path}")),
         method,
         payload,
         false,

@@ -3,7 +3,10 @@
 //! points them at. CircleCI (`circleci`), Buildkite (`bk`,
 //! `buildkite-agent`), JFrog (`jf`, `jfrog`), Twitter's `twurl`,
 //! Cloudinary (`cld`), `youtube-upload`, the OSF client (`osf`) and
-//! Globus (`globus`). An upload is a send of the files it names; a command
+//! Globus (`globus`); and test and reporting tools that upload their
+//! results to the vendor's cloud: Lighthouse CI (`lhci`), Cypress Cloud
+//! (`cypress run --record`), Chromatic (`chromatic`) and Percy (`percy`).
+//! An upload is a send of the files it names; a command
 //! that creates, triggers, sets or deletes something there is a request
 //! carrying its arguments (and standard input, which the walk adds: a
 //! secret piped to `circleci context store-secret`). Listing, viewing,
@@ -25,6 +28,10 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "youtube-upload" => youtube_upload(inv),
         "osf" => osf(inv),
         "globus" => globus(inv),
+        "lhci" => lighthouse_ci(inv),
+        "cypress" => cypress(inv),
+        "chromatic" => chromatic(inv),
+        "percy" => percy(inv),
         _ => None,
     }
 }
@@ -1005,6 +1012,250 @@ fn globus(inv: &Invocation<'_>) -> Option<Outcome> {
         inv.program,
         url(&format!("{GLOBUS_TRANSFER}/{path}")),
         method,
+        payload,
+        false,
+    ));
+    Some(outcome)
+}
+
+/// Where Lighthouse CI's `temporary-public-storage` target puts reports:
+/// a public link anyone can open.
+const LHCI_PUBLIC_STORAGE: &str =
+    "https://us-central1-lighthouse-infrastructure.cloudfunctions.net/saveHtml";
+
+/// The value of a Lighthouse CI option (`--serverBaseUrl=URL`, `--target
+/// lhci`) after `prefix` (`--`, or `--upload.` for `autorun`), its name
+/// compared as yargs does: `--server-base-url` is `--serverBaseUrl`.
+fn lhci_option(args: &[Arg], prefix: &str, name: &str) -> Option<String> {
+    let same = |written: &str| {
+        written
+            .chars()
+            .filter(|c| *c != '-')
+            .map(|c| c.to_ascii_lowercase())
+            .eq(name.chars().map(|c| c.to_ascii_lowercase()))
+    };
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let Some(option) = arg.text.strip_prefix(prefix) else {
+            continue;
+        };
+        match option.split_once('=') {
+            Some((written, value)) if same(written) => return Some(value.to_owned()),
+            None if same(option) => return iter.next().map(|v| v.text.clone()),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `lhci upload [--target=T]` (and `lhci autorun --upload.target=T`):
+/// the reports in `.lighthouseci/` and the build token go to a public link
+/// (`temporary-public-storage`) or to the LHCI server `--serverBaseUrl`
+/// names (`lhci`, the default); `filesystem` writes them locally.
+fn lighthouse_ci(inv: &Invocation<'_>) -> Option<Outcome> {
+    let (verb, rest) = inv.args.split_first()?;
+    let prefix = match verb.text.as_str() {
+        "upload" => "--",
+        "autorun" => "--upload.",
+        _ => return None,
+    };
+    let value = |name: &str| lhci_option(rest, prefix, name);
+    let target = value("target").or_else(|| (verb.text == "upload").then(|| "lhci".to_owned()));
+    let (destination, public) = match target.as_deref() {
+        Some("temporary-public-storage") => (LHCI_PUBLIC_STORAGE.to_owned(), true),
+        Some("lhci") => match value("serverBaseUrl") {
+            Some(server) => (base_url(&server), false),
+            // The server is in the configuration file.
+            None => return Some(Outcome::default()),
+        },
+        _ => return Some(Outcome::default()),
+    };
+    let mut payload = arguments_payload(inv);
+    flow::merge(
+        &mut payload,
+        &env_payload(inv, &["LHCI_TOKEN", "LHCI_BUILD_TOKEN"]),
+    );
+    send_file(inv, &mut payload, ".lighthouseci", true);
+    Some(Outcome::default().effect(request(
+        inv.program,
+        url(&destination),
+        "POST",
+        payload,
+        public,
+    )))
+}
+
+/// Cypress Cloud's API, where `cypress run --record` sends the run.
+const CYPRESS_CLOUD: &str = "https://api.cypress.io/";
+
+/// `cypress run` options that take a value.
+const CYPRESS_RUN_SPEC: Spec<'static> = Spec {
+    short: "bcCeokprsPt",
+    long: &[
+        "browser",
+        "ci-build-id",
+        "config",
+        "config-file",
+        "env",
+        "group",
+        "key",
+        "port",
+        "project",
+        "reporter",
+        "reporter-options",
+        "spec",
+        "tag",
+        "testing-type",
+        "auto-cancel-after-failures",
+    ],
+    stop_after: None,
+};
+
+/// `cypress run --record [--key K]` records the run (results, screenshots,
+/// videos) in Cypress Cloud with its record key (`--key` or
+/// `CYPRESS_RECORD_KEY`); without `--record` (or with `--record=false`) the
+/// run stays local.
+fn cypress(inv: &Invocation<'_>) -> Option<Outcome> {
+    let (verb, rest) = inv.args.split_first()?;
+    if verb.text != "run" {
+        return None;
+    }
+    let items = args::parse(rest, &CYPRESS_RUN_SPEC);
+    let records = items.iter().any(|item| match item {
+        Item::Opt { name, value } => {
+            name == "--record" && value.as_ref().is_none_or(|v| v.text != "false")
+        }
+        Item::Pos(_) => false,
+    });
+    let mut outcome = Outcome::default();
+    if records {
+        let mut payload = arguments_payload(inv);
+        flow::merge(&mut payload, &env_payload(inv, &["CYPRESS_RECORD_KEY"]));
+        outcome.effects.push(request(
+            inv.program,
+            url(CYPRESS_CLOUD),
+            "POST",
+            payload,
+            false,
+        ));
+    }
+    Some(outcome)
+}
+
+/// Chromatic's API, where the Storybook build is published.
+const CHROMATIC_API: &str = "https://index.chromatic.com/";
+
+/// `chromatic [--project-token T] [-d DIR]` builds the Storybook (or takes
+/// the build in `-d`/`--storybook-build-dir`) and publishes it to
+/// Chromatic with the project token (`-t`, `--project-token`,
+/// `CHROMATIC_PROJECT_TOKEN`). `--dry-run` publishes nothing.
+fn chromatic(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "tbdoc",
+            long: &[
+                "project-token",
+                "build-script-name",
+                "build-command",
+                "storybook-build-dir",
+                "output-dir",
+                "config-file",
+                "branch-name",
+                "patch-build",
+                "storybook-base-dir",
+                "storybook-config-dir",
+                "repository-slug",
+                "app-id",
+            ],
+            stop_after: None,
+        },
+    );
+    let mut outcome = Outcome::default();
+    if args::has(&items, &["--dry-run", "--help", "-h", "--version"]) {
+        return Some(outcome);
+    }
+    let mut payload = arguments_payload(inv);
+    flow::merge(
+        &mut payload,
+        &env_payload(inv, &["CHROMATIC_PROJECT_TOKEN"]),
+    );
+    for dir in args::values(&items, &["-d", "--storybook-build-dir"]) {
+        send_file(inv, &mut payload, &dir.text, true);
+    }
+    outcome.effects.push(request(
+        inv.program,
+        url(CHROMATIC_API),
+        "POST",
+        payload,
+        false,
+    ));
+    Some(outcome)
+}
+
+/// Percy's API.
+const PERCY_API: &str = "https://percy.io/api/v1";
+
+/// `percy exec [OPTIONS] -- CMD...` runs CMD (a nested command) and
+/// uploads the snapshots it takes; `percy snapshot DIR|FILE|URL` and
+/// `percy upload DIR` upload a static site or images. The token is
+/// `PERCY_TOKEN`'s. `-d`/`--dry-run` uploads nothing.
+fn percy(inv: &Invocation<'_>) -> Option<Outcome> {
+    let (verb, rest) = inv.args.split_first()?;
+    let runs_command = matches!(verb.text.as_str(), "exec" | "app:exec");
+    if !runs_command && !matches!(verb.text.as_str(), "snapshot" | "upload") {
+        return None;
+    }
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "Pchtbfi",
+            long: &[
+                "port",
+                "config",
+                "allowed-hostname",
+                "disallowed-hostname",
+                "network-idle-timeout",
+                "labels",
+                "base-url",
+                "include",
+                "exclude",
+                "files",
+                "ignore",
+            ],
+            stop_after: runs_command.then_some(1),
+        },
+    );
+    let positionals = args::positionals(&items);
+    let mut outcome = Outcome::default();
+    if runs_command && !positionals.is_empty() {
+        outcome.nested.push(super::Nested::Argv {
+            argv: positionals.iter().map(|a| (*a).clone()).collect(),
+            env: Vec::new(),
+            cwd: None,
+        });
+    }
+    if args::has(&items, &["-d", "--dry-run"]) {
+        return Some(outcome);
+    }
+    let mut payload = Payload::default();
+    if runs_command {
+        for (_, value) in args::options(&items) {
+            flow::merge(&mut payload, &value.payload());
+        }
+    } else {
+        for arg in rest {
+            flow::merge(&mut payload, &arg.payload());
+        }
+        for source in positionals.iter().filter(|a| !a.text.contains("://")) {
+            send_file(inv, &mut payload, &source.text, true);
+        }
+    }
+    flow::merge(&mut payload, &env_payload(inv, &["PERCY_TOKEN"]));
+    outcome.effects.push(request(
+        inv.program,
+        url(&format!("{PERCY_API}/builds")),
+        "POST",
         payload,
         false,
     ));
