@@ -562,7 +562,10 @@ impl Cx<'_> {
                     "UPLOAD" => Channel::Upload,
                     "SEND" => Channel::Socket,
                     "EXEC" => Channel::RemoteExec,
-                    _ => Channel::Http,
+                    _ => {
+                        push_withdrawal_payees(&r.method, &target, &payload.text, out);
+                        Channel::Http
+                    }
                 };
                 out.push(Effect::Send(Send {
                     channel,
@@ -681,6 +684,7 @@ impl Cx<'_> {
                 }
             }
             S::StopProcess { name } => out.push(Effect::StopProcess { name }),
+            S::Payment(payment) => self.lower_chain_payment(payment, out),
             S::Message(m) => {
                 let payload = lower_payload(m.payload);
                 // Recipients the command line does not name are unknown,
@@ -836,6 +840,39 @@ impl Cx<'_> {
     /// Where a network effect goes, as text: a remote named by the
     /// working directory's repository is the URL the deployment gives it
     /// (`git_remotes`), else its bare name, which names no known host.
+    /// A payment a blockchain CLI broadcasts, lowered as a payment tool's
+    /// is: the payment (its amount in US cents when its asset is one
+    /// [`usd_cents`] converts), a payment to each payee (whose party, and
+    /// who named it, are judged), and the transaction itself sent to the
+    /// node that broadcasts it, a payment there too rather than a generic
+    /// write.
+    fn lower_chain_payment(&self, payment: writ_shell::Payment, out: &mut Vec<Effect>) {
+        let amount_cents = payment.amount.as_ref().and_then(|amount| {
+            amount.values.iter().try_fold(0i64, |total, value| {
+                total.checked_add(usd_cents(value, Unit::Major, &amount.currency)?)
+            })
+        });
+        let rpc = payment.rpc.as_ref().map(|t| self.target_text(t));
+        let recipient = payment
+            .payees
+            .first()
+            .cloned()
+            .or_else(|| rpc.clone())
+            .unwrap_or_else(|| payment.program.clone());
+        out.push(Effect::Payment {
+            amount_cents,
+            recipient,
+        });
+        for target in payment.payees.into_iter().chain(rpc) {
+            out.push(Effect::Send(Send {
+                channel: Channel::Payment,
+                target,
+                public: false,
+                payload: Payload::default(),
+            }));
+        }
+    }
+
     fn target_text(&self, target: &writ_shell::Target) -> String {
         match target {
             writ_shell::Target::Remote { name } => self
@@ -978,7 +1015,10 @@ fn http_effects(
                 push_payment(payment, &url, &mut effects);
                 Channel::Payment
             }
-            None => Channel::Http,
+            None => {
+                push_withdrawal_payees(&method, &url, &payload.text, &mut effects);
+                Channel::Http
+            }
         };
         effects.push(Effect::Send(Send {
             channel,
@@ -987,6 +1027,20 @@ fn http_effects(
             payload,
         }));
         (effects, access)
+    }
+}
+
+/// A payment to each beneficiary of a custody or exchange withdrawal
+/// ([`crate::web_api::withdrawal_payees`]), judged as a payment tool's
+/// recipient is; the request itself stays a write to the provider.
+fn push_withdrawal_payees(method: &str, url: &str, texts: &[String], out: &mut Vec<Effect>) {
+    for payee in crate::web_api::withdrawal_payees(method, url, texts) {
+        out.push(Effect::Send(Send {
+            channel: Channel::Payment,
+            target: payee,
+            public: false,
+            payload: Payload::default(),
+        }));
     }
 }
 

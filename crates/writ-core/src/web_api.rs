@@ -331,6 +331,96 @@ pub(crate) fn payment(method: &str, url: &str, texts: &[String]) -> Option<ApiPa
     })
 }
 
+/// A custody or exchange API's withdrawal: the request that sends an
+/// asset out to an address, and where its body names the beneficiary.
+struct WithdrawalApi {
+    /// Host names, as [`host_matches`] reads them.
+    hosts: &'static [&'static str],
+    /// Paths after the authority, as [`PaymentApi::paths`].
+    paths: &'static [&'static str],
+    /// Where the beneficiary is, as [`PaymentApi::payees`].
+    payees: &'static [(&'static str, &'static str)],
+}
+
+/// Custody and exchange APIs, from their API references: Fireblocks'
+/// transactions to a one-time address, Coinbase's sends (`{"to": ...}`)
+/// and Exchange and Prime crypto withdrawals, Kraken's `Withdraw` (to a
+/// saved withdrawal `key`, or an `address`).
+const WITHDRAWAL_APIS: &[WithdrawalApi] = &[
+    WithdrawalApi {
+        hosts: &["api.fireblocks.io", "sandbox-api.fireblocks.io"],
+        paths: &["v1/transactions"],
+        payees: &[
+            ("destination.oneTimeAddress", "address"),
+            ("destinations[].destination.oneTimeAddress", "address"),
+        ],
+    },
+    WithdrawalApi {
+        hosts: &[
+            "api.coinbase.com",
+            "api.exchange.coinbase.com",
+            "api.prime.coinbase.com",
+        ],
+        paths: &[
+            "v2/accounts/*/transactions",
+            "withdrawals/crypto",
+            "v1/portfolios/*/wallets/*/withdrawals",
+        ],
+        payees: &[
+            ("", "to"),
+            ("", "crypto_address"),
+            ("blockchain_address", "address"),
+        ],
+    },
+    WithdrawalApi {
+        hosts: &["api.kraken.com"],
+        paths: &["0/private/Withdraw"],
+        payees: &[("", "address"), ("", "key")],
+    },
+];
+
+/// The second-level labels of [`WITHDRAWAL_APIS`]' hosts.
+const WITHDRAWAL_DOMAINS: &[&str] = &["fireblocks", "coinbase", "kraken"];
+
+/// Who a custody or exchange withdrawal ([`WITHDRAWAL_APIS`]) sends an
+/// asset to, as its body names them: each is paid, as a payment tool's
+/// recipient is (so text that alone names one directs the request). The
+/// request itself stays a write to the provider: the asset moves out of
+/// the organisation's own account there.
+pub(crate) fn withdrawal_payees(method: &str, url: &str, texts: &[String]) -> Vec<String> {
+    if method != "POST" {
+        return Vec::new();
+    }
+    let Some((host, path)) = http_host_and_path(url) else {
+        return Vec::new();
+    };
+    if !is_one_of(host, WITHDRAWAL_DOMAINS) {
+        return Vec::new();
+    }
+    let Some(api) = WITHDRAWAL_APIS
+        .iter()
+        .find(|api| api.hosts.iter().any(|h| host_matches(h, host)))
+    else {
+        return Vec::new();
+    };
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if !api.paths.iter().any(|p| path_matches(p, &segments)) {
+        return Vec::new();
+    }
+    let body = request_body(texts);
+    api.payees
+        .iter()
+        .flat_map(|(at, member)| {
+            objects_at(&body, at)
+                .into_iter()
+                .filter_map(|o| o.get(*member))
+        })
+        .filter_map(|v| scalar_text(v).map(Cow::into_owned))
+        .filter(|payee| !payee.is_empty())
+        .collect()
+}
+
 /// True when `segments` match `pattern` ([`PaymentApi::paths`]).
 fn path_matches(pattern: &str, segments: &[&str]) -> bool {
     fn matches(pattern: &[&str], segments: &[&str]) -> bool {
@@ -1073,6 +1163,18 @@ const CURRENCIES: &[(&str, u32, u128)] = &[
     ("EGP", 2, 140_000),
     ("XOF", 0, 2_000),
     ("XAF", 0, 2_000),
+    // Crypto assets, by ticker, with the decimals of their base unit
+    // (satoshi, wei, lamport, yoctoNEAR) as the minor unit, at their
+    // highest daily USD price from January 2015 to June 2025, rounded up:
+    // BTC $111,970 (2025-05), ETH $4,878 (2021-11), SOL $294 (2025-01),
+    // NEAR $20.44 (2022-01). Dollar stablecoins are worth their peg.
+    ("BTC", 8, 120_000_000_000),
+    ("ETH", 18, 4_900_000_000),
+    ("SOL", 9, 300_000_000),
+    ("NEAR", 24, 21_000_000),
+    ("USDC", 6, 1_000_000),
+    ("USDT", 6, 1_000_000),
+    ("DAI", 18, 1_000_000),
 ];
 
 /// `amount` (decimal digits, `4.50`, `450`, `4.5e2`) of `currency` (an
@@ -3283,13 +3385,37 @@ mod tests {
     }
 
     #[test]
+    fn crypto_assets_convert_from_their_base_units() {
+        // 40 ether at $4,900.
+        assert_eq!(usd_cents("40", Unit::Major, "ETH"), Some(19_600_000));
+        assert_eq!(usd_cents("40e-0", Unit::Major, "eth"), Some(19_600_000));
+        // One wei is a cent more, never nothing.
+        assert_eq!(usd_cents("1e-18", Unit::Major, "ETH"), Some(1));
+        assert_eq!(
+            usd_cents("1000000000000000000", Unit::Minor, "ETH"),
+            Some(490_000)
+        );
+        // 2.5 BTC, and 2,500 sats.
+        assert_eq!(usd_cents("2.5", Unit::Major, "BTC"), Some(30_000_000));
+        assert_eq!(usd_cents("2500", Unit::Minor, "BTC"), Some(300));
+        assert_eq!(usd_cents("250", Unit::Major, "SOL"), Some(7_500_000));
+        assert_eq!(usd_cents("480", Unit::Major, "NEAR"), Some(1_008_000));
+        assert_eq!(
+            usd_cents("2500000000e-6", Unit::Major, "USDC"),
+            Some(250_000)
+        );
+        assert_eq!(usd_cents("2500", Unit::Major, "USDT"), Some(250_000));
+    }
+
+    #[test]
     fn currency_table_is_well_formed() {
         for (at, (code, exponent, micro_usd)) in CURRENCIES.iter().enumerate() {
+            // ISO 4217 codes, or a crypto asset's ticker and base unit.
             assert!(
-                code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()),
+                (3..=4).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase()),
                 "{code}"
             );
-            assert!(*exponent <= 3 && *micro_usd > 0, "{code}");
+            assert!(*exponent <= 24 && *micro_usd > 0, "{code}");
             assert!(
                 CURRENCIES[..at].iter().all(|(other, _, _)| other != code),
                 "{code} twice"

@@ -312,6 +312,33 @@ pub struct Deploy {
     pub production: bool,
 }
 
+/// A transfer of value that a blockchain CLI signs and broadcasts
+/// (`cast send --value`, `solana transfer`, `bitcoin-cli sendtoaddress`,
+/// `lncli payinvoice`): a payment to its payees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Payment {
+    pub program: String,
+    /// Who is paid, as written (an address, account, node key or
+    /// invoice); empty when the command does not say (`cast publish` of a
+    /// signed transaction).
+    pub payees: Vec<String>,
+    /// How much; `None` when it cannot be read (a token whose decimals are
+    /// unknown, `ALL`, an amount in a variable).
+    pub amount: Option<Amount>,
+    /// The node it is broadcast through (`--rpc-url`, `--url`,
+    /// `-rpcconnect`); `None` when the tool's configuration decides.
+    pub rpc: Option<Target>,
+}
+
+/// An amount of one currency or asset, as the sum of `values`: decimals
+/// (`2.5`, `40e0`, `1e-9`) in its major unit (ether, not wei).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Amount {
+    /// Ticker (`ETH`, `BTC`, `SOL`, `NEAR`, `USDC`).
+    pub currency: String,
+    pub values: Vec<String>,
+}
+
 /// One thing a command does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "effect", rename_all = "snake_case")]
@@ -386,6 +413,8 @@ pub enum Effect {
     Message(Message),
     Deploy(Deploy),
     DataCommand(DataCommand),
+    /// A payment signed and broadcast on a blockchain.
+    Payment(Payment),
     /// Stops or kills processes by name or service (`pkill NAME`, `killall
     /// NAME`, `systemctl stop NAME`, `kill $(pgrep NAME)`).
     StopProcess {

@@ -4,6 +4,7 @@
 mod access;
 mod apps;
 mod batch;
+mod chain;
 mod cloud;
 mod container;
 pub(crate) use container::{host_payload, to_host};
@@ -299,6 +300,7 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| mail::handle(inv))
         .or_else(|| deploy::handle(inv))
         .or_else(|| platforms::handle(inv))
+        .or_else(|| chain::handle(inv))
         .or_else(|| remotes::handle(inv))
         .or_else(|| publish::handle(inv))
         .or_else(|| iot::handle(inv))
