@@ -101,6 +101,13 @@ fn group_membership_is_access() {
             json!([grant("google group admins@acme.com", Some("bob@acme.com"))]),
         ),
         (
+            "gam create admin sub.teacher@acme.com \"Help Desk Admin\" customer",
+            json!([grant(
+                "google admin role help desk admin",
+                Some("sub.teacher@acme.com")
+            )]),
+        ),
+        (
             "gam update group admins@acme.com add member bob@gmail.com",
             json!([grant("google group admins@acme.com", Some("bob@gmail.com"))]),
         ),

@@ -213,6 +213,17 @@ fn gam(inv: &Invocation<'_>) -> Option<Outcome> {
         .map(|a| a.text.to_ascii_lowercase())
         .collect();
     let original = |at: usize| inv.args.get(at).map(|a| a.text.clone());
+    // `gam create admin USER ROLE customer|org_unit OU`: an admin role for
+    // USER; `gam delete admin ID` takes one away.
+    match words.as_slice() {
+        [create, admin, _, role, ..] if create == "create" && admin == "admin" => {
+            return Some(grant(format!("google admin role {role}"), original(2)));
+        }
+        [delete, admin, _, ..] if delete == "delete" && admin == "admin" => {
+            return Some(grant("google admin role assignment".to_owned(), original(2)));
+        }
+        _ => {}
+    }
     if let [update, kind, _, action, rest @ ..] = words.as_slice()
         && update == "update"
         && matches!(kind.as_str(), "group" | "groups" | "cigroup" | "cigroups")

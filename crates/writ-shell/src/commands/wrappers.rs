@@ -278,9 +278,24 @@ fn project_runner(inv: &Invocation<'_>) -> Option<Outcome> {
         argv.remove(0);
     }
     let mut outcome = run_argv(argv, None);
-    // `uv run --with PKG`: fetched from the registry for the run, as `uvx`.
+    // `uv run --with PKG`: fetched from the registry for the run, as `uvx`;
+    // `npm exec --yes -- PKG` or `--package PKG`: as `npx -y PKG`.
+    let npm_fetches = inv.program == "npm"
+        && matches!(verb.text.as_str(), "exec" | "x")
+        && (args::has(&items, &["--yes", "-y"]) || args::has(&items, &["--package", "-p"]));
+    let named = if npm_fetches {
+        let packages = args::values(&items, &["--package", "-p"]);
+        if packages.is_empty() {
+            args::positionals(&items).into_iter().take(1).collect()
+        } else {
+            packages
+        }
+    } else {
+        Vec::new()
+    };
     let fetched: Vec<String> = args::values(&items, &["--with"])
-        .iter()
+        .into_iter()
+        .chain(named)
         .flat_map(|w| w.text.split(','))
         .map(str::trim)
         .filter(|p| !p.is_empty() && !super::packages::is_local_or_url(p))
