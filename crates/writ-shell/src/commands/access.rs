@@ -220,7 +220,10 @@ fn gam(inv: &Invocation<'_>) -> Option<Outcome> {
             return Some(grant(format!("google admin role {role}"), original(2)));
         }
         [delete, admin, _, ..] if delete == "delete" && admin == "admin" => {
-            return Some(grant("google admin role assignment".to_owned(), original(2)));
+            return Some(grant(
+                "google admin role assignment".to_owned(),
+                original(2),
+            ));
         }
         _ => {}
     }
