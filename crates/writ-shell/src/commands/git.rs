@@ -590,7 +590,15 @@ fn archive(inv: &Invocation<'_>) -> Outcome {
 /// `git bundle create FILE REFS...`: the repository's history in `FILE`.
 fn bundle(inv: &Invocation<'_>) -> Outcome {
     let mut outcome = Outcome::default();
-    if let ["create", file, ..] = args::words(inv.args).as_slice() {
+    // Its file operand may be `-` (standard output), which `args::words`
+    // would take for an option.
+    let words: Vec<&str> = inv
+        .args
+        .iter()
+        .map(|a| a.text.as_str())
+        .filter(|w| *w == "-" || !w.starts_with('-'))
+        .collect();
+    if let ["create", file, ..] = words.as_slice() {
         if *file == "-" {
             outcome.stdout = Some(repository_contents());
         } else {
