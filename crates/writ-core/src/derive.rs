@@ -158,7 +158,10 @@ pub fn derive(
         .and_then(|a| a.open_world_hint);
     let third_party_mcp = matches!(interpretation.meaning, "annotations" | "none")
         && (envelope.runtime == Runtime::Mcp || envelope.tool.contains('/'));
-    if open_world == Some(true) || (third_party_mcp && open_world != Some(false)) {
+    // A tool nothing describes (no manifest, no built-in meaning) in any
+    // runtime: where its answer comes from is not known, so it is not trusted.
+    let undescribed = interpretation.meaning == "none";
+    if open_world == Some(true) || ((third_party_mcp || undescribed) && open_world != Some(false)) {
         d.out.untrusted_output = true;
     }
     let mut out = d.out;
