@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{decide, engine, http_post, shell};
+use common::{decide, engine, function_call, http_post, shell};
 use serde_json::{Value, json};
 use writ_core::{Engine, Route, Runtime};
 
@@ -124,4 +124,16 @@ fn what_a_server_outside_answers_is_untrusted() {
         let decision = decide(&engine, &event);
         assert_eq!(decision.facts.untrusted_output, untrusted, "{}", event.1);
     }
+}
+
+#[test]
+fn what_an_undescribed_tool_answers_is_untrusted() {
+    let engine = engine(DEPLOYMENT);
+    let decision = decide(
+        &engine,
+        &function_call("telegram_get_updates", json!({"limit": 5})),
+    );
+    assert!(decision.facts.untrusted_output);
+    let read = decide(&engine, &shell("cat README.md"));
+    assert!(!read.facts.untrusted_output);
 }
