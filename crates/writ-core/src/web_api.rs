@@ -106,7 +106,7 @@ fn catalogued_effects(
         "www.googleapis.com" | "content.googleapis.com" => drive(&segments, &fields),
         "cloudidentity.googleapis.com" => cloud_identity(&segments, method, &fields),
         "api.dropboxapi.com" => dropbox(&segments, &fields),
-        "graph.microsoft.com" => graph(&segments, method, &fields, texts),
+        other if GRAPH_HOSTS.contains(&other) => graph(&segments, method, &fields, texts),
         "iam.amazonaws.com" => iam(&fields),
         "huggingface.co" => hub(&segments, &fields),
         _ => Vec::new(),
@@ -499,7 +499,7 @@ const MESSAGE_APIS: &[MessageApi] = &[
     // Microsoft Graph: `sendMail` of a message object. Sending a draft
     // (`/me/messages/{id}/send`) names no recipients: not here.
     MessageApi {
-        hosts: &["graph.microsoft.com"],
+        hosts: GRAPH_HOSTS,
         paths: &["*/me/sendMail", "*/users/*/sendMail"],
         get: false,
         channel: Channel::Email,
@@ -639,20 +639,29 @@ pub(crate) fn message(method: &str, url: &str, texts: &[String]) -> Option<ApiMe
         _ => return None,
     };
     let (host, path) = http_host_and_path(url)?;
-    if !is_one_of(host, MESSAGE_DOMAINS) {
-        return None;
-    }
-    let api = MESSAGE_APIS
-        .iter()
-        .find(|api| (!get || api.get) && api.hosts.iter().any(|h| host_matches(h, host)))?;
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let path = path.split('#').next().unwrap_or_default();
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    api.paths
-        .iter()
-        .any(|pattern| path_matches(pattern, &segments))
-        .then_some(())?;
     let query = query.split('#').next().unwrap_or_default();
+    let catalogued = || {
+        if !is_one_of(host, MESSAGE_DOMAINS) {
+            return None;
+        }
+        let api = MESSAGE_APIS
+            .iter()
+            .find(|api| (!get || api.get) && api.hosts.iter().any(|h| host_matches(h, host)))?;
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        api.paths
+            .iter()
+            .any(|pattern| path_matches(pattern, &segments))
+            .then_some(api)
+    };
+    let Some(api) = catalogued() else {
+        return if get {
+            None
+        } else {
+            general_message(url, host, path, query, texts)
+        };
+    };
     let bodies = message_bodies(texts, query);
     let mut recipients = Vec::new();
     for body in &bodies {
@@ -706,6 +715,211 @@ pub(crate) fn message(method: &str, url: &str, texts: &[String]) -> Option<ApiMe
     })
 }
 
+/// Path segments that say a request sends (`/send`, `/sendMail`,
+/// `/messages`, `/notifications/email`): compared [`normalized`], and any
+/// segment starting `send` (not `sender`).
+const SEND_SEGMENTS: &[&str] = &[
+    "messages",
+    "message",
+    "notifications",
+    "notification",
+    "mail",
+    "email",
+    "emails",
+    "sms",
+];
+/// The channel a sending collection's last segment names
+/// (`notifications/sms`): its body may name the recipient plainly.
+const CHANNEL_SEGMENTS: &[&str] = &["email", "sms", "text"];
+/// Members that name a message's recipients, at any depth
+/// (`message.toRecipients`, `Messages[].To`), as [`key_word`] reads them.
+const RECIPIENT_KEYS: &[&str] = &[
+    "to",
+    "cc",
+    "bcc",
+    "recipient",
+    "recipients",
+    "torecipients",
+    "ccrecipients",
+    "bccrecipients",
+    "toaddresses",
+    "ccaddresses",
+    "bccaddresses",
+];
+/// Members of a recipient object, or of a channel path's body
+/// (notify.gov's `email_address`, `phone_number`), that hold its address.
+const ADDRESS_KEYS: &[&str] = &[
+    "email",
+    "emailaddress",
+    "address",
+    "phone",
+    "phonenumber",
+    "number",
+];
+
+/// True when `segment`, [`normalized`], is `word`.
+fn normalized_is(segment: &str, table: &[&str]) -> bool {
+    table
+        .iter()
+        .any(|word| normalized(segment).eq(word.chars()))
+}
+
+/// A message a `POST` to a path that says it sends ([`SEND_SEGMENTS`])
+/// addresses by its body's conventional members ([`RECIPIENT_KEYS`];
+/// [`ADDRESS_KEYS`] at the top of a `notifications/email` body): each an
+/// e-mail address or a telephone number, the only values read, so a body
+/// naming a channel or an id is no message here. `None` for any other
+/// request, answered from its path without allocating.
+fn general_message(
+    url: &str,
+    host: &str,
+    path: &str,
+    query: &str,
+    texts: &[String],
+) -> Option<ApiMessage> {
+    let (mut sends, mut channel_path, mut after_collection) = (false, false, false);
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        let starts_send = normalized(segment).take(4).eq("send".chars())
+            && !normalized(segment).take(6).eq("sender".chars());
+        sends |= starts_send || normalized_is(segment, SEND_SEGMENTS);
+        channel_path = after_collection && normalized_is(segment, CHANNEL_SEGMENTS);
+        after_collection = normalized_is(
+            segment,
+            &["messages", "message", "notifications", "notification"],
+        );
+    }
+    if !sends || is_one_of(host, PAYMENT_DOMAINS) {
+        return None;
+    }
+    let mut recipients = Vec::new();
+    for body in message_bodies(texts, query) {
+        if channel_path && let Value::Object(map) = &body {
+            for (key, value) in map {
+                if ADDRESS_KEYS.contains(&form_base(key).as_str()) {
+                    push_addresses(value, &mut recipients);
+                }
+            }
+        }
+        push_named_recipients(&body, 0, &mut recipients);
+    }
+    if recipients.is_empty() {
+        return None;
+    }
+    let mut unique: Vec<String> = Vec::with_capacity(recipients.len());
+    for recipient in recipients {
+        if !unique.contains(&recipient) {
+            unique.push(recipient);
+        }
+    }
+    let channel = if unique.iter().any(|r| r.contains('@')) {
+        Channel::Email
+    } else {
+        Channel::Chat
+    };
+    // The host is no provider known to deliver and keep nothing: it reads
+    // the whole message too, as one of its recipients.
+    unique.push(url.split(['?', '#']).next().unwrap_or(url).to_owned());
+    Some(ApiMessage {
+        channel,
+        recipients: unique,
+        decoded: Vec::new(),
+        from_source_text: false,
+    })
+}
+
+/// A body member's key as [`key_word`] reads it, without a form's `[...]`
+/// subkeys (`recipients[0][email]` is `recipients`).
+fn form_base(key: &str) -> String {
+    key_word(key.split('[').next().unwrap_or(key))
+}
+
+/// The recipients [`RECIPIENT_KEYS`] members name in `value`, at any depth
+/// to four.
+fn push_named_recipients(value: &Value, depth: usize, out: &mut Vec<String>) {
+    if depth > 4 {
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map {
+                if RECIPIENT_KEYS.contains(&form_base(key).as_str()) {
+                    push_addresses(value, out);
+                } else {
+                    push_named_recipients(value, depth + 1, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                push_named_recipients(item, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The e-mail addresses and telephone numbers a recipient member holds: a
+/// string (an address list, a number), an object's [`ADDRESS_KEYS`]
+/// member (Graph's `emailAddress.address`), or an array of those.
+fn push_addresses(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(text) => {
+            for item in address_list(text) {
+                if is_email_address(&item) {
+                    out.push(item);
+                } else if is_phone_number(&item) {
+                    out.push(item.chars().filter(|c| !c.is_whitespace()).collect());
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                push_addresses(item, out);
+            }
+        }
+        Value::Object(map) => {
+            for (key, value) in map {
+                if ADDRESS_KEYS.contains(&key_word(key).as_str()) {
+                    push_addresses(value, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `local@domain.tld`, nothing else.
+fn is_email_address(text: &str) -> bool {
+    text.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !text.contains(char::is_whitespace)
+            && !domain.contains('@')
+    })
+}
+
+/// A telephone number as messages are addressed: digits, perhaps spaced
+/// or dashed, at least seven after a `+` (E.164) and ten without (a
+/// national number with its area code).
+fn is_phone_number(text: &str) -> bool {
+    let text = text.trim();
+    let (plus, rest) = match text.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let digits = rest.bytes().filter(u8::is_ascii_digit).count();
+    digits >= if plus { 7 } else { 10 }
+        && rest
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_digit() || b == b'(')
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b" -().".contains(&b))
+}
+
 /// Whether a request text belongs to the request rather than to the
 /// message it sends: an HTTP header line (`Authorization: Bearer ...`),
 /// `user:password` credentials, a header's bare value (`Bearer $TOKEN`).
@@ -745,6 +959,15 @@ fn http_host_and_path(url: &str) -> Option<(&str, &str)> {
     Some((host.split(':').next().unwrap_or(host), path))
 }
 
+/// Microsoft Graph's hosts: the global service and the national clouds
+/// (US Government L4 and L5, China), one API.
+const GRAPH_HOSTS: &[&str] = &[
+    "graph.microsoft.com",
+    "graph.microsoft.us",
+    "dod-graph.microsoft.us",
+    "microsoftgraph.chinacloudapi.cn",
+];
+
 /// The second-level labels of [`PAYMENT_APIS`]' hosts, and of
 /// [`MESSAGE_APIS`]': most requests are to neither, and are told so from
 /// one label before the tables are searched.
@@ -761,6 +984,7 @@ const PAYMENT_DOMAINS: &[&str] = &[
 const MESSAGE_DOMAINS: &[&str] = &[
     "googleapis",
     "microsoft",
+    "chinacloudapi",
     "sendgrid",
     "mailgun",
     "postmarkapp",
@@ -1270,6 +1494,7 @@ impl<'u> Request<'u> {
             || bitbucket.is_some()
             || is_storage_host(&host)
             || is_directory_path(method, path)
+            || GRAPH_HOSTS.contains(&host.as_str())
             || matches!(
                 host.as_str(),
                 "www.googleapis.com"
@@ -1277,7 +1502,6 @@ impl<'u> Request<'u> {
                     | "admin.googleapis.com"
                     | "cloudidentity.googleapis.com"
                     | "api.dropboxapi.com"
-                    | "graph.microsoft.com"
                     | "iam.amazonaws.com"
                     | "huggingface.co"
             );
@@ -1912,6 +2136,10 @@ const PRINCIPAL_SEGMENTS: &[&str] = &[
 
 /// A resource's members and invitations: `/groups/G/members`,
 /// `/projects/P/invitations`.
+/// A course's enrolments and its teachers' and students' rosters
+/// (Canvas' `courses/C/enrollments`, Google Classroom's
+/// `courses/C/teachers`) are memberships: each gives access to the
+/// course, whatever its role.
 const MEMBERSHIP_SEGMENTS: &[&str] = &[
     "member",
     "members",
@@ -1921,6 +2149,13 @@ const MEMBERSHIP_SEGMENTS: &[&str] = &[
     "invitations",
     "invite",
     "invites",
+    "enrollment",
+    "enrollments",
+    "enrolment",
+    "enrolments",
+    "teachers",
+    "students",
+    "instructors",
 ];
 
 /// Collections of resources that people are members of.
@@ -1981,6 +2216,8 @@ const HOLDER_SEGMENTS: &[&str] = &[
     "dashboards",
     "database",
     "databases",
+    "course",
+    "courses",
 ];
 
 /// Segments after a role segment that assign it (`/user/roles/assign`).
@@ -2117,6 +2354,8 @@ const ROLE_WRAPPERS: &[&str] = &[
     "input",
     "params",
     "set",
+    "enrollment",
+    "enrolment",
 ];
 
 /// Body members that set who can see a resource, and the values that mean
@@ -2135,6 +2374,7 @@ const VISIBILITY_KEYS: &[&str] = &[
 ];
 const PUBLIC_VALUES: &[&str] = &[
     "public",
+    "publicly",
     "anyone",
     "anyonewithlink",
     "anyonewiththelink",
@@ -2208,6 +2448,7 @@ const BODY_NEEDLES: &[&str] = &[
     "shar",
     "anyone",
     "mutation",
+    "enrol",
 ];
 
 /// `segment` as this reading compares it: lower case, without `-` and
@@ -2439,8 +2680,9 @@ fn general_effects(method: &str, host: &str, path: &str, texts: &[String]) -> Ve
     let mut effects = Vec::new();
     // Visibility: a change of an existing resource (`PATCH`, `PUT`, or a
     // `POST` to its settings), not the creation of a new one.
-    let changes_resource =
-        matches!(method, "PATCH" | "PUT") || (method == "POST" && shape.settings);
+    let changes_resource = matches!(method, "PATCH" | "PUT")
+        || (method == "POST"
+            && (shape.settings || segments.last().is_some_and(|s| names_update(s))));
     let everyone = shape.access && texts.iter().any(|t| writ_shell::grants_everyone(t));
     if (method != "DELETE" && shape.makes_public)
         || (changes_resource && bodies.iter().any(makes_public))
@@ -2450,11 +2692,18 @@ fn general_effects(method: &str, host: &str, path: &str, texts: &[String]) -> Ve
             resource: Resource::Other { name: url.clone() },
         });
     }
-    let role = bodies.iter().find_map(|b| set_role(b, 0));
+    // An RPC body names its operation (`wsfunction=core_role_assign_roles`)
+    // and lists what it acts on (`assignments[0][roleid]=3`).
+    let rpc = bodies.iter().any(rpc_grants);
+    let items = || {
+        bodies.iter().flat_map(|b| {
+            std::iter::once(b).chain(rpc.then(|| listed_objects(b)).into_iter().flatten())
+        })
+    };
+    let role = items().find_map(|b| set_role(b, 0));
     let body_grants = role.is_some() && shape.access_context && !shape.reads;
-    if shape.grants() || body_grants {
-        let grantee = bodies
-            .iter()
+    if shape.grants() || body_grants || rpc {
+        let grantee = items()
             .find_map(|b| named_principal(b, 0))
             .or_else(|| shape.principal.map(|at| unescape(segments[at])));
         let resource = match role {
@@ -2464,6 +2713,94 @@ fn general_effects(method: &str, host: &str, path: &str, texts: &[String]) -> Ve
         effects.push(grant(resource, grantee));
     }
     effects
+}
+
+/// Words of a segment or an operation's name (`package_patch`,
+/// `updateVideo`, `core_role_assign_roles`), lower case: split at every
+/// other character and where a lower-case letter meets a capital.
+fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut after_lower = false;
+    for c in name.chars() {
+        let boundary = !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && after_lower);
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        after_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// Verbs that, first or last in an action's name, change something that
+/// exists (CKAN's `POST /api/3/action/package_patch`).
+const UPDATE_VERBS: &[&str] = &["update", "patch", "edit", "modify"];
+
+/// True when a `POST` to `segment` updates what it names rather than
+/// creating something ([`UPDATE_VERBS`]; `dispatch` is not `patch`).
+fn names_update(segment: &str) -> bool {
+    let segment = segment.split(':').next().unwrap_or_default();
+    let words = name_words(segment);
+    [words.first(), words.last()]
+        .into_iter()
+        .flatten()
+        .any(|w| UPDATE_VERBS.contains(&w.as_str()))
+}
+
+/// Body members naming the operation of an RPC-style API (Moodle's
+/// `wsfunction`, JSON-RPC's `method`).
+const FUNCTION_KEYS: &[&str] = &["wsfunction", "function", "method", "action"];
+/// Words of an operation that enrols someone in a course or space.
+const ENROL_WORDS: &[&str] = &["enrol", "enroll", "unenrol", "unenroll"];
+/// Words of an operation that only reads.
+const QUERY_WORDS: &[&str] = &[
+    "get", "list", "search", "check", "query", "view", "fetch", "count", "find", "is", "has",
+    "can", "read",
+];
+
+/// True when a body names an operation ([`FUNCTION_KEYS`]) that grants or
+/// changes roles or access: a role word with an [`ASSIGN_SEGMENTS`] verb
+/// (`core_role_assign_roles`, `user.addRole`) or an enrolment
+/// (`enrol_manual_enrol_users`), and no reading word
+/// (`core_enrol_get_enrolled_users`).
+fn rpc_grants(body: &Value) -> bool {
+    let Value::Object(map) = body else {
+        return false;
+    };
+    map.iter().any(|(key, value)| {
+        FUNCTION_KEYS.contains(&key_word(key).as_str())
+            && value.as_str().is_some_and(|name| {
+                let words = name_words(name);
+                let has = |table: &[&str]| words.iter().any(|w| table.contains(&w.as_str()));
+                !has(QUERY_WORDS)
+                    && ((has(ROLE_SEGMENTS) && has(ASSIGN_SEGMENTS)) || has(ENROL_WORDS))
+            })
+    })
+}
+
+/// The objects a body lists: the elements of its arrays and of its
+/// index-keyed objects (a form's `assignments[0][roleid]`), one level
+/// down.
+fn listed_objects(body: &Value) -> impl Iterator<Item = &Value> {
+    body.as_object()
+        .into_iter()
+        .flat_map(|map| map.values())
+        .flat_map(|value| -> Box<dyn Iterator<Item = &Value> + '_> {
+            match value {
+                Value::Array(items) => Box::new(items.iter()),
+                Value::Object(map) if map.keys().all(|k| k.bytes().all(|b| b.is_ascii_digit())) => {
+                    Box::new(map.values())
+                }
+                _ => Box::new(std::iter::empty()),
+            }
+        })
+        .filter(|value| value.is_object())
 }
 
 /// A request's bodies: each JSON object or array text, and the form pairs
@@ -2586,8 +2923,21 @@ fn is_bool(value: &Value, wanted: bool) -> bool {
     }
 }
 
+/// True when `key` ([`key_word`]) sets who can see a resource: one of
+/// [`VISIBILITY_KEYS`], or a name saying so (YouTube's `privacyStatus`,
+/// Zoom's `share_recording`, `link_visibility`). A default for what is
+/// made later (`default_visibility`) exposes nothing that exists.
+fn is_visibility_key(key: &str) -> bool {
+    VISIBILITY_KEYS.contains(&key)
+        || (!key.starts_with("default")
+            && (key.contains("privacy")
+                || key.contains("visibility")
+                || key.contains("sharing")
+                || key.starts_with("share")))
+}
+
 /// True when a body sets a resource's visibility to anyone: a
-/// [`VISIBILITY_KEYS`] member `public`/`anyone`, a permission of `type`
+/// [`is_visibility_key`] member `public`/`anyone`, a permission of `type`
 /// anyone, a link's `access: open` ([`LINK_OBJECTS`]), a public canned
 /// ACL, `public: true` or `private: false`; at any depth of objects (not
 /// inside arrays: those are lists of other things).
@@ -2601,7 +2951,7 @@ fn makes_public(body: &Value) -> bool {
             let text = scalar_text(value).map(|t| key_word(&t));
             let is = |set: &[&str]| text.as_deref().is_some_and(|t| set.contains(&t));
             let in_link = parent.is_some_and(|p| LINK_OBJECTS.contains(&p));
-            (VISIBILITY_KEYS.contains(&key.as_str()) && is(PUBLIC_VALUES))
+            (is_visibility_key(&key) && is(PUBLIC_VALUES))
                 || (key == "type" && is(ANYONE_VALUES))
                 || (in_link
                     && LINK_KEYS.contains(&key.as_str())
@@ -3474,18 +3824,17 @@ mod tests {
             to("POST", "https://api.sendgrid.com/v3/templates", &[sendgrid]),
             None
         );
-        assert_eq!(
-            to(
-                "POST",
-                "https://api.sendgrid.com.evil.io/v3/mail/send",
-                &[sendgrid]
-            ),
-            None
-        );
-        assert_eq!(
-            to("POST", "https://example.com/v3/mail/send", &[sendgrid]),
-            None
-        );
+        // Elsewhere (a look-alike host too), read by its shape
+        // ([`general_message`]): the host reads the message as well.
+        for url in [
+            "https://api.sendgrid.com.evil.io/v3/mail/send",
+            "https://example.com/v3/mail/send",
+        ] {
+            assert_eq!(
+                to("POST", url, &[sendgrid]),
+                email(&["a@x.com", "b@y.org", "c@z.net", "d@w.io", url])
+            );
+        }
         assert_eq!(
             to(
                 "POST",
@@ -4003,6 +4352,43 @@ mod tests {
             "]".repeat(500)
         );
         assert_eq!(graphql_mutations(&deep, &none).len(), 1);
+    }
+
+    #[test]
+    fn operation_names_split_into_words() {
+        assert_eq!(
+            name_words("core_role_assign_roles"),
+            ["core", "role", "assign", "roles"]
+        );
+        assert_eq!(name_words("user.assignRole"), ["user", "assign", "role"]);
+        assert_eq!(name_words("package_patch"), ["package", "patch"]);
+        assert!(names_update("package_patch") && names_update("updateVideo"));
+        assert!(!names_update("dispatch") && !names_update("package_create"));
+        let function = |name: &str| rpc_grants(&json!({ "wsfunction": name }));
+        assert!(function("core_role_assign_roles") && function("core_role_unassign_roles"));
+        assert!(function("enrol_manual_enrol_users"));
+        assert!(
+            !function("core_enrol_get_enrolled_users") && !function("core_course_create_courses")
+        );
+        assert!(!rpc_grants(&json!({"method": "POST", "role": "admin"})));
+    }
+
+    #[test]
+    fn message_addresses_and_numbers() {
+        assert!(is_email_address("maria.ortiz@gmail.com"));
+        assert!(
+            !is_email_address("release-42")
+                && !is_email_address("a@b")
+                && !is_email_address("@x.org")
+        );
+        assert!(is_phone_number("+1 202-555-0143") && is_phone_number("(202) 555-0143"));
+        assert!(
+            !is_phone_number("12345")
+                && !is_phone_number("+12ab345678")
+                && !is_phone_number("C01234567")
+        );
+        assert!(is_visibility_key("privacystatus") && is_visibility_key("sharerecording"));
+        assert!(!is_visibility_key("defaultsharing") && !is_visibility_key("status"));
     }
 
     #[test]
