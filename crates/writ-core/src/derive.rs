@@ -552,9 +552,11 @@ impl Deriver<'_> {
 
     fn send(&mut self, send: &Send) {
         let destination = match send.channel {
+            // An e-mail's recipient is an address; a URL among them is the
+            // service that reads the message (a mail API's host).
             Channel::Email | Channel::Share | Channel::Payment => parse_email(&send.target)
                 .or_else(|| {
-                    (send.channel != Channel::Email)
+                    (send.channel != Channel::Email || send.target.contains("://"))
                         .then(|| parse_destination(&send.target))
                         .flatten()
                 }),
