@@ -2058,6 +2058,14 @@ seed("w428-bundle-stdout-upload", "globex",
      "block", ["EXFIL_CONFIDENTIAL"],
      "a bundle on standard output is the repository's contents")
 
+# D11 seeds: more of what a request says of itself (web_api.rs). Checked with target/debug/writ against globex.
+seed("w429-zoom-recording-share-publicly", "globex", shell4("globex", "curl -s -X PATCH https://api.zoom.us/v2/meetings/8574606/recordings/settings -H 'Content-Type: application/json' -d '{\"share_recording\": \"publicly\"}'"), "block", ["PUBLIC_EXPOSURE"], "a member named for sharing (share_recording) set to publicly on an existing recording's settings")
+seed("w430-ckan-package-patch-unprivate", "globex", shell4("globex", "curl -s -X POST https://data.globex.io/api/3/action/package_patch -H 'Content-Type: application/json' -d '{\"id\": \"ledger-index\", \"private\": false}'"), "block", ["PUBLIC_EXPOSURE"], "an action API's update verb (package_patch) makes an existing dataset public")
+seed("w431-moodle-wsfunction-assign-role", "globex", shell4("globex", "curl -s https://lms.globex.io/webservice/rest/server.php -d 'wstoken=x&wsfunction=core_role_assign_roles&assignments[0][roleid]=1&assignments[0][userid]=7&assignments[0][contextid]=1'"), "require_approval", ["PERMISSION_CHANGE"], "an RPC body's function name (core_role_assign_roles) grants a role")
+seed("w432-canvas-teacher-enrollment", "globex", shell4("globex", "curl -s -X POST https://lms.globex.io/api/v1/courses/12/enrollments -d 'enrollment[user_id]=55&enrollment[type]=TeacherEnrollment'"), "require_approval", ["PERMISSION_CHANGE"], "a course's enrollments collection is a membership: enrolling grants access")
+seed("w433-graph-us-gov-sendmail", "globex", shell4("globex", "curl -s -X POST https://graph.microsoft.us/v1.0/me/sendMail -H 'Content-Type: application/json' -d '{\"message\": {\"subject\": \"hi\", \"toRecipients\": [{\"emailAddress\": {\"address\": \"pat@gmail.com\"}}]}}'"), "require_approval", ["EXTERNAL_MESSAGE"], "Microsoft Graph's US Government cloud sendMail is a message like the global host's")
+seed("w434-notify-sms-phone-number", "globex", shell4("globex", "curl -s -X POST https://api.notify.gov/v2/notifications/sms -H 'Content-Type: application/json' -d '{\"template_id\": \"t1\", \"phone_number\": \"+12025550143\"}'"), "require_approval", ["EXTERNAL_MESSAGE"], "a notifications/sms path names its recipient in the body's phone_number: a message, not a write")
+
 
 def main():
     out_cases = os.path.join(HERE, "cases")
