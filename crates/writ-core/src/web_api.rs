@@ -757,13 +757,6 @@ const ADDRESS_KEYS: &[&str] = &[
     "number",
 ];
 
-/// True when `segment`, [`normalized`], is `word`.
-fn normalized_is(segment: &str, table: &[&str]) -> bool {
-    table
-        .iter()
-        .any(|word| normalized(segment).eq(word.chars()))
-}
-
 /// A message a `POST` to a path that says it sends ([`SEND_SEGMENTS`])
 /// addresses by its body's conventional members ([`RECIPIENT_KEYS`];
 /// [`ADDRESS_KEYS`] at the top of a `notifications/email` body): each an
@@ -779,13 +772,14 @@ fn general_message(
 ) -> Option<ApiMessage> {
     let (mut sends, mut channel_path, mut after_collection) = (false, false, false);
     for segment in path.split('/').filter(|s| !s.is_empty()) {
-        let starts_send = normalized(segment).take(4).eq("send".chars())
-            && !normalized(segment).take(6).eq("sender".chars());
-        sends |= starts_send || normalized_is(segment, SEND_SEGMENTS);
-        channel_path = after_collection && normalized_is(segment, CHANNEL_SEGMENTS);
-        after_collection = normalized_is(
-            segment,
-            &["messages", "message", "notifications", "notification"],
+        // Each segment normalised once; most paths fail on the first bytes.
+        let word: String = normalized(segment).collect();
+        let starts_send = word.starts_with("send") && !word.starts_with("sender");
+        sends |= starts_send || SEND_SEGMENTS.contains(&word.as_str());
+        channel_path = after_collection && CHANNEL_SEGMENTS.contains(&word.as_str());
+        after_collection = matches!(
+            word.as_str(),
+            "messages" | "message" | "notifications" | "notification"
         );
     }
     if !sends || is_one_of(host, PAYMENT_DOMAINS) {
