@@ -2413,15 +2413,8 @@ const PUBLIC_FLAGS: &[&str] = &[
 const PRIVATE_FLAGS: &[&str] = &["private", "isprivate"];
 
 /// Deploy inputs of a workflow or repository dispatch that name the
-/// environment (as `gh workflow run -f environment=...` reads them).
-const ENVIRONMENT_INPUTS: &[&str] = &[
-    "environment",
-    "env",
-    "stage",
-    "target",
-    "target_env",
-    "deploy_env",
-];
+/// environment: the shell's reading of `gh workflow run -f environment=...`.
+const ENVIRONMENT_INPUTS: &[&str] = writ_shell::WORKFLOW_ENVIRONMENT_INPUTS;
 
 /// Text that any body this reading acts on contains (compared ignoring
 /// ASCII case): a request with none of it, on a path naming nothing, is

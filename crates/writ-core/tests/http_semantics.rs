@@ -1,10 +1,13 @@
 //! What a write request does, read from the request itself on any host:
 //! a role or access granted (a path naming a principal's roles, members or
-//! permissions; a body setting a role on such a resource), a resource made
-//! public (a settings write whose body sets a visibility to anyone, a
-//! public link, a GraphQL mutation doing either), and a deploy started
-//! through GitHub's API. The same request routes alike from curl in a
-//! shell hook, through the HTTP gateway, and as an SDK's HTTP tool call.
+//! permissions; a body setting a role on such a resource; an RPC body
+//! naming a role operation; course enrolments), a resource made public (a
+//! settings write whose body sets a visibility to anyone, a member named
+//! for what it sets such as `privacyStatus`, an action API's update, a
+//! public link, a GraphQL mutation doing either), a message addressed on
+//! a path that sends, and a deploy started through GitHub's API. The same
+//! request routes alike from curl in a shell hook, through the HTTP
+//! gateway, and as an SDK's HTTP tool call.
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
@@ -346,5 +349,283 @@ fn github_dispatches_and_deployments_are_deploys() {
         ],
         Route::Allow,
         &[],
+    );
+}
+
+#[test]
+fn visibility_members_named_for_what_they_set() {
+    let engine = engine();
+    check(
+        &engine,
+        &[
+            // YouTube Data API: an existing video's status.
+            (
+                "PUT",
+                "https://www.googleapis.com/youtube/v3/videos?part=status",
+                r#"{"id": "Xk3pQ9rT2aa", "status": {"privacyStatus": "public"}}"#,
+            ),
+            // Zoom: a meeting's recording settings.
+            (
+                "PATCH",
+                "https://api.zoom.us/v2/meetings/85746065432/recordings/settings",
+                r#"{"share_recording": "publicly", "viewer_download": true}"#,
+            ),
+            // Microsoft Graph, US Government cloud and global: an
+            // anonymous sharing link to a drive item.
+            (
+                "POST",
+                "https://graph.microsoft.us/v1.0/drives/b!x/items/01REL/createLink",
+                r#"{"type": "view", "scope": "anonymous"}"#,
+            ),
+            (
+                "POST",
+                "https://graph.microsoft.com/v1.0/me/drive/items/01REL/createLink",
+                r#"{"type": "view", "scope": "anonymous"}"#,
+            ),
+            // CKAN's action API: the verb is the path's last word.
+            (
+                "POST",
+                "https://catalog.data.gov/api/3/action/package_patch",
+                r#"{"id": "casefile-index", "private": false}"#,
+            ),
+            (
+                "POST",
+                "https://catalog.data.gov/api/3/action/package_update",
+                "id=casefile-index&private=false",
+            ),
+        ],
+        Route::Block,
+        &["PUBLIC_EXPOSURE", "EXTERNAL_WRITE"],
+    );
+}
+
+#[test]
+fn new_unlisted_default_and_organisation_visibility_expose_nothing() {
+    let engine = engine();
+    check(
+        &engine,
+        &[
+            // Uploading a new public video creates; it exposes nothing
+            // that was private.
+            (
+                "POST",
+                "https://www.googleapis.com/youtube/v3/videos?part=status",
+                r#"{"status": {"privacyStatus": "public"}}"#,
+            ),
+            // Unlisted is not public.
+            (
+                "PUT",
+                "https://www.googleapis.com/youtube/v3/videos?part=status",
+                r#"{"id": "Xk3pQ9rT2aa", "status": {"privacyStatus": "unlisted"}}"#,
+            ),
+            // A default for what is made later.
+            (
+                "PATCH",
+                "https://api.zoom.us/v2/users/me/settings",
+                r#"{"default_sharing": "public"}"#,
+            ),
+            // A link for the organisation only.
+            (
+                "POST",
+                "https://graph.microsoft.us/v1.0/drives/b!x/items/01REL/createLink",
+                r#"{"type": "view", "scope": "organization"}"#,
+            ),
+            // A new dataset, and a dispatch (not an update).
+            (
+                "POST",
+                "https://catalog.data.gov/api/3/action/package_create",
+                r#"{"name": "casefile-index", "private": false}"#,
+            ),
+            (
+                "POST",
+                "https://ci.example.net/api/jobs/build/dispatch",
+                r#"{"private": false}"#,
+            ),
+        ],
+        Route::RequireApproval,
+        &["EXTERNAL_WRITE"],
+    );
+}
+
+#[test]
+fn role_operations_rpc_functions_and_course_rosters_grant() {
+    let engine = engine();
+    check(
+        &engine,
+        &[
+            // Moodle web services: the operation is the body's function.
+            (
+                "POST",
+                "https://moodle.acme.io/webservice/rest/server.php",
+                "wstoken=9f2c&wsfunction=core_role_assign_roles&assignments[0][roleid]=3&assignments[0][userid]=412&assignments[0][contextid]=88",
+            ),
+            (
+                "POST",
+                "https://moodle.acme.io/webservice/rest/server.php",
+                "wstoken=9f2c&wsfunction=core_role_assign_roles&assignments%5B0%5D%5Broleid%5D=3&assignments%5B0%5D%5Buserid%5D=412",
+            ),
+            (
+                "POST",
+                "https://moodle.acme.io/webservice/rest/server.php?wsfunction=enrol_manual_enrol_users",
+                "wstoken=9f2c&enrolments[0][roleid]=3&enrolments[0][userid]=412&enrolments[0][courseid]=7",
+            ),
+            // JSON-RPC naming a role operation.
+            (
+                "POST",
+                "https://lms.acme.io/rpc",
+                r#"{"jsonrpc": "2.0", "method": "user.assignRole", "params": {"userId": 5, "role": "teacher"}}"#,
+            ),
+            // Canvas enrolments and Google Classroom's rosters.
+            (
+                "POST",
+                "https://lms.acme.io/api/v1/courses/4821/enrollments",
+                "enrollment[user_id]=30111&enrollment[type]=TeacherEnrollment",
+            ),
+            (
+                "POST",
+                "https://lms.acme.io/v1/courses/612233/teachers",
+                r#"{"userId": "sub.teacher@acme.io"}"#,
+            ),
+        ],
+        Route::RequireApproval,
+        &["PERMISSION_CHANGE"],
+    );
+    check(
+        &engine,
+        &[(
+            "POST",
+            "https://classroom.googleapis.com/v1/courses/612233/teachers",
+            r#"{"userId": "sub.teacher@acme.io"}"#,
+        )],
+        Route::RequireApproval,
+        &["EXTERNAL_WRITE", "PERMISSION_CHANGE"],
+    );
+}
+
+#[test]
+fn rpc_reads_and_other_functions_grant_nothing() {
+    let engine = engine();
+    check(
+        &engine,
+        &[
+            (
+                "POST",
+                "https://moodle.acme.io/webservice/rest/server.php",
+                "wstoken=9f2c&wsfunction=core_enrol_get_enrolled_users&courseid=7",
+            ),
+            (
+                "POST",
+                "https://moodle.acme.io/webservice/rest/server.php",
+                "wstoken=9f2c&wsfunction=core_role_get_role_names&roleid=3",
+            ),
+            (
+                "POST",
+                "https://moodle.acme.io/webservice/rest/server.php",
+                "wstoken=9f2c&wsfunction=core_course_update_courses&courses[0][id]=7&courses[0][fullname]=Algebra",
+            ),
+            (
+                "POST",
+                "https://lms.acme.io/api/v1/courses/4821/assignments",
+                r#"{"assignment": {"name": "Essay 2", "points_possible": 10}}"#,
+            ),
+        ],
+        Route::Allow,
+        &[],
+    );
+}
+
+#[test]
+fn messages_addressed_on_paths_that_send() {
+    let engine = engine();
+    check(
+        &engine,
+        &[
+            // Microsoft Graph, US Government cloud.
+            (
+                "POST",
+                "https://graph.microsoft.us/v1.0/me/sendMail",
+                r#"{"message": {"subject": "Ack", "body": {"content": "Received."}, "toRecipients": [{"emailAddress": {"address": "maria.ortiz@gmail.com"}}]}}"#,
+            ),
+            // GovDelivery-style: recipients listed as objects.
+            (
+                "POST",
+                "https://api.govdelivery.com/api/v2/accounts/12345/messages/email",
+                r#"{"subject": "Status", "body": "In review.", "recipients": [{"email": "maria.ortiz@gmail.com"}]}"#,
+            ),
+            // notify.gov: the channel is the path's, the address the body's.
+            (
+                "POST",
+                "https://api.notify.gov/v2/notifications/email",
+                r#"{"template_id": "f33517ff", "email_address": "maria.ortiz@gmail.com"}"#,
+            ),
+            (
+                "POST",
+                "https://api.notify.gov/v2/notifications/sms",
+                r#"{"template_id": "f33517ff", "phone_number": "+12025550143"}"#,
+            ),
+            // A send path with a form `to`.
+            (
+                "POST",
+                "https://api.mailer.example/v1/send",
+                "to=Maria%20Ortiz%20%3Cmaria.ortiz%40gmail.com%3E&subject=Ack",
+            ),
+        ],
+        Route::RequireApproval,
+        &["EXTERNAL_MESSAGE"],
+    );
+    // Through a host that is no catalogued provider, the host reads the
+    // message as well: the organisation's own people through a host
+    // outside are a message outside; through the organisation's own host,
+    // a message inside.
+    check(
+        &engine,
+        &[(
+            "POST",
+            "https://api.govdelivery.com/api/v2/accounts/12345/messages/email",
+            r#"{"subject": "Status", "recipients": [{"email": "ops@acme.io"}]}"#,
+        )],
+        Route::RequireApproval,
+        &["EXTERNAL_MESSAGE"],
+    );
+    check(
+        &engine,
+        &[(
+            "POST",
+            "https://notify.acme.io/v2/notifications/email",
+            r#"{"template_id": "f33517ff", "email_address": "ops@acme.io"}"#,
+        )],
+        Route::Allow,
+        &[],
+    );
+}
+
+#[test]
+fn sending_paths_without_addressed_recipients_are_writes() {
+    let engine = engine();
+    check(
+        &engine,
+        &[
+            // A channel, not a person.
+            (
+                "POST",
+                "https://chat.example.net/api/channels/C1/messages",
+                r#"{"channel": "C1", "text": "deploy done"}"#,
+            ),
+            // `to` that is no address or number.
+            (
+                "POST",
+                "https://hooks.example.net/v1/send",
+                r#"{"to": "release-42", "text": "done"}"#,
+            ),
+            // An address outside a recipient member on a path that does
+            // not name a channel.
+            (
+                "POST",
+                "https://api.example.net/v1/messages",
+                r#"{"email": "maria.ortiz@gmail.com", "text": "hello"}"#,
+            ),
+        ],
+        Route::RequireApproval,
+        &["EXTERNAL_WRITE"],
     );
 }

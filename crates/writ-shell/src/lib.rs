@@ -21,8 +21,8 @@ mod recent;
 mod walk;
 
 pub use commands::{
-    PatchChange, apply_patch_changes, github_access_changes, gitlab_access_changes,
-    grants_everyone, iam_grant, is_public_acl,
+    PatchChange, WORKFLOW_ENVIRONMENT_INPUTS, apply_patch_changes, github_access_changes,
+    gitlab_access_changes, grants_everyone, iam_grant, is_public_acl,
 };
 pub use effects::*;
 

@@ -1290,6 +1290,17 @@ fn gh(inv: &Invocation<'_>) -> Outcome {
     }
 }
 
+/// A workflow's inputs that name the environment it deploys to (`gh
+/// workflow run -f environment=E`, the REST dispatch's `inputs`).
+pub const WORKFLOW_ENVIRONMENT_INPUTS: &[&str] = &[
+    "environment",
+    "env",
+    "stage",
+    "target",
+    "target_env",
+    "deploy_env",
+];
+
 /// `gh workflow run WORKFLOW -f environment=E` (or `-f env=E`, `-f
 /// stage=E`, `--field`, `--raw-field`): the workflow deploys to the
 /// environment its input names.
@@ -1306,10 +1317,7 @@ fn workflow_run(rest: &[Arg]) -> Outcome {
     let mut outcome = Outcome::default();
     for field in args::values(&items, &["-f", "-F", "--field", "--raw-field"]) {
         if let Some((key, value)) = field.text.split_once('=')
-            && matches!(
-                key.to_ascii_lowercase().as_str(),
-                "environment" | "env" | "stage" | "target" | "target_env" | "deploy_env"
-            )
+            && WORKFLOW_ENVIRONMENT_INPUTS.contains(&key.to_ascii_lowercase().as_str())
             && !value.is_empty()
         {
             outcome.effects.push(Effect::Deploy(crate::Deploy {

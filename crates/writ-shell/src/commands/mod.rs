@@ -13,7 +13,7 @@ mod deploy;
 mod files;
 mod git;
 pub use cloud::{grants_everyone, iam_grant, is_public_acl};
-pub use git::github_access_changes;
+pub use git::{WORKFLOW_ENVIRONMENT_INPUTS, github_access_changes};
 mod glab;
 pub use glab::gitlab_access_changes;
 mod infra;
