@@ -89,6 +89,15 @@ const CREDENTIAL_ENV: &[(&[&str], &[&str])] = &[
         &["goreleaser"],
         &["GITHUB_TOKEN", "GITLAB_TOKEN", "GITEA_TOKEN"],
     ),
+    (&["circleci"], &["CIRCLECI_CLI_TOKEN"]),
+    (&["bk"], &["BUILDKITE_API_TOKEN"]),
+    (&["buildkite-agent"], &["BUILDKITE_AGENT_ACCESS_TOKEN"]),
+    (&["cld"], &["CLOUDINARY_URL"]),
+    (&["osf"], &["OSF_PASSWORD", "OSF_TOKEN"]),
+    (&["lhci"], &["LHCI_TOKEN", "LHCI_BUILD_TOKEN"]),
+    (&["cypress"], &["CYPRESS_RECORD_KEY"]),
+    (&["chromatic"], &["CHROMATIC_PROJECT_TOKEN"]),
+    (&["percy"], &["PERCY_TOKEN"]),
 ];
 
 /// What a publisher sends to authenticate: the values of its credential

@@ -36,19 +36,6 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     }
 }
 
-/// The values of the `NAME=value` environment entries called one of
-/// `names` (set on the line or exported before it): credentials a CLI
-/// reads from its environment and sends.
-fn env_payload(inv: &Invocation<'_>, names: &[&str]) -> Payload {
-    let mut payload = Payload::default();
-    for (name, value) in inv.env {
-        if names.contains(&name.as_str()) {
-            flow::merge(&mut payload, &value.payload());
-        }
-    }
-    payload
-}
-
 /// What every argument carries: a vendor call sends its arguments.
 fn arguments_payload(inv: &Invocation<'_>) -> Payload {
     let mut payload = Payload::default();
@@ -184,7 +171,6 @@ fn circleci(inv: &Invocation<'_>) -> Option<Outcome> {
         .filter(|h| !h.is_empty())
         .map_or_else(|| "https://circleci.com".to_owned(), base_url);
     let mut payload = credentials(inv, &items, &["--token"]);
-    flow::merge(&mut payload, &env_payload(inv, &["CIRCLECI_CLI_TOKEN"]));
     let (method, target) = match words.as_slice() {
         [
             "context",
@@ -269,7 +255,7 @@ fn buildkite(inv: &Invocation<'_>) -> Option<Outcome> {
         },
     );
     let words = positional_words(&items);
-    let mut payload = env_payload(inv, &["BUILDKITE_API_TOKEN"]);
+    let mut payload = credentials(inv, &[], &[]);
     let (method, target) = match words.as_slice() {
         ["api", endpoint, ..] => {
             let data = args::values(&items, &["-d", "--data", "-H", "--header"]);
@@ -362,10 +348,6 @@ fn buildkite_agent(inv: &Invocation<'_>) -> Option<Outcome> {
         .filter(|e| !e.is_empty())
         .map_or_else(|| "https://agent.buildkite.com/v3".to_owned(), base_url);
     let mut payload = credentials(inv, &items, &["--agent-access-token"]);
-    flow::merge(
-        &mut payload,
-        &env_payload(inv, &["BUILDKITE_AGENT_ACCESS_TOKEN"]),
-    );
     let (method, target) = match words.as_slice() {
         ["artifact", "upload", patterns, rest @ ..] => {
             for pattern in patterns.split(';').filter(|p| !p.is_empty()) {
@@ -677,7 +659,6 @@ fn cloudinary(inv: &Invocation<'_>) -> Option<Outcome> {
         .map(|(_, cloud)| cloud.trim_end_matches('/'))
         .filter(|c| !c.is_empty() && !c.contains('/'));
     let mut payload = credentials(inv, &items, &["-c", "--config"]);
-    flow::merge(&mut payload, &env_payload(inv, &["CLOUDINARY_URL"]));
     let send_local = |payload: &mut Payload, text: &str, recursive: bool| {
         if text.contains("://") {
             flow::push_text(payload, text);
@@ -821,7 +802,7 @@ fn osf(inv: &Invocation<'_>) -> Option<Outcome> {
         };
         format!("{OSF_FILES}/{project}/providers/{storage}/{path}")
     };
-    let mut payload = env_payload(inv, &["OSF_PASSWORD", "OSF_TOKEN"]);
+    let mut payload = credentials(inv, &[], &[]);
     let mut outcome = Outcome::default();
     match words.as_slice() {
         ["upload", source, destination, ..] => {
@@ -1071,10 +1052,7 @@ fn lighthouse_ci(inv: &Invocation<'_>) -> Option<Outcome> {
         _ => return Some(Outcome::default()),
     };
     let mut payload = arguments_payload(inv);
-    flow::merge(
-        &mut payload,
-        &env_payload(inv, &["LHCI_TOKEN", "LHCI_BUILD_TOKEN"]),
-    );
+    flow::merge(&mut payload, &credentials(inv, &[], &[]));
     send_file(inv, &mut payload, ".lighthouseci", true);
     Some(Outcome::default().effect(request(
         inv.program,
@@ -1130,7 +1108,7 @@ fn cypress(inv: &Invocation<'_>) -> Option<Outcome> {
     let mut outcome = Outcome::default();
     if records {
         let mut payload = arguments_payload(inv);
-        flow::merge(&mut payload, &env_payload(inv, &["CYPRESS_RECORD_KEY"]));
+        flow::merge(&mut payload, &credentials(inv, &[], &[]));
         outcome.effects.push(request(
             inv.program,
             url(CYPRESS_CLOUD),
@@ -1176,10 +1154,7 @@ fn chromatic(inv: &Invocation<'_>) -> Option<Outcome> {
         return Some(outcome);
     }
     let mut payload = arguments_payload(inv);
-    flow::merge(
-        &mut payload,
-        &env_payload(inv, &["CHROMATIC_PROJECT_TOKEN"]),
-    );
+    flow::merge(&mut payload, &credentials(inv, &[], &[]));
     for dir in args::values(&items, &["-d", "--storybook-build-dir"]) {
         send_file(inv, &mut payload, &dir.text, true);
     }
@@ -1251,7 +1226,7 @@ fn percy(inv: &Invocation<'_>) -> Option<Outcome> {
             send_file(inv, &mut payload, &source.text, true);
         }
     }
-    flow::merge(&mut payload, &env_payload(inv, &["PERCY_TOKEN"]));
+    flow::merge(&mut payload, &credentials(inv, &[], &[]));
     outcome.effects.push(request(
         inv.program,
         url(&format!("{PERCY_API}/builds")),
