@@ -19,15 +19,7 @@ const DEPLOYMENT: &str = r#"{
 }"#;
 
 fn check(engine: &Engine, events: &[(Runtime, Value)], route: Route, reasons: &[&str]) {
-    for event in events {
-        let decision = decide(engine, event);
-        assert_eq!(
-            (decision.route, decision.reasons.clone()),
-            (route, reasons.iter().map(|r| (*r).to_owned()).collect()),
-            "{}",
-            event.1
-        );
-    }
+    common::assert_routes(engine, "destination", events, route, reasons);
 }
 
 #[test]

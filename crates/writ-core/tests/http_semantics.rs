@@ -13,7 +13,7 @@
 
 mod common;
 
-use common::{decide, function_call, shell};
+use common::{function_call, shell};
 use serde_json::{Value, json};
 use writ_core::{Engine, Route, Runtime};
 
@@ -77,15 +77,8 @@ fn request(method: &str, url: &str, body: &str) -> Vec<(Runtime, Value)> {
 /// `reasons`.
 fn check(engine: &Engine, cases: &[(&str, &str, &str)], route: Route, reasons: &[&str]) {
     for (method, url, body) in cases {
-        for event in request(method, url, body) {
-            let decision = decide(engine, &event);
-            assert_eq!(
-                (decision.route, decision.reasons.clone()),
-                (route, reasons.iter().map(|r| (*r).to_owned()).collect()),
-                "{method} {url} {body} as {:?}",
-                event.0
-            );
-        }
+        let events = request(method, url, body);
+        common::assert_routes(engine, &format!("{method} {url}"), &events, route, reasons);
     }
 }
 

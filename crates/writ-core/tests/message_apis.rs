@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{decide, function_call, http_post, shell};
+use common::{function_call, http_post, shell};
 use serde_json::{Value, json};
 use writ_core::{Engine, Route, Runtime};
 
@@ -72,15 +72,7 @@ const CT_JSON: &str = "Content-Type: application/json";
 
 /// The same message in every family: one route and the same reasons.
 fn check(engine: &Engine, what: &str, events: &[(Runtime, Value)], route: Route, reasons: &[&str]) {
-    for event in events {
-        let decision = decide(engine, event);
-        assert_eq!(
-            (decision.route, decision.reasons.clone()),
-            (route, reasons.iter().map(|r| (*r).to_owned()).collect()),
-            "{what}: {}",
-            event.1
-        );
-    }
+    common::assert_routes(engine, what, events, route, reasons);
 }
 
 #[test]

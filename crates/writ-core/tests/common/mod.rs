@@ -6,7 +6,8 @@
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use writ_core::{
-    Decision, Deployment, Engine, Facts, GuardInput, PolicyPack, Runtime, SessionState, normalize,
+    Decision, Deployment, Engine, Facts, GuardInput, PolicyPack, Route, Runtime, SessionState,
+    normalize,
 };
 
 /// An engine on `deployment` (JSON) and the default policy.
@@ -29,6 +30,27 @@ pub fn decide(engine: &Engine, (runtime, event): &(Runtime, Value)) -> Decision 
         agent: "agent",
         user: None,
     })
+}
+
+/// Asserts that every event routes to `route` with exactly `reasons`;
+/// `what` names the events in a failure.
+pub fn assert_routes(
+    engine: &Engine,
+    what: &str,
+    events: &[(Runtime, Value)],
+    route: Route,
+    reasons: &[&str],
+) {
+    for event in events {
+        let decision = decide(engine, event);
+        assert_eq!(
+            (decision.route, decision.reasons.clone()),
+            (route, reasons.iter().map(|r| (*r).to_owned()).collect()),
+            "{what}: {:?} {}",
+            event.0,
+            event.1
+        );
+    }
 }
 
 /// A shell command from a Claude Code hook, run in `/home/dana/ws`.
