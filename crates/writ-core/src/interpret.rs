@@ -229,7 +229,7 @@ impl Cx<'_> {
         let bound = manifest.bind(arguments);
         let unmapped: Vec<String> = bound.unmapped.iter().map(|v| value_text(v)).collect();
         let kind = manifest.kind;
-        let effects = match kind {
+        let mut effects = match kind {
             ToolKind::Shell => {
                 let cwd = bound.text("cwd").map(|d| self.path(&d));
                 // An argv (`["pwsh", "-Command", "..."]`) is the command it spells.
@@ -364,7 +364,6 @@ impl Cx<'_> {
             }
             ToolKind::ReadOnly => Vec::new(),
         };
-        let mut effects = effects;
         self.send_named_files(&bound, &mut effects);
         Interpretation {
             kind: Some(kind),
