@@ -1190,28 +1190,7 @@ fn header_recipients(text: &str) -> Vec<String> {
 /// line breaks ignored; `None` for anything else (`$raw`), or bytes that
 /// are not text.
 fn decode_base64(text: &str) -> Option<String> {
-    use base64::Engine as _;
-    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-    const EITHER: GeneralPurpose = GeneralPurpose::new(
-        &base64::alphabet::STANDARD,
-        GeneralPurposeConfig::new()
-            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-            .with_decode_allow_trailing_bits(true),
-    );
-    let standard: String = text
-        .chars()
-        .filter(|c| !matches!(c, '\r' | '\n' | ' ' | '\t'))
-        .map(|c| match c {
-            '-' => '+',
-            '_' => '/',
-            c => c,
-        })
-        .collect();
-    let bytes = EITHER.decode(standard).ok()?;
-    if bytes.is_empty() {
-        return None;
-    }
-    String::from_utf8(bytes).ok()
+    writ_shell::decode_base64_text(text, true).filter(|t| !t.is_empty())
 }
 
 /// `%XX` escapes decoded; text with none, or a bad one, as it is.

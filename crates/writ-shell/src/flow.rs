@@ -91,39 +91,31 @@ pub(crate) fn base64_decoded(args: &[Arg], stdin: Option<&Payload>) -> Option<St
     let [text] = stdin.text.as_slice() else {
         return None;
     };
-    base64_decode(text)
+    decode_base64_text(text, false)
 }
 
-/// Decodes standard base64 (whitespace ignored, padding optional) into
-/// UTF-8 text.
-pub(crate) fn base64_decode(text: &str) -> Option<String> {
-    let mut bytes = Vec::with_capacity(text.len() * 3 / 4);
-    let mut buffer: u32 = 0;
-    let mut bits = 0;
-    let mut padding = false;
-    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
-        let value = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => {
-                padding = true;
-                continue;
-            }
-            _ => return None,
-        };
-        if padding {
-            return None;
-        }
-        buffer = (buffer << 6) | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            bytes.push(((buffer >> bits) & 0xff) as u8);
-        }
-    }
+/// Decodes base64 into UTF-8 text: the standard alphabet (and with
+/// `url_safe_too` the URL's `-_` as well), padded or not, whitespace
+/// ignored. `None` for anything else, or bytes that are not text.
+pub fn decode_base64_text(text: &str, url_safe_too: bool) -> Option<String> {
+    use base64::Engine as _;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const STANDARD: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let standard: String = text
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .map(|c| match c {
+            '-' if url_safe_too => '+',
+            '_' if url_safe_too => '/',
+            c => c,
+        })
+        .collect();
+    let bytes = STANDARD.decode(standard).ok()?;
     String::from_utf8(bytes).ok()
 }
 
@@ -133,11 +125,20 @@ mod tests {
 
     #[test]
     fn decodes_base64_text() {
-        assert_eq!(base64_decode("Y3VybA==").as_deref(), Some("curl"));
-        assert_eq!(base64_decode("Y3Vy\nbA").as_deref(), Some("curl"));
-        assert_eq!(base64_decode("Z2l0IHB1c2g=").as_deref(), Some("git push"));
-        assert_eq!(base64_decode("not base64!"), None);
-        assert_eq!(base64_decode("/w=="), None, "not UTF-8");
+        assert_eq!(
+            decode_base64_text("Y3VybA==", false).as_deref(),
+            Some("curl")
+        );
+        assert_eq!(
+            decode_base64_text("Y3Vy\nbA", false).as_deref(),
+            Some("curl")
+        );
+        assert_eq!(
+            decode_base64_text("Z2l0IHB1c2g=", false).as_deref(),
+            Some("git push")
+        );
+        assert_eq!(decode_base64_text("not base64!", false), None);
+        assert_eq!(decode_base64_text("/w==", false), None, "not UTF-8");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub use commands::{
     gitlab_access_changes, grants_everyone, iam_grant, is_public_acl,
 };
 pub use effects::*;
+pub use flow::decode_base64_text;
 
 /// True when `host` (a name or an address, IPv6 without brackets) is this
 /// machine: `localhost` and names under it, `127.0.0.0/8`, `::1`, `0.0.0.0`.
