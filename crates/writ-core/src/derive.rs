@@ -1131,18 +1131,24 @@ fn names_process(name: &str, firewall: &str) -> bool {
 
 /// The same Kubernetes context, or the same cluster under the context
 /// name a cloud CLI gives it: EKS's `arn:aws:eks:REGION:ACCOUNT:cluster/NAME`,
-/// GKE's `gke_PROJECT_LOCATION_NAME`.
+/// GKE's `gke_PROJECT_LOCATION_NAME`. A bare name matches a cloud name's
+/// cluster; two cloud names must also agree on where the cluster is (the
+/// same cluster name in another project or account is another cluster).
 fn same_kube_context(a: &str, b: &str) -> bool {
-    fn cluster(context: &str) -> &str {
-        if context.starts_with("arn:aws:eks:") {
-            context.rsplit('/').next().unwrap_or(context)
-        } else if context.starts_with("gke_") {
-            context.rsplit('_').next().unwrap_or(context)
+    /// (where, cluster name): `where` is the region and account or the
+    /// project and location, empty when the name does not say.
+    fn cluster(context: &str) -> (&str, &str) {
+        if let Some(rest) = context.strip_prefix("arn:aws:eks:") {
+            let (place, name) = rest.rsplit_once("cluster/").unwrap_or(("", rest));
+            (place.trim_end_matches(':'), name)
+        } else if let Some(rest) = context.strip_prefix("gke_") {
+            rest.rsplit_once('_').unwrap_or(("", rest))
         } else {
-            context
+            ("", context)
         }
     }
-    a == b || cluster(a) == cluster(b)
+    let ((place_a, name_a), (place_b, name_b)) = (cluster(a), cluster(b));
+    a == b || (name_a == name_b && (place_a.is_empty() || place_b.is_empty() || place_a == place_b))
 }
 
 #[cfg(test)]
@@ -1202,6 +1208,16 @@ mod tests {
         assert!(same_kube_context("gke_acme_europe-west1_prod", "prod"));
         assert!(!same_kube_context("gke_acme_europe-west1_staging", "prod"));
         assert!(!same_kube_context("prod-eks-2", "prod-eks"));
+        // The same cluster name in another project, account or region.
+        assert!(!same_kube_context(
+            "gke_acme-stg_us-central1_core",
+            "gke_acme-prd_us-central1_core"
+        ));
+        assert!(!same_kube_context(
+            "arn:aws:eks:us-east-1:111111111111:cluster/core",
+            "arn:aws:eks:us-east-1:222222222222:cluster/core"
+        ));
+        assert!(same_kube_context("core", "gke_acme-prd_us-central1_core"));
     }
 
     #[test]

@@ -93,7 +93,9 @@ static CREDENTIAL_PATTERNS: LazyLock<Vec<Option<Regex>>> = LazyLock::new(|| {
         // `\nAKIA...` in JSON-escaped text still counts).
         r"(?:^|[^A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?:[^A-Z0-9]|$)",
         r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----",
-        r"(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})",
+        // GitHub's tokens are 36 characters after the prefix; 16 or more
+        // also catches the shortened and hand-written ones examples use.
+        r"(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{22,})",
         r"xox[abpr]-[A-Za-z0-9-]{10,}",
         r"[rs]k_live_[A-Za-z0-9]{10,}",
     ]

@@ -74,6 +74,7 @@ fn credentials() {
         (format!("ghr_{gh36}"), vec!["github_token"]),
         (format!("ghx_{gh36}"), vec![]),
         ("ghp_tooShort123".into(), vec![]),
+        ("ghp_1a2b3c4d5e6f7g8h9i0j".into(), vec!["github_token"]),
         (
             "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz".into(),
             vec!["github_token"],

@@ -3878,6 +3878,49 @@ fn databases_without_sql() {
                 "read"
             )]),
         ),
+        // Switches take no value: `--tls` does not swallow the command.
+        (
+            "redis-cli -h cache.prod.acme.internal -p 6380 --tls GET session:1",
+            json!([data(
+                "redis-cli",
+                Some("cache.prod.acme.internal"),
+                Some("GET session:1"),
+                "read"
+            )]),
+        ),
+        // Modes instead of a command: scans and statistics read, `--pipe`
+        // writes, `--cluster` reads or changes by its subcommand.
+        (
+            "redis-cli -h cache.prod.acme.internal --tls --scan --pattern 'rl:*'",
+            json!([data(
+                "redis-cli",
+                Some("cache.prod.acme.internal"),
+                None,
+                "read"
+            )]),
+        ),
+        (
+            "redis-cli -h cache.prod.acme.internal --bigkeys",
+            json!([data(
+                "redis-cli",
+                Some("cache.prod.acme.internal"),
+                None,
+                "read"
+            )]),
+        ),
+        (
+            "redis-cli -h cache.prod.acme.internal --pipe < seed.txt",
+            json!([read(&at("seed.txt")), {"effect": "data_command", "client": "redis-cli", "host": "cache.prod.acme.internal",
+                    "command": null, "files": [at("seed.txt")], "class": "write"}]),
+        ),
+        (
+            "redis-cli --cluster check cache.prod.acme.internal:6379",
+            json!([data("redis-cli", None, None, "read")]),
+        ),
+        (
+            "redis-cli --cluster del-node cache.prod.acme.internal:6379 07c37dfeb235213a872192d90877d0cd55635b91",
+            json!([data("redis-cli", None, None, "write")]),
+        ),
         (
             "echo 'DEL session:1' | redis-cli -h cache",
             json!([data(

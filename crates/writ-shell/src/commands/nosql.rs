@@ -164,8 +164,8 @@ fn redis(inv: &Invocation<'_>) -> DataCommand {
     let items = args::parse(
         inv.args,
         &Spec {
-            short: "hpsaunrid",
-            long: &["user", "pass", "tls", "cacert", "cert", "key"],
+            short: "hpsaunridDt",
+            long: REDIS_VALUED_OPTIONS,
             stop_after: Some(1),
         },
     );
@@ -176,7 +176,9 @@ fn redis(inv: &Invocation<'_>) -> DataCommand {
         .iter()
         .map(|a| a.text.clone())
         .collect();
-    let (command, class) = if words.is_empty() {
+    let (command, class) = if let Some(class) = redis_mode_class(&items) {
+        (None, class)
+    } else if words.is_empty() {
         let piped = inv.stdin.text.join("\n");
         if piped.is_empty() {
             (None, DataClass::Unknown)
@@ -222,6 +224,66 @@ fn strength(class: DataClass) -> u8 {
         DataClass::Unknown => 2,
         DataClass::Destroy => 3,
     }
+}
+
+/// redis-cli's long options that take a value (`--tls`, `--scan`, `--raw`
+/// and the other modes and switches take none).
+const REDIS_VALUED_OPTIONS: &[&str] = &[
+    "user",
+    "pass",
+    "cacert",
+    "cacertdir",
+    "cert",
+    "key",
+    "tls-ciphers",
+    "tls-ciphersuites",
+    "sni",
+    "pattern",
+    "quoted-pattern",
+    "count",
+    "eval",
+    "rdb",
+    "functions-rdb",
+    "pipe-timeout",
+    "memkeys-samples",
+    "intrinsic-latency",
+    "lru-test",
+    "cluster",
+];
+
+/// What a redis-cli mode does instead of a command: the key scans and
+/// statistics read, `--rdb` copies the data set to a local file (a read),
+/// `--pipe` writes what standard input holds, `--cluster` administers the
+/// cluster (`check` and `info` read; `create`, `reshard`, `del-node`...
+/// change it). `None` when the line runs a command.
+fn redis_mode_class(items: &[args::Item<'_>]) -> Option<DataClass> {
+    const READ_MODES: &[&str] = &[
+        "--scan",
+        "--bigkeys",
+        "--memkeys",
+        "--hotkeys",
+        "--keystats",
+        "--stat",
+        "--latency",
+        "--latency-history",
+        "--latency-dist",
+        "--intrinsic-latency",
+        "--lru-test",
+        "--rdb",
+        "--functions-rdb",
+    ];
+    if let Some(sub) = args::value(items, &["--cluster"]) {
+        let reads = ["check", "info", "help"].contains(&sub.text.to_ascii_lowercase().as_str());
+        return Some(if reads {
+            DataClass::Read
+        } else {
+            DataClass::Write
+        });
+    }
+    if args::has(items, &["--pipe"]) {
+        return Some(DataClass::Write);
+    }
+    args::has(items, READ_MODES).then_some(DataClass::Read)
 }
 
 /// What one Redis command does.
