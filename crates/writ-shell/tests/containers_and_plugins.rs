@@ -91,3 +91,41 @@ fn plugin_managers_install_packages() {
         ),
     ]);
 }
+
+#[test]
+fn dotnet_tools_and_vcpkg_ports_are_named_packages() {
+    run_table(&[
+        (
+            "dotnet tool install --global dotnet-ef --version 8.0.4",
+            json!([install("dotnet", &["dotnet-ef"])]),
+        ),
+        (
+            "dotnet tool install dotnet-reportgenerator-globaltool --tool-path tools",
+            json!([install("dotnet", &["dotnet-reportgenerator-globaltool"])]),
+        ),
+        ("dotnet tool restore", json!([])),
+        (
+            "./vcpkg/vcpkg install sdl2:x64-windows zlib --triplet x64-windows",
+            json!([install("vcpkg", &["sdl2:x64-windows", "zlib"])]),
+        ),
+        // Manifest mode: the packages come from vcpkg.json.
+        ("vcpkg install --triplet x64-linux", json!([])),
+    ]);
+}
+
+#[test]
+fn crontab_installs_replace_the_users_crontab() {
+    let spool = "/var/spool/cron/crontabs/dana";
+    run_table(&[
+        ("crontab -l", json!([])),
+        ("crontab -r", json!([write(spool)])),
+        (
+            "crontab jobs.cron",
+            json!([read(&at("jobs.cron")), write(spool)]),
+        ),
+        (
+            "crontab -u deploy -",
+            json!([write("/var/spool/cron/crontabs/deploy")]),
+        ),
+    ]);
+}

@@ -17,6 +17,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "touch" | "mkdir" | "truncate" | "mkfifo" => create(inv),
         "chmod" | "chown" | "chgrp" | "chattr" | "setfacl" => change_mode(inv),
         "ln" => link(inv),
+        "crontab" => crontab(inv),
         "tee" => tee(inv),
         "sponge" => sponge(inv),
         "dd" => dd(inv),
@@ -308,6 +309,40 @@ fn change_mode(inv: &Invocation<'_>) -> Outcome {
     for path in args::positionals(&items).into_iter().skip(skip) {
         outcome.write(inv.path(&path.text), false);
     }
+    outcome
+}
+
+/// `crontab FILE`, `crontab -` (standard input), `crontab -e` and
+/// `crontab -r` replace the user's crontab, a file in cron's spool
+/// (`/var/spool/cron/crontabs/USER`; the user is `-u USER` or the home
+/// folder's owner); `crontab -l` only prints it.
+fn crontab(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "u",
+            long: &[],
+            stop_after: None,
+        },
+    );
+    let mut outcome = Outcome::default();
+    if args::has(&items, &["-l"]) {
+        return outcome;
+    }
+    let user = args::value(&items, &["-u"])
+        .map(|u| u.text.clone())
+        .or_else(|| {
+            std::path::Path::new(inv.home)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "root".to_owned());
+    for file in args::positionals(&items) {
+        if file.text != "-" {
+            outcome.read(inv.path(&file.text), false);
+        }
+    }
+    outcome.write(format!("/var/spool/cron/crontabs/{user}"), false);
     outcome
 }
 

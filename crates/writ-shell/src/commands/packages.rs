@@ -168,6 +168,43 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ("kubectl-krew" | "krew", "install") => generic(rest, Spec::default()),
         // NuGet: `dotnet add [PROJECT] package X`.
         ("dotnet", "add") => dotnet_packages(rest),
+        // .NET tools from NuGet: `dotnet tool install [-g] X` (a tool
+        // manifest's `dotnet tool restore` names none).
+        ("dotnet", "tool") if rest.first().is_some_and(|a| a.text == "install") => generic(
+            rest.get(1..).unwrap_or_default(),
+            Spec {
+                short: "av",
+                long: &[
+                    "version",
+                    "add-source",
+                    "configfile",
+                    "framework",
+                    "tool-path",
+                    "tool-manifest",
+                    "verbosity",
+                    "arch",
+                ],
+                stop_after: None,
+            },
+        ),
+        // C/C++ ports: `vcpkg install zlib sdl2:x64-windows` (classic mode;
+        // in manifest mode a bare `vcpkg install` names none).
+        ("vcpkg", "install") => generic(
+            rest,
+            Spec {
+                short: "",
+                long: &[
+                    "triplet",
+                    "host-triplet",
+                    "overlay-ports",
+                    "overlay-triplets",
+                    "x-install-root",
+                    "vcpkg-root",
+                    "x-manifest-root",
+                ],
+                stop_after: None,
+            },
+        ),
         ("nuget", "install") => generic(
             rest,
             Spec {
