@@ -582,10 +582,10 @@ impl Deriver<'_> {
         // from outside the organisation is text from outside: untrusted,
         // as a fetched page is (a vendor API's POST response, `ssh h cat f`).
         if ownership != Ownership::Org
-            && matches!(
+            && (matches!(
                 send.channel,
                 Channel::Http | Channel::RemoteExec | Channel::Socket | Channel::Query
-            )
+            ) || is_api_share(send))
         {
             self.out.untrusted_output = true;
         }
@@ -606,8 +606,9 @@ impl Deriver<'_> {
             untrusted_only,
         });
         // Access to a labelled resource for someone outside: the
-        // resource's own label, not what a note beside it says.
-        if send.channel == Channel::Share && ownership != Ownership::Org {
+        // resource's own label, not what a note beside it says. A share
+        // request's files are its body, not the resource.
+        if send.channel == Channel::Share && ownership != Ownership::Org && !is_api_share(send) {
             let resource = Payload {
                 files: send.payload.files.clone(),
                 ..Payload::default()
@@ -962,6 +963,13 @@ fn references_var(text: &str, name: &str) -> bool {
             || (before.ends_with("${") && (after.starts_with('}') || after.starts_with(':')))
             || (before.ends_with('%') && after.starts_with('%'))
     })
+}
+
+/// A share made by a request to a vendor's API (`web_api::is_share`): its
+/// target is the API's URL, not a grantee, and what the API answers is
+/// text from outside, as any request's answer is.
+fn is_api_share(send: &Send) -> bool {
+    send.channel == Channel::Share && send.target.contains("://")
 }
 
 fn chat_destination(target: &str) -> Option<Destination> {

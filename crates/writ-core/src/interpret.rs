@@ -532,13 +532,15 @@ impl Cx<'_> {
                 if let writ_shell::Target::Url { url } = &r.target {
                     payload.text.extend(url_credentials(url));
                 }
+                let reading = crate::web_api::api_effects(&r.method, &target, &payload.text);
+                let share = crate::web_api::is_share(&r.method, &target, &payload.text, &reading);
                 // gh and glab report what their vendor's API calls do
                 // themselves; what any API's request says of itself (a
                 // GraphQL mutation, a workflow dispatch) is read for them too.
                 let api = if matches!(r.program.as_str(), "gh" | "glab") {
                     crate::web_api::general_api_effects(&r.method, &target, &payload.text)
                 } else {
-                    crate::web_api::api_effects(&r.method, &target, &payload.text)
+                    reading
                 };
                 for effect in api {
                     self.lower_shell(effect, out);
@@ -558,6 +560,8 @@ impl Cx<'_> {
                         push_payment(payment, &target, out);
                         Channel::Payment
                     }
+                    // A request made to share is a share, as a share tool's call.
+                    _ if share => Channel::Share,
                     "UPLOAD" => Channel::Upload,
                     "SEND" => Channel::Socket,
                     "EXEC" => Channel::RemoteExec,
@@ -975,7 +979,7 @@ fn http_effects(
         None => {}
     }
     text.extend(body);
-    let access = if crate::web_api::may_change(&method, &url) {
+    let (access, share) = if crate::web_api::may_change(&method, &url) {
         // The API reads header names too (`x-amz-acl: public-read`).
         let mut texts = text.clone();
         if let Some(Value::Object(headers)) = bound.roles.get("headers") {
@@ -985,9 +989,11 @@ fn http_effects(
                     .map(|(name, value)| format!("{name}: {}", value_text(value))),
             );
         }
-        crate::web_api::api_effects(&method, &url, &texts)
+        let access = crate::web_api::api_effects(&method, &url, &texts);
+        let share = crate::web_api::is_share(&method, &url, &texts, &access);
+        (access, share)
     } else {
-        Vec::new()
+        (Vec::new(), false)
     };
     let payload = Payload {
         text,
@@ -1014,6 +1020,8 @@ fn http_effects(
                 push_payment(payment, &url, &mut effects);
                 Channel::Payment
             }
+            // A request made to share is a share, as a share tool's call.
+            None if share => Channel::Share,
             None => {
                 push_withdrawal_payees(&method, &url, &payload.text, &mut effects);
                 Channel::Http

@@ -64,11 +64,7 @@ fn catalogued_effects(
         ..
     } = request;
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
-    let mut fields = fields(texts);
-    fields.extend(query.split('&').filter(|p| !p.is_empty()).map(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (k.to_owned(), v.to_owned())
-    }));
+    let fields = fields_and_query(texts, query);
     let pairs: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
     if host == "api.github.com" {
         return (
@@ -1494,6 +1490,46 @@ pub(crate) fn may_change(method: &str, url: &str) -> bool {
     Request::parse(method, url).is_some()
 }
 
+/// True when a request whose [`api_effects`] are `effects` is made to share
+/// and for nothing else: it grants access or makes a resource public (a
+/// Drive permission, a Dropbox shared link, a Graph `invite`, a collaborator
+/// added), as a share tool's call does. The request is then a share, which
+/// has its own rules instead of `EXTERNAL_WRITE`, while still an external
+/// write for the others. An upload stays an upload whatever access it
+/// sets (`curl -T`, an object `PUT` with `x-amz-acl: public-read`): what it
+/// sends is content; only a bucket's or object's ACL, policy or IAM
+/// request is a share.
+pub(crate) fn is_share(method: &str, url: &str, texts: &[String], effects: &[Effect]) -> bool {
+    if method == "UPLOAD"
+        || effects.is_empty()
+        || !effects
+            .iter()
+            .all(|e| matches!(e, Effect::GrantAccess { .. } | Effect::MakePublic { .. }))
+    {
+        return false;
+    }
+    let Some((_, path)) = http_host_and_path(url) else {
+        return true;
+    };
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    match bucket_and_rest(url, &segments) {
+        Some((_, after)) => sets_storage_access(after, &fields_and_query(texts, query)),
+        None => true,
+    }
+}
+
+/// A request's [`fields`] and its query's `k=v` pairs (`?acl` is `acl`
+/// with an empty value).
+fn fields_and_query(texts: &[String], query: &str) -> Vec<(String, String)> {
+    let mut fields = fields(texts);
+    fields.extend(query.split('&').filter(|p| !p.is_empty()).map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (k.to_owned(), v.to_owned())
+    }));
+    fields
+}
+
 /// Hosts of S3 and GCS (`BUCKET.s3.REGION.amazonaws.com`,
 /// `storage.googleapis.com`, `BUCKET.storage.googleapis.com`).
 fn is_storage_host(host: &str) -> bool {
@@ -1571,31 +1607,15 @@ fn storage(
     fields: &[(String, String)],
     everyone_named: bool,
 ) -> Option<Vec<Effect>> {
-    let bucket = writ_detect::destination::parse_destination(url)?.bucket?;
+    let (bucket, after) = bucket_and_rest(url, segments)?;
     let resource = Resource::Bucket {
         scheme: bucket.scheme.clone(),
         name: bucket.name.clone(),
     };
-    // What follows the bucket in the path: the object key, or the JSON
-    // API's `o/OBJECT`, `acl`, `iam`.
-    let after: &[&str] = match segments
-        .iter()
-        .position(|s| s.eq_ignore_ascii_case(&bucket.name))
-    {
-        Some(at) => &segments[at + 1..],
-        None => segments,
-    };
     let acl_public = ["x-amz-acl", "x-goog-acl", "predefinedAcl", "acl", "entity"]
         .iter()
         .any(|key| field(fields, key).is_some_and(is_public_acl));
-    // A request that sets an ACL or a policy (`?acl`, `?policy`, the JSON
-    // API's `acl`, `iam`): a grant in its body that names everyone counts.
-    let sets_access = ["acl", "policy"]
-        .iter()
-        .any(|key| field(fields, key).is_some())
-        || after
-            .last()
-            .is_some_and(|s| matches!(*s, "acl" | "iam" | "defaultObjectAcl"));
+    let sets_access = sets_storage_access(after, fields);
     let mut effects = Vec::new();
     if method == "DELETE" {
         let whole = after.is_empty();
@@ -1612,6 +1632,36 @@ fn storage(
         effects.push(Effect::MakePublic { resource });
     }
     Some(effects)
+}
+
+/// The bucket `url` names, and what follows it in the path (`segments`):
+/// the object key, or the JSON API's `o/OBJECT`, `acl`, `iam`. `None`
+/// when `url` names no bucket.
+fn bucket_and_rest<'s>(
+    url: &str,
+    segments: &'s [&'s str],
+) -> Option<(writ_detect::destination::Bucket, &'s [&'s str])> {
+    let bucket = writ_detect::destination::parse_destination(url)?.bucket?;
+    let after = match segments
+        .iter()
+        .position(|s| s.eq_ignore_ascii_case(&bucket.name))
+    {
+        Some(at) => &segments[at + 1..],
+        None => segments,
+    };
+    Some((bucket, after))
+}
+
+/// True when a bucket's request (`after` the bucket in its path) sets an
+/// ACL or a policy (`?acl`, `?policy`, the JSON API's `acl`, `iam`)
+/// rather than writing an object.
+fn sets_storage_access(after: &[&str], fields: &[(String, String)]) -> bool {
+    ["acl", "policy"]
+        .iter()
+        .any(|key| field(fields, key).is_some())
+        || after
+            .last()
+            .is_some_and(|s| matches!(*s, "acl" | "iam" | "defaultObjectAcl"))
 }
 
 /// Google Drive: `POST drive/v3/files/ID/permissions` shares the file, with
@@ -4533,5 +4583,40 @@ mod tests {
             ),
             Vec::new()
         );
+    }
+
+    #[test]
+    fn shares_are_requests_that_only_change_access() {
+        let share = |method: &str, url: &str, body: &[&str]| {
+            let texts = texts(body);
+            is_share(method, url, &texts, &api_effects(method, url, &texts))
+        };
+        let drive = "https://www.googleapis.com/drive/v3/files/F1/permissions";
+        assert!(share(
+            "POST",
+            drive,
+            &[r#"{"type":"user","emailAddress":"a@b.com"}"#]
+        ));
+        assert!(share("POST", drive, &[r#"{"type":"anyone"}"#]));
+        let object = "https://media-drop.s3.amazonaws.com/q3.csv";
+        assert!(share(
+            "PUT",
+            &format!("{object}?acl"),
+            &["x-amz-acl: public-read"]
+        ));
+        // Content written with an ACL, a file uploaded, a bucket deleted,
+        // a plain write.
+        assert!(!share("PUT", object, &["x-amz-acl: public-read", "a,b"]));
+        assert!(!share("UPLOAD", drive, &[r#"{"type":"anyone"}"#]));
+        assert!(!share(
+            "DELETE",
+            "https://media-drop.s3.amazonaws.com/",
+            &[]
+        ));
+        assert!(!share(
+            "POST",
+            "https://api.example.com/v1/notes",
+            &["hello"]
+        ));
     }
 }

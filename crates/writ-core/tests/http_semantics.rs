@@ -207,7 +207,8 @@ fn resources_made_public_by_their_settings() {
         Route::Block,
         &["PUBLIC_EXPOSURE"],
     );
-    // At a vendor: the vendor is a third party, the resource the org's.
+    // At a vendor: the vendor is a third party, the resource the org's,
+    // and the request a share, not a generic write.
     check(
         &engine,
         &[(
@@ -216,7 +217,7 @@ fn resources_made_public_by_their_settings() {
             r#"{"visibility": "public"}"#,
         )],
         Route::Block,
-        &["PUBLIC_EXPOSURE", "EXTERNAL_WRITE"],
+        &["PUBLIC_EXPOSURE"],
     );
 }
 
@@ -388,7 +389,7 @@ fn visibility_members_named_for_what_they_set() {
             ),
         ],
         Route::Block,
-        &["PUBLIC_EXPOSURE", "EXTERNAL_WRITE"],
+        &["PUBLIC_EXPOSURE"],
     );
 }
 
@@ -491,7 +492,7 @@ fn role_operations_rpc_functions_and_course_rosters_grant() {
             r#"{"userId": "sub.teacher@acme.io"}"#,
         )],
         Route::RequireApproval,
-        &["EXTERNAL_WRITE", "PERMISSION_CHANGE"],
+        &["PERMISSION_CHANGE"],
     );
 }
 
