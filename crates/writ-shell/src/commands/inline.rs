@@ -56,6 +56,21 @@ const SHELL_CALLS: &[&str] = &[
 /// Calls whose first string argument names a module.
 const MODULE_CALLS: &[&str] = &["require", "__import__", "import", "importlib.import_module"];
 
+/// Lookups whose string argument names an environment variable
+/// (`os.environ['X']`, `os.getenv('X')`, `ENV['X']`, `Deno.env.get('X')`):
+/// the value is read ([`env_reads`]), the name is not data.
+const ENV_LOOKUPS: &[&str] = &[
+    "os.environ",
+    "os.environ.get",
+    "os.getenv",
+    "getenv",
+    "ENV",
+    "ENV.fetch",
+    "process.env",
+    "Deno.env.get",
+    "Bun.env",
+];
+
 /// Calls whose first string argument is a file the code reads.
 const READ_CALLS: &[&str] = &[
     "open",
@@ -64,7 +79,10 @@ const READ_CALLS: &[&str] = &[
     "pathlib.Path",
     "readFileSync",
     "readFile",
+    "readTextFile",
+    "readTextFileSync",
     "createReadStream",
+    "Bun.file",
     "File.read",
     "File.open",
     "IO.read",
@@ -104,24 +122,59 @@ fn is_repo_id(text: &str) -> bool {
     part(owner) && part(name)
 }
 
-/// Calls whose first string argument is a file or tree the code deletes;
-/// the second field: the whole tree.
-const DELETE_CALLS: &[(&str, bool)] = &[
-    ("os.remove", false),
-    ("os.unlink", false),
-    ("os.rmdir", false),
-    ("shutil.rmtree", true),
-    ("unlinkSync", false),
-    ("rmSync", true),
-    ("rmdirSync", true),
-    ("fs.unlink", false),
-    ("fs.rm", true),
-    ("File.delete", false),
-    ("FileUtils.rm_rf", true),
-    ("FileUtils.rm", false),
-    ("unlink", false),
-    ("rmtree", true),
+/// How much of the path a delete call removes.
+#[derive(Clone, Copy)]
+enum Removes {
+    /// One file (or an empty directory).
+    Entry,
+    /// The whole tree under it.
+    Tree,
+    /// The whole tree when the call's options say `recursive: true`
+    /// (Deno's `Deno.remove(p, {recursive: true})`); otherwise one entry.
+    TreeIfRecursive,
+}
+
+/// Calls whose first string argument is a file or tree the code deletes.
+const DELETE_CALLS: &[(&str, Removes)] = &[
+    ("os.remove", Removes::Entry),
+    ("os.unlink", Removes::Entry),
+    ("os.rmdir", Removes::Entry),
+    ("shutil.rmtree", Removes::Tree),
+    ("unlinkSync", Removes::Entry),
+    ("rmSync", Removes::Tree),
+    ("rmdirSync", Removes::Tree),
+    ("fs.unlink", Removes::Entry),
+    ("fs.rm", Removes::Tree),
+    ("Deno.remove", Removes::TreeIfRecursive),
+    ("Deno.removeSync", Removes::TreeIfRecursive),
+    ("File.delete", Removes::Entry),
+    ("FileUtils.rm_rf", Removes::Tree),
+    ("FileUtils.rm_r", Removes::Tree),
+    ("FileUtils.remove_dir", Removes::Tree),
+    ("FileUtils.rm", Removes::Entry),
+    ("unlink", Removes::Entry),
+    // Perl's `File::Path` (`rmtree`, `remove_tree`, qualified or
+    // imported), Ruby's `FileUtils.rmtree`.
+    ("rmtree", Removes::Tree),
+    ("remove_tree", Removes::Tree),
 ];
+
+/// True when the rest of a call's arguments, from `from`, set
+/// `recursive: true` (or Python's `recursive=True`).
+fn recursive_option(code: &str, from: usize) -> bool {
+    let rest = argv::split_args(code, from, Some(b')'))
+        .and_then(|(_, end)| code.get(from..end))
+        .unwrap_or_default();
+    let compact: String = rest.chars().filter(|c| !c.is_whitespace()).collect();
+    [
+        "recursive:true",
+        "recursive=True",
+        "'recursive':true",
+        "\"recursive\":true",
+    ]
+    .iter()
+    .any(|set| compact.contains(set))
+}
 
 /// Calls whose first string argument is a file the code writes.
 const WRITE_CALLS: &[&str] = &[
@@ -129,7 +182,10 @@ const WRITE_CALLS: &[&str] = &[
     "appendFileSync",
     "writeFile",
     "appendFile",
+    "writeTextFile",
+    "writeTextFileSync",
     "createWriteStream",
+    "Bun.write",
     "File.write",
     "file_put_contents",
     "shutil.copy",
@@ -140,14 +196,34 @@ const WRITE_CALLS: &[&str] = &[
 /// writes out.
 const MAILERS: &[&str] = &[
     "smtplib",
+    "yagmail",
     "nodemailer",
+    "denomailer",
     "Net::SMTP",
     "Mail.deliver",
     "Mail::Sender",
+    "Mail::Sendmail",
+    "MIME::Lite",
     "Email::Sender",
+    "Email::Stuffer",
     "PHPMailer",
-    "mb_send_mail",
 ];
+
+/// PHP's functions that send a message themselves
+/// (`mail($to, $subject, $message)`): a call to one is a mail library's
+/// send.
+const PHP_MAIL_CALLS: &[&str] = &["mail", "mb_send_mail", "wp_mail", "imap_mail"];
+
+/// True when `code` sends mail: it uses a mail library, or (PHP) calls a
+/// mail function by its whole name.
+fn sends_mail(program: &str, code: &str) -> bool {
+    MAILERS.iter().any(|m| code.contains(m))
+        || (program.starts_with("php")
+            && code.match_indices('(').any(|(at, _)| {
+                code.get(..=at)
+                    .is_some_and(|head| called_with(head, PHP_MAIL_CALLS).is_some())
+            }))
+}
 
 /// Calls and constructors that open a connection to a host their
 /// arguments name, without a URL: raw sockets
@@ -169,6 +245,7 @@ const CONNECTORS: &[(&str, Option<bool>)] = &[
     ("net.createConnection", None),
     ("net.Socket", None),
     ("tls.connect", None),
+    ("Deno.connect", None),
     ("require('net')", None),
     ("require(\"net\")", None),
     ("require('tls')", None),
@@ -443,8 +520,10 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
         let before = code.get(..literal.start).unwrap_or_default();
         if used.get(index).copied().unwrap_or_default() {
             // Taken by a storage upload.
-        } else if called_with(before, MODULE_CALLS).is_some() {
-            // A module's name is not data.
+        } else if called_with(before, MODULE_CALLS).is_some()
+            || called_with(before, ENV_LOOKUPS).is_some()
+        {
+            // A module's or a variable's name is not data.
             used[index] = true;
         } else if literal.backtick && matches!(program, "ruby" | "perl" | "php") {
             script(program, &literal.text, outcome);
@@ -452,12 +531,17 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
         } else if called_with(before, SHELL_CALLS).is_some_and(|call| !call.list) {
             used[index] = true;
             script(program, &literal.text, outcome);
-        } else if let Some(recursive) = DELETE_CALLS
+        } else if let Some(removes) = DELETE_CALLS
             .iter()
             .find(|(call, _)| called_with(before, &[call]).is_some())
-            .map(|(_, recursive)| *recursive)
+            .map(|(_, removes)| *removes)
         {
             used[index] = true;
+            let recursive = match removes {
+                Removes::Entry => false,
+                Removes::Tree => true,
+                Removes::TreeIfRecursive => recursive_option(code, literal.end),
+            };
             let path = inv.path(&literal.text);
             outcome
                 .effects
@@ -582,7 +666,7 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     if DRIVERS.iter().any(|d| code.contains(d)) {
         database(program, code, &literals, &mut used, outcome);
     }
-    let mails = MAILERS.iter().any(|m| code.contains(m));
+    let mails = sends_mail(program, code);
     if urls.is_empty() && hosts.is_empty() && !mails && uploads.is_empty() {
         return;
     }
@@ -846,6 +930,9 @@ fn env_reads(code: &str) -> Vec<String> {
         "getenv(",
         "$ENV{",
         "process.env.",
+        "Deno.env.get(",
+        "Bun.env.",
+        "Bun.env[",
     ] {
         let mut rest = code;
         while let Some(at) = rest.find(marker) {
@@ -871,6 +958,7 @@ fn env_reads(code: &str) -> Vec<String> {
     };
     if whole("os.environ", &["[", ".get(", ".setdefault(", ".pop("])
         || whole("process.env", &["[", "."])
+        || whole("Bun.env", &["[", "."])
         || code.contains("ENV.to_h")
         || code.contains("ENV.to_a")
         || code.contains("%ENV")

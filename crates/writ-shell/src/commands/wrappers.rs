@@ -863,11 +863,17 @@ fn is_python_name(program: &str) -> bool {
         .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
-/// `perl -pi -e`: clusters that end in `e` take the code next.
+/// `perl -pi -e`: clusters that end in `e` take the code next. A switch
+/// that takes the rest of its word (`-MFile::Path=remove_tree`, `-Ilib`)
+/// is no cluster.
 fn perl_cluster_has_code(program: &str, text: &str) -> bool {
     program == "perl"
         && text.starts_with('-')
         && !text.starts_with("--")
+        && !["-M", "-m", "-I"]
+            .iter()
+            .any(|switch| text.starts_with(switch))
+        && text.chars().skip(1).all(|c| c.is_ascii_alphanumeric())
         && (text.ends_with('e') || text.ends_with('E'))
         && text.len() > 2
 }
@@ -919,32 +925,75 @@ fn python_module(rest: &[Arg]) -> Outcome {
     outcome
 }
 
+/// Deno's long options that take their value as the next word (the
+/// others take one only after `=`).
+const DENO_VALUE_OPTIONS: &[&str] = &[
+    "config",
+    "import-map",
+    "cert",
+    "location",
+    "seed",
+    "ext",
+    "log-level",
+];
+
+/// `deno eval CODE` and `deno run -` (code on standard input) run inline
+/// JavaScript, read like `node -e`; `deno run FILE` (or Deno 2's `deno
+/// FILE`) runs a script, read; a remote module is opaque.
 fn deno(inv: &Invocation<'_>) -> Outcome {
     let mut outcome = Outcome::default();
-    let items = args::parse(inv.args, &Spec::default());
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "cL",
+            long: DENO_VALUE_OPTIONS,
+            // `deno run FILE ARGS`, `deno eval CODE ARGS`: the rest are
+            // the code's arguments.
+            stop_after: Some(2),
+        },
+    );
     let positional = args::positionals(&items);
-    match positional.first().map(|a| a.text.as_str()) {
+    let script = match positional.first().map(|a| a.text.as_str()) {
         Some("eval") => {
             let code = positional
                 .get(1)
                 .map(|a| a.text.clone())
                 .unwrap_or_default();
+            inline::analyze(inv, &code, &mut outcome);
             outcome
                 .opaque
                 .push(format!("deno runs inline code: {code}"));
+            return outcome;
         }
-        Some("run") => {
-            if let Some(script) = positional.get(1) {
-                if script.text.contains("://") {
-                    outcome
-                        .opaque
-                        .push(format!("deno runs remote code: {}", script.text));
-                } else {
-                    outcome.read(inv.path(&script.text), false);
-                }
+        Some("run") => positional.get(1),
+        Some(name) if is_deno_module(name) => positional.first(),
+        _ => None,
+    };
+    match script {
+        Some(script) if script.text == "-" => {
+            if inv.has_stdin && inv.stdin.files.is_empty() && inv.stdin.env.is_empty() {
+                inline::analyze(inv, &inv.stdin.text.join("\n"), &mut outcome);
             }
+            outcome
+                .opaque
+                .push("deno runs code from standard input".to_owned());
         }
-        _ => {}
+        Some(script) if script.text.contains("://") => outcome
+            .opaque
+            .push(format!("deno runs remote code: {}", script.text)),
+        Some(script) => outcome.read(inv.path(&script.text), false),
+        None => {}
     }
     outcome
+}
+
+/// A module Deno runs when named in place of a subcommand (`deno main.ts`).
+fn is_deno_module(name: &str) -> bool {
+    name.contains("://")
+        || name.rsplit_once('.').is_some_and(|(_, ext)| {
+            matches!(
+                ext,
+                "ts" | "tsx" | "mts" | "cts" | "js" | "jsx" | "mjs" | "cjs"
+            )
+        })
 }

@@ -96,11 +96,23 @@ const NODE: &[(&str, Shape)] = &[
     ("execaSync", Shape::ProgramThenList(0)),
 ];
 
-/// Bun's own process API: the command as one list.
-const BUN: &[(&str, Shape)] = &[
+/// Bun's and Deno's own process APIs: `Bun.spawn(['git', 'push'])` (or
+/// `Bun.spawn({cmd: [...]})`), Deno's `Deno.run({cmd: [...]})` and `new
+/// Deno.Command('git', {args: ['push']})`.
+const RUNTIMES: &[(&str, Shape)] = &[
     ("Bun.spawn", Shape::List(0)),
     ("Bun.spawnSync", Shape::List(0)),
+    ("Deno.run", Shape::List(0)),
+    ("Deno.Command", Shape::ProgramThenList(0)),
 ];
+
+/// Options that hold the whole command as a list when no list is given
+/// positionally (Bun's and Deno's `{cmd: [...]}`, Python's `args=[...]`).
+const COMMAND_OPTIONS: &[&str] = &["cmd", "args"];
+
+/// Options that hold a program's arguments as a list (Deno's `{args:
+/// [...]}`).
+const ARGUMENT_OPTIONS: &[&str] = &["args"];
 
 const RUBY: &[(&str, Shape)] = &[
     ("system", Shape::Words(2)),
@@ -283,7 +295,7 @@ fn shape_of(language: Language, name: &str, imports: &[(String, String)]) -> Opt
                 None => find(PYTHON, name),
             }
         }
-        Language::Node => find(BUN, name).or_else(|| {
+        Language::Node => find(RUNTIMES, name).or_else(|| {
             let method = name.rsplit('.').next().unwrap_or(name);
             find(NODE, method)
         }),
@@ -333,7 +345,11 @@ fn python_imports(code: &str) -> Vec<(String, String)> {
 /// end: at `close` (a call's `)`, a list's `]`) or, without one, at the
 /// end of the statement (`;`, a line end, `or die`, `if ...`). `None` when
 /// `close` is never reached.
-fn split_args(code: &str, start: usize, close: Option<u8>) -> Option<(Vec<&str>, usize)> {
+pub(super) fn split_args(
+    code: &str,
+    start: usize,
+    close: Option<u8>,
+) -> Option<(Vec<&str>, usize)> {
     let bytes = code.as_bytes();
     let mut pieces = Vec::new();
     let mut depth = 0usize;
@@ -546,8 +562,17 @@ fn run(
     let mut positional = elements
         .iter()
         .filter(|e| !matches!(e, Element::Options(_)));
+    let option_list = options()
+        .find_map(|text| option_value(text, COMMAND_OPTIONS))
+        .and_then(|value| element(value, language));
+    let argument_list = options()
+        .find_map(|text| option_value(text, ARGUMENT_OPTIONS))
+        .and_then(|value| element(value, language));
     let job = match shape {
-        Shape::List(n) => match positional.nth(n)? {
+        Shape::List(n) => match positional
+            .nth(n)
+            .or(option_list.as_ref().filter(|_| n == 0))?
+        {
             Element::List(words) if runs_shell(language, options()) => {
                 // `Popen(['cmd line', ...], shell=True)`: the first item is
                 // the command line.
@@ -565,7 +590,7 @@ fn run(
                 Element::Word(word) => word,
                 _ => return None,
             };
-            let words = match positional.next() {
+            let words = match positional.next().or(argument_list.as_ref()) {
                 Some(Element::List(words)) => words.as_slice(),
                 _ => &[],
             };
@@ -623,6 +648,28 @@ fn run(
         }
     };
     Some(Run { job, span })
+}
+
+/// The value of the first of `keys` in an options argument: an object's
+/// `key: value` (`{cmd: [...]}`, `{'args': [...]}`) or a keyword argument
+/// `key=value`.
+fn option_value<'a>(options: &'a str, keys: &[&str]) -> Option<&'a str> {
+    let entries = match options.strip_prefix('{') {
+        Some(_) => split_args(options, 1, Some(b'}'))?.0,
+        None => vec![options],
+    };
+    entries.into_iter().find_map(|entry| {
+        let entry = entry.trim();
+        keys.iter().find_map(|key| {
+            let rest = [*key, &format!("'{key}'"), &format!("\"{key}\"")]
+                .iter()
+                .find_map(|name| entry.strip_prefix(name))?;
+            let rest = rest.trim_start();
+            rest.strip_prefix(':')
+                .or_else(|| rest.strip_prefix('=').filter(|r| !r.starts_with('=')))
+                .map(str::trim)
+        })
+    })
 }
 
 fn flatten<'e, 'a>(element: &'e Element<'a>) -> Vec<&'e Word<'a>> {
