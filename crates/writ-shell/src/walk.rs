@@ -48,6 +48,9 @@ pub(crate) struct Scope {
     positional: Vec<Arg>,
     /// `$0` of shell text run with arguments (`sh -c '...' ARG0`).
     zeroth: Option<Arg>,
+    /// Descriptors above 2 that `exec N>PATH` (`N<PATH`, `N<>PATH`) opened
+    /// for the rest of the script, with the path each one is.
+    descriptors: Vec<(ast::IoFd, String)>,
 }
 
 impl Scope {
@@ -59,6 +62,7 @@ impl Scope {
             vars: HashMap::new(),
             positional: Vec::new(),
             zeroth: None,
+            descriptors: Vec::new(),
         }
     }
 }
@@ -70,6 +74,35 @@ struct Redirects {
     /// Standard input is `/dev/null`.
     stdin_empty: bool,
     writes: Vec<PendingWrite>,
+    /// Descriptors above 2 its redirections open (`3>PATH`, `4>&3`) or
+    /// close (`3>&-`, as `None`), in order.
+    descriptors: Vec<(ast::IoFd, Option<String>)>,
+    /// Its output process substitutions, run once it has written.
+    sinks: Vec<ProcessSink>,
+    /// The files of its input process substitutions, whose contents are
+    /// known only while it runs.
+    process_files: Vec<String>,
+}
+
+impl Redirects {
+    fn with_stdin(stdin: Option<&Payload>) -> Self {
+        Self {
+            stdin: stdin.cloned(),
+            ..Self::default()
+        }
+    }
+}
+
+/// An output process substitution `>(cmd)`: `cmd` reads, as its standard
+/// input, what the command writes into the file `path` names.
+#[derive(Debug)]
+struct ProcessSink {
+    path: String,
+    list: ast::CompoundList,
+    scope: Scope,
+    /// Given as a file argument: when no write into it is known, `cmd`
+    /// reads what the command outputs (`tee >(cmd)` writes its input there).
+    argument: bool,
 }
 
 #[derive(Debug)]
@@ -96,6 +129,8 @@ pub(crate) struct Analyzer<'c> {
     aliases: HashMap<String, String>,
     /// Aliases being expanded, which do not expand again inside themselves.
     expanding: Vec<String>,
+    /// How many process substitutions have been given a file so far.
+    process_substitutions: usize,
 }
 
 /// Parses `text` as a bash program.
@@ -147,6 +182,7 @@ impl<'c> Analyzer<'c> {
             dynamic_commands: 0,
             aliases: HashMap::new(),
             expanding: Vec::new(),
+            process_substitutions: 0,
         }
     }
 
@@ -238,16 +274,18 @@ impl<'c> Analyzer<'c> {
         match command {
             ast::Command::Simple(simple) => self.simple(simple, scope, stdin),
             ast::Command::Compound(compound, redirects) => {
-                let mut gathered = Redirects {
-                    stdin: stdin.cloned(),
-                    stdin_empty: false,
-                    writes: Vec::new(),
-                };
+                let mut gathered = Redirects::with_stdin(stdin);
                 for redirect in redirects.iter().flat_map(|list| list.0.iter()) {
                     self.redirect(redirect, scope, &mut gathered);
                 }
+                // `{ ...; } 3>PATH`: the body's commands may write to 3.
+                let outer = (!gathered.descriptors.is_empty()).then(|| scope.descriptors.clone());
+                open_descriptors(scope, &gathered.descriptors);
                 let out = self.compound(compound, scope, gathered.stdin.as_ref());
-                self.finish_writes(gathered.writes, out)
+                if let Some(outer) = outer {
+                    scope.descriptors = outer;
+                }
+                self.finish_command(gathered, out)
             }
             ast::Command::Function(definition) => {
                 self.functions
@@ -404,11 +442,7 @@ impl<'c> Analyzer<'c> {
         scope: &mut Scope,
         stdin: Option<&Payload>,
     ) -> Payload {
-        let mut gathered = Redirects {
-            stdin: stdin.cloned(),
-            stdin_empty: false,
-            writes: Vec::new(),
-        };
+        let mut gathered = Redirects::with_stdin(stdin);
         if !self.aliases.is_empty()
             && let Some(text) = self.alias_expansion(simple)
         {
@@ -449,8 +483,22 @@ impl<'c> Analyzer<'c> {
         if let Some(name) = &simple.word_or_name {
             self.push_words(&name.value, word_scope, &mut words);
         }
+        let mut previous: Option<&ast::CommandPrefixOrSuffixItem> = None;
         for item in simple.suffix.iter().flat_map(|s| s.0.iter()) {
+            let before = words.len();
             self.prefix_or_suffix(item, word_scope, &mut gathered, &mut words, None);
+            // `@<(cmd)`, `x<(cmd)y`: bash makes one word of text and a
+            // process substitution written without a space between them.
+            if previous.is_some_and(|p| touch(p, item))
+                && before > 0
+                && words.len() == before + 1
+                && let Some(next) = words.pop()
+                && let Some(last) = words.last_mut()
+            {
+                last.text.push_str(&next.text);
+                absorb(last, &next);
+            }
+            previous = Some(item);
         }
         if words.is_empty() {
             for (name, value, elements) in assignments {
@@ -459,7 +507,15 @@ impl<'c> Analyzer<'c> {
                     var.elements = elements;
                 }
             }
-            return self.finish_writes(gathered.writes, Payload::default());
+            return self.finish_command(gathered, Payload::default());
+        }
+        // `exec 3<>/dev/tcp/HOST/PORT` without a command: the descriptors
+        // stay open for the rest of the script.
+        if let [only] = words.as_slice()
+            && only.text == "exec"
+            && !only.dynamic
+        {
+            open_descriptors(scope, &gathered.descriptors);
         }
         if words.iter().any(|w| w.dynamic) {
             self.dynamic_commands += 1;
@@ -479,7 +535,7 @@ impl<'c> Analyzer<'c> {
                 }
             }
         }
-        self.finish_writes(gathered.writes, out)
+        self.finish_command(gathered, out)
     }
 
     /// The command with its first word replaced by the alias the line
@@ -546,9 +602,8 @@ impl<'c> Analyzer<'c> {
                 }
                 None => words.push(self.expand(&w.value, scope)),
             },
-            I::ProcessSubstitution(kind, sub) => {
-                let reads = matches!(kind, ast::ProcessSubstitutionKind::Read);
-                let (out, dynamic) = if reads && is_printing_list(&sub.list) {
+            I::ProcessSubstitution(ast::ProcessSubstitutionKind::Read, sub) => {
+                let (out, dynamic) = if is_printing_list(&sub.list) {
                     // `<(printf ...)` whose text is known: a file of that text.
                     let (out, known) = self.substitution(&sub.list, scope);
                     match known {
@@ -561,13 +616,31 @@ impl<'c> Analyzer<'c> {
                     }
                 } else {
                     let mut inner = scope.clone();
-                    (self.compound_list(&sub.list, &mut inner, None), reads)
+                    (self.compound_list(&sub.list, &mut inner, None), true)
                 };
+                // The command reads the file as what `cmd` printed.
+                let path = self.process_file();
+                self.contents.insert(path.clone(), out.clone());
+                gathered.process_files.push(path.clone());
                 words.push(Arg {
-                    text: "/dev/fd/63".to_owned(),
+                    text: path,
                     prov: out,
                     substitutions: vec![sub.list.to_string()],
                     dynamic,
+                    ..Arg::default()
+                });
+            }
+            I::ProcessSubstitution(ast::ProcessSubstitutionKind::Write, sub) => {
+                let path = self.process_file();
+                gathered.sinks.push(ProcessSink {
+                    path: path.clone(),
+                    list: sub.list.clone(),
+                    scope: scope.clone(),
+                    argument: true,
+                });
+                words.push(Arg {
+                    text: path,
+                    substitutions: vec![sub.list.to_string()],
                     ..Arg::default()
                 });
             }
@@ -805,6 +878,10 @@ impl<'c> Analyzer<'c> {
             match &mut effect {
                 Effect::Read { file } => {
                     if paths::is_special_device(&file.path) {
+                        // A process substitution's file: what its command printed.
+                        if let Some(printed) = self.contents.get(&file.path) {
+                            flow::merge(&mut read_prov, printed);
+                        }
                         continue;
                     }
                     flow::merge(
@@ -948,11 +1025,15 @@ impl<'c> Analyzer<'c> {
         payload
     }
 
-    /// Adds the known contents of every file in `payload` (archives, copies).
+    /// Adds the known contents of every file in `payload` (archives,
+    /// copies); a process substitution's file (`/dev/fd/63`) is no file of
+    /// its own, so only its contents stay.
     fn expand_contents(&self, payload: &mut Payload) {
         let mut index = 0;
+        let mut descriptors = false;
         while let Some(file) = payload.files.get(index) {
             if let Some(inner) = self.contents.get(&file.path).cloned() {
+                descriptors |= paths::is_special_device(&file.path);
                 flow::merge(payload, &inner);
             }
             index += 1;
@@ -960,21 +1041,77 @@ impl<'c> Analyzer<'c> {
                 break;
             }
         }
+        if descriptors {
+            payload.files.retain(|file| {
+                !(paths::is_special_device(&file.path) && self.contents.contains_key(&file.path))
+            });
+        }
+    }
+
+    /// A file for a process substitution: bash's `/dev/fd/63`, then 62,
+    /// ..., one per substitution of the line so their contents stay apart.
+    fn process_file(&mut self) -> String {
+        const FIRST: usize = 63;
+        const COUNT: usize = FIRST - 9;
+        let fd = FIRST - self.process_substitutions % COUNT;
+        self.process_substitutions += 1;
+        format!("/dev/fd/{fd}")
+    }
+
+    /// Finishes a command: its redirected writes, then its output process
+    /// substitutions, each reading what the command wrote into its file.
+    fn finish_command(&mut self, gathered: Redirects, stdout: Payload) -> Payload {
+        let Redirects {
+            writes,
+            sinks,
+            process_files,
+            ..
+        } = gathered;
+        if sinks.is_empty() && process_files.is_empty() {
+            return self.finish_writes(writes, stdout);
+        }
+        // `cmd > >(sink)`: the output goes into the sink's file.
+        for sink in &sinks {
+            if writes
+                .iter()
+                .any(|w| w.path == sink.path && w.captures_stdout)
+            {
+                let slot = self.contents.entry(sink.path.clone()).or_default();
+                flow::merge(slot, &stdout);
+            }
+        }
+        let printed = (!sinks.is_empty()).then(|| stdout.clone());
+        let mut out = self.finish_writes(writes, stdout);
+        for sink in sinks {
+            let input = match (self.contents.remove(&sink.path), &printed) {
+                (Some(written), _) => written,
+                (None, Some(printed)) if sink.argument => printed.clone(),
+                _ => Payload::default(),
+            };
+            let mut inner = sink.scope;
+            let printed_by_sink = self.compound_list(&sink.list, &mut inner, Some(&input));
+            flow::merge(&mut out, &printed_by_sink);
+        }
+        for path in process_files {
+            self.contents.remove(&path);
+        }
+        out
     }
 
     fn finish_writes(&mut self, writes: Vec<PendingWrite>, stdout: Payload) -> Payload {
         let captured = writes.iter().any(|w| w.captures_stdout);
         for write in writes {
             if let Some(target) = paths::network_device(&write.path) {
-                // Bash's `> /dev/tcp/HOST/PORT` sends the output there.
-                let payload = if write.captures_stdout {
-                    stdout.clone()
+                // Bash's `> /dev/tcp/HOST/PORT` sends the output there; a
+                // descriptor nothing is written to only connects.
+                let (method, payload) = if write.captures_stdout {
+                    ("SEND", stdout.clone())
                 } else {
-                    Payload::default()
+                    ("CONNECT", Payload::default())
                 };
                 self.out
                     .effects
-                    .push(commands::request("bash", target, "SEND", payload, false));
+                    .push(commands::request("bash", target, method, payload, false));
                 continue;
             }
             if paths::is_special_device(&write.path) {
@@ -1009,6 +1146,9 @@ impl<'c> Analyzer<'c> {
                 T::Filename(w) => {
                     let path = self.redirect_path(&w.value, scope);
                     let stdout_fd = fd.is_none_or(|n| n == 1);
+                    if let Some(n) = fd.filter(|n| *n > 2) {
+                        gathered.descriptors.push((n, Some(path.clone())));
+                    }
                     match kind {
                         K::Read => self.redirect_input(path, fd.is_none_or(|n| n == 0), gathered),
                         K::Write | K::Clobber => gathered.writes.push(PendingWrite {
@@ -1022,12 +1162,16 @@ impl<'c> Analyzer<'c> {
                             captures_stdout: stdout_fd,
                         }),
                         K::ReadAndWrite => {
+                            // A socket opened both ways connects once.
+                            let socket = paths::network_device(&path).is_some();
                             self.redirect_input(path.clone(), fd.is_none_or(|n| n == 0), gathered);
-                            gathered.writes.push(PendingWrite {
-                                path,
-                                append: false,
-                                captures_stdout: false,
-                            });
+                            if !socket {
+                                gathered.writes.push(PendingWrite {
+                                    path,
+                                    append: false,
+                                    captures_stdout: false,
+                                });
+                            }
                         }
                         K::DuplicateOutput | K::DuplicateInput => {}
                     }
@@ -1035,7 +1179,9 @@ impl<'c> Analyzer<'c> {
                 T::Duplicate(w) => {
                     let text = w.value.trim_end_matches('-');
                     let is_fd = text.chars().all(|c| c.is_ascii_digit());
-                    if !is_fd && matches!(kind, K::DuplicateOutput) {
+                    if is_fd {
+                        self.duplicate(*fd, kind, text, scope, gathered);
+                    } else if matches!(kind, K::DuplicateOutput) {
                         let path = self.redirect_path(&w.value, scope);
                         gathered.writes.push(PendingWrite {
                             path,
@@ -1044,13 +1190,28 @@ impl<'c> Analyzer<'c> {
                         });
                     }
                 }
-                T::Fd(_) => {}
-                T::ProcessSubstitution(_, sub) => {
+                T::Fd(source) => self.duplicate(*fd, kind, &source.to_string(), scope, gathered),
+                T::ProcessSubstitution(ast::ProcessSubstitutionKind::Read, sub) => {
                     let mut inner = scope.clone();
                     let out = self.compound_list(&sub.list, &mut inner, None);
-                    if matches!(kind, K::Read) {
+                    if matches!(kind, K::Read) && fd.is_none_or(|n| n == 0) {
                         flow::merge(gathered.stdin.get_or_insert_with(Payload::default), &out);
                     }
+                }
+                // `cmd > >(sink)`: the sink reads what the command writes.
+                T::ProcessSubstitution(ast::ProcessSubstitutionKind::Write, sub) => {
+                    let path = self.process_file();
+                    gathered.writes.push(PendingWrite {
+                        path: path.clone(),
+                        append: matches!(kind, K::Append),
+                        captures_stdout: fd.is_none_or(|n| n == 1),
+                    });
+                    gathered.sinks.push(ProcessSink {
+                        path,
+                        list: sub.list.clone(),
+                        scope: scope.clone(),
+                        argument: false,
+                    });
                 }
             },
             ast::IoRedirect::HereDocument(_, doc) => {
@@ -1078,6 +1239,40 @@ impl<'c> Analyzer<'c> {
         }
     }
 
+    /// `>&N`, `<&N`, `M>&N`, `N>&-`: a descriptor copied or closed. Output
+    /// to a descriptor `exec` or this command opened goes to its path (a
+    /// socket sends it); input from a file's descriptor reads that file.
+    fn duplicate(
+        &mut self,
+        fd: Option<ast::IoFd>,
+        kind: &ast::IoFileRedirectKind,
+        source: &str,
+        scope: &Scope,
+        gathered: &mut Redirects,
+    ) {
+        let output = matches!(kind, ast::IoFileRedirectKind::DuplicateOutput);
+        let target = fd.unwrap_or(if output { 1 } else { 0 });
+        let path = source
+            .parse::<ast::IoFd>()
+            .ok()
+            .and_then(|n| descriptor_path(n, scope, gathered));
+        if target > 2 {
+            gathered.descriptors.push((target, path.clone()));
+        }
+        let Some(path) = path else {
+            return;
+        };
+        if output {
+            gathered.writes.push(PendingWrite {
+                path,
+                append: true,
+                captures_stdout: target == 1,
+            });
+        } else if target == 0 && paths::network_device(&path).is_none() {
+            gathered.stdin = Some(self.file_provenance(&path, false));
+        }
+    }
+
     fn redirect_path(&mut self, raw: &str, scope: &Scope) -> String {
         let arg = self.expand(raw, scope);
         paths::resolve(&scope.cwd, self.home, &arg.text)
@@ -1087,6 +1282,14 @@ impl<'c> Analyzer<'c> {
         if paths::is_special_device(&path) {
             // `< /dev/null`: an input known to be empty.
             gathered.stdin_empty |= is_stdin && path == "/dev/null";
+            return;
+        }
+        if let Some(target) = paths::network_device(&path) {
+            // `< /dev/tcp/HOST/PORT` reads from a connection to HOST.
+            let empty = Payload::default();
+            self.out
+                .effects
+                .push(commands::request("bash", target, "CONNECT", empty, false));
             return;
         }
         let provenance = self.file_provenance(&path, false);
@@ -1504,6 +1707,51 @@ impl<'c> Analyzer<'c> {
     }
 }
 
+/// The path descriptor `n` is open on: as this command's redirections
+/// left it, else as `exec` left it; `None` when closed or never opened.
+fn descriptor_path(n: ast::IoFd, scope: &Scope, gathered: &Redirects) -> Option<String> {
+    if let Some((_, path)) = gathered.descriptors.iter().rev().find(|(fd, _)| *fd == n) {
+        return path.clone();
+    }
+    scope
+        .descriptors
+        .iter()
+        .find(|(fd, _)| *fd == n)
+        .map(|(_, path)| path.clone())
+}
+
+/// Makes the descriptors a command's redirections opened or closed the
+/// shell's own (`exec 3>PATH`, `exec 3>&-`).
+fn open_descriptors(scope: &mut Scope, changes: &[(ast::IoFd, Option<String>)]) {
+    for (fd, path) in changes {
+        scope.descriptors.retain(|(n, _)| n != fd);
+        if let Some(path) = path {
+            scope.descriptors.push((*fd, path.clone()));
+        }
+    }
+}
+
+/// True when a process substitution and a word next to it are written
+/// without a space between them. A word's span is taken from its end and
+/// its text: brush-parser may start it at the blank before it.
+fn touch(left: &ast::CommandPrefixOrSuffixItem, right: &ast::CommandPrefixOrSuffixItem) -> bool {
+    use ast::CommandPrefixOrSuffixItem as I;
+    let span = |item: &I| match item {
+        I::Word(w) => {
+            let end = w.loc.as_ref()?.end.index;
+            Some((end.checked_sub(w.value.chars().count())?, end))
+        }
+        // From its `<` or `>` to its `)`.
+        I::ProcessSubstitution(_, sub) => {
+            Some((sub.loc.start.index.checked_sub(1)?, sub.loc.end.index))
+        }
+        _ => None,
+    };
+    let substitution = |item: &I| matches!(item, I::ProcessSubstitution(..));
+    (substitution(left) || substitution(right))
+        && matches!((span(left), span(right)), (Some((_, end)), Some((start, _))) if end == start)
+}
+
 /// Adds `part`'s env references and provenance to `into`.
 fn absorb(into: &mut Arg, part: &Arg) {
     for name in &part.env {
@@ -1580,7 +1828,8 @@ fn known_script_operand(program: &str, args: &[Arg]) -> Option<(String, Vec<Arg>
                 return None;
             }
         } else {
-            let known = text == "/dev/fd/63" && !word.dynamic && word.substitutions.len() == 1;
+            let known =
+                text.starts_with("/dev/fd/") && !word.dynamic && word.substitutions.len() == 1;
             if !known {
                 return None;
             }

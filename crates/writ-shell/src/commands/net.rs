@@ -222,7 +222,8 @@ fn curl(inv: &Invocation<'_>) -> Outcome {
         };
         verb.to_owned()
     });
-    for word in urls {
+    // A path (`/dev/fd/63` of `curl <(cmd)`) has no host: curl rejects it.
+    for word in urls.into_iter().filter(|w| !w.text.starts_with('/')) {
         let target = with_scheme(&word.text, "http");
         let mut sent = payload.clone();
         send_query(&mut sent, &word.text);

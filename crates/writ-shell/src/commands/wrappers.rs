@@ -568,7 +568,9 @@ fn env(inv: &Invocation<'_>) -> Outcome {
     outcome
 }
 
-/// `xargs CMD`: words piped in by `echo`/`printf` become arguments.
+/// `xargs CMD`: words piped in by `echo`/`printf` become arguments; with
+/// `-a FILE` (`--arg-file=FILE`) they are FILE's words instead, as `cat
+/// FILE | xargs CMD` passes them.
 fn xargs(inv: &Invocation<'_>) -> Outcome {
     let spec = Spec {
         short: "adEILnPsi",
@@ -586,12 +588,28 @@ fn xargs(inv: &Invocation<'_>) -> Outcome {
     };
     let items = args::parse(inv.args, &spec);
     let mut outcome = Outcome::default();
-    if let Some(file) = args::value(&items, &["-a", "--arg-file"]) {
+    let arg_file = args::value(&items, &["-a", "--arg-file"]).filter(|f| f.text != "-");
+    if let Some(file) = arg_file {
         outcome.read(inv.path(&file.text), false);
     }
     let mut argv: Vec<Arg> = args::positionals(&items).into_iter().cloned().collect();
     if argv.is_empty() {
         argv.push(Arg::literal("echo"));
+    }
+    let replace = args::value(&items, &["-I", "--replace", "-i"]).map(|r| r.text.clone());
+    if let Some(file) = arg_file {
+        let from_file = file_words(inv, file);
+        match replace {
+            Some(token) => {
+                for word in argv.iter_mut().filter(|w| w.text.contains(token.as_str())) {
+                    crate::flow::merge(&mut word.prov, &from_file.prov);
+                    word.dynamic = true;
+                }
+            }
+            None => argv.push(from_file),
+        }
+        outcome.nested.extend(run_argv(argv, None).nested);
+        return outcome;
     }
     let words: Vec<&str> = inv
         .stdin
@@ -600,7 +618,6 @@ fn xargs(inv: &Invocation<'_>) -> Outcome {
         .flat_map(|t| t.split_whitespace())
         .take(32)
         .collect();
-    let replace = args::value(&items, &["-I", "--replace", "-i"]).map(|r| r.text.clone());
     match replace {
         Some(token) if !words.is_empty() => {
             for word in words.iter().take(8) {
@@ -617,6 +634,27 @@ fn xargs(inv: &Invocation<'_>) -> Outcome {
         }
     }
     outcome
+}
+
+/// The words `xargs -a FILE` reads from FILE, as one word whose text is
+/// unknown and which carries the file (what `$(cat FILE)` would be).
+fn file_words(inv: &Invocation<'_>, file: &Arg) -> Arg {
+    let read = format!("cat {}", file.text);
+    let mut prov = file.expansions();
+    crate::flow::push_file(
+        &mut prov,
+        crate::FileRef {
+            path: inv.path(&file.text),
+            recursive: false,
+        },
+    );
+    Arg {
+        text: format!("$({read})"),
+        prov,
+        substitutions: vec![read],
+        dynamic: true,
+        ..Arg::default()
+    }
 }
 
 /// `watch CMD...`: the words are joined and run by `sh -c`.
