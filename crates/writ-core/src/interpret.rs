@@ -565,6 +565,7 @@ impl Cx<'_> {
                     "UPLOAD" => Channel::Upload,
                     "SEND" => Channel::Socket,
                     "EXEC" => Channel::RemoteExec,
+                    "DEPLOY" => Channel::Deploy,
                     _ => {
                         push_withdrawal_payees(&r.method, &target, &payload.text, out);
                         Channel::Http

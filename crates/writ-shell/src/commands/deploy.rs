@@ -8,6 +8,65 @@ use crate::args::{self, Arg, Item, Spec};
 use crate::{Deploy, Effect};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    let mut outcome = release(inv)?;
+    if let Some(sent) = credentials_sent(inv) {
+        outcome.effects.push(sent);
+    }
+    Some(outcome)
+}
+
+/// Options of hosting CLIs whose value is a credential the CLI presents
+/// to its vendor (`vercel --token "$VERCEL_TOKEN"`, `netlify deploy --auth
+/// T`, `fly deploy --access-token T`).
+const CREDENTIAL_OPTIONS: &[&str] = &[
+    "--token",
+    "--auth",
+    "--access-token",
+    "--api-token",
+    "--auth-token",
+    "--api-key",
+];
+
+/// A release by a vendor's CLI given a credential on its command line
+/// sends that credential to the vendor's API host: a request on the
+/// deploy channel (an external write for the block rules, not a generic
+/// one), so a secret token reaches a third party as it does through
+/// `heroku ... --token` or curl's `Authorization` header.
+fn credentials_sent(inv: &Invocation<'_>) -> Option<crate::Effect> {
+    let host = super::platforms::api_host(inv.program)?;
+    let mut payload = crate::Payload::default();
+    let mut words = inv.args.iter();
+    while let Some(word) = words.next() {
+        let (name, inline) = match word.text.split_once('=') {
+            Some((name, _)) => (name, true),
+            None => (word.text.as_str(), false),
+        };
+        if !CREDENTIAL_OPTIONS.contains(&name) {
+            continue;
+        }
+        let value = if inline {
+            Some(word.with_text(word.text.split_once('=').map_or("", |(_, v)| v)))
+        } else {
+            words.next().cloned()
+        };
+        if let Some(value) = value {
+            crate::flow::merge(&mut payload, &value.payload());
+        }
+    }
+    let empty = payload.text.is_empty() && payload.env.is_empty() && payload.credentials.is_empty();
+    (!empty).then(|| {
+        super::request(
+            inv.program,
+            super::url(&format!("https://{host}/")),
+            "DEPLOY",
+            payload,
+            false,
+        )
+    })
+}
+
+/// The release itself: a [`Deploy`] to the environment the command names.
+fn release(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
         "ansible-playbook" => return ansible_playbook(inv.args),
         "skaffold" => return skaffold(inv.args),

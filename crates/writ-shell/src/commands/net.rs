@@ -776,6 +776,10 @@ fn ssh(inv: &Invocation<'_>) -> Outcome {
         }
     }
     let remote: Vec<&str> = command.iter().map(|w| w.text.as_str()).collect();
+    // A login with no remote command, no forwarded port and nothing piped
+    // in (`ssh -T git@github.com`, the check that a key works) sends
+    // nothing and runs nothing there: a connection, not a write.
+    let login_only = remote.is_empty() && payload.text.is_empty() && !inv.has_stdin;
     flow::push_text(&mut payload, &remote.join(" "));
     for word in command {
         send_expansions(&mut payload, word);
@@ -783,7 +787,7 @@ fn ssh(inv: &Invocation<'_>) -> Outcome {
     outcome.effects.push(request(
         "ssh",
         host_target(user, &host, port, None),
-        "EXEC",
+        if login_only { "CONNECT" } else { "EXEC" },
         payload,
         false,
     ));

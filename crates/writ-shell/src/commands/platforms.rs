@@ -46,6 +46,14 @@ const PLATFORMS: &[(&str, &str)] = &[
     ("okta", "okta.com"),
 ];
 
+/// The API host of a vendor platform's CLI (`vercel`: `api.vercel.com`).
+pub(super) fn api_host(program: &str) -> Option<&'static str> {
+    PLATFORMS
+        .iter()
+        .find(|(name, _)| *name == program)
+        .map(|(_, host)| *host)
+}
+
 /// Words of a subcommand that change state at the vendor.
 const CHANGES: &[&str] = &[
     "set",
@@ -186,7 +194,7 @@ fn sentry_server<'a>(inv: &Invocation<'a>) -> (Option<String>, &'a [Arg]) {
 }
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
-    let (_, host) = PLATFORMS.iter().find(|(name, _)| *name == inv.program)?;
+    let host = api_host(inv.program)?;
     let (server, subcommand) = if inv.program == "sentry-cli" {
         sentry_server(inv)
     } else {
