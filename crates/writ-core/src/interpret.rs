@@ -525,7 +525,26 @@ impl Cx<'_> {
             S::Write { path, .. } => out.push(Effect::FileWrite { path }),
             S::Delete { path, recursive } => out.push(Effect::FileDelete { path, recursive }),
             S::DeleteNamed { root, names } => out.push(Effect::FileDeleteNamed { root, names }),
-            S::Request(r) => {
+            S::Request(mut r) => {
+                // A data tool's remote the line left unresolved is one an
+                // earlier step set, or no destination writ knows of.
+                if let writ_shell::Target::ToolRemote { repo_dir, name } = &r.target {
+                    use writ_shell::RemoteLocation as L;
+                    match writ_shell::tool_remote_location(self.earlier.remotes, repo_dir, name) {
+                        Some(L::Url(url)) => {
+                            r.target = writ_shell::Target::Url {
+                                url: url.to_owned(),
+                            }
+                        }
+                        Some(L::Directory(path)) => {
+                            out.push(Effect::FileWrite {
+                                path: path.to_owned(),
+                            });
+                            return;
+                        }
+                        None => return,
+                    }
+                }
                 let mut payload = lower_payload(r.payload);
                 let target = self.target_text(&r.target);
                 // Credentials written into the URL (`https://u:TOKEN@h/`).
@@ -1263,7 +1282,9 @@ fn lower_payload(p: writ_shell::Payload) -> Payload {
 fn host_target_text(target: &writ_shell::Target) -> String {
     match target {
         writ_shell::Target::Url { url } => url.clone(),
-        writ_shell::Target::Remote { name } => name.clone(),
+        writ_shell::Target::Remote { name } | writ_shell::Target::ToolRemote { name, .. } => {
+            name.clone()
+        }
         writ_shell::Target::Host {
             user,
             host,

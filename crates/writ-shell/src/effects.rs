@@ -99,6 +99,13 @@ pub enum Target {
     /// forge CLI (`gh`, `glab`) acts on when no `--repo` names another
     /// repository (`gh issue create` writes to the repository `origin` is).
     Remote { name: String },
+    /// A remote that a data versioning tool keeps in the configuration of
+    /// the repository at `repo_dir` (`dvc push -r NAME`), under a name no
+    /// git remote can have (`dvc:NAME`; `dvc:` is its default remote).
+    /// Where it leads is known only when the line or an earlier step set
+    /// it ([`crate::tool_remote_location`]); otherwise it names no
+    /// destination.
+    ToolRemote { repo_dir: String, name: String },
 }
 
 /// A network effect.
@@ -379,7 +386,9 @@ pub enum Effect {
     /// `git push`.
     GitPush(GitPush),
     /// `git remote add NAME URL` or `git remote set-url NAME URL`: from now
-    /// on `NAME` in the repository at `repo_dir` is `url`.
+    /// on `NAME` in the repository at `repo_dir` is `url`. A data tool's
+    /// remote (`dvc remote add NAME URL`) is set alike, under its
+    /// [`Target::ToolRemote`] name; a directory there is its absolute path.
     GitRemote {
         repo_dir: String,
         name: String,

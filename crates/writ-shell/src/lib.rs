@@ -133,6 +133,32 @@ pub fn remote_url<'a>(
         .map(|(_, _, url)| url.as_str())
 }
 
+/// Where a data tool's remote ([`Target::ToolRemote`]) leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemoteLocation<'a> {
+    /// A store on the network (`s3://b/p`, `ssh://u@h/p`, `https://h/p`).
+    Url(&'a str),
+    /// A directory on this machine (its absolute path): the push copies
+    /// into it and sends nothing anywhere.
+    Directory(&'a str),
+}
+
+/// Where the remote `name` of the repository at `repo_dir` leads, from the
+/// remotes set so far (as [`remote_url`] reads them); `None` when none of
+/// them set it, and then it names no destination.
+pub fn tool_remote_location<'a>(
+    remotes: &'a [(String, String, String)],
+    repo_dir: &str,
+    name: &str,
+) -> Option<RemoteLocation<'a>> {
+    let location = remote_url(remotes, repo_dir, name)?;
+    Some(match location.strip_prefix("file://") {
+        Some(path) => RemoteLocation::Directory(path),
+        None if location.contains("://") => RemoteLocation::Url(location),
+        None => RemoteLocation::Directory(location),
+    })
+}
+
 /// `kubectl config use-context NAME` (or `kubectx NAME`) earlier on the
 /// line is the context of the kubectl and helm commands after it that name
 /// none; `kubectx -` (the previous one) makes it unknown again. Returns the
@@ -161,11 +187,32 @@ fn carry_kube_context(effects: &mut [Effect]) -> Option<String> {
 }
 
 /// `git remote add|set-url NAME URL` earlier on the line is where a push
-/// to `NAME` from that repository goes: the push names `URL`. Returns the
-/// remotes set, as `(repository directory, NAME, URL)`.
+/// to `NAME` from that repository goes: the push names `URL`; so is a data
+/// tool's remote set earlier (`dvc remote add`) for a request to it, and a
+/// directory there makes the request a write of that directory. Returns
+/// the remotes set, as `(repository directory, NAME, URL)`.
 fn carry_remotes(effects: &mut [Effect]) -> Vec<(String, String, String)> {
     let mut remotes: Vec<(String, String, String)> = Vec::new();
     for effect in effects {
+        if let Effect::Request(request) = effect
+            && let Target::ToolRemote { repo_dir, name } = &request.target
+        {
+            match tool_remote_location(&remotes, repo_dir, name) {
+                Some(RemoteLocation::Url(url)) => {
+                    request.target = Target::Url {
+                        url: url.to_owned(),
+                    };
+                }
+                Some(RemoteLocation::Directory(path)) => {
+                    *effect = Effect::Write {
+                        path: path.to_owned(),
+                        append: false,
+                    };
+                }
+                None => {}
+            }
+            continue;
+        }
         match effect {
             Effect::GitRemote {
                 repo_dir,

@@ -1371,7 +1371,9 @@ fn registry_read(inv: &Invocation<'_>, registry: &str) -> Outcome {
 /// table to the bucket, an upload of what the table holds. `bq
 /// add-iam-policy-binding --member=M --role=R TABLE` (and `remove-`,
 /// `set-iam-policy`) changes who may read the table or dataset, as gcloud's
-/// bindings do ([`iam_binding`]).
+/// bindings do ([`iam_binding`]). `bq update --source FILE DATASET`
+/// replaces the dataset's metadata with the file's, its access list
+/// (`access`) included: a change of who may read it ([`dataset_update`]).
 fn bq(inv: &Invocation<'_>) -> Option<Outcome> {
     let items = args::parse(
         inv.args,
@@ -1387,6 +1389,7 @@ fn bq(inv: &Invocation<'_>) -> Option<Outcome> {
                 "format",
                 "member",
                 "role",
+                "source",
             ],
             stop_after: None,
         },
@@ -1398,6 +1401,11 @@ fn bq(inv: &Invocation<'_>) -> Option<Outcome> {
     {
         let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
         return iam_binding(&items, &words);
+    }
+    if let [verb, identifier, ..] = positional.as_slice()
+        && verb.text == "update"
+    {
+        return dataset_update(&items, &identifier.text);
     }
     let [verb, _table, destinations @ ..] = positional.as_slice() else {
         return None;
@@ -1416,6 +1424,41 @@ fn bq(inv: &Invocation<'_>) -> Option<Outcome> {
         ));
     }
     Some(outcome)
+}
+
+/// `bq update --source FILE [-d] [PROJECT:]DATASET`: the file is the
+/// dataset's new metadata, whose `access` entries say who may read and
+/// change it, so the update is an access change (whoever the file grants).
+/// A table's, view's or model's update (`-t`, `--view`, `-m`, or an
+/// identifier `DATASET.TABLE`: a dataset's name has no dot) changes its
+/// schema or options, not access; so does a dataset's without `--source`
+/// (`--description`, `--default_table_expiration`).
+fn dataset_update(items: &[Item<'_>], identifier: &str) -> Option<Outcome> {
+    let other_resource = args::has(
+        items,
+        &[
+            "-t",
+            "--table",
+            "--view",
+            "--materialized_view",
+            "-m",
+            "--model",
+            "--reservation",
+            "--capacity_commitment",
+            "--connection",
+            "--transfer_config",
+        ],
+    );
+    let dataset = identifier.rsplit(':').next().unwrap_or(identifier);
+    if other_resource || dataset.contains('.') || !args::has(items, &["--source"]) {
+        return None;
+    }
+    Some(Outcome::default().effect(Effect::GrantAccess {
+        resource: Resource::Other {
+            name: identifier.to_owned(),
+        },
+        grantee: None,
+    }))
 }
 
 /// `gsutil [-m] [-h h] COMMAND ...`.

@@ -10,6 +10,7 @@ mod container;
 pub(crate) use container::{host_payload, to_host};
 mod dataflow;
 mod deploy;
+mod dvc;
 mod files;
 mod git;
 pub use cloud::{grants_everyone, iam_grant, is_public_acl};
@@ -306,6 +307,7 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| iot::handle(inv))
         .or_else(|| p4::handle(inv))
         .or_else(|| mlops::handle(inv))
+        .or_else(|| dvc::handle(inv))
         .or_else(|| dataflow::handle(inv))
         .or_else(|| media::handle(inv))
         .or_else(|| vendor::handle(inv))

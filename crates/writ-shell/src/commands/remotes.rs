@@ -9,7 +9,7 @@
 //! holds a code, through a public relay (`wormhole send`, `croc send`).
 
 use super::{Invocation, Outcome, request, send_file, url};
-use crate::args::{self, Arg, Spec};
+use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, Payload, Resource, Target, flow};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
@@ -198,13 +198,47 @@ fn rclone(inv: &Invocation<'_>) -> Option<Outcome> {
                 "files-from",
                 "files-from-raw",
                 "max-depth",
+                "sftp-host",
+                "sftp-user",
+                "sftp-port",
+                "sftp-pass",
+                "sftp-key-file",
+                "sftp-key-pem",
+                "ftp-host",
+                "ftp-user",
+                "ftp-port",
+                "ftp-pass",
+                "smb-host",
+                "smb-user",
+                "smb-port",
+                "smb-pass",
+                "smb-domain",
+                "webdav-url",
+                "webdav-user",
+                "webdav-pass",
+                "webdav-vendor",
+                "webdav-bearer-token",
+                "http-url",
+                "s3-endpoint",
+                "s3-provider",
+                "s3-region",
+                "s3-access-key-id",
+                "s3-secret-access-key",
+                "s3-acl",
+                "swift-auth",
+                "swift-user",
+                "swift-key",
+                "hdfs-namenode",
+                "azureblob-endpoint",
+                "azureblob-account",
+                "azureblob-key",
             ],
             stop_after: None,
         },
     );
     let positional = args::positionals(&items);
     let (verb, operands) = positional.split_first()?;
-    let target = |text: &str| rclone_target(text, inv.env);
+    let target = |text: &str| rclone_target(text, inv.env, &items);
     let mut outcome = Outcome::default();
     match (verb.text.as_str(), operands) {
         ("copy" | "sync" | "move" | "copyto" | "moveto" | "bisync", [source, destination, ..]) => {
@@ -417,7 +451,7 @@ fn restic_target(repository: &str) -> Option<Target> {
                 path.trim_start_matches('/')
             ))
         }
-        "rclone" => rclone_target(rest, &[]),
+        "rclone" => rclone_target(rest, &[], &[]),
         _ => return None,
     })
 }
@@ -544,33 +578,49 @@ fn is_rclone_remote(text: &str) -> bool {
 
 /// A remote as a destination: its name stands for the host, except on a
 /// bucket store ([`bucket_scheme`]), where the path's first element is the
-/// bucket (`s3:acme-data/x` is `s3://acme-data/x`).
-fn rclone_target(text: &str, env: &[(String, Arg)]) -> Target {
+/// bucket (`s3:acme-data/x` is `s3://acme-data/x`), and on a backend whose
+/// server an option names ([`RCLONE_SERVER_OPTIONS`]): an on-the-fly
+/// `:sftp:/in --sftp-host H`, `:webdav:/x --webdav-url URL`, or a
+/// connection string `:sftp,host=H,user=U:/p` is that server.
+fn rclone_target(text: &str, env: &[(String, Arg)], flags: &[Item<'_>]) -> Target {
     let trimmed = text.trim_start_matches(':');
     let (remote, path) = trimmed.split_once(':').unwrap_or((trimmed, ""));
-    if let Some(scheme) = bucket_scheme(text, remote, env)
-        && !path.trim_start_matches('/').is_empty()
+    let option = |key: &str| rclone_option(text, remote, key, env, flags);
+    let bucket = bucket_scheme(text, remote, env);
+    let bucket_path = path.trim_start_matches('/');
+    let server = RCLONE_SERVER_OPTIONS
+        .iter()
+        .find_map(|key| option(key).map(|value| (*key, value)));
+    match server {
+        // An S3-compatible store elsewhere holds the bucket at its
+        // endpoint (path style); an AWS endpoint is the bucket's.
+        Some(("endpoint", endpoint)) if bucket.is_some() && !bucket_path.is_empty() => {
+            let endpoint = endpoint.trim_end_matches('/');
+            return if endpoint.contains("://") {
+                url(&format!("{endpoint}/{bucket_path}"))
+            } else {
+                url(&format!("https://{endpoint}/{bucket_path}"))
+            };
+        }
+        Some((_, server)) if server.contains("://") => return url(&server),
+        Some((_, server)) => {
+            let (host, port) = match server.rsplit_once(':') {
+                Some((host, port)) if port.parse::<u16>().is_ok() => (host, port.parse().ok()),
+                _ => (server.as_str(), None),
+            };
+            return Target::Host {
+                user: option("user"),
+                host: host.to_owned(),
+                port: option("port").and_then(|p| p.parse().ok()).or(port),
+                path: (!path.is_empty()).then(|| path.to_owned()),
+            };
+        }
+        None => {}
+    }
+    if let Some(scheme) = bucket
+        && !bucket_path.is_empty()
     {
-        return url(&format!("{scheme}://{}", path.trim_start_matches('/')));
-    }
-    // A connection string names its server (`:sftp,host=H,user=U:/p`,
-    // `:webdav,url=https://H/dav:`): the remote's name is only its backend.
-    let parameter = |key: &str| {
-        remote.split(',').skip(1).find_map(|pair| {
-            let (name, value) = pair.split_once('=')?;
-            (name.trim() == key).then(|| value.trim().trim_matches(['"', '\'']))
-        })
-    };
-    if let Some(server) = parameter("url") {
-        return url(server);
-    }
-    if let Some(host) = parameter("host") {
-        return Target::Host {
-            user: parameter("user").map(str::to_owned),
-            host: host.to_owned(),
-            port: parameter("port").and_then(|p| p.parse().ok()),
-            path: (!path.is_empty()).then(|| path.to_owned()),
-        };
+        return url(&format!("{scheme}://{bucket_path}"));
     }
     Target::Host {
         user: None,
@@ -578,6 +628,59 @@ fn rclone_target(text: &str, env: &[(String, Arg)]) -> Target {
         port: None,
         path: (!path.is_empty()).then(|| path.to_owned()),
     }
+}
+
+/// The options that name an rclone backend's server, first found wins:
+/// `url` (webdav, http, seafile), `endpoint` (s3 and the stores that speak
+/// its API, azureblob, koofr), `host` (sftp, ftp, smb), `namenode` (hdfs),
+/// `auth` (swift's auth server), `api_url` (sia).
+const RCLONE_SERVER_OPTIONS: &[&str] = &["url", "endpoint", "host", "namenode", "auth", "api_url"];
+
+/// An option of the remote `text` (named `remote`), in rclone's order of
+/// precedence: the connection string (`:sftp,host=H:`), the backend's flag
+/// (`--sftp-host H`), the remote's variable (`RCLONE_CONFIG_NAME_HOST`),
+/// the backend's (`RCLONE_SFTP_HOST`). A backend's flags and variables
+/// apply only where the backend is known: given on the fly (`:sftp:`) or
+/// by `RCLONE_CONFIG_NAME_TYPE`.
+fn rclone_option(
+    text: &str,
+    remote: &str,
+    key: &str,
+    env: &[(String, Arg)],
+    flags: &[Item<'_>],
+) -> Option<String> {
+    let mut parts = remote.split(',');
+    let name = parts.next().unwrap_or_default();
+    let clean = |value: &str| value.trim().trim_matches(['"', '\'']).to_owned();
+    if let Some(value) = parts.find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k.trim() == key).then_some(v)
+    }) {
+        return Some(clean(value)).filter(|value| !value.is_empty());
+    }
+    let variable =
+        |prefix: &str| variable_value(env, &format!("{prefix}_{key}")).map(|v| clean(&v));
+    let backend = if text.starts_with(':') {
+        Some(name.to_ascii_lowercase())
+    } else {
+        variable_value(env, &format!("RCLONE_CONFIG_{name}_TYPE")).map(|b| b.to_ascii_lowercase())
+    };
+    let flag = backend.as_ref().and_then(|backend| {
+        let flag = format!("--{backend}-{}", key.replace('_', "-"));
+        args::value(flags, &[flag.as_str()]).map(|v| clean(&v.text))
+    });
+    flag.or_else(|| variable(&format!("RCLONE_CONFIG_{name}")))
+        .or_else(|| variable(&format!("RCLONE_{}", backend.as_deref()?)))
+        .filter(|value| !value.is_empty())
+}
+
+/// The value of the environment variable `name` (`-` and case aside, as
+/// rclone reads remote names into variable names).
+fn variable_value(env: &[(String, Arg)], name: &str) -> Option<String> {
+    let name = name.to_ascii_uppercase().replace('-', "_");
+    env.iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.text.clone())
 }
 
 /// The URL scheme of an rclone remote that stores buckets, S3's or Google
@@ -596,14 +699,8 @@ fn bucket_scheme(text: &str, remote: &str, env: &[(String, Arg)]) -> Option<&'st
     if text.starts_with(':') {
         return scheme_of(name);
     }
-    if !env.is_empty() {
-        let variable = format!(
-            "RCLONE_CONFIG_{}_TYPE",
-            name.to_ascii_uppercase().replace('-', "_")
-        );
-        if let Some((_, backend)) = env.iter().find(|(n, _)| *n == variable) {
-            return scheme_of(&backend.text);
-        }
+    if let Some(backend) = variable_value(env, &format!("RCLONE_CONFIG_{name}_TYPE")) {
+        return scheme_of(&backend);
     }
     name.split(['-', '_']).find_map(scheme_of)
 }
