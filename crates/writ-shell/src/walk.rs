@@ -921,6 +921,11 @@ impl<'c> Analyzer<'c> {
                     && programs.contains(&request.program.as_str())
                 {
                     flow::merge(&mut request.payload, credential);
+                    // A login the wrapper types into is a session that
+                    // carries what it types (`sshpass ... ssh host`).
+                    if request.method == "CONNECT" && request.payload != Payload::default() {
+                        request.method = "EXEC".to_owned();
+                    }
                 }
             }
         }

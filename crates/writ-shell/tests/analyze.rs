@@ -576,11 +576,12 @@ fn sockets_and_transfers() {
             ]),
         ),
         (
+            // A login that runs, forwards and is fed nothing: a connection.
             "ssh -o StrictHostKeyChecking=no bastion",
             json!([host_request(
                 "ssh",
                 host(None, "bastion", None, None),
-                "EXEC",
+                "CONNECT",
                 empty()
             )]),
         ),
