@@ -98,6 +98,12 @@ pub(crate) fn base64_decoded(args: &[Arg], stdin: Option<&Payload>) -> Option<St
 /// `url_safe_too` the URL's `-_` as well), padded or not, whitespace
 /// ignored. `None` for anything else, or bytes that are not text.
 pub fn decode_base64_text(text: &str, url_safe_too: bool) -> Option<String> {
+    String::from_utf8(decode_base64(text, url_safe_too)?).ok()
+}
+
+/// Decodes base64 as [`decode_base64_text`] reads it, into bytes (text
+/// in another encoding, such as PowerShell's UTF-16 `-EncodedCommand`).
+pub(crate) fn decode_base64(text: &str, url_safe_too: bool) -> Option<Vec<u8>> {
     use base64::Engine as _;
     use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
     const STANDARD: GeneralPurpose = GeneralPurpose::new(
@@ -115,8 +121,7 @@ pub fn decode_base64_text(text: &str, url_safe_too: bool) -> Option<String> {
             c => c,
         })
         .collect();
-    let bytes = STANDARD.decode(standard).ok()?;
-    String::from_utf8(bytes).ok()
+    STANDARD.decode(standard).ok()
 }
 
 #[cfg(test)]

@@ -290,6 +290,56 @@ const ARCHIVE: Cmdlet = Cmdlet {
     aliases: &[],
 };
 
+/// `Start-BitsTransfer [-Source] S[,S...] [[-Destination] D[,D...]]
+/// [-TransferType Download|Upload|UploadReply] ...`.
+const BITS_TRANSFER: Cmdlet = Cmdlet {
+    values: &[
+        "source",
+        "destination",
+        "transfertype",
+        "displayname",
+        "description",
+        "priority",
+        "customheaders",
+        "notifycmdline",
+        "notifyflags",
+        "credential",
+        "authentication",
+        "httpmethod",
+        "proxyauthentication",
+        "proxybypass",
+        "proxycredential",
+        "proxylist",
+        "proxyusage",
+        "retryinterval",
+        "retrytimeout",
+        "maxdownloadtime",
+        "transferpolicy",
+        "aclflags",
+        "securityflags",
+        "usestoredcredential",
+        "certstorelocation",
+        "certstorename",
+        "certhash",
+    ],
+    positional: 2,
+    switches: &[
+        "asynchronous",
+        "dynamic",
+        "customheaderswriteonly",
+        "suspended",
+    ],
+    aliases: &[],
+};
+
+/// `Add-BitsFile [-BitsJob] J [-Source] S[,S...] [[-Destination] D[,D...]]`.
+const ADD_BITS_FILE: Cmdlet = Cmdlet {
+    values: &["bitsjob", "source", "destination"],
+    positional: 3,
+    switches: &[],
+    aliases: &[],
+};
+
 /// `Set-AzStorageContainerAcl`/`New-AzStorageContainer [-Name] N
 /// [-Permission] Off|Blob|Container -Context CTX`.
 const CONTAINER_ACCESS: Cmdlet = Cmdlet {
@@ -731,6 +781,8 @@ fn cmdlet(program: &str) -> Option<(&'static str, bool)> {
         "send-mgusermail" => ("send-mgusermail", false),
         "compress-archive" => ("compress-archive", false),
         "expand-archive" => ("expand-archive", false),
+        "start-bitstransfer" => ("start-bitstransfer", false),
+        "add-bitsfile" => ("add-bitsfile", false),
         "set-azstoragecontaineracl" | "new-azstoragecontainer" => ("container-access", false),
         "new-azrmstoragecontainer" | "update-azrmstoragecontainer" => {
             ("rm-container-access", false)
@@ -762,6 +814,8 @@ fn spec(cmdlet: &str) -> Option<&'static Cmdlet> {
         "invoke-expression" => &EXPRESSION,
         "send-mgusermail" => &GRAPH_MAIL,
         "compress-archive" | "expand-archive" => &ARCHIVE,
+        "start-bitstransfer" => &BITS_TRANSFER,
+        "add-bitsfile" => &ADD_BITS_FILE,
         "container-access" => &CONTAINER_ACCESS,
         "rm-container-access" => &RM_CONTAINER_ACCESS,
         _ => return None,
@@ -1117,6 +1171,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             outcome
         }
         "container-access" | "rm-container-access" => container_access(&bound),
+        "start-bitstransfer" | "add-bitsfile" => bits(inv, &bound),
         _ => return None,
     })
 }
@@ -1497,6 +1552,92 @@ fn web(inv: &Invocation<'_>, name: &str, bound: &Bound) -> Outcome {
     outcome
 }
 
+/// `Start-BitsTransfer`/`Add-BitsFile`: each source moves to the
+/// destination of the same place in the list (or into the one
+/// destination, or the working directory). `-TransferType` says which
+/// way; without it (`Add-BitsFile`, whose job says) the side that is a
+/// URL or share is the remote one. `-CustomHeaders` go with every
+/// request, and `-NotifyCmdLine PROGRAM,PARAMS` runs when the job ends.
+fn bits(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
+    use super::windows::{BitsDirection, bits_direction, bits_file, bits_remote};
+    let mut outcome = Outcome::default();
+    let sources: Vec<String> = bound.all("source").flat_map(list).collect();
+    let destinations: Vec<String> = bound.all("destination").flat_map(list).collect();
+    let stated = bound
+        .value("transfertype")
+        .and_then(|t| bits_direction(&t.text));
+    let mut sent = Payload::default();
+    for value in bound.all("customheaders") {
+        flow::merge(&mut sent, &ps_payload(value));
+    }
+    for value in bound.all("source").chain(bound.all("destination")) {
+        ps_expansions(value, &mut sent);
+    }
+    for (index, source) in sources.iter().enumerate() {
+        let destination = match destinations.as_slice() {
+            [] => None,
+            [only] if sources.len() > 1 => Some(format!(
+                "{}/{}",
+                path_text(only).trim_end_matches('/'),
+                remote_file_name(source)
+            )),
+            all => all.get(index).map(|d| path_text(d)),
+        };
+        let direction = stated.unwrap_or_else(|| {
+            let remote_destination = destination
+                .as_deref()
+                .is_some_and(|d| bits_remote(d).is_some());
+            if remote_destination && bits_remote(source).is_none() {
+                BitsDirection::Upload
+            } else {
+                BitsDirection::Download
+            }
+        });
+        match direction {
+            BitsDirection::Download => {
+                let local = destination.unwrap_or_else(|| remote_file_name(source).to_owned());
+                bits_file(inv, direction, source, &local, sent.clone(), &mut outcome);
+            }
+            BitsDirection::Upload => {
+                let Some(remote) = destination else {
+                    continue;
+                };
+                bits_file(
+                    inv,
+                    direction,
+                    &remote,
+                    &path_text(source),
+                    sent.clone(),
+                    &mut outcome,
+                );
+            }
+        }
+    }
+    let notify: Vec<String> = bound.all("notifycmdline").flat_map(list).collect();
+    if let Some((program, params)) = notify.split_first() {
+        outcome.nested.extend(super::windows::bits_notify_command(
+            program,
+            params.first().map(String::as_str),
+        ));
+    }
+    outcome
+}
+
+/// The file name a download keeps: the last part of the remote name's
+/// path.
+fn remote_file_name(remote: &str) -> &str {
+    let path = remote.split(['?', '#']).next().unwrap_or(remote);
+    let path = path.split_once("://").map_or(path, |(_, rest)| rest);
+    let path = path.trim_start_matches(['/', '\\']);
+    match path.split_once(['/', '\\']) {
+        Some((_, rest)) => rest
+            .rsplit(['/', '\\'])
+            .find(|name| !name.is_empty())
+            .unwrap_or("index.html"),
+        None => "index.html",
+    }
+}
+
 /// `Send-MailMessage -To A,B -Cc C -Subject S -Body B -Attachments F,G`.
 fn mail(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
     let mut outcome = Outcome::default();
@@ -1745,7 +1886,7 @@ fn expression(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
 
 /// `pwsh`/`powershell`: `-Command TEXT` (or the words after it), `-Command
 /// -` (standard input), `-File F` or a `.ps1` script (read),
-/// `-EncodedCommand` (opaque).
+/// `-EncodedCommand B64` (decoded, then as `-Command`).
 pub(crate) fn host(inv: &Invocation<'_>) -> Outcome {
     let mut outcome = Outcome::default();
     let mut words = inv.args.iter().enumerate();
@@ -1769,9 +1910,7 @@ pub(crate) fn host(inv: &Invocation<'_>) -> Outcome {
             return outcome;
         }
         if matches!(name, "e" | "ec") || (name.len() >= 2 && "encodedcommand".starts_with(name)) {
-            outcome
-                .opaque
-                .push(format!("{} runs an encoded command", inv.program));
+            encoded_command(inv, rest.first(), &mut outcome);
             return outcome;
         }
         if name == "f" || (name.len() >= 2 && "file".starts_with(name)) {
@@ -1858,6 +1997,41 @@ fn command(inv: &Invocation<'_>, rest: &[Arg], outcome: &mut Outcome) {
         text: to_bash(&text),
         what: format!("{} -Command", inv.program),
     });
+}
+
+/// `-EncodedCommand B64`: B64 is the command text in base64 of its
+/// UTF-16LE bytes, run as `-Command TEXT` runs it. Text the line does
+/// not fix, or that does not decode, stays opaque.
+fn encoded_command(inv: &Invocation<'_>, word: Option<&Arg>, outcome: &mut Outcome) {
+    let decoded = word
+        .filter(|w| !w.dynamic)
+        .and_then(|w| utf16le_base64_text(&w.text));
+    match decoded {
+        Some(text) => command(inv, &[Arg::literal(&text)], outcome),
+        None => outcome
+            .opaque
+            .push(format!("{} runs an encoded command", inv.program)),
+    }
+}
+
+/// Base64 of UTF-16LE text (what .NET's `Encoding.Unicode` writes, and
+/// `-EncodedCommand` takes), decoded; `None` when it is not that.
+fn utf16le_base64_text(text: &str) -> Option<String> {
+    let bytes = crate::flow::decode_base64(text.trim_matches(['\'', '"']), false)?;
+    if bytes.len() % 2 != 0 {
+        return None;
+    }
+    let units = bytes
+        .chunks_exact(2)
+        .filter_map(|pair| <[u8; 2]>::try_from(pair).ok())
+        .map(u16::from_le_bytes);
+    let text = char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .ok()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let readable =
+        !text.trim().is_empty() && text.chars().all(|c| !c.is_control() || c.is_whitespace());
+    readable.then(|| text.to_owned())
 }
 
 /// PowerShell keywords that begin a statement; the shell would read some

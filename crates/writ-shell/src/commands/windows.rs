@@ -4,16 +4,17 @@
 //! `copy`, `move`, `xcopy`, `robocopy`), access changes (`icacls`,
 //! `cacls`, `takeown`, `net localgroup|group ... /add`, `net share
 //! /grant`) and process stoppers (`taskkill`, `sc stop`, `net stop`,
-//! `wmic process ... delete`).
+//! `wmic process ... delete`), and BITS transfers (`bitsadmin /transfer`,
+//! `/addfile`, `/setnotifycmdline`; the cmdlets share [`bits_file`]).
 //!
 //! Git Bash turns an argument like `/s` into a path, so Windows programs
 //! called from it spell their switches with a double slash (`taskkill //F
 //! //IM x.exe`, `cmd //c ...`): `//X` is read as `/X` here.
 
 use super::files::{Copy, transfer};
-use super::{Invocation, Nested, Outcome};
+use super::{Invocation, Nested, Outcome, request, url};
 use crate::args::Arg;
-use crate::{Effect, Resource, paths};
+use crate::{Effect, FileRef, Payload, Resource, flow, paths};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
@@ -26,6 +27,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "icacls" | "cacls" => Some(acl(inv)),
         "takeown" => Some(take_ownership(inv)),
         "taskkill" | "sc" | "net" | "wmic" => stop(inv).or_else(|| net(inv)),
+        "bitsadmin" => Some(bitsadmin(inv)),
         _ => None,
     }
 }
@@ -439,6 +441,224 @@ fn image_name(name: &str) -> String {
         Some(ext) if ext.eq_ignore_ascii_case(".exe") => name.get(..cut).unwrap_or(name).to_owned(),
         _ => name.to_owned(),
     }
+}
+
+/// Which way a BITS job moves its files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum BitsDirection {
+    /// The remote file is fetched into the local one (BITS's default).
+    Download,
+    /// The local file is sent to the remote one (`upload-reply` too: the
+    /// reply comes back, the file goes out first).
+    Upload,
+}
+
+/// A BITS job type as bitsadmin (`/upload`, `/upload-reply`) and
+/// `-TransferType` (`Upload`, `UploadReply`) spell it.
+pub(super) fn bits_direction(text: &str) -> Option<BitsDirection> {
+    match text.trim_matches(['\'', '"']).to_ascii_lowercase().as_str() {
+        "download" => Some(BitsDirection::Download),
+        "upload" | "upload-reply" | "uploadreply" => Some(BitsDirection::Upload),
+        _ => None,
+    }
+}
+
+/// A BITS remote name: a URL, or a file on a share (`\\host\share\f`).
+pub(super) fn bits_remote(text: &str) -> Option<crate::Target> {
+    let text = text.trim_matches(['\'', '"']);
+    if text.contains("://") {
+        return Some(url(text));
+    }
+    paths::file_share(text)
+}
+
+/// One file of a BITS job: a download requests the remote file and
+/// writes the local one; an upload sends the local file to the remote
+/// name (HTTP uploads as a `PUT`, share uploads as an `UPLOAD`). `sent`
+/// is what else the request carries (headers, the words' expansions).
+pub(super) fn bits_file(
+    inv: &Invocation<'_>,
+    direction: BitsDirection,
+    remote: &str,
+    local: &str,
+    mut sent: Payload,
+    outcome: &mut Outcome,
+) {
+    let local = inv.path(&win_path(local.trim_matches(['\'', '"'])));
+    let target = bits_remote(remote);
+    if let Some((_, query)) = remote.split_once('?') {
+        flow::push_text(&mut sent, query.split('#').next().unwrap_or_default());
+    }
+    let share = matches!(target, Some(crate::Target::Host { .. }));
+    match direction {
+        BitsDirection::Download => {
+            if let Some(target) = target {
+                let method = if share { "DOWNLOAD" } else { "GET" };
+                outcome
+                    .effects
+                    .push(request(inv.program, target, method, sent, false));
+            }
+            outcome.write(local, false);
+        }
+        BitsDirection::Upload => {
+            let Some(target) = target else {
+                outcome.read(local, false);
+                return;
+            };
+            flow::push_file(
+                &mut sent,
+                FileRef {
+                    path: local,
+                    recursive: false,
+                },
+            );
+            let method = if share { "UPLOAD" } else { "PUT" };
+            outcome
+                .effects
+                .push(request(inv.program, target, method, sent, false));
+        }
+    }
+}
+
+/// What a BITS job runs when it finishes: PROGRAM with the command line
+/// PARAMS, which by the Win32 convention starts with the program's own
+/// name (when it does not, PROGRAM is put before it); `NULL` is none.
+pub(super) fn bits_notify_command(program: &str, params: Option<&str>) -> Option<Nested> {
+    let program = program.trim();
+    if program.is_empty() || program.eq_ignore_ascii_case("null") {
+        return None;
+    }
+    let params = params
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && !p.eq_ignore_ascii_case("null"));
+    let line = match params {
+        None => format!("\"{program}\""),
+        Some(params) => {
+            let first = params.split_whitespace().next().unwrap_or_default();
+            if program_stem(first) == program_stem(program) {
+                params.to_owned()
+            } else {
+                format!("\"{program}\" {params}")
+            }
+        }
+    };
+    Some(Nested::Script {
+        text: cmd_to_bash(&line),
+        what: "BITS notification command".to_owned(),
+    })
+}
+
+/// A program's name as a command line gives it (`"C:\Windows\cmd.exe"`
+/// is `cmd`), lower case.
+fn program_stem(text: &str) -> String {
+    let path = win_path(text.trim_matches(['\'', '"']));
+    image_name(paths::basename(&path)).to_ascii_lowercase()
+}
+
+/// bitsadmin's options before its command.
+const BITSADMIN_GLOBAL: &[&str] = &["rawreturn", "wrap", "nowrap"];
+
+/// `bitsadmin [/rawreturn] [/wrap|/nowrap] /COMMAND ...`: `/transfer JOB
+/// [/download|/upload|/upload-reply] [/priority P] [/aclflags F]
+/// [/dynamic] REMOTE LOCAL [REMOTE LOCAL...]` moves each pair the way its
+/// type says; `/addfile JOB REMOTE LOCAL` (and `/addfilewithranges`, for
+/// download jobs only) adds a file to a job whose type `/create` set
+/// earlier, read here as BITS's default, a download; `/addfileset JOB
+/// LIST` reads LIST; `/setnotifycmdline JOB PROGRAM PARAMS` runs a
+/// command. The other commands create, list, resume or cancel jobs.
+fn bitsadmin(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut words = inv.args.iter().skip_while(|a| {
+        switch(&a.text).is_some_and(|(name, _)| BITSADMIN_GLOBAL.contains(&name.as_str()))
+    });
+    let Some((command, _)) = words.next().and_then(|a| switch(&a.text)) else {
+        return outcome;
+    };
+    let rest: Vec<&Arg> = words.collect();
+    match (command.as_str(), rest.as_slice()) {
+        ("transfer", _) => bits_transfer(inv, &rest, &mut outcome),
+        ("addfile" | "addfilewithranges", [_job, remote, local, ..]) => {
+            outcome.opaque.push(format!(
+                "bitsadmin /{command}: the job's type, set where it was created, says which way {} moves",
+                local.text
+            ));
+            let sent = bits_expansions(&[remote]);
+            bits_file(
+                inv,
+                BitsDirection::Download,
+                &remote.text,
+                &local.text,
+                sent,
+                &mut outcome,
+            );
+        }
+        ("addfileset", [_job, list, ..]) => {
+            outcome.read(inv.path(&win_path(&list.text)), false);
+            outcome
+                .opaque
+                .push(format!("bitsadmin transfers the files {} lists", list.text));
+        }
+        ("setnotifycmdline", [_job, program, params @ ..]) => {
+            let params = params.first().map(|p| p.text.as_str());
+            outcome
+                .nested
+                .extend(bits_notify_command(&program.text, params));
+        }
+        _ => {}
+    }
+    outcome
+}
+
+/// Switches of `bitsadmin /transfer`, and those of them that take a value.
+const BITS_TRANSFER_SWITCHES: &[&str] = &[
+    "download",
+    "upload",
+    "upload-reply",
+    "priority",
+    "aclflags",
+    "dynamic",
+];
+const BITS_TRANSFER_VALUES: &[&str] = &["priority", "aclflags"];
+
+/// `bitsadmin /transfer JOB [TYPE] [/priority P] ... REMOTE LOCAL...`.
+fn bits_transfer(inv: &Invocation<'_>, rest: &[&Arg], outcome: &mut Outcome) {
+    let mut direction = BitsDirection::Download;
+    let mut job_named = false;
+    let mut operands: Vec<&Arg> = Vec::new();
+    let mut words = rest.iter();
+    while let Some(word) = words.next() {
+        let known =
+            switch(&word.text).filter(|(name, _)| BITS_TRANSFER_SWITCHES.contains(&name.as_str()));
+        match known {
+            Some((name, _)) if BITS_TRANSFER_VALUES.contains(&name.as_str()) => {
+                words.next();
+            }
+            Some((name, _)) => {
+                if let Some(stated) = bits_direction(&name) {
+                    direction = stated;
+                }
+            }
+            None if !job_named => job_named = true,
+            None => operands.push(word),
+        }
+    }
+    for pair in operands.chunks_exact(2) {
+        let [remote, local] = pair else { continue };
+        let sent = match direction {
+            BitsDirection::Download => bits_expansions(&[remote]),
+            BitsDirection::Upload => bits_expansions(&[remote, local]),
+        };
+        bits_file(inv, direction, &remote.text, &local.text, sent, outcome);
+    }
+}
+
+/// What the expansions in a transfer's words carry.
+fn bits_expansions(words: &[&Arg]) -> Payload {
+    let mut sent = Payload::default();
+    for word in words {
+        flow::merge(&mut sent, &word.expansions());
+    }
+    sent
 }
 
 /// `cmd [/s] [/q] [/d] ... /c|/k|/r LINE`: LINE runs as a cmd command
