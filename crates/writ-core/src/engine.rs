@@ -319,7 +319,9 @@ fn without_own_hosts(text: &str, facts: &crate::derive::ActionFacts) -> String {
 
 /// `text` with every ASCII-case-insensitive mention of the host `needle`
 /// replaced: the whole host, not a part of a longer one
-/// (`telemetry.pagegrab.dev` is not a mention of `pagegrab.dev`).
+/// (`telemetry.pagegrab.dev` is not a mention of `pagegrab.dev`), and not
+/// an e-mail address's domain (`help@pgrescue.io` is a recipient the text
+/// names, not the server naming itself).
 fn replace_ignoring_case(text: &str, needle: &str, with: &str) -> String {
     let host_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'.';
     let lower = text.to_ascii_lowercase();
@@ -331,7 +333,7 @@ fn replace_ignoring_case(text: &str, needle: &str, with: &str) -> String {
     while let Some(found) = lower.get(from..).and_then(|rest| rest.find(&needle)) {
         let start = from + found;
         let end = start + needle.len();
-        let left = start == 0 || !host_byte(bytes[start - 1]);
+        let left = start == 0 || !(host_byte(bytes[start - 1]) || bytes[start - 1] == b'@');
         let right = match bytes.get(end) {
             None => true,
             Some(b'.') => !bytes
@@ -457,6 +459,11 @@ mod own_host_tests {
                 "pagegrab.dev.evil.io",
             ),
             ("x-pagegrab.dev", "pagegrab.dev", "x-pagegrab.dev"),
+            (
+                "email dba-help@pgrescue.io, see pgrescue.io/faq",
+                "pgrescue.io",
+                "email dba-help@pgrescue.io, see (this host)/faq",
+            ),
         ] {
             assert_eq!(replace_ignoring_case(text, host, with), want, "{text}");
         }
