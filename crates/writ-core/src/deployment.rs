@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use writ_detect::destination::domain_matches;
 use writ_detect::ownership::OwnershipRules;
-use writ_detect::paths::{GlobError, PathLabels, normalize};
+use writ_detect::paths::{GlobError, PathLabels, PathStyle, normalize, respell_within};
 use writ_detect::sensitivity::Sensitivity;
 
 use crate::manifest::Manifest;
@@ -325,8 +325,13 @@ pub(crate) fn database_host(reference: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct Facts {
     pub organization: String,
+    /// The workspace and the home, absolute and normalised, in the form
+    /// [`PathStyle::local`] gives (`C:\Users\ana` is `/c/Users/ana`).
     pub workspace: String,
     pub home: String,
+    /// How the deployment writes paths (Windows when its workspace or home
+    /// is a Windows path), and so how an event's paths are read.
+    pub path_style: PathStyle,
     pub ownership: OwnershipRules,
     pub protected_branches: Vec<String>,
     pub git_remotes: BTreeMap<String, String>,
@@ -366,19 +371,23 @@ impl Facts {
         let home = deployment.home.clone().ok_or_else(|| {
             value_error("home", "missing: the home directory is required".to_owned())
         })?;
-        if !workspace.starts_with('/') {
-            return Err(value_error(
-                "workspace",
-                format!("`{workspace}` is not an absolute path"),
-            ));
-        }
-        if !home.starts_with('/') {
-            return Err(value_error(
-                "home",
-                format!("`{home}` is not an absolute path"),
-            ));
-        }
-        let workspace = normalize(&workspace, "/", &home);
+        let path_style = match (PathStyle::of(&workspace), PathStyle::of(&home)) {
+            (PathStyle::Posix, PathStyle::Posix) => PathStyle::Posix,
+            _ => PathStyle::Windows,
+        };
+        let absolute = |field: &str, path: &str| {
+            let local = path_style.local(path.trim());
+            if local.starts_with('/') {
+                Ok(local.into_owned())
+            } else {
+                Err(value_error(
+                    field,
+                    format!("`{path}` is not an absolute path"),
+                ))
+            }
+        };
+        let home = normalize(&absolute("home", &home)?, "/", "/");
+        let workspace = normalize(&absolute("workspace", &workspace)?, "/", &home);
         let list = |field: &Option<Vec<String>>| field.clone().unwrap_or_default();
 
         let mut sensitive_entries = Vec::new();
@@ -394,13 +403,13 @@ impl Facts {
             })?;
             sensitive_entries.push((entry.glob.clone(), label));
         }
-        let sensitive = PathLabels::new(&sensitive_entries, &workspace, &home)
+        let sensitive = PathLabels::for_style(&sensitive_entries, &workspace, &home, path_style)
             .map_err(|e| glob_error("sensitive_paths", &e))?;
         let governance_entries: Vec<(String, ())> = list(&deployment.governance_paths)
             .into_iter()
             .map(|g| (g, ()))
             .collect();
-        let governance = PathLabels::new(&governance_entries, &workspace, &home)
+        let governance = PathLabels::for_style(&governance_entries, &workspace, &home, path_style)
             .map_err(|e| glob_error("governance_paths", &e))?;
 
         let payment_limit_cents = match deployment.limits.as_ref().and_then(|l| l.payment_usd) {
@@ -426,7 +435,7 @@ impl Facts {
         let production_dirs = production
             .terraform_dirs
             .iter()
-            .map(|d| normalize(d, &workspace, &home))
+            .map(|d| normalize(&path_style.local(d), &workspace, &home))
             .collect();
         let production_database_hosts = production
             .databases
@@ -451,6 +460,7 @@ impl Facts {
                 .unwrap_or_else(|| "local".to_owned()),
             workspace,
             home,
+            path_style,
             ownership,
             protected_branches: list(&deployment.protected_branches),
             git_remotes,
@@ -467,6 +477,29 @@ impl Facts {
             firewall_processes: list(&deployment.firewall_processes),
             trusted_text,
         })
+    }
+
+    /// `path` as an event writes it, resolved from `base` (absolute,
+    /// normalised) in the deployment's [`PathStyle`]: `~` and `$HOME` are
+    /// the home, and a Windows path (`.writ\policy`, `C:\Users\Ana\x`) is
+    /// read with `\` as a separator and spelt as the workspace and home are
+    /// ([`Facts::respell`]).
+    pub fn local_path(&self, path: &str, base: &str) -> String {
+        let path = normalize(&self.path_style.local(path), base, &self.home);
+        self.respell(path)
+    }
+
+    /// An absolute, normalised path inside the workspace or the home spelt
+    /// as the deployment spells them, when names compare ignoring case
+    /// (Windows): `/c/users/ANA/claims-portal/x` is within
+    /// `/c/Users/ana/claims-portal`, and compared so everywhere after.
+    pub fn respell(&self, path: String) -> String {
+        if self.path_style == PathStyle::Posix {
+            return path;
+        }
+        respell_within(&path, &self.workspace)
+            .or_else(|| respell_within(&path, &self.home))
+            .unwrap_or(path)
     }
 
     /// The manifest's kind for a tool name, if the deployment describes it.
@@ -614,6 +647,63 @@ mod tests {
             err.to_string().contains("sensitive_paths[1].label"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn windows_paths_compile_to_git_bash_form() {
+        let d = Deployment::from_json(
+            r#"{"workspace": "C:\\Users\\ana\\claims-portal", "home": "c:/Users/ana/",
+                "production": {"terraform_dirs": ["infra\\prd"]}}"#,
+        )
+        .unwrap();
+        let facts = Facts::compile(&d).unwrap();
+        assert_eq!(facts.path_style, PathStyle::Windows);
+        assert_eq!(facts.workspace, "/c/Users/ana/claims-portal");
+        assert_eq!(facts.home, "/c/Users/ana");
+        assert_eq!(
+            facts.production_dirs,
+            ["/c/Users/ana/claims-portal/infra/prd"]
+        );
+        let base = facts.workspace.clone();
+        for (path, local) in [
+            (r"src\app.cs", "/c/Users/ana/claims-portal/src/app.cs"),
+            (
+                r"C:\USERS\Ana\Claims-Portal\.writ",
+                "/c/Users/ana/claims-portal/.writ",
+            ),
+            (r"%UserProfile%\.azure", "/c/Users/ana/.azure"),
+            (r"..\..\ana\x", "/c/Users/ana/x"),
+            (r"D:\data", "/d/data"),
+        ] {
+            assert_eq!(facts.local_path(path, &base), local, "{path}");
+        }
+        let unc = Deployment::from_json(
+            r#"{"workspace": "\\\\fs01\\home\\ana\\ws", "home": "\\\\fs01\\home\\ana"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            Facts::compile(&unc).unwrap().workspace,
+            "/UNC/fs01/home/ana/ws"
+        );
+    }
+
+    #[test]
+    fn a_relative_or_empty_workspace_is_an_error_naming_it() {
+        for (workspace, home, field) in [
+            ("claims-portal", r"C:\\Users\\ana", "workspace"),
+            ("", r"C:\\Users\\ana", "workspace"),
+            ("C:claims-portal", r"C:\\Users\\ana", "workspace"),
+            (r"C:\\Users\\ana\\ws", r"Users\\ana", "home"),
+            (r"C:\\Users\\ana\\ws", "", "home"),
+        ] {
+            let d = Deployment::from_json(&format!(
+                r#"{{"workspace": "{workspace}", "home": "{home}"}}"#
+            ))
+            .unwrap();
+            let err = Facts::compile(&d).unwrap_err().to_string();
+            assert!(err.contains(&format!("`{field}`")), "{err}");
+            assert!(err.contains("not an absolute path"), "{err}");
+        }
     }
 
     #[test]

@@ -8,7 +8,6 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use writ_detect::paths::normalize;
 use writ_shell::{FileRef, ShellContext};
 
 use crate::deployment::Facts;
@@ -50,7 +49,7 @@ pub struct Interpretation {
 pub fn interpret(envelope: &Envelope, facts: &Facts, earlier: Earlier<'_>) -> Interpretation {
     // A relative working directory is taken relative to the workspace.
     let base = match &envelope.cwd {
-        Some(cwd) => normalize(cwd, &facts.workspace, &facts.home),
+        Some(cwd) => facts.local_path(cwd, &facts.workspace),
         None => facts.workspace.clone(),
     };
     let cx = Cx {
@@ -107,7 +106,7 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn path(&self, p: &str) -> String {
-        normalize(p, self.base, &self.facts.home)
+        self.facts.local_path(p, self.base)
     }
 
     fn builtin(&self, envelope: &Envelope) -> Option<Interpretation> {
@@ -191,7 +190,8 @@ impl Cx<'_> {
                         let path = s("path").map_or_else(|| self.base.to_owned(), |p| self.path(p));
                         // A `glob` narrows the search to the files it names,
                         // at any depth when it has no `/` (`**/.env`, `*.pem`).
-                        let (path, recursive) = match s("glob").filter(|g| !g.is_empty()) {
+                        let glob = s("glob").map(|g| self.facts.path_style.local(g));
+                        let (path, recursive) = match glob.filter(|g| !g.is_empty()) {
                             Some(glob) if glob.contains('/') => (format!("{path}/{glob}"), false),
                             Some(glob) => (format!("{path}/**/{glob}"), false),
                             None => (path, true),
@@ -518,13 +518,23 @@ impl Cx<'_> {
     fn lower_shell(&self, effect: writ_shell::Effect, out: &mut Vec<Effect>) {
         use writ_shell::Effect as S;
         match effect {
+            // A file's path is compared with the workspace and home as
+            // they are spelt (Windows names ignore case).
             S::Read { file } => out.push(Effect::FileRead {
-                path: file.path,
+                path: self.facts.respell(file.path),
                 recursive: file.recursive,
             }),
-            S::Write { path, .. } => out.push(Effect::FileWrite { path }),
-            S::Delete { path, recursive } => out.push(Effect::FileDelete { path, recursive }),
-            S::DeleteNamed { root, names } => out.push(Effect::FileDeleteNamed { root, names }),
+            S::Write { path, .. } => out.push(Effect::FileWrite {
+                path: self.facts.respell(path),
+            }),
+            S::Delete { path, recursive } => out.push(Effect::FileDelete {
+                path: self.facts.respell(path),
+                recursive,
+            }),
+            S::DeleteNamed { root, names } => out.push(Effect::FileDeleteNamed {
+                root: self.facts.respell(root),
+                names,
+            }),
             S::Request(mut r) => {
                 // A data tool's remote the line left unresolved is one an
                 // earlier step set, or no destination writ knows of.

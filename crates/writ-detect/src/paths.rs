@@ -1,5 +1,7 @@
 //! Paths: lexical normalisation and sensitive-path globs.
 
+use std::borrow::Cow;
+
 use globset::{GlobBuilder, GlobMatcher};
 
 /// Joins `path` to `base` unless absolute, expands a leading `~`/`~/` and
@@ -48,6 +50,137 @@ fn home_rest(path: &str) -> Option<&str> {
         path.strip_prefix(prefix)
             .filter(|r| r.is_empty() || r.starts_with('/'))
     })
+}
+
+/// How a deployment writes its paths, and so how an event's are read.
+///
+/// Windows paths are brought to the form Git Bash (MSYS) gives them,
+/// `C:\Users\ana` as `/c/Users/ana`: the form writ-shell resolves drive
+/// paths to, so one lexical path logic (`/`-rooted, `/`-separated) serves
+/// both, and a command run in Git Bash names the same files as a tool's
+/// `C:\...` argument.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PathStyle {
+    /// `/` separates names, which compare as written.
+    #[default]
+    Posix,
+    /// `\` separates names too, a drive letter or a `\\server\share` names
+    /// a root, `%USERPROFILE%` is the home, and names compare ignoring
+    /// case, as Windows' file systems compare them.
+    Windows,
+}
+
+impl PathStyle {
+    /// Windows when `path` is written as a Windows absolute path (`C:\x`,
+    /// `C:/x`, `\\server\share\x`), else POSIX.
+    pub fn of(path: &str) -> PathStyle {
+        let path = path.trim();
+        if drive_rest(path).is_some() || unc_rest(path).is_some() {
+            PathStyle::Windows
+        } else {
+            PathStyle::Posix
+        }
+    }
+
+    /// `path` (or a glob) in the form paths are resolved and matched in.
+    /// In both styles a drive path becomes Git Bash's (`C:\x` is `/c/x`:
+    /// no POSIX path starts with a drive letter). In the Windows style `\`
+    /// is a separator, a share `\\server\share\x` is `/UNC/server/share/x`
+    /// (as Windows' own `\\?\UNC\server\share` names it), a `\\?\` prefix
+    /// is dropped, and the home's variables (`%USERPROFILE%`,
+    /// `$env:USERPROFILE`, `$HOME` in any case) are `~`.
+    pub fn local(self, path: &str) -> Cow<'_, str> {
+        if self == PathStyle::Posix {
+            return match drive_rest(path) {
+                Some((letter, rest)) => Cow::Owned(drive_root(letter, &rest.replace('\\', "/"))),
+                None => Cow::Borrowed(path),
+            };
+        }
+        // `\\?\C:\x` is `C:\x`; `\\?\UNC\server\share` is `\\server\share`.
+        let path: Cow<'_, str> = match path.strip_prefix(r"\\?\") {
+            Some(rest)
+                if rest
+                    .get(..4)
+                    .is_some_and(|u| u.eq_ignore_ascii_case(r"UNC\")) =>
+            {
+                Cow::Owned(format!(r"\\{}", &rest[4..]))
+            }
+            Some(rest) => Cow::Borrowed(rest),
+            None => Cow::Borrowed(path),
+        };
+        if let Some((letter, rest)) = drive_rest(&path) {
+            return Cow::Owned(drive_root(letter, &rest.replace('\\', "/")));
+        }
+        if let Some(rest) = unc_rest(&path) {
+            return Cow::Owned(format!("/UNC/{}", rest.replace('\\', "/")));
+        }
+        let slashed = path.replace('\\', "/");
+        Cow::Owned(match windows_home_rest(&slashed) {
+            Some(rest) => format!("~{rest}"),
+            None => slashed,
+        })
+    }
+}
+
+/// A drive path's letter and what follows its `X:` (`C:\x`, `c:/x`, `C:`).
+fn drive_rest(path: &str) -> Option<(char, &str)> {
+    let bytes = path.as_bytes();
+    let letter = *bytes.first()?;
+    if !letter.is_ascii_alphabetic() || bytes.get(1) != Some(&b':') {
+        return None;
+    }
+    let rest = path.get(2..)?;
+    (rest.is_empty() || rest.starts_with(['/', '\\'])).then_some((char::from(letter), rest))
+}
+
+/// Git Bash's form of a drive path: `/c` and what follows.
+fn drive_root(letter: char, rest: &str) -> String {
+    format!("/{}{rest}", letter.to_ascii_lowercase())
+}
+
+/// What follows the `\\` of a share path `\\server\share...`, when it
+/// names a server and a share (not a device, `\\.\`, `\\?\`).
+fn unc_rest(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix(r"\\")?;
+    let mut parts = rest.split(['\\', '/']);
+    let server = parts.next()?;
+    let share = parts.next()?;
+    let named = |s: &str| !s.is_empty() && s != "." && s != "?";
+    (named(server) && named(share)).then_some(rest)
+}
+
+/// What follows a Windows spelling of the home (`%USERPROFILE%`,
+/// `$env:USERPROFILE`, `$HOME`, in any case) followed by `/` or nothing.
+fn windows_home_rest(path: &str) -> Option<&str> {
+    const MARKERS: &[&str] = &[
+        "%USERPROFILE%",
+        "%HOMEDRIVE%%HOMEPATH%",
+        "$env:USERPROFILE",
+        "${env:USERPROFILE}",
+        "$env:HOME",
+        "${env:HOME}",
+        "$HOME",
+        "${HOME}",
+    ];
+    MARKERS.iter().find_map(|marker| {
+        let head = path.get(..marker.len())?;
+        let rest = &path[marker.len()..];
+        (head.eq_ignore_ascii_case(marker) && (rest.is_empty() || rest.starts_with('/')))
+            .then_some(rest)
+    })
+}
+
+/// `path` with its leading `dir` spelt as `dir` is when the two differ only
+/// in case: a Windows path as the deployment writes its workspace or home,
+/// so that comparisons with them see one spelling. `None` when `path` is
+/// not within `dir` ignoring case. Both absolute and normalised.
+pub fn respell_within(path: &str, dir: &str) -> Option<String> {
+    let dir = dir.trim_end_matches('/');
+    let head = path.get(..dir.len())?;
+    let rest = &path[dir.len()..];
+    (head.to_lowercase() == dir.to_lowercase() && (rest.is_empty() || rest.starts_with('/')))
+        .then_some(())
+        .map(|()| format!("{dir}{rest}"))
 }
 
 /// True when `path` is `dir` or below it (both absolute, normalised).
@@ -310,11 +443,16 @@ struct Entry<L> {
 /// As in gitignore, a glob that matches a directory covers everything below
 /// it: `~/.aws` labels `~/.aws/credentials`. `**` may match no segment, so
 /// `~/.ssh/**` also matches `~/.ssh` itself.
+///
+/// Compiled for the Windows [`PathStyle`], globs and paths are read in its
+/// form and compared ignoring case (`.writ/**` matches `.WRIT\keys`).
 #[derive(Debug, Clone)]
 pub struct PathLabels<L> {
     entries: Vec<Entry<L>>,
     workspace: String,
     home: String,
+    /// Compare lower-cased: globs, workspace and home are stored so.
+    fold_case: bool,
 }
 
 /// An invalid glob, with the glob as written.
@@ -577,11 +715,25 @@ fn walk_glob(pattern: &[Seg], path: &[&str]) -> (bool, bool) {
 impl<L: Clone> PathLabels<L> {
     /// Compiles `entries` for a workspace and a home directory (both absolute).
     pub fn new(entries: &[(String, L)], workspace: &str, home: &str) -> Result<Self, GlobError> {
-        let workspace = normalize(workspace, "/", home);
-        let home = normalize(home, "/", "/");
+        Self::for_style(entries, workspace, home, PathStyle::Posix)
+    }
+
+    /// [`PathLabels::new`] for paths written in `style`: the workspace,
+    /// the home and the globs are read as [`PathStyle::local`] reads them.
+    pub fn for_style(
+        entries: &[(String, L)],
+        workspace: &str,
+        home: &str,
+        style: PathStyle,
+    ) -> Result<Self, GlobError> {
+        let fold_case = style == PathStyle::Windows;
+        let fold = |text: String| if fold_case { text.to_lowercase() } else { text };
+        let home = fold(normalize(&style.local(home), "/", "/"));
+        let workspace = fold(normalize(&style.local(workspace), "/", &home));
         let mut compiled = Vec::with_capacity(entries.len());
         for (glob, label) in entries {
-            let g = glob.trim();
+            let local = fold(style.local(glob.trim()).into_owned());
+            let g = local.as_str();
             let err = |message: &str| GlobError {
                 glob: glob.clone(),
                 message: message.to_string(),
@@ -630,6 +782,7 @@ impl<L: Clone> PathLabels<L> {
             entries: compiled,
             workspace,
             home,
+            fold_case,
         })
     }
 
@@ -664,7 +817,7 @@ impl<L: Clone> PathLabels<L> {
     /// directory but the workspace, the home and their parents (`tar` of
     /// `src` is not assumed to hold a `.env`; of the workspace it is).
     fn each_match<'s>(&'s self, path: &str, recursive: bool, mut found: impl FnMut(&'s Entry<L>)) {
-        let path = normalize(path, &self.workspace, &self.home);
+        let path = self.local(path);
         let segs: Vec<&str> = path_segments(&path).collect();
         let walk = if is_glob(&path) { walk_glob } else { walk };
         let recursive = recursive
@@ -696,10 +849,15 @@ impl<L: Clone> PathLabels<L> {
     /// reached by `*.json` or `.claude`); a name a glob leaves open
     /// (`.writ/**`'s files) is not guessed.
     pub fn may_hold_named(&self, root: &str, name: &str) -> bool {
-        let Ok(wanted) = compile_segment(name, name) else {
+        let name = if self.fold_case {
+            Cow::Owned(name.to_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        };
+        let Ok(wanted) = compile_segment(&name, &name) else {
             return false;
         };
-        let root = normalize(root, &self.workspace, &self.home);
+        let root = self.local(root);
         let root: Vec<&str> = path_segments(&root).collect();
         self.entries.iter().any(|e| {
             e.patterns.iter().any(|p| {
@@ -717,7 +875,7 @@ impl<L: Clone> PathLabels<L> {
     /// match below any directory (`**/x`) is not counted: that `root` holds
     /// one is not known.
     pub fn holds_below(&self, root: &str) -> bool {
-        let root = normalize(root, &self.workspace, &self.home);
+        let root = self.local(root);
         let root: Vec<&str> = path_segments(&root).collect();
         self.entries.iter().any(|e| {
             e.patterns.iter().any(|p| {
@@ -735,6 +893,17 @@ impl<L: Clone> PathLabels<L> {
                 true
             })
         })
+    }
+
+    /// `path` resolved from the workspace, lower-cased when names compare
+    /// ignoring case.
+    fn local(&self, path: &str) -> String {
+        let path = normalize(path, &self.workspace, &self.home);
+        if self.fold_case {
+            path.to_lowercase()
+        } else {
+            path
+        }
     }
 
     /// True when no glob was given.
@@ -806,6 +975,85 @@ mod walk_tests {
                 "{root} {name}"
             );
         }
+    }
+
+    #[test]
+    fn windows_paths_are_read_in_git_bash_form() {
+        let windows = PathStyle::Windows;
+        for (path, local) in [
+            (r"C:\Users\ana\claims-portal", "/c/Users/ana/claims-portal"),
+            ("C:/Users/ana", "/c/Users/ana"),
+            ("d:", "/d"),
+            (r"\\?\C:\Users\ana", "/c/Users/ana"),
+            (r"\\fs01\claims\2026", "/UNC/fs01/claims/2026"),
+            (r"\\?\UNC\fs01\claims", "/UNC/fs01/claims"),
+            (r".writ\policy\default.cedar", ".writ/policy/default.cedar"),
+            (r"~\.azure\**", "~/.azure/**"),
+            (r"%USERPROFILE%\.azure", "~/.azure"),
+            (r"$env:userprofile\.ssh\id_rsa", "~/.ssh/id_rsa"),
+            ("$home", "~"),
+            ("$HOMEPATH", "$HOMEPATH"),
+            ("C:relative", "C:relative"),
+        ] {
+            assert_eq!(windows.local(path), local, "{path}");
+        }
+        // POSIX paths keep their backslashes; a drive path is one anywhere.
+        assert_eq!(PathStyle::Posix.local(r"a\b"), r"a\b");
+        assert_eq!(PathStyle::Posix.local(r"C:\x\y"), "/c/x/y");
+        assert_eq!(PathStyle::of(r"C:\Users\ana"), PathStyle::Windows);
+        assert_eq!(PathStyle::of(r"\\fs01\home\ana"), PathStyle::Windows);
+        assert_eq!(PathStyle::of("/c/Users/ana"), PathStyle::Posix);
+        assert_eq!(PathStyle::of("claims-portal"), PathStyle::Posix);
+    }
+
+    #[test]
+    fn a_path_within_a_directory_ignoring_case_is_spelt_as_it() {
+        let ws = "/c/Users/ana/claims-portal";
+        for (path, spelt) in [
+            (
+                "/c/users/ANA/Claims-Portal/src/x.cs",
+                Some("/c/Users/ana/claims-portal/src/x.cs"),
+            ),
+            ("/c/Users/ana/claims-portal", Some(ws)),
+            ("/c/users/ana/claims-portal2/x", None),
+            ("/c/Users/ana", None),
+        ] {
+            assert_eq!(respell_within(path, ws).as_deref(), spelt, "{path}");
+        }
+    }
+
+    #[test]
+    fn windows_globs_match_ignoring_case() {
+        let labels = PathLabels::for_style(
+            &[
+                (r"~\.azure\**".to_owned(), "secret"),
+                ("**/appsettings.Production.json".to_owned(), "secret"),
+                (".writ/**".to_owned(), "governance"),
+                (r"C:\ProgramData\writ\*.key".to_owned(), "secret"),
+            ],
+            r"C:\Users\ana\claims-portal",
+            r"C:\Users\ana",
+            PathStyle::Windows,
+        )
+        .unwrap();
+        for (path, want) in [
+            ("/c/Users/ana/.azure/msal_token_cache.json", vec!["secret"]),
+            ("/c/users/ana/.AZURE/x.json", vec!["secret"]),
+            (
+                "/c/Users/ana/claims-portal/src/APPSETTINGS.production.json",
+                vec!["secret"],
+            ),
+            (
+                "/c/Users/ana/claims-portal/.Writ/policy/default.cedar",
+                vec!["governance"],
+            ),
+            ("/c/ProgramData/writ/ledger.KEY", vec!["secret"]),
+            ("/c/Users/ana/claims-portal/src/app.cs", vec![]),
+        ] {
+            assert_eq!(labels.labels(path, false), want, "{path}");
+        }
+        assert!(labels.holds_below("/C/Users/ANA/Claims-Portal/.WRIT"));
+        assert!(labels.may_hold_named("/c/users/ana/claims-portal", "*.JSON"));
     }
 
     /// The previous, allocating `normalize`, as the reference.

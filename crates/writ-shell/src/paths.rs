@@ -16,6 +16,12 @@ pub(crate) fn resolve(cwd: &str, home: &str, path: &str) -> String {
             return normalize(&format!("{home}/{rest}"));
         }
     }
+    // Windows' long-path prefix: `\\?\C:\x` is `C:\x`.
+    let path = path
+        .strip_prefix("\\\\?\\")
+        .or_else(|| path.strip_prefix("//?/"))
+        .filter(|rest| drive_path(rest).is_some())
+        .unwrap_or(path);
     if path.starts_with('/') {
         return normalize(path);
     }
@@ -269,6 +275,8 @@ mod tests {
         assert_eq!(resolve("/w", "/h", "d:/Shares/../ITDocs"), "/d/ITDocs");
         assert_eq!(resolve("/w", "/h", "C:"), "/w/C:");
         assert_eq!(resolve("/w", "/h", "ab:/x"), "/w/ab:/x");
+        assert_eq!(resolve("/w", "/h", "\\\\?\\C:\\Users\\x"), "/c/Users/x");
+        assert_eq!(resolve("/w", "/h", "//?/D:/x"), "/d/x");
     }
 
     fn share(host: &str, path: &str) -> Option<crate::Target> {
