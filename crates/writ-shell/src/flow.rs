@@ -1,7 +1,13 @@
-//! Provenance: what a stream or a word carries, as a [`Payload`].
+//! Provenance: what a stream or a word carries, as a [`Payload`], and
+//! the text a transformer makes of text the line fixes (`decode`).
 
-use crate::args::Arg;
+mod decode;
+
 use crate::{FileRef, Payload};
+
+pub(crate) use decode::{
+    Escapes, echo_output, is_text_transformer, printf_output, transformed_stdout, unescape,
+};
 
 /// Adds everything in `from` to `into`, without duplicates.
 pub(crate) fn merge(into: &mut Payload, from: &Payload) {
@@ -56,44 +62,6 @@ pub(crate) fn file_payload(path: String, recursive: bool) -> Payload {
     payload
 }
 
-/// What `base64 -d` (`-D`, `--decode`) prints when it decodes standard
-/// input that is text known from the line: that text decoded, when it is
-/// valid base64 of UTF-8 text. `None` for encoding, a file operand, input
-/// that is not only text, or text that does not decode.
-pub(crate) fn base64_decoded(args: &[Arg], stdin: Option<&Payload>) -> Option<String> {
-    let mut decoding = false;
-    let mut wrap_value = false;
-    for arg in args {
-        let text = arg.text.as_str();
-        if std::mem::take(&mut wrap_value) {
-            continue;
-        }
-        match text {
-            "--decode" => decoding = true,
-            "--ignore-garbage" | "-" => {}
-            "-w" | "--wrap" | "-b" | "--break" => wrap_value = true,
-            _ if text.starts_with("--wrap=") || text.starts_with("--break=") => {}
-            _ if text.starts_with('-') && !text.starts_with("--") => {
-                decoding |= text.contains(['d', 'D']);
-            }
-            // A file operand: its contents are not known.
-            _ => return None,
-        }
-    }
-    let stdin = stdin?;
-    if !decoding
-        || !stdin.files.is_empty()
-        || !stdin.env.is_empty()
-        || !stdin.credentials.is_empty()
-    {
-        return None;
-    }
-    let [text] = stdin.text.as_slice() else {
-        return None;
-    };
-    decode_base64_text(text, false)
-}
-
 /// Decodes base64 into UTF-8 text: the standard alphabet (and with
 /// `url_safe_too` the URL's `-_` as well), padded or not, whitespace
 /// ignored. `None` for anything else, or bytes that are not text.
@@ -144,29 +112,5 @@ mod tests {
         );
         assert_eq!(decode_base64_text("not base64!", false), None);
         assert_eq!(decode_base64_text("/w==", false), None, "not UTF-8");
-    }
-
-    #[test]
-    fn decodes_only_known_stdin() {
-        let mut stdin = Payload::default();
-        push_text(&mut stdin, "bHMK");
-        let args = |words: &[&str]| words.iter().map(|w| Arg::literal(w)).collect::<Vec<_>>();
-        assert_eq!(
-            base64_decoded(&args(&["-d"]), Some(&stdin)).as_deref(),
-            Some("ls\n")
-        );
-        assert_eq!(
-            base64_decoded(&args(&["--decode", "-w", "0"]), Some(&stdin)).as_deref(),
-            Some("ls\n")
-        );
-        assert_eq!(
-            base64_decoded(&args(&["-D"]), Some(&stdin)).as_deref(),
-            Some("ls\n")
-        );
-        assert_eq!(base64_decoded(&args(&[]), Some(&stdin)), None, "encodes");
-        assert_eq!(base64_decoded(&args(&["-d", "f.b64"]), Some(&stdin)), None);
-        assert_eq!(base64_decoded(&args(&["-d"]), None), None);
-        push_env(&mut stdin, "TOKEN");
-        assert_eq!(base64_decoded(&args(&["-d"]), Some(&stdin)), None);
     }
 }

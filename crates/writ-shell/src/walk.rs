@@ -707,7 +707,7 @@ impl<'c> Analyzer<'c> {
         }
         let program = paths::basename(&name.text).to_owned();
         self.note_program(&program);
-        if let Some((text, script_args)) = known_script_operand(&program, args) {
+        if let Some((text, script_args)) = known_script_operand(&program, args, stdin) {
             let job = Nested::ShellScript {
                 text,
                 what: format!("{program} <(...)"),
@@ -834,10 +834,12 @@ impl<'c> Analyzer<'c> {
             has_stdin: stdin.is_some(),
         };
         let mut outcome = commands::dispatch(&invocation);
-        if program == "base64" {
-            // What `base64 -d` prints, when known, is the decoded text
-            // (`echo Y3VybCAuLi4= | base64 -d | sh` runs `curl ...`).
-            match flow::base64_decoded(args, stdin) {
+        if flow::is_text_transformer(program) {
+            // What a decoder or cipher prints from text the line fixes is
+            // that text transformed (`echo Y3VybCAuLi4= | base64 -d | sh`
+            // runs `curl ...`, as does `rev <<< '... lruc' | sh`); else
+            // what it prints is not known.
+            match flow::transformed_stdout(program, args, stdin) {
                 Some(text) => {
                     let mut decoded = Payload::default();
                     flow::push_text(&mut decoded, &text);
@@ -1367,7 +1369,8 @@ impl<'c> Analyzer<'c> {
                     .map(|t| t.trim_end_matches('\n').to_owned())
                     .unwrap_or_default()
             })
-            // Escapes `echo -e` and `printf` would still turn into other text.
+            // A backslash `echo` printed: bash's keeps it, other shells'
+            // `echo` decodes it, so the text is not sure.
             .filter(|text| !text.contains('\\'));
         (out, known)
     }
@@ -1542,7 +1545,10 @@ impl<'c> Analyzer<'c> {
                 WordPiece::Text(text) | WordPiece::SingleQuotedText(text) => {
                     arg.text.push_str(text)
                 }
-                WordPiece::AnsiCQuotedText(text) => arg.text.push_str(&unescape_ansi_c(text)),
+                WordPiece::AnsiCQuotedText(text) => {
+                    arg.text
+                        .push_str(&flow::unescape(text, flow::Escapes::AnsiC).0);
+                }
                 WordPiece::DoubleQuotedSequence(inner)
                 | WordPiece::GettextDoubleQuotedSequence(inner) => {
                     self.expand_pieces(raw, inner, scope, true, arg);
@@ -1651,6 +1657,14 @@ impl<'c> Analyzer<'c> {
         scope: &Scope,
         arg: &mut Arg,
     ) {
+        // `${!T}` with `T=NAME`: the variable NAME.
+        if let Some(target) = indirect_target(expr, scope) {
+            let direct = ParameterExpr::Parameter {
+                parameter: Parameter::Named(target.clone()),
+                indirect: false,
+            };
+            return self.expand_parameter(&direct, &format!("${{{target}}}"), scope, arg);
+        }
         // `$X`, and `${X:-d}`, `${X:=d}`, `${X:?}`, which are `$X` when it
         // is set (as `HOME` and `PWD` always are).
         let plain = matches!(
@@ -1770,19 +1784,25 @@ fn absorb(into: &mut Arg, part: &Arg) {
     into.dynamic |= part.dynamic;
 }
 
-/// Programs whose output is their arguments or their input transformed
-/// (see [`flow::transformed_stdout`]), so known words make known text.
-const PRINTING_PROGRAMS: &[&str] = &["echo", "printf", "base64", "cat"];
+/// Programs whose output is their arguments or their input, so known
+/// words make known text; text transformers too (see
+/// [`flow::transformed_stdout`]).
+const PRINTING_PROGRAMS: &[&str] = &["echo", "printf", "cat"];
+
+fn is_printing_program(program: &str) -> bool {
+    PRINTING_PROGRAMS.contains(&program) || flow::is_text_transformer(program)
+}
 
 /// Cheap test before parsing a substitution: it starts with a printing
 /// program.
 fn may_print_known_text(inner: &str) -> bool {
     let first = inner.split_whitespace().next().unwrap_or_default();
-    PRINTING_PROGRAMS.contains(&first)
+    is_printing_program(first)
 }
 
-/// One pipeline of printing programs (`echo X | base64 -d`), with words
-/// and here-strings only: no assignments, redirections or other commands.
+/// One pipeline of printing programs (`echo X | base64 -d`), with words,
+/// here-strings and here-documents only: no assignments, other
+/// redirections or other commands.
 fn is_printing_list(list: &ast::CompoundList) -> bool {
     let [ast::CompoundListItem(and_or, _)] = list.0.as_slice() else {
         return false;
@@ -1795,16 +1815,16 @@ fn is_printing_list(list: &ast::CompoundList) -> bool {
             let named = simple
                 .word_or_name
                 .as_ref()
-                .is_some_and(|w| PRINTING_PROGRAMS.contains(&w.value.as_str()));
+                .is_some_and(|w| is_printing_program(&w.value));
             let plain_suffix = simple.suffix.iter().flat_map(|s| s.0.iter()).all(|item| {
                 // A suffix word with `=` (`echo Zm9v=`) parses as an assignment.
                 matches!(
                     item,
                     ast::CommandPrefixOrSuffixItem::Word(_)
                         | ast::CommandPrefixOrSuffixItem::AssignmentWord(..)
-                        | ast::CommandPrefixOrSuffixItem::IoRedirect(ast::IoRedirect::HereString(
-                            ..
-                        ))
+                        | ast::CommandPrefixOrSuffixItem::IoRedirect(
+                            ast::IoRedirect::HereString(..) | ast::IoRedirect::HereDocument(..)
+                        )
                 )
             });
             named && simple.prefix.is_none() && plain_suffix
@@ -1812,15 +1832,24 @@ fn is_printing_list(list: &ast::CompoundList) -> bool {
 }
 
 /// The script a shell runs or `source` reads from a process substitution
-/// whose text is known (`bash <(printf ...)`, `. <(echo ...)`), with the
-/// arguments after it (`$0` first).
-fn known_script_operand(program: &str, args: &[Arg]) -> Option<(String, Vec<Arg>)> {
+/// whose text is known (`bash <(printf ...)`, `. <(echo ...)`), or from
+/// standard input named as a file (`... | source /dev/stdin`, `bash
+/// /dev/fd/0`) when that is text the line fixes, with the arguments after
+/// it (`$0` first).
+fn known_script_operand(
+    program: &str,
+    args: &[Arg],
+    stdin: Option<&Payload>,
+) -> Option<(String, Vec<Arg>)> {
     if !matches!(
         program,
         "sh" | "bash" | "dash" | "zsh" | "ksh" | "source" | "."
     ) {
         return None;
     }
+    let sourcing = matches!(program, "source" | ".");
+    // `bash -s ARGS...`: the script is standard input, every word an argument.
+    let mut script_on_stdin = false;
     let mut words = args.iter().enumerate();
     while let Some((index, word)) = words.next() {
         let text = word.text.as_str();
@@ -1832,19 +1861,38 @@ fn known_script_operand(program: &str, args: &[Arg]) -> Option<(String, Vec<Arg>
             if text.contains('c') {
                 return None;
             }
+            script_on_stdin |= !sourcing && text.starts_with('-') && text.contains('s');
+        } else if script_on_stdin {
+            let mut rest = vec![Arg::literal(program)];
+            rest.extend(args.iter().skip(index).cloned());
+            return Some((stdin_script_text(stdin?)?, rest));
         } else {
-            let known =
-                text.starts_with("/dev/fd/") && !word.dynamic && word.substitutions.len() == 1;
-            if !known {
+            let reads_stdin = matches!(text, "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0")
+                || (text == "-" && !sourcing);
+            let script = if reads_stdin && !word.dynamic {
+                stdin_script_text(stdin?)?
+            } else if text.starts_with("/dev/fd/") && !word.dynamic && word.substitutions.len() == 1
+            {
+                word.prov.text.first().cloned().unwrap_or_default()
+            } else {
                 return None;
-            }
-            let script = word.prov.text.first().cloned().unwrap_or_default();
+            };
             let mut rest = vec![Arg::literal(text)];
             rest.extend(args.iter().skip(index + 1).cloned());
             return Some((script, rest));
         }
     }
     None
+}
+
+/// A script read from standard input, when that is only text the line
+/// fixes (as a shell reading its script from a pipe, `wrappers::shell`).
+fn stdin_script_text(stdin: &Payload) -> Option<String> {
+    let only_text = stdin.files.is_empty()
+        && stdin.env.is_empty()
+        && stdin.credentials.is_empty()
+        && !stdin.text.is_empty();
+    only_text.then(|| stdin.text.join("\n"))
 }
 
 /// How many words one brace expansion may make; a larger one stays as
@@ -2060,6 +2108,41 @@ fn assignment_name(name: &ast::AssignmentName) -> String {
     }
 }
 
+/// The variable bash's indirect expansion `${!T}` (or `${!T:-d}`, ...)
+/// reads: the name `T` holds, when the line gave `T` a literal value that
+/// is a variable name.
+fn indirect_target(expr: &ParameterExpr, scope: &Scope) -> Option<String> {
+    use ParameterExpr as P;
+    let (P::Parameter {
+        parameter: Parameter::Named(name),
+        indirect: true,
+    }
+    | P::UseDefaultValues {
+        parameter: Parameter::Named(name),
+        indirect: true,
+        ..
+    }
+    | P::AssignDefaultValues {
+        parameter: Parameter::Named(name),
+        indirect: true,
+        ..
+    }
+    | P::IndicateErrorIfNullOrUnset {
+        parameter: Parameter::Named(name),
+        indirect: true,
+        ..
+    }) = expr
+    else {
+        return None;
+    };
+    let target = scope.vars.get(name)?.literal.as_deref()?;
+    let is_name = target.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && target
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    is_name.then(|| target.to_owned())
+}
+
 /// The variable a parameter expression reads, when it names one.
 fn parameter_name(expr: &ParameterExpr) -> Option<&str> {
     use ParameterExpr as P;
@@ -2088,121 +2171,6 @@ fn parameter_name(expr: &ParameterExpr) -> Option<&str> {
         | Parameter::NamedWithIndex { name, .. }
         | Parameter::NamedWithAllIndices { name, .. } => Some(name),
         Parameter::Positional(_) | Parameter::Special(_) => None,
-    }
-}
-
-/// Decodes `$'...'` text as bash does: `\n`-style letters, `\xHH`, octal
-/// `\NNN`, `\uHHHH`, `\UHHHHHHHH` and `\cX` control characters, so that
-/// `$'\x63url'` is `curl`. A `\0` byte ends the text, as in bash.
-fn unescape_ansi_c(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let Some(letter) = chars.next() else {
-            out.push('\\');
-            break;
-        };
-        let code = match letter {
-            'n' => '\n',
-            't' => '\t',
-            'r' => '\r',
-            'a' => '\u{7}',
-            'b' => '\u{8}',
-            'e' | 'E' => '\u{1b}',
-            'f' => '\u{c}',
-            'v' => '\u{b}',
-            'x' | 'u' | 'U' => {
-                let most = match letter {
-                    'x' => 2,
-                    'u' => 4,
-                    _ => 8,
-                };
-                match take_digits(&mut chars, 16, most).and_then(char::from_u32) {
-                    Some(decoded) => decoded,
-                    None => {
-                        out.push('\\');
-                        letter
-                    }
-                }
-            }
-            '0'..='7' => {
-                let mut value = letter.to_digit(8).unwrap_or(0);
-                for _ in 0..2 {
-                    match chars.peek().and_then(|d| d.to_digit(8)) {
-                        Some(digit) => {
-                            value = value * 8 + digit;
-                            chars.next();
-                        }
-                        None => break,
-                    }
-                }
-                char::from_u32(value & 0xff).unwrap_or('\0')
-            }
-            'c' => match chars.next() {
-                Some(control) => char::from_u32(u32::from(control) & 0x1f).unwrap_or(control),
-                None => {
-                    out.push_str("\\c");
-                    break;
-                }
-            },
-            '\\' | '\'' | '"' | '?' => letter,
-            other => {
-                out.push('\\');
-                other
-            }
-        };
-        if code == '\0' {
-            break;
-        }
-        out.push(code);
-    }
-    out
-}
-/// Reads up to `most` digits of `radix`: their value, or `None` when
-/// there is none.
-fn take_digits(
-    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
-    radix: u32,
-    most: usize,
-) -> Option<u32> {
-    let mut value: Option<u32> = None;
-    for _ in 0..most {
-        let Some(digit) = chars.peek().and_then(|d| d.to_digit(radix)) else {
-            break;
-        };
-        chars.next();
-        value = Some(value.unwrap_or(0).wrapping_mul(radix).wrapping_add(digit));
-    }
-    value
-}
-
-#[cfg(test)]
-mod ansi_c_tests {
-    use super::unescape_ansi_c;
-
-    #[test]
-    fn decodes_bash_escapes() {
-        let cases = [
-            (r"\x63\x75\x72\x6c", "curl"),
-            (r"\x2e\x65nv", ".env"),
-            (r"\143url", "curl"),
-            (r"\u0063\U00000075rl", "curl"),
-            (r"a\tb\nc", "a\tb\nc"),
-            (r"\e[0m\a\b\f\v", "\u{1b}[0m\u{7}\u{8}\u{c}\u{b}"),
-            (r#"it\'s \"q\" \\"#, "it's \"q\" \\"),
-            (r"\cA\cz", "\u{1}\u{1a}"),
-            (r"\xZZ", "\\xZZ"),
-            (r"\q", "\\q"),
-            (r"ab\0cd", "ab"),
-            ("trailing\\", "trailing\\"),
-        ];
-        for (raw, decoded) in cases {
-            assert_eq!(unescape_ansi_c(raw), decoded, "{raw}");
-        }
     }
 }
 

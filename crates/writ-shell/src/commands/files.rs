@@ -1002,74 +1002,23 @@ fn compressed_extension(program: &str) -> &'static str {
     }
 }
 
-/// `echo`/`printf`: their arguments are the text they emit.
+/// `echo`/`printf`: their arguments are the text they emit, escapes
+/// decoded as bash does (`flow::printf_output`, `flow::echo_output`).
 fn echo(inv: &Invocation<'_>) -> Outcome {
-    let words: Vec<&Arg> = if inv.program == "echo" {
-        inv.args
-            .iter()
-            .skip_while(|a| matches!(a.text.as_str(), "-n" | "-e" | "-E" | "-ne" | "-en"))
-            .collect()
+    let text: Vec<&str> = inv.args.iter().map(|w| w.text.as_str()).collect();
+    let printed = if inv.program == "printf" {
+        flow::printf_output(&text)
     } else {
-        inv.args.iter().skip_while(|a| a.text == "-v").collect()
+        flow::echo_output(&text)
     };
     let mut stdout = Payload::default();
-    let text: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-    match text.split_first() {
-        Some((format, args)) if inv.program == "printf" => {
-            flow::push_text(&mut stdout, &printf(format, args));
-        }
-        _ => flow::push_text(&mut stdout, &text.join(" ")),
-    }
-    for word in words {
+    flow::push_text(&mut stdout, &printed);
+    for word in inv.args {
         flow::merge(&mut stdout, &word.expansions());
     }
     Outcome {
         stdout: Some(stdout),
         ..Outcome::default()
-    }
-}
-
-/// What `printf FORMAT ARGS...` prints: each conversion (`%s`, `%d`, ...)
-/// takes the next argument, the format repeats while arguments remain,
-/// and `\n`, `\t` are what they stand for.
-fn printf(format: &str, args: &[&str]) -> String {
-    let mut out = String::new();
-    let mut args = args.iter();
-    loop {
-        let mut converted = false;
-        let mut chars = format.chars().peekable();
-        while let Some(c) = chars.next() {
-            match (c, chars.peek().copied()) {
-                ('\\', Some('n')) => {
-                    chars.next();
-                    out.push('\n');
-                }
-                ('\\', Some('t')) => {
-                    chars.next();
-                    out.push('\t');
-                }
-                ('%', Some('%')) => {
-                    chars.next();
-                    out.push('%');
-                }
-                ('%', Some(_)) => {
-                    // Flags, width and precision, then the conversion letter.
-                    while chars
-                        .peek()
-                        .is_some_and(|c| c.is_ascii_digit() || "-+ #.*'".contains(*c))
-                    {
-                        chars.next();
-                    }
-                    chars.next();
-                    converted = true;
-                    out.push_str(args.next().copied().unwrap_or_default());
-                }
-                _ => out.push(c),
-            }
-        }
-        if !converted || args.len() == 0 {
-            return out;
-        }
     }
 }
 
