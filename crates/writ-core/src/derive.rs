@@ -410,9 +410,25 @@ impl Deriver<'_> {
         if !is_within(path, &self.facts.workspace)
             && !is_within(path, "/tmp")
             && !is_within(path, "/dev")
+            && !self.is_windows_temp(path)
         {
             self.out.outside_workspace_writes.push(path.to_owned());
         }
+    }
+
+    /// Windows' own `/tmp`: the user's temporary folder (`%TEMP%`,
+    /// `~/AppData/Local/Temp`) and the system's (`C:\Windows\Temp`), on a
+    /// deployment whose paths are Windows paths.
+    fn is_windows_temp(&self, path: &str) -> bool {
+        if self.facts.path_style != writ_detect::paths::PathStyle::Windows {
+            return false;
+        }
+        let lower = path.to_ascii_lowercase();
+        let user_temp = format!(
+            "{}/appdata/local/temp",
+            self.facts.home.to_ascii_lowercase()
+        );
+        is_within(&lower, &user_temp) || is_within(&lower, "/c/windows/temp")
     }
 
     /// `/`, home, the workspace or any parent of it, or everything in one of them (`dir/*`).
@@ -771,6 +787,15 @@ impl Deriver<'_> {
             | "autoscale" | "label" | "annotate" | "taint" | "cordon" | "uncordon" | "drain"
             | "expose" | "run" | "deploy" => true,
             "rollout" => !matches!(first, Some("status" | "history")),
+            // Argo Rollouts' kubectl plugin (`kubectl argo rollouts promote
+            // R`): everything but its views changes the rollout.
+            "argo" => {
+                first == Some("rollouts")
+                    && !matches!(
+                        args.get(1).map(String::as_str),
+                        None | Some("get" | "list" | "status" | "lint" | "dashboard" | "version")
+                    )
+            }
             _ => false,
         };
         if !mutates {

@@ -293,21 +293,17 @@ impl Engine {
     }
 }
 
-/// A step's untrusted output without the hosts the step itself reached:
-/// a server that names itself in its answer (an upload's link, an API's
-/// next page) directs nothing the agent had not already chosen.
+/// A step's untrusted output without the hosts the step itself sent to:
+/// a server that names itself in its answer to a write (an upload's link,
+/// a created resource's URL) directs nothing the agent had not already
+/// chosen. A fetched page's text is kept whole: the doctrine names the
+/// output of web fetches as untrusted, and a page that tells the agent to
+/// post to its own host directs it as much as one naming another host.
 fn without_own_hosts(text: &str, facts: &crate::derive::ActionFacts) -> String {
-    let fetched = facts.effects.iter().filter_map(|effect| match effect {
-        crate::effects::Effect::Fetch { target, .. } => {
-            writ_detect::destination::parse_destination(target).map(|d| d.host)
-        }
-        _ => None,
-    });
     let hosts: Vec<String> = facts
         .egress
         .iter()
         .filter_map(|e| e.host.clone())
-        .chain(fetched)
         .filter(|h| h.len() > 3)
         .collect();
     let mut out = text.to_owned();

@@ -60,10 +60,12 @@ pub fn interpret(envelope: &Envelope, facts: &Facts, earlier: Earlier<'_>) -> In
     if let Some(manifest) = facts.manifest(&envelope.tool) {
         let mut out = cx.manifest(manifest, &envelope.arguments);
         out.meaning = "manifest";
+        network_share_files(&mut out.effects, &envelope.arguments);
         return out;
     }
     if let Some(mut out) = cx.builtin(envelope) {
         out.meaning = "builtin";
+        network_share_files(&mut out.effects, &envelope.arguments);
         return out;
     }
     if envelope.annotations.as_ref().and_then(|a| a.read_only_hint) == Some(true) {
@@ -1286,6 +1288,54 @@ fn lower_payload(p: writ_shell::Payload) -> Payload {
         env: p.env,
         repository: p.repository,
         credentials: p.credentials,
+    }
+}
+
+/// A file tool's path on a network share (`\\fs01.x.com\drop\f`, read
+/// into `/UNC/fs01.x.com/drop/f`) is on that host: writing it uploads the
+/// arguments' text there and reading it fetches from there, as the same
+/// copy through PowerShell or `cp` to `//host/share` does.
+fn network_share_files(effects: &mut [Effect], arguments: &Value) {
+    fn share(path: &str) -> Option<String> {
+        let rest = path.strip_prefix("/UNC/")?;
+        let (host, share_path) = rest.split_once('/').unwrap_or((rest, ""));
+        (!host.is_empty()).then(|| format!("{host}:/{share_path}"))
+    }
+    for effect in effects.iter_mut() {
+        match effect {
+            Effect::FileWrite { path } => {
+                if let Some(target) = share(path) {
+                    let text = match arguments {
+                        Value::Object(map) => map
+                            .values()
+                            .filter_map(Value::as_str)
+                            // Not the share path itself.
+                            .filter(|v| !v.starts_with(r"\\") && !v.starts_with("//"))
+                            .map(str::to_owned)
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    *effect = Effect::Send(Send {
+                        channel: Channel::Upload,
+                        target,
+                        public: false,
+                        payload: Payload {
+                            text,
+                            ..Payload::default()
+                        },
+                    });
+                }
+            }
+            Effect::FileRead { path, .. } => {
+                if let Some(target) = share(path) {
+                    *effect = Effect::Fetch {
+                        target,
+                        payload: Payload::default(),
+                    };
+                }
+            }
+            _ => {}
+        }
     }
 }
 
