@@ -1459,6 +1459,19 @@ impl<'c> Analyzer<'c> {
                 },
                 _ => None,
             };
+            // `"$@"`: one word per positional parameter, as given.
+            if let Some(WordPiece::ParameterExpansion(ParameterExpr::Parameter {
+                parameter:
+                    Parameter::Special(word::SpecialParameter::AllPositionalParameters {
+                        concatenate: false,
+                    }),
+                indirect: false,
+            })) = quoted_single
+                && !scope.positional.is_empty()
+            {
+                words.extend(scope.positional.iter().cloned());
+                return;
+            }
             let array = quoted_single.unwrap_or(&piece.piece);
             if let WordPiece::ParameterExpansion(ParameterExpr::Parameter {
                 parameter:

@@ -197,6 +197,20 @@ fn unquoted_expansions_split_into_fields() {
 }
 
 #[test]
+fn quoted_all_positional_parameters_are_one_word_each() {
+    run_table(&[
+        (
+            "sh -c 'rm \"$@\"' sh -rf /home/dana",
+            json!([delete("/home/dana", true)]),
+        ),
+        (
+            "wipe() { rm \"$@\"; }; wipe -r -f /home/dana",
+            json!([delete("/home/dana", true)]),
+        ),
+    ]);
+}
+
+#[test]
 fn aliases_defined_in_the_line_expand() {
     run_table(&[
         (
