@@ -301,24 +301,63 @@ const BUILTIN_GOVERNANCE: &[&str] = &[
     "~/.writ/**",
 ];
 
-/// The server host a `production.databases` entry names, however it is
-/// written (`host`, `host:port`, `user@host/db`, a DSN), as destinations
-/// are parsed everywhere else; an entry that names no host is kept whole.
-/// The host a database reference names, however it is written: a host,
-/// `host:port`, a URI (`postgres://user:pw@host:5432/db`, `jdbc:mysql://...`)
-/// or a libpq conninfo string (`host=h port=5432 dbname=d`).
+/// The server host a database reference names, however it is written (a
+/// `production.databases` entry, a tool's host argument): a host,
+/// `host:port`, a URI (`postgres://user:pw@host:5432/db`,
+/// `jdbc:mysql://...`, SQL Server's `jdbc:sqlserver://host:1433;databaseName=d`),
+/// Oracle's `jdbc:oracle:thin:@//host:1521/svc`, a libpq conninfo string
+/// (`host=h port=5432 dbname=d`) or an ADO.NET connection string
+/// (`Server=tcp:host,1433;Database=d`); a reference that names no host is
+/// kept whole.
 pub(crate) fn database_host(reference: &str) -> String {
     let reference = reference.trim();
     let reference = reference.strip_prefix("jdbc:").unwrap_or(reference);
-    if !reference.contains("://")
-        && let Some(host) = reference
+    if let Some(rest) = reference
+        .strip_prefix("oracle:thin:")
+        .and_then(|r| r.split_once('@'))
+        .map(|(_, r)| r.trim_start_matches('/'))
+    {
+        let host = rest.split([':', '/']).next().unwrap_or(rest);
+        return host.to_ascii_lowercase();
+    }
+    if !reference.contains("://") {
+        if let Some(host) = reference
             .split_whitespace()
             .find_map(|kv| kv.strip_prefix("host="))
-    {
-        return host.trim_matches(['\'', '"']).to_ascii_lowercase();
+        {
+            return host.trim_matches(['\'', '"']).to_ascii_lowercase();
+        }
+        if let Some(host) = connection_string_server(reference) {
+            return host;
+        }
     }
+    // SQL Server's JDBC properties follow the authority after `;`.
+    let reference = match reference.split_once("://") {
+        Some((_, rest)) if rest.contains(';') => reference.split(';').next().unwrap_or(reference),
+        _ => reference,
+    };
     writ_detect::destination::parse_destination(reference)
         .map_or_else(|| reference.to_ascii_lowercase(), |d| d.host)
+}
+
+/// The server of an ADO.NET-style connection string (`Server=tcp:h,1433;
+/// Database=d`, `Data Source=h\\SQLEXPRESS`, Npgsql's `Host=h;Port=5432`).
+fn connection_string_server(text: &str) -> Option<String> {
+    if !text.contains(';') {
+        return None;
+    }
+    text.split(';').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        let key = key.trim().to_ascii_lowercase();
+        let names_server = matches!(
+            key.as_str(),
+            "server" | "data source" | "host" | "address" | "addr" | "network address"
+        );
+        let value = value.trim().trim_matches(['\'', '"']);
+        let value = value.strip_prefix("tcp:").unwrap_or(value);
+        let host = value.split([',', '\\', ':']).next().unwrap_or(value);
+        (names_server && !host.is_empty()).then(|| host.to_ascii_lowercase())
+    })
 }
 
 /// A deployment compiled for the decision path.
@@ -614,6 +653,30 @@ mod tests {
             (
                 "dbname=core host='DB.prod.acme.internal'",
                 "db.prod.acme.internal",
+            ),
+            (
+                "jdbc:sqlserver://mssql.prod.acme.internal:1433;databaseName=claims;encrypt=true",
+                "mssql.prod.acme.internal",
+            ),
+            (
+                "jdbc:oracle:thin:@//ora.prod.acme.internal:1521/ledger",
+                "ora.prod.acme.internal",
+            ),
+            (
+                "jdbc:oracle:thin:scott/tiger@ora.prod.acme.internal:1521:ORCL",
+                "ora.prod.acme.internal",
+            ),
+            (
+                "Server=tcp:mssql.prod.acme.internal,1433;Database=claims;User Id=u;Password=p;",
+                "mssql.prod.acme.internal",
+            ),
+            (
+                "Data Source=MSSQL.prod.acme.internal\\SQLEXPRESS;Initial Catalog=claims",
+                "mssql.prod.acme.internal",
+            ),
+            (
+                "Host=pg.prod.acme.internal;Port=5432;Database=core",
+                "pg.prod.acme.internal",
             ),
         ] {
             assert_eq!(database_host(entry), host, "{entry}");
