@@ -345,15 +345,16 @@ impl Deriver<'_> {
             Effect::Terraform {
                 verb, dir, destroy, ..
             } => self.terraform(verb, dir, *destroy),
-            Effect::Sql { host, sql } => {
+            Effect::Sql { host, sql, dialect } => {
                 if let Some(text) = sql.as_deref() {
-                    if crate::sql::changes_access(text) {
+                    if crate::sql::changes_access(text, *dialect) {
                         self.out.grants_access = true;
                     }
-                    self.sql_reach(text);
+                    self.sql_reach(text, *dialect);
                 }
                 self.database(host.as_deref(), || {
-                    sql.as_deref().map_or(SqlClass::Unknown, classify_sql)
+                    sql.as_deref()
+                        .map_or(SqlClass::Unknown, |s| classify_sql(s, *dialect))
                 });
             }
             Effect::DataCommand { host, class } => self.database(host.as_deref(), || match class {
@@ -880,8 +881,8 @@ impl Deriver<'_> {
     /// it writes results to gets an upload of what the statement reads
     /// (its query, and those files); the programs it runs are shell
     /// commands, analysed as a `Bash` command from the workspace.
-    fn sql_reach(&mut self, sql: &str) {
-        let reach = crate::sql::reach(sql);
+    fn sql_reach(&mut self, sql: &str, dialect: crate::sql::Dialect) {
+        let reach = crate::sql::reach(sql, dialect);
         let facts = self.facts;
         let local = |path: &str| writ_detect::paths::normalize(path, &facts.workspace, &facts.home);
         for path in &reach.reads {

@@ -163,6 +163,8 @@ pub enum Effect {
     Sql {
         host: Option<String>,
         sql: Option<String>,
+        /// How the server reads the SQL (its comments and escapes).
+        dialect: crate::sql::Dialect,
     },
     /// A command sent to a database that does not speak SQL, classified by
     /// the shell analysis (`mongosh`, `redis-cli`).

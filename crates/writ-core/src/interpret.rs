@@ -340,18 +340,29 @@ impl Cx<'_> {
             }],
             ToolKind::Share => self.share_effects(&bound, unmapped),
             ToolKind::DbQuery => {
-                // A DSN, `host:port` or conninfo names its host.
-                let host = bound
-                    .text("host")
-                    .map(|h| crate::deployment::database_host(&h));
+                // A DSN, `host:port` or conninfo names its host, and may
+                // name its dialect.
+                let reference = bound.text("host");
+                let host = reference.as_deref().map(crate::deployment::database_host);
+                let dialect = crate::sql::Dialect::Unknown.or_dsn(reference.as_deref());
                 let sql = bound.text("query");
                 let mut effects = vec![Effect::Sql {
                     host: host.clone(),
                     sql: sql.clone(),
+                    dialect,
                 }];
+                attached_databases(sql.as_deref(), dialect, &mut effects);
                 if let Some(host) = host {
                     let mut text = unmapped;
                     text.extend(sql);
+                    // The password the connection string carries goes to
+                    // the server with the query.
+                    text.extend(
+                        reference
+                            .as_deref()
+                            .map(dsn_credentials)
+                            .unwrap_or_default(),
+                    );
                     effects.push(Effect::Send(Send {
                         channel: Channel::Query,
                         target: host,
@@ -669,18 +680,20 @@ impl Cx<'_> {
             }),
             S::Sql(q) => {
                 let host = q.host.or_else(|| q.dsn.as_deref().and_then(dsn_host));
+                let dialect = crate::sql::Dialect::of_client(&q.client).or_dsn(q.dsn.as_deref());
                 if let Some(h) = &host {
                     out.push(query_send(h, q.sql.as_deref(), &q.files));
+                    out.extend(login_send(h, q.dsn.as_deref(), q.login));
                 }
+                attached_databases(q.sql.as_deref(), dialect, out);
                 // A local database file (`sqlite3 FILE`): a change to it, or
                 // a session that may change it, writes the file.
                 if host.is_none()
                     && let Some(path) = q.dsn.as_deref().filter(|d| d.starts_with('/'))
                 {
-                    let class = q
-                        .sql
-                        .as_deref()
-                        .map_or(crate::sql::SqlClass::Unknown, crate::sql::classify_sql);
+                    let class = q.sql.as_deref().map_or(crate::sql::SqlClass::Unknown, |s| {
+                        crate::sql::classify_sql(s, dialect)
+                    });
                     out.push(if class == crate::sql::SqlClass::Read {
                         Effect::FileRead {
                             path: path.to_owned(),
@@ -692,7 +705,11 @@ impl Cx<'_> {
                         }
                     });
                 }
-                out.push(Effect::Sql { host, sql: q.sql });
+                out.push(Effect::Sql {
+                    host,
+                    sql: q.sql,
+                    dialect,
+                });
             }
             S::DataCommand(d) => {
                 if let Some(h) = &d.host {
@@ -1389,6 +1406,85 @@ fn query_send(host: &str, text: Option<&str>, files: &[String]) -> Effect {
             ..Payload::default()
         },
     })
+}
+
+/// What a database client sends its server `host` to log in, as a
+/// payload of its own: the password options and variables the line gives
+/// it (`login`) and the credentials its connection string carries.
+fn login_send(host: &str, dsn: Option<&str>, login: writ_shell::Payload) -> Option<Effect> {
+    let credentials = dsn.map(dsn_credentials).unwrap_or_default();
+    if login.is_empty() && credentials.is_empty() {
+        return None;
+    }
+    let mut payload = lower_payload(login);
+    payload.text.extend(credentials);
+    Some(Effect::Send(Send {
+        channel: Channel::Query,
+        target: host.to_owned(),
+        public: false,
+        payload,
+    }))
+}
+
+/// The password a connection string carries: a URI's `user:password@`,
+/// and a `password=`/`pwd=` in a conninfo (`host=h password=p`), an
+/// ADO.NET string (`Server=h;Password=p`) or a query (`?password=p`).
+fn dsn_credentials(dsn: &str) -> Vec<String> {
+    let mut out: Vec<String> = url_credentials(dsn)
+        .filter(|userinfo| userinfo.contains(':'))
+        .into_iter()
+        .collect();
+    for pair in dsn.split([' ', ';', '&', '?']) {
+        if let Some((key, value)) = pair.split_once('=')
+            && matches!(key.trim().to_ascii_lowercase().as_str(), "password" | "pwd")
+            && !value.is_empty()
+        {
+            out.push(value.trim_matches(['\'', '"']).to_owned());
+        }
+    }
+    out
+}
+
+/// The servers a SQL text attaches ([`crate::sql::attachments`]): what
+/// runs there is SQL sent to that server, with the statements that read
+/// from it and the credentials its connection string carries.
+fn attached_databases(sql: Option<&str>, dialect: crate::sql::Dialect, out: &mut Vec<Effect>) {
+    let Some(sql) = sql else {
+        return;
+    };
+    for attached in crate::sql::attachments(sql, dialect) {
+        let Some(host) = dsn_host(&attached.connection).filter(|h| !h.is_empty()) else {
+            continue;
+        };
+        let mut text: Vec<String> = attached
+            .runs
+            .iter()
+            .chain(&attached.reads)
+            .cloned()
+            .collect();
+        text.extend(dsn_credentials(&attached.connection));
+        out.push(Effect::Send(Send {
+            channel: Channel::Query,
+            target: host.clone(),
+            public: false,
+            payload: Payload {
+                text,
+                ..Payload::default()
+            },
+        }));
+        // The statements are the local database's text; the SQL handed
+        // to `postgres_execute` the server's own.
+        let dialect = if attached.dialect == dialect {
+            dialect
+        } else {
+            crate::sql::Dialect::Unknown
+        };
+        out.push(Effect::Sql {
+            host: Some(host),
+            sql: Some(attached.runs.join(";\n")),
+            dialect,
+        });
+    }
 }
 
 /// Joins an argv array into a command line, quoting where needed.

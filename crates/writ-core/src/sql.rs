@@ -1,6 +1,15 @@
 //! What a SQL text does: each statement's class by its keywords, the
 //! access it changes, and what reaches outside the database ([`reach`]):
-//! results written to a URL or bucket, local files read, programs run.
+//! results written to a URL or bucket, local files read, programs run,
+//! and other databases it attaches ([`attachments`]). A text is read in
+//! its [`Dialect`], whose comments and escapes decide what is a statement.
+
+mod attach;
+mod dialect;
+
+pub use attach::{Attachment, attachments};
+pub use dialect::Dialect;
+use dialect::Lexicon;
 
 /// The strongest thing a SQL text does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -20,11 +29,14 @@ pub enum SqlClass {
     Destroy,
 }
 
-/// Classifies `sql`: comments and quoted strings are ignored, keywords are
-/// matched without regard to case, the strongest statement wins.
-pub fn classify_sql(sql: &str) -> SqlClass {
-    statements(sql)
-        .iter()
+/// Classifies `sql` as `dialect` reads it: comments and quoted strings are
+/// ignored, keywords are matched without regard to case, the strongest
+/// statement (and, in an unknown dialect, the strongest reading) wins.
+pub fn classify_sql(sql: &str, dialect: Dialect) -> SqlClass {
+    dialect
+        .readings(sql)
+        .into_iter()
+        .flat_map(|lexicon| statements(sql, lexicon))
         .filter_map(|statement| class(&statement.tokens))
         .fold(SqlClass::Read, SqlClass::max)
 }
@@ -32,9 +44,13 @@ pub fn classify_sql(sql: &str) -> SqlClass {
 /// True when a statement of `sql` grants or changes access: `GRANT`,
 /// `REVOKE`, `DENY`, `CREATE|ALTER ROLE|USER|GROUP|LOGIN`, `ALTER DEFAULT
 /// PRIVILEGES`, SQL Server's `ALTER SERVER ROLE` and its role procedures
-/// (`EXEC sp_addrolemember ...`).
-pub fn changes_access(sql: &str) -> bool {
-    statements(sql).iter().any(|statement| {
+/// (`EXEC sp_addrolemember ...`); in any reading of an unknown dialect.
+pub fn changes_access(sql: &str, dialect: Dialect) -> bool {
+    let readings = dialect.readings(sql);
+    let mut statements = readings
+        .into_iter()
+        .flat_map(|lexicon| statements(sql, lexicon));
+    statements.any(|statement| {
         let mut words = statement.tokens.iter().filter_map(Token::word);
         match (words.next(), words.next(), words.next()) {
             (Some("GRANT" | "REVOKE" | "DENY"), _, _)
@@ -96,17 +112,33 @@ pub struct SqlExport {
 /// OPTIONS(uri='gs://...')`, ClickHouse's `INSERT INTO FUNCTION
 /// s3('...')|url('...')`, Spark's `INSERT OVERWRITE DIRECTORY 'url'`,
 /// Aurora's `INTO OUTFILE S3 '...'` and `aws_s3.query_export_to_s3`), the
-/// local files they read, and the programs they run.
-pub fn reach(sql: &str) -> SqlReach {
+/// local files they read, and the programs they run; in every reading of
+/// an unknown dialect.
+pub fn reach(sql: &str, dialect: Dialect) -> SqlReach {
     let mut out = SqlReach::default();
     // Every one of these names its file, location or program in a string.
     if !sql.contains(['\'', '"', '$']) {
         return out;
     }
-    for statement in statements(sql) {
-        statement_reach(&statement, &mut out);
+    for lexicon in dialect.readings(sql) {
+        let mut reading = SqlReach::default();
+        for statement in statements(sql, lexicon) {
+            statement_reach(&statement, &mut reading);
+        }
+        merge_new(&mut out.exports, reading.exports);
+        merge_new(&mut out.reads, reading.reads);
+        merge_new(&mut out.programs, reading.programs);
     }
     out
+}
+
+/// Adds the items of `more` that `into` does not hold yet.
+fn merge_new<T: PartialEq>(into: &mut Vec<T>, more: Vec<T>) {
+    for item in more {
+        if !into.contains(&item) {
+            into.push(item);
+        }
+    }
 }
 
 /// One lexical token of a statement.
@@ -187,8 +219,8 @@ impl Statement<'_> {
 /// Splits `sql` into statements at `;` and at psql meta-commands (a `\`
 /// outside a string runs to the end of its line and ends the statement
 /// before it), skipping comments and reading quoted strings, quoted
-/// identifiers and dollar-quoted bodies whole.
-fn statements<'a>(sql: &'a str) -> Vec<Statement<'a>> {
+/// identifiers and dollar-quoted bodies whole, as `lexicon` writes them.
+fn statements<'a>(sql: &'a str, lexicon: Lexicon) -> Vec<Statement<'a>> {
     let mut out = Vec::new();
     let mut tokens: Vec<Token> = Vec::new();
     let bytes = sql.as_bytes();
@@ -210,11 +242,22 @@ fn statements<'a>(sql: &'a str) -> Vec<Statement<'a>> {
                 at += 1;
             }
             b'-' if next == Some(b'-') => at = line_end(bytes, at),
+            b'#' if lexicon.hash_comments => at = line_end(bytes, at),
+            b'/' if next == Some(b'/') && lexicon.slash_comments => at = line_end(bytes, at),
+            // MySQL runs what `/*!` (or `/*!80000`, from that version on)
+            // holds: read on as code; its `*/` is punctuation.
+            b'/' if lexicon.executable_comments && sql.get(at..at + 3) == Some("/*!") => {
+                at += 3;
+                while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+                    at += 1;
+                }
+            }
             b'/' if next == Some(b'*') => {
                 at = find(sql, at + 2, "*/").map_or(bytes.len(), |end| end + 2);
             }
             b'\'' => {
-                let (value, end) = quoted(sql, at, '\'');
+                let escapes = lexicon.backslash_escapes || escape_string_prefix(bytes, at);
+                let (value, end) = quoted(sql, at, '\'', escapes);
                 at = end;
                 tokens.push(Token {
                     tok: Tok::Text(value),
@@ -223,7 +266,8 @@ fn statements<'a>(sql: &'a str) -> Vec<Statement<'a>> {
                 });
             }
             b'"' | b'`' => {
-                let (value, end) = quoted(sql, at, char::from(b));
+                let escapes = b == b'"' && lexicon.backslash_escapes;
+                let (value, end) = quoted(sql, at, char::from(b), escapes);
                 at = end;
                 tokens.push(Token {
                     tok: Tok::Ident(value),
@@ -296,8 +340,9 @@ fn find(text: &str, from: usize, needle: &str) -> Option<usize> {
 }
 
 /// The value of the string quoted by `quote` that opens at `at` (a doubled
-/// quote stands for one), and the byte after its closing quote.
-fn quoted(sql: &str, at: usize, quote: char) -> (String, usize) {
+/// quote stands for one, and with `escapes` a backslash escapes the
+/// character after it), and the byte after its closing quote.
+fn quoted(sql: &str, at: usize, quote: char, escapes: bool) -> (String, usize) {
     let mut value = String::new();
     let mut chars = sql
         .get(at + 1..)
@@ -305,6 +350,12 @@ fn quoted(sql: &str, at: usize, quote: char) -> (String, usize) {
         .char_indices()
         .peekable();
     while let Some((offset, c)) = chars.next() {
+        if escapes && c == '\\' {
+            if let Some((_, escaped)) = chars.next() {
+                value.push(escaped);
+            }
+            continue;
+        }
         if c == quote {
             if chars.peek().is_some_and(|(_, d)| *d == quote) {
                 chars.next();
@@ -316,6 +367,19 @@ fn quoted(sql: &str, at: usize, quote: char) -> (String, usize) {
         value.push(c);
     }
     (value, sql.len())
+}
+
+/// True when the `'` at `at` opens a PostgreSQL escape string (`E'...'`),
+/// in which a backslash escapes in every dialect.
+fn escape_string_prefix(bytes: &[u8], at: usize) -> bool {
+    let is_word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_' || *c >= 0x80;
+    at.checked_sub(1)
+        .and_then(|e| bytes.get(e))
+        .is_some_and(|c| c.eq_ignore_ascii_case(&b'e'))
+        && !at
+            .checked_sub(2)
+            .and_then(|p| bytes.get(p))
+            .is_some_and(is_word)
 }
 
 /// A PostgreSQL dollar-quoted body (`$$...$$`, `$tag$...$tag$`) opening
@@ -390,7 +454,11 @@ fn class(tokens: &[Token]) -> Option<SqlClass> {
             .get(..5)
             .is_some_and(|w| w.eq_ignore_ascii_case("copy "));
         return copy
-            .then(|| statements(line).first().and_then(|s| class(&s.tokens)))
+            .then(|| {
+                statements(line, Lexicon::STANDARD)
+                    .first()
+                    .and_then(|s| class(&s.tokens))
+            })
             .flatten();
     }
     let words: Vec<&str> = tokens.iter().filter_map(Token::word).collect();
@@ -415,6 +483,9 @@ fn class(tokens: &[Token]) -> Option<SqlClass> {
         | "SET" | "USE" | "START" | "PRAGMA" | "END" | "SAVEPOINT" | "RELEASE" | "RESET"
         | "UNLOAD" | "EXPORT" | "VACUUM" | "ANALYZE" | "ANALYSE" | "SUMMARIZE" | "CHECKPOINT"
         | "LIST" | "LS" | "GET" => SqlClass::Read,
+        // Another database made reachable, or no longer: what statements
+        // do there is counted there ([`attachments`]).
+        "ATTACH" | "DETACH" => SqlClass::Read,
         "TRUNCATE" => SqlClass::Destroy,
         "DROP" => match second {
             Some("DATABASE" | "SCHEMA" | "TABLE") => SqlClass::Destroy,
@@ -592,7 +663,7 @@ fn statement_reach(statement: &Statement<'_>, out: &mut SqlReach) {
             .get(..5)
             .is_some_and(|w| w.eq_ignore_ascii_case("copy "))
         {
-            for inner in statements(line) {
+            for inner in statements(line, Lexicon::STANDARD) {
                 statement_reach(&inner, out);
             }
         }
@@ -815,7 +886,16 @@ mod tests {
     use super::*;
 
     fn check(sql: &str, expected: SqlClass) {
-        assert_eq!(classify_sql(sql), expected, "{sql}");
+        assert_eq!(classify_sql(sql, Dialect::Unknown), expected, "{sql}");
+    }
+
+    /// In a dialect not known, as most of these texts could be any.
+    fn changes_access(sql: &str) -> bool {
+        super::changes_access(sql, Dialect::Unknown)
+    }
+
+    fn reach(sql: &str) -> SqlReach {
+        super::reach(sql, Dialect::Unknown)
     }
 
     #[test]
@@ -866,6 +946,51 @@ mod tests {
             SqlClass::Destroy,
         );
         check("WITH x AS (SELECT 1) SELECT * FROM x", SqlClass::Read);
+    }
+
+    #[test]
+    fn dialects_decide_what_is_a_comment_and_what_a_string_holds() {
+        let class = |sql: &str, dialect| classify_sql(sql, dialect);
+        // MySQL's `#` comment hides the WHERE; PostgreSQL's `#` is XOR.
+        let hidden = "DELETE FROM invoice_drafts # WHERE id = 5";
+        assert_eq!(class(hidden, Dialect::MySql), SqlClass::Destroy);
+        assert_eq!(class(hidden, Dialect::Standard), SqlClass::Write);
+        assert_eq!(class(hidden, Dialect::Unknown), SqlClass::Destroy);
+        // A `#` comment in PostgreSQL would hide a DROP.
+        let xor = "SELECT 1 # 1; DROP TABLE x";
+        assert_eq!(class(xor, Dialect::Standard), SqlClass::Destroy);
+        assert_eq!(class(xor, Dialect::MySql), SqlClass::Read);
+        assert_eq!(class(xor, Dialect::Unknown), SqlClass::Destroy);
+        // A JSON path in a subquery does not cut PostgreSQL's statement.
+        let json =
+            "DELETE FROM t USING (SELECT id FROM u WHERE d #>> '{k}' = 'x') s\nWHERE t.id = s.id";
+        assert_eq!(class(json, Dialect::Standard), SqlClass::Write);
+        // MySQL runs a `/*! ... */` comment's code.
+        let versioned = "SELECT 1 /*!50000 ; DROP TABLE users */";
+        assert_eq!(class(versioned, Dialect::MySql), SqlClass::Destroy);
+        assert_eq!(class(versioned, Dialect::Standard), SqlClass::Read);
+        assert_eq!(class(versioned, Dialect::Unknown), SqlClass::Destroy);
+        // A backslash-escaped quote does not close MySQL's string.
+        let escaped = "SELECT 'a\\'' ; DROP TABLE t; '";
+        assert_eq!(class(escaped, Dialect::MySql), SqlClass::Destroy);
+        assert_eq!(class(escaped, Dialect::Unknown), SqlClass::Destroy);
+        assert_eq!(
+            class("SELECT E'a\\'' ; DROP TABLE t; '", Dialect::Standard),
+            SqlClass::Destroy
+        );
+        // Snowflake's `//` comment.
+        let slashes = "DELETE FROM orders // WHERE id = 5";
+        assert_eq!(class(slashes, Dialect::Snowflake), SqlClass::Destroy);
+        assert_eq!(class(slashes, Dialect::Standard), SqlClass::Write);
+        assert_eq!(class(slashes, Dialect::Unknown), SqlClass::Destroy);
+        assert!(!super::changes_access(
+            "SELECT 1 # 1; GRANT ALL ON t TO x",
+            Dialect::MySql
+        ));
+        assert!(super::changes_access(
+            "SELECT 1 # 1; GRANT ALL ON t TO x",
+            Dialect::Unknown
+        ));
     }
 
     #[test]

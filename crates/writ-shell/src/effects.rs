@@ -68,6 +68,13 @@ pub struct Payload {
     pub repository: bool,
 }
 
+impl Payload {
+    /// True when it carries nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
 /// A command whose output is a credential.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Credential {
@@ -242,6 +249,13 @@ pub struct Sql {
     pub sql: Option<String>,
     /// Script files (`-f`, `< file.sql`).
     pub files: Vec<String>,
+    /// What the client sends its server to log in, as the line gives it:
+    /// a password option's value (`-p"$DB_PASS"`, `--password=...`,
+    /// `sqlcmd -P ...`) or a password variable set for it
+    /// (`PGPASSWORD=... psql`, `MYSQL_PWD=... mysql`). Credentials in the
+    /// connection string are read from `dsn`.
+    #[serde(skip_serializing_if = "Payload::is_empty")]
+    pub login: Payload,
 }
 
 /// A package installation from a registry.

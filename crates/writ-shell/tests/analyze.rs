@@ -2552,12 +2552,9 @@ fn infrastructure_and_sql() {
         ),
         (
             "mysql -h db.prod -u root -pSECRET -e 'DROP DATABASE x'",
-            json!([sql(
-                "mysql",
-                Some("db.prod"),
-                None,
-                Some("DROP DATABASE x"),
-                &[]
+            json!([with_login(
+                sql("mysql", Some("db.prod"), None, Some("DROP DATABASE x"), &[]),
+                payload(&["SECRET"], &[], &[])
             )]),
         ),
         (

@@ -339,6 +339,7 @@ fn database(
         dsn,
         sql: (!statements.is_empty()).then(|| statements.join("; ")),
         files: Vec::new(),
+        login: crate::Payload::default(),
     }));
 }
 

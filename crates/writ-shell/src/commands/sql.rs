@@ -5,7 +5,7 @@
 
 use super::{Invocation, Outcome};
 use crate::args::{self, Arg, Spec};
-use crate::{Effect, Sql};
+use crate::{Effect, Payload, Sql, flow};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(match inv.program {
@@ -58,6 +58,15 @@ struct Client {
     account_env: &'static [&'static str],
     sql: &'static [&'static str],
     files: &'static [&'static str],
+    /// Options whose value is the password the client logs in with
+    /// (`sqlcmd -P`, `--password VALUE`, mysql's `--password=VALUE`).
+    password: &'static [&'static str],
+    /// A short option whose attached value is the password (`mysql
+    /// -pSECRET`); alone it asks for one, and the next word is not it.
+    short_password: Option<char>,
+    /// Environment variables the client logs in with, when the line sets
+    /// them for it (`PGPASSWORD=... psql`).
+    password_env: &'static [&'static str],
 }
 
 const CLIENTS: &[Client] = &[
@@ -89,6 +98,9 @@ const CLIENTS: &[Client] = &[
         account_env: &[],
         sql: &["-c", "--command"],
         files: &["-f", "--file"],
+        password: &[],
+        short_password: None,
+        password_env: &["PGPASSWORD"],
     },
     Client {
         commands: &[("mysql", None), ("mariadb", None), ("mycli", None)],
@@ -119,6 +131,9 @@ const CLIENTS: &[Client] = &[
         account_env: &[],
         sql: &["-e", "--execute"],
         files: &[],
+        password: &["--password"],
+        short_password: Some('p'),
+        password_env: &["MYSQL_PWD"],
     },
     Client {
         commands: &[("pgcli", None)],
@@ -134,6 +149,9 @@ const CLIENTS: &[Client] = &[
         account_env: &[],
         sql: &[],
         files: &[],
+        password: &[],
+        short_password: None,
+        password_env: &["PGPASSWORD"],
     },
     Client {
         commands: &[("usql", None)],
@@ -149,6 +167,9 @@ const CLIENTS: &[Client] = &[
         account_env: &[],
         sql: &["-c", "--command"],
         files: &["-f", "--file"],
+        password: &[],
+        short_password: None,
+        password_env: &[],
     },
     Client {
         commands: &[("mysqlsh", None)],
@@ -166,6 +187,9 @@ const CLIENTS: &[Client] = &[
         account_env: &[],
         sql: &["-e", "--execute"],
         files: &["-f", "--file"],
+        password: &["--password"],
+        short_password: Some('p'),
+        password_env: &[],
     },
     Client {
         commands: &[("sqlcmd", None)],
@@ -181,6 +205,9 @@ const CLIENTS: &[Client] = &[
         account_env: &[],
         sql: &["-Q", "-q"],
         files: &["-i"],
+        password: &["-P"],
+        short_password: None,
+        password_env: &["SQLCMDPASSWORD"],
     },
     Client {
         commands: &[("clickhouse-client", None), ("clickhouse", Some("client"))],
@@ -204,6 +231,9 @@ const CLIENTS: &[Client] = &[
         account_env: &[],
         sql: &["-q", "--query"],
         files: &["--queries-file"],
+        password: &["--password"],
+        short_password: None,
+        password_env: &["CLICKHOUSE_PASSWORD"],
     },
     // The server in the process: no host; its `file()` reads local files.
     Client {
@@ -230,6 +260,9 @@ const CLIENTS: &[Client] = &[
         account_env: &[],
         sql: &["-q", "--query"],
         files: &["--queries-file"],
+        password: &[],
+        short_password: None,
+        password_env: &[],
     },
     Client {
         commands: &[("cockroach", Some("sql"))],
@@ -253,6 +286,9 @@ const CLIENTS: &[Client] = &[
         account_env: &[],
         sql: &["-e", "--execute"],
         files: &["-f", "--file"],
+        password: &[],
+        short_password: None,
+        password_env: &[],
     },
     Client {
         commands: &[("trino", None), ("presto", None)],
@@ -268,6 +304,9 @@ const CLIENTS: &[Client] = &[
         account_env: &[],
         sql: &["--execute"],
         files: &["-f", "--file"],
+        password: &[],
+        short_password: None,
+        password_env: &["TRINO_PASSWORD"],
     },
     // SnowSQL: `-a ACCOUNT` (honours `SNOWSQL_ACCOUNT`); `-h` is deprecated.
     Client {
@@ -307,6 +346,9 @@ const CLIENTS: &[Client] = &[
         account_env: &["SNOWSQL_ACCOUNT"],
         sql: &["-q", "--query"],
         files: &["-f", "--filename"],
+        password: &[],
+        short_password: None,
+        password_env: &["SNOWSQL_PWD"],
     },
     // Snowflake CLI: `snow sql -q SQL [--account ACCOUNT] [-c CONNECTION]`.
     Client {
@@ -363,6 +405,9 @@ const CLIENTS: &[Client] = &[
         account_env: &["SNOWFLAKE_ACCOUNT"],
         sql: &["-q", "--query"],
         files: &["-f", "--filename"],
+        password: &["--password", "--token"],
+        short_password: None,
+        password_env: &["SNOWFLAKE_PASSWORD"],
     },
 ];
 
@@ -373,11 +418,11 @@ const CLIENTS: &[Client] = &[
 fn sql_effects(
     inv: &Invocation<'_>,
     client: &str,
-    host: Option<String>,
-    dsn: Option<String>,
+    server: Server,
     sql: Option<String>,
     mut files: Vec<String>,
 ) -> Outcome {
+    let Server { host, dsn, login } = server;
     let mut outcome = Outcome::default();
     if let Some(text) = &sql {
         let loads = client_loads(text);
@@ -397,7 +442,42 @@ fn sql_effects(
         dsn,
         sql,
         files,
+        login,
     }))
+}
+
+/// The server a client connects to and how it logs in there.
+#[derive(Default)]
+struct Server {
+    host: Option<String>,
+    dsn: Option<String>,
+    login: Payload,
+}
+
+/// What the line gives a client to log in with: the values of its
+/// password options and the password variables set for it.
+fn login(inv: &Invocation<'_>, passwords: &[&Arg], variables: &[&str]) -> Payload {
+    let mut login = Payload::default();
+    let set = variables.iter().filter_map(|name| inv.env_value(name));
+    for value in passwords.iter().copied().chain(set) {
+        flow::merge(&mut login, &value.payload());
+    }
+    login
+}
+
+/// The arguments without those that attach a password to `short`
+/// (`-pSECRET`, which would otherwise read as a cluster of options), and
+/// those passwords.
+fn without_short_password(args: &[Arg], short: Option<char>) -> (Vec<Arg>, Vec<Arg>) {
+    let Some(short) = short else {
+        return (args.to_vec(), Vec::new());
+    };
+    let prefix = format!("-{short}");
+    args.iter().cloned().partition(|arg| {
+        !arg.text
+            .strip_prefix(prefix.as_str())
+            .is_some_and(|rest| !rest.is_empty() && !arg.text.starts_with("--"))
+    })
 }
 
 /// What a statement's client loads: files it names, and whether it reads
@@ -474,7 +554,8 @@ fn quoted(text: &str) -> Option<String> {
 /// its operands, or its environment; its SQL from its options or standard
 /// input.
 fn tabled(inv: &Invocation<'_>, client: &Client) -> Outcome {
-    let items = args::parse(inv.args, &client.spec);
+    let (words, attached_passwords) = without_short_password(inv.args, client.short_password);
+    let items = args::parse(&words, &client.spec);
     let dsn = args::values(&items, client.dsn)
         .into_iter()
         .chain(args::positionals(&items))
@@ -500,7 +581,24 @@ fn tabled(inv: &Invocation<'_>, client: &Client) -> Outcome {
     if sql.is_none() && files.is_empty() {
         stdin_sql(inv, &mut sql, &mut files);
     }
-    sql_effects(inv, inv.program, host, dsn, sql, files)
+    let attached: Vec<Arg> = attached_passwords
+        .iter()
+        .map(|a| a.with_text(a.text.get(2..).unwrap_or_default()))
+        .collect();
+    let mut passwords: Vec<&Arg> = args::values(&items, client.password);
+    passwords.extend(&attached);
+    // `user:password@host` given as a server option.
+    let userinfo: Vec<Arg> = args::values(&items, client.host)
+        .into_iter()
+        .filter(|h| !h.text.contains("://"))
+        .filter_map(|h| {
+            let (userinfo, _) = h.text.rsplit_once('@')?;
+            userinfo.contains(':').then(|| h.with_text(userinfo))
+        })
+        .collect();
+    passwords.extend(&userinfo);
+    let login = login(inv, &passwords, client.password_env);
+    sql_effects(inv, inv.program, Server { host, dsn, login }, sql, files)
 }
 
 /// The server of a Snowflake account identifier (`orgname-acct`,
@@ -610,6 +708,7 @@ fn dropdb(inv: &Invocation<'_>) -> Outcome {
         dsn: None,
         sql: Some(format!("DROP DATABASE {name}")),
         files: Vec::new(),
+        login: login(inv, &[], &["PGPASSWORD"]),
     }))
 }
 
@@ -695,7 +794,11 @@ fn sqlite_shell(inv: &Invocation<'_>) -> Outcome {
     } else {
         "sqlite3"
     };
-    sql_effects(inv, client, None, dsn, sql, files)
+    let server = Server {
+        dsn,
+        ..Server::default()
+    };
+    sql_effects(inv, client, server, sql, files)
 }
 
 /// Parameters of PowerShell's `Invoke-Sqlcmd` that take a value, by
@@ -810,21 +913,48 @@ fn invoke_sqlcmd(inv: &Invocation<'_>) -> Outcome {
     let files = value("inputfile")
         .map(|f| vec![inv.path(&f.text)])
         .unwrap_or_default();
-    sql_effects(inv, "invoke-sqlcmd", host, None, sql, files)
+    let in_string = value("connectionstring").and_then(|c| {
+        connection_string_value(&c.text, &["password", "pwd"]).map(|p| c.with_text(&p))
+    });
+    let mut passwords: Vec<&Arg> = ["password", "accesstoken"]
+        .iter()
+        .filter_map(|name| value(name))
+        .collect();
+    passwords.extend(&in_string);
+    let server = Server {
+        host,
+        login: login(inv, &passwords, &["SQLCMDPASSWORD"]),
+        ..Server::default()
+    };
+    sql_effects(inv, "invoke-sqlcmd", server, sql, files)
 }
 
 /// The server of an ADO.NET connection string (`Server=tcp:h,1433;...`,
 /// `Data Source=h\SQLEXPRESS;...`).
 fn connection_string_host(text: &str) -> Option<String> {
+    connection_string_value(
+        text,
+        &[
+            "server",
+            "data source",
+            "address",
+            "addr",
+            "network address",
+        ],
+    )
+    .map(|value| server_host(&value))
+    .filter(|h| !h.is_empty())
+}
+
+/// The value of the first of `keys` (lower-case) an ADO.NET connection
+/// string sets.
+fn connection_string_value(text: &str, keys: &[&str]) -> Option<String> {
     text.split(';').find_map(|pair| {
         let (key, value) = pair.split_once('=')?;
         let key = key.trim().to_ascii_lowercase();
-        matches!(
-            key.as_str(),
-            "server" | "data source" | "address" | "addr" | "network address"
-        )
-        .then(|| server_host(value.trim()))
-        .filter(|h| !h.is_empty())
+        keys.contains(&key.as_str())
+            .then(|| value.trim().to_owned())
+            .filter(|v| !v.is_empty())
     })
 }
 
@@ -918,7 +1048,7 @@ fn bq_query(inv: &Invocation<'_>) -> Option<Outcome> {
     if sql.is_none() {
         stdin_sql(inv, &mut sql, &mut files);
     }
-    Some(sql_effects(inv, "bq", None, None, sql, files))
+    Some(sql_effects(inv, "bq", Server::default(), sql, files))
 }
 
 #[cfg(test)]

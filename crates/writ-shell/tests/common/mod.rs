@@ -114,6 +114,12 @@ pub fn sql(
     json!({"effect": "sql", "client": client, "host": host, "dsn": dsn, "sql": sql, "files": files})
 }
 
+/// A `sql` effect whose client logs in with `login`.
+pub fn with_login(mut sql: Value, login: Value) -> Value {
+    sql["login"] = login;
+    sql
+}
+
 pub fn kubectl(
     verb: &str,
     args: &[&str],
