@@ -819,8 +819,11 @@ fn opened_to_write(code: &str, literal: &Literal) -> bool {
         {
             rest = next;
         }
+        // `Path('f').write_text(...)`, not a frame read from f and
+        // written elsewhere (`read_csv('f').write_parquet(URL)`).
         return [
-            ".write_",
+            ".write_text(",
+            ".write_bytes(",
             ".unlink(",
             ".rename(",
             ".replace(",

@@ -549,6 +549,79 @@ fn azure_uploads(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &
     }
 }
 
+/// Dataframe and table writers that take an fsspec URL as their path
+/// (pandas' `to_csv`/`to_parquet`/..., polars' `write_*`, pyarrow's
+/// `write_table`): a write to `s3://`, `gs://` or an Azure Data Lake URL
+/// is an upload there of what the code read.
+const TABLE_WRITERS: &[&str] = &[
+    "to_csv",
+    "to_parquet",
+    "to_json",
+    "to_excel",
+    "to_feather",
+    "to_orc",
+    "to_pickle",
+    "to_hdf",
+    "to_xml",
+    "to_stata",
+    "write_csv",
+    "write_parquet",
+    "write_json",
+    "write_ndjson",
+    "write_ipc",
+    "write_delta",
+    "write_table",
+    "write_dataset",
+];
+
+fn table_writes(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &mut Vec<Upload>) {
+    for writer in TABLE_WRITERS {
+        for (_, open) in calls(code, writer) {
+            let Some((items, _)) = arguments(code, literals, open) else {
+                continue;
+            };
+            let mut args = Args {
+                code,
+                literals,
+                items,
+                used: Vec::new(),
+            };
+            // pyarrow's `write_table(table, where)` names the path second.
+            let position = usize::from(writer.starts_with("write_table") || *writer == "write_dataset");
+            let keys = ["path_or_buf", "path", "file", "where", "target", "base_dir", "excel_writer"];
+            let Some(target) = args.text(&keys, Some(position)).and_then(|p| storage_url(&p)) else {
+                continue;
+            };
+            used.append(&mut args.used);
+            out.push(Upload {
+                target: Some(target),
+                body: Body::Other,
+            });
+        }
+    }
+}
+
+/// A cloud storage URL as fsspec writes it, in the form destinations are
+/// read in: `s3a://` is `s3://`, `gcs://` is `gs://`, and Azure Data Lake's
+/// `abfs[s]://CONTAINER@ACCOUNT.dfs.core.windows.net/PATH` (or `az://`,
+/// `adl://`) is the account's HTTPS URL. Other paths are not uploads.
+fn storage_url(path: &str) -> Option<String> {
+    let (scheme, rest) = path.split_once("://")?;
+    match scheme.to_ascii_lowercase().as_str() {
+        "s3" | "s3a" | "s3n" => Some(format!("s3://{rest}")),
+        "gs" | "gcs" => Some(format!("gs://{rest}")),
+        "abfs" | "abfss" | "az" | "adl" | "wasb" | "wasbs" => {
+            let (authority, object) = rest.split_once('/').unwrap_or((rest, ""));
+            match authority.split_once('@') {
+                Some((container, account)) => Some(format!("https://{account}/{container}/{object}")),
+                None if authority.contains('.') => Some(format!("https://{authority}/{object}")),
+                None => Some(format!("https://blob.core.windows.net/{authority}/{object}")),
+            }
+        }
+        _ => None,
+    }
+}
+
 /// `AccountName=NAME` in a connection string.
 fn connection_account(text: &str) -> Option<String> {
     text.split(';')
@@ -564,6 +637,7 @@ pub(super) fn uploads(code: &str, literals: &[Literal]) -> (Vec<Upload>, Vec<usi
     s3_uploads(code, literals, &mut used, &mut out);
     gcs_uploads(code, literals, &mut used, &mut out);
     azure_uploads(code, literals, &mut used, &mut out);
+    table_writes(code, literals, &mut used, &mut out);
     if !out.is_empty() {
         // The service's name (`boto3.client('s3')`) is not data.
         for (index, literal) in literals.iter().enumerate() {
