@@ -187,6 +187,29 @@ fn calls(code: &str, name: &str) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// Each call of `name` in the code: where it starts, and its arguments.
+fn calls_with_args<'a>(
+    code: &'a str,
+    literals: &'a [Literal],
+    name: &str,
+) -> Vec<(usize, Args<'a>)> {
+    calls(code, name)
+        .into_iter()
+        .filter_map(|(at, open)| {
+            let (items, _) = arguments(code, literals, open)?;
+            Some((
+                at,
+                Args {
+                    code,
+                    literals,
+                    items,
+                    used: Vec::new(),
+                },
+            ))
+        })
+        .collect()
+}
+
 /// A call's arguments, with the literals they hold.
 struct Args<'a> {
     code: &'a str,
@@ -320,16 +343,7 @@ fn s3_uploads(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &mut
         "Upload",
         "upload",
     ] {
-        for (at, open) in calls(code, name) {
-            let Some((items, _)) = arguments(code, literals, open) else {
-                continue;
-            };
-            let mut args = Args {
-                code,
-                literals,
-                items,
-                used: Vec::new(),
-            };
+        for (at, mut args) in calls_with_args(code, literals, name) {
             // The Hub's `upload_file(path_or_fileobj=..., repo_id=...)`.
             if args.has(&["path_or_fileobj", "repo_id", "path_in_repo"]) {
                 continue;
@@ -399,16 +413,7 @@ fn gcs_uploads(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &mu
         ("upload", &["destination_never"][..], true),
         ("save", &["data"][..], false),
     ] {
-        for (at, open) in calls(code, name) {
-            let Some((items, _)) = arguments(code, literals, open) else {
-                continue;
-            };
-            let mut args = Args {
-                code,
-                literals,
-                items,
-                used: Vec::new(),
-            };
+        for (at, mut args) in calls_with_args(code, literals, name) {
             let bucket = named_before(code, literals, at, buckets, 0);
             let (key, body) = match name {
                 // Node: `storage.bucket('b').upload('f', {destination: 'k'})`.
@@ -465,16 +470,7 @@ fn gcs_uploads(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &mu
 /// `ContainerClient....upload_blob(name, data)`, to the blob's URL when the
 /// account, container and blob are written out.
 fn azure_uploads(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &mut Vec<Upload>) {
-    for (at, open) in calls(code, "upload_blob") {
-        let Some((items, _)) = arguments(code, literals, open) else {
-            continue;
-        };
-        let mut args = Args {
-            code,
-            literals,
-            items,
-            used: Vec::new(),
-        };
+    for (at, mut args) in calls_with_args(code, literals, "upload_blob") {
         let container_form = args.has(&["name"]) || args.positionals() >= 2;
         let (blob, body) = if container_form {
             let blob = args.text(&["name"], Some(0));
@@ -576,20 +572,23 @@ const TABLE_WRITERS: &[&str] = &[
 
 fn table_writes(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &mut Vec<Upload>) {
     for writer in TABLE_WRITERS {
-        for (_, open) in calls(code, writer) {
-            let Some((items, _)) = arguments(code, literals, open) else {
-                continue;
-            };
-            let mut args = Args {
-                code,
-                literals,
-                items,
-                used: Vec::new(),
-            };
+        for (_, mut args) in calls_with_args(code, literals, writer) {
             // pyarrow's `write_table(table, where)` names the path second.
-            let position = usize::from(writer.starts_with("write_table") || *writer == "write_dataset");
-            let keys = ["path_or_buf", "path", "file", "where", "target", "base_dir", "excel_writer"];
-            let Some(target) = args.text(&keys, Some(position)).and_then(|p| storage_url(&p)) else {
+            let position =
+                usize::from(writer.starts_with("write_table") || *writer == "write_dataset");
+            let keys = [
+                "path_or_buf",
+                "path",
+                "file",
+                "where",
+                "target",
+                "base_dir",
+                "excel_writer",
+            ];
+            let Some(target) = args
+                .text(&keys, Some(position))
+                .and_then(|p| storage_url(&p))
+            else {
                 continue;
             };
             used.append(&mut args.used);
@@ -613,9 +612,13 @@ fn storage_url(path: &str) -> Option<String> {
         "abfs" | "abfss" | "az" | "adl" | "wasb" | "wasbs" => {
             let (authority, object) = rest.split_once('/').unwrap_or((rest, ""));
             match authority.split_once('@') {
-                Some((container, account)) => Some(format!("https://{account}/{container}/{object}")),
+                Some((container, account)) => {
+                    Some(format!("https://{account}/{container}/{object}"))
+                }
                 None if authority.contains('.') => Some(format!("https://{authority}/{object}")),
-                None => Some(format!("https://blob.core.windows.net/{authority}/{object}")),
+                None => Some(format!(
+                    "https://blob.core.windows.net/{authority}/{object}"
+                )),
             }
         }
         _ => None,
