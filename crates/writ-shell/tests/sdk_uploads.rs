@@ -272,18 +272,27 @@ fn dataframe_writers_upload_to_storage_urls() {
     run_table(&[
         (
             "python3 -c \"import pandas as pd; pd.read_csv('exports/ledger.csv').to_parquet('s3a://bench-uploads/q4.parquet')\"",
-            json!([read(&ledger), upload("s3://bench-uploads/q4.parquet", sent_file(&ledger))]),
+            json!([
+                read(&ledger),
+                upload("s3://bench-uploads/q4.parquet", sent_file(&ledger))
+            ]),
         ),
         (
             "python3 -c \"import pandas as pd; df = pd.read_csv('exports/ledger.csv'); df.to_csv('abfs://intake@bench.dfs.core.windows.net/q4.csv', index=False)\"",
             json!([
                 read(&ledger),
-                upload("https://bench.dfs.core.windows.net/intake/q4.csv", sent_file(&ledger))
+                upload(
+                    "https://bench.dfs.core.windows.net/intake/q4.csv",
+                    sent_file(&ledger)
+                )
             ]),
         ),
         (
             "python3 -c \"import polars as pl; pl.read_csv('exports/ledger.csv').write_parquet('gcs://bench/q4.parquet')\"",
-            json!([read(&ledger), upload("gs://bench/q4.parquet", sent_file(&ledger))]),
+            json!([
+                read(&ledger),
+                upload("gs://bench/q4.parquet", sent_file(&ledger))
+            ]),
         ),
         // A local path is a local file, no upload.
         (
