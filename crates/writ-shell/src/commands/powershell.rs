@@ -744,6 +744,14 @@ fn access_cmdlet(program: &str) -> Option<&'static AccessCmdlet> {
     })
 }
 
+/// Whether a line's first word is a PowerShell cmdlet's full name
+/// (`Invoke-RestMethod`, not an alias such as `rm`): such a line is a
+/// PowerShell script, whatever shell the tool was declared as.
+pub(crate) fn starts_with_cmdlet(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or_default();
+    first.contains('-') && cmdlet(&first.to_ascii_lowercase()).is_some()
+}
+
 /// The cmdlet a program name (lower-cased by the walk) or alias names,
 /// and whether the alias is also a Unix command (`rm`, `cp`, `kill`):
 /// those are taken only when PowerShell parameters show it is PowerShell.
