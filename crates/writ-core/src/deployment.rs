@@ -311,6 +311,17 @@ const BUILTIN_GOVERNANCE: &[&str] = &[
 /// kept whole.
 pub(crate) fn database_host(reference: &str) -> String {
     let reference = reference.trim();
+    connection_string_host(reference).unwrap_or_else(|| {
+        writ_detect::destination::parse_destination(reference)
+            .map_or_else(|| reference.to_ascii_lowercase(), |d| d.host)
+    })
+}
+
+/// The host a connection string names: a URI, Oracle's thin form, a
+/// libpq conninfo or an ADO.NET string. `None` for anything else (a bare
+/// host, or a database name a client was given).
+pub(crate) fn connection_string_host(reference: &str) -> Option<String> {
+    let reference = reference.trim();
     let reference = reference.strip_prefix("jdbc:").unwrap_or(reference);
     if let Some(rest) = reference
         .strip_prefix("oracle:thin:")
@@ -318,26 +329,25 @@ pub(crate) fn database_host(reference: &str) -> String {
         .map(|(_, r)| r.trim_start_matches('/'))
     {
         let host = rest.split([':', '/']).next().unwrap_or(rest);
-        return host.to_ascii_lowercase();
+        return Some(host.to_ascii_lowercase());
     }
-    if !reference.contains("://") {
-        if let Some(host) = reference
+    let Some((_, rest)) = reference.split_once("://") else {
+        return reference
             .split_whitespace()
             .find_map(|kv| kv.strip_prefix("host="))
-        {
-            return host.trim_matches(['\'', '"']).to_ascii_lowercase();
-        }
-        if let Some(host) = connection_string_server(reference) {
-            return host;
-        }
-    }
-    // SQL Server's JDBC properties follow the authority after `;`.
-    let reference = match reference.split_once("://") {
-        Some((_, rest)) if rest.contains(';') => reference.split(';').next().unwrap_or(reference),
-        _ => reference,
+            .map(|host| host.trim_matches(['\'', '"']).to_ascii_lowercase())
+            .or_else(|| connection_string_server(reference));
     };
-    writ_detect::destination::parse_destination(reference)
-        .map_or_else(|| reference.to_ascii_lowercase(), |d| d.host)
+    // SQL Server's JDBC properties follow the authority after `;`.
+    let reference = if rest.contains(';') {
+        reference.split(';').next().unwrap_or(reference)
+    } else {
+        reference
+    };
+    Some(
+        writ_detect::destination::parse_destination(reference)
+            .map_or_else(|| reference.to_ascii_lowercase(), |d| d.host),
+    )
 }
 
 /// The server of an ADO.NET-style connection string (`Server=tcp:h,1433;

@@ -1292,9 +1292,10 @@ fn split_currency(text: &str) -> (&str, Option<&str>) {
     (text.trim_start_matches('$').trim(), None)
 }
 
-/// The host of a PostgreSQL/MySQL URI or a `host=...` conninfo string.
+/// The host a client's connection string names (a URI, a conninfo, an
+/// ADO.NET or Oracle thin string), as a database host is read anywhere.
 fn dsn_host(dsn: &str) -> Option<String> {
-    (dsn.contains("://") || dsn.contains("host=")).then(|| crate::deployment::database_host(dsn))
+    crate::deployment::connection_string_host(dsn)
 }
 
 /// A shell payload as the engine's.
