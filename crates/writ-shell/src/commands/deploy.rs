@@ -19,12 +19,12 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 /// to its vendor (`vercel --token "$VERCEL_TOKEN"`, `netlify deploy --auth
 /// T`, `fly deploy --access-token T`).
 const CREDENTIAL_OPTIONS: &[&str] = &[
-    "--token",
-    "--auth",
-    "--access-token",
-    "--api-token",
-    "--auth-token",
-    "--api-key",
+    "token",
+    "auth",
+    "access-token",
+    "api-token",
+    "auth-token",
+    "api-key",
 ];
 
 /// A release by a vendor's CLI given a credential on its command line
@@ -32,29 +32,24 @@ const CREDENTIAL_OPTIONS: &[&str] = &[
 /// deploy channel (an external write for the block rules, not a generic
 /// one), so a secret token reaches a third party as it does through
 /// `heroku ... --token` or curl's `Authorization` header.
-fn credentials_sent(inv: &Invocation<'_>) -> Option<crate::Effect> {
+fn credentials_sent(inv: &Invocation<'_>) -> Option<Effect> {
     let host = super::platforms::api_host(inv.program)?;
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: CREDENTIAL_OPTIONS,
+            stop_after: None,
+        },
+    );
     let mut payload = crate::Payload::default();
-    let mut words = inv.args.iter();
-    while let Some(word) = words.next() {
-        let (name, inline) = match word.text.split_once('=') {
-            Some((name, _)) => (name, true),
-            None => (word.text.as_str(), false),
-        };
-        if !CREDENTIAL_OPTIONS.contains(&name) {
-            continue;
-        }
-        let value = if inline {
-            Some(word.with_text(word.text.split_once('=').map_or("", |(_, v)| v)))
-        } else {
-            words.next().cloned()
-        };
-        if let Some(value) = value {
-            crate::flow::merge(&mut payload, &value.payload());
-        }
+    for (_, value) in args::options(&items).filter(|(name, _)| {
+        name.strip_prefix("--")
+            .is_some_and(|n| CREDENTIAL_OPTIONS.contains(&n))
+    }) {
+        crate::flow::merge(&mut payload, &value.payload());
     }
-    let empty = payload.text.is_empty() && payload.env.is_empty() && payload.credentials.is_empty();
-    (!empty).then(|| {
+    (!payload.is_empty()).then(|| {
         super::request(
             inv.program,
             super::url(&format!("https://{host}/")),
