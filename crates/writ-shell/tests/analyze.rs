@@ -3113,6 +3113,17 @@ fn publishing_and_processes() {
             )]),
         ),
         ("cargo publish --dry-run", json!([])),
+        // pnpm's `-r` is `--recursive`, not twine's `-r REPOSITORY`.
+        ("pnpm publish -r --dry-run --no-git-checks", json!([])),
+        (
+            "pnpm publish -r --no-git-checks",
+            json!([public_request(
+                "pnpm",
+                "https://registry.npmjs.org",
+                "UPLOAD",
+                payload(&[], &[(W, false)], &[])
+            )]),
+        ),
         (
             "twine upload dist/*",
             json!([public_request(

@@ -2530,8 +2530,20 @@ const REGISTRY_ENV: &[(&str, &str)] = &[
 /// names or the public one, carrying the credentials given on the line
 /// ([`super::publish::credentials`]; npm's `--//host/:_authToken=T` too).
 fn publish(inv: &Invocation<'_>, manager: &str, default_registry: &str) -> Outcome {
+    // Short options that take a value differ by tool: twine's and
+    // poetry's `-r REPOSITORY`, but pnpm's `-r` is `--recursive`.
+    let short = match inv.program {
+        "npm" => "w",
+        "pnpm" => "wFC",
+        "yarn" => "",
+        "cargo" => "pjZ",
+        "gem" => "k",
+        "uv" => "upt",
+        "poetry" => "rupC",
+        _ => "rupci",
+    };
     let spec = Spec {
-        short: "ruptki",
+        short,
         long: &[
             "registry",
             "repository-url",
