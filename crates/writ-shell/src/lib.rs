@@ -70,19 +70,21 @@ pub fn analyze(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
 fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellError> {
     // A PowerShell script handed to a shell tool (`Invoke-RestMethod ...
     // -InFile src\app\secrets.json`): bash would drop its backslashes,
-    // so it is read as the PowerShell it is.
-    let as_powershell;
-    let command = if command.contains('\\') && commands::starts_with_cmdlet(command) {
-        as_powershell = format!(
-            "pwsh -NoProfile -Command '{}'",
-            command.replace('\'', "'\\''")
-        );
-        as_powershell.as_str()
-    } else {
-        command
-    };
+    // so it is read as the PowerShell it is. So is a line of Windows' own
+    // programs (`robocopy C:\src \\nas\drop`), as cmd's or PowerShell's.
     let options = brush_parser::ParserOptions::default();
-    let program = walk::parse_program(command, &options)?;
+    let program = match windows_line(command) {
+        Some(shell) => walk::parse_program(&run_in(shell, command), &options)?,
+        None => match walk::parse_program(command, &options) {
+            Ok(program) => program,
+            // PowerShell that bash cannot parse (`Invoke-RestMethod ...
+            // -Body (@{a=1} | ConvertTo-Json)`) is read as PowerShell.
+            Err(error) if starts_with_windows_word(command) => {
+                walk::parse_program(&run_in(POWERSHELL, command), &options).map_err(|_| error)?
+            }
+            Err(error) => return Err(error),
+        },
+    };
     let home = paths::normalize(ctx.home);
     let mut analyzer = walk::Analyzer::new(&home);
     let mut scope = walk::Scope::new(ctx.cwd);
@@ -93,6 +95,60 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
     analysis.remotes = carry_remotes(&mut analysis.effects);
     analysis.branches = carry_branches(&mut analysis.effects);
     Ok(analysis)
+}
+
+/// The Windows shell a command line handed to a shell tool is written for,
+/// as the command that runs it: a line with a backslash that starts with a
+/// PowerShell cmdlet is PowerShell's; one that starts with one of Windows'
+/// own programs and has a backslash outside single quotes is PowerShell's
+/// when it names a PowerShell variable (`$env:X`) or quotes with `'`, else
+/// cmd's. Bash would drop those backslashes.
+fn windows_line(command: &str) -> Option<&'static str> {
+    if !command.contains('\\') {
+        return None;
+    }
+    if commands::starts_with_cmdlet(command) {
+        return Some(POWERSHELL);
+    }
+    if !commands::starts_with_windows_program(command) || !backslash_outside_single_quotes(command)
+    {
+        return None;
+    }
+    let names_variable = command.match_indices('$').any(|(at, _)| {
+        command
+            .get(at + 1..)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '{')
+    });
+    // cmd has no quotes but `"`: a line that quotes with `'` is not its.
+    let powershell = names_variable || command.contains('\'');
+    Some(if powershell { POWERSHELL } else { "cmd /c" })
+}
+
+/// Whether bash would read some `\` of the line as an escape: one that
+/// is not inside single quotes.
+fn backslash_outside_single_quotes(line: &str) -> bool {
+    let mut quoted = false;
+    line.chars().any(|c| {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        c == '\\' && !quoted
+    })
+}
+
+/// How a shell runs a PowerShell script.
+const POWERSHELL: &str = "pwsh -NoProfile -Command";
+
+/// The shell line that runs `line` with `shell` (`cmd /c`).
+fn run_in(shell: &str, line: &str) -> String {
+    format!("{shell} '{}'", line.replace('\'', "'\\''"))
+}
+
+/// Whether a line starts with a PowerShell cmdlet or one of Windows' own
+/// programs.
+fn starts_with_windows_word(command: &str) -> bool {
+    commands::starts_with_cmdlet(command) || commands::starts_with_windows_program(command)
 }
 
 /// A `git clone URL DIR` (or `gh`/`glab repo clone`) earlier on the line is

@@ -1121,6 +1121,18 @@ impl<'c> Analyzer<'c> {
                     .push(commands::request("bash", target, method, payload, false));
                 continue;
             }
+            if let Some(target) = paths::file_share(&write.path) {
+                // `> //nas/drop/x` writes the output on that host.
+                let payload = if write.captures_stdout {
+                    stdout.clone()
+                } else {
+                    Payload::default()
+                };
+                self.out
+                    .effects
+                    .push(commands::request("bash", target, "UPLOAD", payload, false));
+                continue;
+            }
             if paths::is_special_device(&write.path) {
                 continue;
             }
@@ -1282,6 +1294,10 @@ impl<'c> Analyzer<'c> {
 
     fn redirect_path(&mut self, raw: &str, scope: &Scope) -> String {
         let arg = self.expand(raw, scope);
+        // A file share (`> \\\\nas\\drop\\x`) stays one, in `//` form.
+        if paths::file_share(&arg.text).is_some() {
+            return arg.text.replace('\\', "/");
+        }
         paths::resolve(&scope.cwd, self.home, &arg.text)
     }
 
@@ -1291,8 +1307,9 @@ impl<'c> Analyzer<'c> {
             gathered.stdin_empty |= is_stdin && path == "/dev/null";
             return;
         }
-        if let Some(target) = paths::network_device(&path) {
-            // `< /dev/tcp/HOST/PORT` reads from a connection to HOST.
+        if let Some(target) = paths::network_device(&path).or_else(|| paths::file_share(&path)) {
+            // `< /dev/tcp/HOST/PORT` reads from a connection to HOST, and
+            // `< //nas/drop/x` from that host.
             let empty = Payload::default();
             self.out
                 .effects

@@ -813,3 +813,37 @@ fn a_powershell_script_given_as_a_shell_line_keeps_its_backslashes() {
         )]),
     )]);
 }
+
+#[test]
+fn set_location_moves_the_working_directory() {
+    run_table(&[
+        (
+            "Set-Location ..; Remove-Item -Recurse -Force .\\acme-web",
+            json!([delete("/home/dana/acme-web", true)]),
+        ),
+        (
+            "pwsh -c 'sl -Path build; Remove-Item -Recurse out'",
+            json!([delete(&p("build/out"), true)]),
+        ),
+    ]);
+}
+
+#[test]
+fn cmdlet_lines_bash_cannot_parse_are_powershell() {
+    check(
+        "Invoke-RestMethod -Uri https://x.example.net/a -Method Post -Body (@{k = $env:API_KEY} | ConvertTo-Json)",
+        &json!([url_request(
+            "invoke-restmethod",
+            "https://x.example.net/a",
+            "POST",
+            payload(
+                &[
+                    "@{k = ${API_KEY}}",
+                    "$(echo \"@{k = ${API_KEY}}\" | ConvertTo-Json)"
+                ],
+                &[],
+                &["API_KEY"]
+            )
+        )]),
+    );
+}

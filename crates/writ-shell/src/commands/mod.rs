@@ -9,6 +9,7 @@ mod cloud;
 mod container;
 pub(crate) use container::{host_payload, to_host};
 pub(crate) use powershell::starts_with_cmdlet;
+pub(crate) use windows::starts_with_windows_program;
 mod dataflow;
 mod deploy;
 mod dvc;

@@ -1,4 +1,5 @@
-//! Network clients: curl, wget, httpie, nc, telnet, socat, ssh, scp, rsync.
+//! Network clients: curl, wget, httpie, nc, telnet, socat, ssh, scp, rsync,
+//! and network mounts.
 
 use super::{Invocation, Nested, Outcome, printed_lines, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
@@ -17,6 +18,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "scp" => scp(inv),
         "sftp" | "ftp" | "lftp" | "smbclient" => batch_transfer(inv),
         "rsync" => rsync(inv),
+        "mount" | "mount.cifs" | "mount.smb3" => return mount(inv),
         "dig" | "nslookup" | "host" | "drill" | "ping" | "ping6" | "traceroute" | "tracepath"
         | "mtr" | "whois" => name_lookups(inv),
         _ => return None,
@@ -927,6 +929,42 @@ fn batch_transfer(inv: &Invocation<'_>) -> Outcome {
         }
     }
     outcome
+}
+
+/// `mount [-t cifs] //HOST/SHARE DIR -o username=U,password=P`
+/// (`mount.cifs`, `mount.smb3`): a connection to HOST that logs in with
+/// the options' password (or `user=U%P`, or a `credentials=FILE`), so
+/// those are sent there. A mount of anything else is left to the walk.
+fn mount(inv: &Invocation<'_>) -> Option<Outcome> {
+    let spec = Spec {
+        short: "toOLUT",
+        long: &[
+            "types", "options", "label", "uuid", "fstab", "target", "source",
+        ],
+        stop_after: None,
+    };
+    let items = args::parse(inv.args, &spec);
+    let target = args::positionals(&items)
+        .into_iter()
+        .find_map(|a| paths::file_share(&a.text))?;
+    let mut login = Payload::default();
+    for options in args::values(&items, &["-o", "--options"]) {
+        for option in options.text.split(',') {
+            let (key, value) = option.split_once('=').unwrap_or((option, ""));
+            match key {
+                "password" | "pass" => flow::push_text(&mut login, value),
+                "username" | "user" if value.contains('%') => flow::push_text(&mut login, value),
+                "credentials" | "cred" => send_file(inv, &mut login, value, false),
+                _ => {}
+            }
+        }
+        send_expansions(&mut login, options);
+    }
+    let mut outcome = Outcome::default();
+    outcome
+        .effects
+        .push(request(inv.program, target, "CONNECT", login, false));
+    Some(outcome)
 }
 
 /// The transfers of [`batch_transfer`]'s session, to or from `target`.

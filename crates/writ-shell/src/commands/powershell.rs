@@ -2067,6 +2067,11 @@ pub(super) fn to_bash(code: &str) -> String {
     let mut assignments: Vec<usize> = Vec::new();
     while let Some(&c) = chars.get(at) {
         let next = chars.get(at + 1).copied();
+        // A statement that starts with a value (`"text" | Out-File x`,
+        // `(@{k = 1} | ConvertTo-Json)`) writes that value out.
+        if command_start && matches!(c, '\'' | '"' | '@' | '$') && !is_assignment(&chars, at) {
+            out.push_str("echo ");
+        }
         match c {
             '\'' => {
                 let end = closing_single(&chars, at);
@@ -2258,7 +2263,8 @@ pub(super) fn to_bash(code: &str) -> String {
 }
 
 /// Aliases that are also Unix commands, as their cmdlets: in PowerShell
-/// text, `rm -r x` is `Remove-Item -Recurse x`.
+/// text, `rm -r x` is `Remove-Item -Recurse x`. `Set-Location` and its
+/// aliases become the shell's `cd`.
 fn alias_name(lower: &str) -> Option<&'static str> {
     Some(match lower {
         "rm" | "rmdir" | "del" | "rd" | "erase" | "ri" => "Remove-Item",
@@ -2273,8 +2279,28 @@ fn alias_name(lower: &str) -> Option<&'static str> {
         "iwr" => "Invoke-WebRequest",
         "irm" => "Invoke-RestMethod",
         "iex" => "Invoke-Expression",
+        // The shell's own `cd` moves the walk's working directory.
+        "set-location" | "sl" | "chdir" | "push-location" | "pushd" => "cd",
         _ => return None,
     })
+}
+
+/// Whether `$name =` (not `==`) starts at `at`.
+fn is_assignment(chars: &[char], at: usize) -> bool {
+    if chars.get(at) != Some(&'$') {
+        return false;
+    }
+    let mut after = at + 1;
+    while chars
+        .get(after)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':'))
+    {
+        after += 1;
+    }
+    while chars.get(after).is_some_and(|c| *c == ' ' || *c == '\t') {
+        after += 1;
+    }
+    after > at + 1 && chars.get(after) == Some(&'=') && chars.get(after + 1) != Some(&'=')
 }
 
 /// Closes an assignment's `$(` opened at this depth.

@@ -5,7 +5,8 @@
 //! `cacls`, `takeown`, `net localgroup|group ... /add`, `net share
 //! /grant`) and process stoppers (`taskkill`, `sc stop`, `net stop`,
 //! `wmic process ... delete`), and BITS transfers (`bitsadmin /transfer`,
-//! `/addfile`, `/setnotifycmdline`; the cmdlets share [`bits_file`]).
+//! `/addfile`, `/setnotifycmdline`; the cmdlets share [`bits_file`]), and
+//! the command a scheduled task runs (`schtasks /create /tr`).
 //!
 //! Git Bash turns an argument like `/s` into a path, so Windows programs
 //! called from it spell their switches with a double slash (`taskkill //F
@@ -28,9 +29,49 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "takeown" => Some(take_ownership(inv)),
         "taskkill" | "sc" | "net" | "wmic" => stop(inv).or_else(|| net(inv)),
         "bitsadmin" => Some(bitsadmin(inv)),
+        "schtasks" => Some(scheduled_task(inv)),
         _ => None,
     }
 }
+
+/// Whether a line's first word is one of Windows' own command-line
+/// programs, which take `\\`-separated paths and `/X` switches.
+pub(crate) fn starts_with_windows_program(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or_default();
+    let lower = first.to_ascii_lowercase();
+    let name = lower.strip_suffix(".exe").unwrap_or(&lower);
+    WINDOWS_PROGRAMS.contains(&name)
+}
+
+/// Programs only Windows has, or whose use with `\\` paths is Windows'.
+const WINDOWS_PROGRAMS: &[&str] = &[
+    "robocopy",
+    "xcopy",
+    "copy",
+    "move",
+    "del",
+    "erase",
+    "rd",
+    "rmdir",
+    "md",
+    "mkdir",
+    "ren",
+    "rename",
+    "type",
+    "mklink",
+    "attrib",
+    "icacls",
+    "cacls",
+    "takeown",
+    "net",
+    "bitsadmin",
+    "taskkill",
+    "sc",
+    "wmic",
+    "schtasks",
+    "reg",
+    "certutil",
+];
 
 /// A switch as written (`/S`, `//s`, `/R:2`, `/grant:r`): its lower-case
 /// name and the value after `:`. A path (`/c/Users`, `//host/share`) is
@@ -363,11 +404,39 @@ fn net(inv: &Invocation<'_>) -> Option<Outcome> {
                 .unwrap_or_default();
             push_grants(&mut outcome, &format!("share {share}"), grantees);
         }
-        "user" | "use" | "view" | "accounts" | "config" | "session" | "statistics" | "time"
-        | "file" | "print" | "computer" | "helpmsg" => {}
+        "use" => net_use(rest, &mut outcome),
+        "user" | "view" | "accounts" | "config" | "session" | "statistics" | "time" | "file"
+        | "print" | "computer" | "helpmsg" => {}
         _ => return None,
     }
     Some(outcome)
+}
+
+/// `net use [DEVICE] \\\\HOST\\SHARE [PASSWORD] [/user:USER] ...`: a
+/// connection to HOST that logs in with the password given (`*` asks for
+/// it), so the password is sent there.
+fn net_use(rest: &[Arg], outcome: &mut Outcome) {
+    let Some((at, target)) = rest
+        .iter()
+        .enumerate()
+        .find_map(|(at, a)| paths::file_share(&a.text).map(|t| (at, t)))
+    else {
+        return;
+    };
+    let mut login = Payload::default();
+    for word in rest.iter().skip(at + 1) {
+        match switch(&word.text) {
+            Some((name, Some(_))) if name == "user" || name == "u" => {
+                flow::merge(&mut login, &word.expansions());
+            }
+            Some(_) => {}
+            None if word.text == "*" => {}
+            None => flow::merge(&mut login, &word.payload()),
+        }
+    }
+    outcome
+        .effects
+        .push(request("net", target, "CONNECT", login, false));
 }
 
 /// Windows' own stoppers: `sc stop NAME` (`sc.exe`), `taskkill /IM
@@ -659,6 +728,24 @@ fn bits_expansions(words: &[&Arg]) -> Payload {
         flow::merge(&mut sent, &word.expansions());
     }
     sent
+}
+
+/// `schtasks /create ... /tr "COMMAND"`: the task runs COMMAND, read as a
+/// cmd line (the doctrine's action is what the task will do).
+fn scheduled_task(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let command = inv
+        .args
+        .iter()
+        .position(|a| switch(&a.text).is_some_and(|(name, _)| name == "tr"))
+        .and_then(|at| inv.args.get(at + 1));
+    if let Some(command) = command {
+        outcome.nested.push(Nested::Script {
+            text: cmd_to_bash(&command.text),
+            what: "schtasks /tr".to_owned(),
+        });
+    }
+    outcome
 }
 
 /// `cmd [/s] [/q] [/d] ... /c|/k|/r LINE`: LINE runs as a cmd command
