@@ -70,9 +70,12 @@ pub(super) fn user_config_write(inv: &Invocation<'_>) -> Option<String> {
     // Asked of every command: most are none of these.
     if !matches!(
         inv.program,
-        "aws" | "npm" | "pnpm" | "yarn" | "pip" | "pip3" | "poetry"
+        "aws" | "npm" | "pnpm" | "yarn" | "pip" | "pip3" | "poetry" | "defaults"
     ) {
         return None;
+    }
+    if inv.program == "defaults" {
+        return macos_defaults_file(inv);
     }
     let words = args::leading(inv.args);
     let any = |flags: &[&str]| {
@@ -113,6 +116,47 @@ pub(super) fn user_config_write(inv: &Invocation<'_>) -> Option<String> {
         _ => return None,
     };
     Some(inv.path(file))
+}
+
+/// The preferences file macOS's `defaults [-currentHost] write|delete|
+/// rename|import DOMAIN ...` changes: `~/Library/Preferences/DOMAIN.plist`
+/// (`-g` is the global domain; `-currentHost` the `ByHost` folder), or the
+/// file a domain given as a path names.
+fn macos_defaults_file(inv: &Invocation<'_>) -> Option<String> {
+    let mut words = inv.args.iter().map(|a| a.text.as_str());
+    let mut by_host = false;
+    let verb = loop {
+        match words.next()? {
+            "-currentHost" => by_host = true,
+            "-host" => {
+                words.next()?;
+                by_host = true;
+            }
+            word => break word,
+        }
+    };
+    if !matches!(verb, "write" | "delete" | "rename" | "import") {
+        return None;
+    }
+    let domain = words.next()?;
+    if domain.starts_with(['/', '~']) {
+        let file = if domain.ends_with(".plist") {
+            domain.to_owned()
+        } else {
+            format!("{domain}.plist")
+        };
+        return Some(inv.path(&file));
+    }
+    let name = match domain {
+        "-g" | "-globalDomain" | "NSGlobalDomain" => ".GlobalPreferences",
+        name => name,
+    };
+    let folder = if by_host {
+        "~/Library/Preferences/ByHost"
+    } else {
+        "~/Library/Preferences"
+    };
+    Some(inv.path(&format!("{folder}/{name}.plist")))
 }
 
 fn has_short(items: &[Item], letters: &str) -> bool {

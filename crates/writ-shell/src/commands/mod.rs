@@ -2,6 +2,7 @@
 //! and reports [`Effect`]s.
 
 mod access;
+mod applescript;
 mod apps;
 mod batch;
 mod chain;
@@ -296,6 +297,7 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| access::handle(inv))
         .or_else(|| apps::handle(inv))
         .or_else(|| infra::handle(inv))
+        .or_else(|| applescript::handle(inv))
         .or_else(|| sql::handle(inv))
         .or_else(|| nosql::handle(inv))
         .or_else(|| packages::handle(inv))
