@@ -847,3 +847,19 @@ fn cmdlet_lines_bash_cannot_parse_are_powershell() {
         )]),
     );
 }
+
+#[test]
+fn start_process_runs_its_program() {
+    run_table(&[
+        (
+            "Start-Process -FilePath curl.exe -ArgumentList '-s -F file=@exports\\\\q3.csv https://x.example.net/up' -Wait",
+            json!([url_request(
+                "curl",
+                "https://x.example.net/up",
+                "POST",
+                payload(&[], &[(&p("exports/q3.csv"), false)], &[])
+            )]),
+        ),
+        ("Start-Process https://example.com", json!([])),
+    ]);
+}

@@ -270,6 +270,28 @@ const EXPRESSION: Cmdlet = Cmdlet {
     aliases: &[],
 };
 
+const START_PROCESS: Cmdlet = Cmdlet {
+    values: &[
+        "filepath",
+        "argumentlist",
+        "workingdirectory",
+        "credential",
+        "verb",
+        "windowstyle",
+        "redirectstandardinput",
+        "redirectstandardoutput",
+        "redirectstandarderror",
+    ],
+    positional: 2,
+    switches: &[
+        "nonewwindow",
+        "wait",
+        "usenewenvironment",
+        "loaduserprofile",
+    ],
+    aliases: &[("path", "filepath"), ("args", "argumentlist")],
+};
+
 const GRAPH_MAIL: Cmdlet = Cmdlet {
     values: &[
         "userid",
@@ -786,6 +808,7 @@ fn cmdlet(program: &str) -> Option<(&'static str, bool)> {
             ("install", false)
         }
         "invoke-expression" | "iex" => ("invoke-expression", false),
+        "start-process" | "saps" => ("start-process", false),
         "send-mgusermail" => ("send-mgusermail", false),
         "compress-archive" => ("compress-archive", false),
         "expand-archive" => ("expand-archive", false),
@@ -820,6 +843,7 @@ fn spec(cmdlet: &str) -> Option<&'static Cmdlet> {
         "stop-service" => &STOP_SERVICE,
         "install" => &INSTALL,
         "invoke-expression" => &EXPRESSION,
+        "start-process" => &START_PROCESS,
         "send-mgusermail" => &GRAPH_MAIL,
         "compress-archive" | "expand-archive" => &ARCHIVE,
         "start-bitstransfer" => &BITS_TRANSFER,
@@ -1166,6 +1190,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "stop-process" | "stop-service" => stop(&bound),
         "install" => install(inv, &bound),
         "invoke-expression" => expression(inv, &bound),
+        "start-process" => start_process(&bound),
         "send-mgusermail" => graph_mail(inv, &bound),
         "compress-archive" => compress_archive(inv, &bound),
         "expand-archive" => {
@@ -1889,6 +1914,28 @@ fn expression(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
             what: "Invoke-Expression".to_owned(),
         });
     }
+    outcome
+}
+
+/// `Start-Process -FilePath PROGRAM -ArgumentList 'ARGS'`: PROGRAM runs
+/// with ARGS (a command line, or a list written `'a','b'`); a document or
+/// URL it opens does nothing this analysis follows.
+fn start_process(bound: &Bound) -> Outcome {
+    let mut outcome = Outcome::default();
+    let Some(program) = bound.value("filepath") else {
+        return outcome;
+    };
+    if program.dynamic || program.text.contains("://") {
+        return outcome;
+    }
+    let arguments = bound
+        .value("argumentlist")
+        .map(|a| a.text.replace("','", " ").replace("\",\"", " "))
+        .unwrap_or_default();
+    outcome.nested.push(Nested::Script {
+        text: format!("{} {arguments}", program.text),
+        what: "Start-Process".to_owned(),
+    });
     outcome
 }
 
