@@ -457,6 +457,50 @@ fn s5cmd_copies_and_deletes() {
 }
 
 #[test]
+fn minio_client_paths_are_buckets() {
+    run_table(&[
+        (
+            "mc cp exports/q1.csv s3/b/q1.csv",
+            json!([url_request(
+                "mc",
+                "s3://b/q1.csv",
+                "UPLOAD",
+                payload(&[], &[(&at("exports/q1.csv"), false)], &[])
+            )]),
+        ),
+        // An alias the line sets is a server; a mirror copies the tree.
+        (
+            "mc alias set lake https://minio.example.net K S && mc mirror exports lake/b",
+            json!([url_request(
+                "mc",
+                "s3://b",
+                "UPLOAD",
+                payload(&[], &[(&at("exports"), true)], &[])
+            )]),
+        ),
+        // A remote source copied to a non-alias path is a download.
+        (
+            "mc cp s3/b/a.txt a.txt",
+            json!([
+                url_request("mc", "s3://b/a.txt", "DOWNLOAD", empty()),
+                write(&at("a.txt"))
+            ]),
+        ),
+        (
+            "mc rm --recursive --force s3/b/logs",
+            json!([remote_delete("s3://b/logs", true)]),
+        ),
+        ("mc rb lake/b", json!([remote_delete("s3://b", true)])),
+        (
+            "mc anonymous set download lake/b/previews/",
+            json!([make_public(bucket("s3", "b"))]),
+        ),
+        ("mc anonymous set none lake/b", json!([])),
+        ("mc ls s3/b", json!([])),
+    ]);
+}
+
+#[test]
 fn rclone_deletes_and_bucket_remotes() {
     run_table(&[
         (

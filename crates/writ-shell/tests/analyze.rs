@@ -4164,6 +4164,16 @@ fn file_transfer_sessions_send_what_their_commands_put() {
                 host(None, "fileserver", None, None),
                 "UPLOAD",
                 payload(&[], &[(&env, false)], &[])
+        // lftp's reverse mirror uploads the local tree.
+        (
+            "lftp -e 'mirror -R --only-newer exports /inbound; quit' sftp://files.example.net",
+            json!([url_request(
+                "lftp",
+                "sftp://files.example.net",
+                "UPLOAD",
+                payload(&[], &[(&at("exports"), true)], &[])
+            )]),
+        ),
             )]),
         ),
     ]);

@@ -1,4 +1,5 @@
 //! Cloud storage and registries: aws, gsutil, gcloud storage, s3cmd, s5cmd,
+//! the MinIO client (mc),
 //! docker push, image copies (skopeo, crane, oras, regctl),
 //! npm/cargo/gem/poetry/uv publish (and yarn's `npm publish`), twine upload.
 
@@ -13,6 +14,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ("gsutil", _) => Some(gsutil(inv)),
         ("s3cmd", _) => Some(s3cmd(inv)),
         ("s5cmd", _) => Some(s5cmd(inv)),
+        ("mc" | "mcli", _) => Some(minio_client(inv)),
         ("gcloud", _) => gcloud(inv),
         ("bq", _) => bq(inv),
         ("az", _) => az(inv),
@@ -2657,6 +2659,133 @@ fn publish(inv: &Invocation<'_>, manager: &str, default_registry: &str) -> Outco
         payload,
         !restricted && !private_registry,
     ))
+}
+
+/// The MinIO client's aliases that exist before any `mc alias set`.
+const MC_DEFAULT_ALIASES: &[&str] = &["s3", "gcs", "play", "local"];
+
+/// `mc [FLAGS] COMMAND ARGS`: a path `ALIAS/BUCKET/KEY` names an object on
+/// the server ALIAS stands for, as `s3://BUCKET/KEY` does (buckets are
+/// known by name). `cp`, `mv`, `mirror` and `put` copy as `aws s3` does,
+/// `rm` and `rb` delete, `anonymous set public|download|upload` (and the
+/// older `policy set`) opens a bucket or prefix to anyone. A source is
+/// remote when its first part is an alias (the defaults, or one `mc alias
+/// set` earlier on the line names); the destination is remote unless it
+/// is written as a local path or a remote source is copied to a
+/// non-alias.
+fn minio_client(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: &[
+                "config-dir",
+                "attr",
+                "tags",
+                "storage-class",
+                "encrypt-key",
+                "encrypt-s3",
+                "older-than",
+                "newer-than",
+                "limit-upload",
+                "limit-download",
+                "exclude",
+                "rewind",
+                "version-id",
+            ],
+            stop_after: None,
+        },
+    );
+    let words = args::positionals(&items);
+    let mut aliases: Vec<String> = MC_DEFAULT_ALIASES.iter().map(|a| (*a).to_owned()).collect();
+    aliases.extend(
+        inv.args.windows(3).filter_map(|w| {
+            (w[0].text == "alias" && w[1].text == "set").then(|| w[2].text.clone())
+        }),
+    );
+    let is_alias_path = |text: &str| {
+        text.split_once('/')
+            .is_some_and(|(alias, rest)| !rest.is_empty() && aliases.iter().any(|a| a == alias))
+    };
+    let as_s3 = |word: &Arg| {
+        let mut arg = word.clone();
+        let rest = word.text.split_once('/').map_or("", |(_, r)| r);
+        arg.text = format!("s3://{rest}");
+        arg
+    };
+    let Some((command, operands)) = words.split_first() else {
+        return Outcome::default();
+    };
+    let mut outcome = Outcome::default();
+    let recursive = args::has(&items, &["--recursive", "-r"]);
+    match command.text.as_str() {
+        verb @ ("cp" | "mv" | "mirror" | "put" | "get") => {
+            let Some((destination, sources)) = operands.split_last() else {
+                return outcome;
+            };
+            let any_remote_source = sources.iter().any(|s| is_alias_path(&s.text));
+            let written_local = destination.text.starts_with(['/', '.', '~'])
+                || (verb == "get" && !is_alias_path(&destination.text));
+            let remote_destination = is_alias_path(&destination.text)
+                || (!written_local && !any_remote_source && verb != "get");
+            let destination = if remote_destination {
+                as_s3(destination)
+            } else {
+                (*destination).clone()
+            };
+            let command = match verb {
+                "mirror" => "sync",
+                "mv" => "mv",
+                _ => "cp",
+            };
+            for source in sources {
+                let remote_source = is_alias_path(&source.text);
+                let source = if remote_source {
+                    as_s3(source)
+                } else {
+                    (*source).clone()
+                };
+                let copy = S3Copy {
+                    program: "mc",
+                    command,
+                    recursive: recursive || verb == "mirror",
+                    acl_public: false,
+                };
+                s3_copy(inv, &copy, &source, &destination, &mut outcome);
+            }
+        }
+        "rm" | "rb" => {
+            // `rb` removes a server's bucket, whatever its alias.
+            let remote =
+                |t: &Arg| is_alias_path(&t.text) || (command.text == "rb" && t.text.contains('/'));
+            for target in operands.iter().filter(|t| remote(t)) {
+                outcome.effects.push(Effect::RemoteDelete {
+                    target: url(&as_s3(target).text),
+                    recursive: recursive || command.text == "rb",
+                });
+            }
+        }
+        "anonymous" | "policy" => {
+            let opens = matches!(
+                operands
+                    .iter()
+                    .map(|a| a.text.as_str())
+                    .collect::<Vec<_>>()
+                    .as_slice(),
+                ["set", "public" | "download" | "upload", ..]
+            );
+            if opens {
+                // Only a server's buckets have an anonymous policy.
+                for target in operands.iter().skip(2).filter(|t| t.text.contains('/')) {
+                    outcome.effects.push(Effect::MakePublic {
+                        resource: bucket("s3", &as_s3(target).text),
+                    });
+                }
+            }
+        }
+        _ => {}
+    }
+    outcome
 }
 
 #[cfg(test)]

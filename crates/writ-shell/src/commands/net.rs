@@ -1002,6 +1002,19 @@ fn batch_commands(inv: &Invocation<'_>, items: &[Item<'_>], target: Target) -> O
                     }
                 }
             }
+            // lftp's `mirror -R LOCAL [REMOTE]` uploads the tree LOCAL;
+            // `mirror` alone downloads.
+            Some("mirror") => {
+                let words: Vec<&str> = words.collect();
+                let reverse = words
+                    .iter()
+                    .any(|w| matches!(*w, "-R" | "--reverse") || w.starts_with("-R"));
+                match words.iter().find(|w| !w.starts_with('-')) {
+                    Some(local) if reverse => send_file(inv, &mut sent, local, true),
+                    _ if reverse => {}
+                    _ => fetched = true,
+                }
+            }
             Some("get" | "mget" | "reget") => fetched = true,
             _ => {}
         }
