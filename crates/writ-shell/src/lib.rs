@@ -71,9 +71,14 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
     // A PowerShell script handed to a shell tool (`Invoke-RestMethod ...
     // -InFile src\app\secrets.json`): bash would drop its backslashes,
     // so it is read as the PowerShell it is. So is a line of Windows' own
-    // programs (`robocopy C:\src \\nas\drop`), as cmd's or PowerShell's.
+    // programs (`robocopy C:\src \\nas\drop`), as cmd's or PowerShell's,
+    // and, on a Windows machine, any line with a path bash would unescape
+    // (`terraform -chdir=infra\staging plan`).
     let options = brush_parser::ParserOptions::default();
-    let program = match windows_line(command) {
+    let shell = windows_line(command).or_else(|| {
+        (paths::is_drive_form(ctx.cwd) && unquoted_path_backslash(command)).then_some(POWERSHELL)
+    });
+    let program = match shell {
         Some(shell) => walk::parse_program(&run_in(shell, command), &options)?,
         None => match walk::parse_program(command, &options) {
             Ok(program) => program,
@@ -123,6 +128,30 @@ fn windows_line(command: &str) -> Option<&'static str> {
     // cmd has no quotes but `"`: a line that quotes with `'` is not its.
     let powershell = names_variable || command.contains('\'');
     Some(if powershell { POWERSHELL } else { "cmd /c" })
+}
+
+/// Whether the line has an unquoted `\` before a path's character
+/// (`infra\staging`, `.\x`, `\\host`): bash would drop it, Windows reads it
+/// as a separator.
+fn unquoted_path_backslash(line: &str) -> bool {
+    let mut chars = line.chars();
+    let (mut single, mut double) = (false, false);
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '\\' if !single => {
+                let next = chars.next();
+                let path_like =
+                    next.is_some_and(|n| n.is_ascii_alphanumeric() || "._\\".contains(n));
+                if !double && path_like {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Whether bash would read some `\` of the line as an escape: one that

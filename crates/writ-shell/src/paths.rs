@@ -28,7 +28,21 @@ pub(crate) fn resolve(cwd: &str, home: &str, path: &str) -> String {
     if let Some(absolute) = drive_path(path) {
         return normalize(&absolute);
     }
+    // On a Windows machine (its directories are drive paths) `\` separates
+    // a relative path's parts (`.\data\x.csv`).
+    if path.contains('\\') && is_drive_form(cwd) {
+        return normalize(&format!("{cwd}/{}", path.replace('\\', "/")));
+    }
     normalize(&format!("{cwd}/{path}"))
+}
+
+/// Whether an absolute path is a Windows drive's in Git Bash's form
+/// (`/c` or `/c/Users/x`).
+pub(crate) fn is_drive_form(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    bytes.first() == Some(&b'/')
+        && bytes.get(1).is_some_and(u8::is_ascii_alphabetic)
+        && matches!(bytes.get(2), None | Some(b'/'))
 }
 
 /// A Windows drive path (`C:\Users\x`, `c:/Users/x`) as Git Bash (MSYS)

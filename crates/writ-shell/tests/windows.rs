@@ -4,6 +4,8 @@
 //! stoppers. Each case is a command line and the exact effects `analyze`
 //! must report, run in `/home/dana/acme-web` with home `/home/dana`.
 
+#![allow(clippy::panic)]
+
 mod common;
 use common::*;
 use serde_json::{Value, json};
@@ -503,5 +505,42 @@ fn scheduled_tasks_run_their_command() {
             "PUT",
             payload(&[], &[(&at(".env"), false)], &[])
         )]),
+    );
+}
+
+/// A Windows machine: its directories are drive paths in Git Bash's form.
+const WINDOWS: writ_shell::ShellContext<'static> = writ_shell::ShellContext {
+    cwd: "/c/Users/ana/portal",
+    home: "/c/Users/ana",
+    ..CTX
+};
+
+fn on_windows(command: &str) -> Value {
+    let analysis =
+        writ_shell::analyze(command, &WINDOWS).unwrap_or_else(|e| panic!("{command}: {e}"));
+    serde_json::to_value(&analysis.effects).unwrap_or_default()
+}
+
+#[test]
+fn windows_machines_read_backslashes_as_separators() {
+    // Quoted, bash keeps the backslashes: a relative path is still split.
+    assert_eq!(
+        on_windows("curl -T \".\\data\\q3.csv\" https://x.example.net/up"),
+        json!([url_request(
+            "curl",
+            "https://x.example.net/up",
+            "PUT",
+            payload(&[], &[("/c/Users/ana/portal/data/q3.csv", false)], &[])
+        )])
+    );
+    // Unquoted, bash would drop them: the line is read as PowerShell.
+    assert_eq!(
+        on_windows("rm -r -fo infra\\staging\\cache"),
+        json!([delete("/c/Users/ana/portal/infra/staging/cache", true)])
+    );
+    // On a Unix machine a backslash stays an escape.
+    check(
+        "rm -r infra\\staging",
+        json!([delete(&at("infrastaging"), true)]),
     );
 }

@@ -2699,9 +2699,10 @@ fn minio_client(inv: &Invocation<'_>) -> Outcome {
     let words = args::positionals(&items);
     let mut aliases: Vec<String> = MC_DEFAULT_ALIASES.iter().map(|a| (*a).to_owned()).collect();
     aliases.extend(
-        inv.args.windows(3).filter_map(|w| {
-            (w[0].text == "alias" && w[1].text == "set").then(|| w[2].text.clone())
-        }),
+        inv.args
+            .windows(3)
+            .filter(|w| w[0].text == "alias" && w[1].text == "set")
+            .map(|w| w[2].text.clone()),
     );
     let is_alias_path = |text: &str| {
         text.split_once('/')
