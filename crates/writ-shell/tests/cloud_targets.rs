@@ -409,3 +409,29 @@ fn a_local_emulator_keeps_the_aws_cli_on_this_machine() {
         ),
     ]);
 }
+
+#[test]
+fn app_service_releases_go_to_their_slot() {
+    let production = json!({"effect": "deploy", "program": "az", "environment": "production",
+                            "service": "portal", "production": true});
+    table(&[
+        // No slot: the app's own production slot.
+        (
+            "az webapp deploy -g rg --name portal --src-path dist/p.zip --type zip",
+            vec![production.clone()],
+        ),
+        (
+            "az webapp deploy -g rg --name portal --src-path dist/p.zip --slot staging",
+            vec![deploy("az", "staging", Some("portal"))],
+        ),
+        (
+            "az functionapp deployment source config-zip -g rg -n portal --src f.zip",
+            vec![production],
+        ),
+        (
+            "az webapp deployment slot swap -g rg -n portal --slot staging --target-slot live",
+            vec![deploy("az", "live", Some("portal"))],
+        ),
+        ("az webapp list -g rg", vec![]),
+    ]);
+}

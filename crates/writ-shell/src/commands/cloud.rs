@@ -1850,6 +1850,12 @@ fn az(inv: &Invocation<'_>) -> Option<Outcome> {
                 "protocol",
                 "output",
                 "query",
+                "slot",
+                "target-slot",
+                "src-path",
+                "src",
+                "type",
+                "target-path",
             ],
             stop_after: None,
         },
@@ -1858,6 +1864,27 @@ fn az(inv: &Invocation<'_>) -> Option<Outcome> {
     let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
     let value = |names: &[&str]| args::value(&items, names).map(|v| v.text.as_str());
     let mut effects = Vec::new();
+    // An App Service release: to the slot it names, else the app's
+    // production slot (`az webapp deploy`, `up`, `deployment source
+    // config-zip`); a slot swap releases into its target slot.
+    let slot = match words.as_slice() {
+        ["webapp" | "functionapp", "deploy" | "up", ..]
+        | ["webapp" | "functionapp", "deployment", "source", "config-zip", ..] => {
+            Some(value(&["--slot", "-s"]))
+        }
+        ["webapp" | "functionapp", "deployment", "slot", "swap", ..] => {
+            Some(value(&["--target-slot"]))
+        }
+        _ => None,
+    };
+    if let Some(slot) = slot {
+        effects.push(Effect::Deploy(crate::Deploy {
+            program: "az".to_owned(),
+            environment: slot.unwrap_or("production").to_owned(),
+            service: value(&["--name", "-n"]).map(str::to_owned),
+            production: slot.is_none(),
+        }));
+    }
     let exposed = match words.as_slice() {
         ["network", "nsg", "rule", verb @ ("create" | "update"), ..] => {
             let allows = value(&["--access"]).is_none_or(|a| a.eq_ignore_ascii_case("allow"));
