@@ -16,6 +16,7 @@
 //! This reads only what is written out; the code stays opaque too.
 
 mod argv;
+mod buckets;
 mod storage;
 
 use super::{Invocation, Nested, Outcome};
@@ -88,6 +89,13 @@ const READ_CALLS: &[&str] = &[
     "IO.read",
     "file_get_contents",
     "fopen",
+    // A configuration parser's `cfg.read('~/.aws/credentials')` (Python's
+    // configparser; `f.read()` takes no path), dotenv files and Ruby's
+    // `YAML.load_file`.
+    ".read",
+    "load_dotenv",
+    "dotenv_values",
+    "load_file",
     // Data frames and datasets loaded from files.
     "read_csv",
     "read_parquet",
@@ -456,6 +464,35 @@ const SENDS: &[&str] = &[
     "->put(",
 ];
 
+/// Methods that send or change, as Perl's `HTTP::Request::Common` exports
+/// them (`POST $url, Content => ...`) and `HTTP::Request->new(POST =>
+/// $url)` names them.
+const PERL_SEND_METHODS: &[&str] = &["POST", "PUT", "PATCH", "DELETE"];
+
+/// True when Perl code builds a request with a method that sends: a call
+/// of `HTTP::Request::Common`'s `POST`, `PUT`, `PATCH` or `DELETE` (with
+/// parentheses or without, its URL next), or a method given to `new` as a
+/// bareword (`POST => $url`).
+fn perl_request_sends(code: &str) -> bool {
+    PERL_SEND_METHODS.iter().any(|method| {
+        code.match_indices(method).any(|(at, _)| {
+            let whole_before = code
+                .get(..at)
+                .and_then(|b| b.chars().next_back())
+                .is_none_or(|c| {
+                    !(c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '@' | '%' | ':'))
+                });
+            let after = code.get(at + method.len()..).unwrap_or_default();
+            let rest = after.trim_start();
+            let spaced = rest.len() < after.len();
+            let call = rest.starts_with('(')
+                || (spaced && rest.starts_with(['"', '\'', '$']))
+                || rest.starts_with("=>");
+            whole_before && call
+        })
+    })
+}
+
 /// Adds what `code`, run by `program`, visibly does to `outcome`.
 pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     let program = inv.program;
@@ -469,12 +506,15 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     let mut hub_uploads = false;
     // Cloud storage uploads: each sends the file or data it is given.
     let (found, storage_used) = storage::uploads(code, &literals);
-    for index in storage_used {
+    // Buckets and objects made public or deleted.
+    let (changes, changes_used) = buckets::changes(code, &literals, &storage_used);
+    outcome.effects.extend(changes);
+    for index in storage_used.into_iter().chain(changes_used) {
         if let Some(flag) = used.get_mut(index) {
             *flag = true;
         }
     }
-    let uploads: Vec<(Option<String>, Option<Payload>)> = found
+    let uploads: Vec<(Option<String>, Option<Payload>, bool)> = found
         .into_iter()
         .map(|upload| {
             let sent = match upload.body {
@@ -491,7 +531,7 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
                 // What the code read.
                 storage::Body::Other => None,
             };
-            (upload.target, sent)
+            (upload.target, sent, upload.public)
         })
         .collect();
     // Commands run from argument lists: their literals are their words.
@@ -709,6 +749,7 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     }
     let sends = hub_uploads
         || SENDS.iter().any(|s| code.contains(s))
+        || (program.starts_with("perl") && perl_request_sends(code))
         || [
             "'POST'",
             "\"POST\"",
@@ -756,7 +797,7 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             false,
         ));
     }
-    for (target, sent) in uploads {
+    for (target, sent, public) in uploads {
         if let Some(target) = target {
             let sent = sent.unwrap_or_else(|| payload.clone());
             outcome.effects.push(super::request(
@@ -764,8 +805,13 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
                 super::url(&target),
                 "UPLOAD",
                 sent,
-                false,
+                public,
             ));
+            // Uploaded public: the bucket is made public, as `aws s3 cp
+            // --acl public-read` makes it.
+            if public && let Some(resource) = buckets::bucket_of_url(&target) {
+                outcome.effects.push(crate::Effect::MakePublic { resource });
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
-//! Database clients that do not speak SQL: `mongosh`/`mongo` and
-//! `redis-cli`/`valkey-cli`, each reporting a [`DataCommand`] classified
-//! as what it does to the data.
+//! Database clients that do not speak SQL: `mongosh`/`mongo`,
+//! `mongoimport` and `mongorestore`, and `redis-cli`/`valkey-cli`, each
+//! reporting a [`DataCommand`] classified as what it does to the data.
 
 use super::sql::{strip_port, uri_host};
 use super::{Invocation, Outcome};
@@ -12,6 +12,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "mongosh" | "mongo" => mongo(inv),
         "redis-cli" | "valkey-cli" | "keydb-cli" => redis(inv),
         "mongoimport" => mongoimport(inv),
+        "mongorestore" => mongorestore(inv),
         _ => return None,
     };
     Some(Outcome::default().effect(Effect::DataCommand(command)))
@@ -50,12 +51,90 @@ fn mongoimport(inv: &Invocation<'_>) -> DataCommand {
     if files.is_empty() {
         files = stdin_files(inv);
     }
+    // `--drop` drops the collection before it imports.
+    let class = if args::has(&items, &["--drop"]) {
+        DataClass::Destroy
+    } else {
+        DataClass::Write
+    };
     DataCommand {
         client: inv.program.to_owned(),
         host,
         command: None,
         files,
-        class: DataClass::Write,
+        class,
+    }
+}
+
+/// `mongorestore [--uri URI | --host H] [--drop] [--dryRun]
+/// [--archive[=F] | --dir D | D]`: the dump is written into the server's
+/// collections; `--drop` drops each collection it restores first, and
+/// `--dryRun` writes nothing. The dump goes to the server: `--archive`'s
+/// file (standard input without one), `--dir`'s or the positional
+/// directory or BSON file (`dump/` when none is given).
+fn mongorestore(inv: &Invocation<'_>) -> DataCommand {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "hupdcj",
+            long: &[
+                "uri",
+                "host",
+                "port",
+                "username",
+                "password",
+                "db",
+                "collection",
+                "authenticationDatabase",
+                "authenticationMechanism",
+                "awsSessionToken",
+                "nsInclude",
+                "nsExclude",
+                "nsFrom",
+                "nsTo",
+                "dir",
+                "oplogFile",
+                "oplogLimit",
+                "numParallelCollections",
+                "numInsertionWorkersPerCollection",
+                "writeConcern",
+                "readPreference",
+                "sslCAFile",
+                "sslPEMKeyFile",
+                "sslPEMKeyPassword",
+                "tlsCAFile",
+                "tlsCertificateKeyFile",
+                "tlsCertificateKeyFilePassword",
+                "config",
+            ],
+            stop_after: None,
+        },
+    );
+    let host = connection_host(&items, &["-h", "--host"]);
+    let archive = items.iter().find_map(|item| match item {
+        args::Item::Opt { name, value } if name == "--archive" => Some(value.as_deref()),
+        _ => None,
+    });
+    let files = match archive {
+        Some(Some(file)) if file.text != "-" => vec![inv.path(&file.text)],
+        Some(_) => stdin_files(inv),
+        None => args::value(&items, &["--dir"])
+            .or_else(|| args::positionals(&items).into_iter().next())
+            .map_or_else(|| vec![inv.path("dump")], |d| vec![inv.path(&d.text)]),
+    };
+    let class = if args::has(&items, &["--dryRun"]) {
+        DataClass::Read
+    } else if args::has(&items, &["--drop"]) {
+        DataClass::Destroy
+    } else {
+        DataClass::Write
+    };
+    DataCommand {
+        client: inv.program.to_owned(),
+        host,
+        command: None,
+        files,
+        class,
     }
 }
 
@@ -69,7 +148,17 @@ fn connection_host(items: &[args::Item<'_>], host_options: &[&str]) -> Option<St
                 .find(|a| a.text.starts_with("mongodb://") || a.text.starts_with("mongodb+srv://"))
         })
         .and_then(|u| uri_host(&u.text))
-        .or_else(|| args::value(items, host_options).map(|h| strip_port(&h.text)))
+        .or_else(|| args::value(items, host_options).map(|h| mongo_host(&h.text)))
+}
+
+/// The first host of a `--host` value: `h`, `h:port`, a replica set's
+/// `SET/h1:port,h2:port`, or a URI.
+fn mongo_host(text: &str) -> String {
+    if text.contains("://") {
+        return uri_host(text).unwrap_or_default();
+    }
+    let hosts = text.split_once('/').map_or(text, |(_, hosts)| hosts);
+    strip_port(hosts.split(',').next().unwrap_or_default())
 }
 
 /// `mongosh [URI] [--host H] [--eval JS] [FILE.js]`; the code comes from

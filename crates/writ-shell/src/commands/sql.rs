@@ -1,4 +1,5 @@
 //! SQL clients: psql, mysql/mariadb/mycli, sqlite3 and duckdb, `dropdb`,
+//! `pg_restore` (a restore as the statements it runs),
 //! PowerShell's `Invoke-Sqlcmd`, `bq query`, and the clients read from one
 //! table of their options (pgcli, usql, mysqlsh, sqlcmd, clickhouse client
 //! and local, cockroach sql, trino, snowsql, `snow sql`).
@@ -10,6 +11,7 @@ use crate::{Effect, Payload, Sql, flow};
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(match inv.program {
         "dropdb" => dropdb(inv),
+        "pg_restore" => pg_restore(inv),
         "sqlite3" | "sqlite" | "duckdb" => sqlite_shell(inv),
         "invoke-sqlcmd" => invoke_sqlcmd(inv),
         "bq" => bq_query(inv)?,
@@ -710,6 +712,143 @@ fn dropdb(inv: &Invocation<'_>) -> Outcome {
         files: Vec::new(),
         login: login(inv, &[], &["PGPASSWORD"]),
     }))
+}
+
+/// What a restore's statements name when its archive decides: every
+/// table, or the database, it holds.
+const ALL: &str = "\"*\"";
+
+/// pg_restore's options that take a value.
+const PG_RESTORE_SPEC: Spec<'static> = Spec {
+    short: "dfFIjLnNPStThpU",
+    long: &[
+        "dbname",
+        "file",
+        "format",
+        "index",
+        "jobs",
+        "use-list",
+        "schema",
+        "exclude-schema",
+        "function",
+        "superuser",
+        "table",
+        "trigger",
+        "host",
+        "port",
+        "username",
+        "role",
+        "section",
+        "filter",
+        "transaction-size",
+    ],
+    stop_after: None,
+};
+
+/// `pg_restore -d DB [-h HOST] [-c] [-C] [-a|-s] [-t T]... [ARCHIVE]`: a
+/// restore into a database, as the statements it runs there: for each
+/// table, with `-c`/`--clean` `DROP TABLE IF EXISTS T` first, unless
+/// `-a`/`--data-only` its `CREATE TABLE`, and unless `-s`/`--schema-only`
+/// its rows loaded (`COPY T FROM STDIN`, the archive's data); with
+/// `-C`/`--create` the database is created (and with `--clean` dropped
+/// first). The tables are those `-t` names, or the indexes, functions and
+/// triggers `-I`, `-P`, `-T` name instead; with none, every table of the
+/// archive ([`ALL`]). The archive (or standard input) goes to the
+/// server. Without `-d` it only writes the script out (`-f FILE`), and
+/// `-l` only lists the archive: nothing reaches a server.
+fn pg_restore(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &PG_RESTORE_SPEC);
+    let mut archive: Vec<String> = args::positionals(&items)
+        .first()
+        .map(|a| vec![inv.path(&a.text)])
+        .unwrap_or_default();
+    if archive.is_empty() && inv.has_stdin {
+        archive.extend(inv.stdin.files.iter().map(|f| f.path.clone()));
+    }
+    let database = args::value(&items, &["-d", "--dbname"]);
+    let Some(database) = database.filter(|_| !args::has(&items, &["-l", "--list"])) else {
+        // A script or a listing: the archive is read, the script written.
+        let mut outcome = Outcome::default();
+        for path in archive {
+            outcome.read(path, false);
+        }
+        if let Some(file) = args::value(&items, &["-f", "--file"]).filter(|f| f.text != "-") {
+            outcome.write(inv.path(&file.text), false);
+        }
+        return outcome;
+    };
+    let dsn = (database.text.contains("://") || is_conninfo(&database.text))
+        .then(|| database.text.clone());
+    let host = args::value(&items, &["-h", "--host"])
+        .map(|h| server_host(&h.text))
+        .or_else(|| dsn.as_deref().and_then(dsn_host))
+        .or_else(|| inv.env_value("PGHOST").map(|h| server_host(&h.text)));
+    let sections: Vec<&str> = args::values(&items, &["--section"])
+        .iter()
+        .map(|a| a.text.as_str())
+        .collect();
+    let data_only = args::has(&items, &["-a", "--data-only"])
+        || (!sections.is_empty() && sections.iter().all(|s| *s == "data"));
+    let schema_only = args::has(&items, &["-s", "--schema-only"])
+        || (!sections.is_empty() && !sections.contains(&"data"));
+    // `--clean` with `--data-only` is refused.
+    let clean = args::has(&items, &["-c", "--clean"]) && !data_only;
+    let create = args::has(&items, &["-C", "--create"]);
+    let named = |names: &[&str]| -> Vec<String> {
+        args::values(&items, names)
+            .iter()
+            .map(|a| a.text.clone())
+            .collect()
+    };
+    let mut statements = Vec::new();
+    if create {
+        // The archive's database, which `-d` only connects through.
+        if clean {
+            statements.push(format!("DROP DATABASE IF EXISTS {ALL}"));
+        }
+        statements.push(format!("CREATE DATABASE {ALL}"));
+    }
+    let mut tables = named(&["-t", "--table"]);
+    let others: Vec<(&str, String)> = [
+        ("INDEX", &["-I", "--index"][..]),
+        ("FUNCTION", &["-P", "--function"][..]),
+        ("TRIGGER", &["-T", "--trigger"][..]),
+    ]
+    .iter()
+    .flat_map(|(kind, names)| named(names).into_iter().map(move |n| (*kind, n)))
+    .collect();
+    if tables.is_empty() && others.is_empty() {
+        tables.push(ALL.to_owned());
+    }
+    for table in &tables {
+        if clean {
+            statements.push(format!("DROP TABLE IF EXISTS {table}"));
+        }
+        if !data_only {
+            statements.push(format!("CREATE TABLE {table} ()"));
+        }
+        if !schema_only {
+            statements.push(format!("COPY {table} FROM STDIN"));
+        }
+    }
+    for (kind, name) in &others {
+        if clean {
+            statements.push(format!("DROP {kind} IF EXISTS {name}"));
+        }
+        statements.push(format!("CREATE {kind} {name}"));
+    }
+    let server = Server {
+        host,
+        dsn,
+        login: login(inv, &[], &["PGPASSWORD"]),
+    };
+    sql_effects(
+        inv,
+        inv.program,
+        server,
+        Some(statements.join("; ")),
+        archive,
+    )
 }
 
 /// Options of SQLite's shell, and of DuckDB's (which descends from it),

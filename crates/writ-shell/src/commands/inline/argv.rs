@@ -505,9 +505,32 @@ fn word_list(piece: &str) -> Option<Vec<Word<'_>>> {
     )
 }
 
-/// A string literal's text, or an unknown value for anything else
-/// (a name, a call, concatenation, interpolation).
+/// Expressions whose value is the path of the interpreter running the
+/// code (`sys.executable`, `process.execPath`, `$^X`, ...), by language,
+/// and the program they name: `subprocess.run([sys.executable, '-m',
+/// 'pip', ...])` runs `python3 -m pip`.
+const INTERPRETERS: &[(Language, &str, &str)] = &[
+    (Language::Python, "sys.executable", "python3"),
+    (Language::Node, "process.execPath", "node"),
+    (Language::Node, "process.argv[0]", "node"),
+    (Language::Node, "process.argv0", "node"),
+    (Language::Ruby, "RbConfig.ruby", "ruby"),
+    (Language::Ruby, "Gem.ruby", "ruby"),
+    (Language::Perl, "$^X", "perl"),
+    (Language::Perl, "$EXECUTABLE_NAME", "perl"),
+    (Language::Php, "PHP_BINARY", "php"),
+];
+
+/// A string literal's text, the interpreter for an expression that names
+/// it ([`INTERPRETERS`]), or an unknown value for anything else (a name,
+/// a call, concatenation, interpolation).
 fn word(piece: &str, language: Language) -> Word<'_> {
+    if let Some((_, _, program)) = INTERPRETERS
+        .iter()
+        .find(|(lang, expr, _)| *lang == language && piece == *expr)
+    {
+        return Word::Known((*program).to_owned());
+    }
     // Python's raw, bytes and unicode prefixes (`f'...'` interpolates).
     let prefix = match language {
         Language::Python => piece
@@ -821,6 +844,17 @@ mod tests {
         assert_eq!(
             texts("print('system', 'x')", "python3"),
             Vec::<String>::new()
+        );
+        assert_eq!(
+            texts(
+                "subprocess.check_call([sys.executable, '-m', 'pip', 'install', 'x'])",
+                "python3"
+            ),
+            ["python3|-m|pip|install|x"]
+        );
+        assert_eq!(
+            texts("execFileSync(process.execPath, ['x.js'])", "node"),
+            ["node|x.js"]
         );
     }
 }

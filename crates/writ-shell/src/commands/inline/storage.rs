@@ -31,20 +31,24 @@ pub(super) struct Upload {
     /// written out.
     pub(super) target: Option<String>,
     pub(super) body: Body,
+    /// Uploaded with a canned ACL that opens it to everyone
+    /// (`ExtraArgs={'ACL': 'public-read'}`, `predefined_acl='publicRead'`,
+    /// Node's `{public: true}`), as `aws s3 cp --acl public-read` is.
+    pub(super) public: bool,
 }
 
 /// One argument of a call: its keyword (or an object literal's key), and
 /// where its value is in the code.
-struct Item {
-    key: Option<String>,
-    start: usize,
-    end: usize,
+pub(super) struct Item {
+    pub(super) key: Option<String>,
+    pub(super) start: usize,
+    pub(super) end: usize,
 }
 
 /// How deep object literals inside arguments are flattened.
 const MAX_DEPTH: usize = 3;
 
-fn literal_at(literals: &[Literal], pos: usize) -> Option<(usize, &Literal)> {
+pub(super) fn literal_at(literals: &[Literal], pos: usize) -> Option<(usize, &Literal)> {
     literals
         .binary_search_by_key(&pos, |l| l.start)
         .ok()
@@ -52,7 +56,7 @@ fn literal_at(literals: &[Literal], pos: usize) -> Option<(usize, &Literal)> {
 }
 
 /// Where the bracket opened at `open` closes.
-fn matching(code: &str, literals: &[Literal], open: usize) -> Option<usize> {
+pub(super) fn matching(code: &str, literals: &[Literal], open: usize) -> Option<usize> {
     let bytes = code.as_bytes();
     let mut depth = 0usize;
     let mut pos = open;
@@ -76,7 +80,7 @@ fn matching(code: &str, literals: &[Literal], open: usize) -> Option<usize> {
     None
 }
 
-fn is_ident(c: char) -> bool {
+pub(super) fn is_ident(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '$'
 }
 
@@ -166,7 +170,11 @@ fn key_of(code: &str, literals: &[Literal], a: usize, b: usize) -> (Option<Strin
 }
 
 /// The arguments of the call whose `(` is at `open`, and where it ends.
-fn arguments(code: &str, literals: &[Literal], open: usize) -> Option<(Vec<Item>, usize)> {
+pub(super) fn arguments(
+    code: &str,
+    literals: &[Literal],
+    open: usize,
+) -> Option<(Vec<Item>, usize)> {
     let close = matching(code, literals, open)?;
     let mut items = Vec::new();
     split(code, literals, open + 1, close, 0, &mut items);
@@ -175,7 +183,7 @@ fn arguments(code: &str, literals: &[Literal], open: usize) -> Option<(Vec<Item>
 
 /// Calls of `name` in the code: where the name starts and where its `(`
 /// is. A whole name: `myupload_file(` is not `upload_file(`.
-fn calls(code: &str, name: &str) -> Vec<(usize, usize)> {
+pub(super) fn calls(code: &str, name: &str) -> Vec<(usize, usize)> {
     let pattern = format!("{name}(");
     code.match_indices(&pattern)
         .filter(|(at, _)| {
@@ -188,7 +196,7 @@ fn calls(code: &str, name: &str) -> Vec<(usize, usize)> {
 }
 
 /// Each call of `name` in the code: where it starts, and its arguments.
-fn calls_with_args<'a>(
+pub(super) fn calls_with_args<'a>(
     code: &'a str,
     literals: &'a [Literal],
     name: &str,
@@ -210,16 +218,27 @@ fn calls_with_args<'a>(
         .collect()
 }
 
+/// The arguments of the call whose `(` is at `open`.
+pub(super) fn args_at<'a>(code: &'a str, literals: &'a [Literal], open: usize) -> Option<Args<'a>> {
+    let (items, _) = arguments(code, literals, open)?;
+    Some(Args {
+        code,
+        literals,
+        items,
+        used: Vec::new(),
+    })
+}
+
 /// A call's arguments, with the literals they hold.
-struct Args<'a> {
+pub(super) struct Args<'a> {
     code: &'a str,
     literals: &'a [Literal],
-    items: Vec<Item>,
-    used: Vec<usize>,
+    pub(super) items: Vec<Item>,
+    pub(super) used: Vec<usize>,
 }
 
 impl Args<'_> {
-    fn keyed(&self, keys: &[&str]) -> Option<&Item> {
+    pub(super) fn keyed(&self, keys: &[&str]) -> Option<&Item> {
         self.items
             .iter()
             .find(|i| i.key.as_deref().is_some_and(|k| keys.contains(&k)))
@@ -233,7 +252,7 @@ impl Args<'_> {
         self.items.iter().filter(|i| i.key.is_none()).count()
     }
 
-    fn has(&self, keys: &[&str]) -> bool {
+    pub(super) fn has(&self, keys: &[&str]) -> bool {
         self.keyed(keys).is_some()
     }
 
@@ -244,7 +263,7 @@ impl Args<'_> {
     }
 
     /// The text of a literal argument.
-    fn text(&mut self, keys: &[&str], n: Option<usize>) -> Option<String> {
+    pub(super) fn text(&mut self, keys: &[&str], n: Option<usize>) -> Option<String> {
         let item = self.get(keys, n)?;
         let (index, literal) = literal_at(self.literals, item.start)?;
         (literal.end == item.end && !literal.backtick).then(|| {
@@ -288,7 +307,7 @@ impl Args<'_> {
 /// The literal first argument of the last call of one of `names` before
 /// `pos` (`client.bucket('b')` before `blob.upload_from_filename(...)`),
 /// or the literal `n`th argument.
-fn named_before(
+pub(super) fn named_before(
     code: &str,
     literals: &[Literal],
     pos: usize,
@@ -308,7 +327,7 @@ fn named_before(
 
 /// The last literal before `pos` given as one of `keys`
 /// (`container_name='c'`).
-fn keyword_before(
+pub(super) fn keyword_before(
     code: &str,
     literals: &[Literal],
     pos: usize,
@@ -393,13 +412,39 @@ fn s3_uploads(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &mut
                     (bucket, key, body)
                 }
             };
+            let public = public_acl(&mut args);
             used.append(&mut args.used);
             out.push(Upload {
                 target: bucket.map(|b| target(&b, key.as_deref().unwrap_or_default())),
                 body: body.unwrap_or(Body::Other),
+                public,
             });
         }
     }
+}
+
+/// Keys that give an upload a canned ACL: S3's `ACL` (boto3's keyword or
+/// `ExtraArgs` entry, the JavaScript SDK's parameter) and GCS's predefined
+/// ACLs.
+pub(super) const ACL_KEYS: &[&str] = &[
+    "ACL",
+    "predefined_acl",
+    "predefinedAcl",
+    "destination_predefined_acl",
+];
+
+/// True when the call's arguments open what it writes to everyone: a
+/// public canned ACL, or the GCS Node client's `public: true`.
+fn public_acl(args: &mut Args<'_>) -> bool {
+    let canned = args
+        .text(ACL_KEYS, None)
+        .is_some_and(|acl| crate::commands::cloud::is_public_acl(&acl));
+    let flag = args.keyed(&["public"]).is_some_and(|item| {
+        args.code
+            .get(item.start..item.end)
+            .is_some_and(|v| v.trim() == "true")
+    });
+    canned || flag
 }
 
 /// Google Cloud Storage: Python's `blob.upload_from_*`, Node's
@@ -457,10 +502,12 @@ fn gcs_uploads(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &mu
                 args.used.push(i);
                 b
             });
+            let public = public_acl(&mut args);
             used.append(&mut args.used);
             out.push(Upload {
                 target: bucket.map(|b| format!("gs://{b}/{}", key.unwrap_or_default())),
                 body: body.unwrap_or(Body::Other),
+                public,
             });
         }
     }
@@ -541,6 +588,7 @@ fn azure_uploads(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &
         out.push(Upload {
             target,
             body: body.unwrap_or(Body::Other),
+            public: false,
         });
     }
 }
@@ -595,6 +643,7 @@ fn table_writes(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &m
             out.push(Upload {
                 target: Some(target),
                 body: Body::Other,
+                public: false,
             });
         }
     }

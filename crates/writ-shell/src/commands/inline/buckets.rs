@@ -1,0 +1,799 @@
+//! Cloud storage SDK calls in inline code that open a bucket or object to
+//! everyone or delete them, read as the CLI calls they stand for:
+//! - boto3 and the AWS SDK for JavaScript: a public canned ACL or a grant
+//!   to S3's `AllUsers` group on any call (`put_object_acl(...,
+//!   ACL='public-read')`, `put_bucket_acl`, `create_bucket`, `copy_object`,
+//!   the resource API's `Object('b', 'k').Acl().put(ACL=...)`), a bucket
+//!   policy whose principal is `*`, a public access block removed: as
+//!   `aws s3api put-object-acl --acl public-read` (the bucket made public);
+//! - Google Cloud Storage: `blob.make_public()`, `bucket.make_public()`,
+//!   `acl.all().grant_read()`, an IAM policy for `allUsers` (Node's
+//!   `makePublic()`, `iam.setPolicy`);
+//! - deletes: boto3's `delete_bucket`, `delete_object`, `delete_objects`
+//!   (and the JavaScript SDK's commands and methods), the resource API's
+//!   `Bucket('b').objects.all().delete()` (or `.filter(Prefix=...)`, or each
+//!   object of such a listing deleted in a loop), `Bucket('b').delete()`,
+//!   `Object('b', 'k').delete()`; GCS's `bucket.delete()`,
+//!   `blob.delete()`, `delete_blob(s)`, Node's `deleteFiles`: as `aws s3 rm
+//!   [--recursive]` and `aws s3 rb`.
+//!
+//! The bucket and key come from the call's `Bucket`/`Key` arguments or
+//! from the chain of calls it is made on (`Bucket('b')`, `bucket('b')`,
+//! `blob('k')`), through the names that chain is assigned to (`b =
+//! s3.Bucket('x')`, `for o in b.objects.all(): o.delete()`).
+
+use super::storage::{
+    self, ACL_KEYS, Args, arguments, calls, calls_with_args, is_ident, literal_at, named_before,
+};
+use super::{Literal, value_of};
+use crate::commands::cloud::{grants_everyone, is_public_acl};
+use crate::{Effect, Resource, Target};
+
+/// How many names a chain is followed through.
+const MAX_BINDINGS: usize = 4;
+
+/// One link of a call chain: `name`, or `name(...)` with its `(`.
+struct Link {
+    name: String,
+    start: usize,
+    open: Option<usize>,
+}
+
+/// What a chain of calls reaches.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A bucket (`Bucket('b')`, `bucket('b')`).
+    Bucket,
+    /// One object (`Object('b', 'k')`, `blob('k')`, `file('k')`).
+    Object,
+    /// Objects of a listing (`objects.all()`, `list_blobs(prefix=...)`) or
+    /// one element of one.
+    Objects,
+    /// Something else of a bucket or object: its ACL, policy, tags, ...
+    Other,
+}
+
+/// The storage a chain reaches.
+struct Subject {
+    /// `s3` or `gs`.
+    scheme: &'static str,
+    bucket: Option<String>,
+    /// The object's key, or a listing's prefix.
+    key: Option<String>,
+    kind: Kind,
+    /// The literals that named it.
+    used: Vec<usize>,
+}
+
+/// Where the literal that ends just before `end` starts.
+fn literal_ending_at(literals: &[Literal], end: usize) -> Option<&Literal> {
+    let i = literals.partition_point(|l| l.end < end);
+    literals.get(i).filter(|l| l.end == end)
+}
+
+/// Where the bracket that closes at `close` opens, reading backwards.
+fn opening(code: &str, literals: &[Literal], close: usize) -> Option<usize> {
+    let bytes = code.as_bytes();
+    let mut depth = 0usize;
+    let mut pos = close + 1;
+    while pos > 0 {
+        if let Some(literal) = literal_ending_at(literals, pos) {
+            pos = literal.start;
+            continue;
+        }
+        pos -= 1;
+        match bytes.get(pos) {
+            Some(b')' | b']' | b'}') => depth += 1,
+            Some(b'(' | b'[' | b'{') => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(pos);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The chain of names and calls that ends just before `end`
+/// (`boto3.resource('s3').Bucket('b').objects.all()`), first link first.
+fn chain_before(code: &str, literals: &[Literal], end: usize) -> Vec<Link> {
+    let bytes = code.as_bytes();
+    let mut links = Vec::new();
+    let mut pos = end;
+    loop {
+        let mut open = None;
+        if pos > 0 && bytes.get(pos - 1) == Some(&b')') {
+            let Some(at) = opening(code, literals, pos - 1) else {
+                break;
+            };
+            open = Some(at);
+            pos = at;
+        }
+        let head = code.get(..pos).unwrap_or_default();
+        let start = head
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !is_ident(*c))
+            .map_or(0, |(at, c)| at + c.len_utf8());
+        if start == pos {
+            break;
+        }
+        links.push(Link {
+            name: head.get(start..).unwrap_or_default().to_owned(),
+            start,
+            open,
+        });
+        pos = start;
+        match head.get(..pos) {
+            Some(rest) if rest.ends_with('.') => pos -= 1,
+            Some(rest) if rest.ends_with("?.") => pos -= 2,
+            _ => break,
+        }
+    }
+    links.reverse();
+    links
+}
+
+/// Where the expression that starts at `from` ends: at a `;` or line end
+/// outside brackets, or at one of `stops` (a `for` loop's `:`), or where an
+/// enclosing bracket closes.
+fn expression_end(code: &str, literals: &[Literal], from: usize, stops: &[u8]) -> usize {
+    let bytes = code.as_bytes();
+    let mut depth = 0usize;
+    let mut pos = from;
+    while let Some(&b) = bytes.get(pos) {
+        if let Some((_, literal)) = literal_at(literals, pos) {
+            pos = literal.end;
+            continue;
+        }
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' if depth == 0 => break,
+            b')' | b']' | b'}' => depth -= 1,
+            b';' | b'\n' if depth == 0 => break,
+            _ if depth == 0 && stops.contains(&b) => break,
+            _ => {}
+        }
+        pos += 1;
+    }
+    let text = code.get(from..pos).unwrap_or_default();
+    from + text.trim_end().len()
+}
+
+/// What the name `name` is bound to before `before`: the expression of its
+/// last assignment (`name = ...`, `const name = ...`), or of the `for`
+/// loop it is the variable of (`for name in ...:`, `for (const name of
+/// ...)`).
+fn binding(code: &str, literals: &[Literal], name: &str, before: usize) -> Option<usize> {
+    let head = code.get(..before)?;
+    head.rmatch_indices(name).find_map(|(at, _)| {
+        if literal_at(literals, at).is_some()
+            || literals.iter().any(|l| l.start < at && at < l.end)
+            || head[..at].chars().next_back().is_some_and(is_ident)
+            || head[..at].ends_with('.')
+        {
+            return None;
+        }
+        let after = &head[at + name.len()..];
+        if after.starts_with(is_ident) {
+            return None;
+        }
+        let rest = after.trim_start();
+        let offset = at + name.len() + (after.len() - rest.len());
+        if let Some(value) = rest.strip_prefix('=')
+            && !value.starts_with(['=', '>'])
+        {
+            let value_at = offset + 1;
+            let trimmed = code.get(value_at..)?;
+            let lead = trimmed.len() - trimmed.trim_start().len();
+            return Some(expression_end(code, literals, value_at + lead, b","));
+        }
+        let mut pre = head[..at].trim_end();
+        for declaration in ["const", "let", "var", "my"] {
+            pre = pre.strip_suffix(declaration).unwrap_or(pre).trim_end();
+        }
+        pre = pre.strip_suffix('(').unwrap_or(pre).trim_end();
+        let is_loop = pre
+            .strip_suffix("for")
+            .is_some_and(|head| !head.chars().next_back().is_some_and(is_ident));
+        let over = rest
+            .strip_prefix("in ")
+            .or_else(|| rest.strip_prefix("of "));
+        if is_loop && let Some(value) = over {
+            let value_at = offset + (rest.len() - value.len());
+            let lead = value.len() - value.trim_start().len();
+            return Some(expression_end(code, literals, value_at + lead, b":"));
+        }
+        None
+    })
+}
+
+/// The chain that ends before `end`, its first name followed through what
+/// it is bound to. A loop's variable is bound to the listing it goes
+/// through: deleting each of its elements deletes the listing.
+fn resolved_chain(code: &str, literals: &[Literal], end: usize) -> Vec<Link> {
+    let mut links = chain_before(code, literals, end);
+    for _ in 0..MAX_BINDINGS {
+        let Some(first) = links.first().filter(|l| l.open.is_none()) else {
+            break;
+        };
+        let Some(value_end) = binding(code, literals, &first.name, first.start) else {
+            break;
+        };
+        let mut bound = chain_before(code, literals, value_end);
+        if bound.is_empty() {
+            break;
+        }
+        bound.extend(links.drain(1..));
+        links = bound;
+    }
+    links
+}
+
+/// The literal positional arguments of the call whose `(` is at `open`.
+fn positional_literals(code: &str, literals: &[Literal], open: usize) -> Vec<(String, usize)> {
+    let Some((items, _)) = arguments(code, literals, open) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter(|i| i.key.is_none())
+        .map_while(|item| {
+            let (index, literal) = literal_at(literals, item.start)?;
+            (literal.end == item.end && !literal.backtick).then(|| (literal.text.clone(), index))
+        })
+        .collect()
+}
+
+/// The literal value of keyword `keys` in the call whose `(` is at `open`.
+fn keyword_literal(
+    code: &str,
+    literals: &[Literal],
+    open: usize,
+    keys: &[&str],
+) -> Option<(String, usize)> {
+    let (items, _) = arguments(code, literals, open)?;
+    let item = items
+        .iter()
+        .find(|i| i.key.as_deref().is_some_and(|k| keys.contains(&k)))?;
+    let (index, literal) = literal_at(literals, item.start)?;
+    (literal.end == item.end).then(|| (literal.text.clone(), index))
+}
+
+/// Names whose call is an S3 object of the resource API.
+const S3_OBJECTS: &[&str] = &["Object", "ObjectSummary", "ObjectVersion"];
+/// Listings of a bucket's objects.
+const LISTINGS: &[&str] = &["objects", "object_versions", "list_blobs"];
+/// Calls that keep what a chain reaches (`objects.all()`).
+const KEEPS: &[&str] = &["all", "filter", "limit", "page_size", "reload", "load"];
+
+/// The storage that `links` reach, or `None` when no link names any.
+fn subject(code: &str, literals: &[Literal], links: &[Link]) -> Option<Subject> {
+    let mut found: Option<Subject> = None;
+    for link in links {
+        let args = || {
+            link.open
+                .map(|open| positional_literals(code, literals, open))
+                .unwrap_or_default()
+        };
+        let name = link.name.as_str();
+        let first = found.is_none();
+        match (&mut found, link.open) {
+            (_, Some(_)) if name == "Bucket" || (first && name.starts_with("Bucket")) => {
+                let args = args();
+                let bucket = args.first().cloned();
+                let kind = if name == "Bucket" {
+                    Kind::Bucket
+                } else {
+                    Kind::Other
+                };
+                found = Some(Subject {
+                    scheme: "s3",
+                    bucket: bucket.as_ref().map(|(b, _)| b.clone()),
+                    key: None,
+                    kind,
+                    used: bucket.into_iter().map(|(_, i)| i).collect(),
+                });
+            }
+            (None, Some(_)) if name.starts_with("Object") => {
+                let args = args();
+                let kind = if S3_OBJECTS.contains(&name) {
+                    Kind::Object
+                } else {
+                    Kind::Other
+                };
+                found = Some(Subject {
+                    scheme: "s3",
+                    bucket: args.first().map(|(b, _)| b.clone()),
+                    key: args.get(1).map(|(k, _)| k.clone()),
+                    kind,
+                    used: args.iter().take(2).map(|(_, i)| *i).collect(),
+                });
+            }
+            (None, Some(_)) if matches!(name, "bucket" | "get_bucket" | "lookup_bucket") => {
+                let bucket = args().into_iter().next();
+                found = Some(Subject {
+                    scheme: "gs",
+                    bucket: bucket.as_ref().map(|(b, _)| b.clone()),
+                    key: None,
+                    kind: Kind::Bucket,
+                    used: bucket.into_iter().map(|(_, i)| i).collect(),
+                });
+            }
+            (None, _) => {}
+            (Some(s), Some(_)) if s.kind == Kind::Bucket && S3_OBJECTS.contains(&name) => {
+                if let Some((key, index)) = args().into_iter().next() {
+                    s.key = Some(key);
+                    s.used.push(index);
+                }
+                s.kind = Kind::Object;
+            }
+            (Some(s), Some(_))
+                if s.kind == Kind::Bucket && matches!(name, "blob" | "get_blob" | "file") =>
+            {
+                if let Some((key, index)) = args().into_iter().next() {
+                    s.key = Some(key);
+                    s.used.push(index);
+                }
+                s.kind = Kind::Object;
+            }
+            (Some(s), open) if s.kind == Kind::Bucket && LISTINGS.contains(&name) => {
+                s.kind = Kind::Objects;
+                if let Some(open) = open
+                    && let Some((prefix, index)) =
+                        keyword_literal(code, literals, open, &["prefix", "Prefix"])
+                {
+                    s.key = Some(prefix);
+                    s.used.push(index);
+                }
+            }
+            (Some(s), Some(open)) if s.kind == Kind::Objects && name == "filter" => {
+                if let Some((prefix, index)) =
+                    keyword_literal(code, literals, open, &["Prefix", "prefix"])
+                {
+                    s.key = Some(prefix);
+                    s.used.push(index);
+                }
+            }
+            (Some(_), Some(_)) if KEEPS.contains(&name) => {}
+            (Some(s), _) => s.kind = Kind::Other,
+        }
+    }
+    found
+}
+
+/// A bucket resource, by scheme and name (empty when not written out).
+fn bucket_resource(scheme: &str, bucket: Option<&str>) -> Resource {
+    Resource::Bucket {
+        scheme: scheme.to_owned(),
+        name: bucket.unwrap_or_default().to_owned(),
+    }
+}
+
+/// What the calls of the code change.
+struct Changes<'a> {
+    code: &'a str,
+    literals: &'a [Literal],
+    /// An S3 endpoint of the code's own (`endpoint_url=...`): objects are
+    /// named by their URL there.
+    endpoint: Option<String>,
+    effects: Vec<Effect>,
+    used: Vec<usize>,
+}
+
+impl Changes<'_> {
+    fn target(&self, scheme: &str, bucket: &str, key: Option<&str>) -> Target {
+        let path = match key {
+            Some(key) if !key.is_empty() => format!("{bucket}/{key}"),
+            _ => bucket.to_owned(),
+        };
+        let url = match (&self.endpoint, scheme) {
+            (Some(endpoint), "s3") => format!("{}/{path}", endpoint.trim_end_matches('/')),
+            _ => format!("{scheme}://{path}"),
+        };
+        Target::Url { url }
+    }
+
+    fn delete(&mut self, scheme: &str, bucket: Option<&str>, key: Option<&str>, recursive: bool) {
+        let Some(bucket) = bucket else {
+            return;
+        };
+        let target = self.target(scheme, bucket, key);
+        let effect = Effect::RemoteDelete { target, recursive };
+        if !self.effects.contains(&effect) {
+            self.effects.push(effect);
+        }
+    }
+
+    fn public(&mut self, scheme: &str, bucket: Option<&str>) {
+        // A local emulator's bucket (LocalStack, MinIO on this machine).
+        if scheme == "s3" && self.endpoint.as_deref().is_some_and(is_local) {
+            return;
+        }
+        let effect = Effect::MakePublic {
+            resource: bucket_resource(scheme, bucket),
+        };
+        if !self.effects.contains(&effect) {
+            self.effects.push(effect);
+        }
+    }
+
+    /// The subject of the chain a call whose name starts at `at` is made
+    /// on (`x.delete()`: `x`).
+    fn receiver(&self, at: usize) -> Option<Subject> {
+        let dot = self.code.get(..at)?.strip_suffix('.')?.len();
+        let links = resolved_chain(self.code, self.literals, dot);
+        subject(self.code, self.literals, &links)
+    }
+
+    /// The bucket a call names: its `Bucket` argument, else the bucket of
+    /// the chain it is made on, else the last bucket named before it.
+    fn bucket_of(&mut self, at: usize, args: &mut Args<'_>) -> (&'static str, Option<String>) {
+        if let Some(bucket) = args.text(&["Bucket"], None) {
+            return ("s3", Some(bucket));
+        }
+        if let Some(s) = self.receiver(at) {
+            self.used.extend(&s.used);
+            return (s.scheme, s.bucket);
+        }
+        let named = named_before(self.code, self.literals, at, &["Bucket"], 0);
+        (
+            "s3",
+            named.map(|(b, i)| {
+                self.used.push(i);
+                b
+            }),
+        )
+    }
+
+    /// `.delete()` on a bucket, an object or a listing.
+    fn chained_deletes(&mut self) {
+        for method in ["delete", "deleteFiles", "delete_blobs", "delete_blob"] {
+            for (at, open) in calls(self.code, method) {
+                let Some(s) = self.receiver(at) else {
+                    continue;
+                };
+                self.used.extend(&s.used);
+                let bucket = s.bucket.as_deref();
+                match (method, s.kind) {
+                    ("delete", Kind::Bucket) | ("delete_blobs", _) => {
+                        self.delete(s.scheme, bucket, None, true);
+                    }
+                    ("delete", Kind::Object) => {
+                        self.delete(s.scheme, bucket, s.key.as_deref(), false);
+                    }
+                    ("delete", Kind::Objects) => {
+                        self.delete(s.scheme, bucket, s.key.as_deref(), true);
+                    }
+                    ("deleteFiles", Kind::Bucket) => {
+                        // Node's `bucket.deleteFiles({prefix: 'p'})`.
+                        let prefix = keyword_literal(self.code, self.literals, open, &["prefix"]);
+                        if let Some((_, index)) = &prefix {
+                            self.used.push(*index);
+                        }
+                        let prefix = prefix.map(|(p, _)| p);
+                        self.delete(s.scheme, bucket, prefix.as_deref(), true);
+                    }
+                    ("delete_blob", Kind::Bucket) => {
+                        let key = positional_literals(self.code, self.literals, open)
+                            .into_iter()
+                            .next();
+                        if let Some((_, index)) = &key {
+                            self.used.push(*index);
+                        }
+                        let key = key.map(|(k, _)| k);
+                        self.delete(s.scheme, bucket, key.as_deref(), key.is_none());
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// The client calls that delete: boto3's and the JavaScript SDK's.
+    fn client_deletes(&mut self) {
+        const BUCKETS: &[&str] = &["delete_bucket", "DeleteBucketCommand", "deleteBucket"];
+        const OBJECTS: &[&str] = &["delete_object", "DeleteObjectCommand", "deleteObject"];
+        const MANY: &[&str] = &["delete_objects", "DeleteObjectsCommand", "deleteObjects"];
+        let (code, literals) = (self.code, self.literals);
+        for name in BUCKETS.iter().chain(OBJECTS).chain(MANY) {
+            for (at, mut args) in calls_with_args(code, literals, name) {
+                let (scheme, bucket) = self.bucket_of(at, &mut args);
+                if BUCKETS.contains(name) {
+                    self.delete(scheme, bucket.as_deref(), None, true);
+                } else if OBJECTS.contains(name) {
+                    let key = args.text(&["Key"], None);
+                    self.delete(scheme, bucket.as_deref(), key.as_deref(), key.is_none());
+                } else {
+                    // The keys listed, each; keys the code computed (a
+                    // listing's): the bucket's objects.
+                    let (start, end) = span(&args);
+                    let keys: Vec<(String, usize)> = literals
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, l)| l.start >= start && l.end <= end)
+                        .filter(|(_, l)| {
+                            value_of(code.get(..l.start).unwrap_or_default(), &["Key"])
+                        })
+                        .map(|(i, l)| (l.text.clone(), i))
+                        .collect();
+                    if keys.is_empty() {
+                        self.delete(scheme, bucket.as_deref(), None, true);
+                    }
+                    for (key, index) in keys {
+                        self.used.push(index);
+                        self.delete(scheme, bucket.as_deref(), Some(&key), false);
+                    }
+                }
+                self.used.append(&mut args.used);
+            }
+        }
+    }
+
+    /// Public canned ACLs and grants to everyone, on whatever call they
+    /// are given to.
+    fn public_acls(&mut self, taken: &[usize]) {
+        let (code, literals) = (self.code, self.literals);
+        for (index, literal) in literals.iter().enumerate() {
+            if taken.contains(&index) {
+                continue;
+            }
+            let before = code.get(..literal.start).unwrap_or_default();
+            let canned = value_of(before, ACL_KEYS) && is_public_acl(&literal.text);
+            // S3's groups, in a grant (`GrantRead='uri=...AllUsers'`) or an
+            // `AccessControlPolicy`'s grantee.
+            let group = literal
+                .text
+                .contains("acs.amazonaws.com/groups/global/AllUsers")
+                || literal
+                    .text
+                    .contains("acs.amazonaws.com/groups/global/AuthenticatedUsers");
+            if !canned && !group {
+                continue;
+            }
+            self.used.push(index);
+            let scheme = if value_of(before, &["ACL"]) || group {
+                "s3"
+            } else {
+                "gs"
+            };
+            let bucket = enclosing_call(code, literals, literal.start).and_then(|(at, open)| {
+                let mut args = storage::args_at(code, literals, open)?;
+                let (found, bucket) = self.bucket_of(at, &mut args);
+                self.used.append(&mut args.used);
+                bucket.filter(|_| found == scheme)
+            });
+            self.public(scheme, bucket.as_deref());
+        }
+    }
+
+    /// Bucket policies for everyone and public access blocks removed.
+    fn public_policies(&mut self) {
+        const POLICIES: &[&str] = &[
+            "put_bucket_policy",
+            "PutBucketPolicyCommand",
+            "putBucketPolicy",
+        ];
+        const UNBLOCKS: &[&str] = &[
+            "delete_public_access_block",
+            "DeletePublicAccessBlockCommand",
+            "deletePublicAccessBlock",
+        ];
+        const BLOCKS: &[&str] = &[
+            "put_public_access_block",
+            "PutPublicAccessBlockCommand",
+            "putPublicAccessBlock",
+        ];
+        let (code, literals) = (self.code, self.literals);
+        // Quotes and spacing as JSON writes them: `{'Principal': '*'}`.
+        let normal: String = code
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| if c == '\'' { '"' } else { c })
+            .collect();
+        for name in POLICIES.iter().chain(UNBLOCKS).chain(BLOCKS) {
+            for (at, mut args) in calls_with_args(code, literals, name) {
+                let public = if POLICIES.contains(name) {
+                    grants_everyone(&normal)
+                } else if UNBLOCKS.contains(name) {
+                    true
+                } else {
+                    [
+                        "\"BlockPublicPolicy\":False",
+                        "BlockPublicPolicy:false",
+                        "\"BlockPublicPolicy\":false",
+                    ]
+                    .iter()
+                    .any(|m| normal.contains(m))
+                };
+                if public {
+                    let (scheme, bucket) = self.bucket_of(at, &mut args);
+                    self.used.append(&mut args.used);
+                    self.public(scheme, bucket.as_deref());
+                }
+            }
+        }
+        // The resource API's `BucketPolicy('b').put(Policy=...)`.
+        for (at, _) in calls(code, "put") {
+            if let Some(s) = self.receiver(at)
+                && s.scheme == "s3"
+                && grants_everyone(&normal)
+                && chain_names(code, literals, at)
+                    .iter()
+                    .any(|n| n == "BucketPolicy" || n == "Policy")
+            {
+                self.used.extend(&s.used);
+                self.public(s.scheme, s.bucket.as_deref());
+            }
+        }
+    }
+
+    /// GCS: `make_public()`, `acl.all().grant_read()`, an IAM policy that
+    /// binds `allUsers`.
+    fn gcs_public(&mut self) {
+        let code = self.code;
+        let everyone = self
+            .literals
+            .iter()
+            .any(|l| matches!(l.text.as_str(), "allUsers" | "allAuthenticatedUsers"));
+        let mut found = Vec::new();
+        for name in ["make_public", "makePublic"] {
+            found.extend(calls(code, name).into_iter().map(|(at, _)| at));
+        }
+        for name in ["grant_read", "grant_write", "grant_owner"] {
+            for (at, _) in calls(code, name) {
+                let names = chain_names(code, self.literals, at);
+                if names.iter().any(|n| n == "all" || n == "all_authenticated") {
+                    found.push(at);
+                }
+            }
+        }
+        if everyone {
+            for name in ["set_iam_policy", "setPolicy"] {
+                found.extend(calls(code, name).into_iter().map(|(at, _)| at));
+            }
+        }
+        for at in found {
+            match self.receiver(at) {
+                Some(s) if s.scheme == "gs" => {
+                    self.used.extend(&s.used);
+                    self.public("gs", s.bucket.as_deref());
+                }
+                // The bucket held where this cannot follow it.
+                None if code.contains("google.cloud") || code.contains("@google-cloud/storage") => {
+                    self.public("gs", None);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The bucket of an upload's `s3://B/K` or `gs://B/K` target; `None` for
+/// an endpoint's or a blob's URL.
+pub(super) fn bucket_of_url(target: &str) -> Option<Resource> {
+    let (scheme, rest) = target.split_once("://")?;
+    if !matches!(scheme, "s3" | "gs") {
+        return None;
+    }
+    let name = rest.split('/').next().unwrap_or_default();
+    Some(bucket_resource(scheme, Some(name)))
+}
+
+/// True for a URL on this machine.
+fn is_local(url: &str) -> bool {
+    let host = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let host = host.split(['/', '?']).next().unwrap_or_default();
+    let host = super::super::sql::strip_port(host);
+    host == "localhost" || host.starts_with("127.") || host == "::1" || host == "0.0.0.0"
+}
+
+/// The names of the chain a call whose name starts at `at` is made on.
+fn chain_names(code: &str, literals: &[Literal], at: usize) -> Vec<String> {
+    let Some(dot) = code.get(..at).and_then(|h| h.strip_suffix('.')) else {
+        return Vec::new();
+    };
+    resolved_chain(code, literals, dot.len())
+        .into_iter()
+        .map(|l| l.name)
+        .collect()
+}
+
+/// The span of a call's arguments.
+fn span(args: &Args<'_>) -> (usize, usize) {
+    let start = args.items.iter().map(|i| i.start).min().unwrap_or_default();
+    let end = args.items.iter().map(|i| i.end).max().unwrap_or_default();
+    (start, end)
+}
+
+/// The innermost call whose arguments hold `pos` (through the object and
+/// list literals between): where its name starts and its `(`.
+fn enclosing_call(code: &str, literals: &[Literal], pos: usize) -> Option<(usize, usize)> {
+    let bytes = code.as_bytes();
+    let mut depth = 0usize;
+    let mut at = pos;
+    while at > 0 {
+        if let Some(literal) = literal_ending_at(literals, at) {
+            at = literal.start;
+            continue;
+        }
+        at -= 1;
+        match bytes.get(at) {
+            Some(b')' | b']' | b'}') => depth += 1,
+            Some(b'[' | b'{') if depth == 0 => {}
+            Some(b'(') if depth == 0 => {
+                let head = code.get(..at).unwrap_or_default();
+                let start = head
+                    .char_indices()
+                    .rev()
+                    .find(|(_, c)| !is_ident(*c))
+                    .map_or(0, |(i, c)| i + c.len_utf8());
+                if start < at {
+                    return Some((start, at));
+                }
+            }
+            Some(b'(' | b'[' | b'{') => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The changes the code makes to buckets and objects, and the literals
+/// that name them. `taken`: literals an upload already read.
+pub(super) fn changes(
+    code: &str,
+    literals: &[Literal],
+    taken: &[usize],
+) -> (Vec<Effect>, Vec<usize>) {
+    let endpoint =
+        storage::keyword_before(code, literals, code.len(), &["endpoint_url", "endpoint"])
+            .filter(|(url, _)| url.starts_with("http"));
+    let mut changes = Changes {
+        code,
+        literals,
+        endpoint: endpoint.as_ref().map(|(url, _)| url.clone()),
+        effects: Vec::new(),
+        used: endpoint.map(|(_, i)| i).into_iter().collect(),
+    };
+    changes.chained_deletes();
+    changes.client_deletes();
+    changes.public_acls(taken);
+    changes.public_policies();
+    changes.gcs_public();
+    if changes.effects.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    (changes.effects, changes.used)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::inline::literals;
+
+    fn names(code: &str) -> Vec<String> {
+        let literals = literals(code);
+        let links = resolved_chain(code, &literals, code.len());
+        links.into_iter().map(|l| l.name).collect()
+    }
+
+    #[test]
+    fn chains_are_read_back_through_their_names() {
+        assert_eq!(
+            names("boto3.resource('s3').Bucket('b').objects.all()"),
+            ["boto3", "resource", "Bucket", "objects", "all"]
+        );
+        assert_eq!(
+            names("b = s3.Bucket('x (y)')\nb.objects"),
+            ["s3", "Bucket", "objects"]
+        );
+        assert_eq!(
+            names("for o in s3.Bucket('x').objects.all(): o"),
+            ["s3", "Bucket", "objects", "all"]
+        );
+        assert_eq!(names("x == 1; x"), ["x"]);
+    }
+}
