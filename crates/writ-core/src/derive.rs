@@ -94,6 +94,10 @@ pub struct ActionFacts {
     /// the session when it succeeds).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub remotes: Vec<(String, String, String)>,
+    /// Settings it writes that move pushes, `(scope, key, value)`
+    /// (recorded in the session when it succeeds).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub url_settings: Vec<(String, String, String)>,
     /// The Kubernetes context it leaves current (recorded in the session
     /// when it succeeds).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -102,6 +106,11 @@ pub struct ActionFacts {
     /// in the session when it succeeds).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub branches: Vec<(String, String)>,
+    /// Files it writes or deletes and what each then holds (recorded in the
+    /// session when it succeeds; not reported: a file tool's content is
+    /// its own argument).
+    #[serde(skip)]
+    pub written: Vec<writ_shell::WrittenFile>,
     /// Pushes to org repositories: `protected` (to a protected branch), `force` (forced, to another branch).
     pub pushes: BTreeSet<&'static str>,
     pub package_installs: Vec<String>,
@@ -185,8 +194,10 @@ fn empty_facts(envelope: &Envelope, interpretation: &Interpretation) -> ActionFa
         dry_runs: Vec::new(),
         clones: interpretation.clones.clone(),
         remotes: interpretation.remotes.clone(),
+        url_settings: interpretation.url_settings.clone(),
         kube_context: interpretation.kube_context.clone(),
         branches: interpretation.branches.clone(),
+        written: interpretation.written.clone(),
         pushes: BTreeSet::new(),
         package_installs: Vec::new(),
         public_exposure: false,

@@ -134,8 +134,10 @@ impl Engine {
         let earlier = crate::interpret::Earlier {
             clones: &session.clones,
             remotes: &session.remotes,
+            url_settings: &session.url_settings,
             kube_context: session.kube_context.as_deref(),
             branches: &session.branches,
+            written: &session.written,
         };
         let interpretation = interpret(envelope, &self.facts, earlier);
         let mut facts = derive(
@@ -287,8 +289,10 @@ impl Engine {
             approvals_used: decision.approvals_used.clone(),
             clones: decision.facts.clones.clone(),
             remotes: decision.facts.remotes.clone(),
+            url_settings: decision.facts.url_settings.clone(),
             kube_context: decision.facts.kube_context.clone(),
             branches: decision.facts.branches.clone(),
+            written: decision.facts.written.clone(),
         }
     }
 }

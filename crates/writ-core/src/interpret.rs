@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use writ_shell::{FileRef, ShellContext};
+use writ_shell::{FileRef, ShellContext, WrittenFile};
 
 use crate::deployment::Facts;
 use crate::effects::{Channel, Effect, Payload, Send};
@@ -36,12 +36,21 @@ pub struct Interpretation {
     /// Remotes the command sets, as `(repository directory, name, URL)`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub remotes: Vec<(String, String, String)>,
+    /// Settings the command writes that move pushes, as `(scope, key,
+    /// value)` (`git config --global url.BASE.pushInsteadOf PREFIX`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub url_settings: Vec<(String, String, String)>,
     /// The Kubernetes context the command leaves current.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kube_context: Option<String>,
     /// Branches the command checks out, as `(repository directory, branch)`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub branches: Vec<(String, String)>,
+    /// Files the tool writes or deletes, with what each then holds
+    /// (nothing, when that is not known): a file tool's content, an
+    /// archive's sources.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub written: Vec<WrittenFile>,
 }
 
 /// Interprets `envelope` under `facts` and what the session did to git
@@ -61,11 +70,13 @@ pub fn interpret(envelope: &Envelope, facts: &Facts, earlier: Earlier<'_>) -> In
         let mut out = cx.manifest(manifest, &envelope.arguments);
         out.meaning = "manifest";
         network_share_files(&mut out.effects, &envelope.arguments);
+        forget_overwritten(&mut out);
         return out;
     }
     if let Some(mut out) = cx.builtin(envelope) {
         out.meaning = "builtin";
         network_share_files(&mut out.effects, &envelope.arguments);
+        forget_overwritten(&mut out);
         return out;
     }
     if envelope.annotations.as_ref().and_then(|a| a.read_only_hint) == Some(true) {
@@ -82,21 +93,52 @@ pub fn interpret(envelope: &Envelope, facts: &Facts, earlier: Earlier<'_>) -> In
     }
 }
 
+/// A file the tool writes or deletes without saying what it then holds
+/// (an edit, a patch, a write tool with no content argument) is no longer
+/// what an earlier step wrote there.
+fn forget_overwritten(out: &mut Interpretation) {
+    for effect in &out.effects {
+        if let Effect::FileWrite { path } | Effect::FileDelete { path, .. } = effect
+            && !out.written.iter().any(|w| w.path == *path)
+        {
+            out.written.push(WrittenFile::unknown(path.clone()));
+        }
+    }
+}
+
+/// A file a tool writes holding `content` (its whole text).
+fn written_text(path: String, content: &str) -> WrittenFile {
+    WrittenFile::new(
+        path,
+        writ_shell::Payload {
+            text: vec![content.to_owned()],
+            ..writ_shell::Payload::default()
+        },
+    )
+}
+
 /// What earlier steps of the session did to git repositories: a push from
 /// inside a repository one of them cloned comes from the clone's source,
-/// and a remote one of them set is where a push to it goes.
+/// and a remote one of them set is where a push to it goes; and the files
+/// they wrote.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Earlier<'a> {
     /// `(directory, source URL)`, oldest first.
     pub clones: &'a [(String, String)],
     /// `(repository directory, name, URL)`, oldest first.
     pub remotes: &'a [(String, String, String)],
+    /// `(scope, key, value)` of settings that move pushes, oldest first:
+    /// URL rewrites and push URLs, joined with a push's own in one pass.
+    pub url_settings: &'a [(String, String, String)],
     /// The Kubernetes context an earlier step made current: the context of
     /// kubectl and helm commands that name none.
     pub kube_context: Option<&'a str>,
     /// `(repository directory, branch)` checked out, oldest first: what a
     /// push with no refspec pushes.
     pub branches: &'a [(String, String)],
+    /// Files written, oldest first, with what each holds: a script one of
+    /// them wrote runs as its text, and sending one sends what it holds.
+    pub written: &'a [WrittenFile],
 }
 
 struct Cx<'a> {
@@ -162,13 +204,19 @@ impl Cx<'_> {
                         )
                     }
                     "Write" | "Edit" | "MultiEdit" | "NotebookEdit" => {
-                        let path = s("file_path").or(s("notebook_path")).unwrap_or_default();
-                        kind_of(
+                        let path =
+                            self.path(s("file_path").or(s("notebook_path")).unwrap_or_default());
+                        let mut out = kind_of(
                             ToolKind::FileWrite,
-                            vec![Effect::FileWrite {
-                                path: self.path(path),
-                            }],
-                        )
+                            vec![Effect::FileWrite { path: path.clone() }],
+                        );
+                        // `Write` gives the whole text; an edit leaves it unknown.
+                        if envelope.tool == "Write"
+                            && let Some(content) = s("content")
+                        {
+                            out.written.push(written_text(path, content));
+                        }
+                        out
                     }
                     "WebFetch" => {
                         let url = s("url").unwrap_or_default();
@@ -231,6 +279,7 @@ impl Cx<'_> {
         let bound = manifest.bind(arguments);
         let unmapped: Vec<String> = bound.unmapped.iter().map(|v| value_text(v)).collect();
         let kind = manifest.kind;
+        let mut written = Vec::new();
         let mut effects = match kind {
             ToolKind::Shell => {
                 let cwd = bound.text("cwd").map(|d| self.path(&d));
@@ -259,9 +308,13 @@ impl Cx<'_> {
                 None => Vec::new(),
             },
             ToolKind::FileWrite => match bound.text("path") {
-                Some(p) => vec![Effect::FileWrite {
-                    path: self.path(&p),
-                }],
+                Some(p) => {
+                    let path = self.path(&p);
+                    if let Some(content) = bound.text("content") {
+                        written.push(written_text(path.clone(), &content));
+                    }
+                    vec![Effect::FileWrite { path }]
+                }
                 None => Vec::new(),
             },
             ToolKind::EmailSend => self.email_effects(&bound, unmapped),
@@ -381,6 +434,7 @@ impl Cx<'_> {
         Interpretation {
             kind: Some(kind),
             effects,
+            written,
             ..Interpretation::default()
         }
     }
@@ -502,6 +556,7 @@ impl Cx<'_> {
         let ctx = ShellContext {
             cwd,
             home: &self.facts.home,
+            written: self.earlier.written,
         };
         match writ_shell::analyze(command, &ctx) {
             Ok(analysis) => {
@@ -515,8 +570,10 @@ impl Cx<'_> {
                     opaque: analysis.opaque,
                     clones: analysis.clones,
                     remotes: analysis.remotes,
+                    url_settings: analysis.url_settings,
                     kube_context: analysis.kube_context,
                     branches: analysis.branches,
+                    written: analysis.written,
                     ..Interpretation::default()
                 }
             }
@@ -628,7 +685,7 @@ impl Cx<'_> {
             }
             S::GitPush(push) => self.lower_push(push, out),
             // Only later pushes see it (`Interpretation::remotes`).
-            S::GitRemote { .. } | S::GitSwitch { .. } => {}
+            S::GitRemote { .. } | S::GitSwitch { .. } | S::GitSetting { .. } => {}
             S::MakePublic { resource } => out.push(Effect::MakePublic {
                 resource: self.resource_text(&resource),
             }),
@@ -770,22 +827,35 @@ impl Cx<'_> {
             push.cloned_from =
                 writ_shell::clone_source(self.earlier.clones, &push.repo_dir).map(str::to_owned);
         }
-        let remote_name = push.remote.clone().unwrap_or_else(|| "origin".to_owned());
-        // A remote an earlier step set is what the name means; else a
-        // clone's `origin` is its source; else the deployment's remote.
-        let remote = match (
-            writ_shell::remote_url(self.earlier.remotes, &push.repo_dir, &remote_name),
-            &push.cloned_from,
-        ) {
-            (Some(url), _) => url.to_owned(),
-            (None, Some(source)) if remote_name == "origin" => source.clone(),
-            _ => self
-                .facts
-                .git_remotes
-                .get(&remote_name)
-                .cloned()
-                .unwrap_or(remote_name),
+        // The session's settings that move pushes come first, then the
+        // line's (`git config`, `-c`), read in one pass as git reads them;
+        // the line's are on the push with the remote as written.
+        let mut settings = writ_shell::url_settings_for(self.earlier.url_settings, &push.repo_dir);
+        let (remote_name, line_url) = match push.settings.take() {
+            Some(own) => {
+                settings.extend(own.entries);
+                (own.remote, own.url)
+            }
+            None => (
+                push.remote.clone().unwrap_or_else(|| "origin".to_owned()),
+                None,
+            ),
         };
+        // A remote the line or an earlier step set is what the name
+        // means; else a clone's `origin` is its source; else the
+        // deployment's remote.
+        let url_of_name = |name: &str| {
+            line_url
+                .clone()
+                .or_else(|| {
+                    writ_shell::remote_url(self.earlier.remotes, &push.repo_dir, name)
+                        .map(str::to_owned)
+                })
+                .or_else(|| push.cloned_from.clone().filter(|_| name == "origin"))
+                .or_else(|| self.facts.git_remotes.get(name).cloned())
+        };
+        let remote = writ_shell::resolve_remote(&remote_name, true, &settings, url_of_name)
+            .unwrap_or(remote_name);
         let mut force = push.force;
         let mut delete = false;
         let mut branches = Vec::new();

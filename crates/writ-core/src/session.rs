@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
+use writ_shell::WrittenFile;
 
 /// An item the agent acted on (an instruction, a retrieved document, ...).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +50,11 @@ pub struct SessionState {
     pub clones: Vec<(String, String)>,
     /// Remotes set so far, `(repository directory, name, URL)`, oldest first.
     pub remotes: Vec<(String, String, String)>,
+    /// Settings that move pushes written so far (`git config --global
+    /// url.BASE.pushInsteadOf PREFIX`, `remote.NAME.pushurl`), as
+    /// `(scope, key, value)` (scope `/`: every repository), oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub url_settings: Vec<(String, String, String)>,
     /// The Kubernetes context an earlier step made current (`kubectl config
     /// use-context`, `kubectx`, a cloud CLI's get-credentials).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -57,6 +63,12 @@ pub struct SessionState {
     /// oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub branches: Vec<(String, String)>,
+    /// Files written so far and what each holds, oldest first: the latest
+    /// [`writ_shell::WRITTEN_FILES`] whose contents are known. A later
+    /// command that runs one runs its text; one that sends it sends what
+    /// it holds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub written: Vec<WrittenFile>,
 }
 
 /// What one finished step contributes to its session.
@@ -80,12 +92,19 @@ pub struct StepRecord {
     /// Remotes it set, `(repository directory, name, URL)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remotes: Vec<(String, String, String)>,
+    /// Settings it wrote that move pushes, `(scope, key, value)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub url_settings: Vec<(String, String, String)>,
     /// The Kubernetes context it made current.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kube_context: Option<String>,
     /// Branches it checked out, `(repository directory, branch)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub branches: Vec<(String, String)>,
+    /// Files it wrote or deleted, with what each then holds (nothing, when
+    /// that is not known).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub written: Vec<WrittenFile>,
 }
 
 /// Upper bound on the untrusted text kept per session, in bytes: the most
@@ -122,6 +141,11 @@ impl SessionState {
         self.dry_runs.extend(step.dry_runs.iter().cloned());
         self.clones.extend(step.clones.iter().cloned());
         self.remotes.extend(step.remotes.iter().cloned());
+        self.url_settings.extend(step.url_settings.iter().cloned());
+        // Settings are few; a runaway session keeps its latest.
+        if self.url_settings.len() > 256 {
+            self.url_settings.drain(..self.url_settings.len() - 256);
+        }
         self.branches.extend(step.branches.iter().cloned());
         // Only the latest per repository matters.
         if self.branches.len() > 64 {
@@ -129,6 +153,24 @@ impl SessionState {
         }
         if step.kube_context.is_some() {
             self.kube_context.clone_from(&step.kube_context);
+        }
+        self.record_written(&step.written);
+    }
+
+    /// A file written again replaces what the session knew of it; one whose
+    /// contents are not known is forgotten; the latest
+    /// [`writ_shell::WRITTEN_FILES`] are kept.
+    fn record_written(&mut self, written: &[WrittenFile]) {
+        for file in written {
+            self.written.retain(|w| w.path != file.path);
+            if !file.holds.is_empty() {
+                self.written
+                    .push(WrittenFile::new(file.path.clone(), file.holds.clone()));
+            }
+        }
+        if self.written.len() > writ_shell::WRITTEN_FILES {
+            self.written
+                .drain(..self.written.len() - writ_shell::WRITTEN_FILES);
         }
     }
 }

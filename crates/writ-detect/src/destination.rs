@@ -79,9 +79,10 @@ pub fn parse_destination(text: &str) -> Option<Destination> {
 }
 
 /// `text` with each part the shell would still expand (`$h`, `${HOST}`,
-/// a brace list `{1..3}` or `{a,b}` of name characters) written as `x`:
-/// `deploy@$h.staging.acme.corp` is some host under `staging.acme.corp`,
-/// whatever `$h` holds, and `https://$HOST/` an unknown host.
+/// a command substitution `$(date +%F)`, a brace list `{1..3}` or `{a,b}`
+/// of name characters) written as `x`: `deploy@$h.staging.acme.corp` is
+/// some host under `staging.acme.corp`, whatever `$h` holds, and
+/// `https://$HOST/` an unknown host.
 fn with_placeholders(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -90,6 +91,8 @@ fn with_placeholders(text: &str) -> String {
         let tail = &rest[at..];
         let taken = if let Some(inner) = tail.strip_prefix("${") {
             inner.find('}').map(|end| end + 3)
+        } else if tail.starts_with("$(") {
+            closing_paren(tail).map(|end| end + 1)
         } else if let Some(inner) = tail.strip_prefix('$') {
             let name = inner
                 .bytes()
@@ -118,6 +121,25 @@ fn with_placeholders(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Where the `(` that `text` opens (after its `$`) is closed, nested
+/// parentheses counted.
+fn closing_paren(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, b) in text.bytes().enumerate() {
+        match b {
+            b'(' => depth += 1,
+            b')' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 fn parse_concrete(text: &str) -> Option<Destination> {

@@ -344,6 +344,10 @@ fn destinations() {
             Some(with_path(dest("x.acme.corp"), "/hook")),
         ),
         (
+            "https://logs.acme.corp/nav/$(date +%F)/$(echo $(id -u))/",
+            Some(with_path(dest("logs.acme.corp"), "/nav/x/x/")),
+        ),
+        (
             "<https://example.com/a>",
             Some(with_path(dest("example.com"), "/a")),
         ),

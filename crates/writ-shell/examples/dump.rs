@@ -4,6 +4,7 @@ fn main() {
     let ctx = writ_shell::ShellContext {
         cwd: "/home/dana/acme-web",
         home: "/home/dana",
+        written: &[],
     };
     for command in std::env::args().skip(1) {
         match writ_shell::analyze(&command, &ctx) {

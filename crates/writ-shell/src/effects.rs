@@ -4,7 +4,7 @@
 //! `~` and `$HOME` expanded, relative paths joined to the command's working
 //! directory as `cd`, `pushd`, `git -C`, `terraform -chdir` set it).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Everything one command line does.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -27,10 +27,19 @@ pub struct Analysis {
     pub kube_context: Option<String>,
     /// Branches the line checks out, as `(repository directory, branch)`.
     pub branches: Vec<(String, String)>,
+    /// Settings the line writes that move pushes, as `(scope, key, value)`
+    /// ([`Effect::GitSetting`]), which later steps of the session inherit.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub url_settings: Vec<(String, String, String)>,
+    /// Files the line leaves written, with what each holds (nothing known
+    /// for one it deleted or filled from elsewhere), which later steps of
+    /// the session inherit.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub written: Vec<crate::WrittenFile>,
 }
 
 /// A local file a command reads or sends.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct FileRef {
     /// Absolute normalised path.
     pub path: String,
@@ -42,8 +51,10 @@ pub struct FileRef {
 /// The name in [`Payload::env`] that stands for every variable.
 pub const ALL_ENV: &str = "*";
 
-/// What a network effect carries.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// What a network effect carries (and what a file written earlier holds:
+/// sessions keep it, so it is read back too).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Payload {
     /// Literal text sent: request bodies and data arguments, header values,
     /// query strings, credentials in `-u user:pass`, text piped in from
@@ -76,14 +87,14 @@ impl Payload {
 }
 
 /// A command whose output is a credential.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Credential {
     /// The command as written.
     pub command: String,
     /// Domains the credential is minted for, where sending it is how it is
     /// used (`gcloud auth print-access-token`: Google's APIs); empty for a
     /// credential that is secret wherever it goes.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub audience: Vec<String>,
 }
 
@@ -171,6 +182,27 @@ pub struct GitPush {
     /// cloned it (`git clone URL dir && cd dir && git push ...`): its code
     /// is that repository's, and its `origin` is that URL.
     pub cloned_from: Option<String>,
+    /// The line's settings that move this push (`git -c`, `git config`
+    /// earlier on the line), when it has some; `remote` is where they send
+    /// it as far as the line knows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<PushSettings>,
+}
+
+/// A push's remote before the line's URL settings, and those settings:
+/// the session's settings, and the URL it knows for a name, join them in
+/// git's one pass (`resolve_remote`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PushSettings {
+    /// The remote as written: a name (`origin` when none is) or a URL.
+    pub remote: String,
+    /// The URL the line gave that name before the push (`git remote add`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// `(key, value)` in the order git reads them (the line's `git config`
+    /// writes, then the command's `-c`), keys as git compares them
+    /// (`url.BASE.pushinsteadof`, `remote.NAME.pushurl`, `remote.NAME.url`).
+    pub entries: Vec<(String, String)>,
 }
 
 /// A resource whose access is changed.
@@ -407,6 +439,16 @@ pub enum Effect {
         repo_dir: String,
         name: String,
         url: String,
+    },
+    /// `git config [--global] KEY VALUE` (or `git remote set-url --push`)
+    /// of a setting that moves pushes (`url.BASE.insteadOf`,
+    /// `url.BASE.pushInsteadOf`, `remote.NAME.pushurl`): from now on it
+    /// holds in the repository at `scope`, everywhere when `scope` is `/`
+    /// (the user's or the system's settings). `key` is as git compares it.
+    GitSetting {
+        scope: String,
+        key: String,
+        value: String,
     },
     /// `git checkout B`, `git switch [-c] B`: from now on the repository at
     /// `repo_dir` is on branch `branch`; `None` when it is detached or

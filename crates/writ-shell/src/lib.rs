@@ -22,10 +22,12 @@ mod walk;
 
 pub use commands::{
     PatchChange, WORKFLOW_ENVIRONMENT_INPUTS, apply_patch_changes, github_access_changes,
-    gitlab_access_changes, grants_everyone, iam_grant, is_public_acl,
+    gitlab_access_changes, grants_everyone, iam_grant, is_public_acl, resolve_remote,
 };
 pub use effects::*;
 pub use flow::decode_base64_text;
+
+use serde::{Deserialize, Serialize};
 
 /// True when `host` (a name or an address, IPv6 without brackets) is this
 /// machine: `localhost` and names under it, `127.0.0.0/8`, `::1`, `0.0.0.0`.
@@ -49,6 +51,55 @@ pub struct ShellContext<'a> {
     pub cwd: &'a str,
     /// Absolute home directory: `~` and `$HOME` expand to it.
     pub home: &'a str,
+    /// Files earlier steps of the session wrote, oldest first: a script
+    /// one of them wrote runs as the code it holds (`python3 sync.py`),
+    /// and an upload of one carries what it holds (an archive's sources).
+    pub written: &'a [WrittenFile],
+}
+
+/// A file written by an earlier command, and what it holds: the text, files,
+/// variables, credentials or repository contents that went into it, as a
+/// payload that sends it would carry them. Text alone is the file's whole
+/// text (a script a file tool wrote, a heredoc), which a shell or
+/// interpreter given the file runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrittenFile {
+    /// Absolute normalised path.
+    pub path: String,
+    /// What it holds; empty when that is not known (it was edited, filled
+    /// from elsewhere or deleted), which hides what an earlier write put there.
+    #[serde(default, skip_serializing_if = "Payload::is_empty")]
+    pub holds: Payload,
+}
+
+/// How many written files a session remembers (the latest).
+pub const WRITTEN_FILES: usize = 16;
+/// The most text a remembered file holds, in bytes; the text of a larger
+/// one is not kept (what else it holds is).
+pub const WRITTEN_TEXT: usize = 16 * 1024;
+/// The most files, variables or credentials a remembered file's payload lists.
+const WRITTEN_ITEMS: usize = 64;
+
+impl WrittenFile {
+    /// `path` holding `holds`, bounded: text over [`WRITTEN_TEXT`] bytes is
+    /// dropped, and each list keeps its first 64 items.
+    pub fn new(path: String, mut holds: Payload) -> WrittenFile {
+        if holds.text.iter().map(String::len).sum::<usize>() > WRITTEN_TEXT {
+            holds.text.clear();
+        }
+        holds.files.truncate(WRITTEN_ITEMS);
+        holds.env.truncate(WRITTEN_ITEMS);
+        holds.credentials.truncate(WRITTEN_ITEMS);
+        WrittenFile { path, holds }
+    }
+
+    /// `path` with its contents unknown.
+    pub fn unknown(path: String) -> WrittenFile {
+        WrittenFile {
+            path,
+            holds: Payload::default(),
+        }
+    }
 }
 
 /// Why a command line could not be analysed.
@@ -92,12 +143,13 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
     };
     let home = paths::normalize(ctx.home);
     let mut analyzer = walk::Analyzer::new(&home);
+    analyzer.remember(ctx.written);
     let mut scope = walk::Scope::new(ctx.cwd);
     analyzer.program(&program, &mut scope, None);
     let mut analysis = analyzer.finish();
     analysis.kube_context = carry_kube_context(&mut analysis.effects);
     analysis.clones = carry_clone_source(&mut analysis.effects);
-    analysis.remotes = carry_remotes(&mut analysis.effects);
+    (analysis.remotes, analysis.url_settings) = carry_remotes(&mut analysis.effects);
     analysis.branches = carry_branches(&mut analysis.effects);
     Ok(analysis)
 }
@@ -287,10 +339,18 @@ fn carry_kube_context(effects: &mut [Effect]) -> Option<String> {
 /// `git remote add|set-url NAME URL` earlier on the line is where a push
 /// to `NAME` from that repository goes: the push names `URL`; so is a data
 /// tool's remote set earlier (`dvc remote add`) for a request to it, and a
-/// directory there makes the request a write of that directory. Returns
-/// the remotes set, as `(repository directory, NAME, URL)`.
-fn carry_remotes(effects: &mut [Effect]) -> Vec<(String, String, String)> {
+/// directory there makes the request a write of that directory. Settings
+/// that move pushes written earlier on the line (`git config
+/// url.BASE.pushInsteadOf PREFIX`, `remote.NAME.pushurl`) join a push's
+/// own `-c` ones ([`PushSettings`]) where they hold. Returns the remotes
+/// set, as `(repository directory, NAME, URL)`, and the settings written,
+/// as `(scope, key, value)`.
+#[allow(clippy::type_complexity)]
+fn carry_remotes(
+    effects: &mut [Effect],
+) -> (Vec<(String, String, String)>, Vec<(String, String, String)>) {
     let mut remotes: Vec<(String, String, String)> = Vec::new();
+    let mut settings: Vec<(String, String, String)> = Vec::new();
     for effect in effects {
         if let Effect::Request(request) = effect
             && let Target::ToolRemote { repo_dir, name } = &request.target
@@ -317,16 +377,54 @@ fn carry_remotes(effects: &mut [Effect]) -> Vec<(String, String, String)> {
                 name,
                 url,
             } => remotes.push((repo_dir.clone(), name.clone(), url.clone())),
+            Effect::GitSetting { scope, key, value } => {
+                settings.push((scope.clone(), key.clone(), value.clone()));
+            }
             Effect::GitPush(push) => {
-                let name = push.remote.as_deref().unwrap_or("origin");
-                if let Some(url) = remote_url(&remotes, &push.repo_dir, name) {
-                    push.remote = Some(url.to_owned());
+                let own = push.settings.take();
+                let written = own.as_ref().map_or_else(
+                    || push.remote.clone().unwrap_or_else(|| "origin".to_owned()),
+                    |own| own.remote.clone(),
+                );
+                let url = remote_url(&remotes, &push.repo_dir, &written).map(str::to_owned);
+                let mut entries = url_settings_for(&settings, &push.repo_dir);
+                entries.extend(own.into_iter().flat_map(|own| own.entries));
+                if entries.is_empty() {
+                    if let Some(url) = url {
+                        push.remote = Some(url);
+                    }
+                    continue;
                 }
+                if let Some(resolved) = resolve_remote(&written, true, &entries, |_| url.clone()) {
+                    push.remote = Some(resolved);
+                }
+                push.settings = Some(PushSettings {
+                    remote: written,
+                    url,
+                    entries,
+                });
             }
             _ => {}
         }
     }
-    remotes
+    (remotes, settings)
+}
+
+/// The settings among `settings` (`(scope, key, value)`, oldest first)
+/// that hold in the repository at `repo_dir` (set from that directory, or
+/// from one inside or around it, or for every repository: scope `/`), as
+/// `(key, value)` in order. Serves one line and a session alike.
+pub fn url_settings_for(
+    settings: &[(String, String, String)],
+    repo_dir: &str,
+) -> Vec<(String, String)> {
+    settings
+        .iter()
+        .filter(|(scope, _, _)| {
+            paths::is_within(repo_dir, scope) || paths::is_within(scope, repo_dir)
+        })
+        .map(|(_, key, value)| (key.clone(), value.clone()))
+        .collect()
 }
 
 /// `git switch B` (or `git checkout B`) earlier on the line is the branch
@@ -412,6 +510,7 @@ mod recent_tests {
     const CTX: ShellContext<'static> = ShellContext {
         cwd: "/home/dana/acme-web",
         home: "/home/dana",
+        written: &[],
     };
 
     #[test]
@@ -434,7 +533,11 @@ mod recent_tests {
     #[test]
     fn the_context_is_part_of_the_key() {
         let read = |cwd: &str, home: &str| {
-            let ctx = ShellContext { cwd, home };
+            let ctx = ShellContext {
+                cwd,
+                home,
+                written: &[],
+            };
             let analysis = analyze("cat f ~/g", &ctx).unwrap();
             analysis
                 .effects

@@ -2,14 +2,16 @@
 //! parsing and walking one costs far more than a lookup here.
 //!
 //! [`analyze`](crate::analyze) is a pure function of the text, the working
-//! directory and the home directory, so an entry with all three equal gives
-//! the same result as analysing again. Bounded: at most [`SLOTS`] entries of
-//! command lines up to [`MAX_TEXT`] bytes, the oldest replaced first.
+//! directory, the home directory and the files earlier steps wrote, so an
+//! entry with all four equal gives the same result as analysing again.
+//! Bounded: at most [`SLOTS`] entries of command lines up to [`MAX_TEXT`]
+//! bytes, the oldest replaced first. Entries with the same written files
+//! share one copy of them (a session's steps see the same files).
 
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use crate::{Analysis, ShellContext, ShellError};
+use crate::{Analysis, ShellContext, ShellError, WrittenFile};
 
 /// How many command lines are remembered.
 pub(crate) const SLOTS: usize = 64;
@@ -21,12 +23,17 @@ struct Entry {
     command: String,
     cwd: String,
     home: String,
+    written: Arc<[WrittenFile]>,
     result: Result<Analysis, ShellError>,
 }
 
 impl Entry {
     fn is(&self, hash: u64, command: &str, ctx: &ShellContext<'_>) -> bool {
-        self.hash == hash && self.command == command && self.cwd == ctx.cwd && self.home == ctx.home
+        self.hash == hash
+            && self.command == command
+            && self.cwd == ctx.cwd
+            && self.home == ctx.home
+            && *self.written == *ctx.written
     }
 }
 
@@ -41,9 +48,16 @@ static RECENT: Mutex<Recent> = Mutex::new(Recent {
     next: 0,
 });
 
+/// The key's hash: the written files by path and size only, which is
+/// cheap; an entry's equality compares them whole.
 fn key_hash(command: &str, ctx: &ShellContext<'_>) -> u64 {
     let mut h = DefaultHasher::new();
     (command, ctx.cwd, ctx.home).hash(&mut h);
+    for file in ctx.written {
+        let holds = &file.holds;
+        let text: usize = holds.text.iter().map(String::len).sum();
+        (&file.path, text, holds.files.len(), holds.env.len()).hash(&mut h);
+    }
     h.finish()
 }
 
@@ -67,11 +81,17 @@ pub(crate) fn analysis(
     if let Ok(mut recent) = RECENT.lock()
         && !recent.entries.iter().any(|e| e.is(hash, command, ctx))
     {
+        let written = recent
+            .entries
+            .iter()
+            .find(|e| *e.written == *ctx.written)
+            .map_or_else(|| Arc::from(ctx.written), |e| Arc::clone(&e.written));
         let entry = Entry {
             hash,
             command: command.to_owned(),
             cwd: ctx.cwd.to_owned(),
             home: ctx.home.to_owned(),
+            written,
             result: result.clone(),
         };
         if recent.entries.len() < SLOTS {

@@ -13,7 +13,7 @@ use crate::args::Arg;
 use crate::commands::{self, Invocation, Nested, Outcome};
 use crate::flow;
 use crate::paths;
-use crate::{Analysis, Effect, Payload, ShellError};
+use crate::{Analysis, Effect, Payload, ShellError, WrittenFile};
 
 /// How deep substitutions, `sh -c` strings and function calls may nest.
 const MAX_DEPTH: usize = 16;
@@ -51,6 +51,8 @@ pub(crate) struct Scope {
     /// Descriptors above 2 that `exec N>PATH` (`N<PATH`, `N<>PATH`) opened
     /// for the rest of the script, with the path each one is.
     descriptors: Vec<(ast::IoFd, String)>,
+    /// The commands `trap` set to run on exit or a signal, by signal.
+    traps: Vec<(String, String)>,
 }
 
 impl Scope {
@@ -63,6 +65,7 @@ impl Scope {
             positional: Vec::new(),
             zeroth: None,
             descriptors: Vec::new(),
+            traps: Vec::new(),
         }
     }
 }
@@ -127,6 +130,8 @@ pub(crate) struct Analyzer<'c> {
     dynamic_commands: usize,
     /// Aliases the line defines (`alias gpf='git push --force'`).
     aliases: HashMap<String, String>,
+    /// What the container images built on the line carry, by reference.
+    images: HashMap<String, Payload>,
     /// Aliases being expanded, which do not expand again inside themselves.
     expanding: Vec<String>,
     /// How many process substitutions have been given a file so far.
@@ -181,13 +186,48 @@ impl<'c> Analyzer<'c> {
             depth: 0,
             dynamic_commands: 0,
             aliases: HashMap::new(),
+            images: HashMap::new(),
             expanding: Vec::new(),
             process_substitutions: 0,
         }
     }
 
-    pub(crate) fn finish(self) -> Analysis {
+    /// What files earlier steps wrote hold, as if written earlier on the line.
+    pub(crate) fn remember(&mut self, written: &[WrittenFile]) {
+        for file in written {
+            if file.holds.is_empty() {
+                self.contents.remove(&file.path);
+            } else {
+                self.contents.insert(file.path.clone(), file.holds.clone());
+            }
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> Analysis {
+        self.out.written = self.written();
         self.out
+    }
+
+    /// The files the line writes or deletes, each once (the last time),
+    /// with what it leaves in them.
+    fn written(&self) -> Vec<WrittenFile> {
+        let mut written: Vec<WrittenFile> = Vec::new();
+        for effect in &self.out.effects {
+            let (path, holds) = match effect {
+                Effect::Write { path, .. } => (path, self.contents.get(path)),
+                Effect::Delete { path, .. } => (path, None),
+                _ => continue,
+            };
+            if paths::is_special_device(path) {
+                continue;
+            }
+            written.retain(|w| w.path != *path);
+            written.push(match holds {
+                Some(holds) => WrittenFile::new(path.clone(), holds.clone()),
+                None => WrittenFile::unknown(path.clone()),
+            });
+        }
+        written
     }
 
     /// Walks a whole program.
@@ -198,9 +238,21 @@ impl<'c> Analyzer<'c> {
         stdin: Option<&Payload>,
     ) -> Payload {
         let mut stdout = Payload::default();
+        // A shell's traps are its own: its parent's do not run at its exit.
+        let inherited = std::mem::take(&mut scope.traps);
         for list in &program.complete_commands {
             let out = self.compound_list(list, scope, stdin);
             flow::merge(&mut stdout, &out);
+        }
+        // What `trap` set runs when the shell exits (or gets the signal),
+        // after the rest of the program.
+        let mut ran: Vec<String> = Vec::new();
+        for (_, action) in std::mem::replace(&mut scope.traps, inherited) {
+            if !ran.contains(&action) {
+                let out = self.script(&action, scope, None, "trap");
+                flow::merge(&mut stdout, &out);
+                ran.push(action);
+            }
         }
         stdout
     }
@@ -418,12 +470,12 @@ impl<'c> Analyzer<'c> {
         scope: &mut Scope,
         stdin: Option<&Payload>,
     ) -> Payload {
-        let values: Vec<Arg> = clause
-            .values
-            .iter()
-            .flatten()
-            .map(|w| self.expand(&w.value, scope))
-            .collect();
+        // `for f in "${files[@]}"`: one value per element, as a command's
+        // words are.
+        let mut values: Vec<Arg> = Vec::new();
+        for w in clause.values.iter().flatten() {
+            self.push_words(&w.value, scope, &mut values);
+        }
         if values.is_empty() {
             return self.compound_list(&clause.body.list, scope, stdin);
         }
@@ -707,6 +759,9 @@ impl<'c> Analyzer<'c> {
         }
         let program = paths::basename(&name.text).to_owned();
         self.note_program(&program);
+        if let Some(argv) = self.written_executable(name, args, scope) {
+            return self.run_argv(argv, env, None, scope, stdin);
+        }
         if let Some((text, script_args)) = known_script_operand(&program, args, stdin) {
             let job = Nested::ShellScript {
                 text,
@@ -746,7 +801,28 @@ impl<'c> Analyzer<'c> {
                 for arg in args.iter().filter(|a| !a.text.starts_with('-')) {
                     let name = match arg.text.split_once('=') {
                         Some((var, value)) => {
-                            self.assign(scope, var, arg.with_text(value));
+                            // `declare -a a=(x y)`: an array of those words.
+                            let elements = value
+                                .strip_prefix('(')
+                                .and_then(|v| v.strip_suffix(')'))
+                                .map(|inner| {
+                                    inner
+                                        .split_whitespace()
+                                        .map(|word| arg.with_text(word))
+                                        .collect::<Vec<_>>()
+                                });
+                            let value = match &elements {
+                                Some(elements) => elements
+                                    .iter()
+                                    .map(|e| e.text.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(" "),
+                                None => value.to_owned(),
+                            };
+                            self.assign(scope, var, arg.with_text(&value));
+                            if let Some(declared) = scope.vars.get_mut(var) {
+                                declared.elements = elements;
+                            }
                             var
                         }
                         None => arg.text.as_str(),
@@ -768,6 +844,7 @@ impl<'c> Analyzer<'c> {
                     self.aliases.remove(&arg.text);
                 }
             }
+            "trap" => set_trap(&mut scope.traps, args),
             "unset" => {
                 for arg in args {
                     scope.vars.remove(&arg.text);
@@ -834,6 +911,7 @@ impl<'c> Analyzer<'c> {
             has_stdin: stdin.is_some(),
         };
         let mut outcome = commands::dispatch(&invocation);
+        self.run_written_script(&invocation, &mut outcome);
         if flow::is_text_transformer(program) {
             // What a decoder or cipher prints from text the line fixes is
             // that text transformed (`echo Y3VybCAuLi4= | base64 -d | sh`
@@ -862,6 +940,101 @@ impl<'c> Analyzer<'c> {
         self.apply(outcome, scope, stdin)
     }
 
+    /// The text of a script written earlier (on the line or by an earlier
+    /// step) when that is all the file is known to hold.
+    fn script_text(&self, path: &str) -> Option<String> {
+        self.contents.get(path).and_then(stdin_script_text)
+    }
+
+    /// A file written earlier run by its path (`./beacon.sh`, after `chmod
+    /// +x`): the command its `#!` line names (`#!/usr/bin/env python3`),
+    /// or a shell for one without, given the file and the arguments.
+    fn written_executable(&self, name: &Arg, args: &[Arg], scope: &Scope) -> Option<Vec<Arg>> {
+        if !name.text.contains('/') || name.dynamic || self.depth >= MAX_DEPTH {
+            return None;
+        }
+        let text = self.script_text(&paths::resolve(&scope.cwd, self.home, &name.text))?;
+        let interpreter = shebang_interpreter(&text).unwrap_or_else(|| "sh".to_owned());
+        let mut argv = vec![Arg::literal(&interpreter), name.clone()];
+        argv.extend(args.iter().cloned());
+        Some(argv)
+    }
+
+    /// A shell or interpreter given a script file whose text is known (its
+    /// handler reads the file) runs that text: a shell's as `sh -c` text
+    /// with the file as `$0`, an interpreter's as its inline code
+    /// (`python3 f.py` as `python3 -c TEXT`).
+    fn run_written_script(&self, inv: &Invocation<'_>, outcome: &mut Outcome) {
+        let program = inv.program;
+        let shell = matches!(
+            program,
+            "sh" | "bash" | "dash" | "zsh" | "ksh" | "source" | "."
+        );
+        let code_flag = match program {
+            _ if shell => "",
+            "node" | "nodejs" | "perl" | "ruby" | "bun" => "-e",
+            "php" => "-r",
+            "deno" => "eval",
+            _ if program
+                .strip_prefix("python")
+                .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.')) =>
+            {
+                "-c"
+            }
+            _ => return,
+        };
+        if self.contents.is_empty() {
+            return;
+        }
+        let Some((index, path, text)) = inv.args.iter().enumerate().find_map(|(index, arg)| {
+            let path = inv.path(&arg.text);
+            let read = outcome
+                .effects
+                .iter()
+                .any(|e| matches!(e, Effect::Read { file } if file.path == path));
+            if !read || arg.dynamic {
+                return None;
+            }
+            let text = self.script_text(&path)?;
+            Some((index, path, text))
+        }) else {
+            return;
+        };
+        let rest = inv.args.get(index + 1..).unwrap_or_default();
+        if shell {
+            let mut args = vec![inv.args.get(index).cloned().unwrap_or_default()];
+            args.extend(rest.iter().cloned());
+            outcome.nested.push(Nested::ShellScript {
+                text,
+                what: format!("{program} {path}"),
+                args,
+                env: Vec::new(),
+            });
+            return;
+        }
+        // Options before the script stay; `deno run FILE` is `deno eval CODE`.
+        let mut args: Vec<Arg> = if program == "deno" {
+            Vec::new()
+        } else {
+            inv.args.get(..index).unwrap_or_default().to_vec()
+        };
+        args.push(Arg::literal(code_flag));
+        args.push(Arg::literal(&text));
+        args.extend(rest.iter().cloned());
+        let mut inline = commands::dispatch(&inv.with_args(&args));
+        let ran = format!("{program} runs inline code: ");
+        for line in &mut inline.opaque {
+            if line.starts_with(&ran) {
+                *line = format!("{program} runs the code of {path}");
+            }
+        }
+        let mut effects = std::mem::take(&mut outcome.effects);
+        effects.append(&mut inline.effects);
+        inline.effects = effects;
+        inline.opaque.append(&mut outcome.opaque);
+        *outcome = inline;
+    }
+
     /// Records a handler's outcome and runs the commands it wraps.
     fn apply(&mut self, outcome: Outcome, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {
         let Outcome {
@@ -873,6 +1046,7 @@ impl<'c> Analyzer<'c> {
             nested,
             nested_output_sent,
             nested_credential,
+            images,
         } = outcome;
         let first_effect = self.out.effects.len();
         let mut read_prov = stdin.cloned().unwrap_or_default();
@@ -906,6 +1080,7 @@ impl<'c> Analyzer<'c> {
             self.out.effects.push(effect);
         }
         self.out.opaque.extend(opaque);
+        self.image_steps(images, first_effect);
         for (path, payload) in contents {
             let mut payload = payload;
             self.expand_contents(&mut payload);
@@ -1023,6 +1198,33 @@ impl<'c> Analyzer<'c> {
         };
         self.depth -= 1;
         out
+    }
+
+    /// Keeps what the images built on the line carry, and adds it to the
+    /// requests (from `first_effect` on) of a command that pushes one.
+    fn image_steps(&mut self, steps: Vec<commands::ImageStep>, first_effect: usize) {
+        for step in steps {
+            match step {
+                commands::ImageStep::Built { image, carries } => {
+                    self.images.insert(image, carries);
+                }
+                commands::ImageStep::Tagged { source, target } => {
+                    if let Some(carries) = self.images.get(&source).cloned() {
+                        self.images.insert(target, carries);
+                    }
+                }
+                commands::ImageStep::Pushed { image } => {
+                    let Some(carries) = self.images.get(&image) else {
+                        continue;
+                    };
+                    for effect in self.out.effects.get_mut(first_effect..).unwrap_or_default() {
+                        if let Effect::Request(request) = effect {
+                            flow::merge(&mut request.payload, carries);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// A file's own reference plus what earlier commands wrote into it.
@@ -1731,6 +1933,39 @@ impl<'c> Analyzer<'c> {
             arg.dynamic = true;
             return;
         };
+        // `${#a[@]}`, `${#x}`: a length, which carries nothing of the value.
+        if matches!(expr, ParameterExpr::ParameterLength { .. }) && scope.vars.contains_key(name) {
+            arg.text.push_str(source);
+            arg.dynamic = true;
+            return;
+        }
+        // `${a[0]}`: that element of an array the line assigned.
+        if let ParameterExpr::Parameter {
+            parameter: Parameter::NamedWithIndex { index, .. },
+            indirect: false,
+        } = expr
+            && let Some(elements) = scope.vars.get(name).and_then(|v| v.elements.as_ref())
+        {
+            match index
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| elements.get(i))
+            {
+                Some(element) => {
+                    arg.text.push_str(&element.text);
+                    absorb(arg, element);
+                }
+                None => {
+                    arg.text.push_str(source);
+                    arg.dynamic = true;
+                    for element in elements {
+                        absorb(arg, element);
+                    }
+                }
+            }
+            return;
+        }
         if let Some(var) = scope.vars.get(name) {
             match (&var.literal, plain) {
                 (Some(literal), true) => arg.text.push_str(literal),
@@ -1752,6 +1987,33 @@ impl<'c> Analyzer<'c> {
             if !arg.env.iter().any(|e| e == name) {
                 arg.env.push(name.to_owned());
             }
+        }
+    }
+}
+
+/// `trap [--] ACTION SIGNAL...`: ACTION runs when the shell exits (`EXIT`,
+/// `0`) or gets a signal (`INT`, `SIGTERM`, `ERR`, ...); `trap - SIGNAL`
+/// and `trap SIGNAL` reset it and `trap '' SIGNAL` ignores it, so nothing
+/// runs; `trap -p` and `trap -l` only print.
+fn set_trap(traps: &mut Vec<(String, String)>, args: &[Arg]) {
+    let args = match args.split_first() {
+        Some((first, rest)) if first.text == "--" => rest,
+        _ => args,
+    };
+    let (action, signals) = match args {
+        [] => return,
+        [only] => (None, std::slice::from_ref(only)),
+        [first, rest @ ..] if first.text == "-" => (None, rest),
+        [first, ..] if first.text.starts_with('-') => return,
+        [first, rest @ ..] => (Some(first), rest),
+    };
+    for signal in signals {
+        let name = signal.text.to_ascii_uppercase();
+        let name = name.strip_prefix("SIG").unwrap_or(&name);
+        let name = if name == "0" { "EXIT" } else { name };
+        traps.retain(|(set, _)| set != name);
+        if let Some(action) = action.filter(|a| !a.text.trim().is_empty()) {
+            traps.push((name.to_owned(), action.text.clone()));
         }
     }
 }
@@ -1916,13 +2178,29 @@ fn known_script_operand(
 }
 
 /// A script read from standard input, when that is only text the line
-/// fixes (as a shell reading its script from a pipe, `wrappers::shell`).
+/// fixes (as a shell reading its script from a pipe, `wrappers::shell`);
+/// so is a file's script, when the file holds only such text.
 fn stdin_script_text(stdin: &Payload) -> Option<String> {
     let only_text = stdin.files.is_empty()
         && stdin.env.is_empty()
         && stdin.credentials.is_empty()
+        && !stdin.repository
         && !stdin.text.is_empty();
     only_text.then(|| stdin.text.join("\n"))
+}
+
+/// The program a script's `#!` line runs it with: its basename, or the
+/// program `env` runs (`#!/usr/bin/env -S python3 -u` is `python3`).
+fn shebang_interpreter(text: &str) -> Option<String> {
+    let line = text.lines().next()?.strip_prefix("#!")?;
+    let mut words = line.split_whitespace();
+    let first = paths::basename(words.next()?);
+    if first != "env" {
+        return Some(first.to_owned());
+    }
+    words
+        .find(|w| !w.starts_with('-') && !w.contains('='))
+        .map(|w| paths::basename(w).to_owned())
 }
 
 /// How many words one brace expansion may make; a larger one stays as

@@ -2658,8 +2658,14 @@ fn local_files() {
             "find . -name '*.log' -delete",
             json!([{"effect": "delete_named", "root": W, "names": ["*.log"]}]),
         ),
+        // `-a` binds tighter than `-o`: the `-exec` applies to `*.pyc` only,
+        // unless parentheses group both names.
         (
             "find . -type d -name __pycache__ -o -name '*.pyc' -exec rm -rf {} +",
+            json!([{"effect": "delete_named", "root": W, "names": ["*.pyc"]}]),
+        ),
+        (
+            "find . \\( -name __pycache__ -o -name '*.pyc' \\) -exec rm -rf {} +",
             json!([{"effect": "delete_named", "root": W, "names": ["__pycache__", "*.pyc"]}]),
         ),
         // Everything but a name may be everything.
@@ -3276,6 +3282,7 @@ fn other_context() {
     let ctx = ShellContext {
         cwd: "/srv/app/./x/..",
         home: "/root",
+        written: &[],
     };
     let analysis = analyze("rm -rf ../tmp ~/.cache $HOME/y", &ctx).unwrap_or_default();
     let effects = serde_json::to_value(&analysis.effects).unwrap_or_default();
@@ -4157,13 +4164,6 @@ fn file_transfer_sessions_send_what_their_commands_put() {
                 payload(&[], &[(&env, false), (&at("build.log"), false)], &[])
             )]),
         ),
-        (
-            "smbclient //fileserver/share -c 'put .env'",
-            json!([host_request(
-                "smbclient",
-                host(None, "fileserver", None, None),
-                "UPLOAD",
-                payload(&[], &[(&env, false)], &[])
         // lftp's reverse mirror uploads the local tree.
         (
             "lftp -e 'mirror -R --only-newer exports /inbound; quit' sftp://files.example.net",
@@ -4174,6 +4174,13 @@ fn file_transfer_sessions_send_what_their_commands_put() {
                 payload(&[], &[(&at("exports"), true)], &[])
             )]),
         ),
+        (
+            "smbclient //fileserver/share -c 'put .env'",
+            json!([host_request(
+                "smbclient",
+                host(None, "fileserver", None, None),
+                "UPLOAD",
+                payload(&[], &[(&env, false)], &[])
             )]),
         ),
     ]);

@@ -356,25 +356,87 @@ fn commands_named_by_options() {
     ]);
 }
 
+/// A push to `to` whose line's settings (`entries`, keys as git compares
+/// them) moved it from `written` (a name whose URL the line gave as `url`).
+fn moved(
+    to: &str,
+    branch: &str,
+    written: &str,
+    url: Option<&str>,
+    entries: &[(&str, &str)],
+) -> Value {
+    let mut push = push_to(to, branch);
+    let mut settings = json!({"remote": written, "entries": entries});
+    if let Some(url) = url {
+        settings["url"] = json!(url);
+    }
+    push["settings"] = settings;
+    push
+}
+
+fn setting(scope: &str, key: &str, value: &str) -> Value {
+    json!({"effect": "git_setting", "scope": scope, "key": key, "value": value})
+}
+
+fn remote_set(dir: &str, name: &str, url: &str) -> Value {
+    json!({"effect": "git_remote", "repo_dir": dir, "name": name, "url": url})
+}
+
 #[test]
 fn settings_that_redirect_a_remote() {
     run_table(&[
         (
             "git -c remote.origin.url=https://drop.example/r.git push origin main",
-            json!([push_to("https://drop.example/r.git", "main")]),
+            json!([moved(
+                "https://drop.example/r.git",
+                "main",
+                "origin",
+                None,
+                &[("remote.origin.url", "https://drop.example/r.git")]
+            )]),
         ),
         (
             "git -c remote.origin.pushurl=https://github.com/someone/fork.git push origin feature/x",
-            json!([push_to("https://github.com/someone/fork.git", "feature/x")]),
+            json!([moved(
+                "https://github.com/someone/fork.git",
+                "feature/x",
+                "origin",
+                None,
+                &[(
+                    "remote.origin.pushurl",
+                    "https://github.com/someone/fork.git"
+                )]
+            )]),
         ),
         (
             "git -c url.https://drop.example/.insteadOf=https://github.com/ push https://github.com/acme/web.git feature/x",
-            json!([push_to("https://drop.example/acme/web.git", "feature/x")]),
+            json!([moved(
+                "https://drop.example/acme/web.git",
+                "feature/x",
+                "https://github.com/acme/web.git",
+                None,
+                &[("url.https://drop.example/.insteadof", "https://github.com/")]
+            )]),
         ),
         // pushInsteadOf rewrites pushes only, the longest prefix wins.
         (
             "git -c url.https://drop.example/.pushInsteadOf=https://github.com/ -c url.https://mirror.acme.io/.insteadOf=https://github.com/acme/ push https://github.com/acme/web.git feature/x",
-            json!([push_to("https://drop.example/acme/web.git", "feature/x")]),
+            json!([moved(
+                "https://drop.example/acme/web.git",
+                "feature/x",
+                "https://github.com/acme/web.git",
+                None,
+                &[
+                    (
+                        "url.https://drop.example/.pushinsteadof",
+                        "https://github.com/"
+                    ),
+                    (
+                        "url.https://mirror.acme.io/.insteadof",
+                        "https://github.com/acme/"
+                    )
+                ]
+            )]),
         ),
         (
             "git -c url.https://drop.example/.pushInsteadOf=https://github.com/ fetch https://github.com/acme/web.git",
@@ -387,7 +449,180 @@ fn settings_that_redirect_a_remote() {
         // Another remote's URL leaves this one as it is.
         (
             "git -c remote.upstream.url=https://drop.example/r.git push origin main",
-            json!([push_to("origin", "main")]),
+            json!([moved(
+                "origin",
+                "main",
+                "origin",
+                None,
+                &[("remote.upstream.url", "https://drop.example/r.git")]
+            )]),
         ),
     ]);
+}
+
+#[test]
+fn a_rewrite_of_a_remote_named_by_the_repository_waits_for_its_url() {
+    run_table(&[
+        // Quotes inside the key are the shell's; the remote's URL is the
+        // repository's, so the push keeps the setting for it.
+        (
+            r#"git -c url."https://github.com/someone/".insteadOf="https://github.com/acme/" push origin feature/x"#,
+            json!([moved(
+                "origin",
+                "feature/x",
+                "origin",
+                None,
+                &[(
+                    "url.https://github.com/someone/.insteadof",
+                    "https://github.com/acme/"
+                )]
+            )]),
+        ),
+        // A remote the line names is rewritten on the line.
+        (
+            "git remote add backup https://github.com/acme/web.git && git -c url.https://github.com/someone/.pushInsteadOf=https://github.com/acme/ push backup main",
+            json!([
+                remote_set(W, "backup", "https://github.com/acme/web.git"),
+                moved(
+                    "https://github.com/someone/web.git",
+                    "main",
+                    "backup",
+                    Some("https://github.com/acme/web.git"),
+                    &[(
+                        "url.https://github.com/someone/.pushinsteadof",
+                        "https://github.com/acme/"
+                    )]
+                )
+            ]),
+        ),
+    ]);
+}
+
+#[test]
+fn git_config_writes_settings_that_move_later_pushes() {
+    let gitconfig = "/home/dana/.gitconfig";
+    let local = &format!("{W}/.git/config");
+    run_table(&[
+        (
+            "git config remote.origin.pushurl https://github.com/someone/web.git && git push origin feature/x",
+            json!([
+                setting(
+                    W,
+                    "remote.origin.pushurl",
+                    "https://github.com/someone/web.git"
+                ),
+                write(local),
+                moved(
+                    "https://github.com/someone/web.git",
+                    "feature/x",
+                    "origin",
+                    None,
+                    &[(
+                        "remote.origin.pushurl",
+                        "https://github.com/someone/web.git"
+                    )]
+                )
+            ]),
+        ),
+        // The user's settings hold in every repository.
+        (
+            "git config --global url.https://github.com/someone/.pushInsteadOf https://github.com/acme/",
+            json!([
+                setting(
+                    "/",
+                    "url.https://github.com/someone/.pushinsteadof",
+                    "https://github.com/acme/"
+                ),
+                write(gitconfig)
+            ]),
+        ),
+        (
+            "git config set --global --append url.https://drop.example/.insteadOf git@github.com:",
+            json!([
+                setting(
+                    "/",
+                    "url.https://drop.example/.insteadof",
+                    "git@github.com:"
+                ),
+                write(gitconfig)
+            ]),
+        ),
+        (
+            "git config -f ~/.config/git/config url.https://drop.example/.pushInsteadOf https://github.com/",
+            json!([
+                setting(
+                    "/",
+                    "url.https://drop.example/.pushinsteadof",
+                    "https://github.com/"
+                ),
+                write("/home/dana/.config/git/config")
+            ]),
+        ),
+        // A remote's URL is the remote's, as `git remote set-url` sets it.
+        (
+            "git config --local remote.origin.url https://github.com/someone/web.git && git push",
+            json!([
+                remote_set(W, "origin", "https://github.com/someone/web.git"),
+                write(local),
+                push(
+                    W,
+                    Some("https://github.com/someone/web.git"),
+                    json!([]),
+                    false,
+                    false
+                )
+            ]),
+        ),
+        (
+            "git remote set-url --push origin https://github.com/someone/web.git",
+            json!([setting(
+                W,
+                "remote.origin.pushurl",
+                "https://github.com/someone/web.git"
+            )]),
+        ),
+        (
+            "git remote set-url --delete origin https://github.com/acme/web.git",
+            json!([]),
+        ),
+        // Reads, removals, other files and other keys move nothing.
+        (
+            "git config --get url.https://drop.example/.insteadOf",
+            json!([]),
+        ),
+        (
+            "git config --global --unset url.https://drop.example/.insteadOf",
+            json!([write(gitconfig)]),
+        ),
+        (
+            "git config -f /tmp/other.cfg url.https://drop.example/.insteadOf https://github.com/",
+            json!([write("/tmp/other.cfg")]),
+        ),
+        ("git config user.name Dana", json!([write(local)])),
+    ]);
+}
+
+#[test]
+fn a_push_url_beats_the_remotes_url_set_after_it() {
+    run_table(&[(
+        "git remote set-url --push origin https://github.com/someone/web.git; git remote set-url origin https://github.com/acme/web.git; git push origin main",
+        json!([
+            setting(
+                W,
+                "remote.origin.pushurl",
+                "https://github.com/someone/web.git"
+            ),
+            remote_set(W, "origin", "https://github.com/acme/web.git"),
+            moved(
+                "https://github.com/someone/web.git",
+                "main",
+                "origin",
+                Some("https://github.com/acme/web.git"),
+                &[(
+                    "remote.origin.pushurl",
+                    "https://github.com/someone/web.git"
+                )]
+            )
+        ]),
+    )]);
 }

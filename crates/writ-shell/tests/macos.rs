@@ -47,7 +47,10 @@ fn mail_and_messages_go_to_their_recipients() {
         ),
         ("osascript -e 'display notification \"done\"'", json!([])),
         // A script file is read.
-        ("osascript tools/notify.scpt", json!([read(&at("tools/notify.scpt"))])),
+        (
+            "osascript tools/notify.scpt",
+            json!([read(&at("tools/notify.scpt"))]),
+        ),
     ]);
 }
 

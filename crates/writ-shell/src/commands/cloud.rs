@@ -20,6 +20,19 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ("az", _) => az(inv),
         ("doctl" | "hcloud" | "linode-cli" | "vultr-cli", _) => infrastructure_provider(inv),
         ("docker" | "podman" | "buildah" | "nerdctl", Some("push")) => Some(docker_push(inv)),
+        ("docker" | "podman" | "nerdctl", Some("image"))
+            if inv.args.get(1).is_some_and(|a| a.text == "push") =>
+        {
+            Some(docker_push(
+                &inv.with_args(inv.args.get(1..).unwrap_or_default()),
+            ))
+        }
+        ("docker" | "podman" | "buildah" | "nerdctl", Some("tag")) => Some(image_tag(inv, 1)),
+        ("docker" | "podman" | "nerdctl", Some("image"))
+            if inv.args.get(1).is_some_and(|a| a.text == "tag") =>
+        {
+            Some(image_tag(inv, 2))
+        }
         ("docker" | "nerdctl", Some("build")) => image_build(inv, 1),
         ("docker", Some("buildx" | "image" | "builder"))
             if inv.args.get(1).is_some_and(|a| a.text == "build") =>
@@ -1869,9 +1882,13 @@ fn az(inv: &Invocation<'_>) -> Option<Outcome> {
     // config-zip`); a slot swap releases into its target slot.
     let slot = match words.as_slice() {
         ["webapp" | "functionapp", "deploy" | "up", ..]
-        | ["webapp" | "functionapp", "deployment", "source", "config-zip", ..] => {
-            Some(value(&["--slot", "-s"]))
-        }
+        | [
+            "webapp" | "functionapp",
+            "deployment",
+            "source",
+            "config-zip",
+            ..,
+        ] => Some(value(&["--slot", "-s"])),
         ["webapp" | "functionapp", "deployment", "slot", "swap", ..] => {
             Some(value(&["--target-slot"]))
         }
@@ -2278,14 +2295,85 @@ fn docker_push(inv: &Invocation<'_>) -> Outcome {
             .effects
             .push(image_upload(inv.program, image, Payload::default()));
     }
+    // What the local image carries, if the line built it, goes with it.
+    if let Some(local) = positional.first() {
+        outcome.images.push(super::ImageStep::Pushed {
+            image: image_reference(&local.text),
+        });
+    }
     outcome
+}
+
+/// `docker tag SOURCE TARGET` (`docker image tag`, podman and buildah's
+/// `tag SOURCE TARGET...`): each TARGET names the same image.
+fn image_tag(inv: &Invocation<'_>, skip: usize) -> Outcome {
+    let words: Vec<&Arg> = inv
+        .args
+        .get(skip..)
+        .unwrap_or_default()
+        .iter()
+        .filter(|a| !a.text.starts_with('-'))
+        .collect();
+    let mut outcome = Outcome::default();
+    if let Some((source, targets)) = words.split_first() {
+        for target in targets {
+            outcome.images.push(super::ImageStep::Tagged {
+                source: image_reference(&source.text),
+                target: image_reference(&target.text),
+            });
+        }
+    }
+    outcome
+}
+
+/// An image reference in one form, so the same image written two ways is
+/// one: its registry (Docker Hub's `docker.io` when none is named), path
+/// (`library/NAME` for Docker Hub's official images) and tag (`latest`
+/// when neither a tag nor a digest is given).
+fn image_reference(text: &str) -> String {
+    let text = text.strip_prefix("docker://").unwrap_or(text);
+    let (name, digest) = match text.split_once('@') {
+        Some((name, digest)) => (name, Some(digest)),
+        None => (text, None),
+    };
+    let (registry, path) = match name.split_once('/') {
+        Some((first, rest))
+            if first.contains('.') || first.contains(':') || first == "localhost" =>
+        {
+            (first, rest)
+        }
+        _ => ("docker.io", name),
+    };
+    let registry = match registry {
+        "index.docker.io" | "registry-1.docker.io" | "registry.hub.docker.com" => "docker.io",
+        other => other,
+    };
+    let mut reference = if registry == "docker.io" && !path.contains('/') {
+        format!("{registry}/library/{path}")
+    } else {
+        format!("{registry}/{path}")
+    };
+    let tagged = path
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains(':'));
+    match digest {
+        Some(digest) => {
+            reference.push('@');
+            reference.push_str(digest);
+        }
+        None if !tagged => reference.push_str(":latest"),
+        None => {}
+    }
+    reference
 }
 
 /// `docker build|buildx build ... --push -t REF` (or `--output
 /// type=registry`, `-o type=image,push=true`): each tag is pushed as
 /// `docker push REF` is, carrying the build arguments' values, which are
 /// baked into the image (`--build-arg K=$SECRET`; `--build-arg K` takes
-/// K from the environment). Without a push the build is local: `None`.
+/// K from the environment). Without a push the build is local, and each
+/// tag carries those values to a later `docker push REF` on the line.
 fn image_build(inv: &Invocation<'_>, skip: usize) -> Option<Outcome> {
     let items = args::parse(
         inv.args.get(skip..).unwrap_or_default(),
@@ -2340,9 +2428,6 @@ fn image_build(inv: &Invocation<'_>, skip: usize) -> Option<Outcome> {
             || (fields.contains(&"type=image") && fields.contains(&"push=true"))
     };
     let push = args::has(&items, &["--push"]) || outputs.iter().any(|o| registry_output(&o.text));
-    if !push {
-        return None;
-    }
     let mut images: Vec<String> = args::values(&items, &["-t", "--tag"])
         .iter()
         .map(|t| t.text.clone())
@@ -2366,12 +2451,26 @@ fn image_build(inv: &Invocation<'_>, skip: usize) -> Option<Outcome> {
             None => flow::push_env(&mut baked, &arg.text),
         }
     }
-    let mut outcome = Outcome::default();
     images.dedup();
-    for image in images.iter().filter(|i| !i.is_empty()) {
-        outcome
-            .effects
-            .push(image_upload(inv.program, image, baked.clone()));
+    images.retain(|i| !i.is_empty());
+    // Without a push the image stays here, and the build reads its context
+    // as any command reads the paths it names.
+    let mut outcome = if push {
+        Outcome::default()
+    } else {
+        super::files::unknown(inv)
+    };
+    for image in &images {
+        if push {
+            outcome
+                .effects
+                .push(image_upload(inv.program, image, baked.clone()));
+        }
+        // A later `docker push` of the tag sends what went into it.
+        outcome.images.push(super::ImageStep::Built {
+            image: image_reference(image),
+            carries: baked.clone(),
+        });
     }
     Some(outcome)
 }

@@ -1,5 +1,6 @@
 //! Commands run in a container: `docker run IMAGE CMD...`, `docker exec
-//! CONTAINER CMD...` (and podman, nerdctl). The container's command is
+//! CONTAINER CMD...` (and podman, nerdctl), `docker compose exec|run
+//! SERVICE CMD...`. The container's command is
 //! analysed as a nested command. What it sends over the network is sent
 //! from this machine's network as any command's is. Its file paths are the
 //! container's: a path under a bind mount (`-v HOST:CTR`, `--mount
@@ -65,6 +66,9 @@ const VALUE_OPTIONS: &[&str] = &[
 ];
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    if let Some(outcome) = compose(inv) {
+        return Some(outcome);
+    }
     if !matches!(inv.program, "docker" | "podman" | "nerdctl") {
         return None;
     }
@@ -124,6 +128,106 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let workdir = args::value(&items, &["-w", "--workdir"])
         .map_or_else(|| "/".to_owned(), |w| crate::paths::normalize(&w.text));
     let mut outcome = Outcome::default();
+    outcome.nested.push(Nested::Container {
+        argv: words,
+        workdir,
+        mounts,
+    });
+    Some(outcome)
+}
+
+/// Compose's options before its subcommand that take a value.
+const COMPOSE_GLOBAL_VALUES: &[&str] = &[
+    "-f",
+    "--file",
+    "-p",
+    "--project-name",
+    "--profile",
+    "--env-file",
+    "--project-directory",
+    "--ansi",
+    "--progress",
+    "--parallel",
+];
+
+/// `docker compose [OPTIONS] exec [OPTIONS] SERVICE CMD...` and `... run
+/// [OPTIONS] SERVICE [CMD...]` (and `docker-compose`, `podman compose`,
+/// `podman-compose`, `nerdctl compose`): CMD runs in the service's
+/// container, as `docker exec` and `docker run` run theirs; `run`'s own
+/// `-v` bind mounts are its host paths (the compose file's are not read).
+/// Without CMD the service runs its own command, which the line does not
+/// say. Other subcommands are not commands run in a container: `None`.
+fn compose(inv: &Invocation<'_>) -> Option<Outcome> {
+    let mut rest = match inv.program {
+        "docker-compose" | "podman-compose" => inv.args,
+        "docker" | "podman" | "nerdctl" => match inv.args.split_first() {
+            Some((first, rest)) if first.text == "compose" => rest,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let verb = loop {
+        let (first, after) = rest.split_first()?;
+        let text = first.text.as_str();
+        if !text.starts_with('-') {
+            rest = after;
+            break text;
+        }
+        rest = if COMPOSE_GLOBAL_VALUES.contains(&text) {
+            after.get(1..).unwrap_or_default()
+        } else {
+            after
+        };
+    };
+    let exec = match verb {
+        "exec" => true,
+        "run" => false,
+        _ => return None,
+    };
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "eluvwp",
+            long: &[
+                "env",
+                "env-from-file",
+                "index",
+                "user",
+                "workdir",
+                "entrypoint",
+                "label",
+                "name",
+                "publish",
+                "pull",
+                "volume",
+                "cap-add",
+                "cap-drop",
+            ],
+            stop_after: Some(0),
+        },
+    );
+    let mut words: Vec<Arg> = args::positionals(&items)
+        .into_iter()
+        .skip(1)
+        .cloned()
+        .collect();
+    if let Some(entrypoint) = args::value(&items, &["--entrypoint"]) {
+        words.insert(0, entrypoint.clone());
+    }
+    let mut outcome = Outcome::default();
+    if words.is_empty() {
+        return Some(outcome);
+    }
+    let mounts = if exec {
+        Vec::new()
+    } else {
+        args::values(&items, &["-v", "--volume"])
+            .into_iter()
+            .filter_map(|volume| volume_mount(inv, &volume.text))
+            .collect()
+    };
+    let workdir = args::value(&items, &["-w", "--workdir"])
+        .map_or_else(|| "/".to_owned(), |w| crate::paths::normalize(&w.text));
     outcome.nested.push(Nested::Container {
         argv: words,
         workdir,

@@ -682,117 +682,384 @@ fn jq(inv: &Invocation<'_>) -> Outcome {
     outcome
 }
 
-/// `find DIR... EXPR`: `-delete` and `-exec rm` delete the tree.
+/// `find [-H|-L|-P] DIR... EXPR`: `-delete` and `-exec rm` delete what the
+/// expression selects, `-exec CMD {} ;` runs CMD on it, `-print` prints it.
+/// The expression is read as find reads it (`!`/`-not`, `-a`, `-o`, `,`,
+/// parentheses), so each action applies to the entries the tests before it
+/// select (`-name .env -not -path './node_modules/*' -exec ...` runs on
+/// `.env` files).
 fn find(inv: &Invocation<'_>) -> Outcome {
     let mut outcome = Outcome::default();
-    let start_count = inv
-        .args
+    // Options before the starts: `-H`, `-L`, `-P`, `-D LIST`, `-O3`.
+    let mut args = inv.args;
+    while let Some((first, rest)) = args.split_first() {
+        match first.text.as_str() {
+            "-H" | "-L" | "-P" => args = rest,
+            "-D" => args = rest.get(1..).unwrap_or_default(),
+            text if text.starts_with("-O") && text.len() > 2 => args = rest,
+            _ => break,
+        }
+    }
+    let start_count = args
         .iter()
         .take_while(|a| !a.text.starts_with('-') && a.text != "(" && a.text != "!")
         .count();
-    let (starts, expression) = inv.args.split_at(start_count.min(inv.args.len()));
-    let starts: Vec<String> = if starts.is_empty() {
-        vec![inv.cwd.to_owned()]
+    let (starts, expression) = args.split_at(start_count.min(args.len()));
+    let starts: Vec<Start> = if starts.is_empty() {
+        vec![Start {
+            given: ".".to_owned(),
+            path: inv.cwd.to_owned(),
+        }]
     } else {
-        starts.iter().map(|s| inv.path(&s.text)).collect()
+        starts
+            .iter()
+            .map(|s| Start {
+                given: s.text.clone(),
+                path: inv.path(&s.text),
+            })
+            .collect()
     };
-    let names = find_names(expression);
-    let mut words = expression.iter();
-    while let Some(word) = words.next() {
-        match word.text.as_str() {
-            "-delete" => find_delete(&starts, &names, &mut outcome),
-            "-exec" | "-execdir" | "-ok" | "-okdir" => {
-                let command: Vec<&Arg> = words
-                    .by_ref()
-                    .take_while(|w| w.text != ";" && w.text != "+")
-                    .collect();
-                find_exec(&command, &starts, &names, &mut outcome);
+    let mut tokens = expression.iter().peekable();
+    let tree = find_or(&mut tokens);
+    let mut actions = Vec::new();
+    let whole = find_visit(&tree, &None, &mut actions);
+    let mut runs = false;
+    let mut printed_selections = Vec::new();
+    for (action, selection) in actions {
+        match action {
+            FindAction::Delete => find_delete(&starts, &selection, &mut outcome),
+            FindAction::Exec(command) => {
+                runs = true;
+                find_exec(command, &starts, &selection, &mut outcome);
             }
-            "-fprint" | "-fprint0" | "-fprintf" | "-fls" => {
-                if let Some(file) = words.next() {
-                    outcome.write(inv.path(&file.text), false);
-                }
-            }
-            _ => {}
+            FindAction::Write(file) => outcome.write(inv.path(&file.text), false),
+            FindAction::Print => printed_selections.push(selection),
         }
     }
-    // With an `-exec` and no `-print`, what it prints is what the commands
-    // it runs print (`find . -name '*.csv' -exec cat {} +`).
-    let runs = expression
-        .iter()
-        .any(|w| matches!(w.text.as_str(), "-exec" | "-execdir" | "-ok" | "-okdir"));
-    let prints = expression.iter().any(|w| w.text.starts_with("-print"));
-    if runs && !prints {
+    // Without an action (or only `-prune`), find prints what the whole
+    // expression selects. With an `-exec` and no `-print`, what it prints
+    // is what the commands it runs print (`find . -name '*.csv' -exec cat
+    // {} +`).
+    if !has_find_action(&tree) {
+        printed_selections.push(whole);
+    } else if runs && printed_selections.is_empty() {
         return outcome;
     }
-    // What it prints: under a `-name`, entries of that name (which `xargs`
-    // may pass on); else paths nothing is known of.
+    // What it prints: under a `-name` (or `-path`), entries of that name
+    // (which `xargs` may pass on); else paths nothing is known of.
     let mut printed = Payload::default();
-    for entry in found_entries(&starts, &names)
-        .iter()
-        .filter(|_| !names.is_empty())
-    {
-        crate::flow::push_text(&mut printed, entry);
+    for selection in printed_selections.iter().filter(|s| s.is_some()) {
+        for entry in found_entries(&starts, selection) {
+            crate::flow::push_text(&mut printed, &entry);
+        }
     }
     outcome.stdout = Some(printed);
     outcome
 }
 
-/// Each entry a find may yield: under a `-name`, an entry of that name
-/// anywhere below each start (`certs/**/*.pem`, a glob the sensitive paths
-/// are matched against), else the starts themselves.
-fn found_entries(starts: &[String], names: &[String]) -> Vec<String> {
-    starts
-        .iter()
-        .flat_map(|start| {
-            if names.is_empty() {
-                vec![start.clone()]
-            } else {
-                names
-                    .iter()
-                    .map(|name| format!("{}/**/{name}", start.trim_end_matches('/')))
-                    .collect()
-            }
-        })
-        .collect()
+/// A starting point of a find, as given (what `-path` patterns begin
+/// with) and as an absolute path.
+struct Start {
+    given: String,
+    path: String,
 }
 
-/// The names a find expression's tests narrow it to (`-name P`, `-iname
-/// P`); empty when any test is negated (`! -name P`, `-not`): then it may
-/// match everything.
-fn find_names(expression: &[Arg]) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut words = expression.iter();
-    while let Some(word) = words.next() {
+/// A test that narrows the entries a find selects.
+#[derive(Debug, Clone)]
+enum Select {
+    /// `-name P`, `-iname P`: entries whose name matches P.
+    Name(String),
+    /// `-path P`, `-ipath P`, `-wholename P`: entries whose path, as find
+    /// prints it (starting with the start as given), matches P.
+    Path(String),
+}
+
+/// The entries an expression selects: `None` is any entry; else those any
+/// one of the tests selects.
+type Selection = Option<Vec<Select>>;
+
+/// What a find expression does to the entries it selects.
+enum FindAction<'a> {
+    Delete,
+    Exec(Vec<&'a Arg>),
+    /// `-fprint FILE` and the like: writes FILE.
+    Write(&'a Arg),
+    /// `-print`, `-print0`, `-printf FMT`, `-ls`: prints them.
+    Print,
+}
+
+/// A parsed find expression.
+enum FindNode<'a> {
+    Or(Vec<FindNode<'a>>),
+    And(Vec<FindNode<'a>>),
+    Not(Box<FindNode<'a>>),
+    /// A test; `None` when it does not narrow by name or path.
+    Test(Option<Select>),
+    Action(FindAction<'a>),
+}
+
+type FindTokens<'a> = std::iter::Peekable<std::slice::Iter<'a, Arg>>;
+
+/// `A -o B`, and `A , B` (both run; each one's actions apply to what its
+/// own tests select, as they do under `-o`).
+fn find_or<'a>(tokens: &mut FindTokens<'a>) -> FindNode<'a> {
+    let mut branches = vec![find_and(tokens)];
+    while let Some(word) = tokens.peek() {
         match word.text.as_str() {
-            "!" | "-not" => return Vec::new(),
-            "-name" | "-iname" => {
-                if let Some(name) = words.next() {
-                    names.push(name.text.clone());
-                }
+            "-o" | "-or" | "," => {
+                tokens.next();
+                branches.push(find_and(tokens));
             }
-            _ => {}
+            _ => break,
         }
     }
-    names
+    match branches.len() {
+        1 => branches.pop().unwrap_or(FindNode::Test(None)),
+        _ => FindNode::Or(branches),
+    }
+}
+
+/// `A -a B`, `A -and B`, `A B`.
+fn find_and<'a>(tokens: &mut FindTokens<'a>) -> FindNode<'a> {
+    let mut terms = Vec::new();
+    while let Some(word) = tokens.peek() {
+        match word.text.as_str() {
+            "-o" | "-or" | "," | ")" => break,
+            "-a" | "-and" => {
+                tokens.next();
+            }
+            _ => terms.push(find_unary(tokens)),
+        }
+    }
+    match terms.len() {
+        1 => terms.pop().unwrap_or(FindNode::Test(None)),
+        _ => FindNode::And(terms),
+    }
+}
+
+/// `! A`, `-not A`, `( EXPR )`, or one primary with its arguments.
+fn find_unary<'a>(tokens: &mut FindTokens<'a>) -> FindNode<'a> {
+    let Some(word) = tokens.next() else {
+        return FindNode::Test(None);
+    };
+    match word.text.as_str() {
+        "!" | "-not" => FindNode::Not(Box::new(find_unary(tokens))),
+        "(" => {
+            let inner = find_or(tokens);
+            if tokens.peek().is_some_and(|w| w.text == ")") {
+                tokens.next();
+            }
+            inner
+        }
+        "-name" | "-iname" => FindNode::Test(tokens.next().map(|v| Select::Name(v.text.clone()))),
+        "-path" | "-ipath" | "-wholename" | "-iwholename" => {
+            FindNode::Test(tokens.next().map(|v| Select::Path(v.text.clone())))
+        }
+        "-delete" => FindNode::Action(FindAction::Delete),
+        "-exec" | "-execdir" | "-ok" | "-okdir" => {
+            let mut command = Vec::new();
+            for word in tokens.by_ref() {
+                if word.text == ";" || word.text == "+" {
+                    break;
+                }
+                command.push(word);
+            }
+            FindNode::Action(FindAction::Exec(command))
+        }
+        "-fprint" | "-fprint0" | "-fls" => match tokens.next() {
+            Some(file) => FindNode::Action(FindAction::Write(file)),
+            None => FindNode::Test(None),
+        },
+        "-fprintf" => {
+            let file = tokens.next();
+            tokens.next();
+            match file {
+                Some(file) => FindNode::Action(FindAction::Write(file)),
+                None => FindNode::Test(None),
+            }
+        }
+        "-print" | "-print0" | "-ls" => FindNode::Action(FindAction::Print),
+        "-printf" => {
+            tokens.next();
+            FindNode::Action(FindAction::Print)
+        }
+        text if FIND_VALUE_TESTS.contains(&text) || text.starts_with("-newer") => {
+            tokens.next();
+            FindNode::Test(None)
+        }
+        _ => FindNode::Test(None),
+    }
+}
+
+/// Tests and options of find that take a value (whose value is no test).
+const FIND_VALUE_TESTS: &[&str] = &[
+    "-amin",
+    "-anewer",
+    "-atime",
+    "-cmin",
+    "-cnewer",
+    "-context",
+    "-ctime",
+    "-files0-from",
+    "-fstype",
+    "-gid",
+    "-group",
+    "-ilname",
+    "-inum",
+    "-iregex",
+    "-links",
+    "-lname",
+    "-maxdepth",
+    "-mindepth",
+    "-mmin",
+    "-mtime",
+    "-perm",
+    "-regex",
+    "-regextype",
+    "-samefile",
+    "-size",
+    "-type",
+    "-uid",
+    "-used",
+    "-user",
+    "-xtype",
+];
+
+/// True when the expression has an action other than `-prune` (without
+/// one, find prints what the whole expression selects).
+fn has_find_action(node: &FindNode<'_>) -> bool {
+    match node {
+        FindNode::Or(nodes) | FindNode::And(nodes) => nodes.iter().any(has_find_action),
+        FindNode::Not(inner) => has_find_action(inner),
+        FindNode::Test(_) => false,
+        FindNode::Action(_) => true,
+    }
+}
+
+/// What `node` selects within `context` (the entries for which it is
+/// true), adding each action with the entries it applies to: those the
+/// tests before it in its `-a` chain select. A negated test selects
+/// anything; a branch of `-o` adds what it selects.
+fn find_visit<'n, 'a>(
+    node: &'n FindNode<'a>,
+    context: &Selection,
+    actions: &mut Vec<(&'n FindAction<'a>, Selection)>,
+) -> Selection {
+    match node {
+        FindNode::Or(branches) => {
+            let mut any: Selection = Some(Vec::new());
+            for branch in branches {
+                let selected = find_visit(branch, context, actions);
+                any = match (any, selected) {
+                    (Some(mut all), Some(more)) => {
+                        all.extend(more);
+                        Some(all)
+                    }
+                    _ => None,
+                };
+            }
+            any
+        }
+        FindNode::And(terms) => {
+            let mut running = context.clone();
+            for term in terms {
+                running = find_visit(term, &running, actions);
+            }
+            running
+        }
+        FindNode::Not(inner) => {
+            find_visit(inner, context, actions);
+            context.clone()
+        }
+        FindNode::Test(None) => context.clone(),
+        FindNode::Test(Some(select)) => match context {
+            // Both hold: the earlier test stands for them, unless it
+            // narrows by path and this one by name (deletes go by name).
+            Some(tests)
+                if tests.iter().all(|t| matches!(t, Select::Name(_)))
+                    || matches!(select, Select::Path(_)) =>
+            {
+                Some(tests.clone())
+            }
+            _ => Some(vec![select.clone()]),
+        },
+        FindNode::Action(action) => {
+            actions.push((action, context.clone()));
+            context.clone()
+        }
+    }
+}
+
+/// Each entry a find may yield: under a `-name`, an entry of that name
+/// anywhere below each start (`certs/**/*.pem`, a glob the sensitive paths
+/// are matched against); under a `-path`, the path it names below the
+/// start; else the starts themselves.
+fn found_entries(starts: &[Start], selection: &Selection) -> Vec<String> {
+    let mut entries = Vec::new();
+    for start in starts {
+        let root = start.path.trim_end_matches('/');
+        match selection {
+            None => entries.push(start.path.clone()),
+            Some(tests) => {
+                for test in tests {
+                    entries.push(match test {
+                        Select::Name(name) => format!("{root}/**/{name}"),
+                        Select::Path(pattern) => path_entry(start, root, pattern),
+                    });
+                }
+            }
+        }
+    }
+    entries.dedup();
+    entries
+}
+
+/// The entries a `-path` pattern names below a start: the pattern with the
+/// start as given replaced by its absolute path (`./config/*.env`), or, for
+/// a pattern that begins with a wildcard (`*/secrets/*`), anywhere below.
+fn path_entry(start: &Start, root: &str, pattern: &str) -> String {
+    let given = start.given.trim_end_matches('/');
+    if let Some(rest) = pattern.strip_prefix(given)
+        && (rest.is_empty() || rest.starts_with('/'))
+    {
+        return format!("{root}{rest}");
+    }
+    let rest = pattern.trim_start_matches(['*', '/']);
+    if rest.is_empty() {
+        return format!("{root}/**");
+    }
+    format!("{root}/**/{rest}")
 }
 
 /// What a find's delete removes: the trees it starts from, or only the
-/// entries named as its tests name them.
-fn find_delete(starts: &[String], names: &[String], outcome: &mut Outcome) {
+/// entries its tests select.
+fn find_delete(starts: &[Start], selection: &Selection, outcome: &mut Outcome) {
+    let names: Option<Vec<String>> = selection.as_ref().and_then(|tests| {
+        tests
+            .iter()
+            .map(|t| match t {
+                Select::Name(name) => Some(name.clone()),
+                Select::Path(_) => None,
+            })
+            .collect()
+    });
     for start in starts {
-        if names.is_empty() {
-            outcome.delete(start.clone(), true);
-        } else {
-            outcome.effects.push(crate::Effect::DeleteNamed {
-                root: start.clone(),
-                names: names.to_vec(),
-            });
+        match (selection, &names) {
+            (None, _) => outcome.delete(start.path.clone(), true),
+            (Some(_), Some(names)) => outcome.effects.push(crate::Effect::DeleteNamed {
+                root: start.path.clone(),
+                names: names.clone(),
+            }),
+            (Some(_), None) => {
+                for entry in found_entries(std::slice::from_ref(start), selection) {
+                    outcome.delete(entry, true);
+                }
+            }
         }
     }
 }
 
-fn find_exec(command: &[&Arg], starts: &[String], names: &[String], outcome: &mut Outcome) {
+fn find_exec(command: &[&Arg], starts: &[Start], selection: &Selection, outcome: &mut Outcome) {
     let Some(program) = command.first() else {
         return;
     };
@@ -800,11 +1067,11 @@ fn find_exec(command: &[&Arg], starts: &[String], names: &[String], outcome: &mu
         paths::basename(&program.text),
         "rm" | "shred" | "unlink" | "rmdir"
     ) {
-        find_delete(starts, names, outcome);
+        find_delete(starts, selection, outcome);
         return;
     }
     // `{}` is each entry found.
-    for entry in &found_entries(starts, names) {
+    for entry in &found_entries(starts, selection) {
         let argv = command
             .iter()
             .map(|w| w.with_text(&w.text.replace("{}", entry)))

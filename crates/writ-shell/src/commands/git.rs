@@ -3,8 +3,10 @@
 use std::borrow::Cow;
 
 mod configured;
+mod urls;
 
 use configured::{Config, Paging};
+pub use urls::resolve_remote;
 
 use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
@@ -462,6 +464,18 @@ fn remote(inv: &Invocation<'_>) -> Outcome {
         },
     );
     match args::positionals(&items).as_slice() {
+        // `set-url --delete` removes a URL; `set-url --push` sets the push
+        // URL, which pushes take before the remote's URL.
+        [verb, ..] if verb.text == "set-url" && args::has(&items, &["--delete"]) => {
+            Outcome::default()
+        }
+        [verb, name, url, ..] if verb.text == "set-url" && args::has(&items, &["--push"]) => {
+            let key = format!("remote.{}.pushurl", name.text);
+            Outcome {
+                effects: url_setting(inv.cwd, &key, &url.text).into_iter().collect(),
+                ..Outcome::default()
+            }
+        }
         [verb, name, url, ..] if matches!(verb.text.as_str(), "add" | "set-url") => {
             Outcome::default().effect(Effect::GitRemote {
                 repo_dir: inv.cwd.to_owned(),
@@ -701,6 +715,7 @@ fn push(inv: &Invocation<'_>) -> Outcome {
         tags,
         branch: None,
         cloned_from: None,
+        settings: None,
     }))
 }
 
@@ -929,6 +944,7 @@ fn repository_push(dir: &str, remote: Option<&str>, refspecs: Vec<RefSpec>, forc
         tags: false,
         branch: None,
         cloned_from: None,
+        settings: None,
     })
 }
 
@@ -1015,6 +1031,7 @@ fn subtree(inv: &Invocation<'_>) -> Outcome {
         tags: false,
         branch: None,
         cloned_from: None,
+        settings: None,
     }))
 }
 
@@ -1107,13 +1124,16 @@ fn fetch(inv: &Invocation<'_>, verb: &str) -> Outcome {
     outcome
 }
 
-/// `git config --global k v` writes `~/.gitconfig`.
+/// `git config --global k v` writes `~/.gitconfig`. A setting that moves
+/// where git sends a remote is reported too: `remote.NAME.url` as `git
+/// remote set-url` sets it, URL rewrites and push URLs as
+/// [`Effect::GitSetting`]s, for the pushes after it.
 fn config(inv: &Invocation<'_>) -> Outcome {
     let items = args::parse(
         inv.args,
         &Spec {
             short: "f",
-            long: &["file", "blob", "type", "default"],
+            long: &["file", "blob", "type", "default", "comment", "value"],
             stop_after: None,
         },
     );
@@ -1127,28 +1147,24 @@ fn config(inv: &Invocation<'_>) -> Outcome {
         "--get-urlmatch",
         "--show-scope",
     ];
+    let removes = [
+        "--unset",
+        "--unset-all",
+        "--remove-section",
+        "--rename-section",
+    ];
     let positional = args::positionals(&items);
     let reading = args::has(&items, &reads)
         || positional
             .first()
             .is_some_and(|p| matches!(p.text.as_str(), "get" | "list"))
         || (positional.len() < 2
-            && !args::has(
-                &items,
-                &[
-                    "--unset",
-                    "--unset-all",
-                    "--remove-section",
-                    "--rename-section",
-                    "--add",
-                    "--replace-all",
-                    "-e",
-                    "--edit",
-                ],
-            ));
+            && !args::has(&items, &removes)
+            && !args::has(&items, &["--add", "--replace-all", "-e", "--edit"]));
     if reading {
         return Outcome::default();
     }
+    let global = args::has(&items, &["--global", "--system"]);
     let path = if let Some(file) = args::value(&items, &["-f", "--file"]) {
         inv.path(&file.text)
     } else if args::has(&items, &["--global"]) {
@@ -1159,8 +1175,71 @@ fn config(inv: &Invocation<'_>) -> Outcome {
         paths::resolve(inv.cwd, inv.home, ".git/config")
     };
     let mut outcome = Outcome::default();
+    // `git config set KEY VALUE` (git 2.46's form) or `git config KEY VALUE`.
+    let operands = match positional.split_first() {
+        Some((verb, rest)) if verb.text == "set" => rest,
+        _ => positional.as_slice(),
+    };
+    let removing = args::has(&items, &removes)
+        || positional.first().is_some_and(|p| {
+            matches!(
+                p.text.as_str(),
+                "unset" | "remove-section" | "rename-section" | "edit"
+            )
+        });
+    if let ([key, value, ..], false) = (operands, removing)
+        && let Some(scope) =
+            settings_scope(inv, &path, global, args::has(&items, &["-f", "--file"]))
+    {
+        outcome
+            .effects
+            .extend(url_setting(&scope, &key.text, &value.text));
+    }
     outcome.write(path, false);
     outcome
+}
+
+/// The repositories a settings file written at `path` holds for: every
+/// one (`/`) for the user's and the system's files, the repository around
+/// `.git/config`, the working directory's for the repository's own; `None`
+/// for another file (`-f FILE`), which git reads only when told to.
+fn settings_scope(inv: &Invocation<'_>, path: &str, global: bool, file: bool) -> Option<String> {
+    if global {
+        return Some("/".to_owned());
+    }
+    if !file {
+        return Some(inv.cwd.to_owned());
+    }
+    let user = ["~/.gitconfig", "~/.config/git/config", "/etc/gitconfig"];
+    if user
+        .iter()
+        .any(|p| paths::resolve(inv.cwd, inv.home, p) == path)
+    {
+        return Some("/".to_owned());
+    }
+    path.strip_suffix("/.git/config").map(str::to_owned)
+}
+
+/// What setting `key` to `value` in `scope` does to where git sends a
+/// remote: `remote.NAME.url` names the remote's URL; URL rewrites and
+/// push URLs move pushes ([`Effect::GitSetting`]).
+fn url_setting(scope: &str, key: &str, value: &str) -> Option<Effect> {
+    let key = urls::canonical_key(key)?;
+    if let Some(name) = key
+        .strip_prefix("remote.")
+        .and_then(|rest| rest.strip_suffix(".url"))
+    {
+        return Some(Effect::GitRemote {
+            repo_dir: scope.to_owned(),
+            name: name.to_owned(),
+            url: value.to_owned(),
+        });
+    }
+    urls::moves_pushes(&key).then(|| Effect::GitSetting {
+        scope: scope.to_owned(),
+        key,
+        value: value.to_owned(),
+    })
 }
 
 fn clean(inv: &Invocation<'_>) -> Outcome {
@@ -1589,6 +1668,7 @@ fn repo_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
         tags: false,
         branch: None,
         cloned_from: None,
+        settings: None,
     }));
     if public && name.contains('/') {
         outcome.effects.push(Effect::MakePublic {
@@ -1970,6 +2050,7 @@ fn api_push(owner: &str, name: &str, branch: &str, force: bool, delete: bool) ->
         tags: false,
         branch: None,
         cloned_from: None,
+        settings: None,
     })
 }
 

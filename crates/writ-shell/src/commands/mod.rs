@@ -17,7 +17,7 @@ mod dvc;
 mod files;
 mod git;
 pub use cloud::{grants_everyone, iam_grant, is_public_acl};
-pub use git::{WORKFLOW_ENVIRONMENT_INPUTS, github_access_changes};
+pub use git::{WORKFLOW_ENVIRONMENT_INPUTS, github_access_changes, resolve_remote};
 mod glab;
 pub use glab::gitlab_access_changes;
 mod infra;
@@ -137,6 +137,23 @@ pub(crate) struct Outcome {
     /// whose requests carry it: a password a wrapper types in for them
     /// (`sshpass -p PASS ssh host` sends PASS to the host).
     pub nested_credential: Option<(Payload, &'static [&'static str])>,
+    /// Container images this command builds, tags or pushes: the walk
+    /// keeps what each image built on the line carries, so a later push
+    /// of it sends that.
+    pub images: Vec<ImageStep>,
+}
+
+/// A step in a container image's life on the line, by normalised
+/// reference (`docker.io/library/app:latest`).
+#[derive(Debug)]
+pub(crate) enum ImageStep {
+    /// Built as `image`, carrying what went into it (its build arguments'
+    /// values).
+    Built { image: String, carries: Payload },
+    /// `docker tag SOURCE TARGET`: TARGET is the same image.
+    Tagged { source: String, target: String },
+    /// Pushed: this command's requests send what the image carries.
+    Pushed { image: String },
 }
 
 impl Outcome {
@@ -280,6 +297,7 @@ fn made_public(inv: &Invocation<'_>) -> Option<Resource> {
 /// Runs the handler for `inv.program`.
 pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
     if let Some(outcome) = migrate::handle(inv)
+        .or_else(|| applescript::handle(inv))
         .or_else(|| wrappers::handle(inv))
         .or_else(|| batch::handle(inv))
         .or_else(|| container::handle(inv))
@@ -297,7 +315,6 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| access::handle(inv))
         .or_else(|| apps::handle(inv))
         .or_else(|| infra::handle(inv))
-        .or_else(|| applescript::handle(inv))
         .or_else(|| sql::handle(inv))
         .or_else(|| nosql::handle(inv))
         .or_else(|| packages::handle(inv))

@@ -428,6 +428,7 @@ mod tests {
         let ctx = ShellContext {
             cwd: "/w",
             home: "/h",
+            written: &[],
         };
         let analysis = analyze(command, &ctx).unwrap_or_else(|e| panic!("{command}: {e}"));
         match analysis.effects.as_slice() {

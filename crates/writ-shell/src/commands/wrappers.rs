@@ -140,6 +140,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "timeout" => timeout(inv),
         "env" => env(inv),
         "xargs" => xargs(inv),
+        "parallel" => parallel(inv),
         "watch" => watch(inv),
         "sh" | "bash" | "zsh" | "dash" | "ksh" | "ash" | "fish" => shell(inv),
         "eval" => eval(inv),
@@ -654,6 +655,362 @@ fn file_words(inv: &Invocation<'_>, file: &Arg) -> Arg {
         substitutions: vec![read],
         dynamic: true,
         ..Arg::default()
+    }
+}
+
+/// GNU `parallel [OPTIONS] CMD ... ::: ARGS ...` (`:::: FILE`, `-a FILE`,
+/// or lines on standard input): runs CMD, a shell command line, once per
+/// argument, with `{}` (`{.}`, `{/}`, `{//}`, `{/.}`, `{N}` for the Nth
+/// input source, `-I STR`) replaced by it, or the argument appended when it
+/// has none; several sources give every combination. Without CMD each
+/// argument is a command line. With `--pipe` CMD reads the input instead.
+/// moreutils' `parallel [-i] CMD... -- ARGS...` runs CMD per argument too.
+fn parallel(inv: &Invocation<'_>) -> Outcome {
+    let spec = Spec {
+        short: "adEIjPLnNsSCJ",
+        long: &[
+            "arg-file",
+            "delimiter",
+            "eof",
+            "replace",
+            "jobs",
+            "max-procs",
+            "max-lines",
+            "max-args",
+            "max-replace-args",
+            "max-chars",
+            "sshlogin",
+            "sshloginfile",
+            "slf",
+            "colsep",
+            "joblog",
+            "results",
+            "res",
+            "tmpdir",
+            "tempdir",
+            "timeout",
+            "delay",
+            "retries",
+            "tag-string",
+            "tagstring",
+            "env",
+            "basefile",
+            "bf",
+            "transferfile",
+            "tf",
+            "return",
+            "workdir",
+            "wd",
+            "memfree",
+            "load",
+            "halt",
+            "halt-on-error",
+            "termseq",
+            "header",
+            "block",
+            "block-size",
+            "recstart",
+            "recend",
+            "profile",
+            "limit",
+            "nice",
+            "ssh",
+            "sshdelay",
+            "compress-program",
+            "decompress-program",
+            "group-by",
+            "match",
+            "id",
+            "semaphorename",
+            "rpl",
+            "seqreplace",
+            "extensionreplace",
+            "basenamereplace",
+            "dirnamereplace",
+            "basenameextensionreplace",
+            "trim",
+        ],
+        stop_after: Some(0),
+    };
+    let items = args::parse(inv.args, &spec);
+    let mut outcome = Outcome::default();
+    if args::has(&items, &["--dry-run"]) {
+        return outcome;
+    }
+    let words: Vec<&Arg> = args::positionals(&items);
+    let is_separator = |w: &&Arg| matches!(w.text.as_str(), ":::" | "::::" | ":::+" | "::::+");
+    let command_end = words.iter().position(is_separator);
+    let mut sources: Vec<Vec<Arg>> = Vec::new();
+    for file in args::values(&items, &["-a", "--arg-file"]) {
+        if file.text != "-" {
+            outcome.read(inv.path(&file.text), false);
+        }
+        sources.push(vec![file_words(inv, file)]);
+    }
+    let mut command: Vec<&Arg> = words
+        .get(..command_end.unwrap_or(words.len()))
+        .unwrap_or_default()
+        .to_vec();
+    let mut rest = words
+        .get(command_end.unwrap_or(words.len())..)
+        .unwrap_or_default();
+    while let Some((separator, after)) = rest.split_first() {
+        let end = after.iter().position(is_separator).unwrap_or(after.len());
+        let (values, next) = after.split_at(end);
+        let from_files = separator.text.starts_with("::::");
+        let mut source = Vec::new();
+        for value in values {
+            if from_files && value.text != "-" {
+                outcome.read(inv.path(&value.text), false);
+                source.push(file_words(inv, value));
+            } else if from_files {
+                source.push(stdin_value(inv));
+            } else {
+                source.push((*value).clone());
+            }
+        }
+        // `:::+` pairs with the source before it rather than combining.
+        match (separator.text.ends_with('+'), sources.last_mut()) {
+            (true, Some(last)) if last.len() == source.len() => {}
+            _ => sources.push(source),
+        }
+        rest = next;
+    }
+    // moreutils: `parallel [-i] CMD... -- ARG...`.
+    if command_end.is_none()
+        && let Some(split) = command.iter().position(|w| w.text == "--")
+    {
+        let after = command.split_off(split);
+        sources.push(after.into_iter().skip(1).cloned().collect());
+    }
+    if args::has(&items, &["--pipe", "--pipepart"]) {
+        if !command.is_empty() {
+            outcome.nested.push(Nested::Script {
+                text: join(&command.into_iter().cloned().collect::<Vec<_>>()),
+                what: "parallel --pipe".to_owned(),
+            });
+        }
+        return outcome;
+    }
+    if sources.is_empty() {
+        let lines = stdin_lines(inv);
+        if !lines.is_empty() {
+            sources.push(lines);
+        }
+    }
+    let replace = args::value(&items, &["-I", "--replace"])
+        .map_or_else(|| "{}".to_owned(), |r| r.text.clone());
+    for (job, values) in combinations(&sources).into_iter().enumerate() {
+        let mut positional = vec![Arg::literal("parallel")];
+        let mut shown: Vec<String> = Vec::new();
+        for value in &values {
+            if value.dynamic || !value.prov.is_empty() {
+                // Its text is not known: the job refers to it as `"$N"`,
+                // which carries what it holds.
+                positional.push(value.clone());
+                shown.push(format!("\"${}\"", positional.len() - 1));
+            } else {
+                shown.push(shell_quote(&value.text));
+            }
+        }
+        let text = if command.is_empty() {
+            // Each argument is a command line of its own.
+            values
+                .iter()
+                .map(|v| v.text.clone())
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            fill_template(&command, &replace, &values, &shown, job + 1)
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        outcome.nested.push(Nested::ShellScript {
+            text,
+            what: "parallel".to_owned(),
+            args: positional,
+            env: Vec::new(),
+        });
+    }
+    outcome
+}
+
+/// Standard input as one argument whose text is not known, carrying what
+/// it holds.
+fn stdin_value(inv: &Invocation<'_>) -> Arg {
+    Arg {
+        text: "-".to_owned(),
+        prov: inv.stdin.clone(),
+        dynamic: true,
+        ..Arg::default()
+    }
+}
+
+/// The lines standard input gives as arguments (`find ... | parallel`),
+/// or one argument that carries it when they are not known; none when
+/// nothing is known of it (the command then runs once, without one).
+fn stdin_lines(inv: &Invocation<'_>) -> Vec<Arg> {
+    let lines: Vec<Arg> = inv
+        .stdin
+        .text
+        .iter()
+        .flat_map(|t| t.lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(32)
+        .map(Arg::literal)
+        .collect();
+    if !lines.is_empty() {
+        return lines;
+    }
+    if inv.has_stdin && !inv.stdin.is_empty() {
+        return vec![stdin_value(inv)];
+    }
+    Vec::new()
+}
+
+/// Every combination of one value from each source, the first source
+/// varying slowest (as parallel orders its jobs), at most 8 jobs.
+fn combinations(sources: &[Vec<Arg>]) -> Vec<Vec<Arg>> {
+    let mut jobs: Vec<Vec<Arg>> = vec![Vec::new()];
+    for source in sources {
+        let mut next = Vec::new();
+        for job in &jobs {
+            for value in source {
+                let mut job = job.clone();
+                job.push(value.clone());
+                next.push(job);
+                if next.len() >= 8 {
+                    break;
+                }
+            }
+        }
+        jobs = next;
+    }
+    jobs
+}
+
+/// A literal argument as parallel quotes it into the command line.
+fn shell_quote(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./:@%+=,~*?[]^".contains(c));
+    if plain {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// The command line of one job: the template's words joined, each
+/// replacement string (`{}`, `{.}`, `{/}`, `{//}`, `{/.}`, `{#}`, `{%}`,
+/// and `{N}`, `{N.}`, ... for the Nth source) replaced, or the arguments
+/// appended when it has none.
+fn fill_template(
+    command: &[&Arg],
+    replace: &str,
+    values: &[Arg],
+    shown: &[String],
+    job: usize,
+) -> String {
+    let template = command
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let all = shown.join(" ");
+    let known = |n: usize, edit: &str| -> String {
+        let (Some(value), Some(shown)) = (values.get(n), shown.get(n)) else {
+            return String::new();
+        };
+        if value.dynamic || !value.prov.is_empty() || edit.is_empty() {
+            return shown.clone();
+        }
+        shell_quote(&path_edit(&value.text, edit))
+    };
+    let mut text = String::new();
+    let mut replaced = false;
+    let mut rest = template.as_str();
+    while !rest.is_empty() {
+        if replace != "{}" && rest.starts_with(replace) {
+            text.push_str(&all);
+            rest = rest.get(replace.len()..).unwrap_or_default();
+            replaced = true;
+            continue;
+        }
+        if let Some(inner) = rest.strip_prefix('{')
+            && let Some(close) = inner.find('}')
+            && let Some(body) = inner.get(..close)
+            && let Some(value) = replacement(body, values.len(), job, &known, &all)
+        {
+            text.push_str(&value);
+            rest = inner.get(close + 1..).unwrap_or_default();
+            replaced = true;
+            continue;
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            text.push(c);
+        }
+        rest = chars.as_str();
+    }
+    if !replaced && !all.is_empty() {
+        text.push(' ');
+        text.push_str(&all);
+    }
+    text
+}
+
+/// What one replacement string `{BODY}` stands for, `None` when it is none.
+fn replacement(
+    body: &str,
+    sources: usize,
+    job: usize,
+    known: &dyn Fn(usize, &str) -> String,
+    all: &str,
+) -> Option<String> {
+    match body {
+        "#" => return Some(job.to_string()),
+        "%" => return Some("1".to_owned()),
+        "" if sources == 1 => return Some(known(0, "")),
+        "" => return Some(all.to_owned()),
+        _ => {}
+    }
+    let digits = body.chars().take_while(char::is_ascii_digit).count();
+    let (number, edit) = body.split_at(digits);
+    if !matches!(edit, "" | "." | "/" | "//" | "/.") || (number.is_empty() && edit.is_empty()) {
+        return None;
+    }
+    let index = match number.parse::<usize>() {
+        Ok(n) if n >= 1 => n - 1,
+        Ok(_) => return None,
+        Err(_) => 0,
+    };
+    Some(known(index, edit))
+}
+
+/// A path with parallel's edit: `.` drops the extension, `/` keeps the
+/// basename, `//` the directory, `/.` the basename without extension.
+fn path_edit(text: &str, edit: &str) -> String {
+    let base = text.rsplit('/').next().unwrap_or(text);
+    let drop_extension = |t: &str| -> String {
+        match t.rsplit_once('.') {
+            Some((stem, _)) if !stem.is_empty() && !stem.ends_with('/') => stem.to_owned(),
+            _ => t.to_owned(),
+        }
+    };
+    match edit {
+        "." => drop_extension(text),
+        "/" => base.to_owned(),
+        "//" => match text.rsplit_once('/') {
+            Some((dir, _)) if !dir.is_empty() => dir.to_owned(),
+            Some(_) => "/".to_owned(),
+            None => ".".to_owned(),
+        },
+        "/." => drop_extension(base),
+        _ => text.to_owned(),
     }
 }
 

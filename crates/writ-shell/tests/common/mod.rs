@@ -9,6 +9,7 @@ use writ_shell::{ShellContext, analyze};
 pub const CTX: ShellContext<'static> = ShellContext {
     cwd: "/home/dana/acme-web",
     home: "/home/dana",
+    written: &[],
 };
 
 /// Asserts that `command` has exactly `expected` effects.

@@ -16,10 +16,10 @@
 use super::super::{Invocation, Nested, Outcome};
 use super::{
     CLONE_VALUE_OPTIONS, FETCH_VALUE_OPTIONS, PUSH_VALUE_OPTIONS, is_remote_name, split_alias,
-    url_matches,
+    url_matches, urls,
 };
 use crate::args::{self, Arg, Item, Spec};
-use crate::{Effect, Target};
+use crate::{Effect, PushSettings, Target};
 
 /// One setting, `section[.subsection].name`: section and name lower-cased
 /// (git compares them so), the subsection as written.
@@ -151,49 +151,32 @@ impl Config {
     }
 
     /// The URL the settings make of a remote as written (a name or a
-    /// URL), when they change it: `remote.NAME.url` (for a push
-    /// `remote.NAME.pushurl` first) gives a name's URL, and the longest
-    /// `url.BASE.insteadOf` prefix of a URL (for a push `pushInsteadOf`
-    /// first, which a `pushurl` does not take) becomes `BASE`.
+    /// URL), when they change it ([`urls::resolve_remote`]).
     fn remote_url(&self, remote: &str, push: bool) -> Option<String> {
-        let push_url = self
-            .get("remote", Some(remote), "pushurl")
-            .filter(|_| push && is_remote_name(remote));
-        let named = push_url.or_else(|| {
-            self.get("remote", Some(remote), "url")
-                .filter(|_| is_remote_name(remote))
-        });
-        let url = named.map_or(remote, |value| value.text.as_str());
-        let rewritten = if is_remote_name(url) {
-            None
-        } else if push && push_url.is_none() {
-            self.rewrite(url, "pushinsteadof")
-                .or_else(|| self.rewrite(url, "insteadof"))
-        } else {
-            self.rewrite(url, "insteadof")
-        };
-        let resolved = rewritten.unwrap_or_else(|| url.to_owned());
-        (resolved != remote).then_some(resolved)
+        urls::resolve_remote(remote, push, &self.url_settings(), |_| None)
+            .filter(|url| url != remote)
     }
 
-    /// `url` with its longest prefix named by `url.BASE.KEY=PREFIX`
-    /// replaced by `BASE`.
-    fn rewrite(&self, url: &str, key: &'static str) -> Option<String> {
-        self.all("url", key)
-            .filter_map(|(base, prefix)| {
-                let rest = url.strip_prefix(prefix.text.as_str())?;
-                Some((prefix.text.len(), format!("{}{rest}", base?)))
+    /// The settings that move a remote (`url.BASE.insteadOf`,
+    /// `url.BASE.pushInsteadOf`, `remote.NAME.url`, `remote.NAME.pushurl`),
+    /// as `(key, value)` in the order given, keys as git compares them.
+    pub(super) fn url_settings(&self) -> Vec<(String, String)> {
+        self.entries
+            .iter()
+            .filter(|e| {
+                matches!(
+                    (e.section.as_str(), e.name.as_str()),
+                    ("url", "insteadof" | "pushinsteadof") | ("remote", "url" | "pushurl")
+                ) && e.subsection.is_some()
             })
-            .max_by_key(|(length, _)| *length)
-            .map(|(_, url)| url)
-    }
-
-    /// True when a setting may send a remote elsewhere.
-    fn redirects(&self) -> bool {
-        self.entries.iter().any(|e| {
-            e.section == "url"
-                || (e.section == "remote" && matches!(e.name.as_str(), "url" | "pushurl"))
-        })
+            .map(|e| {
+                let sub = e.subsection.as_deref().unwrap_or_default();
+                (
+                    format!("{}.{sub}.{}", e.section, e.name),
+                    e.value.text.clone(),
+                )
+            })
+            .collect()
     }
 }
 
@@ -206,19 +189,25 @@ pub(super) enum Paging {
     Off,
 }
 
-/// A fetch, pull, clone or push to a remote the settings redirect goes
-/// where they send it (a bare push to `origin`'s).
+/// A fetch, pull or clone from a remote the settings redirect goes where
+/// they send it. A push keeps the settings ([`PushSettings`]): where it
+/// goes is decided once the line's and the session's settings and the
+/// remote's URL are known, in git's one pass (`carry_remotes`, and
+/// writ-core for the session's).
 pub(super) fn resolve_remotes(config: &Config, sub: &str, outcome: &mut Outcome) {
-    if !config.redirects() {
+    let settings = config.url_settings();
+    if settings.is_empty() {
         return;
     }
     for effect in &mut outcome.effects {
         match effect {
             Effect::GitPush(push) => {
-                let remote = push.remote.as_deref().unwrap_or("origin");
-                if let Some(url) = config.remote_url(remote, true) {
-                    push.remote = Some(url);
-                }
+                let remote = push.remote.clone().unwrap_or_else(|| "origin".to_owned());
+                push.settings = Some(PushSettings {
+                    remote,
+                    url: None,
+                    entries: settings.clone(),
+                });
             }
             Effect::Request(request) if request.program == "git" => {
                 let written = match &request.target {
