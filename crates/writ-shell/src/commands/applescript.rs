@@ -58,18 +58,10 @@ fn osascript(inv: &Invocation<'_>) -> Outcome {
 
 /// The commands of `do shell script "..."` (JXA: `doShellScript("...")`).
 fn shell_scripts(script: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for marker in ["do shell script", "doShellScript("] {
-        let mut rest = script;
-        while let Some(at) = find_ignoring_case(rest, marker) {
-            rest = rest.get(at + marker.len()..).unwrap_or_default();
-            if let Some((text, after)) = string_literal(rest.trim_start()) {
-                out.push(text);
-                rest = after;
-            }
-        }
-    }
-    out
+    ["do shell script", "doShellScript("]
+        .iter()
+        .flat_map(|marker| values_after(script, marker))
+        .collect()
 }
 
 /// What the script sends: a Mail or Outlook message to every `address:"X"`
@@ -115,7 +107,7 @@ fn message(script: &str) -> Option<Message> {
 }
 
 /// The string literals that follow each `marker` (`address:"x"`,
-/// `participant "x"`).
+/// `participant "x"`, `do shell script "x"`), ignoring the marker's case.
 fn values_after(script: &str, marker: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = script;
