@@ -1681,19 +1681,24 @@ impl<'c> Analyzer<'c> {
     }
 
     fn push_split_words(&mut self, raw: &str, scope: &Scope, words: &mut Vec<Arg>) {
+        // Only a word with an expansion splits; it is parsed once here.
+        let pieces = if raw.contains('$') || raw.starts_with('`') {
+            word::parse(raw, &self.options).ok()
+        } else {
+            None
+        };
+        let pieces = pieces.as_deref().unwrap_or_default();
         // A word of unquoted text and unquoted expansions
         // (`curl${IFS}-T${IFS}f`) splits where an expansion put a separator.
-        if raw.contains('$')
-            && !raw.starts_with("\"")
-            && let Some(fields) = self.split_mixed_word(raw, scope)
+        if !raw.starts_with('"')
+            && let Some(fields) = self.split_mixed_word(raw, pieces, scope)
         {
             words.extend(fields);
             return;
         }
-        // Only a word that is one expansion (`$c`, `"${a[@]}"`) splits.
+        // A word that is one expansion (`$c`, `"${a[@]}"`) splits.
         if (raw.starts_with(['$', '`']) || raw.starts_with("\"$"))
-            && let Ok(pieces) = word::parse(raw, &self.options)
-            && let [piece] = pieces.as_slice()
+            && let [piece] = pieces
         {
             // `"${a[@]}"` and `${a[@]}`: one word per element.
             let quoted_single = match &piece.piece {
@@ -1739,12 +1744,7 @@ impl<'c> Analyzer<'c> {
             if unquoted_expansion {
                 let arg = self.expand(raw, scope);
                 if !arg.dynamic {
-                    let separators = scope
-                        .vars
-                        .get("IFS")
-                        .and_then(|v| v.literal.as_deref())
-                        .unwrap_or(" \t\n");
-                    let fields = split_fields(&arg.text, separators);
+                    let fields = split_fields(&arg.text, ifs(scope));
                     words.extend(fields.iter().map(|f| arg.with_text(f)));
                     return;
                 }
@@ -1759,25 +1759,25 @@ impl<'c> Analyzer<'c> {
     /// one of which is an unquoted parameter expansion, when the
     /// expansions' text is known and holds a separator of `IFS` that the
     /// literal text does not: bash splits there.
-    fn split_mixed_word(&mut self, raw: &str, scope: &Scope) -> Option<Vec<Arg>> {
-        let pieces = word::parse(raw, &self.options).ok()?;
+    fn split_mixed_word(
+        &mut self,
+        raw: &str,
+        pieces: &[WordPieceWithSource],
+        scope: &Scope,
+    ) -> Option<Vec<Arg>> {
         if pieces.len() < 2 {
             return None;
         }
         let mut literal = String::new();
         let mut expands = false;
-        for piece in &pieces {
+        for piece in pieces {
             match &piece.piece {
                 WordPiece::Text(text) => literal.push_str(text),
                 WordPiece::ParameterExpansion(_) => expands = true,
                 _ => return None,
             }
         }
-        let separators = scope
-            .vars
-            .get("IFS")
-            .and_then(|v| v.literal.as_deref())
-            .unwrap_or(" \t\n");
+        let separators = ifs(scope);
         if !expands || separators.is_empty() || literal.contains(|c| separators.contains(c)) {
             return None;
         }
@@ -2040,7 +2040,7 @@ impl<'c> Analyzer<'c> {
             arg.text.push_str(self.home);
         } else if plain && name == "IFS" {
             // Unset by the line, IFS is bash's default.
-            arg.text.push_str(" \t\n");
+            arg.text.push_str(DEFAULT_IFS);
         } else if plain && name == "PWD" {
             arg.text.push_str(&scope.cwd);
         } else {
@@ -2052,6 +2052,18 @@ impl<'c> Analyzer<'c> {
         }
     }
 }
+
+/// The field separators: the line's `IFS`, else bash's default.
+fn ifs(scope: &Scope) -> &str {
+    scope
+        .vars
+        .get("IFS")
+        .and_then(|v| v.literal.as_deref())
+        .unwrap_or(DEFAULT_IFS)
+}
+
+/// Bash's `IFS` when nothing sets it.
+const DEFAULT_IFS: &str = " \t\n";
 
 /// `trap [--] ACTION SIGNAL...`: ACTION runs when the shell exits (`EXIT`,
 /// `0`) or gets a signal (`INT`, `SIGTERM`, `ERR`, ...); `trap - SIGNAL`
