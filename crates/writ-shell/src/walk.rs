@@ -9,6 +9,10 @@ use brush_parser::word::{
 };
 use brush_parser::{Parser, ParserOptions};
 
+pub(crate) mod drives;
+
+pub(crate) use drives::mapping as drive_mapping;
+
 use crate::args::Arg;
 use crate::commands::{self, Invocation, Nested, Outcome};
 use crate::flow;
@@ -53,6 +57,9 @@ pub(crate) struct Scope {
     descriptors: Vec<(ast::IoFd, String)>,
     /// The commands `trap` set to run on exit or a signal, by signal.
     traps: Vec<(String, String)>,
+    /// Drives mapped on the line (`net use Z: \\\\host\\share`,
+    /// `New-PSDrive -Name X -Root ...`, `subst`), by name, with their root.
+    drives: Vec<(String, String)>,
 }
 
 impl Scope {
@@ -66,6 +73,7 @@ impl Scope {
             zeroth: None,
             descriptors: Vec::new(),
             traps: Vec::new(),
+            drives: Vec::new(),
         }
     }
 }
@@ -759,6 +767,31 @@ impl<'c> Analyzer<'c> {
         }
         let program = paths::basename(&name.text).to_owned();
         self.note_program(&program);
+        // A mapping command names drives itself; other commands' paths on
+        // a mapped drive are paths under its root.
+        let on_drives;
+        let args = match drives::mapping(&program, args) {
+            Some((drive, root)) => {
+                scope
+                    .drives
+                    .retain(|(name, _)| !name.eq_ignore_ascii_case(&drive));
+                scope.drives.push((drive, root));
+                args
+            }
+            None if scope.drives.is_empty() => args,
+            None => {
+                on_drives = args
+                    .iter()
+                    .map(
+                        |arg| match drives::on_mapped_drive(&arg.text, &scope.drives) {
+                            Some(text) => arg.with_text(&text),
+                            None => arg.clone(),
+                        },
+                    )
+                    .collect::<Vec<_>>();
+                on_drives.as_slice()
+            }
+        };
         if let Some(argv) = self.written_executable(name, args, scope) {
             return self.run_argv(argv, env, None, scope, stdin);
         }
@@ -1511,7 +1544,10 @@ impl<'c> Analyzer<'c> {
     }
 
     fn redirect_path(&mut self, raw: &str, scope: &Scope) -> String {
-        let arg = self.expand(raw, scope);
+        let mut arg = self.expand(raw, scope);
+        if let Some(text) = drives::on_mapped_drive(&arg.text, &scope.drives) {
+            arg.text = text;
+        }
         // A file share (`> \\\\nas\\drop\\x`) stays one, in `//` form.
         if paths::file_share(&arg.text).is_some() {
             return arg.text.replace('\\', "/");

@@ -472,6 +472,53 @@ fn windows_lines_keep_their_backslashes() {
 }
 
 #[test]
+fn paths_on_a_mapped_drive_are_on_its_share() {
+    run_table(&[
+        // cmd: `net use` names the drive, a copy onto it is an upload.
+        (
+            "net use Z: \\\\nas.example.net\\drop & copy .env Z:\\in\\",
+            json!([
+                host_request(
+                    "net",
+                    host(None, "nas.example.net", None, Some("/drop")),
+                    "CONNECT",
+                    empty()
+                ),
+                share_upload(
+                    "copy",
+                    "nas.example.net",
+                    "/drop/in",
+                    &[(&at(".env"), false)]
+                )
+            ]),
+        ),
+        // PowerShell: `New-PSDrive` by a cmdlet-shaped name, then Copy-Item.
+        (
+            "New-PSDrive -Name V -PSProvider FileSystem -Root '\\\\nas.example.net\\drop'; Copy-Item .\\.env V:\\",
+            json!([
+                host_request(
+                    "new-psdrive",
+                    host(None, "nas.example.net", None, Some("/drop")),
+                    "CONNECT",
+                    empty()
+                ),
+                share_upload(
+                    "copy-item",
+                    "nas.example.net",
+                    "/drop",
+                    &[(&at(".env"), false)]
+                )
+            ]),
+        ),
+        // A drive that is not mapped on the line stays a local drive.
+        (
+            "copy .env Y:\\in\\",
+            json!([read(&at(".env")), write("/y/in/.env")]),
+        ),
+    ]);
+}
+
+#[test]
 fn network_mounts_send_their_credentials() {
     run_table(&[
         (

@@ -771,7 +771,123 @@ fn access_cmdlet(program: &str) -> Option<&'static AccessCmdlet> {
 /// PowerShell script, whatever shell the tool was declared as.
 pub(crate) fn starts_with_cmdlet(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or_default();
-    first.contains('-') && cmdlet(&first.to_ascii_lowercase()).is_some()
+    first.contains('-') && (cmdlet(&first.to_ascii_lowercase()).is_some() || cmdlet_shaped(first))
+}
+
+/// PowerShell's approved verbs (`Get-Verb`).
+const APPROVED_VERBS: &[&str] = &[
+    "Add",
+    "Approve",
+    "Assert",
+    "Backup",
+    "Block",
+    "Build",
+    "Checkpoint",
+    "Clear",
+    "Close",
+    "Compare",
+    "Complete",
+    "Compress",
+    "Confirm",
+    "Connect",
+    "Convert",
+    "ConvertFrom",
+    "ConvertTo",
+    "Copy",
+    "Debug",
+    "Deny",
+    "Deploy",
+    "Disable",
+    "Disconnect",
+    "Dismount",
+    "Edit",
+    "Enable",
+    "Enter",
+    "Exit",
+    "Expand",
+    "Export",
+    "Find",
+    "Format",
+    "Get",
+    "Grant",
+    "Group",
+    "Hide",
+    "Import",
+    "Initialize",
+    "Install",
+    "Invoke",
+    "Join",
+    "Limit",
+    "Lock",
+    "Measure",
+    "Merge",
+    "Mount",
+    "Move",
+    "New",
+    "Open",
+    "Optimize",
+    "Ping",
+    "Pop",
+    "Protect",
+    "Publish",
+    "Push",
+    "Read",
+    "Receive",
+    "Redo",
+    "Register",
+    "Remove",
+    "Rename",
+    "Repair",
+    "Request",
+    "Reset",
+    "Resize",
+    "Resolve",
+    "Restart",
+    "Restore",
+    "Resume",
+    "Revoke",
+    "Save",
+    "Search",
+    "Select",
+    "Send",
+    "Set",
+    "Show",
+    "Skip",
+    "Split",
+    "Start",
+    "Step",
+    "Stop",
+    "Submit",
+    "Suspend",
+    "Switch",
+    "Sync",
+    "Test",
+    "Trace",
+    "Unblock",
+    "Undo",
+    "Uninstall",
+    "Unlock",
+    "Unprotect",
+    "Unpublish",
+    "Unregister",
+    "Update",
+    "Use",
+    "Wait",
+    "Watch",
+    "Write",
+];
+
+/// A name written as a cmdlet is (`New-PSDrive`, `Get-ADUser`): an
+/// approved verb and a noun, each capitalised, the noun letters and
+/// digits. Unix programs with the same shape are lower-case
+/// (`update-alternatives`).
+fn cmdlet_shaped(word: &str) -> bool {
+    let Some((verb, noun)) = word.split_once('-') else {
+        return false;
+    };
+    APPROVED_VERBS.contains(&verb)
+        && noun.starts_with(|c: char| c.is_ascii_uppercase())
+        && noun.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 /// The cmdlet a program name (lower-cased by the walk) or alias names,

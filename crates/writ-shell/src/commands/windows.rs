@@ -30,8 +30,36 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "taskkill" | "sc" | "net" | "wmic" => stop(inv).or_else(|| net(inv)),
         "bitsadmin" => Some(bitsadmin(inv)),
         "schtasks" => Some(scheduled_task(inv)),
+        "new-psdrive" | "ndr" => Some(new_psdrive(inv)),
+        // `subst S: DIR` names a local directory; nothing is read or sent.
+        "subst" => Some(Outcome::default()),
         _ => None,
     }
+}
+
+/// `New-PSDrive -Root \\\\HOST\\SHARE -Credential C`: a connection to
+/// HOST that logs in with the credential given. The walk keeps the drive
+/// for later paths on it.
+fn new_psdrive(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let Some((_, root)) = crate::walk::drive_mapping(inv.program, inv.args) else {
+        return outcome;
+    };
+    let Some(target) = paths::file_share(&root) else {
+        return outcome;
+    };
+    let mut login = Payload::default();
+    let credential = inv
+        .args
+        .iter()
+        .position(|a| a.text.len() > 1 && "-credential".starts_with(&a.text.to_ascii_lowercase()));
+    if let Some(value) = credential.and_then(|at| inv.args.get(at + 1)) {
+        flow::merge(&mut login, &value.expansions());
+    }
+    outcome
+        .effects
+        .push(request(inv.program, target, "CONNECT", login, false));
+    outcome
 }
 
 /// Whether a line's first word is one of Windows' own command-line
