@@ -9,7 +9,9 @@ use brush_parser::word::{
 };
 use brush_parser::{Parser, ParserOptions};
 
+mod command_glob;
 pub(crate) mod drives;
+mod transform;
 
 pub(crate) use drives::mapping as drive_mapping;
 
@@ -761,6 +763,15 @@ impl<'c> Analyzer<'c> {
         };
         let looked_up = looked_up_program(name);
         let name = looked_up.as_ref().unwrap_or(name);
+        // `/???/b??/n[c] host 80`: the first program the glob matches,
+        // with the other matches as its first arguments.
+        let globbed: Vec<Arg> = command_glob::expand(name)
+            .map(|mut words| {
+                words.extend(args.iter().cloned());
+                words
+            })
+            .unwrap_or_default();
+        let (name, args) = globbed.split_first().unwrap_or((name, args));
         if name.dynamic {
             self.opaque(format!("command name is an expansion: {}", name.text));
             return stdin.cloned().unwrap_or_default();
@@ -1185,6 +1196,13 @@ impl<'c> Analyzer<'c> {
         match job {
             Nested::Argv { argv, env, cwd } => self.run_argv(argv, env, cwd, scope, stdin),
             Nested::Script { text, what } => self.script(&text, scope, stdin, &what),
+            Nested::StdinScript { text, what } => self.script(&text, scope, None, &what),
+            Nested::Eval { text, bindings } => {
+                for (name, value) in bindings {
+                    self.assign(scope, &name, value);
+                }
+                self.script(&text, scope, stdin, "eval")
+            }
             Nested::ShellScript {
                 text,
                 what,
@@ -2061,6 +2079,16 @@ impl<'c> Analyzer<'c> {
             }
             return;
         }
+        // `${t:1:7}`, `${t#x}`, `${t^^}` of a value the line set.
+        if let Parameter::Named(_) = expr_parameter(expr)
+            && let Some(var) = scope.vars.get(name)
+            && let Some(literal) = &var.literal
+            && let Some(text) = transform::apply(expr, literal)
+        {
+            arg.text.push_str(&text);
+            absorb(arg, &var.value);
+            return;
+        }
         if let Some(var) = scope.vars.get(name) {
             match (&var.literal, plain) {
                 (Some(literal), true) => arg.text.push_str(literal),
@@ -2563,8 +2591,20 @@ fn indirect_target(expr: &ParameterExpr, scope: &Scope) -> Option<String> {
 
 /// The variable a parameter expression reads, when it names one.
 fn parameter_name(expr: &ParameterExpr) -> Option<&str> {
+    match expr_parameter(expr) {
+        Parameter::Named(name)
+        | Parameter::NamedWithIndex { name, .. }
+        | Parameter::NamedWithAllIndices { name, .. } => Some(name),
+        Parameter::Positional(_) | Parameter::Special(_) => None,
+    }
+}
+
+/// The parameter an expansion reads (`${#x}`, `${x:1}`: `x`); a name list
+/// (`${!pre*}`, `${!a[@]}`) reads none, and is taken as `$0`.
+fn expr_parameter(expr: &ParameterExpr) -> &Parameter {
     use ParameterExpr as P;
-    let parameter = match expr {
+    const NONE: &Parameter = &Parameter::Positional(0);
+    match expr {
         P::Parameter { parameter, .. }
         | P::UseDefaultValues { parameter, .. }
         | P::AssignDefaultValues { parameter, .. }
@@ -2582,13 +2622,7 @@ fn parameter_name(expr: &ParameterExpr) -> Option<&str> {
         | P::LowercaseFirstChar { parameter, .. }
         | P::LowercasePattern { parameter, .. }
         | P::ReplaceSubstring { parameter, .. } => parameter,
-        P::VariableNames { .. } | P::MemberKeys { .. } => return None,
-    };
-    match parameter {
-        Parameter::Named(name)
-        | Parameter::NamedWithIndex { name, .. }
-        | Parameter::NamedWithAllIndices { name, .. } => Some(name),
-        Parameter::Positional(_) | Parameter::Special(_) => None,
+        P::VariableNames { .. } | P::MemberKeys { .. } => NONE,
     }
 }
 

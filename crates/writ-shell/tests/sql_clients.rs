@@ -104,3 +104,44 @@ fn a_prompt_for_a_password_gives_none() {
         ),
     ]);
 }
+
+#[test]
+fn script_files_on_standard_input_and_cqlsh_operands() {
+    run_table(&[
+        // `-f -` reads the heredoc: its SQL is the statement run.
+        (
+            "psql -h db.prod.example.net -d core -f - <<'SQL'\nTRUNCATE TABLE claims;\nSQL",
+            json!([sql(
+                "psql",
+                Some("db.prod.example.net"),
+                None,
+                Some("TRUNCATE TABLE claims;"),
+                &[]
+            )]),
+        ),
+        // cqlsh's server is its first operand.
+        (
+            "cqlsh cass.prod.example.net 9042 --ssl -e \"TRUNCATE ks.pings\"",
+            json!([sql(
+                "cqlsh",
+                Some("cass.prod.example.net"),
+                None,
+                Some("TRUNCATE ks.pings"),
+                &[]
+            )]),
+        ),
+        (
+            "cqlsh -u ops -p \"$CASS_PW\" cass.prod.example.net -f migrate.cql",
+            json!([with_login(
+                sql(
+                    "cqlsh",
+                    Some("cass.prod.example.net"),
+                    None,
+                    None,
+                    &[&at("migrate.cql")]
+                ),
+                json!({"text": ["$CASS_PW"], "files": [], "env": ["CASS_PW"]})
+            )]),
+        ),
+    ]);
+}

@@ -35,6 +35,7 @@ mod p4;
 mod packages;
 mod patch;
 mod pathexpr;
+mod payments;
 pub use patch::{PatchChange, apply_patch_changes};
 mod platforms;
 mod powershell;
@@ -98,6 +99,16 @@ pub(crate) enum Nested {
     },
     /// Shell text (`sh -c '...'`, `watch '...'`); `what` names it for `opaque`.
     Script { text: String, what: String },
+    /// Shell text a shell read from its standard input (`bash <<< '...'`,
+    /// `... | sh`): the input is used up, so its commands read nothing.
+    StdinScript { text: String, what: String },
+    /// `eval` text, run in the current shell, in which the command
+    /// substitutions the walk already ran read as the variables `bindings`
+    /// set to their output (so they do not run twice).
+    Eval {
+        text: String,
+        bindings: Vec<(String, Arg)>,
+    },
     /// Shell text a shell runs with arguments and an environment (`F=x sh
     /// -c 'curl -T "$1" ...' sh .env`): `args` are `$0`, `$1`, ...; `env`
     /// the variables its environment adds.
@@ -342,7 +353,13 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         Some(outcome) => outcome,
         // A setting's value is not a file.
         None if config.is_some() => Outcome::default(),
-        None => files::unknown(inv),
+        None => {
+            let mut outcome = files::unknown(inv);
+            if let Some(payment) = payments::generic(inv) {
+                outcome.effects.push(Effect::Payment(payment));
+            }
+            outcome
+        }
     };
     if let Some(path) = config {
         outcome.write(path, false);

@@ -15,6 +15,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "sqlite3" | "sqlite" | "duckdb" => sqlite_shell(inv),
         "invoke-sqlcmd" => invoke_sqlcmd(inv),
         "bq" => bq_query(inv)?,
+        "cqlsh" => cqlsh(inv),
         program => {
             // `clickhouse client ...`, `cockroach sql ...`, `snow sql ...`:
             // the words after the subcommand.
@@ -576,11 +577,11 @@ fn tabled(inv: &Invocation<'_>, client: &Client) -> Outcome {
         .map(|a| a.text.as_str())
         .collect();
     let mut sql = (!statements.is_empty()).then(|| statements.join("; "));
-    let mut files: Vec<String> = args::values(&items, client.files)
-        .iter()
-        .map(|f| file_path(inv, f))
-        .collect();
-    if sql.is_none() && files.is_empty() {
+    let (stdin_files, script_files): (Vec<&Arg>, Vec<&Arg>) = args::values(&items, client.files)
+        .into_iter()
+        .partition(|f| reads_stdin(&f.text));
+    let mut files: Vec<String> = script_files.iter().map(|f| file_path(inv, f)).collect();
+    if (sql.is_none() && files.is_empty()) || !stdin_files.is_empty() {
         stdin_sql(inv, &mut sql, &mut files);
     }
     let attached: Vec<Arg> = attached_passwords
@@ -633,6 +634,63 @@ fn server_host(text: &str) -> String {
     let text = text.rsplit_once('@').map_or(text, |(_, h)| h);
     let text = text.split(['/', ',', '\\']).next().unwrap_or_default();
     strip_port(text)
+}
+
+/// A script file that is standard input (`psql -f -`).
+fn reads_stdin(path: &str) -> bool {
+    matches!(path, "-" | "/dev/stdin" | "/dev/fd/0")
+}
+
+/// `cqlsh [HOST [PORT]] [-e CQL] [-f FILE] [-u USER -p PASSWORD]`:
+/// Cassandra's shell, whose server is its first operand (else
+/// `CQLSH_HOST`, else this machine) and whose CQL comes from `-e`, `-f`
+/// or standard input.
+fn cqlsh(inv: &Invocation<'_>) -> Outcome {
+    let spec = Spec {
+        short: "eufkpb",
+        long: &[
+            "execute",
+            "username",
+            "file",
+            "keyspace",
+            "password",
+            "cqlshrc",
+            "cqlversion",
+            "protocol-version",
+            "connect-timeout",
+            "request-timeout",
+            "encoding",
+            "secure-connect-bundle",
+        ],
+        stop_after: None,
+    };
+    let items = args::parse(inv.args, &spec);
+    let host = args::positionals(&items)
+        .first()
+        .map(|h| strip_port(&h.text))
+        .or_else(|| inv.env_value("CQLSH_HOST").map(|h| strip_port(&h.text)));
+    let mut sql = args::value(&items, &["-e", "--execute"]).map(|a| a.text.clone());
+    let mut files: Vec<String> = args::values(&items, &["-f", "--file"])
+        .iter()
+        .filter(|f| !reads_stdin(&f.text))
+        .map(|f| file_path(inv, f))
+        .collect();
+    if sql.is_none() && files.is_empty() {
+        stdin_sql(inv, &mut sql, &mut files);
+    }
+    let passwords = args::values(&items, &["-p", "--password"]);
+    let login = login(inv, &passwords, &[]);
+    sql_effects(
+        inv,
+        inv.program,
+        Server {
+            host,
+            dsn: None,
+            login,
+        },
+        sql,
+        files,
+    )
 }
 
 /// SQL text and script files arriving on standard input.

@@ -1103,10 +1103,12 @@ fn stdin_script(inv: &Invocation<'_>, outcome: &mut Outcome) {
     if !inv.has_stdin {
         return;
     }
-    let only_text =
-        inv.stdin.files.is_empty() && inv.stdin.env.is_empty() && !inv.stdin.text.is_empty();
+    // Text the line wrote (`<<< "curl ... $TOKEN"`, `echo '...' |`) is
+    // the script; an expansion in it (`$TOKEN`) is left in place, so the
+    // script reads it as the shell does. A file's content is not known.
+    let only_text = inv.stdin.files.is_empty() && !inv.stdin.text.is_empty();
     if only_text {
-        outcome.nested.push(Nested::Script {
+        outcome.nested.push(Nested::StdinScript {
             text: inv.stdin.text.join("\n"),
             what: format!("{} script on stdin", inv.program),
         });
@@ -1117,16 +1119,34 @@ fn stdin_script(inv: &Invocation<'_>, outcome: &mut Outcome) {
     }
 }
 
+/// `eval ARGS`: the words joined are run as shell text. An expansion the
+/// walk could not resolve (`$TOKEN`, `$(hostname)`) stays in the text as
+/// written, so the script expands it again: its value is unknown but where
+/// it goes is not.
 fn eval(inv: &Invocation<'_>) -> Outcome {
-    let text = join(inv.args);
+    let mut text = join(inv.args);
     let mut outcome = Outcome::default();
     outcome.opaque.push(format!("eval: {text}"));
-    if inv.args.iter().all(|a| !a.dynamic) {
-        outcome.nested.push(Nested::Script {
-            text,
-            what: "eval".to_owned(),
-        });
+    let mut bindings = Vec::new();
+    for arg in inv.args {
+        for inner in &arg.substitutions {
+            for source in [format!("$({inner})"), format!("`{inner}`")] {
+                if text.contains(&source) {
+                    let name = format!("__writ_substitution_{}", bindings.len());
+                    text = text.replace(&source, &format!("\"${{{name}}}\""));
+                    let output = Arg {
+                        text: source,
+                        env: Vec::new(),
+                        substitutions: Vec::new(),
+                        dynamic: true,
+                        prov: arg.prov.clone(),
+                    };
+                    bindings.push((name, output));
+                }
+            }
+        }
     }
+    outcome.nested.push(Nested::Eval { text, bindings });
     outcome
 }
 
