@@ -164,7 +164,10 @@ fn windows_line(command: &str) -> Option<&'static str> {
     if !command.contains('\\') {
         return None;
     }
-    if commands::starts_with_cmdlet(command) {
+    if commands::starts_with_cmdlet(command)
+        || (commands::starts_with_cmdlet_shaped(command)
+            && backslash_outside_single_quotes(command))
+    {
         return Some(POWERSHELL);
     }
     if !commands::starts_with_windows_program(command) || !backslash_outside_single_quotes(command)
@@ -229,7 +232,9 @@ fn run_in(shell: &str, line: &str) -> String {
 /// Whether a line starts with a PowerShell cmdlet or one of Windows' own
 /// programs.
 fn starts_with_windows_word(command: &str) -> bool {
-    commands::starts_with_cmdlet(command) || commands::starts_with_windows_program(command)
+    commands::starts_with_cmdlet(command)
+        || commands::starts_with_cmdlet_shaped(command)
+        || commands::starts_with_windows_program(command)
 }
 
 /// A `git clone URL DIR` (or `gh`/`glab repo clone`) earlier on the line is

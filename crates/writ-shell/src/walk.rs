@@ -1196,7 +1196,6 @@ impl<'c> Analyzer<'c> {
         match job {
             Nested::Argv { argv, env, cwd } => self.run_argv(argv, env, cwd, scope, stdin),
             Nested::Script { text, what } => self.script(&text, scope, stdin, &what),
-            Nested::StdinScript { text, what } => self.script(&text, scope, None, &what),
             Nested::Eval { text, bindings } => {
                 for (name, value) in bindings {
                     self.assign(scope, &name, value);

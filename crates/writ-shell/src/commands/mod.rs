@@ -9,7 +9,7 @@ mod chain;
 mod cloud;
 mod container;
 pub(crate) use container::{host_payload, to_host};
-pub(crate) use powershell::starts_with_cmdlet;
+pub(crate) use powershell::{starts_with_cmdlet, starts_with_cmdlet_shaped};
 pub(crate) use windows::starts_with_windows_program;
 mod dataflow;
 mod deploy;
@@ -99,9 +99,6 @@ pub(crate) enum Nested {
     },
     /// Shell text (`sh -c '...'`, `watch '...'`); `what` names it for `opaque`.
     Script { text: String, what: String },
-    /// Shell text a shell read from its standard input (`bash <<< '...'`,
-    /// `... | sh`): the input is used up, so its commands read nothing.
-    StdinScript { text: String, what: String },
     /// `eval` text, run in the current shell, in which the command
     /// substitutions the walk already ran read as the variables `bindings`
     /// set to their output (so they do not run twice).

@@ -771,7 +771,12 @@ fn access_cmdlet(program: &str) -> Option<&'static AccessCmdlet> {
 /// PowerShell script, whatever shell the tool was declared as.
 pub(crate) fn starts_with_cmdlet(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or_default();
-    first.contains('-') && (cmdlet(&first.to_ascii_lowercase()).is_some() || cmdlet_shaped(first))
+    first.contains('-') && cmdlet(&first.to_ascii_lowercase()).is_some()
+}
+
+/// Whether a line's first word is written as a cmdlet is, known or not.
+pub(crate) fn starts_with_cmdlet_shaped(line: &str) -> bool {
+    cmdlet_shaped(line.split_whitespace().next().unwrap_or_default())
 }
 
 /// PowerShell's approved verbs (`Get-Verb`).

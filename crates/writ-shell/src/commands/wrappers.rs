@@ -1108,7 +1108,7 @@ fn stdin_script(inv: &Invocation<'_>, outcome: &mut Outcome) {
     // script reads it as the shell does. A file's content is not known.
     let only_text = inv.stdin.files.is_empty() && !inv.stdin.text.is_empty();
     if only_text {
-        outcome.nested.push(Nested::StdinScript {
+        outcome.nested.push(Nested::Script {
             text: inv.stdin.text.join("\n"),
             what: format!("{} script on stdin", inv.program),
         });

@@ -69,8 +69,11 @@ mod tests {
             expanded("/???/c?t"),
             Some(vec!["/bin/cat".to_owned(), "/bin/cut".to_owned()])
         );
-        // `*` stays within one directory.
-        assert_eq!(expanded("/*/curl"), Some(vec!["/bin/curl".to_owned()]));
+        // `*` stays within one directory; the first match is the command.
+        assert_eq!(
+            expanded("/*/curl"),
+            Some(vec!["/bin/curl".to_owned(), "/sbin/curl".to_owned()])
+        );
         assert_eq!(expanded("/usr/bin/zz*"), None);
         assert_eq!(expanded("curl"), None);
         assert_eq!(expanded("/usr/bin/curl"), None);
