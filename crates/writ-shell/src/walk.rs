@@ -146,6 +146,11 @@ pub(crate) struct Analyzer<'c> {
     expanding: Vec<String>,
     /// How many process substitutions have been given a file so far.
     process_substitutions: usize,
+    /// Local servers started on the line: port and what it serves.
+    served: Vec<(u16, Payload)>,
+    /// Requests that carry a local port's service out (tunnels): the
+    /// effect's index and the port.
+    published: Vec<(usize, u16)>,
 }
 
 /// Parses `text` as a bash program.
@@ -199,6 +204,8 @@ impl<'c> Analyzer<'c> {
             images: HashMap::new(),
             expanding: Vec::new(),
             process_substitutions: 0,
+            served: Vec::new(),
+            published: Vec::new(),
         }
     }
 
@@ -972,6 +979,11 @@ impl<'c> Analyzer<'c> {
         };
         let mut outcome = commands::dispatch(&invocation);
         self.run_written_script(&invocation, &mut outcome);
+        // A task runner's recipe, a launchd job or a cron table whose file
+        // was written earlier runs the text it holds (`make ship`).
+        if !self.contents.is_empty() {
+            commands::run_recipes(&invocation, &mut outcome, &|path| self.script_text(path));
+        }
         if flow::is_text_transformer(program) {
             // What a decoder or cipher prints from text the line fixes is
             // that text transformed (`echo Y3VybCAuLi4= | base64 -d | sh`
@@ -1107,6 +1119,8 @@ impl<'c> Analyzer<'c> {
             nested_output_sent,
             nested_credential,
             images,
+            serves,
+            publishes,
         } = outcome;
         let first_effect = self.out.effects.len();
         let mut read_prov = stdin.cloned().unwrap_or_default();
@@ -1141,6 +1155,9 @@ impl<'c> Analyzer<'c> {
         }
         self.out.opaque.extend(opaque);
         self.image_steps(images, first_effect);
+        if !serves.is_empty() || !publishes.is_empty() {
+            self.link_served(first_effect, serves, publishes);
+        }
         for (path, payload) in contents {
             let mut payload = payload;
             self.expand_contents(&mut payload);
@@ -1238,6 +1255,24 @@ impl<'c> Analyzer<'c> {
                 );
                 commands::host_payload(out, &mounts, piped)
             }
+            Nested::Remote {
+                argv,
+                hosts,
+                cwd,
+                stdin: reads_stdin,
+            } => {
+                // The other host's shell: none of this line's variables.
+                let mut there = Scope::new(&cwd);
+                let first = self.out.effects.len();
+                let input = stdin.filter(|_| reads_stdin);
+                let out = self.run_argv(argv, Vec::new(), None, &mut there, input);
+                let inside: Vec<Effect> = self.out.effects.drain(first..).collect();
+                for effect in inside {
+                    let there = commands::remote_effects(effect, &hosts, self.home);
+                    self.out.effects.extend(there);
+                }
+                out
+            }
         }
     }
 
@@ -1288,6 +1323,34 @@ impl<'c> Analyzer<'c> {
                             flow::merge(&mut request.payload, carries);
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// Adds what a local server on the line serves to the requests that
+    /// publish its port (`python3 -m http.server 8000 -d out & ngrok http
+    /// 8000`), whichever of the two the line starts first.
+    fn link_served(
+        &mut self,
+        first_effect: usize,
+        serves: Vec<(u16, Payload)>,
+        publishes: Vec<u16>,
+    ) {
+        self.served.extend(serves);
+        for port in publishes {
+            for at in first_effect..self.out.effects.len() {
+                if matches!(self.out.effects.get(at), Some(Effect::Request(_))) {
+                    self.published.push((at, port));
+                }
+            }
+        }
+        for (at, port) in &self.published {
+            for (served_port, payload) in &self.served {
+                if served_port == port
+                    && let Some(Effect::Request(request)) = self.out.effects.get_mut(*at)
+                {
+                    flow::merge(&mut request.payload, payload);
                 }
             }
         }
@@ -1574,8 +1637,12 @@ impl<'c> Analyzer<'c> {
 
     fn redirect_input(&mut self, path: String, is_stdin: bool, gathered: &mut Redirects) {
         if paths::is_special_device(&path) {
-            // `< /dev/null`: an input known to be empty.
-            gathered.stdin_empty |= is_stdin && path == "/dev/null";
+            // `< /dev/null`: an input known to be empty, in place of
+            // what a pipe would have given (a scheduled job's input).
+            if is_stdin && path == "/dev/null" {
+                gathered.stdin_empty = true;
+                gathered.stdin = Some(Payload::default());
+            }
             return;
         }
         if let Some(target) = paths::network_device(&path).or_else(|| paths::file_share(&path)) {

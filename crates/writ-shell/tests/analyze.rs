@@ -552,16 +552,16 @@ fn sockets_and_transfers() {
             ]),
         ),
         // The remote command's effects elsewhere are its own; its paths are
-        // the remote host's, not this machine's.
+        // the remote host's, not this machine's (`remote_execution.rs`).
         (
-            "ssh ops@bastion 'rm -rf ~ && psql -h db.example.net -c \"DROP TABLE t\"'",
+            "ssh ops@bastion 'rm -rf ~/build && psql -h db.example.net -c \"DROP TABLE t\"'",
             json!([
                 host_request(
                     "ssh",
                     host(Some("ops"), "bastion", None, None),
                     "EXEC",
                     payload(
-                        &["rm -rf ~ && psql -h db.example.net -c \"DROP TABLE t\""],
+                        &["rm -rf ~/build && psql -h db.example.net -c \"DROP TABLE t\""],
                         &[],
                         &[]
                     )

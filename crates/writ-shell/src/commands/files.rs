@@ -381,10 +381,21 @@ fn crontab(inv: &Invocation<'_>) -> Outcome {
                 .map(|n| n.to_string_lossy().into_owned())
         })
         .unwrap_or_else(|| "root".to_owned());
-    for file in args::positionals(&items) {
+    let files = args::positionals(&items);
+    for file in &files {
         if file.text != "-" {
             outcome.read(inv.path(&file.text), false);
         }
+    }
+    // The table read from standard input (`crontab -`, or no file): its
+    // jobs run as cron would run them; a file's, when its text is known,
+    // through `runners`.
+    let from_stdin = files.is_empty() || files.iter().any(|f| f.text == "-");
+    if from_stdin && inv.has_stdin && !args::has(&items, &["-r", "-e", "-i", "-T"]) {
+        outcome.nested.extend(super::runners::cron_jobs(
+            &inv.stdin.text.join("\n"),
+            inv.home,
+        ));
     }
     outcome.write(format!("/var/spool/cron/crontabs/{user}"), false);
     outcome

@@ -6,6 +6,7 @@ mod applescript;
 mod apps;
 mod batch;
 mod chain;
+mod clients;
 mod cloud;
 mod container;
 pub(crate) use container::{host_payload, to_host};
@@ -15,6 +16,8 @@ mod dataflow;
 mod deploy;
 mod dvc;
 mod files;
+mod fleet;
+pub(crate) use fleet::remote_effects;
 mod git;
 pub use cloud::{grants_everyone, iam_grant, is_public_acl};
 pub use git::{WORKFLOW_ENVIRONMENT_INPUTS, github_access_changes, resolve_remote};
@@ -43,9 +46,12 @@ mod process;
 mod publish;
 mod remotes;
 mod rlang;
+mod runners;
+pub(crate) use runners::run_recipes;
 mod secrets;
 mod sql;
 mod transform;
+mod tunnels;
 mod vendor;
 mod windows;
 mod wrappers;
@@ -115,6 +121,19 @@ pub(crate) enum Nested {
         args: Vec<Arg>,
         env: Vec<(String, Arg)>,
     },
+    /// A command run on other hosts (`ssh HOST CMD`, `ansible -m shell`,
+    /// `salt T cmd.run`, SSM, `az vm run-command`), from `cwd` there, in an
+    /// environment of its own: what it does to files is the other host's,
+    /// and a database client in it that names no server reaches the host
+    /// it runs on (`fleet::remote_effects`). `hosts` are those hosts, when
+    /// their names are known; `stdin` says whether it reads this command's
+    /// standard input (ssh's does).
+    Remote {
+        argv: Vec<Arg>,
+        hosts: Vec<String>,
+        cwd: String,
+        stdin: bool,
+    },
     /// A command run in a container (`docker run IMAGE CMD...`), from
     /// `workdir` there; `mounts` are its bind mounts as `(host, container)`
     /// absolute paths, the only host files it can touch.
@@ -149,6 +168,13 @@ pub(crate) struct Outcome {
     /// keeps what each image built on the line carries, so a later push
     /// of it sends that.
     pub images: Vec<ImageStep>,
+    /// Local servers this command starts, by port, with what they answer
+    /// with (`python3 -m http.server 8000 --directory out`: the tree `out`).
+    pub serves: Vec<(u16, Payload)>,
+    /// Local ports whose service this command's requests carry out (a
+    /// tunnel, `ssh -R`): the walk adds what a server on the line serves
+    /// there, whichever of the two comes first.
+    pub publishes: Vec<u16>,
 }
 
 /// A step in a container image's life on the line, by normalised
@@ -302,8 +328,16 @@ fn made_public(inv: &Invocation<'_>) -> Option<Resource> {
     })
 }
 
-/// Runs the handler for `inv.program`.
+/// Runs the handler for `inv.program`, and notes the local servers it
+/// starts and the local ports it publishes.
 pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = handlers(inv);
+    tunnels::note_ports(inv, &mut outcome);
+    outcome
+}
+
+/// The outcome of the handler for `inv.program`.
+fn handlers(inv: &Invocation<'_>) -> Outcome {
     if let Some(outcome) = migrate::handle(inv)
         .or_else(|| applescript::handle(inv))
         .or_else(|| wrappers::handle(inv))
@@ -314,7 +348,10 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
         return outcome;
     }
     let handled = net::handle(inv)
+        .or_else(|| clients::handle(inv))
+        .or_else(|| tunnels::handle(inv))
         .or_else(|| netops::handle(inv))
+        .or_else(|| fleet::handle(inv))
         .or_else(|| windows::handle(inv))
         .or_else(|| powershell::handle(inv))
         .or_else(|| git::handle(inv))

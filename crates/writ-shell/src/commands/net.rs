@@ -52,8 +52,8 @@ fn send_query(payload: &mut Payload, url_text: &str) {
     }
 }
 
-const CURL_SHORT: &str = "dFHXTuoeAbcKmxUwrEyYzCDPQt";
-const CURL_LONG: &[&str] = &[
+pub(super) const CURL_SHORT: &str = "dFHXTuoeAbcKmxUwrEyYzCDPQt";
+pub(super) const CURL_LONG: &[&str] = &[
     "data",
     "data-ascii",
     "data-binary",
@@ -126,7 +126,8 @@ const CURL_LONG: &[&str] = &[
     "url-query",
 ];
 
-fn curl(inv: &Invocation<'_>) -> Outcome {
+/// Also curlie's requests, once its HTTPie-style items are curl options.
+pub(super) fn curl(inv: &Invocation<'_>) -> Outcome {
     let items = args::parse(
         inv.args,
         &Spec {
@@ -793,20 +794,27 @@ fn ssh(inv: &Invocation<'_>) -> Outcome {
         payload,
         false,
     ));
-    // The remote command is shell text run there: no path in it is this
-    // machine's, but what it sends or changes elsewhere (a database, a
-    // cluster) is what it is.
-    if !remote.is_empty() {
-        outcome.nested.push(Nested::Container {
-            argv: vec![
-                Arg::literal("sh"),
-                Arg::literal("-c"),
-                Arg::literal(&remote.join(" ")),
-            ],
-            workdir: "/".to_owned(),
-            mounts: Vec::new(),
-        });
-    }
+    // The remote command is shell text the host's shell runs, from the
+    // login's home, reading what is piped to ssh; with no command, that
+    // shell reads its script from standard input (`ssh host <<'EOF'`,
+    // `ssh host < script.sh`). What it prints comes back as ssh's output.
+    let argv = if !remote.is_empty() {
+        vec![
+            Arg::literal("sh"),
+            Arg::literal("-c"),
+            Arg::literal(&remote.join(" ")),
+        ]
+    } else if inv.has_stdin && !login_only {
+        vec![Arg::literal("sh")]
+    } else {
+        return outcome;
+    };
+    outcome.nested.push(Nested::Remote {
+        argv,
+        hosts: vec![host],
+        cwd: inv.home.to_owned(),
+        stdin: true,
+    });
     outcome
 }
 

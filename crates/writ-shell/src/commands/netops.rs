@@ -10,7 +10,7 @@
 
 use super::{Invocation, Nested, Outcome, printed_lines, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
-use crate::{Payload, Target, flow};
+use crate::{Payload, Target, flow, paths};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(match inv.program {
@@ -800,8 +800,9 @@ fn reads_only(module: &str) -> bool {
 /// read-only modules (`ping`, `setup`, `*_facts`, `*_command`) read; any
 /// other module (`copy`, `template`, `*_config`, `service`, ...) changes
 /// the host, carrying its arguments and any `src=` file. With a
-/// file inventory the run goes to the environments its path and the
-/// pattern name, as `ansible-playbook`'s does. `-C` changes nothing.
+/// file inventory a module that changes the hosts goes to the environments
+/// its path and the pattern name, as `ansible-playbook`'s does; a command
+/// does only what it does there. `-C` changes nothing.
 fn ansible(inv: &Invocation<'_>) -> Outcome {
     let items = args::parse(
         inv.args,
@@ -895,20 +896,22 @@ fn ansible(inv: &Invocation<'_>) -> Outcome {
             }
         }
         "command" | "shell" | "raw" => {
+            let (command, chdir) = free_form(arg_text);
             let script = if local {
                 Nested::Script {
-                    text: arg_text.to_owned(),
+                    text: command,
                     what: format!("ansible {module}"),
                 }
             } else {
-                Nested::Container {
+                Nested::Remote {
                     argv: vec![
                         Arg::literal("sh"),
                         Arg::literal("-c"),
-                        Arg::literal(arg_text),
+                        Arg::literal(&command),
                     ],
-                    workdir: "/".to_owned(),
-                    mounts: Vec::new(),
+                    hosts: hosts.iter().map(|h| host_port(h).0.to_owned()).collect(),
+                    cwd: paths::resolve(inv.home, inv.home, chdir.unwrap_or(".")),
+                    stdin: false,
                 }
             };
             if !arg_text.is_empty() {
@@ -920,6 +923,9 @@ fn ansible(inv: &Invocation<'_>) -> Outcome {
     if local {
         return outcome;
     }
+    // A command run on the hosts does what it does there, and only that
+    // (a cache purge is no release), so it goes to no environment.
+    let runs_command = matches!(module, "command" | "shell" | "raw");
     let changes = !reads_only(module);
     for key in ["src", "script"] {
         if let Some(file) = module_arg(arg_text, key) {
@@ -947,12 +953,50 @@ fn ansible(inv: &Invocation<'_>) -> Outcome {
             false,
         ));
     }
-    if hosts.is_empty() && changes {
+    if hosts.is_empty() && changes && !runs_command {
         outcome
             .effects
             .extend(ansible_environments(&inventories, &patterns));
     }
     outcome
+}
+
+/// The command of `command`/`shell`/`raw`'s free-form arguments without
+/// the module's own `key=value` options among them (`chdir=/srv/app
+/// creates=x make`), and the directory `chdir=` runs it from.
+fn free_form(text: &str) -> (String, Option<&str>) {
+    const OPTIONS: [&str; 7] = [
+        "chdir",
+        "creates",
+        "removes",
+        "executable",
+        "warn",
+        "stdin",
+        "stdin_add_newline",
+    ];
+    let mut chdir = None;
+    let mut kept: Vec<&str> = Vec::new();
+    // The quote open at the start of each word: a quoted `k=v` is text.
+    let mut open: Option<char> = None;
+    for word in text.split(' ') {
+        let quoted = open.is_some();
+        for c in word.chars() {
+            match open {
+                Some(q) if c == q => open = None,
+                None if matches!(c, '\'' | '"') => open = Some(c),
+                _ => {}
+            }
+        }
+        let option = word.split_once('=').filter(|(key, value)| {
+            !quoted && OPTIONS.contains(key) && !value.contains(['\'', '"'])
+        });
+        match option {
+            Some(("chdir", dir)) => chdir = Some(dir),
+            Some(_) => {}
+            None => kept.push(word),
+        }
+    }
+    (kept.join(" ").trim().to_owned(), chdir)
 }
 
 /// One deploy for each environment a file inventory's path and the host

@@ -142,6 +142,8 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "xargs" => xargs(inv),
         "parallel" => parallel(inv),
         "watch" => watch(inv),
+        "at" | "batch" => at(inv),
+        "systemd-run" => systemd_run(inv),
         "sh" | "bash" | "zsh" | "dash" | "ksh" | "ash" | "fish" => shell(inv),
         "eval" => eval(inv),
         "source" | "." => source(inv),
@@ -312,6 +314,120 @@ fn project_runner(inv: &Invocation<'_>) -> Option<Outcome> {
             }));
     }
     Some(outcome)
+}
+
+/// `at [-q Q] [-f FILE] [-mMv] TIME` and `batch`: queue a job that runs
+/// later, its shell text read from standard input (`echo CMD | at 02:00`,
+/// `at now + 2 hours <<< CMD`) or from `-f FILE` (read here; its text,
+/// when known, runs through `runners`). The job runs in the directory it
+/// was queued from, and what it does counts as done now. `-l`, `-r`,
+/// `-d` and `-c` queue nothing.
+fn at(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &super::runners::at_spec());
+    let mut outcome = Outcome::default();
+    if super::runners::at_queues_nothing(&items) {
+        return outcome;
+    }
+    let files = args::values(&items, &["-f"]);
+    if files.is_empty() && inv.has_stdin {
+        // The text the line gave (`echo CMD |`, `<<< CMD`) is the job; an
+        // expansion in it is left for the job's shell. A file's is unknown.
+        if inv.stdin.files.is_empty() && !inv.stdin.text.is_empty() {
+            outcome.nested.push(Nested::Script {
+                text: super::runners::detached(&inv.stdin.text.join("\n")),
+                what: format!("{} job", inv.program),
+            });
+        } else {
+            outcome
+                .opaque
+                .push(format!("{} queues a job from standard input", inv.program));
+        }
+    }
+    for file in files {
+        outcome.read(inv.path(&file.text), false);
+    }
+    outcome
+}
+
+/// systemd-run's options that take a value (`--unit NAME` or `--unit=NAME`).
+const SYSTEMD_RUN_VALUES: &[&str] = &[
+    "unit",
+    "property",
+    "description",
+    "slice",
+    "uid",
+    "gid",
+    "nice",
+    "working-directory",
+    "setenv",
+    "on-active",
+    "on-boot",
+    "on-startup",
+    "on-unit-active",
+    "on-unit-inactive",
+    "on-calendar",
+    "timer-property",
+    "path-property",
+    "socket-property",
+    "service-type",
+    "host",
+    "machine",
+    "capsule",
+    "expand-environment",
+];
+
+/// `systemd-run [OPTIONS] CMD ARGS...`: runs CMD as a transient service
+/// or scope, now or on a timer (`--on-calendar=`, `--on-active=`), which
+/// counts as running it now. `-E`/`--setenv NAME=VALUE` is its
+/// environment; it runs in `--working-directory` (or `-p
+/// WorkingDirectory=`), the caller's directory for `--scope` and
+/// `--same-dir`, else the home folder of a `--user` service or `/`.
+fn systemd_run(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "upEHMC",
+            long: SYSTEMD_RUN_VALUES,
+            stop_after: Some(0),
+        },
+    );
+    let mut argv: Vec<Arg> = args::positionals(&items).into_iter().cloned().collect();
+    let property_dir = args::values(&items, &["-p", "--property"])
+        .into_iter()
+        .find_map(|p| p.text.strip_prefix("WorkingDirectory=").map(str::to_owned));
+    let cwd = args::value(&items, &["--working-directory"])
+        .map(|d| d.text.clone())
+        .or(property_dir)
+        .map(|d| inv.path(d.trim_start_matches('-')))
+        .unwrap_or_else(|| {
+            if args::has(&items, &["--scope", "-d", "--same-dir"]) {
+                inv.cwd.to_owned()
+            } else if args::has(&items, &["--user"]) {
+                inv.home.to_owned()
+            } else {
+                "/".to_owned()
+            }
+        });
+    let mut env = Vec::new();
+    for value in args::values(&items, &["-E", "--setenv"]) {
+        if let Some((name, text)) = value.text.split_once('=') {
+            env.push((name.to_owned(), value.with_text(text)));
+        } else if let Some(inherited) = inv.env_value(&value.text) {
+            env.push((value.text.clone(), inherited.clone()));
+        }
+    }
+    if argv.is_empty() {
+        return Outcome::default();
+    }
+    // `systemd-run --shell` alone is an interactive shell; with a
+    // command it is the command.
+    let mut outcome = run_argv(std::mem::take(&mut argv), Some(cwd));
+    for job in &mut outcome.nested {
+        if let Nested::Argv { env: inner, .. } = job {
+            inner.extend(env.iter().cloned());
+        }
+    }
+    outcome
 }
 
 /// A program that runs the shell text of one of its options (`su -c CMD`,
@@ -1328,7 +1444,7 @@ fn python_module(rest: &[Arg]) -> Outcome {
         argv.extend(args.iter().cloned());
         if matches!(
             module.text.as_str(),
-            "pip" | "pip3" | "http.server" | "twine"
+            "pip" | "pip3" | "http.server" | "SimpleHTTPServer" | "twine"
         ) {
             outcome.nested.push(Nested::Argv {
                 argv,

@@ -1,0 +1,1752 @@
+//! Task runners and schedulers whose jobs are written in files: `make
+//! TARGET` (the Makefile's recipe lines of the target and its
+//! prerequisites), `just RECIPE` (justfile), `npm run NAME`, `pnpm NAME`,
+//! `yarn NAME` (package.json's scripts, with their `pre`/`post` scripts),
+//! `task NAME` (Taskfile.yml's `cmds`), `launchctl load|bootstrap PLIST`
+//! (the plist's `ProgramArguments`), `crontab FILE` (each cron line's
+//! command) and `at -f FILE`. Each job runs the text its file holds when
+//! that text is known, from a write earlier on the line or by an earlier
+//! step (`ShellContext::written`): running a target does what its recipe
+//! says, whenever it is scheduled to run. Only the named targets run, so
+//! another target's recipe in the same file does nothing; with no known
+//! file, the runner's own handler is all there is.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Invocation, Nested, Outcome};
+use crate::args::{self, Arg, Item, Spec};
+use crate::paths;
+
+/// The text of a file by absolute path, when it is known.
+pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+/// How many recipe lines, scripts or jobs one runner command runs at most.
+const MAX_JOBS: usize = 64;
+/// How deep variable references and dependencies are followed.
+const MAX_NESTING: usize = 16;
+
+/// Adds the jobs of the runner `inv` names, when the file that defines
+/// them is known, to what it runs.
+pub(crate) fn run_recipes(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
+    let jobs = match inv.program {
+        "make" | "gmake" => make(inv, text_of),
+        "just" => just(inv, text_of),
+        "npm" | "pnpm" | "yarn" => {
+            let Some((script, jobs)) = node_scripts(inv, text_of) else {
+                return;
+            };
+            // The package's script, not an executable of the same name.
+            outcome.nested.retain(|job| {
+                !matches!(job, Nested::Argv { argv, .. }
+                    if argv.first().is_some_and(|a| a.text == script))
+            });
+            jobs
+        }
+        "task" | "go-task" => task(inv, text_of),
+        "launchctl" => launchctl(inv, text_of),
+        "crontab" => crontab_files(inv, text_of),
+        "at" | "batch" => at_file(inv, text_of),
+        _ => return,
+    };
+    outcome.nested.extend(jobs.into_iter().take(MAX_JOBS));
+}
+
+/// Shell text run by `sh -c` in `cwd`, as a runner runs a recipe line.
+fn shell_job(text: &str, cwd: &str) -> Nested {
+    Nested::Argv {
+        argv: vec![Arg::literal("sh"), Arg::literal("-c"), Arg::literal(text)],
+        env: Vec::new(),
+        cwd: Some(cwd.to_owned()),
+    }
+}
+
+/// The first known file among `names` in `dir`, then in each parent
+/// directory when `upward`: `(directory, path, text)`.
+fn find_file(
+    dir: &str,
+    names: &[&str],
+    upward: bool,
+    text_of: &Lookup<'_>,
+) -> Option<(String, String, String)> {
+    let mut dir = dir.to_owned();
+    loop {
+        for name in names {
+            let path = paths::resolve(&dir, "/", name);
+            if let Some(text) = text_of(&path) {
+                return Some((dir, path, text));
+            }
+        }
+        if !upward || dir == "/" || dir.is_empty() {
+            return None;
+        }
+        dir = parent(&dir);
+    }
+}
+
+fn parent(path: &str) -> String {
+    match path.rsplit_once('/') {
+        Some(("", _)) | None => "/".to_owned(),
+        Some((parent, _)) => parent.to_owned(),
+    }
+}
+
+/// A word quoted for the shell.
+fn quoted(text: &str) -> String {
+    if !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:@%+,".contains(c))
+    {
+        return text.to_owned();
+    }
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+// ------------------------------------------------------------------- make
+
+/// A Makefile's rules and variables.
+#[derive(Debug, Default)]
+struct Makefile {
+    vars: HashMap<String, String>,
+    /// Rules in order: targets, prerequisites, recipe lines.
+    rules: Vec<MakeRule>,
+}
+
+#[derive(Debug, Default)]
+struct MakeRule {
+    targets: Vec<String>,
+    prereqs: Vec<String>,
+    recipe: Vec<String>,
+}
+
+/// `make [-C DIR] [-f FILE] [VAR=value] [TARGET...]`: the recipe lines of
+/// each target (the first one when none is named) after those of its
+/// prerequisites, each once, run by `sh -c` in the directory make runs
+/// in, their `@`, `-` and `+` prefixes dropped and the Makefile's own
+/// variables (and the line's `VAR=value` overrides) expanded. `-n`, `-q`,
+/// `-t` and `-p` run no recipe.
+fn make(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "CfIjlWo",
+            long: &[
+                "directory",
+                "file",
+                "makefile",
+                "include-dir",
+                "jobs",
+                "load-average",
+                "what-if",
+                "old-file",
+            ],
+            stop_after: None,
+        },
+    );
+    let runs_nothing = [
+        "-n",
+        "--just-print",
+        "--dry-run",
+        "--recon",
+        "-q",
+        "--question",
+        "-t",
+        "--touch",
+        "-p",
+        "--print-data-base",
+        "-v",
+        "--version",
+        "-h",
+        "--help",
+    ];
+    if args::has(&items, &runs_nothing) {
+        return Vec::new();
+    }
+    let dir = args::values(&items, &["-C", "--directory"])
+        .iter()
+        .fold(inv.cwd.to_owned(), |dir, d| {
+            paths::resolve(&dir, inv.home, &d.text)
+        });
+    let files = args::values(&items, &["-f", "--file", "--makefile"]);
+    let text = if files.is_empty() {
+        match find_file(
+            &dir,
+            &["GNUmakefile", "makefile", "Makefile"],
+            false,
+            text_of,
+        ) {
+            Some((_, _, text)) => text,
+            None => return Vec::new(),
+        }
+    } else {
+        let texts: Vec<String> = files
+            .iter()
+            .filter_map(|f| text_of(&paths::resolve(&dir, inv.home, &f.text)))
+            .collect();
+        if texts.is_empty() {
+            return Vec::new();
+        }
+        texts.join("\n")
+    };
+    let mut overrides = HashMap::new();
+    let mut goals = Vec::new();
+    for arg in args::positionals(&items) {
+        match arg.text.split_once('=') {
+            Some((name, value)) if !name.is_empty() && !name.contains('/') => {
+                overrides.insert(name.trim_end_matches(':').to_owned(), value.to_owned());
+            }
+            _ => goals.push(arg.text.clone()),
+        }
+    }
+    let mut makefile = parse_makefile(&text, &dir, &overrides);
+    makefile.vars.extend(overrides);
+    if goals.is_empty() {
+        let default = makefile
+            .vars
+            .get(".DEFAULT_GOAL")
+            .map(|g| g.trim().to_owned())
+            .filter(|g| !g.is_empty())
+            .or_else(|| {
+                makefile
+                    .rules
+                    .iter()
+                    .flat_map(|r| r.targets.iter())
+                    .find(|t| !t.starts_with('.') && !t.contains('%'))
+                    .cloned()
+            });
+        goals.extend(default);
+    }
+    let mut lines = Vec::new();
+    let mut done = HashSet::new();
+    for goal in &goals {
+        make_target(&makefile, goal, 0, &mut done, &mut lines);
+    }
+    lines.iter().map(|line| shell_job(line, &dir)).collect()
+}
+
+/// Adds the recipe lines of `target`, after its prerequisites'.
+fn make_target(
+    makefile: &Makefile,
+    target: &str,
+    depth: usize,
+    done: &mut HashSet<String>,
+    lines: &mut Vec<String>,
+) {
+    if depth > MAX_NESTING || lines.len() >= MAX_JOBS || !done.insert(target.to_owned()) {
+        return;
+    }
+    let rules: Vec<&MakeRule> = makefile
+        .rules
+        .iter()
+        .filter(|r| r.targets.iter().any(|t| t == target))
+        .collect();
+    let prereqs: Vec<&String> = rules.iter().flat_map(|r| r.prereqs.iter()).collect();
+    for prereq in &prereqs {
+        make_target(makefile, prereq, depth + 1, done, lines);
+    }
+    // A later recipe for the same target replaces an earlier one.
+    let Some(rule) = rules.iter().rev().find(|r| !r.recipe.is_empty()) else {
+        return;
+    };
+    let automatic = Automatic {
+        target,
+        prereqs: &prereqs,
+    };
+    for line in &rule.recipe {
+        let line = line.trim_start_matches(['@', '-', '+', ' ', '\t']);
+        let line = make_expand(line, &makefile.vars, Some(&automatic), 0);
+        if !line.trim().is_empty() {
+            lines.push(line);
+        }
+    }
+}
+
+/// A rule's automatic variables: `$@`, `$<`, `$^`.
+struct Automatic<'a> {
+    target: &'a str,
+    prereqs: &'a [&'a String],
+}
+
+/// The rules and variables of a Makefile's text: `NAME = value` (and
+/// `:=`, `::=`, `?=`, `+=`, with `export`/`override`), `TARGETS: PREREQS
+/// [; RECIPE]`, and the tab-indented recipe lines after a rule. Other
+/// directives (`ifeq`, `include`, `define`) are skipped, their lines kept.
+fn parse_makefile(text: &str, dir: &str, overrides: &HashMap<String, String>) -> Makefile {
+    let mut makefile = Makefile::default();
+    makefile.vars.insert("MAKE".to_owned(), "make".to_owned());
+    makefile.vars.insert("CURDIR".to_owned(), dir.to_owned());
+    let mut current: Option<usize> = None;
+    let mut in_define = false;
+    let mut lines = text.lines();
+    while let Some(first) = lines.next() {
+        let recipe = first.starts_with('\t');
+        // A backslash at a line's end continues it: a recipe keeps it for
+        // the shell (and drops the next line's tab), other lines join.
+        let mut line = first.to_owned();
+        while line.ends_with('\\') {
+            let Some(next) = lines.next() else { break };
+            if recipe {
+                line.push('\n');
+                line.push_str(next.strip_prefix('\t').unwrap_or(next));
+            } else {
+                line.pop();
+                line.push(' ');
+                line.push_str(next.trim_start());
+            }
+        }
+        if in_define {
+            in_define = line.trim() != "endef";
+            continue;
+        }
+        if recipe {
+            if let Some(rule) = current.and_then(|i| makefile.rules.get_mut(i)) {
+                rule.recipe
+                    .push(line.get(1..).unwrap_or_default().to_owned());
+            }
+            continue;
+        }
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let first_word = trimmed.split_whitespace().next().unwrap_or_default();
+        if first_word == "define" {
+            in_define = true;
+            current = None;
+            continue;
+        }
+        if matches!(
+            first_word,
+            "ifeq"
+                | "ifneq"
+                | "ifdef"
+                | "ifndef"
+                | "else"
+                | "endif"
+                | "include"
+                | "-include"
+                | "sinclude"
+                | "vpath"
+                | "unexport"
+        ) {
+            continue;
+        }
+        let statement = ["export ", "override "]
+            .iter()
+            .fold(trimmed, |s, p| s.strip_prefix(p).unwrap_or(s).trim_start());
+        let statement = strip_make_comment(statement);
+        let eq = statement.find('=');
+        let colon = statement.find(':');
+        let assignment = match (eq, colon) {
+            (Some(eq), Some(colon)) if colon < eq => statement
+                .get(colon..eq)
+                .is_some_and(|between| between.chars().all(|c| c == ':')),
+            (Some(_), _) => true,
+            (None, _) => false,
+        };
+        if let (true, Some(eq)) = (assignment, eq) {
+            current = None;
+            let (name, value) = statement.split_at(eq);
+            let value = value.get(1..).unwrap_or_default().trim_start();
+            let op = name.trim_end().chars().last().unwrap_or(' ');
+            let name = name
+                .trim_end()
+                .trim_end_matches([':', '?', '+', '!'])
+                .trim();
+            if name.contains(char::is_whitespace) || overrides.contains_key(name) {
+                continue;
+            }
+            let value = match op {
+                ':' => make_expand(value, &makefile.vars, None, 0),
+                '+' => match makefile.vars.get(name) {
+                    Some(old) => format!("{old} {value}"),
+                    None => value.to_owned(),
+                },
+                '?' if makefile.vars.contains_key(name) => continue,
+                _ => value.to_owned(),
+            };
+            makefile.vars.insert(name.to_owned(), value);
+            continue;
+        }
+        let Some(colon) = colon else {
+            current = None;
+            continue;
+        };
+        let (targets, rest) = statement.split_at(colon);
+        let rest = rest.trim_start_matches(':');
+        let (prereqs, inline) = match rest.split_once(';') {
+            Some((prereqs, inline)) => (prereqs, Some(inline.trim_start())),
+            None => (rest, None),
+        };
+        // `TARGET: VAR = value` sets a variable for that target only.
+        if prereqs.contains('=') {
+            continue;
+        }
+        let words = |text: &str| -> Vec<String> {
+            make_expand(text, &makefile.vars, None, 0)
+                .split_whitespace()
+                .filter(|w| *w != "|")
+                .map(str::to_owned)
+                .collect()
+        };
+        let rule = MakeRule {
+            targets: words(targets),
+            prereqs: words(prereqs),
+            recipe: inline.map(str::to_owned).into_iter().collect(),
+        };
+        makefile.rules.push(rule);
+        current = Some(makefile.rules.len() - 1);
+    }
+    makefile
+}
+
+/// A line without its `#` comment (a `\#` is a `#`).
+fn strip_make_comment(line: &str) -> &str {
+    let bytes = line.as_bytes();
+    for (at, byte) in bytes.iter().enumerate() {
+        if *byte == b'#' && (at == 0 || bytes.get(at - 1) != Some(&b'\\')) {
+            return line.get(..at).unwrap_or(line).trim_end();
+        }
+    }
+    line
+}
+
+/// Make's expansion of `text`: `$$` is `$`, `$(NAME)` and `${NAME}` a
+/// variable (one the Makefile does not set is the environment's, left to
+/// the shell as `${NAME}`), `$(shell CMD)` the shell's `$(CMD)`, the
+/// automatic variables of a rule; other functions expand to nothing.
+fn make_expand(
+    text: &str,
+    vars: &HashMap<String, String>,
+    auto: Option<&Automatic<'_>>,
+    depth: usize,
+) -> String {
+    if depth > MAX_NESTING || !text.contains('$') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        if c != '$' {
+            out.push(c);
+            continue;
+        }
+        let Some((at, next)) = chars.next() else {
+            out.push('$');
+            break;
+        };
+        let reference = match next {
+            '$' => {
+                out.push('$');
+                continue;
+            }
+            '(' | '{' => {
+                let close = if next == '(' { ')' } else { '}' };
+                let mut level = 1usize;
+                let start = at + 1;
+                let mut end = text.len();
+                for (i, c) in chars.by_ref() {
+                    if c == next {
+                        level += 1;
+                    } else if c == close {
+                        level -= 1;
+                        if level == 0 {
+                            end = i;
+                            break;
+                        }
+                    }
+                }
+                text.get(start..end).unwrap_or_default().to_owned()
+            }
+            other => other.to_string(),
+        };
+        if let Some((function, argument)) = reference.split_once(char::is_whitespace) {
+            if function == "shell" {
+                out.push_str("$(");
+                out.push_str(&make_expand(argument.trim(), vars, auto, depth + 1));
+                out.push(')');
+            }
+            continue;
+        }
+        let name = make_expand(&reference, vars, auto, depth + 1);
+        // `$(VAR:.c=.o)`: the variable, its words not substituted.
+        let name = name.split_once(':').map_or(name.as_str(), |(n, _)| n);
+        if let Some(auto) = auto {
+            let value = match name {
+                "@" => Some(auto.target.to_owned()),
+                "<" => Some(
+                    auto.prereqs
+                        .first()
+                        .map(|p| p.to_string())
+                        .unwrap_or_default(),
+                ),
+                "^" | "+" | "?" => Some(
+                    auto.prereqs
+                        .iter()
+                        .map(|p| p.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+                _ => None,
+            };
+            if let Some(value) = value {
+                out.push_str(&value);
+                continue;
+            }
+        }
+        match vars.get(name) {
+            Some(value) => out.push_str(&make_expand(value, vars, auto, depth + 1)),
+            None if is_name(name) => {
+                out.push_str("${");
+                out.push_str(name);
+                out.push('}');
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+/// A shell variable's name.
+fn is_name(text: &str) -> bool {
+    !text.is_empty()
+        && !text.starts_with(|c: char| c.is_ascii_digit())
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+// ------------------------------------------------------------------- just
+
+#[derive(Debug, Default)]
+struct JustRecipe {
+    name: String,
+    params: Vec<JustParam>,
+    /// Recipes run before it, and after it (`&& name`), with their arguments.
+    before: Vec<(String, Vec<String>)>,
+    after: Vec<(String, Vec<String>)>,
+    body: Vec<String>,
+    /// `[no-cd]`: runs in the directory just was run from.
+    no_cd: bool,
+}
+
+#[derive(Debug, Default)]
+struct JustParam {
+    name: String,
+    default: Option<String>,
+    variadic: bool,
+}
+
+#[derive(Debug, Default)]
+struct Justfile {
+    vars: HashMap<String, String>,
+    recipes: Vec<JustRecipe>,
+}
+
+/// `just [OPTIONS] [NAME=VALUE...] [RECIPE [ARGS...]]...`: the justfile
+/// (`-f`, else `justfile` in the directory or a parent) runs the recipe
+/// (the first one when none is named) after its dependencies, each body
+/// line by `sh -c` in the justfile's directory (a `#!` body as one
+/// script), `{{name}}` replaced by the recipe's arguments and the
+/// justfile's variables. Listing, showing and dry runs run nothing.
+fn just(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "fdcs",
+            long: &[
+                "justfile",
+                "working-directory",
+                "shell",
+                "shell-arg",
+                "dotenv-filename",
+                "dotenv-path",
+                "color",
+                "dump-format",
+                "list-heading",
+                "list-prefix",
+                "chooser",
+                "command",
+                "show",
+                "set",
+                "completions",
+            ],
+            stop_after: None,
+        },
+    );
+    let runs_nothing = [
+        "-l",
+        "--list",
+        "--summary",
+        "-s",
+        "--show",
+        "--dump",
+        "--evaluate",
+        "-n",
+        "--dry-run",
+        "--choose",
+        "-e",
+        "--edit",
+        "--init",
+        "--fmt",
+        "--variables",
+        "--completions",
+        "-h",
+        "--help",
+        "-V",
+        "--version",
+        "--groups",
+        "--check",
+        "-c",
+        "--command",
+    ];
+    if args::has(&items, &runs_nothing) {
+        return Vec::new();
+    }
+    let start = args::value(&items, &["-d", "--working-directory"])
+        .map_or_else(|| inv.cwd.to_owned(), |d| inv.path(&d.text));
+    let found = match args::value(&items, &["-f", "--justfile"]) {
+        Some(file) => {
+            let path = inv.path(&file.text);
+            text_of(&path).map(|text| (parent(&path), text))
+        }
+        None => find_file(
+            &start,
+            &["justfile", "Justfile", ".justfile"],
+            true,
+            text_of,
+        )
+        .map(|(dir, _, text)| (dir, text)),
+    };
+    let Some((dir, text)) = found else {
+        return Vec::new();
+    };
+    let mut justfile = parse_justfile(&text);
+    let mut words: Vec<&Arg> = args::positionals(&items);
+    while let Some(word) = words.first() {
+        match word.text.split_once('=') {
+            Some((name, value)) if is_name(name) => {
+                justfile.vars.insert(name.to_owned(), value.to_owned());
+                words.remove(0);
+            }
+            _ => break,
+        }
+    }
+    // The named recipes with their arguments.
+    let mut calls: Vec<(String, Vec<String>)> = Vec::new();
+    let mut words = words.into_iter().peekable();
+    while let Some(word) = words.next() {
+        let Some(recipe) = justfile.recipes.iter().find(|r| r.name == word.text) else {
+            return Vec::new();
+        };
+        let mut arguments = Vec::new();
+        for param in &recipe.params {
+            if param.variadic {
+                arguments.extend(words.by_ref().map(|w| w.text.clone()));
+            } else if param.default.is_none() {
+                arguments.extend(words.next().map(|w| w.text.clone()));
+            } else if let Some(w) =
+                words.next_if(|w| !justfile.recipes.iter().any(|r| r.name == w.text))
+            {
+                arguments.push(w.text.clone());
+            }
+        }
+        calls.push((recipe.name.clone(), arguments));
+    }
+    if calls.is_empty() {
+        match justfile.recipes.first() {
+            Some(first) => calls.push((first.name.clone(), Vec::new())),
+            None => return Vec::new(),
+        }
+    }
+    let mut jobs = Vec::new();
+    let mut done = HashSet::new();
+    for (name, arguments) in calls {
+        just_recipe(
+            &justfile, &name, arguments, &dir, inv.cwd, 0, &mut done, &mut jobs,
+        );
+    }
+    jobs
+}
+
+/// Adds the jobs of one recipe call, after its dependencies' and before
+/// its subsequent dependencies'.
+#[allow(clippy::too_many_arguments)]
+fn just_recipe(
+    justfile: &Justfile,
+    name: &str,
+    arguments: Vec<String>,
+    dir: &str,
+    invoked_in: &str,
+    depth: usize,
+    done: &mut HashSet<(String, Vec<String>)>,
+    jobs: &mut Vec<Nested>,
+) {
+    if depth > MAX_NESTING || jobs.len() >= MAX_JOBS {
+        return;
+    }
+    let Some(recipe) = justfile.recipes.iter().find(|r| r.name == name) else {
+        return;
+    };
+    if !done.insert((name.to_owned(), arguments.clone())) {
+        return;
+    }
+    let mut values = justfile.vars.clone();
+    let mut arguments = arguments.into_iter();
+    for param in &recipe.params {
+        let value = if param.variadic {
+            arguments.by_ref().collect::<Vec<_>>().join(" ")
+        } else {
+            arguments
+                .next()
+                .or_else(|| param.default.clone())
+                .unwrap_or_default()
+        };
+        values.insert(param.name.clone(), value);
+    }
+    let expand = |text: &str| just_expand(text, &values, dir, invoked_in);
+    for (dep, args) in &recipe.before {
+        let args = args.iter().map(|a| expand(a)).collect();
+        just_recipe(justfile, dep, args, dir, invoked_in, depth + 1, done, jobs);
+    }
+    let cwd = if recipe.no_cd { invoked_in } else { dir };
+    let body: Vec<String> = recipe.body.iter().map(|line| expand(line)).collect();
+    match body.first().and_then(|l| l.strip_prefix("#!")) {
+        Some(shebang) => {
+            let script = body.get(1..).unwrap_or_default().join("\n");
+            jobs.extend(interpreter_job(shebang, &script, cwd));
+        }
+        None => {
+            for line in &body {
+                let line = line.trim_start_matches(['@', '-']);
+                if !line.trim().is_empty() {
+                    jobs.push(shell_job(line, cwd));
+                }
+            }
+        }
+    }
+    for (dep, args) in &recipe.after {
+        let args = args.iter().map(|a| expand(a)).collect();
+        just_recipe(justfile, dep, args, dir, invoked_in, depth + 1, done, jobs);
+    }
+}
+
+/// A script run by the interpreter its `#!` line names: a shell's as shell
+/// text, Python's, Node's, Perl's and Ruby's as their inline code.
+fn interpreter_job(shebang: &str, script: &str, cwd: &str) -> Option<Nested> {
+    let mut words = shebang.split_whitespace();
+    let mut program = paths::basename(words.next()?);
+    if program == "env" {
+        program = words
+            .find(|w| !w.starts_with('-') && !w.contains('='))
+            .map(paths::basename)?;
+    }
+    let flag = match program {
+        "sh" | "bash" | "dash" | "zsh" | "ksh" => "-c",
+        "node" | "nodejs" | "perl" | "ruby" => "-e",
+        _ if program.starts_with("python") => "-c",
+        _ => return None,
+    };
+    Some(Nested::Argv {
+        argv: vec![
+            Arg::literal(program),
+            Arg::literal(flag),
+            Arg::literal(script),
+        ],
+        env: Vec::new(),
+        cwd: Some(cwd.to_owned()),
+    })
+}
+
+/// The recipes and variables of a justfile's text.
+fn parse_justfile(text: &str) -> Justfile {
+    let mut justfile = Justfile::default();
+    let mut no_cd = false;
+    let lines: Vec<&str> = text.lines().collect();
+    let mut at = 0;
+    while let Some(line) = lines.get(at) {
+        at += 1;
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') || line.starts_with([' ', '\t']) {
+            continue;
+        }
+        if trimmed.starts_with('[') {
+            no_cd |= trimmed.contains("no-cd");
+            continue;
+        }
+        let first_word = trimmed.split_whitespace().next().unwrap_or_default();
+        if matches!(first_word, "set" | "alias" | "import" | "mod" | "unexport") {
+            continue;
+        }
+        let statement = trimmed
+            .strip_prefix("export ")
+            .unwrap_or(trimmed)
+            .trim_start();
+        if let Some((name, value)) = statement.split_once(":=")
+            && is_recipe_name(name.trim())
+        {
+            justfile
+                .vars
+                .insert(name.trim().to_owned(), just_value(value.trim()));
+            continue;
+        }
+        let Some((head, deps)) = split_header(trimmed) else {
+            continue;
+        };
+        let mut words = split_quoted(head.trim_start_matches('@')).into_iter();
+        let Some(name) = words.next().filter(|n| is_recipe_name(n)) else {
+            continue;
+        };
+        let params = words
+            .map(|word| {
+                let variadic = word.starts_with(['+', '*']);
+                let word = word.trim_start_matches(['+', '*', '$']);
+                match word.split_once('=') {
+                    Some((name, default)) => JustParam {
+                        name: name.to_owned(),
+                        default: Some(just_value(default)),
+                        variadic,
+                    },
+                    None => JustParam {
+                        name: word.to_owned(),
+                        default: variadic.then(String::new),
+                        variadic,
+                    },
+                }
+            })
+            .collect();
+        let (before, after) = match deps.split_once("&&") {
+            Some((before, after)) => (just_deps(before), just_deps(after)),
+            None => (just_deps(deps), Vec::new()),
+        };
+        let mut body: Vec<&str> = Vec::new();
+        while let Some(next) = lines.get(at) {
+            if !next.trim().is_empty() && !next.starts_with([' ', '\t']) {
+                break;
+            }
+            body.push(next);
+            at += 1;
+        }
+        while body.last().is_some_and(|l| l.trim().is_empty()) {
+            body.pop();
+        }
+        let indent = body
+            .iter()
+            .find(|l| !l.trim().is_empty())
+            .map_or(0, |l| l.len() - l.trim_start().len());
+        let body = body
+            .iter()
+            .map(|l| l.get(indent..).unwrap_or(l.trim_start()).to_owned())
+            .collect();
+        justfile.recipes.push(JustRecipe {
+            name: name.clone(),
+            params,
+            before,
+            after,
+            body,
+            no_cd,
+        });
+        no_cd = false;
+    }
+    justfile
+}
+
+fn is_recipe_name(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// A recipe header's name and parameters, and its dependencies: split at
+/// the first `:` outside quotes that is not `:=`.
+fn split_header(line: &str) -> Option<(&str, &str)> {
+    let mut quote: Option<char> = None;
+    let bytes: Vec<(usize, char)> = line.char_indices().collect();
+    for (i, &(at, c)) in bytes.iter().enumerate() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, ':') if bytes.get(i + 1).map(|(_, c)| *c) != Some('=') => {
+                return Some((line.get(..at)?, line.get(at + 1..)?));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Words split at spaces outside quotes, each kept as written.
+fn split_quoted(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                word.push(c);
+            }
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                word.push(c);
+            }
+            (None, c) if c.is_whitespace() => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            (None, c) => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// A justfile value: a quoted string's text, else the text.
+fn just_value(text: &str) -> String {
+    let text = text.trim();
+    for quote in ['\'', '"'] {
+        if let Some(inner) = text.strip_prefix(quote).and_then(|t| t.strip_suffix(quote)) {
+            return inner.to_owned();
+        }
+    }
+    text.to_owned()
+}
+
+/// Dependencies: `name` or `(name ARG...)`.
+fn just_deps(text: &str) -> Vec<(String, Vec<String>)> {
+    let mut deps = Vec::new();
+    let mut words = split_quoted(&text.replace('(', " ( ").replace(')', " ) ")).into_iter();
+    while let Some(word) = words.next() {
+        if word == "(" {
+            let inner: Vec<String> = words.by_ref().take_while(|w| w != ")").collect();
+            if let Some((name, args)) = inner.split_first() {
+                deps.push((name.clone(), args.iter().map(|a| just_value(a)).collect()));
+            }
+        } else if is_recipe_name(&word) {
+            deps.push((word, Vec::new()));
+        }
+    }
+    deps
+}
+
+/// A recipe line with its `{{...}}` interpolations done: a parameter or
+/// variable, a quoted string, `env('X')`/`env_var('X')` as the shell's
+/// `${X}`, the justfile's and the invocation's directories; other
+/// expressions are empty.
+fn just_expand(text: &str, values: &HashMap<String, String>, dir: &str, invoked: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(rest.get(..open).unwrap_or_default());
+        let after = rest.get(open + 2..).unwrap_or_default();
+        if let Some(escaped) = after.strip_prefix("{{") {
+            out.push_str("{{");
+            rest = escaped;
+            continue;
+        }
+        let Some(close) = after.find("}}") else {
+            out.push_str(rest.get(open..).unwrap_or_default());
+            return out;
+        };
+        let expr = after.get(..close).unwrap_or_default().trim();
+        rest = after.get(close + 2..).unwrap_or_default();
+        if let Some(value) = values.get(expr) {
+            out.push_str(value);
+        } else if expr.starts_with(['\'', '"']) {
+            out.push_str(&just_value(expr));
+        } else if let Some(arg) = expr
+            .strip_prefix("env_var(")
+            .or_else(|| expr.strip_prefix("env("))
+        {
+            let name = just_value(arg.split([',', ')']).next().unwrap_or_default());
+            if is_name(&name) {
+                out.push_str(&format!("${{{name}}}"));
+            }
+        } else if expr.starts_with("justfile_directory") || expr.starts_with("source_directory") {
+            out.push_str(dir);
+        } else if expr.starts_with("invocation_directory") {
+            out.push_str(invoked);
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+// --------------------------------------------------------- npm, pnpm, yarn
+
+/// `npm run NAME [-- ARGS]` (`run-script`, `test`, `start`, `stop`,
+/// `restart`), `pnpm [run] NAME`, `yarn [run] NAME`: the script of that
+/// name in the nearest package.json (or `--prefix`'s, `--dir`'s,
+/// `--cwd`'s), after its `preNAME` and before its `postNAME` script, run
+/// by `sh -c` in the package's directory with the arguments appended.
+/// Returns the script's name and its jobs.
+fn node_scripts(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Option<(String, Vec<Nested>)> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "Cw",
+            long: &[
+                "prefix",
+                "dir",
+                "cwd",
+                "workspace",
+                "filter",
+                "script-shell",
+            ],
+            stop_after: Some(1),
+        },
+    );
+    // Another package's scripts, or every package's, are not this one's.
+    let elsewhere = [
+        "-w",
+        "--workspace",
+        "--workspaces",
+        "-ws",
+        "--filter",
+        "-r",
+        "--recursive",
+    ];
+    if args::has(&items, &elsewhere) {
+        return None;
+    }
+    let positionals = args::positionals(&items);
+    let (verb, rest) = positionals.split_first()?;
+    let script_verbs = ["test", "t", "tst", "start", "stop", "restart"];
+    let (name, extra): (&str, &[&Arg]) = match verb.text.as_str() {
+        "run" | "run-script" | "rum" | "urn" => {
+            let (name, extra) = rest.split_first()?;
+            (name.text.as_str(), extra)
+        }
+        "t" | "tst" => ("test", rest),
+        v if script_verbs.contains(&v) => (v, rest),
+        v if inv.program != "npm" && !v.starts_with('-') => (v, rest),
+        _ => return None,
+    };
+    let extra: Vec<&Arg> = extra.iter().copied().filter(|a| a.text != "--").collect();
+    let start = args::value(&items, &["--prefix", "-C", "--dir", "--cwd"])
+        .map_or_else(|| inv.cwd.to_owned(), |d| inv.path(&d.text));
+    let (dir, _, text) = find_file(&start, &["package.json"], true, text_of)?;
+    let package: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let scripts = package.get("scripts")?.as_object()?;
+    let script = |name: &str| scripts.get(name).and_then(|s| s.as_str());
+    let main = script(name)?;
+    let mut jobs = Vec::new();
+    if let Some(pre) = script(&format!("pre{name}")) {
+        jobs.push(shell_job(pre, &dir));
+    }
+    let mut line = main.to_owned();
+    for arg in &extra {
+        line.push(' ');
+        line.push_str(&quoted(&arg.text));
+    }
+    jobs.push(shell_job(&line, &dir));
+    if let Some(post) = script(&format!("post{name}")) {
+        jobs.push(shell_job(post, &dir));
+    }
+    Some((name.to_owned(), jobs))
+}
+
+// ------------------------------------------------------------------- task
+
+#[derive(Debug, Default)]
+struct Task {
+    cmds: Vec<TaskCmd>,
+    deps: Vec<String>,
+    dir: Option<String>,
+    vars: HashMap<String, String>,
+}
+
+#[derive(Debug)]
+enum TaskCmd {
+    Shell(String),
+    Task(String),
+}
+
+/// `task [-t FILE] [-d DIR] [NAME...] [VAR=value...] [-- ARGS]`: each named
+/// task (`default` when none is) of the Taskfile (`-t`, else
+/// `Taskfile.yml` and its other names in the directory or a parent) runs
+/// its `deps`, then its `cmds` (shell lines, and `task:` calls), in its
+/// `dir` or the Taskfile's directory, `{{.VAR}}` replaced by the line's,
+/// the task's and the Taskfile's variables (`{{.CLI_ARGS}}` by the words
+/// after `--`). Listing, summaries and dry runs run nothing.
+fn task(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
+    let (own, cli_args) = match inv.args.iter().position(|a| a.text == "--") {
+        Some(at) => (
+            inv.args.get(..at).unwrap_or_default(),
+            inv.args.get(at + 1..).unwrap_or_default(),
+        ),
+        None => (inv.args, &[][..]),
+    };
+    let items = args::parse(
+        own,
+        &Spec {
+            short: "tdoc",
+            long: &[
+                "taskfile",
+                "dir",
+                "output",
+                "color",
+                "concurrency",
+                "interval",
+                "sort",
+            ],
+            stop_after: None,
+        },
+    );
+    let runs_nothing = [
+        "-l",
+        "--list",
+        "-a",
+        "--list-all",
+        "--summary",
+        "-n",
+        "--dry",
+        "-i",
+        "--init",
+        "-h",
+        "--help",
+        "--version",
+        "--status",
+        "--completion",
+    ];
+    if args::has(&items, &runs_nothing) {
+        return Vec::new();
+    }
+    let start = args::value(&items, &["-d", "--dir"])
+        .map_or_else(|| inv.cwd.to_owned(), |d| inv.path(&d.text));
+    let found = match args::value(&items, &["-t", "--taskfile"]) {
+        Some(file) => {
+            let path = paths::resolve(&start, inv.home, &file.text);
+            text_of(&path).map(|text| (parent(&path), text))
+        }
+        None => find_file(
+            &start,
+            &[
+                "Taskfile.yml",
+                "taskfile.yml",
+                "Taskfile.yaml",
+                "taskfile.yaml",
+                "Taskfile.dist.yml",
+                "taskfile.dist.yml",
+                "Taskfile.dist.yaml",
+                "taskfile.dist.yaml",
+            ],
+            true,
+            text_of,
+        )
+        .map(|(dir, _, text)| (dir, text)),
+    };
+    let Some((dir, text)) = found else {
+        return Vec::new();
+    };
+    let (mut vars, tasks) = parse_taskfile(&text);
+    let mut names = Vec::new();
+    for arg in args::positionals(&items) {
+        match arg.text.split_once('=') {
+            Some((name, value)) if is_name(name) => {
+                vars.insert(name.to_owned(), value.to_owned());
+            }
+            _ => names.push(arg.text.clone()),
+        }
+    }
+    vars.insert(
+        "CLI_ARGS".to_owned(),
+        cli_args
+            .iter()
+            .map(|a| quoted(&a.text))
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    if names.is_empty() {
+        names.push("default".to_owned());
+    }
+    let mut jobs = Vec::new();
+    for name in &names {
+        run_task(&tasks, &vars, name, &dir, inv.home, 0, &mut jobs);
+    }
+    jobs
+}
+
+fn run_task(
+    tasks: &HashMap<String, Task>,
+    vars: &HashMap<String, String>,
+    name: &str,
+    dir: &str,
+    home: &str,
+    depth: usize,
+    jobs: &mut Vec<Nested>,
+) {
+    if depth > MAX_NESTING || jobs.len() >= MAX_JOBS {
+        return;
+    }
+    let Some(task) = tasks.get(name) else {
+        return;
+    };
+    let mut values = vars.clone();
+    values.extend(task.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
+    values.insert("TASK".to_owned(), name.to_owned());
+    for dep in &task.deps {
+        run_task(tasks, vars, dep, dir, home, depth + 1, jobs);
+    }
+    let cwd = task.dir.as_ref().map_or_else(
+        || dir.to_owned(),
+        |d| paths::resolve(dir, home, &task_expand(d, &values)),
+    );
+    for cmd in &task.cmds {
+        match cmd {
+            TaskCmd::Shell(line) => {
+                let line = task_expand(line, &values);
+                if !line.trim().is_empty() {
+                    jobs.push(shell_job(&line, &cwd));
+                }
+            }
+            TaskCmd::Task(other) => {
+                run_task(
+                    tasks,
+                    vars,
+                    &task_expand(other, &values),
+                    dir,
+                    home,
+                    depth + 1,
+                    jobs,
+                );
+            }
+        }
+    }
+}
+
+/// Go template references `{{.NAME}}` replaced by their values; other
+/// template actions are empty.
+fn task_expand(text: &str, values: &HashMap<String, String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(rest.get(..open).unwrap_or_default());
+        let after = rest.get(open + 2..).unwrap_or_default();
+        let Some(close) = after.find("}}") else {
+            out.push_str(rest.get(open..).unwrap_or_default());
+            return out;
+        };
+        let expr = after.get(..close).unwrap_or_default().trim();
+        rest = after.get(close + 2..).unwrap_or_default();
+        if let Some(value) = expr
+            .strip_prefix('.')
+            .and_then(|name| values.get(name.trim()))
+        {
+            out.push_str(value);
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One line of YAML: its indentation and its text without a comment.
+#[derive(Debug, Clone, Copy)]
+struct YamlLine<'a> {
+    indent: usize,
+    text: &'a str,
+}
+
+fn yaml_lines(text: &str) -> Vec<YamlLine<'_>> {
+    text.lines()
+        .map(|line| YamlLine {
+            indent: line.len() - line.trim_start().len(),
+            text: line.trim_end(),
+        })
+        .collect()
+}
+
+/// The lines of the block below line `at` (those indented more than it).
+fn yaml_block<'a>(lines: &'a [YamlLine<'a>], at: usize) -> &'a [YamlLine<'a>] {
+    let Some(head) = lines.get(at) else {
+        return &[];
+    };
+    let start = at + 1;
+    let mut end = start;
+    while let Some(line) = lines.get(end) {
+        if !line.text.trim().is_empty() && line.indent <= head.indent {
+            break;
+        }
+        end += 1;
+    }
+    lines.get(start..end).unwrap_or_default()
+}
+
+/// The `key: value` entries directly in a block, each with its line's index.
+fn yaml_entries<'a>(block: &'a [YamlLine<'a>]) -> Vec<(usize, String, &'a str)> {
+    let Some(indent) = block
+        .iter()
+        .find(|l| !l.text.trim().is_empty() && !l.text.trim_start().starts_with('#'))
+        .map(|l| l.indent)
+    else {
+        return Vec::new();
+    };
+    block
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.indent == indent && !l.text.trim_start().starts_with(['#', '-']))
+        .filter_map(|(i, l)| {
+            let (key, value) = split_yaml_key(l.text.trim_start())?;
+            Some((i, key, value))
+        })
+        .collect()
+}
+
+/// `key: value` (the key unquoted); `None` for a line that is not one.
+fn split_yaml_key(text: &str) -> Option<(String, &str)> {
+    let (key, value) = if let Some(quote) = text.chars().next().filter(|c| *c == '"' || *c == '\'')
+    {
+        let close = text.get(1..)?.find(quote)? + 1;
+        let rest = text.get(close + 1..)?.trim_start().strip_prefix(':')?;
+        (text.get(1..close)?.to_owned(), rest)
+    } else {
+        let at = text
+            .find(": ")
+            .or_else(|| text.ends_with(':').then(|| text.len() - 1))?;
+        (text.get(..at)?.trim().to_owned(), text.get(at + 1..)?)
+    };
+    Some((key, value.trim()))
+}
+
+/// A scalar's value, or a block scalar's (`|`, `>`) from the block below.
+fn yaml_scalar(value: &str, below: &[YamlLine<'_>]) -> String {
+    let value = value.trim();
+    if value.starts_with('|') || value.starts_with('>') {
+        let indent = below
+            .iter()
+            .find(|l| !l.text.trim().is_empty())
+            .map_or(0, |l| l.indent);
+        let lines: Vec<&str> = below
+            .iter()
+            .map(|l| l.text.get(indent..).unwrap_or_default())
+            .collect();
+        let separator = if value.starts_with('>') { " " } else { "\n" };
+        return lines.join(separator).trim_end().to_owned();
+    }
+    if let Some(inner) = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+        return inner.replace("''", "'");
+    }
+    if let Some(inner) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+        return inner
+            .replace("\\\"", "\"")
+            .replace("\\n", "\n")
+            .replace("\\\\", "\\");
+    }
+    match value.find(" #") {
+        Some(at) => value.get(..at).unwrap_or(value).trim_end().to_owned(),
+        None => value.to_owned(),
+    }
+}
+
+/// A list's items, each as its first line's text after `- ` and the lines
+/// below it.
+fn yaml_items<'a>(value: &str, block: &'a [YamlLine<'a>]) -> Vec<(String, &'a [YamlLine<'a>])> {
+    if let Some(inner) = value
+        .trim()
+        .strip_prefix('[')
+        .and_then(|v| v.strip_suffix(']'))
+    {
+        return inner
+            .split(',')
+            .map(|item| (item.trim().to_owned(), &[][..]))
+            .filter(|(item, _)| !item.is_empty())
+            .collect();
+    }
+    let Some(indent) = block
+        .iter()
+        .find(|l| !l.text.trim().is_empty())
+        .map(|l| l.indent)
+    else {
+        return Vec::new();
+    };
+    let mut items = Vec::new();
+    for (i, line) in block.iter().enumerate() {
+        if line.indent != indent {
+            continue;
+        }
+        let Some(item) = line.text.trim_start().strip_prefix('-') else {
+            continue;
+        };
+        let below = yaml_block(block, i);
+        items.push((item.trim().to_owned(), below));
+    }
+    items
+}
+
+/// A Taskfile's top-level variables and its tasks.
+fn parse_taskfile(text: &str) -> (HashMap<String, String>, HashMap<String, Task>) {
+    let lines = yaml_lines(text);
+    let mut vars = HashMap::new();
+    let mut tasks = HashMap::new();
+    for (at, key, value) in yaml_entries(&lines) {
+        let block = yaml_block(&lines, at);
+        match key.as_str() {
+            "vars" => vars = task_vars(block),
+            "tasks" => {
+                for (i, name, value) in yaml_entries(block) {
+                    tasks.insert(name, parse_task(value, yaml_block(block, i)));
+                }
+            }
+            _ => {}
+        }
+        let _ = value;
+    }
+    (vars, tasks)
+}
+
+fn task_vars(block: &[YamlLine<'_>]) -> HashMap<String, String> {
+    let mut vars = HashMap::new();
+    for (i, name, value) in yaml_entries(block) {
+        let below = yaml_block(block, i);
+        let value = if value.is_empty() {
+            // `NAME: {sh: CMD}` in block form: the command's output.
+            yaml_entries(below)
+                .into_iter()
+                .find(|(_, k, _)| k == "sh")
+                .map(|(j, _, v)| format!("$({})", yaml_scalar(v, yaml_block(below, j))))
+                .unwrap_or_default()
+        } else if let Some(sh) = value
+            .strip_prefix('{')
+            .and_then(|v| v.strip_suffix('}'))
+            .and_then(|v| v.trim().strip_prefix("sh:"))
+        {
+            format!("$({})", yaml_scalar(sh, &[]))
+        } else {
+            yaml_scalar(value, below)
+        };
+        vars.insert(name, value);
+    }
+    vars
+}
+
+/// One task: a command, a list of commands, or a map with `cmds`, `cmd`,
+/// `deps`, `dir` and `vars`.
+fn parse_task(value: &str, block: &[YamlLine<'_>]) -> Task {
+    let mut task = Task::default();
+    if !value.is_empty() && !value.starts_with('[') {
+        task.cmds.push(TaskCmd::Shell(yaml_scalar(value, block)));
+        return task;
+    }
+    let first = block.iter().find(|l| !l.text.trim().is_empty());
+    if value.starts_with('[') || first.is_some_and(|l| l.text.trim_start().starts_with('-')) {
+        task.cmds = task_cmds(value, block);
+        return task;
+    }
+    for (i, key, value) in yaml_entries(block) {
+        let below = yaml_block(block, i);
+        match key.as_str() {
+            "cmds" => task.cmds = task_cmds(value, below),
+            "cmd" => task.cmds = vec![TaskCmd::Shell(yaml_scalar(value, below))],
+            "deps" => {
+                task.deps = yaml_items(value, below)
+                    .into_iter()
+                    .map(|(item, item_below)| match item.strip_prefix("task:") {
+                        Some(name) => yaml_scalar(name, &[]),
+                        None if item.is_empty() => yaml_entries(item_below)
+                            .into_iter()
+                            .find(|(_, k, _)| k == "task")
+                            .map(|(_, _, v)| yaml_scalar(v, &[]))
+                            .unwrap_or_default(),
+                        None => yaml_scalar(&item, &[]),
+                    })
+                    .collect();
+            }
+            "dir" => task.dir = Some(yaml_scalar(value, below)),
+            "vars" => task.vars = task_vars(below),
+            _ => {}
+        }
+    }
+    task
+}
+
+/// A `cmds` list: shell lines (`- CMD`, `- cmd: CMD`, block scalars) and
+/// calls of other tasks (`- task: NAME`).
+fn task_cmds(value: &str, block: &[YamlLine<'_>]) -> Vec<TaskCmd> {
+    let mut cmds = Vec::new();
+    for (item, below) in yaml_items(value, block) {
+        // A map item: its `cmd:` or `task:` key, on the dash's line or below.
+        let mut keys: Vec<(String, String)> = Vec::new();
+        if let Some((key, value)) = split_yaml_key(&item)
+            && matches!(
+                key.as_str(),
+                "cmd" | "task" | "defer" | "silent" | "ignore_error" | "vars" | "platforms" | "for"
+            )
+        {
+            keys.push((key, yaml_scalar(value, below)));
+            for (i, key, value) in yaml_entries(below) {
+                keys.push((key, yaml_scalar(value, yaml_block(below, i))));
+            }
+        } else {
+            cmds.push(TaskCmd::Shell(yaml_scalar(&item, below)));
+            continue;
+        }
+        for (key, value) in keys {
+            match key.as_str() {
+                "cmd" | "defer" => cmds.push(TaskCmd::Shell(value)),
+                "task" => cmds.push(TaskCmd::Task(value)),
+                _ => {}
+            }
+        }
+    }
+    cmds
+}
+
+// -------------------------------------------------------------- launchctl
+
+/// `launchctl load [-w] [-F] PLIST...` and `launchctl bootstrap DOMAIN
+/// PLIST...`: launchd runs each job's `ProgramArguments` (or `Program`)
+/// with its `EnvironmentVariables`, in its `WorkingDirectory` (else `/`).
+fn launchctl(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "SD",
+            long: &[],
+            stop_after: None,
+        },
+    );
+    let words = args::positionals(&items);
+    let plists = match words.split_first() {
+        Some((verb, rest)) if verb.text == "load" => rest,
+        Some((verb, rest)) if verb.text == "bootstrap" => rest.get(1..).unwrap_or_default(),
+        _ => return Vec::new(),
+    };
+    plists
+        .iter()
+        .filter_map(|plist| {
+            let text = text_of(&inv.path(&plist.text))?;
+            launchd_job(&text)
+        })
+        .collect()
+}
+
+/// The command a launchd property list runs.
+fn launchd_job(text: &str) -> Option<Nested> {
+    let arguments = plist_value(text, "ProgramArguments")
+        .map(|value| plist_strings(value, "array"))
+        .unwrap_or_default();
+    let program = plist_value(text, "Program").and_then(plist_string);
+    let argv: Vec<Arg> = match program {
+        Some(program) => std::iter::once(program)
+            .chain(arguments.into_iter().skip(1))
+            .map(|a| Arg::literal(&a))
+            .collect(),
+        None => arguments.iter().map(|a| Arg::literal(a)).collect(),
+    };
+    if argv.is_empty() {
+        return None;
+    }
+    let env = plist_value(text, "EnvironmentVariables")
+        .map(|value| {
+            let inner = value.strip_prefix("<dict>").unwrap_or_default();
+            let inner = inner
+                .get(..inner.find("</dict>").unwrap_or(inner.len()))
+                .unwrap_or_default();
+            let mut env = Vec::new();
+            let mut rest = inner;
+            while let Some(key) = element_text(rest, "key") {
+                let after = rest
+                    .find("</key>")
+                    .and_then(|at| rest.get(at + 6..))
+                    .unwrap_or_default();
+                if let Some(value) = plist_string(after.trim_start()) {
+                    env.push((key, Arg::literal(&value)));
+                }
+                rest = after;
+            }
+            env
+        })
+        .unwrap_or_default();
+    let cwd = plist_value(text, "WorkingDirectory")
+        .and_then(plist_string)
+        .unwrap_or_else(|| "/".to_owned());
+    Some(Nested::Argv {
+        argv,
+        env,
+        cwd: Some(cwd),
+    })
+}
+
+/// The XML after `<key>KEY</key>`.
+fn plist_value<'t>(text: &'t str, key: &str) -> Option<&'t str> {
+    let marker = format!("<key>{key}</key>");
+    let at = text.find(&marker)?;
+    Some(text.get(at + marker.len()..)?.trim_start())
+}
+
+/// A `<string>` element's text at the start of `xml`.
+fn plist_string(xml: &str) -> Option<String> {
+    xml.starts_with("<string>")
+        .then(|| element_text(xml, "string"))
+        .flatten()
+}
+
+/// The `<string>` items of the `<TAG>` element at the start of `xml`.
+fn plist_strings(xml: &str, tag: &str) -> Vec<String> {
+    let open = format!("<{tag}>");
+    let close = format!("</{tag}>");
+    let Some(inner) = xml.strip_prefix(&open) else {
+        return Vec::new();
+    };
+    let inner = inner
+        .get(..inner.find(&close).unwrap_or(inner.len()))
+        .unwrap_or_default();
+    let mut items = Vec::new();
+    let mut rest = inner;
+    while let Some(at) = rest.find("<string>") {
+        rest = rest.get(at..).unwrap_or_default();
+        match element_text(rest, "string") {
+            Some(item) => items.push(item),
+            None => break,
+        }
+        rest = rest
+            .find("</string>")
+            .and_then(|end| rest.get(end + 9..))
+            .unwrap_or_default();
+    }
+    items
+}
+
+/// The unescaped text of the first `<TAG>...</TAG>` in `xml`.
+fn element_text(xml: &str, tag: &str) -> Option<String> {
+    let open = format!("<{tag}>");
+    let close = format!("</{tag}>");
+    let start = xml.find(&open)? + open.len();
+    let end = start + xml.get(start..)?.find(&close)?;
+    Some(
+        xml.get(start..end)?
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&"),
+    )
+}
+
+// ---------------------------------------------------------------- cron, at
+
+/// `crontab FILE`: each job of the file installed, run in the home folder
+/// as cron runs it.
+fn crontab_files(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "u",
+            ..Spec::default()
+        },
+    );
+    if args::has(&items, &["-l", "-r", "-e", "-i", "-T"]) {
+        return Vec::new();
+    }
+    args::positionals(&items)
+        .into_iter()
+        .filter(|file| file.text != "-")
+        .filter_map(|file| text_of(&inv.path(&file.text)))
+        .flat_map(|text| cron_jobs(&text, inv.home))
+        .collect()
+}
+
+/// The jobs of a crontab's text, each run by `sh -c` in `home`.
+pub(super) fn cron_jobs(text: &str, home: &str) -> Vec<Nested> {
+    cron_commands(text)
+        .iter()
+        .take(MAX_JOBS)
+        .map(|command| shell_job(&detached(command), home))
+        .collect()
+}
+
+/// Shell text run as a scheduler runs a job: with nothing on its standard
+/// input (not the text that queued it).
+pub(super) fn detached(text: &str) -> String {
+    format!("{{ {text}\n}} </dev/null")
+}
+
+/// The command of each line of a crontab: what follows its five time
+/// fields or its `@reboot`/`@daily`/... nickname, up to an unescaped `%`
+/// (the rest is its standard input). Comments, blank lines and
+/// `NAME=value` settings have none.
+pub(super) fn cron_commands(text: &str) -> Vec<String> {
+    let mut commands = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_start();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let first = line.split_whitespace().next().unwrap_or_default();
+        let fields = if first.starts_with('@') {
+            1
+        } else if first.contains('=')
+            || !first.starts_with(|c: char| c.is_ascii_digit() || c == '*')
+        {
+            continue;
+        } else {
+            5
+        };
+        let mut rest = line;
+        for _ in 0..fields {
+            rest = rest.trim_start();
+            rest = rest
+                .get(rest.find(char::is_whitespace).unwrap_or(rest.len())..)
+                .unwrap_or_default();
+        }
+        let command = cron_command(rest.trim());
+        if !command.is_empty() {
+            commands.push(command);
+        }
+    }
+    commands
+}
+
+/// A cron command up to its first unescaped `%`, its `\%` as `%`.
+fn cron_command(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'%') => {
+                out.push('%');
+                chars.next();
+            }
+            '%' => break,
+            c => out.push(c),
+        }
+    }
+    out.trim().to_owned()
+}
+
+/// `at -f FILE TIME` and `batch -f FILE`: the file's text is the job,
+/// run in the directory it was queued from.
+fn at_file(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
+    let items = args::parse(inv.args, &at_spec());
+    if at_queues_nothing(&items) {
+        return Vec::new();
+    }
+    args::values(&items, &["-f"])
+        .into_iter()
+        .filter_map(|file| {
+            let path = inv.path(&file.text);
+            let text = text_of(&path)?;
+            Some(Nested::Script {
+                text: detached(&text),
+                what: format!("{} job {path}", inv.program),
+            })
+        })
+        .collect()
+}
+
+/// at's and batch's options that take a value.
+pub(super) fn at_spec() -> Spec<'static> {
+    Spec {
+        short: "qftu",
+        ..Spec::default()
+    }
+}
+
+/// True when at lists, removes or prints jobs rather than queueing one.
+pub(super) fn at_queues_nothing(items: &[Item<'_>]) -> bool {
+    args::has(items, &["-l", "-r", "-d", "-c", "-V", "-h", "--help"])
+}
