@@ -237,7 +237,8 @@ pub struct Kubectl {
     pub files: Vec<String>,
     /// `--dry-run[=client|server]`.
     pub dry_run: bool,
-    /// `--all` or `-A`/`--all-namespaces`.
+    /// `--all`: every object of the type (`-A`, `--all-namespaces`, only
+    /// widens where names and selectors are looked for).
     pub all: bool,
 }
 

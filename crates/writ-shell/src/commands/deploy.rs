@@ -67,6 +67,9 @@ fn release(inv: &Invocation<'_>) -> Option<Outcome> {
         "skaffold" => return skaffold(inv.args),
         "fly" | "flyctl" => return fly(inv),
         "cdk" => return cdk(inv),
+        "bazel" | "bazelisk" | "buck" | "buck2" | "pants" | "plz" | "please" => {
+            return build_run_target(inv);
+        }
         _ => {}
     }
     let deploy = match inv.program {
@@ -99,6 +102,33 @@ fn release(inv: &Invocation<'_>) -> Option<Outcome> {
         environment: deploy.0,
         service: deploy.1,
     })))
+}
+
+/// `bazel run //deploy:prod` (and buck, pants, please): a build tool
+/// running a target whose package or name says it deploys is a release to
+/// the environments its label names ([`environment_changes`]: `prod` of
+/// `//deploy:prod`, `staging` of `//services/api/deploy:staging`). Any
+/// other target, and `build`/`test`, is the build's own business.
+fn build_run_target(inv: &Invocation<'_>) -> Option<Outcome> {
+    let mut words = inv.args.iter().filter(|a| !a.text.starts_with('-'));
+    if words.next()?.text != "run" {
+        return None;
+    }
+    let label = words.next()?.text.as_str();
+    let label = label.strip_prefix('@').map_or(label, |l| {
+        l.split_once("//").map_or(l, |(_, rest)| rest)
+    });
+    let label = label.trim_start_matches('/');
+    let deploys = label
+        .split(['/', ':'])
+        .any(|part| part.split(NAME_SEPARATORS).any(|w| w == "deploy"));
+    if !deploys {
+        return None;
+    }
+    let effects = environment_changes(inv.program, label, None);
+    let mut outcome = Outcome::default();
+    outcome.effects = effects;
+    Some(outcome)
 }
 
 /// `ansible-playbook -i INVENTORY [--limit HOSTS] [-e env=E] PLAYBOOK`: a

@@ -3,7 +3,7 @@
 
 use super::{Invocation, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Spec};
-use crate::{Effect, Helm, Kubectl, Resource, Target, Terraform, paths};
+use crate::{Effect, Helm, Kubectl, Payload, Resource, Target, Terraform, paths};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(match inv.program {
@@ -354,6 +354,9 @@ fn kubectl(inv: &Invocation<'_>) -> Outcome {
             });
         }
     }
+    if let Some(names) = printed_names(&verb, &args, &items) {
+        outcome.stdout = Some(names);
+    }
     outcome.effect(Effect::Kubectl(Kubectl {
         verb,
         args,
@@ -361,8 +364,38 @@ fn kubectl(inv: &Invocation<'_>) -> Outcome {
         namespace: args::value(&items, &["-n", "--namespace"]).map(|n| n.text.clone()),
         files,
         dry_run,
-        all: args::has(&items, &["--all", "-A", "--all-namespaces"]),
+        // `--all` takes every object of the type; `-A` (`--all-namespaces`)
+        // only widens where the names or selectors are looked for.
+        all: items.iter().any(|item| match item {
+            crate::args::Item::Opt { name, value } if name == "--all" => {
+                value.as_ref().is_none_or(|v| v.text != "false")
+            }
+            _ => false,
+        }),
     }))
+}
+
+/// What `kubectl get TYPE[,TYPE] [NAME...] -o name` prints: `TYPE/NAME`
+/// per object, so a later `| xargs kubectl delete` deletes objects of
+/// those types (the names it lists are not known; `*` stands for them).
+fn printed_names(verb: &str, args: &[String], items: &[args::Item<'_>]) -> Option<Payload> {
+    let output = args::value(items, &["-o", "--output"])?;
+    if verb != "get" || output.text != "name" {
+        return None;
+    }
+    let (types, names) = args.split_first()?;
+    let mut lines = Vec::new();
+    for kind in types.split(',').filter(|k| !k.is_empty()) {
+        if names.is_empty() {
+            lines.push(format!("{kind}/*"));
+        }
+        for name in names {
+            lines.push(format!("{kind}/{name}"));
+        }
+    }
+    let mut printed = Payload::default();
+    printed.text = vec![lines.join("\n")];
+    Some(printed)
 }
 
 /// The credentials a Kubernetes client is given on the line (`kubectl
