@@ -239,6 +239,56 @@ pub(crate) fn value<'a>(items: &'a [Item<'_>], names: &[&str]) -> Option<&'a Arg
     })
 }
 
+/// Where the options of a CLI read by [`long_options`] stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OptionsEnd {
+    /// At the first positional (Go's `flag` package: `grpcurl -d '{}'
+    /// host:443 svc/M -H x` has no `-H`).
+    FirstPositional,
+    /// Only at `--`: positionals may come between options (Node CLIs,
+    /// cobra).
+    DoubleDash,
+}
+
+/// Long options written with one dash or two (`-name`, `--name`), a value
+/// after `=` or, for the names in `values`, as the next word; `--` ends
+/// them. Names come back as `prefix` and the name (`-rpc-header`,
+/// `--url`).
+pub(crate) fn long_options<'a>(
+    words: &'a [Arg],
+    values: &[&str],
+    end: OptionsEnd,
+    prefix: &str,
+) -> Vec<Item<'a>> {
+    let mut items = Vec::with_capacity(words.len());
+    let mut rest = words.iter();
+    while let Some(word) = rest.next() {
+        let text = word.text.as_str();
+        let Some(body) = text.strip_prefix('-').filter(|b| !b.is_empty()) else {
+            items.push(Item::Pos(word));
+            if end == OptionsEnd::FirstPositional {
+                break;
+            }
+            continue;
+        };
+        if body == "-" {
+            break;
+        }
+        let body = body.strip_prefix('-').unwrap_or(body);
+        let (name, value) = match body.split_once('=') {
+            Some((name, value)) => (name, Some(Cow::Owned(word.with_text(value)))),
+            None if values.contains(&body) => (body, rest.next().map(Cow::Borrowed)),
+            None => (body, None),
+        };
+        items.push(Item::Opt {
+            name: Cow::Owned(format!("{prefix}{name}")),
+            value,
+        });
+    }
+    items.extend(rest.map(Item::Pos));
+    items
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -301,6 +301,32 @@ impl<'c> Analyzer<'c> {
         }
     }
 
+    /// Runs shell text in `scope` itself (`eval`, `source`).
+    fn script_in_place(
+        &mut self,
+        text: &str,
+        scope: &mut Scope,
+        stdin: Option<&Payload>,
+        what: &str,
+    ) -> Payload {
+        if self.depth >= MAX_DEPTH {
+            self.opaque(format!("{what} nested too deeply: {text}"));
+            return Payload::default();
+        }
+        match parse_program(text, &self.options) {
+            Ok(program) => {
+                self.depth += 1;
+                let out = self.program(&program, scope, stdin);
+                self.depth -= 1;
+                out
+            }
+            Err(_) => {
+                self.opaque(format!("{what} that does not parse: {text}"));
+                Payload::default()
+            }
+        }
+    }
+
     fn compound_list(
         &mut self,
         list: &ast::CompoundList,
@@ -403,7 +429,20 @@ impl<'c> Analyzer<'c> {
             C::ForClause(clause) => self.for_clause(clause, scope, stdin),
             C::ArithmeticForClause(clause) => self.compound_list(&clause.body.list, scope, stdin),
             C::CaseClause(clause) => {
-                self.expand(&clause.value.value, scope);
+                let value = self.expand(&clause.value.value, scope);
+                // A value the line fixes takes the first arm whose pattern
+                // matches (`X=prod; case $X in prod) CTX=...`); with `;;`
+                // that arm alone runs.
+                if !value.dynamic
+                    && let Some(arm) = self.matching_case(clause, &value.text, scope)
+                    && let Some(case) = clause.cases.get(arm)
+                    && matches!(case.post_action, ast::CaseItemPostAction::ExitCase)
+                {
+                    return match &case.cmd {
+                        Some(body) => self.compound_list(body, scope, stdin),
+                        None => Payload::default(),
+                    };
+                }
                 let mut stdout = Payload::default();
                 for case in &clause.cases {
                     if let Some(body) = &case.cmd {
@@ -1073,6 +1112,15 @@ impl<'c> Analyzer<'c> {
             return;
         };
         let rest = inv.args.get(index + 1..).unwrap_or_default();
+        // `source f` runs f in this shell: what it exports stays set.
+        if matches!(program, "source" | ".") && rest.is_empty() {
+            outcome.nested.push(Nested::InPlace {
+                text,
+                what: format!("{program} {path}"),
+                bindings: Vec::new(),
+            });
+            return;
+        }
         if shell {
             let mut args = vec![inv.args.get(index).cloned().unwrap_or_default()];
             args.extend(rest.iter().cloned());
@@ -1213,11 +1261,15 @@ impl<'c> Analyzer<'c> {
         match job {
             Nested::Argv { argv, env, cwd } => self.run_argv(argv, env, cwd, scope, stdin),
             Nested::Script { text, what } => self.script(&text, scope, stdin, &what),
-            Nested::Eval { text, bindings } => {
+            Nested::InPlace {
+                text,
+                what,
+                bindings,
+            } => {
                 for (name, value) in bindings {
                     self.assign(scope, &name, value);
                 }
-                self.script(&text, scope, stdin, "eval")
+                self.script_in_place(&text, scope, stdin, &what)
             }
             Nested::ShellScript {
                 text,
@@ -1411,6 +1463,28 @@ impl<'c> Analyzer<'c> {
             .collect();
         under.sort_by(|a, b| a.0.cmp(&b.0));
         under
+    }
+
+    /// The first arm of a `case` whose pattern matches `value`; `None`
+    /// when a pattern before it cannot be worked out (an expansion).
+    fn matching_case(
+        &mut self,
+        clause: &ast::CaseClauseCommand,
+        value: &str,
+        scope: &Scope,
+    ) -> Option<usize> {
+        for (at, case) in clause.cases.iter().enumerate() {
+            for pattern in &case.patterns {
+                let pattern = self.expand(&pattern.value, scope);
+                if pattern.dynamic {
+                    return None;
+                }
+                if transform::pattern_matches(&pattern.text, value)? {
+                    return Some(at);
+                }
+            }
+        }
+        None
     }
 
     /// A file for a process substitution: bash's `/dev/fd/63`, then 62,

@@ -272,3 +272,35 @@ fn an_image_built_on_the_line_is_pushed_with_its_build_arguments() {
         ),
     ]);
 }
+
+#[test]
+fn a_case_on_a_fixed_value_takes_its_matching_arm() {
+    run_table(&[
+        (
+            "E=prod; case \"$E\" in prod|live) C=gke-prod ;; *) C=kind ;; esac; kubectl --context \"$C\" delete ns web",
+            json!([kubectl("delete", &["ns", "web"], Some("gke-prod"), None, &[], false, false)]),
+        ),
+        (
+            "E=dev; case $E in prod) C=gke-prod ;; d*) C=kind ;; esac; kubectl --context $C delete ns web",
+            json!([kubectl("delete", &["ns", "web"], Some("kind"), None, &[], false, false)]),
+        ),
+    ]);
+}
+
+#[test]
+fn a_sourced_file_s_exports_stay_set() {
+    check(
+        "printf 'export DB=postgres://ops@db.prod.example.net/app\\n' > ./env.sh && source ./env.sh && psql \"$DB\" -c 'DELETE FROM t WHERE a < 1'",
+        json!([
+            write(&at("env.sh")),
+            read(&at("env.sh")),
+            sql(
+                "psql",
+                Some("db.prod.example.net"),
+                Some("postgres://ops@db.prod.example.net/app"),
+                Some("DELETE FROM t WHERE a < 1"),
+                &[]
+            )
+        ]),
+    );
+}

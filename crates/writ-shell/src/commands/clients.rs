@@ -2,8 +2,6 @@
 //! reflection), WebSocket clients (`websocat`, `wscat`) and `curlie`
 //! (curl's options with HTTPie's request items).
 
-use std::borrow::Cow;
-
 use super::{Invocation, Nested, Outcome, net, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Payload, Target, flow};
@@ -18,35 +16,9 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     })
 }
 
-/// Options of Go's `flag` package: `-name` or `--name`, a value after `=`
-/// or as the next word for the names in `values`; the first word that is
-/// not an option ends them (`grpcurl -d '{}' host:443 svc/M -H x` has no
-/// `-H`). Names come back with one dash (`-rpc-header`).
+/// Options of Go's `flag` package, with one dash (`-rpc-header`).
 fn go_flags<'a>(words: &'a [Arg], values: &[&str]) -> Vec<Item<'a>> {
-    let mut items = Vec::with_capacity(words.len());
-    let mut rest = words.iter();
-    while let Some(word) = rest.next() {
-        let text = word.text.as_str();
-        let Some(body) = text.strip_prefix('-').filter(|b| !b.is_empty()) else {
-            items.push(Item::Pos(word));
-            break;
-        };
-        if body == "-" {
-            break;
-        }
-        let body = body.strip_prefix('-').unwrap_or(body);
-        let (name, value) = match body.split_once('=') {
-            Some((name, value)) => (name, Some(Cow::Owned(word.with_text(value)))),
-            None if values.contains(&body) => (body, rest.next().map(Cow::Borrowed)),
-            None => (body, None),
-        };
-        items.push(Item::Opt {
-            name: Cow::Owned(format!("-{name}")),
-            value,
-        });
-    }
-    items.extend(rest.map(Item::Pos));
-    items
+    args::long_options(words, values, args::OptionsEnd::FirstPositional, "-")
 }
 
 /// A Go boolean flag: present, and not set to false (`-plaintext=false`).

@@ -1659,24 +1659,24 @@ fn gpg(inv: &Invocation<'_>) -> Outcome {
     outcome
 }
 
+/// make's options that take a value.
+pub(super) const MAKE_OPTIONS: Spec<'static> = Spec {
+    short: "CfIjlWo",
+    long: &[
+        "directory",
+        "file",
+        "makefile",
+        "include-dir",
+        "jobs",
+        "load-average",
+        "what-if",
+        "old-file",
+    ],
+    stop_after: None,
+};
+
 fn make(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(
-        inv.args,
-        &Spec {
-            short: "CfIjlWo",
-            long: &[
-                "directory",
-                "file",
-                "makefile",
-                "include-dir",
-                "jobs",
-                "load-average",
-                "what-if",
-                "old-file",
-            ],
-            stop_after: None,
-        },
-    );
+    let items = args::parse(inv.args, &MAKE_OPTIONS);
     let dir = args::values(&items, &["-C", "--directory"])
         .iter()
         .fold(inv.cwd.to_owned(), |dir, d| {

@@ -105,11 +105,13 @@ pub(crate) enum Nested {
     },
     /// Shell text (`sh -c '...'`, `watch '...'`); `what` names it for `opaque`.
     Script { text: String, what: String },
-    /// `eval` text, run in the current shell, in which the command
-    /// substitutions the walk already ran read as the variables `bindings`
-    /// set to their output (so they do not run twice).
-    Eval {
+    /// Shell text run in the current shell (`eval`, `source FILE`), so
+    /// what it assigns and exports stays set; the command substitutions
+    /// the walk already ran read as the variables `bindings` set to their
+    /// output (so they do not run twice).
+    InPlace {
         text: String,
+        what: String,
         bindings: Vec<(String, Arg)>,
     },
     /// Shell text a shell runs with arguments and an environment (`F=x sh

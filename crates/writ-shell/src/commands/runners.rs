@@ -126,23 +126,7 @@ struct MakeRule {
 /// variables (and the line's `VAR=value` overrides) expanded. `-n`, `-q`,
 /// `-t` and `-p` run no recipe.
 fn make(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
-    let items = args::parse(
-        inv.args,
-        &Spec {
-            short: "CfIjlWo",
-            long: &[
-                "directory",
-                "file",
-                "makefile",
-                "include-dir",
-                "jobs",
-                "load-average",
-                "what-if",
-                "old-file",
-            ],
-            stop_after: None,
-        },
-    );
+    let items = args::parse(inv.args, &super::files::MAKE_OPTIONS);
     let runs_nothing = [
         "-n",
         "--just-print",

@@ -12,8 +12,6 @@
 //! A tunnel that serves files itself (`ngrok http file:///dir`,
 //! `tailscale funnel /dir`) carries them directly.
 
-use std::borrow::Cow;
-
 use super::{Invocation, Outcome, request, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{FileRef, Payload, flow};
@@ -130,34 +128,10 @@ fn local_service(inv: &Invocation<'_>, text: &str) -> Local {
     }
 }
 
-/// Long options of Go and Node CLIs: `-name` or `--name`, a value after
-/// `=` or, for the names in `values`, as the next word; positionals may
-/// come between them, and `--` ends them. Names come back as `--name`.
+/// Long options of Go and Node CLIs, as `--name`; positionals may come
+/// between them.
 fn long_flags<'a>(words: &'a [Arg], values: &[&str]) -> Vec<Item<'a>> {
-    let mut items = Vec::with_capacity(words.len());
-    let mut rest = words.iter();
-    while let Some(word) = rest.next() {
-        let text = word.text.as_str();
-        let Some(body) = text.strip_prefix('-').filter(|b| !b.is_empty()) else {
-            items.push(Item::Pos(word));
-            continue;
-        };
-        if body == "-" {
-            items.extend(rest.by_ref().map(Item::Pos));
-            break;
-        }
-        let body = body.strip_prefix('-').unwrap_or(body);
-        let (name, value) = match body.split_once('=') {
-            Some((name, value)) => (name, Some(Cow::Owned(word.with_text(value)))),
-            None if values.contains(&body) => (body, rest.next().map(Cow::Borrowed)),
-            None => (body, None),
-        };
-        items.push(Item::Opt {
-            name: Cow::Owned(format!("--{name}")),
-            value,
-        });
-    }
-    items
+    args::long_options(words, values, args::OptionsEnd::DoubleDash, "--")
 }
 
 /// ngrok's options that take a value (v3, and v2's single-dash ones).

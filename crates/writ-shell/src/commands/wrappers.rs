@@ -1262,7 +1262,11 @@ fn eval(inv: &Invocation<'_>) -> Outcome {
             }
         }
     }
-    outcome.nested.push(Nested::Eval { text, bindings });
+    outcome.nested.push(Nested::InPlace {
+        text,
+        what: "eval".to_owned(),
+        bindings,
+    });
     outcome
 }
 

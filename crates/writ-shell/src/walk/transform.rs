@@ -223,6 +223,12 @@ fn first_char<I: Iterator<Item = char>>(chars: &[char], convert: impl Fn(char) -
     out
 }
 
+/// Whether bash's pattern matches all of `value`; `None` when the pattern
+/// cannot be read.
+pub(super) fn pattern_matches(pattern: &str, value: &str) -> Option<bool> {
+    Some(matcher(pattern)?.is_match(value))
+}
+
 /// Bash's pattern as a matcher over the whole string (`*` matches `/`
 /// too); `None` for a pattern with an expansion or quoting in it.
 fn matcher(pattern: &str) -> Option<GlobMatcher> {
