@@ -2467,6 +2467,28 @@ const BODY_NEEDLES: &[&str] = &[
     "enrol",
 ];
 
+/// A path segment's words: an RPC-style method (Slack's
+/// `conversations.invite`, `admin.users.assign`) is its dot-separated
+/// words, as a REST path's segments would be; any other segment (one
+/// with a `.json` or `.xml` extension too) is itself.
+fn method_words(segment: &str) -> Vec<&str> {
+    let parts: Vec<&str> = segment.split('.').collect();
+    let rpc = parts.len() > 1
+        && !matches!(parts.last(), Some(&("json" | "xml")))
+        && parts.iter().all(|p| {
+            p.starts_with(|c: char| c.is_ascii_alphabetic())
+                && p.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+    if rpc {
+        parts
+    } else {
+        vec![segment]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+}
+
 /// `segment` as this reading compares it: lower case, without `-` and
 /// `_`, without a file extension (`graphql.json`) or a custom method
 /// (`P:setIamPolicy` is `p`; [`custom_method_in`] reads the rest).
@@ -2593,7 +2615,9 @@ impl PathShape {
                     group_principal = next;
                 }
             }
-            if (is(MEMBERSHIP_SEGMENTS) && before(2, HOLDER_SEGMENTS))
+            // `HOLDER/ID/members`, and an RPC method's `HOLDER.invite`.
+            if (is(MEMBERSHIP_SEGMENTS)
+                && (before(2, HOLDER_SEGMENTS) || before(1, HOLDER_SEGMENTS)))
                 || (is(USER_SEGMENTS) && before(2, GROUP_SEGMENTS))
                 || (is(GROUP_SEGMENTS) && before(2, USER_SEGMENTS))
             {
@@ -2660,7 +2684,7 @@ fn general_effects(method: &str, host: &str, path: &str, texts: &[String]) -> Ve
     let path = path.split('#').next().unwrap_or_default();
     let query = query.split('#').next().unwrap_or_default();
     let body_signal = texts.iter().any(|t| has_body_needle(t)) || has_body_needle(query);
-    let path_signal = path.split('/').filter(|s| !s.is_empty()).any(|s| {
+    let path_signal = path.split('/').flat_map(method_words).any(|s| {
         let word: String = normalized(s).collect();
         [
             ACCESS_SEGMENTS,
@@ -2689,7 +2713,8 @@ fn general_effects(method: &str, host: &str, path: &str, texts: &[String]) -> Ve
             return deploys;
         }
     }
-    let shape = PathShape::read(&segments);
+    let words: Vec<&str> = segments.iter().flat_map(|s| method_words(s)).collect();
+    let shape = PathShape::read(&words);
     if shape.graphql {
         return graphql_effects(&url, &bodies);
     }
@@ -4452,6 +4477,16 @@ mod tests {
             (true, Some("u1"))
         );
         assert_eq!(shape("/v1/Files/F/Permissions.json"), (true, None));
+        // An RPC method's words read as a REST path's segments would.
+        let method = |path: &str| {
+            let words: Vec<&str> = path.split('/').flat_map(method_words).collect();
+            PathShape::read(&words).grants()
+        };
+        assert!(method("/api/conversations.invite"));
+        assert!(method("/api/admin.conversations.invite"));
+        assert!(!method("/api/conversations.history"));
+        assert!(!method("/api/chat.postMessage"));
+        assert_eq!(method_words("report.json"), vec!["report.json"]);
         assert_eq!(
             shape("/apis/rbac/v1/namespaces/n/rolebindings"),
             (true, None)
