@@ -115,9 +115,9 @@ fn build_run_target(inv: &Invocation<'_>) -> Option<Outcome> {
         return None;
     }
     let label = words.next()?.text.as_str();
-    let label = label.strip_prefix('@').map_or(label, |l| {
-        l.split_once("//").map_or(l, |(_, rest)| rest)
-    });
+    let label = label
+        .strip_prefix('@')
+        .map_or(label, |l| l.split_once("//").map_or(l, |(_, rest)| rest));
     let label = label.trim_start_matches('/');
     let deploys = label
         .split(['/', ':'])
@@ -125,10 +125,10 @@ fn build_run_target(inv: &Invocation<'_>) -> Option<Outcome> {
     if !deploys {
         return None;
     }
-    let effects = environment_changes(inv.program, label, None);
-    let mut outcome = Outcome::default();
-    outcome.effects = effects;
-    Some(outcome)
+    Some(Outcome {
+        effects: environment_changes(inv.program, label, None),
+        ..Outcome::default()
+    })
 }
 
 /// `ansible-playbook -i INVENTORY [--limit HOSTS] [-e env=E] PLAYBOOK`: a

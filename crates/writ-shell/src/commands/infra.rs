@@ -393,9 +393,10 @@ fn printed_names(verb: &str, args: &[String], items: &[args::Item<'_>]) -> Optio
             lines.push(format!("{kind}/{name}"));
         }
     }
-    let mut printed = Payload::default();
-    printed.text = vec![lines.join("\n")];
-    Some(printed)
+    Some(Payload {
+        text: vec![lines.join("\n")],
+        ..Payload::default()
+    })
 }
 
 /// The credentials a Kubernetes client is given on the line (`kubectl
