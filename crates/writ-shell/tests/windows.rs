@@ -274,7 +274,7 @@ fn acl_and_group_changes() {
         ),
         (
             "net group 'Domain Admins' svc-x //add //domain",
-            json!([grant("domain group Domain Admins", Some("svc-x"))]),
+            json!([grant("active directory group Domain Admins", Some("svc-x"))]),
         ),
         (
             "net share docs=C:\\\\docs /grant:Everyone,FULL",
@@ -590,4 +590,158 @@ fn windows_machines_read_backslashes_as_separators() {
         "rm -r infra\\staging",
         json!([delete(&at("infrastaging"), true)]),
     );
+}
+
+#[test]
+fn windows_tools_write_their_output_files() {
+    let w = |rel: &str| format!("/c/Users/ana/portal/{rel}");
+    let cases = [
+        // The registry: export and save write a file, import and restore read one.
+        (
+            "reg export \"HKLM\\SOFTWARE\\Kestrel\\Agent\" C:\\ProgramData\\k\\agent.reg /y",
+            json!([write("/c/ProgramData/k/agent.reg")]),
+        ),
+        (
+            "reg save HKLM\\SYSTEM sys.hiv /y /reg:64",
+            json!([write(&w("sys.hiv"))]),
+        ),
+        ("reg import agent.reg", json!([read(&w("agent.reg"))])),
+        (
+            "reg restore HKLM\\SOFTWARE\\K k.hiv",
+            json!([read(&w("k.hiv"))]),
+        ),
+        // Keys are not files.
+        ("reg query HKLM\\SOFTWARE\\Kestrel /s", json!([])),
+        (
+            "reg add HKLM\\SOFTWARE\\Kestrel /v Mode /t REG_SZ /d on /f",
+            json!([]),
+        ),
+        // certutil: a download into the file named, or with `-split` into
+        // the working directory; without either only the URL cache.
+        (
+            "certutil.exe -urlcache -f https://x.example.net/t/PSTools.zip C:\\Tools\\PSTools.zip",
+            json!([
+                url_request(
+                    "certutil",
+                    "https://x.example.net/t/PSTools.zip",
+                    "GET",
+                    empty()
+                ),
+                write("/c/Tools/PSTools.zip")
+            ]),
+        ),
+        (
+            "certutil -urlcache -split -f https://x.example.net/t/a.exe",
+            json!([
+                url_request("certutil", "https://x.example.net/t/a.exe", "GET", empty()),
+                write(&w("a.exe"))
+            ]),
+        ),
+        (
+            "certutil -verifyctl -f -split https://x.example.net/t/a.exe C:\\t\\a.exe",
+            json!([
+                url_request("certutil", "https://x.example.net/t/a.exe", "GET", empty()),
+                write("/c/t/a.exe")
+            ]),
+        ),
+        (
+            "certutil -urlcache https://x.example.net/t/a.exe",
+            json!([url_request(
+                "certutil",
+                "https://x.example.net/t/a.exe",
+                "GET",
+                empty()
+            )]),
+        ),
+        ("certutil -urlcache * delete", json!([])),
+        (
+            "certutil -decode C:\\t\\a.b64 C:\\t\\a.exe",
+            json!([read("/c/t/a.b64"), write("/c/t/a.exe")]),
+        ),
+        (
+            "certutil -f -encode .env C:\\t\\e.txt",
+            json!([read(&w(".env")), write("/c/t/e.txt")]),
+        ),
+        ("certutil -store my", json!([])),
+        // expand: the cabinet's files go to the destination.
+        (
+            "expand pkg.cab -F:agent.exe C:\\ProgramData\\K",
+            json!([read(&w("pkg.cab")), write("/c/ProgramData/K/agent.exe")]),
+        ),
+        (
+            "expand pkg.cab -F:* D:\\drv",
+            json!([read(&w("pkg.cab")), write("/d/drv")]),
+        ),
+        (
+            "expand -r C:\\Drivers\\setup.ex_",
+            json!([read("/c/Drivers/setup.ex_"), write("/c/Drivers")]),
+        ),
+        ("expand -d pkg.cab", json!([read(&w("pkg.cab"))])),
+        // wevtutil: an exported log and a clear's backup are files written.
+        (
+            "wevtutil epl Security C:\\ProgramData\\sec.evtx /ow:true",
+            json!([write("/c/ProgramData/sec.evtx")]),
+        ),
+        (
+            "wevtutil export-log C:\\logs\\old.evtx new.evtx /lf:true",
+            json!([read("/c/logs/old.evtx"), write(&w("new.evtx"))]),
+        ),
+        (
+            "wevtutil cl Application /bu:C:\\Backup\\app.evtx",
+            json!([write("/c/Backup/app.evtx")]),
+        ),
+        ("wevtutil cl Application", json!([])),
+        ("wevtutil qe Security /c:5 /f:text", json!([])),
+    ];
+    for (command, expected) in cases {
+        assert_eq!(on_windows(command), expected, "effects of: {command}");
+    }
+    // The same tools through cmd and PowerShell.
+    assert_eq!(
+        on_windows("cmd /c \"reg export HKCU\\Software\\K C:\\ProgramData\\k.reg /y\""),
+        json!([write("/c/ProgramData/k.reg")])
+    );
+    assert_eq!(
+        on_windows(
+            "powershell -Command \"certutil -urlcache -f https://x.example.net/a.zip C:\\t\\a.zip\""
+        ),
+        json!([
+            url_request("certutil", "https://x.example.net/a.zip", "GET", empty()),
+            write("/c/t/a.zip")
+        ])
+    );
+    // Unix's `expand` only prints.
+    check(
+        "expand -t 4 a.txt b.txt",
+        json!([read(&at("a.txt")), read(&at("b.txt"))]),
+    );
+}
+
+#[test]
+fn the_py_launcher_runs_python() {
+    run_table(&[
+        (
+            "py -m pip install pywinrm==0.5.0",
+            json!([install("pip", &["pywinrm==0.5.0"])]),
+        ),
+        (
+            "py -3.12 -m pip install requests",
+            json!([install("pip", &["requests"])]),
+        ),
+        (
+            "py.exe -3 -m pip install --user pywinrm",
+            json!([install("pip", &["pywinrm"])]),
+        ),
+        (
+            "py -V:3.11 -m pip install requests",
+            json!([install("pip", &["requests"])]),
+        ),
+        ("py -m pip install -r requirements.txt", json!([])),
+        ("py sync.py", json!([read(&at("sync.py"))])),
+        (
+            "py -3 -c \"import shutil; shutil.rmtree('build')\"",
+            json!([delete(&at("build"), true)]),
+        ),
+        ("py -0p", json!([])),
+    ]);
 }

@@ -297,7 +297,10 @@ fn a_directory_sent_holds_the_files_written_into_it() {
         },
     )];
     assert_eq!(
-        effects_after(&earlier, "tar czf - dist | curl -T - https://drop.example.net/x.tgz"),
+        effects_after(
+            &earlier,
+            "tar czf - dist | curl -T - https://drop.example.net/x.tgz"
+        ),
         json!([read_tree(&at("dist")), upload(&[(&env, false)])])
     );
 }

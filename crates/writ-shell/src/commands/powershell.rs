@@ -163,6 +163,35 @@ const OUT_FILE: Cmdlet = Cmdlet {
     aliases: &[("path", "filepath")],
 };
 
+/// `Export-Csv|Export-Clixml [-Path] FILE -InputObject X`: the objects
+/// piped in (or given) are written to FILE.
+const EXPORT: Cmdlet = Cmdlet {
+    values: &[
+        "path",
+        "literalpath",
+        "inputobject",
+        "delimiter",
+        "encoding",
+        "depth",
+        "quotefields",
+        "usequotes",
+    ],
+    positional: 1,
+    switches: &[
+        "append",
+        "noclobber",
+        "notypeinformation",
+        "includetypeinformation",
+        "useculture",
+        "noheader",
+    ],
+    aliases: &[
+        ("nti", "notypeinformation"),
+        ("uq", "usequotes"),
+        ("qf", "quotefields"),
+    ],
+};
+
 const NEW_ITEM: Cmdlet = Cmdlet {
     values: &["path", "itemtype", "name", "value", "credential"],
     positional: 1,
@@ -912,6 +941,7 @@ fn cmdlet(program: &str) -> Option<(&'static str, bool)> {
         "add-content" | "ac" => ("add-content", false),
         "clear-content" | "clc" => ("clear-content", false),
         "out-file" => ("out-file", false),
+        "export-csv" | "epcsv" | "export-clixml" => ("export", false),
         "new-item" | "ni" => ("new-item", false),
         "get-content" | "gc" => ("get-content", false),
         "import-csv" | "ipcsv" => ("get-content", false),
@@ -956,6 +986,7 @@ fn spec(cmdlet: &str) -> Option<&'static Cmdlet> {
         "remove-item" => &REMOVE,
         "set-content" | "add-content" | "clear-content" => &SET_CONTENT,
         "out-file" => &OUT_FILE,
+        "export" => &EXPORT,
         "new-item" => &NEW_ITEM,
         "get-content" => &GET_CONTENT,
         "copy-item" | "move-item" => &COPY,
@@ -1296,7 +1327,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "invoke-restmethod" | "invoke-webrequest" => web(inv, name, &bound),
         "send-mailmessage" => mail(inv, &bound),
         "remove-item" => remove(inv, &bound),
-        "set-content" | "add-content" | "clear-content" | "out-file" | "new-item" => {
+        "set-content" | "add-content" | "clear-content" | "out-file" | "new-item" | "export" => {
             write(inv, name, &bound)
         }
         "get-content" => {
@@ -1779,7 +1810,7 @@ fn bits(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
 
 /// The file name a download keeps: the last part of the remote name's
 /// path.
-fn remote_file_name(remote: &str) -> &str {
+pub(super) fn remote_file_name(remote: &str) -> &str {
     let path = remote.split(['?', '#']).next().unwrap_or(remote);
     let path = path.split_once("://").map_or(path, |(_, rest)| rest);
     let path = path.trim_start_matches(['/', '\\']);
@@ -1841,7 +1872,8 @@ fn remove(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
 /// `Set-Content`/`Add-Content`/`Clear-Content`/`Out-File`/`New-Item`.
 fn write(inv: &Invocation<'_>, name: &str, bound: &Bound) -> Outcome {
     let mut outcome = Outcome::default();
-    let append = name == "add-content" || (name == "out-file" && bound.switch("append"));
+    let append =
+        name == "add-content" || (matches!(name, "out-file" | "export") && bound.switch("append"));
     let names = ["path", "literalpath", "filepath"];
     // A file on a share (`\\host\share\f`) is written at that host.
     let shares: Vec<crate::Target> = names

@@ -6,7 +6,9 @@
 //! /grant`) and process stoppers (`taskkill`, `sc stop`, `net stop`,
 //! `wmic process ... delete`), and BITS transfers (`bitsadmin /transfer`,
 //! `/addfile`, `/setnotifycmdline`; the cmdlets share [`bits_file`]), and
-//! the command a scheduled task runs (`schtasks /create /tr`).
+//! the command a scheduled task runs (`schtasks /create /tr`), and the
+//! files Windows tools write (`reg export|save`, `certutil -urlcache`,
+//! `-decode`, `-encode`, `expand`, `wevtutil epl`).
 //!
 //! Git Bash turns an argument like `/s` into a path, so Windows programs
 //! called from it spell their switches with a double slash (`taskkill //F
@@ -29,6 +31,10 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "takeown" => Some(take_ownership(inv)),
         "taskkill" | "sc" | "net" | "wmic" => stop(inv).or_else(|| net(inv)),
         "bitsadmin" => Some(bitsadmin(inv)),
+        "reg" => Some(registry(inv)),
+        "certutil" => Some(certutil(inv)),
+        "expand" if windows_expand(inv.args) => Some(expand(inv)),
+        "wevtutil" => Some(wevtutil(inv)),
         "schtasks" => Some(scheduled_task(inv)),
         "new-psdrive" | "ndr" => Some(new_psdrive(inv)),
         // `subst S: DIR` names a local directory; nothing is read or sent.
@@ -99,6 +105,7 @@ const WINDOWS_PROGRAMS: &[&str] = &[
     "schtasks",
     "reg",
     "certutil",
+    "wevtutil",
 ];
 
 /// A switch as written (`/S`, `//s`, `/R:2`, `/grant:r`): its lower-case
@@ -404,8 +411,9 @@ fn net(inv: &Invocation<'_>) -> Option<Outcome> {
                 // Creating or deleting the group itself.
                 return Some(outcome);
             }
+            // Named as `Add-ADGroupMember` and `Add-LocalGroupMember` name them.
             let kind = if verb.text.eq_ignore_ascii_case("group") {
-                "domain group"
+                "active directory group"
             } else {
                 "local group"
             };
@@ -756,6 +764,240 @@ fn bits_expansions(words: &[&Arg]) -> Payload {
         flow::merge(&mut sent, &word.expansions());
     }
     sent
+}
+
+/// `reg export KEY FILE [/y]` and `reg save KEY FILE [/y]` write the
+/// key's values (a hive) to FILE; `reg import FILE`, `reg restore KEY
+/// FILE` and `reg load KEY FILE` read FILE. The other operations
+/// (`query`, `add`, `delete`, `copy`, `compare`, `unload`, `flags`) name
+/// keys, which are no files.
+fn registry(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let words: Vec<&str> = inv
+        .args
+        .iter()
+        .map(|a| a.text.as_str())
+        .filter(|t| switch(t).is_none())
+        .collect();
+    let Some((verb, operands)) = words.split_first() else {
+        return outcome;
+    };
+    match (verb.to_ascii_lowercase().as_str(), operands) {
+        ("export" | "save", [_key, file, ..]) => {
+            outcome.write(inv.path(&win_path(file)), false);
+        }
+        ("import", [file, ..]) | ("restore" | "load", [_, file, ..]) => {
+            outcome.read(inv.path(&win_path(file)), false);
+        }
+        _ => {}
+    }
+    outcome
+}
+
+/// certutil's verbs that move a file, and its options that take a value.
+const CERTUTIL_VERBS: &[&str] = &[
+    "urlcache",
+    "verifyctl",
+    "decode",
+    "decodehex",
+    "encode",
+    "encodehex",
+];
+const CERTUTIL_VALUES: &[&str] = &[
+    "p",
+    "config",
+    "t",
+    "csp",
+    "dc",
+    "restrict",
+    "out",
+    "sid",
+    "protectto",
+    "alg",
+    "symkeyalg",
+    "kdf",
+];
+
+/// A certutil option (`-f`, `-urlcache`, `/decode`): its lower-case name.
+fn certutil_option(text: &str) -> Option<String> {
+    match text.strip_prefix('-') {
+        Some(name) => {
+            let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric());
+            valid.then(|| name.to_ascii_lowercase())
+        }
+        None => switch(text).map(|(name, _)| name),
+    }
+}
+
+/// `certutil [-f] [-split] -urlcache URL [FILE]` (and `-verifyctl`, which
+/// fetches the same way): URL is downloaded into FILE, or with `-split`
+/// and no FILE into the working directory under its own name; without
+/// either it only enters the URL cache. `-decode|-decodehex|-encode|
+/// -encodehex IN OUT` read IN and write OUT. Its other verbs show or
+/// change certificates and stores.
+fn certutil(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut verb: Option<String> = None;
+    let mut split = false;
+    let mut operands: Vec<&Arg> = Vec::new();
+    let mut words = inv.args.iter();
+    while let Some(word) = words.next() {
+        match certutil_option(&word.text) {
+            Some(name) if CERTUTIL_VALUES.contains(&name.as_str()) => {
+                words.next();
+            }
+            Some(name) if verb.is_none() && CERTUTIL_VERBS.contains(&name.as_str()) => {
+                verb = Some(name);
+            }
+            Some(name) => split |= name == "split",
+            None => operands.push(word),
+        }
+    }
+    match (verb.as_deref(), operands.as_slice()) {
+        (Some("urlcache" | "verifyctl"), [remote, rest @ ..]) => {
+            let Some(target) = bits_remote(&remote.text) else {
+                return outcome;
+            };
+            let sent = bits_expansions(&[remote]);
+            let local = match rest.first() {
+                Some(file) => Some(file.text.clone()),
+                None if split => Some(super::powershell::remote_file_name(&remote.text).to_owned()),
+                None => None,
+            };
+            match local {
+                Some(local) => bits_file(
+                    inv,
+                    BitsDirection::Download,
+                    &remote.text,
+                    &local,
+                    sent,
+                    &mut outcome,
+                ),
+                None => outcome
+                    .effects
+                    .push(request(inv.program, target, "GET", sent, false)),
+            }
+        }
+        (Some("decode" | "decodehex" | "encode" | "encodehex"), [input, output, ..]) => {
+            outcome.read(inv.path(&win_path(&input.text)), false);
+            outcome.write(inv.path(&win_path(&output.text)), false);
+        }
+        _ => {}
+    }
+    outcome
+}
+
+/// Whether `expand` is Windows' cabinet expander rather than the Unix
+/// tab expander: a Windows switch (`-r`, `-d`, `-f:FILES`, `/r`), or a
+/// cabinet or compressed file (`x.cab`, `x.dl_`) to expand.
+fn windows_expand(args: &[Arg]) -> bool {
+    args.iter().any(|a| {
+        let lower = a.text.to_ascii_lowercase();
+        let windows_switch = lower
+            .strip_prefix('-')
+            .or_else(|| lower.strip_prefix('/'))
+            .is_some_and(|name| matches!(name, "r" | "d") || name.starts_with("f:"));
+        windows_switch || lower.ends_with(".cab") || (lower.ends_with('_') && lower.contains('.'))
+    })
+}
+
+/// `expand [-r] SOURCE [DEST]`, `expand SOURCE -f:FILES DEST`, `expand -d
+/// SOURCE` (lists only): SOURCE is read and its files written into DEST
+/// (a file, or a directory); `-r` without DEST writes beside SOURCE.
+fn expand(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut listing = false;
+    let mut renaming = false;
+    let mut files: Vec<String> = Vec::new();
+    let mut operands: Vec<String> = Vec::new();
+    for word in inv.args {
+        let lower = word.text.to_ascii_lowercase();
+        let option = lower
+            .strip_prefix('-')
+            .or_else(|| lower.strip_prefix('/'))
+            .filter(|name| name.len() == 1 || name.starts_with("f:"));
+        match option {
+            Some("d") => listing = true,
+            Some("r") => renaming = true,
+            Some(name) if name.starts_with("f:") => {
+                let named = word.text.get(3..).unwrap_or_default();
+                files.push(named.to_owned());
+            }
+            Some(_) => {}
+            None => operands.push(win_path(&word.text)),
+        }
+    }
+    let Some((source, rest)) = operands.split_first() else {
+        return outcome;
+    };
+    outcome.read(inv.path(source), false);
+    if listing {
+        return outcome;
+    }
+    let destination = match rest.last() {
+        Some(destination) => destination.clone(),
+        None if renaming => match source.rsplit_once('/') {
+            Some((dir, _)) if !dir.is_empty() => dir.to_owned(),
+            _ => ".".to_owned(),
+        },
+        None => return outcome,
+    };
+    let destination = inv.path(&destination);
+    let named: Vec<&String> = files
+        .iter()
+        .filter(|f| !f.is_empty() && !f.contains(['*', '?']))
+        .collect();
+    if named.is_empty() {
+        outcome.write(destination.clone(), false);
+    }
+    for file in named {
+        outcome.write(paths::resolve(&destination, inv.home, file), false);
+    }
+    outcome
+}
+
+/// `wevtutil epl|export-log LOG FILE [/lf:true] [/q:QUERY] [/ow:true]`
+/// writes the log's events to FILE (LOG is itself a file with `/lf:true`);
+/// `wevtutil cl|clear-log LOG /bu:FILE` backs the log up to FILE before
+/// clearing it; `wevtutil qe|query-events FILE /lf:true` reads FILE.
+fn wevtutil(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut log_file = false;
+    let mut backup: Option<&str> = None;
+    let mut operands: Vec<&str> = Vec::new();
+    for word in inv.args {
+        match switch(&word.text) {
+            Some((name, value)) => match (name.as_str(), value) {
+                ("lf" | "logfile", value) => {
+                    log_file = value.is_none_or(|v| v.eq_ignore_ascii_case("true"));
+                }
+                ("bu" | "backup", Some(value)) => backup = Some(value),
+                _ => {}
+            },
+            None => operands.push(&word.text),
+        }
+    }
+    let Some((verb, rest)) = operands.split_first() else {
+        return outcome;
+    };
+    match (verb.to_ascii_lowercase().as_str(), rest) {
+        ("epl" | "export-log", [log, file, ..]) => {
+            if log_file {
+                outcome.read(inv.path(&win_path(log)), false);
+            }
+            outcome.write(inv.path(&win_path(file)), false);
+        }
+        ("cl" | "clear-log", _) => {
+            if let Some(file) = backup {
+                outcome.write(inv.path(&win_path(file)), false);
+            }
+        }
+        ("qe" | "query-events", [log, ..]) if log_file => {
+            outcome.read(inv.path(&win_path(log)), false);
+        }
+        _ => {}
+    }
+    outcome
 }
 
 /// `schtasks /create ... /tr "COMMAND"`: the task runs COMMAND, read as a

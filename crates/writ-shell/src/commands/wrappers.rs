@@ -147,6 +147,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "sh" | "bash" | "zsh" | "dash" | "ksh" | "ash" | "fish" => shell(inv),
         "eval" => eval(inv),
         "source" | "." => source(inv),
+        "py" => py_launcher(inv),
         _ => return interpreter(inv),
     };
     Some(outcome)
@@ -1380,6 +1381,39 @@ fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
             .push(format!("{program} runs code from standard input"));
     }
     Some(outcome)
+}
+
+/// The Python launcher (Windows' `py`, and python-launcher's on Unix):
+/// `py [-3|-3.12|-3.12-64|-V:3.12] ARGS` runs that Python with ARGS, so
+/// `py -m pip install X`, `py script.py` and `py -c CODE` are Python's.
+fn py_launcher(inv: &Invocation<'_>) -> Outcome {
+    let (python, args) = match inv.args.split_first() {
+        Some((first, rest)) => match py_version(&first.text) {
+            Some(version) => (format!("python{version}"), rest),
+            None => ("python3".to_owned(), inv.args),
+        },
+        None => ("python3".to_owned(), inv.args),
+    };
+    let mut argv = vec![Arg::literal(&python)];
+    argv.extend(args.iter().cloned());
+    run_argv(argv, None)
+}
+
+/// The version a `py` selector names (`-3`, `-3.12`, `-3.12-32`, `-3.13t`,
+/// `-V:3.12`): its number.
+fn py_version(text: &str) -> Option<&str> {
+    let rest = text
+        .strip_prefix("-V:")
+        .or_else(|| text.strip_prefix("-v:"))
+        .or_else(|| text.strip_prefix('-'))?;
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(rest.len());
+    let (number, tail) = rest.split_at(end);
+    // `-0` and `-0p` list the installed versions.
+    let selector = number.starts_with(|c: char| c.is_ascii_digit() && c != '0')
+        && (tail.is_empty() || tail.starts_with(['-', 't']));
+    selector.then_some(number)
 }
 
 /// `bun add|install|x ...` is a package manager, not the interpreter.
