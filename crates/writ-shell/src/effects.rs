@@ -280,7 +280,8 @@ pub struct Sql {
     /// SQL text from `-c`/`-e`/`--command`, stdin (`echo ... |`, heredoc,
     /// `<<<`), or a positional query; `None` when not on the command line.
     pub sql: Option<String>,
-    /// Script files (`-f`, `< file.sql`).
+    /// Script files (`-f`, `< file.sql`), and the files whose rows a
+    /// frame writer loads (`read_csv('f').to_sql(...)`): what is sent.
     pub files: Vec<String>,
     /// What the client sends its server to log in, as the line gives it:
     /// a password option's value (`-p"$DB_PASS"`, `--password=...`,

@@ -1083,7 +1083,7 @@ impl<'c> Analyzer<'c> {
         );
         let code_flag = match program {
             _ if shell => "",
-            "node" | "nodejs" | "perl" | "ruby" | "bun" => "-e",
+            "node" | "nodejs" | "perl" | "ruby" | "bun" | "rscript" | "r" => "-e",
             "php" => "-r",
             "deno" => "eval",
             _ if program
@@ -1138,6 +1138,14 @@ impl<'c> Analyzer<'c> {
         } else {
             inv.args.get(..index).unwrap_or_default().to_vec()
         };
+        // R's `-f FILE`: the file's text is now the code.
+        if program == "r"
+            && args
+                .last()
+                .is_some_and(|a| matches!(a.text.as_str(), "-f" | "--file"))
+        {
+            args.pop();
+        }
         args.push(Arg::literal(code_flag));
         args.push(Arg::literal(&text));
         args.extend(rest.iter().cloned());

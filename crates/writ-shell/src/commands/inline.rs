@@ -18,9 +18,23 @@
 mod argv;
 mod buckets;
 mod storage;
+mod tables;
 
 use super::{Invocation, Nested, Outcome};
 use crate::{FileRef, Payload, flow};
+
+/// The bucket an `s3://B/K` or `gs://B/K` upload goes to, for other
+/// languages' storage calls (R's `aws.s3`).
+pub(super) fn upload_bucket(target: &str) -> Option<crate::Resource> {
+    buckets::bucket_of_url(target)
+}
+
+/// A table writer's path as the storage URL it uploads to (`s3a://` is
+/// `s3://`), or `None` for a local path: for other languages' writers
+/// (R's `arrow::write_parquet(df, "s3://...")`).
+pub(super) fn storage_url(path: &str) -> Option<String> {
+    storage::storage_url(path)
+}
 
 /// A string literal: its text and where it starts in the code.
 pub(super) struct Literal {
@@ -300,13 +314,68 @@ const SQL_VERBS: &[&str] = &[
     "revoke", "copy", "merge", "replace", "with",
 ];
 
+/// Reports the SQL the frames' writers run ([`tables`]), against their
+/// DSN's server (a local SQLite file is written), sending the files the
+/// code read; returns the DSNs they cover.
+fn table_sql(
+    inv: &Invocation<'_>,
+    code: &str,
+    literals: &[Literal],
+    writes: Vec<tables::TableWrite>,
+    outcome: &mut Outcome,
+) -> Vec<String> {
+    if writes.is_empty() {
+        return Vec::new();
+    }
+    let files: Vec<String> = tables::frame_files(code, literals)
+        .iter()
+        .map(|f| inv.path(f))
+        .collect();
+    let mut covered = Vec::new();
+    for write in writes {
+        covered.push(write.dsn.clone());
+        let (host, dsn) = match sqlite_file(&write.dsn) {
+            Some("") => continue,
+            Some(file) => (None, inv.path(file)),
+            None => (super::sql::dsn_host(&write.dsn), write.dsn),
+        };
+        outcome.effects.push(crate::Effect::Sql(crate::Sql {
+            client: inv.program.to_owned(),
+            host,
+            dsn: Some(dsn),
+            sql: Some(write.sql),
+            files: files.clone(),
+            login: Payload::default(),
+        }));
+    }
+    covered
+}
+
+/// The database file of an SQLAlchemy SQLite URL (`sqlite:///rel.db`,
+/// `sqlite:////abs.db`; empty for an in-memory one).
+fn sqlite_file(dsn: &str) -> Option<&str> {
+    let (scheme, rest) = dsn.split_once("://")?;
+    if !scheme.to_ascii_lowercase().starts_with("sqlite") {
+        return None;
+    }
+    Some(
+        rest.strip_prefix('/')
+            .unwrap_or(rest)
+            .split('?')
+            .next()
+            .unwrap_or_default(),
+    )
+}
+
 /// Reports the SQL that driver code writes out, against the host its DSN
-/// (`postgresql://u@h/db`, `host=h dbname=d`) or a host argument names.
+/// (`postgresql://u@h/db`, `host=h dbname=d`) or a host argument names;
+/// nothing more for a DSN a frame writer covers with no other statement.
 fn database(
     program: &str,
     code: &str,
     literals: &[Literal],
     used: &mut [bool],
+    covered: &[String],
     outcome: &mut Outcome,
 ) {
     let mut dsn = None;
@@ -338,7 +407,9 @@ fn database(
             *used = true;
         }
     }
-    if statements.is_empty() && host.is_none() && dsn.is_none() {
+    if statements.is_empty()
+        && (dsn.as_ref().is_some_and(|d| covered.contains(d)) || (host.is_none() && dsn.is_none()))
+    {
         return;
     }
     outcome.effects.push(crate::Effect::Sql(crate::Sql {
@@ -510,6 +581,13 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     let (changes, changes_used) = buckets::changes(code, &literals, &storage_used);
     outcome.effects.extend(changes);
     for index in storage_used.into_iter().chain(changes_used) {
+        if let Some(flag) = used.get_mut(index) {
+            *flag = true;
+        }
+    }
+    // Frames written into databases (`df.to_sql('t', eng)`).
+    let (table_writes, tables_used) = tables::writes(code, &literals);
+    for index in tables_used {
         if let Some(flag) = used.get_mut(index) {
             *flag = true;
         }
@@ -704,8 +782,9 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             },
         });
     }
+    let covered = table_sql(inv, code, &literals, table_writes, outcome);
     if DRIVERS.iter().any(|d| code.contains(d)) {
-        database(program, code, &literals, &mut used, outcome);
+        database(program, code, &literals, &mut used, &covered, outcome);
     }
     let mails = sends_mail(program, code);
     if urls.is_empty() && hosts.is_empty() && !mails && uploads.is_empty() {

@@ -653,7 +653,7 @@ fn table_writes(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &m
 /// read in: `s3a://` is `s3://`, `gcs://` is `gs://`, and Azure Data Lake's
 /// `abfs[s]://CONTAINER@ACCOUNT.dfs.core.windows.net/PATH` (or `az://`,
 /// `adl://`) is the account's HTTPS URL. Other paths are not uploads.
-fn storage_url(path: &str) -> Option<String> {
+pub(super) fn storage_url(path: &str) -> Option<String> {
     let (scheme, rest) = path.split_once("://")?;
     match scheme.to_ascii_lowercase().as_str() {
         "s3" | "s3a" | "s3n" => Some(format!("s3://{rest}")),
