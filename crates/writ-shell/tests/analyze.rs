@@ -2373,15 +2373,7 @@ fn infrastructure_and_sql() {
         // `-A` widens where a selector looks; it deletes no more.
         (
             "kubectl delete jobs -l app=reindex -A",
-            json!([kubectl(
-                "delete",
-                &["jobs"],
-                None,
-                None,
-                &[],
-                false,
-                false
-            )]),
+            json!([kubectl("delete", &["jobs"], None, None, &[], false, false)]),
         ),
         // `get -o name` prints TYPE/NAME lines; xargs hands them on.
         (
