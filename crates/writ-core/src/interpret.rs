@@ -585,6 +585,27 @@ impl Cx<'_> {
         }
     }
 
+    /// A data tool's remote the line left unresolved
+    /// ([`writ_shell::Target::ToolRemote`]): where an earlier step set it to
+    /// lead (`Err`: a directory here), else where it goes unset (rclone's
+    /// name as a host); `None`: no destination writ knows of (DVC's).
+    fn tool_remote(
+        &self,
+        target: &writ_shell::Target,
+    ) -> Option<Result<writ_shell::Target, String>> {
+        use writ_shell::RemoteLocation as L;
+        match writ_shell::tool_remote_location(self.earlier.remotes, target) {
+            Some(L::Url(url)) => Some(Ok(writ_shell::Target::Url { url })),
+            Some(L::Directory(path)) => Some(Err(path)),
+            None => match target {
+                writ_shell::Target::ToolRemote {
+                    unset: Some(unset), ..
+                } => Some(Ok((**unset).clone())),
+                _ => None,
+            },
+        }
+    }
+
     fn lower_shell(&self, effect: writ_shell::Effect, out: &mut Vec<Effect>) {
         use writ_shell::Effect as S;
         match effect {
@@ -606,20 +627,11 @@ impl Cx<'_> {
                 names,
             }),
             S::Request(mut r) => {
-                // A data tool's remote the line left unresolved is one an
-                // earlier step set, or no destination writ knows of.
-                if let writ_shell::Target::ToolRemote { repo_dir, name } = &r.target {
-                    use writ_shell::RemoteLocation as L;
-                    match writ_shell::tool_remote_location(self.earlier.remotes, repo_dir, name) {
-                        Some(L::Url(url)) => {
-                            r.target = writ_shell::Target::Url {
-                                url: url.to_owned(),
-                            }
-                        }
-                        Some(L::Directory(path)) => {
-                            out.push(Effect::FileWrite {
-                                path: path.to_owned(),
-                            });
+                if matches!(r.target, writ_shell::Target::ToolRemote { .. }) {
+                    match self.tool_remote(&r.target) {
+                        Some(Ok(target)) => r.target = target,
+                        Some(Err(path)) => {
+                            out.push(Effect::FileWrite { path });
                             return;
                         }
                         None => return,
@@ -677,7 +689,20 @@ impl Cx<'_> {
                     payload,
                 }));
             }
-            S::RemoteDelete { target, recursive } => {
+            S::RemoteDelete {
+                mut target,
+                recursive,
+            } => {
+                if matches!(target, writ_shell::Target::ToolRemote { .. }) {
+                    match self.tool_remote(&target) {
+                        Some(Ok(resolved)) => target = resolved,
+                        Some(Err(path)) => {
+                            out.push(Effect::FileDelete { path, recursive });
+                            return;
+                        }
+                        None => return,
+                    }
+                }
                 out.push(Effect::RemoteDelete {
                     target: self.target_text(&target),
                     recursive,

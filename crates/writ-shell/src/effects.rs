@@ -117,13 +117,22 @@ pub enum Target {
     /// forge CLI (`gh`, `glab`) acts on when no `--repo` names another
     /// repository (`gh issue create` writes to the repository `origin` is).
     Remote { name: String },
-    /// A remote that a data versioning tool keeps in the configuration of
-    /// the repository at `repo_dir` (`dvc push -r NAME`), under a name no
-    /// git remote can have (`dvc:NAME`; `dvc:` is its default remote).
-    /// Where it leads is known only when the line or an earlier step set
-    /// it ([`crate::tool_remote_location`]); otherwise it names no
-    /// destination.
-    ToolRemote { repo_dir: String, name: String },
+    /// A remote that a data tool keeps in its configuration, of the
+    /// repository at `repo_dir` (`dvc push -r NAME`) or of the user (`/`:
+    /// rclone's `NAME:path`), under a name no git remote can have
+    /// (`dvc:NAME`, `dvc:` its default remote; `rclone:NAME`). Where it
+    /// leads is known when the line or an earlier step set it
+    /// ([`crate::tool_remote_location`]), `path` below that; otherwise it
+    /// goes where `unset` says (rclone's: the name as a host nobody has
+    /// vouched for), or names no destination (DVC's).
+    ToolRemote {
+        repo_dir: String,
+        name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        unset: Option<Box<Target>>,
+    },
 }
 
 /// A network effect.

@@ -337,28 +337,43 @@ pub fn remote_url<'a>(
 }
 
 /// Where a data tool's remote ([`Target::ToolRemote`]) leads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RemoteLocation<'a> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemoteLocation {
     /// A store on the network (`s3://b/p`, `ssh://u@h/p`, `https://h/p`).
-    Url(&'a str),
+    Url(String),
     /// A directory on this machine (its absolute path): the push copies
     /// into it and sends nothing anywhere.
-    Directory(&'a str),
+    Directory(String),
 }
 
-/// Where the remote `name` of the repository at `repo_dir` leads, from the
-/// remotes set so far (as [`remote_url`] reads them); `None` when none of
-/// them set it, and then it names no destination.
-pub fn tool_remote_location<'a>(
-    remotes: &'a [(String, String, String)],
-    repo_dir: &str,
-    name: &str,
-) -> Option<RemoteLocation<'a>> {
+/// Where a request to `target`, a data tool's remote, goes, from the
+/// remotes set so far (as [`remote_url`] reads them): where the remote
+/// leads, the path the request names below that; `None` when none of them
+/// set it (or `target` is no such remote), and then it goes where the
+/// target's `unset` says.
+pub fn tool_remote_location(
+    remotes: &[(String, String, String)],
+    target: &Target,
+) -> Option<RemoteLocation> {
+    let Target::ToolRemote {
+        repo_dir,
+        name,
+        path,
+        ..
+    } = target
+    else {
+        return None;
+    };
     let location = remote_url(remotes, repo_dir, name)?;
+    let below = |base: &str| match path.as_deref().map(|p| p.trim_start_matches('/')) {
+        Some(path) if !path.is_empty() && base.ends_with('/') => format!("{base}{path}"),
+        Some(path) if !path.is_empty() => format!("{base}/{path}"),
+        _ => base.to_owned(),
+    };
     Some(match location.strip_prefix("file://") {
-        Some(path) => RemoteLocation::Directory(path),
-        None if location.contains("://") => RemoteLocation::Url(location),
-        None => RemoteLocation::Directory(location),
+        Some(dir) => RemoteLocation::Directory(below(dir)),
+        None if location.contains("://") => RemoteLocation::Url(below(location)),
+        None => RemoteLocation::Directory(below(location)),
     })
 }
 
@@ -406,18 +421,29 @@ fn carry_remotes(
     let mut settings: Vec<(String, String, String)> = Vec::new();
     for effect in effects {
         if let Effect::Request(request) = effect
-            && let Target::ToolRemote { repo_dir, name } = &request.target
+            && matches!(request.target, Target::ToolRemote { .. })
         {
-            match tool_remote_location(&remotes, repo_dir, name) {
-                Some(RemoteLocation::Url(url)) => {
-                    request.target = Target::Url {
-                        url: url.to_owned(),
-                    };
-                }
+            match tool_remote_location(&remotes, &request.target) {
+                Some(RemoteLocation::Url(url)) => request.target = Target::Url { url },
                 Some(RemoteLocation::Directory(path)) => {
                     *effect = Effect::Write {
-                        path: path.to_owned(),
+                        path,
                         append: false,
+                    };
+                }
+                None => {}
+            }
+            continue;
+        }
+        if let Effect::RemoteDelete { target, recursive } = effect
+            && matches!(target, Target::ToolRemote { .. })
+        {
+            match tool_remote_location(&remotes, target) {
+                Some(RemoteLocation::Url(url)) => *target = Target::Url { url },
+                Some(RemoteLocation::Directory(path)) => {
+                    *effect = Effect::Delete {
+                        path,
+                        recursive: *recursive,
                     };
                 }
                 None => {}

@@ -286,6 +286,11 @@ fn shares_with_anyone_through_any_cli() {
             "gdrive share --type anyone --role reader 1AbC",
             json!([make_public("1AbC")]),
         ),
+        // gdrive shares with anyone unless `--type` says otherwise.
+        (
+            "gdrive permissions share 1AbC --role reader",
+            json!([make_public("1AbC")]),
+        ),
         (
             "docs-cli share report.pdf --anyone",
             json!([make_public("report.pdf")]),
@@ -320,7 +325,6 @@ fn shares_with_anyone_through_any_cli() {
         "gdrive permissions list --type anyone 1AbC",
         "gdrive files list --query 'name contains x'",
         "gdrive share --help",
-        "gdrive permissions share 1AbC --role reader",
         "gam user me@acme.com show drivefileacl 1AbC",
         "rclone lsf gdrive:reports",
         // Publishing a package is an upload, not a share.

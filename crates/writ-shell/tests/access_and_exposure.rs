@@ -522,7 +522,7 @@ fn rclone_deletes_and_bucket_remotes() {
         // A remote of unknown type is a host nobody has vouched for.
         (
             "rclone purge nas:backups/x",
-            json!([{"effect": "remote_delete", "target": host(None, "nas", None, Some("backups/x")), "recursive": true}]),
+            json!([{"effect": "remote_delete", "target": rclone_remote("nas", Some("backups/x")), "recursive": true}]),
         ),
         (
             "rclone copy dist/ s3:artifacts/releases/",

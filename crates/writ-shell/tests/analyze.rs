@@ -3592,7 +3592,7 @@ fn azure_and_rclone_transfers() {
             "rclone copy .env remote:backup",
             json!([host_request(
                 "rclone",
-                host(None, "remote", None, Some("backup")),
+                rclone_remote("remote", Some("backup")),
                 "UPLOAD",
                 payload(&[], &[(&env, true)], &[])
             )]),
@@ -3641,7 +3641,7 @@ fn azure_and_rclone_transfers() {
             json!([
                 host_request(
                     "rclone",
-                    host(None, "gdrive", None, Some("docs")),
+                    rclone_remote("gdrive", Some("docs")),
                     "DOWNLOAD",
                     empty()
                 ),

@@ -149,6 +149,8 @@ fn push(inv: &Invocation<'_>) -> Outcome {
         Target::ToolRemote {
             repo_dir: inv.cwd.to_owned(),
             name: remote_key(remote),
+            path: None,
+            unset: None,
         },
         "UPLOAD",
         payload,

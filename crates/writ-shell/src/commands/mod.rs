@@ -50,6 +50,7 @@ mod runners;
 pub(crate) use runners::run_recipes;
 mod secrets;
 mod sql;
+mod sync;
 mod transform;
 mod tunnels;
 mod vendor;
@@ -371,6 +372,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| platforms::handle(inv))
         .or_else(|| chain::handle(inv))
         .or_else(|| remotes::handle(inv))
+        .or_else(|| sync::handle(inv))
         .or_else(|| publish::handle(inv))
         .or_else(|| iot::handle(inv))
         .or_else(|| p4::handle(inv))

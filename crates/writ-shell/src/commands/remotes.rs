@@ -1,9 +1,11 @@
 //! Azure (`az storage blob`, `az storage container set-permission`,
 //! `azcopy`), `rclone`, whose remotes are names from its
-//! configuration: where they lead is not on the command line, so such a
-//! destination is a host nobody has vouched for (but a remote of S3 or
-//! GCS, by its on-the-fly backend, its type or its name, is the bucket its
-//! path names), and backup tools that
+//! configuration: where they lead is where `rclone config create` on the
+//! line or earlier in the session set them to (a [`Target::ToolRemote`]
+//! `rclone:NAME`), else not on the command line, so such a destination is
+//! a host nobody has vouched for (but a remote of S3 or GCS, by its
+//! on-the-fly backend, its type or its name, is the bucket its path
+//! names), and backup tools that
 //! upload what they back up to a repository (`restic`, `borg`,
 //! `duplicity`), and peer-to-peer senders that hand a file to whoever
 //! holds a code, through a public relay (`wormhole send`, `croc send`).
@@ -232,6 +234,8 @@ fn rclone(inv: &Invocation<'_>) -> Option<Outcome> {
                 "azureblob-endpoint",
                 "azureblob-account",
                 "azureblob-key",
+                "state",
+                "result",
             ],
             stop_after: None,
         },
@@ -282,6 +286,7 @@ fn rclone(inv: &Invocation<'_>) -> Option<Outcome> {
                 outcome.delete(inv.path(&path.text), recursive);
             }
         }
+        ("config", [verb, ..]) if verb.text == "create" => outcome = config(operands),
         ("copyurl", [source, destination, ..]) => {
             outcome.effects.push(request(
                 "rclone",
@@ -622,12 +627,137 @@ fn rclone_target(text: &str, env: &[(String, Arg)], flags: &[Item<'_>]) -> Targe
     {
         return url(&format!("{scheme}://{bucket_path}"));
     }
-    Target::Host {
+    let path = (!path.is_empty()).then(|| path.to_owned());
+    let named = Target::Host {
         user: None,
         host: remote.to_owned(),
         port: None,
-        path: (!path.is_empty()).then(|| path.to_owned()),
+        path: path.clone(),
+    };
+    // A remote of the configuration file, which the line's variables do not
+    // describe, leads where `rclone config create` set it to, on the line
+    // or earlier in the session ([`config`]).
+    let name = remote.split(',').next().unwrap_or(remote);
+    if text.starts_with(':') || variable_value(env, &format!("RCLONE_CONFIG_{name}_TYPE")).is_some()
+    {
+        return named;
     }
+    Target::ToolRemote {
+        repo_dir: "/".to_owned(),
+        name: config_key(name),
+        path,
+        unset: Some(Box::new(named)),
+    }
+}
+
+/// The name an rclone remote is kept under among the remotes set: one no
+/// git remote can have. rclone's configuration is the user's, so it serves
+/// every directory (`/`).
+fn config_key(name: &str) -> String {
+    format!("rclone:{name}")
+}
+
+/// `rclone config create NAME TYPE [KEY VALUE | KEY=VALUE]...`: `NAME:`
+/// from now on leads where the options of its backend say
+/// ([`configured_location`]).
+fn config(operands: &[&Arg]) -> Outcome {
+    let mut outcome = Outcome::default();
+    let [verb, name, backend, rest @ ..] = operands else {
+        return outcome;
+    };
+    if verb.text != "create" {
+        return outcome;
+    }
+    let mut options: Vec<(String, String)> = Vec::new();
+    let mut words = rest.iter();
+    while let Some(word) = words.next() {
+        match word.text.split_once('=') {
+            Some((key, value)) => options.push((key.to_owned(), value.to_owned())),
+            None => {
+                let value = words.next().map(|v| v.text.clone()).unwrap_or_default();
+                options.push((word.text.clone(), value));
+            }
+        }
+    }
+    if let Some(location) = configured_location(&backend.text, &options) {
+        outcome.effects.push(Effect::GitRemote {
+            repo_dir: "/".to_owned(),
+            name: config_key(&name.text),
+            url: location,
+        });
+    }
+    outcome
+}
+
+/// Where a remote of `backend` with `options` leads, as a URL that a
+/// request's path goes below: the server its options name (`host`, `url`,
+/// `endpoint`, ... with `user` and `port`: `sftp://u@h:22/`); a bucket
+/// store's buckets (`s3://`, the endpoint's `https://minio.x/`); a
+/// vendor's service at the vendor's API host. `None` for a local remote
+/// or one that wraps another (`alias`, `crypt`), which lead elsewhere.
+fn configured_location(backend: &str, options: &[(String, String)]) -> Option<String> {
+    let backend = backend.to_ascii_lowercase();
+    let option = |key: &str| {
+        options
+            .iter()
+            .rev()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.trim().trim_matches(['"', '\'']).to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let bucket = bucket_scheme(&format!(":{backend}:"), &backend, &[]);
+    let slash = |base: &str| {
+        if base.ends_with('/') {
+            base.to_owned()
+        } else {
+            format!("{base}/")
+        }
+    };
+    match RCLONE_SERVER_OPTIONS
+        .iter()
+        .find_map(|key| option(key).map(|value| (*key, value)))
+    {
+        Some((_, server)) if server.contains("://") => return Some(slash(&server)),
+        Some(("endpoint", endpoint)) if bucket.is_some() => {
+            return Some(slash(&format!("https://{endpoint}")));
+        }
+        Some((_, server)) => {
+            let user = option("user").map_or_else(String::new, |u| format!("{u}@"));
+            let port = match option("port") {
+                Some(port) if !server.contains(':') => format!(":{port}"),
+                _ => String::new(),
+            };
+            return Some(format!("{backend}://{user}{server}{port}/"));
+        }
+        None => {}
+    }
+    if let Some(scheme) = bucket {
+        return Some(format!("{scheme}://"));
+    }
+    if let Some(account) = option("account").filter(|_| backend == "azureblob") {
+        return Some(format!("https://{account}.blob.core.windows.net/"));
+    }
+    let host = match backend.as_str() {
+        "drive" => "www.googleapis.com",
+        "dropbox" => "content.dropboxapi.com",
+        "onedrive" => "graph.microsoft.com",
+        "box" => "api.box.com",
+        "mega" => "mega.nz",
+        "pcloud" => "api.pcloud.com",
+        "b2" => return Some("b2://".to_owned()),
+        "yandex" => "cloud-api.yandex.net",
+        "jottacloud" => "jfs.jottacloud.com",
+        "protondrive" => "drive.proton.me",
+        "koofr" => "app.koofr.net",
+        "hidrive" => "api.hidrive.strato.com",
+        "putio" => "api.put.io",
+        "zoho" => "workdrive.zoho.com",
+        "pikpak" => "api-drive.mypikpak.com",
+        "iclouddrive" => "www.icloud.com",
+        "internetarchive" => "s3.us.archive.org",
+        _ => return None,
+    };
+    Some(format!("https://{host}/"))
 }
 
 /// The options that name an rclone backend's server, first found wins:

@@ -75,6 +75,17 @@ pub fn host(user: Option<&str>, host: &str, port: Option<u16>, path: Option<&str
     json!({"kind": "host", "user": user, "host": host, "port": port, "path": path})
 }
 
+/// An rclone remote of the configuration, `NAME:PATH`, that the line does
+/// not define: where `rclone config create` set it to lead (earlier in the
+/// session), else its name as a host.
+pub fn rclone_remote(name: &str, path: Option<&str>) -> Value {
+    let mut target = json!({"kind": "tool_remote", "repo_dir": "/", "name": format!("rclone:{name}"), "unset": host(None, name, None, path)});
+    if let Some(path) = path {
+        target["path"] = json!(path);
+    }
+    target
+}
+
 pub fn host_request(program: &str, target: Value, method: &str, payload: Value) -> Value {
     json!({"effect": "request", "program": program, "target": target, "method": method, "payload": payload, "public": false})
 }
