@@ -346,9 +346,9 @@ fn reads_and_unbroadcast_transactions_pay_nothing() {
 fn unknown_clis_pay_by_their_payment_words_and_amount() {
     run_table(&[
         (
-            "payctl payouts create --destination acct_1 --amount-usd 3150 --currency usd --memo 'March payout'",
+            "fundsctl payouts create --destination acct_1 --amount-usd 3150 --currency usd --memo 'March payout'",
             json!([payment(
-                "payctl",
+                "fundsctl",
                 &["acct_1"],
                 Some(("USD", &["3150"])),
                 Value::Null
@@ -374,7 +374,7 @@ fn unknown_clis_pay_by_their_payment_words_and_amount() {
             )]),
         ),
         // Listing payouts, or a payment word with no amount, pays nothing.
-        ("payctl payouts list --limit 5", json!([])),
-        ("payctl transfers create --from a --to b", json!([])),
+        ("fundsctl payouts list --limit 5", json!([])),
+        ("fundsctl transfers create --from a --to b", json!([])),
     ]);
 }

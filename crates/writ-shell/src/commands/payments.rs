@@ -1,6 +1,6 @@
 //! Payment commands of CLIs writ has no handler for, read by the
 //! convention such CLIs share: a payment resource and a verb that makes
-//! one (`payctl payouts create`, `acme-pay transfers send`, `billing
+//! one (`fundsctl payouts create`, `acme-pay transfers send`, `billing
 //! refund`) with an amount option (`--amount 120`, `--amount-usd 3150`,
 //! `--value=$40`). Without an amount option nothing is assumed.
 
