@@ -6,9 +6,8 @@
 
 mod common;
 
-use common::{decide, engine, shell};
-use time::OffsetDateTime;
-use writ_core::{Decision, Engine, GuardInput, Route, SessionState, normalize};
+use common::{decide, decide_after, engine, ran, shell};
+use writ_core::{Decision, Engine, Route};
 
 const DEPLOYMENT: &str = r#"{
     "organization": "acme",
@@ -24,24 +23,7 @@ const DEPLOYMENT: &str = r#"{
 
 /// The decision on `command` after `earlier` ran, in order.
 fn after(engine: &Engine, earlier: &[&str], command: &str) -> Decision {
-    let mut session = SessionState::default();
-    let decide_in = |session: &SessionState, command: &str| {
-        let (runtime, event) = shell(command);
-        let envelope = normalize(runtime, &event).unwrap();
-        engine.guard(GuardInput {
-            envelope: &envelope,
-            session,
-            approvals: &[],
-            now: OffsetDateTime::UNIX_EPOCH,
-            agent: "agent",
-            user: None,
-        })
-    };
-    for step in earlier {
-        let decision = decide_in(&session, step);
-        session.record(&engine.step_record(&decision, true, None));
-    }
-    decide_in(&session, command)
+    decide_after(engine, &ran(earlier), &shell(command))
 }
 
 fn route(decision: &Decision) -> (Route, Vec<String>) {

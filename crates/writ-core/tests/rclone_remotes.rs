@@ -6,9 +6,8 @@
 
 mod common;
 
-use common::{engine, shell};
-use time::OffsetDateTime;
-use writ_core::{Decision, Engine, GuardInput, Route, SessionState, normalize};
+use common::{decide_after, engine, shell};
+use writ_core::{Decision, Engine, Route};
 
 const DEPLOYMENT: &str = r#"{
     "organization": "acme",
@@ -22,24 +21,8 @@ const DEPLOYMENT: &str = r#"{
 
 /// The decision on `command` after `earlier` ran (or failed), in order.
 fn after(engine: &Engine, earlier: &[(&str, bool)], command: &str) -> Decision {
-    let mut session = SessionState::default();
-    let decide_in = |session: &SessionState, command: &str| {
-        let (runtime, event) = shell(command);
-        let envelope = normalize(runtime, &event).unwrap();
-        engine.guard(GuardInput {
-            envelope: &envelope,
-            session,
-            approvals: &[],
-            now: OffsetDateTime::UNIX_EPOCH,
-            agent: "agent",
-            user: None,
-        })
-    };
-    for (step, ran) in earlier {
-        let decision = decide_in(&session, step);
-        session.record(&engine.step_record(&decision, *ran, None));
-    }
-    decide_in(&session, command)
+    let earlier: Vec<_> = earlier.iter().map(|(c, ran)| (shell(c), *ran)).collect();
+    decide_after(engine, &earlier, &shell(command))
 }
 
 fn route(decision: &Decision) -> (Route, Vec<String>) {

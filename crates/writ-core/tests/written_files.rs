@@ -7,10 +7,10 @@
 
 mod common;
 
-use common::{engine, function_call};
+use common::{decide_after, engine, function_call};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
-use writ_core::{Decision, Engine, GuardInput, Route, Runtime, SessionState, normalize};
+use writ_core::{Decision, GuardInput, Route, Runtime, SessionState, normalize};
 
 const DEPLOYMENT: &str = r#"{
     "organization": "acme",
@@ -43,31 +43,6 @@ fn bash(command: &str) -> (Runtime, Value) {
     tool("Bash", json!({"command": command}))
 }
 
-/// The decision on `last` after `earlier` ran (`true`) or failed (`false`).
-fn after(
-    engine: &Engine,
-    earlier: &[((Runtime, Value), bool)],
-    last: &(Runtime, Value),
-) -> Decision {
-    let mut session = SessionState::default();
-    let decide_in = |session: &SessionState, (runtime, event): &(Runtime, Value)| {
-        let envelope = normalize(*runtime, event).unwrap();
-        engine.guard(GuardInput {
-            envelope: &envelope,
-            session,
-            approvals: &[],
-            now: OffsetDateTime::UNIX_EPOCH,
-            agent: "agent",
-            user: None,
-        })
-    };
-    for (step, ran) in earlier {
-        let decision = decide_in(&session, step);
-        session.record(&engine.step_record(&decision, *ran, None));
-    }
-    decide_in(&session, last)
-}
-
 fn routed(decision: &Decision) -> (Route, Vec<String>) {
     (decision.route, decision.reasons.clone())
 }
@@ -89,14 +64,14 @@ fn a_script_a_file_tool_wrote_runs_as_its_code() {
         ),
     ] {
         assert_eq!(
-            routed(&after(&engine, &[(write.clone(), true)], &run)),
+            routed(&decide_after(&engine, &[(write.clone(), true)], &run)),
             block("EXFIL_SECRET"),
             "{}",
             write.1
         );
         // A write that failed wrote nothing.
         assert_eq!(
-            routed(&after(&engine, &[(write.clone(), false)], &run)),
+            routed(&decide_after(&engine, &[(write.clone(), false)], &run)),
             (Route::Allow, Vec::new())
         );
         // An edit after it leaves the file's text unknown.
@@ -105,7 +80,7 @@ fn a_script_a_file_tool_wrote_runs_as_its_code() {
             json!({"file_path": path, "old_string": "requests.post", "new_string": "print"}),
         );
         assert_eq!(
-            routed(&after(
+            routed(&decide_after(
                 &engine,
                 &[(write.clone(), true), (edit, true)],
                 &run
@@ -120,7 +95,7 @@ fn a_script_a_file_tool_wrote_runs_as_its_code() {
     );
     for run in ["bash sync.sh", "./sync.sh", "cd /tmp && sh ~/ws/sync.sh"] {
         assert_eq!(
-            routed(&after(&engine, &[(write.clone(), true)], &bash(run))),
+            routed(&decide_after(&engine, &[(write.clone(), true)], &bash(run))),
             block("EXFIL_SECRET"),
             "{run}"
         );
@@ -153,7 +128,7 @@ fn an_upload_of_what_an_earlier_step_archived_carries_its_sources() {
         ),
     ] {
         assert_eq!(
-            routed(&after(&engine, &[(bash(made), true)], &bash(upload))),
+            routed(&decide_after(&engine, &[(bash(made), true)], &bash(upload))),
             block(reason),
             "{made}; {upload}"
         );
@@ -161,7 +136,7 @@ fn an_upload_of_what_an_earlier_step_archived_carries_its_sources() {
         // sends nothing of the org's (the session's earlier reads still
         // taint it).
         let remade = format!("rm -f {0}; echo hello > {0}", upload_path(upload));
-        let (route, reasons) = routed(&after(
+        let (route, reasons) = routed(&decide_after(
             &engine,
             &[(bash(made), true), (bash(&remade), true)],
             &bash(upload),

@@ -20,16 +20,39 @@ pub fn engine(deployment: &str) -> Engine {
 }
 
 /// The decision on one event, in an empty session.
-pub fn decide(engine: &Engine, (runtime, event): &(Runtime, Value)) -> Decision {
-    let envelope = normalize(*runtime, event).unwrap_or_else(|e| panic!("{event}: {e}"));
-    engine.guard(GuardInput {
-        envelope: &envelope,
-        session: &SessionState::default(),
-        approvals: &[],
-        now: OffsetDateTime::UNIX_EPOCH,
-        agent: "agent",
-        user: None,
-    })
+pub fn decide(engine: &Engine, event: &(Runtime, Value)) -> Decision {
+    decide_after(engine, &[], event)
+}
+
+/// The decision on `last` in a session whose `earlier` steps ran (`true`)
+/// or were refused (`false`), in order.
+pub fn decide_after(
+    engine: &Engine,
+    earlier: &[((Runtime, Value), bool)],
+    last: &(Runtime, Value),
+) -> Decision {
+    let decide_in = |session: &SessionState, (runtime, event): &(Runtime, Value)| {
+        let envelope = normalize(*runtime, event).unwrap_or_else(|e| panic!("{event}: {e}"));
+        engine.guard(GuardInput {
+            envelope: &envelope,
+            session,
+            approvals: &[],
+            now: OffsetDateTime::UNIX_EPOCH,
+            agent: "agent",
+            user: None,
+        })
+    };
+    let mut session = SessionState::default();
+    for (step, ran) in earlier {
+        let decision = decide_in(&session, step);
+        session.record(&engine.step_record(&decision, *ran, None));
+    }
+    decide_in(&session, last)
+}
+
+/// Shell commands that each ran, as [`decide_after`]'s earlier steps.
+pub fn ran(commands: &[&str]) -> Vec<((Runtime, Value), bool)> {
+    commands.iter().map(|c| (shell(c), true)).collect()
 }
 
 /// Asserts that every event routes to `route` with exactly `reasons`;
