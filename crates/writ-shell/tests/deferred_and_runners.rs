@@ -10,24 +10,7 @@ mod common;
 
 use common::*;
 use serde_json::{Value, json};
-use writ_shell::{Payload, ShellContext, WrittenFile, analyze};
-
-/// The effects of `command` when earlier steps wrote `written`.
-fn effects_after(written: &[WrittenFile], command: &str) -> Value {
-    let ctx = ShellContext { written, ..CTX };
-    let analysis = analyze(command, &ctx).unwrap_or_else(|e| panic!("{command}: {e}"));
-    serde_json::to_value(&analysis.effects).unwrap_or_default()
-}
-
-fn text_file(path: &str, text: &str) -> WrittenFile {
-    WrittenFile::new(
-        path.to_owned(),
-        Payload {
-            text: vec![text.to_owned()],
-            ..Payload::default()
-        },
-    )
-}
+use writ_shell::{ShellContext, analyze};
 
 fn push_main(dir: &str) -> Value {
     push(

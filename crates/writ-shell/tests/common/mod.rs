@@ -4,13 +4,31 @@
 #![allow(dead_code, clippy::panic)]
 
 use serde_json::{Value, json};
-use writ_shell::{ShellContext, analyze};
+use writ_shell::{Payload, ShellContext, WrittenFile, analyze};
 
 pub const CTX: ShellContext<'static> = ShellContext {
     cwd: "/home/dana/acme-web",
     home: "/home/dana",
     written: &[],
 };
+
+/// The effects of `command` when earlier steps wrote `written`.
+pub fn effects_after(written: &[WrittenFile], command: &str) -> Value {
+    let ctx = ShellContext { written, ..CTX };
+    let analysis = analyze(command, &ctx).unwrap_or_else(|e| panic!("{command}: {e}"));
+    serde_json::to_value(&analysis.effects).unwrap_or_default()
+}
+
+/// A file an earlier step wrote, holding `text`.
+pub fn text_file(path: &str, text: &str) -> WrittenFile {
+    WrittenFile::new(
+        path.to_owned(),
+        Payload {
+            text: vec![text.to_owned()],
+            ..Payload::default()
+        },
+    )
+}
 
 /// Asserts that `command` has exactly `expected` effects.
 pub fn check(command: &str, expected: Value) {
