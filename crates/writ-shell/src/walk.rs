@@ -9,6 +9,7 @@ use brush_parser::word::{
 };
 use brush_parser::{Parser, ParserOptions};
 
+mod arith;
 mod command_glob;
 pub(crate) mod drives;
 mod transform;
@@ -35,13 +36,74 @@ struct Var {
     value: Arg,
     /// In the environment of the commands that follow (`export`).
     exported: bool,
-    /// The elements of an array (`a=(x y)`), each one word of `"${a[@]}"`.
-    elements: Option<Vec<Arg>>,
+    /// The elements of an array (`a=(x y)`, `declare -A m=([k]=v)`).
+    array: Option<Array>,
+}
+
+/// An array's elements, each one word of `"${a[@]}"`, and the key of each
+/// when the assignment gave keys (`([stg]=a [prd]=b)`, `([3]=x)`);
+/// without keys, element N has index N.
+#[derive(Debug, Clone, Default)]
+struct Array {
+    elements: Vec<Arg>,
+    keys: Option<Vec<String>>,
+}
+
+impl Array {
+    /// The element at `key`: a key the assignment gave, else an index.
+    fn get(&self, key: &str) -> Option<&Arg> {
+        match &self.keys {
+            Some(keys) => keys
+                .iter()
+                .position(|k| k == key)
+                .and_then(|at| self.elements.get(at)),
+            None => key.parse::<usize>().ok().and_then(|i| self.elements.get(i)),
+        }
+    }
+
+    /// Its keys, as `"${!a[@]}"` gives them.
+    fn key_words(&self) -> Vec<String> {
+        match &self.keys {
+            Some(keys) => keys.clone(),
+            None => (0..self.elements.len()).map(|i| i.to_string()).collect(),
+        }
+    }
+
+    /// `a[key]=value`: that element replaced, or added at the end.
+    fn set(&mut self, key: &str, value: Arg) {
+        if let Some(at) = match &self.keys {
+            Some(keys) => keys.iter().position(|k| k == key),
+            None => key
+                .parse::<usize>()
+                .ok()
+                .filter(|i| *i < self.elements.len()),
+        } {
+            self.elements[at] = value;
+            return;
+        }
+        let mut keys = self.key_words();
+        keys.push(key.to_owned());
+        self.keys = Some(keys);
+        self.elements.push(value);
+    }
+
+    /// The elements joined by spaces, as `"${a[*]}"` reads them.
+    fn joined(&self) -> Arg {
+        let mut joined = Arg::default();
+        for part in &self.elements {
+            if !joined.text.is_empty() {
+                joined.text.push(' ');
+            }
+            joined.text.push_str(&part.text);
+            absorb(&mut joined, part);
+        }
+        joined
+    }
 }
 
 /// A `NAME=value` or `NAME=(...)` assignment of a simple command: the
 /// name, the value as one word, and an array's elements.
-type Assigned = (String, Arg, Option<Vec<Arg>>);
+type Assigned = (String, Arg, Option<Array>);
 
 /// Shell state that a subshell copies and does not give back.
 #[derive(Debug, Clone)]
@@ -466,6 +528,9 @@ impl<'c> Analyzer<'c> {
                 }
                 stdout
             }
+            C::WhileClause(clause) if getopts_words(&clause.0).is_some() => {
+                self.getopts_loop(clause, scope, stdin)
+            }
             C::WhileClause(clause) if read_loop_variable(&clause.0).is_some() => {
                 self.read_loop(clause, scope, stdin)
             }
@@ -516,6 +581,57 @@ impl<'c> Analyzer<'c> {
             let body = self.compound_list(&clause.1.list, scope, stdin);
             flow::merge(&mut stdout, &body);
         }
+        stdout
+    }
+
+    /// `while getopts SPEC VAR; do ...; done` over options the line gave
+    /// (the script's or function's arguments, or those after VAR): the
+    /// body once per option, with VAR and OPTARG set as getopts sets them,
+    /// and OPTIND after. Over unknown arguments, once, as any loop.
+    fn getopts_loop(
+        &mut self,
+        clause: &ast::WhileOrUntilClauseCommand,
+        scope: &mut Scope,
+        stdin: Option<&Payload>,
+    ) -> Payload {
+        let mut stdout = self.compound_list(&clause.0, scope, stdin);
+        let mut words = Vec::new();
+        for raw in getopts_words(&clause.0).unwrap_or_default() {
+            self.push_words(raw, scope, &mut words);
+        }
+        let parsed = match words.as_slice() {
+            [spec, variable, explicit @ ..] if !spec.dynamic && !variable.dynamic => {
+                let args = if explicit.is_empty() {
+                    scope.positional.as_slice()
+                } else {
+                    explicit
+                };
+                (!args.iter().any(|a| a.dynamic))
+                    .then(|| {
+                        let args: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
+                        (variable.text.clone(), getopts(&spec.text, &args))
+                    })
+                    .filter(|(_, (options, _))| !options.is_empty())
+            }
+            _ => None,
+        };
+        let Some((variable, (options, next_index))) = parsed else {
+            let body = self.compound_list(&clause.1.list, scope, stdin);
+            flow::merge(&mut stdout, &body);
+            return stdout;
+        };
+        for (option, argument) in options.into_iter().take(MAX_LOOP_VALUES) {
+            self.assign(scope, &variable, Arg::literal(&option));
+            match argument {
+                Some(argument) => self.assign(scope, "OPTARG", Arg::literal(&argument)),
+                None => {
+                    scope.vars.remove("OPTARG");
+                }
+            }
+            let body = self.compound_list(&clause.1.list, scope, stdin);
+            flow::merge(&mut stdout, &body);
+        }
+        self.assign(scope, "OPTIND", Arg::literal(&next_index.to_string()));
         stdout
     }
 
@@ -609,10 +725,10 @@ impl<'c> Analyzer<'c> {
             previous = Some(item);
         }
         if words.is_empty() {
-            for (name, value, elements) in assignments {
+            for (name, value, array) in assignments {
                 self.assign(scope, &name, value);
                 if let Some(var) = scope.vars.get_mut(&name) {
-                    var.elements = elements;
+                    var.array = array;
                 }
             }
             return self.finish_command(gathered, Payload::default());
@@ -685,28 +801,48 @@ impl<'c> Analyzer<'c> {
             I::AssignmentWord(assignment, w) => match assignments {
                 Some(list) => {
                     let name = assignment_name(&assignment.name);
-                    let (mut value, mut elements) = self.assignment_value(&assignment.value, scope);
-                    if assignment.append
+                    let (mut value, mut array) = self.assignment_value(&assignment.value, scope);
+                    if let ast::AssignmentName::ArrayElementName(_, index) = &assignment.name {
+                        // `a[k]=v`: one element of the array set.
+                        let key = self.expand(index, scope);
+                        let mut whole = scope
+                            .vars
+                            .get(&name)
+                            .and_then(|v| v.array.clone())
+                            .unwrap_or_default();
+                        if key.dynamic {
+                            whole.elements.push(value);
+                        } else {
+                            whole.set(&key.text, value);
+                        }
+                        value = whole.joined();
+                        array = Some(whole);
+                    } else if assignment.append
                         && let Some(old) = scope.vars.get(&name)
                     {
                         // `s+=x` appends text, `a+=(x)` elements.
                         let mut joined = old.value.clone();
-                        if elements.is_some() && !joined.text.is_empty() {
+                        if array.is_some() && !joined.text.is_empty() {
                             joined.text.push(' ');
                         }
                         joined.text.push_str(&value.text);
                         absorb(&mut joined, &value);
                         value = joined;
-                        if let Some(new) = elements.take() {
-                            let mut all = old
-                                .elements
-                                .clone()
-                                .unwrap_or_else(|| vec![old.value.clone()]);
-                            all.extend(new);
-                            elements = Some(all);
+                        if let Some(new) = array.take() {
+                            let mut all = old.array.clone().unwrap_or_else(|| Array {
+                                elements: vec![old.value.clone()],
+                                keys: None,
+                            });
+                            match (&mut all.keys, new.keys) {
+                                (Some(keys), Some(new_keys)) => keys.extend(new_keys),
+                                (None, None) => {}
+                                (keys, _) => *keys = None,
+                            }
+                            all.elements.extend(new.elements);
+                            array = Some(all);
                         }
                     }
-                    list.push((name, value, elements));
+                    list.push((name, value, array));
                 }
                 None => words.push(self.expand(&w.value, scope)),
             },
@@ -760,23 +896,33 @@ impl<'c> Analyzer<'c> {
         &mut self,
         value: &ast::AssignmentValue,
         scope: &Scope,
-    ) -> (Arg, Option<Vec<Arg>>) {
+    ) -> (Arg, Option<Array>) {
         match value {
             ast::AssignmentValue::Scalar(w) => (self.expand(&w.value, scope), None),
             ast::AssignmentValue::Array(items) => {
-                let mut elements = Vec::with_capacity(items.len());
-                for (_, w) in items {
-                    self.push_words(&w.value, scope, &mut elements);
-                }
-                let mut joined = Arg::default();
-                for part in &elements {
-                    if !joined.text.is_empty() {
-                        joined.text.push(' ');
+                let mut array = Array::default();
+                let keyed = items.iter().any(|(key, _)| key.is_some());
+                let mut keys = Vec::with_capacity(items.len());
+                for (key, w) in items {
+                    match key {
+                        // `[k]=v`: one element, not split, under its key.
+                        Some(key) => {
+                            keys.push(self.expand(&key.value, scope).text);
+                            array.elements.push(self.expand(&w.value, scope));
+                        }
+                        None => {
+                            let before = array.elements.len();
+                            self.push_words(&w.value, scope, &mut array.elements);
+                            if keyed {
+                                keys.extend((before..array.elements.len()).map(|i| i.to_string()));
+                            }
+                        }
                     }
-                    joined.text.push_str(&part.text);
-                    absorb(&mut joined, part);
                 }
-                (joined, Some(elements))
+                if keyed {
+                    array.keys = Some(keys);
+                }
+                (array.joined(), Some(array))
             }
         }
     }
@@ -790,7 +936,7 @@ impl<'c> Analyzer<'c> {
                 literal,
                 value,
                 exported,
-                elements: None,
+                array: None,
             },
         );
     }
@@ -907,27 +1053,19 @@ impl<'c> Analyzer<'c> {
                 for arg in args.iter().filter(|a| !a.text.starts_with('-')) {
                     let name = match arg.text.split_once('=') {
                         Some((var, value)) => {
-                            // `declare -a a=(x y)`: an array of those words.
-                            let elements = value
+                            // `declare -a a=(x y)`, `declare -A m=([k]=v)`:
+                            // an array of those words.
+                            let array = value
                                 .strip_prefix('(')
                                 .and_then(|v| v.strip_suffix(')'))
-                                .map(|inner| {
-                                    inner
-                                        .split_whitespace()
-                                        .map(|word| arg.with_text(word))
-                                        .collect::<Vec<_>>()
-                                });
-                            let value = match &elements {
-                                Some(elements) => elements
-                                    .iter()
-                                    .map(|e| e.text.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(" "),
+                                .map(|inner| declared_array(arg, inner));
+                            let value = match &array {
+                                Some(array) => array.joined().text,
                                 None => value.to_owned(),
                             };
                             self.assign(scope, var, arg.with_text(&value));
                             if let Some(declared) = scope.vars.get_mut(var) {
-                                declared.elements = elements;
+                                declared.array = array;
                             }
                             var
                         }
@@ -945,12 +1083,50 @@ impl<'c> Analyzer<'c> {
                     }
                 }
             }
+            // `hash -p /usr/bin/git g`: `g` runs that program, as an
+            // alias of its path would.
+            "hash" if args.first().is_some_and(|a| a.text == "-p") => {
+                if let [_, path, names @ ..] = args
+                    && !path.dynamic
+                {
+                    for name in names.iter().filter(|n| !n.dynamic) {
+                        self.aliases.insert(name.text.clone(), path.text.clone());
+                    }
+                }
+            }
+            // `printf -v VAR FORMAT ARGS`: the text printf would print is
+            // VAR's value, carrying what its arguments carry.
+            "printf" if args.first().is_some_and(|a| a.text == "-v") => {
+                if let [_, variable, format @ ..] = args
+                    && !variable.dynamic
+                {
+                    let texts: Vec<&str> = format.iter().map(|a| a.text.as_str()).collect();
+                    let mut value = Arg::literal(&flow::printf_output(&texts));
+                    for part in format {
+                        absorb(&mut value, part);
+                    }
+                    self.assign(scope, &variable.text, value);
+                }
+                return Payload::default();
+            }
             "unalias" => {
                 for arg in args {
                     self.aliases.remove(&arg.text);
                 }
             }
             "trap" => set_trap(&mut scope.traps, args),
+            // `shift`, `shift 2`, `shift $((OPTIND - 1))`: the first
+            // positional parameters go. An unknown count leaves them.
+            "shift" => {
+                let count = match args.first() {
+                    None => Some(1),
+                    Some(arg) if !arg.dynamic => arg.text.parse::<usize>().ok(),
+                    Some(_) => None,
+                };
+                if let Some(count) = count {
+                    scope.positional.drain(..count.min(scope.positional.len()));
+                }
+            }
             "unset" => {
                 for arg in args {
                     scope.vars.remove(&arg.text);
@@ -1959,9 +2135,19 @@ impl<'c> Analyzer<'c> {
                     },
                 indirect: false,
             }) = array
-                && let Some(elements) = scope.vars.get(name).and_then(|v| v.elements.as_ref())
+                && let Some(array) = scope.vars.get(name).and_then(|v| v.array.as_ref())
             {
-                words.extend(elements.iter().cloned());
+                words.extend(array.elements.iter().cloned());
+                return;
+            }
+            // `"${!m[@]}"`: one word per key.
+            if let WordPiece::ParameterExpansion(ParameterExpr::MemberKeys {
+                variable_name,
+                concatenate: false,
+            }) = array
+                && let Some(array) = scope.vars.get(variable_name).and_then(|v| v.array.as_ref())
+            {
+                words.extend(array.key_words().iter().map(|k| Arg::literal(k)));
                 return;
             }
             let unquoted_expansion = matches!(
@@ -2016,6 +2202,21 @@ impl<'c> Analyzer<'c> {
         }
         let fields = split_fields(&arg.text, separators);
         Some(fields.iter().map(|f| arg.with_text(f)).collect())
+    }
+
+    /// The key `${a[INDEX]}` names: INDEX expanded, and for an array
+    /// without keys worked out as arithmetic (`${a[i+1]}`); `None` when
+    /// it is not known.
+    fn array_key(&mut self, index: &str, array: &Array, scope: &Scope) -> Option<String> {
+        let key = self.expand(index, scope);
+        if key.dynamic {
+            return None;
+        }
+        if array.keys.is_some() {
+            return Some(key.text);
+        }
+        let lookup = |name: &str| literal_value(scope, name);
+        arith::evaluate(&key.text, &lookup).map(|i| i.to_string())
     }
 
     fn expand(&mut self, raw: &str, scope: &Scope) -> Arg {
@@ -2162,9 +2363,15 @@ impl<'c> Analyzer<'c> {
                         arg.text.push_str(escaped);
                     }
                 }
-                WordPiece::ArithmeticExpression(_) => {
-                    arg.text.push_str(source);
-                    arg.dynamic = true;
+                WordPiece::ArithmeticExpression(expr) => {
+                    let lookup = |name: &str| literal_value(scope, name);
+                    match arith::evaluate(&expr.value, &lookup) {
+                        Some(value) => arg.text.push_str(&value.to_string()),
+                        None => {
+                            arg.text.push_str(source);
+                            arg.dynamic = true;
+                        }
+                    }
                 }
             }
         }
@@ -2232,14 +2439,9 @@ impl<'c> Analyzer<'c> {
             parameter: Parameter::NamedWithIndex { index, .. },
             indirect: false,
         } = expr
-            && let Some(elements) = scope.vars.get(name).and_then(|v| v.elements.as_ref())
+            && let Some(array) = scope.vars.get(name).and_then(|v| v.array.clone())
         {
-            match index
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| elements.get(i))
-            {
+            match self.array_key(index, &array, scope).and_then(|key| array.get(&key)) {
                 Some(element) => {
                     arg.text.push_str(&element.text);
                     absorb(arg, element);
@@ -2247,7 +2449,7 @@ impl<'c> Analyzer<'c> {
                 None => {
                     arg.text.push_str(source);
                     arg.dynamic = true;
-                    for element in elements {
+                    for element in &array.elements {
                         absorb(arg, element);
                     }
                 }
@@ -2299,6 +2501,11 @@ fn ifs(scope: &Scope) -> &str {
         .get("IFS")
         .and_then(|v| v.literal.as_deref())
         .unwrap_or(DEFAULT_IFS)
+}
+
+/// The value of the variable `name` when the line set it to known text.
+fn literal_value(scope: &Scope, name: &str) -> Option<String> {
+    scope.vars.get(name)?.literal.clone()
 }
 
 /// Bash's `IFS` when nothing sets it.
@@ -2455,19 +2662,32 @@ fn known_script_operand(
     let sourcing = matches!(program, "source" | ".");
     // `bash -s ARGS...`: the script is standard input, every word an argument.
     let mut script_on_stdin = false;
+    // After `--`, words are operands (`bash -s -- -c prod`).
+    let mut options_ended = false;
     let mut words = args.iter().enumerate();
     while let Some((index, word)) = words.next() {
         let text = word.text.as_str();
-        if matches!(text, "-o" | "+o" | "-O" | "+O") {
-            words.next();
-        } else if text.starts_with("--") {
-            continue;
-        } else if text.len() > 1 && text.starts_with(['-', '+']) {
-            if text.contains('c') {
-                return None;
+        if !options_ended {
+            if matches!(text, "-o" | "+o" | "-O" | "+O") {
+                words.next();
+                continue;
             }
-            script_on_stdin |= !sourcing && text.starts_with('-') && text.contains('s');
-        } else if script_on_stdin {
+            if text == "--" {
+                options_ended = true;
+                continue;
+            }
+            if text.starts_with("--") {
+                continue;
+            }
+            if text.len() > 1 && text.starts_with(['-', '+']) {
+                if text.contains('c') {
+                    return None;
+                }
+                script_on_stdin |= !sourcing && text.starts_with('-') && text.contains('s');
+                continue;
+            }
+        }
+        if script_on_stdin {
             let mut rest = vec![Arg::literal(program)];
             rest.extend(args.iter().skip(index).cloned());
             return Some((stdin_script_text(stdin?)?, rest));
@@ -2639,6 +2859,79 @@ fn split_fields(text: &str, ifs: &str) -> Vec<String> {
 }
 
 /// The variable of a loop condition that is one `read [-r] VAR`.
+/// The words after `getopts` when a loop's condition is only a getopts
+/// call: the option string, the variable, and any arguments given.
+fn getopts_words(condition: &ast::CompoundList) -> Option<Vec<&str>> {
+    let [ast::CompoundListItem(and_or, _)] = condition.0.as_slice() else {
+        return None;
+    };
+    if !and_or.additional.is_empty() {
+        return None;
+    }
+    let [ast::Command::Simple(simple)] = and_or.first.seq.as_slice() else {
+        return None;
+    };
+    if simple.word_or_name.as_ref().map(|w| w.value.as_str()) != Some("getopts") {
+        return None;
+    }
+    let words: Vec<&str> = simple
+        .suffix
+        .iter()
+        .flat_map(|s| s.0.iter())
+        .filter_map(|item| match item {
+            ast::CommandPrefixOrSuffixItem::Word(w) => Some(w.value.as_str()),
+            _ => None,
+        })
+        .collect();
+    (words.len() >= 2).then_some(words)
+}
+
+/// POSIX getopts over `args` with the option string `spec`: each option
+/// in order with its argument (`?` for one the string does not name or
+/// that lacks its argument), and the index of the first operand, counted
+/// from one (OPTIND). Options end at `--`, `-` or the first operand.
+fn getopts(spec: &str, args: &[&str]) -> (Vec<(String, Option<String>)>, usize) {
+    let spec = spec.strip_prefix(':').unwrap_or(spec);
+    let mut options = Vec::new();
+    let mut index = 0;
+    while let Some(arg) = args.get(index) {
+        if *arg == "--" {
+            index += 1;
+            break;
+        }
+        let Some(letters) = arg.strip_prefix('-').filter(|l| !l.is_empty()) else {
+            break;
+        };
+        index += 1;
+        for (at, letter) in letters.char_indices() {
+            let takes_argument = spec
+                .find(letter)
+                .filter(|_| letter != ':')
+                .map(|found| spec[found + letter.len_utf8()..].starts_with(':'));
+            match takes_argument {
+                None => options.push(("?".to_owned(), None)),
+                Some(false) => options.push((letter.to_string(), None)),
+                Some(true) => {
+                    let attached = &letters[at + letter.len_utf8()..];
+                    let argument = if attached.is_empty() {
+                        let next = args.get(index).map(|a| (*a).to_owned());
+                        index += usize::from(next.is_some());
+                        next
+                    } else {
+                        Some(attached.to_owned())
+                    };
+                    match argument {
+                        Some(argument) => options.push((letter.to_string(), Some(argument))),
+                        None => options.push(("?".to_owned(), None)),
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    (options, index + 1)
+}
+
 fn read_loop_variable(condition: &ast::CompoundList) -> Option<String> {
     let [ast::CompoundListItem(and_or, _)] = condition.0.as_slice() else {
         return None;
@@ -2719,6 +3012,32 @@ fn positional_values<'s>(parameter: &Parameter, scope: &'s Scope) -> Option<&'s 
         }
         _ => None,
     }
+}
+
+/// The array a `declare` word's `(...)` gives: its words, and the keys
+/// of `[k]=v` words (`declare -A m=([stg]=a [prd]=b)`).
+fn declared_array(arg: &Arg, inner: &str) -> Array {
+    let mut array = Array::default();
+    let mut keys = Vec::new();
+    for word in inner.split_whitespace() {
+        let keyed = word
+            .strip_prefix('[')
+            .and_then(|w| w.split_once("]="));
+        match keyed {
+            Some((key, value)) => {
+                keys.push(key.to_owned());
+                array.elements.push(arg.with_text(value));
+            }
+            None => {
+                keys.push(array.elements.len().to_string());
+                array.elements.push(arg.with_text(word));
+            }
+        }
+    }
+    if inner.split_whitespace().any(|w| w.starts_with('[') && w.contains("]=")) {
+        array.keys = Some(keys);
+    }
+    array
 }
 
 fn assignment_name(name: &ast::AssignmentName) -> String {

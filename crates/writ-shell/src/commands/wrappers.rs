@@ -1166,21 +1166,31 @@ fn join(words: &[Arg]) -> String {
 fn shell(inv: &Invocation<'_>) -> Outcome {
     let mut outcome = Outcome::default();
     let mut inline = false;
+    // `-s`: the script is standard input and every operand an argument.
+    let mut from_stdin = false;
+    let mut options_ended = false;
     let mut positional: Vec<&Arg> = Vec::new();
     let mut words = inv.args.iter();
     while let Some(word) = words.next() {
         let text = word.text.as_str();
-        if !positional.is_empty() {
+        if options_ended || !positional.is_empty() {
             positional.push(word);
         } else if text == "-o" || text == "+o" || text == "-O" || text == "+O" {
             words.next();
+        } else if text == "--" || text == "-" {
+            options_ended = true;
         } else if text.starts_with("--") {
             continue;
         } else if (text.starts_with('-') || text.starts_with('+')) && text.len() > 1 {
             inline |= text.contains('c');
+            from_stdin |= text.starts_with('-') && text.contains('s');
         } else {
             positional.push(word);
         }
+    }
+    if from_stdin && !inline {
+        stdin_script(inv, &mut outcome);
+        return outcome;
     }
     match (inline, positional.first()) {
         (true, Some(script)) => {
@@ -1215,7 +1225,8 @@ fn read_script(inv: &Invocation<'_>, file: &Arg, outcome: &mut Outcome) {
     }
 }
 
-/// A shell reading its script from standard input.
+/// A shell reading its script from standard input (text the line fixes,
+/// with any arguments, is run by the walk: `known_script_operand`).
 fn stdin_script(inv: &Invocation<'_>, outcome: &mut Outcome) {
     if !inv.has_stdin {
         return;
