@@ -327,8 +327,8 @@ impl Deriver<'_> {
                 remote,
                 branches,
                 force,
-                delete,
-            } => self.push(remote, branches, *force, *delete),
+                ..
+            } => self.push(remote, branches, *force),
             Effect::MakePublic { resource } => {
                 if !self.is_foreign_resource(resource) {
                     self.out.public_exposure = true;
@@ -421,7 +421,7 @@ impl Deriver<'_> {
         }
         if !is_within(path, &self.facts.workspace)
             && !is_within(path, "/tmp")
-            && !is_within(path, "/dev")
+            && !is_pseudo_device(path)
             && !self.is_windows_temp(path)
         {
             self.out.outside_workspace_writes.push(path.to_owned());
@@ -737,7 +737,7 @@ impl Deriver<'_> {
         names.iter().any(untrusted) && !names.iter().any(trusted)
     }
 
-    fn push(&mut self, remote: &str, branches: &[Option<String>], force: bool, delete: bool) {
+    fn push(&mut self, remote: &str, branches: &[Option<String>], force: bool) {
         let org = parse_destination(remote)
             .map(|d| self.ownership(&d, false) == Ownership::Org)
             .unwrap_or(false);
@@ -748,20 +748,22 @@ impl Deriver<'_> {
             let protected = branch
                 .as_deref()
                 .is_some_and(|b| self.facts.is_protected_branch(b));
-            // Deleting a branch is not forcing one: it destroys a
-            // protected branch, and is an ordinary push elsewhere (a merged
-            // feature branch, a tag).
-            match (protected, force || delete, force) {
-                (true, true, _) => {
+            // Deleting a branch is not forcing one (git needs no force
+            // to delete): the doctrine's protected destruction is a force
+            // push, so a protected branch deleted is a push to it, and any
+            // other deleted (a merged feature branch, a tag) an ordinary
+            // push.
+            match (protected, force) {
+                (true, true) => {
                     self.out.destroys.insert("protected_branch");
                 }
-                (true, false, _) => {
+                (true, false) => {
                     self.out.pushes.insert("protected");
                 }
-                (false, _, true) => {
+                (false, true) => {
                     self.out.pushes.insert("force");
                 }
-                (false, _, false) => {}
+                (false, false) => {}
             }
         }
     }
@@ -1194,6 +1196,23 @@ fn same_kube_context(a: &str, b: &str) -> bool {
     }
     let ((place_a, name_a), (place_b, name_b)) = (cluster(a), cluster(b));
     a == b || (name_a == name_b && (place_a.is_empty() || place_b.is_empty() || place_a == place_b))
+}
+
+/// A device that discards, supplies or passes on bytes (`/dev/null`,
+/// `/dev/stdout`, a terminal, `/dev/shm`'s memory files) rather than holds
+/// data. Writing any other device (`/dev/sdb`, `/dev/nvme0n1`,
+/// `/dev/mapper/vg-data`) overwrites a disk, so it counts as a write.
+fn is_pseudo_device(path: &str) -> bool {
+    let Some(name) = path.strip_prefix("/dev/") else {
+        return false;
+    };
+    let first = name.split('/').next().unwrap_or_default();
+    matches!(
+        first,
+        "null" | "zero" | "full" | "random" | "urandom" | "stdin" | "stdout" | "stderr"
+            | "tty" | "console" | "ptmx" | "fd" | "pts" | "shm" | "mqueue" | "tcp" | "udp"
+            | "log" | "kmsg"
+    ) || first.starts_with("tty")
 }
 
 #[cfg(test)]
