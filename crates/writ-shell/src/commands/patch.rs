@@ -20,8 +20,21 @@ pub enum PatchChange {
 
 /// The files an `apply_patch` body changes: `*** Add File: P` and
 /// `*** Update File: P` write `P`, `*** Move to: Q` writes `Q`, `*** Delete
-/// File: P` removes `P`.
+/// File: P` removes `P`. A body that is a unified or git diff instead
+/// names its files as `git apply` reads them (`a/` and `b/` dropped).
 pub fn apply_patch_changes(patch: &str) -> Vec<PatchChange> {
+    let changes = codex_patch_changes(patch);
+    if !changes.is_empty() {
+        return changes;
+    }
+    let prefixed = patch
+        .lines()
+        .any(|l| l.starts_with("--- a/") || l.starts_with("+++ b/"));
+    let strip = Strip::Components(usize::from(prefixed));
+    diff_changes(patch, strip, false)
+}
+
+fn codex_patch_changes(patch: &str) -> Vec<PatchChange> {
     let mut changes = Vec::new();
     for line in patch.lines() {
         let line = line.trim();
@@ -352,6 +365,15 @@ mod tests {
             apply_patch_changes(body),
             [w("a.rs"), w("b.rs"), w("c.txt"), d("d.txt")]
         );
+    }
+
+    #[test]
+    fn an_apply_patch_body_may_be_a_unified_diff() {
+        let diff = "--- a/src/fx.py\n+++ b/src/fx.py\n@@ -1 +1 @@\n-a\n+b\n";
+        assert_eq!(apply_patch_changes(diff), vec![w("src/fx.py")]);
+        let plain = "--- notes.txt\n+++ notes.txt\n@@ -1 +1 @@\n-a\n+b\n";
+        assert_eq!(apply_patch_changes(plain), vec![w("notes.txt")]);
+        assert_eq!(apply_patch_changes("no patch here"), vec![]);
     }
 
     #[test]
