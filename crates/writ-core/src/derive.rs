@@ -234,6 +234,19 @@ struct Deriver<'a> {
 
 impl Deriver<'_> {
     fn effect(&mut self, effect: &Effect) {
+        // A key that may log in, added or taken away, changes who has
+        // access to the account, whatever writes it (a redirect, `cp`, a
+        // file tool).
+        let login_keys = match effect {
+            Effect::FileWrite { path } => writ_shell::changes_login_keys(path, false),
+            Effect::FileDelete { path, recursive } => {
+                writ_shell::changes_login_keys(path, *recursive)
+            }
+            _ => false,
+        };
+        if login_keys {
+            self.out.grants_access = true;
+        }
         match effect {
             Effect::FileRead { path, recursive } => {
                 let labels = self.sensitive_labels(path, *recursive);
@@ -1209,9 +1222,25 @@ fn is_pseudo_device(path: &str) -> bool {
     let first = name.split('/').next().unwrap_or_default();
     matches!(
         first,
-        "null" | "zero" | "full" | "random" | "urandom" | "stdin" | "stdout" | "stderr"
-            | "tty" | "console" | "ptmx" | "fd" | "pts" | "shm" | "mqueue" | "tcp" | "udp"
-            | "log" | "kmsg"
+        "null"
+            | "zero"
+            | "full"
+            | "random"
+            | "urandom"
+            | "stdin"
+            | "stdout"
+            | "stderr"
+            | "tty"
+            | "console"
+            | "ptmx"
+            | "fd"
+            | "pts"
+            | "shm"
+            | "mqueue"
+            | "tcp"
+            | "udp"
+            | "log"
+            | "kmsg"
     ) || first.starts_with("tty")
 }
 

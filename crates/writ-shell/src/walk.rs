@@ -1198,6 +1198,8 @@ impl<'c> Analyzer<'c> {
         // was written earlier runs the text it holds (`make ship`).
         if !self.contents.is_empty() {
             commands::run_recipes(&invocation, &mut outcome, &|path| self.script_text(path));
+            // A policy document given as a file written earlier.
+            commands::written_policies(&invocation, &mut outcome, &|path| self.script_text(path));
         }
         if flow::is_text_transformer(program) {
             // What a decoder or cipher prints from text the line fixes is
@@ -2441,7 +2443,10 @@ impl<'c> Analyzer<'c> {
         } = expr
             && let Some(array) = scope.vars.get(name).and_then(|v| v.array.clone())
         {
-            match self.array_key(index, &array, scope).and_then(|key| array.get(&key)) {
+            match self
+                .array_key(index, &array, scope)
+                .and_then(|key| array.get(&key))
+            {
                 Some(element) => {
                     arg.text.push_str(&element.text);
                     absorb(arg, element);
@@ -3020,9 +3025,7 @@ fn declared_array(arg: &Arg, inner: &str) -> Array {
     let mut array = Array::default();
     let mut keys = Vec::new();
     for word in inner.split_whitespace() {
-        let keyed = word
-            .strip_prefix('[')
-            .and_then(|w| w.split_once("]="));
+        let keyed = word.strip_prefix('[').and_then(|w| w.split_once("]="));
         match keyed {
             Some((key, value)) => {
                 keys.push(key.to_owned());
@@ -3034,7 +3037,10 @@ fn declared_array(arg: &Arg, inner: &str) -> Array {
             }
         }
     }
-    if inner.split_whitespace().any(|w| w.starts_with('[') && w.contains("]=")) {
+    if inner
+        .split_whitespace()
+        .any(|w| w.starts_with('[') && w.contains("]="))
+    {
         array.keys = Some(keys);
     }
     array

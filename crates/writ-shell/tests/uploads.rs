@@ -11,6 +11,11 @@ use serde_json::{Value, json};
 mod common;
 use common::*;
 
+/// ssh-copy-id's key may log in to `account` on the host.
+fn login_grant(account: &str) -> Value {
+    json!({"effect": "grant_access", "resource": {"kind": "other", "name": format!("{account}:.ssh/authorized_keys")}, "grantee": null})
+}
+
 fn helm(verb: &str) -> Value {
     json!({"effect": "helm", "verb": verb, "release": null, "kube_context": null, "dry_run": false})
 }
@@ -758,31 +763,40 @@ fn keys_builds_and_releases() {
         ("gpg --recv-keys ABCD1234", json!([])),
         (
             "ssh-copy-id -i ~/.ssh/deploy_ed25519 deploy@build.example.net",
-            json!([host_request(
-                "ssh-copy-id",
-                host(Some("deploy"), "build.example.net", None, None),
-                "UPLOAD",
-                payload(&[], &[("/home/dana/.ssh/deploy_ed25519.pub", false)], &[])
-            )]),
+            json!([
+                host_request(
+                    "ssh-copy-id",
+                    host(Some("deploy"), "build.example.net", None, None),
+                    "UPLOAD",
+                    payload(&[], &[("/home/dana/.ssh/deploy_ed25519.pub", false)], &[])
+                ),
+                login_grant("deploy@build.example.net")
+            ]),
         ),
         // Without `-i`, the newest `~/.ssh/id*.pub`.
         (
             "ssh-copy-id -p 2222 box.example.net",
-            json!([host_request(
-                "ssh-copy-id",
-                host(None, "box.example.net", Some(2222), None),
-                "UPLOAD",
-                payload(&[], &[("/home/dana/.ssh/id*.pub", false)], &[])
-            )]),
+            json!([
+                host_request(
+                    "ssh-copy-id",
+                    host(None, "box.example.net", Some(2222), None),
+                    "UPLOAD",
+                    payload(&[], &[("/home/dana/.ssh/id*.pub", false)], &[])
+                ),
+                login_grant("box.example.net")
+            ]),
         ),
         (
             "ssh-copy-id -i ~/.ssh/id_rsa.pub ssh://root@10.0.0.9:2200",
-            json!([host_request(
-                "ssh-copy-id",
-                host(Some("root"), "10.0.0.9", Some(2200), None),
-                "UPLOAD",
-                payload(&[], &[("/home/dana/.ssh/id_rsa.pub", false)], &[])
-            )]),
+            json!([
+                host_request(
+                    "ssh-copy-id",
+                    host(Some("root"), "10.0.0.9", Some(2200), None),
+                    "UPLOAD",
+                    payload(&[], &[("/home/dana/.ssh/id_rsa.pub", false)], &[])
+                ),
+                login_grant("root@10.0.0.9")
+            ]),
         ),
         ("ssh-copy-id -n box.example.net", json!([])),
         (

@@ -7,6 +7,9 @@ use super::{Invocation, Outcome, request, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, FileRef, Payload, Resource, Target, flow};
 
+mod policy;
+pub(crate) use policy::POLICY_OPTIONS;
+
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let first = inv.args.first().map(|a| a.text.as_str());
     match (inv.program, first) {
@@ -207,6 +210,29 @@ const AWS_LONG: &[&str] = &[
     "actions",
     "label",
     "queue-url",
+    "assume-role-policy-document",
+    "attributes",
+    "attribute-value",
+    "source-account",
+    "principal-org-id",
+    "organization-id",
+    "function-url-auth-type",
+    "layer-name",
+    "version-number",
+    "event-bus-name",
+    "condition",
+    "file-system-id",
+    "vault-name",
+    "account-id",
+    "backup-vault-name",
+    "domain-name",
+    "access-policies",
+    "domain",
+    "repository",
+    "container-name",
+    "service-id",
+    "add-allowed-principals",
+    "remove-allowed-principals",
 ];
 
 /// A `s3://bucket/key` bucket resource.
@@ -274,6 +300,64 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
         keep_local(&mut outcome);
     }
     outcome
+}
+
+/// An `aws` call given a policy document as `file://PATH` ([`POLICY_OPTIONS`])
+/// whose file was written earlier on the line or by an earlier step, with
+/// text that is known (`cat > trust.json <<EOF ... EOF`, a file tool's
+/// write): the call is read again with the document in place of the
+/// reference, so who it admits is judged as for an inline document. The
+/// file is still read.
+pub(crate) fn written_policies(
+    inv: &Invocation<'_>,
+    outcome: &mut Outcome,
+    text_of: &super::runners::Lookup<'_>,
+) {
+    if inv.program != "aws" {
+        return;
+    }
+    let mut args: Vec<Arg> = inv.args.to_vec();
+    let mut substituted = Vec::new();
+    let mut index = 0;
+    while index < args.len() {
+        let text = args.get(index).map_or_else(String::new, |a| a.text.clone());
+        let (name, inline) = match text.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name, Some(value)),
+            _ => (text.as_str(), None),
+        };
+        if !POLICY_OPTIONS.contains(&name) {
+            index += 1;
+            continue;
+        }
+        let (at, value) = match inline {
+            Some(value) => (index, value.to_owned()),
+            None => (
+                index + 1,
+                args.get(index + 1)
+                    .map_or_else(String::new, |a| a.text.clone()),
+            ),
+        };
+        if let Some(path) = value.strip_prefix("file://").map(|p| inv.path(p))
+            && let Some(document) = text_of(&path)
+            && let Some(arg) = args.get_mut(at)
+        {
+            *arg = Arg::literal(&match inline {
+                Some(_) => format!("{name}={document}"),
+                None => document,
+            });
+            substituted.push(path);
+        }
+        index = at + 1;
+    }
+    if substituted.is_empty() {
+        return;
+    }
+    let again = aws(&inv.with_args(&args));
+    outcome.effects = substituted
+        .into_iter()
+        .map(|path| super::read(path, false))
+        .chain(again.effects)
+        .collect();
 }
 
 /// Keeps only what a command against an emulator on this machine does
@@ -543,7 +627,10 @@ fn aws_calls(inv: &Invocation<'_>) -> Outcome {
                 .effects
                 .extend(directory_grant(service, command, &items));
         }
-        ("lambda", "add-permission") => lambda_permission(&items, &mut outcome),
+        ("lambda", "add-permission" | "add-layer-version-permission")
+        | ("events", "put-permission") => {
+            principal_permission(service, command, &items, &mut outcome)
+        }
         ("ec2", "authorize-security-group-ingress") => ingress(&items, &mut outcome),
         ("ec2", "modify-snapshot-attribute" | "modify-image-attribute")
         | ("rds", "modify-db-snapshot-attribute" | "modify-db-cluster-snapshot-attribute") => {
@@ -582,9 +669,10 @@ fn aws_calls(inv: &Invocation<'_>) -> Outcome {
                 outcome.effects.push(super::infra::use_context(name));
             }
         }
-        _ => outcome
-            .effects
-            .extend(resource_access(service, command, &items)),
+        _ => outcome.effects.extend(
+            resource_access(service, command, &items)
+                .or_else(|| policy_attributes(service, command, &items)),
+        ),
     }
     let profile = args::value(&items, &["--profile"])
         .or_else(|| inv.env_value("AWS_PROFILE"))
@@ -958,7 +1046,7 @@ fn s3api(command: &str, items: &[Item], outcome: &mut Outcome) {
                 .any(|g| grants_everyone(&g.text))
         }
         "put-bucket-policy" => {
-            args::value(items, &["--policy"]).is_some_and(|p| grants_everyone(&p.text))
+            args::value(items, &["--policy"]).is_some_and(|p| policy::opens_to_everyone(&p.text))
         }
         "delete-public-access-block" => true,
         "put-public-access-block" => args::value(items, &["--public-access-block-configuration"])
@@ -976,7 +1064,12 @@ fn s3api(command: &str, items: &[Item], outcome: &mut Outcome) {
     }
     // Not public, but still a change of who may do what with the bucket.
     let grantee = match command {
-        "put-bucket-policy" => Some(None),
+        // The accounts and roles it names are given access.
+        "put-bucket-policy" => Some(
+            args::value(items, &["--policy"])
+                .and_then(|p| policy::reach(&p.text))
+                .and_then(|r| r.grantee()),
+        ),
         "put-bucket-acl" | "put-object-acl" => {
             let grants: Vec<String> = args::values(
                 items,
@@ -1187,6 +1280,77 @@ const AWS_RESOURCE_ACCESS: &[ResourceAccess] = &[
         &["--label"],
         &[],
     ),
+    access(
+        "logs",
+        "put-resource-policy",
+        &["--policy-name"],
+        &[],
+        &["--policy-document"],
+    ),
+    access(
+        "efs",
+        "put-file-system-policy",
+        &["--file-system-id"],
+        &[],
+        &["--policy"],
+    ),
+    access(
+        "glacier",
+        "set-vault-access-policy",
+        &["--vault-name"],
+        &[],
+        &["--policy"],
+    ),
+    access(
+        "backup",
+        "put-backup-vault-access-policy",
+        &["--backup-vault-name"],
+        &[],
+        &["--policy"],
+    ),
+    access(
+        "s3control",
+        "put-access-point-policy",
+        &["--name"],
+        &[],
+        &["--policy"],
+    ),
+    access(
+        "codeartifact",
+        "put-repository-permissions-policy",
+        &["--repository", "--domain"],
+        &[],
+        &["--policy-document"],
+    ),
+    access(
+        "codeartifact",
+        "put-domain-permissions-policy",
+        &["--domain"],
+        &[],
+        &["--policy-document"],
+    ),
+    access("ecr", "put-registry-policy", &[], &[], &["--policy-text"]),
+    access(
+        "ecr-public",
+        "set-repository-policy",
+        &["--repository-name"],
+        &[],
+        &["--policy-text"],
+    ),
+    access(
+        "mediastore",
+        "put-container-policy",
+        &["--container-name"],
+        &[],
+        &["--policy"],
+    ),
+    access(
+        "ec2",
+        "modify-vpc-endpoint-service-permissions",
+        &["--service-id"],
+        &["--add-allowed-principals", "--remove-allowed-principals"],
+        &[],
+    ),
 ];
 
 /// The access change an [`AWS_RESOURCE_ACCESS`] call makes. A grantee `*`
@@ -1212,11 +1376,17 @@ fn resource_access(service: &str, command: &str, items: &[Item]) -> Option<Effec
     });
     let takes_away = ["revoke", "retire", "batch-revoke", "remove", "disassociate"]
         .iter()
-        .any(|verb| command.starts_with(verb));
-    let everyone = grantee.as_deref().is_some_and(|g| g.trim() == "*")
-        || args::values(items, call.policy)
+        .any(|verb| command.starts_with(verb))
+        || args::has(items, &["--remove-allowed-principals"]);
+    let policies = args::values(items, call.policy);
+    let everyone = grantee.as_deref().is_some_and(names_every_account)
+        || policies.iter().any(|p| policy::opens_to_everyone(&p.text));
+    // Without an option that names who, the accounts the policy names.
+    let grantee = grantee.or_else(|| {
+        policies
             .iter()
-            .any(|p| grants_everyone(&p.text) && !p.text.contains("Condition"));
+            .find_map(|p| policy::reach(&p.text).and_then(|r| r.grantee()))
+    });
     Some(if everyone && !takes_away {
         Effect::MakePublic { resource }
     } else {
@@ -1224,20 +1394,128 @@ fn resource_access(service: &str, command: &str, items: &[Item]) -> Option<Effec
     })
 }
 
-/// `aws lambda add-permission`: lets a principal invoke the function;
-/// `--principal '*'` lets anyone.
-fn lambda_permission(items: &[Item], outcome: &mut Outcome) {
-    let function =
-        args::value(items, &["--function-name"]).map_or_else(String::new, |f| f.text.clone());
+/// A principal list (`*`, `'["*"]'`, `arn:aws:iam::*:root`, accounts
+/// separated by commas) that names every AWS account.
+fn names_every_account(text: &str) -> bool {
+    text.split(|c: char| c == ',' || c == '[' || c == ']' || c == '"' || c.is_whitespace())
+        .any(|p| p == "*" || p.split(':').nth(4).is_some_and(|a| a.contains('*')))
+}
+
+/// Calls that add a statement for one principal to a resource policy:
+/// `aws lambda add-permission` (who may invoke the function), `aws lambda
+/// add-layer-version-permission` (who may use the layer), `aws events
+/// put-permission` (who may put events on the bus, or a whole `--policy`).
+/// `--principal '*'` lets anyone, unless an option narrows it to an
+/// organisation, an account or a source (`--principal-org-id`,
+/// `--organization-id`, `--source-account`, `--source-arn`, `--condition`).
+fn principal_permission(service: &str, command: &str, items: &[Item], outcome: &mut Outcome) {
     let resource = Resource::Other {
-        name: format!("lambda:{function}"),
+        name: match (service, command) {
+            ("lambda", "add-permission") => format!(
+                "lambda:{}",
+                args::value(items, &["--function-name"]).map_or("", |f| f.text.as_str())
+            ),
+            ("lambda", _) => format!(
+                "lambda layer {}",
+                args::value(items, &["--layer-name"]).map_or("", |f| f.text.as_str())
+            ),
+            _ => format!(
+                "events {}",
+                args::value(items, &["--event-bus-name"]).map_or("default", |f| f.text.as_str())
+            ),
+        },
     };
-    match args::value(items, &["--principal"]).map(|p| p.text.clone()) {
-        Some(p) if p == "*" => outcome.effects.push(Effect::MakePublic { resource }),
-        grantee => outcome
-            .effects
-            .push(Effect::GrantAccess { resource, grantee }),
+    let narrowed = args::has(
+        items,
+        &[
+            "--principal-org-id",
+            "--organization-id",
+            "--source-account",
+            "--source-arn",
+            "--condition",
+        ],
+    );
+    let principal = args::value(items, &["--principal"]).map(|p| p.text.clone());
+    let document = args::value(items, &["--policy"]);
+    let everyone = (principal.as_deref() == Some("*") && !narrowed)
+        || document.is_some_and(|p| policy::opens_to_everyone(&p.text));
+    if everyone {
+        outcome.effects.push(Effect::MakePublic { resource });
+        return;
     }
+    let grantee = principal.or_else(|| {
+        document
+            .and_then(|p| policy::reach(&p.text))
+            .and_then(|r| r.grantee())
+    });
+    outcome
+        .effects
+        .push(Effect::GrantAccess { resource, grantee });
+}
+
+/// Calls that set a resource's policy among other attributes, an access
+/// change only when a policy is among them: `aws sqs set-queue-attributes
+/// --attributes '{"Policy":"..."}'` (and `create-queue`), `aws sns
+/// set-topic-attributes --attribute-name Policy --attribute-value DOC`
+/// (and `create-topic --attributes`), `aws kms create-key --policy`, and
+/// OpenSearch's `--access-policies`. A policy that admits everyone makes
+/// the resource public; setting one otherwise changes who may use it
+/// (the accounts it names are given access), and creating a resource with
+/// one gives access only to the accounts it names.
+fn policy_attributes(service: &str, command: &str, items: &[Item]) -> Option<Effect> {
+    let (resource, documents) = match (service, command) {
+        ("sqs", "set-queue-attributes" | "create-queue") => (
+            args::value(items, &["--queue-url", "--queue-name"]),
+            args::values(items, &["--attributes"]),
+        ),
+        ("sns", "create-topic") => (
+            args::value(items, &["--name"]),
+            args::values(items, &["--attributes"]),
+        ),
+        ("sns", "set-topic-attributes") => {
+            let name = args::value(items, &["--attribute-name"])?;
+            if !name.text.eq_ignore_ascii_case("policy") {
+                return None;
+            }
+            (
+                args::value(items, &["--topic-arn"]),
+                args::values(items, &["--attribute-value"]),
+            )
+        }
+        ("kms", "create-key") => (None, args::values(items, &["--policy"])),
+        (
+            "opensearch" | "es",
+            "create-domain"
+            | "update-domain-config"
+            | "create-elasticsearch-domain"
+            | "update-elasticsearch-domain-config",
+        ) => (
+            args::value(items, &["--domain-name"]),
+            args::values(items, &["--access-policies"]),
+        ),
+        _ => return None,
+    };
+    let documents: Vec<&Arg> = documents
+        .into_iter()
+        .filter(|d| policy::carries_policy(&d.text))
+        .collect();
+    if documents.is_empty() {
+        return None;
+    }
+    let resource = Resource::Other {
+        name: resource.map_or_else(
+            || format!("aws {service}"),
+            |r| format!("{service} {}", r.text),
+        ),
+    };
+    if documents.iter().any(|d| policy::opens_to_everyone(&d.text)) {
+        return Some(Effect::MakePublic { resource });
+    }
+    let grantee = documents
+        .iter()
+        .find_map(|d| policy::reach(&d.text).and_then(|r| r.grantee()));
+    let sets = command.starts_with("set-") || command.starts_with("update-");
+    (sets || grantee.is_some()).then_some(Effect::GrantAccess { resource, grantee })
 }
 
 /// `aws ec2 authorize-security-group-ingress`: opens the group's
@@ -1289,6 +1567,13 @@ const IAM_GRANTS: &[(&str, Option<&str>)] = &[
     ("UpdateAssumeRolePolicy", None),
 ];
 
+/// IAM actions that set a role's trust policy (who may assume it), with
+/// the parameter that holds the document.
+const IAM_TRUST: &[(&str, &str)] = &[
+    ("UpdateAssumeRolePolicy", "PolicyDocument"),
+    ("CreateRole", "AssumeRolePolicyDocument"),
+];
+
 /// IAM actions that change what a managed policy allows, and so the access
 /// of every principal it is attached to: a version made the default.
 const IAM_POLICY_VERSIONS: &[&str] = &["CreatePolicyVersion", "SetDefaultPolicyVersion"];
@@ -1299,10 +1584,30 @@ const IAM_POLICY_VERSIONS: &[&str] = &["CreatePolicyVersion", "SetDefaultPolicyV
 /// policy ARN or name, or a group). A new default version of a managed
 /// policy (`CreatePolicyVersion` with `SetAsDefault=true`,
 /// `SetDefaultPolicyVersion`) changes the policy itself, for whoever holds
-/// it; a version not made the default changes nothing yet. The CLI's
-/// `attach-user-policy --user-name` is the same call spelled in kebab case
-/// ([`kebab`]).
+/// it; a version not made the default changes nothing yet. A trust policy
+/// ([`IAM_TRUST`]) that lets any AWS principal assume the role makes it
+/// public; one naming accounts or roles gives them the role; a new role
+/// trusted only by services or identity providers grants no one. The
+/// CLI's `attach-user-policy --user-name` is the same call spelled in kebab
+/// case ([`kebab`]).
 pub fn iam_grant<'v>(action: &str, param: impl Fn(&str) -> Option<&'v str>) -> Option<Effect> {
+    if let Some((_, document)) = IAM_TRUST.iter().find(|(name, _)| *name == action) {
+        let role = Resource::Principal {
+            name: param("RoleName").unwrap_or_default().to_owned(),
+        };
+        let reach = param(document).and_then(policy::reach);
+        match reach {
+            Some(reach) if reach.everyone => return Some(Effect::MakePublic { resource: role }),
+            Some(reach) if !reach.principals.is_empty() => {
+                return Some(Effect::GrantAccess {
+                    resource: role,
+                    grantee: reach.grantee(),
+                });
+            }
+            _ if action == "CreateRole" => return None,
+            _ => {}
+        }
+    }
     if IAM_POLICY_VERSIONS.contains(&action) {
         let made_default = action == "SetDefaultPolicyVersion"
             || param("SetAsDefault").is_some_and(|v| v.eq_ignore_ascii_case("true"));
@@ -1349,6 +1654,7 @@ fn iam(command: &str, items: &[Item], outcome: &mut Outcome) {
         .iter()
         .map(|(name, _)| *name)
         .chain(IAM_POLICY_VERSIONS.iter().copied())
+        .chain(IAM_TRUST.iter().map(|(name, _)| *name))
         .find(|name| kebab(name) == command)
     else {
         return;

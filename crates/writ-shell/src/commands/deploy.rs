@@ -60,6 +60,157 @@ fn credentials_sent(inv: &Invocation<'_>) -> Option<Effect> {
     })
 }
 
+/// A hosting or secrets CLI's command that uploads a local file into the
+/// settings of a deployed site or app: the variables it defines go to the
+/// vendor, so the request carries the file's contents.
+struct SettingsUpload {
+    program: &'static str,
+    /// The subcommand, split on `:` and spaces (`env:import`, `secrets upload`).
+    command: &'static [&'static str],
+    /// Options that take a value (without dashes; one letter for a short one).
+    values: &'static [&'static str],
+    /// Options whose value is the file; without them, the first word after
+    /// the subcommand is.
+    file_options: &'static [&'static str],
+    /// The file sent when none is named.
+    default: Option<&'static str>,
+}
+
+const SETTINGS_UPLOADS: &[SettingsUpload] = &[
+    // `netlify env:import .env [--replace-existing] [--filter SITE]`.
+    SettingsUpload {
+        program: "netlify",
+        command: &["env", "import"],
+        values: &["filter", "site", "auth", "context", "scope"],
+        file_options: &[],
+        default: None,
+    },
+    // `doppler secrets upload FILE [-p PROJECT -c CONFIG]`.
+    SettingsUpload {
+        program: "doppler",
+        command: &["secrets", "upload"],
+        values: &[
+            "p",
+            "project",
+            "c",
+            "config",
+            "token",
+            "config-dir",
+            "api-host",
+        ],
+        file_options: &[],
+        default: None,
+    },
+    // `wrangler secret bulk FILE [--env E] [--name WORKER]` (a JSON or
+    // `.env` file; standard input without one).
+    SettingsUpload {
+        program: "wrangler",
+        command: &["secret", "bulk"],
+        values: &["e", "env", "name", "c", "config"],
+        file_options: &[],
+        default: None,
+    },
+    SettingsUpload {
+        program: "wrangler",
+        command: &["versions", "secret", "bulk"],
+        values: &["e", "env", "name", "c", "config", "message", "tag"],
+        file_options: &[],
+        default: None,
+    },
+    // `supabase secrets set --env-file supabase/.env`.
+    SettingsUpload {
+        program: "supabase",
+        command: &["secrets", "set"],
+        values: &["env-file", "project-ref", "workdir"],
+        file_options: &["--env-file"],
+        default: None,
+    },
+    // `firebase functions:secrets:set NAME --data-file FILE`.
+    SettingsUpload {
+        program: "firebase",
+        command: &["functions", "secrets", "set"],
+        values: &["data-file", "project", "P"],
+        file_options: &["--data-file"],
+        default: None,
+    },
+    // The heroku-config plugin: `heroku config:push [-f FILE]`, `.env`
+    // unless told.
+    SettingsUpload {
+        program: "heroku",
+        command: &["config", "push"],
+        values: &["f", "file", "a", "app", "r", "remote"],
+        file_options: &["-f", "--file"],
+        default: Some(".env"),
+    },
+];
+
+/// The local files a [`SETTINGS_UPLOADS`] command sends (as the words it
+/// was given; none when it reads standard input), `None` for any other
+/// command. `words` are the subcommand's words as the platform handler
+/// reads them: lower case, split on `:`.
+pub(super) fn settings_files(inv: &Invocation<'_>, words: &[String]) -> Option<Vec<String>> {
+    let upload = SETTINGS_UPLOADS
+        .iter()
+        .find(|u| u.program == inv.program && words.starts_with_words(u.command))?;
+    let short: String = upload
+        .values
+        .iter()
+        .filter(|v| v.len() == 1)
+        .copied()
+        .collect();
+    let long: Vec<&str> = upload
+        .values
+        .iter()
+        .filter(|v| v.len() > 1)
+        .copied()
+        .collect();
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: &short,
+            long: &long,
+            stop_after: None,
+        },
+    );
+    let named: Vec<String> = if upload.file_options.is_empty() {
+        // The first word after the subcommand's own.
+        let mut rest = upload.command.iter();
+        args::positionals(&items)
+            .into_iter()
+            .skip_while(|word| {
+                word.text.split(':').all(|part| {
+                    rest.next()
+                        .is_some_and(|expected| part.eq_ignore_ascii_case(expected))
+                })
+            })
+            .take(1)
+            .map(|word| word.text.clone())
+            .collect()
+    } else {
+        args::values(&items, upload.file_options)
+            .into_iter()
+            .map(|file| file.text.clone())
+            .collect()
+    };
+    Some(if named.is_empty() {
+        upload.default.map(str::to_owned).into_iter().collect()
+    } else {
+        named
+    })
+}
+
+/// `words.starts_with_words(["env", "import"])`: the subcommand begins
+/// with these words.
+trait StartsWithWords {
+    fn starts_with_words(&self, expected: &[&str]) -> bool;
+}
+
+impl StartsWithWords for [String] {
+    fn starts_with_words(&self, expected: &[&str]) -> bool {
+        self.len() >= expected.len() && self.iter().zip(expected).all(|(w, e)| w == e)
+    }
+}
+
 /// The release itself: a [`Deploy`] to the environment the command names.
 fn release(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {

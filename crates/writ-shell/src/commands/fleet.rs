@@ -38,6 +38,38 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 /// on: one query for each of `hosts`.
 pub(crate) fn remote_effects(effect: Effect, hosts: &[String], home: &str) -> Vec<Effect> {
     match effect {
+        // Keys that may log in there, added or taken away: access to the
+        // host's account changes (`cat k.pub | ssh h 'cat >> ~/.ssh/authorized_keys'`).
+        Effect::Write { ref path, .. } | Effect::Delete { ref path, .. }
+            if super::changes_login_keys(
+                path,
+                matches!(
+                    effect,
+                    Effect::Delete {
+                        recursive: true,
+                        ..
+                    }
+                ),
+            ) =>
+        {
+            let on = if hosts.is_empty() {
+                vec![String::new()]
+            } else {
+                hosts.to_vec()
+            };
+            on.into_iter()
+                .map(|host| Effect::GrantAccess {
+                    resource: crate::Resource::Other {
+                        name: if host.is_empty() {
+                            path.clone()
+                        } else {
+                            format!("{host}:{path}")
+                        },
+                    },
+                    grantee: None,
+                })
+                .collect()
+        }
         Effect::Write { .. }
         | Effect::DeleteNamed { .. }
         | Effect::GitRemote { .. }

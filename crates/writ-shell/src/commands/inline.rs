@@ -11,14 +11,19 @@
 //!   read, the environment variables it reads and its other literals;
 //!   otherwise a fetch;
 //! - messages through a mail library (`smtplib`, `nodemailer`, ...) to the
-//!   addresses it writes out, carrying what a send carries.
+//!   addresses it writes out, carrying what a send carries;
+//! - files sent or fetched, and commands run, over SFTP, FTP and SSH
+//!   libraries (`paramiko`, `ftplib`, `Net::SFTP`, ...: [`transfer`]);
+//! - files deleted, by name or by listing them ([`listing`]).
 //!
 //! This reads only what is written out; the code stays opaque too.
 
 mod argv;
 mod buckets;
+mod listing;
 mod storage;
 mod tables;
+mod transfer;
 
 use super::{Invocation, Nested, Outcome};
 use crate::{FileRef, Payload, flow};
@@ -587,11 +592,25 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     }
     // Frames written into databases (`df.to_sql('t', eng)`).
     let (table_writes, tables_used) = tables::writes(code, &literals);
-    for index in tables_used {
+    // Files moved and commands run over SFTP, FTP and SSH connections.
+    let (transfers, transfers_used) = transfer::transfers(code, &literals);
+    // Files deleted by listing them (`unlink glob(...)`).
+    let (listed, listed_tree, listed_used) = listing::deleted(code, &literals, program);
+    for pattern in listed {
+        outcome.delete(inv.path(&pattern), listed_tree);
+    }
+    for index in tables_used
+        .into_iter()
+        .chain(transfers_used)
+        .chain(listed_used)
+    {
         if let Some(flag) = used.get_mut(index) {
             *flag = true;
         }
     }
+    // Every literal a delete call takes: Perl's `unlink('a', 'b')`, Ruby's
+    // `File.delete('a', 'b')`.
+    let deleted = deleted_literals(code, &literals);
     let uploads: Vec<(Option<String>, Option<Payload>, bool)> = found
         .into_iter()
         .map(|upload| {
@@ -650,21 +669,23 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
         } else if called_with(before, SHELL_CALLS).is_some_and(|call| !call.list) {
             used[index] = true;
             script(program, &literal.text, outcome);
-        } else if let Some(removes) = DELETE_CALLS
-            .iter()
-            .find(|(call, _)| called_with(before, &[call]).is_some())
-            .map(|(_, removes)| *removes)
-        {
+        } else if let Some(recursive) = deleted.get(index).copied().flatten() {
             used[index] = true;
-            let recursive = match removes {
-                Removes::Entry => false,
-                Removes::Tree => true,
-                Removes::TreeIfRecursive => recursive_option(code, literal.end),
-            };
             let path = inv.path(&literal.text);
             outcome
                 .effects
                 .push(crate::Effect::Delete { path, recursive });
+        } else if called_with(before, READ_CALLS).is_some() && path_removed(code, literal) {
+            // `Path('f').unlink()`.
+            used[index] = true;
+            outcome.effects.push(crate::Effect::Delete {
+                path: inv.path(&literal.text),
+                recursive: false,
+            });
+        } else if program.starts_with("perl") && perl_form_file(code, before) {
+            // An LWP form-data post's `[path]`: the file is uploaded.
+            used[index] = true;
+            read_sent(inv, &literal.text, outcome, &mut payload);
         } else if (called_with(before, WRITE_CALLS).is_some()
             || (called_with(before, READ_CALLS).is_some() && opened_to_write(code, literal)))
             && !is_url(&literal.text)
@@ -787,7 +808,7 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
         database(program, code, &literals, &mut used, &covered, outcome);
     }
     let mails = sends_mail(program, code);
-    if urls.is_empty() && hosts.is_empty() && !mails && uploads.is_empty() {
+    if urls.is_empty() && hosts.is_empty() && !mails && uploads.is_empty() && transfers.is_empty() {
         return;
     }
     // What the commands the code runs print is what it sends
@@ -893,6 +914,174 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             }
         }
     }
+    for found in transfers {
+        transferred(inv, found, &payload, outcome);
+    }
+}
+
+/// The effects of one transfer: an upload sends its file (or, given
+/// something else, what the code read) to the host's path, as `scp f
+/// host:path` does; a download fetches from there and writes its local
+/// file; a command is run by the host's shell, as `ssh host cmd` runs it.
+fn transferred(
+    inv: &Invocation<'_>,
+    found: transfer::Transfer,
+    read: &Payload,
+    outcome: &mut Outcome,
+) {
+    let transfer::Endpoint { user, host, port } = found.endpoint;
+    let target = |path: Option<String>| crate::Target::Host {
+        user: user.clone(),
+        host: host.clone(),
+        port,
+        path,
+    };
+    match found.job {
+        transfer::Job::Upload {
+            body,
+            remote,
+            recursive,
+        } => {
+            let sent = match body {
+                storage::Body::File(file) => {
+                    let mut sent = Payload::default();
+                    read_sent_tree(inv, &file, recursive, outcome, &mut sent);
+                    sent
+                }
+                storage::Body::Text(text) => {
+                    let mut sent = Payload::default();
+                    flow::push_text(&mut sent, &text);
+                    sent
+                }
+                storage::Body::Other => read.clone(),
+            };
+            outcome.effects.push(super::request(
+                inv.program,
+                target(remote),
+                "UPLOAD",
+                sent,
+                false,
+            ));
+        }
+        transfer::Job::Download { remote, local } => {
+            outcome.effects.push(super::request(
+                inv.program,
+                target(remote),
+                "DOWNLOAD",
+                Payload::default(),
+                false,
+            ));
+            if let Some(local) = local {
+                outcome.write(inv.path(&local), false);
+            }
+        }
+        transfer::Job::Exec(command) => {
+            let mut sent = Payload::default();
+            flow::push_text(&mut sent, &command);
+            outcome.effects.push(super::request(
+                inv.program,
+                target(None),
+                "EXEC",
+                sent,
+                false,
+            ));
+            outcome.nested.push(Nested::Remote {
+                argv: vec![
+                    crate::args::Arg::literal("sh"),
+                    crate::args::Arg::literal("-c"),
+                    crate::args::Arg::literal(&command),
+                ],
+                hosts: vec![host.clone()],
+                cwd: inv.home.to_owned(),
+                stdin: false,
+            });
+        }
+    }
+}
+
+/// For each literal, `Some(recursive)` when a delete call takes it: its
+/// first argument, and the other literals of its list (Perl's `unlink`,
+/// `rmtree`, Ruby's `File.delete` and `FileUtils.rm` take many).
+fn deleted_literals(code: &str, literals: &[Literal]) -> Vec<Option<bool>> {
+    let mut deleted = vec![None; literals.len()];
+    for (index, literal) in literals.iter().enumerate() {
+        let before = code.get(..literal.start).unwrap_or_default();
+        let Some(removes) = DELETE_CALLS
+            .iter()
+            .find(|(call, _)| called_with(before, &[call]).is_some())
+            .map(|(_, removes)| *removes)
+        else {
+            continue;
+        };
+        let recursive = match removes {
+            Removes::Entry => false,
+            Removes::Tree => true,
+            Removes::TreeIfRecursive => recursive_option(code, literal.end),
+        };
+        if let Some(flag) = deleted.get_mut(index) {
+            *flag = Some(recursive);
+        }
+        // The rest of the list, to the call's `)` or the statement's end.
+        let close = before.trim_end().ends_with('(').then_some(b')');
+        let Some((pieces, _)) = argv::split_args(code, literal.start, close) else {
+            continue;
+        };
+        let mut at = literal.start;
+        for piece in pieces {
+            let lead = piece.len() - piece.trim_start().len();
+            let start = at + lead;
+            if let Some((i, l)) = storage::literal_at(literals, start)
+                && l.end == at + piece.trim_end().len()
+                && !l.backtick
+                && let Some(flag) = deleted.get_mut(i)
+            {
+                flag.get_or_insert(recursive);
+            }
+            at += piece.len() + 1;
+        }
+    }
+    deleted
+}
+
+/// `Path('f').unlink()`, `.rmdir()` (through `.expanduser()` and the
+/// like): the literal's file is removed.
+fn path_removed(code: &str, literal: &Literal) -> bool {
+    let after = code.get(literal.end..).unwrap_or_default().trim_start();
+    let Some(rest) = after.strip_prefix(')') else {
+        return false;
+    };
+    let mut rest = rest.trim_start();
+    while let Some(next) = [".expanduser()", ".resolve()", ".absolute()"]
+        .iter()
+        .find_map(|m| rest.strip_prefix(m))
+    {
+        rest = next;
+    }
+    rest.starts_with(".unlink(") || rest.starts_with(".rmdir(")
+}
+
+/// A literal that is the file of a form-data part in Perl's LWP and
+/// `HTTP::Request::Common` (`Content_Type => 'form-data', Content => [key
+/// => ['/path']]`): the first element of an array given as a field's
+/// value, which the library uploads as that file, as `curl -F k=@f`
+/// does. Without `form-data` such an array is several values of the
+/// field.
+fn perl_form_file(code: &str, before: &str) -> bool {
+    let Some(head) = before.trim_end().strip_suffix('[') else {
+        return false;
+    };
+    let head = head.trim_end();
+    let key = head
+        .strip_suffix("=>")
+        .or_else(|| head.strip_suffix(','))
+        .map(str::trim_end)
+        .map(|k| k.trim_end_matches(['\'', '"']))
+        .unwrap_or_default();
+    let field = key
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .next()
+        .unwrap_or_default();
+    !field.is_empty() && field != "Content" && code.contains("form-data")
 }
 
 /// A file the code reads: read here, and part of what it sends.
@@ -926,7 +1115,39 @@ fn carries_data(before: &str, code: &str, literal: &Literal) -> bool {
     let urlopen_body = called_with(before, &["urlopen", "urllib.request.urlopen"]).is_some()
         && after.starts_with(',')
         && !after[1..].trim_start().starts_with("timeout");
-    concatenated || templated || urlopen_body
+    concatenated || templated || urlopen_body || query_argument(code, before, literal)
+}
+
+/// Keys of a client's query parameters: requests', httpx's and aiohttp's
+/// `params=`, axios' `{params: ...}`, got's and ky's `searchParams`,
+/// HTTParty's `query:`, Guzzle's `'query' => [...]`.
+const QUERY_KEYS: &[&str] = &["params", "searchParams", "query"];
+
+/// True when the URL literal is the first argument of a call whose other
+/// arguments give query parameters (`httpx.get(URL, params={'k':
+/// os.environ['T']})`): the client writes them into the URL it requests.
+fn query_argument(code: &str, before: &str, literal: &Literal) -> bool {
+    if !before.trim_end().ends_with('(') {
+        return false;
+    }
+    let Some((_, close)) = argv::split_args(code, literal.end, Some(b')')) else {
+        return false;
+    };
+    let rest = code.get(literal.end..close).unwrap_or_default();
+    QUERY_KEYS.iter().any(|key| {
+        rest.match_indices(key).any(|(at, _)| {
+            let whole = rest[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !storage::is_ident(c));
+            let after = rest[at + key.len()..]
+                .trim_start_matches(['\'', '"'])
+                .trim_start();
+            let keyed = (after.starts_with('=') && !after.starts_with("=="))
+                || (after.starts_with(':') && !after.starts_with("::"));
+            whole && keyed
+        })
+    })
 }
 
 /// `open("f", "w")`, `open("f", mode="a")`, `File.open("f", "w")`,

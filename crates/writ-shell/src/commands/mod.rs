@@ -19,8 +19,10 @@ mod files;
 mod fleet;
 pub(crate) use fleet::remote_effects;
 mod git;
+pub(crate) use cloud::written_policies;
 pub use cloud::{grants_everyone, iam_grant, is_public_acl};
 pub use git::{WORKFLOW_ENVIRONMENT_INPUTS, github_access_changes, resolve_remote};
+pub use publish::changes_login_keys;
 mod glab;
 pub use glab::gitlab_access_changes;
 mod infra;
@@ -34,6 +36,7 @@ mod mlops;
 mod net;
 mod netops;
 mod nosql;
+mod notify;
 mod p4;
 mod packages;
 mod patch;
@@ -368,6 +371,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| packages::handle(inv))
         .or_else(|| julia::handle(inv))
         .or_else(|| mail::handle(inv))
+        .or_else(|| notify::handle(inv))
         .or_else(|| deploy::handle(inv))
         .or_else(|| platforms::handle(inv))
         .or_else(|| chain::handle(inv))

@@ -10,7 +10,7 @@
 
 use super::{Invocation, Outcome, request, url};
 use crate::args::{self, Arg};
-use crate::{Payload, flow};
+use crate::{Effect, Message, Payload, flow};
 
 /// Programs and the API host they talk to.
 const PLATFORMS: &[(&str, &str)] = &[
@@ -223,14 +223,33 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
                     .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_')
         })
         .collect();
+    if let Some(send) = MESSAGE_SENDS.iter().find(|send| {
+        send.program == inv.program
+            && words
+                .iter()
+                .map(String::as_str)
+                .eq(send.words.iter().copied())
+    }) {
+        return Some(message_send(inv, send));
+    }
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    if !has(CHANGES) || has(READS) {
+    // `railway variables --set K=V`: the option is the change.
+    let sets = inv
+        .args
+        .iter()
+        .any(|a| a.text == "--set" || a.text.starts_with("--set="));
+    // An env file uploaded into the app's settings (`netlify env:import .env`).
+    let uploads = super::deploy::settings_files(inv, &words);
+    if !(has(CHANGES) || sets || uploads.is_some()) || has(READS) {
         return None;
     }
     let method = if has(DELETES) { "DELETE" } else { "POST" };
     let mut payload = Payload::default();
     for arg in inv.args {
         flow::merge(&mut payload, &arg.payload());
+    }
+    for file in uploads.unwrap_or_default() {
+        super::send_file(inv, &mut payload, &file, false);
     }
     let path = match stripe {
         Some(stripe) => {
@@ -300,6 +319,110 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         payload,
         false,
     )))
+}
+
+/// A platform CLI's subcommand that sends a message (an SMS, MMS or
+/// WhatsApp message, a conversation's message) to people: a message to
+/// them, as a messaging tool's or the same request's through the HTTP
+/// analysis is, not a write to the vendor.
+struct MessageSend {
+    program: &'static str,
+    /// The subcommand's words, as [`handle`] reads them.
+    words: &'static [&'static str],
+    /// Options naming recipients (`--to +14155550142`, `--to
+    /// whatsapp:+49...`).
+    to: &'static [&'static str],
+    /// Options that are not the message: its sender, the CLI's own.
+    not_content: &'static [&'static str],
+    /// Who it goes to when no option names them (the participants of a
+    /// conversation): the service, someone outside nobody can check.
+    unnamed: &'static str,
+}
+
+/// Twilio CLI options that name the sender or the resource, or are the
+/// CLI's own: not what the message says.
+const TWILIO_OWN: &[&str] = &[
+    "--from",
+    "--author",
+    "--messaging-service-sid",
+    "--account-sid",
+    "--conversation-sid",
+    "--path-conversation-sid",
+    "--profile",
+    "-p",
+    "--output",
+    "-o",
+    "--properties",
+    "--cli-log-level",
+    "-l",
+];
+
+const MESSAGE_SENDS: &[MessageSend] = &[
+    MessageSend {
+        program: "twilio",
+        words: &["api", "core", "messages", "create"],
+        to: &["--to"],
+        not_content: TWILIO_OWN,
+        unnamed: "https://api.twilio.com",
+    },
+    MessageSend {
+        program: "twilio",
+        words: &[
+            "api",
+            "conversations",
+            "conversations",
+            "messages",
+            "create",
+        ],
+        to: &[],
+        not_content: TWILIO_OWN,
+        unnamed: "https://conversations.twilio.com",
+    },
+];
+
+/// The message a [`MessageSend`] subcommand sends: to the recipients its
+/// options name, carrying every other option's value (`--body`,
+/// `--media-url`); who it is addressed to and from is not what it says.
+fn message_send(inv: &Invocation<'_>, send: &MessageSend) -> Outcome {
+    let mut recipients = Vec::new();
+    let mut payload = Payload::default();
+    let mut words = inv.args.iter().peekable();
+    while let Some(word) = words.next() {
+        let text = word.text.as_str();
+        if !text.starts_with('-') {
+            continue;
+        }
+        let (name, value) = match text.split_once('=') {
+            Some((name, value)) if text.starts_with("--") => (name, Some(word.with_text(value))),
+            _ => match words.peek() {
+                Some(next) if !next.text.starts_with('-') => (text, words.next().cloned()),
+                _ => (text, None),
+            },
+        };
+        let Some(value) = value else { continue };
+        if send.to.contains(&name) {
+            recipients.extend(
+                value
+                    .text
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_owned),
+            );
+        } else if send.not_content.contains(&name) {
+            flow::merge(&mut payload, &value.expansions());
+        } else {
+            flow::merge(&mut payload, &value.payload());
+        }
+    }
+    if recipients.is_empty() {
+        recipients.push(send.unnamed.to_owned());
+    }
+    Outcome::default().effect(Effect::Message(Message {
+        program: inv.program.to_owned(),
+        recipients,
+        payload,
+    }))
 }
 
 /// Stripe CLI options that take no value; any other long option takes

@@ -376,8 +376,38 @@ fn send_keys(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(Outcome::default().effect(request(inv.program, target, "UPLOAD", payload, true)))
 }
 
+/// Names of files that list the SSH keys allowed to log in: a user's
+/// (`~/.ssh/authorized_keys`, the older `authorized_keys2`) and Windows'
+/// OpenSSH file for administrators.
+const AUTHORIZED_KEYS: &[&str] = &[
+    "authorized_keys",
+    "authorized_keys2",
+    "administrators_authorized_keys",
+];
+
+/// Whether writing or deleting `path` (absolute) changes which SSH keys may
+/// log in to an account, and so who has access to it: an
+/// [`AUTHORIZED_KEYS`] file in any directory (any user's `.ssh`, a path
+/// sshd's `AuthorizedKeysFile` names), a file in a directory of that name
+/// (`/etc/ssh/authorized_keys/USER`), or, when `recursive`, a whole `.ssh`
+/// directory or its contents (`rm -rf ~/.ssh/*`).
+pub fn changes_login_keys(path: &str, recursive: bool) -> bool {
+    let path = path
+        .strip_suffix("/*")
+        .or(path.strip_suffix("/.*"))
+        .unwrap_or(path);
+    let mut parts = path.split(['/', '\\']).filter(|p| !p.is_empty());
+    let last = parts.clone().next_back().unwrap_or_default();
+    parts.any(|part| {
+        AUTHORIZED_KEYS
+            .iter()
+            .any(|name| part.eq_ignore_ascii_case(name))
+    }) || (recursive && last.eq_ignore_ascii_case(".ssh"))
+}
+
 /// `ssh-copy-id [-i KEY] [-p PORT] [user@]host` (or `ssh://user@host:port`):
-/// the public key is appended to the host's `authorized_keys`. `-i KEY`
+/// the public key is appended to the host's `authorized_keys`, which lets
+/// its holder log in there: a grant of access to the account. `-i KEY`
 /// sends `KEY.pub` (ssh-copy-id adds the suffix when it is missing);
 /// without `-i` it sends the newest `~/.ssh/id*.pub`, which is reported as
 /// that glob, the file it is chosen from. `-n` is a dry run.
@@ -424,13 +454,26 @@ fn ssh_copy_id(inv: &Invocation<'_>) -> Option<Outcome> {
     );
     let mut payload = Payload::default();
     send_file(inv, &mut payload, &key, false);
+    let account = match &user {
+        Some(user) => format!("{user}@{host}"),
+        None => host.to_owned(),
+    };
     let target = Target::Host {
         user,
         host: host.to_owned(),
         port,
         path: None,
     };
-    Some(Outcome::default().effect(request(inv.program, target, "UPLOAD", payload, false)))
+    Some(
+        Outcome::default()
+            .effect(request(inv.program, target, "UPLOAD", payload, false))
+            .effect(Effect::GrantAccess {
+                resource: Resource::Other {
+                    name: format!("{account}:.ssh/authorized_keys"),
+                },
+                grantee: None,
+            }),
+    )
 }
 
 /// Maven options that take the next word as their value.

@@ -157,15 +157,20 @@ fn key_of(code: &str, literals: &[Literal], a: usize, b: usize) -> (Option<Strin
     let rest = code.get(rest_at..b).unwrap_or_default();
     let trimmed = rest.trim_start();
     let at = rest_at + (rest.len() - trimmed.len());
-    let keyed = (trimmed.starts_with('=') && !trimmed.starts_with("=="))
-        || (trimmed.starts_with(':') && !trimmed.starts_with("::"));
-    if !keyed {
+    // Perl's and PHP's `key => value` too.
+    let sep = if trimmed.starts_with("=>") {
+        2
+    } else if (trimmed.starts_with('=') && !trimmed.starts_with("=="))
+        || (trimmed.starts_with(':') && !trimmed.starts_with("::"))
+    {
+        1
+    } else {
         return (None, a);
-    }
-    let value = code.get(at + 1..b).unwrap_or_default();
+    };
+    let value = code.get(at + sep..b).unwrap_or_default();
     (
         Some(name),
-        at + 1 + (value.len() - value.trim_start().len()),
+        at + sep + (value.len() - value.trim_start().len()),
     )
 }
 
@@ -275,7 +280,7 @@ impl Args<'_> {
 
     /// What an argument sends: a literal's text, a file a read call opens,
     /// or something else.
-    fn body(&mut self, keys: &[&str], n: Option<usize>) -> Option<Body> {
+    pub(super) fn body(&mut self, keys: &[&str], n: Option<usize>) -> Option<Body> {
         let item = self.get(keys, n)?;
         let (start, end) = (item.start, item.end);
         let (index, literal) = self
@@ -296,7 +301,7 @@ impl Args<'_> {
     }
 
     /// A file argument: a path literal, or a file a read call opens.
-    fn file(&mut self, keys: &[&str], n: Option<usize>) -> Option<Body> {
+    pub(super) fn file(&mut self, keys: &[&str], n: Option<usize>) -> Option<Body> {
         match self.body(keys, n)? {
             Body::Text(path) => Some(Body::File(path)),
             other => Some(other),
