@@ -5,6 +5,7 @@ mod access;
 mod applescript;
 mod apps;
 mod batch;
+mod captures;
 mod chain;
 mod clients;
 mod cloud;
@@ -14,6 +15,7 @@ pub(crate) use powershell::{starts_with_cmdlet, starts_with_cmdlet_shaped};
 pub(crate) use windows::starts_with_windows_program;
 mod dataflow;
 mod deploy;
+mod disks;
 mod dvc;
 mod files;
 mod fleet;
@@ -388,6 +390,8 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| process::handle(inv))
         .or_else(|| patch::handle(inv))
         .or_else(|| transform::handle(inv))
+        .or_else(|| disks::handle(inv))
+        .or_else(|| captures::handle(inv))
         .or_else(|| files::handle(inv));
     let known = handled.is_some();
     let config = files::user_config_write(inv);
