@@ -2441,10 +2441,6 @@ const PUBLIC_FLAGS: &[&str] = &[
 /// ... and when `false`.
 const PRIVATE_FLAGS: &[&str] = &["private", "isprivate"];
 
-/// Deploy inputs of a workflow or repository dispatch that name the
-/// environment: the shell's reading of `gh workflow run -f environment=...`.
-const ENVIRONMENT_INPUTS: &[&str] = writ_shell::WORKFLOW_ENVIRONMENT_INPUTS;
-
 /// Text that any body this reading acts on contains (compared ignoring
 /// ASCII case): a request with none of it, on a path naming nothing, is
 /// answered without parsing its body.
@@ -2698,7 +2694,8 @@ fn general_effects(method: &str, host: &str, path: &str, texts: &[String]) -> Ve
             || custom_method_in(s, POLICY_METHODS)
     });
     let github = host == "api.github.com" || path.starts_with("api/v3/");
-    if !body_signal && !path_signal && !github {
+    let pipeline = path.split('/').any(|s| PIPELINE_SEGMENTS.contains(&s));
+    if !body_signal && !path_signal && !github && !pipeline {
         return Vec::new();
     }
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
@@ -2709,6 +2706,12 @@ fn general_effects(method: &str, host: &str, path: &str, texts: &[String]) -> Ve
     let url = format!("https://{host}/{}", segments.join("/"));
     if let Some(rest) = github_rest_path(host, &segments) {
         let deploys = github_deploys(method, rest, &bodies);
+        if !deploys.is_empty() {
+            return deploys;
+        }
+    }
+    if pipeline {
+        let deploys = pipeline_deploys(method, host, &segments, &bodies);
         if !deploys.is_empty() {
             return deploys;
         }
@@ -2880,7 +2883,8 @@ fn is_form_key(key: &str) -> bool {
 /// The `k=v&k2=v2` pairs of `text` into `form`, when `text` is a form: a
 /// form encodes its spaces, so text holding any is prose (an issue's title
 /// `role=admin please`), not a form. A GraphQL `query` (or its
-/// `variables`) is one value, whatever spaces and `&` it holds.
+/// `variables`) and Jenkins' `json` (a build's parameters) are one value,
+/// whatever spaces and `&` it holds.
 fn form_pairs(text: &str, form: &mut serde_json::Map<String, Value>) {
     let Some((first, rest)) = text.split_once('=') else {
         return;
@@ -2888,10 +2892,10 @@ fn form_pairs(text: &str, form: &mut serde_json::Map<String, Value>) {
     if !is_form_key(first) {
         return;
     }
-    if first == "query" || first == "variables" {
+    if first == "query" || first == "variables" || first == "json" {
         let value = percent_decode(rest).into_owned();
         let value = match first {
-            "variables" => serde_json::from_str(&value).unwrap_or(Value::String(value)),
+            "variables" | "json" => serde_json::from_str(&value).unwrap_or(Value::String(value)),
             _ => Value::String(value),
         };
         form.insert(first.to_owned(), value);
@@ -3135,7 +3139,7 @@ fn github_rest_path<'s>(host: &str, segments: &'s [&'s str]) -> Option<&'s [&'s 
 /// Deploys started through GitHub's REST API, as `gh workflow run W -f
 /// environment=E` starts them: a workflow dispatch (`POST
 /// repos/O/R/actions/workflows/W/dispatches`) whose `inputs` name an
-/// environment ([`ENVIRONMENT_INPUTS`]), a repository dispatch (`POST
+/// environment ([`writ_shell::is_environment_parameter`]), a repository dispatch (`POST
 /// repos/O/R/dispatches`) whose `client_payload` does, and a deployment
 /// (`POST repos/O/R/deployments`) to its `environment` or, naming none,
 /// to GitHub's default, `production`.
@@ -3143,9 +3147,9 @@ fn github_deploys(method: &str, rest: &[&str], bodies: &[Value]) -> Vec<Effect> 
     if method != "POST" {
         return Vec::new();
     }
-    // The values of `keys` in each body's `container` (the body itself
-    // when `None`).
-    let members = |container: Option<&str>, keys: &[&str]| -> Vec<String> {
+    // The values of the keys `wanted` says in each body's `container` (the
+    // body itself when `None`).
+    let matching = |container: Option<&str>, wanted: &dyn Fn(&str) -> bool| -> Vec<String> {
         let mut found = Vec::new();
         for body in bodies {
             let holder = match container {
@@ -3157,12 +3161,17 @@ fn github_deploys(method: &str, rest: &[&str], bodies: &[Value]) -> Vec<Effect> 
             };
             found.extend(
                 map.iter()
-                    .filter(|(k, _)| keys.iter().any(|key| k.eq_ignore_ascii_case(key)))
+                    .filter(|(k, _)| wanted(k))
                     .filter_map(|(_, v)| scalar_text(v).map(Cow::into_owned))
                     .filter(|v| !v.is_empty()),
             );
         }
         found
+    };
+    let members = |container: Option<&str>, keys: &[&str]| {
+        matching(container, &|k: &str| {
+            keys.iter().any(|key| k.eq_ignore_ascii_case(key))
+        })
     };
     let deploy = |environment: String, service: Option<String>, production: bool| {
         Effect::Deploy(writ_shell::Deploy {
@@ -3181,16 +3190,19 @@ fn github_deploys(method: &str, rest: &[&str], bodies: &[Value]) -> Vec<Effect> 
             "workflows",
             workflow,
             "dispatches",
-        ] => members(Some("inputs"), ENVIRONMENT_INPUTS)
+        ] => matching(Some("inputs"), &writ_shell::is_environment_parameter)
             .into_iter()
             .map(|environment| deploy(environment, Some((*workflow).to_owned()), false))
             .collect(),
         ["repos", _, _, "dispatches"] => {
             let event = members(None, &["event_type"]).into_iter().next();
-            members(Some("client_payload"), ENVIRONMENT_INPUTS)
-                .into_iter()
-                .map(|environment| deploy(environment, event.clone(), false))
-                .collect()
+            matching(
+                Some("client_payload"),
+                &writ_shell::is_environment_parameter,
+            )
+            .into_iter()
+            .map(|environment| deploy(environment, event.clone(), false))
+            .collect()
         }
         ["repos", _, name, "deployments"] => {
             let service = Some((*name).to_owned());
@@ -3204,6 +3216,192 @@ fn github_deploys(method: &str, rest: &[&str], bodies: &[Value]) -> Vec<Effect> 
         }
         _ => Vec::new(),
     }
+}
+
+/// Path segments that end a CI server's request to start a run
+/// ([`pipeline_deploys`]); a request whose path has none is not read for one.
+const PIPELINE_SEGMENTS: &[&str] = &["buildWithParameters", "build", "pipeline", "builds", "play"];
+
+/// Runs started through CI servers' REST APIs, as their CLIs start them
+/// (`writ_shell`'s reading of `jenkins-cli build -p`, `glab ci run
+/// --variables`, ...): a `POST` whose parameters name an environment
+/// ([`writ_shell::is_environment_parameter`]) deploys to it.
+/// - Jenkins: `.../job/A[/job/B]/buildWithParameters` with the parameters
+///   as its query or form (`ENVIRONMENT=production`), or `.../build` with a
+///   form's `json` (`{"parameter": [{"name": K, "value": V}]}`).
+/// - GitLab (`/api/v4/`): `projects/ID/pipeline` with `variables: [{key,
+///   value}]` and `inputs: {K: V}`; the trigger API
+///   (`projects/ID[/ref/REF]/trigger/pipeline`) with `variables[K]=V`; a
+///   manual job's `projects/ID/jobs/N/play` with `job_variables_attributes`.
+/// - CircleCI (`api/v2/project/SLUG/pipeline[/run]`): `parameters: {K: V}`.
+/// - Buildkite (`v2/organizations/O/pipelines/P/builds`): `env: {K: V}`.
+fn pipeline_deploys(method: &str, host: &str, segments: &[&str], bodies: &[Value]) -> Vec<Effect> {
+    if method != "POST" {
+        return Vec::new();
+    }
+    let (program, service, pairs) = if let Some(run) = jenkins_run(segments, bodies) {
+        run
+    } else if let Some(at) = segments.windows(2).position(|w| w == ["api", "v4"]) {
+        let Some(run) = gitlab_run(segments.get(at + 2..).unwrap_or_default(), bodies) else {
+            return Vec::new();
+        };
+        run
+    } else {
+        match segments {
+            ["api", "v2", "project", slug @ .., "pipeline"]
+            | ["api", "v2", "project", slug @ .., "pipeline", "run"] => (
+                "circleci",
+                slug.join("/"),
+                member_pairs(bodies, "parameters"),
+            ),
+            ["v2", "organizations", _, "pipelines", pipeline, "builds"]
+                if host == "api.buildkite.com" =>
+            {
+                (
+                    "buildkite",
+                    (*pipeline).to_owned(),
+                    member_pairs(bodies, "env"),
+                )
+            }
+            _ => return Vec::new(),
+        }
+    };
+    let mut effects: Vec<Effect> = Vec::new();
+    for (key, value) in pairs {
+        let value = value.trim();
+        if value.is_empty() || !writ_shell::is_environment_parameter(&key) {
+            continue;
+        }
+        let effect = Effect::Deploy(writ_shell::Deploy {
+            program: program.to_owned(),
+            environment: value.to_owned(),
+            service: Some(service.clone()),
+            production: false,
+        });
+        if !effects.contains(&effect) {
+            effects.push(effect);
+        }
+    }
+    effects
+}
+
+/// A CI run read from a request: the CI (the deploy's program), what it
+/// runs (a job, a project), and the parameters it is given as `(key,
+/// value)`.
+type CiRun = (&'static str, String, Vec<(String, String)>);
+
+/// The scalar members of an object, as `(key, value)`.
+fn object_pairs(value: &Value) -> Vec<(String, String)> {
+    let Value::Object(map) = value else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter_map(|(k, v)| scalar_text(v).map(|v| (k.clone(), v.into_owned())))
+        .collect()
+}
+
+/// The scalar members of each body's object `member`.
+fn member_pairs(bodies: &[Value], member: &str) -> Vec<(String, String)> {
+    bodies
+        .iter()
+        .filter_map(|b| b.get(member))
+        .flat_map(object_pairs)
+        .collect()
+}
+
+/// A list of `{KEY_FIELD: K, VALUE_FIELD: V}` entries as `(K, V)`; a form's
+/// `list[][key]=K&list[][value]=V` puts the two in consecutive entries,
+/// which are read as one.
+fn listed_pairs(list: &Value, key_field: &str, value_field: &str) -> Vec<(String, String)> {
+    let items: Vec<&Value> = match list {
+        Value::Array(items) => items.iter().collect(),
+        single @ Value::Object(_) => vec![single],
+        _ => return Vec::new(),
+    };
+    let text =
+        |item: &Value, field: &str| item.get(field).and_then(scalar_text).map(Cow::into_owned);
+    let mut pairs = Vec::new();
+    let mut pending: Option<String> = None;
+    for item in items {
+        match (text(item, key_field), text(item, value_field)) {
+            (Some(key), Some(value)) => pairs.push((key, value)),
+            (Some(key), None) => pending = Some(key),
+            (None, Some(value)) => {
+                if let Some(key) = pending.take() {
+                    pairs.push((key, value));
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    pairs
+}
+
+/// Jenkins' `job/A[/job/B]/buildWithParameters` (or `build`): the job's
+/// name and the parameters it is given.
+fn jenkins_run(segments: &[&str], bodies: &[Value]) -> Option<CiRun> {
+    let (last, before) = segments.split_last()?;
+    if !matches!(*last, "buildWithParameters" | "build") {
+        return None;
+    }
+    // The path is `job/NAME` pairs up to the endpoint.
+    let start = before.iter().position(|s| *s == "job")?;
+    let chain = before.get(start..)?;
+    if chain.len() % 2 != 0 || chain.chunks(2).any(|pair| pair.first() != Some(&"job")) {
+        return None;
+    }
+    let job: Vec<String> = chain
+        .chunks(2)
+        .filter_map(|pair| pair.get(1))
+        .map(|name| percent_decode(name).into_owned())
+        .collect();
+    let mut pairs = Vec::new();
+    for body in bodies {
+        if *last == "buildWithParameters" {
+            pairs.extend(object_pairs(body));
+        }
+        // `json={"parameter": [...]}`, the form `build` takes.
+        let json = body.get("json").and_then(|j| match j {
+            Value::String(text) => serde_json::from_str::<Value>(text).ok(),
+            other => Some(other.clone()),
+        });
+        if let Some(parameters) = json.as_ref().and_then(|j| j.get("parameter")) {
+            pairs.extend(listed_pairs(parameters, "name", "value"));
+        }
+    }
+    Some(("jenkins", job.join("/"), pairs))
+}
+
+/// GitLab's API (after `/api/v4/`): a pipeline created, triggered or a
+/// manual job played, with the variables and inputs it is given.
+fn gitlab_run(rest: &[&str], bodies: &[Value]) -> Option<CiRun> {
+    let (project, pairs) = match rest {
+        ["projects", id, "pipeline"] => {
+            let mut pairs: Vec<(String, String)> = bodies
+                .iter()
+                .filter_map(|b| b.get("variables"))
+                .flat_map(|v| listed_pairs(v, "key", "value"))
+                .collect();
+            pairs.extend(member_pairs(bodies, "inputs"));
+            (id, pairs)
+        }
+        ["projects", id, "trigger", "pipeline"]
+        | ["projects", id, "ref", _, "trigger", "pipeline"] => {
+            let mut pairs = member_pairs(bodies, "variables");
+            pairs.extend(member_pairs(bodies, "inputs"));
+            (id, pairs)
+        }
+        ["projects", id, "jobs", _, "play"] => (
+            id,
+            bodies
+                .iter()
+                .filter_map(|b| b.get("job_variables_attributes"))
+                .flat_map(|v| listed_pairs(v, "key", "value"))
+                .collect(),
+        ),
+        _ => return None,
+    };
+    Some(("gitlab", percent_decode(project).into_owned(), pairs))
 }
 
 /// A GraphQL request's mutations ([`graphql_mutations`]), each read as a

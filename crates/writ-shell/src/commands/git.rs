@@ -1383,8 +1383,9 @@ pub const WORKFLOW_ENVIRONMENT_INPUTS: &[&str] = &[
 ];
 
 /// `gh workflow run WORKFLOW -f environment=E` (or `-f env=E`, `-f
-/// stage=E`, `--field`, `--raw-field`): the workflow deploys to the
-/// environment its input names.
+/// stage=E`, `-f DEPLOY_ENV=E`: [`super::is_environment_parameter`];
+/// `--field`, `--raw-field`): the workflow deploys to the environment its
+/// input names.
 fn workflow_run(rest: &[Arg]) -> Outcome {
     let items = args::parse(
         rest,
@@ -1398,7 +1399,7 @@ fn workflow_run(rest: &[Arg]) -> Outcome {
     let mut outcome = Outcome::default();
     for field in args::values(&items, &["-f", "-F", "--field", "--raw-field"]) {
         if let Some((key, value)) = field.text.split_once('=')
-            && WORKFLOW_ENVIRONMENT_INPUTS.contains(&key.to_ascii_lowercase().as_str())
+            && super::is_environment_parameter(key)
             && !value.is_empty()
         {
             outcome.effects.push(Effect::Deploy(crate::Deploy {

@@ -44,7 +44,9 @@ mod packages;
 mod patch;
 mod pathexpr;
 mod payments;
+mod pipelines;
 pub use patch::{PatchChange, apply_patch_changes};
+pub use pipelines::is_environment_parameter;
 mod platforms;
 mod powershell;
 mod process;
@@ -364,6 +366,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| powershell::handle(inv))
         .or_else(|| git::handle(inv))
         .or_else(|| glab::handle(inv))
+        .or_else(|| pipelines::handle(inv))
         .or_else(|| cloud::handle(inv))
         .or_else(|| access::handle(inv))
         .or_else(|| apps::handle(inv))
@@ -410,6 +413,9 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
     if let Some(path) = config {
         outcome.write(path, false);
     }
+    // A CI run's parameters name where it deploys (`glab ci run
+    // --variables DEPLOY_ENV:production`), beside the request its module reads.
+    outcome.effects.extend(pipelines::added(inv));
     if let Some(resource) = made_public(inv) {
         outcome.effects.push(Effect::MakePublic { resource });
     }
