@@ -796,6 +796,7 @@ impl Cx<'_> {
             S::DataCommand(d) => {
                 if let Some(h) = &d.host {
                     out.push(query_send(h, d.command.as_deref(), &d.files));
+                    out.extend(login_send(h, None, d.login));
                 }
                 out.push(Effect::DataCommand {
                     host: d.host,

@@ -330,6 +330,12 @@ pub struct DataCommand {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
     pub class: DataClass,
+    /// What the client sends the server to log in, as the line or a
+    /// configuration file written earlier gives it: the password of a
+    /// migration runner's connection string (`postgres://u:$PW@host/db`)
+    /// or its configuration's password (`password: <%= ENV["PW"] %>`).
+    #[serde(skip_serializing_if = "Payload::is_empty")]
+    pub login: Payload,
 }
 
 /// The strongest thing a database command does.

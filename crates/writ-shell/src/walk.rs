@@ -1200,6 +1200,10 @@ impl<'c> Analyzer<'c> {
             commands::run_recipes(&invocation, &mut outcome, &|path| self.script_text(path));
             // A policy document given as a file written earlier.
             commands::written_policies(&invocation, &mut outcome, &|path| self.script_text(path));
+            // A migration runner's database named by its configuration file.
+            commands::configured_migration(&invocation, &mut outcome, &|path| {
+                self.script_text(path)
+            });
         }
         if flow::is_text_transformer(program) {
             // What a decoder or cipher prints from text the line fixes is

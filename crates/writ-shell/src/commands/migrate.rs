@@ -6,15 +6,22 @@
 //!
 //! A run reports a [`DataCommand`] to the connection's host, classed by
 //! the subcommand (`migrate deploy` writes, `migrate reset` destroys,
-//! `status` reads), and a [`Deploy`] to the environment it names
-//! (`RAILS_ENV=production`, `--env production`, a settings module such as
+//! `status` reads; undoing every migration, as `db:migrate:undo:all` or
+//! `downgrade base` do, drops every table they made), with the password
+//! the connection string carries (what psql given the same string sends),
+//! and a [`Deploy`] to the environment it names (`RAILS_ENV=production`,
+//! `--env production`, a settings module such as
 //! `app.settings.production`): a schema change released to an environment.
-//! A dry run (`--dry-run`, Alembic's `--sql`) changes nothing.
+//! A line that names no connection uses the one its configuration file
+//! names for that environment, when an earlier step wrote it
+//! (`migrate/config.rs`). A dry run (`--dry-run`, Alembic's `--sql`) changes nothing.
+
+mod config;
 
 use super::sql::{dsn_host, is_conninfo};
 use super::{Invocation, Outcome};
 use crate::args::Arg;
-use crate::{DataClass, DataCommand, Deploy, Effect};
+use crate::{DataClass, DataCommand, Deploy, Effect, Payload, flow};
 
 /// A migration runner's subcommands: the words that name them (joined by
 /// a space) and what each does. A word not listed does nothing we know of.
@@ -478,35 +485,17 @@ const DRY_RUNS: &[&str] = &[
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let (program, words) = runner_words(inv)?;
     let runner = RUNNERS.iter().find(|r| r.names.contains(&program))?;
-    let (verb, class) = verb_of(runner, words)?;
     let mut outcome = Outcome::default();
-    if words.iter().any(|w| DRY_RUNS.contains(&w.text.as_str())) {
+    let Some(class) = change(runner, words) else {
+        // A read, a dry run or a local copy's change: nothing to report,
+        // but the runner is known.
+        verb_of(runner, words)?;
         return Some(outcome);
-    }
-    let class = if verb == "downgrade" && words.iter().any(|w| w.text == "base") {
-        // Alembic's `downgrade base` undoes every migration: every table
-        // they made is dropped.
-        Destroy
-    } else if verb == "db push" && words.iter().any(|w| w.text == "--force-reset") {
-        Destroy
-    } else {
-        class
     };
-    let local_only = runner
-        .remote_flag
-        .is_some_and(|flag| !words.iter().any(|w| w.text == flag));
-    if class == Read || local_only {
-        return Some(outcome);
-    }
-    let host = connection(inv, words);
-    if let Some(host) = host {
-        outcome.effects.push(Effect::DataCommand(DataCommand {
-            client: program.to_owned(),
-            host: Some(host),
-            command: None,
-            files: Vec::new(),
-            class,
-        }));
+    if let Some(connection) = connection(inv, words) {
+        outcome
+            .effects
+            .push(data_command(program, connection, class));
     }
     if let Some(environment) = environment(inv, runner, words) {
         outcome.effects.push(Effect::Deploy(Deploy {
@@ -517,6 +506,111 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         }));
     }
     Some(outcome)
+}
+
+/// A runner whose line names no connection reads the one its
+/// configuration file names (`config/database.yml`, `knexfile.js`,
+/// `.env`, ...), for the environment it uses, when that file was written
+/// earlier: its change goes to that database.
+pub(crate) fn configured(
+    inv: &Invocation<'_>,
+    outcome: &mut Outcome,
+    text_of: &config::Lookup<'_>,
+) {
+    let Some((program, words)) = runner_words(inv) else {
+        return;
+    };
+    let Some(runner) = RUNNERS.iter().find(|r| r.names.contains(&program)) else {
+        return;
+    };
+    let Some(class) = change(runner, words) else {
+        return;
+    };
+    let reported = outcome
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::DataCommand(d) if d.client == program));
+    if reported || connection(inv, words).is_some() {
+        return;
+    }
+    if let Some(connection) = config::connection(inv, runner, program, words, text_of) {
+        outcome
+            .effects
+            .insert(0, data_command(program, connection, class));
+    }
+}
+
+/// What a run changes: its subcommand's class, made a destruction when it
+/// undoes every migration; `None` for a read, a dry run, or a run that
+/// changes only a local copy.
+fn change(runner: &Runner, words: &[Arg]) -> Option<DataClass> {
+    let (verb, class) = verb_of(runner, words)?;
+    if words.iter().any(|w| DRY_RUNS.contains(&w.text.as_str())) {
+        return None;
+    }
+    // Prisma's `db push --force-reset` drops the schema first.
+    let resets = verb == "db push" && words.iter().any(|w| w.text == "--force-reset");
+    let class = if undoes_all(verb, words) || resets {
+        Destroy
+    } else {
+        class
+    };
+    let local_only = runner
+        .remote_flag
+        .is_some_and(|flag| !words.iter().any(|w| w.text == flag));
+    (class != Read && !local_only).then_some(class)
+}
+
+/// Whether a run undoes every migration applied, which drops every table
+/// they created (`DROP TABLE`): Alembic's `downgrade base`, Sequelize's
+/// `db:migrate:undo:all` (without `--to`), knex's and golang-migrate's
+/// rollback with `--all`, Ecto's and Diesel's `--all`, Rails'
+/// `db:migrate VERSION=0`, goose's `down-to 0`, Django's `migrate APP
+/// zero`, a rollback or revert to version 0 (`--to 0`, `-t 0`,
+/// `--target-version 0`).
+fn undoes_all(verb: &str, words: &[Arg]) -> bool {
+    let has = |flag: &str| words.iter().any(|w| w.text == flag);
+    let positional = |text: &str| {
+        words
+            .iter()
+            .filter(|w| !w.text.starts_with('-'))
+            .any(|w| w.text == text)
+    };
+    let to_zero = option_value(words, &["to", "t", "target", "target-version", "version"])
+        .is_some_and(|v| v == "0");
+    match verb {
+        "downgrade" => positional("base"),
+        "db:migrate:undo:all" => option_value(words, &["to"]).is_none(),
+        "migrate:rollback" | "down" | "ecto.rollback" | "migration revert" => {
+            has("--all") || has("-all") || to_zero
+        }
+        "db:migrate" => words.iter().any(|w| w.text == "VERSION=0"),
+        "down-to" => positional("0"),
+        // `manage.py migrate APP zero` unapplies all of APP's migrations.
+        "migrate" => positional("zero"),
+        "migration:down" | "rollback" | "migrate revert" | "revert" => to_zero,
+        _ => false,
+    }
+}
+
+/// The database a run changes, reported as a command to its server with
+/// what the connection logs in with.
+fn data_command(program: &str, connection: Connection, class: DataClass) -> Effect {
+    Effect::DataCommand(DataCommand {
+        client: program.to_owned(),
+        host: Some(connection.host),
+        command: None,
+        files: Vec::new(),
+        class,
+        login: connection.login,
+    })
+}
+
+/// The server a run connects to and what it sends there to log in.
+#[derive(Debug)]
+struct Connection {
+    host: String,
+    login: Payload,
 }
 
 /// The runner's name and its arguments: the program itself, or the
@@ -558,42 +652,97 @@ fn verb_of(runner: &Runner, words: &[Arg]) -> Option<(&'static str, DataClass)> 
     best
 }
 
-/// The host of the connection string an option, a positional or a
-/// variable names.
-fn connection(inv: &Invocation<'_>, words: &[Arg]) -> Option<String> {
-    let mut candidates: Vec<&str> = Vec::new();
+/// The connection an option, a positional or a variable names, with the
+/// password it carries and the password an option or variable gives.
+fn connection(inv: &Invocation<'_>, words: &[Arg]) -> Option<Connection> {
+    let mut candidates: Vec<Arg> = Vec::new();
     for (index, word) in words.iter().enumerate() {
         let text = word.text.as_str();
         if let Some((name, value)) = option(text) {
             if URL_OPTIONS.contains(&name) {
                 match value {
-                    Some(v) => candidates.push(v),
-                    None => candidates.extend(words.get(index + 1).map(|a| a.text.as_str())),
+                    Some(v) => candidates.push(word.with_text(v)),
+                    None => candidates.extend(words.get(index + 1).cloned()),
                 }
             }
         } else if let Some((_, value)) = text.split_once('=').filter(|(k, _)| is_url_key(k)) {
             // Alembic's `-x db_url=URL`.
-            candidates.push(value);
+            candidates.push(word.with_text(value));
         } else if text.contains("://") || is_conninfo(text) {
-            candidates.push(text);
+            candidates.push(word.clone());
         }
     }
-    candidates.extend(
-        URL_VARS
-            .iter()
-            .filter_map(|v| inv.env_value(v))
-            .map(|a| a.text.as_str()),
-    );
-    candidates
-        .into_iter()
-        .find_map(|c| {
-            if c.contains("://") || is_conninfo(c) {
-                dsn_host(c)
-            } else {
-                keyword_host(c)
+    candidates.extend(URL_VARS.iter().filter_map(|v| inv.env_value(v)).cloned());
+    let mut connection = candidates.iter().find_map(dsn_connection)?;
+    // `flyway -password=...`, `liquibase --password ...`, `FLYWAY_PASSWORD=`.
+    for (index, word) in words.iter().enumerate() {
+        if let Some(("password", value)) = option(&word.text) {
+            let value = match value {
+                Some(v) => Some(word.with_text(v)),
+                None => words.get(index + 1).cloned(),
+            };
+            if let Some(value) = value {
+                flow::merge(&mut connection.login, &value.payload());
             }
-        })
-        .filter(|h| !h.is_empty())
+        }
+    }
+    for name in PASSWORD_VARS {
+        if let Some(value) = inv.env_value(name) {
+            flow::merge(&mut connection.login, &value.payload());
+        }
+    }
+    Some(connection)
+}
+
+/// Variables a runner reads its password from.
+const PASSWORD_VARS: &[&str] = &[
+    "FLYWAY_PASSWORD",
+    "LIQUIBASE_COMMAND_PASSWORD",
+    "PGPASSWORD",
+    "MYSQL_PWD",
+];
+
+/// The server a connection string names (a URI, a conninfo, an ADO.NET
+/// string) and the password it carries.
+fn dsn_connection(dsn: &Arg) -> Option<Connection> {
+    let text = dsn.text.as_str();
+    let host = if text.contains("://") || is_conninfo(text) {
+        // A JDBC URL's properties follow `;` (`jdbc:sqlserver://h;user=u`).
+        dsn_host(text).map(|h| h.split(';').next().unwrap_or_default().to_owned())
+    } else {
+        keyword_host(text)
+    }
+    .filter(|h| !h.is_empty())?;
+    Some(Connection {
+        host,
+        login: credentials(dsn),
+    })
+}
+
+/// The password a connection string carries, as the word gives it (with
+/// the variables it expands): a URI's `user:password@`, a `password=` or
+/// `pwd=` in a conninfo, an ADO.NET string or a query. A psql given the
+/// same string sends the same.
+fn credentials(dsn: &Arg) -> Payload {
+    let mut login = Payload::default();
+    let text = dsn.text.as_str();
+    if let Some((_, rest)) = text.split_once("://") {
+        let authority = rest.split(['/', '?']).next().unwrap_or_default();
+        if let Some((userinfo, _)) = authority.rsplit_once('@')
+            && userinfo.contains(':')
+        {
+            flow::merge(&mut login, &dsn.with_text(userinfo).payload());
+        }
+    }
+    for pair in text.split([' ', ';', '&', '?']) {
+        if let Some((key, value)) = pair.split_once('=')
+            && matches!(key.trim().to_ascii_lowercase().as_str(), "password" | "pwd")
+            && !value.is_empty()
+        {
+            flow::merge(&mut login, &dsn.with_text(value).payload());
+        }
+    }
+    login
 }
 
 /// The server of an ADO.NET-style connection string
@@ -631,6 +780,23 @@ fn option(text: &str) -> Option<(&str, Option<&str>)> {
     Some(match bare.split_once('=') {
         Some((name, value)) => (name, Some(value)),
         None => (bare, None),
+    })
+}
+
+/// The value of the first of `names` given as an option (`--name=value`,
+/// `-name value`).
+fn option_value<'a>(words: &'a [Arg], names: &[&str]) -> Option<&'a str> {
+    words.iter().enumerate().find_map(|(index, word)| {
+        let (name, value) = option(&word.text)?;
+        if !names.contains(&name) {
+            return None;
+        }
+        value.or_else(|| {
+            words
+                .get(index + 1)
+                .map(|a| a.text.as_str())
+                .filter(|v| !v.starts_with('-'))
+        })
     })
 }
 

@@ -34,6 +34,7 @@ mod julia;
 mod mail;
 mod media;
 mod migrate;
+pub(crate) use migrate::configured as configured_migration;
 mod mlops;
 mod net;
 mod netops;

@@ -63,6 +63,7 @@ fn mongoimport(inv: &Invocation<'_>) -> DataCommand {
         command: None,
         files,
         class,
+        login: crate::Payload::default(),
     }
 }
 
@@ -135,6 +136,7 @@ fn mongorestore(inv: &Invocation<'_>) -> DataCommand {
         command: None,
         files,
         class,
+        login: crate::Payload::default(),
     }
 }
 
@@ -207,6 +209,7 @@ fn mongo(inv: &Invocation<'_>) -> DataCommand {
         command: code,
         files,
         class,
+        login: crate::Payload::default(),
     }
 }
 
@@ -295,6 +298,7 @@ fn redis(inv: &Invocation<'_>) -> DataCommand {
         command,
         files: stdin_files(inv),
         class,
+        login: crate::Payload::default(),
     }
 }
 
