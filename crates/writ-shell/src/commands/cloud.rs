@@ -7,6 +7,8 @@ use super::{Invocation, Outcome, request, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, FileRef, Payload, Resource, Target, flow};
 
+mod linode;
+mod oci;
 mod policy;
 pub(crate) use policy::POLICY_OPTIONS;
 
@@ -21,7 +23,11 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ("gcloud", _) => gcloud(inv),
         ("bq", _) => bq(inv),
         ("az", _) => az(inv),
+        ("linode-cli", Some("obj" | "object-storage")) => {
+            linode::linode_objects(inv).or_else(|| infrastructure_provider(inv))
+        }
         ("doctl" | "hcloud" | "linode-cli" | "vultr-cli", _) => infrastructure_provider(inv),
+        ("oci", _) => oci::oci(inv),
         ("docker" | "podman" | "buildah" | "nerdctl", Some("push")) => Some(docker_push(inv)),
         ("docker" | "podman" | "nerdctl", Some("image"))
             if inv.args.get(1).is_some_and(|a| a.text == "push") =>
@@ -2001,8 +2007,9 @@ fn gcloud(inv: &Invocation<'_>) -> Option<Outcome> {
     let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
     let handled = gcloud_command(inv, &items, &words);
     let mut effects: Vec<Effect> = firewall_exposure(&items, &words).into_iter().collect();
-    let project =
-        args::value(&items, &["--project"]).or_else(|| inv.env_value("CLOUDSDK_CORE_PROJECT"));
+    let project = project_operand(&positional)
+        .or_else(|| args::value(&items, &["--project"]))
+        .or_else(|| inv.env_value("CLOUDSDK_CORE_PROJECT"));
     if let Some(project) = project
         && changes_project(&words)
         && !changes_access(handled.iter().flat_map(|o| &o.effects).chain(&effects))
@@ -2019,6 +2026,24 @@ fn gcloud(inv: &Invocation<'_>) -> Option<Outcome> {
     let mut outcome = handled.unwrap_or_default();
     outcome.effects.extend(effects);
     Some(outcome)
+}
+
+/// The project `gcloud projects VERB PROJECT_ID` changes (`delete`,
+/// `undelete`, `update`, `move`): the project itself, named as an operand,
+/// whatever `--project` (then only the project billed for the call) says.
+/// `projects create` makes a project that is no environment yet.
+fn project_operand<'a>(positional: &[&'a Arg]) -> Option<&'a Arg> {
+    let at = match positional.first().map(|a| a.text.as_str()) {
+        Some("alpha" | "beta" | "preview") => 1,
+        _ => 0,
+    };
+    let group = positional.get(at)?;
+    let verb = positional.get(at + 1)?;
+    (group.text == "projects"
+        && verb.text != "create"
+        && super::deploy::first_verb_changes([verb.text.as_str()]) == Some(true))
+    .then(|| positional.get(at + 2).copied())
+    .flatten()
 }
 
 /// True when `effects` change who may use something: an access change is
@@ -2201,11 +2226,16 @@ fn az(inv: &Invocation<'_>) -> Option<Outcome> {
         _ => None,
     };
     if let Some(slot) = slot {
+        let service = value(&["--name", "-n"]).map(str::to_owned);
+        let environment = match slot {
+            Some(slot) => Some(slot.to_owned()),
+            None => non_production_app(&items),
+        };
         effects.push(Effect::Deploy(crate::Deploy {
             program: "az".to_owned(),
-            environment: slot.unwrap_or("production").to_owned(),
-            service: value(&["--name", "-n"]).map(str::to_owned),
-            production: slot.is_none(),
+            production: environment.is_none(),
+            environment: environment.unwrap_or_else(|| "production".to_owned()),
+            service,
         }));
     }
     let exposed = match words.as_slice() {
@@ -2262,6 +2292,29 @@ fn az(inv: &Invocation<'_>) -> Option<Outcome> {
     let mut outcome = others.unwrap_or_else(|| super::files::unknown(inv));
     outcome.effects.extend(effects);
     Some(outcome)
+}
+
+/// The environment an App Service release with no slot goes to when the
+/// line says the app is not production's: Azure calls an app's default
+/// slot "production" whatever the app is, so a release to `brindle-portal-dev`
+/// in resource group `rg-portal-dev` of subscription `dev` is dev's. The
+/// first of the subscription, resource group and app names that marks a
+/// non-production environment ([`super::deploy::names_non_production`]),
+/// unless another of them marks production (`-g rg-prod -n portal-test`
+/// stays the production slot). `None`: the app's production slot.
+fn non_production_app(items: &[Item<'_>]) -> Option<String> {
+    let names: Vec<&str> = ["--subscription", "--resource-group", "-g", "--name", "-n"]
+        .iter()
+        .filter_map(|option| args::value(items, &[option]))
+        .map(|v| v.text.as_str())
+        .collect();
+    if names.iter().any(|n| super::deploy::names_production(n)) {
+        return None;
+    }
+    names
+        .into_iter()
+        .find(|n| super::deploy::names_non_production(n))
+        .map(str::to_owned)
 }
 
 /// Infrastructure providers' own CLIs (`doctl`, `hcloud`, `linode-cli`,

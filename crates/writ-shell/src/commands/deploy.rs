@@ -852,6 +852,7 @@ const CHANGE_VERBS: &[&str] = &[
     "execute",
     "failover",
     "import",
+    "launch",
     "modify",
     "patch",
     "power",
@@ -914,12 +915,70 @@ pub(super) fn first_verb_changes<'a>(words: impl IntoIterator<Item = &'a str>) -
 /// Characters that separate the words of an app, project or account name.
 const NAME_SEPARATORS: [char; 5] = ['-', '_', '.', '/', ':'];
 
+/// Words by which a name marks an environment that is not production
+/// (`ledger-dev`, `brindle-prod-sandbox`, `qa2`'s `qa` is not split off).
+/// `non` is `non-prod`'s first word. A replica, a mirror or a canary of
+/// production is production still, so those words are not here.
+const NON_PRODUCTION_WORDS: &[&str] = &[
+    "dev",
+    "devel",
+    "develop",
+    "development",
+    "test",
+    "testing",
+    "tst",
+    "staging",
+    "stage",
+    "stg",
+    "qa",
+    "uat",
+    "sandbox",
+    "sbx",
+    "preview",
+    "demo",
+    "nonprod",
+    "non",
+    "scratch",
+    "local",
+];
+
+/// Words by which a name marks production, whatever the organisation's
+/// own list calls it.
+const PRODUCTION_WORDS: &[&str] = &["prod", "production", "prd", "live"];
+
+/// The words of a name (`rg-portal-dev` is `rg`, `portal`, `dev`).
+fn name_words(name: &str) -> impl Iterator<Item = &str> {
+    name.split(NAME_SEPARATORS).filter(|w| !w.is_empty())
+}
+
+/// True when a word of `name` marks an environment that is not production
+/// (`--subscription dev`, `-g rg-portal-dev`, `brindle-prod-sandbox`).
+pub(super) fn names_non_production(name: &str) -> bool {
+    name_words(name).any(|w| {
+        NON_PRODUCTION_WORDS
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(w))
+    })
+}
+
+/// True when a word of `name` marks production by a common name (`prod`,
+/// `live`), and no word marks it otherwise.
+pub(super) fn names_production(name: &str) -> bool {
+    !names_non_production(name)
+        && name_words(name).any(|w| PRODUCTION_WORDS.iter().any(|p| p.eq_ignore_ascii_case(w)))
+}
+
 /// A change made in the environment a CLI's selector names (gcloud's
 /// `--project`, aws's `--profile`, nomad's `-namespace`, doctl's
 /// `--context`, an Argo CD or Fly app): a [`Deploy`] to the name and one to
 /// each of its words (app `ledger-prod` is `ledger` in `prod`), which the
 /// organisation's list of production environments sorts, as it sorts the
-/// names in an ansible inventory's path.
+/// names in an ansible inventory's path. A name one of whose words marks
+/// an environment that is not production ([`names_non_production`]:
+/// `brindle-prod-sandbox`, `prod-staging`) names that environment, whose
+/// other words only say whose it is (the sandbox of `brindle-prod`): it is
+/// reported whole, never as its words, so it is production only when the
+/// organisation lists the whole name.
 pub(super) fn environment_changes(
     program: &str,
     selector: &str,
@@ -930,7 +989,7 @@ pub(super) fn environment_changes(
         return Vec::new();
     }
     let mut names = vec![selector];
-    if selector.contains(NAME_SEPARATORS) {
+    if selector.contains(NAME_SEPARATORS) && !names_non_production(selector) {
         for word in selector.split(NAME_SEPARATORS) {
             if !word.is_empty() && !names.contains(&word) {
                 names.push(word);
@@ -1109,7 +1168,24 @@ mod tests {
             ["argocd/web_live", "argocd", "web", "live"]
         );
         assert_eq!(names("prod-api-prod"), ["prod-api-prod", "prod", "api"]);
+        // A word that marks a non-production environment names it whole.
+        assert_eq!(names("brindle-prod-sandbox"), ["brindle-prod-sandbox"]);
+        assert_eq!(names("non-prod"), ["non-prod"]);
+        assert_eq!(
+            names("production-replica"),
+            ["production-replica", "production", "replica"]
+        );
         assert!(names(" ").is_empty());
+    }
+
+    #[test]
+    fn names_that_mark_their_environment() {
+        assert!(names_non_production("rg-portal-dev"));
+        assert!(names_non_production("Staging"));
+        assert!(!names_non_production("devops-prod"));
+        assert!(names_production("ledger-prod"));
+        assert!(!names_production("prod-sandbox"));
+        assert!(!names_production("portal"));
     }
 
     #[test]
