@@ -320,7 +320,11 @@ fn pdf_tools() {
         ),
         (
             "wkhtmltopdf --page-size A4 toc report.html https://acme.io/x ~/r.pdf",
-            json!([read(&at("report.html")), write("/home/dana/r.pdf")]),
+            json!([
+                read(&at("report.html")),
+                url_request("wkhtmltopdf", "https://acme.io/x", "GET", empty()),
+                write("/home/dana/r.pdf")
+            ]),
         ),
     ]);
 }

@@ -14,11 +14,15 @@
 //!   addresses it writes out, carrying what a send carries;
 //! - files sent or fetched, and commands run, over SFTP, FTP and SSH
 //!   libraries (`paramiko`, `ftplib`, `Net::SFTP`, ...: [`transfer`]);
-//! - files deleted, by name or by listing them ([`listing`]).
+//! - files deleted, by name or by listing them ([`listing`]);
+//! - pages a browser driver loads, and what it types into them and
+//!   uploads from them, and the screenshots and PDFs it saves
+//!   ([`browser`]).
 //!
 //! This reads only what is written out; the code stays opaque too.
 
 mod argv;
+mod browser;
 mod buckets;
 mod listing;
 mod storage;
@@ -608,6 +612,16 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             *flag = true;
         }
     }
+    // Pages a browser driver loads, what it sends them, what it saves.
+    let browsing = browser::drive(code, &literals);
+    for index in &browsing.used {
+        if let Some(flag) = used.get_mut(*index) {
+            *flag = true;
+        }
+    }
+    for path in &browsing.writes {
+        outcome.write(inv.path(path), false);
+    }
     // Every literal a delete call takes: Perl's `unlink('a', 'b')`, Ruby's
     // `File.delete('a', 'b')`.
     let deleted = deleted_literals(code, &literals);
@@ -808,7 +822,13 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
         database(program, code, &literals, &mut used, &covered, outcome);
     }
     let mails = sends_mail(program, code);
-    if urls.is_empty() && hosts.is_empty() && !mails && uploads.is_empty() && transfers.is_empty() {
+    if urls.is_empty()
+        && hosts.is_empty()
+        && !mails
+        && uploads.is_empty()
+        && transfers.is_empty()
+        && browsing.visits.is_empty()
+    {
         return;
     }
     // What the commands the code runs print is what it sends
@@ -917,6 +937,54 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     for found in transfers {
         transferred(inv, found, &payload, outcome);
     }
+    for visit in browsing.visits {
+        browsed(inv, visit, &payload, outcome);
+    }
+}
+
+/// The requests of one page a browser driver loads: a GET carrying its
+/// query (and what its URL is built from, and the headers set before it),
+/// and, when the script types into it or uploads from it, a POST to it
+/// carrying that as well.
+fn browsed(inv: &Invocation<'_>, visit: browser::Visit, read: &Payload, outcome: &mut Outcome) {
+    let add = |payload: &mut Payload, value: browser::Value, outcome: &mut Outcome| match value {
+        browser::Value::Text(text) => flow::push_text(payload, &text),
+        browser::Value::Env(names) => {
+            for name in names {
+                flow::push_env(payload, &name);
+            }
+        }
+        browser::Value::File(file) => read_sent(inv, &file, outcome, payload),
+        browser::Value::Read => flow::merge(payload, read),
+    };
+    let mut loaded = Payload::default();
+    if let Some((_, query)) = visit.url.split_once('?') {
+        flow::push_text(&mut loaded, query.split('#').next().unwrap_or_default());
+    }
+    for value in visit.query {
+        add(&mut loaded, value, outcome);
+    }
+    outcome.effects.push(super::request(
+        inv.program,
+        super::url(&visit.url),
+        "GET",
+        loaded.clone(),
+        false,
+    ));
+    if visit.sent.is_empty() {
+        return;
+    }
+    let mut sent = loaded;
+    for value in visit.sent {
+        add(&mut sent, value, outcome);
+    }
+    outcome.effects.push(super::request(
+        inv.program,
+        super::url(&visit.url),
+        "POST",
+        sent,
+        false,
+    ));
 }
 
 /// The effects of one transfer: an upload sends its file (or, given

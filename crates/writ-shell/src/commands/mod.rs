@@ -5,6 +5,7 @@ mod access;
 mod applescript;
 mod apps;
 mod batch;
+mod browsers;
 mod captures;
 mod chain;
 mod clients;
@@ -390,6 +391,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| dvc::handle(inv))
         .or_else(|| dataflow::handle(inv))
         .or_else(|| media::handle(inv))
+        .or_else(|| browsers::handle(inv))
         .or_else(|| vendor::handle(inv))
         .or_else(|| process::handle(inv))
         .or_else(|| patch::handle(inv))
