@@ -2867,10 +2867,12 @@ fn split_fields(text: &str, ifs: &str) -> Vec<String> {
     fields
 }
 
-/// The variable of a loop condition that is one `read [-r] VAR`.
-/// The words after `getopts` when a loop's condition is only a getopts
-/// call: the option string, the variable, and any arguments given.
-fn getopts_words(condition: &ast::CompoundList) -> Option<Vec<&str>> {
+/// The words of a loop condition that is one simple command of
+/// `program` (`read -r line`, `getopts ab: opt`), as written.
+fn loop_condition_words<'a>(
+    condition: &'a ast::CompoundList,
+    program: &str,
+) -> Option<Vec<&'a str>> {
     let [ast::CompoundListItem(and_or, _)] = condition.0.as_slice() else {
         return None;
     };
@@ -2880,19 +2882,26 @@ fn getopts_words(condition: &ast::CompoundList) -> Option<Vec<&str>> {
     let [ast::Command::Simple(simple)] = and_or.first.seq.as_slice() else {
         return None;
     };
-    if simple.word_or_name.as_ref().map(|w| w.value.as_str()) != Some("getopts") {
+    if simple.word_or_name.as_ref().map(|w| w.value.as_str()) != Some(program) {
         return None;
     }
-    let words: Vec<&str> = simple
-        .suffix
-        .iter()
-        .flat_map(|s| s.0.iter())
-        .filter_map(|item| match item {
-            ast::CommandPrefixOrSuffixItem::Word(w) => Some(w.value.as_str()),
-            _ => None,
-        })
-        .collect();
-    (words.len() >= 2).then_some(words)
+    Some(
+        simple
+            .suffix
+            .iter()
+            .flat_map(|s| s.0.iter())
+            .filter_map(|item| match item {
+                ast::CommandPrefixOrSuffixItem::Word(w) => Some(w.value.as_str()),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+/// The words after `getopts` when a loop's condition is only a getopts
+/// call: the option string, the variable, and any arguments given.
+fn getopts_words(condition: &ast::CompoundList) -> Option<Vec<&str>> {
+    loop_condition_words(condition, "getopts").filter(|words| words.len() >= 2)
 }
 
 /// POSIX getopts over `args` with the option string `spec`: each option
@@ -2941,27 +2950,10 @@ fn getopts(spec: &str, args: &[&str]) -> (Vec<(String, Option<String>)>, usize) 
     (options, index + 1)
 }
 
+/// The variable of a loop condition that is one `read [-r] VAR`.
 fn read_loop_variable(condition: &ast::CompoundList) -> Option<String> {
-    let [ast::CompoundListItem(and_or, _)] = condition.0.as_slice() else {
-        return None;
-    };
-    if !and_or.additional.is_empty() {
-        return None;
-    }
-    let [ast::Command::Simple(simple)] = and_or.first.seq.as_slice() else {
-        return None;
-    };
-    if simple.word_or_name.as_ref().map(|w| w.value.as_str()) != Some("read") {
-        return None;
-    }
-    let words: Vec<&str> = simple
-        .suffix
-        .iter()
-        .flat_map(|s| s.0.iter())
-        .filter_map(|item| match item {
-            ast::CommandPrefixOrSuffixItem::Word(w) => Some(w.value.as_str()),
-            _ => None,
-        })
+    let words: Vec<&str> = loop_condition_words(condition, "read")?
+        .into_iter()
         .filter(|w| !w.starts_with('-'))
         .collect();
     match words.as_slice() {
