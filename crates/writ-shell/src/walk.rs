@@ -344,23 +344,8 @@ impl<'c> Analyzer<'c> {
         stdin: Option<&Payload>,
         what: &str,
     ) -> Payload {
-        if self.depth >= MAX_DEPTH {
-            self.opaque(format!("{what} nested too deeply: {text}"));
-            return Payload::default();
-        }
-        match parse_program(text, &self.options) {
-            Ok(program) => {
-                self.depth += 1;
-                let mut sub = scope.clone();
-                let out = self.program(&program, &mut sub, stdin);
-                self.depth -= 1;
-                out
-            }
-            Err(_) => {
-                self.opaque(format!("{what} that does not parse: {text}"));
-                Payload::default()
-            }
-        }
+        let mut sub = scope.clone();
+        self.script_in_place(text, &mut sub, stdin, what)
     }
 
     /// Runs shell text in `scope` itself (`eval`, `source`).
