@@ -1,6 +1,7 @@
 //! Commands that run a command on other hosts: Salt (`salt T cmd.run
 //! CMD`, `salt-ssh -r`), parallel shells (`parallel-ssh`/`pssh`, `pdsh`,
-//! `clush`), and the clouds' run-command services (`aws ssm
+//! `clush`), Puppet Bolt (`bolt command|script|file|task|apply`), and
+//! the clouds' run-command services (`aws ssm
 //! send-command`, `az vm run-command`, `gcloud compute ssh --command`).
 //!
 //! The command each one runs there is analysed as shell text (or
@@ -11,7 +12,7 @@
 
 use super::{Invocation, Nested, Outcome, request};
 use crate::args::{self, Arg, Spec};
-use crate::{Effect, Target, paths};
+use crate::{Effect, Payload, Target, paths};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
@@ -23,6 +24,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "aws" => ssm(inv),
         "gcloud" => gcloud_ssh(inv),
         "az" => az_run_command(inv),
+        "bolt" => bolt(inv),
         _ => None,
     }
 }
@@ -189,6 +191,182 @@ fn exec_requests_as(
             false,
         ));
     }
+}
+
+// ------------------------------------------------------------------- bolt
+
+/// Bolt's options that take a value (`bolt --help`).
+const BOLT_SPEC: Spec<'static> = Spec {
+    short: "tuipe",
+    long: &[
+        "targets",
+        "query",
+        "rerun",
+        "user",
+        "password",
+        "private-key",
+        "run-as",
+        "sudo-password",
+        "inventoryfile",
+        "project",
+        "modulepath",
+        "concurrency",
+        "compile-concurrency",
+        "transport",
+        "connect-timeout",
+        "tmpdir",
+        "format",
+        "log-level",
+        "env-var",
+        "params",
+        "execute",
+        "hiera-config",
+        "script-dir",
+        "color",
+    ],
+    stop_after: None,
+};
+
+/// `bolt command run CMD`, `bolt script run SCRIPT [ARGS]`, `bolt file
+/// upload SRC DEST`, `bolt file download SRC DEST`, `bolt task run TASK
+/// [K=V]...`, `bolt plan run PLAN [K=V]...` and `bolt apply [MANIFEST | -e
+/// CODE]`, each `--targets T1,T2` (`-t`). A command runs on every target
+/// as `ssh HOST CMD`'s does (PowerShell over `winrm://`); a script, an
+/// upload or a manifest sends its file; a task, plan or apply changes the
+/// targets with its parameters, unless `--noop`. A download writes its
+/// local destination. Targets that are inventory groups name no host;
+/// `localhost` and `local://` run here.
+fn bolt(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(inv.args, &BOLT_SPEC);
+    let words = args::positionals(&items);
+    let verb: Vec<&str> = words.iter().take(2).map(|w| w.text.as_str()).collect();
+    let operands = words.get(2..).unwrap_or_default();
+    let mut outcome = Outcome::default();
+    for file in args::values(&items, &["-i", "--inventoryfile"]) {
+        outcome.read(inv.path(&file.text), false);
+    }
+    let mut remote_hosts: Vec<(Option<String>, String, Option<u16>, bool)> = Vec::new();
+    let mut local = false;
+    for list in args::values(&items, &["-t", "--targets"]) {
+        for entry in list.text.split(',').map(str::trim) {
+            let (scheme, rest) = entry.split_once("://").unwrap_or(("ssh", entry));
+            let (user, host, port) = user_host_port(rest);
+            if scheme == "local" || crate::is_loopback_host(&host) {
+                local = true;
+            } else if host.contains('.') && !host.contains(['*', '!']) {
+                remote_hosts.push((user, host, port, scheme == "winrm"));
+            }
+        }
+    }
+    let target = |(user, host, port, _): &(Option<String>, String, Option<u16>, bool)| {
+        Target::Host {
+            user: user.clone(),
+            host: host.clone(),
+            port: *port,
+            path: None,
+        }
+    };
+    let names: Vec<String> = remote_hosts.iter().map(|h| h.1.clone()).collect();
+    let noop = args::has(&items, &["--noop"]);
+    match verb.as_slice() {
+        ["command", "run"] => {
+            let command = operands.first()?;
+            for host in &remote_hosts {
+                outcome.effects.push(request(
+                    "bolt",
+                    target(host),
+                    "EXEC",
+                    command.payload(),
+                    false,
+                ));
+            }
+            let windows = remote_hosts.iter().any(|h| h.3);
+            let argv = if windows {
+                powershell(command)
+            } else {
+                shell(command)
+            };
+            if !names.is_empty() {
+                outcome
+                    .nested
+                    .push(remote(argv.clone(), &names, inv.home, false));
+            }
+            if local {
+                outcome.nested.push(Nested::Argv {
+                    argv,
+                    env: Vec::new(),
+                    cwd: None,
+                });
+            }
+        }
+        ["script" | "file", "run" | "upload"] => {
+            let file = operands.first()?;
+            let mut payload = Payload::default();
+            super::send_file(inv, &mut payload, &file.text, verb[0] == "file");
+            for argument in operands.iter().skip(1).filter(|_| verb[0] == "script") {
+                crate::flow::merge(&mut payload, &argument.payload());
+            }
+            let method = if verb[0] == "script" { "EXEC" } else { "PUT" };
+            for host in &remote_hosts {
+                outcome.effects.push(request(
+                    "bolt",
+                    target(host),
+                    method,
+                    payload.clone(),
+                    false,
+                ));
+            }
+            if local && verb[0] == "script" {
+                outcome.nested.push(Nested::Argv {
+                    argv: operands.iter().map(|a| (*a).clone()).collect(),
+                    env: Vec::new(),
+                    cwd: None,
+                });
+            } else if local && let Some(dest) = operands.get(1) {
+                outcome.read(inv.path(&file.text), true);
+                outcome.write(inv.path(&dest.text), false);
+            }
+        }
+        ["file", "download"] => {
+            let dest = operands.get(1)?;
+            for host in &remote_hosts {
+                outcome.effects.push(request(
+                    "bolt",
+                    target(host),
+                    "GET",
+                    Payload::default(),
+                    false,
+                ));
+            }
+            outcome.write(inv.path(&dest.text), false);
+        }
+        ["task" | "plan", "run"] | ["apply", ..] => {
+            let mut payload = Payload::default();
+            for argument in operands {
+                crate::flow::merge(&mut payload, &argument.payload());
+            }
+            for params in args::values(&items, &["--params", "-e", "--execute"]) {
+                crate::flow::merge(&mut payload, &params.payload());
+            }
+            if verb[0] == "apply"
+                && let Some(manifest) = words.get(1)
+            {
+                super::send_file(inv, &mut payload, &manifest.text, false);
+            }
+            let method = if noop { "GET" } else { "SEND" };
+            for host in &remote_hosts {
+                outcome.effects.push(request(
+                    "bolt",
+                    target(host),
+                    method,
+                    payload.clone(),
+                    false,
+                ));
+            }
+        }
+        _ => return None,
+    }
+    Some(outcome)
 }
 
 // ------------------------------------------------------------------- salt

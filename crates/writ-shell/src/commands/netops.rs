@@ -920,6 +920,16 @@ fn ansible(inv: &Invocation<'_>) -> Outcome {
         }
         _ => {}
     }
+    let host_names: Vec<String> = hosts.iter().map(|h| host_port(h).0.to_owned()).collect();
+    for effect in ansible_module_effects(inv, module, arg_text, &host_names) {
+        if local {
+            outcome.effects.push(effect);
+        } else {
+            outcome
+                .effects
+                .extend(super::remote_effects(effect, &host_names, inv.home));
+        }
+    }
     if local {
         return outcome;
     }
@@ -959,6 +969,83 @@ fn ansible(inv: &Invocation<'_>) -> Outcome {
             .extend(ansible_environments(&inventories, &patterns));
     }
     outcome
+}
+
+/// What a module does to the files and accounts of the host it runs on:
+/// `file` deletes (`state=absent`) or makes its `path`; `copy`,
+/// `template`, `lineinfile`, `blockinfile`, `replace`, `unarchive` and
+/// `get_url` write their `dest`/`path`. `authorized_key` adds or takes away a key that may
+/// log in as `user`; `user` creates, changes or removes an account (its
+/// groups, its password); the `*_user`/`*_privs` modules of databases and
+/// `sudoers` change who may do what: each is a grant of access. A remote
+/// host's file effects are kept only where they mean the same there
+/// (`fleet::remote_effects`).
+fn ansible_module_effects(
+    inv: &Invocation<'_>,
+    module: &str,
+    text: &str,
+    hosts: &[String],
+) -> Vec<crate::Effect> {
+    let path = || {
+        ["path", "dest", "name"]
+            .into_iter()
+            .find_map(|key| module_arg(text, key))
+            .map(|p| paths::resolve(inv.cwd, inv.home, p))
+    };
+    let on_hosts = |what: &str| -> Vec<String> {
+        if hosts.is_empty() {
+            vec![what.to_owned()]
+        } else {
+            hosts.iter().map(|h| format!("{h}:{what}")).collect()
+        }
+    };
+    let grant = |what: String, grantee: Option<&str>| crate::Effect::GrantAccess {
+        resource: crate::Resource::Other { name: what },
+        grantee: grantee.map(str::to_owned),
+    };
+    match module {
+        "file" => {
+            let Some(path) = path() else {
+                return Vec::new();
+            };
+            match module_arg(text, "state") {
+                Some("absent") => vec![crate::Effect::Delete {
+                    path,
+                    recursive: true,
+                }],
+                Some("touch" | "directory" | "link" | "hard") => vec![crate::Effect::Write {
+                    path,
+                    append: false,
+                }],
+                _ => Vec::new(),
+            }
+        }
+        "copy" | "template" | "lineinfile" | "blockinfile" | "replace" | "unarchive"
+        | "get_url" | "ini_file" => path()
+            .map(|path| crate::Effect::Write {
+                path,
+                append: false,
+            })
+            .into_iter()
+            .collect(),
+        "authorized_key" => {
+            let user = module_arg(text, "user").unwrap_or("root");
+            on_hosts(&format!("{user}/.ssh/authorized_keys"))
+                .into_iter()
+                .map(|what| grant(what, None))
+                .collect()
+        }
+        "user" | "sudoers" | "mysql_user" | "postgresql_user" | "postgresql_privs"
+        | "mongodb_user" | "win_user" | "win_group_membership" => {
+            let name = module_arg(text, "name").or(module_arg(text, "user"));
+            let what = name.map_or_else(|| module.to_owned(), |n| format!("{module} {n}"));
+            on_hosts(&what)
+                .into_iter()
+                .map(|what| grant(what, name))
+                .collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The command of `command`/`shell`/`raw`'s free-form arguments without
