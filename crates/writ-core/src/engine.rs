@@ -220,11 +220,15 @@ impl Engine {
                 .collect();
             let all_covered =
                 !approval_rules.is_empty() && approval_rules.iter().all(|r| r.covered_by.is_some());
-            let stronger = rules
-                .iter()
-                .any(|r| r.route > Route::RequireApproval || r.route == Route::SimulateFirst);
-            if all_covered && !stronger {
-                route = Route::Allow;
+            let blocked = rules.iter().any(|r| r.route > Route::RequireApproval);
+            if all_covered && !blocked {
+                // The action is allowed, except that a dry run still owed
+                // is not an approval's to waive (`simulate_first` stays).
+                route = if rules.iter().any(|r| r.route == Route::SimulateFirst) {
+                    Route::SimulateFirst
+                } else {
+                    Route::Allow
+                };
                 reasons.push(APPROVED.to_owned());
             } else {
                 if !any_covered {
