@@ -234,14 +234,17 @@ struct Deriver<'a> {
 
 impl Deriver<'_> {
     fn effect(&mut self, effect: &Effect) {
-        // A key that may log in, added or taken away, changes who has
-        // access to the account, whatever writes it (a redirect, `cp`, a
+        // A key that may log in, or a file that says who may log in or act
+        // as root (sudoers, the account database), written or taken away,
+        // changes who has access, whatever writes it (a redirect, `cp`, a
         // file tool).
+        let grants = |path: &str, recursive: bool| {
+            writ_shell::changes_login_keys(path, recursive)
+                || writ_shell::changes_account_access(path, recursive)
+        };
         let login_keys = match effect {
-            Effect::FileWrite { path } => writ_shell::changes_login_keys(path, false),
-            Effect::FileDelete { path, recursive } => {
-                writ_shell::changes_login_keys(path, *recursive)
-            }
+            Effect::FileWrite { path } => grants(path, false),
+            Effect::FileDelete { path, recursive } => grants(path, *recursive),
             _ => false,
         };
         if login_keys {

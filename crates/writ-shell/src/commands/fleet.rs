@@ -40,19 +40,21 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 /// on: one query for each of `hosts`.
 pub(crate) fn remote_effects(effect: Effect, hosts: &[String], home: &str) -> Vec<Effect> {
     match effect {
-        // Keys that may log in there, added or taken away: access to the
-        // host's account changes (`cat k.pub | ssh h 'cat >> ~/.ssh/authorized_keys'`).
+        // Keys that may log in there, or its sudoers and account files,
+        // added or taken away: access to the host changes (`cat k.pub |
+        // ssh h 'cat >> ~/.ssh/authorized_keys'`, `ssh h 'sudo usermod -aG sudo u'`).
         Effect::Write { ref path, .. } | Effect::Delete { ref path, .. }
-            if super::changes_login_keys(
-                path,
-                matches!(
+            if {
+                let recursive = matches!(
                     effect,
                     Effect::Delete {
                         recursive: true,
                         ..
                     }
-                ),
-            ) =>
+                );
+                super::changes_login_keys(path, recursive)
+                    || super::changes_account_access(path, recursive)
+            } =>
         {
             let on = if hosts.is_empty() {
                 vec![String::new()]
@@ -258,14 +260,13 @@ fn bolt(inv: &Invocation<'_>) -> Option<Outcome> {
             }
         }
     }
-    let target = |(user, host, port, _): &(Option<String>, String, Option<u16>, bool)| {
-        Target::Host {
+    let target =
+        |(user, host, port, _): &(Option<String>, String, Option<u16>, bool)| Target::Host {
             user: user.clone(),
             host: host.clone(),
             port: *port,
             path: None,
-        }
-    };
+        };
     let names: Vec<String> = remote_hosts.iter().map(|h| h.1.clone()).collect();
     let noop = args::has(&items, &["--noop"]);
     match verb.as_slice() {

@@ -2,6 +2,8 @@
 //! and reports [`Effect`]s.
 
 mod access;
+mod accounts;
+pub use accounts::changes_account_access;
 mod applescript;
 mod apps;
 mod batch;
@@ -373,6 +375,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| access::handle(inv))
         .or_else(|| apps::handle(inv))
         .or_else(|| infra::handle(inv))
+        .or_else(|| accounts::handle(inv))
         .or_else(|| sql::handle(inv))
         .or_else(|| nosql::handle(inv))
         .or_else(|| packages::handle(inv))
