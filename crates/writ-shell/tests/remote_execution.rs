@@ -591,8 +591,20 @@ fn bolt_commands_scripts_files_and_tasks() {
         (
             "bolt command run 'psql -c \"DROP TABLE t\"' --targets ops@db1.example.net,web",
             json!([
-                exec("bolt", Some("ops"), "db1.example.net", None, "psql -c \"DROP TABLE t\""),
-                sql("psql", Some("db1.example.net"), None, Some("DROP TABLE t"), &[])
+                exec(
+                    "bolt",
+                    Some("ops"),
+                    "db1.example.net",
+                    None,
+                    "psql -c \"DROP TABLE t\""
+                ),
+                sql(
+                    "psql",
+                    Some("db1.example.net"),
+                    None,
+                    Some("DROP TABLE t"),
+                    &[]
+                )
             ]),
         ),
         // A task changes its targets, with its parameters; `--noop` only reads.

@@ -1035,8 +1035,14 @@ fn ansible_module_effects(
                 .map(|what| grant(what, None))
                 .collect()
         }
-        "user" | "sudoers" | "mysql_user" | "postgresql_user" | "postgresql_privs"
-        | "mongodb_user" | "win_user" | "win_group_membership" => {
+        "user"
+        | "sudoers"
+        | "mysql_user"
+        | "postgresql_user"
+        | "postgresql_privs"
+        | "mongodb_user"
+        | "win_user"
+        | "win_group_membership" => {
             let name = module_arg(text, "name").or(module_arg(text, "user"));
             let what = name.map_or_else(|| module.to_owned(), |n| format!("{module} {n}"));
             on_hosts(&what)
