@@ -7,6 +7,7 @@ pub use accounts::changes_account_access;
 mod applescript;
 mod apps;
 mod batch;
+mod brokers;
 mod browsers;
 mod captures;
 mod chain;
