@@ -301,7 +301,10 @@ fn carry_clone_source(effects: &mut [Effect]) -> Vec<(String, String)> {
         {
             clones.push((path.clone(), url.clone()));
         }
-        if let Some(Effect::GitPush(push)) = effects.get_mut(at) {
+        // A push that names its source already (a fork's copy) keeps it.
+        if let Some(Effect::GitPush(push)) = effects.get_mut(at)
+            && push.cloned_from.is_none()
+        {
             push.cloned_from = clone_source(&clones, &push.repo_dir).map(str::to_owned);
         }
     }

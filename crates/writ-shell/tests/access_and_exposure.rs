@@ -306,7 +306,13 @@ fn glab_project_visibility_members_and_keys() {
         ),
         (
             "glab repo transfer g/web --target-namespace someone",
-            json!([{"effect": "grant_access", "resource": repo("gitlab.com", Some("g/web")), "grantee": "namespace someone"}]),
+            json!([
+                {"effect": "grant_access", "resource": repo("gitlab.com", Some("g/web")), "grantee": "namespace someone"},
+                // The project's contents move to the namespace.
+                {"effect": "git_push", "repo_dir": "", "remote": "https://gitlab.com/someone/web.git",
+                 "refspecs": [], "force": false, "all_refs": false, "tags": true,
+                 "cloned_from": "https://gitlab.com/g/web"}
+            ]),
         ),
         (
             "glab deploy-key add key.pub -t ci --can-push -R g/web",

@@ -1729,12 +1729,13 @@ fn github_cli() {
         ),
         (
             "gh repo fork acme/web",
-            json!([url_request(
-                "gh",
-                "https://github.com/acme/web",
-                "DOWNLOAD",
-                empty()
-            )]),
+            json!([
+                url_request("gh", "https://github.com/acme/web", "DOWNLOAD", empty()),
+                // Its contents copied to the signed-in account's fork.
+                {"effect": "git_push", "repo_dir": "", "remote": "https://github.com/@me/web.git",
+                 "refspecs": [], "force": false, "all_refs": false, "tags": true,
+                 "cloned_from": "https://github.com/acme/web"}
+            ]),
         ),
         ("gh pr list", json!([])),
     ]);

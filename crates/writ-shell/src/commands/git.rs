@@ -1343,7 +1343,7 @@ fn gh(inv: &Invocation<'_>) -> Outcome {
         ["repo", "edit", ..] => repo_edit(rest),
         ["repo", "create", ..] => repo_create(inv, rest),
         ["repo", "clone", ..] => repo_clone(inv, rest, true),
-        ["repo", "fork", ..] => repo_clone(inv, rest, false),
+        ["repo", "fork", ..] => repo_fork(inv, rest),
         ["api", ..] => api(inv, inv.args.get(1..).unwrap_or_default()),
         ["issue" | "pr", "create" | "comment" | "edit" | "review", ..] => {
             let noun = words.first().copied().unwrap_or_default();
@@ -1612,14 +1612,30 @@ fn repo_edit(rest: &[Arg]) -> Outcome {
         },
     );
     let slug = args::positionals(&items).first().map(|a| a.text.clone());
-    let public = args::value(&items, &["--visibility"]).is_some_and(|v| v.text == "public");
-    let mut outcome = Outcome::default();
-    if public {
-        outcome.effects.push(Effect::MakePublic {
-            resource: github_repo(slug.as_deref()),
-        });
+    let visibility = args::value(&items, &["--visibility"]).map(|v| v.text.to_ascii_lowercase());
+    Outcome {
+        effects: visibility_change(github_repo(slug.as_deref()), visibility.as_deref()),
+        ..Outcome::default()
     }
-    outcome
+}
+
+/// Who an `internal` repository is open to on GitHub: every member of the
+/// enterprise that owns its organisation, not only the organisation's.
+const GITHUB_INTERNAL: &str = "every enterprise member (internal visibility)";
+
+/// What setting a GitHub repository's visibility does to access: `public`
+/// makes it public; `internal` lets every member of the enterprise read
+/// it, a grant of access short of public; `private` takes access away, no
+/// grant.
+fn visibility_change(resource: Resource, visibility: Option<&str>) -> Vec<Effect> {
+    match visibility {
+        Some("public") => vec![Effect::MakePublic { resource }],
+        Some("internal") => vec![Effect::GrantAccess {
+            resource,
+            grantee: Some(GITHUB_INTERNAL.to_owned()),
+        }],
+        _ => Vec::new(),
+    }
 }
 
 fn repo_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
@@ -1697,6 +1713,117 @@ fn repo_clone(inv: &Invocation<'_>, rest: &[Arg], clones: bool) -> Outcome {
     clone_from("gh", inv, &target, dir)
 }
 
+/// The owner a fork goes to when none is named: the signed-in account,
+/// written as gh and glab write it in their own commands (`--owner @me`).
+/// No login contains `@`, so it is never an `org_repos` owner: the new
+/// repository reads as an account's, a personal one.
+pub(super) const SIGNED_IN_OWNER: &str = "@me";
+
+/// A copy of a repository's contents into a new repository at `dest` (a
+/// fork, a transfer to another owner): the code leaves as by `git push`,
+/// so where it lands decides, and org code copied to an owner outside
+/// the organisation is the organisation's code sent there. `source` is
+/// the copied repository's URL; `None`, the repository in `dir`. Its
+/// branches land in a repository that had none, so it pushes to no branch
+/// protection covers: as `git push --tags` alone, no branch.
+pub(super) fn repository_copy(dir: &str, source: Option<String>, dest: String) -> Effect {
+    Effect::GitPush(GitPush {
+        repo_dir: if source.is_some() {
+            String::new()
+        } else {
+            dir.to_owned()
+        },
+        remote: Some(dest),
+        refspecs: Vec::new(),
+        force: false,
+        all_refs: false,
+        tags: true,
+        branch: None,
+        cloned_from: source,
+        settings: None,
+    })
+}
+
+/// A repository gh names: `OWNER/REPO`, `HOST/OWNER/REPO`, an `https://`
+/// URL or a `git@HOST:OWNER/REPO` address.
+struct GithubRepo {
+    host: String,
+    owner: String,
+    name: String,
+}
+
+impl GithubRepo {
+    fn parse(text: &str) -> Option<GithubRepo> {
+        let text = text.trim().trim_end_matches('/');
+        let text = text.strip_suffix(".git").unwrap_or(text);
+        let (host, path) = if let Some((_, rest)) = text.split_once("://") {
+            let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+            rest.split_once('/')?
+        } else if let Some(rest) = text.strip_prefix("git@") {
+            rest.split_once(':')?
+        } else {
+            match text.split('/').count() {
+                3 => text.split_once('/')?,
+                2 => ("github.com", text),
+                _ => return None,
+            }
+        };
+        let mut parts = path.split('/').filter(|p| !p.is_empty());
+        let (owner, name) = (parts.next()?, parts.next()?);
+        Some(GithubRepo {
+            host: host.to_ascii_lowercase(),
+            owner: owner.to_owned(),
+            name: name.to_owned(),
+        })
+    }
+
+    fn url(&self) -> String {
+        format!("https://{}/{}/{}", self.host, self.owner, self.name)
+    }
+}
+
+/// `gh repo fork [REPO] [--org ORG] [--fork-name NAME] [-- GITFLAGS]`:
+/// GitHub copies `REPO` (with none, the working directory's) into a new
+/// repository of `ORG`, else of the signed-in account. The source is read
+/// (as `gh repo clone` reads it) and its contents copied
+/// ([`repository_copy`]) to `HOST/ORG/NAME`.
+fn repo_fork(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+    // After `--` come git's flags for `--clone`, not the repository.
+    let own = rest
+        .iter()
+        .position(|a| a.text == "--")
+        .map_or(rest, |end| rest.get(..end).unwrap_or_default());
+    let items = args::parse(
+        own,
+        &Spec {
+            short: "",
+            long: &["org", "fork-name", "remote-name"],
+            stop_after: None,
+        },
+    );
+    let owner = args::value(&items, &["--org"]).map_or(SIGNED_IN_OWNER, |o| o.text.as_str());
+    let fork_name = args::value(&items, &["--fork-name"]).map(|n| n.text.clone());
+    let Some(source) = args::positionals(&items).first().copied() else {
+        // The working directory's repository, named as its directory is.
+        let name = fork_name.unwrap_or_else(|| paths::basename(inv.cwd).to_owned());
+        return Outcome::default().effect(repository_copy(
+            inv.cwd,
+            None,
+            format!("https://github.com/{owner}/{name}.git"),
+        ));
+    };
+    let Some(repo) = GithubRepo::parse(&source.text) else {
+        return repo_clone(inv, std::slice::from_ref(source), false);
+    };
+    let name = fork_name.unwrap_or_else(|| repo.name.clone());
+    let dest = format!("https://{}/{owner}/{name}.git", repo.host);
+    let mut outcome = clone_from("gh", inv, &repo.url(), None);
+    outcome
+        .effects
+        .push(repository_copy(inv.cwd, Some(repo.url()), dest));
+    outcome
+}
+
 /// A download from `source` by `program`; with `dir` (`Some(None)`: the
 /// default directory), a clone into it, whose write follows the download
 /// (`carry_clone_source` reads the pair).
@@ -1743,7 +1870,7 @@ fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
     } else {
         url(&format!("{GITHUB_API}/{endpoint}"))
     };
-    let access = github_access_changes(endpoint, &call.method, &call.fields);
+    let access = access_changes(endpoint, &call.method, &call.fields, inv.cwd);
     let mut outcome =
         Outcome::default().effect(request("gh", target, &call.method, call.payload, false));
     outcome.effects.extend(access);
@@ -1863,11 +1990,29 @@ impl ApiCall {
 /// - `PATCH repos/O/R/git/refs/heads/B` moves branch `B` (a force push with
 ///   `force=true`), `DELETE` of it deletes the branch, and `PUT
 ///   repos/O/R/contents/PATH` with `branch=B` or `POST repos/O/R/merges`
-///   with `base=B` commits to `B`: each is a push to `B` of `O/R`.
+///   with `base=B` commits to `B`: each is a push to `B` of `O/R`;
+/// - `PATCH repos/O/R` with `visibility=internal` opens `O/R` to every
+///   member of the enterprise (a grant short of public);
+/// - `POST repos/O/R/forks` (into `organization`, else the signed-in
+///   account) and `POST repos/O/R/transfer` (to `new_owner`, which also
+///   gets the repository) copy `O/R`'s contents to that owner
+///   ([`repository_copy`]);
+/// - `PUT` or `DELETE user/installations/ID/repositories/RID` adds a
+///   repository to a GitHub App's installation or takes it away, and an
+///   enterprise's changes of its organisations' installations
+///   (`enterprises/E/apps/organizations/O/installations[/...]`) or an
+///   app's suspension or removal of its own (`app/installations/ID`)
+///   change what the app may reach.
 ///
 /// gh's `{owner}/{repo}` placeholders name the working directory's
 /// repository.
 pub fn github_access_changes(endpoint: &str, method: &str, fields: &[String]) -> Vec<Effect> {
+    access_changes(endpoint, method, fields, "")
+}
+
+/// [`github_access_changes`] for a call made in `cwd`, whose repository
+/// gh's `{owner}/{repo}` placeholders name (`""`: no working directory).
+fn access_changes(endpoint: &str, method: &str, fields: &[String], cwd: &str) -> Vec<Effect> {
     let path = endpoint
         .trim_start_matches('/')
         .split('?')
@@ -2007,20 +2152,76 @@ pub fn github_access_changes(endpoint: &str, method: &str, fields: &[String]) ->
             .map(|branch| vec![api_push(owner, name, branch, false, false)])
             .unwrap_or_default(),
         ["repos", owner, name] if method == "PATCH" => {
-            let public = fields.iter().any(|f| {
-                let f = f.replace(' ', "");
-                f == "private=false" || f == "visibility=public"
-            });
-            if public {
-                vec![Effect::MakePublic {
-                    resource: repo(owner, name),
-                }]
+            let visibility = if field(fields, "private") == Some("false") {
+                Some("public".to_owned())
             } else {
-                Vec::new()
-            }
+                field(fields, "visibility").map(str::to_ascii_lowercase)
+            };
+            visibility_change(repo(owner, name), visibility.as_deref())
         }
+        ["repos", owner, name, "forks"] if method == "POST" => {
+            let to = field(fields, "organization").unwrap_or(SIGNED_IN_OWNER);
+            vec![api_copy(owner, name, to, field(fields, "name"), cwd)]
+        }
+        ["repos", owner, name, "transfer"] if method == "POST" => {
+            let Some(to) = field(fields, "new_owner").filter(|o| !o.is_empty()) else {
+                return Vec::new();
+            };
+            let mut effects = grant(repo(owner, name), format!("new owner {to}"));
+            effects.push(api_copy(owner, name, to, field(fields, "new_name"), cwd));
+            effects
+        }
+        ["user", "installations", id, "repositories", rid] if adds_or_removes => grant(
+            Resource::Other {
+                name: format!("github.com repository {rid}"),
+            },
+            format!("GitHub App installation {id}"),
+        ),
+        [
+            "enterprises",
+            _,
+            "apps",
+            "organizations",
+            o,
+            "installations",
+            rest @ ..,
+        ] if changes => grant(
+            org(o),
+            rest.first().map_or_else(
+                || {
+                    field(fields, "client_id")
+                        .map_or_else(|| "a GitHub App".to_owned(), |c| format!("GitHub App {c}"))
+                },
+                |id| format!("GitHub App installation {id}"),
+            ),
+        ),
+        ["app", "installations", id] if method == "DELETE" => rules(Resource::Other {
+            name: format!("GitHub App installation {id}"),
+        }),
+        ["app", "installations", id, "suspended"] if adds_or_removes => rules(Resource::Other {
+            name: format!("GitHub App installation {id}"),
+        }),
         _ => Vec::new(),
     }
+}
+
+/// A copy of `github.com/OWNER/NAME` made through the API
+/// ([`repository_copy`]) to `github.com/TO/NEW_NAME` (`NAME` when no new
+/// name is given); `{owner}/{repo}` is the repository in `cwd`, named as
+/// its directory is.
+fn api_copy(owner: &str, name: &str, to: &str, new_name: Option<&str>, cwd: &str) -> Effect {
+    let placeholder = owner == "{owner}" || name == "{repo}";
+    let name = if name == "{repo}" {
+        paths::basename(cwd)
+    } else {
+        name
+    };
+    let dest = format!(
+        "https://github.com/{to}/{}.git",
+        new_name.filter(|n| !n.is_empty()).unwrap_or(name)
+    );
+    let source = (!placeholder).then(|| format!("https://github.com/{owner}/{name}"));
+    repository_copy(cwd, source, dest)
 }
 
 /// The value of the body field `key` (`key=value`, spaces ignored).

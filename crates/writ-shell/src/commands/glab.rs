@@ -9,10 +9,10 @@
 //! (`writ_detect` reads it back), so its ownership is judged as a git
 //! remote's would be.
 
-use super::git::{ApiCall, clone_from, current_repository};
+use super::git::{ApiCall, SIGNED_IN_OWNER, clone_from, current_repository, repository_copy};
 use super::{Invocation, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
-use crate::{Effect, Payload, Resource, Target, flow};
+use crate::{Effect, Payload, Resource, Target, flow, paths};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     (inv.program == "glab").then(|| glab(inv))
@@ -25,7 +25,7 @@ fn glab(inv: &Invocation<'_>) -> Outcome {
         ["api", ..] => api(inv, inv.args.get(1..).unwrap_or_default()),
         ["repo" | "project", "create" | "new", ..] => repo_create(inv, rest),
         ["repo" | "project", "clone", ..] => repo_clone(inv, rest, true),
-        ["repo" | "project", "fork", ..] => repo_clone(inv, rest, false),
+        ["repo" | "project", "fork", ..] => repo_fork(inv, rest),
         ["snippet", "create" | "new", ..] => snippet_create(inv, rest),
         [
             "mr" | "issue",
@@ -121,19 +121,35 @@ fn parse_project_command<'a>(rest: &'a [Arg]) -> Vec<Item<'a>> {
     )
 }
 
-/// `glab repo edit|update [PROJECT] --visibility public`: the GitLab twin
-/// of `gh repo edit --visibility public`, the project made public.
+/// `glab repo edit|update [PROJECT] --visibility public|internal`: the
+/// GitLab twin of `gh repo edit --visibility`, the project made public or
+/// opened to every signed-in user of its instance ([`visibility_change`]).
 fn repo_edit(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
     let items = parse_project_command(rest);
-    let public = args::value(&items, &["--visibility"])
-        .is_some_and(|v| v.text.eq_ignore_ascii_case("public"))
-        || args::has(&items, &["--public"]);
-    if !public {
-        return Outcome::default();
+    let visibility = if args::has(&items, &["--public"]) {
+        Some("public".to_owned())
+    } else {
+        args::value(&items, &["--visibility"]).map(|v| v.text.to_ascii_lowercase())
+    };
+    Outcome {
+        effects: visibility_change(project_resource(inv, &items), visibility.as_deref()),
+        ..Outcome::default()
     }
-    Outcome::default().effect(Effect::MakePublic {
-        resource: project_resource(inv, &items),
-    })
+}
+
+/// What setting a GitLab project's visibility does to access: `public`
+/// makes it public; `internal` lets every signed-in user of the instance
+/// (external users aside) read it, a grant short of public; `private`
+/// takes access away, no grant.
+fn visibility_change(resource: Resource, visibility: Option<&str>) -> Vec<Effect> {
+    match visibility {
+        Some("public") => vec![Effect::MakePublic { resource }],
+        Some("internal") => vec![Effect::GrantAccess {
+            resource,
+            grantee: Some("every signed-in user (internal visibility)".to_owned()),
+        }],
+        _ => Vec::new(),
+    }
 }
 
 /// `glab repo members add|remove --username U|--user-id ID [--role R]
@@ -153,14 +169,88 @@ fn repo_members(inv: &Invocation<'_>, verb: &str, rest: &[Arg]) -> Outcome {
 }
 
 /// `glab repo transfer PROJECT --target-namespace NS`: the project moves
-/// to the namespace, whose members get it.
+/// to the namespace, whose members get it, and its contents with it
+/// ([`project_copy`]).
 fn repo_transfer(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
     let items = parse_project_command(rest);
     let namespace = args::value(&items, &["-t", "--target-namespace"]).map(|n| n.text.clone());
-    Outcome::default().effect(Effect::GrantAccess {
-        resource: project_resource(inv, &items),
+    let resource = project_resource(inv, &items);
+    let copy = namespace
+        .as_deref()
+        .and_then(|ns| project_copy(inv.cwd, &resource, ns, None));
+    let mut outcome = Outcome::default().effect(Effect::GrantAccess {
+        resource,
         grantee: namespace.map(|n| format!("namespace {n}")),
-    })
+    });
+    outcome.effects.extend(copy);
+    outcome
+}
+
+/// `glab repo fork [PROJECT] [-n NAME] [-p PATH]`: GitLab copies the
+/// project (with none, the working directory's) into the signed-in user's
+/// namespace, as `PATH` (else the project's own path): it is read, as
+/// `glab repo clone` reads it, and its contents copied ([`project_copy`]).
+fn repo_fork(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "np",
+            long: &["name", "path"],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let mut outcome = match positional.first() {
+        Some(source) => repo_clone(inv, std::slice::from_ref(*source), false),
+        None => Outcome::default(),
+    };
+    let resource = match positional.first() {
+        Some(source) => match Project::parse(inv, &source.text) {
+            Some(p) => Resource::Repo {
+                host: p.host,
+                slug: Some(p.path),
+            },
+            None => return outcome,
+        },
+        None => Resource::Repo {
+            host: default_host(inv),
+            slug: None,
+        },
+    };
+    let path = args::value(&items, &["-p", "--path"]).map(|p| p.text.as_str());
+    outcome
+        .effects
+        .extend(project_copy(inv.cwd, &resource, SIGNED_IN_OWNER, path));
+    outcome
+}
+
+/// A copy of the project `resource` (its slug `None`: the repository in
+/// `cwd`) into the namespace `namespace` of its host, as `new_path` (else
+/// its own last segment): see `git::repository_copy`. A numeric namespace
+/// is an id, which names no owner to judge: `None`.
+fn project_copy(
+    cwd: &str,
+    resource: &Resource,
+    namespace: &str,
+    new_path: Option<&str>,
+) -> Option<Effect> {
+    let Resource::Repo { host, slug } = resource else {
+        return None;
+    };
+    let namespace = project_path(namespace.trim_matches('/'));
+    if namespace.is_empty() || namespace.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let own = slug
+        .as_deref()
+        .map_or_else(|| paths::basename(cwd), paths::basename);
+    let name = new_path.filter(|p| !p.is_empty()).unwrap_or(own);
+    let source = slug.as_deref().map(|slug| format!("https://{host}/{slug}"));
+    Some(repository_copy(
+        cwd,
+        source,
+        format!("https://{host}/{namespace}/{name}.git"),
+    ))
 }
 
 /// `glab deploy-key add [KEY_FILE] -t TITLE [--can-push] [-R PROJECT]`: a
@@ -333,7 +423,7 @@ fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
         .split_once("://")
         .and_then(|(_, rest)| rest.split_once("/api/v4/"))
         .map_or(endpoint.as_str(), |(_, path)| path);
-    let access = gitlab_access_changes(&host, path, &call.method, &call.fields);
+    let access = access_changes(&host, path, &call.method, &call.fields, inv.cwd);
     let mut outcome =
         Outcome::default().effect(request("glab", target, &call.method, call.payload, false));
     outcome.effects.extend(access);
@@ -353,12 +443,30 @@ fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
 ///   too);
 /// - any change of `projects/ID/protected_branches`, `protected_tags` or
 ///   `protected_environments` (or a group's) changes who may push or
-///   deploy there: access to the project, granted to no one in particular.
+///   deploy there: access to the project, granted to no one in particular;
+/// - `PUT projects/ID` with `visibility=internal` opens the project to
+///   every signed-in user of the instance;
+/// - `PUT projects/ID/transfer` (to `namespace`, whose members get it) and
+///   `POST projects/ID/fork` (into `namespace_path` or `namespace`, else
+///   the signed-in user's) copy the project's contents there
+///   ([`project_copy`]).
 pub fn gitlab_access_changes(
     host: &str,
     endpoint: &str,
     method: &str,
     fields: &[String],
+) -> Vec<Effect> {
+    access_changes(host, endpoint, method, fields, "")
+}
+
+/// [`gitlab_access_changes`] for a call made in `cwd`, whose project
+/// `:id` and `:fullpath` name (`""`: no working directory).
+fn access_changes(
+    host: &str,
+    endpoint: &str,
+    method: &str,
+    fields: &[String],
+    cwd: &str,
 ) -> Vec<Effect> {
     let path = endpoint
         .trim_start_matches('/')
@@ -385,10 +493,37 @@ pub fn gitlab_access_changes(
         }
     };
     match parts.as_slice() {
-        ["projects", id] if method == "PUT" && field("visibility").as_deref() == Some("public") => {
-            vec![Effect::MakePublic {
-                resource: project(host, id),
-            }]
+        ["projects", id] if method == "PUT" => visibility_change(
+            project(host, id),
+            field("visibility")
+                .map(|v| v.to_ascii_lowercase())
+                .as_deref(),
+        ),
+        ["projects", id, "transfer"] if method == "PUT" => {
+            let Some(namespace) = field("namespace") else {
+                return Vec::new();
+            };
+            let resource = project(host, id);
+            let copy = project_copy(cwd, &resource, &namespace, None);
+            let mut effects = grant(resource, Some(format!("namespace {namespace}")));
+            effects.extend(copy);
+            effects
+        }
+        ["projects", id, "fork"] if method == "POST" => {
+            // `namespace_id` is a number, naming no owner to judge.
+            let namespace = match field("namespace_path").or_else(|| field("namespace")) {
+                Some(namespace) => namespace,
+                None if field("namespace_id").is_some() => return Vec::new(),
+                None => SIGNED_IN_OWNER.to_owned(),
+            };
+            project_copy(
+                cwd,
+                &project(host, id),
+                &namespace,
+                field("path").as_deref(),
+            )
+            .into_iter()
+            .collect()
         }
         ["projects", id, "members"] if method == "POST" => grant(
             project(host, id),
