@@ -46,7 +46,10 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         if word.starts_with('+') && inv.program == "cargo" {
             start += 1;
         } else if word.starts_with('-') && word != "-" {
-            start += if GLOBAL_VALUE_OPTIONS.contains(&word) {
+            // npm's `-w`/`--workspace NAME` picks a workspace (pnpm's `-w`
+            // is `--workspace-root`, a switch).
+            let npm_workspace = inv.program == "npm" && matches!(word, "-w" | "--workspace");
+            start += if GLOBAL_VALUE_OPTIONS.contains(&word) || npm_workspace {
                 2
             } else {
                 1

@@ -1,7 +1,10 @@
-//! Publishing that is not a package or image upload (those are
-//! [`super::cloud`]'s): changes at a package registry (`npm unpublish`,
-//! `npm deprecate`, `npm dist-tag add|rm`, `npm owner add|rm`, yarn's
-//! `tag`/`owner`/`npm tag`), what `cosign` writes beside an image in its
+//! Publishing that is not a package or image upload to a registry the
+//! line names first (those are [`super::cloud`]'s): the same publishes
+//! after global options (`pnpm --filter X publish`), NuGet pushes and
+//! deletes, flit's, hatch's and pdm's uploads, changes at a package
+//! registry (`npm unpublish`, `npm deprecate`, `npm dist-tag add|rm`, `npm
+//! owner add|rm`, `npm access`, `npm team`, yarn's `tag`/`owner`/`npm
+//! tag`, `cargo yank`, `cargo owner`), what `cosign` writes beside an image in its
 //! registry, keys sent to a keyserver (`gpg --send-keys`) or installed on
 //! a host (`ssh-copy-id`), Maven deploys to a repository the line names,
 //! GoReleaser's release of the working directory's repository, and game
@@ -18,7 +21,10 @@ use crate::{Effect, Payload, Resource, Target, flow};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
-        "npm" | "pnpm" | "yarn" => registry_change(inv),
+        "npm" | "pnpm" | "yarn" => publish_after_options(inv).or_else(|| registry_change(inv)),
+        "cargo" => cargo_registry(inv),
+        "dotnet" | "nuget" => nuget(inv),
+        "flit" | "hatch" | "pdm" => python_publish(inv),
         "cosign" => cosign(inv),
         "gpg" | "gpg2" => send_keys(inv),
         "ssh-copy-id" => ssh_copy_id(inv),
@@ -66,6 +72,9 @@ const CREDENTIAL_ENV: &[(&[&str], &[&str])] = &[
         &["NODE_AUTH_TOKEN", "NPM_TOKEN", "YARN_NPM_AUTH_TOKEN"],
     ),
     (&["gem"], &["GEM_HOST_API_KEY"]),
+    (&["flit"], &["FLIT_PASSWORD", "FLIT_USERNAME"]),
+    (&["hatch"], &["HATCH_INDEX_AUTH", "HATCH_INDEX_USER"]),
+    (&["pdm"], &["PDM_PUBLISH_PASSWORD", "PDM_PUBLISH_USERNAME"]),
     (
         &["huggingface-cli", "hf"],
         &["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"],
@@ -142,36 +151,170 @@ fn package_name(spec: &str) -> &str {
     }
 }
 
+/// The options of npm, pnpm and yarn that take a value, wherever they
+/// stand. npm's `-w`/`--workspace NAME` picks a workspace and its `-C` is
+/// `--prefix`; pnpm's `-w` is `--workspace-root` (a switch), its `-F` is
+/// `--filter` and its `-C` is `--dir`; yarn's short options take none.
+fn node_spec(program: &str) -> Spec<'static> {
+    const LONG: &[&str] = &[
+        "registry",
+        "otp",
+        "userconfig",
+        "globalconfig",
+        "workspace",
+        "prefix",
+        "cwd",
+        "dir",
+        "filter",
+        "filter-prod",
+        "tag",
+        "access",
+        "loglevel",
+        "cache",
+        "reporter",
+        "store-dir",
+        "workspace-concurrency",
+        "auth-type",
+    ];
+    Spec {
+        short: match program {
+            "npm" => "wC",
+            "pnpm" => "FC",
+            _ => "",
+        },
+        long: LONG,
+        stop_after: None,
+    }
+}
+
+/// `npm|pnpm [GLOBAL-OPTIONS] publish ...` and `yarn [OPTIONS] npm publish`
+/// with the options before the subcommand (`pnpm --filter @acme/ui publish
+/// --access public`, `pnpm -r publish`, `npm --workspace ui publish`, `npm
+/// --prefix pkg publish`): the same publish as with the subcommand first,
+/// run in the directory `--prefix`/`-C`/`--dir`/`--cwd` name. The options
+/// that choose which workspace packages are published (`--filter`,
+/// `--workspace`) are dropped: the package stays the working directory's.
+fn publish_after_options(inv: &Invocation<'_>) -> Option<Outcome> {
+    if !inv.args.first().is_some_and(|a| a.text.starts_with('-')) {
+        return None;
+    }
+    let spec = node_spec(inv.program);
+    let takes_value = |name: &str| match name.strip_prefix("--") {
+        Some(long) => spec.long.contains(&long),
+        None => {
+            let letters = name.get(1..).unwrap_or_default();
+            letters.len() == 1 && spec.short.contains(letters)
+        }
+    };
+    let mut kept: Vec<Arg> = Vec::new();
+    let mut cwd: Option<String> = None;
+    let mut at = 0;
+    while let Some(word) = inv.args.get(at) {
+        let text = word.text.as_str();
+        if !text.starts_with('-') || text == "-" || text == "--" {
+            break;
+        }
+        let (name, inline) = match text.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name, Some(word.with_text(value))),
+            _ => (text, None),
+        };
+        let takes = inline.is_none() && takes_value(name);
+        let value = inline.or_else(|| takes.then(|| inv.args.get(at + 1).cloned()).flatten());
+        at += if takes { 2 } else { 1 };
+        let npm = inv.program == "npm";
+        match name {
+            "--prefix" | "-C" | "--dir" | "--cwd" => cwd = value.map(|v| inv.path(&v.text)),
+            "--filter" | "-F" | "--filter-prod" => {}
+            "--workspace" | "-w" if npm => {}
+            _ => {
+                kept.push(word.clone());
+                if takes {
+                    kept.extend(value);
+                }
+            }
+        }
+    }
+    let rest = inv.args.get(at..).unwrap_or_default();
+    let publishes = match rest {
+        [first, ..] if first.text == "publish" => inv.program != "yarn",
+        [first, second, ..] => {
+            inv.program == "yarn" && first.text == "npm" && second.text == "publish"
+        }
+        _ => false,
+    };
+    if !publishes {
+        return None;
+    }
+    let mut argv = vec![Arg::literal(inv.program)];
+    argv.extend(rest.iter().cloned());
+    argv.extend(kept);
+    Some(Outcome {
+        nested: vec![Nested::Argv {
+            argv,
+            env: Vec::new(),
+            cwd,
+        }],
+        ..Outcome::default()
+    })
+}
+
+/// The public registry `program` talks to.
+fn node_default_registry(program: &str) -> &'static str {
+    if program == "yarn" {
+        "https://registry.yarnpkg.com"
+    } else {
+        "https://registry.npmjs.org"
+    }
+}
+
+/// The registry a change to `package` goes to, as npm chooses it: the
+/// registry configured for the package's scope on the line
+/// (`--@acme:registry=URL`), `--registry`, the environment's
+/// (`npm_config_registry`, yarn's `YARN_NPM_REGISTRY_SERVER`), else the
+/// public one. Without a trailing `/`.
+fn node_registry(inv: &Invocation<'_>, items: &[Item<'_>], package: Option<&str>) -> String {
+    let scoped = package
+        .and_then(|p| p.strip_prefix('@'))
+        .and_then(|p| p.split_once('/'))
+        .and_then(|(scope, _)| {
+            let option = format!("--@{scope}:registry");
+            inv.args.iter().enumerate().find_map(|(at, word)| {
+                match word.text.strip_prefix(option.as_str()) {
+                    Some(value) if value.starts_with('=') => {
+                        Some(value.trim_start_matches('=').to_owned())
+                    }
+                    Some("") => inv.args.get(at + 1).map(|v| v.text.clone()),
+                    _ => None,
+                }
+            })
+        });
+    scoped
+        .or_else(|| args::value(items, &["--registry"]).map(|r| r.text.clone()))
+        .or_else(|| super::packages::env_registry(inv))
+        .unwrap_or_else(|| node_default_registry(inv.program).to_owned())
+        .trim_end_matches('/')
+        .to_owned()
+}
+
 /// Changes at a package registry that are not a publish: `npm unpublish
 /// [PKG]`, `npm deprecate PKG MSG`, `npm|pnpm dist-tag add|rm PKG TAG`,
 /// `npm|pnpm|yarn owner add|rm USER [PKG]`, `yarn tag add|remove`, `yarn
-/// npm tag add|remove`. They go to `--registry` or the public registry,
-/// carrying what they name (a deprecation message is published); adding
-/// an owner also grants that user access to the package.
+/// npm tag add|remove`, and [`npm_access`]'s. (pnpm hands `unpublish`,
+/// `deprecate`, `access` and `team` to npm.) They go to the registry
+/// [`node_registry`] names, carrying what they name (a deprecation message
+/// is published); adding or removing an owner changes who may publish the
+/// package, and adding one grants that user access to it.
 fn registry_change(inv: &Invocation<'_>) -> Option<Outcome> {
-    let items = args::parse(
-        inv.args,
-        &Spec {
-            short: "w",
-            long: &[
-                "registry",
-                "otp",
-                "userconfig",
-                "workspace",
-                "prefix",
-                "cwd",
-                "dir",
-                "filter",
-            ],
-            stop_after: None,
-        },
-    );
+    let items = args::parse(inv.args, &node_spec(inv.program));
     let positional = args::positionals(&items);
+    if let Some(outcome) = npm_access(inv, &items, &positional) {
+        return Some(outcome);
+    }
     let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
     // (method, how many leading words name the command, owner change)
     let (method, skip, owner) = match (inv.program, words.as_slice()) {
-        ("npm", ["unpublish", ..]) => ("DELETE", 1, false),
-        ("npm", ["deprecate", ..]) => ("PUT", 1, false),
+        ("npm" | "pnpm", ["unpublish", ..]) => ("DELETE", 1, false),
+        ("npm" | "pnpm", ["deprecate", ..]) => ("PUT", 1, false),
         ("npm" | "pnpm", ["dist-tag" | "dist-tags", "add" | "set", ..])
         | ("yarn", ["tag", "add", ..]) => ("PUT", 2, false),
         ("npm" | "pnpm", ["dist-tag" | "dist-tags", "rm" | "remove" | "del", ..])
@@ -200,35 +343,713 @@ fn registry_change(inv: &Invocation<'_>) -> Option<Outcome> {
         operands.first()
     }
     .map(|a| package_name(&a.text));
-    let default_registry = if inv.program == "yarn" {
-        "https://registry.yarnpkg.com"
-    } else {
-        "https://registry.npmjs.org"
-    };
-    let registry = args::value(&items, &["--registry"])
-        .map_or(default_registry, |r| r.text.as_str())
-        .trim_end_matches('/');
+    let registry = node_registry(inv, &items, package);
     let target = match package {
         Some(name) => format!("{registry}/{name}"),
-        None => registry.to_owned(),
+        None => registry,
     };
     let mut payload = credentials(inv, &items, &["--otp"]);
     for operand in operands {
         flow::merge(&mut payload, &operand.payload());
     }
     let mut outcome = Outcome::default();
-    if owner && method == "PUT" {
+    if owner {
+        // Who is removed is sent nothing: only the package's access changes.
+        let grantee = (method == "PUT")
+            .then(|| operands.first().map(|u| u.text.clone()))
+            .flatten();
         outcome.effects.push(Effect::GrantAccess {
             resource: Resource::Other {
                 name: format!("{} package {}", inv.program, package.unwrap_or_default()),
             },
-            grantee: operands.first().map(|u| u.text.clone()),
+            grantee,
         });
     }
     outcome
         .effects
         .push(request(inv.program, url(&target), method, payload, false));
     Some(outcome)
+}
+
+/// What an `npm access` or `npm team` command changes.
+enum AccessChange {
+    /// Anyone may install the package (`status=public`, `public`).
+    Public,
+    /// A setting of the package or team (`status=private`, `mfa=...`,
+    /// `restricted`, `2fa-required`, `team create`).
+    Setting,
+    /// Access given to the team or user named at this word.
+    Grant(usize),
+    /// Access taken away.
+    Revoke,
+    /// A team removed.
+    Remove,
+}
+
+/// `npm access` (npm 9's words and the older ones; pnpm hands it to npm)
+/// and `npm team`, each a change at the registry ([`node_registry`]):
+/// `npm access set status=public [PKG]` (older `npm access public [PKG]`)
+/// makes an existing package public, as `status=private`, `restricted`,
+/// `mfa=...` and `2fa-required` change its settings; `npm access grant
+/// read-only|read-write SCOPE:TEAM [PKG]` gives the team access, `npm access
+/// revoke SCOPE:TEAM [PKG]` takes it away; `npm team add SCOPE:TEAM USER`
+/// adds a member, `team rm` removes one, `team create|destroy SCOPE:TEAM`
+/// makes or removes a team. Without PKG, the package is the working
+/// directory's. Listings (`list`, `get`, `ls-packages`, `team ls`) only read.
+fn npm_access(inv: &Invocation<'_>, items: &[Item<'_>], positional: &[&Arg]) -> Option<Outcome> {
+    if inv.program == "yarn" {
+        return None;
+    }
+    let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
+    // The change, and where the package or team is among the words.
+    let (change, subject_at) = match words.as_slice() {
+        ["access", "set", setting, ..] => match setting.split_once('=') {
+            Some(("status", "public")) => (AccessChange::Public, 3),
+            Some(_) => (AccessChange::Setting, 3),
+            None => return Some(Outcome::default()),
+        },
+        ["access", "public", ..] => (AccessChange::Public, 2),
+        [
+            "access",
+            "restricted" | "2fa-required" | "2fa-not-required",
+            ..,
+        ] => (AccessChange::Setting, 2),
+        // `grant PERMISSION TEAM [PKG]`.
+        ["access", "grant", ..] => (AccessChange::Grant(3), 4),
+        ["access", "revoke", ..] => (AccessChange::Revoke, 3),
+        ["team", "create", ..] => (AccessChange::Setting, 2),
+        ["team", "destroy", ..] => (AccessChange::Remove, 2),
+        // `team add TEAM USER`.
+        ["team", "add", ..] => (AccessChange::Grant(3), 2),
+        ["team", "rm" | "remove", ..] => (AccessChange::Revoke, 2),
+        ["access" | "team", ..] => return Some(Outcome::default()),
+        _ => return None,
+    };
+    let team = words.first() == Some(&"team");
+    let subject = positional.get(subject_at).map(|a| a.text.as_str());
+    let (resource, path, package) = if team {
+        let team = subject.unwrap_or_default();
+        let (scope, name) = team.split_once(':').unwrap_or((team, ""));
+        let scope = scope.trim_start_matches('@');
+        (
+            format!("npm team {team}"),
+            format!("-/team/{scope}/{name}"),
+            None,
+        )
+    } else {
+        let package = subject.map(package_name);
+        let name = package.map_or_else(|| inv.cwd.to_owned(), str::to_owned);
+        (
+            format!("npm package {name}"),
+            format!("-/package/{}/access", package.unwrap_or_default()),
+            package,
+        )
+    };
+    let registry = node_registry(inv, items, package);
+    let target = format!("{registry}/{path}");
+    let mut payload = credentials(inv, items, &["--otp"]);
+    for operand in positional.iter().skip(2) {
+        flow::merge(&mut payload, &operand.payload());
+    }
+    let resource = Resource::Other { name: resource };
+    let mut outcome = Outcome::default();
+    let method = match change {
+        AccessChange::Public => {
+            outcome.effects.push(Effect::MakePublic { resource });
+            "PUT"
+        }
+        AccessChange::Setting => "PUT",
+        AccessChange::Grant(at) => {
+            outcome.effects.push(Effect::GrantAccess {
+                resource,
+                grantee: positional.get(at).map(|g| g.text.clone()),
+            });
+            "PUT"
+        }
+        AccessChange::Revoke => {
+            outcome.effects.push(Effect::GrantAccess {
+                resource,
+                grantee: None,
+            });
+            "DELETE"
+        }
+        AccessChange::Remove => "DELETE",
+    };
+    outcome
+        .effects
+        .push(request(inv.program, url(&target), method, payload, false));
+    Some(outcome)
+}
+
+/// crates.io, where cargo's registry commands go by default.
+const CRATES_IO: &str = "https://crates.io";
+
+/// The registry a cargo registry command goes to: `--index URL` (its
+/// `sparse+` prefix dropped; crates.io's own index is crates.io), else the
+/// registry `--registry NAME` (or `CARGO_REGISTRY_DEFAULT`) names, through
+/// `CARGO_REGISTRIES_<NAME>_INDEX` when the line sets it; a name whose
+/// index is in cargo's configuration stands for itself. `crates-io` and
+/// none are crates.io.
+fn cargo_registry_url(inv: &Invocation<'_>, items: &[Item<'_>]) -> String {
+    let index_url = |text: &str| {
+        let url = text
+            .strip_prefix("sparse+")
+            .or_else(|| text.strip_prefix("registry+"))
+            .unwrap_or(text)
+            .trim_end_matches('/');
+        if url.contains("index.crates.io") || url.contains("github.com/rust-lang/crates.io-index") {
+            CRATES_IO.to_owned()
+        } else {
+            url.to_owned()
+        }
+    };
+    if let Some(index) = args::value(items, &["--index"]) {
+        return index_url(&index.text);
+    }
+    let name = args::value(items, &["--registry"])
+        .or_else(|| inv.env_value("CARGO_REGISTRY_DEFAULT"))
+        .map(|n| n.text.clone());
+    match name.as_deref() {
+        None | Some("crates-io") => CRATES_IO.to_owned(),
+        Some(name) => {
+            let variable = format!(
+                "CARGO_REGISTRIES_{}_INDEX",
+                name.to_ascii_uppercase().replace('-', "_")
+            );
+            inv.env_value(&variable)
+                .map_or_else(|| name.to_owned(), |index| index_url(&index.text))
+        }
+    }
+}
+
+/// `cargo yank [--version V] [--undo] CRATE[@V]` and `cargo owner --add
+/// LOGIN | --remove LOGIN [CRATE]`, to the registry [`cargo_registry_url`]
+/// names, with the `--token` given: a yank (or its undo) changes which
+/// versions the registry offers; an owner change changes who may publish
+/// the crate, and an added owner (a user or `github:ORG:TEAM`, several
+/// separated by commas) is given that access. `cargo owner --list` reads.
+/// Without CRATE, the crate is the working directory's. Global options
+/// (`+toolchain`, `-Z`, `--config`, `-C DIR`) may come first.
+fn cargo_registry(inv: &Invocation<'_>) -> Option<Outcome> {
+    let verb_items = args::parse(
+        inv.args,
+        &Spec {
+            short: "ZC",
+            long: &["config", "color"],
+            stop_after: None,
+        },
+    );
+    let verb = args::positionals(&verb_items)
+        .into_iter()
+        .find(|a| !a.text.starts_with('+'))?;
+    let owner = match verb.text.as_str() {
+        "yank" => false,
+        "owner" => true,
+        _ => return None,
+    };
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: if owner { "ZCar" } else { "ZC" },
+            long: &[
+                "config", "color", "version", "vers", "index", "registry", "token", "add", "remove",
+            ],
+            stop_after: None,
+        },
+    );
+    if args::has(&items, &["--help", "-h"]) {
+        return Some(Outcome::default());
+    }
+    let operands: Vec<&Arg> = args::positionals(&items)
+        .into_iter()
+        .filter(|a| !a.text.starts_with('+'))
+        .skip(1)
+        .collect();
+    let spec = operands.first().map(|c| c.text.as_str());
+    let (krate, at_version) = match spec.and_then(|s| s.split_once('@')) {
+        Some((name, version)) => (Some(name), Some(version)),
+        None => (spec, None),
+    };
+    let registry = cargo_registry_url(inv, &items);
+    let mut payload = credentials(inv, &items, &["--token"]);
+    for operand in &operands {
+        flow::merge(&mut payload, &operand.payload());
+    }
+    let crate_path = krate.map_or_else(String::new, |k| format!("/{k}"));
+    let mut outcome = Outcome::default();
+    let (target, method) = if owner {
+        let logins = |names: &[&str]| -> Vec<Arg> {
+            args::values(&items, names)
+                .into_iter()
+                .flat_map(|v| {
+                    v.text
+                        .split(',')
+                        .map(|l| v.with_text(l.trim()))
+                        .collect::<Vec<_>>()
+                })
+                .filter(|l| !l.text.is_empty())
+                .collect()
+        };
+        let added = logins(&["-a", "--add"]);
+        let removed = logins(&["-r", "--remove"]);
+        if added.is_empty() && removed.is_empty() {
+            return Some(outcome);
+        }
+        let resource = || Resource::Other {
+            name: format!("cargo crate {}", krate.unwrap_or(inv.cwd)),
+        };
+        for login in &added {
+            outcome.effects.push(Effect::GrantAccess {
+                resource: resource(),
+                grantee: Some(login.text.clone()),
+            });
+        }
+        // Who is removed is sent nothing: only the crate's access changes.
+        if !removed.is_empty() {
+            outcome.effects.push(Effect::GrantAccess {
+                resource: resource(),
+                grantee: None,
+            });
+        }
+        for login in added.iter().chain(&removed) {
+            flow::merge(&mut payload, &login.payload());
+        }
+        let method = if added.is_empty() { "DELETE" } else { "PUT" };
+        (
+            format!("{registry}/api/v1/crates{crate_path}/owners"),
+            method,
+        )
+    } else {
+        let version = args::value(&items, &["--version", "--vers"])
+            .map(|v| {
+                flow::merge(&mut payload, &v.payload());
+                v.text.clone()
+            })
+            .or(at_version.map(str::to_owned))
+            .map_or_else(String::new, |v| format!("/{v}"));
+        let (action, method) = if args::has(&items, &["--undo"]) {
+            ("unyank", "PUT")
+        } else {
+            ("yank", "DELETE")
+        };
+        (
+            format!("{registry}/api/v1/crates{crate_path}{version}/{action}"),
+            method,
+        )
+    };
+    outcome
+        .effects
+        .push(request(inv.program, url(&target), method, payload, false));
+    Some(outcome)
+}
+
+/// nuget.org's package source, where a push goes when no source is named.
+const NUGET_ORG: &str = "https://api.nuget.org/v3/index.json";
+
+/// `dotnet nuget push PKG [-s|--source SOURCE] [-k|--api-key KEY]
+/// [-ss|--symbol-source S] [-sk|--symbol-api-key K] [-n|--no-symbols]`,
+/// `dotnet nuget delete ID VERSION [-s SOURCE] [-k KEY]`, and nuget.exe's
+/// `nuget push PKG [KEY] [-Source S] [-ApiKey K] [-SymbolSource S]` and
+/// `nuget delete ID VERSION [-Source S]` (its options in any case). A push
+/// uploads the package (and its symbols to a symbol source) with the key
+/// given; a delete removes (on nuget.org, unlists) a version. SOURCE is a
+/// URL, nuget.org's name, a local folder feed (a copy into it), a
+/// `\\host\share` feed, or a source configured by name (where it leads is
+/// not on the line: the name stands for the host); with none the push goes
+/// to nuget.org. Options take `-s URL`, `--source=URL` or `--source:URL`.
+fn nuget(inv: &Invocation<'_>) -> Option<Outcome> {
+    let words = match inv.program {
+        "dotnet" => match inv.args.split_first() {
+            Some((first, rest)) if first.text == "nuget" => rest,
+            _ => return None,
+        },
+        _ => inv.args,
+    };
+    const VALUES: &[&str] = &[
+        "-s",
+        "--source",
+        "-source",
+        "-k",
+        "--api-key",
+        "-apikey",
+        "-ss",
+        "--symbol-source",
+        "-symbolsource",
+        "-sk",
+        "--symbol-api-key",
+        "-symbolapikey",
+        "-t",
+        "--timeout",
+        "-timeout",
+        "--configfile",
+        "-configfile",
+        "-verbosity",
+        "-v",
+        "--verbosity",
+    ];
+    let mut options: Vec<(String, Option<Arg>)> = Vec::new();
+    let mut positional: Vec<&Arg> = Vec::new();
+    let mut iter = words.iter();
+    while let Some(word) = iter.next() {
+        let text = word.text.as_str();
+        if !text.starts_with('-') || text == "-" {
+            positional.push(word);
+            continue;
+        }
+        let lower = text.to_ascii_lowercase();
+        let inline = lower
+            .find(['=', ':'])
+            .filter(|at| VALUES.contains(&lower.get(..*at).unwrap_or_default()));
+        match inline {
+            Some(at) => options.push((
+                lower.get(..at).unwrap_or_default().to_owned(),
+                Some(word.with_text(text.get(at + 1..).unwrap_or_default())),
+            )),
+            None if VALUES.contains(&lower.as_str()) => {
+                options.push((lower, iter.next().cloned()));
+            }
+            None => options.push((lower, None)),
+        }
+    }
+    let value = |names: &[&str]| {
+        options
+            .iter()
+            .rev()
+            .find(|(name, _)| names.contains(&name.as_str()))
+            .and_then(|(_, value)| value.as_ref())
+    };
+    let has = |names: &[&str]| {
+        options
+            .iter()
+            .any(|(name, _)| names.contains(&name.as_str()))
+    };
+    let (verb, operands) = positional.split_first()?;
+    let push = match verb.text.to_ascii_lowercase().as_str() {
+        "push" => true,
+        "delete" => false,
+        _ => return None,
+    };
+    if has(&["-h", "--help", "-?", "-help"]) {
+        return Some(Outcome::default());
+    }
+    let mut payload = Payload::default();
+    for key in [
+        value(&["-k", "--api-key", "-apikey"]),
+        value(&["-sk", "--symbol-api-key", "-symbolapikey"]),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        flow::merge(&mut payload, &key.payload());
+    }
+    let mut outcome = Outcome::default();
+    let source = value(&["-s", "--source", "-source"]).map(|s| s.text.as_str());
+    let method = if push {
+        // nuget.exe takes the key as a second operand too.
+        if inv.program == "nuget"
+            && let Some(key) = operands.get(1)
+        {
+            flow::merge(&mut payload, &key.payload());
+        }
+        for package in operands.iter().take(1) {
+            send_file(inv, &mut payload, &package.text, false);
+        }
+        if let Some(symbols) = value(&["-ss", "--symbol-source", "-symbolsource"])
+            && !has(&["-n", "--no-symbols", "-nosymbols"])
+            && let Some(target) = nuget_source(inv, Some(&symbols.text), &mut outcome, operands)
+        {
+            outcome.effects.push(request(
+                inv.program,
+                target,
+                "UPLOAD",
+                payload.clone(),
+                false,
+            ));
+        }
+        "UPLOAD"
+    } else {
+        for operand in operands.iter().take(2) {
+            flow::merge(&mut payload, &operand.payload());
+        }
+        "DELETE"
+    };
+    if let Some(target) = nuget_source(inv, source, &mut outcome, operands) {
+        let public = push && source.is_none_or(nuget_org);
+        outcome
+            .effects
+            .push(request(inv.program, target, method, payload, public));
+    }
+    Some(outcome)
+}
+
+/// Whether a NuGet source is nuget.org (by URL or by its configured name).
+fn nuget_org(source: &str) -> bool {
+    source.eq_ignore_ascii_case("nuget.org") || source == NUGET_ORG
+}
+
+/// Where a NuGet source leads (see [`nuget`]); a local folder feed is a
+/// write of the pushed packages there, reported in `outcome`, and no
+/// destination.
+fn nuget_source(
+    inv: &Invocation<'_>,
+    source: Option<&str>,
+    outcome: &mut Outcome,
+    operands: &[&Arg],
+) -> Option<Target> {
+    let source = match source {
+        None => return Some(url(NUGET_ORG)),
+        Some(s) if nuget_org(s) => return Some(url(NUGET_ORG)),
+        Some(s) => s,
+    };
+    if source.contains("://") {
+        return Some(url(source));
+    }
+    if let Some(unc) = source
+        .strip_prefix("\\\\")
+        .or_else(|| source.strip_prefix("//"))
+    {
+        let (host, path) = unc.split_once(['\\', '/']).unwrap_or((unc, ""));
+        return Some(Target::Host {
+            user: None,
+            host: host.to_owned(),
+            port: None,
+            path: (!path.is_empty()).then(|| path.replace('\\', "/")),
+        });
+    }
+    let windows_drive = source.as_bytes().get(1) == Some(&b':');
+    if source.starts_with(['/', '.', '~']) || windows_drive {
+        let dir = inv.path(source);
+        for package in operands.iter().take(1) {
+            let name = package.text.rsplit(['/', '\\']).next().unwrap_or_default();
+            outcome.write(format!("{}/{name}", dir.trim_end_matches('/')), false);
+        }
+        return None;
+    }
+    Some(Target::Host {
+        user: None,
+        host: source.to_owned(),
+        port: None,
+        path: None,
+    })
+}
+
+/// How a Python publisher other than twine, poetry and uv (those are
+/// [`super::cloud`]'s) is called.
+struct PythonPublisher {
+    /// Global options before the subcommand that take a value.
+    global_values: &'static [&'static str],
+    /// The subcommand's short and long options that take a value.
+    short: &'static str,
+    long: &'static [&'static str],
+    /// Options naming the repository (a URL or a configured name).
+    repository_options: &'static [&'static str],
+    /// Environment variables naming the repository as those options do.
+    repository_env: &'static [&'static str],
+    /// Environment variables with the repository's URL, which win over
+    /// the options.
+    url_env: &'static [&'static str],
+    /// Options whose values are credentials sent.
+    credential_options: &'static [&'static str],
+    /// Repository names the tool knows without configuration: PyPI's and
+    /// TestPyPI's.
+    pypi: &'static [&'static str],
+    testpypi: &'static [&'static str],
+    /// What is uploaded when no artifact is named: the project directory
+    /// (its package as the tool builds it), or the files of a directory
+    /// (`dist`, or the one `dist_options` names).
+    uploads_project: bool,
+    dist_options: &'static [&'static str],
+}
+
+/// `flit [-f pyproject.toml] publish [--repository NAME] [--pypirc F]`:
+/// the package flit builds from the project, to `FLIT_INDEX_URL` or the
+/// `.pypirc` repository NAME (`pypi` by default).
+const FLIT: PythonPublisher = PythonPublisher {
+    global_values: &["-f", "--ini-file"],
+    short: "",
+    long: &["repository", "pypirc", "format"],
+    repository_options: &["--repository"],
+    repository_env: &[],
+    url_env: &["FLIT_INDEX_URL"],
+    credential_options: &[],
+    pypi: &["pypi"],
+    testpypi: &["testpypi"],
+    uploads_project: true,
+    dist_options: &[],
+};
+
+/// `hatch [-e ENV] [-p PROJECT] publish [-r main|test|URL|NAME] [-u USER]
+/// [-a AUTH] [ARTIFACT...]`: `dist/` by default, to PyPI (`main`).
+const HATCH: PythonPublisher = PythonPublisher {
+    global_values: &[
+        "-e",
+        "--env",
+        "-p",
+        "--project",
+        "--data-dir",
+        "--cache-dir",
+        "--config",
+    ],
+    short: "ruapo",
+    long: &[
+        "repo",
+        "user",
+        "auth",
+        "ca-cert",
+        "client-cert",
+        "client-key",
+        "publisher",
+        "option",
+    ],
+    repository_options: &["-r", "--repo"],
+    repository_env: &["HATCH_INDEX_REPO"],
+    url_env: &[],
+    credential_options: &["-u", "--user", "-a", "--auth"],
+    pypi: &["main", "pypi"],
+    testpypi: &["test", "testpypi"],
+    uploads_project: false,
+    dist_options: &[],
+};
+
+/// `pdm publish [-r pypi|testpypi|URL|NAME] [-u USER] [-P PASSWORD] [-d
+/// DIR]`: builds into `dist/` (or DIR) and uploads what is there.
+const PDM: PythonPublisher = PythonPublisher {
+    global_values: &["-c", "--config", "-p", "--project"],
+    short: "ruPicdp",
+    long: &[
+        "repository",
+        "username",
+        "password",
+        "identity",
+        "comment",
+        "ca-certs",
+        "cert",
+        "client-cert",
+        "client-key",
+        "dest",
+        "project",
+        "venv",
+    ],
+    repository_options: &["-r", "--repository"],
+    repository_env: &["PDM_PUBLISH_REPO"],
+    url_env: &[],
+    credential_options: &["-u", "--username", "-P", "--password"],
+    pypi: &["pypi"],
+    testpypi: &["testpypi"],
+    uploads_project: false,
+    dist_options: &["-d", "--dest"],
+};
+
+/// Where a package is uploaded to PyPI and TestPyPI.
+const PYPI_UPLOAD: &str = "https://upload.pypi.org/legacy/";
+const TESTPYPI_UPLOAD: &str = "https://test.pypi.org/legacy/";
+
+/// `flit publish`, `hatch publish`, `pdm publish` ([`FLIT`], [`HATCH`],
+/// [`PDM`]): the package goes to the repository the line or its
+/// environment names, PyPI by default (public), with the credentials
+/// given. A repository named only in the tool's configuration stands for
+/// itself, as poetry's `-r NAME` does.
+fn python_publish(inv: &Invocation<'_>) -> Option<Outcome> {
+    let tool = match inv.program {
+        "flit" => &FLIT,
+        "hatch" => &HATCH,
+        _ => &PDM,
+    };
+    let mut at = 0;
+    while let Some(word) = inv.args.get(at) {
+        let text = word.text.as_str();
+        if !text.starts_with('-') {
+            break;
+        }
+        at += if tool.global_values.contains(&text) {
+            2
+        } else {
+            1
+        };
+    }
+    let (verb, rest) = inv.args.get(at..).unwrap_or_default().split_first()?;
+    if verb.text != "publish" {
+        return None;
+    }
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: tool.short,
+            long: tool.long,
+            stop_after: None,
+        },
+    );
+    if args::has(&items, &["--help", "-h"]) {
+        return Some(Outcome::default());
+    }
+    let named = tool
+        .url_env
+        .iter()
+        .find_map(|name| inv.env_value(name))
+        .or_else(|| args::value(&items, tool.repository_options))
+        .or_else(|| {
+            tool.repository_env
+                .iter()
+                .find_map(|name| inv.env_value(name))
+        })
+        .map(|r| r.text.clone())
+        .filter(|r| !r.is_empty());
+    let registry = match named.as_deref() {
+        None => PYPI_UPLOAD.to_owned(),
+        Some(name) if tool.pypi.contains(&name) => PYPI_UPLOAD.to_owned(),
+        Some(name) if tool.testpypi.contains(&name) => TESTPYPI_UPLOAD.to_owned(),
+        Some(other) => other.to_owned(),
+    };
+    let public = registry == PYPI_UPLOAD || registry == TESTPYPI_UPLOAD;
+    let mut payload = credentials(inv, &items, tool.credential_options);
+    let artifacts = args::positionals(&items);
+    if tool.uploads_project {
+        // flit's `-f pyproject.toml` names the project's file.
+        let ini = inv
+            .args
+            .get(..at)
+            .unwrap_or_default()
+            .windows(2)
+            .find_map(|pair| {
+                tool.global_values
+                    .contains(&pair[0].text.as_str())
+                    .then_some(&pair[1])
+            });
+        let dir = ini.map_or_else(
+            || inv.cwd.to_owned(),
+            |file| {
+                let path = inv.path(&file.text);
+                path.rsplit_once('/')
+                    .map_or(path.clone(), |(dir, _)| dir.to_owned())
+            },
+        );
+        flow::push_file(
+            &mut payload,
+            crate::FileRef {
+                path: dir,
+                recursive: false,
+            },
+        );
+    } else if artifacts.is_empty() {
+        let dist = args::value(&items, tool.dist_options).map_or("dist", |d| d.text.as_str());
+        send_file(
+            inv,
+            &mut payload,
+            &format!("{}/*", dist.trim_end_matches('/')),
+            false,
+        );
+    } else {
+        for artifact in artifacts {
+            send_file(inv, &mut payload, &artifact.text, false);
+        }
+    }
+    Some(Outcome::default().effect(request(
+        inv.program,
+        url(&registry),
+        "UPLOAD",
+        payload,
+        public,
+    )))
 }
 
 /// cosign's options that take a value.
