@@ -377,6 +377,7 @@ impl Deriver<'_> {
                     if crate::sql::changes_access(text, *dialect) {
                         self.out.grants_access = true;
                     }
+                    self.sql_grants(text, *dialect);
                     self.sql_reach(text, *dialect);
                 }
                 self.database(host.as_deref(), || {
@@ -902,6 +903,25 @@ impl Deriver<'_> {
                 self.out.unsimulated_applies.insert("terraform");
             }
             _ => {}
+        }
+    }
+
+    /// Whom a SQL text gives access to ([`crate::sql::grantees`]): each a
+    /// party the data is shared with, as a share tool's grantee is, so its
+    /// ownership and who named it are judged; everyone (BigQuery's
+    /// `allUsers`) makes the organisation's data public.
+    fn sql_grants(&mut self, sql: &str, dialect: crate::sql::Dialect) {
+        for grantee in crate::sql::grantees(sql, dialect) {
+            if crate::sql::is_everyone(&grantee) {
+                self.out.public_exposure = true;
+                continue;
+            }
+            self.send(&Send {
+                channel: Channel::Share,
+                target: grantee,
+                public: false,
+                payload: Payload::default(),
+            });
         }
     }
 

@@ -1,5 +1,6 @@
 //! What a SQL text does: each statement's class by its keywords, the
-//! access it changes, and what reaches outside the database ([`reach`]):
+//! access it changes and whom it gives access to ([`grantees`]), and what
+//! reaches outside the database ([`reach`]):
 //! results written to a URL or bucket, local files read, programs run,
 //! and other databases it attaches ([`attachments`]). A text is read in
 //! its [`Dialect`], whose comments and escapes decide what is a statement.
@@ -44,25 +45,289 @@ pub fn classify_sql(sql: &str, dialect: Dialect) -> SqlClass {
 /// True when a statement of `sql` grants or changes access: `GRANT`,
 /// `REVOKE`, `DENY`, `CREATE|ALTER ROLE|USER|GROUP|LOGIN`, `ALTER DEFAULT
 /// PRIVILEGES`, SQL Server's `ALTER SERVER ROLE` and its role procedures
-/// (`EXEC sp_addrolemember ...`); in any reading of an unknown dialect.
+/// (`EXEC sp_addrolemember ...`), and the statements that choose who
+/// consumes shared data ([`grantees`]); in any reading of an unknown
+/// dialect.
 pub fn changes_access(sql: &str, dialect: Dialect) -> bool {
     let readings = dialect.readings(sql);
     let mut statements = readings
         .into_iter()
         .flat_map(|lexicon| statements(sql, lexicon));
-    statements.any(|statement| {
-        let mut words = statement.tokens.iter().filter_map(Token::word);
-        match (words.next(), words.next(), words.next()) {
-            (Some("GRANT" | "REVOKE" | "DENY"), _, _)
-            | (Some("CREATE" | "ALTER"), Some("ROLE" | "USER" | "GROUP" | "LOGIN"), _)
-            | (Some("ALTER"), Some("DEFAULT"), _)
-            | (Some("ALTER"), Some("SERVER" | "APPLICATION"), Some("ROLE")) => true,
-            (Some("EXEC" | "EXECUTE"), Some(procedure), _) => {
-                ROLE_PROCEDURES.contains(&procedure.to_ascii_lowercase().as_str())
-            }
-            _ => false,
+    statements.any(|statement| access(&statement).is_some())
+}
+
+/// Who the statements of `sql` give access to, as written (a Google
+/// member's `user:` or `group:` kind dropped), in every reading of an
+/// unknown dialect: the grantees of a `GRANT ... TO [ROLE|USER|ACCOUNT|
+/// SHARE|RECIPIENT|...] a, b` (MySQL's `'u'@'host'` as `u`; not `PUBLIC`,
+/// every role of the database, nor `CURRENT_USER`), Snowflake's consumer
+/// accounts (`ALTER SHARE s ADD|SET ACCOUNTS = ORG.ACCT, ...`, `ALTER
+/// DATABASE d ENABLE REPLICATION|FAILOVER TO ACCOUNTS ...`, a replication
+/// or failover group's `ALLOWED_ACCOUNTS = ...` or `ADD a TO
+/// ALLOWED_ACCOUNTS`) and the accounts a listing's manifest targets when
+/// it is published. Each is a party data is shared with. Removals
+/// (`REVOKE`, `REMOVE ACCOUNTS`) change access but give it to nobody.
+pub fn grantees(sql: &str, dialect: Dialect) -> Vec<String> {
+    let mut out = Vec::new();
+    for lexicon in dialect.readings(sql) {
+        for statement in statements(sql, lexicon) {
+            merge_new(&mut out, access(&statement).unwrap_or_default());
         }
-    })
+    }
+    out
+}
+
+/// True for a grantee that is everyone: Google's `allUsers` and
+/// `allAuthenticatedUsers` (BigQuery's `GRANT ... TO "allUsers"`, or
+/// `"specialGroup:allAuthenticatedUsers"`).
+pub fn is_everyone(grantee: &str) -> bool {
+    let name = grantee.rsplit(':').next().unwrap_or(grantee);
+    name.eq_ignore_ascii_case("allusers") || name.eq_ignore_ascii_case("allauthenticatedusers")
+}
+
+/// What one statement does to access: `None` when it changes none, else
+/// the principals it gives access to (none for a revocation or a new role).
+fn access(statement: &Statement<'_>) -> Option<Vec<String>> {
+    let words: Vec<&str> = statement.tokens.iter().filter_map(Token::word).collect();
+    match words.as_slice() {
+        ["GRANT", ..] => Some(grant_recipients(statement)),
+        ["REVOKE" | "DENY", ..]
+        | ["CREATE" | "ALTER", "ROLE" | "USER" | "GROUP" | "LOGIN", ..]
+        | ["ALTER", "DEFAULT", ..]
+        | ["ALTER", "SERVER" | "APPLICATION", "ROLE", ..] => Some(Vec::new()),
+        ["EXEC" | "EXECUTE", procedure, ..] => ROLE_PROCEDURES
+            .contains(&procedure.to_ascii_lowercase().as_str())
+            .then(Vec::new),
+        ["CREATE" | "ALTER", rest @ ..] => consumers(statement, rest),
+        _ => None,
+    }
+}
+
+/// Words that say what kind of principal a grantee is (`TO ROLE r`,
+/// Redshift's `TO ACCOUNT '1234'` and `TO NAMESPACE 'guid'`, Databricks'
+/// `TO RECIPIENT r`, Snowflake's `TO SHARE s`, `TO DATABASE ROLE d.r`).
+const PRINCIPAL_KINDS: &[&str] = &[
+    "ROLE",
+    "USER",
+    "GROUP",
+    "ACCOUNT",
+    "SHARE",
+    "RECIPIENT",
+    "NAMESPACE",
+    "APPLICATION",
+    "DATABASE",
+    "LOGIN",
+    "SERVICE_PRINCIPAL",
+];
+
+/// The grantees after a `GRANT`'s first top-level `TO`.
+fn grant_recipients(statement: &Statement<'_>) -> Vec<String> {
+    let tokens = &statement.tokens;
+    let Some((to, _)) = top_level(tokens).find(|(_, t)| t.is("TO")) else {
+        return Vec::new();
+    };
+    name_list(statement, to + 1, PRINCIPAL_KINDS)
+        .into_iter()
+        .filter(|name| {
+            !matches!(
+                name.to_ascii_uppercase().as_str(),
+                "PUBLIC" | "CURRENT_USER" | "SESSION_USER" | "CURRENT_ROLE"
+            )
+        })
+        .collect()
+}
+
+/// The objects whose statements choose consumers of shared data.
+const SHARING_OBJECTS: &[&str] = &["SHARE", "DATABASE", "REPLICATION", "FAILOVER", "CONNECTION"];
+
+/// What a `CREATE` or `ALTER` (its words after the verb: `rest`) does to
+/// who consumes shared data: Snowflake's consumer accounts of a share, a
+/// database's replication and a replication or failover group
+/// ([`account_lists`]), a listing published ([`listing`]), Redshift's
+/// datashare opened to publicly accessible clusters (`SET
+/// PUBLICACCESSIBLE`), a Databricks recipient (an identity data is shared
+/// with, as a new user is).
+fn consumers(statement: &Statement<'_>, rest: &[&str]) -> Option<Vec<String>> {
+    let object = rest.iter().copied().find(|w| {
+        !matches!(
+            *w,
+            "OR" | "REPLACE" | "IF" | "NOT" | "EXISTS" | "ORGANIZATION" | "EXTERNAL"
+        )
+    })?;
+    match object {
+        _ if SHARING_OBJECTS.contains(&object) => account_lists(statement),
+        "DATASHARE" => rest.contains(&"PUBLICACCESSIBLE").then(Vec::new),
+        "RECIPIENT" => Some(Vec::new()),
+        "LISTING" => listing(statement, rest),
+        _ => None,
+    }
+}
+
+/// Snowflake's lists of accounts: `ADD|SET ACCOUNTS [=] a, b` and
+/// `ENABLE ... TO ACCOUNTS a, b` give them access, `ALLOWED_ACCOUNTS = a,
+/// b` and `ADD a, b TO ALLOWED_ACCOUNTS` let them replicate; `REMOVE
+/// ACCOUNTS`, `DISABLE ... TO ACCOUNTS` and `REMOVE a FROM
+/// ALLOWED_ACCOUNTS` take access away. `None` when the statement has no
+/// such list.
+fn account_lists(statement: &Statement<'_>) -> Option<Vec<String>> {
+    let tokens = &statement.tokens;
+    let enables = tokens.iter().any(|t| t.is("ENABLE"));
+    let mut found = false;
+    let mut names = Vec::new();
+    for (at, token) in top_level(tokens) {
+        let before = at.checked_sub(1).and_then(|b| tokens.get(b));
+        let after = tokens.get(at + 1);
+        if token.is("ACCOUNTS") {
+            let Some(before) = before else { continue };
+            if before.is("ADD") || before.is("SET") || (before.is("TO") && enables) {
+                found = true;
+                names.extend(name_list(statement, at + 1, &[]));
+            } else if before.is("REMOVE") || before.is("TO") {
+                found = true;
+            }
+        } else if token.is("ALLOWED_ACCOUNTS") {
+            if after.is_some_and(|t| t.is_punct('=')) {
+                found = true;
+                names.extend(name_list(statement, at + 1, &[]));
+            } else if before.is_some_and(|t| t.is("TO")) {
+                found = true;
+                let add = tokens
+                    .get(..at)
+                    .unwrap_or_default()
+                    .iter()
+                    .rposition(|t| t.is("ADD"));
+                if let Some(add) = add {
+                    names.extend(name_list(statement, add + 1, &[]));
+                }
+            } else if before.is_some_and(|t| t.is("FROM")) {
+                found = true;
+            }
+        }
+    }
+    found.then_some(names)
+}
+
+/// A Snowflake listing: `CREATE ... LISTING` publishes it unless `PUBLISH
+/// = FALSE`; `ALTER LISTING` publishes, unpublishes or replaces its
+/// manifest (`AS '...'`). Published, its manifest's target accounts
+/// (`targets: accounts: [...]`) consume it.
+fn listing(statement: &Statement<'_>, rest: &[&str]) -> Option<Vec<String>> {
+    let tokens = &statement.tokens;
+    let unpublished = tokens
+        .windows(3)
+        .any(|w| matches!(w, [p, eq, f] if p.is("PUBLISH") && eq.is_punct('=') && f.is("FALSE")));
+    let manifest = top_level(tokens)
+        .find(|(_, t)| t.is("AS"))
+        .and_then(|(at, _)| tokens.get(at + 1))
+        .and_then(Token::text);
+    let creates = statement.tokens.first().is_some_and(|t| t.is("CREATE"));
+    let changes =
+        creates || manifest.is_some() || rest.iter().any(|w| matches!(*w, "PUBLISH" | "UNPUBLISH"));
+    if !changes {
+        return None;
+    }
+    if unpublished || rest.contains(&"UNPUBLISH") {
+        return Some(Vec::new());
+    }
+    Some(manifest.map(manifest_accounts).unwrap_or_default())
+}
+
+/// The accounts a listing manifest (YAML) names: the items of an
+/// `accounts:` key, inline (`accounts: ["A.B", "C.D"]`) or one per `- `
+/// line below it, and each `account:` value.
+fn manifest_accounts(manifest: &str) -> Vec<String> {
+    let unquote = |s: &str| s.trim().trim_matches(['"', '\'']).to_owned();
+    let mut out: Vec<String> = Vec::new();
+    let mut in_list = false;
+    for line in manifest.lines() {
+        let item = line.trim().trim_start_matches("- ").trim();
+        if let Some(value) = item.strip_prefix("accounts:") {
+            let value = value.trim();
+            in_list = value.is_empty();
+            let inline = value.trim_start_matches('[').trim_end_matches(']');
+            out.extend(inline.split(',').map(unquote).filter(|a| !a.is_empty()));
+        } else if let Some(value) = item.strip_prefix("account:") {
+            in_list = false;
+            out.push(unquote(value));
+        } else if in_list && line.trim_start().starts_with('-') {
+            out.push(unquote(item.trim_start_matches('-')));
+        } else {
+            in_list = false;
+        }
+    }
+    out.retain(|a| !a.is_empty());
+    out
+}
+
+/// The comma-separated names from token `from` on (after an optional
+/// `=`), each a dotted name (`ORG.ACCOUNT`, `"db"."role"`) as written; a
+/// word of `kinds` before a name only says what it is. MySQL's
+/// `'user'@'host'` is its user.
+fn name_list(statement: &Statement<'_>, from: usize, kinds: &[&str]) -> Vec<String> {
+    let tokens = &statement.tokens;
+    let mut at = from;
+    if tokens.get(at).is_some_and(|t| t.is_punct('=')) {
+        at += 1;
+    }
+    let mut names = Vec::new();
+    loop {
+        while tokens
+            .get(at)
+            .and_then(Token::word)
+            .is_some_and(|w| kinds.contains(&w))
+            && tokens.get(at + 1).is_some_and(|t| !t.is_punct(','))
+        {
+            at += 1;
+        }
+        let mut parts: Vec<String> = Vec::new();
+        let mut end = None;
+        while let Some(token) = tokens.get(at) {
+            if end.is_some_and(|e| statement.text.get(e..token.start) != Some(".")) {
+                break;
+            }
+            let part = match &token.tok {
+                Tok::Word(_) => statement
+                    .text
+                    .get(token.start..token.end)
+                    .map(str::to_owned),
+                Tok::Ident(value) | Tok::Text(value) => Some(value.clone()),
+                _ => None,
+            };
+            let Some(part) = part else { break };
+            parts.push(part);
+            end = Some(token.end);
+            at += 1;
+        }
+        if parts.is_empty() {
+            break;
+        }
+        names.push(member_name(&parts.join(".")));
+        // `'user'@'host'`: the host is where it may connect from.
+        if tokens.get(at).is_some_and(|t| t.is_punct('@')) {
+            at += 2;
+        }
+        if !tokens.get(at).is_some_and(|t| t.is_punct(',')) {
+            break;
+        }
+        at += 1;
+    }
+    names
+}
+
+/// A Google member (`user:a@x.com`, `group:g@x.com`) as the address it
+/// names.
+fn member_name(name: &str) -> String {
+    match name.split_once(':') {
+        Some((kind, rest))
+            if matches!(
+                kind.to_ascii_lowercase().as_str(),
+                "user" | "group" | "serviceaccount" | "domain"
+            ) =>
+        {
+            rest.to_owned()
+        }
+        _ => name.to_owned(),
+    }
 }
 
 /// SQL Server's stored procedures that grant or take away roles and logins.
@@ -1267,12 +1532,18 @@ mod tests {
         )
     }
 
-    /// `(target, ownership, sensitivity)` of each egress that is not the query itself.
+    /// `(target, ownership, sensitivity)` of each egress that is not the
+    /// query itself nor a grantee's share.
     fn uploads(facts: &crate::derive::ActionFacts) -> Vec<(String, String, String)> {
         facts
             .egress
             .iter()
-            .filter(|e| e.channel != crate::effects::Channel::Query)
+            .filter(|e| {
+                !matches!(
+                    e.channel,
+                    crate::effects::Channel::Query | crate::effects::Channel::Share
+                )
+            })
             .map(|e| {
                 (
                     e.target.clone(),

@@ -1791,9 +1791,23 @@ fn dataset_update(items: &[Item<'_>], identifier: &str) -> Option<Outcome> {
 /// `gsutil [-m] [-h h] COMMAND ...`.
 fn gsutil(inv: &Invocation<'_>) -> Outcome {
     let mut rest = inv.args;
+    // A service account key named by a boto setting (`-o
+    // Credentials:gs_service_key_file=F`) is read.
+    let mut key_files = Vec::new();
     while let Some((first, tail)) = rest.split_first() {
         match first.text.as_str() {
-            "-h" | "-o" | "-u" | "-i" => rest = tail.get(1..).unwrap_or_default(),
+            "-o" => {
+                let setting = tail.first().map_or("", |s| s.text.as_str());
+                if let Some((key, file)) = setting.split_once('=')
+                    && key
+                        .trim()
+                        .eq_ignore_ascii_case("Credentials:gs_service_key_file")
+                {
+                    key_files.push(inv.path(file.trim()));
+                }
+                rest = tail.get(1..).unwrap_or_default();
+            }
+            "-h" | "-u" | "-i" => rest = tail.get(1..).unwrap_or_default(),
             text if text.starts_with('-') => rest = tail,
             _ => break,
         }
@@ -1801,10 +1815,41 @@ fn gsutil(inv: &Invocation<'_>) -> Outcome {
     let Some((command, operands)) = rest.split_first() else {
         return Outcome::default();
     };
-    let inv = inv.with_args(operands);
-    match command.text.as_str() {
-        "cp" | "mv" | "rsync" => gs_copy(&inv, &command.text, "gsutil"),
-        "rm" => gs_remove(&inv),
+    let mut outcome = gsutil_command(&inv.with_args(operands), &command.text);
+    for file in key_files {
+        outcome.read(file, false);
+    }
+    outcome
+}
+
+/// What `gsutil COMMAND OPERANDS` does: copies, removals, access changes;
+/// `signurl [-u] KEYFILE URL...` reads the key file it signs with (none
+/// with `-u`, which signs with the current account).
+fn gsutil_command(inv: &Invocation<'_>, command: &str) -> Outcome {
+    let operands = inv.args;
+    match command {
+        "signurl" => {
+            let items = args::parse(
+                operands,
+                &Spec {
+                    short: "cdmprb",
+                    long: &[],
+                    stop_after: None,
+                },
+            );
+            let mut outcome = Outcome {
+                stdout: Some(Payload::default()),
+                ..Outcome::default()
+            };
+            if !args::has(&items, &["-u", "--use-service-account"])
+                && let Some(key) = args::positionals(&items).first()
+            {
+                outcome.read(inv.path(&key.text), false);
+            }
+            outcome
+        }
+        "cp" | "mv" | "rsync" => gs_copy(inv, command, "gsutil"),
+        "rm" => gs_remove(inv),
         "rb" => {
             let mut outcome = Outcome::default();
             for target in operands.iter().filter(|o| o.text.starts_with("gs://")) {
@@ -1999,13 +2044,32 @@ fn gcloud(inv: &Invocation<'_>) -> Option<Outcome> {
                 "remove-default-object-acl-grant",
                 "acl-file",
                 "default-object-acl-file",
+                "private-key-file",
+                "private-key-password",
+                "key-file",
+                "cred-file",
+                "credential-file-override",
+                "access-token-file",
+                "duration",
+                "http-verb",
+                "headers",
+                "query-params",
             ],
             stop_after: None,
         },
     );
     let positional = args::positionals(&items);
     let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
-    let handled = gcloud_command(inv, &items, &words);
+    let handled = gcloud_command(inv, &items, &words).map(|mut outcome| {
+        // Credentials for the call, read from a file.
+        for file in args::values(
+            &items,
+            &["--credential-file-override", "--access-token-file"],
+        ) {
+            outcome.read(inv.path(&file.text), false);
+        }
+        outcome
+    });
     let mut effects: Vec<Effect> = firewall_exposure(&items, &words).into_iter().collect();
     let project = project_operand(&positional)
         .or_else(|| args::value(&items, &["--project"]))
@@ -2481,8 +2545,32 @@ fn gcloud_command(inv: &Invocation<'_>, items: &[Item<'_>], words: &[&str]) -> O
                 grantee: args::value(items, &["--member-email"]).map(|m| m.text.clone()),
             }))
         }
+        ["storage", "sign-url", ..]
+        | ["alpha" | "beta", "storage", "sign-url", ..]
+        | ["auth", "activate-service-account" | "login", ..] => {
+            Some(key_file_reads(inv, items, GCLOUD_KEY_FILES))
+        }
         _ => iam_binding(items, words),
     }
+}
+
+/// gcloud's options that name a service account's key or a credential
+/// file the command reads: `storage sign-url --private-key-file`, `auth
+/// activate-service-account --key-file`, `auth login --cred-file`.
+const GCLOUD_KEY_FILES: &[&str] = &["--private-key-file", "--key-file", "--cred-file"];
+
+/// The key files a signing or login command reads (the values of
+/// `options`): the session has then read what they hold. What the
+/// command prints (a signed URL, an account's name) is not the key.
+fn key_file_reads(inv: &Invocation<'_>, items: &[Item<'_>], options: &[&str]) -> Outcome {
+    let mut outcome = Outcome {
+        stdout: Some(Payload::default()),
+        ..Outcome::default()
+    };
+    for file in args::values(items, options) {
+        outcome.read(inv.path(&file.text), false);
+    }
+    outcome
 }
 
 /// ACL options of `gcloud storage buckets|objects update|create`.

@@ -10,7 +10,7 @@
 use super::publish::credentials;
 use super::{Invocation, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Spec};
-use crate::{Payload, flow};
+use crate::{Effect, Payload, Resource, flow};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
@@ -20,8 +20,186 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "mlflow" => mlflow(inv),
         "papermill" => papermill(inv),
         "ollama" | "cog" | "bentoml" => model_push(inv),
+        "databricks" => databricks(inv),
         _ => None,
     }
+}
+
+/// Long options of the Databricks CLIs (the Go `databricks` and the
+/// legacy Python one) that take a value.
+const DATABRICKS_VALUES: &[&str] = &[
+    "profile",
+    "output",
+    "target",
+    "log-level",
+    "log-file",
+    "log-format",
+    "json",
+    "json-file",
+    "name",
+    "securable-type",
+    "securable-full-name",
+    "comment",
+    "owner",
+    "new-name",
+    "sharing-code",
+    "authentication-type",
+    "expiration-time",
+    "existing-token-expire-in-seconds",
+    "ip-access-list",
+    "principal",
+];
+
+/// The Databricks CLI's access changes, each an [`Effect::GrantAccess`]
+/// per principal that gains access (one without a grantee when access is
+/// only taken away or the principals cannot be read): Delta Sharing's
+/// `shares update-permissions SHARE --json '{"changes": [{"principal": P,
+/// "add": [...]}]}'`, Unity Catalog's `grants update TYPE NAME --json ...`
+/// (and the legacy CLI's `unity-catalog shares update-permissions --name
+/// SHARE` and `unity-catalog permissions update --securable-type T
+/// --securable-full-name N`), a new Delta Sharing recipient (`recipients
+/// create NAME`: an identity data is shared with), and a recipient's
+/// token or settings changed; a workspace object's access list
+/// (`permissions set|update TYPE ID`, `clusters|jobs|... set-permissions|
+/// update-permissions ID --json '{"access_control_list": [{"user_name":
+/// U, ...}]}'`), an account's workspace assignment, users, groups and
+/// service principals changed, and the same changes through `databricks
+/// api post|patch|put .../permissions`. `databricks account ...` is the
+/// account console's. Its other commands are left to the handlers after
+/// this one.
+fn databricks(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "pot",
+            long: DATABRICKS_VALUES,
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let mut words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
+    if words.first() == Some(&"account") {
+        words.remove(0);
+    }
+    let option = |names: &[&str]| args::value(&items, names).map(|a| a.text.as_str());
+    // An inline body; `@file` names a file the line does not show.
+    let body = option(&["--json"])
+        .filter(|j| !j.starts_with('@'))
+        .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok());
+    let named = |kind: &str, name: Option<&str>| format!("{kind} {}", name.unwrap_or_default());
+    let (resource, grantees) = match words.as_slice() {
+        ["shares", "update-permissions", share, ..] => {
+            (named("share", Some(share)), uc_changes(body.as_ref()))
+        }
+        ["unity-catalog", "shares", "update-permissions", ..] => (
+            named("share", option(&["--name"])),
+            uc_changes(body.as_ref()),
+        ),
+        ["grants", "update", kind, name, ..] => {
+            (named(kind, Some(name)), uc_changes(body.as_ref()))
+        }
+        ["unity-catalog", "permissions", "update", ..] => (
+            named(
+                option(&["--securable-type"]).unwrap_or("securable"),
+                option(&["--securable-full-name"]),
+            ),
+            uc_changes(body.as_ref()),
+        ),
+        ["recipients", "create", name, ..] => (
+            named("recipient", Some(name)),
+            vec![Some((*name).to_owned())],
+        ),
+        ["unity-catalog", "recipients", "create", ..] => {
+            let name = option(&["--name"]);
+            (named("recipient", name), vec![name.map(str::to_owned)])
+        }
+        ["recipients", "update" | "delete" | "rotate-token", name, ..] => {
+            (named("recipient", Some(name)), vec![None])
+        }
+        [
+            "unity-catalog",
+            "recipients",
+            "update" | "delete" | "rotate-token",
+            ..,
+        ] => (named("recipient", option(&["--name"])), vec![None]),
+        ["permissions", "set" | "update", kind, id, ..] => {
+            (named(kind, Some(id)), access_list(body.as_ref()))
+        }
+        [group, "set-permissions" | "update-permissions", id, ..] => {
+            (named(group, Some(id)), access_list(body.as_ref()))
+        }
+        ["workspace-assignment", "update", workspace, principal, ..] => (
+            named("workspace", Some(workspace)),
+            vec![Some((*principal).to_owned())],
+        ),
+        [
+            kind @ ("groups" | "users" | "service-principals"),
+            "create" | "patch" | "update" | "delete",
+            rest @ ..,
+        ] => (named(kind, rest.first().copied()), vec![None]),
+        ["api", "post" | "patch" | "put", path, ..] if path.ends_with("/permissions") => {
+            let mut grantees = uc_changes(body.as_ref());
+            if grantees == [None] {
+                grantees = access_list(body.as_ref());
+            }
+            ((*path).to_owned(), grantees)
+        }
+        _ => return None,
+    };
+    let mut outcome = Outcome::default();
+    for grantee in grantees {
+        let effect = Effect::GrantAccess {
+            resource: Resource::Other {
+                name: resource.clone(),
+            },
+            grantee,
+        };
+        if !outcome.effects.contains(&effect) {
+            outcome.effects.push(effect);
+        }
+    }
+    Some(outcome)
+}
+
+/// The principals a Unity Catalog permissions change (`{"changes":
+/// [{"principal": P, "add": [...], "remove": [...]}]}`) gives privileges
+/// to; `[None]` when it only takes them away or cannot be read.
+fn uc_changes(body: Option<&serde_json::Value>) -> Vec<Option<String>> {
+    let changes = body
+        .and_then(|b| b.get("changes"))
+        .and_then(serde_json::Value::as_array);
+    let gains: Vec<Option<String>> = changes
+        .into_iter()
+        .flatten()
+        .filter(|c| {
+            c.get("add")
+                .and_then(serde_json::Value::as_array)
+                .is_some_and(|a| !a.is_empty())
+        })
+        .filter_map(|c| c.get("principal").and_then(serde_json::Value::as_str))
+        .map(|p| Some(p.to_owned()))
+        .collect();
+    if gains.is_empty() { vec![None] } else { gains }
+}
+
+/// The principals of a workspace object's access list (`{"access_control_list":
+/// [{"user_name"|"group_name"|"service_principal_name": N, "permission_level":
+/// L}]}`); `[None]` when there are none or it cannot be read.
+fn access_list(body: Option<&serde_json::Value>) -> Vec<Option<String>> {
+    let entries = body
+        .and_then(|b| b.get("access_control_list"))
+        .and_then(serde_json::Value::as_array);
+    let names: Vec<Option<String>> = entries
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            ["user_name", "group_name", "service_principal_name"]
+                .iter()
+                .find_map(|k| e.get(*k).and_then(serde_json::Value::as_str))
+        })
+        .map(|n| Some(n.to_owned()))
+        .collect();
+    if names.is_empty() { vec![None] } else { names }
 }
 
 /// Model images pushed to their registries: `ollama push [HOST/]NS/NAME[:TAG]`
