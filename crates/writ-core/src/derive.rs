@@ -111,6 +111,10 @@ pub struct ActionFacts {
     /// its own argument).
     #[serde(skip)]
     pub written: Vec<writ_shell::WrittenFile>,
+    /// A file whose whole text the action's output is (a read tool's): the
+    /// session knows it once the action has run. Not reported.
+    #[serde(skip)]
+    pub read_whole: Option<String>,
     /// Pushes to org repositories: `protected` (to a protected branch), `force` (forced, to another branch).
     pub pushes: BTreeSet<&'static str>,
     pub package_installs: Vec<String>,
@@ -198,6 +202,7 @@ fn empty_facts(envelope: &Envelope, interpretation: &Interpretation) -> ActionFa
         kube_context: interpretation.kube_context.clone(),
         branches: interpretation.branches.clone(),
         written: interpretation.written.clone(),
+        read_whole: interpretation.read_whole.clone(),
         pushes: BTreeSet::new(),
         package_installs: Vec::new(),
         public_exposure: false,

@@ -297,6 +297,23 @@ impl Engine {
             kube_context: decision.facts.kube_context.clone(),
             branches: decision.facts.branches.clone(),
             written: decision.facts.written.clone(),
+            // A read tool's output that is the file's whole text: what the
+            // file holds, as if the session had written it.
+            read_files: match (&decision.facts.read_whole, output) {
+                (Some(path), Some(output)) if ran => crate::interpret::read_contents(output)
+                    .map(|text| {
+                        writ_shell::WrittenFile::new(
+                            path.clone(),
+                            writ_shell::Payload {
+                                text: vec![text],
+                                ..writ_shell::Payload::default()
+                            },
+                        )
+                    })
+                    .into_iter()
+                    .collect(),
+                _ => Vec::new(),
+            },
         }
     }
 }

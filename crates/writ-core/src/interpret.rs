@@ -51,6 +51,11 @@ pub struct Interpretation {
     /// archive's sources.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub written: Vec<WrittenFile>,
+    /// A file whose whole text the tool's output is (a file tool's read of
+    /// all of it): once the step has run, the session knows what it holds
+    /// ([`read_contents`]), as if it had written it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_whole: Option<String>,
 }
 
 /// Interprets `envelope` under `facts` and what the session did to git
@@ -115,6 +120,153 @@ fn written_text(path: String, content: &str) -> WrittenFile {
             ..writ_shell::Payload::default()
         },
     )
+}
+
+/// The text the session knows `path` holds: the latest of `written` for
+/// it, when that is only text (not a copy of other files or variables).
+fn known_text(written: &[WrittenFile], path: &str) -> Option<String> {
+    let holds = &written.iter().rev().find(|w| w.path == path)?.holds;
+    let only_text = holds.files.is_empty()
+        && holds.env.is_empty()
+        && holds.credentials.is_empty()
+        && !holds.repository
+        && !holds.text.is_empty();
+    only_text.then(|| holds.text.join("\n"))
+}
+
+/// One string replacement of an edit tool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TextEdit {
+    old: String,
+    new: String,
+    /// Every occurrence is replaced (Claude Code's `replace_all`).
+    all: bool,
+    /// The old text must occur once (Claude Code's `Edit` refuses an
+    /// ambiguous one); otherwise the first occurrence is replaced (the MCP
+    /// filesystem server's `edit_file`).
+    unique: bool,
+}
+
+impl TextEdit {
+    /// `text` edited; `None` when the old text is not there (the tool may
+    /// have matched it loosely, or failed) or is ambiguous.
+    fn apply(&self, text: &str) -> Option<String> {
+        if self.old.is_empty() {
+            // Claude Code fills an empty file this way.
+            return text.is_empty().then(|| self.new.clone());
+        }
+        let count = text.matches(self.old.as_str()).count();
+        match count {
+            0 => None,
+            _ if self.all => Some(text.replace(self.old.as_str(), &self.new)),
+            1 => Some(text.replacen(self.old.as_str(), &self.new, 1)),
+            _ if self.unique => None,
+            _ => Some(text.replacen(self.old.as_str(), &self.new, 1)),
+        }
+    }
+}
+
+/// The replacements an edit tool's arguments describe, in order: Claude
+/// Code's `Edit` (`old_string`, `new_string`, `replace_all`), `MultiEdit`
+/// (`edits` of those) and the MCP filesystem server's `edit_file` (`edits`
+/// of `oldText`/`newText`). `None` when they describe none.
+fn text_edits(arguments: &Value) -> Option<Vec<TextEdit>> {
+    let one = |edit: &Value| -> Option<TextEdit> {
+        let field = |names: &[&str]| names.iter().find_map(|n| edit.get(*n)?.as_str());
+        let old = field(&["old_string", "oldText"])?;
+        let new = field(&["new_string", "newText"])?;
+        let claude = edit.get("old_string").is_some();
+        Some(TextEdit {
+            old: old.to_owned(),
+            new: new.to_owned(),
+            all: edit.get("replace_all").and_then(Value::as_bool) == Some(true),
+            unique: claude,
+        })
+    };
+    match arguments.get("edits") {
+        Some(Value::Array(edits)) if !edits.is_empty() => edits.iter().map(one).collect(),
+        Some(_) => None,
+        None => one(arguments).map(|edit| vec![edit]),
+    }
+}
+
+/// Arguments of a read tool that ask for a part of the file (a line
+/// range, its head or tail): its output is then not the whole text.
+const PARTIAL_READ: &[&str] = &[
+    "offset",
+    "limit",
+    "pages",
+    "head",
+    "tail",
+    "start_line",
+    "end_line",
+    "line_start",
+    "line_end",
+    "view_range",
+    "range",
+    "lines",
+    "max_lines",
+    "max_bytes",
+    "length",
+];
+
+/// True when a read tool's arguments ask for the whole file.
+fn reads_whole(arguments: &Value) -> bool {
+    !PARTIAL_READ
+        .iter()
+        .any(|name| arguments.get(*name).is_some_and(|v| !v.is_null()))
+}
+
+/// The text of a file a read tool showed whole, from the tool's output:
+/// Claude Code's structured `Read` response (`{"type": "text", "file":
+/// {"content": ..., "startLine": 1, "numLines": N, "totalLines": N}}`,
+/// only when it holds every line), its numbered form (`     1\tline`,
+/// `     1→line`, numbered from 1 without a gap), or the text as it is.
+/// `None` for an empty output, or one the runtime annotated.
+pub fn read_contents(output: &str) -> Option<String> {
+    if output.trim().is_empty() || output.contains("<system-reminder>") {
+        return None;
+    }
+    if output.trim_start().starts_with('{')
+        && let Ok(Value::Object(response)) = serde_json::from_str::<Value>(output)
+        && response.contains_key("type")
+        && let Some(file) = response.get("file")
+    {
+        let number = |key: &str| file.get(key).and_then(Value::as_u64);
+        let whole = number("startLine").is_none_or(|n| n <= 1)
+            && number("numLines") == number("totalLines");
+        return file
+            .get("content")
+            .and_then(Value::as_str)
+            .filter(|_| whole && response.get("type").and_then(Value::as_str) == Some("text"))
+            .map(str::to_owned);
+    }
+    Some(unnumbered(output).unwrap_or_else(|| output.to_owned()))
+}
+
+/// Text shown with line numbers (`cat -n`, Claude Code's `Read`): each
+/// line `N\t` or `N→` after spaces, N counting from 1. `None` when the
+/// text is not in that form.
+fn unnumbered(output: &str) -> Option<String> {
+    let mut lines = Vec::new();
+    for (index, line) in output.lines().enumerate() {
+        let rest = line.trim_start_matches(' ');
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let number: usize = rest.get(..digits)?.parse().ok()?;
+        if number != index + 1 {
+            return None;
+        }
+        let after = rest.get(digits..)?;
+        let text = after
+            .strip_prefix('\t')
+            .or_else(|| after.strip_prefix('→'))?;
+        lines.push(text);
+    }
+    (!lines.is_empty()).then(|| {
+        let mut text = lines.join("\n");
+        text.push('\n');
+        text
+    })
 }
 
 /// What earlier steps of the session did to git repositories: a push from
@@ -191,17 +343,24 @@ impl Cx<'_> {
                         kind_of(ToolKind::FileWrite, self.patch_effects(patch))
                     }
                     "Read" | "NotebookRead" | "view_image" => {
-                        let path = s("file_path")
-                            .or(s("notebook_path"))
-                            .or(s("path"))
-                            .unwrap_or_default();
-                        kind_of(
+                        let path = self.path(
+                            s("file_path")
+                                .or(s("notebook_path"))
+                                .or(s("path"))
+                                .unwrap_or_default(),
+                        );
+                        let mut out = kind_of(
                             ToolKind::FileRead,
                             vec![Effect::FileRead {
-                                path: self.path(path),
+                                path: path.clone(),
                                 recursive: false,
                             }],
-                        )
+                        );
+                        // Claude Code's `Read` of a whole text file shows it.
+                        if envelope.tool == "Read" && reads_whole(args) {
+                            out.read_whole = Some(path);
+                        }
+                        out
                     }
                     "Write" | "Edit" | "MultiEdit" | "NotebookEdit" => {
                         let path =
@@ -210,11 +369,19 @@ impl Cx<'_> {
                             ToolKind::FileWrite,
                             vec![Effect::FileWrite { path: path.clone() }],
                         );
-                        // `Write` gives the whole text; an edit leaves it unknown.
-                        if envelope.tool == "Write"
-                            && let Some(content) = s("content")
-                        {
-                            out.written.push(written_text(path, content));
+                        // `Write` gives the whole text; an edit of a file
+                        // whose text is known gives the edited text (else
+                        // it becomes unknown: `forget_overwritten`).
+                        match envelope.tool.as_str() {
+                            "Write" => {
+                                if let Some(content) = s("content") {
+                                    out.written.push(written_text(path, content));
+                                }
+                            }
+                            "Edit" | "MultiEdit" => {
+                                out.written.extend(self.edited(path, args));
+                            }
+                            _ => {}
                         }
                         out
                     }
@@ -280,6 +447,7 @@ impl Cx<'_> {
         let unmapped: Vec<String> = bound.unmapped.iter().map(|v| value_text(v)).collect();
         let kind = manifest.kind;
         let mut written = Vec::new();
+        let mut read_whole = None;
         let mut effects = match kind {
             ToolKind::Shell => {
                 let cwd = bound.text("cwd").map(|d| self.path(&d));
@@ -301,10 +469,16 @@ impl Cx<'_> {
             }
             ToolKind::WebFetch => vec![fetch(&bound.text("url").unwrap_or_default())],
             ToolKind::FileRead => match bound.text("path") {
-                Some(p) => vec![Effect::FileRead {
-                    path: self.path(&p),
-                    recursive: false,
-                }],
+                Some(p) => {
+                    let path = self.path(&p);
+                    if reads_whole(arguments) {
+                        read_whole = Some(path.clone());
+                    }
+                    vec![Effect::FileRead {
+                        path,
+                        recursive: false,
+                    }]
+                }
                 None => Vec::new(),
             },
             ToolKind::FileWrite => match bound.text("path") {
@@ -312,6 +486,9 @@ impl Cx<'_> {
                     let path = self.path(&p);
                     if let Some(content) = bound.text("content") {
                         written.push(written_text(path.clone(), &content));
+                    } else {
+                        // An edit tool (`edit_file` with `edits`).
+                        written.extend(self.edited(path.clone(), arguments));
                     }
                     vec![Effect::FileWrite { path }]
                 }
@@ -435,8 +612,26 @@ impl Cx<'_> {
             kind: Some(kind),
             effects,
             written,
+            read_whole,
             ..Interpretation::default()
         }
+    }
+
+    /// The file at `path` after the edits `arguments` describe
+    /// ([`text_edits`]), when the session knows its text ([`known_text`])
+    /// and every edit applies; `None` otherwise (it becomes unknown). An
+    /// edit that is only previewed (`dryRun`) leaves the file as it was.
+    fn edited(&self, path: String, arguments: &Value) -> Option<WrittenFile> {
+        let text = known_text(self.earlier.written, &path)?;
+        if arguments.get("dryRun").and_then(Value::as_bool) == Some(true) {
+            return Some(written_text(path, &text));
+        }
+        let edits = text_edits(arguments)?;
+        let mut text = text;
+        for edit in &edits {
+            text = edit.apply(&text)?;
+        }
+        Some(written_text(path, &text))
     }
 
     /// Local files named by unmapped arguments ([`Bound::files`]) go with

@@ -69,6 +69,12 @@ pub struct SessionState {
     /// it holds.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub written: Vec<WrittenFile>,
+    /// The paths among `written` whose contents the session learned by
+    /// reading them whole (a read tool's output), not by writing them:
+    /// the first to go when the list is full, so a session that reads
+    /// many files keeps the scripts it wrote.
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub read_whole: BTreeSet<String>,
 }
 
 /// What one finished step contributes to its session.
@@ -105,6 +111,9 @@ pub struct StepRecord {
     /// that is not known).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub written: Vec<WrittenFile>,
+    /// Files it read whole, with the text its output showed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read_files: Vec<WrittenFile>,
 }
 
 /// Upper bound on the untrusted text kept per session, in bytes: the most
@@ -154,23 +163,32 @@ impl SessionState {
         if step.kube_context.is_some() {
             self.kube_context.clone_from(&step.kube_context);
         }
-        self.record_written(&step.written);
+        self.record_written(&step.written, false);
+        self.record_written(&step.read_files, true);
     }
 
-    /// A file written again replaces what the session knew of it; one whose
-    /// contents are not known is forgotten; the latest
-    /// [`writ_shell::WRITTEN_FILES`] are kept.
-    fn record_written(&mut self, written: &[WrittenFile]) {
+    /// A file written (or read whole) again replaces what the session knew
+    /// of it; one whose contents are not known is forgotten; the latest
+    /// [`writ_shell::WRITTEN_FILES`] are kept, those only read going first.
+    fn record_written(&mut self, written: &[WrittenFile], read: bool) {
         for file in written {
             self.written.retain(|w| w.path != file.path);
+            self.read_whole.remove(&file.path);
             if !file.holds.is_empty() {
                 self.written
                     .push(WrittenFile::new(file.path.clone(), file.holds.clone()));
+                if read {
+                    self.read_whole.insert(file.path.clone());
+                }
             }
         }
-        if self.written.len() > writ_shell::WRITTEN_FILES {
-            self.written
-                .drain(..self.written.len() - writ_shell::WRITTEN_FILES);
+        while self.written.len() > writ_shell::WRITTEN_FILES {
+            let oldest_read = self
+                .written
+                .iter()
+                .position(|w| self.read_whole.contains(&w.path));
+            let gone = self.written.remove(oldest_read.unwrap_or(0));
+            self.read_whole.remove(&gone.path);
         }
     }
 }

@@ -1,7 +1,8 @@
 //! What a file written by an earlier step holds follows it through the
 //! session: a script a file tool wrote runs as its code, and an archive a
 //! shell command filled carries its sources to where it is uploaded. A
-//! step that failed wrote nothing; an edit leaves the contents unknown.
+//! step that failed wrote nothing; an edit that does not apply leaves the
+//! contents unknown.
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
@@ -74,10 +75,11 @@ fn a_script_a_file_tool_wrote_runs_as_its_code() {
             routed(&decide_after(&engine, &[(write.clone(), false)], &run)),
             (Route::Allow, Vec::new())
         );
-        // An edit after it leaves the file's text unknown.
+        // An edit whose old text is not in it leaves the file's text
+        // unknown (`session_contents.rs`: one that applies is followed).
         let edit = tool(
             "Edit",
-            json!({"file_path": path, "old_string": "requests.post", "new_string": "print"}),
+            json!({"file_path": path, "old_string": "requests.get", "new_string": "print"}),
         );
         assert_eq!(
             routed(&decide_after(

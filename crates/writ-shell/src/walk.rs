@@ -124,6 +124,9 @@ pub(crate) struct Scope {
     /// Drives mapped on the line (`net use Z: \\\\host\\share`,
     /// `New-PSDrive -Name X -Root ...`, `subst`), by name, with their root.
     drives: Vec<(String, String)>,
+    /// `set -n` (`set -o noexec`) ran: the shell reads the rest of its
+    /// script without running any of it.
+    noexec: bool,
 }
 
 impl Scope {
@@ -138,6 +141,7 @@ impl Scope {
             descriptors: Vec::new(),
             traps: Vec::new(),
             drives: Vec::new(),
+            noexec: false,
         }
     }
 }
@@ -413,6 +417,9 @@ impl<'c> Analyzer<'c> {
         scope: &mut Scope,
         stdin: Option<&Payload>,
     ) -> Payload {
+        if scope.noexec {
+            return Payload::default();
+        }
         match command {
             ast::Command::Simple(simple) => self.simple(simple, scope, stdin),
             ast::Command::Compound(compound, redirects) => {
@@ -1017,6 +1024,7 @@ impl<'c> Analyzer<'c> {
             // `set -- a b`, `set a b`: the positional parameters become
             // the words after the options (`set -e -- x` too).
             "set" => {
+                scope.noexec |= noexec_option(args);
                 let options = args
                     .iter()
                     .take_while(|a| a.text.starts_with(['-', '+']) && a.text != "--")
@@ -1178,7 +1186,14 @@ impl<'c> Analyzer<'c> {
             has_stdin: stdin.is_some(),
         };
         let mut outcome = commands::dispatch(&invocation);
-        self.run_written_script(&invocation, &mut outcome);
+        if shell_noexec(program, args) {
+            // `bash -n FILE`, `sh -n -c TEXT`: the script is read and
+            // parsed, and nothing in it runs.
+            outcome.nested.clear();
+            outcome.opaque.clear();
+        } else {
+            self.run_written_script(&invocation, &mut outcome);
+        }
         // A task runner's recipe, a launchd job or a cron table whose file
         // was written earlier runs the text it holds (`make ship`).
         if !self.contents.is_empty() {
@@ -1189,6 +1204,11 @@ impl<'c> Analyzer<'c> {
             commands::configured_migration(&invocation, &mut outcome, &|path| {
                 self.script_text(path)
             });
+            // A SQL client's script file, and a compose file's services.
+            commands::written_sql_scripts(&invocation, &mut outcome, &|path| {
+                self.script_text(path)
+            });
+            commands::compose_services(&invocation, &mut outcome, &|path| self.script_text(path));
         }
         if flow::is_text_transformer(program) {
             // What a decoder or cipher prints from text the line fixes is
@@ -2650,7 +2670,8 @@ fn known_script_operand(
     if !matches!(
         program,
         "sh" | "bash" | "dash" | "zsh" | "ksh" | "source" | "."
-    ) {
+    ) || shell_noexec(program, args)
+    {
         return None;
     }
     let sourcing = matches!(program, "source" | ".");
@@ -2702,6 +2723,53 @@ fn known_script_operand(
         }
     }
     None
+}
+
+/// True when a shell is started with `-n` (`-o noexec`; fish's
+/// `--no-execute`) among its options: it only parses its script (a
+/// syntax check), running none of it.
+fn shell_noexec(program: &str, args: &[Arg]) -> bool {
+    match program {
+        "sh" | "bash" | "dash" | "zsh" | "ksh" | "ash" | "mksh" | "yash" => noexec_option(args),
+        "fish" => args
+            .iter()
+            .take_while(|a| a.text.starts_with('-'))
+            .any(|a| a.text == "--no-execute" || is_option_cluster(&a.text, 'n')),
+        _ => false,
+    }
+}
+
+/// True when options of a shell or of `set` (those before the first
+/// operand or `--`) turn `noexec` on, the last word for it winning: `-n`
+/// in a cluster (`-nx`), `-o noexec`; `+n` and `+o noexec` turn it off.
+fn noexec_option(args: &[Arg]) -> bool {
+    let mut noexec = false;
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        let text = word.text.as_str();
+        if word.dynamic || text == "--" || text == "-" || !text.starts_with(['-', '+']) {
+            break;
+        }
+        let on = text.starts_with('-');
+        if matches!(text, "-o" | "+o") {
+            if words.next().is_some_and(|name| name.text == "noexec") {
+                noexec = on;
+            }
+        } else if matches!(text, "-O" | "+O") {
+            words.next();
+        } else if !text.starts_with("--") && is_option_cluster(text, 'n') {
+            noexec = on;
+        }
+    }
+    noexec
+}
+
+/// `-abc` (or `+abc`): letters only, `letter` among them.
+fn is_option_cluster(text: &str, letter: char) -> bool {
+    let letters = text.get(1..).unwrap_or_default();
+    !letters.is_empty()
+        && letters.chars().all(|c| c.is_ascii_alphabetic())
+        && letters.contains(letter)
 }
 
 /// A script read from standard input, when that is only text the line

@@ -1,16 +1,20 @@
 //! Commands run in a container: `docker run IMAGE CMD...`, `docker exec
 //! CONTAINER CMD...` (and podman, nerdctl), `docker compose exec|run
-//! SERVICE CMD...`. The container's command is
-//! analysed as a nested command. What it sends over the network is sent
+//! SERVICE CMD...`, and the services `docker compose run|up` starts when
+//! the compose file was written earlier (`compose_services`). The
+//! container's command is analysed as a nested command. What it sends over the network is sent
 //! from this machine's network as any command's is. Its file paths are the
 //! container's: a path under a bind mount (`-v HOST:CTR`, `--mount
 //! type=bind,source=HOST,target=CTR`) is the host path it maps to, and any
 //! other path is inside the container, so it reads, writes and sends
 //! nothing of the host's.
 
+mod yaml;
+
 use super::{Invocation, Nested, Outcome};
 use crate::args::{self, Arg, Spec};
-use crate::{Effect, FileRef, Payload};
+use crate::{Effect, FileRef, Payload, paths};
+use yaml::Yaml;
 
 /// Options of `run`/`create`/`exec` that take a value.
 const VALUE_OPTIONS: &[&str] = &[
@@ -150,14 +154,56 @@ const COMPOSE_GLOBAL_VALUES: &[&str] = &[
     "--parallel",
 ];
 
-/// `docker compose [OPTIONS] exec [OPTIONS] SERVICE CMD...` and `... run
-/// [OPTIONS] SERVICE [CMD...]` (and `docker-compose`, `podman compose`,
-/// `podman-compose`, `nerdctl compose`): CMD runs in the service's
-/// container, as `docker exec` and `docker run` run theirs; `run`'s own
-/// `-v` bind mounts are its host paths (the compose file's are not read).
-/// Without CMD the service runs its own command, which the line does not
-/// say. Other subcommands are not commands run in a container: `None`.
-fn compose(inv: &Invocation<'_>) -> Option<Outcome> {
+/// Options of `compose run`/`compose exec` that take a value.
+const COMPOSE_RUN_SPEC: Spec<'static> = Spec {
+    short: "eluvwp",
+    long: &[
+        "env",
+        "env-from-file",
+        "index",
+        "user",
+        "workdir",
+        "entrypoint",
+        "label",
+        "name",
+        "publish",
+        "pull",
+        "volume",
+        "cap-add",
+        "cap-drop",
+    ],
+    stop_after: Some(0),
+};
+
+/// Options of `compose up`/`start`/`restart` that take a value.
+const COMPOSE_UP_SPEC: Spec<'static> = Spec {
+    short: "t",
+    long: &[
+        "scale",
+        "timeout",
+        "exit-code-from",
+        "attach",
+        "no-attach",
+        "pull",
+        "wait-timeout",
+    ],
+    stop_after: None,
+};
+
+/// A compose command line: the global options before its subcommand and
+/// the words after it.
+struct ComposeLine<'a> {
+    /// `-f FILE` (`--file`), in order.
+    files: Vec<Arg>,
+    project_directory: Option<Arg>,
+    profiles: Vec<Arg>,
+    verb: &'a str,
+    rest: &'a [Arg],
+}
+
+/// `docker compose ...` (and `docker-compose`, `podman compose`,
+/// `podman-compose`, `nerdctl compose`) read up to its subcommand.
+fn compose_line<'a>(inv: &Invocation<'a>) -> Option<ComposeLine<'a>> {
     let mut rest = match inv.program {
         "docker-compose" | "podman-compose" => inv.args,
         "docker" | "podman" | "nerdctl" => match inv.args.split_first() {
@@ -166,46 +212,60 @@ fn compose(inv: &Invocation<'_>) -> Option<Outcome> {
         },
         _ => return None,
     };
-    let verb = loop {
+    let mut line = ComposeLine {
+        files: Vec::new(),
+        project_directory: None,
+        profiles: Vec::new(),
+        verb: "",
+        rest: &[],
+    };
+    loop {
         let (first, after) = rest.split_first()?;
         let text = first.text.as_str();
         if !text.starts_with('-') {
-            rest = after;
-            break text;
+            line.verb = text;
+            line.rest = after;
+            return Some(line);
         }
-        rest = if COMPOSE_GLOBAL_VALUES.contains(&text) {
-            after.get(1..).unwrap_or_default()
-        } else {
-            after
+        // `--file=F` or `--file F`.
+        let (name, value, after) = match text.split_once('=') {
+            Some((name, value)) if text.starts_with("--") => {
+                (name, Some(first.with_text(value)), after)
+            }
+            _ if COMPOSE_GLOBAL_VALUES.contains(&text) => (
+                text,
+                after.first().cloned(),
+                after.get(1..).unwrap_or_default(),
+            ),
+            _ => (text, None, after),
         };
-    };
-    let exec = match verb {
+        if let Some(value) = value {
+            match name {
+                "-f" | "--file" => line.files.push(value),
+                "--project-directory" => line.project_directory = Some(value),
+                "--profile" => line.profiles.push(value),
+                _ => {}
+            }
+        }
+        rest = after;
+    }
+}
+
+/// `docker compose [OPTIONS] exec [OPTIONS] SERVICE CMD...` and `... run
+/// [OPTIONS] SERVICE [CMD...]`: CMD runs in the service's container, as
+/// `docker exec` and `docker run` run theirs; `run`'s own `-v` bind mounts
+/// are its host paths. Without CMD the service runs its own command,
+/// which only the compose file says (`compose_services`, when the session
+/// wrote it). Other subcommands are not commands run in a container:
+/// `None`.
+fn compose(inv: &Invocation<'_>) -> Option<Outcome> {
+    let line = compose_line(inv)?;
+    let exec = match line.verb {
         "exec" => true,
         "run" => false,
         _ => return None,
     };
-    let items = args::parse(
-        rest,
-        &Spec {
-            short: "eluvwp",
-            long: &[
-                "env",
-                "env-from-file",
-                "index",
-                "user",
-                "workdir",
-                "entrypoint",
-                "label",
-                "name",
-                "publish",
-                "pull",
-                "volume",
-                "cap-add",
-                "cap-drop",
-            ],
-            stop_after: Some(0),
-        },
-    );
+    let items = args::parse(line.rest, &COMPOSE_RUN_SPEC);
     let mut words: Vec<Arg> = args::positionals(&items)
         .into_iter()
         .skip(1)
@@ -234,6 +294,530 @@ fn compose(inv: &Invocation<'_>) -> Option<Outcome> {
         mounts,
     });
     Some(outcome)
+}
+
+/// Looks up the text of a file written earlier (on the line or by an
+/// earlier step of the session).
+pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+/// The most services one compose command is read to start.
+const MAX_SERVICES: usize = 32;
+
+/// `docker compose run SERVICE [CMD...]`, `up [SERVICE...]`, `start` and
+/// `restart`, when the compose file is one written earlier (`-f FILE`,
+/// `COMPOSE_FILE`, else `compose.yaml`, `compose.yml`,
+/// `docker-compose.yaml` or `docker-compose.yml` in the working directory,
+/// with its `.override` file): each service started runs its
+/// `entrypoint` and `command` (CMD and `--entrypoint` replacing them for
+/// `run`) in its container, with its `environment`, bind-mounted
+/// `volumes` and `working_dir`; the services it `depends_on` start first
+/// (not with `--no-deps`). `up` without services starts those of no
+/// profile, or of a profile it enables. A compose file whose text is not
+/// known leaves the line as [`compose`] reads it.
+pub(crate) fn compose_services(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
+    let Some(line) = compose_line(inv) else {
+        return;
+    };
+    if !matches!(line.verb, "run" | "up" | "start" | "restart") {
+        return;
+    }
+    let Some(project) = Project::load(inv, &line, text_of) else {
+        return;
+    };
+    let mut jobs = Vec::new();
+    if line.verb == "run" {
+        let items = args::parse(line.rest, &COMPOSE_RUN_SPEC);
+        let positionals = args::positionals(&items);
+        let Some((name, command)) = positionals.split_first() else {
+            return;
+        };
+        if project.service(&name.text).is_none() {
+            return;
+        }
+        if !args::has(&items, &["--no-deps"]) {
+            for dependency in project.dependencies(&[name.text.as_str()]) {
+                if dependency != name.text {
+                    jobs.extend(project.job(&dependency, &Overrides::default()));
+                }
+            }
+        }
+        let overrides = Overrides {
+            command: command.iter().map(|a| (*a).clone()).collect(),
+            entrypoint: args::value(&items, &["--entrypoint"]).cloned(),
+            env: args::values(&items, &["-e", "--env"])
+                .into_iter()
+                .filter_map(|e| {
+                    let (name, value) = e.text.split_once('=')?;
+                    Some((name.to_owned(), e.with_text(value)))
+                })
+                .collect(),
+            mounts: args::values(&items, &["-v", "--volume"])
+                .into_iter()
+                .filter_map(|volume| volume_mount(inv, &volume.text))
+                .collect(),
+            workdir: args::value(&items, &["-w", "--workdir"])
+                .map(|w| crate::paths::normalize(&w.text)),
+        };
+        jobs.extend(project.job(&name.text, &overrides));
+        // This job, not `compose`'s, which knew nothing of the service.
+        outcome
+            .nested
+            .retain(|job| !matches!(job, Nested::Container { .. }));
+    } else {
+        let items = args::parse(line.rest, &COMPOSE_UP_SPEC);
+        let named: Vec<&str> = args::positionals(&items)
+            .iter()
+            .map(|a| a.text.as_str())
+            .collect();
+        let started = if named.is_empty() {
+            project.default_services(&line, inv)
+        } else {
+            named.iter().map(|n| (*n).to_owned()).collect()
+        };
+        let started: Vec<&str> = started.iter().map(String::as_str).collect();
+        let all = if args::has(&items, &["--no-deps"]) {
+            started.iter().map(|s| (*s).to_owned()).collect()
+        } else {
+            project.dependencies(&started)
+        };
+        for name in all {
+            jobs.extend(project.job(&name, &Overrides::default()));
+        }
+    }
+    outcome.nested.extend(jobs.into_iter().take(MAX_SERVICES));
+}
+
+/// What `compose run` changes of a service.
+#[derive(Default)]
+struct Overrides {
+    command: Vec<Arg>,
+    entrypoint: Option<Arg>,
+    env: Vec<(String, Arg)>,
+    mounts: Vec<(String, String)>,
+    workdir: Option<String>,
+}
+
+/// A compose project: its services (from every file given, later files
+/// replacing what earlier ones set), and the directory its relative
+/// paths are in.
+struct Project {
+    services: Vec<(String, Vec<(String, Yaml)>)>,
+    directory: String,
+    home: String,
+}
+
+impl Project {
+    fn load(inv: &Invocation<'_>, line: &ComposeLine<'_>, text_of: &Lookup<'_>) -> Option<Project> {
+        let mut texts: Vec<(String, String)> = Vec::new();
+        let given: Vec<String> = if line.files.is_empty() {
+            inv.env_value("COMPOSE_FILE")
+                .map(|f| {
+                    f.text
+                        .split(':')
+                        .filter(|p| !p.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default()
+        } else {
+            line.files.iter().map(|f| f.text.clone()).collect()
+        };
+        if given.is_empty() {
+            let found = [
+                "compose.yaml",
+                "compose.yml",
+                "docker-compose.yaml",
+                "docker-compose.yml",
+            ]
+            .iter()
+            .map(|name| inv.path(name))
+            .find_map(|path| Some((path.clone(), text_of(&path)?)))?;
+            let (stem, _) = found.0.rsplit_once('.').unwrap_or((&found.0, ""));
+            let overrides = ["yaml", "yml"]
+                .iter()
+                .map(|ext| format!("{stem}.override.{ext}"))
+                .find_map(|path| Some((path.clone(), text_of(&path)?)));
+            texts.push(found);
+            texts.extend(overrides);
+        } else {
+            for file in &given {
+                if file == "-" {
+                    // The compose file on standard input.
+                    if inv.has_stdin && inv.stdin.files.is_empty() && !inv.stdin.text.is_empty() {
+                        texts.push((inv.path("-"), inv.stdin.text.join("\n")));
+                    }
+                    continue;
+                }
+                let path = inv.path(file);
+                if let Some(text) = text_of(&path) {
+                    texts.push((path, text));
+                }
+            }
+        }
+        let (first, _) = texts.first()?;
+        let directory = line.project_directory.as_ref().map_or_else(
+            || match first.rsplit_once('/') {
+                Some(("", _)) | None => "/".to_owned(),
+                Some((dir, _)) => dir.to_owned(),
+            },
+            |d| inv.path(&d.text),
+        );
+        let mut services: Vec<(String, Vec<(String, Yaml)>)> = Vec::new();
+        for (_, text) in &texts {
+            let Some(Yaml::Map(defined)) = yaml::parse(text).get("services").cloned() else {
+                continue;
+            };
+            for (name, service) in defined {
+                let Yaml::Map(keys) = service else {
+                    continue;
+                };
+                match services.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, existing)) => {
+                        for (key, value) in keys {
+                            existing.retain(|(k, _)| *k != key);
+                            existing.push((key, value));
+                        }
+                    }
+                    None => services.push((name, keys)),
+                }
+            }
+        }
+        Some(Project {
+            services,
+            directory,
+            home: inv.home.to_owned(),
+        })
+    }
+
+    fn service(&self, name: &str) -> Option<&[(String, Yaml)]> {
+        self.services
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, keys)| keys.as_slice())
+    }
+
+    fn key<'s>(&'s self, service: &'s [(String, Yaml)], key: &str) -> Option<&'s Yaml> {
+        service.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The services `up` starts when it names none: those of no profile,
+    /// and those of a profile `--profile` or `COMPOSE_PROFILES` enables.
+    fn default_services(&self, line: &ComposeLine<'_>, inv: &Invocation<'_>) -> Vec<String> {
+        let mut enabled: Vec<String> = line.profiles.iter().map(|p| p.text.clone()).collect();
+        if let Some(profiles) = inv.env_value("COMPOSE_PROFILES") {
+            enabled.extend(profiles.text.split(',').map(|p| p.trim().to_owned()));
+        }
+        self.services
+            .iter()
+            .filter(|(_, keys)| match self.key(keys, "profiles") {
+                Some(Yaml::Seq(profiles)) => profiles.iter().any(|p| {
+                    p.text()
+                        .is_some_and(|p| enabled.iter().any(|e| e == p || e == "*"))
+                }),
+                _ => true,
+            })
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
+    /// `names` and the services they depend on, each once, dependencies
+    /// first.
+    fn dependencies(&self, names: &[&str]) -> Vec<String> {
+        let mut order: Vec<String> = Vec::new();
+        let mut visiting: Vec<String> = Vec::new();
+        for name in names {
+            self.visit(name, &mut visiting, &mut order);
+        }
+        order
+    }
+
+    fn visit(&self, name: &str, visiting: &mut Vec<String>, order: &mut Vec<String>) {
+        if order.iter().any(|n| n == name)
+            || visiting.iter().any(|n| n == name)
+            || order.len() >= MAX_SERVICES
+        {
+            return;
+        }
+        visiting.push(name.to_owned());
+        if let Some(service) = self.service(name) {
+            let depends: Vec<String> = match self.key(service, "depends_on") {
+                Some(Yaml::Seq(items)) => items
+                    .iter()
+                    .filter_map(|i| i.text().map(str::to_owned))
+                    .collect(),
+                Some(Yaml::Map(entries)) => entries.iter().map(|(k, _)| k.clone()).collect(),
+                _ => Vec::new(),
+            };
+            for dependency in depends {
+                self.visit(&dependency, visiting, order);
+            }
+        }
+        visiting.pop();
+        order.push(name.to_owned());
+    }
+
+    /// What starting service `name` runs: its entrypoint and command in
+    /// its container; `None` when the file says neither (the image's own,
+    /// unknown) or has no such service.
+    fn job(&self, name: &str, overrides: &Overrides) -> Option<Nested> {
+        let service = self.service(name)?;
+        let mut argv: Vec<Arg> = match &overrides.entrypoint {
+            Some(entrypoint) => vec![entrypoint.clone()],
+            None => self
+                .key(service, "entrypoint")
+                .map(compose_words)
+                .unwrap_or_default(),
+        };
+        let command = if overrides.command.is_empty() {
+            self.key(service, "command")
+                .map(compose_words)
+                .unwrap_or_default()
+        } else {
+            overrides.command.clone()
+        };
+        // A CLI's own image runs the CLI (`amazon/aws-cli`), as for `docker run`.
+        if argv.is_empty()
+            && let Some(program) = self
+                .key(service, "image")
+                .and_then(Yaml::text)
+                .and_then(entrypoint)
+            && command.first().is_none_or(|w| w.text != program)
+            && !command.is_empty()
+        {
+            argv.push(Arg::literal(program));
+        }
+        argv.extend(command);
+        if argv.is_empty() {
+            return None;
+        }
+        let mut env = self.environment(service);
+        for (name, value) in &overrides.env {
+            env.retain(|(n, _)| n != name);
+            env.push((name.clone(), value.clone()));
+        }
+        if !env.is_empty() {
+            let mut words = vec![Arg::literal("env")];
+            words.extend(
+                env.into_iter()
+                    .map(|(name, value)| value.with_text(&format!("{name}={}", value.text))),
+            );
+            words.append(&mut argv);
+            argv = words;
+        }
+        let mut mounts = self.mounts(service);
+        mounts.extend(overrides.mounts.iter().cloned());
+        let workdir = overrides.workdir.clone().unwrap_or_else(|| {
+            self.key(service, "working_dir")
+                .and_then(Yaml::text)
+                .map_or_else(|| "/".to_owned(), crate::paths::normalize)
+        });
+        Some(Nested::Container {
+            argv,
+            workdir,
+            mounts,
+        })
+    }
+
+    /// A service's `environment` (a mapping, or a list of `NAME=value`): a
+    /// name with no value passes on this shell's variable.
+    fn environment(&self, service: &[(String, Yaml)]) -> Vec<(String, Arg)> {
+        let passed = |name: &str| Arg {
+            text: format!("${name}"),
+            env: vec![name.to_owned()],
+            dynamic: true,
+            ..Arg::default()
+        };
+        let mut env: Vec<(String, Arg)> = Vec::new();
+        let mut set = |name: String, value: Arg| {
+            if is_env_name(&name) {
+                env.retain(|(n, _)| *n != name);
+                env.push((name, value));
+            }
+        };
+        match self.key(service, "environment") {
+            Some(Yaml::Map(entries)) => {
+                for (name, value) in entries {
+                    let value = match value {
+                        Yaml::Scalar(text) => interpolated(text),
+                        _ => passed(name),
+                    };
+                    set(name.clone(), value);
+                }
+            }
+            Some(Yaml::Seq(items)) => {
+                for item in items.iter().filter_map(Yaml::text) {
+                    match item.split_once('=') {
+                        Some((name, value)) => set(name.to_owned(), interpolated(value)),
+                        None => set(item.to_owned(), passed(item)),
+                    }
+                }
+            }
+            _ => {}
+        }
+        env
+    }
+
+    /// A service's bind mounts: `HOST:CTR[:MODE]` with a path on the host
+    /// (relative to the project directory), or `{type: bind, source,
+    /// target}`.
+    fn mounts(&self, service: &[(String, Yaml)]) -> Vec<(String, String)> {
+        let host = |source: &str| -> Option<String> {
+            let source = source
+                .strip_prefix("${PWD}")
+                .or_else(|| source.strip_prefix("$PWD"))
+                .map_or_else(|| source.to_owned(), |rest| format!(".{rest}"));
+            let is_path =
+                source.starts_with('/') || source.starts_with('.') || source.starts_with('~');
+            is_path.then(|| paths::resolve(&self.directory, &self.home, &source))
+        };
+        let Some(Yaml::Seq(volumes)) = self.key(service, "volumes") else {
+            return Vec::new();
+        };
+        volumes
+            .iter()
+            .filter_map(|volume| match volume {
+                Yaml::Scalar(text) => {
+                    let mut parts = text.splitn(3, ':');
+                    let source = parts.next()?;
+                    let target = parts.next()?;
+                    Some((host(source)?, crate::paths::normalize(target)))
+                }
+                Yaml::Map(_) => {
+                    if volume.get("type").and_then(Yaml::text) != Some("bind") {
+                        return None;
+                    }
+                    let source = volume.get("source").and_then(Yaml::text)?;
+                    let target = volume.get("target").and_then(Yaml::text)?;
+                    Some((host(source)?, crate::paths::normalize(target)))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// A variable's name.
+fn is_env_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// A `command` or `entrypoint`: a list of words, or a string compose
+/// splits as a shell would (quotes and backslashes, no expansions).
+fn compose_words(value: &Yaml) -> Vec<Arg> {
+    match value {
+        Yaml::Seq(items) => items
+            .iter()
+            .filter_map(Yaml::text)
+            .map(interpolated)
+            .collect(),
+        Yaml::Scalar(text) => split_words(text).iter().map(|w| interpolated(w)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A value as compose interpolates it from this shell's environment:
+/// `${NAME}`, `${NAME:-default}` and `$NAME` stay as written, the value
+/// unknown and carrying the variable; `$$` is a `$`.
+fn interpolated(text: &str) -> Arg {
+    let mut out = String::new();
+    let mut env: Vec<String> = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '$' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            Some('$') => {
+                chars.next();
+                out.push('$');
+            }
+            Some('{') => {
+                out.push('$');
+                let mut inner = String::new();
+                for c in chars.by_ref() {
+                    inner.push(c);
+                    if c == '}' {
+                        break;
+                    }
+                }
+                let name: String = inner
+                    .trim_start_matches('{')
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if is_env_name(&name) && !env.contains(&name) {
+                    env.push(name);
+                }
+                out.push_str(&inner);
+            }
+            Some(c) if c.is_ascii_alphabetic() || *c == '_' => {
+                out.push('$');
+                let mut name = String::new();
+                while let Some(c) = chars.next_if(|c| c.is_ascii_alphanumeric() || *c == '_') {
+                    name.push(c);
+                }
+                out.push_str(&name);
+                if !env.contains(&name) {
+                    env.push(name);
+                }
+            }
+            _ => out.push('$'),
+        }
+    }
+    Arg {
+        text: out,
+        dynamic: !env.is_empty(),
+        env,
+        ..Arg::default()
+    }
+}
+
+/// A string split into words as a shell splits them, without expansions.
+fn split_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('"'), '\\') => match chars.next() {
+                Some(next @ ('"' | '\\' | '$' | '`')) => word.push(next),
+                Some(next) => {
+                    word.push('\\');
+                    word.push(next);
+                }
+                None => word.push('\\'),
+            },
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, '\\') => {
+                word.extend(chars.next());
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
 }
 
 /// `-v HOST:CTR[:opts]`: a bind mount when `HOST` is a path (a name is a

@@ -449,6 +449,81 @@ fn sql_effects(
     }))
 }
 
+/// Looks up the text of a file written earlier (on the line or by an
+/// earlier step of the session).
+pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+/// A client's script files whose text is known (`psql -f FILE`, `sqlcmd
+/// -i FILE`, `mysql < FILE`, written earlier): their statements are the
+/// statements it runs, after those given on the line, so a file that only
+/// reads is a read and one that deletes every row is that delete. The
+/// files its statements load data from (`\copy t FROM 'f'`, rows piped in
+/// for `COPY ... FROM STDIN`) are not scripts. A script whose text is not
+/// known leaves the SQL unknown, as it was.
+pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
+    if !is_sql_client(inv) {
+        return;
+    }
+    let mut loaded: Vec<String> = Vec::new();
+    for effect in &mut outcome.effects {
+        let Effect::Sql(query) = effect else {
+            continue;
+        };
+        if query.client == "pg_restore" || query.client == "dropdb" {
+            continue;
+        }
+        let data: Vec<String> = query.sql.as_deref().map_or_else(Vec::new, |text| {
+            let loads = client_loads(text);
+            let mut data: Vec<String> = loads.files.iter().map(|f| inv.path(f)).collect();
+            if loads.stdin && inv.has_stdin {
+                data.extend(inv.stdin.files.iter().map(|f| f.path.clone()));
+            }
+            data
+        });
+        let mut statements: Vec<String> = query.sql.iter().cloned().collect();
+        let mut loads: Vec<String> = Vec::new();
+        let mut added = false;
+        for path in query.files.iter().filter(|f| !data.contains(f)) {
+            let Some(text) = text_of(path) else {
+                continue;
+            };
+            // `psql < FILE` already read it as standard input.
+            if statements.iter().any(|s| s.contains(text.as_str())) {
+                continue;
+            }
+            // What the script loads goes to the server with it.
+            loads.extend(client_loads(&text).files.iter().map(|f| inv.path(f)));
+            statements.push(text);
+            added = true;
+        }
+        if added {
+            query.sql = Some(statements.join(";\n"));
+            for path in &loads {
+                if !query.files.contains(path) {
+                    query.files.push(path.clone());
+                }
+            }
+            loaded.append(&mut loads);
+        }
+    }
+    for path in loaded {
+        outcome.read(path, false);
+    }
+}
+
+/// True for the programs this module reads as SQL clients.
+fn is_sql_client(inv: &Invocation<'_>) -> bool {
+    let first = inv.args.first().map(|a| a.text.as_str());
+    matches!(
+        inv.program,
+        "sqlite3" | "sqlite" | "duckdb" | "invoke-sqlcmd" | "bq" | "cqlsh"
+    ) || CLIENTS.iter().any(|client| {
+        client.commands.iter().any(|(name, subcommand)| {
+            *name == inv.program && subcommand.is_none_or(|word| first == Some(word))
+        })
+    })
+}
+
 /// The server a client connects to and how it logs in there.
 #[derive(Default)]
 struct Server {
