@@ -900,15 +900,24 @@ fn hashtables_and_subexpressions_stay_in_their_statement() {
         // A parenthesised subexpression as a parameter's value.
         (
             "New-LocalUser -Name svc_wsus -Password (ConvertTo-SecureString 'Qv7#rT2p!mW9' -AsPlainText -Force) -Description 'WSUS sync account'; Add-LocalGroupMember -Group Administrators -Member svc_wsus",
-            json!([grant("local group Administrators", Some("svc_wsus"))]),
+            json!([
+                grant("local account svc_wsus", None),
+                grant("local group Administrators", Some("svc_wsus"))
+            ]),
         ),
         (
             "$u = New-LocalUser -Name svc -Password (ConvertTo-SecureString 'x' -AsPlainText -Force); Add-LocalGroupMember -Group Administrators -Member svc",
-            json!([grant("local group Administrators", Some("svc"))]),
+            json!([
+                grant("local account svc", None),
+                grant("local group Administrators", Some("svc"))
+            ]),
         ),
         (
             "New-ADUser -Name svc -AccountPassword (ConvertTo-SecureString 'x' -AsPlainText -Force) -Enabled $true; Add-ADGroupMember -Identity 'Domain Admins' -Members svc",
-            json!([grant("active directory group Domain Admins", Some("svc"))]),
+            json!([
+                grant("active directory account svc", None),
+                grant("active directory group Domain Admins", Some("svc"))
+            ]),
         ),
     ]);
     // `net localgroup ... /add` is reported as the cmdlet is.

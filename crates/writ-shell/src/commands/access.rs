@@ -1,7 +1,8 @@
 //! Who may do what, as the CLIs of directories and sharing tools change
 //! it: group membership (`az ad group member add`, Azure DevOps security
 //! groups, Google Workspace's `gam update group`), Azure Repos branch
-//! policies, Drive ACLs through `gam`, `rclone link` (a link anyone can
+//! policies, Drive ACLs, mail forwarding and delegation and accounts'
+//! suspension through `gam`, `rclone link` (a link anyone can
 //! open), and the general shape of a share with anyone or with a person
 //! from any CLI (`gdrive permissions share ID --type anyone`).
 //!
@@ -205,7 +206,9 @@ const GAM_MEMBER_WORDS: &[&str] = &[
 /// add|remove|delete|update|sync|clear [member|manager|owner] [user] EMAIL...`
 /// changes who is in the group; `gam user U add|create drivefileacl FILE
 /// anyone|user E|group E|domain D [role R]` shares a Drive file (with
-/// `anyone`, publicly), `update|delete drivefileacl` changes a share.
+/// `anyone`, publicly), `update|delete drivefileacl` changes a share;
+/// accounts' lifecycle ([`gam_account`]) and mail forwarding and
+/// delegation ([`gam_mail`]) change access too.
 fn gam(inv: &Invocation<'_>) -> Option<Outcome> {
     let words: Vec<String> = inv
         .args
@@ -226,6 +229,12 @@ fn gam(inv: &Invocation<'_>) -> Option<Outcome> {
             ));
         }
         _ => {}
+    }
+    if let Some(outcome) = gam_account(&words, &original) {
+        return Some(outcome);
+    }
+    if let Some(outcome) = gam_mail(&words, &original) {
+        return Some(outcome);
     }
     if let [update, kind, _, action, rest @ ..] = words.as_slice()
         && update == "update"
@@ -268,6 +277,173 @@ fn gam(inv: &Invocation<'_>) -> Option<Outcome> {
         Effect::GrantAccess { resource, grantee }
     };
     Some(Outcome::default().effect(effect))
+}
+
+/// GAM's values for on and off (`<TrueValues>`, `<FalseValues>`).
+const GAM_BOOLEAN: &[&str] = &[
+    "on", "true", "yes", "enabled", "enable", "1", "off", "false", "no", "disabled", "disable", "0",
+];
+
+/// Attributes of `gam update user` that change whether or how the account
+/// may be used: suspension, archiving, super-admin rights.
+const GAM_ACCOUNT_ATTRIBUTES: &[&str] = &["suspended", "archived", "admin", "isadmin"];
+
+/// A Google Workspace account's lifecycle, which changes its owner's
+/// access to everything the organisation gave it: `gam update user|users
+/// U ... suspended|archived on|off` (and `admin on|off`, super-admin
+/// rights), `gam create|delete|undelete user U`, `gam suspend|unsuspend
+/// users U`, and per user `gam user U suspend|unsuspend|signout|
+/// deprovision` (signing out and deprovisioning revoke its sessions,
+/// tokens and app passwords). The account is the organisation's, so there
+/// is no outside grantee: the account is named in the resource.
+fn gam_account(words: &[String], original: &dyn Fn(usize) -> Option<String>) -> Option<Outcome> {
+    let account = |at: usize| {
+        let user = original(at).unwrap_or_default();
+        grant(format!("google workspace account {user}"), None)
+    };
+    let is_users = |w: &String| matches!(w.as_str(), "user" | "users");
+    match words {
+        [update, kind, _, rest @ ..]
+            if update == "update"
+                && is_users(kind)
+                && rest.windows(2).any(|w| {
+                    GAM_ACCOUNT_ATTRIBUTES.contains(&w[0].as_str())
+                        && GAM_BOOLEAN.contains(&w[1].as_str())
+                }) =>
+        {
+            Some(account(2))
+        }
+        [verb, kind, _, ..]
+            if matches!(
+                verb.as_str(),
+                "create" | "delete" | "del" | "undelete" | "suspend" | "unsuspend"
+            ) && is_users(kind) =>
+        {
+            Some(account(2))
+        }
+        [kind, _, verb, ..]
+            if is_users(kind)
+                && matches!(
+                    verb.as_str(),
+                    "suspend" | "unsuspend" | "signout" | "deprovision"
+                ) =>
+        {
+            Some(account(1))
+        }
+        _ => None,
+    }
+}
+
+/// What the GAM entity before a per-user command names (`user U`, `users
+/// U1,U2`, `group G`, `ou /Sales`, `all users`), as written, and where the
+/// command after it starts.
+fn gam_entity(
+    words: &[String],
+    original: &dyn Fn(usize) -> Option<String>,
+) -> Option<(String, usize)> {
+    let kind = words.first()?.as_str();
+    if kind == "all" {
+        return Some((format!("all {}", original(1)?), 2));
+    }
+    let entity = matches!(
+        kind,
+        "user"
+            | "users"
+            | "group"
+            | "groups"
+            | "group_users"
+            | "ou"
+            | "ous"
+            | "ou_and_children"
+            | "ous_and_children"
+            | "domain"
+            | "domains"
+            | "cigroup"
+            | "cigroups"
+            | "license"
+            | "licenses"
+            | "file"
+            | "csvfile"
+            | "query"
+            | "queries"
+    );
+    entity.then(|| Some((original(1)?, 2))).flatten()
+}
+
+/// Gmail settings that let someone else read or send a mailbox's mail:
+/// `gam user U add|create forwardingaddress ADDR` and `forward on ADDR
+/// [keep|archive|delete|markread]` send its mail to ADDR; `delegate to
+/// ADDR` and `add delegate ADDR` let ADDR open it. Each is a grant of the
+/// mailbox whose grantee is ADDR, so ADDR's party and who named it are
+/// judged as a share's grantee is. Removing a forwarding address or a
+/// delegate, and `forward off`, change access too. `add|update sendas
+/// ADDR` lets the user send as ADDR: a change of the mailbox's access
+/// that names no one outside.
+fn gam_mail(words: &[String], original: &dyn Fn(usize) -> Option<String>) -> Option<Outcome> {
+    let (owner, start) = gam_entity(words, original)?;
+    let rest = words.get(start..)?;
+    let mailbox = format!("gmail mailbox {owner}");
+    let changes = |w: &str| {
+        matches!(
+            w,
+            "add" | "create" | "delete" | "del" | "remove" | "update" | "to"
+        )
+    };
+    // The addresses from `at` on, past an entity keyword (`delegate to
+    // user X`), up to the first option word.
+    let addresses = |at: usize| -> Vec<String> {
+        let mut at = start + at;
+        if words
+            .get(at)
+            .is_some_and(|w| matches!(w.as_str(), "user" | "users"))
+        {
+            at += 1;
+        }
+        words
+            .iter()
+            .enumerate()
+            .skip(at)
+            .take_while(|(_, w)| w.contains('@') || w.contains(','))
+            .filter_map(|(i, _)| original(i))
+            .flat_map(|text| {
+                text.split(',')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let grants = |grantees: Vec<String>| {
+        let mut outcome = Outcome::default();
+        if grantees.is_empty() {
+            outcome.effects.push(access_change(mailbox.clone(), None));
+        }
+        for grantee in grantees {
+            outcome
+                .effects
+                .push(access_change(mailbox.clone(), Some(grantee)));
+        }
+        outcome
+    };
+    let word = |at: usize| rest.get(at).map_or("", String::as_str);
+    match (word(0), word(1)) {
+        (verb, "forwardingaddress" | "forwardingaddresses") if changes(verb) => {
+            Some(grants(addresses(2)))
+        }
+        ("forward", on) if GAM_BOOLEAN.contains(&on) => Some(grants(addresses(2))),
+        ("delegate" | "delegates", "to") => Some(grants(addresses(2))),
+        (verb, "delegate" | "delegates") if changes(verb) => Some(grants(addresses(2))),
+        (verb, "sendas") if changes(verb) => Some(grant(
+            format!("gmail send-as {} of {owner}", original(start + 2)?),
+            None,
+        )),
+        ("sendas", _) => Some(grant(
+            format!("gmail send-as {} of {owner}", original(start + 1)?),
+            None,
+        )),
+        _ => None,
+    }
 }
 
 /// Auth0's CLI: `auth0 users roles assign|remove USER --roles R`, `auth0
@@ -450,6 +626,8 @@ const M365_LONG: &[&str] = &[
     "scopes",
     "output",
     "query",
+    "userPrincipalName",
+    "accountEnabled",
 ];
 
 /// The CLI for Microsoft 365: `m365 spo file|folder sharinglink add|set
@@ -458,7 +636,8 @@ const M365_LONG: &[&str] = &[
 /// `m365 entra|aad group|o365group|m365group user|member add|remove|set`
 /// and `m365 teams user|member add|remove` change a group's members; `m365
 /// spo ... roleassignment add|remove` and `m365 entra approleassignment
-/// add|remove` grant or take away roles.
+/// add|remove` grant or take away roles; `m365 entra user add|remove`
+/// and `set --accountEnabled` change an account's own access.
 fn m365(inv: &Invocation<'_>) -> Option<Outcome> {
     let items = args::parse(
         inv.args,
@@ -542,6 +721,20 @@ fn m365(inv: &Invocation<'_>) -> Option<Outcome> {
             ),
             value(&["--principalId", "--upn", "--groupName", "--userName"]),
         ),
+        // An account created, removed, enabled or disabled: its owner's
+        // access to everything the organisation gave it.
+        ["entra" | "aad", "user", verb, ..]
+            if matches!(*verb, "add" | "remove")
+                || (*verb == "set" && value(&["--accountEnabled"]).is_some()) =>
+        {
+            access_change(
+                named(
+                    &["--id", "-i", "--userName", "--userPrincipalName"],
+                    "entra user",
+                ),
+                None,
+            )
+        }
         ["entra" | "aad", "approleassignment", verb, ..] if changes(verb) => access_change(
             named(&["--resource"], "azure ad app"),
             value(&["--appId", "--appDisplayName", "--appObjectId"]),

@@ -9,6 +9,8 @@
 //! cmdlets that send, delete, write, stop or install, and leaves the rest
 //! to the shell walk (unknown cmdlets report their path-like arguments).
 
+mod settings;
+
 use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::Arg;
 use crate::{Effect, Message, PackageInstall, Payload, Resource, flow};
@@ -692,6 +694,77 @@ const GRAPH_ROLE_ASSIGNMENT: AccessCmdlet = AccessCmdlet {
     paths: false,
 };
 
+/// An account's lifecycle changes its owner's access to everything the
+/// organisation gave it: creating, enabling, disabling, unlocking or
+/// deleting it, or revoking its sessions. The account is the
+/// organisation's, so it is named in the resource with no grantee.
+const AD_ACCOUNT: AccessCmdlet = AccessCmdlet {
+    spec: Cmdlet {
+        values: &[
+            "identity",
+            "name",
+            "samaccountname",
+            "userprincipalname",
+            "server",
+            "credential",
+            "authtype",
+            "partition",
+            "path",
+        ],
+        positional: 1,
+        switches: &[],
+        aliases: &[],
+    },
+    what: "active directory account",
+    resource: &["identity", "samaccountname", "userprincipalname", "name"],
+    grantee: &[],
+    paths: false,
+};
+
+const LOCAL_ACCOUNT: AccessCmdlet = AccessCmdlet {
+    spec: Cmdlet {
+        values: &[
+            "name",
+            "sid",
+            "inputobject",
+            "password",
+            "description",
+            "fullname",
+        ],
+        positional: 1,
+        switches: &["nopassword", "accountneverexpires", "disabled"],
+        aliases: &[],
+    },
+    what: "local account",
+    resource: &["name", "sid"],
+    grantee: &[],
+    paths: false,
+};
+
+/// Entra users through Microsoft Graph (`-UserId`), AzureAD
+/// (`-ObjectId`) and MSOnline (`-UserPrincipalName`).
+const ENTRA_ACCOUNT: AccessCmdlet = AccessCmdlet {
+    spec: Cmdlet {
+        values: &[
+            "userid",
+            "objectid",
+            "userprincipalname",
+            "displayname",
+            "mailnickname",
+            "passwordprofile",
+            "bodyparameter",
+            "inputobject",
+        ],
+        positional: 0,
+        switches: &["accountenabled", "force"],
+        aliases: &[],
+    },
+    what: "entra user",
+    resource: &["userid", "objectid", "userprincipalname"],
+    grantee: &[],
+    paths: false,
+};
+
 const SET_ACL: AccessCmdlet = AccessCmdlet {
     spec: Cmdlet {
         values: &[
@@ -786,6 +859,17 @@ fn access_cmdlet(program: &str) -> Option<&'static AccessCmdlet> {
         | "new-mgserviceprincipalapproleassignedto"
         | "new-mggroupapproleassignment"
         | "new-mgoauth2permissiongrant" => &GRAPH_ROLE_ASSIGNMENT,
+        "new-aduser" | "remove-aduser" | "enable-adaccount" | "disable-adaccount"
+        | "unlock-adaccount" => &AD_ACCOUNT,
+        "new-localuser" | "remove-localuser" | "enable-localuser" | "disable-localuser" => {
+            &LOCAL_ACCOUNT
+        }
+        "new-mguser"
+        | "remove-mguser"
+        | "revoke-mgusersigninsession"
+        | "remove-azureaduser"
+        | "revoke-azureaduserallrefreshtoken"
+        | "remove-msoluser" => &ENTRA_ACCOUNT,
         "set-acl" => &SET_ACL,
         "grant-smbshareaccess"
         | "revoke-smbshareaccess"
@@ -1311,6 +1395,9 @@ fn looks_like_powershell(spec: &Cmdlet, args: &[Arg]) -> bool {
 }
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    if let Some(outcome) = settings::handle(inv) {
+        return Some(outcome);
+    }
     if let Some(access) = access_cmdlet(inv.program) {
         return Some(access_change(inv, access));
     }
