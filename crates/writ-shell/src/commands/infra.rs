@@ -339,18 +339,21 @@ fn kubectl(inv: &Invocation<'_>) -> Outcome {
         &["-s", "--server"],
         &["--token", "--username", "--password"],
     ));
-    // `kubectl exec|run|debug ... -- CMD`: the command runs in a pod, where
-    // no path is this machine's, but what it sends or changes elsewhere
-    // is what it is.
+    // `kubectl exec|run|debug ... -- CMD`: the command runs in a pod, another
+    // host: its writes are the pod's, but what it sends or changes elsewhere
+    // is what it is, and a file it sends is matched by its path there (the
+    // service account token under `/var/run/secrets`), as a remote
+    // command's is.
     if matches!(verb.as_str(), "exec" | "run" | "debug")
         && let Some(at) = inv.args.iter().position(|a| a.text == "--")
     {
         let argv = inv.args.get(at + 1..).unwrap_or_default().to_vec();
         if !argv.is_empty() {
-            outcome.nested.push(super::Nested::Container {
+            outcome.nested.push(super::Nested::Remote {
                 argv,
-                workdir: "/".to_owned(),
-                mounts: Vec::new(),
+                hosts: Vec::new(),
+                cwd: "/".to_owned(),
+                stdin: args::has(&items, &["-i", "--stdin"]),
             });
         }
     }
