@@ -290,6 +290,9 @@ pub(crate) fn payment(method: &str, url: &str, texts: &[String]) -> Option<ApiPa
     if method != "POST" {
         return None;
     }
+    if let Some(payment) = node_payment(texts) {
+        return Some(payment);
+    }
     let (host, path) = http_host_and_path(url)?;
     if !is_one_of(host, PAYMENT_DOMAINS) {
         return None;
@@ -325,6 +328,171 @@ pub(crate) fn payment(method: &str, url: &str, texts: &[String]) -> Option<ApiPa
         amount_cents: payment_amount(api, &body),
         payees,
     })
+}
+
+/// A wallet node's JSON-RPC call that sends value from the node's own
+/// wallet, whatever host the node is on (an organisation's own signer
+/// pays out as much as a provider's): Ethereum's `eth_sendTransaction`
+/// and `personal_sendTransaction` (and EIP-5792's `wallet_sendCalls`)
+/// with a `value` in wei, counted as ether, the dearest EVM native asset;
+/// Bitcoin Core's `sendtoaddress`, `sendfrom`, `sendmany` and `send` in
+/// BTC, by position or by name, and `sendall`, whose amount is the whole
+/// wallet. A batch (a JSON array of calls) pays their total. An already
+/// signed transaction (`eth_sendRawTransaction`, `sendrawtransaction`)
+/// says nothing readable and is not read here; a transaction with no
+/// value is a contract call, not a payment.
+fn node_payment(texts: &[String]) -> Option<ApiPayment> {
+    let mut found = false;
+    let mut total: Option<i64> = Some(0);
+    let mut payees = Vec::new();
+    for text in texts {
+        let Ok(body) = serde_json::from_str::<Value>(text.trim()) else {
+            continue;
+        };
+        let calls = match &body {
+            Value::Array(calls) => calls.iter().collect(),
+            call => vec![call],
+        };
+        for call in calls {
+            let Some(method) = call.get("method").and_then(Value::as_str) else {
+                continue;
+            };
+            let params = call.get("params").unwrap_or(&Value::Null);
+            let Some((cents, paid)) = node_call(method, params) else {
+                continue;
+            };
+            found = true;
+            total = total.zip(cents).and_then(|(t, c)| t.checked_add(c));
+            for payee in paid {
+                if !payees.contains(&payee) {
+                    payees.push(payee);
+                }
+            }
+        }
+    }
+    found.then_some(ApiPayment {
+        amount_cents: total,
+        payees,
+    })
+}
+
+/// One JSON-RPC call's payment ([`node_payment`]): its amount in US cents
+/// (`None` when unreadable) and its payees; `None` when it pays nothing.
+fn node_call(method: &str, params: &Value) -> Option<(Option<i64>, Vec<String>)> {
+    // A parameter by position, or by name when `params` is an object.
+    let param = |at: usize, name: &str| match params {
+        Value::Array(items) => items.get(at),
+        Value::Object(members) => members.get(name),
+        _ => None,
+    };
+    match method {
+        "eth_sendTransaction" | "personal_sendTransaction" | "personal_signAndSendTransaction" => {
+            ether_transfers(std::slice::from_ref(param(0, "transaction")?))
+        }
+        "wallet_sendCalls" => {
+            let calls = param(0, "calls")?.get("calls")?.as_array()?;
+            ether_transfers(calls)
+        }
+        "sendtoaddress" => {
+            let payee = param(0, "address").and_then(scalar_text)?;
+            let amount = param(1, "amount").and_then(scalar_text);
+            let cents = amount.and_then(|a| usd_cents(&a, Unit::Major, "BTC"));
+            Some((cents, vec![payee.into_owned()]))
+        }
+        "sendfrom" => {
+            let payee = param(1, "toaddress").and_then(scalar_text)?;
+            let amount = param(2, "amount").and_then(scalar_text);
+            let cents = amount.and_then(|a| usd_cents(&a, Unit::Major, "BTC"));
+            Some((cents, vec![payee.into_owned()]))
+        }
+        "sendmany" => bitcoin_outputs(param(1, "amounts")?),
+        "send" => bitcoin_outputs(param(0, "outputs")?),
+        "sendall" => {
+            let (_, payees) = bitcoin_outputs(param(0, "recipients")?)?;
+            Some((None, payees))
+        }
+        _ => None,
+    }
+}
+
+/// Ethereum transactions (`{"to": ..., "value": "0x..."}`): the ether
+/// their `value`s (wei, hex or decimal) send, and their `to`s; `None`
+/// when none sends any value.
+fn ether_transfers(transactions: &[Value]) -> Option<(Option<i64>, Vec<String>)> {
+    let mut total = Some(0i64);
+    let mut payees = Vec::new();
+    let mut paying = false;
+    for transaction in transactions {
+        let Some(value) = transaction.get("value") else {
+            continue;
+        };
+        paying = true;
+        let cents = scalar_text(value)
+            .and_then(|v| wei_digits(&v))
+            .and_then(|digits| usd_cents(&digits, Unit::Minor, "ETH"));
+        total = total.zip(cents).and_then(|(t, c)| t.checked_add(c));
+        if let Some(to) = transaction.get("to").and_then(scalar_text) {
+            payees.push(to.into_owned());
+        }
+    }
+    paying.then_some((total, payees))
+}
+
+/// An amount of wei as Ethereum's JSON-RPC writes it (`0x` hexadecimal,
+/// or decimal digits), as decimal digits.
+fn wei_digits(text: &str) -> Option<String> {
+    match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        Some("") => Some("0".to_owned()),
+        Some(hex) => u128::from_str_radix(hex, 16).ok().map(|n| n.to_string()),
+        None => {
+            (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())).then(|| text.to_owned())
+        }
+    }
+}
+
+/// Bitcoin Core's outputs (`{"ADDR": 0.1}`, `[{"ADDR": 0.1}, {"data":
+/// "00"}]`, `["ADDR"]` for `sendall`): their BTC total in US cents and
+/// the addresses paid; an address without an amount leaves it unread.
+fn bitcoin_outputs(outputs: &Value) -> Option<(Option<i64>, Vec<String>)> {
+    let items = match outputs {
+        Value::Object(_) => std::slice::from_ref(outputs),
+        Value::Array(items) => items.as_slice(),
+        _ => return None,
+    };
+    let mut pairs: Vec<(String, Option<&Value>)> = Vec::new();
+    for item in items {
+        match item {
+            Value::Object(object) => pairs.extend(
+                object
+                    .iter()
+                    .filter(|(address, _)| *address != "data")
+                    .map(|(address, amount)| (address.clone(), Some(amount))),
+            ),
+            Value::String(address) => pairs.push((address.clone(), None)),
+            _ => {}
+        }
+    }
+    // Another API's `send` (`{"to": ..., "text": ...}`) names no address.
+    if pairs.is_empty() || !pairs.iter().all(|(address, _)| is_coin_address(address)) {
+        return None;
+    }
+    let mut total = Some(0i64);
+    for (_, amount) in &pairs {
+        let cents = amount
+            .and_then(scalar_text)
+            .and_then(|a| usd_cents(&a, Unit::Major, "BTC"));
+        total = total.zip(cents).and_then(|(t, c)| t.checked_add(c));
+    }
+    Some((
+        total,
+        pairs.into_iter().map(|(address, _)| address).collect(),
+    ))
+}
+
+/// A coin address's shape: base58 (`1...`, `3...`) or bech32 (`bc1...`)
+/// text, 26 to 90 letters and digits.
+fn is_coin_address(text: &str) -> bool {
+    (26..=90).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// A custody or exchange API's withdrawal: the request that sends an
@@ -3971,6 +4139,98 @@ mod tests {
         }
         assert_eq!(usd_cents("1e40", Unit::Major, "USD"), None);
         assert_eq!(usd_cents("1", Unit::Major, "XYZ"), None);
+    }
+
+    #[test]
+    fn wallet_node_calls_are_payments_on_any_host() {
+        let call = |body: &str| {
+            super::payment("POST", "http://10.0.0.5:8545/", &texts(&[body]))
+                .map(|p| (p.amount_cents, p.payees))
+        };
+        let paid = |cents: Option<i64>, payees: &[&str]| {
+            Some((cents, payees.iter().map(|p| (*p).to_owned()).collect()))
+        };
+        // 2.5 ETH at $4,900, in hex wei and in decimal wei.
+        assert_eq!(
+            call(
+                r#"{"method":"eth_sendTransaction","params":[{"to":"0xB0b","value":"0x22b1c8c1227a0000"}]}"#
+            ),
+            paid(Some(1_225_000), &["0xB0b"])
+        );
+        assert_eq!(
+            call(
+                r#"{"method":"eth_sendTransaction","params":[{"to":"0xB0b","value":"2500000000000000000"}]}"#
+            ),
+            paid(Some(1_225_000), &["0xB0b"])
+        );
+        // A batch's total, its payees once each.
+        assert_eq!(
+            call(
+                r#"[{"method":"eth_sendTransaction","params":[{"to":"0xB0b","value":"0xde0b6b3a7640000"}]},
+                    {"method":"eth_sendTransaction","params":[{"to":"0xB0b","value":"0xde0b6b3a7640000"}]},
+                    {"method":"eth_blockNumber","params":[]}]"#
+            ),
+            paid(Some(980_000), &["0xB0b"])
+        );
+        // EIP-5792's calls.
+        assert_eq!(
+            call(
+                r#"{"method":"wallet_sendCalls","params":[{"calls":[{"to":"0xB0b","value":"0xde0b6b3a7640000"},{"to":"0xC0c","data":"0x12"}]}]}"#
+            ),
+            paid(Some(490_000), &["0xB0b"])
+        );
+        // An unreadable value leaves the amount unread.
+        assert_eq!(
+            call(r#"{"method":"eth_sendTransaction","params":[{"to":"0xB0b","value":"lots"}]}"#),
+            paid(None, &["0xB0b"])
+        );
+        // Bitcoin Core, by position and by name.
+        let address = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq";
+        assert_eq!(
+            call(&format!(
+                r#"{{"method":"sendtoaddress","params":["{address}",0.5]}}"#
+            )),
+            paid(Some(6_000_000), &[address])
+        );
+        assert_eq!(
+            call(&format!(
+                r#"{{"method":"sendfrom","params":["",  "{address}","0.5"]}}"#
+            )),
+            paid(Some(6_000_000), &[address])
+        );
+        assert_eq!(
+            call(&format!(
+                r#"{{"method":"sendmany","params":{{"amounts":{{"{address}":0.25,"3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy":0.25}}}}}}"#
+            )),
+            paid(
+                Some(6_000_000),
+                &[address, "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"]
+            )
+        );
+        assert_eq!(
+            call(&format!(
+                r#"{{"method":"sendall","params":[["{address}"]]}}"#
+            )),
+            paid(None, &[address])
+        );
+        // Not payments: no value, a signed transaction, a read, another
+        // API's `send`, a GET.
+        for body in [
+            r#"{"method":"eth_sendTransaction","params":[{"to":"0xB0b","data":"0x12"}]}"#,
+            r#"{"method":"eth_sendRawTransaction","params":["0x02f8"]}"#,
+            r#"{"method":"eth_getBalance","params":["0xB0b","latest"]}"#,
+            r#"{"method":"send","params":[{"to":"alice","text":"hi"}]}"#,
+        ] {
+            assert_eq!(call(body), None, "{body}");
+        }
+        assert_eq!(
+            super::payment(
+                "GET",
+                "http://10.0.0.5:8545/",
+                &texts(&[r#"{"method":"sendtoaddress","params":["x",1]}"#])
+            ),
+            None
+        );
     }
 
     #[test]

@@ -4860,7 +4860,7 @@ fn hub_code_names_the_repository_it_writes() {
         (
             "python -c \"from huggingface_hub import HfApi; HfApi().update_repo_visibility('acme/intents', private=False, repo_type='dataset')\"",
             json!([make_public(
-                json!({"kind": "repo", "host": "huggingface.co", "slug": "acme/intents"})
+                json!({"kind": "repo", "host": "huggingface.co", "slug": "datasets/acme/intents"})
             )]),
         ),
     ]);

@@ -128,11 +128,33 @@ fn amount_of(currency: &str, text: &str) -> Option<Amount> {
 
 /// An amount of `currency` counted in units of 10^-`decimals` (wei,
 /// satoshis, a token's base units).
-fn base_units(currency: &str, decimals: u32, text: &str) -> Option<Amount> {
+pub(super) fn base_units(currency: &str, decimals: u32, text: &str) -> Option<Amount> {
     let digits = integer_text(text)?;
     Some(Amount {
         currency: currency.to_owned(),
         values: vec![format!("{digits}e-{decimals}")],
+    })
+}
+
+/// `number` (a decimal, `2.5`, `25e-1`) divided by 10^`decimals` (a
+/// negative power multiplies: `kether`), as an amount of `currency`.
+pub(super) fn scaled(currency: &str, number: &str, decimals: i64) -> Option<Amount> {
+    let (mantissa, exponent) = match number.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => (mantissa, exponent.parse::<i64>().ok()?),
+        None => (number, 0),
+    };
+    if !is_decimal(mantissa) {
+        return None;
+    }
+    let power = exponent.checked_sub(decimals)?;
+    let value = if power <= 0 {
+        format!("{mantissa}e-{}", power.checked_neg()?)
+    } else {
+        format!("{mantissa}e{power}")
+    };
+    Some(Amount {
+        currency: currency.to_owned(),
+        values: vec![value],
     })
 }
 
@@ -147,7 +169,7 @@ fn is_decimal(text: &str) -> bool {
 
 /// A non-negative integer written in decimal or `0x` hexadecimal, as
 /// decimal digits.
-fn integer_text(text: &str) -> Option<String> {
+pub(super) fn integer_text(text: &str) -> Option<String> {
     if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
         return u128::from_str_radix(hex, 16).ok().map(|n| n.to_string());
     }
@@ -241,18 +263,46 @@ fn cast(inv: &Invocation<'_>) -> Option<Outcome> {
         // An already-signed transaction: who it pays and how much is not
         // on the command line.
         "publish" | "p" => Some(payment_outcome(inv, &keys, Vec::new(), None, rpc)),
-        "rpc" | "rp"
-            if rest.first().is_some_and(|m| {
-                matches!(
-                    m.text.as_str(),
-                    "eth_sendRawTransaction" | "eth_sendTransaction"
-                )
-            }) =>
-        {
-            Some(payment_outcome(inv, &keys, Vec::new(), None, rpc))
+        "rpc" | "rp" => {
+            let (method, params) = rest.split_first()?;
+            match method.text.as_str() {
+                "eth_sendRawTransaction" => {
+                    Some(payment_outcome(inv, &keys, Vec::new(), None, rpc))
+                }
+                "eth_sendTransaction" | "personal_sendTransaction" => {
+                    rpc_send(inv, &keys, params, rpc)
+                }
+                _ => None,
+            }
         }
         _ => None,
     }
+}
+
+/// `cast rpc eth_sendTransaction '{"to": ..., "value": "0x..."}'`: a
+/// payment of the transaction's `value` (wei) to its `to`; with no value,
+/// a contract call, which is a write to the node. Parameters not given
+/// leave the payment unread.
+fn rpc_send(
+    inv: &Invocation<'_>,
+    keys: &[&Arg],
+    params: &[&Arg],
+    rpc: Option<Target>,
+) -> Option<Outcome> {
+    if params.is_empty() {
+        return Some(payment_outcome(inv, keys, Vec::new(), None, rpc));
+    }
+    let text: Vec<&str> = params.iter().map(|p| p.text.as_str()).collect();
+    let members = json_members(&text.join(" "));
+    let Some(value) = member(&members, "value") else {
+        return rpc.map(|rpc| chain_write(inv, keys, rpc));
+    };
+    let payees = member(&members, "to")
+        .map(str::to_owned)
+        .into_iter()
+        .collect();
+    let amount = base_units("ETH", 18, value);
+    Some(payment_outcome(inv, keys, payees, amount, rpc))
 }
 
 /// `cast send [TO] [SIG] [ARGS]... [--value V]`: a payment of `--value`
@@ -348,8 +398,9 @@ fn function_name_and_types(sig: &str) -> Option<(&str, Vec<&str>)> {
     Some((name.trim(), types))
 }
 
-/// Ether denominations (alloy's unit names) and their decimals.
-const ETHER_UNITS: &[(&str, u32)] = &[
+/// Ether denominations (alloy's and web3's unit names) and their decimals
+/// (negative for units larger than the ether).
+const ETHER_UNITS: &[(&str, i64)] = &[
     ("wei", 18),
     ("kwei", 15),
     ("babbage", 15),
@@ -369,7 +420,20 @@ const ETHER_UNITS: &[(&str, u32)] = &[
     ("milliether", 3),
     ("ether", 0),
     ("eth", 0),
+    ("kether", -3),
+    ("grand", -3),
+    ("mether", -6),
+    ("gether", -9),
+    ("tether", -12),
 ];
+
+/// The decimals of an ether unit named `unit` ([`ETHER_UNITS`], any case).
+pub(super) fn ether_unit(unit: &str) -> Option<i64> {
+    ETHER_UNITS
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(unit.trim()))
+        .map(|(_, decimals)| *decimals)
+}
 
 /// `--value`: wei by default (decimal or hex), or a number with a unit
 /// (`40ether`, `10gwei`, `0.01ether`), as ether. Every EVM chain's native
@@ -384,13 +448,9 @@ fn ether_amount(text: &str) -> Option<Amount> {
     };
     let (number, unit) = text.split_at(at);
     let number = number.trim();
-    let (_, decimals) = ETHER_UNITS
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(unit.trim()))?;
-    is_decimal(number).then(|| Amount {
-        currency: "ETH".to_owned(),
-        values: vec![format!("{number}e-{decimals}")],
-    })
+    is_decimal(number)
+        .then(|| scaled("ETH", number, ether_unit(unit)?))
+        .flatten()
 }
 
 /// `forge` options that take a value, for finding the subcommand.
@@ -1070,6 +1130,22 @@ mod tests {
         assert_eq!(values(ether_amount("5 ether")), eth(&["5e-0"]));
         assert_eq!(values(ether_amount("5bananas")), None);
         assert_eq!(values(ether_amount("$AMOUNT")), None);
+    }
+
+    #[test]
+    fn scaled_numbers_keep_their_exponent() {
+        let read = |n: &str, d: i64| values(scaled("ETH", n, d)).map(|(_, v)| v);
+        assert_eq!(read("2.5", 0), Some(vec!["2.5e-0".to_owned()]));
+        assert_eq!(read("2500", 9), Some(vec!["2500e-9".to_owned()]));
+        assert_eq!(read("3", -3), Some(vec!["3e3".to_owned()]));
+        assert_eq!(read("2.5e18", 18), Some(vec!["2.5e-0".to_owned()]));
+        assert_eq!(read("1e-3", 0), Some(vec!["1e-3".to_owned()]));
+        assert_eq!(read("amount", 0), None);
+        assert_eq!(read("-1", 0), None);
+        assert_eq!(
+            values(ether_amount("2kether")),
+            values(scaled("ETH", "2", -3))
+        );
     }
 
     #[test]

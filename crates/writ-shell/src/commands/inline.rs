@@ -17,17 +17,21 @@
 //! - files deleted, by name or by listing them ([`listing`]);
 //! - pages a browser driver loads, and what it types into them and
 //!   uploads from them, and the screenshots and PDFs it saves
-//!   ([`browser`]).
+//!   ([`browser`]);
+//! - Hugging Face Hub repositories it makes public ([`hub`]);
+//! - value it sends on a chain through a wallet library ([`wallets`]).
 //!
 //! This reads only what is written out; the code stays opaque too.
 
 mod argv;
 mod browser;
 mod buckets;
+mod hub;
 mod listing;
 mod storage;
 mod tables;
 mod transfer;
+mod wallets;
 
 use super::{Invocation, Nested, Outcome};
 use crate::{FileRef, Payload, flow};
@@ -576,6 +580,12 @@ fn perl_request_sends(code: &str) -> bool {
 /// Adds what `code`, run by `program`, visibly does to `outcome`.
 pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     let program = inv.program;
+    // Value sent on a chain by wallet libraries (`sendTransaction`), read
+    // as written: the rewriting below also rewrites an object's keys.
+    let payments = wallets::payments(program, code);
+    outcome
+        .effects
+        .extend(payments.into_iter().map(crate::Effect::Payment));
     // Paths built from names and expressions, as the literals they are.
     let resolved = super::pathexpr::resolve(code, program);
     let code = resolved.as_deref().unwrap_or(code);
@@ -589,7 +599,14 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     // Buckets and objects made public or deleted.
     let (changes, changes_used) = buckets::changes(code, &literals, &storage_used);
     outcome.effects.extend(changes);
-    for index in storage_used.into_iter().chain(changes_used) {
+    // Hub repositories made public: their ids are not uploads' targets.
+    let (exposed, exposed_used) = hub::made_public(code, &literals);
+    outcome.effects.extend(exposed);
+    for index in storage_used
+        .into_iter()
+        .chain(changes_used)
+        .chain(exposed_used)
+    {
         if let Some(flag) = used.get_mut(index) {
             *flag = true;
         }
@@ -800,22 +817,6 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
                 urls.push((format!("{scheme}://{host}{port}/"), false));
             }
         }
-    }
-    if let Some(at) = code.find("update_repo_visibility(")
-        && code
-            .get(at..)
-            .is_some_and(|rest| rest.contains("private=False"))
-        && let Some(repo) = literals
-            .iter()
-            .find(|l| l.start > at && is_repo_id(&l.text))
-    {
-        // The Hub repository made public.
-        outcome.effects.push(crate::Effect::MakePublic {
-            resource: crate::Resource::Repo {
-                host: "huggingface.co".to_owned(),
-                slug: Some(repo.text.clone()),
-            },
-        });
     }
     let covered = table_sql(inv, code, &literals, table_writes, outcome);
     if DRIVERS.iter().any(|d| code.contains(d)) {

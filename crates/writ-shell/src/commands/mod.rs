@@ -35,6 +35,7 @@ mod infra;
 mod inline;
 mod iot;
 mod julia;
+mod llm;
 mod mail;
 mod media;
 mod migrate;
@@ -392,6 +393,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| publish::handle(inv))
         .or_else(|| iot::handle(inv))
         .or_else(|| p4::handle(inv))
+        .or_else(|| llm::handle(inv))
         .or_else(|| mlops::handle(inv))
         .or_else(|| dvc::handle(inv))
         .or_else(|| dataflow::handle(inv))
