@@ -63,6 +63,9 @@ impl Worker {
             .spawn(move || sync_rounds(&wal, &finished_queue))?;
         std::thread::Builder::new()
             .name("writ-core".into())
+            // The main thread's stack: deciding walks nested text (`writ_shell`'s
+            // nesting limits are measured against it).
+            .stack_size(8 << 20)
             .spawn(move || run_batches(core, &job_queue, &finished))?;
         Ok(Worker { jobs })
     }

@@ -130,20 +130,20 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
     let shell = windows_line(command).or_else(|| {
         (paths::is_drive_form(ctx.cwd) && unquoted_path_backslash(command)).then_some(POWERSHELL)
     });
-    let program = match shell {
-        Some(shell) => walk::parse_program(&run_in(shell, command), &options)?,
-        None => match walk::parse_program(command, &options) {
-            Ok(program) => program,
+    let (program, nesting) = match shell {
+        Some(shell) => walk::parse_line(&run_in(shell, command), &options)?,
+        None => match walk::parse_line(command, &options) {
+            Ok(parsed) => parsed,
             // PowerShell that bash cannot parse (`Invoke-RestMethod ...
             // -Body (@{a=1} | ConvertTo-Json)`) is read as PowerShell.
             Err(error) if starts_with_windows_word(command) => {
-                walk::parse_program(&run_in(POWERSHELL, command), &options).map_err(|_| error)?
+                walk::parse_line(&run_in(POWERSHELL, command), &options).map_err(|_| error)?
             }
             Err(error) => return Err(error),
         },
     };
     let home = paths::normalize(ctx.home);
-    let mut analyzer = walk::Analyzer::new(&home);
+    let mut analyzer = walk::Analyzer::new(&home, nesting);
     analyzer.remember(ctx.written);
     let mut scope = walk::Scope::new(ctx.cwd);
     analyzer.program(&program, &mut scope, None);

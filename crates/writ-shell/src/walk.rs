@@ -12,6 +12,7 @@ use brush_parser::{Parser, ParserOptions};
 mod arith;
 mod command_glob;
 pub(crate) mod drives;
+mod nesting;
 mod transform;
 
 pub(crate) use drives::mapping as drive_mapping;
@@ -201,6 +202,8 @@ pub(crate) struct Analyzer<'c> {
     contents: HashMap<String, Payload>,
     functions: HashMap<String, ast::FunctionBody>,
     depth: usize,
+    /// How deep the texts being walked nest, summed ([`nesting`]).
+    nesting: usize,
     /// How many commands so far ran with a word whose value is unknown:
     /// a substitution that ran none prints text known from the line.
     dynamic_commands: usize,
@@ -219,23 +222,43 @@ pub(crate) struct Analyzer<'c> {
     published: Vec<(usize, u16)>,
 }
 
-/// Parses `text` as a bash program.
+/// Parses `text` as a bash program nested at most `limit` deep
+/// ([`nesting`]): the program and how deep it nests.
 pub(crate) fn parse_program(
     text: &str,
     options: &ParserOptions,
-) -> Result<ast::Program, ShellError> {
+    limit: usize,
+) -> Result<(ast::Program, usize), ShellError> {
+    let too_deep = || ShellError::Syntax(format!("text nested more than {limit} levels deep"));
+    let brackets = nesting::brackets(text, limit).ok_or_else(too_deep)?;
     // The tokens are the same as `Parser::parse_program` makes. Not
     // brush-parser's token cache: `analyze` remembers whole analyses, and
     // filling that cache (copying text and tokens) cost a new line ~10k
     // instructions.
     match brush_parser::uncached_tokenize_str(text, &options.tokenizer_options()) {
-        Ok(tokens) => brush_parser::parse_tokens(&tokens, options)
-            .map_err(|error| ShellError::Syntax(error.to_string())),
+        Ok(tokens) => {
+            let depth = brackets + nesting::compounds(&tokens);
+            if depth > limit {
+                return Err(too_deep());
+            }
+            brush_parser::parse_tokens(&tokens, options)
+                .map(|program| (program, depth))
+                .map_err(|error| ShellError::Syntax(error.to_string()))
+        }
         // The parser's own path, for the error with its position.
         Err(_) => Parser::new(std::io::BufReader::new(text.as_bytes()), options)
             .parse_program()
+            .map(|program| (program, brackets))
             .map_err(|error| ShellError::Syntax(error.to_string())),
     }
+}
+
+/// Parses a whole command line ([`nesting::MAX_NESTING`] deep at most).
+pub(crate) fn parse_line(
+    text: &str,
+    options: &ParserOptions,
+) -> Result<(ast::Program, usize), ShellError> {
+    parse_program(text, options, nesting::MAX_NESTING)
 }
 
 /// A word without quotes, expansions, escapes or tildes: brush-parser
@@ -257,8 +280,10 @@ fn quoted_literal(raw: &str) -> Option<&str> {
 }
 
 impl<'c> Analyzer<'c> {
-    pub(crate) fn new(home: &'c str) -> Self {
+    /// An analyser for a line nested `nesting` deep ([`parse_line`]).
+    pub(crate) fn new(home: &'c str, nesting: usize) -> Self {
         Self {
+            nesting,
             home,
             options: ParserOptions::default(),
             out: Analysis::default(),
@@ -352,6 +377,13 @@ impl<'c> Analyzer<'c> {
         self.script_in_place(text, &mut sub, stdin, what)
     }
 
+    /// Parses shell text met inside what is being walked, within what is
+    /// left of [`nesting::MAX_TOTAL_NESTING`].
+    fn parse_nested(&self, text: &str) -> Result<(ast::Program, usize), ShellError> {
+        let left = nesting::MAX_TOTAL_NESTING.saturating_sub(self.nesting);
+        parse_program(text, &self.options, nesting::MAX_NESTING.min(left))
+    }
+
     /// Runs shell text in `scope` itself (`eval`, `source`).
     fn script_in_place(
         &mut self,
@@ -364,10 +396,12 @@ impl<'c> Analyzer<'c> {
             self.opaque(format!("{what} nested too deeply: {text}"));
             return Payload::default();
         }
-        match parse_program(text, &self.options) {
-            Ok(program) => {
+        match self.parse_nested(text) {
+            Ok((program, nesting)) => {
                 self.depth += 1;
+                self.nesting += nesting;
                 let out = self.program(&program, scope, stdin);
+                self.nesting -= nesting;
                 self.depth -= 1;
                 out
             }
@@ -2034,7 +2068,7 @@ impl<'c> Analyzer<'c> {
         if !matches!(first, "realpath" | "readlink" | "dirname" | "basename") {
             return None;
         }
-        let program = parse_program(inner, &self.options).ok()?;
+        let (program, _) = self.parse_nested(inner).ok()?;
         let [list] = program.complete_commands.as_slice() else {
             return None;
         };
@@ -2324,12 +2358,14 @@ impl<'c> Analyzer<'c> {
                 | WordPiece::BackquotedCommandSubstitution(inner)
                     if may_print_known_text(inner) =>
                 {
-                    match parse_program(inner, &self.options) {
-                        Ok(program) if program.complete_commands.len() == 1 => {
+                    match self.parse_nested(inner) {
+                        Ok((program, nesting)) if program.complete_commands.len() == 1 => {
                             let list = program.complete_commands.first();
+                            self.nesting += nesting;
                             let (out, known) = list
                                 .map(|list| self.substitution(list, scope))
                                 .unwrap_or_default();
+                            self.nesting -= nesting;
                             match known {
                                 Some(text) => arg.text.push_str(&text),
                                 None => {
@@ -3229,7 +3265,7 @@ mod plain_word_tests {
             "${H}", "@(x|y)", "*.pem", "{a,b}", "=", ":", "\\n", "!", "#", "\u{e9}",
         ];
         let scope = Scope::new("/w");
-        let mut analyzer = Analyzer::new("/h");
+        let mut analyzer = Analyzer::new("/h", 0);
         let (mut words, mut quick) = (0, 0);
         for a in pieces {
             for b in pieces {

@@ -193,6 +193,9 @@ pub fn run(dir: &Path, idle: Duration) -> Result<(), CliError> {
         let (dir, stop) = (dir.to_owned(), Arc::clone(&stop));
         std::thread::Builder::new()
             .name("writ-keeper-hooks".to_owned())
+            // The main thread's stack: deciding walks nested text (`writ_shell`'s
+            // nesting limits are measured against it).
+            .stack_size(8 << 20)
             .spawn(move || serve(&listener, &dir, &stop))
             .map_err(|e| CliError::Internal(format!("cannot start the hook server: {e}")))?
     };

@@ -20,7 +20,7 @@ use super::inline::{Literal, literals};
 const MAX_CODE: usize = 64 * 1024;
 /// How many assignments are remembered.
 const MAX_NAMES: usize = 64;
-/// How deep function arguments and interpolations nest.
+/// How deep parentheses, function arguments and interpolations nest.
 const MAX_DEPTH: usize = 4;
 
 /// Expressions that are the home directory.
@@ -288,7 +288,10 @@ impl Evaluator<'_> {
             return Some(plain(literal.text.clone(), literal.end, false));
         }
         if c == '(' {
-            let inner = self.expr(self.skip_space(pos + 1))?;
+            self.depth.set(self.depth.get() + 1);
+            let inner = self.expr(self.skip_space(pos + 1));
+            self.depth.set(self.depth.get() - 1);
+            let inner = inner?;
             let close = self.skip_space(inner.end);
             return (self.char_at(close) == Some(')')).then(|| Evaluated {
                 end: close + 1,
