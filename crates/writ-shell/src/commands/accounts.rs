@@ -672,14 +672,20 @@ fn passwd(inv: &Invocation<'_>) -> Outcome {
             stop_after: None,
         },
     );
-    if is_help(&items) || args::has(&items, &["-S", "--status"]) {
+    shadow_change(inv, &items, &["-S", "--status"])
+}
+
+/// One account's entry in the shadow file changes (its password or
+/// expiry), unless the call shows help or only reports (`reports`).
+fn shadow_change(inv: &Invocation<'_>, items: &[Item<'_>], reports: &[&str]) -> Outcome {
+    if is_help(items) || args::has(items, reports) {
         return Outcome::default();
     }
-    let Some(login) = last_name(&items) else {
+    let Some(login) = last_name(items) else {
         return Outcome::default();
     };
     let mut change = Change {
-        root: other_root(&items),
+        root: other_root(items),
         ..Change::default()
     };
     change.account(&login.text);
@@ -763,19 +769,7 @@ fn chage(inv: &Invocation<'_>) -> Outcome {
             stop_after: None,
         },
     );
-    if is_help(&items) || args::has(&items, &["-l", "--list"]) {
-        return Outcome::default();
-    }
-    let Some(login) = last_name(&items) else {
-        return Outcome::default();
-    };
-    let mut change = Change {
-        root: other_root(&items),
-        ..Change::default()
-    };
-    change.account(&login.text);
-    change.files(&[SHADOW]);
-    change.outcome(inv)
+    shadow_change(inv, &items, &["-l", "--list"])
 }
 
 /// `visudo [-f FILE]` edits sudo's rules (`/etc/sudoers`, or FILE): a

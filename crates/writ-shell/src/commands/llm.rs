@@ -357,6 +357,25 @@ impl Parsed<'_> {
     fn has_listed(&self, names: &str) -> bool {
         self.options.iter().any(|(n, _)| listed(names, n))
     }
+
+    /// The words of the line, the prompt most model CLIs send.
+    fn words(&self) -> Payload {
+        let mut payload = Payload::default();
+        for word in &self.positionals {
+            add_text(&mut payload, word);
+        }
+        payload
+    }
+}
+
+/// A chat with `backend` sending `payload` and standard input.
+fn chat(inv: &Invocation<'_>, backend: Backend, mut payload: Payload) -> Outcome {
+    flow::merge(&mut payload, inv.stdin);
+    let mut outcome = Outcome::default();
+    outcome
+        .effects
+        .extend(prompt_request(inv, backend, Use::Chat, payload));
+    outcome
 }
 
 /// True when `name` is one of the space-separated `names`.
@@ -878,22 +897,14 @@ fn aichat(inv: &Invocation<'_>) -> Outcome {
         None => None,
     }
     .unwrap_or(Backend::Api(&OPENAI));
-    let mut payload = Payload::default();
-    for word in &parsed.positionals {
-        add_text(&mut payload, word);
-    }
+    let mut payload = parsed.words();
     for value in parsed.values(&["--prompt"]).flatten() {
         add_text(&mut payload, value);
     }
     for file in parsed.values(&["-f", "--file"]).flatten() {
         add_file(inv, &mut payload, file, true);
     }
-    flow::merge(&mut payload, inv.stdin);
-    let mut outcome = Outcome::default();
-    outcome
-        .effects
-        .extend(prompt_request(inv, backend, Use::Chat, payload));
-    outcome
+    chat(inv, backend, payload)
 }
 
 /// `sgpt`/`shell-gpt [OPTIONS] [PROMPT]`: the prompt and standard input
@@ -908,10 +919,7 @@ fn sgpt(inv: &Invocation<'_>) -> Outcome {
     if parsed.has_listed(LOCAL) {
         return Outcome::default();
     }
-    let mut payload = Payload::default();
-    for word in &parsed.positionals {
-        add_text(&mut payload, word);
-    }
+    let mut payload = parsed.words();
     flow::merge(&mut payload, inv.stdin);
     let base = ["API_BASE_URL", "OPENAI_BASE_URL"]
         .iter()
@@ -946,16 +954,7 @@ fn mods(inv: &Invocation<'_>) -> Outcome {
                 .and_then(|m| model_backend(&m.text))
         })
         .unwrap_or(Backend::Api(&OPENAI));
-    let mut payload = Payload::default();
-    for word in &parsed.positionals {
-        add_text(&mut payload, word);
-    }
-    flow::merge(&mut payload, inv.stdin);
-    let mut outcome = Outcome::default();
-    outcome
-        .effects
-        .extend(prompt_request(inv, backend, Use::Chat, payload));
-    outcome
+    chat(inv, backend, parsed.words())
 }
 
 /// Daniel Miessler's `fabric`: the message, the pattern's variables,
