@@ -80,7 +80,7 @@ const CREDENTIAL_KINDS: [&str; 5] = [
 /// Cheap prefilter: any literal a credential pattern starts with.
 static CREDENTIAL_HINT: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"AKIA|ASIA|PRIVATE KEY|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|xoxa-|xoxb-|xoxp-|xoxr-|sk_live_|rk_live_",
+        r"AKIA|PRIVATE KEY|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|xoxa-|xoxb-|xoxp-|xoxr-|sk_live_|rk_live_",
     )
     .ok()
 });
@@ -90,8 +90,11 @@ static CREDENTIAL_PATTERNS: LazyLock<Vec<Option<Regex>>> = LazyLock::new(|| {
     [
         // AWS access key id: 20 characters; not the tail or head of a longer
         // upper-case/digit run (a lower-case letter before is allowed so that
-        // `\nAKIA...` in JSON-escaped text still counts).
-        r"(?:^|[^A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?:[^A-Z0-9]|$)",
+        // `\nAKIA...` in JSON-escaped text still counts). Only long-term
+        // keys, as the doctrine's pattern says: a temporary key's id (`ASIA`)
+        // is useless without its secret and session token, and every
+        // presigned URL made with one carries it.
+        r"(?:^|[^A-Z0-9])AKIA[A-Z0-9]{16}(?:[^A-Z0-9]|$)",
         r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----",
         // GitHub's tokens are 36 characters after the prefix; 16 or more
         // also catches the shortened and hand-written ones examples use.
