@@ -91,6 +91,9 @@ fn access(statement: &Statement<'_>) -> Option<Vec<String>> {
     let words: Vec<&str> = statement.tokens.iter().filter_map(Token::word).collect();
     match words.as_slice() {
         ["GRANT", ..] => Some(grant_recipients(statement)),
+        // A foreign server's login for a local role: who may read there is
+        // the foreign server's to decide.
+        ["CREATE" | "ALTER", "USER", "MAPPING", ..] => None,
         ["REVOKE" | "DENY", ..]
         | ["CREATE" | "ALTER", "ROLE" | "USER" | "GROUP" | "LOGIN", ..]
         | ["ALTER", "DEFAULT", ..]
@@ -1335,6 +1338,9 @@ mod tests {
         assert!(changes_access("GRANT SELECT ON claims TO analyst_ro"));
         assert!(changes_access("begin; revoke all on t from bob; commit"));
         assert!(changes_access("ALTER USER app WITH SUPERUSER"));
+        assert!(!changes_access(
+            "CREATE USER MAPPING FOR analyst SERVER prod_app OPTIONS (user 'fdw_reader')"
+        ));
         assert!(changes_access("CREATE ROLE auditor LOGIN"));
         // An ALTER is a change of the schema too (the doctrine's
         // PROD_CHANGE names ALTER).
