@@ -47,6 +47,14 @@ fn beta_uploads_and_distributions_reach_the_vendor() {
             "appcenter distribute release -f app.apk -g testers",
             "api.appcenter.ms",
         ),
+        (
+            "eas env:create --environment production --name KEY --value \"$KEY\"",
+            "api.expo.dev",
+        ),
+        (
+            "eas secret:create --scope project --name K --value v",
+            "api.expo.dev",
+        ),
     ] {
         let analysis = writ_shell::analyze(command, &CTX).unwrap();
         let effects = serde_json::to_value(&analysis.effects).unwrap();
@@ -63,6 +71,7 @@ fn beta_uploads_and_distributions_reach_the_vendor() {
         "fastlane pilot list",
         "sentry-cli releases list",
         "fastlane ios beta",
+        "eas env:list --environment production",
     ] {
         let analysis = writ_shell::analyze(command, &CTX).unwrap();
         assert!(
@@ -71,4 +80,12 @@ fn beta_uploads_and_distributions_reach_the_vendor() {
             analysis.effects
         );
     }
+}
+
+#[test]
+fn expo_releases_stay_deploys() {
+    check(
+        "eas update --branch production --message fix",
+        json!([deploy("eas", "production")]),
+    );
 }

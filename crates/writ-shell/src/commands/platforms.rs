@@ -32,6 +32,7 @@ const PLATFORMS: &[(&str, &str)] = &[
     ("firebase", "firebase.googleapis.com"),
     ("sentry-cli", "sentry.io"),
     ("appcenter", "api.appcenter.ms"),
+    ("eas", "api.expo.dev"),
     // Store actions that are not releases to a track (those are
     // `deploy`'s): TestFlight uploads and testers (`pilot`).
     ("fastlane", "api.appstoreconnect.apple.com"),
@@ -119,6 +120,10 @@ const CHANGES: &[&str] = &[
     "finalize",
     "upload_to_testflight",
 ];
+
+/// Subcommands that are releases, which [`super::deploy`] reads, not
+/// changes to the vendor's settings (`eas update --branch production`).
+const RELEASES: &[(&str, &[&str])] = &[("eas", &["update", "build", "submit"])];
 
 /// Words that only read, whatever else the subcommand says (`refunds
 /// list`, `config:get`).
@@ -233,6 +238,12 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         return Some(message_send(inv, send));
     }
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    let releases = RELEASES
+        .iter()
+        .any(|(program, subcommands)| *program == inv.program && has(subcommands));
+    if releases {
+        return None;
+    }
     // `railway variables --set K=V`: the option is the change.
     let sets = inv
         .args
