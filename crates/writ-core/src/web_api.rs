@@ -2181,7 +2181,8 @@ fn graph_directory(segments: &[&str], method: &str, fields: &[(String, String)])
 
 /// Microsoft Graph: changes of directory membership and roles
 /// ([`graph_directory`]); `createLink` with `scope: anonymous` makes a
-/// drive item public; `invite` shares it with the people named.
+/// drive item public, any other link (the organisation, named users, the
+/// tenant's default) and `invite` share it.
 fn graph(
     segments: &[&str],
     method: &str,
@@ -2206,7 +2207,7 @@ fn graph(
         Some(&"createLink") if compact.contains("\"scope\":\"anonymous\"") => {
             vec![Effect::MakePublic { resource }]
         }
-        Some(&"invite") => vec![Effect::GrantAccess {
+        Some(&"createLink" | &"invite") => vec![Effect::GrantAccess {
             resource,
             grantee: None,
         }],

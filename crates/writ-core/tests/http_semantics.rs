@@ -394,6 +394,28 @@ fn visibility_members_named_for_what_they_set() {
 }
 
 #[test]
+fn links_for_the_organisation_or_named_people_are_grants() {
+    let engine = engine();
+    check(
+        &engine,
+        &[
+            (
+                "POST",
+                "https://graph.microsoft.us/v1.0/drives/b!x/items/01REL/createLink",
+                r#"{"type": "view", "scope": "organization"}"#,
+            ),
+            (
+                "POST",
+                "https://graph.microsoft.com/v1.0/me/drive/items/01REL/createLink",
+                r#"{"type": "edit", "scope": "users"}"#,
+            ),
+        ],
+        Route::RequireApproval,
+        &["PERMISSION_CHANGE"],
+    );
+}
+
+#[test]
 fn new_unlisted_default_and_organisation_visibility_expose_nothing() {
     let engine = engine();
     check(
@@ -417,12 +439,6 @@ fn new_unlisted_default_and_organisation_visibility_expose_nothing() {
                 "PATCH",
                 "https://api.zoom.us/v2/users/me/settings",
                 r#"{"default_sharing": "public"}"#,
-            ),
-            // A link for the organisation only.
-            (
-                "POST",
-                "https://graph.microsoft.us/v1.0/drives/b!x/items/01REL/createLink",
-                r#"{"type": "view", "scope": "organization"}"#,
             ),
             // A new dataset, and a dispatch (not an update).
             (

@@ -1,6 +1,7 @@
 //! Request clients beside curl and HTTPie: `grpcurl` (gRPC calls and
-//! reflection), WebSocket clients (`websocat`, `wscat`) and `curlie`
-//! (curl's options with HTTPie's request items).
+//! reflection), WebSocket clients (`websocat`, `wscat`), `curlie`
+//! (curl's options with HTTPie's request items) and `az rest` (any Azure
+//! or Microsoft Graph API call).
 
 use super::{Invocation, Nested, Outcome, net, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
@@ -12,6 +13,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "websocat" => websocat(inv),
         "wscat" => wscat(inv),
         "curlie" => curlie(inv),
+        "az" if inv.args.first().is_some_and(|a| a.text == "rest") => az_rest(inv),
         _ => return None,
     })
 }
@@ -503,6 +505,66 @@ fn curlie(inv: &Invocation<'_>) -> Outcome {
     for effect in &mut outcome.effects {
         if let crate::Effect::Request(request) = effect {
             request.program = "curlie".to_owned();
+        }
+    }
+    outcome
+}
+
+/// `az rest --method M --url U [--body B] [--headers K=V ...]
+/// [--uri-parameters K=V ...]`: the request curl would make with those
+/// parts (a `@file` body is read as curl's is), signed in with the
+/// account's token. The method is GET unless given, body or not.
+fn az_rest(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args.get(1..).unwrap_or_default(),
+        &Spec {
+            short: "mubh",
+            long: &[
+                "method",
+                "url",
+                "uri",
+                "body",
+                "headers",
+                "uri-parameters",
+                "url-parameters",
+                "resource",
+                "output",
+                "query",
+                "output-file",
+                "subscription",
+            ],
+            stop_after: None,
+        },
+    );
+    let Some(target) = args::value(&items, &["--url", "--uri", "-u"]) else {
+        return Outcome::default();
+    };
+    let method = args::value(&items, &["--method", "-m"])
+        .map_or_else(|| "GET".to_owned(), |m| m.text.to_ascii_uppercase());
+    let mut argv = vec![Arg::literal("-X"), Arg::literal(&method)];
+    if let Some(body) = args::value(&items, &["--body", "-b"]) {
+        argv.push(Arg::literal("--data-binary"));
+        argv.push(body.clone());
+    }
+    // Headers and parameters are `KEY=VALUE` words or one JSON object.
+    for header in args::values(&items, &["--headers", "-h"]) {
+        argv.push(Arg::literal("-H"));
+        argv.push(match header.text.split_once('=') {
+            Some((name, value)) if !header.text.starts_with('{') => {
+                header.with_text(&format!("{name}: {value}"))
+            }
+            _ => header.clone(),
+        });
+    }
+    for parameter in args::values(&items, &["--uri-parameters", "--url-parameters"]) {
+        argv.push(Arg::literal("--url-query"));
+        argv.push(parameter.clone());
+    }
+    argv.push(target.clone());
+    let mut outcome = net::curl(&inv.with_args(&argv));
+    for effect in &mut outcome.effects {
+        if let crate::Effect::Request(request) = effect {
+            request.program = "az".to_owned();
         }
     }
     outcome

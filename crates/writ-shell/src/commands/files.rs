@@ -1750,6 +1750,11 @@ fn reader(inv: &Invocation<'_>) -> Option<Outcome> {
     );
     let recursive = matches!(inv.program, "diff" | "colordiff")
         && (has_short(&items, "r") || args::has(&items, &["--recursive"]));
+    if inv.program == "xxd"
+        && let [input, output] = args::positionals(&items).as_slice()
+    {
+        return Some(xxd_to_file(inv, input, output));
+    }
     let mut outcome = Outcome::default();
     for file in args::positionals(&items) {
         if file.text == "-" {
@@ -1767,6 +1772,17 @@ fn reader(inv: &Invocation<'_>) -> Option<Outcome> {
         outcome.write(path, false);
     }
     Some(outcome)
+}
+
+/// `xxd [OPTIONS] INFILE OUTFILE` (a dump, or with `-r` the bytes back):
+/// OUTFILE is written and holds what INFILE held.
+fn xxd_to_file(inv: &Invocation<'_>, input: &Arg, output: &Arg) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut carried = Payload::default();
+    take_input(inv, &mut outcome, &mut carried, &input.text, false);
+    let output = Destination::named(inv, &output.text);
+    emit(&mut outcome, output, carried);
+    outcome
 }
 
 /// Unknown programs: path-like arguments are reported as reads, the values

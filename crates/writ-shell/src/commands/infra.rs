@@ -360,6 +360,9 @@ fn kubectl(inv: &Invocation<'_>) -> Outcome {
     if let Some(names) = printed_names(&verb, &args, &items) {
         outcome.stdout = Some(names);
     }
+    if verb == "cp" {
+        copy_local_side(inv, &args, &mut outcome);
+    }
     outcome.effect(Effect::Kubectl(Kubectl {
         verb,
         args,
@@ -376,6 +379,20 @@ fn kubectl(inv: &Invocation<'_>) -> Outcome {
             _ => false,
         }),
     }))
+}
+
+/// `kubectl cp [NS/]POD:SRC DEST` writes DEST here; `kubectl cp SRC
+/// [NS/]POD:DEST` reads SRC here. A pod's side is `POD:PATH`.
+fn copy_local_side(inv: &Invocation<'_>, args: &[String], outcome: &mut Outcome) {
+    let [from, to] = args else {
+        return;
+    };
+    let in_pod = |spec: &str| spec.split_once(':').is_some_and(|(pod, _)| !pod.is_empty());
+    match (in_pod(from), in_pod(to)) {
+        (true, false) => outcome.write(inv.path(to), false),
+        (false, true) => outcome.read(inv.path(from), true),
+        _ => {}
+    }
 }
 
 /// What `kubectl get TYPE[,TYPE] [NAME...] -o name` prints: `TYPE/NAME`
