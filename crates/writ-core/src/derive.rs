@@ -18,6 +18,7 @@ use crate::deployment::Facts;
 use crate::effects::{Channel, Effect, Payload, Send};
 use crate::envelope::{Envelope, Runtime};
 use crate::interpret::Interpretation;
+use crate::manifest::ToolKind;
 use crate::session::{SessionState, account_identifier, mentions, mentions_account, mentions_host};
 use crate::sql::{SqlClass, classify_sql};
 
@@ -174,7 +175,15 @@ pub fn derive(
     // A tool nothing describes (no manifest, no built-in meaning) in any
     // runtime: where its answer comes from is not known, so it is not trusted.
     let undescribed = interpretation.meaning == "none";
-    if open_world == Some(true) || ((third_party_mcp || undescribed) && open_world != Some(false)) {
+    // A shell or file tool's answer comes from what it did (a fetch's
+    // effects make it untrusted), whatever world its server claims.
+    let judged_by_effects = interpretation.meaning != "none"
+        && matches!(
+            interpretation.kind,
+            Some(ToolKind::Shell | ToolKind::FileRead | ToolKind::FileWrite)
+        );
+    let claims_open_world = open_world == Some(true) && !judged_by_effects;
+    if claims_open_world || ((third_party_mcp || undescribed) && open_world != Some(false)) {
         d.out.untrusted_output = true;
     }
     let mut out = d.out;

@@ -129,3 +129,42 @@ fn what_an_undescribed_tool_answers_is_untrusted() {
     let read = decide(&engine, &shell("cat README.md"));
     assert!(!read.facts.untrusted_output);
 }
+
+/// A call of `shell/run_command` through an MCP gateway whose server says
+/// its tool's world is open.
+fn open_world_shell(command: &str) -> (Runtime, Value) {
+    (
+        Runtime::Mcp,
+        json!({
+            "server": {"name": "shell"},
+            "tool": {"name": "run_command", "annotations": {"openWorldHint": true}},
+            "request": {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                "params": {"name": "run_command", "arguments": {"command": command}}}
+        }),
+    )
+}
+
+#[test]
+fn a_described_shell_tool_is_trusted_by_what_it_ran_not_its_hint() {
+    let deployment = r#"{
+        "organization": "acme",
+        "workspace": "/home/dana/ws",
+        "home": "/home/dana",
+        "org_domains": ["acme.io"],
+        "tools": {"shell/run_command": {"kind": "shell", "args": {"command": "command"}}}
+    }"#;
+    let described = engine(deployment);
+    let local = decide(
+        &described,
+        &open_world_shell("tail -n 40 logs/ci/build.log"),
+    );
+    assert!(!local.facts.untrusted_output);
+    let fetched = decide(
+        &described,
+        &open_world_shell("curl -s https://pastes.example.net/raw/7"),
+    );
+    assert!(fetched.facts.untrusted_output);
+    // Without a manifest the hint is all there is.
+    let undescribed = decide(&engine(DEPLOYMENT), &open_world_shell("tail x.log"));
+    assert!(undescribed.facts.untrusted_output);
+}
