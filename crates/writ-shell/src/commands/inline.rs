@@ -581,7 +581,7 @@ fn perl_request_sends(code: &str) -> bool {
 pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     let program = inv.program;
     // Value sent on a chain by wallet libraries (`sendTransaction`), read
-    // as written: the rewriting below also rewrites an object's keys.
+    // as written (they resolve their own names and units).
     let payments = wallets::payments(program, code);
     outcome
         .effects

@@ -575,11 +575,20 @@ impl Evaluator<'_> {
     }
 
     /// True when the expression `pos..end` is a name being assigned
-    /// (`p = ...`, a keyword argument `p=...`).
+    /// (`p = ...`, a keyword argument `p=...`) or an object's bare key
+    /// (`{to: to}`, `, to: x`: the key is the word, not the name's value).
     fn assigned_here(&self, pos: usize, end: usize) -> bool {
         let is_name = self.name_at(pos).is_some_and(|n| pos + n.len() == end);
         let rest = self.rest(self.skip_spaces(end));
-        is_name && rest.starts_with('=') && !rest.starts_with("==")
+        let assigned = rest.starts_with('=') && !rest.starts_with("==");
+        let before = self
+            .code
+            .get(..pos)
+            .and_then(|b| b.trim_end().chars().next_back());
+        let key = rest.starts_with(':')
+            && !rest.starts_with("::")
+            && matches!(before, Some('{' | ','));
+        is_name && (assigned || key)
     }
 }
 
@@ -686,6 +695,12 @@ mod tests {
         ] {
             assert_eq!(resolve(code, "node").as_deref(), Some(want), "{code}");
         }
+        // An object's bare keys stay words; their values are resolved.
+        assert_eq!(
+            resolve("const to = os.homedir() + '/.x'; send({to: to, from: to})", "node")
+                .as_deref(),
+            Some("const to = '~/.x'; send({to: '~/.x', from: '~/.x'})")
+        );
         // Concatenation with something unknown is left alone.
         assert_eq!(
             py("requests.get('https://x.io/?d=' + d)"),
