@@ -1304,7 +1304,7 @@ impl<'c> Analyzer<'c> {
         );
         let code_flag = match program {
             _ if shell => "",
-            "node" | "nodejs" | "perl" | "ruby" | "bun" | "rscript" | "r" => "-e",
+            "node" | "nodejs" | "perl" | "ruby" | "bun" | "rscript" | "r" | "osascript" => "-e",
             "php" => "-r",
             "deno" => "eval",
             _ if program

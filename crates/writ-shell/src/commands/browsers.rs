@@ -64,7 +64,7 @@ const DOCUMENTS: &[&str] = &[
 
 /// What a browser operand names: a page on the web, a local file, or
 /// something that is neither (`about:blank`, `data:...`).
-enum Page {
+pub(super) enum Page {
     Web(String),
     File(String),
     Other,
@@ -73,7 +73,7 @@ enum Page {
 /// A browser's operand as the browser reads it: a URL with its scheme, a
 /// `file://` URL or a path, a bare host (`example.com/x`, `localhost:3000`)
 /// taken as `http://`.
-fn page(text: &str) -> Page {
+pub(super) fn page(text: &str) -> Page {
     let lower = text.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
         return Page::Web(text.to_owned());
@@ -123,6 +123,12 @@ fn query_payload(word: &Arg) -> Payload {
         flow::push_text(&mut payload, query.split('#').next().unwrap_or_default());
     }
     payload
+}
+
+/// The GET that loads the web page `target`, which `word` names: it
+/// carries the word's query and expansions (`open URL`, `chromium URL`).
+pub(super) fn page_get(inv: &Invocation<'_>, word: &Arg, target: &str) -> crate::Effect {
+    request(inv.program, url(target), "GET", query_payload(word), false)
 }
 
 /// The pages a browser loads, and what it renders: GETs of the web pages
@@ -446,13 +452,7 @@ fn wkhtml(inv: &Invocation<'_>) -> Outcome {
 /// A header or footer page (`--header-html URL|FILE`): loaded, or read.
 fn extra_page(inv: &Invocation<'_>, value: &Arg, outcome: &mut Outcome) {
     match page(&value.text) {
-        Page::Web(target) => outcome.effects.push(request(
-            inv.program,
-            url(&target),
-            "GET",
-            query_payload(value),
-            false,
-        )),
+        Page::Web(target) => outcome.effects.push(page_get(inv, value, &target)),
         Page::File(path) => outcome.read(inv.path(&path), false),
         Page::Other => {}
     }

@@ -45,6 +45,7 @@ mod net;
 mod netops;
 mod nosql;
 mod notify;
+mod openers;
 mod p4;
 mod packages;
 mod patch;
@@ -399,6 +400,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| dataflow::handle(inv))
         .or_else(|| media::handle(inv))
         .or_else(|| browsers::handle(inv))
+        .or_else(|| openers::handle(inv))
         .or_else(|| vendor::handle(inv))
         .or_else(|| process::handle(inv))
         .or_else(|| patch::handle(inv))

@@ -2158,14 +2158,22 @@ fn expression(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
 }
 
 /// `Start-Process -FilePath PROGRAM -ArgumentList 'ARGS'`: PROGRAM runs
-/// with ARGS (a command line, or a list written `'a','b'`); a document or
-/// URL it opens does nothing this analysis follows.
+/// with ARGS (a command line, or a list written `'a','b'`); a URL opens
+/// in the browser, as cmd's `start URL` (`openers.rs`).
 fn start_process(bound: &Bound) -> Outcome {
     let mut outcome = Outcome::default();
     let Some(program) = bound.value("filepath") else {
         return outcome;
     };
-    if program.dynamic || program.text.contains("://") {
+    if program.text.contains("://") {
+        outcome.nested.push(Nested::Argv {
+            argv: vec![Arg::literal("start"), program.clone()],
+            env: Vec::new(),
+            cwd: None,
+        });
+        return outcome;
+    }
+    if program.dynamic {
         return outcome;
     }
     let arguments = bound

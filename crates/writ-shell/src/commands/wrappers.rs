@@ -1493,7 +1493,7 @@ fn python_module(rest: &[Arg]) -> Outcome {
         argv.extend(args.iter().cloned());
         if matches!(
             module.text.as_str(),
-            "pip" | "pip3" | "http.server" | "SimpleHTTPServer" | "twine"
+            "pip" | "pip3" | "http.server" | "SimpleHTTPServer" | "twine" | "webbrowser"
         ) {
             outcome.nested.push(Nested::Argv {
                 argv,
