@@ -585,9 +585,8 @@ impl Evaluator<'_> {
             .code
             .get(..pos)
             .and_then(|b| b.trim_end().chars().next_back());
-        let key = rest.starts_with(':')
-            && !rest.starts_with("::")
-            && matches!(before, Some('{' | ','));
+        let key =
+            rest.starts_with(':') && !rest.starts_with("::") && matches!(before, Some('{' | ','));
         is_name && (assigned || key)
     }
 }
@@ -697,8 +696,11 @@ mod tests {
         }
         // An object's bare keys stay words; their values are resolved.
         assert_eq!(
-            resolve("const to = os.homedir() + '/.x'; send({to: to, from: to})", "node")
-                .as_deref(),
+            resolve(
+                "const to = os.homedir() + '/.x'; send({to: to, from: to})",
+                "node"
+            )
+            .as_deref(),
             Some("const to = '~/.x'; send({to: '~/.x', from: '~/.x'})")
         );
         // Concatenation with something unknown is left alone.
