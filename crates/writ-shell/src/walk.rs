@@ -1654,18 +1654,26 @@ impl<'c> Analyzer<'c> {
             if let Some(inner) = self.contents.get(&file.path).cloned() {
                 descriptors |= paths::is_special_device(&file.path);
                 flow::merge(payload, &inner);
-            } else if file.recursive {
-                // A directory holds the files written into it (`cp .env
-                // dist/.env; tar c dist`): each by its own path, with what
-                // it holds.
-                for (path, inner) in self.contents_under(&file.path) {
-                    flow::push_file(
-                        payload,
-                        crate::FileRef {
-                            path,
-                            recursive: false,
-                        },
-                    );
+            } else {
+                // A glob names the files written that it matches (`for c in
+                // /tmp/sp_*`), and a piece's name the pieces `split` wrote.
+                let named = self.contents_named(&file.path);
+                if file.recursive {
+                    // A directory holds the files written into it (`cp .env
+                    // dist/.env; tar c dist`): each by its own path, with
+                    // what it holds.
+                    for (path, inner) in self.contents_under(&file.path) {
+                        flow::push_file(
+                            payload,
+                            crate::FileRef {
+                                path,
+                                recursive: false,
+                            },
+                        );
+                        flow::merge(payload, &inner);
+                    }
+                }
+                for inner in named {
                     flow::merge(payload, &inner);
                 }
             }
@@ -1679,6 +1687,24 @@ impl<'c> Analyzer<'c> {
                 !(paths::is_special_device(&file.path) && self.contents.contains_key(&file.path))
             });
         }
+    }
+
+    /// The known contents of the files written that `name` (a glob, or one
+    /// of a splitter's pieces) names ([`commands::names_written_file`]),
+    /// in the order of their paths.
+    fn contents_named(&self, name: &str) -> Vec<Payload> {
+        let globbed = commands::is_glob(name);
+        let mut named: Vec<(&String, &Payload)> = self
+            .contents
+            .iter()
+            .filter(|(path, _)| {
+                (globbed || commands::is_glob(path))
+                    && *path != name
+                    && commands::names_written_file(name, path)
+            })
+            .collect();
+        named.sort_by(|a, b| a.0.cmp(b.0));
+        named.into_iter().map(|(_, inner)| inner.clone()).collect()
     }
 
     /// The known contents of files below `dir`, by path.

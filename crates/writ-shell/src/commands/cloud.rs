@@ -7,6 +7,7 @@ use super::{Invocation, Outcome, request, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, FileRef, Payload, Resource, Target, flow};
 
+mod gcp_policy;
 mod linode;
 mod oci;
 mod policy;
@@ -170,6 +171,11 @@ const AWS_LONG: &[&str] = &[
     "permission-set-arn",
     "principal-id",
     "principal-type",
+    "application-arn",
+    "managed-policy-arn",
+    "customer-managed-policy-reference",
+    "inline-policy",
+    "permissions-boundary",
     "user-pool-id",
     "username",
     "snapshot-id",
@@ -313,13 +319,16 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
 /// text that is known (`cat > trust.json <<EOF ... EOF`, a file tool's
 /// write): the call is read again with the document in place of the
 /// reference, so who it admits is judged as for an inline document. The
-/// file is still read.
+/// file is still read. Google Cloud's policy files, given to `gcloud ...
+/// set-iam-policy` and `gsutil iam set`, are read by
+/// [`gcp_policy::written_policy_file`].
 pub(crate) fn written_policies(
     inv: &Invocation<'_>,
     outcome: &mut Outcome,
     text_of: &super::runners::Lookup<'_>,
 ) {
     if inv.program != "aws" {
+        gcp_policy::written_policy_file(inv, outcome, text_of);
         return;
     }
     let mut args: Vec<Arg> = inv.args.to_vec();
@@ -1105,13 +1114,23 @@ fn s3api(command: &str, items: &[Item], outcome: &mut Outcome) {
 /// `aws identitystore create-group-membership|delete-group-membership
 /// --group-id G --member-id UserId=U` (or `--membership-id`), `aws
 /// sso-admin create-account-assignment|delete-account-assignment
-/// --target-id ACCOUNT --permission-set-arn P --principal-id U`, and
-/// Cognito's `admin-add-user-to-group|admin-remove-user-from-group
-/// --user-pool-id P --username U --group-name G`: each changes what the
-/// member may do.
+/// --target-id ACCOUNT --permission-set-arn P --principal-id U` (and an
+/// application's `create-application-assignment`), and Cognito's
+/// `admin-add-user-to-group|admin-remove-user-from-group --user-pool-id P
+/// --username U --group-name G`: each changes what the member may do. A
+/// permission set's policies ([`PERMISSION_SET_CHANGES`]) change what
+/// everyone assigned it may do, in every account it is provisioned to.
 fn directory_grant(service: &str, command: &str, items: &[Item]) -> Option<Effect> {
     let value = |names: &[&str]| args::value(items, names).map(|a| a.text.clone());
     let (resource, grantee) = match (service, command) {
+        ("sso-admin", _) if PERMISSION_SET_CHANGES.contains(&command) => (
+            value(&["--permission-set-arn"]).map(|p| format!("permission set {p}")),
+            None,
+        ),
+        ("sso-admin", "create-application-assignment" | "delete-application-assignment") => (
+            value(&["--application-arn"]).map(|a| format!("application {a}")),
+            value(&["--principal-id"]),
+        ),
         ("identitystore", "create-group-membership" | "delete-group-membership") => (
             value(&["--group-id"])
                 .or_else(|| value(&["--membership-id"]).map(|m| format!("membership {m}")))
@@ -1138,6 +1157,22 @@ fn directory_grant(service: &str, command: &str, items: &[Item]) -> Option<Effec
         grantee,
     })
 }
+
+/// `aws sso-admin` calls that change what a permission set allows (its
+/// managed, customer-managed and inline policies and its permissions
+/// boundary) or push it to the accounts it is assigned in
+/// (`provision-permission-set`).
+const PERMISSION_SET_CHANGES: &[&str] = &[
+    "attach-managed-policy-to-permission-set",
+    "detach-managed-policy-from-permission-set",
+    "attach-customer-managed-policy-reference-to-permission-set",
+    "detach-customer-managed-policy-reference-from-permission-set",
+    "put-inline-policy-to-permission-set",
+    "delete-inline-policy-from-permission-set",
+    "put-permissions-boundary-to-permission-set",
+    "delete-permissions-boundary-from-permission-set",
+    "provision-permission-set",
+];
 
 /// How an AWS call beyond IAM changes who may use a resource.
 struct ResourceAccess {
@@ -1790,36 +1825,41 @@ fn dataset_update(items: &[Item<'_>], identifier: &str) -> Option<Outcome> {
 
 /// `gsutil [-m] [-h h] COMMAND ...`.
 fn gsutil(inv: &Invocation<'_>) -> Outcome {
-    let mut rest = inv.args;
+    let Some((command, operands)) = gsutil_command_args(inv.args) else {
+        return Outcome::default();
+    };
+    let mut outcome = gsutil_command(&inv.with_args(operands), &command.text);
     // A service account key named by a boto setting (`-o
     // Credentials:gs_service_key_file=F`) is read.
-    let mut key_files = Vec::new();
+    let global = inv
+        .args
+        .get(..inv.args.len().saturating_sub(operands.len() + 1))
+        .unwrap_or_default();
+    let settings = global.iter().zip(global.iter().skip(1));
+    for (_, setting) in settings.filter(|(option, _)| option.text == "-o") {
+        if let Some((key, file)) = setting.text.split_once('=')
+            && key
+                .trim()
+                .eq_ignore_ascii_case("Credentials:gs_service_key_file")
+        {
+            outcome.read(inv.path(file.trim()), false);
+        }
+    }
+    outcome
+}
+
+/// gsutil's command word and its operands, after the global options
+/// (`-m`, `-o SETTING`, `-h HEADER`, `-u PROJECT`, `-i ACCOUNT`).
+fn gsutil_command_args(args: &[Arg]) -> Option<(&Arg, &[Arg])> {
+    let mut rest = args;
     while let Some((first, tail)) = rest.split_first() {
         match first.text.as_str() {
-            "-o" => {
-                let setting = tail.first().map_or("", |s| s.text.as_str());
-                if let Some((key, file)) = setting.split_once('=')
-                    && key
-                        .trim()
-                        .eq_ignore_ascii_case("Credentials:gs_service_key_file")
-                {
-                    key_files.push(inv.path(file.trim()));
-                }
-                rest = tail.get(1..).unwrap_or_default();
-            }
-            "-h" | "-u" | "-i" => rest = tail.get(1..).unwrap_or_default(),
+            "-o" | "-h" | "-u" | "-i" => rest = tail.get(1..).unwrap_or_default(),
             text if text.starts_with('-') => rest = tail,
             _ => break,
         }
     }
-    let Some((command, operands)) = rest.split_first() else {
-        return Outcome::default();
-    };
-    let mut outcome = gsutil_command(&inv.with_args(operands), &command.text);
-    for file in key_files {
-        outcome.read(file, false);
-    }
-    outcome
+    rest.split_first()
 }
 
 /// What `gsutil COMMAND OPERANDS` does: copies, removals, access changes;
@@ -1962,39 +2002,64 @@ fn gs_remove(inv: &Invocation<'_>) -> Outcome {
     outcome
 }
 
-/// `gsutil acl ch -u AllUsers:R gs://b`, `gsutil iam ch allUsers:objectViewer gs://b`.
+/// Who may use the buckets and objects gsutil's access commands name:
+/// `acl|defacl ch -u|-g|-p ENTITY:PERM... -d ENTITY... URL...`, `iam ch
+/// [-d MEMBER] MEMBER:ROLE... URL...` and `acl|defacl|iam set FILE|CANNED
+/// URL...` (which replaces them; a policy file written earlier is read by
+/// [`gcp_policy::written_policy_file`]). A grant to `AllUsers` or
+/// `allAuthenticatedUsers`, or a public canned ACL, makes them public; a
+/// removal (`-d`) never does. `get` only reads.
 fn gs_access(operands: &[Arg]) -> Outcome {
     let mut outcome = Outcome::default();
-    let buckets: Vec<&Arg> = operands
-        .iter()
-        .filter(|o| o.text.starts_with("gs://"))
-        .collect();
-    let words: Vec<&str> = operands.iter().map(|o| o.text.as_str()).collect();
-    let everyone = words.iter().any(|w| {
-        let lower = w.to_ascii_lowercase();
-        lower.starts_with("allusers")
-            || lower.starts_with("allauthenticatedusers")
-            || is_public_acl(w)
-    });
-    let grantees: Vec<&str> = words
-        .iter()
-        .filter(|w| {
-            !w.starts_with('-')
-                && !w.starts_with("gs://")
-                && w.contains(':')
-                && !matches!(**w, "ch" | "set")
-        })
-        .copied()
-        .collect();
-    for target in buckets {
+    let Some((verb, rest)) = operands.split_first() else {
+        return outcome;
+    };
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "ugpde",
+            long: &["etag"],
+            stop_after: None,
+        },
+    );
+    let (urls, words): (Vec<&Arg>, Vec<&Arg>) = args::positionals(&items)
+        .into_iter()
+        .partition(|o| o.text.starts_with("gs://"));
+    let text = |list: Vec<&Arg>| -> Vec<String> { list.iter().map(|a| a.text.clone()).collect() };
+    let (public, grantees) = match verb.text.as_str() {
+        "ch" => {
+            let added: Vec<String> = text(args::values(&items, &["-u", "-g", "-p"]))
+                .into_iter()
+                .chain(text(words))
+                .collect();
+            let everyone = added.iter().any(|grant| {
+                let entity = grant.split(':').next().unwrap_or_default();
+                entity.eq_ignore_ascii_case("allUsers")
+                    || entity.eq_ignore_ascii_case("allAuthenticatedUsers")
+            });
+            let removed = text(args::values(&items, &["-d"]));
+            (everyone, added.into_iter().chain(removed).collect())
+        }
+        "set" => (
+            words.first().is_some_and(|acl| is_public_acl(&acl.text)),
+            Vec::new(),
+        ),
+        _ => return outcome,
+    };
+    for target in urls {
         let resource = bucket("gs", &target.text);
-        if everyone {
+        if public {
             outcome.effects.push(Effect::MakePublic { resource });
+        } else if grantees.is_empty() {
+            outcome.effects.push(Effect::GrantAccess {
+                resource,
+                grantee: None,
+            });
         } else {
             for grantee in &grantees {
                 outcome.effects.push(Effect::GrantAccess {
                     resource: resource.clone(),
-                    grantee: Some((*grantee).to_owned()),
+                    grantee: Some(grantee.clone()),
                 });
             }
         }
@@ -2002,62 +2067,77 @@ fn gs_access(operands: &[Arg]) -> Outcome {
     outcome
 }
 
+/// gcloud's options that take a value as the next word.
+const GCLOUD_VALUED: &[&str] = &[
+    "project",
+    "account",
+    "configuration",
+    "member",
+    "role",
+    "format",
+    "impersonate-service-account",
+    "group-email",
+    "member-email",
+    "roles",
+    "add-roles",
+    "remove-roles",
+    "update-roles-params",
+    "zone",
+    "region",
+    "image",
+    "network",
+    "source-ranges",
+    "source-tags",
+    "source-service-accounts",
+    "direction",
+    "action",
+    "allow",
+    "rules",
+    "predefined-acl",
+    "predefined-default-object-acl",
+    "add-acl-grant",
+    "remove-acl-grant",
+    "add-default-object-acl-grant",
+    "remove-default-object-acl-grant",
+    "acl-file",
+    "default-object-acl-file",
+    "private-key-file",
+    "private-key-password",
+    "key-file",
+    "cred-file",
+    "credential-file-override",
+    "access-token-file",
+    "duration",
+    "http-verb",
+    "headers",
+    "query-params",
+    "location",
+    "keyring",
+    "folder",
+    "organization",
+    "condition",
+    "condition-from-file",
+];
+
+/// gcloud's words parsed: options (those of [`GCLOUD_VALUED`] with their
+/// values) and positionals, the command groups first.
+fn gcloud_items(args: &[Arg]) -> Vec<Item<'_>> {
+    args::parse(
+        args,
+        &Spec {
+            short: "",
+            long: GCLOUD_VALUED,
+            stop_after: None,
+        },
+    )
+}
+
 /// `gcloud storage cp|mv|rsync|rm`, `gcloud storage buckets
 /// add-iam-policy-binding`, the IAM bindings of the rest ([`iam_binding`]),
 /// and `gcloud identity groups memberships add|delete|modify-membership-roles
 /// --group-email G --member-email M` (who is in a group, and as what).
 fn gcloud(inv: &Invocation<'_>) -> Option<Outcome> {
-    let items = args::parse(
-        inv.args,
-        &Spec {
-            short: "",
-            long: &[
-                "project",
-                "account",
-                "configuration",
-                "member",
-                "role",
-                "format",
-                "impersonate-service-account",
-                "group-email",
-                "member-email",
-                "roles",
-                "add-roles",
-                "remove-roles",
-                "update-roles-params",
-                "zone",
-                "region",
-                "image",
-                "network",
-                "source-ranges",
-                "source-tags",
-                "source-service-accounts",
-                "direction",
-                "action",
-                "allow",
-                "rules",
-                "predefined-acl",
-                "predefined-default-object-acl",
-                "add-acl-grant",
-                "remove-acl-grant",
-                "add-default-object-acl-grant",
-                "remove-default-object-acl-grant",
-                "acl-file",
-                "default-object-acl-file",
-                "private-key-file",
-                "private-key-password",
-                "key-file",
-                "cred-file",
-                "credential-file-override",
-                "access-token-file",
-                "duration",
-                "http-verb",
-                "headers",
-                "query-params",
-            ],
-            stop_after: None,
-        },
-    );
+    let items = gcloud_items(inv.args);
     let positional = args::positionals(&items);
     let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
     let handled = gcloud_command(inv, &items, &words).map(|mut outcome| {
@@ -2662,9 +2742,7 @@ fn iam_binding(items: &[Item<'_>], words: &[&str]) -> Option<Outcome> {
                 | "remove-invoker-policy-binding"
         )
     })?;
-    let resource = Resource::Other {
-        name: words.get(at + 1).copied().unwrap_or_default().to_owned(),
-    };
+    let resource = iam_resource(words.get(at + 1).copied().unwrap_or_default());
     let member = args::value(items, &["--member"]).map(|m| m.text.clone());
     let everyone = member
         .as_deref()
@@ -2681,11 +2759,23 @@ fn iam_binding(items: &[Item<'_>], words: &[&str]) -> Option<Outcome> {
     Some(Outcome::default().effect(effect))
 }
 
-/// `docker push IMAGE`: uploads to the registry named in the image.
+/// The resource an IAM command names: a bucket for `gs://B`, else the
+/// name as written (a project, a service, a secret).
+fn iam_resource(name: &str) -> Resource {
+    if name.starts_with("gs://") {
+        bucket("gs", name)
+    } else {
+        Resource::Other {
+            name: name.to_owned(),
+        }
+    }
+}
+
 /// `docker push IMAGE` (and podman, nerdctl, `buildah push IMAGE
 /// [DESTINATION]`): an upload of the image to its registry, or to
 /// DESTINATION's when it is a registry (`docker://REF`; other transports,
-/// `dir:`, `oci:`, archives, are local).
+/// `dir:`, `oci:`, archives, are local), carrying the credentials given
+/// for it (`--creds USER:PASS`).
 fn docker_push(inv: &Invocation<'_>) -> Outcome {
     let items = args::parse(
         inv.args.get(1..).unwrap_or_default(),

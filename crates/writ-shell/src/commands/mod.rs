@@ -67,6 +67,7 @@ mod sql;
 pub(crate) use sql::written_scripts as written_sql_scripts;
 mod sync;
 mod transform;
+pub(crate) use transform::{is_glob, names_written_file};
 mod tunnels;
 mod vendor;
 mod windows;

@@ -1,14 +1,16 @@
 //! Programs that turn files into other files: archivers with command
 //! words of their own (`7z a`, `rar a`), document converters and PDF tools
 //! (LibreOffice, pandoc, pdftk, qpdf, Ghostscript, mutool, poppler,
-//! ocrmypdf, img2pdf, wkhtmltopdf, ImageMagick) and `age`. Each reads its
-//! inputs and writes its output, and the output carries what went in
-//! (`Outcome::contents`), so a later upload of it in the same line sends
-//! the inputs.
+//! ocrmypdf, img2pdf, wkhtmltopdf, ImageMagick), `age`, and the splitters
+//! (`split`, `csplit`). Each reads its inputs and writes its output, and
+//! the output carries what went in (`Outcome::contents`), so a later upload
+//! of it in the same line sends the inputs. A splitter's pieces are one
+//! file named by the pattern of their names, which a later glob or a
+//! piece's own name finds ([`names_written_file`]).
 
 use std::borrow::Cow;
 
-use super::{Invocation, Outcome};
+use super::{Invocation, Nested, Outcome};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{FileRef, Payload, flow, paths};
 
@@ -20,6 +22,8 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "pdftk" => pdftk(inv),
         "qpdf" => qpdf(inv),
         "gs" | "gsc" | "gswin64c" | "gswin32c" => ghostscript(inv),
+        "split" | "gsplit" => split(inv),
+        "csplit" | "gcsplit" => csplit(inv),
         "magick" | "convert" | "montage" | "composite" | "compare" | "mogrify" | "gm" => {
             image_magick(inv)?
         }
@@ -1258,9 +1262,259 @@ fn image_magick(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(outcome)
 }
 
+// ---------------------------------------------------------------------
+// Splitters: the pieces of their input, under names of one pattern.
+
+/// Options of GNU and BSD `split` that take a value.
+const SPLIT_SPEC: Spec<'static> = Spec {
+    short: "abClnpt",
+    long: &[
+        "suffix-length",
+        "additional-suffix",
+        "bytes",
+        "line-bytes",
+        "lines",
+        "number",
+        "separator",
+        "filter",
+    ],
+    stop_after: None,
+};
+
+/// `split [OPTION]... [FILE [PREFIX]]` (GNU and BSD): FILE (standard input
+/// when absent or `-`) cut into pieces named PREFIX (`x`) and a suffix of
+/// two letters (`-a N`, `--suffix-length=N`: N; without it GNU widens the
+/// suffix as pieces run out), digits (`-d`, `--numeric-suffixes[=FROM]`)
+/// or hex digits (`-x`, `--hex-suffixes[=FROM]`), then
+/// `--additional-suffix=SUF`. Which bytes go to which piece is not known,
+/// so every piece carries the whole input, and the pieces are written as
+/// one file named by their pattern (`/tmp/sp_[0-9][0-9][0-9]`). `-n K/N`
+/// prints one chunk instead; `--filter=COMMAND` pipes each piece to
+/// COMMAND, run by the shell with `$FILE` its name, and writes none.
+fn split(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(inv.args, &SPLIT_SPEC);
+    let positional = args::positionals(&items);
+    let input = positional.first().map_or("-", |a| a.text.as_str());
+    let prefix = positional.get(1).map_or("x", |a| a.text.as_str());
+    let mut outcome = Outcome::default();
+    let mut carried = Payload::default();
+    take_input(inv, &mut outcome, &mut carried, input, false);
+    let value = |names: &[&str]| args::value(&items, names).map(|v| v.text.as_str());
+    let class = if args::has(&items, &["-x", "--hex-suffixes"]) {
+        "[0-9a-f]"
+    } else if args::has(&items, &["-d", "--numeric-suffixes"]) {
+        "[0-9]"
+    } else {
+        "[a-z]"
+    };
+    let length = value(&["-a", "--suffix-length"]).and_then(|n| n.parse::<usize>().ok());
+    let pieces = format!(
+        "{}{}{}{}",
+        glob_literal(&inv.path(prefix)),
+        class.repeat(length.unwrap_or(2).clamp(1, 16)),
+        if length.is_some() { "" } else { "*" },
+        glob_literal(value(&["--additional-suffix"]).unwrap_or_default()),
+    );
+    if let Some(filter) = value(&["--filter"]) {
+        outcome.stdout = Some(Payload::default());
+        outcome
+            .nested
+            .push(piece_filter(inv, filter, input, &pieces));
+        return outcome;
+    }
+    let output = if value(&["-n", "--number"]).is_some_and(prints_one_chunk) {
+        Destination::Stdout
+    } else {
+        Destination::File(pieces)
+    };
+    emit(&mut outcome, output, carried);
+    outcome
+}
+
+/// `-n K/N`, `-n l/K/N`, `-n r/K/N`: only chunk K, to standard output.
+fn prints_one_chunk(chunks: &str) -> bool {
+    let parts: Vec<&str> = chunks.split('/').collect();
+    match parts.as_slice() {
+        [k, _] => k.chars().all(|c| c.is_ascii_digit()),
+        [_, _, _] => true,
+        _ => false,
+    }
+}
+
+/// `split --filter=COMMAND`: COMMAND run by the shell once per piece, the
+/// piece on its standard input (the input file's, or split's own) and its
+/// name in `$FILE`.
+fn piece_filter(inv: &Invocation<'_>, filter: &str, input: &str, pieces: &str) -> Nested {
+    let text = if input == "-" {
+        filter.to_owned()
+    } else {
+        let path = inv.path(input).replace('\'', "'\\''");
+        format!("{{ {filter}\n}} < '{path}'")
+    };
+    Nested::ShellScript {
+        text,
+        what: "split --filter".to_owned(),
+        args: vec![Arg::literal("sh")],
+        env: vec![("FILE".to_owned(), Arg::literal(pieces))],
+    }
+}
+
+/// `csplit [OPTION]... FILE PATTERN...`: FILE (`-`: standard input) cut at
+/// the patterns into pieces named PREFIX (`-f`, `--prefix`; `xx`) and a
+/// number printed by the suffix format (`-b`, `--suffix-format`; `%02d`,
+/// with `-n`, `--digits` digits). Every piece carries the whole input, as
+/// `split`'s do. What it prints is the pieces' sizes.
+fn csplit(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "fbn",
+            long: &["prefix", "suffix-format", "digits"],
+            stop_after: None,
+        },
+    );
+    let mut outcome = Outcome::default();
+    let Some(input) = args::positionals(&items).first().map(|a| a.text.as_str()) else {
+        return outcome;
+    };
+    let mut carried = Payload::default();
+    take_input(inv, &mut outcome, &mut carried, input, false);
+    let value = |names: &[&str]| args::value(&items, names).map(|v| v.text.as_str());
+    let digits = value(&["-n", "--digits"]).and_then(|n| n.parse::<usize>().ok());
+    let suffix = match value(&["-b", "--suffix-format"]) {
+        Some(format) => number_pattern(format),
+        None => format!("{}*", "[0-9]".repeat(digits.unwrap_or(2).clamp(1, 16))),
+    };
+    let prefix = value(&["-f", "--prefix"]).unwrap_or("xx");
+    let pieces = format!("{}{suffix}", glob_literal(&inv.path(prefix)));
+    emit(&mut outcome, Destination::File(pieces), carried);
+    outcome.stdout = Some(Payload::default());
+    outcome
+}
+
+/// The names a printf number format prints (`%03d` → `[0-9][0-9][0-9]*`,
+/// `part-%x.txt` → `part-[0-9a-f]*.txt`): as many digits of its base as
+/// its width, or more; the rest of the format is literal.
+fn number_pattern(format: &str) -> String {
+    let Some((before, spec)) = format.split_once('%') else {
+        return glob_literal(format);
+    };
+    let flags = spec.trim_start_matches(['0', '-', '+', ' ', '#', '\'']);
+    let width_len = flags.chars().take_while(char::is_ascii_digit).count();
+    let width = flags
+        .get(..width_len)
+        .and_then(|w| w.parse::<usize>().ok())
+        .unwrap_or(1);
+    let rest = flags.get(width_len..).unwrap_or_default();
+    let mut conversion = rest.chars();
+    let class = match conversion.next() {
+        Some('x') => "[0-9a-f]",
+        Some('X') => "[0-9A-F]",
+        Some('o') => "[0-7]",
+        _ => "[0-9]",
+    };
+    format!(
+        "{}{}*{}",
+        glob_literal(before),
+        class.repeat(width.clamp(1, 16)),
+        glob_literal(conversion.as_str())
+    )
+}
+
+/// `text` as a glob that matches only itself.
+fn glob_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '*' | '?' | '[' | '{' | '}' => {
+                out.push('[');
+                out.push(c);
+                out.push(']');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `name`, a path as a command gives it, names the file written
+/// as `written`: the same path; a glob (`/tmp/sp_*`, `for c in out/*`)
+/// that matches it; or, for a splitter's pieces written under the pattern
+/// of their names, a piece's own name (`/tmp/sp_aa`) or a glob that
+/// matches the first piece's.
+pub(crate) fn names_written_file(name: &str, written: &str) -> bool {
+    if name == written {
+        return true;
+    }
+    if is_glob(written) && shell_glob(written).is_some_and(|g| g.is_match(name)) {
+        return true;
+    }
+    is_glob(name) && shell_glob(name).is_some_and(|g| g.is_match(first_name(written)))
+}
+
+/// Text with a glob character in it.
+pub(crate) fn is_glob(text: &str) -> bool {
+    text.contains(['*', '?', '['])
+}
+
+/// A pathname pattern as bash matches it: `*` and `?` within one name,
+/// braces literal (the line's brace expansions are already done).
+fn shell_glob(pattern: &str) -> Option<globset::GlobMatcher> {
+    let escaped = pattern.replace('{', "[{]").replace('}', "[}]");
+    globset::GlobBuilder::new(&escaped)
+        .literal_separator(true)
+        .build()
+        .ok()
+        .map(|g| g.compile_matcher())
+}
+
+/// The first name a pattern of names matches: each class its first
+/// character, `?` one letter, `*` nothing (`/tmp/sp_[0-9][0-9]*` →
+/// `/tmp/sp_00`).
+fn first_name(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' => {}
+            '?' => out.push('a'),
+            '[' => {
+                let class: String = chars.by_ref().take_while(|c| *c != ']').collect();
+                out.extend(class.chars().find(|c| !matches!(c, '!' | '^')));
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_pieces_and_globs() {
+        let pieces = "/tmp/sp_[0-9][0-9][0-9]";
+        assert!(names_written_file("/tmp/sp_*", pieces));
+        assert!(names_written_file("/tmp/sp_0*", pieces));
+        assert!(names_written_file("/tmp/sp_012", pieces));
+        assert!(names_written_file("/tmp/*", pieces));
+        assert!(!names_written_file("/tmp/sp_ab", pieces));
+        assert!(!names_written_file("/tmp/sp_0123", pieces));
+        assert!(!names_written_file("/var/sp_*", pieces));
+        assert!(names_written_file("/w/out/*.env", "/w/out/a.env"));
+        assert!(!names_written_file("/w/*.env", "/w/out/a.env"));
+        assert!(!names_written_file("/w/a.env", "/w/b.env"));
+    }
+
+    #[test]
+    fn number_formats_as_patterns() {
+        assert_eq!(number_pattern("%03d"), "[0-9][0-9][0-9]*");
+        assert_eq!(number_pattern("part-%x.txt"), "part-[0-9a-f]*.txt");
+        assert_eq!(number_pattern("%02d.pem"), "[0-9][0-9]*.pem");
+        assert_eq!(first_name("/t/x[a-z][a-z]*"), "/t/xaa");
+        assert_eq!(glob_literal("a*b[1]"), "a[*]b[[]1]");
+    }
 
     #[test]
     fn replaces_extensions() {
