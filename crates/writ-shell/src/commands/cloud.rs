@@ -43,16 +43,10 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         {
             Some(image_tag(inv, 2))
         }
-        ("docker" | "nerdctl", Some("build")) => image_build(inv, 1),
-        ("docker", Some("buildx" | "image" | "builder"))
-            if inv.args.get(1).is_some_and(|a| a.text == "build") =>
-        {
-            image_build(inv, 2)
-        }
         ("docker" | "podman" | "buildah" | "nerdctl" | "skopeo" | "oras", Some("login")) => {
             Some(registry_login(inv, 1))
         }
-        ("helm", Some("registry")) | ("crane", Some("auth"))
+        ("helm" | "regctl", Some("registry")) | ("crane", Some("auth"))
             if inv.args.get(1).is_some_and(|a| a.text == "login") =>
         {
             Some(registry_login(inv, 2))
@@ -2828,9 +2822,10 @@ fn docker_push(inv: &Invocation<'_>) -> Outcome {
     };
     let mut outcome = Outcome::default();
     if let Some(image) = image {
+        let credentials = option_payload(&items, &["--creds"]);
         outcome
             .effects
-            .push(image_upload(inv.program, image, Payload::default()));
+            .push(image_upload(inv.program, image, credentials));
     }
     // What the local image carries, if the line built it, goes with it.
     if let Some(local) = positional.first() {
@@ -2867,7 +2862,7 @@ fn image_tag(inv: &Invocation<'_>, skip: usize) -> Outcome {
 /// one: its registry (Docker Hub's `docker.io` when none is named), path
 /// (`library/NAME` for Docker Hub's official images) and tag (`latest`
 /// when neither a tag nor a digest is given).
-fn image_reference(text: &str) -> String {
+pub(super) fn image_reference(text: &str) -> String {
     let text = text.strip_prefix("docker://").unwrap_or(text);
     let (name, digest) = match text.split_once('@') {
         Some((name, digest)) => (name, Some(digest)),
@@ -2905,131 +2900,35 @@ fn image_reference(text: &str) -> String {
     reference
 }
 
-/// `docker build|buildx build ... --push -t REF` (or `--output
-/// type=registry`, `-o type=image,push=true`): each tag is pushed as
-/// `docker push REF` is, carrying the build arguments' values, which are
-/// baked into the image (`--build-arg K=$SECRET`; `--build-arg K` takes
-/// K from the environment). Without a push the build is local, and each
-/// tag carries those values to a later `docker push REF` on the line.
-fn image_build(inv: &Invocation<'_>, skip: usize) -> Option<Outcome> {
-    let items = args::parse(
-        inv.args.get(skip..).unwrap_or_default(),
-        &Spec {
-            short: "ftom",
-            long: &[
-                "tag",
-                "file",
-                "output",
-                "build-arg",
-                "build-context",
-                "platform",
-                "target",
-                "label",
-                "cache-from",
-                "cache-to",
-                "secret",
-                "ssh",
-                "network",
-                "progress",
-                "builder",
-                "iidfile",
-                "metadata-file",
-                "add-host",
-                "shm-size",
-                "ulimit",
-                "allow",
-                "attest",
-                "annotation",
-                "sbom",
-                "provenance",
-                "cgroup-parent",
-                "memory",
-                "memory-swap",
-                "cpu-shares",
-                "cpu-period",
-                "cpu-quota",
-                "cpuset-cpus",
-                "cpuset-mems",
-                "isolation",
-                "security-opt",
-                "call",
-                "check",
-            ],
-            stop_after: None,
-        },
-    );
-    let outputs = args::values(&items, &["-o", "--output"]);
-    let registry_output = |text: &str| {
-        let fields: Vec<&str> = text.split(',').map(str::trim).collect();
-        fields.contains(&"type=registry")
-            || (fields.contains(&"type=image") && fields.contains(&"push=true"))
-    };
-    let push = args::has(&items, &["--push"]) || outputs.iter().any(|o| registry_output(&o.text));
-    let mut images: Vec<String> = args::values(&items, &["-t", "--tag"])
-        .iter()
-        .map(|t| t.text.clone())
-        .collect();
-    for output in outputs.iter().filter(|o| registry_output(&o.text)) {
-        for field in output.text.split(',') {
-            if let Some(names) = field.trim().strip_prefix("name=") {
-                images.extend(
-                    names
-                        .trim_matches(['"', '\''])
-                        .split(',')
-                        .map(str::to_owned),
-                );
-            }
-        }
-    }
-    let mut baked = Payload::default();
-    for arg in args::values(&items, &["--build-arg"]) {
-        match arg.text.split_once('=') {
-            Some((_, value)) => flow::merge(&mut baked, &arg.with_text(value).payload()),
-            None => flow::push_env(&mut baked, &arg.text),
-        }
-    }
-    images.dedup();
-    images.retain(|i| !i.is_empty());
-    // Without a push the image stays here, and the build reads its context
-    // as any command reads the paths it names.
-    let mut outcome = if push {
-        Outcome::default()
-    } else {
-        super::files::unknown(inv)
-    };
-    for image in &images {
-        if push {
-            outcome
-                .effects
-                .push(image_upload(inv.program, image, baked.clone()));
-        }
-        // A later `docker push` of the tag sends what went into it.
-        outcome.images.push(super::ImageStep::Built {
-            image: image_reference(image),
-            carries: baked.clone(),
-        });
-    }
-    Some(outcome)
-}
-
 /// `docker login [-u U] [-p P | --password-stdin] [SERVER]` (and podman,
-/// buildah, skopeo, oras, `helm registry login`, `crane auth login`): the
-/// password given on the line or standard input goes to the registry
-/// (Docker Hub when none is named).
+/// buildah, nerdctl, skopeo, oras, `helm registry login`, `crane auth
+/// login`, `regctl registry login` with its `--pass` and `--pass-stdin`):
+/// the password or token given on the line or standard input goes to the
+/// registry (Docker Hub when none is named).
 fn registry_login(inv: &Invocation<'_>, skip: usize) -> Outcome {
     let items = args::parse(
         inv.args.get(skip..).unwrap_or_default(),
         &Spec {
             short: "up",
-            long: &["username", "password", "authfile", "config"],
+            long: &[
+                "username",
+                "password",
+                "user",
+                "pass",
+                "identity-token",
+                "authfile",
+                "config",
+                "registry-config",
+                "cert-dir",
+            ],
             stop_after: None,
         },
     );
-    let mut payload = Payload::default();
-    if let Some(password) = args::value(&items, &["-p", "--password"]) {
-        flow::merge(&mut payload, &password.payload());
-    }
-    if args::has(&items, &["--password-stdin"]) {
+    let mut payload = option_payload(&items, &["-p", "--password", "--pass", "--identity-token"]);
+    if args::has(
+        &items,
+        &["--password-stdin", "--pass-stdin", "--identity-token-stdin"],
+    ) {
         flow::merge(&mut payload, inv.stdin);
     }
     // Prompted for, or taken from a credential helper: nothing on the line.
@@ -3039,21 +2938,44 @@ fn registry_login(inv: &Invocation<'_>, skip: usize) -> Outcome {
     let server = args::positionals(&items)
         .first()
         .map_or("registry-1.docker.io", |s| s.text.as_str());
+    Outcome::default().effect(request(
+        inv.program,
+        registry_host(server),
+        "POST",
+        payload,
+        false,
+    ))
+}
+
+/// A registry named by its server (`ghcr.io`, `https://r.example:5000/v2/`)
+/// or an image reference in it, as a host.
+fn registry_host(server: &str) -> Target {
+    let server = server.strip_prefix("docker://").unwrap_or(server);
     let server = server
         .strip_prefix("https://")
         .or_else(|| server.strip_prefix("http://"))
         .unwrap_or(server);
-    let (host, port) = match server.split('/').next().unwrap_or(server).split_once(':') {
+    let authority = server.split('/').next().unwrap_or(server);
+    let (host, port) = match authority.split_once(':') {
         Some((h, p)) => (h.to_owned(), p.parse().ok()),
-        None => (server.split('/').next().unwrap_or(server).to_owned(), None),
+        None => (authority.to_owned(), None),
     };
-    let target = Target::Host {
+    Target::Host {
         user: None,
         host,
         port,
         path: None,
-    };
-    Outcome::default().effect(request(inv.program, target, "POST", payload, false))
+    }
+}
+
+/// What the values of the options `names` carry (credentials given on
+/// the line: `--creds USER:$TOKEN`).
+fn option_payload(items: &[Item<'_>], names: &[&str]) -> Payload {
+    let mut payload = Payload::default();
+    for value in args::values(items, names) {
+        flow::merge(&mut payload, &value.payload());
+    }
+    payload
 }
 
 /// An upload of `image` (`registry/path:tag`, Docker Hub when the first
@@ -3084,7 +3006,11 @@ pub(super) fn image_upload(program: &str, image: &str, mut payload: Payload) -> 
 /// Registry-to-registry image tools: `skopeo copy|sync SRC DST`, `crane
 /// push TARBALL REF`, `crane copy|cp SRC DST`, `oras push REF FILE...`,
 /// `oras copy|cp SRC DST`, `regctl image copy SRC DST`. Each uploads to the
-/// destination's registry; `oras push` sends the files it names.
+/// destination's registry, with the credentials given for it
+/// (`--dest-creds USER:PASS`, `--to-password`, oras's `-p`); `oras push`
+/// sends the files it names. Credentials given for the source
+/// (`--src-creds`, `--from-password`), or for the one image `skopeo
+/// inspect --creds` reads, go to its registry with the pull.
 fn image_copy(inv: &Invocation<'_>) -> Option<Outcome> {
     let spec = Spec {
         short: "uapf",
@@ -3092,6 +3018,10 @@ fn image_copy(inv: &Invocation<'_>) -> Option<Outcome> {
             "src-creds",
             "dest-creds",
             "creds",
+            "src-username",
+            "src-password",
+            "dest-username",
+            "dest-password",
             "authfile",
             "src-authfile",
             "dest-authfile",
@@ -3109,12 +3039,18 @@ fn image_copy(inv: &Invocation<'_>) -> Option<Outcome> {
             "platform",
             "username",
             "password",
+            "from-username",
+            "from-password",
+            "to-username",
+            "to-password",
             "artifact-type",
             "annotation",
             "annotation-file",
             "config",
             "concurrency",
             "registry-config",
+            "from-registry-config",
+            "to-registry-config",
             "image-parallel-copies",
             "src-registry-token",
             "dest-registry-token",
@@ -3134,21 +3070,46 @@ fn image_copy(inv: &Invocation<'_>) -> Option<Outcome> {
             _ => Some(text.to_owned()),
         }
     };
-    let upload = match (inv.program, verb?) {
-        ("skopeo", "copy") | ("crane" | "oras", "copy" | "cp") | ("regctl", "copy") => positional
+    let destination_credentials = option_payload(
+        &items,
+        &[
+            "--dest-creds",
+            "--dest-password",
+            "--dest-registry-token",
+            "--to-password",
+            "--creds",
+            "-p",
+            "--password",
+        ],
+    );
+    let source_credentials = option_payload(
+        &items,
+        &[
+            "--src-creds",
+            "--src-password",
+            "--src-registry-token",
+            "--from-password",
+        ],
+    );
+    let upload = |image: &str| image_upload(inv.program, image, destination_credentials.clone());
+    let verb = verb?;
+    let copies = matches!(
+        (inv.program, verb),
+        ("skopeo", "copy") | ("crane" | "oras", "copy" | "cp") | ("regctl", "copy")
+    );
+    let uploads = match (inv.program, verb) {
+        _ if copies => positional
             .last()
             .filter(|_| positional.len() >= 2)
             .and_then(|destination| registry_ref(&destination.text))
-            .map(|image| image_upload(inv.program, &image, Payload::default())),
+            .map(|image| upload(&image)),
         ("skopeo", "sync") => positional
             .last()
             .filter(|_| args::value(&items, &["--dest"]).is_some_and(|d| d.text == "docker"))
-            .map(|destination| image_upload(inv.program, &destination.text, Payload::default())),
-        ("crane", "push") => positional
-            .get(1)
-            .map(|image| image_upload(inv.program, &image.text, Payload::default())),
+            .map(|destination| upload(&destination.text)),
+        ("crane", "push") => positional.get(1).map(|image| upload(&image.text)),
         ("oras", "push") => positional.split_first().map(|(image, files)| {
-            let mut payload = Payload::default();
+            let mut payload = destination_credentials.clone();
             for file in files {
                 // `file:media/type` names its media type after a colon.
                 let path = file
@@ -3165,11 +3126,40 @@ fn image_copy(inv: &Invocation<'_>) -> Option<Outcome> {
             }
             image_upload(inv.program, &image.text, payload)
         }),
+        ("skopeo", "inspect" | "list-tags") => None,
         _ => return None,
     };
+    // The registry a pull with credentials reads from.
+    let (pulled, pull_credentials) = match (inv.program, verb) {
+        ("skopeo", "inspect" | "list-tags") => (positional.first(), &destination_credentials),
+        _ if copies || verb == "sync" => (positional.first(), &source_credentials),
+        _ => (None, &source_credentials),
+    };
     let mut outcome = Outcome::default();
-    outcome.effects.extend(upload);
+    outcome.effects.extend(uploads);
+    if let Some(source) = pulled.and_then(|s| registry_ref(&s.text))
+        && *pull_credentials != Payload::default()
+    {
+        outcome.effects.push(request(
+            inv.program,
+            registry_host(&registry_of(&source)),
+            "GET",
+            pull_credentials.clone(),
+            false,
+        ));
+    }
     Some(outcome)
+}
+
+/// The registry an image reference names (Docker Hub when its first part
+/// names no host).
+fn registry_of(image: &str) -> String {
+    match image.split_once('/') {
+        Some((first, _)) if first.contains('.') || first.contains(':') || first == "localhost" => {
+            first.to_owned()
+        }
+        _ => "docker.io".to_owned(),
+    }
 }
 
 /// Options of a publisher whose values are credentials it sends.

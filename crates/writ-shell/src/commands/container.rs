@@ -6,10 +6,20 @@
 //! from this machine's network as any command's is. Its file paths are the
 //! container's: a path under a bind mount (`-v HOST:CTR`, `--mount
 //! type=bind,source=HOST,target=CTR`) is the host path it maps to, and any
-//! other path is inside the container, so it reads, writes and sends
-//! nothing of the host's.
+//! other path is inside the container: what it writes or deletes there
+//! changes nothing of the host's, and what it reads or sends is the
+//! container's own file, named by its path there (`/srv/app/.env`), as
+//! `docker cp` names what it copies out. Image builds (`build.rs`) carry
+//! their build arguments and, when the Dockerfile is known, the context
+//! files it copies in (`dockerfile.rs`).
 
+mod build;
+mod dockerfile;
+mod jib;
 mod yaml;
+
+pub(crate) use build::written_dockerfile;
+pub(super) use jib::jib_pushes;
 
 use super::{Invocation, Nested, Outcome};
 use crate::args::{self, Arg, Spec};
@@ -70,7 +80,7 @@ const VALUE_OPTIONS: &[&str] = &[
 ];
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
-    if let Some(outcome) = compose(inv) {
+    if let Some(outcome) = compose(inv).or_else(|| build::image_build(inv)) {
         return Some(outcome);
     }
     if !matches!(inv.program, "docker" | "podman" | "nerdctl") {
@@ -84,6 +94,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let exec = match verb.text.as_str() {
         "run" => false,
         "exec" => true,
+        "cp" => return Some(copy(inv, rest)),
         _ => return None,
     };
     let items = args::parse(
@@ -138,6 +149,66 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         mounts,
     });
     Some(outcome)
+}
+
+/// `docker cp [OPTIONS] CONTAINER:SRC DEST|-` and `docker cp SRC|-
+/// CONTAINER:DEST` (`container cp`, podman, nerdctl). A path in the
+/// container is the container's own, named by its absolute path there
+/// (a relative one is relative to its root), never a host path: what is
+/// copied out is read there and lands in DEST, or goes to standard
+/// output as a tar stream (`-`); what is copied in is read here and
+/// stays in the container.
+fn copy(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+    let items = args::parse(rest, &Spec::default());
+    let mut outcome = Outcome {
+        stdout: Some(Payload::default()),
+        ..Outcome::default()
+    };
+    let [source, destination] = args::positionals(&items)[..] else {
+        return outcome;
+    };
+    match (
+        container_path(&source.text),
+        container_path(&destination.text),
+    ) {
+        (Some(inside), None) => {
+            outcome.read(inside.clone(), true);
+            let copied = crate::flow::file_payload(inside.clone(), true);
+            if destination.text == "-" {
+                outcome.stdout = Some(copied);
+                return outcome;
+            }
+            let into_dir =
+                destination.text.ends_with('/') || matches!(destination.text.as_str(), "." | "..");
+            let to = if into_dir {
+                paths::resolve(
+                    &inv.path(&destination.text),
+                    inv.home,
+                    paths::basename(&inside),
+                )
+            } else {
+                inv.path(&destination.text)
+            };
+            outcome.contents.push((to.clone(), copied));
+            outcome.write(to, false);
+        }
+        (None, Some(_)) if source.text != "-" => outcome.read(inv.path(&source.text), true),
+        _ => {}
+    }
+    outcome
+}
+
+/// `CONTAINER:PATH` as the absolute path in the container; `None` for a
+/// host path (which, holding a `:`, is written `./a:b` or `/a:b`).
+fn container_path(text: &str) -> Option<String> {
+    if text.starts_with(['/', '.', '~']) {
+        return None;
+    }
+    let (container, path) = text.split_once(':')?;
+    if container.is_empty() || container.contains('/') || path.starts_with('\\') {
+        return None;
+    }
+    Some(paths::normalize(&format!("/{path}")))
 }
 
 /// Compose's options before its subcommand that take a value.
@@ -935,10 +1006,25 @@ fn host_side(path: &str, mounts: &[(String, String)]) -> Option<String> {
         })
 }
 
+/// A file a command in a container reads or sends, as the host sees it:
+/// on a bind mount the host file it is; elsewhere the container's own,
+/// named by its path there (a `.env` baked into the image is still a
+/// `.env`), as a remote host's files are.
+fn seen_from_host(file: FileRef, mounts: &[(String, String)]) -> FileRef {
+    match host_side(&file.path, mounts) {
+        Some(path) => FileRef {
+            path,
+            recursive: file.recursive,
+        },
+        None => file,
+    }
+}
+
 /// An effect of a command run in a container, as the host sees it: file
-/// effects on a bind mount become the host paths, those elsewhere in the
-/// container are dropped; what a request sends keeps only the host's files
-/// (through the mounts, or `piped` in from the host).
+/// effects on a bind mount become the host paths; writes and deletes
+/// elsewhere in the container are dropped (they change only the
+/// container), reads kept with the container's path; what a request
+/// sends is seen as [`host_payload`] sees it.
 pub(crate) fn to_host(
     effect: Effect,
     mounts: &[(String, String)],
@@ -946,10 +1032,7 @@ pub(crate) fn to_host(
 ) -> Option<Effect> {
     Some(match effect {
         Effect::Read { file } => Effect::Read {
-            file: FileRef {
-                path: host_side(&file.path, mounts)?,
-                recursive: file.recursive,
-            },
+            file: seen_from_host(file, mounts),
         },
         Effect::Write { path, append } => Effect::Write {
             path: host_side(&path, mounts)?,
@@ -971,9 +1054,9 @@ pub(crate) fn to_host(
     })
 }
 
-/// A payload from inside a container with its files as host paths (files
-/// outside the mounts are the container's own, not the host's, unless the
-/// host `piped` them in).
+/// A payload from inside a container with its files as the host sees
+/// them ([`seen_from_host`]); the files the host `piped` in are the
+/// host's as they are.
 pub(crate) fn host_payload(
     mut payload: Payload,
     mounts: &[(String, String)],
@@ -982,14 +1065,12 @@ pub(crate) fn host_payload(
     payload.files = payload
         .files
         .into_iter()
-        .filter_map(|file| {
+        .map(|file| {
             if piped.contains(&file) {
-                return Some(file);
+                file
+            } else {
+                seen_from_host(file, mounts)
             }
-            Some(FileRef {
-                path: host_side(&file.path, mounts)?,
-                recursive: file.recursive,
-            })
         })
         .collect();
     payload

@@ -14,7 +14,7 @@ mod chain;
 mod clients;
 mod cloud;
 mod container;
-pub(crate) use container::{compose_services, host_payload, to_host};
+pub(crate) use container::{compose_services, host_payload, to_host, written_dockerfile};
 pub(crate) use powershell::{starts_with_cmdlet, starts_with_cmdlet_shaped};
 pub(crate) use windows::starts_with_windows_program;
 mod dataflow;
@@ -429,6 +429,8 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
     // A CI run's parameters name where it deploys (`glab ci run
     // --variables DEPLOY_ENV:production`), beside the request its module reads.
     outcome.effects.extend(pipelines::added(inv));
+    // Jib's image pushes, beside what the build tool's own handler read.
+    outcome.effects.extend(container::jib_pushes(inv));
     if let Some(resource) = made_public(inv) {
         outcome.effects.push(Effect::MakePublic { resource });
     }
