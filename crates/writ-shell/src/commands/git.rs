@@ -3,9 +3,11 @@
 use std::borrow::Cow;
 
 mod configured;
+mod gh_repo;
 mod urls;
 
 use configured::{Config, Paging};
+use gh_repo::{GithubRepo, RepoSelection};
 pub use urls::resolve_remote;
 
 use super::{Invocation, Nested, Outcome, request, send_file, url};
@@ -1335,34 +1337,59 @@ fn github_repo(slug: Option<&str>) -> Resource {
     }
 }
 
+/// A repository gh acts on as a resource: the named one, else the working
+/// directory's.
+fn selected_repo(repo: Option<&GithubRepo>) -> Resource {
+    match repo {
+        Some(repo) => Resource::Repo {
+            host: repo.host.clone(),
+            slug: Some(repo.slug()),
+        },
+        None => github_repo(None),
+    }
+}
+
+/// The request target of a call about the selected repository's `tail`
+/// ([`GithubRepo::api`]), else the working directory's `origin`.
+fn repo_target(repo: Option<&GithubRepo>, tail: &str) -> Target {
+    repo.map_or_else(current_repository, |r| url(&r.api(tail)))
+}
+
+/// `gh SUBCOMMAND ...`, with the repository it acts on read once for every
+/// subcommand ([`RepoSelection`]).
 fn gh(inv: &Invocation<'_>) -> Outcome {
-    let words: Vec<&str> = inv.args.iter().map(|a| a.text.as_str()).collect();
-    let rest = inv.args.get(2..).unwrap_or_default();
+    let selection = RepoSelection::read(inv);
+    let args = selection.args.as_slice();
+    let sel = &selection;
+    let words: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
+    let rest = args.get(2..).unwrap_or_default();
     match words.as_slice() {
         ["gist", "create", ..] => gist_create(inv, rest),
         ["repo", "edit", ..] => repo_edit(rest),
         ["repo", "create", ..] => repo_create(inv, rest),
         ["repo", "clone", ..] => repo_clone(inv, rest, true),
-        ["repo", "fork", ..] => repo_fork(inv, rest),
-        ["api", ..] => api(inv, inv.args.get(1..).unwrap_or_default()),
+        ["repo", "fork", ..] => repo_fork(inv, rest, sel),
+        ["api", ..] => api(inv, args.get(1..).unwrap_or_default(), sel),
         ["issue" | "pr", "create" | "comment" | "edit" | "review", ..] => {
             let noun = words.first().copied().unwrap_or_default();
             let verb = words.get(1).copied().unwrap_or_default();
-            issue_or_pr(inv, noun, verb, rest)
+            issue_or_pr(inv, noun, verb, rest, sel)
         }
-        ["release", "upload" | "create", ..] => release(inv, rest),
-        ["secret" | "variable", "set", ..] => secret_set(inv, rest),
-        ["repo", "deploy-key", "add" | "delete", ..] => deploy_key(inv, &words, rest),
-        ["workflow", "run", ..] => workflow_run(rest),
+        ["release", "upload" | "create", ..] => release(inv, rest, sel),
+        ["secret" | "variable", "set", ..] => secret_set(inv, rest, sel),
+        ["repo", "deploy-key", "add" | "delete", ..] => deploy_key(inv, &words, rest, sel),
+        ["workflow", "run", ..] => workflow_run(inv, rest, sel),
+        ["workflow", verb @ ("enable" | "disable"), ..] => workflow_switch(verb, rest, sel),
+        ["run", verb @ ("rerun" | "cancel"), ..] => run_change(verb, rest, sel),
         [
             "issue" | "pr" | "release" | "run" | "workflow" | "discussion" | "label",
             "view" | "list" | "diff" | "checks" | "status" | "download",
             ..,
         ]
-        | ["repo", "view", ..] => gh_read(&words, rest),
+        | ["repo", "view", ..] => gh_read(&words, rest, sel),
         ["search", ..] => Outcome::default().effect(request(
             "gh",
-            url(&format!("{GITHUB_API}/search")),
+            url(&sel.api_url("search")),
             "GET",
             Payload::default(),
             false,
@@ -1385,19 +1412,23 @@ pub const WORKFLOW_ENVIRONMENT_INPUTS: &[&str] = &[
 /// `gh workflow run WORKFLOW -f environment=E` (or `-f env=E`, `-f
 /// stage=E`, `-f DEPLOY_ENV=E`: [`super::is_environment_parameter`];
 /// `--field`, `--raw-field`): the workflow deploys to the environment its
-/// input names.
-fn workflow_run(rest: &[Arg]) -> Outcome {
+/// input names. Dispatched on a repository the line names (`-R`,
+/// `GH_REPO`), it is also a request to that repository carrying the
+/// inputs (`--json`: from standard input); on the working directory's
+/// own, a CI run of the repository being worked on, it is only the deploy.
+fn workflow_run(inv: &Invocation<'_>, rest: &[Arg], sel: &RepoSelection) -> Outcome {
     let items = args::parse(
         rest,
         &Spec {
-            short: "fFRr",
-            long: &["field", "raw-field", "repo", "ref", "json"],
+            short: "fFr",
+            long: &["field", "raw-field", "ref"],
             stop_after: None,
         },
     );
     let workflow = args::positionals(&items).first().map(|w| w.text.clone());
+    let fields = args::values(&items, &["-f", "-F", "--field", "--raw-field"]);
     let mut outcome = Outcome::default();
-    for field in args::values(&items, &["-f", "-F", "--field", "--raw-field"]) {
+    for field in &fields {
         if let Some((key, value)) = field.text.split_once('=')
             && super::is_environment_parameter(key)
             && !value.is_empty()
@@ -1410,7 +1441,72 @@ fn workflow_run(rest: &[Arg]) -> Outcome {
             }));
         }
     }
+    if let Some(repo) = &sel.repo {
+        let mut payload = Payload::default();
+        for field in fields {
+            flow::merge(&mut payload, &field.payload());
+        }
+        if args::has(&items, &["--json"]) && inv.has_stdin {
+            flow::merge(&mut payload, inv.stdin);
+        }
+        let tail = format!(
+            "actions/workflows/{}/dispatches",
+            workflow.as_deref().unwrap_or_default()
+        );
+        outcome
+            .effects
+            .push(request("gh", url(&repo.api(&tail)), "POST", payload, false));
+    }
     outcome
+}
+
+/// `gh run rerun|cancel [RUN_ID]` on a repository the line names: a
+/// request that starts or stops its CI. On the working directory's own
+/// repository it is a CI run of the repository being worked on, and
+/// sends nothing elsewhere.
+fn run_change(verb: &str, rest: &[Arg], sel: &RepoSelection) -> Outcome {
+    let Some(repo) = &sel.repo else {
+        return Outcome::default();
+    };
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "j",
+            long: &["job"],
+            stop_after: None,
+        },
+    );
+    let run = args::positionals(&items)
+        .first()
+        .map_or_else(String::new, |id| id.text.clone());
+    let tail = format!("actions/runs/{run}/{verb}");
+    Outcome::default().effect(request(
+        "gh",
+        url(&repo.api(&tail)),
+        "POST",
+        Payload::default(),
+        false,
+    ))
+}
+
+/// `gh workflow enable|disable WORKFLOW` on a repository the line names:
+/// a change to its CI settings there (as [`run_change`]).
+fn workflow_switch(verb: &str, rest: &[Arg], sel: &RepoSelection) -> Outcome {
+    let Some(repo) = &sel.repo else {
+        return Outcome::default();
+    };
+    let items = args::parse(rest, &Spec::default());
+    let workflow = args::positionals(&items)
+        .first()
+        .map_or_else(String::new, |w| w.text.clone());
+    let tail = format!("actions/workflows/{workflow}/{verb}");
+    Outcome::default().effect(request(
+        "gh",
+        url(&repo.api(&tail)),
+        "PUT",
+        Payload::default(),
+        false,
+    ))
 }
 
 /// `gh repo deploy-key add KEY_FILE [--allow-write] [-t TITLE] [-R O/R]`:
@@ -1418,17 +1514,16 @@ fn workflow_run(rest: &[Arg]) -> Outcome {
 /// grant `POST repos/O/R/keys` makes, and that request sends the key
 /// file's contents to GitHub; `gh repo deploy-key delete ID` takes one
 /// away.
-fn deploy_key(inv: &Invocation<'_>, words: &[&str], rest: &[Arg]) -> Outcome {
+fn deploy_key(inv: &Invocation<'_>, words: &[&str], rest: &[Arg], sel: &RepoSelection) -> Outcome {
     let items = args::parse(
         rest,
         &Spec {
-            short: "tR",
-            long: &["title", "repo"],
+            short: "t",
+            long: &["title"],
             stop_after: None,
         },
     );
-    let slug = args::value(&items, &["-R", "--repo"])
-        .map(|r| r.text.trim_start_matches("https://github.com/").to_owned());
+    let repo = sel.repo.as_ref();
     // After the verb: the key file (`add`) or the key's id (`delete`).
     let operand = args::positionals(&items).get(1).map(|a| a.text.clone());
     let write = if args::has(&items, &["--allow-write", "-w"]) {
@@ -1450,15 +1545,16 @@ fn deploy_key(inv: &Invocation<'_>, words: &[&str], rest: &[Arg]) -> Outcome {
     {
         let mut payload = Payload::default();
         send_file(inv, &mut payload, key_file, false);
-        let target = slug.as_deref().map_or_else(current_repository, |slug| {
-            url(&format!("{GITHUB_API}/repos/{slug}/keys"))
-        });
-        outcome
-            .effects
-            .push(request("gh", target, "POST", payload, false));
+        outcome.effects.push(request(
+            "gh",
+            repo_target(repo, "keys"),
+            "POST",
+            payload,
+            false,
+        ));
     }
     outcome.effect(Effect::GrantAccess {
-        resource: github_repo(slug.as_deref()),
+        resource: selected_repo(repo),
         grantee: Some(grantee),
     })
 }
@@ -1467,65 +1563,54 @@ fn deploy_key(inv: &Invocation<'_>, words: &[&str], rest: &[Arg]) -> Outcome {
 /// view OWNER/REPO`, `gh issue view https://github.com/OWNER/REPO/...`:
 /// a read of another repository's issues, code or releases, whose text
 /// comes from whoever wrote it there. The working directory's own
-/// repository (no `-R`) is the organisation's, and fetches nothing new.
-fn gh_read(words: &[&str], rest: &[Arg]) -> Outcome {
+/// repository (no `-R`, no `GH_REPO`) is the organisation's, and fetches
+/// nothing new.
+fn gh_read(words: &[&str], rest: &[Arg], sel: &RepoSelection) -> Outcome {
     let items = args::parse(
         rest,
         &Spec {
-            short: "RLSsAljqtw",
+            short: "LSsAljqtw",
             long: &[
-                "repo", "limit", "state", "search", "author", "label", "json", "jq", "template",
-                "branch", "workflow", "pattern", "dir", "comments",
+                "limit", "state", "search", "author", "label", "json", "jq", "template", "branch",
+                "workflow", "pattern", "dir", "comments",
             ],
             stop_after: None,
         },
     );
     let positional = args::positionals(&items);
-    let named = args::value(&items, &["-R", "--repo"]).map(|r| r.text.as_str());
     // `gh repo view OWNER/REPO`, or a URL (`gh pr view` also takes a
     // branch name, which is no repository).
     let from_operand = positional.first().and_then(|first| {
-        let text = match first.text.strip_prefix("https://github.com/") {
-            Some(rest) => rest,
-            None if words.first() == Some(&"repo") => first.text.as_str(),
-            None => return None,
-        };
-        let segments: Vec<&str> = text.split('/').collect();
-        match segments.as_slice() {
-            [owner, name, ..] if !owner.is_empty() && !name.is_empty() => {
-                Some(format!("{owner}/{name}"))
-            }
-            _ => None,
-        }
+        let is_url = first.text.contains("://");
+        (is_url || words.first() == Some(&"repo"))
+            .then(|| GithubRepo::parse(&first.text, &sel.host))
+            .flatten()
     });
-    let Some(slug) = named
-        .map(|r| r.trim_start_matches("https://github.com/").to_owned())
-        .or(from_operand)
-    else {
+    let Some(repo) = from_operand.as_ref().or(sel.repo.as_ref()) else {
         return Outcome::default();
     };
     let noun = words.first().copied().unwrap_or("repo");
     Outcome::default().effect(request(
         "gh",
-        url(&format!("{GITHUB_API}/repos/{slug}/{noun}")),
+        url(&repo.api(noun)),
         "GET",
         Payload::default(),
         false,
     ))
 }
 
-/// `gh secret|variable set NAME [-b VALUE | < file] [-R OWNER/REPO | --org
-/// ORG | --env ENV]`: the value is stored at the repository (or
-/// organisation), so it is sent there.
-fn secret_set(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+/// `gh secret|variable set NAME [-b VALUE | -f ENV_FILE | < file] [-o ORG
+/// | -R REPO | --env ENV]`: the value is stored at the organisation
+/// (`--org`, whatever repository is selected, as gh does) or at the
+/// selected repository ([`RepoSelection`]), so it is sent there.
+fn secret_set(inv: &Invocation<'_>, rest: &[Arg], sel: &RepoSelection) -> Outcome {
     let items = args::parse(
         rest,
         &Spec {
-            short: "bfRoevar",
+            short: "bfoevar",
             long: &[
                 "body",
                 "env-file",
-                "repo",
                 "org",
                 "env",
                 "visibility",
@@ -1545,15 +1630,9 @@ fn secret_set(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
     if inv.has_stdin {
         flow::merge(&mut payload, inv.stdin);
     }
-    let target = match (
-        args::value(&items, &["-R", "--repo"]),
-        args::value(&items, &["-o", "--org"]),
-    ) {
-        (Some(repo), _) => url(&format!(
-            "https://github.com/{}",
-            repo.text.trim_start_matches("https://github.com/")
-        )),
-        (None, Some(org)) => url(&format!("{GITHUB_API}/orgs/{}", org.text)),
+    let target = match (args::value(&items, &["-o", "--org"]), &sel.repo) {
+        (Some(org), _) => url(&sel.api_url(&format!("orgs/{}", org.text))),
+        (None, Some(repo)) => url(&repo.url()),
         (None, None) => current_repository(),
     };
     Outcome::default().effect(request("gh", target, "PUT", payload, false))
@@ -1744,50 +1823,12 @@ pub(super) fn repository_copy(dir: &str, source: Option<String>, dest: String) -
     })
 }
 
-/// A repository gh names: `OWNER/REPO`, `HOST/OWNER/REPO`, an `https://`
-/// URL or a `git@HOST:OWNER/REPO` address.
-struct GithubRepo {
-    host: String,
-    owner: String,
-    name: String,
-}
-
-impl GithubRepo {
-    fn parse(text: &str) -> Option<GithubRepo> {
-        let text = text.trim().trim_end_matches('/');
-        let text = text.strip_suffix(".git").unwrap_or(text);
-        let (host, path) = if let Some((_, rest)) = text.split_once("://") {
-            let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
-            rest.split_once('/')?
-        } else if let Some(rest) = text.strip_prefix("git@") {
-            rest.split_once(':')?
-        } else {
-            match text.split('/').count() {
-                3 => text.split_once('/')?,
-                2 => ("github.com", text),
-                _ => return None,
-            }
-        };
-        let mut parts = path.split('/').filter(|p| !p.is_empty());
-        let (owner, name) = (parts.next()?, parts.next()?);
-        Some(GithubRepo {
-            host: host.to_ascii_lowercase(),
-            owner: owner.to_owned(),
-            name: name.to_owned(),
-        })
-    }
-
-    fn url(&self) -> String {
-        format!("https://{}/{}/{}", self.host, self.owner, self.name)
-    }
-}
-
 /// `gh repo fork [REPO] [--org ORG] [--fork-name NAME] [-- GITFLAGS]`:
 /// GitHub copies `REPO` (with none, the working directory's) into a new
 /// repository of `ORG`, else of the signed-in account. The source is read
 /// (as `gh repo clone` reads it) and its contents copied
 /// ([`repository_copy`]) to `HOST/ORG/NAME`.
-fn repo_fork(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+fn repo_fork(inv: &Invocation<'_>, rest: &[Arg], sel: &RepoSelection) -> Outcome {
     // After `--` come git's flags for `--clone`, not the repository.
     let own = rest
         .iter()
@@ -1812,7 +1853,7 @@ fn repo_fork(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
             format!("https://github.com/{owner}/{name}.git"),
         ));
     };
-    let Some(repo) = GithubRepo::parse(&source.text) else {
+    let Some(repo) = GithubRepo::parse(&source.text, &sel.host) else {
         return repo_clone(inv, std::slice::from_ref(source), false);
     };
     let name = fork_name.unwrap_or_else(|| repo.name.clone());
@@ -1857,18 +1898,28 @@ fn clone_dir(source: &str, dir: Option<&Arg>) -> String {
     name.strip_suffix(".git").unwrap_or(name).to_owned()
 }
 
-/// `gh api ENDPOINT [-X M] [-f k=v] [-F k=v] [--input f]`.
-fn api(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
-    let Some(call) = ApiCall::parse(inv, rest) else {
+/// `gh api ENDPOINT [-X M] [-f k=v] [-F k=v] [--input f] [--hostname H]`:
+/// a request to `H` (else `GH_HOST`, else github.com). gh fills the
+/// endpoint's `{owner}` and `{repo}` from the selected repository
+/// (`GH_REPO`), else from the working directory's.
+fn api(inv: &Invocation<'_>, rest: &[Arg], sel: &RepoSelection) -> Outcome {
+    let Some(mut call) = ApiCall::parse(inv, rest) else {
         return Outcome::default();
     };
+    if let Some(repo) = &sel.repo {
+        call.endpoint = call
+            .endpoint
+            .replace("{owner}", &repo.owner)
+            .replace("{repo}", &repo.name);
+    }
     let endpoint = &call.endpoint;
+    let host = call.hostname.as_deref().unwrap_or(&sel.host);
     let target = if endpoint.contains("://") {
         url(endpoint)
     } else if endpoint.contains("{owner}") || endpoint.contains("{repo}") {
         current_repository()
     } else {
-        url(&format!("{GITHUB_API}/{endpoint}"))
+        url(&gh_repo::api_url(host, endpoint))
     };
     let access = access_changes(endpoint, &call.method, &call.fields, inv.cwd);
     let mut outcome =
@@ -2258,11 +2309,16 @@ fn api_push(owner: &str, name: &str, branch: &str, force: bool, delete: bool) ->
 
 /// `gh issue|pr create|comment`: POST to the named repository's API, or to
 /// `https://github.com` when the repository comes from the working directory.
-fn issue_or_pr(inv: &Invocation<'_>, noun: &str, verb: &str, rest: &[Arg]) -> Outcome {
+fn issue_or_pr(
+    inv: &Invocation<'_>,
+    noun: &str,
+    verb: &str,
+    rest: &[Arg],
+    sel: &RepoSelection,
+) -> Outcome {
     let spec = Spec {
-        short: "RbFtBHalmpTdw",
+        short: "bFtBHalmpTdw",
         long: &[
-            "repo",
             "body",
             "body-file",
             "title",
@@ -2299,27 +2355,21 @@ fn issue_or_pr(inv: &Invocation<'_>, noun: &str, verb: &str, rest: &[Arg]) -> Ou
         "issues"
     };
     let number = args::positionals(&items).first().map(|n| n.text.clone());
-    let target = match args::value(&items, &["-R", "--repo"]) {
-        Some(repo) => {
-            let slug = repo.text.trim_start_matches("https://github.com/");
-            url(&match (verb, number) {
-                ("comment", Some(n)) => format!("{GITHUB_API}/repos/{slug}/issues/{n}/comments"),
-                _ => format!("{GITHUB_API}/repos/{slug}/{collection}"),
-            })
-        }
-        None => current_repository(),
+    let tail = match (verb, number) {
+        ("comment", Some(n)) => format!("issues/{n}/comments"),
+        _ => collection.to_owned(),
     };
+    let target = repo_target(sel.repo.as_ref(), &tail);
     let method = if verb == "edit" { "PATCH" } else { "POST" };
     Outcome::default().effect(request("gh", target, method, payload, false))
 }
 
-fn release(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
+fn release(inv: &Invocation<'_>, rest: &[Arg], sel: &RepoSelection) -> Outcome {
     let items = args::parse(
         rest,
         &Spec {
-            short: "RntF",
+            short: "ntF",
             long: &[
-                "repo",
                 "notes",
                 "title",
                 "notes-file",
@@ -2344,8 +2394,9 @@ fn release(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
     if let Some(notes) = args::value(&items, &["-n", "--notes"]) {
         flow::merge(&mut payload, &notes.payload());
     }
-    let target = args::value(&items, &["-R", "--repo"]).map_or_else(current_repository, |r| {
-        url(&format!("https://github.com/{}", r.text))
-    });
+    let target = sel
+        .repo
+        .as_ref()
+        .map_or_else(current_repository, |r| url(&r.url()));
     Outcome::default().effect(request("gh", target, "UPLOAD", payload, false))
 }
