@@ -860,7 +860,11 @@ fn start_process_runs_its_program() {
                 payload(&[], &[(&p("exports/q3.csv"), false)], &[])
             )]),
         ),
-        ("Start-Process https://example.com", json!([])),
+        // A URL opens in the browser: the GET it makes.
+        (
+            "Start-Process https://example.com",
+            json!([url_request("start", "https://example.com", "GET", empty())]),
+        ),
     ]);
 }
 
