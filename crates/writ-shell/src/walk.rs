@@ -11,7 +11,9 @@ use brush_parser::{Parser, ParserOptions};
 
 mod arith;
 mod command_glob;
+mod coproc;
 pub(crate) mod drives;
+mod mapfile;
 mod nesting;
 mod transform;
 
@@ -220,6 +222,8 @@ pub(crate) struct Analyzer<'c> {
     /// Requests that carry a local port's service out (tunnels): the
     /// effect's index and the port.
     published: Vec<(usize, u16)>,
+    /// Coprocesses the line started (`coproc NAME { ...; }`).
+    coprocesses: Vec<coproc::Coprocess>,
 }
 
 /// Parses `text` as a bash program nested at most `limit` deep
@@ -297,6 +301,7 @@ impl<'c> Analyzer<'c> {
             process_substitutions: 0,
             served: Vec::new(),
             published: Vec::new(),
+            coprocesses: Vec::new(),
         }
     }
 
@@ -348,10 +353,12 @@ impl<'c> Analyzer<'c> {
         let mut stdout = Payload::default();
         // A shell's traps are its own: its parent's do not run at its exit.
         let inherited = std::mem::take(&mut scope.traps);
+        let first_coprocess = self.coprocesses.len();
         for list in &program.complete_commands {
             let out = self.compound_list(list, scope, stdin);
             flow::merge(&mut stdout, &out);
         }
+        self.finish_coprocesses(first_coprocess);
         // What `trap` set runs when the shell exits (or gets the signal),
         // after the rest of the program.
         let mut ran: Vec<String> = Vec::new();
@@ -566,9 +573,10 @@ impl<'c> Analyzer<'c> {
                 flow::merge(&mut stdout, &body);
                 stdout
             }
+            // Its output goes to `NAME[0]`, not to the shell's.
             C::Coprocess(co) => {
-                let mut inner = scope.clone();
-                self.command(&co.body, &mut inner, stdin)
+                self.start_coprocess(co, scope);
+                Payload::default()
             }
             C::Arithmetic(_) => Payload::default(),
         }
@@ -1142,6 +1150,7 @@ impl<'c> Analyzer<'c> {
                 }
             }
             "trap" => set_trap(&mut scope.traps, args),
+            "mapfile" | "readarray" => self.mapfile(args, scope, stdin),
             // `shift`, `shift 2`, `shift $((OPTIND - 1))`: the first
             // positional parameters go. An unknown count leaves them.
             "shift" => {
@@ -1796,6 +1805,15 @@ impl<'c> Analyzer<'c> {
     fn finish_writes(&mut self, writes: Vec<PendingWrite>, stdout: Payload) -> Payload {
         let captured = writes.iter().any(|w| w.captures_stdout);
         for write in writes {
+            // Into a coprocess's input: what it reads.
+            let written = if write.captures_stdout {
+                &stdout
+            } else {
+                &Payload::default()
+            };
+            if self.feed_coprocess(&write.path, written) {
+                continue;
+            }
             if let Some(target) = paths::network_device(&write.path) {
                 // Bash's `> /dev/tcp/HOST/PORT` sends the output there; a
                 // descriptor nothing is written to only connects.
@@ -1884,7 +1902,17 @@ impl<'c> Analyzer<'c> {
                     }
                 }
                 T::Duplicate(w) => {
-                    let text = w.value.trim_end_matches('-');
+                    // `>&"${NAME[1]}"`, `<&$fd`: the descriptor a variable
+                    // the line set holds (a substitution is expanded once,
+                    // below, as a path).
+                    let variable =
+                        w.value.contains('$') && !w.value.contains("$(") && !w.value.contains('`');
+                    let expanded = variable
+                        .then(|| self.expand(&w.value, scope))
+                        .filter(|word| !word.dynamic)
+                        .map(|word| word.text);
+                    let text = expanded.as_deref().unwrap_or(&w.value);
+                    let text = text.trim_end_matches('-');
                     let is_fd = text.chars().all(|c| c.is_ascii_digit());
                     if is_fd {
                         self.duplicate(*fd, kind, text, scope, gathered);
@@ -1976,6 +2004,7 @@ impl<'c> Analyzer<'c> {
                 captures_stdout: target == 1,
             });
         } else if target == 0 && paths::network_device(&path).is_none() {
+            self.drain_coprocess(&path);
             gathered.stdin = Some(self.file_provenance(&path, false));
         }
     }

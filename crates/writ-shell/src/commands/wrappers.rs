@@ -3,9 +3,12 @@
 //! (`bundle exec`, `poetry run`, `uv run`, ...), and interpreters with
 //! inline code.
 
+mod xargs;
+
 use super::{Invocation, Nested, Outcome, inline, read};
 use crate::args::{self, Arg, Spec};
 use crate::{Payload, flow};
+use xargs::{file_words, known_file_text, split_items};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     if let Some(outcome) = project_runner(inv) {
@@ -139,7 +142,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "sshpass" => sshpass(inv),
         "timeout" => timeout(inv),
         "env" => env(inv),
-        "xargs" => xargs(inv),
+        "xargs" => xargs::xargs(inv),
         "parallel" => parallel(inv),
         "watch" => watch(inv),
         "at" | "batch" => at(inv),
@@ -686,95 +689,6 @@ fn env(inv: &Invocation<'_>) -> Outcome {
     outcome
 }
 
-/// `xargs CMD`: words piped in by `echo`/`printf` become arguments; with
-/// `-a FILE` (`--arg-file=FILE`) they are FILE's words instead, as `cat
-/// FILE | xargs CMD` passes them.
-fn xargs(inv: &Invocation<'_>) -> Outcome {
-    let spec = Spec {
-        short: "adEILnPsi",
-        long: &[
-            "arg-file",
-            "delimiter",
-            "eof",
-            "max-lines",
-            "max-args",
-            "max-procs",
-            "max-chars",
-            "process-slot-var",
-        ],
-        stop_after: Some(0),
-    };
-    let items = args::parse(inv.args, &spec);
-    let mut outcome = Outcome::default();
-    let arg_file = args::value(&items, &["-a", "--arg-file"]).filter(|f| f.text != "-");
-    if let Some(file) = arg_file {
-        outcome.read(inv.path(&file.text), false);
-    }
-    let mut argv: Vec<Arg> = args::positionals(&items).into_iter().cloned().collect();
-    if argv.is_empty() {
-        argv.push(Arg::literal("echo"));
-    }
-    let replace = args::value(&items, &["-I", "--replace", "-i"]).map(|r| r.text.clone());
-    if let Some(file) = arg_file {
-        let from_file = file_words(inv, file);
-        match replace {
-            Some(token) => {
-                for word in argv.iter_mut().filter(|w| w.text.contains(token.as_str())) {
-                    crate::flow::merge(&mut word.prov, &from_file.prov);
-                    word.dynamic = true;
-                }
-            }
-            None => argv.push(from_file),
-        }
-        outcome.nested.extend(run_argv(argv, None).nested);
-        return outcome;
-    }
-    let words: Vec<&str> = inv
-        .stdin
-        .text
-        .iter()
-        .flat_map(|t| t.split_whitespace())
-        .take(32)
-        .collect();
-    match replace {
-        Some(token) if !words.is_empty() => {
-            for word in words.iter().take(8) {
-                let replaced: Vec<Arg> = argv
-                    .iter()
-                    .map(|a| a.with_text(&a.text.replace(token.as_str(), word)))
-                    .collect();
-                outcome.nested.extend(run_argv(replaced, None).nested);
-            }
-        }
-        _ => {
-            argv.extend(words.iter().map(|w| Arg::literal(w)));
-            outcome.nested.extend(run_argv(argv, None).nested);
-        }
-    }
-    outcome
-}
-
-/// The words `xargs -a FILE` reads from FILE, as one word whose text is
-/// unknown and which carries the file (what `$(cat FILE)` would be).
-fn file_words(inv: &Invocation<'_>, file: &Arg) -> Arg {
-    let read = format!("cat {}", file.text);
-    let mut prov = file.expansions();
-    crate::flow::push_file(
-        &mut prov,
-        crate::FileRef {
-            path: inv.path(&file.text),
-            recursive: false,
-        },
-    );
-    Arg {
-        text: format!("$({read})"),
-        prov,
-        substitutions: vec![read],
-        dynamic: true,
-        ..Arg::default()
-    }
-}
-
 /// GNU `parallel [OPTIONS] CMD ... ::: ARGS ...` (`:::: FILE`, `-a FILE`,
 /// or lines on standard input): runs CMD, a shell command line, once per
 /// argument, with `{}` (`{.}`, `{/}`, `{//}`, `{/.}`, `{N}` for the Nth
@@ -857,12 +771,15 @@ fn parallel(inv: &Invocation<'_>) -> Outcome {
     let words: Vec<&Arg> = args::positionals(&items);
     let is_separator = |w: &&Arg| matches!(w.text.as_str(), ":::" | "::::" | ":::+" | "::::+");
     let command_end = words.iter().position(is_separator);
+    let delimiter = parallel_delimiter(&items);
     let mut sources: Vec<Vec<Arg>> = Vec::new();
     for file in args::values(&items, &["-a", "--arg-file"]) {
-        if file.text != "-" {
+        if file.text == "-" {
+            sources.push(stdin_lines(inv, delimiter));
+        } else {
             outcome.read(inv.path(&file.text), false);
+            sources.push(file_items(inv, file, delimiter));
         }
-        sources.push(vec![file_words(inv, file)]);
     }
     let mut command: Vec<&Arg> = words
         .get(..command_end.unwrap_or(words.len()))
@@ -879,9 +796,9 @@ fn parallel(inv: &Invocation<'_>) -> Outcome {
         for value in values {
             if from_files && value.text != "-" {
                 outcome.read(inv.path(&value.text), false);
-                source.push(file_words(inv, value));
+                source.extend(file_items(inv, value, delimiter));
             } else if from_files {
-                source.push(stdin_value(inv));
+                source.extend(stdin_lines(inv, delimiter));
             } else {
                 source.push((*value).clone());
             }
@@ -910,7 +827,7 @@ fn parallel(inv: &Invocation<'_>) -> Outcome {
         return outcome;
     }
     if sources.is_empty() {
-        let lines = stdin_lines(inv);
+        let lines = stdin_lines(inv, delimiter);
         if !lines.is_empty() {
             sources.push(lines);
         }
@@ -964,20 +881,48 @@ fn stdin_value(inv: &Invocation<'_>) -> Arg {
     }
 }
 
+/// The character parallel's inputs are split at: a newline, or a NUL
+/// with `-0`/`--null`, or `-d DELIM`'s.
+fn parallel_delimiter(items: &[args::Item<'_>]) -> char {
+    if args::has(items, &["-0", "--null"]) {
+        return '\0';
+    }
+    args::value(items, &["-d", "--delimiter"])
+        .and_then(|d| {
+            flow::unescape(&d.text, flow::Escapes::PrintfFormat)
+                .0
+                .chars()
+                .next()
+        })
+        .unwrap_or('\n')
+}
+
+/// The arguments of text split at `delimiter`, each line trimmed.
+fn source_values(text: &str, delimiter: char) -> Vec<Arg> {
+    split_items(text, delimiter)
+        .iter()
+        .map(|item| if delimiter == '\n' { item.trim() } else { item })
+        .filter(|item| !item.is_empty())
+        .take(32)
+        .map(Arg::literal)
+        .collect()
+}
+
+/// The arguments an input file gives (`:::: FILE`, `-a FILE`): its lines
+/// when the line fixes them (`:::: <(ls exports/*.csv)`), else one word
+/// standing for them that carries the file.
+fn file_items(inv: &Invocation<'_>, file: &Arg, delimiter: char) -> Vec<Arg> {
+    match known_file_text(file) {
+        Some(text) => source_values(&text, delimiter),
+        None => vec![file_words(inv, file)],
+    }
+}
+
 /// The lines standard input gives as arguments (`find ... | parallel`),
 /// or one argument that carries it when they are not known; none when
 /// nothing is known of it (the command then runs once, without one).
-fn stdin_lines(inv: &Invocation<'_>) -> Vec<Arg> {
-    let lines: Vec<Arg> = inv
-        .stdin
-        .text
-        .iter()
-        .flat_map(|t| t.lines())
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .take(32)
-        .map(Arg::literal)
-        .collect();
+fn stdin_lines(inv: &Invocation<'_>, delimiter: char) -> Vec<Arg> {
+    let lines = source_values(&inv.stdin.text.join("\n"), delimiter);
     if !lines.is_empty() {
         return lines;
     }
