@@ -164,10 +164,19 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
 /// starts with one of Windows' own programs and has a backslash outside
 /// single quotes is PowerShell's when it names a PowerShell variable
 /// (`$env:X`) or quotes with `'`, else cmd's. Bash would drop those
-/// backslashes.
+/// backslashes. A line that starts the way only a PowerShell statement
+/// does (`$x = ...`, the call operator `& cmd`, a `.ps1` script, a
+/// parenthesised cmdlet `(Invoke-WebRequest $u).Content`) is
+/// PowerShell's, and so is one that starts with a Windows program (`curl.exe`)
+/// and uses PowerShell's syntax (`$env:X`).
 fn windows_line(command: &str) -> Option<&'static str> {
     let statement = starts_with_cmdlet_word(command) || starts_with_ps_assignment(command);
-    if statement && powershell_syntax(command) {
+    if statement && (powershell_syntax(command) || script_block_argument(command)) {
+        return Some(POWERSHELL);
+    }
+    if starts_with_powershell_statement(command)
+        || (starts_with_windows_program_word(command) && names_ps_env(command))
+    {
         return Some(POWERSHELL);
     }
     if !command.contains('\\') {
@@ -239,11 +248,64 @@ fn run_in(shell: &str, line: &str) -> String {
 }
 
 /// Whether a line starts with a PowerShell cmdlet, a PowerShell
-/// assignment (`$x = ...`) or one of Windows' own programs.
+/// assignment (`$x = ...`), a PowerShell keyword's statement (`foreach
+/// ($x in $y) {`, which bash cannot parse) or one of Windows' own programs.
 fn starts_with_windows_word(command: &str) -> bool {
     starts_with_cmdlet_word(command)
         || starts_with_ps_assignment(command)
+        || starts_with_powershell_statement(command)
+        || starts_with_ps_keyword(command)
         || commands::starts_with_windows_program(command)
+}
+
+/// Whether a line's first word is a PowerShell keyword that begins a
+/// statement with a condition or a block (`foreach (`, `if (`, `try {`).
+fn starts_with_ps_keyword(command: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "foreach", "for", "if", "switch", "while", "do", "try", "function", "param", "trap",
+    ];
+    let line = command.trim_start();
+    let end = line
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(line.len());
+    let (word, rest) = line.split_at(end);
+    KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
+        && rest.trim_start().starts_with(['(', '{'])
+}
+
+/// Whether a line starts as only a PowerShell statement does: an
+/// assignment (`$x = ...`, which bash would run as the command `$x`
+/// names), the call operator (`& net.exe ...`, `& "C:\x.ps1"`: bash cannot
+/// start a line with `&`), a `.ps1` script as the command (`.\x.ps1`, `.
+/// .\x.ps1`), or a parenthesised cmdlet whose value it uses
+/// (`(Invoke-WebRequest $u).Content`).
+fn starts_with_powershell_statement(command: &str) -> bool {
+    let line = command.trim_start();
+    if starts_with_ps_assignment(line) || (line.starts_with('&') && !line.starts_with("&&")) {
+        return true;
+    }
+    let first = line.split_whitespace().next().unwrap_or_default();
+    let script = |word: &str| {
+        word.trim_matches(['\'', '"'])
+            .to_ascii_lowercase()
+            .ends_with(".ps1")
+    };
+    if script(first) || (first == "." && line.split_whitespace().nth(1).is_some_and(script)) {
+        return true;
+    }
+    line.strip_prefix('(')
+        .is_some_and(|inner| starts_with_cmdlet_word(inner.trim_start()))
+}
+
+/// Whether a line's first word is one of Windows' own programs or any
+/// `NAME.exe` (`curl.exe`), which only a Windows shell runs by that name.
+fn starts_with_windows_program_word(command: &str) -> bool {
+    let first = command.split_whitespace().next().unwrap_or_default();
+    let exe = first.len() > 4
+        && first
+            .get(first.len() - 4..)
+            .is_some_and(|ext| ext.eq_ignore_ascii_case(".exe"));
+    exe || commands::starts_with_windows_program(command)
 }
 
 /// Whether a line's first word is a cmdlet, known or written as one is.
@@ -271,18 +333,46 @@ fn starts_with_ps_assignment(command: &str) -> bool {
 /// quotes: a hashtable or array literal (`@{`, `@(`) or an environment
 /// variable (`$env:NAME`, `${env:NAME}`).
 fn powershell_syntax(command: &str) -> bool {
+    outside_single_quotes(command, |rest| {
+        rest.starts_with("@{") || rest.starts_with("@(") || starts_with_ps_env(rest)
+    })
+}
+
+/// Whether a line names an environment variable PowerShell's way
+/// (`$env:NAME`, `${env:NAME}`) outside single quotes: bash would read
+/// `$env` and a literal `:NAME`.
+fn names_ps_env(command: &str) -> bool {
+    outside_single_quotes(command, starts_with_ps_env)
+}
+
+/// Whether `text` starts with `$env:` or `${env:`, in any case.
+fn starts_with_ps_env(text: &str) -> bool {
+    let lower = text.get(..6).unwrap_or(text).to_ascii_lowercase();
+    lower.starts_with("$env:") || lower.starts_with("${env:")
+}
+
+/// Whether a line gives a script block as an argument (`ForEach-Object
+/// { ... }`): a `{` after a blank, outside single quotes, which bash would
+/// pass on as a word.
+fn script_block_argument(command: &str) -> bool {
+    outside_single_quotes(command, |rest| {
+        rest.starts_with('{')
+            && command
+                .get(..command.len() - rest.len())
+                .and_then(|before| before.chars().last())
+                .is_some_and(char::is_whitespace)
+    })
+}
+
+/// Whether `matches` holds for the rest of the line at some character
+/// outside single quotes.
+fn outside_single_quotes(command: &str, matches: impl Fn(&str) -> bool) -> bool {
     let mut quoted = false;
     command.char_indices().any(|(at, c)| {
         if c == '\'' {
             quoted = !quoted;
         }
-        let rest = command.get(at..).unwrap_or_default();
-        let lower = rest.get(..6).unwrap_or(rest).to_ascii_lowercase();
-        !quoted
-            && (lower.starts_with("@{")
-                || lower.starts_with("@(")
-                || lower.starts_with("$env:")
-                || lower.starts_with("${env:"))
+        !quoted && matches(command.get(at..).unwrap_or_default())
     })
 }
 

@@ -8,8 +8,23 @@
 //! This is not a PowerShell parser: it reads the common forms of the
 //! cmdlets that send, delete, write, stop or install, and leaves the rest
 //! to the shell walk (unknown cmdlets report their path-like arguments).
+//! Script blocks given as values run where their cmdlet runs them
+//! (`blocks.rs`); objects one cmdlet returns and another takes (sessions,
+//! task actions, processes) travel as the text the walk keeps with a
+//! value (`objects.rs`); remoting sessions, copies and commands reach
+//! their hosts (`remoting.rs`); scheduled tasks run their actions
+//! (`tasks.rs`); a `.ps1` script written earlier runs with its parameters
+//! bound (`scripts.rs`); mailbox forwarding and account switches are in
+//! `settings.rs`.
 
+mod blocks;
+mod objects;
+mod remoting;
+mod scripts;
 mod settings;
+mod tasks;
+
+pub(super) use scripts::written_script_jobs;
 
 use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::Arg;
@@ -254,6 +269,18 @@ const STOP_PROCESS: Cmdlet = Cmdlet {
     positional: 1,
     switches: &[],
     aliases: &[("processname", "name"), ("pid", "id")],
+};
+
+/// `Get-Process [[-Name] N[,N...]] | -Id ID | -InputObject P ...`.
+const GET_PROCESS: Cmdlet = Cmdlet {
+    values: &["name", "id", "inputobject", "computername"],
+    positional: 1,
+    switches: &["module", "fileversioninfo", "includeusername"],
+    aliases: &[
+        ("processname", "name"),
+        ("pid", "id"),
+        ("cn", "computername"),
+    ],
 };
 
 const STOP_SERVICE: Cmdlet = Cmdlet {
@@ -1395,7 +1422,12 @@ fn looks_like_powershell(spec: &Cmdlet, args: &[Arg]) -> bool {
 }
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
-    if let Some(outcome) = settings::handle(inv) {
+    if let Some(outcome) = settings::handle(inv)
+        .or_else(|| blocks::handle(inv))
+        .or_else(|| remoting::handle(inv))
+        .or_else(|| tasks::handle(inv))
+        .or_else(|| listing(inv))
+    {
         return Some(outcome);
     }
     if let Some(access) = access_cmdlet(inv.program) {
@@ -1426,7 +1458,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         }
         "copy-item" | "move-item" => copy(inv, name == "move-item", &bound),
         "rename-item" => rename(inv, &bound),
-        "stop-process" | "stop-service" => stop(&bound),
+        "stop-process" | "stop-service" => stop(inv, &bound),
         "install" => install(inv, &bound),
         "invoke-expression" => expression(inv, &bound),
         "start-process" => start_process(&bound),
@@ -2027,6 +2059,9 @@ fn copy(inv: &Invocation<'_>, moving: bool, bound: &Bound) -> Outcome {
         .flat_map(list)
         .map(|p| path_text(&p))
         .collect();
+    if let Some(remote) = remoting::copy(inv, bound, &sources) {
+        return remote;
+    }
     let Some(destination) = bound.value("destination") else {
         for source in &sources {
             outcome.read(inv.path(source), bound.switch("recurse"));
@@ -2066,8 +2101,39 @@ fn rename(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
     outcome
 }
 
-/// `Stop-Process -Name N` / `-Id (Get-Process N).Id`, `Stop-Service N`.
-fn stop(bound: &Bound) -> Outcome {
+/// `Get-Process [-Name] N` and `Get-Service [-Name] N`: return the
+/// processes or services named, which a cmdlet they are piped or given to
+/// (`| Stop-Process`) acts on.
+fn listing(inv: &Invocation<'_>) -> Option<Outcome> {
+    let service = match inv.program {
+        "get-process" | "gps" => false,
+        "get-service" | "gsv" => true,
+        _ => return None,
+    };
+    let spec = if service { &STOP_SERVICE } else { &GET_PROCESS };
+    let bound = bind(spec, inv.args);
+    let found: Vec<objects::Object> = bound
+        .all("name")
+        .flat_map(list)
+        .filter(|name| !name.contains(['*', '?', '$']))
+        .map(|name| {
+            if service {
+                objects::Object::Service { name }
+            } else {
+                objects::Object::Process { name }
+            }
+        })
+        .collect();
+    let mut outcome = Outcome::default();
+    if !found.is_empty() {
+        outcome.stdout = Some(objects::printed(&found));
+    }
+    Some(outcome)
+}
+
+/// `Stop-Process -Name N` / `-Id (Get-Process N).Id`, `Stop-Service N`, or
+/// the processes and services piped in (`Get-Process N | Stop-Process`).
+fn stop(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
     let mut outcome = Outcome::default();
     let mut names: Vec<String> = bound
         .all("name")
@@ -2096,6 +2162,17 @@ fn stop(bound: &Bound) -> Outcome {
                 .or_else(|| rest.iter().find(|w| !w.starts_with('-')));
             if let Some(name) = named {
                 names.push((*name).to_owned());
+            }
+        }
+    }
+    if names.is_empty() {
+        for object in bound
+            .all("inputobject")
+            .flat_map(objects::in_value)
+            .chain(objects::carried(inv.stdin))
+        {
+            if let objects::Object::Process { name } | objects::Object::Service { name } = object {
+                names.push(name);
             }
         }
     }
@@ -2199,24 +2276,22 @@ pub(crate) fn host(inv: &Invocation<'_>) -> Outcome {
         let Some(name) = lower.strip_prefix('-').filter(|n| !n.is_empty()) else {
             // The first positional: a script, or (Windows PowerShell's
             // default) a command.
-            let script = lower.ends_with(".ps1")
-                || (inv.program == "pwsh" && !word.text.contains(char::is_whitespace));
-            if script {
+            if positional_script(inv, word) {
                 outcome.read(inv.path(&path_text(&word.text)), false);
             } else {
                 command(inv, inv.args.get(index..).unwrap_or_default(), &mut outcome);
             }
             return outcome;
         };
-        if name == "c" || (name.len() >= 3 && "command".starts_with(name)) {
+        if command_option(name) {
             command(inv, rest, &mut outcome);
             return outcome;
         }
-        if matches!(name, "e" | "ec") || (name.len() >= 2 && "encodedcommand".starts_with(name)) {
+        if encoded_option(name) {
             encoded_command(inv, rest.first(), &mut outcome);
             return outcome;
         }
-        if name == "f" || (name.len() >= 2 && "file".starts_with(name)) {
+        if file_option(name) {
             if let Some((_, script)) = words.next() {
                 if script.text == "-" {
                     stdin_code(inv, &mut outcome);
@@ -2226,36 +2301,85 @@ pub(crate) fn host(inv: &Invocation<'_>) -> Outcome {
             }
             return outcome;
         }
-        let takes_value = matches!(
-            name,
-            "ex" | "ep"
-                | "executionpolicy"
-                | "wd"
-                | "workingdirectory"
-                | "o"
-                | "of"
-                | "outputformat"
-                | "if"
-                | "inputformat"
-                | "w"
-                | "windowstyle"
-                | "config"
-                | "configurationname"
-                | "v"
-                | "version"
-                | "psconsolefile"
-                | "settings"
-                | "settingsfile"
-                | "custompipename"
-                | "encodedarguments"
-                | "ea"
-        );
-        if takes_value {
+        if host_option_takes_value(name) {
             words.next();
         }
     }
     stdin_code(inv, &mut outcome);
     outcome
+}
+
+/// The script file a `pwsh`/`powershell` command line runs (`-File F`,
+/// or a first positional that is a script) and the arguments after it.
+pub(super) fn script_file<'a>(inv: &'a Invocation<'_>) -> Option<(&'a Arg, &'a [Arg])> {
+    let mut index = 0usize;
+    while let Some(word) = inv.args.get(index) {
+        let lower = word.text.to_ascii_lowercase();
+        let rest = inv.args.get(index + 1..).unwrap_or_default();
+        let Some(name) = lower.strip_prefix('-').filter(|n| !n.is_empty()) else {
+            return positional_script(inv, word).then_some((word, rest));
+        };
+        if command_option(name) || encoded_option(name) {
+            return None;
+        }
+        if file_option(name) {
+            let (script, after) = rest.split_first()?;
+            return (script.text != "-").then_some((script, after));
+        }
+        index += if host_option_takes_value(name) { 2 } else { 1 };
+    }
+    None
+}
+
+/// Whether the first positional word of a PowerShell command line is a
+/// script to run rather than command text: a `.ps1` file, or any single
+/// word for `pwsh` (whose default parameter is `-File`).
+fn positional_script(inv: &Invocation<'_>, word: &Arg) -> bool {
+    word.text.to_ascii_lowercase().ends_with(".ps1")
+        || (inv.program == "pwsh" && !word.text.contains(char::is_whitespace))
+}
+
+/// `-Command` (`-c`, or a prefix of three letters or more).
+fn command_option(name: &str) -> bool {
+    name == "c" || (name.len() >= 3 && "command".starts_with(name))
+}
+
+/// `-EncodedCommand` (`-e`, `-ec`, or a prefix).
+fn encoded_option(name: &str) -> bool {
+    matches!(name, "e" | "ec") || (name.len() >= 2 && "encodedcommand".starts_with(name))
+}
+
+/// `-File` (`-f`, or a prefix).
+fn file_option(name: &str) -> bool {
+    name == "f" || (name.len() >= 2 && "file".starts_with(name))
+}
+
+/// The PowerShell host's options that take a value.
+fn host_option_takes_value(name: &str) -> bool {
+    matches!(
+        name,
+        "ex" | "ep"
+            | "executionpolicy"
+            | "wd"
+            | "workingdirectory"
+            | "o"
+            | "of"
+            | "outputformat"
+            | "if"
+            | "inputformat"
+            | "w"
+            | "windowstyle"
+            | "config"
+            | "configurationname"
+            | "v"
+            | "version"
+            | "psconsolefile"
+            | "settings"
+            | "settingsfile"
+            | "custompipename"
+            | "encodedarguments"
+            | "ea"
+    )
 }
 
 /// PowerShell read from standard input.
@@ -2348,10 +2472,18 @@ const KEYWORDS: &[&str] = &[
 /// Rewrites PowerShell text into shell text that the bash parser splits
 /// into the same statements, with the same words where it matters:
 /// `$env:NAME` becomes `${NAME}`; hashtables and arrays (`@{...}`, `@(...)`)
-/// become one double-quoted word; `(expr)` in an argument becomes `$(expr)`;
-/// `$x = cmdlet ...` becomes `x=$(cmdlet ...)`; backtick escapes and line
-/// continuations are resolved; `\` in paths becomes `/`; `{ ... }` blocks
-/// become shell groups; keywords become `:`; `& cmd` runs `cmd`.
+/// become one double-quoted word; `(expr)` in an argument becomes `$(expr)`,
+/// and a statement that starts with one (`(iwr $u).Content`) writes its
+/// value out; `$x = cmdlet ...` becomes `x=$(cmdlet ...)`; backtick escapes
+/// and line continuations are resolved; `\` in paths becomes `/`; the
+/// `{ ... }` blocks of keywords (`if`, `foreach`, `try`, a `switch`'s
+/// clauses) become shell groups, and a script block given as a value
+/// (`ForEach-Object { ... }`, `$b = { ... }`) one single-quoted word
+/// holding its PowerShell text, braces and all ([`blocks`]); keywords
+/// become `:`; `& cmd` runs `cmd`, and a `.ps1` script called (`&
+/// .\x.ps1`, `. .\x.ps1`, `.\x.ps1`) runs as `pwsh -File`; `| Out-Null`
+/// and `$null = ...` discard output as `>/dev/null` does, in the same
+/// statement.
 pub(super) fn to_bash(code: &str) -> String {
     let chars: Vec<char> = code.chars().collect();
     let mut out = String::with_capacity(code.len() + 16);
@@ -2360,11 +2492,34 @@ pub(super) fn to_bash(code: &str) -> String {
     let mut depth = 0usize;
     // Parenthesis depths at which an assignment's `$(` is still open.
     let mut assignments: Vec<usize> = Vec::new();
+    // The keyword that began the current statement, one per parenthesis
+    // depth: its `{` opens a group, another statement's `{` a script block.
+    let mut keywords: Vec<Option<String>> = vec![None];
+    // For each open group, whether it is a `switch`'s body, whose clauses'
+    // blocks (`'a' { ... }`) run.
+    let mut groups: Vec<bool> = Vec::new();
+    // The call operator `&` came just before: a string or variable after
+    // it names the command to run.
+    let mut called = false;
     while let Some(&c) = chars.get(at) {
         let next = chars.get(at + 1).copied();
+        let call_operand = called && !c.is_whitespace();
+        if !c.is_whitespace() {
+            called = false;
+        }
+        if command_start && let Some(script) = script_call_at(&chars, at, call_operand) {
+            out.push_str("pwsh -File ");
+            at = script;
+            command_start = false;
+            continue;
+        }
         // A statement that starts with a value (`"text" | Out-File x`,
         // `(@{k = 1} | ConvertTo-Json)`) writes that value out.
-        if command_start && matches!(c, '\'' | '"' | '@' | '$') && !is_assignment(&chars, at) {
+        if command_start
+            && !call_operand
+            && matches!(c, '\'' | '"' | '@' | '$' | '(')
+            && !is_assignment(&chars, at)
+        {
             out.push_str("echo ");
         }
         match c {
@@ -2417,16 +2572,42 @@ pub(super) fn to_bash(code: &str) -> String {
                     command_start = false;
                     continue;
                 }
+                if next == Some('{') {
+                    // `${name}`: a variable, not a script block.
+                    let end = balanced(&chars, at + 1);
+                    out.extend(chars.get(at..end).unwrap_or_default());
+                    at = end;
+                    command_start = false;
+                    continue;
+                }
                 let word: String = chars
                     .get(at + 1..)
                     .unwrap_or_default()
                     .iter()
                     .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
                     .collect();
+                if command_start && word.eq_ignore_ascii_case("null") && is_assignment(&chars, at) {
+                    // `$null = cmd`: cmd runs, its output discarded.
+                    at = skip_assignment(&chars, at);
+                    continue;
+                }
                 if word.eq_ignore_ascii_case("null") {
                     out.push_str("/dev/null");
                     at += 1 + word.len();
                     command_start = false;
+                    continue;
+                }
+                if word.eq_ignore_ascii_case("true") || word.eq_ignore_ascii_case("false") {
+                    // A constant, not a variable the shell would empty.
+                    out.push_str(&format!("'${word}'"));
+                    at += 1 + word.len();
+                    command_start = false;
+                    continue;
+                }
+                if !command_start && whole_word(&chars, at, 1 + word.len()) && !word.is_empty() {
+                    // A variable is one value: the shell must not split it.
+                    out.push_str(&format!("\"${word}\""));
+                    at += 1 + word.len();
                     continue;
                 }
                 if command_start && !word.is_empty() {
@@ -2455,34 +2636,66 @@ pub(super) fn to_bash(code: &str) -> String {
                 command_start = false;
             }
             '(' => {
-                if !command_start && !out.ends_with('$') {
+                if !out.ends_with('$') {
                     out.push('$');
                 }
                 out.push('(');
                 depth += 1;
+                keywords.push(None);
                 command_start = true;
             }
             ')' => {
                 close_assignment(&mut out, &mut assignments, &mut depth);
                 out.push(')');
                 depth = depth.saturating_sub(1);
+                if keywords.len() > 1 {
+                    keywords.pop();
+                }
                 command_start = false;
             }
             ';' | '\n' => {
                 close_assignment(&mut out, &mut assignments, &mut depth);
                 out.push(c);
+                set_keyword(&mut keywords, None);
                 command_start = true;
             }
             '|' => {
+                if let Some(end) = out_null_at(&chars, at + 1) {
+                    out.push_str(" >/dev/null");
+                    at = end;
+                    continue;
+                }
                 out.push(c);
+                set_keyword(&mut keywords, None);
                 command_start = true;
             }
+            '{' if !command_start
+                && keywords.last().is_some_and(Option::is_none)
+                && groups.last() != Some(&true) =>
+            {
+                // A script block given as a value: one word, its text kept.
+                let end = balanced(&chars, at);
+                let block: String = chars.get(at..end).unwrap_or_default().iter().collect();
+                out.push('\'');
+                out.push_str(&block.replace('\'', "'\\''"));
+                out.push('\'');
+                at = end;
+                command_start = false;
+                continue;
+            }
             '{' => {
+                let switch_body = keywords
+                    .last()
+                    .is_some_and(|k| k.as_deref() == Some("switch"));
+                groups.push(switch_body);
+                set_keyword(&mut keywords, None);
                 separate(&mut out);
                 out.push_str("{ ");
                 command_start = true;
             }
             '}' => {
+                groups.pop();
+                set_keyword(&mut keywords, None);
                 close_assignment(&mut out, &mut assignments, &mut depth);
                 separate(&mut out);
                 out.push('}');
@@ -2495,7 +2708,7 @@ pub(super) fn to_bash(code: &str) -> String {
                 }
                 command_start = true;
             }
-            '&' if command_start => {}
+            '&' if command_start => called = true,
             '&' => {
                 out.push(c);
                 command_start = true;
@@ -2525,7 +2738,9 @@ pub(super) fn to_bash(code: &str) -> String {
                     .get(at..)
                     .unwrap_or_default()
                     .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '%'))
+                    .take_while(|c| {
+                        c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '%' | '?')
+                    })
                     .collect();
                 let lower = word.to_ascii_lowercase();
                 if word.is_empty() {
@@ -2533,6 +2748,7 @@ pub(super) fn to_bash(code: &str) -> String {
                     at += 1;
                 } else {
                     if KEYWORDS.contains(&lower.as_str()) {
+                        set_keyword(&mut keywords, Some(lower.clone()));
                         out.push(':');
                     } else if let Some(full) = alias_name(&lower) {
                         out.push_str(full);
@@ -2567,6 +2783,8 @@ fn alias_name(lower: &str) -> Option<&'static str> {
         "mv" | "move" | "mi" => "Move-Item",
         "cat" | "type" | "gc" => "Get-Content",
         "kill" | "spps" => "Stop-Process",
+        "%" => "ForEach-Object",
+        "?" | "where" => "Where-Object",
         "ac" => "Add-Content",
         "ls" | "dir" | "gci" => "Get-ChildItem",
         "echo" | "write" => "Write-Output",
@@ -2605,6 +2823,111 @@ fn close_assignment(out: &mut String, assignments: &mut Vec<usize>, depth: &mut 
         out.push(')');
         *depth = depth.saturating_sub(1);
     }
+}
+
+/// Sets the keyword that began the statement at the current depth.
+fn set_keyword(keywords: &mut [Option<String>], keyword: Option<String>) {
+    if let Some(last) = keywords.last_mut() {
+        *last = keyword;
+    }
+}
+
+/// The token (a word, or a quoted string) starting at `at`, without its
+/// quotes, and just past it.
+fn token_at(chars: &[char], at: usize) -> (String, usize) {
+    match chars.get(at) {
+        Some('\'') => {
+            let end = closing_single(chars, at);
+            let inner = chars.get(at + 1..end.saturating_sub(1)).unwrap_or_default();
+            (inner.iter().collect(), end)
+        }
+        Some('"') => {
+            let mut end = at + 1;
+            while chars.get(end).is_some_and(|c| *c != '"') {
+                end += 1;
+            }
+            let inner = chars.get(at + 1..end).unwrap_or_default();
+            (inner.iter().collect(), (end + 1).min(chars.len()))
+        }
+        _ => {
+            let mut end = at;
+            while chars
+                .get(end)
+                .is_some_and(|c| !c.is_whitespace() && !matches!(c, ';' | '|' | ')' | '}' | '('))
+            {
+                end += 1;
+            }
+            (chars.get(at..end).unwrap_or_default().iter().collect(), end)
+        }
+    }
+}
+
+/// Where the `.ps1` script a statement starting at `at` calls begins:
+/// the statement's command is the script's path (`.\x.ps1`, or a quoted
+/// one after the call operator, `& "C:\x.ps1"`: a quoted one alone is a
+/// value), or a dot-sourced one (`. .\x.ps1`).
+fn script_call_at(chars: &[char], at: usize, called: bool) -> Option<usize> {
+    let is_script = |text: &str| {
+        text.len() > 4
+            && text
+                .get(text.len() - 4..)
+                .is_some_and(|ext| ext.eq_ignore_ascii_case(".ps1"))
+    };
+    let (token, end) = token_at(chars, at);
+    let quoted = matches!(chars.get(at), Some('\'' | '"'));
+    if is_script(&token) && (called || !quoted) {
+        return Some(at);
+    }
+    if token != "." {
+        return None;
+    }
+    let mut start = end;
+    while chars.get(start).is_some_and(|c| *c == ' ' || *c == '\t') {
+        start += 1;
+    }
+    (start > end && is_script(&token_at(chars, start).0)).then_some(start)
+}
+
+/// Just past `Out-Null` when it is the whole command after a `|` at
+/// `at` (`... | Out-Null`).
+fn out_null_at(chars: &[char], at: usize) -> Option<usize> {
+    let mut start = at;
+    while chars.get(start).is_some_and(|c| *c == ' ' || *c == '\t') {
+        start += 1;
+    }
+    let (token, end) = token_at(chars, start);
+    let mut after = end;
+    while chars.get(after).is_some_and(|c| *c == ' ' || *c == '\t') {
+        after += 1;
+    }
+    let alone = matches!(chars.get(after), None | Some(';' | '\n' | '\r' | '}' | ')'));
+    (token.eq_ignore_ascii_case("out-null") && alone).then_some(end)
+}
+
+/// Whether the `len` characters at `at` are a whole argument: blanks (or
+/// the line's start) before, and a blank or the statement's end after.
+fn whole_word(chars: &[char], at: usize, len: usize) -> bool {
+    let before = at
+        .checked_sub(1)
+        .and_then(|b| chars.get(b))
+        .is_none_or(|c| c.is_whitespace());
+    let after = chars
+        .get(at + len)
+        .is_none_or(|c| c.is_whitespace() || matches!(c, ';' | '|' | ')' | '}'));
+    before && after
+}
+
+/// Just past the `=` (and the blanks after it) of the assignment at `at`.
+fn skip_assignment(chars: &[char], at: usize) -> usize {
+    let mut after = at;
+    while chars.get(after).is_some_and(|c| *c != '=') {
+        after += 1;
+    }
+    after += 1;
+    while chars.get(after).is_some_and(|c| *c == ' ' || *c == '\t') {
+        after += 1;
+    }
+    after
 }
 
 /// Ends the statement before a `{` or `}` unless one already ended.

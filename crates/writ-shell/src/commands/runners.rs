@@ -46,6 +46,7 @@ pub(crate) fn run_recipes(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: 
         "launchctl" => launchctl(inv, text_of),
         "crontab" => crontab_files(inv, text_of),
         "at" | "batch" => at_file(inv, text_of),
+        "pwsh" | "powershell" => super::powershell::written_script_jobs(inv, text_of),
         _ => return,
     };
     outcome.nested.extend(jobs.into_iter().take(MAX_JOBS));

@@ -6,7 +6,8 @@
 //! /grant`) and process stoppers (`taskkill`, `sc stop`, `net stop`,
 //! `wmic process ... delete`), and BITS transfers (`bitsadmin /transfer`,
 //! `/addfile`, `/setnotifycmdline`; the cmdlets share [`bits_file`]), and
-//! the command a scheduled task runs (`schtasks /create /tr`), and the
+//! the command a scheduled task runs (`schtasks /create /tr`), the
+//! command `winrs -r:HOST` runs on another host, and the
 //! files Windows tools write (`reg export|save`, `certutil -urlcache`,
 //! `-decode`, `-encode`, `expand`, `wevtutil epl`).
 //!
@@ -36,6 +37,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "expand" if windows_expand(inv.args) => Some(expand(inv)),
         "wevtutil" => Some(wevtutil(inv)),
         "schtasks" => Some(scheduled_task(inv)),
+        "winrs" => Some(winrs(inv)),
         "new-psdrive" | "ndr" => Some(new_psdrive(inv)),
         // `subst S: DIR` names a local directory; nothing is read or sent.
         "subst" => Some(Outcome::default()),
@@ -103,6 +105,7 @@ const WINDOWS_PROGRAMS: &[&str] = &[
     "sc",
     "wmic",
     "schtasks",
+    "winrs",
     "reg",
     "certutil",
     "wevtutil",
@@ -1016,6 +1019,97 @@ fn scheduled_task(inv: &Invocation<'_>) -> Outcome {
         });
     }
     outcome
+}
+
+/// `winrs -r:HOST [-u:USER] [-p:PASSWORD] [-d:DIR] ... COMMAND` (switches
+/// also written `/r:`, `-remote:`, `-directory:`): COMMAND runs on HOST as
+/// a cmd line, from DIR there, a remote command as `ssh HOST CMD`'s is
+/// (what it does to files is that host's); the password goes with it.
+fn winrs(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let (mut host, mut user, mut directory) = (None, None, None);
+    let mut sent = Payload::default();
+    let mut at = 0usize;
+    while let Some(word) = inv.args.get(at) {
+        let Some((name, value)) = winrs_switch(&word.text) else {
+            break;
+        };
+        match (name.as_str(), value) {
+            ("r" | "remote", Some(value)) => host = Some(value.to_owned()),
+            ("u" | "username", Some(value)) => user = Some(value.to_owned()),
+            ("d" | "directory", Some(value)) => directory = Some(value.to_owned()),
+            ("p" | "password", Some(value)) => {
+                flow::merge(&mut sent, &word.with_text(value).payload())
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    let words = inv.args.get(at..).unwrap_or_default();
+    let command = words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let Some(target) = host.as_deref().and_then(|h| winrs_target(h, user)) else {
+        return outcome;
+    };
+    if command.is_empty() {
+        return outcome;
+    }
+    flow::push_text(&mut sent, &command);
+    for word in words {
+        flow::merge(&mut sent, &word.expansions());
+    }
+    let hosts = match &target {
+        crate::Target::Host { host, .. } => vec![host.clone()],
+        _ => Vec::new(),
+    };
+    outcome
+        .effects
+        .push(request(inv.program, target, "EXEC", sent, false));
+    let line = strip_outer_quotes(&command);
+    outcome.nested.push(Nested::Remote {
+        argv: vec![Arg::literal("cmd"), Arg::literal("/c"), Arg::literal(&line)],
+        hosts,
+        cwd: directory.map_or_else(
+            || inv.home.to_owned(),
+            |d| paths::normalize(&win_path(d.trim_matches('"'))),
+        ),
+        stdin: false,
+    });
+    outcome
+}
+
+/// A winrs switch (`-r:HOST`, `/remote:HOST`, `//noecho`): its lower-case
+/// name and the value after `:`.
+fn winrs_switch(text: &str) -> Option<(String, Option<&str>)> {
+    let body = text
+        .strip_prefix("//")
+        .or_else(|| text.strip_prefix(['-', '/']))?;
+    let (name, value) = match body.split_once(':') {
+        Some((name, value)) => (name, Some(value)),
+        None => (body, None),
+    };
+    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic());
+    valid.then(|| (name.to_ascii_lowercase(), value))
+}
+
+/// The host `-r:` names (`fs01`, `https://fs01:5986/wsman`), logged in
+/// as `user`.
+fn winrs_target(remote: &str, user: Option<String>) -> Option<crate::Target> {
+    let rest = remote.split_once("://").map_or(remote, |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or_default();
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if port.parse::<u16>().is_ok() => (host, port.parse().ok()),
+        _ => (authority, None),
+    };
+    (!host.is_empty()).then(|| crate::Target::Host {
+        user,
+        host: host.to_owned(),
+        port,
+        path: None,
+    })
 }
 
 /// `cmd [/s] [/q] [/d] ... /c|/k|/r LINE`: LINE runs as a cmd command

@@ -1,0 +1,287 @@
+//! A `.ps1` script an earlier step wrote, run by `pwsh|powershell -File
+//! F ARGS` (or `& .\F ARGS`, which [`to_bash`] reads as that): its text
+//! runs as PowerShell, with its `param(...)` block bound as PowerShell
+//! binds a script's parameters (by name, by any unambiguous prefix, by
+//! position; switches; each default for the rest), and `$PSScriptRoot` and
+//! `$PSCommandPath` set to where it is.
+
+use super::{param_word, path_text, script_file, to_bash};
+use crate::args::Arg;
+use crate::commands::{Invocation, Nested};
+
+/// A parameter a script's `param(...)` block declares.
+#[derive(Debug, PartialEq, Eq)]
+struct Param {
+    /// As written (`Name`).
+    name: String,
+    switch: bool,
+    /// The default value's PowerShell text.
+    default: Option<String>,
+}
+
+/// The job running the script `pwsh -File F ARGS` runs, when an earlier
+/// step wrote F (`text_of` gives a written file's text).
+pub(crate) fn written_script_jobs(
+    inv: &Invocation<'_>,
+    text_of: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Nested> {
+    let Some((script, arguments)) = script_file(inv) else {
+        return Vec::new();
+    };
+    let path = inv.path(&path_text(&script.text));
+    let Some(text) = text_of(&path) else {
+        return Vec::new();
+    };
+    vec![Nested::Script {
+        text: to_bash(&with_arguments(&text, arguments, &path)),
+        what: format!("{} {path}", inv.program),
+    }]
+}
+
+/// The script's text with its parameters bound to `arguments`: its
+/// `param(...)` block replaced by one assignment per parameter that is
+/// given or has a default.
+fn with_arguments(text: &str, arguments: &[Arg], path: &str) -> String {
+    let directory = path.rsplit_once('/').map_or("/", |(dir, _)| dir);
+    let mut bound = format!(
+        "$PSScriptRoot = {}\n$PSCommandPath = {}\n",
+        quoted(directory),
+        quoted(path)
+    );
+    let Some((start, end, params)) = param_block(text) else {
+        bound.push_str(text);
+        return bound;
+    };
+    let values = bind(&params, arguments);
+    bound.push_str(text.get(..start).unwrap_or_default());
+    for (param, value) in params.iter().zip(values) {
+        if let Some(value) = value.or_else(|| param.default.clone()) {
+            bound.push_str(&format!("${} = {value}\n", param.name));
+        }
+    }
+    bound.push_str(text.get(end..).unwrap_or_default());
+    bound
+}
+
+/// A PowerShell single-quoted string of `text`.
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// Each parameter's value from `arguments`, as PowerShell text.
+fn bind(params: &[Param], arguments: &[Arg]) -> Vec<Option<String>> {
+    let mut values: Vec<Option<String>> = params.iter().map(|_| None).collect();
+    let mut words = arguments.iter();
+    while let Some(word) = words.next() {
+        let named = param_word(&word.text).and_then(|(name, attached)| {
+            let at = param_index(params, &name)?;
+            Some((at, attached))
+        });
+        let Some((at, attached)) = named else {
+            // The next parameter not yet bound that takes a value.
+            let free = params
+                .iter()
+                .zip(&values)
+                .position(|(p, v)| !p.switch && v.is_none());
+            if let Some(slot) = free.and_then(|at| values.get_mut(at)) {
+                *slot = Some(quoted(&word.text));
+            }
+            continue;
+        };
+        let switch = params.get(at).is_some_and(|p| p.switch);
+        let value = match (switch, attached) {
+            (true, Some(flag)) => Some(flag.to_owned()),
+            (true, None) => Some("$true".to_owned()),
+            (false, Some(text)) => Some(quoted(text)),
+            (false, None) => words.next().map(|w| quoted(&w.text)),
+        };
+        if let Some(slot) = values.get_mut(at) {
+            *slot = value;
+        }
+    }
+    values
+}
+
+/// The parameter `-name` names: its exact name, or the one it is a
+/// prefix of.
+fn param_index(params: &[Param], name: &str) -> Option<usize> {
+    if let Some(at) = params
+        .iter()
+        .position(|p| p.name.eq_ignore_ascii_case(name))
+    {
+        return Some(at);
+    }
+    let mut prefixed = params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.name.to_ascii_lowercase().starts_with(name));
+    match (prefixed.next(), prefixed.next()) {
+        (Some((at, _)), None) => Some(at),
+        _ => None,
+    }
+}
+
+/// The script's `param(...)` block (after comments, `#Requires` lines and
+/// attributes such as `[CmdletBinding()]`): where it starts and ends, and
+/// the parameters it declares.
+fn param_block(text: &str) -> Option<(usize, usize, Vec<Param>)> {
+    let mut at = 0usize;
+    loop {
+        let rest = text.get(at..)?;
+        let trimmed = rest.trim_start();
+        at += rest.len() - trimmed.len();
+        if trimmed.starts_with("<#") {
+            at += trimmed.find("#>")? + 2;
+        } else if trimmed.starts_with('#') {
+            at += trimmed.find('\n').unwrap_or(trimmed.len());
+        } else if trimmed.starts_with('[') {
+            at += closing(trimmed)?;
+        } else {
+            break;
+        }
+    }
+    let rest = text.get(at..)?;
+    if !rest.get(..5)?.eq_ignore_ascii_case("param") {
+        return None;
+    }
+    let after = rest.get(5..)?;
+    let open = 5 + after.len() - after.trim_start().len();
+    if !rest.get(open..)?.starts_with('(') {
+        return None;
+    }
+    let length = open + closing(rest.get(open..)?)?;
+    let inner = rest.get(open + 1..length - 1)?;
+    let params = split_top_level(inner)
+        .iter()
+        .filter_map(|item| declared(item))
+        .collect();
+    Some((at, at + length, params))
+}
+
+/// Just past the bracket closing the one `text` starts with (brackets of
+/// every kind nest; quoted text is skipped).
+fn closing(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (at, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(at + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `text` split at its commas outside brackets and quotes.
+fn split_top_level(text: &str) -> Vec<&str> {
+    let mut items = Vec::new();
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut start = 0usize;
+    for (at, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+            (None, ',') if depth == 0 => {
+                items.push(text.get(start..at).unwrap_or_default());
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(text.get(start..).unwrap_or_default());
+    items
+}
+
+/// One parameter declaration: `[attributes][type]$Name [= default]`.
+fn declared(item: &str) -> Option<Param> {
+    let mut rest = item.trim();
+    let mut switch = false;
+    while rest.starts_with('[') {
+        let end = closing(rest)?;
+        switch |= rest.get(..end)?.eq_ignore_ascii_case("[switch]");
+        rest = rest.get(end..)?.trim_start();
+    }
+    let rest = rest.strip_prefix('$')?;
+    let length = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let name = rest.get(..length)?;
+    let default = rest
+        .get(length..)?
+        .trim_start()
+        .strip_prefix('=')
+        .map(|d| d.trim().to_owned())
+        .filter(|d| !d.is_empty());
+    (!name.is_empty()).then(|| Param {
+        name: name.to_owned(),
+        switch,
+        default,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(line: &str) -> Vec<Arg> {
+        line.split_whitespace().map(Arg::literal).collect()
+    }
+
+    #[test]
+    fn reads_the_param_block() {
+        let text = "#Requires -Modules ActiveDirectory\n<# help #>\n[CmdletBinding()]\nparam(\n  [Parameter(Mandatory=$true)][string]$Name = 'svc',\n  [switch]$Force,\n  [int]$Count = (1 + 2)\n)\nNew-ADUser -Name $Name\n";
+        let (start, end, params) = param_block(text).expect("a param block");
+        assert!(
+            text.get(start..end)
+                .is_some_and(|b| b.starts_with("param(") && b.ends_with(')'))
+        );
+        assert_eq!(
+            params,
+            vec![
+                Param {
+                    name: "Name".to_owned(),
+                    switch: false,
+                    default: Some("'svc'".to_owned())
+                },
+                Param {
+                    name: "Force".to_owned(),
+                    switch: true,
+                    default: None
+                },
+                Param {
+                    name: "Count".to_owned(),
+                    switch: false,
+                    default: Some("(1 + 2)".to_owned())
+                },
+            ]
+        );
+        assert_eq!(param_block("Get-Date\nparam($x)"), None);
+    }
+
+    #[test]
+    fn binds_arguments_as_powershell_does() {
+        let text = "param([string]$Name = 'svc', [switch]$Force, $Path)\nbody";
+        let bound = with_arguments(text, &words("-Na other -F C:\\x"), "/c/s/x.ps1");
+        assert_eq!(
+            bound,
+            "$PSScriptRoot = '/c/s'\n$PSCommandPath = '/c/s/x.ps1'\n$Name = 'other'\n$Force = $true\n$Path = 'C:\\x'\n\nbody"
+        );
+        let defaults = with_arguments(text, &[], "/c/s/x.ps1");
+        assert!(defaults.contains("$Name = 'svc'\n") && !defaults.contains("$Force"));
+        let positional = with_arguments(text, &words("a b"), "/x.ps1");
+        assert!(positional.contains("$Name = 'a'\n") && positional.contains("$Path = 'b'\n"));
+    }
+}
