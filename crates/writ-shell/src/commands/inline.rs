@@ -577,6 +577,29 @@ fn perl_request_sends(code: &str) -> bool {
     })
 }
 
+/// Calls that write to standard output, in the languages read here.
+const PRINTS: &[&str] = &[
+    "print(",
+    "print ",
+    "println(",
+    "console.log(",
+    "console.info(",
+    "process.stdout.write(",
+    "sys.stdout.write(",
+    "puts ",
+    "puts(",
+    "say ",
+    "echo ",
+    "printf(",
+    "printf ",
+    "cat(",
+    "writeLines(",
+    "$stdout.write(",
+    "STDOUT.write(",
+    "fmt.Print",
+    "System.out.print",
+];
+
 /// Adds what `code`, run by `program`, visibly does to `outcome`.
 pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     let program = inv.program;
@@ -816,6 +839,13 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
                 let port = port.map(|p| format!(":{p}")).unwrap_or_default();
                 urls.push((format!("{scheme}://{host}{port}/"), false));
             }
+        }
+    }
+    // What the code prints carries the environment it reads
+    // (`print(os.environ["TOKEN"]) | xargs -I{} curl ...?t={}`).
+    if PRINTS.iter().any(|p| code.contains(p)) {
+        for name in env_reads(code) {
+            flow::push_env(&mut outcome.prints, &name);
         }
     }
     let covered = table_sql(inv, code, &literals, table_writes, outcome);
