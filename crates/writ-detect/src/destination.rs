@@ -560,7 +560,7 @@ fn repo_for(host: &str, segs: &[&str], remote: bool, git_user: bool) -> Option<R
         }
         _ => {}
     }
-    if let Some(repo) = gitlab_api_project(host, segs) {
+    if let Some(repo) = gitlab_api_project(host, segs).or_else(|| github_server_api(host, segs)) {
         return Some(repo);
     }
     if let Some(repo) = azure_devops_repo(host, segs) {
@@ -637,6 +637,16 @@ fn gitlab_api_project(host: &str, segs: &[&str]) -> Option<RepoRef> {
             let path = id.replace("%2F", "/").replace("%2f", "/");
             make_repo(host, &path, NAMESPACE)
         }
+        _ => None,
+    }
+}
+
+/// GitHub Enterprise Server's REST API, on the server's own host
+/// (`https://HOST/api/v3/repos/OWNER/REPO/...`, `.../api/v3/orgs/OWNER`).
+fn github_server_api(host: &str, segs: &[&str]) -> Option<RepoRef> {
+    match segs {
+        ["api", "v3", "repos", owner, name, ..] => make_repo(host, owner, name),
+        ["api", "v3", "orgs", owner, ..] => make_repo(host, owner, NAMESPACE),
         _ => None,
     }
 }

@@ -476,6 +476,28 @@ fn destinations() {
             "https://code.example.com/api/v4/projects/42",
             Some(with_path(dest("code.example.com"), "/api/v4/projects/42")),
         ),
+        // GitHub Enterprise Server's API on its own host.
+        (
+            "https://github.corp.example/api/v3/repos/dana/dotfiles/actions/secrets/K",
+            Some(with_repo(
+                with_path(
+                    dest("github.corp.example"),
+                    "/api/v3/repos/dana/dotfiles/actions/secrets/K",
+                ),
+                "github.corp.example",
+                "dana",
+                "dotfiles",
+            )),
+        ),
+        (
+            "https://ghe.example.com/api/v3/orgs/platform/teams",
+            Some(with_repo(
+                with_path(dest("ghe.example.com"), "/api/v3/orgs/platform/teams"),
+                "ghe.example.com",
+                "platform",
+                "*",
+            )),
+        ),
         (
             "https://lumora@dev.azure.com/lumora/Platform/_git/platform-infra",
             Some(with_repo(
