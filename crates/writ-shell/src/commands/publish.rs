@@ -1298,7 +1298,7 @@ fn ssh_copy_id(inv: &Invocation<'_>) -> Option<Outcome> {
 }
 
 /// Maven options that take the next word as their value.
-const MAVEN_VALUE_OPTIONS: &[&str] = &[
+pub(super) const MAVEN_VALUE_OPTIONS: &[&str] = &[
     "-f",
     "--file",
     "-s",

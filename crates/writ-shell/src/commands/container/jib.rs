@@ -13,32 +13,6 @@ use super::super::{Invocation, request};
 use crate::args::Arg;
 use crate::{Effect, FileRef, Payload, Target, flow};
 
-/// Maven's options that take their value as the next word.
-const MAVEN_VALUES: &[&str] = &[
-    "-f",
-    "--file",
-    "-s",
-    "--settings",
-    "-gs",
-    "--global-settings",
-    "-P",
-    "--activate-profiles",
-    "-pl",
-    "--projects",
-    "-rf",
-    "--resume-from",
-    "-T",
-    "--threads",
-    "-l",
-    "--log-file",
-    "-t",
-    "--toolchains",
-    "-gt",
-    "--global-toolchains",
-    "-b",
-    "--builder",
-];
-
 /// Gradle's options that take their value as the next word.
 const GRADLE_VALUES: &[&str] = &[
     "-b",
@@ -167,7 +141,7 @@ fn gradle_push_task(task: &str) -> bool {
 pub(crate) fn jib_pushes(inv: &Invocation<'_>) -> Vec<Effect> {
     let (pushes, line) = match inv.program {
         "mvn" | "mvnw" | "mvnd" => {
-            let line = read_line(inv.args, MAVEN_VALUES);
+            let line = read_line(inv.args, super::super::publish::MAVEN_VALUE_OPTIONS);
             (line.goals.iter().any(|g| maven_push_goal(g)), line)
         }
         "gradle" | "gradlew" => {
