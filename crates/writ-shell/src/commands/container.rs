@@ -21,6 +21,7 @@ mod yaml;
 pub(crate) use build::written_dockerfile;
 pub(super) use jib::jib_pushes;
 
+use super::words::{self, Backslash};
 use super::{Invocation, Nested, Outcome};
 use crate::args::{self, Arg, Spec};
 use crate::{Effect, FileRef, Payload, paths};
@@ -783,7 +784,10 @@ fn compose_words(value: &Yaml) -> Vec<Arg> {
             .filter_map(Yaml::text)
             .map(interpolated)
             .collect(),
-        Yaml::Scalar(text) => split_words(text).iter().map(|w| interpolated(w)).collect(),
+        Yaml::Scalar(text) => words::split(text, Backslash::Posix)
+            .iter()
+            .map(|w| interpolated(w))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -844,51 +848,6 @@ fn interpolated(text: &str) -> Arg {
         env,
         ..Arg::default()
     }
-}
-
-/// A string split into words as a shell splits them, without expansions.
-fn split_words(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut quote: Option<char> = None;
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some('"'), '\\') => match chars.next() {
-                Some(next @ ('"' | '\\' | '$' | '`')) => word.push(next),
-                Some(next) => {
-                    word.push('\\');
-                    word.push(next);
-                }
-                None => word.push('\\'),
-            },
-            (Some(_), c) => word.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                in_word = true;
-            }
-            (None, '\\') => {
-                word.extend(chars.next());
-                in_word = true;
-            }
-            (None, c) if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            (None, c) => {
-                word.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    words
 }
 
 /// `-v HOST:CTR[:opts]`: a bind mount when `HOST` is a path (a name is a

@@ -10,6 +10,7 @@ use configured::{Config, Paging};
 use gh_repo::{GithubRepo, RepoSelection};
 pub use urls::resolve_remote;
 
+use super::words::{self, Backslash};
 use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, GitPush, Payload, RefSpec, Resource, Target, flow, paths};
@@ -128,43 +129,9 @@ fn git(inv: &Invocation<'_>) -> Outcome {
 /// How many aliases are expanded in turn (git refuses alias loops).
 const MAX_ALIAS_EXPANSIONS: usize = 8;
 
-/// Words of an alias's value, split as git splits them: at whitespace,
-/// with single and double quotes and backslashes taken as a shell takes
-/// them.
-fn split_alias(value: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut quote: Option<char> = None;
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some('"') | None, '\\') => {
-                word.extend(chars.next());
-                in_word = true;
-            }
-            (Some(_), c) => word.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                in_word = true;
-            }
-            (None, c) if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            (None, c) => {
-                word.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    words
+/// Words of an alias's value, split as git's `split_cmdline` splits them.
+pub(super) fn split_alias(value: &str) -> Vec<String> {
+    words::split(value, Backslash::OutsideAndInDoubleQuotes)
 }
 
 /// git's own commands, which an alias of the same name does not replace.

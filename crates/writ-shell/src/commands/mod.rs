@@ -71,6 +71,7 @@ pub(crate) use transform::{is_glob, names_written_file};
 mod tunnels;
 mod vendor;
 mod windows;
+mod words;
 mod wrappers;
 
 use crate::args::{self, Arg};

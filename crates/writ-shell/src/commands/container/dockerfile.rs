@@ -7,6 +7,7 @@
 //! those it copies from (`COPY --from=STAGE`), whose files may be in what
 //! it copies.
 
+use crate::commands::words::{self, Backslash};
 use crate::{FileRef, Payload, flow, paths};
 
 /// Where a build's sources are: the context directory and the named
@@ -203,7 +204,7 @@ fn context_file(dir: &str, source: &str) -> FileRef {
 /// K=V`: those that reference no variable (a `$NAME` value is another's,
 /// whose own value the build line gives).
 fn assigned_values(rest: &str) -> Vec<String> {
-    let words = split_words(rest);
+    let words = words::split(rest, Backslash::Literal);
     let values: Vec<String> = if words.iter().any(|w| w.contains('=')) {
         words
             .iter()
@@ -220,38 +221,6 @@ fn assigned_values(rest: &str) -> Vec<String> {
         .into_iter()
         .filter(|v| !v.is_empty() && !v.contains('$'))
         .collect()
-}
-
-/// Words split at whitespace outside quotes, quotes removed.
-fn split_words(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut quote: Option<char> = None;
-    let mut in_word = false;
-    for c in text.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => word.push(c),
-            (None, '"' | '\'') => {
-                quote = Some(c);
-                in_word = true;
-            }
-            (None, c) if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            (None, c) => {
-                word.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    words
 }
 
 /// The instructions of a Dockerfile, keyword upper-cased: comments

@@ -6,6 +6,7 @@
 
 use super::{Invocation, Outcome, run_argv};
 use crate::args::Arg;
+use crate::commands::words::{self, Backslash};
 use crate::{Payload, flow};
 
 /// At most this many items are read, and this many commands built.
@@ -232,7 +233,7 @@ fn records(text: &str, options: &Options) -> Vec<Vec<String>> {
                 vec![unquote_line(line)]
             }
         } else {
-            blank_words(line)
+            words::split(line, Backslash::OutsideQuotes)
         };
         if let Some(end) = items
             .iter()
@@ -262,44 +263,6 @@ pub(super) fn split_items(text: &str, delimiter: char) -> Vec<String> {
     }
     items.retain(|item| !(delimiter == '\n' && item.trim().is_empty()));
     items
-}
-
-/// Blank-separated words of one line, quotes and backslashes removed as
-/// xargs removes them.
-fn blank_words(line: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut quote: Option<char> = None;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => word.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                in_word = true;
-            }
-            (None, '\\') => {
-                word.extend(chars.next());
-                in_word = true;
-            }
-            (None, c) if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                }
-                in_word = false;
-            }
-            (None, c) => {
-                word.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    words
 }
 
 /// A line as one `-I` item: its quotes and backslashes removed.
