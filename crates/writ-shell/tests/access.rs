@@ -5,49 +5,10 @@
 //! `gh api` call makes) are not compared. Run in `/home/dana/acme-web`
 //! with home `/home/dana`.
 
-#![allow(clippy::panic)]
-
 use serde_json::{Value, json};
-use writ_shell::analyze;
 
 mod common;
 use common::*;
-
-/// The access effects `command` has.
-fn access(command: &str) -> Value {
-    let analysis = analyze(command, &CTX).unwrap_or_else(|e| panic!("{command}: {e}"));
-    let effects = serde_json::to_value(&analysis.effects).unwrap_or_default();
-    let kept: Vec<Value> = effects
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|e| {
-            matches!(
-                e.get("effect").and_then(Value::as_str),
-                Some("grant_access" | "make_public")
-            )
-        })
-        .cloned()
-        .collect();
-    Value::Array(kept)
-}
-
-fn run_table(cases: &[(&str, Value)]) {
-    for (command, expected) in cases {
-        assert_eq!(&access(command), expected, "access effects of: {command}");
-    }
-}
-
-/// Commands that change nobody's access.
-fn none_of(commands: &[&str]) {
-    for command in commands {
-        assert_eq!(access(command), json!([]), "access effects of: {command}");
-    }
-}
-
-fn grant(resource: &str, grantee: Option<&str>) -> Value {
-    json!({"effect": "grant_access", "resource": {"kind": "other", "name": resource}, "grantee": grantee})
-}
 
 fn grant_repo(host: &str, slug: Option<&str>, grantee: Option<&str>) -> Value {
     json!({"effect": "grant_access", "resource": {"kind": "repo", "host": host, "slug": slug}, "grantee": grantee})
@@ -59,61 +20,76 @@ fn make_public(resource: &str) -> Value {
 
 #[test]
 fn group_membership_is_access() {
-    run_table(&[
+    access_table(&[
         (
             "az ad group member add --group PACS-Admins --member-id 1234",
-            json!([grant("azure ad group PACS-Admins", Some("1234"))]),
+            json!([grant_named("azure ad group PACS-Admins", Some("1234"))]),
         ),
         (
             "az ad group member remove -g PACS-Admins --member-id 1234",
-            json!([grant("azure ad group PACS-Admins", Some("1234"))]),
+            json!([grant_named("azure ad group PACS-Admins", Some("1234"))]),
         ),
         (
             "az ad group owner add --group Ops --owner-object-id 99",
-            json!([grant("azure ad group Ops", Some("99"))]),
+            json!([grant_named("azure ad group Ops", Some("99"))]),
         ),
         (
             "az ad app owner add --id app-1 --owner-object-id 42",
-            json!([grant("azure ad app app-1", Some("42"))]),
+            json!([grant_named("azure ad app app-1", Some("42"))]),
         ),
         (
             "az ad app permission grant --id app-1 --api 00000003-0000",
-            json!([grant("azure ad app app-1", Some("00000003-0000"))]),
+            json!([grant_named("azure ad app app-1", Some("00000003-0000"))]),
         ),
         (
             "az role assignment delete --assignee bob@acme.com --role Owner --scope /subscriptions/s1",
-            json!([grant("/subscriptions/s1", Some("bob@acme.com"))]),
+            json!([grant_named("/subscriptions/s1", Some("bob@acme.com"))]),
         ),
         (
             "az devops security group membership add --group-id vssgp.1 --member-id bob@acme.com",
-            json!([grant("azure devops group vssgp.1", Some("bob@acme.com"))]),
+            json!([grant_named(
+                "azure devops group vssgp.1",
+                Some("bob@acme.com")
+            )]),
         ),
         (
             "gcloud identity groups memberships add --group-email admins@acme.com --member-email bob@gmail.com",
-            json!([grant("google group admins@acme.com", Some("bob@gmail.com"))]),
+            json!([grant_named(
+                "google group admins@acme.com",
+                Some("bob@gmail.com")
+            )]),
         ),
         (
             "gcloud identity groups memberships modify-membership-roles --group-email=admins@acme.com --member-email=bob@acme.com --add-roles=OWNER",
-            json!([grant("google group admins@acme.com", Some("bob@acme.com"))]),
+            json!([grant_named(
+                "google group admins@acme.com",
+                Some("bob@acme.com")
+            )]),
         ),
         (
             "gcloud identity groups memberships delete --group-email admins@acme.com --member-email bob@acme.com",
-            json!([grant("google group admins@acme.com", Some("bob@acme.com"))]),
+            json!([grant_named(
+                "google group admins@acme.com",
+                Some("bob@acme.com")
+            )]),
         ),
         (
             "gam create admin sub.teacher@acme.com \"Help Desk Admin\" customer",
-            json!([grant(
+            json!([grant_named(
                 "google admin role help desk admin",
                 Some("sub.teacher@acme.com")
             )]),
         ),
         (
             "gam update group admins@acme.com add member bob@gmail.com",
-            json!([grant("google group admins@acme.com", Some("bob@gmail.com"))]),
+            json!([grant_named(
+                "google group admins@acme.com",
+                Some("bob@gmail.com")
+            )]),
         ),
         (
             "gam update group admins@acme.com remove owner user bob@acme.com carol@acme.com",
-            json!([grant(
+            json!([grant_named(
                 "google group admins@acme.com",
                 Some("bob@acme.com, carol@acme.com")
             )]),
@@ -128,22 +104,22 @@ fn group_membership_is_access() {
         ),
         (
             "aws identitystore create-group-membership --identity-store-id d-1 --group-id g-1 --member-id UserId=u-1",
-            json!([grant("identitystore group g-1", Some("UserId=u-1"))]),
+            json!([grant_named("identitystore group g-1", Some("UserId=u-1"))]),
         ),
         (
             "aws sso-admin create-account-assignment --instance-arn arn:i --target-id 1111 --target-type AWS_ACCOUNT --permission-set-arn arn:ps --principal-type USER --principal-id u-1",
-            json!([grant("aws account 1111", Some("u-1"))]),
+            json!([grant_named("aws account 1111", Some("u-1"))]),
         ),
         (
             "aws cognito-idp admin-add-user-to-group --user-pool-id pool-1 --username bob --group-name admins",
-            json!([grant("cognito group pool-1/admins", Some("bob"))]),
+            json!([grant_named("cognito group pool-1/admins", Some("bob"))]),
         ),
         (
             "kubectl create clusterrolebinding ops --clusterrole cluster-admin --user bob",
-            json!([grant("clusterrolebinding/ops", Some("bob"))]),
+            json!([grant_named("clusterrolebinding/ops", Some("bob"))]),
         ),
     ]);
-    none_of(&[
+    no_access_changes(&[
         "az ad group member list --group PACS-Admins",
         "az ad group member check --group PACS-Admins --member-id 1234",
         "az ad group show --group PACS-Admins",
@@ -157,18 +133,18 @@ fn group_membership_is_access() {
 #[test]
 fn github_teams_and_members() {
     let web = |grantee: &str| grant_repo("github.com", Some("acme/web"), Some(grantee));
-    run_table(&[
+    access_table(&[
         (
             "gh api -X PUT orgs/acme/teams/admins/memberships/bob -f role=maintainer",
-            json!([grant("github.com/acme team admins", Some("bob"))]),
+            json!([grant_named("github.com/acme team admins", Some("bob"))]),
         ),
         (
             "gh api -X DELETE orgs/acme/teams/admins/memberships/bob",
-            json!([grant("github.com/acme team admins", Some("bob"))]),
+            json!([grant_named("github.com/acme team admins", Some("bob"))]),
         ),
         (
             "gh api --method PUT teams/42/memberships/bob",
-            json!([grant("github.com team 42", Some("bob"))]),
+            json!([grant_named("github.com team 42", Some("bob"))]),
         ),
         (
             "gh api -X PUT orgs/acme/teams/ops/repos/acme/web -f permission=admin",
@@ -184,14 +160,14 @@ fn github_teams_and_members() {
         ),
         (
             "gh api -X DELETE orgs/acme/members/bob",
-            json!([grant("github.com/acme", Some("bob"))]),
+            json!([grant_named("github.com/acme", Some("bob"))]),
         ),
         (
             "gh api orgs/acme/invitations -f email=bob@gmail.com -f role=direct_member",
-            json!([grant("github.com/acme", Some("bob@gmail.com"))]),
+            json!([grant_named("github.com/acme", Some("bob@gmail.com"))]),
         ),
     ]);
-    none_of(&[
+    no_access_changes(&[
         "gh api orgs/acme/teams/admins/memberships/bob",
         "gh api orgs/acme/teams/admins/members",
         "gh api repos/acme/web/collaborators",
@@ -202,7 +178,7 @@ fn github_teams_and_members() {
 #[test]
 fn branch_protection_is_access() {
     let web = || grant_repo("github.com", Some("acme/web"), None);
-    run_table(&[
+    access_table(&[
         (
             "gh api -X PUT repos/acme/web/branches/main/protection --input protection.json",
             json!([web()]),
@@ -234,7 +210,7 @@ fn branch_protection_is_access() {
         ),
         (
             "gh api -X DELETE orgs/acme/rulesets/3",
-            json!([grant("github.com/acme", None)]),
+            json!([grant_named("github.com/acme", None)]),
         ),
         (
             "glab api -X DELETE projects/acme%2Fweb/protected_branches/main",
@@ -250,18 +226,18 @@ fn branch_protection_is_access() {
         ),
         (
             "glab api -X DELETE groups/acme/members/12",
-            json!([grant("gitlab.com/acme", Some("12"))]),
+            json!([grant_named("gitlab.com/acme", Some("12"))]),
         ),
         (
             "glab api -X POST groups/acme/members -f username=bob -f access_level=50",
-            json!([grant("gitlab.com/acme", Some("bob"))]),
+            json!([grant_named("gitlab.com/acme", Some("bob"))]),
         ),
         (
             "az repos policy approver-count update --id 5 --branch main --minimum-approver-count 0 --repository-id r1",
-            json!([grant("azure repos r1 main", None)]),
+            json!([grant_named("azure repos r1 main", None)]),
         ),
     ]);
-    none_of(&[
+    no_access_changes(&[
         "gh api repos/acme/web/branches/main/protection",
         "gh api repos/acme/web/branches/main",
         "gh api repos/acme/web/rulesets",
@@ -273,7 +249,7 @@ fn branch_protection_is_access() {
 
 #[test]
 fn shares_with_anyone_through_any_cli() {
-    run_table(&[
+    access_table(&[
         (
             "gdrive permissions share 1AbC --role reader --type anyone",
             json!([make_public("1AbC")]),
@@ -301,7 +277,7 @@ fn shares_with_anyone_through_any_cli() {
         ),
         (
             "gdrive permissions share 1AbC --role writer --type user --email bob@gmail.com",
-            json!([grant("1AbC", Some("bob@gmail.com"))]),
+            json!([grant_named("1AbC", Some("bob@gmail.com"))]),
         ),
         (
             "gam user me@acme.com add drivefileacl 1AbC anyone role reader",
@@ -309,7 +285,7 @@ fn shares_with_anyone_through_any_cli() {
         ),
         (
             "gam user me@acme.com add drivefileacl 1AbC user bob@gmail.com role writer",
-            json!([grant("drive file 1AbC", Some("bob@gmail.com"))]),
+            json!([grant_named("drive file 1AbC", Some("bob@gmail.com"))]),
         ),
         (
             "rclone link gdrive:reports/q3.pdf",
@@ -317,10 +293,13 @@ fn shares_with_anyone_through_any_cli() {
         ),
         (
             "rclone link --unlink gdrive:reports/q3.pdf",
-            json!([grant("gdrive:reports/q3.pdf", Some("anyone with the link"))]),
+            json!([grant_named(
+                "gdrive:reports/q3.pdf",
+                Some("anyone with the link")
+            )]),
         ),
     ]);
-    none_of(&[
+    no_access_changes(&[
         "gdrive permissions list 1AbC",
         "gdrive permissions list --type anyone 1AbC",
         "gdrive files list --query 'name contains x'",
@@ -338,34 +317,34 @@ fn shares_with_anyone_through_any_cli() {
 #[test]
 fn identity_and_collaboration_clis() {
     let box_folder = || make_public("box folder 123");
-    run_table(&[
+    access_table(&[
         (
             "auth0 users roles assign 'auth0|u1' --roles rol_admin",
-            json!([grant("auth0 roles rol_admin", Some("auth0|u1"))]),
+            json!([grant_named("auth0 roles rol_admin", Some("auth0|u1"))]),
         ),
         (
             "auth0 users roles remove 'auth0|u1' -r rol_admin",
-            json!([grant("auth0 roles rol_admin", Some("auth0|u1"))]),
+            json!([grant_named("auth0 roles rol_admin", Some("auth0|u1"))]),
         ),
         (
             "auth0 roles permissions add rol_1 --api-id api_1 --permissions read:all",
-            json!([grant("auth0 role rol_1", Some("read:all"))]),
+            json!([grant_named("auth0 role rol_1", Some("read:all"))]),
         ),
         (
             "auth0 orgs members add org_1 --members 'auth0|u2'",
-            json!([grant("auth0 organization org_1", Some("auth0|u2"))]),
+            json!([grant_named("auth0 organization org_1", Some("auth0|u2"))]),
         ),
         (
             "box folders:collaborations:add 123 --role editor --login bob@gmail.com",
-            json!([grant("box folder 123", Some("bob@gmail.com"))]),
+            json!([grant_named("box folder 123", Some("bob@gmail.com"))]),
         ),
         (
             "box files:collaborations:add 9 --role viewer --login bob@gmail.com",
-            json!([grant("box file 9", Some("bob@gmail.com"))]),
+            json!([grant_named("box file 9", Some("bob@gmail.com"))]),
         ),
         (
             "box collaborations:update 55 --role co-owner",
-            json!([grant("box collaboration 55", None)]),
+            json!([grant_named("box collaboration 55", None)]),
         ),
         (
             "box shared-links:create 123 folder --access open",
@@ -378,7 +357,7 @@ fn identity_and_collaboration_clis() {
         ),
         (
             "box shared-links:create 123 folder --access company",
-            json!([grant("box folder 123", Some("shared link (company)"))]),
+            json!([grant_named("box folder 123", Some("shared link (company)"))]),
         ),
         (
             "m365 spo file sharinglink add --fileUrl /sites/hr/Shared%20Documents/pay.xlsx --type view --scope anonymous",
@@ -388,22 +367,22 @@ fn identity_and_collaboration_clis() {
         ),
         (
             "m365 spo file sharinglink add --fileUrl /sites/hr/pay.xlsx --type view --scope organization",
-            json!([grant(
+            json!([grant_named(
                 "sharepoint file /sites/hr/pay.xlsx",
                 Some("sharing link (organization)")
             )]),
         ),
         (
             "m365 entra group user add --groupName Admins --userNames bob@gmail.com --role Owner",
-            json!([grant("azure ad group Admins", Some("bob@gmail.com"))]),
+            json!([grant_named("azure ad group Admins", Some("bob@gmail.com"))]),
         ),
         (
             "m365 entra group user remove --groupId g1 --userNames bob@acme.com",
-            json!([grant("azure ad group g1", Some("bob@acme.com"))]),
+            json!([grant_named("azure ad group g1", Some("bob@acme.com"))]),
         ),
         (
             "m365 aad o365group user add --groupId g1 --userName bob@gmail.com",
-            json!([grant("azure ad group g1", Some("bob@gmail.com"))]),
+            json!([grant_named("azure ad group g1", Some("bob@gmail.com"))]),
         ),
         (
             "gh repo deploy-key add key.pub --allow-write -t ci -R acme/web",
@@ -427,20 +406,20 @@ fn identity_and_collaboration_clis() {
         ),
         (
             "gh api -X PATCH orgs/acme -f default_repository_permission=admin",
-            json!([grant(
+            json!([grant_named(
                 "github.com/acme",
                 Some("all members (default_repository_permission=admin)")
             )]),
         ),
         (
             "gh api -X PATCH orgs/acme -F members_can_create_public_repositories=true",
-            json!([grant(
+            json!([grant_named(
                 "github.com/acme",
                 Some("all members (members_can_create_public_repositories=true)")
             )]),
         ),
     ]);
-    none_of(&[
+    no_access_changes(&[
         "auth0 users roles show 'auth0|u1'",
         "auth0 users list",
         "box folders:collaborations 123",
@@ -456,7 +435,7 @@ fn identity_and_collaboration_clis() {
 
 #[test]
 fn open_links_through_any_cli() {
-    run_table(&[
+    access_table(&[
         (
             "docsync link create report.pdf --scope anonymous",
             json!([make_public("report.pdf")]),
@@ -474,7 +453,7 @@ fn open_links_through_any_cli() {
             json!([make_public("doc-3")]),
         ),
     ]);
-    none_of(&[
+    no_access_changes(&[
         "docsync link create report.pdf --scope organization",
         "docsync link list --scope anonymous",
         "filehub files:share f-1 --access company",

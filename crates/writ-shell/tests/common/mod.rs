@@ -183,3 +183,49 @@ pub const W: &str = "/home/dana/acme-web";
 pub fn at(relative: &str) -> String {
     format!("{W}/{relative}")
 }
+
+/// The access effects (`grant_access`, `make_public`) `command` has.
+pub fn access_effects(command: &str) -> Value {
+    let analysis = analyze(command, &CTX).unwrap_or_else(|e| panic!("{command}: {e}"));
+    let effects = serde_json::to_value(&analysis.effects).unwrap_or_default();
+    let kept: Vec<Value> = effects
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| {
+            matches!(
+                e.get("effect").and_then(Value::as_str),
+                Some("grant_access" | "make_public")
+            )
+        })
+        .cloned()
+        .collect();
+    Value::Array(kept)
+}
+
+/// Each command has exactly the access effects given beside it.
+pub fn access_table(cases: &[(&str, Value)]) {
+    for (command, expected) in cases {
+        assert_eq!(
+            &access_effects(command),
+            expected,
+            "access effects of: {command}"
+        );
+    }
+}
+
+/// Commands that change nobody's access.
+pub fn no_access_changes(commands: &[&str]) {
+    for command in commands {
+        assert_eq!(
+            access_effects(command),
+            json!([]),
+            "access effects of: {command}"
+        );
+    }
+}
+
+/// Access to a resource known by name given to `grantee`.
+pub fn grant_named(resource: &str, grantee: Option<&str>) -> Value {
+    json!({"effect": "grant_access", "resource": {"kind": "other", "name": resource}, "grantee": grantee})
+}
