@@ -186,6 +186,28 @@ pub(super) fn arguments(
     Some((items, close + 1))
 }
 
+/// The names `name` is imported under (`from netmiko import ConnectHandler
+/// as C`, `import X as Y`): calls of them are calls of `name`.
+pub(super) fn import_aliases<'a>(code: &'a str, name: &str) -> Vec<&'a str> {
+    let pattern = format!("{name} as ");
+    code.match_indices(&pattern)
+        .filter(|(at, _)| {
+            let line_start = code
+                .get(..*at)
+                .and_then(|b| b.rfind('\n'))
+                .map_or(0, |i| i + 1);
+            code.get(line_start..*at).is_some_and(|line| {
+                line.contains("import ") && line.chars().next_back().is_none_or(|c| !is_ident(c))
+            })
+        })
+        .filter_map(|(at, _)| {
+            let rest = code.get(at + pattern.len()..)?;
+            let end = rest.find(|c: char| !is_ident(c)).unwrap_or(rest.len());
+            rest.get(..end).filter(|alias| !alias.is_empty())
+        })
+        .collect()
+}
+
 /// Calls of `name` in the code: where the name starts and where its `(`
 /// is. A whole name: `myupload_file(` is not `upload_file(`.
 pub(super) fn calls(code: &str, name: &str) -> Vec<(usize, usize)> {
@@ -276,6 +298,34 @@ impl Args<'_> {
             self.used.push(index);
             text
         })
+    }
+
+    /// The literals of a list argument (`['a', 'b']`), one per line, as a
+    /// device's CLI takes a list of commands.
+    pub(super) fn lines(&mut self, keys: &[&str], n: Option<usize>) -> Option<String> {
+        let item = self.get(keys, n)?;
+        let (start, end) = (item.start, item.end);
+        if !matches!(self.code.as_bytes().get(start), Some(b'[' | b'(')) {
+            return None;
+        }
+        let inside: Vec<(usize, String)> = self
+            .literals
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.start > start && l.end < end && !l.backtick)
+            .map(|(i, l)| (i, l.text.clone()))
+            .collect();
+        if inside.is_empty() {
+            return None;
+        }
+        self.used.extend(inside.iter().map(|(i, _)| *i));
+        Some(
+            inside
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
     }
 
     /// What an argument sends: a literal's text, a file a read call opens,

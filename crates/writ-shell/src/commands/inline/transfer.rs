@@ -2,7 +2,8 @@
 //! paramiko (`SSHClient().connect(h)`, `Transport((h, 22))`, then
 //! `open_sftp().put(local, remote)` or `exec_command(cmd)`), pysftp,
 //! fabric, asyncssh and ftplib (`FTP(h).storbinary('STOR x', open(f,
-//! 'rb'))`); Perl's Net::SFTP::Foreign, Net::FTP and Net::OpenSSH; Ruby's
+//! 'rb'))`), and the network-device libraries netmiko
+//! (`ConnectHandler(host=h).send_config_set([...])`) and scrapli; Perl's Net::SFTP::Foreign, Net::FTP and Net::OpenSSH; Ruby's
 //! Net::SFTP, Net::SCP, Net::SSH and Net::FTP; Node's ssh2,
 //! ssh2-sftp-client and basic-ftp; PHP's `ftp_*` and `ssh2_*` functions.
 //!
@@ -34,6 +35,8 @@ const LIBRARIES: &[&str] = &[
     "ftp_connect",
     "ftp_ssl_connect",
     "phpseclib",
+    "netmiko",
+    "scrapli",
 ];
 
 /// Where a call takes one of its values: a position, or keywords (Python's
@@ -93,6 +96,20 @@ const OPENS: &[Opens] = &[
         name: "access",
         host: (None, &["host"]),
         user: (None, &["user"]),
+        port: (None, &["port"]),
+    },
+    // netmiko's `ConnectHandler(device_type=..., host=h, username=u)`
+    // (`ip=` in older releases), scrapli's `Scrapli(host=h)`.
+    Opens {
+        name: "ConnectHandler",
+        host: (None, &["host", "ip"]),
+        user: (None, &["username"]),
+        port: (None, &["port"]),
+    },
+    Opens {
+        name: "Scrapli",
+        host: (None, &["host"]),
+        user: (None, &["auth_username"]),
         port: (None, &["port"]),
     },
     Opens {
@@ -344,6 +361,48 @@ const MOVES: &[Moves] = &[
     exec("capture2", 0, true, &["Net::OpenSSH"]),
     exec("system", 0, true, &["Net::OpenSSH"]),
     exec("ssh2_exec", 1, false, &[]),
+    // A network device's CLI: netmiko's `send_command(cmd)` and
+    // `send_config_set([cmd, ...])`, scrapli's `send_command(s)` and
+    // `send_config(s)`. A config file is sent to the device whole.
+    Moves {
+        local: (
+            Some(0),
+            &[
+                "command_string",
+                "config_commands",
+                "command",
+                "commands",
+                "config",
+                "configs",
+            ],
+        ),
+        ..exec("send_command", 0, true, &["netmiko", "scrapli"])
+    },
+    Moves {
+        local: (Some(0), &["command_string"]),
+        ..exec("send_command_timing", 0, true, &["netmiko"])
+    },
+    Moves {
+        local: (Some(0), &["config_commands"]),
+        ..exec("send_config_set", 0, true, &["netmiko"])
+    },
+    Moves {
+        local: (Some(0), &["commands"]),
+        ..exec("send_commands", 0, true, &["scrapli"])
+    },
+    Moves {
+        local: (Some(0), &["config"]),
+        ..exec("send_config", 0, true, &["scrapli"])
+    },
+    Moves {
+        local: (Some(0), &["configs"]),
+        ..exec("send_configs", 0, true, &["scrapli"])
+    },
+    Moves {
+        local: (Some(0), &["config_file"]),
+        needs: &["netmiko"],
+        ..up("send_config_from_file", 0, usize::MAX, false)
+    },
 ];
 
 /// Receivers whose `put(`, `exec(` or `run(` are not a transfer: HTTP
@@ -516,7 +575,8 @@ pub(super) fn transfers(code: &str, literals: &[Literal]) -> (Vec<Transfer>, Vec
     // Every connection the code opens, by where it is.
     let mut endpoints: Vec<(usize, Endpoint)> = Vec::new();
     for opens in OPENS {
-        for (at, open) in storage::calls(code, opens.name) {
+        let named = std::iter::once(opens.name).chain(storage::import_aliases(code, opens.name));
+        for (at, open) in named.flat_map(|name| storage::calls(code, name)) {
             if let Some((endpoint, mut taken)) = opened(code, literals, opens, open) {
                 endpoints.push((at, endpoint));
                 used.append(&mut taken);
@@ -584,7 +644,10 @@ pub(super) fn transfers(code: &str, literals: &[Literal]) -> (Vec<Transfer>, Vec
                     Job::Download { remote, local }
                 }
                 Kind::Exec => {
-                    let Some(command) = args.text(moves.local.1, moves.local.0) else {
+                    let Some(command) = args
+                        .text(moves.local.1, moves.local.0)
+                        .or_else(|| args.lines(moves.local.1, moves.local.0))
+                    else {
                         continue;
                     };
                     Job::Exec(command)
@@ -646,5 +709,36 @@ mod tests {
         assert!(found("q.connect('h.example.net'); q.put('a', 'b')").is_empty());
         // An HTTP client's `put` is not a transfer.
         assert!(found("import paramiko, requests\nparamiko.SSHClient().connect('h.example.net')\nrequests.put('https://x.example.com/', data='a')").is_empty());
+    }
+
+    #[test]
+    fn network_device_libraries_run_their_commands_on_the_device() {
+        let host = |h: &str, what: &str| (h.to_owned(), Some(what.to_owned()));
+        assert_eq!(
+            found(
+                "from netmiko import ConnectHandler as C; c = C(device_type='cisco_ios', host='cpe1.example.org', username='admin', password='pw'); print(c.send_config_set(['ntp server 10.0.0.5', 'end'])); c.save_config()"
+            ),
+            [host("cpe1.example.org", "ntp server 10.0.0.5\nend")]
+        );
+        assert_eq!(
+            found(
+                "import netmiko\nd = netmiko.ConnectHandler(device_type='juniper', ip='10.1.1.1')\nd.send_command(command_string='show version')\nd.send_config_from_file(config_file='configs/edge.cfg')"
+            ),
+            [
+                host("10.1.1.1", "show version"),
+                host("10.1.1.1", "configs/edge.cfg")
+            ]
+        );
+        assert_eq!(
+            found(
+                "from scrapli import Scrapli\nwith Scrapli(host='sw1.example.net', auth_username='u', platform='cisco_iosxe') as conn:\n    conn.send_configs(['interface Gi0/1', 'shutdown'])"
+            ),
+            [host("sw1.example.net", "interface Gi0/1\nshutdown")]
+        );
+        // An alias is an alias only where it is imported.
+        assert!(
+            found("import netmiko\nConnectHandler as C\nC(host='h.example.net').send_command('x')")
+                .is_empty()
+        );
     }
 }
