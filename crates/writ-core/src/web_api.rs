@@ -2279,7 +2279,9 @@ fn iam(fields: &[(String, String)]) -> Vec<Effect> {
 /// Path segments naming the access principals have to a resource: a write
 /// to them grants, changes or removes it (`/files/F/permissions`,
 /// `/users/U/role-mappings/realm`, `/repos/R/collaborators`, Kubernetes'
-/// `rolebindings`). Compared as [`normalized`] reads them.
+/// `rolebindings`, Elasticsearch's `_security/role_mapping/M` and
+/// OpenSearch's `_plugins/_security/api/rolesmapping/R`). Compared as
+/// [`normalized`] reads them.
 const ACCESS_SEGMENTS: &[&str] = &[
     "permission",
     "permissions",
@@ -2289,7 +2291,9 @@ const ACCESS_SEGMENTS: &[&str] = &[
     "acls",
     "grants",
     "memberships",
+    "rolemapping",
     "rolemappings",
+    "rolesmapping",
     "roleassignments",
     "rolebindings",
     "clusterrolebindings",
@@ -2915,7 +2919,9 @@ fn general_effects(method: &str, host: &str, path: &str, texts: &[String]) -> Ve
     };
     let role = items().find_map(|b| set_role(b, 0));
     let body_grants = role.is_some() && shape.access_context && !shape.reads;
-    if shape.grants() || body_grants || rpc {
+    let redefines_role =
+        method != "DELETE" && names_role(&words) && bodies.iter().any(|b| defines_privileges(b, 0));
+    if shape.grants() || body_grants || rpc || redefines_role {
         let grantee = items()
             .find_map(|b| named_principal(b, 0))
             .or_else(|| shape.principal.map(|at| unescape(segments[at])));
@@ -2926,6 +2932,59 @@ fn general_effects(method: &str, host: &str, path: &str, texts: &[String]) -> Ve
         effects.push(grant(resource, grantee));
     }
     effects
+}
+
+/// Body members that say what a role may do: Elasticsearch's `cluster`,
+/// `indices` (with their `privileges`) and `run_as`, OpenSearch's
+/// `cluster_permissions`, `index_permissions` and `allowed_actions`,
+/// Keycloak's `composites`.
+const PRIVILEGE_KEYS: &[&str] = &[
+    "privileges",
+    "permissions",
+    "cluster",
+    "indices",
+    "runas",
+    "clusterpermissions",
+    "indexpermissions",
+    "tenantpermissions",
+    "allowedactions",
+    "composites",
+];
+
+/// True when the path names one role (`_security/role/NAME`,
+/// `roles/NAME`), not the collection of them or an action on it.
+fn names_role(words: &[&str]) -> bool {
+    let Some(at) = words.iter().rposition(|w| word_in(w, ROLE_SEGMENTS)) else {
+        return false;
+    };
+    let vocabulary = [
+        ACCESS_SEGMENTS,
+        ASSIGN_SEGMENTS,
+        READ_SEGMENTS,
+        PRINCIPAL_SEGMENTS,
+    ];
+    words.len() == at + 2
+        && words
+            .get(at + 1)
+            .is_some_and(|next| !vocabulary.iter().any(|t| word_in(next, t)))
+}
+
+/// True when a body sets what a role may do ([`PRIVILEGE_KEYS`], in it or
+/// in the objects and lists it holds): writing that to a role changes
+/// the access of everyone who holds it.
+fn defines_privileges(value: &Value, depth: usize) -> bool {
+    if depth > 3 {
+        return false;
+    }
+    match value {
+        Value::Object(map) => map.iter().any(|(key, value)| {
+            (PRIVILEGE_KEYS.contains(&key_word(key).as_str())
+                && !matches!(value, Value::Null | Value::Bool(false)))
+                || defines_privileges(value, depth + 1)
+        }),
+        Value::Array(items) => items.iter().any(|item| defines_privileges(item, depth + 1)),
+        _ => false,
+    }
 }
 
 /// Words of a segment or an operation's name (`package_patch`,
@@ -4693,6 +4752,87 @@ mod tests {
             ("POST", "https://id.globex.io/api/v1/groups/00g1/users/00u1"),
         ] {
             assert_eq!(api_effects(method, url, &[]).len(), 1, "{method} {url}");
+        }
+    }
+
+    #[test]
+    fn search_engine_security_apis_on_any_host() {
+        let es = "https://es.example.net:9200";
+        let mapping = texts(&[
+            r#"{"roles":["superuser"],"enabled":true,"rules":{"field":{"groups":"cn=x"}}}"#,
+        ]);
+        assert_eq!(
+            api_effects("PUT", &format!("{es}/_security/role_mapping/m1"), &mapping),
+            granted(
+                "https://es.example.net/_security/role_mapping/m1 (role superuser)",
+                None
+            )
+        );
+        assert_eq!(
+            api_effects(
+                "PUT",
+                "https://os.example.net/_plugins/_security/api/rolesmapping/all_access",
+                &texts(&[r#"{"users":["mallory"]}"#])
+            ),
+            granted(
+                "https://os.example.net/_plugins/_security/api/rolesmapping/all_access",
+                Some("mallory")
+            )
+        );
+        assert_eq!(
+            api_effects(
+                "POST",
+                &format!("{es}/_security/user/jo"),
+                &texts(&[r#"{"password":"x","roles":["kibana_admin"]}"#])
+            ),
+            granted(
+                "https://es.example.net/_security/user/jo (role kibana_admin)",
+                Some("jo")
+            )
+        );
+        // Writing a role's privileges changes what its holders may do.
+        let role =
+            texts(&[r#"{"cluster":["all"],"indices":[{"names":["*"],"privileges":["all"]}]}"#]);
+        assert_eq!(
+            api_effects("PUT", &format!("{es}/_security/role/ops"), &role),
+            granted("https://es.example.net/_security/role/ops", None)
+        );
+        assert_eq!(
+            api_effects(
+                "PUT",
+                "https://os.example.net/_plugins/_security/api/roles/ops",
+                &texts(&[
+                    r#"{"index_permissions":[{"index_patterns":["*"],"allowed_actions":["read"]}]}"#
+                ])
+            )
+            .len(),
+            1
+        );
+        // An API key, a password, a role's description, a read: no grant.
+        for (method, url, body) in [
+            (
+                "POST",
+                format!("{es}/_security/api_key"),
+                r#"{"name":"k","role_descriptors":{"r":{"cluster":["all"]}}}"#,
+            ),
+            (
+                "POST",
+                format!("{es}/_security/user/jo/_password"),
+                r#"{"password":"x"}"#,
+            ),
+            (
+                "PUT",
+                "https://kc.example.net/admin/realms/r/roles/ops".to_owned(),
+                r#"{"description":"operators"}"#,
+            ),
+            ("GET", format!("{es}/_security/role_mapping/m1"), ""),
+            ("POST", format!("{es}/_security/role/ops/_clear_cache"), ""),
+        ] {
+            assert_eq!(
+                api_effects(method, &url, &texts(&[body])),
+                Vec::new(),
+                "{method} {url}"
+            );
         }
     }
 

@@ -1251,8 +1251,22 @@ impl<'c> Analyzer<'c> {
             commands::written_sql_scripts(&invocation, &mut outcome, &|path| {
                 self.script_text(path)
             });
+            // An LDAP client's LDIF file.
+            commands::written_ldif(&invocation, &mut outcome, &|path| self.script_text(path));
             commands::compose_services(&invocation, &mut outcome, &|path| self.script_text(path));
+            // An expect script or a debugger's command file.
+            commands::written_command_scripts(&invocation, &mut outcome, &|path| {
+                self.script_text(path)
+            });
+            // An editor's code file (`vim -S F`, `emacs -l F`, `ex < F`).
+            commands::written_editor_scripts(&invocation, &mut outcome, &|path| {
+                self.script_text(path)
+            });
             commands::written_dockerfile(&invocation, &mut outcome, &|path| self.script_text(path));
+            // A transfer's batch file or file list (`sftp -b F`, `rsync --files-from=F`).
+            commands::written_transfer_lists(&invocation, &mut outcome, &|path| {
+                self.script_text(path)
+            });
         }
         if flow::is_text_transformer(program) {
             // What a decoder or cipher prints from text the line fixes is

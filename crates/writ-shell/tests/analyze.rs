@@ -3427,7 +3427,7 @@ fn mail_from_the_command_line() {
             json!([message(
                 "msmtp",
                 &["carol@proton.me"],
-                payload(&["To: carol@proton.me\nSubject: x\n\nbody\n"], &[], &[])
+                payload(&["Subject: x\n\nbody\n"], &[], &[])
             )]),
         ),
         (
@@ -4186,12 +4186,15 @@ fn file_transfer_sessions_send_what_their_commands_put() {
         ),
         (
             "printf 'cd up\\nget report.csv\\n' | sftp -P 2222 me@files.example.net",
-            json!([host_request(
-                "sftp",
-                host(Some("me"), "files.example.net", Some(2222), None),
-                "DOWNLOAD",
-                payload(&["cd up\nget report.csv\n"], &[], &[])
-            )]),
+            json!([
+                host_request(
+                    "sftp",
+                    host(Some("me"), "files.example.net", Some(2222), None),
+                    "DOWNLOAD",
+                    payload(&["cd up\nget report.csv\n"], &[], &[])
+                ),
+                write(&at("report.csv"))
+            ]),
         ),
         (
             "lftp -e 'mput .env build.log; bye' ftp.example.net",

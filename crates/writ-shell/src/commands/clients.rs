@@ -1,11 +1,13 @@
 //! Request clients beside curl and HTTPie: `grpcurl` (gRPC calls and
 //! reflection), WebSocket clients (`websocat`, `wscat`), `curlie`
-//! (curl's options with HTTPie's request items) and `az rest` (any Azure
-//! or Microsoft Graph API call).
+//! (curl's options with HTTPie's request items), `az rest` (any Azure
+//! or Microsoft Graph API call) and Elasticsearch's copiers
+//! (`elasticdump`, `multielasticdump`: what they read from one index or
+//! file they write to another).
 
 use super::{Invocation, Nested, Outcome, net, request, send_file, url};
-use crate::args::{self, Arg, Item, Spec};
-use crate::{Payload, Target, flow};
+use crate::args::{self, Arg, Item, OptionsEnd, Spec};
+use crate::{FileRef, Payload, Target, flow};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(match inv.program {
@@ -14,6 +16,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "wscat" => wscat(inv),
         "curlie" => curlie(inv),
         "az" if inv.args.first().is_some_and(|a| a.text == "rest") => az_rest(inv),
+        "elasticdump" | "multielasticdump" => elasticdump(inv),
         _ => return None,
     })
 }
@@ -565,6 +568,175 @@ fn az_rest(inv: &Invocation<'_>) -> Outcome {
     for effect in &mut outcome.effects {
         if let crate::Effect::Request(request) = effect {
             request.program = "az".to_owned();
+        }
+    }
+    outcome
+}
+
+/// elasticdump's options that take a value (minimist reads `--name V` and
+/// `--name=V` alike; the others are flags).
+const ELASTICDUMP_VALUES: &[&str] = &[
+    "input",
+    "output",
+    "input-index",
+    "output-index",
+    "type",
+    "limit",
+    "size",
+    "offset",
+    "direction",
+    "match",
+    "order",
+    "parallel",
+    "interval",
+    "searchBody",
+    "searchBodyTemplate",
+    "headers",
+    "httpAuthFile",
+    "params",
+    "transform",
+    "prefix",
+    "suffix",
+    "fileSize",
+    "maxSockets",
+    "timeout",
+    "concurrency",
+    "concurrencyInterval",
+    "intervalCap",
+    "throttleInterval",
+    "scrollId",
+    "scrollTime",
+    "retryAttempts",
+    "retryDelay",
+    "retryDelayBase",
+    "templateRegex",
+    "inputTransport",
+    "outputTransport",
+    "inputSocksProxy",
+    "inputSocksPort",
+    "outputSocksProxy",
+    "outputSocksPort",
+    "input-cert",
+    "input-key",
+    "input-pass",
+    "input-ca",
+    "output-cert",
+    "output-key",
+    "output-pass",
+    "output-ca",
+    "awsAccessKeyId",
+    "awsSecretAccessKey",
+    "awsIniFileProfile",
+    "awsIniFileName",
+    "awsService",
+    "awsRegion",
+    "awsUrlRegex",
+    "s3AccessKeyId",
+    "s3SecretAccessKey",
+    "s3Region",
+    "s3Endpoint",
+    "s3ACL",
+    "s3StorageClass",
+    "s3SSEKMSKeyId",
+    "csvDelimiter",
+    "csvConfigs",
+    "csvCustomHeaders",
+    "csvIdColumn",
+    "csvIndexColumn",
+    "csvTypeColumn",
+    "csvParentColumn",
+    "csvRoutingColumn",
+    "big-int-fields",
+    "versionType",
+];
+
+/// One side of an elasticdump copy.
+enum DumpEnd {
+    /// Standard input or output (`$`).
+    Stdio,
+    /// A server or bucket (`http(s)://HOST/INDEX`, `s3://B/K`).
+    Remote(String),
+    /// A file, or a directory of them (`multielasticdump`).
+    Local(String),
+}
+
+fn dump_end(inv: &Invocation<'_>, text: &str) -> DumpEnd {
+    if text == "$" {
+        return DumpEnd::Stdio;
+    }
+    // `csv:///abs/file.csv` and `csv://./rel.csv` are files.
+    if let Some(path) = text.strip_prefix("csv://") {
+        return DumpEnd::Local(inv.path(path));
+    }
+    if text.contains("://") {
+        DumpEnd::Remote(text.to_owned())
+    } else {
+        DumpEnd::Local(inv.path(text))
+    }
+}
+
+/// `elasticdump --input=SRC --output=DST [OPTS]` (and `multielasticdump`,
+/// whose local side is a directory of dumps): SRC is read, a server or
+/// bucket with a `GET` carrying the credentials the line gives
+/// (`--headers`, `--httpAuthFile`), a file from disk, `$` from standard
+/// input; what was read goes to DST, a server or bucket as an upload to
+/// its host (the records, with the same credentials), a file written
+/// holding it, or `$` standard output.
+fn elasticdump(inv: &Invocation<'_>) -> Outcome {
+    let items = args::long_options(inv.args, ELASTICDUMP_VALUES, OptionsEnd::DoubleDash, "--");
+    let mut outcome = Outcome::default();
+    let recursive = inv.program == "multielasticdump";
+    let mut login = Payload::default();
+    for header in args::values(&items, &["--headers"]) {
+        flow::merge(&mut login, &header.payload());
+    }
+    for file in args::values(&items, &["--httpAuthFile"]) {
+        outcome.read(inv.path(&file.text), false);
+        send_file(inv, &mut login, &file.text, false);
+    }
+    let mut carried = Payload::default();
+    if let Some(input) = args::value(&items, &["--input"]) {
+        flow::merge(&mut carried, &input.expansions());
+        match dump_end(inv, &input.text) {
+            DumpEnd::Stdio => flow::merge(&mut carried, inv.stdin),
+            DumpEnd::Remote(source) => {
+                let mut query = login.clone();
+                for body in args::values(&items, &["--searchBody"]) {
+                    flow::merge(&mut query, &body.payload());
+                }
+                outcome
+                    .effects
+                    .push(request(inv.program, url(&source), "GET", query, false));
+                flow::push_text(&mut carried, &source);
+            }
+            DumpEnd::Local(path) => {
+                outcome.read(path.clone(), recursive);
+                flow::push_file(&mut carried, FileRef { path, recursive });
+            }
+        }
+    }
+    let Some(output) = args::value(&items, &["--output"]) else {
+        return outcome;
+    };
+    match dump_end(inv, &output.text) {
+        DumpEnd::Stdio => outcome.stdout = Some(carried),
+        DumpEnd::Remote(destination) => {
+            let mut payload = carried;
+            flow::merge(&mut payload, &login);
+            flow::merge(&mut payload, &output.expansions());
+            outcome.effects.push(request(
+                inv.program,
+                url(&destination),
+                "UPLOAD",
+                payload,
+                false,
+            ));
+            outcome.stdout.get_or_insert_with(Payload::default);
+        }
+        DumpEnd::Local(path) => {
+            outcome.contents.push((path.clone(), carried));
+            outcome.write(path, false);
+            outcome.stdout.get_or_insert_with(Payload::default);
         }
     }
     outcome

@@ -1,5 +1,15 @@
 //! Local file commands: removers, movers, copiers, writers, readers,
-//! archivers, `echo`/`printf`, and the fallback for unknown programs.
+//! archivers, `echo`/`printf`, and the fallback for unknown programs;
+//! sed and awk with what their scripts run, write and read (`sed.rs`,
+//! `awk.rs`), `setfacl`'s grants (`acl.rs`) and `yq -i` (`yq.rs`).
+
+mod acl;
+mod awk;
+mod sed;
+mod yq;
+
+pub(super) use awk::written_program as written_awk_program;
+pub(super) use sed::written_script as written_sed_script;
 
 use super::transform::{Destination, emit, take_input};
 use super::{Invocation, Nested, Outcome, read, request};
@@ -15,16 +25,18 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "mv" => copy(inv, true),
         "cp" | "install" => copy(inv, false),
         "touch" | "mkdir" | "truncate" | "mkfifo" => create(inv),
-        "chmod" | "chown" | "chgrp" | "chattr" | "setfacl" => change_mode(inv),
+        "chmod" | "chown" | "chgrp" | "chattr" => change_mode(inv),
+        "setfacl" => acl::setfacl(inv),
         "ln" => link(inv),
         "crontab" => crontab(inv),
         "tee" => tee(inv),
         "sponge" => sponge(inv),
         "dd" => dd(inv),
-        "sed" | "gsed" => sed(inv),
-        "awk" | "gawk" | "mawk" | "nawk" => awk(inv),
+        "sed" | "gsed" => sed::sed(inv),
+        "awk" | "gawk" | "mawk" | "nawk" => awk::awk(inv),
         "grep" | "egrep" | "fgrep" | "rg" | "ag" | "ack" => grep(inv),
-        "jq" | "yq" => jq(inv),
+        "jq" | "gojq" | "jaq" => jq(inv),
+        "yq" => yq::yq(inv),
         "find" => find(inv),
         "tar" | "bsdtar" | "gtar" => tar(inv),
         "zip" => zip(inv),
@@ -348,7 +360,7 @@ fn change_mode(inv: &Invocation<'_>) -> Outcome {
     let has_reference = items
         .iter()
         .any(|i| matches!(i, Item::Opt { name, .. } if name == "--reference"));
-    let skip = usize::from(!has_reference && !matches!(inv.program, "setfacl"));
+    let skip = usize::from(!has_reference);
     let mut outcome = Outcome::default();
     for path in args::positionals(&items).into_iter().skip(skip) {
         outcome.write(inv.path(&path.text), false);
@@ -500,78 +512,6 @@ fn dd(inv: &Invocation<'_>) -> Outcome {
             outcome.stdout = Some(Payload::default());
         }
         None => outcome.stdout = Some(input),
-    }
-    outcome
-}
-
-fn sed(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(
-        inv.args,
-        &Spec {
-            short: "efl",
-            long: &["expression", "file", "line-length"],
-            stop_after: None,
-        },
-    );
-    let in_place = items
-        .iter()
-        .any(|i| matches!(i, Item::Opt { name, .. } if name == "-i" || name == "--in-place"));
-    let mut outcome = Outcome::default();
-    for script in args::values(&items, &["-f", "--file"]) {
-        outcome.read(inv.path(&script.text), false);
-    }
-    let explicit_script = args::has(&items, &["-e", "--expression", "-f", "--file"]);
-    let mut positional = args::positionals(&items).into_iter();
-    if in_place && !explicit_script {
-        positional = positional
-            .as_slice()
-            .iter()
-            .skip_while(|p| p.text.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .into_iter();
-    }
-    for file in positional.skip(usize::from(!explicit_script)) {
-        let path = inv.path(&file.text);
-        if in_place {
-            outcome.write(path, false);
-        } else {
-            outcome.read(path, false);
-        }
-    }
-    outcome
-}
-
-fn awk(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(
-        inv.args,
-        &Spec {
-            short: "fvFi",
-            long: &["file", "assign", "field-separator", "include"],
-            stop_after: None,
-        },
-    );
-    let mut outcome = Outcome::default();
-    let program_files = args::values(&items, &["-f", "--file"]);
-    for file in &program_files {
-        outcome.read(inv.path(&file.text), false);
-    }
-    let in_place = args::values(&items, &["-i", "--include"])
-        .iter()
-        .any(|v| v.text == "inplace");
-    for file in args::positionals(&items)
-        .into_iter()
-        .skip(usize::from(program_files.is_empty()))
-    {
-        if file.text.contains('=') {
-            continue;
-        }
-        let path = inv.path(&file.text);
-        if in_place {
-            outcome.write(path, false);
-        } else {
-            outcome.read(path, false);
-        }
     }
     outcome
 }
@@ -1684,8 +1624,12 @@ fn make(inv: &Invocation<'_>) -> Outcome {
         });
     let mut outcome = Outcome::default();
     for file in args::values(&items, &["-f", "--file", "--makefile"]) {
-        outcome.read(paths::resolve(&dir, inv.home, &file.text), false);
+        if !matches!(file.text.as_str(), "-" | "/dev/stdin") {
+            outcome.read(paths::resolve(&dir, inv.home, &file.text), false);
+        }
     }
+    // A makefile on standard input: its recipes run.
+    outcome.nested = super::runners::stdin_makefile_jobs(inv);
     outcome
 }
 

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+mod blobs;
 mod configured;
 mod gh_repo;
 mod urls;
@@ -297,14 +298,15 @@ fn git_command(inv: &Invocation<'_>, sub: &str) -> Outcome {
         "lfs" => lfs(inv),
         "annex" => annex(inv),
         "apply" => super::patch::git_apply(inv),
-        "diff" | "show" | "log" | "format-patch" => printed_code(inv, sub),
+        "diff" | "show" | "log" | "format-patch" | "cat-file" => printed_code(inv, sub),
         _ => Outcome::default(),
     }
 }
 
 /// What `git diff`, `git show`, `git log -p` and `git format-patch
 /// --stdout` print: the repository's code, unless only names or counts are
-/// asked for.
+/// asked for; the files `git show` and `git cat-file` name
+/// (`blobs.rs`) are read and printed.
 fn printed_code(inv: &Invocation<'_>, sub: &str) -> Outcome {
     let has = |flags: &[&str]| inv.args.iter().any(|a| flags.contains(&a.text.as_str()));
     let summary_only = has(&[
@@ -319,15 +321,33 @@ fn printed_code(inv: &Invocation<'_>, sub: &str) -> Outcome {
         "-s",
         "--oneline",
     ]) && !has(&["-p", "--patch", "-u"]);
+    let files = blobs::printed_files(inv, sub, summary_only);
     let prints = match sub {
+        "show" if !files.is_empty() => !summary_only && blobs::shows_revisions(inv.args),
         "diff" | "show" => !summary_only,
         "log" => has(&["-p", "--patch", "-u", "--full-diff"]),
+        "cat-file" => false,
         _ => has(&["--stdout"]),
     };
-    Outcome {
+    let mut outcome = Outcome {
         stdout: prints.then(repository_contents),
         ..Outcome::default()
+    };
+    // Files printed by name (`git show HEAD:.env`) are those files: read,
+    // and printed beside the revisions it shows.
+    for path in files {
+        if let Some(stdout) = &mut outcome.stdout {
+            flow::push_file(
+                stdout,
+                crate::FileRef {
+                    path: path.clone(),
+                    recursive: false,
+                },
+            );
+        }
+        outcome.read(path, false);
     }
+    outcome
 }
 
 /// A header that `-c http.extraHeader="NAME: VALUE"` (or `-c
@@ -1332,7 +1352,7 @@ fn gh(inv: &Invocation<'_>) -> Outcome {
     let rest = args.get(2..).unwrap_or_default();
     match words.as_slice() {
         ["gist", "create", ..] => gist_create(inv, rest),
-        ["repo", "edit", ..] => repo_edit(rest),
+        ["repo", "edit", ..] => repo_edit(rest, sel),
         ["repo", "create", ..] => repo_create(inv, rest),
         ["repo", "clone", ..] => repo_clone(inv, rest, true),
         ["repo", "fork", ..] => repo_fork(inv, rest, sel),
@@ -1640,7 +1660,7 @@ fn gist_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
     ))
 }
 
-fn repo_edit(rest: &[Arg]) -> Outcome {
+fn repo_edit(rest: &[Arg], sel: &RepoSelection) -> Outcome {
     let items = args::parse(
         rest,
         &Spec {
@@ -1657,10 +1677,16 @@ fn repo_edit(rest: &[Arg]) -> Outcome {
             stop_after: None,
         },
     );
-    let slug = args::positionals(&items).first().map(|a| a.text.clone());
+    // `[HOST/]OWNER/REPO` or a URL, else the selected repository.
+    let named = args::positionals(&items)
+        .first()
+        .and_then(|a| GithubRepo::parse(&a.text, &sel.host));
     let visibility = args::value(&items, &["--visibility"]).map(|v| v.text.to_ascii_lowercase());
     Outcome {
-        effects: visibility_change(github_repo(slug.as_deref()), visibility.as_deref()),
+        effects: visibility_change(
+            selected_repo(named.as_ref().or(sel.repo.as_ref())),
+            visibility.as_deref(),
+        ),
         ..Outcome::default()
     }
 }

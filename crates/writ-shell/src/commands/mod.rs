@@ -19,8 +19,12 @@ pub(crate) use powershell::{starts_with_cmdlet, starts_with_cmdlet_shaped};
 pub(crate) use windows::starts_with_windows_program;
 mod dataflow;
 mod deploy;
+mod directory;
+pub(crate) use directory::written_ldif;
 mod disks;
 mod dvc;
+mod editors;
+pub(crate) use editors::written_scripts as written_editor_scripts;
 mod files;
 mod fleet;
 pub(crate) use fleet::remote_effects;
@@ -31,8 +35,11 @@ pub use git::{WORKFLOW_ENVIRONMENT_INPUTS, github_access_changes, resolve_remote
 pub use publish::changes_login_keys;
 mod glab;
 pub use glab::gitlab_access_changes;
+mod hpc;
 mod infra;
 mod inline;
+mod interactive;
+pub(crate) use interactive::written_scripts as written_command_scripts;
 mod iot;
 mod julia;
 mod llm;
@@ -41,7 +48,9 @@ mod media;
 mod migrate;
 pub(crate) use migrate::configured as configured_migration;
 mod mlops;
+mod multiplexers;
 mod net;
+pub(crate) use net::written_transfer_lists;
 mod netops;
 mod nosql;
 mod notify;
@@ -63,6 +72,7 @@ mod rlang;
 mod runners;
 pub(crate) use runners::run_recipes;
 mod secrets;
+mod sites;
 mod sql;
 pub(crate) use sql::written_scripts as written_sql_scripts;
 mod sync;
@@ -361,6 +371,8 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
     if let Some(outcome) = migrate::handle(inv)
         .or_else(|| applescript::handle(inv))
         .or_else(|| wrappers::handle(inv))
+        .or_else(|| editors::handle(inv))
+        .or_else(|| multiplexers::handle(inv))
         .or_else(|| batch::handle(inv))
         .or_else(|| container::handle(inv))
         .or_else(|| packages::plugin_install(inv))
@@ -371,6 +383,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| clients::handle(inv))
         .or_else(|| tunnels::handle(inv))
         .or_else(|| netops::handle(inv))
+        .or_else(|| interactive::handle(inv))
         .or_else(|| fleet::handle(inv))
         .or_else(|| windows::handle(inv))
         .or_else(|| powershell::handle(inv))
@@ -380,6 +393,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| cloud::handle(inv))
         .or_else(|| access::handle(inv))
         .or_else(|| accounts::handle(inv))
+        .or_else(|| directory::handle(inv))
         .or_else(|| apps::handle(inv))
         .or_else(|| infra::handle(inv))
         .or_else(|| sql::handle(inv))
@@ -388,6 +402,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| julia::handle(inv))
         .or_else(|| mail::handle(inv))
         .or_else(|| notify::handle(inv))
+        .or_else(|| sites::handle(inv))
         .or_else(|| deploy::handle(inv))
         .or_else(|| platforms::handle(inv))
         .or_else(|| chain::handle(inv))
@@ -404,6 +419,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| browsers::handle(inv))
         .or_else(|| openers::handle(inv))
         .or_else(|| vendor::handle(inv))
+        .or_else(|| hpc::handle(inv))
         .or_else(|| process::handle(inv))
         .or_else(|| patch::handle(inv))
         .or_else(|| transform::handle(inv))

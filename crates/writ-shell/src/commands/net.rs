@@ -1,9 +1,34 @@
-//! Network clients: curl, wget, httpie, nc, telnet, socat, ssh, scp, rsync,
-//! and network mounts.
+//! Network clients: curl, wget, httpie, nc, telnet, socat, ssh, scp, rsync
+//! (`net/rsync.rs`), file-transfer sessions (`net/session.rs`: sftp, ftp,
+//! lftp, smbclient), and network mounts.
 
-use super::{Invocation, Nested, Outcome, printed_lines, request, send_file, url};
+mod rsync;
+mod session;
+
+use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, Payload, Target, flow, paths};
+
+/// What a file written earlier holds as text, by absolute path.
+pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+/// A transfer whose commands or file list are in a file written earlier
+/// (`sftp -b FILE`, `lftp -f FILE`, `rsync --files-from=FILE`) is read
+/// again with that file's text, which the first reading did not have.
+pub(crate) fn written_transfer_lists(
+    inv: &Invocation<'_>,
+    outcome: &mut Outcome,
+    text_of: &Lookup<'_>,
+) {
+    let again = match inv.program {
+        "sftp" | "ftp" | "lftp" | "smbclient" => session::from_written(inv, text_of),
+        "rsync" => rsync::from_written(inv, text_of),
+        _ => None,
+    };
+    if let Some(again) = again {
+        *outcome = again;
+    }
+}
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(match inv.program {
@@ -16,8 +41,8 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "socat" => socat(inv),
         "ssh" => ssh(inv),
         "scp" => scp(inv),
-        "sftp" | "ftp" | "lftp" | "smbclient" => batch_transfer(inv),
-        "rsync" => rsync(inv),
+        "sftp" | "ftp" | "lftp" | "smbclient" => session::batch_transfer(inv, &|_| None),
+        "rsync" => rsync::rsync(inv, &|_| None),
         "mount" | "mount.cifs" | "mount.smb3" => return mount(inv),
         "dig" | "nslookup" | "host" | "drill" | "ping" | "ping6" | "traceroute" | "tracepath"
         | "mtr" | "whois" => name_lookups(inv),
@@ -856,89 +881,6 @@ pub(super) fn scp_remote(text: &str) -> Option<Target> {
     }
 }
 
-/// `sftp [-b FILE] [-P PORT] [USER@]HOST[:PATH]`, `ftp HOST`, `lftp -e
-/// 'CMDS' HOST`, `smbclient //HOST/SHARE -c 'CMDS'`: the session's commands
-/// come from `-e`/`-c`, or standard input (a heredoc, a here-string, a
-/// pipe): `put`/`mput` send the files they name to the host, `get`/`mget`
-/// fetch. A batch file (`-b`) or an interactive session is not read: the
-/// connection is reported as a send to the host.
-fn batch_transfer(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(
-        inv.args,
-        &Spec {
-            short: "bPpFioeculUWAmsR",
-            long: &[
-                "port",
-                "user",
-                "password",
-                "command",
-                "env",
-                "authentication-file",
-            ],
-            stop_after: None,
-        },
-    );
-    let positional = args::positionals(&items);
-    let Some(remote) = positional.first() else {
-        return Outcome::default();
-    };
-    let port = args::value(&items, &["-P", "-p", "--port"]).and_then(|p| p.text.parse().ok());
-    let target = if let Some((scheme, rest)) = remote.text.split_once("://") {
-        // `lftp sftp://host/dir`, `lftp ftp://user:PASS@host`.
-        let authority = rest.split('/').next().unwrap_or(rest);
-        url(&format!("{scheme}://{authority}"))
-    } else {
-        let text = remote.text.trim_start_matches("//");
-        let text = text.split('/').next().unwrap_or(text);
-        match location(text, port) {
-            Location::Remote(target) => target,
-            Location::Local => {
-                let (user, host) = user_host(text);
-                host_target(user, host, port, None)
-            }
-        }
-    };
-    // The login the line gives goes to the host: `lftp -u USER,PASS`
-    // (`--user U --password P`), `smbclient -U USER%PASS` (or a password
-    // after the share, or `-A FILE`).
-    let mut login = Payload::default();
-    match inv.program {
-        "lftp" => {
-            for value in args::values(&items, &["-u", "--user", "--password"]) {
-                send_text(&mut login, value);
-            }
-        }
-        "smbclient" => {
-            for value in args::values(&items, &["-U", "--user"]) {
-                send_text(&mut login, value);
-            }
-            for password in positional.iter().skip(1) {
-                send_text(&mut login, password);
-            }
-            for file in args::values(&items, &["-A", "--authentication-file"]) {
-                send_file(inv, &mut login, &file.text, false);
-            }
-        }
-        _ => {}
-    }
-    let mut outcome = batch_commands(inv, &items, target.clone());
-    if login != Payload::default() {
-        let mut carried = false;
-        for effect in &mut outcome.effects {
-            if let Effect::Request(request) = effect {
-                flow::merge(&mut request.payload, &login);
-                carried = true;
-            }
-        }
-        if !carried {
-            outcome
-                .effects
-                .push(request(inv.program, target, "DOWNLOAD", login, false));
-        }
-    }
-    outcome
-}
-
 /// `mount [-t cifs] //HOST/SHARE DIR -o username=U,password=P`
 /// (`mount.cifs`, `mount.smb3`): a connection to HOST that logs in with
 /// the options' password (or `user=U%P`, or a `credentials=FILE`), so
@@ -973,75 +915,6 @@ fn mount(inv: &Invocation<'_>) -> Option<Outcome> {
         .effects
         .push(request(inv.program, target, "CONNECT", login, false));
     Some(outcome)
-}
-
-/// The transfers of [`batch_transfer`]'s session, to or from `target`.
-fn batch_commands(inv: &Invocation<'_>, items: &[Item<'_>], target: Target) -> Outcome {
-    let mut outcome = Outcome::default();
-    let script: Option<String> = args::value(items, &["-e", "-c", "--command"])
-        .map(|c| c.text.clone())
-        .or_else(|| (!inv.stdin.text.is_empty()).then(|| inv.stdin.text.join("\n")));
-    let Some(script) = script else {
-        outcome.opaque.push(format!(
-            "{} runs commands writ cannot see (a batch file or a session)",
-            inv.program
-        ));
-        outcome.effects.push(request(
-            inv.program,
-            target,
-            "UPLOAD",
-            inv.stdin.clone(),
-            false,
-        ));
-        return outcome;
-    };
-    let mut sent = Payload::default();
-    let mut fetched = false;
-    let script = printed_lines(&script);
-    for command in script.split(['\n', ';']) {
-        let mut words = command.split_whitespace();
-        match words.next() {
-            Some("put" | "mput" | "reput" | "append") => {
-                // `put LOCAL [REMOTE]`; `mput` sends every name.
-                let all = command.trim_start().starts_with('m');
-                for (index, file) in words.filter(|w| !w.starts_with('-')).enumerate() {
-                    if index == 0 || all {
-                        send_file(inv, &mut sent, file, false);
-                    }
-                }
-            }
-            // lftp's `mirror -R LOCAL [REMOTE]` uploads the tree LOCAL;
-            // `mirror` alone downloads.
-            Some("mirror") => {
-                let words: Vec<&str> = words.collect();
-                let reverse = words
-                    .iter()
-                    .any(|w| matches!(*w, "-R" | "--reverse") || w.starts_with("-R"));
-                match words.iter().find(|w| !w.starts_with('-')) {
-                    Some(local) if reverse => send_file(inv, &mut sent, local, true),
-                    _ if reverse => {}
-                    _ => fetched = true,
-                }
-            }
-            Some("get" | "mget" | "reget") => fetched = true,
-            _ => {}
-        }
-    }
-    if fetched {
-        outcome.effects.push(request(
-            inv.program,
-            target.clone(),
-            "DOWNLOAD",
-            Payload::default(),
-            false,
-        ));
-    }
-    if !sent.files.is_empty() {
-        outcome
-            .effects
-            .push(request(inv.program, target, "UPLOAD", sent, false));
-    }
-    outcome
 }
 
 fn scp(inv: &Invocation<'_>) -> Outcome {
@@ -1121,91 +994,6 @@ fn transfer(
         }
     }
     outcome
-}
-
-const RSYNC_LONG: &[&str] = &[
-    "rsh",
-    "exclude",
-    "include",
-    "exclude-from",
-    "include-from",
-    "files-from",
-    "filter",
-    "port",
-    "password-file",
-    "temp-dir",
-    "partial-dir",
-    "backup-dir",
-    "suffix",
-    "chmod",
-    "chown",
-    "log-file",
-    "bwlimit",
-    "timeout",
-    "rsync-path",
-    "compare-dest",
-    "copy-dest",
-    "link-dest",
-    "remote-option",
-    "block-size",
-    "max-size",
-    "min-size",
-    "out-format",
-    "info",
-    "debug",
-    "usermap",
-    "groupmap",
-    "contimeout",
-    "address",
-    "sockopts",
-    "checksum-choice",
-    "compress-choice",
-    "iconv",
-    "max-delete",
-    "modify-window",
-    "skip-compress",
-];
-
-fn rsync(inv: &Invocation<'_>) -> Outcome {
-    let items = args::parse(
-        inv.args,
-        &Spec {
-            short: "efTBM",
-            long: RSYNC_LONG,
-            stop_after: None,
-        },
-    );
-    let recursive = args::has(&items, &["-a", "-r", "--archive", "--recursive"]);
-    let port = args::value(&items, &["--port"])
-        .and_then(|p| p.text.parse().ok())
-        .or_else(|| args::value(&items, &["-e", "--rsh"]).and_then(|rsh| rsh_port(&rsh.text)));
-    let delete = items
-        .iter()
-        .any(|i| matches!(i, Item::Opt { name, .. } if name.starts_with("--delete")));
-    let positional = args::positionals(&items);
-    let mut outcome = transfer(inv, "rsync", &positional, port, recursive, delete);
-    if args::has(&items, &["--remove-source-files"]) {
-        for source in positional.iter().rev().skip(1) {
-            if matches!(location(&source.text, port), Location::Local) {
-                outcome.delete(inv.path(&source.text), recursive);
-            }
-        }
-    }
-    outcome
-}
-
-/// The port in `-e 'ssh -p 2222'`.
-fn rsh_port(rsh: &str) -> Option<u16> {
-    let mut words = rsh.split_whitespace();
-    while let Some(word) = words.next() {
-        if word == "-p" {
-            return words.next().and_then(|p| p.parse().ok());
-        }
-        if let Some(port) = word.strip_prefix("-p") {
-            return port.parse().ok();
-        }
-    }
-    None
 }
 
 /// `dig NAME`, `ping NAME`, ...: a name built from data (`dig $(base64

@@ -1,7 +1,8 @@
 //! Network-operations clients that reach a host without speaking HTTP (or
 //! that speak it for a protocol of their own): TFTP, SNMP, NETCONF, DNS
-//! UPDATE, IPMI and other BMC CLIs, remote syslog, `expect` scripts that
-//! spawn a connection, ansible ad-hoc commands, and ACME/CA clients.
+//! UPDATE, IPMI and other BMC CLIs, remote syslog, ansible ad-hoc
+//! commands, and ACME/CA clients (`expect` scripts are read by
+//! `interactive`).
 //!
 //! Each reports a request to the host it reaches carrying what it sends:
 //! `GET` for a read (which still carries a community string or password),
@@ -23,7 +24,6 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "racadm" => racadm(inv),
         "redfishtool" => redfishtool(inv),
         "logger" => logger(inv)?,
-        "expect" => expect(inv),
         "ansible" => ansible(inv),
         "certbot" | "certbot-auto" | "letsencrypt" => certbot(inv),
         "acme.sh" => acme_sh(inv),
@@ -600,169 +600,6 @@ fn logger(inv: &Invocation<'_>) -> Option<Outcome> {
         payload,
         false,
     )))
-}
-
-// ---------------------------------------------------------------- expect
-
-/// Programs whose connections carry what an `expect` script types in.
-const TYPED_INTO: &[&str] = &[
-    "telnet", "ssh", "scp", "sftp", "ftp", "lftp", "rsync", "nc", "ncat", "netcat", "mosh",
-    "autossh", "socat",
-];
-
-/// `expect [-dDinN] -c SCRIPT ...` (or the script on standard input):
-/// each `spawn PROGRAM ARGS` runs PROGRAM, and what `send` types goes over
-/// its connection (`spawn telnet HOST; send "conf t\r"`). A script file
-/// cannot be seen into.
-fn expect(inv: &Invocation<'_>) -> Outcome {
-    let mut outcome = Outcome::default();
-    let mut scripts: Vec<String> = Vec::new();
-    let mut words = inv.args.iter();
-    while let Some(word) = words.next() {
-        match word.text.as_str() {
-            "-c" => scripts.extend(words.next().map(|s| s.text.clone())),
-            "-f" | "-b" => {
-                if let Some(file) = words.next() {
-                    script_file(inv, &mut outcome, &file.text);
-                }
-                break;
-            }
-            "--" | "-" => break,
-            text if text.starts_with('-') => {}
-            file => {
-                script_file(inv, &mut outcome, file);
-                break;
-            }
-        }
-    }
-    if scripts.is_empty() && inv.has_stdin {
-        scripts.push(inv.stdin.text.join("\n"));
-    }
-    let mut typed = Payload::default();
-    for script in &scripts {
-        for command in tcl_commands(script) {
-            match command.split_first() {
-                Some((verb, rest)) if verb == "spawn" => {
-                    let argv: Vec<Arg> = rest
-                        .iter()
-                        .skip_while(|w| w.starts_with('-'))
-                        .map(|w| tcl_arg(w))
-                        .collect();
-                    if !argv.is_empty() {
-                        outcome.nested.push(Nested::Argv {
-                            argv,
-                            env: Vec::new(),
-                            cwd: None,
-                        });
-                    }
-                }
-                Some((verb, rest)) if verb == "send" => {
-                    if let Some(text) = rest.iter().rfind(|w| !w.starts_with('-')) {
-                        let arg = tcl_arg(text.trim_end_matches("\\r").trim_end_matches("\\n"));
-                        flow::merge(&mut typed, &arg.payload());
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    if typed != Payload::default() {
-        outcome.nested_credential = Some((typed, TYPED_INTO));
-    }
-    outcome
-}
-
-fn script_file(inv: &Invocation<'_>, outcome: &mut Outcome, file: &str) {
-    outcome.read(inv.path(file), false);
-    outcome
-        .opaque
-        .push(format!("expect runs the script {file}"));
-}
-
-/// A Tcl word as a shell argument: `$env(NAME)` and `$NAME` are
-/// environment variables.
-fn tcl_arg(word: &str) -> Arg {
-    let mut arg = Arg::literal(word);
-    let mut rest = word;
-    while let Some(at) = rest.find('$') {
-        rest = &rest[at + 1..];
-        let name = match rest.strip_prefix("env(") {
-            Some(inner) => inner.split(')').next().unwrap_or(""),
-            None => rest
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .next()
-                .unwrap_or(""),
-        };
-        if !name.is_empty() && !arg.env.iter().any(|n| n == name) {
-            arg.env.push(name.to_owned());
-        }
-    }
-    arg
-}
-
-/// A Tcl script's commands as words: commands end at `;` or a line break
-/// outside quotes and braces; `"..."` and `{...}` group a word (their
-/// delimiters removed).
-fn tcl_commands(script: &str) -> Vec<Vec<String>> {
-    let mut commands = Vec::new();
-    let mut words: Vec<String> = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut quote = false;
-    let mut braces = 0usize;
-    let mut chars = script.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                word.push(c);
-                word.extend(chars.next());
-                in_word = true;
-            }
-            '"' if braces == 0 => {
-                quote = !quote;
-                in_word = true;
-            }
-            '{' if !quote => {
-                if braces > 0 {
-                    word.push(c);
-                }
-                braces += 1;
-                in_word = true;
-            }
-            '}' if !quote && braces > 0 => {
-                braces -= 1;
-                if braces > 0 {
-                    word.push(c);
-                }
-            }
-            ';' | '\n' if !quote && braces == 0 => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-                if !words.is_empty() {
-                    commands.push(std::mem::take(&mut words));
-                }
-            }
-            c if c.is_whitespace() && !quote && braces == 0 => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            c => {
-                word.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    if !words.is_empty() {
-        commands.push(words);
-    }
-    commands
 }
 
 // ---------------------------------------------------------------- ansible
@@ -1541,18 +1378,5 @@ mod tests {
         assert_eq!(module_arg(text, "src"), Some("f 1.json"));
         assert_eq!(module_arg("body_format=json", "body"), None);
         assert_eq!(module_arg("xsrc=a", "src"), None);
-    }
-
-    #[test]
-    fn tcl_words() {
-        assert_eq!(
-            tcl_commands("spawn telnet h; expect \"P:\"\nsend {a b}"),
-            vec![
-                vec!["spawn".to_owned(), "telnet".to_owned(), "h".to_owned()],
-                vec!["expect".to_owned(), "P:".to_owned()],
-                vec!["send".to_owned(), "a b".to_owned()],
-            ]
-        );
-        assert_eq!(tcl_arg("$env(PASS)\\r").env, vec!["PASS".to_owned()]);
     }
 }

@@ -5,12 +5,12 @@
 use super::sql::{strip_port, uri_host};
 use super::{Invocation, Outcome};
 use crate::args::{self, Spec};
-use crate::{DataClass, DataCommand, Effect};
+use crate::{DataClass, DataCommand, Effect, Payload, flow};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let command = match inv.program {
         "mongosh" | "mongo" => mongo(inv),
-        "redis-cli" | "valkey-cli" | "keydb-cli" => redis(inv),
+        "redis-cli" | "valkey-cli" | "keydb-cli" => return Some(redis(inv)),
         "mongoimport" => mongoimport(inv),
         "mongorestore" => mongorestore(inv),
         _ => return None,
@@ -250,9 +250,15 @@ fn mongo_class(code: &str) -> DataClass {
     }
 }
 
-/// `redis-cli [-h HOST] [-p PORT] [-u URI] [-n DB] COMMAND ARGS...`; no
-/// command: an interactive session (or commands on standard input).
-fn redis(inv: &Invocation<'_>) -> DataCommand {
+/// `redis-cli [-h HOST] [-p PORT] [-u URI] [-a PASSWORD | --pass PASSWORD]
+/// [-n DB] COMMAND ARGS...`; no command: an interactive session (or
+/// commands on standard input, `--pipe`'s protocol stream among them).
+/// What the command's arguments carry goes to the server with it
+/// (`SET k "$(cat .env)"` sends `.env`), as does the password (`-a`,
+/// `--pass`, `-u redis://:PASSWORD@host`, `REDISCLI_AUTH`) and the Lua
+/// script of `--eval FILE`, which runs there. `--rdb FILE` and
+/// `--functions-rdb FILE` write the server's dump here.
+fn redis(inv: &Invocation<'_>) -> Outcome {
     let items = args::parse(
         inv.args,
         &Spec {
@@ -261,15 +267,18 @@ fn redis(inv: &Invocation<'_>) -> DataCommand {
             stop_after: Some(1),
         },
     );
+    let uri = args::value(&items, &["-u"]);
     let host = args::value(&items, &["-h"])
         .map(|h| h.text.clone())
-        .or_else(|| args::value(&items, &["-u"]).and_then(|u| uri_host(&u.text)));
-    let words: Vec<String> = args::positionals(&items)
-        .iter()
-        .map(|a| a.text.clone())
-        .collect();
+        .or_else(|| uri.and_then(|u| uri_host(&u.text)));
+    let positionals = args::positionals(&items);
+    let words: Vec<String> = positionals.iter().map(|a| a.text.clone()).collect();
+    let script = args::value(&items, &["--eval"]);
     let (command, class) = if let Some(class) = redis_mode_class(&items) {
         (None, class)
+    } else if script.is_some() {
+        // A Lua script runs whatever commands it holds.
+        (Some(words.join(" ")), DataClass::Unknown)
     } else if words.is_empty() {
         let piped = inv.stdin.text.join("\n");
         if piped.is_empty() {
@@ -292,14 +301,51 @@ fn redis(inv: &Invocation<'_>) -> DataCommand {
         }
         (Some(command), redis_class(first))
     };
-    DataCommand {
+    let mut files = stdin_files(inv);
+    files.extend(script.map(|f| inv.path(&f.text)));
+    // The login payload carries what the line sends besides the command's
+    // text: the password, and the variables and credentials the
+    // arguments expand to; the files they expand to are files sent.
+    let mut login = Payload::default();
+    for password in args::values(&items, &["-a", "--pass"])
+        .into_iter()
+        .chain(inv.env_value("REDISCLI_AUTH"))
+    {
+        flow::merge(&mut login, &password.payload());
+    }
+    if let Some(password) = uri.and_then(|u| uri_password(&u.text)) {
+        flow::push_text(&mut login, &password);
+    }
+    for word in &positionals {
+        let mut carried = word.expansions();
+        for file in std::mem::take(&mut carried.files) {
+            if !files.contains(&file.path) {
+                files.push(file.path);
+            }
+        }
+        flow::merge(&mut login, &carried);
+    }
+    let mut outcome = Outcome::default();
+    for dump in args::values(&items, &["--rdb", "--functions-rdb"]) {
+        outcome.write(inv.path(&dump.text), false);
+    }
+    outcome.effect(Effect::DataCommand(DataCommand {
         client: inv.program.to_owned(),
         host,
         command,
-        files: stdin_files(inv),
+        files,
         class,
-        login: crate::Payload::default(),
-    }
+        login,
+    }))
+}
+
+/// The password of a `redis://[user]:PASSWORD@host` URI.
+fn uri_password(uri: &str) -> Option<String> {
+    let (_, rest) = uri.split_once("://")?;
+    let authority = rest.split(['/', '?']).next()?;
+    let (userinfo, _) = authority.rsplit_once('@')?;
+    let (_, password) = userinfo.split_once(':')?;
+    (!password.is_empty()).then(|| password.to_owned())
 }
 
 /// The files standard input brings to a client (`< f`, `cat f |`).

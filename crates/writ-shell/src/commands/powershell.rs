@@ -53,6 +53,26 @@ const COMMON_ALIASES: &[(&str, &str)] = &[
 /// Switches every cmdlet accepts (or that commonly appear).
 const COMMON_SWITCHES: &[&str] = &["whatif", "confirm", "verbose", "debug", "force", "passthru"];
 
+/// Cmdlets whose `-WhatIf` only says what they would change (they
+/// support `ShouldProcess`): with it they change nothing.
+const PREVIEWED: &[&str] = &[
+    "remove-item",
+    "set-content",
+    "add-content",
+    "clear-content",
+    "out-file",
+    "export",
+    "new-item",
+    "copy-item",
+    "move-item",
+    "rename-item",
+    "stop-process",
+    "stop-service",
+    "install",
+    "compress-archive",
+    "expand-archive",
+];
+
 const WEB: Cmdlet = Cmdlet {
     values: &[
         "uri",
@@ -1442,6 +1462,9 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         return None;
     }
     let bound = bind(spec, inv.args);
+    if bound.switch("whatif") && PREVIEWED.contains(&name) {
+        return Some(Outcome::default());
+    }
     Some(match name {
         "invoke-restmethod" | "invoke-webrequest" => web(inv, name, &bound),
         "send-mailmessage" => mail(inv, &bound),
@@ -1480,10 +1503,14 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     })
 }
 
-/// An access cmdlet: one change of the resource per grantee named.
+/// An access cmdlet: one change of the resource per grantee named;
+/// none with `-WhatIf`, which only says what it would change.
 fn access_change(inv: &Invocation<'_>, access: &AccessCmdlet) -> Outcome {
     let bound = bind(&access.spec, inv.args);
     let mut outcome = Outcome::default();
+    if bound.switch("whatif") {
+        return outcome;
+    }
     // The values of each resource parameter given, in the table's order.
     let mut named: Vec<Vec<String>> = access
         .resource

@@ -76,9 +76,15 @@ fn az(inv: &Invocation<'_>) -> Option<Outcome> {
     let mut outcome = Outcome::default();
     match words.as_slice() {
         ["storage", "blob", "upload" | "upload-batch" | "sync", ..] => {
+            // `--dryrun` lists what would be uploaded and sends nothing.
+            if args::has(&items, &["--dryrun"]) {
+                return Some(outcome);
+            }
             let container =
                 value(&["--container-name", "-c", "--destination", "-d"]).unwrap_or_default();
-            let target = value(&["--blob-url"]).unwrap_or_else(|| {
+            // A destination given as the container's URL names its host.
+            let container_url = value(&["--destination", "-d"]).filter(|d| d.contains("://"));
+            let target = value(&["--blob-url"]).or(container_url).unwrap_or_else(|| {
                 format!(
                     "https://{account}.blob.core.windows.net/{}",
                     container.trim_start_matches('/')
@@ -173,7 +179,8 @@ fn azcopy(inv: &Invocation<'_>) -> Option<Outcome> {
 /// (it obeys no filters), `rclone delete REMOTE:PATH` every file below it
 /// unless an include filter (`--include`, `--include-from`,
 /// `--files-from`) selects only some, `rclone deletefile REMOTE:PATH`
-/// one file.
+/// one file. Under `-n` (`--dry-run`) none of them copies, writes or
+/// deletes anything.
 fn rclone(inv: &Invocation<'_>) -> Option<Outcome> {
     let items = args::parse(
         inv.args,
@@ -242,6 +249,10 @@ fn rclone(inv: &Invocation<'_>) -> Option<Outcome> {
     );
     let positional = args::positionals(&items);
     let (verb, operands) = positional.split_first()?;
+    if is_dry_run(&items) && RCLONE_CHANGES.contains(&verb.text.as_str()) {
+        // A trial run lists both sides and changes neither.
+        return Some(Outcome::default());
+    }
     let target = |text: &str| rclone_target(text, inv.env, &items);
     let mut outcome = Outcome::default();
     match (verb.text.as_str(), operands) {
@@ -302,6 +313,32 @@ fn rclone(inv: &Invocation<'_>) -> Option<Outcome> {
         _ => return None,
     }
     Some(outcome)
+}
+
+/// The rclone commands that copy, move or delete, which a dry run leaves
+/// undone.
+const RCLONE_CHANGES: &[&str] = &[
+    "copy",
+    "sync",
+    "move",
+    "copyto",
+    "moveto",
+    "bisync",
+    "rcat",
+    "purge",
+    "delete",
+    "deletefile",
+    "copyurl",
+];
+
+/// rclone's `-n` (`--dry-run`, not `--dry-run=false`).
+fn is_dry_run(items: &[Item<'_>]) -> bool {
+    items.iter().any(|item| match item {
+        Item::Opt { name, value } if name == "-n" || name == "--dry-run" => {
+            value.as_ref().is_none_or(|v| v.text != "false")
+        }
+        _ => false,
+    })
 }
 
 /// `wormhole send [--text T] FILE...`, `croc send FILE...`, `ffsend

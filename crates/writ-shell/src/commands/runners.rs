@@ -1,15 +1,17 @@
 //! Task runners and schedulers whose jobs are written in files: `make
 //! TARGET` (the Makefile's recipe lines of the target and its
-//! prerequisites), `just RECIPE` (justfile), `npm run NAME`, `pnpm NAME`,
-//! `yarn NAME` (package.json's scripts, with their `pre`/`post` scripts),
-//! `task NAME` (Taskfile.yml's `cmds`), `launchctl load|bootstrap PLIST`
-//! (the plist's `ProgramArguments`), `crontab FILE` (each cron line's
-//! command) and `at -f FILE`. Each job runs the text its file holds when
-//! that text is known, from a write earlier on the line or by an earlier
-//! step (`ShellContext::written`): running a target does what its recipe
-//! says, whenever it is scheduled to run. Only the named targets run, so
-//! another target's recipe in the same file does nothing; with no known
-//! file, the runner's own handler is all there is.
+//! prerequisites; a makefile on standard input, `make -f -`, too), `just
+//! RECIPE` (justfile), `npm run NAME`, `pnpm NAME`, `yarn NAME`
+//! (package.json's scripts, with their `pre`/`post` scripts), `task NAME`
+//! (Taskfile.yml's `cmds`), `launchctl load|bootstrap PLIST` (the plist's
+//! `ProgramArguments`), `crontab FILE` (each cron line's command), `at -f
+//! FILE`, and `awk -f FILE`/`sed -f FILE` (what their program runs, writes
+//! and reads: `files/awk.rs`, `files/sed.rs`). Each job runs the text its
+//! file holds when that text is known, from a write earlier on the line or
+//! by an earlier step (`ShellContext::written`): running a target does
+//! what its recipe says, whenever it is scheduled to run. Only the named
+//! targets run, so another target's recipe in the same file does nothing;
+//! with no known file, the runner's own handler is all there is.
 
 use std::collections::{HashMap, HashSet};
 
@@ -29,7 +31,14 @@ const MAX_NESTING: usize = 16;
 /// them is known, to what it runs.
 pub(crate) fn run_recipes(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
     let jobs = match inv.program {
-        "make" | "gmake" => make(inv, text_of),
+        "make" | "gmake" => {
+            // The handler ran a makefile on standard input without the
+            // files written earlier: run it again with them.
+            if reads_stdin_makefile(inv) {
+                outcome.nested.clear();
+            }
+            make(inv, text_of)
+        }
         "just" => just(inv, text_of),
         "npm" | "pnpm" | "yarn" => {
             let Some((script, jobs)) = node_scripts(inv, text_of) else {
@@ -47,6 +56,11 @@ pub(crate) fn run_recipes(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: 
         "crontab" => crontab_files(inv, text_of),
         "at" | "batch" => at_file(inv, text_of),
         "pwsh" | "powershell" => super::powershell::written_script_jobs(inv, text_of),
+        // Their programs' own commands, writes and reads (`awk -f x.awk`).
+        "awk" | "gawk" | "mawk" | "nawk" => {
+            return super::files::written_awk_program(inv, outcome, text_of);
+        }
+        "sed" | "gsed" => return super::files::written_sed_script(inv, outcome, text_of),
         _ => return,
     };
     outcome.nested.extend(jobs.into_iter().take(MAX_JOBS));
@@ -152,7 +166,7 @@ fn make(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
         .fold(inv.cwd.to_owned(), |dir, d| {
             paths::resolve(&dir, inv.home, &d.text)
         });
-    let files = args::values(&items, &["-f", "--file", "--makefile"]);
+    let files = args::values(&items, MAKEFILE_OPTIONS);
     let text = if files.is_empty() {
         match find_file(
             &dir,
@@ -166,7 +180,10 @@ fn make(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
     } else {
         let texts: Vec<String> = files
             .iter()
-            .filter_map(|f| text_of(&paths::resolve(&dir, inv.home, &f.text)))
+            .filter_map(|f| match f.text.as_str() {
+                "-" | "/dev/stdin" => stdin_text(inv),
+                name => text_of(&paths::resolve(&dir, inv.home, name)),
+            })
             .collect();
         if texts.is_empty() {
             return Vec::new();
@@ -207,6 +224,40 @@ fn make(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
         make_target(&makefile, goal, 0, &mut done, &mut lines);
     }
     lines.iter().map(|line| shell_job(line, &dir)).collect()
+}
+
+/// The options that name a makefile.
+const MAKEFILE_OPTIONS: &[&str] = &["-f", "--file", "--makefile"];
+
+/// True when make reads a makefile from standard input (`make -f -
+/// TARGET <<'EOF'`, `cat mk | make --file=- TARGET`).
+pub(super) fn reads_stdin_makefile(inv: &Invocation<'_>) -> bool {
+    let items = args::parse(inv.args, &super::files::MAKE_OPTIONS);
+    args::values(&items, MAKEFILE_OPTIONS)
+        .iter()
+        .any(|f| matches!(f.text.as_str(), "-" | "/dev/stdin"))
+}
+
+/// The recipe lines make runs from a makefile on standard input, where
+/// no other file is known.
+pub(super) fn stdin_makefile_jobs(inv: &Invocation<'_>) -> Vec<Nested> {
+    if !reads_stdin_makefile(inv) {
+        return Vec::new();
+    }
+    make(inv, &|_| None)
+}
+
+/// The text standard input carries when it is only text (a heredoc, a
+/// pipe from `cat <<EOF` or `printf`).
+fn stdin_text(inv: &Invocation<'_>) -> Option<String> {
+    let stdin = inv.stdin;
+    let only_text = inv.has_stdin
+        && stdin.files.is_empty()
+        && stdin.env.is_empty()
+        && stdin.credentials.is_empty()
+        && !stdin.repository
+        && !stdin.text.is_empty();
+    only_text.then(|| stdin.text.join("\n"))
 }
 
 /// Adds the recipe lines of `target`, after its prerequisites'.

@@ -4,9 +4,12 @@
 //! table of their options (pgcli, usql, mysqlsh, sqlcmd, clickhouse client
 //! and local, cockroach sql, trino, snowsql, `snow sql`).
 
-use super::{Invocation, Outcome};
+mod meta;
+
+use super::{Invocation, Nested, Outcome};
 use crate::args::{self, Arg, Spec};
 use crate::{Effect, Payload, Sql, flow};
+use meta::{Action, Language};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(match inv.program {
@@ -70,6 +73,9 @@ struct Client {
     /// Environment variables the client logs in with, when the line sets
     /// them for it (`PGPASSWORD=... psql`).
     password_env: &'static [&'static str],
+    /// The commands the client runs itself among its SQL (`\! CMD`,
+    /// `system CMD`), when it has them.
+    own: Option<Language>,
 }
 
 const CLIENTS: &[Client] = &[
@@ -104,6 +110,7 @@ const CLIENTS: &[Client] = &[
         password: &[],
         short_password: None,
         password_env: &["PGPASSWORD"],
+        own: Some(Language::Psql),
     },
     Client {
         commands: &[("mysql", None), ("mariadb", None), ("mycli", None)],
@@ -119,6 +126,7 @@ const CLIENTS: &[Client] = &[
                 "defaults-file",
                 "defaults-extra-file",
                 "init-command",
+                "tee",
                 "protocol",
                 "ssl-ca",
                 "ssl-cert",
@@ -137,6 +145,7 @@ const CLIENTS: &[Client] = &[
         password: &["--password"],
         short_password: Some('p'),
         password_env: &["MYSQL_PWD"],
+        own: Some(Language::Mysql),
     },
     Client {
         commands: &[("pgcli", None)],
@@ -155,6 +164,7 @@ const CLIENTS: &[Client] = &[
         password: &[],
         short_password: None,
         password_env: &["PGPASSWORD"],
+        own: None,
     },
     Client {
         commands: &[("usql", None)],
@@ -173,6 +183,7 @@ const CLIENTS: &[Client] = &[
         password: &[],
         short_password: None,
         password_env: &[],
+        own: Some(Language::Psql),
     },
     Client {
         commands: &[("mysqlsh", None)],
@@ -193,6 +204,7 @@ const CLIENTS: &[Client] = &[
         password: &["--password"],
         short_password: Some('p'),
         password_env: &[],
+        own: None,
     },
     Client {
         commands: &[("sqlcmd", None)],
@@ -211,6 +223,7 @@ const CLIENTS: &[Client] = &[
         password: &["-P"],
         short_password: None,
         password_env: &["SQLCMDPASSWORD"],
+        own: None,
     },
     Client {
         commands: &[("clickhouse-client", None), ("clickhouse", Some("client"))],
@@ -237,6 +250,7 @@ const CLIENTS: &[Client] = &[
         password: &["--password"],
         short_password: None,
         password_env: &["CLICKHOUSE_PASSWORD"],
+        own: None,
     },
     // The server in the process: no host; its `file()` reads local files.
     Client {
@@ -266,6 +280,7 @@ const CLIENTS: &[Client] = &[
         password: &[],
         short_password: None,
         password_env: &[],
+        own: None,
     },
     Client {
         commands: &[("cockroach", Some("sql"))],
@@ -292,6 +307,7 @@ const CLIENTS: &[Client] = &[
         password: &[],
         short_password: None,
         password_env: &[],
+        own: None,
     },
     Client {
         commands: &[("trino", None), ("presto", None)],
@@ -310,6 +326,7 @@ const CLIENTS: &[Client] = &[
         password: &[],
         short_password: None,
         password_env: &["TRINO_PASSWORD"],
+        own: None,
     },
     // SnowSQL: `-a ACCOUNT` (honours `SNOWSQL_ACCOUNT`); `-h` is deprecated.
     Client {
@@ -352,6 +369,7 @@ const CLIENTS: &[Client] = &[
         password: &[],
         short_password: None,
         password_env: &["SNOWSQL_PWD"],
+        own: None,
     },
     // Snowflake CLI: `snow sql -q SQL [--account ACCOUNT] [-c CONNECTION]`.
     Client {
@@ -411,6 +429,7 @@ const CLIENTS: &[Client] = &[
         password: &["--password", "--token"],
         short_password: None,
         password_env: &["SNOWFLAKE_PASSWORD"],
+        own: None,
     },
 ];
 
@@ -464,6 +483,8 @@ pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_
     if !is_sql_client(inv) {
         return;
     }
+    let language = own_language(inv);
+    let mut local = Outcome::default();
     let mut loaded: Vec<String> = Vec::new();
     for effect in &mut outcome.effects {
         let Effect::Sql(query) = effect else {
@@ -482,6 +503,7 @@ pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_
         });
         let mut statements: Vec<String> = query.sql.iter().cloned().collect();
         let mut loads: Vec<String> = Vec::new();
+        let mut read_by_commands: Vec<String> = Vec::new();
         let mut added = false;
         for path in query.files.iter().filter(|f| !data.contains(f)) {
             let Some(text) = text_of(path) else {
@@ -493,12 +515,15 @@ pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_
             }
             // What the script loads goes to the server with it.
             loads.extend(client_loads(&text).files.iter().map(|f| inv.path(f)));
+            // The client's own commands in it run here, and the files they
+            // read go to the server as it does.
+            let text = own_commands(inv, language, &text, &mut local, &mut read_by_commands);
             statements.push(text);
             added = true;
         }
         if added {
             query.sql = Some(statements.join(";\n"));
-            for path in &loads {
+            for path in loads.iter().chain(&read_by_commands) {
                 if !query.files.contains(path) {
                     query.files.push(path.clone());
                 }
@@ -509,6 +534,19 @@ pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_
     for path in loaded {
         outcome.read(path, false);
     }
+    outcome.effects.extend(local.effects);
+    outcome.nested.extend(local.nested);
+}
+
+/// The client's own commands, by its program.
+fn own_language(inv: &Invocation<'_>) -> Option<Language> {
+    if matches!(inv.program, "sqlite3" | "sqlite" | "duckdb") {
+        return Some(Language::Dot);
+    }
+    CLIENTS
+        .iter()
+        .find(|client| client.commands.iter().any(|(name, _)| *name == inv.program))
+        .and_then(|client| client.own)
 }
 
 /// True for the programs this module reads as SQL clients.
@@ -647,18 +685,26 @@ fn tabled(inv: &Invocation<'_>, client: &Client) -> Outcome {
         .or_else(|| dsn.as_deref().and_then(dsn_host))
         .or_else(|| env(client.host_env).map(|h| server_host(&h.text)))
         .or_else(|| env(client.account_env).map(|a| snowflake_host(&a.text)));
-    let statements: Vec<&str> = args::values(&items, client.sql)
-        .iter()
-        .map(|a| a.text.as_str())
-        .collect();
-    let mut sql = (!statements.is_empty()).then(|| statements.join("; "));
     let (stdin_files, script_files): (Vec<&Arg>, Vec<&Arg>) = args::values(&items, client.files)
         .into_iter()
         .partition(|f| reads_stdin(&f.text));
     let mut files: Vec<String> = script_files.iter().map(|f| file_path(inv, f)).collect();
+    let mut local = Outcome::default();
+    let given: Vec<&Arg> = args::values(&items, client.sql);
+    let statements: Vec<String> = given
+        .iter()
+        .map(|a| own_commands(inv, client.own, &a.text, &mut local, &mut files))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mut sql = (!given.is_empty()).then(|| statements.join("; "));
     if (sql.is_none() && files.is_empty()) || !stdin_files.is_empty() {
+        let given = sql.is_some();
         stdin_sql(inv, &mut sql, &mut files);
+        if !given && let Some(text) = sql.take() {
+            sql = Some(own_commands(inv, client.own, &text, &mut local, &mut files));
+        }
     }
+    output_options(inv, client.own, &items, &mut local);
     let attached: Vec<Arg> = attached_passwords
         .iter()
         .map(|a| a.with_text(a.text.get(2..).unwrap_or_default()))
@@ -676,7 +722,86 @@ fn tabled(inv: &Invocation<'_>, client: &Client) -> Outcome {
         .collect();
     passwords.extend(&userinfo);
     let login = login(inv, &passwords, client.password_env);
-    sql_effects(inv, inv.program, Server { host, dsn, login }, sql, files)
+    let outcome = sql_effects(inv, inv.program, Server { host, dsn, login }, sql, files);
+    with_local(outcome, local)
+}
+
+/// A client's outcome with what its own commands do on this machine.
+fn with_local(mut outcome: Outcome, local: Outcome) -> Outcome {
+    outcome.effects.extend(local.effects);
+    outcome.nested.extend(local.nested);
+    outcome
+}
+
+/// Takes the client's own commands out of `text` ([`meta::split`]):
+/// what they run and write goes to `local`, the files of statements or
+/// rows they read to `files` (rows are read here too); the SQL left is
+/// what the server is sent.
+fn own_commands(
+    inv: &Invocation<'_>,
+    language: Option<Language>,
+    text: &str,
+    local: &mut Outcome,
+    files: &mut Vec<String>,
+) -> String {
+    let Some(language) = language else {
+        return text.to_owned();
+    };
+    let split = meta::split(text, language);
+    for action in split.actions {
+        match action {
+            Action::Shell(text) => local.nested.push(Nested::Script {
+                text,
+                what: format!("{} client command", inv.program),
+            }),
+            Action::Write { path, append } => local.write(inv.path(&path), append),
+            Action::Data(path) => {
+                let path = inv.path(&path);
+                local.read(path.clone(), false);
+                files.push(path);
+            }
+            Action::Script(path) => files.push(inv.path(&path)),
+        }
+    }
+    split.sql
+}
+
+/// Options that send a client's output elsewhere: psql's `-o FILE|'|CMD'`
+/// and `-L FILE` (usql's `--out`), mysql's `--tee=FILE` and
+/// `--pager=CMD`.
+fn output_options(
+    inv: &Invocation<'_>,
+    language: Option<Language>,
+    items: &[args::Item<'_>],
+    local: &mut Outcome,
+) {
+    let (outputs, logs, pagers): (&[&str], &[&str], &[&str]) = match language {
+        Some(Language::Psql) => (&["-o", "--output", "--out"], &["-L", "--log-file"], &[]),
+        Some(Language::Mysql) => (&[], &["--tee"], &["--pager"]),
+        Some(Language::Dot) | None => return,
+    };
+    for output in args::values(items, outputs) {
+        match output.text.strip_prefix('|') {
+            Some(command) => pagers_run(inv, command, local),
+            None => local.write(inv.path(&output.text), false),
+        }
+    }
+    for log in args::values(items, logs) {
+        local.write(inv.path(&log.text), true);
+    }
+    for pager in args::values(items, pagers) {
+        pagers_run(inv, &pager.text, local);
+    }
+}
+
+/// A command the client pipes its output to.
+fn pagers_run(inv: &Invocation<'_>, command: &str, local: &mut Outcome) {
+    if !command.trim().is_empty() {
+        local.nested.push(Nested::Script {
+            text: command.trim().to_owned(),
+            what: format!("{} output", inv.program),
+        });
+    }
 }
 
 /// The server of a Snowflake account identifier (`orgname-acct`,
@@ -1043,17 +1168,31 @@ fn sqlite_shell(inv: &Invocation<'_>) -> Outcome {
         .into_iter()
         .chain(positional.iter().skip(1).copied())
         .collect();
-    let mut statements: Vec<&str> = option(&["cmd"]).iter().map(|a| a.text.as_str()).collect();
-    statements.extend(run_and_exit.iter().map(|a| a.text.as_str()));
-    let mut sql = (!statements.is_empty()).then(|| statements.join("; "));
     let mut files: Vec<String> = option(&["init", "f"])
         .iter()
         .map(|f| inv.path(&f.text))
         .collect();
+    let mut local = Outcome::default();
+    let given: Vec<&Arg> = option(&["cmd"])
+        .into_iter()
+        .chain(run_and_exit.iter().copied())
+        .collect();
+    let statements: Vec<String> = given
+        .iter()
+        .map(|a| own_commands(inv, Some(Language::Dot), &a.text, &mut local, &mut files))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mut sql = (!given.is_empty()).then(|| statements.join("; "));
     let exits = !run_and_exit.is_empty() || !option(&["f"]).is_empty();
     if !exits && inv.has_stdin {
         if !inv.stdin.text.is_empty() {
-            let piped = inv.stdin.text.join("\n");
+            let piped = own_commands(
+                inv,
+                Some(Language::Dot),
+                &inv.stdin.text.join("\n"),
+                &mut local,
+                &mut files,
+            );
             sql = Some(match sql {
                 Some(first) => format!("{first};\n{piped}"),
                 None => piped,
@@ -1070,7 +1209,7 @@ fn sqlite_shell(inv: &Invocation<'_>) -> Outcome {
         dsn,
         ..Server::default()
     };
-    sql_effects(inv, client, server, sql, files)
+    with_local(sql_effects(inv, client, server, sql, files), local)
 }
 
 /// Parameters of PowerShell's `Invoke-Sqlcmd` that take a value, by

@@ -9,13 +9,15 @@
 //! An upload is a send of the files it names; a command
 //! that creates, triggers, sets or deletes something there is a request
 //! carrying its arguments (and standard input, which the walk adds: a
-//! secret piped to `circleci context store-secret`). Listing, viewing,
-//! downloading and local commands send nothing here.
+//! secret piped to `circleci context store-secret`). Globus's access
+//! rules, roles and group members are access changes instead (a rule for
+//! anyone makes its path public). Listing, viewing, downloading and local
+//! commands send nothing here.
 
 use super::publish::credentials;
 use super::{Invocation, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
-use crate::{FileRef, Payload, flow, paths};
+use crate::{Effect, FileRef, Payload, Resource, flow, paths};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
@@ -895,7 +897,102 @@ fn local_endpoint_path(inv: &Invocation<'_>, path: &str) -> String {
     }
 }
 
-/// `globus transfer SOURCE_EP:PATH DEST_EP:PATH [-r] [--label L]` asks
+/// Who a Globus rule or role is for: `--identity ID` (or
+/// `--provision-identity`), `--group GID`; `None` for everyone
+/// (`--anonymous`, `--all-authenticated`) or no one named.
+fn globus_principal(items: &[Item<'_>]) -> Option<String> {
+    args::value(items, &["--identity", "--provision-identity"])
+        .map(|identity| identity.text.clone())
+        .or_else(|| args::value(items, &["--group"]).map(|g| format!("group {}", g.text)))
+}
+
+/// A Globus access change named by its kind and id (`endpoint E rule R`).
+fn globus_change(resource: String, grantee: Option<String>) -> Effect {
+    Effect::GrantAccess {
+        resource: Resource::Other { name: resource },
+        grantee,
+    }
+}
+
+/// Globus's access commands, each a change of who may reach what:
+/// `endpoint permission create EP:PATH --permissions r|rw` gives the
+/// principal (`--identity`, `--group`) access to PATH, or makes it public
+/// (`--anonymous`, `--all-authenticated`: anyone with a Globus login);
+/// `endpoint permission update|delete EP RULE` change or remove a rule;
+/// `endpoint role create|delete`, `gcs collection|endpoint role
+/// create|delete ID ROLE PRINCIPAL` a role on an endpoint or collection;
+/// `group member add|invite|approve|remove GROUP USER` a group's members.
+/// Empty for any other command.
+fn globus_access(inv: &Invocation<'_>, items: &[Item<'_>], positional: &[&Arg]) -> Vec<Effect> {
+    let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
+    let role = args::value(items, &["--role"]).map(|r| r.text.clone());
+    let with_role = |resource: String| match &role {
+        Some(role) => format!("{resource} (role {role})"),
+        None => resource,
+    };
+    let effect = match words.as_slice() {
+        ["endpoint", "permission", "create", ..] => {
+            let Some(target) = positional.get(3) else {
+                return Vec::new();
+            };
+            let (endpoint, path) = endpoint_path(target);
+            let resource = if path.is_empty() {
+                format!("globus endpoint {endpoint}")
+            } else {
+                local_endpoint_path(inv, path)
+            };
+            if args::has(items, &["--anonymous", "--all-authenticated"]) {
+                Effect::MakePublic {
+                    resource: Resource::Other { name: resource },
+                }
+            } else {
+                globus_change(resource, globus_principal(items))
+            }
+        }
+        [
+            "endpoint",
+            "permission",
+            "update" | "delete",
+            endpoint,
+            rule,
+            ..,
+        ] => globus_change(format!("globus endpoint {endpoint} rule {rule}"), None),
+        ["endpoint", "role", "create", endpoint, ..] => globus_change(
+            with_role(format!("globus endpoint {endpoint}")),
+            globus_principal(items),
+        ),
+        ["endpoint", "role", "delete", endpoint, role_id, ..] => {
+            globus_change(format!("globus endpoint {endpoint} role {role_id}"), None)
+        }
+        [
+            "gcs",
+            kind @ ("collection" | "endpoint"),
+            "role",
+            "create" | "delete",
+            id,
+            role,
+            principal @ ..,
+        ] => globus_change(
+            format!("globus {kind} {id} (role {role})"),
+            principal.first().map(|p| (*p).to_owned()),
+        ),
+        [
+            "group",
+            "member",
+            "add" | "invite" | "approve" | "remove",
+            group,
+            user,
+            ..,
+        ] => globus_change(
+            with_role(format!("globus group {group}")),
+            Some((*user).to_owned()),
+        ),
+        _ => return Vec::new(),
+    };
+    vec![effect]
+}
+
+/// `globus transfer SOURCE_EP:PATH DEST_EP:PATH [-r] [--label L]` asks/// `globus transfer SOURCE_EP:PATH DEST_EP:PATH [-r] [--label L]` asks
 /// Globus's transfer service to move the source files to the destination
 /// endpoint, which no deployment fact places: a send to
 /// `transfer.api.globus.org` carrying the paths and label, and the local
@@ -930,11 +1027,26 @@ fn globus(inv: &Invocation<'_>) -> Option<Outcome> {
                 "jmespath",
                 "jq",
                 "map-http-status",
+                "permissions",
+                "identity",
+                "provision-identity",
+                "group",
+                "role",
+                "principal-type",
+                "notify-email",
+                "notify-message",
+                "expiration-date",
             ],
             stop_after: None,
         },
     );
     let positional = args::positionals(&items);
+    let access = globus_access(inv, &items, &positional);
+    if !access.is_empty() {
+        let mut outcome = Outcome::default();
+        outcome.effects.extend(access);
+        return Some(outcome);
+    }
     let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
     let mut payload = Payload::default();
     for label in args::values(&items, &["--label"]) {

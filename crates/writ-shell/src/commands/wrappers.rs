@@ -1,8 +1,9 @@
-//! Programs that run other programs or code: `sudo`, `env`, `timeout`,
-//! `xargs`, `watch`, `sh -c`, `eval`, `source`, a project's environment
-//! (`bundle exec`, `poetry run`, `uv run`, ...), and interpreters with
-//! inline code.
+//! Programs that run other programs or code: `sudo`, `su` and `runuser`
+//! (`users.rs`), `env`, `timeout`, `xargs`, `watch`, `sh -c`, `eval`,
+//! `source`, a project's environment (`bundle exec`, `poetry run`, `uv
+//! run`, ...), and interpreters with inline code.
 
+mod users;
 mod xargs;
 
 use super::{Invocation, Nested, Outcome, inline, read};
@@ -11,7 +12,7 @@ use crate::{Payload, flow};
 use xargs::{file_words, known_file_text, split_items};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
-    if let Some(outcome) = project_runner(inv) {
+    if let Some(outcome) = project_runner(inv).or_else(|| users::handle(inv)) {
         return Some(outcome);
     }
     let outcome = match inv.program {
@@ -79,22 +80,6 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             },
         ),
         "command" => command(inv),
-        "su" | "runuser" => command_option(
-            inv,
-            Spec {
-                short: "cgGsw",
-                long: &[
-                    "command",
-                    "session-command",
-                    "group",
-                    "supp-group",
-                    "shell",
-                    "whitelist-environment",
-                ],
-                stop_after: None,
-            },
-            &["-c", "--command", "--session-command"],
-        ),
         // `script -c CMD [FILE]`: runs CMD under a recorded terminal.
         "script" => command_option(
             inv,

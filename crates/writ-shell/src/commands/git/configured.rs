@@ -723,7 +723,7 @@ fn pages_by_default(inv: &Invocation<'_>, sub: &str) -> bool {
 /// nothing: no pager), for a command that pages (`pager.SUB` true or
 /// false says whether it does; `-p` forces it, `-P` turns it off). git
 /// pages only to a terminal, which an agent's runtime may give it. The
-/// pager reads what git prints: `git --no-pager SUB ARGS | PAGER`.
+/// pager reads what git prints: `git -C DIR --no-pager SUB ARGS | PAGER`.
 fn pager(inv: &Invocation<'_>, sub: &str, config: &Config, paging: Paging) -> Option<Nested> {
     let per_command = config.get("pager", None, &sub.to_ascii_lowercase());
     let pages = match (paging, per_command.map(|p| git_bool(&p.text))) {
@@ -749,11 +749,14 @@ fn pager(inv: &Invocation<'_>, sub: &str, config: &Config, paging: Paging) -> Op
     if matches!(command.text.trim(), "" | "cat") {
         return None;
     }
+    // Run again in git's own directory (`git -C DIR`), the last word.
     let mut args = vec![command.clone(), Arg::literal(sub)];
     args.extend(inv.args.iter().cloned());
+    args.push(Arg::literal(inv.cwd));
     Some(Nested::ShellScript {
         text: format!(
-            "git --no-pager {} | sh -c \"$0\"",
+            "git -C \"${{{}}}\" --no-pager {} | sh -c \"$0\"",
+            inv.args.len() + 2,
             positional_words(inv.args.len() + 1)
         ),
         what: format!("git's {what}"),
