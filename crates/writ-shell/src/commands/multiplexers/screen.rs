@@ -10,6 +10,7 @@
 
 use super::{Start, erase_line, run_argv, run_typed};
 use crate::args::Arg;
+use crate::commands::words::{self, Backslash};
 use crate::commands::{Invocation, Outcome};
 
 /// One-letter options that take a value, attached or as the next word.
@@ -218,36 +219,10 @@ fn stuffed(text: &str) -> String {
     typed
 }
 
-/// A command line's words: spaces part them, quotes group them.
+/// A command line's words: blanks part them, quotes group them, and a
+/// backslash is a character like any other.
 fn split_words(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut quote: Option<char> = None;
-    let mut started = false;
-    for c in text.chars() {
-        match (c, quote) {
-            (_, Some(open)) if c == open => quote = None,
-            (_, Some(_)) => word.push(c),
-            ('"' | '\'', None) => {
-                quote = Some(c);
-                started = true;
-            }
-            (' ' | '\t', None) => {
-                if started {
-                    words.push(std::mem::take(&mut word));
-                    started = false;
-                }
-            }
-            _ => {
-                word.push(c);
-                started = true;
-            }
-        }
-    }
-    if started {
-        words.push(word);
-    }
-    words
+    words::split(text, Backslash::Literal)
 }
 
 #[cfg(test)]
