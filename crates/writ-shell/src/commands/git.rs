@@ -923,7 +923,12 @@ fn datalad(inv: &Invocation<'_>) -> Outcome {
 }
 
 /// A push of the repository at `dir` to `remote` (`None`: the default).
-fn repository_push(dir: &str, remote: Option<&str>, refspecs: Vec<RefSpec>, force: bool) -> Effect {
+pub(super) fn repository_push(
+    dir: &str,
+    remote: Option<&str>,
+    refspecs: Vec<RefSpec>,
+    force: bool,
+) -> Effect {
     Effect::GitPush(GitPush {
         repo_dir: dir.to_owned(),
         remote: remote.map(str::to_owned),

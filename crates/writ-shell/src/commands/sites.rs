@@ -14,7 +14,7 @@
 
 use super::{Invocation, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
-use crate::{Deploy, Effect, GitPush, Payload, RefSpec};
+use crate::{Deploy, Effect, Payload, RefSpec};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
@@ -55,22 +55,17 @@ fn site_push(inv: &Invocation<'_>, remote: &Arg, branch: Option<&str>, force: bo
             ));
         }
     }
-    outcome.effect(Effect::GitPush(GitPush {
-        repo_dir: inv.cwd.to_owned(),
-        remote: Some(remote.text.clone()),
-        refspecs: vec![RefSpec {
+    outcome.effect(super::git::repository_push(
+        inv.cwd,
+        Some(&remote.text),
+        vec![RefSpec {
             src: branch.map(str::to_owned),
             dst: branch.map(str::to_owned),
             force: false,
             delete: false,
         }],
         force,
-        all_refs: false,
-        tags: false,
-        branch: None,
-        cloned_from: None,
-        settings: None,
-    }))
+    ))
 }
 
 /// The value of the last of `names`, or `default` as a word.
