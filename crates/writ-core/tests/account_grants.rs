@@ -8,7 +8,7 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{assert_routes, engine, shell};
 use serde_json::json;

@@ -11,7 +11,7 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{function_call, shell};
 use serde_json::{Value, json};

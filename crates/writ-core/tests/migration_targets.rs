@@ -5,7 +5,7 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{decide, decide_after, engine, function_call, shell};
 use serde_json::json;

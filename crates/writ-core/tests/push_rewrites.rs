@@ -5,7 +5,7 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{decide_after, engine, ran, shell};
 use writ_core::{Decision, Effect, Engine, Route};

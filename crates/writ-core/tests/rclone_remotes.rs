@@ -4,7 +4,7 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{decide_after, engine, shell};
 use writ_core::{Decision, Engine, Route};

@@ -6,7 +6,7 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{assert_routes, decide_after, engine, shell};
 use writ_core::Route;

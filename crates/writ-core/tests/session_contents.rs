@@ -6,7 +6,7 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{engine, function_call};
 use serde_json::{Value, json};

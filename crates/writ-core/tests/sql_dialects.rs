@@ -4,7 +4,7 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{assert_routes, engine, function_call, shell};
 use serde_json::json;

@@ -7,7 +7,7 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{assert_routes, decide, engine, shell};
 use serde_json::Value;

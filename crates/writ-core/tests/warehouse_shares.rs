@@ -8,7 +8,7 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{decide, decide_after, engine, function_call, ran, shell};
 use serde_json::{Value, json};

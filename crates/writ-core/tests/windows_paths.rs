@@ -5,7 +5,7 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{assert_routes, engine, function_call};
 use serde_json::{Value, json};

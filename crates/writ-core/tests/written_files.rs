@@ -6,7 +6,7 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{decide_after, engine, function_call};
 use serde_json::{Value, json};

@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 use common::*;
 
 fn grant_repo(host: &str, slug: Option<&str>, grantee: Option<&str>) -> Value {

@@ -8,7 +8,7 @@
 
 #![allow(clippy::panic)]
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::{Value, json};
 use writ_shell::changes_account_access;

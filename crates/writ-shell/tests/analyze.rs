@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 use writ_shell::{ShellContext, ShellError, analyze};
 
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

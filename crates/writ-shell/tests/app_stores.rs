@@ -2,7 +2,7 @@
 //! track; beta uploads, distributions and new releases at a vendor are
 //! requests to the vendor's API.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::{Value, json};
 

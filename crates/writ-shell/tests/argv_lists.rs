@@ -1,7 +1,7 @@
 //! Commands inline code runs from argument lists, and git aliases given
 //! with `-c alias.NAME=...`.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::{Value, json};
 

@@ -2,7 +2,7 @@
 //! a client's configuration send to the host the line names, and the
 //! access grants of the brokers' tools.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::{Value, json};
 

@@ -9,7 +9,7 @@
 
 use serde_json::json;
 
-mod common;
+use crate::common;
 use common::*;
 
 fn get(program: &str, url: &str) -> serde_json::Value {

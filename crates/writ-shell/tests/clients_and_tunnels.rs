@@ -8,7 +8,7 @@
 
 #![allow(clippy::panic)]
 
-mod common;
+use crate::common;
 use common::*;
 
 use serde_json::{Value, json};

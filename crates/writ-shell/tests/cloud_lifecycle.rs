@@ -10,7 +10,7 @@
 
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 use common::*;
 
 fn deploy(program: &str, environment: &str, service: Option<&str>, production: bool) -> Value {

@@ -10,7 +10,7 @@
 use serde_json::{Value, json};
 use writ_shell::analyze;
 
-mod common;
+use crate::common;
 use common::*;
 
 /// A `deploy` effect to `environment`.

@@ -4,7 +4,7 @@
 //! a file read inside a container is the container's, named by its path
 //! there.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::{Value, json};
 use writ_shell::WrittenFile;

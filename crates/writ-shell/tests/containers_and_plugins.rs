@@ -1,7 +1,7 @@
 //! What the host pipes into a container reaches the command there; a CLI's
 //! own image runs that CLI; plugin managers install packages.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::json;
 

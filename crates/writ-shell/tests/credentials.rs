@@ -10,7 +10,7 @@
 
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 use common::*;
 
 fn remote_request(program: &str, name: &str, method: &str, payload: Value) -> Value {

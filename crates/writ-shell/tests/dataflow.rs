@@ -1,7 +1,7 @@
 //! Kafka producers send their input to the broker they name; Hadoop copies
 //! write to the file system their destination names.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::{Value, json};
 

@@ -3,7 +3,7 @@
 //! `exec` opens for the rest of a script (`exec 3<>/dev/tcp/...`), and
 //! `xargs -a FILE`'s arguments.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::json;
 

@@ -2,7 +2,7 @@
 //! FreeIPA, kadmin), PowerShell's `-WhatIf`, and mail senders read as
 //! their programs read them (swaks' options, sendmail's headers).
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::{Value, json};

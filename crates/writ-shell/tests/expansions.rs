@@ -5,7 +5,7 @@
 
 #![allow(clippy::panic)]
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::json;
 

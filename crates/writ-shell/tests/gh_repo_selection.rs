@@ -10,7 +10,7 @@
 
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 use common::*;
 
 fn deploy(environment: &str, service: &str) -> Value {

@@ -3,7 +3,7 @@
 //! external diffs, filters, `ext::` URLs, upload-pack hooks) and the
 //! commands its options name, and remotes its settings redirect.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::{Value, json};
 

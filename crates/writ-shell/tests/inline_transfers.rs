@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 use common::*;
 
 fn sent_file(path: &str) -> Value {

@@ -4,7 +4,7 @@
 //! `analyze` must report, run in `/home/dana/acme-web` with home
 //! `/home/dana`.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::{Value, json};
 

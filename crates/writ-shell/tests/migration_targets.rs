@@ -7,7 +7,7 @@
 
 #![allow(clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::{Value, json};

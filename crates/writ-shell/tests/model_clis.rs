@@ -10,7 +10,7 @@
 
 use serde_json::json;
 
-mod common;
+use crate::common;
 use common::*;
 
 const OPENAI_CHAT: &str = "https://api.openai.com/v1/chat/completions";

@@ -9,7 +9,7 @@
 
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 use common::*;
 
 fn message(program: &str, recipients: &[&str], payload: Value) -> Value {

@@ -2,7 +2,7 @@
 //! arguments, `shift`, arithmetic, associative arrays and their keys,
 //! `printf -v`, `hash -p`, and `bash -s -- ARGS` fed its script on stdin.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::json;
 

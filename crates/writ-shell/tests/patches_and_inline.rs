@@ -7,7 +7,7 @@
 
 use serde_json::json;
 
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

@@ -8,7 +8,7 @@
 use serde_json::{Value, json};
 use writ_shell::analyze;
 
-mod common;
+use crate::common;
 use common::*;
 
 fn check(command: &str, expected: &Value) {

@@ -7,7 +7,7 @@
 
 #![allow(clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{CTX, W, at, delete, grant_named, payload, push, read, refspec, run_table, write};
 use serde_json::{Value, json};

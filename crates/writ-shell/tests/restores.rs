@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 use common::*;
 
 fn data(host: Option<&str>, files: &[&str], class: &str) -> Value {

@@ -8,7 +8,7 @@
 
 use serde_json::json;
 
-mod common;
+use crate::common;
 use common::*;
 
 fn py(code: &str) -> String {

@@ -2,7 +2,7 @@
 //! parallel, arrays in `for` loops, `trap`, compose services, and images
 //! built then pushed on one line.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::{Value, json};
 

@@ -2,7 +2,7 @@
 //! items (`-0`, `-d`, `-I`, `-L`, `-n`, `-E`), GNU parallel's argument
 //! files, `mapfile`/`readarray` arrays, and coprocesses' descriptors.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::{Value, json};
 

@@ -2,7 +2,7 @@
 //! built site as a `git push` would, surge uploads to a public host, hugo
 //! writes its destination and deploys to its target.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::{Value, json};

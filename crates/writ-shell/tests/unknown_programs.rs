@@ -2,7 +2,7 @@
 //! output option's value is written, and a web server it names is where
 //! its words go.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::json;
 

@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 use common::*;
 
 /// ssh-copy-id's key may log in to `account` on the host.

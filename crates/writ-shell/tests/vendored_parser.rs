@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use brush_parser::word::{is_assignment_word_by_grammar, may_be_assignment_word_quick};
 use brush_parser::{Parser, ParserOptions, Token};

@@ -2,7 +2,7 @@
 //! `yarn workspace NAME add`), package runners, and test and reporting
 //! tools that upload results to their vendor's cloud.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::json;
 

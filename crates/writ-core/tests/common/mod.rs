@@ -1,7 +1,7 @@
 //! What the engine's integration tests share: an engine on a deployment,
 //! a decision on an event, and events in the runtimes' own shapes.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
 use serde_json::{Value, json};
 use time::OffsetDateTime;

@@ -1,0 +1,109 @@
+//! writ-shell's integration tests as one binary: one link instead of one
+//! per file keeps the test build small and fast. Each module is a table of
+//! command lines and the effects `analyze` must report for them.
+
+mod common;
+mod support;
+
+mod access;
+mod access_and_exposure;
+mod accounts;
+mod analyze;
+mod app_stores;
+mod argv_lists;
+mod brokers;
+mod browsers;
+mod chain;
+mod ci_pipelines;
+mod clients;
+mod clients_and_tunnels;
+mod cloud_lifecycle;
+mod cloud_targets;
+mod container_images;
+mod containers_and_plugins;
+mod copies_and_rest_calls;
+mod credentials;
+mod dataflow;
+mod decoders;
+mod deferred_and_runners;
+mod descriptors;
+mod directory_services;
+mod disks_and_captures;
+mod dvc_and_rclone;
+mod editors_and_multiplexers;
+mod expansions;
+mod gcp_policies;
+mod gh_repo_selection;
+mod git_commands;
+mod grants_and_policies;
+mod inline_transfers;
+mod interactive_programs;
+mod interpreters;
+mod macos;
+mod migration_targets;
+mod model_clis;
+mod nesting;
+mod netops;
+mod notifications;
+mod openers_and_osascript;
+mod options_and_arrays;
+mod patches_and_inline;
+mod powershell;
+mod programs_that_run_programs;
+mod r_and_pandas;
+mod registry_changes;
+mod remote_execution;
+mod repository_admin;
+mod research_and_search;
+mod restores;
+mod sdk_bucket_changes;
+mod sdk_uploads;
+mod session_scripts;
+mod shell_idioms;
+mod shell_idioms_six;
+mod site_publishers;
+mod sources_and_launchers;
+mod split_chunks;
+mod sql_clients;
+mod sql_exports;
+mod sync_tools;
+mod tenant_admin;
+mod transfer_batches;
+mod transforms;
+mod unknown_programs;
+mod uploads;
+mod vendor_and_media;
+mod vendored_parser;
+mod wallets;
+mod warehouse_sharing;
+mod windows;
+mod windows_round_three;
+mod workspaces_and_reporters;
+mod written_files;
+
+/// Every file under `tests/` is a module of this binary: a file left out of
+/// the list above would never compile or run.
+#[test]
+fn every_test_file_is_a_module_of_this_binary() {
+    let listed = include_str!("main.rs");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    for entry in std::fs::read_dir(&dir).expect("tests directory") {
+        let path = entry.expect("directory entry").path();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        let module = if path.is_dir() {
+            path.join("mod.rs").exists()
+        } else {
+            path.extension().is_some_and(|e| e == "rs") && stem != "main"
+        };
+        if module {
+            assert!(
+                listed.contains(&format!("\nmod {stem};\n")),
+                "{} is not declared in tests/main.rs",
+                path.display()
+            );
+        }
+    }
+}
