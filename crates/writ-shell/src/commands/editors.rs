@@ -18,6 +18,7 @@ mod script;
 mod vim;
 
 use super::sql::Lookup;
+use super::words;
 use super::{Invocation, Nested, Outcome, request, url};
 use crate::args::Arg;
 use crate::{Payload, flow, paths};
@@ -310,7 +311,7 @@ impl<'i, 'a> Editor<'i, 'a> {
             return;
         }
         if let (true, Some(buffer)) = (input, &self.buffer) {
-            text = format!("{{ {text}\n}} < {}", quote(buffer));
+            text = format!("{{ {text}\n}} < {}", words::quote(buffer));
         }
         let what = format!("a command {} runs", self.inv.program);
         match self.moved_cwd() {
@@ -405,22 +406,12 @@ fn name_modifiers<'t>(buffer: &str, mut after: &'t str) -> (String, &'t str) {
     (name, after)
 }
 
-/// A word quoted for a POSIX shell.
-fn quote(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-./:@+=,".contains(c));
-    if plain {
-        text.to_owned()
-    } else {
-        format!("'{}'", text.replace('\'', "'\\''"))
-    }
-}
-
 /// Words as one shell line, each quoted.
-fn quote_words(words: &[String]) -> String {
-    words.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" ")
+fn quote_words(list: &[String]) -> String {
+    list.iter()
+        .map(|w| words::quote(w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -437,11 +428,5 @@ mod tests {
             name_modifiers(buffer, " rest"),
             (buffer.to_owned(), " rest")
         );
-    }
-
-    #[test]
-    fn quoting_keeps_plain_words() {
-        assert_eq!(quote("a/b.txt"), "a/b.txt");
-        assert_eq!(quote("it's"), "'it'\\''s'");
     }
 }

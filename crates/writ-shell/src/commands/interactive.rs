@@ -51,20 +51,3 @@ fn merge(outcome: &mut Outcome, more: Outcome) {
         (Some(_), None) => {}
     }
 }
-
-/// True for text the shell reads as one word as it stands.
-fn is_plain(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c))
-}
-
-/// `text` as one shell word, in single quotes unless it needs none.
-fn shell_quote(text: &str) -> String {
-    if is_plain(text) {
-        text.to_owned()
-    } else {
-        format!("'{}'", text.replace('\'', r"'\''"))
-    }
-}

@@ -15,6 +15,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::words;
 use super::{Invocation, Nested, Outcome};
 use crate::args::{self, Arg, Item, Spec};
 use crate::paths;
@@ -103,18 +104,6 @@ fn parent(path: &str) -> String {
         Some(("", _)) | None => "/".to_owned(),
         Some((parent, _)) => parent.to_owned(),
     }
-}
-
-/// A word quoted for the shell.
-fn quoted(text: &str) -> String {
-    if !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./=:@%+,".contains(c))
-    {
-        return text.to_owned();
-    }
-    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 // ------------------------------------------------------------------- make
@@ -1077,7 +1066,7 @@ fn node_scripts(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Option<(String, V
     let mut line = main.to_owned();
     for arg in &extra {
         line.push(' ');
-        line.push_str(&quoted(&arg.text));
+        line.push_str(&words::quote(&arg.text));
     }
     jobs.push(shell_job(&line, &dir));
     if let Some(post) = script(&format!("post{name}")) {
@@ -1193,7 +1182,7 @@ fn task(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
         "CLI_ARGS".to_owned(),
         cli_args
             .iter()
-            .map(|a| quoted(&a.text))
+            .map(|a| words::quote(&a.text))
             .collect::<Vec<_>>()
             .join(" "),
     );

@@ -1,7 +1,8 @@
 //! Text split into words the way a program other than the shell splits
 //! it: at whitespace outside single and double quotes, quotes removed.
 //! Programs differ only in what a backslash does, so that is the one
-//! parameter ([`Backslash`]).
+//! parameter ([`Backslash`]). And the way back: a word [`quote`]d so the
+//! shell reads it as one word again.
 
 /// What a backslash means to the program that splits the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,9 +72,26 @@ pub(super) fn split(text: &str, backslash: Backslash) -> Vec<String> {
     words
 }
 
+/// True for text the shell reads as one word as it stands.
+pub(super) fn is_plain(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c))
+}
+
+/// `text` as one shell word, in single quotes unless it needs none.
+pub(super) fn quote(text: &str) -> String {
+    if is_plain(text) {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Backslash, split};
+    use super::{Backslash, quote, split};
 
     #[test]
     fn every_dialect_splits_at_blanks_outside_quotes_and_keeps_empty_quoted_words() {
@@ -114,5 +132,13 @@ mod tests {
         for (dialect, text, words) in cases {
             assert_eq!(split(text, *dialect), *words, "{dialect:?}: {text}");
         }
+    }
+
+    #[test]
+    fn quoting_keeps_plain_words_and_single_quotes_the_rest() {
+        assert_eq!(quote("a/b.txt"), "a/b.txt");
+        assert_eq!(quote("it's"), "'it'\\''s'");
+        assert_eq!(quote(""), "''");
+        assert_eq!(quote("a b"), "'a b'");
     }
 }

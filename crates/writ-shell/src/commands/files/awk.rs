@@ -14,6 +14,7 @@ mod lex;
 use std::collections::HashMap;
 
 use super::super::runners::Lookup;
+use super::super::words;
 use super::super::{Invocation, Nested, Outcome};
 use crate::args::{self, Arg, Spec};
 use crate::{Payload, flow, paths};
@@ -258,19 +259,14 @@ fn network_device(name: &str) -> Option<String> {
 /// input, which reaches the command as it is.
 fn feeder(inv: &Invocation<'_>, printed: Option<&str>, files: &[&Arg]) -> Option<String> {
     if let Some(text) = printed {
-        return Some(format!("printf '%s\\n' {}", quoted(text)));
+        return Some(format!("printf '%s\\n' {}", words::quote(text)));
     }
     let named: Vec<String> = files
         .iter()
         .filter(|f| f.text != "-")
-        .map(|f| quoted(&inv.path(&f.text)))
+        .map(|f| words::quote(&inv.path(&f.text)))
         .collect();
     (!named.is_empty()).then(|| format!("cat {}", named.join(" ")))
-}
-
-/// A word single-quoted for the shell.
-fn quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 /// The actions of an awk program whose variables `given` sets (`-v

@@ -21,8 +21,8 @@
 //! then standard input, which an interactive debugger reads commands
 //! from.
 
+use super::super::words::quote as shell_quote;
 use super::super::{Invocation, Nested, Outcome};
-use super::shell_quote;
 use crate::args::{self, Arg, Item, OptionsEnd};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {

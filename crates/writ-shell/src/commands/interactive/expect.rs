@@ -365,7 +365,7 @@ fn render(word: &Word, vars: &HashMap<String, String>, mode: Mode) -> String {
 /// Text rendered for inside double quotes as one shell word: bare when
 /// nothing in it is special to the shell.
 fn shell_word(quoted: &str) -> String {
-    if super::is_plain(quoted) {
+    if super::super::words::is_plain(quoted) {
         quoted.to_owned()
     } else {
         format!("\"{quoted}\"")
