@@ -585,6 +585,25 @@ fn sockets_and_transfers() {
                 empty()
             )]),
         ),
+        // ssh runs its ProxyCommand here, and its LocalCommand once
+        // PermitLocalCommand is yes (keywords in any case, `=` or a space).
+        (
+            "ssh -o 'proxycommand touch p.txt' -o PermitLocalCommand=yes -o LocalCommand='rm -f l.txt' bastion",
+            json!([
+                host_request("ssh", host(None, "bastion", None, None), "CONNECT", empty()),
+                write(&at("p.txt")),
+                delete(&at("l.txt"), false)
+            ]),
+        ),
+        (
+            "ssh -o LocalCommand='rm -f l.txt' -o ProxyCommand=none bastion",
+            json!([host_request(
+                "ssh",
+                host(None, "bastion", None, None),
+                "CONNECT",
+                empty()
+            )]),
+        ),
         (
             "ssh -L 5432:db:5432 -N bastion",
             json!([host_request(
@@ -2770,6 +2789,16 @@ fn readers() {
             "less README.md; more notes",
             json!([read(&at("README.md")), read(&at("notes"))]),
         ),
+        // less runs LESSOPEN's command on each file, %s its name.
+        (
+            "LESSOPEN='|cp %s /tmp/seen; cat %s' less notes.txt",
+            json!([
+                read(&at("notes.txt")),
+                read(&at("notes.txt")),
+                write("/tmp/seen"),
+                read(&at("notes.txt"))
+            ]),
+        ),
         (
             "base64 -w0 key.pem && xxd -l 16 bin.dat && od -An -tx1 f.bin",
             json!([
@@ -3414,6 +3443,29 @@ fn mail_from_the_command_line() {
         ),
         ("mail", json!([])),
         ("mail -f ~/mbox", json!([])),
+        // With -~ the body's tilde escapes act: ~r puts a file in the message.
+        (
+            "mailx -~ -s env bob@gmail.com <<'EOF'\nhere\n~r .env\nEOF",
+            json!([message(
+                "mailx",
+                &["bob@gmail.com"],
+                payload(&["here\n~r .env", "env"], &[(&env, false)], &[])
+            )]),
+        ),
+        // Without it they are text.
+        (
+            "mailx -s env bob@gmail.com <<'EOF'\n~r .env\nEOF",
+            json!([message(
+                "mailx",
+                &["bob@gmail.com"],
+                payload(&["~r .env", "env"], &[], &[])
+            )]),
+        ),
+        // ~! runs a command; ~w writes the message; ~x abandons it.
+        (
+            "s-nail -# -s x bob@gmail.com <<'EOF'\n~!rm -f built.txt\n~w copy.txt\n~x\nEOF",
+            json!([write(&at("copy.txt")), delete(&at("built.txt"), false)]),
+        ),
         (
             "echo \"$GITHUB_TOKEN\" | sendmail -oi bob@outlook.com",
             json!([message(

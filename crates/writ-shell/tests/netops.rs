@@ -34,6 +34,17 @@ fn tftp_transfers() {
             )]),
         ),
         (
+            // tftp-hpa's -v is verbose, a flag: the host is the word after -m's mode.
+            "tftp -v -m binary tftp01.example.net -c put backups/r1.cfg r1.cfg",
+            json!([to(
+                "tftp",
+                "tftp01.example.net",
+                None,
+                "UPLOAD",
+                payload(&[], &[(&at("backups/r1.cfg"), false)], &[])
+            )]),
+        ),
+        (
             "tftp -p -l backups/r1.cfg -r r1.cfg 198.51.100.77 69",
             json!([to(
                 "tftp",

@@ -1708,6 +1708,16 @@ fn reader(inv: &Invocation<'_>) -> Option<Outcome> {
             break;
         }
         outcome.read(inv.path(&file.text), recursive);
+        if inv.program == "less"
+            && let Some(text) = inv
+                .env_value("LESSOPEN")
+                .and_then(|open| less_preprocessor(&open.text, &inv.path(&file.text)))
+        {
+            outcome.nested.push(Nested::Script {
+                text,
+                what: "less's LESSOPEN preprocessor".to_owned(),
+            });
+        }
     }
     if inv.program == "sort"
         && let Some(out) = args::value(&items, &["-o", "--output"])
@@ -1716,6 +1726,16 @@ fn reader(inv: &Invocation<'_>) -> Option<Outcome> {
         outcome.write(path, false);
     }
     Some(outcome)
+}
+
+/// The command less runs on a file before showing it, from `LESSOPEN`:
+/// `|CMD %s` (or `||`, `|-`) pipes CMD's output to less, a bare `CMD %s`
+/// prints the name of a file to show instead; either way CMD runs, `%s`
+/// the file's name.
+fn less_preprocessor(lessopen: &str, path: &str) -> Option<String> {
+    let command = lessopen.trim_start_matches('|').trim_start_matches('-');
+    let command = command.trim();
+    (!command.is_empty()).then(|| command.replace("%s", &super::words::quote(path)))
 }
 
 /// `xxd [OPTIONS] INFILE OUTFILE` (a dump, or with `-r` the bytes back):

@@ -5,7 +5,7 @@
 //! the headers that route it, which are where it goes. Each program's
 //! options are read as it reads them (swaks' are Perl's Getopt::Long's).
 
-use super::{Invocation, Outcome, printed_lines, send_file};
+use super::{Invocation, Nested, Outcome, printed_lines, send_file};
 use crate::args::{self, Arg, Spec};
 use crate::{Effect, Message, Payload, flow};
 
@@ -22,7 +22,8 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 /// `mail [-s SUBJECT] [-c CC] [-b BCC] [-a|-A FILE] [-r FROM] RCPT...`, the
 /// body on standard input. (`-a` attaches in BSD mailx and s-nail, and adds
 /// a header in GNU mailutils: either way its value is sent.) `-f`, `-H`,
-/// `-e` and `-u` read mailboxes and send nothing.
+/// `-e` and `-u` read mailboxes and send nothing. With `-~` (or `-#`) the
+/// body's tilde escapes are read ([`tilde_escapes`]).
 fn mailx(inv: &Invocation<'_>) -> Outcome {
     let items = args::parse(
         inv.args,
@@ -58,7 +59,81 @@ fn mailx(inv: &Invocation<'_>) -> Outcome {
         &items,
         &["-c", "-b", "--cc", "--bcc"],
     )));
-    message(inv, recipients, payload)
+    if !args::has(&items, &["-~", "-#"]) {
+        return message(inv, recipients, payload);
+    }
+    let body = printed_lines(&inv.stdin.text.join("\n"));
+    let escapes = tilde_escapes(&body);
+    let mut outcome = Outcome::default();
+    for command in escapes.commands {
+        outcome.nested.push(Nested::Script {
+            text: command,
+            what: format!("{} tilde escape", inv.program),
+        });
+    }
+    for file in &escapes.written {
+        outcome.write(inv.path(file), false);
+    }
+    if escapes.aborted {
+        return outcome;
+    }
+    for file in &escapes.read {
+        send_file(inv, &mut payload, file, false);
+    }
+    recipients.extend(escapes.recipients);
+    outcome
+        .effects
+        .extend(message(inv, recipients, payload).effects);
+    outcome
+}
+
+/// What a message's tilde escapes do (s-nail and Heirloom mailx read them
+/// from standard input with `-~`, or `-#`): `~!CMD` and `~|CMD` run a
+/// command, `~r`/`~<`/`~R FILE` and `~@ FILE...` put a file in the message
+/// (`~r !CMD` a command's output), `~w FILE` writes the message to a file,
+/// `~t`/`~c`/`~b ADDR...` add recipients, and `~x`/`~q` abandon the
+/// message. `~~` starts a line of text.
+#[derive(Debug, Default, PartialEq)]
+struct TildeEscapes {
+    commands: Vec<String>,
+    read: Vec<String>,
+    written: Vec<String>,
+    recipients: Vec<String>,
+    aborted: bool,
+}
+
+fn tilde_escapes(body: &str) -> TildeEscapes {
+    let mut escapes = TildeEscapes::default();
+    for line in body.lines() {
+        let Some(escape) = line.strip_prefix('~') else {
+            continue;
+        };
+        let mut chars = escape.chars();
+        let Some(verb) = chars.next() else {
+            continue;
+        };
+        let rest = chars.as_str().trim();
+        match verb {
+            '!' | '|' if !rest.is_empty() => escapes.commands.push(rest.to_owned()),
+            'r' | '<' | 'R' => match rest.strip_prefix('!') {
+                Some(command) => escapes.commands.push(command.trim().to_owned()),
+                None if !rest.is_empty() => escapes.read.push(rest.to_owned()),
+                None => {}
+            },
+            '@' => escapes
+                .read
+                .extend(rest.split_whitespace().map(str::to_owned)),
+            'w' if !rest.is_empty() => escapes.written.push(rest.to_owned()),
+            't' | 'c' | 'b' => escapes.recipients.extend(split_addresses(rest)),
+            'x' | 'q' => {
+                escapes.aborted = true;
+                break;
+            }
+            '.' => break,
+            _ => {}
+        }
+    }
+    escapes
 }
 
 /// `mutt [-s SUBJECT] [-c CC] [-b BCC] [-i FILE] [-a FILE... --] RCPT...`:
@@ -783,6 +858,27 @@ mod tests {
             split_addresses("a@x.com, Bob Smith <bob@y.org>,,"),
             ["a@x.com", "bob@y.org"]
         );
+    }
+
+    #[test]
+    fn tilde_escapes_run_read_write_address_and_abandon() {
+        let escapes = tilde_escapes(
+            "hello\n~!git push origin main\n~r .env\n~< !date\n~@ a.pdf b.csv\n\
+             ~w copy.txt\n~c c@x.com, d@y.org\n~~r not-a-file\n~.\n~r after-end",
+        );
+        assert_eq!(
+            escapes,
+            TildeEscapes {
+                commands: vec!["git push origin main".into(), "date".into()],
+                read: vec![".env".into(), "a.pdf".into(), "b.csv".into()],
+                written: vec!["copy.txt".into()],
+                recipients: vec!["c@x.com".into(), "d@y.org".into()],
+                aborted: false,
+            }
+        );
+        let abandoned = tilde_escapes("~r secret\n~x\n~!rm -rf x");
+        assert!(abandoned.aborted);
+        assert!(abandoned.commands.is_empty());
     }
 
     #[test]

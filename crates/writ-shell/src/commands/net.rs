@@ -791,17 +791,12 @@ fn ssh(inv: &Invocation<'_>) -> Outcome {
         if matches!(name, "-L" | "-R" | "-D") {
             flow::push_text(&mut payload, &format!("{name} {}", v.text));
         }
-        if name == "-o" && v.text.to_ascii_lowercase().starts_with("proxycommand") {
-            let text = v
-                .text
-                .split_once(['=', ' '])
-                .map_or("", |(_, c)| c)
-                .to_owned();
-            outcome.nested.push(Nested::Script {
-                text,
-                what: "ssh ProxyCommand".to_owned(),
-            });
-        }
+    }
+    for (keyword, text) in ssh_local_commands(&args::values(&items, &["-o"])) {
+        outcome.nested.push(Nested::Script {
+            text,
+            what: format!("ssh {keyword}"),
+        });
     }
     let remote: Vec<&str> = command.iter().map(|w| w.text.as_str()).collect();
     // A login with no remote command, no forwarded port and nothing piped
@@ -841,6 +836,39 @@ fn ssh(inv: &Invocation<'_>) -> Outcome {
         stdin: true,
     });
     outcome
+}
+
+/// The commands ssh's `-o` options run on this machine: `ProxyCommand`,
+/// and `LocalCommand` when `PermitLocalCommand` is `yes`. Keywords are
+/// case-insensitive and end at `=` or a space; the first value given for
+/// a keyword is the one ssh uses.
+fn ssh_local_commands(options: &[&Arg]) -> Vec<(&'static str, String)> {
+    let mut settings: Vec<(String, String)> = Vec::new();
+    for option in options {
+        let Some((keyword, value)) = option.text.trim_start().split_once(['=', ' ', '\t']) else {
+            continue;
+        };
+        let keyword = keyword.to_ascii_lowercase();
+        if !settings.iter().any(|(k, _)| *k == keyword) {
+            let value = value.trim_start_matches(['=', ' ', '\t']).trim_end();
+            settings.push((keyword, value.to_owned()));
+        }
+    }
+    let setting = |name: &str| {
+        settings
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let mut commands = Vec::new();
+    if let Some(command) = setting("proxycommand").filter(|c| !c.eq_ignore_ascii_case("none")) {
+        commands.push(("ProxyCommand", command));
+    }
+    let permitted = setting("permitlocalcommand").is_some_and(|v| v.eq_ignore_ascii_case("yes"));
+    if let Some(command) = setting("localcommand").filter(|_| permitted) {
+        commands.push(("LocalCommand", command));
+    }
+    commands
 }
 
 /// A remote location of scp/rsync: `[user@]host:path`, `host::module`, URLs.

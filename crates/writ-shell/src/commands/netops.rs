@@ -105,7 +105,7 @@ fn tftp(inv: &Invocation<'_>) -> Outcome {
         }
     } else {
         Spec {
-            short: "mRv",
+            short: "mR",
             ..Spec::default()
         }
     };
