@@ -16,10 +16,11 @@
 //! - Apptainer and Singularity (`apptainer push IMAGE library://...` or
 //!   `oras://...`): an upload of the image file to the library or
 //!   registry, as `docker push` is one to its registry; `remote login`
-//!   and `registry login` send the password or token they are given.
+//!   and `registry login` send the password or token they are given;
+//!   `exec IMAGE CMD...` runs CMD as it would run outside the container.
 
 use super::cloud::image_upload;
-use super::{Invocation, Outcome, request, send_file, url};
+use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::{self, Arg, OptionsEnd, Spec};
 use crate::{Effect, FileRef, Payload, Resource, Target, flow};
 
@@ -507,7 +508,7 @@ fn sacctmgr(inv: &Invocation<'_>) -> Outcome {
 /// Apptainer's global options that take a value (`-c FILE`).
 const APPTAINER_GLOBAL_VALUES: &[&str] = &["config", "c"];
 
-/// `apptainer|singularity [GLOBAL] push|remote login|registry login ...`;
+/// `apptainer|singularity [GLOBAL] push|exec|remote login|registry login ...`;
 /// other subcommands are left to the handlers after this one.
 fn apptainer(inv: &Invocation<'_>) -> Option<Outcome> {
     let mut at = 0;
@@ -525,11 +526,69 @@ fn apptainer(inv: &Invocation<'_>) -> Option<Outcome> {
     let rest = inv.args.get(at + 1..).unwrap_or_default();
     match inv.args.get(at).map(|a| a.text.as_str())? {
         "push" => Some(apptainer_push(inv, rest)),
+        "exec" => Some(apptainer_exec(rest)),
         "remote" | "registry" if rest.first().is_some_and(|a| a.text == "login") => {
             Some(apptainer_login(inv, rest.get(1..).unwrap_or_default()))
         }
         _ => None,
     }
+}
+
+/// `exec [OPTIONS] IMAGE COMMAND [ARGS...]`: COMMAND runs in the
+/// container, which by default shares the host's network, working
+/// directory and home, so it does what it would do run directly; `--env
+/// NAME=VALUE` sets its environment.
+fn apptainer_exec(rest: &[Arg]) -> Outcome {
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "BHWoS",
+            long: &[
+                "bind",
+                "mount",
+                "env",
+                "env-file",
+                "home",
+                "pwd",
+                "workdir",
+                "overlay",
+                "scratch",
+                "security",
+                "app",
+                "apply-cgroups",
+                "dns",
+                "hostname",
+                "network",
+                "network-args",
+                "add-caps",
+                "drop-caps",
+                "cpus",
+                "memory",
+                "fusemount",
+                "pem-path",
+                "passphrase",
+            ],
+            stop_after: Some(1),
+        },
+    );
+    let mut outcome = Outcome::default();
+    let positional = args::positionals(&items);
+    let argv = positional.get(1..).unwrap_or_default();
+    if argv.is_empty() {
+        return outcome;
+    }
+    let env = args::values(&items, &["--env"])
+        .iter()
+        .flat_map(|pairs| pairs.text.split(','))
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(name, value)| (name.to_owned(), Arg::literal(value)))
+        .collect();
+    outcome.nested.push(Nested::Argv {
+        argv: argv.iter().map(|a| (*a).clone()).collect(),
+        env,
+        cwd: None,
+    });
+    outcome
 }
 
 /// The library a `library://` push goes to when neither the reference nor
