@@ -38,8 +38,27 @@ pub fn classify_sql(sql: &str, dialect: Dialect) -> SqlClass {
         .readings(sql)
         .into_iter()
         .flat_map(|lexicon| statements(sql, lexicon))
-        .filter_map(|statement| class(&statement.tokens))
+        .filter_map(|statement| statement_class(&statement))
         .fold(SqlClass::Read, SqlClass::max)
+}
+
+/// Words that start a Cypher statement and no SQL one.
+const CYPHER_STARTS: &[&str] = &["MATCH", "OPTIONAL", "UNWIND", "DETACH", "FOREACH"];
+
+/// A statement's class; Cypher, which a query tool may send a graph
+/// database (`MATCH (n) DETACH DELETE n`), as `writ_shell` reads it.
+fn statement_class(statement: &Statement<'_>) -> Option<SqlClass> {
+    let first = statement.tokens.first()?;
+    if !first.word().is_some_and(|w| CYPHER_STARTS.contains(&w)) {
+        return class(&statement.tokens);
+    }
+    let text = statement.slice(first.start, statement_end(&statement.tokens));
+    Some(match writ_shell::cypher_class(&text) {
+        writ_shell::DataClass::Read => SqlClass::Read,
+        writ_shell::DataClass::Write => SqlClass::Write,
+        writ_shell::DataClass::Destroy => SqlClass::Destroy,
+        writ_shell::DataClass::Unknown => SqlClass::Unknown,
+    })
 }
 
 /// True when a statement of `sql` grants or changes access: `GRANT`,
@@ -1164,6 +1183,13 @@ mod tests {
 
     fn reach(sql: &str) -> SqlReach {
         super::reach(sql, Dialect::Unknown)
+    }
+
+    #[test]
+    fn classifies_cypher_a_query_tool_sends() {
+        check("MATCH (n) DETACH DELETE n;", SqlClass::Destroy);
+        check("MATCH (n) WHERE n.stale DETACH DELETE n", SqlClass::Write);
+        check("MATCH (p:Product) RETURN p LIMIT 5", SqlClass::Read);
     }
 
     #[test]

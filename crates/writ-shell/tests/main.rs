@@ -29,6 +29,7 @@ mod deferred_and_runners;
 mod descriptors;
 mod directory_services;
 mod disks_and_captures;
+mod document_and_graph_databases;
 mod dvc_and_rclone;
 mod editors_and_multiplexers;
 mod expansions;

@@ -53,6 +53,7 @@ mod net;
 pub(crate) use net::written_transfer_lists;
 mod netops;
 mod nosql;
+pub use nosql::cypher_class;
 mod notify;
 mod openers;
 mod p4;

@@ -2,8 +2,10 @@
 //! `pg_restore` (a restore as the statements it runs),
 //! PowerShell's `Invoke-Sqlcmd`, `bq query`, and the clients read from one
 //! table of their options (pgcli, usql, mysqlsh, sqlcmd, clickhouse client
-//! and local, cockroach sql, trino, snowsql, `snow sql`).
+//! and local, cockroach sql, trino, snowsql, `snow sql`, Couchbase's
+//! `cbq`, whose SQL++ is SQL).
 
+mod clickhouse;
 mod meta;
 
 use super::{Invocation, Nested, Outcome};
@@ -250,7 +252,7 @@ const CLIENTS: &[Client] = &[
         password: &["--password"],
         short_password: None,
         password_env: &["CLICKHOUSE_PASSWORD"],
-        own: None,
+        own: Some(Language::ClickHouse { local: false }),
     },
     // The server in the process: no host; its `file()` reads local files.
     Client {
@@ -280,7 +282,7 @@ const CLIENTS: &[Client] = &[
         password: &[],
         short_password: None,
         password_env: &[],
-        own: None,
+        own: Some(Language::ClickHouse { local: true }),
     },
     Client {
         commands: &[("cockroach", Some("sql"))],
@@ -326,6 +328,41 @@ const CLIENTS: &[Client] = &[
         password: &[],
         short_password: None,
         password_env: &["TRINO_PASSWORD"],
+        own: None,
+    },
+    // Couchbase's shell: `cbq -e URL -s STATEMENT | -f FILE`, logging in
+    // with `-p` or `-c user:password`.
+    Client {
+        commands: &[("cbq", None)],
+        spec: Spec {
+            short: "eupcsfot",
+            long: &[
+                "engine",
+                "user",
+                "password",
+                "credentials",
+                "script",
+                "file",
+                "output",
+                "timeout",
+                "cacert",
+                "cert",
+                "key",
+                "networkconfig",
+                "query_context",
+            ],
+            stop_after: None,
+        },
+        dsn: &[],
+        host: &["-e", "--engine"],
+        account: &[],
+        host_env: &[],
+        account_env: &[],
+        sql: &["-s", "--script"],
+        files: &["-f", "--file"],
+        password: &["-p", "--password", "-c", "--credentials"],
+        short_password: None,
+        password_env: &[],
         own: None,
     },
     // SnowSQL: `-a ACCOUNT` (honours `SNOWSQL_ACCOUNT`); `-h` is deprecated.
@@ -480,6 +517,8 @@ pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
 /// for `COPY ... FROM STDIN`) are not scripts. A script whose text is not
 /// known leaves the SQL unknown, as it was.
 pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
+    // The shells of databases without SQL read their scripts alike.
+    super::nosql::written_scripts(outcome, text_of);
     if !is_sql_client(inv) {
         return;
     }
@@ -761,6 +800,24 @@ fn own_commands(
                 files.push(path);
             }
             Action::Script(path) => files.push(inv.path(&path)),
+            Action::Upload {
+                target,
+                files: read,
+                source,
+            } => {
+                let mut payload = Payload::default();
+                flow::push_text(&mut payload, &source);
+                for path in read {
+                    super::send_file(inv, &mut payload, &path, false);
+                }
+                local.effects.push(super::request(
+                    inv.program,
+                    target,
+                    "UPLOAD",
+                    payload,
+                    false,
+                ));
+            }
         }
     }
     split.sql
@@ -778,7 +835,7 @@ fn output_options(
     let (outputs, logs, pagers): (&[&str], &[&str], &[&str]) = match language {
         Some(Language::Psql) => (&["-o", "--output", "--out"], &["-L", "--log-file"], &[]),
         Some(Language::Mysql) => (&[], &["--tee"], &["--pager"]),
-        Some(Language::Dot) | None => return,
+        Some(Language::Dot | Language::ClickHouse { .. }) | None => return,
     };
     for output in args::values(items, outputs) {
         match output.text.strip_prefix('|') {

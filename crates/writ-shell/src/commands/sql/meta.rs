@@ -1,12 +1,15 @@
 //! SQL clients' own commands, which the client runs instead of sending
 //! them to the server: psql's backslash meta-commands, the mysql client's
 //! commands (`system`, `tee`, `pager`, `source`, and their `\!`, `\T`,
-//! `\P`, `\.` forms) and the SQLite and DuckDB shells' dot-commands.
+//! `\P`, `\.` forms) and the SQLite and DuckDB shells' dot-commands;
+//! and the local files ClickHouse's clients read and write as their SQL
+//! says (`clickhouse.rs`).
 //! [`split`] takes them out of a text, leaving the SQL, and says what
 //! each does ([`Action`]): a shell line run, a file written, a file of
-//! data or SQL read.
+//! data or SQL read, rows sent elsewhere.
 
 use super::super::words::{self, Backslash};
+use crate::Target;
 
 /// Whose client commands a text holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +22,10 @@ pub(in crate::commands) enum Language {
     /// sqlite3 and duckdb: a line that starts with `.` where a statement
     /// would start.
     Dot,
+    /// ClickHouse's clients, which read and write local files named in
+    /// the SQL itself (`INTO OUTFILE`, `FROM INFILE`; clickhouse-local's
+    /// `file()`, when `local`).
+    ClickHouse { local: bool },
 }
 
 /// What one client command does on the client's machine.
@@ -35,6 +42,13 @@ pub(in crate::commands) enum Action {
     /// A file of statements the client runs (`\i FILE`, `source FILE`,
     /// `.read FILE`).
     Script(String),
+    /// Rows the client sends to `target` (ClickHouse's `INSERT INTO
+    /// FUNCTION s3(...)`), selected by `source` from local `files`.
+    Upload {
+        target: Target,
+        files: Vec<String>,
+        source: String,
+    },
 }
 
 /// A text without its client commands, and what those do.
@@ -51,6 +65,7 @@ pub(in crate::commands) fn split(text: &str, language: Language) -> Split {
         Language::Psql => psql(text),
         Language::Mysql => mysql(text),
         Language::Dot => dot(text),
+        Language::ClickHouse { local } => super::clickhouse::split(text, local),
     }
 }
 
