@@ -1263,6 +1263,9 @@ impl<'c> Analyzer<'c> {
                 self.script_text(path)
             });
             commands::written_dockerfile(&invocation, &mut outcome, &|path| self.script_text(path));
+            // A localization CLI's or Bazel's configuration files.
+            commands::configured_l10n(&invocation, &mut outcome, &|path| self.script_text(path));
+            commands::configured_build(&invocation, &mut outcome, &|path| self.script_text(path));
             // A transfer's batch file or file list (`sftp -b F`, `rsync --files-from=F`).
             commands::written_transfer_lists(&invocation, &mut outcome, &|path| {
                 self.script_text(path)

@@ -40,6 +40,7 @@ mod grants_and_policies;
 mod inline_transfers;
 mod interactive_programs;
 mod interpreters;
+mod l10n_and_builds;
 mod macos;
 mod migration_targets;
 mod model_clis;

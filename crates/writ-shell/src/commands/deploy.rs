@@ -1,7 +1,11 @@
 //! Releases to hosted environments: the deploy commands of hosting
 //! platforms and deploy tools, each reporting a [`Deploy`] to the
 //! environment it names (`production` for a platform's own production
-//! flag, such as `vercel --prod`).
+//! flag, such as `vercel --prod`), and the targets of build tools and
+//! monorepo task runners whose names say they deploy (`bazel run
+//! //deploy:prod`, `nx deploy api -c production`, `earthly --push +deploy
+//! --ENV=production`), to the environment their configuration or build
+//! arguments name.
 
 use super::{Invocation, Outcome};
 use crate::args::{self, Arg, Item, Spec};
@@ -218,9 +222,8 @@ fn release(inv: &Invocation<'_>) -> Option<Outcome> {
         "skaffold" => return skaffold(inv.args),
         "fly" | "flyctl" => return fly(inv),
         "cdk" => return cdk(inv),
-        "bazel" | "bazelisk" | "buck" | "buck2" | "pants" | "plz" | "please" => {
-            return build_run_target(inv);
-        }
+        "nx" => return nx(inv.args),
+        "earthly" => return earthly(inv),
         _ => {}
     }
     let deploy = match inv.program {
@@ -259,8 +262,9 @@ fn release(inv: &Invocation<'_>) -> Option<Outcome> {
 /// running a target whose package or name says it deploys is a release to
 /// the environments its label names ([`environment_changes`]: `prod` of
 /// `//deploy:prod`, `staging` of `//services/api/deploy:staging`). Any
-/// other target, and `build`/`test`, is the build's own business.
-fn build_run_target(inv: &Invocation<'_>) -> Option<Outcome> {
+/// other target, and `build`/`test`, is the build's own business. The
+/// build tools' own handler (`builds.rs`) asks.
+pub(super) fn build_run_target(inv: &Invocation<'_>) -> Option<Outcome> {
     let mut words = inv.args.iter().filter(|a| !a.text.starts_with('-'));
     if words.next()?.text != "run" {
         return None;
@@ -270,14 +274,329 @@ fn build_run_target(inv: &Invocation<'_>) -> Option<Outcome> {
         .strip_prefix('@')
         .map_or(label, |l| l.split_once("//").map_or(l, |(_, rest)| rest));
     let label = label.trim_start_matches('/');
-    let deploys = label
-        .split(['/', ':'])
-        .any(|part| part.split(NAME_SEPARATORS).any(|w| w == "deploy"));
-    if !deploys {
+    if !names_deploy(label) {
         return None;
     }
     Some(Outcome {
         effects: environment_changes(inv.program, label, None),
+        ..Outcome::default()
+    })
+}
+
+/// True when a task, target or recipe name says it deploys: one of its
+/// words is `deploy` (`deploy`, `deploy-prod`, `//deploy:prod`).
+fn names_deploy(name: &str) -> bool {
+    name_words(name).any(|w| w.eq_ignore_ascii_case("deploy"))
+}
+
+/// The deploys of a task runner's target that deploys ([`names_deploy`]):
+/// to the environment the run's configuration names (`-c production`),
+/// else to those the target's own name names ([`environment_changes`]:
+/// `prod` of `deploy-prod`); one for each project it runs.
+fn target_deploys(
+    program: &str,
+    target: &str,
+    configuration: Option<&str>,
+    projects: &[String],
+) -> Vec<Effect> {
+    if !names_deploy(target) {
+        return Vec::new();
+    }
+    let environment = configuration.filter(|c| !c.is_empty()).unwrap_or(target);
+    if projects.is_empty() {
+        return environment_changes(program, environment, None);
+    }
+    projects
+        .iter()
+        .flat_map(|project| environment_changes(program, environment, Some(project)))
+        .collect()
+}
+
+/// Nx's own commands; any other first word is a target it runs on the
+/// project that follows (`nx deploy api`).
+const NX_COMMANDS: &[&str] = &[
+    "add",
+    "affected",
+    "connect",
+    "connect-to-nx-cloud",
+    "daemon",
+    "exec",
+    "format",
+    "format:check",
+    "format:write",
+    "g",
+    "generate",
+    "graph",
+    "help",
+    "import",
+    "init",
+    "list",
+    "login",
+    "logout",
+    "mcp",
+    "migrate",
+    "new",
+    "release",
+    "repair",
+    "report",
+    "reset",
+    "run",
+    "run-many",
+    "show",
+    "sync",
+    "sync:check",
+    "view-logs",
+    "watch",
+];
+
+/// What an Nx command line runs: targets, projects, a configuration, and
+/// the words that are not options.
+#[derive(Default)]
+struct NxRun {
+    targets: Vec<String>,
+    projects: Vec<String>,
+    configuration: Option<String>,
+    words: Vec<String>,
+    dry_run: bool,
+}
+
+/// Nx's options as yargs reads them: `-t`/`--targets` and
+/// `-p`/`--projects` take every word up to the next option (and commas
+/// separate names too), `-c`/`--configuration` one; what follows `--`
+/// goes to the executor.
+fn nx_run(words: &[Arg]) -> NxRun {
+    let mut run = NxRun::default();
+    let mut list: Option<bool> = None;
+    let mut single = false;
+    for word in words {
+        let text = word.text.as_str();
+        if text == "--" {
+            break;
+        }
+        if let Some(option) = text.strip_prefix('-') {
+            let (name, value) = option
+                .trim_start_matches('-')
+                .split_once('=')
+                .map_or((option.trim_start_matches('-'), None), |(n, v)| {
+                    (n, Some(v))
+                });
+            list = None;
+            single = false;
+            match name {
+                "t" | "target" | "targets" => list = Some(true),
+                "p" | "projects" | "project" => list = Some(false),
+                "c" | "configuration" => single = true,
+                "dry-run" | "dryRun" => run.dry_run = true,
+                _ => {}
+            }
+            if let Some(value) = value {
+                nx_value(&mut run, list, single, value);
+                list = None;
+                single = false;
+            }
+            continue;
+        }
+        if single || list.is_some() {
+            nx_value(&mut run, list, single, text);
+            single = false;
+            continue;
+        }
+        run.words.push(text.to_owned());
+    }
+    run
+}
+
+/// Adds an option's value to what the run names.
+fn nx_value(run: &mut NxRun, list: Option<bool>, single: bool, value: &str) {
+    let names = value
+        .split(',')
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned);
+    match list {
+        Some(true) => run.targets.extend(names),
+        Some(false) => run.projects.extend(names),
+        None if single => run.configuration = Some(value.to_owned()),
+        None => {}
+    }
+}
+
+/// `nx run-many|affected -t deploy [-p api web] [-c production]`, `nx run
+/// PROJECT:deploy[:CONFIGURATION]`, `nx PROJECT:deploy`, `nx deploy
+/// PROJECT [-c|--configuration production]`: a target that deploys
+/// ([`target_deploys`]) is a release to the environment its configuration
+/// names. Other targets build, test or lint.
+fn nx(words: &[Arg]) -> Option<Outcome> {
+    let mut run = nx_run(words);
+    let first = run.words.first().cloned()?;
+    let mut named_configuration = None;
+    match first.as_str() {
+        "run-many" | "affected" => {}
+        command if command.starts_with("affected:") => {
+            run.targets
+                .extend(command.strip_prefix("affected:").map(str::to_owned));
+        }
+        "run" => {
+            let spec = run.words.get(1).cloned().unwrap_or_default();
+            named_configuration = nx_spec(&spec, &mut run);
+        }
+        spec if spec.contains(':') && !NX_COMMANDS.contains(&spec) => {
+            named_configuration = nx_spec(spec, &mut run);
+        }
+        target if !NX_COMMANDS.contains(&target) => {
+            run.targets.push(target.to_owned());
+            run.projects.extend(run.words.get(1).cloned());
+        }
+        _ => return None,
+    }
+    if run.dry_run {
+        return None;
+    }
+    let configuration = run.configuration.clone().or(named_configuration);
+    let effects: Vec<Effect> = run
+        .targets
+        .iter()
+        .flat_map(|target| target_deploys("nx", target, configuration.as_deref(), &run.projects))
+        .collect();
+    (!effects.is_empty()).then_some(Outcome {
+        effects,
+        ..Outcome::default()
+    })
+}
+
+/// `PROJECT:TARGET[:CONFIGURATION]`: adds the project and target to
+/// `run`, and gives the configuration it names.
+fn nx_spec(spec: &str, run: &mut NxRun) -> Option<String> {
+    let mut parts = spec.splitn(3, ':');
+    let project = parts.next().filter(|p| !p.is_empty())?;
+    let target = parts.next().filter(|t| !t.is_empty())?;
+    run.projects.push(project.to_owned());
+    run.targets.push(target.to_owned());
+    parts.next().map(str::to_owned)
+}
+
+/// Earthly's options that take a value, before the target.
+const EARTHLY_VALUES: &[&str] = &[
+    "build-arg",
+    "secret",
+    "s",
+    "secret-file",
+    "platform",
+    "remote-cache",
+    "config",
+    "buildkit-host",
+    "org",
+    "project",
+    "satellite",
+    "sat",
+    "buildkit-image",
+    "cache-from",
+    "env-file-path",
+    "arg-file-path",
+    "secret-file-path",
+    "git-username",
+    "git-password",
+    "ssh-auth-sock",
+    "tlscert",
+    "tlskey",
+];
+
+/// `earthly [--push] [options] TARGET [--ARG=VALUE ...]`: its options,
+/// the target reference (`+deploy`, `./svc+deploy`), and its build
+/// arguments (`--ENV=production` after the target, `--build-arg K=V`
+/// before it) as `(key, value)`.
+pub(super) struct EarthlyRun<'a> {
+    /// Earthly's own options, before the target.
+    pub options: Vec<Item<'a>>,
+    pub target: Option<&'a str>,
+    pub build_args: Vec<(String, String)>,
+}
+
+/// Reads an Earthly command line ([`EarthlyRun`]).
+pub(super) fn earthly_run(words: &[Arg]) -> EarthlyRun<'_> {
+    let at = target_position(words);
+    let (before, after) = words.split_at(at.unwrap_or(words.len()));
+    let options = args::parse(
+        before,
+        &Spec {
+            short: "s",
+            long: EARTHLY_VALUES,
+            stop_after: None,
+        },
+    );
+    let mut build_args: Vec<(String, String)> = args::values(&options, &["--build-arg"])
+        .into_iter()
+        .filter_map(|pair| pair.text.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let mut rest = after.iter().skip(1).peekable();
+    while let Some(word) = rest.next() {
+        let Some(option) = word.text.strip_prefix("--") else {
+            continue;
+        };
+        let pair = match option.split_once('=') {
+            Some((k, v)) => Some((k.to_owned(), v.to_owned())),
+            None => rest
+                .next_if(|next| !next.text.starts_with("--"))
+                .map(|value| (option.to_owned(), value.text.clone())),
+        };
+        build_args.extend(pair);
+    }
+    EarthlyRun {
+        options,
+        target: at.and_then(|i| words.get(i)).map(|w| w.text.as_str()),
+        build_args,
+    }
+}
+
+/// Where Earthly's target reference stands: the first word that is no
+/// option nor an option's value and names a target (`+name`).
+fn target_position(words: &[Arg]) -> Option<usize> {
+    let mut skip = false;
+    for (at, word) in words.iter().enumerate() {
+        let text = word.text.as_str();
+        if skip {
+            skip = false;
+            continue;
+        }
+        if let Some(name) = text.strip_prefix("--") {
+            skip = !name.contains('=') && EARTHLY_VALUES.contains(&name);
+            continue;
+        }
+        if text.starts_with('-') {
+            skip = text == "-s";
+            continue;
+        }
+        if text.contains('+') {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// `earthly --push +deploy --ENV=production`: a target that deploys
+/// ([`names_deploy`]) run with `--push` (or `EARTHLY_PUSH=true`), which
+/// is what runs its `RUN --push` steps, is a release to the environment a
+/// build argument names (`ENV`, `STAGE`, `DEPLOY_ENV`:
+/// [`super::is_environment_parameter`]), else those its name names.
+/// Without `--push` those steps do not run.
+fn earthly(inv: &Invocation<'_>) -> Option<Outcome> {
+    let run = earthly_run(inv.args);
+    let pushes = args::has(&run.options, &["--push"])
+        || inv
+            .env_value("EARTHLY_PUSH")
+            .is_some_and(|v| matches!(v.text.as_str(), "true" | "1"));
+    let target = run.target?.rsplit('+').next()?;
+    if !pushes {
+        return None;
+    }
+    let environment = run
+        .build_args
+        .iter()
+        .find(|(key, _)| super::is_environment_parameter(key))
+        .map(|(_, value)| value.as_str());
+    let effects = target_deploys("earthly", target, environment, &[]);
+    (!effects.is_empty()).then_some(Outcome {
+        effects,
         ..Outcome::default()
     })
 }

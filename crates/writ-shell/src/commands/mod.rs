@@ -9,6 +9,8 @@ mod apps;
 mod batch;
 mod brokers;
 mod browsers;
+mod builds;
+pub(crate) use builds::configured as configured_build;
 mod captures;
 mod chain;
 mod clients;
@@ -42,6 +44,8 @@ mod interactive;
 pub(crate) use interactive::written_scripts as written_command_scripts;
 mod iot;
 mod julia;
+mod l10n;
+pub(crate) use l10n::configured as configured_l10n;
 mod llm;
 mod mail;
 mod media;
@@ -404,6 +408,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| mail::handle(inv))
         .or_else(|| notify::handle(inv))
         .or_else(|| sites::handle(inv))
+        .or_else(|| builds::handle(inv))
         .or_else(|| deploy::handle(inv))
         .or_else(|| platforms::handle(inv))
         .or_else(|| chain::handle(inv))
@@ -419,6 +424,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| media::handle(inv))
         .or_else(|| browsers::handle(inv))
         .or_else(|| openers::handle(inv))
+        .or_else(|| l10n::handle(inv))
         .or_else(|| vendor::handle(inv))
         .or_else(|| hpc::handle(inv))
         .or_else(|| process::handle(inv))
@@ -449,6 +455,8 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
     outcome.effects.extend(pipelines::added(inv));
     // Jib's image pushes, beside what the build tool's own handler read.
     outcome.effects.extend(container::jib_pushes(inv));
+    // The remote caches a build writes (sccache, Turborepo, Earthly).
+    outcome.effects.extend(builds::added(inv));
     if let Some(resource) = made_public(inv) {
         outcome.effects.push(Effect::MakePublic { resource });
     }
