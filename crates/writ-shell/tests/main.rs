@@ -33,6 +33,7 @@ mod document_and_graph_databases;
 mod dvc_and_rclone;
 mod editors_and_multiplexers;
 mod expansions;
+mod gdal;
 mod gcp_policies;
 mod gh_repo_selection;
 mod git_commands;

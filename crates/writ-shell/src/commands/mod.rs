@@ -37,6 +37,7 @@ pub use git::{WORKFLOW_ENVIRONMENT_INPUTS, github_access_changes, resolve_remote
 pub use publish::changes_login_keys;
 mod glab;
 pub use glab::gitlab_access_changes;
+mod gdal;
 mod hpc;
 mod infra;
 mod inline;
@@ -427,6 +428,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| l10n::handle(inv))
         .or_else(|| vendor::handle(inv))
         .or_else(|| hpc::handle(inv))
+        .or_else(|| gdal::handle(inv))
         .or_else(|| process::handle(inv))
         .or_else(|| patch::handle(inv))
         .or_else(|| transform::handle(inv))
