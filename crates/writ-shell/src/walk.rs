@@ -1258,6 +1258,10 @@ impl<'c> Analyzer<'c> {
             commands::written_command_scripts(&invocation, &mut outcome, &|path| {
                 self.script_text(path)
             });
+            // An environment manager's hook, task or lifecycle commands.
+            commands::written_env_scripts(&invocation, &mut outcome, &|path| {
+                self.script_text(path)
+            });
             // An editor's code file (`vim -S F`, `emacs -l F`, `ex < F`).
             commands::written_editor_scripts(&invocation, &mut outcome, &|path| {
                 self.script_text(path)

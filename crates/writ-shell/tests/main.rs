@@ -32,6 +32,7 @@ mod disks_and_captures;
 mod document_and_graph_databases;
 mod dvc_and_rclone;
 mod editors_and_multiplexers;
+mod environment_managers;
 mod expansions;
 mod gdal;
 mod gcp_policies;

@@ -1379,6 +1379,9 @@ fn gh(inv: &Invocation<'_>) -> Outcome {
             ..,
         ]
         | ["repo", "view", ..] => gh_read(&words, rest, sel),
+        ["codespace" | "cs", ..] => {
+            super::wrappers::codespace(inv, args.get(1..).unwrap_or_default())
+        }
         ["search", ..] => Outcome::default().effect(request(
             "gh",
             url(&sel.api_url("search")),

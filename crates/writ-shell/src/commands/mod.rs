@@ -89,6 +89,7 @@ mod vendor;
 mod windows;
 mod words;
 mod wrappers;
+pub(crate) use wrappers::written_env_scripts;
 
 use crate::args::{self, Arg};
 use crate::{Effect, FileRef, Payload, Request, Resource, Target, paths};

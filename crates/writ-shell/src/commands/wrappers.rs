@@ -1,10 +1,15 @@
 //! Programs that run other programs or code: `sudo`, `su` and `runuser`
 //! (`users.rs`), `env`, `timeout`, `xargs`, `watch`, `sh -c`, `eval`,
 //! `source`, a project's environment (`bundle exec`, `poetry run`, `uv
-//! run`, ...), and interpreters with inline code.
+//! run`, ...), environment managers (`envs.rs`: nix, devbox, mise, direnv,
+//! dev containers, ...), and interpreters with inline code.
 
+mod envs;
 mod users;
 mod xargs;
+
+pub(in crate::commands) use envs::codespace;
+pub(crate) use envs::written_scripts as written_env_scripts;
 
 use super::{Invocation, Nested, Outcome, inline, read};
 use crate::args::{self, Arg, Spec};
@@ -12,7 +17,10 @@ use crate::{Payload, flow};
 use xargs::{file_words, known_file_text, split_items};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
-    if let Some(outcome) = project_runner(inv).or_else(|| users::handle(inv)) {
+    if let Some(outcome) = envs::handle(inv)
+        .or_else(|| project_runner(inv))
+        .or_else(|| users::handle(inv))
+    {
         return Some(outcome);
     }
     let outcome = match inv.program {
@@ -218,12 +226,12 @@ const NODE_MANAGER_COMMANDS: &[&str] = &[
 ];
 
 /// `bundle exec CMD`, `poetry run CMD`, `pipenv run CMD`, `uv run CMD`,
-/// `pdm|hatch|rye run CMD`, `rbenv|pyenv exec CMD`, `direnv exec DIR CMD`:
-/// the command runs in the project's environment.
+/// `pdm|hatch|rye run CMD`, `rbenv|pyenv exec CMD`: the command runs in
+/// the project's environment.
 fn project_runner(inv: &Invocation<'_>) -> Option<Outcome> {
     let (verb, rest) = inv.args.split_first()?;
     let runs = match inv.program {
-        "bundle" | "bundler" | "rbenv" | "pyenv" | "direnv" => verb.text == "exec",
+        "bundle" | "bundler" | "rbenv" | "pyenv" => verb.text == "exec",
         "poetry" | "pipenv" | "pdm" | "hatch" | "rye" | "uv" => verb.text == "run",
         "npm" => matches!(verb.text.as_str(), "exec" | "x" | "run" | "run-script"),
         "pnpm" | "yarn" => {
@@ -265,10 +273,7 @@ fn project_runner(inv: &Invocation<'_>) -> Option<Outcome> {
             stop_after: Some(0),
         },
     );
-    let mut argv: Vec<Arg> = args::positionals(&items).into_iter().cloned().collect();
-    if inv.program == "direnv" && !argv.is_empty() {
-        argv.remove(0);
-    }
+    let argv: Vec<Arg> = args::positionals(&items).into_iter().cloned().collect();
     let mut outcome = run_argv(argv, None);
     // `uv run --with PKG`: fetched from the registry for the run, as `uvx`;
     // `npm exec --yes -- PKG` or `--package PKG`: as `npx -y PKG`.
