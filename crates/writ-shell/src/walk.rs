@@ -224,6 +224,10 @@ pub(crate) struct Analyzer<'c> {
     published: Vec<(usize, u16)>,
     /// Coprocesses the line started (`coproc NAME { ...; }`).
     coprocesses: Vec<coproc::Coprocess>,
+    /// What the line put into the clipboard's selections (`xclip -i`,
+    /// `wl-copy`, `pbcopy`): the desktop's, so a subshell's copy stays, and
+    /// a later paste prints it. Not a file: a copy writes none.
+    clipboard: commands::Selections,
 }
 
 /// Parses `text` as a bash program nested at most `limit` deep
@@ -302,6 +306,7 @@ impl<'c> Analyzer<'c> {
             served: Vec::new(),
             published: Vec::new(),
             coprocesses: Vec::new(),
+            clipboard: commands::Selections::default(),
         }
     }
 
@@ -1429,6 +1434,7 @@ impl<'c> Analyzer<'c> {
             images,
             serves,
             publishes,
+            clipboard,
         } = outcome;
         let first_effect = self.out.effects.len();
         let mut read_prov = stdin.cloned().unwrap_or_default();
@@ -1471,10 +1477,11 @@ impl<'c> Analyzer<'c> {
             self.expand_contents(&mut payload);
             self.contents.insert(path, payload);
         }
+        let pasted = self.clipboard_steps(clipboard);
         let mut nested_out: Option<Payload> = None;
         let first_nested = self.out.effects.len();
         for job in nested {
-            let out = self.run_nested(job, scope, stdin);
+            let out = self.run_nested(job, scope, pasted.fed.as_ref().or(stdin));
             flow::merge(nested_out.get_or_insert_with(Payload::default), &out);
         }
         if let Some((credential, programs)) = &nested_credential {
@@ -1501,6 +1508,15 @@ impl<'c> Analyzer<'c> {
                 }
             }
         }
+        // What a paste prints is the command's output.
+        let stdout = match pasted.printed {
+            Some(printed) => {
+                let mut explicit = stdout.unwrap_or_default();
+                flow::merge(&mut explicit, &printed);
+                Some(explicit)
+            }
+            None => stdout,
+        };
         match (stdout, nested_out) {
             (Some(mut explicit), _) => {
                 self.expand_contents(&mut explicit);
@@ -1515,6 +1531,18 @@ impl<'c> Analyzer<'c> {
                 read_prov
             }
         }
+    }
+
+    /// Applies a command's clipboard steps: a copy keeps what it copies
+    /// (with what earlier commands wrote into its files); what a paste
+    /// gives comes back.
+    fn clipboard_steps(&mut self, mut steps: Vec<commands::ClipboardStep>) -> commands::Pasted {
+        for step in &mut steps {
+            if let commands::ClipboardStep::Copy { payload, .. } = step {
+                self.expand_contents(payload);
+            }
+        }
+        self.clipboard.apply(steps)
     }
 
     fn run_nested(&mut self, job: Nested, scope: &mut Scope, stdin: Option<&Payload>) -> Payload {

@@ -17,6 +17,7 @@ mod chain;
 mod ci_pipelines;
 mod clients;
 mod clients_and_tunnels;
+mod clipboards_and_recordings;
 mod cloud_lifecycle;
 mod cloud_targets;
 mod container_images;

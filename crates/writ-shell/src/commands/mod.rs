@@ -14,6 +14,8 @@ pub(crate) use builds::configured as configured_build;
 mod captures;
 mod chain;
 mod clients;
+mod clipboard;
+pub(crate) use clipboard::{ClipboardStep, Pasted, Selections};
 mod cloud;
 mod container;
 pub(crate) use container::{compose_services, host_payload, to_host, written_dockerfile};
@@ -73,6 +75,7 @@ mod platforms;
 mod powershell;
 mod process;
 mod publish;
+mod recordings;
 mod remotes;
 mod rlang;
 mod runners;
@@ -212,6 +215,10 @@ pub(crate) struct Outcome {
     /// tunnel, `ssh -R`): the walk adds what a server on the line serves
     /// there, whichever of the two comes first.
     pub publishes: Vec<u16>,
+    /// What this command puts into the clipboard's selections or prints
+    /// from them, in order: the walk keeps what each selection holds for
+    /// the rest of the line ([`Selections`]).
+    pub clipboard: Vec<ClipboardStep>,
 }
 
 /// A step in a container image's life on the line, by normalised
@@ -428,6 +435,8 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| openers::handle(inv))
         .or_else(|| l10n::handle(inv))
         .or_else(|| vendor::handle(inv))
+        .or_else(|| clipboard::handle(inv))
+        .or_else(|| recordings::handle(inv))
         .or_else(|| hpc::handle(inv))
         .or_else(|| gdal::handle(inv))
         .or_else(|| process::handle(inv))
