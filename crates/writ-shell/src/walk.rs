@@ -1272,6 +1272,10 @@ impl<'c> Analyzer<'c> {
                 self.script_text(path)
             });
             commands::written_dockerfile(&invocation, &mut outcome, &|path| self.script_text(path));
+            // An LXD image's document (`lxc image edit IMG < doc.yaml`).
+            commands::written_image_documents(&invocation, &mut outcome, &|path| {
+                self.script_text(path)
+            });
             // A localization CLI's or Bazel's configuration files.
             commands::configured_l10n(&invocation, &mut outcome, &|path| self.script_text(path));
             commands::configured_build(&invocation, &mut outcome, &|path| self.script_text(path));

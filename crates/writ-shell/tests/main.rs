@@ -28,6 +28,7 @@ mod dataflow;
 mod decoders;
 mod deferred_and_runners;
 mod descriptors;
+mod devices_and_hypervisors;
 mod directory_services;
 mod disks_and_captures;
 mod document_and_graph_databases;

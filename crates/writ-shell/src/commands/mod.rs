@@ -23,6 +23,7 @@ pub(crate) use powershell::{starts_with_cmdlet, starts_with_cmdlet_shaped};
 pub(crate) use windows::starts_with_windows_program;
 mod dataflow;
 mod deploy;
+mod devices;
 mod directory;
 pub(crate) use directory::written_ldif;
 mod disks;
@@ -41,6 +42,8 @@ mod glab;
 pub use glab::gitlab_access_changes;
 mod gdal;
 mod hpc;
+mod hypervisors;
+pub(crate) use hypervisors::written_image_documents;
 mod infra;
 mod inline;
 mod interactive;
@@ -438,6 +441,8 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| clipboard::handle(inv))
         .or_else(|| recordings::handle(inv))
         .or_else(|| hpc::handle(inv))
+        .or_else(|| devices::handle(inv))
+        .or_else(|| hypervisors::handle(inv))
         .or_else(|| gdal::handle(inv))
         .or_else(|| process::handle(inv))
         .or_else(|| patch::handle(inv))

@@ -81,8 +81,16 @@ impl<'a> CommandLine<'a> {
             return;
         }
         let input = input_payload(inv, &self.files);
-        for action in actions(script) {
+        let parsed = parse(script);
+        for action in parsed.actions {
             apply(inv, action, &input, outcome);
+        }
+        // The text the script puts in is in what sed prints (`s/^public:
+        // false/public: true/` prints `public: true`).
+        if !self.in_place {
+            for text in &parsed.inserted {
+                flow::push_text(&mut outcome.prints, text);
+            }
         }
     }
 }
@@ -169,14 +177,21 @@ fn apply(inv: &Invocation<'_>, action: Action, input: &Payload, outcome: &mut Ou
 }
 
 /// The actions of a sed script's commands, in order.
+#[cfg(test)]
 fn actions(script: &str) -> Vec<Action> {
+    parse(script).actions
+}
+
+/// A script read: its actions and the text it inserts.
+fn parse(script: &str) -> Parser {
     let mut parser = Parser {
         chars: script.chars().collect(),
         at: 0,
         actions: Vec::new(),
+        inserted: Vec::new(),
     };
     parser.script();
-    parser.actions
+    parser
 }
 
 /// A cursor over a script, collecting actions.
@@ -184,6 +199,8 @@ struct Parser {
     chars: Vec<char>,
     at: usize,
     actions: Vec<Action>,
+    /// The replacements of its `s` commands, as written.
+    inserted: Vec<String>,
 }
 
 impl Parser {
@@ -320,14 +337,22 @@ impl Parser {
     }
 
     /// Text up to the unescaped `delimiter` (a replacement, `y`'s lists).
-    fn delimited(&mut self, delimiter: char) {
+    fn delimited(&mut self, delimiter: char) -> String {
+        let start = self.at;
+        let mut end = self.chars.len();
         while let Some(c) = self.bump() {
             if c == '\\' {
                 self.bump();
             } else if c == delimiter {
-                return;
+                end = self.at - 1;
+                break;
             }
         }
+        self.chars
+            .get(start..end)
+            .unwrap_or_default()
+            .iter()
+            .collect()
     }
 
     /// The rest of the line after blanks: a file name or a command.
@@ -401,7 +426,10 @@ impl Parser {
             return;
         };
         self.regex(delimiter);
-        self.delimited(delimiter);
+        let replacement = self.delimited(delimiter);
+        if !replacement.is_empty() {
+            self.inserted.push(replacement);
+        }
         while let Some(flag) = self.peek() {
             match flag {
                 'g' | 'p' | 'i' | 'I' | 'm' | 'M' => {}
