@@ -94,7 +94,12 @@ fn environment_selectors_of_changes() {
         ),
         (
             "export AWS_PROFILE=live; aws ecs update-service --cluster c --service s",
-            deploys("aws", &["live"], None),
+            // The cluster is an environment too (`orchestrators.rs`).
+            [
+                deploys("aws", &["c"], Some("s")),
+                deploys("aws", &["live"], None),
+            ]
+            .concat(),
         ),
         // az: `--subscription`.
         (

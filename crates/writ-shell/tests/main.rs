@@ -53,6 +53,7 @@ mod netops;
 mod notifications;
 mod openers_and_osascript;
 mod options_and_arrays;
+mod orchestrators;
 mod patches_and_inline;
 mod powershell;
 mod programs_that_run_programs;

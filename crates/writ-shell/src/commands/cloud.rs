@@ -524,7 +524,7 @@ fn s5cmd(inv: &Invocation<'_>) -> Outcome {
 }
 
 /// True when `url`'s host is this machine (`localhost`, `127.0.0.1`, `[::1]`).
-fn is_loopback_url(url: &str) -> bool {
+pub(super) fn is_loopback_url(url: &str) -> bool {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host = authority
@@ -678,6 +678,7 @@ fn aws_calls(inv: &Invocation<'_>) -> Outcome {
                 outcome.effects.push(super::infra::use_context(name));
             }
         }
+        ("ecs", _) => super::orchestrators::aws_ecs(inv, command, &mut outcome),
         _ => outcome.effects.extend(
             resource_access(service, command, &items)
                 .or_else(|| policy_attributes(service, command, &items)),

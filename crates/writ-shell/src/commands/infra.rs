@@ -2,7 +2,7 @@
 //! repositories), terraform/tofu, and what Vault's writes do to access.
 
 use super::{Invocation, Outcome, request, send_file, url};
-use crate::args::{self, Arg, Spec};
+use crate::args::{self, Spec};
 use crate::{Effect, Helm, Kubectl, Payload, Resource, Target, Terraform, paths};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
@@ -13,7 +13,6 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "terraform" | "tofu" | "terragrunt" => terraform(inv),
         "vault" => vault(inv)?,
         "flux" | "argocd" => gitops(inv)?,
-        "nomad" | "consul" => scheduler_change(inv)?,
         _ => return None,
     })
 }
@@ -100,90 +99,6 @@ fn gitops(inv: &Invocation<'_>) -> Option<Outcome> {
         }));
     }
     (!outcome.effects.is_empty()).then_some(outcome)
-}
-
-/// The value of a Go-style flag: `-name=V`, `--name=V`, `-name V` or
-/// `--name V`.
-fn go_flag<'a>(args: &'a [Arg], name: &str) -> Option<&'a str> {
-    let mut words = args.iter();
-    while let Some(word) = words.next() {
-        let Some(flag) = word
-            .text
-            .strip_prefix("--")
-            .or_else(|| word.text.strip_prefix('-'))
-        else {
-            continue;
-        };
-        match flag.split_once('=') {
-            Some((n, value)) if n == name => return Some(value),
-            None if flag == name => return words.next().map(|v| v.text.as_str()),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Nomad's and Consul's flags that take a separate value.
-const SCHEDULER_VALUE_FLAGS: &[&str] = &[
-    "namespace",
-    "region",
-    "address",
-    "token",
-    "datacenter",
-    "http-addr",
-    "partition",
-    "var",
-    "var-file",
-    "meta",
-    "ca-file",
-    "ca-cert",
-    "client-cert",
-    "client-key",
-    "tls-server-name",
-    "policy-override",
-];
-
-/// `nomad job run|stop|dispatch|scale|revert ... -namespace N` (or
-/// `NOMAD_NAMESPACE`) and `consul kv put|delete ...`, `consul services
-/// register`, `consul config write ... -datacenter D`: a change in that
-/// namespace or datacenter ([`super::deploy::environment_changes`]). Reads
-/// (`job status`, `plan`, `kv get`) and `nomad job run -output`, which
-/// prints the job instead of submitting it, change nothing.
-fn scheduler_change(inv: &Invocation<'_>) -> Option<Outcome> {
-    let (flag, variable) = match inv.program {
-        "nomad" => ("namespace", Some("NOMAD_NAMESPACE")),
-        _ => ("datacenter", None),
-    };
-    let mut words = Vec::new();
-    let mut args = inv.args.iter();
-    while let Some(arg) = args.next() {
-        match arg.text.strip_prefix('-') {
-            Some(flag) => {
-                let name = flag.trim_start_matches('-');
-                if SCHEDULER_VALUE_FLAGS.contains(&name) {
-                    args.next();
-                } else if name == "output" {
-                    return None;
-                }
-            }
-            None => words.push(arg.text.as_str()),
-        }
-    }
-    if super::deploy::first_verb_changes(words) != Some(true) {
-        return None;
-    }
-    let selector = go_flag(inv.args, flag).or_else(|| {
-        variable
-            .and_then(|v| inv.env_value(v))
-            .map(|v| v.text.as_str())
-    })?;
-    let mut outcome = super::files::unknown(inv);
-    outcome.effects.extend(super::deploy::environment_changes(
-        inv.program,
-        selector,
-        None,
-    ));
-    Some(outcome)
 }
 
 /// `vault write PATH policies=...` on an auth method's users, groups or
@@ -713,27 +628,4 @@ fn terraform(inv: &Invocation<'_>) -> Outcome {
         plan_file,
         destroy,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn go_flags_in_every_spelling() {
-        let words = |line: &str| -> Vec<Arg> { line.split(' ').map(Arg::literal).collect() };
-        for line in [
-            "job run -namespace=prod f.hcl",
-            "job run --namespace=prod f.hcl",
-            "job run -namespace prod f.hcl",
-            "job run f.hcl --namespace prod",
-        ] {
-            assert_eq!(go_flag(&words(line), "namespace"), Some("prod"), "{line}");
-        }
-        assert_eq!(
-            go_flag(&words("job run -namespaces=prod f"), "namespace"),
-            None
-        );
-        assert_eq!(go_flag(&words("job run -namespace"), "namespace"), None);
-    }
 }

@@ -66,6 +66,7 @@ mod nosql;
 pub use nosql::cypher_class;
 mod notify;
 mod openers;
+mod orchestrators;
 mod p4;
 mod packages;
 mod patch;
@@ -412,6 +413,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| accounts::handle(inv))
         .or_else(|| directory::handle(inv))
         .or_else(|| apps::handle(inv))
+        .or_else(|| orchestrators::handle(inv))
         .or_else(|| infra::handle(inv))
         .or_else(|| sql::handle(inv))
         .or_else(|| nosql::handle(inv))
