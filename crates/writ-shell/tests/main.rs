@@ -56,6 +56,7 @@ mod options_and_arrays;
 mod orchestrators;
 mod patches_and_inline;
 mod powershell;
+mod printing_and_lua;
 mod programs_that_run_programs;
 mod r_and_pandas;
 mod registry_changes;

@@ -53,6 +53,8 @@ mod julia;
 mod l10n;
 pub(crate) use l10n::configured as configured_l10n;
 mod llm;
+mod lua;
+pub(crate) use lua::written_scripts as written_lua_scripts;
 mod mail;
 mod media;
 mod migrate;
@@ -77,6 +79,7 @@ pub use patch::{PatchChange, apply_patch_changes};
 pub use pipelines::is_environment_parameter;
 mod platforms;
 mod powershell;
+mod printing;
 mod process;
 mod publish;
 mod recordings;
@@ -397,7 +400,9 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
     {
         return outcome;
     }
-    let handled = net::handle(inv)
+    let handled = printing::handle(inv)
+        .or_else(|| lua::handle(inv))
+        .or_else(|| net::handle(inv))
         .or_else(|| clients::handle(inv))
         .or_else(|| tunnels::handle(inv))
         .or_else(|| netops::handle(inv))

@@ -413,7 +413,7 @@ const POPPLER_VALUES: &[&str] = &[
     "-colspacing",
 ];
 
-const PANDOC_VALUES: &[&str] = &[
+pub(super) const PANDOC_VALUES: &[&str] = &[
     "from",
     "read",
     "to",
