@@ -46,6 +46,7 @@ mod interactive_programs;
 mod interpreters;
 mod l10n_and_builds;
 mod macos;
+mod mail_clients;
 mod migration_targets;
 mod model_clis;
 mod nesting;

@@ -1,9 +1,17 @@
 //! E-mail from the command line: `mail`/`mailx`/`s-nail`, `mutt`/`neomutt`,
-//! `sendmail`/`msmtp`/`ssmtp`, `swaks`. Each reports one [`Message`] to its
-//! recipients, carrying the subject, the body (standard input, or the file
-//! or text the command names) and the attachments: not the addresses of
-//! the headers that route it, which are where it goes. Each program's
-//! options are read as it reads them (swaks' are Perl's Getopt::Long's).
+//! `sendmail`/`msmtp`/`ssmtp`, `swaks`, and the mail clients of
+//! `mail/`: himalaya ([`himalaya`]), mblaze ([`mblaze`]), notmuch
+//! ([`notmuch`]) and the Google Workspace CLIs `gog`, `gws` and `gam`
+//! ([`google`]). Each reports one [`Message`] to its recipients, carrying
+//! the subject, the body (standard input, or the file or text the command
+//! names) and the attachments: not the addresses of the headers that
+//! route it, which are where it goes. Each program's options are read as
+//! it reads them (swaks' are Perl's Getopt::Long's).
+
+mod google;
+mod himalaya;
+mod mblaze;
+mod notmuch;
 
 use super::{Invocation, Nested, Outcome, printed_lines, send_file};
 use crate::args::{self, Arg, Spec};
@@ -15,7 +23,10 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "mutt" | "neomutt" => mutt(inv),
         "sendmail" | "msmtp" | "ssmtp" | "esmtp" => sendmail(inv),
         "swaks" => swaks(inv),
-        _ => return None,
+        "himalaya" => himalaya::handle(inv),
+        "notmuch" => notmuch::handle(inv),
+        "gog" | "gws" | "gam" => return google::handle(inv),
+        _ => return mblaze::handle(inv),
     })
 }
 
