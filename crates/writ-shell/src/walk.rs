@@ -1284,6 +1284,8 @@ impl<'c> Analyzer<'c> {
             commands::written_transfer_lists(&invocation, &mut outcome, &|path| {
                 self.script_text(path)
             });
+            // A backup tool's configuration, repository file or file list.
+            commands::configured_backups(&invocation, &mut outcome, &|path| self.script_text(path));
         }
         if flow::is_text_transformer(program) {
             // What a decoder or cipher prints from text the line fixes is

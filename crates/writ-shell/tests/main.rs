@@ -10,6 +10,7 @@ mod access_and_exposure;
 mod accounts;
 mod analyze;
 mod app_stores;
+mod backup_tools;
 mod argv_lists;
 mod brokers;
 mod browsers;

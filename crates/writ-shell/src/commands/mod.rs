@@ -6,6 +6,8 @@ mod accounts;
 pub use accounts::changes_account_access;
 mod applescript;
 mod apps;
+mod backups;
+pub(crate) use backups::configured as configured_backups;
 mod batch;
 mod brokers;
 mod browsers;
@@ -432,6 +434,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| platforms::handle(inv))
         .or_else(|| chain::handle(inv))
         .or_else(|| remotes::handle(inv))
+        .or_else(|| backups::handle(inv))
         .or_else(|| sync::handle(inv))
         .or_else(|| publish::handle(inv))
         .or_else(|| iot::handle(inv))

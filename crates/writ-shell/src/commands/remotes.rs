@@ -5,10 +5,9 @@
 //! `rclone:NAME`), else not on the command line, so such a destination is
 //! a host nobody has vouched for (but a remote of S3 or GCS, by its
 //! on-the-fly backend, its type or its name, is the bucket its path
-//! names), and backup tools that
-//! upload what they back up to a repository (`restic`, `borg`,
-//! `duplicity`), and peer-to-peer senders that hand a file to whoever
-//! holds a code, through a public relay (`wormhole send`, `croc send`).
+//! names), and peer-to-peer senders that hand a file to whoever holds a
+//! code, through a public relay (`wormhole send`, `croc send`). Backup
+//! tools are [`super::backups`]'s.
 
 use super::{Invocation, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
@@ -19,9 +18,6 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "az" => az(inv),
         "azcopy" => azcopy(inv),
         "rclone" => rclone(inv),
-        "restic" => restic(inv),
-        "borg" | "borgbackup" => borg(inv),
-        "duplicity" => duplicity(inv),
         "wormhole" | "wormhole-william" | "croc" | "ffsend" => peer_send(inv),
         _ => None,
     }
@@ -411,195 +407,6 @@ fn peer_send(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(outcome)
 }
 
-/// `restic -r REPO backup PATH...` (or `--stdin`): the paths go to the
-/// repository; a local repository is not a destination.
-fn restic(inv: &Invocation<'_>) -> Option<Outcome> {
-    let items = args::parse(
-        inv.args,
-        &Spec {
-            short: "rpeHo",
-            long: &[
-                "repo",
-                "repository-file",
-                "password-file",
-                "password-command",
-                "exclude",
-                "exclude-file",
-                "iexclude",
-                "iexclude-file",
-                "files-from",
-                "files-from-raw",
-                "files-from-verbatim",
-                "tag",
-                "host",
-                "cache-dir",
-                "limit-upload",
-                "limit-download",
-                "option",
-                "parent",
-                "time",
-                "pack-size",
-                "compression",
-                "read-concurrency",
-                "stdin-filename",
-                "exclude-larger-than",
-            ],
-            stop_after: None,
-        },
-    );
-    let positional = args::positionals(&items);
-    let Some((verb, paths)) = positional.split_first() else {
-        return Some(Outcome::default());
-    };
-    let target = args::value(&items, &["-r", "--repo"]).and_then(|r| restic_target(&r.text));
-    let (true, Some(target)) = (verb.text == "backup", target) else {
-        return Some(Outcome::default());
-    };
-    let mut payload = Payload::default();
-    if args::has(&items, &["--stdin"]) {
-        flow::merge(&mut payload, inv.stdin);
-    }
-    for path in paths {
-        send_file(inv, &mut payload, &path.text, true);
-    }
-    Some(Outcome::default().effect(request("restic", target, "UPLOAD", payload, false)))
-}
-
-/// Where a restic repository is: `sftp:user@host:/path`,
-/// `s3:s3.amazonaws.com/bucket`, `s3:https://host/bucket`, `rest:URL`,
-/// `gs:bucket:/path`, `b2:bucket:path`, `azure:container:/path`,
-/// `rclone:remote:path`; `None` for a local directory.
-fn restic_target(repository: &str) -> Option<Target> {
-    let (backend, rest) = repository.split_once(':')?;
-    Some(match backend {
-        "sftp" => match rest.strip_prefix("//") {
-            Some(_) => url(&format!("sftp:{rest}")),
-            None => super::net::scp_remote(rest)?,
-        },
-        "rest" => url(rest),
-        "s3" if rest.contains("://") => url(rest),
-        "s3" => {
-            let (endpoint, path) = rest.split_once('/').unwrap_or((rest, ""));
-            if endpoint.ends_with("amazonaws.com") {
-                url(&format!("s3://{path}"))
-            } else {
-                url(&format!("https://{rest}"))
-            }
-        }
-        "gs" | "b2" | "azure" | "swift" => {
-            let (bucket, path) = rest.split_once(':').unwrap_or((rest, ""));
-            url(&format!(
-                "{backend}://{bucket}/{}",
-                path.trim_start_matches('/')
-            ))
-        }
-        "rclone" => rclone_target(rest, &[], &[]),
-        _ => return None,
-    })
-}
-
-/// `borg create [OPTIONS] REPO::ARCHIVE PATH...`, the repository
-/// `ssh://user@host[:port]/path` or `[user@]host:path` (a local one is
-/// not a destination).
-fn borg(inv: &Invocation<'_>) -> Option<Outcome> {
-    let items = args::parse(
-        inv.args,
-        &Spec {
-            short: "ec",
-            long: &[
-                "exclude",
-                "exclude-from",
-                "pattern",
-                "patterns-from",
-                "compression",
-                "comment",
-                "timestamp",
-                "chunker-params",
-                "checkpoint-interval",
-                "remote-path",
-                "rsh",
-                "upload-ratelimit",
-                "lock-wait",
-                "stdin-name",
-                "files-cache",
-            ],
-            stop_after: None,
-        },
-    );
-    let positional = args::positionals(&items);
-    let (verb, rest) = positional.split_first()?;
-    if verb.text != "create" {
-        return None;
-    }
-    let (archive, paths) = rest.split_first()?;
-    let repository = archive.text.split_once("::").map_or("", |(r, _)| r);
-    let target = if repository.starts_with("ssh://") {
-        url(repository)
-    } else if let Some(remote) = super::net::scp_remote(repository) {
-        remote
-    } else {
-        return Some(Outcome::default());
-    };
-    let mut payload = Payload::default();
-    for path in paths {
-        if path.text == "-" {
-            flow::merge(&mut payload, inv.stdin);
-        }
-        send_file(inv, &mut payload, &path.text, true);
-    }
-    Some(Outcome::default().effect(request("borg", target, "UPLOAD", payload, false)))
-}
-
-/// `duplicity [full|incremental] SOURCE URL`: the source goes to the URL
-/// (`sftp://`, `s3://`, `b2://`, `rsync://`, ...; `file://` is local).
-fn duplicity(inv: &Invocation<'_>) -> Option<Outcome> {
-    let items = args::parse(
-        inv.args,
-        &Spec {
-            short: "",
-            long: &[
-                "encrypt-key",
-                "sign-key",
-                "exclude",
-                "include",
-                "exclude-filelist",
-                "include-filelist",
-                "archive-dir",
-                "name",
-                "volsize",
-                "full-if-older-than",
-                "tempdir",
-                "log-file",
-                "verbosity",
-                "ssh-options",
-                "s3-region-name",
-                "s3-endpoint-url",
-            ],
-            stop_after: None,
-        },
-    );
-    let positional = args::positionals(&items);
-    let operands: Vec<&&Arg> = positional
-        .iter()
-        .filter(|a| !matches!(a.text.as_str(), "full" | "incremental" | "incr" | "backup"))
-        .collect();
-    let [source, destination] = operands.as_slice() else {
-        return None;
-    };
-    if !destination.text.contains("://") || destination.text.starts_with("file://") {
-        return None;
-    }
-    let mut payload = Payload::default();
-    send_file(inv, &mut payload, &source.text, true);
-    Some(Outcome::default().effect(request(
-        "duplicity",
-        url(&destination.text),
-        "UPLOAD",
-        payload,
-        false,
-    )))
-}
-
 /// `remote:path` (a configured remote, or `:backend:` on the fly), not a
 /// local path (`./a:b`, `/x:y`, a drive letter).
 fn is_rclone_remote(text: &str) -> bool {
@@ -624,7 +431,7 @@ fn is_rclone_remote(text: &str) -> bool {
 /// server an option names ([`RCLONE_SERVER_OPTIONS`]): an on-the-fly
 /// `:sftp:/in --sftp-host H`, `:webdav:/x --webdav-url URL`, or a
 /// connection string `:sftp,host=H,user=U:/p` is that server.
-fn rclone_target(text: &str, env: &[(String, Arg)], flags: &[Item<'_>]) -> Target {
+pub(super) fn rclone_target(text: &str, env: &[(String, Arg)], flags: &[Item<'_>]) -> Target {
     let trimmed = text.trim_start_matches(':');
     let (remote, path) = trimmed.split_once(':').unwrap_or((trimmed, ""));
     let option = |key: &str| rclone_option(text, remote, key, env, flags);
