@@ -1276,7 +1276,9 @@ impl<'c> Analyzer<'c> {
             commands::written_image_documents(&invocation, &mut outcome, &|path| {
                 self.script_text(path)
             });
-            commands::written_lua_scripts(&invocation, &mut outcome, &|path| self.script_text(path));
+            commands::written_lua_scripts(&invocation, &mut outcome, &|path| {
+                self.script_text(path)
+            });
             // A localization CLI's or Bazel's configuration files.
             commands::configured_l10n(&invocation, &mut outcome, &|path| self.script_text(path));
             commands::configured_build(&invocation, &mut outcome, &|path| self.script_text(path));

@@ -55,7 +55,12 @@ fn ogr2ogr_and_gdal_translate() {
         (
             "gdal_translate -of COG -co COMPRESS=DEFLATE /vsicurl/https://data.example.org/dem.tif /vsigs/maps/dem.tif",
             json!([
-                url_request("gdal_translate", "https://data.example.org/dem.tif", "GET", empty()),
+                url_request(
+                    "gdal_translate",
+                    "https://data.example.org/dem.tif",
+                    "GET",
+                    empty()
+                ),
                 url_request("gdal_translate", "gs://maps/dem.tif", "UPLOAD", empty())
             ]),
         ),
@@ -76,11 +81,20 @@ fn ogrinfo_runs_its_statement_on_the_dataset() {
             )]),
         ),
         // Without a statement it only reads.
-        ("ogrinfo -so -al PG:'host=gisdb.example.net dbname=gis'", json!([])),
-        ("ogrinfo -so data/parcels.shp", json!([read(&at("data/parcels.shp"))])),
+        (
+            "ogrinfo -so -al PG:'host=gisdb.example.net dbname=gis'",
+            json!([]),
+        ),
+        (
+            "ogrinfo -so data/parcels.shp",
+            json!([read(&at("data/parcels.shp"))]),
+        ),
         (
             "ogrinfo data/parcels.gpkg -sql @queries/drop.sql",
-            json!([read(&at("queries/drop.sql")), read(&at("data/parcels.gpkg"))]),
+            json!([
+                read(&at("queries/drop.sql")),
+                read(&at("data/parcels.gpkg"))
+            ]),
         ),
     ]);
 }

@@ -293,10 +293,7 @@ fn apptainer() {
             "apptainer exec --nv -B /scratch:/scratch --env MODE=fast containers/app.sif rm -f out.log",
             json!([delete(&at("out.log"), false)]),
         ),
-        (
-            "singularity exec containers/app.sif",
-            json!([]),
-        ),
+        ("singularity exec containers/app.sif", json!([])),
         // The password goes to the registry it logs in to.
         (
             "apptainer registry login -u dana -p \"$GHCR_TOKEN\" oras://ghcr.io",

@@ -32,12 +32,61 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 /// Options whose value is not a number (numbers after any option are
 /// skipped as its values: `-spat 1 2 3 4`, `-scale 0 255`, `-gcp ...`).
 const VALUED: &[&str] = &[
-    "f", "of", "ot", "if", "dsco", "lco", "co", "oo", "doo", "nln", "nlt", "sql", "dialect",
-    "where", "select", "spat_srs", "geomfield", "a_srs", "t_srs", "s_srs", "ct", "clipsrcsql",
-    "clipsrclayer", "clipsrcwhere", "clipdstsql", "clipdstlayer", "clipdstwhere",
-    "fieldTypeToString", "mapFieldType", "fieldmap", "zfield", "mo", "dim", "r", "b", "mask",
-    "expand", "projwin_srs", "colorinterp", "te_srs", "cutline", "cl", "cwhere", "csql", "wo",
-    "wm", "wt", "to", "ovr", "a_nodata", "srcnodata", "dstnodata", "fid", "limit", "gt",
+    "f",
+    "of",
+    "ot",
+    "if",
+    "dsco",
+    "lco",
+    "co",
+    "oo",
+    "doo",
+    "nln",
+    "nlt",
+    "sql",
+    "dialect",
+    "where",
+    "select",
+    "spat_srs",
+    "geomfield",
+    "a_srs",
+    "t_srs",
+    "s_srs",
+    "ct",
+    "clipsrcsql",
+    "clipsrclayer",
+    "clipsrcwhere",
+    "clipdstsql",
+    "clipdstlayer",
+    "clipdstwhere",
+    "fieldTypeToString",
+    "mapFieldType",
+    "fieldmap",
+    "zfield",
+    "mo",
+    "dim",
+    "r",
+    "b",
+    "mask",
+    "expand",
+    "projwin_srs",
+    "colorinterp",
+    "te_srs",
+    "cutline",
+    "cl",
+    "cwhere",
+    "csql",
+    "wo",
+    "wm",
+    "wt",
+    "to",
+    "ovr",
+    "a_nodata",
+    "srcnodata",
+    "dstnodata",
+    "fid",
+    "limit",
+    "gt",
 ];
 
 /// A GDAL tool's words: its datasets (in order) and its options' values.
@@ -98,7 +147,10 @@ enum Order {
 #[derive(Debug, PartialEq)]
 enum Dataset {
     /// A database server, by host, with the connection string as written.
-    Database { host: Option<String>, dsn: String },
+    Database {
+        host: Option<String>,
+        dsn: String,
+    },
     /// An object in a bucket or at a URL (`s3://b/k`, `https://...`).
     Remote(String),
     File(String),
@@ -160,7 +212,9 @@ fn virtual_inner(text: &str) -> &str {
     let mut inner = text;
     for wrapper in ["/vsizip/", "/vsigzip/", "/vsitar/", "/vsi7z/", "/vsirar/"] {
         if let Some(rest) = inner.strip_prefix(wrapper) {
-            inner = rest.strip_prefix('{').map_or(rest, |r| r.split('}').next().unwrap_or(r));
+            inner = rest
+                .strip_prefix('{')
+                .map_or(rest, |r| r.split('}').next().unwrap_or(r));
         }
     }
     inner
@@ -176,7 +230,9 @@ fn strip_prefix_ignore_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> 
 fn keyed(spec: &str, separator: char, key: &str) -> Option<String> {
     spec.split(separator).find_map(|part| {
         let (k, v) = part.trim().split_once('=')?;
-        k.trim().eq_ignore_ascii_case(key).then(|| v.trim().to_owned())
+        k.trim()
+            .eq_ignore_ascii_case(key)
+            .then(|| v.trim().to_owned())
     })
 }
 
@@ -210,7 +266,10 @@ fn convert(inv: &Invocation<'_>, words: &Words<'_>, order: Order) -> Outcome {
     let (destination, sources) = match order {
         Order::DestinationFirst => match words.datasets.split_first() {
             // ogr2ogr's words after the source are layer names.
-            Some((dst, rest)) => (Some(*dst), rest.first().map(|s| vec![*s]).unwrap_or_default()),
+            Some((dst, rest)) => (
+                Some(*dst),
+                rest.first().map(|s| vec![*s]).unwrap_or_default(),
+            ),
             None => (None, Vec::new()),
         },
         Order::DestinationLast => match words.datasets.split_last() {
@@ -254,9 +313,13 @@ fn convert(inv: &Invocation<'_>, words: &Words<'_>, order: Order) -> Outcome {
             }));
         }
         Dataset::Remote(address) => {
-            outcome
-                .effects
-                .push(request(inv.program, url(&address), "UPLOAD", carried, false));
+            outcome.effects.push(request(
+                inv.program,
+                url(&address),
+                "UPLOAD",
+                carried,
+                false,
+            ));
         }
         Dataset::File(path) => emit(&mut outcome, Destination::named(inv, &path), carried),
     }
@@ -313,7 +376,10 @@ mod tests {
         for (text, dataset) in [
             (
                 "PG:dbname=gis host=db.example.net port=5432",
-                db("db.example.net", "PG:dbname=gis host=db.example.net port=5432"),
+                db(
+                    "db.example.net",
+                    "PG:dbname=gis host=db.example.net port=5432",
+                ),
             ),
             (
                 "MYSQL:gis,host=my.example.net,user=u",
@@ -321,10 +387,19 @@ mod tests {
             ),
             (
                 "MSSQL:server=sql.example.net,1433;database=gis",
-                db("sql.example.net", "MSSQL:server=sql.example.net,1433;database=gis"),
+                db(
+                    "sql.example.net",
+                    "MSSQL:server=sql.example.net,1433;database=gis",
+                ),
             ),
-            ("/vsis3/bucket/a/b.csv", Dataset::Remote("s3://bucket/a/b.csv".into())),
-            ("/vsizip//vsigs/b/a.zip/x.shp", Dataset::Remote("gs://b/a.zip/x.shp".into())),
+            (
+                "/vsis3/bucket/a/b.csv",
+                Dataset::Remote("s3://bucket/a/b.csv".into()),
+            ),
+            (
+                "/vsizip//vsigs/b/a.zip/x.shp",
+                Dataset::Remote("gs://b/a.zip/x.shp".into()),
+            ),
             (
                 "/vsicurl/https://example.org/a.tif",
                 Dataset::Remote("https://example.org/a.tif".into()),
@@ -338,10 +413,12 @@ mod tests {
 
     #[test]
     fn numbers_after_options_are_values_not_datasets() {
-        let args: Vec<Arg> = ["-spat", "1", "2", "3", "4", "-f", "CSV", "out.csv", "in.shp"]
-            .iter()
-            .map(|w| Arg::literal(w))
-            .collect();
+        let args: Vec<Arg> = [
+            "-spat", "1", "2", "3", "4", "-f", "CSV", "out.csv", "in.shp",
+        ]
+        .iter()
+        .map(|w| Arg::literal(w))
+        .collect();
         let words = Words::read(&args);
         let names: Vec<&str> = words.datasets.iter().map(|a| a.text.as_str()).collect();
         assert_eq!(names, ["out.csv", "in.shp"]);
