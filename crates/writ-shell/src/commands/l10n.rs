@@ -17,6 +17,7 @@
 
 use yaml_rust2::{Yaml, YamlLoader};
 
+use super::vendor::base_url;
 use super::{Invocation, Outcome, request, url};
 use crate::args::{self, Item, Spec};
 use crate::{FileRef, Payload, flow, paths};
@@ -187,16 +188,6 @@ fn variables_payload(inv: &Invocation<'_>, names: &[&str]) -> Payload {
         }
     }
     payload
-}
-
-/// A base URL without its trailing slash, `https://` before a bare host.
-fn base_url(text: &str) -> String {
-    let text = text.trim().trim_end_matches('/');
-    if text.contains("://") {
-        text.to_owned()
-    } else {
-        format!("https://{text}")
-    }
 }
 
 /// The directory of a file's absolute path.

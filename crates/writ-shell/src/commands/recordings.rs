@@ -14,6 +14,7 @@
 //! option, and scrot runs its `--exec` command on the file.
 
 use super::clipboard::{ClipboardStep, Selection};
+use super::vendor::base_url;
 use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Payload, flow};
@@ -40,16 +41,6 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 
 /// asciinema's server when none is configured.
 const ASCIINEMA_SERVER: &str = "https://asciinema.org";
-
-/// A server given as a URL or a bare host, with no trailing slash.
-fn base_url(text: &str) -> String {
-    let text = text.trim_end_matches('/');
-    if text.contains("://") {
-        text.to_owned()
-    } else {
-        format!("https://{text}")
-    }
-}
 
 /// asciinema's options that take a value, of every subcommand (2.x and 3.x).
 const ASCIINEMA_VALUES: &[&str] = &[

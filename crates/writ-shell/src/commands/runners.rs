@@ -78,7 +78,7 @@ fn shell_job(text: &str, cwd: &str) -> Nested {
 
 /// The first known file among `names` in `dir`, then in each parent
 /// directory when `upward`: `(directory, path, text)`.
-fn find_file(
+pub(super) fn find_file(
     dir: &str,
     names: &[&str],
     upward: bool,
@@ -99,7 +99,8 @@ fn find_file(
     }
 }
 
-fn parent(path: &str) -> String {
+/// The directory that holds `path`.
+pub(super) fn parent(path: &str) -> String {
     match path.rsplit_once('/') {
         Some(("", _)) | None => "/".to_owned(),
         Some((parent, _)) => parent.to_owned(),

@@ -57,8 +57,8 @@ fn positional_words<'a>(items: &'a [Item<'a>]) -> Vec<&'a str> {
 
 /// A base URL as given (`https://ci.example.com`, or a bare host), with
 /// no trailing slash.
-fn base_url(text: &str) -> String {
-    let text = text.trim_end_matches('/');
+pub(super) fn base_url(text: &str) -> String {
+    let text = text.trim().trim_end_matches('/');
     if text.contains("://") {
         text.to_owned()
     } else {

@@ -19,6 +19,7 @@ use serde_json::Value as Json;
 use super::{Connection, Runner, credentials, dsn_connection, environment, option_value};
 use crate::args::Arg;
 use crate::commands::Invocation;
+use crate::commands::runners::find_file;
 use crate::{Payload, flow, paths};
 
 /// The text of a file written earlier, by absolute path.
@@ -104,7 +105,9 @@ pub(super) fn connection(
 ) -> Option<Connection> {
     let named = environment(inv, runner, words);
     let env_name = named.as_deref().unwrap_or("development");
-    let file = |names: &[&str], upward: bool| find_file(inv.cwd, names, upward, text_of);
+    let file = |names: &[&str], upward: bool| {
+        find_file(inv.cwd, names, upward, text_of).map(|(_, path, text)| (path, text))
+    };
     let given = |options: &[&str]| {
         option_value(words, options).and_then(|p| {
             let path = inv.path(p);
@@ -369,33 +372,6 @@ fn settings(env: &Env<'_, '_>, block: &Value) -> Option<Connection> {
         flow::merge(&mut connection.login, &credentials(url));
     }
     Some(connection)
-}
-
-/// The first of `names` known in `dir`, then in each parent when
-/// `upward` (Rails and knex find their project's root from below).
-fn find_file(
-    dir: &str,
-    names: &[&str],
-    upward: bool,
-    text_of: &Lookup<'_>,
-) -> Option<(String, String)> {
-    let mut dir = dir.to_owned();
-    loop {
-        for name in names {
-            let path = paths::resolve(&dir, "/", name);
-            if let Some(text) = text_of(&path) {
-                return Some((path, text));
-            }
-        }
-        if !upward || dir == "/" || dir.is_empty() {
-            return None;
-        }
-        dir = match dir.rsplit_once('/') {
-            Some(("", _)) => "/".to_owned(),
-            Some((parent, _)) => parent.to_owned(),
-            None => return None,
-        };
-    }
 }
 
 fn unquote(text: &str) -> &str {

@@ -23,10 +23,11 @@ mod toml;
 
 pub(in crate::commands) use codespace::codespace;
 
+use super::super::runners::{find_file, parent};
 use super::{Invocation, Nested, Outcome};
 use crate::args::Arg;
 use crate::commands::words;
-use crate::{Effect, PackageInstall, paths};
+use crate::{Effect, PackageInstall};
 
 /// The text of a file written earlier, by absolute path.
 pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
@@ -108,36 +109,6 @@ fn split_double_dash(args: &[Arg]) -> (&[Arg], Option<&[Arg]>) {
             Some(args.get(at + 1..).unwrap_or_default()),
         ),
         None => (args, None),
-    }
-}
-
-/// The directory that holds `path`.
-fn parent(path: &str) -> String {
-    match path.rsplit_once('/') {
-        Some(("", _)) | None => "/".to_owned(),
-        Some((parent, _)) => parent.to_owned(),
-    }
-}
-
-/// The first file written earlier among `names` in `dir` or, going up,
-/// one of its parents: `(directory, path, text)`.
-fn find_upward(
-    dir: &str,
-    names: &[&str],
-    text_of: &Lookup<'_>,
-) -> Option<(String, String, String)> {
-    let mut dir = dir.to_owned();
-    loop {
-        for name in names {
-            let path = paths::resolve(&dir, "/", name);
-            if let Some(text) = text_of(&path) {
-                return Some((dir, path, text));
-            }
-        }
-        if dir == "/" {
-            return None;
-        }
-        dir = parent(&dir);
     }
 }
 

@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::super::{Invocation, Outcome, run_argv};
-use super::{Lookup, Prelude, find_upward, install, jsonc, run_after, shell_job, with_args};
+use super::{Lookup, Prelude, find_file, install, jsonc, run_after, shell_job, with_args};
 use crate::args::{self, Arg, Spec};
 
 /// `devbox run`'s options that take a value.
@@ -119,7 +119,7 @@ impl Project {
                 (dir, text)
             }
             None => {
-                let (dir, _, text) = find_upward(inv.cwd, &["devbox.json"], text_of)?;
+                let (dir, _, text) = find_file(inv.cwd, &["devbox.json"], true, text_of)?;
                 (dir, text)
             }
         };

@@ -3,7 +3,7 @@
 //! own directory, then runs CMD with it from the current directory.
 
 use super::super::{Invocation, Outcome, run_argv};
-use super::{Lookup, Prelude, find_upward, run_after};
+use super::{Lookup, Prelude, find_file, run_after};
 
 /// `direnv exec DIR CMD...`: the command, as if run directly; the
 /// `.envrc` is added when its text is known (`written`).
@@ -23,7 +23,8 @@ pub(super) fn written(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Loo
     if verb.text != "exec" {
         return;
     }
-    let Some((envrc_dir, _, text)) = find_upward(&inv.path(&dir.text), &[".envrc"], text_of) else {
+    let Some((envrc_dir, _, text)) = find_file(&inv.path(&dir.text), &[".envrc"], true, text_of)
+    else {
         return;
     };
     let prelude = Prelude {

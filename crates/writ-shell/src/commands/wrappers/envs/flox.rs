@@ -6,7 +6,7 @@
 
 use super::super::{Invocation, Nested, Outcome, run_argv};
 use super::toml::{Document, Value};
-use super::{Lookup, Prelude, find_upward, install, run_after, split_double_dash};
+use super::{Lookup, Prelude, find_file, install, run_after, split_double_dash};
 use crate::args::{self, Arg, Spec};
 use crate::paths;
 
@@ -83,7 +83,7 @@ pub(super) fn written(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Loo
     }
     let text = match args::value(&items, &["-d", "--dir"]) {
         Some(dir) => text_of(&paths::resolve(&inv.path(&dir.text), "/", MANIFEST)),
-        None => find_upward(inv.cwd, &[MANIFEST], text_of).map(|(_, _, text)| text),
+        None => find_file(inv.cwd, &[MANIFEST], true, text_of).map(|(_, _, text)| text),
     };
     let Some(text) = text else {
         return;
