@@ -4628,6 +4628,13 @@ fn gitops_controllers_named_environments_and_line_assignments() {
             "copilot svc deploy --name api --env live",
             json!([{"effect": "deploy", "program": "copilot", "environment": "live", "service": null, "production": false}]),
         ),
+        // copilot's own short option for it.
+        (
+            "copilot svc deploy -n api -e live",
+            json!([{"effect": "deploy", "program": "copilot", "environment": "live", "service": null, "production": false}]),
+        ),
+        // Another CLI's -e is not an environment.
+        ("foo deploy -e live", json!([])),
         // The line's own assignment names the DSN its `$VAR` stands for.
         (
             "DATABASE_URL=postgresql://u@db.prod.example/app psql \"$DATABASE_URL\" -c 'delete from sessions'",

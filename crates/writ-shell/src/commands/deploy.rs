@@ -244,7 +244,8 @@ fn release(inv: &Invocation<'_>) -> Option<Outcome> {
         // Capistrano and Deployer: `cap STAGE deploy`, `dep deploy STAGE`.
         "cap" => stage_then_verb(inv.args, "deploy"),
         "dep" => verb_then_stage(inv.args, "deploy"),
-        _ => named_environment(inv.args),
+        "copilot" => named_environment(inv.args, "e"),
+        _ => named_environment(inv.args, ""),
     }?;
     if inv.args.iter().any(|a| DRY_RUNS.contains(&a.text.as_str())) {
         // The release is built and checked, not made.
@@ -678,8 +679,9 @@ fn ansible_playbook(words: &[Arg]) -> Option<Outcome> {
 
 /// Any other CLI whose subcommand deploys to an environment it names:
 /// `copilot svc deploy --env live`, `X deploy --stage prd`, `X release
-/// --environment prod`.
-fn named_environment(words: &[Arg]) -> Option<Target> {
+/// --environment prod`; `short` is the CLI's own short option for it
+/// (copilot's `-e`), if it has one.
+fn named_environment(words: &[Arg], short: &'static str) -> Option<Target> {
     let deploys = args::leading(words)
         .into_iter()
         .any(|w| matches!(w, "deploy" | "release" | "promote"));
@@ -696,12 +698,21 @@ fn named_environment(words: &[Arg]) -> Option<Target> {
     let items = args::parse(
         words,
         &Spec {
-            short: "",
+            short,
             long: &["env", "environment", "stage", "target-env", "env-name"],
             stop_after: None,
         },
     );
-    let environment = args::values(&items, &names).first()?.text.clone();
+    let short_names: Vec<String> = short.chars().map(|c| format!("-{c}")).collect();
+    let environment = args::values(&items, &names)
+        .into_iter()
+        .chain(args::values(
+            &items,
+            &short_names.iter().map(String::as_str).collect::<Vec<_>>(),
+        ))
+        .next()?
+        .text
+        .clone();
     Some((environment, None))
 }
 
