@@ -729,46 +729,47 @@ fn call_arguments(code: &str, end: usize) -> Option<Vec<String>> {
 }
 
 /// Where a comment starting at `at` ends (`-- ...` to the line's end,
-/// `--[[ ... ]]`, `--[==[ ... ]==]`).
+/// `--[[ ... ]]`, `--[==[ ... ]==]`, an unclosed one at the code's end).
 fn comment_end(code: &str, at: usize) -> Option<usize> {
     let body = code.get(at..)?.strip_prefix("--")?;
     let start = at + 2;
-    if let Some(level) = long_bracket_level(body)
-        && let Some(end) = long_bracket_end(code, start, level)
-    {
-        return Some(end);
+    if let Some(level) = long_bracket_level(body) {
+        return Some(long_bracket_close(code, start, level).unwrap_or(code.len()));
     }
     Some(body.find('\n').map_or(code.len(), |n| start + n))
 }
 
 /// `[[` or `[==[` at the start of `text`: its level (the number of `=`).
-fn long_bracket_level(text: &str) -> Option<usize> {
+pub(super) fn long_bracket_level(text: &str) -> Option<usize> {
     let body = text.strip_prefix('[')?;
     let level = body.len() - body.trim_start_matches('=').len();
     body.get(level..)?.starts_with('[').then_some(level)
 }
 
 /// Where the long bracket opened at `at` with `level` closes (just past
-/// it), or the end of the code.
-fn long_bracket_end(code: &str, at: usize, level: usize) -> Option<usize> {
+/// it); `None` when it is not closed.
+pub(super) fn long_bracket_close(code: &str, at: usize, level: usize) -> Option<usize> {
     let open = level + 2;
     let close = format!("]{}]", "=".repeat(level));
-    let body = code.get(at + open..)?;
-    Some(
-        body.find(&close)
-            .map_or(code.len(), |n| at + open + n + close.len()),
-    )
+    let n = code.get(at + open..)?.find(&close)?;
+    Some(at + open + n + close.len())
+}
+
+/// The text of the long string opened at `at` with `level` and ending at
+/// `end`, without its first newline.
+pub(super) fn long_string_text(code: &str, at: usize, level: usize, end: usize) -> Option<String> {
+    let body = code.get(at + level + 2..end.checked_sub(level + 2)?)?;
+    Some(body.strip_prefix('\n').unwrap_or(body).to_owned())
 }
 
 /// The string literal starting at `at` and where it ends: `"..."` and
-/// `'...'` with Lua's escapes, `[[...]]` and `[==[...]==]`.
+/// `'...'` with Lua's escapes, `[[...]]` and `[==[...]==]` (an unclosed one
+/// runs to the code's end).
 fn string_at(code: &str, at: usize) -> Option<(String, usize)> {
     let rest = code.get(at..)?;
     if let Some(level) = long_bracket_level(rest) {
-        let end = long_bracket_end(code, at, level)?;
-        let body = code.get(at + level + 2..end.checked_sub(level + 2)?)?;
-        let body = body.strip_prefix('\n').unwrap_or(body);
-        return Some((body.to_owned(), end));
+        let end = long_bracket_close(code, at, level).unwrap_or(code.len());
+        return Some((long_string_text(code, at, level, end)?, end));
     }
     let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''))?;
     let mut text = String::new();
@@ -840,17 +841,38 @@ fn escape(
     Some(())
 }
 
+/// Where a Lua token starting at `at` whose brackets and separators do not
+/// count ends: a comment, a string, or `...` (whose `..` does not join).
+fn token_end(code: &str, at: usize) -> Option<usize> {
+    comment_end(code, at)
+        .or_else(|| string_at(code, at).map(|(_, end)| end))
+        .or_else(|| code.get(at..)?.starts_with("...").then_some(at + 3))
+}
+
 /// Where the bracket opened at `open` closes, strings and comments skipped.
 fn matching(code: &str, open: usize) -> Option<usize> {
+    matching_with(code, open, token_end)
+}
+
+/// `text` split at each top-level `separator` (outside strings, comments
+/// and brackets); `..` is not split by `...`.
+fn split_top<'t>(text: &'t str, separator: &str) -> Vec<&'t str> {
+    split_top_with(text, separator, token_end)
+}
+
+/// Where the bracket opened at `open` closes, skipping from each place
+/// after it to `token_end(code, at)` where that is a token (a string, a
+/// comment) whose brackets do not count. Shared with Vim script.
+pub(super) fn matching_with(
+    code: &str,
+    open: usize,
+    token_end: impl Fn(&str, usize) -> Option<usize>,
+) -> Option<usize> {
     let mut depth = 0usize;
     let mut at = open;
     while let Some(c) = code.get(at..).and_then(|rest| rest.chars().next()) {
-        if let Some(end) = comment_end(code, at) {
-            at = end;
-            continue;
-        }
-        if (matches!(c, '"' | '\'') || (c == '[' && at > open))
-            && let Some((_, end)) = string_at(code, at)
+        if at > open
+            && let Some(end) = token_end(code, at)
         {
             at = end;
             continue;
@@ -870,31 +892,26 @@ fn matching(code: &str, open: usize) -> Option<usize> {
     None
 }
 
-/// `text` split at each top-level `separator` (outside strings, comments
-/// and brackets); `..` is not split by `...`.
-fn split_top<'t>(text: &'t str, separator: &str) -> Vec<&'t str> {
+/// `text` split at each `separator` outside brackets and the tokens that
+/// `token_end` reads over (as for [`matching_with`]). Shared with Vim script.
+pub(super) fn split_top_with<'t>(
+    text: &'t str,
+    separator: &str,
+    token_end: impl Fn(&str, usize) -> Option<usize>,
+) -> Vec<&'t str> {
     let mut parts = Vec::new();
     let mut depth = 0usize;
     let mut start = 0;
     let mut at = 0;
     while let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) {
-        if let Some(end) = comment_end(text, at) {
+        if let Some(end) = token_end(text, at) {
             at = end;
             continue;
         }
-        if let Some((_, end)) = string_at(text, at) {
-            at = end;
-            continue;
-        }
-        let rest = text.get(at..).unwrap_or_default();
         match c {
             '(' | '[' | '{' => depth += 1,
             ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            _ if depth == 0 && rest.starts_with(separator) => {
-                if separator == ".." && rest.starts_with("...") {
-                    at += 3;
-                    continue;
-                }
+            _ if depth == 0 && text.get(at..).unwrap_or_default().starts_with(separator) => {
                 parts.push(text.get(start..at).unwrap_or_default());
                 at += separator.len();
                 start = at;

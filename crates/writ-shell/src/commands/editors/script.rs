@@ -1,9 +1,11 @@
 //! Calls in Vim script and Lua (`:call system("cmd")`, `:lua
 //! os.execute("cmd")`, `vim.fn.writefile(...)`, `vim.cmd("w x")`) whose
 //! arguments are literal: the commands they run, the Ex commands they
-//! execute, the files they write, read and delete.
+//! execute, the files they write, read and delete. Lua's long brackets
+//! and the bracket matching are [`lua`]'s, read here with Vim's strings.
 
 use super::Action;
+use crate::commands::lua;
 
 /// What a call does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,7 +121,7 @@ fn call_arguments(code: &str, end: usize) -> Option<Vec<Value>> {
     if rest.starts_with('(') {
         let close = matching(code, start)?;
         return Some(
-            split_top(code.get(start + 1..close)?, ',')
+            split_top(code.get(start + 1..close)?, ",")
                 .into_iter()
                 .map(value)
                 .collect(),
@@ -222,9 +224,9 @@ fn value(text: &str) -> Value {
         return Value::Other;
     };
     let mut words = Vec::new();
-    for item in split_top(inner, ',') {
+    for item in split_top(inner, ",") {
         let item = item.trim();
-        if item.is_empty() || split_top(item, '=').len() > 1 {
+        if item.is_empty() || split_top(item, "=").len() > 1 {
             continue;
         }
         match join_literals(item, false) {
@@ -327,13 +329,9 @@ fn string_at(code: &str, at: usize) -> Option<(String, usize)> {
         }
         return None;
     }
-    let body = rest.strip_prefix('[')?;
-    let equals = body.len() - body.trim_start_matches('=').len();
-    let body = body.get(equals..)?.strip_prefix('[')?;
-    let close = format!("]{}]", "=".repeat(equals));
-    let end = body.find(&close)?;
-    let text = body[..end].strip_prefix('\n').unwrap_or(&body[..end]);
-    Some((text.to_owned(), at + 2 + equals + end + close.len()))
+    let level = lua::long_bracket_level(rest)?;
+    let end = lua::long_bracket_close(code, at, level)?;
+    Some((lua::long_string_text(code, at, level, end)?, end))
 }
 
 /// A `"..."` string's text after its opening quote, and the bytes it used
@@ -362,63 +360,29 @@ fn double_quoted(body: &str) -> Option<(String, usize)> {
 
 /// Where the bracket opened at `open` closes, strings skipped.
 fn matching(code: &str, open: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut at = open;
-    while let Some(c) = code.get(at..).and_then(|rest| rest.chars().next()) {
-        let may_open_string = matches!(c, '"' | '\'') || (c == '[' && depth > 0);
-        if may_open_string && let Some((_, end)) = string_at(code, at) {
-            at = end;
-            continue;
-        }
-        match c {
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return Some(at);
-                }
-            }
-            _ => {}
-        }
-        at += c.len_utf8();
-    }
-    None
+    lua::matching_with(code, open, |code, at| {
+        string_at(code, at).map(|(_, end)| end)
+    })
 }
 
-/// `text` split at each top-level `separator` (outside strings and
+/// `text` split at each top-level `separator` (outside quoted strings and
 /// brackets).
-fn split_top(text: &str, separator: char) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut depth = 0usize;
-    let mut start = 0;
-    let mut at = 0;
-    while let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) {
-        if matches!(c, '"' | '\'')
-            && let Some((_, end)) = string_at(text, at)
-        {
-            at = end;
-            continue;
-        }
-        match c {
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            _ if c == separator && depth == 0 => {
-                // `==`, `~=`, `<=`, `>=` compare; only a lone `=` names a field.
-                let before = text[..at].chars().last();
-                let after = text[at + 1..].chars().next();
-                let compares = separator == '='
-                    && (matches!(before, Some('=' | '~' | '<' | '>' | '!')) || after == Some('='));
-                if !compares {
-                    parts.push(&text[start..at]);
-                    start = at + 1;
-                }
-            }
-            _ => {}
-        }
-        at += c.len_utf8();
+fn split_top<'t>(text: &'t str, separator: &str) -> Vec<&'t str> {
+    lua::split_top_with(text, separator, item_token_end)
+}
+
+/// Where a token starting at `at` that holds no separator ends: a quoted
+/// string, or an `=` that compares (`==`, `~=`, `<=`, `>=`, `!=`: only a
+/// lone `=` names a field).
+fn item_token_end(text: &str, at: usize) -> Option<usize> {
+    let rest = text.get(at..)?;
+    if rest.starts_with(['"', '\'']) {
+        return string_at(text, at).map(|(_, end)| end);
     }
-    parts.push(&text[start..]);
-    parts
+    let before = text.get(..at)?.chars().last();
+    let compares = rest.starts_with('=')
+        && (matches!(before, Some('=' | '~' | '<' | '>' | '!')) || rest.get(1..)?.starts_with('='));
+    compares.then_some(at + 1)
 }
 
 #[cfg(test)]
