@@ -1279,6 +1279,8 @@ impl<'c> Analyzer<'c> {
             commands::written_lua_scripts(&invocation, &mut outcome, &|path| {
                 self.script_text(path)
             });
+            // A notebook run as the code it holds (`jupyter nbconvert --execute`).
+            commands::written_notebooks(&invocation, &mut outcome, &|path| self.script_text(path));
             // A localization CLI's or Bazel's configuration files.
             commands::configured_l10n(&invocation, &mut outcome, &|path| self.script_text(path));
             commands::configured_build(&invocation, &mut outcome, &|path| self.script_text(path));

@@ -52,6 +52,7 @@ mod migration_targets;
 mod model_clis;
 mod nesting;
 mod netops;
+mod notebooks;
 mod notifications;
 mod openers_and_osascript;
 mod options_and_arrays;

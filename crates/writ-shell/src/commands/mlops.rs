@@ -48,6 +48,15 @@ const DATABRICKS_VALUES: &[&str] = &[
     "existing-token-expire-in-seconds",
     "ip-access-list",
     "principal",
+    "var",
+    "file",
+    "content",
+    "format",
+    "language",
+    "string-value",
+    "bytes-value",
+    "scope",
+    "key",
 ];
 
 /// The Databricks CLI's access changes, each an [`Effect::GrantAccess`]
@@ -80,6 +89,9 @@ fn databricks(inv: &Invocation<'_>) -> Option<Outcome> {
     let mut words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
     if words.first() == Some(&"account") {
         words.remove(0);
+    }
+    if let Some(outcome) = databricks_workspace(inv, &items, &words) {
+        return Some(outcome);
     }
     let option = |names: &[&str]| args::value(&items, names).map(|a| a.text.as_str());
     // An inline body; `@file` names a file the line does not show.
@@ -158,6 +170,67 @@ fn databricks(inv: &Invocation<'_>) -> Option<Outcome> {
             outcome.effects.push(effect);
         }
     }
+    Some(outcome)
+}
+
+/// The Databricks CLI's sends to a workspace and its releases: `fs cp
+/// LOCAL dbfs:/...` (and `-r` for a tree) uploads LOCAL, `fs cp dbfs:/...
+/// LOCAL` writes LOCAL; `workspace import PATH --file F` (the legacy
+/// CLI's `workspace import F PATH`) and `workspace import-dir DIR PATH`
+/// send F and DIR; `secrets put-secret SCOPE KEY --string-value V` (and
+/// the legacy `secrets put`) sends V. The workspace is `DATABRICKS_HOST`;
+/// one a `--profile` names is not known from the line, and nothing is
+/// reported. `bundle deploy -t TARGET` is a release to the environment
+/// TARGET (`bundle validate`, `bundle summary` only read).
+fn databricks_workspace(
+    inv: &Invocation<'_>,
+    items: &[args::Item],
+    words: &[&str],
+) -> Option<Outcome> {
+    if let ["bundle", "deploy", ..] = words {
+        let target = args::value(items, &["-t", "--target"])?;
+        return Some(Outcome::default().effect(Effect::Deploy(crate::Deploy {
+            program: inv.program.to_owned(),
+            environment: target.text.clone(),
+            service: None,
+            production: false,
+        })));
+    }
+    let remote = |text: &str| text.starts_with("dbfs:") || text.starts_with("/Volumes/");
+    let mut outcome = Outcome::default();
+    let mut payload = credentials(inv, items, &[]);
+    let recursive = args::has(items, &["-r", "--recursive"]);
+    match words {
+        ["fs", "cp", from, to, ..] if remote(to) && !remote(from) => {
+            outcome.read(inv.path(from), recursive);
+            send_file(inv, &mut payload, from, recursive);
+        }
+        ["fs", "cp", from, to, ..] if remote(from) && !remote(to) => {
+            outcome.write(inv.path(to), false);
+            return Some(outcome);
+        }
+        ["workspace", "import", from, _, ..] => send_file(inv, &mut payload, from, false),
+        ["workspace", "import", ..] => {
+            if let Some(file) = args::value(items, &["--file"]) {
+                send_file(inv, &mut payload, &file.text, false);
+            }
+            if let Some(content) = args::value(items, &["--content"]) {
+                flow::merge(&mut payload, &content.payload());
+            }
+        }
+        ["workspace", "import-dir", from, ..] => send_file(inv, &mut payload, from, true),
+        ["secrets", "put-secret" | "put", ..] => {
+            let value = args::value(items, &["--string-value", "--bytes-value"])?;
+            flow::merge(&mut payload, &value.payload());
+        }
+        _ => return None,
+    }
+    let Some(host) = env_text(inv, "DATABRICKS_HOST") else {
+        return Some(outcome);
+    };
+    outcome
+        .effects
+        .push(request(inv.program, url(host), "UPLOAD", payload, false));
     Some(outcome)
 }
 

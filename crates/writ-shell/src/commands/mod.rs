@@ -68,6 +68,8 @@ pub(crate) use net::written_transfer_lists;
 mod netops;
 mod nosql;
 pub use nosql::cypher_class;
+mod notebooks;
+pub(crate) use notebooks::written as written_notebooks;
 mod notify;
 mod openers;
 mod orchestrators;
@@ -440,6 +442,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| iot::handle(inv))
         .or_else(|| p4::handle(inv))
         .or_else(|| llm::handle(inv))
+        .or_else(|| notebooks::handle(inv))
         .or_else(|| mlops::handle(inv))
         .or_else(|| dvc::handle(inv))
         .or_else(|| dataflow::handle(inv))
