@@ -77,6 +77,7 @@ mod sources_and_launchers;
 mod split_chunks;
 mod sql_clients;
 mod sql_exports;
+mod ssh_config;
 mod sync_tools;
 mod tenant_admin;
 mod transfer_batches;

@@ -4,6 +4,7 @@
 
 mod rsync;
 mod session;
+mod ssh_config;
 
 use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
@@ -14,7 +15,9 @@ pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
 /// A transfer whose commands or file list are in a file written earlier
 /// (`sftp -b FILE`, `lftp -f FILE`, `rsync --files-from=FILE`) is read
-/// again with that file's text, which the first reading did not have.
+/// again with that file's text, which the first reading did not have; an
+/// ssh-based client's hosts are then resolved by an ssh configuration file
+/// written earlier (`net/ssh_config.rs`).
 pub(crate) fn written_transfer_lists(
     inv: &Invocation<'_>,
     outcome: &mut Outcome,
@@ -28,6 +31,7 @@ pub(crate) fn written_transfer_lists(
     if let Some(again) = again {
         *outcome = again;
     }
+    ssh_config::apply(inv, outcome, text_of);
 }
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
