@@ -30,6 +30,59 @@ fn files(paths: &[&str]) -> Value {
 }
 
 #[test]
+fn a_server_whose_name_says_production_makes_a_change_one_there() {
+    run_table(&[
+        (
+            "NOMAD_ADDR=https://nomad.prod.example.net:4646 nomad job run jobs/api.hcl",
+            json!([
+                read(&at("jobs/api.hcl")),
+                url_request(
+                    "nomad",
+                    "https://nomad.prod.example.net:4646/v1/jobs",
+                    "POST",
+                    files(&[&at("jobs/api.hcl")])
+                ),
+                deploy("nomad", "nomad.prod", None),
+                deploy("nomad", "nomad", None),
+                deploy("nomad", "prod", None),
+            ]),
+        ),
+        // A plan changes nothing.
+        (
+            "NOMAD_ADDR=https://nomad.prod.example.net:4646 nomad job plan jobs/api.hcl",
+            json!([
+                read(&at("jobs/api.hcl")),
+                {"effect": "request", "program": "nomad", "target": {"kind": "url", "url": "https://nomad.prod.example.net:4646/v1/job/plan"},
+                 "method": "GET", "payload": files(&[&at("jobs/api.hcl")]), "public": false},
+            ]),
+        ),
+        // A name that says nothing of production, or says otherwise.
+        (
+            "NOMAD_ADDR=https://nomad-staging.example.net nomad job stop api",
+            json!([url_request(
+                "nomad",
+                "https://nomad-staging.example.net/v1/job/api",
+                "DELETE",
+                empty()
+            )]),
+        ),
+        // A host named for production alone.
+        (
+            "nomad job stop -address=https://prod.example.net api",
+            json!([
+                url_request(
+                    "nomad",
+                    "https://prod.example.net/v1/job/api",
+                    "DELETE",
+                    empty()
+                ),
+                deploy("nomad", "prod", None),
+            ]),
+        ),
+    ]);
+}
+
+#[test]
 fn nomad_sends_what_it_puts_to_its_server() {
     run_table(&[
         // `k=@FILE` is the file's contents, `k=v` the text; the

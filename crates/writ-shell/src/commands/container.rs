@@ -24,7 +24,7 @@ pub(super) use jib::jib_pushes;
 use super::words::{self, Backslash};
 use super::{Invocation, Nested, Outcome};
 use crate::args::{self, Arg, Spec};
-use crate::{Effect, FileRef, Payload, paths};
+use crate::{Effect, FileRef, Payload, flow, paths};
 use yaml::Yaml;
 
 /// Options of `run`/`create`/`exec` that take a value.
@@ -87,7 +87,9 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     if !matches!(inv.program, "docker" | "podman" | "nerdctl") {
         return None;
     }
-    let (verb, rest) = match inv.args {
+    // Global options first (`docker --log-level debug run ...`).
+    let daemon = super::orchestrators::docker_daemon(inv);
+    let (verb, rest) = match daemon.command {
         [container, verb, rest @ ..] if container.text == "container" => (verb, rest),
         [verb, rest @ ..] => (verb, rest),
         [] => return None,
@@ -128,6 +130,38 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     if words.is_empty() {
         return Some(Outcome::default());
     }
+    let workdir = args::value(&items, &["-w", "--workdir"])
+        .map_or_else(|| "/".to_owned(), |w| crate::paths::normalize(&w.text));
+    let mut outcome = Outcome::default();
+    if daemon.host.is_some() || daemon.context.is_some() {
+        // A daemon on another machine runs it there (as `lxc exec
+        // REMOTE:NAME` does): the command goes to that daemon, and its
+        // mounts are that machine's paths, none of this one's.
+        if let Some(host) = &daemon.host {
+            let mut payload = Payload::default();
+            let line: Vec<String> = words.iter().map(|w| words::quote(&w.text)).collect();
+            flow::push_text(&mut payload, &line.join(" "));
+            for word in &words {
+                flow::merge(&mut payload, &word.expansions());
+            }
+            if args::has(&items, &["-i", "--interactive"]) && inv.has_stdin {
+                flow::merge(&mut payload, inv.stdin);
+            }
+            outcome.effects.push(super::request(
+                inv.program,
+                super::url(host),
+                "EXEC",
+                payload,
+                false,
+            ));
+        }
+        outcome.nested.push(Nested::Container {
+            argv: words,
+            workdir,
+            mounts: Vec::new(),
+        });
+        return Some(outcome);
+    }
     let mut mounts: Vec<(String, String)> = Vec::new();
     if !exec {
         for volume in args::values(&items, &["-v", "--volume"]) {
@@ -141,9 +175,6 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             }
         }
     }
-    let workdir = args::value(&items, &["-w", "--workdir"])
-        .map_or_else(|| "/".to_owned(), |w| crate::paths::normalize(&w.text));
-    let mut outcome = Outcome::default();
     outcome.nested.push(Nested::Container {
         argv: words,
         workdir,

@@ -24,7 +24,7 @@
 
 use std::borrow::Cow;
 
-use super::deploy::{environment_changes, first_verb_changes};
+use super::deploy::{environment_changes, first_verb_changes, names_production};
 use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, OptionsEnd, Spec};
 use crate::{Effect, Payload, Resource, flow};
@@ -237,7 +237,7 @@ fn api_command(inv: &Invocation<'_>, cli: &ApiCli) -> Outcome {
         .flag(flag)
         .or_else(|| inv.env_value(variable))
         .and_then(|a| api_base(&a.text, (cli.scheme)(inv)));
-    if let Some(base) = base {
+    if let Some(base) = &base {
         let target = url(&format!("{base}{path}"));
         let call = request(cli.program, target, method, payload, false);
         outcome.effects.push(call);
@@ -246,14 +246,38 @@ fn api_command(inv: &Invocation<'_>, cli: &ApiCli) -> Outcome {
     let selector = cmd
         .flag(flag)
         .or_else(|| variable.and_then(|v| inv.env_value(v)));
-    if cmd.changes()
-        && !elsewhere
-        && let Some(selector) = selector
-    {
-        let changes = environment_changes(cli.program, &selector.text, None);
-        outcome.effects.extend(changes);
+    if cmd.changes() && !elsewhere {
+        if let Some(selector) = selector {
+            let changes = environment_changes(cli.program, &selector.text, None);
+            outcome.effects.extend(changes);
+        }
+        // A server whose name says production (`nomad.prod.example.com`)
+        // makes a change there one in production.
+        if let Some(named) = base.as_deref().and_then(host_environment) {
+            outcome
+                .effects
+                .extend(environment_changes(cli.program, &named, None));
+        }
     }
     outcome
+}
+
+/// The part of a server's host name before its domain when it names
+/// production by a common word (`nomad.prod` of
+/// `nomad.prod.example.com`, `nomad-live`); `None` for any other name (a
+/// name that names no environment says nothing) and for an address.
+fn host_environment(base: &str) -> Option<String> {
+    let host = super::sql::uri_host(base)?;
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return None;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    let keep = match labels.len() {
+        1 => 1,
+        n => n.saturating_sub(2),
+    };
+    let named = labels.get(..keep)?.join(".");
+    names_production(&named).then_some(named)
 }
 
 /// Nomad's subcommand groups, whose commands are two words (`job run`);
@@ -667,7 +691,8 @@ fn consul_call(
     })
 }
 
-/// Docker's global options that take a value (before the command).
+/// The global options of docker, podman and nerdctl that take a value
+/// (before the command).
 const DOCKER_GLOBAL_VALUES: &[&str] = &[
     "-H",
     "--host",
@@ -679,6 +704,39 @@ const DOCKER_GLOBAL_VALUES: &[&str] = &[
     "--tlscacert",
     "--tlscert",
     "--tlskey",
+    // podman
+    "--url",
+    "--connection",
+    "--identity",
+    "--root",
+    "--runroot",
+    "--storage-driver",
+    "--storage-opt",
+    "--cgroup-manager",
+    "--conmon",
+    "--events-backend",
+    "--hooks-dir",
+    "--network-cmd-path",
+    "--network-config-dir",
+    "--runtime",
+    "--runtime-flag",
+    "--tmpdir",
+    "--volumepath",
+    "--module",
+    "--ssh",
+    "--imagestore",
+    "--registries-conf",
+    // nerdctl
+    "-n",
+    "--namespace",
+    "-a",
+    "--address",
+    "--snapshotter",
+    "--cni-path",
+    "--cni-netconfpath",
+    "--data-root",
+    "--hosts-dir",
+    "--host-gateway-ip",
 ];
 
 /// Options of the swarm commands that take a value.
@@ -742,22 +800,27 @@ const SWARM_VALUES: &[&str] = &[
     "health-cmd",
 ];
 
-/// The daemon and context a docker command line addresses, and where its
-/// command starts: `-H`/`--host` or `DOCKER_HOST`; `-c`/`--context` or
-/// `DOCKER_CONTEXT`.
-struct Daemon<'a> {
-    host: Option<String>,
-    context: Option<&'a str>,
-    command: &'a [Arg],
+/// The daemon and context a docker (podman, nerdctl) command line
+/// addresses, and where its command starts: `-H`/`--host`, podman's
+/// `--url`, or `DOCKER_HOST`/`CONTAINER_HOST`; `-c`/`--context`,
+/// podman's `--connection`, or `DOCKER_CONTEXT`/`CONTAINER_CONNECTION`.
+/// nerdctl's `-H`/`--address` is containerd's socket, on this machine.
+pub(super) struct Daemon<'a> {
+    /// The daemon's API base, when it is another machine.
+    pub(super) host: Option<String>,
+    /// A named context (not `default`): a daemon elsewhere.
+    pub(super) context: Option<&'a str>,
+    pub(super) command: &'a [Arg],
 }
 
-fn daemon<'a>(inv: &'a Invocation<'_>) -> Daemon<'a> {
+pub(super) fn docker_daemon<'a>(inv: &'a Invocation<'_>) -> Daemon<'a> {
     let mut host = None;
     let mut context = None;
     let mut at = 0;
+    let nerdctl = inv.program == "nerdctl";
     while let Some(arg) = inv.args.get(at) {
         let text = arg.text.as_str();
-        if !text.starts_with('-') {
+        if !text.starts_with('-') || text == "--" {
             break;
         }
         let (name, value) = match text.split_once('=') {
@@ -769,17 +832,22 @@ fn daemon<'a>(inv: &'a Invocation<'_>) -> Daemon<'a> {
             _ => (text, None),
         };
         match (name, value) {
-            ("-H" | "--host", Some(value)) => host = Some(value),
-            ("-c" | "--context", Some(value)) => context = Some(value),
+            ("-H" | "--host" | "--url", Some(value)) if !nerdctl => host = Some(value),
+            ("-c" | "--context" | "--connection", Some(value)) if !nerdctl => context = Some(value),
             _ => {}
         }
         at += 1;
     }
+    let (host_variable, context_variable) = match inv.program {
+        "podman" => ("CONTAINER_HOST", "CONTAINER_CONNECTION"),
+        "nerdctl" => ("", ""),
+        _ => ("DOCKER_HOST", "DOCKER_CONTEXT"),
+    };
     let host = host
-        .or_else(|| inv.env_value("DOCKER_HOST").map(|h| h.text.as_str()))
+        .or_else(|| inv.env_value(host_variable).map(|h| h.text.as_str()))
         .and_then(|h| api_base(h, "tcp"));
     let context = context
-        .or_else(|| inv.env_value("DOCKER_CONTEXT").map(|c| c.text.as_str()))
+        .or_else(|| inv.env_value(context_variable).map(|c| c.text.as_str()))
         .filter(|c| *c != "default");
     Daemon {
         host,
@@ -795,7 +863,7 @@ fn daemon<'a>(inv: &'a Invocation<'_>) -> Daemon<'a> {
 /// the command creates there (a secret's or config's file, a stack's
 /// compose files). Other docker commands are other modules' business.
 fn swarm(inv: &Invocation<'_>) -> Option<Outcome> {
-    let daemon = daemon(inv);
+    let daemon = docker_daemon(inv);
     let (group, rest) = daemon.command.split_first()?;
     if !matches!(
         group.text.as_str(),
