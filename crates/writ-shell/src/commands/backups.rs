@@ -21,8 +21,7 @@ use super::{Invocation, Outcome, request, send_file};
 use crate::args::Arg;
 use crate::{Effect, Payload, Target, flow};
 
-/// The text of a file written earlier, by its absolute path.
-pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+pub(crate) use crate::commands::Lookup;
 
 /// What a backup tool's line does, knowing no file written earlier.
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {

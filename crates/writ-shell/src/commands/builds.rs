@@ -21,8 +21,7 @@ use super::{Invocation, Outcome, request, url};
 use crate::args::{self, Arg, Spec};
 use crate::{Effect, Payload, flow, paths};
 
-/// The text of a file by absolute path, when it is known.
-pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+pub(crate) use crate::commands::Lookup;
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {

@@ -399,9 +399,7 @@ fn compose(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(outcome)
 }
 
-/// Looks up the text of a file written earlier (on the line or by an
-/// earlier step of the session).
-pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+pub(crate) use crate::commands::Lookup;
 
 /// The most services one compose command is read to start.
 const MAX_SERVICES: usize = 32;

@@ -16,6 +16,43 @@ use super::{Invocation, Nested, Outcome, read, request};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{FileRef, Payload, Target, flow, paths};
 
+/// A line editor's files (sed, awk): its program files are read, and its
+/// input files read, or written back when it edits them in place.
+fn editor_files(
+    inv: &Invocation<'_>,
+    outcome: &mut Outcome,
+    program_files: &[&Arg],
+    files: &[&Arg],
+    in_place: bool,
+) {
+    for file in program_files {
+        outcome.read(inv.path(&file.text), false);
+    }
+    for file in files {
+        let path = inv.path(&file.text);
+        if in_place {
+            outcome.write(path, false);
+        } else if file.text != "-" {
+            outcome.read(path, false);
+        }
+    }
+}
+
+/// The text of a line editor's program files (`-f FILE`) that were
+/// written earlier, on the line or by an earlier step, joined; `None`
+/// when none is known.
+fn written_program_text(
+    inv: &Invocation<'_>,
+    program_files: &[&Arg],
+    text_of: &super::Lookup<'_>,
+) -> Option<String> {
+    let texts: Vec<String> = program_files
+        .iter()
+        .filter_map(|f| text_of(&inv.path(&f.text)))
+        .collect();
+    (!texts.is_empty()).then(|| texts.join("\n"))
+}
+
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let program = inv.program;
     Some(match program {

@@ -22,8 +22,7 @@ use super::{Invocation, Outcome, request, url};
 use crate::args::{self, Item, Spec};
 use crate::{FileRef, Payload, flow, paths};
 
-/// The text of a file by absolute path, when it is known.
-pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+pub(crate) use crate::commands::Lookup;
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     plan(inv, &|_| None)

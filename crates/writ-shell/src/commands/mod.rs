@@ -21,6 +21,10 @@ pub(crate) use clipboard::{ClipboardStep, Pasted, Selections};
 mod cloud;
 mod container;
 pub(crate) use container::{compose_services, host_payload, to_host, written_dockerfile};
+
+/// The text of a file by absolute path, when it is known: written on the
+/// line or by an earlier step of the session.
+pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
 pub(crate) use powershell::{starts_with_cmdlet, starts_with_cmdlet_shaped};
 pub(crate) use windows::starts_with_windows_program;
 mod dataflow;

@@ -10,8 +10,7 @@ use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, Payload, Target, flow, paths};
 
-/// What a file written earlier holds as text, by absolute path.
-pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+pub(crate) use crate::commands::Lookup;
 
 /// A transfer whose commands or file list are in a file written earlier
 /// (`sftp -b FILE`, `lftp -f FILE`, `rsync --files-from=FILE`) is read

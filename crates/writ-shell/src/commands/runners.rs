@@ -20,8 +20,7 @@ use super::{Invocation, Nested, Outcome};
 use crate::args::{self, Arg, Item, Spec};
 use crate::paths;
 
-/// The text of a file by absolute path, when it is known.
-pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+pub(crate) use crate::commands::Lookup;
 
 /// How many recipe lines, scripts or jobs one runner command runs at most.
 const MAX_JOBS: usize = 64;

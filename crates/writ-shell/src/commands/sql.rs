@@ -505,9 +505,7 @@ fn sql_effects(
     }))
 }
 
-/// Looks up the text of a file written earlier (on the line or by an
-/// earlier step of the session).
-pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+pub(crate) use crate::commands::Lookup;
 
 /// A client's script files whose text is known (`psql -f FILE`, `sqlcmd
 /// -i FILE`, `mysql < FILE`, written earlier): their statements are the

@@ -13,7 +13,7 @@ mod lex;
 
 use std::collections::HashMap;
 
-use super::super::runners::Lookup;
+use super::super::Lookup;
 use super::super::words;
 use super::super::{Invocation, Nested, Outcome};
 use crate::args::{self, Arg, Spec};
@@ -119,17 +119,13 @@ pub(super) fn awk(inv: &Invocation<'_>) -> Outcome {
     let items = args::parse(inv.args, &AWK_OPTIONS);
     let line = CommandLine::read(&items);
     let mut outcome = Outcome::default();
-    for file in &line.program_files {
-        outcome.read(inv.path(&file.text), false);
-    }
-    for file in &line.files {
-        let path = inv.path(&file.text);
-        if line.in_place {
-            outcome.write(path, false);
-        } else if file.text != "-" {
-            outcome.read(path, false);
-        }
-    }
+    super::editor_files(
+        inv,
+        &mut outcome,
+        &line.program_files,
+        &line.files,
+        line.in_place,
+    );
     line.run(inv, &line.program, &mut outcome);
     outcome
 }
@@ -143,13 +139,8 @@ pub(in crate::commands) fn written_program(
 ) {
     let items = args::parse(inv.args, &AWK_OPTIONS);
     let line = CommandLine::read(&items);
-    let texts: Vec<String> = line
-        .program_files
-        .iter()
-        .filter_map(|f| text_of(&inv.path(&f.text)))
-        .collect();
-    if !texts.is_empty() {
-        line.run(inv, &texts.join("\n"), outcome);
+    if let Some(text) = super::written_program_text(inv, &line.program_files, text_of) {
+        line.run(inv, &text, outcome);
     }
 }
 

@@ -5,7 +5,7 @@
 //! the lines sed reads, and `r FILE`/`R FILE` read FILE into the output.
 //! `--sandbox` refuses all of these, so such a script runs nothing.
 
-use super::super::runners::Lookup;
+use super::super::Lookup;
 use super::super::{Invocation, Nested, Outcome};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Payload, flow, paths};
@@ -100,17 +100,13 @@ pub(super) fn sed(inv: &Invocation<'_>) -> Outcome {
     let items = args::parse(inv.args, &SED_OPTIONS);
     let line = CommandLine::read(&items);
     let mut outcome = Outcome::default();
-    for script in &line.script_files {
-        outcome.read(inv.path(&script.text), false);
-    }
-    for file in &line.files {
-        let path = inv.path(&file.text);
-        if line.in_place {
-            outcome.write(path, false);
-        } else if file.text != "-" {
-            outcome.read(path, false);
-        }
-    }
+    super::editor_files(
+        inv,
+        &mut outcome,
+        &line.script_files,
+        &line.files,
+        line.in_place,
+    );
     line.run(inv, &line.script, &mut outcome);
     outcome
 }
@@ -124,13 +120,8 @@ pub(in crate::commands) fn written_script(
 ) {
     let items = args::parse(inv.args, &SED_OPTIONS);
     let line = CommandLine::read(&items);
-    let texts: Vec<String> = line
-        .script_files
-        .iter()
-        .filter_map(|f| text_of(&inv.path(&f.text)))
-        .collect();
-    if !texts.is_empty() {
-        line.run(inv, &texts.join("\n"), outcome);
+    if let Some(text) = super::written_program_text(inv, &line.script_files, text_of) {
+        line.run(inv, &text, outcome);
     }
 }
 

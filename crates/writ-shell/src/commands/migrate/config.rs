@@ -22,8 +22,7 @@ use crate::commands::Invocation;
 use crate::commands::runners::find_file;
 use crate::{Payload, flow, paths};
 
-/// The text of a file written earlier, by absolute path.
-pub(super) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+pub(super) use crate::commands::Lookup;
 
 /// A setting in a configuration file.
 #[derive(Debug, Clone, PartialEq)]

@@ -29,8 +29,7 @@ use crate::args::Arg;
 use crate::commands::words;
 use crate::{Effect, PackageInstall};
 
-/// The text of a file written earlier, by absolute path.
-pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+pub(crate) use crate::commands::Lookup;
 
 /// The outcome of an environment manager's command line; `None` for
 /// other programs and for the verbs read here that do none of the above
