@@ -7,6 +7,7 @@
 
 mod clickhouse;
 mod meta;
+pub(crate) mod tokens;
 
 use super::{Invocation, Nested, Outcome};
 use crate::args::{self, Arg, Spec};

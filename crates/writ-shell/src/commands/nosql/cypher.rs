@@ -5,6 +5,7 @@
 use super::super::{Invocation, Outcome};
 use super::{endpoint_host, login, stdin_files, stdin_text};
 use crate::args::{self, Spec};
+use crate::commands::sql::tokens::{self, Lexicon, Token};
 use crate::{DataClass, DataCommand, Effect};
 
 /// `cypher-shell [-a ADDRESS] [-u USER] [-p PASSWORD] [-d DB] [-f FILE]
@@ -127,15 +128,6 @@ pub fn cypher_class(text: &str) -> DataClass {
     )
 }
 
-/// One token of Cypher: an upper-cased word, a string's text, or a
-/// bracket.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Token {
-    Word(String),
-    Text(String),
-    Punct(char),
-}
-
 fn statement_class(tokens: &[Token]) -> DataClass {
     let words: Vec<&str> = tokens
         .iter()
@@ -234,66 +226,16 @@ fn has_property_map(tokens: &[Token]) -> bool {
 /// `"..."`) as their text, backquoted names, parameters (`$x`) and
 /// comments (`//`, `/* */`) left out.
 fn statements(text: &str) -> Vec<Vec<Token>> {
-    let mut out = vec![Vec::new()];
-    let chars: Vec<char> = text.chars().collect();
-    let mut at = 0;
-    while let Some(&c) = chars.get(at) {
-        let next = chars.get(at + 1).copied();
-        at += 1;
-        match c {
-            '/' if next == Some('/') => {
-                while chars.get(at).is_some_and(|&c| c != '\n') {
-                    at += 1;
-                }
-            }
-            '/' if next == Some('*') => {
-                at += 1;
-                while at < chars.len() && !(chars[at] == '*' && chars.get(at + 1) == Some(&'/')) {
-                    at += 1;
-                }
-                at += 2;
-            }
-            '\'' | '"' | '`' => {
-                let mut body = String::new();
-                while let Some(&d) = chars.get(at) {
-                    at += 1;
-                    if d == '\\' {
-                        body.extend(chars.get(at));
-                        at += 1;
-                    } else if d == c {
-                        break;
-                    } else {
-                        body.push(d);
-                    }
-                }
-                if c != '`'
-                    && let Some(statement) = out.last_mut()
-                {
-                    statement.push(Token::Text(body));
-                }
-            }
-            ';' => out.push(Vec::new()),
-            c if c.is_alphabetic() || c == '_' || c == '$' => {
-                let mut word = String::from(c);
-                while let Some(&d) = chars.get(at).filter(|d| d.is_alphanumeric() || **d == '_') {
-                    word.push(d);
-                    at += 1;
-                }
-                if c != '$'
-                    && let Some(statement) = out.last_mut()
-                {
-                    statement.push(Token::Word(word.to_uppercase()));
-                }
-            }
-            '(' | ')' | '[' | ']' | '{' | '}' | ':' => {
-                if let Some(statement) = out.last_mut() {
-                    statement.push(Token::Punct(c));
-                }
-            }
-            _ => {}
-        }
-    }
-    out
+    tokens::statements(
+        text,
+        &Lexicon {
+            line_comments: &["//"],
+            text_quotes: &['\'', '"'],
+            punctuation: &['(', ')', '[', ']', '{', '}', ':'],
+            digit_words: false,
+            parameter: Some('$'),
+        },
+    )
 }
 
 #[cfg(test)]

@@ -9,13 +9,7 @@
 use super::meta::{Action, Split};
 use crate::Target;
 
-/// One token: an upper-cased word, a string's value, or a punctuation mark.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Tok {
-    Word(String),
-    Text(String),
-    Punct(char),
-}
+use super::tokens::{self, Lexicon, Token as Tok};
 
 /// The table functions an `INSERT INTO FUNCTION` sends rows to another
 /// store or server with.
@@ -194,67 +188,16 @@ fn closing(tokens: &[Tok], open: usize) -> usize {
 /// escapes) as their values, `"..."` and `` `...` `` names and the
 /// comments (`--`, `#`, `/* */`) left out.
 fn statements(text: &str) -> Vec<Vec<Tok>> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = vec![Vec::new()];
-    let mut at = 0;
-    while let Some(&c) = chars.get(at) {
-        let next = chars.get(at + 1).copied();
-        at += 1;
-        match c {
-            '-' if next == Some('-') => at = line_end(&chars, at),
-            '#' => at = line_end(&chars, at),
-            '/' if next == Some('*') => {
-                while at < chars.len() && !(chars[at] == '*' && chars.get(at + 1) == Some(&'/')) {
-                    at += 1;
-                }
-                at += 2;
-            }
-            '\'' | '"' | '`' => {
-                let mut body = String::new();
-                while let Some(&d) = chars.get(at) {
-                    at += 1;
-                    if d == '\\' {
-                        body.extend(chars.get(at));
-                        at += 1;
-                    } else if d == c {
-                        break;
-                    } else {
-                        body.push(d);
-                    }
-                }
-                if c == '\''
-                    && let Some(statement) = out.last_mut()
-                {
-                    statement.push(Tok::Text(body));
-                }
-            }
-            ';' => out.push(Vec::new()),
-            '(' | ')' | ',' => {
-                if let Some(statement) = out.last_mut() {
-                    statement.push(Tok::Punct(c));
-                }
-            }
-            c if c.is_alphanumeric() || c == '_' => {
-                let mut word = String::from(c);
-                while let Some(&d) = chars.get(at).filter(|d| d.is_alphanumeric() || **d == '_') {
-                    word.push(d);
-                    at += 1;
-                }
-                if let Some(statement) = out.last_mut() {
-                    statement.push(Tok::Word(word.to_uppercase()));
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-fn line_end(chars: &[char], mut at: usize) -> usize {
-    while chars.get(at).is_some_and(|&c| c != '\n') {
-        at += 1;
-    }
-    at
+    tokens::statements(
+        text,
+        &Lexicon {
+            line_comments: &["--", "#"],
+            text_quotes: &['\''],
+            punctuation: &['(', ')', ','],
+            digit_words: true,
+            parameter: None,
+        },
+    )
 }
 
 #[cfg(test)]
