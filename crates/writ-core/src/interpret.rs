@@ -76,12 +76,14 @@ pub fn interpret(envelope: &Envelope, facts: &Facts, earlier: Earlier<'_>) -> In
         out.meaning = "manifest";
         network_share_files(&mut out.effects, &envelope.arguments);
         forget_overwritten(&mut out);
+        mounted_writes(&mut out, earlier.remotes);
         return out;
     }
     if let Some(mut out) = cx.builtin(envelope) {
         out.meaning = "builtin";
         network_share_files(&mut out.effects, &envelope.arguments);
         forget_overwritten(&mut out);
+        mounted_writes(&mut out, earlier.remotes);
         return out;
     }
     if envelope.annotations.as_ref().and_then(|a| a.read_only_hint) == Some(true) {
@@ -109,6 +111,46 @@ fn forget_overwritten(out: &mut Interpretation) {
             out.written.push(WrittenFile::unknown(path.clone()));
         }
     }
+}
+
+/// A file written below a network file system that an earlier step or
+/// this one mounted here (sshfs, NFS, SMB, a bucket;
+/// [`writ_shell::mount_location`]) is written on its server: an upload of
+/// what it then holds to the file's URL there.
+fn mounted_writes(out: &mut Interpretation, earlier: &[(String, String, String)]) {
+    let mounts: Vec<(String, String, String)> = earlier
+        .iter()
+        .chain(&out.remotes)
+        .filter(|(_, name, _)| name == writ_shell::MOUNT_REMOTE)
+        .cloned()
+        .collect();
+    if mounts.is_empty() {
+        return;
+    }
+    let uploads: Vec<Effect> = out
+        .effects
+        .iter()
+        .filter_map(|effect| {
+            let Effect::FileWrite { path } = effect else {
+                return None;
+            };
+            let target = writ_shell::mount_location(&mounts, path)?;
+            let payload = out
+                .written
+                .iter()
+                .rev()
+                .find(|w| w.path == *path)
+                .map(|w| lower_payload(w.holds.clone()))
+                .unwrap_or_default();
+            Some(Effect::Send(Send {
+                channel: Channel::Upload,
+                target,
+                public: false,
+                payload,
+            }))
+        })
+        .collect();
+    out.effects.extend(uploads);
 }
 
 /// A file a tool writes holding `content` (its whole text).

@@ -15,6 +15,7 @@ mod destinations;
 mod http_semantics;
 mod message_apis;
 mod migration_targets;
+mod mounted_file_systems;
 mod notification_clis;
 mod payments;
 mod push_rewrites;

@@ -430,6 +430,35 @@ pub fn remote_url<'a>(
         .map(|(_, _, url)| url.as_str())
 }
 
+/// The name under which a network file system mounted here is noted as a
+/// remote of its mount point (a name no git remote can have): its URL is
+/// the server's directory (`sftp://u@h/dir`, `nfs://h/export`,
+/// `smb://h/share`, `s3://bucket/prefix/`), or empty once it is unmounted.
+pub const MOUNT_REMOTE: &str = "mount:";
+
+/// Where a file at `path` lives when it lies below a network file system
+/// that `remotes` (oldest first) mounted: its URL on the server. `None`
+/// for a path on this machine (nothing mounted around it, or the latest
+/// mount there was undone).
+pub fn mount_location(remotes: &[(String, String, String)], path: &str) -> Option<String> {
+    let (dir, _, url) = remotes
+        .iter()
+        .rev()
+        .find(|(dir, name, _)| name == MOUNT_REMOTE && paths::is_within(path, dir))?;
+    if url.is_empty() {
+        return None;
+    }
+    let below = path
+        .strip_prefix(dir.as_str())
+        .unwrap_or_default()
+        .trim_start_matches('/');
+    Some(match (url.ends_with('/'), below.is_empty()) {
+        (_, true) => url.clone(),
+        (true, false) => format!("{url}{below}"),
+        (false, false) => format!("{url}/{below}"),
+    })
+}
+
 /// Where a data tool's remote ([`Target::ToolRemote`]) leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RemoteLocation {

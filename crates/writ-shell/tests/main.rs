@@ -50,6 +50,7 @@ mod macos;
 mod mail_clients;
 mod migration_targets;
 mod model_clis;
+mod mounts;
 mod nesting;
 mod netops;
 mod notebooks;

@@ -518,26 +518,37 @@ fn paths_on_a_mapped_drive_are_on_its_share() {
     ]);
 }
 
+/// The share noted as mounted at `/mnt/drop` (see `mounts.rs`).
+fn mounted_share() -> serde_json::Value {
+    json!({"effect": "git_remote", "repo_dir": "/mnt/drop", "name": "mount:", "url": "smb://nas.example.net/drop"})
+}
+
 #[test]
 fn network_mounts_send_their_credentials() {
     run_table(&[
         (
             "mount -t cifs //nas.example.net/drop /mnt/drop -o username=ops,password=$DROP_PASSWORD",
-            json!([host_request(
-                "mount",
-                host(None, "nas.example.net", None, Some("/drop")),
-                "CONNECT",
-                payload(&["$DROP_PASSWORD"], &[], &["DROP_PASSWORD"])
-            )]),
+            json!([
+                mounted_share(),
+                host_request(
+                    "mount",
+                    host(None, "nas.example.net", None, Some("/drop")),
+                    "CONNECT",
+                    payload(&["$DROP_PASSWORD"], &[], &["DROP_PASSWORD"])
+                )
+            ]),
         ),
         (
             "mount.cifs //nas.example.net/drop /mnt/drop -o credentials=/home/dana/.smbcred",
-            json!([host_request(
-                "mount.cifs",
-                host(None, "nas.example.net", None, Some("/drop")),
-                "CONNECT",
-                payload(&[], &[("/home/dana/.smbcred", false)], &[])
-            )]),
+            json!([
+                mounted_share(),
+                host_request(
+                    "mount.cifs",
+                    host(None, "nas.example.net", None, Some("/drop")),
+                    "CONNECT",
+                    payload(&[], &[("/home/dana/.smbcred", false)], &[])
+                )
+            ]),
         ),
     ]);
 }

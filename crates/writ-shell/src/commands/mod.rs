@@ -66,6 +66,7 @@ mod media;
 mod migrate;
 pub(crate) use migrate::configured as configured_migration;
 mod mlops;
+mod mounts;
 mod multiplexers;
 mod net;
 pub(crate) use net::written_transfer_lists;
@@ -410,6 +411,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
     }
     let handled = printing::handle(inv)
         .or_else(|| lua::handle(inv))
+        .or_else(|| mounts::handle(inv))
         .or_else(|| net::handle(inv))
         .or_else(|| clients::handle(inv))
         .or_else(|| tunnels::handle(inv))

@@ -46,7 +46,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "scp" => scp(inv),
         "sftp" | "ftp" | "lftp" | "smbclient" => session::batch_transfer(inv, &|_| None),
         "rsync" => rsync::rsync(inv, &|_| None),
-        "mount" | "mount.cifs" | "mount.smb3" => return mount(inv),
+        "mount" | "mount.cifs" | "mount.smb3" | "mount.nfs" | "mount.nfs4" => return mount(inv),
         "dig" | "nslookup" | "host" | "drill" | "ping" | "ping6" | "traceroute" | "tracepath"
         | "mtr" | "whois" => name_lookups(inv),
         _ => return None,
@@ -925,9 +925,27 @@ fn mount(inv: &Invocation<'_>) -> Option<Outcome> {
         stop_after: None,
     };
     let items = args::parse(inv.args, &spec);
-    let target = args::positionals(&items)
-        .into_iter()
-        .find_map(|a| paths::file_share(&a.text))?;
+    let positionals = args::positionals(&items);
+    let nfs = matches!(inv.program, "mount.nfs" | "mount.nfs4")
+        || args::value(&items, &["-t", "--types"]).is_some_and(|t| t.text.starts_with("nfs"));
+    if nfs {
+        // `mount -t nfs HOST:/EXPORT DIR`: the export is mounted at DIR.
+        let mut outcome = Outcome::default();
+        if let [export, mount_point, ..] = positionals.as_slice()
+            && let Some((host, path)) = export.text.split_once(':')
+            && !host.is_empty()
+        {
+            let url = format!("nfs://{host}/{}", path.trim_start_matches('/'));
+            outcome
+                .effects
+                .push(super::mounts::mounted(inv, mount_point, url));
+        }
+        return Some(outcome);
+    }
+    let (at, target) = positionals
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| paths::file_share(&a.text).map(|t| (i, t)))?;
     let mut login = Payload::default();
     for options in args::values(&items, &["-o", "--options"]) {
         for option in options.text.split(',') {
@@ -942,6 +960,13 @@ fn mount(inv: &Invocation<'_>) -> Option<Outcome> {
         send_expansions(&mut login, options);
     }
     let mut outcome = Outcome::default();
+    if let (Some(mount_point), Target::Host { host, path, .. }) = (positionals.get(at + 1), &target)
+    {
+        let url = format!("smb://{host}{}", path.as_deref().unwrap_or("/"));
+        outcome
+            .effects
+            .push(super::mounts::mounted(inv, mount_point, url));
+    }
     outcome
         .effects
         .push(request(inv.program, target, "CONNECT", login, false));
