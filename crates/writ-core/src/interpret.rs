@@ -118,13 +118,12 @@ fn forget_overwritten(out: &mut Interpretation) {
 /// [`writ_shell::mount_location`]) is written on its server: an upload of
 /// what it then holds to the file's URL there.
 fn mounted_writes(out: &mut Interpretation, earlier: &[(String, String, String)]) {
-    let mounts: Vec<(String, String, String)> = earlier
+    let remotes: Vec<(String, String, String)> =
+        earlier.iter().chain(&out.remotes).cloned().collect();
+    if !remotes
         .iter()
-        .chain(&out.remotes)
-        .filter(|(_, name, _)| name == writ_shell::MOUNT_REMOTE)
-        .cloned()
-        .collect();
-    if mounts.is_empty() {
+        .any(|(_, name, _)| name == writ_shell::MOUNT_REMOTE)
+    {
         return;
     }
     let uploads: Vec<Effect> = out
@@ -134,7 +133,7 @@ fn mounted_writes(out: &mut Interpretation, earlier: &[(String, String, String)]
             let Effect::FileWrite { path } = effect else {
                 return None;
             };
-            let target = writ_shell::mount_location(&mounts, path)?;
+            let target = mounted_target(&remotes, writ_shell::mount_location(&remotes, path)?)?;
             let payload = out
                 .written
                 .iter()
@@ -151,6 +150,37 @@ fn mounted_writes(out: &mut Interpretation, earlier: &[(String, String, String)]
         })
         .collect();
     out.effects.extend(uploads);
+}
+
+/// Where a file in a mount lives: its URL, or for an rclone remote of the
+/// configuration (`rclone:NAME:PATH`, as `rclone mount` notes it) where
+/// the remotes set so far lead it, else the remote's name as a host
+/// nobody vouched for; `None` when the remote is a directory here.
+fn mounted_target(remotes: &[(String, String, String)], location: String) -> Option<String> {
+    let Some((name, path)) = location
+        .strip_prefix("rclone:")
+        .and_then(|rest| rest.split_once(':'))
+    else {
+        return Some(location);
+    };
+    let path = (!path.is_empty()).then(|| path.to_owned());
+    let unset = writ_shell::Target::Host {
+        user: None,
+        host: name.to_owned(),
+        port: None,
+        path: path.clone(),
+    };
+    let remote = writ_shell::Target::ToolRemote {
+        repo_dir: "/".to_owned(),
+        name: format!("rclone:{name}"),
+        path,
+        unset: None,
+    };
+    match writ_shell::tool_remote_location(remotes, &remote) {
+        Some(writ_shell::RemoteLocation::Url(url)) => Some(url),
+        Some(writ_shell::RemoteLocation::Directory(_)) => None,
+        None => Some(host_target_text(&unset)),
+    }
 }
 
 /// A file a tool writes holding `content` (its whole text).

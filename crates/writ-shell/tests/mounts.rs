@@ -72,6 +72,20 @@ fn mounts_note_the_server_directory_at_their_mount_point() {
             "goofys team-bucket /mnt/b",
             json!([mounted("/mnt/b", "s3://team-bucket/")]),
         ),
+        // rclone: a remote of the configuration is noted by its name, for
+        // the session to resolve; one the line describes, where it leads.
+        (
+            "rclone mount gdrive:backup /mnt/gd --daemon",
+            json!([mounted("/mnt/gd", "rclone:gdrive:backup")]),
+        ),
+        (
+            "rclone mount :sftp,host=box.example.net,user=dana:/in /mnt/box",
+            json!([mounted("/mnt/box", "sftp://dana@box.example.net/in")]),
+        ),
+        (
+            "rclone mount s3:team-bucket/logs /mnt/logs",
+            json!([mounted("/mnt/logs", "s3://team-bucket/logs")]),
+        ),
     ]);
 }
 

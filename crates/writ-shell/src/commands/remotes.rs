@@ -294,6 +294,34 @@ fn rclone(inv: &Invocation<'_>) -> Option<Outcome> {
             }
         }
         ("config", [verb, ..]) if verb.text == "create" => outcome = config(operands),
+        // A remote mounted here: what is written below DIR goes to it
+        // (see `mounts.rs`).
+        ("mount" | "nfsmount", [remote, mount_point, ..]) if is_rclone_remote(&remote.text) => {
+            let url = match target(&remote.text) {
+                Target::Url { url } => url,
+                Target::ToolRemote { name, path, .. } => {
+                    format!("{name}:{}", path.unwrap_or_default())
+                }
+                Target::Host {
+                    user,
+                    host,
+                    port,
+                    path,
+                } => {
+                    let login = user.map(|u| format!("{u}@")).unwrap_or_default();
+                    let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+                    let path = path.unwrap_or_default();
+                    format!(
+                        "sftp://{login}{host}{port}/{}",
+                        path.trim_start_matches('/')
+                    )
+                }
+                Target::Remote { .. } => return Some(outcome),
+            };
+            outcome
+                .effects
+                .push(super::mounts::mounted(inv, mount_point, url));
+        }
         ("copyurl", [source, destination, ..]) => {
             outcome.effects.push(request(
                 "rclone",
