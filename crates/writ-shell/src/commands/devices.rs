@@ -257,24 +257,26 @@ impl AdbCommand<'_> {
         let Some((remote, locals)) = operands.split_last() else {
             return;
         };
-        self.send_files(locals, Some(&remote.text), out);
+        // `-` is standard input, which the device reads as it is sent.
+        let locals: Vec<&Arg> = locals.iter().copied().filter(|l| l.text != "-").collect();
+        self.send_files(&locals, Some(&remote.text), true, out);
     }
 
-    /// Reads `locals` (directories whole) and, for a network device,
-    /// uploads them to `remote` there.
-    fn send_files(&self, locals: &[&Arg], remote: Option<&str>, out: &mut Outcome) {
+    /// Reads `locals` (directories whole when `recursive`) and, for a
+    /// network device, uploads them to `remote` there.
+    fn send_files(
+        &self,
+        locals: &[&Arg],
+        remote: Option<&str>,
+        recursive: bool,
+        out: &mut Outcome,
+    ) {
         let mut payload = Payload::default();
-        for local in locals.iter().filter(|l| l.text != "-") {
+        for local in locals {
             let path = self.inv.path(&local.text);
-            out.read(path.clone(), true);
+            out.read(path.clone(), recursive);
             flow::merge(&mut payload, &local.expansions());
-            flow::push_file(
-                &mut payload,
-                FileRef {
-                    path,
-                    recursive: true,
-                },
-            );
+            flow::push_file(&mut payload, FileRef { path, recursive });
         }
         if let Some(target) = self.device.target(remote) {
             out.effects
@@ -345,23 +347,7 @@ impl AdbCommand<'_> {
         if files.is_empty() {
             return;
         }
-        let mut payload = Payload::default();
-        for file in &files {
-            let path = self.inv.path(&file.text);
-            out.read(path.clone(), false);
-            flow::merge(&mut payload, &file.expansions());
-            flow::push_file(
-                &mut payload,
-                FileRef {
-                    path,
-                    recursive: false,
-                },
-            );
-        }
-        if let Some(target) = self.device.target(None) {
-            out.effects
-                .push(request(self.inv.program, target, "UPLOAD", payload, false));
-        }
+        self.send_files(&files, None, false, out);
     }
 
     /// `shell [-e ESC] [-n] [-T|-t] [-x] [COMMAND...]`, `exec-out COMMAND...`:
