@@ -118,14 +118,15 @@ fn forget_overwritten(out: &mut Interpretation) {
 /// [`writ_shell::mount_location`]) is written on its server: an upload of
 /// what it then holds to the file's URL there.
 fn mounted_writes(out: &mut Interpretation, earlier: &[(String, String, String)]) {
-    let remotes: Vec<(String, String, String)> =
-        earlier.iter().chain(&out.remotes).cloned().collect();
-    if !remotes
+    if !earlier
         .iter()
+        .chain(&out.remotes)
         .any(|(_, name, _)| name == writ_shell::MOUNT_REMOTE)
     {
         return;
     }
+    let remotes: Vec<(String, String, String)> =
+        earlier.iter().chain(&out.remotes).cloned().collect();
     let uploads: Vec<Effect> = out
         .effects
         .iter()
