@@ -12,6 +12,7 @@ mod analyze;
 mod app_stores;
 mod argv_lists;
 mod backup_tools;
+mod broker_admin;
 mod brokers;
 mod browsers;
 mod chain;

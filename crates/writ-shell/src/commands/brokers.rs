@@ -16,6 +16,15 @@
 //! `rabbitmqctl set_permissions|set_user_tags|add_user|...`. Each is an
 //! [`Effect::GrantAccess`] whose grantee is that principal; taking access
 //! away changes it as giving it does.
+//!
+//! Kafka's admin tools (`kafka_admin.rs`: `kafka-topics`,
+//! `kafka-consumer-groups`, `kafka-configs`, ...) send a change to the
+//! cluster's first bootstrap broker; Apache Pulsar's tools (`pulsar.rs`:
+//! `pulsar-client`, `pulsar-admin`, `pulsar-perf`) send messages and
+//! changes to the service URL's host.
+
+mod kafka_admin;
+mod pulsar;
 
 use super::dataflow::{Direction, broker, broker_request, client_property};
 use super::{Invocation, Outcome, request, send_file, url};
@@ -31,7 +40,7 @@ pub(super) fn handle(inv: &Invocation<'_>, program: &str) -> Option<Outcome> {
         "rabbitmqadmin" => rabbitmqadmin(inv),
         "rabbitmqctl" => rabbitmqctl(inv),
         "amqp-publish" => amqp_publish(inv),
-        _ => None,
+        _ => kafka_admin::handle(inv, program).or_else(|| pulsar::handle(inv, program)),
     }
 }
 

@@ -12,9 +12,9 @@
 //! `--command-config` file) hold the credentials it logs in with, so a
 //! consumer that reads nothing out still sends them.
 //!
-//! Message brokers' own clients (NATS, Redpanda's `rpk`, RabbitMQ, AMQP)
-//! and the access grants of Kafka's and RabbitMQ's tools are in
-//! `brokers.rs`.
+//! Message brokers' own clients (NATS, Redpanda's `rpk`, RabbitMQ, AMQP,
+//! Pulsar), Kafka's admin tools and the access grants of Kafka's and
+//! RabbitMQ's tools are in `brokers.rs`.
 
 use super::{Invocation, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Spec};
