@@ -80,6 +80,7 @@ mod split_chunks;
 mod sql_clients;
 mod sql_exports;
 mod ssh_config;
+mod store_admin;
 mod sync_tools;
 mod tenant_admin;
 mod transfer_batches;

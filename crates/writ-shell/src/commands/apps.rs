@@ -1,13 +1,15 @@
 //! Application admin CLIs that change who may do what inside an
-//! application: Keycloak's `kcadm.sh`, WordPress's `wp`, Drupal's `drush`
-//! and Nextcloud's `occ`. A role, capability, permission or group change,
-//! and a new or removed account (an account is access), is an
+//! application: Keycloak's `kcadm.sh`, WordPress's `wp`, Drupal's `drush`,
+//! Nextcloud's `occ`, Magento's `bin/magento` and Laravel admin panels'
+//! `artisan` commands. A role, capability, permission or group change,
+//! and a new, unlocked or removed account (an account is access), is an
 //! [`Effect::GrantAccess`] on the application, its grantee the user, group
 //! or role that gains or loses. Their other commands are left to the
-//! handlers after this one.
+//! handlers after this one. The PHP ones run as scripts of `php` too
+//! ([`php_script`]).
 
 use super::{Invocation, Outcome};
-use crate::args::{self, Item, Spec};
+use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, Resource};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
@@ -16,8 +18,105 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "wp" | "wp-cli" | "wp-cli.phar" => wp(inv),
         "drush" | "drush.php" => drush(inv),
         "occ" => occ(inv),
+        "magento" => magento(inv),
+        "artisan" => artisan(inv),
         _ => None,
     }
+}
+
+/// The admin CLIs above that are PHP scripts, by file name.
+const PHP_APPS: &[&str] = &[
+    "wp",
+    "wp-cli.phar",
+    "drush",
+    "drush.php",
+    "occ",
+    "magento",
+    "artisan",
+];
+
+/// An admin CLI run as a script of `php` (`php bin/magento
+/// admin:user:create ...`, `php occ user:add ...`, `php -d
+/// memory_limit=-1 vendor/bin/drush urol ...`): the access change its
+/// command makes, beside what the interpreter does with the script.
+pub(super) fn php_script(inv: &Invocation<'_>) -> Option<Outcome> {
+    if !is_php(inv.program) {
+        return None;
+    }
+    let (script, rest) = php_script_args(inv.args)?;
+    let name = script.rsplit(['/', '\\']).next().unwrap_or(script);
+    if !PHP_APPS.contains(&name) {
+        return None;
+    }
+    let change = handle(&Invocation {
+        program: name,
+        args: rest,
+        ..*inv
+    })?;
+    let mut outcome = super::wrappers::handle(inv).unwrap_or_default();
+    outcome.effects.extend(change.effects);
+    Some(outcome)
+}
+
+/// `php`, or a versioned one (`php8.2`, `php82`).
+fn is_php(program: &str) -> bool {
+    program
+        .strip_prefix("php")
+        .is_some_and(|version| version.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+}
+
+/// php's options that take a value (`-d foo=bar`, `-c php.ini`).
+const PHP_VALUES: &[&str] = &[
+    "-c",
+    "-d",
+    "-z",
+    "-t",
+    "--php-ini",
+    "--define",
+    "--zend-extension",
+    "--docroot",
+];
+
+/// php's options that run code of their own, not a script.
+const PHP_CODE: &[&str] = &[
+    "-r",
+    "-B",
+    "-R",
+    "-F",
+    "-E",
+    "-a",
+    "-S",
+    "--run",
+    "--process-begin",
+    "--process-code",
+    "--process-file",
+    "--process-end",
+    "--interactive",
+    "--server",
+];
+
+/// The script php runs and its arguments: `php [OPTIONS] [-f] SCRIPT
+/// [--] ARGS...`.
+fn php_script_args(args: &[Arg]) -> Option<(&str, &[Arg])> {
+    let mut at = 0;
+    while let Some(word) = args.get(at).map(|a| a.text.as_str()) {
+        if word == "-f" || word == "--file" {
+            let script = args.get(at + 1)?;
+            return Some((&script.text, args.get(at + 2..).unwrap_or_default()));
+        }
+        if word == "--" || PHP_CODE.iter().any(|code| word.starts_with(code)) {
+            return None;
+        }
+        if PHP_VALUES.contains(&word) {
+            at += 2;
+        } else if word.starts_with('-') && word.len() > 1 {
+            // A switch, or an option with its value attached (`-dX=1`).
+            at += 1;
+        } else {
+            return Some((word, args.get(at + 1..).unwrap_or_default()));
+        }
+    }
+    None
 }
 
 /// The change of access to `resource` (as written) for `grantee`.
@@ -335,6 +434,91 @@ fn occ(inv: &Invocation<'_>) -> Option<Outcome> {
         ["user:delete" | "user:enable" | "user:disable", uid, ..] => {
             access_change("nextcloud account".to_owned(), Some((*uid).to_owned()))
         }
+        _ => return None,
+    };
+    Some(outcome)
+}
+
+/// Long options of `bin/magento`'s access commands that take a value.
+const MAGENTO_LONG: &[&str] = &[
+    "admin-user",
+    "admin-password",
+    "admin-email",
+    "admin-firstname",
+    "admin-lastname",
+    "magento-init-params",
+];
+
+/// Magento 2's `bin/magento` (Symfony console: `--name=value` or `--name
+/// value`): `admin:user:create --admin-user=U --admin-email=E ...` makes
+/// an administrator account, `admin:user:unlock USER...` lets locked ones
+/// in again, and `security:tfa:reset USER PROVIDER` and
+/// `security:tfa:google:set-secret USER SECRET` change the second factor
+/// an administrator logs in with. Customer accounts, configuration and
+/// caches (`customer:...`, `config:set`, `cache:flush`) are not access to
+/// the admin.
+fn magento(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: MAGENTO_LONG,
+            stop_after: None,
+        },
+    );
+    let words: Vec<&str> = args::positionals(&items)
+        .iter()
+        .map(|a| a.text.as_str())
+        .collect();
+    let value = |name: &str| args::value(&items, &[name]).map(|v| v.text.clone());
+    let outcome = match words.as_slice() {
+        ["admin:user:create", ..] => access_change(
+            "magento admin".to_owned(),
+            value("--admin-email").or_else(|| value("--admin-user")),
+        ),
+        ["admin:user:unlock", users @ ..] => {
+            access_change("magento admin".to_owned(), joined(users))
+        }
+        ["security:tfa:reset", user, providers @ ..] => access_change(
+            format!("magento admin two-factor {}", providers.join(", ")),
+            Some((*user).to_owned()),
+        ),
+        ["security:tfa:google:set-secret", user, ..] => access_change(
+            "magento admin two-factor google".to_owned(),
+            Some((*user).to_owned()),
+        ),
+        _ => return None,
+    };
+    Some(outcome)
+}
+
+/// Laravel admin panels' `artisan` commands that make an account able to
+/// log in to the panel: Filament's `make:filament-user [--name=N]
+/// [--email=E] [--password=P] [--panel=P]` and Nova's `nova:user` (which
+/// asks for the account's details).
+fn artisan(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "",
+            long: &["name", "email", "password", "panel", "env"],
+            stop_after: None,
+        },
+    );
+    let words: Vec<&str> = args::positionals(&items)
+        .iter()
+        .map(|a| a.text.as_str())
+        .collect();
+    let value = |name: &str| args::value(&items, &[name]).map(|v| v.text.clone());
+    let outcome = match words.as_slice() {
+        ["make:filament-user", ..] => access_change(
+            value("--panel").map_or_else(
+                || "filament panel".to_owned(),
+                |panel| format!("filament panel {panel}"),
+            ),
+            value("--email").or_else(|| value("--name")),
+        ),
+        ["nova:user", ..] => access_change("nova admin".to_owned(), None),
         _ => return None,
     };
     Some(outcome)

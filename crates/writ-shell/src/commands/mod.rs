@@ -399,6 +399,7 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
 /// The outcome of the handler for `inv.program`.
 fn handlers(inv: &Invocation<'_>) -> Outcome {
     if let Some(outcome) = migrate::handle(inv)
+        .or_else(|| apps::php_script(inv))
         .or_else(|| applescript::handle(inv))
         .or_else(|| wrappers::handle(inv))
         .or_else(|| editors::handle(inv))

@@ -3,7 +3,10 @@
 //! that sets, creates, deletes or sends changes state there: a request to
 //! the vendor's API host carrying the command's arguments and standard
 //! input (the walk adds that) (`heroku config:set KEY="$SECRET"`, `echo "$SECRET" | wrangler
-//! secret put KEY`). Listing, showing and logging in read.
+//! secret put KEY`). Listing, showing and logging in read. A CLI told
+//! which tenant it acts at (`shopify --store`, `auth0 --tenant`, `doppler
+//! --api-host`, their environment variables) sends the request there
+//! instead ([`TENANTS`]).
 //!
 //! Deploys these CLIs make (`vercel --prod`, `netlify deploy`) are
 //! [`super::deploy`]'s; this module sees only what it leaves.
@@ -121,6 +124,11 @@ const CHANGES: &[&str] = &[
     "upload_to_testflight",
 ];
 
+/// Subcommand words that change state at the vendor for one CLI only:
+/// Shopify's `theme publish` (the store's live theme), `theme share` and
+/// `theme duplicate` (a new theme in the store's library).
+const OWN_CHANGES: &[(&str, &[&str])] = &[("shopify", &["publish", "share", "duplicate"])];
+
 /// Subcommands that are releases, which [`super::deploy`] reads, not
 /// changes to the vendor's settings (`eas update --branch production`).
 const RELEASES: &[(&str, &[&str])] = &[("eas", &["update", "build", "submit"])];
@@ -198,6 +206,185 @@ fn sentry_server<'a>(inv: &Invocation<'a>) -> (Option<String>, &'a [Arg]) {
     (server, inv.args.get(at..).unwrap_or_default())
 }
 
+/// A platform CLI's option or variable that names the tenant it acts at,
+/// whose value is that tenant's host rather than the vendor's.
+struct Tenant {
+    program: &'static str,
+    /// Options whose value names it (`--store`, `-s`); the last one wins.
+    options: &'static [&'static str],
+    /// Environment variables that name it when no option does.
+    variables: &'static [&'static str],
+    /// The base URL a value names, if it names one.
+    base: fn(&str) -> Option<String>,
+}
+
+const TENANTS: &[Tenant] = &[
+    // Shopify CLI: `--store|-s STORE` or `SHOPIFY_FLAG_STORE`, the store
+    // its theme and app commands act on.
+    Tenant {
+        program: "shopify",
+        options: &["--store", "-s"],
+        variables: &["SHOPIFY_FLAG_STORE"],
+        base: shopify_store,
+    },
+    // Auth0 CLI: `--tenant DOMAIN` (`example.us.auth0.com`, or a custom
+    // domain), the tenant whose Management API it calls.
+    Tenant {
+        program: "auth0",
+        options: &["--tenant"],
+        variables: &[],
+        base: named_host,
+    },
+    // Doppler CLI: `--api-host URL` or `DOPPLER_API_HOST` (a self-hosted
+    // or proxied API).
+    Tenant {
+        program: "doppler",
+        options: &["--api-host"],
+        variables: &["DOPPLER_API_HOST"],
+        base: named_host,
+    },
+    // Okta's CLIs read the org's URL from `OKTA_CLIENT_ORGURL`.
+    Tenant {
+        program: "okta",
+        options: &[],
+        variables: &["OKTA_CLIENT_ORGURL"],
+        base: named_host,
+    },
+];
+
+/// The base URL of the tenant the line names for `inv.program`: an
+/// option's value, else an environment variable's.
+fn tenant_base(inv: &Invocation<'_>) -> Option<String> {
+    let tenant = TENANTS.iter().find(|t| t.program == inv.program)?;
+    let value = option_value(inv.args, tenant.options).or_else(|| {
+        tenant
+            .variables
+            .iter()
+            .find_map(|name| inv.env_value(name))
+            .map(|v| v.text.as_str())
+    })?;
+    (tenant.base)(value)
+}
+
+/// The last value given to one of the options `names`, before `--`:
+/// `--name VALUE`, `--name=VALUE`, and for a one-letter name `-n VALUE`,
+/// `-nVALUE` and `-n=VALUE`.
+fn option_value<'a>(args: &'a [Arg], names: &[&str]) -> Option<&'a str> {
+    let mut found = None;
+    for (at, arg) in args.iter().enumerate() {
+        let text = arg.text.as_str();
+        if text == "--" {
+            break;
+        }
+        for name in names {
+            let Some(rest) = text.strip_prefix(name) else {
+                continue;
+            };
+            if rest.is_empty() {
+                found = args.get(at + 1).map(|v| v.text.as_str());
+            } else if let Some(value) = rest.strip_prefix('=') {
+                found = Some(value);
+            } else if !name.starts_with("--") {
+                found = Some(rest);
+            }
+        }
+    }
+    found
+}
+
+/// The store a Shopify CLI value names, normalised as the CLI does: a
+/// handle or a domain, with or without `https://` and an `/admin` path,
+/// under `.myshopify.com` unless it is a Shopify domain already
+/// (`quillmoor` and `quillmoor.com` are `quillmoor.myshopify.com` and
+/// `quillmoor.com.myshopify.com`). A value the CLI refuses names none.
+fn shopify_store(value: &str) -> Option<String> {
+    let bare = without_scheme(value.trim());
+    let fqdn = ["/admin/", "/admin", "/"]
+        .iter()
+        .find_map(|path| bare.strip_suffix(path))
+        .unwrap_or(bare)
+        .to_ascii_lowercase();
+    if fqdn.is_empty() || fqdn.len() > 253 || !fqdn.split('.').all(is_host_label) {
+        return None;
+    }
+    let shopify = [".myshopify.com", ".myshopify.io", ".shop.dev"]
+        .iter()
+        .any(|suffix| fqdn.ends_with(suffix));
+    Some(if shopify {
+        format!("https://{fqdn}")
+    } else {
+        format!("https://{fqdn}.myshopify.com")
+    })
+}
+
+/// The base URL a host or URL value names (`example.us.auth0.com`,
+/// `https://doppler.internal:8443/`): its scheme (`https` when it has
+/// none) and host; a value that is not a dotted host names none.
+fn named_host(value: &str) -> Option<String> {
+    let value = value.trim();
+    let scheme = if value
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("http://"))
+    {
+        "http"
+    } else {
+        "https"
+    };
+    let rest = without_scheme(value);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = authority.rsplit('@').next().unwrap_or_default();
+    let (host, port) = match authority.split_once(':') {
+        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+            (host, Some(port))
+        }
+        Some(_) => return None,
+        None => (authority, None),
+    };
+    let host = host.to_ascii_lowercase();
+    if !host.contains('.') || !host.split('.').all(is_host_label) {
+        return None;
+    }
+    Some(match port {
+        Some(port) => format!("{scheme}://{host}:{port}"),
+        None => format!("{scheme}://{host}"),
+    })
+}
+
+/// `value` without a leading `http://` or `https://` (in any case).
+fn without_scheme(value: &str) -> &str {
+    ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| {
+            value
+                .get(..scheme.len())
+                .filter(|p| p.eq_ignore_ascii_case(scheme))
+                .and_then(|_| value.get(scheme.len()..))
+        })
+        .unwrap_or(value)
+}
+
+/// One label of a DNS name: letters, digits and inner hyphens, at most 63.
+fn is_host_label(label: &str) -> bool {
+    !label.is_empty()
+        && label.len() <= 63
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// A Shopify `execute` command that runs a GraphQL mutation on the store
+/// (`shopify app execute --query 'mutation ...'`, `shopify store execute
+/// --allow-mutations ...`): a change there, where a query only reads.
+fn shopify_mutation(inv: &Invocation<'_>, words: &[String]) -> bool {
+    inv.program == "shopify"
+        && words.iter().any(|w| w == "execute")
+        && (inv.args.iter().any(|a| a.text == "--allow-mutations")
+            || option_value(inv.args, &["--query", "-q"])
+                .is_some_and(|q| q.trim_start().starts_with("mutation")))
+}
+
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let host = api_host(inv.program)?;
     let (server, subcommand) = if inv.program == "sentry-cli" {
@@ -251,7 +438,11 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         .any(|a| a.text == "--set" || a.text.starts_with("--set="));
     // An env file uploaded into the app's settings (`netlify env:import .env`).
     let uploads = super::deploy::settings_files(inv, &words);
-    if !(has(CHANGES) || sets || uploads.is_some()) || has(READS) {
+    let own_changes = OWN_CHANGES
+        .iter()
+        .any(|(program, verbs)| *program == inv.program && has(verbs));
+    let changes = has(CHANGES) || own_changes || shopify_mutation(inv, &words);
+    if !(changes || sets || uploads.is_some()) || has(READS) {
         return None;
     }
     let method = if has(DELETES) { "DELETE" } else { "POST" };
@@ -319,7 +510,8 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             super::send_file(inv, &mut payload, &path.text, true);
         }
     }
-    let base = match server {
+    // A tenant the line names (`--store`, `--tenant`) is where it acts.
+    let base = match server.or_else(|| tenant_base(inv)) {
         Some(server) => server.trim_end_matches('/').to_owned(),
         None => format!("https://{host}"),
     };
