@@ -49,6 +49,7 @@ mod interpreters;
 mod l10n_and_builds;
 mod macos;
 mod mail_clients;
+mod media_deploys;
 mod migration_targets;
 mod model_clis;
 mod mounts;

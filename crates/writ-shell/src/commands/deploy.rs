@@ -5,7 +5,10 @@
 //! monorepo task runners whose names say they deploy (`bazel run
 //! //deploy:prod`, `nx deploy api -c production`, `earthly --push +deploy
 //! --ENV=production`), to the environment their configuration or build
-//! arguments name.
+//! arguments name. Smart-contract deploy tools (Hardhat, Truffle, Anchor)
+//! deploy to the network or cluster they name ([`contracts`]).
+
+mod contracts;
 
 use super::{Invocation, Outcome};
 use crate::args::{self, Arg, Item, Spec};
@@ -224,6 +227,7 @@ fn release(inv: &Invocation<'_>) -> Option<Outcome> {
         "cdk" => return cdk(inv),
         "nx" => return nx(inv.args),
         "earthly" => return earthly(inv),
+        "hardhat" | "hh" | "truffle" | "anchor" => return contracts::release(inv),
         _ => {}
     }
     let deploy = match inv.program {

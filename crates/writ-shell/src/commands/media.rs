@@ -3,7 +3,11 @@
 //! network URL (`rtmp://`, `srt://`, `udp://`, `icecast://`, an HTTP
 //! upload, ...) sends the inputs to that host; a local output is a file
 //! that carries the inputs' contents, so a later upload of it carries
-//! them too (as an archive does).
+//! them too (as an archive does). Media downloaders (yt-dlp, youtube-dl)
+//! write what they fetch and run their `--exec` commands on it
+//! ([`ytdlp`]).
+
+mod ytdlp;
 
 use super::{Invocation, Outcome, request, url};
 use crate::args::Arg;
@@ -13,6 +17,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
         "ffmpeg" => Some(ffmpeg(inv)),
         "gst-launch-1.0" | "gst-launch" | "gst-launch-0.10" => Some(gst_launch(inv)),
+        "yt-dlp" | "yt-dlp_linux" | "yt-dlp_macos" | "youtube-dl" => Some(ytdlp::handle(inv)),
         _ => None,
     }
 }
