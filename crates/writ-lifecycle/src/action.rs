@@ -284,6 +284,11 @@ impl GrantBody {
     }
 }
 
+/// The release token of `claims`, signed by `signer`.
+pub fn sign_release(claims: &ReleaseClaims, signer: &Signer) -> Result<String, LifecycleError> {
+    Ok(issue_release_with(claims, |m| signer.sign(m))?)
+}
+
 /// A release: the token a gateway verifies, and its claims.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Released {
@@ -803,6 +808,23 @@ impl Action {
         nonce: Nonce,
         signer: &Signer,
     ) -> Result<Released, LifecycleError> {
+        let claims = self.release_unsigned(ctx, now, ttl_seconds, nonce)?;
+        let token = sign_release(&claims, signer)?;
+        Ok(Released { token, claims })
+    }
+
+    /// Checkpoint 4 without the token's signature: releases the action
+    /// and logs the release receipt, and returns the claims the token
+    /// carries. [`sign_release`] makes the token from them, where and when
+    /// the caller likes: Ed25519 signatures are deterministic, so the
+    /// token is the same whoever signs the claims with this key.
+    pub fn release_unsigned(
+        &mut self,
+        ctx: &Context,
+        now: OffsetDateTime,
+        ttl_seconds: i64,
+        nonce: Nonce,
+    ) -> Result<ReleaseClaims, LifecycleError> {
         self.require_open("release")?;
         let action_id = self.action_id.clone();
         if self.state == State::Released {
@@ -873,7 +895,7 @@ impl Action {
             issued_at,
             expires_at: issued_at.saturating_add(ttl_seconds.max(1)),
         };
-        let token = issue_release_with(&claims, |m| signer.sign(m))?;
+        claims.check_window()?;
         let claims_value = to_value("claims", &claims)?;
         let body = release_body(&self.action_id, &claims_value, approved.as_ref());
         let digest = self.log_receipt(kind::RELEASE, body)?;
@@ -883,7 +905,7 @@ impl Action {
             receipt: digest,
         });
         self.state = State::Released;
-        Ok(Released { token, claims })
+        Ok(claims)
     }
 
     /// Checkpoint 5: records the outcome and reconciles it.

@@ -40,7 +40,7 @@ pub mod strict;
 
 pub use action::{
     Action, ApprovalError, Closure, Context, GrantBody, LifecycleError, Outcome, Released, State,
-    action_digest,
+    action_digest, sign_release,
 };
 pub use bundle::{
     Bundle, BundleError, Exported, VerifyError, VerifyReport, build_bundle, export, verify_bundle,

@@ -230,7 +230,9 @@ impl ReleaseClaims {
         Ok(canonical_bytes_of(self)?)
     }
 
-    fn check_window(&self) -> Result<(), ReleaseError> {
+    /// Refuses an empty validity window ([`ReleaseError::InvalidWindow`]),
+    /// which no token may carry.
+    pub fn check_window(&self) -> Result<(), ReleaseError> {
         if self.expires_at <= self.issued_at {
             return Err(ReleaseError::InvalidWindow {
                 issued_at: self.issued_at,

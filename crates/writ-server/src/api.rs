@@ -30,7 +30,8 @@ use opentelemetry::KeyValue;
 
 use crate::AppState;
 use crate::control::{
-    AssumptionRequest, GuardAnswer, GuardRequest, OutcomeRequest, ReviewRequest, Status, Touch,
+    AssumptionRequest, GuardAnswer, GuardRequest, OutcomeRequest, Record, ReviewRequest, Status,
+    Touch,
 };
 use crate::error::Problem;
 use crate::tokens::{self, Principal, Role};
@@ -147,6 +148,13 @@ fn parse_body<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Resul
         .map_err(|e| Problem::bad_request(format!("invalid request body: {e}")))
 }
 
+/// The view of `record` for `p`: with the release token for an admin and
+/// for the agent that guarded it.
+fn view_for(state: &AppState, p: &Principal, record: &Record) -> Result<Value, Problem> {
+    let secret = p.role == Role::Admin || p.name == record.principal;
+    record.view(secret.then_some(&state.shared.signer))
+}
+
 fn check_id(id: &str) -> Result<(), Problem> {
     let ok = id.len() <= 64
         && id.starts_with("act_")
@@ -236,7 +244,11 @@ pub(crate) async fn guard(
         decision,
         decided_at,
         touched,
-    } = match answer {
+        ..
+    } = match answer.and_then(|mut answer| {
+        answer.sign_release(&state.shared.signer)?;
+        Ok(answer)
+    }) {
         Ok(answer) => answer,
         Err(problem) => {
             if let Some(span) = span {
@@ -330,16 +342,14 @@ pub(crate) async fn action(
         let (p2, id2) = (p.clone(), id.clone());
         let record = state.core(move |c| c.view(&p2, &id2)).await?;
         if record.status != Status::Pending || tokio::time::Instant::now() >= deadline {
-            let secret = p.role == Role::Admin || p.name == record.principal;
-            return Ok(axum::Json(record.view(secret)).into_response());
+            return Ok(axum::Json(view_for(&state, &p, &record)?).into_response());
         }
         if tokio::time::timeout_at(deadline, changes.changed())
             .await
             .is_ok_and(|r| r.is_err())
         {
             // The server is shutting down.
-            let secret = p.role == Role::Admin || p.name == record.principal;
-            return Ok(axum::Json(record.view(secret)).into_response());
+            return Ok(axum::Json(view_for(&state, &p, &record)?).into_response());
         }
     }
 }
@@ -375,7 +385,7 @@ pub(crate) async fn assumption(
         .shared
         .telemetry
         .checkpoint("assumption", wall, &record, || assumption_extra(&record));
-    Ok(axum::Json(record.view(true)).into_response())
+    Ok(axum::Json(record.view(Some(&state.shared.signer))?).into_response())
 }
 
 /// Grants or denies a pending action (an approver in a jurisdiction it
@@ -436,7 +446,7 @@ pub(crate) async fn review_as(
                 .unwrap_or_default()
         });
     state.changed();
-    Ok(axum::Json(record.view(false)).into_response())
+    Ok(axum::Json(record.view(None)?).into_response())
 }
 
 /// Records how the action ended; a released action is then certified.
@@ -468,7 +478,7 @@ pub(crate) async fn outcome(
         .telemetry
         .checkpoint("outcome", wall, &record, || outcome_extra(&record));
     state.changed();
-    Ok(axum::Json(record.view(true)).into_response())
+    Ok(axum::Json(record.view(Some(&state.shared.signer))?).into_response())
 }
 
 /// The proof bundle of a certified action (an auditor, an admin, or the
@@ -515,7 +525,7 @@ pub(crate) async fn pending(
     let version = *state.shared.changes.borrow();
     Ok(axum::Json(json!({
         "version": version,
-        "pending": records.iter().map(|r| r.view(false)).collect::<Vec<_>>(),
+        "pending": records.iter().map(|r| r.view(None)).collect::<Result<Vec<_>, _>>()?,
     }))
     .into_response())
 }

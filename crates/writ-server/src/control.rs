@@ -26,9 +26,9 @@ use writ_ledger::Ledger;
 use writ_lifecycle::release_nonce::Nonce;
 use writ_lifecycle::{
     Action, CertifiedAction, Check, Closure, Context, GrantBody, LifecycleError, Outcome, Recorder,
-    Released, Signer,
+    Signer, sign_release,
 };
-use writ_proof::SignedReceipt;
+use writ_proof::{ReleaseClaims, SignedReceipt};
 use writ_store::SessionTables;
 
 use crate::Mode;
@@ -221,6 +221,23 @@ pub struct GuardAnswer {
     /// The action the guard opened (only with telemetry on), claimed or
     /// closed.
     pub touched: Option<(Touch, Record)>,
+    /// Claims of the release the guard made, whose token the caller signs
+    /// into `out` ([`GuardAnswer::sign_release`]); the core thread does
+    /// not spend its time on the signature.
+    pub release: Option<ReleaseClaims>,
+}
+
+impl GuardAnswer {
+    /// Puts the release token of the guard's release into `out`.
+    pub fn sign_release(&mut self, signer: &Signer) -> Result<(), Problem> {
+        if let Some(claims) = &self.release
+            && let Some(out) = self.out.as_object_mut()
+        {
+            let token = sign_release(claims, signer).map_err(unsigned)?;
+            out.insert("release_token".to_owned(), Value::String(token));
+        }
+        Ok(())
+    }
 }
 
 /// The persisted form of one action.
@@ -248,7 +265,13 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<String>,
     pub reviews: Vec<Review>,
+    /// The release token, as servers stored it before they kept
+    /// `release_claims` instead (see [`Record::release_token`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_token: Option<String>,
+    /// Claims of the action's release; its token is them signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_claims: Option<ReleaseClaims>,
     /// Outcome of an action that ran without a release (shadow or advisory mode).
     pub unreleased_outcome: Option<Value>,
     /// Call id of the retry that used this approved action (an approval serves one call).
@@ -283,17 +306,35 @@ impl Record {
         }
     }
 
-    /// The API view as JSON. `secret` adds the release token.
-    pub fn view(&self, secret: bool) -> Value {
-        json!(self.action_view(secret))
+    /// The release token: the stored one, or the release's claims signed
+    /// by `signer` (the same token each time: Ed25519 is deterministic).
+    pub fn release_token(&self, signer: &Signer) -> Result<Option<String>, Problem> {
+        if let Some(token) = &self.release_token {
+            return Ok(Some(token.clone()));
+        }
+        self.release_claims
+            .as_ref()
+            .map(|claims| sign_release(claims, signer).map_err(unsigned))
+            .transpose()
+    }
+
+    /// The API view as JSON. With a signer it holds the release token.
+    pub fn view(&self, signer: Option<&Signer>) -> Result<Value, Problem> {
+        Ok(json!(self.action_view(signer)?))
     }
 
     /// The fields of [`Record::view`] (with the release token) that a
     /// guard's answer carries beside its decision, built without the rest
-    /// of the view (its copies of the decision and the arguments).
-    pub fn headline(&self) -> [(&'static str, Value); 9] {
+    /// of the view (its copies of the decision and the arguments). Without
+    /// a signer the token of `release_claims` is left for the caller to
+    /// sign ([`GuardAnswer::release`]).
+    pub fn headline(&self, signer: Option<&Signer>) -> Result<[(&'static str, Value); 9], Problem> {
+        let token = match signer {
+            Some(signer) => self.release_token(signer)?,
+            None => self.release_token.clone(),
+        };
         let enforced = self.enforced_route();
-        [
+        Ok([
             ("action_id", Value::String(self.id.clone())),
             ("status", json!(self.status)),
             ("decided", Value::Bool(self.decided())),
@@ -302,8 +343,8 @@ impl Record {
             ("mode", json!(self.mode)),
             ("session_id", json!(self.session)),
             ("required_jurisdictions", json!(self.required)),
-            ("release_token", json!(self.release_token)),
-        ]
+            ("release_token", json!(token)),
+        ])
     }
 
     /// Whether the action is decided (no approval pending).
@@ -311,10 +352,14 @@ impl Record {
         self.status != Status::Pending
     }
 
-    /// The API view. `secret` adds the release token.
-    pub fn action_view(&self, secret: bool) -> ActionView {
+    /// The API view. With a signer it holds the release token.
+    pub fn action_view(&self, signer: Option<&Signer>) -> Result<ActionView, Problem> {
         let enforced = self.enforced_route();
-        ActionView {
+        let release_token = match signer {
+            Some(signer) => self.release_token(signer)?,
+            None => None,
+        };
+        Ok(ActionView {
             action_id: self.id.clone(),
             status: self.status,
             decided: self.decided(),
@@ -333,18 +378,14 @@ impl Record {
             reasons: self.decision.get("reasons").cloned().unwrap_or(Value::Null),
             required_jurisdictions: self.required.clone(),
             reviews: self.reviews.clone(),
-            release_token: if secret {
-                self.release_token.clone()
-            } else {
-                None
-            },
+            release_token,
             certified: self.certificate_leaf.is_some(),
             certificate_leaf: self.certificate_leaf,
             certificate_digest: self.certificate_digest.clone(),
             receipts: self.leaves.len(),
             arguments: self.input.envelope.arguments.clone(),
             decision: self.decision.clone(),
-        }
+        })
     }
 }
 
@@ -528,6 +569,12 @@ fn lifecycle(e: LifecycleError) -> Problem {
     Problem::conflict("lifecycle", e.to_string())
 }
 
+/// A release whose claims could not be signed (never expected: the
+/// lifecycle refused bad claims before releasing).
+fn unsigned(e: LifecycleError) -> Problem {
+    Problem::internal(format!("cannot sign the release token: {e}"))
+}
+
 fn to_json<T: Serialize>(value: &T) -> Result<Value, Problem> {
     serde_json::to_value(value).map_err(|e| Problem::internal(format!("cannot serialise: {e}")))
 }
@@ -541,13 +588,13 @@ fn parse_time(text: &str) -> Result<OffsetDateTime, LifecycleError> {
         .map_err(|e| LifecycleError::Time(format!("`{text}`: {e}")))
 }
 
-/// Applies one step to an action.
+/// Applies one step to an action; a release returns its claims, which
+/// [`Record::release_token`] signs.
 fn apply(
     action: &mut Action,
     step: &Step,
     ctx: &Context,
-    signer: &Signer,
-) -> Result<Option<Released>, LifecycleError> {
+) -> Result<Option<ReleaseClaims>, LifecycleError> {
     match step {
         Step::Open => {
             action.open()?;
@@ -563,12 +610,11 @@ fn apply(
                 what: "nonce",
                 reason: format!("`{nonce}` is not a nonce"),
             })?;
-            return Ok(Some(action.release(
+            return Ok(Some(action.release_unsigned(
                 ctx,
                 parse_time(now)?,
                 *ttl,
                 nonce,
-                signer,
             )?));
         }
         Step::Outcome {
@@ -845,7 +891,7 @@ impl Core {
             )));
         }
         for step in &record.steps {
-            apply(&mut action, step, &ctx, &self.signer)
+            apply(&mut action, step, &ctx)
                 .map_err(|e| Problem::internal(format!("rebuilding {}: {e}", record.id)))?;
         }
         // A leaf counts only if the log holds exactly this receipt there: a
@@ -1005,12 +1051,13 @@ impl Core {
             // The retry of a call a reviewer approved: it uses that action
             // (whose record holds the decision; the session changes when
             // the call closes).
-            calls::merge_view(&mut out, &approved);
+            calls::merge_view(&mut out, &approved, Some(&self.signer))?;
             return Ok(GuardAnswer {
                 out,
                 decision,
                 decided_at,
                 touched: Some((Touch::Claimed, approved)),
+                release: None,
             });
         }
         if input.envelope.phase == Phase::Post {
@@ -1034,7 +1081,7 @@ impl Core {
                         checks: Vec::new(),
                     },
                 )?;
-                calls::merge_view(&mut out, &closed);
+                calls::merge_view(&mut out, &closed, Some(&self.signer))?;
                 if let Some(o) = out.as_object_mut() {
                     o.insert(
                         "certified".to_owned(),
@@ -1059,15 +1106,16 @@ impl Core {
                 decision,
                 decided_at,
                 touched,
+                release: None,
             });
         }
         // Decided once, above: the action records that decision.
         let mut action = Action::from_decision(&ctx, Core::guard_input(&input, now), &decision)
             .map_err(|e| Problem::internal(e.to_string()))?;
         let mut steps = vec![Step::Open];
-        apply(&mut action, &Step::Open, &ctx, &self.signer).map_err(lifecycle)?;
+        apply(&mut action, &Step::Open, &ctx).map_err(lifecycle)?;
         let required = action.required_jurisdictions().to_vec();
-        let mut token = None;
+        let mut release = None;
         let status = match decision.route {
             Route::Allow | Route::Warn => {
                 let step = Step::Release {
@@ -1075,9 +1123,7 @@ impl Core {
                     ttl: self.config.release_ttl,
                     nonce: Nonce::random().to_string(),
                 };
-                token = apply(&mut action, &step, &ctx, &self.signer)
-                    .map_err(lifecycle)?
-                    .map(|r| r.token);
+                release = apply(&mut action, &step, &ctx).map_err(lifecycle)?;
                 steps.push(step);
                 Status::Released
             }
@@ -1086,7 +1132,7 @@ impl Core {
                     let step = Step::Request {
                         jurisdiction: j.clone(),
                     };
-                    apply(&mut action, &step, &ctx, &self.signer).map_err(lifecycle)?;
+                    apply(&mut action, &step, &ctx).map_err(lifecycle)?;
                     steps.push(step);
                 }
                 Status::Pending
@@ -1129,7 +1175,8 @@ impl Core {
             certificate_digest: None,
             trace,
             reviews: Vec::new(),
-            release_token: token,
+            release_token: None,
+            release_claims: release.clone(),
             unreleased_outcome: None,
             claimed_call: None,
         };
@@ -1143,7 +1190,8 @@ impl Core {
             &record.created_at,
             &to_text(&record)?,
         )?;
-        calls::merge_view(&mut out, &record);
+        // The token of the release is signed by the caller, off this thread.
+        calls::merge_view(&mut out, &record, None)?;
         let opened = spans.then(|| (Touch::Opened, record.clone()));
         self.put_live(Live {
             action,
@@ -1155,6 +1203,7 @@ impl Core {
             decision,
             decided_at,
             touched: opened,
+            release,
         })
     }
 
@@ -1187,8 +1236,8 @@ impl Core {
             kind: req.kind,
             value: req.value,
         };
-        self.mutate(id, |core, live, ctx| {
-            apply(&mut live.action, &step, ctx, &core.signer).map_err(lifecycle)?;
+        self.mutate(id, |_, live, ctx| {
+            apply(&mut live.action, &step, ctx).map_err(lifecycle)?;
             live.record.steps.push(step);
             Ok(())
         })
@@ -1334,7 +1383,7 @@ impl Core {
                 });
             }
             for step in &steps {
-                apply(&mut live.action, step, ctx, &core.signer).map_err(lifecycle)?;
+                apply(&mut live.action, step, ctx).map_err(lifecycle)?;
             }
             live.record.steps.extend(steps);
             live.record.reviews.push(Review {
@@ -1366,10 +1415,9 @@ impl Core {
                     ttl: release_ttl,
                     nonce: Nonce::random().to_string(),
                 };
-                let released =
-                    apply(&mut live.action, &step, ctx, &core.signer).map_err(lifecycle)?;
+                let released = apply(&mut live.action, &step, ctx).map_err(lifecycle)?;
                 live.record.steps.push(step);
-                live.record.release_token = released.map(|r| r.token);
+                live.record.release_claims = released;
                 live.record.status = Status::Released;
             }
             Ok(())
@@ -1439,7 +1487,7 @@ impl Core {
             };
             let mut live = self.take_live(id)?;
             let mut action = live.action.clone();
-            if let Err(e) = apply(&mut action, &step, &ctx, &self.signer) {
+            if let Err(e) = apply(&mut action, &step, &ctx) {
                 self.put_live(live);
                 return Err(lifecycle(e));
             }

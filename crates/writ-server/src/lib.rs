@@ -152,6 +152,8 @@ pub(crate) struct Shared {
     pub telemetry: Telemetry,
     pub mode: Mode,
     pub body_limit: usize,
+    /// The core's key: the request threads sign release tokens with it.
+    pub signer: Signer,
 }
 
 /// The server's state: cheap to clone.
@@ -279,7 +281,7 @@ impl AppState {
             },
             deployment,
             policy,
-            signer,
+            signer.clone(),
             recorder,
         );
         core.defer_checkpoints(CHECKPOINT_PAGES)
@@ -299,6 +301,7 @@ impl AppState {
                 telemetry,
                 mode: config.mode,
                 body_limit: config.body_limit,
+                signer,
             }),
         })
     }

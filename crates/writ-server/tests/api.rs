@@ -186,6 +186,58 @@ async fn require_approval_becomes_allow_after_a_grant_and_the_proof_verifies() {
     s.stop().await;
 }
 
+/// The token of a release made at the guard is signed on the request's
+/// thread from the claims the core kept: it verifies with the server's key
+/// for the exact arguments, and reads back the same after a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_release_token_verifies_and_reads_back_the_same_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), Mode::Enforce).await;
+    let t = tokens(dir.path());
+    let out = guard(&s, &t.agent, &listing()).await;
+    assert_eq!(out["status"], "released");
+    let token = out["release_token"].as_str().unwrap().to_owned();
+    let action = id(&out);
+    let key = vkey(&s).await;
+    let claims = writ_proof::verify_release(
+        &token,
+        key.verifying_key(),
+        &json!({"command": "ls"}),
+        writ_proof::unix_now(),
+        &mut writ_proof::MemoryNonceStore::default(),
+    )
+    .unwrap();
+    assert!(claims.expires_at > claims.issued_at);
+    let refused = writ_proof::verify_release(
+        &token,
+        key.verifying_key(),
+        &json!({"command": "rm -rf /"}),
+        writ_proof::unix_now(),
+        &mut writ_proof::MemoryNonceStore::default(),
+    );
+    assert!(refused.is_err(), "other arguments are refused");
+    let (_, seen) = s
+        .get(Some(&t.agent), &format!("/v1/actions/{action}"))
+        .await;
+    assert_eq!(seen["release_token"], token.as_str());
+    s.stop().await;
+
+    let s = Server::start(dir.path(), Mode::Enforce).await;
+    let (_, seen) = s
+        .get(Some(&t.agent), &format!("/v1/actions/{action}"))
+        .await;
+    assert_eq!(seen["release_token"], token.as_str());
+    let (_, audited) = s
+        .get(Some(&t.auditor), &format!("/v1/actions/{action}"))
+        .await;
+    assert_eq!(
+        audited["release_token"],
+        Value::Null,
+        "only its agent and admins see it"
+    );
+    s.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_denied_action_is_blocked_and_still_certified() {
     let dir = tempfile::tempdir().unwrap();

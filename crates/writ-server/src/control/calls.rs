@@ -11,6 +11,7 @@ use serde_json::Value;
 #[cfg(test)]
 use serde_json::json;
 use writ_core::Envelope;
+use writ_lifecycle::Signer;
 
 use super::{Core, Record, Status, Step};
 use crate::db;
@@ -97,13 +98,20 @@ impl Core {
     }
 }
 
-/// Adds the action fields of `record` (id, status, enforced route, release token, ...) to a decision's JSON.
-pub(crate) fn merge_view(out: &mut Value, record: &Record) {
+/// Adds the action fields of `record` (id, status, enforced route, release
+/// token, ...) to a decision's JSON; without a signer, a release token
+/// still to be signed is left for the caller ([`Record::headline`]).
+pub(crate) fn merge_view(
+    out: &mut Value,
+    record: &Record,
+    signer: Option<&Signer>,
+) -> Result<(), Problem> {
     if let Some(o) = out.as_object_mut() {
-        for (key, value) in record.headline() {
+        for (key, value) in record.headline(signer)? {
             o.insert(key.to_owned(), value);
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -117,7 +125,13 @@ mod tests {
 
     #[test]
     fn the_headline_is_the_views_fields_in_every_status_and_mode() {
-        let base: Record = serde_json::from_str(STORED).unwrap();
+        let stored: Record = serde_json::from_str(STORED).unwrap();
+        let signer = Signer::generate("test").unwrap();
+        // As stored before claims were kept (a token), and as now (claims).
+        let token = stored.release_token.clone().unwrap();
+        let mut with_claims = stored.clone();
+        with_claims.release_token = None;
+        with_claims.release_claims = Some(writ_proof::inspect_release_unverified(&token).unwrap());
         let statuses = [
             "pending",
             "released",
@@ -127,35 +141,66 @@ mod tests {
             "blocked",
             "needs_simulation",
         ];
-        for (status, route) in statuses
-            .into_iter()
-            .flat_map(|s| ["allow", "require_approval", "block"].map(|r| (s, r)))
-        {
-            for mode in ["enforce", "advisory", "shadow"] {
-                for (session, required) in [(None, vec![]), (Some("s"), vec!["security"])] {
-                    let mut record = base.clone();
-                    record.status = serde_json::from_value(json!(status)).unwrap();
-                    record.mode = serde_json::from_value(json!(mode)).unwrap();
-                    record.decision["route"] = json!(route);
-                    record.session = session.map(str::to_owned);
-                    record.required = required.iter().map(|j| j.to_string()).collect();
-                    if status == "pending" {
-                        record.release_token = None;
+        for base in [&stored, &with_claims] {
+            for (status, route) in statuses
+                .into_iter()
+                .flat_map(|s| ["allow", "require_approval", "block"].map(|r| (s, r)))
+            {
+                for mode in ["enforce", "advisory", "shadow"] {
+                    for (session, required) in [(None, vec![]), (Some("s"), vec!["security"])] {
+                        let mut record = base.clone();
+                        record.status = serde_json::from_value(json!(status)).unwrap();
+                        record.mode = serde_json::from_value(json!(mode)).unwrap();
+                        record.decision["route"] = json!(route);
+                        record.session = session.map(str::to_owned);
+                        record.required = required.iter().map(|j| j.to_string()).collect();
+                        if status == "pending" {
+                            record.release_token = None;
+                            record.release_claims = None;
+                        }
+                        let view = record.view(Some(&signer)).unwrap();
+                        let mut out = json!({"route": "allow"});
+                        merge_view(&mut out, &record, Some(&signer)).unwrap();
+                        for (key, value) in record.headline(Some(&signer)).unwrap() {
+                            assert_eq!(
+                                Some(&value),
+                                view.get(key),
+                                "{key} ({status}, {route}, {mode})"
+                            );
+                            assert_eq!(Some(&value), out.get(key), "{key}");
+                        }
+                        assert_eq!(out["route"], "allow");
                     }
-                    let view = record.view(true);
-                    let mut out = json!({"route": "allow"});
-                    merge_view(&mut out, &record);
-                    for (key, value) in record.headline() {
-                        assert_eq!(
-                            Some(&value),
-                            view.get(key),
-                            "{key} ({status}, {route}, {mode})"
-                        );
-                        assert_eq!(Some(&value), out.get(key), "{key}");
-                    }
-                    assert_eq!(out["route"], "allow");
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_token_kept_as_claims_is_signed_by_whoever_shows_it() {
+        let stored: Record = serde_json::from_str(STORED).unwrap();
+        let signer = Signer::generate("test").unwrap();
+        let claims =
+            writ_proof::inspect_release_unverified(stored.release_token.as_ref().unwrap()).unwrap();
+        let mut record = stored.clone();
+        record.release_token = None;
+        record.release_claims = Some(claims.clone());
+        let signed = record.release_token(&signer).unwrap().unwrap();
+        // Deterministic, and verifiable with the signer's key.
+        assert_eq!(record.release_token(&signer).unwrap().unwrap(), signed);
+        assert_eq!(
+            writ_proof::inspect_release_unverified(&signed).unwrap(),
+            claims
+        );
+        // Without a signer the headline leaves the token to the caller.
+        let headline = record.headline(None).unwrap();
+        let token = headline.iter().find(|(k, _)| *k == "release_token");
+        assert_eq!(token.map(|(_, v)| v), Some(&Value::Null));
+        // A view for someone not shown the token holds none.
+        assert_eq!(record.view(None).unwrap()["release_token"], Value::Null);
+        assert_eq!(
+            record.view(Some(&signer)).unwrap()["release_token"],
+            json!(signed)
+        );
     }
 }
