@@ -13,6 +13,8 @@ use writ_shell::{Effect, Resource, Target};
 
 use crate::effects::Channel;
 
+mod exposure;
+
 /// The effects of `method` on `url` beyond the request itself, from the
 /// request's texts: JSON bodies, form pairs, the query and `Name: value`
 /// header lines. A catalogued API's own reading comes first; a request it
@@ -26,8 +28,24 @@ pub(crate) fn api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effe
         if settled || !effects.is_empty() {
             return effects;
         }
+    } else if let Some(effect) = storage_protocol(method, url, request.path, texts) {
+        return vec![effect];
     }
     general_effects(method, &request.host, request.path, texts)
+}
+
+/// A storage protocol's access change on a host not catalogued as
+/// storage ([`exposure`]: an S3-compatible endpoint, an Azure storage
+/// account): the resource is the URL without its query.
+fn storage_protocol(method: &str, url: &str, path: &str, texts: &[String]) -> Option<Effect> {
+    if !exposure::may_be_storage(path, texts) {
+        return None;
+    }
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let parts = exposure::Parts::new(method, &segments, query, texts);
+    let name = url.split(['?', '#']).next().unwrap_or(url).to_owned();
+    exposure::protocol_effect(&parts, Resource::Other { name })
 }
 
 /// What a request does that a forge CLI's own reading of its API call
@@ -89,8 +107,7 @@ fn catalogued_effects(
     if let Some(effect) = directory(&segments, method, &fields) {
         return (vec![effect], true);
     }
-    let everyone_named = texts.iter().any(|t| writ_shell::grants_everyone(t));
-    if let Some(effects) = storage(url, method, &segments, &fields, everyone_named) {
+    if let Some(effects) = storage(url, method, &segments, query, texts) {
         return (effects, true);
     }
     let effects = match host.as_str() {
@@ -1681,8 +1698,11 @@ pub(crate) fn is_share(method: &str, url: &str, texts: &[String], effects: &[Eff
     };
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let parts = exposure::Parts::new(method, &segments, query, texts);
     match bucket_and_rest(url, &segments) {
-        Some((_, after)) => sets_storage_access(after, &fields_and_query(texts, query)),
+        Some((_, after)) => exposure::sets_access(&parts, after),
+        // A storage protocol's request on another host: as a bucket's.
+        None if exposure::opens_to_everyone(&parts) => exposure::sets_access(&parts, &segments),
         None => true,
     }
 }
@@ -1765,41 +1785,65 @@ fn is_public_acl(value: &str) -> bool {
 }
 
 /// S3 and GCS over HTTP: a public ACL (`x-amz-acl`/`x-goog-acl` header,
-/// `predefinedAcl`, a grant or policy naming everyone) makes the bucket
-/// public; `DELETE` of the bucket itself deletes it and its contents.
-/// `None` when `url` names no bucket.
+/// `predefinedAcl`, a grant, ACL or policy admitting everyone, the public
+/// access block lifted: [`exposure`]) makes the bucket public, a policy or
+/// `?acl` grant naming accounts gives them access; `DELETE` of the bucket
+/// itself deletes it and its contents, of an object the object, of a
+/// configuration ([`exposure::deletes_configuration`]) no data. `None`
+/// when `url` names no bucket.
 fn storage(
     url: &str,
     method: &str,
     segments: &[&str],
-    fields: &[(String, String)],
-    everyone_named: bool,
+    query: &str,
+    texts: &[String],
 ) -> Option<Vec<Effect>> {
     let (bucket, after) = bucket_and_rest(url, segments)?;
+    let parts = &exposure::Parts::new(method, segments, query, texts);
     let resource = Resource::Bucket {
         scheme: bucket.scheme.clone(),
         name: bucket.name.clone(),
     };
-    let acl_public = ["x-amz-acl", "x-goog-acl", "predefinedAcl", "acl", "entity"]
-        .iter()
-        .any(|key| field(fields, key).is_some_and(is_public_acl));
-    let sets_access = sets_storage_access(after, fields);
-    let mut effects = Vec::new();
-    if method == "DELETE" {
+    if method == "DELETE" && !exposure::deletes_configuration(parts, after) {
         let whole = after.is_empty();
         let target = if whole {
             format!("{}://{}", bucket.scheme, bucket.name)
         } else {
             format!("{}://{}/{}", bucket.scheme, bucket.name, after.join("/"))
         };
-        effects.push(Effect::RemoteDelete {
+        return Some(vec![Effect::RemoteDelete {
             target: Target::Url { url: target },
             recursive: whole,
-        });
-    } else if acl_public || (sets_access && everyone_named) {
-        effects.push(Effect::MakePublic { resource });
+        }]);
     }
-    Some(effects)
+    if google_public(parts, after) {
+        return Some(vec![Effect::MakePublic { resource }]);
+    }
+    Some(
+        exposure::protocol_effect(parts, resource)
+            .into_iter()
+            .collect(),
+    )
+}
+
+/// GCS's own readings of a public grant: a predefined ACL
+/// (`predefinedAcl`, `predefinedDefaultObjectAcl`), an ACL entry's or a
+/// form's public value (`entity`, `acl`), or an ACL or IAM request
+/// (`acl`, `defaultObjectAcl`, `iam`) naming everyone (`allUsers`). A
+/// bucket policy is its document's to decide ([`exposure`]).
+fn google_public(parts: &exposure::Parts<'_>, after: &[&str]) -> bool {
+    let fields = parts.fields();
+    [
+        "predefinedAcl",
+        "predefinedDefaultObjectAcl",
+        "acl",
+        "entity",
+    ]
+    .iter()
+    .any(|key| field(fields, key).is_some_and(is_public_acl))
+        || (!parts.puts_policy()
+            && exposure::sets_access(parts, after)
+            && parts.texts().iter().any(|t| writ_shell::grants_everyone(t)))
 }
 
 /// The bucket `url` names, and what follows it in the path (`segments`):
@@ -1818,18 +1862,6 @@ fn bucket_and_rest<'s>(
         None => segments,
     };
     Some((bucket, after))
-}
-
-/// True when a bucket's request (`after` the bucket in its path) sets an
-/// ACL or a policy (`?acl`, `?policy`, the JSON API's `acl`, `iam`)
-/// rather than writing an object.
-fn sets_storage_access(after: &[&str], fields: &[(String, String)]) -> bool {
-    ["acl", "policy"]
-        .iter()
-        .any(|key| field(fields, key).is_some())
-        || after
-            .last()
-            .is_some_and(|s| matches!(*s, "acl" | "iam" | "defaultObjectAcl"))
 }
 
 /// Google Drive: `POST drive/v3/files/ID/permissions` shares the file, with

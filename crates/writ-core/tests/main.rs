@@ -25,6 +25,7 @@ mod registry_changes;
 mod repository_moves;
 mod session_contents;
 mod sql_dialects;
+mod storage_exposure;
 mod tenant_admin;
 mod tool_files;
 mod vendor_clis;

@@ -25,7 +25,7 @@ impl RepoRef {
 /// An object-store bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Bucket {
-    /// `s3` or `gs`.
+    /// `s3`, `gs` or `b2` (Backblaze B2).
     pub scheme: String,
     pub name: String,
 }
@@ -304,7 +304,7 @@ fn parse_bare(text: &str) -> Option<Destination> {
 }
 
 fn parse_url_form(text: &str, scheme: &str, rest: &str) -> Option<Destination> {
-    if matches!(scheme, "s3" | "gs" | "gcs") {
+    if matches!(scheme, "s3" | "gs" | "gcs" | "b2") {
         let (name, path) = match rest.find(['/', '?', '#']) {
             Some(i) => (&rest[..i], Some(&rest[i..])),
             None => (rest, None),
@@ -317,7 +317,10 @@ fn parse_url_form(text: &str, scheme: &str, rest: &str) -> Option<Destination> {
             .map(|p| p.split(['?', '#']).next().unwrap_or(""))
             .filter(|p| !p.is_empty() && *p != "/")
             .map(str::to_string);
-        let scheme = if scheme == "s3" { "s3" } else { "gs" };
+        let scheme = match scheme {
+            "gcs" => "gs",
+            other => other,
+        };
         return Some(Destination {
             host: name.clone(),
             repo: None,

@@ -629,6 +629,18 @@ fn destinations() {
             )),
         ),
         (
+            "gcs://my-bucket",
+            Some(with_bucket(dest("my-bucket"), "gs", "my-bucket")),
+        ),
+        (
+            "b2://Acme-Backups/db/x.gz",
+            Some(with_bucket(
+                with_path(dest("acme-backups"), "/db/x.gz"),
+                "b2",
+                "acme-backups",
+            )),
+        ),
+        (
             "https://acme-assets.s3.amazonaws.com/k",
             Some(with_bucket(
                 with_path(dest("acme-assets.s3.amazonaws.com"), "/k"),
@@ -928,6 +940,8 @@ fn ownership() {
         ("https://example.com/x", true, Public),
         ("s3://acme-prod-data/x", false, Org),
         ("s3://ACME-ASSETS/x", false, Org),
+        ("b2://acme-prod-data/x", false, Org),
+        ("b2://someone-elses/x", false, ThirdParty),
         ("https://acme-assets.s3.amazonaws.com/k", false, Org),
         ("https://s3.amazonaws.com/acme-prod-data/k", false, Org),
         ("https://storage.googleapis.com/acme-assets/k", false, Org),

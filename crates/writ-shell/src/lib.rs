@@ -21,9 +21,10 @@ mod recent;
 mod walk;
 
 pub use commands::{
-    PatchChange, WORKFLOW_ENVIRONMENT_INPUTS, apply_patch_changes, changes_account_access,
-    changes_login_keys, cypher_class, github_access_changes, gitlab_access_changes,
-    grants_everyone, iam_grant, is_environment_parameter, is_public_acl, resolve_remote,
+    PatchChange, PolicyReach, WORKFLOW_ENVIRONMENT_INPUTS, apply_patch_changes,
+    changes_account_access, changes_login_keys, cypher_class, github_access_changes,
+    gitlab_access_changes, grants_everyone, iam_grant, is_environment_parameter, is_public_acl,
+    policy_reach, resolve_remote,
 };
 pub use effects::*;
 pub use flow::decode_base64_text;

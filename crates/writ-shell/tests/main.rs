@@ -57,6 +57,7 @@ mod nesting;
 mod netops;
 mod notebooks;
 mod notifications;
+mod object_storage;
 mod openers_and_osascript;
 mod options_and_arrays;
 mod orchestrators;

@@ -1,5 +1,6 @@
 //! Cloud storage and registries: aws, gsutil, gcloud storage, s3cmd, s5cmd,
-//! the MinIO client (mc),
+//! the MinIO client (mc), Backblaze's b2 (`b2.rs`); an S3 client given
+//! another service's endpoint reaches that host ([`at_endpoint`]);
 //! docker push, image copies (skopeo, crane, oras, regctl),
 //! npm/cargo/gem/poetry/uv publish (and yarn's `npm publish`), twine upload.
 
@@ -7,11 +8,14 @@ use super::{Invocation, Outcome, request, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, FileRef, Payload, Resource, Target, flow};
 
+mod b2;
 mod gcp_policy;
 mod linode;
 mod oci;
 mod policy;
+
 pub(crate) use policy::POLICY_OPTIONS;
+pub use policy::{PolicyReach, reach as policy_reach};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let first = inv.args.first().map(|a| a.text.as_str());
@@ -21,6 +25,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ("s3cmd", _) => Some(s3cmd(inv)),
         ("s5cmd", _) => Some(s5cmd(inv)),
         ("mc" | "mcli", _) => Some(minio_client(inv)),
+        ("b2" | "backblaze-b2" | "b2v3" | "b2v4", _) => b2::b2(inv),
         ("gcloud", _) => gcloud(inv),
         ("bq", _) => bq(inv),
         ("az", _) => az(inv),
@@ -121,6 +126,24 @@ const AWS_LONG: &[&str] = &[
     "policy-arn",
     "policy-name",
     "policy-document",
+    "copy-source",
+    "range",
+    "if-match",
+    "if-none-match",
+    "if-modified-since",
+    "if-unmodified-since",
+    "part-number",
+    "checksum-mode",
+    "expected-bucket-owner",
+    "sse-customer-algorithm",
+    "sse-customer-key",
+    "sse-customer-key-md5",
+    "response-content-type",
+    "response-content-disposition",
+    "response-cache-control",
+    "response-content-encoding",
+    "response-content-language",
+    "response-expires",
     "grant-read",
     "grant-full-control",
     "grant-read-acp",
@@ -279,15 +302,20 @@ pub fn grants_everyone(text: &str) -> bool {
         || compact.contains("\"AWS\":[\"*\"")
 }
 
-/// `aws [global options] SERVICE COMMAND ...`.
-/// `aws ...`; against a local emulator (`--endpoint-url
-/// http://localhost:4566`, LocalStack or MinIO on this machine, also from
-/// `AWS_ENDPOINT_URL`) its calls never leave the machine: only the local
-/// files it reads and writes remain.
+/// `aws [global options] SERVICE COMMAND ...`; its S3 requests go where
+/// its endpoint says ([`at_endpoint`]): `--endpoint-url`, else
+/// `AWS_ENDPOINT_URL_S3`, else `AWS_ENDPOINT_URL`.
 fn aws(inv: &Invocation<'_>) -> Outcome {
     let mut outcome = aws_calls(inv);
-    let endpoint = inv
-        .args
+    if let Some(endpoint) = aws_endpoint(inv) {
+        at_endpoint(&mut outcome, endpoint);
+    }
+    outcome
+}
+
+/// The endpoint an `aws` command is given, in the CLI's order of precedence.
+fn aws_endpoint<'a>(inv: &'a Invocation<'_>) -> Option<&'a str> {
+    inv.args
         .iter()
         .position(|a| a.text == "--endpoint-url")
         .and_then(|i| inv.args.get(i + 1))
@@ -301,11 +329,68 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
             inv.env_value("AWS_ENDPOINT_URL_S3")
                 .map(|a| a.text.as_str())
         })
-        .or_else(|| inv.env_value("AWS_ENDPOINT_URL").map(|a| a.text.as_str()));
-    if endpoint.is_some_and(is_loopback_url) {
-        keep_local(&mut outcome);
+        .or_else(|| inv.env_value("AWS_ENDPOINT_URL").map(|a| a.text.as_str()))
+}
+
+/// An S3 client pointed at another S3-compatible service (MinIO, R2,
+/// Wasabi, a partner's store) by its endpoint: the buckets it names live on
+/// that host, so its uploads and downloads go to `ENDPOINT/BUCKET/KEY`
+/// (path style), and the host decides whose they are. A bucket's name says
+/// whose it is only on AWS S3 itself (whose own endpoints change nothing):
+/// anyone may name a bucket on their own server after the organisation's.
+/// Deletes keep the bucket's name, so deleting a bucket the organisation
+/// lists stays a destruction of it wherever it is served. Against an
+/// emulator on this machine (LocalStack, a local MinIO) the calls never
+/// leave it: only the local files it reads and writes remain.
+fn at_endpoint(outcome: &mut Outcome, endpoint: &str) {
+    if is_loopback_url(endpoint) {
+        keep_local(outcome);
+        return;
     }
-    outcome
+    let Some(base) = endpoint_base(endpoint) else {
+        return;
+    };
+    for effect in &mut outcome.effects {
+        if let Effect::Request(request) = effect
+            && let Target::Url { url } = &mut request.target
+            && let Some(object) = url.strip_prefix("s3://")
+        {
+            *url = format!("{base}/{object}");
+        }
+    }
+}
+
+/// The base URL of an endpoint (a bare `host[:port]`, as s3cmd's `--host`
+/// takes it, is HTTPS); `None` for AWS S3's own endpoints (regional, FIPS,
+/// dual-stack, VPC), where a bucket is the S3 bucket of that name.
+fn endpoint_base(endpoint: &str) -> Option<String> {
+    let endpoint = endpoint.trim().trim_end_matches('/');
+    if endpoint.is_empty() {
+        return None;
+    }
+    let base = if endpoint.contains("://") {
+        endpoint.to_owned()
+    } else {
+        format!("https://{endpoint}")
+    };
+    let authority = base
+        .split_once("://")
+        .map_or("", |(_, rest)| rest)
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let on_aws = host == "amazonaws.com"
+        || host.ends_with(".amazonaws.com")
+        || host.ends_with(".amazonaws.com.cn");
+    (!on_aws).then_some(base)
 }
 
 /// An `aws` call given a policy document as `file://PATH` ([`POLICY_OPTIONS`])
@@ -434,8 +519,8 @@ fn wildcard_prefix(text: &str) -> bool {
 /// public-read` opens what it uploads; `rm` deletes each object or
 /// pattern (`s5cmd rm 's3://b/*'` every object), `rb` the bucket; `pipe`
 /// uploads standard input and `cat` downloads. `--dry-run` does nothing;
-/// against a local endpoint (`--endpoint-url`, `S3_ENDPOINT_URL`) only
-/// the local effects remain.
+/// an endpoint (`--endpoint-url`, `S3_ENDPOINT_URL`) moves the requests to
+/// its host ([`at_endpoint`]).
 fn s5cmd(inv: &Invocation<'_>) -> Outcome {
     let items = args::parse(
         inv.args,
@@ -514,11 +599,10 @@ fn s5cmd(inv: &Invocation<'_>) -> Outcome {
         }
         _ => {}
     }
-    let endpoint = args::value(&items, &["--endpoint-url"])
-        .or_else(|| inv.env_value("S3_ENDPOINT_URL"))
-        .map(|e| e.text.as_str());
-    if endpoint.is_some_and(is_loopback_url) {
-        keep_local(&mut outcome);
+    if let Some(endpoint) =
+        args::value(&items, &["--endpoint-url"]).or_else(|| inv.env_value("S3_ENDPOINT_URL"))
+    {
+        at_endpoint(&mut outcome, &endpoint.text);
     }
     outcome
 }
@@ -620,6 +704,10 @@ fn aws_calls(inv: &Invocation<'_>) -> Outcome {
             }
             s3api(command, &items, &mut outcome);
         }
+        ("s3api", "get-object" | "delete-object" | "copy-object") => {
+            object_call(inv, command, &items, &operands, &mut outcome);
+            s3api(command, &items, &mut outcome);
+        }
         // The API call behind `aws s3 rb`.
         ("s3api", "delete-bucket") => {
             if let Some(name) = args::value(&items, &["--bucket"]) {
@@ -698,6 +786,51 @@ fn aws_calls(inv: &Invocation<'_>) -> Outcome {
         ));
     }
     outcome
+}
+
+/// The object calls behind `aws s3 cp|rm`: `s3api get-object --bucket B
+/// --key K OUTFILE` downloads the object into OUTFILE, `delete-object`
+/// deletes it, `copy-object --copy-source SRC/KEY` writes a copy of SRC's
+/// object at B/K.
+fn object_call(
+    inv: &Invocation<'_>,
+    command: &str,
+    items: &[Item],
+    operands: &[&Arg],
+    outcome: &mut Outcome,
+) {
+    let Some(name) = args::value(items, &["--bucket"]) else {
+        return;
+    };
+    let key = args::value(items, &["--key"]).map_or("", |k| k.text.as_str());
+    let object = format!("s3://{}/{key}", name.text);
+    match command {
+        "get-object" => {
+            outcome.effects.push(request(
+                "aws",
+                url(&object),
+                "DOWNLOAD",
+                Payload::default(),
+                false,
+            ));
+            if let Some(file) = operands.first().filter(|f| f.text != "-") {
+                outcome.write(inv.path(&file.text), false);
+            }
+        }
+        "delete-object" => outcome.effects.push(Effect::RemoteDelete {
+            target: url(&object),
+            recursive: false,
+        }),
+        _ => {
+            let mut payload = Payload::default();
+            if let Some(source) = args::value(items, &["--copy-source"]) {
+                flow::push_text(&mut payload, &format!("s3://{}", source.text));
+            }
+            outcome
+                .effects
+                .push(request("aws", url(&object), "UPLOAD", payload, false));
+        }
+    }
 }
 
 /// An AWS CLI command that changes resources in the account its profile
@@ -792,7 +925,8 @@ fn image_permission(items: &[Item]) -> Option<Effect> {
 
 /// `s3cmd COMMAND ...`: `put`/`sync`/`cp`/`mv`/`get` copy (the last operand
 /// is the destination), `del`/`rm`/`rb` delete, `setacl --acl-public` and
-/// `--acl-public` on a copy open objects to anyone.
+/// `--acl-public` on a copy open objects to anyone. `--host HOST[:PORT]`
+/// names the S3-compatible service the buckets are on ([`at_endpoint`]).
 fn s3cmd(inv: &Invocation<'_>) -> Outcome {
     let items = args::parse(
         inv.args,
@@ -864,6 +998,9 @@ fn s3cmd(inv: &Invocation<'_>) -> Outcome {
             }
         }
         _ => {}
+    }
+    if let Some(host) = args::value(&items, &["--host"]) {
+        at_endpoint(&mut outcome, &host.text);
     }
     outcome
 }

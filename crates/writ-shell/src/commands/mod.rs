@@ -41,7 +41,7 @@ mod fleet;
 pub(crate) use fleet::remote_effects;
 mod git;
 pub(crate) use cloud::written_policies;
-pub use cloud::{grants_everyone, iam_grant, is_public_acl};
+pub use cloud::{PolicyReach, grants_everyone, iam_grant, is_public_acl, policy_reach};
 pub use git::{WORKFLOW_ENVIRONMENT_INPUTS, github_access_changes, resolve_remote};
 pub use publish::changes_login_keys;
 mod glab;

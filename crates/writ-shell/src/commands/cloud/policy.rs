@@ -24,7 +24,7 @@ pub(crate) const POLICY_OPTIONS: &[&str] = &[
 
 /// The principals a policy document's `Allow` statements admit.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct PolicyReach {
+pub struct PolicyReach {
     /// An `Allow` statement admits every principal (`"Principal":"*"`,
     /// `{"AWS":"*"}`, `arn:aws:iam::*:root`, a `NotPrincipal`), and no
     /// condition narrows who may use it.
@@ -38,7 +38,7 @@ pub(crate) struct PolicyReach {
 
 impl PolicyReach {
     /// The principals as one grantee, `None` when none is named.
-    pub(crate) fn grantee(&self) -> Option<String> {
+    pub fn grantee(&self) -> Option<String> {
         (!self.principals.is_empty()).then(|| self.principals.join(", "))
     }
 }
@@ -47,7 +47,7 @@ impl PolicyReach {
 /// `file://` reference, shorthand). A document wrapped in an attribute map
 /// (`{"Policy":"{...}"}`, SQS's `--attributes` and Glacier's `--policy`)
 /// is read through its `Policy` member.
-pub(crate) fn reach(text: &str) -> Option<PolicyReach> {
+pub fn reach(text: &str) -> Option<PolicyReach> {
     let document: Value = serde_json::from_str(text.trim()).ok()?;
     Some(document_reach(&document))
 }
