@@ -473,8 +473,8 @@ pub enum RemoteLocation {
 /// Where a request to `target`, a data tool's remote, goes, from the
 /// remotes set so far (as [`remote_url`] reads them): where the remote
 /// leads, the path the request names below that; `None` when none of them
-/// set it (or `target` is no such remote), and then it goes where the
-/// target's `unset` says.
+/// set it, the latest removed it (an empty URL), or `target` is no such
+/// remote, and then it goes where the target's `unset` says.
 pub fn tool_remote_location(
     remotes: &[(String, String, String)],
     target: &Target,
@@ -488,7 +488,7 @@ pub fn tool_remote_location(
     else {
         return None;
     };
-    let location = remote_url(remotes, repo_dir, name)?;
+    let location = remote_url(remotes, repo_dir, name).filter(|url| !url.is_empty())?;
     let below = |base: &str| match path.as_deref().map(|p| p.trim_start_matches('/')) {
         Some(path) if !path.is_empty() && base.ends_with('/') => format!("{base}{path}"),
         Some(path) if !path.is_empty() => format!("{base}/{path}"),

@@ -11,6 +11,7 @@ mod accounts;
 mod analyze;
 mod app_stores;
 mod argv_lists;
+mod artifact_repos;
 mod backup_tools;
 mod broker_admin;
 mod brokers;

@@ -1,6 +1,12 @@
-//! Package installs from public registries.
+//! Package installs from public registries, and what package managers
+//! send to the servers they are configured with: Conan's remotes and
+//! uploads ([`conan`]) and the binary caches vcpkg's builds read and
+//! write ([`vcpkg`]).
 
 use std::borrow::Cow;
+
+mod conan;
+mod vcpkg;
 
 use super::{Invocation, Nested, Outcome, request, url};
 use crate::args::{self, Arg, Spec};
@@ -32,6 +38,9 @@ const GLOBAL_VALUE_OPTIONS: &[&str] = &[
 ];
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    if inv.program == "conan" {
+        return conan::handle(inv);
+    }
     // The subcommand follows any global options (`apt-get -y install`,
     // `pip -q install`, `npm --prefix web install`, `cargo +nightly install`).
     // (pacman's operation is itself an option: `pacman -S x`.)
@@ -250,9 +259,15 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         // `create -n ENV PKGS...` installs the packages it names into the new
         // environment (`--file` and `--clone` name none).
         ("conda" | "mamba" | "micromamba", "install" | "create") => generic(rest, CONDA_SPEC),
+        // vcpkg's other commands that build ports name none to install.
+        ("vcpkg", command) if vcpkg::BUILDING.contains(&command) => Vec::new(),
         _ => return None,
     };
-    Some(install(inv, inv.program, packages))
+    let mut outcome = install(inv, inv.program, packages);
+    if inv.program == "vcpkg" && vcpkg::BUILDING.contains(&first) {
+        outcome.effects.extend(vcpkg::cache_requests(inv));
+    }
+    Some(outcome)
 }
 
 /// Plugins and extensions installed through a tool's own manager, from its

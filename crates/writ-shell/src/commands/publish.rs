@@ -6,7 +6,8 @@
 //! owner add|rm`, `npm access`, `npm team`, yarn's `tag`/`owner`/`npm
 //! tag`, `cargo yank`, `cargo owner`), what `cosign` writes beside an image in its
 //! registry, keys sent to a keyserver (`gpg --send-keys`) or installed on
-//! a host (`ssh-copy-id`), Maven deploys to a repository the line names,
+//! a host (`ssh-copy-id`), Maven deploys to a repository the line names
+//! and Gradle's to one its publishing plugin fixes ([`gradle`]),
 //! GoReleaser's release of the working directory's repository, and game
 //! and app store uploads: Steam's `steamcmd +run_app_build`, itch.io's
 //! `butler push`, Apple's `altool` and `notarytool` (also through
@@ -14,6 +15,8 @@
 //!
 //! Also what every publisher is handed to authenticate with, and so
 //! sends: [`credentials`].
+
+mod gradle;
 
 use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
@@ -29,6 +32,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "gpg" | "gpg2" => send_keys(inv),
         "ssh-copy-id" => ssh_copy_id(inv),
         "mvn" | "mvnw" => maven(inv),
+        "gradle" | "gradlew" => gradle::publish(inv),
         "goreleaser" => goreleaser(inv),
         "steamcmd" | "steamcmd.sh" => steamcmd(inv),
         "butler" => butler(inv),
@@ -99,6 +103,30 @@ const CREDENTIAL_ENV: &[(&[&str], &[&str])] = &[
         &["GITHUB_TOKEN", "GITLAB_TOKEN", "GITEA_TOKEN"],
     ),
     (&["circleci"], &["CIRCLECI_CLI_TOKEN"]),
+    (
+        &["gradle", "gradlew"],
+        &["GRADLE_PUBLISH_KEY", "GRADLE_PUBLISH_SECRET"],
+    ),
+    (
+        &["jf", "jfrog"],
+        &[
+            "JF_ACCESS_TOKEN",
+            "JF_PASSWORD",
+            "JF_USER",
+            "JFROG_CLI_ACCESS_TOKEN",
+            "JFROG_CLI_PASSWORD",
+            "JFROG_CLI_USER",
+        ],
+    ),
+    (
+        &["conan"],
+        &[
+            "CONAN_PASSWORD",
+            "CONAN_PASSWORD_*",
+            "CONAN_LOGIN_USERNAME",
+            "CONAN_LOGIN_USERNAME_*",
+        ],
+    ),
     (&["bk"], &["BUILDKITE_API_TOKEN"]),
     (&["buildkite-agent"], &["BUILDKITE_AGENT_ACCESS_TOKEN"]),
     (&["cld"], &["CLOUDINARY_URL"]),

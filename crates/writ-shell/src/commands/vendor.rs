@@ -393,6 +393,7 @@ const JFROG_VALUES: &[&str] = &[
     "user",
     "password",
     "access-token",
+    "apikey",
     "server-id",
     "spec",
     "spec-vars",
@@ -426,17 +427,37 @@ const JFROG_VALUES: &[&str] = &[
     "repo",
 ];
 
+/// `jf rt` commands that configure the CLI or collect build-info here.
+const JFROG_LOCAL: &[&str] = &[
+    "c",
+    "config",
+    "use",
+    "bce",
+    "build-collect-env",
+    "bag",
+    "build-add-git",
+    "bad",
+    "build-add-dependencies",
+    "bc",
+    "build-clean",
+];
+
+/// The JFrog CLI's options whose value authenticates to the server.
+const JFROG_CREDENTIALS: &[&str] = &["--access-token", "--password", "--user", "--apikey"];
+
 /// `jf rt upload|u SOURCE TARGET --url URL` (and `jfrog rt ...`) sends
 /// SOURCE, a path or pattern, recursively unless `--recursive=false`, to
 /// the Artifactory at URL, with its properties and credentials
-/// (`--access-token`, `--password`, `--user`); `--spec FILE` reads the
-/// files to send from FILE, which only the CLI reads. `rt download|dl
-/// SOURCE [TARGET]` writes TARGET (the working directory); `rt
-/// delete|del` deletes at URL; copies, moves, property changes and build
-/// publishing change things there. Without `--url` the server is one the
-/// user configured with `jf config add`, which the line cannot place: the
-/// files read are reported, no request (as `p4` with no server).
-/// `--dry-run` sends nothing.
+/// (`--access-token`, `--password`, `--user`, `--apikey`, and their
+/// `JF_*` variables); `--spec FILE` reads the files to send from FILE,
+/// which only the CLI reads. `rt download|dl SOURCE [TARGET]` writes
+/// TARGET (the working directory) and fetches SOURCE with the
+/// credentials; `rt delete|del` deletes at URL; copies, moves, property
+/// changes and build publishing change things there; searches and other
+/// reads given credentials present them to URL. Without `--url` the
+/// server is one the user configured with `jf config add`, which the line
+/// cannot place: the files read are reported, no request (as `p4` with no
+/// server). `--dry-run` sends nothing.
 fn jfrog(inv: &Invocation<'_>) -> Option<Outcome> {
     let items = args::parse(
         inv.args,
@@ -461,7 +482,7 @@ fn jfrog(inv: &Invocation<'_>) -> Option<Outcome> {
     match verb {
         "u" | "upload" => {
             let recursive = args::value(&items, &["--recursive"]).is_none_or(|v| v.text != "false");
-            let mut payload = credentials(inv, &items, &["--access-token", "--password", "--user"]);
+            let mut payload = credentials(inv, &items, JFROG_CREDENTIALS);
             for props in args::values(&items, &["--props", "--target-props"]) {
                 flow::merge(&mut payload, &props.payload());
             }
@@ -490,7 +511,7 @@ fn jfrog(inv: &Invocation<'_>) -> Option<Outcome> {
                     inv.program,
                     url(&source),
                     "DOWNLOAD",
-                    Payload::default(),
+                    credentials(inv, &items, JFROG_CREDENTIALS),
                     false,
                 ));
             }
@@ -506,7 +527,7 @@ fn jfrog(inv: &Invocation<'_>) -> Option<Outcome> {
             } else {
                 "POST"
             };
-            let mut payload = credentials(inv, &items, &["--access-token", "--password", "--user"]);
+            let mut payload = credentials(inv, &items, JFROG_CREDENTIALS);
             for operand in operands {
                 flow::push_text(&mut payload, operand);
             }
@@ -517,8 +538,19 @@ fn jfrog(inv: &Invocation<'_>) -> Option<Outcome> {
                     .push(request(inv.program, url(&target), method, payload, false));
             }
         }
-        // Searches and listings: their arguments name remote paths.
-        _ => {}
+        _ if JFROG_LOCAL.contains(&verb) => {}
+        // Searches and listings: their arguments name remote paths; the
+        // credentials they are given go with them.
+        _ => {
+            let payload = credentials(inv, &items, JFROG_CREDENTIALS);
+            if let Some(target) = at(operands.first().copied().unwrap_or_default())
+                .filter(|_| !dry_run && payload != Payload::default())
+            {
+                outcome
+                    .effects
+                    .push(request(inv.program, url(&target), "GET", payload, false));
+            }
+        }
     }
     Some(outcome)
 }
