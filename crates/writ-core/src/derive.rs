@@ -942,7 +942,8 @@ impl Deriver<'_> {
     /// What SQL does outside its database ([`crate::sql::reach`]), whatever
     /// database runs it: the local files it reads are read; each location
     /// it writes results to gets an upload of what the statement reads
-    /// (its query, and those files); the programs it runs are shell
+    /// (its query, and those files) with the credentials presented there;
+    /// the programs it runs are shell
     /// commands, analysed as a `Bash` command from the workspace.
     fn sql_reach(&mut self, sql: &str, dialect: crate::sql::Dialect) {
         let reach = crate::sql::reach(sql, dialect);
@@ -966,6 +967,7 @@ impl Deriver<'_> {
             let text = (!export.source.is_empty())
                 .then(|| export.source.clone())
                 .into_iter()
+                .chain(export.credentials.iter().cloned())
                 .collect();
             self.send(&Send {
                 channel: Channel::Upload,

@@ -654,7 +654,7 @@ impl Cx<'_> {
                     sql: sql.clone(),
                     dialect,
                 }];
-                attached_databases(sql.as_deref(), dialect, &mut effects);
+                attached_databases(reference.as_deref(), sql.as_deref(), dialect, &mut effects);
                 if let Some(host) = host {
                     let mut text = unmapped;
                     text.extend(sql);
@@ -1035,7 +1035,7 @@ impl Cx<'_> {
                     out.push(query_send(h, q.sql.as_deref(), &q.files));
                     out.extend(login_send(h, q.dsn.as_deref(), q.login));
                 }
-                attached_databases(q.sql.as_deref(), dialect, out);
+                attached_databases(q.dsn.as_deref(), q.sql.as_deref(), dialect, out);
                 // A local database file (`sqlite3 FILE`): a change to it, or
                 // a session that may change it, writes the file.
                 if host.is_none()
@@ -1810,14 +1810,20 @@ fn dsn_credentials(dsn: &str) -> Vec<String> {
     out
 }
 
-/// The servers a SQL text attaches ([`crate::sql::attachments`]): what
-/// runs there is SQL sent to that server, with the statements that read
-/// from it and the credentials its connection string carries.
-fn attached_databases(sql: Option<&str>, dialect: crate::sql::Dialect, out: &mut Vec<Effect>) {
+/// The servers a SQL text attaches from a client opened on `database`
+/// ([`crate::sql::attachments_from`]): what runs there is SQL sent to that
+/// server, with the statements that read from it, the credentials its
+/// connection string carries and the local files it loads there.
+fn attached_databases(
+    database: Option<&str>,
+    sql: Option<&str>,
+    dialect: crate::sql::Dialect,
+    out: &mut Vec<Effect>,
+) {
     let Some(sql) = sql else {
         return;
     };
-    for attached in crate::sql::attachments(sql, dialect) {
+    for attached in crate::sql::attachments_from(database, sql, dialect) {
         let Some(host) = dsn_host(&attached.connection).filter(|h| !h.is_empty()) else {
             continue;
         };
@@ -1828,12 +1834,21 @@ fn attached_databases(sql: Option<&str>, dialect: crate::sql::Dialect, out: &mut
             .cloned()
             .collect();
         text.extend(dsn_credentials(&attached.connection));
+        let files = attached
+            .files
+            .iter()
+            .map(|path| FileRef {
+                path: path.clone(),
+                recursive: false,
+            })
+            .collect();
         out.push(Effect::Send(Send {
             channel: Channel::Query,
             target: host.clone(),
             public: false,
             payload: Payload {
                 text,
+                files,
                 ..Payload::default()
             },
         }));

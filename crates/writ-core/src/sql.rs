@@ -1,16 +1,20 @@
 //! What a SQL text does: each statement's class by its keywords, the
 //! access it changes and whom it gives access to ([`grantees`]), and what
 //! reaches outside the database ([`reach`]):
-//! results written to a URL or bucket, local files read, programs run,
-//! and other databases it attaches ([`attachments`]). A text is read in
-//! its [`Dialect`], whose comments and escapes decide what is a statement.
+//! results written to a URL or bucket (with the credentials DuckDB's
+//! secrets present there, `secrets`), local files read, programs run,
+//! and other databases it attaches ([`attachments`], MotherDuck's among
+//! them). A text is read in its [`Dialect`], whose comments and escapes
+//! decide what is a statement.
 
 mod attach;
 mod dialect;
+mod secrets;
 
-pub use attach::{Attachment, attachments};
+pub use attach::{Attachment, attachments, attachments_from};
 pub use dialect::Dialect;
 use dialect::Lexicon;
+use secrets::Vault;
 
 /// The strongest thing a SQL text does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -385,11 +389,16 @@ pub struct SqlExport {
     /// `https://...`).
     pub destination: String,
     /// The part of the statement that says what is written (its query or
-    /// table), without the options that follow the destination, whose
-    /// credentials are for the destination, not sent to it.
+    /// table), without the options that follow the destination.
     pub source: String,
     /// Local files the statement reads, as written: what it writes out.
     pub files: Vec<String>,
+    /// Credentials presented to the destination with what is written:
+    /// those of the DuckDB secret or settings that cover it
+    /// ([`secrets`]), and the keys the statement itself gives for it
+    /// (Snowflake's `CREDENTIALS = (AWS_KEY_ID = '...' ...)`, Redshift's
+    /// `ACCESS_KEY_ID '...'`), as written.
+    pub credentials: Vec<String>,
 }
 
 /// What `sql` reaches outside its database: the locations its statements
@@ -409,8 +418,10 @@ pub fn reach(sql: &str, dialect: Dialect) -> SqlReach {
     }
     for lexicon in dialect.readings(sql) {
         let mut reading = SqlReach::default();
+        let mut vault = Vault::default();
         for statement in statements(sql, lexicon) {
-            statement_reach(&statement, &mut reading);
+            vault.observe(&statement);
+            statement_reach(&statement, &vault, &mut reading);
         }
         merge_new(&mut out.exports, reading.exports);
         merge_new(&mut out.reads, reading.reads);
@@ -937,8 +948,9 @@ fn location(text: &str) -> Option<String> {
     Some(text.trim().to_owned())
 }
 
-/// What one statement reaches outside its database, added to `out`.
-fn statement_reach(statement: &Statement<'_>, out: &mut SqlReach) {
+/// What one statement reaches outside its database, added to `out`;
+/// `vault` holds the storage credentials the text made before it.
+fn statement_reach(statement: &Statement<'_>, vault: &Vault, out: &mut SqlReach) {
     let tokens = &statement.tokens;
     if let Some(Token {
         tok: Tok::Meta(line),
@@ -951,18 +963,22 @@ fn statement_reach(statement: &Statement<'_>, out: &mut SqlReach) {
             .is_some_and(|w| w.eq_ignore_ascii_case("copy "))
         {
             for inner in statements(line, Lexicon::STANDARD) {
-                statement_reach(&inner, out);
+                statement_reach(&inner, vault, out);
             }
         }
         return;
     }
     let files = local_reads(tokens);
+    let given = inline_credentials(tokens);
     let mut export = |destination: Option<String>, source: String| {
         if let Some(destination) = destination {
+            let mut credentials = vault.credentials(&destination);
+            merge_new(&mut credentials, given.clone());
             out.exports.push(SqlExport {
                 destination,
                 source,
                 files: files.clone(),
+                credentials,
             });
         }
     };
@@ -1089,6 +1105,41 @@ fn statement_reach(statement: &Statement<'_>, out: &mut SqlReach) {
         }
     }
     out.reads.extend(files.iter().cloned());
+}
+
+/// Options of an export statement whose value is a credential for its
+/// destination: Snowflake's `CREDENTIALS = (AWS_KEY_ID = 'k'
+/// AWS_SECRET_KEY = 's' AWS_TOKEN = 't' | AZURE_SAS_TOKEN = 't')`,
+/// Redshift's `ACCESS_KEY_ID 'k' SECRET_ACCESS_KEY 's' SESSION_TOKEN 't'`
+/// and `CREDENTIALS 'aws_access_key_id=...;aws_secret_access_key=...'`.
+const CREDENTIAL_KEYS: &[&str] = &[
+    "AWS_KEY_ID",
+    "AWS_SECRET_KEY",
+    "AWS_TOKEN",
+    "AZURE_SAS_TOKEN",
+    "ACCESS_KEY_ID",
+    "SECRET_ACCESS_KEY",
+    "SESSION_TOKEN",
+    "CREDENTIALS",
+];
+
+/// The values a statement gives its [`CREDENTIAL_KEYS`] (`KEY 'v'` or
+/// `KEY = 'v'`).
+fn inline_credentials(tokens: &[Token]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (at, token) in tokens.iter().enumerate() {
+        if !token.word().is_some_and(|w| CREDENTIAL_KEYS.contains(&w)) {
+            continue;
+        }
+        let mut next = tokens.get(at + 1);
+        if next.is_some_and(|t| t.is_punct('=')) {
+            next = tokens.get(at + 2);
+        }
+        if let Some(value) = next.and_then(Token::text).filter(|v| !v.is_empty()) {
+            out.push(value.to_owned());
+        }
+    }
+    out
 }
 
 /// Where a statement's text ends: after its last token.
@@ -1391,6 +1442,7 @@ mod tests {
             destination: destination.to_owned(),
             source: source.to_owned(),
             files: files.iter().map(|f| (*f).to_owned()).collect(),
+            credentials: Vec::new(),
         }
     }
 
@@ -1411,11 +1463,14 @@ mod tests {
             ),
             (
                 "copy into 'azure://acct.blob.core.windows.net/c/x' from (select * from t) credentials = (azure_sas_token = 'tok')",
-                export(
-                    "azure://acct.blob.core.windows.net/c/x",
-                    "(select * from t)",
-                    &[],
-                ),
+                SqlExport {
+                    credentials: vec!["tok".to_owned()],
+                    ..export(
+                        "azure://acct.blob.core.windows.net/c/x",
+                        "(select * from t)",
+                        &[],
+                    )
+                },
             ),
             (
                 "COPY (SELECT * FROM read_csv_auto('exports/c.csv')) TO 's3://drop/c.parquet' (FORMAT PARQUET)",

@@ -5,6 +5,7 @@ mod common;
 
 mod access_grants;
 mod account_grants;
+mod analytics_sql;
 mod approvals;
 mod cedar_lexer;
 mod chain_payments;

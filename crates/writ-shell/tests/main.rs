@@ -8,6 +8,7 @@ mod support;
 mod access;
 mod access_and_exposure;
 mod accounts;
+mod analytics_tools;
 mod analyze;
 mod app_stores;
 mod argv_lists;

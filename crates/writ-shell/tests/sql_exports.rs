@@ -171,7 +171,7 @@ fn sqlite_shells_read_sql_from_options_operands_and_input() {
             "duckdb md:analytics -c 'SELECT 1'",
             json!([sql(
                 "duckdb",
-                None,
+                Some("api.motherduck.com"),
                 Some("md:analytics"),
                 Some("SELECT 1"),
                 &[]

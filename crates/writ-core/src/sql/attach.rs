@@ -3,9 +3,16 @@
 //! strings, and the secrets `CREATE SECRET` gives them) makes the
 //! statements that name `name` run on that server. Reading them as
 //! statements of the local database would let `DELETE FROM
-//! prod.public.t` empty a production table unseen.
+//! prod.public.t` empty a production table unseen. MotherDuck's
+//! databases (`ATTACH 'md:name'`, or the client's own `duckdb md:name`)
+//! are tables at its service ([`MOTHERDUCK_HOST`]): what is created or
+//! inserted there from local files carries those files to it, and its
+//! token (`md:name?motherduck_token=...`, `SET motherduck_token`, a
+//! `TYPE motherduck` secret) goes with the connection.
 
-use super::{Dialect, Lexicon, SqlClass, Statement, Tok, Token, class, statements, top_level};
+use super::{
+    Dialect, Lexicon, SqlClass, Statement, Tok, Token, class, local_reads, statements, top_level,
+};
 
 /// A server a SQL text attaches, and what its statements do there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,14 +31,31 @@ pub struct Attachment {
     /// Statements that only read from it (`INSERT INTO local SELECT *
     /// FROM prod.public.t`).
     pub reads: Vec<String>,
+    /// Local files the statements that run there read, as written
+    /// (`INSERT INTO prod.public.t SELECT * FROM read_csv('f.csv')`):
+    /// their rows go to the server.
+    pub files: Vec<String>,
 }
+
+/// The host of MotherDuck's service, which `md:` databases live at.
+const MOTHERDUCK_HOST: &str = "api.motherduck.com";
 
 /// The remote databases `sql` attaches, in order, with what runs there.
 pub fn attachments(sql: &str, dialect: Dialect) -> Vec<Attachment> {
-    if !sql
-        .as_bytes()
-        .windows(6)
-        .any(|w| w.eq_ignore_ascii_case(b"attach"))
+    attachments_from(None, sql, dialect)
+}
+
+/// The remote databases `sql` reaches from a client opened on `database`
+/// (its database argument or connection string): a MotherDuck database
+/// (`duckdb md:name`) is attached and in use from the start; then those
+/// the text attaches, in order, with what runs on each.
+pub fn attachments_from(database: Option<&str>, sql: &str, dialect: Dialect) -> Vec<Attachment> {
+    let opened = database.and_then(|d| motherduck(d, None));
+    if opened.is_none()
+        && !sql
+            .as_bytes()
+            .windows(6)
+            .any(|w| w.eq_ignore_ascii_case(b"attach"))
     {
         return Vec::new();
     }
@@ -41,12 +65,13 @@ pub fn attachments(sql: &str, dialect: Dialect) -> Vec<Attachment> {
         .copied()
         .unwrap_or(Lexicon::STANDARD);
     let mut secrets: Vec<Secret> = Vec::new();
-    let mut attached: Vec<Attached> = Vec::new();
-    let mut current: Option<String> = None;
+    let mut current: Option<String> = opened.as_ref().and_then(|o| o.alias.clone());
+    let mut attached: Vec<Attached> = opened.into_iter().collect();
     for statement in statements(sql, lexicon) {
         let tokens = &statement.tokens;
         match tokens.iter().find_map(Token::word) {
             Some("CREATE") if is_secret(tokens) => secrets.extend(secret(&statement)),
+            Some("SET") => secrets.extend(token_setting(tokens)),
             Some("ATTACH") => attached.extend(attach(&statement, &secrets)),
             // It was reached all the same; later statements are not.
             Some("DETACH") => {
@@ -113,6 +138,11 @@ impl Attached {
         };
         if changes && written_here {
             self.attachment.runs.push(text);
+            for file in local_reads(tokens) {
+                if !self.attachment.files.contains(&file) {
+                    self.attachment.files.push(file);
+                }
+            }
         } else {
             self.attachment.reads.push(text);
         }
@@ -164,6 +194,8 @@ fn secret(statement: &Statement<'_>) -> Option<Secret> {
         ("DBNAME", "dbname"),
         ("USER", "user"),
         ("PASSWORD", "password"),
+        // A MotherDuck secret's token.
+        ("TOKEN", "password"),
     ] {
         if let Some(value) = option(&options, key) {
             conninfo.push(format!("{param}={value}"));
@@ -195,6 +227,12 @@ fn attach(statement: &Statement<'_>, secrets: &[Secret]) -> Option<Attached> {
         .position(|t| t.is_punct('('))
         .map(|open| options(statement, path_at + open))
         .unwrap_or_default();
+    if let Some(mut database) = motherduck(path, token(secrets)) {
+        if let Some(alias) = alias {
+            database.alias = Some(alias);
+        }
+        return Some(database);
+    }
     let (prefixed, connection) = remote_prefix(path);
     let kind = prefixed
         .map(str::to_owned)
@@ -223,7 +261,73 @@ fn attach(statement: &Statement<'_>, secrets: &[Secret]) -> Option<Attached> {
             dialect,
             runs: Vec::new(),
             reads: Vec::new(),
+            files: Vec::new(),
         },
+    })
+}
+
+/// A MotherDuck database (`md:name[?motherduck_token=T&...]`, or
+/// `motherduck:`), called by its name, reached at [`MOTHERDUCK_HOST`]
+/// with its token: the one in the path, else `session_token`.
+fn motherduck(path: &str, session_token: Option<&str>) -> Option<Attached> {
+    let rest = ["md:", "motherduck:"].iter().find_map(|prefix| {
+        path.get(..prefix.len())
+            .filter(|p| p.eq_ignore_ascii_case(prefix))
+            .and_then(|_| path.get(prefix.len()..))
+    })?;
+    let (name, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let name = name.trim();
+    let token = query
+        .split('&')
+        .find_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            key.eq_ignore_ascii_case("motherduck_token")
+                .then_some(value)
+        })
+        .or(session_token)
+        .filter(|t| !t.is_empty());
+    let mut connection = format!("host={MOTHERDUCK_HOST}");
+    if !name.is_empty() {
+        connection.push_str(&format!(" dbname={name}"));
+    }
+    if let Some(token) = token {
+        connection.push_str(&format!(" password={token}"));
+    }
+    Some(Attached {
+        alias: (!name.is_empty()).then(|| name.to_ascii_uppercase()),
+        attachment: Attachment {
+            connection,
+            dialect: Dialect::Standard,
+            runs: Vec::new(),
+            reads: Vec::new(),
+            files: Vec::new(),
+        },
+    })
+}
+
+/// The MotherDuck token the session holds: the latest `TYPE motherduck`
+/// secret's or `SET motherduck_token`'s.
+fn token(secrets: &[Secret]) -> Option<&str> {
+    secrets
+        .iter()
+        .rev()
+        .find(|s| s.kind == "motherduck")
+        .and_then(|s| s.conninfo.strip_prefix("password="))
+}
+
+/// `SET [GLOBAL|SESSION] motherduck_token = 'T'` (or `TO 'T'`), kept as a
+/// MotherDuck secret.
+fn token_setting(tokens: &[Token]) -> Option<Secret> {
+    let named = tokens
+        .iter()
+        .skip(1)
+        .filter_map(Token::word)
+        .find(|w| !matches!(*w, "GLOBAL" | "SESSION" | "LOCAL"))?;
+    let value = tokens.iter().find_map(Token::literal)?;
+    (named == "MOTHERDUCK_TOKEN").then(|| Secret {
+        name: None,
+        kind: "motherduck".to_owned(),
+        conninfo: format!("password={value}"),
     })
 }
 

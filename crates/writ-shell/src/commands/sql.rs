@@ -1,11 +1,16 @@
-//! SQL clients: psql, mysql/mariadb/mycli, sqlite3 and duckdb, `dropdb`,
-//! `pg_restore` (a restore as the statements it runs),
+//! SQL clients: psql, mysql/mariadb/mycli, sqlite3 and duckdb (and
+//! DuckDB's MotherDuck databases, `duckdb md:NAME`), `dropdb`,
+//! `pg_restore` (a restore as the statements it runs), csvkit's
+//! `csvsql --db` and `sql2csv` ([`csvkit`]), Datasette's publishing
+//! ([`datasette`]),
 //! PowerShell's `Invoke-Sqlcmd`, `bq query`, and the clients read from one
 //! table of their options (pgcli, usql, mysqlsh, sqlcmd, clickhouse client
 //! and local, cockroach sql, trino, snowsql, `snow sql`, Couchbase's
 //! `cbq`, whose SQL++ is SQL).
 
 mod clickhouse;
+mod csvkit;
+mod datasette;
 mod meta;
 pub(crate) mod tokens;
 
@@ -22,6 +27,9 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "invoke-sqlcmd" => invoke_sqlcmd(inv),
         "bq" => bq_query(inv)?,
         "cqlsh" => cqlsh(inv),
+        "csvsql" => csvkit::csvsql(inv),
+        "sql2csv" => csvkit::sql2csv(inv),
+        "datasette" => datasette::handle(inv)?,
         program => {
             // `clickhouse client ...`, `cockroach sql ...`, `snow sql ...`:
             // the words after the subcommand.
@@ -1261,11 +1269,51 @@ fn sqlite_shell(inv: &Invocation<'_>) -> Outcome {
     } else {
         "sqlite3"
     };
-    let server = Server {
-        dsn,
-        ..Server::default()
+    let opened = positional
+        .first()
+        .filter(|db| client == "duckdb" && is_motherduck(&db.text));
+    let server = match opened {
+        Some(database) => motherduck_server(inv, database),
+        None => Server {
+            dsn,
+            ..Server::default()
+        },
     };
     with_local(sql_effects(inv, client, server, sql, files), local)
+}
+
+/// MotherDuck's service, where DuckDB's `md:NAME` databases are.
+const MOTHERDUCK_HOST: &str = "api.motherduck.com";
+
+/// A DuckDB database at MotherDuck: `md:NAME` or `motherduck:NAME`.
+fn is_motherduck(database: &str) -> bool {
+    ["md:", "motherduck:"].iter().any(|prefix| {
+        database
+            .get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    })
+}
+
+/// `duckdb md:NAME[?motherduck_token=T]`: a client of MotherDuck's
+/// service, logging in with the token in the path or the
+/// `motherduck_token` variable the line sets for it.
+fn motherduck_server(inv: &Invocation<'_>, database: &Arg) -> Server {
+    let mut login = login(inv, &[], &["motherduck_token", "MOTHERDUCK_TOKEN"]);
+    let in_path = database
+        .text
+        .split_once('?')
+        .into_iter()
+        .flat_map(|(_, query)| query.split('&'))
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| key.eq_ignore_ascii_case("motherduck_token"));
+    if let Some((_, token)) = in_path {
+        flow::merge(&mut login, &database.with_text(token).payload());
+    }
+    Server {
+        host: Some(MOTHERDUCK_HOST.to_owned()),
+        dsn: Some(database.text.clone()),
+        login,
+    }
 }
 
 /// Parameters of PowerShell's `Invoke-Sqlcmd` that take a value, by
