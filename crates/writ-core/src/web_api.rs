@@ -13,6 +13,7 @@ use writ_shell::{Effect, Resource, Target};
 
 use crate::effects::Channel;
 
+mod devenv;
 mod exposure;
 
 /// The effects of `method` on `url` beyond the request itself, from the
@@ -28,7 +29,9 @@ pub(crate) fn api_effects(method: &str, url: &str, texts: &[String]) -> Vec<Effe
         if settled || !effects.is_empty() {
             return effects;
         }
-    } else if let Some(effect) = storage_protocol(method, url, request.path, texts) {
+    } else if let Some(effect) = storage_protocol(method, url, request.path, texts)
+        .or_else(|| devenv::public_port(method, url, request.path, texts))
+    {
         return vec![effect];
     }
     general_effects(method, &request.host, request.path, texts)

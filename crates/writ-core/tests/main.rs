@@ -13,6 +13,7 @@ mod ci_pipelines;
 mod cluster_changes;
 mod data_remotes;
 mod destinations;
+mod devenv_apis;
 mod http_semantics;
 mod message_apis;
 mod migration_targets;

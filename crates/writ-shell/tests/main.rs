@@ -32,6 +32,7 @@ mod dataflow;
 mod decoders;
 mod deferred_and_runners;
 mod descriptors;
+mod dev_environments;
 mod devices_and_hypervisors;
 mod directory_services;
 mod disks_and_captures;

@@ -29,6 +29,7 @@ pub(crate) use powershell::{starts_with_cmdlet, starts_with_cmdlet_shaped};
 pub(crate) use windows::starts_with_windows_program;
 mod dataflow;
 mod deploy;
+mod devenvs;
 mod devices;
 mod directory;
 pub(crate) use directory::written_ldif;
@@ -416,6 +417,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| net::handle(inv))
         .or_else(|| clients::handle(inv))
         .or_else(|| tunnels::handle(inv))
+        .or_else(|| devenvs::handle(inv))
         .or_else(|| netops::handle(inv))
         .or_else(|| interactive::handle(inv))
         .or_else(|| fleet::handle(inv))

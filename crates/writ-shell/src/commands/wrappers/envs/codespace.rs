@@ -3,12 +3,15 @@
 //! own (its files are the codespace's, its repository under
 //! `/workspaces`), reading what is piped to gh as ssh's does; `gh
 //! codespace ports visibility PORT:public` makes a forwarded port
-//! reachable by anyone.
+//! reachable by anyone; `gh codespace cp SRC... DEST` copies files to
+//! (`remote:PATH` destination) or from a codespace, one that belongs to
+//! the owner of the `-R OWNER/REPO` it is picked by.
 
 use super::super::{Invocation, Nested, Outcome};
 use super::split_double_dash;
 use crate::args::{self, Arg, Spec};
-use crate::{Effect, Resource};
+use crate::commands::{request, url};
+use crate::{Effect, FileRef, Payload, Resource, flow};
 
 /// `gh codespace ssh`'s options that take a value.
 const SSH_SPEC: Spec<'static> = Spec {
@@ -36,6 +39,7 @@ pub(in crate::commands) fn codespace(inv: &Invocation<'_>, args: &[Arg]) -> Outc
     match words.as_slice() {
         ["ssh", ..] => ssh(inv, args.get(1..).unwrap_or_default()),
         ["ports", "visibility", ..] => visibility(args.get(2..).unwrap_or_default()),
+        ["cp", ..] => copy(inv, args.get(1..).unwrap_or_default()),
         _ => Outcome::default(),
     }
 }
@@ -121,4 +125,78 @@ fn visibility(args: &[Arg]) -> Outcome {
         }
     }
     outcome
+}
+
+/// A codespace path of `gh codespace cp`.
+const REMOTE_PREFIX: &str = "remote:";
+
+/// Where gh finds GitHub.
+const GITHUB: &str = "https://github.com";
+
+/// `gh codespace cp [-e] [-r] [-c NAME | -R OWNER/REPO] [-- SCP FLAGS]
+/// SRC... DEST`: local sources copied to a `remote:` destination are an
+/// upload to the codespace, `remote:` sources copied here a download
+/// that writes DEST.
+fn copy(inv: &Invocation<'_>, args: &[Arg]) -> Outcome {
+    let (own, after) = split_double_dash(args);
+    let items = args::parse(
+        own,
+        &Spec {
+            short: "cpR",
+            long: &["codespace", "profile", "repo", "repo-owner"],
+            stop_after: None,
+        },
+    );
+    let mut paths: Vec<&Arg> = args::positionals(&items);
+    paths.extend(without_ssh_options(after.unwrap_or_default()));
+    let mut outcome = Outcome::default();
+    let Some((destination, sources)) = paths.split_last() else {
+        return outcome;
+    };
+    let codespace = url(&codespace_url(&items));
+    let recursive = args::has(&items, &["-r", "--recursive"]);
+    if destination.text.starts_with(REMOTE_PREFIX) {
+        let mut payload = Payload::default();
+        for source in sources
+            .iter()
+            .filter(|s| !s.text.starts_with(REMOTE_PREFIX))
+        {
+            flow::push_file(
+                &mut payload,
+                FileRef {
+                    path: inv.path(&source.text),
+                    recursive,
+                },
+            );
+            flow::merge(&mut payload, &source.expansions());
+        }
+        outcome
+            .effects
+            .push(request("gh", codespace, "UPLOAD", payload, false));
+    } else if sources.iter().any(|s| s.text.starts_with(REMOTE_PREFIX)) {
+        outcome.effects.push(request(
+            "gh",
+            codespace,
+            "DOWNLOAD",
+            Payload::default(),
+            false,
+        ));
+        outcome.write(inv.path(&destination.text), false);
+    }
+    outcome
+}
+
+/// The codespace `gh codespace cp` picks, as an address under its owner:
+/// `-R OWNER/REPO` is the repository's, `--repo-owner OWNER` the owner's;
+/// otherwise it is one of the user's choosing on GitHub.
+fn codespace_url(items: &[args::Item<'_>]) -> String {
+    if let Some(repo) = args::value(items, &["-R", "--repo"]) {
+        let slug = repo.text.trim_matches('/');
+        let slug = slug.strip_prefix("github.com/").unwrap_or(slug);
+        return format!("{GITHUB}/{slug}");
+    }
+    match args::value(items, &["--repo-owner"]) {
+        Some(owner) => format!("{GITHUB}/{}", owner.text),
+        None => GITHUB.to_owned(),
+    }
 }
