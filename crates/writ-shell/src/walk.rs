@@ -1281,6 +1281,8 @@ impl<'c> Analyzer<'c> {
             });
             // A notebook run as the code it holds (`jupyter nbconvert --execute`).
             commands::written_notebooks(&invocation, &mut outcome, &|path| self.script_text(path));
+            // A SkyPilot task file's mounts and environment.
+            commands::written_gpu_tasks(&invocation, &mut outcome, &|path| self.script_text(path));
             // A localization CLI's or Bazel's configuration files.
             commands::configured_l10n(&invocation, &mut outcome, &|path| self.script_text(path));
             commands::configured_build(&invocation, &mut outcome, &|path| self.script_text(path));

@@ -45,6 +45,7 @@ mod gcp_policies;
 mod gdal;
 mod gh_repo_selection;
 mod git_commands;
+mod gpu_clouds;
 mod grants_and_policies;
 mod inline_transfers;
 mod interactive_programs;

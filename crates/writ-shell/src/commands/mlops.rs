@@ -353,7 +353,8 @@ fn env_text<'a>(inv: &'a Invocation<'_>, name: &str) -> Option<&'a str> {
 /// [--repo-type dataset|model|space]` (and `upload-large-folder`) sends
 /// LOCAL_PATH, a file or a tree, to the repository (without LOCAL_PATH, the
 /// local file or folder named as the repository is); `repo create NAME`
-/// creates one, public unless `--private`; `repo delete NAME` deletes it.
+/// creates one, public unless `--private`; `repo delete NAME` deletes it;
+/// `repo settings NAME --public` makes it public (`repos` is the same).
 /// The hub is `HF_ENDPOINT` when the environment sets it.
 fn hugging_face(inv: &Invocation<'_>) -> Option<Outcome> {
     let items = args::parse(
@@ -431,7 +432,10 @@ fn hugging_face(inv: &Invocation<'_>) -> Option<Outcome> {
                 false,
             )
         }
-        ["repo", "create", name, ..] => {
+        ["repo" | "repos", "settings", name, ..] => {
+            return Some(hf_settings(&items, &repository(name)));
+        }
+        ["repo" | "repos", "create", name, ..] => {
             let name = match args::value(&items, &["--organization"]) {
                 Some(org) if !name.contains('/') => format!("{}/{name}", org.text),
                 _ => (*name).to_owned(),
@@ -444,7 +448,7 @@ fn hugging_face(inv: &Invocation<'_>) -> Option<Outcome> {
                 !private,
             )
         }
-        ["repo", "delete", name, ..] => request(
+        ["repo" | "repos", "delete", name, ..] => request(
             inv.program,
             url(&repository(name)),
             "DELETE",
@@ -454,6 +458,22 @@ fn hugging_face(inv: &Invocation<'_>) -> Option<Outcome> {
         _ => return Some(Outcome::default()),
     };
     Some(Outcome::default().effect(effect))
+}
+
+/// `hf repos settings REPO --public` (`--no-private`, `--private false`)
+/// makes the repository public; other settings are not reported.
+fn hf_settings(items: &[args::Item<'_>], repository: &str) -> Outcome {
+    let private_off = args::values(items, &["--private"])
+        .iter()
+        .any(|v| matches!(v.text.to_ascii_lowercase().as_str(), "false" | "0" | "no"));
+    if !private_off && !args::has(items, &["--public", "--no-private"]) {
+        return Outcome::default();
+    }
+    Outcome::default().effect(Effect::MakePublic {
+        resource: Resource::Other {
+            name: repository.to_owned(),
+        },
+    })
 }
 
 /// `kaggle datasets create|version -p DIR`, `kaggle kernels push -p DIR`,

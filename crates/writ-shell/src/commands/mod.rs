@@ -46,7 +46,9 @@ pub use cloud::{PolicyReach, grants_everyone, iam_grant, is_public_acl, policy_r
 pub use git::{WORKFLOW_ENVIRONMENT_INPUTS, github_access_changes, resolve_remote};
 pub use publish::changes_login_keys;
 mod glab;
+mod gpu_clouds;
 pub use glab::gitlab_access_changes;
+pub(crate) use gpu_clouds::written as written_gpu_tasks;
 mod gdal;
 mod hpc;
 mod hypervisors;
@@ -452,6 +454,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| p4::handle(inv))
         .or_else(|| llm::handle(inv))
         .or_else(|| notebooks::handle(inv))
+        .or_else(|| gpu_clouds::handle(inv))
         .or_else(|| mlops::handle(inv))
         .or_else(|| dvc::handle(inv))
         .or_else(|| dataflow::handle(inv))
