@@ -28,9 +28,10 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     }
 }
 
-/// The command a workspace's shell runs, as shell text (ssh joins its
-/// words); with none, what is piped in is the shell's script.
-fn remote_shell(inv: &Invocation<'_>, command: &[&Arg]) -> Outcome {
+/// The command a workspace's shell runs from `cwd`, as shell text (ssh
+/// joins its words); with none, what is piped in is the shell's script.
+/// `gh codespace ssh` shares it.
+pub(crate) fn remote_shell(inv: &Invocation<'_>, command: &[&Arg], cwd: &str) -> Outcome {
     let mut outcome = Outcome::default();
     let argv = if !command.is_empty() {
         let text: Vec<&str> = command.iter().map(|w| w.text.as_str()).collect();
@@ -47,7 +48,7 @@ fn remote_shell(inv: &Invocation<'_>, command: &[&Arg]) -> Outcome {
     outcome.nested.push(Nested::Remote {
         argv,
         hosts: Vec::new(),
-        cwd: REMOTE_HOME.to_owned(),
+        cwd: cwd.to_owned(),
         stdin: true,
     });
     outcome
@@ -89,7 +90,7 @@ fn coder_ssh(inv: &Invocation<'_>, args: &[Arg]) -> Outcome {
     );
     let positionals = args::positionals(&items);
     let command = after_double_dash(positionals.get(1..).unwrap_or_default());
-    remote_shell(inv, &command)
+    remote_shell(inv, &command, REMOTE_HOME)
 }
 
 /// `gitpod workspace ssh ID [--dry-run] [-- CMD...]`: `--dry-run` only
@@ -107,7 +108,7 @@ fn gitpod_ssh(inv: &Invocation<'_>, args: &[Arg]) -> Outcome {
         return Outcome::default();
     }
     let command: Vec<&Arg> = args.get(at + 1..).unwrap_or_default().iter().collect();
-    remote_shell(inv, &command)
+    remote_shell(inv, &command, REMOTE_HOME)
 }
 
 /// `gp ports visibility PORT:{public|private}`: a port made `public` is

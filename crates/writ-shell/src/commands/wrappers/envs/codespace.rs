@@ -7,7 +7,7 @@
 //! (`remote:PATH` destination) or from a codespace, one that belongs to
 //! the owner of the `-R OWNER/REPO` it is picked by.
 
-use super::super::{Invocation, Nested, Outcome};
+use super::super::{Invocation, Outcome};
 use super::split_double_dash;
 use crate::args::{self, Arg, Spec};
 use crate::commands::{request, url};
@@ -49,31 +49,12 @@ pub(in crate::commands) fn codespace(inv: &Invocation<'_>, args: &[Arg]) -> Outc
 fn ssh(inv: &Invocation<'_>, args: &[Arg]) -> Outcome {
     let (own, after) = split_double_dash(args);
     let items = args::parse(own, &SSH_SPEC);
-    let mut outcome = Outcome::default();
     if args::has(&items, &["--config"]) {
-        return outcome;
+        return Outcome::default();
     }
     let mut command: Vec<&Arg> = args::positionals(&items);
     command.extend(without_ssh_options(after.unwrap_or_default()));
-    let argv = if !command.is_empty() {
-        let text: Vec<&str> = command.iter().map(|w| w.text.as_str()).collect();
-        vec![
-            Arg::literal("sh"),
-            Arg::literal("-c"),
-            Arg::literal(&text.join(" ")),
-        ]
-    } else if inv.has_stdin {
-        vec![Arg::literal("sh")]
-    } else {
-        return outcome;
-    };
-    outcome.nested.push(Nested::Remote {
-        argv,
-        hosts: Vec::new(),
-        cwd: WORKSPACES.to_owned(),
-        stdin: true,
-    });
-    outcome
+    crate::commands::devenvs::remote_shell(inv, &command, WORKSPACES)
 }
 
 /// The words after ssh's own options (`-tt`, `-L SPEC`).
