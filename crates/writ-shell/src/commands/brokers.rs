@@ -247,13 +247,25 @@ fn nats(inv: &Invocation<'_>) -> Option<Outcome> {
     }
     let server = args::value(&items, &["--s", "--server"]).or_else(|| inv.env_value("NATS_URL"));
     if let Some(server) = server {
-        flow::merge(&mut payload, &server.expansions());
-        let target = server_url(&server.text, &mut payload);
         outcome
             .effects
-            .extend(broker_request(inv, target, direction, payload));
+            .extend(server_request(inv, server, direction, payload));
     }
     Some(outcome)
+}
+
+/// The request a client makes to the server `server` names: its first
+/// address, with the credentials the address carries and what its text
+/// expands.
+fn server_request(
+    inv: &Invocation<'_>,
+    server: &Arg,
+    direction: Direction,
+    mut payload: Payload,
+) -> Option<Effect> {
+    flow::merge(&mut payload, &server.expansions());
+    let target = server_url(&server.text, &mut payload);
+    broker_request(inv, target, direction, payload)
 }
 
 /// The first server of a list (`nats://u:p@h1:4222,nats://h2:4222`,

@@ -13,9 +13,9 @@
 //! use their configuration file's, which the line does not show: no host
 //! is known then.
 
-use super::super::dataflow::{Direction, broker_request};
+use super::super::dataflow::Direction;
 use super::super::{Invocation, Outcome, send_file};
-use super::{grant, on_host, server_url, target_host};
+use super::{grant, on_host, server_request, server_url, target_host};
 use crate::args::{self, Arg, Item, OptionsEnd};
 use crate::{Effect, Payload, flow};
 
@@ -124,11 +124,9 @@ fn client(inv: &Invocation<'_>) -> Outcome {
         Direction::Receive
     };
     if let Some(service) = args::value(&items, &["--url"]) {
-        flow::merge(&mut payload, &service.expansions());
-        let target = server_url(&service.text, &mut payload);
         outcome
             .effects
-            .extend(broker_request(inv, target, direction, payload));
+            .extend(server_request(inv, service, direction, payload));
     }
     outcome
 }
@@ -258,11 +256,9 @@ fn admin(inv: &Invocation<'_>) -> Outcome {
         Direction::Send
     };
     if let Some(service) = service {
-        flow::merge(&mut payload, &service.expansions());
-        let target = server_url(&service.text, &mut payload);
         outcome
             .effects
-            .extend(broker_request(inv, target, direction, payload));
+            .extend(server_request(inv, service, direction, payload));
     }
     outcome
 }
@@ -466,11 +462,9 @@ fn perf(inv: &Invocation<'_>) -> Outcome {
         _ => return outcome,
     };
     if let Some(service) = args::value(&items, &["--u", "--service-url"]) {
-        flow::merge(&mut payload, &service.expansions());
-        let target = server_url(&service.text, &mut payload);
         outcome
             .effects
-            .extend(broker_request(inv, target, direction, payload));
+            .extend(server_request(inv, service, direction, payload));
     }
     outcome
 }
