@@ -17,6 +17,7 @@
 //! sends: [`credentials`].
 
 mod gradle;
+pub(super) use gradle::VALUE_OPTIONS as GRADLE_VALUE_OPTIONS;
 
 use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};

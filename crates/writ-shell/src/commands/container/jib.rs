@@ -13,27 +13,6 @@ use super::super::{Invocation, request};
 use crate::args::Arg;
 use crate::{Effect, FileRef, Payload, Target, flow};
 
-/// Gradle's options that take their value as the next word.
-const GRADLE_VALUES: &[&str] = &[
-    "-b",
-    "--build-file",
-    "-c",
-    "--settings-file",
-    "-g",
-    "--gradle-user-home",
-    "-I",
-    "--init-script",
-    "-p",
-    "--project-dir",
-    "-P",
-    "--project-prop",
-    "-x",
-    "--exclude-task",
-    "--console",
-    "--warning-mode",
-    "--include-build",
-];
-
 /// The Jib CLI's options that take their value as the next word.
 const JIB_CLI_VALUES: &[&str] = &[
     "-t",
@@ -145,7 +124,7 @@ pub(crate) fn jib_pushes(inv: &Invocation<'_>) -> Vec<Effect> {
             (line.goals.iter().any(|g| maven_push_goal(g)), line)
         }
         "gradle" | "gradlew" => {
-            let line = read_line(inv.args, GRADLE_VALUES);
+            let line = read_line(inv.args, super::super::publish::GRADLE_VALUE_OPTIONS);
             (line.goals.iter().any(|g| gradle_push_task(g)), line)
         }
         "jib" => {

@@ -19,8 +19,9 @@ use super::credentials;
 use crate::args::Arg;
 use crate::{Payload, flow};
 
-/// Gradle's options that take their value as the next word.
-const VALUE_OPTIONS: &[&str] = &[
+/// Gradle's options that take their value as the next word (Jib's Gradle
+/// plugin reads the same command line: `container/jib.rs`).
+pub(crate) const VALUE_OPTIONS: &[&str] = &[
     "-b",
     "--build-file",
     "-c",
@@ -31,6 +32,8 @@ const VALUE_OPTIONS: &[&str] = &[
     "--init-script",
     "-p",
     "--project-dir",
+    "-P",
+    "--project-prop",
     "--project-cache-dir",
     "-x",
     "--exclude-task",
