@@ -15,13 +15,19 @@
 //! A line that names no connection uses the one its configuration file
 //! names for that environment, when an earlier step wrote it
 //! (`migrate/config.rs`). A dry run (`--dry-run`, Alembic's `--sql`) changes nothing.
+//! SQL a runner is given to run as it is (`liquibase execute-sql --sql`)
+//! is that SQL sent to the connection (`migrate/statements.rs`), and a
+//! framework's database shell (`manage.py dbshell`) is its database's
+//! client on that connection (`migrate/shells.rs`).
 
 mod config;
+mod shells;
+mod statements;
 
 use super::sql::{dsn_host, is_conninfo};
 use super::{Invocation, Outcome};
 use crate::args::Arg;
-use crate::{DataClass, DataCommand, Deploy, Effect, Payload, flow};
+use crate::{DataClass, DataCommand, Deploy, Effect, Payload, Sql, flow};
 
 /// A migration runner's subcommands: the words that name them (joined by
 /// a space) and what each does. A word not listed does nothing we know of.
@@ -183,6 +189,7 @@ const RUNNERS: &[Runner] = &[
             ("schema:drop", Destroy),
             ("migration:show", Read),
             ("schema:log", Read),
+            ("query", Write),
         ],
         env_vars: &["NODE_ENV"],
         remote_flag: None,
@@ -380,6 +387,8 @@ const RUNNERS: &[Runner] = &[
             ("doctrine:schema:create", Write),
             ("doctrine:database:create", Write),
             ("doctrine:fixtures:load", Write),
+            ("dbal:run-sql", Write),
+            ("doctrine:query:sql", Write),
             ("doctrine:database:drop", Destroy),
             ("doctrine:schema:drop", Destroy),
             ("doctrine:migrations:status", Read),
@@ -473,17 +482,17 @@ const URL_OPTIONS: &[&str] = &[
 const ENV_OPTIONS: &[&str] = &["env", "environment", "e", "settings", "target", "t"];
 
 /// Dry runs: the change is printed or checked, not made.
-const DRY_RUNS: &[&str] = &[
-    "--dry-run",
-    "--dryrun",
-    "--sql",
-    "--pretend",
-    "--preview",
-    "--dump",
-];
+const DRY_RUNS: &[&str] = &["--dry-run", "--dryrun", "--pretend", "--preview", "--dump"];
+
+/// Alembic's offline mode: the migration's SQL is printed, not run
+/// (Liquibase's `--sql` is the SQL it runs).
+const ALEMBIC_OFFLINE: &str = "--sql";
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let (program, words) = runner_words(inv)?;
+    if let Some(outcome) = shells::handle(inv, program, words) {
+        return Some(outcome);
+    }
     let runner = RUNNERS.iter().find(|r| r.names.contains(&program))?;
     let mut outcome = Outcome::default();
     let Some(class) = change(runner, words) else {
@@ -495,7 +504,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     if let Some(connection) = connection(inv, words) {
         outcome
             .effects
-            .push(data_command(program, connection, class));
+            .push(run_effect(inv, runner, program, words, connection, class));
     }
     if let Some(environment) = environment(inv, runner, words) {
         outcome.effects.push(Effect::Deploy(Deploy {
@@ -526,17 +535,68 @@ pub(crate) fn configured(
     let Some(class) = change(runner, words) else {
         return;
     };
-    let reported = outcome
-        .effects
-        .iter()
-        .any(|e| matches!(e, Effect::DataCommand(d) if d.client == program));
+    written_statements(program, outcome, text_of);
+    let reported = outcome.effects.iter().any(|e| match e {
+        Effect::DataCommand(d) => d.client == program,
+        Effect::Sql(s) => s.client == program,
+        _ => false,
+    });
     if reported || connection(inv, words).is_some() {
         return;
     }
     if let Some(connection) = config::connection(inv, runner, program, words, text_of) {
-        outcome
-            .effects
-            .insert(0, data_command(program, connection, class));
+        let effect = run_effect(inv, runner, program, words, connection, class);
+        outcome.effects.insert(0, effect);
+        written_statements(program, outcome, text_of);
+    }
+}
+
+/// The statements of the script files a runner's SQL names (`liquibase
+/// execute-sql --sql-file F`), when an earlier step wrote them: what it
+/// runs, after the SQL given on the line.
+fn written_statements(program: &str, outcome: &mut Outcome, text_of: &config::Lookup<'_>) {
+    for effect in &mut outcome.effects {
+        let Effect::Sql(query) = effect else {
+            continue;
+        };
+        if query.client != program {
+            continue;
+        }
+        let mut statements: Vec<String> = query.sql.iter().cloned().collect();
+        let known = query.files.iter().filter_map(|path| text_of(path));
+        for text in known {
+            if !statements.contains(&text) {
+                statements.push(text);
+            }
+        }
+        if !statements.is_empty() {
+            query.sql = Some(statements.join(";\n"));
+        }
+    }
+}
+
+/// What a run sends its connection: the SQL it is given to run, when its
+/// subcommand takes SQL, else a command of the subcommand's class.
+fn run_effect(
+    inv: &Invocation<'_>,
+    runner: &Runner,
+    program: &str,
+    words: &[Arg],
+    connection: Connection,
+    class: DataClass,
+) -> Effect {
+    let given =
+        verb_of(runner, words).and_then(|(verb, _)| statements::given(inv, program, verb, words));
+    match given {
+        Some(given) => Effect::Sql(Sql {
+            client: program.to_owned(),
+            host: Some(connection.host),
+            dsn: connection.dsn,
+            sql: given.sql,
+            files: given.files,
+            login: connection.login,
+        }),
+        None => data_command(program, connection, class),
     }
 }
 
@@ -545,7 +605,8 @@ pub(crate) fn configured(
 /// changes only a local copy.
 fn change(runner: &Runner, words: &[Arg]) -> Option<DataClass> {
     let (verb, class) = verb_of(runner, words)?;
-    if words.iter().any(|w| DRY_RUNS.contains(&w.text.as_str())) {
+    let offline = runner.names == ["alembic"] && words.iter().any(|w| w.text == ALEMBIC_OFFLINE);
+    if offline || words.iter().any(|w| DRY_RUNS.contains(&w.text.as_str())) {
         return None;
     }
     // Prisma's `db push --force-reset` drops the schema first.
@@ -610,6 +671,8 @@ fn data_command(program: &str, connection: Connection, class: DataClass) -> Effe
 #[derive(Debug)]
 struct Connection {
     host: String,
+    /// The connection string as written, when the line gives one.
+    dsn: Option<String>,
     login: Payload,
 }
 
@@ -715,8 +778,15 @@ fn dsn_connection(dsn: &Arg) -> Option<Connection> {
     .filter(|h| !h.is_empty())?;
     Some(Connection {
         host,
+        dsn: Some(text.to_owned()),
         login: credentials(dsn),
     })
+}
+
+/// What a client given connection string `dsn` sends to log in
+/// (sqlmap's `-d`).
+pub(super) fn dsn_login(dsn: &Arg) -> Payload {
+    credentials(dsn)
 }
 
 /// The password a connection string carries, as the word gives it (with

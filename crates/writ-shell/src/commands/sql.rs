@@ -12,6 +12,7 @@ mod clickhouse;
 mod csvkit;
 mod datasette;
 mod meta;
+mod sqlmap;
 pub(crate) mod tokens;
 
 use super::{Invocation, Nested, Outcome};
@@ -30,6 +31,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "csvsql" => csvkit::csvsql(inv),
         "sql2csv" => csvkit::sql2csv(inv),
         "datasette" => datasette::handle(inv)?,
+        "sqlmap" => sqlmap::handle(inv),
         program => {
             // `clickhouse client ...`, `cockroach sql ...`, `snow sql ...`:
             // the words after the subcommand.

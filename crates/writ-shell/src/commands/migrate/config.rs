@@ -353,6 +353,7 @@ fn settings(env: &Env<'_, '_>, block: &Value) -> Option<Connection> {
             }
             Connection {
                 host: host.to_owned(),
+                dsn: None,
                 login: Payload::default(),
             }
         }
