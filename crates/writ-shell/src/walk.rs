@@ -1279,6 +1279,8 @@ impl<'c> Analyzer<'c> {
             commands::written_lua_scripts(&invocation, &mut outcome, &|path| {
                 self.script_text(path)
             });
+            // A Puppet manifest (`puppet apply site.pp`).
+            commands::written_manifests(&invocation, &mut outcome, &|path| self.script_text(path));
             // A notebook run as the code it holds (`jupyter nbconvert --execute`).
             commands::written_notebooks(&invocation, &mut outcome, &|path| self.script_text(path));
             // A SkyPilot task file's mounts and environment.

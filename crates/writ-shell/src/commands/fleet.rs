@@ -1,6 +1,8 @@
 //! Commands that run a command on other hosts: Salt (`salt T cmd.run
 //! CMD`, `salt-ssh -r`), parallel shells (`parallel-ssh`/`pssh`, `pdsh`,
-//! `clush`), Puppet Bolt (`bolt command|script|file|task|apply`), and
+//! `clush`) and parallel-ssh's copy tools ([`copies`]), Puppet Bolt
+//! (`bolt command|script|file|task|apply`), Chef's `knife` ([`knife`]),
+//! Puppet run here ([`puppet`]), and
 //! the clouds' run-command services (`aws ssm
 //! send-command`, `az vm run-command`, `gcloud compute ssh --command`).
 //!
@@ -9,6 +11,12 @@
 //! `ssh HOST CMD`'s is: what it sends, queries or changes elsewhere is
 //! what it is, and [`remote_effects`] keeps of its effects on files only
 //! what stays true on another machine.
+
+mod copies;
+mod knife;
+mod puppet;
+
+pub(crate) use puppet::written_manifests;
 
 use super::{Invocation, Nested, Outcome, request};
 use crate::args::{self, Arg, Spec};
@@ -25,7 +33,9 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "gcloud" => gcloud_ssh(inv),
         "az" => az_run_command(inv),
         "bolt" => bolt(inv),
-        _ => None,
+        "puppet" => puppet::handle(inv),
+        "knife" => knife::handle(inv),
+        _ => copies::handle(inv),
     }
 }
 

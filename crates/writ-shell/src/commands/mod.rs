@@ -39,7 +39,7 @@ mod editors;
 pub(crate) use editors::written_scripts as written_editor_scripts;
 mod files;
 mod fleet;
-pub(crate) use fleet::remote_effects;
+pub(crate) use fleet::{remote_effects, written_manifests};
 mod git;
 pub(crate) use cloud::written_policies;
 pub use cloud::{PolicyReach, grants_everyone, iam_grant, is_public_acl, policy_reach};
