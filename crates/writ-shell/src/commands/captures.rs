@@ -3,7 +3,10 @@
 //! files, `masscan -oJ FILE`, `zmap -o`, `nuclei -o`, `ffuf -o`) are
 //! writes, the captures and lists they read (`tcpdump -r FILE`, `nmap
 //! -iL FILE`, `ffuf -w WORDLIST`) reads, and their targets (hosts,
-//! ranges, filter expressions) no files at all.
+//! ranges, filter expressions) no files at all. A web fuzzer's requests
+//! are HTTP requests with the method and body it is given (`ffuf -X POST
+//! -d 'user=admin&pass=FUZZ' -u URL`, `wfuzz -d`, `gobuster fuzz -m POST
+//! -B BODY`), as curl's are; without them, GETs.
 
 use super::{Invocation, Nested, Outcome, request, url};
 use crate::args::{self, Item, Spec};
@@ -477,6 +480,13 @@ struct Scanner {
     /// An option whose value is a shell command the scanner runs for its
     /// input (`ffuf -input-cmd`).
     runs: &'static [&'static str],
+    /// Options naming the HTTP method of its requests (`ffuf -X POST`).
+    methods: &'static [&'static str],
+    /// Options whose value is its requests' body (`ffuf -d DATA`).
+    bodies: &'static [&'static str],
+    /// A body makes the requests POSTs unless a method is named, as
+    /// curl's `-d` does (ffuf, wfuzz); otherwise the method stays GET.
+    body_posts: bool,
 }
 
 fn scanner_table(program: &str) -> Option<Scanner> {
@@ -487,6 +497,9 @@ fn scanner_table(program: &str) -> Option<Scanner> {
         targets,
         skip,
         runs: &[],
+        methods: &[],
+        bodies: &[],
+        body_posts: false,
     };
     Some(match program {
         "nuclei" => scanner(
@@ -526,8 +539,13 @@ fn scanner_table(program: &str) -> Option<Scanner> {
             &["u"],
             &["proxy"],
         ),
+        // `-X METHOD`, `-d|-data|-data-ascii|-data-binary BODY` (a body
+        // makes a GET a POST).
         "ffuf" => Scanner {
             runs: &["input-cmd"],
+            methods: &["X"],
+            bodies: &["d", "data", "data-ascii", "data-binary"],
+            body_posts: true,
             ..scanner(
                 &["o", "od", "debug-log"],
                 &["request", "config"],
@@ -536,13 +554,39 @@ fn scanner_table(program: &str) -> Option<Scanner> {
                 &["x", "replay-proxy"],
             )
         },
-        "gobuster" | "feroxbuster" | "dirsearch" => scanner(
-            &["o", "output", "debug-log", "log"],
-            &["resume-from", "l", "urls-file", "config"],
-            &["w", "wordlist", "wordlists"],
-            &["u", "url"],
-            &["p", "proxy", "P", "replay-proxy"],
-        ),
+        // `wfuzz [-X METHOD] [-d POSTDATA] -w LIST URL`: `-f FILE,PRINTER`
+        // and `--dump-recipe FILE` write.
+        "wfuzz" => Scanner {
+            methods: &["X"],
+            bodies: &["d"],
+            body_posts: true,
+            ..scanner(&["f", "dump-recipe"], &["recipe"], &["w"], &["u"], &["p"])
+        },
+        // gobuster's `-m|--method` and `fuzz`'s `-B|--body`, feroxbuster's
+        // `-m|--methods` and `--data`.
+        "gobuster" | "feroxbuster" => Scanner {
+            methods: &["m", "method", "methods"],
+            bodies: &["B", "body", "data"],
+            ..scanner(
+                &["o", "output", "debug-log", "log"],
+                &["resume-from", "l", "urls-file", "config"],
+                &["w", "wordlist", "wordlists"],
+                &["u", "url"],
+                &["p", "proxy", "P", "replay-proxy"],
+            )
+        },
+        // dirsearch's `-m|--http-method` and `-d|--data`.
+        "dirsearch" => Scanner {
+            methods: &["m", "http-method"],
+            bodies: &["d", "data"],
+            ..scanner(
+                &["o", "output", "debug-log", "log"],
+                &["resume-from", "l", "urls-file", "config", "data-file"],
+                &["w", "wordlist", "wordlists"],
+                &["u", "url"],
+                &["p", "proxy", "P", "replay-proxy"],
+            )
+        },
         "nikto" => scanner(
             &["o", "output"],
             &["config"],
@@ -575,13 +619,15 @@ fn wordlist_paths(value: &str) -> Vec<&str> {
 
 /// A web or DNS scanner: its reports are written, its lists read; the
 /// URL it scans (its target option's, else the first URL operand) is sent
-/// its other words (headers, data) and the words of its word lists, as a
-/// GET.
+/// its other words (headers, data) and the words of its word lists, with
+/// the method it is told ([`request_method`]), else a GET.
 fn web_scanner(inv: &Invocation<'_>, table: Scanner) -> Outcome {
     let mut outcome = Outcome::default();
     let mut payload = Payload::default();
     let mut named: Option<String> = None;
     let mut operand: Option<String> = None;
+    let mut method: Option<String> = None;
+    let mut body = false;
     let known = |name: &str| {
         [
             table.writes,
@@ -590,6 +636,8 @@ fn web_scanner(inv: &Invocation<'_>, table: Scanner) -> Outcome {
             table.targets,
             table.skip,
             table.runs,
+            table.methods,
+            table.bodies,
         ]
         .iter()
         .any(|names| names.contains(&name))
@@ -611,8 +659,21 @@ fn web_scanner(inv: &Invocation<'_>, table: Scanner) -> Outcome {
             },
             None => continue,
         };
-        if table.writes.contains(&name) {
-            write_file(inv, &mut outcome, value, false);
+        if table.methods.contains(&name) {
+            // feroxbuster's `-m GET -m POST`: every one named.
+            let methods = method.get_or_insert_with(String::new);
+            methods.push(',');
+            methods.push_str(value);
+        } else if table.bodies.contains(&name) {
+            body = true;
+        } else if table.writes.contains(&name) {
+            // wfuzz's `-f FILE,PRINTER`.
+            let file = if inv.program == "wfuzz" {
+                value.split(',').next().unwrap_or(value)
+            } else {
+                value
+            };
+            write_file(inv, &mut outcome, file, false);
         } else if table.reads.contains(&name) {
             read_file(inv, &mut outcome, value);
         } else if table.wordlists.contains(&name) {
@@ -636,10 +697,30 @@ fn web_scanner(inv: &Invocation<'_>, table: Scanner) -> Outcome {
             flow::merge(&mut payload, &arg.payload());
         }
     }
+    let method = request_method(method.as_deref(), body && table.body_posts);
     outcome
         .effects
-        .push(request(inv.program, url(&server), "GET", payload, false));
+        .push(request(inv.program, url(&server), &method, payload, false));
     outcome
+}
+
+/// The method of a scanner's requests: the one it is told, in upper case
+/// (the first of a list, feroxbuster's `-m GET,POST`, that changes
+/// something, else the first), else POST when its body makes it one, else
+/// GET.
+fn request_method(named: Option<&str>, body_posts: bool) -> String {
+    let methods: Vec<String> = named
+        .unwrap_or_default()
+        .split([',', ' '])
+        // A method is a word (gobuster's `s3 -m 5` is a count).
+        .filter(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_alphabetic()))
+        .map(str::to_ascii_uppercase)
+        .collect();
+    let reads = |m: &String| matches!(m.as_str(), "GET" | "HEAD" | "OPTIONS");
+    if let Some(method) = methods.iter().find(|m| !reads(m)).or(methods.first()) {
+        return method.clone();
+    }
+    if body_posts { "POST" } else { "GET" }.to_owned()
 }
 
 fn is_web_url(text: &str) -> bool {

@@ -6,8 +6,10 @@
 //! //deploy:prod`, `nx deploy api -c production`, `earthly --push +deploy
 //! --ENV=production`), to the environment their configuration or build
 //! arguments name. Smart-contract deploy tools (Hardhat, Truffle, Anchor)
-//! deploy to the network or cluster they name ([`contracts`]).
+//! deploy to the network or cluster they name ([`contracts`]). Firebase's
+//! and Supabase's global options and projects are [`baas`]'s.
 
+pub(super) mod baas;
 mod contracts;
 
 use super::{Invocation, Outcome};
@@ -232,6 +234,7 @@ fn release(inv: &Invocation<'_>) -> Option<Outcome> {
     }
     let deploy = match inv.program {
         "firebase" => firebase(inv.args),
+        "supabase" => supabase(inv.args),
         "eas" => eas(inv.args),
         "fastlane" => fastlane(inv.args),
         "gradle" | "gradlew" => gradle_play(inv.args),
@@ -724,21 +727,52 @@ fn named_environment(words: &[Arg], short: &'static str) -> Option<Target> {
 /// making it.
 const DRY_RUNS: &[&str] = &["--dry-run", "--dryrun", "--dry_run"];
 
-/// `firebase deploy [--only ...] [--project|-P ALIAS]`: the project alias
-/// names the environment (`-P prod`); without one, the default project,
-/// which the command does not name.
+/// `firebase [GLOBAL OPTIONS] deploy [--only ...] [--project|-P ALIAS]`:
+/// the project alias names the environment (`-P prod`), wherever it
+/// stands; without one, the default project, which the command does not
+/// name.
 fn firebase(words: &[Arg]) -> Option<Target> {
-    let items = options_after(
+    let command = baas::after_globals("firebase", words).first()?;
+    if !matches!(command.text.as_str(), "deploy" | "hosting:channel:deploy") {
+        return None;
+    }
+    let project = baas::project("firebase", words)?;
+    let items = args::parse(
         words,
-        &["deploy", "hosting:channel:deploy"],
         &Spec {
-            short: "Pm",
-            long: &["project", "only", "except", "message", "config", "expires"],
+            short: "Pmc",
+            long: &[
+                "project", "only", "except", "message", "config", "expires", "account", "token",
+            ],
             stop_after: None,
         },
-    )?;
-    let project = text(args::value(&items, &["--project", "-P"]))?;
+    );
     Some((project, text(args::value(&items, &["--only"]))))
+}
+
+/// `supabase [GLOBAL OPTIONS] functions deploy [NAME ...] --project-ref
+/// REF`: Edge Functions released to project REF, the environment. Without
+/// `--project-ref` they go to the linked project, which the line does
+/// not name.
+fn supabase(words: &[Arg]) -> Option<Target> {
+    let command = baas::after_globals("supabase", words);
+    let [group, verb, rest @ ..] = command else {
+        return None;
+    };
+    if group.text != "functions" || verb.text != "deploy" {
+        return None;
+    }
+    let project = baas::project("supabase", words)?;
+    let items = args::parse(
+        rest,
+        &Spec {
+            short: "",
+            long: &["project-ref", "import-map", "workdir", "jobs", "profile"],
+            stop_after: None,
+        },
+    );
+    let name = args::positionals(&items).first().map(|n| n.text.clone());
+    Some((project, name))
 }
 
 /// `eas update --branch|--channel NAME`: an over-the-air update published

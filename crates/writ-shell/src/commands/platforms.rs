@@ -9,8 +9,15 @@
 //! instead ([`TENANTS`]).
 //!
 //! Deploys these CLIs make (`vercel --prod`, `netlify deploy`) are
-//! [`super::deploy`]'s; this module sees only what it leaves.
+//! [`super::deploy`]'s; this module sees only what it leaves. Firebase's
+//! and Supabase's subcommands follow their global options (`firebase
+//! --project P firestore:delete`); a change there is also one in the
+//! project it names, which the organisation's production list sorts, and
+//! a command that reaches only the local emulators or stack (`supabase
+//! start`, `FIRESTORE_EMULATOR_HOST=localhost:8080 firebase
+//! firestore:delete`) is no request at all ([`super::deploy::baas`]).
 
+use super::deploy::baas;
 use super::{Invocation, Outcome, request, url};
 use crate::args::{self, Arg};
 use crate::{Effect, Message, Payload, flow};
@@ -390,7 +397,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let (server, subcommand) = if inv.program == "sentry-cli" {
         sentry_server(inv)
     } else {
-        (None, inv.args)
+        (None, baas::after_globals(inv.program, inv.args))
     };
     // Stripe's options go anywhere (`stripe --live refunds create`).
     let stripe = (inv.program == "stripe").then(|| StripeArgs::parse(inv.args));
@@ -423,6 +430,9 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
                 .eq(send.words.iter().copied())
     }) {
         return Some(message_send(inv, send));
+    }
+    if baas::stays_local(inv, &words) {
+        return Some(Outcome::default());
     }
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
     let releases = RELEASES
@@ -515,13 +525,23 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         Some(server) => server.trim_end_matches('/').to_owned(),
         None => format!("https://{host}"),
     };
-    Some(Outcome::default().effect(request(
+    let mut outcome = Outcome::default().effect(request(
         inv.program,
         url(&format!("{base}/{path}")),
         method,
         payload,
         false,
-    )))
+    ));
+    // `firebase functions:delete F -P prod`, `supabase secrets set
+    // --project-ref REF`: a change in that project.
+    if let Some(project) = baas::project(inv.program, inv.args) {
+        outcome.effects.extend(super::deploy::environment_changes(
+            inv.program,
+            &project,
+            None,
+        ));
+    }
+    Some(outcome)
 }
 
 /// A platform CLI's subcommand that sends a message (an SMS, MMS or
