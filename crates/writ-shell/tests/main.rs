@@ -131,3 +131,4 @@ fn every_test_file_is_a_module_of_this_binary() {
 mod db_clients_in_tools;
 mod config_management;
 mod baas_and_fuzzers;
+mod app_admin_and_launchd;

@@ -4,10 +4,14 @@
 //! policies, Drive ACLs, mail forwarding and delegation and accounts'
 //! suspension through `gam`, `rclone link` (a link anyone can
 //! open), and the general shape of a share with anyone or with a person
-//! from any CLI (`gdrive permissions share ID --type anyone`).
+//! from any CLI (`gdrive permissions share ID --type anyone`). The
+//! admin CLIs of Airflow, Superset and Flask-AppBuilder, and Grafana's
+//! password reset, are `app_admin.rs`'s.
 //!
 //! Removing a member or a permission changes access as adding one does:
 //! each is a [`Effect::GrantAccess`] with the member as its grantee.
+
+mod app_admin;
 
 use super::{Invocation, Outcome};
 use crate::args::{self, Spec};
@@ -21,7 +25,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "auth0" => auth0(inv),
         "box" => box_cli(inv),
         "m365" => m365(inv),
-        _ => None,
+        _ => app_admin::handle(inv),
     }
 }
 

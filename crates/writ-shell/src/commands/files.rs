@@ -1,10 +1,12 @@
 //! Local file commands: removers, movers, copiers, writers, readers,
 //! archivers, `echo`/`printf`, and the fallback for unknown programs;
 //! sed and awk with what their scripts run, write and read (`sed.rs`,
-//! `awk.rs`), `setfacl`'s grants (`acl.rs`) and `yq -i` (`yq.rs`).
+//! `awk.rs`), `setfacl`'s grants (`acl.rs`), `yq -i` (`yq.rs`) and macOS's
+//! `ditto` (`ditto.rs`).
 
 mod acl;
 mod awk;
+mod ditto;
 mod sed;
 mod yq;
 
@@ -61,6 +63,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "rimraf" => remove_trees(inv),
         "mv" => copy(inv, true),
         "cp" | "install" => copy(inv, false),
+        "ditto" => ditto::ditto(inv),
         "touch" | "mkdir" | "truncate" | "mkfifo" => create(inv),
         "chmod" | "chown" | "chgrp" | "chattr" => change_mode(inv),
         "setfacl" => acl::setfacl(inv),

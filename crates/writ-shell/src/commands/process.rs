@@ -1,8 +1,9 @@
-//! Stopping processes and services.
+//! Stopping processes and services, and `launchctl submit`, which has
+//! launchd run a command and keep it running.
 
-use super::{Invocation, Outcome};
+use super::{Invocation, Nested, Outcome};
 use crate::Effect;
-use crate::args::{self, Spec};
+use crate::args::{self, Arg, Spec};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let names = match inv.program {
@@ -49,7 +50,10 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             }
             _ => Vec::new(),
         },
-        "launchctl" => launchctl(inv),
+        "launchctl" => match launchctl_submit(inv) {
+            Some(outcome) => return Some(outcome),
+            None => launchctl(inv),
+        },
         "docker" | "podman" | "nerdctl" => containers_stopped(inv)?,
         _ => return None,
     };
@@ -172,4 +176,43 @@ fn launchctl(inv: &Invocation<'_>) -> Vec<String> {
         ["kill", _signal, target, ..] => vec![(*target).to_owned()],
         _ => Vec::new(),
     }
+}
+
+/// `launchctl submit -l LABEL [-p PROGRAM] [-o OUT] [-e ERR] -- COMMAND
+/// [ARGS...]`: launchd runs COMMAND (with `-p`, PROGRAM given COMMAND's
+/// arguments) from `/` and keeps it running, which is running it now;
+/// its output and errors are appended to `-o` and `-e`'s files.
+fn launchctl_submit(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "lpoe",
+            long: &[],
+            stop_after: Some(2),
+        },
+    );
+    let positional = args::positionals(&items);
+    let (verb, command) = positional.split_first()?;
+    if verb.text != "submit" {
+        return None;
+    }
+    let mut argv: Vec<Arg> = command.iter().map(|a| (*a).clone()).collect();
+    if let Some(program) = args::value(&items, &["-p"]) {
+        match argv.first_mut() {
+            Some(first) => *first = program.clone(),
+            None => argv.push(program.clone()),
+        }
+    }
+    let mut outcome = Outcome::default();
+    for log in args::values(&items, &["-o", "-e"]) {
+        outcome.write(inv.path(&log.text), true);
+    }
+    if !argv.is_empty() {
+        outcome.nested.push(Nested::Argv {
+            argv,
+            env: Vec::new(),
+            cwd: Some("/".to_owned()),
+        });
+    }
+    Some(outcome)
 }
