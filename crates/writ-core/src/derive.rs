@@ -300,20 +300,17 @@ impl Deriver<'_> {
             }
             Effect::Fetch { target, payload } => {
                 let destination = parse_destination(target);
-                // A credential in the URL's path (`https://hook.site/ID/AKIA...`)
-                // is carried as a query is.
-                let path = destination.as_ref().and_then(|d| d.path.as_deref());
-                let with_path;
-                let payload = match path {
-                    Some(path) if !scan_text(path).credentials.is_empty() => {
-                        with_path = {
-                            let mut p = payload.clone();
-                            p.text.push(path.to_owned());
-                            p
-                        };
-                        &with_path
-                    }
-                    _ => payload,
+                let in_address = credentials_in_address(destination.as_ref());
+                let with_address;
+                let payload = if in_address.is_empty() {
+                    payload
+                } else {
+                    with_address = {
+                        let mut p = payload.clone();
+                        p.text.extend(in_address);
+                        p
+                    };
+                    &with_address
                 };
                 let sensitivity =
                     self.sensitivity(payload, destination.as_ref().map(|d| d.host.as_str()));
@@ -649,7 +646,17 @@ impl Deriver<'_> {
             self.out.untrusted_output = true;
         }
         let host = destination.as_ref().map(|d| d.host.clone());
-        let (sensitivity, evidence) = self.sensitivity(&send.payload, host.as_deref());
+        let in_address = match send.channel {
+            Channel::Email | Channel::Chat | Channel::Share | Channel::Payment => Vec::new(),
+            _ => credentials_in_address(destination.as_ref()),
+        };
+        let (sensitivity, evidence) = if in_address.is_empty() {
+            self.sensitivity(&send.payload, host.as_deref())
+        } else {
+            let mut payload = send.payload.clone();
+            payload.text.extend(in_address);
+            self.sensitivity(&payload, host.as_deref())
+        };
         if matches!(send.channel, Channel::Email | Channel::Chat) {
             self.out.message_recipients.insert(ownership.as_str());
         }
@@ -1093,6 +1100,22 @@ fn is_phone_number(target: &str) -> bool {
         && number
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '.' | '(' | ')'))
+}
+
+/// The parts of a URL's address that carry a credential: a token written
+/// as a host name (`http://TOKEN.collector.example/`, sent in the DNS query
+/// and the `Host` header) or in the path (`https://hook.site/ID/AKIA...`)
+/// goes out as a query does.
+fn credentials_in_address(destination: Option<&Destination>) -> Vec<String> {
+    let Some(destination) = destination else {
+        return Vec::new();
+    };
+    [Some(destination.host.as_str()), destination.path.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|part| !scan_text(part).credentials.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn is_loopback(destination: Option<&Destination>) -> bool {

