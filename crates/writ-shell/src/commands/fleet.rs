@@ -592,6 +592,27 @@ fn salt_call(inv: &Invocation<'_>) -> Option<Outcome> {
 
 // -------------------------------------------------------- parallel shells
 
+/// The options parallel-ssh's tools share, and each tool's own, that take
+/// a value (`pssh --help`, `pscp --help`, `prsync --help`, `pslurp --help`).
+const PSSH_SPEC: Spec<'static> = Spec {
+    short: "hHlpoetOxXSL",
+    long: &[
+        "hosts",
+        "host",
+        "user",
+        "par",
+        "outdir",
+        "errdir",
+        "timeout",
+        "option",
+        "extra-args",
+        "extra-arg",
+        "ssh-args",
+        "localdir",
+    ],
+    stop_after: None,
+};
+
 /// `parallel-ssh`/`pssh [-H HOSTS]... [-h FILE]... [-l USER] [-I] CMD...`:
 /// the command runs on every host by ssh; `-I` sends standard input to
 /// each. Hosts listed in a file are not known: the file is read.
@@ -599,20 +620,8 @@ fn pssh(inv: &Invocation<'_>) -> Outcome {
     let items = args::parse(
         inv.args,
         &Spec {
-            short: "hHlpoetOxX",
-            long: &[
-                "hosts",
-                "host",
-                "user",
-                "par",
-                "outdir",
-                "errdir",
-                "timeout",
-                "option",
-                "extra-args",
-                "extra-arg",
-            ],
             stop_after: Some(1),
+            ..PSSH_SPEC
         },
     );
     let mut outcome = Outcome::default();

@@ -7,30 +7,9 @@
 //! `-H`), else PuTTY's scp.
 
 use super::super::{Invocation, Outcome, request, send_file};
-use super::{host_names, remote, user_host_port};
-use crate::args::{self, Arg, Item, Spec};
+use super::{PSSH_SPEC, host_names, remote, user_host_port};
+use crate::args::{self, Arg, Item};
 use crate::{Payload, Target, flow};
-
-/// The options parallel-ssh's tools share, and each tool's own, that take
-/// a value (`pscp --help`, `prsync --help`, `pslurp --help`).
-const PSSH_SPEC: Spec<'static> = Spec {
-    short: "hHlpoetOxXSL",
-    long: &[
-        "hosts",
-        "host",
-        "user",
-        "par",
-        "outdir",
-        "errdir",
-        "timeout",
-        "option",
-        "extra-args",
-        "extra-arg",
-        "ssh-args",
-        "localdir",
-    ],
-    stop_after: None,
-};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
