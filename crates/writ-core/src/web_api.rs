@@ -2936,8 +2936,11 @@ fn general_effects(method: &str, host: &str, path: &str, texts: &[String]) -> Ve
         || (method == "POST"
             && (shape.settings || segments.last().is_some_and(|s| names_update(s))));
     let everyone = shape.access && texts.iter().any(|t| writ_shell::grants_everyone(t));
+    // A package published is a write, as `npm publish` is, whatever
+    // access its document asks for.
+    let publishes = bodies.iter().any(is_package_document);
     if (method != "DELETE" && shape.makes_public)
-        || (changes_resource && bodies.iter().any(makes_public))
+        || (changes_resource && !publishes && bodies.iter().any(makes_public))
         || everyone
     {
         effects.push(Effect::MakePublic {
@@ -3242,6 +3245,14 @@ fn is_visibility_key(key: &str) -> bool {
                 || key.contains("visibility")
                 || key.contains("sharing")
                 || key.starts_with("share")))
+}
+
+/// True when a body is an npm registry's publish document (what `npm
+/// publish` PUTs to `/PACKAGE`): the versions it adds and their tarballs
+/// as `_attachments`. Its `access` is the package's, set by publishing.
+fn is_package_document(body: &Value) -> bool {
+    body.get("versions").is_some_and(Value::is_object)
+        && body.get("_attachments").is_some_and(Value::is_object)
 }
 
 /// True when a body sets a resource's visibility to anyone: a

@@ -674,3 +674,31 @@ fn what_the_url_itself_carries_is_sent_with_a_get() {
         &[],
     );
 }
+
+#[test]
+fn a_package_published_over_http_is_a_write_whatever_access_it_asks() {
+    let engine = engine();
+    let document = r#"{"_id": "@acme/ui", "name": "@acme/ui", "access": "public",
+        "dist-tags": {"latest": "2.0.0"},
+        "versions": {"2.0.0": {"name": "@acme/ui", "version": "2.0.0"}},
+        "_attachments": {"@acme/ui-2.0.0.tgz": {"content_type": "application/octet-stream",
+                                                "data": "H4sIAAAAAAAAA+2RQU7DMBBFs+YUvkDTsR3bSS/AKVh2E2KlKw==",
+                                                "length": 9120}}}"#;
+    check(
+        &engine,
+        &[("PUT", "https://registry.npmjs.org/@acme%2fui", document)],
+        Route::RequireApproval,
+        &["EXTERNAL_WRITE"],
+    );
+    // A settings document that asks for public access still exposes.
+    check(
+        &engine,
+        &[(
+            "PUT",
+            "https://docs.example.net/api/v1/files/42/settings",
+            r#"{"access": "public"}"#,
+        )],
+        Route::Block,
+        &["PUBLIC_EXPOSURE"],
+    );
+}
