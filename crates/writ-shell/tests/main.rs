@@ -132,3 +132,4 @@ mod db_clients_in_tools;
 mod config_management;
 mod baas_and_fuzzers;
 mod app_admin_and_launchd;
+mod previews_and_linked;

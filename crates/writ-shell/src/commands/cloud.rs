@@ -9,6 +9,7 @@ use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, FileRef, Payload, Resource, Target, flow};
 
 mod b2;
+mod cloudformation;
 mod gcp_policy;
 mod linode;
 mod oci;
@@ -775,8 +776,10 @@ fn aws_calls(inv: &Invocation<'_>) -> Outcome {
     let profile = args::value(&items, &["--profile"])
         .or_else(|| inv.env_value("AWS_PROFILE"))
         .or_else(|| inv.env_value("AWS_DEFAULT_PROFILE"));
+    let previews = service == "cloudformation" && cloudformation::previews(command, &items);
     if let Some(profile) = profile
         && changes_account(service, command)
+        && !previews
         && !changes_access(outcome.effects.iter())
     {
         outcome.effects.extend(super::deploy::environment_changes(

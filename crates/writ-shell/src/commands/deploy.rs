@@ -254,8 +254,8 @@ fn release(inv: &Invocation<'_>) -> Option<Outcome> {
         "copilot" => named_environment(inv.args, "e"),
         _ => named_environment(inv.args, ""),
     }?;
-    if inv.args.iter().any(|a| DRY_RUNS.contains(&a.text.as_str())) {
-        // The release is built and checked, not made.
+    if previews(inv.program, inv.args) {
+        // The release is built and checked, or proposed, not made.
         return Some(Outcome::default());
     }
     Some(Outcome::default().effect(Effect::Deploy(Deploy {
@@ -726,6 +726,22 @@ fn named_environment(words: &[Arg], short: &'static str) -> Option<Target> {
 /// Options by which a deploy tool builds and checks a release without
 /// making it.
 const DRY_RUNS: &[&str] = &["--dry-run", "--dryrun", "--dry_run"];
+
+/// Options by which one deploy tool only proposes its release for review:
+/// `sam deploy --no-execute-changeset` creates the CloudFormation change
+/// set and leaves it unexecuted, as `terraform plan` leaves its plan.
+const PREVIEW_OPTIONS: &[(&str, &str)] = &[("sam", "--no-execute-changeset")];
+
+/// True when a release command is a dry run or a preview of `program`'s,
+/// which changes nothing where it would release.
+fn previews(program: &str, words: &[Arg]) -> bool {
+    words.iter().any(|word| {
+        DRY_RUNS.contains(&word.text.as_str())
+            || PREVIEW_OPTIONS
+                .iter()
+                .any(|(name, option)| *name == program && word.text == *option)
+    })
+}
 
 /// `firebase [GLOBAL OPTIONS] deploy [--only ...] [--project|-P ALIAS]`:
 /// the project alias names the environment (`-P prod`), wherever it
@@ -1477,6 +1493,9 @@ fn cdk(inv: &Invocation<'_>) -> Option<Outcome> {
             stop_after: None,
         },
     )?;
+    if cdk_prepares_only(&items) {
+        return Some(Outcome::default());
+    }
     let mut names: Vec<&str> = args::values(&items, &["-c", "--context"])
         .iter()
         .filter_map(|setting| environment_setting(&setting.text))
@@ -1492,6 +1511,15 @@ fn cdk(inv: &Invocation<'_>) -> Option<Outcome> {
             .extend(environment_changes("cdk", name, None));
     }
     Some(outcome)
+}
+
+/// `cdk deploy --method=prepare-change-set` (and the older `--no-execute`,
+/// `--execute=false`): the stacks' change sets are created for review and
+/// none is executed, a preview as `cdk diff` is.
+fn cdk_prepares_only(items: &[Item<'_>]) -> bool {
+    args::value(items, &["--method"]).is_some_and(|m| m.text == "prepare-change-set")
+        || args::has(items, &["--no-execute"])
+        || args::value(items, &["--execute"]).is_some_and(|e| e.text == "false")
 }
 
 #[cfg(test)]

@@ -18,11 +18,14 @@
 //! SQL a runner is given to run as it is (`liquibase execute-sql --sql`)
 //! is that SQL sent to the connection (`migrate/statements.rs`), and a
 //! framework's database shell (`manage.py dbshell`) is its database's
-//! client on that connection (`migrate/shells.rs`).
+//! client on that connection (`migrate/shells.rs`). Supabase's commands
+//! on its linked project, which name no connection, are
+//! `migrate/supabase.rs`'s.
 
 mod config;
 mod shells;
 mod statements;
+mod supabase;
 
 use super::sql::{dsn_host, is_conninfo};
 use super::{Invocation, Outcome};
@@ -278,6 +281,8 @@ const RUNNERS: &[Runner] = &[
             ("db pull", Read),
             ("db lint", Read),
             ("migration list", Read),
+            ("migration fetch", Read),
+            ("migration down", Write),
         ],
         env_vars: &[],
         remote_flag: None,
@@ -495,6 +500,13 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     }
     let runner = RUNNERS.iter().find(|r| r.names.contains(&program))?;
     let mut outcome = Outcome::default();
+    outcome
+        .effects
+        .extend(supabase::dump_file(inv, runner, words));
+    if let Some(linked) = supabase::linked(inv, runner, words) {
+        outcome.effects.extend(linked);
+        return Some(outcome);
+    }
     let Some(class) = change(runner, words) else {
         // A read, a dry run or a local copy's change: nothing to report,
         // but the runner is known.

@@ -1,0 +1,17 @@
+//! AWS CloudFormation's previews: commands that propose a change to a
+//! stack for review and make none. `aws cloudformation create-change-set`
+//! computes a change set (`execute-change-set` is the change), and
+//! `aws cloudformation deploy --no-execute-changeset` creates one and
+//! leaves it unexecuted, as `terraform plan` leaves its plan.
+
+use crate::args::{self, Item};
+
+/// True when `aws cloudformation COMMAND` with these options only
+/// proposes a change.
+pub(super) fn previews(command: &str, items: &[Item<'_>]) -> bool {
+    match command {
+        "create-change-set" => true,
+        "deploy" => args::has(items, &["--no-execute-changeset"]),
+        _ => false,
+    }
+}
