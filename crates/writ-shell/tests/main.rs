@@ -133,3 +133,4 @@ mod config_management;
 mod baas_and_fuzzers;
 mod app_admin_and_launchd;
 mod previews_and_linked;
+mod models_logs_keys;

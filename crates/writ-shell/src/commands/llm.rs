@@ -2,7 +2,8 @@
 //! it is given, to the model's provider: Simon Willison's `llm`, the
 //! providers' API CLIs (`openai api ...`, Anthropic's `ant`), `aichat`,
 //! `sgpt`, charmbracelet's `mods`, `fabric`, Google's `gemini -p`, and
-//! `ollama run` (to the server `OLLAMA_HOST` names).
+//! `ollama run` (to the server `OLLAMA_HOST` names), and coding agents run
+//! for one task ([`agents`]: `claude -p`, `codex exec`, `aider`).
 //!
 //! A prompt is a request to the provider's API, as `curl` to it is, so the
 //! same data routes alike whichever form sends it. The provider follows
@@ -13,6 +14,8 @@
 //! sends nothing; Ollama's go to its server, which is local unless
 //! `OLLAMA_HOST` says otherwise. Commands that manage keys, logs, models
 //! or templates send nothing and are not reported.
+
+mod agents;
 
 use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::Arg;
@@ -29,6 +32,9 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "fabric" | "fabric-ai" => Some(fabric(inv)),
         "gemini" => Some(gemini(inv)),
         "ollama" => ollama(inv),
+        "claude" => agents::claude(inv),
+        "codex" => agents::codex(inv),
+        "aider" => Some(agents::aider(inv)),
         _ => None,
     }
 }

@@ -62,6 +62,7 @@ mod julia;
 mod l10n;
 pub(crate) use l10n::configured as configured_l10n;
 mod llm;
+mod logship;
 mod lua;
 pub(crate) use lua::written_scripts as written_lua_scripts;
 mod mail;
@@ -100,6 +101,7 @@ mod rlang;
 mod runners;
 pub(crate) use runners::run_recipes;
 mod secrets;
+mod signing;
 mod sites;
 mod sql;
 pub(crate) use sql::written_scripts as written_sql_scripts;
@@ -453,6 +455,9 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| iot::handle(inv))
         .or_else(|| p4::handle(inv))
         .or_else(|| llm::handle(inv))
+        .or_else(|| logship::handle(inv))
+        .or_else(|| signing::handle(inv))
+        .or_else(|| secrets::sops_exec(inv))
         .or_else(|| notebooks::handle(inv))
         .or_else(|| gpu_clouds::handle(inv))
         .or_else(|| mlops::handle(inv))

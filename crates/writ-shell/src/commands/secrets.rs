@@ -10,10 +10,72 @@
 //! get-login-password`) are credentials too, but sending one to that
 //! provider is how it is used (`-H "Authorization: Bearer $(gcloud auth
 //! print-access-token)" https://storage.googleapis.com/...`): each carries
-//! the domains it is minted for, and is secret anywhere else.
+//! the domains it is minted for, and is secret anywhere else. `sops -d`
+//! (`sops decrypt`) prints the secrets a file holds.
+//!
+//! `sops exec-env FILE CMD` and `sops exec-file FILE CMD` ([`sops_exec`])
+//! run CMD through a shell with the file's decrypted values: in its
+//! environment, or in a temporary file that stands for `{}`.
 
-use super::Invocation;
+use super::{Invocation, Nested, Outcome};
 use crate::{Credential, Payload};
+
+/// `sops exec-env [OPTIONS] FILE CMD` runs CMD through a shell with FILE's
+/// decrypted values in its environment; `sops exec-file [OPTIONS] FILE
+/// 'CMD {}'` with `{}` replaced by a temporary file holding them, read here
+/// as FILE itself, so what CMD does with it carries what FILE holds. The
+/// file is read either way. Other sops commands are left alone.
+pub(super) fn sops_exec(inv: &Invocation<'_>) -> Option<Outcome> {
+    if inv.program != "sops" {
+        return None;
+    }
+    // sops' global options that take a value, then the command's own.
+    const VALUES: &[&str] = &[
+        "--config",
+        "--user",
+        "--filename",
+        "--input-type",
+        "--output-type",
+        "--kms",
+        "--pgp",
+        "--age",
+        "--gcp-kms",
+        "--azure-kv",
+        "--hc-vault-transit",
+        "--aws-profile",
+        "--keyservice",
+    ];
+    let mut words = Vec::new();
+    let mut args = inv.args.iter();
+    while let Some(arg) = args.next() {
+        let text = arg.text.as_str();
+        if text.starts_with('-') && text.len() > 1 {
+            if VALUES.contains(&text) {
+                args.next();
+            }
+            continue;
+        }
+        words.push(arg);
+    }
+    let (command, file, script) = match words.as_slice() {
+        [command, file, script, ..] => (command.text.as_str(), file, script),
+        _ => return None,
+    };
+    let text = match command {
+        "exec-env" => script.text.clone(),
+        "exec-file" => script
+            .text
+            .replace("{}", &super::words::quote(&inv.path(&file.text))),
+        _ => return None,
+    };
+    let mut outcome = Outcome::default();
+    outcome.read(inv.path(&file.text), false);
+    outcome.nested.push(Nested::Script {
+        text,
+        what: format!("sops {command}"),
+    });
+    Some(outcome)
+}
 
 /// The output of `inv` when it prints a credential.
 pub(super) fn printed(inv: &Invocation<'_>) -> Option<Payload> {
@@ -63,6 +125,12 @@ pub(super) fn printed(inv: &Invocation<'_>) -> Option<Payload> {
             has_flag("-w") || has_flag("-g")
         }
         ("glab", ["config", "get", "token", ..]) => true,
+        ("sops", words) => {
+            words.first() == Some(&"decrypt")
+                || ((has_flag("-d") || has_flag("--decrypt"))
+                    && !has_flag("-i")
+                    && !has_flag("--in-place"))
+        }
         ("glab", ["auth", "status", ..]) => has_flag("-t") || has_flag("--show-token"),
         // `pass NAME` shows the entry.
         ("pass", [name]) => !matches!(*name, "ls" | "list" | "find" | "search" | "init"),

@@ -1198,7 +1198,8 @@ const SQLITE_SHELL_VALUES: &[&str] = &[
 /// `sqlite3|duckdb [OPTIONS] [DBFILE] [SQL...]`: the database file, then
 /// SQL to run; `-cmd SQL` runs before standard input is read, DuckDB's `-c
 /// SQL` (or `-s`) and `-f FILE` run and exit without reading it, `-init
-/// FILE` runs first. Without a file the database is in memory.
+/// FILE` runs first. Without a file the database is in memory. What it
+/// prints comes from the database file (and what it is fed).
 fn sqlite_shell(inv: &Invocation<'_>) -> Outcome {
     let mut options: Vec<(&str, &Arg)> = Vec::new();
     let mut positional: Vec<&Arg> = Vec::new();
@@ -1281,7 +1282,23 @@ fn sqlite_shell(inv: &Invocation<'_>) -> Outcome {
             ..Server::default()
         },
     };
-    with_local(sql_effects(inv, client, server, sql, files), local)
+    let printed = server
+        .dsn
+        .as_deref()
+        .filter(|_| server.host.is_none())
+        .filter(|dsn| dsn.starts_with('/'))
+        .map(|database| {
+            let mut printed = flow::file_payload(database.to_owned(), false);
+            flow::merge(&mut printed, inv.stdin);
+            printed
+        });
+    let mut outcome = with_local(sql_effects(inv, client, server, sql, files), local);
+    // What the shell prints comes from the database file it opens, so
+    // piping it on sends what that file holds.
+    if printed.is_some() {
+        outcome.stdout = printed;
+    }
+    outcome
 }
 
 /// MotherDuck's service, where DuckDB's `md:NAME` databases are.
