@@ -598,11 +598,15 @@ impl Deriver<'_> {
         (level, evidence)
     }
 
+    /// True when a remote of the workspace is an org repository, or on
+    /// an org host (a Mercurial or Subversion server's one-segment path,
+    /// `https://hg.example.corp/app`, names no owner/name), or there is none.
     fn workspace_is_org_repo(&self) -> bool {
         self.facts.git_remotes.values().any(|url| {
-            parse_destination(url)
-                .and_then(|d| d.repo)
-                .is_some_and(|r| self.facts.ownership.is_org_repo(&r))
+            parse_destination(url).is_some_and(|d| match &d.repo {
+                Some(r) => self.facts.ownership.is_org_repo(r),
+                None => self.facts.ownership.classify(&d, false) == Ownership::Org,
+            })
         }) || self.facts.git_remotes.is_empty()
     }
 

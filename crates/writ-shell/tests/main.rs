@@ -133,4 +133,5 @@ mod config_management;
 mod baas_and_fuzzers;
 mod app_admin_and_launchd;
 mod previews_and_linked;
+mod other_vcs;
 mod models_logs_keys;

@@ -10,7 +10,14 @@ use serde_json::{Value, json};
 
 /// An upload of annexed content to a remote by name.
 fn remote_upload(program: &str, remote: &str, payload: Value) -> Value {
-    json!({"effect": "request", "program": program, "target": {"kind": "remote", "name": remote}, "method": "UPLOAD", "payload": payload, "public": false})
+    remote_upload_in(W, program, remote, payload)
+}
+
+/// An upload of annexed content from the repository at `dir` to a remote
+/// by name: a special remote `git annex initremote` set up, else the git
+/// remote of that name.
+fn remote_upload_in(dir: &str, program: &str, remote: &str, payload: Value) -> Value {
+    json!({"effect": "request", "program": program, "target": {"kind": "tool_remote", "repo_dir": dir, "name": format!("annex:{remote}"), "unset": {"kind": "remote", "name": remote}}, "method": "UPLOAD", "payload": payload, "public": false})
 }
 
 /// What `git archive` and an annex transfer of everything carry.
@@ -430,7 +437,12 @@ fn git_annex_sends_content_to_the_remote_it_names() {
         ),
         (
             "git -C sub annex copy f --to eastlake",
-            json!([remote_upload("git", "eastlake", tree(&at("sub/f")))]),
+            json!([remote_upload_in(
+                &at("sub"),
+                "git",
+                "eastlake",
+                tree(&at("sub/f"))
+            )]),
         ),
         // Downloads send nothing.
         ("git annex copy data --from eastlake", json!([])),
@@ -499,7 +511,7 @@ fn datalad_push_sends_branches_and_content() {
             "datalad -l debug -C sub push",
             json!([
                 push(&at("sub"), None, json!([]), false, false),
-                remote_upload("datalad", "origin", repository()),
+                remote_upload_in(&at("sub"), "datalad", "origin", repository()),
             ]),
         ),
         ("datalad get data", json!([])),

@@ -726,16 +726,43 @@ fn lfs(inv: &Invocation<'_>) -> Outcome {
     if verb.text != "push" || local_path || args::has(&items, &["--dry-run"]) {
         return Outcome::default();
     }
-    let mut payload = remote.expansions();
-    payload.repository = true;
+    let mut outcome = Outcome::default();
     let target = if is_remote_name(&remote.text) {
         Target::Remote {
             name: remote.text.clone(),
         }
     } else {
-        url(&remote.text)
+        // Credentials written into the URL go to its host, a payload of
+        // their own beside the files, as `git push URL` sends them.
+        let carried = remote.expansions();
+        if !carried.is_empty() {
+            outcome
+                .effects
+                .push(request("git", url(&remote.text), "POST", carried, false));
+        }
+        url(&without_userinfo(&remote.text))
     };
-    Outcome::default().effect(request("git", target, "UPLOAD", payload, false))
+    outcome.effect(request(
+        "git",
+        target,
+        "UPLOAD",
+        repository_contents(),
+        false,
+    ))
+}
+
+/// A URL without the user information before its host
+/// (`https://user:TOKEN@host/path` is `https://host/path`).
+pub(super) fn without_userinfo(text: &str) -> String {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return text.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((_, host)) => format!("{scheme}://{host}{path}"),
+        None => text.to_owned(),
+    }
 }
 
 /// git-annex's options that take a value: the remotes (`--to`, `--from`),
@@ -794,6 +821,17 @@ fn annex(inv: &Invocation<'_>) -> Outcome {
     };
     let mut outcome = Outcome::default();
     match verb.text.as_str() {
+        "initremote" | "enableremote" => {
+            if let [name, parameters @ ..] = operands
+                && let Some(location) = special_remote_location(inv, parameters)
+            {
+                outcome.effects.push(Effect::GitRemote {
+                    repo_dir: inv.cwd.to_owned(),
+                    name: annex_remote_key(&name.text),
+                    url: location,
+                });
+            }
+        }
         "copy" | "move" | "mirror" | "export" => {
             let Some(remote) = args::value(&items, &["--to"]).filter(|r| r.text != "here") else {
                 return outcome;
@@ -805,7 +843,7 @@ fn annex(inv: &Invocation<'_>) -> Outcome {
             };
             outcome
                 .effects
-                .push(content_upload("git", Some(&remote.text), &content));
+                .push(content_upload("git", inv.cwd, Some(&remote.text), &content));
         }
         "sync" | "push" | "assist" => {
             if args::has(&items, &["--no-push"]) {
@@ -834,7 +872,9 @@ fn annex(inv: &Invocation<'_>) -> Outcome {
                     .effects
                     .push(repository_push(inv.cwd, remote, refspecs.clone(), false));
                 if let Some(content) = &content {
-                    outcome.effects.push(content_upload("git", remote, content));
+                    outcome
+                        .effects
+                        .push(content_upload("git", inv.cwd, remote, content));
                 }
             }
         }
@@ -917,7 +957,7 @@ fn datalad(inv: &Invocation<'_>) -> Outcome {
         let content = Content::paths(&inv, &args::positionals(&items));
         outcome
             .effects
-            .push(content_upload("datalad", remote, &content));
+            .push(content_upload("datalad", &dataset, remote, &content));
     }
     outcome
 }
@@ -961,13 +1001,21 @@ impl Content {
     }
 }
 
-/// An upload of annexed content to a git remote by name (`None`:
-/// `origin`) or URL.
-fn content_upload(program: &str, remote: Option<&str>, content: &Content) -> Effect {
+/// An upload of annexed content to a remote by name (`None`: `origin`) or
+/// URL. A name is a special remote `git annex initremote` set up on the
+/// line or earlier in the session when there is one
+/// ([`Target::ToolRemote`], kept as `annex:NAME`), else the repository's
+/// git remote of that name.
+fn content_upload(program: &str, dir: &str, remote: Option<&str>, content: &Content) -> Effect {
     let remote = remote.unwrap_or("origin");
     let target = if is_remote_name(remote) {
-        Target::Remote {
-            name: remote.to_owned(),
+        Target::ToolRemote {
+            repo_dir: dir.to_owned(),
+            name: annex_remote_key(remote),
+            path: None,
+            unset: Some(Box::new(Target::Remote {
+                name: remote.to_owned(),
+            })),
         }
     } else {
         url(remote)
@@ -986,6 +1034,68 @@ fn content_upload(program: &str, remote: Option<&str>, content: &Content) -> Eff
         },
     };
     request(program, target, "UPLOAD", payload, false)
+}
+
+/// The name a special remote of git-annex is kept under among the remotes
+/// set: one no git remote can have (git forbids `:` in a remote's name).
+fn annex_remote_key(name: &str) -> String {
+    format!("annex:{name}")
+}
+
+/// Where a special remote that `git annex initremote NAME type=T
+/// KEY=VALUE...` sets up keeps the files, from its parameters: an S3
+/// bucket (`bucket=B`, on AWS unless `host=H` names another endpoint),
+/// an rsync or bup destination (`rsyncurl=`, `buprepo=`: `host:path`, or a
+/// local directory), a WebDAV or git URL (`url=`, `location=`,
+/// `gitrepo=`), a directory (`directory=`). `None` when the parameters do
+/// not say (an S3 bucket named after the remote's UUID).
+fn special_remote_location(inv: &Invocation<'_>, parameters: &[&Arg]) -> Option<String> {
+    let parameter = |key: &str| {
+        parameters.iter().find_map(|p| {
+            p.text
+                .split_once('=')
+                .filter(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| v.to_owned())
+        })
+    };
+    let kind = parameter("type")?.to_ascii_lowercase();
+    match kind.as_str() {
+        "s3" => {
+            let bucket = parameter("bucket")?;
+            Some(
+                match parameter("host").filter(|h| !h.ends_with("amazonaws.com")) {
+                    Some(host) => format!("https://{host}/{bucket}"),
+                    None => format!("s3://{bucket}"),
+                },
+            )
+        }
+        "rsync" | "bup" | "borg" | "ddar" => {
+            let location = parameter("rsyncurl")
+                .or_else(|| parameter("buprepo"))
+                .or_else(|| parameter("borgrepo"))
+                .or_else(|| parameter("ddarrepo"))?;
+            Some(network_location(inv, &location))
+        }
+        "directory" => parameter("directory").map(|d| inv.path(&d)),
+        _ => parameter("url")
+            .or_else(|| parameter("location"))
+            .or_else(|| parameter("gitrepo"))
+            .map(|location| network_location(inv, &location)),
+    }
+}
+
+/// A location as a URL: `[user@]host:path` as `ssh://[user@]host/path`, a
+/// URL as written, a local path absolute.
+fn network_location(inv: &Invocation<'_>, location: &str) -> String {
+    if location.contains("://") {
+        return location.to_owned();
+    }
+    match location.split_once(':') {
+        Some((host, path)) if !host.is_empty() && !host.contains('/') => {
+            format!("ssh://{host}/{}", path.trim_start_matches('/'))
+        }
+        _ => inv.path(location),
+    }
 }
 
 /// A remote's name (`origin`), not a URL or an scp-style address.

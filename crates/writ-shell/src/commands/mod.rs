@@ -109,6 +109,7 @@ mod sync;
 mod transform;
 pub(crate) use transform::{is_glob, names_written_file};
 mod tunnels;
+mod vcs;
 mod vendor;
 mod windows;
 mod words;
@@ -454,6 +455,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| publish::handle(inv))
         .or_else(|| iot::handle(inv))
         .or_else(|| p4::handle(inv))
+        .or_else(|| vcs::handle(inv))
         .or_else(|| llm::handle(inv))
         .or_else(|| logship::handle(inv))
         .or_else(|| signing::handle(inv))
