@@ -1294,6 +1294,10 @@ impl<'c> Analyzer<'c> {
             });
             // A backup tool's configuration, repository file or file list.
             commands::configured_backups(&invocation, &mut outcome, &|path| self.script_text(path));
+            // A package manager's registry configuration (`.npmrc`, `poetry.toml`).
+            commands::configured_registry(&invocation, &mut outcome, &|path| {
+                self.script_text(path)
+            });
         }
         if flow::is_text_transformer(program) {
             // What a decoder or cipher prints from text the line fixes is

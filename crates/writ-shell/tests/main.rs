@@ -135,3 +135,4 @@ mod app_admin_and_launchd;
 mod previews_and_linked;
 mod other_vcs;
 mod models_logs_keys;
+mod registry_config;

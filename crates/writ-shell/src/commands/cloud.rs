@@ -2,7 +2,8 @@
 //! the MinIO client (mc), Backblaze's b2 (`b2.rs`); an S3 client given
 //! another service's endpoint reaches that host ([`at_endpoint`]);
 //! docker push, image copies (skopeo, crane, oras, regctl),
-//! npm/cargo/gem/poetry/uv publish (and yarn's `npm publish`), twine upload.
+//! npm/cargo/gem/poetry/uv publish (and yarn's `npm publish`), twine upload
+//! (read by [`super::publish::package`], where their configuration sends them).
 
 use super::{Invocation, Outcome, request, url};
 use crate::args::{self, Arg, Item, Spec};
@@ -67,20 +68,9 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ("pip" | "pip3", Some("download")) | ("pip" | "pip3", Some("index")) => {
             Some(registry_read(inv, "https://pypi.org/pypi"))
         }
-        ("npm" | "pnpm" | "yarn", Some("publish")) => {
-            Some(publish(inv, "npm", "https://registry.npmjs.org"))
-        }
-        ("cargo", Some("publish")) => Some(publish(inv, "cargo", "https://crates.io")),
-        ("gem", Some("push")) => Some(publish(inv, "gem", "https://rubygems.org")),
-        ("poetry", Some("publish")) => {
-            Some(publish(inv, "poetry", "https://upload.pypi.org/legacy/"))
-        }
-        ("twine", Some("upload")) => Some(publish(inv, "twine", "https://upload.pypi.org/legacy/")),
-        ("uv", Some("publish")) => Some(publish(inv, "uv", "https://upload.pypi.org/legacy/")),
-        // Yarn 2+: `yarn npm publish`.
-        ("yarn", Some("npm")) if inv.args.get(1).is_some_and(|a| a.text == "publish") => {
-            let rest = inv.with_args(inv.args.get(1..).unwrap_or_default());
-            Some(publish(&rest, "yarn", "https://registry.yarnpkg.com"))
+        // Package uploads, where their configuration sends them.
+        ("npm" | "pnpm" | "yarn" | "cargo" | "gem" | "poetry" | "twine" | "uv", _) => {
+            super::publish::package(inv, &|_| None)
         }
         _ => None,
     }
@@ -3301,158 +3291,6 @@ fn registry_of(image: &str) -> String {
         }
         _ => "docker.io".to_owned(),
     }
-}
-
-/// Options of a publisher whose values are credentials it sends.
-fn credential_options(manager: &str) -> &'static [&'static str] {
-    match manager {
-        "twine" | "poetry" => &["-u", "-p", "--username", "--password"],
-        "uv" => &["-u", "-p", "-t", "--username", "--password", "--token"],
-        "cargo" => &["--token"],
-        _ => &["--otp"],
-    }
-}
-
-/// Environment variables that name a publisher's registry in place of the
-/// default one.
-const REGISTRY_ENV: &[(&str, &str)] = &[
-    ("uv", "UV_PUBLISH_URL"),
-    ("twine", "TWINE_REPOSITORY_URL"),
-    ("gem", "RUBYGEMS_HOST"),
-];
-
-/// `npm publish`, `cargo publish`, `twine upload dist/*`, `uv publish`,
-/// `gem push X.gem [--host URL]`: public uploads, to the registry the line
-/// names or the public one, carrying the credentials given on the line
-/// ([`super::publish::credentials`]; npm's `--//host/:_authToken=T` too).
-fn publish(inv: &Invocation<'_>, manager: &str, default_registry: &str) -> Outcome {
-    // Short options that take a value differ by tool: twine's and
-    // poetry's `-r REPOSITORY`, but pnpm's `-r` is `--recursive`.
-    let short = match inv.program {
-        "npm" => "w",
-        "pnpm" => "wFC",
-        "yarn" => "",
-        "cargo" => "pjZ",
-        "gem" => "k",
-        "uv" => "upt",
-        "poetry" => "rupC",
-        _ => "rupci",
-    };
-    let spec = Spec {
-        short,
-        long: &[
-            "registry",
-            "repository-url",
-            "repository",
-            "tag",
-            "access",
-            "otp",
-            "token",
-            "manifest-path",
-            "index",
-            "username",
-            "password",
-            "package",
-            "config-file",
-            "workspace",
-            "publish-url",
-            "check-url",
-            "trusted-publishing",
-            "keyring-provider",
-            "host",
-            "key",
-            "identity",
-            "sign-with",
-            "comment",
-            "client-cert",
-            "cert",
-            "cache-dir",
-            "directory",
-            "project",
-        ],
-        stop_after: None,
-    };
-    let items = args::parse(inv.args.get(1..).unwrap_or_default(), &spec);
-    if args::has(&items, &["--dry-run", "-n"]) {
-        return Outcome::default();
-    }
-    let from_env = REGISTRY_ENV
-        .iter()
-        .filter(|(m, _)| *m == manager)
-        .find_map(|(_, name)| inv.env_value(name))
-        .map(|v| v.text.clone())
-        .filter(|v| !v.is_empty());
-    let named = args::value(
-        &items,
-        &["--registry", "--repository-url", "--publish-url", "--host"],
-    )
-    .map(|r| r.text.clone())
-    .or(from_env);
-    // uv's `--index NAME` names an index of the project's configuration:
-    // where it publishes is not on the line.
-    let index = args::value(&items, &["--index"]).map(|r| r.text.clone());
-    if manager == "uv" && named.is_none() && index.as_ref().is_some_and(|i| !i.contains("://")) {
-        return Outcome::default();
-    }
-    let mut registry = named
-        .or(index)
-        .unwrap_or_else(|| default_registry.to_owned());
-    if let Some(repository) = args::value(&items, &["-r", "--repository"]) {
-        registry = match repository.text.as_str() {
-            "testpypi" => "https://test.pypi.org/legacy/".to_owned(),
-            "pypi" => default_registry.to_owned(),
-            other => other.to_owned(),
-        };
-    }
-    let restricted = args::value(&items, &["--access"]).is_some_and(|a| a.text == "restricted");
-    let private_registry = registry != default_registry;
-    // A package is what its manifest and ignore files select from the
-    // tree, not the working tree: what lies beside it (a `.env`) is not
-    // guessed into it, so the directory is not read as a whole tree.
-    let mut payload = super::publish::credentials(inv, &items, credential_options(manager));
-    for (name, value) in args::options(&items) {
-        let lower = name.to_ascii_lowercase();
-        if lower.contains("_auth") || lower.contains("_password") {
-            flow::merge(&mut payload, &value.payload());
-        }
-    }
-    let mut positional = args::positionals(&items);
-    // `uv publish` uploads `dist/*` unless it is given files.
-    let dist = Arg::literal("dist/*");
-    if manager == "uv" && positional.is_empty() {
-        positional.push(&dist);
-    }
-    if positional.is_empty() || manager == "cargo" {
-        let dir = args::value(&items, &["--manifest-path"])
-            .map(|m| inv.path(m.text.trim_end_matches("Cargo.toml")))
-            .unwrap_or_else(|| inv.cwd.to_owned());
-        flow::push_file(
-            &mut payload,
-            FileRef {
-                path: dir,
-                recursive: false,
-            },
-        );
-    }
-    if manager != "cargo" {
-        for file in positional {
-            flow::push_file(
-                &mut payload,
-                FileRef {
-                    path: inv.path(&file.text),
-                    recursive: false,
-                },
-            );
-        }
-    }
-    let program = inv.program;
-    Outcome::default().effect(request(
-        program,
-        url(&registry),
-        "UPLOAD",
-        payload,
-        !restricted && !private_registry,
-    ))
 }
 
 /// The MinIO client's aliases that exist before any `mc alias set`.

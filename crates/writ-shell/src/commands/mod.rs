@@ -8,6 +8,7 @@ mod applescript;
 mod apps;
 mod backups;
 pub(crate) use backups::configured as configured_backups;
+pub(crate) use publish::configured as configured_registry;
 mod batch;
 mod brokers;
 mod browsers;

@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 
 mod conan;
+pub(super) mod npm_config;
 mod vcpkg;
 
 use super::{Invocation, Nested, Outcome, request, url};
@@ -387,6 +388,8 @@ fn offline(inv: &Invocation<'_>, words: &[Arg]) -> bool {
                     )
                 })
         })
+        || (matches!(inv.program, "npm" | "npx" | "pnpm")
+            && npm_config::env_setting(inv, "offline").is_some_and(npm_config::is_on))
 }
 
 /// What an environment variable a package manager reads says about its
@@ -433,29 +436,17 @@ fn source_variables(program: &str) -> &'static [SourceVariable] {
         var("UV_NO_INDEX", Offline),
     ];
     const PDM: &[SourceVariable] = &[var("PDM_PYPI_URL", Replaces)];
-    const NPM: &[SourceVariable] = &[
-        var("npm_config_registry", Replaces),
-        var("NPM_CONFIG_REGISTRY", Replaces),
-        var("npm_config_offline", Offline),
-        var("NPM_CONFIG_OFFLINE", Offline),
-    ];
+    // npm's own configuration (`npm_config_*`) is read by [`npm_config`].
     const YARN: &[SourceVariable] = &[
         var("YARN_NPM_REGISTRY_SERVER", Replaces),
         var("YARN_REGISTRY", Replaces),
-        var("npm_config_registry", Replaces),
-        var("NPM_CONFIG_REGISTRY", Replaces),
     ];
-    const BUN: &[SourceVariable] = &[
-        var("BUN_CONFIG_REGISTRY", Replaces),
-        var("NPM_CONFIG_REGISTRY", Replaces),
-        var("npm_config_registry", Replaces),
-    ];
+    const BUN: &[SourceVariable] = &[var("BUN_CONFIG_REGISTRY", Replaces)];
     const JULIA: &[SourceVariable] = &[var("JULIA_PKG_SERVER", Replaces)];
     match program {
         "pip" | "pip3" | "pipx" => PIP,
         "uv" | "uvx" => UV,
         "pdm" => PDM,
-        "npm" | "npx" | "pnpm" => NPM,
         "yarn" => YARN,
         "bun" | "bunx" => BUN,
         "julia" => JULIA,
@@ -470,11 +461,19 @@ pub(super) fn env_registry(inv: &Invocation<'_>) -> Option<String> {
     source_variables(inv.program)
         .iter()
         .filter(|var| var.role == SourceRole::Replaces)
-        .find_map(|var| {
-            let value = inv.env_value(var.name)?;
-            value.text.split_whitespace().next().map(index_url)
+        .find_map(|var| inv.env_value(var.name))
+        .or_else(|| {
+            reads_npm_config(inv.program)
+                .then(|| npm_config::env_setting(inv, "registry"))
+                .flatten()
         })
+        .and_then(|value| value.text.split_whitespace().next().map(index_url))
         .map(str::to_owned)
+}
+
+/// Package managers that read npm's configuration (after their own).
+fn reads_npm_config(program: &str) -> bool {
+    matches!(program, "npm" | "npx" | "pnpm" | "yarn" | "bun" | "bunx")
 }
 
 /// An index's URL without uv's `NAME=` before it (`internal=https://...`).

@@ -1,5 +1,8 @@
-//! Publishing that is not a package or image upload to a registry the
-//! line names first (those are [`super::cloud`]'s): the same publishes
+//! Package uploads, where the line's options, the environment and the
+//! configuration files written earlier send them ([`package`]: `npm
+//! publish` with `npm_config_*` and `.npmrc`, `poetry publish -r NAME`,
+//! `twine upload -r NAME`), and publishing that is not an image upload to
+//! a registry the line names first (those are [`super::cloud`]'s): the same publishes
 //! after global options (`pnpm --filter X publish`), NuGet pushes and
 //! deletes, flit's, hatch's and pdm's uploads, changes at a package
 //! registry (`npm unpublish`, `npm deprecate`, `npm dist-tag add|rm`, `npm
@@ -17,14 +20,18 @@
 //! sends: [`credentials`].
 
 mod gradle;
+mod package;
+mod python_repos;
 pub(super) use gradle::VALUE_OPTIONS as GRADLE_VALUE_OPTIONS;
+pub(super) use package::package;
 
-use super::{Invocation, Nested, Outcome, request, send_file, url};
+use super::{Invocation, Lookup, Nested, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, Payload, Resource, Target, flow};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
+        "poetry" => python_repos::poetry_config(inv),
         "npm" | "pnpm" | "yarn" => publish_after_options(inv).or_else(|| registry_change(inv)),
         "cargo" => cargo_registry(inv),
         "dotnet" | "nuget" => nuget(inv),
@@ -44,6 +51,21 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "buildpatchtool" => build_patch_tool(inv),
         _ => None,
     }
+}
+
+/// What a package manager's configuration written earlier (on the line or
+/// by an earlier step) changes in `inv`'s outcome: a package upload goes
+/// where the files written configure it ([`package`]), and a `poetry
+/// config` keeps what its file held.
+pub(crate) fn configured(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
+    python_repos::append_to_config(inv, outcome, text_of);
+    let Some(upload) = package(inv, text_of) else {
+        return;
+    };
+    outcome
+        .effects
+        .retain(|effect| !matches!(effect, Effect::Request(r) if r.program == inv.program));
+    outcome.effects.extend(upload.effects);
 }
 
 /// Environment variables through which a publisher takes its credentials
