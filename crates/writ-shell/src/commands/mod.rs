@@ -109,6 +109,7 @@ pub(crate) use sql::written_scripts as written_sql_scripts;
 mod sync;
 mod transform;
 pub(crate) use transform::{is_glob, names_written_file};
+mod toml;
 mod tunnels;
 mod vcs;
 mod vendor;

@@ -10,6 +10,7 @@
 use crate::args::Arg;
 use crate::commands::packages::npm_config::setting;
 use crate::commands::{Invocation, Lookup, Outcome};
+use crate::commands::toml::{Document, Value};
 use crate::{Payload, flow};
 
 /// poetry's user configuration file.
@@ -125,53 +126,13 @@ pub(in crate::commands) fn poetry_repository(
     text_of(&poetry_config_file(inv, false)).and_then(|t| toml_repository(&t, name))
 }
 
-/// Repository `name`'s URL in poetry's TOML: `[repositories.NAME]` then
-/// `url = "..."`, `repositories.NAME.url = "..."` or, under
-/// `[repositories]`, `NAME.url = "..."` or `NAME = { url = "..." }`.
+/// Repository `name`'s URL in poetry's TOML (`[repositories.NAME]` with
+/// `url = "..."`, dotted keys, or an inline table).
 fn toml_repository(text: &str, name: &str) -> Option<String> {
-    let mut table = String::new();
-    let mut found = None;
-    for line in text.lines() {
-        let line = line.trim();
-        if let Some(header) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            table = unquote(header.trim());
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else {
-            continue;
-        };
-        let full = if table.is_empty() {
-            unquote(key.trim())
-        } else {
-            format!("{table}.{}", unquote(key.trim()))
-        };
-        let value = value.trim();
-        let url = if full == format!("repositories.{name}.url") {
-            Some(unquote(value))
-        } else if full == format!("repositories.{name}") {
-            inline_url(value)
-        } else {
-            None
-        };
-        if url.is_some() {
-            found = url;
-        }
+    match Document::parse(text).get(&["repositories", name, "url"]) {
+        Some(Value::Str(url)) => Some(url.clone()),
+        _ => None,
     }
-    found
-}
-
-/// `{ url = "..." }`'s URL.
-fn inline_url(value: &str) -> Option<String> {
-    let inner = value.strip_prefix('{')?.strip_suffix('}')?;
-    inner.split(',').find_map(|pair| {
-        let (key, value) = pair.split_once('=')?;
-        (key.trim() == "url").then(|| unquote(value.trim()))
-    })
-}
-
-/// A TOML key or value without its quotes (dotted keys keep their dots).
-fn unquote(text: &str) -> String {
-    text.replace(['"', '\''], "")
 }
 
 /// twine's repository `name` in its `.pypirc` (`--config-file`, else

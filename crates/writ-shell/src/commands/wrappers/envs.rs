@@ -19,7 +19,6 @@ mod guix;
 mod jsonc;
 mod mise;
 mod nix;
-mod toml;
 
 pub(in crate::commands) use codespace::codespace;
 

@@ -5,7 +5,7 @@
 //! installs packages.
 
 use super::super::{Invocation, Nested, Outcome, run_argv};
-use super::toml::{Document, Value};
+use crate::commands::toml::{Document, Value};
 use super::{Lookup, Prelude, find_file, install, run_after, split_double_dash};
 use crate::args::{self, Arg, Spec};
 use crate::paths;

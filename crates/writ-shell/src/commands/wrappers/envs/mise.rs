@@ -9,7 +9,7 @@
 //! TOOL@VERSION` installs tools.
 
 use super::super::{Invocation, Nested, Outcome};
-use super::toml::{Document, Value};
+use crate::commands::toml::{Document, Value};
 use super::{Lookup, install, parent, shell_job, split_double_dash, with_args};
 use crate::args::{self, Arg, Spec};
 use crate::paths;

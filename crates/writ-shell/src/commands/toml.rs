@@ -1,12 +1,13 @@
-//! The part of TOML that tool manifests use (`mise.toml`'s tasks, flox's
-//! `manifest.toml`): tables and dotted keys, basic and literal strings
-//! (one-line and multi-line), arrays and inline tables. Numbers, booleans
+//! The part of TOML that tool manifests and configurations use
+//! (`mise.toml`'s tasks, flox's `manifest.toml`, poetry's repositories):
+//! tables and dotted keys, basic and literal strings (one-line and
+//! multi-line), arrays and inline tables. Numbers, booleans
 //! and dates are kept as their text. Reading stops at the first thing it
 //! cannot read, keeping what came before.
 
 /// A value.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Value {
+pub(crate) enum Value {
     Str(String),
     Array(Vec<Value>),
     /// An inline table, its keys relative to it.
@@ -17,7 +18,7 @@ pub(super) enum Value {
 
 impl Value {
     /// The strings a value holds: itself, or an array's strings.
-    pub(super) fn strings(&self) -> Vec<String> {
+    pub(crate) fn strings(&self) -> Vec<String> {
         match self {
             Value::Str(text) => vec![text.clone()],
             Value::Array(items) => items
@@ -32,7 +33,7 @@ impl Value {
     }
 
     /// The value at `path` inside an inline table.
-    pub(super) fn get(&self, path: &[&str]) -> Option<&Value> {
+    pub(crate) fn get(&self, path: &[&str]) -> Option<&Value> {
         match self {
             Value::Table(entries) => lookup(entries, path),
             _ => None,
@@ -42,12 +43,12 @@ impl Value {
 
 /// A document's values by their full key path.
 #[derive(Debug, Default)]
-pub(super) struct Document {
+pub(crate) struct Document {
     entries: Vec<(Vec<String>, Value)>,
 }
 
 impl Document {
-    pub(super) fn parse(text: &str) -> Document {
+    pub(crate) fn parse(text: &str) -> Document {
         let mut parser = Parser {
             chars: text.chars().collect(),
             at: 0,
@@ -58,13 +59,13 @@ impl Document {
     }
 
     /// The value at `path` (a key of a table or of an inline table).
-    pub(super) fn get(&self, path: &[&str]) -> Option<&Value> {
+    pub(crate) fn get(&self, path: &[&str]) -> Option<&Value> {
         lookup(&self.entries, path)
     }
 
     /// The value at `path`, or the table of the keys below it (`[tasks.x]`
     /// with its `run = ...` is the table `{ run = ... }`).
-    pub(super) fn section(&self, path: &[&str]) -> Option<Value> {
+    pub(crate) fn section(&self, path: &[&str]) -> Option<Value> {
         if let Some(value) = self.get(path) {
             return Some(value.clone());
         }
@@ -84,7 +85,7 @@ impl Document {
 
     /// The keys directly below `prefix`, in the order they first appear
     /// (the task names below `tasks`).
-    pub(super) fn keys_below(&self, prefix: &[&str]) -> Vec<String> {
+    pub(crate) fn keys_below(&self, prefix: &[&str]) -> Vec<String> {
         let mut keys: Vec<String> = Vec::new();
         for (path, value) in &self.entries {
             let below =
@@ -113,8 +114,10 @@ impl Document {
 }
 
 /// The value at `path` among `entries`, looking into inline tables.
+/// The value at `path`; of a key given twice (a file appended to), the
+/// last.
 fn lookup<'a>(entries: &'a [(Vec<String>, Value)], path: &[&str]) -> Option<&'a Value> {
-    entries.iter().find_map(|(key, value)| {
+    entries.iter().rev().find_map(|(key, value)| {
         if key.len() > path.len() || !key.iter().zip(path).all(|(k, p)| k == p) {
             return None;
         }
