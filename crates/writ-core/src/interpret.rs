@@ -1231,7 +1231,7 @@ impl Cx<'_> {
         });
         // Credentials written into the remote's URL go with the push, as
         // a payload of their own beside the repository's contents.
-        if let Some(credentials) = url_credentials(&remote) {
+        if let Some(credentials) = url_credentials(&remote).filter(|c| may_carry_secret(c)) {
             out.push(Effect::Send(Send {
                 channel: Channel::GitPush,
                 target: remote.clone(),
@@ -1355,6 +1355,17 @@ fn carried_in_url(url: &str) -> Vec<String> {
         text.push(query.to_owned());
     }
     text
+}
+
+/// Whether a URL's user information can carry a secret: a password
+/// (`user:TOKEN`), a variable (`$TOKEN@`, `${TOKEN}@`), an encoded
+/// character, or a token as the user name (`ghp_...@`). A bare account
+/// name (`ssh://git@host/`, `hg@`) is none.
+fn may_carry_secret(userinfo: &str) -> bool {
+    userinfo.contains([':', '$', '%'])
+        || !writ_detect::sensitivity::scan_text(userinfo)
+            .credentials
+            .is_empty()
 }
 
 /// The `user:password` of a URL's authority, when it has one.
