@@ -648,7 +648,9 @@ fn addresses<'a>(words: impl IntoIterator<Item = &'a Arg>) -> Vec<String> {
         .collect()
 }
 
-fn split_addresses(text: &str) -> Vec<String> {
+/// The addresses of a comma-separated list, each without its display
+/// name (`Ann <ann@x.io>, bob@y.io`).
+pub(super) fn split_addresses(text: &str) -> Vec<String> {
     text.split(',')
         .map(|part| {
             let part = part.trim();

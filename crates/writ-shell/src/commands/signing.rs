@@ -101,12 +101,26 @@ fn minisign(inv: &Invocation<'_>) -> Outcome {
         outcome.write(secret, false);
     } else if options.has('S') {
         outcome.read(secret, false);
-        sign(inv, &mut outcome, &messages, options.value('x'), ".minisig");
+        signatures(
+            inv,
+            &mut outcome,
+            &messages,
+            options.value('x'),
+            ".minisig",
+            Signature::Written,
+        );
     } else if options.has('V') {
         if !options.has('P') {
             outcome.read(public, false);
         }
-        verify_reads(inv, &mut outcome, &messages, options.value('x'), ".minisig");
+        signatures(
+            inv,
+            &mut outcome,
+            &messages,
+            options.value('x'),
+            ".minisig",
+            Signature::Read,
+        );
     }
     outcome
 }
@@ -137,12 +151,13 @@ fn signify(inv: &Invocation<'_>) -> Outcome {
         if let Some(secret) = key('s') {
             outcome.read(secret, false);
         }
-        sign(
+        signatures(
             inv,
             &mut outcome,
             &Vec::from_iter(message),
             options.value('x'),
             ".sig",
+            Signature::Written,
         );
     } else if options.has('V') {
         if let Some(public) = key('p') {
@@ -157,12 +172,13 @@ fn signify(inv: &Invocation<'_>) -> Outcome {
                 outcome.read(inv.path(&signature), false);
                 outcome.write(inv.path(message), false);
             }
-            _ => verify_reads(
+            _ => signatures(
                 inv,
                 &mut outcome,
                 &Vec::from_iter(message),
                 options.value('x'),
                 ".sig",
+                Signature::Read,
             ),
         }
     } else if options.has('C') {
@@ -180,42 +196,35 @@ fn signify(inv: &Invocation<'_>) -> Outcome {
     outcome
 }
 
-/// Reads each message and writes its signature: `signature` when given,
-/// else the message's name with `suffix`.
-fn sign(
+/// What signing (`Signature::Written`) or verifying (`Signature::Read`)
+/// `messages` touches: each message is read, and its signature, `signature`
+/// when given, else the message's name with `suffix`, written or read.
+fn signatures(
     inv: &Invocation<'_>,
     outcome: &mut Outcome,
     messages: &[&str],
     signature: Option<&str>,
     suffix: &str,
+    kind: Signature,
 ) {
+    let touch = |outcome: &mut Outcome, path: String| match kind {
+        Signature::Written => outcome.write(path, false),
+        Signature::Read => outcome.read(path, false),
+    };
     for message in messages {
         outcome.read(inv.path(message), false);
         if signature.is_none() {
-            outcome.write(inv.path(&format!("{message}{suffix}")), false);
+            touch(outcome, inv.path(&format!("{message}{suffix}")));
         }
     }
     if let Some(signature) = signature {
-        outcome.write(inv.path(signature), false);
+        touch(outcome, inv.path(signature));
     }
 }
 
-/// Reads each message and its signature (`signature`, else the message's
-/// name with `suffix`).
-fn verify_reads(
-    inv: &Invocation<'_>,
-    outcome: &mut Outcome,
-    messages: &[&str],
-    signature: Option<&str>,
-    suffix: &str,
-) {
-    for message in messages {
-        outcome.read(inv.path(message), false);
-        if signature.is_none() {
-            outcome.read(inv.path(&format!("{message}{suffix}")), false);
-        }
-    }
-    if let Some(signature) = signature {
-        outcome.read(inv.path(signature), false);
-    }
+/// Whether a command writes the signatures it names or reads them.
+#[derive(Clone, Copy)]
+enum Signature {
+    Written,
+    Read,
 }

@@ -34,19 +34,9 @@ fn repository_contents() -> Payload {
 
 /// A push of the repository at `dir` to `remote` (a URL, or a name the
 /// repository's settings or the deployment resolve), of the revisions
-/// `revisions` names (none: the current branch).
+/// `revisions` names (none: the current branch), as `git push` is.
 fn changesets_push(dir: &str, remote: &str, revisions: Vec<RefSpec>, force: bool) -> Effect {
-    Effect::GitPush(crate::GitPush {
-        repo_dir: dir.to_owned(),
-        remote: Some(remote.to_owned()),
-        refspecs: revisions,
-        force,
-        all_refs: false,
-        tags: false,
-        branch: None,
-        cloned_from: None,
-        settings: None,
-    })
+    super::git::repository_push(dir, Some(remote), revisions, force)
 }
 
 /// A named revision (a branch, a bookmark) pushed as itself; `.`, the

@@ -234,18 +234,7 @@ fn email(inv: &Invocation<'_>, items: &[args::Item<'_>]) -> Outcome {
     }
     let recipients: Vec<String> = args::values(items, &["-t", "--to", "-c", "--cc", "--bcc"])
         .iter()
-        .flat_map(|value| value.text.split(','))
-        .map(|address| {
-            let address = address.trim();
-            match (address.rfind('<'), address.rfind('>')) {
-                (Some(open), Some(close)) if open < close => {
-                    address.get(open + 1..close).unwrap_or_default().trim()
-                }
-                _ => address,
-            }
-        })
-        .filter(|address| !address.is_empty())
-        .map(str::to_owned)
+        .flat_map(|value| super::super::mail::split_addresses(&value.text))
         .collect();
     if recipients.is_empty() {
         return outcome;
