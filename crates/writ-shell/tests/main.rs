@@ -136,3 +136,4 @@ mod previews_and_linked;
 mod other_vcs;
 mod models_logs_keys;
 mod registry_config;
+mod office_and_feeds;

@@ -10,6 +10,11 @@
 //!
 //! Removing a member or a permission changes access as adding one does:
 //! each is a [`Effect::GrantAccess`] with the member as its grantee.
+//!
+//! The same sharing CLIs' uploads are here too, as the storage CLIs report
+//! them (an `UPLOAD` request carrying the file): Box's `files:upload`,
+//! `folders:upload` and `files:versions:upload`, and `m365 spo file add`,
+//! sent to the `--webUrl` site, whose host is the tenant.
 
 mod app_admin;
 
@@ -532,6 +537,11 @@ fn box_cli(inv: &Invocation<'_>) -> Option<Outcome> {
                 "as-user",
                 "token",
                 "fields",
+                "parent-id",
+                "name",
+                "description",
+                "content-created-at",
+                "content-modified-at",
             ],
             stop_after: None,
         },
@@ -547,6 +557,9 @@ fn box_cli(inv: &Invocation<'_>) -> Option<Outcome> {
     let operand = |at: usize| positional.get(at).map(|a| a.text.clone());
     let value = |names: &[&str]| args::value(&items, names).map(|a| a.text.clone());
     let id = operand(1).unwrap_or_default();
+    if let Some(upload) = box_upload(inv, &topic, &positional) {
+        return Some(Outcome::default().effect(upload));
+    }
     let effect = match topic.as_slice() {
         [
             kind @ ("files" | "folders"),
@@ -594,6 +607,40 @@ fn box_cli(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(Outcome::default().effect(effect))
 }
 
+/// Box's upload host.
+const BOX_UPLOAD: &str = "https://upload.box.com/api/2.0/files/content";
+
+/// `box files:upload PATH [--parent-id ID]`, `box folders:upload PATH`
+/// (the folder's tree) and `box files:versions:upload ID PATH` send the
+/// local file to Box, as `rclone copy FILE box:` does.
+fn box_upload(inv: &Invocation<'_>, topic: &[&str], positional: &[&args::Arg]) -> Option<Effect> {
+    let (source, recursive) = match topic {
+        ["files", "upload"] => (positional.get(1)?, false),
+        ["folders", "upload"] => (positional.get(1)?, true),
+        ["files", "versions", "upload"] => (positional.get(2)?, false),
+        _ => return None,
+    };
+    Some(upload_request(inv, BOX_UPLOAD, source, recursive))
+}
+
+/// An `UPLOAD` request to `target` carrying the local `source` (`-`,
+/// standard input) and what its expansions carry.
+fn upload_request(
+    inv: &Invocation<'_>,
+    target: &str,
+    source: &args::Arg,
+    recursive: bool,
+) -> Effect {
+    let mut payload = crate::Payload::default();
+    if source.text == "-" {
+        crate::flow::merge(&mut payload, inv.stdin);
+    } else {
+        crate::flow::merge(&mut payload, &source.expansions());
+        super::send_file(inv, &mut payload, &source.text, recursive);
+    }
+    super::request(inv.program, super::url(target), "UPLOAD", payload, false)
+}
+
 /// Long options of the CLI for Microsoft 365 that take a value.
 const M365_LONG: &[&str] = &[
     "fileUrl",
@@ -632,6 +679,10 @@ const M365_LONG: &[&str] = &[
     "query",
     "userPrincipalName",
     "accountEnabled",
+    "folder",
+    "path",
+    "contentType",
+    "checkInComment",
 ];
 
 /// The CLI for Microsoft 365: `m365 spo file|folder sharinglink add|set
@@ -661,6 +712,9 @@ fn m365(inv: &Invocation<'_>) -> Option<Outcome> {
         value(names).map_or_else(|| what.to_owned(), |v| format!("{what} {v}"))
     };
     let changes = |verb: &str| matches!(verb, "add" | "remove" | "set" | "grant" | "revoke");
+    if let ["spo", "file", "add", ..] = words.as_slice() {
+        return m365_file_add(inv);
+    }
     let effect = match words.as_slice() {
         ["spo", kind @ ("file" | "folder"), "sharinglink", verb, ..] if changes(verb) => {
             let resource = Resource::Other {
@@ -746,6 +800,41 @@ fn m365(inv: &Invocation<'_>) -> Option<Outcome> {
         _ => return None,
     };
     Some(Outcome::default().effect(effect))
+}
+
+/// `m365 spo file add --webUrl|-u SITE --folder|-f F --path|-p FILE`
+/// uploads FILE to the site's folder.
+fn m365_file_add(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "ufpioq",
+            long: M365_LONG,
+            stop_after: None,
+        },
+    );
+    let value = |names: &[&str]| args::value(&items, names).map(|a| a.text.clone());
+    let source = args::value(&items, &["--path", "-p"])?;
+    let folder = sharepoint_folder(value(&["--webUrl", "-u"]), value(&["--folder", "-f"]));
+    Some(Outcome::default().effect(upload_request(inv, &folder, source, false)))
+}
+
+/// The SharePoint folder a file is added to: `--webUrl`'s site and
+/// `--folder` below it. The site's host is the tenant, whose owner the
+/// deployment judges; without `--webUrl` (which the CLI requires) the
+/// tenant is unknown: SharePoint's own host, which no deployment owns.
+fn sharepoint_folder(site: Option<String>, folder: Option<String>) -> String {
+    let site = site.unwrap_or_else(|| "https://sharepoint.com".to_owned());
+    match folder {
+        Some(folder) => format!(
+            "{}/{}",
+            site.trim_end_matches('/'),
+            // A library's name has spaces (`Shared Documents`): encoded
+            // as the URL the CLI requests.
+            folder.trim_start_matches('/').replace(' ', "%20")
+        ),
+        None => site,
+    }
 }
 
 /// `rclone link REMOTE:PATH`: a link to the file that anyone who has it can

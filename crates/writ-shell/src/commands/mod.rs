@@ -81,6 +81,7 @@ pub use nosql::cypher_class;
 mod notebooks;
 pub(crate) use notebooks::written as written_notebooks;
 mod notify;
+mod office;
 mod openers;
 mod orchestrators;
 mod p4;
@@ -101,6 +102,7 @@ mod remotes;
 mod rlang;
 mod runners;
 pub(crate) use runners::run_recipes;
+mod scrapy;
 mod secrets;
 mod signing;
 mod sites;
@@ -434,6 +436,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| glab::handle(inv))
         .or_else(|| pipelines::handle(inv))
         .or_else(|| cloud::handle(inv))
+        .or_else(|| office::handle(inv))
         .or_else(|| access::handle(inv))
         .or_else(|| accounts::handle(inv))
         .or_else(|| directory::handle(inv))
@@ -467,6 +470,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| mlops::handle(inv))
         .or_else(|| dvc::handle(inv))
         .or_else(|| dataflow::handle(inv))
+        .or_else(|| scrapy::handle(inv))
         .or_else(|| media::handle(inv))
         .or_else(|| browsers::handle(inv))
         .or_else(|| openers::handle(inv))

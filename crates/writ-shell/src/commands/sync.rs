@@ -37,13 +37,20 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 /// What sending `source` carries: the file or tree it names (`-` is
 /// standard input) and what its expansions carry.
 fn local(inv: &Invocation<'_>, source: &Arg) -> Payload {
+    sent_source(inv, source, true)
+}
+
+/// What sending `source` carries: the file it names (the tree below it
+/// too when `recursive`; `-` is standard input) and what its expansions
+/// carry.
+pub(super) fn sent_source(inv: &Invocation<'_>, source: &Arg, recursive: bool) -> Payload {
     let mut payload = Payload::default();
     if source.text == "-" {
         flow::merge(&mut payload, inv.stdin);
         return payload;
     }
     flow::merge(&mut payload, &source.expansions());
-    send_file(inv, &mut payload, &source.text, true);
+    send_file(inv, &mut payload, &source.text, recursive);
     payload
 }
 
