@@ -128,12 +128,12 @@ fn every_test_file_is_a_module_of_this_binary() {
         }
     }
 }
-mod db_clients_in_tools;
-mod config_management;
-mod baas_and_fuzzers;
 mod app_admin_and_launchd;
-mod previews_and_linked;
-mod other_vcs;
+mod baas_and_fuzzers;
+mod config_management;
+mod db_clients_in_tools;
 mod models_logs_keys;
-mod registry_config;
 mod office_and_feeds;
+mod other_vcs;
+mod previews_and_linked;
+mod registry_config;

@@ -9,8 +9,8 @@
 
 use crate::args::Arg;
 use crate::commands::packages::npm_config::setting;
-use crate::commands::{Invocation, Lookup, Outcome};
 use crate::commands::toml::{Document, Value};
+use crate::commands::{Invocation, Lookup, Outcome};
 use crate::{Payload, flow};
 
 /// poetry's user configuration file.

@@ -5,9 +5,9 @@
 //! installs packages.
 
 use super::super::{Invocation, Nested, Outcome, run_argv};
-use crate::commands::toml::{Document, Value};
 use super::{Lookup, Prelude, find_file, install, run_after, split_double_dash};
 use crate::args::{self, Arg, Spec};
+use crate::commands::toml::{Document, Value};
 use crate::paths;
 
 /// `flox activate`'s options that take a value.

@@ -9,9 +9,9 @@
 //! TOOL@VERSION` installs tools.
 
 use super::super::{Invocation, Nested, Outcome};
-use crate::commands::toml::{Document, Value};
 use super::{Lookup, install, parent, shell_job, split_double_dash, with_args};
 use crate::args::{self, Arg, Spec};
+use crate::commands::toml::{Document, Value};
 use crate::paths;
 
 /// mise's own commands; any other first word names a task.
