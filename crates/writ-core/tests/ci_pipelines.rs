@@ -11,7 +11,7 @@
 
 use crate::common;
 
-use common::{function_call, shell};
+use common::{function_call, quoted, shell};
 use serde_json::{Value, json};
 use writ_core::{Engine, Route, Runtime};
 
@@ -32,11 +32,6 @@ const DEPLOYMENT: &str = r#"{
 
 fn engine() -> Engine {
     common::engine(DEPLOYMENT)
-}
-
-/// Single-quoted for the shell.
-fn quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 /// One `POST` in the three families: curl, the HTTP gateway, an SDK's

@@ -9,8 +9,7 @@
 
 use crate::common;
 
-use common::shell;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 use writ_core::{Route, Runtime};
 
 const DEPLOYMENT: &str = r#"{
@@ -25,36 +24,18 @@ const CODER: &str =
     "https://coder.lumen.dev/api/v2/workspaces/0d6c5a3e-8f41-4b7e-9a2c-5e1f7b3d9c04/port-share";
 const GITPOD: &str = "https://app.gitpod.io/api/gitpod.v1.EnvironmentService/UpdateEnvironment";
 
-/// Single-quoted for the shell.
-fn quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
 /// One request as curl sends it from a shell and as the HTTP gateway sees
 /// it.
 fn request(method: &str, url: &str, body: &str) -> Vec<(Runtime, Value)> {
-    let headers = [
-        ("Content-Type", "application/json"),
-        ("Coder-Session-Token", "tok"),
-    ];
-    let mut line = format!("curl -sS -X {method} {}", quoted(url));
-    for (name, value) in headers {
-        line.push_str(&format!(" -H {}", quoted(&format!("{name}: {value}"))));
-    }
-    if !body.is_empty() {
-        line.push_str(&format!(" -d {}", quoted(body)));
-    }
-    let header_map: Map<String, Value> = headers
-        .iter()
-        .map(|(name, value)| ((*name).to_owned(), json!(value)))
-        .collect();
-    vec![
-        shell(&line),
-        (
-            Runtime::Http,
-            json!({"method": method, "url": url, "headers": header_map, "body": body}),
-        ),
-    ]
+    common::curl_and_gateway(
+        method,
+        url,
+        &[
+            ("Content-Type", "application/json"),
+            ("Coder-Session-Token", "tok"),
+        ],
+        body,
+    )
 }
 
 /// Every request routes to `route` with exactly `reasons`, from both

@@ -13,7 +13,7 @@
 
 use crate::common;
 
-use common::{function_call, shell};
+use common::{function_call, quoted, shell};
 use serde_json::{Value, json};
 use writ_core::{Engine, Route, Runtime};
 
@@ -34,11 +34,6 @@ const DEPLOYMENT: &str = r#"{
 
 fn engine() -> Engine {
     common::engine(DEPLOYMENT)
-}
-
-/// Single-quoted for the shell.
-fn quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 fn content_type(body: &str) -> &'static str {

@@ -9,7 +9,7 @@
 
 use crate::common;
 
-use common::{function_call, http_post, shell};
+use common::{function_call, http_post, quoted, shell};
 use serde_json::{Value, json};
 use writ_core::{Engine, Route, Runtime};
 
@@ -51,11 +51,6 @@ fn email(arguments: Value) -> (Runtime, Value) {
 fn base64url(bytes: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// Single-quoted for the shell.
-fn quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 const CT_JSON: &str = "Content-Type: application/json";

@@ -12,7 +12,7 @@
 
 use crate::common;
 
-use common::{function_call, shell};
+use common::{function_call, quoted, shell};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use writ_core::{Approval, Engine, GuardInput, Route, Runtime, SessionState, normalize};
@@ -38,11 +38,6 @@ const DEPLOYMENT: &str = r#"{
 
 fn engine() -> Engine {
     common::engine(DEPLOYMENT)
-}
-
-/// Single-quoted for the shell.
-fn quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 /// The gateway's request, and the SDK tool's arguments for it.

@@ -11,9 +11,8 @@
 
 use crate::common;
 
-use common::shell;
-use serde_json::{Map, Value, json};
-use writ_core::{Engine, Route, Runtime};
+use common::{curl_and_gateway, shell};
+use writ_core::{Engine, Route};
 
 const DEPLOYMENT: &str = r#"{
     "organization": "lumen",
@@ -26,34 +25,6 @@ const DEPLOYMENT: &str = r#"{
 
 fn engine() -> Engine {
     common::engine(DEPLOYMENT)
-}
-
-/// Single-quoted for the shell.
-fn quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
-/// One request as curl sends it from a shell and as the HTTP gateway sees
-/// it.
-fn request(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> Vec<(Runtime, Value)> {
-    let mut line = format!("curl -sS -X {method} {}", quoted(url));
-    for (name, value) in headers {
-        line.push_str(&format!(" -H {}", quoted(&format!("{name}: {value}"))));
-    }
-    if !body.is_empty() {
-        line.push_str(&format!(" --data-binary {}", quoted(body)));
-    }
-    let header_map: Map<String, Value> = headers
-        .iter()
-        .map(|(name, value)| ((*name).to_owned(), json!(value)))
-        .collect();
-    vec![
-        shell(&line),
-        (
-            Runtime::Http,
-            json!({"method": method, "url": url, "headers": header_map, "body": body}),
-        ),
-    ]
 }
 
 /// A request: method, URL, headers, body.
@@ -69,7 +40,7 @@ fn check(cases: &[Case<'_>], route: Route, reasons: &[&str]) {
     );
     let mut wrong = Vec::new();
     for (method, url, headers, body) in cases {
-        for event in request(method, url, headers, body) {
+        for event in curl_and_gateway(method, url, headers, body) {
             let decision = common::decide(&engine, &event);
             let got = (decision.route, decision.reasons);
             if got != wanted {
@@ -579,11 +550,11 @@ fn the_clis_and_their_rest_requests_route_alike() {
     let pairs = [
         (
             "az storage container set-permission --account-name lumenstore --name site-media --public-access blob",
-            request("PUT", AZURE_ACL, &[("x-ms-blob-public-access", "blob")], ""),
+            curl_and_gateway("PUT", AZURE_ACL, &[("x-ms-blob-public-access", "blob")], ""),
         ),
         (
             "aws s3api delete-public-access-block --bucket lumen-assets",
-            request(
+            curl_and_gateway(
                 "DELETE",
                 "https://lumen-assets.s3.amazonaws.com/?publicAccessBlock",
                 &[],
@@ -594,7 +565,7 @@ fn the_clis_and_their_rest_requests_route_alike() {
             &*format!(
                 "aws s3api put-bucket-policy --bucket lumen-assets --policy '{EVERYONE_READS}'"
             ),
-            request(
+            curl_and_gateway(
                 "PUT",
                 "https://lumen-assets.s3.amazonaws.com/?policy",
                 &[],
@@ -603,7 +574,7 @@ fn the_clis_and_their_rest_requests_route_alike() {
         ),
         (
             &*format!("aws s3api put-bucket-policy --bucket lumen-assets --policy '{TLS_ONLY}'"),
-            request(
+            curl_and_gateway(
                 "PUT",
                 "https://lumen-assets.s3.amazonaws.com/?policy",
                 &[],
@@ -612,7 +583,7 @@ fn the_clis_and_their_rest_requests_route_alike() {
         ),
         (
             &*format!("aws s3api put-bucket-policy --bucket lumen-assets --policy '{ONE_ACCOUNT}'"),
-            request(
+            curl_and_gateway(
                 "PUT",
                 "https://lumen-assets.s3.amazonaws.com/?policy",
                 &[],
@@ -621,7 +592,7 @@ fn the_clis_and_their_rest_requests_route_alike() {
         ),
         (
             "aws s3api put-bucket-acl --bucket lumen-assets --acl private",
-            request(
+            curl_and_gateway(
                 "PUT",
                 "https://lumen-assets.s3.amazonaws.com/?acl",
                 &[("x-amz-acl", "private")],

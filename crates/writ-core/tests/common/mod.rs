@@ -85,6 +85,39 @@ pub fn shell(command: &str) -> (Runtime, Value) {
     )
 }
 
+/// Single-quoted for the shell.
+pub fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// One request as curl sends it from a shell and as the HTTP egress
+/// gateway sees it, with the same headers and body.
+pub fn curl_and_gateway(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Vec<(Runtime, Value)> {
+    let mut line = format!("curl -sS -X {method} {}", quoted(url));
+    for (name, value) in headers {
+        line.push_str(&format!(" -H {}", quoted(&format!("{name}: {value}"))));
+    }
+    if !body.is_empty() {
+        line.push_str(&format!(" --data-binary {}", quoted(body)));
+    }
+    let header_map: serde_json::Map<String, Value> = headers
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), json!(value)))
+        .collect();
+    vec![
+        shell(&line),
+        (
+            Runtime::Http,
+            json!({"method": method, "url": url, "headers": header_map, "body": body}),
+        ),
+    ]
+}
+
 /// A POST through the HTTP egress gateway.
 pub fn http_post(url: &str, headers: Value, body: &str) -> (Runtime, Value) {
     (
