@@ -2642,6 +2642,14 @@ impl<'c> Analyzer<'c> {
         }
         if let Some(var) = scope.vars.get(name) {
             match (&var.literal, plain) {
+                // `${X:-d}` of an X the line set empty is d.
+                (Some(literal), true) if literal.is_empty() => {
+                    if let Some(default) = default_word(expr, true) {
+                        let value = self.expand(default, scope);
+                        arg.text.push_str(&value.text);
+                        absorb(arg, &value);
+                    }
+                }
                 (Some(literal), true) => arg.text.push_str(literal),
                 _ => {
                     arg.text.push_str(source);
@@ -2658,6 +2666,16 @@ impl<'c> Analyzer<'c> {
             arg.text.push_str(DEFAULT_IFS);
         } else if plain && name == "PWD" {
             arg.text.push_str(&scope.cwd);
+        } else if let Some(default) = default_word(expr, false) {
+            // `${X:-d}` of an X the line never set (or unset): d, the value
+            // the command was written to fall back on. X stays among the
+            // environment it reads.
+            let value = self.expand(default, scope);
+            arg.text.push_str(&value.text);
+            absorb(arg, &value);
+            if !arg.env.iter().any(|e| e == name) {
+                arg.env.push(name.to_owned());
+            }
         } else {
             arg.text.push_str(source);
             arg.dynamic = true;
@@ -2666,6 +2684,31 @@ impl<'c> Analyzer<'c> {
             }
         }
     }
+}
+
+/// The fallback word of `${X:-d}` / `${X:=d}` (and `${X-d}`, `${X=d}`
+/// unless `only_when_null`, which asks about an X that is set but empty).
+fn default_word(expr: &ParameterExpr, only_when_null: bool) -> Option<&str> {
+    use brush_parser::word::ParameterTestType;
+    let (test_type, default) = match expr {
+        ParameterExpr::UseDefaultValues {
+            indirect: false,
+            test_type,
+            default_value,
+            ..
+        }
+        | ParameterExpr::AssignDefaultValues {
+            indirect: false,
+            test_type,
+            default_value,
+            ..
+        } => (test_type, default_value.as_deref()),
+        _ => return None,
+    };
+    if only_when_null && !matches!(test_type, ParameterTestType::UnsetOrNull) {
+        return None;
+    }
+    Some(default.unwrap_or(""))
 }
 
 /// The field separators: the line's `IFS`, else bash's default.

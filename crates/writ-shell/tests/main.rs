@@ -137,3 +137,4 @@ mod office_and_feeds;
 mod other_vcs;
 mod previews_and_linked;
 mod registry_config;
+mod servers_and_defaults;

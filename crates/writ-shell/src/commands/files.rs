@@ -1813,20 +1813,78 @@ pub(super) fn unknown(inv: &Invocation<'_>) -> Outcome {
             }
             continue;
         }
-        if arg.text.starts_with('-') || !paths::looks_like_path(&arg.text) {
+        // `@FILE`, as `--data @FILE` or `--body=@FILE`: the file's contents.
+        let text = at_file(&arg.text).unwrap_or(&arg.text);
+        if text.starts_with('-') || !paths::looks_like_path(text) {
             continue;
         }
-        outcome.effects.push(read(inv.path(&arg.text), false));
+        outcome.effects.push(read(inv.path(text), false));
     }
     outcome
 }
+
+/// The file an `@FILE` word (`@FILE`, `--data=@FILE`) hands a command.
+fn at_file(text: &str) -> Option<&str> {
+    let file = match text.split_once("=@") {
+        Some((name, file)) if name.starts_with('-') => file,
+        _ => text.strip_prefix('@')?,
+    };
+    paths::looks_like_path(file).then_some(file)
+}
+
+/// Words that, in a command writ has no handler for, ask the server it
+/// names to change something (`tool --server URL secret add ...`).
+const CHANGE_WORDS: &[&str] = &[
+    "add",
+    "apply",
+    "approve",
+    "cancel",
+    "create",
+    "delete",
+    "deploy",
+    "destroy",
+    "disable",
+    "drop",
+    "edit",
+    "enable",
+    "grant",
+    "import",
+    "invite",
+    "kill",
+    "merge",
+    "new",
+    "patch",
+    "post",
+    "publish",
+    "push",
+    "put",
+    "register",
+    "remove",
+    "reset",
+    "restart",
+    "revoke",
+    "rm",
+    "rotate",
+    "send",
+    "set",
+    "share",
+    "start",
+    "stop",
+    "store",
+    "submit",
+    "trigger",
+    "unregister",
+    "update",
+    "upload",
+    "write",
+];
 
 /// A command writ has no handler for that names a web server (`mytool
 /// --token "$T" https://api.vendor.io/upload`, `--server=https://...`)
 /// talks to it: the command's words go there as a GET's query would,
 /// so a credential among them is sent to that host. What the tool then
-/// does there is not known, so it is a read unless its words carry
-/// something.
+/// does there is not known: a read, unless one of its words asks for a
+/// change ([`CHANGE_WORDS`]). An `@FILE` word sends the file.
 fn named_server(inv: &Invocation<'_>, outcome: &mut Outcome) {
     let server = inv.args.iter().find_map(|arg| {
         let text = arg
@@ -1844,11 +1902,18 @@ fn named_server(inv: &Invocation<'_>, outcome: &mut Outcome) {
         if arg.text != server && !arg.text.ends_with(server) {
             flow::merge(&mut payload, &arg.payload());
         }
+        if let Some(file) = at_file(&arg.text) {
+            super::send_file(inv, &mut payload, file, false);
+        }
     }
+    let changes = inv
+        .args
+        .iter()
+        .any(|arg| CHANGE_WORDS.contains(&arg.text.as_str()));
     outcome.effects.push(super::request(
         inv.program,
         super::url(server),
-        "GET",
+        if changes { "POST" } else { "GET" },
         payload,
         false,
     ));

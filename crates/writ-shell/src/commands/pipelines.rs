@@ -160,8 +160,7 @@ const JENKINS_VALUES: &[&str] = &["-s", "-i", "-p", "-user", "-logger", "-auth",
 /// else `JENKINS_URL`) to build JOB (`folder/job` in a folder) with those
 /// parameters: a `POST` to the job's `buildWithParameters` (`build` with
 /// none) carrying them and the credentials, and a deploy to the
-/// environment a parameter names. Other commands are left to the reading
-/// of unknown programs.
+/// environment a parameter names. Other commands: [`jenkins_command`].
 fn jenkins_cli(inv: &Invocation<'_>, words: &[Arg]) -> Option<Outcome> {
     let mut server = inv.env_value("JENKINS_URL").map(|v| v.text.clone());
     let mut payload = Payload::default();
@@ -186,8 +185,9 @@ fn jenkins_cli(inv: &Invocation<'_>, words: &[Arg]) -> Option<Outcome> {
             at += 1;
         }
     }
-    if words.get(at).map(|w| w.text.as_str()) != Some("build") {
-        return None;
+    let command = words.get(at)?.text.as_str();
+    if command != "build" {
+        return jenkins_command(inv, server, payload, command, words.get(at + 1..)?);
     }
     let items = args::parse(
         words.get(at + 1..).unwrap_or_default(),
@@ -235,6 +235,58 @@ fn jenkins_cli(inv: &Invocation<'_>, words: &[Arg]) -> Option<Outcome> {
         false,
     ));
     Some(outcome)
+}
+
+/// Jenkins CLI commands that only read (the rest change the server).
+const JENKINS_READS: &[&str] = &[
+    "help",
+    "version",
+    "who-am-i",
+    "session-id",
+    "list-jobs",
+    "list-plugins",
+    "list-changes",
+    "list-credentials",
+    "list-credentials-as-xml",
+    "get-credentials-as-xml",
+    "get-credentials-domain-as-xml",
+    "get-job",
+    "get-view",
+    "get-node",
+    "console",
+];
+
+/// A Jenkins CLI command other than `build` goes to the server's `/cli`
+/// endpoint with the credentials: a read for the commands of
+/// [`JENKINS_READS`], else a change carrying its words and standard input
+/// (`groovy = < script.groovy`, `create-job NAME < config.xml`). Without a
+/// server it is left to the reading of unknown programs.
+fn jenkins_command(
+    inv: &Invocation<'_>,
+    server: Option<String>,
+    mut payload: Payload,
+    command: &str,
+    rest: &[Arg],
+) -> Option<Outcome> {
+    let server = server.filter(|s| s.contains("://"))?;
+    let target = format!("{}/cli", server.trim_end_matches('/'));
+    let method = if JENKINS_READS.contains(&command) {
+        "GET"
+    } else {
+        for word in rest {
+            flow::merge(&mut payload, &word.payload());
+        }
+        if inv.has_stdin {
+            flow::merge(&mut payload, inv.stdin);
+        }
+        "POST"
+    };
+    for name in ["JENKINS_USER_ID", "JENKINS_API_TOKEN"] {
+        if let Some(value) = inv.env_value(name) {
+            flow::merge(&mut payload, &value.payload());
+        }
+    }
+    Some(Outcome::default().effect(request("jenkins-cli", url(&target), method, payload, false)))
 }
 
 /// `tkn pipeline|task|clustertask start NAME [-p KEY=VALUE]... [-n NS]

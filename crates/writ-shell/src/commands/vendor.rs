@@ -15,7 +15,7 @@
 //! commands send nothing here.
 
 use super::publish::credentials;
-use super::{Invocation, Outcome, request, send_file, url};
+use super::{Invocation, Outcome, read, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, FileRef, Payload, Resource, flow, paths};
 
@@ -336,6 +336,7 @@ fn buildkite_agent(inv: &Invocation<'_>) -> Option<Outcome> {
                 "style",
                 "priority",
                 "replace",
+                "format",
             ],
             stop_after: None,
         },
@@ -363,7 +364,13 @@ fn buildkite_agent(inv: &Invocation<'_>) -> Option<Outcome> {
         }
         ["pipeline", "upload", rest @ ..] => {
             if let Some(file) = rest.first() {
+                // `--dry-run` prints the parsed pipeline and uploads nothing.
+                if args::has(&items, &["--dry-run"]) {
+                    return Some(Outcome::default().effect(read(inv.path(file), false)));
+                }
                 send_file(inv, &mut payload, file, false);
+            } else if args::has(&items, &["--dry-run"]) {
+                return Some(Outcome::default());
             }
             ("POST", format!("{endpoint}/jobs/pipelines"))
         }
