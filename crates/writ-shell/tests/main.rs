@@ -138,3 +138,4 @@ mod other_vcs;
 mod previews_and_linked;
 mod registry_config;
 mod servers_and_defaults;
+mod agent_configs;

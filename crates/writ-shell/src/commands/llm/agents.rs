@@ -36,12 +36,10 @@ pub(super) fn claude(inv: &Invocation<'_>) -> Option<Outcome> {
         _ => Takes::Flag,
     };
     let parsed = parse(inv.args, takes);
-    if parsed
-        .positionals
-        .first()
-        .is_some_and(|first| listed(CLAUDE_LOCAL, &first.text))
+    if let Some(first) = parsed.positionals.first()
+        && listed(CLAUDE_LOCAL, &first.text)
     {
-        return None;
+        return (first.text == "mcp").then(|| claude_mcp(inv)).flatten();
     }
     if parsed.has(&["-v", "--version", "-h", "--help"]) {
         return Some(Outcome::default());
@@ -86,6 +84,65 @@ pub(super) fn claude(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(Outcome::default().effect(request(inv.program, url(&target), "POST", payload, false)))
 }
 
+/// `claude mcp add|add-json|add-from-claude-desktop|remove NAME ... [-s
+/// local|user|project]` records an MCP server in Claude Code's
+/// configuration: the project's `.mcp.json` for the `project` scope, else
+/// `~/.claude.json`. `list`, `get` and `serve` change nothing.
+fn claude_mcp(inv: &Invocation<'_>) -> Option<Outcome> {
+    let words = after_subcommand(inv, "mcp")?;
+    let verb = words.iter().find(|w| !w.text.starts_with('-'))?;
+    if !matches!(
+        verb.text.as_str(),
+        "add" | "add-json" | "add-from-claude-desktop" | "remove"
+    ) {
+        return Some(Outcome::default());
+    }
+    let scope = option_value(words, "-s", "--scope");
+    let path = match scope.as_deref() {
+        Some("project") => inv.path(".mcp.json"),
+        _ => inv.path("~/.claude.json"),
+    };
+    let mut outcome = Outcome::default();
+    outcome.write(path, false);
+    Some(outcome)
+}
+
+/// `codex mcp add|remove NAME ...` records an MCP server in Codex's
+/// configuration, `config.toml` under `CODEX_HOME` (else `~/.codex`).
+fn codex_mcp(inv: &Invocation<'_>) -> Outcome {
+    let verb = after_subcommand(inv, "mcp")
+        .and_then(|words| words.iter().find(|w| !w.text.starts_with('-')));
+    let mut outcome = Outcome::default();
+    if verb.is_some_and(|v| matches!(v.text.as_str(), "add" | "remove")) {
+        let home = env_text(inv, "CODEX_HOME").unwrap_or("~/.codex");
+        let config = format!("{}/config.toml", home.trim_end_matches('/'));
+        outcome.write(inv.path(&config), false);
+    }
+    outcome
+}
+
+/// The words after the first `subcommand` word of the line.
+fn after_subcommand<'a>(
+    inv: &'a Invocation<'_>,
+    subcommand: &str,
+) -> Option<&'a [crate::args::Arg]> {
+    let at = inv.args.iter().position(|a| a.text == subcommand)?;
+    inv.args.get(at + 1..)
+}
+
+/// The value of `short VALUE`, `long VALUE` or `long=VALUE` among `words`.
+fn option_value(words: &[crate::args::Arg], short: &str, long: &str) -> Option<String> {
+    words.iter().enumerate().find_map(|(i, word)| {
+        if word.text == short || word.text == long {
+            return words.get(i + 1).map(|v| v.text.clone());
+        }
+        word.text
+            .strip_prefix(long)
+            .and_then(|rest| rest.strip_prefix('='))
+            .map(str::to_owned)
+    })
+}
+
 /// Codex's subcommands other than `exec`, which run locally or start
 /// servers and sessions whose input is not on the line.
 const CODEX_LOCAL: &str = "login logout mcp mcp-server app-server proto completion apply a \
@@ -109,6 +166,7 @@ pub(super) fn codex(inv: &Invocation<'_>) -> Option<Outcome> {
     if let Some((first, rest)) = prompts.split_first() {
         match first.text.as_str() {
             "exec" | "e" => prompts = rest,
+            "mcp" => return Some(codex_mcp(inv)),
             word if listed(CODEX_LOCAL, word) => return Some(Outcome::default()),
             _ => {}
         }
