@@ -2390,6 +2390,20 @@ fn infrastructure_and_sql() {
             "terragrunt run --all --working-dir=infra/prod destroy",
             json!([terraform("destroy", &at("infra/prod"), None, true)]),
         ),
+        // Arguments Terraform adds from `TF_CLI_ARGS` and `TF_CLI_ARGS_<verb>`.
+        (
+            "TF_CLI_ARGS_apply=\"-destroy -auto-approve\" terraform -chdir=infra/prod apply",
+            json!([terraform("apply", &at("infra/prod"), None, true)]),
+        ),
+        (
+            "export TF_CLI_ARGS='-destroy'; terraform -chdir=infra/prod apply",
+            json!([terraform("apply", &at("infra/prod"), None, true)]),
+        ),
+        // Another verb's variable does not apply.
+        (
+            "TF_CLI_ARGS_plan=-destroy terraform -chdir=infra/prod apply",
+            json!([terraform("apply", &at("infra/prod"), None, false)]),
+        ),
         (
             "kubectl delete pods --all -n shop",
             json!([kubectl(

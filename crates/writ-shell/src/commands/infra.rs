@@ -572,6 +572,17 @@ const TERRAFORM_VALUE_OPTIONS: &[&str] = &[
     "-from-module",
 ];
 
+/// The words Terraform adds to a `verb` command from the environment:
+/// `TF_CLI_ARGS` and `TF_CLI_ARGS_<verb>` (`TF_CLI_ARGS_apply="-destroy"`).
+fn extra_arguments<'a>(inv: &'a Invocation<'_>, verb: &str) -> impl Iterator<Item = &'a str> {
+    let named = format!("TF_CLI_ARGS_{verb}");
+    ["TF_CLI_ARGS", named.as_str()]
+        .map(|name| inv.env_value(name).map(|v| v.text.as_str()))
+        .into_iter()
+        .flatten()
+        .flat_map(str::split_whitespace)
+}
+
 fn terraform(inv: &Invocation<'_>) -> Outcome {
     let mut dir = inv.cwd.to_owned();
     let mut verb: Option<String> = None;
@@ -621,7 +632,7 @@ fn terraform(inv: &Invocation<'_>) -> Outcome {
     let Some(verb) = verb else {
         return Outcome::default();
     };
-    destroy |= verb == "destroy";
+    destroy |= verb == "destroy" || extra_arguments(inv, &verb).any(|w| w == "-destroy");
     Outcome::default().effect(Effect::Terraform(Terraform {
         verb,
         dir,
