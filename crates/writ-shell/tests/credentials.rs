@@ -262,12 +262,13 @@ fn git_extra_headers() {
                 write(&format!("{W}/y")),
             ]),
         ),
-        // Limited to a URL, to a remote by name: it can only go there.
+        // Limited to a URL, to a remote by name: it goes to that remote
+        // (and nowhere when the remote is not under the URL).
         (
             "git -c http.https://gitlab.com/.extraheader=\"PRIVATE-TOKEN: $T\" ls-remote upstream",
             json!([
                 url_request("git", "upstream", "DOWNLOAD", empty()),
-                url_request("git", "https://gitlab.com/", "GET", header()),
+                json!({"effect": "request", "program": "git", "target": {"kind": "remote", "name": "upstream"}, "method": "GET", "payload": header(), "public": false}),
             ]),
         ),
         (

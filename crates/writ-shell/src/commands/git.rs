@@ -14,7 +14,7 @@ pub use urls::resolve_remote;
 use super::words::{self, Backslash};
 use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
-use crate::{Effect, GitPush, Payload, RefSpec, Resource, Target, flow, paths};
+use crate::{Effect, FileRef, GitPush, Payload, RefSpec, Resource, Target, flow, paths};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
@@ -396,8 +396,7 @@ fn url_matches(scope: &str, remote: &str) -> bool {
 /// The extra headers of `git -c http.extraHeader=... fetch|pull|clone|
 /// ls-remote|push REMOTE` go to the remote with git's requests. A remote
 /// given by name is the repository's remote of that name; a header
-/// limited to a URL goes there only (to that URL when the remote is a
-/// name whose URL the line does not show).
+/// limited to a URL goes to remotes under it only.
 fn send_headers(inv: &Invocation<'_>, sub: &str, headers: &[ExtraHeader], outcome: &mut Outcome) {
     let method = match sub {
         "fetch" | "pull" | "clone" | "ls-remote" => "GET",
@@ -423,11 +422,13 @@ fn send_headers(inv: &Invocation<'_>, sub: &str, headers: &[ExtraHeader], outcom
         .map_or("origin", |r| r.text.as_str());
     let is_url = remote.contains("://");
     for header in headers {
+        // A header limited to a URL goes with the requests to a remote
+        // under it, and nowhere else; a remote given by name is taken to
+        // be under it (if it is not, nothing is sent).
         let target = match (&header.scope, is_url) {
             (Some(scope), true) if !url_matches(scope, remote) => continue,
-            (Some(scope), false) => url(scope),
             (_, true) => url(remote),
-            (None, false) => Target::Remote {
+            (_, false) => Target::Remote {
                 name: remote.to_owned(),
             },
         };
@@ -580,14 +581,23 @@ fn archive(inv: &Invocation<'_>) -> Outcome {
     if args::has(&items, &["--list", "-l"]) {
         return outcome;
     }
+    // The paths after the tree, and `--add-file`s, are files it holds.
+    let mut contents = repository_contents();
+    let paths = args::positionals(&items).into_iter().skip(1);
+    for path in paths.chain(args::values(&items, &["--add-file"])) {
+        contents.files.push(FileRef {
+            path: inv.path(&path.text),
+            recursive: true,
+        });
+    }
     match args::value(&items, &["-o", "--output"]) {
         Some(file) => {
             let path = inv.path(&file.text);
             outcome.write(path.clone(), false);
-            outcome.contents.push((path, repository_contents()));
+            outcome.contents.push((path, contents));
             outcome.stdout = Some(Payload::default());
         }
-        None => outcome.stdout = Some(repository_contents()),
+        None => outcome.stdout = Some(contents),
     }
     outcome
 }
