@@ -139,3 +139,4 @@ mod previews_and_linked;
 mod registry_config;
 mod servers_and_defaults;
 mod agent_configs;
+mod apple_events;

@@ -4,7 +4,12 @@
 //! back as `-e` text): its `do shell script "..."` commands are shell
 //! text run here, and what it tells Mail (or Outlook) and Messages to
 //! send is a message to the recipients it names, carrying the files it
-//! attaches.
+//! attaches. What it has Finder and System Events delete, move and copy
+//! is read in [`finder`]; the JavaScript it has a browser run in a page,
+//! in [`page_script`].
+
+mod finder;
+mod page_script;
 
 use super::browsers::{Page, page, page_get};
 use super::{Invocation, Nested, Outcome, inline};
@@ -98,6 +103,8 @@ fn run(inv: &Invocation<'_>, script: &str, carried: &Payload, outcome: &mut Outc
         outcome.effects.push(Effect::Message(message));
     }
     inline::analyze(inv, script, outcome);
+    page_script::page_requests(inv, script, carried, outcome);
+    finder::file_commands(inv, script, outcome);
     open_locations(inv, script, carried, outcome);
     outcome
         .opaque
@@ -166,9 +173,32 @@ fn addresses_app(lower: &str, apps: &[&str]) -> bool {
     })
 }
 
+/// The words before a Messages recipient: AppleScript's `participant
+/// "X"` (`buddy`, `chat`, `... id "X"`, `whose handle is "X"`) and JXA's
+/// `participants.whose({handle: "X"})`, `buddies.byName("X")`,
+/// `chats.byId("X")`, `participants["X"]`.
+const MESSAGES_RECIPIENTS: &[&str] = &[
+    "participant",
+    "buddy",
+    "chat",
+    "participant id",
+    "buddy id",
+    "chat id",
+    "handle:",
+    "handle is",
+    "handle =",
+    "handle ==",
+    "byName(",
+    "byId(",
+    "participants[",
+    "buddies[",
+    "chats[",
+];
+
 /// What the script sends: a Mail or Outlook message to every `address:"X"`
 /// it makes, once it says `send`; a Messages `send "TEXT" to participant
-/// "X"` (or `buddy`, `chat`). The payload is the script's strings, what
+/// "X"` (or JXA `send(TEXT, {to: BUDDY})`, to one of
+/// [`MESSAGES_RECIPIENTS`]). The payload is the script's strings, what
 /// `carried` holds and the files it attaches.
 fn message(inv: &Invocation<'_>, script: &str, carried: &Payload) -> Option<Message> {
     let lower = script.to_ascii_lowercase();
@@ -180,7 +210,7 @@ fn message(inv: &Invocation<'_>, script: &str, carried: &Payload) -> Option<Mess
         recipients.extend(values_after(script, "address:"));
     }
     if addresses_app(&lower, MESSAGES_APPS) {
-        for marker in ["participant", "buddy", "chat"] {
+        for marker in MESSAGES_RECIPIENTS {
             recipients.extend(values_after(script, marker));
         }
     }
@@ -190,15 +220,10 @@ fn message(inv: &Invocation<'_>, script: &str, carried: &Payload) -> Option<Mess
     recipients.sort();
     recipients.dedup();
     let mut payload = carried.clone();
-    let mut rest = script;
-    while let Some(at) = rest.find('"') {
-        let Some((text, after)) = string_literal(rest.get(at..).unwrap_or_default()) else {
-            break;
-        };
+    for text in strings(script) {
         if !recipients.contains(&text) {
             flow::push_text(&mut payload, &text);
         }
-        rest = after;
     }
     for path in attached_files(script) {
         flow::push_file(
@@ -350,6 +375,27 @@ fn values_after(script: &str, marker: &str) -> Vec<String> {
             out.push(text);
             rest = after;
         }
+    }
+    out
+}
+
+/// True for JavaScript for Automation, which also quotes with `'`.
+fn is_jxa(script: &str) -> bool {
+    script.contains("Application(")
+}
+
+/// The script's string literals: AppleScript's `"..."`, and JXA's `'...'`
+/// too.
+fn strings(script: &str) -> Vec<String> {
+    let quotes: &[char] = if is_jxa(script) { &['"', '\''] } else { &['"'] };
+    let mut out = Vec::new();
+    let mut rest = script;
+    while let Some(at) = rest.find(quotes) {
+        let Some((text, after)) = string_literal(rest.get(at..).unwrap_or_default()) else {
+            break;
+        };
+        out.push(text);
+        rest = after;
     }
     out
 }
