@@ -290,14 +290,22 @@ fn reads_whole(arguments: &Value) -> bool {
         .any(|name| arguments.get(*name).is_some_and(|v| !v.is_null()))
 }
 
+/// The longest output kept as a file's text: scripts and settings files
+/// are small, and the session hands what it keeps to every later step.
+pub const MAX_READ_TEXT: usize = 256 * 1024;
+
 /// The text of a file a read tool showed whole, from the tool's output:
 /// Claude Code's structured `Read` response (`{"type": "text", "file":
 /// {"content": ..., "startLine": 1, "numLines": N, "totalLines": N}}`,
 /// only when it holds every line), its numbered form (`     1\tline`,
 /// `     1→line`, numbered from 1 without a gap), or the text as it is.
-/// `None` for an empty output, or one the runtime annotated.
+/// `None` for an empty output, one the runtime annotated, or one longer
+/// than [`MAX_READ_TEXT`].
 pub fn read_contents(output: &str) -> Option<String> {
-    if output.trim().is_empty() || output.contains("<system-reminder>") {
+    if output.len() > MAX_READ_TEXT
+        || output.trim().is_empty()
+        || output.contains("<system-reminder>")
+    {
         return None;
     }
     if output.trim_start().starts_with('{')
@@ -315,6 +323,33 @@ pub fn read_contents(output: &str) -> Option<String> {
             .map(str::to_owned);
     }
     Some(unnumbered(output).unwrap_or_else(|| output.to_owned()))
+}
+
+/// The file a shell line prints whole, so its output is the file's text:
+/// a bare `cat FILE` (or `cat -- FILE`), nothing else on the line, and
+/// its one effect the read of that file (as the line resolved its path).
+/// Options that change what is printed (`-n`, `-A`), pipes, redirections,
+/// lists and expansions show something else.
+fn shown_whole(command: &str, effects: &[Effect]) -> Option<String> {
+    const SHELL_SYNTAX: &[char] = &[
+        '|', '&', ';', '<', '>', '(', ')', '$', '`', '\\', '*', '?', '[', ']', '{', '}', '\n',
+    ];
+    let mut words = command.split_whitespace();
+    let plain = words.next() == Some("cat")
+        && !command.contains(SHELL_SYNTAX)
+        && words.all(|w| {
+            let w = w.trim_matches(['"', '\'']);
+            !w.starts_with('-') || w == "--" || w == "-u"
+        });
+    match effects {
+        [
+            Effect::FileRead {
+                path,
+                recursive: false,
+            },
+        ] if plain => Some(path.clone()),
+        _ => None,
+    }
 }
 
 /// Text shown with line numbers (`cat -n`, Claude Code's `Read`): each
@@ -832,6 +867,7 @@ impl Cx<'_> {
                 for effect in analysis.effects {
                     self.lower_shell(effect, &mut effects);
                 }
+                let read_whole = shown_whole(command, &effects);
                 Interpretation {
                     kind: Some(ToolKind::Shell),
                     effects,
@@ -842,6 +878,7 @@ impl Cx<'_> {
                     kube_context: analysis.kube_context,
                     branches: analysis.branches,
                     written: analysis.written,
+                    read_whole,
                     ..Interpretation::default()
                 }
             }

@@ -27,6 +27,7 @@ mod registry_changes;
 mod repository_moves;
 mod session_contents;
 mod sql_dialects;
+mod read_files;
 mod storage_exposure;
 mod tenant_admin;
 mod tool_files;

@@ -15,6 +15,7 @@ mod coproc;
 pub(crate) mod drives;
 mod mapfile;
 mod nesting;
+mod printed_file;
 mod transform;
 
 pub(crate) use drives::mapping as drive_mapping;
@@ -130,6 +131,9 @@ pub(crate) struct Scope {
     /// `set -n` (`set -o noexec`) ran: the shell reads the rest of its
     /// script without running any of it.
     noexec: bool,
+    /// `set -a` (`set -o allexport`) is on: every variable assigned is
+    /// exported (`set -a; . prod.env; set +a` exports the file's lines).
+    allexport: bool,
 }
 
 impl Scope {
@@ -145,6 +149,7 @@ impl Scope {
             traps: Vec::new(),
             drives: Vec::new(),
             noexec: false,
+            allexport: false,
         }
     }
 }
@@ -968,7 +973,7 @@ impl<'c> Analyzer<'c> {
 
     fn assign(&mut self, scope: &mut Scope, name: &str, value: Arg) {
         let literal = (!value.dynamic).then(|| value.text.clone());
-        let exported = scope.vars.get(name).is_some_and(|v| v.exported);
+        let exported = scope.allexport || scope.vars.get(name).is_some_and(|v| v.exported);
         scope.vars.insert(
             name.to_owned(),
             Var {
@@ -1072,6 +1077,9 @@ impl<'c> Analyzer<'c> {
             // the words after the options (`set -e -- x` too).
             "set" => {
                 scope.noexec |= noexec_option(args);
+                if let Some(on) = shell_option(args, 'a', "allexport") {
+                    scope.allexport = on;
+                }
                 let options = args
                     .iter()
                     .take_while(|a| a.text.starts_with(['-', '+']) && a.text != "--")
@@ -2478,6 +2486,20 @@ impl<'c> Analyzer<'c> {
                 {
                     arg.text.push_str(&path);
                 }
+                // `$(cat F)`, `$(< F)` of files whose text is known: that
+                // text, read as `cat F` reads it.
+                WordPiece::CommandSubstitution(inner)
+                | WordPiece::BackquotedCommandSubstitution(inner)
+                    if let Some(text) = self.printed_file_text(inner, scope) =>
+                {
+                    arg.text.push_str(&text);
+                    let cat = inner
+                        .trim_start()
+                        .strip_prefix('<')
+                        .map_or_else(|| inner.clone(), |file| format!("cat {}", file.trim()));
+                    let out = self.script(&cat, scope, None, "command substitution");
+                    flow::merge(&mut arg.prov, &out);
+                }
                 WordPiece::CommandSubstitution(inner)
                 | WordPiece::BackquotedCommandSubstitution(inner)
                     if may_print_known_text(inner) =>
@@ -2946,7 +2968,14 @@ fn shell_noexec(program: &str, args: &[Arg]) -> bool {
 /// operand or `--`) turn `noexec` on, the last word for it winning: `-n`
 /// in a cluster (`-nx`), `-o noexec`; `+n` and `+o noexec` turn it off.
 fn noexec_option(args: &[Arg]) -> bool {
-    let mut noexec = false;
+    shell_option(args, 'n', "noexec") == Some(true)
+}
+
+/// What `set`'s (or a shell's) options leave one option at: on for
+/// `-L` (in a cluster, `-eL`) or `-o NAME`, off for `+L` or `+o NAME`,
+/// the last one winning; `None` when they do not name it.
+fn shell_option(args: &[Arg], letter: char, name: &str) -> Option<bool> {
+    let mut state = None;
     let mut words = args.iter();
     while let Some(word) = words.next() {
         let text = word.text.as_str();
@@ -2955,16 +2984,16 @@ fn noexec_option(args: &[Arg]) -> bool {
         }
         let on = text.starts_with('-');
         if matches!(text, "-o" | "+o") {
-            if words.next().is_some_and(|name| name.text == "noexec") {
-                noexec = on;
+            if words.next().is_some_and(|option| option.text == name) {
+                state = Some(on);
             }
         } else if matches!(text, "-O" | "+O") {
             words.next();
-        } else if !text.starts_with("--") && is_option_cluster(text, 'n') {
-            noexec = on;
+        } else if !text.starts_with("--") && is_option_cluster(text, letter) {
+            state = Some(on);
         }
     }
-    noexec
+    state
 }
 
 /// `-abc` (or `+abc`): letters only, `letter` among them.

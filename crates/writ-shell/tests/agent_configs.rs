@@ -6,12 +6,14 @@
 //! `~/.codex/config.toml`. Listing servers writes nothing. Run in
 //! `/home/dana/acme-web`.
 
+#![allow(clippy::panic)]
+
 use serde_json::Value;
 
 use crate::common::{CTX, write};
 
 fn effects(command: &str) -> Value {
-    let analysis = writ_shell::analyze(command, &CTX).expect(command);
+    let analysis = writ_shell::analyze(command, &CTX).unwrap_or_else(|e| panic!("{command}: {e}"));
     serde_json::to_value(&analysis.effects).unwrap_or_default()
 }
 

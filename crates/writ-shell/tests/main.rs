@@ -140,3 +140,4 @@ mod registry_config;
 mod servers_and_defaults;
 mod agent_configs;
 mod apple_events;
+mod known_file_text;

@@ -1,0 +1,97 @@
+//! A command substitution that prints files whose text is known (`$(cat
+//! F)`, `` `cat F` ``, bash's `$(< F)`): its value is that text, so `sh -c
+//! "$(cat deploy.sh)"` or `eval "$(cat env.sh)"` runs the script an
+//! earlier step wrote (or showed whole) as `bash deploy.sh` would. Only a
+//! bare `cat` of known words: an option that changes the output (`-n`,
+//! `-A`), standard input or a file whose text is not known leaves the
+//! substitution's value unknown.
+
+use brush_parser::ast;
+
+use super::{Analyzer, Scope};
+use crate::paths;
+
+/// `cat` options that print the files as they are (`-u`, unbuffered).
+const PLAIN_OPTIONS: &[&str] = &["-u"];
+
+impl Analyzer<'_> {
+    /// What the substitution `inner` prints, without the trailing newlines
+    /// the shell strips, when it is `cat` of files whose text is known.
+    pub(super) fn printed_file_text(&mut self, inner: &str, scope: &Scope) -> Option<String> {
+        if self.contents.is_empty() {
+            return None;
+        }
+        let words = self.cat_words(&cat_text(inner)?)?;
+        let mut operands = Vec::new();
+        let mut options_end = false;
+        for word in &words {
+            let text = word.as_str();
+            if !options_end && text == "--" {
+                options_end = true;
+            } else if !options_end && text.starts_with('-') && text != "-" {
+                if !PLAIN_OPTIONS.contains(&text) {
+                    return None;
+                }
+            } else {
+                operands.push(text);
+            }
+        }
+        if operands.is_empty() {
+            return None;
+        }
+        let mut printed = String::new();
+        for operand in operands {
+            let operand = self.expand(operand, scope);
+            if operand.dynamic || operand.text == "-" {
+                return None;
+            }
+            let path = paths::resolve(&scope.cwd, self.home, &operand.text);
+            printed.push_str(&self.script_text(&path)?);
+        }
+        Some(printed.trim_end_matches('\n').to_owned())
+    }
+
+    /// The raw words after `cat` of a substitution that is one simple `cat`
+    /// command: no assignments, redirections, pipes or lists.
+    fn cat_words(&self, text: &str) -> Option<Vec<String>> {
+        let (program, _) = self.parse_nested(text).ok()?;
+        let [list] = program.complete_commands.as_slice() else {
+            return None;
+        };
+        let [ast::CompoundListItem(and_or, _)] = list.0.as_slice() else {
+            return None;
+        };
+        let [ast::Command::Simple(simple)] = and_or.first.seq.as_slice() else {
+            return None;
+        };
+        let named = simple.word_or_name.as_ref().map(|w| w.value.as_str());
+        if !and_or.additional.is_empty() || simple.prefix.is_some() || named != Some("cat") {
+            return None;
+        }
+        simple
+            .suffix
+            .iter()
+            .flat_map(|s| s.0.iter())
+            .map(|item| match item {
+                ast::CommandPrefixOrSuffixItem::Word(w) => Some(w.value.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// The substitution as a `cat` command: bash's `$(< F)` is `$(cat F)`;
+/// `None` for one that cannot be a bare `cat`.
+fn cat_text(inner: &str) -> Option<String> {
+    let trimmed = inner.trim();
+    match trimmed.strip_prefix('<') {
+        Some(file) if !file.starts_with(['<', '(', '&']) && !file.trim().is_empty() => {
+            Some(format!("cat {}", file.trim()))
+        }
+        Some(_) => None,
+        None => {
+            let rest = trimmed.strip_prefix("cat")?;
+            rest.starts_with([' ', '\t']).then(|| trimmed.to_owned())
+        }
+    }
+}
