@@ -141,3 +141,4 @@ mod servers_and_defaults;
 mod agent_configs;
 mod apple_events;
 mod known_file_text;
+mod builders_and_runners;

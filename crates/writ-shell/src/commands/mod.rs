@@ -53,6 +53,7 @@ pub(crate) use gpu_clouds::written as written_gpu_tasks;
 mod gdal;
 mod hpc;
 mod hypervisors;
+mod image_builders;
 pub(crate) use hypervisors::written_image_documents;
 mod infra;
 mod inline;
@@ -436,6 +437,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| glab::handle(inv))
         .or_else(|| pipelines::handle(inv))
         .or_else(|| cloud::handle(inv))
+        .or_else(|| image_builders::handle(inv))
         .or_else(|| office::handle(inv))
         .or_else(|| access::handle(inv))
         .or_else(|| accounts::handle(inv))

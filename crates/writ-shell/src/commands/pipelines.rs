@@ -13,6 +13,11 @@
 //! modules read, [`added`] gives the deploys their runs' parameters name.
 //! The same runs made through the vendors' REST APIs (curl, an HTTP
 //! gateway) are read in `writ-core`'s `web_api`, with the same names.
+//!
+//! Runners that register this machine with a forge (GitHub's `config.sh`,
+//! `gitlab-runner register`) are read in `registration.rs`.
+
+mod registration;
 
 use super::{Invocation, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Spec};
@@ -122,6 +127,8 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "java" => jenkins_jar(inv),
         "tkn" => tekton(inv),
         "argo" => argo_submit(inv),
+        "config.sh" | "config.cmd" => registration::actions_runner_config(inv),
+        "gitlab-runner" | "gitlab-ci-multi-runner" => registration::gitlab_runner(inv),
         _ => None,
     }
 }
