@@ -26,6 +26,7 @@
 mod argv;
 mod browser;
 mod buckets;
+mod constants;
 mod hub;
 mod listing;
 mod storage;
@@ -80,6 +81,43 @@ const SHELL_CALLS: &[&str] = &[
     "Open3.capture2",
     "Open3.capture3",
 ];
+
+/// Calls whose string argument is code of the same language, run in
+/// place (`exec(base64.b64decode(...))`, Perl's `eval "..."`): by the
+/// language's name prefix. Perl's `exec` runs a command, not code.
+const CODE_CALLS: &[(&str, &[&str])] = &[
+    ("python", &["exec", "eval"]),
+    ("perl", &["eval"]),
+    ("ruby", &["eval", "instance_eval"]),
+    ("node", &["eval", "Function"]),
+    ("php", &["eval"]),
+];
+
+/// How deep code run by code (`exec("exec('...')")`) is read.
+const MAX_CODE_NESTING: usize = 3;
+
+thread_local! {
+    static CODE_NESTING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// True when the literal after `before` is code `program` runs in place.
+fn runs_as_code(program: &str, before: &str) -> bool {
+    CODE_CALLS
+        .iter()
+        .filter(|(language, _)| program.starts_with(language))
+        .any(|(_, calls)| called_with(before, calls).is_some_and(|call| !call.list))
+}
+
+/// Reads `code`, run in place by the code being read, as more of it.
+fn nested_code(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
+    let depth = CODE_NESTING.with(std::cell::Cell::get);
+    if depth >= MAX_CODE_NESTING {
+        return;
+    }
+    CODE_NESTING.with(|d| d.set(depth + 1));
+    analyze(inv, code, outcome);
+    CODE_NESTING.with(|d| d.set(depth));
+}
 
 /// Calls whose first string argument names a module.
 const MODULE_CALLS: &[&str] = &["require", "__import__", "import", "importlib.import_module"];
@@ -609,6 +647,10 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     outcome
         .effects
         .extend(payments.into_iter().map(crate::Effect::Payment));
+    // Text decoded from literals (`base64.b64decode('...').decode()`,
+    // `scalar reverse q{...}`), as the literal it is.
+    let folded = constants::fold(code, program);
+    let code = folded.as_deref().unwrap_or(code);
     // Paths built from names and expressions, as the literals they are.
     let resolved = super::pathexpr::resolve(code, program);
     let code = resolved.as_deref().unwrap_or(code);
@@ -717,6 +759,9 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
         {
             // A module's or a variable's name is not data.
             used[index] = true;
+        } else if runs_as_code(program, before) {
+            used[index] = true;
+            nested_code(inv, &literal.text, outcome);
         } else if literal.backtick && matches!(program, "ruby" | "perl" | "php") {
             script(program, &literal.text, outcome);
             used[index] = true;
