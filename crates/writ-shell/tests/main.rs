@@ -140,6 +140,7 @@ mod registry_config;
 mod servers_and_defaults;
 mod agent_configs;
 mod apple_events;
+mod powershell_round_four;
 mod decoded_inline;
 mod known_file_text;
 mod builders_and_runners;

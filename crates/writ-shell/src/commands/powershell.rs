@@ -18,10 +18,14 @@
 //! `settings.rs`.
 
 mod blocks;
+mod grants;
 mod objects;
+mod outlook;
+mod pnp;
 mod remoting;
 mod scripts;
 mod settings;
+mod statements;
 mod tasks;
 
 pub(super) use scripts::written_script_jobs;
@@ -1446,11 +1450,13 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         .or_else(|| blocks::handle(inv))
         .or_else(|| remoting::handle(inv))
         .or_else(|| tasks::handle(inv))
+        .or_else(|| pnp::handle(inv))
         .or_else(|| listing(inv))
     {
         return Some(outcome);
     }
-    if let Some(access) = access_cmdlet(inv.program) {
+    if let Some(access) = access_cmdlet(inv.program).or_else(|| grants::access_cmdlet(inv.program))
+    {
         return Some(access_change(inv, access));
     }
     let (name, unix) = cmdlet(inv.program)?;
@@ -1855,6 +1861,11 @@ fn web(inv: &Invocation<'_>, name: &str, bound: &Bound) -> Outcome {
         send_file(inv, &mut payload, &path_text(&file.text), false);
         ps_expansions(file, &mut payload);
     }
+    for form in bound.all("form") {
+        for file in form_files(&form.text) {
+            send_file(inv, &mut payload, &path_text(&file), false);
+        }
+    }
     if let Some(out) = bound.value("outfile") {
         outcome.write(inv.path(&path_text(&out.text)), false);
     }
@@ -1881,6 +1892,35 @@ fn web(inv: &Invocation<'_>, name: &str, bound: &Bound) -> Outcome {
         .effects
         .push(request(name, url(&address), &method, sent, false));
     outcome
+}
+
+/// The files a `-Form` hashtable uploads: its values that are items
+/// (`@{ file = Get-Item F }`, `(Get-ChildItem -Path F)`), which
+/// Invoke-WebRequest sends as file parts.
+fn form_files(text: &str) -> Vec<String> {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '(' | ')' | '{' | '}' | '='))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut files = Vec::new();
+    for (at, word) in words.iter().enumerate() {
+        let getter = ["get-item", "gi", "get-childitem", "gci"]
+            .iter()
+            .any(|g| word.eq_ignore_ascii_case(g));
+        if !getter {
+            continue;
+        }
+        for next in words.iter().skip(at + 1) {
+            if next.eq_ignore_ascii_case("-path") || next.eq_ignore_ascii_case("-literalpath") {
+                continue;
+            }
+            if !next.starts_with('-') {
+                files.push(next.trim_matches(['\'', '"']).to_owned());
+            }
+            break;
+        }
+    }
+    files
 }
 
 /// `Start-BitsTransfer`/`Add-BitsFile`: each source moves to the
@@ -2282,13 +2322,25 @@ fn start_process(bound: &Bound) -> Outcome {
     }
     let arguments = bound
         .value("argumentlist")
-        .map(|a| a.text.replace("','", " ").replace("\",\"", " "))
+        .map(argument_line)
         .unwrap_or_default();
     outcome.nested.push(Nested::Script {
         text: format!("{} {arguments}", program.text),
         what: "Start-Process".to_owned(),
     });
     outcome
+}
+
+/// The command line `Start-Process -ArgumentList` gives: one string as
+/// written, or a list's items joined with spaces, as Start-Process joins
+/// them.
+fn argument_line(value: &Arg) -> String {
+    let items = list(value);
+    if items.len() > 1 {
+        items.join(" ")
+    } else {
+        value.text.clone()
+    }
 }
 
 /// `pwsh`/`powershell`: `-Command TEXT` (or the words after it), `-Command
@@ -2512,6 +2564,11 @@ const KEYWORDS: &[&str] = &[
 /// and `$null = ...` discard output as `>/dev/null` does, in the same
 /// statement.
 pub(super) fn to_bash(code: &str) -> String {
+    shell_text(&statements::rewrite(code))
+}
+
+/// [`to_bash`] after the statement pass.
+fn shell_text(code: &str) -> String {
     let chars: Vec<char> = code.chars().collect();
     let mut out = String::with_capacity(code.len() + 16);
     let mut at = 0usize;
@@ -3067,6 +3124,21 @@ fn quote_inner(inner: &str) -> String {
                 // `$(...)` inside runs as a command; `$x` stays a variable.
                 out.push('$');
             }
+            '(' if is_command_value(&chars, at) => {
+                // `key = (Get-Content f -Raw)`: the command runs and its
+                // output is the value.
+                let end = balanced(&chars, at);
+                let code: String = chars
+                    .get(at + 1..end.saturating_sub(1))
+                    .unwrap_or_default()
+                    .iter()
+                    .collect();
+                out.push_str("$(");
+                out.push_str(&shell_text(&code));
+                out.push(')');
+                at = end;
+                continue;
+            }
             '"' => out.push_str("\\\""),
             '`' => out.push_str("\\`"),
             '\\' => out.push('/'),
@@ -3075,6 +3147,23 @@ fn quote_inner(inner: &str) -> String {
         at += 1;
     }
     out
+}
+
+/// Whether the `(` at `at` in a hashtable or array is a value that runs a
+/// command: it follows `=` or `,` and a command name starts it.
+fn is_command_value(chars: &[char], at: usize) -> bool {
+    let before = chars
+        .get(..at)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .find(|c| !c.is_whitespace());
+    let first = chars
+        .get(at + 1..)
+        .unwrap_or_default()
+        .iter()
+        .find(|c| !c.is_whitespace());
+    matches!(before, Some('=' | ',')) && first.is_some_and(char::is_ascii_alphabetic)
 }
 
 /// `$env:NAME` or `${env:NAME}` at `at`: the name and the length written.

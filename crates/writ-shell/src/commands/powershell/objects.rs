@@ -29,12 +29,15 @@ pub(super) enum Object {
     Process { name: String },
     /// A service, by name.
     Service { name: String },
+    /// A PnP PowerShell connection to a SharePoint site.
+    PnpConnection { site: String },
 }
 
 const SESSION: &str = "[PSSession]";
 const TASK_ACTION: &str = "[ScheduledTaskAction]";
 const PROCESS: &str = "[Process]";
 const SERVICE: &str = "[Service]";
+const PNP_CONNECTION: &str = "[PnPConnection]";
 
 impl Object {
     /// The object as the text a cmdlet prints.
@@ -51,6 +54,7 @@ impl Object {
             ),
             Object::Process { name } => format!("{PROCESS}\nName : {name}"),
             Object::Service { name } => format!("{SERVICE}\nName : {name}"),
+            Object::PnpConnection { site } => format!("{PNP_CONNECTION}\nUrl : {site}"),
         }
     }
 
@@ -85,6 +89,9 @@ impl Object {
             },
             SERVICE => Object::Service {
                 name: field("Name")?,
+            },
+            PNP_CONNECTION => Object::PnpConnection {
+                site: field("Url")?,
             },
             _ => return None,
         })
@@ -139,6 +146,9 @@ mod tests {
             },
             Object::Service {
                 name: "Spooler".to_owned(),
+            },
+            Object::PnpConnection {
+                site: "https://t.sharepoint.com/sites/x".to_owned(),
             },
         ];
         let payload = printed(&objects);

@@ -1,0 +1,195 @@
+//! A pass over PowerShell text, statement by statement, before it is
+//! rewritten into shell text: state a statement leaves that later ones
+//! use without naming it becomes text the cmdlet handlers read.
+//!
+//! - Outlook's COM object model (`outlook.rs`): a mail item assembled
+//!   property by property and sent with `$m.Send()` becomes the
+//!   `Send-MailMessage` that sends the same mail.
+//! - PnP PowerShell's current connection (`pnp.rs`): a PnP cmdlet after
+//!   `Connect-PnPOnline -Url SITE` acts on SITE, so it is given the
+//!   connection as its `-Connection` parameter.
+
+use super::{outlook, pnp};
+
+/// A statement: where it starts and ends in the text.
+pub(super) type Span = (usize, usize);
+
+/// `code` with the statements the passes replace replaced.
+pub(super) fn rewrite(code: &str) -> String {
+    let lower = code.to_ascii_lowercase();
+    let outlook = lower.contains("outlook.application");
+    let pnp = lower.contains("connect-pnponline");
+    if !outlook && !pnp {
+        return code.to_owned();
+    }
+    let spans = statements(code);
+    let mut replacements: Vec<(Span, String)> = Vec::new();
+    if outlook {
+        replacements.extend(outlook::replacements(code, &spans));
+    }
+    if pnp {
+        replacements.extend(pnp::replacements(code, &spans));
+    }
+    replacements.sort_by_key(|((start, _), _)| *start);
+    let mut out = String::with_capacity(code.len() + 64);
+    let mut kept = 0usize;
+    for ((start, end), text) in replacements {
+        if start < kept {
+            continue;
+        }
+        out.push_str(code.get(kept..start).unwrap_or_default());
+        out.push_str(&text);
+        kept = end;
+    }
+    out.push_str(code.get(kept..).unwrap_or_default());
+    out
+}
+
+/// The statements of `code`: split at `;`, line ends and braces outside
+/// quotes and parentheses, trimmed, empty ones left out.
+pub(super) fn statements(code: &str) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let mut start = 0usize;
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (at, c) in code.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match (quote, c) {
+            (Some('"'), '`') => escaped = true,
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '`') => escaped = true,
+            (None, '(') => depth += 1,
+            (None, ')') => depth = depth.saturating_sub(1),
+            (None, ';' | '\n' | '{' | '}') if depth == 0 => {
+                push_trimmed(code, start, at, &mut spans);
+                start = at + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    push_trimmed(code, start, code.len(), &mut spans);
+    spans
+}
+
+fn push_trimmed(code: &str, start: usize, end: usize, spans: &mut Vec<Span>) {
+    let text = code.get(start..end).unwrap_or_default();
+    let leading = text.len() - text.trim_start().len();
+    let trailing = text.len() - text.trim_end().len();
+    if leading + trailing < text.len() {
+        spans.push((start + leading, end - trailing));
+    }
+}
+
+/// A statement without what only discards its value: `[void]`, `$null =`
+/// before it, `| Out-Null` after it.
+pub(super) fn discarded(statement: &str) -> &str {
+    let mut text = statement.trim();
+    if text.len() >= 6
+        && text
+            .get(..6)
+            .is_some_and(|p| p.eq_ignore_ascii_case("[void]"))
+    {
+        text = text.get(6..).unwrap_or_default().trim_start();
+    }
+    if let Some((target, value)) = assignment(text)
+        && target.eq_ignore_ascii_case("$null")
+    {
+        text = value;
+    }
+    if let Some((value, sink)) = text.rsplit_once('|')
+        && sink.trim().eq_ignore_ascii_case("out-null")
+    {
+        text = value.trim_end();
+    }
+    text
+}
+
+/// `TARGET = VALUE` (not `==`), the target a variable or a property of
+/// one (`$m.To`).
+pub(super) fn assignment(statement: &str) -> Option<(&str, &str)> {
+    let (target, value) = statement.split_once('=')?;
+    let target = target.trim();
+    let value = value.trim();
+    let is_target = target.starts_with('$')
+        && target.len() > 1
+        && target
+            .chars()
+            .skip(1)
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':'));
+    (is_target && !value.starts_with('=') && !value.is_empty()).then_some((target, value))
+}
+
+/// The arguments of a method call written `NAME(ARGS)` at the end of
+/// `text`, split at top-level commas.
+pub(super) fn call_arguments<'a>(text: &'a str, method: &str) -> Option<Vec<&'a str>> {
+    let lower = text.to_ascii_lowercase();
+    let open = lower.find(&format!("{}(", method.to_ascii_lowercase()))? + method.len();
+    let inner = text.get(open + 1..)?.strip_suffix(')')?;
+    let mut items = Vec::new();
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut start = 0usize;
+    for (at, c) in inner.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(' | '{' | '[') => depth += 1,
+            (None, ')' | '}' | ']') => depth = depth.saturating_sub(1),
+            (None, ',') if depth == 0 => {
+                items.push(inner.get(start..at).unwrap_or_default().trim());
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(inner.get(start..).unwrap_or_default().trim());
+    items.retain(|item| !item.is_empty());
+    Some(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_split_outside_quotes_and_parentheses() {
+        let code = "$a = 'x; y'; $b.Add(\"p;q\")\nif ($c) { $d.Send() }";
+        let texts: Vec<&str> = statements(code)
+            .into_iter()
+            .filter_map(|(s, e)| code.get(s..e))
+            .collect();
+        assert_eq!(
+            texts,
+            ["$a = 'x; y'", "$b.Add(\"p;q\")", "if ($c)", "$d.Send()"]
+        );
+    }
+
+    #[test]
+    fn discarded_values_and_call_arguments() {
+        assert_eq!(
+            discarded("[void]$m.Recipients.Add('a')"),
+            "$m.Recipients.Add('a')"
+        );
+        assert_eq!(
+            discarded("$null = $m.Attachments.Add('f')"),
+            "$m.Attachments.Add('f')"
+        );
+        assert_eq!(
+            discarded("$m.Recipients.Add('a') | Out-Null"),
+            "$m.Recipients.Add('a')"
+        );
+        assert_eq!(
+            call_arguments("$m.Attachments.Add('C:\\a, b.txt', 1, (f 2, 3))", "add"),
+            Some(vec!["'C:\\a, b.txt'", "1", "(f 2, 3)"])
+        );
+        assert_eq!(assignment("$m.To = 'a@b'"), Some(("$m.To", "'a@b'")));
+        assert_eq!(assignment("$a -eq 1"), None);
+    }
+}
