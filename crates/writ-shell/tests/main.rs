@@ -144,3 +144,4 @@ mod powershell_round_four;
 mod decoded_inline;
 mod known_file_text;
 mod builders_and_runners;
+mod inline_uploads;

@@ -3,6 +3,8 @@
 //! memberships, `-Form` items, hashtable values
 //! that run commands, and `Start-Process -ArgumentList` lists.
 
+#![allow(clippy::panic)]
+
 use serde_json::{Value, json};
 use writ_shell::analyze;
 

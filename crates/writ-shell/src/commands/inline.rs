@@ -154,6 +154,12 @@ const READ_CALLS: &[&str] = &[
     "IO.read",
     "file_get_contents",
     "fopen",
+    // Files handed to an HTTP client as an upload: PHP's `new
+    // CURLFile(path)` and `curl_file_create(path)`, Node's
+    // `fs.openAsBlob(path)`.
+    "CURLFile",
+    "curl_file_create",
+    "openAsBlob",
     // A configuration parser's `cfg.read('~/.aws/credentials')` (Python's
     // configparser; `f.read()` takes no path), dotenv files and Ruby's
     // `YAML.load_file`.
@@ -573,6 +579,10 @@ const SENDS: &[&str] = &[
     ".delete(",
     "post_form",
     "Net::HTTP.post",
+    "Net::HTTP::Post",
+    "Net::HTTP::Put",
+    "Net::HTTP::Patch",
+    "Net::HTTP::Delete",
     "method=",
     "method:",
     "body:",
@@ -581,6 +591,9 @@ const SENDS: &[&str] = &[
     "files=",
     "--data",
     "CURLOPT_POSTFIELDS",
+    "CURLOPT_UPLOAD",
+    "CURLOPT_INFILE",
+    "CURLOPT_PUT",
     "HTTP::Request->new('POST'",
     "->post(",
     "->put(",
@@ -781,6 +794,14 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
                 path: inv.path(&literal.text),
                 recursive: false,
             });
+        } else if let Some(file) = program
+            .starts_with("php")
+            .then(|| php_curl_at_file(code, &literal.text))
+            .flatten()
+        {
+            // An old cURL form field's `'@/path'`: the file is uploaded.
+            used[index] = true;
+            read_sent(inv, file, outcome, &mut payload);
         } else if program.starts_with("perl") && perl_form_file(code, before) {
             // An LWP form-data post's `[path]`: the file is uploaded.
             used[index] = true;
@@ -946,6 +967,8 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     let sends = hub_uploads
         || SENDS.iter().any(|s| code.contains(s))
         || (program.starts_with("perl") && perl_request_sends(code))
+        // Node's form-data package posts itself: `form.submit(url)`.
+        || (code.contains("form-data") && code.contains(".submit("))
         || [
             "'POST'",
             "\"POST\"",
@@ -1228,6 +1251,15 @@ fn perl_form_file(code: &str, before: &str) -> bool {
     !field.is_empty() && field != "Content" && code.contains("form-data")
 }
 
+/// The file of a PHP cURL form field written `'@/path'` (or `'@' .
+/// $path`, resolved), which cURL before PHP 5.5 uploads as that file, as
+/// `curl -F k=@f` does: only in code that posts form fields.
+fn php_curl_at_file<'a>(code: &str, text: &'a str) -> Option<&'a str> {
+    let file = text.strip_prefix('@')?;
+    let path_like = !file.is_empty() && !file.contains(char::is_whitespace) && !is_url(file);
+    (path_like && code.contains("CURLOPT_POSTFIELDS")).then_some(file)
+}
+
 /// A file the code reads: read here, and part of what it sends.
 fn read_sent(inv: &Invocation<'_>, file: &str, outcome: &mut Outcome, payload: &mut Payload) {
     read_sent_tree(inv, file, false, outcome, payload);
@@ -1297,7 +1329,7 @@ fn query_argument(code: &str, before: &str, literal: &Literal) -> bool {
 /// `open("f", "w")`, `open("f", mode="a")`, `File.open("f", "w")`,
 /// `fopen("f", "w")`, `Path("f").write_text(...)`, `Path("f").unlink()`:
 /// the file is written (or removed), not read.
-fn opened_to_write(code: &str, literal: &Literal) -> bool {
+pub(super) fn opened_to_write(code: &str, literal: &Literal) -> bool {
     let after = code.get(literal.end..).unwrap_or_default();
     let after = after.trim_start();
     if let Some(rest) = after.strip_prefix(')') {

@@ -333,11 +333,19 @@ impl Args<'_> {
     pub(super) fn body(&mut self, keys: &[&str], n: Option<usize>) -> Option<Body> {
         let item = self.get(keys, n)?;
         let (start, end) = (item.start, item.end);
-        let (index, literal) = self
+        let Some((index, literal)) = self
             .literals
             .iter()
             .enumerate()
-            .find(|(_, l)| l.start >= start && l.end <= end)?;
+            .find(|(_, l)| l.start >= start && l.end <= end)
+        else {
+            let name = self.code.get(start..end).unwrap_or_default();
+            let Some((index, file)) = opened_as(self.code, self.literals, name, start) else {
+                return Some(Body::Other);
+            };
+            self.used.push(index);
+            return Some(Body::File(file.to_owned()));
+        };
         if literal.start == start && literal.end == end {
             self.used.push(index);
             return Some(Body::Text(literal.text.clone()));
@@ -357,6 +365,58 @@ impl Args<'_> {
             other => Some(other),
         }
     }
+}
+
+/// The file a handle named `name` was opened on before `pos`: `name =
+/// open('f', 'rb')`, `with open('f') as name:`, `$name = fopen('f',
+/// 'r')`, `const name = fs.createReadStream('f')`, Ruby's
+/// `File.open('f') do |name|`; `None` for anything else (a handle opened
+/// to write is no file read). With the literal's index.
+pub(super) fn opened_as<'a>(
+    code: &str,
+    literals: &'a [Literal],
+    name: &str,
+    pos: usize,
+) -> Option<(usize, &'a str)> {
+    if name.is_empty() || !name.chars().all(is_ident) {
+        return None;
+    }
+    literals
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.end <= pos && !l.backtick)
+        .rfind(|(_, l)| {
+            let before = code.get(..l.start).unwrap_or_default();
+            called_with(before, READ_CALLS).is_some()
+                && !super::opened_to_write(code, l)
+                && binds(code, l, name)
+        })
+        .map(|(index, l)| (index, l.text.as_str()))
+}
+
+/// True when the statement around the read call of `literal` binds its
+/// result to `name`: an assignment before it, `as name` or `|name|` after.
+fn binds(code: &str, literal: &Literal, name: &str) -> bool {
+    let head = code.get(..literal.start).unwrap_or_default();
+    let statement = head.rfind(['\n', ';']).map_or(0, |i| i + 1);
+    let assigned = head
+        .get(statement..)
+        .and_then(|h| h.split_once('='))
+        .is_some_and(|(target, call)| {
+            !call.starts_with(['=', '>']) && target.split_whitespace().next_back() == Some(name)
+        });
+    let tail = code.get(literal.end..).unwrap_or_default();
+    let tail = tail
+        .get(..tail.find(['\n', ';']).unwrap_or(tail.len()))
+        .unwrap_or_default();
+    let named_after = |marker: &str| {
+        tail.find(marker).is_some_and(|at| {
+            let rest = tail.get(at + marker.len()..).unwrap_or_default();
+            rest.strip_prefix(name)
+                .is_some_and(|after| after.chars().next().is_none_or(|c| !is_ident(c)))
+        })
+    };
+    assigned || named_after(" as ") || named_after("|")
 }
 
 /// The literal first argument of the last call of one of `names` before

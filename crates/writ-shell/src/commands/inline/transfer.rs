@@ -12,7 +12,9 @@
 //! there, as `scp f host:path` does; a download fetches from there and
 //! writes its local file; a command run there is a remote exec, as `ssh
 //! host cmd` is. Login secrets given to the connection (`password=`) are
-//! the login, not data.
+//! the login, not data. A handle opened on a file earlier (`with open(f,
+//! 'rb') as fh: ftp.storbinary('STOR x', fh)`) is that file; any other
+//! object uploaded is what the code read.
 
 use super::Literal;
 use super::storage::{self, Body, is_ident, literal_at};
