@@ -144,4 +144,5 @@ mod powershell_round_four;
 mod decoded_inline;
 mod known_file_text;
 mod builders_and_runners;
+mod own_deploy_tooling;
 mod inline_uploads;

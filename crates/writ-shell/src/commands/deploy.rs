@@ -7,10 +7,13 @@
 //! --ENV=production`), to the environment their configuration or build
 //! arguments name. Smart-contract deploy tools (Hardhat, Truffle, Anchor)
 //! deploy to the network or cluster they name ([`contracts`]). Firebase's
-//! and Supabase's global options and projects are [`baas`]'s.
+//! and Supabase's global options and projects are [`baas`]'s. An
+//! organisation's own scripts, recipes and CLIs named as deploys are read
+//! by their names in [`tooling`].
 
 pub(super) mod baas;
 mod contracts;
+pub(super) mod tooling;
 
 use super::{Invocation, Outcome};
 use crate::args::{self, Arg, Item, Spec};

@@ -419,6 +419,8 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| container::handle(inv))
         .or_else(|| packages::plugin_install(inv))
     {
+        let mut outcome = outcome;
+        deploy::tooling::add(inv, true, &mut outcome);
         return outcome;
     }
     let handled = printing::handle(inv)
@@ -514,6 +516,8 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
     outcome.effects.extend(container::jib_pushes(inv));
     // The remote caches a build writes (sccache, Turborepo, Earthly).
     outcome.effects.extend(builds::added(inv));
+    // An organisation's own deploy scripts, recipes and CLIs, by their names.
+    deploy::tooling::add(inv, known, &mut outcome);
     if let Some(resource) = made_public(inv) {
         outcome.effects.push(Effect::MakePublic { resource });
     }

@@ -11,7 +11,9 @@
 //! by an earlier step (`ShellContext::written`): running a target does
 //! what its recipe says, whenever it is scheduled to run. Only the named
 //! targets run, so another target's recipe in the same file does nothing;
-//! with no known file, the runner's own handler is all there is.
+//! with no known file, the runner's own handler is all there is, and a
+//! target, recipe or script named as a deploy is read by its name
+//! (`deploy/tooling.rs`), a guess a known file's text replaces.
 
 use std::collections::{HashMap, HashSet};
 
@@ -30,6 +32,12 @@ const MAX_NESTING: usize = 16;
 /// Adds the jobs of the runner `inv` names, when the file that defines
 /// them is known, to what it runs.
 pub(crate) fn run_recipes(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
+    // A script written earlier runs what it holds, not what its name says.
+    if super::deploy::tooling::script_operand(inv)
+        .is_some_and(|script| text_of(&inv.path(&script)).is_some())
+    {
+        super::deploy::tooling::forget_guesses(inv, outcome);
+    }
     let jobs = match inv.program {
         "make" | "gmake" => {
             // The handler ran a makefile on standard input without the
@@ -63,6 +71,10 @@ pub(crate) fn run_recipes(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: 
         "sed" | "gsed" => return super::files::written_sed_script(inv, outcome, text_of),
         _ => return,
     };
+    // The known recipe decides what runs, not the deploy its name suggests.
+    if !jobs.is_empty() {
+        super::deploy::tooling::forget_guesses(inv, outcome);
+    }
     outcome.nested.extend(jobs.into_iter().take(MAX_JOBS));
 }
 
