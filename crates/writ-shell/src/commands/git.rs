@@ -581,12 +581,24 @@ fn archive(inv: &Invocation<'_>) -> Outcome {
     if args::has(&items, &["--list", "-l"]) {
         return outcome;
     }
-    // The paths after the tree, and `--add-file`s, are files it holds.
+    // The paths after the tree, a tree written `REV:PATH`, and
+    // `--add-file`s are files it holds.
     let mut contents = repository_contents();
-    let paths = args::positionals(&items).into_iter().skip(1);
-    for path in paths.chain(args::values(&items, &["--add-file"])) {
+    let positionals = args::positionals(&items);
+    let subtree = positionals
+        .first()
+        .and_then(|tree| tree.text.split_once(':'))
+        .map(|(_, path)| path)
+        .filter(|path| !path.is_empty());
+    let paths = positionals.iter().skip(1).map(|p| p.text.as_str());
+    let added = args::values(&items, &["--add-file"]);
+    for path in subtree
+        .into_iter()
+        .chain(paths)
+        .chain(added.iter().map(|a| a.text.as_str()))
+    {
         contents.files.push(FileRef {
-            path: inv.path(&path.text),
+            path: inv.path(path),
             recursive: true,
         });
     }
