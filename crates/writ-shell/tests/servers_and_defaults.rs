@@ -3,11 +3,12 @@
 //! `${X:-d}` of a variable the line never set is d, the value the command
 //! was written to fall back on (the name stays among what it reads from
 //! the environment); of one it set, that value. A program writ does not
-//! know that names a web server sends its words there: a read, unless one
-//! of its words asks for a change (`secret add`), and an `@FILE` word sends
-//! the file. Jenkins' CLI commands besides `build` go to the server's
-//! `/cli`; `buildkite-agent pipeline upload --dry-run` uploads nothing. Run
-//! in `/home/dana/acme-web`.
+//! know that names a web server sends its words there: a read, unless the
+//! server is an option's value and one of its words asks for a change
+//! (`--server URL secret add`), and an `@FILE` word sends the file.
+//! Jenkins' CLI commands besides `build` go to the server's `/cli`;
+//! `buildkite-agent pipeline upload --dry-run` uploads nothing. Run in
+//! `/home/dana/acme-web`.
 
 #![allow(clippy::panic)]
 
@@ -115,6 +116,11 @@ fn an_unknown_program_that_names_a_server_changes_it_when_its_words_ask() {
         (
             "drone --server https://drone.partner.example secret ls --repository p/app",
             &["GET https://drone.partner.example"],
+        ),
+        // A URL that is no option's value is something to fetch.
+        (
+            "vagrant box add --name local/ubuntu https://boxes.example.net/ubuntu.box",
+            &["GET https://boxes.example.net/ubuntu.box"],
         ),
         // A word that only contains a change word is not one.
         (

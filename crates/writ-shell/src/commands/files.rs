@@ -1883,18 +1883,25 @@ const CHANGE_WORDS: &[&str] = &[
 /// --token "$T" https://api.vendor.io/upload`, `--server=https://...`)
 /// talks to it: the command's words go there as a GET's query would,
 /// so a credential among them is sent to that host. What the tool then
-/// does there is not known: a read, unless one of its words asks for a
-/// change ([`CHANGE_WORDS`]). An `@FILE` word sends the file.
+/// does there is not known: a read, unless the server is an option's
+/// value (`--server URL`, the API it works against, not a file to fetch
+/// as `vagrant box add URL`'s) and one of its words asks for a change
+/// ([`CHANGE_WORDS`]). An `@FILE` word sends the file.
 fn named_server(inv: &Invocation<'_>, outcome: &mut Outcome) {
-    let server = inv.args.iter().find_map(|arg| {
-        let text = arg
-            .text
-            .split_once('=')
-            .filter(|(name, _)| name.starts_with('-'))
-            .map_or(arg.text.as_str(), |(_, value)| value);
-        (text.starts_with("https://") || text.starts_with("http://")).then_some(text)
+    let server = inv.args.iter().enumerate().find_map(|(at, arg)| {
+        let (text, option) = match arg.text.split_once('=') {
+            Some((name, value)) if name.starts_with('-') => (value, true),
+            _ => {
+                let after_option = at
+                    .checked_sub(1)
+                    .and_then(|before| inv.args.get(before))
+                    .is_some_and(|before| before.text.starts_with('-'));
+                (arg.text.as_str(), after_option)
+            }
+        };
+        (text.starts_with("https://") || text.starts_with("http://")).then_some((text, option))
     });
-    let Some(server) = server else {
+    let Some((server, option)) = server else {
         return;
     };
     let mut payload = Payload::default();
@@ -1906,10 +1913,11 @@ fn named_server(inv: &Invocation<'_>, outcome: &mut Outcome) {
             super::send_file(inv, &mut payload, file, false);
         }
     }
-    let changes = inv
-        .args
-        .iter()
-        .any(|arg| CHANGE_WORDS.contains(&arg.text.as_str()));
+    let changes = option
+        && inv
+            .args
+            .iter()
+            .any(|arg| CHANGE_WORDS.contains(&arg.text.as_str()));
     outcome.effects.push(super::request(
         inv.program,
         super::url(server),
