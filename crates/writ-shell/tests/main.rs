@@ -128,21 +128,21 @@ fn every_test_file_is_a_module_of_this_binary() {
         }
     }
 }
+mod agent_configs;
 mod app_admin_and_launchd;
+mod apple_events;
 mod baas_and_fuzzers;
+mod builders_and_runners;
 mod config_management;
 mod db_clients_in_tools;
+mod decoded_inline;
+mod inline_uploads;
+mod known_file_text;
 mod models_logs_keys;
 mod office_and_feeds;
 mod other_vcs;
+mod own_deploy_tooling;
+mod powershell_round_four;
 mod previews_and_linked;
 mod registry_config;
 mod servers_and_defaults;
-mod agent_configs;
-mod apple_events;
-mod powershell_round_four;
-mod decoded_inline;
-mod known_file_text;
-mod builders_and_runners;
-mod own_deploy_tooling;
-mod inline_uploads;
