@@ -8,10 +8,9 @@
 
 use crate::common;
 
-use common::{engine, function_call};
+use common::{Step, decide_after_steps, engine, function_call};
 use serde_json::{Value, json};
-use time::OffsetDateTime;
-use writ_core::{Decision, Engine, GuardInput, Route, Runtime, SessionState, normalize};
+use writ_core::{Engine, Route, Runtime};
 
 const DEPLOYMENT: &str = r#"{
     "organization": "acme",
@@ -53,32 +52,13 @@ fn bash(command: &str) -> (Runtime, Value) {
     tool("Bash", json!({"command": command}))
 }
 
-/// One earlier step: the event, whether it ran, and its output.
-type Step<'a> = ((Runtime, Value), bool, Option<&'a str>);
-
 /// The route and reasons of `last` after `earlier`.
 fn routed_after(
     engine: &Engine,
     earlier: &[Step<'_>],
     last: &(Runtime, Value),
 ) -> (Route, Vec<String>) {
-    let decide_in = |session: &SessionState, (runtime, event): &(Runtime, Value)| -> Decision {
-        let envelope = normalize(*runtime, event).unwrap_or_else(|e| panic!("{event}: {e}"));
-        engine.guard(GuardInput {
-            envelope: &envelope,
-            session,
-            approvals: &[],
-            now: OffsetDateTime::UNIX_EPOCH,
-            agent: "agent",
-            user: None,
-        })
-    };
-    let mut session = SessionState::default();
-    for (step, ran, output) in earlier {
-        let decision = decide_in(&session, step);
-        session.record(&engine.step_record(&decision, *ran, *output));
-    }
-    let decision = decide_in(&session, last);
+    let decision = decide_after_steps(engine, earlier, last);
     (decision.route, decision.reasons)
 }
 

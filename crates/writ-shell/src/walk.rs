@@ -2192,15 +2192,10 @@ impl<'c> Analyzer<'c> {
         (out, known)
     }
 
-    /// The path a command substitution prints when it only resolves one
-    /// (`realpath X`, `readlink -f X`, `dirname X`, `basename X`) and X is
-    /// known.
-    fn path_printed(&mut self, inner: &str, scope: &Scope) -> Option<String> {
-        let first = inner.split_whitespace().next()?;
-        if !matches!(first, "realpath" | "readlink" | "dirname" | "basename") {
-            return None;
-        }
-        let (program, _) = self.parse_nested(inner).ok()?;
+    /// The name and raw words of `text` when it is one simple command:
+    /// no assignments, redirections, pipes or lists.
+    pub(super) fn simple_words(&self, text: &str) -> Option<(String, Vec<String>)> {
+        let (program, _) = self.parse_nested(text).ok()?;
         let [list] = program.complete_commands.as_slice() else {
             return None;
         };
@@ -2213,15 +2208,32 @@ impl<'c> Analyzer<'c> {
         if !and_or.additional.is_empty() || simple.prefix.is_some() {
             return None;
         }
-        let words: Vec<&str> = simple
+        let name = simple.word_or_name.as_ref()?.value.clone();
+        let words = simple
             .suffix
             .iter()
             .flat_map(|s| s.0.iter())
             .map(|item| match item {
-                ast::CommandPrefixOrSuffixItem::Word(w) => Some(w.value.as_str()),
+                ast::CommandPrefixOrSuffixItem::Word(w) => Some(w.value.clone()),
                 _ => None,
             })
             .collect::<Option<_>>()?;
+        Some((name, words))
+    }
+
+    /// The path a command substitution prints when it only resolves one
+    /// (`realpath X`, `readlink -f X`, `dirname X`, `basename X`) and X is
+    /// known.
+    fn path_printed(&mut self, inner: &str, scope: &Scope) -> Option<String> {
+        let first = inner.split_whitespace().next()?;
+        if !matches!(first, "realpath" | "readlink" | "dirname" | "basename") {
+            return None;
+        }
+        let (name, words) = self.simple_words(inner)?;
+        if name != first {
+            return None;
+        }
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
         let (options, operands): (Vec<&str>, Vec<&str>) =
             words.into_iter().partition(|w| w.starts_with('-'));
         let [operand] = operands.as_slice() else {

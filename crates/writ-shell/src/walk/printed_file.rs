@@ -6,8 +6,6 @@
 //! `-A`), standard input or a file whose text is not known leaves the
 //! substitution's value unknown.
 
-use brush_parser::ast;
-
 use super::{Analyzer, Scope};
 use crate::paths;
 
@@ -21,7 +19,10 @@ impl Analyzer<'_> {
         if self.contents.is_empty() {
             return None;
         }
-        let words = self.cat_words(&cat_text(inner)?)?;
+        let (name, words) = self.simple_words(&cat_text(inner)?)?;
+        if name != "cat" {
+            return None;
+        }
         let mut operands = Vec::new();
         let mut options_end = false;
         for word in &words {
@@ -49,34 +50,6 @@ impl Analyzer<'_> {
             printed.push_str(&self.script_text(&path)?);
         }
         Some(printed.trim_end_matches('\n').to_owned())
-    }
-
-    /// The raw words after `cat` of a substitution that is one simple `cat`
-    /// command: no assignments, redirections, pipes or lists.
-    fn cat_words(&self, text: &str) -> Option<Vec<String>> {
-        let (program, _) = self.parse_nested(text).ok()?;
-        let [list] = program.complete_commands.as_slice() else {
-            return None;
-        };
-        let [ast::CompoundListItem(and_or, _)] = list.0.as_slice() else {
-            return None;
-        };
-        let [ast::Command::Simple(simple)] = and_or.first.seq.as_slice() else {
-            return None;
-        };
-        let named = simple.word_or_name.as_ref().map(|w| w.value.as_str());
-        if !and_or.additional.is_empty() || simple.prefix.is_some() || named != Some("cat") {
-            return None;
-        }
-        simple
-            .suffix
-            .iter()
-            .flat_map(|s| s.0.iter())
-            .map(|item| match item {
-                ast::CommandPrefixOrSuffixItem::Word(w) => Some(w.value.clone()),
-                _ => None,
-            })
-            .collect()
     }
 }
 

@@ -229,3 +229,18 @@ pub fn no_access_changes(commands: &[&str]) {
 pub fn grant_named(resource: &str, grantee: Option<&str>) -> Value {
     json!({"effect": "grant_access", "resource": {"kind": "other", "name": resource}, "grantee": grantee})
 }
+
+/// Each request among `effects`, as `METHOD URL`.
+pub fn request_lines(effects: &[Value]) -> Vec<String> {
+    effects
+        .iter()
+        .filter(|e| e["effect"] == "request")
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["method"].as_str().unwrap_or_default(),
+                e["target"]["url"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
