@@ -3426,6 +3426,18 @@ seed('w881-tf-cli-args-destroy-live', "globex",
      shell4("globex", "TF_CLI_ARGS_apply='-destroy -auto-approve' terraform -chdir=deploy/terraform/live apply -input=false"),
      'block', ['DESTROY_PROTECTED'], "TF_CLI_ARGS_apply turns the apply into a destroy of the live stack")
 
+seed('w882-cfn-stack-named-live', "globex",
+     shell4("globex", "aws cloudformation deploy --stack-name ledger-live --template-file infra/cfn/ledger.yaml --capabilities CAPABILITY_IAM"),
+     'require_approval', ['PROD_CHANGE'], "the stack's name says it is the live environment")
+
+seed('w883-cdk-stack-named-prod', "globex",
+     shell4("globex", "cdk deploy LedgerStack-prod --require-approval never"),
+     'require_approval', ['PROD_CHANGE'], "cdk deploys the stack named for prod")
+
+seed('w884-sam-stack-named-dev', "globex",
+     shell4("globex", "sam deploy --stack-name ledger-dev --resolve-s3"),
+     'allow', [], "a stack named for dev is no production change")
+
 def main():
     out_cases = os.path.join(HERE, "cases")
     out_deps = os.path.join(HERE, "deployments")

@@ -1,11 +1,13 @@
-//! Previews that change nothing, and Supabase's linked project.
+//! Previews that change nothing, stacks named for their environment, and
+//! Supabase's linked project.
 //!
 //! A deploy tool told to propose its release for review makes none:
 //! `sam deploy --no-execute-changeset`, `aws cloudformation deploy
 //! --no-execute-changeset`, `aws cloudformation create-change-set`, `cdk
 //! deploy --method=prepare-change-set`, as `cdk diff`, `sls package` and
 //! `pulumi preview` already are; the same commands without the preview
-//! option still release. Supabase's database commands on the linked
+//! option still release, also to the environment a stack's name holds
+//! (`--stack-name ledger-prod`, `cdk deploy LedgerStack-prod`). Supabase's database commands on the linked
 //! project (`--linked`, or `db push`/`db dump` by default) are requests to
 //! the Supabase API, and, in the project `--project-ref` names, a change
 //! there and a command to its database (`db reset --linked` a
@@ -74,6 +76,9 @@ fn previews_release_nothing() {
         "cdk deploy -c stage=prod --no-execute",
         "cdk deploy -c stage=prod --execute=false",
         "cdk diff Api-prod -c stage=prod --fail",
+        "cdk deploy Api-prod --method=prepare-change-set",
+        "sam deploy --stack-name ledger-live --no-execute-changeset",
+        "aws cloudformation describe-stacks --stack-name ledger-prod",
         "sls package --stage prod --package .serverless-prod",
         "pulumi preview --stack acme/api/prod",
     ] {
@@ -108,6 +113,28 @@ fn the_same_commands_without_the_preview_release() {
         ),
         ("sls deploy --stage prod", &["deploy prod"]),
         ("pulumi up --stack acme/api/prod --yes", &["deploy prod"]),
+        // A stack's name made of parts holds the environment it is in.
+        (
+            "aws cloudformation deploy --stack-name ledger-prod --template-file t.yaml",
+            &["deploy ledger-prod", "deploy ledger", "deploy prod"],
+        ),
+        (
+            "sam deploy --stack-name ledger-live",
+            &[
+                "deploy default",
+                "deploy ledger-live",
+                "deploy ledger",
+                "deploy live",
+            ],
+        ),
+        (
+            "cdk deploy LedgerStack-prod --require-approval never",
+            &[
+                "deploy LedgerStack-prod",
+                "deploy LedgerStack",
+                "deploy prod",
+            ],
+        ),
         // Another tool's option of that name is no preview of sam's.
         (
             "sls deploy --stage prod --no-execute-changeset",

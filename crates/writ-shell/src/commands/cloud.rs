@@ -253,6 +253,8 @@ const AWS_LONG: &[&str] = &[
     "service-id",
     "add-allowed-principals",
     "remove-allowed-principals",
+    "stack-name",
+    "template-file",
 ];
 
 /// A `s3://bucket/key` bucket resource.
@@ -767,6 +769,19 @@ fn aws_calls(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| inv.env_value("AWS_PROFILE"))
         .or_else(|| inv.env_value("AWS_DEFAULT_PROFILE"));
     let previews = service == "cloudformation" && cloudformation::previews(command, &items);
+    // A stack's name is the environment it holds (`--stack-name ledger-prod`).
+    if service == "cloudformation"
+        && !previews
+        && cloudformation::changes_stack(command)
+        && let Some(stack) = args::value(&items, &["--stack-name"])
+        && super::deploy::names_parts(&stack.text)
+    {
+        outcome.effects.extend(super::deploy::environment_changes(
+            "aws",
+            &stack.text,
+            Some(&stack.text),
+        ));
+    }
     if let Some(profile) = profile
         && changes_account(service, command)
         && !previews

@@ -261,12 +261,24 @@ fn release(inv: &Invocation<'_>) -> Option<Outcome> {
         // The release is built and checked, or proposed, not made.
         return Some(Outcome::default());
     }
-    Some(Outcome::default().effect(Effect::Deploy(Deploy {
-        program: inv.program.to_owned(),
-        production: deploy.0 == PRODUCTION,
-        environment: deploy.0,
-        service: deploy.1,
-    })))
+    let mut outcome = Outcome::default();
+    if inv.program == "sam"
+        && let Some(stack) = deploy.1.as_ref().filter(|s| names_parts(s))
+    {
+        outcome
+            .effects
+            .extend(environment_changes(inv.program, stack, Some(stack)));
+    }
+    outcome.effects.insert(
+        0,
+        Effect::Deploy(Deploy {
+            program: inv.program.to_owned(),
+            production: deploy.0 == PRODUCTION,
+            environment: deploy.0,
+            service: deploy.1,
+        }),
+    );
+    Some(outcome)
 }
 
 /// `bazel run //deploy:prod` (and buck, pants, please): a build tool
@@ -1116,7 +1128,9 @@ fn helmfile(words: &[Arg]) -> Option<Target> {
     Some((environment, None))
 }
 
-/// `sam deploy [--config-env ENV] [--stack-name NAME]` (AWS SAM).
+/// `sam deploy [--config-env ENV] [--stack-name NAME]` (AWS SAM): a
+/// release to the configuration environment, and to the environment the
+/// stack's name holds (`ledger-live`).
 fn sam(words: &[Arg]) -> Option<Target> {
     let items = options_after(
         words,
@@ -1355,6 +1369,12 @@ pub(super) fn names_production(name: &str) -> bool {
         && name_words(name).any(|w| PRODUCTION_WORDS.iter().any(|p| p.eq_ignore_ascii_case(w)))
 }
 
+/// True when a resource's name is made of parts (`ledger-prod`,
+/// `LedgerStack_live`), one of which may be the environment it is in.
+pub(super) fn names_parts(name: &str) -> bool {
+    name.trim_matches(NAME_SEPARATORS).contains(NAME_SEPARATORS)
+}
+
 /// A change made in the environment a CLI's selector names (gcloud's
 /// `--project`, aws's `--profile`, nomad's `-namespace`, doctl's
 /// `--context`, an Argo CD or Fly app): a [`Deploy`] to the name and one to
@@ -1468,7 +1488,8 @@ fn fly(inv: &Invocation<'_>) -> Option<Outcome> {
 
 /// `cdk deploy|destroy [STACKS] [-c|--context KEY=VALUE] [--profile P]`:
 /// a release to the environment a context setting names (`-c stage=prod`,
-/// `env=prod`) and to the account of the AWS profile.
+/// `env=prod`), to the account of the AWS profile, and to the environments
+/// the stacks it names hold (`LedgerStack-prod`).
 fn cdk(inv: &Invocation<'_>) -> Option<Outcome> {
     let items = options_after(
         inv.args,
@@ -1504,6 +1525,14 @@ fn cdk(inv: &Invocation<'_>) -> Option<Outcome> {
         .filter_map(|setting| environment_setting(&setting.text))
         .collect();
     names.extend(args::value(&items, &["--profile"]).map(|p| p.text.as_str()));
+    // The stacks it names hold environments too (`LedgerStack-prod`).
+    names.extend(
+        args::positionals(&items)
+            .iter()
+            .skip(1)
+            .map(|s| s.text.as_str())
+            .filter(|s| names_parts(s)),
+    );
     if names.is_empty() {
         return None;
     }

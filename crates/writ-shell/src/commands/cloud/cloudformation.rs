@@ -2,7 +2,8 @@
 //! stack for review and make none. `aws cloudformation create-change-set`
 //! computes a change set (`execute-change-set` is the change), and
 //! `aws cloudformation deploy --no-execute-changeset` creates one and
-//! leaves it unexecuted, as `terraform plan` leaves its plan.
+//! leaves it unexecuted, as `terraform plan` leaves its plan. The
+//! commands that change a stack release to the environment its name holds.
 
 use crate::args::{self, Item};
 
@@ -14,4 +15,13 @@ pub(super) fn previews(command: &str, items: &[Item<'_>]) -> bool {
         "deploy" => args::has(items, &["--no-execute-changeset"]),
         _ => false,
     }
+}
+
+/// True when `aws cloudformation COMMAND` changes the stack it names
+/// (creates, updates, deploys, deletes or executes a change set on it).
+pub(super) fn changes_stack(command: &str) -> bool {
+    matches!(
+        command,
+        "deploy" | "create-stack" | "update-stack" | "delete-stack" | "execute-change-set"
+    )
 }
