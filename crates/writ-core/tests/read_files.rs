@@ -8,7 +8,7 @@
 
 use crate::common;
 
-use common::{Step, decide_after_steps, engine, function_call};
+use common::{Step, claude_tool, decide_after_steps, engine, function_call, shell};
 use serde_json::{Value, json};
 use writ_core::{Engine, Route, Runtime};
 
@@ -29,25 +29,12 @@ const STAGING_ENV: &str = "PGHOST=pg.staging.acme.internal\nPGPORT=5432\nPGDATAB
 const ENV_PATH: &str = "/home/dana/ws/ops/db.pgenv";
 const TRUNCATE: &str = "set -a; . ops/db.pgenv; set +a; psql -c 'TRUNCATE payout_queue;'";
 
-/// A Claude Code tool call, run in the workspace.
-fn tool(name: &str, input: Value) -> (Runtime, Value) {
-    (
-        Runtime::ClaudeCode,
-        json!({"session_id": "s", "hook_event_name": "PreToolUse", "tool_name": name,
-               "tool_input": input, "cwd": "/home/dana/ws"}),
-    )
-}
-
-fn bash(command: &str) -> (Runtime, Value) {
-    tool("Bash", json!({"command": command}))
-}
-
 fn read(path: &str) -> (Runtime, Value) {
-    tool("Read", json!({"file_path": path}))
+    claude_tool("Read", json!({"file_path": path}))
 }
 
 fn write(path: &str, content: &str) -> (Runtime, Value) {
-    tool("Write", json!({"file_path": path, "content": content}))
+    claude_tool("Write", json!({"file_path": path, "content": content}))
 }
 
 /// The route and reasons of `last` after `earlier`.
@@ -74,7 +61,7 @@ fn numbered(text: &str) -> String {
 #[test]
 fn a_settings_file_shown_whole_is_what_a_sourcing_line_connects_to() {
     let engine = engine(DEPLOYMENT);
-    let last = bash(TRUNCATE);
+    let last = shell(TRUNCATE);
     let numbered = numbered(PROD_ENV);
     let shown: [Step<'_>; 5] = [
         (read(ENV_PATH), true, Some(PROD_ENV)),
@@ -84,9 +71,9 @@ fn a_settings_file_shown_whole_is_what_a_sourcing_line_connects_to() {
             true,
             Some(PROD_ENV),
         ),
-        (bash("cat ops/db.pgenv"), true, Some(PROD_ENV)),
+        (shell("cat ops/db.pgenv"), true, Some(PROD_ENV)),
         (
-            bash("cat -- '/home/dana/ws/ops/db.pgenv'"),
+            shell("cat -- '/home/dana/ws/ops/db.pgenv'"),
             true,
             Some(PROD_ENV),
         ),
@@ -102,15 +89,19 @@ fn a_settings_file_shown_whole_is_what_a_sourcing_line_connects_to() {
 #[test]
 fn output_that_is_not_the_whole_file_is_not_its_text() {
     let engine = engine(DEPLOYMENT);
-    let last = bash(TRUNCATE);
+    let last = shell(TRUNCATE);
     for step in [
-        (bash("cat -n ops/db.pgenv"), true, Some(PROD_ENV)),
-        (bash("cat ops/db.pgenv | head -1"), true, Some(PROD_ENV)),
-        (bash("cat ops/db.pgenv ops/other.env"), true, Some(PROD_ENV)),
-        (bash("grep PG ops/db.pgenv"), true, Some(PROD_ENV)),
-        (bash("cat ops/db.pgenv"), false, Some(PROD_ENV)),
+        (shell("cat -n ops/db.pgenv"), true, Some(PROD_ENV)),
+        (shell("cat ops/db.pgenv | head -1"), true, Some(PROD_ENV)),
         (
-            tool("Read", json!({"file_path": ENV_PATH, "limit": 1})),
+            shell("cat ops/db.pgenv ops/other.env"),
+            true,
+            Some(PROD_ENV),
+        ),
+        (shell("grep PG ops/db.pgenv"), true, Some(PROD_ENV)),
+        (shell("cat ops/db.pgenv"), false, Some(PROD_ENV)),
+        (
+            claude_tool("Read", json!({"file_path": ENV_PATH, "limit": 1})),
             true,
             Some(PROD_ENV),
         ),
@@ -127,9 +118,9 @@ fn output_that_is_not_the_whole_file_is_not_its_text() {
 #[test]
 fn the_latest_knowledge_of_a_file_wins() {
     let engine = engine(DEPLOYMENT);
-    let last = bash(TRUNCATE);
+    let last = shell(TRUNCATE);
     let read_prod: Step<'_> = (read(ENV_PATH), true, Some(PROD_ENV));
-    let read_staging: Step<'_> = (bash("cat ops/db.pgenv"), true, Some(STAGING_ENV));
+    let read_staging: Step<'_> = (shell("cat ops/db.pgenv"), true, Some(STAGING_ENV));
     let write_staging: Step<'_> = (write(ENV_PATH, STAGING_ENV), true, None);
     let write_prod: Step<'_> = (write(ENV_PATH, PROD_ENV), true, None);
     let cases: [(&[Step<'_>], bool); 4] = [
@@ -154,9 +145,9 @@ fn a_script_shown_whole_runs_through_a_substitution() {
         "bash -c \"$(< bin/reset.sh)\"",
         "eval \"`cat bin/reset.sh`\"",
     ] {
-        let got = routed_after(&engine, std::slice::from_ref(&shown), &bash(last));
+        let got = routed_after(&engine, std::slice::from_ref(&shown), &shell(last));
         assert!(destroys_production(&got), "{last}: {got:?}");
-        let unknown = routed_after(&engine, &[], &bash(last));
+        let unknown = routed_after(&engine, &[], &shell(last));
         assert!(!destroys_production(&unknown), "{last}: {unknown:?}");
     }
 }

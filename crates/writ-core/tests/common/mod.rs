@@ -93,13 +93,18 @@ pub fn assert_routes(
     }
 }
 
-/// A shell command from a Claude Code hook, run in `/home/dana/ws`.
-pub fn shell(command: &str) -> (Runtime, Value) {
+/// A Claude Code tool call from a hook, run in `/home/dana/ws`.
+pub fn claude_tool(name: &str, input: Value) -> (Runtime, Value) {
     (
         Runtime::ClaudeCode,
-        json!({"session_id": "s", "hook_event_name": "PreToolUse", "tool_name": "Bash",
-               "tool_input": {"command": command}, "cwd": "/home/dana/ws"}),
+        json!({"session_id": "s", "hook_event_name": "PreToolUse", "tool_name": name,
+               "tool_input": input, "cwd": "/home/dana/ws"}),
     )
+}
+
+/// A shell command from a Claude Code hook, run in `/home/dana/ws`.
+pub fn shell(command: &str) -> (Runtime, Value) {
+    claude_tool("Bash", json!({"command": command}))
 }
 
 /// Single-quoted for the shell.
