@@ -20,6 +20,7 @@
 //! is run instead (`runners.rs`), and these guesses are dropped
 //! ([`forget_guesses`]).
 
+use super::super::publish::GRADLE_VALUE_OPTIONS;
 use super::super::{Invocation, Outcome};
 use super::environment_changes;
 use crate::Effect;
@@ -585,25 +586,10 @@ fn fabric(args: &[Arg]) -> Option<Run> {
 }
 
 /// `gradle|gradlew [OPTIONS] TASK... [-PKEY=VALUE]`: the tasks (their last
-/// `:` segment) are the names, the project properties the words.
+/// `:` segment) are the names, the project properties the words. Options
+/// that take a value are Gradle's ([`GRADLE_VALUE_OPTIONS`]) and `-D`.
 fn gradle(args: &[Arg]) -> Option<Run> {
     let mut run = Run::default();
-    let valued = [
-        "-p",
-        "--project-dir",
-        "-b",
-        "--build-file",
-        "-c",
-        "--settings-file",
-        "-g",
-        "--gradle-user-home",
-        "-I",
-        "--init-script",
-        "-x",
-        "--exclude-task",
-        "-D",
-        "--system-prop",
-    ];
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let text = arg.text.as_str();
@@ -611,7 +597,7 @@ fn gradle(args: &[Arg]) -> Option<Run> {
             run.words.extend(iter.next().map(|v| v.text.clone()));
         } else if let Some(property) = text.strip_prefix("-P") {
             run.words.push(property.to_owned());
-        } else if valued.contains(&text) {
+        } else if GRADLE_VALUE_OPTIONS.contains(&text) || matches!(text, "-D" | "--system-prop") {
             iter.next();
         } else if !text.starts_with('-') {
             let task = text.rsplit(':').next().unwrap_or(text);
