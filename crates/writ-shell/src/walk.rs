@@ -2505,10 +2505,7 @@ impl<'c> Analyzer<'c> {
                     if let Some(text) = self.printed_file_text(inner, scope) =>
                 {
                     arg.text.push_str(&text);
-                    let cat = inner
-                        .trim_start()
-                        .strip_prefix('<')
-                        .map_or_else(|| inner.clone(), |file| format!("cat {}", file.trim()));
+                    let cat = printed_file::cat_text(inner).unwrap_or_else(|| inner.clone());
                     let out = self.script(&cat, scope, None, "command substitution");
                     flow::merge(&mut arg.prov, &out);
                 }

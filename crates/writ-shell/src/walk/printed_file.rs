@@ -55,7 +55,7 @@ impl Analyzer<'_> {
 
 /// The substitution as a `cat` command: bash's `$(< F)` is `$(cat F)`;
 /// `None` for one that cannot be a bare `cat`.
-fn cat_text(inner: &str) -> Option<String> {
+pub(super) fn cat_text(inner: &str) -> Option<String> {
     let trimmed = inner.trim();
     match trimmed.strip_prefix('<') {
         Some(file) if !file.starts_with(['<', '(', '&']) && !file.trim().is_empty() => {
