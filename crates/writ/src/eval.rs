@@ -97,6 +97,10 @@ pub struct CaseResult {
     pub reasons: Vec<String>,
     pub enforceability: String,
     pub pass: bool,
+    /// Why the case could not be replayed; such a case fails closed
+    /// (`got` is `block`) and the rest of the corpus still runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// Aggregate figures.
@@ -117,6 +121,13 @@ pub struct Summary {
 pub struct Report {
     pub summary: Summary,
     pub cases: Vec<CaseResult>,
+}
+
+impl Report {
+    /// The cases that could not be replayed.
+    pub fn unreplayed(&self) -> impl Iterator<Item = &CaseResult> {
+        self.cases.iter().filter(|c| c.error.is_some())
+    }
 }
 
 /// Replays every case of the corpus at `dir`.
@@ -239,8 +250,24 @@ pub fn run(
         let engine = engines.get(&case.deployment).ok_or_else(|| {
             CliError::Internal(format!("deployment `{}` vanished", case.deployment))
         })?;
-        let decision = replay(engine, store, &case, recording.as_deref_mut())
-            .map_err(|e| CliError::Input(format!("{file}: {e}")))?;
+        let decision = match replay(engine, store, &case, recording.as_deref_mut()) {
+            Ok(decision) => decision,
+            Err(e) => {
+                results.push(CaseResult {
+                    id: case.id.clone(),
+                    seed: case.seed.clone(),
+                    family: case.family.clone(),
+                    expected: case.expect.route,
+                    got: Route::Block,
+                    expected_reasons: case.expect.reasons.clone(),
+                    reasons: Vec::new(),
+                    enforceability: String::new(),
+                    pass: false,
+                    error: Some(format!("{file}: {e}")),
+                });
+                continue;
+            }
+        };
         let (got, reasons) = match mode {
             Mode::Policy(_) => (decision.route, decision.reasons.clone()),
             Mode::StaticBaseline => (static_baseline(&decision), Vec::new()),
@@ -257,6 +284,7 @@ pub fn run(
             reasons,
             enforceability: decision.enforceability.as_str().to_owned(),
             pass: got == case.expect.route && reasons_ok,
+            error: None,
         });
     }
     Ok(Report {
@@ -318,6 +346,33 @@ fn load_deployment(
     Ok((engine, merged))
 }
 
+/// Reads an event of a case in the case's runtime; an event that does not
+/// fit it but has another runtime's shape (a corpus that mixed formats) is
+/// read as that one, and said so on standard error.
+fn normalize_in_case(
+    runtime: Runtime,
+    event: &Value,
+    case: &str,
+    place: &str,
+) -> Result<Envelope, String> {
+    let err = match normalize(runtime, event) {
+        Ok(envelope) => return Ok(envelope),
+        Err(e) => format!("{place}: {e}"),
+    };
+    match writ_core::normalize::detect(event) {
+        Ok(shape) if shape != runtime => {
+            let envelope = normalize(shape, event).map_err(|_| err)?;
+            eprintln!(
+                "writ: case `{case}`: {place} is not a `{}` event; read as `{}` by its shape",
+                runtime.as_str(),
+                shape.as_str()
+            );
+            Ok(envelope)
+        }
+        _ => Err(err),
+    }
+}
+
 /// Runs one case through the gate and returns the decision for its event;
 /// with a recording, every step's lifecycle is recorded too.
 pub fn replay(
@@ -358,8 +413,12 @@ pub fn replay(
             }
         };
     for (i, step) in case.history.iter().enumerate() {
-        let envelope =
-            normalize(runtime, &step.event).map_err(|e| format!("history[{i}].event: {e}"))?;
+        let envelope = normalize_in_case(
+            runtime,
+            &step.event,
+            &case.id,
+            &format!("history[{i}].event"),
+        )?;
         let before = gate.store.session(&session).map_err(|e| e.to_string())?;
         let decision = gate
             .before(&session, &envelope, &case.approvals, caller)
@@ -389,7 +448,7 @@ pub fn replay(
         )
         .map_err(|e| e.to_string())?;
     }
-    let envelope = normalize(runtime, &case.event).map_err(|e| format!("event: {e}"))?;
+    let envelope = normalize_in_case(runtime, &case.event, &case.id, "event")?;
     let before = gate.store.session(&session).map_err(|e| e.to_string())?;
     let decision = gate
         .before(&session, &envelope, &case.approvals, caller)
@@ -554,7 +613,10 @@ pub fn table(report: &Report) -> String {
             c.expected.as_str(),
             c.got.as_str(),
             if c.pass { "yes" } else { "NO" },
-            c.reasons.join(",")
+            match &c.error {
+                Some(e) => format!("not replayed: {e}"),
+                None => c.reasons.join(","),
+            }
         ));
     }
     let s = &report.summary;

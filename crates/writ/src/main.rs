@@ -997,13 +997,26 @@ fn run_eval(args: EvalArgs) -> Result<String, CliError> {
         let certified = rec.finish().map_err(CliError::Internal)?;
         eprintln!("writ: certified {certified} actions into the log");
     }
-    if args.json {
+    let out = if args.json {
         serde_json::to_string_pretty(&report)
             .map(|s| s + "\n")
-            .map_err(|e| CliError::Internal(e.to_string()))
+            .map_err(|e| CliError::Internal(e.to_string()))?
     } else {
-        Ok(eval::table(&report))
+        eval::table(&report)
+    };
+    let unreplayed: Vec<&str> = report.unreplayed().map(|c| c.id.as_str()).collect();
+    if unreplayed.is_empty() {
+        return Ok(out);
     }
+    // The report still goes out whole; the exit status says the corpus
+    // holds cases that could not be read (each counted as failed above).
+    print!("{out}");
+    Err(CliError::Input(format!(
+        "{} of {} cases could not be replayed (counted as failed, route block): {}",
+        unreplayed.len(),
+        report.cases.len(),
+        unreplayed.join(", ")
+    )))
 }
 
 fn policy(command: PolicyCommand) -> Result<String, CliError> {

@@ -288,6 +288,89 @@ fn own_corpus_passes_in_full() {
     assert_eq!(s["reason_recall"], 1.0, "{s}");
 }
 
+/// A case that cannot be replayed fails closed on its own and the rest of
+/// the corpus is still reported; a history step in another runtime's shape
+/// is read by its shape, and said so.
+#[test]
+fn a_case_that_cannot_be_replayed_fails_alone_and_the_report_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path();
+    std::fs::create_dir_all(corpus.join("cases")).unwrap();
+    std::fs::create_dir_all(corpus.join("deployments")).unwrap();
+    std::fs::copy(acme(), corpus.join("deployments/acme.json")).unwrap();
+    let mcp_read = json!({"server": {"name": "shell"}, "request": {"jsonrpc": "2.0", "id": 1,
+        "method": "tools/call", "params": {"name": "run", "arguments": {"command": "cat .env"}}}});
+    let case = |id: &str, history: Value, event: Value, route: &str, reasons: Value| {
+        json!({"id": id, "seed": id, "family": "gateway", "runtime": "http", "deployment": "acme",
+            "now": "2026-11-20T10:00:00Z", "principal": {"user": "dana@acme.com", "agent": "a"},
+            "history": history, "event": event, "expect": {"route": route, "reasons": reasons}})
+    };
+    let post = json!({"method": "POST", "url": "https://api.example.net/v1/notes", "headers": {}, "body": "hello"});
+    let cases = [
+        case(
+            "c1-plain",
+            json!([]),
+            post.clone(),
+            "require_approval",
+            json!(["EXTERNAL_WRITE"]),
+        ),
+        // The session read a secret through an MCP shell tool first.
+        case(
+            "c2-mixed-history",
+            json!([{"event": mcp_read, "outcome": {"status": "ok",
+            "output": "AWS_SECRET_ACCESS_KEY=abc\nSTRIPE_API_KEY=sk_live_0123456789abcdefghijklmn"}}]),
+            post.clone(),
+            "require_approval",
+            json!(["TAINTED_EGRESS"]),
+        ),
+        case(
+            "c3-unreadable",
+            json!([]),
+            json!({"neither": "runtime"}),
+            "allow",
+            json!([]),
+        ),
+    ];
+    for c in &cases {
+        let name = format!("cases/{}.json", c["id"].as_str().unwrap());
+        std::fs::write(corpus.join(name), c.to_string()).unwrap();
+    }
+    let out = writ()
+        .arg("eval")
+        .arg(corpus)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("1 of 3 cases could not be replayed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("c3-unreadable"), "{stderr}");
+    assert!(
+        stderr.contains("history[0].event is not a `http` event; read as `mcp`"),
+        "{stderr}"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let by_id = |id: &str| {
+        report["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(by_id("c1-plain")["pass"], true, "{report}");
+    assert_eq!(by_id("c2-mixed-history")["pass"], true, "{report}");
+    let bad = by_id("c3-unreadable");
+    assert_eq!(bad["pass"], false);
+    assert_eq!(bad["got"], "block");
+    assert!(bad["error"].as_str().unwrap().contains("event"), "{bad}");
+    assert_eq!(report["summary"]["passed"], 2);
+}
+
 #[test]
 fn ablating_a_lane_costs_accuracy_on_the_public_corpus() {
     let dir = repo_root().join("../shared/eval/public");
