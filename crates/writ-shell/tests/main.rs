@@ -138,6 +138,7 @@ mod db_clients_in_tools;
 mod decoded_inline;
 mod inline_uploads;
 mod known_file_text;
+mod languages_and_posts;
 mod models_logs_keys;
 mod office_and_feeds;
 mod other_vcs;

@@ -1,8 +1,11 @@
 //! What inline interpreter code (`python -c`, `node -e`, `ruby -e`, `perl
-//! -e`, `php -r`, a script on standard input) visibly does, read from its
+//! -e`, `php -r`, `julia -e`, `groovy -e`, a script on standard input)
+//! visibly does, read from its
 //! string literals and the calls they are given to:
 //! - shell commands it hands to a shell (`os.system("...")`,
-//!   `execSync("...")`, `system("...")`, backticks), analysed as shell, and
+//!   `execSync("...")`, `system("...")`, backticks in Ruby, Perl, PHP and
+//!   Julia, zx's and Bun's `` $`...` ``, Groovy's `"...".execute()`),
+//!   analysed as shell, and
 //!   commands it runs from an argument list (`subprocess.run([...])`,
 //!   `execFileSync('git', [...])`, `system qw(...)`: [`argv`]);
 //! - files it opens (`open("f")`, `readFileSync("f")`, `File.read("f")`);
@@ -363,6 +366,10 @@ const DRIVERS: &[&str] = &[
     "new PDO",
     "pg_connect",
     "mysqli",
+    "LibPQ.Connection",
+    "DBInterface.connect",
+    "Sql.newInstance",
+    "DriverManager.getConnection",
 ];
 
 /// SQL statements' first words.
@@ -775,7 +782,23 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
         } else if runs_as_code(program, before) {
             used[index] = true;
             nested_code(inv, &literal.text, outcome);
-        } else if literal.backtick && matches!(program, "ruby" | "perl" | "php") {
+        } else if literal.backtick && matches!(program, "ruby" | "perl" | "php" | "julia") {
+            script(program, &literal.text, outcome);
+            used[index] = true;
+        } else if literal.backtick
+            && matches!(program, "node" | "nodejs" | "bun" | "deno")
+            && before.ends_with('$')
+        {
+            // A shell template: zx's and Bun's `` $`git push` ``.
+            script(program, &literal.text, outcome);
+            used[index] = true;
+        } else if program == "groovy"
+            && !literal.backtick
+            && code
+                .get(literal.end..)
+                .is_some_and(|after| after.trim_start().starts_with(".execute("))
+        {
+            // Groovy's `"git push".execute()`.
             script(program, &literal.text, outcome);
             used[index] = true;
         } else if called_with(before, SHELL_CALLS).is_some_and(|call| !call.list) {

@@ -1,6 +1,8 @@
 //! Julia: `julia -e CODE` (`--eval`, `-E`/`--print`), a script (`julia
 //! f.jl`: read), a file loaded first (`-L f.jl`: read), or code on
-//! standard input. The code is read for the package manager's installs,
+//! standard input. The code is read as other inline code is (requests,
+//! commands in backticks, files, SQL through `LibPQ`), and for the
+//! package manager's installs,
 //! from the General registry through the package server
 //! (`JULIA_PKG_SERVER` names another): `Pkg.add("X")`, `Pkg.add(["A",
 //! "B"])`, `Pkg.add(name="X")`, `Pkg.add(PackageSpec(name="X",
@@ -79,6 +81,8 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let mut installs = Installs::default();
     for text in &code {
         read_installs(text, &mut installs);
+        // Requests, commands (`` run(`git push`) ``), files and SQL.
+        super::inline::analyze(inv, text, &mut outcome);
         outcome
             .opaque
             .push(format!("julia runs inline code: {text}"));

@@ -2,6 +2,7 @@
 //! command line does not name: the vendor's own, or the server an option
 //! points them at. CircleCI (`circleci`), Buildkite (`bk`,
 //! `buildkite-agent`), JFrog (`jf`, `jfrog`), Twitter's `twurl`,
+//! Mastodon's `toot`,
 //! Cloudinary (`cld`), `youtube-upload`, the OSF client (`osf`) and
 //! Globus (`globus`); and test and reporting tools that upload their
 //! results to the vendor's cloud: Lighthouse CI (`lhci`), Cypress Cloud
@@ -26,6 +27,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "buildkite-agent" => buildkite_agent(inv),
         "jf" | "jfrog" => jfrog(inv),
         "twurl" => twurl(inv),
+        "toot" => toot(inv),
         "cld" => cloudinary(inv),
         "youtube-upload" => youtube_upload(inv),
         "osf" => osf(inv),
@@ -560,6 +562,105 @@ fn jfrog(inv: &Invocation<'_>) -> Option<Outcome> {
         }
     }
     Some(outcome)
+}
+
+/// `toot` subcommands that post, or change what the account follows,
+/// boosts, pins or deletes, on its Mastodon instance.
+const TOOT_CHANGES: &[&str] = &[
+    "post",
+    "reply",
+    "upload",
+    "delete",
+    "follow",
+    "unfollow",
+    "reblog",
+    "unreblog",
+    "favourite",
+    "unfavourite",
+    "pin",
+    "unpin",
+    "bookmark",
+    "unbookmark",
+    "mute",
+    "unmute",
+    "block",
+    "unblock",
+    "update_account",
+];
+
+/// `toot COMMAND [OPTIONS] [TEXT]`: Mastodon's CLI. A post (`post`,
+/// `reply`, `upload`) sends its text, its media (`-m`/`--media`) and
+/// standard input to the instance of the account `-u`/`--using
+/// USER@INSTANCE` names, else of the account it logged in with (a host
+/// the line does not name); it is public unless `--visibility` says
+/// `unlisted`, `private` or `direct`. The other changes send their
+/// arguments there; timelines, searches and the rest read.
+fn toot(inv: &Invocation<'_>) -> Option<Outcome> {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "mvluspt",
+            long: &[
+                "media",
+                "description",
+                "thumbnail",
+                "visibility",
+                "language",
+                "using",
+                "spoiler-text",
+                "reply-to",
+                "scheduled-at",
+                "scheduled-in",
+                "content-type",
+                "poll-option",
+                "poll-expires-in",
+                "editor",
+            ],
+            stop_after: None,
+        },
+    );
+    let words = args::positionals(&items);
+    let (command, rest) = words.split_first()?;
+    if !TOOT_CHANGES.contains(&command.text.as_str()) {
+        return Some(Outcome::default());
+    }
+    let mut payload = Payload::default();
+    for word in rest {
+        flow::merge(&mut payload, &word.payload());
+    }
+    for text in args::values(
+        &items,
+        &["--spoiler-text", "--description", "--poll-option"],
+    ) {
+        flow::merge(&mut payload, &text.payload());
+    }
+    for file in args::values(&items, &["-m", "--media", "--thumbnail"]) {
+        send_file(inv, &mut payload, &file.text, false);
+    }
+    if command.text == "upload" {
+        for file in rest {
+            send_file(inv, &mut payload, &file.text, false);
+        }
+    }
+    let host = args::value(&items, &["-u", "--using"])
+        .and_then(|account| {
+            account
+                .text
+                .rsplit_once('@')
+                .map(|(_, host)| host.to_owned())
+        })
+        .unwrap_or_else(|| "mastodon-instance".to_owned());
+    let posts = matches!(command.text.as_str(), "post" | "reply" | "upload");
+    let public = posts
+        && args::value(&items, &["-v", "--visibility"])
+            .is_none_or(|v| v.text.eq_ignore_ascii_case("public"));
+    Some(Outcome::default().effect(request(
+        inv.program,
+        url(&format!("https://{host}/api/v1/statuses")),
+        "POST",
+        payload,
+        public,
+    )))
 }
 
 /// `twurl [OPTIONS] PATH` is a request to Twitter's API (`-H HOST`,

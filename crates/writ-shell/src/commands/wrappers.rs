@@ -1240,6 +1240,8 @@ fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
         (&["-e"], "rIC")
     } else if program == "php" {
         (&["-r"], "dc")
+    } else if program == "groovy" {
+        (&["-e"], "D")
     } else if program == "osascript" {
         (&["-e"], "l")
     } else if matches!(program, "pwsh" | "powershell") {
