@@ -2625,6 +2625,32 @@ impl<'c> Analyzer<'c> {
             }
             return;
         }
+        // `${1:-d}`: the argument when it was given (and, for `:-`, is not
+        // empty), else d. A function called without it, or the command
+        // line itself (run with no arguments), has none.
+        if let parameter @ Parameter::Positional(n) = expr_parameter(expr)
+            && *n >= 1
+            && let Some(default) = default_word(expr, false)
+        {
+            match positional_values(parameter, scope) {
+                Some(values)
+                    if default_word(expr, true).is_none()
+                        || values.iter().any(|v| !v.text.is_empty() || v.dynamic) =>
+                {
+                    let texts: Vec<&str> = values.iter().map(|v| v.text.as_str()).collect();
+                    arg.text.push_str(&texts.join(" "));
+                    for value in values {
+                        absorb(arg, value);
+                    }
+                }
+                _ => {
+                    let value = self.expand(default, scope);
+                    arg.text.push_str(&value.text);
+                    absorb(arg, &value);
+                }
+            }
+            return;
+        }
         let Some(name) = parameter_name(expr) else {
             arg.text.push_str(source);
             arg.dynamic = true;

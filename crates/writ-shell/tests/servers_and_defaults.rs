@@ -83,6 +83,41 @@ fn a_fallback_value_is_the_value_of_a_variable_the_line_never_set() {
 }
 
 #[test]
+fn a_positional_fallback_is_used_when_the_argument_was_not_given() {
+    for (command, context) in [
+        // A function called without its argument, and the line itself.
+        (
+            "s(){ kubectl --context \"${1:-prod-eu}\" scale deploy/web --replicas=0; }; s",
+            "prod-eu",
+        ),
+        (
+            "kubectl --context \"${1:-prod-eu}\" scale deploy/web --replicas=0",
+            "prod-eu",
+        ),
+        // Given: the argument.
+        (
+            "s(){ kubectl --context \"${1:-prod-eu}\" scale deploy/web --replicas=0; }; s staging",
+            "staging",
+        ),
+        (
+            "s(){ kubectl --context \"${2:-prod-eu}\" get pods; }; s a b",
+            "b",
+        ),
+        // Given empty: `:-` falls back, `-` keeps the empty value.
+        (
+            "s(){ kubectl --context \"${1:-prod-eu}\" get pods; }; s ''",
+            "prod-eu",
+        ),
+        (
+            "s(){ kubectl --context \"${1-prod-eu}\" get pods; }; s ''",
+            "",
+        ),
+    ] {
+        assert_eq!(kube_context(command).as_deref(), Some(context), "{command}");
+    }
+}
+
+#[test]
 fn a_fallback_keeps_the_variable_among_the_environment_read() {
     let sent =
         effects("curl -H \"Authorization: Bearer ${API_TOKEN:-none}\" https://api.example.net/v1");
