@@ -65,6 +65,7 @@ mod jvm_languages;
 mod known_file_text;
 mod l10n_and_builds;
 mod languages_and_posts;
+mod lolbins;
 mod macos;
 mod mail_clients;
 mod media_deploys;

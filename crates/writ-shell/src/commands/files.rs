@@ -1076,9 +1076,23 @@ fn find_exec(command: &[&Arg], starts: &[Start], selection: &Selection, outcome:
 }
 
 /// Short tar option letters that take a value, in order.
-const TAR_VALUE_LETTERS: &str = "fCTXbNgLK";
+const TAR_VALUE_LETTERS: &str = "fCTXbNgLKIF";
 
-/// `tar`: create (`c`), append (`r`/`u`) or extract (`x`), old-style or dashed.
+/// A command tar runs: a checkpoint's `exec=`, `--to-command`, the
+/// compressor of `-I`/`--use-compress-program`, `--rsh-command`, a volume
+/// script (`-F`/`--info-script`).
+fn tar_runs(command: &str, outcome: &mut Outcome) {
+    let command = command.trim_matches(['\'', '"']);
+    if !command.is_empty() {
+        outcome.nested.push(Nested::Script {
+            text: command.to_owned(),
+            what: "a command tar runs".to_owned(),
+        });
+    }
+}
+
+/// `tar`: create (`c`), append (`r`/`u`) or extract (`x`), old-style or
+/// dashed; the commands it runs ([`tar_runs`]).
 fn tar(inv: &Invocation<'_>) -> Outcome {
     let mut mode = ' ';
     let mut archive: Option<String> = None;
@@ -1102,7 +1116,19 @@ fn tar(inv: &Invocation<'_>) -> Outcome {
             let (name, value) = long
                 .split_once('=')
                 .map_or((long, None), |(n, v)| (n, Some(v.to_owned())));
-            let takes = matches!(name, "file" | "directory" | "files-from" | "exclude-from");
+            let takes = matches!(
+                name,
+                "file"
+                    | "directory"
+                    | "files-from"
+                    | "exclude-from"
+                    | "checkpoint-action"
+                    | "to-command"
+                    | "use-compress-program"
+                    | "rsh-command"
+                    | "info-script"
+                    | "new-volume-script"
+            );
             let value = value.or_else(|| {
                 if takes {
                     words.next().map(|(_, w)| w.text.clone())
@@ -1122,6 +1148,19 @@ fn tar(inv: &Invocation<'_>) -> Outcome {
                 ("files-from", Some(v)) => {
                     tar_value(inv, 'T', &v, &mut archive, &mut dir, &mut outcome)
                 }
+                ("checkpoint-action", Some(v)) => {
+                    if let Some(command) = v.strip_prefix("exec=") {
+                        tar_runs(command, &mut outcome);
+                    }
+                }
+                (
+                    "to-command"
+                    | "use-compress-program"
+                    | "rsh-command"
+                    | "info-script"
+                    | "new-volume-script",
+                    Some(v),
+                ) => tar_runs(&v, &mut outcome),
                 _ => {}
             }
         } else if old_style || (text.starts_with('-') && text.len() > 1) {
@@ -1167,6 +1206,7 @@ fn tar_value(
         }
         'C' => *dir = paths::resolve(dir, inv.home, value),
         'T' | 'X' => outcome.read(paths::resolve(dir, inv.home, value), false),
+        'I' | 'F' => tar_runs(value, outcome),
         _ => {}
     }
 }

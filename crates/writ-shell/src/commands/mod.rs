@@ -332,6 +332,24 @@ pub(crate) fn request(
     payload: Payload,
     public: bool,
 ) -> Effect {
+    // A `file://` URL of this machine is a local file: fetched, it is
+    // read; sent to, it is written.
+    if let Target::Url { url } = &target
+        && let Some(path) = local_file_url(url)
+    {
+        return match method {
+            "GET" | "HEAD" => Effect::Read {
+                file: crate::FileRef {
+                    path,
+                    recursive: false,
+                },
+            },
+            _ => Effect::Write {
+                path,
+                append: false,
+            },
+        };
+    }
     Effect::Request(Request {
         program: program.to_owned(),
         target,
@@ -339,6 +357,29 @@ pub(crate) fn request(
         payload,
         public,
     })
+}
+
+/// The path of a `file://` URL of this machine (`file:///p`,
+/// `file://localhost/p`), percent-escapes decoded.
+fn local_file_url(url: &str) -> Option<String> {
+    let scheme = url.get(..7)?;
+    if !scheme.eq_ignore_ascii_case("file://") {
+        return None;
+    }
+    let rest = url.get(7..)?;
+    let path = match rest.strip_prefix("localhost") {
+        Some(path) => path,
+        None => rest,
+    };
+    if !path.starts_with('/') {
+        return None;
+    }
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    Some(
+        percent_encoding::percent_decode_str(path)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
 }
 
 /// A URL target.

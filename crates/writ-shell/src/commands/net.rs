@@ -171,6 +171,7 @@ pub(super) fn curl(inv: &Invocation<'_>) -> Outcome {
     let (mut has_data, mut upload, mut head, mut get) = (false, false, false, false);
     let mut method: Option<String> = None;
     let mut remote_name = false;
+    let mut saved = false;
     for item in &items {
         let Item::Opt { name, value } = item else {
             if let Item::Pos(word) = item {
@@ -232,6 +233,7 @@ pub(super) fn curl(inv: &Invocation<'_>) -> Outcome {
                 | "--trace-ascii",
                 Some(v),
             ) if v.text != "-" => {
+                saved |= matches!(name.as_ref(), "-o" | "--output");
                 outcome.write(inv.path(&v.text), false);
             }
             ("-O" | "--remote-name", _) => remote_name = true,
@@ -277,9 +279,15 @@ pub(super) fn curl(inv: &Invocation<'_>) -> Outcome {
                 false,
             );
         }
-        outcome
-            .effects
-            .push(request("curl", url(&target), &method, sent, false));
+        let effect = request("curl", url(&target), &method, sent, false);
+        // A local file fetched (`file:///p`) is printed unless saved.
+        if let Effect::Read { file } = &effect
+            && !remote_name
+            && !saved
+        {
+            flow::push_file(&mut outcome.prints, file.clone());
+        }
+        outcome.effects.push(effect);
     }
     outcome
 }

@@ -30,7 +30,8 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "del" | "erase" if has_switch(inv.args, DEL_SWITCHES) => Some(delete_files(inv)),
         "icacls" | "cacls" => Some(acl(inv)),
         "takeown" => Some(take_ownership(inv)),
-        "taskkill" | "sc" | "net" | "wmic" => stop(inv).or_else(|| net(inv)),
+        "wmic" => wmic_create(inv).or_else(|| stop(inv)).or_else(|| net(inv)),
+        "taskkill" | "sc" | "net" => stop(inv).or_else(|| net(inv)),
         "bitsadmin" => Some(bitsadmin(inv)),
         "reg" => Some(registry(inv)),
         "certutil" => Some(certutil(inv)),
@@ -538,6 +539,29 @@ fn stop(inv: &Invocation<'_>) -> Option<Outcome> {
     for name in names {
         outcome.effects.push(Effect::StopProcess { name });
     }
+    Some(outcome)
+}
+
+/// `wmic [/node:H] process call create "COMMAND LINE" [DIR]`: the command
+/// line is run (on this machine as writ reads it; `/node` names where).
+fn wmic_create(inv: &Invocation<'_>) -> Option<Outcome> {
+    let words: Vec<&str> = inv
+        .args
+        .iter()
+        .map(|a| a.text.as_str())
+        .filter(|w| !w.starts_with('/'))
+        .collect();
+    let at = words.windows(3).position(|w| {
+        w.first().is_some_and(|x| x.eq_ignore_ascii_case("process"))
+            && w.get(1).is_some_and(|x| x.eq_ignore_ascii_case("call"))
+            && w.get(2).is_some_and(|x| x.eq_ignore_ascii_case("create"))
+    })?;
+    let command = words.get(at + 3)?.trim_matches(['"', '\'']);
+    let mut outcome = Outcome::default();
+    outcome.nested.push(Nested::Script {
+        text: command.to_owned(),
+        what: "a process wmic creates".to_owned(),
+    });
     Some(outcome)
 }
 
