@@ -16,6 +16,7 @@ pub(crate) mod drives;
 mod mapfile;
 mod nesting;
 mod printed_file;
+mod read;
 mod transform;
 
 pub(crate) use drives::mapping as drive_mapping;
@@ -42,6 +43,9 @@ struct Var {
     exported: bool,
     /// The elements of an array (`a=(x y)`, `declare -A m=([k]=v)`).
     array: Option<Array>,
+    /// A name reference (`declare -n r=NAME`, `local -n r=$1`): `$r` is
+    /// the variable its value names.
+    nameref: bool,
 }
 
 /// An array's elements, each one word of `"${a[@]}"`, and the key of each
@@ -981,6 +985,7 @@ impl<'c> Analyzer<'c> {
                 value,
                 exported,
                 array: None,
+                nameref: false,
             },
         );
     }
@@ -1098,6 +1103,10 @@ impl<'c> Analyzer<'c> {
                     || args
                         .iter()
                         .any(|a| a.text.starts_with('-') && a.text.contains('x'));
+                let names_refs = program != "export"
+                    && args
+                        .iter()
+                        .any(|a| a.text.starts_with('-') && a.text.contains('n'));
                 for arg in args.iter().filter(|a| !a.text.starts_with('-')) {
                     let name = match arg.text.split_once('=') {
                         Some((var, value)) => {
@@ -1121,6 +1130,9 @@ impl<'c> Analyzer<'c> {
                     };
                     if exports && let Some(var) = scope.vars.get_mut(name) {
                         var.exported = true;
+                    }
+                    if names_refs && let Some(var) = scope.vars.get_mut(name) {
+                        var.nameref = true;
                     }
                 }
             }
@@ -1164,6 +1176,14 @@ impl<'c> Analyzer<'c> {
             }
             "trap" => set_trap(&mut scope.traps, args),
             "mapfile" | "readarray" => self.mapfile(args, scope, stdin),
+            "read" => {
+                // `IFS=, read a b`: the separators for this read alone.
+                let separators = env
+                    .iter()
+                    .find(|(name, _)| name == "IFS")
+                    .map(|(_, value)| value.text.clone());
+                self.read_builtin(args, separators.as_deref(), scope, stdin);
+            }
             // `shift`, `shift 2`, `shift $((OPTIND - 1))`: the first
             // positional parameters go. An unknown count leaves them.
             "shift" => {
@@ -2586,8 +2606,11 @@ impl<'c> Analyzer<'c> {
         scope: &Scope,
         arg: &mut Arg,
     ) {
-        // `${!T}` with `T=NAME`: the variable NAME.
-        if let Some(target) = indirect_target(expr, scope) {
+        // `${!T}` with `T=NAME`, and `$R` of a name reference to NAME:
+        // the variable NAME.
+        if let Some(target) =
+            indirect_target(expr, scope).or_else(|| nameref_target(expr, scope))
+        {
             let direct = ParameterExpr::Parameter {
                 parameter: Parameter::Named(target.clone()),
                 indirect: false,
@@ -3373,6 +3396,23 @@ fn assignment_name(name: &ast::AssignmentName) -> String {
 /// The variable bash's indirect expansion `${!T}` (or `${!T:-d}`, ...)
 /// reads: the name `T` holds, when the line gave `T` a literal value that
 /// is a variable name.
+/// The variable that `$R`/`${R}` of a name reference R stands for.
+fn nameref_target(expr: &ParameterExpr, scope: &Scope) -> Option<String> {
+    let ParameterExpr::Parameter {
+        parameter: Parameter::Named(name),
+        indirect: false,
+    } = expr
+    else {
+        return None;
+    };
+    let var = scope.vars.get(name).filter(|v| v.nameref)?;
+    let target = var.literal.as_deref()?;
+    let is_name = target.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && target.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && target != name;
+    is_name.then(|| target.to_owned())
+}
+
 fn indirect_target(expr: &ParameterExpr, scope: &Scope) -> Option<String> {
     use ParameterExpr as P;
     let (P::Parameter {

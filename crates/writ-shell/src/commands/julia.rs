@@ -94,6 +94,13 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             registry: env_registry(inv),
         }));
     }
+    // A repository an install names is the install's, not a fetch of its own.
+    outcome.effects.retain(|effect| {
+        !matches!(effect, Effect::Request(request)
+            if request.method == "GET"
+                && matches!(&request.target, crate::Target::Url { url }
+                    if installs.repositories.iter().any(|r| r == url)))
+    });
     for repository in installs.repositories {
         let source = repository
             .split('#')

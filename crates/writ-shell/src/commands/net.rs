@@ -709,6 +709,43 @@ fn telnet(inv: &Invocation<'_>) -> Outcome {
     outcome
 }
 
+/// socat address types that reach a host: `TYPE:HOST:PORT`.
+const SOCAT_NETWORK_ADDRESSES: &[&str] = &[
+    "TCP",
+    "TCP4",
+    "TCP6",
+    "TCP-CONNECT",
+    "TCP4-CONNECT",
+    "TCP6-CONNECT",
+    "OPENSSL",
+    "OPENSSL-CONNECT",
+    "SSL",
+    "UDP",
+    "UDP4",
+    "UDP6",
+    "UDP-SENDTO",
+    "UDP-CONNECT",
+    "UDP4-CONNECT",
+    "UDP6-CONNECT",
+    "UDP4-SENDTO",
+    "UDP6-SENDTO",
+    "UDP-DATAGRAM",
+    "UDP4-DATAGRAM",
+    "UDP6-DATAGRAM",
+    "SCTP-CONNECT",
+    "SCTP4-CONNECT",
+    "SCTP6-CONNECT",
+    "DCCP-CONNECT",
+    "OPENSSL-DTLS-CLIENT",
+    "DTLS",
+    "SOCKS4",
+    "SOCKS4A",
+    "SOCKS5",
+    "SOCKS5-CONNECT",
+    "PROXY",
+    "PROXY-CONNECT",
+];
+
 /// `socat ADDR ADDR`: network addresses are targets, file addresses payload.
 fn socat(inv: &Invocation<'_>) -> Outcome {
     let items = args::parse(
@@ -727,9 +764,7 @@ fn socat(inv: &Invocation<'_>) -> Outcome {
         let kind = kind.to_ascii_uppercase();
         let rest = rest.split(',').next().unwrap_or_default();
         match kind.as_str() {
-            "TCP" | "TCP4" | "TCP6" | "TCP-CONNECT" | "TCP4-CONNECT" | "TCP6-CONNECT"
-            | "OPENSSL" | "OPENSSL-CONNECT" | "SSL" | "UDP" | "UDP4" | "UDP6" | "UDP-SENDTO"
-            | "UDP-CONNECT" | "SOCKS4" | "SOCKS4A" | "PROXY" => {
+            kind if SOCAT_NETWORK_ADDRESSES.contains(&kind) => {
                 let (host, port) = rest.rsplit_once(':').unwrap_or((rest, ""));
                 targets.push(host_target(None, host, port.parse().ok(), None));
             }
