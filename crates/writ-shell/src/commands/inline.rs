@@ -29,6 +29,7 @@
 mod argv;
 mod browser;
 mod buckets;
+mod clojure;
 mod constants;
 mod hub;
 mod listing;
@@ -138,6 +139,12 @@ const ENV_LOOKUPS: &[&str] = &[
     "process.env",
     "Deno.env.get",
     "Bun.env",
+    // The JVM's, .NET's and Clojure's.
+    "System.getenv",
+    "GetEnvironmentVariable",
+    "System/getenv",
+    "sys.env",
+    "sys.env.get",
 ];
 
 /// Calls whose first string argument is a file the code reads.
@@ -176,6 +183,27 @@ const READ_CALLS: &[&str] = &[
     "read_json",
     "read_excel",
     "data_files=",
+    // The JVM's (Java, Kotlin, Groovy, Scala), .NET's and Clojure's.
+    "Files.readString",
+    "Files.readAllBytes",
+    "Files.readAllLines",
+    "Files.lines",
+    "Files.newInputStream",
+    "Path.of",
+    "Paths.get",
+    "File",
+    "FileInputStream",
+    "FileReader",
+    "fromFile",
+    "ofFile",
+    "File.ReadAllText",
+    "File.ReadAllBytes",
+    "File.ReadAllLines",
+    "File.OpenRead",
+    "slurp",
+    "io/file",
+    "fs/read-all-bytes",
+    "fs/read-all-lines",
 ];
 
 /// Hugging Face Hub calls whose `OWNER/NAME` argument is the repository
@@ -239,6 +267,17 @@ const DELETE_CALLS: &[(&str, Removes)] = &[
     // imported), Ruby's `FileUtils.rmtree`.
     ("rmtree", Removes::Tree),
     ("remove_tree", Removes::Tree),
+    // The JVM's, .NET's and Clojure's.
+    ("Files.delete", Removes::Entry),
+    ("Files.deleteIfExists", Removes::Entry),
+    ("FileUtils.deleteDirectory", Removes::Tree),
+    ("FileUtils.forceDelete", Removes::Tree),
+    ("Directory.Delete", Removes::Tree),
+    ("File.Delete", Removes::Entry),
+    ("fs/delete-tree", Removes::Tree),
+    ("fs/delete", Removes::Entry),
+    ("fs/delete-if-exists", Removes::Entry),
+    ("io/delete-file", Removes::Entry),
 ];
 
 /// True when the rest of a call's arguments, from `from`, set
@@ -272,6 +311,18 @@ const WRITE_CALLS: &[&str] = &[
     "file_put_contents",
     "shutil.copy",
     "shutil.move",
+    // The JVM's, .NET's and Clojure's.
+    "Files.writeString",
+    "Files.write",
+    "Files.newOutputStream",
+    "Files.newBufferedWriter",
+    "FileWriter",
+    "FileOutputStream",
+    "PrintWriter",
+    "File.WriteAllText",
+    "File.WriteAllBytes",
+    "File.AppendAllText",
+    "spit",
 ];
 
 /// Mail libraries: code that uses one sends a message to the addresses it
@@ -370,6 +421,8 @@ const DRIVERS: &[&str] = &[
     "DBInterface.connect",
     "Sql.newInstance",
     "DriverManager.getConnection",
+    "next.jdbc",
+    "clojure.java.jdbc",
 ];
 
 /// SQL statements' first words.
@@ -604,6 +657,21 @@ const SENDS: &[&str] = &[
     "HTTP::Request->new('POST'",
     "->post(",
     "->put(",
+    // The JVM's, .NET's and Clojure's clients.
+    ".POST(",
+    ".PUT(",
+    "PostAsync",
+    "PutAsync",
+    "PatchAsync",
+    "HttpMethod.Post",
+    "HttpMethod.Put",
+    "doOutput",
+    "setDoOutput(true)",
+    "/post ",
+    "/put ",
+    "/patch ",
+    ":method :post",
+    ":method :put",
 ];
 
 /// Methods that send or change, as Perl's `HTTP::Request::Common` exports
@@ -674,8 +742,18 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     // Paths built from names and expressions, as the literals they are.
     let resolved = super::pathexpr::resolve(code, program);
     let code = resolved.as_deref().unwrap_or(code);
+    // Clojure's quote (`'[a.b :as c]`) is no string.
+    let unquoted = clojure::is_clojure(program).then(|| clojure::unquote(code));
+    let code = unquoted.as_deref().unwrap_or(code);
     let literals = literals(code);
     let mut payload = Payload::default();
+    // Clojure's deletes of names bound to literals (`(doseq [d ["a"]]
+    // (fs/delete-tree d))`).
+    if clojure::is_clojure(program) {
+        for (path, recursive) in clojure::deleted(code, &literals) {
+            outcome.delete(inv.path(&path), recursive);
+        }
+    }
     let mut urls = Vec::new();
     let mut used = vec![false; literals.len()];
     let mut hub_uploads = false;
@@ -792,13 +870,14 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             // A shell template: zx's and Bun's `` $`git push` ``.
             script(program, &literal.text, outcome);
             used[index] = true;
-        } else if program == "groovy"
+        } else if matches!(program, "groovy" | "scala" | "scala-cli" | "scala3")
             && !literal.backtick
-            && code
-                .get(literal.end..)
-                .is_some_and(|after| after.trim_start().starts_with(".execute("))
+            && code.get(literal.end..).is_some_and(|after| {
+                let after = after.trim_start();
+                after.starts_with(".execute(") || after.starts_with(".!")
+            })
         {
-            // Groovy's `"git push".execute()`.
+            // Groovy's `"git push".execute()`, Scala's `"git push".!`.
             script(program, &literal.text, outcome);
             used[index] = true;
         } else if called_with(before, SHELL_CALLS).is_some_and(|call| !call.list) {
@@ -811,11 +890,16 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
                 .effects
                 .push(crate::Effect::Delete { path, recursive });
         } else if called_with(before, READ_CALLS).is_some() && path_removed(code, literal) {
-            // `Path('f').unlink()`.
+            // `Path('f').unlink()`; Groovy's `new File('d').deleteDir()`
+            // and Kotlin's `File("d").deleteRecursively()` remove a tree.
             used[index] = true;
+            let after = code.get(literal.end..).unwrap_or_default();
+            let tree = [".deleteDir(", ".deleteRecursively("]
+                .iter()
+                .any(|m| after.contains(m));
             outcome.effects.push(crate::Effect::Delete {
                 path: inv.path(&literal.text),
-                recursive: false,
+                recursive: tree,
             });
         } else if let Some(file) = program
             .starts_with("php")
@@ -830,6 +914,7 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             used[index] = true;
             read_sent(inv, &literal.text, outcome, &mut payload);
         } else if (called_with(before, WRITE_CALLS).is_some()
+            || called_with(unwrapped(before), WRITE_CALLS).is_some()
             || (called_with(before, READ_CALLS).is_some() && opened_to_write(code, literal)))
             && !is_url(&literal.text)
         {
@@ -1198,7 +1283,10 @@ fn deleted_literals(code: &str, literals: &[Literal]) -> Vec<Option<bool>> {
         let before = code.get(..literal.start).unwrap_or_default();
         let Some(removes) = DELETE_CALLS
             .iter()
-            .find(|(call, _)| called_with(before, &[call]).is_some())
+            .find(|(call, _)| {
+                called_with(before, &[call]).is_some()
+                    || called_with(unwrapped(before), &[call]).is_some()
+            })
             .map(|(_, removes)| *removes)
         else {
             continue;
@@ -1247,8 +1335,91 @@ fn path_removed(code: &str, literal: &Literal) -> bool {
     {
         rest = next;
     }
-    rest.starts_with(".unlink(") || rest.starts_with(".rmdir(")
+    rest.starts_with(".unlink(")
+        || rest.starts_with(".rmdir(")
+        || rest.starts_with(".deleteDir(")
+        || rest.starts_with(".deleteRecursively(")
+        || rest.starts_with(".delete(")
+        || bound_use(
+            code,
+            literal,
+            &[".deleteDir(", ".deleteRecursively(", ".delete("],
+        )
 }
+
+/// Path constructors a file call is given (`Files.delete(Path.of("f"))`,
+/// `new FileWriter(new File("f"))`).
+const PATH_CONSTRUCTORS: &[&str] = &["Path.of(", "Paths.get(", "new File(", "File(", "io/file "];
+
+/// `before` without a path constructor it ends in, so that the call given
+/// the path is seen.
+fn unwrapped(before: &str) -> &str {
+    let trimmed = before.trim_end();
+    PATH_CONSTRUCTORS
+        .iter()
+        .find_map(|c| {
+            let head = trimmed.strip_suffix(c.trim_end())?;
+            let head = head.trim_end();
+            let head = head.strip_suffix("java.nio.file.").unwrap_or(head);
+            let head = head.strip_suffix("java.io.").unwrap_or(head);
+            let head = head.strip_suffix("clojure.java.").unwrap_or(head);
+            let head = head.trim_end();
+            Some(head.strip_suffix("new").unwrap_or(head).trim_end())
+        })
+        .unwrap_or(before)
+}
+
+/// The literal is a file object bound to a name (`def f = new File("x")`,
+/// `val f = File("x")`, `var f = ...`) that the code later uses with one of
+/// `uses` (`f.text = ...`, `f.deleteDir()`).
+fn bound_use(code: &str, literal: &Literal, uses: &[&str]) -> bool {
+    let before = code.get(..literal.start).unwrap_or_default();
+    let head = unwrapped(before);
+    if head.len() == before.trim_end().len() {
+        return false;
+    }
+    let Some(head) = head.trim_end().strip_suffix('=') else {
+        return false;
+    };
+    let head = head.trim_end();
+    let name: String = head
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if name.is_empty() {
+        return false;
+    }
+    let rest = code.get(literal.end..).unwrap_or_default();
+    rest.match_indices(name.as_str()).any(|(at, _)| {
+        let whole = rest
+            .get(..at)
+            .and_then(|b| b.chars().next_back())
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        let after = rest.get(at + name.len()..).unwrap_or_default();
+        whole && uses.iter().any(|u| after.starts_with(u))
+    })
+}
+
+/// Groovy's and Kotlin's writes to a file object: `.text = ...`,
+/// `.write(...)`, `<< ...`, `.writeText(...)`.
+const FILE_OBJECT_WRITES: &[&str] = &[
+    ".text =",
+    ".text=",
+    ".setText(",
+    ".write(",
+    ".writeText(",
+    ".writeBytes(",
+    ".appendText(",
+    ".append(",
+    ".withWriter(",
+    ".newWriter(",
+    ".bytes =",
+    " <<",
+];
 
 /// A literal that is the file of a form-data part in Perl's LWP and
 /// `HTTP::Request::Common` (`Content_Type => 'form-data', Content => [key
@@ -1377,7 +1548,10 @@ pub(super) fn opened_to_write(code: &str, literal: &Literal) -> bool {
             ".open(\"w",
         ]
         .iter()
-        .any(|m| rest.starts_with(m));
+        .chain(FILE_OBJECT_WRITES)
+        .any(|m| rest.starts_with(m) && !rest.starts_with(".text =="))
+            || (rest.trim_start().starts_with([';', '\n']) || rest.trim_start().is_empty())
+                && bound_use(code, literal, FILE_OBJECT_WRITES);
     }
     let Some(rest) = after.strip_prefix(',') else {
         return false;
@@ -1482,6 +1656,10 @@ fn env_reads(code: &str) -> Vec<String> {
         "Deno.env.get(",
         "Bun.env.",
         "Bun.env[",
+        "GetEnvironmentVariable(",
+        "(System/getenv ",
+        "sys.env(",
+        "sys.env.get(",
     ] {
         let mut rest = code;
         while let Some(at) = rest.find(marker) {

@@ -61,6 +61,7 @@ mod interactive;
 pub(crate) use interactive::written_scripts as written_command_scripts;
 mod iot;
 mod julia;
+mod jvm;
 mod l10n;
 pub(crate) use l10n::configured as configured_l10n;
 mod llm;

@@ -1227,6 +1227,9 @@ fn source(inv: &Invocation<'_>) -> Outcome {
 
 /// Interpreters: inline code is opaque; a script argument is read.
 fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
+    if let Some(outcome) = super::jvm::handle(inv) {
+        return Some(outcome);
+    }
     let program = inv.program;
     let (code_flags, value_flags): (&[&str], &str) = if program.starts_with("python") {
         (&["-c"], "WXm")

@@ -50,6 +50,9 @@ enum Shape {
     /// The arguments are the words, when there are at least N of them;
     /// one string alone is a command line (Perl and Ruby `system`).
     Words(usize),
+    /// Argument N is the program, the string after it its arguments as
+    /// one line (.NET's `Process.Start("git", "push origin")`).
+    ProgramThenLine(usize),
 }
 
 const PYTHON: &[(&str, Shape)] = &[
@@ -140,6 +143,39 @@ const PHP: &[(&str, Shape)] = &[
     ("Process", Shape::List(0)),
 ];
 
+/// The JVM's (Java, Kotlin, Groovy, Scala) and .NET's calls:
+/// `new ProcessBuilder("rm", "-rf", d)` (or a list), `Runtime.getRuntime()
+/// .exec(...)`, `Process.Start("git", "push")`.
+const JVM: &[(&str, Shape)] = &[
+    ("ProcessBuilder", Shape::Words(1)),
+    ("exec", Shape::List(0)),
+    ("Process.Start", Shape::ProgramThenLine(0)),
+    ("ProcessStartInfo", Shape::ProgramThenLine(0)),
+    ("Process", Shape::List(0)),
+];
+
+/// Scala's and Groovy's sequences run by an operator after them
+/// (`Seq("git", "push").!`, `List(...).!!`).
+const JVM_SEQUENCES: &[&str] = &["Seq", "List"];
+
+/// Constructors of lists and arrays in the JVM's and .NET's languages, and
+/// the bracket that closes them.
+const JVM_LISTS: &[(&str, u8)] = &[
+    ("listOf(", b')'),
+    ("mutableListOf(", b')'),
+    ("arrayOf(", b')'),
+    ("List.of(", b')'),
+    ("Arrays.asList(", b')'),
+    ("Seq(", b')'),
+    ("List(", b')'),
+    ("new String[]{", b'}'),
+    ("new String[] {", b'}'),
+    ("new string[]{", b'}'),
+    ("new string[] {", b'}'),
+    ("new[]{", b'}'),
+    ("new[] {", b'}'),
+];
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Language {
     Python,
@@ -147,6 +183,7 @@ enum Language {
     Ruby,
     Perl,
     Php,
+    Jvm,
 }
 
 fn language(program: &str) -> Option<Language> {
@@ -160,6 +197,22 @@ fn language(program: &str) -> Option<Language> {
         Some(Language::Perl)
     } else if program.starts_with("php") {
         Some(Language::Php)
+    } else if matches!(
+        program,
+        "jshell"
+            | "kotlin"
+            | "kotlinc"
+            | "kotlinc-jvm"
+            | "groovy"
+            | "scala"
+            | "scala-cli"
+            | "scala3"
+            | "dotnet"
+            | "csi"
+            | "pwsh"
+            | "powershell"
+    ) {
+        Some(Language::Jvm)
     } else {
         None
     }
@@ -168,6 +221,9 @@ fn language(program: &str) -> Option<Language> {
 /// The calls in `code` that run a command from an argument list (or, for
 /// the same calls, from one command-line string).
 pub(super) fn runs(code: &str, program: &str) -> Vec<Run> {
+    if super::clojure::is_clojure(program) {
+        return super::clojure::runs(code);
+    }
     let Some(language) = language(program) else {
         return Vec::new();
     };
@@ -181,7 +237,21 @@ pub(super) fn runs(code: &str, program: &str) -> Vec<Run> {
     while let Some(&byte) = bytes.get(at) {
         match byte {
             b'\'' | b'"' | b'`' => at = string_end(code, at),
-            b'#' if language != Language::Node && language != Language::Php => {
+            b'[' if language == Language::Jvm => {
+                // Groovy's `["git", "push"].execute()`.
+                match split_args(code, at + 1, Some(b']')) {
+                    Some((args, end))
+                        if code
+                            .get(end + 1..)
+                            .is_some_and(|after| after.trim_start().starts_with(".execute(")) =>
+                    {
+                        found.extend(run(language, Shape::Words(1), &args, at + 1..end));
+                        at = end.max(at + 1);
+                    }
+                    _ => at += 1,
+                }
+            }
+            b'#' if !matches!(language, Language::Node | Language::Php | Language::Jvm) => {
                 at = code
                     .get(at..)
                     .and_then(|rest| rest.find('\n'))
@@ -189,10 +259,24 @@ pub(super) fn runs(code: &str, program: &str) -> Vec<Run> {
             }
             b'(' => {
                 let name = call_name(code, at);
-                match shape_of(language, name, &imports).and_then(|shape| {
-                    let (args, end) = split_args(code, at + 1, Some(b')'))?;
-                    Some((shape, args, end))
-                }) {
+                match shape_of(language, name, &imports)
+                    .and_then(|shape| {
+                        let (args, end) = split_args(code, at + 1, Some(b')'))?;
+                        Some((shape, args, end))
+                    })
+                    .or_else(|| {
+                        // Scala's `Seq("git", "push").!`.
+                        if language != Language::Jvm || !JVM_SEQUENCES.contains(&name) {
+                            return None;
+                        }
+                        let (args, end) = split_args(code, at + 1, Some(b')'))?;
+                        let after = code.get(end + 1..)?.trim_start();
+                        after
+                            .starts_with('!')
+                            .then_some(())
+                            .or_else(|| after.starts_with(".!").then_some(()))?;
+                        Some((Shape::Words(1), args, end))
+                    }) {
                     Some((shape, args, end)) => {
                         found.extend(run(language, shape, &args, at + 1..end));
                         at = end.max(at + 1);
@@ -302,6 +386,12 @@ fn shape_of(language: Language, name: &str, imports: &[(String, String)]) -> Opt
         Language::Ruby => find(RUBY, name.trim_start_matches("::")),
         Language::Perl => find(PERL, name.trim_start_matches("CORE::")),
         Language::Php => find(PHP, name.rsplit('\\').next().unwrap_or(name)),
+        Language::Jvm => find(JVM, name.trim_start_matches("System.Diagnostics.")).or_else(|| {
+            let method = name.rsplit('.').next().unwrap_or(name);
+            (method != "exec" || name.ends_with("getRuntime().exec") || name == "exec")
+                .then(|| find(JVM, method))
+                .flatten()
+        }),
     }
 }
 
@@ -427,6 +517,19 @@ fn element(piece: &str, language: Language) -> Option<Element<'_>> {
     }
     if let Some(words) = word_list(piece) {
         return Some(Element::List(words));
+    }
+    if language == Language::Jvm
+        && let Some((prefix, close)) = JVM_LISTS.iter().find(|(p, _)| piece.starts_with(p))
+    {
+        let (inner, _) = split_args(piece, prefix.len(), Some(*close))?;
+        return Some(Element::List(
+            inner
+                .into_iter()
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| word(item, language))
+                .collect(),
+        ));
     }
     // A list spread into the arguments (`*%w[git push]`, `*['git']`).
     if let Some(spread) = piece.strip_prefix('*').filter(|p| !p.starts_with('*'))
@@ -558,6 +661,7 @@ fn word(piece: &str, language: Language) -> Word<'_> {
         Language::Ruby => double && literal.text.contains("#{"),
         Language::Node => unquoted.starts_with('`') && literal.text.contains("${"),
         Language::Python => false,
+        Language::Jvm => double && (literal.text.contains("${") || literal.text.contains('$')),
     };
     if interpolates || literal.backtick && language != Language::Node {
         return Word::Unknown(piece);
@@ -655,6 +759,17 @@ fn run(
             let mut command = vec![program_arg(program)?];
             command.extend(words.into_iter().map(to_arg));
             Job::Argv(command)
+        }
+        Shape::ProgramThenLine(n) => {
+            let program = match positional.nth(n)? {
+                Element::Word(Word::Known(text)) => text.clone(),
+                _ => return None,
+            };
+            match positional.next() {
+                Some(Element::Word(Word::Known(line))) => Job::Shell(format!("{program} {line}")),
+                Some(_) => return None,
+                None => Job::Shell(program),
+            }
         }
         Shape::Words(min) => {
             let words: Vec<&Word<'_>> = positional.flat_map(|e| flatten(e)).collect();
