@@ -6,7 +6,11 @@
 //! sent is read from). Recipients a command does not name (a chat set in
 //! the tool's configuration) are the service's API host, someone outside
 //! whom nobody can check. ntfy publishes to a topic on a server, not to a
-//! person: a request to that server, as `curl` to it is.
+//! person: a request to that server, as `curl` to it is. Team chat CLIs
+//! (`slackcat`, `m365`, `matrix-commander`, `zulip-send`, `mmctl`) are
+//! [`chat`]'s.
+
+mod chat;
 
 use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, OptionsEnd};
@@ -18,7 +22,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "apprise" => Some(apprise(inv)),
         "signal-cli" => signal_cli(inv),
         "ntfy" => ntfy(inv),
-        _ => None,
+        _ => chat::handle(inv),
     }
 }
 
