@@ -2053,22 +2053,9 @@ fn directory(segments: &[&str], method: &str, fields: &[(String, String)]) -> Op
 
 /// A path segment with its `%40` (and other `%XX`) escapes undone.
 fn unescape(segment: &str) -> String {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%'
-            && let Some(hex) = segment.get(i + 1..i + 3)
-            && let Ok(v) = u8::from_str_radix(hex, 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Google's Admin SDK Directory API (`admin/directory/v1/`): a group's

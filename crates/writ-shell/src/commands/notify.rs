@@ -411,22 +411,9 @@ fn apprise(inv: &Invocation<'_>) -> Outcome {
 /// Text with `%XX` escapes decoded (Apprise URLs escape `+` and `@` in
 /// phone numbers and addresses).
 fn percent_decoded(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
-        if byte == b'%'
-            && let Some(hex) = text.get(at + 1..at + 3)
-            && let Ok(value) = u8::from_str_radix(hex, 16)
-        {
-            out.push(value);
-            at += 3;
-            continue;
-        }
-        out.push(byte);
-        at += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .map_or_else(|_| text.to_owned(), |decoded| decoded.into_owned())
 }
 
 /// A telephone number as a messaging API takes it: `+` and at least 7
