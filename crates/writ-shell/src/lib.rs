@@ -180,6 +180,9 @@ fn windows_line(command: &str) -> Option<&'static str> {
     {
         return Some(POWERSHELL);
     }
+    if starts_with_cmd_for(command) {
+        return Some("cmd /c");
+    }
     if !command.contains('\\') {
         return None;
     }
@@ -202,6 +205,15 @@ fn windows_line(command: &str) -> Option<&'static str> {
     // cmd has no quotes but `"`: a line that quotes with `'` is not its.
     let powershell = names_variable || command.contains('\'');
     Some(if powershell { POWERSHELL } else { "cmd /c" })
+}
+
+/// Whether a line starts with cmd's `for` (`for /f ... in (...) do`, `for
+/// %x in (...) do`), which bash cannot parse.
+fn starts_with_cmd_for(command: &str) -> bool {
+    let line = command.trim_start().trim_start_matches('@');
+    let mut words = line.split_whitespace();
+    words.next().is_some_and(|w| w.eq_ignore_ascii_case("for"))
+        && words.next().is_some_and(|w| w.starts_with(['/', '%']))
 }
 
 /// Whether the line has an unquoted `\` before a path's character

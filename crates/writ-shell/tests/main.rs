@@ -30,6 +30,7 @@ mod clients_and_tunnels;
 mod clipboards_and_recordings;
 mod cloud_lifecycle;
 mod cloud_targets;
+mod cmd_loops;
 mod config_management;
 mod container_images;
 mod containers_and_plugins;

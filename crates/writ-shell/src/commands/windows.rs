@@ -35,6 +35,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "bitsadmin" => Some(bitsadmin(inv)),
         "reg" => Some(registry(inv)),
         "certutil" => Some(certutil(inv)),
+        "findstr" => Some(findstr(inv)),
         "expand" if windows_expand(inv.args) => Some(expand(inv)),
         "wevtutil" => Some(wevtutil(inv)),
         "schtasks" => Some(scheduled_task(inv)),
@@ -563,6 +564,43 @@ fn wmic_create(inv: &Invocation<'_>) -> Option<Outcome> {
         what: "a process wmic creates".to_owned(),
     });
     Some(outcome)
+}
+
+/// `findstr [/SWITCHES] [/c:TEXT] [/g:FILE] [/f:FILE] [TEXT] [FILES]`:
+/// reads the files (and `/g:`'s and `/f:`'s lists) and prints what
+/// matches, carrying what they hold. The first word is the text searched
+/// for unless `/c:` or `/g:` gave it.
+fn findstr(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut text_given = false;
+    let mut files = Vec::new();
+    for arg in inv.args {
+        match switch(&arg.text) {
+            Some((name, value)) => match (name.as_str(), value) {
+                ("c", Some(_)) => text_given = true,
+                ("g", Some(file)) => {
+                    text_given = true;
+                    files.push(file.to_owned());
+                }
+                ("f", Some(file)) => files.push(file.to_owned()),
+                _ => {}
+            },
+            None if !text_given => text_given = true,
+            None => files.push(arg.text.clone()),
+        }
+    }
+    for file in files {
+        let path = inv.path(&file);
+        outcome.read(path.clone(), false);
+        flow::push_file(
+            &mut outcome.prints,
+            FileRef {
+                path,
+                recursive: false,
+            },
+        );
+    }
+    outcome
 }
 
 /// A process image name without its `.exe`.
@@ -1434,6 +1472,9 @@ fn builtin_name(lower: &str) -> Option<&'static str> {
 /// dropped so the commands they run remain, `cd /d` as `cd`, `nul` as
 /// `/dev/null`.
 pub(super) fn cmd_to_bash(line: &str) -> String {
+    if let Some(rewritten) = for_f_to_bash(line) {
+        return rewritten;
+    }
     let tokens = lex(line);
     let mut out = String::with_capacity(line.len() + 16);
     // No command since the last separator: another separator would be
@@ -1631,6 +1672,132 @@ fn skip_condition(tokens: &[Token], at: usize) -> usize {
         };
     }
     at + 1
+}
+
+/// `for /f ["OPTS"] %v in (SET) do BODY`, the loop over a command's output
+/// lines (`('cmd')`, or `` (`cmd`) `` with `usebackq`) or a file's (`(f)`,
+/// or `("f")` with `usebackq`): the command runs, or the file is read,
+/// and the body runs with `%v` standing for what that printed.
+fn for_f_to_bash(line: &str) -> Option<String> {
+    let trimmed = line.trim_start().trim_start_matches('@');
+    let lower = trimmed.to_ascii_lowercase();
+    let rest = lower.strip_prefix("for")?.trim_start();
+    if !rest.starts_with("/f") {
+        return None;
+    }
+    let at = trimmed.len() - rest.len() + 2;
+    let after = trimmed.get(at..)?.trim_start();
+    // The options string, then the loop variable.
+    // The options: quoted, or their quotes lost to the shell that ran
+    // `cmd /c` (`tokens=2 delims==`): the words before the variable.
+    let (options, after) = match after.strip_prefix('"') {
+        Some(quoted) => {
+            let end = quoted.find('"')?;
+            (quoted.get(..end)?, quoted.get(end + 1..)?.trim_start())
+        }
+        None => {
+            let variable = after.find('%')?;
+            (after.get(..variable)?, after.get(variable..)?)
+        }
+    };
+    let variable: String = after
+        .trim_start_matches('%')
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    if variable.is_empty() {
+        return None;
+    }
+    let after = after
+        .trim_start_matches('%')
+        .get(variable.len()..)?
+        .trim_start();
+    let set_and_body = after
+        .get(..2)
+        .filter(|w| w.eq_ignore_ascii_case("in"))
+        .and_then(|_| after.get(2..))?
+        .trim_start()
+        .strip_prefix('(')?;
+    // The set ends at the first `)` outside quotes.
+    let mut quote: Option<char> = None;
+    let close = set_and_body
+        .char_indices()
+        .find_map(|(i, c)| match (quote, c) {
+            (None, '\'' | '"' | '`') => {
+                quote = Some(c);
+                None
+            }
+            (Some(q), _) if c == q => {
+                quote = None;
+                None
+            }
+            (None, ')') => Some(i),
+            _ => None,
+        })?;
+    let set = set_and_body.get(..close)?.trim();
+    let body = set_and_body.get(close + 1..)?.trim_start();
+    let body = body
+        .get(..2)
+        .filter(|w| w.eq_ignore_ascii_case("do"))
+        .and_then(|_| body.get(2..))?;
+    let usebackq = options.to_ascii_lowercase().contains("usebackq");
+    let unquoted = |q: char| {
+        set.strip_prefix(q)
+            .and_then(|s| s.strip_suffix(q))
+            .map(str::to_owned)
+    };
+    let source = if usebackq {
+        match unquoted('`') {
+            Some(command) => cmd_to_bash(&command.replace("^", "")),
+            None => format!(
+                "cat {}",
+                bash_quote(&unquoted('"').unwrap_or_else(|| set.to_owned()))
+            ),
+        }
+    } else {
+        match unquoted('\'') {
+            Some(command) => cmd_to_bash(&command.replace("^", "")),
+            None if set.starts_with('"') => {
+                format!("printf '%s\\n' {}", bash_quote(set.trim_matches('"')))
+            }
+            None => format!("cat {}", bash_quote(set)),
+        }
+    };
+    let name = format!("writ_for_{variable}");
+    let mut replaced = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            replaced.push(c);
+            continue;
+        }
+        if chars.peek() == Some(&'%') {
+            chars.next();
+        }
+        let mut lookahead = chars.clone();
+        let word: String = variable
+            .chars()
+            .map_while(|v| lookahead.next().filter(|c| *c == v))
+            .collect();
+        let ends = lookahead.peek().is_none_or(|c| !c.is_ascii_alphanumeric());
+        if word == variable && ends {
+            for _ in 0..variable.len() {
+                chars.next();
+            }
+            replaced.push_str(&format!("%{name}%"));
+        } else {
+            replaced.push('%');
+        }
+    }
+    Some(format!(
+        "{name}=\"$({source})\"; {}",
+        cmd_to_bash(&replaced)
+    ))
+}
+
+/// `text` as one single-quoted shell word, `\` read as `/`.
+fn bash_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\\', "/").replace('\'', "'\\''"))
 }
 
 /// Just past `for [/d|/r [DIR]|/l|/f ["opts"]] %%v in (SET) do`.
