@@ -129,7 +129,11 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
     // (`terraform -chdir=infra\staging plan`).
     let options = brush_parser::ParserOptions::default();
     let shell = windows_line(command).or_else(|| {
-        (paths::is_drive_form(ctx.cwd) && unquoted_path_backslash(command)).then_some(POWERSHELL)
+        let windows = paths::is_drive_form(ctx.cwd);
+        if windows && starts_with_cmd_type(command) {
+            return Some("cmd /c");
+        }
+        (windows && unquoted_path_backslash(command)).then_some(POWERSHELL)
     });
     let (program, nesting) = match shell {
         Some(shell) => walk::parse_line(&run_in(shell, command), &options)?,
@@ -205,6 +209,17 @@ fn windows_line(command: &str) -> Option<&'static str> {
     // cmd has no quotes but `"`: a line that quotes with `'` is not its.
     let powershell = names_variable || command.contains('\'');
     Some(if powershell { POWERSHELL } else { "cmd /c" })
+}
+
+/// Whether a line starts with `type FILE`: on a Windows machine that is
+/// cmd's (and PowerShell's) print of a file, not bash's `type -p NAME`.
+fn starts_with_cmd_type(command: &str) -> bool {
+    let mut words = command
+        .trim_start()
+        .trim_start_matches('@')
+        .split_whitespace();
+    words.next().is_some_and(|w| w.eq_ignore_ascii_case("type"))
+        && words.next().is_some_and(|w| !w.starts_with('-'))
 }
 
 /// Whether a line starts with cmd's `for` (`for /f ... in (...) do`, `for
