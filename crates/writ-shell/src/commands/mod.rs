@@ -18,6 +18,7 @@ mod captures;
 mod chain;
 mod clients;
 mod clipboard;
+mod consoles;
 pub(crate) use clipboard::{ClipboardStep, Pasted, Selections};
 mod cloud;
 mod container;
@@ -452,6 +453,7 @@ pub(crate) fn dispatch(inv: &Invocation<'_>) -> Outcome {
 /// The outcome of the handler for `inv.program`.
 fn handlers(inv: &Invocation<'_>) -> Outcome {
     if let Some(outcome) = migrate::handle(inv)
+        .or_else(|| consoles::handle(inv))
         .or_else(|| apps::php_script(inv))
         .or_else(|| applescript::handle(inv))
         .or_else(|| wrappers::handle(inv))
