@@ -1,4 +1,5 @@
-//! Interactive programs whose own commands run shell lines: `expect`
+//! Interactive programs whose own commands run shell lines: Tcl shells
+//! ([`super::tcl`]: `tclsh`, `wish`), `expect`
 //! scripts ([`expect`]: `spawn`, `exec`, `system`, text sent to a spawned
 //! shell) and debuggers ([`debuggers`]: gdb's `shell`, `!`, `pipe` and
 //! `call system(...)`, lldb's `platform shell` and `script`). What such a
@@ -15,6 +16,7 @@ use super::{Invocation, Outcome};
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
         "expect" => Some(expect::handle(inv)),
+        program if super::tcl::is_tcl(program) => Some(super::tcl::handle(inv)),
         _ => debuggers::handle(inv),
     }
 }
@@ -23,6 +25,10 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 /// (written earlier on the line or by an earlier step): each runs as the
 /// commands it holds, in place of the opaque note its handler left.
 pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
+    if super::tcl::is_tcl(inv.program) {
+        super::tcl::written_scripts(inv, outcome, text_of);
+        return;
+    }
     let files = match inv.program {
         "expect" => expect::script_files(inv),
         _ => debuggers::script_files(inv),
@@ -41,7 +47,7 @@ pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_
 }
 
 /// Adds what `more` found to `outcome`.
-fn merge(outcome: &mut Outcome, more: Outcome) {
+pub(super) fn merge(outcome: &mut Outcome, more: Outcome) {
     outcome.effects.extend(more.effects);
     outcome.opaque.extend(more.opaque);
     outcome.nested.extend(more.nested);

