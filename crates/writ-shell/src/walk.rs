@@ -1307,6 +1307,9 @@ impl<'c> Analyzer<'c> {
             commands::written_lua_scripts(&invocation, &mut outcome, &|path| {
                 self.script_text(path)
             });
+            commands::written_language_scripts(&invocation, &mut outcome, &|path| {
+                self.script_text(path)
+            });
             // A Puppet manifest (`puppet apply site.pp`).
             commands::written_manifests(&invocation, &mut outcome, &|path| self.script_text(path));
             // A notebook run as the code it holds (`jupyter nbconvert --execute`).
@@ -2608,9 +2611,7 @@ impl<'c> Analyzer<'c> {
     ) {
         // `${!T}` with `T=NAME`, and `$R` of a name reference to NAME:
         // the variable NAME.
-        if let Some(target) =
-            indirect_target(expr, scope).or_else(|| nameref_target(expr, scope))
-        {
+        if let Some(target) = indirect_target(expr, scope).or_else(|| nameref_target(expr, scope)) {
             let direct = ParameterExpr::Parameter {
                 parameter: Parameter::Named(target.clone()),
                 indirect: false,
@@ -3408,7 +3409,9 @@ fn nameref_target(expr: &ParameterExpr, scope: &Scope) -> Option<String> {
     let var = scope.vars.get(name).filter(|v| v.nameref)?;
     let target = var.literal.as_deref()?;
     let is_name = target.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && target.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && target
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
         && target != name;
     is_name.then(|| target.to_owned())
 }

@@ -145,6 +145,15 @@ const ENV_LOOKUPS: &[&str] = &[
     "System/getenv",
     "sys.env",
     "sys.env.get",
+    // Elixir's, Nim's, Haskell's, Rust's and Swift's.
+    "System.get_env",
+    "System.fetch_env",
+    "System.fetch_env!",
+    "getEnv",
+    "lookupEnv",
+    "env::var",
+    "env::var_os",
+    "environment[",
 ];
 
 /// Calls whose first string argument is a file the code reads.
@@ -204,6 +213,27 @@ const READ_CALLS: &[&str] = &[
     "io/file",
     "fs/read-all-bytes",
     "fs/read-all-lines",
+    // Elixir's, Erlang's, the Lisps', Rust's, Crystal's, OCaml's, Swift's.
+    "File.read!",
+    "File.stream!",
+    "file:read_file",
+    "file:consult",
+    "file->string",
+    "file->bytes",
+    "file->lines",
+    "file->value",
+    "call-with-input-file",
+    "with-input-from-file",
+    "open-input-file",
+    "read-file-into-string",
+    "uiop:read-file-string",
+    "uiop:read-file-lines",
+    "fs::read_to_string",
+    "fs::read",
+    "File.read_lines",
+    "open_in",
+    "open_in_bin",
+    "contentsOfFile:",
 ];
 
 /// Hugging Face Hub calls whose `OWNER/NAME` argument is the repository
@@ -278,6 +308,24 @@ const DELETE_CALLS: &[(&str, Removes)] = &[
     ("fs/delete", Removes::Entry),
     ("fs/delete-if-exists", Removes::Entry),
     ("io/delete-file", Removes::Entry),
+    // Elixir's, Erlang's, the Lisps', Nim's, Haskell's, Rust's, Swift's.
+    ("File.rm_rf!", Removes::Tree),
+    ("File.rm_rf", Removes::Tree),
+    ("File.rm!", Removes::Entry),
+    ("File.rm", Removes::Entry),
+    ("file:delete", Removes::Entry),
+    ("file:del_dir_r", Removes::Tree),
+    ("delete-directory/files", Removes::Tree),
+    ("uiop:delete-directory-tree", Removes::Tree),
+    ("delete-file", Removes::Entry),
+    ("removeDir", Removes::Tree),
+    ("removeFile", Removes::Entry),
+    ("removeDirectoryRecursive", Removes::Tree),
+    ("removePathForcibly", Removes::Tree),
+    ("fs::remove_dir_all", Removes::Tree),
+    ("fs::remove_file", Removes::Entry),
+    ("removeItem(atPath:", Removes::Tree),
+    ("Sys.remove", Removes::Entry),
 ];
 
 /// True when the rest of a call's arguments, from `from`, set
@@ -323,6 +371,15 @@ const WRITE_CALLS: &[&str] = &[
     "File.WriteAllBytes",
     "File.AppendAllText",
     "spit",
+    // Elixir's, Erlang's, the Lisps', Rust's, OCaml's.
+    "File.write!",
+    "file:write_file",
+    "call-with-output-file",
+    "with-output-to-file",
+    "open-output-file",
+    "fs::write",
+    "File::create",
+    "open_out",
 ];
 
 /// Mail libraries: code that uses one sends a message to the addresses it
@@ -672,6 +729,40 @@ const SENDS: &[&str] = &[
     "/patch ",
     ":method :post",
     ":method :put",
+    // Elixir's, Erlang's, the Lisps', Nim's, Haskell's, Go's and Rust's.
+    ".post!(",
+    ".put!(",
+    ".patch!(",
+    ":httpc.request(:post",
+    ":httpc.request(:put",
+    ":httpc.request(:patch",
+    ":httpc.request(:delete",
+    "httpc:request(post",
+    "httpc:request(put",
+    "httpc:request(patch",
+    "httpc:request(delete",
+    "post-pure-port",
+    "put-pure-port",
+    "post-impure-port",
+    "put-impure-port",
+    "http-post",
+    "http-put",
+    "#:method POST",
+    "#:method PUT",
+    "dex:post",
+    "dex:put",
+    "postContent(",
+    "putContent(",
+    "HttpPost",
+    "HttpPut",
+    "methodPost",
+    "methodPut",
+    "http.Post(",
+    "http.PostForm(",
+    "Method::POST",
+    "Method::PUT",
+    "::post(",
+    "::put(",
 ];
 
 /// Methods that send or change, as Perl's `HTTP::Request::Common` exports
@@ -745,6 +836,9 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     // Clojure's quote (`'[a.b :as c]`) is no string.
     let unquoted = clojure::is_clojure(program).then(|| clojure::unquote(code));
     let code = unquoted.as_deref().unwrap_or(code);
+    // Ruby's `%q(...)` and Elixir's `~s(...)` strings, as quoted ones.
+    let requoted = super::consoles::requoted(program, code);
+    let code = requoted.as_deref().unwrap_or(code);
     let literals = literals(code);
     let mut payload = Payload::default();
     // Clojure's deletes of names bound to literals (`(doseq [d ["a"]]
@@ -1660,6 +1754,14 @@ fn env_reads(code: &str) -> Vec<String> {
         "(System/getenv ",
         "sys.env(",
         "sys.env.get(",
+        "System.get_env(",
+        "System.fetch_env!(",
+        "getEnv(",
+        "getEnv \"",
+        "lookupEnv \"",
+        "getenv \"",
+        "env::var(",
+        "environment[",
     ] {
         let mut rest = code;
         while let Some(at) = rest.find(marker) {

@@ -1230,6 +1230,9 @@ fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
     if let Some(outcome) = super::jvm::handle(inv) {
         return Some(outcome);
     }
+    if let Some(outcome) = super::languages::handle(inv) {
+        return Some(outcome);
+    }
     let program = inv.program;
     let (code_flags, value_flags): (&[&str], &str) = if program.starts_with("python") {
         (&["-c"], "WXm")

@@ -1,0 +1,665 @@
+//! Interpreters of less common languages: Elixir (`elixir`, `mix run`),
+//! Erlang (`erl -eval`, `escript`), Haskell (`ghc -e`, `runghc`,
+//! `stack runghc`), OCaml, Crystal, Nim, Zig, Racket, Guile, the Common
+//! Lisps (`sbcl`, `ecl`, `ccl`), Swift, Dart, `rust-script` and `go run`.
+//!
+//! A table gives each program its code options (`-e CODE`, `--eval:CODE`),
+//! the options that take a value, and its script argument. Code is read by
+//! [`super::inline::analyze`] after the language's own syntax is made
+//! plain ([`normalize`]) and the commands it runs are taken out
+//! ([`calls::runs`]); a script file is read, and its text read as code
+//! when an earlier step wrote it ([`written_scripts`]).
+
+mod calls;
+
+use super::{Invocation, Lookup, Nested, Outcome};
+
+/// A language family: its calls and syntax.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Family {
+    Elixir,
+    Erlang,
+    Lisp,
+    Haskell,
+    Ocaml,
+    Crystal,
+    Nim,
+    Zig,
+    Swift,
+    Dart,
+    Rust,
+    Go,
+}
+
+/// What the words that are not options are.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Positional {
+    /// The first is a script file; the rest its arguments.
+    Script,
+    /// They are the code (`crystal eval CODE`).
+    Code,
+    /// Arguments of the runtime, not code.
+    Nothing,
+}
+
+/// How one program takes code.
+struct Spec {
+    programs: &'static [&'static str],
+    family: Family,
+    /// Subcommands that run code, and what their words are; when not
+    /// empty, another subcommand is not read here.
+    subcommands: &'static [(&'static str, Positional)],
+    /// Options whose next word is code.
+    code: &'static [&'static str],
+    /// Options that carry code joined (`--eval:CODE`, `--eval=CODE`).
+    joined: &'static [&'static str],
+    /// Options whose next word is a value, not code.
+    values: &'static [&'static str],
+    /// Options whose next word is a code file.
+    scripts: &'static [&'static str],
+    /// What the other words are (without a subcommand).
+    positional: Positional,
+    /// The extension a script must have (`go run f.go`; `dart run pkg` runs
+    /// a package's executable).
+    extension: Option<&'static str>,
+    /// Options that read the code from standard input.
+    stdin: &'static [&'static str],
+    /// The words after the code option are the code's arguments (`guile -c`).
+    code_ends: bool,
+}
+
+const NONE: &[&str] = &[];
+
+const SPECS: &[Spec] = &[
+    Spec {
+        programs: &["elixir"],
+        family: Family::Elixir,
+        subcommands: &[],
+        code: &["-e", "--eval"],
+        joined: NONE,
+        values: &[
+            "-pa",
+            "-pz",
+            "--erl",
+            "--name",
+            "--sname",
+            "--cookie",
+            "--boot",
+            "--vm-args",
+        ],
+        scripts: &["-r", "-pr"],
+        positional: Positional::Script,
+        extension: None,
+        stdin: NONE,
+        code_ends: false,
+    },
+    Spec {
+        programs: &["mix"],
+        family: Family::Elixir,
+        subcommands: &[("run", Positional::Script)],
+        code: &["-e", "--eval"],
+        joined: NONE,
+        values: &["-r", "--require", "-p", "--parallel-require"],
+        scripts: NONE,
+        positional: Positional::Nothing,
+        extension: None,
+        stdin: NONE,
+        code_ends: false,
+    },
+    Spec {
+        programs: &["erl"],
+        family: Family::Erlang,
+        subcommands: &[],
+        code: &["-eval"],
+        joined: NONE,
+        values: &[
+            "-pa",
+            "-pz",
+            "-sname",
+            "-name",
+            "-setcookie",
+            "-config",
+            "-boot",
+            "-args_file",
+        ],
+        scripts: NONE,
+        positional: Positional::Nothing,
+        extension: None,
+        stdin: NONE,
+        code_ends: false,
+    },
+    Spec {
+        programs: &["escript"],
+        family: Family::Erlang,
+        subcommands: &[],
+        code: NONE,
+        joined: NONE,
+        values: NONE,
+        scripts: NONE,
+        positional: Positional::Script,
+        extension: None,
+        stdin: NONE,
+        code_ends: false,
+    },
+    Spec {
+        programs: &["ghc", "ghci"],
+        family: Family::Haskell,
+        subcommands: &[],
+        code: &["-e"],
+        joined: NONE,
+        values: &["-o", "-package", "-outputdir", "-odir", "-hidir"],
+        scripts: NONE,
+        positional: Positional::Nothing,
+        extension: None,
+        stdin: NONE,
+        code_ends: false,
+    },
+    Spec {
+        programs: &["runghc", "runhaskell"],
+        family: Family::Haskell,
+        subcommands: &[],
+        code: NONE,
+        joined: NONE,
+        values: &["-f"],
+        scripts: NONE,
+        positional: Positional::Script,
+        extension: None,
+        stdin: NONE,
+        code_ends: false,
+    },
+    Spec {
+        programs: &["stack"],
+        family: Family::Haskell,
+        subcommands: &[
+            ("runghc", Positional::Script),
+            ("runhaskell", Positional::Script),
+            ("script", Positional::Script),
+        ],
+        code: NONE,
+        joined: NONE,
+        values: &["--resolver", "--stack-yaml", "--package", "--compiler"],
+        scripts: NONE,
+        positional: Positional::Nothing,
+        extension: None,
+        stdin: NONE,
+        code_ends: false,
+    },
+    Spec {
+        programs: &["ocaml"],
+        family: Family::Ocaml,
+        subcommands: &[],
+        code: NONE,
+        joined: NONE,
+        values: &["-I", "-open", "-init", "-ppx"],
+        scripts: NONE,
+        positional: Positional::Script,
+        extension: None,
+        stdin: &["-stdin"],
+        code_ends: false,
+    },
+    Spec {
+        programs: &["crystal"],
+        family: Family::Crystal,
+        subcommands: &[("eval", Positional::Code), ("run", Positional::Script)],
+        code: NONE,
+        joined: NONE,
+        values: &[
+            "-D",
+            "--define",
+            "-o",
+            "--output",
+            "--target",
+            "--link-flags",
+        ],
+        scripts: NONE,
+        positional: Positional::Script,
+        extension: Some(".cr"),
+        stdin: NONE,
+        code_ends: false,
+    },
+    Spec {
+        programs: &["nim"],
+        family: Family::Nim,
+        subcommands: &[
+            ("r", Positional::Script),
+            ("run", Positional::Script),
+            ("e", Positional::Script),
+        ],
+        code: NONE,
+        joined: &["--eval:", "--eval="],
+        values: NONE,
+        scripts: NONE,
+        positional: Positional::Nothing,
+        extension: None,
+        stdin: NONE,
+        code_ends: false,
+    },
+    Spec {
+        programs: &["zig"],
+        family: Family::Zig,
+        subcommands: &[("run", Positional::Script)],
+        code: NONE,
+        joined: NONE,
+        values: &[
+            "-O", "-target", "-I", "-L", "--dep", "-M", "-mcpu", "--name",
+        ],
+        scripts: NONE,
+        positional: Positional::Nothing,
+        extension: Some(".zig"),
+        stdin: NONE,
+        code_ends: false,
+    },
+    Spec {
+        programs: &["racket"],
+        family: Family::Lisp,
+        subcommands: &[],
+        code: &["-e", "--eval"],
+        joined: NONE,
+        values: &["-l", "--lib", "-I", "-S", "--search", "-X", "-W", "-p"],
+        scripts: &[
+            "-t",
+            "--require",
+            "-r",
+            "--script",
+            "-f",
+            "--load",
+            "-u",
+            "--require-script",
+        ],
+        positional: Positional::Script,
+        extension: None,
+        stdin: NONE,
+        code_ends: false,
+    },
+    Spec {
+        programs: &["guile"],
+        family: Family::Lisp,
+        subcommands: &[],
+        code: &["-c"],
+        joined: NONE,
+        values: &["-L", "-C", "-x", "-e", "--language", "--listen"],
+        scripts: &["-s", "-l"],
+        positional: Positional::Script,
+        extension: None,
+        stdin: NONE,
+        code_ends: true,
+    },
+    Spec {
+        programs: &["sbcl", "ccl", "ccl64", "ecl", "clisp"],
+        family: Family::Lisp,
+        subcommands: &[],
+        code: &["--eval", "-eval", "-x"],
+        joined: NONE,
+        values: &[
+            "--core",
+            "--dynamic-space-size",
+            "--control-stack-size",
+            "--userinit",
+            "--sysinit",
+        ],
+        scripts: &["--load", "--script", "-load", "-shell", "-l", "-i"],
+        positional: Positional::Nothing,
+        extension: None,
+        stdin: NONE,
+        code_ends: false,
+    },
+    Spec {
+        programs: &["swift"],
+        family: Family::Swift,
+        subcommands: &[],
+        code: &["-e"],
+        joined: NONE,
+        values: &[
+            "-I",
+            "-L",
+            "-F",
+            "-module-name",
+            "-sdk",
+            "-target",
+            "-Xcc",
+            "-Xlinker",
+        ],
+        scripts: NONE,
+        positional: Positional::Script,
+        extension: Some(".swift"),
+        stdin: NONE,
+        code_ends: false,
+    },
+    Spec {
+        programs: &["dart"],
+        family: Family::Dart,
+        subcommands: &[("run", Positional::Script)],
+        code: NONE,
+        joined: NONE,
+        values: &["--define", "-D", "--packages"],
+        scripts: NONE,
+        positional: Positional::Script,
+        extension: Some(".dart"),
+        stdin: NONE,
+        code_ends: false,
+    },
+    Spec {
+        programs: &["rust-script"],
+        family: Family::Rust,
+        subcommands: &[],
+        code: &["-e", "--expr", "-l", "--loop"],
+        joined: NONE,
+        values: &["-d", "--dep", "--features", "--toolchain", "--base-path"],
+        scripts: NONE,
+        positional: Positional::Script,
+        extension: None,
+        stdin: NONE,
+        code_ends: false,
+    },
+    Spec {
+        programs: &["go"],
+        family: Family::Go,
+        subcommands: &[("run", Positional::Script)],
+        code: NONE,
+        joined: NONE,
+        values: &[
+            "-tags", "-exec", "-ldflags", "-gcflags", "-o", "-C", "-mod", "-p",
+        ],
+        scripts: NONE,
+        positional: Positional::Nothing,
+        extension: Some(".go"),
+        stdin: NONE,
+        code_ends: false,
+    },
+];
+
+/// The spec of `program`.
+fn spec(program: &str) -> Option<&'static Spec> {
+    SPECS.iter().find(|s| s.programs.contains(&program))
+}
+
+/// What an interpreter invocation runs: code, files, standard input.
+enum Source {
+    Code(String),
+    Script(String),
+    Stdin,
+}
+
+/// What one of these interpreters runs, or `None` for another program
+/// (or a subcommand that runs no code here: `mix test`, `dart pub`).
+pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    let spec = spec(inv.program)?;
+    let sources = sources(spec, inv)?;
+    let mut outcome = Outcome::default();
+    for source in sources {
+        match source {
+            Source::Code(code) => {
+                run(inv, spec.family, &code, &mut outcome);
+                outcome
+                    .opaque
+                    .push(format!("{} runs inline code: {code}", inv.program));
+            }
+            Source::Script(file) => {
+                let path = inv.path(&file);
+                outcome.read(path.clone(), false);
+                outcome.opaque.push(note(inv.program, &path));
+            }
+            Source::Stdin => {
+                if inv.stdin.files.is_empty() && inv.stdin.env.is_empty() {
+                    run(inv, spec.family, &inv.stdin.text.join("\n"), &mut outcome);
+                }
+                outcome
+                    .opaque
+                    .push(format!("{} runs code from standard input", inv.program));
+            }
+        }
+    }
+    Some(outcome)
+}
+
+/// The code and files an invocation runs, by its spec; `None` when it
+/// runs none this module reads.
+fn sources(spec: &Spec, inv: &Invocation<'_>) -> Option<Vec<Source>> {
+    let mut found = Vec::new();
+    let mut positional = spec.positional;
+    let mut words = inv.args.iter().map(|a| a.text.as_str()).peekable();
+    let mut subcommand_seen = spec.subcommands.is_empty();
+    let mut positionals: Vec<&str> = Vec::new();
+    let mut after_dashes = false;
+    while let Some(word) = words.next() {
+        if !after_dashes && word == "--" {
+            after_dashes = true;
+            continue;
+        }
+        if !after_dashes && word.starts_with('-') && word.len() > 1 {
+            if spec.code.contains(&word) {
+                found.push(Source::Code(words.next().unwrap_or_default().to_owned()));
+                if spec.code_ends {
+                    return Some(found);
+                }
+            } else if let Some(code) = spec.joined.iter().find_map(|j| word.strip_prefix(j)) {
+                found.push(Source::Code(code.to_owned()));
+            } else if spec.scripts.contains(&word) {
+                if let Some(file) = words.next() {
+                    found.push(Source::Script(file.to_owned()));
+                }
+            } else if spec.values.contains(&word) {
+                words.next();
+            } else if spec.stdin.contains(&word) {
+                found.push(Source::Stdin);
+            }
+            continue;
+        }
+        if !subcommand_seen {
+            let (_, mode) = spec.subcommands.iter().find(|(name, _)| *name == word)?;
+            positional = *mode;
+            subcommand_seen = true;
+            continue;
+        }
+        match positional {
+            Positional::Script if positionals.is_empty() => {
+                let file_like = match spec.extension {
+                    Some(ext) => word.ends_with(ext),
+                    None => true,
+                };
+                if !file_like {
+                    return (!found.is_empty()).then_some(found);
+                }
+                if word == "-" {
+                    found.push(Source::Stdin);
+                } else {
+                    found.push(Source::Script(word.to_owned()));
+                }
+                // The rest are the script's arguments.
+                return Some(found);
+            }
+            Positional::Code => positionals.push(word),
+            _ => {}
+        }
+    }
+    if !subcommand_seen {
+        // Code given by an option alone (`nim --eval:CODE`).
+        return (!found.is_empty()).then_some(found);
+    }
+    if positional == Positional::Code {
+        if positionals.is_empty() {
+            found.push(Source::Stdin);
+        } else {
+            found.push(Source::Code(positionals.join(" ")));
+        }
+    }
+    if found.is_empty() {
+        // Code given on standard input (`ocaml < f.ml`, `racket < f.rkt`).
+        if inv.has_stdin && positional == Positional::Script {
+            found.push(Source::Stdin);
+        } else {
+            return None;
+        }
+    }
+    Some(found)
+}
+
+/// The note left for a code file whose text is not known.
+fn note(program: &str, path: &str) -> String {
+    format!("{program} runs the code of {path}")
+}
+
+/// The code files these interpreters ran that an earlier step wrote, read
+/// as the code they hold in place of the note [`handle`] left.
+pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
+    let Some(spec) = spec(inv.program) else {
+        return;
+    };
+    let prefix = note(inv.program, "");
+    let files: Vec<String> = outcome
+        .opaque
+        .iter()
+        .filter_map(|line| line.strip_prefix(&prefix))
+        .map(str::to_owned)
+        .collect();
+    for path in files {
+        let Some(text) = text_of(&path) else {
+            continue;
+        };
+        let note = note(inv.program, &path);
+        outcome.opaque.retain(|line| *line != note);
+        run(inv, spec.family, &text, outcome);
+    }
+}
+
+/// Adds what `code` of `family` does to `outcome`: the commands it runs,
+/// then the rest as inline code.
+fn run(inv: &Invocation<'_>, family: Family, code: &str, outcome: &mut Outcome) {
+    let code = normalize(family, code);
+    let (jobs, code) = calls::runs(&code, family);
+    let what = format!("a command {} runs", inv.program);
+    for job in jobs {
+        match job {
+            calls::Job::Argv(argv) => outcome.nested.push(Nested::Argv {
+                argv,
+                env: Vec::new(),
+                cwd: None,
+            }),
+            calls::Job::Shell(text) => outcome.nested.push(Nested::Script {
+                text,
+                what: what.clone(),
+            }),
+        }
+    }
+    super::inline::analyze(inv, &code, outcome);
+}
+
+/// Wrappers that only expand a path literal they are given
+/// (`Path.expand("~/x")`): the literal alone.
+const PATH_WRAPPERS: &[&str] = &[
+    "Path.expand(",
+    "Path.absname(",
+    "expandTilde(",
+    "expand-user-path ",
+    "(expand-user-path ",
+    "NSString(string:",
+];
+
+/// `code` with the family's own string syntax made plain for the literal
+/// reader: Elixir's sigils (`~c"..."`) and `<>`, Lisp quotes, raw strings
+/// (Swift's `#"..."#`, Rust's `r#"..."#`), Haskell's `"POST https://..."`
+/// requests, and path wrappers around a literal.
+fn normalize(family: Family, code: &str) -> String {
+    let mut out = code.to_owned();
+    match family {
+        Family::Elixir => {
+            for sigil in ["~c\"", "~s\"", "~S\"", "~C\"", "~c'", "~s'"] {
+                let quote = if sigil.ends_with('\'') { "'" } else { "\"" };
+                out = out.replace(sigil, quote);
+            }
+            out = out.replace(" <> ", " ++ ");
+        }
+        Family::Lisp => {
+            // A quoted list is a list; other quotes mark symbols.
+            out = lisp_unquote(&out);
+        }
+        Family::Swift => {
+            out = out.replace("#\"", "\"").replace("\"#", "\"");
+        }
+        Family::Rust => {
+            out = out.replace("r#\"", "\"").replace("\"#", "\"");
+        }
+        Family::Haskell => {
+            for method in ["POST", "PUT", "PATCH", "DELETE"] {
+                for scheme in ["https://", "http://"] {
+                    let from = format!("\"{method} {scheme}");
+                    if out.contains(&from) {
+                        out = out.replace(&from, &format!("\"{scheme}"));
+                        out.push_str(&format!("\n-- \"{method}\""));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    unwrap_paths(&out)
+}
+
+/// `code` with each path wrapper around a single literal removed.
+fn unwrap_paths(code: &str) -> String {
+    let mut out = code.to_owned();
+    for wrapper in PATH_WRAPPERS {
+        let mut from = 0;
+        while let Some(found) = out.get(from..).and_then(|rest| rest.find(wrapper)) {
+            let at = from + found;
+            let inner = at + wrapper.len();
+            let rest = out.get(inner..).unwrap_or_default();
+            let lead = rest.len() - rest.trim_start().len();
+            let quote_at = inner + lead;
+            let literal = super::inline::literals(out.get(quote_at..).unwrap_or_default())
+                .into_iter()
+                .next()
+                .filter(|l| l.start == 0);
+            let Some(literal) = literal else {
+                from = inner;
+                continue;
+            };
+            let end = quote_at + literal.end;
+            let after = out.get(end..).unwrap_or_default();
+            let gap = after.len() - after.trim_start().len();
+            if after.trim_start().starts_with(')') {
+                let text = out.get(quote_at..end).unwrap_or_default().to_owned();
+                let close = end + gap + 1;
+                out.replace_range(at..close, &text);
+                from = at + text.len();
+            } else {
+                from = inner;
+            }
+        }
+    }
+    out
+}
+
+/// Lisp code with its quotes outside strings made plain: `'(...)` is
+/// `(list ...)`, `'sym` is `sym`.
+fn lisp_unquote(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut chars = code.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if c == '\\' {
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '\'' | '`' if chars.peek() == Some(&'(') => {
+                chars.next();
+                out.push_str("(list ");
+            }
+            '\'' | '`' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
