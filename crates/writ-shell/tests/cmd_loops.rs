@@ -5,17 +5,8 @@
 
 #![allow(clippy::panic)]
 
-use serde_json::Value;
-
 use crate::common;
 use common::*;
-
-fn effects(command: &str) -> Vec<Value> {
-    effects_after(&[], command)
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
 
 #[test]
 fn a_for_f_body_carries_what_its_command_printed() {

@@ -5,24 +5,10 @@
 
 #![allow(clippy::panic)]
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::common;
 use common::*;
-
-fn effects(command: &str) -> Vec<Value> {
-    effects_after(&[], command)
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
-fn kinds(command: &str) -> Vec<String> {
-    effects(command)
-        .iter()
-        .map(|e| e["effect"].as_str().unwrap_or_default().to_owned())
-        .collect()
-}
 
 #[test]
 fn groovy_strings_executed_are_commands() {

@@ -5,17 +5,8 @@
 
 #![allow(clippy::panic)]
 
-use serde_json::Value;
-
 use crate::common;
 use common::*;
-
-fn effects(command: &str) -> Vec<Value> {
-    effects_after(&[], command)
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
 
 /// The files the first request of `command` sends.
 fn sent_files(command: &str) -> Vec<String> {

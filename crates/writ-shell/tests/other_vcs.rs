@@ -38,13 +38,6 @@ fn annex_upload(dir: &str, remote: &str, payload: Value) -> Value {
 }
 
 /// The effects of `command`, as JSON.
-fn effects(command: &str) -> Vec<Value> {
-    effects_after(&[], command)
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
 /// The payload of the request `command` makes to `url`.
 fn sent_to(command: &str, url: &str) -> Value {
     effects(command)

@@ -4,17 +4,8 @@
 
 #![allow(clippy::panic)]
 
-use serde_json::Value;
-
 use crate::common;
 use common::*;
-
-fn effects(command: &str) -> Vec<Value> {
-    effects_after(&[], command)
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
 
 /// The hosts `ssh` reaches in `command`.
 fn ssh_hosts(command: &str) -> Vec<String> {

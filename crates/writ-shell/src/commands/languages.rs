@@ -505,19 +505,7 @@ pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_
     let Some(spec) = spec(inv.program) else {
         return;
     };
-    let prefix = note(inv.program, "");
-    let files: Vec<String> = outcome
-        .opaque
-        .iter()
-        .filter_map(|line| line.strip_prefix(&prefix))
-        .map(str::to_owned)
-        .collect();
-    for path in files {
-        let Some(text) = text_of(&path) else {
-            continue;
-        };
-        let note = note(inv.program, &path);
-        outcome.opaque.retain(|line| *line != note);
+    for (_, text) in super::noted_scripts(outcome, &note(inv.program, ""), text_of) {
         run(inv, spec.family, &text, outcome);
     }
 }

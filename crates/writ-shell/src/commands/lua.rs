@@ -169,26 +169,22 @@ pub(super) fn ran_note(program: &str, path: &str) -> String {
 /// a command runs, read as the code they hold in place of the note their
 /// handler left: a Lua interpreter's script, pandoc's Lua filters.
 pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
-    let (files, document) = if is_lua(inv.program) {
-        let files = outcome
-            .opaque
-            .iter()
-            .filter_map(|line| line.strip_prefix(&ran_note(inv.program, "")))
-            .map(str::to_owned)
-            .collect();
-        (files, None)
-    } else if let Some((filters, document)) = super::printing::pandoc_lua_filters(inv) {
-        (filters, Some(document))
-    } else {
+    if is_lua(inv.program) {
+        for (_, text) in super::noted_scripts(outcome, &ran_note(inv.program, ""), text_of) {
+            run(inv, &text, None, outcome);
+        }
+        return;
+    }
+    let Some((filters, document)) = super::printing::pandoc_lua_filters(inv) else {
         return;
     };
-    for path in files {
+    for path in filters {
         let Some(text) = text_of(&path) else {
             continue;
         };
         let note = ran_note(inv.program, &path);
         outcome.opaque.retain(|line| *line != note);
-        run(inv, &text, document.as_ref(), outcome);
+        run(inv, &text, Some(&document), outcome);
     }
 }
 

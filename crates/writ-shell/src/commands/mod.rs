@@ -27,6 +27,27 @@ pub(crate) use container::{compose_services, host_payload, to_host, written_dock
 /// The text of a file by absolute path, when it is known: written on the
 /// line or by an earlier step of the session.
 pub(crate) type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+/// The code files a handler noted as run (`opaque` lines `PREFIX PATH`)
+/// whose text an earlier step wrote: each such note taken out, with the
+/// path and the text, for the handler to read the code in its place.
+pub(crate) fn noted_scripts(
+    outcome: &mut Outcome,
+    prefix: &str,
+    text_of: &Lookup<'_>,
+) -> Vec<(String, String)> {
+    let known: Vec<(String, String)> = outcome
+        .opaque
+        .iter()
+        .filter_map(|line| line.strip_prefix(prefix))
+        .filter_map(|path| text_of(path).map(|text| (path.to_owned(), text)))
+        .collect();
+    outcome.opaque.retain(|line| {
+        line.strip_prefix(prefix)
+            .is_none_or(|path| !known.iter().any(|(p, _)| p == path))
+    });
+    known
+}
 pub(crate) use powershell::{starts_with_cmdlet, starts_with_cmdlet_shaped};
 pub(crate) use windows::starts_with_windows_program;
 mod dataflow;

@@ -101,20 +101,8 @@ fn note(program: &str, path: &str) -> String {
 /// A Tcl shell's script written earlier, read as the code it holds in
 /// place of the note [`handle`] left.
 pub(super) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
-    let prefix = note(inv.program, "");
-    let files: Vec<String> = outcome
-        .opaque
-        .iter()
-        .filter_map(|line| line.strip_prefix(&prefix))
-        .map(str::to_owned)
-        .collect();
-    for path in files {
-        let Some(text) = text_of(&path) else {
-            continue;
-        };
+    for (_, text) in super::noted_scripts(outcome, &note(inv.program, ""), text_of) {
         let ran = run(inv, &text, &mut Plain);
-        let note = note(inv.program, &path);
-        outcome.opaque.retain(|line| *line != note);
         super::interactive::merge(outcome, ran);
     }
 }

@@ -39,32 +39,11 @@ impl Options {
             quantum: 5000,
             ..Self::default()
         };
-        let mut words = args.iter();
-        let mut only_names = false;
-        while let Some(arg) = words.next() {
-            let text = arg.text.as_str();
-            if only_names || !text.starts_with('-') || text.len() < 2 {
-                options.name.get_or_insert_with(|| text.to_owned());
-                continue;
-            }
-            if text == "--" {
-                only_names = true;
-                continue;
-            }
-            for (at, letter) in text.char_indices().skip(1) {
-                if !VALUE_LETTERS.contains(letter) {
-                    continue;
-                }
-                let attached = text.get(at + letter.len_utf8()..).unwrap_or_default();
-                let value = if attached.is_empty() {
-                    words.next().map(|a| a.text.clone()).unwrap_or_default()
-                } else {
-                    attached.to_owned()
-                };
-                options.set(letter, value);
-                break;
-            }
+        let (values, names) = builtin_options(args, VALUE_LETTERS);
+        for (letter, value) in values {
+            options.set(letter, value);
         }
+        options.name = names.into_iter().next();
         options
     }
 
@@ -81,6 +60,44 @@ impl Options {
             _ => {}
         }
     }
+}
+
+/// A builtin's options as bash reads them: the values of the letters in
+/// `value_letters` (attached, `-d,`, or the next word, `-d ,`) in order,
+/// and the other words (after `--`, all of them).
+pub(super) fn builtin_options(
+    args: &[Arg],
+    value_letters: &str,
+) -> (Vec<(char, String)>, Vec<String>) {
+    let mut values = Vec::new();
+    let mut names = Vec::new();
+    let mut words = args.iter();
+    let mut only_names = false;
+    while let Some(arg) = words.next() {
+        let text = arg.text.as_str();
+        if only_names || !text.starts_with('-') || text.len() < 2 {
+            names.push(text.to_owned());
+            continue;
+        }
+        if text == "--" {
+            only_names = true;
+            continue;
+        }
+        for (at, letter) in text.char_indices().skip(1) {
+            if !value_letters.contains(letter) {
+                continue;
+            }
+            let attached = text.get(at + letter.len_utf8()..).unwrap_or_default();
+            let value = if attached.is_empty() {
+                words.next().map(|a| a.text.clone()).unwrap_or_default()
+            } else {
+                attached.to_owned()
+            };
+            values.push((letter, value));
+            break;
+        }
+    }
+    (values, names)
 }
 
 impl Analyzer<'_> {

@@ -7,6 +7,7 @@
 //! In a pipeline the builtin runs in a subshell, so the values are lost
 //! there, as in bash.
 
+use super::mapfile::builtin_options;
 use super::{Analyzer, Array, Redirects, Scope, descriptor_path, ifs, split_fields};
 use crate::Payload;
 use crate::args::Arg;
@@ -29,36 +30,17 @@ struct Options {
 
 impl Options {
     fn parse(args: &[Arg]) -> Self {
-        let mut options = Self::default();
-        let mut words = args.iter();
-        let mut only_names = false;
-        while let Some(arg) = words.next() {
-            let text = arg.text.as_str();
-            if only_names || !text.starts_with('-') || text.len() < 2 {
-                options.names.push(text.to_owned());
-                continue;
-            }
-            if text == "--" {
-                only_names = true;
-                continue;
-            }
-            for (at, letter) in text.char_indices().skip(1) {
-                if !VALUE_LETTERS.contains(letter) {
-                    continue;
-                }
-                let attached = text.get(at + letter.len_utf8()..).unwrap_or_default();
-                let value = if attached.is_empty() {
-                    words.next().map(|a| a.text.clone()).unwrap_or_default()
-                } else {
-                    attached.to_owned()
-                };
-                match letter {
-                    'a' => options.array = Some(value),
-                    'd' => options.delimiter = Some(value.chars().next().unwrap_or('\0')),
-                    'u' => options.fd = Some(value),
-                    _ => {}
-                }
-                break;
+        let (values, names) = builtin_options(args, VALUE_LETTERS);
+        let mut options = Self {
+            names,
+            ..Self::default()
+        };
+        for (letter, value) in values {
+            match letter {
+                'a' => options.array = Some(value),
+                'd' => options.delimiter = Some(value.chars().next().unwrap_or('\0')),
+                'u' => options.fd = Some(value),
+                _ => {}
             }
         }
         options

@@ -19,6 +19,22 @@ pub fn effects_after(written: &[WrittenFile], command: &str) -> Value {
     serde_json::to_value(&analysis.effects).unwrap_or_default()
 }
 
+/// The effects of `command`, as a list.
+pub fn effects(command: &str) -> Vec<Value> {
+    effects_after(&[], command)
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The kind of each effect of `command`, in order.
+pub fn kinds(command: &str) -> Vec<String> {
+    effects(command)
+        .iter()
+        .map(|e| e["effect"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
 /// A file an earlier step wrote, holding `text`.
 pub fn text_file(path: &str, text: &str) -> WrittenFile {
     WrittenFile::new(
