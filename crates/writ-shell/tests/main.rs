@@ -99,6 +99,7 @@ mod registry_config;
 mod remote_execution;
 mod repository_admin;
 mod research_and_search;
+mod research_transfers;
 mod restores;
 mod sdk_bucket_changes;
 mod sdk_uploads;

@@ -30,8 +30,40 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "uberftp" => uberftp(inv),
         "sacctmgr" => Some(sacctmgr(inv)),
         "apptainer" | "singularity" => apptainer(inv),
+        "ichmod" => Some(ichmod(inv)),
         _ => None,
     }
+}
+
+/// iRODS's `ichmod [-rMv] [-z ZONE] LEVEL USER|GROUP PATH...`: grants
+/// USER LEVEL (`read`, `write`, `own`, ...; `null` removes it) on each
+/// collection or data object; `ichmod inherit|noinherit COLL` changes no
+/// one's access.
+fn ichmod(inv: &Invocation<'_>) -> Outcome {
+    let items = crate::args::parse(
+        inv.args,
+        &crate::args::Spec {
+            short: "z",
+            ..crate::args::Spec::default()
+        },
+    );
+    let words = crate::args::positionals(&items);
+    let mut outcome = Outcome::default();
+    let [level, grantee, paths @ ..] = words.as_slice() else {
+        return outcome;
+    };
+    if matches!(level.text.as_str(), "inherit" | "noinherit") {
+        return outcome;
+    }
+    for path in paths {
+        outcome.effects.push(crate::Effect::GrantAccess {
+            resource: crate::Resource::Other {
+                name: format!("irods {}", path.text),
+            },
+            grantee: Some(grantee.text.clone()),
+        });
+    }
+    outcome
 }
 
 /// globus-url-copy's options that take a value (`-p 4`, `-tcp-bs 16M`),

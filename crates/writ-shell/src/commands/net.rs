@@ -44,6 +44,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "socat" => socat(inv),
         "ssh" => ssh(inv),
         "scp" => scp(inv),
+        "ascp" | "ascp4" => ascp(inv),
         "sftp" | "ftp" | "lftp" | "smbclient" => session::batch_transfer(inv, &|_| None),
         "rsync" => rsync::rsync(inv, &|_| None),
         "mount" | "mount.cifs" | "mount.smb3" | "mount.nfs" | "mount.nfs4" => return mount(inv),
@@ -1034,6 +1035,71 @@ fn scp(inv: &Invocation<'_>) -> Outcome {
         recursive,
         false,
     )
+}
+
+/// IBM Aspera's `ascp [OPTIONS] SOURCE... [USER@]HOST:PATH`: copies as
+/// scp does (a remote source is fetched), always recursively; `-P` is the
+/// SSH port, `--host`/`--user` name the remote side for bare paths.
+fn ascp(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "ilmkPOcCEfgGLRSuXZ",
+            long: &[
+                "host",
+                "user",
+                "mode",
+                "file-list",
+                "file-pair-list",
+                "file-manifest",
+                "file-manifest-path",
+                "policy",
+                "tags",
+                "src-base",
+                "overwrite",
+                "save-before-overwrite",
+                "preserve-file-owner-uid",
+                "partial-file-suffix",
+                "apply-local-docroot",
+                "move-after-transfer",
+                "proxy",
+                "keepalive",
+                "retry-timeout",
+            ],
+            stop_after: None,
+        },
+    );
+    let port = args::value(&items, &["-P"]).and_then(|p| p.text.parse().ok());
+    let mut outcome = Outcome::default();
+    // `--file-list F`: the sources are listed in F.
+    for list in args::values(&items, &["--file-list", "--file-pair-list"]) {
+        outcome.read(inv.path(&list.text), false);
+    }
+    let host = args::value(&items, &["--host"]).map(|h| h.text.clone());
+    let user = args::value(&items, &["--user"]).map(|u| u.text.clone());
+    let mut positional: Vec<Arg> = args::positionals(&items).into_iter().cloned().collect();
+    // `--host H --mode send SRC... DEST`: DEST is on H.
+    if let Some(host) = host {
+        let sends = args::value(&items, &["--mode"]).is_none_or(|m| m.text == "send");
+        let remote = |arg: &Arg| {
+            let at = user.as_ref().map(|u| format!("{u}@")).unwrap_or_default();
+            arg.with_text(&format!("{at}{host}:{}", arg.text))
+        };
+        if sends {
+            if let Some(last) = positional.last_mut() {
+                *last = remote(last);
+            }
+        } else if let Some((_, sources)) = positional.split_last_mut() {
+            for source in sources {
+                *source = remote(source);
+            }
+        }
+    }
+    let refs: Vec<&Arg> = positional.iter().collect();
+    let copied = transfer(inv, "ascp", &refs, port, true, false);
+    outcome.effects.extend(copied.effects);
+    outcome.contents.extend(copied.contents);
+    outcome
 }
 
 /// Copies between local paths and remote locations (scp, rsync).
