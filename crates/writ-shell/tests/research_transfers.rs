@@ -1,6 +1,7 @@
-//! Research data tools: Aspera's `ascp` copies as scp does, iRODS's
-//! `ichmod` grants access. Run in `/home/dana/acme-web` with home
-//! `/home/dana`.
+//! Research data tools and package managers beyond the common ones:
+//! Aspera's `ascp` copies as scp does, iRODS's `ichmod` grants access,
+//! and rye, pixi, raco, mix's Hex archives, SDKMAN and asdf install
+//! packages. Run in `/home/dana/acme-web` with home `/home/dana`.
 
 #![allow(clippy::panic)]
 
@@ -49,4 +50,34 @@ fn ichmod_grants_access_to_each_path() {
         kinds("ichmod inherit /zone/projects/cohort"),
         Vec::<String>::new()
     );
+}
+
+#[test]
+fn installs_of_more_package_managers_are_installs() {
+    run_table(&[
+        ("rye add httpx", json!([install("rye", &["httpx"])])),
+        ("pixi add numpy", json!([install("pixi", &["numpy"])])),
+        (
+            "pixi global install ripgrep",
+            json!([install("pixi", &["ripgrep"])]),
+        ),
+        (
+            "raco pkg install --auto gregor",
+            json!([install("raco", &["gregor"])]),
+        ),
+        (
+            "mix archive.install hex phx_new",
+            json!([install("mix", &["phx_new"])]),
+        ),
+        (
+            "sdk install java 21.0.2-tem",
+            json!([install("sdk", &["java"])]),
+        ),
+        (
+            "asdf plugin add nodejs",
+            json!([install("asdf", &["nodejs"])]),
+        ),
+        // Installs from a lock or a local path name no package.
+        ("pixi install", json!([])),
+    ]);
 }

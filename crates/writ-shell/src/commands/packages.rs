@@ -109,7 +109,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ("uv", "pip") if rest.first().is_some_and(|a| a.text == "install") => {
             pip_packages(inv.program, rest.get(1..).unwrap_or_default())
         }
-        ("uv", "add") | ("poetry" | "pdm", "add") => pip_packages(inv.program, rest),
+        ("uv", "add") | ("poetry" | "pdm" | "rye", "add") => pip_packages(inv.program, rest),
         ("uv", "tool") if rest.first().is_some_and(|a| a.text == "install") => {
             pip_packages(inv.program, rest.get(1..).unwrap_or_default())
         }
@@ -259,7 +259,46 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         ),
         // `create -n ENV PKGS...` installs the packages it names into the new
         // environment (`--file` and `--clone` name none).
-        ("conda" | "mamba" | "micromamba", "install" | "create") => generic(rest, CONDA_SPEC),
+        ("conda" | "mamba" | "micromamba", "install" | "create") | ("pixi", "add") => {
+            generic(rest, CONDA_SPEC)
+        }
+        ("pixi", "global") if rest.first().is_some_and(|a| a.text == "install") => {
+            generic(rest.get(1..).unwrap_or_default(), CONDA_SPEC)
+        }
+        // Racket's catalog: `raco pkg install X`.
+        ("raco", "pkg") if rest.first().is_some_and(|a| a.text == "install") => generic(
+            rest.get(1..).unwrap_or_default(),
+            Spec {
+                short: "",
+                long: &["scope", "catalog", "type", "name", "checksum"],
+                stop_after: None,
+            },
+        ),
+        // Hex: `mix archive.install hex phx_new`, `mix escript.install hex X`.
+        ("mix", "archive.install" | "escript.install")
+            if rest.first().is_some_and(|a| a.text == "hex") =>
+        {
+            names(args::positionals(&args::parse(
+                rest.get(1..2).unwrap_or_default(),
+                &Spec::default(),
+            )))
+        }
+        // SDKMAN's candidates and asdf's plugins: the name, not the version.
+        ("sdk", "install" | "i") | ("asdf", "plugin-add") => names(
+            args::positionals(&args::parse(rest, &Spec::default()))
+                .into_iter()
+                .take(1)
+                .collect(),
+        ),
+        ("asdf", "plugin") if rest.first().is_some_and(|a| a.text == "add") => names(
+            args::positionals(&args::parse(
+                rest.get(1..).unwrap_or_default(),
+                &Spec::default(),
+            ))
+            .into_iter()
+            .take(1)
+            .collect(),
+        ),
         // vcpkg's other commands that build ports name none to install.
         ("vcpkg", command) if vcpkg::BUILDING.contains(&command) => Vec::new(),
         _ => return None,
