@@ -3566,6 +3566,14 @@ seed('w916-rails-runner-read-only', "globex",
      shell4("globex", "DATABASE_URL=postgres://readonly@ledger.prod.globex.internal:5432/ledger bin/rails runner 'pp Payout.where(status: \"held\").count'"),
      'allow', [], "a rails runner that only reads changes nothing")
 
+seed('w917-pixi-add-package', "globex",
+     shell4("globex", "pixi add polars"),
+     'warn', ['PACKAGE_INSTALL'], "pixi add installs a named conda-forge package")
+
+seed('w918-pixi-install-lock', "globex",
+     shell4("globex", "pixi install --locked"),
+     'allow', [], "installing from pixi's lock names no package")
+
 def main():
     out_cases = os.path.join(HERE, "cases")
     out_deps = os.path.join(HERE, "deployments")
