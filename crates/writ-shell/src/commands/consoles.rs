@@ -68,7 +68,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let run = console(inv)?;
     let code = match run.code {
         Code::Given(text) => text,
-        Code::Stdin => stdin_text(inv)?,
+        Code::Stdin => inv.stdin_only_text()?,
     };
     let language = run.framework.language();
     let code = requoted(language, &code).unwrap_or(code);
@@ -282,19 +282,6 @@ fn mix(words: &[Arg]) -> Option<Run> {
 /// A path to a script file (`script/fix.rb`), not code.
 fn is_script_path(text: &str, extension: &str) -> bool {
     text.ends_with(extension) && !text.contains(char::is_whitespace) && !text.contains('(')
-}
-
-/// The text standard input carries when it is only text (`echo CODE |`,
-/// a heredoc).
-fn stdin_text(inv: &Invocation<'_>) -> Option<String> {
-    let stdin = inv.stdin;
-    let only_text = inv.has_stdin
-        && stdin.files.is_empty()
-        && stdin.env.is_empty()
-        && stdin.credentials.is_empty()
-        && !stdin.repository
-        && !stdin.text.is_empty();
-    only_text.then(|| stdin.text.join("\n"))
 }
 
 /// The database the application connects to: the server of the URL its

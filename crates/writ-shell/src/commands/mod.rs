@@ -168,6 +168,20 @@ pub(crate) struct Invocation<'a> {
 }
 
 impl Invocation<'_> {
+    /// The text standard input carries when it is only text (`echo CODE
+    /// |`, a heredoc, a pipe from `printf`): no file, variable, credential
+    /// or repository content rides with it.
+    pub(crate) fn stdin_only_text(&self) -> Option<String> {
+        let stdin = self.stdin;
+        let only_text = self.has_stdin
+            && stdin.files.is_empty()
+            && stdin.env.is_empty()
+            && stdin.credentials.is_empty()
+            && !stdin.repository
+            && !stdin.text.is_empty();
+        only_text.then(|| stdin.text.join("\n"))
+    }
+
     /// An argument as an absolute path.
     pub(crate) fn path(&self, text: &str) -> String {
         paths::resolve(self.cwd, self.home, text)

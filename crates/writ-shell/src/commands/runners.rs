@@ -182,7 +182,7 @@ fn make(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
         let texts: Vec<String> = files
             .iter()
             .filter_map(|f| match f.text.as_str() {
-                "-" | "/dev/stdin" => stdin_text(inv),
+                "-" | "/dev/stdin" => inv.stdin_only_text(),
                 name => text_of(&paths::resolve(&dir, inv.home, name)),
             })
             .collect();
@@ -246,19 +246,6 @@ pub(super) fn stdin_makefile_jobs(inv: &Invocation<'_>) -> Vec<Nested> {
         return Vec::new();
     }
     make(inv, &|_| None)
-}
-
-/// The text standard input carries when it is only text (a heredoc, a
-/// pipe from `cat <<EOF` or `printf`).
-fn stdin_text(inv: &Invocation<'_>) -> Option<String> {
-    let stdin = inv.stdin;
-    let only_text = inv.has_stdin
-        && stdin.files.is_empty()
-        && stdin.env.is_empty()
-        && stdin.credentials.is_empty()
-        && !stdin.repository
-        && !stdin.text.is_empty();
-    only_text.then(|| stdin.text.join("\n"))
 }
 
 /// Adds the recipe lines of `target`, after its prerequisites'.
