@@ -353,12 +353,6 @@ const SQL_CALLS: &[&str] = &[
     "exec",
 ];
 
-/// SQL statements' first words.
-const SQL_VERBS: &[&str] = &[
-    "select", "insert", "update", "delete", "drop", "truncate", "alter", "create", "grant",
-    "revoke", "copy", "merge", "replace", "with",
-];
-
 /// The SQL statements the code writes out: string literals given to an
 /// SQL call, or shaped as a statement (`DELETE FROM t`, `UPDATE t SET`).
 fn statements(code: &str) -> Vec<String> {
@@ -383,7 +377,7 @@ fn statements(code: &str) -> Vec<String> {
 fn starts_statement(text: &str) -> bool {
     let mut words = text.split_whitespace();
     let first = words.next().unwrap_or_default().to_ascii_lowercase();
-    SQL_VERBS.contains(&first.as_str()) && words.next().is_some()
+    inline::SQL_VERBS.contains(&first.as_str()) && words.next().is_some()
 }
 
 /// Whether text reads as a whole statement, not prose that happens to

@@ -54,6 +54,12 @@ pub(super) fn storage_url(path: &str) -> Option<String> {
     storage::storage_url(path)
 }
 
+/// Where the bracket opened at `open` closes, skipping brackets inside
+/// `literals` (those of [`literals`]`(code)`).
+pub(super) fn matching_bracket(code: &str, literals: &[Literal], open: usize) -> Option<usize> {
+    storage::matching(code, literals, open)
+}
+
 /// A string literal: its text and where it starts in the code.
 pub(super) struct Literal {
     pub(super) text: String,
@@ -483,7 +489,7 @@ const DRIVERS: &[&str] = &[
 ];
 
 /// SQL statements' first words.
-const SQL_VERBS: &[&str] = &[
+pub(super) const SQL_VERBS: &[&str] = &[
     "select", "insert", "update", "delete", "drop", "truncate", "alter", "create", "grant",
     "revoke", "copy", "merge", "replace", "with",
 ];

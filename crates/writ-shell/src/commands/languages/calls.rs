@@ -263,27 +263,7 @@ impl<'a> Scan<'a> {
 
     /// The bracket that closes the one at `open`.
     fn close_of(&self, open: usize) -> Option<usize> {
-        let bytes = self.code.as_bytes();
-        let mut depth = 0usize;
-        let mut at = open;
-        while let Some(&byte) = bytes.get(at) {
-            if let Some(literal) = self.literal_at(at) {
-                at = literal.end;
-                continue;
-            }
-            match byte {
-                b'(' | b'[' | b'{' => depth += 1,
-                b')' | b']' | b'}' => {
-                    depth = depth.checked_sub(1)?;
-                    if depth == 0 {
-                        return Some(at);
-                    }
-                }
-                _ => {}
-            }
-            at += 1;
-        }
-        None
+        super::super::inline::matching_bracket(self.code, &self.literals, open)
     }
 
     /// The arguments of the call named from `at` to `name_end`, and where
