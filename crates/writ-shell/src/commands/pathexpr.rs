@@ -147,19 +147,35 @@ fn is_ident_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '$'
 }
 
-impl Evaluator<'_> {
+/// Reading positions of a piece of code: the readers of inline code
+/// (this evaluator, the constant folder) walk it by byte offsets.
+pub(super) trait Cursor {
+    /// The code read.
+    fn code(&self) -> &str;
+
+    /// The code from `pos` on.
     fn rest(&self, pos: usize) -> &str {
-        self.code.get(pos..).unwrap_or_default()
+        self.code().get(pos..).unwrap_or_default()
     }
 
+    /// The character at `pos`.
     fn char_at(&self, pos: usize) -> Option<char> {
         self.rest(pos).chars().next()
     }
 
+    /// The character just before `pos`.
     fn char_before(&self, pos: usize) -> Option<char> {
-        self.code.get(..pos).and_then(|b| b.chars().next_back())
+        self.code().get(..pos).and_then(|b| b.chars().next_back())
     }
+}
 
+impl Cursor for Evaluator<'_> {
+    fn code(&self) -> &str {
+        self.code
+    }
+}
+
+impl Evaluator<'_> {
     /// Past spaces and tabs (a line break ends a Python statement).
     fn skip_spaces(&self, pos: usize) -> usize {
         let rest = self.rest(pos);

@@ -27,6 +27,8 @@
 
 use std::cell::Cell;
 
+use super::super::pathexpr::Cursor;
+
 /// Code longer than this is not rewritten.
 const MAX_CODE: usize = 64 * 1024;
 /// How deep calls and parentheses nest.
@@ -158,19 +160,13 @@ const HEX_CALLS: &[&str] = &[
     "unhexlify",
 ];
 
+impl Cursor for Folder<'_> {
+    fn code(&self) -> &str {
+        self.code
+    }
+}
+
 impl Folder<'_> {
-    fn rest(&self, pos: usize) -> &str {
-        self.code.get(pos..).unwrap_or_default()
-    }
-
-    fn char_at(&self, pos: usize) -> Option<char> {
-        self.rest(pos).chars().next()
-    }
-
-    fn char_before(&self, pos: usize) -> Option<char> {
-        self.code.get(..pos).and_then(|b| b.chars().next_back())
-    }
-
     fn skip_spaces(&self, pos: usize) -> usize {
         let rest = self.rest(pos);
         pos + rest.len() - rest.trim_start().len()
