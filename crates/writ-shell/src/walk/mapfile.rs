@@ -156,7 +156,7 @@ impl Analyzer<'_> {
 
     /// What reading descriptor `fd` (`-u FD`) gives: the file it is open
     /// on, or a coprocess's output.
-    fn descriptor_input(&mut self, fd: &str, scope: &Scope) -> Option<Payload> {
+    pub(super) fn descriptor_input(&mut self, fd: &str, scope: &Scope) -> Option<Payload> {
         let path = descriptor_path(fd.parse().ok()?, scope, &Redirects::default())?;
         self.drain_coprocess(&path);
         Some(self.file_provenance(&path, false))

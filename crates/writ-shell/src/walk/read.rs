@@ -8,7 +8,7 @@
 //! there, as in bash.
 
 use super::mapfile::builtin_options;
-use super::{Analyzer, Array, Redirects, Scope, descriptor_path, ifs, split_fields};
+use super::{Analyzer, Array, Scope, ifs, split_fields};
 use crate::Payload;
 use crate::args::Arg;
 
@@ -61,8 +61,7 @@ impl Analyzer<'_> {
         let options = Options::parse(args);
         let separators = separators.unwrap_or_else(|| ifs(scope)).to_owned();
         let input = match &options.fd {
-            Some(fd) => descriptor_path(fd.parse().unwrap_or(-1), scope, &Redirects::default())
-                .map(|path| self.file_provenance(&path, false)),
+            Some(fd) => self.descriptor_input(fd, scope),
             None => stdin.cloned(),
         };
         let input = input.unwrap_or_default();
