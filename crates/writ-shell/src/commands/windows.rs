@@ -1797,7 +1797,9 @@ fn for_f_to_bash(line: &str) -> Option<String> {
 
 /// `text` as one single-quoted shell word, `\` read as `/`.
 fn bash_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\\', "/").replace('\'', "'\\''"))
+    let mut out = String::new();
+    push_word(&mut out, &[Piece::Text(text.to_owned())]);
+    out
 }
 
 /// Just past `for [/d|/r [DIR]|/l|/f ["opts"]] %%v in (SET) do`.
