@@ -487,7 +487,7 @@ impl Action {
             agent: input.agent.to_owned(),
             user: input.user.map(str::to_owned),
         };
-        let detail = to_value("decision", decision)?;
+        let detail = Arc::new(to_value("decision", decision)?);
         let route = decision.route.as_str().to_owned();
         let canonical_detail = writ_proof::canonical_bytes(&detail)?;
         let body = decision_body_of(
@@ -538,6 +538,12 @@ impl Action {
             canonical_detail,
             canonical_envelope,
         })
+    }
+
+    /// The decision's JSON, as `writ-core` serialises it: what the
+    /// certificate records, shared rather than copied.
+    pub fn decision_json(&self) -> &Arc<Value> {
+        &self.decision.detail
     }
 
     /// Checkpoint 2: opens the action; returns its stable id.

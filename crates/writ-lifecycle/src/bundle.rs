@@ -1860,7 +1860,7 @@ fn replay(c: &Certificate, inputs: &Inputs, cache: &ReplayCache) -> Result<usize
         });
     }
     let detail = serde_json::to_value(&decision).map_err(|e| unavailable(e.to_string()))?;
-    if detail != c.decision.detail {
+    if detail != *c.decision.detail {
         let field = first_difference(&c.decision.detail, &detail, "decision");
         return Err(VerifyError::ReplayDetailMismatch { action, field });
     }

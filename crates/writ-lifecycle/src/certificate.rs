@@ -115,7 +115,8 @@ pub struct RecordedDecision {
     pub route: String,
     pub reasons: Vec<String>,
     /// The full decision, as `writ-core` serialises it.
-    pub detail: Value,
+    // Shared: the server's record of the action holds the same JSON.
+    pub detail: Arc<Value>,
     /// Digest of the decision receipt.
     pub receipt: String,
 }

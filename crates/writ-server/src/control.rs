@@ -252,8 +252,9 @@ pub struct Record {
     pub mode: Mode,
     pub status: Status,
     pub input: GuardRecord,
-    /// The decision, as `writ guard` prints it.
-    pub decision: Value,
+    /// The decision, as `writ guard` prints it (shared with the live
+    /// action's certificate, which records the same JSON).
+    pub decision: Arc<Value>,
     pub required: Vec<String>,
     pub steps: Vec<Step>,
     pub leaves: Vec<Option<u64>>,
@@ -384,7 +385,7 @@ impl Record {
             certificate_digest: self.certificate_digest.clone(),
             receipts: self.leaves.len(),
             arguments: self.input.envelope.arguments.clone(),
-            decision: self.decision.clone(),
+            decision: (*self.decision).clone(),
         })
     }
 }
@@ -1042,7 +1043,6 @@ impl Core {
         };
         let decision = ctx.engine.guard(Core::guard_input(&input, now));
         let decided_at = std::time::SystemTime::now();
-        let mut out = to_json(&decision)?;
         if input.envelope.phase != Phase::Post
             && decision.route == Route::RequireApproval
             && let Some(s) = &session
@@ -1051,6 +1051,7 @@ impl Core {
             // The retry of a call a reviewer approved: it uses that action
             // (whose record holds the decision; the session changes when
             // the call closes).
+            let mut out = to_json(&decision)?;
             calls::merge_view(&mut out, &approved, Some(&self.signer))?;
             return Ok(GuardAnswer {
                 out,
@@ -1064,6 +1065,7 @@ impl Core {
             // Closes its call, as a hook's post event does (Gate::handle):
             // the released action guarded for this call gets its outcome
             // and certificate; without one, the session step is closed.
+            let mut out = to_json(&decision)?;
             let mut touched = None;
             let released = match &session {
                 Some(s) => self.released_for_call(p, s, &input.envelope)?,
@@ -1112,6 +1114,10 @@ impl Core {
         // Decided once, above: the action records that decision.
         let mut action = Action::from_decision(&ctx, Core::guard_input(&input, now), &decision)
             .map_err(|e| Problem::internal(e.to_string()))?;
+        // The record keeps the action's own copy of the decision's JSON;
+        // the answer is that JSON with the action's fields merged in.
+        let decision_json = action.decision_json().clone();
+        let mut out = (*decision_json).clone();
         let mut steps = vec![Step::Open];
         apply(&mut action, &Step::Open, &ctx).map_err(lifecycle)?;
         let required = action.required_jurisdictions().to_vec();
@@ -1167,7 +1173,7 @@ impl Core {
             mode: self.config.mode,
             status,
             input,
-            decision: out.clone(),
+            decision: decision_json,
             required,
             steps,
             leaves: Vec::new(),

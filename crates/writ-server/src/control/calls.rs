@@ -151,7 +151,7 @@ mod tests {
                         let mut record = base.clone();
                         record.status = serde_json::from_value(json!(status)).unwrap();
                         record.mode = serde_json::from_value(json!(mode)).unwrap();
-                        record.decision["route"] = json!(route);
+                        std::sync::Arc::make_mut(&mut record.decision)["route"] = json!(route);
                         record.session = session.map(str::to_owned);
                         record.required = required.iter().map(|j| j.to_string()).collect();
                         if status == "pending" {
