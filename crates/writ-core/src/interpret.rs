@@ -871,6 +871,9 @@ impl Cx<'_> {
                 Interpretation {
                     kind: Some(ToolKind::Shell),
                     effects,
+                    // Hidden shell text: refused as an unparsable line,
+                    // beside what the rest of the line is known to do.
+                    unparsed: analysis.unparsed.first().cloned(),
                     opaque: analysis.opaque,
                     clones: analysis.clones,
                     remotes: analysis.remotes,

@@ -17,6 +17,11 @@ pub struct Analysis {
     /// Parts that could not be seen into: `eval "$x"`, `python -c ...`,
     /// a command name that is itself an expansion. Human-readable text.
     pub opaque: Vec<String>,
+    /// Shell text the line runs (`bash -c`, `eval`, `ssh HOST CMD`, a
+    /// trap, ...) that does not parse or nests too deeply: what it does is
+    /// hidden, so the line is refused as an unparsable line is.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unparsed: Vec<String>,
     /// Repositories the line clones, as `(directory, source URL)`
     /// (`git clone URL DIR`, `gh`/`glab repo clone`).
     pub clones: Vec<(String, String)>,

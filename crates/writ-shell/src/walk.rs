@@ -414,7 +414,7 @@ impl<'c> Analyzer<'c> {
         what: &str,
     ) -> Payload {
         if self.depth >= MAX_DEPTH {
-            self.opaque(format!("{what} nested too deeply: {text}"));
+            self.unparsed(format!("{what} nested too deeply: {text}"));
             return Payload::default();
         }
         match self.parse_nested(text) {
@@ -427,7 +427,7 @@ impl<'c> Analyzer<'c> {
                 out
             }
             Err(_) => {
-                self.opaque(format!("{what} that does not parse: {text}"));
+                self.unparsed(format!("{what} that does not parse: {text}"));
                 Payload::default()
             }
         }
@@ -2172,6 +2172,14 @@ impl<'c> Analyzer<'c> {
         }
     }
 
+    /// Shell text run here that the walk cannot see into
+    /// ([`crate::Analysis::unparsed`]).
+    fn unparsed(&mut self, text: String) {
+        if !self.out.unparsed.contains(&text) {
+            self.out.unparsed.push(text);
+        }
+    }
+
     fn opaque(&mut self, text: String) {
         if !self.out.opaque.contains(&text) {
             self.out.opaque.push(text);
@@ -2188,7 +2196,7 @@ impl<'c> Analyzer<'c> {
         scope: &Scope,
     ) -> (Payload, Option<String>) {
         if self.depth >= MAX_DEPTH {
-            self.opaque(format!("substitution nested too deeply: {list}"));
+            self.unparsed(format!("substitution nested too deeply: {list}"));
             return (Payload::default(), None);
         }
         let printing = is_printing_list(list);

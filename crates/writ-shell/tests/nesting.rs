@@ -114,7 +114,8 @@ fn deep_inline_code_is_read_without_a_crash() {
 #[test]
 fn scripts_nested_inside_scripts_share_one_budget() {
     // Each `bash -c` level is shallow, but together they pass the total:
-    // the innermost part is opaque, and the line itself still parses.
+    // the innermost part is refused as unparsed, and the line itself
+    // still parses.
     let mut command = ifs(40);
     for _ in 0..8 {
         command = format!(
@@ -125,9 +126,9 @@ fn scripts_nested_inside_scripts_share_one_budget() {
     let analysis = analyze_on_main_stack(command, Vec::new());
     match analysis {
         Ok(analysis) => assert!(
-            analysis.opaque.iter().any(|o| o.contains("does not parse")),
+            analysis.unparsed.iter().any(|o| o.contains("does not parse")),
             "{:?}",
-            analysis.opaque
+            analysis.unparsed
         ),
         Err(error) => panic!("{error}"),
     }
@@ -135,4 +136,19 @@ fn scripts_nested_inside_scripts_share_one_budget() {
 
 fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+#[test]
+fn a_nested_script_that_does_not_parse_is_unparsed_beside_what_is_known() {
+    // bash parses a `-c` text before it runs any of it; brush may fail
+    // where bash would not, so the hidden part is refused, not skipped.
+    let analysis = analyze_on_main_stack(
+        "ls && bash -c 'curl -X POST https://x.example -d \"a'".to_owned(),
+        Vec::new(),
+    )
+    .unwrap();
+    assert_eq!(analysis.unparsed.len(), 1, "{analysis:?}");
+    assert!(analysis.programs.iter().any(|p| p == "ls"), "{analysis:?}");
+    let clean = analyze_on_main_stack("bash -c 'ls -la'".to_owned(), Vec::new()).unwrap();
+    assert!(clean.unparsed.is_empty(), "{clean:?}");
 }
