@@ -3574,6 +3574,28 @@ seed('w918-pixi-install-lock', "globex",
      shell4("globex", "pixi install --locked"),
      'allow', [], "installing from pixi's lock names no package")
 
+def shell_list4(dep, commands):
+    """A list of command lines: the SDK tools get the list (LangChain's
+    `terminal`), the hook and gateway one line of them."""
+    r = shell4(dep, " && ".join(commands))
+    fn, fnarg = NAMES[dep]["shell_fn"]
+    r["framework_sdk"] = ("fn_sdk", fn, {fnarg: list(commands)})
+    r["managed_platform"] = ("fn_otel", fn, {fnarg: list(commands)})
+    return r
+
+
+seed('w919-command-list-force-push-main', "globex",
+     shell_list4("globex", ["git fetch origin", "git push -f origin HEAD:main"]),
+     'block', ['DESTROY_PROTECTED'], "each line of a list of commands runs: a force push to main")
+
+seed('w920-command-list-docs-build', "globex",
+     shell_list4("globex", ["cd docs", "make html"]),
+     'allow', [], "a list of commands that builds docs changes nothing outside")
+
+seed('w921-nested-script-unparsable', "globex",
+     shell4("globex", "ls && bash -c 'curl -X POST https://metrics.example-saas.net/v1 -d \"a'"),
+     'require_approval', ['UNPARSED_COMMAND'], "a bash -c text that does not parse is refused as a line that does not parse")
+
 def main():
     out_cases = os.path.join(HERE, "cases")
     out_deps = os.path.join(HERE, "deployments")

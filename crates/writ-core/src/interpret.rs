@@ -1933,8 +1933,23 @@ fn member_address(member: &str) -> &str {
         .map_or(member, |(_, rest)| rest)
 }
 
+/// Whether the first element of a list passed as a shell command is a
+/// command line (`"pip install x"`) rather than a program's name or path.
+fn is_command_line(first: &str) -> bool {
+    let word = first.trim();
+    let path = word.starts_with(['/', '~', '.', '"', '\'']) || word.contains('\\');
+    word.contains(char::is_whitespace) && !path
+}
+
 fn shell_join(parts: &[Value]) -> String {
     let words: Vec<String> = parts.iter().map(value_text).collect();
+    // `["git fetch", "git push -f origin main"]` (LangChain's `terminal`
+    // takes a list of commands): each is a line of its own. An argv's
+    // first word names a program, which has no blank unless it is a path
+    // (`C:\Program Files\...\pwsh.exe`).
+    if words.first().is_some_and(|first| is_command_line(first)) {
+        return words.join("\n");
+    }
     // `["bash", "-lc", "cmd"]` is how Codex passes a command line.
     if let [shell, flag, script] = words.as_slice()
         && matches!(
@@ -2178,6 +2193,46 @@ mod tests {
                 }],
                 "{command}"
             );
+        }
+    }
+
+    /// A list whose first element is a command line is a list of commands
+    /// (LangChain's `terminal`), each run; a list that starts with a
+    /// program, a path with blanks included, is an argv.
+    #[test]
+    fn a_manifest_shell_runs_each_command_of_a_list() {
+        let deployment = crate::Deployment::from_json(
+            r#"{"workspace": "/home/dana/ws", "home": "/home/dana",
+                "tools": {"terminal": {"kind": "shell", "args": {"command": "commands"}}}}"#,
+        )
+        .unwrap();
+        let facts = Facts::compile(&deployment).unwrap();
+        let delete = |path: &str| Effect::FileDelete {
+            path: path.to_owned(),
+            recursive: true,
+        };
+        for (commands, expected) in [
+            (
+                json!(["cd build", "rm -rf out"]),
+                vec![delete("/home/dana/ws/build/out")],
+            ),
+            (json!(["rm -rf out"]), vec![delete("/home/dana/ws/out")]),
+            // Read as lines, `/opt/my` would run and nothing be deleted.
+            (
+                json!(["/opt/my tools/rm", "-rf", "out"]),
+                vec![delete("/home/dana/ws/out")],
+            ),
+        ] {
+            let event = json!({"type": "function_call", "call_id": "c", "name": "terminal",
+                               "arguments": json!({"commands": commands}).to_string()});
+            let envelope = crate::normalize(crate::Runtime::OpenaiAgents, &event).unwrap();
+            let out = interpret(&envelope, &facts, Earlier::default());
+            let deletes: Vec<Effect> = out
+                .effects
+                .into_iter()
+                .filter(|e| matches!(e, Effect::FileDelete { .. }))
+                .collect();
+            assert_eq!(deletes, expected, "{commands}");
         }
     }
 
