@@ -859,6 +859,7 @@ impl Cx<'_> {
         let ctx = ShellContext {
             cwd,
             home: &self.facts.home,
+            workspace: Some(&self.facts.workspace),
             written: self.earlier.written,
         };
         match writ_shell::analyze(command, &ctx) {

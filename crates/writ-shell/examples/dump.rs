@@ -7,6 +7,7 @@ fn main() {
     let ctx = writ_shell::ShellContext {
         cwd: &cwd,
         home: &home,
+        workspace: None,
         written: &[],
     };
     for command in std::env::args().skip(1) {

@@ -17,6 +17,7 @@ fn main() -> std::io::Result<()> {
     let ctx = ShellContext {
         cwd: "/home/dana/acme-web",
         home: "/home/dana",
+        workspace: None,
         written: &[],
     };
     let mut lines = lines::Lines::new(42);

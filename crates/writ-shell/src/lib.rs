@@ -53,6 +53,11 @@ pub struct ShellContext<'a> {
     pub cwd: &'a str,
     /// Absolute home directory: `~` and `$HOME` expand to it.
     pub home: &'a str,
+    /// The deployment's workspace, the repository the agent works in,
+    /// absolute: `git rev-parse --show-toplevel` run in it or below it
+    /// prints it (`cd "$(git rev-parse --show-toplevel)/.."`). `None` when
+    /// not known: that command's output is then unknown.
+    pub workspace: Option<&'a str>,
     /// Files earlier steps of the session wrote, oldest first: a script
     /// one of them wrote runs as the code it holds (`python3 sync.py`),
     /// and an upload of one carries what it holds (an archive's sources).
@@ -148,7 +153,8 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
         },
     };
     let home = paths::normalize(ctx.home);
-    let mut analyzer = walk::Analyzer::new(&home, nesting);
+    let workspace = ctx.workspace.map(paths::normalize);
+    let mut analyzer = walk::Analyzer::new(&home, nesting).with_workspace(workspace.as_deref());
     analyzer.remember(ctx.written);
     let mut scope = walk::Scope::new(ctx.cwd);
     analyzer.program(&program, &mut scope, None);
@@ -740,6 +746,7 @@ mod recent_tests {
     const CTX: ShellContext<'static> = ShellContext {
         cwd: "/home/dana/acme-web",
         home: "/home/dana",
+        workspace: None,
         written: &[],
     };
 
@@ -766,6 +773,7 @@ mod recent_tests {
             let ctx = ShellContext {
                 cwd,
                 home,
+                workspace: None,
                 written: &[],
             };
             let analysis = analyze("cat f ~/g", &ctx).unwrap();
@@ -781,6 +789,30 @@ mod recent_tests {
         assert_eq!(read("/a", "/h"), ["/a/f", "/h/g"]);
         assert_eq!(read("/b", "/h"), ["/b/f", "/h/g"]);
         assert_eq!(read("/b", "/k"), ["/b/f", "/k/g"]);
+    }
+
+    #[test]
+    fn the_workspace_is_part_of_the_key() {
+        let deleted = |workspace: Option<&str>| {
+            let ctx = ShellContext { workspace, ..CTX };
+            let analysis =
+                analyze("rm -rf \"$(git rev-parse --show-toplevel)/build\"", &ctx).unwrap();
+            analysis
+                .effects
+                .iter()
+                .filter_map(|e| match e {
+                    Effect::Delete { path, .. } => Some(path.clone()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            deleted(Some("/home/dana/acme-web")),
+            ["/home/dana/acme-web/build"]
+        );
+        assert_eq!(deleted(Some("/home/dana")), ["/home/dana/build"]);
+        // Unknown without a workspace: the substitution stays in the path.
+        assert!(deleted(None).iter().all(|p| p.contains("rev-parse")));
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! parsing and walking one costs far more than a lookup here.
 //!
 //! [`analyze`](crate::analyze) is a pure function of the text, the working
-//! directory, the home directory and the files earlier steps wrote, so an
-//! entry with all four equal gives the same result as analysing again.
+//! directory, the home directory, the workspace and the files earlier steps
+//! wrote, so an entry with all five equal gives the same result as
+//! analysing again.
 //! Bounded: at most [`SLOTS`] entries of command lines up to [`MAX_TEXT`]
 //! bytes, the oldest replaced first. Entries with the same written files
 //! share one copy of them (a session's steps see the same files).
@@ -23,6 +24,7 @@ struct Entry {
     command: String,
     cwd: String,
     home: String,
+    workspace: Option<String>,
     written: Arc<[WrittenFile]>,
     result: Result<Analysis, ShellError>,
 }
@@ -33,6 +35,7 @@ impl Entry {
             && self.command == command
             && self.cwd == ctx.cwd
             && self.home == ctx.home
+            && self.workspace.as_deref() == ctx.workspace
             && *self.written == *ctx.written
     }
 }
@@ -52,7 +55,7 @@ static RECENT: Mutex<Recent> = Mutex::new(Recent {
 /// cheap; an entry's equality compares them whole.
 fn key_hash(command: &str, ctx: &ShellContext<'_>) -> u64 {
     let mut h = DefaultHasher::new();
-    (command, ctx.cwd, ctx.home).hash(&mut h);
+    (command, ctx.cwd, ctx.home, ctx.workspace).hash(&mut h);
     for file in ctx.written {
         let holds = &file.holds;
         let text: usize = holds.text.iter().map(String::len).sum();
@@ -91,6 +94,7 @@ pub(crate) fn analysis(
             command: command.to_owned(),
             cwd: ctx.cwd.to_owned(),
             home: ctx.home.to_owned(),
+            workspace: ctx.workspace.map(str::to_owned),
             written,
             result: result.clone(),
         };

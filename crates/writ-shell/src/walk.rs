@@ -207,6 +207,10 @@ struct PendingWrite {
 /// Walks a parsed command line and collects its [`Analysis`].
 pub(crate) struct Analyzer<'c> {
     home: &'c str,
+    /// The deployment's workspace ([`crate::ShellContext::workspace`]),
+    /// absolute and normalised: the repository `git rev-parse
+    /// --show-toplevel` names when run in it or below it.
+    workspace: Option<&'c str>,
     options: ParserOptions,
     out: Analysis,
     /// What files written earlier in the command line contain.
@@ -302,6 +306,7 @@ impl<'c> Analyzer<'c> {
         Self {
             nesting,
             home,
+            workspace: None,
             options: ParserOptions::default(),
             out: Analysis::default(),
             contents: HashMap::new(),
@@ -2252,6 +2257,66 @@ impl<'c> Analyzer<'c> {
         Some((name, words))
     }
 
+    /// The analyser with the deployment's workspace, absolute and
+    /// normalised ([`crate::ShellContext::workspace`]).
+    pub(crate) fn with_workspace(mut self, workspace: Option<&'c str>) -> Self {
+        self.workspace = workspace;
+        self
+    }
+
+    /// The repository's root that `git rev-parse --show-toplevel` (after
+    /// any `-C DIR`) prints, when the directory it runs in is known to be
+    /// in one: a repository the line cloned there (`git clone URL d && cd
+    /// d`), or else the deployment's workspace. Unknown elsewhere, and for
+    /// other options or a changed repository (`--git-dir`, `GIT_DIR=`).
+    fn repository_root(&mut self, inner: &str, scope: &Scope) -> Option<String> {
+        if !inner.contains("--show-toplevel") || inner.split_whitespace().next() != Some("git") {
+            return None;
+        }
+        let (name, words) = self.simple_words(inner)?;
+        if name != "git" {
+            return None;
+        }
+        let mut dir = scope.cwd.clone();
+        let mut words = words.iter();
+        loop {
+            match words.next().map(String::as_str) {
+                Some("-C") => {
+                    let operand = self.expand(words.next()?, scope);
+                    if operand.dynamic {
+                        return None;
+                    }
+                    // `git -C ""` stays where it is.
+                    if !operand.text.is_empty() {
+                        dir = paths::resolve(&dir, self.home, &operand.text);
+                    }
+                }
+                Some("--no-pager") => {}
+                Some("rev-parse") => break,
+                _ => return None,
+            }
+        }
+        if words.map(String::as_str).ne(["--show-toplevel"]) {
+            return None;
+        }
+        // The innermost repository around `dir`: a clone made on the line
+        // (a download by git followed by the directory it wrote) or the
+        // workspace.
+        let cloned = self.out.effects.windows(2).filter_map(|pair| match pair {
+            [Effect::Request(r), Effect::Write { path, .. }]
+                if r.program == "git" && r.method == "DOWNLOAD" =>
+            {
+                Some(path.as_str())
+            }
+            _ => None,
+        });
+        cloned
+            .chain(self.workspace)
+            .filter(|root| paths::is_within(&dir, root))
+            .max_by_key(|root| root.len())
+            .map(str::to_owned)
+    }
+
     /// The path a command substitution prints when it only resolves one
     /// (`realpath X`, `readlink -f X`, `dirname X`, `basename X`) and X is
     /// known.
@@ -2528,6 +2593,14 @@ impl<'c> Analyzer<'c> {
                     if let Some(path) = self.path_printed(inner, scope) =>
                 {
                     arg.text.push_str(&path);
+                }
+                // `$(git rev-parse --show-toplevel)`: the repository's root,
+                // when the directory it runs in is known to be in one.
+                WordPiece::CommandSubstitution(inner)
+                | WordPiece::BackquotedCommandSubstitution(inner)
+                    if let Some(root) = self.repository_root(inner, scope) =>
+                {
+                    arg.text.push_str(&root);
                 }
                 // `$(cat F)`, `$(< F)` of files whose text is known: that
                 // text, read as `cat F` reads it.

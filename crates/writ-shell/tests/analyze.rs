@@ -3354,6 +3354,7 @@ fn other_context() {
     let ctx = ShellContext {
         cwd: "/srv/app/./x/..",
         home: "/root",
+        workspace: None,
         written: &[],
     };
     let analysis = analyze("rm -rf ../tmp ~/.cache $HOME/y", &ctx).unwrap_or_default();

@@ -56,6 +56,7 @@ fn type_on_a_windows_machine_prints_the_file() {
     let ctx = writ_shell::ShellContext {
         cwd: "/c/Users/dana/acme-web",
         home: "/c/Users/dana",
+        workspace: None,
         written: &[],
     };
     let analysis = writ_shell::analyze(

@@ -98,6 +98,7 @@ mod registry_changes;
 mod registry_config;
 mod remote_execution;
 mod repository_admin;
+mod repository_root;
 mod research_and_search;
 mod research_transfers;
 mod restores;

@@ -11,6 +11,7 @@ use writ_shell::{Analysis, ShellContext, ShellError, WrittenFile, analyze};
 const CTX: ShellContext<'static> = ShellContext {
     cwd: "/home/dana/acme-web",
     home: "/home/dana",
+    workspace: None,
     written: &[],
 };
 

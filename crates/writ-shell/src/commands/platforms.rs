@@ -774,6 +774,7 @@ mod tests {
         let ctx = ShellContext {
             cwd: "/w",
             home: "/h",
+            workspace: None,
             written: &[],
         };
         let analysis = analyze(command, &ctx).unwrap_or_else(|e| panic!("{command}: {e}"));

@@ -9,6 +9,7 @@ use writ_shell::{Payload, ShellContext, WrittenFile, analyze};
 pub const CTX: ShellContext<'static> = ShellContext {
     cwd: "/home/dana/acme-web",
     home: "/home/dana",
+    workspace: None,
     written: &[],
 };
 
