@@ -146,7 +146,9 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
             Ok(parsed) => parsed,
             // PowerShell that bash cannot parse (`Invoke-RestMethod ...
             // -Body (@{a=1} | ConvertTo-Json)`) is read as PowerShell.
-            Err(error) if starts_with_windows_word(command) => {
+            Err(error)
+                if starts_with_windows_word(command) || has_powershell_statement(command) =>
+            {
                 walk::parse_line(&run_in(POWERSHELL, command), &options).map_err(|_| error)?
             }
             Err(error) => return Err(error),
@@ -290,6 +292,18 @@ fn starts_with_windows_word(command: &str) -> bool {
         || starts_with_powershell_statement(command)
         || starts_with_ps_keyword(command)
         || commands::starts_with_windows_program(command)
+}
+
+/// Whether a later line, or a later stage of a pipeline, starts as
+/// PowerShell does (`kubectl apply ...` then `if ($LASTEXITCODE -eq 0) {
+/// ... }`; `'a', 'b' | ForEach-Object { ... }`): text given to a
+/// PowerShell tool that bash cannot parse.
+fn has_powershell_statement(command: &str) -> bool {
+    command.lines().any(|line| {
+        line.split('|')
+            .filter(|stage| !stage.trim().is_empty())
+            .any(starts_with_windows_word)
+    })
 }
 
 /// Whether a line's first word is a PowerShell keyword that begins a

@@ -15,16 +15,24 @@
 //! their hosts (`remoting.rs`); scheduled tasks run their actions
 //! (`tasks.rs`); a `.ps1` script written earlier runs with its parameters
 //! bound (`scripts.rs`); mailbox forwarding and account switches are in
-//! `settings.rs`.
+//! `settings.rs`. Splatted arrays and hashtables are written out as the
+//! arguments they stand for (`splatting.rs`), loops over literal lists
+//! unrolled (`loops.rs`), .NET web clients' requests read as
+//! `Invoke-WebRequest` (`dotnet.rs`), and AWS Tools' S3 transfers as `aws
+//! s3 cp` (`aws_tools.rs`).
 
+mod aws_tools;
 mod blocks;
+mod dotnet;
 mod grants;
+mod loops;
 mod objects;
 mod outlook;
 mod pnp;
 mod remoting;
 mod scripts;
 mod settings;
+mod splatting;
 mod statements;
 mod tasks;
 
@@ -1451,6 +1459,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         .or_else(|| remoting::handle(inv))
         .or_else(|| tasks::handle(inv))
         .or_else(|| pnp::handle(inv))
+        .or_else(|| aws_tools::handle(inv))
         .or_else(|| listing(inv))
     {
         return Some(outcome);

@@ -8,14 +8,28 @@
 //! - PnP PowerShell's current connection (`pnp.rs`): a PnP cmdlet after
 //!   `Connect-PnPOnline -Url SITE` acts on SITE, so it is given the
 //!   connection as its `-Connection` parameter.
+//! - .NET's web clients (`dotnet.rs`): `$wc.UploadFile(u, 'PUT', f)` on a
+//!   `System.Net.WebClient` becomes the `Invoke-WebRequest` that sends
+//!   the same request.
+//! - Loops over literal lists (`loops.rs`): `'a', 'b' | ForEach-Object {
+//!   ... }` runs its block once per item, `$_` bound to it.
+//! - Splatting (`splatting.rs`): `& git @a` and `Invoke-RestMethod @p`
+//!   are given the array's items or the hashtable's `-Key value` pairs.
 
-use super::{outlook, pnp};
+use super::{dotnet, loops, outlook, pnp, splatting};
 
 /// A statement: where it starts and ends in the text.
 pub(super) type Span = (usize, usize);
 
 /// `code` with the statements the passes replace replaced.
 pub(super) fn rewrite(code: &str) -> String {
+    let mut expanded = None;
+    for pass in [dotnet::rewrite, loops::rewrite, splatting::rewrite] {
+        if let Some(text) = pass(expanded.as_deref().unwrap_or(code)) {
+            expanded = Some(text);
+        }
+    }
+    let code = expanded.as_deref().unwrap_or(code);
     let lower = code.to_ascii_lowercase();
     let outlook = lower.contains("outlook.application");
     let pnp = lower.contains("connect-pnponline");

@@ -1,0 +1,178 @@
+//! AWS Tools for PowerShell's S3 transfers, read as the AWS CLI commands
+//! that do the same, so they have the CLI's effects (`cloud.rs`):
+//!
+//! - `Write-S3Object -BucketName B -Key K -File F` is `aws s3 cp F
+//!   s3://B/K`; `-Folder D -KeyPrefix P [-Recurse]` is `aws s3 cp D
+//!   s3://B/P --recursive`; `-Content TEXT` uploads the text as the CLI
+//!   uploads its standard input (`aws s3 cp - s3://B/K`). `-CannedACLName
+//!   A` is `--acl A`,
+//!   `-PublicReadOnly` `--acl public-read` and `-PublicReadWrite` `--acl
+//!   public-read-write`; `-EndpointUrl` and `-Region` are the CLI's.
+//! - `Read-S3Object -BucketName B -Key K -File F` is `aws s3 cp s3://B/K
+//!   F` (`-KeyPrefix P -Folder D`: the prefix, recursively).
+
+use super::{Bound, Cmdlet, bind, path_text};
+use crate::args::Arg;
+use crate::commands::{Invocation, Nested, Outcome};
+
+const S3_OBJECT: Cmdlet = Cmdlet {
+    values: &[
+        "bucketname",
+        "key",
+        "file",
+        "folder",
+        "keyprefix",
+        "content",
+        "cannedaclname",
+        "region",
+        "endpointurl",
+        "profilename",
+        "contenttype",
+        "storageclass",
+        "serversideencryption",
+        "metadata",
+        "headercollection",
+        "tagset",
+        "searchpattern",
+        "version",
+        "accesskey",
+        "secretkey",
+        "sessiontoken",
+        "credential",
+    ],
+    positional: 2,
+    switches: &["recurse", "publicreadonly", "publicreadwrite"],
+    aliases: &[
+        ("filepath", "file"),
+        ("directory", "folder"),
+        ("prefix", "keyprefix"),
+        ("text", "content"),
+        ("acl", "cannedaclname"),
+        ("cannedacl", "cannedaclname"),
+        ("endpoint", "endpointurl"),
+        ("profile", "profilename"),
+        ("storedcredentials", "profilename"),
+    ],
+};
+
+/// `Write-S3Object` and `Read-S3Object`, as `aws s3 cp`.
+pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    let upload = match inv.program {
+        "write-s3object" => true,
+        "read-s3object" => false,
+        _ => return None,
+    };
+    let bound = bind(&S3_OBJECT, inv.args);
+    let mut outcome = Outcome::default();
+    if bound.switch("whatif") {
+        return Some(outcome);
+    }
+    let Some(bucket) = bound.value("bucketname") else {
+        return Some(outcome);
+    };
+    let bucket = bucket.with_text(unquoted(&bucket.text).trim_start_matches("s3://"));
+    let folder = bound.value("folder");
+    let file = bound.value("file");
+    let key = bound
+        .value("key")
+        .or(bound.value("keyprefix"))
+        .map(|k| k.with_text(unquoted(&k.text).trim_start_matches('/')))
+        .or_else(|| {
+            // Without a key, a file is stored under its name.
+            file.filter(|_| upload).map(|f| {
+                let path = path_text(&f.text);
+                f.with_text(path.rsplit('/').next().unwrap_or_default())
+            })
+        })
+        .unwrap_or_default();
+    let mut object = bucket.clone();
+    object.text = format!("s3://{}/{}", bucket.text, key.text);
+    crate::flow::merge(&mut object.prov, &key.prov);
+    object.env.extend(key.env.iter().cloned());
+    let mut options = vec![];
+    if folder.is_some() {
+        options.push(Arg::literal("--recursive"));
+    }
+    options.extend(options_of(&bound));
+    let local = folder.or(file).map(|l| l.with_text(&path_text(&l.text)));
+    let mut argv = vec![Arg::literal("aws"), Arg::literal("s3"), Arg::literal("cp")];
+    match (upload, local, bound.value("content")) {
+        (true, Some(local), _) => argv.extend([local, object]),
+        (false, Some(local), _) => argv.extend([object, local]),
+        (true, None, Some(content)) => {
+            // The text goes in as `aws s3 cp -` reads its standard input.
+            let words: Vec<String> = options
+                .iter()
+                .map(|o| crate::commands::words::quote(&o.text))
+                .collect();
+            outcome.nested.push(Nested::ShellScript {
+                text: format!(
+                    "printf '%s' \"$1\" | aws s3 cp - \"$2\" {}",
+                    words.join(" ")
+                ),
+                what: inv.program.to_owned(),
+                args: vec![Arg::literal(inv.program), content.clone(), object],
+                env: Vec::new(),
+            });
+            return Some(outcome);
+        }
+        _ => return Some(outcome),
+    }
+    argv.extend(options);
+    outcome.nested.push(Nested::Argv {
+        argv,
+        env: Vec::new(),
+        cwd: None,
+    });
+    Some(outcome)
+}
+
+/// The CLI options the cmdlet's parameters are.
+fn options_of(bound: &Bound) -> Vec<Arg> {
+    let mut options = Vec::new();
+    let acl = bound
+        .value("cannedaclname")
+        .map(|a| canned_acl(unquoted(&a.text)))
+        .or_else(|| {
+            bound
+                .switch("publicreadwrite")
+                .then(|| "public-read-write".to_owned())
+        })
+        .or_else(|| {
+            bound
+                .switch("publicreadonly")
+                .then(|| "public-read".to_owned())
+        });
+    if let Some(acl) = acl {
+        options.push(Arg::literal("--acl"));
+        options.push(Arg::literal(&acl));
+    }
+    for (parameter, option) in [("region", "--region"), ("endpointurl", "--endpoint-url")] {
+        if let Some(value) = bound.value(parameter) {
+            options.push(Arg::literal(option));
+            options.push(value.with_text(unquoted(&value.text)));
+        }
+    }
+    options
+}
+
+/// A canned ACL as the CLI names it: `public-read` as written, or the
+/// SDK's `S3CannedACL` name (`PublicRead`, `[Amazon.S3.S3CannedACL]::PublicRead`).
+fn canned_acl(text: &str) -> String {
+    let name = text.rsplit([':', '.']).next().unwrap_or(text);
+    if name.contains('-') {
+        return name.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(name.len() + 4);
+    for (index, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && index > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+fn unquoted(text: &str) -> &str {
+    text.trim().trim_matches(['\'', '"'])
+}
