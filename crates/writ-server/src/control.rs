@@ -35,6 +35,7 @@ use crate::Mode;
 use crate::db;
 
 mod calls;
+pub use calls::Answer;
 mod live;
 use crate::error::Problem;
 use crate::tokens::{self, Principal, Role};
@@ -214,7 +215,7 @@ pub enum Touch {
 #[derive(Debug)]
 pub struct GuardAnswer {
     /// The response body.
-    pub out: Value,
+    pub out: Answer,
     pub decision: Decision,
     /// When the engine had decided (the guard checkpoint's end).
     pub decided_at: std::time::SystemTime,
@@ -230,11 +231,9 @@ pub struct GuardAnswer {
 impl GuardAnswer {
     /// Puts the release token of the guard's release into `out`.
     pub fn sign_release(&mut self, signer: &Signer) -> Result<(), Problem> {
-        if let Some(claims) = &self.release
-            && let Some(out) = self.out.as_object_mut()
-        {
+        if let Some(claims) = &self.release {
             let token = sign_release(claims, signer).map_err(unsigned)?;
-            out.insert("release_token".to_owned(), Value::String(token));
+            self.out.set("release_token", Value::String(token));
         }
         Ok(())
     }
@@ -1051,8 +1050,8 @@ impl Core {
             // The retry of a call a reviewer approved: it uses that action
             // (whose record holds the decision; the session changes when
             // the call closes).
-            let mut out = to_json(&decision)?;
-            calls::merge_view(&mut out, &approved, Some(&self.signer))?;
+            let mut out = Answer::new(Arc::new(to_json(&decision)?));
+            out.merge_view(&approved, Some(&self.signer))?;
             return Ok(GuardAnswer {
                 out,
                 decision,
@@ -1065,7 +1064,7 @@ impl Core {
             // Closes its call, as a hook's post event does (Gate::handle):
             // the released action guarded for this call gets its outcome
             // and certificate; without one, the session step is closed.
-            let mut out = to_json(&decision)?;
+            let mut out = Answer::new(Arc::new(to_json(&decision)?));
             let mut touched = None;
             let released = match &session {
                 Some(s) => self.released_for_call(p, s, &input.envelope)?,
@@ -1083,13 +1082,8 @@ impl Core {
                         checks: Vec::new(),
                     },
                 )?;
-                calls::merge_view(&mut out, &closed, Some(&self.signer))?;
-                if let Some(o) = out.as_object_mut() {
-                    o.insert(
-                        "certified".to_owned(),
-                        json!(closed.certificate_leaf.is_some()),
-                    );
-                }
+                out.merge_view(&closed, Some(&self.signer))?;
+                out.set("certified", json!(closed.certificate_leaf.is_some()));
                 touched = Some((Touch::Closed, closed));
             } else if let Some(s) = &session {
                 let mut step =
@@ -1099,10 +1093,8 @@ impl Core {
                 step.approvals_used.clear();
                 self.sessions().record_step(s, &step)?;
             }
-            if let Some(o) = out.as_object_mut() {
-                o.insert("closed".to_owned(), Value::Bool(true));
-                o.insert("mode".to_owned(), json!(self.config.mode.as_str()));
-            }
+            out.set("closed", Value::Bool(true));
+            out.set("mode", json!(self.config.mode.as_str()));
             return Ok(GuardAnswer {
                 out,
                 decision,
@@ -1114,10 +1106,9 @@ impl Core {
         // Decided once, above: the action records that decision.
         let mut action = Action::from_decision(&ctx, Core::guard_input(&input, now), &decision)
             .map_err(|e| Problem::internal(e.to_string()))?;
-        // The record keeps the action's own copy of the decision's JSON;
-        // the answer is that JSON with the action's fields merged in.
+        // The record and the answer share the action's decision JSON.
         let decision_json = action.decision_json().clone();
-        let mut out = (*decision_json).clone();
+        let mut out = Answer::new(Arc::clone(&decision_json));
         let mut steps = vec![Step::Open];
         apply(&mut action, &Step::Open, &ctx).map_err(lifecycle)?;
         let required = action.required_jurisdictions().to_vec();
@@ -1197,7 +1188,7 @@ impl Core {
             &to_text(&record)?,
         )?;
         // The token of the release is signed by the caller, off this thread.
-        calls::merge_view(&mut out, &record, None)?;
+        out.merge_view(&record, None)?;
         let opened = spans.then(|| (Touch::Opened, record.clone()));
         self.put_live(Live {
             action,

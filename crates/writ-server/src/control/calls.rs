@@ -7,6 +7,9 @@
 //! post-call event carries the output, not the action id: it finds its
 //! action by the call id ([`Core::released_for_call`]) and closes it.
 
+use std::sync::Arc;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 #[cfg(test)]
 use serde_json::json;
@@ -98,20 +101,72 @@ impl Core {
     }
 }
 
-/// Adds the action fields of `record` (id, status, enforced route, release
-/// token, ...) to a decision's JSON; without a signer, a release token
-/// still to be signed is left for the caller ([`Record::headline`]).
-pub(crate) fn merge_view(
-    out: &mut Value,
-    record: &Record,
-    signer: Option<&Signer>,
-) -> Result<(), Problem> {
-    if let Some(o) = out.as_object_mut() {
-        for (key, value) in record.headline(signer)? {
-            o.insert(key.to_owned(), value);
+/// A guard's answer: the decision's JSON, then the action's fields (id,
+/// status, enforced route, release token, ...); a field the decision has
+/// too keeps its place. The decision is shared with the live action, so
+/// answering copies none of it.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    decision: Arc<Value>,
+    fields: Vec<(&'static str, Value)>,
+}
+
+impl Answer {
+    pub(crate) fn new(decision: Arc<Value>) -> Answer {
+        Answer {
+            decision,
+            fields: Vec::new(),
         }
     }
-    Ok(())
+
+    /// Sets `key` (replacing what the answer had there).
+    pub(crate) fn set(&mut self, key: &'static str, value: Value) {
+        match self.fields.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, slot)) => *slot = value,
+            None => self.fields.push((key, value)),
+        }
+    }
+
+    /// Adds the action fields of `record`; without a signer, a release
+    /// token still to be signed is left for the caller ([`Record::headline`]).
+    pub(crate) fn merge_view(
+        &mut self,
+        record: &Record,
+        signer: Option<&Signer>,
+    ) -> Result<(), Problem> {
+        for (key, value) in record.headline(signer)? {
+            self.set(key, value);
+        }
+        Ok(())
+    }
+
+    fn field(&self, key: &str) -> Option<&Value> {
+        self.fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+}
+
+impl Serialize for Answer {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // A decision is always an object; anything else is answered as it is.
+        let Some(object) = self.decision.as_object() else {
+            return self.decision.serialize(serializer);
+        };
+        let added = self
+            .fields
+            .iter()
+            .filter(|(k, _)| !object.contains_key(*k))
+            .count();
+        let mut map = serializer.serialize_map(Some(object.len() + added))?;
+        for (key, value) in object {
+            map.serialize_entry(key, self.field(key).unwrap_or(value))?;
+        }
+        for (key, value) in &self.fields {
+            if !object.contains_key(*key) {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
+    }
 }
 
 #[cfg(test)]
@@ -159,8 +214,9 @@ mod tests {
                             record.release_claims = None;
                         }
                         let view = record.view(Some(&signer)).unwrap();
-                        let mut out = json!({"route": "allow"});
-                        merge_view(&mut out, &record, Some(&signer)).unwrap();
+                        let mut answer = Answer::new(Arc::new(json!({"route": "allow"})));
+                        answer.merge_view(&record, Some(&signer)).unwrap();
+                        let out = serde_json::to_value(&answer).unwrap();
                         for (key, value) in record.headline(Some(&signer)).unwrap() {
                             assert_eq!(
                                 Some(&value),
@@ -174,6 +230,30 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_answer_is_the_decision_then_its_fields_as_merging_into_a_copy_gives() {
+        let decision = Arc::new(json!({"route": "allow", "mode": "x", "reasons": []}));
+        let mut answer = Answer::new(Arc::clone(&decision));
+        let fields = [
+            ("action_id", json!("act_1")),
+            ("mode", json!("enforce")),
+            ("action_id", json!("act_2")),
+        ];
+        let mut copy = (*decision).clone();
+        for (key, value) in fields {
+            answer.set(key, value.clone());
+            copy.as_object_mut().unwrap().insert(key.to_owned(), value);
+        }
+        let text = serde_json::to_string(&answer).unwrap();
+        assert_eq!(
+            text,
+            r#"{"route":"allow","mode":"enforce","reasons":[],"action_id":"act_2"}"#
+        );
+        assert_eq!(text, serde_json::to_string(&copy).unwrap());
+        // The shared decision itself is untouched.
+        assert_eq!(decision["mode"], "x");
     }
 
     #[test]
