@@ -6,6 +6,7 @@
 #   bench/load/run.sh [guard|lifecycle] [DURATION] [CONNECTIONS]
 #
 # Needs wrk (apt-get install wrk) and a release build (cargo build --release -p writ).
+# Without wrk: `writ bench serve --scenario guard|lifecycle` does the same run and check.
 set -euo pipefail
 scenario=${1:-guard}
 duration=${2:-20s}

@@ -293,7 +293,9 @@ pub fn run(
     })
 }
 
-fn load_cases(dir: &Path) -> Result<Vec<(String, Case)>, CliError> {
+/// The cases of a corpus (`cases/*.json`, in name order), each with its
+/// file's name; ids must be unique.
+pub fn load_cases(dir: &Path) -> Result<Vec<(String, Case)>, CliError> {
     let cases_dir = dir.join("cases");
     let entries = std::fs::read_dir(&cases_dir)
         .map_err(|e| CliError::Input(format!("cannot read `{}`: {e}", cases_dir.display())))?;
@@ -327,7 +329,9 @@ fn load_cases(dir: &Path) -> Result<Vec<(String, Case)>, CliError> {
     Ok(cases)
 }
 
-fn load_deployment(
+/// A corpus deployment's engine (the file over the built-in facts, under
+/// `policy` in `mode`) and the merged deployment.
+pub fn load_deployment(
     dir: &Path,
     name: &str,
     policy: &PolicyPack,

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 mod approvals_cmd;
+mod bench;
 
 use writ::defaults::{default_data_dir, load_engine, load_policy};
 use writ::error::{CliError, parse_json, read_text};
@@ -141,6 +142,11 @@ enum Command {
         #[command(subcommand)]
         command: StoreCommand,
     },
+    /// Measure writ: load on a real `writ serve`, or the decision path in process.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Verify proof bundles offline: signatures, digests, log inclusion, and a replay of each decision.
     Verify {
         /// Bundle files.
@@ -174,6 +180,48 @@ enum IngestCommand {
         /// Deployment facts of the embedded control plane.
         #[arg(long)]
         deployment: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Load a real `writ serve` over keep-alive HTTP/1.1 connections, then
+    /// SIGKILL it and check that nothing it acknowledged was lost.
+    Serve {
+        /// `guard`, `lifecycle` (guard, then outcome) or `health` (GET /healthz).
+        #[arg(long, value_enum, default_value = "guard")]
+        scenario: bench::Scenario,
+        /// Concurrent connections, each sending one request at a time.
+        #[arg(long, value_name = "N", default_value_t = 32)]
+        connections: usize,
+        /// Seconds of load.
+        #[arg(long, value_name = "SECS", default_value_t = 15)]
+        duration: u64,
+        /// Worker threads of the load generator.
+        #[arg(long, value_name = "N", default_value_t = 2)]
+        threads: usize,
+        /// The server's data directory (default: a fresh temporary one).
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Time the decision path of `writ guard` in process, call by call.
+    Guard {
+        /// A conformance corpus (`cases/`, `deployments/`) whose events to
+        /// decide (default: a built-in Bash, MCP and HTTP event).
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+        /// Calls in all, round-robin over the events.
+        #[arg(long, value_name = "N", default_value_t = 2000)]
+        calls: usize,
+        /// Deployment facts for the built-in events.
+        #[arg(long, conflicts_with = "corpus")]
+        deployment: Option<PathBuf>,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -583,6 +631,34 @@ fn main() -> ExitCode {
             command: StoreCommand::Keep { store, idle },
         } => writ::keeper::run(&store.dir(), std::time::Duration::from_secs(idle))
             .map(|()| String::new()),
+        Command::Bench { command } => match command {
+            BenchCommand::Serve {
+                scenario,
+                connections,
+                duration,
+                threads,
+                data_dir,
+                json,
+            } => bench::serve(bench::ServeOptions {
+                scenario,
+                connections,
+                duration_secs: duration,
+                threads,
+                data_dir,
+                json,
+            }),
+            BenchCommand::Guard {
+                corpus,
+                calls,
+                deployment,
+                json,
+            } => bench::guard(bench::GuardOptions {
+                corpus,
+                calls,
+                deployment,
+                json,
+            }),
+        },
         Command::Verify {
             bundles,
             key,
