@@ -103,6 +103,7 @@ mod repository_root;
 mod research_and_search;
 mod research_transfers;
 mod restores;
+mod scripts_round_three;
 mod sdk_bucket_changes;
 mod sdk_uploads;
 mod servers_and_defaults;

@@ -3,11 +3,16 @@
 //! visibly does, read from its
 //! string literals and the calls they are given to:
 //! - shell commands it hands to a shell (`os.system("...")`,
-//!   `execSync("...")`, `system("...")`, backticks in Ruby, Perl, PHP and
-//!   Julia, zx's and Bun's `` $`...` ``, Groovy's `"...".execute()`),
+//!   `execSync("...")`, `system("...")`, Rake's `sh "..."`, backticks in
+//!   Ruby, Perl, PHP and Julia and their other spellings, Ruby's
+//!   `%x(...)` and Perl's `qx{...}` ([`backquotes`]), zx's and Bun's
+//!   `` $`...` ``, Groovy's `"...".execute()`),
 //!   analysed as shell, and
 //!   commands it runs from an argument list (`subprocess.run([...])`,
 //!   `execFileSync('git', [...])`, `system qw(...)`: [`argv`]);
+//! - SQL it writes out, against the server its driver's connection
+//!   string names (a URI, libpq's `host=`, PDO's and DBI's
+//!   `pgsql:host=H;dbname=D`: [`dsn`]);
 //! - files it opens (`open("f")`, `readFileSync("f")`, `File.read("f")`);
 //! - HTTP requests to URL literals: a send (`requests.post`, `fetch` with a
 //!   method or body, `urlopen(..., data=...)`, ...) carries the files it
@@ -27,10 +32,12 @@
 //! This reads only what is written out; the code stays opaque too.
 
 mod argv;
+mod backquotes;
 mod browser;
 mod buckets;
 mod clojure;
 mod constants;
+mod dsn;
 mod hub;
 mod listing;
 mod storage;
@@ -551,7 +558,7 @@ fn sqlite_file(dsn: &str) -> Option<&str> {
 /// (`postgresql://u@h/db`, `host=h dbname=d`) or a host argument names;
 /// nothing more for a DSN a frame writer covers with no other statement.
 fn database(
-    program: &str,
+    inv: &Invocation<'_>,
     code: &str,
     literals: &[Literal],
     used: &mut [bool],
@@ -573,6 +580,17 @@ fn database(
             host = host.or_else(|| super::sql::uri_host(text));
             dsn = dsn.or_else(|| Some(text.to_owned()));
             *used = true;
+        } else if let Some(source) = dsn::source(text) {
+            // PDO's and DBI's `pgsql:host=H;dbname=D`.
+            match source {
+                dsn::Source::Server { host: h, uri } => {
+                    host = host.or(Some(h));
+                    dsn = dsn.or(Some(uri));
+                }
+                dsn::Source::File(path) => dsn = dsn.or_else(|| Some(inv.path(&path))),
+                dsn::Source::Local => {}
+            }
+            *used = true;
         } else if super::sql::is_conninfo(text) {
             host = host.or_else(|| super::sql::dsn_host(text));
             dsn = dsn.or_else(|| Some(text.to_owned()));
@@ -593,7 +611,7 @@ fn database(
         return;
     }
     outcome.effects.push(crate::Effect::Sql(crate::Sql {
-        client: program.to_owned(),
+        client: inv.program.to_owned(),
         host,
         dsn,
         sql: (!statements.is_empty()).then(|| statements.join("; ")),
@@ -842,6 +860,9 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     // Clojure's quote (`'[a.b :as c]`) is no string.
     let unquoted = clojure::is_clojure(program).then(|| clojure::unquote(code));
     let code = unquoted.as_deref().unwrap_or(code);
+    // Ruby's `%x(...)` and Perl's `qx(...)` commands, as backtick ones.
+    let backquoted = backquotes::backquoted(program, code);
+    let code = backquoted.as_deref().unwrap_or(code);
     // Ruby's `%q(...)` and Elixir's `~s(...)` strings, as quoted ones.
     let requoted = super::consoles::requoted(program, code);
     let code = requoted.as_deref().unwrap_or(code);
@@ -1124,7 +1145,7 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     }
     let covered = table_sql(inv, code, &literals, table_writes, outcome);
     if DRIVERS.iter().any(|d| code.contains(d)) {
-        database(program, code, &literals, &mut used, &covered, outcome);
+        database(inv, code, &literals, &mut used, &covered, outcome);
     }
     let mails = sends_mail(program, code);
     if urls.is_empty()

@@ -3,7 +3,8 @@
 //! prerequisites; a makefile on standard input, `make -f -`, too), `just
 //! RECIPE` (justfile), `npm run NAME`, `pnpm NAME`, `yarn NAME`
 //! (package.json's scripts, with their `pre`/`post` scripts), `task NAME`
-//! (Taskfile.yml's `cmds`), `launchctl load|bootstrap PLIST` (the plist's
+//! (Taskfile.yml's `cmds`), `rake TASK` (a Rakefile's or task file's
+//! task bodies, as Ruby: `runners/rake.rs`), `launchctl load|bootstrap PLIST` (the plist's
 //! `ProgramArguments`), `crontab FILE` (each cron line's command), `at -f
 //! FILE`, and `awk -f FILE`/`sed -f FILE` (what their program runs, writes
 //! and reads: `files/awk.rs`, `files/sed.rs`). Each job runs the text its
@@ -14,6 +15,8 @@
 //! with no known file, the runner's own handler is all there is, and a
 //! target, recipe or script named as a deploy is read by its name
 //! (`deploy/tooling.rs`), a guess a known file's text replaces.
+
+mod rake;
 
 use std::collections::{HashMap, HashSet};
 
@@ -60,6 +63,7 @@ pub(crate) fn run_recipes(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: 
             jobs
         }
         "task" | "go-task" => task(inv, text_of),
+        "rake" | "rails" => rake::rake(inv, text_of),
         "launchctl" => launchctl(inv, text_of),
         "crontab" => crontab_files(inv, text_of),
         "at" | "batch" => at_file(inv, text_of),

@@ -119,6 +119,9 @@ const ARGUMENT_OPTIONS: &[&str] = &["args"];
 
 const RUBY: &[(&str, Shape)] = &[
     ("system", Shape::Words(2)),
+    // Rake's `sh` (its `FileUtils` extension, in every Rakefile and task
+    // file): `system`'s arguments.
+    ("sh", Shape::Words(2)),
     ("exec", Shape::Words(2)),
     ("spawn", Shape::Words(2)),
     ("Kernel.system", Shape::Words(2)),

@@ -23,7 +23,8 @@
 //! s3.Bucket('x')`, `for o in b.objects.all(): o.delete()`).
 
 use super::storage::{
-    self, ACL_KEYS, Args, arguments, calls, calls_with_args, is_ident, literal_at, named_before,
+    self, ACL_KEYS, Args, BUCKET_KEYS, KEY_KEYS, arguments, calls, calls_with_args, is_ident,
+    literal_at, named_before,
 };
 use super::{Literal, value_of};
 use crate::commands::cloud::{grants_everyone, is_public_acl};
@@ -314,8 +315,10 @@ fn subject(code: &str, literals: &[Literal], links: &[Link]) -> Option<Subject> 
             }
             (None, Some(_)) if matches!(name, "bucket" | "get_bucket" | "lookup_bucket") => {
                 let bucket = args().into_iter().next();
+                // Ruby's `Aws::S3::Resource.new.bucket('b')` is S3's.
+                let scheme = if code.contains("Aws::S3") { "s3" } else { "gs" };
                 found = Some(Subject {
-                    scheme: "gs",
+                    scheme,
                     bucket: bucket.as_ref().map(|(b, _)| b.clone()),
                     key: None,
                     kind: Kind::Bucket,
@@ -331,7 +334,8 @@ fn subject(code: &str, literals: &[Literal], links: &[Link]) -> Option<Subject> 
                 s.kind = Kind::Object;
             }
             (Some(s), Some(_))
-                if s.kind == Kind::Bucket && matches!(name, "blob" | "get_blob" | "file") =>
+                if s.kind == Kind::Bucket
+                    && matches!(name, "blob" | "get_blob" | "file" | "object") =>
             {
                 if let Some((key, index)) = args().into_iter().next() {
                     s.key = Some(key);
@@ -431,7 +435,7 @@ impl Changes<'_> {
     /// The bucket a call names: its `Bucket` argument, else the bucket of
     /// the chain it is made on, else the last bucket named before it.
     fn bucket_of(&mut self, at: usize, args: &mut Args<'_>) -> (&'static str, Option<String>) {
-        if let Some(bucket) = args.text(&["Bucket"], None) {
+        if let Some(bucket) = args.text(BUCKET_KEYS, None) {
             return ("s3", Some(bucket));
         }
         if let Some(s) = self.receiver(at) {
@@ -504,7 +508,7 @@ impl Changes<'_> {
                 if BUCKETS.contains(name) {
                     self.delete(scheme, bucket.as_deref(), None, true);
                 } else if OBJECTS.contains(name) {
-                    let key = args.text(&["Key"], None);
+                    let key = args.text(KEY_KEYS, None);
                     self.delete(scheme, bucket.as_deref(), key.as_deref(), key.is_none());
                 } else {
                     // The keys listed, each; keys the code computed (a
@@ -515,7 +519,7 @@ impl Changes<'_> {
                         .enumerate()
                         .filter(|(_, l)| l.start >= start && l.end <= end)
                         .filter(|(_, l)| {
-                            value_of(code.get(..l.start).unwrap_or_default(), &["Key"])
+                            value_of(code.get(..l.start).unwrap_or_default(), KEY_KEYS)
                         })
                         .map(|(i, l)| (l.text.clone(), i))
                         .collect();
@@ -554,11 +558,11 @@ impl Changes<'_> {
                 continue;
             }
             self.used.push(index);
-            let scheme = if value_of(before, &["ACL"]) || group {
-                "s3"
-            } else {
-                "gs"
-            };
+            // S3's canned ACLs are hyphenated (`public-read`), GCS's
+            // camel-cased (`publicRead`): Ruby's `acl:` is either SDK's.
+            let s3_acl = value_of(before, &["ACL"])
+                || (exact_key(before, "acl") && literal.text.contains('-'));
+            let scheme = if s3_acl || group { "s3" } else { "gs" };
             let bucket = enclosing_call(code, literals, literal.start).and_then(|(at, open)| {
                 let mut args = storage::args_at(code, literals, open)?;
                 let (found, bucket) = self.bucket_of(at, &mut args);
@@ -669,6 +673,19 @@ impl Changes<'_> {
             }
         }
     }
+}
+
+/// True when the literal after `before` is the value of the key `key`
+/// itself (`acl: "x"`, `acl="x"`), not of a longer name ending in it.
+fn exact_key(before: &str, key: &str) -> bool {
+    let before = before.trim_end();
+    [":", "=", "=>"].iter().any(|sep| {
+        before
+            .strip_suffix(sep)
+            .map(|b| b.trim_end().trim_end_matches(['\'', '"']))
+            .and_then(|b| b.strip_suffix(key))
+            .is_some_and(|head| !head.chars().next_back().is_some_and(is_ident))
+    })
 }
 
 /// The bucket of an upload's `s3://B/K` or `gs://B/K` target; `None` for

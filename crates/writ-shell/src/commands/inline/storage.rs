@@ -483,19 +483,19 @@ fn s3_uploads(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &mut
                 continue;
             }
             let object = matches!(name, "PutObjectCommand" | "putObject" | "Upload" | "upload");
-            if object && !args.has(&["Bucket"]) {
+            if object && !args.has(BUCKET_KEYS) {
                 continue;
             }
             let (bucket, key, body) = if object || name == "put_object" {
-                let mut bucket = args.text(&["Bucket"], None);
+                let mut bucket = args.text(BUCKET_KEYS, None);
                 if bucket.is_none() {
                     bucket = named_before(code, literals, at, &["Bucket"], 0).map(|(b, i)| {
                         args.used.push(i);
                         b
                     });
                 }
-                let key = args.text(&["Key"], None);
-                let body = args.body(&["Body"], None);
+                let key = args.text(KEY_KEYS, None);
+                let body = args.body(BODY_KEYS, None);
                 (bucket, key, body)
             } else {
                 // `upload_file(Filename, Bucket, Key)`, or on a resource:
@@ -538,11 +538,19 @@ fn s3_uploads(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &mut
     }
 }
 
+/// The keys of an S3 call's bucket, object key and body: boto3's, the
+/// JavaScript and PHP SDKs' (`Bucket`), and Ruby's `aws-sdk-s3` keyword
+/// arguments (`bucket:`, `key:`, `body:`), whose methods are boto3's.
+pub(super) const BUCKET_KEYS: &[&str] = &["Bucket", "bucket"];
+pub(super) const KEY_KEYS: &[&str] = &["Key", "key"];
+const BODY_KEYS: &[&str] = &["Body", "body"];
+
 /// Keys that give an upload a canned ACL: S3's `ACL` (boto3's keyword or
-/// `ExtraArgs` entry, the JavaScript SDK's parameter) and GCS's predefined
-/// ACLs.
+/// `ExtraArgs` entry, the JavaScript SDK's parameter; Ruby's `acl:`) and
+/// GCS's predefined ACLs.
 pub(super) const ACL_KEYS: &[&str] = &[
     "ACL",
+    "acl",
     "predefined_acl",
     "predefinedAcl",
     "destination_predefined_acl",
