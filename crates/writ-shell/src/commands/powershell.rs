@@ -24,6 +24,7 @@
 mod aws_tools;
 mod blocks;
 mod dotnet;
+mod functions;
 mod grants;
 mod loops;
 mod objects;
@@ -2648,6 +2649,12 @@ fn shell_text(code: &str) -> String {
                 at += 2;
                 continue;
             }
+            '@' if let Some((text, end)) = here_string(&chars, at) => {
+                out.push_str(&text);
+                at = end;
+                command_start = false;
+                continue;
+            }
             '@' if matches!(next, Some('{' | '(')) => {
                 let end = balanced(&chars, at + 1);
                 let inner: String = chars.get(at..end).unwrap_or_default().iter().collect();
@@ -2886,7 +2893,10 @@ fn alias_name(lower: &str) -> Option<&'static str> {
         "irm" => "Invoke-RestMethod",
         "iex" => "Invoke-Expression",
         // The shell's own `cd` moves the walk's working directory.
-        "set-location" | "sl" | "chdir" | "push-location" | "pushd" => "cd",
+        "set-location" | "sl" | "chdir" => "cd",
+        // The location stack: the shell's own `pushd` and `popd`.
+        "push-location" | "pushd" => "pushd",
+        "pop-location" | "popd" => "popd",
         _ => return None,
     })
 }
@@ -3025,7 +3035,9 @@ fn skip_assignment(chars: &[char], at: usize) -> usize {
 
 /// Ends the statement before a `{` or `}` unless one already ended.
 fn separate(out: &mut String) {
-    let last = out.trim_end().chars().last();
+    // A newline ends a statement too, and the shell refuses a `;` after
+    // one (`cmd\n; }`).
+    let last = out.trim_end_matches([' ', '\t', '\r']).chars().last();
     if !matches!(last, None | Some(';' | '|' | '&' | '(' | '\n' | '{')) {
         out.push_str("; ");
     } else if !out.ends_with(' ') && !out.is_empty() {
@@ -3091,6 +3103,54 @@ fn double_quoted(chars: &[char], start: usize) -> (String, usize) {
     }
     out.push('"');
     (out, chars.len())
+}
+
+/// The here-string at `at` (`@'` or `@"` ending its line, closed by `'@`
+/// or `"@` at the start of a line) as one shell word, and just past it:
+/// a `@'...'@` one is literal text, a `@"..."@` one expands as a
+/// double-quoted string does (its own `"` are text).
+fn here_string(chars: &[char], at: usize) -> Option<(String, usize)> {
+    let quote = *chars.get(at + 1).filter(|q| matches!(q, '\'' | '"'))?;
+    let mut start = at + 2;
+    while chars
+        .get(start)
+        .is_some_and(|c| *c == ' ' || *c == '\t' || *c == '\r')
+    {
+        start += 1;
+    }
+    if chars.get(start) != Some(&'\n') {
+        return None;
+    }
+    start += 1;
+    let mut line = start;
+    let close = loop {
+        if chars.get(line) == Some(&quote) && chars.get(line + 1) == Some(&'@') {
+            break line;
+        }
+        let newline = chars.get(line..)?.iter().position(|c| *c == '\n')?;
+        line += newline + 1;
+    };
+    // The text ends before the line break that precedes the closing quote.
+    let mut end = close.saturating_sub(1).max(start);
+    if end > start && chars.get(end - 1) == Some(&'\r') {
+        end -= 1;
+    }
+    let content = chars.get(start..end).unwrap_or_default();
+    let text = if quote == '\'' {
+        let literal: String = content.iter().collect();
+        format!("'{}'", literal.replace('\'', "'\\''"))
+    } else {
+        let mut escaped: Vec<char> = vec!['"'];
+        for &c in content {
+            if c == '"' {
+                escaped.push('`');
+            }
+            escaped.push(c);
+        }
+        escaped.push('"');
+        double_quoted(&escaped, 0).0
+    };
+    Some((text, close + 2))
 }
 
 /// Just past the bracket closing the one at `open` (quotes respected).

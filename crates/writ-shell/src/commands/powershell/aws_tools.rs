@@ -10,6 +10,12 @@
 //!   public-read-write`; `-EndpointUrl` and `-Region` are the CLI's.
 //! - `Read-S3Object -BucketName B -Key K -File F` is `aws s3 cp s3://B/K
 //!   F` (`-KeyPrefix P -Folder D`: the prefix, recursively).
+//! - `Remove-S3Bucket -BucketName B` is `aws s3 rb s3://B`, and with
+//!   `-DeleteBucketContent` (which empties it first) `aws s3 rb s3://B
+//!   --force`.
+//! - `Remove-S3Object -BucketName B -Key K` is `aws s3 rm s3://B/K`, once
+//!   for each key of `-KeyCollection`; `-KeyPrefix P` removes every
+//!   object under P, as `aws s3 rm s3://B/P --recursive`.
 
 use super::{Bound, Cmdlet, bind, path_text};
 use crate::args::Arg;
@@ -55,11 +61,40 @@ const S3_OBJECT: Cmdlet = Cmdlet {
     ],
 };
 
-/// `Write-S3Object` and `Read-S3Object`, as `aws s3 cp`.
+/// `Remove-S3Bucket` and `Remove-S3Object`.
+const S3_REMOVE: Cmdlet = Cmdlet {
+    values: &[
+        "bucketname",
+        "key",
+        "keycollection",
+        "keyprefix",
+        "versionid",
+        "region",
+        "endpointurl",
+        "profilename",
+        "accesskey",
+        "secretkey",
+        "sessiontoken",
+        "credential",
+        "inputobject",
+    ],
+    positional: 2,
+    switches: &["deletebucketcontent", "bypassgovernanceretention"],
+    aliases: &[
+        ("prefix", "keyprefix"),
+        ("endpoint", "endpointurl"),
+        ("profile", "profilename"),
+        ("storedcredentials", "profilename"),
+    ],
+};
+
+/// `Write-S3Object` and `Read-S3Object`, as `aws s3 cp`; `Remove-S3Bucket`
+/// and `Remove-S3Object`, as `aws s3 rb` and `aws s3 rm`.
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let upload = match inv.program {
         "write-s3object" => true,
         "read-s3object" => false,
+        "remove-s3bucket" | "remove-s3object" => return Some(remove(inv)),
         _ => return None,
     };
     let bound = bind(&S3_OBJECT, inv.args);
@@ -125,6 +160,72 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         cwd: None,
     });
     Some(outcome)
+}
+
+/// `Remove-S3Bucket` as `aws s3 rb`, `Remove-S3Object` as `aws s3 rm`;
+/// nothing with `-WhatIf`.
+fn remove(inv: &Invocation<'_>) -> Outcome {
+    let bound = bind(&S3_REMOVE, inv.args);
+    let mut outcome = Outcome::default();
+    if bound.switch("whatif") {
+        return outcome;
+    }
+    let Some(bucket) = bound.value("bucketname") else {
+        return outcome;
+    };
+    let bucket = unquoted(&bucket.text)
+        .trim_start_matches("s3://")
+        .trim_end_matches('/')
+        .to_owned();
+    let bucket_arg = bound.value("bucketname").cloned().unwrap_or_default();
+    let object = |key: &Arg, text: &str| {
+        let mut url = bucket_arg.with_text(&format!(
+            "s3://{bucket}/{}",
+            unquoted(text).trim_start_matches('/')
+        ));
+        crate::flow::merge(&mut url.prov, &key.prov);
+        url.env.extend(key.env.iter().cloned());
+        url
+    };
+    let mut commands: Vec<Vec<Arg>> = Vec::new();
+    if inv.program == "remove-s3bucket" {
+        let mut argv = vec![bucket_arg.with_text(&format!("s3://{bucket}"))];
+        if bound.switch("deletebucketcontent") {
+            argv.push(Arg::literal("--force"));
+        }
+        commands.push(argv);
+    } else {
+        for key in bound.all("key") {
+            commands.push(vec![object(key, &key.text)]);
+        }
+        for keys in bound.all("keycollection") {
+            for key in super::list(keys) {
+                commands.push(vec![object(keys, &key)]);
+            }
+        }
+        for prefix in bound.all("keyprefix") {
+            commands.push(vec![
+                object(prefix, &prefix.text),
+                Arg::literal("--recursive"),
+            ]);
+        }
+    }
+    let verb = if inv.program == "remove-s3bucket" {
+        "rb"
+    } else {
+        "rm"
+    };
+    for target in commands {
+        let mut argv = vec![Arg::literal("aws"), Arg::literal("s3"), Arg::literal(verb)];
+        argv.extend(target);
+        argv.extend(options_of(&bound));
+        outcome.nested.push(Nested::Argv {
+            argv,
+            env: Vec::new(),
+            cwd: None,
+        });
+    }
+    outcome
 }
 
 /// The CLI options the cmdlet's parameters are.

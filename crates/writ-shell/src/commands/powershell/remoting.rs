@@ -252,10 +252,13 @@ fn invoke(inv: &Invocation<'_>) -> Outcome {
     let code: Vec<&str> = bound.all("scriptblock").filter_map(blocks::body).collect();
     let mut outcome = Outcome::default();
     if targets.is_empty() {
+        let arguments = blocks::argument_list(inv.args);
         for code in code {
-            outcome
-                .nested
-                .push(blocks::local_job(code, "Invoke-Command script block"));
+            outcome.nested.push(blocks::job_with_arguments(
+                code,
+                &arguments,
+                "Invoke-Command script block",
+            ));
         }
         return outcome;
     }

@@ -10,13 +10,13 @@ use crate::args::Arg;
 use crate::commands::{Invocation, Nested};
 
 /// A parameter a script's `param(...)` block declares.
-#[derive(Debug, PartialEq, Eq)]
-struct Param {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Param {
     /// As written (`Name`).
-    name: String,
-    switch: bool,
+    pub(super) name: String,
+    pub(super) switch: bool,
     /// The default value's PowerShell text.
-    default: Option<String>,
+    pub(super) default: Option<String>,
 }
 
 /// The job running the script `pwsh -File F ARGS` runs, when an earlier
@@ -104,7 +104,7 @@ fn bind(params: &[Param], arguments: &[Arg]) -> Vec<Option<String>> {
 
 /// The parameter `-name` names: its exact name, or the one it is a
 /// prefix of.
-fn param_index(params: &[Param], name: &str) -> Option<usize> {
+pub(super) fn param_index(params: &[Param], name: &str) -> Option<usize> {
     if let Some(at) = params
         .iter()
         .position(|p| p.name.eq_ignore_ascii_case(name))
@@ -124,7 +124,7 @@ fn param_index(params: &[Param], name: &str) -> Option<usize> {
 /// The script's `param(...)` block (after comments, `#Requires` lines and
 /// attributes such as `[CmdletBinding()]`): where it starts and ends, and
 /// the parameters it declares.
-fn param_block(text: &str) -> Option<(usize, usize, Vec<Param>)> {
+pub(super) fn param_block(text: &str) -> Option<(usize, usize, Vec<Param>)> {
     let mut at = 0usize;
     loop {
         let rest = text.get(at..)?;
@@ -182,7 +182,7 @@ fn closing(text: &str) -> Option<usize> {
 }
 
 /// `text` split at its commas outside brackets and quotes.
-fn split_top_level(text: &str) -> Vec<&str> {
+pub(super) fn split_top_level(text: &str) -> Vec<&str> {
     let mut items = Vec::new();
     let mut depth = 0usize;
     let mut quote: Option<char> = None;
@@ -206,7 +206,7 @@ fn split_top_level(text: &str) -> Vec<&str> {
 }
 
 /// One parameter declaration: `[attributes][type]$Name [= default]`.
-fn declared(item: &str) -> Option<Param> {
+pub(super) fn declared(item: &str) -> Option<Param> {
     let mut rest = item.trim();
     let mut switch = false;
     while rest.starts_with('[') {

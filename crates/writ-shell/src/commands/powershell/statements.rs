@@ -15,8 +15,10 @@
 //!   ... }` runs its block once per item, `$_` bound to it.
 //! - Splatting (`splatting.rs`): `& git @a` and `Invoke-RestMethod @p`
 //!   are given the array's items or the hashtable's `-Key value` pairs.
+//! - Functions (`functions.rs`): a call of a function the text defines
+//!   runs its body there, its parameters bound to the call's arguments.
 
-use super::{dotnet, loops, outlook, pnp, splatting};
+use super::{dotnet, functions, loops, outlook, pnp, splatting};
 
 /// A statement: where it starts and ends in the text.
 pub(super) type Span = (usize, usize);
@@ -24,7 +26,12 @@ pub(super) type Span = (usize, usize);
 /// `code` with the statements the passes replace replaced.
 pub(super) fn rewrite(code: &str) -> String {
     let mut expanded = None;
-    for pass in [dotnet::rewrite, loops::rewrite, splatting::rewrite] {
+    for pass in [
+        functions::rewrite,
+        dotnet::rewrite,
+        loops::rewrite,
+        splatting::rewrite,
+    ] {
         if let Some(text) = pass(expanded.as_deref().unwrap_or(code)) {
             expanded = Some(text);
         }
