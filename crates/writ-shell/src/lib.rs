@@ -378,11 +378,24 @@ fn starts_with_ps_assignment(command: &str) -> bool {
 }
 
 /// Whether a line uses syntax only PowerShell has, outside single
-/// quotes: a hashtable or array literal (`@{`, `@(`) or an environment
-/// variable (`$env:NAME`, `${env:NAME}`).
+/// quotes: a hashtable or array literal (`@{`, `@(`), a here-string
+/// (`@'` or `@"` ending its line) or an environment variable
+/// (`$env:NAME`, `${env:NAME}`).
 fn powershell_syntax(command: &str) -> bool {
     outside_single_quotes(command, |rest| {
-        rest.starts_with("@{") || rest.starts_with("@(") || starts_with_ps_env(rest)
+        rest.starts_with("@{")
+            || rest.starts_with("@(")
+            || starts_with_here_string(rest)
+            || starts_with_ps_env(rest)
+    })
+}
+
+/// Whether `text` opens a PowerShell here-string: `@'` or `@"` and the
+/// end of the line.
+fn starts_with_here_string(text: &str) -> bool {
+    ["@'", "@\""].iter().any(|open| {
+        text.strip_prefix(open)
+            .is_some_and(|rest| rest.starts_with('\n') || rest.starts_with("\r\n"))
     })
 }
 

@@ -286,3 +286,16 @@ fn aws_tools_bucket_and_object_removal() {
         ),
     ]);
 }
+
+/// Raw PowerShell given to a shell tool whose only PowerShell syntax is a
+/// here-string is read as PowerShell: the here-string's SQL reaches its
+/// server.
+#[test]
+fn a_script_with_a_here_string_is_powershell() {
+    let script = "Import-Module SqlServer\n$q = @'\nTRUNCATE TABLE dbo.AuditLog;\n'@\nInvoke-Sqlcmd -ServerInstance sql-prod.example.corp -Database audit -Query $q";
+    let sql: Vec<_> = crate::common::effects(script)
+        .into_iter()
+        .filter(|e| e.to_string().contains("TRUNCATE"))
+        .collect();
+    assert!(!sql.is_empty(), "{:?}", crate::common::effects(script));
+}
