@@ -9,7 +9,11 @@
 //! the command a scheduled task runs (`schtasks /create /tr`), the
 //! command `winrs -r:HOST` runs on another host, and the
 //! files Windows tools write (`reg export|save`, `certutil -urlcache`,
-//! `-decode`, `-encode`, `expand`, `wevtutil epl`).
+//! `-decode`, `-encode`, `expand`, `wevtutil epl`; certutil's encoded or
+//! decoded output holds what its input held). cmd's own statements that
+//! the rewrite reads for what they do (`set NAME=VALUE`, `set /p NAME=`,
+//! `pushd \\host\share` as a drive mapped to the share) and the starts
+//! only cmd lines have (`cd /d`, `if exist`) are in [`statements`].
 //!
 //! Git Bash turns an argument like `/s` into a path, so Windows programs
 //! called from it spell their switches with a double slash (`taskkill //F
@@ -19,6 +23,8 @@ use super::files::{Copy, transfer};
 use super::{Invocation, Nested, Outcome, request, url};
 use crate::args::Arg;
 use crate::{Effect, FileRef, Payload, Resource, flow, paths};
+
+mod statements;
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
@@ -73,12 +79,14 @@ fn new_psdrive(inv: &Invocation<'_>) -> Outcome {
 }
 
 /// Whether a line's first word is one of Windows' own command-line
-/// programs, which take `\\`-separated paths and `/X` switches.
+/// programs, which take `\\`-separated paths and `/X` switches, or the
+/// line starts with a statement only cmd has (`cd /d`, `if exist`, ...:
+/// [`statements::starts_as_cmd`]).
 pub(crate) fn starts_with_windows_program(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or_default();
     let lower = first.to_ascii_lowercase();
     let name = lower.strip_suffix(".exe").unwrap_or(&lower);
-    WINDOWS_PROGRAMS.contains(&name)
+    WINDOWS_PROGRAMS.contains(&name) || statements::starts_as_cmd(line)
 }
 
 /// Programs only Windows has, or whose use with `\\` paths is Windows'.
@@ -111,6 +119,9 @@ const WINDOWS_PROGRAMS: &[&str] = &[
     "reg",
     "certutil",
     "wevtutil",
+    "findstr",
+    "setx",
+    "subst",
 ];
 
 /// A switch as written (`/S`, `//s`, `/R:2`, `/grant:r`): its lower-case
@@ -898,7 +909,8 @@ fn certutil_option(text: &str) -> Option<String> {
 /// fetches the same way): URL is downloaded into FILE, or with `-split`
 /// and no FILE into the working directory under its own name; without
 /// either it only enters the URL cache. `-decode|-decodehex|-encode|
-/// -encodehex IN OUT` read IN and write OUT. Its other verbs show or
+/// -encodehex IN OUT` read IN and write OUT, which holds what IN held
+/// (encoded or decoded). Its other verbs show or
 /// change certificates and stores.
 fn certutil(inv: &Invocation<'_>) -> Outcome {
     let mut outcome = Outcome::default();
@@ -943,9 +955,15 @@ fn certutil(inv: &Invocation<'_>) -> Outcome {
                     .push(request(inv.program, target, "GET", sent, false)),
             }
         }
+        // The output is the input re-encoded: it holds what the input does.
         (Some("decode" | "decodehex" | "encode" | "encodehex"), [input, output, ..]) => {
-            outcome.read(inv.path(&win_path(&input.text)), false);
-            outcome.write(inv.path(&win_path(&output.text)), false);
+            let input = inv.path(&win_path(&input.text));
+            let output = inv.path(&win_path(&output.text));
+            outcome.read(input.clone(), false);
+            outcome
+                .contents
+                .push((output.clone(), flow::file_payload(input, false)));
+            outcome.write(output, false);
         }
         _ => {}
     }
@@ -1470,7 +1488,8 @@ fn builtin_name(lower: &str) -> Option<&'static str> {
 /// words: each word single-quoted (`\` read as `/`, `%NAME%` as
 /// `${NAME}`), `&` as `;`, `if` conditions and `for ... do` headers
 /// dropped so the commands they run remain, `cd /d` as `cd`, `nul` as
-/// `/dev/null`.
+/// `/dev/null`, and `set`, `set /p` and `pushd \\host\share` as what they
+/// do ([`statements::rewrite`]).
 pub(super) fn cmd_to_bash(line: &str) -> String {
     if let Some(rewritten) = for_f_to_bash(line) {
         return rewritten;
@@ -1483,6 +1502,7 @@ pub(super) fn cmd_to_bash(line: &str) -> String {
     // A block just closed: what follows is another command.
     let mut after_block = false;
     let mut redirect_target = false;
+    let mut pushed = statements::Pushed::default();
     let mut at = 0usize;
     while let Some(token) = tokens.get(at) {
         at += 1;
@@ -1558,6 +1578,12 @@ pub(super) fn cmd_to_bash(line: &str) -> String {
                     after_block = false;
                 }
                 separate(&mut out);
+                if let Some((text, next)) = statements::rewrite(lower, &tokens, at, &mut pushed) {
+                    out.push_str(&text);
+                    at = next;
+                    command_start = false;
+                    continue;
+                }
                 let plain = lower
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
