@@ -1352,6 +1352,18 @@ impl<'c> Analyzer<'c> {
         // What the command runs inherits its `NAME=value` prefixes
         // (`DATABASE_URL=... npx prisma migrate deploy`).
         for job in &mut outcome.nested {
+            // Shell text the program runs (`ruby -e 'sh "psql $URL"'`)
+            // runs in a shell that inherits them too.
+            if !env.is_empty()
+                && let Nested::Script { text, what } = job
+            {
+                *job = Nested::ShellScript {
+                    text: std::mem::take(text),
+                    what: std::mem::take(what),
+                    args: Vec::new(),
+                    env: Vec::new(),
+                };
+            }
             if let Nested::Argv { env: inner, .. } | Nested::ShellScript { env: inner, .. } = job {
                 for (name, value) in env {
                     if !inner.iter().any(|(n, _)| n == name) {

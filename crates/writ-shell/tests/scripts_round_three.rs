@@ -204,3 +204,25 @@ fn rakefile_prerequisites_and_the_application_are_followed() {
     assert!(!default.iter().any(|e| e["effect"] == "sql"), "{default:?}");
     assert!(!has(&default, &write("/tmp/app.sql")), "{default:?}");
 }
+
+/// Shell text that inline code runs (`sh "..."`, `system "..."`)
+/// inherits the `NAME=value` prefixes of the interpreter's line, as the
+/// child shell does.
+#[test]
+fn shell_text_run_by_inline_code_inherits_the_line_s_environment() {
+    let line = r#"DATABASE_URL=postgres://ops@db.prod.example.internal/app ruby -e 'sh "psql $DATABASE_URL -c \"TRUNCATE TABLE t\""'"#;
+    assert!(
+        has(
+            &effects(line),
+            &serde_json::json!({"effect": "sql", "host": "db.prod.example.internal"})
+        ),
+        "{:?}",
+        effects(line)
+    );
+    // Without the prefix the host is not known.
+    let bare = r#"ruby -e 'sh "psql $DATABASE_URL -c \"TRUNCATE TABLE t\""'"#;
+    assert!(!has(
+        &effects(bare),
+        &serde_json::json!({"host": "db.prod.example.internal"})
+    ));
+}
