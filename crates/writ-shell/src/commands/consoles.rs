@@ -13,6 +13,7 @@
 //! `DB_URL`) or Laravel's `DB_HOST`, set on the line or exported earlier.
 //! Migration tasks (`rails db:migrate`, `db:drop`) are `migrate.rs`'s.
 
+use super::inline::{delimited, literal_end};
 use super::{Invocation, Outcome, inline, migrate, sql};
 use crate::args::{self, Arg, Spec};
 use crate::{Effect, Payload, Sql, flow};
@@ -505,7 +506,7 @@ pub(super) fn requoted(program: &str, code: &str) -> Option<String> {
     'outer: while !rest.is_empty() {
         for prefix in opener {
             if let Some(after) = rest.strip_prefix(prefix)
-                && let Some((text, remainder)) = delimited(after)
+                && let Some((text, remainder)) = delimited(after, false)
                 && !previous_is_operand(&out)
             {
                 out.push('"');
@@ -542,53 +543,6 @@ fn previous_is_operand(before: &str) -> bool {
         .chars()
         .last()
         .is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | ')' | ']' | '}'))
-}
-
-/// The text of a bracketed or quoted literal body (`(a (b) c)`, `[x]`,
-/// `|x|`) and what follows its closing delimiter; brackets nest.
-fn delimited(text: &str) -> Option<(&str, &str)> {
-    let open = text.chars().next()?;
-    let close = match open {
-        '(' => ')',
-        '[' => ']',
-        '{' => '}',
-        '<' => '>',
-        '|' | '!' | '/' | '"' | '\'' => open,
-        _ => return None,
-    };
-    let body = text.get(open.len_utf8()..)?;
-    let mut depth = 0usize;
-    let mut escaped = false;
-    for (at, c) in body.char_indices() {
-        if escaped {
-            escaped = false;
-        } else if c == '\\' {
-            escaped = true;
-        } else if c == close && depth == 0 {
-            return Some((body.get(..at)?, body.get(at + c.len_utf8()..)?));
-        } else if c == close {
-            depth -= 1;
-        } else if c == open {
-            depth += 1;
-        }
-    }
-    None
-}
-
-/// Where the quoted literal that starts `text` ends (past its closing
-/// quote), or the whole text when it is not closed.
-fn literal_end(text: &str, quote: char) -> usize {
-    let mut escaped = false;
-    for (at, c) in text.char_indices().skip(1) {
-        if escaped {
-            escaped = false;
-        } else if c == '\\' {
-            escaped = true;
-        } else if c == quote {
-            return at + c.len_utf8();
-        }
-    }
-    text.len()
 }
 
 #[cfg(test)]

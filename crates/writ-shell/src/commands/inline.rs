@@ -33,6 +33,7 @@
 
 mod argv;
 mod backquotes;
+pub(super) use backquotes::{delimited, literal_end};
 mod browser;
 mod buckets;
 mod clojure;

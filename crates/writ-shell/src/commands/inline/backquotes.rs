@@ -78,9 +78,10 @@ fn starts_word(before: &str, opener: &str) -> bool {
     !matches!(last, '$' | '@' | '%' | '&' | '>' | '{')
 }
 
-/// The body of a delimited literal and what follows it; brackets nest.
-/// Perl allows space before the delimiter (`qx {ls}`).
-fn delimited(text: &str, spaced: bool) -> Option<(&str, &str)> {
+/// The body of a delimited literal (`%x(...)`, `%q|...|`, `qx{...}`)
+/// and what follows it; brackets nest. Perl allows space before the
+/// delimiter (`qx {ls}`).
+pub(in crate::commands) fn delimited(text: &str, spaced: bool) -> Option<(&str, &str)> {
     let text = if spaced {
         text.trim_start_matches([' ', '\t'])
     } else {
@@ -116,7 +117,7 @@ fn delimited(text: &str, spaced: bool) -> Option<(&str, &str)> {
 
 /// Where the quoted literal at the start of `text` ends (just past its
 /// closing quote; the whole text when it does not close).
-fn literal_end(text: &str, quote: char) -> usize {
+pub(in crate::commands) fn literal_end(text: &str, quote: char) -> usize {
     let mut escaped = false;
     for (at, c) in text.char_indices().skip(1) {
         if escaped {
