@@ -127,7 +127,10 @@ fn scripts_nested_inside_scripts_share_one_budget() {
     let analysis = analyze_on_main_stack(command, Vec::new());
     match analysis {
         Ok(analysis) => assert!(
-            analysis.unparsed.iter().any(|o| o.contains("does not parse")),
+            analysis
+                .unparsed
+                .iter()
+                .any(|o| o.contains("does not parse")),
             "{:?}",
             analysis.unparsed
         ),
