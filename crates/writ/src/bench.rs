@@ -206,8 +206,10 @@ struct Tally {
     connection_errors: u64,
     /// 2xx answers that acknowledged nothing (a guard without an action).
     unacknowledged: u64,
-    guards: u64,
-    outcomes: u64,
+    /// Ids of the actions whose guard was acknowledged.
+    guarded: Vec<String>,
+    /// Ids of the actions whose outcome was acknowledged (certified).
+    closed: Vec<String>,
 }
 
 impl Tally {
@@ -218,8 +220,8 @@ impl Tally {
         }
         self.connection_errors += other.connection_errors;
         self.unacknowledged += other.unacknowledged;
-        self.guards += other.guards;
-        self.outcomes += other.outcomes;
+        self.guarded.extend(other.guarded);
+        self.closed.extend(other.closed);
     }
 }
 
@@ -317,6 +319,8 @@ struct Worker {
     sent: u64,
     /// The released action whose outcome is to be sent next (lifecycle).
     pending_outcome: Option<String>,
+    /// The action whose outcome is in flight.
+    outcome_of: Option<String>,
     tally: Tally,
 }
 
@@ -324,6 +328,7 @@ impl Worker {
     fn next_request(&mut self, load: &Load) -> Result<(Request<Full<Bytes>>, bool), String> {
         if let Some(id) = self.pending_outcome.take() {
             let path = format!("/v1/actions/{id}/outcome");
+            self.outcome_of = Some(id);
             return Ok((
                 load.request(
                     Method::POST,
@@ -379,15 +384,17 @@ impl Worker {
                 (_, true) => {
                     let certified =
                         serde_json::from_slice::<OutcomeAnswer>(body).is_ok_and(|a| a.certified);
-                    self.tally.outcomes += u64::from(certified);
+                    if let Some(id) = self.outcome_of.take().filter(|_| certified) {
+                        self.tally.closed.push(id);
+                    }
                     certified
                 }
                 (_, false) => match acknowledged_action(scenario, body) {
                     Some(id) => {
-                        self.tally.guards += 1;
                         if scenario == Scenario::Lifecycle {
-                            self.pending_outcome = Some(id);
+                            self.pending_outcome = Some(id.clone());
                         }
+                        self.tally.guarded.push(id);
                         true
                     }
                     None => false,
@@ -407,6 +414,7 @@ async fn connection_task(load: Arc<Load>, index: usize) -> Tally {
         index,
         sent: 0,
         pending_outcome: None,
+        outcome_of: None,
         tally: Tally::default(),
     };
     while tokio::time::Instant::now() < load.deadline {
@@ -540,13 +548,17 @@ pub struct AfterKill {
     pub log_leaves: u64,
     /// Receipts of action records whose leaf index is past the log's size.
     pub receipts_past_log: u64,
+    /// Acknowledged guards whose action is not in the database.
+    pub missing_actions: u64,
+    /// Acknowledged outcomes whose action is not closed.
+    pub unclosed_actions: u64,
 }
 
 impl AfterKill {
     /// Whether it holds everything acknowledged: every guarded action, every
     /// closed one, and every receipt the records point to.
-    pub fn holds(&self, guards: u64, outcomes: u64) -> bool {
-        self.actions >= guards && self.closed >= outcomes && self.receipts_past_log == 0
+    pub fn holds(&self) -> bool {
+        self.missing_actions == 0 && self.unclosed_actions == 0 && self.receipts_past_log == 0
     }
 }
 
@@ -565,8 +577,13 @@ pub fn receipts_past_log(record: &Value, log_size: u64) -> u64 {
         .count() as u64
 }
 
-/// Counts `ledger.db` (opened read-only) as `bench/load/run.sh` does.
-fn count_after_kill(db: &Path) -> Result<AfterKill, CliError> {
+/// Counts `ledger.db` (opened read-only) as `bench/load/run.sh` does, and
+/// looks up each acknowledged action by its id.
+fn count_after_kill(
+    db: &Path,
+    guarded: &[String],
+    closed: &[String],
+) -> Result<AfterKill, CliError> {
     use rusqlite::{Connection, OpenFlags};
     let failed = |e: rusqlite::Error| CliError::Internal(format!("`{}`: {e}", db.display()));
     let conn = Connection::open_with_flags(
@@ -581,23 +598,43 @@ fn count_after_kill(db: &Path) -> Result<AfterKill, CliError> {
     };
     let log_leaves = count("SELECT count(*) FROM leaves")?;
     let actions = count("SELECT count(*) FROM actions")?;
-    let closed = count("SELECT count(*) FROM actions WHERE status = 'closed'")?;
-    let mut statement = conn.prepare("SELECT record FROM actions").map_err(failed)?;
-    let records = statement
-        .query_map([], |r| r.get::<_, String>(0))
+    let closed_count = count("SELECT count(*) FROM actions WHERE status = 'closed'")?;
+    let mut statement = conn
+        .prepare("SELECT id, status, record FROM actions")
+        .map_err(failed)?;
+    let rows = statement
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
         .map_err(failed)?;
     let mut past = 0;
-    for text in records {
-        let text = text.map_err(failed)?;
+    let mut status_of = std::collections::HashMap::new();
+    for row in rows {
+        let (id, status, text) = row.map_err(failed)?;
         let record: Value = serde_json::from_str(&text)
             .map_err(|e| CliError::Internal(format!("an action record is not JSON: {e}")))?;
         past += receipts_past_log(&record, log_leaves);
+        status_of.insert(id, status);
     }
+    let missing_actions = guarded
+        .iter()
+        .filter(|id| !status_of.contains_key(*id))
+        .count();
+    let unclosed_actions = closed
+        .iter()
+        .filter(|id| status_of.get(*id).is_none_or(|s| s != "closed"))
+        .count();
     Ok(AfterKill {
         actions,
-        closed,
+        closed: closed_count,
         log_leaves,
         receipts_past_log: past,
+        missing_actions: missing_actions as u64,
+        unclosed_actions: unclosed_actions as u64,
     })
 }
 
@@ -651,12 +688,10 @@ impl ServeReport {
         let elapsed_s = elapsed.as_secs_f64();
         let non_2xx: u64 = tally.statuses.values().sum();
         let acknowledged = Acknowledged {
-            guards: tally.guards,
-            outcomes: tally.outcomes,
+            guards: tally.guarded.len() as u64,
+            outcomes: tally.closed.len() as u64,
         };
-        let nothing_lost = after_sigkill
-            .as_ref()
-            .map(|a| a.holds(acknowledged.guards, acknowledged.outcomes));
+        let nothing_lost = after_sigkill.as_ref().map(AfterKill::holds);
         ServeReport {
             scenario: options.scenario,
             connections: options.connections,
@@ -731,13 +766,16 @@ impl ServeReport {
             Some(a) => {
                 out.push_str(&format!(
                     "acknowledged guards: {}\nacknowledged outcomes: {}\n\
-                     after SIGKILL: {} actions ({} closed), {} log leaves, {} receipts pointing past the log\n",
+                     after SIGKILL: {} actions ({} closed), {} log leaves, {} receipts pointing past the log; \
+                     {} acknowledged guards without their action, {} acknowledged outcomes without a closed action\n",
                     self.acknowledged.guards,
                     self.acknowledged.outcomes,
                     a.actions,
                     a.closed,
                     a.log_leaves,
-                    a.receipts_past_log
+                    a.receipts_past_log,
+                    a.missing_actions,
+                    a.unclosed_actions
                 ));
                 out.push_str(&if self.nothing_lost == Some(true) {
                     "no acknowledged receipt lost\n".to_owned()
@@ -816,9 +854,11 @@ pub fn serve(options: ServeOptions) -> Result<String, CliError> {
     let (tally, elapsed) = outcome?;
     let after_sigkill = match options.scenario {
         Scenario::Health => None,
-        Scenario::Guard | Scenario::Lifecycle => {
-            Some(count_after_kill(&dir.join(writ_ledger::LEDGER_FILE))?)
-        }
+        Scenario::Guard | Scenario::Lifecycle => Some(count_after_kill(
+            &dir.join(writ_ledger::LEDGER_FILE),
+            &tally.guarded,
+            &tally.closed,
+        )?),
     };
     let report = ServeReport::new(&options, machine, tally, elapsed, after_sigkill);
     let text = if options.json {
@@ -1161,17 +1201,26 @@ mod tests {
             closed: 4,
             log_leaves: 40,
             receipts_past_log: 0,
+            missing_actions: 0,
+            unclosed_actions: 0,
         };
-        assert!(after.holds(10, 4));
-        assert!(!after.holds(11, 4));
-        assert!(!after.holds(10, 5));
-        assert!(
-            !AfterKill {
+        assert!(after.holds());
+        for lost in [
+            AfterKill {
+                missing_actions: 1,
+                ..after.clone()
+            },
+            AfterKill {
+                unclosed_actions: 1,
+                ..after.clone()
+            },
+            AfterKill {
                 receipts_past_log: 1,
-                ..after
-            }
-            .holds(0, 0)
-        );
+                ..after.clone()
+            },
+        ] {
+            assert!(!lost.holds(), "{lost:?}");
+        }
     }
 
     #[test]
@@ -1226,14 +1275,16 @@ mod tests {
             statuses: BTreeMap::from([(503, 2)]),
             connection_errors: 1,
             unacknowledged: 0,
-            guards: 3,
-            outcomes: 1,
+            guarded: vec!["act_a".into(), "act_b".into(), "act_c".into()],
+            closed: vec!["act_a".into()],
         };
         let after = AfterKill {
             actions: 2,
             closed: 1,
             log_leaves: 9,
             receipts_past_log: 0,
+            missing_actions: 1,
+            unclosed_actions: 0,
         };
         let report = ServeReport::new(
             &options,
@@ -1253,7 +1304,7 @@ mod tests {
             text.contains("errors: 3 (connection 1, non-2xx 2: 2x503, unacknowledged 0)"),
             "{text}"
         );
-        assert!(text.contains("after SIGKILL: 2 actions (1 closed), 9 log leaves, 0 receipts pointing past the log"), "{text}");
+        assert!(text.contains("after SIGKILL: 2 actions (1 closed), 9 log leaves, 0 receipts pointing past the log; 1 acknowledged guards without their action, 0 acknowledged outcomes without a closed action"), "{text}");
         assert!(
             text.contains("LOST: 3 guards and 1 outcomes were acknowledged"),
             "{text}"

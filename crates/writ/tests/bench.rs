@@ -56,6 +56,9 @@ fn lifecycle_load_loses_nothing_acknowledged() {
     assert!(count(&after["closed"]) >= outcomes, "{r}");
     assert!(count(&after["log_leaves"]) > 0, "{r}");
     assert_eq!(count(&after["receipts_past_log"]), 0, "{r}");
+    // Each acknowledged action was looked up by its id.
+    assert_eq!(count(&after["missing_actions"]), 0, "{r}");
+    assert_eq!(count(&after["unclosed_actions"]), 0, "{r}");
     assert_eq!(r["nothing_lost"], true, "{r}");
     let latency = &r["latency_ms"];
     assert!(latency["p50"].as_f64().unwrap() <= latency["max"].as_f64().unwrap());
