@@ -17,6 +17,7 @@
 //! (`deploy/tooling.rs`), a guess a known file's text replaces.
 
 mod rake;
+pub(super) use rake::VALUED as RAKE_VALUED;
 
 use std::collections::{HashMap, HashSet};
 

@@ -21,6 +21,7 @@
 //! ([`forget_guesses`]).
 
 use super::super::publish::GRADLE_VALUE_OPTIONS;
+use super::super::runners::RAKE_VALUED;
 use super::super::{Invocation, Outcome};
 use super::environment_changes;
 use crate::Effect;
@@ -523,23 +524,7 @@ fn rake(args: &[Arg]) -> Option<Run> {
     if args.iter().any(|a| a.text == "-e" || a.text == "--execute") {
         return None;
     }
-    let words = positionals(
-        args,
-        &[
-            "-f",
-            "--rakefile",
-            "-C",
-            "--directory",
-            "-I",
-            "--libdir",
-            "-R",
-            "--rakelibdir",
-            "-r",
-            "--require",
-            "-j",
-            "--jobs",
-        ],
-    );
+    let words = positionals(args, RAKE_VALUED);
     let mut run = Run::default();
     for word in words {
         if word.contains('=') && !word.contains('[') {

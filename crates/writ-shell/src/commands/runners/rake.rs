@@ -36,8 +36,8 @@ struct Task {
     body: String,
 }
 
-/// Options that take a value.
-const VALUED: &[&str] = &[
+/// rake's options that take a value (`-j` takes a count).
+pub(in crate::commands) const VALUED: &[&str] = &[
     "-f",
     "--rakefile",
     "-C",
@@ -54,6 +54,8 @@ const VALUED: &[&str] = &[
     "--execute-continue",
     "-p",
     "--execute-print",
+    "-j",
+    "--jobs",
 ];
 
 /// Options after which nothing runs.
