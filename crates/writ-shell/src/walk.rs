@@ -10,6 +10,7 @@ use brush_parser::word::{
 use brush_parser::{Parser, ParserOptions};
 
 mod arith;
+mod branch_values;
 mod command_glob;
 mod coproc;
 pub(crate) mod drives;
@@ -26,6 +27,7 @@ use crate::commands::{self, Invocation, Nested, Outcome};
 use crate::flow;
 use crate::paths;
 use crate::{Analysis, Effect, Payload, ShellError, WrittenFile};
+use branch_values::Branches;
 
 /// How deep substitutions, `sh -c` strings and function calls may nest.
 const MAX_DEPTH: usize = 16;
@@ -46,6 +48,10 @@ struct Var {
     /// A name reference (`declare -n r=NAME`, `local -n r=$1`): `$r` is
     /// the variable its value names.
     nameref: bool,
+    /// The values it may have after a branch or loop body that may not
+    /// run (`None`: unset), when more than one ([`branch_values`]); the
+    /// fields above hold the last one assigned.
+    choices: Vec<Option<Var>>,
 }
 
 /// An array's elements, each one word of `"${a[@]}"`, and the key of each
@@ -446,10 +452,7 @@ impl<'c> Analyzer<'c> {
     ) -> Payload {
         let mut stdout = Payload::default();
         for item in &list.0 {
-            for (_, pipeline) in &item.0 {
-                let out = self.pipeline(pipeline, scope, stdin);
-                flow::merge(&mut stdout, &out);
-            }
+            self.and_or(&item.0, scope, stdin, &mut stdout);
         }
         stdout
     }
@@ -541,7 +544,7 @@ impl<'c> Analyzer<'c> {
                 self.compound_list(&sub.list, &mut inner, stdin)
             }
             C::ForClause(clause) => self.for_clause(clause, scope, stdin),
-            C::ArithmeticForClause(clause) => self.compound_list(&clause.body.list, scope, stdin),
+            C::ArithmeticForClause(clause) => self.maybe_list(&clause.body.list, scope, stdin),
             C::CaseClause(clause) => {
                 let value = self.expand(&clause.value.value, scope);
                 // A value the line fixes takes the first arm whose pattern
@@ -557,27 +560,63 @@ impl<'c> Analyzer<'c> {
                         None => Payload::default(),
                     };
                 }
+                // Any arm may run, each from the variables before it (an arm
+                // after `;&` also from those that one leaves); a `*)` arm
+                // runs when no other does.
                 let mut stdout = Payload::default();
+                let mut branches = Branches::open(scope);
+                let mut falls_through = false;
                 for case in &clause.cases {
+                    if !falls_through {
+                        branches.enter(scope);
+                    }
                     if let Some(body) = &case.cmd {
                         let out = self.compound_list(body, scope, stdin);
                         flow::merge(&mut stdout, &out);
                     }
+                    falls_through = matches!(
+                        case.post_action,
+                        ast::CaseItemPostAction::UnconditionallyExecuteNextCaseItem
+                    );
+                    if falls_through {
+                        branches.fall_through(scope);
+                    } else {
+                        branches.leave(scope);
+                    }
                 }
+                if falls_through {
+                    branches.leave(scope);
+                }
+                let exhaustive = clause
+                    .cases
+                    .iter()
+                    .flat_map(|case| &case.patterns)
+                    .any(|pattern| pattern.value == "*");
+                branches.close(scope, exhaustive);
                 stdout
             }
             C::IfClause(clause) => {
                 let mut stdout = self.compound_list(&clause.condition, scope, stdin);
+                // One branch runs, or none without `else`.
+                let mut branches = Branches::open(scope);
                 let then = self.compound_list(&clause.then, scope, stdin);
                 flow::merge(&mut stdout, &then);
+                branches.leave(scope);
+                let mut exhaustive = false;
                 for branch in clause.elses.iter().flatten() {
-                    if let Some(condition) = &branch.condition {
-                        let out = self.compound_list(condition, scope, stdin);
-                        flow::merge(&mut stdout, &out);
+                    branches.enter(scope);
+                    match &branch.condition {
+                        Some(condition) => {
+                            let out = self.compound_list(condition, scope, stdin);
+                            flow::merge(&mut stdout, &out);
+                        }
+                        None => exhaustive = true,
                     }
                     let out = self.compound_list(&branch.body, scope, stdin);
                     flow::merge(&mut stdout, &out);
+                    branches.leave(scope);
                 }
+                branches.close(scope, exhaustive);
                 stdout
             }
             C::WhileClause(clause) if getopts_words(&clause.0).is_some() => {
@@ -588,7 +627,7 @@ impl<'c> Analyzer<'c> {
             }
             C::WhileClause(clause) | C::UntilClause(clause) => {
                 let mut stdout = self.compound_list(&clause.0, scope, stdin);
-                let body = self.compound_list(&clause.1.list, scope, stdin);
+                let body = self.maybe_list(&clause.1.list, scope, stdin);
                 flow::merge(&mut stdout, &body);
                 stdout
             }
@@ -625,7 +664,7 @@ impl<'c> Analyzer<'c> {
             .unwrap_or_default();
         let variable = read_loop_variable(&clause.0).unwrap_or_default();
         if lines.is_empty() {
-            let body = self.compound_list(&clause.1.list, scope, stdin);
+            let body = self.maybe_list(&clause.1.list, scope, stdin);
             flow::merge(&mut stdout, &body);
             return stdout;
         }
@@ -669,7 +708,7 @@ impl<'c> Analyzer<'c> {
             _ => None,
         };
         let Some((variable, (options, next_index))) = parsed else {
-            let body = self.compound_list(&clause.1.list, scope, stdin);
+            let body = self.maybe_list(&clause.1.list, scope, stdin);
             flow::merge(&mut stdout, &body);
             return stdout;
         };
@@ -702,7 +741,7 @@ impl<'c> Analyzer<'c> {
             self.push_words(&w.value, scope, &mut values);
         }
         if values.is_empty() {
-            return self.compound_list(&clause.body.list, scope, stdin);
+            return self.maybe_list(&clause.body.list, scope, stdin);
         }
         let mut stdout = Payload::default();
         for value in values.into_iter().take(MAX_LOOP_VALUES) {
@@ -725,6 +764,9 @@ impl<'c> Analyzer<'c> {
         {
             let out = self.script(&text, scope, stdin, "alias");
             self.expanding.pop();
+            return out;
+        }
+        if let Some(out) = self.simple_per_value(simple, scope, stdin) {
             return out;
         }
         let mut assignments: Vec<Assigned> = Vec::new();
@@ -991,6 +1033,7 @@ impl<'c> Analyzer<'c> {
                 exported,
                 array: None,
                 nameref: false,
+                choices: Vec::new(),
             },
         );
     }
