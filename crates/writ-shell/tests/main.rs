@@ -91,6 +91,7 @@ mod own_deploy_tooling;
 mod patches_and_inline;
 mod powershell;
 mod powershell_round_four;
+mod powershell_round_seven;
 mod powershell_round_six;
 mod powershell_splatting;
 mod previews_and_linked;

@@ -18,14 +18,17 @@
 //! `settings.rs`. Splatted arrays and hashtables are written out as the
 //! arguments they stand for (`splatting.rs`), loops over literal lists
 //! unrolled (`loops.rs`), .NET web clients' requests read as
-//! `Invoke-WebRequest` (`dotnet.rs`), and AWS Tools' S3 transfers as `aws
-//! s3 cp` (`aws_tools.rs`).
+//! `Invoke-WebRequest` (`dotnet.rs`), AWS Tools' S3 transfers and ACLs as
+//! `aws s3 cp` and `aws s3api` (`aws_tools.rs`), and Graph requests
+//! (`Invoke-MgGraphRequest`) with their hashtable bodies as JSON
+//! (`graph.rs`).
 
 mod aws_tools;
 mod blocks;
 mod dotnet;
 mod functions;
 mod grants;
+mod graph;
 mod loops;
 mod objects;
 mod outlook;
@@ -35,6 +38,7 @@ mod scripts;
 mod settings;
 mod splatting;
 mod statements;
+mod strings;
 mod tasks;
 
 pub(super) use scripts::written_script_jobs;
@@ -1461,6 +1465,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         .or_else(|| tasks::handle(inv))
         .or_else(|| pnp::handle(inv))
         .or_else(|| aws_tools::handle(inv))
+        .or_else(|| graph::handle(inv))
         .or_else(|| listing(inv))
     {
         return Some(outcome);
@@ -2595,6 +2600,10 @@ fn shell_text(code: &str) -> String {
     // The call operator `&` came just before: a string or variable after
     // it names the command to run.
     let mut called = false;
+    // The parenthesis depth at which an expression is being written (an
+    // assignment's value, a statement that is a value): there `+` joins
+    // its operands into one value (`'https://h/?k=' + $env:T`).
+    let mut expression: Option<usize> = None;
     while let Some(&c) = chars.get(at) {
         let next = chars.get(at + 1).copied();
         let call_operand = called && !c.is_whitespace();
@@ -2615,6 +2624,7 @@ fn shell_text(code: &str) -> String {
             && !is_assignment(&chars, at)
         {
             out.push_str("echo ");
+            expression = Some(depth);
         }
         match c {
             '\'' => {
@@ -2726,6 +2736,8 @@ fn shell_text(code: &str) -> String {
                             out.push_str("$(");
                             depth += 1;
                             assignments.push(depth);
+                        } else {
+                            expression = Some(depth);
                         }
                         at = after;
                         command_start = assignments.last() == Some(&depth);
@@ -2747,6 +2759,9 @@ fn shell_text(code: &str) -> String {
             ')' => {
                 close_assignment(&mut out, &mut assignments, &mut depth);
                 out.push(')');
+                if expression.is_some_and(|d| d >= depth) {
+                    expression = None;
+                }
                 depth = depth.saturating_sub(1);
                 if keywords.len() > 1 {
                     keywords.pop();
@@ -2754,6 +2769,7 @@ fn shell_text(code: &str) -> String {
                 command_start = false;
             }
             ';' | '\n' => {
+                expression = None;
                 close_assignment(&mut out, &mut assignments, &mut depth);
                 out.push(c);
                 set_keyword(&mut keywords, None);
@@ -2765,9 +2781,24 @@ fn shell_text(code: &str) -> String {
                     at = end;
                     continue;
                 }
+                expression = None;
                 out.push(c);
                 set_keyword(&mut keywords, None);
                 command_start = true;
+            }
+            // `+` between an expression's operands: one value, joined.
+            '+' if expression == Some(depth)
+                && !command_start
+                && !matches!(next, Some('+' | '=')) =>
+            {
+                while out.ends_with([' ', '\t']) {
+                    out.pop();
+                }
+                at += 1;
+                while chars.get(at).is_some_and(|c| *c == ' ' || *c == '\t') {
+                    at += 1;
+                }
+                continue;
             }
             '{' if !command_start
                 && keywords.last().is_some_and(Option::is_none)
@@ -2794,6 +2825,7 @@ fn shell_text(code: &str) -> String {
                 command_start = true;
             }
             '}' => {
+                expression = None;
                 groups.pop();
                 set_keyword(&mut keywords, None);
                 close_assignment(&mut out, &mut assignments, &mut depth);
@@ -3188,6 +3220,23 @@ fn quote_inner(inner: &str) -> String {
                 if let Some((name, len)) = env_reference(&chars, at) {
                     out.push_str(&format!("${{{name}}}"));
                     at += len;
+                    continue;
+                }
+                let word: String = chars
+                    .get(at + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+                    .collect();
+                if ["true", "false", "null"]
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case(&word))
+                {
+                    // A constant (`SaveToSentItems = $true`), not a
+                    // variable the shell would empty.
+                    out.push_str("\\$");
+                    out.push_str(&word);
+                    at += 1 + word.len();
                     continue;
                 }
                 // `$(...)` inside runs as a command; `$x` stays a variable.

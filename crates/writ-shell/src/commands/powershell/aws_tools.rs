@@ -16,6 +16,10 @@
 //! - `Remove-S3Object -BucketName B -Key K` is `aws s3 rm s3://B/K`, once
 //!   for each key of `-KeyCollection`; `-KeyPrefix P` removes every
 //!   object under P, as `aws s3 rm s3://B/P --recursive`.
+//! - `Set-S3ACL -BucketName B -Key K -CannedACLName A` is `aws s3api
+//!   put-object-acl --bucket B --key K --acl A`, and without a key `aws
+//!   s3api put-bucket-acl --bucket B --acl A` (`-PublicReadOnly`,
+//!   `-PublicReadWrite` as for `Write-S3Object`).
 
 use super::{Bound, Cmdlet, bind, path_text};
 use crate::args::Arg;
@@ -89,12 +93,14 @@ const S3_REMOVE: Cmdlet = Cmdlet {
 };
 
 /// `Write-S3Object` and `Read-S3Object`, as `aws s3 cp`; `Remove-S3Bucket`
-/// and `Remove-S3Object`, as `aws s3 rb` and `aws s3 rm`.
+/// and `Remove-S3Object`, as `aws s3 rb` and `aws s3 rm`; `Set-S3ACL` as
+/// `aws s3api put-object-acl`.
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let upload = match inv.program {
         "write-s3object" => true,
         "read-s3object" => false,
         "remove-s3bucket" | "remove-s3object" => return Some(remove(inv)),
+        "set-s3acl" => return Some(set_acl(inv)),
         _ => return None,
     };
     let bound = bind(&S3_OBJECT, inv.args);
@@ -225,6 +231,49 @@ fn remove(inv: &Invocation<'_>) -> Outcome {
             cwd: None,
         });
     }
+    outcome
+}
+
+/// `Set-S3ACL` as `aws s3api put-object-acl` (with `-Key`) or
+/// `put-bucket-acl`; nothing with `-WhatIf`.
+fn set_acl(inv: &Invocation<'_>) -> Outcome {
+    let bound = bind(&S3_OBJECT, inv.args);
+    let mut outcome = Outcome::default();
+    if bound.switch("whatif") {
+        return outcome;
+    }
+    let Some(bucket) = bound.value("bucketname") else {
+        return outcome;
+    };
+    let bucket = bucket.with_text(
+        unquoted(&bucket.text)
+            .trim_start_matches("s3://")
+            .trim_end_matches('/'),
+    );
+    let key = bound
+        .value("key")
+        .map(|k| k.with_text(unquoted(&k.text).trim_start_matches('/')));
+    let verb = if key.is_some() {
+        "put-object-acl"
+    } else {
+        "put-bucket-acl"
+    };
+    let mut argv = vec![
+        Arg::literal("aws"),
+        Arg::literal("s3api"),
+        Arg::literal(verb),
+        Arg::literal("--bucket"),
+        bucket,
+    ];
+    if let Some(key) = key {
+        argv.extend([Arg::literal("--key"), key]);
+    }
+    argv.extend(options_of(&bound));
+    outcome.nested.push(Nested::Argv {
+        argv,
+        env: Vec::new(),
+        cwd: None,
+    });
     outcome
 }
 

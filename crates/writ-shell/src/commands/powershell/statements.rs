@@ -17,8 +17,10 @@
 //!   are given the array's items or the hashtable's `-Key value` pairs.
 //! - Functions (`functions.rs`): a call of a function the text defines
 //!   runs its body there, its parameters bound to the call's arguments.
+//! - Strings built by expression (`strings.rs`): `$u = 'https://h/?k=' +
+//!   $env:T` then `-Uri $u` is given the string its value is.
 
-use super::{dotnet, functions, loops, outlook, pnp, splatting};
+use super::{dotnet, functions, loops, outlook, pnp, splatting, strings};
 
 /// A statement: where it starts and ends in the text.
 pub(super) type Span = (usize, usize);
@@ -31,6 +33,7 @@ pub(super) fn rewrite(code: &str) -> String {
         dotnet::rewrite,
         loops::rewrite,
         splatting::rewrite,
+        strings::rewrite,
     ] {
         if let Some(text) = pass(expanded.as_deref().unwrap_or(code)) {
             expanded = Some(text);
