@@ -144,6 +144,11 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
         Some(shell) => walk::parse_line(&run_in(shell, command), &options)?,
         None => match walk::parse_line(command, &options) {
             Ok(parsed) => parsed,
+            // A cmd line bash cannot parse (`msbuild & if errorlevel 1
+            // (...)`) is read as cmd's.
+            Err(error) if commands::has_cmd_statement(command) => {
+                walk::parse_line(&run_in("cmd /c", command), &options).map_err(|_| error)?
+            }
             // PowerShell that bash cannot parse (`Invoke-RestMethod ...
             // -Body (@{a=1} | ConvertTo-Json)`) is read as PowerShell.
             Err(error)
@@ -187,12 +192,36 @@ fn windows_line(command: &str) -> Option<&'static str> {
     if statement && (powershell_syntax(command) || script_block_argument(command)) {
         return Some(POWERSHELL);
     }
+    // A cmdlet or assignment followed by more statements (`Push-Location
+    // infra/staging; terraform apply`, `Set-Location ./x; make`): what it
+    // leaves (the location, the variable) is where the later ones run,
+    // which only PowerShell's reading keeps; bash would run the cmdlet as
+    // a missing program and the rest where the line started.
+    let mut quote: Option<char> = None;
+    let later_statement = command.char_indices().any(|(at, c)| match (quote, c) {
+        (Some(q), c) if c == q => {
+            quote = None;
+            false
+        }
+        (Some(_), _) => false,
+        (None, '\'' | '"') => {
+            quote = Some(c);
+            false
+        }
+        (None, ';' | '\n') => command
+            .get(at + 1..)
+            .is_some_and(|rest| !rest.trim().is_empty()),
+        _ => false,
+    });
+    if statement && later_statement {
+        return Some(POWERSHELL);
+    }
     if starts_with_powershell_statement(command)
         || (starts_with_windows_program_word(command) && names_ps_env(command))
     {
         return Some(POWERSHELL);
     }
-    if starts_with_cmd_for(command) {
+    if starts_with_cmd_for(command) || commands::cmd_only_line(command) {
         return Some("cmd /c");
     }
     if !command.contains('\\') {
@@ -299,8 +328,11 @@ fn starts_with_windows_word(command: &str) -> bool {
 /// ... }`; `'a', 'b' | ForEach-Object { ... }`): text given to a
 /// PowerShell tool that bash cannot parse.
 fn has_powershell_statement(command: &str) -> bool {
+    // Statements end at a line's end, `;`, `&&` and `||`; a pipeline's
+    // stages at `|` (`git rebase origin/main; if ($LASTEXITCODE -eq 0) {
+    // git push }`).
     command.lines().any(|line| {
-        line.split('|')
+        line.split([';', '|', '&'])
             .filter(|stage| !stage.trim().is_empty())
             .any(starts_with_windows_word)
     })

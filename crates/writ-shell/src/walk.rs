@@ -1373,6 +1373,10 @@ impl<'c> Analyzer<'c> {
             });
             // A backup tool's configuration, repository file or file list.
             commands::configured_backups(&invocation, &mut outcome, &|path| self.script_text(path));
+            // A batch file run by cmd (`call diag.cmd`, `cmd /c diag.cmd`).
+            commands::written_batch_files(&invocation, &mut outcome, &|path| {
+                self.script_text(path)
+            });
             // A package manager's registry configuration (`.npmrc`, `poetry.toml`).
             commands::configured_registry(&invocation, &mut outcome, &|path| {
                 self.script_text(path)
@@ -1434,6 +1438,13 @@ impl<'c> Analyzer<'c> {
         let text = self.script_text(&paths::resolve(&scope.cwd, self.home, &name.text))?;
         let interpreter = shebang_interpreter(&text).unwrap_or_else(|| "sh".to_owned());
         let mut argv = vec![Arg::literal(&interpreter), name.clone()];
+        // A batch file runs in cmd (`./diag.cmd`, as Git Bash runs it).
+        if [".bat", ".cmd"]
+            .iter()
+            .any(|e| name.text.to_ascii_lowercase().ends_with(e))
+        {
+            argv = vec![Arg::literal("cmd"), Arg::literal("/c"), name.clone()];
+        }
         argv.extend(args.iter().cloned());
         Some(argv)
     }

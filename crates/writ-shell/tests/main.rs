@@ -32,6 +32,7 @@ mod clipboards_and_recordings;
 mod cloud_lifecycle;
 mod cloud_targets;
 mod cmd_loops;
+mod cmd_round_three;
 mod cmd_round_two;
 mod config_management;
 mod container_images;

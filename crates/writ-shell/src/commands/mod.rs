@@ -49,7 +49,9 @@ pub(crate) fn noted_scripts(
     known
 }
 pub(crate) use powershell::{starts_with_cmdlet, starts_with_cmdlet_shaped};
-pub(crate) use windows::starts_with_windows_program;
+pub(crate) use windows::{
+    cmd_only_line, has_cmd_statement, starts_with_windows_program, written_batch_files,
+};
 mod dataflow;
 mod deploy;
 mod devenvs;

@@ -13,7 +13,10 @@
 //! decoded output holds what its input held). cmd's own statements that
 //! the rewrite reads for what they do (`set NAME=VALUE`, `set /p NAME=`,
 //! `pushd \\host\share` as a drive mapped to the share) and the starts
-//! only cmd lines have (`cd /d`, `if exist`) are in [`statements`].
+//! only cmd lines have (`cd /d`, `if exist`) are in [`statements`];
+//! batch files written earlier and run by cmd, `cmd /v:on /c` lines with
+//! their delayed `!NAME!`, and the lines only cmd reads (`& if errorlevel
+//! 1 (...)`, `call X.bat`) are in [`batch`].
 //!
 //! Git Bash turns an argument like `/s` into a path, so Windows programs
 //! called from it spell their switches with a double slash (`taskkill //F
@@ -24,7 +27,10 @@ use super::{Invocation, Nested, Outcome, request, url};
 use crate::args::Arg;
 use crate::{Effect, FileRef, Payload, Resource, flow, paths};
 
+mod batch;
 mod statements;
+
+pub(crate) use batch::{cmd_only_line, has_cmd_statement, written as written_batch_files};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
@@ -1231,9 +1237,11 @@ fn cmd(inv: &Invocation<'_>) -> Outcome {
             return outcome;
         }
     };
-    if !text.trim().is_empty() {
+    // A batch file's text, when known, is run by [`batch::written`].
+    if !text.trim().is_empty() && batch::batch_run(&text).is_none() {
+        let delayed = batch::delayed_switch(inv.args, position);
         outcome.nested.push(Nested::Script {
-            text: cmd_to_bash(&text),
+            text: cmd_to_bash_with(&text, delayed || batch::enables_delayed_expansion(&text)),
             what: "cmd /c".to_owned(),
         });
     }
@@ -1250,7 +1258,10 @@ fn strip_outer_quotes(line: &str) -> String {
     }
     let quotes = trimmed.matches('"').count();
     let program = trimmed.trim_matches('"').to_ascii_lowercase();
+    // `"taskkill /f /im x.exe"` is a command line, not a program's name.
+    let switches = program.contains(" /") || program.contains(" -");
     let names_program = quotes == 2
+        && !switches
         && trimmed.ends_with('"')
         && [".exe", ".bat", ".cmd", ".com"]
             .iter()
@@ -1304,7 +1315,7 @@ impl Token {
 /// Splits a cmd line into words and operators: `"..."` quotes (removed),
 /// `^` escapes, `%NAME%` variables, `&`/`&&`/`||`/`|`, redirections, and
 /// `(`...`)` blocks where a command may begin.
-fn lex(line: &str) -> Vec<Token> {
+fn lex(line: &str, delayed: bool) -> Vec<Token> {
     let chars: Vec<char> = line.chars().collect();
     let mut tokens: Vec<Token> = Vec::new();
     let mut word: Vec<Piece> = Vec::new();
@@ -1337,6 +1348,17 @@ fn lex(line: &str) -> Vec<Token> {
             push_text(&mut word, c);
             in_word = true;
             at += 1;
+            continue;
+        }
+        // `!NAME!` under delayed expansion (`cmd /v:on`, `setlocal
+        // enabledelayedexpansion`) is NAME's value, quoted or not.
+        if c == '!'
+            && delayed
+            && let Some((piece, len)) = batch::delayed_variable(&chars, at)
+        {
+            word.push(piece);
+            in_word = true;
+            at += len;
             continue;
         }
         if quoted {
@@ -1464,12 +1486,17 @@ fn variable(chars: &[char], at: usize) -> Option<(Piece, usize)> {
     if !valid {
         return None;
     }
-    let piece = match name.to_ascii_uppercase().as_str() {
+    Some((variable_piece(name), close + 2))
+}
+
+/// What the variable `name` stands for: `%USERPROFILE%` is home and `%CD%`
+/// the working directory.
+fn variable_piece(name: String) -> Piece {
+    match name.to_ascii_uppercase().as_str() {
         "USERPROFILE" | "HOME" => Piece::Var("HOME".to_owned()),
         "CD" => Piece::Text(".".to_owned()),
         _ => Piece::Var(name),
-    };
-    Some((piece, close + 2))
+    }
 }
 
 /// cmd's own commands under the names of the programs that do the same
@@ -1491,10 +1518,21 @@ fn builtin_name(lower: &str) -> Option<&'static str> {
 /// `/dev/null`, and `set`, `set /p` and `pushd \\host\share` as what they
 /// do ([`statements::rewrite`]).
 pub(super) fn cmd_to_bash(line: &str) -> String {
+    cmd_to_bash_with(line, batch::enables_delayed_expansion(line))
+}
+
+/// [`cmd_to_bash`], with `!NAME!` read as NAME's value when `delayed`
+/// (`cmd /v:on`). A line that starts by running cmd on a line of its own
+/// (`cmd /v:on /c "..."`) has that line rewritten as cmd reads it
+/// ([`batch::nested_cmd`]).
+pub(super) fn cmd_to_bash_with(line: &str, delayed: bool) -> String {
+    if let Some(rewritten) = batch::nested_cmd(line, delayed) {
+        return rewritten;
+    }
     if let Some(rewritten) = for_f_to_bash(line) {
         return rewritten;
     }
-    let tokens = lex(line);
+    let tokens = lex(line, delayed);
     let mut out = String::with_capacity(line.len() + 16);
     // No command since the last separator: another separator would be
     // an empty command, which the shell cannot parse.
@@ -1557,8 +1595,22 @@ pub(super) fn cmd_to_bash(line: &str) -> String {
                         at = skip_command(&tokens, at);
                         continue;
                     }
-                    _ if lower.starts_with("::") => {
+                    // Comments, labels (`:retry`) and jumps, which the
+                    // reading of every line in turn does without.
+                    "goto" | "setlocal" | "endlocal" => {
                         at = skip_command(&tokens, at);
+                        continue;
+                    }
+                    _ if lower.starts_with(':') => {
+                        at = skip_command(&tokens, at);
+                        continue;
+                    }
+                    // `call :label` runs part of the script (read in
+                    // turn); `call PROGRAM ARGS` runs PROGRAM.
+                    "call" => {
+                        if tokens.get(at).is_some_and(|t| t.text().starts_with(':')) {
+                            at = skip_command(&tokens, at);
+                        }
                         continue;
                     }
                     "else" => continue,
@@ -1583,6 +1635,21 @@ pub(super) fn cmd_to_bash(line: &str) -> String {
                     at = next;
                     command_start = false;
                     continue;
+                }
+                // A batch file runs as cmd runs it ([`batch::written`]).
+                if batch::is_batch_name(lower) {
+                    out.push_str("cmd '/c' ");
+                    push_word(&mut out, &pieces_without_at(pieces));
+                    command_start = false;
+                    continue;
+                }
+                // `exit /b N` leaves the script with N.
+                if lower == "exit"
+                    && tokens
+                        .get(at)
+                        .is_some_and(|t| t.text().eq_ignore_ascii_case("/b"))
+                {
+                    at += 1;
                 }
                 let plain = lower
                     .chars()
@@ -1904,6 +1971,10 @@ mod tests {
             "\"C:\\a b\\x.exe\""
         );
         assert_eq!(strip_outer_quotes("dir"), "dir");
+        assert_eq!(
+            strip_outer_quotes("\"taskkill /f /im x.exe\""),
+            "taskkill /f /im x.exe"
+        );
     }
 
     #[test]
