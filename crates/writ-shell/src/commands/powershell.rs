@@ -47,6 +47,17 @@ use super::{Invocation, Nested, Outcome, request, send_file, url};
 use crate::args::Arg;
 use crate::{Effect, Message, PackageInstall, Payload, Resource, flow};
 
+/// The name (letters, digits and `_`) that starts at `from` in `chars`:
+/// a variable's after its `$`, a splat's after its `@`.
+fn word_at(chars: &[char], from: usize) -> String {
+    chars
+        .get(from..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+        .collect()
+}
+
 /// A cmdlet's parameters: value parameters in positional order first
 /// (`positional` of them bind positional arguments), then switches and
 /// parameter aliases.
@@ -2690,12 +2701,7 @@ fn shell_text(code: &str) -> String {
                     command_start = false;
                     continue;
                 }
-                let word: String = chars
-                    .get(at + 1..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
-                    .collect();
+                let word = word_at(&chars, at + 1);
                 if command_start && word.eq_ignore_ascii_case("null") && is_assignment(&chars, at) {
                     // `$null = cmd`: cmd runs, its output discarded.
                     at = skip_assignment(&chars, at);
@@ -3222,12 +3228,7 @@ fn quote_inner(inner: &str) -> String {
                     at += len;
                     continue;
                 }
-                let word: String = chars
-                    .get(at + 1..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
-                    .collect();
+                let word = word_at(&chars, at + 1);
                 if ["true", "false", "null"]
                     .iter()
                     .any(|k| k.eq_ignore_ascii_case(&word))
@@ -3293,12 +3294,7 @@ fn env_reference(chars: &[char], at: usize) -> Option<(String, usize)> {
         return None;
     }
     let start = at + if braced { 6 } else { 5 };
-    let name: String = chars
-        .get(start..)
-        .unwrap_or_default()
-        .iter()
-        .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
-        .collect();
+    let name = word_at(chars, start);
     if name.is_empty() {
         return None;
     }

@@ -13,6 +13,7 @@
 //! left to run its block once, as before.
 
 use super::splatting::{Value, array_items, assignments, closing, unquoted};
+use super::word_at;
 
 /// The variable `$_` becomes inside an unrolled block (the shell's own
 /// `$_` is the last argument of the previous command).
@@ -251,12 +252,7 @@ fn bind_item(body: &str) -> String {
     let mut at = 0usize;
     while let Some(&c) = chars.get(at) {
         if c == '$' {
-            let name: String = chars
-                .get(at + 1..)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
-                .collect();
+            let name = word_at(&chars, at + 1);
             if name == "_" || name.eq_ignore_ascii_case("psitem") {
                 out.push_str(ITEM);
                 at += 1 + name.chars().count();

@@ -10,6 +10,8 @@
 //! assignment before the splat; a hashtable's values are kept as written
 //! (`Headers = $headers` stays the variable, which carries what it holds).
 
+use super::word_at;
+
 /// What a variable was assigned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Value {
@@ -44,12 +46,7 @@ pub(super) fn rewrite(code: &str) -> Option<String> {
                 .checked_sub(1)
                 .and_then(|b| chars.get(b))
                 .is_none_or(|b| b.is_whitespace() || matches!(b, '(' | ';' | '|'));
-            let name: String = chars
-                .get(at + 1..)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
-                .collect();
+            let name = word_at(&chars, at + 1);
             let end = at + 1 + name.chars().count();
             let ends = chars
                 .get(end)
@@ -241,11 +238,7 @@ pub(super) fn assignments(chars: &[char]) -> Vec<Assigned> {
 
 /// `$name = VALUE` at `at`, VALUE a literal array, hashtable or comma list.
 fn assignment_at(chars: &[char], outside: &[bool], at: usize) -> Option<Assigned> {
-    let name: String = chars
-        .get(at + 1..)?
-        .iter()
-        .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
-        .collect();
+    let name = word_at(chars, at + 1);
     if name.is_empty() {
         return None;
     }

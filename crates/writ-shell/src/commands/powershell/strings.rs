@@ -10,6 +10,7 @@
 //! only when they name a variable (a literal value the walk keeps itself).
 
 use super::statements::{assignment, statements};
+use super::word_at;
 
 /// `code` with the uses of its string-expression variables written out,
 /// or `None` when it has none.
@@ -56,12 +57,7 @@ pub(super) fn rewrite(code: &str) -> Option<String> {
             (Some('\''), _) => {}
             (None, '\'' | '"') => quote = Some(c),
             (_, '$') => {
-                let name: String = chars
-                    .get(at + 1..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
-                    .collect();
+                let name = word_at(&chars, at + 1);
                 let end = at + 1 + name.chars().count();
                 let plain = !name.is_empty()
                     && chars
