@@ -156,6 +156,12 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
             {
                 walk::parse_line(&run_in(POWERSHELL, command), &options).map_err(|_| error)?
             }
+            // zsh or fish that bash cannot parse (`rm -- *.log(N)`,
+            // `set -x A b; and make`) is read as that shell's.
+            Err(error) if commands::zsh_or_fish_line(command).is_some() => {
+                let shell = commands::zsh_or_fish_line(command).unwrap_or("zsh -c");
+                walk::parse_line(&run_in(shell, command), &options).map_err(|_| error)?
+            }
             Err(error) => return Err(error),
         },
     };

@@ -137,6 +137,7 @@ mod windows;
 mod windows_round_three;
 mod workspaces_and_reporters;
 mod written_files;
+mod zsh_and_fish;
 
 /// Every file under `tests/` is a module of this binary: a file left out of
 /// the list above would never compile or run.

@@ -49,6 +49,8 @@ pub(crate) fn noted_scripts(
     known
 }
 pub(crate) use powershell::{starts_with_cmdlet, starts_with_cmdlet_shaped};
+mod shells;
+pub(crate) use shells::{fish_to_bash, zsh_or_fish_line, zsh_to_bash};
 pub(crate) use windows::{
     cmd_only_line, has_cmd_statement, starts_with_windows_program, written_batch_files,
 };

@@ -1135,8 +1135,14 @@ fn shell(inv: &Invocation<'_>) -> Outcome {
                     inv.program, script.text
                 ));
             }
+            // zsh's and fish's text is read as the bash that does the same.
+            let text = match inv.program {
+                "zsh" => super::zsh_to_bash(&script.text),
+                "fish" => super::fish_to_bash(&script.text),
+                _ => script.text.clone(),
+            };
             outcome.nested.push(Nested::ShellScript {
-                text: script.text.clone(),
+                text,
                 what: format!("{} -c", inv.program),
                 args: positional.iter().skip(1).map(|a| (*a).clone()).collect(),
                 env: Vec::new(),
