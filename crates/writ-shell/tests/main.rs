@@ -65,6 +65,7 @@ mod inline_transfers;
 mod inline_uploads;
 mod interactive_programs;
 mod interpreters;
+mod js_runtimes;
 mod jvm_languages;
 mod known_file_text;
 mod l10n_and_builds;

@@ -40,7 +40,10 @@ mod clojure;
 mod constants;
 mod dsn;
 mod hub;
+mod js_db;
 mod listing;
+mod runtimes;
+pub(super) use runtimes::handle as typescript_runner;
 mod storage;
 mod tables;
 mod transfer;
@@ -558,12 +561,16 @@ fn sqlite_file(dsn: &str) -> Option<&str> {
 /// Reports the SQL that driver code writes out, against the host its DSN
 /// (`postgresql://u@h/db`, `host=h dbname=d`) or a host argument names;
 /// nothing more for a DSN a frame writer covers with no other statement.
+/// When the code writes out no server, the command line's value of a
+/// variable it reads by name (`process.env.DATABASE_URL`), or of one its
+/// client reads by convention (`client_env`: Bun's `DATABASE_URL`), is.
 fn database(
     inv: &Invocation<'_>,
     code: &str,
     literals: &[Literal],
     used: &mut [bool],
     covered: &[String],
+    client_env: &[&str],
     outcome: &mut Outcome,
 ) {
     let mut dsn = None;
@@ -604,6 +611,14 @@ fn database(
         } else if host.is_none() && value_of(before, &["host", "hostname", "server"]) {
             host = Some(text.to_owned());
             *used = true;
+        }
+    }
+    if host.is_none() && dsn.is_none() {
+        let mut names = env_reads(code);
+        names.extend(client_env.iter().map(|n| (*n).to_owned()));
+        if let Some((h, d)) = js_db::env_server(inv, &names) {
+            host = Some(h);
+            dsn = d;
         }
     }
     if statements.is_empty()
@@ -1145,8 +1160,17 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
         }
     }
     let covered = table_sql(inv, code, &literals, table_writes, outcome);
-    if DRIVERS.iter().any(|d| code.contains(d)) {
-        database(inv, code, &literals, &mut used, &covered, outcome);
+    let client_env = js_db::client_env(code);
+    if client_env.is_some() || DRIVERS.iter().any(|d| code.contains(d)) {
+        database(
+            inv,
+            code,
+            &literals,
+            &mut used,
+            &covered,
+            &client_env.unwrap_or_default(),
+            outcome,
+        );
     }
     let mails = sends_mail(program, code);
     if urls.is_empty()

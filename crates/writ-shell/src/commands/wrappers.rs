@@ -1233,6 +1233,9 @@ fn source(inv: &Invocation<'_>) -> Outcome {
 
 /// Interpreters: inline code is opaque; a script argument is read.
 fn interpreter(inv: &Invocation<'_>) -> Option<Outcome> {
+    if let Some(outcome) = inline::typescript_runner(inv) {
+        return Some(outcome);
+    }
     if let Some(outcome) = super::jvm::handle(inv) {
         return Some(outcome);
     }
