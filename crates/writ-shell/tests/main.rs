@@ -92,6 +92,7 @@ mod other_vcs;
 mod own_deploy_tooling;
 mod patches_and_inline;
 mod powershell;
+mod powershell_round_eight;
 mod powershell_round_four;
 mod powershell_round_seven;
 mod powershell_round_six;

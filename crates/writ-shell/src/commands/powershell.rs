@@ -29,6 +29,7 @@ mod dotnet;
 mod functions;
 mod grants;
 mod graph;
+mod joins;
 mod loops;
 mod objects;
 mod outlook;
@@ -408,6 +409,54 @@ const GRAPH_MAIL: Cmdlet = Cmdlet {
     ],
     positional: 0,
     switches: &["savetosentitems"],
+    aliases: &[],
+};
+
+/// `Get-ChildItem [[-Path] P[,P]] [[-Filter] F] [-Include I] [-Recurse]
+/// [-Depth N] [-File] ...`.
+const GET_CHILD_ITEM: Cmdlet = Cmdlet {
+    values: &[
+        "path",
+        "filter",
+        "literalpath",
+        "include",
+        "exclude",
+        "depth",
+        "attributes",
+    ],
+    positional: 2,
+    switches: &[
+        "recurse",
+        "file",
+        "directory",
+        "hidden",
+        "readonly",
+        "system",
+        "name",
+        "followsymlink",
+    ],
+    aliases: &[
+        ("s", "recurse"),
+        ("ad", "directory"),
+        ("af", "file"),
+        ("ah", "hidden"),
+        ("ar", "readonly"),
+        ("as", "system"),
+    ],
+};
+
+/// `Get-Item [-Path] P[,P]` / `-LiteralPath P`.
+const GET_ITEM: Cmdlet = Cmdlet {
+    values: &[
+        "path",
+        "literalpath",
+        "filter",
+        "include",
+        "exclude",
+        "stream",
+    ],
+    positional: 1,
+    switches: &[],
     aliases: &[],
 };
 
@@ -1478,6 +1527,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         .or_else(|| aws_tools::handle(inv))
         .or_else(|| graph::handle(inv))
         .or_else(|| listing(inv))
+        .or_else(|| items(inv))
     {
         return Some(outcome);
     }
@@ -1738,7 +1788,7 @@ const RECIPIENT_KEYS: &[&str] = &["torecipients", "ccrecipients", "bccrecipients
 fn graph_mail(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
     let mut outcome = Outcome::default();
     let mut recipients: Vec<String> = Vec::new();
-    let mut payload = inv.stdin.clone();
+    let mut payload = objects::without_items(inv.stdin);
     for value in bound.all("bodyparameter").chain(bound.all("message")) {
         let text = value.text.as_str();
         let mut lists: Vec<(usize, usize)> = RECIPIENT_KEYS
@@ -1776,8 +1826,10 @@ fn graph_mail(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
     outcome
 }
 
-/// `Compress-Archive [-Path] SRC[,SRC] [-DestinationPath] OUT[.zip]`: the
-/// archive holds the sources' trees, as `zip -r OUT SRC` does.
+/// `Compress-Archive [-Path] SRC[,SRC] [-DestinationPath] OUT[.zip]`, or
+/// the items piped in (`Get-ChildItem ./data | Compress-Archive
+/// -DestinationPath OUT`): the archive holds the sources' trees, as `zip
+/// -r OUT SRC` does.
 fn compress_archive(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
     let mut outcome = Outcome::default();
     let Some(destination) = bound.value("destinationpath") else {
@@ -1790,13 +1842,20 @@ fn compress_archive(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
     }
     let archive = inv.path(&archive);
     let mut contents = Payload::default();
-    for path in paths_of(inv, bound, &["path", "literalpath"]) {
-        outcome.read(path.clone(), true);
+    let mut sources: Vec<(String, bool)> = given_items(inv, bound, &["path", "literalpath"])
+        .into_iter()
+        .map(|(path, _)| (path, true))
+        .collect();
+    if sources.is_empty() {
+        sources = piped_items(inv);
+    }
+    for (path, tree) in sources {
+        outcome.read(path.clone(), tree);
         flow::push_file(
             &mut contents,
             crate::FileRef {
                 path,
-                recursive: true,
+                recursive: tree,
             },
         );
     }
@@ -2038,7 +2097,7 @@ pub(super) fn remote_file_name(remote: &str) -> &str {
 /// `Send-MailMessage -To A,B -Cc C -Subject S -Body B -Attachments F,G`.
 fn mail(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
     let mut outcome = Outcome::default();
-    let mut payload = inv.stdin.clone();
+    let mut payload = objects::without_items(inv.stdin);
     for value in bound.all("subject").chain(bound.all("body")) {
         flow::merge(&mut payload, &ps_payload(value));
     }
@@ -2075,8 +2134,12 @@ fn mail(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
 fn remove(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
     let mut outcome = Outcome::default();
     let recursive = bound.switch("recurse");
-    for path in paths_of(inv, bound, &["path", "literalpath"]) {
-        outcome.delete(path, recursive);
+    let mut targets = given_items(inv, bound, &["path", "literalpath"]);
+    if targets.is_empty() {
+        targets = piped_items(inv);
+    }
+    for (path, tree) in targets {
+        outcome.delete(path, recursive || tree);
     }
     outcome
 }
@@ -2120,7 +2183,7 @@ fn write(inv: &Invocation<'_>, name: &str, bound: &Bound) -> Outcome {
                 .collect();
         }
     }
-    let mut contents = inv.stdin.clone();
+    let mut contents = objects::without_items(inv.stdin);
     for value in bound.all("value").chain(bound.all("inputobject")) {
         flow::merge(&mut contents, &ps_payload(value));
     }
@@ -2146,25 +2209,35 @@ fn write(inv: &Invocation<'_>, name: &str, bound: &Bound) -> Outcome {
 /// `mv` copy (a destination on a file share, `\\host\share`, is an upload).
 fn copy(inv: &Invocation<'_>, moving: bool, bound: &Bound) -> Outcome {
     let mut outcome = Outcome::default();
-    let sources: Vec<String> = ["path", "literalpath"]
+    let mut sources: Vec<String> = ["path", "literalpath"]
         .iter()
         .flat_map(|name| bound.all(name))
         .flat_map(list)
         .map(|p| path_text(&p))
         .collect();
+    // The items piped in (`Get-ChildItem ./data | Copy-Item -Destination
+    // D`), each with its tree when it was listed with one.
+    let mut trees = false;
+    if sources.is_empty() {
+        for (path, tree) in piped_items(inv) {
+            trees |= tree;
+            sources.push(path);
+        }
+    }
+    let recursive = bound.switch("recurse") || trees;
     if let Some(remote) = remoting::copy(inv, bound, &sources) {
         return remote;
     }
     let Some(destination) = bound.value("destination") else {
         for source in &sources {
-            outcome.read(inv.path(source), bound.switch("recurse"));
+            outcome.read(inv.path(source), recursive);
         }
         return outcome;
     };
     let destination = path_text(&destination.text);
     let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
     let copy = super::files::Copy {
-        recursive: bound.switch("recurse"),
+        recursive,
         moving,
         into_dir: sources.len() > 1 || destination.ends_with('/'),
     };
@@ -2222,6 +2295,89 @@ fn listing(inv: &Invocation<'_>) -> Option<Outcome> {
         outcome.stdout = Some(objects::printed(&found));
     }
     Some(outcome)
+}
+
+/// `Get-ChildItem [-Path] P [-Filter F] [-Recurse]` and `Get-Item P`:
+/// return the files and directories they name, which a cmdlet they are
+/// piped to (`| Remove-Item`, `| Compress-Archive`) acts on. A listing of
+/// a directory stands for the directory with everything under it (its
+/// children, and theirs when they are directories); with a filter, for
+/// the names it matches there (`P/F`, or `P/**/F` with `-Recurse`).
+fn items(inv: &Invocation<'_>) -> Option<Outcome> {
+    let children = match inv.program {
+        "get-childitem" | "gci" => true,
+        "get-item" | "gi" => false,
+        _ => return None,
+    };
+    let bound = bind(if children { &GET_CHILD_ITEM } else { &GET_ITEM }, inv.args);
+    let mut places: Vec<String> = ["path", "literalpath"]
+        .iter()
+        .flat_map(|name| bound.all(name))
+        .flat_map(list)
+        .map(|p| path_text(&p))
+        .collect();
+    if places.is_empty() && children {
+        places.push(".".to_owned());
+    }
+    let recurse = bound.switch("recurse") || bound.value("depth").is_some();
+    let patterns: Vec<String> = if children {
+        bound
+            .all("filter")
+            .chain(bound.all("include"))
+            .flat_map(list)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let tree = !bound.switch("file");
+    let mut found = Vec::new();
+    for place in &places {
+        if patterns.is_empty() {
+            found.push(objects::Object::Item {
+                path: inv.path(place),
+                tree,
+            });
+            continue;
+        }
+        let base = place.trim_end_matches('/');
+        for pattern in &patterns {
+            let text = if recurse {
+                format!("{base}/**/{pattern}")
+            } else {
+                format!("{base}/{pattern}")
+            };
+            found.push(objects::Object::Item {
+                path: inv.path(&text),
+                tree,
+            });
+        }
+    }
+    let mut outcome = Outcome::default();
+    if !found.is_empty() {
+        outcome.stdout = Some(objects::printed(&found));
+    }
+    Some(outcome)
+}
+
+/// The files and directories piped in from `Get-ChildItem`/`Get-Item`.
+pub(super) fn piped_items(inv: &Invocation<'_>) -> Vec<(String, bool)> {
+    objects::items(objects::carried(inv.stdin))
+}
+
+/// The paths the parameters `names` give, as `(path, tree)`: a value
+/// holding items (`-Path $files`, `-Path (Get-ChildItem ./data)`) stands
+/// for them, any other for the path it spells.
+fn given_items(inv: &Invocation<'_>, bound: &Bound, names: &[&str]) -> Vec<(String, bool)> {
+    let mut found = Vec::new();
+    for value in names.iter().flat_map(|name| bound.all(name)) {
+        let held = objects::items(objects::in_value(value));
+        if held.is_empty() {
+            found.extend(list(value).iter().map(|p| (inv.path(&path_text(p)), false)));
+        } else {
+            found.extend(held);
+        }
+    }
+    found
 }
 
 /// `Stop-Process -Name N` / `-Id (Get-Process N).Id`, `Stop-Service N`, or

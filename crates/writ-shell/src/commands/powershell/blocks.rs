@@ -154,6 +154,64 @@ pub(super) fn argument_list(args: &[Arg]) -> Vec<Arg> {
     items
 }
 
+/// The properties of a file or directory that are its path.
+const PATH_PROPERTIES: &[&str] = &["fullname", "pspath", "path"];
+
+/// A block's `code` with `$_`/`$PSItem` bound to an item at `path`: the
+/// item itself and its path properties (`$_.FullName`) become the path,
+/// quoted outside strings; other properties (`$_.Length`) are left.
+fn bind_path(code: &str, path: &str) -> String {
+    let chars: Vec<char> = code.chars().collect();
+    let mut out = String::with_capacity(code.len() + path.len());
+    let mut quote: Option<char> = None;
+    let mut at = 0usize;
+    while let Some(&c) = chars.get(at) {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (None, '\'' | '"') => quote = Some(c),
+            (Some('\''), _) => {}
+            (_, '$') => {
+                let name = super::word_at(&chars, at + 1);
+                if name == "_" || name.eq_ignore_ascii_case("psitem") {
+                    let mut end = at + 1 + name.chars().count();
+                    let bound = if chars.get(end) == Some(&'.') {
+                        let property = super::word_at(&chars, end + 1);
+                        let lower = property.to_ascii_lowercase();
+                        PATH_PROPERTIES.contains(&lower.as_str()).then(|| {
+                            end += 1 + property.chars().count();
+                        })
+                    } else {
+                        Some(())
+                    };
+                    if bound.is_some() {
+                        // `$($_.FullName)`, `($_)`: the value alone.
+                        if chars.get(end) == Some(&')') && out.ends_with('(') {
+                            out.pop();
+                            if out.ends_with('$') {
+                                out.pop();
+                            }
+                            end += 1;
+                        }
+                        if quote.is_some() {
+                            out.push_str(path);
+                        } else {
+                            out.push('\'');
+                            out.push_str(&path.replace('\'', "''"));
+                            out.push('\'');
+                        }
+                        at = end;
+                        continue;
+                    }
+                }
+            }
+            _ => {}
+        }
+        out.push(c);
+        at += 1;
+    }
+    out
+}
+
 /// Cmdlets that run the script blocks they are given, here: the pipeline
 /// cmdlets (`ForEach-Object`'s `-Begin`, `-Process`, `-End` and
 /// `-Parallel` blocks, `Where-Object`'s filter), background and timed
@@ -185,10 +243,43 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let mut outcome = Outcome::default();
     let what = format!("{} script block", inv.program);
     let arguments = argument_list(inv.args);
+    // Files and directories piped in (`Get-ChildItem d | ForEach-Object {
+    // Remove-Item $_.FullName }`): the block runs once for each, `$_` its
+    // path.
+    let items = if matches!(inv.program, "foreach-object" | "%") {
+        super::piped_items(inv)
+    } else {
+        Vec::new()
+    };
     for code in inv.args.iter().filter_map(body) {
-        outcome
-            .nested
-            .push(job_with_arguments(code, &arguments, &what));
+        if items.is_empty() {
+            outcome
+                .nested
+                .push(job_with_arguments(code, &arguments, &what));
+        }
+        // The block is given the item as `$_`; the commands in it do not
+        // read the pipeline.
+        for (path, _) in &items {
+            let job = match job_with_arguments(&bind_path(code, path), &arguments, &what) {
+                Nested::Script { text, what } => Nested::Script {
+                    text: format!("{{ {text}\n}} </dev/null"),
+                    what,
+                },
+                Nested::ShellScript {
+                    text,
+                    what,
+                    args,
+                    env,
+                } => Nested::ShellScript {
+                    text: format!("{{ {text}\n}} </dev/null"),
+                    what,
+                    args,
+                    env,
+                },
+                other => other,
+            };
+            outcome.nested.push(job);
+        }
     }
     // A filter passes on what it is given, not what its block prints.
     if matches!(inv.program, "where-object" | "where" | "?") {

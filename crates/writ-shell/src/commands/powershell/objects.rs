@@ -2,7 +2,8 @@
 //! (`$s = New-PSSession -ComputerName H`, then `Copy-Item -ToSession $s`),
 //! a scheduled task's action (`$a = New-ScheduledTaskAction ...`, then
 //! `Register-ScheduledTask -Action $a`), a process or service piped on
-//! (`Get-Process -Name x | Stop-Process`).
+//! (`Get-Process -Name x | Stop-Process`), a file or directory listed
+//! (`Get-ChildItem ./data | Compress-Archive -DestinationPath out.zip`).
 //!
 //! The walk knows a value only as text and what it carries, so a cmdlet
 //! that returns one of these prints it as PowerShell's list view does
@@ -31,6 +32,10 @@ pub(super) enum Object {
     Service { name: String },
     /// A PnP PowerShell connection to a SharePoint site.
     PnpConnection { site: String },
+    /// Files or directories `Get-ChildItem`/`Get-Item` returned, as an
+    /// absolute path that may be a glob (`/w/data/customers*.csv`); `tree`
+    /// when a directory among them comes with everything under it.
+    Item { path: String, tree: bool },
 }
 
 const SESSION: &str = "[PSSession]";
@@ -38,6 +43,7 @@ const TASK_ACTION: &str = "[ScheduledTaskAction]";
 const PROCESS: &str = "[Process]";
 const SERVICE: &str = "[Service]";
 const PNP_CONNECTION: &str = "[PnPConnection]";
+const ITEM: &str = "[FileSystemInfo]";
 
 impl Object {
     /// The object as the text a cmdlet prints.
@@ -55,6 +61,7 @@ impl Object {
             Object::Process { name } => format!("{PROCESS}\nName : {name}"),
             Object::Service { name } => format!("{SERVICE}\nName : {name}"),
             Object::PnpConnection { site } => format!("{PNP_CONNECTION}\nUrl : {site}"),
+            Object::Item { path, tree } => format!("{ITEM}\nFullName : {path}\nRecurse : {tree}"),
         }
     }
 
@@ -93,6 +100,10 @@ impl Object {
             PNP_CONNECTION => Object::PnpConnection {
                 site: field("Url")?,
             },
+            ITEM => Object::Item {
+                path: field("FullName")?,
+                tree: field("Recurse").is_some_and(|t| t == "true"),
+            },
             _ => return None,
         })
     }
@@ -113,6 +124,27 @@ pub(super) fn carried(payload: &Payload) -> Vec<Object> {
         .iter()
         .filter_map(|text| Object::parse(text))
         .collect()
+}
+
+/// The files and directories among `objects`: `(path, tree)`.
+pub(super) fn items(objects: Vec<Object>) -> Vec<(String, bool)> {
+    objects
+        .into_iter()
+        .filter_map(|object| match object {
+            Object::Item { path, tree } => Some((path, tree)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What `payload` carries besides files and directories listed: a
+/// listing piped on is the items' names, not their contents, and no text
+/// worth sending.
+pub(super) fn without_items(payload: &Payload) -> Payload {
+    let mut kept = payload.clone();
+    kept.text
+        .retain(|text| !matches!(Object::parse(text), Some(Object::Item { .. })));
+    kept
 }
 
 /// The objects a parameter's value holds: what its variables and
@@ -149,6 +181,14 @@ mod tests {
             },
             Object::PnpConnection {
                 site: "https://t.sharepoint.com/sites/x".to_owned(),
+            },
+            Object::Item {
+                path: "/w/data/customers*.csv".to_owned(),
+                tree: false,
+            },
+            Object::Item {
+                path: "/w/.writ".to_owned(),
+                tree: true,
             },
         ];
         let payload = printed(&objects);

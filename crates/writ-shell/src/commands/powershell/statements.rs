@@ -17,10 +17,12 @@
 //!   are given the array's items or the hashtable's `-Key value` pairs.
 //! - Functions (`functions.rs`): a call of a function the text defines
 //!   runs its body there, its parameters bound to the call's arguments.
+//! - `Join-Path` (`joins.rs`): `(Join-Path $HOME .writ)` is the string
+//!   `"$HOME/.writ"` it returns.
 //! - Strings built by expression (`strings.rs`): `$u = 'https://h/?k=' +
 //!   $env:T` then `-Uri $u` is given the string its value is.
 
-use super::{dotnet, functions, loops, outlook, pnp, splatting, strings};
+use super::{dotnet, functions, joins, loops, outlook, pnp, splatting, strings};
 
 /// A statement: where it starts and ends in the text.
 pub(super) type Span = (usize, usize);
@@ -33,6 +35,7 @@ pub(super) fn rewrite(code: &str) -> String {
         dotnet::rewrite,
         loops::rewrite,
         splatting::rewrite,
+        joins::rewrite,
         strings::rewrite,
     ] {
         if let Some(text) = pass(expanded.as_deref().unwrap_or(code)) {

@@ -1,0 +1,225 @@
+//! `Join-Path`: the path it returns, written out where it is used. `(Join-Path
+//! $HOME '.writ')` as an argument, or `$p = Join-Path $HOME .writ` as an
+//! assignment, becomes the one double-quoted string `"$HOME/.writ"`, so
+//! the cmdlet given it (`Remove-Item -LiteralPath (Join-Path ...)`) reads
+//! the path rather than a command substitution's text. Only calls whose
+//! operands are plain words (quoted strings without expansions of their
+//! own, variables, `$env:NAME`) are written out: `[-Path] P [-ChildPath]
+//! C [[-AdditionalChildPath] D ...]`, joined with `/`.
+
+use super::splatting::{closing, unquoted};
+
+/// `code` with its `Join-Path` calls written as the paths they return, or
+/// `None` when it has none that can be.
+pub(super) fn rewrite(code: &str) -> Option<String> {
+    if !code.to_ascii_lowercase().contains("join-path") {
+        return None;
+    }
+    let chars: Vec<char> = code.chars().collect();
+    let outside = unquoted(&chars);
+    let mut out = String::with_capacity(code.len());
+    let mut kept = 0usize;
+    let mut at = 0usize;
+    let mut changed = false;
+    while at < chars.len() {
+        let Some((from, end, text)) = call_at(&chars, &outside, at) else {
+            at += 1;
+            continue;
+        };
+        if from < kept {
+            at += 1;
+            continue;
+        }
+        out.extend(chars.get(kept..from).unwrap_or_default());
+        out.push_str(&text);
+        kept = end;
+        at = end;
+        changed = true;
+    }
+    if !changed {
+        return None;
+    }
+    out.extend(chars.get(kept..).unwrap_or_default());
+    Some(out)
+}
+
+/// The `Join-Path` call whose name starts at `at` (outside quotes): the
+/// span it replaces and the string written there. In parentheses (`(...)`
+/// or `$(...)`) the parenthesised expression is replaced; after `=` (an
+/// assignment's value) the rest of the statement, unless it is piped on.
+fn call_at(chars: &[char], outside: &[bool], at: usize) -> Option<(usize, usize, String)> {
+    const NAME: &str = "join-path";
+    let name: String = chars.get(at..at + NAME.len())?.iter().collect();
+    if !name.eq_ignore_ascii_case(NAME) || !outside.get(at).copied().unwrap_or(false) {
+        return None;
+    }
+    if !chars
+        .get(at + NAME.len())
+        .is_some_and(|c| c.is_whitespace())
+    {
+        return None;
+    }
+    let mut before = at;
+    while before > 0
+        && chars
+            .get(before - 1)
+            .is_some_and(|c| *c == ' ' || *c == '\t')
+    {
+        before -= 1;
+    }
+    let opener = before.checked_sub(1)?;
+    let (from, end, inner_end) = match chars.get(opener)? {
+        '(' => {
+            let end = closing(chars, opener);
+            let from = if opener > 0 && chars.get(opener - 1) == Some(&'$') {
+                opener - 1
+            } else {
+                opener
+            };
+            (from, end, end.checked_sub(1)?)
+        }
+        '=' if !matches!(
+            opener.checked_sub(1).and_then(|p| chars.get(p)),
+            Some('=' | '!' | '<' | '>')
+        ) =>
+        {
+            let mut end = at;
+            while let Some(&c) = chars.get(end) {
+                let out = outside.get(end).copied().unwrap_or(false);
+                if out && matches!(c, ';' | '\n' | '}' | ')') {
+                    break;
+                }
+                if out && c == '|' {
+                    return None;
+                }
+                end += 1;
+            }
+            (at, end, end)
+        }
+        _ => return None,
+    };
+    if chars.get(inner_end) != Some(&')') && chars.get(opener) == Some(&'(') {
+        return None;
+    }
+    let args: String = chars.get(at + NAME.len()..inner_end)?.iter().collect();
+    let joined = join(&args)?;
+    Some((from, end, format!("\"{joined}\"")))
+}
+
+/// The path `Join-Path ARGS` returns, as the inner text of a
+/// double-quoted string; `None` for operands that are not plain words.
+fn join(args: &str) -> Option<String> {
+    let mut path: Option<String> = None;
+    let mut child: Option<String> = None;
+    let mut more: Vec<String> = Vec::new();
+    let mut pending: Option<&str> = None;
+    for word in words(args)? {
+        if let Some(name) = word.strip_prefix('-').filter(|n| {
+            n.starts_with(|c: char| c.is_ascii_alphabetic()) && !word.starts_with(['\'', '"'])
+        }) {
+            let name = name.to_ascii_lowercase();
+            let full = ["path", "childpath", "additionalchildpath", "resolve"]
+                .into_iter()
+                .find(|full| full.starts_with(name.as_str()))?;
+            if full != "resolve" {
+                pending = Some(full);
+            }
+            continue;
+        }
+        let value = operand(&word)?;
+        match pending.take() {
+            Some("path") => path = Some(value),
+            Some("childpath") => child = Some(value),
+            Some(_) => more.push(value),
+            None if path.is_none() => path = Some(value),
+            None if child.is_none() => child = Some(value),
+            None => more.push(value),
+        }
+    }
+    let mut joined = path?.trim_end_matches('/').to_owned();
+    for part in std::iter::once(child?).chain(more) {
+        joined.push('/');
+        joined.push_str(part.trim_start_matches('/'));
+    }
+    Some(joined)
+}
+
+/// The words of `args`, split at blanks outside quotes.
+fn words(args: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    for c in args.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                word.push(c);
+            }
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                word.push(c);
+            }
+            (None, c) if c.is_whitespace() => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            (None, c) => word.push(c),
+        }
+    }
+    if quote.is_some() {
+        return None;
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    Some(words)
+}
+
+/// A plain operand as text for a double-quoted string: a quoted string
+/// holding nothing that expands or escapes, or a bare word of path
+/// characters and variables. `\` becomes `/`.
+fn operand(word: &str) -> Option<String> {
+    let (text, single) = match word.chars().next()? {
+        '\'' => (word.get(1..word.len() - 1)?, true),
+        '"' => (word.get(1..word.len() - 1)?, false),
+        _ => (word, false),
+    };
+    let special = |c: char| {
+        matches!(
+            c,
+            '`' | '"' | '(' | ')' | '{' | '}' | '[' | ']' | '@' | ',' | ';' | '|'
+        ) || (single && matches!(c, '$' | '\''))
+    };
+    if text.chars().any(special) {
+        return None;
+    }
+    Some(text.replace('\\', "/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_path_calls_become_their_paths() {
+        assert_eq!(
+            rewrite("Remove-Item -LiteralPath (Join-Path $HOME '.writ') -Recurse").as_deref(),
+            Some("Remove-Item -LiteralPath \"$HOME/.writ\" -Recurse")
+        );
+        assert_eq!(
+            rewrite("$p = Join-Path -Path $env:USERPROFILE -ChildPath .writ ledger.db; rm $p")
+                .as_deref(),
+            Some("$p = \"$env:USERPROFILE/.writ/ledger.db\"; rm $p")
+        );
+        assert_eq!(
+            rewrite("Get-Item \"$(Join-Path C:\\work\\ 'out')\"").as_deref(),
+            None,
+            "inside a string it is left to the shell"
+        );
+        assert_eq!(rewrite("Remove-Item (Join-Path $d (Get-Date))"), None);
+        assert_eq!(rewrite("Remove-Item (Join-Path $d '$x')"), None);
+        assert_eq!(rewrite("$p = Join-Path a b | Set-Content f"), None);
+    }
+}
