@@ -906,6 +906,12 @@ fn split_header(line: &str) -> Option<(&str, &str)> {
 
 /// Words split at spaces outside quotes, each kept as written.
 fn split_quoted(text: &str) -> Vec<String> {
+    quoted_words(text).0
+}
+
+/// Words split at blanks outside quotes, each kept as written, and
+/// whether every quote closed.
+pub(in crate::commands) fn quoted_words(text: &str) -> (Vec<String>, bool) {
     let mut words = Vec::new();
     let mut word = String::new();
     let mut quote: Option<char> = None;
@@ -931,7 +937,7 @@ fn split_quoted(text: &str) -> Vec<String> {
     if !word.is_empty() {
         words.push(word);
     }
-    words
+    (words, quote.is_none())
 }
 
 /// A justfile value: a quoted string's text, else the text.

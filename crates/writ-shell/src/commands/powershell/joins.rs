@@ -144,37 +144,11 @@ fn join(args: &str) -> Option<String> {
     Some(joined)
 }
 
-/// The words of `args`, split at blanks outside quotes.
+/// The words of `args`, split at blanks outside quotes; `None` when a
+/// quote does not close.
 fn words(args: &str) -> Option<Vec<String>> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut quote: Option<char> = None;
-    for c in args.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => {
-                quote = None;
-                word.push(c);
-            }
-            (Some(_), c) => word.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                word.push(c);
-            }
-            (None, c) if c.is_whitespace() => {
-                if !word.is_empty() {
-                    words.push(std::mem::take(&mut word));
-                }
-            }
-            (None, c) => word.push(c),
-        }
-    }
-    if quote.is_some() {
-        return None;
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
-    Some(words)
+    let (words, closed) = super::super::runners::quoted_words(args);
+    closed.then_some(words)
 }
 
 /// A plain operand as text for a double-quoted string: a quoted string
