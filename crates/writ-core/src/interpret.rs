@@ -1256,8 +1256,13 @@ impl Cx<'_> {
                     .map(Some),
             );
         }
-        // The org's code: the workspace, or a clone of an org repository.
+        // The org's code: the workspace, a clone of the workspace, or a
+        // clone of an org repository.
         let own_repo = writ_detect::paths::is_within(&push.repo_dir, &self.facts.workspace)
+            || push.cloned_from.as_deref().is_some_and(|source| {
+                source.starts_with('/')
+                    && writ_detect::paths::is_within(source, &self.facts.workspace)
+            })
             || push.cloned_from.as_deref().is_some_and(|source| {
                 writ_detect::destination::parse_destination(source).is_some_and(|d| {
                     self.facts.ownership.classify(&d, false)

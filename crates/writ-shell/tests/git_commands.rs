@@ -626,3 +626,33 @@ fn a_push_url_beats_the_remotes_url_set_after_it() {
         ]),
     )]);
 }
+
+/// A clone of a repository on this machine names it by its absolute path,
+/// so a push from the clone is known to come from that repository; a URL
+/// or an scp-style source stays as written.
+#[test]
+fn a_local_clone_source_is_its_absolute_path() {
+    let cloned_from = |line: &str| -> Vec<Value> {
+        effects(line)
+            .into_iter()
+            .filter(|e| e["effect"] == "git_push")
+            .map(|e| e["cloned_from"].clone())
+            .collect()
+    };
+    for (line, source) in [
+        (
+            "git clone --mirror . /tmp/m.git && cd /tmp/m.git && git push --mirror https://gitlab.com/x/m.git",
+            "/home/dana/acme-web",
+        ),
+        (
+            "git clone file:///srv/repos/app.git /tmp/app && cd /tmp/app && git push https://gitlab.com/x/app.git",
+            "/srv/repos/app.git",
+        ),
+        (
+            "git clone git@github.com:acme/app.git /tmp/app && cd /tmp/app && git push https://gitlab.com/x/app.git",
+            "git@github.com:acme/app.git",
+        ),
+    ] {
+        assert_eq!(cloned_from(line), vec![Value::from(source)], "{line}");
+    }
+}

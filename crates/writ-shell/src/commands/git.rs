@@ -1206,7 +1206,14 @@ fn clone(inv: &Invocation<'_>) -> Outcome {
     let Some(source) = positional.first() else {
         return Outcome::default();
     };
-    let mut outcome = clone_from("git", inv, &source.text, Some(positional.get(1).copied()));
+    // A repository on this machine (`git clone --mirror . /tmp/x`) is
+    // named by its absolute path, so a push from the clone is known to
+    // carry that repository's code.
+    let source_text = match local_repository(&source.text) {
+        Some(path) => inv.path(path),
+        None => source.text.clone(),
+    };
+    let mut outcome = clone_from("git", inv, &source_text, Some(positional.get(1).copied()));
     carry_url_expansions(&mut outcome, source);
     outcome
 }
@@ -2018,6 +2025,19 @@ pub(super) fn clone_from(
         outcome.write(inv.path(&clone_dir(source, dir)), false);
     }
     outcome
+}
+
+/// The path of a clone source that is a repository on this machine (a
+/// path, or a `file://` URL), not a URL or an scp-style `host:path`.
+fn local_repository(source: &str) -> Option<&str> {
+    if let Some(path) = source.strip_prefix("file://") {
+        return Some(path);
+    }
+    let scp_like = source
+        .find(':')
+        .and_then(|colon| source.get(..colon))
+        .is_some_and(|host| !host.contains('/'));
+    (!source.contains("://") && !scp_like && !source.is_empty()).then_some(source)
 }
 
 /// Where a clone of `source` goes: `dir` when given, else the source's
