@@ -198,6 +198,15 @@ pub(crate) fn positionals<'a>(items: &[Item<'a>]) -> Vec<&'a Arg> {
         .collect()
 }
 
+/// The positional words in lower case: a CLI's subcommand path read as
+/// the CLI reads it (`m365 Outlook Mail Send`).
+pub(crate) fn lowercase_positionals(items: &[Item<'_>]) -> Vec<String> {
+    positionals(items)
+        .iter()
+        .map(|a| a.text.to_ascii_lowercase())
+        .collect()
+}
+
 /// Every option that has a value, as `(name, value)`, in order.
 pub(crate) fn options<'a>(items: &'a [Item<'_>]) -> impl Iterator<Item = (&'a str, &'a Arg)> {
     items.iter().filter_map(|item| match item {

@@ -702,10 +702,7 @@ fn m365(inv: &Invocation<'_>) -> Option<Outcome> {
             stop_after: None,
         },
     );
-    let words: Vec<String> = args::positionals(&items)
-        .iter()
-        .map(|a| a.text.to_ascii_lowercase())
-        .collect();
+    let words = args::lowercase_positionals(&items);
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let value = |names: &[&str]| args::value(&items, names).map(|a| a.text.clone());
     let named = |names: &[&str], what: &str| {

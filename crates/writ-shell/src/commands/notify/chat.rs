@@ -309,10 +309,7 @@ fn m365(inv: &Invocation<'_>) -> Option<Outcome> {
             stop_after: None,
         },
     );
-    let words: Vec<String> = args::positionals(&items)
-        .iter()
-        .map(|a| a.text.to_ascii_lowercase())
-        .collect();
+    let words = args::lowercase_positionals(&items);
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let mut payload = Payload::default();
     let recipients = match words.as_slice() {
