@@ -103,15 +103,10 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "set-s3acl" => return Some(set_acl(inv)),
         _ => return None,
     };
-    let bound = bind(&S3_OBJECT, inv.args);
     let mut outcome = Outcome::default();
-    if bound.switch("whatif") {
-        return Some(outcome);
-    }
-    let Some(bucket) = bound.value("bucketname") else {
+    let Some((bound, bucket)) = bucket_cmdlet(&S3_OBJECT, inv) else {
         return Some(outcome);
     };
-    let bucket = bucket.with_text(unquoted(&bucket.text).trim_start_matches("s3://"));
     let folder = bound.value("folder");
     let file = bound.value("file");
     let key = bound
@@ -171,19 +166,11 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 /// `Remove-S3Bucket` as `aws s3 rb`, `Remove-S3Object` as `aws s3 rm`;
 /// nothing with `-WhatIf`.
 fn remove(inv: &Invocation<'_>) -> Outcome {
-    let bound = bind(&S3_REMOVE, inv.args);
     let mut outcome = Outcome::default();
-    if bound.switch("whatif") {
-        return outcome;
-    }
-    let Some(bucket) = bound.value("bucketname") else {
+    let Some((bound, bucket_arg)) = bucket_cmdlet(&S3_REMOVE, inv) else {
         return outcome;
     };
-    let bucket = unquoted(&bucket.text)
-        .trim_start_matches("s3://")
-        .trim_end_matches('/')
-        .to_owned();
-    let bucket_arg = bound.value("bucketname").cloned().unwrap_or_default();
+    let bucket = bucket_arg.text.trim_end_matches('/').to_owned();
     let object = |key: &Arg, text: &str| {
         let mut url = bucket_arg.with_text(&format!(
             "s3://{bucket}/{}",
@@ -237,19 +224,11 @@ fn remove(inv: &Invocation<'_>) -> Outcome {
 /// `Set-S3ACL` as `aws s3api put-object-acl` (with `-Key`) or
 /// `put-bucket-acl`; nothing with `-WhatIf`.
 fn set_acl(inv: &Invocation<'_>) -> Outcome {
-    let bound = bind(&S3_OBJECT, inv.args);
     let mut outcome = Outcome::default();
-    if bound.switch("whatif") {
-        return outcome;
-    }
-    let Some(bucket) = bound.value("bucketname") else {
+    let Some((bound, bucket)) = bucket_cmdlet(&S3_OBJECT, inv) else {
         return outcome;
     };
-    let bucket = bucket.with_text(
-        unquoted(&bucket.text)
-            .trim_start_matches("s3://")
-            .trim_end_matches('/'),
-    );
+    let bucket = bucket.with_text(bucket.text.trim_end_matches('/'));
     let key = bound
         .value("key")
         .map(|k| k.with_text(unquoted(&k.text).trim_start_matches('/')));
@@ -275,6 +254,18 @@ fn set_acl(inv: &Invocation<'_>) -> Outcome {
         cwd: None,
     });
     outcome
+}
+
+/// The cmdlet's parameters and its `-BucketName` (unquoted, without
+/// `s3://`); `None` with `-WhatIf` or without a bucket: nothing is done.
+fn bucket_cmdlet(cmdlet: &Cmdlet, inv: &Invocation<'_>) -> Option<(Bound, Arg)> {
+    let bound = bind(cmdlet, inv.args);
+    if bound.switch("whatif") {
+        return None;
+    }
+    let bucket = bound.value("bucketname")?;
+    let bucket = bucket.with_text(unquoted(&bucket.text).trim_start_matches("s3://"));
+    Some((bound, bucket))
 }
 
 /// The CLI options the cmdlet's parameters are.
