@@ -13,7 +13,7 @@
 //! `DB_URL`) or Laravel's `DB_HOST`, set on the line or exported earlier.
 //! Migration tasks (`rails db:migrate`, `db:drop`) are `migrate.rs`'s.
 
-use super::inline::{delimited, literal_end};
+use super::inline::{copy_literal_or_char, delimited};
 use super::{Invocation, Outcome, inline, migrate, sql};
 use crate::args::{self, Arg, Spec};
 use crate::{Effect, Payload, Sql, flow};
@@ -522,15 +522,8 @@ pub(super) fn requoted(program: &str, code: &str) -> Option<String> {
             }
         }
         // Existing literals are copied whole, so a `%q(` inside one stays.
-        let mut chars = rest.chars();
-        let Some(c) = chars.next() else { break };
-        if matches!(c, '\'' | '"') {
-            let end = literal_end(rest, c);
-            out.push_str(rest.get(..end).unwrap_or(rest));
-            rest = rest.get(end..).unwrap_or_default();
-        } else {
-            out.push(c);
-            rest = chars.as_str();
+        if !copy_literal_or_char(&mut rest, &mut out, &['\'', '"']) {
+            break;
         }
     }
     Some(out)

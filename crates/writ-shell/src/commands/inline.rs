@@ -33,7 +33,7 @@
 
 mod argv;
 mod backquotes;
-pub(super) use backquotes::{delimited, literal_end};
+pub(super) use backquotes::{copy_literal_or_char, delimited};
 mod browser;
 mod buckets;
 mod clojure;

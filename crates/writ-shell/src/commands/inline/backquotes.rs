@@ -37,16 +37,9 @@ pub(super) fn backquoted(program: &str, code: &str) -> Option<String> {
             changed = true;
             continue;
         }
-        let mut chars = rest.chars();
-        let Some(c) = chars.next() else { break };
         // Quoted literals are copied whole: a `%x(` inside one is text.
-        if matches!(c, '\'' | '"' | '`') {
-            let end = literal_end(rest, c);
-            out.push_str(rest.get(..end).unwrap_or(rest));
-            rest = rest.get(end..).unwrap_or_default();
-        } else {
-            out.push(c);
-            rest = chars.as_str();
+        if !copy_literal_or_char(&mut rest, &mut out, &['\'', '"', '`']) {
+            break;
         }
     }
     changed.then_some(out)
@@ -115,9 +108,33 @@ pub(in crate::commands) fn delimited(text: &str, spaced: bool) -> Option<(&str, 
     None
 }
 
+/// Copies what starts `rest` to `out` and moves past it: a literal that
+/// opens with one of `quotes` whole (so an opener inside it stays text),
+/// else one character; `false` when `rest` is empty.
+pub(in crate::commands) fn copy_literal_or_char<'a>(
+    rest: &mut &'a str,
+    out: &mut String,
+    quotes: &[char],
+) -> bool {
+    let text: &'a str = rest;
+    let mut chars = text.chars();
+    let Some(c) = chars.next() else {
+        return false;
+    };
+    if quotes.contains(&c) {
+        let end = literal_end(text, c);
+        out.push_str(text.get(..end).unwrap_or(text));
+        *rest = text.get(end..).unwrap_or_default();
+    } else {
+        out.push(c);
+        *rest = chars.as_str();
+    }
+    true
+}
+
 /// Where the quoted literal at the start of `text` ends (just past its
 /// closing quote; the whole text when it does not close).
-pub(in crate::commands) fn literal_end(text: &str, quote: char) -> usize {
+fn literal_end(text: &str, quote: char) -> usize {
     let mut escaped = false;
     for (at, c) in text.char_indices().skip(1) {
         if escaped {
