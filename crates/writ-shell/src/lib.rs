@@ -158,11 +158,12 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
             }
             // zsh or fish that bash cannot parse (`rm -- *.log(N)`,
             // `set -x A b; and make`) is read as that shell's.
-            Err(error) if commands::zsh_or_fish_line(command).is_some() => {
-                let shell = commands::zsh_or_fish_line(command).unwrap_or("zsh -c");
-                walk::parse_line(&run_in(shell, command), &options).map_err(|_| error)?
-            }
-            Err(error) => return Err(error),
+            Err(error) => match commands::zsh_or_fish_line(command) {
+                Some(shell) => {
+                    walk::parse_line(&run_in(shell, command), &options).map_err(|_| error)?
+                }
+                None => return Err(error),
+            },
         },
     };
     let home = paths::normalize(ctx.home);
