@@ -133,8 +133,8 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
     // and, on a Windows machine, any line with a path bash would unescape
     // (`terraform -chdir=infra\staging plan`).
     let options = brush_parser::ParserOptions::default();
+    let windows = paths::is_drive_form(ctx.cwd);
     let shell = windows_line(command).or_else(|| {
-        let windows = paths::is_drive_form(ctx.cwd);
         if windows && starts_with_cmd_type(command) {
             return Some("cmd /c");
         }
@@ -145,8 +145,12 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
         None => match walk::parse_line(command, &options) {
             Ok(parsed) => parsed,
             // A cmd line bash cannot parse (`msbuild & if errorlevel 1
-            // (...)`) is read as cmd's.
-            Err(error) if commands::has_cmd_statement(command) => {
+            // (...)`), or on a Windows machine one that starts with cmd's
+            // `if exist ...`, is read as cmd's.
+            Err(error)
+                if commands::has_cmd_statement(command)
+                    || (windows && starts_with_cmd_if(command)) =>
+            {
                 walk::parse_line(&run_in("cmd /c", command), &options).map_err(|_| error)?
             }
             // PowerShell that bash cannot parse (`Invoke-RestMethod ...
@@ -264,6 +268,26 @@ fn starts_with_cmd_type(command: &str) -> bool {
         .split_whitespace();
     words.next().is_some_and(|w| w.eq_ignore_ascii_case("type"))
         && words.next().is_some_and(|w| !w.starts_with('-'))
+}
+
+/// Whether a line starts with cmd's `if` (`if exist build rd /s /q build`,
+/// `if not defined X ...`, `if /i ...`, `if errorlevel 1 ...`).
+fn starts_with_cmd_if(command: &str) -> bool {
+    let line = command.trim_start().trim_start_matches('@');
+    let mut words = line.split_whitespace();
+    words.next().is_some_and(|w| w.eq_ignore_ascii_case("if"))
+        && words.next().is_some_and(|w| {
+            [
+                "/i",
+                "not",
+                "exist",
+                "defined",
+                "errorlevel",
+                "cmdextversion",
+            ]
+            .iter()
+            .any(|k| w.eq_ignore_ascii_case(k))
+        })
 }
 
 /// Whether a line starts with cmd's `for` (`for /f ... in (...) do`, `for

