@@ -1075,6 +1075,13 @@ fn is_api_share(send: &Send) -> bool {
 }
 
 fn chat_destination(target: &str) -> Option<Destination> {
+    // A direct message to a person by address (`dana@acme.com`): the
+    // address, which text names as it names an e-mail's recipient.
+    if !target.trim_start().starts_with('#')
+        && let Some(address) = parse_email(target)
+    {
+        return Some(address);
+    }
     if let Some((_, host)) = target.trim_start_matches('#').split_once('@') {
         return parse_destination(host);
     }
