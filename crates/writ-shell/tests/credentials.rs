@@ -284,6 +284,27 @@ fn git_extra_headers() {
             "git fetch origin",
             json!([url_request("git", "origin", "DOWNLOAD", empty())]),
         ),
+        // A submodule is cloned from its URL, with what the URL carries.
+        (
+            "git submodule add -b main https://oauth2:$TOKEN@gitlab.com/x/y.git vendor/y",
+            json!([
+                url_request(
+                    "git",
+                    "https://oauth2:$TOKEN@gitlab.com/x/y.git",
+                    "DOWNLOAD",
+                    payload(&[], &[], &["TOKEN"])
+                ),
+                write(&format!("{W}/vendor/y")),
+            ]),
+        ),
+        // A relative one comes from where the superproject's `origin` is.
+        (
+            "git submodule add ../shared-lib.git",
+            json!([
+                url_request("git", "origin", "DOWNLOAD", empty()),
+                write(&format!("{W}/shared-lib")),
+            ]),
+        ),
         // Other configuration sends nothing; local commands stay local.
         (
             "git -c user.name=bot -c http.extraHeader=\"X: $T\" commit -m wip",

@@ -283,6 +283,7 @@ fn git_command(inv: &Invocation<'_>, sub: &str) -> Outcome {
         "push" => push(inv),
         "subtree" => subtree(inv),
         "clone" => clone(inv),
+        "submodule" => submodule(inv),
         "fetch" | "pull" | "ls-remote" => fetch(inv, sub),
         "config" => config(inv),
         "clean" => clean(inv),
@@ -1214,6 +1215,40 @@ fn clone(inv: &Invocation<'_>) -> Outcome {
         None => source.text.clone(),
     };
     let mut outcome = clone_from("git", inv, &source_text, Some(positional.get(1).copied()));
+    carry_url_expansions(&mut outcome, source);
+    outcome
+}
+
+/// `git submodule add [-b B] [--name N] URL [PATH]` clones URL into PATH
+/// (by default the repository's name), as `git clone` does.
+fn submodule(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "bj",
+            long: &["branch", "name", "reference", "depth", "jobs"],
+            stop_after: None,
+        },
+    );
+    let positional = args::positionals(&items);
+    let [verb, source, rest @ ..] = positional.as_slice() else {
+        return Outcome::default();
+    };
+    if verb.text != "add" {
+        return Outcome::default();
+    }
+    // A relative URL (`../lib.git`) is relative to the superproject's
+    // default remote: the submodule comes from where `origin` is.
+    let relative = source.text.starts_with("./") || source.text.starts_with("../");
+    let mut outcome = Outcome::default().effect(request(
+        "git",
+        url(if relative { "origin" } else { &source.text }),
+        "DOWNLOAD",
+        Payload::default(),
+        false,
+    ));
+    let dir = clone_dir(&source.text, rest.first().copied());
+    outcome.write(inv.path(&dir), false);
     carry_url_expansions(&mut outcome, source);
     outcome
 }
