@@ -197,8 +197,12 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
 /// does (`$x = ...`, the call operator `& cmd`, a `.ps1` script, a
 /// parenthesised cmdlet `(Invoke-WebRequest $u).Content`) is
 /// PowerShell's, and so is one that starts with a Windows program (`curl.exe`)
-/// and uses PowerShell's syntax (`$env:X`).
+/// and uses PowerShell's syntax (`$env:X`). So is one continued on the
+/// next line by PowerShell's backtick ([`backtick_continuation`]).
 fn windows_line(command: &str) -> Option<&'static str> {
+    if backtick_continuation(command) {
+        return Some(POWERSHELL);
+    }
     let statement = starts_with_cmdlet_word(command) || starts_with_ps_assignment(command);
     if statement && (powershell_syntax(command) || script_block_argument(command)) {
         return Some(POWERSHELL);
@@ -257,6 +261,39 @@ fn windows_line(command: &str) -> Option<&'static str> {
     // cmd has no quotes but `"`: a line that quotes with `'` is not its.
     let powershell = names_variable || command.contains('\'');
     Some(if powershell { POWERSHELL } else { "cmd /c" })
+}
+
+/// Whether a line goes on past its end by PowerShell's continuation: a
+/// backtick after a blank, outside quotes, ending the line, and a next
+/// line that goes on with a parameter or a pipe (`gh issue create --title
+/// 'x'` and a backtick, then `--body 'y'` on the next line). Bash would
+/// read the backtick as the start of a command substitution running the
+/// next lines.
+fn backtick_continuation(command: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut blank_before = false;
+    for (at, c) in command.char_indices() {
+        match (quote, c) {
+            _ if escaped => escaped = false,
+            (Some('"'), '`') => escaped = true,
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '`') if blank_before => {
+                let rest = command.get(at + 1..).unwrap_or_default();
+                let rest = rest.strip_prefix('\r').unwrap_or(rest);
+                if let Some(next) = rest.strip_prefix('\n')
+                    && next.trim_start_matches([' ', '\t']).starts_with(['-', '|'])
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        blank_before = c == ' ' || c == '\t';
+    }
+    false
 }
 
 /// Whether a line starts with `type FILE`: on a Windows machine that is

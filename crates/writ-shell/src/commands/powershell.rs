@@ -21,11 +21,15 @@
 //! `Invoke-WebRequest` (`dotnet.rs`), AWS Tools' S3 transfers and ACLs as
 //! `aws s3 cp` and `aws s3api` (`aws_tools.rs`), and Graph requests
 //! (`Invoke-MgGraphRequest`) with their hashtable bodies as JSON
-//! (`graph.rs`).
+//! (`graph.rs`). Environment variables read by .NET or the `Env:` drive
+//! are read as `$env:NAME` (`environment.rs`), and pipelines that go on
+//! past a line's end are one statement (`continuation.rs`).
 
 mod aws_tools;
 mod blocks;
+mod continuation;
 mod dotnet;
+mod environment;
 mod functions;
 mod grants;
 mod graph;
@@ -287,6 +291,34 @@ const GET_CONTENT: Cmdlet = Cmdlet {
         ("first", "totalcount"),
         ("last", "tail"),
     ],
+};
+
+/// `Select-String PATTERN PATH`: searches files (or what is piped in);
+/// its pattern is a regular expression, not an address.
+const SELECT_STRING: Cmdlet = Cmdlet {
+    values: &[
+        "pattern",
+        "path",
+        "literalpath",
+        "include",
+        "exclude",
+        "encoding",
+        "context",
+        "culture",
+        "inputobject",
+    ],
+    positional: 2,
+    switches: &[
+        "allmatches",
+        "casesensitive",
+        "list",
+        "notmatch",
+        "quiet",
+        "raw",
+        "simplematch",
+        "noemphasis",
+    ],
+    aliases: &[],
 };
 
 const COPY: Cmdlet = Cmdlet {
@@ -1153,6 +1185,9 @@ fn cmdlet(program: &str) -> Option<(&'static str, bool)> {
         "new-item" | "ni" => ("new-item", false),
         "get-content" | "gc" => ("get-content", false),
         "import-csv" | "ipcsv" => ("get-content", false),
+        "select-string" => ("select-string", false),
+        // `sls` is also the Serverless Framework's CLI.
+        "sls" => ("select-string", true),
         "cat" | "type" => ("get-content", true),
         "copy-item" | "copy" | "cpi" => ("copy-item", false),
         "cp" => ("copy-item", true),
@@ -1197,6 +1232,7 @@ fn spec(cmdlet: &str) -> Option<&'static Cmdlet> {
         "export" => &EXPORT,
         "new-item" => &NEW_ITEM,
         "get-content" => &GET_CONTENT,
+        "select-string" => &SELECT_STRING,
         "copy-item" | "move-item" => &COPY,
         "rename-item" => &RENAME,
         "stop-process" => &STOP_PROCESS,
@@ -1554,7 +1590,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "set-content" | "add-content" | "clear-content" | "out-file" | "new-item" | "export" => {
             write(inv, name, &bound)
         }
-        "get-content" => {
+        "get-content" | "select-string" => {
             let mut outcome = Outcome::default();
             for path in paths_of(inv, &bound, &["path", "literalpath"]) {
                 outcome.read(path, false);
@@ -2736,7 +2772,9 @@ const KEYWORDS: &[&str] = &[
 /// become one double-quoted word; `(expr)` in an argument becomes `$(expr)`,
 /// and a statement that starts with one (`(iwr $u).Content`) writes its
 /// value out; `$x = cmdlet ...` becomes `x=$(cmdlet ...)`; backtick escapes
-/// and line continuations are resolved; `\` in paths becomes `/`; the
+/// and line continuations are resolved, and a line break inside a
+/// pipeline (after a trailing `|`, before a leading one) is a blank
+/// ([`continuation`]); `\` in paths becomes `/`; the
 /// `{ ... }` blocks of keywords (`if`, `foreach`, `try`, a `switch`'s
 /// clauses) become shell groups, and a script block given as a value
 /// (`ForEach-Object { ... }`, `$b = { ... }`) one single-quoted word
@@ -2930,6 +2968,10 @@ fn shell_text(code: &str) -> String {
                 }
                 command_start = false;
             }
+            // A pipeline that goes on with the next line: one statement.
+            '\n' if continuation::line_continues(&out, &rest_of_line(&chars, at + 1)) => {
+                out.push(' ');
+            }
             ';' | '\n' => {
                 expression = None;
                 close_assignment(&mut out, &mut assignments, &mut depth);
@@ -3093,6 +3135,16 @@ fn alias_name(lower: &str) -> Option<&'static str> {
         "pop-location" | "popd" => "popd",
         _ => return None,
     })
+}
+
+/// The text from `at` to the end of its line.
+fn rest_of_line(chars: &[char], at: usize) -> String {
+    chars
+        .get(at..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|c| **c != '\n')
+        .collect()
 }
 
 /// Whether `$name =` (not `==`) starts at `at`.

@@ -15,6 +15,9 @@
 //!   ... }` runs its block once per item, `$_` bound to it.
 //! - Splatting (`splatting.rs`): `& git @a` and `Invoke-RestMethod @p`
 //!   are given the array's items or the hashtable's `-Key value` pairs.
+//! - Environment reads (`environment.rs`): `[Environment]::
+//!   GetEnvironmentVariable('K')` and `(Get-Item Env:K).Value` are the
+//!   `$env:K` they read.
 //! - Functions (`functions.rs`): a call of a function the text defines
 //!   runs its body there, its parameters bound to the call's arguments.
 //! - `Join-Path` (`joins.rs`): `(Join-Path $HOME .writ)` is the string
@@ -22,7 +25,8 @@
 //! - Strings built by expression (`strings.rs`): `$u = 'https://h/?k=' +
 //!   $env:T` then `-Uri $u` is given the string its value is.
 
-use super::{dotnet, functions, joins, loops, outlook, pnp, splatting, strings};
+use super::continuation::line_continues;
+use super::{dotnet, environment, functions, joins, loops, outlook, pnp, splatting, strings};
 
 /// A statement: where it starts and ends in the text.
 pub(super) type Span = (usize, usize);
@@ -31,6 +35,7 @@ pub(super) type Span = (usize, usize);
 pub(super) fn rewrite(code: &str) -> String {
     let mut expanded = None;
     for pass in [
+        environment::rewrite,
         functions::rewrite,
         dotnet::rewrite,
         loops::rewrite,
@@ -73,7 +78,9 @@ pub(super) fn rewrite(code: &str) -> String {
 }
 
 /// The statements of `code`: split at `;`, line ends and braces outside
-/// quotes and parentheses, trimmed, empty ones left out.
+/// quotes and parentheses, trimmed, empty ones left out. A line break
+/// inside a pipeline (after a trailing `|`, before a leading one) does
+/// not end its statement.
 pub(super) fn statements(code: &str) -> Vec<Span> {
     let mut spans = Vec::new();
     let mut start = 0usize;
@@ -93,6 +100,12 @@ pub(super) fn statements(code: &str) -> Vec<Span> {
             (None, '`') => escaped = true,
             (None, '(') => depth += 1,
             (None, ')') => depth = depth.saturating_sub(1),
+            // A pipeline that goes on with the next line is one statement.
+            (None, '\n')
+                if line_continues(
+                    code.get(start..at).unwrap_or_default(),
+                    code.get(at + 1..).unwrap_or_default(),
+                ) => {}
             (None, ';' | '\n' | '{' | '}') if depth == 0 => {
                 push_trimmed(code, start, at, &mut spans);
                 start = at + c.len_utf8();
