@@ -26,8 +26,14 @@
 //! - pages a browser driver loads, and what it types into them and
 //!   uploads from them, and the screenshots and PDFs it saves
 //!   ([`browser`]);
+//! - access it grants through an AWS SDK's IAM calls, as `aws iam` grants
+//!   it ([`iam`]);
 //! - Hugging Face Hub repositories it makes public ([`hub`]);
 //! - value it sends on a chain through a wallet library ([`wallets`]).
+//!
+//! Home directories written as wrappers or interpolations the path
+//! evaluator does not know ([`home`]: `expanduser("~/x")`,
+//! `"$ENV{HOME}/x"`) are made plain first.
 //!
 //! This reads only what is written out; the code stays opaque too.
 
@@ -39,7 +45,10 @@ mod buckets;
 mod clojure;
 mod constants;
 mod dsn;
+mod home;
+pub(super) use home::renamed_calls;
 mod hub;
+mod iam;
 mod js_db;
 mod listing;
 mod runtimes;
@@ -251,6 +260,10 @@ const READ_CALLS: &[&str] = &[
     "open_in",
     "open_in_bin",
     "contentsOfFile:",
+    // Go's.
+    "os.ReadFile",
+    "ioutil.ReadFile",
+    "os.Open",
 ];
 
 /// Hugging Face Hub calls whose `OWNER/NAME` argument is the repository
@@ -343,6 +356,9 @@ const DELETE_CALLS: &[(&str, Removes)] = &[
     ("fs::remove_file", Removes::Entry),
     ("removeItem(atPath:", Removes::Tree),
     ("Sys.remove", Removes::Entry),
+    // Go's.
+    ("os.RemoveAll", Removes::Tree),
+    ("os.Remove", Removes::Entry),
 ];
 
 /// True when the rest of a call's arguments, from `from`, set
@@ -397,6 +413,10 @@ const WRITE_CALLS: &[&str] = &[
     "fs::write",
     "File::create",
     "open_out",
+    // Go's.
+    "os.WriteFile",
+    "ioutil.WriteFile",
+    "os.Create",
 ];
 
 /// Mail libraries: code that uses one sends a message to the addresses it
@@ -564,6 +584,9 @@ fn sqlite_file(dsn: &str) -> Option<&str> {
 /// When the code writes out no server, the command line's value of a
 /// variable it reads by name (`process.env.DATABASE_URL`), or of one its
 /// client reads by convention (`client_env`: Bun's `DATABASE_URL`), is.
+/// `known`: statements the caller read from the library's own calls (R's
+/// `dbRemoveTable(con, "t")` is `DROP TABLE t`).
+#[allow(clippy::too_many_arguments)]
 fn database(
     inv: &Invocation<'_>,
     code: &str,
@@ -571,11 +594,12 @@ fn database(
     used: &mut [bool],
     covered: &[String],
     client_env: &[&str],
+    known: &[String],
     outcome: &mut Outcome,
 ) {
     let mut dsn = None;
     let mut host = None;
-    let mut statements = Vec::new();
+    let mut statements = known.to_vec();
     for (literal, used) in literals.iter().zip(used.iter_mut()) {
         let text = literal.text.trim();
         let first = text
@@ -608,7 +632,7 @@ fn database(
                 statements.push(text.to_owned());
             }
             *used = true;
-        } else if host.is_none() && value_of(before, &["host", "hostname", "server"]) {
+        } else if host.is_none() && value_of(before, SERVER_KEYS) {
             host = Some(text.to_owned());
             *used = true;
         }
@@ -634,6 +658,26 @@ fn database(
         files: Vec::new(),
         login: crate::Payload::default(),
     }));
+}
+
+/// Keys whose value is a database driver's server (`host = "h"`, ODBC's
+/// `Server = "h"`).
+const SERVER_KEYS: &[&str] = &["host", "hostname", "server", "Host", "Server"];
+
+/// Reports the SQL a database library's code writes out against the
+/// server its connection names, as driver code's is (for languages with
+/// their own reader: R's `DBI::dbConnect(..., host = "h")` and
+/// `dbExecute(con, "...")`), with the statements the caller read from the
+/// library's calls.
+pub(super) fn driver_sql(
+    inv: &Invocation<'_>,
+    code: &str,
+    known: &[String],
+    outcome: &mut Outcome,
+) {
+    let literals = literals(code);
+    let mut used = vec![false; literals.len()];
+    database(inv, code, &literals, &mut used, &[], &[], known, outcome);
 }
 
 /// Keys that name a host in a connector's options (`{host: "h"}`,
@@ -870,6 +914,10 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     // `scalar reverse q{...}`), as the literal it is.
     let folded = constants::fold(code, program);
     let code = folded.as_deref().unwrap_or(code);
+    // Home directories interpolated into strings and path wrappers the
+    // path evaluator does not know, as the spellings it does.
+    let homed = home::plain(code);
+    let code = homed.as_deref().unwrap_or(code);
     // Paths built from names and expressions, as the literals they are.
     let resolved = super::pathexpr::resolve(code, program);
     let code = resolved.as_deref().unwrap_or(code);
@@ -883,6 +931,8 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     let requoted = super::consoles::requoted(program, code);
     let code = requoted.as_deref().unwrap_or(code);
     let literals = literals(code);
+    // Access granted through an AWS SDK's IAM calls.
+    outcome.effects.extend(iam::grants(code, &literals));
     let mut payload = Payload::default();
     // Clojure's deletes of names bound to literals (`(doseq [d ["a"]]
     // (fs/delete-tree d))`).
@@ -1169,6 +1219,7 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             &mut used,
             &covered,
             &client_env.unwrap_or_default(),
+            &[],
             outcome,
         );
     }

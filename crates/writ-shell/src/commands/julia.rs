@@ -15,6 +15,18 @@ use super::packages::{env_registry, is_local_or_url};
 use super::{Invocation, Outcome};
 use crate::{Effect, PackageInstall};
 
+/// Julia's functions that read a file they are given by name
+/// (`read("f", String)`, `readlines("f")`), as the `open` the inline
+/// reader knows.
+const FILE_READS: &[&str] = &["read(", "readlines(", "readchomp(", "eachline(", "readdlm("];
+
+/// `code` with Julia's file reads spelled as `open(...)`.
+fn file_reads_as_opens(code: &str) -> String {
+    FILE_READS.iter().fold(code.to_owned(), |code, read| {
+        super::inline::renamed_calls(&code, read, "open(").unwrap_or(code)
+    })
+}
+
 /// Options whose value is the next word (others take theirs after `=`).
 const VALUE_OPTIONS: &[&str] = &[
     "-t",
@@ -82,7 +94,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     for text in &code {
         read_installs(text, &mut installs);
         // Requests, commands (`` run(`git push`) ``), files and SQL.
-        super::inline::analyze(inv, text, &mut outcome);
+        super::inline::analyze(inv, &file_reads_as_opens(text), &mut outcome);
         outcome
             .opaque
             .push(format!("julia runs inline code: {text}"));

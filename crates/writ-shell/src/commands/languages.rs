@@ -8,9 +8,13 @@
 //! [`super::inline::analyze`] after the language's own syntax is made
 //! plain ([`normalize`]) and the commands it runs are taken out
 //! ([`calls::runs`]); a script file is read, and its text read as code
-//! when an earlier step wrote it ([`written_scripts`]).
+//! when an earlier step wrote it ([`written_scripts`]), as are the entry
+//! files of a package directory `go run` is given (`go run ./cmd/tool`).
+//! Go's own spellings of paths are made plain for the path evaluator
+//! ([`golang`]).
 
 mod calls;
+mod golang;
 
 use super::{Invocation, Lookup, Nested, Outcome};
 
@@ -377,7 +381,40 @@ fn spec(program: &str) -> Option<&'static Spec> {
 enum Source {
     Code(String),
     Script(String),
+    /// A package's directory (`go run ./cmd/tool`, `go run .`).
+    Package(String),
     Stdin,
+}
+
+/// True when `family`'s runner takes a package directory for its script
+/// and more code files after the first (`go run a.go b.go`).
+fn runs_packages(family: Family) -> bool {
+    family == Family::Go
+}
+
+/// A word that names a directory rather than a file: `.`, `..`, or a path
+/// whose last part has no extension (`./cmd/envcheck`).
+fn is_directory_word(word: &str) -> bool {
+    let is_path = word == "." || word == ".." || word.starts_with(['.', '/']);
+    let last = word
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
+    is_path && (matches!(last, "." | ".." | "") || !last.contains('.'))
+}
+
+/// The files of a package directory that hold its entry point by
+/// convention: `main.go`, and the file named for the directory
+/// (`cmd/envcheck/envcheck.go`).
+fn package_entry_files(dir: &str) -> Vec<String> {
+    let dir = dir.trim_end_matches('/');
+    let base = dir.rsplit('/').next().unwrap_or_default();
+    let mut files = vec![format!("{dir}/main.go")];
+    if !base.is_empty() && base != "main" {
+        files.push(format!("{dir}/{base}.go"));
+    }
+    files
 }
 
 /// What one of these interpreters runs, or `None` for another program
@@ -398,6 +435,11 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
                 let path = inv.path(&file);
                 outcome.read(path.clone(), false);
                 outcome.opaque.push(note(inv.program, &path));
+            }
+            Source::Package(dir) => {
+                let path = inv.path(&dir);
+                outcome.read(path.clone(), false);
+                outcome.opaque.push(package_note(inv.program, &path));
             }
             Source::Stdin => {
                 if inv.stdin.files.is_empty() && inv.stdin.env.is_empty() {
@@ -458,12 +500,24 @@ fn sources(spec: &Spec, inv: &Invocation<'_>) -> Option<Vec<Source>> {
                     None => true,
                 };
                 if !file_like {
+                    if runs_packages(spec.family) && is_directory_word(word) {
+                        found.push(Source::Package(word.to_owned()));
+                        return Some(found);
+                    }
                     return (!found.is_empty()).then_some(found);
                 }
                 if word == "-" {
                     found.push(Source::Stdin);
                 } else {
                     found.push(Source::Script(word.to_owned()));
+                }
+                // More files of the same program (`go run a.go b.go`).
+                if runs_packages(spec.family) {
+                    while let Some(more) =
+                        words.next_if(|w| spec.extension.is_some_and(|ext| w.ends_with(ext)))
+                    {
+                        found.push(Source::Script(more.to_owned()));
+                    }
                 }
                 // The rest are the script's arguments.
                 return Some(found);
@@ -499,14 +553,42 @@ fn note(program: &str, path: &str) -> String {
     format!("{program} runs the code of {path}")
 }
 
+/// The note left for a package directory whose files are not known.
+fn package_note(program: &str, dir: &str) -> String {
+    format!("{program} runs the package in {dir}")
+}
+
 /// The code files these interpreters ran that an earlier step wrote, read
-/// as the code they hold in place of the note [`handle`] left.
+/// as the code they hold in place of the note [`handle`] left; for a
+/// package directory, its entry files ([`package_entry_files`]) an
+/// earlier step wrote.
 pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
     let Some(spec) = spec(inv.program) else {
         return;
     };
     for (_, text) in super::noted_scripts(outcome, &note(inv.program, ""), text_of) {
         run(inv, spec.family, &text, outcome);
+    }
+    let prefix = package_note(inv.program, "");
+    let packages: Vec<(String, Vec<String>)> = outcome
+        .opaque
+        .iter()
+        .filter_map(|line| line.strip_prefix(&prefix))
+        .map(|dir| {
+            let texts = package_entry_files(dir)
+                .iter()
+                .filter_map(|file| text_of(file))
+                .collect();
+            (dir.to_owned(), texts)
+        })
+        .filter(|(_, texts): &(String, Vec<String>)| !texts.is_empty())
+        .collect();
+    outcome.opaque.retain(|line| {
+        line.strip_prefix(&prefix)
+            .is_none_or(|dir| !packages.iter().any(|(d, _)| d == dir))
+    });
+    for text in packages.iter().flat_map(|(_, texts)| texts) {
+        run(inv, spec.family, text, outcome);
     }
 }
 
@@ -567,6 +649,7 @@ fn normalize(family: Family, code: &str) -> String {
         Family::Rust => {
             out = out.replace("r#\"", "\"").replace("\"#", "\"");
         }
+        Family::Go => out = golang::plain(&out),
         Family::Haskell => {
             for method in ["POST", "PUT", "PATCH", "DELETE"] {
                 for scheme in ["https://", "http://"] {

@@ -22,7 +22,11 @@
 //! - `unlink("P", recursive=TRUE)`, `file.remove("P")`: deletes;
 //! - `writeLines(x, "F")`, `cat(..., file="F")`, `write.csv(x, "F")`, ...:
 //!   writes; `read.csv("F")`, `readLines("F")`, `source("F")`, ...: reads;
-//! - `system("cmd")`: shell text, analysed as shell.
+//! - `system("cmd")`: shell text, analysed as shell;
+//! - DBI's `dbConnect(RPostgres::Postgres(), host = "h")` (odbc's `Server
+//!   =`) and the statements run on it (`dbExecute(con, "...")`,
+//!   `dbRemoveTable`, ...): SQL against that server, as driver code in
+//!   other languages is.
 
 use super::{Invocation, Nested, Outcome, request, url};
 use crate::{Effect, FileRef, PackageInstall, Payload, flow};
@@ -426,6 +430,7 @@ fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
         }
     }
     httr2(inv, &vars, &calls, &mut requests);
+    database(inv, code, &vars, &calls, outcome);
     for made in requests {
         let Req {
             target,
@@ -452,6 +457,56 @@ fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             outcome.effects.push(Effect::MakePublic { resource });
         }
     }
+}
+
+/// DBI's calls (and pool's, odbc's through DBI): a connection or a
+/// statement run on one.
+const DBI_CALLS: &[&str] = &[
+    "dbConnect",
+    "dbPool",
+    "dbExecute",
+    "dbSendQuery",
+    "dbSendStatement",
+    "dbGetQuery",
+    "dbRemoveTable",
+    "dbWriteTable",
+    "dbAppendTable",
+    "dbCreateTable",
+];
+
+/// The SQL run through DBI (`dbConnect(RPostgres::Postgres(), host = "h",
+/// ...)` then `dbExecute(con, "TRUNCATE ...")`, odbc's `Server = "h"`),
+/// read as other languages' driver code is
+/// ([`super::inline::driver_sql`]): the statements the code writes out,
+/// and those DBI's table calls run (`dbRemoveTable(con, "t")` is `DROP
+/// TABLE t`, `dbWriteTable(..., overwrite = TRUE)` drops it first).
+fn database(inv: &Invocation<'_>, code: &str, vars: &Vars, calls: &[Call], outcome: &mut Outcome) {
+    if !calls.iter().any(|c| DBI_CALLS.contains(&c.name.as_str())) {
+        return;
+    }
+    let flag = |call: &Call, name: &str| {
+        call.arg(name, usize::MAX)
+            .is_some_and(|v| matches!(v.trim(), "TRUE" | "T"))
+    };
+    let mut known = Vec::new();
+    for call in calls {
+        let Some(table) = call.arg("name", 1).and_then(|t| vars.literal(t)) else {
+            continue;
+        };
+        let statement = match call.name.as_str() {
+            "dbRemoveTable" => format!("DROP TABLE {table}"),
+            "dbWriteTable" if flag(call, "overwrite") => {
+                format!("DROP TABLE {table}; CREATE TABLE {table}; INSERT INTO {table}")
+            }
+            "dbWriteTable" if flag(call, "append") => format!("INSERT INTO {table}"),
+            "dbWriteTable" => format!("CREATE TABLE {table}; INSERT INTO {table}"),
+            "dbAppendTable" => format!("INSERT INTO {table}"),
+            "dbCreateTable" => format!("CREATE TABLE {table}"),
+            _ => continue,
+        };
+        known.push(statement);
+    }
+    super::inline::driver_sql(inv, code, &known, outcome);
 }
 
 /// An upload to cloud storage: aws.s3's `put_object(file, object,
