@@ -63,7 +63,7 @@ fn cmd_runs_its_command_line() {
         ),
         (
             "cmd /c \"for %f in (*.log) do del %f\"",
-            json!([delete(&at("%f"), false)]),
+            json!([delete(&at("*.log"), false)]),
         ),
         // cmd reads its commands from standard input.
         (

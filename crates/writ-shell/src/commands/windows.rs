@@ -16,7 +16,9 @@
 //! only cmd lines have (`cd /d`, `if exist`) are in [`statements`];
 //! batch files written earlier and run by cmd, `cmd /v:on /c` lines with
 //! their delayed `!NAME!`, and the lines only cmd reads (`& if errorlevel
-//! 1 (...)`, `call X.bat`) are in [`batch`].
+//! 1 (...)`, `call X.bat`) are in [`batch`]; loops over a set (`for %c
+//! in (a,b) do ...`, `for /d /r DIR %d in (bin obj) do ...`), run with
+//! their variable bound to each value, are in [`loops`].
 //!
 //! Git Bash turns an argument like `/s` into a path, so Windows programs
 //! called from it spell their switches with a double slash (`taskkill //F
@@ -28,6 +30,7 @@ use crate::args::Arg;
 use crate::{Effect, FileRef, Payload, Resource, flow, paths};
 
 mod batch;
+mod loops;
 mod statements;
 
 pub(crate) use batch::{cmd_only_line, has_cmd_statement, written as written_batch_files};
@@ -1451,7 +1454,8 @@ fn lex(line: &str, delayed: bool) -> Vec<Token> {
 }
 
 /// True when a `(` here opens a block: where a command begins, or after
-/// an `if` condition, a `for ... do` or an `else`.
+/// an `if` condition, a `for ... do` or an `else`; or a loop's set
+/// (`for %a in (x y)`, also where the loop is a body's: `do for %b in (z)`).
 fn block_may_open(tokens: &[Token]) -> bool {
     let start = tokens
         .iter()
@@ -1463,10 +1467,13 @@ fn block_may_open(tokens: &[Token]) -> bool {
     };
     let first = first.text().to_ascii_lowercase();
     let first = first.trim_start_matches('@');
-    matches!(first, "if" | "for" | "else")
-        || words
-            .last()
-            .is_some_and(|w| w.text().eq_ignore_ascii_case("do"))
+    let last = words.last().map(|w| w.text().to_ascii_lowercase());
+    // A loop's set after `do` or a condition (`do for %b in (x y)`).
+    let loop_set = last.as_deref() == Some("in")
+        && words
+            .iter()
+            .any(|w| w.text().trim_start_matches('@').eq_ignore_ascii_case("for"));
+    matches!(first, "if" | "for" | "else") || last.as_deref() == Some("do") || loop_set
 }
 
 /// `%NAME%` at `at` (`%%` is a `%`): the piece and the length written.
@@ -1513,8 +1520,9 @@ fn builtin_name(lower: &str) -> Option<&'static str> {
 
 /// Rewrites a cmd command line into shell text with the same commands and
 /// words: each word single-quoted (`\` read as `/`, `%NAME%` as
-/// `${NAME}`), `&` as `;`, `if` conditions and `for ... do` headers
-/// dropped so the commands they run remain, `cd /d` as `cd`, `nul` as
+/// `${NAME}`), `&` as `;`, `if` conditions dropped so the commands they
+/// run remain, a loop over a set as the shell's loop over its values
+/// ([`loops`]; another `for ... do` header dropped), `cd /d` as `cd`, `nul` as
 /// `/dev/null`, and `set`, `set /p` and `pushd \\host\share` as what they
 /// do ([`statements::rewrite`]).
 pub(super) fn cmd_to_bash(line: &str) -> String {
@@ -1532,7 +1540,8 @@ pub(super) fn cmd_to_bash_with(line: &str, delayed: bool) -> String {
     if let Some(rewritten) = for_f_to_bash(line) {
         return rewritten;
     }
-    let tokens = lex(line, delayed);
+    let mut tokens = lex(line, delayed);
+    loops::bind_variables(&mut tokens);
     let mut out = String::with_capacity(line.len() + 16);
     // No command since the last separator: another separator would be
     // an empty command, which the shell cannot parse.
@@ -1541,11 +1550,20 @@ pub(super) fn cmd_to_bash_with(line: &str, delayed: bool) -> String {
     let mut after_block = false;
     let mut redirect_target = false;
     let mut pushed = statements::Pushed::default();
+    // How many blocks are open, and the count when each loop still
+    // running began: a loop's body ends with the block it is in.
+    let mut depth = 0usize;
+    let mut loops: Vec<usize> = Vec::new();
     let mut at = 0usize;
     while let Some(token) = tokens.get(at) {
         at += 1;
         match token {
             Token::Op(")") => {
+                while loops.last() == Some(&depth) {
+                    loops.pop();
+                    end_loop(&mut out, &mut command_start);
+                }
+                depth = depth.saturating_sub(1);
                 separate(&mut out);
                 out.push(')');
                 after_block = true;
@@ -1559,6 +1577,7 @@ pub(super) fn cmd_to_bash_with(line: &str, delayed: bool) -> String {
                 }
                 separate(&mut out);
                 out.push('(');
+                depth += 1;
                 command_start = true;
             }
             Token::Op(op) => {
@@ -1619,7 +1638,24 @@ pub(super) fn cmd_to_bash_with(line: &str, delayed: bool) -> String {
                         continue;
                     }
                     "for" => {
-                        at = skip_for_header(&tokens, at);
+                        let Some(header) = loops::header(&tokens, at) else {
+                            at = skip_for_header(&tokens, at);
+                            continue;
+                        };
+                        if after_block {
+                            separate(&mut out);
+                            out.push(';');
+                            after_block = false;
+                        }
+                        separate(&mut out);
+                        out.push_str(&format!("for {} in", header.shell_name()));
+                        for value in &header.values {
+                            separate(&mut out);
+                            push_word(&mut out, value);
+                        }
+                        out.push_str("; do");
+                        loops.push(depth);
+                        at = header.body;
                         continue;
                     }
                     _ => {}
@@ -1676,7 +1712,22 @@ pub(super) fn cmd_to_bash_with(line: &str, delayed: bool) -> String {
             }
         }
     }
+    for _ in loops.drain(..) {
+        end_loop(&mut out, &mut command_start);
+    }
     out
+}
+
+/// The end of a loop's body, `; done` (after `:` when the body has no
+/// command since its last separator, which the shell cannot parse).
+fn end_loop(out: &mut String, command_start: &mut bool) {
+    if *command_start {
+        separate(out);
+        out.push(':');
+    }
+    separate(out);
+    out.push_str("; done");
+    *command_start = false;
 }
 
 /// The pieces of a command name without cmd's `@` (do not echo).
@@ -1946,7 +1997,14 @@ mod tests {
                 "if exist dist (rd /s /q dist) else (echo none)",
                 "( rd '/s' '/q' 'dist' ) ; ( echo 'none' )",
             ),
-            ("for %%f in (*.log) do del %%f", "del '%f'"),
+            (
+                "for %%f in (*.log) do del %%f",
+                "for writ_for_f in '*.log'; do del \"${writ_for_f}\" ; done",
+            ),
+            (
+                "(for %a in (x) do echo %a) & echo y",
+                "( for writ_for_a in 'x'; do echo \"${writ_for_a}\" ; done ) ; echo 'y'",
+            ),
             ("@echo off & rem clean up & del x", "echo 'off' ; del 'x'"),
             (
                 "icacls x /grant Users:(F)",

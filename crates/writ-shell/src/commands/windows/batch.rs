@@ -13,7 +13,9 @@
 //!   `!NAME!` is NAME's value, as `%NAME%` is.
 //! - Which lines handed to a shell tool are cmd's: one that starts with
 //!   `cmd /X` and quotes with no `'` (Git Bash would turn `/c` into a
-//!   path, so such a line is written for cmd), `call` of a batch file or a label, or `setlocal`
+//!   path, so such a line is written for cmd), `call` of a batch file or a label, `setlocal`,
+//!   or a cmd loop as any of its commands (`del x & for /r . %d in (bin) do
+//!   ...`: bash's `for` takes a name, never `/d` or `%d`)
 //!   ([`cmd_only_line`]); and, when bash cannot parse a line, one with a
 //!   statement only cmd has after any of its operators (`& if errorlevel
 //!   1 (...)`, `&& exit /b 1`, `call npm install`: [`has_cmd_statement`]).
@@ -161,8 +163,8 @@ fn split_at_operator(text: &str) -> (&str, &str) {
 /// Whether a line handed to a shell tool is cmd's by how it starts: `cmd
 /// /X ...` (with one slash: Git Bash would turn `/c` into a path) and no
 /// `'`, which cmd does not quote with,
-/// `setlocal`, or with `call` of a batch file or a label as any of its
-/// commands.
+/// `setlocal`, or with `call` of a batch file or a label, or a cmd loop
+/// ([`is_cmd_loop`]), as any of its commands.
 pub(crate) fn cmd_only_line(line: &str) -> bool {
     let line = line.trim_start().trim_start_matches('@');
     let mut words = line.split_whitespace();
@@ -175,8 +177,31 @@ pub(crate) fn cmd_only_line(line: &str) -> bool {
             !second.starts_with("//") && switch(second).is_some() && !line.contains('\'')
         }
         "setlocal" => true,
-        _ => calls_batch(line),
+        _ => calls_batch(line) || runs_cmd_loop(line),
     }
+}
+
+/// Whether some command of the line is a cmd loop ([`is_cmd_loop`]).
+fn runs_cmd_loop(line: &str) -> bool {
+    let tokens = lex(line, false);
+    tokens.iter().enumerate().any(|(at, token)| {
+        let starts = at == 0 || matches!(tokens.get(at - 1), Some(Token::Op(_)));
+        let word = |token: &Token| token.text().trim_start_matches('@').to_ascii_lowercase();
+        starts
+            && matches!(token, Token::Word(_))
+            && word(token) == "for"
+            && tokens
+                .get(at + 1)
+                .is_some_and(|next| is_cmd_loop(&word(next)))
+    })
+}
+
+/// Whether the word after `for` (lower case) starts cmd's loop: a switch
+/// (`/d`, `/r`, `/l`, `/f`) or the loop's variable (`%x`, `%%x`). Bash's
+/// `for` takes a name there.
+fn is_cmd_loop(second: &str) -> bool {
+    second.starts_with('%')
+        || switch(second).is_some_and(|(name, _)| matches!(name.as_str(), "d" | "r" | "l" | "f"))
 }
 
 /// Whether some command of the line is `call` of a batch file or a label
@@ -198,7 +223,8 @@ fn calls_batch(line: &str) -> bool {
 /// Whether some command of the line, after any of cmd's operators, is a
 /// statement only cmd has: `if [/i] [not] errorlevel|exist|defined ...`
 /// (after an operator),
-/// `exit /b`, `call`, `goto`, `setlocal`, `cd /d`, `set /p|/a`.
+/// `exit /b`, `call`, `goto`, `setlocal`, `cd /d`, `set /p|/a`, a loop
+/// (`for /d ...`, `for %x in ...`).
 pub(crate) fn has_cmd_statement(line: &str) -> bool {
     let tokens = lex(line, false);
     let word = |i: usize| {
@@ -226,6 +252,7 @@ pub(crate) fn has_cmd_statement(line: &str) -> bool {
                 "cd" | "chdir" => second == "/d",
                 "set" => matches!(second.as_str(), "/p" | "/a"),
                 "call" => !second.is_empty(),
+                "for" => is_cmd_loop(&second),
                 "goto" | "setlocal" | "endlocal" => true,
                 _ => false,
             }
@@ -387,5 +414,10 @@ mod tests {
         assert!(!has_cmd_statement("if [ -f x ] then"));
         assert!(!has_cmd_statement("echo if errorlevel 1"));
         assert!(!has_cmd_statement("if exist build rd /s /q build"));
+        assert!(cmd_only_line(
+            "del /s x & for /d /r . %d in (bin) do rd /s /q %d"
+        ));
+        assert!(has_cmd_statement("make && for %c in (a b) do echo %c"));
+        assert!(!cmd_only_line("make && for f in a b; do echo $f; done"));
     }
 }
