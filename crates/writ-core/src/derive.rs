@@ -286,9 +286,14 @@ impl Deriver<'_> {
                 }
             }
             Effect::FileDeleteNamed { root, names } => {
-                // Only entries below `root` go, never `root` itself, so no
-                // protected tree is destroyed; a governance file goes when
-                // one of the names reaches it.
+                // Only entries below `root` go, never `root` itself; a
+                // protected tree below it goes when one of the names is
+                // its own (`cd .. && find . -name acme-web -exec rm -rf {}
+                // +`), and a governance file when one of the names
+                // reaches it.
+                if self.names_protected_tree(root, names) {
+                    self.out.destroys.insert("filesystem");
+                }
                 if names
                     .iter()
                     .any(|name| self.facts.governance.may_hold_named(root, name))
@@ -472,6 +477,27 @@ impl Deriver<'_> {
     }
 
     /// `/`, home, the workspace or any parent of it, or everything in one of them (`dir/*`).
+    /// Whether deleting the entries named `names` anywhere below `root`
+    /// deletes the home directory, the workspace or a directory between
+    /// `root` and them: one of those, strictly below `root`, bears one of
+    /// the names.
+    fn names_protected_tree(&self, root: &str, names: &[String]) -> bool {
+        let root = root.trim_end_matches('/');
+        [self.facts.workspace.as_str(), self.facts.home.as_str()]
+            .iter()
+            .filter(|tree| !tree.is_empty() && tree.trim_end_matches('/') != root)
+            .filter(|tree| is_within(tree, root))
+            .any(|tree| {
+                // The tree and each directory between `root` and it.
+                let below = tree.get(root.len()..).unwrap_or_default();
+                below.split('/').filter(|s| !s.is_empty()).any(|dir| {
+                    names
+                        .iter()
+                        .any(|name| writ_detect::paths::name_matches(name, dir))
+                })
+            })
+    }
+
     fn is_protected_tree(&self, path: &str) -> bool {
         let path = path
             .strip_suffix("/*")

@@ -18,6 +18,7 @@ mod http_semantics;
 mod message_apis;
 mod migration_targets;
 mod mounted_file_systems;
+mod named_deletes;
 mod notification_clis;
 mod payments;
 mod push_rewrites;

@@ -194,6 +194,13 @@ pub fn is_within(path: &str, dir: &str) -> bool {
     path == dir || (path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/'))
 }
 
+/// Whether the file name `name` matches the name pattern `pattern`, as
+/// `find -name` compares them (`*.log`, `node_modules`, `build-?`). A
+/// pattern that does not compile matches nothing.
+pub fn name_matches(pattern: &str, name: &str) -> bool {
+    compile_segment(pattern, pattern).is_ok_and(|seg| seg.matches(name))
+}
+
 /// One segment of a compiled glob.
 #[derive(Debug, Clone)]
 enum Seg {
