@@ -182,7 +182,11 @@ pub fn derive(
             interpretation.kind,
             Some(ToolKind::Shell | ToolKind::FileRead | ToolKind::FileWrite)
         );
-    let claims_open_world = open_world == Some(true) && !judged_by_effects;
+    // A tool the deployment or writ describes (a manifest's payment or
+    // message tool) is the organisation's own, not a third party's: what
+    // it answers is judged by what it did, whatever world it claims.
+    let described = matches!(interpretation.meaning, "manifest" | "builtin");
+    let claims_open_world = open_world == Some(true) && !judged_by_effects && !described;
     if claims_open_world || ((third_party_mcp || undescribed) && open_world != Some(false)) {
         d.out.untrusted_output = true;
     }

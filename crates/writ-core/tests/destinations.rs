@@ -168,3 +168,34 @@ fn a_described_shell_tool_is_trusted_by_what_it_ran_not_its_hint() {
     let undescribed = decide(&engine(DEPLOYMENT), &open_world_shell("tail x.log"));
     assert!(undescribed.facts.untrusted_output);
 }
+
+#[test]
+fn a_described_payment_tool_is_not_untrusted_for_its_hint() {
+    let deployment = r#"{
+        "organization": "acme",
+        "workspace": "/home/dana/ws",
+        "home": "/home/dana",
+        "org_domains": ["acme.io"],
+        "tools": {"billing/create_refund": {"kind": "payment",
+                  "args": {"amount_usd": "amount_usd", "recipient": "invoice_id"}}}
+    }"#;
+    let refund = |annotations: Value| {
+        (
+            Runtime::Mcp,
+            json!({
+                "server": {"name": "billing"},
+                "tool": {"name": "create_refund", "annotations": annotations},
+                "request": {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                    "params": {"name": "create_refund",
+                               "arguments": {"invoice_id": "INV-2342", "amount_usd": 39}}}
+            }),
+        )
+    };
+    // The organisation's own payment tool: its answer is not a third
+    // party's text, whatever world its server claims.
+    let described = decide(&engine(deployment), &refund(json!({"openWorldHint": true})));
+    assert!(!described.facts.untrusted_output);
+    // A server the deployment does not describe is known only by its hint.
+    let undescribed = decide(&engine(DEPLOYMENT), &refund(json!({"openWorldHint": true})));
+    assert!(undescribed.facts.untrusted_output);
+}
