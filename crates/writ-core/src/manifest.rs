@@ -269,19 +269,24 @@ pub fn identifier(value: &Value) -> String {
     let Value::Object(members) = value else {
         return value_text(value);
     };
+    // A member may itself be an object that names the party (Graph's
+    // `{"emailAddress": {"address": "a@x.io", "name": "A"}}`).
     let named = KEYS.iter().find_map(|key| {
         members
             .iter()
-            .find(|(k, v)| k.eq_ignore_ascii_case(key) && v.is_string())
-            .map(|(_, v)| value_text(v))
+            .find(|(k, v)| k.eq_ignore_ascii_case(key) && (v.is_string() || v.is_object()))
+            .map(|(_, v)| identifier(v))
     });
     named
         .or_else(|| {
             members
                 .values()
-                .filter_map(Value::as_str)
-                .find(|s| s.contains('@'))
-                .map(str::to_owned)
+                .filter_map(|v| match v {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Object(_) => Some(identifier(v)),
+                    _ => None,
+                })
+                .find(|s| s.contains('@') && !s.starts_with('{'))
         })
         .unwrap_or_else(|| value_text(value))
 }
@@ -328,6 +333,14 @@ mod tests {
             "lee@y.io"
         );
         assert_eq!(identifier(&json!("plain@z.io")), "plain@z.io");
+        assert_eq!(
+            identifier(&json!({"emailAddress": {"address": "m@x.io", "name": "M"}})),
+            "m@x.io"
+        );
+        assert_eq!(
+            identifier(&json!({"recipient": {"contact": {"mail": "n@x.io"}}})),
+            "n@x.io"
+        );
         assert_eq!(identifier(&json!({"n": 1})), r#"{"n":1}"#);
     }
 }
