@@ -1,13 +1,19 @@
 //! Task runners and schedulers whose jobs are written in files: `make
 //! TARGET` (the Makefile's recipe lines of the target and its
-//! prerequisites; a makefile on standard input, `make -f -`, too), `just
-//! RECIPE` (justfile), `npm run NAME`, `pnpm NAME`, `yarn NAME`
-//! (package.json's scripts, with their `pre`/`post` scripts), `task NAME`
-//! (Taskfile.yml's `cmds`), `rake TASK` (a Rakefile's or task file's
-//! task bodies, as Ruby: `runners/rake.rs`), `launchctl load|bootstrap PLIST` (the plist's
-//! `ProgramArguments`), `crontab FILE` (each cron line's command), `at -f
-//! FILE`, and `awk -f FILE`/`sed -f FILE` (what their program runs, writes
-//! and reads: `files/awk.rs`, `files/sed.rs`). Each job runs the text its
+//! prerequisites, by its explicit rule or a pattern rule; a makefile on
+//! standard input, `make -f -`, too), `just RECIPE` (justfile), `npm run
+//! NAME`, `pnpm NAME`, `yarn NAME` (package.json's scripts, with their
+//! `pre`/`post` scripts), `task NAME` (Taskfile.yml's `cmds`, their Go
+//! templates evaluated: `runners/go_template.rs`), `rake TASK` (a
+//! Rakefile's or task file's task bodies, as Ruby: `runners/rake.rs`),
+//! `poe TASK`, `nox -s SESSION` and `tox -e ENV` (pyproject.toml's poe
+//! tasks, a noxfile's sessions, tox.ini's commands:
+//! `runners/python_tasks.rs`), `act` (GitHub Actions workflows' `run:`
+//! steps: `runners/workflows.rs`), the hooks `git commit` runs and
+//! `pre-commit run` (`runners/hooks.rs`), `launchctl load|bootstrap
+//! PLIST` (the plist's `ProgramArguments`), `crontab FILE` (each cron
+//! line's command), `at -f FILE`, and `awk -f FILE`/`sed -f FILE` (what
+//! their program runs, writes and reads: `files/awk.rs`, `files/sed.rs`). Each job runs the text its
 //! file holds when that text is known, from a write earlier on the line or
 //! by an earlier step (`ShellContext::written`): running a target does
 //! what its recipe says, whenever it is scheduled to run. Only the named
@@ -16,7 +22,11 @@
 //! target, recipe or script named as a deploy is read by its name
 //! (`deploy/tooling.rs`), a guess a known file's text replaces.
 
+mod go_template;
+mod hooks;
+mod python_tasks;
 mod rake;
+mod workflows;
 pub(super) use rake::VALUED as RAKE_VALUED;
 
 use std::collections::{HashMap, HashSet};
@@ -65,6 +75,18 @@ pub(crate) fn run_recipes(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: 
         }
         "task" | "go-task" => task(inv, text_of),
         "rake" | "rails" => rake::rake(inv, text_of),
+        "poe" | "poetry" => python_tasks::poe(inv, text_of),
+        "nox" => python_tasks::nox(inv, text_of),
+        "tox" => python_tasks::tox(inv, text_of),
+        "act" => workflows::act(inv, text_of),
+        "pre-commit" => hooks::pre_commit(inv, text_of),
+        // The hooks a commit or push runs, beside what git does.
+        "git" => {
+            outcome
+                .nested
+                .extend(hooks::git(inv, text_of).into_iter().take(MAX_JOBS));
+            return;
+        }
         "launchctl" => launchctl(inv, text_of),
         "crontab" => crontab_files(inv, text_of),
         "at" | "batch" => at_file(inv, text_of),
@@ -135,7 +157,12 @@ struct Makefile {
 
 #[derive(Debug, Default)]
 struct MakeRule {
+    /// Its targets; a target with `%` makes it a pattern rule
+    /// (`grant-%:`), whose `%` stands for any non-empty stem.
     targets: Vec<String>,
+    /// `TARGETS: PATTERN: PREREQS` (a static pattern rule): the pattern its
+    /// targets match, whose stem fills its prerequisites' `%`.
+    static_pattern: Option<String>,
     prereqs: Vec<String>,
     recipe: Vec<String>,
 }
@@ -253,7 +280,10 @@ pub(super) fn stdin_makefile_jobs(inv: &Invocation<'_>) -> Vec<Nested> {
     make(inv, &|_| None)
 }
 
-/// Adds the recipe lines of `target`, after its prerequisites'.
+/// Adds the recipe lines of `target`, after its prerequisites'. A target
+/// no explicit rule gives a recipe is made by the pattern rule that
+/// matches it with the shortest stem (`make grant-jdoe` by `grant-%:`,
+/// `$*` being `jdoe`), its prerequisites' `%` filled with the stem.
 fn make_target(
     makefile: &Makefile,
     target: &str,
@@ -269,16 +299,40 @@ fn make_target(
         .iter()
         .filter(|r| r.targets.iter().any(|t| t == target))
         .collect();
-    let prereqs: Vec<&String> = rules.iter().flat_map(|r| r.prereqs.iter()).collect();
+    let mut prereqs: Vec<String> = rules.iter().flat_map(|r| rule_prereqs(r, target)).collect();
+    // A later recipe for the same target replaces an earlier one.
+    let explicit = rules.iter().rev().find(|r| !r.recipe.is_empty());
+    let (rule, stem) = match explicit {
+        Some(rule) => (
+            *rule,
+            rule.static_pattern
+                .as_deref()
+                .and_then(|pattern| pattern_stem(pattern, target))
+                .unwrap_or_default(),
+        ),
+        // A goal may be made by a match-anything rule (`%:`); a
+        // prerequisite, likely a file that exists, is not.
+        None => match implicit_rule(makefile, target, depth == 0) {
+            Some((rule, stem)) => {
+                let implied = rule.prereqs.iter().map(|p| p.replacen('%', &stem, 1));
+                prereqs = implied.chain(prereqs).collect();
+                (rule, stem)
+            }
+            None => {
+                for prereq in &prereqs {
+                    make_target(makefile, prereq, depth + 1, done, lines);
+                }
+                return;
+            }
+        },
+    };
     for prereq in &prereqs {
         make_target(makefile, prereq, depth + 1, done, lines);
     }
-    // A later recipe for the same target replaces an earlier one.
-    let Some(rule) = rules.iter().rev().find(|r| !r.recipe.is_empty()) else {
-        return;
-    };
+    let prereqs: Vec<&String> = prereqs.iter().collect();
     let automatic = Automatic {
         target,
+        stem: &stem,
         prereqs: &prereqs,
     };
     for line in &rule.recipe {
@@ -290,9 +344,66 @@ fn make_target(
     }
 }
 
-/// A rule's automatic variables: `$@`, `$<`, `$^`.
+/// The prerequisites an explicit rule gives `target`: a static pattern
+/// rule's with their `%` filled with `target`'s stem.
+fn rule_prereqs(rule: &MakeRule, target: &str) -> Vec<String> {
+    let stem = rule
+        .static_pattern
+        .as_deref()
+        .and_then(|pattern| pattern_stem(pattern, target));
+    rule.prereqs
+        .iter()
+        .map(|p| match &stem {
+            Some(stem) => p.replacen('%', stem, 1),
+            None => p.clone(),
+        })
+        .collect()
+}
+
+/// The pattern rule with a recipe that makes `target`, and the stem:
+/// of those whose target pattern matches, the one with the shortest stem
+/// (the first written of equals), as GNU make chooses. A match-anything
+/// pattern (`%`) only when `anything` allows it.
+fn implicit_rule<'m>(
+    makefile: &'m Makefile,
+    target: &str,
+    anything: bool,
+) -> Option<(&'m MakeRule, String)> {
+    let mut best: Option<(&MakeRule, String)> = None;
+    for rule in &makefile.rules {
+        if rule.recipe.is_empty() || rule.static_pattern.is_some() {
+            continue;
+        }
+        for pattern in &rule.targets {
+            if pattern == "%" && !anything {
+                continue;
+            }
+            let Some(stem) = pattern_stem(pattern, target) else {
+                continue;
+            };
+            if best
+                .as_ref()
+                .is_none_or(|(_, shortest)| stem.len() < shortest.len())
+            {
+                best = Some((rule, stem));
+            }
+        }
+    }
+    best
+}
+
+/// The non-empty text `%` stands for when `pattern` matches `name`.
+fn pattern_stem(pattern: &str, name: &str) -> Option<String> {
+    let (prefix, suffix) = pattern.split_once('%')?;
+    let stem = name.strip_prefix(prefix)?.strip_suffix(suffix)?;
+    (!stem.is_empty()).then(|| stem.to_owned())
+}
+
+/// A rule's automatic variables: `$@`, `$*`, `$<`, `$^`.
 struct Automatic<'a> {
     target: &'a str,
+    /// What a pattern rule's `%` matched (`$*`); empty for other rules.
+    stem: &'a str,
     prereqs: &'a [&'a String],
 }
 
@@ -418,8 +529,16 @@ fn parse_makefile(text: &str, dir: &str, overrides: &HashMap<String, String>) ->
                 .map(str::to_owned)
                 .collect()
         };
+        // `TARGETS: PATTERN: PREREQS`: a static pattern rule.
+        let (static_pattern, prereqs) = match prereqs.split_once(':') {
+            Some((pattern, prereqs)) if pattern.contains('%') => {
+                (Some(pattern.trim().to_owned()), prereqs)
+            }
+            _ => (None, prereqs),
+        };
         let rule = MakeRule {
             targets: words(targets),
+            static_pattern,
             prereqs: words(prereqs),
             recipe: inline.map(str::to_owned).into_iter().collect(),
         };
@@ -503,6 +622,7 @@ fn make_expand(
         if let Some(auto) = auto {
             let value = match name {
                 "@" => Some(auto.target.to_owned()),
+                "*" => Some(auto.stem.to_owned()),
                 "<" => Some(
                     auto.prereqs
                         .first()
@@ -1092,7 +1212,8 @@ struct Task {
     cmds: Vec<TaskCmd>,
     deps: Vec<String>,
     dir: Option<String>,
-    vars: HashMap<String, String>,
+    /// Its variables in order, their values templates.
+    vars: Vec<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -1105,9 +1226,13 @@ enum TaskCmd {
 /// task (`default` when none is) of the Taskfile (`-t`, else
 /// `Taskfile.yml` and its other names in the directory or a parent) runs
 /// its `deps`, then its `cmds` (shell lines, and `task:` calls), in its
-/// `dir` or the Taskfile's directory, `{{.VAR}}` replaced by the line's,
-/// the task's and the Taskfile's variables (`{{.CLI_ARGS}}` by the words
-/// after `--`). Listing, summaries and dry runs run nothing.
+/// `dir` or the Taskfile's directory, their Go templates evaluated
+/// (`go_template.rs`: `{{.PGHOST | default "localhost"}}`) with the
+/// variables Task gives them, weakest first: the environment the line
+/// sets, the Taskfile's `vars`, the line's `NAME=value` words, the
+/// task's `vars` (each var's own value a template of those before it),
+/// and `{{.CLI_ARGS}}`, the words after `--`. Listing, summaries and dry
+/// runs run nothing.
 fn task(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
     let (own, cli_args) = match inv.args.iter().position(|a| a.text == "--") {
         Some(at) => (
@@ -1178,16 +1303,27 @@ fn task(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
     let Some((dir, text)) = found else {
         return Vec::new();
     };
-    let (mut vars, tasks) = parse_taskfile(&text);
+    let (globals, tasks) = parse_taskfile(&text);
     let mut names = Vec::new();
+    let mut given = HashMap::new();
     for arg in args::positionals(&items) {
         match arg.text.split_once('=') {
             Some((name, value)) if is_name(name) => {
-                vars.insert(name.to_owned(), value.to_owned());
+                given.insert(name.to_owned(), value.to_owned());
             }
             _ => names.push(arg.text.clone()),
         }
     }
+    let mut vars: HashMap<String, String> = inv
+        .env
+        .iter()
+        .map(|(name, value)| (name.clone(), value.text.clone()))
+        .collect();
+    vars.insert("ROOT_DIR".to_owned(), dir.clone());
+    vars.insert("TASKFILE_DIR".to_owned(), dir.clone());
+    vars.insert("USER_WORKING_DIR".to_owned(), inv.cwd.to_owned());
+    define_vars(&mut vars, &globals);
+    vars.extend(given);
     vars.insert(
         "CLI_ARGS".to_owned(),
         cli_args
@@ -1222,8 +1358,8 @@ fn run_task(
         return;
     };
     let mut values = vars.clone();
-    values.extend(task.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
     values.insert("TASK".to_owned(), name.to_owned());
+    define_vars(&mut values, &task.vars);
     for dep in &task.deps {
         run_task(tasks, vars, dep, dir, home, depth + 1, jobs);
     }
@@ -1254,29 +1390,18 @@ fn run_task(
     }
 }
 
-/// Go template references `{{.NAME}}` replaced by their values; other
-/// template actions are empty.
-fn task_expand(text: &str, values: &HashMap<String, String>) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find("{{") {
-        out.push_str(rest.get(..open).unwrap_or_default());
-        let after = rest.get(open + 2..).unwrap_or_default();
-        let Some(close) = after.find("}}") else {
-            out.push_str(rest.get(open..).unwrap_or_default());
-            return out;
-        };
-        let expr = after.get(..close).unwrap_or_default().trim();
-        rest = after.get(close + 2..).unwrap_or_default();
-        if let Some(value) = expr
-            .strip_prefix('.')
-            .and_then(|name| values.get(name.trim()))
-        {
-            out.push_str(value);
-        }
+/// Adds variables in order, each value a template of those before it
+/// (`PGHOST: '{{.PGHOST | default "localhost"}}'` keeps a given value).
+fn define_vars(values: &mut HashMap<String, String>, vars: &[(String, String)]) {
+    for (name, value) in vars {
+        let value = task_expand(value, values);
+        values.insert(name.clone(), value);
     }
-    out.push_str(rest);
-    out
+}
+
+/// Text with its Go template actions evaluated (`go_template.rs`).
+fn task_expand(text: &str, values: &HashMap<String, String>) -> String {
+    go_template::expand(text, &|name| values.get(name).cloned())
 }
 
 /// One line of YAML: its indentation and its text without a comment.
@@ -1413,9 +1538,9 @@ fn yaml_items<'a>(value: &str, block: &'a [YamlLine<'a>]) -> Vec<(String, &'a [Y
 }
 
 /// A Taskfile's top-level variables and its tasks.
-fn parse_taskfile(text: &str) -> (HashMap<String, String>, HashMap<String, Task>) {
+fn parse_taskfile(text: &str) -> (Vec<(String, String)>, HashMap<String, Task>) {
     let lines = yaml_lines(text);
-    let mut vars = HashMap::new();
+    let mut vars = Vec::new();
     let mut tasks = HashMap::new();
     for (at, key, value) in yaml_entries(&lines) {
         let block = yaml_block(&lines, at);
@@ -1433,8 +1558,9 @@ fn parse_taskfile(text: &str) -> (HashMap<String, String>, HashMap<String, Task>
     (vars, tasks)
 }
 
-fn task_vars(block: &[YamlLine<'_>]) -> HashMap<String, String> {
-    let mut vars = HashMap::new();
+/// A `vars` block's variables in order.
+fn task_vars(block: &[YamlLine<'_>]) -> Vec<(String, String)> {
+    let mut vars = Vec::new();
     for (i, name, value) in yaml_entries(block) {
         let below = yaml_block(block, i);
         let value = if value.is_empty() {
@@ -1453,7 +1579,7 @@ fn task_vars(block: &[YamlLine<'_>]) -> HashMap<String, String> {
         } else {
             yaml_scalar(value, below)
         };
-        vars.insert(name, value);
+        vars.push((name, value));
     }
     vars
 }
