@@ -23,16 +23,22 @@
 //! (`Invoke-MgGraphRequest`) with their hashtable bodies as JSON
 //! (`graph.rs`). Environment variables read by .NET or the `Env:` drive
 //! are read as `$env:NAME` (`environment.rs`), and pipelines that go on
-//! past a line's end are one statement (`continuation.rs`).
+//! past a line's end are one statement (`continuation.rs`). Statements
+//! whose output is assigned (`$x = foreach/switch/if ...`) are the
+//! subexpressions they stand for (`captures.rs`), and a `-Command` word
+//! that prints a heredoc (`"$(cat <<'PS1' ... PS1)"`) is the heredoc's
+//! text (`heredoc.rs`).
 
 mod aws_tools;
 mod blocks;
+mod captures;
 mod continuation;
 mod dotnet;
 mod environment;
 mod functions;
 mod grants;
 mod graph;
+mod heredoc;
 mod joins;
 mod loops;
 mod objects;
@@ -1564,6 +1570,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         .or_else(|| graph::handle(inv))
         .or_else(|| listing(inv))
         .or_else(|| items(inv))
+        .or_else(|| probes(inv))
     {
         return Some(outcome);
     }
@@ -2333,6 +2340,33 @@ fn listing(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(outcome)
 }
 
+/// `Test-Connection`, `Test-NetConnection` (`tnc`) and `Resolve-DnsName`:
+/// probes and lookups of the hosts they name, read as `nslookup` reads
+/// its names (only a name that carries data, `"$secret.x.example"`, is
+/// something sent), not as paths.
+fn probes(inv: &Invocation<'_>) -> Option<Outcome> {
+    if !matches!(
+        inv.program,
+        "test-connection" | "test-netconnection" | "tnc" | "resolve-dnsname"
+    ) {
+        return None;
+    }
+    let mut argv = vec![Arg::literal("nslookup")];
+    argv.extend(
+        inv.args
+            .iter()
+            .filter(|a| !a.text.starts_with('-'))
+            .cloned(),
+    );
+    let mut outcome = Outcome::default();
+    outcome.nested.push(Nested::Argv {
+        argv,
+        env: Vec::new(),
+        cwd: None,
+    });
+    Some(outcome)
+}
+
 /// `Get-ChildItem [-Path] P [-Filter F] [-Recurse]` and `Get-Item P`:
 /// return the files and directories they name, which a cmdlet they are
 /// piped to (`| Remove-Item`, `| Compress-Archive`) acts on. A listing of
@@ -2703,15 +2737,24 @@ fn command(inv: &Invocation<'_>, rest: &[Arg], outcome: &mut Outcome) {
         stdin_code(inv, outcome);
         return;
     }
-    let text = rest
+    // A word that prints a heredoc (`"$(cat <<'PS1' ... PS1)"`) is the
+    // heredoc's text, known.
+    let words: Vec<(String, bool)> = rest
         .iter()
-        .map(|w| w.text.as_str())
+        .map(|w| match heredoc::printed_body(w) {
+            Some(body) => (body, false),
+            None => (w.text.clone(), w.dynamic),
+        })
+        .collect();
+    let text = words
+        .iter()
+        .map(|(text, _)| text.as_str())
         .collect::<Vec<_>>()
         .join(" ");
     if text.is_empty() {
         return;
     }
-    if rest.iter().any(|w| w.dynamic) {
+    if words.iter().any(|(_, dynamic)| *dynamic) {
         outcome.opaque.push(format!(
             "{} -Command runs dynamic text: {text}",
             inv.program
@@ -2770,13 +2813,14 @@ const KEYWORDS: &[&str] = &[
 /// into the same statements, with the same words where it matters:
 /// `$env:NAME` becomes `${NAME}`; hashtables and arrays (`@{...}`, `@(...)`)
 /// become one double-quoted word; `(expr)` in an argument becomes `$(expr)`,
-/// and a statement that starts with one (`(iwr $u).Content`) writes its
-/// value out; `$x = cmdlet ...` becomes `x=$(cmdlet ...)`; backtick escapes
-/// and line continuations are resolved, and a line break inside a
-/// pipeline (after a trailing `|`, before a leading one) is a blank
-/// ([`continuation`]); `\` in paths becomes `/`; the
-/// `{ ... }` blocks of keywords (`if`, `foreach`, `try`, a `switch`'s
-/// clauses) become shell groups, and a script block given as a value
+/// and a statement that starts with one (`(iwr $u).Content`) or with a
+/// cast (`[pscustomobject]@{...}`) writes its value out; `$x = cmdlet ...`
+/// and a value piped on (`$x = @{...} | ConvertTo-Json`) become `x=$(...)`;
+/// backtick escapes and line continuations are resolved, and a line
+/// break inside a pipeline (after a trailing `|`, before a leading one)
+/// is a blank ([`continuation`]); `\` in paths becomes `/`; the `{ ... }`
+/// blocks of keywords (`if`, `foreach`, `try`, a `switch`'s clauses, its
+/// `default` one too) become shell groups, and a script block given as a value
 /// (`ForEach-Object { ... }`, `$b = { ... }`) one single-quoted word
 /// holding its PowerShell text, braces and all ([`blocks`]); keywords
 /// become `:`; `& cmd` runs `cmd`, and a `.ps1` script called (`&
@@ -2825,7 +2869,7 @@ fn shell_text(code: &str) -> String {
         // `(@{k = 1} | ConvertTo-Json)`) writes that value out.
         if command_start
             && !call_operand
-            && matches!(c, '\'' | '"' | '@' | '$' | '(')
+            && (matches!(c, '\'' | '"' | '@' | '$' | '(') || cast_at(&chars, at))
             && !is_assignment(&chars, at)
         {
             out.push_str("echo ");
@@ -2932,7 +2976,11 @@ fn shell_text(code: &str) -> String {
                         }
                         out.push_str(&word);
                         out.push('=');
-                        if chars.get(after).is_some_and(|c| c.is_ascii_alphabetic()) {
+                        // A command's value, or a value piped on (`@{...} |
+                        // ConvertTo-Json`): the pipeline's output.
+                        if chars.get(after).is_some_and(|c| c.is_ascii_alphabetic())
+                            || value_pipes_on(&chars, after)
+                        {
                             out.push_str("$(");
                             depth += 1;
                             assignments.push(depth);
@@ -3083,7 +3131,10 @@ fn shell_text(code: &str) -> String {
                     out.push(c);
                     at += 1;
                 } else {
-                    if KEYWORDS.contains(&lower.as_str()) {
+                    if lower == "default" && groups.last() == Some(&true) {
+                        // A `switch`'s `default { ... }` clause.
+                        out.push(':');
+                    } else if KEYWORDS.contains(&lower.as_str()) {
                         set_keyword(&mut keywords, Some(lower.clone()));
                         out.push(':');
                     } else if let Some(full) = alias_name(&lower) {
@@ -3147,6 +3198,40 @@ fn rest_of_line(chars: &[char], at: usize) -> String {
         .collect()
 }
 
+/// Whether a cast starts at `at`: a type in brackets before a value
+/// (`[pscustomobject]@{ ... }`, `[bool]$ok`, `[string[]]('a')`), which is
+/// that value. A static call (`[IO.File]::Delete(p)`) is no cast.
+fn cast_at(chars: &[char], at: usize) -> bool {
+    if chars.get(at) != Some(&'[') {
+        return false;
+    }
+    let mut depth = 0usize;
+    let mut index = at;
+    while let Some(&c) = chars.get(index) {
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            c if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ',' | ' ') => {}
+            _ => return false,
+        }
+        index += 1;
+    }
+    let mut after = index + 1;
+    while chars.get(after).is_some_and(|c| *c == ' ' || *c == '\t') {
+        after += 1;
+    }
+    match chars.get(after) {
+        Some('@' | '$' | '\'' | '"' | '(') => true,
+        Some('[') => cast_at(chars, after),
+        _ => false,
+    }
+}
+
 /// Whether `$name =` (not `==`) starts at `at`.
 fn is_assignment(chars: &[char], at: usize) -> bool {
     if chars.get(at) != Some(&'$') {
@@ -3163,6 +3248,50 @@ fn is_assignment(chars: &[char], at: usize) -> bool {
         after += 1;
     }
     after > at + 1 && chars.get(after) == Some(&'=') && chars.get(after + 1) != Some(&'=')
+}
+
+/// Whether the value that starts at `at` is piped on: a `|` (not `||`)
+/// outside quotes and brackets before its statement ends (at `;`, a line
+/// break the pipeline does not go on past, or a bracket it did not open).
+fn value_pipes_on(chars: &[char], at: usize) -> bool {
+    // The value starts outside quotes, so the mask can start there.
+    let outside = splatting::unquoted(chars.get(at..).unwrap_or_default());
+    let mut depth = 0usize;
+    let mut line_start = at;
+    let mut index = at;
+    while let Some(&c) = chars.get(index) {
+        if !outside.get(index - at).copied().unwrap_or(false) {
+            index += 1;
+            continue;
+        }
+        match c {
+            '(' | '{' | '[' => depth += 1,
+            ')' | '}' | ']' if depth == 0 => return false,
+            ')' | '}' | ']' => depth -= 1,
+            '|' if depth == 0 => {
+                let doubled = chars.get(index + 1) == Some(&'|')
+                    || (index > 0 && chars.get(index - 1) == Some(&'|'));
+                if !doubled {
+                    return true;
+                }
+            }
+            ';' if depth == 0 => return false,
+            '\n' if depth == 0 => {
+                let line: String = chars
+                    .get(line_start..index)
+                    .unwrap_or_default()
+                    .iter()
+                    .collect();
+                if !continuation::line_continues(&line, &rest_of_line(chars, index + 1)) {
+                    return false;
+                }
+                line_start = index + 1;
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    false
 }
 
 /// Closes an assignment's `$(` opened at this depth.
@@ -3477,7 +3606,9 @@ fn quote_inner(inner: &str) -> String {
 }
 
 /// Whether the `(` at `at` in a hashtable or array is a value that runs a
-/// command: it follows `=` or `,` and a command name starts it.
+/// command: it follows `=` or `,`, or opens a method's argument
+/// (`[Convert]::ToBase64String((Get-Content f -Raw))`), and a command
+/// name starts it.
 fn is_command_value(chars: &[char], at: usize) -> bool {
     let before = chars
         .get(..at)
@@ -3490,7 +3621,7 @@ fn is_command_value(chars: &[char], at: usize) -> bool {
         .unwrap_or_default()
         .iter()
         .find(|c| !c.is_whitespace());
-    matches!(before, Some('=' | ',')) && first.is_some_and(char::is_ascii_alphabetic)
+    matches!(before, Some('=' | ',' | '(')) && first.is_some_and(char::is_ascii_alphabetic)
 }
 
 /// `$env:NAME` or `${env:NAME}` at `at`: the name and the length written.

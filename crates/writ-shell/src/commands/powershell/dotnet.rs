@@ -20,7 +20,12 @@
 //! `HttpContent` made from text or a file (`[System.Net.Http.StringContent]::new(x)`,
 //! `StreamContent`, `ByteArrayContent`) is what it holds, and .NET's file
 //! reads (`[System.IO.File]::ReadAllText(p)`, `ReadAllBytes`, `OpenRead`)
-//! are `Get-Content p -Raw`.
+//! are `Get-Content p -Raw`. .NET's archive calls
+//! (`[IO.Compression.ZipFile]::CreateFromDirectory(dir, zip)`,
+//! `ExtractToDirectory`) are the `Compress-Archive`/`Expand-Archive` that
+//! do the same, so the archive holds the directory's files, and its file
+//! changes (`[IO.File]::Delete(p)`, `[IO.Directory]::Delete(p, $true)`,
+//! `WriteAllText(p, v)`, `Copy(a, b)`, ...) the cmdlets that make them.
 
 use super::splatting::{closing, split_top, unquoted};
 
@@ -69,11 +74,37 @@ fn makes_client(expression: &str) -> bool {
 pub(super) fn rewrite(code: &str) -> Option<String> {
     let lower = code.to_ascii_lowercase();
     let files = lower.contains("system.io.file]::") || lower.contains("[io.file]::");
+    let directories =
+        lower.contains("system.io.directory]::") || lower.contains("[io.directory]::");
     let contents = lower.contains("content]::new(");
-    if !lower.contains("webclient") && !lower.contains("httpclient") && !files && !contents {
+    let archives = lower.contains("zipfile]::");
+    if !lower.contains("webclient")
+        && !lower.contains("httpclient")
+        && !files
+        && !contents
+        && !archives
+        && !directories
+    {
         return None;
     }
     let mut text = code.to_owned();
+    if archives {
+        for (method, cmdlet) in ZIP_CALLS {
+            text = constructor_values(
+                &text,
+                |typed, rest| {
+                    (typed.ends_with("compression.zipfile]") || typed == "[zipfile]")
+                        && rest.starts_with(method)
+                },
+                |args| match args {
+                    [from, to, ..] => {
+                        Some(format!("({cmdlet} -Path {from} -DestinationPath {to})"))
+                    }
+                    _ => None,
+                },
+            );
+        }
+    }
     if files {
         text = constructor_values(
             &text,
@@ -86,6 +117,19 @@ pub(super) fn rewrite(code: &str) -> Option<String> {
                     .map(|path| format!("(Get-Content {path} -Raw)"))
             },
         );
+    }
+    if files || directories {
+        for (class, method, cmdlet) in FILE_CHANGES {
+            text = constructor_values(
+                &text,
+                |typed, rest| {
+                    (typed.ends_with(&format!("[system.io.{class}]"))
+                        || typed.ends_with(&format!("[io.{class}]")))
+                        && rest.starts_with(method)
+                },
+                |args| file_change(cmdlet, args),
+            );
+        }
     }
     if contents {
         text = constructor_values(
@@ -113,6 +157,53 @@ const FILE_READS: [&str; 4] = [
     "readallbytes(",
     "readalllines(",
     "openread(",
+];
+
+/// .NET's static calls that change files (`[System.IO.CLASS]::METHOD(`)
+/// and the cmdlet that makes the same change ([`file_change`]).
+const FILE_CHANGES: [(&str, &str, &str); 10] = [
+    ("file", "delete(", "Remove-Item"),
+    ("directory", "delete(", "Remove-Item"),
+    ("file", "writealltext(", "Set-Content"),
+    ("file", "writeallbytes(", "Set-Content"),
+    ("file", "writealllines(", "Set-Content"),
+    ("file", "appendalltext(", "Add-Content"),
+    ("file", "appendalllines(", "Add-Content"),
+    ("file", "copy(", "Copy-Item"),
+    ("file", "move(", "Move-Item"),
+    ("directory", "move(", "Move-Item"),
+];
+
+/// The cmdlet call a .NET file change is, given its arguments:
+/// `Delete(p[, recursive])` removes p (its tree when `recursive` is not
+/// `$false`), `WriteAll*(p, v)`/`AppendAll*(p, v)` write v to p, and
+/// `Copy(a, b)`/`Move(a, b)` copy or move a to b.
+fn file_change(cmdlet: &str, args: &[String]) -> Option<String> {
+    Some(match (cmdlet, args) {
+        ("Remove-Item", [path]) => format!("(Remove-Item -LiteralPath {path})"),
+        ("Remove-Item", [path, recursive]) => {
+            let tree = !recursive.eq_ignore_ascii_case("$false");
+            let switch = if tree { " -Recurse" } else { "" };
+            format!("(Remove-Item -LiteralPath {path}{switch})")
+        }
+        ("Set-Content" | "Add-Content", [path, value, ..]) => {
+            format!("({cmdlet} -LiteralPath {path} -Value {value})")
+        }
+        ("Copy-Item" | "Move-Item", [from, to, ..]) => {
+            format!("({cmdlet} -LiteralPath {from} -Destination {to})")
+        }
+        _ => return None,
+    })
+}
+
+/// .NET's whole-archive calls (`[System.IO.Compression.ZipFile]::NAME(`
+/// with a source and a destination) and the cmdlet that does the same:
+/// `CreateFromDirectory(dir, zip)` archives the directory's tree as
+/// `Compress-Archive -Path dir -DestinationPath zip` does, and
+/// `ExtractToDirectory(zip, dir)` unpacks as `Expand-Archive` does.
+const ZIP_CALLS: [(&str, &str); 2] = [
+    ("createfromdirectory(", "Compress-Archive"),
+    ("extracttodirectory(", "Expand-Archive"),
 ];
 
 /// HTTP content types made from a value (`[System.Net.Http.NAME]::new(`).

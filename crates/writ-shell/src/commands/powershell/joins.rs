@@ -6,13 +6,30 @@
 //! operands are plain words (quoted strings without expansions of their
 //! own, variables, `$env:NAME`) are written out: `[-Path] P [-ChildPath]
 //! C [[-AdditionalChildPath] D ...]`, joined with `/`.
+//!
+//! `Resolve-Path P` and `Convert-Path P` (`-Path`, `-LiteralPath`,
+//! `-Relative`) return the path P names, so they are written out the same
+//! way: `$pfx = Resolve-Path 'certs/x.pfx'` then `[IO.File]::
+//! ReadAllBytes($pfx)` reads `certs/x.pfx`.
 
 use super::splatting::{closing, unquoted};
 
-/// `code` with its `Join-Path` calls written as the paths they return, or
-/// `None` when it has none that can be.
+/// The cmdlets whose calls are written out as the paths they return, and
+/// the path each returns given its arguments' text.
+type PathCall = (&'static str, fn(&str) -> Option<String>);
+
+const PATH_CALLS: [PathCall; 3] = [
+    ("join-path", join),
+    ("resolve-path", resolved),
+    ("convert-path", resolved),
+];
+
+/// `code` with its `Join-Path`, `Resolve-Path` and `Convert-Path` calls
+/// written as the paths they return, or `None` when it has none that can
+/// be.
 pub(super) fn rewrite(code: &str) -> Option<String> {
-    if !code.to_ascii_lowercase().contains("join-path") {
+    let lower = code.to_ascii_lowercase();
+    if !PATH_CALLS.iter().any(|(name, _)| lower.contains(name)) {
         return None;
     }
     let chars: Vec<char> = code.chars().collect();
@@ -43,20 +60,22 @@ pub(super) fn rewrite(code: &str) -> Option<String> {
     Some(out)
 }
 
-/// The `Join-Path` call whose name starts at `at` (outside quotes): the
-/// span it replaces and the string written there. In parentheses (`(...)`
-/// or `$(...)`) the parenthesised expression is replaced; after `=` (an
-/// assignment's value) the rest of the statement, unless it is piped on.
+/// The path call ([`PATH_CALLS`]) whose name starts at `at` (outside
+/// quotes): the span it replaces and the string written there. In
+/// parentheses (`(...)` or `$(...)`) the parenthesised expression is
+/// replaced; after `=` (an assignment's value) the rest of the statement,
+/// unless it is piped on.
 fn call_at(chars: &[char], outside: &[bool], at: usize) -> Option<(usize, usize, String)> {
-    const NAME: &str = "join-path";
-    let name: String = chars.get(at..at + NAME.len())?.iter().collect();
-    if !name.eq_ignore_ascii_case(NAME) || !outside.get(at).copied().unwrap_or(false) {
+    if !outside.get(at).copied().unwrap_or(false) {
         return None;
     }
-    if !chars
-        .get(at + NAME.len())
-        .is_some_and(|c| c.is_whitespace())
-    {
+    let (name, path_of) = PATH_CALLS.iter().find(|(name, _)| {
+        chars
+            .get(at..at + name.len())
+            .is_some_and(|word| word.iter().collect::<String>().eq_ignore_ascii_case(name))
+    })?;
+    let name_len = name.len();
+    if !chars.get(at + name_len).is_some_and(|c| c.is_whitespace()) {
         return None;
     }
     let mut before = at;
@@ -101,9 +120,38 @@ fn call_at(chars: &[char], outside: &[bool], at: usize) -> Option<(usize, usize,
     if chars.get(inner_end) != Some(&')') && chars.get(opener) == Some(&'(') {
         return None;
     }
-    let args: String = chars.get(at + NAME.len()..inner_end)?.iter().collect();
-    let joined = join(&args)?;
-    Some((from, end, format!("\"{joined}\"")))
+    let args: String = chars.get(at + name_len..inner_end)?.iter().collect();
+    let path = path_of(&args)?;
+    Some((from, end, format!("\"{path}\"")))
+}
+
+/// The path `Resolve-Path ARGS` (or `Convert-Path ARGS`) returns: the one
+/// path given, as [`join`] writes it; `None` for anything else (a base
+/// for `-Relative` to be relative to, a second path, an operand that is
+/// not a plain word).
+fn resolved(args: &str) -> Option<String> {
+    let mut path: Option<String> = None;
+    let mut skip_value = false;
+    for word in words(args)? {
+        if skip_value {
+            skip_value = false;
+            continue;
+        }
+        if let Some(name) = word.strip_prefix('-').filter(|n| {
+            n.starts_with(|c: char| c.is_ascii_alphabetic()) && !word.starts_with(['\'', '"'])
+        }) {
+            match name.to_ascii_lowercase().as_str() {
+                "path" | "literalpath" | "lp" | "pspath" | "relative" => {}
+                "erroraction" | "ea" => skip_value = true,
+                _ => return None,
+            }
+            continue;
+        }
+        if path.replace(operand(&word)?).is_some() {
+            return None;
+        }
+    }
+    path
 }
 
 /// The path `Join-Path ARGS` returns, as the inner text of a
@@ -195,5 +243,19 @@ mod tests {
         assert_eq!(rewrite("Remove-Item (Join-Path $d (Get-Date))"), None);
         assert_eq!(rewrite("Remove-Item (Join-Path $d '$x')"), None);
         assert_eq!(rewrite("$p = Join-Path a b | Set-Content f"), None);
+    }
+
+    #[test]
+    fn resolve_path_calls_become_their_paths() {
+        assert_eq!(
+            rewrite("$pfx = Resolve-Path -Path 'certs\\x.pfx'\n$b = 1").as_deref(),
+            Some("$pfx = \"certs/x.pfx\"\n$b = 1")
+        );
+        assert_eq!(
+            rewrite("Get-Content (Convert-Path -LiteralPath $f -ErrorAction Stop)").as_deref(),
+            Some("Get-Content \"$f\"")
+        );
+        assert_eq!(rewrite("$p = Resolve-Path a b"), None);
+        assert_eq!(rewrite("$p = Resolve-Path a -RelativeBasePath b"), None);
     }
 }

@@ -11,6 +11,9 @@
 //! - .NET's web clients (`dotnet.rs`): `$wc.UploadFile(u, 'PUT', f)` on a
 //!   `System.Net.WebClient` becomes the `Invoke-WebRequest` that sends
 //!   the same request.
+//! - Statements whose output is assigned (`captures.rs`): `$jobs =
+//!   foreach (...) { ... }` and `$t = switch ($x) { ... }` assign the
+//!   subexpression `$( ... )` the statement is.
 //! - Loops over literal lists (`loops.rs`): `'a', 'b' | ForEach-Object {
 //!   ... }` runs its block once per item, `$_` bound to it.
 //! - Splatting (`splatting.rs`): `& git @a` and `Invoke-RestMethod @p`
@@ -20,13 +23,15 @@
 //!   `$env:K` they read.
 //! - Functions (`functions.rs`): a call of a function the text defines
 //!   runs its body there, its parameters bound to the call's arguments.
-//! - `Join-Path` (`joins.rs`): `(Join-Path $HOME .writ)` is the string
-//!   `"$HOME/.writ"` it returns.
+//! - `Join-Path`, `Resolve-Path` and `Convert-Path` (`joins.rs`):
+//!   `(Join-Path $HOME .writ)` is the string `"$HOME/.writ"` it returns.
 //! - Strings built by expression (`strings.rs`): `$u = 'https://h/?k=' +
 //!   $env:T` then `-Uri $u` is given the string its value is.
 
 use super::continuation::line_continues;
-use super::{dotnet, environment, functions, joins, loops, outlook, pnp, splatting, strings};
+use super::{
+    captures, dotnet, environment, functions, joins, loops, outlook, pnp, splatting, strings,
+};
 
 /// A statement: where it starts and ends in the text.
 pub(super) type Span = (usize, usize);
@@ -38,6 +43,7 @@ pub(super) fn rewrite(code: &str) -> String {
         environment::rewrite,
         functions::rewrite,
         dotnet::rewrite,
+        captures::rewrite,
         loops::rewrite,
         splatting::rewrite,
         joins::rewrite,
