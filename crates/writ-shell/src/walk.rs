@@ -1396,6 +1396,11 @@ impl<'c> Analyzer<'c> {
                 None => self.dynamic_commands += 1,
             }
         }
+        // jq's output is known text only when its handler computed it
+        // (`jq -n '{a: 1}'`); else what it prints is not known.
+        if JQ.contains(&program) && outcome.stdout.is_none() {
+            self.dynamic_commands += 1;
+        }
         // What the command runs inherits its `NAME=value` prefixes
         // (`DATABASE_URL=... npx prisma migrate deploy`).
         for job in &mut outcome.nested {
@@ -3056,8 +3061,13 @@ fn absorb(into: &mut Arg, part: &Arg) {
 
 /// Programs whose output is their arguments or their input, so known
 /// words make known text; text transformers too (see
-/// [`flow::transformed_stdout`]).
-const PRINTING_PROGRAMS: &[&str] = &["echo", "printf", "cat"];
+/// [`flow::transformed_stdout`]), and jq, whose output its handler
+/// computes when the line fixes its filter and input (see [`JQ`]).
+const PRINTING_PROGRAMS: &[&str] = &["echo", "printf", "cat", "jq", "gojq", "jaq"];
+
+/// jq and its clones: what they print is known only when their handler
+/// computed it (`commands/files/jq.rs`).
+const JQ: &[&str] = &["jq", "gojq", "jaq"];
 
 fn is_printing_program(program: &str) -> bool {
     PRINTING_PROGRAMS.contains(&program) || flow::is_text_transformer(program)

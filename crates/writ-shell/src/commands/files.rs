@@ -1,12 +1,13 @@
 //! Local file commands: removers, movers, copiers, writers, readers,
 //! archivers, `echo`/`printf`, and the fallback for unknown programs;
 //! sed and awk with what their scripts run, write and read (`sed.rs`,
-//! `awk.rs`), `setfacl`'s grants (`acl.rs`), `yq -i` (`yq.rs`) and macOS's
-//! `ditto` (`ditto.rs`).
+//! `awk.rs`), `setfacl`'s grants (`acl.rs`), `yq -i` (`yq.rs`), macOS's
+//! `ditto` (`ditto.rs`) and what `jq` prints (`jq.rs`).
 
 mod acl;
 mod awk;
 mod ditto;
+mod jq;
 mod sed;
 mod yq;
 
@@ -637,12 +638,18 @@ fn grep(inv: &Invocation<'_>) -> Outcome {
     outcome
 }
 
+/// jq reads its filter file, `--slurpfile`/`--rawfile` files and input
+/// files, and prints the values of its `--arg`s; what it prints is computed
+/// when the line fixes its filter and input (`jq.rs`).
 fn jq(inv: &Invocation<'_>) -> Outcome {
     let mut outcome = Outcome::default();
     let mut words = inv.args.iter();
     let mut filter_seen = false;
+    // After `--args`/`--jsonargs` operands are values, not files.
+    let mut operands_are_values = false;
     while let Some(word) = words.next() {
         match word.text.as_str() {
+            "--args" | "--jsonargs" => operands_are_values = true,
             // Their values may be printed (`jq -n --arg f "$(base64 F)" '{f: $f}'`).
             "--arg" | "--argjson" => {
                 words.next();
@@ -667,9 +674,11 @@ fn jq(inv: &Invocation<'_>) -> Outcome {
             }
             text if text.starts_with('-') && text.len() > 1 => {}
             _ if !filter_seen => filter_seen = true,
+            _ if operands_are_values => {}
             _ => outcome.read(inv.path(&word.text), false),
         }
     }
+    outcome.stdout = jq::stdout(inv);
     outcome
 }
 

@@ -1,7 +1,9 @@
 //! Network clients: curl, wget, httpie, nc, telnet, socat, ssh, scp, rsync
 //! (`net/rsync.rs`), file-transfer sessions (`net/session.rs`: sftp, ftp,
-//! lftp, smbclient), and network mounts.
+//! lftp, smbclient), and network mounts; curl's configuration files
+//! (`net/curl_config.rs`).
 
+mod curl_config;
 mod rsync;
 mod session;
 mod ssh_config;
@@ -16,7 +18,8 @@ pub(crate) use crate::commands::Lookup;
 /// (`sftp -b FILE`, `lftp -f FILE`, `rsync --files-from=FILE`) is read
 /// again with that file's text, which the first reading did not have; an
 /// ssh-based client's hosts are then resolved by an ssh configuration file
-/// written earlier (`net/ssh_config.rs`).
+/// written earlier (`net/ssh_config.rs`). So is a curl request whose
+/// options are in a configuration file written earlier (`curl -K FILE`).
 pub(crate) fn written_transfer_lists(
     inv: &Invocation<'_>,
     outcome: &mut Outcome,
@@ -25,6 +28,7 @@ pub(crate) fn written_transfer_lists(
     let again = match inv.program {
         "sftp" | "ftp" | "lftp" | "smbclient" => session::from_written(inv, text_of),
         "rsync" => rsync::from_written(inv, text_of),
+        "curl" => curl_config::from_written(inv, text_of),
         _ => None,
     };
     if let Some(again) = again {
