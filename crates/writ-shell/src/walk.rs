@@ -2295,8 +2295,10 @@ impl<'c> Analyzer<'c> {
                     .unwrap_or_default()
             })
             // A backslash `echo` printed: bash's keeps it, other shells'
-            // `echo` decodes it, so the text is not sure.
-            .filter(|text| !text.contains('\\'));
+            // `echo` decodes it, so the text is not sure. `cat` of a
+            // here-document (`"$(cat <<'PS1' ... C:\x ... PS1)"`) and
+            // `printf` keep theirs the same in every shell.
+            .filter(|text| !text.contains('\\') || !list_runs_echo(list));
         (out, known)
     }
 
@@ -3109,6 +3111,22 @@ fn is_printing_list(list: &ast::CompoundList) -> bool {
             });
             named && simple.prefix.is_none() && plain_suffix
         })
+}
+
+/// Whether a printing list runs `echo`, whose handling of backslashes
+/// differs between shells.
+fn list_runs_echo(list: &ast::CompoundList) -> bool {
+    list.0.iter().any(|ast::CompoundListItem(and_or, _)| {
+        std::iter::once(&and_or.first)
+            .chain(and_or.additional.iter().map(|op| match op {
+                ast::AndOr::And(p) | ast::AndOr::Or(p) => p,
+            }))
+            .flat_map(|pipeline| pipeline.seq.iter())
+            .any(|command| {
+                matches!(command, ast::Command::Simple(simple)
+                    if simple.word_or_name.as_ref().is_some_and(|w| w.value == "echo"))
+            })
+    })
 }
 
 /// The script a shell runs or `source` reads from a process substitution

@@ -364,3 +364,15 @@ fn a_required_positional_argument_is_the_argument() {
         )]),
     );
 }
+
+#[test]
+fn a_here_document_cat_prints_keeps_its_backslashes() {
+    // `cat` of a quoted here-document prints its backslashes in every
+    // shell: the text is known and runs.
+    check(
+        "sh -c \"$(cat <<'EOF'\nrm -rf 'build\\out'\nEOF\n)\"",
+        json!([delete(&at("build\\out"), true)]),
+    );
+    // `echo`'s may be decoded by another shell's echo: not known.
+    assert!(effects("sh -c \"$(echo 'rm -rf build\\\\out')\"").is_empty());
+}
