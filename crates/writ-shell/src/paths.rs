@@ -16,6 +16,10 @@ pub(crate) fn resolve(cwd: &str, home: &str, path: &str) -> String {
             return normalize(&format!("{home}/{rest}"));
         }
     }
+    let windows = is_drive_form(cwd);
+    if windows && let Some(absolute) = windows_folder(home, path) {
+        return normalize(&absolute);
+    }
     // Windows' long-path prefix: `\\?\C:\x` is `C:\x`.
     let path = path
         .strip_prefix("\\\\?\\")
@@ -23,6 +27,9 @@ pub(crate) fn resolve(cwd: &str, home: &str, path: &str) -> String {
         .filter(|rest| drive_path(rest).is_some())
         .unwrap_or(path);
     if path.starts_with('/') {
+        if windows && let Some(drive) = wsl_drive_path(path) {
+            return normalize(&drive);
+        }
         return normalize(path);
     }
     if let Some(absolute) = drive_path(path) {
@@ -30,7 +37,7 @@ pub(crate) fn resolve(cwd: &str, home: &str, path: &str) -> String {
     }
     // On a Windows machine (its directories are drive paths) `\` separates
     // a relative path's parts (`.\data\x.csv`).
-    if path.contains('\\') && is_drive_form(cwd) {
+    if path.contains('\\') && windows {
         return normalize(&format!("{cwd}/{}", path.replace('\\', "/")));
     }
     normalize(&format!("{cwd}/{path}"))
@@ -43,6 +50,89 @@ pub(crate) fn is_drive_form(path: &str) -> bool {
     bytes.first() == Some(&b'/')
         && bytes.get(1).is_some_and(u8::is_ascii_alphabetic)
         && matches!(bytes.get(2), None | Some(b'/'))
+}
+
+/// A Windows drive as WSL mounts it (`/mnt/c/Users/x`, `/mnt/d`) in Git
+/// Bash's form (`/c/Users/x`): a Linux command run on a Windows machine
+/// (`wsl -e git -C /mnt/d/src/app push`) reaches the drives there.
+fn wsl_drive_path(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("/mnt/")?;
+    let letter = rest.chars().next().filter(char::is_ascii_alphabetic)?;
+    let below = rest.get(1..)?;
+    if !below.is_empty() && !below.starts_with('/') {
+        return None;
+    }
+    Some(format!("/{}{below}", letter.to_ascii_lowercase()))
+}
+
+/// The folders of a Windows user's profile, by the environment variable
+/// that names each (any case), and where each lies in the home directory.
+const PROFILE_FOLDERS: &[(&str, &str)] = &[
+    ("USERPROFILE", ""),
+    ("APPDATA", "AppData/Roaming"),
+    ("LOCALAPPDATA", "AppData/Local"),
+];
+
+/// A path that starts with a variable naming one of the user's profile
+/// folders on a Windows machine, as an absolute path below `home`:
+/// `%APPDATA%\x` (cmd), `$APPDATA/x` (Git Bash exports Windows'
+/// variables), `${LOCALAPPDATA}/x`, `$env:USERPROFILE\x` (PowerShell),
+/// and `%HOMEDRIVE%%HOMEPATH%\x`, which together name the home directory.
+fn windows_folder(home: &str, path: &str) -> Option<String> {
+    let (name, rest) = leading_variable(path)?;
+    if name.eq_ignore_ascii_case("HOMEDRIVE") {
+        let (next, rest) = leading_variable(rest)?;
+        if !next.eq_ignore_ascii_case("HOMEPATH") {
+            return None;
+        }
+        return below_folder(home, "", rest);
+    }
+    let (_, folder) = PROFILE_FOLDERS
+        .iter()
+        .find(|(variable, _)| variable.eq_ignore_ascii_case(name))?;
+    below_folder(home, folder, rest)
+}
+
+/// `home`'s `folder` and what `rest` (`\x\y`, `/x`, nothing) names below
+/// it; `None` when `rest` goes on the variable's name (`$APPDATAX`).
+fn below_folder(home: &str, folder: &str, rest: &str) -> Option<String> {
+    if !rest.is_empty() && !rest.starts_with(['/', '\\']) {
+        return None;
+    }
+    let home = home.trim_end_matches('/');
+    let base = if folder.is_empty() {
+        home.to_owned()
+    } else {
+        format!("{home}/{folder}")
+    };
+    Some(format!("{base}{}", rest.replace('\\', "/")))
+}
+
+/// The variable a path starts with, as cmd (`%NAME%`), a POSIX shell
+/// (`$NAME`, `${NAME}`) or PowerShell (`$env:NAME`, `${env:NAME}`) writes
+/// it, and the text after it.
+fn leading_variable(path: &str) -> Option<(&str, &str)> {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let (name, rest) = if let Some(inner) = path.strip_prefix('%') {
+        let (name, rest) = inner.split_once('%')?;
+        (name, rest)
+    } else if let Some(inner) = path.strip_prefix("${") {
+        let (name, rest) = inner.split_once('}')?;
+        (strip_env_scope(name), rest)
+    } else {
+        let inner = strip_env_scope(path.strip_prefix('$')?);
+        let end = inner.find(|c: char| !is_name(c)).unwrap_or(inner.len());
+        inner.split_at(end)
+    };
+    (!name.is_empty() && name.chars().all(is_name)).then_some((name, rest))
+}
+
+/// A PowerShell variable name without its `env:` scope (`env:APPDATA`).
+fn strip_env_scope(name: &str) -> &str {
+    name.get(..4)
+        .filter(|scope| scope.eq_ignore_ascii_case("env:"))
+        .and_then(|_| name.get(4..))
+        .unwrap_or(name)
 }
 
 /// A Windows drive path (`C:\Users\x`, `c:/Users/x`) as Git Bash (MSYS)
@@ -69,14 +159,53 @@ fn drive_path(path: &str) -> Option<String> {
 /// `/`) writes it. Its host and its path there (`/share/dir`). A doubled
 /// slash before a standard root directory or a drive letter (`//tmp/x`,
 /// `//c/Users`) is a local path, and `\\.\` and `\\?\` are device paths.
+/// A WebDAV folder in UNC form (`\\host@SSL\DavWWWRoot\dir`,
+/// `\\host@8080\dir`) is on `host` (at that port), at the path below the
+/// web server's root (`/dir`).
 pub(crate) fn file_share(text: &str) -> Option<crate::Target> {
+    let share = share_location(text)?;
+    Some(crate::Target::Host {
+        user: None,
+        host: share.host.to_owned(),
+        port: share.port,
+        path: Some(share.path),
+    })
+}
+
+/// Where the files of a share path ([`file_share`]) are, as a URL: a
+/// WebDAV folder's `https://host/dir` (`http://` without `@SSL`, with its
+/// port), any other share's `smb://host/share/dir`.
+pub(crate) fn share_url(text: &str) -> Option<String> {
+    let share = share_location(text)?;
+    let port = share.port.map(|p| format!(":{p}")).unwrap_or_default();
+    let scheme = match share.web {
+        None => "smb",
+        Some(true) => "https",
+        Some(false) => "http",
+    };
+    Some(format!("{scheme}://{}{port}{}", share.host, share.path))
+}
+
+/// A share path's parts.
+struct ShareLocation<'a> {
+    host: &'a str,
+    port: Option<u16>,
+    /// `Some` for a WebDAV folder: whether it is reached over TLS.
+    web: Option<bool>,
+    /// The path on the host: `/share/dir`, or for a WebDAV folder `/dir`
+    /// below the web server's root.
+    path: String,
+}
+
+/// The parts of a share path ([`file_share`]).
+fn share_location(text: &str) -> Option<ShareLocation<'_>> {
     let rest = text
         .strip_prefix("\\\\")
         .map(|r| (r, true))
         .or_else(|| text.strip_prefix("//").map(|r| (r, false)));
     let (rest, backslashed) = rest?;
     let mut parts = rest.split(['/', '\\']);
-    let host = parts.next()?;
+    let (host, port, ssl) = share_authority(parts.next()?)?;
     let share = parts.next().filter(|s| !s.is_empty())?;
     let host_like = !host.is_empty()
         && host
@@ -92,17 +221,44 @@ pub(crate) fn file_share(text: &str) -> Option<crate::Target> {
     if !backslashed && (host.len() == 1 || ROOT_DIRECTORIES.contains(&host)) {
         return None;
     }
-    let mut path = format!("/{share}");
+    // WebDAV's `DavWWWRoot` names the web server's root itself.
+    let web_root = share.eq_ignore_ascii_case("DavWWWRoot");
+    let web = (ssl || port.is_some() || web_root).then_some(ssl);
+    let mut path = if web_root {
+        String::new()
+    } else {
+        format!("/{share}")
+    };
     for part in parts.filter(|p| !p.is_empty()) {
         path.push('/');
         path.push_str(part);
     }
-    Some(crate::Target::Host {
-        user: None,
-        host: host.to_owned(),
-        port: None,
-        path: Some(path),
+    if path.is_empty() {
+        path.push('/');
+    }
+    Some(ShareLocation {
+        host,
+        port,
+        web,
+        path,
     })
+}
+
+/// A share path's host as written (`fs01`, `host@SSL`, `host@8080`,
+/// `host@SSL@8443`): the host, the WebDAV port and whether `@SSL` asks
+/// for TLS. `None` for any other `@` suffix.
+fn share_authority(text: &str) -> Option<(&str, Option<u16>, bool)> {
+    let mut pieces = text.split('@');
+    let host = pieces.next()?;
+    let (mut port, mut ssl) = (None, false);
+    for piece in pieces {
+        if piece.eq_ignore_ascii_case("SSL") {
+            ssl = true;
+        } else {
+            port = Some(piece.parse::<u16>().ok()?);
+        }
+    }
+    Some((host, port, ssl))
 }
 
 /// The directories of a Unix root (and Git Bash's), which a path with a
@@ -322,6 +478,72 @@ mod tests {
         assert_eq!(file_share("//c/Users/x"), None);
         assert_eq!(file_share("/srv/share/x"), None);
         assert_eq!(file_share("share/x"), None);
+    }
+
+    #[test]
+    fn webdav_folders_are_shares_of_their_host() {
+        let dav = |host: &str, port: Option<u16>, path: &str| {
+            Some(crate::Target::Host {
+                user: None,
+                host: host.to_owned(),
+                port,
+                path: Some(path.to_owned()),
+            })
+        };
+        assert_eq!(
+            file_share("\\\\dav.example.com@SSL\\DavWWWRoot\\in\\x"),
+            dav("dav.example.com", None, "/in/x")
+        );
+        assert_eq!(
+            file_share("//dav.example.com@SSL@8443/DavWWWRoot"),
+            dav("dav.example.com", Some(8443), "/")
+        );
+        assert_eq!(file_share("\\\\dav@ssl\\in"), dav("dav", None, "/in"));
+        assert_eq!(file_share("\\\\dav@x\\in"), None);
+        assert_eq!(
+            share_url("\\\\dav.example.com@SSL\\DavWWWRoot\\in").as_deref(),
+            Some("https://dav.example.com/in")
+        );
+        assert_eq!(
+            share_url("\\\\dav.example.com@8080\\in").as_deref(),
+            Some("http://dav.example.com:8080/in")
+        );
+        assert_eq!(
+            share_url("\\\\fs01\\drop$\\in").as_deref(),
+            Some("smb://fs01/drop$/in")
+        );
+        assert_eq!(share_url("/srv/x"), None);
+    }
+
+    #[test]
+    fn windows_machines_name_drives_and_folders() {
+        let (cwd, home) = ("/d/src/app", "/c/Users/ines");
+        assert_eq!(resolve(cwd, home, "/mnt/c/Users/ines/x"), "/c/Users/ines/x");
+        assert_eq!(resolve(cwd, home, "/mnt/D"), "/d");
+        assert_eq!(resolve(cwd, home, "/mnt/wsl/x"), "/mnt/wsl/x");
+        assert_eq!(
+            resolve(cwd, home, "%AppData%\\gh\\hosts.yml"),
+            "/c/Users/ines/AppData/Roaming/gh/hosts.yml"
+        );
+        assert_eq!(
+            resolve(cwd, home, "${env:LOCALAPPDATA}/x"),
+            "/c/Users/ines/AppData/Local/x"
+        );
+        assert_eq!(resolve(cwd, home, "$USERPROFILE"), "/c/Users/ines");
+        assert_eq!(
+            resolve(cwd, home, "%HOMEDRIVE%%HOMEPATH%\\.ssh"),
+            "/c/Users/ines/.ssh"
+        );
+        assert_eq!(
+            resolve(cwd, home, "%HOMEDRIVE%\\x"),
+            "/d/src/app/%HOMEDRIVE%/x"
+        );
+        // Not on a machine that is not Windows.
+        assert_eq!(resolve("/srv/app", "/h", "/mnt/c/x"), "/mnt/c/x");
+        assert_eq!(
+            resolve("/srv/app", "/h", "$APPDATA/x"),
+            "/srv/app/$APPDATA/x"
+        );
     }
 
     #[test]

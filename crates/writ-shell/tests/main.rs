@@ -142,6 +142,7 @@ mod vendored_parser;
 mod wallets;
 mod warehouse_sharing;
 mod windows;
+mod windows_mixed_shells;
 mod windows_round_three;
 mod workspaces_and_reporters;
 mod written_files;

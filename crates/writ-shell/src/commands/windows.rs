@@ -18,7 +18,15 @@
 //! their delayed `!NAME!`, and the lines only cmd reads (`& if errorlevel
 //! 1 (...)`, `call X.bat`) are in [`batch`]; loops over a set (`for %c
 //! in (a,b) do ...`, `for /d /r DIR %d in (bin obj) do ...`), run with
-//! their variable bound to each value, are in [`loops`].
+//! their variable bound to each value, are in [`loops`]. `wsl.exe`, which
+//! runs a Linux command on this machine's drives, is in [`wsl`].
+//!
+//! A drive letter mapped to a share (`net use P: \\host\share`,
+//! `New-PSDrive -Name P -Root ...`) is noted as the share mounted at the
+//! drive's directory, which later steps of the session write through
+//! ([`mapped_drive`]). A batch launcher named with its extension
+//! (`scoop.cmd`, `npm.cmd`) does what the program it starts does
+//! ([`launcher`]).
 //!
 //! Git Bash turns an argument like `/s` into a path, so Windows programs
 //! called from it spell their switches with a double slash (`taskkill //F
@@ -32,6 +40,7 @@ use crate::{Effect, FileRef, Payload, Resource, flow, paths};
 mod batch;
 mod loops;
 mod statements;
+mod wsl;
 
 pub(crate) use batch::{cmd_only_line, has_cmd_statement, written as written_batch_files};
 
@@ -58,8 +67,39 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "new-psdrive" | "ndr" => Some(new_psdrive(inv)),
         // `subst S: DIR` names a local directory; nothing is read or sent.
         "subst" => Some(Outcome::default()),
-        _ => None,
+        "wsl" => Some(wsl::wsl(inv)),
+        program => launcher(inv, program),
     }
+}
+
+/// What a batch launcher does (`scoop.cmd install jq`, `npm.cmd ci`,
+/// `gradlew.bat build`: Windows installs many command-line tools as such
+/// a launcher, and an agent may name it with its extension as it names
+/// `curl.exe`): what the program it starts does, when writ knows that
+/// program. A name writ does not know without its extension either (a
+/// project's own `config.cmd`) is left to the handlers of the name as
+/// written, and else read as any unknown program is.
+fn launcher(inv: &Invocation<'_>, program: &str) -> Option<Outcome> {
+    let started = Invocation {
+        program: launcher_stem(program)?,
+        ..*inv
+    };
+    let outcome = super::dispatch(&started);
+    let unknown = super::files::unknown(&started);
+    let known = outcome.effects != unknown.effects
+        || !outcome.nested.is_empty()
+        || !outcome.opaque.is_empty()
+        || outcome.stdout.is_some();
+    known.then_some(outcome)
+}
+
+/// The program a batch launcher starts: its name without `.cmd` or `.bat`.
+fn launcher_stem(program: &str) -> Option<&str> {
+    let stem = program
+        .strip_suffix(".cmd")
+        .or_else(|| program.strip_suffix(".bat"))?;
+    let plain = !stem.is_empty() && !stem.contains('.');
+    plain.then_some(stem)
 }
 
 /// `New-PSDrive -Root \\\\HOST\\SHARE -Credential C`: a connection to
@@ -67,7 +107,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 /// for later paths on it.
 fn new_psdrive(inv: &Invocation<'_>) -> Outcome {
     let mut outcome = Outcome::default();
-    let Some((_, root)) = crate::walk::drive_mapping(inv.program, inv.args) else {
+    let Some((name, root)) = crate::walk::drive_mapping(inv.program, inv.args) else {
         return outcome;
     };
     let Some(target) = paths::file_share(&root) else {
@@ -81,10 +121,36 @@ fn new_psdrive(inv: &Invocation<'_>) -> Outcome {
     if let Some(value) = credential.and_then(|at| inv.args.get(at + 1)) {
         flow::merge(&mut login, &value.expansions());
     }
+    outcome.effects.extend(mapped_drive(inv, &name, &root));
     outcome
         .effects
         .push(request(inv.program, target, "CONNECT", login, false));
     outcome
+}
+
+/// The note that drive letter `drive` now names the share `root` (`net
+/// use P: \\host\share`, `New-PSDrive -Name P -Root ...`): the share's
+/// files ([`paths::share_url`]) mounted at the drive's directory (`/p`), as
+/// a network file system is ([`super::mounts`]), so that what the session's
+/// later steps write on `P:\` is written on the share. Within one line the
+/// walk reads paths on the drive as paths on the share itself. A drive
+/// named by more than a letter (`Vendor:`) is no directory of the machine,
+/// and only a Windows machine (its directories are drive paths) has drives.
+fn mapped_drive(inv: &Invocation<'_>, drive: &str, root: &str) -> Option<Effect> {
+    if !paths::is_drive_form(inv.cwd) {
+        return None;
+    }
+    let letter = drive_letter(drive)?;
+    let url = paths::share_url(root)?;
+    let mount_point = Arg::literal(&format!("{letter}:/"));
+    Some(super::mounts::mounted(inv, &mount_point, url))
+}
+
+/// `drive` when it is a single letter (`P`, `P:`).
+fn drive_letter(drive: &str) -> Option<char> {
+    let mut chars = drive.trim_end_matches(':').chars();
+    let letter = chars.next().filter(char::is_ascii_alphabetic)?;
+    chars.next().is_none().then_some(letter)
 }
 
 /// Whether a line's first word is one of Windows' own command-line
@@ -465,7 +531,7 @@ fn net(inv: &Invocation<'_>) -> Option<Outcome> {
                 .unwrap_or_default();
             push_grants(&mut outcome, &format!("share {share}"), grantees);
         }
-        "use" => net_use(rest, &mut outcome),
+        "use" => net_use(inv, rest, &mut outcome),
         "user" | "view" | "accounts" | "config" | "session" | "statistics" | "time" | "file"
         | "print" | "computer" | "helpmsg" => {}
         _ => return None,
@@ -475,8 +541,23 @@ fn net(inv: &Invocation<'_>) -> Option<Outcome> {
 
 /// `net use [DEVICE] \\\\HOST\\SHARE [PASSWORD] [/user:USER] ...`: a
 /// connection to HOST that logs in with the password given (`*` asks for
-/// it), so the password is sent there.
-fn net_use(rest: &[Arg], outcome: &mut Outcome) {
+/// it), so the password is sent there; DEVICE, a drive letter, then names
+/// the share ([`mapped_drive`]). `net use DEVICE /delete` disconnects the
+/// drive: it is a directory of this machine again.
+fn net_use(inv: &Invocation<'_>, rest: &[Arg], outcome: &mut Outcome) {
+    if let Some((drive, root)) = crate::walk::drive_mapping(inv.program, inv.args) {
+        outcome.effects.extend(mapped_drive(inv, &drive, &root));
+    } else if paths::is_drive_form(inv.cwd)
+        && has_switch(rest, &["delete", "d"])
+        && let Some(letter) = rest
+            .iter()
+            .filter(|a| a.text.ends_with(':'))
+            .find_map(|a| drive_letter(&a.text))
+    {
+        let mount_point = Arg::literal(&format!("{letter}:/"));
+        let unmounted = super::mounts::mounted(inv, &mount_point, String::new());
+        outcome.effects.push(unmounted);
+    }
     let Some((at, target)) = rest
         .iter()
         .enumerate()
