@@ -116,6 +116,10 @@ pub struct ActionFacts {
     /// session knows it once the action has run. Not reported.
     #[serde(skip)]
     pub read_whole: Option<String>,
+    /// Directories it lists: what its output shows of them, the session
+    /// knows they hold once the action has run. Not reported.
+    #[serde(skip)]
+    pub listings: Vec<writ_shell::Listing>,
     /// Pushes to org repositories: `protected` (to a protected branch), `force` (forced, to another branch).
     pub pushes: BTreeSet<&'static str>,
     pub package_installs: Vec<String>,
@@ -216,6 +220,7 @@ fn empty_facts(envelope: &Envelope, interpretation: &Interpretation) -> ActionFa
         branches: interpretation.branches.clone(),
         written: interpretation.written.clone(),
         read_whole: interpretation.read_whole.clone(),
+        listings: interpretation.listings.clone(),
         pushes: BTreeSet::new(),
         package_installs: Vec::new(),
         public_exposure: false,
@@ -532,10 +537,39 @@ impl Deriver<'_> {
         {
             return labels.clone();
         }
-        let labels = self.facts.sensitive.labels(path, recursive);
+        let mut labels = self.facts.sensitive.labels(path, recursive);
+        if recursive {
+            labels.extend(self.listed_labels(path));
+        }
         self.labelled
             .push((path.to_owned(), recursive, labels.clone()));
         labels
+    }
+
+    /// The sensitive-path labels of the entries an earlier listing showed
+    /// below the directory `dir` (`ls -la deploy` printed `.env`): a read
+    /// or upload of the whole directory holds them.
+    fn listed_labels(&self, dir: &str) -> Vec<Sensitivity> {
+        if self.session.listed.is_empty() {
+            return Vec::new();
+        }
+        let fold = self.facts.path_style == writ_detect::paths::PathStyle::Windows;
+        let lower_dir = fold.then(|| dir.to_lowercase());
+        let below = |entry: &str| match &lower_dir {
+            Some(dir) => {
+                let entry = entry.to_lowercase();
+                is_within(&entry, dir) && entry.trim_end_matches('/') != dir.trim_end_matches('/')
+            }
+            None => {
+                is_within(entry, dir) && entry.trim_end_matches('/') != dir.trim_end_matches('/')
+            }
+        };
+        self.session
+            .listed
+            .iter()
+            .filter(|entry| below(entry))
+            .flat_map(|entry| self.facts.sensitive.labels(entry, false))
+            .collect()
     }
 
     /// How sensitive `payload` is, and why, when it goes to `host`.

@@ -314,8 +314,29 @@ impl Engine {
                     .collect(),
                 _ => Vec::new(),
             },
+            listed: match output {
+                Some(output) if ran && shows_listing(&decision.facts) => crate::listing::entries(
+                    output,
+                    &decision.facts.listings,
+                    &|path, base| self.facts.local_path(path, base),
+                    self.facts.path_style == writ_detect::paths::PathStyle::Windows,
+                ),
+                _ => Vec::new(),
+            },
         }
     }
+}
+
+/// Whether a step's output is what its listings printed: it listed a
+/// directory, and nothing it did prints anything else (a file's text, an
+/// answer from the network); writing the listing to a file as well
+/// (`| tee`) leaves it shown.
+fn shows_listing(facts: &crate::derive::ActionFacts) -> bool {
+    !facts.listings.is_empty()
+        && facts
+            .effects
+            .iter()
+            .all(|effect| matches!(effect, crate::Effect::FileWrite { .. }))
 }
 
 /// A step's untrusted output without the hosts the step itself sent to:

@@ -56,6 +56,12 @@ pub struct Interpretation {
     /// ([`read_contents`]), as if it had written it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_whole: Option<String>,
+    /// Directories a shell command lists (`ls -la deploy`, `Get-ChildItem
+    /// deploy`, `find deploy`, `tree`): once the step has run, the entries
+    /// its output shows are what the session knows those directories hold
+    /// ([`crate::listing::entries`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub listings: Vec<writ_shell::Listing>,
 }
 
 /// Interprets `envelope` under `facts` and what the session did to git
@@ -869,6 +875,14 @@ impl Cx<'_> {
                     self.lower_shell(effect, &mut effects);
                 }
                 let read_whole = shown_whole(command, &effects);
+                let listings = analysis
+                    .listings
+                    .into_iter()
+                    .map(|listing| writ_shell::Listing {
+                        dir: self.facts.respell(listing.dir),
+                        ..listing
+                    })
+                    .collect();
                 Interpretation {
                     kind: Some(ToolKind::Shell),
                     effects,
@@ -883,6 +897,7 @@ impl Cx<'_> {
                     branches: analysis.branches,
                     written: analysis.written,
                     read_whole,
+                    listings,
                     ..Interpretation::default()
                 }
             }
@@ -1020,6 +1035,9 @@ impl Cx<'_> {
             S::GitPush(push) => self.lower_push(push, out),
             // Only later pushes see it (`Interpretation::remotes`).
             S::GitRemote { .. } | S::GitSwitch { .. } | S::GitSetting { .. } => {}
+            // What a listing shows, only later steps see
+            // (`Interpretation::listings`).
+            S::List(_) => {}
             S::MakePublic { resource } => out.push(Effect::MakePublic {
                 resource: self.resource_text(&resource),
             }),

@@ -22,6 +22,7 @@ pub mod effects;
 pub mod engine;
 pub mod envelope;
 pub mod interpret;
+pub mod listing;
 pub mod manifest;
 pub mod normalize;
 pub mod policy;

@@ -75,6 +75,12 @@ pub struct SessionState {
     /// many files keeps the scripts it wrote.
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     pub read_whole: BTreeSet<String>,
+    /// Entries that directory listings showed (`ls -la deploy` printed
+    /// `.env`), as absolute paths, oldest first: the latest
+    /// [`LISTED_ENTRIES`]. A later read or upload of a whole directory
+    /// holds those below it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub listed: Vec<String>,
 }
 
 /// What one finished step contributes to its session.
@@ -114,7 +120,13 @@ pub struct StepRecord {
     /// Files it read whole, with the text its output showed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub read_files: Vec<WrittenFile>,
+    /// Entries its directory listings showed, as absolute paths.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub listed: Vec<String>,
 }
+
+/// How many listed entries a session remembers (the latest).
+pub const LISTED_ENTRIES: usize = 4096;
 
 /// Upper bound on the untrusted text kept per session, in bytes: the most
 /// recent text is kept.
@@ -165,6 +177,27 @@ impl SessionState {
         }
         self.record_written(&step.written, false);
         self.record_written(&step.read_files, true);
+        self.record_listed(&step.listed);
+    }
+
+    /// Entries listed again move to the end; the latest
+    /// [`LISTED_ENTRIES`] are kept.
+    fn record_listed(&mut self, listed: &[String]) {
+        if listed.is_empty() {
+            return;
+        }
+        let again: BTreeSet<&String> = listed.iter().collect();
+        self.listed.retain(|entry| !again.contains(entry));
+        let mut seen = BTreeSet::new();
+        self.listed.extend(
+            listed
+                .iter()
+                .filter(|entry| seen.insert(entry.as_str()))
+                .cloned(),
+        );
+        if self.listed.len() > LISTED_ENTRIES {
+            self.listed.drain(..self.listed.len() - LISTED_ENTRIES);
+        }
     }
 
     /// A file written (or read whole) again replaces what the session knew

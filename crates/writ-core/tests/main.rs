@@ -15,6 +15,7 @@ mod data_remotes;
 mod destinations;
 mod devenv_apis;
 mod http_semantics;
+mod listed_entries;
 mod message_apis;
 mod migration_targets;
 mod mounted_file_systems;

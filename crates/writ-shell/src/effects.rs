@@ -41,6 +41,39 @@ pub struct Analysis {
     /// the session inherit.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub written: Vec<crate::WrittenFile>,
+    /// Directories the line lists (`ls`, `dir`, `Get-ChildItem`, `find`,
+    /// `tree`), in order: what its output shows are their entries.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub listings: Vec<Listing>,
+}
+
+/// Takes the listings out of a line's effects ([`Effect::List`]), each
+/// directory once (recursive when any of its listings is).
+pub(crate) fn take_listings(effects: &mut Vec<Effect>) -> Vec<Listing> {
+    let mut listings: Vec<Listing> = Vec::new();
+    effects.retain(|effect| {
+        let Effect::List(listing) = effect else {
+            return true;
+        };
+        match listings.iter_mut().find(|l| l.dir == listing.dir) {
+            Some(seen) => seen.recursive |= listing.recursive,
+            None => listings.push(listing.clone()),
+        }
+        false
+    });
+    listings
+}
+
+/// A directory a command lists: its output names the entries in it
+/// (`ls -la deploy`, `dir /s deploy`, `Get-ChildItem -Path deploy`, `find
+/// deploy -maxdepth 2`, `tree -a deploy`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing {
+    /// Absolute normalised path of the directory.
+    pub dir: String,
+    /// The entries below its subdirectories are listed too (`ls -R`, `dir
+    /// /s`, `-Recurse`/`-Depth`, `find` without `-maxdepth 1`, `tree`).
+    pub recursive: bool,
 }
 
 /// A local file a command reads or sends.
@@ -507,4 +540,7 @@ pub enum Effect {
     StopProcess {
         name: String,
     },
+    /// Lists a directory's entries. Reported in [`Analysis::listings`],
+    /// never among an analysis's effects.
+    List(Listing),
 }

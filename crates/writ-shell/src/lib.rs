@@ -181,6 +181,7 @@ fn analyze_now(command: &str, ctx: &ShellContext<'_>) -> Result<Analysis, ShellE
     analysis.clones = carry_clone_source(&mut analysis.effects);
     (analysis.remotes, analysis.url_settings) = carry_remotes(&mut analysis.effects);
     analysis.branches = carry_branches(&mut analysis.effects);
+    analysis.listings = effects::take_listings(&mut analysis.effects);
     Ok(analysis)
 }
 

@@ -8,6 +8,7 @@ mod acl;
 mod awk;
 mod ditto;
 mod jq;
+mod listing;
 mod sed;
 mod yq;
 
@@ -110,6 +111,8 @@ fn names_only(inv: &Invocation<'_>) -> Outcome {
     }
     Outcome {
         stdout: Some(printed),
+        // What `ls`, `dir` and `tree` print are the entries of what they list.
+        effects: listing::listings(inv),
         ..Outcome::default()
     }
 }
@@ -754,6 +757,8 @@ fn find(inv: &Invocation<'_>) -> Outcome {
         }
     }
     outcome.stdout = Some(printed);
+    let starts: Vec<String> = starts.into_iter().map(|s| s.path).collect();
+    outcome.effects.extend(listing::find_listings(inv, &starts));
     outcome
 }
 

@@ -2426,6 +2426,16 @@ fn items(inv: &Invocation<'_>) -> Option<Outcome> {
     if !found.is_empty() {
         outcome.stdout = Some(objects::printed(&found));
     }
+    // What Get-ChildItem prints are the entries of the places it lists.
+    let listed = places
+        .iter()
+        .filter(|p| children && !p.contains(['*', '?', '[', '$']));
+    for place in listed {
+        outcome.effects.push(Effect::List(crate::Listing {
+            dir: inv.path(place),
+            recursive: recurse,
+        }));
+    }
     Some(outcome)
 }
 

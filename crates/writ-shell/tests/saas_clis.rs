@@ -1,0 +1,1 @@
+//! Placeholder: the saas_clis round of fixes (filled in by this session).
