@@ -79,7 +79,7 @@ fn web_cmdlets_send_like_curl() {
                 "https://x.example.com/a",
                 "GET",
                 payload(
-                    &["@{ Authorization = Bearer $env:STRIPE_SECRET_KEY }"],
+                    &["@{ 'Authorization' = \"Bearer ${STRIPE_SECRET_KEY}\" }"],
                     &[],
                     &["STRIPE_SECRET_KEY"]
                 )

@@ -1046,8 +1046,15 @@ fn access_cmdlet(program: &str) -> Option<&'static AccessCmdlet> {
 /// PowerShell script, whatever shell the tool was declared as.
 pub(crate) fn starts_with_cmdlet(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or_default();
-    first.contains('-') && cmdlet(&first.to_ascii_lowercase()).is_some()
+    let lower = first.to_ascii_lowercase();
+    (first.contains('-') && cmdlet(&lower).is_some())
+        || POWERSHELL_ONLY_ALIASES.contains(&lower.as_str())
 }
+
+/// Aliases of cmdlets that name no program a Unix shell has (`irm`, not
+/// `ls`, `curl`, Ruby's `ri` or Elixir's `iex`): a line starting with
+/// one is PowerShell's.
+const POWERSHELL_ONLY_ALIASES: &[&str] = &["irm", "iwr", "icm", "gci", "ni"];
 
 /// Whether a line's first word is written as a cmdlet is, known or not.
 pub(crate) fn starts_with_cmdlet_shaped(line: &str) -> bool {
@@ -1534,7 +1541,42 @@ fn path_text(text: &str) -> String {
             return format!("~{rest}");
         }
     }
-    text
+    profile_path(&text).unwrap_or(text)
+}
+
+/// `$PROFILE` (and `$PROFILE.CurrentUserCurrentHost`, ...): the current
+/// user's PowerShell profile script under home, as PowerShell 7 names it
+/// (`~/Documents/PowerShell/Microsoft.PowerShell_profile.ps1`); the
+/// all-hosts profiles are `profile.ps1` there. The all-users ones live in
+/// PowerShell's install folder, outside home.
+fn profile_path(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let rest = lower.strip_prefix("$profile")?;
+    let (property, tail) = match rest.strip_prefix('.') {
+        Some(after) => {
+            let end = after
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(after.len());
+            after.split_at(end)
+        }
+        None => ("", rest),
+    };
+    if tail.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let file = match property {
+        "" | "currentusercurrenthost" => "Microsoft.PowerShell_profile.ps1",
+        "currentuserallhosts" => "profile.ps1",
+        "allusersallhosts" => return Some("$PSHOME/profile.ps1".to_owned()),
+        "alluserscurrenthost" => {
+            return Some("$PSHOME/Microsoft.PowerShell_profile.ps1".to_owned());
+        }
+        _ => return None,
+    };
+    Some(format!(
+        "~/Documents/PowerShell/{file}{}",
+        text.get(text.len() - tail.len()..).unwrap_or_default()
+    ))
 }
 
 fn paths_of(inv: &Invocation<'_>, bound: &Bound, names: &[&str]) -> Vec<String> {
