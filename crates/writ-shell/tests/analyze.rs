@@ -4918,7 +4918,13 @@ fn release_tools_name_their_target() {
                     &[],
                     &[]
                 )
-            )]),
+            ), {
+                "effect": "payment",
+                "program": "stripe",
+                "payees": ["ch_1"],
+                "amount": {"currency": "USD", "values": ["4000e-2"]},
+                "rpc": null,
+            }]),
         ),
     ]);
 }

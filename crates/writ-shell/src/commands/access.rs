@@ -17,6 +17,7 @@
 //! sent to the `--webUrl` site, whose host is the tenant.
 
 mod app_admin;
+mod salesforce;
 
 use super::{Invocation, Outcome};
 use crate::args::{self, Spec};
@@ -30,6 +31,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "auth0" => auth0(inv),
         "box" => box_cli(inv),
         "m365" => m365(inv),
+        "sf" | "sfdx" => salesforce::handle(inv),
         _ => app_admin::handle(inv),
     }
 }

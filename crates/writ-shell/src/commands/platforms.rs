@@ -8,6 +8,14 @@
 //! --api-host`, their environment variables) sends the request there
 //! instead ([`TENANTS`]).
 //!
+//! The stripe CLI's resource commands (`stripe RESOURCE VERB [ID]
+//! [--param value | -d k=v]`) are read by their verb: `list`, `retrieve`
+//! and `search` read whatever the resource; any other verb changes it; and
+//! only the operations that move money (`refunds create`, `transfers
+//! create`, `payment_intents capture`, `invoices pay`, ...) are payments,
+//! of the amount and to the payee their parameters say
+//! ([`MONEY_MOVEMENTS`]).
+//!
 //! Deploys these CLIs make (`vercel --prod`, `netlify deploy`) are
 //! [`super::deploy`]'s; this module sees only what it leaves. Firebase's
 //! and Supabase's subcommands follow their global options (`firebase
@@ -20,7 +28,7 @@
 use super::deploy::baas;
 use super::{Invocation, Outcome, request, url};
 use crate::args::{self, Arg};
-use crate::{Effect, Message, Payload, flow};
+use crate::{Amount, Effect, Message, Payload, Payment, flow};
 
 /// Programs and the API host they talk to.
 const PLATFORMS: &[(&str, &str)] = &[
@@ -394,6 +402,12 @@ fn shopify_mutation(inv: &Invocation<'_>, words: &[String]) -> bool {
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let host = api_host(inv.program)?;
+    if inv.program == "stripe" {
+        let args = StripeArgs::parse(inv.args);
+        if let Some(call) = StripeCall::read(&args) {
+            return stripe_call(inv, host, &args, &call);
+        }
+    }
     let (server, subcommand) = if inv.program == "sentry-cli" {
         sentry_server(inv)
     } else {
@@ -468,7 +482,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             for param in &stripe.params {
                 flow::push_text(&mut payload, param);
             }
-            stripe.api_path(&words)
+            StripeArgs::api_path(&words)
         }
         None => {
             // `--amount 4000` as the API receives it, `amount=4000`.
@@ -735,32 +749,330 @@ impl<'a> StripeArgs<'a> {
         out
     }
 
-    /// The API path the command calls: `stripe post|delete PATH` calls
-    /// PATH (`/v1/payouts`, or `payouts`: the CLI adds `/v1/`); a resource
-    /// command the resource it names, the subcommand `words` before the
-    /// operation (`stripe refunds create` calls `v1/refunds`, `stripe
-    /// treasury outbound_payments create` `v1/treasury/outbound_payments`).
-    fn api_path(&self, words: &[String]) -> String {
-        match words.first().map(String::as_str) {
-            Some("post" | "delete") => self.positionals.get(1).map_or_else(String::new, |path| {
-                let path = path.trim_start_matches('/');
-                if path.starts_with("v1/") || path.starts_with("v2/") {
-                    path.to_owned()
-                } else {
-                    format!("v1/{path}")
-                }
-            }),
-            Some(_) => {
-                let resource: Vec<&str> = words
-                    .iter()
-                    .take(words.len().saturating_sub(1).max(1))
-                    .map(String::as_str)
-                    .collect();
-                format!("v1/{}", resource.join("/"))
+    /// The API path one of the CLI's own commands that changes state
+    /// (`stripe trigger EVENT`, `stripe fixtures FILE`) is taken to call:
+    /// its subcommand `words` before the last (the resource commands' and
+    /// raw paths' calls are [`StripeCall`]'s).
+    fn api_path(words: &[String]) -> String {
+        if words.is_empty() {
+            return String::new();
+        }
+        let resource: Vec<&str> = words
+            .iter()
+            .take(words.len().saturating_sub(1).max(1))
+            .map(String::as_str)
+            .collect();
+        format!("v1/{}", resource.join("/"))
+    }
+}
+
+/// The stripe CLI's own commands (`stripe listen`, `stripe trigger
+/// EVENT`, `stripe samples create`, `stripe apps upload`): not calls of a
+/// resource of the API, read by the words they say as other platform
+/// CLIs' subcommands are.
+const STRIPE_OWN_COMMANDS: &[&str] = &[
+    "apps",
+    "community",
+    "completion",
+    "config",
+    "daemon",
+    "feedback",
+    "fixtures",
+    "help",
+    "listen",
+    "login",
+    "logout",
+    "logs",
+    "open",
+    "plugin",
+    "resources",
+    "samples",
+    "serve",
+    "status",
+    "trigger",
+    "version",
+];
+
+/// Operations of a Stripe resource that only read it (`stripe payouts
+/// retrieve po_1`, `stripe charges search`, `stripe customers
+/// list_payment_methods cus_1`, `stripe invoices upcoming_lines`).
+fn is_stripe_read(verb: &str) -> bool {
+    ["list", "retrieve", "search", "upcoming"]
+        .iter()
+        .any(|read| verb == *read || verb.strip_prefix(read).is_some_and(|r| r.starts_with('_')))
+}
+
+/// A Stripe operation that moves money: the resource and the verbs that
+/// do it, the parameters holding the amount (in the currency's minor unit,
+/// the first present) and those naming who is paid (a refund repays the
+/// charge or payment it names; a transfer or payout goes to its
+/// `destination`). Updating, cancelling or reading these resources moves
+/// nothing.
+struct MoneyMovement {
+    resource: &'static str,
+    verbs: &'static [&'static str],
+    amount: &'static [&'static str],
+    payees: &'static [&'static str],
+}
+
+/// Stripe's money movements, from its API reference.
+const MONEY_MOVEMENTS: &[MoneyMovement] = &[
+    MoneyMovement {
+        resource: "refunds",
+        verbs: &["create"],
+        amount: &["amount"],
+        payees: &["charge", "payment_intent"],
+    },
+    MoneyMovement {
+        resource: "payouts",
+        verbs: &["create"],
+        amount: &["amount"],
+        payees: &["destination"],
+    },
+    MoneyMovement {
+        resource: "transfers",
+        verbs: &["create"],
+        amount: &["amount"],
+        payees: &["destination"],
+    },
+    MoneyMovement {
+        resource: "charges",
+        verbs: &["create", "capture"],
+        amount: &["amount"],
+        payees: &["destination", "transfer_data[destination]"],
+    },
+    MoneyMovement {
+        resource: "payment_intents",
+        verbs: &["create", "confirm", "capture"],
+        amount: &["amount_to_capture", "amount"],
+        payees: &["transfer_data[destination]"],
+    },
+    MoneyMovement {
+        resource: "invoices",
+        verbs: &["pay"],
+        amount: &[],
+        payees: &[],
+    },
+    MoneyMovement {
+        resource: "topups",
+        verbs: &["create"],
+        amount: &["amount"],
+        payees: &[],
+    },
+    MoneyMovement {
+        resource: "outbound_payments",
+        verbs: &["create"],
+        amount: &["amount"],
+        payees: &["destination_payment_method"],
+    },
+    MoneyMovement {
+        resource: "outbound_transfers",
+        verbs: &["create"],
+        amount: &["amount"],
+        payees: &["destination_payment_method"],
+    },
+];
+
+/// Currencies Stripe counts in whole units (its zero-decimal currencies)
+/// and in thousandths; every other currency's minor unit is a hundredth.
+const ZERO_DECIMAL: &[&str] = &[
+    "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv",
+    "xaf", "xof", "xpf",
+];
+const THREE_DECIMAL: &[&str] = &["bhd", "jod", "kwd", "omr", "tnd"];
+
+/// The call of Stripe's API a stripe command makes: `stripe
+/// get|post|delete PATH`, or a resource command `stripe RESOURCE...
+/// VERB [ID...]` (`stripe refunds create`, `stripe payouts retrieve
+/// po_1`, `stripe treasury outbound_payments create`), whose verb says
+/// what it does.
+struct StripeCall<'a> {
+    /// The resource's path (`refunds`, `treasury`, `outbound_payments`).
+    resource: Vec<&'a str>,
+    /// What is done to it: the resource command's verb, or for a path
+    /// the operation its method and shape are (`POST /v1/refunds` creates,
+    /// `POST /v1/payouts/po_1/cancel` cancels).
+    verb: &'a str,
+    method: &'static str,
+    /// The path after the host (`v1/payouts/po_1/cancel`).
+    path: String,
+}
+
+impl<'a> StripeCall<'a> {
+    /// The call `args` make; `None` for the CLI's own commands and for a
+    /// resource named without a verb (which prints its help).
+    fn read(args: &StripeArgs<'a>) -> Option<StripeCall<'a>> {
+        let names = |word: &&str| {
+            !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        };
+        let command: Vec<&'a str> = args.positionals.iter().copied().take_while(names).collect();
+        let first = *command.first()?;
+        if let Some(method) = match first {
+            "get" => Some("GET"),
+            "post" => Some("POST"),
+            "delete" => Some("DELETE"),
+            _ => None,
+        } {
+            return Some(StripeCall::of_path(method, args.positionals.get(1)?));
+        }
+        if STRIPE_OWN_COMMANDS.contains(&first) || command.len() < 2 {
+            return None;
+        }
+        let (verb, resource) = command.split_last()?;
+        let verb = *verb;
+        let id = args.positionals.get(command.len()).copied();
+        let method = if is_stripe_read(verb) {
+            "GET"
+        } else if verb == "delete" {
+            "DELETE"
+        } else {
+            "POST"
+        };
+        let mut path = format!("v1/{}", resource.join("/"));
+        if !matches!(verb, "create" | "list") {
+            if let Some(id) = id {
+                path = format!("{path}/{id}");
             }
-            None => String::new(),
+            if !matches!(verb, "retrieve" | "update" | "delete") {
+                path = format!("{path}/{verb}");
+            }
+        }
+        Some(StripeCall {
+            resource: resource.to_vec(),
+            verb,
+            method,
+            path,
+        })
+    }
+
+    /// `stripe get|post|delete PATH` (`/v1/payouts`, or `payouts`: the CLI
+    /// adds `/v1/`): the resource is the path's leading names, the verb
+    /// what the method does to the collection (`create`), to one object
+    /// (`update`), or the name after the object (`cancel`).
+    fn of_path(method: &'static str, path: &'a str) -> StripeCall<'a> {
+        let path = path.trim_start_matches('/');
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let rest = path
+            .strip_prefix("v1/")
+            .or_else(|| path.strip_prefix("v2/"))
+            .unwrap_or(path);
+        let segments: Vec<&'a str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+        let names = segments
+            .iter()
+            .take_while(|s| s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+            .count();
+        let (resource, after) = segments.split_at(names);
+        let verb = match (method, after) {
+            ("GET", []) => "list",
+            ("GET", _) => "retrieve",
+            ("DELETE", _) => "delete",
+            (_, []) => "create",
+            (_, [_]) => "update",
+            (_, [_, verb, ..]) => verb,
+        };
+        let path = if path.starts_with("v1/") || path.starts_with("v2/") {
+            path.to_owned()
+        } else {
+            format!("v1/{path}")
+        };
+        StripeCall {
+            resource: resource.to_vec(),
+            verb,
+            method,
+            path,
         }
     }
+
+    /// The payment the call makes, when it moves money ([`MONEY_MOVEMENTS`]),
+    /// with its request parameters `params` (`key=value`).
+    fn payment(&self, params: &[String]) -> Option<Payment> {
+        let resource = *self.resource.last()?;
+        let movement = MONEY_MOVEMENTS
+            .iter()
+            .find(|m| m.resource == resource && m.verbs.contains(&self.verb))?;
+        let param = |key: &str| {
+            params.iter().rev().find_map(|p| {
+                let (k, v) = p.split_once('=')?;
+                (k == key).then(|| v.trim())
+            })
+        };
+        let currency = param("currency")
+            .filter(|c| !c.is_empty())
+            .unwrap_or("usd")
+            .to_ascii_lowercase();
+        let amount = movement
+            .amount
+            .iter()
+            .find_map(|key| param(key))
+            .and_then(|minor| major_units(minor, &currency))
+            .map(|value| Amount {
+                currency: currency.to_ascii_uppercase(),
+                values: vec![value],
+            });
+        let payees = movement
+            .payees
+            .iter()
+            .filter_map(|key| param(key))
+            .filter(|payee| !payee.is_empty())
+            .map(str::to_owned)
+            .collect();
+        Some(Payment {
+            program: "stripe".to_owned(),
+            payees,
+            amount,
+            rpc: None,
+        })
+    }
+}
+
+/// An amount Stripe reads in `currency`'s minor unit (`7500` cents) in
+/// its major unit (`7500e-2`); `None` when it is not a whole number.
+fn major_units(minor: &str, currency: &str) -> Option<String> {
+    if minor.is_empty() || !minor.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(if ZERO_DECIMAL.contains(&currency) {
+        minor.to_owned()
+    } else if THREE_DECIMAL.contains(&currency) {
+        format!("{minor}e-3")
+    } else {
+        format!("{minor}e-2")
+    })
+}
+
+/// What a stripe command's call of the API does: a read changes nothing
+/// (`None`, as other platform CLIs' reads); any other operation is a
+/// request to Stripe carrying the command's arguments and parameters, and
+/// one that moves money also the payment ([`StripeCall::payment`]), to
+/// whom its parameters name, so that who named them is judged as a
+/// payment tool's recipient is.
+fn stripe_call(
+    inv: &Invocation<'_>,
+    host: &str,
+    args: &StripeArgs<'_>,
+    call: &StripeCall<'_>,
+) -> Option<Outcome> {
+    if call.method == "GET" {
+        return None;
+    }
+    let mut payload = Payload::default();
+    for arg in inv.args {
+        flow::merge(&mut payload, &arg.payload());
+    }
+    for param in &args.params {
+        flow::push_text(&mut payload, param);
+    }
+    let mut outcome = Outcome::default().effect(request(
+        inv.program,
+        url(&format!("https://{host}/{}", call.path)),
+        call.method,
+        payload,
+        false,
+    ));
+    if let Some(payment) = call.payment(&args.params) {
+        outcome.effects.push(Effect::Payment(payment));
+    }
+    Some(outcome)
 }
 
 #[cfg(test)]
@@ -769,7 +1081,8 @@ mod tests {
 
     use crate::{Effect, ShellContext, Target, analyze};
 
-    /// The one request `command` makes: its URL, method and payload texts.
+    /// The one request `command` makes (beside the payment it may be):
+    /// its URL, method and payload texts.
     fn stripe(command: &str) -> (String, String, Vec<String>) {
         let ctx = ShellContext {
             cwd: "/w",
@@ -779,14 +1092,18 @@ mod tests {
         };
         let analysis = analyze(command, &ctx).unwrap_or_else(|e| panic!("{command}: {e}"));
         match analysis.effects.as_slice() {
-            [Effect::Request(request)] => match &request.target {
-                Target::Url { url } => (
-                    url.clone(),
-                    request.method.clone(),
-                    request.payload.text.clone(),
-                ),
-                other => panic!("{command}: {other:?}"),
-            },
+            [Effect::Request(request), rest @ ..]
+                if rest.iter().all(|e| matches!(e, Effect::Payment(_))) =>
+            {
+                match &request.target {
+                    Target::Url { url } => (
+                        url.clone(),
+                        request.method.clone(),
+                        request.payload.text.clone(),
+                    ),
+                    other => panic!("{command}: {other:?}"),
+                }
+            }
             other => panic!("{command}: {other:?}"),
         }
     }
@@ -843,7 +1160,7 @@ mod tests {
             ),
             (
                 "stripe payment_intents capture pi_3Q1 --amount_to_capture 100",
-                "https://api.stripe.com/v1/payment_intents",
+                "https://api.stripe.com/v1/payment_intents/pi_3Q1/capture",
                 "POST",
             ),
         ] {
