@@ -184,21 +184,36 @@ const PAYMENT_APIS: &[PaymentApi] = &[
     // takes the currency of its charge, which is not on the request.
     PaymentApi {
         hosts: &["api.stripe.com"],
+        // The creates and the verbs that move money; an update of an
+        // object's metadata, a cancel or a read moves none.
         paths: &[
-            "v1/refunds/**",
-            "v1/payouts/**",
-            "v1/transfers/**",
-            "v1/charges/**",
-            "v1/payment_intents/**",
-            "v1/topups/**",
-            "v1/credit_notes/**",
-            "v1/treasury/outbound_payments/**",
-            "v1/treasury/outbound_transfers/**",
+            "v1/refunds",
+            "v1/payouts",
+            "v1/payouts/*/reverse",
+            "v1/transfers",
+            "v1/transfers/*/reversals",
+            "v1/charges",
+            "v1/charges/*/capture",
+            "v1/charges/*/refunds",
+            "v1/payment_intents",
+            "v1/payment_intents/*/confirm",
+            "v1/payment_intents/*/capture",
+            "v1/payment_intents/*/increment_authorization",
+            "v1/invoices/*/pay",
+            "v1/topups",
+            "v1/credit_notes",
+            "v1/treasury/outbound_payments",
+            "v1/treasury/outbound_transfers",
         ],
-        amounts: &[amount_at("", "amount", "currency")],
+        amounts: &[
+            amount_at("", "amount", "currency"),
+            amount_at("", "amount_to_capture", "currency"),
+        ],
         unit: Unit::Minor,
         default_currency: Some("usd"),
-        payees: &[("", "destination")],
+        // A refund goes back to whoever paid the charge or payment intent
+        // it names, as the stripe CLI's refund does.
+        payees: &[("", "destination"), ("", "charge"), ("", "payment_intent")],
     },
     // Adyen: `amount: {value, currency}` in minor units (the classic
     // API's modifications: `modificationAmount`), on the classic
@@ -4010,7 +4025,26 @@ mod tests {
                 "https://api.stripe.com/v1/refunds",
                 &["charge=ch_1&amount=400"]
             ),
-            Some(Vec::new())
+            Some(vec!["ch_1".to_owned()])
+        );
+        // A cancel, an update or a read moves no money.
+        for (method, url) in [
+            ("POST", "https://api.stripe.com/v1/payouts/po_1/cancel"),
+            ("POST", "https://api.stripe.com/v1/charges/ch_1"),
+            ("GET", "https://api.stripe.com/v1/payouts/po_1"),
+        ] {
+            assert!(
+                super::payment(method, url, &texts(&["metadata[k]=v"])).is_none(),
+                "{url}"
+            );
+        }
+        assert!(
+            super::payment(
+                "POST",
+                "https://api.stripe.com/v1/payment_intents/pi_1/capture",
+                &texts(&["amount_to_capture=90000"])
+            )
+            .is_some()
         );
         assert_eq!(
             payees(
