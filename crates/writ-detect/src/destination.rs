@@ -481,6 +481,14 @@ const CODE_HOSTS: [&str; 4] = ["github.com", "gitlab.com", "bitbucket.org", "cod
 const CODE_HOST_FIRST_LABELS: [&str; 6] =
     ["git", "gitlab", "github", "gitea", "forgejo", "bitbucket"];
 
+/// Whether `host` is a code host whose repositories [`parse_destination`]
+/// recognises itself (so a path it did not take for one names none).
+pub fn is_code_host(host: &str) -> bool {
+    let host = normalize_host(host);
+    let first_label = host.split('.').next().unwrap_or_default();
+    CODE_HOSTS.contains(&host.as_str()) || CODE_HOST_FIRST_LABELS.contains(&first_label)
+}
+
 fn strip_git(name: &str) -> &str {
     name.strip_suffix(".git").unwrap_or(name)
 }

@@ -63,8 +63,16 @@ impl OwnershipRules {
         let host_under = |domains: &[String]| {
             !host_is_bucket && domains.iter().any(|d| domain_matches(&host, d))
         };
+        // On a host the deployment's repositories name that is not a code
+        // host writ knows (a container registry: `ghcr.io/acme/*`), the
+        // path's first segments are a repository too (`ghcr.io/acme/api:1`).
+        let path_repo = match &dest.repo {
+            Some(_) => None,
+            None => self.repository_on_listed_host(dest),
+        };
+        let repo = dest.repo.as_ref().or(path_repo.as_ref());
         if host_under(&self.org_domains)
-            || dest.repo.as_ref().is_some_and(|r| self.is_org_repo(r))
+            || repo.is_some_and(|r| self.is_org_repo(r))
             || dest.bucket.as_ref().is_some_and(|b| {
                 self.org_buckets
                     .iter()
@@ -79,7 +87,7 @@ impl OwnershipRules {
         if makes_public || host_under(&self.public_sharing) {
             return Ownership::Public;
         }
-        if dest.repo.as_ref().is_some_and(|r| self.is_personal_repo(r)) {
+        if repo.is_some_and(|r| self.is_personal_repo(r)) {
             return Ownership::Personal;
         }
         if dest.email.is_some()
@@ -104,6 +112,35 @@ impl OwnershipRules {
         self.org_repos.iter().any(|p| {
             let pat = pattern_segments(p);
             pattern_matches(&pat, &path)
+        })
+    }
+
+    /// The repository `host/owner/name` a destination's path names, when
+    /// an `org_repos` pattern names that host: an image reference's
+    /// `owner/name[:tag|@digest]`, or a registry API path's after `v2/`.
+    fn repository_on_listed_host(&self, dest: &Destination) -> Option<RepoRef> {
+        let host = normalize_host(&dest.host);
+        if crate::destination::is_code_host(&host) {
+            return None;
+        }
+        let listed = self.org_repos.iter().any(|p| {
+            pattern_segments(p)
+                .first()
+                .is_some_and(|first| segment_matches(first, &host))
+        });
+        if !listed {
+            return None;
+        }
+        let path = dest.path.as_deref()?.trim_start_matches('/');
+        let path = path.strip_prefix("v2/").unwrap_or(path);
+        let mut segments = path.split('/').filter(|s| !s.is_empty());
+        let owner = segments.next()?;
+        let name = segments.next()?;
+        let name = name.split([':', '@']).next().unwrap_or(name);
+        (!owner.contains([':', '@']) && !name.is_empty()).then(|| RepoRef {
+            host,
+            owner: owner.to_owned(),
+            name: name.to_owned(),
         })
     }
 

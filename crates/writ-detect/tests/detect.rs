@@ -1181,3 +1181,23 @@ fn glob_errors() {
     assert!(pl.is_empty());
     assert!(pl.labels("/w/x", true).is_empty());
 }
+
+#[test]
+fn image_references_on_a_listed_registry_are_repositories() {
+    let rules = OwnershipRules {
+        org_repos: vec!["ghcr.io/acme/*".to_owned(), "docker.io/acme/*".to_owned()],
+        ..OwnershipRules::default()
+    };
+    let owner = |text: &str| rules.classify(&parse_destination(text).unwrap(), false);
+    assert_eq!(owner("ghcr.io/acme/api:1.4"), Ownership::Org);
+    assert_eq!(owner("ghcr.io/acme/api@sha256:abc"), Ownership::Org);
+    assert_eq!(
+        owner("https://ghcr.io/v2/acme/api/manifests/1.4"),
+        Ownership::Org
+    );
+    assert_eq!(owner("docker.io/acme/worker"), Ownership::Org);
+    // Someone else's image on a registry the organisation uses.
+    assert_eq!(owner("ghcr.io/someone/api:1.4"), Ownership::Personal);
+    // A registry the deployment names no repository on stays a third party.
+    assert_eq!(owner("quay.io/acme/api:1.4"), Ownership::ThirdParty);
+}
