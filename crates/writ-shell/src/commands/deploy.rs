@@ -7,12 +7,15 @@
 //! --ENV=production`), to the environment their configuration or build
 //! arguments name. Smart-contract deploy tools (Hardhat, Truffle, Anchor)
 //! deploy to the network or cluster they name ([`contracts`]). Firebase's
-//! and Supabase's global options and projects are [`baas`]'s. An
+//! and Supabase's global options and projects are [`baas`]'s. fastlane's
+//! actions, tools and lanes (store releases to a track, beta uploads) are
+//! [`fastlane`]'s. An
 //! organisation's own scripts, recipes and CLIs named as deploys are read
 //! by their names in [`tooling`].
 
 pub(super) mod baas;
 mod contracts;
+pub(super) mod fastlane;
 pub(super) mod tooling;
 
 use super::{Invocation, Outcome};
@@ -233,13 +236,13 @@ fn release(inv: &Invocation<'_>) -> Option<Outcome> {
         "nx" => return nx(inv.args),
         "earthly" => return earthly(inv),
         "hardhat" | "hh" | "truffle" | "anchor" => return contracts::release(inv),
+        "fastlane" => return fastlane::handle(inv),
         _ => {}
     }
     let deploy = match inv.program {
         "firebase" => firebase(inv.args),
         "supabase" => supabase(inv.args),
         "eas" => eas(inv.args),
-        "fastlane" => fastlane(inv.args),
         "gradle" | "gradlew" => gradle_play(inv.args),
         "vercel" => vercel(inv.args),
         "netlify" => netlify(inv.args),
@@ -819,42 +822,6 @@ fn eas(words: &[Arg]) -> Option<Target> {
         },
     )?;
     let environment = text(args::value(&items, &["--channel", "--branch"]))?;
-    Some((environment, None))
-}
-
-/// `fastlane [PLATFORM] supply|upload_to_play_store --track TRACK` and
-/// `fastlane run upload_to_play_store track:TRACK`: a release to that
-/// store track.
-fn fastlane(words: &[Arg]) -> Option<Target> {
-    let uploads = words.iter().any(|w| {
-        matches!(
-            w.text.as_str(),
-            "supply" | "upload_to_play_store" | "deliver" | "upload_to_app_store"
-        )
-    });
-    if !uploads {
-        return None;
-    }
-    let items = args::parse(
-        words,
-        &Spec {
-            short: "",
-            long: &["track", "aab", "apk", "rollout", "json_key"],
-            stop_after: None,
-        },
-    );
-    let track = text(args::value(&items, &["--track"])).or_else(|| {
-        words
-            .iter()
-            .find_map(|w| w.text.strip_prefix("track:").map(str::to_owned))
-    });
-    // The App Store's `deliver` releases to its production.
-    let environment = track.or_else(|| {
-        words
-            .iter()
-            .any(|w| matches!(w.text.as_str(), "deliver" | "upload_to_app_store"))
-            .then(|| PRODUCTION.to_owned())
-    })?;
     Some((environment, None))
 }
 

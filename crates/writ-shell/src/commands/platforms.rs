@@ -51,8 +51,8 @@ const PLATFORMS: &[(&str, &str)] = &[
     ("sentry-cli", "sentry.io"),
     ("appcenter", "api.appcenter.ms"),
     ("eas", "api.expo.dev"),
-    // Store actions that are not releases to a track (those are
-    // `deploy`'s): TestFlight uploads and testers (`pilot`).
+    // fastlane's actions are `deploy::fastlane`'s; this is where the
+    // credentials given on its line go.
     ("fastlane", "api.appstoreconnect.apple.com"),
     ("doppler", "api.doppler.com"),
     ("pscale", "api.planetscale.com"),
@@ -185,6 +185,151 @@ const READS: &[&str] = &[
 
 /// Verbs that remove something (the request is a `DELETE`).
 const DELETES: &[&str] = &["delete", "destroy", "remove", "rm", "purge"];
+
+/// A subcommand that uploads local files to the vendor: those its options
+/// name, and (when `operands`) its operands after the subcommand's words
+/// (`firebase appdistribution:distribute app.apk --testers-file t.csv`
+/// sends the build and the list of testers).
+struct FileUpload {
+    program: &'static str,
+    /// The subcommand's words, as [`handle`] reads them.
+    words: &'static [&'static str],
+    /// Options that take a value (long ones without dashes; one letter
+    /// for a short one).
+    values: &'static [&'static str],
+    /// Options whose value is a file sent.
+    file_options: &'static [&'static str],
+    /// The operands are files sent.
+    operands: bool,
+}
+
+/// Options of Firebase App Distribution's `distribute` that take a value,
+/// and the CLI's global ones.
+const FIREBASE_DISTRIBUTE_VALUES: &[&str] = &[
+    "app",
+    "release-notes",
+    "release-notes-file",
+    "testers",
+    "testers-file",
+    "groups",
+    "groups-file",
+    "test-devices",
+    "test-devices-file",
+    "test-username",
+    "test-password",
+    "test-password-file",
+    "test-username-resource",
+    "test-password-resource",
+    "test-case-ids",
+    "test-case-ids-file",
+    "project",
+    "P",
+    "token",
+    "account",
+    "config",
+    "c",
+];
+
+const FILE_UPLOADS: &[FileUpload] = &[
+    FileUpload {
+        program: "firebase",
+        words: &["appdistribution", "distribute"],
+        values: FIREBASE_DISTRIBUTE_VALUES,
+        file_options: &[
+            "--release-notes-file",
+            "--testers-file",
+            "--groups-file",
+            "--test-devices-file",
+            "--test-password-file",
+            "--test-case-ids-file",
+        ],
+        operands: true,
+    },
+    // `firebase appdistribution:testers:add [EMAILS...] --file F`.
+    FileUpload {
+        program: "firebase",
+        words: &["appdistribution", "testers", "add"],
+        values: &["file", "group-alias", "project", "P", "token", "account"],
+        file_options: &["--file"],
+        operands: false,
+    },
+    // `appcenter distribute release -f app.apk -g testers`.
+    FileUpload {
+        program: "appcenter",
+        words: &["distribute", "release"],
+        values: &[
+            "f",
+            "file",
+            "g",
+            "group",
+            "s",
+            "store",
+            "a",
+            "app",
+            "r",
+            "release-notes",
+            "R",
+            "release-notes-file",
+            "b",
+            "build-version",
+            "n",
+            "build-number",
+            "token",
+        ],
+        file_options: &["-f", "--file", "-R", "--release-notes-file"],
+        operands: false,
+    },
+];
+
+/// The local files a [`FILE_UPLOADS`] subcommand sends, as written.
+fn uploaded_files(inv: &Invocation<'_>, subcommand: &[Arg], words: &[String]) -> Vec<String> {
+    let Some(upload) = FILE_UPLOADS.iter().find(|u| {
+        u.program == inv.program && words.iter().map(String::as_str).eq(u.words.iter().copied())
+    }) else {
+        return Vec::new();
+    };
+    let short: String = upload
+        .values
+        .iter()
+        .filter(|v| v.len() == 1)
+        .copied()
+        .collect();
+    let long: Vec<&str> = upload
+        .values
+        .iter()
+        .filter(|v| v.len() > 1)
+        .copied()
+        .collect();
+    let items = args::parse(
+        subcommand,
+        &args::Spec {
+            short: &short,
+            long: &long,
+            stop_after: None,
+        },
+    );
+    let mut files: Vec<String> = args::values(&items, upload.file_options)
+        .into_iter()
+        .map(|file| file.text.clone())
+        .collect();
+    if upload.operands {
+        // The operands after the subcommand's own words (`appdistribution:distribute`).
+        let mut expected = upload.words.iter();
+        files.extend(
+            args::positionals(&items)
+                .into_iter()
+                .skip_while(|word| {
+                    word.text.split(':').all(|part| {
+                        expected
+                            .next()
+                            .is_some_and(|e| part.eq_ignore_ascii_case(e))
+                    })
+                })
+                .map(|word| word.text.clone()),
+        );
+    }
+    files
+}
 
 /// sentry-cli's global options that take a value, which may come before
 /// its subcommand (`sentry-cli --auth-token T sourcemaps upload dist`).
@@ -475,6 +620,9 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         flow::merge(&mut payload, &arg.payload());
     }
     for file in uploads.unwrap_or_default() {
+        super::send_file(inv, &mut payload, &file, false);
+    }
+    for file in uploaded_files(inv, subcommand, &words) {
         super::send_file(inv, &mut payload, &file, false);
     }
     let path = match stripe {

@@ -53,11 +53,14 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     }
 }
 
-/// What a package manager's configuration written earlier (on the line or
-/// by an earlier step) changes in `inv`'s outcome: a package upload goes
-/// where the files written configure it ([`package`]), and a `poetry
-/// config` keeps what its file held.
+/// What a package manager's or release tool's configuration written
+/// earlier (on the line or by an earlier step) changes in `inv`'s outcome:
+/// a package upload goes where the files written configure it
+/// ([`package`]), a `poetry config` keeps what its file held, and a
+/// fastlane lane does what its Fastfile says
+/// ([`super::deploy::fastlane::written_lanes`]).
 pub(crate) fn configured(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
+    super::deploy::fastlane::written_lanes(inv, outcome, text_of);
     python_repos::append_to_config(inv, outcome, text_of);
     let Some(upload) = package(inv, text_of) else {
         return;

@@ -222,6 +222,12 @@ fn guesses(inv: &Invocation<'_>, known: bool) -> Vec<Effect> {
         "rake" | "mina" => rake(inv.args),
         "fab" | "invoke" | "inv" => fabric(inv.args),
         "gradle" | "gradlew" => gradle(inv.args),
+        // A lane of a Fastfile not known (`fastlane android deploy_prod`).
+        "fastlane" => super::fastlane::named_lane(inv.args).map(|(lane, words)| Run {
+            names: vec![lane],
+            words,
+            places: Vec::new(),
+        }),
         _ => match interpreted(inv) {
             Some((script, rest)) => Some(Run {
                 names: vec![paths::basename(script).to_owned()],

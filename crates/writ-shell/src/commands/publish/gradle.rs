@@ -9,10 +9,13 @@
 //! and `publishAndReleaseToMavenCentral` (vanniktech's plugin) to the
 //! Central Portal; `publishToSonatype` and the Sonatype staging tasks
 //! (gradle-nexus's plugin) to Sonatype. `publish` and
-//! `publish...To<Name>Repository` go where the build files name, which
-//! the line does not show: nothing is reported, as for `mvn deploy`
-//! without a URL. `publishToMavenLocal` writes the local repository.
-//! `--dry-run` (`-m`) runs no task.
+//! `publish...To<Name>Repository` go where the build files name: when the
+//! line gives the repository's URL as a project property (a build script's
+//! `url = uri(findProperty("corpUrl"))`, given `-PcorpUrl=https://...`),
+//! there, with the credentials the line gives ([`named_repository_urls`]);
+//! otherwise the line does not show where, and nothing is reported, as
+//! for `mvn deploy` without a URL. `publishToMavenLocal` writes the local
+//! repository. `--dry-run` (`-m`) runs no task.
 
 use super::super::{Invocation, Outcome, request, url};
 use super::credentials;
@@ -99,6 +102,67 @@ fn task_repository(task: &str) -> Option<Repository> {
     }
 }
 
+/// The repository a task publishes to when the build script names it:
+/// `publish` (every repository, `Some("")`),
+/// `publish<Publication>PublicationTo<Name>Repository` and
+/// `publishAllPublicationsTo<Name>Repository` (`Some("Name")`). The local
+/// repository (`...ToMavenLocal`) is none.
+fn named_repository(task: &str) -> Option<&str> {
+    let task = task.rsplit(':').next().unwrap_or(task);
+    if task == "publish" {
+        return Some("");
+    }
+    let rest = task.strip_prefix("publish")?;
+    let (_, name) = rest.rsplit_once("To")?;
+    let name = name.strip_suffix("Repository")?;
+    (!name.is_empty() && name != "MavenLocal").then_some(name)
+}
+
+/// The URLs of the repositories `line`'s publishing tasks that go where
+/// the build script says ([`named_repository`]) publish to, as the line's
+/// project properties give them: the properties whose value is a remote
+/// URL and whose name contains the repository's (`-PcorpUrl=...` for
+/// `CorpRepository`), else, when none does, every property whose value
+/// is one.
+fn named_repository_urls(line: &GradleLine<'_>) -> Vec<Arg> {
+    let remote = |value: &Arg| {
+        let text = value.text.to_ascii_lowercase();
+        text.starts_with("https://") || text.starts_with("http://")
+    };
+    let urls: Vec<&(String, Arg)> = line
+        .properties
+        .iter()
+        .filter(|(_, value)| remote(value))
+        .collect();
+    let mut found: Vec<Arg> = Vec::new();
+    for name in line
+        .tasks
+        .iter()
+        .filter(|task| task_repository(task).is_none())
+        .filter_map(|task| named_repository(task))
+    {
+        let name = name.to_ascii_lowercase();
+        let named: Vec<&Arg> = urls
+            .iter()
+            .filter(|(property, _)| {
+                !name.is_empty() && property.to_ascii_lowercase().contains(&name)
+            })
+            .map(|(_, value)| value)
+            .collect();
+        let chosen = if named.is_empty() {
+            urls.iter().map(|(_, value)| value).collect()
+        } else {
+            named
+        };
+        for url in chosen {
+            if !found.iter().any(|f| f.text == url.text) {
+                found.push(url.clone());
+            }
+        }
+    }
+    found
+}
+
 /// A Gradle run's words: its tasks, its project properties and its
 /// other options with their values.
 struct GradleLine<'a> {
@@ -141,11 +205,12 @@ impl<'a> GradleLine<'a> {
 
     /// What the credentials given for `repository` carry: its plugin's
     /// properties, and any other property named as a credential.
-    fn credentials(&self, repository: Repository) -> Payload {
+    fn credentials(&self, repository: Option<Repository>) -> Payload {
         let mut payload = Payload::default();
         for (name, value) in &self.properties {
-            if repository.credential_properties().contains(&name.as_str()) || names_credential(name)
-            {
+            let plugin =
+                repository.is_some_and(|r| r.credential_properties().contains(&name.as_str()));
+            if plugin || names_credential(name) {
                 flow::merge(&mut payload, &value.payload());
             }
         }
@@ -201,7 +266,8 @@ fn names_credential(name: &str) -> bool {
 }
 
 /// `gradle`/`gradlew` publishing tasks: a request to each repository a
-/// publishing plugin fixes, carrying the project's build output and the
+/// publishing plugin fixes, and to each URL the line gives a repository
+/// the build script names, carrying the project's build output and the
 /// credentials given for it.
 pub(super) fn publish(inv: &Invocation<'_>) -> Option<Outcome> {
     let line = GradleLine::read(inv);
@@ -215,7 +281,8 @@ pub(super) fn publish(inv: &Invocation<'_>) -> Option<Outcome> {
             repositories.push(repository);
         }
     }
-    if repositories.is_empty() {
+    let named = named_repository_urls(&line);
+    if repositories.is_empty() && named.is_empty() {
         return None;
     }
     let project = line
@@ -228,7 +295,7 @@ pub(super) fn publish(inv: &Invocation<'_>) -> Option<Outcome> {
     let mut outcome = Outcome::default();
     for repository in repositories {
         let mut payload = flow::file_payload(project.clone(), false);
-        flow::merge(&mut payload, &line.credentials(repository));
+        flow::merge(&mut payload, &line.credentials(Some(repository)));
         if repository == Repository::PluginPortal {
             flow::merge(&mut payload, &credentials(inv, &[], &[]));
         }
@@ -238,6 +305,19 @@ pub(super) fn publish(inv: &Invocation<'_>) -> Option<Outcome> {
             "UPLOAD",
             payload,
             true,
+        ));
+    }
+    // A repository the build script names, at the URL the line gives.
+    for destination in named {
+        let mut payload = flow::file_payload(project.clone(), false);
+        flow::merge(&mut payload, &line.credentials(None));
+        flow::merge(&mut payload, &destination.expansions());
+        outcome.effects.push(request(
+            inv.program,
+            url(&destination.text),
+            "UPLOAD",
+            payload,
+            false,
         ));
     }
     Some(outcome)

@@ -1,0 +1,1 @@
+//! Placeholder: the python_scripts round of fixes (filled in by this session).
