@@ -169,6 +169,22 @@ fn short_cluster<'a>(
     }
 }
 
+/// [`parse`] with the options that take a value given as one list of
+/// names: one letter for a short option (`f`), more for a long one
+/// (`testers-file`).
+pub(crate) fn parse_valued<'a>(args: &'a [Arg], values: &[&str]) -> Vec<Item<'a>> {
+    let short: String = values.iter().filter(|v| v.len() == 1).copied().collect();
+    let long: Vec<&str> = values.iter().filter(|v| v.len() > 1).copied().collect();
+    parse(
+        args,
+        &Spec {
+            short: &short,
+            long: &long,
+            stop_after: None,
+        },
+    )
+}
+
 /// The words of `args` that are not options, for commands whose options
 /// take no values (or where a value mistaken for a word does no harm).
 pub(crate) fn words(args: &[Arg]) -> Vec<&str> {

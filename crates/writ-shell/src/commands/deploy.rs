@@ -167,26 +167,7 @@ pub(super) fn settings_files(inv: &Invocation<'_>, words: &[String]) -> Option<V
     let upload = SETTINGS_UPLOADS
         .iter()
         .find(|u| u.program == inv.program && words.starts_with_words(u.command))?;
-    let short: String = upload
-        .values
-        .iter()
-        .filter(|v| v.len() == 1)
-        .copied()
-        .collect();
-    let long: Vec<&str> = upload
-        .values
-        .iter()
-        .filter(|v| v.len() > 1)
-        .copied()
-        .collect();
-    let items = args::parse(
-        inv.args,
-        &Spec {
-            short: &short,
-            long: &long,
-            stop_after: None,
-        },
-    );
+    let items = args::parse_valued(inv.args, upload.values);
     let named: Vec<String> = if upload.file_options.is_empty() {
         // The first word after the subcommand's own.
         let mut rest = upload.command.iter();

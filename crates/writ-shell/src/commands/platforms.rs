@@ -288,26 +288,7 @@ fn uploaded_files(inv: &Invocation<'_>, subcommand: &[Arg], words: &[String]) ->
     }) else {
         return Vec::new();
     };
-    let short: String = upload
-        .values
-        .iter()
-        .filter(|v| v.len() == 1)
-        .copied()
-        .collect();
-    let long: Vec<&str> = upload
-        .values
-        .iter()
-        .filter(|v| v.len() > 1)
-        .copied()
-        .collect();
-    let items = args::parse(
-        subcommand,
-        &args::Spec {
-            short: &short,
-            long: &long,
-            stop_after: None,
-        },
-    );
+    let items = args::parse_valued(subcommand, upload.values);
     let mut files: Vec<String> = args::values(&items, upload.file_options)
         .into_iter()
         .map(|file| file.text.clone())
