@@ -31,6 +31,12 @@
 //! - Hugging Face Hub repositories it makes public ([`hub`]);
 //! - value it sends on a chain through a wallet library ([`wallets`]).
 //!
+//! Calls of functions that forward their arguments into another call
+//! ([`forwarders`]) are read as that call, and values the code binds to
+//! names (`base = "https://h"`, `owner, repo = "o", "r"`, argparse options'
+//! `args.host`, lists spread with `*tf`) are written in where used
+//! (`super::pathexpr`).
+//!
 //! Home directories written as wrappers or interpolations the path
 //! evaluator does not know ([`home`]: `expanduser("~/x")`,
 //! `"$ENV{HOME}/x"`) are made plain first.
@@ -45,6 +51,7 @@ mod buckets;
 mod clojure;
 mod constants;
 mod dsn;
+mod forwarders;
 mod home;
 pub(super) use home::renamed_calls;
 mod hub;
@@ -904,6 +911,7 @@ const PRINTS: &[&str] = &[
 /// Adds what `code`, run by `program`, visibly does to `outcome`.
 pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     let program = inv.program;
+    let original = code;
     // Value sent on a chain by wallet libraries (`sendTransaction`), read
     // as written (they resolve their own names and units).
     let payments = wallets::payments(program, code);
@@ -919,7 +927,25 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     let homed = home::plain(code);
     let code = homed.as_deref().unwrap_or(code);
     // Paths built from names and expressions, as the literals they are.
-    let resolved = super::pathexpr::resolve(code, program);
+    // Calls of functions that forward their arguments into a call
+    // (`def git(*args): subprocess.run(["git", *args])`), as that call.
+    let forwarded = forwarders::expand(code, program);
+    let code = forwarded.as_deref().unwrap_or(code);
+    // The code's own arguments (after `-c CODE`, `-` or a script run as
+    // its code) give argparse options their values (`args.host`).
+    let words: Vec<String> = inv
+        .args
+        .iter()
+        .position(|a| a.text == original || a.text == "-")
+        .map(|at| {
+            inv.args
+                .iter()
+                .skip(at + 1)
+                .map(|a| a.text.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let resolved = super::pathexpr::resolve(code, program, &words);
     let code = resolved.as_deref().unwrap_or(code);
     // Clojure's quote (`'[a.b :as c]`) is no string.
     let unquoted = clojure::is_clojure(program).then(|| clojure::unquote(code));
@@ -1545,8 +1571,16 @@ fn path_removed(code: &str, literal: &Literal) -> bool {
 }
 
 /// Path constructors a file call is given (`Files.delete(Path.of("f"))`,
-/// `new FileWriter(new File("f"))`).
-const PATH_CONSTRUCTORS: &[&str] = &["Path.of(", "Paths.get(", "new File(", "File(", "io/file "];
+/// `new FileWriter(new File("f"))`, `shutil.rmtree(pathlib.Path("d"))`).
+const PATH_CONSTRUCTORS: &[&str] = &[
+    "Path.of(",
+    "Paths.get(",
+    "new File(",
+    "File(",
+    "io/file ",
+    "pathlib.Path(",
+    "Path(",
+];
 
 /// `before` without a path constructor it ends in, so that the call given
 /// the path is seen.

@@ -6,6 +6,14 @@
 //! `File.join`, ...), concatenation (`+`, Python's `Path / 'x'`, Perl and
 //! PHP's ` . `) and interpolation (`` `${HOME}/x` ``, `f'{home}/x'`).
 //!
+//! The same evaluation gives other values the code binds: names bound as a
+//! tuple (`owner, repo = "o", "r"`), argparse options (`args.host`: the
+//! value the code's arguments give `--host`, else its `default=`), the
+//! working directory (`os.getcwd()`, `Path.cwd()`: `.`), lists (`tf =
+//! ["terraform", ...]`, written in where spread, `[*tf, "apply"]`), an
+//! f-string whose other interpolations are not known (kept as written:
+//! `f'https://h/x?t={token}'`) and the known start of a `+` join.
+//!
 //! [`resolve`] rewrites each such expression as the string literal it
 //! evaluates to (`~` for the home directory), so the literal analysis of
 //! `inline` sees `open('~/.aws/credentials')` where the code says
@@ -90,14 +98,39 @@ const PATH_FUNCTIONS: &[(&str, bool)] = &[
     ("Pathname.new", false),
 ];
 
+/// Expressions that are the working directory (`.` stands for it).
+const CWD_FORMS: &[&str] = &[
+    "os.getcwd()",
+    "getcwd()",
+    "process.cwd()",
+    "Dir.pwd",
+    "Dir.getwd",
+];
+
+/// Expressions that are the working directory as a `pathlib.Path`.
+const CWD_PATH_FORMS: &[&str] = &["pathlib.Path.cwd()", "Path.cwd()"];
+
 /// Methods of a path that return the same file.
 const SAME_FILE_METHODS: &[&str] = &[".expanduser()", ".resolve()", ".absolute()"];
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Value {
     text: String,
     /// A `pathlib.Path` (`/` joins it).
     path: bool,
+    /// A Python f-string's text with interpolations whose values are not
+    /// known kept as written (`https://h/x?t={token}`), its literal braces
+    /// doubled: rendered as an f-string.
+    template: bool,
+    /// A list's items (`["terraform", "-chdir=x"]`); `text` is then empty.
+    items: Option<Vec<Value>>,
+}
+
+impl Value {
+    /// Plain text, a whole value.
+    fn known(&self) -> bool {
+        !self.template && self.items.is_none()
+    }
 }
 
 /// What an expression evaluated to: its value, where it ends, and whether
@@ -106,6 +139,47 @@ struct Evaluated {
     value: Value,
     end: usize,
     derived: bool,
+}
+
+/// An option an argparse parser defines.
+struct ArgparseOption {
+    /// Its spellings (`-H`, `--host`).
+    flags: Vec<String>,
+    /// The attribute it sets (`host`).
+    dest: String,
+    /// Its default; `None` when that is not known.
+    default: Option<Value>,
+}
+
+/// The value `words` give an option spelled `flags` (`--host h`,
+/// `--host=h`, `-Hh`): `Some(None)` when it is given in a form not read
+/// (an abbreviation, a value not written out), `None` when not given.
+fn given_value(flags: &[String], words: &[String]) -> Option<Option<Value>> {
+    let known = |text: &str| Value {
+        text: text.to_owned(),
+        ..Value::default()
+    };
+    for (index, word) in words.iter().enumerate() {
+        for flag in flags {
+            if word == flag {
+                return Some(words.get(index + 1).map(|next| known(next)));
+            }
+            if let Some(value) = word.strip_prefix(flag.as_str()) {
+                if let Some(value) = value.strip_prefix('=') {
+                    return Some(Some(known(value)));
+                }
+                if !flag.starts_with("--") && flag.len() == 2 {
+                    return Some(Some(known(value)));
+                }
+            }
+            // argparse accepts an unambiguous prefix of a long option.
+            let stem = word.split('=').next().unwrap_or_default();
+            if stem.len() > 2 && stem.starts_with("--") && flag.starts_with(stem) {
+                return Some(None);
+            }
+        }
+    }
+    None
 }
 
 /// Names assigned in the code: `(name, where the value holds from, value)`;
@@ -126,7 +200,10 @@ struct Evaluator<'a> {
 
 /// `code` with its path expressions rewritten as literals; `None` when
 /// there is nothing to rewrite.
-pub(super) fn resolve(code: &str, program: &str) -> Option<String> {
+///
+/// `words` are the code's command-line arguments (a script's), which give
+/// argparse options their values.
+pub(super) fn resolve(code: &str, program: &str, words: &[String]) -> Option<String> {
     if code.len() > MAX_CODE {
         return None;
     }
@@ -140,6 +217,14 @@ pub(super) fn resolve(code: &str, program: &str) -> Option<String> {
         templates: !matches!(program, "ruby" | "perl" | "php"),
     };
     evaluator.assignments();
+    // Options' defaults may name values assigned (`default=HOST`), and
+    // values assigned may use options (`[..., f"{args.env}"]`): the
+    // assignments are read again once the options are known.
+    let options = evaluator.argparse_options(words);
+    if !options.is_empty() {
+        names.replace(options);
+        evaluator.assignments();
+    }
     evaluator.rewrite()
 }
 
@@ -251,17 +336,37 @@ impl Evaluator<'_> {
             if !operator {
                 return Some(left);
             }
-            let right = self.term(self.skip_space(at + 1))?;
-            let text = if left.value.path {
-                join(&left.value.text, &right.value.text)
-            } else {
-                format!("{}{}", left.value.text, right.value.text)
+            let Some(right) = self.term(self.skip_space(at + 1)) else {
+                // `base + "?t=" + token`: the known text before a part not
+                // known is written in, the rest stays as written.
+                let known_start = rest.starts_with('+') && left.value.known() && !left.value.path;
+                return known_start.then_some(left);
+            };
+            let value = match (left.value.items, right.value.items) {
+                // Lists joined by `+`: `tf + ["apply"]`.
+                (Some(mut first), Some(second)) => {
+                    first.extend(second);
+                    Value {
+                        items: Some(first),
+                        ..Value::default()
+                    }
+                }
+                (None, None) if !left.value.template && !right.value.template => {
+                    let text = if left.value.path {
+                        join(&left.value.text, &right.value.text)
+                    } else {
+                        format!("{}{}", left.value.text, right.value.text)
+                    };
+                    Value {
+                        text,
+                        path: left.value.path,
+                        ..Value::default()
+                    }
+                }
+                _ => return None,
             };
             left = Evaluated {
-                value: Value {
-                    text,
-                    path: left.value.path,
-                },
+                value,
                 end: right.end,
                 derived: true,
             };
@@ -279,6 +384,9 @@ impl Evaluator<'_> {
                 term.derived = true;
             } else if rest.starts_with(".joinpath(") {
                 let (parts, end) = self.arguments(term.end + ".joinpath(".len())?;
+                if !term.value.known() || !parts.iter().all(Value::known) {
+                    return None;
+                }
                 for part in parts {
                     term.value.text = join(&term.value.text, &part.text);
                 }
@@ -314,6 +422,9 @@ impl Evaluator<'_> {
                 ..inner
             });
         }
+        if c == '[' {
+            return self.list(pos + 1);
+        }
         // A Python f-string: `f'{home}/x'`.
         let letters = self
             .rest(pos)
@@ -328,21 +439,30 @@ impl Evaluator<'_> {
             .filter(|p| matches!(self.char_at(pos + p.len()), Some('\'' | '"')));
         if let Some(prefix) = prefix {
             let literal = self.literal_at(pos + prefix.len())?;
-            let (text, derived) = self.interpolate(&literal.text, "{", pos)?;
-            return Some(plain(text, literal.end, derived));
+            let escapes = prefix.contains(['r', 'R'])
+                || self
+                    .code
+                    .get(literal.start..literal.end)
+                    .is_some_and(|source| source.contains('\\'));
+            return self.f_string(&literal.text, escapes, literal.end, pos);
         }
-        if let Some(form) = self.form_at(pos, HOME_PATH_FORMS) {
-            return Some(Evaluated {
-                value: Value {
-                    text: "~".to_owned(),
-                    path: true,
-                },
-                end: pos + form.len(),
-                derived: true,
-            });
+        for (forms, text) in [(HOME_PATH_FORMS, "~"), (CWD_PATH_FORMS, ".")] {
+            if let Some(form) = self.form_at(pos, forms) {
+                return Some(Evaluated {
+                    value: Value {
+                        text: text.to_owned(),
+                        path: true,
+                        ..Value::default()
+                    },
+                    end: pos + form.len(),
+                    derived: true,
+                });
+            }
         }
-        if let Some(form) = self.form_at(pos, HOME_FORMS) {
-            return Some(plain("~".to_owned(), pos + form.len(), true));
+        for (forms, text) in [(HOME_FORMS, "~"), (CWD_FORMS, ".")] {
+            if let Some(form) = self.form_at(pos, forms) {
+                return Some(plain(text.to_owned(), pos + form.len(), true));
+            }
         }
         for (function, path) in PATH_FUNCTIONS {
             if self.form_at(pos, &[function]).is_none() {
@@ -353,6 +473,9 @@ impl Evaluator<'_> {
                 continue;
             }
             let (parts, end) = self.arguments(open + 1)?;
+            if !parts.iter().all(Value::known) {
+                return None;
+            }
             let first = parts.first()?;
             let text = parts
                 .iter()
@@ -361,12 +484,26 @@ impl Evaluator<'_> {
             // `Path('f')` alone is a file the literal analysis reads itself.
             let derived = !(*path && parts.len() == 1 && !self.argument_derived(open + 1));
             return Some(Evaluated {
-                value: Value { text, path: *path },
+                value: Value {
+                    text,
+                    path: *path,
+                    ..Value::default()
+                },
                 end,
                 derived,
             });
         }
         let name = self.name_at(pos)?;
+        // An attribute bound to a value (`args.host`, an argparse option).
+        let attribute = self
+            .rest(pos + name.len())
+            .strip_prefix('.')
+            .and_then(|rest| self.name_at(self.code.len() - rest.len()))
+            .map(|attr| format!("{name}.{attr}"));
+        let name = attribute
+            .as_deref()
+            .filter(|attribute| self.names.borrow().iter().any(|(n, _, _)| n == attribute))
+            .unwrap_or(name);
         let after = self.skip_spaces(pos + name.len());
         if matches!(self.char_at(after), Some('(' | '[')) {
             return None;
@@ -377,6 +514,98 @@ impl Evaluator<'_> {
             end: pos + name.len(),
             derived: true,
         })
+    }
+
+    /// A list's items from `pos` up to the closing `]`, as a list value.
+    fn list(&self, pos: usize) -> Option<Evaluated> {
+        let mut items = Vec::new();
+        let mut at = self.skip_space(pos);
+        self.depth.set(self.depth.get() + 1);
+        let end = loop {
+            if self.char_at(at) == Some(']') {
+                break Some(at + 1);
+            }
+            let Some(item) = self.expr(at).filter(|item| item.value.items.is_none()) else {
+                break None;
+            };
+            items.push(item.value);
+            at = self.skip_space(item.end);
+            match self.char_at(at) {
+                Some(']') => break Some(at + 1),
+                Some(',') => at = self.skip_space(at + 1),
+                _ => break None,
+            }
+        };
+        self.depth.set(self.depth.get() - 1);
+        Some(Evaluated {
+            value: Value {
+                items: Some(items),
+                ..Value::default()
+            },
+            end: end?,
+            derived: false,
+        })
+    }
+
+    /// A Python f-string's value: each `{expr}` evaluated; one whose value
+    /// is not known keeps it as written (a template), when another's is.
+    /// With `escapes` (a raw string's or one with backslashes), only a
+    /// wholly known one is read.
+    fn f_string(&self, text: &str, escapes: bool, end: usize, pos: usize) -> Option<Evaluated> {
+        if let Some((text, derived)) = self.interpolate(text, "{", pos) {
+            return Some(plain(text, end, derived));
+        }
+        if escapes {
+            return None;
+        }
+        let (template, any) = self.partial_template(text, pos)?;
+        any.then(|| Evaluated {
+            value: Value {
+                text: template,
+                template: true,
+                ..Value::default()
+            },
+            end,
+            derived: true,
+        })
+    }
+
+    /// An f-string's text with the interpolations whose values are known
+    /// written in (their braces doubled), the others kept; whether any
+    /// was known.
+    fn partial_template(&self, text: &str, pos: usize) -> Option<(String, bool)> {
+        let mut out = String::new();
+        let mut rest = text;
+        let mut any = false;
+        while let Some(start) = rest.find(['{', '}']) {
+            let escaped = rest
+                .get(start..)
+                .is_some_and(|r| r.starts_with("{{") || r.starts_with("}}"));
+            if escaped {
+                out.push_str(rest.get(..start + 2)?);
+                rest = rest.get(start + 2..)?;
+                continue;
+            }
+            out.push_str(rest.get(..start)?);
+            if rest.get(start..)?.starts_with('}') {
+                return None;
+            }
+            let close = rest.get(start..)?.find('}')? + start;
+            let inner = rest.get(start + 1..close)?;
+            match self
+                .evaluate_fragment(inner.trim(), pos)
+                .filter(Value::known)
+            {
+                Some(value) => {
+                    out.push_str(&value.text.replace('{', "{{").replace('}', "}}"));
+                    any = true;
+                }
+                None => out.push_str(rest.get(start..=close)?),
+            }
+            rest = rest.get(close + 1..)?;
+        }
+        out.push_str(rest);
+        Some((out, any))
     }
 
     /// True when the first argument at `pos` is more than a plain literal.
@@ -427,7 +656,7 @@ impl Evaluator<'_> {
             let inner_start = start + open.len();
             let close = rest.get(inner_start..)?.find('}')? + inner_start;
             let inner = rest.get(inner_start..close)?.trim();
-            let value = self.evaluate_fragment(inner, pos)?;
+            let value = self.evaluate_fragment(inner, pos).filter(Value::known)?;
             out.push_str(&value.text);
             any = true;
             rest = rest.get(close + 1..)?;
@@ -487,29 +716,204 @@ impl Evaluator<'_> {
             if !is_ident_char(c) || !self.token_starts(pos) || count >= MAX_NAMES {
                 continue;
             }
-            let Some(name) = self.name_at(pos) else {
+            if self.name_at(pos).is_none() || !self.statement_start(pos) {
+                continue;
+            }
+            let Some((targets, eq)) = self.targets(pos) else {
                 continue;
             };
-            if !self.statement_start(pos) {
-                continue;
+            let values = self.assigned_values(self.skip_spaces(eq + 1));
+            let values = values.filter(|(values, _)| values.len() == targets.len());
+            let from = values.as_ref().map_or(eq, |(_, end)| *end);
+            let mut values = values.map(|(values, _)| {
+                values
+                    .into_iter()
+                    .zip(&targets)
+                    .map(|(value, target)| {
+                        // A list changed after (`cmd.append(x)`) is not
+                        // known from its assignment.
+                        (value.items.is_none() || !self.mutated(target)).then_some(value)
+                    })
+                    .collect::<Vec<_>>()
+                    .into_iter()
+            });
+            for target in targets {
+                let value = values.as_mut().and_then(Iterator::next).flatten();
+                self.names
+                    .borrow_mut()
+                    .push((target.to_owned(), from, value));
+                count += 1;
             }
-            let eq = self.skip_spaces(pos + name.len());
-            let rest = self.rest(eq);
-            if !rest.starts_with('=') || rest.starts_with("==") || rest.starts_with("=>") {
-                continue;
-            }
-            let value = self
-                .expr(self.skip_spaces(eq + 1))
-                .filter(|e| {
-                    let end = self.skip_spaces(e.end);
-                    matches!(self.char_at(end), None | Some(';' | '\n' | '\r' | '}'))
-                })
-                .map(|e| (e.value, e.end));
-            let from = value.as_ref().map_or(eq, |(_, end)| *end);
-            let entry = (name.to_owned(), from, value.map(|(v, _)| v));
-            self.names.borrow_mut().push(entry);
-            count += 1;
         }
+    }
+
+    /// The names a statement at `pos` assigns (`p = ...`, Python's `owner,
+    /// repo = ...`) and where its `=` is.
+    fn targets(&self, pos: usize) -> Option<(Vec<&str>, usize)> {
+        let mut targets = Vec::new();
+        let mut at = pos;
+        loop {
+            let name = self.name_at(at)?;
+            targets.push(name);
+            at = self.skip_spaces(at + name.len());
+            match self.char_at(at)? {
+                ',' => at = self.skip_spaces(at + 1),
+                '=' => break,
+                _ => return None,
+            }
+        }
+        let rest = self.rest(at);
+        (!rest.starts_with("==") && !rest.starts_with("=>")).then_some((targets, at))
+    }
+
+    /// True when the code may change the list `name` in place
+    /// (`name.append(`, `name += `; any index, `name[0] = `, to be safe).
+    fn mutated(&self, name: &str) -> bool {
+        self.code.match_indices(name).any(|(at, _)| {
+            let whole =
+                self.token_starts(at) && self.name_at(at).is_some_and(|n| n.len() == name.len());
+            let rest = self.rest(at + name.len());
+            let changed = [
+                ".append(",
+                ".extend(",
+                ".insert(",
+                ".pop(",
+                ".remove(",
+                ".clear(",
+                ".sort(",
+                ".reverse(",
+                ".push(",
+                ".unshift(",
+                ".splice(",
+                ".shift(",
+                "[",
+            ]
+            .iter()
+            .any(|method| rest.starts_with(method))
+                || rest.trim_start_matches([' ', '\t']).starts_with("+=");
+            whole && changed
+        })
+    }
+
+    /// The values of the comma-separated expressions at `pos` that end the
+    /// statement, and where they end; `None` when one is not known.
+    fn assigned_values(&self, pos: usize) -> Option<(Vec<Value>, usize)> {
+        let mut values = Vec::new();
+        let mut at = pos;
+        loop {
+            let value = self.expr(at)?;
+            values.push(value.value);
+            let end = self.skip_spaces(value.end);
+            match self.char_at(end) {
+                None | Some(';' | '\n' | '\r' | '}') => return Some((values, value.end)),
+                Some(',') => at = self.skip_spaces(end + 1),
+                _ => return None,
+            }
+        }
+    }
+
+    /// The options an argparse parser defines (`ap.add_argument("--host",
+    /// default="h")`) as attributes of what its `parse_args()` returns
+    /// (`args.host`): the value `words`, the code's command-line
+    /// arguments, give it (`--host h`, `--host=h`), else its default.
+    /// One given in a form not read (an abbreviation) is not known.
+    fn argparse_options(&self, words: &[String]) -> Names {
+        let holders: Vec<(String, usize)> = self
+            .code
+            .match_indices(".parse_args(")
+            .filter_map(|(at, _)| {
+                let line_start = self.code.get(..at)?.rfind(['\n', ';']).map_or(0, |n| n + 1);
+                let statement = self.code.get(line_start..at)?.trim_start();
+                let (name, _) = statement.split_once('=')?;
+                let name = name.trim();
+                let start = line_start + self.code.get(line_start..)?.find(name)?;
+                (self.name_at(start) == Some(name)).then(|| (name.to_owned(), at))
+            })
+            .collect();
+        let mut options = Names::new();
+        let Some((holder, from)) = holders.first() else {
+            return options;
+        };
+        for (at, _) in self.code.match_indices(".add_argument(") {
+            if options.len() >= MAX_NAMES {
+                break;
+            }
+            let Some(option) = self.argparse_option(at + ".add_argument(".len()) else {
+                continue;
+            };
+            let value = given_value(&option.flags, words).unwrap_or(option.default);
+            options.push((format!("{holder}.{}", option.dest), *from, value));
+        }
+        options
+    }
+
+    /// The option an `add_argument(` call whose arguments start at `pos`
+    /// defines; `None` for a positional argument or one without a default.
+    fn argparse_option(&self, pos: usize) -> Option<ArgparseOption> {
+        let mut flags = Vec::new();
+        let mut dest = None;
+        let mut default = None;
+        let mut at = self.skip_space(pos);
+        while self.char_at(at) != Some(')') {
+            let end = self.argument_end(at)?;
+            let piece = self.code.get(at..end)?.trim_end();
+            if let Some(literal) = self.literal_at(at).filter(|l| l.end == at + piece.len()) {
+                flags.push(literal.text.clone());
+            } else if let Some(name) = self.name_at(at) {
+                let eq = self.skip_spaces(at + name.len());
+                let rest = self.rest(eq);
+                if rest.starts_with('=') && !rest.starts_with("==") {
+                    let value_at = self.skip_space(eq + 1);
+                    match name {
+                        "default" => {
+                            default = self
+                                .expr(value_at)
+                                .filter(|v| v.value.known() && self.skip_space(v.end) >= end)
+                                .map(|v| v.value);
+                        }
+                        "dest" => dest = self.literal_at(value_at).map(|l| l.text.clone()),
+                        _ => {}
+                    }
+                }
+            }
+            match self.char_at(end)? {
+                ',' => at = self.skip_space(end + 1),
+                _ => break,
+            }
+        }
+        let long = flags.iter().find(|f| f.starts_with("--"));
+        let dest = dest.or_else(|| {
+            long.or_else(|| flags.first())
+                .filter(|f| f.starts_with('-'))
+                .map(|f| f.trim_start_matches('-').replace('-', "_"))
+        })?;
+        Some(ArgparseOption {
+            flags,
+            dest,
+            default,
+        })
+    }
+
+    /// Where the argument at `pos` ends: at the top-level `,` or `)`
+    /// after it.
+    fn argument_end(&self, pos: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        let mut at = pos;
+        while let Some(c) = self.char_at(at) {
+            if let Some(literal) = self.literal_at(at) {
+                at = literal.end;
+                continue;
+            }
+            match c {
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' if depth == 0 => return Some(at),
+                ')' | ']' | '}' => depth -= 1,
+                ',' if depth == 0 => return Some(at),
+                _ => {}
+            }
+            at += c.len_utf8();
+        }
+        None
     }
 
     /// True when the name at `pos` begins a statement, after an optional
@@ -569,8 +973,15 @@ impl Evaluator<'_> {
             match evaluated {
                 Some(e) if !self.assigned_here(pos, e.end) => {
                     let follows_method = self.rest(e.end).starts_with('.');
-                    if let Some(text) = render(&e.value, follows_method) {
-                        out.push_str(self.code.get(copied..pos).unwrap_or_default());
+                    // `[*tf, "apply"]`: the list's items in place.
+                    let spread_from = self.spread_start(pos).filter(|_| e.value.items.is_some());
+                    let text = match (spread_from, &e.value.items) {
+                        (Some(_), Some(items)) => spread(items),
+                        _ => render(&e.value, follows_method),
+                    };
+                    if let Some(text) = text {
+                        let start = spread_from.unwrap_or(pos);
+                        out.push_str(self.code.get(copied..start).unwrap_or_default());
                         out.push_str(&text);
                         copied = e.end;
                     }
@@ -590,11 +1001,24 @@ impl Evaluator<'_> {
         Some(out)
     }
 
+    /// Where `*` spreading the expression at `pos` into a list or call's
+    /// arguments starts (`[*tf, ...]`, `f(*argv)`), when one does.
+    fn spread_start(&self, pos: usize) -> Option<usize> {
+        let star = pos
+            .checked_sub(1)
+            .filter(|at| self.char_at(*at) == Some('*'))?;
+        let before = self.code.get(..star)?.trim_end();
+        matches!(before.chars().next_back(), Some('[' | ',' | '(')).then_some(star)
+    }
+
     /// True when the expression `pos..end` is a name being assigned
     /// (`p = ...`, a keyword argument `p=...`) or an object's bare key
     /// (`{to: to}`, `, to: x`: the key is the word, not the name's value).
     fn assigned_here(&self, pos: usize, end: usize) -> bool {
-        let is_name = self.name_at(pos).is_some_and(|n| pos + n.len() == end);
+        let is_name = self
+            .code
+            .get(pos..end)
+            .is_some_and(|text| text.chars().all(|c| is_ident_char(c) || c == '.'));
         let rest = self.rest(self.skip_spaces(end));
         let assigned = rest.starts_with('=') && !rest.starts_with("==");
         let before = self
@@ -609,10 +1033,19 @@ impl Evaluator<'_> {
 
 fn plain(text: String, end: usize, derived: bool) -> Evaluated {
     Evaluated {
-        value: Value { text, path: false },
+        value: Value {
+            text,
+            ..Value::default()
+        },
         end,
         derived,
     }
+}
+
+/// A list's items as the code's literals, comma-separated.
+fn spread(items: &[Value]) -> Option<String> {
+    let rendered: Option<Vec<String>> = items.iter().map(|item| render(item, false)).collect();
+    Some(rendered?.join(", "))
 }
 
 /// `a` and `b` joined as path components (`b` absolute stands alone).
@@ -629,6 +1062,9 @@ fn join(a: &str, b: &str) -> String {
 /// A value as a literal of the code; a Path whose method is called stays
 /// a Path (`Path('f').write_text(...)`).
 fn render(value: &Value, method_follows: bool) -> Option<String> {
+    if let Some(items) = &value.items {
+        return spread(items).map(|items| format!("[{items}]"));
+    }
     let text = &value.text;
     if text.contains(['\\', '\n', '\r']) {
         return None;
@@ -640,7 +1076,9 @@ fn render(value: &Value, method_follows: bool) -> Option<String> {
     } else {
         return None;
     };
-    Some(if value.path && method_follows {
+    Some(if value.template {
+        format!("f{quote}{text}{quote}")
+    } else if value.path && method_follows {
         format!("Path({quote}{text}{quote})")
     } else {
         format!("{quote}{text}{quote}")
@@ -652,7 +1090,7 @@ mod tests {
     use super::*;
 
     fn py(code: &str) -> String {
-        resolve(code, "python3").unwrap_or_else(|| code.to_owned())
+        resolve(code, "python3", &[]).unwrap_or_else(|| code.to_owned())
     }
 
     #[test]
@@ -664,7 +1102,7 @@ mod tests {
             "import json; p='.claude/settings.json'; d=json.load(open('.claude/settings.json')); json.dump(d, open('.claude/settings.json','w'))"
         );
         assert_eq!(
-            resolve("const p = '.env'; fs.readFileSync(p)", "node").as_deref(),
+            resolve("const p = '.env'; fs.readFileSync(p)", "node", &[]).as_deref(),
             Some("const p = '.env'; fs.readFileSync('.env')")
         );
         // Attributes, keyword names and unknown values stay.
@@ -708,13 +1146,14 @@ mod tests {
                 "fs.readFileSync('~/.x')",
             ),
         ] {
-            assert_eq!(resolve(code, "node").as_deref(), Some(want), "{code}");
+            assert_eq!(resolve(code, "node", &[]).as_deref(), Some(want), "{code}");
         }
         // An object's bare keys stay words; their values are resolved.
         assert_eq!(
             resolve(
                 "const to = os.homedir() + '/.x'; send({to: to, from: to})",
-                "node"
+                "node",
+                &[]
             )
             .as_deref(),
             Some("const to = '~/.x'; send({to: '~/.x', from: '~/.x'})")
