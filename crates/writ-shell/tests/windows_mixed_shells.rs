@@ -428,3 +428,14 @@ fn a_line_starting_with_a_powershell_only_alias_is_powershell() {
     // Ruby's `ri` and Elixir's `iex` stay their own programs.
     assert!(analyze("ri Array#each", &WIN).is_ok_and(|a| a.effects.is_empty()));
 }
+
+#[test]
+fn programs_named_like_powershell_aliases_stay_programs() {
+    // The JavaScript `ni` installs packages; it is not New-Item.
+    let analysis = analyze("ni react-query", &WIN).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !serde_json::to_string(&analysis.effects)
+            .unwrap_or_default()
+            .contains("\"write\"")
+    );
+}

@@ -1052,9 +1052,9 @@ pub(crate) fn starts_with_cmdlet(line: &str) -> bool {
 }
 
 /// Aliases of cmdlets that name no program a Unix shell has (`irm`, not
-/// `ls`, `curl`, Ruby's `ri` or Elixir's `iex`): a line starting with
+/// `ls`, `curl`, Ruby's `ri`, Elixir's `iex` or the JS `ni`): a line starting with
 /// one is PowerShell's.
-const POWERSHELL_ONLY_ALIASES: &[&str] = &["irm", "iwr", "icm", "gci", "ni"];
+const POWERSHELL_ONLY_ALIASES: &[&str] = &["irm", "iwr", "icm", "gci"];
 
 /// Whether a line's first word is written as a cmdlet is, known or not.
 pub(crate) fn starts_with_cmdlet_shaped(line: &str) -> bool {
@@ -1195,7 +1195,9 @@ fn cmdlet(program: &str) -> Option<(&'static str, bool)> {
         "clear-content" | "clc" => ("clear-content", false),
         "out-file" => ("out-file", false),
         "export-csv" | "epcsv" | "export-clixml" => ("export", false),
-        "new-item" | "ni" => ("new-item", false),
+        "new-item" => ("new-item", false),
+        // `ni` is also the JavaScript package installer's command.
+        "ni" => ("new-item", true),
         "get-content" | "gc" => ("get-content", false),
         "import-csv" | "ipcsv" => ("get-content", false),
         "select-string" => ("select-string", false),
