@@ -1358,6 +1358,8 @@ impl<'c> Analyzer<'c> {
             commands::written_language_scripts(&invocation, &mut outcome, &|path| {
                 self.script_text(path)
             });
+            // The `conftest.py` files pytest loads (`uv run pytest tests/`).
+            commands::written_conftests(&invocation, &mut outcome, &|path| self.script_text(path));
             // A Puppet manifest (`puppet apply site.pp`).
             commands::written_manifests(&invocation, &mut outcome, &|path| self.script_text(path));
             // A notebook run as the code it holds (`jupyter nbconvert --execute`).

@@ -107,6 +107,7 @@ mod powershell_splatting;
 mod previews_and_linked;
 mod printing_and_lua;
 mod programs_that_run_programs;
+mod pytest_conftest;
 mod python_scripts;
 mod r_and_pandas;
 mod read_and_namerefs;

@@ -11,10 +11,13 @@
 //! when an earlier step wrote it ([`written_scripts`]), as are the entry
 //! files of a package directory `go run` is given (`go run ./cmd/tool`).
 //! Go's own spellings of paths are made plain for the path evaluator
-//! ([`golang`]).
+//! ([`golang`]). pytest runs the `conftest.py` files it loads ([`pytest`]).
 
 mod calls;
 mod golang;
+mod pytest;
+
+pub(crate) use pytest::written_conftests;
 
 use super::{Invocation, Lookup, Nested, Outcome};
 

@@ -91,7 +91,7 @@ mod jvm;
 mod l10n;
 pub(crate) use l10n::configured as configured_l10n;
 mod languages;
-pub(crate) use languages::written_scripts as written_language_scripts;
+pub(crate) use languages::{written_conftests, written_scripts as written_language_scripts};
 mod llm;
 mod logship;
 mod lua;

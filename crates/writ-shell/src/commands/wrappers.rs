@@ -1437,7 +1437,8 @@ fn perl_in_place(inv: &Invocation<'_>, outcome: &mut Outcome) {
     }
 }
 
-/// `python -m pip ...` is pip; other modules run library code.
+/// `python -m pip ...` is pip, `python -m pytest ...` is pytest (which
+/// runs the project's `conftest.py` files); other modules run library code.
 fn python_module(rest: &[Arg]) -> Outcome {
     let mut outcome = Outcome::default();
     if let Some((module, args)) = rest.split_first() {
@@ -1445,7 +1446,7 @@ fn python_module(rest: &[Arg]) -> Outcome {
         argv.extend(args.iter().cloned());
         if matches!(
             module.text.as_str(),
-            "pip" | "pip3" | "http.server" | "SimpleHTTPServer" | "twine" | "webbrowser"
+            "pip" | "pip3" | "http.server" | "SimpleHTTPServer" | "twine" | "webbrowser" | "pytest"
         ) {
             outcome.nested.push(Nested::Argv {
                 argv,
