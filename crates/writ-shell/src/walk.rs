@@ -1133,10 +1133,24 @@ impl<'c> Analyzer<'c> {
                 if let Some(on) = shell_option(args, 'a', "allexport") {
                     scope.allexport = on;
                 }
-                let options = args
-                    .iter()
-                    .take_while(|a| a.text.starts_with(['-', '+']) && a.text != "--")
-                    .count();
+                // `-o NAME` (also within `-euo NAME`) takes the word after
+                // it: `set -euo pipefail` sets no positional parameter.
+                let mut options = 0;
+                while let Some(word) = args.get(options) {
+                    let text = word.text.as_str();
+                    if !text.starts_with(['-', '+']) || text == "--" {
+                        break;
+                    }
+                    options += 1;
+                    let named_option = text.get(1..).is_some_and(|flags| flags.contains('o'));
+                    if named_option
+                        && args
+                            .get(options)
+                            .is_some_and(|next| !next.text.starts_with(['-', '+']))
+                    {
+                        options += 1;
+                    }
+                }
                 let rest = args.get(options..).unwrap_or_default();
                 let (marked, words) = match rest.split_first() {
                     Some((first, words)) if first.text == "--" => (true, words),

@@ -376,3 +376,24 @@ fn a_here_document_cat_prints_keeps_its_backslashes() {
     // `echo`'s may be decoded by another shell's echo: not known.
     assert!(effects("sh -c \"$(echo 'rm -rf build\\\\out')\"").is_empty());
 }
+
+#[test]
+fn set_with_a_named_option_keeps_the_arguments() {
+    // `-o pipefail` names an option: the script's `$1` is still its first
+    // argument.
+    for script in [
+        "set -euo pipefail; rm -rf \"$1\"",
+        "set -e -o pipefail; rm -rf \"$1\"",
+        "set +o history -u; rm -rf \"$1\"",
+    ] {
+        check(
+            &format!("bash -c '{script}' _ build"),
+            json!([delete(&at("build"), true)]),
+        );
+    }
+    // `set -- a` still sets them.
+    check(
+        "bash -c 'set -- dist; rm -rf \"$1\"' _ build",
+        json!([delete(&at("dist"), true)]),
+    );
+}
