@@ -35,6 +35,7 @@ mod captures;
 mod continuation;
 mod dotnet;
 mod environment;
+mod format;
 mod functions;
 mod grants;
 mod graph;
@@ -43,6 +44,7 @@ mod joins;
 mod loops;
 mod objects;
 mod outlook;
+mod piped_paths;
 mod pnp;
 mod remoting;
 mod scripts;
@@ -51,6 +53,7 @@ mod splatting;
 mod statements;
 mod strings;
 mod tasks;
+mod uris;
 
 pub(super) use scripts::written_script_jobs;
 
@@ -2692,6 +2695,48 @@ pub(crate) fn host(inv: &Invocation<'_>) -> Outcome {
     }
     stdin_code(inv, &mut outcome);
     outcome
+}
+
+/// The PowerShell text a `pwsh`/`powershell` command line runs as a
+/// command, as [`host`] reads it: `-Command` and the words after it (a
+/// printed heredoc its text), Windows PowerShell's first positional that is
+/// not a script, or the text on standard input (`-Command -`, no
+/// arguments). `None` for a script file, an encoded command or no text.
+pub(super) fn command_code(inv: &Invocation<'_>) -> Option<String> {
+    let joined = |words: &[Arg]| {
+        let text = words
+            .iter()
+            .map(|w| heredoc::printed_body(w).unwrap_or_else(|| w.text.clone()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        (!text.is_empty()).then_some(text)
+    };
+    let stdin = || (inv.has_stdin && !inv.stdin.text.is_empty()).then(|| inv.stdin.text.join("\n"));
+    let mut index = 0usize;
+    while let Some(word) = inv.args.get(index) {
+        let lower = word.text.to_ascii_lowercase();
+        let rest = inv.args.get(index + 1..).unwrap_or_default();
+        let Some(name) = lower.strip_prefix('-').filter(|n| !n.is_empty()) else {
+            if positional_script(inv, word) {
+                return None;
+            }
+            return joined(inv.args.get(index..).unwrap_or_default());
+        };
+        if command_option(name) {
+            if rest.first().is_some_and(|w| w.text == "-") {
+                return stdin();
+            }
+            return joined(rest);
+        }
+        if encoded_option(name) {
+            return None;
+        }
+        if file_option(name) {
+            return rest.first().filter(|w| w.text == "-").and_then(|_| stdin());
+        }
+        index += if host_option_takes_value(name) { 2 } else { 1 };
+    }
+    stdin()
 }
 
 /// The script file a `pwsh`/`powershell` command line runs (`-File F`,

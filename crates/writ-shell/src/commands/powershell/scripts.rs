@@ -5,7 +5,8 @@
 //! position; switches; each default for the rest), and `$PSScriptRoot` and
 //! `$PSCommandPath` set to where it is.
 
-use super::{param_word, path_text, script_file, to_bash};
+use super::statements::statements;
+use super::{command_code, param_word, path_text, script_file, to_bash};
 use crate::args::Arg;
 use crate::commands::{Invocation, Nested};
 
@@ -26,7 +27,7 @@ pub(crate) fn written_script_jobs(
     text_of: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<Nested> {
     let Some((script, arguments)) = script_file(inv) else {
-        return Vec::new();
+        return dot_sourced_jobs(inv, text_of);
     };
     let path = inv.path(&path_text(&script.text));
     let Some(text) = text_of(&path) else {
@@ -36,6 +37,62 @@ pub(crate) fn written_script_jobs(
         text: to_bash(&with_arguments(&text, arguments, &path)),
         what: format!("{} {path}", inv.program),
     }]
+}
+
+/// The job running `pwsh -Command TEXT` when TEXT dot-sources (`.
+/// ./tools/Fleet.ps1`) or imports (`Import-Module ./Fleet.psm1`) scripts
+/// an earlier step wrote: their text, then TEXT, run as one script, so the
+/// functions they define are defined where TEXT calls them (the functions
+/// pass, `functions.rs`, runs each call's body).
+fn dot_sourced_jobs(inv: &Invocation<'_>, text_of: &dyn Fn(&str) -> Option<String>) -> Vec<Nested> {
+    let Some(code) = command_code(inv) else {
+        return Vec::new();
+    };
+    let loaded: Vec<(String, String)> = loaded_scripts(&code)
+        .into_iter()
+        .filter_map(|script| {
+            let path = inv.path(&path_text(&script));
+            text_of(&path).map(|text| (path, text))
+        })
+        .collect();
+    if loaded.is_empty() {
+        return Vec::new();
+    }
+    let what = loaded
+        .iter()
+        .map(|(path, _)| path.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut text: String = loaded.iter().map(|(_, text)| format!("{text}\n")).collect();
+    text.push_str(&code);
+    vec![Nested::Script {
+        text: to_bash(&text),
+        what: format!("{} -Command with {what}", inv.program),
+    }]
+}
+
+/// The script files `code` dot-sources (`. ./x.ps1`) or imports by path
+/// (`Import-Module ./x.psm1`), as written.
+fn loaded_scripts(code: &str) -> Vec<String> {
+    let is_script = |word: &str| {
+        let lower = word.to_ascii_lowercase();
+        lower.ends_with(".ps1") || lower.ends_with(".psm1")
+    };
+    statements(code)
+        .into_iter()
+        .filter_map(|(start, end)| {
+            let statement = code.get(start..end)?;
+            let mut words = statement.split_whitespace();
+            let first = words.next()?.to_ascii_lowercase();
+            let script = match first.as_str() {
+                "." => words.next()?,
+                "import-module" | "ipmo" => words.find(|w| !w.starts_with('-'))?,
+                _ => return None,
+            };
+            let script = script.trim_matches(|c| c == '\'' || c == '"');
+            is_script(script).then(|| script.to_owned())
+        })
+        .collect()
 }
 
 /// The script's text with its parameters bound to `arguments`: its

@@ -25,12 +25,19 @@
 //!   runs its body there, its parameters bound to the call's arguments.
 //! - `Join-Path`, `Resolve-Path` and `Convert-Path` (`joins.rs`):
 //!   `(Join-Path $HOME .writ)` is the string `"$HOME/.writ"` it returns.
+//! - The format operator (`format.rs`): `'v{0}.{1}' -f 2026, 11` is the
+//!   string `"v2026.11"` it returns.
+//! - .NET's `UriBuilder` (`uris.rs`): `$b.Uri` after its parts are set
+//!   (`$b.Query = "t=$env:T"`) is the URL string they make.
+//! - Paths piped in as a written list (`piped_paths.rs`): `'.env', 'a' |
+//!   Where-Object {...} | Copy-Item -Destination D` copies each of them.
 //! - Strings built by expression (`strings.rs`): `$u = 'https://h/?k=' +
 //!   $env:T` then `-Uri $u` is given the string its value is.
 
 use super::continuation::line_continues;
 use super::{
-    captures, dotnet, environment, functions, joins, loops, outlook, pnp, splatting, strings,
+    captures, dotnet, environment, format, functions, joins, loops, outlook, piped_paths, pnp,
+    splatting, strings, uris,
 };
 
 /// A statement: where it starts and ends in the text.
@@ -41,6 +48,9 @@ pub(super) fn rewrite(code: &str) -> String {
     let mut expanded = None;
     for pass in [
         environment::rewrite,
+        format::rewrite,
+        uris::rewrite,
+        piped_paths::rewrite,
         functions::rewrite,
         dotnet::rewrite,
         captures::rewrite,
