@@ -49,6 +49,7 @@ pub(super) use backquotes::{copy_literal_or_char, delimited};
 mod browser;
 mod buckets;
 mod clojure;
+mod comments;
 mod constants;
 mod dsn;
 mod forwarders;
@@ -57,6 +58,7 @@ pub(super) use home::renamed_calls;
 mod hub;
 mod iam;
 mod js_db;
+mod js_wrappers;
 mod listing;
 mod runtimes;
 pub(super) use runtimes::handle as typescript_runner;
@@ -202,8 +204,12 @@ const READ_CALLS: &[&str] = &[
     "createReadStream",
     "Bun.file",
     "File.read",
+    "File.binread",
+    "File.readlines",
     "File.open",
     "IO.read",
+    "IO.binread",
+    "IO.readlines",
     "file_get_contents",
     "fopen",
     // Files handed to an HTTP client as an upload: PHP's `new
@@ -719,6 +725,48 @@ const FILE_EXTENSIONS: &[&str] = &[
 /// address, `localhost` or a domain name, optionally `:PORT`. A domain
 /// must stand where a host is given: a call's argument, or a host key's
 /// value ([`HOST_KEYS`]).
+/// Methods of an HTTP client bound to a host that write to the path they
+/// are given first (Ruby's `http.post("/x", body)`).
+const PATH_WRITE_METHODS: &[&str] = &[".post(", ".put(", ".patch(", ".delete("];
+
+/// Verbs that write, as an HTTP client's `request("POST", "/x")` names them.
+const WRITE_VERBS: &[&str] = &["POST", "PUT", "PATCH", "DELETE"];
+
+/// The paths an HTTP client bound to a host writes (`http.post("/x")`,
+/// `conn.request("POST", "/x")`), each marked used; an interpolation
+/// whose value is not known (Ruby's `#{uid}`) kept as `{uid}`.
+fn written_paths(code: &str, literals: &[Literal], used: &mut [bool]) -> Vec<String> {
+    let mut paths = Vec::new();
+    for (index, literal) in literals.iter().enumerate() {
+        if !literal.text.starts_with('/') || literal.text.starts_with("//") {
+            continue;
+        }
+        let before = code.get(..literal.start).unwrap_or_default().trim_end();
+        let by_method = PATH_WRITE_METHODS.iter().any(|m| before.ends_with(m));
+        let by_verb = index
+            .checked_sub(1)
+            .and_then(|i| literals.get(i))
+            .is_some_and(|verb| {
+                let between = code.get(verb.end..literal.start).unwrap_or_default().trim();
+                let head = code.get(..verb.start).unwrap_or_default().trim_end();
+                between == ","
+                    && WRITE_VERBS.contains(&verb.text.to_ascii_uppercase().as_str())
+                    && head.ends_with(".request(")
+            });
+        if !(by_method || by_verb) {
+            continue;
+        }
+        if let Some(flag) = used.get_mut(index) {
+            *flag = true;
+        }
+        let path = literal.text.replace("#{", "{");
+        if !path.contains(char::is_whitespace) && !paths.contains(&path) {
+            paths.push(path);
+        }
+    }
+    paths
+}
+
 fn host_literal(text: &str, before: &str) -> Option<(String, Option<u16>)> {
     let (host, port) = match text.rsplit_once(':') {
         Some((host, port)) if !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => {
@@ -918,6 +966,9 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     outcome
         .effects
         .extend(payments.into_iter().map(crate::Effect::Payment));
+    // Whole-line `#` comments, whose apostrophes are no quotes.
+    let uncommented = comments::blanked(code, program);
+    let code = uncommented.as_deref().unwrap_or(code);
     // Text decoded from literals (`base64.b64decode('...').decode()`,
     // `scalar reverse q{...}`), as the literal it is.
     let folded = constants::fold(code, program);
@@ -931,6 +982,10 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     // (`def git(*args): subprocess.run(["git", *args])`), as that call.
     let forwarded = forwarders::expand(code, program);
     let code = forwarded.as_deref().unwrap_or(code);
+    // Calls of JavaScript functions that wrap one call (`const run = c =>
+    // execSync(c)`), as that call.
+    let wrapped = js_wrappers::expand(code, program);
+    let code = wrapped.as_deref().unwrap_or(code);
     // The code's own arguments (after `-c CODE`, `-` or a script run as
     // its code) give argparse options their values (`args.host`).
     let words: Vec<String> = inv
@@ -1219,12 +1274,23 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             }
             new
         });
-        // An HTTP client given a host: a request to that host's root.
+        // An HTTP client given a host: a request to each path it writes
+        // (`http.post("/x", body)`), else to that host's root.
         if let Some(tls) = http {
             let scheme = if tls { "https" } else { "http" };
+            let default_port = if tls { 443 } else { 80 };
+            let paths = written_paths(code, &literals, &mut used);
             for (host, port) in hosts.drain(..) {
-                let port = port.map(|p| format!(":{p}")).unwrap_or_default();
-                urls.push((format!("{scheme}://{host}{port}/"), false));
+                let port = port
+                    .filter(|p| paths.is_empty() || *p != default_port)
+                    .map(|p| format!(":{p}"))
+                    .unwrap_or_default();
+                if paths.is_empty() {
+                    urls.push((format!("{scheme}://{host}{port}/"), false));
+                }
+                for path in &paths {
+                    urls.push((format!("{scheme}://{host}{port}{path}"), true));
+                }
             }
         }
     }

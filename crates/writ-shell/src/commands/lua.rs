@@ -478,6 +478,13 @@ pub(super) fn calls(code: &str) -> Vec<Call> {
             continue;
         };
         if let Some(arguments) = call_arguments(code, end) {
+            if does == Does::Http
+                && let [table] = arguments.as_slice()
+                && let Some(request) = table_request(table.trim(), &bindings)
+            {
+                found.push(request);
+                continue;
+            }
             let values: Vec<Value> = arguments
                 .iter()
                 .map(|text| evaluate(text, &bindings))
@@ -550,6 +557,43 @@ fn call(does: Does, values: &[Value]) -> Option<Call> {
             }),
         },
     })
+}
+
+/// LuaSocket's table form of a request, `http.request{url = U, method =
+/// M, source = ltn12.source.string(BODY)}`: a request to `url` that sends
+/// a body when it has a `source` or its method is not `GET` or `HEAD`.
+fn table_request(text: &str, bindings: &HashMap<String, Value>) -> Option<Call> {
+    if !text.starts_with('{') || matching(text, 0) != Some(text.len() - 1) {
+        return None;
+    }
+    let inner = text.get(1..text.len() - 1)?;
+    let mut entries = HashMap::new();
+    for entry in split_top(inner, ",")
+        .into_iter()
+        .flat_map(|entry| split_top(entry, ";"))
+        .map(str::trim)
+    {
+        let key_end = name_end(entry, 0);
+        if let Some(value_at) = assignment_in(entry).filter(|at| *at > 0) {
+            let key = entry.get(..key_end)?.trim();
+            entries.insert(key.to_owned(), entry.get(value_at..)?.trim());
+        }
+    }
+    let target = evaluate(entries.get("url")?, bindings).shell_text()?;
+    let method = entries
+        .get("method")
+        .and_then(|m| evaluate(m, bindings).literal())
+        .unwrap_or_else(|| "GET".to_owned());
+    let source = entries.get("source").map(|source| {
+        // `ltn12.source.string(BODY)`: BODY, when it is written out.
+        let text = call_arguments(source, name_end(source, 0))
+            .and_then(|arguments| arguments.first().map(|a| evaluate(a.trim(), bindings)))
+            .and_then(|value| value.literal());
+        text.map_or(Body::Held, Body::Text)
+    });
+    let writes = !matches!(method.to_ascii_uppercase().as_str(), "GET" | "HEAD");
+    let body = source.or_else(|| writes.then_some(Body::Held));
+    Some(Call::Http { target, body })
 }
 
 /// Where the value of an assignment to the name ending at `end` starts

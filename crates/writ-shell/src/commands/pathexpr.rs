@@ -4,13 +4,17 @@
 //! `process.env.HOME`, `os.environ['HOME']`, `Dir.home`, `$ENV{HOME}`),
 //! path functions (`os.path.expanduser`, `os.path.join`, `path.join`,
 //! `File.join`, ...), concatenation (`+`, Python's `Path / 'x'`, Perl and
-//! PHP's ` . `) and interpolation (`` `${HOME}/x` ``, `f'{home}/x'`).
+//! PHP's ` . `) and interpolation (`` `${HOME}/x` ``, `f'{home}/x'`,
+//! Ruby's `"#{dir}/x"`, Perl's and PHP's `"$dir/x"`), and `basename`s
+//! (`File.basename(p)`).
 //!
 //! The same evaluation gives other values the code binds: names bound as a
 //! tuple (`owner, repo = "o", "r"`), argparse options (`args.host`: the
 //! value the code's arguments give `--host`, else its `default=`), the
 //! working directory (`os.getcwd()`, `Path.cwd()`: `.`), lists (`tf =
-//! ["terraform", ...]`, written in where spread, `[*tf, "apply"]`), an
+//! ["terraform", ...]`, written in where spread, `[*tf, "apply"]`), the
+//! code's command-line arguments (Ruby's `ARGV[0]` and `ARGV.fetch(0,
+//! "main")`, Perl's `$ARGV[0]` and top-level `shift`), an
 //! f-string whose other interpolations are not known (kept as written:
 //! `f'https://h/x?t={token}'`) and the known start of a `+` join.
 //!
@@ -196,7 +200,28 @@ struct Evaluator<'a> {
     /// Backtick literals are template strings (not Ruby's, Perl's or PHP's
     /// commands).
     templates: bool,
+    /// How double-quoted strings interpolate names, when they do.
+    interpolation: Option<Interpolation>,
+    /// The code's command-line arguments (`ARGV`).
+    words: &'a [String],
 }
+
+/// How a language interpolates values into its double-quoted strings.
+#[derive(Clone, Copy, PartialEq)]
+enum Interpolation {
+    /// Ruby's `"#{expr}"`.
+    Ruby,
+    /// Perl's and PHP's `"$name"` and `"${name}"`.
+    Sigil,
+}
+
+/// Calls that return the last component of the path they are given.
+const BASENAME_FUNCTIONS: &[&str] = &[
+    "File.basename",
+    "os.path.basename",
+    "path.basename",
+    "basename",
+];
 
 /// `code` with its path expressions rewritten as literals; `None` when
 /// there is nothing to rewrite.
@@ -215,6 +240,12 @@ pub(super) fn resolve(code: &str, program: &str, words: &[String]) -> Option<Str
         at: None,
         depth: Cell::new(0),
         templates: !matches!(program, "ruby" | "perl" | "php"),
+        interpolation: match program {
+            "ruby" => Some(Interpolation::Ruby),
+            "perl" | "php" => Some(Interpolation::Sigil),
+            _ => None,
+        },
+        words,
     };
     evaluator.assignments();
     // Options' defaults may name values assigned (`default=HOST`), and
@@ -409,6 +440,9 @@ impl Evaluator<'_> {
                 let (text, derived) = self.interpolate(&literal.text, "${", pos)?;
                 return Some(plain(text, literal.end, derived));
             }
+            if let Some((text, true)) = self.double_quoted(literal, pos) {
+                return Some(plain(text, literal.end, true));
+            }
             return Some(plain(literal.text.clone(), literal.end, false));
         }
         if c == '(' {
@@ -493,6 +527,9 @@ impl Evaluator<'_> {
                 derived,
             });
         }
+        if let Some(found) = self.basename(pos).or_else(|| self.argument_word(pos)) {
+            return Some(found);
+        }
         let name = self.name_at(pos)?;
         // An attribute bound to a value (`args.host`, an argparse option).
         let attribute = self
@@ -514,6 +551,168 @@ impl Evaluator<'_> {
             end: pos + name.len(),
             derived: true,
         })
+    }
+
+    /// A Ruby, Perl or PHP double-quoted literal's text with its
+    /// interpolations evaluated, and whether it held any; `None` when one
+    /// is not known, or the literal has escapes (its text is then not the
+    /// source's).
+    fn double_quoted(&self, literal: &Literal, pos: usize) -> Option<(String, bool)> {
+        let interpolation = self.interpolation?;
+        let source = self.code.get(literal.start..literal.end)?;
+        if !source.starts_with('"') || source.contains('\\') {
+            return None;
+        }
+        match interpolation {
+            Interpolation::Ruby => self.interpolate(&literal.text, "#{", pos),
+            Interpolation::Sigil => self.sigil_interpolate(&literal.text, pos),
+        }
+    }
+
+    /// A Perl or PHP string's text with each `$name` (`${name}`) written
+    /// in; `None` when a name is not known, or an element (`$h{k}`,
+    /// `$a[0]`, `$r->{k}`), a special variable (`$!`) or an array (`@a`) is
+    /// interpolated.
+    fn sigil_interpolate(&self, text: &str, pos: usize) -> Option<(String, bool)> {
+        let mut out = String::new();
+        let mut rest = text;
+        let mut any = false;
+        while let Some(start) = rest.find(['$', '@']) {
+            out.push_str(rest.get(..start)?);
+            let sigil = rest.get(start..=start)?;
+            let after = rest.get(start + 1..)?;
+            let (name, tail) = match after.strip_prefix('{') {
+                Some(braced) => {
+                    let close = braced.find('}')?;
+                    (braced.get(..close)?, braced.get(close + 1..)?)
+                }
+                None => {
+                    let len = after
+                        .char_indices()
+                        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+                        .map_or(after.len(), |(i, _)| i);
+                    let element = after
+                        .get(len..)
+                        .is_some_and(|t| t.starts_with(['[', '{']) || t.starts_with("->"));
+                    (after.get(..len).filter(|_| !element)?, after.get(len..)?)
+                }
+            };
+            if sigil == "@" {
+                // An address (`a@b.io`) is no array when nothing names one.
+                if name.is_empty()
+                    || !self
+                        .names
+                        .borrow()
+                        .iter()
+                        .any(|(n, _, _)| n == &format!("@{name}"))
+                {
+                    out.push('@');
+                    rest = after;
+                    continue;
+                }
+                return None;
+            }
+            let first = name.chars().next()?;
+            if !(first.is_ascii_alphabetic() || first == '_') {
+                return None;
+            }
+            let value = self.lookup(&format!("${name}"), pos).filter(Value::known)?;
+            out.push_str(&value.text);
+            any = true;
+            rest = tail;
+        }
+        out.push_str(rest);
+        Some((out, any))
+    }
+
+    /// `File.basename(p)` (`os.path.basename`, ...) of a known path: its
+    /// last component.
+    fn basename(&self, pos: usize) -> Option<Evaluated> {
+        let function = self.form_at(pos, BASENAME_FUNCTIONS)?;
+        if self.char_before(pos) == Some('.') && !function.contains('.') {
+            return None;
+        }
+        let open = self.skip_spaces(pos + function.len());
+        if self.char_at(open) != Some('(') {
+            return None;
+        }
+        let (parts, end) = self.arguments(open + 1)?;
+        let [path] = parts.as_slice() else {
+            return None;
+        };
+        if !path.known() {
+            return None;
+        }
+        let text = path.text.trim_end_matches('/');
+        let base = text.rsplit('/').next().unwrap_or(text);
+        Some(plain(base.to_owned(), end, true))
+    }
+
+    /// A command-line argument of the code by its index: Ruby's
+    /// `ARGV[0]` and `ARGV.fetch(0, "default")` (the default when not
+    /// given), Perl's `$ARGV[0]`.
+    fn argument_word(&self, pos: usize) -> Option<Evaluated> {
+        // Perl's `shift` of `@ARGV` (not a method, `$q->shift`).
+        if self.interpolation == Some(Interpolation::Sigil)
+            && self.char_before(pos) != Some('>')
+            && let Some(form) = self.form_at(pos, &["shift(@ARGV)", "shift @ARGV", "shift"])
+            && self.first_shift(pos)
+        {
+            let word = self.words.first()?;
+            return Some(plain(word.clone(), pos + form.len(), true));
+        }
+        let form = self.form_at(pos, &["ARGV", "$ARGV"])?;
+        let after = pos + form.len();
+        let index = |at: usize| -> Option<(usize, usize)> {
+            let rest = self.rest(at);
+            let len = rest.chars().take_while(char::is_ascii_digit).count();
+            Some((rest.get(..len)?.parse().ok()?, at + len))
+        };
+        if self.char_at(after) == Some('[') {
+            let (n, end) = index(after + 1)?;
+            if self.char_at(end) != Some(']') {
+                return None;
+            }
+            let word = self.words.get(n)?;
+            return Some(plain(word.clone(), end + 1, true));
+        }
+        let open = after + ".fetch(".len();
+        if !self.rest(after).starts_with(".fetch(") || form != "ARGV" {
+            return None;
+        }
+        let (n, end) = index(self.skip_space(open))?;
+        let comma = self.skip_space(end);
+        let value = match self.char_at(comma)? {
+            ',' => {
+                let default = self.expr(self.skip_space(comma + 1))?;
+                let close = self.skip_space(default.end);
+                (self.char_at(close) == Some(')')).then_some(())?;
+                let given = self.words.get(n).map(|w| (w.clone(), close + 1));
+                given.or_else(|| {
+                    default
+                        .value
+                        .known()
+                        .then(|| (default.value.text, close + 1))
+                })
+            }
+            ')' => self.words.get(n).map(|w| (w.clone(), comma + 1)),
+            _ => None,
+        };
+        let (text, end) = value?;
+        Some(plain(text, end, true))
+    }
+
+    /// True when the Perl `shift` at `pos` is the code's first and stands
+    /// outside any `sub`: it takes the first of the code's arguments.
+    fn first_shift(&self, pos: usize) -> bool {
+        let before = self.code.get(..pos).unwrap_or_default();
+        let mut names = before
+            .char_indices()
+            .filter(|(at, _)| self.token_starts(*at));
+        let earlier = names.any(|(at, _)| {
+            self.literal_at(at).is_none() && matches!(self.name_at(at), Some("shift" | "sub"))
+        });
+        !earlier
     }
 
     /// A list's items from `pos` up to the closing `]`, as a list value.
@@ -680,6 +879,8 @@ impl Evaluator<'_> {
             at: Some(self.at.unwrap_or(pos)),
             depth: Cell::new(self.depth.get() + 1),
             templates: self.templates,
+            interpolation: self.interpolation,
+            words: self.words,
         };
         let evaluated = inner.expr(0)?;
         (inner.skip_space(evaluated.end) == fragment.len()).then_some(evaluated.value)
@@ -804,8 +1005,12 @@ impl Evaluator<'_> {
             let value = self.expr(at)?;
             values.push(value.value);
             let end = self.skip_spaces(value.end);
+            // Perl's `my $f = shift or die "usage"`: `or` binds after `=`.
+            let perl_or = self.interpolation == Some(Interpolation::Sigil)
+                && self.rest(end).starts_with("or ");
             match self.char_at(end) {
                 None | Some(';' | '\n' | '\r' | '}') => return Some((values, value.end)),
+                _ if perl_or => return Some((values, value.end)),
                 Some(',') => at = self.skip_spaces(end + 1),
                 _ => return None,
             }
