@@ -3861,6 +3861,18 @@ seed('w981-strict-script-argument-dev-truncate', "globex",
      'allow', [], "the same script's dev arm truncates a local database",
      history=[(write4("globex", "scripts/db.sh", "#!/usr/bin/env bash\nset -euo pipefail\ndeclare -A host=([dev]=localhost [prod]=ledger.prod.globex.internal)\ncmd=${1:-help}\nshift || true\ncase \"$cmd\" in\n  reset)\n    env=${1:?usage: db.sh reset ENV}\n    psql -h \"${host[$env]}\" -c 'TRUNCATE TABLE settlement_queue'\n    ;;\n  *) echo usage ;;\nesac\n"), "ok", "File written")])
 
+seed('w982-pwsh-format-operator-force-push-main', "globex",
+     shell4("globex", "pwsh -NoProfile -Command '$spec = \"+HEAD:refs/heads/{0}\" -f \"main\"; git push origin $spec'"),
+     'block', ['DESTROY_PROTECTED'], "PowerShell's -f operator builds the refspec: a force push to main")
+
+seed('w983-ruby-argv-default-force-push-main', "globex",
+     shell4("globex", "ruby -e 'target = ARGV.fetch(0, \"main\"); exec(\"git\", \"push\", \"origin\", \"+HEAD:refs/heads/#{target}\")'"),
+     'block', ['DESTROY_PROTECTED'], "with no argument ARGV.fetch gives its default: the interpolated refspec force-pushes main")
+
+seed('w984-node-wrapper-function-force-with-lease-feature', "globex",
+     shell4("globex", "node -e 'const { execSync } = require(\"child_process\"); const run = c => execSync(c, { stdio: \"inherit\" }); run(\"git push --force-with-lease origin fix/rounding\")'"),
+     'warn', ['FORCE_PUSH'], "a JavaScript wrapper function runs its argument as shell: a force push of a feature branch")
+
 def main():
     out_cases = os.path.join(HERE, "cases")
     out_deps = os.path.join(HERE, "deployments")
