@@ -43,25 +43,38 @@ pub(super) fn expand(code: &str, program: &str) -> Option<String> {
     if forwarders.is_empty() {
         return None;
     }
+    rewrite_calls(code, &literals, |pos| {
+        forwarders
+            .iter()
+            .filter(|f| !f.span.contains(&pos))
+            .find_map(|f| call_site(code, &literals, f, pos).map(|site| (f, site)))
+            .map(|(forwarder, (arguments, end))| {
+                let (head, tail) = &forwarder.call;
+                (format!("{head}{arguments}{tail}"), end)
+            })
+    })
+}
+
+/// `code` with each call `rewrite(pos)` finds outside string literals
+/// replaced by the text it gives (up to the end it gives); `None` when no
+/// call was rewritten.
+pub(super) fn rewrite_calls(
+    code: &str,
+    literals: &[Literal],
+    rewrite: impl Fn(usize) -> Option<(String, usize)>,
+) -> Option<String> {
     let mut out = String::with_capacity(code.len());
     let mut copied = 0;
     let mut pos = 0;
     while pos < code.len() {
-        if let Some((_, literal)) = storage::literal_at(&literals, pos) {
+        if let Some((_, literal)) = storage::literal_at(literals, pos) {
             pos = literal.end;
             continue;
         }
-        let site = forwarders
-            .iter()
-            .filter(|f| !f.span.contains(&pos))
-            .find_map(|f| call_site(code, &literals, f, pos).map(|site| (f, site)));
-        match site {
-            Some((forwarder, (arguments, end))) => {
+        match rewrite(pos) {
+            Some((text, end)) => {
                 out.push_str(code.get(copied..pos).unwrap_or_default());
-                let (head, tail) = &forwarder.call;
-                out.push_str(head);
-                out.push_str(&arguments);
-                out.push_str(tail);
+                out.push_str(&text);
                 copied = end;
                 pos = end;
             }

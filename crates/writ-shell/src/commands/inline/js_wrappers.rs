@@ -51,38 +51,12 @@ pub(super) fn expand(code: &str, program: &str) -> Option<String> {
     if wrappers.is_empty() {
         return None;
     }
-    let mut out = String::with_capacity(code.len());
-    let mut copied = 0;
-    let mut pos = 0;
-    while pos < code.len() {
-        if let Some((_, literal)) = storage::literal_at(&literals, pos) {
-            pos = literal.end;
-            continue;
-        }
-        let site = wrappers
+    super::forwarders::rewrite_calls(code, &literals, |pos| {
+        wrappers
             .iter()
             .filter(|w| !w.span.contains(&pos))
-            .find_map(|w| call_site(code, &literals, w, pos).map(|site| (w, site)));
-        match site {
-            Some((_, (text, end))) => {
-                out.push_str(code.get(copied..pos).unwrap_or_default());
-                out.push_str(&text);
-                copied = end;
-                pos = end;
-            }
-            None => {
-                pos += code
-                    .get(pos..)
-                    .and_then(|r| r.chars().next())
-                    .map_or(1, char::len_utf8);
-            }
-        }
-    }
-    if copied == 0 {
-        return None;
-    }
-    out.push_str(code.get(copied..).unwrap_or_default());
-    Some(out)
+            .find_map(|w| call_site(code, &literals, w, pos))
+    })
 }
 
 /// True when a name may start at `pos`: not inside a name or after a `.`.
