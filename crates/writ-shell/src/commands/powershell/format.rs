@@ -9,6 +9,8 @@
 //! `(`, `,`, `+` or at a statement's start): a command's argument `'x' -f
 //! y` is a parameter.
 
+use super::splatting::closing;
+
 /// `code` with its format-operator expressions written out as strings, or
 /// `None` when it has none.
 pub(super) fn rewrite(code: &str) -> Option<String> {
@@ -248,30 +250,6 @@ fn operand_end(chars: &[char], mut at: usize) -> usize {
             _ => return at,
         }
     }
-}
-
-/// Just past the bracket that closes the one at `open`, quotes skipped.
-pub(super) fn closing(chars: &[char], open: usize) -> usize {
-    let mut depth = 0usize;
-    let mut at = open;
-    while let Some(&c) = chars.get(at) {
-        match c {
-            '\'' | '"' => {
-                at = string_end(chars, at);
-                continue;
-            }
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return at + 1;
-                }
-            }
-            _ => {}
-        }
-        at += 1;
-    }
-    chars.len()
 }
 
 /// `format` (a double-quoted string's inner text) with its format items

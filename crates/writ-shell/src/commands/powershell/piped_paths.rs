@@ -6,7 +6,8 @@
 //! files. A `Where-Object` filter between them only drops items, so every
 //! item is kept: what may be copied is what is read.
 
-use super::format::{closing, string_end};
+use super::format::string_end;
+use super::splatting::closing;
 
 /// The cmdlets (and aliases) that take piped strings as their `-Path`.
 const PATH_CMDLETS: [&str; 16] = [
