@@ -527,7 +527,6 @@ impl Deriver<'_> {
         self.facts.ownership.classify(destination, public)
     }
 
-    /// Sensitivity of a payload, with its evidence.
     /// The sensitive-path labels of `path`, computed once per derivation.
     fn sensitive_labels(&mut self, path: &str, recursive: bool) -> Vec<Sensitivity> {
         if let Some((_, _, labels)) = self
@@ -539,17 +538,32 @@ impl Deriver<'_> {
         }
         let mut labels = self.facts.sensitive.labels(path, recursive);
         if recursive {
-            labels.extend(self.listed_labels(path));
+            labels.extend(self.listed_labels(path, &[]));
         }
         self.labelled
             .push((path.to_owned(), recursive, labels.clone()));
         labels
     }
 
+    /// The sensitive-path labels of a file a payload carries: a tree sent
+    /// without some names (`rsync --exclude .env`) holds none of them.
+    fn sent_file_labels(&mut self, file: &writ_shell::FileRef) -> Vec<Sensitivity> {
+        if file.excludes.is_empty() || !file.recursive {
+            return self.sensitive_labels(&file.path, file.recursive);
+        }
+        let mut labels = self
+            .facts
+            .sensitive
+            .labels_excluding(&file.path, true, &file.excludes);
+        labels.extend(self.listed_labels(&file.path, &file.excludes));
+        labels
+    }
+
     /// The sensitive-path labels of the entries an earlier listing showed
     /// below the directory `dir` (`ls -la deploy` printed `.env`): a read
-    /// or upload of the whole directory holds them.
-    fn listed_labels(&self, dir: &str) -> Vec<Sensitivity> {
+    /// or upload of the whole directory holds them, unless a name on the
+    /// way to the entry is one of `excludes` (name patterns left out).
+    fn listed_labels(&self, dir: &str, excludes: &[String]) -> Vec<Sensitivity> {
         if self.session.listed.is_empty() {
             return Vec::new();
         }
@@ -564,10 +578,20 @@ impl Deriver<'_> {
                 is_within(entry, dir) && entry.trim_end_matches('/') != dir.trim_end_matches('/')
             }
         };
+        let excluded = |entry: &str| {
+            let rest = entry.get(dir.len()..).unwrap_or_default();
+            rest.split('/').filter(|s| !s.is_empty()).any(|name| {
+                excludes
+                    .iter()
+                    .map(|e| e.trim_end_matches('/'))
+                    .filter(|e| !e.is_empty() && !e.contains('/'))
+                    .any(|e| writ_detect::paths::name_matches(e, name))
+            })
+        };
         self.session
             .listed
             .iter()
-            .filter(|entry| below(entry))
+            .filter(|entry| below(entry) && !excluded(entry))
             .flat_map(|entry| self.facts.sensitive.labels(entry, false))
             .collect()
     }
@@ -625,11 +649,7 @@ impl Deriver<'_> {
             }
         }
         for file in &payload.files {
-            if let Some(label) = self
-                .sensitive_labels(&file.path, file.recursive)
-                .into_iter()
-                .max()
-            {
+            if let Some(label) = self.sent_file_labels(file).into_iter().max() {
                 // A file the action sends is a file it reads.
                 self.out.read_labels.insert(label.as_str().to_owned());
                 raise(label, format!("file:{}", file.path), &mut level);
@@ -1037,6 +1057,7 @@ impl Deriver<'_> {
                 .map(|f| writ_shell::FileRef {
                     path: local(f),
                     recursive: false,
+                    excludes: Vec::new(),
                 })
                 .collect();
             let text = (!export.source.is_empty())

@@ -766,6 +766,7 @@ impl Cx<'_> {
             .map(|path| FileRef {
                 path: self.path(path),
                 recursive: false,
+                excludes: Vec::new(),
             })
             .collect();
         for effect in effects {
@@ -787,6 +788,7 @@ impl Cx<'_> {
             .map(|p| FileRef {
                 path: self.path(p),
                 recursive: false,
+                excludes: Vec::new(),
             })
             .collect();
         let payload = Payload {
@@ -820,6 +822,7 @@ impl Cx<'_> {
             files: vec![FileRef {
                 path: self.path(&resource),
                 recursive: false,
+                excludes: Vec::new(),
             }],
             ..Payload::default()
         };
@@ -1054,6 +1057,7 @@ impl Cx<'_> {
                             files: vec![FileRef {
                                 path: self.path(&resource),
                                 recursive: false,
+                                excludes: Vec::new(),
                             }],
                             ..Payload::default()
                         },
@@ -1841,6 +1845,7 @@ fn query_send(host: &str, text: Option<&str>, files: &[String]) -> Effect {
                 .map(|p| FileRef {
                     path: p.clone(),
                     recursive: false,
+                    excludes: Vec::new(),
                 })
                 .collect(),
             ..Payload::default()
@@ -1915,6 +1920,7 @@ fn attached_databases(
             .map(|path| FileRef {
                 path: path.clone(),
                 recursive: false,
+                excludes: Vec::new(),
             })
             .collect();
         out.push(Effect::Send(Send {

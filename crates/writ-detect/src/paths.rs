@@ -201,6 +201,38 @@ pub fn name_matches(pattern: &str, name: &str) -> bool {
     compile_segment(pattern, pattern).is_ok_and(|seg| seg.matches(name))
 }
 
+/// True when one of the name patterns `excludes` names a segment of
+/// `pattern` below its first `depth` segments (the directory read), so a
+/// read that leaves those names out holds nothing `pattern` matches. A
+/// segment that is a glob is named only by the same text.
+fn left_out(pattern: &[Seg], depth: usize, excludes: &[&str]) -> bool {
+    let below = if matches!(pattern.first(), Some(Seg::Any)) {
+        pattern
+    } else {
+        pattern.get(depth..).unwrap_or_default()
+    };
+    below.iter().any(|seg| {
+        excludes.iter().any(|exclude| match seg {
+            Seg::Any => false,
+            Seg::Literal(name) => name_matches(exclude, name),
+            Seg::Star { prefix, suffix } => {
+                *exclude == format!("{prefix}*{suffix}")
+                    || single_star(exclude)
+                        .is_some_and(|(p, s)| prefix.starts_with(p) && suffix.ends_with(s))
+            }
+            Seg::Glob(_, text) => exclude == text,
+        })
+    })
+}
+
+/// The prefix and suffix of a name pattern with one `*` and no other
+/// glob character (`.env*`: `.env` and nothing); every name a star segment
+/// with a longer prefix and suffix matches (`.env.*`), it matches too.
+fn single_star(pattern: &str) -> Option<(&str, &str)> {
+    let (prefix, suffix) = pattern.split_once('*')?;
+    (!is_glob(prefix) && !is_glob(suffix)).then_some((prefix, suffix))
+}
+
 /// One segment of a compiled glob.
 #[derive(Debug, Clone)]
 enum Seg {
@@ -804,14 +836,30 @@ impl<L: Clone> PathLabels<L> {
     /// is taken from the workspace and `path` is normalised lexically first.
     pub fn labels(&self, path: &str, recursive: bool) -> Vec<L> {
         let mut out = Vec::new();
-        self.each_match(path, recursive, |e| out.push(e.label.clone()));
+        self.each_match(path, recursive, &[], |e| out.push(e.label.clone()));
+        out
+    }
+
+    /// Like [`PathLabels::labels`] for a tree read without the entries
+    /// named by `excludes` (`rsync --exclude .env`, `tar --exclude='*.pem'`,
+    /// `zip -x 'secrets/*'`). A glob that matches only below `path` is left
+    /// out when an exclude names one of its segments below `path`: the
+    /// exclude `.env` leaves out `**/.env`, `*.pem` leaves out `**/*.pem`
+    /// and `secrets` leaves out `secrets/**`, but `.env` does not leave out
+    /// `**/.env.*`. An exclude with a `/` inside (`config/.env`, `/.env`)
+    /// leaves out one place only and is not compared.
+    pub fn labels_excluding(&self, path: &str, recursive: bool, excludes: &[String]) -> Vec<L> {
+        let mut out = Vec::new();
+        self.each_match(path, recursive, excludes, |e| out.push(e.label.clone()));
         out
     }
 
     /// Like [`PathLabels::labels`], with each matching entry's glob as written.
     pub fn matching(&self, path: &str, recursive: bool) -> Vec<(&str, &L)> {
         let mut out = Vec::new();
-        self.each_match(path, recursive, |e| out.push((e.glob.as_str(), &e.label)));
+        self.each_match(path, recursive, &[], |e| {
+            out.push((e.glob.as_str(), &e.label))
+        });
         out
     }
 
@@ -823,7 +871,18 @@ impl<L: Clone> PathLabels<L> {
     /// guessed. Nor is a glob that may match anywhere guessed below any
     /// directory but the workspace, the home and their parents (`tar` of
     /// `src` is not assumed to hold a `.env`; of the workspace it is).
-    fn each_match<'s>(&'s self, path: &str, recursive: bool, mut found: impl FnMut(&'s Entry<L>)) {
+    fn each_match<'s>(
+        &'s self,
+        path: &str,
+        recursive: bool,
+        excludes: &[String],
+        mut found: impl FnMut(&'s Entry<L>),
+    ) {
+        let excludes: Vec<&str> = excludes
+            .iter()
+            .map(|e| e.trim_end_matches('/'))
+            .filter(|e| !e.is_empty() && !e.contains('/'))
+            .collect();
         let path = self.local(path);
         let segs: Vec<&str> = path_segments(&path).collect();
         let walk = if is_glob(&path) { walk_glob } else { walk };
@@ -842,7 +901,11 @@ impl<L: Clone> PathLabels<L> {
             if e.patterns.iter().any(|p| {
                 let (matched, below) = walk(p, &segs);
                 let anywhere = matches!(p.first(), Some(Seg::Any));
-                matched || (recursive && below && (holds_anywhere_globs || !anywhere))
+                matched
+                    || (recursive
+                        && below
+                        && (holds_anywhere_globs || !anywhere)
+                        && !left_out(p, segs.len(), &excludes))
             }) {
                 found(e);
             }

@@ -1201,3 +1201,61 @@ fn image_references_on_a_listed_registry_are_repositories() {
     // A registry the deployment names no repository on stays a third party.
     assert_eq!(owner("quay.io/acme/api:1.4"), Ownership::ThirdParty);
 }
+
+#[test]
+fn a_tree_read_without_some_names_holds_none_of_them() {
+    let entries: Vec<(String, &str)> = [
+        ("**/.env", "env"),
+        ("**/.env.*", "env_variant"),
+        ("data/customers*.csv", "customers"),
+        ("*.pem", "pem"),
+        ("secrets/", "secrets"),
+        ("~/.ssh/**", "ssh"),
+    ]
+    .iter()
+    .map(|(g, l)| (g.to_string(), *l))
+    .collect();
+    let pl = match PathLabels::new(&entries, "/home/dana/acme-web", "/home/dana") {
+        Ok(pl) => pl,
+        Err(e) => panic!("{e}"),
+    };
+    let ws = "/home/dana/acme-web";
+    let all = ["env", "env_variant", "customers", "pem", "secrets"];
+    for (path, excludes, expected) in [
+        (ws, &[][..], &all[..]),
+        (
+            ws,
+            &[".env"],
+            &["env_variant", "customers", "pem", "secrets"],
+        ),
+        // `.env*` names `.env` and `.env.*` alike.
+        (ws, &[".env*"], &["customers", "pem", "secrets"]),
+        (
+            ws,
+            &["*.pem", "secrets/"],
+            &["env", "env_variant", "customers"],
+        ),
+        (ws, &["data"], &["env", "env_variant", "pem", "secrets"]),
+        (
+            ws,
+            &["customers*.csv"],
+            &["env", "env_variant", "pem", "secrets"],
+        ),
+        // A glob segment is named only by the same text.
+        (ws, &["customers.csv"], &all),
+        // An exclude with a `/` inside names one place; not compared.
+        (ws, &["config/.env", "/.env"], &all),
+        // A name above the tree read excludes nothing below it.
+        ("/home/dana/acme-web/data", &["acme-web"], &["customers"]),
+        // The path itself is matched whatever is excluded below it.
+        ("/home/dana/acme-web/.env", &[".env"], &["env"]),
+        ("/home/dana/.ssh", &["id_rsa"], &["ssh"]),
+    ] {
+        let excludes: Vec<String> = excludes.iter().map(|e| (*e).to_owned()).collect();
+        assert_eq!(
+            pl.labels_excluding(path, true, &excludes),
+            expected,
+            "{path} without {excludes:?}"
+        );
+    }
+}

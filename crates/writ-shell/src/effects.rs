@@ -84,6 +84,10 @@ pub struct FileRef {
     /// True when the whole tree below `path` is read (`tar`, `zip -r`,
     /// `scp -r`, `rsync -r`/`-a`, `cp -r`, `gsutil cp -r`, `aws s3 sync`).
     pub recursive: bool,
+    /// Name patterns left out of a recursive read (`rsync --exclude .env`,
+    /// `tar --exclude='*.pem'`, `zip -x '.env'`), as written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excludes: Vec<String>,
 }
 
 /// The name in [`Payload::env`] that stands for every variable.

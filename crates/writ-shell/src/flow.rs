@@ -58,7 +58,14 @@ pub(crate) fn push_env(into: &mut Payload, name: &str) {
 /// A payload holding one file.
 pub(crate) fn file_payload(path: String, recursive: bool) -> Payload {
     let mut payload = Payload::default();
-    push_file(&mut payload, FileRef { path, recursive });
+    push_file(
+        &mut payload,
+        FileRef {
+            path,
+            recursive,
+            excludes: Vec::new(),
+        },
+    );
     payload
 }
 

@@ -1870,6 +1870,7 @@ impl<'c> Analyzer<'c> {
                             crate::FileRef {
                                 path,
                                 recursive: false,
+                                excludes: Vec::new(),
                             },
                         );
                         flow::merge(payload, &inner);
@@ -2237,6 +2238,7 @@ impl<'c> Analyzer<'c> {
             file: crate::FileRef {
                 path,
                 recursive: false,
+                excludes: Vec::new(),
             },
         });
         if is_stdin {

@@ -142,6 +142,7 @@ mod tcl_and_expect;
 mod tenant_admin;
 mod transfer_batches;
 mod transforms;
+mod tree_excludes;
 mod unknown_programs;
 mod uploads;
 mod vendor_and_media;

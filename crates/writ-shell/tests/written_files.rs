@@ -157,6 +157,7 @@ fn an_upload_of_a_file_an_earlier_step_filled_carries_what_it_holds() {
             files: vec![writ_shell::FileRef {
                 path: "/home/dana/acme-web/.env".to_owned(),
                 recursive: false,
+                excludes: Vec::new(),
             }],
             ..Payload::default()
         },
@@ -275,6 +276,7 @@ fn a_directory_sent_holds_the_files_written_into_it() {
             files: vec![writ_shell::FileRef {
                 path: env.clone(),
                 recursive: false,
+                excludes: Vec::new(),
             }],
             ..Payload::default()
         },

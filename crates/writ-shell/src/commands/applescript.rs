@@ -231,6 +231,7 @@ fn message(inv: &Invocation<'_>, script: &str, carried: &Payload) -> Option<Mess
             FileRef {
                 path: inv.path(&path),
                 recursive: false,
+                excludes: Vec::new(),
             },
         );
     }

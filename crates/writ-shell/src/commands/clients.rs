@@ -711,7 +711,14 @@ fn elasticdump(inv: &Invocation<'_>) -> Outcome {
             }
             DumpEnd::Local(path) => {
                 outcome.read(path.clone(), recursive);
-                flow::push_file(&mut carried, FileRef { path, recursive });
+                flow::push_file(
+                    &mut carried,
+                    FileRef {
+                        path,
+                        recursive,
+                        excludes: Vec::new(),
+                    },
+                );
             }
         }
     }

@@ -1072,6 +1072,7 @@ fn ses_send(inv: &Invocation<'_>, items: &[Item], operands: &[&Arg], outcome: &m
                 FileRef {
                     path: inv.path(path),
                     recursive: false,
+                    excludes: Vec::new(),
                 },
             );
         } else {
@@ -1126,6 +1127,7 @@ fn s3_copy(
                     FileRef {
                         path: inv.path(&source.text),
                         recursive,
+                        excludes: Vec::new(),
                     },
                 );
             }
@@ -2080,6 +2082,7 @@ fn gs_copy(inv: &Invocation<'_>, command: &str, program: &str) -> Outcome {
                     FileRef {
                         path: inv.path(&source.text),
                         recursive,
+                        excludes: Vec::new(),
                     },
                 );
             }
@@ -3267,6 +3270,7 @@ fn image_copy(inv: &Invocation<'_>) -> Option<Outcome> {
                     FileRef {
                         path: inv.path(path),
                         recursive: false,
+                        excludes: Vec::new(),
                     },
                 );
             }

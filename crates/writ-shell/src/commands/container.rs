@@ -1003,6 +1003,7 @@ fn seen_from_host(file: FileRef, mounts: &[(String, String)]) -> FileRef {
         Some(path) => FileRef {
             path,
             recursive: file.recursive,
+            excludes: Vec::new(),
         },
         None => file,
     }

@@ -276,7 +276,14 @@ impl AdbCommand<'_> {
             let path = self.inv.path(&local.text);
             out.read(path.clone(), recursive);
             flow::merge(&mut payload, &local.expansions());
-            flow::push_file(&mut payload, FileRef { path, recursive });
+            flow::push_file(
+                &mut payload,
+                FileRef {
+                    path,
+                    recursive,
+                    excludes: Vec::new(),
+                },
+            );
         }
         if let Some(target) = self.device.target(remote) {
             out.effects
@@ -624,6 +631,7 @@ fn fastboot(inv: &Invocation<'_>) -> Outcome {
             FileRef {
                 path,
                 recursive: false,
+                excludes: Vec::new(),
             },
         );
     }

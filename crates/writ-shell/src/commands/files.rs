@@ -352,6 +352,7 @@ pub(super) fn transfer(
                     FileRef {
                         path: from,
                         recursive: copy.recursive || copy.moving,
+                        excludes: Vec::new(),
                     },
                 );
             }
@@ -498,6 +499,7 @@ fn link(inv: &Invocation<'_>) -> Outcome {
         leads_to.files.push(crate::FileRef {
             path: target,
             recursive: false,
+            excludes: Vec::new(),
         });
         outcome.contents.push((link_path.clone(), leads_to));
     }
@@ -1114,6 +1116,7 @@ fn tar(inv: &Invocation<'_>) -> Outcome {
     let mut inputs: Vec<FileRef> = Vec::new();
     let mut outcome = Outcome::default();
     let mut pending: Vec<char> = Vec::new();
+    let mut excludes: Vec<String> = Vec::new();
     let mut words = inv.args.iter().enumerate().peekable();
     while let Some((index, word)) = words.next() {
         let text = word.text.as_str();
@@ -1135,6 +1138,7 @@ fn tar(inv: &Invocation<'_>) -> Outcome {
                 "file"
                     | "directory"
                     | "files-from"
+                    | "exclude"
                     | "exclude-from"
                     | "checkpoint-action"
                     | "to-command"
@@ -1152,6 +1156,7 @@ fn tar(inv: &Invocation<'_>) -> Outcome {
             });
             match (name, value) {
                 ("create", _) => mode = 'c',
+                ("exclude", Some(v)) => excludes.push(v),
                 ("extract" | "get", _) => mode = 'x',
                 ("append" | "update", _) => mode = 'r',
                 ("list", _) => mode = 't',
@@ -1196,10 +1201,13 @@ fn tar(inv: &Invocation<'_>) -> Outcome {
             inputs.push(FileRef {
                 path: paths::resolve(&dir, inv.home, text),
                 recursive: true,
+                excludes: Vec::new(),
             });
         }
     }
-    tar_effects(mode, archive, dir, inputs, outcome)
+    let mut outcome = tar_effects(mode, archive, dir, inputs, outcome);
+    outcome.exclude(&excludes);
+    outcome
 }
 
 fn tar_value(
@@ -1265,9 +1273,41 @@ fn tar_effects(
     outcome
 }
 
+/// zip's arguments without its `-x`/`-i` lists, and the names `-x` leaves
+/// out. Each list runs to the next argument that starts with `-` (`zip -r
+/// out.zip . -x '.env' '*.pem' -q`). With any `-i` list nothing counts as
+/// left out: what it brings back is not compared.
+fn zip_lists(args: &[Arg]) -> (Vec<Arg>, Vec<String>) {
+    let mut rest = Vec::new();
+    let mut excludes = Vec::new();
+    let mut includes = false;
+    let mut list: Option<bool> = None;
+    for arg in args {
+        let text = arg.text.as_str();
+        if text.starts_with('-') && text.len() > 1 {
+            list = None;
+        }
+        match (list, text) {
+            (Some(true), _) => excludes.push(text.to_owned()),
+            (Some(false), _) => {}
+            (None, "-x" | "--exclude") => list = Some(true),
+            (None, "-i" | "--include") => {
+                includes = true;
+                list = Some(false);
+            }
+            _ => rest.push(arg.clone()),
+        }
+    }
+    if includes {
+        excludes.clear();
+    }
+    (rest, excludes)
+}
+
 fn zip(inv: &Invocation<'_>) -> Outcome {
+    let (args, excludes) = zip_lists(inv.args);
     let items = args::parse(
-        inv.args,
+        &args,
         &Spec {
             short: "binxtPZ",
             long: &["password", "exclude", "include"],
@@ -1285,7 +1325,14 @@ fn zip(inv: &Invocation<'_>) -> Outcome {
         let path = inv.path(&input.text);
         outcome.read(path.clone(), recursive);
         contents.repository |= paths::basename(path.trim_end_matches('/')) == ".git";
-        flow::push_file(&mut contents, FileRef { path, recursive });
+        flow::push_file(
+            &mut contents,
+            FileRef {
+                path,
+                recursive,
+                excludes: Vec::new(),
+            },
+        );
     }
     if archive.text == "-" {
         outcome.stdout = Some(contents);
@@ -1295,6 +1342,7 @@ fn zip(inv: &Invocation<'_>) -> Outcome {
         outcome.write(path, false);
         outcome.stdout = Some(Payload::default());
     }
+    outcome.exclude(&excludes);
     outcome
 }
 
@@ -1451,6 +1499,7 @@ fn openssl(inv: &Invocation<'_>) -> Outcome {
                             FileRef {
                                 path,
                                 recursive: false,
+                                excludes: Vec::new(),
                             },
                         );
                     }

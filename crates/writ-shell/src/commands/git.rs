@@ -343,6 +343,7 @@ fn printed_code(inv: &Invocation<'_>, sub: &str) -> Outcome {
                 crate::FileRef {
                     path: path.clone(),
                     recursive: false,
+                    excludes: Vec::new(),
                 },
             );
         }
@@ -601,6 +602,7 @@ fn archive(inv: &Invocation<'_>) -> Outcome {
         contents.files.push(FileRef {
             path: inv.path(path),
             recursive: true,
+            excludes: Vec::new(),
         });
     }
     match args::value(&items, &["-o", "--output"]) {
@@ -1051,6 +1053,7 @@ fn content_upload(program: &str, dir: &str, remote: Option<&str>, content: &Cont
                 .map(|path| crate::FileRef {
                     path: path.clone(),
                     recursive: true,
+                    excludes: Vec::new(),
                 })
                 .collect(),
             ..Payload::default()
@@ -1824,6 +1827,7 @@ fn gist_create(inv: &Invocation<'_>, rest: &[Arg]) -> Outcome {
                 crate::FileRef {
                     path: inv.path(&file.text),
                     recursive: false,
+                    excludes: Vec::new(),
                 },
             );
         }
@@ -2532,6 +2536,7 @@ fn issue_or_pr(
                 crate::FileRef {
                     path: inv.path(&v.text),
                     recursive: false,
+                    excludes: Vec::new(),
                 },
             ),
             _ => {}
@@ -2576,6 +2581,7 @@ fn release(inv: &Invocation<'_>, rest: &[Arg], sel: &RepoSelection) -> Outcome {
             crate::FileRef {
                 path: inv.path(path),
                 recursive: false,
+                excludes: Vec::new(),
             },
         );
     }

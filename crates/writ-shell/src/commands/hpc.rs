@@ -233,6 +233,7 @@ fn copy(inv: &Invocation<'_>, source: &Arg, destination: &Arg, recursive: bool, 
                 FileRef {
                     path: from,
                     recursive,
+                    excludes: Vec::new(),
                 },
             );
             let method = if is_http(&to) { "PUT" } else { "UPLOAD" };

@@ -57,6 +57,7 @@ fn send_local(inv: &Invocation<'_>, file: &Arg, payload: &mut Payload, out: &mut
         FileRef {
             path,
             recursive: false,
+            excludes: Vec::new(),
         },
     );
 }

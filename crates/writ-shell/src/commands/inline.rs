@@ -1766,7 +1766,14 @@ fn read_sent_tree(
 ) {
     let path = inv.path(file);
     outcome.read(path.clone(), recursive);
-    flow::push_file(payload, FileRef { path, recursive });
+    flow::push_file(
+        payload,
+        FileRef {
+            path,
+            recursive,
+            excludes: Vec::new(),
+        },
+    );
 }
 
 /// A URL literal the code extends with data (`"https://x/?d=" + data`,

@@ -81,6 +81,7 @@ fn perform(inv: &Invocation<'_>, endpoint: &str, action: Action, mut payload: Pa
                     FileRef {
                         path,
                         recursive: false,
+                        excludes: Vec::new(),
                     },
                 );
             }

@@ -59,6 +59,7 @@ impl Document {
                 FileRef {
                     path: path.clone(),
                     recursive: false,
+                    excludes: Vec::new(),
                 },
             );
         }
@@ -219,6 +220,7 @@ pub(super) fn run(
                     FileRef {
                         path: path.clone(),
                         recursive: false,
+                        excludes: Vec::new(),
                     },
                 );
                 fed.files.push(path);
@@ -259,6 +261,7 @@ fn file_payload(path: &str) -> Payload {
         FileRef {
             path: path.to_owned(),
             recursive: false,
+            excludes: Vec::new(),
         },
     );
     payload

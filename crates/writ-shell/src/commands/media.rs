@@ -219,6 +219,7 @@ fn ffmpeg(inv: &Invocation<'_>) -> Outcome {
                     FileRef {
                         path,
                         recursive: false,
+                        excludes: Vec::new(),
                     },
                 );
             }
@@ -284,6 +285,7 @@ fn ffmpeg_input(
             FileRef {
                 path,
                 recursive: false,
+                excludes: Vec::new(),
             },
         );
     }
@@ -406,6 +408,7 @@ fn gst_launch(inv: &Invocation<'_>) -> Outcome {
                 FileRef {
                     path,
                     recursive: false,
+                    excludes: Vec::new(),
                 },
             );
         }

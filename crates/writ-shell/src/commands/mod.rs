@@ -319,6 +319,34 @@ impl Outcome {
         self.effects.push(Effect::Write { path, append });
     }
 
+    /// Leaves the name patterns `excludes` out of every tree this outcome
+    /// reads, sends or copies into a file (`rsync --exclude .env`, `tar
+    /// --exclude='*.pem'`).
+    pub(crate) fn exclude(&mut self, excludes: &[String]) {
+        if excludes.is_empty() {
+            return;
+        }
+        let mark = |file: &mut FileRef| {
+            if file.recursive {
+                file.excludes.extend(excludes.iter().cloned());
+            }
+        };
+        for effect in &mut self.effects {
+            match effect {
+                Effect::Read { file } => mark(file),
+                Effect::Request(request) => request.payload.files.iter_mut().for_each(mark),
+                _ => {}
+            }
+        }
+        for (_, payload) in &mut self.contents {
+            payload.files.iter_mut().for_each(mark);
+        }
+        self.prints.files.iter_mut().for_each(mark);
+        if let Some(stdout) = &mut self.stdout {
+            stdout.files.iter_mut().for_each(mark);
+        }
+    }
+
     /// Deletes `path`; a path the shell left as `ROOT/**/NAME` (`rm -rf
     /// ./**/__pycache__`, or what `find ROOT -name NAME | xargs rm`
     /// passes) removes only the entries called NAME below ROOT.
@@ -349,6 +377,7 @@ pub(crate) fn send_file(inv: &Invocation<'_>, payload: &mut Payload, text: &str,
         FileRef {
             path: inv.path(text),
             recursive,
+            excludes: Vec::new(),
         },
     );
 }
@@ -364,7 +393,11 @@ pub(crate) fn printed_lines(text: &str) -> String {
 /// A `Read` effect.
 pub(crate) fn read(path: String, recursive: bool) -> Effect {
     Effect::Read {
-        file: FileRef { path, recursive },
+        file: FileRef {
+            path,
+            recursive,
+            excludes: Vec::new(),
+        },
     }
 }
 
@@ -386,6 +419,7 @@ pub(crate) fn request(
                 file: crate::FileRef {
                     path,
                     recursive: false,
+                    excludes: Vec::new(),
                 },
             },
             _ => Effect::Write {

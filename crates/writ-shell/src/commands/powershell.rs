@@ -1946,6 +1946,7 @@ fn compress_archive(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
             crate::FileRef {
                 path,
                 recursive: tree,
+                excludes: Vec::new(),
             },
         );
     }
@@ -2197,6 +2198,7 @@ fn mail(inv: &Invocation<'_>, bound: &Bound) -> Outcome {
             crate::FileRef {
                 path: file,
                 recursive: false,
+                excludes: Vec::new(),
             },
         );
     }

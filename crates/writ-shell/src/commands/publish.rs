@@ -1082,6 +1082,7 @@ fn python_publish(inv: &Invocation<'_>) -> Option<Outcome> {
             crate::FileRef {
                 path: dir,
                 recursive: false,
+                excludes: Vec::new(),
             },
         );
     } else if artifacts.is_empty() {

@@ -265,6 +265,7 @@ fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
                         FileRef {
                             path: from.clone(),
                             recursive: false,
+                            excludes: Vec::new(),
                         },
                     );
                     outcome
@@ -298,6 +299,7 @@ fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
                     FileRef {
                         path: path.clone(),
                         recursive: false,
+                        excludes: Vec::new(),
                     },
                 );
                 outcome.read(path, false);
@@ -565,6 +567,7 @@ fn storage_upload(inv: &Invocation<'_>, vars: &Vars, call: &Call, calls: &[Call]
                 FileRef {
                     path: inv.path(&path),
                     recursive: true,
+                    excludes: Vec::new(),
                 },
             );
             let target = format!("s3://{bucket}/{prefix}");
@@ -1026,6 +1029,7 @@ fn send_path(inv: &Invocation<'_>, file: &str, payload: &mut Payload) {
         FileRef {
             path: inv.path(file),
             recursive: false,
+            excludes: Vec::new(),
         },
     );
 }

@@ -63,7 +63,14 @@ pub(super) fn take_input(
     }
     let path = inv.path(text);
     outcome.read(path.clone(), recursive);
-    flow::push_file(carried, FileRef { path, recursive });
+    flow::push_file(
+        carried,
+        FileRef {
+            path,
+            recursive,
+            excludes: Vec::new(),
+        },
+    );
 }
 
 /// Writes `carried` to `output`: a file is written and filled with it, or

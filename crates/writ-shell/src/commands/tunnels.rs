@@ -62,6 +62,7 @@ fn publish(program: &str, public_url: &str, public: bool, local: Local) -> Outco
             FileRef {
                 path,
                 recursive: true,
+                excludes: Vec::new(),
             },
         ),
         Local::Unknown => {}

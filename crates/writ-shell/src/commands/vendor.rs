@@ -1213,6 +1213,7 @@ fn globus(inv: &Invocation<'_>) -> Option<Outcome> {
                     FileRef {
                         path: local,
                         recursive,
+                        excludes: Vec::new(),
                     },
                 );
             } else {

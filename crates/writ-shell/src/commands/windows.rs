@@ -698,6 +698,7 @@ fn findstr(inv: &Invocation<'_>) -> Outcome {
             FileRef {
                 path,
                 recursive: false,
+                excludes: Vec::new(),
             },
         );
     }
@@ -781,6 +782,7 @@ pub(super) fn bits_file(
                 FileRef {
                     path: local,
                     recursive: false,
+                    excludes: Vec::new(),
                 },
             );
             let method = if share { "UPLOAD" } else { "PUT" };

@@ -521,6 +521,7 @@ fn sshpass(inv: &Invocation<'_>) -> Outcome {
                         crate::FileRef {
                             path,
                             recursive: false,
+                            excludes: Vec::new(),
                         },
                     );
                 }

@@ -1096,6 +1096,7 @@ mod tests {
         from_file.files.push(crate::FileRef {
             path: "/x".to_owned(),
             recursive: false,
+            excludes: Vec::new(),
         });
         assert_eq!(transformed_stdout("base64", &args, Some(&from_file)), None);
         let mut from_env = stdin("bHMK");

@@ -277,6 +277,7 @@ fn baked(inv: &Invocation<'_>, items: &[Item<'_>]) -> Payload {
             FileRef {
                 path: inv.path(&file.text),
                 recursive: false,
+                excludes: Vec::new(),
             },
         );
     }

@@ -197,6 +197,7 @@ fn context_file(dir: &str, source: &str) -> FileRef {
     FileRef {
         path,
         recursive: true,
+        excludes: Vec::new(),
     }
 }
 

@@ -149,6 +149,7 @@ pub(crate) fn jib_pushes(inv: &Invocation<'_>) -> Vec<Effect> {
                     FileRef {
                         path: inv.path(archive),
                         recursive: false,
+                        excludes: Vec::new(),
                     },
                 );
             }

@@ -613,6 +613,7 @@ fn payload(inv: &Invocation<'_>, action: &Action, params: &Params, dirs: &Dirs) 
                 FileRef {
                     path: paths::resolve(&dirs.code, inv.home, path),
                     recursive: false,
+                    excludes: Vec::new(),
                 },
             ),
             Value::Word(arg) if action.files.contains(&key) => {
@@ -623,6 +624,7 @@ fn payload(inv: &Invocation<'_>, action: &Action, params: &Params, dirs: &Dirs) 
                             FileRef {
                                 path: paths::resolve(&dirs.project, inv.home, file.trim()),
                                 recursive: false,
+                                excludes: Vec::new(),
                             },
                         );
                     }

@@ -62,6 +62,7 @@ fn archive(inv: &Invocation<'_>, sources: &[&str], archive: &str, outcome: &mut 
             FileRef {
                 path,
                 recursive: true,
+                excludes: Vec::new(),
             },
         );
     }

@@ -198,6 +198,7 @@ fn apply(inv: &Invocation<'_>, resource: &Resource, source: &Arg, outcome: &mut 
                     crate::FileRef {
                         path: local,
                         recursive,
+                        excludes: Vec::new(),
                     },
                 );
             }

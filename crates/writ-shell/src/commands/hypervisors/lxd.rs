@@ -194,7 +194,14 @@ fn file_push(inv: &Invocation<'_>, operands: &[&Arg], items: &[args::Item<'_>], 
         let path = inv.path(&source.text);
         out.read(path.clone(), recursive);
         flow::merge(&mut payload, &source.expansions());
-        flow::push_file(&mut payload, FileRef { path, recursive });
+        flow::push_file(
+            &mut payload,
+            FileRef {
+                path,
+                recursive,
+                excludes: Vec::new(),
+            },
+        );
     }
     if let (Some(remote), path) = split_remote(&destination.text) {
         out.effects.push(request(

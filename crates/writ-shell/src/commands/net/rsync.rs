@@ -91,6 +91,7 @@ pub(super) fn rsync(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Outcome {
     };
     let sources: Vec<&Arg> = sources.iter().collect();
     let mut outcome = transfer(inv, "rsync", &sources, port, recursive, delete);
+    outcome.exclude(&excludes(&items));
     if args::has(&items, &["--remove-source-files"]) {
         for source in sources.iter().rev().skip(1) {
             if matches!(location(&source.text, port), Location::Local) {
@@ -99,6 +100,32 @@ pub(super) fn rsync(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Outcome {
         }
     }
     outcome
+}
+
+/// The name patterns `--exclude PATTERN` (and `--filter='- PATTERN'`,
+/// `--filter='exclude PATTERN'`) leave out. A pattern that is a path below
+/// the source (`--exclude config/prod.env`) or one `--include` may bring
+/// back is kept anyway: it is compared by name only, and only an exclude
+/// with no include at all counts.
+fn excludes(items: &[Item<'_>]) -> Vec<String> {
+    if args::has(items, &["--include", "--include-from"]) {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = args::values(items, &["--exclude"])
+        .into_iter()
+        .map(|a| a.text.clone())
+        .collect();
+    out.extend(
+        args::values(items, &["-f", "--filter"])
+            .into_iter()
+            .filter_map(|rule| {
+                rule.text
+                    .strip_prefix("- ")
+                    .or_else(|| rule.text.strip_prefix("exclude "))
+                    .map(|p| p.trim().to_owned())
+            }),
+    );
+    out
 }
 
 /// The copy again once files written earlier are known: `Some` when its

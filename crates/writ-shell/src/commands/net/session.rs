@@ -479,7 +479,14 @@ impl<'s, 'a> Session<'s, 'a> {
     fn send(&mut self, file: &str, recursive: bool) {
         let path = self.local_path(file);
         if let Some(host) = self.open.and_then(|i| self.hosts.get_mut(i)) {
-            flow::push_file(&mut host.sent, FileRef { path, recursive });
+            flow::push_file(
+                &mut host.sent,
+                FileRef {
+                    path,
+                    recursive,
+                    excludes: Vec::new(),
+                },
+            );
         }
     }
 

@@ -251,6 +251,7 @@ fn upload(inv: &Invocation<'_>, bound: &Bound, site: Option<&str>, outcome: &mut
             crate::FileRef {
                 path: local.clone(),
                 recursive: false,
+                excludes: Vec::new(),
             },
         );
         let address = on_site(Some(site), &format!("{}/{name}", folder.trim_matches('/')))

@@ -277,6 +277,7 @@ fn invoke(inv: &Invocation<'_>) -> Outcome {
             crate::FileRef {
                 path,
                 recursive: false,
+                excludes: Vec::new(),
             },
         );
     }

@@ -178,6 +178,7 @@ fn upload(
             FileRef {
                 path: dir,
                 recursive: false,
+                excludes: Vec::new(),
             },
         );
     }
@@ -188,6 +189,7 @@ fn upload(
                 FileRef {
                     path: inv.path(&file.text),
                     recursive: false,
+                    excludes: Vec::new(),
                 },
             );
         }

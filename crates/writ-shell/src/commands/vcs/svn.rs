@@ -107,6 +107,7 @@ fn local_files(inv: &Invocation<'_>, texts: &[&str]) -> Vec<Payload> {
             crate::FileRef {
                 path,
                 recursive: true,
+                excludes: Vec::new(),
             },
         );
     }

@@ -373,6 +373,7 @@ pub(super) fn file_words(inv: &Invocation<'_>, file: &Arg) -> Arg {
         crate::FileRef {
             path: inv.path(&file.text),
             recursive: false,
+            excludes: Vec::new(),
         },
     );
     Arg {

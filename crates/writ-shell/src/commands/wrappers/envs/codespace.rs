@@ -147,6 +147,7 @@ fn copy(inv: &Invocation<'_>, args: &[Arg]) -> Outcome {
                 FileRef {
                     path: inv.path(&source.text),
                     recursive,
+                    excludes: Vec::new(),
                 },
             );
             flow::merge(&mut payload, &source.expansions());
