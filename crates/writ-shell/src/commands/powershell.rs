@@ -52,6 +52,7 @@ mod settings;
 mod splatting;
 mod statements;
 mod strings;
+mod table_commands;
 mod tasks;
 mod uris;
 

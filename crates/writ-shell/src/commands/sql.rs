@@ -25,7 +25,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "dropdb" => dropdb(inv),
         "pg_restore" => pg_restore(inv),
         "sqlite3" | "sqlite" | "duckdb" => sqlite_shell(inv),
-        "invoke-sqlcmd" => invoke_sqlcmd(inv),
+        "invoke-sqlcmd" | "invoke-dbaquery" => invoke_sqlcmd(inv),
         "bq" => bq_query(inv)?,
         "cqlsh" => cqlsh(inv),
         "csvsql" => csvkit::csvsql(inv),
@@ -602,7 +602,7 @@ fn is_sql_client(inv: &Invocation<'_>) -> bool {
     let first = inv.args.first().map(|a| a.text.as_str());
     matches!(
         inv.program,
-        "sqlite3" | "sqlite" | "duckdb" | "invoke-sqlcmd" | "bq" | "cqlsh"
+        "sqlite3" | "sqlite" | "duckdb" | "invoke-sqlcmd" | "invoke-dbaquery" | "bq" | "cqlsh"
     ) || CLIENTS.iter().any(|client| {
         client.commands.iter().any(|(name, subcommand)| {
             *name == inv.program && subcommand.is_none_or(|word| first == Some(word))
@@ -1335,10 +1335,15 @@ fn motherduck_server(inv: &Invocation<'_>, database: &Arg) -> Server {
     }
 }
 
-/// Parameters of PowerShell's `Invoke-Sqlcmd` that take a value, by
-/// their full lower-case names; `query` is also its first positional one.
+/// Parameters of PowerShell's `Invoke-Sqlcmd` (and dbatools'
+/// `Invoke-DbaQuery`: `sqlinstance`, `sqlcredential`, `file`) that take a
+/// value, by their full lower-case names; `query` is also its first
+/// positional one.
 const INVOKE_SQLCMD_VALUES: &[&str] = &[
     "serverinstance",
+    "sqlinstance",
+    "sqlcredential",
+    "file",
     "database",
     "query",
     "inputfile",
@@ -1389,7 +1394,8 @@ const INVOKE_SQLCMD_SWITCHES: &[&str] = &[
 ];
 
 /// `Invoke-Sqlcmd [-Query] SQL -ServerInstance HOST[\INSTANCE] | -InputFile
-/// F | -ConnectionString 'Server=HOST;...'`, `sqlcmd -S` in PowerShell:
+/// F | -ConnectionString 'Server=HOST;...'`, `sqlcmd -S` in PowerShell, and
+/// dbatools' `Invoke-DbaQuery -SqlInstance HOST [-Query SQL | -File F]`:
 /// parameter names are matched without regard to case, and a unique
 /// prefix of one names it (`-Server`), its value after a space or a colon.
 fn invoke_sqlcmd(inv: &Invocation<'_>) -> Outcome {
@@ -1439,12 +1445,14 @@ fn invoke_sqlcmd(inv: &Invocation<'_>) -> Outcome {
             .map(|(_, v)| v)
     };
     let host = value("serverinstance")
+        .or_else(|| value("sqlinstance"))
         .map(|s| server_host(&s.text))
         .or_else(|| value("connectionstring").and_then(|c| connection_string_host(&c.text)));
     let sql = value("query")
         .or_else(|| positional.first().copied())
         .map(|q| q.text.clone());
     let files = value("inputfile")
+        .or_else(|| value("file"))
         .map(|f| vec![inv.path(&f.text)])
         .unwrap_or_default();
     let in_string = value("connectionstring").and_then(|c| {

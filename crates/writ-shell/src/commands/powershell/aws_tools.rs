@@ -100,7 +100,8 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "write-s3object" => true,
         "read-s3object" => false,
         "remove-s3bucket" | "remove-s3object" => return Some(remove(inv)),
-        "set-s3acl" => return Some(set_acl(inv)),
+        // `Set-S3BucketACL` is how agents often spell it.
+        "set-s3acl" | "set-s3bucketacl" => return Some(set_acl(inv)),
         _ => return None,
     };
     let mut outcome = Outcome::default();

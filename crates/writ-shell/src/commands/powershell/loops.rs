@@ -116,20 +116,29 @@ fn piped_loop(
         return None;
     }
     at = skip_blank(chars, at + word.chars().count());
-    let process: String = chars.get(at..at + 8)?.iter().collect();
-    if process.eq_ignore_ascii_case("-process") {
-        at = skip_blank(chars, at + 8);
+    // `-Process { }`, or `-Parallel { }` (PowerShell 7: the same body once
+    // per item, in parallel runspaces).
+    for parameter in ["-process", "-parallel"] {
+        let written: String = chars.get(at..at + parameter.len())?.iter().collect();
+        if written.eq_ignore_ascii_case(parameter) {
+            at = skip_blank(chars, at + parameter.len());
+            break;
+        }
     }
     if chars.get(at) != Some(&'{') {
         return None;
     }
-    let end = closing(chars, at);
+    let block_end = closing(chars, at);
+    let end = past_parallel_options(chars, block_end);
     if !statement_ends(chars, end) {
         return None;
     }
     let items = items(source.trim(), arrays, start)?;
-    let body: String = chars.get(at + 1..end.saturating_sub(1))?.iter().collect();
-    let body = bind_item(&body);
+    let body: String = chars
+        .get(at + 1..block_end.saturating_sub(1))?
+        .iter()
+        .collect();
+    let body = bind_item(&without_using_scope(&body));
     let body = rewrite(&body).unwrap_or(body);
     let unrolled: Vec<String> = items
         .iter()
@@ -137,6 +146,72 @@ fn piped_loop(
         .collect();
     let from = start + (source.chars().count() - source.trim_start().chars().count());
     Some((from, end, unrolled.join("\n")))
+}
+
+/// Just past the options that may follow a `ForEach-Object -Parallel`
+/// block and change only how or when it runs (`-ThrottleLimit 4`,
+/// `-TimeoutSeconds 60`, `-UseNewRunspace`, `-AsJob`), from `at` on the
+/// block's line.
+fn past_parallel_options(chars: &[char], at: usize) -> usize {
+    const VALUED: &[&str] = &["-throttlelimit", "-timeoutseconds"];
+    const SWITCHES: &[&str] = &["-usenewrunspace", "-asjob"];
+    let mut cursor = at;
+    loop {
+        let mut next = cursor;
+        while chars.get(next).is_some_and(|c| *c == ' ' || *c == '\t') {
+            next += 1;
+        }
+        let word: String = chars
+            .get(next..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == '-')
+            .collect();
+        let lower = word.to_ascii_lowercase();
+        if SWITCHES.contains(&lower.as_str()) {
+            cursor = next + word.chars().count();
+        } else if VALUED.contains(&lower.as_str()) {
+            let mut value = next + word.chars().count();
+            while chars.get(value).is_some_and(|c| *c == ' ' || *c == '\t') {
+                value += 1;
+            }
+            let digits = chars
+                .get(value..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            if digits == 0 {
+                return cursor;
+            }
+            cursor = value + digits;
+        } else {
+            return cursor;
+        }
+    }
+}
+
+/// `$using:name` (a parallel block's or a job's read of the caller's
+/// variable) as `$name`: the unrolled body runs where that variable is set.
+fn without_using_scope(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find('$') {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let after = rest.get(at + 1..).unwrap_or_default();
+        match after.get(..6) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("using:") => {
+                out.push('$');
+                rest = after.get(6..).unwrap_or_default();
+            }
+            _ => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `foreach ($x in LIST) { BODY }` at `at`.

