@@ -9,7 +9,7 @@
 //! owner add|rm`, `npm access`, `npm team`, yarn's `tag`/`owner`/`npm
 //! tag`, `cargo yank`, `cargo owner`), what `cosign` writes beside an image in its
 //! registry, keys sent to a keyserver (`gpg --send-keys`) or installed on
-//! a host (`ssh-copy-id`), Maven deploys to a repository the line names
+//! a host (`ssh-copy-id`), Maven deploys (and sbt publishes) to a repository the line names
 //! and Gradle's to one its publishing plugin fixes ([`gradle`]),
 //! GoReleaser's release of the working directory's repository, and game
 //! and app store uploads: Steam's `steamcmd +run_app_build`, itch.io's
@@ -40,6 +40,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "gpg" | "gpg2" => send_keys(inv),
         "ssh-copy-id" => ssh_copy_id(inv),
         "mvn" | "mvnw" => maven(inv),
+        "sbt" => sbt(inv),
         "gradle" | "gradlew" => gradle::publish(inv),
         "goreleaser" => goreleaser(inv),
         "steamcmd" | "steamcmd.sh" => steamcmd(inv),
@@ -1470,6 +1471,52 @@ fn maven(inv: &Invocation<'_>) -> Option<Outcome> {
         }
     }
     (!outcome.effects.is_empty()).then_some(outcome)
+}
+
+/// `sbt ['set publishTo := Some("name" at "URL")'] publish`: each argument
+/// is an sbt command, run in order; a `set` of `publishTo` (for any scope:
+/// `ThisBuild / publishTo`, `ledger / publishTo`) to a resolver with a URL
+/// (`"name" at "URL"`, `Resolver.url("name", url("URL"))`,
+/// `MavenRepository("name", "URL")`) sends what a later `publish` (`+publish`,
+/// `ledger/publish`, `publishSigned`) builds, the project's directory, to
+/// that URL. Where the build file names the repository the line does not
+/// say where: nothing is reported, as for Maven.
+fn sbt(inv: &Invocation<'_>) -> Option<Outcome> {
+    let mut destination: Option<String> = None;
+    let mut outcome = Outcome::default();
+    for command in inv.args.iter().map(|a| a.text.trim()) {
+        if let Some(setting) = command.strip_prefix("set ")
+            && let Some((key, value)) = setting.split_once(":=")
+            && key.trim().ends_with("publishTo")
+        {
+            destination = quoted_strings(value)
+                .into_iter()
+                .find(|text| text.contains("://") && !text.starts_with("file:"));
+            continue;
+        }
+        let task = command.trim_start_matches('+');
+        let task = task.rsplit('/').next().unwrap_or(task).trim();
+        let publishes = matches!(task, "publish" | "publishSigned" | "releaseEarly");
+        if let (true, Some(target)) = (publishes, &destination) {
+            outcome.effects.push(request(
+                inv.program,
+                url(target),
+                "UPLOAD",
+                flow::file_payload(inv.cwd.to_owned(), false),
+                false,
+            ));
+        }
+    }
+    (!outcome.effects.is_empty()).then_some(outcome)
+}
+
+/// The double-quoted strings of Scala text, in order.
+fn quoted_strings(text: &str) -> Vec<String> {
+    text.split('"')
+        .enumerate()
+        .filter(|(index, _)| index % 2 == 1)
+        .map(|(_, inner)| inner.to_owned())
+        .collect()
 }
 
 /// `goreleaser [release]`: the artifacts it builds into `dist/` are
