@@ -22,10 +22,16 @@
 //! target, recipe or script named as a deploy is read by its name
 //! (`deploy/tooling.rs`), a guess a known file's text replaces.
 
+mod cargo_make;
 mod go_template;
+mod gradle;
 mod hooks;
+mod mage;
+mod node_workspaces;
+mod nx;
 mod python_tasks;
 mod rake;
+mod source_text;
 mod workflows;
 pub(super) use rake::VALUED as RAKE_VALUED;
 
@@ -51,6 +57,20 @@ pub(crate) fn run_recipes(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: 
         .is_some_and(|script| text_of(&inv.path(&script)).is_some())
     {
         super::deploy::tooling::forget_guesses(inv, outcome);
+    }
+    // A package manager's command aimed at a workspace package (`pnpm
+    // --filter NAME publish`) runs again in that package's directory.
+    if node_workspaces::redirect(inv, outcome, text_of) {
+        return;
+    }
+    // Nx runs a project's target (`nx run web:deploy`), under any runner.
+    if inv.program == "nx" {
+        let jobs = nx::nx(inv, text_of);
+        if !jobs.is_empty() {
+            super::deploy::tooling::forget_guesses(inv, outcome);
+        }
+        outcome.nested.extend(jobs.into_iter().take(MAX_JOBS));
+        return;
     }
     let jobs = match inv.program {
         "make" | "gmake" => {
@@ -79,6 +99,9 @@ pub(crate) fn run_recipes(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: 
         "nox" => python_tasks::nox(inv, text_of),
         "tox" => python_tasks::tox(inv, text_of),
         "act" => workflows::act(inv, text_of),
+        "mage" => mage::mage(inv, text_of),
+        "cargo" | "cargo-make" | "makers" => cargo_make::cargo_make(inv, text_of),
+        "gradle" | "gradlew" => gradle::gradle(inv, text_of),
         "pre-commit" => hooks::pre_commit(inv, text_of),
         // The hooks a commit or push runs, beside what git does.
         "git" => {
@@ -864,7 +887,7 @@ fn just_recipe(
             jobs.extend(interpreter_job(shebang, &script, cwd));
         }
         None => {
-            for line in &body {
+            for line in &continued_lines(&body) {
                 let line = line.trim_start_matches(['@', '-']);
                 if !line.trim().is_empty() {
                     jobs.push(shell_job(line, cwd));
@@ -876,6 +899,33 @@ fn just_recipe(
         let args = args.iter().map(|a| expand(a)).collect();
         just_recipe(justfile, dep, args, dir, invoked_in, depth + 1, done, jobs);
     }
+}
+
+/// Recipe lines with each line ending in a backslash joined to the next,
+/// as just hands them to the shell as one command line.
+fn continued_lines(body: &[String]) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut continues = false;
+    for line in body {
+        match lines.last_mut() {
+            Some(last) if continues => {
+                last.push(' ');
+                last.push_str(line.trim_start());
+            }
+            _ => lines.push(line.clone()),
+        }
+        continues = line.trim_end().ends_with('\\');
+        if continues && let Some(last) = lines.last_mut() {
+            let trimmed = last.trim_end();
+            let kept = trimmed
+                .strip_suffix('\\')
+                .unwrap_or(trimmed)
+                .trim_end()
+                .len();
+            last.truncate(kept);
+        }
+    }
+    lines
 }
 
 /// A script run by the interpreter its `#!` line names: a shell's as shell
@@ -1169,6 +1219,11 @@ fn node_scripts(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Option<(String, V
         return None;
     }
     let positionals = args::positionals(&items);
+    let start = args::value(&items, &["--prefix", "-C", "--dir", "--cwd"])
+        .map_or_else(|| inv.cwd.to_owned(), |d| inv.path(&d.text));
+    if let Some(jobs) = install_scripts(inv, &positionals, &start, text_of) {
+        return Some(("install".to_owned(), jobs));
+    }
     let (verb, rest) = positionals.split_first()?;
     let script_verbs = ["test", "t", "tst", "start", "stop", "restart"];
     let (name, extra): (&str, &[&Arg]) = match verb.text.as_str() {
@@ -1182,12 +1237,29 @@ fn node_scripts(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Option<(String, V
         _ => return None,
     };
     let extra: Vec<&Arg> = extra.iter().copied().filter(|a| a.text != "--").collect();
-    let start = args::value(&items, &["--prefix", "-C", "--dir", "--cwd"])
-        .map_or_else(|| inv.cwd.to_owned(), |d| inv.path(&d.text));
-    let (dir, _, text) = find_file(&start, &["package.json"], true, text_of)?;
-    let package: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let scripts = package.get("scripts")?.as_object()?;
-    let script = |name: &str| scripts.get(name).and_then(|s| s.as_str());
+    let found = find_file(&start, &["package.json"], true, text_of);
+    let package: Option<serde_json::Value> = found
+        .as_ref()
+        .and_then(|(_, _, text)| serde_json::from_str(text).ok());
+    let scripts = package
+        .as_ref()
+        .and_then(|p| p.get("scripts"))
+        .and_then(|s| s.as_object());
+    let script = |name: &str| scripts?.get(name)?.as_str();
+    // A binary of the project's that is a runner itself (`pnpm nx run
+    // web:deploy`), when no script has its name.
+    if script(name).is_none() && inv.program != "npm" && nx::is_runner(name) {
+        let argv = std::iter::once(Arg::literal(name))
+            .chain(extra.iter().map(|a| (*a).clone()))
+            .collect();
+        let job = Nested::Argv {
+            argv,
+            env: Vec::new(),
+            cwd: Some(start),
+        };
+        return Some((name.to_owned(), vec![job]));
+    }
+    let (dir, _, _) = found?;
     let main = script(name)?;
     let mut jobs = Vec::new();
     if let Some(pre) = script(&format!("pre{name}")) {
@@ -1203,6 +1275,65 @@ fn node_scripts(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Option<(String, V
         jobs.push(shell_job(post, &dir));
     }
     Some((name.to_owned(), jobs))
+}
+
+/// The root package's lifecycle scripts in the order npm runs them on an
+/// install of the project itself.
+const INSTALL_LIFECYCLE: &[&str] = &[
+    "preinstall",
+    "install",
+    "postinstall",
+    "prepublish",
+    "preprepare",
+    "prepare",
+    "postprepare",
+];
+
+/// `npm install`/`npm i`/`npm ci`, `pnpm install`/`pnpm i`, `yarn` and
+/// `yarn install` with no package named: the nearest package.json's
+/// lifecycle scripts ([`INSTALL_LIFECYCLE`]), each by `sh -c` in its
+/// directory. An install of named packages (`npm install lodash`) runs
+/// none of them (npm's docs: `prepare` "does not run when installing
+/// specific packages"), nor does `--ignore-scripts`. `None` when the line
+/// is no such install.
+fn install_scripts(
+    inv: &Invocation<'_>,
+    positionals: &[&Arg],
+    start: &str,
+    text_of: &Lookup<'_>,
+) -> Option<Vec<Nested>> {
+    let (verb, rest) = match positionals.split_first() {
+        Some((verb, rest)) => (verb.text.as_str(), rest),
+        // A bare `yarn` installs.
+        None if inv.program == "yarn" => ("install", &[][..]),
+        None => return None,
+    };
+    let installs = match inv.program {
+        "npm" => matches!(
+            verb,
+            "install" | "i" | "in" | "ins" | "isntall" | "ci" | "clean-install" | "install-clean"
+        ),
+        "pnpm" => matches!(verb, "install" | "i"),
+        "yarn" => verb == "install",
+        _ => false,
+    };
+    if !installs {
+        return None;
+    }
+    let named = rest.iter().any(|a| !a.text.starts_with('-'));
+    let ignored = inv.args.iter().any(|a| a.text == "--ignore-scripts");
+    if named || ignored {
+        return Some(Vec::new());
+    }
+    let (dir, _, text) = find_file(start, &["package.json"], true, text_of)?;
+    let package: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let scripts = package.get("scripts").and_then(|s| s.as_object());
+    let jobs = INSTALL_LIFECYCLE
+        .iter()
+        .filter_map(|name| scripts?.get(*name)?.as_str())
+        .map(|script| shell_job(script, &dir))
+        .collect();
+    Some(jobs)
 }
 
 // ------------------------------------------------------------------- task

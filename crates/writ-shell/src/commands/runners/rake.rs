@@ -141,7 +141,8 @@ pub(super) fn rake(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
         || inv.cwd.to_owned(),
         |d| paths::resolve(inv.cwd, inv.home, &d),
     );
-    let mut env = Vec::new();
+    // The line's environment, then its `VAR=value` words over it.
+    let mut env: Vec<(String, Arg)> = inv.env.to_vec();
     let mut goals = Vec::new();
     for word in &words {
         match word.text.split_once('=') {
@@ -194,10 +195,113 @@ pub(super) fn rake(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
     jobs.extend(
         run.jobs
             .into_iter()
-            .map(|(body, app)| ruby_job(&body, app, &dir, &env)),
+            .map(|(body, app)| ruby_job(&with_env(&body, &env), app, &dir, &env)),
     );
     jobs.truncate(MAX_JOBS);
     jobs
+}
+
+/// A task body with what its environment reads give filled in: each
+/// local assigned `ENV.fetch("X", "default")`, `ENV["X"]` (`|| "default"`)
+/// or a string takes the line's value of X (the last one given), else
+/// the default; `#{local}` and `#{ENV[...]}` in the body's strings are
+/// then that text. A read with no value known is left as written.
+fn with_env(body: &str, env: &[(String, Arg)]) -> String {
+    let value_of = |name: &str| {
+        env.iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.text.clone())
+    };
+    let mut locals: Vec<(String, String)> = Vec::new();
+    let mut out = Vec::new();
+    for line in body.lines() {
+        let mut line = line.to_owned();
+        for (name, value) in &locals {
+            line = line.replace(&format!("#{{{name}}}"), &ruby_escaped(value));
+        }
+        line = fill_env_reads(&line, &value_of);
+        if let Some((name, expr)) = assignment(&line)
+            && let Some(value) = env_expression(expr, &value_of)
+        {
+            locals.retain(|(n, _)| n != name);
+            locals.push((name.to_owned(), value));
+        }
+        out.push(line);
+    }
+    out.join("\n")
+}
+
+/// `#{ENV["X"]}` and `#{ENV.fetch("X", "d")}` in a line, as their value.
+fn fill_env_reads(line: &str, value_of: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find("#{ENV") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        match env_expression(&after[..close], value_of) {
+            Some(value) => out.push_str(&ruby_escaped(&value)),
+            None => out.push_str(&rest[open..open + 2 + close + 1]),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `name = EXPR` on a line: the local's name and the expression.
+fn assignment(line: &str) -> Option<(&str, &str)> {
+    let (name, expr) = line.split_once('=')?;
+    let name = name.trim();
+    let local = !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let expr = expr.trim();
+    (local && !expr.starts_with(['=', '~'])).then_some((name, expr))
+}
+
+/// The value of an environment read or a plain string: `ENV.fetch("X",
+/// "d")`, `ENV.fetch("X") { "d" }`, `ENV["X"] || "d"`, `ENV["X"]`,
+/// `"text"`.
+fn env_expression(expr: &str, value_of: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let expr = expr.trim();
+    if let Some(args) = expr.strip_prefix("ENV.fetch(") {
+        let (inner, after) = args.split_once(')')?;
+        let mut parts = inner.splitn(2, ',');
+        let name = plain_string(parts.next()?)?;
+        let default = parts.next().and_then(plain_string).or_else(|| {
+            let block = after.trim().strip_prefix('{')?.strip_suffix('}')?;
+            plain_string(block)
+        });
+        return value_of(&name).or(default);
+    }
+    if let Some(args) = expr.strip_prefix("ENV[") {
+        let (inner, after) = args.split_once(']')?;
+        let name = plain_string(inner)?;
+        let default = after.trim().strip_prefix("||").and_then(plain_string);
+        return value_of(&name).or(default);
+    }
+    plain_string(expr)
+}
+
+/// A string literal's text, when it interpolates nothing.
+fn plain_string(text: &str) -> Option<String> {
+    let text = text.trim();
+    let quote = text.chars().next().filter(|c| matches!(c, '\'' | '"'))?;
+    let inner = text.strip_prefix(quote)?.strip_suffix(quote)?;
+    let plain = !inner.contains(quote) && !inner.contains('\\') && !inner.contains("#{");
+    plain.then(|| inner.to_owned())
+}
+
+/// Text as it reads inside a double-quoted Ruby string.
+fn ruby_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace("#{", "\\#{")
 }
 
 /// A variable's name, as rake takes `NAME=value` words.
