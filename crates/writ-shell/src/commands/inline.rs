@@ -60,7 +60,10 @@ mod iam;
 mod js_db;
 mod js_wrappers;
 mod listing;
+mod moves;
+mod perl_loops;
 mod runtimes;
+mod sdk_mail;
 pub(super) use runtimes::handle as typescript_runner;
 mod storage;
 mod tables;
@@ -986,6 +989,9 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     // execSync(c)`), as that call.
     let wrapped = js_wrappers::expand(code, program);
     let code = wrapped.as_deref().unwrap_or(code);
+    // Perl's loops over written-out lists, one body per item.
+    let unrolled = perl_loops::unrolled(code, program);
+    let code = unrolled.as_deref().unwrap_or(code);
     // The code's own arguments (after `-c CODE`, `-` or a script run as
     // its code) give argparse options their values (`args.host`).
     let words: Vec<String> = inv
@@ -1048,6 +1054,8 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     let (transfers, transfers_used) = transfer::transfers(code, &literals);
     // Files deleted by listing them (`unlink glob(...)`).
     let (listed, listed_tree, listed_used) = listing::deleted(code, &literals, program);
+    // Files moved (`rename("a", "b")`), as `mv` moves them.
+    let moved_used = moves::moved(inv, code, &literals, outcome);
     for pattern in listed {
         outcome.delete(inv.path(&pattern), listed_tree);
     }
@@ -1055,6 +1063,7 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
         .into_iter()
         .chain(transfers_used)
         .chain(listed_used)
+        .chain(moved_used)
     {
         if let Some(flag) = used.get_mut(index) {
             *flag = true;
@@ -1157,6 +1166,9 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             outcome
                 .effects
                 .push(crate::Effect::Delete { path, recursive });
+        } else if is_method_open_mode(before, &literal.text) {
+            // A mode, not a file.
+            used[index] = true;
         } else if called_with(before, READ_CALLS).is_some() && path_removed(code, literal) {
             // `Path('f').unlink()`; Groovy's `new File('d').deleteDir()`
             // and Kotlin's `File("d").deleteRecursively()` remove a tree.
@@ -1190,7 +1202,7 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             let path = inv.path(&literal.text);
             outcome.effects.push(crate::Effect::Write {
                 path,
-                append: false,
+                append: opened_to_append(code, literal),
             });
         } else if let Some(writes) = program
             .starts_with("perl")
@@ -1315,7 +1327,9 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
             outcome,
         );
     }
-    let mails = sends_mail(program, code);
+    // E-mail sent through a cloud SDK (`boto3.client("ses").send_email`).
+    let sdk_recipients = sdk_mail::recipients(code, &literals);
+    let mails = sends_mail(program, code) || sdk_recipients.is_some();
     if urls.is_empty()
         && hosts.is_empty()
         && !mails
@@ -1353,6 +1367,7 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
                 }
                 all
             });
+        let recipients = sdk_recipients.unwrap_or(recipients);
         if !recipients.is_empty() {
             outcome.effects.push(crate::Effect::Message(crate::Message {
                 program: program.to_owned(),
@@ -1841,29 +1856,73 @@ pub(super) fn opened_to_write(code: &str, literal: &Literal) -> bool {
         }
         // `Path('f').write_text(...)`, not a frame read from f and
         // written elsewhere (`read_csv('f').write_parquet(URL)`).
-        return [
-            ".write_text(",
-            ".write_bytes(",
-            ".unlink(",
-            ".rename(",
-            ".replace(",
-            ".touch(",
-            ".open('w",
-            ".open(\"w",
-        ]
-        .iter()
-        .chain(FILE_OBJECT_WRITES)
-        .any(|m| rest.starts_with(m) && !rest.starts_with(".text =="))
+        // `Path('f').open('a')`: a mode that writes.
+        let opened = rest
+            .strip_prefix(".open(")
+            .is_some_and(|mode| writing_mode(mode).is_some());
+        return opened
+            || [
+                ".write_text(",
+                ".write_bytes(",
+                ".unlink(",
+                ".rename(",
+                ".replace(",
+                ".touch(",
+            ]
+            .iter()
+            .chain(FILE_OBJECT_WRITES)
+            .any(|m| rest.starts_with(m) && !rest.starts_with(".text =="))
             || (rest.trim_start().starts_with([';', '\n']) || rest.trim_start().is_empty())
                 && bound_use(code, literal, FILE_OBJECT_WRITES);
     }
-    let Some(rest) = after.strip_prefix(',') else {
-        return false;
+    after
+        .strip_prefix(',')
+        .is_some_and(|rest| writing_mode(rest).is_some())
+}
+
+/// True when the file of `literal`, opened to write ([`opened_to_write`]),
+/// is opened to append (`open("f", "a")`, `Path("f").open("a")`).
+fn opened_to_append(code: &str, literal: &Literal) -> bool {
+    let after = code.get(literal.end..).unwrap_or_default().trim_start();
+    let mode = match after.strip_prefix(')') {
+        Some(rest) => {
+            let mut rest = rest.trim_start();
+            while let Some(next) = [".expanduser()", ".resolve()", ".absolute()"]
+                .iter()
+                .find_map(|m| rest.strip_prefix(m))
+            {
+                rest = next;
+            }
+            rest.strip_prefix(".open(").and_then(writing_mode)
+        }
+        None => after.strip_prefix(',').and_then(writing_mode),
     };
+    mode.is_some_and(|mode| mode.starts_with('a'))
+}
+
+/// The mode an open call's arguments from `rest` give (`'w'`, `mode="a"`),
+/// when it writes: `w`, `a` or `x` first, or `r+`.
+fn writing_mode(rest: &str) -> Option<&str> {
     let rest = rest.trim_start();
     let rest = rest.strip_prefix("mode=").unwrap_or(rest);
-    let mode = rest.trim_start_matches(['\'', '"']);
-    (rest.starts_with(['\'', '"']) && mode.starts_with(['w', 'a', 'x'])) || mode.starts_with("r+")
+    let mode = rest.strip_prefix(['\'', '"'])?;
+    (mode.starts_with(['w', 'a', 'x']) || mode.starts_with("r+")).then_some(mode)
+}
+
+/// True when `text`, given first to an `.open(` method
+/// (`Path('f').open('a')`, `rc.open("rb")`), is the file's mode: the
+/// path is the object's, not an argument.
+fn is_method_open_mode(before: &str, text: &str) -> bool {
+    let method = before
+        .trim_end()
+        .strip_suffix('(')
+        .is_some_and(|head| head.trim_end().ends_with(".open"));
+    let mode = (1..=3).contains(&text.len())
+        && text
+            .chars()
+            .all(|c| matches!(c, 'r' | 'w' | 'a' | 'x' | 'b' | 't' | '+'))
+        && text.starts_with(['r', 'w', 'a', 'x']);
+    method && mode
 }
 
 /// Perl's `open` with a handle first: `open(FH, "f")`, `open(my $fh,

@@ -215,6 +215,9 @@ enum Interpolation {
     Sigil,
 }
 
+/// Calls that return the directory holding the path they are given.
+const DIRNAME_FUNCTIONS: &[&str] = &["File.dirname", "os.path.dirname", "path.dirname", "dirname"];
+
 /// Calls that return the last component of the path they are given.
 const BASENAME_FUNCTIONS: &[&str] = &[
     "File.basename",
@@ -412,6 +415,14 @@ impl Evaluator<'_> {
             let rest = self.rest(term.end);
             if let Some(method) = SAME_FILE_METHODS.iter().find(|m| rest.starts_with(**m)) {
                 term.end += method.len();
+                term.derived = true;
+            } else if term.value.path
+                && term.value.known()
+                && self.form_at(term.end, &[".parent"]).is_some()
+            {
+                // `Path(f).parent`: the directory holding it.
+                term.value.text = parent(&term.value.text)?;
+                term.end += ".parent".len();
                 term.derived = true;
             } else if rest.starts_with(".joinpath(") {
                 let (parts, end) = self.arguments(term.end + ".joinpath(".len())?;
@@ -626,9 +637,13 @@ impl Evaluator<'_> {
     }
 
     /// `File.basename(p)` (`os.path.basename`, ...) of a known path: its
-    /// last component.
+    /// last component; `os.path.dirname(p)` (`File.dirname`, ...): the
+    /// directory holding it.
     fn basename(&self, pos: usize) -> Option<Evaluated> {
-        let function = self.form_at(pos, BASENAME_FUNCTIONS)?;
+        let (function, last) = match self.form_at(pos, BASENAME_FUNCTIONS) {
+            Some(function) => (function, true),
+            None => (self.form_at(pos, DIRNAME_FUNCTIONS)?, false),
+        };
         if self.char_before(pos) == Some('.') && !function.contains('.') {
             return None;
         }
@@ -643,6 +658,9 @@ impl Evaluator<'_> {
         if !path.known() {
             return None;
         }
+        if !last {
+            return Some(plain(parent(&path.text)?, end, true));
+        }
         let text = path.text.trim_end_matches('/');
         let base = text.rsplit('/').next().unwrap_or(text);
         Some(plain(base.to_owned(), end, true))
@@ -650,7 +668,7 @@ impl Evaluator<'_> {
 
     /// A command-line argument of the code by its index: Ruby's
     /// `ARGV[0]` and `ARGV.fetch(0, "default")` (the default when not
-    /// given), Perl's `$ARGV[0]`.
+    /// given), Perl's `$ARGV[0]`, Python's `sys.argv[1]`.
     fn argument_word(&self, pos: usize) -> Option<Evaluated> {
         // Perl's `shift` of `@ARGV` (not a method, `$q->shift`).
         if self.interpolation == Some(Interpolation::Sigil)
@@ -661,13 +679,24 @@ impl Evaluator<'_> {
             let word = self.words.first()?;
             return Some(plain(word.clone(), pos + form.len(), true));
         }
-        let form = self.form_at(pos, &["ARGV", "$ARGV"])?;
-        let after = pos + form.len();
         let index = |at: usize| -> Option<(usize, usize)> {
             let rest = self.rest(at);
             let len = rest.chars().take_while(char::is_ascii_digit).count();
             Some((rest.get(..len)?.parse().ok()?, at + len))
         };
+        // Python's `sys.argv[1]`: `sys.argv[0]` is the script itself.
+        if self.char_before(pos) != Some('.')
+            && let Some(form) = self.form_at(pos, &["sys.argv"])
+        {
+            let open = pos + form.len();
+            (self.char_at(open) == Some('[')).then_some(())?;
+            let (n, end) = index(open + 1)?;
+            (self.char_at(end) == Some(']')).then_some(())?;
+            let word = self.words.get(n.checked_sub(1)?)?;
+            return Some(plain(word.clone(), end + 1, true));
+        }
+        let form = self.form_at(pos, &["ARGV", "$ARGV"])?;
+        let after = pos + form.len();
         if self.char_at(after) == Some('[') {
             let (n, end) = index(after + 1)?;
             if self.char_at(end) != Some(']') {
@@ -1251,6 +1280,27 @@ fn plain(text: String, end: usize, derived: bool) -> Evaluated {
 fn spread(items: &[Value]) -> Option<String> {
     let rendered: Option<Vec<String>> = items.iter().map(|item| render(item, false)).collect();
     Some(rendered?.join(", "))
+}
+
+/// The directory holding `path` (`scripts/x.py`: `scripts`; `x.py`:
+/// `.`; `.`: `..`); `None` for the root and the home directory, whose
+/// parents are not written as paths here.
+fn parent(path: &str) -> Option<String> {
+    let trimmed = path.trim_end_matches('/');
+    if matches!(trimmed, "" | "~") {
+        return None;
+    }
+    if trimmed == "." {
+        return Some("..".to_owned());
+    }
+    match trimmed.rsplit_once('/') {
+        Some((head, ".")) => parent(head),
+        Some((_, "..")) => Some(format!("{trimmed}/..")),
+        None if trimmed == ".." => Some("../..".to_owned()),
+        Some(("", _)) => Some("/".to_owned()),
+        Some((head, _)) => Some(head.to_owned()),
+        None => Some(".".to_owned()),
+    }
 }
 
 /// `a` and `b` joined as path components (`b` absolute stands alone).
