@@ -34,10 +34,23 @@ pub struct Egress {
     /// Why the payload has its sensitivity (`credential:aws_access_key_id`, `file:/x/.env`, `env:GITHUB_TOKEN`, ...).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
+    /// The payload holds confidential data, whatever else it holds: a
+    /// secret payload may also carry a confidential file or e-mail list,
+    /// and the rules for confidential data fire for it too.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub holds_confidential: bool,
     /// Counts for `EXTERNAL_WRITE` (not a message, payment, deploy, share or query).
     pub generic: bool,
     /// The destination is named in untrusted text the session saw and in no trusted text.
     pub untrusted_only: bool,
+}
+
+/// How sensitive a payload is: its highest level, why, and whether it
+/// holds confidential data besides (a secret payload may).
+struct Assessed {
+    level: Sensitivity,
+    evidence: Vec<String>,
+    holds_confidential: bool,
 }
 
 /// The PCAA externality context of an action: ten fields.
@@ -328,7 +341,7 @@ impl Deriver<'_> {
                 };
                 let sensitivity =
                     self.sensitivity(payload, destination.as_ref().map(|d| d.host.as_str()));
-                if sensitivity.0 >= Sensitivity::Confidential {
+                if sensitivity.level >= Sensitivity::Confidential {
                     // A read that carries sensitive data out is a write.
                     let send = Send {
                         channel: Channel::Http,
@@ -597,12 +610,14 @@ impl Deriver<'_> {
     }
 
     /// How sensitive `payload` is, and why, when it goes to `host`.
-    fn sensitivity(&mut self, payload: &Payload, host: Option<&str>) -> (Sensitivity, Vec<String>) {
+    fn sensitivity(&mut self, payload: &Payload, host: Option<&str>) -> Assessed {
         let mut level = Sensitivity::None;
         let mut evidence = Vec::new();
+        let mut holds_confidential = false;
         let mut raise = |s: Sensitivity, why: String, level: &mut Sensitivity| {
             if s > Sensitivity::None {
                 *level = (*level).max(s);
+                holds_confidential |= s == Sensitivity::Confidential;
                 evidence.push(why);
             }
         };
@@ -679,7 +694,11 @@ impl Deriver<'_> {
             );
         }
         evidence.dedup();
-        (level, evidence)
+        Assessed {
+            level,
+            evidence,
+            holds_confidential,
+        }
     }
 
     /// True when a remote of the workspace is an org repository, or on
@@ -738,7 +757,7 @@ impl Deriver<'_> {
             Channel::Email | Channel::Chat | Channel::Share | Channel::Payment => Vec::new(),
             _ => credentials_in_address(destination.as_ref()),
         };
-        let (sensitivity, evidence) = if in_address.is_empty() {
+        let assessed = if in_address.is_empty() {
             self.sensitivity(&send.payload, host.as_deref())
         } else {
             let mut payload = send.payload.clone();
@@ -754,8 +773,9 @@ impl Deriver<'_> {
             target: send.target.clone(),
             host,
             ownership,
-            sensitivity,
-            evidence,
+            sensitivity: assessed.level,
+            evidence: assessed.evidence,
+            holds_confidential: assessed.holds_confidential,
             generic: send.channel.is_generic(),
             untrusted_only,
         });
@@ -767,7 +787,7 @@ impl Deriver<'_> {
                 files: send.payload.files.clone(),
                 ..Payload::default()
             };
-            if self.sensitivity(&resource, None).0 >= Sensitivity::Confidential {
+            if self.sensitivity(&resource, None).level >= Sensitivity::Confidential {
                 self.out.public_exposure = true;
             }
         }

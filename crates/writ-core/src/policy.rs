@@ -677,11 +677,17 @@ fn entities(
 
 fn egress_record<'a>(items: impl Iterator<Item = &'a crate::derive::Egress> + Clone) -> Val<'a> {
     use writ_detect::sensitivity::Sensitivity as S;
+    // A payload is counted at its highest level, and also as confidential
+    // when it holds confidential data besides a secret.
     let by = |level: Option<S>| {
         Val::set(
             items
                 .clone()
-                .filter(|e| level.is_none_or(|l| e.sensitivity == l))
+                .filter(|e| {
+                    level.is_none_or(|l| {
+                        e.sensitivity == l || (l == S::Confidential && e.holds_confidential)
+                    })
+                })
                 .map(|e| e.ownership.as_str()),
         )
     };

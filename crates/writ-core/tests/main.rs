@@ -18,6 +18,7 @@ mod http_semantics;
 mod listed_entries;
 mod message_apis;
 mod migration_targets;
+mod mixed_payloads;
 mod mounted_file_systems;
 mod named_deletes;
 mod notification_clis;
