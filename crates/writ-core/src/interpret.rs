@@ -78,7 +78,7 @@ pub fn interpret(envelope: &Envelope, facts: &Facts, earlier: Earlier<'_>) -> In
         earlier,
     };
     if let Some(manifest) = facts.manifest(&envelope.tool) {
-        let mut out = cx.manifest(manifest, &envelope.arguments);
+        let mut out = cx.manifest(manifest, &envelope.arguments, &envelope.tool);
         out.meaning = "manifest";
         network_share_files(&mut out.effects, &envelope.arguments);
         forget_overwritten(&mut out);
@@ -423,7 +423,7 @@ impl Cx<'_> {
         let args = &envelope.arguments;
         let s = |key: &str| args.get(key).and_then(Value::as_str);
         match envelope.runtime {
-            Runtime::Http => Some(self.manifest(&Manifest::identity(ToolKind::Http), args)),
+            Runtime::Http => Some(self.manifest(&Manifest::identity(ToolKind::Http), args, "")),
             // Claude Code's and Codex's own tools mean the same wherever
             // they are seen: a hosted agent's spans, an SDK's function
             // calls, an envelope. (A manifest for the name wins.) An MCP
@@ -556,7 +556,10 @@ impl Cx<'_> {
         }
     }
 
-    fn manifest(&self, manifest: &Manifest, arguments: &Value) -> Interpretation {
+    /// What a tool described by `manifest` does with `arguments`; `tool`
+    /// is its name (`run_powershell`: a shell tool named for PowerShell
+    /// runs its command as PowerShell).
+    fn manifest(&self, manifest: &Manifest, arguments: &Value, tool: &str) -> Interpretation {
         let bound = manifest.bind(arguments);
         let unmapped: Vec<String> = bound.unmapped.iter().map(|v| value_text(v)).collect();
         let kind = manifest.kind;
@@ -569,6 +572,11 @@ impl Cx<'_> {
                 let command = match bound.roles.get("command") {
                     Some(Value::Array(parts)) => shell_join(parts),
                     _ => bound.text("command").unwrap_or_default(),
+                };
+                let command = if names_powershell(tool) {
+                    writ_shell::in_powershell(&command)
+                } else {
+                    command
                 };
                 let mut out = self.shell(&command, cwd.as_deref());
                 out.kind = Some(kind);
@@ -1739,6 +1747,13 @@ fn split_currency(text: &str) -> (&str, Option<&str>) {
 /// ADO.NET or Oracle thin string), as a database host is read anywhere.
 fn dsn_host(dsn: &str) -> Option<String> {
     crate::deployment::connection_string_host(dsn)
+}
+
+/// Whether a shell tool's name says its commands are PowerShell's
+/// (`run_powershell`, `powershell/invoke`, `pwsh_exec`).
+fn names_powershell(tool: &str) -> bool {
+    let lower = tool.to_ascii_lowercase();
+    lower.contains("powershell") || lower.contains("pwsh")
 }
 
 /// A shell payload as the engine's.

@@ -23,6 +23,7 @@ mod mounted_file_systems;
 mod named_deletes;
 mod notification_clis;
 mod payments;
+mod powershell_tools;
 mod push_rewrites;
 mod raw_shares;
 mod rclone_remotes;

@@ -377,6 +377,19 @@ fn backslash_outside_single_quotes(line: &str) -> bool {
 const POWERSHELL: &str = "pwsh -NoProfile -Command";
 
 /// The shell line that runs `line` with `shell` (`cmd /c`).
+/// The command line that runs `script` in PowerShell, for a tool that
+/// runs its commands there (`run_powershell`): a line that already starts
+/// PowerShell (`pwsh -File x.ps1`) is left as it is.
+pub fn in_powershell(script: &str) -> String {
+    let first = script.split_whitespace().next().unwrap_or_default();
+    let program = paths::basename(first).to_ascii_lowercase();
+    let program = program.strip_suffix(".exe").unwrap_or(&program);
+    if matches!(program, "pwsh" | "powershell") {
+        return script.to_owned();
+    }
+    run_in(POWERSHELL, script)
+}
+
 fn run_in(shell: &str, line: &str) -> String {
     format!("{shell} '{}'", line.replace('\'', "'\\''"))
 }
