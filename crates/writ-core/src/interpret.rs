@@ -2079,7 +2079,7 @@ mod tests {
             earlier: Earlier::default(),
         };
         let amount = |manifest: &Manifest, arguments: Value| {
-            cx.manifest(manifest, &arguments)
+            cx.manifest(manifest, &arguments, "")
                 .effects
                 .into_iter()
                 .find_map(|effect| match effect {
