@@ -105,3 +105,56 @@ fn a_form_item_from_a_variable_is_the_file_it_names() {
         "{request}"
     );
 }
+
+#[test]
+fn an_items_properties_are_its_path() {
+    let command = pwsh(
+        "$file = Get-Item ./exports/q3.csv\n$msg = @{ Message = @{ Subject = 'q3'; ToRecipients = @(@{ EmailAddress = @{ Address = 'k@mail.example' } }); Attachments = @( @{ Name = $file.Name; ContentBytes = [Convert]::ToBase64String([IO.File]::ReadAllBytes($file.FullName)) } ) } }\nSend-MgUserMail -UserId 'me@acme.example' -BodyParameter $msg",
+    );
+    let message = effects(&command)
+        .into_iter()
+        .find(|e| e["effect"] == "message")
+        .unwrap_or_default();
+    assert_eq!(
+        message["payload"]["files"][0]["path"], "/home/dana/acme-web/exports/q3.csv",
+        "{message}"
+    );
+}
+
+#[test]
+fn drive_item_links_are_the_graph_requests_they_make() {
+    let anonymous = kinds(&pwsh(
+        "New-MgDriveItemLink -DriveId $drive.Id -DriveItemId $item.Id -BodyParameter @{ type = 'view'; scope = 'anonymous' }",
+    ));
+    assert!(anonymous.contains(&"request".to_owned()), "{anonymous:?}");
+    let request = effects(&pwsh(
+        "New-MgDriveItemLink -DriveId d1 -DriveItemId i1 -Type view -Scope anonymous",
+    ))
+    .into_iter()
+    .find(|e| e["effect"] == "request")
+    .unwrap_or_default();
+    assert_eq!(
+        request["target"]["url"],
+        "https://graph.microsoft.com/v1.0/drives/d1/items/i1/createLink"
+    );
+    assert_eq!(request["method"], "POST");
+    assert!(
+        request["payload"]["text"]
+            .to_string()
+            .contains(r#"\"scope\":\"anonymous\""#),
+        "{request}"
+    );
+}
+
+#[test]
+fn a_remote_blocks_using_variables_carry_the_callers_values() {
+    let command = pwsh(
+        "$pat = $env:GITHUB_TOKEN\nInvoke-Command -HostName runner.example.net -UserName b -ScriptBlock { git clone \"https://x:$using:pat@github.com/acme/app.git\" /srv/app }",
+    );
+    let sent: Vec<Value> = effects(&command)
+        .into_iter()
+        .filter(|e| e["effect"] == "request")
+        .filter(|e| e["payload"]["env"].to_string().contains("GITHUB_TOKEN"))
+        .collect();
+    assert!(!sent.is_empty(), "{:?}", effects(&command));
+}

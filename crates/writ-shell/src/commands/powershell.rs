@@ -40,6 +40,7 @@ mod functions;
 mod grants;
 mod graph;
 mod heredoc;
+mod items;
 mod joins;
 mod loops;
 mod objects;

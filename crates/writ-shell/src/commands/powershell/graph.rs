@@ -2,7 +2,9 @@
 //! Graph, its relative URIs (`v1.0/me`) on `graph.microsoft.com`, its
 //! hashtable body sent as the JSON the cmdlet serialises it to, so the
 //! request reads as the same call made with curl (`createLink` with
-//! `scope = 'anonymous'`, `sendMail`, ...).
+//! `scope = 'anonymous'`, `sendMail`, ...). The drive-item sharing cmdlets
+//! (`New-MgDriveItemLink`, `New-MgDriveItemInvite`) are the `createLink`
+//! and `invite` requests they make.
 
 use super::{Cmdlet, bind, path_text, ps_expansions, ps_payload};
 use crate::commands::{Invocation, Outcome, request, send_file, url};
@@ -40,7 +42,98 @@ const GRAPH_REQUEST: Cmdlet = Cmdlet {
 /// The host relative Graph URIs go to.
 const GRAPH: &str = "https://graph.microsoft.com";
 
+/// `New-MgDriveItemLink` and `New-MgDriveItemInvite` (and their user,
+/// group and site forms): the drive item's `createLink`/`invite` request,
+/// its body the `-BodyParameter` hashtable's JSON or the `-Type`, `-Scope`
+/// (and `-Recipients`, `-Roles`) parameters.
+const DRIVE_ITEM_SHARE: Cmdlet = Cmdlet {
+    values: &[
+        "driveid",
+        "driveitemid",
+        "userid",
+        "groupid",
+        "siteid",
+        "bodyparameter",
+        "type",
+        "scope",
+        "password",
+        "expirationdatetime",
+        "recipients",
+        "roles",
+        "message",
+    ],
+    positional: 0,
+    switches: &[
+        "retaininheritedpermissions",
+        "requiresignin",
+        "sendinvitation",
+    ],
+    aliases: &[],
+};
+
+/// The Graph action a drive-item sharing cmdlet calls, by its name.
+fn drive_item_action(program: &str) -> Option<&'static str> {
+    let rest = program.strip_prefix("new-mg")?;
+    let rest = ["user", "group", "site"]
+        .iter()
+        .find_map(|owner| rest.strip_prefix(owner))
+        .unwrap_or(rest);
+    match rest {
+        "driveitemlink" => Some("createLink"),
+        "driveiteminvite" => Some("invite"),
+        _ => None,
+    }
+}
+
+fn drive_item_share(inv: &Invocation<'_>, action: &str) -> Outcome {
+    let bound = bind(&DRIVE_ITEM_SHARE, inv.args);
+    let mut payload = crate::Payload::default();
+    for body in bound.all("bodyparameter") {
+        let json = hashtable_json(body.text.trim());
+        flow::merge(
+            &mut payload,
+            &ps_payload(&body.with_text(json.as_deref().unwrap_or(&body.text))),
+        );
+    }
+    let mut fields = serde_json::Map::new();
+    for name in ["type", "scope"] {
+        if let Some(value) = bound.value(name) {
+            fields.insert(
+                name.to_owned(),
+                serde_json::Value::String(value.text.trim_matches(['\'', '"']).to_owned()),
+            );
+        }
+    }
+    if !fields.is_empty() {
+        flow::push_text(&mut payload, &serde_json::Value::Object(fields).to_string());
+    }
+    for name in ["recipients", "roles", "message"] {
+        for value in bound.all(name) {
+            flow::merge(&mut payload, &ps_payload(value));
+        }
+    }
+    let word = |name: &str| {
+        bound.value(name).map_or_else(
+            || name.to_owned(),
+            |v| v.text.trim_matches(['\'', '"']).to_owned(),
+        )
+    };
+    let address = format!(
+        "{GRAPH}/v1.0/drives/{}/items/{}/{action}",
+        word("driveid"),
+        word("driveitemid")
+    );
+    let mut outcome = Outcome::default();
+    outcome
+        .effects
+        .push(request(inv.program, url(&address), "POST", payload, false));
+    outcome
+}
+
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    if let Some(action) = drive_item_action(inv.program) {
+        return Some(drive_item_share(inv, action));
+    }
     if inv.program != "invoke-mggraphrequest" {
         return None;
     }

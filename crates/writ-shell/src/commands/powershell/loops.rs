@@ -191,9 +191,10 @@ fn past_parallel_options(chars: &[char], at: usize) -> usize {
     }
 }
 
-/// `$using:name` (a parallel block's or a job's read of the caller's
-/// variable) as `$name`: the unrolled body runs where that variable is set.
-fn without_using_scope(body: &str) -> String {
+/// `$using:name` (a parallel block's, a job's or a remote command's read
+/// of the caller's variable) as `$name`: the block reads the value the
+/// caller's variable has where the block is given.
+pub(super) fn without_using_scope(body: &str) -> String {
     let mut out = String::with_capacity(body.len());
     let mut rest = body;
     while let Some(at) = rest.find('$') {

@@ -18,9 +18,12 @@
 //!   ... }` runs its block once per item, `$_` bound to it.
 //! - Splatting (`splatting.rs`): `& git @a` and `Invoke-RestMethod @p`
 //!   are given the array's items or the hashtable's `-Key value` pairs.
+//! - The caller's variables in script blocks (`$using:name` is `$name`).
 //! - Commands as hashtable values (`table_commands.rs`): `@{ code =
 //!   Get-Content .env -Raw }` holds the command's output, as `(Get-Content
 //!   .env -Raw)` does.
+//! - Items' properties (`items.rs`): `$f = Get-Item ./x.csv` then
+//!   `$f.FullName` is the path text `'./x.csv'`.
 //! - Environment reads (`environment.rs`): `[Environment]::
 //!   GetEnvironmentVariable('K')` and `(Get-Item Env:K).Value` are the
 //!   `$env:K` they read.
@@ -39,9 +42,18 @@
 
 use super::continuation::line_continues;
 use super::{
-    captures, dotnet, environment, format, functions, joins, loops, outlook, piped_paths, pnp,
-    splatting, strings, table_commands, uris,
+    captures, dotnet, environment, format, functions, items, joins, loops, outlook, piped_paths,
+    pnp, splatting, strings, table_commands, uris,
 };
+
+/// `code` with `$using:name` written `$name` ([`loops::without_using_scope`]),
+/// or `None` when it has none: a script block sent to a remote session, a
+/// job or a parallel loop carries the caller's values.
+fn using_scope(code: &str) -> Option<String> {
+    code.to_ascii_lowercase()
+        .contains("$using:")
+        .then(|| loops::without_using_scope(code))
+}
 
 /// A statement: where it starts and ends in the text.
 pub(super) type Span = (usize, usize);
@@ -50,7 +62,9 @@ pub(super) type Span = (usize, usize);
 pub(super) fn rewrite(code: &str) -> String {
     let mut expanded = None;
     for pass in [
+        using_scope,
         table_commands::rewrite,
+        items::rewrite,
         environment::rewrite,
         format::rewrite,
         uris::rewrite,
