@@ -1546,6 +1546,8 @@ impl<'c> Analyzer<'c> {
         {
             args.pop();
         }
+        // The code knows where it runs from (`__file__`, `__dirname`).
+        let text = commands::with_script_path(&text, program, &path).unwrap_or(text);
         args.push(Arg::literal(code_flag));
         args.push(Arg::literal(&text));
         args.extend(rest.iter().cloned());

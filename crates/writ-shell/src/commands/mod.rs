@@ -16,6 +16,7 @@ mod builds;
 pub(crate) use builds::configured as configured_build;
 mod captures;
 mod chain;
+mod cli_sql;
 mod clients;
 mod clipboard;
 mod consoles;
@@ -118,6 +119,7 @@ mod p4;
 mod packages;
 mod patch;
 mod pathexpr;
+pub(crate) use pathexpr::with_script_path;
 mod payments;
 mod pipelines;
 pub use patch::{PatchChange, apply_patch_changes};
@@ -541,6 +543,9 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
     {
         let mut outcome = outcome;
         deploy::tooling::add(inv, true, &mut outcome);
+        // What a runner passes a program built from the project (`go run
+        // ./cmd/ledgerctl --dsn URL --exec SQL`).
+        cli_sql::add(inv, true, &mut outcome);
         return outcome;
     }
     let handled = printing::handle(inv)
@@ -629,6 +634,10 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
     if let Some(path) = config {
         outcome.write(path, false);
     }
+    // An organisation's own CLI run with a database URL and a SQL
+    // statement (`ledgerctl --dsn URL --exec "UPDATE ..."`, also as `go
+    // run ./cmd/ledgerctl ...`): that statement run there.
+    cli_sql::add(inv, known, &mut outcome);
     // A CI run's parameters name where it deploys (`glab ci run
     // --variables DEPLOY_ENV:production`), beside the request its module reads.
     outcome.effects.extend(pipelines::added(inv));

@@ -522,10 +522,15 @@ impl Evaluator<'_> {
                 return None;
             }
             let first = parts.first()?;
-            let text = parts
-                .iter()
-                .skip(1)
-                .fold(first.text.clone(), |acc, p| join(&acc, &p.text));
+            let text = match parts.as_slice() {
+                // Ruby's `File.expand_path(name, dir)`: `name` relative to
+                // `dir` (`File.expand_path('../.env', __dir__)`).
+                [name, dir] if *function == "File.expand_path" => join(&dir.text, &name.text),
+                _ => parts
+                    .iter()
+                    .skip(1)
+                    .fold(first.text.clone(), |acc, p| join(&acc, &p.text)),
+            };
             // `Path('f')` alone is a file the literal analysis reads itself.
             let derived = !(*path && parts.len() == 1 && !self.argument_derived(open + 1));
             return Some(Evaluated {
@@ -1263,6 +1268,170 @@ impl Evaluator<'_> {
             rest.starts_with(':') && !rest.starts_with("::") && matches!(before, Some('{' | ','));
         is_name && (assigned || key)
     }
+}
+
+/// What a name for the running script's own location stands for.
+#[derive(Clone, Copy)]
+enum ScriptName {
+    /// The script file (`__file__`, `__filename`, `__FILE__`).
+    File,
+    /// The directory holding it (`__dirname`, `__dir__`, `__DIR__`).
+    Dir,
+}
+
+/// The names `program`'s language gives the script it runs, for its own
+/// location: Python's `__file__`, Node's `__filename` and `__dirname`
+/// (and an ES module's `import.meta.filename`/`dirname`,
+/// `fileURLToPath(import.meta.url)`), Ruby's `__FILE__` and `__dir__`,
+/// Perl's `__FILE__` and FindBin's `$FindBin::Bin`, PHP's `__FILE__` and
+/// `__DIR__`. Longer spellings first.
+fn script_names(program: &str) -> &'static [(&'static str, ScriptName)] {
+    use ScriptName::{Dir, File};
+    match program {
+        _ if program
+            .strip_prefix("python")
+            .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.')) =>
+        {
+            &[("__file__", File)]
+        }
+        "node" | "nodejs" | "tsx" | "ts-node" | "esno" | "bun" | "deno" => &[
+            ("url.fileURLToPath(import.meta.url)", File),
+            ("fileURLToPath(import.meta.url)", File),
+            ("import.meta.filename", File),
+            ("import.meta.dirname", Dir),
+            ("__filename", File),
+            ("__dirname", Dir),
+        ],
+        "ruby" => &[("__FILE__", File), ("__dir__", Dir)],
+        "perl" => &[
+            ("__FILE__", File),
+            ("$FindBin::RealBin", Dir),
+            ("$FindBin::Bin", Dir),
+        ],
+        "php" => &[("__FILE__", File), ("__DIR__", Dir)],
+        _ => &[],
+    }
+}
+
+/// The code of a script file `program` runs, with the names its language
+/// gives the script's own location ([`script_names`]) written as the
+/// literals they stand for, `path` being the script's absolute path:
+/// `Path(__file__).parent / ".env"` reads as `Path('/w/scripts/x.py').parent
+/// / ".env"`, which the evaluator then resolves. An interpolation of one
+/// (`` `${__dirname}/x` ``, `"#{__dir__}/x"`, `f"{__file__}"`, Perl's
+/// `"$FindBin::Bin/x"`) becomes its text; the name written inside a
+/// string as text is left alone. `None` when nothing is rewritten.
+pub(crate) fn with_script_path(code: &str, program: &str, path: &str) -> Option<String> {
+    let names = script_names(program);
+    if names.is_empty() || code.len() > MAX_CODE {
+        return None;
+    }
+    let dir = parent(path)?;
+    let literals = literals(code);
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut pos = 0;
+    while let Some(rest) = code.get(pos..).filter(|r| !r.is_empty()) {
+        let found = names
+            .iter()
+            .find(|(name, _)| rest.starts_with(name) && whole_name(code, pos, name));
+        let Some((name, stands_for)) = found else {
+            pos += rest.chars().next().map_or(1, char::len_utf8);
+            continue;
+        };
+        let value = match stands_for {
+            ScriptName::File => path,
+            ScriptName::Dir => dir.as_str(),
+        };
+        let end = pos + name.len();
+        let inside = literals.iter().find(|l| l.start < pos && pos < l.end);
+        let replaced = match inside {
+            None => quoted(value).map(|literal| (pos, end, literal)),
+            Some(literal) => interpolated(code, literal, pos, end, name, value),
+        };
+        if let Some((from, to, text)) = replaced.filter(|(from, _, _)| *from >= copied) {
+            out.push_str(code.get(copied..from)?);
+            out.push_str(&text);
+            copied = to;
+        }
+        pos = end;
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(code.get(copied..)?);
+    Some(out)
+}
+
+/// True when `name` at `pos` stands alone: not part of a longer name or
+/// an attribute (`obj.__file__`).
+fn whole_name(code: &str, pos: usize, name: &str) -> bool {
+    let before = code.get(..pos).and_then(|b| b.chars().next_back());
+    let after = code.get(pos + name.len()..).and_then(|a| a.chars().next());
+    let ends_in_name = name.chars().next_back().is_some_and(is_ident_char);
+    before.is_none_or(|c| !is_ident_char(c) && c != '.')
+        && !(ends_in_name && after.is_some_and(is_ident_char))
+}
+
+/// `text` as a single- or double-quoted literal; `None` when it holds
+/// characters a literal would have to escape.
+fn quoted(text: &str) -> Option<String> {
+    if text.contains(['\\', '\n', '\r']) {
+        return None;
+    }
+    if !text.contains('\'') {
+        Some(format!("'{text}'"))
+    } else if !text.contains(['"', '$', '#', '{']) {
+        Some(format!("\"{text}\""))
+    } else {
+        None
+    }
+}
+
+/// The span of an interpolation of `name` (at `pos..end` inside
+/// `literal`) and the text it becomes: `${name}` in a template literal,
+/// `#{name}` in a double-quoted string, `{name}` in a Python f-string, a
+/// `$`-name (Perl's `$FindBin::Bin`) in a double-quoted string.
+fn interpolated(
+    code: &str,
+    literal: &Literal,
+    pos: usize,
+    end: usize,
+    name: &str,
+    value: &str,
+) -> Option<(usize, usize, String)> {
+    let special = ['\\', '\'', '"', '`', '$', '#', '{', '}', '\n', '\r'];
+    if value.contains(special) {
+        return None;
+    }
+    let quote = code.get(literal.start..)?.chars().next()?;
+    let before = code.get(literal.start + 1..pos)?;
+    if name.starts_with('$') {
+        return (quote == '"').then(|| (pos, end, value.to_owned()));
+    }
+    let closes = code.get(end..)?.starts_with('}');
+    let opener = if (literal.backtick && before.ends_with("${"))
+        || (quote == '"' && before.ends_with("#{"))
+    {
+        2
+    } else if before.ends_with('{') && !before.ends_with("{{") && is_f_string(code, literal) {
+        1
+    } else {
+        return None;
+    };
+    closes.then(|| (pos - opener, end + 1, value.to_owned()))
+}
+
+/// True when `literal` is a Python f-string (`f"..."`, `rf'...'`).
+fn is_f_string(code: &str, literal: &Literal) -> bool {
+    let prefix: String = code
+        .get(..literal.start)
+        .unwrap_or_default()
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    prefix.len() <= 2 && prefix.chars().any(|c| matches!(c, 'f' | 'F'))
 }
 
 fn plain(text: String, end: usize, derived: bool) -> Evaluated {

@@ -887,7 +887,7 @@ fn snowflake_host(account: &str) -> String {
 
 /// The host of a server option: `host`, `host:port`, `tcp:host,port`,
 /// `host\instance`, `user@host:port/db`, or a URI.
-fn server_host(text: &str) -> String {
+pub(super) fn server_host(text: &str) -> String {
     if text.starts_with('/') {
         // A Unix socket, or the directory that holds it (`psql -h
         // /var/run/postgresql`): a server on this machine.
@@ -1490,7 +1490,7 @@ fn connection_string_host(text: &str) -> Option<String> {
 
 /// The value of the first of `keys` (lower-case) an ADO.NET connection
 /// string sets.
-fn connection_string_value(text: &str, keys: &[&str]) -> Option<String> {
+pub(super) fn connection_string_value(text: &str, keys: &[&str]) -> Option<String> {
     text.split(';').find_map(|pair| {
         let (key, value) = pair.split_once('=')?;
         let key = key.trim().to_ascii_lowercase();
