@@ -240,7 +240,10 @@ fn windows_line(command: &str) -> Option<&'static str> {
     if starts_with_cmd_for(command) || commands::cmd_only_line(command) {
         return Some("cmd /c");
     }
-    if !command.contains('\\') {
+    // Neither cmd nor PowerShell has bash's here-documents: a line that
+    // feeds one (`mkdir -p x && cat > x/main.go <<'EOF'` with `"\r\n"` in
+    // the body) is bash's, whatever backslashes its body holds.
+    if !command.contains('\\') || has_heredoc(command) {
         return None;
     }
     if commands::starts_with_cmdlet(command)
@@ -262,6 +265,30 @@ fn windows_line(command: &str) -> Option<&'static str> {
     // cmd has no quotes but `"`: a line that quotes with `'` is not its.
     let powershell = names_variable || command.contains('\'');
     Some(if powershell { POWERSHELL } else { "cmd /c" })
+}
+
+/// Whether a line feeds a here-document: `<<WORD`, `<<-WORD` or a quoted
+/// word after `<<` (not `<<<`), and a later line that is that word alone.
+fn has_heredoc(command: &str) -> bool {
+    command.match_indices("<<").any(|(at, _)| {
+        let rest = command.get(at + 2..).unwrap_or_default();
+        if rest.starts_with('<') || command.get(..at).is_some_and(|b| b.ends_with('<')) {
+            return false;
+        }
+        let rest = rest
+            .strip_prefix('-')
+            .unwrap_or(rest)
+            .trim_start_matches([' ', '\t']);
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '\'' | '"'))
+            .filter(|c| !matches!(c, '\'' | '"'))
+            .collect();
+        !word.is_empty()
+            && rest
+                .split_once('\n')
+                .is_some_and(|(_, body)| body.lines().any(|line| line.trim() == word))
+    })
 }
 
 /// Whether a line goes on past its end by PowerShell's continuation: a

@@ -61,14 +61,17 @@ mod js_db;
 mod js_wrappers;
 mod listing;
 mod moves;
+mod net_query;
 mod perl_loops;
 mod runtimes;
+mod sdk_acls;
 mod sdk_mail;
 pub(super) use runtimes::handle as typescript_runner;
 mod storage;
 mod tables;
 mod transfer;
 mod wallets;
+pub(super) mod wrappers_compiled;
 
 use super::{Invocation, Nested, Outcome};
 use crate::{FileRef, Payload, flow};
@@ -989,6 +992,10 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     // execSync(c)`), as that call.
     let wrapped = js_wrappers::expand(code, program);
     let code = wrapped.as_deref().unwrap_or(code);
+    // Calls of JVM and .NET functions that hand their varargs to a process
+    // runner (`static void run(String... cmd)`), as the runner's call.
+    let gathered = wrappers_compiled::expand_jvm(code, program);
+    let code = gathered.as_deref().unwrap_or(code);
     // Perl's loops over written-out lists, one body per item.
     let unrolled = perl_loops::unrolled(code, program);
     let code = unrolled.as_deref().unwrap_or(code);
@@ -1329,7 +1336,8 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     }
     // E-mail sent through a cloud SDK (`boto3.client("ses").send_email`).
     let sdk_recipients = sdk_mail::recipients(code, &literals);
-    let mails = sends_mail(program, code) || sdk_recipients.is_some();
+    let mails =
+        sends_mail(program, code) || sdk_recipients.is_some() || sdk_mail::library_sends(code);
     if urls.is_empty()
         && hosts.is_empty()
         && !mails
@@ -1804,7 +1812,11 @@ fn carries_data(before: &str, code: &str, literal: &Literal) -> bool {
     let urlopen_body = called_with(before, &["urlopen", "urllib.request.urlopen"]).is_some()
         && after.starts_with(',')
         && !after[1..].trim_start().starts_with("timeout");
-    concatenated || templated || urlopen_body || query_argument(code, before, literal)
+    concatenated
+        || templated
+        || urlopen_body
+        || query_argument(code, before, literal)
+        || net_query::query_set(code, before, literal)
 }
 
 /// Keys of a client's query parameters: requests', httpx's and aiohttp's
@@ -2085,6 +2097,7 @@ pub(super) fn literals(code: &str) -> Vec<Literal> {
                         text.push(match escaped {
                             'n' => '\n',
                             't' => '\t',
+                            'r' => '\r',
                             other => other,
                         });
                     }

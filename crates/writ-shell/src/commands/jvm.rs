@@ -3,10 +3,12 @@
 //! CODE`, `-script F.kts`), `scala`/`scala-cli` (`-e CODE`), `dotnet
 //! script` (`eval CODE`, `F.csx`), `csi` (C# scripts and code on standard
 //! input), babashka `bb` (`-e CODE`, a file) and `clojure`/`clj` (`-M -e
-//! CODE`, `-M F.clj`). Inline code is read by [`super::inline`]; a script
-//! file is read.
+//! CODE`, `-M F.clj`), and Java's single-file programs (`java F.java`).
+//! Inline code is read by [`super::inline`]; a script file is read, and
+//! its text read as code when an earlier step wrote it
+//! ([`written_scripts`]).
 
-use super::{Invocation, Outcome, inline};
+use super::{Invocation, Lookup, Outcome, inline};
 use crate::args::Arg;
 
 /// How one runner's command line is laid out.
@@ -143,6 +145,54 @@ const CLOJURE: Cli = Cli {
     subcommands: &[],
 };
 
+/// Options of `java` whose next word is a value, not the program.
+const JAVA_VALUES: &[&str] = &[
+    "-cp",
+    "-classpath",
+    "--class-path",
+    "-p",
+    "--module-path",
+    "--upgrade-module-path",
+    "--add-modules",
+    "--add-exports",
+    "--add-opens",
+    "--add-reads",
+    "--enable-native-access",
+    "--source",
+];
+
+/// The program Java's code is read as: its calls are the JVM's.
+const JAVA_CODE_READER: &str = "jshell";
+
+/// The note left for a script file whose text is not known.
+fn note(program: &str, path: &str) -> String {
+    format!("{program} runs the code of {path}")
+}
+
+/// The source file `java` launches (`java [OPTIONS] F.java ARGS`), or
+/// `None` for a class, a jar or a module it runs instead.
+fn java_source(inv: &Invocation<'_>) -> Option<String> {
+    if inv.program != "java" {
+        return None;
+    }
+    let mut words = inv.args.iter().map(|a| a.text.as_str());
+    while let Some(word) = words.next() {
+        if JAVA_VALUES.contains(&word) {
+            words.next();
+            continue;
+        }
+        if word.starts_with('-') {
+            // `-jar F`, `-m MODULE`: not a source file.
+            if matches!(word, "-jar" | "-m" | "--module") {
+                return None;
+            }
+            continue;
+        }
+        return word.ends_with(".java").then(|| word.to_owned());
+    }
+    None
+}
+
 /// The runner `inv` starts, with its arguments, or `None`.
 fn runner<'a>(inv: &'a Invocation<'_>) -> Option<(&'static Cli, &'a [Arg])> {
     let cli = match inv.program {
@@ -164,6 +214,11 @@ fn runner<'a>(inv: &'a Invocation<'_>) -> Option<(&'static Cli, &'a [Arg])> {
 /// What one of these runners visibly does: its inline code or code on
 /// standard input read as code, a script file read.
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    if let Some(file) = java_source(inv) {
+        let mut outcome = Outcome::default();
+        read_script(inv, &file, &mut outcome);
+        return Some(outcome);
+    }
     let (cli, args) = runner(inv)?;
     let mut outcome = Outcome::default();
     let mut words = args.iter().peekable();
@@ -193,7 +248,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
                 .map(str::to_owned)
                 .or_else(|| words.next().map(|w| w.text.clone()))
             {
-                outcome.read(inv.path(&file), false);
+                read_script(inv, &file, &mut outcome);
             }
             return Some(outcome);
         }
@@ -212,7 +267,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         }
         // The script, and the arguments it is given.
         if outcome.effects.is_empty() && outcome.nested.is_empty() && outcome.opaque.is_empty() {
-            outcome.read(inv.path(text), false);
+            read_script(inv, text, &mut outcome);
         }
         return Some(outcome);
     }
@@ -227,6 +282,32 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             .push(format!("{} runs code from standard input", inv.program));
     }
     Some(outcome)
+}
+
+/// Reads the script file the runner is given, and notes it run for
+/// [`written_scripts`].
+fn read_script(inv: &Invocation<'_>, file: &str, outcome: &mut Outcome) {
+    let path = inv.path(file);
+    outcome.read(path.clone(), false);
+    outcome.opaque.push(note(inv.program, &path));
+}
+
+/// The script files these runners ran that an earlier step wrote (`cat >
+/// F.java <<EOF ... EOF; java F.java`), read as the code they hold in
+/// place of the note [`handle`] left.
+pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
+    if runner(inv).is_none() && java_source(inv).is_none() {
+        return;
+    }
+    let program = if inv.program == "java" {
+        JAVA_CODE_READER
+    } else {
+        inv.program
+    };
+    let reader = Invocation { program, ..*inv };
+    for (_, text) in super::noted_scripts(outcome, &note(inv.program, ""), text_of) {
+        inline::analyze(&reader, &text, outcome);
+    }
 }
 
 /// Reads inline code the runner is given.

@@ -564,8 +564,10 @@ fn package_note(program: &str, dir: &str) -> String {
 /// The code files these interpreters ran that an earlier step wrote, read
 /// as the code they hold in place of the note [`handle`] left; for a
 /// package directory, its entry files ([`package_entry_files`]) an
-/// earlier step wrote.
+/// earlier step wrote. The JVM's and .NET's runners' scripts too
+/// ([`super::jvm::written_scripts`]).
 pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
+    super::jvm::written_scripts(inv, outcome, text_of);
     let Some(spec) = spec(inv.program) else {
         return;
     };

@@ -6,6 +6,8 @@
 //!   the resource API's `Object('b', 'k').Acl().put(ACL=...)`), a bucket
 //!   policy whose principal is `*`, a public access block removed: as
 //!   `aws s3api put-object-acl --acl public-read` (the bucket made public);
+//! - the typed SDKs (Go's, Java's, .NET's): their canned ACL constants
+//!   and setters ([`sdk_acls`]), on the bucket the request names;
 //! - Google Cloud Storage: `blob.make_public()`, `bucket.make_public()`,
 //!   `acl.all().grant_read()`, an IAM policy for `allUsers` (Node's
 //!   `makePublic()`, `iam.setPolicy`);
@@ -26,7 +28,7 @@ use super::storage::{
     self, ACL_KEYS, Args, BUCKET_KEYS, KEY_KEYS, arguments, calls, calls_with_args, is_ident,
     literal_at, named_before,
 };
-use super::{Literal, value_of};
+use super::{Literal, sdk_acls, value_of};
 use crate::commands::cloud::{grants_everyone, is_public_acl};
 use crate::{Effect, Resource, Target};
 
@@ -569,7 +571,24 @@ impl Changes<'_> {
                 self.used.append(&mut args.used);
                 bucket.filter(|_| found == scheme)
             });
+            // A typed request's bucket (Go's `Bucket: aws.String("b")`).
+            let bucket = bucket.or_else(|| {
+                let (bucket, index) = sdk_acls::bucket_near(code, literals, literal.start)
+                    .filter(|_| scheme == "s3")?;
+                self.used.push(index);
+                Some(bucket)
+            });
             self.public(scheme, bucket.as_deref());
+        }
+    }
+
+    /// Public canned ACLs as typed SDKs give them (Go's
+    /// `types.ObjectCannedACLPublicRead`, Java's `.acl(...)`):
+    /// [`sdk_acls`].
+    fn typed_acls(&mut self, taken: &[usize]) {
+        for acl in sdk_acls::public_acls(self.code, self.literals, taken) {
+            self.used.extend(acl.used);
+            self.public("s3", acl.bucket.as_deref());
         }
     }
 
@@ -778,6 +797,7 @@ pub(super) fn changes(
     changes.chained_deletes();
     changes.client_deletes();
     changes.public_acls(taken);
+    changes.typed_acls(taken);
     changes.public_policies();
     changes.gcs_public();
     if changes.effects.is_empty() {

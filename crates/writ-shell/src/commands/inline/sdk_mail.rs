@@ -14,8 +14,40 @@
 //! whose own `To:` header names them), it goes to every address the code
 //! writes out but the sender's (`Source`, `FromEmailAddress`, a `From:`
 //! header).
+//!
+//! So is a send through the mail libraries of compiled and JVM languages
+//! ([`library_sends`]): Go's `net/smtp` (`smtp.SendMail(addr, auth, from,
+//! []string{to}, msg)`) and gomail, JavaMail's `Transport.send(msg)`
+//! (Java's, Kotlin's, Groovy's, Scala's), Spring's `JavaMailSender`,
+//! Apache Commons Email, .NET's and MailKit's `SmtpClient` and Rust's
+//! lettre: to every address the code writes out, as a Python or Node mail
+//! library's is.
 
 use super::{Literal, called_with, is_address};
+
+/// What code that sends mail through a compiled or JVM language's library
+/// writes: its send calls, or a client only ever used to send.
+const LIBRARY_SENDS: &[&str] = &[
+    // Go's.
+    "smtp.SendMail(",
+    "gomail.",
+    ".DialAndSend(",
+    // The JVM's.
+    "Transport.send(",
+    "JavaMailSender",
+    "org.apache.commons.mail",
+    // .NET's (System.Net.Mail and MailKit).
+    "SmtpClient",
+    // Rust's.
+    "lettre::",
+    "SmtpTransport",
+];
+
+/// True when `code` sends mail through a compiled or JVM language's mail
+/// library ([`LIBRARY_SENDS`]).
+pub(super) fn library_sends(code: &str) -> bool {
+    LIBRARY_SENDS.iter().any(|send| code.contains(send))
+}
 
 /// Calls that send an e-mail through an SES client, in each SDK's
 /// spelling (boto3's and Ruby's, JavaScript v2's and PHP's, JavaScript
@@ -205,6 +237,20 @@ mod tests {
             ),
             Some(vec!["x@b.io".into()])
         );
+    }
+
+    #[test]
+    fn compiled_languages_mail_libraries_send() {
+        assert!(library_sends(
+            "smtp.SendMail(\"h:587\", auth, from, []string{\"x@b.io\"}, msg)"
+        ));
+        assert!(library_sends("Transport.send(message);"));
+        assert!(library_sends(
+            "using var c = new SmtpClient(\"h\"); c.Send(m);"
+        ));
+        assert!(!library_sends(
+            "http.Post(\"https://h\", \"text/plain\", body)"
+        ));
     }
 
     #[test]

@@ -6,11 +6,13 @@
 //! - `filepath.Join(a, b)` and `path.Join(a, b)` are `path.join(a, b)`;
 //! - `os.Getenv("X")` and `os.LookupEnv("X")` are `os.getenv("X")`, a
 //!   variable read (and `HOME` the home directory);
-//! - import declarations are dropped: their package paths are no data.
+//! - import declarations are dropped: their package paths are no data;
+//! - calls of helpers that hand their arguments to `exec.Command` (`func
+//!   run(args ...string)`) are that call ([`wrappers_compiled`]).
 //!
 //! Only code outside string literals is rewritten.
 
-use crate::commands::inline::literals;
+use crate::commands::inline::{literals, wrappers_compiled};
 
 /// Calls that return the home directory (and an error).
 const HOME_CALLS: &[&str] = &["os.UserHomeDir()", "homedir.Dir()"];
@@ -27,6 +29,9 @@ const RENAMES: &[(&str, &str)] = &[
 /// `code` with Go's spellings made plain.
 pub(super) fn plain(code: &str) -> String {
     let mut out = without_imports(code);
+    if let Some(expanded) = wrappers_compiled::expand_go(&out) {
+        out = expanded;
+    }
     for call in HOME_CALLS {
         out = home_assignments(&out, call);
     }
