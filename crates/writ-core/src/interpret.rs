@@ -1299,12 +1299,35 @@ impl Cx<'_> {
                         == writ_detect::ownership::Ownership::Org
                 })
             });
-        out.push(Effect::GitPush {
-            remote: remote.clone(),
-            branches,
-            force,
-            delete,
-        });
+        // `git push origin +feat/x main` forces `feat/x` only: refspecs
+        // that differ in their `+` are two pushes, each judged alone.
+        let mixed = !push.force
+            && branches.len() == push.refspecs.len()
+            && push.refspecs.iter().any(|s| s.force)
+            && push.refspecs.iter().any(|s| !s.force);
+        if mixed {
+            for forced in [true, false] {
+                let (specs, group): (Vec<_>, Vec<_>) = push
+                    .refspecs
+                    .iter()
+                    .zip(&branches)
+                    .filter(|(spec, _)| spec.force == forced)
+                    .unzip();
+                out.push(Effect::GitPush {
+                    remote: remote.clone(),
+                    branches: group.into_iter().cloned().collect(),
+                    force: forced,
+                    delete: specs.iter().any(|s| s.delete),
+                });
+            }
+        } else {
+            out.push(Effect::GitPush {
+                remote: remote.clone(),
+                branches,
+                force,
+                delete,
+            });
+        }
         // Credentials written into the remote's URL go with the push, as
         // a payload of their own beside the repository's contents.
         if let Some(credentials) = url_credentials(&remote).filter(|c| may_carry_secret(c)) {

@@ -28,6 +28,7 @@ mod push_rewrites;
 mod raw_shares;
 mod rclone_remotes;
 mod read_files;
+mod refspec_force;
 mod registry_changes;
 mod repository_moves;
 mod session_contents;
