@@ -158,3 +158,39 @@ fn a_remote_blocks_using_variables_carry_the_callers_values() {
         .collect();
     assert!(!sent.is_empty(), "{:?}", effects(&command));
 }
+
+#[test]
+fn aws_tools_bucket_policies_and_teams_members() {
+    let public = kinds(&pwsh(
+        "$policy = @'\n{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::site/*\"}]}\n'@\nWrite-S3BucketPolicy -BucketName site -Policy $policy",
+    ));
+    assert!(public.contains(&"make_public".to_owned()), "{public:?}");
+    let private = kinds(&pwsh(
+        "Write-S3BucketPolicy -BucketName site -Policy '{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"}, \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::site/*\"}]}'",
+    ));
+    assert!(!private.contains(&"make_public".to_owned()), "{private:?}");
+    for script in [
+        "New-MgTeamMember -TeamId 't1' -BodyParameter @{ roles = @('owner'); 'user@odata.bind' = \"https://graph.microsoft.com/v1.0/users('p@acme.example')\" }",
+        "Add-TeamUser -GroupId t1 -User p@acme.example -Role Owner",
+    ] {
+        let grants = kinds(&pwsh(script));
+        assert!(
+            grants.contains(&"grant_access".to_owned()),
+            "{script}: {grants:?}"
+        );
+    }
+}
+
+#[test]
+fn graph_sdk_v2_invites_are_invite_requests() {
+    let request = effects(&pwsh(
+        "Invoke-MgInviteDriveItem -DriveId d1 -DriveItemId i1 -BodyParameter @{ recipients = @(@{ email = 'j@x.example' }); roles = @('write') }",
+    ))
+    .into_iter()
+    .find(|e| e["effect"] == "request")
+    .unwrap_or_default();
+    assert_eq!(
+        request["target"]["url"],
+        "https://graph.microsoft.com/v1.0/drives/d1/items/i1/invite"
+    );
+}

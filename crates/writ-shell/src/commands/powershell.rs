@@ -822,6 +822,33 @@ const GRAPH_MEMBER: AccessCmdlet = AccessCmdlet {
     paths: false,
 };
 
+/// Microsoft Teams membership: Graph's `New-MgTeamMember -TeamId T
+/// -BodyParameter @{ roles = @('owner'); 'user@odata.bind' = ... }` (and
+/// channel members, updates of a member's roles) and the Teams module's
+/// `Add-TeamUser -GroupId T -User U -Role Owner`.
+const TEAM_MEMBER: AccessCmdlet = AccessCmdlet {
+    spec: Cmdlet {
+        values: &[
+            "teamid",
+            "channelid",
+            "conversationmemberid",
+            "bodyparameter",
+            "additionalproperties",
+            "roles",
+            "groupid",
+            "user",
+            "role",
+        ],
+        positional: 0,
+        switches: &[],
+        aliases: &[],
+    },
+    what: "teams",
+    resource: &["teamid", "groupid"],
+    grantee: &["bodyparameter", "additionalproperties", "user"],
+    paths: false,
+};
+
 /// `New-MgRoleManagementDirectoryRoleAssignment -PrincipalId P
 /// -RoleDefinitionId R -DirectoryScopeId S` (or a `-BodyParameter` with
 /// those keys), and app role assignments (`New-MgUserAppRoleAssignment`).
@@ -1017,6 +1044,12 @@ fn access_cmdlet(program: &str) -> Option<&'static AccessCmdlet> {
         | "new-mgdirectoryrolememberbyref"
         | "remove-mgdirectoryrolememberbyref"
         | "remove-mgdirectoryrolememberdirectoryobjectbyref" => &GRAPH_MEMBER,
+        "new-mgteammember"
+        | "update-mgteammember"
+        | "new-mgteamchannelmember"
+        | "update-mgteamchannelmember"
+        | "add-teamuser"
+        | "add-teamchanneluser" => &TEAM_MEMBER,
         "new-mgrolemanagementdirectoryroleassignment"
         | "remove-mgrolemanagementdirectoryroleassignment"
         | "new-mgrolemanagementdirectoryroleeligibilityschedulerequest"

@@ -65,6 +65,30 @@ const S3_OBJECT: Cmdlet = Cmdlet {
     ],
 };
 
+/// `Write-S3BucketPolicy [-BucketName] B [-Policy] JSON`.
+const S3_POLICY: Cmdlet = Cmdlet {
+    values: &[
+        "bucketname",
+        "policy",
+        "contentmd5",
+        "expectedbucketowner",
+        "region",
+        "endpointurl",
+        "profilename",
+        "accesskey",
+        "secretkey",
+        "sessiontoken",
+        "credential",
+    ],
+    positional: 2,
+    switches: &["confirmremoveselfbucketaccess", "force"],
+    aliases: &[
+        ("endpoint", "endpointurl"),
+        ("profile", "profilename"),
+        ("storedcredentials", "profilename"),
+    ],
+};
+
 /// `Remove-S3Bucket` and `Remove-S3Object`.
 const S3_REMOVE: Cmdlet = Cmdlet {
     values: &[
@@ -94,7 +118,8 @@ const S3_REMOVE: Cmdlet = Cmdlet {
 
 /// `Write-S3Object` and `Read-S3Object`, as `aws s3 cp`; `Remove-S3Bucket`
 /// and `Remove-S3Object`, as `aws s3 rb` and `aws s3 rm`; `Set-S3ACL` as
-/// `aws s3api put-object-acl`.
+/// `aws s3api put-object-acl`; `Write-S3BucketPolicy` as `aws s3api
+/// put-bucket-policy`.
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let upload = match inv.program {
         "write-s3object" => true,
@@ -102,6 +127,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "remove-s3bucket" | "remove-s3object" => return Some(remove(inv)),
         // `Set-S3BucketACL` is how agents often spell it.
         "set-s3acl" | "set-s3bucketacl" => return Some(set_acl(inv)),
+        "write-s3bucketpolicy" => return Some(bucket_policy(inv)),
         _ => return None,
     };
     let mut outcome = Outcome::default();
@@ -248,6 +274,34 @@ fn set_acl(inv: &Invocation<'_>) -> Outcome {
     if let Some(key) = key {
         argv.extend([Arg::literal("--key"), key]);
     }
+    argv.extend(options_of(&bound));
+    outcome.nested.push(Nested::Argv {
+        argv,
+        env: Vec::new(),
+        cwd: None,
+    });
+    outcome
+}
+
+/// `Write-S3BucketPolicy` as `aws s3api put-bucket-policy`: a policy that
+/// lets everyone in (`"Principal": "*"`) makes the bucket public.
+fn bucket_policy(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let Some((bound, bucket)) = bucket_cmdlet(&S3_POLICY, inv) else {
+        return outcome;
+    };
+    let Some(policy) = bound.value("policy") else {
+        return outcome;
+    };
+    let mut argv = vec![
+        Arg::literal("aws"),
+        Arg::literal("s3api"),
+        Arg::literal("put-bucket-policy"),
+        Arg::literal("--bucket"),
+        bucket.with_text(bucket.text.trim_end_matches('/')),
+        Arg::literal("--policy"),
+        policy.with_text(unquoted(&policy.text)),
+    ];
     argv.extend(options_of(&bound));
     outcome.nested.push(Nested::Argv {
         argv,

@@ -42,8 +42,8 @@ const GRAPH_REQUEST: Cmdlet = Cmdlet {
 /// The host relative Graph URIs go to.
 const GRAPH: &str = "https://graph.microsoft.com";
 
-/// `New-MgDriveItemLink` and `New-MgDriveItemInvite` (and their user,
-/// group and site forms): the drive item's `createLink`/`invite` request,
+/// `New-MgDriveItemLink` and `Invoke-MgInviteDriveItem` (`New-
+/// MgDriveItemInvite`; and their user, group and site forms): the drive item's `createLink`/`invite` request,
 /// its body the `-BodyParameter` hashtable's JSON or the `-Type`, `-Scope`
 /// (and `-Recipients`, `-Roles`) parameters.
 const DRIVE_ITEM_SHARE: Cmdlet = Cmdlet {
@@ -71,14 +71,22 @@ const DRIVE_ITEM_SHARE: Cmdlet = Cmdlet {
     aliases: &[],
 };
 
-/// The Graph action a drive-item sharing cmdlet calls, by its name.
+/// The Graph action a drive-item sharing cmdlet calls, by its name:
+/// `new-mg[user|group|site]driveitemlink` is `createLink`,
+/// `new-mg...driveiteminvite` and Graph SDK v2's
+/// `invoke-mginvite[user|group|site]driveitem` are `invite`.
 fn drive_item_action(program: &str) -> Option<&'static str> {
-    let rest = program.strip_prefix("new-mg")?;
-    let rest = ["user", "group", "site"]
-        .iter()
-        .find_map(|owner| rest.strip_prefix(owner))
-        .unwrap_or(rest);
-    match rest {
+    let owned = |rest: &str| -> String {
+        ["user", "group", "site"]
+            .iter()
+            .find_map(|owner| rest.strip_prefix(owner))
+            .unwrap_or(rest)
+            .to_owned()
+    };
+    if let Some(rest) = program.strip_prefix("invoke-mginvite") {
+        return (owned(rest) == "driveitem").then_some("invite");
+    }
+    match owned(program.strip_prefix("new-mg")?).as_str() {
         "driveitemlink" => Some("createLink"),
         "driveiteminvite" => Some("invite"),
         _ => None,
