@@ -2244,12 +2244,30 @@ fn graph(
         Some(&"createLink") if compact.contains("\"scope\":\"anonymous\"") => {
             vec![Effect::MakePublic { resource }]
         }
-        Some(&"createLink" | &"invite") => vec![Effect::GrantAccess {
+        // An invitation names whom it shares with (`recipients: [{email:
+        // ...}]`); a link is for whoever gets it.
+        Some(&"invite") => vec![Effect::GrantAccess {
+            resource,
+            grantee: invite_recipient(texts),
+        }],
+        Some(&"createLink") => vec![Effect::GrantAccess {
             resource,
             grantee: None,
         }],
         _ => Vec::new(),
     }
+}
+
+/// The first address a Graph `invite` body names (`{"recipients":
+/// [{"email": "x@y"}]}`).
+fn invite_recipient(texts: &[String]) -> Option<String> {
+    texts.iter().find_map(|text| {
+        let body: Value = serde_json::from_str(text).ok()?;
+        body.get("recipients")?
+            .as_array()?
+            .iter()
+            .find_map(|r| r.get("email")?.as_str().map(str::to_owned))
+    })
 }
 
 /// Bitbucket's repository permissions and visibility, Cloud
