@@ -14,6 +14,7 @@ mod cluster_changes;
 mod data_remotes;
 mod destinations;
 mod devenv_apis;
+mod git_aliases;
 mod http_semantics;
 mod listed_entries;
 mod message_apis;
