@@ -221,6 +221,23 @@ fn other_subcommands_read_the_same_selection() {
                 payload(&["ok"], &[], &[])
             )]),
         ),
+        // An issue or pull request given by URL names its repository.
+        (
+            "gh issue comment https://github.com/golang/go/issues/70123 --body 'still fails'",
+            json!([gh(
+                "https://api.github.com/repos/golang/go/issues/70123/comments",
+                "POST",
+                payload(&["still fails"], &[], &[])
+            )]),
+        ),
+        (
+            "gh pr comment https://github.com/someone/scratch/pull/5 -b ok",
+            json!([gh(
+                "https://api.github.com/repos/someone/scratch/issues/5/comments",
+                "POST",
+                payload(&["ok"], &[], &[])
+            )]),
+        ),
         (
             "GH_REPO=someone/scratch gh release upload v1 dist.tgz",
             json!([gh(

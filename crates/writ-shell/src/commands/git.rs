@@ -2547,12 +2547,28 @@ fn issue_or_pr(
     } else {
         "issues"
     };
-    let number = args::positionals(&items).first().map(|n| n.text.clone());
+    // The issue or pull request by number, or by its URL, which names its
+    // repository too (`gh issue comment https://github.com/O/R/issues/7`).
+    let operand = args::positionals(&items).first().map(|n| n.text.clone());
+    let from_url = operand
+        .as_deref()
+        .filter(|o| o.contains("://"))
+        .and_then(|o| GithubRepo::parse(o, &sel.host));
+    let number = match &from_url {
+        Some(_) => operand.as_deref().and_then(|o| {
+            o.trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .filter(|n| n.chars().all(|c| c.is_ascii_digit()))
+                .map(str::to_owned)
+        }),
+        None => operand.clone(),
+    };
     let tail = match (verb, number) {
         ("comment", Some(n)) => format!("issues/{n}/comments"),
         _ => collection.to_owned(),
     };
-    let target = repo_target(sel.repo.as_ref(), &tail);
+    let target = repo_target(from_url.as_ref().or(sel.repo.as_ref()), &tail);
     let method = if verb == "edit" { "PATCH" } else { "POST" };
     Outcome::default().effect(request("gh", target, method, payload, false))
 }
