@@ -35,6 +35,7 @@ mod repository_moves;
 mod session_contents;
 mod sql_dialects;
 mod storage_exposure;
+mod symlinks;
 mod tenant_admin;
 mod tool_files;
 mod vendor_clis;

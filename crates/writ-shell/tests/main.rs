@@ -65,6 +65,7 @@ mod git_aliases;
 mod git_commands;
 mod gpu_clouds;
 mod grants_and_policies;
+mod hidden_text;
 mod inline_round_eight;
 mod inline_round_five;
 mod inline_round_seven;
