@@ -118,6 +118,7 @@ mod printing_and_lua;
 mod programs_that_run_programs;
 mod pytest_conftest;
 mod python_scripts;
+mod python_scripts_round_two;
 mod r_and_pandas;
 mod read_and_namerefs;
 mod registry_changes;
