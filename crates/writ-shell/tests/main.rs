@@ -92,6 +92,7 @@ mod models_logs_keys;
 mod mounts;
 mod nesting;
 mod netops;
+mod node_scripts;
 mod notebooks;
 mod notifications;
 mod object_storage;
