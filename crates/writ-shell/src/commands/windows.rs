@@ -18,7 +18,10 @@
 //! their delayed `!NAME!`, and the lines only cmd reads (`& if errorlevel
 //! 1 (...)`, `call X.bat`) are in [`batch`]; loops over a set (`for %c
 //! in (a,b) do ...`, `for /d /r DIR %d in (bin obj) do ...`), run with
-//! their variable bound to each value, are in [`loops`]. `wsl.exe`, which
+//! their variable bound to each value, are in [`loops`]; `for /f` loops
+//! over what a command prints or a file holds, with each variable its
+//! `tokens=` fill, in [`for_f`]; a batch file's subroutines (`call :LABEL
+//! ARGS`) in [`subroutines`]. `wsl.exe`, which
 //! runs a Linux command on this machine's drives, is in [`wsl`].
 //!
 //! A drive letter mapped to a share (`net use P: \\host\share`,
@@ -38,8 +41,10 @@ use crate::args::Arg;
 use crate::{Effect, FileRef, Payload, Resource, flow, paths};
 
 mod batch;
+mod for_f;
 mod loops;
 mod statements;
+mod subroutines;
 mod wsl;
 
 pub(crate) use batch::{cmd_only_line, has_cmd_statement, written as written_batch_files};
@@ -1457,6 +1462,15 @@ fn lex(line: &str, delayed: bool) -> Vec<Token> {
             continue;
         }
         match c {
+            // `""`, an empty string, is kept as an empty piece: it ends
+            // a comparison (`if "%~1"=="" ...`) that would else read as
+            // one waiting for its right side.
+            '"' if next == Some('"') => {
+                word.push(Piece::Text(String::new()));
+                in_word = true;
+                at += 2;
+                continue;
+            }
             '"' => {
                 quoted = true;
                 in_word = true;
@@ -1620,7 +1634,7 @@ pub(super) fn cmd_to_bash_with(line: &str, delayed: bool) -> String {
     if let Some(rewritten) = batch::nested_cmd(line, delayed) {
         return rewritten;
     }
-    if let Some(rewritten) = for_f_to_bash(line) {
+    if let Some(rewritten) = for_f::rewrite(line, delayed) {
         return rewritten;
     }
     let mut tokens = lex(line, delayed);
@@ -1880,8 +1894,14 @@ fn skip_condition(tokens: &[Token], at: usize) -> usize {
         return at + 2;
     }
     if first.contains("==") {
-        // `A==B`, or `A==` followed by B.
-        return if first.ends_with("==") {
+        // `A==B`, or `A==` followed by B: a word, never the block the
+        // condition runs, and not when B is written as `""`.
+        let operand_follows = matches!(tokens.get(at + 1), Some(Token::Word(_)));
+        let ends_empty = matches!(
+            tokens.get(at),
+            Some(Token::Word(pieces)) if pieces.last() == Some(&Piece::Text(String::new()))
+        );
+        return if first.ends_with("==") && operand_follows && !ends_empty {
             at + 2
         } else {
             at + 1
@@ -1899,134 +1919,6 @@ fn skip_condition(tokens: &[Token], at: usize) -> usize {
         };
     }
     at + 1
-}
-
-/// `for /f ["OPTS"] %v in (SET) do BODY`, the loop over a command's output
-/// lines (`('cmd')`, or `` (`cmd`) `` with `usebackq`) or a file's (`(f)`,
-/// or `("f")` with `usebackq`): the command runs, or the file is read,
-/// and the body runs with `%v` standing for what that printed.
-fn for_f_to_bash(line: &str) -> Option<String> {
-    let trimmed = line.trim_start().trim_start_matches('@');
-    let lower = trimmed.to_ascii_lowercase();
-    let rest = lower.strip_prefix("for")?.trim_start();
-    if !rest.starts_with("/f") {
-        return None;
-    }
-    let at = trimmed.len() - rest.len() + 2;
-    let after = trimmed.get(at..)?.trim_start();
-    // The options string, then the loop variable.
-    // The options: quoted, or their quotes lost to the shell that ran
-    // `cmd /c` (`tokens=2 delims==`): the words before the variable.
-    let (options, after) = match after.strip_prefix('"') {
-        Some(quoted) => {
-            let end = quoted.find('"')?;
-            (quoted.get(..end)?, quoted.get(end + 1..)?.trim_start())
-        }
-        None => {
-            let variable = after.find('%')?;
-            (after.get(..variable)?, after.get(variable..)?)
-        }
-    };
-    let variable: String = after
-        .trim_start_matches('%')
-        .chars()
-        .take_while(char::is_ascii_alphanumeric)
-        .collect();
-    if variable.is_empty() {
-        return None;
-    }
-    let after = after
-        .trim_start_matches('%')
-        .get(variable.len()..)?
-        .trim_start();
-    let set_and_body = after
-        .get(..2)
-        .filter(|w| w.eq_ignore_ascii_case("in"))
-        .and_then(|_| after.get(2..))?
-        .trim_start()
-        .strip_prefix('(')?;
-    // The set ends at the first `)` outside quotes.
-    let mut quote: Option<char> = None;
-    let close = set_and_body
-        .char_indices()
-        .find_map(|(i, c)| match (quote, c) {
-            (None, '\'' | '"' | '`') => {
-                quote = Some(c);
-                None
-            }
-            (Some(q), _) if c == q => {
-                quote = None;
-                None
-            }
-            (None, ')') => Some(i),
-            _ => None,
-        })?;
-    let set = set_and_body.get(..close)?.trim();
-    let body = set_and_body.get(close + 1..)?.trim_start();
-    let body = body
-        .get(..2)
-        .filter(|w| w.eq_ignore_ascii_case("do"))
-        .and_then(|_| body.get(2..))?;
-    let usebackq = options.to_ascii_lowercase().contains("usebackq");
-    let unquoted = |q: char| {
-        set.strip_prefix(q)
-            .and_then(|s| s.strip_suffix(q))
-            .map(str::to_owned)
-    };
-    let source = if usebackq {
-        match unquoted('`') {
-            Some(command) => cmd_to_bash(&command.replace("^", "")),
-            None => format!(
-                "cat {}",
-                bash_quote(&unquoted('"').unwrap_or_else(|| set.to_owned()))
-            ),
-        }
-    } else {
-        match unquoted('\'') {
-            Some(command) => cmd_to_bash(&command.replace("^", "")),
-            None if set.starts_with('"') => {
-                format!("printf '%s\\n' {}", bash_quote(set.trim_matches('"')))
-            }
-            None => format!("cat {}", bash_quote(set)),
-        }
-    };
-    let name = format!("writ_for_{variable}");
-    let mut replaced = String::with_capacity(body.len());
-    let mut chars = body.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            replaced.push(c);
-            continue;
-        }
-        if chars.peek() == Some(&'%') {
-            chars.next();
-        }
-        let mut lookahead = chars.clone();
-        let word: String = variable
-            .chars()
-            .map_while(|v| lookahead.next().filter(|c| *c == v))
-            .collect();
-        let ends = lookahead.peek().is_none_or(|c| !c.is_ascii_alphanumeric());
-        if word == variable && ends {
-            for _ in 0..variable.len() {
-                chars.next();
-            }
-            replaced.push_str(&format!("%{name}%"));
-        } else {
-            replaced.push('%');
-        }
-    }
-    Some(format!(
-        "{name}=\"$({source})\"; {}",
-        cmd_to_bash(&replaced)
-    ))
-}
-
-/// `text` as one single-quoted shell word, `\` read as `/`.
-fn bash_quote(text: &str) -> String {
-    let mut out = String::new();
-    push_word(&mut out, &[Piece::Text(text.to_owned())]);
-    out
 }
 
 /// Just past `for [/d|/r [DIR]|/l|/f ["opts"]] %%v in (SET) do`.

@@ -3,7 +3,9 @@
 //! - A batch file (`diag.cmd`, `build.bat`) an earlier step wrote, run by
 //!   cmd (`call diag.cmd`, `diag.cmd ARGS`, `cmd /c diag.cmd`), runs the
 //!   lines it holds as cmd reads them, with `%0`, `%1`..`%9`, `%~1`,
-//!   `%~dp0` and `%*` bound to its path and arguments ([`written`]).
+//!   `%~dp0` and `%*` bound to its path and arguments ([`written`]); its
+//!   `call :LABEL ARGS` runs the subroutine's lines with ARGS bound
+//!   ([`super::subroutines`]).
 //! - `cmd [/SWITCHES] /c|/k LINE` at the start of a cmd line runs LINE as
 //!   cmd reads the rest of the line after the switch: its first and last
 //!   quotes stripped, up to the first `&` or `|` outside quotes
@@ -21,7 +23,8 @@
 //!   1 (...)`, `&& exit /b 1`, `call npm install`: [`has_cmd_statement`]).
 
 use super::{
-    Piece, Token, cmd_to_bash_with, lex, strip_outer_quotes, switch, variable_piece, win_path,
+    Piece, Token, cmd_to_bash_with, lex, strip_outer_quotes, subroutines, switch, variable_piece,
+    win_path,
 };
 use crate::args::Arg;
 use crate::commands::{Invocation, Nested, Outcome};
@@ -299,7 +302,7 @@ pub(crate) fn written(
     let Some(text) = text_of(&path) else {
         return;
     };
-    let bound = bind_arguments(&text, &path, &args);
+    let bound = bind_arguments(&subroutines::inline_calls(&text), Some(&path), &args);
     let delayed = delayed || enables_delayed_expansion(&bound);
     outcome.nested.push(Nested::Script {
         text: cmd_to_bash_with(&bound, delayed),
@@ -310,12 +313,14 @@ pub(crate) fn written(
 /// A batch file's text with its parameters replaced: `%0` (and `%~f0`)
 /// by its path, `%~dp0` by its directory, `%N` and `%~N` by the Nth
 /// argument (quoted when it has a blank; without its quotes for `%~N`),
-/// `%*` by all of them. `%%` stays for the rewrite to read.
-fn bind_arguments(text: &str, path: &str, args: &[String]) -> String {
-    let directory = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+/// `%*` by all of them. `%%` stays for the rewrite to read. Without a
+/// path (a subroutine's lines, bound to a `call`'s arguments) `%0` and
+/// its forms stay as written, for the file's own binding.
+pub(super) fn bind_arguments(text: &str, path: Option<&str>, args: &[String]) -> String {
+    let directory = path.map_or("", |path| path.rsplit_once('/').map_or("", |(dir, _)| dir));
     let argument = |n: usize, bare: bool| -> String {
         match n {
-            0 => path.to_owned(),
+            0 => path.unwrap_or_default().to_owned(),
             n => args.get(n - 1).map_or_else(String::new, |a| {
                 if !bare && a.contains(' ') {
                     format!("\"{a}\"")
@@ -343,6 +348,7 @@ fn bind_arguments(text: &str, path: &str, args: &[String]) -> String {
                 out.push_str(&args.join(" "));
                 at += 1;
             }
+            Some('0') if path.is_none() => out.push('%'),
             Some(d) if d.is_ascii_digit() => {
                 out.push_str(&argument(d.to_digit(10).unwrap_or(0) as usize, false));
                 at += 1;
@@ -358,6 +364,7 @@ fn bind_arguments(text: &str, path: &str, args: &[String]) -> String {
                     .get(at + 1 + modifiers.len())
                     .and_then(|d| d.to_digit(10));
                 match digit {
+                    Some(0) if path.is_none() => out.push('%'),
                     Some(n) => {
                         let lower = modifiers.to_ascii_lowercase();
                         if n == 0 && lower.contains('d') && lower.contains('p') {
@@ -385,7 +392,11 @@ mod tests {
     fn binds_a_batch_files_arguments() {
         let args = vec!["a b".to_owned(), "c".to_owned()];
         assert_eq!(
-            bind_arguments("x %1 %~1 %2 %3 %* %~dp0t.exe %0 %%f", "/w/d.cmd", &args),
+            bind_arguments(
+                "x %1 %~1 %2 %3 %* %~dp0t.exe %0 %%f",
+                Some("/w/d.cmd"),
+                &args
+            ),
             "x \"a b\" a b c  a b c /w/t.exe /w/d.cmd %%f"
         );
     }

@@ -14,7 +14,7 @@
 //!   `DIR/ITEM` and `DIR/**/ITEM`, paths within DIR.
 //!
 //! `for /f`, whose values are what a command printed or a file holds, is
-//! [`super::for_f_to_bash`]'s.
+//! [`super::for_f`]'s.
 
 use super::{Piece, Token};
 
