@@ -822,10 +822,10 @@ const GRAPH_MEMBER: AccessCmdlet = AccessCmdlet {
     paths: false,
 };
 
-/// Microsoft Teams membership: Graph's `New-MgTeamMember -TeamId T
+/// Microsoft Teams membership through Graph: `New-MgTeamMember -TeamId T
 /// -BodyParameter @{ roles = @('owner'); 'user@odata.bind' = ... }` (and
-/// channel members, updates of a member's roles) and the Teams module's
-/// `Add-TeamUser -GroupId T -User U -Role Owner`.
+/// channel members, updates of a member's roles). The Teams module's
+/// `Add-TeamUser` is [`grants`]'.
 const TEAM_MEMBER: AccessCmdlet = AccessCmdlet {
     spec: Cmdlet {
         values: &[
@@ -835,17 +835,14 @@ const TEAM_MEMBER: AccessCmdlet = AccessCmdlet {
             "bodyparameter",
             "additionalproperties",
             "roles",
-            "groupid",
-            "user",
-            "role",
         ],
         positional: 0,
         switches: &[],
         aliases: &[],
     },
-    what: "teams",
-    resource: &["teamid", "groupid"],
-    grantee: &["bodyparameter", "additionalproperties", "user"],
+    what: "microsoft team",
+    resource: &["teamid"],
+    grantee: &["bodyparameter", "additionalproperties"],
     paths: false,
 };
 
@@ -1047,9 +1044,7 @@ fn access_cmdlet(program: &str) -> Option<&'static AccessCmdlet> {
         "new-mgteammember"
         | "update-mgteammember"
         | "new-mgteamchannelmember"
-        | "update-mgteamchannelmember"
-        | "add-teamuser"
-        | "add-teamchanneluser" => &TEAM_MEMBER,
+        | "update-mgteamchannelmember" => &TEAM_MEMBER,
         "new-mgrolemanagementdirectoryroleassignment"
         | "remove-mgrolemanagementdirectoryroleassignment"
         | "new-mgrolemanagementdirectoryroleeligibilityschedulerequest"
