@@ -120,6 +120,10 @@ pub struct ActionFacts {
     /// in the session when it succeeds).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub branches: Vec<(String, String)>,
+    /// Symbolic links it makes or removes, `(link, target)` (recorded in
+    /// the session when it succeeds; [`crate::links`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<(String, String)>,
     /// Files it writes or deletes and what each then holds (recorded in the
     /// session when it succeeds; not reported: a file tool's content is
     /// its own argument).
@@ -231,6 +235,7 @@ fn empty_facts(envelope: &Envelope, interpretation: &Interpretation) -> ActionFa
         url_settings: interpretation.url_settings.clone(),
         kube_context: interpretation.kube_context.clone(),
         branches: interpretation.branches.clone(),
+        links: interpretation.links.clone(),
         written: interpretation.written.clone(),
         read_whole: interpretation.read_whole.clone(),
         listings: interpretation.listings.clone(),

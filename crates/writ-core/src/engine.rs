@@ -138,6 +138,7 @@ impl Engine {
             kube_context: session.kube_context.as_deref(),
             branches: &session.branches,
             written: &session.written,
+            links: &session.links,
         };
         let interpretation = interpret(envelope, &self.facts, earlier);
         let mut facts = derive(
@@ -296,6 +297,7 @@ impl Engine {
             url_settings: decision.facts.url_settings.clone(),
             kube_context: decision.facts.kube_context.clone(),
             branches: decision.facts.branches.clone(),
+            links: decision.facts.links.clone(),
             written: decision.facts.written.clone(),
             // A read tool's output that is the file's whole text: what the
             // file holds, as if the session had written it.

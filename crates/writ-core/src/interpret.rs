@@ -62,6 +62,10 @@ pub struct Interpretation {
     /// ([`crate::listing::entries`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub listings: Vec<writ_shell::Listing>,
+    /// Symbolic links the tool makes or removes, as `(link, target)`, in
+    /// order; an empty target: the link was removed ([`crate::links`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<(String, String)>,
 }
 
 /// Interprets `envelope` under `facts` and what the session did to git
@@ -81,6 +85,7 @@ pub fn interpret(envelope: &Envelope, facts: &Facts, earlier: Earlier<'_>) -> In
         let mut out = cx.manifest(manifest, &envelope.arguments, &envelope.tool);
         out.meaning = "manifest";
         network_share_files(&mut out.effects, &envelope.arguments);
+        through_links(&mut out, earlier.links);
         forget_overwritten(&mut out);
         mounted_writes(&mut out, earlier.remotes);
         return out;
@@ -88,6 +93,7 @@ pub fn interpret(envelope: &Envelope, facts: &Facts, earlier: Earlier<'_>) -> In
     if let Some(mut out) = cx.builtin(envelope) {
         out.meaning = "builtin";
         network_share_files(&mut out.effects, &envelope.arguments);
+        through_links(&mut out, earlier.links);
         forget_overwritten(&mut out);
         mounted_writes(&mut out, earlier.remotes);
         return out;
@@ -104,6 +110,21 @@ pub fn interpret(envelope: &Envelope, facts: &Facts, earlier: Earlier<'_>) -> In
         meaning: "none",
         ..Interpretation::default()
     }
+}
+
+/// A file tool's effects on a path an earlier step made a symbolic link
+/// (or a path below one) are effects on what the link leads to
+/// ([`crate::links`]); a shell line's are followed as the line runs
+/// ([`Cx::shell`]), since its own links count from where it makes them.
+fn through_links(out: &mut Interpretation, earlier: &[(String, String)]) {
+    if out.kind == Some(ToolKind::Shell) || earlier.is_empty() {
+        return;
+    }
+    let unlinked = crate::links::follow_all(&mut out.effects, 0, earlier);
+    let reached = crate::links::written_through(&out.written, earlier, &unlinked);
+    out.written.extend(reached);
+    out.links
+        .extend(unlinked.into_iter().map(|path| (path, String::new())));
 }
 
 /// A file the tool writes or deletes without saying what it then holds
@@ -405,6 +426,9 @@ pub struct Earlier<'a> {
     /// Files written, oldest first, with what each holds: a script one of
     /// them wrote runs as its text, and sending one sends what it holds.
     pub written: &'a [WrittenFile],
+    /// Symbolic links made (or removed: an empty target), `(link,
+    /// target)`, oldest first ([`crate::links`]).
+    pub links: &'a [(String, String)],
 }
 
 struct Cx<'a> {
@@ -881,10 +905,14 @@ impl Cx<'_> {
         };
         match writ_shell::analyze(command, &ctx) {
             Ok(analysis) => {
-                let mut effects = Vec::with_capacity(analysis.effects.len());
-                for effect in analysis.effects {
-                    self.lower_shell(effect, &mut effects);
-                }
+                let (effects, links) = self.lower_through_links(analysis.effects);
+                // What a write through an earlier step's link puts there,
+                // its target holds; the line's own links and those it
+                // removes keep their own entries.
+                let changed: Vec<String> = links.iter().map(|(link, _)| link.clone()).collect();
+                let mut written = analysis.written;
+                let reached = crate::links::written_through(&written, self.earlier.links, &changed);
+                written.extend(reached);
                 let read_whole = shown_whole(command, &effects);
                 let listings = analysis
                     .listings
@@ -906,9 +934,10 @@ impl Cx<'_> {
                     url_settings: analysis.url_settings,
                     kube_context: analysis.kube_context,
                     branches: analysis.branches,
-                    written: analysis.written,
+                    written,
                     read_whole,
                     listings,
+                    links,
                     ..Interpretation::default()
                 }
             }
@@ -918,6 +947,45 @@ impl Cx<'_> {
                 ..Interpretation::default()
             },
         }
+    }
+
+    /// A shell line's effects lowered in order, each also reaching through
+    /// the links made before it: an earlier step's, and the line's own
+    /// from where it makes them ([`crate::links`]). The write that makes a
+    /// link (`ln -sf T LINK` over an older link) is not through the link
+    /// it replaces. Returns the effects and the links the line makes or
+    /// removes, in order.
+    fn lower_through_links(
+        &self,
+        shell_effects: Vec<writ_shell::Effect>,
+    ) -> (Vec<Effect>, Vec<(String, String)>) {
+        use writ_shell::Effect as S;
+        let mut effects = Vec::with_capacity(shell_effects.len());
+        let mut links = self.earlier.links.to_vec();
+        let mut changes = Vec::new();
+        let mut shell_effects = shell_effects.into_iter().peekable();
+        while let Some(effect) = shell_effects.next() {
+            if let S::Link { path, target } = effect {
+                let link = (self.facts.respell(path), self.facts.respell(target));
+                links.push(link.clone());
+                changes.push(link);
+                continue;
+            }
+            let makes_link = matches!(
+                (&effect, shell_effects.peek()),
+                (S::Write { path, .. }, Some(S::Link { path: link, .. })) if path == link
+            );
+            let start = effects.len();
+            self.lower_shell(effect, &mut effects);
+            if makes_link {
+                continue;
+            }
+            for path in crate::links::follow_all(&mut effects, start, &links) {
+                links.push((path.clone(), String::new()));
+                changes.push((path, String::new()));
+            }
+        }
+        (effects, changes)
     }
 
     /// A data tool's remote the line left unresolved
@@ -1158,6 +1226,8 @@ impl Cx<'_> {
                 }
             }
             S::StopProcess { name } => out.push(Effect::StopProcess { name }),
+            // Followed as the line runs (`lower_through_links`).
+            S::Link { .. } => {}
             S::Payment(payment) => self.lower_chain_payment(payment, out),
             S::Message(m) => {
                 let payload = lower_payload(m.payload);

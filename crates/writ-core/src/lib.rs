@@ -22,6 +22,7 @@ pub mod effects;
 pub mod engine;
 pub mod envelope;
 pub mod interpret;
+pub mod links;
 pub mod listing;
 pub mod manifest;
 pub mod normalize;

@@ -63,6 +63,12 @@ pub struct SessionState {
     /// oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub branches: Vec<(String, String)>,
+    /// Symbolic links made so far, `(link, target)`, oldest first; an
+    /// empty target: the link was removed. The latest
+    /// [`crate::links::SESSION_LINKS`]. A later effect on a link, or a
+    /// path below one, is also one on its target.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<(String, String)>,
     /// Files written so far and what each holds, oldest first: the latest
     /// [`writ_shell::WRITTEN_FILES`] whose contents are known. A later
     /// command that runs one runs its text; one that sends it sends what
@@ -113,6 +119,9 @@ pub struct StepRecord {
     /// Branches it checked out, `(repository directory, branch)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub branches: Vec<(String, String)>,
+    /// Symbolic links it made or removed, `(link, target)`, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<(String, String)>,
     /// Files it wrote or deleted, with what each then holds (nothing, when
     /// that is not known).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -171,6 +180,15 @@ impl SessionState {
         // Only the latest per repository matters.
         if self.branches.len() > 64 {
             self.branches.drain(..self.branches.len() - 64);
+        }
+        // A link made or removed again replaces what the session knew of it.
+        for link in &step.links {
+            self.links.retain(|(path, _)| *path != link.0);
+            self.links.push(link.clone());
+        }
+        if self.links.len() > crate::links::SESSION_LINKS {
+            self.links
+                .drain(..self.links.len() - crate::links::SESSION_LINKS);
         }
         if step.kube_context.is_some() {
             self.kube_context.clone_from(&step.kube_context);

@@ -547,4 +547,13 @@ pub enum Effect {
     /// Lists a directory's entries. Reported in [`Analysis::listings`],
     /// never among an analysis's effects.
     List(Listing),
+    /// Makes `path` a symbolic link to `target` (`ln -s TARGET LINK`):
+    /// from now on a file effect on `path` or below it is one on `target`
+    /// or below it. Both are absolute; `target` is resolved from the
+    /// link's own directory. Reported after the [`Effect::Write`] that
+    /// creates the link, which is not through it.
+    Link {
+        path: String,
+        target: String,
+    },
 }

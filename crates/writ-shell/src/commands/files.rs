@@ -484,6 +484,7 @@ fn link(inv: &Invocation<'_>) -> Outcome {
     };
     // What the link leads to is what reading it reads: a symbolic link's
     // target is taken from the link's own directory.
+    let mut leads_to_path = None;
     if let [target, ..] = positional.as_slice() {
         let symbolic = args::has(&items, &["-s", "--symbolic"]);
         let base = if symbolic {
@@ -497,13 +498,24 @@ fn link(inv: &Invocation<'_>) -> Outcome {
         let target = paths::resolve(&base, inv.home, &target.text);
         let mut leads_to = Payload::default();
         leads_to.files.push(crate::FileRef {
-            path: target,
+            path: target.clone(),
             recursive: false,
             excludes: Vec::new(),
         });
         outcome.contents.push((link_path.clone(), leads_to));
+        leads_to_path = Some(target);
     }
-    outcome.write(link_path, false);
+    outcome.write(link_path.clone(), false);
+    // Later effects on the link are effects on its target, when both
+    // names are known (a hard link is the same file, as good as one).
+    let directory = args::value(&items, &["-t", "--target-directory"]);
+    let known = !positional.iter().chain(&directory).any(|arg| arg.dynamic);
+    if let Some(target) = leads_to_path.filter(|_| known) {
+        outcome.effects.push(crate::Effect::Link {
+            path: link_path,
+            target,
+        });
+    }
     outcome
 }
 
