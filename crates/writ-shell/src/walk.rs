@@ -12,8 +12,10 @@ use brush_parser::{Parser, ParserOptions};
 mod arith;
 mod branch_values;
 mod command_glob;
+mod copied_program;
 mod coproc;
 pub(crate) mod drives;
+mod hidden;
 mod mapfile;
 mod nesting;
 mod printed_file;
@@ -21,6 +23,7 @@ mod read;
 mod transform;
 
 pub(crate) use drives::mapping as drive_mapping;
+pub(crate) use hidden::is_environment_setup;
 
 use crate::args::Arg;
 use crate::commands::{self, Invocation, Nested, Outcome};
@@ -228,6 +231,13 @@ pub(crate) struct Analyzer<'c> {
     /// How many commands so far ran with a word whose value is unknown:
     /// a substitution that ran none prints text known from the line.
     dynamic_commands: usize,
+    /// How many shell texts being walked were made with values the walk
+    /// does not know (`sh -c "$X"`): a command named by such a value there
+    /// is hidden shell text ([`hidden`]).
+    spliced: usize,
+    /// Set by a command with a word whose value is unknown until its
+    /// nested work runs ([`Self::apply`]).
+    splicing: bool,
     /// Aliases the line defines (`alias gpf='git push --force'`).
     aliases: HashMap<String, String>,
     /// What the container images built on the line carry, by reference.
@@ -319,6 +329,8 @@ impl<'c> Analyzer<'c> {
             functions: HashMap::new(),
             depth: 0,
             dynamic_commands: 0,
+            spliced: 0,
+            splicing: false,
             aliases: HashMap::new(),
             images: HashMap::new(),
             expanding: Vec::new(),
@@ -1061,8 +1073,11 @@ impl<'c> Analyzer<'c> {
             })
             .unwrap_or_default();
         let (name, args) = globbed.split_first().unwrap_or((name, args));
+        // A copy of an installed program runs as that program.
+        let copied = self.copied_program(name, &env, scope);
+        let name = copied.as_ref().unwrap_or(name);
         if name.dynamic {
-            self.opaque(format!("command name is an expansion: {}", name.text));
+            self.unknown_command_name(&name.text);
             return stdin.cloned().unwrap_or_default();
         }
         let program = paths::basename(&name.text).to_owned();
@@ -1440,6 +1455,8 @@ impl<'c> Analyzer<'c> {
                 }
             }
         }
+        // Shell text the command runs may be made of its unknown words.
+        self.splicing = args.iter().any(|a| a.dynamic);
         self.apply(outcome, scope, stdin)
     }
 
@@ -1581,6 +1598,7 @@ impl<'c> Analyzer<'c> {
             publishes,
             clipboard,
         } = outcome;
+        let splices = std::mem::take(&mut self.splicing);
         let first_effect = self.out.effects.len();
         let mut read_prov = stdin.cloned().unwrap_or_default();
         for mut effect in effects {
@@ -1626,7 +1644,7 @@ impl<'c> Analyzer<'c> {
         let mut nested_out: Option<Payload> = None;
         let first_nested = self.out.effects.len();
         for job in nested {
-            let out = self.run_nested(job, scope, pasted.fed.as_ref().or(stdin));
+            let out = self.run_spliced(job, splices, scope, pasted.fed.as_ref().or(stdin));
             flow::merge(nested_out.get_or_insert_with(Payload::default), &out);
         }
         if let Some((credential, programs)) = &nested_credential {
@@ -2292,9 +2310,24 @@ impl<'c> Analyzer<'c> {
         list: &ast::CompoundList,
         scope: &Scope,
     ) -> (Payload, Option<String>) {
+        let (out, printed) = self.printing_substitution(list, scope);
+        match printed {
+            Printed::Known(text) => (out, Some(text)),
+            Printed::Partly(_) | Printed::Unknown => (out, None),
+        }
+    }
+
+    /// [`Self::substitution`], and for one `printf`/`echo` given words
+    /// whose values are unknown, its text with those values as written
+    /// ([`hidden::partly_printed`]).
+    fn printing_substitution(
+        &mut self,
+        list: &ast::CompoundList,
+        scope: &Scope,
+    ) -> (Payload, Printed) {
         if self.depth >= MAX_DEPTH {
             self.unparsed(format!("substitution nested too deeply: {list}"));
-            return (Payload::default(), None);
+            return (Payload::default(), Printed::Unknown);
         }
         let printing = is_printing_list(list);
         let before = self.dynamic_commands;
@@ -2307,19 +2340,21 @@ impl<'c> Analyzer<'c> {
             && out.credentials.is_empty()
             && !out.repository
             && out.text.len() <= 1;
-        let known = (printing && only_text && self.dynamic_commands == before)
-            .then(|| {
-                out.text
-                    .first()
-                    .map(|t| t.trim_end_matches('\n').to_owned())
-                    .unwrap_or_default()
-            })
+        let text = out.text.first().map(String::as_str).unwrap_or_default();
+        let printed = if !printing || !only_text {
+            Printed::Unknown
+        } else if self.dynamic_commands != before {
+            hidden::partly_printed(list, text).map_or(Printed::Unknown, Printed::Partly)
+        } else if text.contains('\\') && list_runs_echo(list) {
             // A backslash `echo` printed: bash's keeps it, other shells'
             // `echo` decodes it, so the text is not sure. `cat` of a
             // here-document (`"$(cat <<'PS1' ... C:\x ... PS1)"`) and
             // `printf` keep theirs the same in every shell.
-            .filter(|text| !text.contains('\\') || !list_runs_echo(list));
-        (out, known)
+            Printed::Unknown
+        } else {
+            Printed::Known(text.trim_end_matches('\n').to_owned())
+        };
+        (out, printed)
     }
 
     /// The name and raw words of `text` when it is one simple command:
@@ -2681,6 +2716,13 @@ impl<'c> Analyzer<'c> {
                 {
                     arg.text.push_str(&scope.cwd);
                 }
+                // `$(command -v curl)`, `$(which curl)`: the program's path.
+                WordPiece::CommandSubstitution(inner)
+                | WordPiece::BackquotedCommandSubstitution(inner)
+                    if let Some(path) = copied_program::lookup_path(inner) =>
+                {
+                    arg.text.push_str(&path);
+                }
                 // `$(realpath X)`, `$(dirname X)` and the like: the path they print.
                 WordPiece::CommandSubstitution(inner)
                 | WordPiece::BackquotedCommandSubstitution(inner)
@@ -2715,13 +2757,20 @@ impl<'c> Analyzer<'c> {
                         Ok((program, nesting)) if program.complete_commands.len() == 1 => {
                             let list = program.complete_commands.first();
                             self.nesting += nesting;
-                            let (out, known) = list
-                                .map(|list| self.substitution(list, scope))
-                                .unwrap_or_default();
+                            let (out, printed) = list
+                                .map(|list| self.printing_substitution(list, scope))
+                                .unwrap_or((Payload::default(), Printed::Unknown));
                             self.nesting -= nesting;
-                            match known {
-                                Some(text) => arg.text.push_str(&text),
-                                None => {
+                            match printed {
+                                Printed::Known(text) => arg.text.push_str(&text),
+                                // The known text around the unknown values.
+                                Printed::Partly(text) => {
+                                    arg.text.push_str(&text);
+                                    arg.dynamic = true;
+                                    arg.substitutions.push(inner.clone());
+                                    flow::merge(&mut arg.prov, &out);
+                                }
+                                Printed::Unknown => {
                                     arg.text.push_str(source);
                                     arg.dynamic = true;
                                     arg.substitutions.push(inner.clone());
@@ -3086,6 +3135,16 @@ fn absorb(into: &mut Arg, part: &Arg) {
 /// [`flow::transformed_stdout`]), and jq, whose output its handler
 /// computes when the line fixes its filter and input (see [`JQ`]).
 const PRINTING_PROGRAMS: &[&str] = &["echo", "printf", "cat", "jq", "gojq", "jaq"];
+
+/// What a command substitution prints, as far as the line fixes it.
+enum Printed {
+    /// All of it.
+    Known(String),
+    /// Its text with the values the walk does not know as written
+    /// (`curl -d host=$(hostname)`).
+    Partly(String),
+    Unknown,
+}
 
 /// jq and its clones: what they print is known only when their handler
 /// computed it (`commands/files/jq.rs`).

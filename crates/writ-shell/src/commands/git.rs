@@ -2190,6 +2190,11 @@ impl ApiCall {
                 "--input" => {
                     has_body = true;
                     super::send_file(inv, &mut payload, &v.text, false);
+                    // `printf '{"private":false}' | gh api ... --input -`:
+                    // the body's fields are those of `-F private=false`.
+                    if v.text == "-" {
+                        fields.extend(json_body_fields(&inv.stdin.text.join("\n")));
+                    }
                 }
                 "-H" | "--header" => flow::merge(&mut payload, &v.payload()),
                 _ => {}
@@ -2206,6 +2211,22 @@ impl ApiCall {
             hostname: None,
         }
     }
+}
+
+/// The top-level fields of a JSON object request body as `key=value`, as
+/// `-F key=value` gives them: `{"private":false}` is `private=false`, a
+/// string its text, a nested value its JSON. None for other text.
+fn json_body_fields(text: &str) -> Vec<String> {
+    let Ok(serde_json::Value::Object(object)) = serde_json::from_str(text.trim()) else {
+        return Vec::new();
+    };
+    object
+        .into_iter()
+        .map(|(key, value)| match value {
+            serde_json::Value::String(text) => format!("{key}={text}"),
+            other => format!("{key}={other}"),
+        })
+        .collect()
 }
 
 /// What a GitHub REST call does to access, whoever makes it (`gh api`,

@@ -1197,6 +1197,29 @@ fn eval(inv: &Invocation<'_>) -> Outcome {
     let mut text = join(inv.args);
     let mut outcome = Outcome::default();
     outcome.opaque.push(format!("eval: {text}"));
+    // `eval "$(ssh-agent -s)"`, `eval "$(brew shellenv)"`: the output of a
+    // program that prints environment setup is evaluated to set the shell
+    // up; the program runs (its own effects count), its text is not
+    // hidden shell text.
+    let setup_only = inv.args.iter().all(|arg| {
+        !arg.substitutions.is_empty()
+            && arg
+                .substitutions
+                .iter()
+                .all(|inner| crate::walk::is_environment_setup(inner))
+            && arg
+                .substitutions
+                .iter()
+                .fold(arg.text.clone(), |rest, inner| {
+                    rest.replace(&format!("$({inner})"), "")
+                        .replace(&format!("`{inner}`"), "")
+                })
+                .trim()
+                .is_empty()
+    });
+    if setup_only && !inv.args.is_empty() {
+        return outcome;
+    }
     let mut bindings = Vec::new();
     for arg in inv.args {
         for inner in &arg.substitutions {
