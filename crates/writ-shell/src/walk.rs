@@ -1350,6 +1350,11 @@ impl<'c> Analyzer<'c> {
         // A task runner's recipe, a launchd job or a cron table whose file
         // was written earlier runs the text it holds (`make ship`).
         if !self.contents.is_empty() {
+            // An alias git's configuration files define (`git pf`, after
+            // `git config alias.pf 'push --force-with-lease'`).
+            commands::configured_git_aliases(&invocation, &mut outcome, &|path| {
+                self.script_text(path)
+            });
             commands::run_recipes(&invocation, &mut outcome, &|path| self.script_text(path));
             // A policy document given as a file written earlier.
             commands::written_policies(&invocation, &mut outcome, &|path| self.script_text(path));

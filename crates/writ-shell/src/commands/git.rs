@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+mod aliases;
 mod blobs;
 mod configured;
 mod gh_repo;
@@ -12,7 +13,7 @@ use gh_repo::{GithubRepo, RepoSelection};
 pub use urls::resolve_remote;
 
 use super::words::{self, Backslash};
-use super::{Invocation, Nested, Outcome, request, send_file, url};
+use super::{Invocation, Lookup, Nested, Outcome, request, send_file, url};
 use crate::args::{self, Arg, Item, Spec};
 use crate::{Effect, FileRef, GitPush, Payload, RefSpec, Resource, Target, flow, paths};
 
@@ -27,11 +28,41 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     }
 }
 
+/// git with none of its configuration files known.
+fn git(inv: &Invocation<'_>) -> Outcome {
+    git_with(inv, &|_| None)
+}
+
+/// git again when the text of its configuration files is known (written
+/// on the line or by an earlier step, or read whole): a subcommand that
+/// is an alias they define runs the alias, and `git config` adds to what
+/// the file is known to hold (`aliases.rs`). `outcome` is replaced only
+/// when a known file's text counts.
+pub(crate) fn configured_aliases(
+    inv: &Invocation<'_>,
+    outcome: &mut Outcome,
+    text_of: &Lookup<'_>,
+) {
+    if inv.program != "git" {
+        return;
+    }
+    let known = std::cell::Cell::new(false);
+    let again = git_with(inv, &|path| {
+        let text = text_of(path);
+        known.set(known.get() || text.is_some());
+        text
+    });
+    if known.get() {
+        *outcome = again;
+    }
+}
+
 /// Splits git's global options (`-C dir`, `-c k=v`, `--config-env`,
 /// `-p`/`-P`) from the subcommand, expands an alias the settings define
-/// (`-c alias.NAME=...`), and adds what git runs because of its settings
-/// and environment (`configured.rs`).
-fn git(inv: &Invocation<'_>) -> Outcome {
+/// (`-c alias.NAME=...`, else the configuration files `text_of` knows),
+/// and adds what git runs because of its settings and environment
+/// (`configured.rs`).
+fn git_with(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Outcome {
     let mut dir = inv.cwd.to_owned();
     let mut args: Cow<'_, [Arg]> = Cow::Borrowed(inv.args);
     let mut config = Config::from_env(inv);
@@ -77,9 +108,14 @@ fn git(inv: &Invocation<'_>) -> Outcome {
         let Some((sub, sub_args)) = rest.split_first() else {
             return Outcome::default();
         };
-        let alias = config
-            .alias(&sub.text)
-            .filter(|_| !is_git_command(&sub.text) && expansions < MAX_ALIAS_EXPANSIONS);
+        let alias = (!is_git_command(&sub.text) && expansions < MAX_ALIAS_EXPANSIONS)
+            .then(|| {
+                config.alias(&sub.text).cloned().or_else(|| {
+                    aliases::configured(&dir, inv.home, &sub.text, text_of)
+                        .map(|value| Arg::literal(&value))
+                })
+            })
+            .flatten();
         let Some(value) = alias else {
             if sub.text == "clone" {
                 config.push_clone_options(sub_args);
@@ -89,7 +125,7 @@ fn git(inv: &Invocation<'_>) -> Outcome {
                 cwd: &dir,
                 ..*inv
             };
-            let mut outcome = git_command(&inv, &sub.text);
+            let mut outcome = git_command(&inv, &sub.text, text_of);
             let headers = extra_headers(&config);
             if !headers.is_empty() {
                 send_headers(&inv, &sub.text, &headers, &mut outcome);
@@ -278,14 +314,14 @@ const GIT_COMMANDS: &[&str] = &[
     "write-tree",
 ];
 
-fn git_command(inv: &Invocation<'_>, sub: &str) -> Outcome {
+fn git_command(inv: &Invocation<'_>, sub: &str, text_of: &Lookup<'_>) -> Outcome {
     match sub {
         "push" => push(inv),
         "subtree" => subtree(inv),
         "clone" => clone(inv),
         "submodule" => submodule(inv),
         "fetch" | "pull" | "ls-remote" => fetch(inv, sub),
-        "config" => config(inv),
+        "config" => config(inv, text_of),
         "clean" => clean(inv),
         "rm" => remove(inv),
         "mv" => move_paths(inv),
@@ -1298,8 +1334,9 @@ fn fetch(inv: &Invocation<'_>, verb: &str) -> Outcome {
 /// `git config --global k v` writes `~/.gitconfig`. A setting that moves
 /// where git sends a remote is reported too: `remote.NAME.url` as `git
 /// remote set-url` sets it, URL rewrites and push URLs as
-/// [`Effect::GitSetting`]s, for the pushes after it.
-fn config(inv: &Invocation<'_>) -> Outcome {
+/// [`Effect::GitSetting`]s, for the pushes after it. An alias set or
+/// removed changes what the file is known to hold ([`alias_change`]).
+fn config(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Outcome {
     let items = args::parse(
         inv.args,
         &Spec {
@@ -1366,8 +1403,88 @@ fn config(inv: &Invocation<'_>) -> Outcome {
             .effects
             .extend(url_setting(&scope, &key.text, &value.text));
     }
+    // The section `--remove-section`, `--rename-section` (or git 2.46's
+    // `remove-section`, `rename-section`) takes out of the file.
+    let section_removed = match positional.as_slice() {
+        [section, ..] if args::has(&items, &["--remove-section", "--rename-section"]) => {
+            Some(*section)
+        }
+        [verb, section, ..]
+            if matches!(verb.text.as_str(), "remove-section" | "rename-section") =>
+        {
+            Some(*section)
+        }
+        _ => None,
+    };
+    let change = match (section_removed, operands, removing) {
+        (Some(section), _, _) => section
+            .text
+            .eq_ignore_ascii_case("alias")
+            .then_some(AliasChange::Remove(None)),
+        (None, [verb, key, ..], true) if matches!(verb.text.as_str(), "unset" | "unset-all") => {
+            alias_name(&key.text).map(|name| AliasChange::Remove(Some(name)))
+        }
+        (None, [key, ..], true) => {
+            alias_name(&key.text).map(|name| AliasChange::Remove(Some(name)))
+        }
+        (None, [key, value, ..], false) => {
+            alias_name(&key.text).map(|name| AliasChange::Set(name, &value.text))
+        }
+        _ => None,
+    };
+    let edited = args::has(&items, &["-e", "--edit"])
+        || positional.first().is_some_and(|p| p.text == "edit");
+    if let Some(holds) = alias_change(change, edited, || text_of(&path)) {
+        outcome.contents.push((path.clone(), holds));
+    }
     outcome.write(path, false);
     outcome
+}
+
+/// An alias `git config` sets or removes.
+enum AliasChange<'a> {
+    /// `alias.NAME VALUE`.
+    Set(&'a str, &'a str),
+    /// `--unset alias.NAME`, or the whole section (`--remove-section alias`).
+    Remove(Option<&'a str>),
+}
+
+/// The NAME of an `alias.NAME` key.
+fn alias_name(key: &str) -> Option<&str> {
+    let (section, name) = key.split_once('.')?;
+    (section.eq_ignore_ascii_case("alias") && !name.is_empty() && !name.contains('.'))
+        .then_some(name)
+}
+
+/// What the settings file holds once `git config` has changed an alias in
+/// it, given the text it was known to hold (`earlier`): an alias set is
+/// added after that text (or is all that is known of the file), one
+/// removed is taken out of it. A file edited by hand (`--edit`), or an
+/// alias removed from a file not known, holds what is not known (an empty
+/// payload); `None` leaves what is known of it as it was.
+fn alias_change(
+    change: Option<AliasChange<'_>>,
+    edited: bool,
+    earlier: impl FnOnce() -> Option<String>,
+) -> Option<Payload> {
+    if edited {
+        return Some(Payload::default());
+    }
+    let text = match (change?, earlier()) {
+        (AliasChange::Set(name, value), earlier) => {
+            let entry = aliases::alias_entry(name, value);
+            match earlier {
+                Some(earlier) => format!("{earlier}\n{entry}"),
+                None => entry,
+            }
+        }
+        (AliasChange::Remove(name), Some(earlier)) => aliases::without_alias(&earlier, name),
+        (AliasChange::Remove(_), None) => return Some(Payload::default()),
+    };
+    Some(Payload {
+        text: vec![text],
+        ..Payload::default()
+    })
 }
 
 /// The repositories a settings file written at `path` holds for: every

@@ -71,6 +71,7 @@ pub(crate) use fleet::{remote_effects, written_manifests};
 mod git;
 pub(crate) use cloud::written_policies;
 pub use cloud::{PolicyReach, grants_everyone, iam_grant, is_public_acl, policy_reach};
+pub(crate) use git::configured_aliases as configured_git_aliases;
 pub use git::{WORKFLOW_ENVIRONMENT_INPUTS, github_access_changes, resolve_remote};
 pub use publish::changes_login_keys;
 mod glab;
