@@ -1570,6 +1570,10 @@ impl<'c> Analyzer<'c> {
         }
         // The code knows where it runs from (`__file__`, `__dirname`).
         let text = commands::with_script_path(&text, program, &path).unwrap_or(text);
+        // Configuration files written earlier that the code loads, as the
+        // mappings they hold (`cfg = yaml.safe_load(open(path))`).
+        let text = commands::with_loaded_configs(inv, &text, rest, &|p| self.script_text(p))
+            .unwrap_or(text);
         args.push(Arg::literal(code_flag));
         args.push(Arg::literal(&text));
         args.extend(rest.iter().cloned());

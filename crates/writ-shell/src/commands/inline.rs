@@ -57,12 +57,16 @@ mod home;
 pub(super) use home::renamed_calls;
 mod hub;
 mod iam;
+mod js_args;
 mod js_db;
 mod js_wrappers;
 mod listing;
 mod moves;
 mod net_query;
 mod perl_loops;
+mod py_branches;
+mod py_config;
+pub(crate) use py_config::with_loaded_configs;
 mod runtimes;
 mod sdk_acls;
 mod sdk_mail;
@@ -1013,6 +1017,13 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
                 .collect()
         })
         .unwrap_or_default();
+    // A Node.js script's options and arguments, as their values, and the
+    // branches they rule out, blanked.
+    let js_bound = js_args::bound(inv, original, code);
+    let code = js_bound.as_deref().unwrap_or(code);
+    // Branches a Python script's own flags rule out, blanked.
+    let pruned = py_branches::pruned(inv, original, code);
+    let code = pruned.as_deref().unwrap_or(code);
     let resolved = super::pathexpr::resolve(code, program, &words);
     let code = resolved.as_deref().unwrap_or(code);
     // Clojure's quote (`'[a.b :as c]`) is no string.

@@ -120,6 +120,7 @@ mod p4;
 mod packages;
 mod patch;
 mod pathexpr;
+pub(crate) use inline::with_loaded_configs;
 pub(crate) use pathexpr::with_script_path;
 mod payments;
 mod pipelines;

@@ -117,7 +117,7 @@ const CWD_PATH_FORMS: &[&str] = &["pathlib.Path.cwd()", "Path.cwd()"];
 /// Methods of a path that return the same file.
 const SAME_FILE_METHODS: &[&str] = &[".expanduser()", ".resolve()", ".absolute()"];
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct Value {
     text: String,
     /// A `pathlib.Path` (`/` joins it).
@@ -128,12 +128,16 @@ struct Value {
     template: bool,
     /// A list's items (`["terraform", "-chdir=x"]`); `text` is then empty.
     items: Option<Vec<Value>>,
+    /// A mapping's entries (a dict literal, a configuration file loaded
+    /// into one: `cfg = {"bucket": "b"}`), read by `cfg["bucket"]` and
+    /// `cfg.get("prefix", "")`; `text` is then empty.
+    entries: Option<Vec<(String, Value)>>,
 }
 
 impl Value {
     /// Plain text, a whole value.
     fn known(&self) -> bool {
-        !self.template && self.items.is_none()
+        !self.template && self.items.is_none() && self.entries.is_none()
     }
 }
 
@@ -368,7 +372,7 @@ impl Evaluator<'_> {
                 rest.starts_with(". ") || rest.starts_with(".\t")
             };
             if !operator {
-                return Some(left);
+                return Some(self.same_either_way(left).unwrap_or_else(|left| left));
             }
             let Some(right) = self.term(self.skip_space(at + 1)) else {
                 // `base + "?t=" + token`: the known text before a part not
@@ -385,7 +389,12 @@ impl Evaluator<'_> {
                         ..Value::default()
                     }
                 }
-                (None, None) if !left.value.template && !right.value.template => {
+                (None, None)
+                    if !left.value.template
+                        && !right.value.template
+                        && left.value.entries.is_none()
+                        && right.value.entries.is_none() =>
+                {
                     let text = if left.value.path {
                         join(&left.value.text, &right.value.text)
                     } else {
@@ -424,6 +433,8 @@ impl Evaluator<'_> {
                 term.value.text = parent(&term.value.text)?;
                 term.end += ".parent".len();
                 term.derived = true;
+            } else if let Some(found) = self.entry(&term).or_else(|| self.stripped(&term)) {
+                term = found;
             } else if rest.starts_with(".joinpath(") {
                 let (parts, end) = self.arguments(term.end + ".joinpath(".len())?;
                 if !term.value.known() || !parts.iter().all(Value::known) {
@@ -469,6 +480,9 @@ impl Evaluator<'_> {
         }
         if c == '[' {
             return self.list(pos + 1);
+        }
+        if c == '{' {
+            return self.mapping(pos + 1);
         }
         // A Python f-string: `f'{home}/x'`.
         let letters = self
@@ -558,10 +572,12 @@ impl Evaluator<'_> {
             .filter(|attribute| self.names.borrow().iter().any(|(n, _, _)| n == attribute))
             .unwrap_or(name);
         let after = self.skip_spaces(pos + name.len());
-        if matches!(self.char_at(after), Some('(' | '[')) {
+        let value = self.lookup(name, pos)?;
+        // A mapping's entry is read after it (`cfg["bucket"]`), by [`Self::entry`].
+        let subscripted = self.char_at(after) == Some('[') && value.entries.is_some();
+        if matches!(self.char_at(after), Some('(' | '[')) && !subscripted {
             return None;
         }
-        let value = self.lookup(name, pos)?;
         Some(Evaluated {
             value,
             end: pos + name.len(),
@@ -780,6 +796,260 @@ impl Evaluator<'_> {
         })
     }
 
+    /// A dict literal (`{"bucket": "b", "prefix": p}`) whose keys are
+    /// string literals and whose values are known, from just past its `{`.
+    fn mapping(&self, pos: usize) -> Option<Evaluated> {
+        let mut entries = Vec::new();
+        let mut at = self.skip_space(pos);
+        self.depth.set(self.depth.get() + 1);
+        let end = loop {
+            if self.char_at(at) == Some('}') {
+                break Some(at + 1);
+            }
+            let Some(key) = self.literal_at(at).filter(|l| !l.backtick) else {
+                break None;
+            };
+            let colon = self.skip_space(key.end);
+            if self.char_at(colon) != Some(':') {
+                break None;
+            }
+            let Some(value) = self.expr(self.skip_space(colon + 1)) else {
+                break None;
+            };
+            entries.push((key.text.clone(), value.value));
+            at = self.skip_space(value.end);
+            match self.char_at(at) {
+                Some('}') => break Some(at + 1),
+                Some(',') => at = self.skip_space(at + 1),
+                _ => break None,
+            }
+        };
+        self.depth.set(self.depth.get() - 1);
+        Some(Evaluated {
+            value: Value {
+                entries: Some(entries),
+                ..Value::default()
+            },
+            end: end?,
+            derived: false,
+        })
+    }
+
+    /// A mapping's entry read after `term`: `[KEY]`, `.get(KEY)` or
+    /// `.get(KEY, DEFAULT)` (the default when the key is missing), with
+    /// KEY a string literal.
+    fn entry(&self, term: &Evaluated) -> Option<Evaluated> {
+        let entries = term.value.entries.as_ref()?;
+        let rest = self.rest(term.end);
+        let (key_at, get) = if rest.starts_with('[') {
+            (self.skip_space(term.end + 1), false)
+        } else if rest.starts_with(".get(") {
+            (self.skip_space(term.end + ".get(".len()), true)
+        } else {
+            return None;
+        };
+        let key = self.literal_at(key_at).filter(|l| !l.backtick)?;
+        let after = self.skip_space(key.end);
+        let found = entries
+            .iter()
+            .find(|(k, _)| *k == key.text)
+            .map(|(_, v)| v.clone());
+        let (value, end) = match (self.char_at(after)?, get) {
+            (']', false) | (')', true) => (found?, after + 1),
+            (',', true) => {
+                let fallback = self.expr(self.skip_space(after + 1))?;
+                let close = self.skip_space(fallback.end);
+                if self.char_at(close) != Some(')') {
+                    return None;
+                }
+                (found.unwrap_or(fallback.value), close + 1)
+            }
+            _ => return None,
+        };
+        Some(Evaluated {
+            value,
+            end,
+            derived: true,
+        })
+    }
+
+    /// `term` with Python's and Ruby's `.strip()`, `.lstrip("/")`,
+    /// `.rstrip(...)` applied, when its text is known.
+    fn stripped(&self, term: &Evaluated) -> Option<Evaluated> {
+        if !term.value.known() || term.value.path {
+            return None;
+        }
+        let rest = self.rest(term.end);
+        let method = [".strip(", ".lstrip(", ".rstrip("]
+            .into_iter()
+            .find(|m| rest.starts_with(m))?;
+        let at = self.skip_space(term.end + method.len());
+        let (chars, end) = if self.char_at(at) == Some(')') {
+            (None, at + 1)
+        } else {
+            let literal = self.literal_at(at).filter(|l| !l.backtick)?;
+            let close = self.skip_space(literal.end);
+            if self.char_at(close) != Some(')') {
+                return None;
+            }
+            (Some(literal.text.clone()), close + 1)
+        };
+        let strips = |c: char| {
+            chars
+                .as_deref()
+                .map_or(c.is_whitespace(), |s| s.contains(c))
+        };
+        let text = &term.value.text;
+        let text = match method {
+            ".lstrip(" => text.trim_start_matches(strips),
+            ".rstrip(" => text.trim_end_matches(strips),
+            _ => text.trim_matches(strips),
+        };
+        Some(plain(text.to_owned(), end, true))
+    }
+
+    /// Python's `A if C else B` whose sides are the same value (a file
+    /// loaded by either of two parsers): that value, to past `B`;
+    /// otherwise `left` as it was.
+    fn same_either_way(&self, left: Evaluated) -> Result<Evaluated, Evaluated> {
+        let at = self.skip_spaces(left.end);
+        if !self.rest(at).starts_with("if ") {
+            return Err(left);
+        }
+        let Some(other) = self
+            .top_level_else(at + "if ".len())
+            .and_then(|else_at| self.expr(self.skip_spaces(else_at + "else ".len())))
+        else {
+            return Err(left);
+        };
+        if other.value != left.value {
+            return Err(left);
+        }
+        Ok(Evaluated {
+            value: left.value,
+            end: other.end,
+            derived: true,
+        })
+    }
+
+    /// Where the `else ` of a conditional expression whose condition
+    /// starts at `pos` is, on the same line and outside brackets.
+    fn top_level_else(&self, pos: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        let mut at = pos;
+        while let Some(c) = self.char_at(at) {
+            if let Some(literal) = self.literal_at(at) {
+                at = literal.end;
+                continue;
+            }
+            match c {
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => depth = depth.checked_sub(1)?,
+                '\n' | ';' if depth == 0 => return None,
+                'e' if depth == 0
+                    && self.rest(at).starts_with("else ")
+                    && self.char_before(at).is_some_and(char::is_whitespace) =>
+                {
+                    return Some(at);
+                }
+                _ => {}
+            }
+            at += c.len_utf8();
+        }
+        None
+    }
+
+    /// `for NAME in ITER:` over the files of a tree (`src.rglob("*")`,
+    /// `d.glob("*.csv")`, `d.iterdir()`, `glob.glob("x/*.csv")`, inside
+    /// `sorted(...)` or a comprehension): NAME bound, from the loop on, to
+    /// the glob pattern of the files it goes through (`exports/**/*`).
+    fn loop_binding(&self, pos: usize) -> Option<()> {
+        let at = self.skip_spaces(pos + "for".len());
+        let name = self.name_at(at)?;
+        let after = self.skip_spaces(at + name.len());
+        if !self.rest(after).starts_with("in ") {
+            return None;
+        }
+        let from = after + "in ".len();
+        let to = from + self.rest(from).find('\n').unwrap_or(self.rest(from).len());
+        let pattern = self.walked_pattern(from, to)?;
+        self.names.borrow_mut().push((
+            name.to_owned(),
+            to,
+            Some(Value {
+                text: pattern,
+                ..Value::default()
+            }),
+        ));
+        Some(())
+    }
+
+    /// The glob pattern of the files a tree walk between `from` and `to`
+    /// goes through.
+    fn walked_pattern(&self, from: usize, to: usize) -> Option<String> {
+        let span = self.code.get(from..to)?;
+        for (method, prefix) in [(".rglob(", "**/"), (".glob(", ""), (".iterdir(", "")] {
+            let Some(found) = span.find(method) else {
+                continue;
+            };
+            let dot = from + found;
+            let open = self.skip_space(dot + method.len());
+            let start = self.receiver_start(dot)?;
+            if self.code.get(start..dot) == Some("glob") {
+                // `glob.glob(PATTERN)`: the pattern itself.
+                return self
+                    .expr(open)
+                    .filter(|p| p.value.known())
+                    .map(|p| p.value.text);
+            }
+            let base = self
+                .expr(start)
+                .filter(|b| b.end == dot && b.value.known())?;
+            let pattern = if method == ".iterdir(" {
+                "*".to_owned()
+            } else {
+                let literal = self.literal_at(open).filter(|l| !l.backtick)?;
+                format!("{prefix}{}", literal.text)
+            };
+            return Some(join(&base.value.text, &pattern));
+        }
+        None
+    }
+
+    /// Where the receiver of the method whose `.` is at `dot` starts: a
+    /// dotted name, or a call (`Path(args.src)`).
+    fn receiver_start(&self, dot: usize) -> Option<usize> {
+        let mut at = dot;
+        if self.char_before(at) == Some(')') {
+            let mut depth = 0usize;
+            while let Some(c) = self.char_before(at) {
+                at -= c.len_utf8();
+                if let Some(literal) = self.literals.iter().find(|l| l.start < at && at < l.end) {
+                    at = literal.start;
+                    continue;
+                }
+                match c {
+                    ')' => depth += 1,
+                    '(' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    '\n' => return None,
+                    _ => {}
+                }
+            }
+        }
+        while let Some(c) = self
+            .char_before(at)
+            .filter(|c| is_ident_char(*c) || *c == '.')
+        {
+            at -= c.len_utf8();
+        }
+        (at < dot).then_some(at)
+    }
+
     /// A Python f-string's value: each `{expr}` evaluated; one whose value
     /// is not known keeps it as written (a template), when another's is.
     /// With `escapes` (a raw string's or one with backslashes), only a
@@ -954,6 +1224,12 @@ impl Evaluator<'_> {
             if self.name_at(pos).is_none() || !self.statement_start(pos) {
                 continue;
             }
+            if self.name_at(pos) == Some("for") {
+                if self.loop_binding(pos).is_some() {
+                    count += 1;
+                }
+                continue;
+            }
             let Some((targets, eq)) = self.targets(pos) else {
                 continue;
             };
@@ -967,7 +1243,12 @@ impl Evaluator<'_> {
                     .map(|(value, target)| {
                         // A list changed after (`cmd.append(x)`) is not
                         // known from its assignment.
-                        (value.items.is_none() || !self.mutated(target)).then_some(value)
+                        let changed = match (&value.items, &value.entries) {
+                            (None, None) => false,
+                            (Some(_), _) => self.mutated(target),
+                            (_, Some(_)) => self.mapping_mutated(target),
+                        };
+                        (!changed).then_some(value)
                     })
                     .collect::<Vec<_>>()
                     .into_iter()
@@ -1027,6 +1308,33 @@ impl Evaluator<'_> {
             .any(|method| rest.starts_with(method))
                 || rest.trim_start_matches([' ', '\t']).starts_with("+=");
             whole && changed
+        })
+    }
+
+    /// True when the code may change the mapping `name` in place
+    /// (`name["k"] = v`, `name.update(...)`, `del name["k"]`).
+    fn mapping_mutated(&self, name: &str) -> bool {
+        self.code.match_indices(name).any(|(at, _)| {
+            let whole =
+                self.token_starts(at) && self.name_at(at).is_some_and(|n| n.len() == name.len());
+            let rest = self.rest(at + name.len());
+            let deleted = self
+                .code
+                .get(..at)
+                .is_some_and(|b| b.trim_end_matches([' ', '\t']).ends_with("del"));
+            let method = [".update(", ".setdefault(", ".pop(", ".clear(", ".popitem("]
+                .iter()
+                .any(|m| rest.starts_with(m));
+            let stored = rest.starts_with('[')
+                && self
+                    .char_at(at + name.len())
+                    .and_then(|_| {
+                        let close = at + name.len() + rest.find(']')?;
+                        let after = self.rest(close + 1).trim_start_matches([' ', '\t']);
+                        Some(after.starts_with('=') && !after.starts_with("=="))
+                    })
+                    .unwrap_or(true);
+            whole && (deleted || method || stored || rest.trim_start().starts_with("|="))
         })
     }
 
@@ -1486,6 +1794,9 @@ fn join(a: &str, b: &str) -> String {
 /// A value as a literal of the code; a Path whose method is called stays
 /// a Path (`Path('f').write_text(...)`).
 fn render(value: &Value, method_follows: bool) -> Option<String> {
+    if value.entries.is_some() {
+        return None;
+    }
     if let Some(items) = &value.items {
         return spread(items).map(|items| format!("[{items}]"));
     }

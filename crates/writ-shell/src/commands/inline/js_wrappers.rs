@@ -8,10 +8,13 @@
 //! [`super::forwarders`]' reading of Python's `def f(*args)`, for
 //! JavaScript's wrappers.
 //!
-//! Read: a function of plain parameters (no defaults, rest or
-//! destructuring) whose body uses them only inside one call's arguments.
-//! A call of it with a different number of arguments, or with a spread,
-//! is left as written.
+//! Read: a function of plain parameters (no defaults or destructuring)
+//! whose body uses them only inside one call's arguments. A last rest
+//! parameter (`const gh = (...args) => execFileSync('gh', args)`) stands
+//! for the list of the call's remaining arguments (`gh('repo', 'edit')`
+//! is `execFileSync('gh', ['repo', 'edit'])`; its spread `...args`, for
+//! those arguments). A call of it with a different number of arguments,
+//! or with a spread, is left as written.
 
 use std::ops::Range;
 
@@ -28,6 +31,8 @@ const JS_PROGRAMS: &[&str] = &["node", "nodejs", "deno", "bun", "tsx", "ts-node"
 struct Wrapper {
     name: String,
     params: Vec<String>,
+    /// Whether the last parameter is a rest parameter (`...args`).
+    rest: bool,
     /// The call its body makes (`execSync(c, {...})`).
     call: Range<usize>,
     /// The function's whole definition, whose text stays as written.
@@ -127,6 +132,15 @@ fn wrapper(code: &str, literals: &[Literal], start: usize) -> Option<Wrapper> {
         }
     };
     let plain = |n: &str| n.chars().next().is_some_and(|c| !c.is_ascii_digit()) && !n.is_empty();
+    let mut params = params;
+    let rest = params
+        .last_mut()
+        .and_then(|last| {
+            last.strip_prefix("...")
+                .map(str::to_owned)
+                .map(|n| *last = n)
+        })
+        .is_some();
     if !plain(name) || params.is_empty() || !params.iter().all(|p| plain(p)) {
         return None;
     }
@@ -149,6 +163,7 @@ fn wrapper(code: &str, literals: &[Literal], start: usize) -> Option<Wrapper> {
     Some(Wrapper {
         name: name.to_owned(),
         params,
+        rest,
         call,
         span: start..body.end,
     })
@@ -168,9 +183,18 @@ fn parameters(code: &str, literals: &[Literal], open: usize) -> Option<(Vec<Stri
         .filter(|p| !p.is_empty())
         .map(str::to_owned)
         .collect();
+    let last = params.len().saturating_sub(1);
     params
         .iter()
-        .all(|p| p.chars().all(storage::is_ident))
+        .enumerate()
+        .all(|(i, p)| {
+            let p = if i == last {
+                p.strip_prefix("...").unwrap_or(p)
+            } else {
+                p
+            };
+            p.chars().all(storage::is_ident)
+        })
         .then_some((params, close))
 }
 
@@ -200,7 +224,8 @@ fn uses(
             continue;
         }
         let name = name_at(code, pos);
-        if !name.is_empty() && token_starts(code, pos) {
+        let spread = code.get(..pos).is_some_and(|b| b.ends_with("..."));
+        if !name.is_empty() && (token_starts(code, pos) || spread) {
             if let Some(index) = params.iter().position(|p| p == name) {
                 found.push((pos, index));
             }
@@ -270,14 +295,38 @@ fn call_site(
     }
     let close = storage::matching(code, literals, open)?;
     let arguments = top_level_split(code, literals, open + 1..close)?;
-    if arguments.len() != wrapper.params.len() || arguments.iter().any(|a| a.starts_with("...")) {
+    let counts = if wrapper.rest {
+        arguments.len() + 1 >= wrapper.params.len()
+    } else {
+        arguments.len() == wrapper.params.len()
+    };
+    if !counts || arguments.iter().any(|a| a.starts_with("...")) {
         return None;
     }
+    let rest_at = wrapper.params.len().saturating_sub(1);
     let mut text = String::new();
     let mut copied = wrapper.call.start;
     for (at, index) in uses(code, literals, &wrapper.params, wrapper.call.clone()) {
-        text.push_str(code.get(copied..at)?);
-        text.push_str(arguments.get(index)?);
+        if wrapper.rest && index == rest_at {
+            let remaining = arguments.get(rest_at..).unwrap_or_default().join(", ");
+            // `...args` spreads them in place; `args` is their list.
+            let spread_at = at
+                .checked_sub(3)
+                .filter(|s| code.get(*s..at) == Some("..."));
+            match spread_at {
+                Some(spread) => {
+                    text.push_str(code.get(copied..spread)?);
+                    text.push_str(&remaining);
+                }
+                None => {
+                    text.push_str(code.get(copied..at)?);
+                    text.push_str(&format!("[{remaining}]"));
+                }
+            }
+        } else {
+            text.push_str(code.get(copied..at)?);
+            text.push_str(arguments.get(index)?);
+        }
         copied = at + wrapper.params.get(index)?.len();
     }
     text.push_str(code.get(copied..wrapper.call.end)?);
@@ -336,6 +385,14 @@ mod tests {
         assert_eq!(
             node(r#"const sh = (c, o) => { execSync(c, o) }; sh("ls", {})"#),
             r#"const sh = (c, o) => { execSync(c, o) }; execSync("ls", {})"#
+        );
+        assert_eq!(
+            node(r#"const gh = (...a) => execFileSync('gh', a, {}); gh('repo', 'edit', r)"#),
+            r#"const gh = (...a) => execFileSync('gh', a, {}); execFileSync('gh', ['repo', 'edit', r], {})"#
+        );
+        assert_eq!(
+            node(r#"const git = (...a) => spawnSync('git', [...a]); git('push')"#),
+            r#"const git = (...a) => spawnSync('git', [...a]); spawnSync('git', ['push'])"#
         );
     }
 

@@ -1,0 +1,724 @@
+//! The values a Node.js script's own command line gives the names it reads
+//! its options from, and the branches those values rule out.
+//!
+//! `const { values } = parseArgs({ options: { branch: { type: 'string',
+//! short: 'b', default: 'main' }, 'skip-tests': { type: 'boolean' } } })`
+//! binds `values.branch` (and `values['branch']`) to what `--branch X`,
+//! `--branch=X` or `-b X` gives, else its `default` (else `undefined`),
+//! and a boolean option to whether it is given. `process.argv[2]` is the
+//! script's first argument and `process.argv.includes('--post')` whether
+//! that word is one. Each such read is written as the literal it is
+//! (inside a template literal, `${values.branch}` as its text), so the
+//! literal analysis of `inline` sees the branch pushed.
+//!
+//! Conditions made of those literals (`if (!values['skip-tests'])`, `if
+//! (values.env === 'prod')`, with `!`, `&&`, `||` and `===`/`!==`/`==`/
+//! `!=`) then decide the branch that runs, as [`super::py_branches`] does
+//! for Python: the branch that cannot run is blanked (its text replaced by
+//! spaces, so every other offset stays), and so is the rest of the
+//! enclosing block after a branch that surely runs and ends the script or
+//! function (`process.exit(0)`, `return`, `throw`).
+//!
+//! Only certain values are written in: an argument whose text is not
+//! known, a word that looks like an option `parseArgs` was not told of
+//! (or combined short flags, `-ab`) leaves the options unbound, and a
+//! condition with any other part keeps both branches.
+
+use super::{Invocation, Literal, literals, storage};
+
+/// Code longer than this is not read.
+const MAX_CODE: usize = 64 * 1024;
+/// How many options are read.
+const MAX_OPTIONS: usize = 64;
+/// How deep conditions nest (`!(a && (b || c))`).
+const MAX_DEPTH: usize = 8;
+/// Programs that run JavaScript or TypeScript.
+const JS_PROGRAMS: &[&str] = &["node", "nodejs", "deno", "bun", "tsx", "ts-node"];
+
+/// A value the command line gives.
+#[derive(Clone, Debug, PartialEq)]
+enum Value {
+    Text(String),
+    Flag(bool),
+    Undefined,
+}
+
+/// An option `parseArgs` is told of.
+struct OptionSpec {
+    name: String,
+    boolean: bool,
+    short: Option<String>,
+    default: Option<Value>,
+}
+
+/// `code` with the reads of its command line written as their values and
+/// the branches those values rule out blanked; `None` when nothing
+/// changes. `original` is the code as given on the command line (its
+/// arguments follow it).
+pub(super) fn bound(inv: &Invocation<'_>, original: &str, code: &str) -> Option<String> {
+    let name = inv.program.rsplit('/').next().unwrap_or(inv.program);
+    if !JS_PROGRAMS.contains(&name) || code.len() > MAX_CODE {
+        return None;
+    }
+    let at = inv.args.iter().position(|a| a.text == original)?;
+    let rest = inv.args.get(at + 1..).unwrap_or_default();
+    if rest.iter().any(|a| a.dynamic) {
+        return None;
+    }
+    let words: Vec<String> = rest.iter().map(|a| a.text.clone()).collect();
+    let substituted = substitute(code, &words);
+    let code_now = substituted.as_deref().unwrap_or(code);
+    let pruned = prune(code_now);
+    pruned.or(substituted)
+}
+
+/// `code` with its reads of options and `process.argv` written as values.
+fn substitute(code: &str, words: &[String]) -> Option<String> {
+    let literals = literals(code);
+    let mut reads: Vec<(String, Value)> = Vec::new();
+    if let Some((holder, options)) = parse_args(code, &literals)
+        && let Some(values) = given(&options, words)
+    {
+        for (option, value) in options.iter().zip(values) {
+            let name = &option.name;
+            let plain = name.chars().all(storage::is_ident);
+            if plain {
+                reads.push((format!("{holder}.{name}"), value.clone()));
+            }
+            reads.push((format!("{holder}['{name}']"), value.clone()));
+            reads.push((format!("{holder}[\"{name}\"]"), value));
+        }
+    }
+    if code.contains("process.argv") {
+        for (index, word) in words.iter().enumerate().take(MAX_OPTIONS) {
+            reads.push((
+                format!("process.argv[{}]", index + 2),
+                Value::Text(word.clone()),
+            ));
+        }
+        for literal in code
+            .match_indices("process.argv.includes(")
+            .filter_map(|(at, m)| literals.iter().find(|l| l.start == at + m.len()))
+        {
+            let closes = code.get(literal.end..).is_some_and(|r| r.starts_with(')'));
+            if closes {
+                let given = words.contains(&literal.text);
+                let quoted = code.get(literal.start..literal.end).unwrap_or_default();
+                reads.push((
+                    format!("process.argv.includes({quoted})"),
+                    Value::Flag(given),
+                ));
+            }
+        }
+    }
+    if reads.is_empty() {
+        return None;
+    }
+    write_reads(code, &literals, &reads)
+}
+
+/// The name `parseArgs`' values are read through (`values` for `const {
+/// values } = parseArgs(...)`, `opts` for `{ values: opts }`, `args.values`
+/// for `const args = parseArgs(...)`) and the options it is told of.
+fn parse_args(code: &str, literals: &[Literal]) -> Option<(String, Vec<OptionSpec>)> {
+    let (call, _) = code
+        .match_indices("parseArgs(")
+        .find(|(at, _)| storage::literal_at(literals, *at).is_none() && token_starts(code, *at))?;
+    let open = call + "parseArgs".len();
+    let close = storage::matching(code, literals, open)?;
+    let before = code.get(..call)?.trim_end().strip_suffix('=')?.trim_end();
+    let holder = if let Some(pattern) = before.strip_suffix('}') {
+        let brace = pattern.rfind('{')?;
+        let inner = pattern.get(brace + 1..)?;
+        let entry = inner
+            .split(',')
+            .map(str::trim)
+            .find(|e| e.starts_with("values"))?;
+        match entry.split_once(':') {
+            Some((_, alias)) => alias.trim().to_owned(),
+            None => "values".to_owned(),
+        }
+    } else {
+        let name_start = before
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !storage::is_ident(*c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let name = before.get(name_start..)?;
+        format!("{name}.values")
+    };
+    if holder.is_empty() || !holder.chars().all(|c| storage::is_ident(c) || c == '.') {
+        return None;
+    }
+    let body = code.get(open..=close)?;
+    let options_at = open + body.find("options")?;
+    let brace = options_at + code.get(options_at..)?.find('{')?;
+    let brace_end = storage::matching(code, literals, brace)?;
+    let mut options = Vec::new();
+    let mut pos = brace + 1;
+    while pos < brace_end && options.len() < MAX_OPTIONS {
+        let entry_end = next_entry(code, literals, pos, brace_end)?;
+        if let Some(option) = option_spec(code, literals, pos, entry_end) {
+            options.push(option);
+        } else if !code.get(pos..entry_end)?.trim().is_empty() {
+            return None;
+        }
+        pos = entry_end + 1;
+    }
+    (!options.is_empty()).then_some((holder, options))
+}
+
+/// Where the entry of an object literal starting at `pos` ends (its `,` or
+/// the object's closing brace at `end`).
+fn next_entry(code: &str, literals: &[Literal], pos: usize, end: usize) -> Option<usize> {
+    let bytes = code.as_bytes();
+    let mut at = pos;
+    while at < end {
+        if let Some((_, literal)) = storage::literal_at(literals, at) {
+            at = literal.end;
+            continue;
+        }
+        match bytes.get(at)? {
+            b'{' | b'[' | b'(' => at = storage::matching(code, literals, at)? + 1,
+            b',' => return Some(at),
+            _ => at += 1,
+        }
+    }
+    Some(end)
+}
+
+/// One option's entry, `name: { type: 'string', short: 'b', default: 'x' }`.
+fn option_spec(code: &str, literals: &[Literal], start: usize, end: usize) -> Option<OptionSpec> {
+    let entry = code.get(start..end)?;
+    let colon = start + entry.find(':')?;
+    let key = code.get(start..colon)?.trim();
+    let name = key.trim_matches(|c| c == '\'' || c == '"').to_owned();
+    if name.is_empty() || name.contains(['\'', '"', ' ']) {
+        return None;
+    }
+    let brace = colon + code.get(colon..end)?.find('{')?;
+    let brace_end = storage::matching(code, literals, brace)?;
+    let mut fields: Vec<(String, Value)> = Vec::new();
+    let mut pos = brace + 1;
+    while pos < brace_end {
+        let field_end = next_entry(code, literals, pos, brace_end)?;
+        let field = code.get(pos..field_end)?;
+        if let Some((key, value)) = field.split_once(':') {
+            let value = value.trim();
+            let value = match value {
+                "true" => Value::Flag(true),
+                "false" => Value::Flag(false),
+                _ => literals
+                    .iter()
+                    .find(|l| {
+                        code.get(l.start..l.end) == Some(value)
+                            && l.start >= pos
+                            && l.end <= field_end
+                    })
+                    .filter(|l| !l.backtick)
+                    .map_or(Value::Undefined, |l| Value::Text(l.text.clone())),
+            };
+            fields.push((key.trim().to_owned(), value));
+        }
+        pos = field_end + 1;
+    }
+    let field = |k: &str| {
+        fields
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    let boolean = match field("type")? {
+        Value::Text(t) if t == "boolean" => true,
+        Value::Text(t) if t == "string" => false,
+        _ => return None,
+    };
+    // Options given more than once are arrays: not read.
+    if field("multiple").is_some_and(|m| m != Value::Flag(false)) {
+        return None;
+    }
+    let short = match field("short") {
+        Some(Value::Text(s)) => Some(s),
+        Some(_) => return None,
+        None => None,
+    };
+    let default = match field("default") {
+        Some(Value::Undefined) => return None,
+        other => other,
+    };
+    Some(OptionSpec {
+        name,
+        boolean,
+        short,
+        default,
+    })
+}
+
+/// The value of each option that `words` give, in order; `None` when a
+/// word may be an option not read.
+fn given(options: &[OptionSpec], words: &[String]) -> Option<Vec<Value>> {
+    let mut values: Vec<Option<Value>> = vec![None; options.len()];
+    let mut iter = words.iter();
+    while let Some(word) = iter.next() {
+        if word == "--" {
+            break;
+        }
+        let Some(flag) = word.strip_prefix('-') else {
+            continue;
+        };
+        if flag.is_empty() {
+            continue;
+        }
+        let (spelling, inline) = match word.split_once('=') {
+            Some((s, v)) if word.starts_with("--") => (s, Some(v.to_owned())),
+            _ => (word.as_str(), None),
+        };
+        let index = options.iter().position(|o| {
+            spelling.strip_prefix("--") == Some(o.name.as_str())
+                || o.short
+                    .as_deref()
+                    .is_some_and(|s| spelling.strip_prefix('-') == Some(s))
+        })?;
+        let option = options.get(index)?;
+        let value = if option.boolean {
+            if inline.is_some() {
+                return None;
+            }
+            Value::Flag(true)
+        } else {
+            match inline {
+                Some(v) => Value::Text(v),
+                None => Value::Text(iter.next()?.clone()),
+            }
+        };
+        *values.get_mut(index)? = Some(value);
+    }
+    Some(
+        values
+            .into_iter()
+            .zip(options)
+            .map(|(v, o)| v.or_else(|| o.default.clone()).unwrap_or(Value::Undefined))
+            .collect(),
+    )
+}
+
+/// True when a name may start at `pos`: not inside a name or after a `.`.
+fn token_starts(code: &str, pos: usize) -> bool {
+    code.get(..pos)
+        .and_then(|b| b.chars().next_back())
+        .is_none_or(|c| !storage::is_ident(c) && c != '.')
+}
+
+/// `code` with each of `reads` written as its value: a JavaScript literal
+/// in code, the text itself where a template literal interpolates it
+/// alone (`${values.branch}`).
+fn write_reads(code: &str, literals: &[Literal], reads: &[(String, Value)]) -> Option<String> {
+    let mut out = String::with_capacity(code.len());
+    let mut pos = 0;
+    let mut changed = false;
+    while pos < code.len() {
+        if let Some((_, literal)) = storage::literal_at(literals, pos) {
+            let text = code.get(literal.start..literal.end)?;
+            if literal.backtick {
+                let (written, any) = interpolated(text, reads);
+                changed |= any;
+                out.push_str(&written);
+            } else {
+                out.push_str(text);
+            }
+            pos = literal.end;
+            continue;
+        }
+        let found = token_starts(code, pos)
+            .then(|| {
+                reads.iter().find(|(read, _)| {
+                    code.get(pos..)
+                        .is_some_and(|r| r.starts_with(read.as_str()))
+                        && code
+                            .get(pos + read.len()..)
+                            .and_then(|r| r.chars().next())
+                            .is_none_or(|c| !storage::is_ident(c))
+                })
+            })
+            .flatten();
+        if let Some((read, value)) = found {
+            out.push_str(&rendered(value));
+            pos += read.len();
+            changed = true;
+            continue;
+        }
+        let c = code.get(pos..)?.chars().next()?;
+        out.push(c);
+        pos += c.len_utf8();
+    }
+    changed.then_some(out)
+}
+
+/// A template literal's text with each `${READ}` of `reads` written as the
+/// text it is; whether any was.
+fn interpolated(text: &str, reads: &[(String, Value)]) -> (String, bool) {
+    let mut out = text.to_owned();
+    let mut any = false;
+    for (read, value) in reads {
+        let hole = format!("${{{read}}}");
+        if out.contains(&hole) {
+            let with = match value {
+                Value::Text(t) => t
+                    .replace('\\', "\\\\")
+                    .replace('`', "\\`")
+                    .replace("${", "\\${"),
+                Value::Flag(b) => b.to_string(),
+                Value::Undefined => "undefined".to_owned(),
+            };
+            out = out.replace(&hole, &with);
+            any = true;
+        }
+    }
+    (out, any)
+}
+
+/// A value as a JavaScript literal.
+fn rendered(value: &Value) -> String {
+    match value {
+        Value::Text(t) => format!(
+            "'{}'",
+            t.replace('\\', "\\\\")
+                .replace('\'', "\\'")
+                .replace('\n', "\\n")
+        ),
+        Value::Flag(b) => b.to_string(),
+        Value::Undefined => "undefined".to_owned(),
+    }
+}
+
+/// `code` with the branches of `if` statements whose conditions are
+/// certain blanked; `None` when none is.
+fn prune(code: &str) -> Option<String> {
+    let literals = literals(code);
+    let constants = constants(code, &literals);
+    let mut blanks: Vec<(usize, usize)> = Vec::new();
+    let mut pos = 0;
+    while let Some(found) = code.get(pos..).and_then(|r| r.find("if")) {
+        let at = pos + found;
+        pos = at + 2;
+        if blanks.iter().any(|(s, e)| *s <= at && at < *e)
+            || storage::literal_at(&literals, at).is_some()
+            || literals.iter().any(|l| l.start < at && at < l.end)
+            || !token_starts(code, at)
+        {
+            continue;
+        }
+        let open = skip_space(code, at + 2);
+        if !code.get(open..).is_some_and(|r| r.starts_with('(')) {
+            continue;
+        }
+        let Some(close) = storage::matching(code, &literals, open) else {
+            continue;
+        };
+        let Some(condition) = code.get(open + 1..close) else {
+            continue;
+        };
+        let Some(holds) = evaluate(condition, &constants).map(|v| truthy(&v)) else {
+            continue;
+        };
+        let then_start = skip_space(code, close + 1);
+        let Some(then_end) = statement_end(code, &literals, then_start) else {
+            continue;
+        };
+        let after = skip_space(code, then_end);
+        let has_else = code.get(after..).is_some_and(|r| r.starts_with("else"))
+            && code
+                .get(after + 4..)
+                .and_then(|r| r.chars().next())
+                .is_none_or(|c| !storage::is_ident(c));
+        let else_end = if has_else {
+            statement_end(code, &literals, skip_space(code, after + 4))
+        } else {
+            None
+        };
+        if has_else && else_end.is_none() {
+            continue;
+        }
+        if holds {
+            if let Some(end) = else_end {
+                blanks.push((then_end, end));
+            }
+            let body = code.get(then_start..then_end).unwrap_or_default();
+            if ends_run(body) {
+                let from = else_end.unwrap_or(then_end);
+                blanks.push((from, block_end(code, &literals, from)));
+            }
+        } else if has_else {
+            blanks.push((at, after + 4));
+        } else {
+            blanks.push((at, then_end));
+        }
+    }
+    if blanks.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(code.len());
+    for (i, c) in code.char_indices() {
+        if c != '\n' && blanks.iter().any(|(s, e)| *s <= i && i < *e) {
+            out.push_str(&" ".repeat(c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+/// The names `const` binds once to a literal value (`const post = false;`,
+/// written in by [`substitute`]).
+fn constants(code: &str, literals: &[Literal]) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for (at, _) in code.match_indices("const ") {
+        if !token_starts(code, at) || literals.iter().any(|l| l.start <= at && at < l.end) {
+            continue;
+        }
+        let Some(rest) = code.get(at + "const ".len()..) else {
+            continue;
+        };
+        let Some((name, value)) = rest.split_once('=') else {
+            continue;
+        };
+        let name = name.trim();
+        let value = value.split(['\n', ';']).next().unwrap_or_default().trim();
+        if name.is_empty() || !name.chars().all(storage::is_ident) || value.starts_with(['=', '>'])
+        {
+            continue;
+        }
+        if let Some([Token::Value(v)]) = tokens(value).as_deref() {
+            out.push((name.to_owned(), v.clone()));
+        }
+    }
+    // A name bound in more than one scope is not certain.
+    let names: Vec<String> = out.iter().map(|(n, _)| n.clone()).collect();
+    out.retain(|(n, _)| names.iter().filter(|m| *m == n).count() == 1);
+    out
+}
+
+/// True when a branch's text ends the script or its function.
+fn ends_run(body: &str) -> bool {
+    ["process.exit(", "return", "throw "]
+        .iter()
+        .any(|w| body.contains(w))
+}
+
+/// `code` from `pos` past spaces.
+fn skip_space(code: &str, pos: usize) -> usize {
+    let rest = code.get(pos..).unwrap_or_default();
+    pos + (rest.len() - rest.trim_start().len())
+}
+
+/// Just past the statement at `start`: a `{...}` block, an `if` with its
+/// `else`, or a simple statement up to its `;` or line end.
+fn statement_end(code: &str, literals: &[Literal], start: usize) -> Option<usize> {
+    let rest = code.get(start..)?;
+    if rest.starts_with('{') {
+        return Some(storage::matching(code, literals, start)? + 1);
+    }
+    if rest.starts_with("if")
+        && rest
+            .get(2..)
+            .is_some_and(|r| r.trim_start().starts_with('('))
+    {
+        let open = skip_space(code, start + 2);
+        let close = storage::matching(code, literals, open)?;
+        let then_end = statement_end(code, literals, skip_space(code, close + 1))?;
+        let after = skip_space(code, then_end);
+        if code.get(after..).is_some_and(|r| r.starts_with("else")) {
+            return statement_end(code, literals, skip_space(code, after + 4));
+        }
+        return Some(then_end);
+    }
+    let bytes = code.as_bytes();
+    let mut at = start;
+    while let Some(&b) = bytes.get(at) {
+        if let Some((_, literal)) = storage::literal_at(literals, at) {
+            at = literal.end;
+            continue;
+        }
+        match b {
+            b'(' | b'[' | b'{' => at = storage::matching(code, literals, at)? + 1,
+            b';' => return Some(at + 1),
+            b'\n' | b'}' => return Some(at),
+            _ => at += 1,
+        }
+    }
+    Some(code.len())
+}
+
+/// Where the block enclosing `pos` closes (the end of the code at the top).
+fn block_end(code: &str, literals: &[Literal], pos: usize) -> usize {
+    let bytes = code.as_bytes();
+    let mut at = pos;
+    while let Some(&b) = bytes.get(at) {
+        if let Some((_, literal)) = storage::literal_at(literals, at) {
+            at = literal.end;
+            continue;
+        }
+        match b {
+            b'(' | b'[' | b'{' => match storage::matching(code, literals, at) {
+                Some(close) => at = close + 1,
+                None => return code.len(),
+            },
+            b'}' | b')' | b']' => return at,
+            _ => at += 1,
+        }
+    }
+    code.len()
+}
+
+/// Whether a value counts as true in a condition.
+fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Text(t) => !t.is_empty(),
+        Value::Flag(b) => *b,
+        Value::Undefined => false,
+    }
+}
+
+/// The value of a condition made only of literals, `!`, `&&`, `||`,
+/// comparisons and parentheses; `None` for any other.
+fn evaluate(condition: &str, constants: &[(String, Value)]) -> Option<Value> {
+    let tokens = tokens_with(condition, constants)?;
+    let mut parser = Parser { tokens, at: 0 };
+    let value = parser.or(0)?;
+    (parser.at == parser.tokens.len()).then_some(value)
+}
+
+/// A piece of a condition.
+#[derive(Clone, Debug, PartialEq)]
+enum Token {
+    Value(Value),
+    Op(&'static str),
+}
+
+/// The pieces of `text`; `None` at anything else.
+fn tokens(text: &str) -> Option<Vec<Token>> {
+    tokens_with(text, &[])
+}
+
+/// The pieces of `text`, with the names `constants` binds as their values.
+fn tokens_with(text: &str, constants: &[(String, Value)]) -> Option<Vec<Token>> {
+    const OPS: &[&str] = &["===", "!==", "==", "!=", "&&", "||", "!", "(", ")"];
+    let mut out = Vec::new();
+    let mut rest = text.trim_start();
+    while !rest.is_empty() {
+        if let Some(op) = OPS.iter().find(|op| rest.starts_with(**op)) {
+            out.push(Token::Op(op));
+            rest = rest.get(op.len()..)?;
+        } else if rest.starts_with(['\'', '"']) {
+            let quote = rest.chars().next()?;
+            let close = rest.get(1..)?.find(quote)? + 1;
+            let text = rest.get(1..close)?;
+            if text.contains('\\') {
+                return None;
+            }
+            out.push(Token::Value(Value::Text(text.to_owned())));
+            rest = rest.get(close + 1..)?;
+        } else {
+            let len = rest
+                .char_indices()
+                .find(|(_, c)| !storage::is_ident(*c))
+                .map_or(rest.len(), |(i, _)| i);
+            let value = match rest.get(..len)? {
+                "true" => Value::Flag(true),
+                "false" => Value::Flag(false),
+                "undefined" | "null" => Value::Undefined,
+                name => constants
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone())?,
+            };
+            out.push(Token::Value(value));
+            rest = rest.get(len..)?;
+        }
+        rest = rest.trim_start();
+    }
+    Some(out)
+}
+
+/// A reader of a condition's pieces.
+struct Parser {
+    tokens: Vec<Token>,
+    at: usize,
+}
+
+impl Parser {
+    fn eat(&mut self, op: &str) -> bool {
+        let here = matches!(self.tokens.get(self.at), Some(Token::Op(o)) if *o == op);
+        if here {
+            self.at += 1;
+        }
+        here
+    }
+
+    fn or(&mut self, depth: usize) -> Option<Value> {
+        let mut value = self.and(depth)?;
+        while self.eat("||") {
+            let right = self.and(depth)?;
+            value = Value::Flag(truthy(&value) || truthy(&right));
+        }
+        Some(value)
+    }
+
+    fn and(&mut self, depth: usize) -> Option<Value> {
+        let mut value = self.compare(depth)?;
+        while self.eat("&&") {
+            let right = self.compare(depth)?;
+            value = Value::Flag(truthy(&value) && truthy(&right));
+        }
+        Some(value)
+    }
+
+    fn compare(&mut self, depth: usize) -> Option<Value> {
+        let left = self.unary(depth)?;
+        for (op, equal) in [("===", true), ("==", true), ("!==", false), ("!=", false)] {
+            if self.eat(op) {
+                let right = self.unary(depth)?;
+                return Some(Value::Flag((left == right) == equal));
+            }
+        }
+        Some(left)
+    }
+
+    fn unary(&mut self, depth: usize) -> Option<Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        if self.eat("!") {
+            let value = self.unary(depth + 1)?;
+            return Some(Value::Flag(!truthy(&value)));
+        }
+        if self.eat("(") {
+            let value = self.or(depth + 1)?;
+            return self.eat(")").then_some(value);
+        }
+        let token = self.tokens.get(self.at)?.clone();
+        self.at += 1;
+        match token {
+            Token::Value(v) => Some(v),
+            Token::Op(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_of_literals() {
+        assert_eq!(evaluate("!false", &[]), Some(Value::Flag(true)));
+        assert_eq!(evaluate("'prod' === 'prod'", &[]), Some(Value::Flag(true)));
+        assert_eq!(
+            evaluate("!(true && 'a' !== 'a')", &[]),
+            Some(Value::Flag(true))
+        );
+        assert_eq!(evaluate("x === 'prod'", &[]), None);
+        let post = [("post".to_owned(), Value::Flag(false))];
+        assert_eq!(evaluate("!post", &post), Some(Value::Flag(true)));
+    }
+}
