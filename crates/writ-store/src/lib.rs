@@ -940,11 +940,13 @@ mod tests {
                 .unwrap();
         };
         hook(0);
+        // Idle long enough that a loaded machine (CI beside other builds)
+        // still has the hook below commit while the keeper waits.
         let keeper = {
             let path = path.clone();
-            std::thread::spawn(move || Store::keep(&path, Duration::from_secs(2)))
+            std::thread::spawn(move || Store::keep(&path, Duration::from_secs(6)))
         };
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(30);
         while !Store::keeper_running(&path) {
             assert!(Instant::now() < deadline, "the keeper did not start");
             std::thread::sleep(Duration::from_millis(10));
