@@ -16,6 +16,8 @@ mod copied_program;
 mod coproc;
 pub(crate) mod drives;
 mod hidden;
+mod jq_input;
+mod known_tests;
 mod mapfile;
 mod nesting;
 mod printed_file;
@@ -131,6 +133,10 @@ pub(crate) struct Scope {
     vars: HashMap<String, Var>,
     /// `$1`, `$2`, ... inside a function call.
     positional: Vec<Arg>,
+    /// Every positional parameter is known, and so is how many there are
+    /// (`$#`, an empty `"$@"`): a script or function given only words the
+    /// line fixes, or `set --` with such words.
+    positional_known: bool,
     /// `$0` of shell text run with arguments (`sh -c '...' ARG0`).
     zeroth: Option<Arg>,
     /// Descriptors above 2 that `exec N>PATH` (`N<PATH`, `N<>PATH`) opened
@@ -157,6 +163,7 @@ impl Scope {
             dirstack: Vec::new(),
             vars: HashMap::new(),
             positional: Vec::new(),
+            positional_known: false,
             zeroth: None,
             descriptors: Vec::new(),
             traps: Vec::new(),
@@ -607,42 +614,15 @@ impl<'c> Analyzer<'c> {
                 branches.close(scope, exhaustive);
                 stdout
             }
-            C::IfClause(clause) => {
-                let mut stdout = self.compound_list(&clause.condition, scope, stdin);
-                // One branch runs, or none without `else`.
-                let mut branches = Branches::open(scope);
-                let then = self.compound_list(&clause.then, scope, stdin);
-                flow::merge(&mut stdout, &then);
-                branches.leave(scope);
-                let mut exhaustive = false;
-                for branch in clause.elses.iter().flatten() {
-                    branches.enter(scope);
-                    match &branch.condition {
-                        Some(condition) => {
-                            let out = self.compound_list(condition, scope, stdin);
-                            flow::merge(&mut stdout, &out);
-                        }
-                        None => exhaustive = true,
-                    }
-                    let out = self.compound_list(&branch.body, scope, stdin);
-                    flow::merge(&mut stdout, &out);
-                    branches.leave(scope);
-                }
-                branches.close(scope, exhaustive);
-                stdout
-            }
+            C::IfClause(clause) => self.if_clause(clause, scope, stdin),
             C::WhileClause(clause) if getopts_words(&clause.0).is_some() => {
                 self.getopts_loop(clause, scope, stdin)
             }
             C::WhileClause(clause) if read_loop_variable(&clause.0).is_some() => {
                 self.read_loop(clause, scope, stdin)
             }
-            C::WhileClause(clause) | C::UntilClause(clause) => {
-                let mut stdout = self.compound_list(&clause.0, scope, stdin);
-                let body = self.maybe_list(&clause.1.list, scope, stdin);
-                flow::merge(&mut stdout, &body);
-                stdout
-            }
+            C::WhileClause(clause) => self.conditional_loop(clause, false, scope, stdin),
+            C::UntilClause(clause) => self.conditional_loop(clause, true, scope, stdin),
             // Its output goes to `NAME[0]`, not to the shell's.
             C::Coprocess(co) => {
                 self.start_coprocess(co, scope);
@@ -751,6 +731,19 @@ impl<'c> Analyzer<'c> {
         let mut values: Vec<Arg> = Vec::new();
         for w in clause.values.iter().flatten() {
             self.push_words(&w.value, scope, &mut values);
+        }
+        // `for arg; do` and `for arg in "$@"` over known arguments: once
+        // per argument, and not at all without any.
+        if scope.positional_known
+            && clause
+                .values
+                .as_ref()
+                .is_none_or(|words| words.iter().all(|w| is_all_positional(&w.value)))
+        {
+            values = scope.positional.clone();
+            if values.is_empty() {
+                return Payload::default();
+            }
         }
         if values.is_empty() {
             return self.maybe_list(&clause.body.list, scope, stdin);
@@ -1173,6 +1166,7 @@ impl<'c> Analyzer<'c> {
                 };
                 if marked || !words.is_empty() {
                     scope.positional = words.to_vec();
+                    scope.positional_known = words.iter().all(|w| !w.dynamic);
                 }
             }
             "export" | "declare" | "typeset" | "local" | "readonly" => {
@@ -1269,8 +1263,11 @@ impl<'c> Analyzer<'c> {
                     Some(arg) if !arg.dynamic => arg.text.parse::<usize>().ok(),
                     Some(_) => None,
                 };
-                if let Some(count) = count {
-                    scope.positional.drain(..count.min(scope.positional.len()));
+                match count {
+                    Some(count) => {
+                        scope.positional.drain(..count.min(scope.positional.len()));
+                    }
+                    None => scope.positional_known = false,
                 }
             }
             "unset" => {
@@ -1281,8 +1278,13 @@ impl<'c> Analyzer<'c> {
             _ => {
                 if let Some(body) = self.functions.get(&program).cloned() {
                     let saved = std::mem::replace(&mut scope.positional, args.to_vec());
+                    let saved_known = std::mem::replace(
+                        &mut scope.positional_known,
+                        args.iter().all(|a| !a.dynamic),
+                    );
                     let out = self.call_function(&body, scope, stdin);
                     scope.positional = saved;
+                    scope.positional_known = saved_known;
                     return out;
                 }
                 // Command names are matched without regard to case
@@ -1347,6 +1349,8 @@ impl<'c> Analyzer<'c> {
         } else {
             self.run_written_script(&invocation, &mut outcome);
         }
+        // `jq FILTER FILE` over a file an earlier step wrote.
+        self.jq_known_file(&invocation, &mut outcome);
         // A task runner's recipe, a launchd job or a cron table whose file
         // was written earlier runs the text it holds (`make ship`).
         if !self.contents.is_empty() {
@@ -1744,6 +1748,7 @@ impl<'c> Analyzer<'c> {
                         var.exported = true;
                     }
                 }
+                sub.positional_known = args.iter().all(|a| !a.dynamic);
                 let mut args = args.into_iter();
                 sub.zeroth = args.next();
                 sub.positional = args.collect();
@@ -2544,7 +2549,7 @@ impl<'c> Analyzer<'c> {
                     }),
                 indirect: false,
             })) = quoted_single
-                && !scope.positional.is_empty()
+                && (!scope.positional.is_empty() || scope.positional_known)
             {
                 words.extend(scope.positional.iter().cloned());
                 return;
@@ -2869,6 +2874,16 @@ impl<'c> Analyzer<'c> {
                 ..
             }
         );
+        // `$#` of a script or function given known words.
+        if let ParameterExpr::Parameter {
+            parameter: Parameter::Special(word::SpecialParameter::PositionalParameterCount),
+            indirect: false,
+        } = expr
+            && scope.positional_known
+        {
+            arg.text.push_str(&scope.positional.len().to_string());
+            return;
+        }
         // `$1`, and `${1:?usage}`, which is `$1` when it was given.
         if let ParameterExpr::Parameter {
             parameter,
@@ -2886,6 +2901,17 @@ impl<'c> Analyzer<'c> {
             for value in values {
                 absorb(arg, value);
             }
+            return;
+        }
+        // `${1#*=}`, `${1%%.*}` of an argument the line gave.
+        if let parameter @ Parameter::Positional(n) = expr_parameter(expr)
+            && *n >= 1
+            && let Some([value]) = positional_values(parameter, scope)
+            && !value.dynamic
+            && let Some(text) = transform::apply(expr, &value.text)
+        {
+            arg.text.push_str(&text);
+            absorb(arg, value);
             return;
         }
         // `${1:-d}`: the argument when it was given (and, for `:-`, is not
@@ -3616,6 +3642,12 @@ fn looked_up_program(name: &Arg) -> Option<Arg> {
     })
 }
 
+/// Whether a word is all the positional parameters (`"$@"`, `$@`, `"$*"`,
+/// `$*`, `${@}`).
+fn is_all_positional(raw: &str) -> bool {
+    matches!(raw.trim_matches('"'), "$@" | "$*" | "${@}" | "${*}")
+}
+
 /// The arguments `$0`, `$1`, `$@` and `$*` stand for, when known.
 fn positional_values<'s>(parameter: &Parameter, scope: &'s Scope) -> Option<&'s [Arg]> {
     match parameter {
@@ -3627,7 +3659,7 @@ fn positional_values<'s>(parameter: &Parameter, scope: &'s Scope) -> Option<&'s 
             scope.positional.get(index..=index)
         }
         Parameter::Special(word::SpecialParameter::AllPositionalParameters { .. })
-            if !scope.positional.is_empty() =>
+            if !scope.positional.is_empty() || scope.positional_known =>
         {
             Some(&scope.positional)
         }
