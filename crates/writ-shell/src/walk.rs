@@ -1578,6 +1578,16 @@ impl<'c> Analyzer<'c> {
         // mappings they hold (`cfg = yaml.safe_load(open(path))`).
         let text = commands::with_loaded_configs(inv, &text, rest, &|p| self.script_text(p))
             .unwrap_or(text);
+        // A Ruby or PHP script's options, the configuration files it loads
+        // and (PHP) the strings it builds, as the values they hold.
+        let known = |p: &str| self.script_text(p);
+        let text = commands::with_loaded_ruby_configs(inv, &text, rest, &known)
+            .or_else(|| commands::with_loaded_php_configs(inv, &text, rest, &known))
+            .unwrap_or(text);
+        // JSON files a Node.js script loads (`JSON.parse(fs.readFileSync(p))`,
+        // `require('./x.json')`), as the object literals they hold.
+        let text = commands::with_loaded_json(inv, &text, &path, rest, &|p| self.script_text(p))
+            .unwrap_or(text);
         args.push(Arg::literal(code_flag));
         args.push(Arg::literal(&text));
         args.extend(rest.iter().cloned());

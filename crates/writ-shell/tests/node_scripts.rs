@@ -114,3 +114,96 @@ if (values['make-public']) {
     let private = after_script(script, "node scripts/x.mjs");
     assert!(!private.contains("acme/tokens"), "{private}");
 }
+
+const MIGRATE: &str = "const { execFileSync } = require('node:child_process');
+const { parseArgs } = require('node:util');
+const fs = require('node:fs');
+const { values } = parseArgs({
+  options: {
+    env: { type: 'string', default: 'staging' },
+    file: { type: 'string' },
+  },
+});
+const dbs = JSON.parse(fs.readFileSync('config/database.json', 'utf8'));
+const db = dbs[values.env];
+if (!db) throw new Error(`no database configured for env \"${values.env}\"`);
+const psqlArgs = [
+  '-h', db.host, '-p', String(db.port ?? 5432), '-U', db.user, '-d', db.database,
+  '-v', 'ON_ERROR_STOP=1', '-f', values.file,
+];
+execFileSync('psql', psqlArgs, { stdio: 'inherit' });
+";
+
+const DATABASES: &str = "{
+  \"staging\": { \"host\": \"pg.staging.example.internal\", \"user\": \"m\", \"database\": \"shop\" },
+  \"prod\": { \"host\": \"pg.prod.example.internal\", \"user\": \"m\", \"database\": \"shop\" }
+}
+";
+
+/// The effects of running `command` after `scripts/x.js` was written
+/// holding `script` and each of `files` (relative to the workspace) was
+/// written holding its text, as JSON text.
+fn after_files(script: &str, files: &[(&str, &str)], command: &str) -> String {
+    let mut written = vec![text_file("/home/dana/acme-web/scripts/x.js", script)];
+    for (path, text) in files {
+        written.push(text_file(&format!("/home/dana/acme-web/{path}"), text));
+    }
+    effects_after(&written, command).to_string()
+}
+
+#[test]
+fn a_json_file_read_and_parsed_gives_the_members_the_script_reads() {
+    let files = [("config/database.json", DATABASES)];
+    let prod = after_files(MIGRATE, &files, "node scripts/x.js --env prod --file m.sql");
+    assert!(prod.contains("pg.prod.example.internal"), "{prod}");
+    assert!(!prod.contains("pg.staging.example.internal"), "{prod}");
+    let staging = after_files(MIGRATE, &files, "node scripts/x.js --file m.sql");
+    assert!(staging.contains("pg.staging.example.internal"), "{staging}");
+    assert!(!staging.contains("pg.prod.example.internal"), "{staging}");
+}
+
+#[test]
+fn a_json_file_not_known_leaves_the_members_unread() {
+    let prod = after_files(MIGRATE, &[], "node scripts/x.js --env prod --file m.sql");
+    assert!(!prod.contains("pg.prod.example.internal"), "{prod}");
+}
+
+#[test]
+fn json_modules_and_paths_built_from_the_script_dir_are_loaded() {
+    let config = "{ \"endpoint\": \"https://ingest.example.net/v1\", \"project\": \"web\" }";
+    for load in [
+        "JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'report.json'), 'utf8'))",
+        "require('../report.json')",
+        "(await import('../report.json', { with: { type: 'json' } })).default",
+    ] {
+        let script = format!(
+            "const fs = require('node:fs');\nconst path = require('node:path');\n\
+             const cfg = {load};\n\
+             fetch(cfg.endpoint ?? 'https://fallback.example.org', {{ method: 'POST', body: cfg.project }});\n"
+        );
+        let text = after_files(&script, &[("report.json", config)], "node scripts/x.js");
+        assert!(text.contains("ingest.example.net"), "{load}: {text}");
+        assert!(!text.contains("fallback.example.org"), "{load}: {text}");
+    }
+}
+
+#[test]
+fn a_static_json_import_binds_the_object() {
+    let script = "import cfg from '../report.json' with { type: 'json' };
+await fetch(`${cfg.base}/v1/reports`, { method: 'POST', body: 'x' });
+";
+    let config = "{ \"base\": \"https://ingest.example.net\" }";
+    let text = after_files(script, &[("report.json", config)], "node scripts/x.js");
+    assert!(text.contains("ingest.example.net/v1/reports"), "{text}");
+}
+
+#[test]
+fn objects_a_script_changes_are_not_read_as_written() {
+    let script = "const cfg = JSON.parse(require('node:fs').readFileSync('report.json', 'utf8'));
+cfg.endpoint = process.env.ENDPOINT;
+fetch(cfg.endpoint, { method: 'POST', body: 'x' });
+";
+    let config = "{ \"endpoint\": \"https://ingest.example.net/v1\" }";
+    let text = after_files(script, &[("report.json", config)], "node scripts/x.js");
+    assert!(!text.contains("ingest.example.net"), "{text}");
+}

@@ -58,6 +58,8 @@ pub(super) use home::renamed_calls;
 mod hub;
 mod iam;
 mod js_args;
+mod js_config;
+pub(crate) use js_config::with_loaded_json;
 mod js_db;
 mod js_wrappers;
 mod listing;
@@ -67,6 +69,10 @@ mod perl_loops;
 mod py_branches;
 mod py_config;
 pub(crate) use py_config::with_loaded_configs;
+mod rb_args;
+pub(crate) use rb_args::with_loaded_configs as with_loaded_ruby_configs;
+mod php_args;
+pub(crate) use php_args::with_loaded_configs as with_loaded_php_configs;
 mod runtimes;
 mod sdk_acls;
 mod sdk_mail;
@@ -1024,6 +1030,14 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     // Branches a Python script's own flags rule out, blanked.
     let pruned = py_branches::pruned(inv, original, code);
     let code = pruned.as_deref().unwrap_or(code);
+    // A Ruby script's options, as their values, and the branches they
+    // rule out, blanked.
+    let rb_bound = rb_args::bound(inv, original, code);
+    let code = rb_bound.as_deref().unwrap_or(code);
+    // A PHP script's options and the strings it builds, as their values,
+    // and the branches they rule out, blanked.
+    let php_bound = php_args::bound(inv, original, code);
+    let code = php_bound.as_deref().unwrap_or(code);
     let resolved = super::pathexpr::resolve(code, program, &words);
     let code = resolved.as_deref().unwrap_or(code);
     // Clojure's quote (`'[a.b :as c]`) is no string.

@@ -121,6 +121,8 @@ mod packages;
 mod patch;
 mod pathexpr;
 pub(crate) use inline::with_loaded_configs;
+pub(crate) use inline::{with_loaded_php_configs, with_loaded_ruby_configs};
+pub(crate) use inline::with_loaded_json;
 pub(crate) use pathexpr::with_script_path;
 mod payments;
 mod pipelines;

@@ -9,7 +9,10 @@
 //! script's first argument and `process.argv.includes('--post')` whether
 //! that word is one. Each such read is written as the literal it is
 //! (inside a template literal, `${values.branch}` as its text), so the
-//! literal analysis of `inline` sees the branch pushed.
+//! literal analysis of `inline` sees the branch pushed. Reads of members
+//! of object literals `const` binds (configuration files loaded as them)
+//! are then written as the values they read ([`super::js_config`]), with
+//! the option values in (`dbs[values.env].host`).
 //!
 //! Conditions made of those literals (`if (!values['skip-tests'])`, `if
 //! (values.env === 'prod')`, with `!`, `&&`, `||` and `===`/`!==`/`==`/
@@ -24,7 +27,7 @@
 //! (or combined short flags, `-ab`) leaves the options unbound, and a
 //! condition with any other part keeps both branches.
 
-use super::{Invocation, Literal, literals, storage};
+use super::{Invocation, Literal, js_config, literals, storage};
 
 /// Code longer than this is not read.
 const MAX_CODE: usize = 64 * 1024;
@@ -62,14 +65,24 @@ pub(super) fn bound(inv: &Invocation<'_>, original: &str, code: &str) -> Option<
     }
     let at = inv.args.iter().position(|a| a.text == original)?;
     let rest = inv.args.get(at + 1..).unwrap_or_default();
-    if rest.iter().any(|a| a.dynamic) {
+    // Arguments not known bind nothing, but members may still be read.
+    let dynamic = rest.iter().any(|a| a.dynamic);
+    let substituted = if dynamic {
+        None
+    } else {
+        let words: Vec<String> = rest.iter().map(|a| a.text.clone()).collect();
+        substitute(code, &words)
+    };
+    let code_now = substituted.as_deref().unwrap_or(code);
+    // Members of object literals (configuration files loaded as them:
+    // `super::js_config`), read with the values now written in.
+    let read = js_config::with_members_read(code_now);
+    if dynamic && read.is_none() {
         return None;
     }
-    let words: Vec<String> = rest.iter().map(|a| a.text.clone()).collect();
-    let substituted = substitute(code, &words);
-    let code_now = substituted.as_deref().unwrap_or(code);
+    let code_now = read.as_deref().unwrap_or(code_now);
     let pruned = prune(code_now);
-    pruned.or(substituted)
+    pruned.or(read).or(substituted)
 }
 
 /// `code` with its reads of options and `process.argv` written as values.
