@@ -34,16 +34,7 @@ fn is_php(program: &str) -> bool {
     program == "php"
 }
 
-fn is_ident(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
-}
-
-fn words_of(rest: &[Arg]) -> Option<Vec<String>> {
-    if rest.iter().any(|a| a.dynamic) {
-        return None;
-    }
-    Some(rest.iter().map(|a| a.text.clone()).collect())
-}
+use super::rb_args::{is_ident, words_of};
 
 /// A PHP script's `code`, run with the arguments `rest`, with its
 /// options, the configuration files `text_of` knows (by absolute path)

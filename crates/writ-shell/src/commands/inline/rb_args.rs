@@ -53,12 +53,13 @@ fn is_ruby(program: &str) -> bool {
     program == "ruby"
 }
 
-fn is_ident(c: char) -> bool {
+/// A character of a name (Ruby's and PHP's identifiers).
+pub(super) fn is_ident(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
 /// The words of a command line, or `None` when one is not known.
-fn words_of(rest: &[Arg]) -> Option<Vec<String>> {
+pub(super) fn words_of(rest: &[Arg]) -> Option<Vec<String>> {
     if rest.iter().any(|a| a.dynamic) {
         return None;
     }
