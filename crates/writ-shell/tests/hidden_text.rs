@@ -205,6 +205,8 @@ fn environment_setup_evaluated_from_its_program_is_not_hidden_text() {
         "eval \"$(/opt/homebrew/bin/brew shellenv)\"",
         "eval \"$(pyenv init -)\"",
         "eval \"$(direnv hook bash)\"",
+        "eval $(minikube docker-env)",
+        "eval \"$(aws configure export-credentials --format env)\"",
     ] {
         assert!(analysis(line).unparsed.is_empty(), "{line}");
     }
@@ -212,6 +214,7 @@ fn environment_setup_evaluated_from_its_program_is_not_hidden_text() {
     for line in [
         "eval \"$(ssh-agent -s)$(cat /tmp/x)\"",
         "eval \"$(cat /tmp/setup.sh)\"",
+        "eval \"$(aws s3 cp s3://bucket/setup.sh -)\"",
     ] {
         assert!(!analysis(line).unparsed.is_empty(), "{line}");
     }

@@ -80,6 +80,20 @@ const ENVIRONMENT_SETUP: &[&str] = &[
     "atuin",
     "oh-my-posh",
     "rustup",
+    "minikube",
+    "docker-machine",
+    "op",
+    "devbox",
+    "pixi",
+    "poetry",
+];
+
+/// Subcommands whose output is environment setup, of programs whose other
+/// output is not (`aws configure export-credentials --format env`).
+const ENVIRONMENT_SETUP_SUBCOMMANDS: &[(&str, &str)] = &[
+    ("aws", "export-credentials"),
+    ("nix", "print-dev-env"),
+    ("gcloud", "print-env"),
 ];
 
 /// Whether `name`, an unknown command name, is the output of one of the
@@ -99,11 +113,15 @@ fn prints_environment_setup(name: &str) -> bool {
 /// `/opt/homebrew/bin/brew shellenv`), whose output `eval` only uses to
 /// set the shell's environment up.
 pub(crate) fn is_environment_setup(command: &str) -> bool {
-    command
-        .split_whitespace()
+    let mut words = command.split_whitespace();
+    let Some(program) = words
         .next()
         .map(|program| program.rsplit('/').next().unwrap_or(program))
-        .is_some_and(|program| ENVIRONMENT_SETUP.contains(&program))
+    else {
+        return false;
+    };
+    ENVIRONMENT_SETUP.contains(&program)
+        || words.any(|word| ENVIRONMENT_SETUP_SUBCOMMANDS.contains(&(program, word)))
 }
 
 /// Shell text a shell runs (`sh -c`, `eval`, `source`, `watch`), as
