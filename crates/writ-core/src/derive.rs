@@ -208,7 +208,15 @@ pub fn derive(
     // it answers is judged by what it did, whatever world it claims.
     let described = matches!(interpretation.meaning, "manifest" | "builtin");
     let claims_open_world = open_world == Some(true) && !judged_by_effects && !described;
-    if claims_open_world || ((third_party_mcp || undescribed) && open_world != Some(false)) {
+    // A read-only tool named for searching or browsing the web (LangChain's
+    // `tavily_search_results_json`, `web_search`, `brave_search`) reads
+    // pages anyone writes: an external read, whatever its manifest.
+    let reads_the_web =
+        interpretation.kind == Some(ToolKind::ReadOnly) && names_web_reading(&envelope.tool);
+    if claims_open_world
+        || reads_the_web
+        || ((third_party_mcp || undescribed) && open_world != Some(false))
+    {
         d.out.untrusted_output = true;
     }
     let mut out = d.out;
@@ -1160,6 +1168,40 @@ impl Deriver<'_> {
         parse_destination(resource)
             .is_some_and(|d| d.repo.is_some() && self.ownership(&d, false) == Ownership::Personal)
     }
+}
+
+/// Words in a tool's name that say it reads the web: a search engine's
+/// or a browser's (`web_search`, `google_search`, `tavily-search`,
+/// `browse_page`, `scrape_url`).
+const WEB_READING_WORDS: &[&str] = &[
+    "web",
+    "internet",
+    "browse",
+    "browser",
+    "crawl",
+    "scrape",
+    "tavily",
+    "serp",
+    "serpapi",
+    "google",
+    "bing",
+    "duckduckgo",
+    "ddg",
+    "brave",
+    "exa",
+    "perplexity",
+    "searx",
+    "searxng",
+    "wikipedia",
+    "arxiv",
+];
+
+/// Whether a tool's name (`server/tool` or a function's) names reading the
+/// web ([`WEB_READING_WORDS`], as whole words of the name).
+fn names_web_reading(tool: &str) -> bool {
+    tool.to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| WEB_READING_WORDS.contains(&word))
 }
 
 /// True when `text` references `$NAME` or `${NAME}` (or `%NAME%`).

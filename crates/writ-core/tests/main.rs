@@ -41,6 +41,7 @@ mod tool_files;
 mod vendor_clis;
 mod wallet_payments;
 mod warehouse_shares;
+mod web_search_tools;
 mod windows_paths;
 mod written_files;
 
