@@ -294,7 +294,10 @@ fn call_site(
         return None;
     }
     let close = storage::matching(code, literals, open)?;
-    let arguments = top_level_split(code, literals, open + 1..close)?;
+    let arguments: Vec<&str> = storage::top_level_split(code, literals, open + 1..close)?
+        .into_iter()
+        .map(|(_, argument)| argument.trim())
+        .collect();
     let counts = if wrapper.rest {
         arguments.len() + 1 >= wrapper.params.len()
     } else {
@@ -331,37 +334,6 @@ fn call_site(
     }
     text.push_str(code.get(copied..wrapper.call.end)?);
     Some((text, close + 1))
-}
-
-/// The text between `range` split at top-level commas, trimmed.
-fn top_level_split<'c>(
-    code: &'c str,
-    literals: &[Literal],
-    range: Range<usize>,
-) -> Option<Vec<&'c str>> {
-    let mut parts = Vec::new();
-    let mut start = range.start;
-    let mut pos = range.start;
-    while pos < range.end {
-        if let Some((_, literal)) = storage::literal_at(literals, pos) {
-            pos = literal.end;
-            continue;
-        }
-        match code.as_bytes().get(pos)? {
-            b'(' | b'[' | b'{' => {
-                pos = storage::matching(code, literals, pos)? + 1;
-                continue;
-            }
-            b',' => {
-                parts.push(code.get(start..pos)?.trim());
-                start = pos + 1;
-            }
-            _ => {}
-        }
-        pos += 1;
-    }
-    parts.push(code.get(start..range.end)?.trim());
-    Some(parts.into_iter().filter(|p| !p.is_empty()).collect())
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@
 
 use yaml_rust2::{Yaml, YamlLoader};
 
-use super::{Invocation, Literal, literals, matching_bracket};
+use super::{Invocation, Literal, literals, matching_bracket, storage};
 use crate::commands::Arg;
 
 /// Code longer than this is not read.
@@ -128,7 +128,7 @@ fn with_options(code: &str, words: &[String]) -> Option<String> {
         let reads = option_reads(code, &literals, &name, &given);
         replacements.extend(reads);
     }
-    replaced(code, replacements)
+    storage::replaced(code, replacements)
 }
 
 /// The variable `getopt` fills and its long options (`("month", true)`
@@ -328,7 +328,7 @@ fn with_configs(code: &str, text_of: &dyn Fn(&str) -> Option<String>) -> Option<
             loaded.push((name.to_owned(), config));
         }
     }
-    replaced(code, replacements)
+    storage::replaced(code, replacements)
 }
 
 /// The mapping an assignment's `value` loads: a file `text_of` knows,
@@ -553,7 +553,7 @@ fn folded(code: &str) -> Option<String> {
     });
     replacements.sort_by_key(|(at, _, _)| *at);
     replacements.dedup_by_key(|(at, _, _)| *at);
-    replaced(code, replacements)
+    storage::replaced(code, replacements)
 }
 
 /// The brace depth at each byte of `code` (literals skipped).
@@ -691,27 +691,6 @@ fn php_quoted(text: &str) -> String {
 
 fn in_literal(literals: &[Literal], pos: usize) -> bool {
     literals.iter().any(|l| l.start <= pos && pos < l.end)
-}
-
-/// `code` with each `(start, end, text)` span replaced; `None` when there
-/// is none or they overlap.
-fn replaced(code: &str, mut replacements: Vec<(usize, usize, String)>) -> Option<String> {
-    if replacements.is_empty() {
-        return None;
-    }
-    replacements.sort_by_key(|(at, _, _)| *at);
-    let mut out = String::with_capacity(code.len());
-    let mut copied = 0;
-    for (at, end, text) in replacements {
-        if at < copied {
-            return None;
-        }
-        out.push_str(code.get(copied..at)?);
-        out.push_str(&text);
-        copied = end;
-    }
-    out.push_str(code.get(copied..)?);
-    Some(out)
 }
 
 /// `code` with the first `if` whose condition is certain cut down to the

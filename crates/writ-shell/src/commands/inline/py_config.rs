@@ -84,18 +84,7 @@ pub(crate) fn with_loaded_configs(
         };
         replacements.push((at, end, mapping));
     }
-    if replacements.is_empty() {
-        return None;
-    }
-    let mut out = String::with_capacity(resolved.len());
-    let mut copied = 0;
-    for (at, end, mapping) in replacements {
-        out.push_str(resolved.get(copied..at)?);
-        out.push_str(&mapping);
-        copied = end;
-    }
-    out.push_str(resolved.get(copied..)?);
-    Some(out)
+    super::storage::replaced(&resolved, replacements)
 }
 
 /// Each loader call in `code`: where it starts, just past its `)`, and its

@@ -23,7 +23,7 @@
 
 use yaml_rust2::{Yaml, YamlLoader};
 
-use super::{Invocation, Literal, literals, matching_bracket};
+use super::{Invocation, Literal, literals, matching_bracket, storage};
 use crate::commands::Arg;
 
 /// Code longer than this is not read.
@@ -180,28 +180,7 @@ fn with_options(code: &str, words: &[String]) -> Option<String> {
             }
         }
     }
-    replaced(code, replacements)
-}
-
-/// `code` with each `(start, end, text)` span replaced; `None` when
-/// there is none or they overlap.
-fn replaced(code: &str, mut replacements: Vec<(usize, usize, String)>) -> Option<String> {
-    if replacements.is_empty() {
-        return None;
-    }
-    replacements.sort_by_key(|(at, _, _)| *at);
-    let mut out = String::with_capacity(code.len());
-    let mut copied = 0;
-    for (at, end, text) in replacements {
-        if at < copied {
-            return None;
-        }
-        out.push_str(code.get(copied..at)?);
-        out.push_str(&text);
-        copied = end;
-    }
-    out.push_str(code.get(copied..)?);
-    Some(out)
+    storage::replaced(code, replacements)
 }
 
 fn in_literal(literals: &[Literal], pos: usize) -> bool {
@@ -468,7 +447,7 @@ fn with_configs(code: &str, text_of: &dyn Fn(&str) -> Option<String>) -> Option<
         }
         replacements.extend(config_reads(code, &literals, name, &config));
     }
-    replaced(code, replacements)
+    storage::replaced(code, replacements)
 }
 
 /// How many lines assign `name`.
@@ -666,7 +645,7 @@ fn folded_chomps(code: &str) -> Option<String> {
             replacements.push((start, suffix_end + 1, single_quoted(chomped)));
         }
     }
-    replaced(code, replacements)
+    storage::replaced(code, replacements)
 }
 
 /// The plain literal `name` is assigned, when it is assigned once.
@@ -742,7 +721,7 @@ fn folded_arrays(code: &str) -> Option<String> {
             replacements.push((from, to, " ".repeat(to - from)));
         }
     }
-    replaced(code, replacements)
+    storage::replaced(code, replacements)
 }
 
 /// The items of a one-line array of plain literals (`['a', "b"]`,

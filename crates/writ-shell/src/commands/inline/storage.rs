@@ -80,6 +80,69 @@ pub(super) fn matching(code: &str, literals: &[Literal], open: usize) -> Option<
     None
 }
 
+/// The text of `range` split at its top-level commas (outside literals
+/// and brackets): each non-blank piece, as written, with where it starts.
+/// `None` when a bracket in it does not close.
+pub(super) fn top_level_split<'c>(
+    code: &'c str,
+    literals: &[Literal],
+    range: std::ops::Range<usize>,
+) -> Option<Vec<(usize, &'c str)>> {
+    let mut parts = Vec::new();
+    let mut start = range.start;
+    let mut pos = range.start;
+    while pos < range.end {
+        if let Some((_, literal)) = literal_at(literals, pos) {
+            pos = literal.end;
+            continue;
+        }
+        match code.as_bytes().get(pos)? {
+            b'(' | b'[' | b'{' => {
+                pos = matching(code, literals, pos)? + 1;
+                continue;
+            }
+            b',' => {
+                parts.push((start, code.get(start..pos)?));
+                start = pos + 1;
+            }
+            _ => {}
+        }
+        pos += 1;
+    }
+    parts.push((start, code.get(start..range.end)?));
+    Some(
+        parts
+            .into_iter()
+            .filter(|(_, p)| !p.trim().is_empty())
+            .collect(),
+    )
+}
+
+/// `code` with each `(start, end, text)` of `replacements` written in, in
+/// order of their starts; `None` when there is none, or when two overlap
+/// (which of them holds is not known).
+pub(super) fn replaced(
+    code: &str,
+    mut replacements: Vec<(usize, usize, String)>,
+) -> Option<String> {
+    if replacements.is_empty() {
+        return None;
+    }
+    replacements.sort_by_key(|(at, _, _)| *at);
+    let mut out = String::with_capacity(code.len());
+    let mut copied = 0;
+    for (at, end, text) in replacements {
+        if at < copied {
+            return None;
+        }
+        out.push_str(code.get(copied..at)?);
+        out.push_str(&text);
+        copied = end;
+    }
+    out.push_str(code.get(copied..)?);
+    Some(out)
+}
+
 pub(super) fn is_ident(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '$'
 }

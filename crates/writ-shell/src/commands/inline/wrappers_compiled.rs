@@ -225,43 +225,6 @@ fn fixed_name(param: &str, syntax: Syntax) -> Option<&str> {
     (!name.is_empty() && name.chars().all(storage::is_ident)).then_some(name)
 }
 
-/// The text between `range` split at top-level commas, with where each
-/// piece starts.
-fn top_level_split(
-    code: &str,
-    literals: &[Literal],
-    range: Range<usize>,
-) -> Option<Vec<(usize, String)>> {
-    let mut parts = Vec::new();
-    let mut start = range.start;
-    let mut pos = range.start;
-    while pos < range.end {
-        if let Some((_, literal)) = storage::literal_at(literals, pos) {
-            pos = literal.end;
-            continue;
-        }
-        match code.as_bytes().get(pos)? {
-            b'(' | b'[' | b'{' => {
-                pos = storage::matching(code, literals, pos)? + 1;
-                continue;
-            }
-            b',' => {
-                parts.push((start, code.get(start..pos)?.to_owned()));
-                start = pos + 1;
-            }
-            _ => {}
-        }
-        pos += 1;
-    }
-    parts.push((start, code.get(start..range.end)?.to_owned()));
-    Some(
-        parts
-            .into_iter()
-            .filter(|(_, p)| !p.trim().is_empty())
-            .collect(),
-    )
-}
-
 /// Where the body of a function whose parameters close at `close`
 /// starts and ends: a `{...}` block after an optional return type or
 /// `throws` clause, or (Kotlin) `= EXPRESSION` to the line's end.
@@ -300,7 +263,7 @@ fn wrapper(code: &str, literals: &[Literal], open: usize, syntax: Syntax) -> Opt
         return None;
     }
     let close = storage::matching(code, literals, open)?;
-    let params = top_level_split(code, literals, open + 1..close)?;
+    let params = storage::top_level_split(code, literals, open + 1..close)?;
     let ((_, last), leading) = params.split_last()?;
     let gathered = gathered_name(last, syntax)?;
     let fixed: Vec<&str> = leading
@@ -458,7 +421,7 @@ fn gathered_use(
             }
             let (_, callee, open, close) = enclosing_call(code, literals, 0, at)?;
             if JOINS.contains(&callee) {
-                let args = top_level_split(code, literals, open + 1..close)?;
+                let args = storage::top_level_split(code, literals, open + 1..close)?;
                 let [(sep_at, sep), (_, joined)] = args.as_slice() else {
                     return None;
                 };
@@ -539,7 +502,7 @@ fn call_site(
         return None;
     }
     let close = storage::matching(code, literals, open)?;
-    let arguments: Vec<String> = top_level_split(code, literals, open + 1..close)?
+    let arguments: Vec<String> = storage::top_level_split(code, literals, open + 1..close)?
         .into_iter()
         .map(|(_, a)| a.trim().to_owned())
         .collect();
