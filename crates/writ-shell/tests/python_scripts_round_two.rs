@@ -283,3 +283,21 @@ fn configs_not_known_leave_the_bucket_unknown() {
     let found = effects_after(&written, "python3 scripts/sync.py -c config/job.yaml");
     assert!(!upload_text(&found).contains("rk-home-backups"), "{found}");
 }
+
+#[test]
+fn configs_of_two_formats_are_both_read_in_the_order_the_code_loads_them() {
+    // The JSON load comes first in the code, the YAML one after it.
+    let script = "import json, yaml, boto3\nsettings = json.load(open(\"config/settings.json\"))\njob = yaml.safe_load(open(\"config/job.yaml\"))\nboto3.client(\"s3\").upload_file(job[\"file\"], settings[\"bucket\"], \"k\")\n";
+    let written = [
+        text_file(&at("scripts/two.py"), script),
+        text_file(
+            &at("config/settings.json"),
+            "{\"bucket\": \"rk-home-backups\"}",
+        ),
+        text_file(&at("config/job.yaml"), "file: exports/members.csv\n"),
+    ];
+    let found = effects_after(&written, "python3 scripts/two.py");
+    let upload = upload_text(&found);
+    assert!(upload.contains("rk-home-backups"), "{found}");
+    assert!(upload.contains(&at("exports/members.csv")), "{found}");
+}
