@@ -663,8 +663,10 @@ impl Deriver<'_> {
             }
             // A reference needs a `$` or a `%`: most payloads have neither.
             let may_reference = payload.text.iter().any(|t| t.contains(['$', '%']));
+            // Text the shell's quotes kept as written spells names, not values.
+            let expanded = || payload.text.iter().filter(|t| !payload.quoted.contains(t));
             for name in self.facts.secret_env.iter().filter(|_| may_reference) {
-                if payload.text.iter().any(|t| references_var(t, name)) {
+                if expanded().any(|t| references_var(t, name)) {
                     raise(Sensitivity::Secret, format!("env:{name}"), &mut level);
                 }
             }

@@ -87,6 +87,11 @@ pub struct Payload {
     /// Commands whose output, a credential, is sent (`gh auth token`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub credentials: Vec<writ_shell::Credential>,
+    /// Entries of `text` written as they are sent (a quoted here-document,
+    /// a single-quoted word, a file tool's content): their `$NAME` are
+    /// characters, not values.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub quoted: Vec<String>,
 }
 
 /// Where something goes, as written, with how it is reached.

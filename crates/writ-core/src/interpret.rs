@@ -211,12 +211,14 @@ fn mounted_target(remotes: &[(String, String, String)], location: String) -> Opt
     }
 }
 
-/// A file a tool writes holding `content` (its whole text).
+/// A file a tool writes holding `content` (its whole text, written as
+/// it is: a `$NAME` in it is not that variable's value).
 fn written_text(path: String, content: &str) -> WrittenFile {
     WrittenFile::new(
         path,
         writ_shell::Payload {
             text: vec![content.to_owned()],
+            quoted: vec![content.to_owned()],
             ..writ_shell::Payload::default()
         },
     )
@@ -1689,6 +1691,7 @@ fn push_message(
         env,
         repository,
         credentials,
+        quoted,
     } = payload;
     let (request_text, mut text): (Vec<String>, Vec<String>) = text
         .into_iter()
@@ -1733,6 +1736,7 @@ fn push_message(
         env: sent_env,
         repository,
         credentials: sent_credentials,
+        quoted,
     };
     let mut recipients = message.recipients;
     if unknown {
@@ -1857,6 +1861,7 @@ fn lower_payload(p: writ_shell::Payload) -> Payload {
         env: p.env,
         repository: p.repository,
         credentials: p.credentials,
+        quoted: p.quoted,
     }
 }
 

@@ -26,6 +26,7 @@ mod notification_clis;
 mod payments;
 mod powershell_tools;
 mod push_rewrites;
+mod quoted_payloads;
 mod raw_shares;
 mod rclone_remotes;
 mod read_files;

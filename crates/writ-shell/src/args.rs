@@ -19,6 +19,8 @@ pub(crate) struct Arg {
     pub substitutions: Vec<String>,
     /// True when the word holds an expansion whose value is unknown.
     pub dynamic: bool,
+    /// The whole word was single-quoted: its `$` are characters.
+    pub quoted: bool,
 }
 
 impl Arg {
@@ -41,7 +43,11 @@ impl Arg {
     /// What the word carries when it is sent: its text and its expansions.
     pub(crate) fn payload(&self) -> Payload {
         let mut payload = self.expansions();
-        flow::push_text(&mut payload, &self.text);
+        if self.quoted {
+            flow::push_quoted(&mut payload, &self.text);
+        } else {
+            flow::push_text(&mut payload, &self.text);
+        }
         payload
     }
 

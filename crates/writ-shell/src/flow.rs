@@ -26,6 +26,17 @@ pub(crate) fn merge(into: &mut Payload, from: &Payload) {
         }
     }
     into.repository |= from.repository;
+    for text in &from.quoted {
+        push_quoted(into, text);
+    }
+}
+
+/// Adds text the shell's quotes kept as written ([`Payload::quoted`]).
+pub(crate) fn push_quoted(into: &mut Payload, text: &str) {
+    push_text(into, text);
+    if !text.is_empty() && !into.quoted.iter().any(|t| t == text) {
+        into.quoted.push(text.to_owned());
+    }
 }
 
 /// Adds literal text, skipping empty and duplicate entries.

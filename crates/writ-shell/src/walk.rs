@@ -2193,7 +2193,12 @@ impl<'c> Analyzer<'c> {
                     Arg::literal(&doc.doc.value)
                 };
                 let mut payload = body.expansions();
-                flow::push_text(&mut payload, body.text.trim_end_matches('\n'));
+                let text = body.text.trim_end_matches('\n');
+                if doc.requires_expansion {
+                    flow::push_text(&mut payload, text);
+                } else {
+                    flow::push_quoted(&mut payload, text);
+                }
                 gathered.stdin = Some(payload);
             }
             ast::IoRedirect::HereString(_, w) => {
@@ -2664,7 +2669,10 @@ impl<'c> Analyzer<'c> {
         }
         if let Some(text) = quoted_literal(raw) {
             // One quoted piece holding only text.
-            return Arg::literal(text);
+            return Arg {
+                quoted: raw.starts_with('\''),
+                ..Arg::literal(text)
+            };
         }
         self.expand_parsed(raw, scope)
     }
@@ -2673,7 +2681,13 @@ impl<'c> Analyzer<'c> {
     fn expand_parsed(&mut self, raw: &str, scope: &Scope) -> Arg {
         let mut arg = Arg::default();
         match word::parse(raw, &self.options) {
-            Ok(pieces) => self.expand_pieces(raw, &pieces, scope, false, &mut arg),
+            Ok(pieces) => {
+                self.expand_pieces(raw, &pieces, scope, false, &mut arg);
+                arg.quoted = matches!(
+                    pieces.as_slice(),
+                    [piece] if matches!(piece.piece, WordPiece::SingleQuotedText(_))
+                );
+            }
             Err(_) => arg.text = raw.to_owned(),
         }
         arg

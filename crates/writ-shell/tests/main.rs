@@ -121,6 +121,7 @@ mod programs_that_run_programs;
 mod pytest_conftest;
 mod python_scripts;
 mod python_scripts_round_two;
+mod quoted_text;
 mod r_and_pandas;
 mod read_and_namerefs;
 mod registry_changes;

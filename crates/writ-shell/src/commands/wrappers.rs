@@ -1233,6 +1233,7 @@ fn eval(inv: &Invocation<'_>) -> Outcome {
                         substitutions: Vec::new(),
                         dynamic: true,
                         prov: arg.prov.clone(),
+                        quoted: false,
                     };
                     bindings.push((name, output));
                 }
