@@ -82,6 +82,31 @@ fn dbatools_queries_are_sql_on_their_instance() {
 }
 
 #[test]
+fn dbatools_removals_are_the_statements_they_run_on_their_instance() {
+    let sql_of = |command: &str| -> Vec<Value> {
+        effects(&pwsh(command))
+            .into_iter()
+            .filter(|e| e["effect"] == "sql")
+            .collect()
+    };
+    let dropped = sql_of(
+        "Remove-DbaDatabase -SqlInstance sqlprod01.example.corp -Database Billing_2019,Billing_2020 -Confirm:$false",
+    );
+    assert_eq!(dropped.len(), 1, "{dropped:?}");
+    assert_eq!(dropped[0]["host"], "sqlprod01.example.corp");
+    assert_eq!(
+        dropped[0]["sql"],
+        "DROP DATABASE Billing_2019, Billing_2020"
+    );
+    let login = sql_of("Remove-DbaLogin -SqlIns sqlprod01.example.corp -Login legacy_etl -Force");
+    assert_eq!(login[0]["sql"], "DROP LOGIN legacy_etl", "{login:?}");
+    // Objects piped in name nothing the line shows.
+    assert!(
+        sql_of("Get-DbaDatabase -SqlInstance s1 | Remove-DbaDatabase -Confirm:$false").is_empty()
+    );
+}
+
+#[test]
 fn set_s3bucketacl_is_set_s3acl() {
     let public = kinds(&pwsh(
         "Set-S3BucketACL -BucketName backups -ACL public-read -Region eu-west-1",

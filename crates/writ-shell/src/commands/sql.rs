@@ -26,6 +26,9 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "pg_restore" => pg_restore(inv),
         "sqlite3" | "sqlite" | "duckdb" => sqlite_shell(inv),
         "invoke-sqlcmd" | "invoke-dbaquery" => invoke_sqlcmd(inv),
+        "remove-dbadatabase" | "remove-dbadbtable" | "remove-dbalogin" | "remove-dbadbuser" => {
+            dbatools_removal(inv)?
+        }
         "bq" => bq_query(inv)?,
         "cqlsh" => cqlsh(inv),
         "csvsql" => csvkit::csvsql(inv),
@@ -1393,15 +1396,18 @@ const INVOKE_SQLCMD_SWITCHES: &[&str] = &[
     "debug",
 ];
 
-/// `Invoke-Sqlcmd [-Query] SQL -ServerInstance HOST[\INSTANCE] | -InputFile
-/// F | -ConnectionString 'Server=HOST;...'`, `sqlcmd -S` in PowerShell, and
-/// dbatools' `Invoke-DbaQuery -SqlInstance HOST [-Query SQL | -File F]`:
-/// parameter names are matched without regard to case, and a unique
-/// prefix of one names it (`-Server`), its value after a space or a colon.
-fn invoke_sqlcmd(inv: &Invocation<'_>) -> Outcome {
+/// A cmdlet's parameters: the values of those in `value_names` (full
+/// lower-case names; a unique prefix names one, written without regard to
+/// case, its value after a space or a colon), in order, and its
+/// positional words. `switch_names` take no value.
+fn powershell_parameters<'a>(
+    args: &'a [Arg],
+    value_names: &'static [&'static str],
+    switch_names: &'static [&'static str],
+) -> (Vec<(&'static str, Arg)>, Vec<&'a Arg>) {
     let mut values: Vec<(&str, Arg)> = Vec::new();
     let mut positional: Vec<&Arg> = Vec::new();
-    let mut words = inv.args.iter().peekable();
+    let mut words = args.iter().peekable();
     while let Some(word) = words.next() {
         let Some(body) = word
             .text
@@ -1425,7 +1431,7 @@ fn invoke_sqlcmd(inv: &Invocation<'_>) -> Outcome {
                 }
             })
         };
-        if param(INVOKE_SQLCMD_SWITCHES).is_some() {
+        if param(switch_names).is_some() {
             continue;
         }
         let value = match attached {
@@ -1433,10 +1439,21 @@ fn invoke_sqlcmd(inv: &Invocation<'_>) -> Outcome {
             None if words.peek().is_some_and(|n| !n.text.starts_with('-')) => words.next().cloned(),
             None => None,
         };
-        if let (Some(name), Some(value)) = (param(INVOKE_SQLCMD_VALUES), value) {
+        if let (Some(name), Some(value)) = (param(value_names), value) {
             values.push((name, value));
         }
     }
+    (values, positional)
+}
+
+/// `Invoke-Sqlcmd [-Query] SQL -ServerInstance HOST[\INSTANCE] | -InputFile
+/// F | -ConnectionString 'Server=HOST;...'`, `sqlcmd -S` in PowerShell, and
+/// dbatools' `Invoke-DbaQuery -SqlInstance HOST [-Query SQL | -File F]`:
+/// parameter names are matched without regard to case, and a unique
+/// prefix of one names it (`-Server`), its value after a space or a colon.
+fn invoke_sqlcmd(inv: &Invocation<'_>) -> Outcome {
+    let (values, positional) =
+        powershell_parameters(inv.args, INVOKE_SQLCMD_VALUES, INVOKE_SQLCMD_SWITCHES);
     let value = |name: &str| {
         values
             .iter()
@@ -1469,6 +1486,66 @@ fn invoke_sqlcmd(inv: &Invocation<'_>) -> Outcome {
         ..Server::default()
     };
     sql_effects(inv, "invoke-sqlcmd", server, sql, files)
+}
+
+/// dbatools' removals, by cmdlet: the parameter naming what goes and
+/// the statement that removes it.
+const DBATOOLS_REMOVALS: &[(&str, &str, &str)] = &[
+    ("remove-dbadatabase", "database", "DROP DATABASE"),
+    ("remove-dbadbtable", "table", "DROP TABLE"),
+    ("remove-dbalogin", "login", "DROP LOGIN"),
+    ("remove-dbadbuser", "user", "DROP USER"),
+];
+
+/// Parameters of dbatools' removals that take a value.
+const DBATOOLS_REMOVAL_VALUES: &[&str] = &[
+    "sqlinstance",
+    "sqlcredential",
+    "database",
+    "table",
+    "login",
+    "user",
+    "schema",
+    "inputobject",
+    "erroraction",
+    "warningaction",
+];
+
+/// dbatools' `Remove-DbaDatabase -SqlInstance HOST -Database a,b` (and its
+/// table, login and user removals): the statement they run on that server,
+/// `DROP DATABASE a, b`. `None` without the names (objects piped in).
+fn dbatools_removal(inv: &Invocation<'_>) -> Option<Outcome> {
+    let (_, parameter, statement) = DBATOOLS_REMOVALS
+        .iter()
+        .find(|(cmdlet, _, _)| *cmdlet == inv.program)?;
+    let (values, _) = powershell_parameters(
+        inv.args,
+        DBATOOLS_REMOVAL_VALUES,
+        &["enableexception", "force", "whatif"],
+    );
+    let value = |name: &str| {
+        values
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+    };
+    let names: Vec<&str> = value(parameter)?
+        .text
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    let server = Server {
+        host: value("sqlinstance").map(|s| server_host(&s.text)),
+        login: login(inv, &[], &[]),
+        ..Server::default()
+    };
+    let sql = format!("{statement} {}", names.join(", "));
+    Some(sql_effects(inv, inv.program, server, Some(sql), Vec::new()))
 }
 
 /// The server of an ADO.NET connection string (`Server=tcp:h,1433;...`,
