@@ -574,8 +574,15 @@ impl Deriver<'_> {
     /// The sensitive-path labels of a file a payload carries: a tree sent
     /// without some names (`rsync --exclude .env`) holds none of them.
     fn sent_file_labels(&mut self, file: &writ_shell::FileRef) -> Vec<Sensitivity> {
-        if file.excludes.is_empty() || !file.recursive {
-            return self.sensitive_labels(&file.path, file.recursive);
+        if !file.recursive {
+            // A directory sent as a package (`npm publish`) holds the files
+            // a listing of that package showed.
+            let mut labels = self.sensitive_labels(&file.path, false);
+            labels.extend(self.entry_labels(&self.session.packaged, &file.path, &[]));
+            return labels;
+        }
+        if file.excludes.is_empty() {
+            return self.sensitive_labels(&file.path, true);
         }
         let mut labels = self
             .facts
@@ -590,7 +597,13 @@ impl Deriver<'_> {
     /// or upload of the whole directory holds them, unless a name on the
     /// way to the entry is one of `excludes` (name patterns left out).
     fn listed_labels(&self, dir: &str, excludes: &[String]) -> Vec<Sensitivity> {
-        if self.session.listed.is_empty() {
+        self.entry_labels(&self.session.listed, dir, excludes)
+    }
+
+    /// The sensitive-path labels of those of `entries` below `dir`, unless
+    /// a name on the way to the entry is one of `excludes`.
+    fn entry_labels(&self, entries: &[String], dir: &str, excludes: &[String]) -> Vec<Sensitivity> {
+        if entries.is_empty() {
             return Vec::new();
         }
         let fold = self.facts.path_style == writ_detect::paths::PathStyle::Windows;
@@ -614,8 +627,7 @@ impl Deriver<'_> {
                     .any(|e| writ_detect::paths::name_matches(e, name))
             })
         };
-        self.session
-            .listed
+        entries
             .iter()
             .filter(|entry| below(entry) && !excluded(entry))
             .flat_map(|entry| self.facts.sensitive.labels(entry, false))

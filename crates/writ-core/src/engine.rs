@@ -281,6 +281,12 @@ impl Engine {
         {
             read_labels.push(level.as_str().to_owned());
         }
+        let (package_listings, directory_listings): (Vec<_>, Vec<_>) = decision
+            .facts
+            .listings
+            .iter()
+            .cloned()
+            .partition(|listing| listing.package);
         StepRecord {
             blocked: decision.route == Route::Block,
             ran,
@@ -319,10 +325,21 @@ impl Engine {
             listed: match output {
                 Some(output) if ran && shows_listing(&decision.facts) => crate::listing::entries(
                     output,
-                    &decision.facts.listings,
+                    &directory_listings,
                     &|path, base| self.facts.local_path(path, base),
                     self.facts.path_style == writ_detect::paths::PathStyle::Windows,
                 ),
+                _ => Vec::new(),
+            },
+            packaged: match output {
+                Some(output) if ran && shows_listing(&decision.facts) => package_listings
+                    .iter()
+                    .flat_map(|listing| {
+                        crate::listing::package_entries(output, listing, &|path, base| {
+                            self.facts.local_path(path, base)
+                        })
+                    })
+                    .collect(),
                 _ => Vec::new(),
             },
         }

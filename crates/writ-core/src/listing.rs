@@ -68,6 +68,57 @@ pub fn entries(
     out
 }
 
+/// The files a package listing's output names ([`Listing::package`]), as
+/// absolute paths below the packaged directory, at most
+/// [`STEP_ENTRIES`]: npm's (pnpm's, yarn's) `SIZE PATH` rows under
+/// `Tarball Contents`, with or without the `npm notice` prefix, and
+/// cargo's one relative path per line.
+pub fn package_entries(output: &str, listing: &Listing, resolve: &Resolve<'_>) -> Vec<String> {
+    let output = stdout_of(output);
+    let mut out: Vec<String> = Vec::new();
+    for line in output.lines() {
+        let line = line.trim();
+        let row = line
+            .strip_prefix("npm notice")
+            .or_else(|| line.strip_prefix("npm NOTICE"))
+            .unwrap_or(line)
+            .trim();
+        let words: Vec<&str> = row.split_whitespace().collect();
+        let path = match words.as_slice() {
+            [size, path] if is_size(size) => *path,
+            [path] if !line.starts_with("npm") && is_relative_file(path) => *path,
+            _ => continue,
+        };
+        let entry = resolve(path, &listing.dir);
+        if is_within(&entry, &listing.dir)
+            && !same(&entry, &listing.dir, false)
+            && !out.contains(&entry)
+        {
+            out.push(entry);
+            if out.len() >= STEP_ENTRIES {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// npm's size column: `214B`, `1.1kB`, `48.2MB`.
+fn is_size(word: &str) -> bool {
+    let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    word.ends_with('B')
+        && !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// A path as cargo lists a package's files: relative, with no spaces,
+/// colons or shell punctuation (`src/main.rs`, `.cargo_vcs_info.json`).
+fn is_relative_file(word: &str) -> bool {
+    !word.starts_with(['/', '-', '~'])
+        && !word.contains([':', '=', '$', '(', ')', '[', ']', '<', '>'])
+        && word.chars().any(|c| c.is_ascii_alphanumeric())
+}
+
 /// A tool's response that carries the streams as JSON (`{"stdout": ...}`)
 /// shows its standard output; any other output is the text itself.
 fn stdout_of(output: &str) -> std::borrow::Cow<'_, str> {
@@ -483,9 +534,45 @@ mod tests {
             .map(|(dir, recursive)| Listing {
                 dir: (*dir).to_owned(),
                 recursive: *recursive,
+                package: false,
             })
             .collect();
         entries(output, &listings, &resolve, false)
+    }
+
+    fn packaged(output: &str, dir: &str) -> Vec<String> {
+        let listing = Listing {
+            dir: dir.to_owned(),
+            recursive: true,
+            package: true,
+        };
+        package_entries(output, &listing, &resolve)
+    }
+
+    #[test]
+    fn npm_and_cargo_package_listings() {
+        let npm = "npm notice\nnpm notice \u{1f4e6}  @acme/sdk@2.14.0\nnpm notice Tarball Contents\nnpm notice 214B .env\nnpm notice 1.1kB README.md\nnpm notice 48.2kB dist/index.js\nnpm notice Tarball Details\nnpm notice name: @acme/sdk\nnpm notice total files: 3\nacme-sdk-2.14.0.tgz\n";
+        assert_eq!(
+            packaged(npm, "/w/packages/sdk"),
+            [
+                "/w/packages/sdk/.env",
+                "/w/packages/sdk/README.md",
+                "/w/packages/sdk/dist/index.js",
+                // The archive's name, which a dry run prints last: a path
+                // below the directory that holds nothing sensitive.
+                "/w/packages/sdk/acme-sdk-2.14.0.tgz",
+            ]
+        );
+        let cargo = ".cargo_vcs_info.json\nCargo.toml\nCargo.toml.orig\nsrc/main.rs\nwarning: manifest has no description\n";
+        assert_eq!(
+            packaged(cargo, "/w/tool"),
+            [
+                "/w/tool/.cargo_vcs_info.json",
+                "/w/tool/Cargo.toml",
+                "/w/tool/Cargo.toml.orig",
+                "/w/tool/src/main.rs"
+            ]
+        );
     }
 
     #[test]

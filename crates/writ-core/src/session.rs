@@ -87,6 +87,12 @@ pub struct SessionState {
     /// holds those below it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub listed: Vec<String>,
+    /// Files that package listings showed a package holds (`npm pack
+    /// --dry-run` printed `.env`), as absolute paths, oldest first: the
+    /// latest [`LISTED_ENTRIES`]. Publishing the package from its
+    /// directory sends those below it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packaged: Vec<String>,
 }
 
 /// What one finished step contributes to its session.
@@ -132,6 +138,30 @@ pub struct StepRecord {
     /// Entries its directory listings showed, as absolute paths.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub listed: Vec<String>,
+    /// Files its package listings showed (`npm pack --dry-run`), as
+    /// absolute paths.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packaged: Vec<String>,
+}
+
+/// Entries listed again move to the end of `known`; the latest
+/// [`LISTED_ENTRIES`] are kept.
+fn record_listed(known: &mut Vec<String>, listed: &[String]) {
+    if listed.is_empty() {
+        return;
+    }
+    let again: BTreeSet<&String> = listed.iter().collect();
+    known.retain(|entry| !again.contains(entry));
+    let mut seen = BTreeSet::new();
+    known.extend(
+        listed
+            .iter()
+            .filter(|entry| seen.insert(entry.as_str()))
+            .cloned(),
+    );
+    if known.len() > LISTED_ENTRIES {
+        known.drain(..known.len() - LISTED_ENTRIES);
+    }
 }
 
 /// How many listed entries a session remembers (the latest).
@@ -195,27 +225,8 @@ impl SessionState {
         }
         self.record_written(&step.written, false);
         self.record_written(&step.read_files, true);
-        self.record_listed(&step.listed);
-    }
-
-    /// Entries listed again move to the end; the latest
-    /// [`LISTED_ENTRIES`] are kept.
-    fn record_listed(&mut self, listed: &[String]) {
-        if listed.is_empty() {
-            return;
-        }
-        let again: BTreeSet<&String> = listed.iter().collect();
-        self.listed.retain(|entry| !again.contains(entry));
-        let mut seen = BTreeSet::new();
-        self.listed.extend(
-            listed
-                .iter()
-                .filter(|entry| seen.insert(entry.as_str()))
-                .cloned(),
-        );
-        if self.listed.len() > LISTED_ENTRIES {
-            self.listed.drain(..self.listed.len() - LISTED_ENTRIES);
-        }
+        record_listed(&mut self.listed, &step.listed);
+        record_listed(&mut self.packaged, &step.packaged);
     }
 
     /// A file written (or read whole) again replaces what the session knew

@@ -23,6 +23,7 @@ mod mixed_payloads;
 mod mounted_file_systems;
 mod named_deletes;
 mod notification_clis;
+mod package_listings;
 mod payments;
 mod powershell_tools;
 mod push_rewrites;

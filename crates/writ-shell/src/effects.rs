@@ -74,6 +74,11 @@ pub struct Listing {
     /// The entries below its subdirectories are listed too (`ls -R`, `dir
     /// /s`, `-Recurse`/`-Depth`, `find` without `-maxdepth 1`, `tree`).
     pub recursive: bool,
+    /// The output lists what a package built from `dir` holds (`npm pack
+    /// --dry-run`, `cargo package --list`), not the directory's entries:
+    /// what publishing that package sends.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub package: bool,
 }
 
 /// A local file a command reads or sends.

@@ -2513,6 +2513,7 @@ fn items(inv: &Invocation<'_>) -> Option<Outcome> {
         outcome.effects.push(Effect::List(crate::Listing {
             dir: inv.path(place),
             recursive: recurse,
+            package: false,
         }));
     }
     Some(outcome)

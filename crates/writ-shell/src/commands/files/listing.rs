@@ -48,6 +48,7 @@ pub(super) fn find_listings(inv: &Invocation<'_>, starts: &[String]) -> Vec<Effe
             Effect::List(Listing {
                 dir: dir.clone(),
                 recursive: depth.is_none_or(|d| d > 1),
+                package: false,
             })
         })
         .collect()
@@ -63,6 +64,7 @@ fn listed(inv: &Invocation<'_>, dirs: Vec<&Arg>, recursive: Option<bool>) -> Vec
         return vec![Effect::List(Listing {
             dir: inv.cwd.to_owned(),
             recursive,
+            package: false,
         })];
     }
     dirs.into_iter()
@@ -71,6 +73,7 @@ fn listed(inv: &Invocation<'_>, dirs: Vec<&Arg>, recursive: Option<bool>) -> Vec
             Effect::List(Listing {
                 dir: inv.path(&arg.text),
                 recursive,
+                package: false,
             })
         })
         .collect()

@@ -27,6 +27,10 @@ pub(in crate::commands) fn package(inv: &Invocation<'_>, text_of: &Lookup<'_>) -
     let first = inv.args.first().map(|a| a.text.as_str());
     let second = inv.args.get(1).map(|a| a.text.as_str());
     let (manager, default_registry) = match (inv.program, first, second) {
+        ("npm" | "pnpm" | "yarn", Some("pack"), _) => {
+            return Some(package_listing(inv, "--dry-run"));
+        }
+        ("cargo", Some("package"), _) => return Some(package_listing(inv, "--list")),
         ("npm" | "pnpm" | "yarn", Some("publish"), _) => ("npm", NPM_REGISTRY),
         ("cargo", Some("publish"), _) => ("cargo", "https://crates.io"),
         ("gem", Some("push"), _) => ("gem", "https://rubygems.org"),
@@ -46,6 +50,65 @@ pub(in crate::commands) fn package(inv: &Invocation<'_>, text_of: &Lookup<'_>) -
         _ => return None,
     };
     Some(upload(inv, manager, default_registry, text_of))
+}
+
+/// A dry run of a package upload sends nothing; npm's (and pnpm's and
+/// yarn's) prints the package's contents, which a later publish of the
+/// same directory sends.
+fn dry_run_listing(inv: &Invocation<'_>, manager: &str, items: &[Item<'_>]) -> Outcome {
+    if manager != "npm" {
+        return Outcome::default();
+    }
+    package_dir(inv, &args::positionals(items))
+        .map(|dir| listed_package(dir))
+        .unwrap_or_default()
+}
+
+/// `npm pack --dry-run [DIR]` (pnpm's and yarn's too) and `cargo package
+/// --list [--manifest-path DIR/Cargo.toml]`: the package's contents,
+/// printed, not packed. Packing for real writes an archive beside it; a
+/// package named from a registry (`npm pack lodash`) lists nothing here.
+fn package_listing(inv: &Invocation<'_>, listing_switch: &str) -> Outcome {
+    let items = args::parse(inv.args.get(1..).unwrap_or_default(), &spec(inv.program));
+    let cargo_list = listing_switch == "--list" && args::has(&items, &["-l"]);
+    if !args::has(&items, &[listing_switch]) && !cargo_list {
+        return Outcome::default();
+    }
+    let dir = if inv.program == "cargo" {
+        match args::value(&items, &["--manifest-path"]) {
+            Some(manifest) => Some(inv.path(manifest.text.trim_end_matches("Cargo.toml"))),
+            None if args::value(&items, &["-p", "--package"]).is_none() => Some(inv.cwd.to_owned()),
+            None => None,
+        }
+    } else {
+        package_dir(inv, &args::positionals(&items))
+    };
+    dir.map(listed_package).unwrap_or_default()
+}
+
+/// The directory a package is built from: the working directory, or the
+/// one path given (`./packages/sdk`); `None` for a package named any
+/// other way (a registry name, a tarball, several).
+fn package_dir(inv: &Invocation<'_>, positional: &[&Arg]) -> Option<String> {
+    match positional {
+        [] => Some(inv.cwd.to_owned()),
+        [dir]
+            if !dir.dynamic
+                && (dir.text.starts_with(['.', '/']) || dir.text.starts_with("~/"))
+                && !dir.text.ends_with(".tgz") =>
+        {
+            Some(inv.path(&dir.text))
+        }
+        _ => None,
+    }
+}
+
+fn listed_package(dir: String) -> Outcome {
+    Outcome::default().effect(crate::Effect::List(crate::Listing {
+        dir,
+        recursive: true,
+        package: true,
+    }))
 }
 
 /// Options of a publisher whose values are credentials it sends.
@@ -141,13 +204,13 @@ fn upload(
 ) -> Outcome {
     let items = args::parse(inv.args.get(1..).unwrap_or_default(), &spec(inv.program));
     if args::has(&items, &["--dry-run", "-n"]) {
-        return Outcome::default();
+        return dry_run_listing(inv, manager, &items);
     }
     let Some(destination) = destination(inv, manager, default_registry, &items, text_of) else {
         return Outcome::default();
     };
     if destination.dry_run {
-        return Outcome::default();
+        return dry_run_listing(inv, manager, &items);
     }
     let restricted = args::value(&items, &["--access"]).is_some_and(|a| a.text == "restricted");
     let registry = destination.registry;
