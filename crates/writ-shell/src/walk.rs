@@ -1282,7 +1282,26 @@ impl<'c> Analyzer<'c> {
                         &mut scope.positional_known,
                         args.iter().all(|a| !a.dynamic),
                     );
+                    // `FORCE=1 f`: the function sees the line's assignments,
+                    // exported, for the call only.
+                    let shadowed: Vec<(String, Option<Var>)> = env
+                        .iter()
+                        .map(|(name, value)| {
+                            let before = scope.vars.get(name).cloned();
+                            self.assign(scope, name, value.clone());
+                            if let Some(var) = scope.vars.get_mut(name) {
+                                var.exported = true;
+                            }
+                            (name.clone(), before)
+                        })
+                        .collect();
                     let out = self.call_function(&body, scope, stdin);
+                    for (name, before) in shadowed.into_iter().rev() {
+                        match before {
+                            Some(var) => scope.vars.insert(name, var),
+                            None => scope.vars.remove(&name),
+                        };
+                    }
                     scope.positional = saved;
                     scope.positional_known = saved_known;
                     return out;

@@ -29,7 +29,7 @@ fn listings_in(ctx: &ShellContext<'_>, command: &str) -> Vec<(String, bool)> {
     analysis
         .listings
         .into_iter()
-        .map(|Listing { dir, recursive }| (dir, recursive))
+        .map(|Listing { dir, recursive, .. }| (dir, recursive))
         .collect()
 }
 
@@ -159,4 +159,33 @@ fn windows_lines_list_in_the_machine_s_paths() {
             ("cmd /c tree /f /a deploy", &[(deploy, true)]),
         ],
     );
+}
+
+#[test]
+fn package_dry_runs_list_the_package_they_would_build() {
+    let package = |command: &str| -> Vec<(String, bool)> {
+        analyze(command, &CTX)
+            .unwrap_or_else(|e| panic!("{command}: {e}"))
+            .listings
+            .into_iter()
+            .map(|l| (l.dir, l.package))
+            .collect()
+    };
+    let sdk = "/home/dana/acme-web/packages/sdk".to_owned();
+    assert_eq!(
+        package("cd packages/sdk && npm pack --dry-run"),
+        [(sdk.clone(), true)]
+    );
+    assert_eq!(
+        package("npm publish ./packages/sdk --dry-run"),
+        [(sdk, true)]
+    );
+    assert_eq!(
+        package("cargo package --list"),
+        [("/home/dana/acme-web".to_owned(), true)]
+    );
+    // Packing for real, a registry's package, or a publish: no listing.
+    assert!(package("npm pack").is_empty());
+    assert!(package("npm pack lodash --dry-run").is_empty());
+    assert!(package("npm publish --access public").is_empty());
 }

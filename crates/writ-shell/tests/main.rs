@@ -59,6 +59,7 @@ mod editors_and_multiplexers;
 mod environment_managers;
 mod expansions;
 mod framework_consoles;
+mod function_environment;
 mod gcp_policies;
 mod gdal;
 mod gh_repo_selection;
