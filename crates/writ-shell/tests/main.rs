@@ -113,6 +113,7 @@ mod powershell_round_four;
 mod powershell_round_nine;
 mod powershell_round_seven;
 mod powershell_round_six;
+mod powershell_round_sixteen;
 mod powershell_round_ten;
 mod powershell_round_twelve;
 mod powershell_splatting;

@@ -14,9 +14,13 @@
 //! value (`objects.rs`); remoting sessions, copies and commands reach
 //! their hosts (`remoting.rs`); scheduled tasks run their actions
 //! (`tasks.rs`); a `.ps1` script written earlier runs with its parameters
-//! bound (`scripts.rs`); mailbox forwarding and account switches are in
-//! `settings.rs`. Splatted arrays and hashtables are written out as the
-//! arguments they stand for (`splatting.rs`), loops over literal lists
+//! bound (`scripts.rs`, `binding.rs`: `-WhatIf` makes its
+//! `$PSCmdlet.ShouldProcess(...)` false, and `if` statements whose
+//! conditions become constants keep only what runs, `conditions.rs`);
+//! hashtables indexed by a known key are the values (`indexes.rs`);
+//! mailbox forwarding and account switches are in `settings.rs`.
+//! Splatted arrays and hashtables are written out as the arguments they
+//! stand for (`splatting.rs`), loops over literal lists
 //! unrolled (`loops.rs`), .NET web clients' requests read as
 //! `Invoke-WebRequest` (`dotnet.rs`), AWS Tools' S3 transfers and ACLs as
 //! `aws s3 cp` and `aws s3api` (`aws_tools.rs`), and Graph requests
@@ -30,8 +34,10 @@
 //! text (`heredoc.rs`).
 
 mod aws_tools;
+mod binding;
 mod blocks;
 mod captures;
+mod conditions;
 mod continuation;
 mod dotnet;
 mod environment;
@@ -40,6 +46,7 @@ mod functions;
 mod grants;
 mod graph;
 mod heredoc;
+mod indexes;
 mod items;
 mod joins;
 mod loops;

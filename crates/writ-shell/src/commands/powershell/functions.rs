@@ -4,7 +4,8 @@
 //! PowerShell binds them (by name, by any unambiguous prefix, by position,
 //! switches, each default for the rest; what is left over is `$args`). A
 //! function's parameters may be declared in its `param(...)` block or
-//! after its name (`function f($a, $b) { ... }`).
+//! after its name (`function f($a, $b) { ... }`); common parameters
+//! (`-WhatIf`, `-Verbose`, ...) are not its own (`binding.rs`).
 //!
 //! The statement pass ([`super::statements`]) replaces each call with `& {
 //! $Path = '~' ... BODY }`, so the commands inside run with the values they
@@ -14,9 +15,9 @@
 //! Functions called from a function's body are inlined there too, a few
 //! levels deep.
 
+use super::binding;
 use super::blocks::indexed_args;
-use super::param_word;
-use super::scripts::{Param, declared, param_block, param_index, split_top_level};
+use super::scripts::{Param, declared, param_block, split_top_level};
 use super::splatting::{closing, unquoted};
 
 /// How deep calls inside inlined bodies are inlined in turn (recursion
@@ -337,6 +338,16 @@ fn definition(chars: &[char], at: usize) -> Option<Function> {
     })
 }
 
+/// Where the functions `code` defines start and end (characters).
+pub(super) fn definition_spans(code: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<char> = code.chars().collect();
+    let mask = code_mask(&chars);
+    definitions(&chars, &mask)
+        .into_iter()
+        .map(|function| function.span)
+        .collect()
+}
+
 /// Just past the blanks (line ends too) from `at`.
 fn skip_blank(chars: &[char], mut at: usize) -> usize {
     while chars.get(at).is_some_and(|c| c.is_whitespace()) {
@@ -345,50 +356,26 @@ fn skip_blank(chars: &[char], mut at: usize) -> usize {
     at
 }
 
-/// The function's body preceded by the assignments its call makes.
+/// The function's body preceded by the assignments its call makes, its
+/// `$PSCmdlet.ShouldProcess(...)` calls the constant they return
+/// ([`binding::decided`]).
 fn bound_body(function: &Function, arguments: &str) -> String {
     let words = argument_words(arguments);
-    let mut values: Vec<Option<String>> = function.params.iter().map(|_| None).collect();
-    let mut extra: Vec<String> = Vec::new();
-    let mut words = words.iter();
-    while let Some(word) = words.next() {
-        let named = param_word(word)
-            .and_then(|(name, attached)| Some((param_index(&function.params, &name)?, attached)));
-        let Some((at, attached)) = named else {
-            let free = function
-                .params
-                .iter()
-                .zip(&values)
-                .position(|(p, v)| !p.switch && v.is_none());
-            match free.and_then(|at| values.get_mut(at)) {
-                Some(slot) => *slot = Some(value(word)),
-                None => extra.push(value(word)),
-            }
-            continue;
-        };
-        let switch = function.params.get(at).is_some_and(|p| p.switch);
-        let bound = match (switch, attached) {
-            (true, Some(flag)) => Some(flag.to_owned()),
-            (true, None) => Some("$true".to_owned()),
-            (false, Some(text)) => Some(value(text)),
-            (false, None) => words.next().map(|w| value(w)),
-        };
-        if let Some(slot) = values.get_mut(at) {
-            *slot = bound;
-        }
-    }
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let binding = binding::bind(&function.params, &words, value);
     let mut text = String::new();
-    for (param, value) in function.params.iter().zip(values) {
+    for (param, value) in function.params.iter().zip(binding.values) {
         if let Some(value) = value.or_else(|| param.default.clone()) {
             text.push_str(&format!("${} = {value}\n", param.name));
         }
     }
+    let extra = binding.rest;
     if !extra.is_empty() {
         text.push_str(&format!("$args = @({})\n", extra.join(", ")));
     }
     // `$args[N]` is the one value.
     let body = indexed_args(function.body.trim(), |index| extra.get(index).cloned());
-    text.push_str(&body);
+    text.push_str(&binding::decided(&body, binding.what_if));
     text
 }
 

@@ -2,11 +2,13 @@
 //! F ARGS` (or `& .\F ARGS`, which [`to_bash`] reads as that): its text
 //! runs as PowerShell, with its `param(...)` block bound as PowerShell
 //! binds a script's parameters (by name, by any unambiguous prefix, by
-//! position; switches; each default for the rest), and `$PSScriptRoot` and
+//! position; switches; each default for the rest; common parameters such
+//! as `-WhatIf` are not its own: `binding.rs`), and `$PSScriptRoot` and
 //! `$PSCommandPath` set to where it is.
 
+use super::blocks::indexed_args;
 use super::statements::statements;
-use super::{command_code, param_word, path_text, script_file, to_bash};
+use super::{binding, command_code, path_text, script_file, to_bash};
 use crate::args::Arg;
 use crate::commands::{Invocation, Nested};
 
@@ -97,7 +99,9 @@ fn loaded_scripts(code: &str) -> Vec<String> {
 
 /// The script's text with its parameters bound to `arguments`: its
 /// `param(...)` block replaced by one assignment per parameter that is
-/// given or has a default.
+/// given or has a default, `$args` assigned what no parameter takes, and
+/// its `$PSCmdlet.ShouldProcess(...)` calls the constant they return
+/// ([`binding::decided`]).
 fn with_arguments(text: &str, arguments: &[Arg], path: &str) -> String {
     let directory = path.rsplit_once('/').map_or("/", |(dir, _)| dir);
     let mut bound = format!(
@@ -105,58 +109,28 @@ fn with_arguments(text: &str, arguments: &[Arg], path: &str) -> String {
         quoted(directory),
         quoted(path)
     );
-    let Some((start, end, params)) = param_block(text) else {
-        bound.push_str(text);
-        return bound;
-    };
-    let values = bind(&params, arguments);
+    let (start, end, params) = param_block(text).unwrap_or((0, 0, Vec::new()));
+    let words: Vec<&str> = arguments.iter().map(|a| a.text.as_str()).collect();
+    let binding = binding::bind(&params, &words, quoted);
     bound.push_str(text.get(..start).unwrap_or_default());
-    for (param, value) in params.iter().zip(values) {
+    for (param, value) in params.iter().zip(binding.values) {
         if let Some(value) = value.or_else(|| param.default.clone()) {
             bound.push_str(&format!("${} = {value}\n", param.name));
         }
     }
-    bound.push_str(text.get(end..).unwrap_or_default());
+    let mut body = binding::decided(text.get(end..).unwrap_or_default(), binding.what_if);
+    if !binding.rest.is_empty() {
+        bound.push_str(&format!("$args = @({})\n", binding.rest.join(", ")));
+        // `$args[N]` is the one value.
+        body = indexed_args(&body, |index| binding.rest.get(index).cloned());
+    }
+    bound.push_str(&body);
     bound
 }
 
 /// A PowerShell single-quoted string of `text`.
 fn quoted(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
-}
-
-/// Each parameter's value from `arguments`, as PowerShell text.
-fn bind(params: &[Param], arguments: &[Arg]) -> Vec<Option<String>> {
-    let mut values: Vec<Option<String>> = params.iter().map(|_| None).collect();
-    let mut words = arguments.iter();
-    while let Some(word) = words.next() {
-        let named = param_word(&word.text).and_then(|(name, attached)| {
-            let at = param_index(params, &name)?;
-            Some((at, attached))
-        });
-        let Some((at, attached)) = named else {
-            // The next parameter not yet bound that takes a value.
-            let free = params
-                .iter()
-                .zip(&values)
-                .position(|(p, v)| !p.switch && v.is_none());
-            if let Some(slot) = free.and_then(|at| values.get_mut(at)) {
-                *slot = Some(quoted(&word.text));
-            }
-            continue;
-        };
-        let switch = params.get(at).is_some_and(|p| p.switch);
-        let value = match (switch, attached) {
-            (true, Some(flag)) => Some(flag.to_owned()),
-            (true, None) => Some("$true".to_owned()),
-            (false, Some(text)) => Some(quoted(text)),
-            (false, None) => words.next().map(|w| quoted(&w.text)),
-        };
-        if let Some(slot) = values.get_mut(at) {
-            *slot = value;
-        }
-    }
-    values
 }
 
 /// The parameter `-name` names: its exact name, or the one it is a

@@ -29,6 +29,11 @@
 //!   `$env:K` they read.
 //! - Functions (`functions.rs`): a call of a function the text defines
 //!   runs its body there, its parameters bound to the call's arguments.
+//! - Constant conditions (`conditions.rs`): `if ($false) { ... }` runs
+//!   nothing (a `$PSCmdlet.ShouldProcess(...)` under `-WhatIf` is
+//!   `$false`), and `if ($true) { A } else { B }` runs A only.
+//! - Hashtable indexes (`indexes.rs`): `$t = @{ prod = 'aks-prod' }` then
+//!   `$t[$Environment]`, `$Environment` holding `'prod'`, is `'aks-prod'`.
 //! - `Join-Path`, `Resolve-Path` and `Convert-Path` (`joins.rs`):
 //!   `(Join-Path $HOME .writ)` is the string `"$HOME/.writ"` it returns.
 //! - The format operator (`format.rs`): `'v{0}.{1}' -f 2026, 11` is the
@@ -42,8 +47,8 @@
 
 use super::continuation::line_continues;
 use super::{
-    captures, dotnet, environment, format, functions, items, joins, loops, outlook, piped_paths,
-    pnp, splatting, strings, table_commands, uris,
+    captures, conditions, dotnet, environment, format, functions, indexes, items, joins, loops,
+    outlook, piped_paths, pnp, splatting, strings, table_commands, uris,
 };
 
 /// `code` with `$using:name` written `$name` ([`loops::without_using_scope`]),
@@ -70,10 +75,12 @@ pub(super) fn rewrite(code: &str) -> String {
         uris::rewrite,
         piped_paths::rewrite,
         functions::rewrite,
+        conditions::rewrite,
         dotnet::rewrite,
         captures::rewrite,
         loops::rewrite,
         splatting::rewrite,
+        indexes::rewrite,
         joins::rewrite,
         strings::rewrite,
     ] {
