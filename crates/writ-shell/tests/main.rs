@@ -135,6 +135,7 @@ mod research_and_search;
 mod research_transfers;
 mod restores;
 mod ruby_php_scripts;
+mod runners_round_five;
 mod runners_round_four;
 mod runners_round_three;
 mod runners_round_two;

@@ -3,12 +3,18 @@
 //! prerequisites, by its explicit rule or a pattern rule; a makefile on
 //! standard input, `make -f -`, too), `just RECIPE` (justfile), `npm run
 //! NAME`, `pnpm NAME`, `yarn NAME` (package.json's scripts, with their
-//! `pre`/`post` scripts), `task NAME` (Taskfile.yml's `cmds`, their Go
-//! templates evaluated: `runners/go_template.rs`), `rake TASK` (a
-//! Rakefile's or task file's task bodies, as Ruby: `runners/rake.rs`),
-//! `poe TASK`, `nox -s SESSION` and `tox -e ENV` (pyproject.toml's poe
-//! tasks, a noxfile's sessions, tox.ini's commands:
-//! `runners/python_tasks.rs`), `act` (GitHub Actions workflows' `run:`
+//! `pre`/`post` scripts; `bun [run] NAME` too: `runners/bun.rs`),
+//! `composer run-script NAME` (composer.json's scripts and the events of
+//! Composer's commands: `runners/composer.rs`), `task NAME`
+//! (Taskfile.yml's `cmds`, their Go templates evaluated:
+//! `runners/go_template.rs`), `rake TASK` (a Rakefile's or task file's
+//! task bodies, as Ruby: `runners/rake.rs`), `invoke TASK` (a tasks.py
+//! task, as Python with the line's flags bound to its parameters:
+//! `runners/invoke.rs`), `poe TASK`, `nox -s SESSION` and `tox -e ENV`
+//! (pyproject.toml's poe tasks with their declared arguments, a
+//! noxfile's sessions, tox.ini's commands: `runners/python_tasks.rs`),
+//! the arguments a mise task declares (`runners/mise_usage.rs`, for
+//! `wrappers/envs/mise.rs`), `act` (GitHub Actions workflows' `run:`
 //! steps: `runners/workflows.rs`), the hooks `git commit` runs and
 //! `pre-commit run` (`runners/hooks.rs`), `launchctl load|bootstrap
 //! PLIST` (the plist's `ProgramArguments`), `crontab FILE` (each cron
@@ -22,11 +28,15 @@
 //! target, recipe or script named as a deploy is read by its name
 //! (`deploy/tooling.rs`), a guess a known file's text replaces.
 
+mod bun;
 mod cargo_make;
+mod composer;
 mod go_template;
 mod gradle;
 mod hooks;
+mod invoke;
 mod mage;
+pub(in crate::commands) mod mise_usage;
 mod node_workspaces;
 mod nx;
 mod python_tasks;
@@ -43,6 +53,10 @@ use crate::args::{self, Arg, Item, Spec};
 use crate::paths;
 
 pub(crate) use crate::commands::Lookup;
+
+/// Runners read as unknown programs are (their path-like words read, a
+/// server their words name contacted) when their file is not known.
+const READ_AS_UNKNOWN: &[&str] = &["invoke", "inv", "poe", "composer"];
 
 /// How many recipe lines, scripts or jobs one runner command runs at most.
 const MAX_JOBS: usize = 64;
@@ -93,7 +107,26 @@ pub(crate) fn run_recipes(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: 
             });
             jobs
         }
+        "bun" => {
+            let Some((script, shorthand, jobs)) = bun::bun(inv, text_of) else {
+                return;
+            };
+            // The package's script, not an executable or a file of its name.
+            outcome.nested.retain(|job| {
+                !matches!(job, Nested::Argv { argv, .. }
+                    if argv.first().is_some_and(|a| a.text == script))
+            });
+            if shorthand {
+                let file = inv.path(&script);
+                outcome.effects.retain(|effect| {
+                    !matches!(effect, crate::Effect::Read { file: read } if read.path == file)
+                });
+            }
+            jobs
+        }
         "task" | "go-task" => task(inv, text_of),
+        "composer" => composer::composer(inv, text_of),
+        "invoke" | "inv" => invoke::invoke(inv, text_of),
         "rake" | "rails" => rake::rake(inv, text_of),
         "poe" | "poetry" => python_tasks::poe(inv, text_of),
         "nox" => python_tasks::nox(inv, text_of),
@@ -121,9 +154,16 @@ pub(crate) fn run_recipes(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: 
         "sed" | "gsed" => return super::files::written_sed_script(inv, outcome, text_of),
         _ => return,
     };
-    // The known recipe decides what runs, not the deploy its name suggests.
+    // The known recipe decides what runs, not the deploy its name suggests,
+    // nor, for a runner writ has no handler of its own for, what its words
+    // look like (`inv reset-db --host db.internal` reads no file
+    // `db.internal`; `poe upload --sink URL` fetches nothing from URL).
     if !jobs.is_empty() {
         super::deploy::tooling::forget_guesses(inv, outcome);
+        if READ_AS_UNKNOWN.contains(&inv.program) {
+            let guessed = super::files::unknown(inv).effects;
+            outcome.effects.retain(|effect| !guessed.contains(effect));
+        }
     }
     outcome.nested.extend(jobs.into_iter().take(MAX_JOBS));
 }
@@ -1260,21 +1300,47 @@ fn node_scripts(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Option<(String, V
         return Some((name.to_owned(), vec![job]));
     }
     let (dir, _, _) = found?;
+    let jobs = script_jobs(&script, name, &extra, &dir)?;
+    Some((name.to_owned(), jobs))
+}
+
+/// The jobs of the package script `name` (`script` gives a script's text
+/// by name), run in the package's directory `dir`: its `preNAME`, the
+/// script with `extra` appended, its `postNAME`. `None` when there is no
+/// such script.
+fn script_jobs<'s>(
+    script: &dyn Fn(&str) -> Option<&'s str>,
+    name: &str,
+    extra: &[&Arg],
+    dir: &str,
+) -> Option<Vec<Nested>> {
     let main = script(name)?;
     let mut jobs = Vec::new();
     if let Some(pre) = script(&format!("pre{name}")) {
-        jobs.push(shell_job(pre, &dir));
+        jobs.push(shell_job(pre, dir));
     }
     let mut line = main.to_owned();
-    for arg in &extra {
+    for arg in extra {
         line.push(' ');
         line.push_str(&words::quote(&arg.text));
     }
-    jobs.push(shell_job(&line, &dir));
+    jobs.push(shell_job(&line, dir));
     if let Some(post) = script(&format!("post{name}")) {
-        jobs.push(shell_job(post, &dir));
+        jobs.push(shell_job(post, dir));
     }
-    Some((name.to_owned(), jobs))
+    Some(jobs)
+}
+
+/// The `scripts` object of the nearest package.json from `start` up, and
+/// the package's directory.
+fn package_scripts(
+    start: &str,
+    text_of: &Lookup<'_>,
+) -> Option<(String, serde_json::Map<String, serde_json::Value>)> {
+    let (dir, _, text) = find_file(start, &["package.json"], true, text_of)?;
+    let package: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let scripts = package.get("scripts")?.as_object()?.clone();
+    Some((dir, scripts))
 }
 
 /// The root package's lifecycle scripts in the order npm runs them on an

@@ -164,7 +164,18 @@ impl PoeProject<'_> {
                 .collect(),
             _ => Vec::new(),
         };
+        // Declared arguments are bound from the line's words, and given to
+        // the task as variables instead of being appended.
+        let declared = poe_args(task);
+        let (extra, env) = if declared.is_empty() {
+            (extra, env)
+        } else {
+            let mut bound = bind_poe_args(&declared, extra);
+            bound.extend(env);
+            (&[][..], bound)
+        };
         if let Some(cmd) = text("cmd") {
+            let cmd = substitute_vars(&cmd, &env);
             jobs.push(self.cmd(&cmd, extra, &cwd, env));
         } else if let Some(script) = text("shell") {
             let interpreter = task
@@ -208,6 +219,186 @@ impl PoeProject<'_> {
         }
         with_env(shell_job(&line, cwd), env)
     }
+}
+
+/// An argument a poe task declares (`args = ["sink"]`, `args = [{ name =
+/// "sink", options = ["-s"], default = "..." }]`, or a table of them by
+/// name).
+#[derive(Debug, Default)]
+struct PoeArg {
+    name: String,
+    /// Its option words (`--sink` unless `options` says otherwise).
+    options: Vec<String>,
+    default: Option<String>,
+    positional: bool,
+    boolean: bool,
+    multiple: bool,
+}
+
+/// A table's entries: each key path below the table, and its value.
+type TableEntries = Vec<(Vec<String>, Value)>;
+
+/// The arguments `task` declares, in order.
+fn poe_args(task: &Value) -> Vec<PoeArg> {
+    let Value::Table(entries) = task else {
+        return Vec::new();
+    };
+    // By name: `args = { sink = {...} }` and `[...tasks.x.args.sink]`.
+    let mut named: Vec<(String, TableEntries)> = Vec::new();
+    let mut add = |name: &str, key: Vec<String>, value: Value| match named
+        .iter_mut()
+        .find(|(n, _)| n == name)
+    {
+        Some((_, fields)) => fields.push((key, value)),
+        None => named.push((name.to_owned(), vec![(key, value)])),
+    };
+    for (key, value) in entries {
+        match (key.as_slice(), value) {
+            ([args], Value::Array(items)) if args == "args" => {
+                return items.iter().filter_map(poe_arg).collect();
+            }
+            ([args], Value::Table(inner)) if args == "args" => {
+                for (inner_key, inner_value) in inner {
+                    if let Some((name, rest)) = inner_key.split_first() {
+                        add(name, rest.to_vec(), inner_value.clone());
+                    }
+                }
+            }
+            ([args, name, rest @ ..], _) if args == "args" => {
+                add(name, rest.to_vec(), value.clone());
+            }
+            _ => {}
+        }
+    }
+    named
+        .into_iter()
+        .filter_map(|(name, fields)| {
+            let mut fields: TableEntries = fields
+                .into_iter()
+                .flat_map(|(key, value)| match (key.is_empty(), value) {
+                    (true, Value::Table(inner)) => inner,
+                    (_, value) => vec![(key, value)],
+                })
+                .collect();
+            fields.push((vec!["name".to_owned()], Value::Str(name)));
+            poe_arg(&Value::Table(fields))
+        })
+        .collect()
+}
+
+/// One declared argument: a name, or a table describing it.
+fn poe_arg(value: &Value) -> Option<PoeArg> {
+    let text = |key: &str| match value.get(&[key]) {
+        Some(Value::Str(text) | Value::Other(text)) => Some(text.clone()),
+        _ => None,
+    };
+    let flag = |key: &str| matches!(value.get(&[key]), Some(Value::Other(v)) if v == "true");
+    let name = match value {
+        Value::Str(name) => name.clone(),
+        _ => text("name")?,
+    };
+    let options = value
+        .get(&["options"])
+        .map(Value::strings)
+        .filter(|options| !options.is_empty())
+        .unwrap_or_else(|| vec![format!("--{name}")]);
+    Some(PoeArg {
+        options,
+        default: text("default"),
+        positional: flag("positional"),
+        boolean: text("type").as_deref() == Some("boolean"),
+        multiple: flag("multiple"),
+        name,
+    })
+}
+
+/// The values the line's words give the declared arguments (their
+/// defaults for those it leaves out), as the task's variables.
+fn bind_poe_args(declared: &[PoeArg], words: &[&Arg]) -> Vec<(String, Arg)> {
+    let mut values: Vec<(String, String)> = Vec::new();
+    let mut set = |name: &str, value: String, multiple: bool| match values
+        .iter_mut()
+        .find(|(n, _)| n == name)
+    {
+        Some((_, old)) if multiple => {
+            old.push(' ');
+            old.push_str(&value);
+        }
+        Some((_, old)) => *old = value,
+        None => values.push((name.to_owned(), value)),
+    };
+    let mut positional = declared.iter().filter(|a| a.positional).peekable();
+    let mut words = words.iter();
+    while let Some(word) = words.next() {
+        let text = word.text.as_str();
+        let (option, attached) = match text.split_once('=') {
+            Some((option, value)) if option.starts_with('-') => (option, Some(value.to_owned())),
+            _ => (text, None),
+        };
+        if let Some(arg) = declared
+            .iter()
+            .find(|a| !a.positional && a.options.iter().any(|o| o == option))
+        {
+            let value = if arg.boolean {
+                Some(attached.unwrap_or_else(|| "True".to_owned()))
+            } else {
+                attached.or_else(|| words.next().map(|w| w.text.clone()))
+            };
+            if let Some(value) = value {
+                set(&arg.name, value, arg.multiple);
+            }
+            continue;
+        }
+        if text.starts_with('-') {
+            continue;
+        }
+        let Some(arg) = positional.peek() else {
+            continue;
+        };
+        set(&arg.name, text.to_owned(), arg.multiple);
+        if !arg.multiple {
+            positional.next();
+        }
+    }
+    for arg in declared {
+        if !values.iter().any(|(n, _)| *n == arg.name)
+            && let Some(default) = &arg.default
+        {
+            values.push((arg.name.clone(), default.clone()));
+        }
+    }
+    values
+        .into_iter()
+        .map(|(name, value)| (name, Arg::literal(&value)))
+        .collect()
+}
+
+/// `${NAME}` and `$NAME` in a `cmd` task's text, for the variables poe
+/// gives it, as their values (poe expands them itself, not a shell).
+fn substitute_vars(text: &str, vars: &[(String, Arg)]) -> String {
+    let mut out = text.to_owned();
+    // Longer names first, so `$sink_url` is not read as `$sink`.
+    let mut vars: Vec<&(String, Arg)> = vars.iter().collect();
+    vars.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
+    for (name, value) in vars {
+        out = out.replace(&format!("${{{name}}}"), &value.text);
+        let bare = format!("${name}");
+        let mut replaced = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(at) = rest.find(&bare) {
+            let after = rest.get(at + bare.len()..).unwrap_or_default();
+            replaced.push_str(rest.get(..at).unwrap_or_default());
+            if after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                replaced.push_str(&bare);
+            } else {
+                replaced.push_str(&value.text);
+            }
+            rest = after;
+        }
+        replaced.push_str(rest);
+        out = replaced;
+    }
+    out
 }
 
 /// A job with `env` added to its environment.
@@ -496,7 +687,7 @@ fn argument_words(
 
 /// The text up to the `)` that closes a call, strings, comments and
 /// nested brackets skipped.
-fn balanced(text: &str) -> &str {
+pub(super) fn balanced(text: &str) -> &str {
     let mut level = 0usize;
     let mut quote: Option<char> = None;
     let mut escaped = false;
@@ -526,7 +717,7 @@ fn balanced(text: &str) -> &str {
 
 /// A call's arguments, split at the commas outside strings and brackets,
 /// comments dropped.
-fn call_arguments(text: &str) -> Vec<String> {
+pub(super) fn call_arguments(text: &str) -> Vec<String> {
     let mut arguments = Vec::new();
     let mut current = String::new();
     let mut level = 0usize;
@@ -572,7 +763,7 @@ fn call_arguments(text: &str) -> Vec<String> {
 
 /// The text of a Python string literal (`"x"`, `'x'`, `r"x"`), adjacent
 /// literals joined; `None` for anything else (an f-string, a name).
-fn string_literal(text: &str) -> Option<String> {
+pub(super) fn string_literal(text: &str) -> Option<String> {
     let text = text.trim();
     let raw = text.starts_with(['r', 'R']);
     let body = if raw { text.get(1..)? } else { text };

@@ -11,6 +11,7 @@
 use super::super::{Invocation, Nested, Outcome};
 use super::{Lookup, install, parent, shell_job, split_double_dash, with_args};
 use crate::args::{self, Arg, Spec};
+use crate::commands::runners::mise_usage;
 use crate::commands::toml::{Document, Value};
 use crate::paths;
 
@@ -288,6 +289,8 @@ struct Task {
     /// The directory it runs in.
     dir: String,
     aliases: Vec<String>,
+    /// Its `usage` spec, which declares its arguments.
+    usage: Option<String>,
 }
 
 /// The tasks of the configuration files that were written earlier.
@@ -375,14 +378,31 @@ impl<'a> Config<'a> {
         for dependency in &task.depends {
             self.dependency(dependency, seen, out);
         }
+        // Arguments the task declares take the line's words as values
+        // (`runners/mise_usage.rs`); else the words go to its last step.
+        let texts: Vec<&str> = task
+            .run
+            .iter()
+            .filter_map(|step| match step {
+                Step::Shell(text) => Some(text.as_str()),
+                Step::Task(_) => None,
+            })
+            .collect();
+        let usage = mise_usage::usage(task.usage.as_deref(), &texts);
+        let bound = (!usage.is_empty()).then(|| usage.bind(task_args));
         let last = task.run.len().saturating_sub(1);
         for (at, step) in task.run.iter().enumerate() {
-            match step {
-                Step::Shell(text) if at == last => {
+            match (step, &bound) {
+                (Step::Shell(text), Some(bound)) => out.push(Nested::Argv {
+                    argv: ["sh", "-c", &bound.render(text)].map(Arg::literal).to_vec(),
+                    env: bound.env(),
+                    cwd: Some(task.dir.clone()),
+                }),
+                (Step::Shell(text), None) if at == last => {
                     out.push(shell_job(&with_args(text, task_args), &task.dir));
                 }
-                Step::Shell(text) => out.push(shell_job(text, &task.dir)),
-                Step::Task(other) => self.jobs(other, &[], seen, out),
+                (Step::Shell(text), None) => out.push(shell_job(text, &task.dir)),
+                (Step::Task(other), _) => self.jobs(other, &[], seen, out),
             }
         }
         if let Some(file) = &task.file {
@@ -427,6 +447,7 @@ fn task(value: &Value, root: &str) -> Task {
     task.depends = strings("depends");
     task.depends_post = strings("depends_post");
     task.aliases = strings("alias");
+    task.usage = strings("usage").into_iter().next();
     if let Some(file) = strings("file").first() {
         task.file = Some(paths::resolve(root, "/", &expand(file, root)));
     }
