@@ -218,7 +218,11 @@ fn written_text(path: String, content: &str) -> WrittenFile {
         path,
         writ_shell::Payload {
             text: vec![content.to_owned()],
-            quoted: vec![content.to_owned()],
+            quoted: content
+                .contains('$')
+                .then(|| content.to_owned())
+                .into_iter()
+                .collect(),
             ..writ_shell::Payload::default()
         },
     )

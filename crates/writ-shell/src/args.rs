@@ -74,6 +74,9 @@ pub(crate) struct Spec<'a> {
 
 /// An option or a positional argument, borrowed from the arguments where
 /// it can be (a name or value that is a part of a word is copied).
+// Items are short-lived views of one command's words, mostly borrowed:
+// boxing the rare owned value would allocate for every option read.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Item<'a> {
     /// `-X` / `--request`, with dashes, and its value when it takes one.

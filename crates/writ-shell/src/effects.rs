@@ -124,9 +124,9 @@ pub struct Payload {
     /// archive`, `git bundle`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub repository: bool,
-    /// Entries of [`Self::text`] the shell's quotes kept as written (a
-    /// quoted here-document's body, a single-quoted word): a `$NAME` in
-    /// them is those characters, not the variable's value.
+    /// Entries of [`Self::text`] that spell a `$` the shell's quotes kept
+    /// as written (a quoted here-document's body, a single-quoted word): a
+    /// `$NAME` in them is those characters, not the variable's value.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub quoted: Vec<String>,
 }

@@ -31,10 +31,11 @@ pub(crate) fn merge(into: &mut Payload, from: &Payload) {
     }
 }
 
-/// Adds text the shell's quotes kept as written ([`Payload::quoted`]).
+/// Adds text the shell's quotes kept as written, marked
+/// ([`Payload::quoted`]) when it spells a `$` that is not an expansion.
 pub(crate) fn push_quoted(into: &mut Payload, text: &str) {
     push_text(into, text);
-    if !text.is_empty() && !into.quoted.iter().any(|t| t == text) {
+    if text.contains('$') && !into.quoted.iter().any(|t| t == text) {
         into.quoted.push(text.to_owned());
     }
 }

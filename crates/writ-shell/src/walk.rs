@@ -124,6 +124,10 @@ impl Array {
 /// name, the value as one word, and an array's elements.
 type Assigned = (String, Arg, Option<Array>);
 
+/// Programs that print the text they read as it is, so quoted text stays
+/// as written ([`Payload::quoted`]) through them.
+const PRINTS_AS_READ: &[&str] = &["cat", "tee", "head", "tail", "dd", "pv", "buffer"];
+
 /// Shell state that a subshell copies and does not give back.
 #[derive(Debug, Clone)]
 pub(crate) struct Scope {
@@ -1485,7 +1489,13 @@ impl<'c> Analyzer<'c> {
         }
         // Shell text the command runs may be made of its unknown words.
         self.splicing = args.iter().any(|a| a.dynamic);
-        self.apply(outcome, scope, stdin)
+        let mut printed = self.apply(outcome, scope, stdin);
+        if !PRINTS_AS_READ.contains(&program) {
+            // What another program prints of quoted text may be that text
+            // expanded (`envsubst`, a template engine): no longer as written.
+            printed.quoted.clear();
+        }
+        printed
     }
 
     /// The text of a script written earlier (on the line or by an earlier
@@ -1660,10 +1670,14 @@ impl<'c> Analyzer<'c> {
                 }
                 Effect::Write { path, .. } if paths::is_special_device(path) => continue,
                 Effect::Request(request) => {
+                    // The files the request names, with what they hold; its
+                    // input came with what the files it was made of held (as
+                    // the program that printed it left them: `envsubst <
+                    // t.tpl` does not print t.tpl as written).
+                    self.expand_contents(&mut request.payload);
                     if let Some(input) = stdin {
                         flow::merge(&mut request.payload, input);
                     }
-                    self.expand_contents(&mut request.payload);
                 }
                 // What an earlier command put in an attachment (`zip a.zip
                 // f && mutt -a a.zip`) goes with it.
@@ -1915,10 +1929,20 @@ impl<'c> Analyzer<'c> {
     fn expand_contents(&self, payload: &mut Payload) {
         let mut index = 0;
         let mut descriptors = false;
+        // Quoted text stays as written only in the files the payload names
+        // itself: one a program made of another file (`envsubst < t.tpl >
+        // out`) may hold that text expanded.
+        let named_files = payload.files.len();
+        let as_written = |mut inner: Payload, index: usize| {
+            if index >= named_files {
+                inner.quoted.clear();
+            }
+            inner
+        };
         while let Some(file) = payload.files.get(index) {
             if let Some(inner) = self.contents.get(&file.path).cloned() {
                 descriptors |= paths::is_special_device(&file.path);
-                flow::merge(payload, &inner);
+                flow::merge(payload, &as_written(inner, index));
             } else {
                 // A glob names the files written that it matches (`for c in
                 // /tmp/sp_*`), and a piece's name the pieces `split` wrote.
@@ -1936,11 +1960,11 @@ impl<'c> Analyzer<'c> {
                                 excludes: Vec::new(),
                             },
                         );
-                        flow::merge(payload, &inner);
+                        flow::merge(payload, &as_written(inner, index));
                     }
                 }
                 for inner in named {
-                    flow::merge(payload, &inner);
+                    flow::merge(payload, &as_written(inner, index));
                 }
             }
             index += 1;

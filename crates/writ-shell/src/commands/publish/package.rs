@@ -60,7 +60,7 @@ fn dry_run_listing(inv: &Invocation<'_>, manager: &str, items: &[Item<'_>]) -> O
         return Outcome::default();
     }
     package_dir(inv, &args::positionals(items))
-        .map(|dir| listed_package(dir))
+        .map(listed_package)
         .unwrap_or_default()
 }
 
