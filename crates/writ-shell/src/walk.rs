@@ -9,6 +9,7 @@ use brush_parser::word::{
 };
 use brush_parser::{Parser, ParserOptions};
 
+mod alternative;
 mod arith;
 mod branch_values;
 mod command_glob;
@@ -152,8 +153,13 @@ pub(crate) struct Scope {
     /// `New-PSDrive -Name X -Root ...`, `subst`), by name, with their root.
     drives: Vec<(String, String)>,
     /// `set -n` (`set -o noexec`) ran: the shell reads the rest of its
-    /// script without running any of it.
+    /// script without running any of it; or an `exit` that surely ran
+    /// ended it ([`known_tests`]).
     noexec: bool,
+    /// A `return` that surely ran ended the function call being walked:
+    /// the rest of its body does not run ([`Analyzer::call_function`]
+    /// clears it once the call is over).
+    returned: bool,
     /// `set -a` (`set -o allexport`) is on: every variable assigned is
     /// exported (`set -a; . prod.env; set +a` exports the file's lines).
     allexport: bool,
@@ -173,6 +179,7 @@ impl Scope {
             traps: Vec::new(),
             drives: Vec::new(),
             noexec: false,
+            returned: false,
             allexport: false,
         }
     }
@@ -237,6 +244,9 @@ pub(crate) struct Analyzer<'c> {
     contents: HashMap<String, Payload>,
     functions: HashMap<String, ast::FunctionBody>,
     depth: usize,
+    /// How many function calls are being walked, one inside another: a
+    /// `return` ends the innermost ([`Scope::returned`]).
+    function_calls: usize,
     /// How deep the texts being walked nest, summed ([`nesting`]).
     nesting: usize,
     /// How many commands so far ran with a word whose value is unknown:
@@ -339,6 +349,7 @@ impl<'c> Analyzer<'c> {
             contents: HashMap::new(),
             functions: HashMap::new(),
             depth: 0,
+            function_calls: 0,
             dynamic_commands: 0,
             spliced: 0,
             splicing: false,
@@ -410,13 +421,17 @@ impl<'c> Analyzer<'c> {
         // What `trap` set runs when the shell exits (or gets the signal),
         // after the rest of the program.
         let mut ran: Vec<String> = Vec::new();
-        for (_, action) in std::mem::replace(&mut scope.traps, inherited) {
+        let traps = std::mem::replace(&mut scope.traps, inherited);
+        // They run after an `exit` too ([`Scope::noexec`] it set).
+        let ended = std::mem::replace(&mut scope.noexec, false);
+        for (_, action) in traps {
             if !ran.contains(&action) {
                 let out = self.script(&action, scope, None, "trap");
                 flow::merge(&mut stdout, &out);
                 ran.push(action);
             }
         }
+        scope.noexec = ended;
         stdout
     }
 
@@ -753,10 +768,17 @@ impl<'c> Analyzer<'c> {
             return self.maybe_list(&clause.body.list, scope, stdin);
         }
         let mut stdout = Payload::default();
+        // A value not known may be no word at all: the body may not run,
+        // so an `exit` in it does not end the shell.
+        let may_not_run = values.iter().any(|v| v.dynamic);
+        let ended_before = (scope.noexec, scope.returned);
         for value in values.into_iter().take(MAX_LOOP_VALUES) {
             self.assign(scope, &clause.variable_name, value);
             let out = self.compound_list(&clause.body.list, scope, stdin);
             flow::merge(&mut stdout, &out);
+        }
+        if may_not_run {
+            (scope.noexec, scope.returned) = ended_before;
         }
         stdout
     }
@@ -2922,6 +2944,10 @@ impl<'c> Analyzer<'c> {
                 indirect: false,
             };
             return self.expand_parameter(&direct, &format!("${{{target}}}"), scope, arg);
+        }
+        // `${X:+word}` of an X whose value the line fixes.
+        if self.alternative_value(expr, scope, arg) {
+            return;
         }
         // `$X`, and `${X:-d}`, `${X:=d}`, `${X:?}`, which are `$X` when it
         // is set (as `HOME` and `PWD` always are).

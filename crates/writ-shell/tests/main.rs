@@ -141,6 +141,7 @@ mod runners_round_three;
 mod runners_round_two;
 mod saas_clis;
 mod sbt_publish;
+mod scripts_round_four;
 mod scripts_round_three;
 mod sdk_bucket_changes;
 mod sdk_calls_round_two;

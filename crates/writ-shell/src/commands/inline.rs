@@ -68,6 +68,7 @@ mod net_query;
 mod perl_loops;
 mod py_branches;
 mod py_config;
+mod py_parents;
 pub(crate) use py_config::with_loaded_configs;
 mod rb_args;
 pub(crate) use rb_args::with_loaded_configs as with_loaded_ruby_configs;

@@ -7,13 +7,19 @@
 //! most ([`MAX_BRANCH_VALUES`]). A command whose name is such a variable
 //! (`DRY=; [ "$1" = -n ] && DRY=echo; $DRY aws s3 rm ...`) is walked once
 //! per value: an empty one leaves the next word as the command.
+//!
+//! A path that ends the shell (`exit` after a decided test) ends it only
+//! for itself: after the paths, the shell goes on unless every one of
+//! them, one of which always runs, ended it. A test the line decides
+//! before `&&` or `||` (`[[ $# -gt 0 ]] || usage`) decides whether the
+//! pipeline after it runs.
 
 use std::collections::HashMap;
 
 use brush_parser::ast;
 use brush_parser::word::{self, WordPiece, WordPieceWithSource};
 
-use super::{Analyzer, Scope, Var, is_plain_word, parameter_name};
+use super::{Analyzer, Scope, Var, is_plain_word, known_tests, parameter_name};
 use crate::Payload;
 use crate::flow;
 
@@ -29,6 +35,10 @@ const MAX_NAME_VARIABLES: usize = 2;
 pub(super) struct Branches {
     before: HashMap<String, Var>,
     ends: Vec<HashMap<String, Var>>,
+    /// The shell had ended before the paths ([`Scope::noexec`]).
+    ended_before: bool,
+    /// Whether each path ended the shell, in order.
+    ended: Vec<bool>,
 }
 
 impl Branches {
@@ -37,6 +47,8 @@ impl Branches {
         Self {
             before: scope.vars.clone(),
             ends: Vec::new(),
+            ended_before: scope.noexec,
+            ended: Vec::new(),
         }
     }
 
@@ -45,18 +57,26 @@ impl Branches {
         if !self.ends.is_empty() {
             scope.vars = self.before.clone();
         }
+        scope.noexec = self.ended_before;
     }
 
-    /// After a path: the variables it leaves.
+    /// After a path: the variables it leaves, and whether it ended the
+    /// shell.
     pub(super) fn leave(&mut self, scope: &mut Scope) {
         self.ends.push(std::mem::take(&mut scope.vars));
+        self.ended.push(scope.noexec);
+        scope.noexec = self.ended_before;
     }
 
     /// After the last path: each variable with the values it may have.
     /// `exhaustive` when one of the paths always runs (an `else`, a `*)`
-    /// arm), so the value before is not one of them.
+    /// arm), so the value before is not one of them; the shell has ended
+    /// when it had before or when every path, one of which runs, ended it.
     pub(super) fn close(self, scope: &mut Scope, exhaustive: bool) {
         scope.vars = merged(&self.before, &self.ends, exhaustive);
+        let every_path_ended =
+            exhaustive && !self.ended.is_empty() && self.ended.iter().all(|ended| *ended);
+        scope.noexec = self.ended_before || every_path_ended;
     }
 
     /// After a `case` arm that ends in `;&`: the next arm runs after it or
@@ -181,7 +201,9 @@ fn named_parameters(pieces: &[WordPieceWithSource], names: &mut Vec<String>) {
 
 impl Analyzer<'_> {
     /// Walks the pipelines after the first of `a && b || c`, each of which
-    /// may not run, keeping the values they may assign.
+    /// may not run, keeping the values they may assign. While the status
+    /// so far is known (a decided test, [`Self::decided_pipeline`]), a
+    /// pipeline it rules out is skipped and one it calls for surely runs.
     pub(super) fn and_or(
         &mut self,
         list: &ast::AndOrList,
@@ -191,13 +213,36 @@ impl Analyzer<'_> {
     ) {
         let out = self.pipeline(&list.first, scope, stdin);
         flow::merge(stdout, &out);
+        let mut status = if list.additional.is_empty() {
+            None
+        } else {
+            self.decided_pipeline(&list.first, scope)
+        };
         for next in &list.additional {
-            let (ast::AndOr::And(pipeline) | ast::AndOr::Or(pipeline)) = next;
-            let mut branches = Branches::open(scope);
-            let out = self.pipeline(pipeline, scope, stdin);
-            flow::merge(stdout, &out);
-            branches.leave(scope);
-            branches.close(scope, false);
+            let (runs_after, pipeline) = match next {
+                ast::AndOr::And(pipeline) => (true, pipeline),
+                ast::AndOr::Or(pipeline) => (false, pipeline),
+            };
+            match status {
+                // `false && b`, `true || b`: b does not run, and the
+                // status stays.
+                Some(succeeded) if succeeded != runs_after => continue,
+                Some(_) => {
+                    let out = self.pipeline(pipeline, scope, stdin);
+                    flow::merge(stdout, &out);
+                    if known_tests::ends_with_exit(pipeline) {
+                        scope.noexec = true;
+                    }
+                    status = self.decided_pipeline(pipeline, scope);
+                }
+                None => {
+                    let mut branches = Branches::open(scope);
+                    let out = self.pipeline(pipeline, scope, stdin);
+                    flow::merge(stdout, &out);
+                    branches.leave(scope);
+                    branches.close(scope, false);
+                }
+            }
         }
     }
 

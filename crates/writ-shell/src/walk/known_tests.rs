@@ -6,7 +6,13 @@
 //! ]]` runs its `then` arm only when the flag was given. Anything not
 //! fixed (a variable the line does not set, a command substitution, a
 //! file test, a quoted pattern character) leaves the test undecided, and
-//! the branch or loop is walked as any other: every arm may run.
+//! the branch or loop is walked as any other: every arm may run. The
+//! `[` and `test` builtins' string and integer comparisons are read the
+//! same way, and so is a test before `&&` or `||`.
+//!
+//! An arm that surely runs and ends in `exit` (`if [[ "$DRY_RUN" != 0 ]];
+//! then echo "would purge"; exit 0; fi`) ends the shell: nothing after it
+//! runs, as nothing after `set -n` does.
 
 use brush_parser::ast::{self, BinaryPredicate, ExtendedTestExpr, UnaryPredicate};
 
@@ -40,7 +46,7 @@ impl Analyzer<'_> {
         while let Some(((condition, body), after)) = rest.split_first() {
             let Some(condition) = condition else {
                 // `else` after conditions that all failed.
-                let out = self.compound_list(body, scope, stdin);
+                let out = self.surely_run(body, scope, stdin);
                 flow::merge(&mut stdout, &out);
                 return stdout;
             };
@@ -48,7 +54,7 @@ impl Analyzer<'_> {
             flow::merge(&mut stdout, &out);
             match self.decided(condition, scope) {
                 Some(true) => {
-                    let out = self.compound_list(body, scope, stdin);
+                    let out = self.surely_run(body, scope, stdin);
                     flow::merge(&mut stdout, &out);
                     return stdout;
                 }
@@ -71,7 +77,9 @@ impl Analyzer<'_> {
                     None => exhaustive = true,
                 }
             }
-            let out = self.compound_list(body, scope, stdin);
+            // Each arm as if it ran: when every one ends in `exit`, so
+            // does the shell ([`Branches::close`]).
+            let out = self.surely_run(body, scope, stdin);
             flow::merge(&mut stdout, &out);
             branches.leave(scope);
         }
@@ -108,8 +116,24 @@ impl Analyzer<'_> {
         stdout
     }
 
-    /// Whether a condition that is one `[[ ... ]]` test (or `! [[ ... ]]`)
-    /// holds, when every operand of it is fixed.
+    /// A list that surely runs (the arm of a decided `if`): walked, and
+    /// when it ends in `exit` the shell stops there.
+    fn surely_run(
+        &mut self,
+        body: &ast::CompoundList,
+        scope: &mut Scope,
+        stdin: Option<&Payload>,
+    ) -> Payload {
+        let out = self.compound_list(body, scope, stdin);
+        if ends_in_exit(body) {
+            scope.noexec = true;
+        }
+        out
+    }
+
+    /// Whether a condition that is one test (`[[ ... ]]`, `[ ... ]`,
+    /// `test ...`, or one of them after `!`) holds, when every operand of
+    /// it is fixed.
     pub(super) fn decided(&mut self, condition: &ast::CompoundList, scope: &Scope) -> Option<bool> {
         let [item] = condition.0.as_slice() else {
             return None;
@@ -118,11 +142,51 @@ impl Analyzer<'_> {
         if !list.additional.is_empty() {
             return None;
         }
-        let [ast::Command::ExtendedTest(test, None)] = list.first.seq.as_slice() else {
-            return None;
+        self.decided_pipeline(&list.first, scope)
+    }
+
+    /// Whether a pipeline that is one test (see [`Self::decided`]) holds.
+    pub(super) fn decided_pipeline(
+        &mut self,
+        pipeline: &ast::Pipeline,
+        scope: &Scope,
+    ) -> Option<bool> {
+        let holds = match pipeline.seq.as_slice() {
+            [ast::Command::ExtendedTest(test, None)] => self.test_holds(&test.expr, scope)?,
+            [ast::Command::Simple(simple)] => self.builtin_test_holds(simple, scope)?,
+            _ => return None,
         };
-        let holds = self.test_holds(&test.expr, scope)?;
-        Some(holds != list.first.bang)
+        Some(holds != pipeline.bang)
+    }
+
+    /// Whether a `[ ... ]` or `test ...` command holds: its words fixed,
+    /// no redirection or assignment, and a form [`builtin_holds`] reads.
+    fn builtin_test_holds(&mut self, simple: &ast::SimpleCommand, scope: &Scope) -> Option<bool> {
+        let name = simple.word_or_name.as_ref()?.value.as_str();
+        if !matches!(name, "[" | "test") || simple.prefix.is_some() {
+            return None;
+        }
+        let mut words = Vec::new();
+        for item in simple.suffix.iter().flat_map(|suffix| suffix.0.iter()) {
+            let ast::CommandPrefixOrSuffixItem::Word(word) = item else {
+                return None;
+            };
+            if word.value.contains("$(") || word.value.contains('`') {
+                return None;
+            }
+            self.push_words(&word.value, scope, &mut words);
+        }
+        if words.iter().any(|w| w.dynamic) {
+            return None;
+        }
+        let mut texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        if name == "[" {
+            // `[` needs its closing `]`.
+            if texts.pop() != Some("]") {
+                return None;
+            }
+        }
+        builtin_holds(&texts)
     }
 
     /// Whether a `[[ ... ]]` expression holds; `None` when any operand is
@@ -202,6 +266,66 @@ fn binary_holds(
         P::ArithmeticGreaterThan => integers().map(|(a, b)| a > b),
         P::ArithmeticGreaterThanOrEqualTo => integers().map(|(a, b)| a >= b),
         _ => None,
+    }
+}
+
+/// Whether the words of `test` (or `[` without its `]`) hold, for the
+/// forms of one, two and three words and `!` before them: a string's
+/// length (`-n S`, `-z S`, `S`), string equality (`=`, `==`, `!=`) and
+/// integer comparisons (`-eq`, `-ne`, `-lt`, `-le`, `-gt`, `-ge`). File
+/// tests and anything longer are not read.
+fn builtin_holds(words: &[&str]) -> Option<bool> {
+    match words {
+        ["!", rest @ ..] if !rest.is_empty() => builtin_holds(rest).map(|holds| !holds),
+        [] => Some(false),
+        [one] => Some(!one.is_empty()),
+        ["-n", s] => Some(!s.is_empty()),
+        ["-z", s] => Some(s.is_empty()),
+        [left, operator, right] => {
+            use BinaryPredicate as P;
+            let predicate = match *operator {
+                "=" | "==" => P::StringExactlyMatchesString,
+                "!=" => P::StringDoesNotExactlyMatchString,
+                "-eq" => P::ArithmeticEqualTo,
+                "-ne" => P::ArithmeticNotEqualTo,
+                "-lt" => P::ArithmeticLessThan,
+                "-le" => P::ArithmeticLessThanOrEqualTo,
+                "-gt" => P::ArithmeticGreaterThan,
+                "-ge" => P::ArithmeticGreaterThanOrEqualTo,
+                _ => return None,
+            };
+            binary_holds(&predicate, left, right, right)
+        }
+        _ => None,
+    }
+}
+
+/// True when a list's last command is `exit` (on its own, not after `&&`
+/// or `||`, possibly inside `{ ...; }`): once the list runs, the shell
+/// ends.
+fn ends_in_exit(list: &ast::CompoundList) -> bool {
+    list.0.last().is_some_and(|last| {
+        let and_or = &last.0;
+        and_or.additional.is_empty() && ends_with_exit(&and_or.first)
+    })
+}
+
+/// True when a pipeline is one `exit` command, or `{ ...; }` whose list
+/// ends in one ([`ends_in_exit`]), redirected or not (`|| { echo usage;
+/// exit 64; } >&2`).
+pub(super) fn ends_with_exit(pipeline: &ast::Pipeline) -> bool {
+    if pipeline.bang {
+        return false;
+    }
+    match pipeline.seq.as_slice() {
+        [ast::Command::Simple(simple)] => simple
+            .word_or_name
+            .as_ref()
+            .is_some_and(|name| name.value == "exit"),
+        [ast::Command::Compound(ast::CompoundCommand::BraceGroup(group), _)] => {
+            ends_in_exit(&group.list)
+        }
+        _ => false,
     }
 }
 

@@ -16,6 +16,9 @@
 //! Only certain values prune: an argument whose text is not known, a flag
 //! possibly given in a form not read (an abbreviation, combined short
 //! flags) or a condition with any other part keeps both branches.
+//!
+//! Before that, a path's ancestors by index (`.parents[1]`) are spelled
+//! as the path evaluator reads them ([`super::py_parents`]).
 
 use super::{Invocation, Literal, literals, matching_bracket};
 
@@ -58,6 +61,14 @@ pub(super) fn pruned(inv: &Invocation<'_>, original: &str, code: &str) -> Option
     if !inv.program.starts_with("python") || code.len() > MAX_CODE {
         return None;
     }
+    let spelled = super::py_parents::spelled_out(code);
+    let code = spelled.as_deref().unwrap_or(code);
+    branches_pruned(inv, original, code).or(spelled)
+}
+
+/// [`pruned`]'s branches: `code` with those its arguments rule out
+/// blanked; `None` when none is.
+fn branches_pruned(inv: &Invocation<'_>, original: &str, code: &str) -> Option<String> {
     let at = inv
         .args
         .iter()
