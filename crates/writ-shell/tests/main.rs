@@ -65,6 +65,7 @@ mod gdal;
 mod gh_repo_selection;
 mod git_aliases;
 mod git_commands;
+mod go_and_rust_programs;
 mod gpu_clouds;
 mod grants_and_policies;
 mod hidden_text;

@@ -12,14 +12,34 @@
 //! files of a package directory `go run` is given (`go run ./cmd/tool`).
 //! Go's own spellings of paths are made plain for the path evaluator
 //! ([`golang`]). pytest runs the `conftest.py` files it loads ([`pytest`]).
+//!
+//! A Go or Rust program is read with its command line: `go run PKG ARGS`
+//! and `cargo run [--bin NAME] -- ARGS` (the program by Cargo's
+//! conventions: [`cargo`]) give the code's `flag` options ([`go_flags`])
+//! and `std::env::args()` ([`rust_args`]) their values, the branches
+//! those values rule out are dropped ([`braces`]), calls of its own
+//! helpers are read as their bodies ([`helpers`]), and its database
+//! library (`database/sql`, pgx, sqlx, tokio-postgres, ...) runs the SQL
+//! it writes out against the server its DSN names.
+//!
+//! An Elixir script (`mix run f.exs ARGS`, `elixir f.exs ARGS`) is read
+//! with its command line too: its `OptionParser` options take the values
+//! the words give, and its `~w(...)` word lists are lists ([`elixir`]).
 
+mod braces;
 mod calls;
+mod cargo;
+mod elixir;
+mod go_flags;
 mod golang;
+mod helpers;
 mod pytest;
+mod rust_args;
 
 pub(crate) use pytest::written_conftests;
 
 use super::{Invocation, Lookup, Nested, Outcome};
+use crate::args::Arg;
 
 /// A language family: its calls and syntax.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -429,7 +449,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     for source in sources {
         match source {
             Source::Code(code) => {
-                run(inv, spec.family, &code, &mut outcome);
+                run(inv, spec.family, &code, None, &mut outcome);
                 outcome
                     .opaque
                     .push(format!("{} runs inline code: {code}", inv.program));
@@ -446,7 +466,13 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             }
             Source::Stdin => {
                 if inv.stdin.files.is_empty() && inv.stdin.env.is_empty() {
-                    run(inv, spec.family, &inv.stdin.text.join("\n"), &mut outcome);
+                    run(
+                        inv,
+                        spec.family,
+                        &inv.stdin.text.join("\n"),
+                        None,
+                        &mut outcome,
+                    );
                 }
                 outcome
                     .opaque
@@ -568,11 +594,13 @@ fn package_note(program: &str, dir: &str) -> String {
 /// ([`super::jvm::written_scripts`]).
 pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
     super::jvm::written_scripts(inv, outcome, text_of);
+    written_cargo_program(inv, outcome, text_of);
     let Some(spec) = spec(inv.program) else {
         return;
     };
+    let words = program_words(spec, inv);
     for (_, text) in super::noted_scripts(outcome, &note(inv.program, ""), text_of) {
-        run(inv, spec.family, &text, outcome);
+        run(inv, spec.family, &text, words.as_deref(), outcome);
     }
     let prefix = package_note(inv.program, "");
     let packages: Vec<(String, Vec<String>)> = outcome
@@ -593,14 +621,132 @@ pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_
             .is_none_or(|dir| !packages.iter().any(|(d, _)| d == dir))
     });
     for text in packages.iter().flat_map(|(_, texts)| texts) {
-        run(inv, spec.family, text, outcome);
+        run(inv, spec.family, text, words.as_deref(), outcome);
     }
 }
 
+/// The program `cargo run` (or an alias such as `cargo xtask`) builds,
+/// when an earlier step wrote its source: read as the Rust code it holds
+/// with the words after `--`, in place of the guesses made from the
+/// line's words alone.
+fn written_cargo_program(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
+    let Some(program) = cargo::program(inv, text_of) else {
+        return;
+    };
+    let Some(text) = program.files.iter().find_map(|file| text_of(file)) else {
+        return;
+    };
+    let guessed = super::files::unknown(inv).effects;
+    outcome.effects.retain(|effect| !guessed.contains(effect));
+    super::deploy::tooling::forget_guesses(inv, outcome);
+    run(inv, Family::Rust, &text, program.words.as_deref(), outcome);
+}
+
+/// The words a program run from a script or package gets (`go run ./cmd/x
+/// -apply`, `rust-script f.rs a`, `mix run f.exs --since D`): those after
+/// its operand; `None` when one is not known, or for other families.
+fn program_words(spec: &Spec, inv: &Invocation<'_>) -> Option<Vec<String>> {
+    if !matches!(spec.family, Family::Go | Family::Rust | Family::Elixir) {
+        return None;
+    }
+    let mut words = inv.args.iter().peekable();
+    if !spec.subcommands.is_empty() {
+        // Up to the subcommand (`go run`).
+        words.find(|a| spec.subcommands.iter().any(|(name, _)| *name == a.text))?;
+    }
+    // The runner's own options, then the operand (or `go run`'s files).
+    while let Some(word) = words.next_if(|a| a.text.starts_with('-') && a.text != "--") {
+        if spec.values.contains(&word.text.as_str()) {
+            words.next();
+        }
+    }
+    words.next_if(|a| a.text == "--");
+    let operand = words.next()?;
+    if runs_packages(spec.family) && operand.text.ends_with(".go") {
+        while words.next_if(|a| a.text.ends_with(".go")).is_some() {}
+    }
+    let rest: Vec<&Arg> = words.collect();
+    (!rest.iter().any(|a| a.dynamic)).then(|| rest.iter().map(|a| a.text.clone()).collect())
+}
+
+/// Go's and Rust's database libraries: code that uses one runs the SQL it
+/// writes out.
+const DATABASE_LIBRARIES: &[&str] = &[
+    "sql.Open(",
+    "sqlx.Open(",
+    "sqlx.Connect(",
+    "pgx.Connect(",
+    "pgxpool.New(",
+    "pgxpool.Connect(",
+    "gorm.Open(",
+    "sqlx::",
+    "PgPool",
+    "PgConnection",
+    "MySqlPool",
+    "tokio_postgres::",
+    "postgres::Client",
+    "diesel::",
+    "sea_orm::",
+    "mysql::Pool",
+];
+
+/// Reports the SQL Go or Rust `code` runs through a database library,
+/// against the server its DSN (or the variable it reads, as the line
+/// sets it) names, unless the reader found it already.
+fn database(inv: &Invocation<'_>, family: Family, code: &str, outcome: &mut Outcome) {
+    if !matches!(family, Family::Go | Family::Rust)
+        || !DATABASE_LIBRARIES
+            .iter()
+            .any(|library| code.contains(library))
+    {
+        return;
+    }
+    let mut found = Outcome::default();
+    super::inline::driver_sql(inv, code, &[], &mut found);
+    for effect in found.effects {
+        if !outcome.effects.contains(&effect) {
+            outcome.effects.push(effect);
+        }
+    }
+}
+
+/// Go's or Rust's `code` with its command line's `words` written in, the
+/// branches they rule out dropped and its helpers' calls copied out;
+/// Elixir's with its options' values written in; as given for other
+/// families.
+fn bound(family: Family, code: &str, words: Option<&[String]>) -> String {
+    let bind: fn(&str, &[String]) -> Option<String> = match family {
+        Family::Go => go_flags::bound,
+        Family::Rust => rust_args::bound,
+        Family::Elixir => {
+            return words
+                .and_then(|words| elixir::bound(code, words))
+                .unwrap_or_else(|| code.to_owned());
+        }
+        _ => return code.to_owned(),
+    };
+    let mut out = braces::blank_comments(code);
+    if let Some(words) = words
+        && let Some(bound) = bind(&out, words)
+    {
+        out = braces::pruned(&bound);
+    }
+    let out = go_flags::folded(&out);
+    helpers::inlined(&out).unwrap_or(out)
+}
+
 /// Adds what `code` of `family` does to `outcome`: the commands it runs,
-/// then the rest as inline code.
-fn run(inv: &Invocation<'_>, family: Family, code: &str, outcome: &mut Outcome) {
-    let code = normalize(family, code);
+/// then the rest as inline code. `words`: the program's command line,
+/// when it is known (a script's or package's, not inline code's).
+fn run(
+    inv: &Invocation<'_>,
+    family: Family,
+    code: &str,
+    words: Option<&[String]>,
+    outcome: &mut Outcome,
+) {
+    let code = bound(family, code, words);
+    let code = normalize(family, &code);
     let (jobs, code) = calls::runs(&code, family);
     let what = format!("a command {} runs", inv.program);
     for job in jobs {
@@ -617,6 +763,7 @@ fn run(inv: &Invocation<'_>, family: Family, code: &str, outcome: &mut Outcome) 
         }
     }
     super::inline::analyze(inv, &code, outcome);
+    database(inv, family, &code, outcome);
 }
 
 /// Wrappers that only expand a path literal they are given
@@ -631,13 +778,16 @@ const PATH_WRAPPERS: &[&str] = &[
 ];
 
 /// `code` with the family's own string syntax made plain for the literal
-/// reader: Elixir's sigils (`~c"..."`) and `<>`, Lisp quotes, raw strings
+/// reader: Elixir's sigils (`~c"..."`, `~w(...)` word lists) and `<>`, Lisp quotes, raw strings
 /// (Swift's `#"..."#`, Rust's `r#"..."#`), Haskell's `"POST https://..."`
 /// requests, and path wrappers around a literal.
 fn normalize(family: Family, code: &str) -> String {
     let mut out = code.to_owned();
     match family {
         Family::Elixir => {
+            if let Some(lists) = elixir::word_lists(&out) {
+                out = lists;
+            }
             for sigil in ["~c\"", "~s\"", "~S\"", "~C\"", "~c'", "~s'"] {
                 let quote = if sigil.ends_with('\'') { "'" } else { "\"" };
                 out = out.replace(sigil, quote);
@@ -653,6 +803,7 @@ fn normalize(family: Family, code: &str) -> String {
         }
         Family::Rust => {
             out = out.replace("r#\"", "\"").replace("\"#", "\"");
+            out = rust_args::plain(&out);
         }
         Family::Go => out = golang::plain(&out),
         Family::Haskell => {

@@ -6,8 +6,14 @@
 //! requests (LuaSocket's `http.request(URL [, BODY])`, pandoc's
 //! `pandoc.mediabag.fetch`). A string is a literal, a name bound to one
 //! earlier (`local cmd = "..."`), `os.getenv(NAME)` (the variable, as the
-//! shell would expand it) or a concatenation of those (`..`); a part the
-//! code computes otherwise is unknown.
+//! shell would expand it), `string.format(FMT, ...)` (`FMT:format(...)`)
+//! of those, or a concatenation of those (`..`); a part the code computes
+//! otherwise is unknown.
+//!
+//! A script is read with its command line: `arg` is the list of its words
+//! (`arg[1]`), and a `for` loop over a list known item by item (`for _, d
+//! in ipairs(arg) do`, `for i = 1, #arg do`) runs its body once for each,
+//! so `os.execute("rm -rf " .. d)` reads as each command it runs.
 //!
 //! Used for `lua`/`luajit` (`-e CODE`, a script written earlier, code on
 //! standard input) and pandoc's Lua filters, whose code holds the document
@@ -171,8 +177,9 @@ pub(super) fn ran_note(program: &str, path: &str) -> String {
 /// handler left: a Lua interpreter's script, pandoc's Lua filters.
 pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
     if is_lua(inv.program) {
+        let words = script_words(inv);
         for (_, text) in super::noted_scripts(outcome, &ran_note(inv.program, ""), text_of) {
-            run(inv, &text, None, outcome);
+            run_with(inv, &text, None, words.as_deref(), outcome);
         }
         return;
     }
@@ -189,6 +196,29 @@ pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_
     }
 }
 
+/// The words a Lua interpreter gives the script it runs (those after
+/// the script, as [`interpreter`] finds it); `None` when there is no
+/// script or a word is not known.
+fn script_words(inv: &Invocation<'_>) -> Option<Vec<String>> {
+    let mut words = inv.args.iter();
+    while let Some(word) = words.next() {
+        match word.text.as_str() {
+            "-e" | "-l" | "-j" => {
+                words.next();
+            }
+            "--" => {
+                words.next();
+                break;
+            }
+            "-" => return None,
+            text if text.len() > 1 && text.starts_with('-') => {}
+            _ => break,
+        }
+    }
+    let rest = words.as_slice();
+    (!rest.iter().any(|a| a.dynamic)).then(|| rest.iter().map(|a| a.text.clone()).collect())
+}
+
 /// Adds what Lua `code` does to `outcome`; `document` is what it holds
 /// when it is a pandoc filter.
 pub(super) fn run(
@@ -197,13 +227,24 @@ pub(super) fn run(
     document: Option<&Document>,
     outcome: &mut Outcome,
 ) {
+    run_with(inv, code, document, None, outcome);
+}
+
+/// [`run`], for a script given the words `args` (its `arg` table).
+fn run_with(
+    inv: &Invocation<'_>,
+    code: &str,
+    document: Option<&Document>,
+    args: Option<&[String]>,
+    outcome: &mut Outcome,
+) {
     // What the code holds: the document, then every file it reads.
     let mut holds = document.map(Document::payload).unwrap_or_default();
     let mut fed = Document {
         files: document.map(|d| d.files.clone()).unwrap_or_default(),
     };
     let what = format!("a command {} runs", inv.program);
-    for call in calls(code) {
+    for call in calls_given(code, args) {
         match call {
             Call::Shell { text, input } => {
                 let text = if input { fed.feed(&text) } else { text };
@@ -449,11 +490,44 @@ impl Value {
 }
 
 /// The calls in `code` whose effect its text shows, in order.
+#[cfg(test)]
 pub(super) fn calls(code: &str) -> Vec<Call> {
+    calls_given(code, None)
+}
+
+/// How deep loops unrolled inside each other go.
+const MAX_LOOP_DEPTH: usize = 3;
+/// The most items a loop is unrolled for.
+const MAX_ITEMS: usize = 32;
+
+/// [`calls`] of a script given the words `args` (its `arg` table).
+fn calls_given(code: &str, args: Option<&[String]>) -> Vec<Call> {
     let mut found = Vec::new();
     let mut bindings: HashMap<String, Value> = HashMap::new();
-    let mut at = 0;
-    while let Some(c) = code.get(at..).and_then(|rest| rest.chars().next()) {
+    if let Some(words) = args {
+        let words = words
+            .iter()
+            .map(|w| Value::Text(vec![Part::Literal(w.clone())]))
+            .collect();
+        bindings.insert("arg".to_owned(), Value::List(words));
+    }
+    scan(code, 0, code.len(), &mut bindings, &mut found, 0);
+    found
+}
+
+/// Adds the calls from `from` to `to` in `code` to `found`, binding the
+/// names it assigns; a loop over a list known item by item runs its body
+/// once for each.
+fn scan(
+    code: &str,
+    from: usize,
+    to: usize,
+    bindings: &mut HashMap<String, Value>,
+    found: &mut Vec<Call>,
+    depth: usize,
+) {
+    let mut at = from;
+    while let Some(c) = code.get(at..to).and_then(|rest| rest.chars().next()) {
         if let Some(end) = comment_end(code, at) {
             at = end;
             continue;
@@ -469,12 +543,31 @@ pub(super) fn calls(code: &str) -> Vec<Call> {
         let end = name_end(code, at);
         let name = code.get(at..end).unwrap_or_default();
         at = end;
+        if name == "for"
+            && depth < MAX_LOOP_DEPTH
+            && let Some(each) = for_loop(code, end, bindings)
+        {
+            for value in each.values.into_iter().take(MAX_ITEMS) {
+                let mut inner = bindings.clone();
+                inner.insert(each.variable.clone(), value);
+                scan(
+                    code,
+                    each.body.start,
+                    each.body.end,
+                    &mut inner,
+                    found,
+                    depth + 1,
+                );
+            }
+            at = each.end;
+            continue;
+        }
         if let Some(value_at) = assignment(code, end)
             && !name.contains(['.', ':'])
         {
             let value_end = expression_end(code, value_at);
             let text = code.get(value_at..value_end).unwrap_or_default();
-            bindings.insert(name.to_owned(), evaluate(text, &bindings));
+            bindings.insert(name.to_owned(), evaluate(text, bindings));
             continue;
         }
         let Some(does) = does(name) else {
@@ -483,19 +576,150 @@ pub(super) fn calls(code: &str) -> Vec<Call> {
         if let Some(arguments) = call_arguments(code, end) {
             if does == Does::Http
                 && let [table] = arguments.as_slice()
-                && let Some(request) = table_request(table.trim(), &bindings)
+                && let Some(request) = table_request(table.trim(), bindings)
             {
                 found.push(request);
                 continue;
             }
             let values: Vec<Value> = arguments
                 .iter()
-                .map(|text| evaluate(text, &bindings))
+                .map(|text| evaluate(text, bindings))
                 .collect();
             found.extend(call(does, &values));
         }
     }
-    found
+}
+
+/// A `for` loop whose items are known: the variable it binds, each value,
+/// where its body is and where the loop ends.
+struct Each {
+    variable: String,
+    values: Vec<Value>,
+    body: std::ops::Range<usize>,
+    end: usize,
+}
+
+/// The loop whose header starts at `from` (just past `for`): `for _, v in
+/// ipairs(LIST) do` (or `pairs`) over a list known item by item, or `for
+/// i = A, B do` with known bounds (`#LIST` too); `None` for any other.
+fn for_loop(code: &str, from: usize, bindings: &HashMap<String, Value>) -> Option<Each> {
+    let body_start = keyword_after(code, from, "do")?;
+    let header = code.get(from..body_start - 2)?.trim();
+    let close = block_end(code, body_start)?;
+    let end = close + "end".len();
+    let body = body_start..close;
+    if let Some((names, iterated)) = header.split_once(" in ") {
+        let names: Vec<&str> = names.split(',').map(str::trim).collect();
+        let [_, variable] = names.as_slice() else {
+            return None;
+        };
+        let iterated = iterated.trim();
+        let list = ["ipairs", "pairs"].iter().find_map(|f| {
+            let arguments = call_arguments(iterated, f.len())
+                .filter(|_| iterated.starts_with(f) && name_end(iterated, 0) == f.len())?;
+            match arguments.as_slice() {
+                [list] => Some(evaluate(list.trim(), bindings)),
+                _ => None,
+            }
+        })?;
+        let Value::List(values) = list else {
+            return None;
+        };
+        return is_plain_name(variable).then(|| Each {
+            variable: (*variable).to_owned(),
+            values,
+            body,
+            end,
+        });
+    }
+    let (variable, range) = header.split_once('=')?;
+    let variable = variable.trim();
+    let bounds: Vec<&str> = range.split(',').map(str::trim).collect();
+    let [first, last] = bounds.as_slice() else {
+        return None;
+    };
+    let number = |text: &str| -> Option<usize> {
+        if let Some(list) = text.strip_prefix('#') {
+            return match bindings.get(list.trim()) {
+                Some(Value::List(items)) => Some(items.len()),
+                _ => None,
+            };
+        }
+        evaluate(text, bindings).literal()?.parse().ok()
+    };
+    let (first, last) = (number(first)?, number(last)?);
+    if !is_plain_name(variable) || last.saturating_sub(first) >= MAX_ITEMS {
+        return None;
+    }
+    let values = (first..=last)
+        .map(|n| Value::Text(vec![Part::Literal(n.to_string())]))
+        .collect();
+    Some(Each {
+        variable: variable.to_owned(),
+        values,
+        body,
+        end,
+    })
+}
+
+/// True for a name with no `.` or `:` in it.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Just past the first whole word `keyword` after `from`, strings and
+/// comments skipped.
+fn keyword_after(code: &str, from: usize, keyword: &str) -> Option<usize> {
+    let mut at = from;
+    while let Some(c) = code.get(at..).and_then(|rest| rest.chars().next()) {
+        if let Some(end) = token_end(code, at) {
+            at = end;
+            continue;
+        }
+        if c.is_ascii_alphabetic() || c == '_' {
+            let end = name_end(code, at);
+            if code.get(at..end) == Some(keyword) {
+                return Some(end);
+            }
+            at = end;
+            continue;
+        }
+        at += c.len_utf8();
+    }
+    None
+}
+
+/// Where the `end` that closes the block opened just before `from`
+/// starts: blocks nest by `function`, `if` and `do` (`while` and `for`
+/// open theirs with `do`), each closed by `end`.
+fn block_end(code: &str, from: usize) -> Option<usize> {
+    let mut depth = 1usize;
+    let mut at = from;
+    while let Some(c) = code.get(at..).and_then(|rest| rest.chars().next()) {
+        if let Some(end) = token_end(code, at) {
+            at = end;
+            continue;
+        }
+        if c.is_ascii_alphabetic() || c == '_' {
+            let end = name_end(code, at);
+            match code.get(at..end) {
+                Some("function" | "if" | "do") => depth += 1,
+                Some("end") => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(at);
+                    }
+                }
+                _ => {}
+            }
+            at = end;
+            continue;
+        }
+        at += c.len_utf8();
+    }
+    None
 }
 
 /// What a call does with its argument values.
@@ -648,10 +872,138 @@ fn term(text: &str, bindings: &HashMap<String, Value>) -> Value {
     if let Some(name) = environment_lookup(text) {
         return Value::Text(vec![Part::Env(name)]);
     }
+    if let Some(value) = formatted(text, bindings) {
+        return value;
+    }
     if !text.is_empty() && name_end(text, 0) == text.len() {
         return bindings.get(text).cloned().unwrap_or(Value::Other);
     }
+    if let Some(value) = indexed(text, bindings) {
+        return value;
+    }
     Value::Other
+}
+
+/// `list[N]` of a list known item by item (Lua counts from 1; `N` a
+/// number or a name bound to one).
+fn indexed(text: &str, bindings: &HashMap<String, Value>) -> Option<Value> {
+    let open = name_end(text, 0);
+    if open == 0 || !text.ends_with(']') || matching(text, open) != Some(text.len() - 1) {
+        return None;
+    }
+    let Value::List(items) = bindings.get(text.get(..open)?)? else {
+        return None;
+    };
+    let index: usize = evaluate(text.get(open + 1..text.len() - 1)?, bindings)
+        .literal()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(
+        items
+            .get(index.checked_sub(1)?)
+            .cloned()
+            .unwrap_or(Value::Other),
+    )
+}
+
+/// `string.format(FMT, ...)` and `FMT:format(...)` (`FMT` a string, a
+/// name bound to one, or either in parentheses): `%s` and the numeric
+/// conversions are the argument's text, `%q` the argument quoted as Lua
+/// quotes it (`"..."`), `%%` a percent sign.
+fn formatted(text: &str, bindings: &HashMap<String, Value>) -> Option<Value> {
+    if !text.ends_with(')') {
+        return None;
+    }
+    let (format, arguments) = if text.starts_with("string.format") {
+        let arguments = call_arguments(text, "string.format".len())?;
+        let (format, rest) = arguments.split_first()?;
+        (evaluate(format.trim(), bindings), rest.to_vec())
+    } else {
+        let open = text.rfind(":format(")?;
+        let head = text.get(..open)?;
+        if term_end(text, 0) != text.len() || head.trim().is_empty() {
+            return None;
+        }
+        let arguments = call_arguments(text, open + ":format".len())?;
+        (evaluate(head.trim(), bindings), arguments)
+    };
+    if call_end(text)? != text.len() {
+        return None;
+    }
+    let format = format.literal()?;
+    let values: Vec<Value> = arguments
+        .iter()
+        .map(|a| evaluate(a.trim(), bindings))
+        .collect();
+    let mut values = values.into_iter();
+    let mut parts: Vec<Part> = Vec::new();
+    let mut literal = String::new();
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            literal.push(c);
+            continue;
+        }
+        // Flags, width and precision, then the conversion.
+        let mut spec = String::new();
+        while let Some(&next) = chars.peek() {
+            if next.is_ascii_digit() || matches!(next, '-' | '+' | ' ' | '#' | '.') {
+                spec.push(next);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let conversion = chars.next()?;
+        if conversion == '%' {
+            literal.push('%');
+            continue;
+        }
+        if !matches!(
+            conversion,
+            's' | 'q' | 'd' | 'i' | 'u' | 'x' | 'X' | 'o' | 'c' | 'f' | 'g' | 'G' | 'e' | 'E' | 'a'
+        ) {
+            return None;
+        }
+        let value = values.next()?;
+        let mut pieces = match value {
+            Value::Text(pieces) => pieces,
+            Value::List(_) | Value::Other => vec![Part::Unknown],
+        };
+        if conversion == 'q' {
+            for piece in &mut pieces {
+                if let Part::Literal(text) = piece {
+                    *text = text
+                        .replace('\\', "\\\\")
+                        .replace('"', "\\\"")
+                        .replace('\n', "\\\n");
+                }
+            }
+            pieces.insert(0, Part::Literal("\"".to_owned()));
+            pieces.push(Part::Literal("\"".to_owned()));
+        }
+        parts.push(Part::Literal(std::mem::take(&mut literal)));
+        parts.extend(pieces);
+    }
+    parts.push(Part::Literal(literal));
+    // Adjacent literal parts as one.
+    let mut merged: Vec<Part> = Vec::new();
+    for part in parts {
+        match (merged.last_mut(), part) {
+            (_, Part::Literal(text)) if text.is_empty() => {}
+            (Some(Part::Literal(last)), Part::Literal(text)) => last.push_str(&text),
+            (_, part) => merged.push(part),
+        }
+    }
+    Some(Value::Text(merged))
+}
+
+/// Where the call at the start of `text` ends: the name and its first
+/// bracketed arguments, or the parenthesised receiver and its method's.
+fn call_end(text: &str) -> Option<usize> {
+    let end = term_end(text, 0);
+    (end > 0).then_some(end)
 }
 
 /// `os.getenv("NAME")`'s NAME.

@@ -31,6 +31,11 @@ enum Shape {
     Command,
     /// Every argument is a word (a list first: the whole command).
     Words,
+    /// Words, as [`Shape::Words`], unless a value comes first and a
+    /// string after it: then that string is a command line (the `cmd!`
+    /// of duct, `cmd!("git", "push")`, and of xshell, `cmd!(sh, "git
+    /// push {remote}")`).
+    WordsOrLine,
 }
 
 /// Calls that run commands, by family: name, shape, and how many leading
@@ -110,7 +115,7 @@ fn table(family: Family) -> &'static [(&'static str, Shape, usize)] {
             ("exec.CommandContext", Shape::Words, 1),
             ("syscall.Exec", Shape::Command, 0),
         ],
-        Family::Rust => &[("cmd!", Shape::Words, 0)],
+        Family::Rust => &[("cmd!", Shape::WordsOrLine, 0)],
         Family::Zig | Family::Swift => &[],
     }
 }
@@ -203,6 +208,9 @@ fn job(items: &[Item], shape: Shape, skip: usize) -> Option<Job> {
             Some(Job::Argv(argv))
         }
         (Item::Text(line), _) if shape == Shape::Command => Some(Job::Shell(line.clone())),
+        (Item::Other(_), Some(Item::Text(line))) if shape == Shape::WordsOrLine => {
+            Some(Job::Shell(line.clone()))
+        }
         (Item::Text(_), _) => {
             let argv: Vec<Arg> = items
                 .iter()

@@ -6,6 +6,8 @@
 //! - `filepath.Join(a, b)` and `path.Join(a, b)` are `path.join(a, b)`;
 //! - `os.Getenv("X")` and `os.LookupEnv("X")` are `os.getenv("X")`, a
 //!   variable read (and `HOME` the home directory);
+//! - `http.MethodPost` (`Put`, `Patch`, `Delete`) is the method's name,
+//!   a request that sends;
 //! - import declarations are dropped: their package paths are no data;
 //! - calls of helpers that hand their arguments to `exec.Command` (`func
 //!   run(args ...string)`) are that call ([`wrappers_compiled`]).
@@ -24,6 +26,11 @@ const RENAMES: &[(&str, &str)] = &[
     ("os.Getenv(", "os.getenv("),
     ("os.LookupEnv(", "os.getenv("),
     (" := ", " = "),
+    // `http.NewRequest(http.MethodPost, url, body)` sends, as `"POST"` does.
+    ("http.MethodPost", "\"POST\""),
+    ("http.MethodPut", "\"PUT\""),
+    ("http.MethodPatch", "\"PATCH\""),
+    ("http.MethodDelete", "\"DELETE\""),
 ];
 
 /// `code` with Go's spellings made plain.
