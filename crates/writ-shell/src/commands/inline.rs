@@ -50,6 +50,7 @@ mod browser;
 mod buckets;
 mod clojure;
 mod comments;
+mod compiled_args;
 mod constants;
 mod dsn;
 mod forwarders;
@@ -58,14 +59,21 @@ pub(super) use home::renamed_calls;
 mod hub;
 mod iam;
 mod js_args;
+mod js_cli;
+mod js_comments;
 mod js_config;
 pub(crate) use js_config::with_loaded_json;
 mod js_db;
 mod js_wrappers;
+mod jvm_loops;
+mod jvm_syntax;
 mod listing;
+mod loop_reads;
 mod moves;
 mod net_query;
 mod perl_loops;
+mod positionals;
+mod py_appends;
 mod py_branches;
 mod py_config;
 mod py_parents;
@@ -73,12 +81,19 @@ pub(crate) use py_config::with_loaded_configs;
 mod rb_args;
 pub(crate) use rb_args::with_loaded_configs as with_loaded_ruby_configs;
 mod php_args;
+mod php_loops;
 pub(crate) use php_args::with_loaded_configs as with_loaded_php_configs;
 mod runtimes;
 mod sdk_acls;
+mod sdk_ai;
+mod sdk_azure;
 mod sdk_mail;
+mod sdk_messages;
+mod sdk_payments;
+mod sdk_values;
 pub(super) use runtimes::handle as typescript_runner;
 mod storage;
+mod swift_paths;
 mod tables;
 mod transfer;
 mod wallets;
@@ -984,7 +999,8 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
         .effects
         .extend(payments.into_iter().map(crate::Effect::Payment));
     // Whole-line `#` comments, whose apostrophes are no quotes.
-    let uncommented = comments::blanked(code, program);
+    let uncommented =
+        comments::blanked(code, program).or_else(|| js_comments::blanked(code, program));
     let code = uncommented.as_deref().unwrap_or(code);
     // Text decoded from literals (`base64.b64decode('...').decode()`,
     // `scalar reverse q{...}`), as the literal it is.
@@ -1024,6 +1040,10 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
                 .collect()
         })
         .unwrap_or_default();
+    // A script's positional arguments (argparse's, `process.argv`
+    // destructured), as their values.
+    let positioned = positionals::bound(inv, original, code);
+    let code = positioned.as_deref().unwrap_or(code);
     // A Node.js script's options and arguments, as their values, and the
     // branches they rule out, blanked.
     let js_bound = js_args::bound(inv, original, code);
@@ -1039,6 +1059,19 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     // and the branches they rule out, blanked.
     let php_bound = php_args::bound(inv, original, code);
     let code = php_bound.as_deref().unwrap_or(code);
+    // A JVM, .NET or Swift program's reads of its arguments, as their values.
+    let compiled_bound = compiled_args::bound(inv, original, code);
+    let code = compiled_bound.as_deref().unwrap_or(code);
+    // Their loops over written-out lists and listed directories, one body
+    // per item.
+    let jvm_unrolled = jvm_loops::unrolled(code, program);
+    let code = jvm_unrolled.as_deref().unwrap_or(code);
+    // Kotlin's and Scala's declarations and finished interpolations, plain.
+    let jvm_plain = jvm_syntax::plain(code, program);
+    let code = jvm_plain.as_deref().unwrap_or(code);
+    // The paths Swift's Foundation calls write, read and remove.
+    let swift_pathed = swift_paths::plain(code, program);
+    let code = swift_pathed.as_deref().unwrap_or(code);
     let resolved = super::pathexpr::resolve(code, program, &words);
     let code = resolved.as_deref().unwrap_or(code);
     // Clojure's quote (`'[a.b :as c]`) is no string.
@@ -1053,6 +1086,10 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     let literals = literals(code);
     // Access granted through an AWS SDK's IAM calls.
     outcome.effects.extend(iam::grants(code, &literals));
+    // Money moved and messages sent through vendors' SDKs (Stripe; Twilio,
+    // Slack, SendGrid, Postmark, Mailgun).
+    sdk_payments::report(inv, original, code, &literals, outcome);
+    sdk_messages::report(inv, original, code, &literals, outcome);
     let mut payload = Payload::default();
     // Clojure's deletes of names bound to literals (`(doseq [d ["a"]]
     // (fs/delete-tree d))`).
@@ -1063,6 +1100,13 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     }
     let mut urls = Vec::new();
     let mut used = vec![false; literals.len()];
+    // Files read through a loop's variable (`for p in ["a.csv"]: open(p)`).
+    for (index, file) in loop_reads::files(code, &literals) {
+        if let Some(flag) = used.get_mut(index) {
+            *flag = true;
+        }
+        read_sent(inv, &file, outcome, &mut payload);
+    }
     let mut hub_uploads = false;
     // Cloud storage uploads: each sends the file or data it is given.
     let (found, storage_used) = storage::uploads(code, &literals);

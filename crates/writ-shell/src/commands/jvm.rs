@@ -6,7 +6,17 @@
 //! CODE`, `-M F.clj`), and Java's single-file programs (`java F.java`).
 //! Inline code is read by [`super::inline`]; a script file is read, and
 //! its text read as code when an earlier step wrote it
-//! ([`written_scripts`]).
+//! ([`written_scripts`]), given the words that follow it on the command
+//! line as its own arguments (`java Tool.java --to x@y.io`: what the
+//! program reads from `args` is known).
+//!
+//! Programs built from a project and run are read the same way: `dotnet
+//! run [--project DIR] [OPTIONS] -- ARGS` runs the project's entry file
+//! (`DIR/Program.cs`, top-level statements reading `args`), `dotnet run
+//! F.cs` a file-based program, and `swift run [PRODUCT] [-- ARGS]` a
+//! package's `Sources/PRODUCT/main.swift` ([`projects`]).
+
+mod projects;
 
 use super::{Invocation, Lookup, Outcome, inline};
 use crate::args::Arg;
@@ -214,6 +224,9 @@ fn runner<'a>(inv: &'a Invocation<'_>) -> Option<(&'static Cli, &'a [Arg])> {
 /// What one of these runners visibly does: its inline code or code on
 /// standard input read as code, a script file read.
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    if let Some(outcome) = projects::handle(inv) {
+        return Some(outcome);
+    }
     if let Some(file) = java_source(inv) {
         let mut outcome = Outcome::default();
         read_script(inv, &file, &mut outcome);
@@ -294,8 +307,11 @@ fn read_script(inv: &Invocation<'_>, file: &str, outcome: &mut Outcome) {
 
 /// The script files these runners ran that an earlier step wrote (`cat >
 /// F.java <<EOF ... EOF; java F.java`), read as the code they hold in
-/// place of the note [`handle`] left.
+/// place of the note [`handle`] left, given the words after them as their
+/// arguments ([`script_words`]); and the entry files of the projects
+/// `dotnet run` and `swift run` build ([`projects::written_entries`]).
 pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
+    projects::written_entries(inv, outcome, text_of);
     if runner(inv).is_none() && java_source(inv).is_none() {
         return;
     }
@@ -304,10 +320,43 @@ pub(crate) fn written_scripts(inv: &Invocation<'_>, outcome: &mut Outcome, text_
     } else {
         inv.program
     };
-    let reader = Invocation { program, ..*inv };
-    for (_, text) in super::noted_scripts(outcome, &note(inv.program, ""), text_of) {
-        inline::analyze(&reader, &text, outcome);
+    for (path, text) in super::noted_scripts(outcome, &note(inv.program, ""), text_of) {
+        let at = inv.args.iter().position(|a| inv.path(&a.text) == path);
+        let words = at.map_or(&[][..], |at| script_words(inv.args, at + 1));
+        run_program(inv, program, &text, words, outcome);
     }
+}
+
+/// The words a script given at `from` on is passed: those after a `--`
+/// that follows it (`scala-cli run F.scala -- a b`, `dotnet script F.csx
+/// -- a`), else all that follow it.
+fn script_words(args: &[Arg], from: usize) -> &[Arg] {
+    let rest = args.get(from..).unwrap_or_default();
+    match rest.iter().position(|a| a.text == "--") {
+        Some(dashes) => rest.get(dashes + 1..).unwrap_or_default(),
+        None => rest,
+    }
+}
+
+/// Reads the program `text` as `program`'s code run with `words` as its
+/// command-line arguments: the code is handed over as the argument they
+/// follow, as `-c CODE ARGS` hands it over, so that what the code reads
+/// from its arguments is read as those words ([`inline::analyze`]).
+fn run_program(
+    inv: &Invocation<'_>,
+    program: &str,
+    text: &str,
+    words: &[Arg],
+    outcome: &mut Outcome,
+) {
+    let mut args = vec![Arg::literal(text)];
+    args.extend(words.iter().cloned());
+    let reader = Invocation {
+        program,
+        args: &args,
+        ..*inv
+    };
+    inline::analyze(&reader, text, outcome);
 }
 
 /// Reads inline code the runner is given.

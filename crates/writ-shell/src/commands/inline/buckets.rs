@@ -8,6 +8,8 @@
 //!   `aws s3api put-object-acl --acl public-read` (the bucket made public);
 //! - the typed SDKs (Go's, Java's, .NET's): their canned ACL constants
 //!   and setters ([`sdk_acls`]), on the bucket the request names;
+//! - Azure Blob Storage: a container created or set with a public access
+//!   level ([`sdk_azure`]), its URL made public;
 //! - Google Cloud Storage: `blob.make_public()`, `bucket.make_public()`,
 //!   `acl.all().grant_read()`, an IAM policy for `allUsers` (Node's
 //!   `makePublic()`, `iam.setPolicy`);
@@ -28,7 +30,7 @@ use super::storage::{
     self, ACL_KEYS, Args, BUCKET_KEYS, KEY_KEYS, arguments, calls, calls_with_args, is_ident,
     literal_at, named_before,
 };
-use super::{Literal, sdk_acls, value_of};
+use super::{Literal, sdk_acls, sdk_azure, value_of};
 use crate::commands::cloud::{grants_everyone, is_public_acl};
 use crate::{Effect, Resource, Target};
 
@@ -800,6 +802,10 @@ pub(super) fn changes(
     changes.typed_acls(taken);
     changes.public_policies();
     changes.gcs_public();
+    // Azure containers given a public access level.
+    let (containers, containers_used) = sdk_azure::public_containers(code, literals);
+    changes.effects.extend(containers);
+    changes.used.extend(containers_used);
     if changes.effects.is_empty() {
         return (Vec::new(), Vec::new());
     }

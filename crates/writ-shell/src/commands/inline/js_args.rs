@@ -22,12 +22,23 @@
 //! enclosing block after a branch that surely runs and ends the script or
 //! function (`process.exit(0)`, `return`, `throw`).
 //!
+//! yargs' and commander's options are read the same way
+//! ([`super::js_cli`]): `argv.target` of `const argv = yargs(...).option(
+//! 'target', {...}).parseSync()`, `opts.dryRun` of `program.option(
+//! '--dry-run')` read through `const opts = program.opts()`.
+//!
+//! Deno's `Deno.args` (the script's words) and Bun's `Bun.argv` (its
+//! whole command line) are read as the `process.argv` reads they are
+//! (`Deno.args[0]` as `process.argv[2]`, `const [file, dest] = Deno.args`
+//! as `... = process.argv.slice(2)`), destructuring included
+//! ([`super::positionals`]).
+//!
 //! Only certain values are written in: an argument whose text is not
 //! known, a word that looks like an option `parseArgs` was not told of
 //! (or combined short flags, `-ab`) leaves the options unbound, and a
 //! condition with any other part keeps both branches.
 
-use super::{Invocation, Literal, js_config, literals, storage};
+use super::{Invocation, Literal, js_cli, js_config, literals, positionals, storage};
 
 /// Code longer than this is not read.
 const MAX_CODE: usize = 64 * 1024;
@@ -40,18 +51,28 @@ const JS_PROGRAMS: &[&str] = &["node", "nodejs", "deno", "bun", "tsx", "ts-node"
 
 /// A value the command line gives.
 #[derive(Clone, Debug, PartialEq)]
-enum Value {
+pub(super) enum Value {
     Text(String),
     Flag(bool),
     Undefined,
 }
 
-/// An option `parseArgs` is told of.
-struct OptionSpec {
-    name: String,
-    boolean: bool,
-    short: Option<String>,
-    default: Option<Value>,
+/// An option a parser is told of: its long spelling (`--name`), whether
+/// it is a flag, its one-letter spelling and its default.
+pub(super) struct OptionSpec {
+    pub(super) name: String,
+    pub(super) boolean: bool,
+    pub(super) short: Option<String>,
+    pub(super) default: Option<Value>,
+}
+
+/// A command-line parser's options and the names its values are read
+/// through (`values`, `argv`, `opts`, `program.opts()`); `camel`: each
+/// dashed option is read camel-cased too (`dryRun` for `--dry-run`).
+pub(super) struct CliParser {
+    pub(super) holders: Vec<String>,
+    pub(super) options: Vec<OptionSpec>,
+    pub(super) camel: bool,
 }
 
 /// `code` with the reads of its command line written as their values and
@@ -67,6 +88,17 @@ pub(super) fn bound(inv: &Invocation<'_>, original: &str, code: &str) -> Option<
     let rest = inv.args.get(at + 1..).unwrap_or_default();
     // Arguments not known bind nothing, but members may still be read.
     let dynamic = rest.iter().any(|a| a.dynamic);
+    // Deno's and Bun's reads of the command line, as Node's, and their
+    // destructuring bound.
+    let runtime = runtime_argv(name, code);
+    let positioned = runtime
+        .as_deref()
+        .and_then(|text| positionals::bound(inv, original, text))
+        .or(runtime);
+    // Declarations of several names (as a destructuring is bound), one
+    // name each.
+    let prepared = split_declarations(positioned.as_deref().unwrap_or(code)).or(positioned);
+    let code = prepared.as_deref().unwrap_or(code);
     let substituted = if dynamic {
         None
     } else {
@@ -78,28 +110,150 @@ pub(super) fn bound(inv: &Invocation<'_>, original: &str, code: &str) -> Option<
     // `super::js_config`), read with the values now written in.
     let read = js_config::with_members_read(code_now);
     if dynamic && read.is_none() {
-        return None;
+        return prepared;
     }
     let code_now = read.as_deref().unwrap_or(code_now);
     let pruned = prune(code_now);
-    pruned.or(read).or(substituted)
+    pruned.or(read).or(substituted).or(prepared)
+}
+
+/// `code` with each declaration of several names (`const a = "x", b =
+/// "y";`, as [`positionals`] writes a destructuring) written as one
+/// declaration per name (`const a = "x"; const b = "y";`), the form the
+/// path evaluator reads; `None` when there is none.
+fn split_declarations(code: &str) -> Option<String> {
+    let literals = literals(code);
+    let mut replacements = Vec::new();
+    for keyword in ["const ", "let ", "var "] {
+        for (at, _) in code.match_indices(keyword) {
+            if !token_starts(code, at) || literals.iter().any(|l| l.start <= at && at < l.end) {
+                continue;
+            }
+            let start = at + keyword.len();
+            let Some(end) = declaration_end(code, &literals, start) else {
+                continue;
+            };
+            let Some(text) = code.get(start..end) else {
+                continue;
+            };
+            let mut declarators = Vec::new();
+            let mut piece = start;
+            while piece < end {
+                let Some(piece_end) = next_entry(code, &literals, piece, end) else {
+                    break;
+                };
+                declarators.push(code.get(piece..piece_end).unwrap_or_default().trim());
+                piece = piece_end + 1;
+            }
+            let simple = declarators.iter().all(|d| {
+                d.split_once('=').is_some_and(|(name, value)| {
+                    let name = name.trim();
+                    !name.is_empty()
+                        && name.chars().all(storage::is_ident)
+                        && !value.trim().is_empty()
+                        && !value.starts_with(['=', '>'])
+                })
+            });
+            if declarators.len() < 2 || !simple || text.trim().is_empty() {
+                continue;
+            }
+            let joined = declarators.join(&format!("; {keyword}"));
+            replacements.push((start, end, joined));
+        }
+    }
+    storage::replaced(code, replacements)
+}
+
+/// Where the declaration whose names start at `start` ends: its `;`, or
+/// the end of a line that does not go on (after `,` or `=`).
+fn declaration_end(code: &str, literals: &[Literal], start: usize) -> Option<usize> {
+    let bytes = code.as_bytes();
+    let mut at = start;
+    while let Some(&b) = bytes.get(at) {
+        if let Some((_, literal)) = storage::literal_at(literals, at) {
+            at = literal.end;
+            continue;
+        }
+        match b {
+            b'(' | b'[' | b'{' => at = storage::matching(code, literals, at)? + 1,
+            b';' | b')' | b']' | b'}' => return Some(at),
+            b'\n' => {
+                let before = code.get(start..at)?.trim_end();
+                if !before.ends_with([',', '=']) {
+                    return Some(at);
+                }
+                at += 1;
+            }
+            _ => at += 1,
+        }
+    }
+    Some(code.len())
+}
+
+/// The command-line reads of Deno's and Bun's own objects, as Node's:
+/// Deno's `Deno.args` holds the script's words (`Deno.args[0]` is
+/// `process.argv[2]`; the whole is `process.argv.slice(2)`, and whether
+/// it includes a word is whether the command line does), Bun's `Bun.argv`
+/// is `process.argv`. `None` when the code reads neither.
+fn runtime_argv(program: &str, code: &str) -> Option<String> {
+    let reads: &[(&str, bool)] = match program {
+        "deno" => &[("Deno.args", true)],
+        "bun" => &[("Bun.argv", false)],
+        _ => return None,
+    };
+    let literals = literals(code);
+    let mut replacements = Vec::new();
+    for (read, words_only) in reads {
+        for (at, _) in code.match_indices(read) {
+            let end = at + read.len();
+            let whole = token_starts(code, at)
+                && code
+                    .get(end..)
+                    .and_then(|r| r.chars().next())
+                    .is_none_or(|c| !storage::is_ident(c));
+            if !whole || literals.iter().any(|l| l.start <= at && at < l.end) {
+                continue;
+            }
+            let rest = code.get(end..).unwrap_or_default();
+            let index = rest
+                .strip_prefix('[')
+                .and_then(|r| r.split_once(']'))
+                .and_then(|(n, _)| n.trim().parse::<usize>().ok().map(|i| (i, n.len() + 2)));
+            let (with, until) = match index {
+                Some((index, len)) if *words_only => {
+                    (format!("process.argv[{}]", index + 2), end + len)
+                }
+                _ if *words_only && !rest.starts_with(".includes(") => {
+                    ("process.argv.slice(2)".to_owned(), end)
+                }
+                _ => ("process.argv".to_owned(), end),
+            };
+            replacements.push((at, until, with));
+        }
+    }
+    storage::replaced(code, replacements)
 }
 
 /// `code` with its reads of options and `process.argv` written as values.
 fn substitute(code: &str, words: &[String]) -> Option<String> {
     let literals = literals(code);
     let mut reads: Vec<(String, Value)> = Vec::new();
-    if let Some((holder, options)) = parse_args(code, &literals)
-        && let Some(values) = given(&options, words)
-    {
-        for (option, value) in options.iter().zip(values) {
-            let name = &option.name;
-            let plain = name.chars().all(storage::is_ident);
-            if plain {
-                reads.push((format!("{holder}.{name}"), value.clone()));
+    let mut parsers = js_cli::parsers(code, &literals);
+    if let Some((holder, options)) = parse_args(code, &literals) {
+        parsers.push(CliParser {
+            holders: vec![holder],
+            options,
+            camel: false,
+        });
+    }
+    for parser in parsers {
+        let Some(values) = given(&parser.options, words) else {
+            continue;
+        };
+        for (option, value) in parser.options.iter().zip(values) {
+            for holder in &parser.holders {
+                reads.extend(option_reads(holder, &option.name, parser.camel, &value));
             }
-            reads.push((format!("{holder}['{name}']"), value.clone()));
-            reads.push((format!("{holder}[\"{name}\"]"), value));
         }
     }
     if code.contains("process.argv") {
@@ -128,6 +282,38 @@ fn substitute(code: &str, words: &[String]) -> Option<String> {
         return None;
     }
     write_reads(code, &literals, &reads)
+}
+
+/// The reads of option `name`'s value through `holder`, each with it:
+/// `holder.name` (camel-cased too with `camel`), `holder['name']`.
+fn option_reads(holder: &str, name: &str, camel: bool, value: &Value) -> Vec<(String, Value)> {
+    let mut reads = Vec::new();
+    if name.chars().all(storage::is_ident) {
+        reads.push((format!("{holder}.{name}"), value.clone()));
+    }
+    if camel && name.contains('-') {
+        reads.push((format!("{holder}.{}", camel_case(name)), value.clone()));
+    }
+    reads.push((format!("{holder}['{name}']"), value.clone()));
+    reads.push((format!("{holder}[\"{name}\"]"), value.clone()));
+    reads
+}
+
+/// `dry-run` as `dryRun`.
+fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '-' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The name `parseArgs`' values are read through (`values` for `const {
@@ -183,7 +369,12 @@ fn parse_args(code: &str, literals: &[Literal]) -> Option<(String, Vec<OptionSpe
 
 /// Where the entry of an object literal starting at `pos` ends (its `,` or
 /// the object's closing brace at `end`).
-fn next_entry(code: &str, literals: &[Literal], pos: usize, end: usize) -> Option<usize> {
+pub(super) fn next_entry(
+    code: &str,
+    literals: &[Literal],
+    pos: usize,
+    end: usize,
+) -> Option<usize> {
     let bytes = code.as_bytes();
     let mut at = pos;
     while at < end {
@@ -210,37 +401,8 @@ fn option_spec(code: &str, literals: &[Literal], start: usize, end: usize) -> Op
         return None;
     }
     let brace = colon + code.get(colon..end)?.find('{')?;
-    let brace_end = storage::matching(code, literals, brace)?;
-    let mut fields: Vec<(String, Value)> = Vec::new();
-    let mut pos = brace + 1;
-    while pos < brace_end {
-        let field_end = next_entry(code, literals, pos, brace_end)?;
-        let field = code.get(pos..field_end)?;
-        if let Some((key, value)) = field.split_once(':') {
-            let value = value.trim();
-            let value = match value {
-                "true" => Value::Flag(true),
-                "false" => Value::Flag(false),
-                _ => literals
-                    .iter()
-                    .find(|l| {
-                        code.get(l.start..l.end) == Some(value)
-                            && l.start >= pos
-                            && l.end <= field_end
-                    })
-                    .filter(|l| !l.backtick)
-                    .map_or(Value::Undefined, |l| Value::Text(l.text.clone())),
-            };
-            fields.push((key.trim().to_owned(), value));
-        }
-        pos = field_end + 1;
-    }
-    let field = |k: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-    };
+    let fields = object_fields(code, literals, brace)?;
+    let field = |k: &str| field(&fields, k);
     let boolean = match field("type")? {
         Value::Text(t) if t == "boolean" => true,
         Value::Text(t) if t == "string" => false,
@@ -265,6 +427,51 @@ fn option_spec(code: &str, literals: &[Literal], start: usize, end: usize) -> Op
         short,
         default,
     })
+}
+
+/// The fields of the object literal whose `{` is at `brace`, each with
+/// its value: a string literal, `true` or `false`; anything else is
+/// `Undefined`.
+pub(super) fn object_fields(
+    code: &str,
+    literals: &[Literal],
+    brace: usize,
+) -> Option<Vec<(String, Value)>> {
+    let brace_end = storage::matching(code, literals, brace)?;
+    let mut fields: Vec<(String, Value)> = Vec::new();
+    let mut pos = brace + 1;
+    while pos < brace_end {
+        let field_end = next_entry(code, literals, pos, brace_end)?;
+        let field = code.get(pos..field_end)?;
+        if let Some((key, value)) = field.split_once(':') {
+            let value = value.trim();
+            let value = match value {
+                "true" => Value::Flag(true),
+                "false" => Value::Flag(false),
+                _ => literals
+                    .iter()
+                    .find(|l| {
+                        code.get(l.start..l.end) == Some(value)
+                            && l.start >= pos
+                            && l.end <= field_end
+                    })
+                    .filter(|l| !l.backtick)
+                    .map_or(Value::Undefined, |l| Value::Text(l.text.clone())),
+            };
+            let key = key.trim().trim_matches(|c| c == '\'' || c == '"');
+            fields.push((key.to_owned(), value));
+        }
+        pos = field_end + 1;
+    }
+    Some(fields)
+}
+
+/// The value of field `key` among `fields`.
+pub(super) fn field(fields: &[(String, Value)], key: &str) -> Option<Value> {
+    fields
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
 }
 
 /// The value of each option that `words` give, in order; `None` when a
@@ -316,7 +523,7 @@ fn given(options: &[OptionSpec], words: &[String]) -> Option<Vec<Value>> {
 }
 
 /// True when a name may start at `pos`: not inside a name or after a `.`.
-fn token_starts(code: &str, pos: usize) -> bool {
+pub(super) fn token_starts(code: &str, pos: usize) -> bool {
     code.get(..pos)
         .and_then(|b| b.chars().next_back())
         .is_none_or(|c| !storage::is_ident(c) && c != '.')

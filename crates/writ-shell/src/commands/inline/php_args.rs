@@ -2,10 +2,18 @@
 //! the strings it builds, written into its code; and the branches they
 //! rule out, blanked.
 //!
-//! - `$opts = getopt('', ['upload', 'month:'])`: `isset($opts['upload'])`
-//!   and `array_key_exists('upload', $opts)` become `true` or `false`,
-//!   `$opts['month'] ?? X` the value given (or `X`), as does
-//!   `in_array('--upload', $argv)`.
+//! - `$opts = getopt('', ['upload', 'month:', 'note::'])`:
+//!   `isset($opts['upload'])` and `array_key_exists('upload', $opts)`
+//!   become `true` or `false`, `$opts['month'] ?? X` the value given (or
+//!   `X`), as does `in_array('--upload', $argv)`; an optional value
+//!   (`note::`) is given only joined (`--note=X`).
+//! - `foreach` over a list of literals (`['a', 'b']`, `array(...)`, a
+//!   `(array)` cast of one, as an option's value becomes) runs its body
+//!   once per item, the loop's variable written as the item.
+//! - The attachment calls of PHP's mail libraries (PHPMailer's
+//!   `addAttachment(P)`, Symfony Mime's `attachFromPath(P)`,
+//!   SwiftMailer's `Swift_Attachment::fromPath(P)`) read the file they
+//!   name into the message: written as that read (`file_get_contents(P)`).
 //! - `$cfg = json_decode(file_get_contents(P), true)` of a file an
 //!   earlier step wrote: `$cfg['bucket']` becomes the value it holds.
 //! - Variables assigned once, at the top level, a string built of
@@ -22,7 +30,7 @@
 
 use yaml_rust2::{Yaml, YamlLoader};
 
-use super::{Invocation, Literal, literals, matching_bracket, storage};
+use super::{Invocation, Literal, literals, matching_bracket, php_loops, storage};
 use crate::commands::Arg;
 
 /// Code longer than this is not read.
@@ -75,15 +83,62 @@ pub(super) fn bound(inv: &Invocation<'_>, original: &str, code: &str) -> Option<
         let text = current.as_deref().unwrap_or(code);
         let folded = folded(text);
         let text = folded.as_deref().unwrap_or(text);
+        let unrolled = php_loops::unrolled(text);
+        let text = unrolled.as_deref().unwrap_or(text);
         match pruned(text) {
             Some(next) => current = Some(next),
             None => {
-                current = folded.or(current);
+                current = unrolled.or(folded).or(current);
                 break;
             }
         }
     }
-    current
+    let text = current.as_deref().unwrap_or(code);
+    attachments_read(text).or(current)
+}
+
+/// The attachment calls of PHP's mail libraries, whose first argument
+/// names a file the message carries.
+const ATTACHMENT_CALLS: &[&str] = &[
+    "->addAttachment(",
+    "->attachFromPath(",
+    "Swift_Attachment::fromPath(",
+];
+
+/// `code` with the string literal each attachment call names a file by
+/// written as the read of it that the call makes (`file_get_contents(P)`);
+/// `None` when there is none.
+fn attachments_read(code: &str) -> Option<String> {
+    let literals = literals(code);
+    let mut replacements = Vec::new();
+    for call in ATTACHMENT_CALLS {
+        for (at, _) in code.match_indices(call) {
+            let start = at + call.len();
+            let rest = code.get(start..).unwrap_or_default();
+            let first = start + (rest.len() - rest.trim_start().len());
+            if in_literal(&literals, at) {
+                continue;
+            }
+            if let Some((_, literal)) = storage::literal_at(&literals, first) {
+                let text = code.get(literal.start..literal.end).unwrap_or_default();
+                replacements.push((
+                    literal.start,
+                    literal.end,
+                    format!("file_get_contents({text})"),
+                ));
+            }
+        }
+    }
+    storage::replaced(code, replacements)
+}
+
+/// Whether a long option takes a value: `name` none, `name:` one,
+/// `name::` one only when joined to it (`--name=X`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Takes {
+    Nothing,
+    Value,
+    Joined,
 }
 
 /// What the command line gives a long option.
@@ -131,9 +186,9 @@ fn with_options(code: &str, words: &[String]) -> Option<String> {
     storage::replaced(code, replacements)
 }
 
-/// The variable `getopt` fills and its long options (`("month", true)`
-/// for `'month:'`, a value required).
-fn getopt(code: &str) -> Option<(String, Vec<(String, bool)>)> {
+/// The variable `getopt` fills and its long options (`("month",
+/// Takes::Value)` for `'month:'`).
+fn getopt(code: &str) -> Option<(String, Vec<(String, Takes)>)> {
     let at = code.find("getopt(")?;
     let line_start = code.get(..at)?.rfind('\n').map_or(0, |n| n + 1);
     let head = code.get(line_start..at)?.trim();
@@ -156,20 +211,25 @@ fn getopt(code: &str) -> Option<(String, Vec<(String, bool)>)> {
     let mut options = Vec::new();
     for item in list.split(',').map(str::trim).filter(|i| !i.is_empty()) {
         let (text, end) = quoted_at(item, 0)?;
-        if end != item.len() || text.ends_with("::") {
+        if end != item.len() {
             return None;
         }
-        match text.strip_suffix(':') {
-            Some(option) => options.push((option.to_owned(), true)),
-            None => options.push((text, false)),
+        let option = match (text.strip_suffix("::"), text.strip_suffix(':')) {
+            (Some(name), _) => (name.to_owned(), Takes::Joined),
+            (None, Some(name)) => (name.to_owned(), Takes::Value),
+            (None, None) => (text, Takes::Nothing),
+        };
+        if option.0.is_empty() || option.0.contains(':') {
+            return None;
         }
+        options.push(option);
     }
     Some((name.to_owned(), options))
 }
 
 /// What the command line gives each option. PHP's `getopt` stops at the
 /// first word that is no option.
-fn given_options(options: &[(String, bool)], words: &[String]) -> Vec<(String, Given)> {
+fn given_options(options: &[(String, Takes)], words: &[String]) -> Vec<(String, Given)> {
     let mut given: Vec<(String, Given)> = options
         .iter()
         .map(|(name, _)| (name.clone(), Given::Absent))
@@ -193,16 +253,17 @@ fn given_options(options: &[(String, bool)], words: &[String]) -> Vec<(String, G
         let Some(position) = options.iter().position(|(n, _)| n == name) else {
             continue;
         };
-        let value = match (options.get(position).is_some_and(|o| o.1), inline) {
-            (true, Some(value)) => Given::Value(value),
-            (true, None) => match words.get(index) {
+        let takes = options.get(position).map_or(Takes::Nothing, |o| o.1);
+        let value = match (takes, inline) {
+            (Takes::Value | Takes::Joined, Some(value)) => Given::Value(value),
+            (Takes::Value, None) => match words.get(index) {
                 Some(value) => {
                     index += 1;
                     Given::Value(value.clone())
                 }
                 None => Given::Absent,
             },
-            (false, _) => Given::Flag,
+            (Takes::Joined | Takes::Nothing, _) => Given::Flag,
         };
         if let Some(slot) = given.get_mut(position) {
             slot.1 = value;

@@ -5,8 +5,14 @@
 //! Google Cloud Storage (`bucket('b').blob('k').upload_from_filename('f')`,
 //! `upload_from_file`, `upload_from_string`; Node's
 //! `bucket('b').upload('f')` and `file('k').save(data)`) and Azure Blob
-//! Storage (`upload_blob`). Each is an upload to `s3://B/K`, `gs://B/K`
-//! or the blob's URL carrying the file or data it is given.
+//! Storage (`upload_blob`; JavaScript's blob clients: [`super::sdk_azure`]).
+//! Each is an upload to `s3://B/K`, `gs://B/K` or the blob's URL carrying
+//! the file or data it is given. So are files and prompts sent to AI
+//! vendors' APIs ([`super::sdk_ai`]).
+//!
+//! An S3 upload is public when given a public canned ACL, directly or in
+//! a mapping it is handed (`ExtraArgs=extra` after `extra["ACL"] =
+//! "public-read"`).
 //!
 //! The bucket, key and file are read from the call's literal arguments
 //! (keyword or positional) and, where the call is made on a bucket or blob
@@ -630,7 +636,62 @@ fn public_acl(args: &mut Args<'_>) -> bool {
             .get(item.start..item.end)
             .is_some_and(|v| v.trim() == "true")
     });
-    canned || flag
+    canned || flag || stored_acl(args)
+}
+
+/// True when a name the call is given (`ExtraArgs=extra`) is a mapping
+/// the code stores a public canned ACL in (`extra["ACL"] =
+/// "public-read"`, JavaScript's `params.ACL = ...`); that literal is
+/// marked used.
+fn stored_acl(args: &mut Args<'_>) -> bool {
+    let code = args.code;
+    let names: Vec<&str> = args
+        .items
+        .iter()
+        .filter_map(|item| {
+            let text = code.get(item.start..item.end)?.trim();
+            (!text.is_empty() && text.chars().all(is_ident)).then_some(text)
+        })
+        .collect();
+    if names.is_empty() {
+        return false;
+    }
+    let found = args.literals.iter().enumerate().find(|(_, literal)| {
+        crate::commands::cloud::is_public_acl(&literal.text)
+            && stored_in(code.get(..literal.start).unwrap_or_default())
+                .is_some_and(|name| names.contains(&name))
+    });
+    if let Some((index, _)) = found {
+        args.used.push(index);
+    }
+    found.is_some()
+}
+
+/// The mapping whose ACL key the value after `before` is stored in:
+/// `extra` for `extra["ACL"] = ` or `extra.ACL = `.
+fn stored_in(before: &str) -> Option<&str> {
+    let target = before.trim_end().strip_suffix('=')?;
+    if target.ends_with(['=', '!', '<', '>']) {
+        return None;
+    }
+    let target = target.trim_end();
+    let (holder, key) = match target.strip_suffix(']') {
+        Some(inner) => {
+            let (holder, key) = inner.rsplit_once('[')?;
+            (holder, key.trim().trim_matches(['"', '\'']))
+        }
+        None => target.rsplit_once('.')?,
+    };
+    if !ACL_KEYS.contains(&key) {
+        return None;
+    }
+    let holder = holder.trim_end();
+    let start = holder
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !is_ident(*c))
+        .map_or(0, |(at, c)| at + c.len_utf8());
+    holder.get(start..).filter(|name| !name.is_empty())
 }
 
 /// Google Cloud Storage: Python's `blob.upload_from_*`, Node's
@@ -727,10 +788,9 @@ fn azure_uploads(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &
             0,
         ));
         let target = match whole {
-            Some(url) if container_form => Some(format!(
-                "{}/{}",
-                url.trim_end_matches('/'),
-                blob.unwrap_or_default()
+            Some(url) if container_form => Some(super::sdk_azure::blob_url(
+                &url,
+                blob.as_deref().unwrap_or_default(),
             )),
             Some(url) => Some(url),
             None => {
@@ -875,6 +935,8 @@ pub(super) fn uploads(code: &str, literals: &[Literal]) -> (Vec<Upload>, Vec<usi
     s3_uploads(code, literals, &mut used, &mut out);
     gcs_uploads(code, literals, &mut used, &mut out);
     azure_uploads(code, literals, &mut used, &mut out);
+    super::sdk_azure::uploads(code, literals, &mut used, &mut out);
+    super::sdk_ai::sends(code, literals, &mut used, &mut out);
     table_writes(code, literals, &mut used, &mut out);
     if !out.is_empty() {
         // The service's name (`boto3.client('s3')`) is not data.
