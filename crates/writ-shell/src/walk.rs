@@ -22,7 +22,9 @@ mod known_tests;
 mod mapfile;
 mod nesting;
 mod printed_file;
+mod printing_calls;
 mod read;
+mod slices;
 mod transform;
 
 pub(crate) use drives::mapping as drive_mapping;
@@ -33,7 +35,6 @@ use crate::commands::{self, Invocation, Nested, Outcome};
 use crate::flow;
 use crate::paths;
 use crate::{Analysis, Effect, Payload, ShellError, WrittenFile};
-use branch_values::Branches;
 
 /// How deep substitutions, `sh -c` strings and function calls may nest.
 const MAX_DEPTH: usize = 16;
@@ -244,6 +245,10 @@ pub(crate) struct Analyzer<'c> {
     contents: HashMap<String, Payload>,
     functions: HashMap<String, ast::FunctionBody>,
     depth: usize,
+    /// How many times so far the walk met paths that may or may not run
+    /// ([`Analyzer::open_branches`]): a function whose output depends on
+    /// one prints text that is not sure ([`printing_calls`]).
+    undecided_paths: usize,
     /// How many function calls are being walked, one inside another: a
     /// `return` ends the innermost ([`Scope::returned`]).
     function_calls: usize,
@@ -350,6 +355,7 @@ impl<'c> Analyzer<'c> {
             functions: HashMap::new(),
             depth: 0,
             function_calls: 0,
+            undecided_paths: 0,
             dynamic_commands: 0,
             spliced: 0,
             splicing: false,
@@ -518,7 +524,7 @@ impl<'c> Analyzer<'c> {
         scope: &mut Scope,
         stdin: Option<&Payload>,
     ) -> Payload {
-        if scope.noexec {
+        if scope.noexec || scope.returned {
             return Payload::default();
         }
         match command {
@@ -602,7 +608,7 @@ impl<'c> Analyzer<'c> {
                 // after `;&` also from those that one leaves); a `*)` arm
                 // runs when no other does.
                 let mut stdout = Payload::default();
-                let mut branches = Branches::open(scope);
+                let mut branches = self.open_branches(scope);
                 let mut falls_through = false;
                 for case in &clause.cases {
                     if !falls_through {
@@ -973,7 +979,7 @@ impl<'c> Analyzer<'c> {
                 None => words.push(self.expand(&w.value, scope)),
             },
             I::ProcessSubstitution(ast::ProcessSubstitutionKind::Read, sub) => {
-                let (out, dynamic) = if is_printing_list(&sub.list) {
+                let (out, dynamic) = if self.is_printing_substitution(&sub.list) {
                     // `<(printf ...)` whose text is known: a file of that text.
                     let (out, known) = self.substitution(&sub.list, scope);
                     match known {
@@ -1272,6 +1278,9 @@ impl<'c> Analyzer<'c> {
                 }
             }
             "trap" => set_trap(&mut scope.traps, args),
+            // `return` ends the function call it runs in; outside of one,
+            // bash reports an error and goes on.
+            "return" if self.function_calls > 0 => scope.returned = true,
             "mapfile" | "readarray" => self.mapfile(args, scope, stdin),
             "read" => {
                 // `IFS=, read a b`: the separators for this read alone.
@@ -1355,7 +1364,11 @@ impl<'c> Analyzer<'c> {
             return Payload::default();
         }
         self.depth += 1;
+        self.function_calls += 1;
         let out = self.compound(&body.0, scope, stdin);
+        // A `return` in it ended this call; the caller goes on.
+        scope.returned = false;
+        self.function_calls -= 1;
         self.depth -= 1;
         out
     }
@@ -2423,8 +2436,11 @@ impl<'c> Analyzer<'c> {
             self.unparsed(format!("substitution nested too deeply: {list}"));
             return (Payload::default(), Printed::Unknown);
         }
-        let printing = is_printing_list(list);
+        // `$(db_host prod)`: a function that only prints ([`printing_calls`]).
+        let call = !is_printing_list(list) && self.is_printing_call(list);
+        let printing = call || is_printing_list(list);
         let before = self.dynamic_commands;
+        let paths_before = self.undecided_paths;
         self.depth += 1;
         let mut sub = scope.clone();
         let out = self.compound_list(list, &mut sub, None);
@@ -2437,13 +2453,17 @@ impl<'c> Analyzer<'c> {
         let text = out.text.first().map(String::as_str).unwrap_or_default();
         let printed = if !printing || !only_text {
             Printed::Unknown
+        } else if call && self.undecided_paths != paths_before {
+            // An arm that may or may not have run printed some of it.
+            Printed::Unknown
         } else if self.dynamic_commands != before {
             hidden::partly_printed(list, text).map_or(Printed::Unknown, Printed::Partly)
-        } else if text.contains('\\') && list_runs_echo(list) {
-            // A backslash `echo` printed: bash's keeps it, other shells'
-            // `echo` decodes it, so the text is not sure. `cat` of a
-            // here-document (`"$(cat <<'PS1' ... C:\x ... PS1)"`) and
-            // `printf` keep theirs the same in every shell.
+        } else if text.contains('\\') && (call || list_runs_echo(list)) {
+            // A backslash `echo` printed (a function's may have): bash's
+            // keeps it, other shells' `echo` decodes it, so the text is
+            // not sure. `cat` of a here-document (`"$(cat <<'PS1' ...
+            // C:\x ... PS1)"`) and `printf` keep theirs the same in every
+            // shell.
             Printed::Unknown
         } else {
             Printed::Known(text.trim_end_matches('\n').to_owned())
@@ -2632,6 +2652,27 @@ impl<'c> Analyzer<'c> {
                 && (!scope.positional.is_empty() || scope.positional_known)
             {
                 words.extend(scope.positional.iter().cloned());
+                return;
+            }
+            // `"${@:2}"`, `"${a[@]:1:2}"`: one word per element sliced
+            // (`"${*:2}"`: one word of them all); unquoted, each split.
+            if let WordPiece::ParameterExpansion(expr) = quoted_single.unwrap_or(&piece.piece)
+                && let Some(slice) = self.slice(expr, scope)
+            {
+                match quoted_single {
+                    Some(_) if slice.concatenate => words.push(slice.joined()),
+                    Some(_) => words.extend(slice.elements),
+                    None => {
+                        for element in slice.elements {
+                            if element.dynamic {
+                                words.push(element);
+                            } else {
+                                let fields = split_fields(&element.text, ifs(scope));
+                                words.extend(fields.iter().map(|f| element.with_text(f)));
+                            }
+                        }
+                    }
+                }
                 return;
             }
             let array = quoted_single.unwrap_or(&piece.piece);
@@ -2854,7 +2895,7 @@ impl<'c> Analyzer<'c> {
                 }
                 WordPiece::CommandSubstitution(inner)
                 | WordPiece::BackquotedCommandSubstitution(inner)
-                    if may_print_known_text(inner) =>
+                    if self.may_print_known_text(inner) =>
                 {
                     match self.parse_nested(inner) {
                         Ok((program, nesting)) if program.complete_commands.len() == 1 => {
@@ -2949,6 +2990,13 @@ impl<'c> Analyzer<'c> {
         if self.alternative_value(expr, scope, arg) {
             return;
         }
+        // `--${@:2}`: a slice within a word, its elements joined.
+        if let Some(slice) = self.slice(expr, scope) {
+            let joined = slice.joined();
+            arg.text.push_str(&joined.text);
+            absorb(arg, &joined);
+            return;
+        }
         // `$X`, and `${X:-d}`, `${X:=d}`, `${X:?}`, which are `$X` when it
         // is set (as `HOME` and `PWD` always are).
         let plain = matches!(
@@ -2994,6 +3042,16 @@ impl<'c> Analyzer<'c> {
             for value in values {
                 absorb(arg, value);
             }
+            return;
+        }
+        // `$3` of a call given two known words: not set, so empty.
+        if let ParameterExpr::Parameter {
+            parameter: Parameter::Positional(n),
+            indirect: false,
+        } = expr
+            && *n >= 1
+            && scope.positional_known
+        {
             return;
         }
         // `${1#*=}`, `${1%%.*}` of an argument the line gave.
@@ -3282,13 +3340,6 @@ fn is_printing_program(program: &str) -> bool {
     PRINTING_PROGRAMS.contains(&program) || flow::is_text_transformer(program)
 }
 
-/// Cheap test before parsing a substitution: it starts with a printing
-/// program.
-fn may_print_known_text(inner: &str) -> bool {
-    let first = inner.split_whitespace().next().unwrap_or_default();
-    is_printing_program(first)
-}
-
 /// One pipeline of printing programs (`echo X | base64 -d`), with words,
 /// here-strings and here-documents only: no assignments, other
 /// redirections or other commands.
@@ -3298,26 +3349,29 @@ fn is_printing_list(list: &ast::CompoundList) -> bool {
     };
     and_or.additional.is_empty()
         && and_or.first.seq.iter().all(|command| {
-            let ast::Command::Simple(simple) = command else {
-                return false;
-            };
-            let named = simple
-                .word_or_name
-                .as_ref()
-                .is_some_and(|w| is_printing_program(&w.value));
-            let plain_suffix = simple.suffix.iter().flat_map(|s| s.0.iter()).all(|item| {
-                // A suffix word with `=` (`echo Zm9v=`) parses as an assignment.
-                matches!(
-                    item,
-                    ast::CommandPrefixOrSuffixItem::Word(_)
-                        | ast::CommandPrefixOrSuffixItem::AssignmentWord(..)
-                        | ast::CommandPrefixOrSuffixItem::IoRedirect(
-                            ast::IoRedirect::HereString(..) | ast::IoRedirect::HereDocument(..)
-                        )
-                )
-            });
-            named && simple.prefix.is_none() && plain_suffix
+            matches!(command, ast::Command::Simple(simple) if is_printing_command(simple))
         })
+}
+
+/// A printing program ([`is_printing_program`]) given words, here-strings
+/// and here-documents only: no assignments or other redirections.
+fn is_printing_command(simple: &ast::SimpleCommand) -> bool {
+    let named = simple
+        .word_or_name
+        .as_ref()
+        .is_some_and(|w| is_printing_program(&w.value));
+    let plain_suffix = simple.suffix.iter().flat_map(|s| s.0.iter()).all(|item| {
+        // A suffix word with `=` (`echo Zm9v=`) parses as an assignment.
+        matches!(
+            item,
+            ast::CommandPrefixOrSuffixItem::Word(_)
+                | ast::CommandPrefixOrSuffixItem::AssignmentWord(..)
+                | ast::CommandPrefixOrSuffixItem::IoRedirect(
+                    ast::IoRedirect::HereString(..) | ast::IoRedirect::HereDocument(..)
+                )
+        )
+    });
+    named && simple.prefix.is_none() && plain_suffix
 }
 
 /// Whether a printing list runs `echo`, whose handling of backslashes

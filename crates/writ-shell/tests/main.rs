@@ -18,6 +18,7 @@ mod argv_lists;
 mod artifact_repos;
 mod baas_and_fuzzers;
 mod backup_tools;
+mod bash_functions_round_two;
 mod bash_scripts_round_two;
 mod branch_values;
 mod broker_admin;

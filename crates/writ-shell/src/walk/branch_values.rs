@@ -8,9 +8,10 @@
 //! (`DRY=; [ "$1" = -n ] && DRY=echo; $DRY aws s3 rm ...`) is walked once
 //! per value: an empty one leaves the next word as the command.
 //!
-//! A path that ends the shell (`exit` after a decided test) ends it only
-//! for itself: after the paths, the shell goes on unless every one of
-//! them, one of which always runs, ended it. A test the line decides
+//! A path that ends the shell (`exit` after a decided test) or the
+//! function call (`return`) ends it only for itself: after the paths, the
+//! shell goes on unless every one of them, one of which always runs, ended
+//! it; when each ended the shell or the call, the call is over. A test the line decides
 //! before `&&` or `||` (`[[ $# -gt 0 ]] || usage`) decides whether the
 //! pipeline after it runs.
 
@@ -35,19 +36,41 @@ const MAX_NAME_VARIABLES: usize = 2;
 pub(super) struct Branches {
     before: HashMap<String, Var>,
     ends: Vec<HashMap<String, Var>>,
-    /// The shell had ended before the paths ([`Scope::noexec`]).
-    ended_before: bool,
-    /// Whether each path ended the shell, in order.
-    ended: Vec<bool>,
+    /// How the walk had ended before the paths.
+    ended_before: Ended,
+    /// How each path ended, in order.
+    ended: Vec<Ended>,
+}
+
+/// Whether the shell ended ([`Scope::noexec`]: `exit`, `set -n`) and
+/// whether the function call being walked did ([`Scope::returned`]).
+#[derive(Debug, Clone, Copy)]
+struct Ended {
+    shell: bool,
+    call: bool,
+}
+
+impl Ended {
+    fn of(scope: &Scope) -> Self {
+        Self {
+            shell: scope.noexec,
+            call: scope.returned,
+        }
+    }
+
+    fn restore(self, scope: &mut Scope) {
+        scope.noexec = self.shell;
+        scope.returned = self.call;
+    }
 }
 
 impl Branches {
     /// Before the first path: the variables each path starts from.
-    pub(super) fn open(scope: &Scope) -> Self {
+    fn open(scope: &Scope) -> Self {
         Self {
             before: scope.vars.clone(),
             ends: Vec::new(),
-            ended_before: scope.noexec,
+            ended_before: Ended::of(scope),
             ended: Vec::new(),
         }
     }
@@ -57,26 +80,31 @@ impl Branches {
         if !self.ends.is_empty() {
             scope.vars = self.before.clone();
         }
-        scope.noexec = self.ended_before;
+        self.ended_before.restore(scope);
     }
 
     /// After a path: the variables it leaves, and whether it ended the
-    /// shell.
+    /// shell or the function call.
     pub(super) fn leave(&mut self, scope: &mut Scope) {
         self.ends.push(std::mem::take(&mut scope.vars));
-        self.ended.push(scope.noexec);
-        scope.noexec = self.ended_before;
+        self.ended.push(Ended::of(scope));
+        self.ended_before.restore(scope);
     }
 
     /// After the last path: each variable with the values it may have.
     /// `exhaustive` when one of the paths always runs (an `else`, a `*)`
     /// arm), so the value before is not one of them; the shell has ended
-    /// when it had before or when every path, one of which runs, ended it.
+    /// when it had before or when every path, one of which runs, ended it,
+    /// and the function call when every such path ended it or the shell.
     pub(super) fn close(self, scope: &mut Scope, exhaustive: bool) {
         scope.vars = merged(&self.before, &self.ends, exhaustive);
-        let every_path_ended =
-            exhaustive && !self.ended.is_empty() && self.ended.iter().all(|ended| *ended);
-        scope.noexec = self.ended_before || every_path_ended;
+        let every = |ended: fn(&Ended) -> bool| {
+            exhaustive && !self.ended.is_empty() && self.ended.iter().all(ended)
+        };
+        let shell = every(|e| e.shell);
+        let call = !shell && every(|e| e.shell || e.call);
+        scope.noexec = self.ended_before.shell || shell;
+        scope.returned = self.ended_before.call || call;
     }
 
     /// After a `case` arm that ends in `;&`: the next arm runs after it or
@@ -200,6 +228,12 @@ fn named_parameters(pieces: &[WordPieceWithSource], names: &mut Vec<String>) {
 }
 
 impl Analyzer<'_> {
+    /// [`Branches::open`], counted ([`Analyzer::undecided_paths`]).
+    pub(super) fn open_branches(&mut self, scope: &Scope) -> Branches {
+        self.undecided_paths += 1;
+        Branches::open(scope)
+    }
+
     /// Walks the pipelines after the first of `a && b || c`, each of which
     /// may not run, keeping the values they may assign. While the status
     /// so far is known (a decided test, [`Self::decided_pipeline`]), a
@@ -236,7 +270,7 @@ impl Analyzer<'_> {
                     status = self.decided_pipeline(pipeline, scope);
                 }
                 None => {
-                    let mut branches = Branches::open(scope);
+                    let mut branches = self.open_branches(scope);
                     let out = self.pipeline(pipeline, scope, stdin);
                     flow::merge(stdout, &out);
                     branches.leave(scope);
@@ -253,7 +287,7 @@ impl Analyzer<'_> {
         scope: &mut Scope,
         stdin: Option<&Payload>,
     ) -> Payload {
-        let mut branches = Branches::open(scope);
+        let mut branches = self.open_branches(scope);
         let out = self.compound_list(list, scope, stdin);
         branches.leave(scope);
         branches.close(scope, false);

@@ -16,7 +16,6 @@
 
 use brush_parser::ast::{self, BinaryPredicate, ExtendedTestExpr, UnaryPredicate};
 
-use super::branch_values::Branches;
 use super::{Analyzer, MAX_LOOP_VALUES, Scope, transform};
 use crate::{Payload, flow};
 
@@ -64,7 +63,7 @@ impl Analyzer<'_> {
         }
         // One arm runs, or none without `else`; the first one's condition
         // was walked above.
-        let mut branches = Branches::open(scope);
+        let mut branches = self.open_branches(scope);
         let mut exhaustive = false;
         for (at, (condition, body)) in rest.iter().enumerate() {
             if at > 0 {
