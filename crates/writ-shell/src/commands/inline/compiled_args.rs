@@ -29,6 +29,7 @@
 //! nothing; a read of a word not given is left as written.
 
 use super::{Invocation, Literal, literals, storage};
+use storage::{in_literal, token_ends, token_starts};
 
 /// Code longer than this is not read.
 const MAX_CODE: usize = 64 * 1024;
@@ -146,25 +147,6 @@ fn words(inv: &Invocation<'_>, original: &str, language: Language) -> Option<Vec
         return None;
     }
     Some(rest.iter().map(|a| a.text.clone()).collect())
-}
-
-/// True when a name may start at `pos`: not inside a name or after a `.`.
-fn token_starts(code: &str, pos: usize) -> bool {
-    code.get(..pos)
-        .and_then(|b| b.chars().next_back())
-        .is_none_or(|c| !storage::is_ident(c) && c != '.')
-}
-
-/// True when no name goes on at `pos`.
-fn token_ends(code: &str, pos: usize) -> bool {
-    code.get(pos..)
-        .and_then(|r| r.chars().next())
-        .is_none_or(|c| !storage::is_ident(c))
-}
-
-/// True when `pos` is inside one of `literals`.
-fn in_literal(literals: &[Literal], pos: usize) -> bool {
-    literals.iter().any(|l| l.start <= pos && pos < l.end)
 }
 
 /// Each use of `name` in `code` from `from` on as a whole name, outside

@@ -14,6 +14,7 @@
 //! Only code outside string literals is rewritten, and only wrappers whose
 //! value is the same file.
 
+use super::storage::in_literal;
 use super::{Literal, literals};
 
 /// Lookups of the home directory as they are interpolated in a
@@ -107,11 +108,6 @@ fn starts_name(code: &str, at: usize) -> bool {
     code.get(..at)
         .and_then(|b| b.chars().next_back())
         .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '$' | ':')))
-}
-
-/// True when `at` is inside one of `literals`.
-fn in_literal(literals: &[Literal], at: usize) -> bool {
-    literals.iter().any(|l| l.start <= at && at < l.end)
 }
 
 /// `code` with each call of `from` (a whole name, outside literals)

@@ -39,6 +39,7 @@
 //! condition with any other part keeps both branches.
 
 use super::{Invocation, Literal, js_cli, js_config, literals, positionals, storage};
+use storage::token_starts;
 
 /// Code longer than this is not read.
 const MAX_CODE: usize = 64 * 1024;
@@ -520,13 +521,6 @@ fn given(options: &[OptionSpec], words: &[String]) -> Option<Vec<Value>> {
             .map(|(v, o)| v.or_else(|| o.default.clone()).unwrap_or(Value::Undefined))
             .collect(),
     )
-}
-
-/// True when a name may start at `pos`: not inside a name or after a `.`.
-pub(super) fn token_starts(code: &str, pos: usize) -> bool {
-    code.get(..pos)
-        .and_then(|b| b.chars().next_back())
-        .is_none_or(|c| !storage::is_ident(c) && c != '.')
 }
 
 /// `code` with each of `reads` written as its value: a JavaScript literal

@@ -15,10 +15,8 @@
 //! unread.
 
 use super::Literal;
-use super::js_args::{
-    CliParser, OptionSpec, Value, field, next_entry, object_fields, token_starts,
-};
-use super::storage::{is_ident, literal_at, matching};
+use super::js_args::{CliParser, OptionSpec, Value, field, next_entry, object_fields};
+use super::storage::{is_ident, literal_at, matching, token_starts};
 
 /// How many options a parser is read with.
 const MAX_OPTIONS: usize = 64;

@@ -20,6 +20,7 @@
 
 use serde_json::Value;
 
+use super::storage::token_starts;
 use super::{Invocation, Literal, literals, storage};
 use crate::commands::Arg;
 
@@ -761,13 +762,6 @@ fn interpolation(
 /// True when `pos` is inside (or starts) a string literal.
 fn inside_literal(literals: &[Literal], pos: usize) -> bool {
     literals.iter().any(|l| l.start <= pos && pos < l.end)
-}
-
-/// True when a name may start at `pos`: not inside a name or after a `.`.
-fn token_starts(code: &str, pos: usize) -> bool {
-    code.get(..pos)
-        .and_then(|b| b.chars().next_back())
-        .is_none_or(|c| !storage::is_ident(c) && c != '.')
 }
 
 /// True when `name` at `pos` is not the start of a longer name.

@@ -18,6 +18,7 @@
 
 use std::ops::Range;
 
+use super::storage::token_starts;
 use super::{Literal, literals, storage};
 
 /// Code longer than this is not rewritten.
@@ -62,13 +63,6 @@ pub(super) fn expand(code: &str, program: &str) -> Option<String> {
             .filter(|w| !w.span.contains(&pos))
             .find_map(|w| call_site(code, &literals, w, pos))
     })
-}
-
-/// True when a name may start at `pos`: not inside a name or after a `.`.
-fn token_starts(code: &str, pos: usize) -> bool {
-    code.get(..pos)
-        .and_then(|b| b.chars().next_back())
-        .is_none_or(|c| !storage::is_ident(c) && c != '.')
 }
 
 /// The name starting at `pos`.

@@ -22,6 +22,7 @@
 //! part. A loop over anything else is left as written.
 
 use super::{Literal, literals, storage};
+use storage::{in_literal, token_ends, token_starts};
 
 /// The longest code unrolled, in bytes: a bigger result is not made.
 const MAX_UNROLLED: usize = 64 * 1024;
@@ -148,24 +149,6 @@ fn unroll_once(code: &str) -> Option<String> {
         replacements.push((found.start, found.end, copies.join("\n")));
     }
     storage::replaced(code, replacements)
-}
-
-/// True when a name may start at `pos`: not inside a name or after a `.`.
-fn token_starts(code: &str, pos: usize) -> bool {
-    code.get(..pos)
-        .and_then(|b| b.chars().next_back())
-        .is_none_or(|c| !storage::is_ident(c) && c != '.')
-}
-
-/// True when no name goes on at `pos`.
-fn token_ends(code: &str, pos: usize) -> bool {
-    code.get(pos..)
-        .and_then(|r| r.chars().next())
-        .is_none_or(|c| !storage::is_ident(c))
-}
-
-fn in_literal(literals: &[Literal], pos: usize) -> bool {
-    literals.iter().any(|l| l.start <= pos && pos < l.end)
 }
 
 fn skip_space(code: &str, pos: usize) -> usize {
@@ -375,9 +358,10 @@ fn assigned(code: &str, literals: &[Literal], name: &str, before: usize) -> Opti
     found
 }
 
-/// Where the statement whose value starts at `start` ends: its `;`, or
-/// its line's end when the next line does not go on with a `.`.
-fn statement_end(code: &str, literals: &[Literal], start: usize) -> usize {
+/// Where the statement whose value starts at `start` ends: its `;` (or
+/// the bracket that closes around it), or its line's end when the next
+/// line does not go on with a `.` (JVM languages' and Swift's).
+pub(super) fn statement_end(code: &str, literals: &[Literal], start: usize) -> usize {
     let mut pos = start;
     while let Some(&byte) = code.as_bytes().get(pos) {
         if let Some((_, literal)) = storage::literal_at(literals, pos) {

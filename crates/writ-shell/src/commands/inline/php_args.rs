@@ -43,6 +43,7 @@ fn is_php(program: &str) -> bool {
 }
 
 use super::rb_args::{is_ident, words_of};
+use super::storage::in_literal;
 
 /// A PHP script's `code`, run with the arguments `rest`, with its
 /// options, the configuration files `text_of` knows (by absolute path)
@@ -748,10 +749,6 @@ fn quoted_at(code: &str, at: usize) -> Option<(String, usize)> {
 /// `text` as a single-quoted PHP literal.
 fn php_quoted(text: &str) -> String {
     format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
-}
-
-fn in_literal(literals: &[Literal], pos: usize) -> bool {
-    literals.iter().any(|l| l.start <= pos && pos < l.end)
 }
 
 /// `code` with the first `if` whose condition is certain cut down to the

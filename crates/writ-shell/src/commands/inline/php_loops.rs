@@ -9,7 +9,7 @@
 //! Only lists of plain string literals are unrolled, at most
 //! [`MAX_ITEMS`] of them, and only a body in braces.
 
-use super::storage::{is_ident, literal_at};
+use super::storage::{in_literal, is_ident, literal_at};
 use super::{Literal, literals, matching_bracket};
 
 /// The most items a loop is unrolled for.
@@ -163,10 +163,6 @@ fn with_variable(
 fn skip_space(code: &str, pos: usize) -> usize {
     let rest = code.get(pos..).unwrap_or_default();
     pos + (rest.len() - rest.trim_start().len())
-}
-
-fn in_literal(literals: &[Literal], pos: usize) -> bool {
-    literals.iter().any(|l| l.start <= pos && pos < l.end)
 }
 
 #[cfg(test)]

@@ -221,21 +221,7 @@ fn named_file(
     // load, within the function.
     let (def_at, _, _) = enclosing_def(code, at)?;
     let before = code.get(def_at..at)?;
-    let bound = before.lines().rev().find_map(|line| {
-        let trimmed = line.trim();
-        let start = (line.as_ptr() as usize).saturating_sub(code.as_ptr() as usize);
-        if let Some(value) = trimmed
-            .strip_prefix(expr)
-            .map(str::trim_start)
-            .and_then(|r| r.strip_prefix('='))
-            .filter(|r| !r.starts_with('='))
-        {
-            return Some((value.trim(), start));
-        }
-        let opened = trimmed.strip_prefix("with ")?;
-        let (opener, name) = opened.rsplit_once(" as ")?;
-        (name.trim_end_matches(':').trim() == expr).then(|| (opener.trim(), start))
-    });
+    let bound = last_binding(code, before, expr);
     match bound {
         Some((value, value_at)) => named_file(code, literals, value, value_at, depth + 1),
         None => Some(expr.to_owned()),
@@ -473,21 +459,7 @@ fn file_loaded(
     }
     // The name's last binding before the load.
     let before = code.get(..at)?;
-    let (value, value_at) = before.lines().rev().find_map(|line| {
-        let trimmed = line.trim();
-        let start = (line.as_ptr() as usize).saturating_sub(code.as_ptr() as usize);
-        if let Some(value) = trimmed
-            .strip_prefix(expr)
-            .map(str::trim_start)
-            .and_then(|r| r.strip_prefix('='))
-            .filter(|r| !r.starts_with('='))
-        {
-            return Some((value.trim(), start));
-        }
-        let opened = trimmed.strip_prefix("with ")?;
-        let (opener, name) = opened.rsplit_once(" as ")?;
-        (name.trim_end_matches(':').trim() == expr).then(|| (opener.trim(), start))
-    })?;
+    let (value, value_at) = last_binding(code, before, expr)?;
     file_loaded(code, literals, value, value_at, depth + 1)
 }
 
@@ -620,6 +592,27 @@ fn toml_value(value: &toml::Value, depth: usize) -> Option<Data> {
             Some(Data::Map(map))
         }
     }
+}
+
+/// The last binding of the name `expr` in `before` (a part of `code`):
+/// an assignment's value, or the opener of a `with OPENER as NAME:`, and
+/// where its line starts in `code`.
+fn last_binding<'a>(code: &str, before: &'a str, expr: &str) -> Option<(&'a str, usize)> {
+    before.lines().rev().find_map(|line| {
+        let trimmed = line.trim();
+        let start = (line.as_ptr() as usize).saturating_sub(code.as_ptr() as usize);
+        if let Some(value) = trimmed
+            .strip_prefix(expr)
+            .map(str::trim_start)
+            .and_then(|r| r.strip_prefix('='))
+            .filter(|r| !r.starts_with('='))
+        {
+            return Some((value.trim(), start));
+        }
+        let opened = trimmed.strip_prefix("with ")?;
+        let (opener, name) = opened.rsplit_once(" as ")?;
+        (name.trim_end_matches(':').trim() == expr).then(|| (opener.trim(), start))
+    })
 }
 
 #[cfg(test)]

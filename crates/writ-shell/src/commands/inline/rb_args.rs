@@ -23,6 +23,7 @@
 
 use yaml_rust2::{Yaml, YamlLoader};
 
+use super::storage::in_literal;
 use super::{Invocation, Literal, literals, matching_bracket, storage};
 use crate::commands::Arg;
 
@@ -181,10 +182,6 @@ fn with_options(code: &str, words: &[String]) -> Option<String> {
         }
     }
     storage::replaced(code, replacements)
-}
-
-fn in_literal(literals: &[Literal], pos: usize) -> bool {
-    literals.iter().any(|l| l.start <= pos && pos < l.end)
 }
 
 /// True when `pos` is inside a string literal's text, not in an

@@ -153,6 +153,25 @@ pub(super) fn is_ident(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '$'
 }
 
+/// True when a name may start at `pos`: not inside a name or after a `.`.
+pub(super) fn token_starts(code: &str, pos: usize) -> bool {
+    code.get(..pos)
+        .and_then(|b| b.chars().next_back())
+        .is_none_or(|c| !is_ident(c) && c != '.')
+}
+
+/// True when no name goes on at `pos`.
+pub(super) fn token_ends(code: &str, pos: usize) -> bool {
+    code.get(pos..)
+        .and_then(|r| r.chars().next())
+        .is_none_or(|c| !is_ident(c))
+}
+
+/// True when `pos` is inside one of `literals`.
+pub(super) fn in_literal(literals: &[Literal], pos: usize) -> bool {
+    literals.iter().any(|l| l.start <= pos && pos < l.end)
+}
+
 /// The items between `start` and `end`, split at top-level commas, with
 /// the entries of an object literal (`{Bucket: 'b'}`, `params: {...}`)
 /// flattened into them.

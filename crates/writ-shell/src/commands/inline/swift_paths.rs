@@ -159,7 +159,7 @@ fn bindings(code: &str, literals: &[Literal]) -> Vec<(String, String)> {
                 continue;
             }
             let start = at + keyword.len() + name.len() + eq + 1;
-            let end = statement_end(code, literals, start);
+            let end = super::jvm_loops::statement_end(code, literals, start);
             let value = code
                 .get(start..end)
                 .and_then(|expr| evaluate(expr, literals, start, &names));
@@ -170,34 +170,6 @@ fn bindings(code: &str, literals: &[Literal]) -> Vec<(String, String)> {
         }
     }
     names
-}
-
-/// Where a statement whose value starts at `start` ends: its line's end,
-/// with the lines after it that go on with a `.`.
-fn statement_end(code: &str, literals: &[Literal], start: usize) -> usize {
-    let mut pos = start;
-    while let Some(&byte) = code.as_bytes().get(pos) {
-        if let Some((_, literal)) = storage::literal_at(literals, pos) {
-            pos = literal.end;
-            continue;
-        }
-        match byte {
-            b'(' | b'[' | b'{' => match storage::matching(code, literals, pos) {
-                Some(close) => pos = close + 1,
-                None => return code.len(),
-            },
-            b';' | b'}' => return pos,
-            b'\n' => {
-                let next = code.get(pos + 1..).unwrap_or_default().trim_start();
-                if !next.starts_with('.') {
-                    return pos;
-                }
-                pos += 1;
-            }
-            _ => pos += 1,
-        }
-    }
-    code.len()
 }
 
 /// The path the expression `expr` (at `offset` in the code) names, when

@@ -23,6 +23,7 @@
 
 use std::ops::Range;
 
+use super::storage::{in_literal, token_starts};
 use super::{Literal, forwarders, literals, storage};
 
 /// Code longer than this is not rewritten.
@@ -149,18 +150,6 @@ fn expand(code: &str, syntax: Syntax) -> Option<String> {
             .filter(|w| !w.span.contains(&pos))
             .find_map(|w| call_site(code, &literals, w, pos, syntax))
     })
-}
-
-/// True when `at` is inside one of `literals`.
-fn in_literal(literals: &[Literal], at: usize) -> bool {
-    literals.iter().any(|l| l.start <= at && at < l.end)
-}
-
-/// True when a name may start at `pos`: not inside a name or after a `.`.
-fn token_starts(code: &str, pos: usize) -> bool {
-    code.get(..pos)
-        .and_then(|b| b.chars().next_back())
-        .is_none_or(|c| !storage::is_ident(c) && c != '.')
 }
 
 /// The name that ends at `end`.
