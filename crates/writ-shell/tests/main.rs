@@ -138,6 +138,7 @@ mod repository_root;
 mod research_and_search;
 mod research_transfers;
 mod restores;
+mod ruby_and_perl_programs;
 mod ruby_php_scripts;
 mod runners_round_five;
 mod runners_round_four;

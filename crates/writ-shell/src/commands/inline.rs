@@ -71,6 +71,7 @@ mod listing;
 mod loop_reads;
 mod moves;
 mod net_query;
+mod perl_args;
 mod perl_loops;
 mod positionals;
 mod py_appends;
@@ -1059,6 +1060,9 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     // and the branches they rule out, blanked.
     let php_bound = php_args::bound(inv, original, code);
     let code = php_bound.as_deref().unwrap_or(code);
+    // A Perl script's Getopt::Long options, as their values.
+    let perl_bound = perl_args::bound(inv, original, code);
+    let code = perl_bound.as_deref().unwrap_or(code);
     // A JVM, .NET or Swift program's reads of its arguments, as their values.
     let compiled_bound = compiled_args::bound(inv, original, code);
     let code = compiled_bound.as_deref().unwrap_or(code);

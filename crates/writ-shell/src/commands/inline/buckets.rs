@@ -728,6 +728,26 @@ fn is_local(url: &str) -> bool {
     host == "localhost" || host.starts_with("127.") || host == "::1" || host == "0.0.0.0"
 }
 
+/// The S3 object the call whose name starts at `at` is made on, read from
+/// its chain (Ruby's resource API, `Aws::S3::Resource.new.bucket('b')
+/// .object('k').upload_file(p)`; boto3's `Bucket('b').Object('k')`): its
+/// bucket, its key (empty when not written out) and the literals that
+/// name them. `None` when the chain reaches no S3 object whose bucket is
+/// written out.
+pub(super) fn s3_object_of(
+    code: &str,
+    literals: &[Literal],
+    at: usize,
+) -> Option<(String, String, Vec<usize>)> {
+    let dot = code.get(..at)?.strip_suffix('.')?.len();
+    let links = resolved_chain(code, literals, dot);
+    let found = subject(code, literals, &links)?;
+    if found.scheme != "s3" || found.kind != Kind::Object {
+        return None;
+    }
+    Some((found.bucket?, found.key.unwrap_or_default(), found.used))
+}
+
 /// The names of the chain a call whose name starts at `at` is made on.
 fn chain_names(code: &str, literals: &[Literal], at: usize) -> Vec<String> {
     let Some(dot) = code.get(..at).and_then(|h| h.strip_suffix('.')) else {

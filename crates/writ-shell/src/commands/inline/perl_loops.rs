@@ -10,6 +10,9 @@
 //! name the files they are given (`rename(".a", ".a.bak")`). A loop over
 //! anything else (a range, a call's result, C's three-part `for`) is left
 //! as written.
+//!
+//! An array a process call is given (`my @cmd = ("kubectl", ...);
+//! system(@cmd)`) is written in as its list, so the call names its words.
 
 use super::{Literal, literals, matching_bracket};
 
@@ -19,8 +22,9 @@ const MAX_UNROLLED: usize = 64 * 1024;
 /// How many times nested loops are unrolled, outermost first.
 const MAX_PASSES: usize = 3;
 
-/// `code` with its loops over written-out lists unrolled, or `None` when
-/// it has none (or is not Perl).
+/// `code` with its loops over written-out lists unrolled and the arrays
+/// its process calls are given spread, or `None` when it has none (or is
+/// not Perl).
 pub(super) fn unrolled(code: &str, program: &str) -> Option<String> {
     if !program.starts_with("perl") {
         return None;
@@ -33,7 +37,102 @@ pub(super) fn unrolled(code: &str, program: &str) -> Option<String> {
             _ => break,
         }
     }
-    out
+    let current = out.as_deref().unwrap_or(code);
+    spread_runs(current).or(out)
+}
+
+/// Calls that run a command from the list they are given.
+const RUN_CALLS: &[&str] = &["system", "exec"];
+
+/// Calls that change an array in place.
+const ARRAY_CHANGES: &[&str] = &["push", "unshift", "splice", "pop", "shift"];
+
+/// `code` with each array a process call is given (`system(@cmd)`,
+/// `exec @cmd`) written as the list of literals the code assigned it
+/// (`my @cmd = ("kubectl", "rollout", ...)`), so the call reads as the
+/// command it runs; `None` when there is none. An array assigned more
+/// than once, or changed in place (`push @cmd, ...`), is left as written.
+fn spread_runs(code: &str) -> Option<String> {
+    let literals = literals(code);
+    let mut replacements = Vec::new();
+    for call in RUN_CALLS {
+        for (at, _) in code.match_indices(call) {
+            if literals.iter().any(|l| l.start <= at && at < l.end) || !word_at(code, at, call) {
+                continue;
+            }
+            let after = at + call.len();
+            let mut pos = skip_space(code, after);
+            if code.get(pos..)?.starts_with('(') {
+                pos = skip_space(code, pos + 1);
+            }
+            let rest = code.get(pos..)?;
+            let Some(name_text) = rest.strip_prefix('@') else {
+                continue;
+            };
+            let name: String = name_text
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let end = pos + 1 + name.len();
+            let closes = code.get(end..).map(str::trim_start).is_some_and(|r| {
+                r.starts_with([')', ';', '\n']) || r.starts_with("or ") || r.is_empty()
+            });
+            if name.is_empty() || !closes || !assigned_once(code, &literals, &name) {
+                continue;
+            }
+            let Some(items) = array_items(code, &literals, &name, pos) else {
+                continue;
+            };
+            let list: Vec<String> = items.iter().map(|i| format!("\"{}\"", escape(i))).collect();
+            replacements.push((pos, end, list.join(", ")));
+        }
+    }
+    super::storage::replaced(code, replacements)
+}
+
+/// True when `word` stands whole at `at` (not inside a name, a method or
+/// a variable: `$system`, `->system`).
+fn word_at(code: &str, at: usize, word: &str) -> bool {
+    let before = code.get(..at).and_then(|h| h.chars().next_back());
+    let after = code.get(at + word.len()..).and_then(|t| t.chars().next());
+    before.is_none_or(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '@' | '>' | ':')))
+        && after.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'))
+}
+
+/// True when array `name` is assigned once and never changed in place.
+fn assigned_once(code: &str, literals: &[Literal], name: &str) -> bool {
+    let array = format!("@{name}");
+    let mut assignments = 0;
+    for (at, _) in code.match_indices(&array) {
+        if literals.iter().any(|l| l.start <= at && at < l.end) {
+            continue;
+        }
+        let after = code.get(at + array.len()..).unwrap_or_default();
+        if after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        let after = after.trim_start();
+        if after.starts_with('=') && !after.starts_with("==") && !after.starts_with("=~") {
+            assignments += 1;
+        }
+        let head = code.get(..at).unwrap_or_default().trim_end();
+        let head = head.strip_suffix('(').unwrap_or(head).trim_end();
+        if ARRAY_CHANGES.iter().any(|change| {
+            head.strip_suffix(change)
+                .is_some_and(|h| !h.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+        }) {
+            return false;
+        }
+    }
+    // `$cmd[0] = ...` changes an item.
+    let item = format!("${name}[");
+    let items_changed = code.match_indices(&item).any(|(at, _)| {
+        code.get(at..)
+            .and_then(|r| r.find(']').and_then(|close| r.get(close + 1..)))
+            .map(str::trim_start)
+            .is_some_and(|r| r.starts_with('=') && !r.starts_with("=="))
+    });
+    assignments == 1 && !items_changed
 }
 
 /// One loop found: the code it spans, its variable and its items.
@@ -313,7 +412,7 @@ fn skip_space(code: &str, pos: usize) -> usize {
 /// in code, its text inside double-quoted and backtick strings; single-
 /// quoted strings do not interpolate. `$x[...]` and `$x{...}` are other
 /// variables' items.
-fn substituted(body: &str, variable: &str, item: &str) -> String {
+pub(super) fn substituted(body: &str, variable: &str, item: &str) -> String {
     let body_literals = literals(body);
     let escaped = escape(item);
     let mut out = String::new();

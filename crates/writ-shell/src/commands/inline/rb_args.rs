@@ -17,6 +17,9 @@
 //!   is the rest of the script after a top-level branch that surely runs
 //!   and ends in `exit`, `abort` or `return`.
 //!
+//! - Files the Mail gem's `add_file` attaches, as the reads they are
+//!   ([`super::sdk_mail::ruby_attachments_read`]).
+//!
 //! Only certain values are written in: an argument whose text is not
 //! known, an option possibly given in a form not read (an abbreviation,
 //! combined short flags) or an option with `[no-]` keeps its reads.
@@ -92,12 +95,23 @@ pub(crate) fn with_loaded_configs(
 }
 
 /// `code` (given on the command line as `original`) with its options'
-/// values written in and the branches they rule out blanked; `None` when
-/// nothing changes.
+/// values written in and the branches they rule out blanked, and the
+/// files its Mail gem messages attach written as the reads they are
+/// ([`super::sdk_mail::ruby_attachments_read`]); `None` when nothing
+/// changes.
 pub(super) fn bound(inv: &Invocation<'_>, original: &str, code: &str) -> Option<String> {
     if !is_ruby(inv.program) || code.len() > MAX_CODE {
         return None;
     }
+    let options = options_bound(inv, original, code);
+    let current = options.as_deref().unwrap_or(code);
+    super::sdk_mail::ruby_attachments_read(current).or(options)
+}
+
+/// `code` with its options' values written in and the branches they rule
+/// out blanked; `None` when nothing changes or the command line is not
+/// known.
+fn options_bound(inv: &Invocation<'_>, original: &str, code: &str) -> Option<String> {
     let at = inv
         .args
         .iter()

@@ -22,8 +22,13 @@
 //! Apache Commons Email, .NET's and MailKit's `SmtpClient` and Rust's
 //! lettre: to every address the code writes out, as a Python or Node mail
 //! library's is.
+//!
+//! The Ruby Mail gem's messages (`Mail.deliver do ... end`, `Mail.new`
+//! then `deliver`) carry the files their `add_file` calls attach
+//! ([`ruby_attachments_read`]).
 
-use super::{Literal, called_with, is_address};
+use super::storage::{in_literal, literal_at, replaced, token_starts};
+use super::{Literal, called_with, is_address, literals};
 
 /// What code that sends mail through a compiled or JVM language's library
 /// writes: its send calls, or a client only ever used to send.
@@ -44,9 +49,56 @@ const LIBRARY_SENDS: &[&str] = &[
 ];
 
 /// True when `code` sends mail through a compiled or JVM language's mail
-/// library ([`LIBRARY_SENDS`]).
+/// library ([`LIBRARY_SENDS`]), or builds a Ruby Mail gem message and
+/// delivers it (`m = Mail.new do ... end; m.deliver!`).
 pub(super) fn library_sends(code: &str) -> bool {
     LIBRARY_SENDS.iter().any(|send| code.contains(send))
+        || (code.contains("Mail.new") && code.contains(".deliver"))
+}
+
+/// What Ruby code that uses the Mail gem writes.
+const RUBY_MAIL_MARKERS: &[&str] = &["Mail.deliver", "Mail.new", "Mail::Message"];
+
+/// The Mail gem's call that attaches a file by its path (`add_file
+/// "exports/x.csv"`, `mail.add_file("x.csv")`).
+const RUBY_ATTACH_CALL: &str = "add_file";
+
+/// Ruby `code` that uses the Mail gem with the path literal each
+/// `add_file` call attaches written as the read of it the call makes
+/// (`File.read("exports/x.csv")`), so the message carries the file;
+/// `None` when there is none. `add_file filename: "n", content: data`
+/// names no file read (its content is what the code read).
+pub(super) fn ruby_attachments_read(code: &str) -> Option<String> {
+    if !RUBY_MAIL_MARKERS.iter().any(|m| code.contains(m)) {
+        return None;
+    }
+    let literals = literals(code);
+    let mut replacements = Vec::new();
+    for (at, _) in code.match_indices(RUBY_ATTACH_CALL) {
+        let end = at + RUBY_ATTACH_CALL.len();
+        let method = code.get(..at).is_some_and(|head| head.ends_with('.'));
+        if in_literal(&literals, at) || !(token_starts(code, at) || method) {
+            continue;
+        }
+        let rest = code.get(end..).unwrap_or_default();
+        // `add_file "p"` or `add_file("p")`, not `add_file_x` or `add_files`.
+        let Some(after) = rest
+            .strip_prefix('(')
+            .or_else(|| rest.starts_with([' ', '\t']).then_some(rest))
+        else {
+            continue;
+        };
+        let first = code.len() - after.trim_start().len();
+        let Some((_, literal)) = literal_at(&literals, first) else {
+            continue;
+        };
+        if literal.backtick || code.get(literal.end..).is_some_and(|r| r.starts_with(':')) {
+            continue;
+        }
+        let text = code.get(literal.start..literal.end).unwrap_or_default();
+        replacements.push((literal.start, literal.end, format!("File.read({text})")));
+    }
+    replaced(code, replacements)
 }
 
 /// Calls that send an e-mail through an SES client, in each SDK's

@@ -17,7 +17,9 @@
 //! The bucket, key and file are read from the call's literal arguments
 //! (keyword or positional) and, where the call is made on a bucket or blob
 //! object, from the nearest call before it that names one
-//! (`client.bucket('b')`, `bucket.blob('k')`).
+//! (`client.bucket('b')`, `bucket.blob('k')`), or from the chain it is
+//! made on: Ruby's `Aws::S3::Resource.new.bucket('b').object('k')
+//! .upload_file('f')` and `.put(body: File.read('f'), acl: ...)`.
 
 use super::{Literal, READ_CALLS, called_with, value_of};
 
@@ -599,6 +601,13 @@ fn s3_uploads(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &mut
                     let bucket = args.text(&["Bucket"], Some(1));
                     let key = args.text(&["Key"], Some(2));
                     (bucket, key, body)
+                } else if let Some((bucket, key, named)) =
+                    super::buckets::s3_object_of(code, literals, at)
+                {
+                    // On an object its chain names: Ruby's
+                    // `bucket('b').object('k').upload_file(f)`.
+                    args.used.extend(named);
+                    (Some(bucket), Some(key), body)
                 } else {
                     let bucket = named_before(code, literals, at, &["Bucket", "Object"], 0);
                     let object_key = named_before(code, literals, at, &["Object"], 1);
@@ -623,6 +632,28 @@ fn s3_uploads(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &mut
                 public,
             });
         }
+    }
+}
+
+/// Ruby's resource API: `put(body: ..., acl: ...)` on an S3 object its
+/// chain names (`s3.bucket('b').object('k').put(body: File.read(p))`),
+/// an upload to `s3://B/K` of its body.
+fn object_puts(code: &str, literals: &[Literal], used: &mut Vec<usize>, out: &mut Vec<Upload>) {
+    for (at, mut args) in calls_with_args(code, literals, "put") {
+        let Some((bucket, key, named)) = super::buckets::s3_object_of(code, literals, at) else {
+            continue;
+        };
+        let Some(body) = args.body(BODY_KEYS, None) else {
+            continue;
+        };
+        args.used.extend(named);
+        let public = public_acl(&mut args);
+        used.append(&mut args.used);
+        out.push(Upload {
+            target: Some(format!("s3://{bucket}/{key}")),
+            body,
+            public,
+        });
     }
 }
 
@@ -952,6 +983,7 @@ pub(super) fn uploads(code: &str, literals: &[Literal]) -> (Vec<Upload>, Vec<usi
     let mut out = Vec::new();
     let mut used = Vec::new();
     s3_uploads(code, literals, &mut used, &mut out);
+    object_puts(code, literals, &mut used, &mut out);
     gcs_uploads(code, literals, &mut used, &mut out);
     azure_uploads(code, literals, &mut used, &mut out);
     super::sdk_azure::uploads(code, literals, &mut used, &mut out);
