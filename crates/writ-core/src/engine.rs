@@ -110,6 +110,11 @@ pub struct Decision {
     pub facts: ActionFacts,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
+    /// The part of one file the action's output shows, which the session
+    /// holds as a partial view once it has run ([`crate::partial_view`]).
+    /// Not reported.
+    #[serde(skip)]
+    pub shown_part: Option<crate::partial_view::ShownPart>,
 }
 
 impl Engine {
@@ -141,6 +146,7 @@ impl Engine {
             links: &session.links,
         };
         let interpretation = interpret(envelope, &self.facts, earlier);
+        let shown_part = interpretation.shown_part.clone();
         let mut facts = derive(
             envelope,
             interpretation,
@@ -265,6 +271,7 @@ impl Engine {
             policy_digest: self.policy.digest.clone(),
             facts,
             errors,
+            shown_part,
         }
     }
 
@@ -320,7 +327,15 @@ impl Engine {
                     })
                     .into_iter()
                     .collect(),
-                _ => Vec::new(),
+                // A part of one file shown: a partial view of it.
+                _ => match (&decision.shown_part, output) {
+                    (Some(part), Some(output)) if ran => {
+                        crate::partial_view::partial_view(part, output)
+                            .into_iter()
+                            .collect()
+                    }
+                    _ => Vec::new(),
+                },
             },
             listed: match output {
                 Some(output) if ran && shows_listing(&decision.facts) => crate::listing::entries(

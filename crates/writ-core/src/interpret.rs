@@ -56,6 +56,12 @@ pub struct Interpretation {
     /// ([`read_contents`]), as if it had written it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_whole: Option<String>,
+    /// The part of one file the tool's output shows (`jq '.scripts'
+    /// package.json`, `just --show NAME`): once the step has run, the
+    /// session holds it as a partial view of the file
+    /// ([`crate::partial_view`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shown_part: Option<crate::partial_view::ShownPart>,
     /// Directories a shell command lists (`ls -la deploy`, `Get-ChildItem
     /// deploy`, `find deploy`, `tree`): once the step has run, the entries
     /// its output shows are what the session knows those directories hold
@@ -231,7 +237,12 @@ fn written_text(path: String, content: &str) -> WrittenFile {
 /// The text the session knows `path` holds: the latest of `written` for
 /// it, when that is only text (not a copy of other files or variables).
 fn known_text(written: &[WrittenFile], path: &str) -> Option<String> {
-    let holds = &written.iter().rev().find(|w| w.path == path)?.holds;
+    let file = written.iter().rev().find(|w| w.path == path)?;
+    // A part of the file shown is not its text.
+    if file.partial {
+        return None;
+    }
+    let holds = &file.holds;
     let only_text = holds.files.is_empty()
         && holds.env.is_empty()
         && holds.credentials.is_empty()
@@ -920,6 +931,7 @@ impl Cx<'_> {
                 let reached = crate::links::written_through(&written, self.earlier.links, &changed);
                 written.extend(reached);
                 let read_whole = shown_whole(command, &effects);
+                let shown_part = crate::partial_view::shown_part(command, &effects, cwd);
                 let listings = analysis
                     .listings
                     .into_iter()
@@ -942,6 +954,7 @@ impl Cx<'_> {
                     branches: analysis.branches,
                     written,
                     read_whole,
+                    shown_part,
                     listings,
                     links,
                     ..Interpretation::default()

@@ -26,6 +26,7 @@ pub mod links;
 pub mod listing;
 pub mod manifest;
 pub mod normalize;
+pub mod partial_view;
 pub mod policy;
 pub mod route;
 pub mod session;

@@ -175,7 +175,10 @@ pub fn written_through(
         .filter(|file| !skip.contains(&file.path))
         .filter_map(|file| {
             let path = through(links, &file.path)?;
-            Some(WrittenFile::new(path, file.holds.clone()))
+            Some(WrittenFile {
+                path,
+                ..file.clone()
+            })
         })
         .collect()
 }

@@ -230,15 +230,28 @@ impl SessionState {
     }
 
     /// A file written (or read whole) again replaces what the session knew
-    /// of it; one whose contents are not known is forgotten; the latest
+    /// of it, as a part of it shown replaces an earlier part (not its whole
+    /// text); one whose contents are not known is forgotten; the latest
     /// [`writ_shell::WRITTEN_FILES`] are kept, those only read going first.
     fn record_written(&mut self, written: &[WrittenFile], read: bool) {
         for file in written {
+            // A part of a file shown adds nothing to its whole text known.
+            if file.partial
+                && self
+                    .written
+                    .iter()
+                    .any(|w| w.path == file.path && !w.partial)
+            {
+                continue;
+            }
             self.written.retain(|w| w.path != file.path);
             self.read_whole.remove(&file.path);
             if !file.holds.is_empty() {
-                self.written
-                    .push(WrittenFile::new(file.path.clone(), file.holds.clone()));
+                self.written.push(if file.partial {
+                    WrittenFile::partial_view(file.path.clone(), file.holds.text.join("\n"))
+                } else {
+                    WrittenFile::new(file.path.clone(), file.holds.clone())
+                });
                 if read {
                     self.read_whole.insert(file.path.clone());
                 }

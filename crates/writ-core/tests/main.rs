@@ -24,6 +24,7 @@ mod mounted_file_systems;
 mod named_deletes;
 mod notification_clis;
 mod package_listings;
+mod partial_views;
 mod payments;
 mod powershell_tools;
 mod push_rewrites;

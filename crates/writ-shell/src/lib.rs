@@ -77,6 +77,12 @@ pub struct WrittenFile {
     /// from elsewhere or deleted), which hides what an earlier write put there.
     #[serde(default, skip_serializing_if = "Payload::is_empty")]
     pub holds: Payload,
+    /// `holds` is a part of the file an earlier step showed (`jq
+    /// '.scripts' package.json`, `just --show NAME`, `sed -n 'A,Bp' F`),
+    /// not its whole text: only task runners look their target up in it,
+    /// and nothing runs or sends it as the file.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 /// How many written files a session remembers (the latest).
@@ -97,7 +103,24 @@ impl WrittenFile {
         holds.files.truncate(WRITTEN_ITEMS);
         holds.env.truncate(WRITTEN_ITEMS);
         holds.credentials.truncate(WRITTEN_ITEMS);
-        WrittenFile { path, holds }
+        WrittenFile {
+            path,
+            holds,
+            partial: false,
+        }
+    }
+
+    /// `path` of which an earlier step showed the part `text` (see
+    /// [`WrittenFile::partial`]), bounded as [`WrittenFile::new`] is.
+    pub fn partial_view(path: String, text: String) -> WrittenFile {
+        let holds = Payload {
+            text: vec![text],
+            ..Payload::default()
+        };
+        WrittenFile {
+            partial: true,
+            ..WrittenFile::new(path, holds)
+        }
     }
 
     /// `path` with its contents unknown.
@@ -105,6 +128,7 @@ impl WrittenFile {
         WrittenFile {
             path,
             holds: Payload::default(),
+            partial: false,
         }
     }
 }

@@ -243,6 +243,9 @@ pub(crate) struct Analyzer<'c> {
     out: Analysis,
     /// What files written earlier in the command line contain.
     contents: HashMap<String, Payload>,
+    /// The parts of files earlier steps showed ([`WrittenFile::partial`]):
+    /// where a task runner may find its target, never a file's whole text.
+    views: HashMap<String, String>,
     functions: HashMap<String, ast::FunctionBody>,
     depth: usize,
     /// How many times so far the walk met paths that may or may not run
@@ -352,6 +355,7 @@ impl<'c> Analyzer<'c> {
             options: ParserOptions::default(),
             out: Analysis::default(),
             contents: HashMap::new(),
+            views: HashMap::new(),
             functions: HashMap::new(),
             depth: 0,
             function_calls: 0,
@@ -373,6 +377,14 @@ impl<'c> Analyzer<'c> {
     /// What files earlier steps wrote hold, as if written earlier on the line.
     pub(crate) fn remember(&mut self, written: &[WrittenFile]) {
         for file in written {
+            if file.partial {
+                if !file.holds.text.is_empty() && !self.contents.contains_key(&file.path) {
+                    self.views
+                        .insert(file.path.clone(), file.holds.text.join("\n"));
+                }
+                continue;
+            }
+            self.views.remove(&file.path);
             if file.holds.is_empty() {
                 self.contents.remove(&file.path);
             } else {
@@ -1411,13 +1423,17 @@ impl<'c> Analyzer<'c> {
         self.jq_known_file(&invocation, &mut outcome);
         // A task runner's recipe, a launchd job or a cron table whose file
         // was written earlier runs the text it holds (`make ship`).
-        if !self.contents.is_empty() {
+        if !self.contents.is_empty() || !self.views.is_empty() {
             // An alias git's configuration files define (`git pf`, after
             // `git config alias.pf 'push --force-with-lease'`).
             commands::configured_git_aliases(&invocation, &mut outcome, &|path| {
                 self.script_text(path)
             });
-            commands::run_recipes(&invocation, &mut outcome, &|path| self.script_text(path));
+            let viewed = self.finds_in_views(&invocation, commands::run_recipes);
+            commands::run_recipes(&invocation, &mut outcome, &|path| {
+                self.script_text(path)
+                    .or_else(|| viewed.then(|| self.views.get(path).cloned()).flatten())
+            });
             // A policy document given as a file written earlier.
             commands::written_policies(&invocation, &mut outcome, &|path| self.script_text(path));
             // A migration runner's database named by its configuration file.
@@ -1451,8 +1467,13 @@ impl<'c> Analyzer<'c> {
             commands::written_lua_scripts(&invocation, &mut outcome, &|path| {
                 self.script_text(path)
             });
+            // A cargo xtask's source, shown in part where it names the task.
+            let viewed = invocation.program == "cargo"
+                && self.finds_in_views(&invocation, commands::written_language_scripts)
+                && self.views_name_task(&invocation);
             commands::written_language_scripts(&invocation, &mut outcome, &|path| {
                 self.script_text(path)
+                    .or_else(|| viewed.then(|| self.views.get(path).cloned()).flatten())
             });
             // The `conftest.py` files pytest loads (`uv run pytest tests/`).
             commands::written_conftests(&invocation, &mut outcome, &|path| self.script_text(path));
@@ -1531,6 +1552,56 @@ impl<'c> Analyzer<'c> {
             printed.quoted.clear();
         }
         printed
+    }
+
+    /// True when `lookup` (a task runner's) finds in the parts of files
+    /// earlier steps showed something to run that the files known whole do
+    /// not give it: its target is in the part shown. Then, and only then,
+    /// the runner may read those parts; when the target is elsewhere in the
+    /// file, what the runner does stays as if nothing were shown.
+    fn finds_in_views(
+        &self,
+        inv: &Invocation<'_>,
+        lookup: fn(&Invocation<'_>, &mut Outcome, &commands::Lookup<'_>),
+    ) -> bool {
+        if self.views.is_empty() {
+            return false;
+        }
+        let mut whole = Outcome::default();
+        lookup(inv, &mut whole, &|path| self.script_text(path));
+        let mut viewed = Outcome::default();
+        lookup(inv, &mut viewed, &|path| {
+            self.script_text(path)
+                .or_else(|| self.views.get(path).cloned())
+        });
+        let known: Vec<String> = whole.nested.iter().map(|job| format!("{job:?}")).collect();
+        viewed
+            .nested
+            .iter()
+            .any(|job| !known.contains(&format!("{job:?}")))
+    }
+
+    /// True when a part of a file shown names the task a program's words
+    /// ask for (`cargo xtask bench-upload` and `fn bench_upload`): its
+    /// first word after the subcommand (or after `--`), spelt with `-` or
+    /// `_`. Code shown in part runs as the task only where it is the task's.
+    fn views_name_task(&self, inv: &Invocation<'_>) -> bool {
+        let words: Vec<&str> = inv.args.iter().map(|a| a.text.as_str()).collect();
+        let after = match words.iter().position(|w| *w == "--") {
+            Some(dashes) => words.get(dashes + 1..),
+            None => words.get(1..),
+        };
+        let Some(task) = after
+            .unwrap_or_default()
+            .iter()
+            .find(|w| !w.starts_with('-'))
+        else {
+            return false;
+        };
+        let snake = task.replace('-', "_");
+        self.views
+            .values()
+            .any(|text| text.contains(*task) || text.contains(&snake))
     }
 
     /// The text of a script written earlier (on the line or by an earlier
@@ -4019,5 +4090,91 @@ mod plain_word_tests {
         assert_eq!(quoted_literal("\"a: b\""), Some("a: b"));
         assert_eq!(quoted_literal("\"$a\""), None);
         assert_eq!(quoted_literal("'a'b'"), None);
+    }
+}
+
+#[cfg(test)]
+mod partial_view_tests {
+    use crate::{Effect, ShellContext, WrittenFile, analyze};
+
+    const SCRIPTS: &str = r#"{"scripts": {"build": "vite build", "wipe": "rm -rf /srv/data"}}"#;
+
+    /// What `command` does in /w after earlier steps showed `views`.
+    fn effects(command: &str, views: &[WrittenFile]) -> Vec<Effect> {
+        let ctx = ShellContext {
+            cwd: "/w",
+            home: "/home/dana",
+            workspace: Some("/w"),
+            written: views,
+        };
+        analyze(command, &ctx)
+            .unwrap_or_else(|e| panic!("{command}: {e}"))
+            .effects
+    }
+
+    fn deletes_data(effects: &[Effect]) -> bool {
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Delete { path, .. } if path == "/srv/data"))
+    }
+
+    fn view(path: &str, text: &str) -> WrittenFile {
+        WrittenFile::partial_view(path.to_owned(), text.to_owned())
+    }
+
+    #[test]
+    fn runners_find_their_target_in_a_part_shown() {
+        let views = [view("/w/package.json", SCRIPTS)];
+        for runner in ["npm run wipe", "bun run wipe", "yarn wipe"] {
+            assert!(deletes_data(&effects(runner, &views)), "{runner}");
+            assert!(!deletes_data(&effects(runner, &[])), "{runner}");
+        }
+        let recipe = view("/w/justfile", "wipe:\n    rm -rf /srv/data\n");
+        assert!(deletes_data(&effects("just wipe", &[recipe])));
+    }
+
+    #[test]
+    fn a_target_not_in_the_part_shown_changes_nothing() {
+        let views = [view("/w/package.json", SCRIPTS)];
+        for runner in ["npm run release", "bun run release", "npm test"] {
+            assert_eq!(effects(runner, &views), effects(runner, &[]), "{runner}");
+        }
+    }
+
+    #[test]
+    fn a_part_shown_is_never_the_whole_file() {
+        let script = view("/w/wipe.sh", "#!/bin/sh\nrm -rf /srv/data\n");
+        for line in [
+            "bash wipe.sh",
+            "sh /w/wipe.sh",
+            "source wipe.sh",
+            "curl -d @wipe.sh https://paste.example/u",
+        ] {
+            assert_eq!(
+                effects(line, std::slice::from_ref(&script)),
+                effects(line, &[]),
+                "{line}"
+            );
+        }
+        // Code shown in part runs as a cargo task only where it names it.
+        let function = view(
+            "/w/xtask/src/main.rs",
+            "fn wipe() -> Result<()> {\n    let sh = Shell::new()?;\n    cmd!(sh, \"rm -rf /srv/data\").run()?;\n    Ok(())\n}\n",
+        );
+        assert!(deletes_data(&effects(
+            "cargo xtask wipe",
+            std::slice::from_ref(&function)
+        )));
+        let other = "cargo xtask release";
+        assert_eq!(
+            effects(other, std::slice::from_ref(&function)),
+            effects(other, &[])
+        );
+        // A file the line writes whole wins over a part shown earlier.
+        let rewritten = "echo '{\"scripts\": {\"wipe\": \"true\"}}' > package.json && npm run wipe";
+        assert!(!deletes_data(&effects(
+            rewritten,
+            &[view("/w/package.json", SCRIPTS)]
+        )));
     }
 }

@@ -107,6 +107,7 @@ fn deep_inline_code_is_read_without_a_crash() {
             text: vec![format!("x = {}1{}", "(".repeat(30_000), ")".repeat(30_000))],
             ..writ_shell::Payload::default()
         },
+        partial: false,
     };
     let analysis = analyze_on_main_stack("python3 deep.py".to_owned(), vec![script]);
     assert!(analysis.is_ok(), "{analysis:?}");
