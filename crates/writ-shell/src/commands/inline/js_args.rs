@@ -168,27 +168,10 @@ fn split_declarations(code: &str) -> Option<String> {
 /// Where the declaration whose names start at `start` ends: its `;`, or
 /// the end of a line that does not go on (after `,` or `=`).
 fn declaration_end(code: &str, literals: &[Literal], start: usize) -> Option<usize> {
-    let bytes = code.as_bytes();
-    let mut at = start;
-    while let Some(&b) = bytes.get(at) {
-        if let Some((_, literal)) = storage::literal_at(literals, at) {
-            at = literal.end;
-            continue;
-        }
-        match b {
-            b'(' | b'[' | b'{' => at = storage::matching(code, literals, at)? + 1,
-            b';' | b')' | b']' | b'}' => return Some(at),
-            b'\n' => {
-                let before = code.get(start..at)?.trim_end();
-                if !before.ends_with([',', '=']) {
-                    return Some(at);
-                }
-                at += 1;
-            }
-            _ => at += 1,
-        }
-    }
-    Some(code.len())
+    storage::statement_end_where(code, literals, start, |line_end| {
+        code.get(start..line_end)
+            .is_some_and(|before| before.trim_end().ends_with([',', '=']))
+    })
 }
 
 /// The command-line reads of Deno's and Bun's own objects, as Node's:

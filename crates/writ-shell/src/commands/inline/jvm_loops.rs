@@ -362,29 +362,13 @@ fn assigned(code: &str, literals: &[Literal], name: &str, before: usize) -> Opti
 /// the bracket that closes around it), or its line's end when the next
 /// line does not go on with a `.` (JVM languages' and Swift's).
 pub(super) fn statement_end(code: &str, literals: &[Literal], start: usize) -> usize {
-    let mut pos = start;
-    while let Some(&byte) = code.as_bytes().get(pos) {
-        if let Some((_, literal)) = storage::literal_at(literals, pos) {
-            pos = literal.end;
-            continue;
-        }
-        match byte {
-            b'(' | b'[' | b'{' => match storage::matching(code, literals, pos) {
-                Some(close) => pos = close + 1,
-                None => return code.len(),
-            },
-            b';' | b')' | b']' | b'}' => return pos,
-            b'\n' => {
-                let next = code.get(pos + 1..).unwrap_or_default().trim_start();
-                if !next.starts_with('.') {
-                    return pos;
-                }
-                pos += 1;
-            }
-            _ => pos += 1,
-        }
-    }
-    code.len()
+    storage::statement_end_where(code, literals, start, |line_end| {
+        code.get(line_end + 1..)
+            .unwrap_or_default()
+            .trim_start()
+            .starts_with('.')
+    })
+    .unwrap_or(code.len())
 }
 
 /// The string literals of a written-out list at `start..end`

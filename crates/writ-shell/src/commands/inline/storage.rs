@@ -169,6 +169,33 @@ pub(super) fn token_ends(code: &str, pos: usize) -> bool {
         .is_none_or(|c| !is_ident(c))
 }
 
+/// Where the statement from `start` ends: at its `;` or at a closing
+/// bracket it did not open (literals and the brackets it opens skipped),
+/// or at a line end after which `goes_on(line_end)` says it does not go
+/// on; the code's end when nothing stops it. `None` when a bracket it
+/// opens is never closed.
+pub(super) fn statement_end_where(
+    code: &str,
+    literals: &[Literal],
+    start: usize,
+    goes_on: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    let mut at = start;
+    while let Some(&byte) = code.as_bytes().get(at) {
+        if let Some((_, literal)) = literal_at(literals, at) {
+            at = literal.end;
+            continue;
+        }
+        match byte {
+            b'(' | b'[' | b'{' => at = matching(code, literals, at)? + 1,
+            b';' | b')' | b']' | b'}' => return Some(at),
+            b'\n' if !goes_on(at) => return Some(at),
+            _ => at += 1,
+        }
+    }
+    Some(code.len())
+}
+
 /// True when `pos` is inside one of `literals`.
 pub(super) fn in_literal(literals: &[Literal], pos: usize) -> bool {
     literals.iter().any(|l| l.start <= pos && pos < l.end)
