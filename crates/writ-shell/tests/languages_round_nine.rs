@@ -8,32 +8,9 @@
 #![allow(clippy::panic)]
 
 use serde_json::{Value, json};
-use writ_shell::WrittenFile;
 
 use crate::common;
 use common::*;
-
-/// The effects of `command` after earlier steps wrote `files` (relative
-/// to the working directory).
-fn after_files(files: &[(&str, &str)], command: &str) -> Vec<Value> {
-    let written: Vec<WrittenFile> = files
-        .iter()
-        .map(|(relative, text)| text_file(&at(relative), text))
-        .collect();
-    effects_after(&written, command)
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
-/// The effects of one kind among `found`.
-fn of_kind(found: &[Value], kind: &str) -> Vec<Value> {
-    found
-        .iter()
-        .filter(|e| e["effect"] == kind)
-        .cloned()
-        .collect()
-}
 
 /// The files the requests among `found` send.
 fn sent_files(found: &[Value]) -> Vec<String> {

@@ -261,3 +261,25 @@ pub fn request_lines(effects: &[Value]) -> Vec<String> {
         })
         .collect()
 }
+
+/// The effects of `command` after earlier steps wrote `files` (paths
+/// relative to the working directory, with their text).
+pub fn after_files(files: &[(&str, &str)], command: &str) -> Vec<Value> {
+    let written: Vec<WrittenFile> = files
+        .iter()
+        .map(|(relative, text)| text_file(&at(relative), text))
+        .collect();
+    effects_after(&written, command)
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The effects of one kind among `found`.
+pub fn of_kind(found: &[Value], kind: &str) -> Vec<Value> {
+    found
+        .iter()
+        .filter(|e| e["effect"] == kind)
+        .cloned()
+        .collect()
+}
