@@ -1791,6 +1791,7 @@ fn amount_cents(value: &Value, currency: Option<&str>) -> Option<i64> {
             let (digits, written) = split_currency(s);
             (digits.replace(',', ""), written)
         }
+        Value::Object(money) => return money_cents(money, currency),
         _ => return None,
     };
     let given = currency.map(str::trim).filter(|c| !c.is_empty());
@@ -1801,6 +1802,39 @@ fn amount_cents(value: &Value, currency: Option<&str>) -> Option<i64> {
         (None, None) => "USD",
     };
     usd_cents(&digits, Unit::Major, currency)
+}
+
+/// An amount written as a money object: `{"value": "212.40", "currency":
+/// "USD"}` (PayPal), `{"amount": 90, "currency": "eur"}`, or Google's
+/// `{"currencyCode": "USD", "units": "212", "nanos": 400000000}`. The
+/// object's own currency names the amount's, as a symbol in a string does.
+fn money_cents(money: &serde_json::Map<String, Value>, currency: Option<&str>) -> Option<i64> {
+    let own = ["currency", "currency_code", "currencyCode"]
+        .iter()
+        .find_map(|key| money.get(*key).and_then(Value::as_str));
+    let currency = match (own, currency) {
+        (Some(own), Some(given)) if !own.trim().eq_ignore_ascii_case(given.trim()) => return None,
+        (Some(own), _) => Some(own),
+        (None, given) => given,
+    };
+    if let Some(amount) = ["value", "amount", "total"]
+        .iter()
+        .find_map(|key| money.get(*key))
+    {
+        return amount_cents(amount, currency);
+    }
+    let units = match money.get("units")? {
+        Value::Number(n) => n.as_i64()?,
+        Value::String(s) => s.trim().parse::<i64>().ok()?,
+        _ => return None,
+    };
+    let nanos = money.get("nanos").and_then(Value::as_i64).unwrap_or(0);
+    // Nanos round up to the cent, so an amount is never undervalued.
+    let cents = units
+        .checked_mul(100)?
+        .checked_add((nanos + 9_999_999) / 10_000_000)?;
+    let text = format!("{}.{:02}", cents / 100, cents % 100);
+    amount_cents(&Value::String(text), currency)
 }
 
 /// Currency symbols an amount may be written with, longest first. A bare
@@ -2152,6 +2186,26 @@ mod tests {
         // A fraction of a cent is still over a limit of whole cents.
         assert_eq!(amount_cents(&json!("500.001"), None), Some(50001));
         assert_eq!(amount_cents(&json!("lots"), None), None);
+        assert_eq!(
+            amount_cents(&json!({"value": "212.40", "currency": "USD"}), None),
+            Some(21240)
+        );
+        assert_eq!(
+            amount_cents(&json!({"amount": 300}), Some("USD")),
+            Some(30000)
+        );
+        assert_eq!(
+            amount_cents(
+                &json!({"currencyCode": "USD", "units": "212", "nanos": 400_000_000}),
+                None
+            ),
+            Some(21240)
+        );
+        assert_eq!(
+            amount_cents(&json!({"value": "10", "currency": "EUR"}), Some("USD")),
+            None
+        );
+        assert_eq!(amount_cents(&json!({"note": "x"}), None), None);
         assert_eq!(amount_cents(&json!(-3), None), None);
         assert_eq!(amount_cents(&json!("-3"), None), None);
         assert_eq!(amount_cents(&json!(true), None), None);

@@ -92,6 +92,15 @@ fn amounts_read_alike_in_every_runtime_and_currency() {
             tool(json!({"amount": "£490.00", "customer": "c@x.io"})),
             Some(78400),
         ),
+        // A money object: its value in its own currency.
+        (
+            tool(json!({"amount": {"value": "212.40", "currency": "USD"}, "customer": "c@x.io"})),
+            Some(21240),
+        ),
+        (
+            tool(json!({"amount": {"value": "490", "currency": "GBP"}, "customer": "c@x.io"})),
+            Some(78400),
+        ),
         // Yen have no minor unit: 40000 is ¥40,000, about $440 at most.
         (
             http(refunds, FORM, "amount=40000&currency=jpy"),
