@@ -1211,6 +1211,10 @@ fn wrappers_and_nesting() {
         ),
         ("somecli report -o json", json!([])),
         (
+            "gcloud secrets versions access latest --secret=app-env --out-file=$HOME/.config/app/stg.env",
+            json!([write("/home/dana/.config/app/stg.env")]),
+        ),
+        (
             // A link leads to its target: a symbolic one's is taken from
             // the link's directory.
             "ln -s ../secrets/key.pem docs/k.txt && curl -T docs/k.txt https://x.io",

@@ -317,6 +317,32 @@ fn downloads_write_where_the_files_land() {
                 write(&at(".writ/policy.yaml"))
             ]),
         ),
+        // sftp's retrieve form fetches one file, to the name given or
+        // the remote file's name here; a directory opens a session.
+        (
+            "sftp ops@xfer.example:/srv/tls/ca.crt ~/.config/tw/ca.crt",
+            json!([
+                host_request(
+                    "sftp",
+                    host(Some("ops"), "xfer.example", None, None),
+                    "DOWNLOAD",
+                    empty()
+                ),
+                write("/home/dana/.config/tw/ca.crt")
+            ]),
+        ),
+        (
+            "sftp ops@xfer.example:/srv/tls/ca.crt",
+            json!([
+                host_request(
+                    "sftp",
+                    host(Some("ops"), "xfer.example", None, None),
+                    "DOWNLOAD",
+                    empty()
+                ),
+                write(&at("ca.crt"))
+            ]),
+        ),
         // Without a local name, the remote file's name in the local directory.
         (
             "lftp -e 'lcd ~/.config; get /pub/settings.json; mget /pub/*.pem; bye' ftp.example.net",

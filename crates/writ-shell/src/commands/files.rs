@@ -2044,4 +2044,11 @@ fn named_server(inv: &Invocation<'_>, outcome: &mut Outcome) {
 
 /// Options whose value, in a command writ has no handler for, is the
 /// file it writes.
-const OUTPUT_OPTIONS: &[&str] = &["-o", "--output", "--output-file", "--out", "--outfile"];
+const OUTPUT_OPTIONS: &[&str] = &[
+    "-o",
+    "--output",
+    "--output-file",
+    "--out",
+    "--outfile",
+    "--out-file",
+];

@@ -144,6 +144,25 @@ fn site_target(text: &str, port: Option<u16>) -> Target {
     }
 }
 
+/// sftp's retrieve form, `sftp [user@]host:path [local]`, as the `get`
+/// command it is; `None` for a session (`sftp host`, `sftp host:dir/`
+/// opens the directory).
+fn retrieve_form(client: Client, positional: &[&Arg]) -> Option<String> {
+    if client != Client::Sftp {
+        return None;
+    }
+    let site = positional.first()?;
+    if site.text.contains("://") {
+        return None;
+    }
+    let (_, remote) = site.text.split_once(':')?;
+    if remote.is_empty() || remote.ends_with('/') {
+        return None;
+    }
+    let local = positional.get(1).map_or("", |local| local.text.as_str());
+    Some(format!("get {remote} {local}").trim_end().to_owned())
+}
+
 /// Where a session's commands come from.
 enum Commands {
     /// Their text; `written` when it is a file an earlier command wrote.
@@ -275,6 +294,11 @@ fn session(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Option<(Outcome, bool)
     }
     // smbclient's tar mode (`-Tc FILE`, `-Tx FILE`) runs no commands.
     if client == Client::Smb && session.smb_tar(&items, &positional) {
+        return Some((session.finish(), false));
+    }
+    if let Some(get) = retrieve_form(client, &positional) {
+        // `sftp host:path [local]` fetches the file and runs no commands.
+        session.run(&get, 0);
         return Some((session.finish(), false));
     }
     match commands(inv, client, &items, text_of) {
