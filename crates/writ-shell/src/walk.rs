@@ -1431,15 +1431,24 @@ impl<'c> Analyzer<'c> {
             });
             let viewed = self.finds_in_views(&invocation, commands::run_recipes);
             commands::run_recipes(&invocation, &mut outcome, &|path| {
-                self.script_text(path)
+                self.runner_text(path)
                     .or_else(|| viewed.then(|| self.views.get(path).cloned()).flatten())
             });
             // A policy document given as a file written earlier.
             commands::written_policies(&invocation, &mut outcome, &|path| self.script_text(path));
-            // A migration runner's database named by its configuration file.
-            commands::configured_migration(&invocation, &mut outcome, &|path| {
-                self.script_text(path)
-            });
+            // A migration runner's database named by its configuration
+            // file, and the migration files it applies.
+            commands::configured_migration(
+                &invocation,
+                &mut outcome,
+                &|path| self.script_text(path),
+                &|dir| {
+                    let under = self.contents_under(dir).into_iter();
+                    under
+                        .filter_map(|(path, held)| Some((path, stdin_script_text(&held)?)))
+                        .collect()
+                },
+            );
             // A SQL client's script file, and a compose file's services.
             commands::written_sql_scripts(&invocation, &mut outcome, &|path| {
                 self.script_text(path)
@@ -1568,10 +1577,10 @@ impl<'c> Analyzer<'c> {
             return false;
         }
         let mut whole = Outcome::default();
-        lookup(inv, &mut whole, &|path| self.script_text(path));
+        lookup(inv, &mut whole, &|path| self.runner_text(path));
         let mut viewed = Outcome::default();
         lookup(inv, &mut viewed, &|path| {
-            self.script_text(path)
+            self.runner_text(path)
                 .or_else(|| self.views.get(path).cloned())
         });
         let known: Vec<String> = whole.nested.iter().map(|job| format!("{job:?}")).collect();
@@ -1608,6 +1617,22 @@ impl<'c> Analyzer<'c> {
     /// step) when that is all the file is known to hold.
     fn script_text(&self, path: &str) -> Option<String> {
         self.contents.get(path).and_then(stdin_script_text)
+    }
+
+    /// The text a task runner reads at `path`: a script's, or for a glob
+    /// (a makefile's `include mk/*.mk`) the texts of the files written
+    /// that it matches, in the order of their paths.
+    fn runner_text(&self, path: &str) -> Option<String> {
+        let written = self.script_text(path);
+        if written.is_some() || !commands::is_glob(path) {
+            return written;
+        }
+        let texts: Vec<String> = self
+            .contents_named(path)
+            .iter()
+            .filter_map(stdin_script_text)
+            .collect();
+        (!texts.is_empty()).then(|| texts.join("\n"))
     }
 
     /// A file written earlier run by its path (`./beacon.sh`, after `chmod

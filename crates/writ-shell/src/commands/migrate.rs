@@ -21,11 +21,24 @@
 //! client on that connection (`migrate/shells.rs`). Supabase's commands
 //! on its linked project, which name no connection, are
 //! `migrate/supabase.rs`'s.
+//!
+//! A run that applies migrations also sends the statements of the
+//! migration files it applies that earlier steps wrote (`V44__drop.sql`
+//! holding `DROP TABLE t`, a Rails migration's `drop_table :t`), as SQL
+//! to its connection, so the SQL reader classes them
+//! (`migrate/applied.rs`, `migrate/code.rs`). The online schema change
+//! tools (`pt-online-schema-change`, `gh-ost`) send the `ALTER TABLE` they
+//! make (`migrate/online.rs`).
 
+mod applied;
+mod code;
 mod config;
+mod online;
 mod shells;
 mod statements;
 mod supabase;
+
+use applied::Listing;
 
 use super::sql::{dsn_host, is_conninfo};
 use super::{Invocation, Outcome};
@@ -494,6 +507,9 @@ const DRY_RUNS: &[&str] = &["--dry-run", "--dryrun", "--pretend", "--preview", "
 const ALEMBIC_OFFLINE: &str = "--sql";
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
+    if let Some(outcome) = online::handle(inv) {
+        return Some(outcome);
+    }
     let (program, words) = runner_words(inv)?;
     if let Some(outcome) = shells::handle(inv, program, words) {
         return Some(outcome);
@@ -529,14 +545,17 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     Some(outcome)
 }
 
-/// A runner whose line names no connection reads the one its
-/// configuration file names (`config/database.yml`, `knexfile.js`,
-/// `.env`, ...), for the environment it uses, when that file was written
-/// earlier: its change goes to that database.
+/// What the files earlier steps wrote tell of a run: a runner whose line
+/// names no connection reads the one its configuration file names
+/// (`config/database.yml`, `knexfile.js`, `.env`, ...), for the
+/// environment it uses, and its change goes to that database; and a run
+/// that applies migrations sends what the migration files it applies run
+/// (`files_under` lists the known files below a directory).
 pub(crate) fn configured(
     inv: &Invocation<'_>,
     outcome: &mut Outcome,
     text_of: &config::Lookup<'_>,
+    files_under: &Listing<'_>,
 ) {
     let Some((program, words)) = runner_words(inv) else {
         return;
@@ -548,6 +567,20 @@ pub(crate) fn configured(
         return;
     };
     written_statements(program, outcome, text_of);
+    configured_connection(inv, runner, (program, words), class, outcome, text_of);
+    applied_migrations(inv, runner, (program, words), outcome, text_of, files_under);
+}
+
+/// The change of a run whose line names no connection, to the one its
+/// configuration file names.
+fn configured_connection(
+    inv: &Invocation<'_>,
+    runner: &Runner,
+    (program, words): (&str, &[Arg]),
+    class: DataClass,
+    outcome: &mut Outcome,
+    text_of: &config::Lookup<'_>,
+) {
     let reported = outcome.effects.iter().any(|e| match e {
         Effect::DataCommand(d) => d.client == program,
         Effect::Sql(s) => s.client == program,
@@ -560,6 +593,52 @@ pub(crate) fn configured(
         let effect = run_effect(inv, runner, program, words, connection, class);
         outcome.effects.insert(0, effect);
         written_statements(program, outcome, text_of);
+    }
+}
+
+/// The statements of the migration files a run applies, when earlier
+/// steps wrote them: sent, besides the run's change, to each database the
+/// run changes (`flyway migrate` after a `V44__drop.sql` holding `DROP
+/// TABLE t` is that `DROP TABLE` on its connection).
+fn applied_migrations(
+    inv: &Invocation<'_>,
+    runner: &Runner,
+    (program, words): (&str, &[Arg]),
+    outcome: &mut Outcome,
+    text_of: &config::Lookup<'_>,
+    files_under: &Listing<'_>,
+) {
+    let hosts: Vec<Option<String>> = outcome
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::DataCommand(d) if d.client == program && d.class == Write => {
+                Some(d.host.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    let Some((verb, _)) = verb_of(runner, words).filter(|_| !hosts.is_empty()) else {
+        return;
+    };
+    let applied = applied::applied(inv, runner, program, verb, words, text_of, files_under);
+    if applied.is_empty() {
+        return;
+    }
+    let statements: Vec<&str> = applied
+        .iter()
+        .map(|a| a.sql.trim().trim_end_matches(';').trim_end())
+        .collect();
+    let sql = statements.join(";\n");
+    for host in hosts {
+        outcome.effects.push(Effect::Sql(Sql {
+            client: program.to_owned(),
+            host,
+            dsn: None,
+            sql: Some(sql.clone()),
+            files: Vec::new(),
+            login: Payload::default(),
+        }));
     }
 }
 
@@ -743,7 +822,7 @@ fn connection(inv: &Invocation<'_>, words: &[Arg]) -> Option<Connection> {
         } else if let Some((_, value)) = text.split_once('=').filter(|(k, _)| is_url_key(k)) {
             // Alembic's `-x db_url=URL`.
             candidates.push(word.with_text(value));
-        } else if text.contains("://") || is_conninfo(text) {
+        } else if (text.contains("://") && !is_source(words, index)) || is_conninfo(text) {
             candidates.push(word.clone());
         }
     }
@@ -767,6 +846,21 @@ fn connection(inv: &Invocation<'_>, words: &[Arg]) -> Option<Connection> {
         }
     }
     Some(connection)
+}
+
+/// Whether the word at `index` names where migrations are read from, not
+/// a database: a `file://` URL, or golang-migrate's `-source` value
+/// (`-source github://owner/repo/migrations`).
+fn is_source(words: &[Arg], index: usize) -> bool {
+    let follows_source = index
+        .checked_sub(1)
+        .and_then(|i| words.get(i))
+        .and_then(|w| option(&w.text))
+        .is_some_and(|(name, value)| name == "source" && value.is_none());
+    let file_url = words
+        .get(index)
+        .is_some_and(|w| w.text.starts_with("file://"));
+    follows_source || file_url
 }
 
 /// Variables a runner reads its password from.

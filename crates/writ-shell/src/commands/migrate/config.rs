@@ -136,18 +136,7 @@ pub(super) fn connection(
             let root = json_value(&serde_json::from_str::<Json>(&text).ok()?);
             settings(&plain, root.get(env_name)?)
         }
-        "knex" => {
-            let (_, text) = given(&["knexfile"]).or_else(|| {
-                file(
-                    &["knexfile.js", "knexfile.ts", "knexfile.cjs", "knexfile.mjs"],
-                    true,
-                )
-            })?;
-            let root = js_exports(&text)?;
-            // Without a block for the environment, the file is the config.
-            let block = root.get(env_name).unwrap_or(&root);
-            settings(&plain, block)
-        }
+        "knex" => settings(&plain, &knex_config(inv, runner, words, text_of)?),
         "typeorm" | "typeorm-ts-node-commonjs" | "typeorm-ts-node-esm" => {
             let (_, text) = file(&["ormconfig.json"], false)?;
             let root = serde_json::from_str::<Json>(&text).ok()?;
@@ -190,18 +179,13 @@ pub(super) fn connection(
             settings(&env, &block)
         }
         "alembic" => {
-            let (_, text) = given(&["c", "config"]).or_else(|| file(&["alembic.ini"], false))?;
+            let (_, text) = alembic_ini(inv, words, text_of)?;
             let section = option_value(words, &["n", "name"]).unwrap_or("alembic");
             let url = ini(&text, Some(section), &["sqlalchemy.url"])?.replace("%%", "%");
             dsn_connection(&setting(&url))
         }
         "flyway" => {
-            let (_, text) = option_value(words, &["configFiles"])
-                .and_then(|files| {
-                    let path = inv.path(files.split(',').next()?);
-                    text_of(&path).map(|t| (path, t))
-                })
-                .or_else(|| file(&["flyway.conf", "conf/flyway.conf"], false))?;
+            let text = flyway_conf(inv, words, text_of)?;
             let block = Value::Map(vec![
                 (
                     "url".to_owned(),
@@ -215,8 +199,7 @@ pub(super) fn connection(
             settings(&plain, &block)
         }
         "liquibase" => {
-            let (_, text) = given(&["defaults-file", "defaultsFile"])
-                .or_else(|| file(&["liquibase.properties"], false))?;
+            let text = liquibase_properties(inv, words, text_of)?;
             let url = ini(&text, None, &["url", "liquibase.command.url"])?;
             let password = ini(&text, None, &["password", "liquibase.command.password"]);
             let block = Value::Map(vec![
@@ -230,6 +213,71 @@ pub(super) fn connection(
         }
         _ => None,
     }
+}
+
+/// The block of a knexfile (`--knexfile F`, else a `knexfile.js` here or
+/// above) for the environment the run uses, or the whole file when it has
+/// none.
+pub(super) fn knex_config(
+    inv: &Invocation<'_>,
+    runner: &Runner,
+    words: &[Arg],
+    text_of: &Lookup<'_>,
+) -> Option<Value> {
+    let names = ["knexfile.js", "knexfile.ts", "knexfile.cjs", "knexfile.mjs"];
+    let text = option_value(words, &["knexfile"])
+        .and_then(|p| text_of(&inv.path(p)))
+        .or_else(|| find_file(inv.cwd, &names, true, text_of).map(|(_, _, text)| text))?;
+    let root = js_exports(&text)?;
+    let named = environment(inv, runner, words);
+    let env_name = named.as_deref().unwrap_or("development");
+    Some(root.get(env_name).cloned().unwrap_or(root))
+}
+
+/// Alembic's configuration (`-c F`, else `alembic.ini` here): its path
+/// and text.
+pub(super) fn alembic_ini(
+    inv: &Invocation<'_>,
+    words: &[Arg],
+    text_of: &Lookup<'_>,
+) -> Option<(String, String)> {
+    option_value(words, &["c", "config"])
+        .map(|p| inv.path(p))
+        .into_iter()
+        .chain([inv.path("alembic.ini")])
+        .find_map(|path| text_of(&path).map(|text| (path, text)))
+}
+
+/// The text of the Flyway configuration a run reads: the first of its
+/// `-configFiles`, else `flyway.conf` (or `conf/flyway.conf`) here.
+pub(super) fn flyway_conf(
+    inv: &Invocation<'_>,
+    words: &[Arg],
+    text_of: &Lookup<'_>,
+) -> Option<String> {
+    option_value(words, &["configFiles"])
+        .and_then(|files| text_of(&inv.path(files.split(',').next()?)))
+        .or_else(|| {
+            find_file(
+                inv.cwd,
+                &["flyway.conf", "conf/flyway.conf"],
+                false,
+                text_of,
+            )
+            .map(|(_, _, text)| text)
+        })
+}
+
+/// The text of Liquibase's defaults file (`--defaults-file F`, else
+/// `liquibase.properties` here).
+pub(super) fn liquibase_properties(
+    inv: &Invocation<'_>,
+    words: &[Arg],
+    text_of: &Lookup<'_>,
+) -> Option<String> {
+    option_value(words, &["defaults-file", "defaultsFile"])
+        .and_then(|path| text_of(&inv.path(path)))
+        .or_else(|| text_of(&inv.path("liquibase.properties")))
 }
 
 /// Prisma's datasource: the schema's `url` (or `directUrl`, which
@@ -422,7 +470,7 @@ pub(super) fn dotenv(text: &str) -> Vec<(String, String)> {
 
 /// The first of `keys` in an INI or properties file (`key = value`, `key:
 /// value`), in `section` when one is given.
-fn ini(text: &str, section: Option<&str>, keys: &[&str]) -> Option<String> {
+pub(super) fn ini(text: &str, section: Option<&str>, keys: &[&str]) -> Option<String> {
     let mut current: Option<String> = None;
     for line in text.lines() {
         let line = line.trim();
