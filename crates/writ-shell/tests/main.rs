@@ -69,6 +69,7 @@ mod git_aliases;
 mod git_commands;
 mod go_and_rust_programs;
 mod gpu_clouds;
+mod gradle_and_maven_tasks;
 mod grants_and_policies;
 mod hidden_text;
 mod inline_round_eight;

@@ -312,8 +312,14 @@ fn gradle_depends_on_and_working_dir() {
     );
     let text = serde_json::to_string(&effects).unwrap_or_default();
     assert!(text.contains("merchants_2026-10.csv"), "{effects:?}");
-    // A task of another type runs no command; an unknown one nothing.
-    assert!(after(&written, "gradle installGitHooks").is_empty());
+    // A `Copy` task runs no command: it copies its `from` into its `into`.
+    assert_eq!(
+        after(&written, "gradle installGitHooks"),
+        [
+            read_tree(&at("scripts/pre-commit")),
+            write("/home/dana/.git/hooks")
+        ]
+    );
 }
 
 #[test]

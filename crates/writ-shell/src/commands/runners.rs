@@ -38,6 +38,7 @@ mod hooks;
 mod invoke;
 mod mage;
 mod make;
+mod maven;
 pub(in crate::commands) mod mise_usage;
 mod node_workspaces;
 mod nx;
@@ -138,6 +139,7 @@ pub(crate) fn run_recipes(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: 
         "mage" => mage::mage(inv, text_of),
         "cargo" | "cargo-make" | "makers" => cargo_make::cargo_make(inv, text_of),
         "gradle" | "gradlew" => gradle::gradle(inv, text_of),
+        "mvn" | "mvnw" | "mvnd" => maven::maven(inv, text_of),
         "pre-commit" => hooks::pre_commit(inv, text_of),
         // The hooks a commit or push runs, beside what git does.
         "git" => {
