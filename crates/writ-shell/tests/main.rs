@@ -34,6 +34,7 @@ mod clients_and_tunnels;
 mod clipboards_and_recordings;
 mod cloud_lifecycle;
 mod cloud_targets;
+mod cmake_and_scons;
 mod cmd_loops;
 mod cmd_round_five;
 mod cmd_round_four;

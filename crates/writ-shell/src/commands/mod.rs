@@ -12,6 +12,7 @@ pub(crate) use publish::configured as configured_registry;
 mod batch;
 mod brokers;
 mod browsers;
+mod build_systems;
 mod builds;
 pub(crate) use builds::configured as configured_build;
 mod captures;
@@ -584,6 +585,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| notify::handle(inv))
         .or_else(|| sites::handle(inv))
         .or_else(|| builds::handle(inv))
+        .or_else(|| build_systems::handle(inv))
         .or_else(|| deploy::handle(inv))
         .or_else(|| platforms::handle(inv))
         .or_else(|| chain::handle(inv))

@@ -70,6 +70,7 @@ const MAX_NESTING: usize = 16;
 /// Adds the jobs of the runner `inv` names, when the file that defines
 /// them is known, to what it runs.
 pub(crate) fn run_recipes(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
+    super::build_systems::known_files(inv, outcome, text_of);
     // A script written earlier runs what it holds, not what its name says.
     if super::deploy::tooling::script_operand(inv)
         .is_some_and(|script| text_of(&inv.path(&script)).is_some())
