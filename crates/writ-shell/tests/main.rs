@@ -149,6 +149,7 @@ mod runners_round_four;
 mod runners_round_three;
 mod runners_round_two;
 mod saas_clis;
+mod saas_sdks;
 mod sbt_publish;
 mod scripts_round_four;
 mod scripts_round_three;

@@ -91,6 +91,7 @@ mod sdk_azure;
 mod sdk_mail;
 mod sdk_messages;
 mod sdk_payments;
+mod sdk_saas;
 mod sdk_values;
 pub(super) use runtimes::handle as typescript_runner;
 mod storage;
@@ -1094,6 +1095,8 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     // Slack, SendGrid, Postmark, Mailgun).
     sdk_payments::report(inv, original, code, &literals, outcome);
     sdk_messages::report(inv, original, code, &literals, outcome);
+    // Records, pages, tickets and gists written through SaaS vendors' SDKs.
+    sdk_saas::report(inv, original, code, &literals, outcome);
     let mut payload = Payload::default();
     // Clojure's deletes of names bound to literals (`(doseq [d ["a"]]
     // (fs/delete-tree d))`).

@@ -16,12 +16,14 @@
 //!
 //! The account and container are where the calls before lead: the URL a
 //! client is made with (`new ContainerClient(SAS_URL)`,
-//! `BlobServiceClient(account_url=...)`, `from_blob_url(...)`, written out
-//! or bound to a name first), else the account a connection string names
+//! `BlobServiceClient(account_url=...)`, `from_blob_url(...)`, written out,
+//! bound to a name first or given as the script's argument:
+//! [`argv_uploads`]), else the account a connection string names
 //! (`AccountName=`), and the container a client is got for
 //! (`get_container_client("c")`, `container_name="c"`). A SAS URL for
 //! another organisation's account is that account's host.
 
+use super::sdk_values::Values;
 use super::storage::{self, Body, Upload, calls, calls_with_args, is_ident, keyword_before};
 use super::{Literal, READ_CALLS};
 use crate::{Effect, Resource};
@@ -565,6 +567,57 @@ pub(super) fn blob_url(url: &str, blob: &str) -> String {
         Some(query) => format!("{joined}?{query}"),
         None => joined,
     }
+}
+
+/// The uploads of blob clients made with a URL the script is given as an
+/// argument (`new BlockBlobClient(process.argv[1])`, a SAS URL on the
+/// command line), which `values` knows: the code with each such URL
+/// written in as the literal it is, its uploads read as
+/// [`storage::uploads`] reads them, those to one of these URLs' accounts
+/// kept (the others are the code's own, read already).
+pub(super) fn argv_uploads(code: &str, literals: &[Literal], values: &Values<'_>) -> Vec<Upload> {
+    if !uses_azure(code) {
+        return Vec::new();
+    }
+    let mut replacements = Vec::new();
+    let mut accounts = Vec::new();
+    for name in URL_CALLS {
+        for (_, args) in calls_with_args(code, literals, name) {
+            let Some(item) = args.items.iter().find(|i| i.key.is_none()) else {
+                continue;
+            };
+            if argument_text(code, literals, item.start, item.end).is_some() {
+                continue;
+            }
+            let given = values.of(item.start, item.end);
+            let Some(url) = given.as_ref().and_then(|v| v.text()) else {
+                continue;
+            };
+            let Some((account, _, _)) = split_url(url) else {
+                continue;
+            };
+            if url.contains(['"', '\\']) {
+                continue;
+            }
+            replacements.push((item.start, item.end, format!("\"{url}\"")));
+            accounts.push(account);
+        }
+    }
+    let Some(bound) = storage::replaced(code, replacements) else {
+        return Vec::new();
+    };
+    let bound_literals = super::literals(&bound);
+    let (found, _) = storage::uploads(&bound, &bound_literals);
+    found
+        .into_iter()
+        .filter(|upload| {
+            upload.target.as_deref().is_some_and(|target| {
+                accounts
+                    .iter()
+                    .any(|account| target.starts_with(&format!("{account}/")))
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -384,7 +384,7 @@ fn send(
 /// Where each call of `name` in `code` opens its arguments: `name(`
 /// called as a whole name (`client.messages.create(`, `Mail(`), outside
 /// literals.
-fn call_opens(code: &str, literals: &[Literal], name: &str) -> Vec<usize> {
+pub(super) fn call_opens(code: &str, literals: &[Literal], name: &str) -> Vec<usize> {
     let pattern = format!("{name}(");
     code.match_indices(&pattern)
         .filter(|(at, _)| {
@@ -479,7 +479,7 @@ fn url_host(url: &str) -> Option<String> {
 /// The files the code reads by name (`open("f")`, `readFileSync("f")`,
 /// and through a loop's variable), which a message it sends may carry
 /// (its attachments, a body read from a file).
-fn files_read(code: &str, literals: &[Literal]) -> Vec<String> {
+pub(super) fn files_read(code: &str, literals: &[Literal]) -> Vec<String> {
     let mut files: Vec<String> = literals
         .iter()
         .filter(|l| {
