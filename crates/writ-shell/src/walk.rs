@@ -1505,10 +1505,19 @@ impl<'c> Analyzer<'c> {
             commands::written_batch_files(&invocation, &mut outcome, &|path| {
                 self.script_text(path)
             });
-            // A package manager's registry configuration (`.npmrc`, `poetry.toml`).
+            // A package manager's registry configuration (`.npmrc`, `poetry.toml`),
+            // and a package's `publishConfig` also from a part of its
+            // `package.json` an earlier step showed (`jq .publishConfig`).
             commands::configured_registry(&invocation, &mut outcome, &|path| {
-                self.script_text(path)
+                self.script_text(path).or_else(|| {
+                    path.ends_with("/package.json")
+                        .then(|| self.views.get(path).cloned())
+                        .flatten()
+                })
             });
+            // A client's configuration file: an AWS profile's or s3cmd's
+            // endpoint, rclone's remotes, npm's registries for an install.
+            commands::configured_clients(&invocation, &mut outcome, &|path| self.script_text(path));
         }
         if flow::is_text_transformer(program) {
             // What a decoder or cipher prints from text the line fixes is

@@ -29,6 +29,7 @@ mod chain;
 mod chat_clis;
 mod ci_pipelines;
 mod cli_sql;
+mod client_configs;
 mod clients;
 mod clients_and_tunnels;
 mod clipboards_and_recordings;

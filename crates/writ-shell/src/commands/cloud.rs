@@ -307,7 +307,7 @@ fn aws(inv: &Invocation<'_>) -> Outcome {
 }
 
 /// The endpoint an `aws` command is given, in the CLI's order of precedence.
-fn aws_endpoint<'a>(inv: &'a Invocation<'_>) -> Option<&'a str> {
+pub(in crate::commands) fn aws_endpoint<'a>(inv: &'a Invocation<'_>) -> Option<&'a str> {
     inv.args
         .iter()
         .position(|a| a.text == "--endpoint-url")
@@ -335,7 +335,7 @@ fn aws_endpoint<'a>(inv: &'a Invocation<'_>) -> Option<&'a str> {
 /// lists stays a destruction of it wherever it is served. Against an
 /// emulator on this machine (LocalStack, a local MinIO) the calls never
 /// leave it: only the local files it reads and writes remain.
-fn at_endpoint(outcome: &mut Outcome, endpoint: &str) {
+pub(in crate::commands) fn at_endpoint(outcome: &mut Outcome, endpoint: &str) {
     if is_loopback_url(endpoint) {
         keep_local(outcome);
         return;

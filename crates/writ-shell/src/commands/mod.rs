@@ -18,6 +18,8 @@ pub(crate) use builds::configured as configured_build;
 mod captures;
 mod chain;
 mod cli_sql;
+mod client_configs;
+pub(crate) use client_configs::configured as configured_clients;
 mod clients;
 mod clipboard;
 mod consoles;

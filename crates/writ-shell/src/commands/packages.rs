@@ -9,7 +9,7 @@ mod conan;
 pub(super) mod npm_config;
 mod vcpkg;
 
-use super::{Invocation, Nested, Outcome, request, url};
+use super::{Invocation, Lookup, Nested, Outcome, request, url};
 use crate::args::{self, Arg, Spec};
 use crate::{Effect, PackageInstall, Payload, flow};
 
@@ -508,6 +508,63 @@ pub(super) fn env_registry(inv: &Invocation<'_>) -> Option<String> {
         })
         .and_then(|value| value.text.split_whitespace().next().map(index_url))
         .map(str::to_owned)
+}
+
+/// The installs of a manager that reads npm's configuration, with the
+/// registries its `.npmrc` files known to the session set
+/// ([`npm_config::NpmConfig`]): a package whose scope has a registry
+/// (`@acme:registry=URL`) comes from it, as npm takes it even over
+/// `--registry`; another from the line's or environment's registry, else
+/// the files' `registry`, else the public one. The project's `.npmrc` is
+/// looked for from the directory `--prefix` (`-C`, `--dir`, `--cwd`)
+/// names, else the working directory.
+pub(crate) fn configured_installs(
+    inv: &Invocation<'_>,
+    outcome: &mut Outcome,
+    text_of: &Lookup<'_>,
+) {
+    if !reads_npm_config(inv.program)
+        || !outcome
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::PackageInstall(_)))
+    {
+        return;
+    }
+    let items = args::parse_valued(inv.args, &["prefix", "C", "dir", "cwd"]);
+    let project = match args::value(&items, &["--prefix", "-C", "--dir", "--cwd"]) {
+        Some(dir) if dir.dynamic => return,
+        Some(dir) => inv.path(&dir.text),
+        None => inv.cwd.to_owned(),
+    };
+    let config = npm_config::NpmConfig::read(inv, Vec::new(), &project, text_of);
+    let mut effects = Vec::with_capacity(outcome.effects.len());
+    for effect in std::mem::take(&mut outcome.effects) {
+        let Effect::PackageInstall(install) = effect else {
+            effects.push(effect);
+            continue;
+        };
+        // One install per registry, in the order the packages came.
+        let mut groups: Vec<(Option<String>, Vec<String>)> = Vec::new();
+        for package in install.packages {
+            let registry = config
+                .scope_registry(&package)
+                .or_else(|| install.registry.clone())
+                .or_else(|| config.registry(None));
+            match groups.iter_mut().find(|(r, _)| *r == registry) {
+                Some((_, packages)) => packages.push(package),
+                None => groups.push((registry, vec![package])),
+            }
+        }
+        effects.extend(groups.into_iter().map(|(registry, packages)| {
+            Effect::PackageInstall(PackageInstall {
+                manager: install.manager.clone(),
+                packages,
+                registry,
+            })
+        }));
+    }
+    outcome.effects = effects;
 }
 
 /// Package managers that read npm's configuration (after their own).

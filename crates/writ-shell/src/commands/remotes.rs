@@ -567,7 +567,10 @@ fn config(operands: &[&Arg]) -> Outcome {
 /// store's buckets (`s3://`, the endpoint's `https://minio.x/`); a
 /// vendor's service at the vendor's API host. `None` for a local remote
 /// or one that wraps another (`alias`, `crypt`), which lead elsewhere.
-fn configured_location(backend: &str, options: &[(String, String)]) -> Option<String> {
+pub(in crate::commands) fn configured_location(
+    backend: &str,
+    options: &[(String, String)],
+) -> Option<String> {
     let backend = backend.to_ascii_lowercase();
     let option = |key: &str| {
         options

@@ -2,7 +2,11 @@
 //! on the line or by an earlier step: the options they hold are read as if
 //! given on the command line, so the request has the URL, method, headers
 //! and data or form files they name (`url = "https://file.io"`, `form =
-//! "file=@exports/payroll.csv"`).
+//! "file=@exports/payroll.csv"`). So are those of the default file curl
+//! reads before any other unless its first argument is `-q`
+//! (`--disable`): `$CURL_HOME/.curlrc`, `$XDG_CONFIG_HOME/curlrc` or
+//! `~/.curlrc`, whose `header = "Authorization: ..."` rides on every
+//! request (the first of them whose text the session knows).
 //!
 //! A file holds one option a line: `name = "value"`, `name: value`, `name
 //! "value"`, `name value`, `--name value`, `-F value`, or a bare switch
@@ -24,7 +28,8 @@ const MAX_INCLUDES: usize = 4;
 pub(super) fn from_written(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Option<Outcome> {
     let mut options = Vec::new();
     let mut known = false;
-    for path in config_paths(inv, inv.args) {
+    let default = default_config(inv, text_of);
+    for path in default.into_iter().chain(config_paths(inv, inv.args)) {
         known |= config_options(inv, &path, text_of, MAX_INCLUDES, &mut options);
     }
     if !known {
@@ -32,6 +37,36 @@ pub(super) fn from_written(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Option
     }
     options.extend(inv.args.iter().cloned());
     Some(curl(&inv.with_args(&options)))
+}
+
+/// The default configuration file curl reads first, when the session
+/// knows its text and the command does not turn it off (`-q` or
+/// `--disable` as its first argument): curl looks in `$CURL_HOME`, then
+/// `$XDG_CONFIG_HOME` (as `curlrc`), then the home directory, and reads
+/// the first that exists; here, the first whose text is known.
+fn default_config(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Option<String> {
+    if inv
+        .args
+        .first()
+        .is_some_and(|first| first.text == "-q" || first.text == "--disable")
+    {
+        return None;
+    }
+    let dir = |name: &str| {
+        inv.env_value(name)
+            .filter(|value| !value.dynamic && !value.text.is_empty())
+            .map(|value| value.text.trim_end_matches('/').to_owned())
+    };
+    let candidates = [
+        dir("CURL_HOME").map(|home| format!("{home}/.curlrc")),
+        dir("XDG_CONFIG_HOME").map(|config| format!("{config}/curlrc")),
+        Some("~/.curlrc".to_owned()),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .map(|path| inv.path(&path))
+        .find(|path| text_of(path).is_some())
 }
 
 /// The absolute paths `-K`/`--config` name among `args`.

@@ -98,13 +98,19 @@ impl NpmConfig {
     /// The registry `package` goes to: its scope's (`@acme:registry`),
     /// else `registry`.
     pub(in crate::commands) fn registry(&self, package: Option<&str>) -> Option<String> {
-        let scope = package
-            .filter(|p| p.starts_with('@'))
-            .and_then(|p| p.split_once('/'))
-            .map(|(scope, _)| format!("{scope}:registry"));
-        scope
-            .and_then(|key| self.get(&key))
-            .or_else(|| self.get("registry"))
+        package
+            .and_then(|p| self.scope_registry(p))
+            .or_else(|| self.get("registry").map(|r| r.text.clone()))
+            .filter(|r| !r.is_empty())
+    }
+
+    /// The registry the scope of `package` (`@acme/ui@2`) is set to
+    /// (`@acme:registry=URL`); `None` for an unscoped package.
+    pub(in crate::commands) fn scope_registry(&self, package: &str) -> Option<String> {
+        let (scope, _) = package
+            .strip_prefix('@')
+            .and_then(|rest| rest.split_once('/'))?;
+        self.get(&format!("@{scope}:registry"))
             .filter(|r| !r.text.is_empty())
             .map(|r| r.text.clone())
     }
