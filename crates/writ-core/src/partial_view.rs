@@ -81,8 +81,20 @@ fn plain_words(command: &str) -> Option<Vec<String>> {
 }
 
 /// The keys of a plain jq path filter (`.scripts`, `.a.b`, `.["a-b"]`
-/// is not one); `None` for any other filter.
+/// is not one); no keys for a projection of top-level keys (`{name,
+/// version, publishConfig}`), whose output holds them where the file
+/// does; `None` for any other filter.
 fn jq_path(filter: &str) -> Option<Vec<String>> {
+    if let Some(inner) = filter
+        .trim()
+        .strip_prefix('{')
+        .and_then(|f| f.strip_suffix('}'))
+    {
+        let plain_keys = inner.split(',').map(str::trim).all(|key| {
+            !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        return plain_keys.then(Vec::new);
+    }
     let rest = filter.strip_prefix('.')?;
     let keys: Vec<String> = rest.split('.').map(str::to_owned).collect();
     keys.iter()

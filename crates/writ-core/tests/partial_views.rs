@@ -58,6 +58,29 @@ fn a_package_script_shown_by_jq_is_what_the_runner_runs() {
 }
 
 #[test]
+fn a_projection_of_top_level_keys_shows_them_where_the_file_holds_them() {
+    let engine = engine(DEPLOYMENT);
+    let projected =
+        serde_json::to_string_pretty(&json!({"name": "@acme/ui", "scripts": {"wipe": WIPE}}))
+            .unwrap();
+    let shown: Step<'_> = (
+        shell("jq '{name, scripts}' package.json"),
+        true,
+        Some(&projected),
+    );
+    let got = routed_after(&engine, &[shown], &shell("npm run wipe"));
+    assert!(destroys_production(&got), "{got:?}");
+    // A projection that renames or computes keys is not the file's shape.
+    let renamed: Step<'_> = (
+        shell("jq '{n: .name, s: .scripts}' package.json"),
+        true,
+        Some(&projected),
+    );
+    let got = routed_after(&engine, &[renamed], &shell("npm run wipe"));
+    assert!(!destroys_production(&got), "{got:?}");
+}
+
+#[test]
 fn a_target_outside_the_part_shown_is_as_unknown_as_before() {
     let engine = engine(DEPLOYMENT);
     let scripts = scripts_json();
