@@ -41,6 +41,7 @@ mod cmd_round_five;
 mod cmd_round_four;
 mod cmd_round_three;
 mod cmd_round_two;
+mod compiled_file_reads;
 mod config_management;
 mod container_images;
 mod containers_and_plugins;

@@ -29,6 +29,7 @@
 mod braces;
 mod calls;
 mod cargo;
+pub(in crate::commands) mod compiled_values;
 mod elixir;
 mod go_flags;
 mod golang;

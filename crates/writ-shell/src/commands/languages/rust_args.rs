@@ -348,8 +348,12 @@ const CONVERSIONS: &[&str] = &[".to_string()", ".to_owned()", ".into()", ".as_st
 
 /// Rust `code` with what only converts or annotates made plain for the
 /// reader: a literal's conversions (`"https://h/x".to_string()`,
-/// `String::from("...")`) are the literal, and a binding's type
-/// (`let body: serde_json::Value = ...`) is dropped.
+/// `String::from("...")`) are the literal, a binding's type (`let body:
+/// serde_json::Value = ...`) is dropped, `File::open(p)` is the read
+/// `fs::read(p)`, and the strings the code builds from known values
+/// (`format!("{home}/.ssh/id_ed25519")` after `let home =
+/// env::var("HOME")?;`) are the literals they are
+/// ([`super::compiled_values`]).
 pub(super) fn plain(code: &str) -> String {
     let mut out = code.to_owned();
     let found = literals(&out);
@@ -366,7 +370,27 @@ pub(super) fn plain(code: &str) -> String {
             out.replace_range(literal.start - "String::from(".len()..literal.start, "");
         }
     }
-    untyped_bindings(&out)
+    let out = untyped_bindings(&out);
+    let out = read_spellings(&out);
+    super::compiled_values::plain(&out, super::compiled_values::Dialect::Rust).unwrap_or(out)
+}
+
+/// Rust's opens of a file to read it, and the spelling of a read the
+/// literal reader knows (`fs::read`).
+const READ_SPELLINGS: &[(&str, &str)] = &[
+    ("std::fs::File::open(", "fs::read("),
+    ("fs::File::open(", "fs::read("),
+    ("File::open(", "fs::read("),
+];
+
+/// `code` with its opens of files to read ([`READ_SPELLINGS`]) spelled
+/// as reads.
+fn read_spellings(code: &str) -> String {
+    let mut out = code.to_owned();
+    for (from, to) in READ_SPELLINGS {
+        out = replace_whole(&out, from, to);
+    }
+    out
 }
 
 /// `code` with `let NAME: TYPE =` made `let NAME =`.
@@ -443,7 +467,12 @@ mod tests {
             plain(
                 "let body: serde_json::Value = get(&String::from(\"u\"));\nlet u = \"h\".to_string();"
             ),
-            "let body = get(&\"u\");\nlet u = \"h\";"
+            "let body = get(\"u\");\nlet u = \"h\";"
+        );
+        // An open of a file is its read.
+        assert_eq!(
+            plain("let f = std::fs::File::open(\"k.pem\")?;"),
+            "let f = fs::read(\"k.pem\")?;"
         );
     }
 }
