@@ -183,6 +183,23 @@ fn publish_config_overrides_npmrc() {
     assert_eq!(upload(&written, "npm publish"), to(NPMJS, true));
 }
 
+#[test]
+fn a_workspace_named_by_its_folder_publishes_with_its_own_publish_config() {
+    let written = [text_file(
+        &at("packages/ui/package.json"),
+        r#"{"name": "@acme/ui", "publishConfig": {"registry": "https://npm.corp.example/"}}"#,
+    )];
+    assert_eq!(
+        upload(&written, "npm publish --workspace packages/ui --tag next"),
+        to("https://npm.corp.example/", false)
+    );
+    // A workspace named by its package name: its folder is not known.
+    assert_eq!(
+        upload(&written, "npm publish --workspace @acme/ui"),
+        to(NPMJS, true)
+    );
+}
+
 const PYPI: &str = "https://upload.pypi.org/legacy/";
 
 #[test]

@@ -348,9 +348,14 @@ fn destination(
 /// `publishConfig` over all but the line's options, and the package's
 /// scope's registry over the plain one.
 fn npm_destination(inv: &Invocation<'_>, items: &[Item<'_>], text_of: &Lookup<'_>) -> Destination {
+    // npm's `--workspace` names a workspace by its name or its folder;
+    // a folder (`packages/ui`) is the package published.
+    let workspace_folder = args::value(items, &["--workspace", "-w"])
+        .filter(|w| inv.program == "npm" && (w.text.contains('/') || w.text.starts_with('.')));
     let folder = args::positionals(items)
         .into_iter()
         .find(|p| !p.text.ends_with(".tgz"))
+        .or(workspace_folder)
         .map_or_else(|| inv.cwd.to_owned(), |p| inv.path(&p.text));
     let cli: Vec<(String, Arg)> = args::options(items)
         .filter_map(|(name, value)| Some((name.strip_prefix("--")?.to_owned(), value.clone())))
