@@ -158,6 +158,7 @@ mod scripts_round_three;
 mod sdk_bucket_changes;
 mod sdk_calls_round_two;
 mod sdk_mail;
+mod sdk_object_deletes;
 mod sdk_payments_and_messages;
 mod sdk_storage_and_ai;
 mod sdk_uploads;

@@ -47,6 +47,7 @@ mod argv;
 mod backquotes;
 pub(super) use backquotes::{copy_literal_or_char, delimited};
 mod browser;
+mod bucket_keys;
 mod buckets;
 mod clojure;
 mod comments;
@@ -648,7 +649,9 @@ fn database(
     let mut host = None;
     let mut statements = known.to_vec();
     for (literal, used) in literals.iter().zip(used.iter_mut()) {
-        let text = literal.text.trim();
+        // A URI the code concatenates (`'pg://u:' + pw + '@h/db'`), whole.
+        let joined = dsn::concatenated(code, literals, literal);
+        let text = joined.as_deref().unwrap_or(&literal.text).trim();
         let first = text
             .split_whitespace()
             .next()

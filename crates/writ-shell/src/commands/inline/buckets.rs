@@ -26,6 +26,7 @@
 //! `blob('k')`), through the names that chain is assigned to (`b =
 //! s3.Bucket('x')`, `for o in b.objects.all(): o.delete()`).
 
+use super::bucket_keys::{self, KeyArg};
 use super::storage::{
     self, ACL_KEYS, Args, BUCKET_KEYS, KEY_KEYS, arguments, calls, calls_with_args, is_ident,
     literal_at, named_before,
@@ -33,6 +34,7 @@ use super::storage::{
 use super::{Literal, sdk_acls, sdk_azure, value_of};
 use crate::commands::cloud::{grants_everyone, is_public_acl};
 use crate::{Effect, Resource, Target};
+use std::ops::Range;
 
 /// How many names a chain is followed through.
 const MAX_BINDINGS: usize = 4;
@@ -65,6 +67,9 @@ struct Subject {
     bucket: Option<String>,
     /// The object's key, or a listing's prefix.
     key: Option<String>,
+    /// The key is not written out whole (`Object('b', k)`,
+    /// `blob(f'r/{n}')`): [`bucket_keys::KeyArg::computed`].
+    computed: bool,
     kind: Kind,
     /// The literals that named it.
     used: Vec<usize>,
@@ -77,7 +82,7 @@ fn literal_ending_at(literals: &[Literal], end: usize) -> Option<&Literal> {
 }
 
 /// Where the bracket that closes at `close` opens, reading backwards.
-fn opening(code: &str, literals: &[Literal], close: usize) -> Option<usize> {
+pub(super) fn opening(code: &str, literals: &[Literal], close: usize) -> Option<usize> {
     let bytes = code.as_bytes();
     let mut depth = 0usize;
     let mut pos = close + 1;
@@ -144,7 +149,7 @@ fn chain_before(code: &str, literals: &[Literal], end: usize) -> Vec<Link> {
 /// Where the expression that starts at `from` ends: at a `;` or line end
 /// outside brackets, or at one of `stops` (a `for` loop's `:`), or where an
 /// enclosing bracket closes.
-fn expression_end(code: &str, literals: &[Literal], from: usize, stops: &[u8]) -> usize {
+pub(super) fn expression_end(code: &str, literals: &[Literal], from: usize, stops: &[u8]) -> usize {
     let bytes = code.as_bytes();
     let mut depth = 0usize;
     let mut pos = from;
@@ -167,11 +172,16 @@ fn expression_end(code: &str, literals: &[Literal], from: usize, stops: &[u8]) -
     from + text.trim_end().len()
 }
 
-/// What the name `name` is bound to before `before`: the expression of its
-/// last assignment (`name = ...`, `const name = ...`), or of the `for`
-/// loop it is the variable of (`for name in ...:`, `for (const name of
-/// ...)`).
-fn binding(code: &str, literals: &[Literal], name: &str, before: usize) -> Option<usize> {
+/// What the name `name` is bound to before `before`: where the expression
+/// of its last assignment (`name = ...`, `const name = ...`), or of the
+/// `for` loop it is the variable of (`for name in ...:`, `for (const name
+/// of ...)`), starts and ends.
+pub(super) fn binding(
+    code: &str,
+    literals: &[Literal],
+    name: &str,
+    before: usize,
+) -> Option<Range<usize>> {
     let head = code.get(..before)?;
     head.rmatch_indices(name).find_map(|(at, _)| {
         if literal_at(literals, at).is_some()
@@ -192,8 +202,8 @@ fn binding(code: &str, literals: &[Literal], name: &str, before: usize) -> Optio
         {
             let value_at = offset + 1;
             let trimmed = code.get(value_at..)?;
-            let lead = trimmed.len() - trimmed.trim_start().len();
-            return Some(expression_end(code, literals, value_at + lead, b","));
+            let start = value_at + trimmed.len() - trimmed.trim_start().len();
+            return Some(start..expression_end(code, literals, start, b","));
         }
         let mut pre = head[..at].trim_end();
         for declaration in ["const", "let", "var", "my"] {
@@ -208,8 +218,8 @@ fn binding(code: &str, literals: &[Literal], name: &str, before: usize) -> Optio
             .or_else(|| rest.strip_prefix("of "));
         if is_loop && let Some(value) = over {
             let value_at = offset + (rest.len() - value.len());
-            let lead = value.len() - value.trim_start().len();
-            return Some(expression_end(code, literals, value_at + lead, b":"));
+            let start = value_at + value.len() - value.trim_start().len();
+            return Some(start..expression_end(code, literals, start, b":"));
         }
         None
     })
@@ -224,10 +234,10 @@ fn resolved_chain(code: &str, literals: &[Literal], end: usize) -> Vec<Link> {
         let Some(first) = links.first().filter(|l| l.open.is_none()) else {
             break;
         };
-        let Some(value_end) = binding(code, literals, &first.name, first.start) else {
+        let Some(value) = binding(code, literals, &first.name, first.start) else {
             break;
         };
-        let mut bound = chain_before(code, literals, value_end);
+        let mut bound = chain_before(code, literals, value.end);
         if bound.is_empty() {
             break;
         }
@@ -298,24 +308,30 @@ fn subject(code: &str, literals: &[Literal], links: &[Link]) -> Option<Subject> 
                     scheme: "s3",
                     bucket: bucket.as_ref().map(|(b, _)| b.clone()),
                     key: None,
+                    computed: false,
                     kind,
                     used: bucket.into_iter().map(|(_, i)| i).collect(),
                 });
             }
-            (None, Some(_)) if name.starts_with("Object") => {
+            (None, Some(open)) if name.starts_with("Object") => {
                 let args = args();
                 let kind = if S3_OBJECTS.contains(&name) {
                     Kind::Object
                 } else {
                     Kind::Other
                 };
-                found = Some(Subject {
+                let mut found_now = Subject {
                     scheme: "s3",
                     bucket: args.first().map(|(b, _)| b.clone()),
-                    key: args.get(1).map(|(k, _)| k.clone()),
+                    key: None,
+                    computed: false,
                     kind,
-                    used: args.iter().take(2).map(|(_, i)| *i).collect(),
-                });
+                    used: args.iter().take(1).map(|(_, i)| *i).collect(),
+                };
+                if !args.is_empty() {
+                    found_now.take_key(positional_key(code, literals, open, 1));
+                }
+                found = Some(found_now);
             }
             (None, Some(_)) if matches!(name, "bucket" | "get_bucket" | "lookup_bucket") => {
                 let bucket = args().into_iter().next();
@@ -325,26 +341,18 @@ fn subject(code: &str, literals: &[Literal], links: &[Link]) -> Option<Subject> 
                     scheme,
                     bucket: bucket.as_ref().map(|(b, _)| b.clone()),
                     key: None,
+                    computed: false,
                     kind: Kind::Bucket,
                     used: bucket.into_iter().map(|(_, i)| i).collect(),
                 });
             }
             (None, _) => {}
-            (Some(s), Some(_)) if s.kind == Kind::Bucket && S3_OBJECTS.contains(&name) => {
-                if let Some((key, index)) = args().into_iter().next() {
-                    s.key = Some(key);
-                    s.used.push(index);
-                }
-                s.kind = Kind::Object;
-            }
-            (Some(s), Some(_))
+            (Some(s), Some(open))
                 if s.kind == Kind::Bucket
-                    && matches!(name, "blob" | "get_blob" | "file" | "object") =>
+                    && (S3_OBJECTS.contains(&name)
+                        || matches!(name, "blob" | "get_blob" | "file" | "object")) =>
             {
-                if let Some((key, index)) = args().into_iter().next() {
-                    s.key = Some(key);
-                    s.used.push(index);
-                }
+                s.take_key(positional_key(code, literals, open, 0));
                 s.kind = Kind::Object;
             }
             (Some(s), open) if s.kind == Kind::Bucket && LISTINGS.contains(&name) => {
@@ -372,6 +380,26 @@ fn subject(code: &str, literals: &[Literal], links: &[Link]) -> Option<Subject> 
     found
 }
 
+impl Subject {
+    /// The object's key, given by an argument.
+    fn take_key(&mut self, key: Option<KeyArg>) {
+        let Some(key) = key else {
+            return;
+        };
+        self.used.extend(key.literal);
+        self.computed = key.computed;
+        self.key = Some(key.text);
+    }
+}
+
+/// The key the `n`th positional argument of the call whose `(` is at
+/// `open` gives, written out or not.
+fn positional_key(code: &str, literals: &[Literal], open: usize, n: usize) -> Option<KeyArg> {
+    let (items, _) = arguments(code, literals, open)?;
+    let item = items.iter().filter(|i| i.key.is_none()).nth(n)?;
+    bucket_keys::key_arg(code, literals, item.start..item.end)
+}
+
 /// A bucket resource, by scheme and name (empty when not written out).
 fn bucket_resource(scheme: &str, bucket: Option<&str>) -> Resource {
     Resource::Bucket {
@@ -387,9 +415,50 @@ struct Changes<'a> {
     /// An S3 endpoint of the code's own (`endpoint_url=...`): objects are
     /// named by their URL there.
     endpoint: Option<String>,
+    /// The code's listings of buckets' objects.
+    listings: Vec<Listing>,
     effects: Vec<Effect>,
     used: Vec<usize>,
 }
+
+/// A listing of a bucket's objects (`list_objects_v2(Bucket='b',
+/// Prefix='p')`, `Bucket('b').objects.all()`): the keys a loop over it
+/// deletes are all of its objects.
+struct Listing {
+    /// `None` when not written out: any bucket's.
+    bucket: Option<String>,
+    /// `None` for the whole bucket.
+    prefix: Option<String>,
+}
+
+/// Client calls that list a bucket's objects: boto3's and the JavaScript
+/// SDK's (its commands, paginators and v2 methods).
+const LISTING_CALLS: &[&str] = &[
+    "list_objects",
+    "list_objects_v2",
+    "list_object_versions",
+    "ListObjectsCommand",
+    "ListObjectsV2Command",
+    "ListObjectVersionsCommand",
+    "paginateListObjects",
+    "paginateListObjectsV2",
+    "paginateListObjectVersions",
+    "listObjects",
+    "listObjectsV2",
+    "listObjectVersions",
+];
+/// Calls on a listing of the resource APIs that keep it one
+/// (`objects.all()`, `objects.filter(Prefix='p')`, `list_blobs()`).
+const LISTING_METHODS: &[&str] = &[
+    "all",
+    "filter",
+    "page_size",
+    "limit",
+    "list_blobs",
+    "getFiles",
+];
+/// Keys of a listing's prefix.
+const PREFIX_KEYS: &[&str] = &["Prefix", "prefix"];
 
 impl Changes<'_> {
     fn target(&self, scheme: &str, bucket: &str, key: Option<&str>) -> Target {
@@ -436,10 +505,11 @@ impl Changes<'_> {
         subject(self.code, self.literals, &links)
     }
 
-    /// The bucket a call names: its `Bucket` argument, else the bucket of
-    /// the chain it is made on, else the last bucket named before it.
+    /// The bucket a call names: its `Bucket` argument (a shorthand
+    /// property's too, `{ Bucket }`), else the bucket of the chain it is
+    /// made on, else the last bucket named before it.
     fn bucket_of(&mut self, at: usize, args: &mut Args<'_>) -> (&'static str, Option<String>) {
-        if let Some(bucket) = args.text(BUCKET_KEYS, None) {
+        if let Some(bucket) = self.bucket_argument(args) {
             return ("s3", Some(bucket));
         }
         if let Some(s) = self.receiver(at) {
@@ -456,6 +526,116 @@ impl Changes<'_> {
         )
     }
 
+    /// A call's `Bucket` argument, or shorthand property bound to a literal.
+    fn bucket_argument(&mut self, args: &mut Args<'_>) -> Option<String> {
+        if let Some(bucket) = args.text(BUCKET_KEYS, None) {
+            return Some(bucket);
+        }
+        let (bucket, index) = bucket_keys::shorthand(self.code, self.literals, args, BUCKET_KEYS)?;
+        self.used.push(index);
+        Some(bucket)
+    }
+
+    /// The listings of buckets' objects the code makes.
+    fn find_listings(&mut self) {
+        let (code, literals) = (self.code, self.literals);
+        // boto3's paginator of a listing (`get_paginator('list_objects_v2')
+        // .paginate(Bucket='b')`).
+        let paginates = code.contains("list_object").then_some("paginate");
+        for name in LISTING_CALLS.iter().copied().chain(paginates) {
+            for (_, mut args) in calls_with_args(code, literals, name) {
+                let bucket = self.bucket_argument(&mut args);
+                let prefix = args
+                    .keyed(PREFIX_KEYS)
+                    .and_then(|item| bucket_keys::key_arg(code, literals, item.start..item.end));
+                self.used.extend(prefix.as_ref().and_then(|p| p.literal));
+                self.used.append(&mut args.used);
+                self.listings.push(Listing {
+                    bucket,
+                    prefix: prefix.map(|p| p.text),
+                });
+            }
+        }
+        for name in LISTING_METHODS {
+            for (_, open) in calls(code, name) {
+                let Some(close) = storage::matching(code, literals, open) else {
+                    continue;
+                };
+                let links = resolved_chain(code, literals, close + 1);
+                match subject(code, literals, &links) {
+                    Some(s) if s.kind == Kind::Objects => {
+                        self.used.extend(&s.used);
+                        self.listings.push(Listing {
+                            bucket: s.bucket,
+                            prefix: s.key,
+                        });
+                    }
+                    // GCS's client's `list_blobs('b', prefix='p')`.
+                    None if *name == "list_blobs" => {
+                        let bucket = positional_literals(code, literals, open).into_iter().next();
+                        let prefix = keyword_literal(code, literals, open, PREFIX_KEYS);
+                        self.used
+                            .extend(bucket.iter().chain(&prefix).map(|(_, i)| *i));
+                        self.listings.push(Listing {
+                            bucket: bucket.map(|(b, _)| b),
+                            prefix: prefix.map(|(p, _)| p),
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// The prefix of the code's listing of `bucket` (`Some(None)`: the
+    /// whole bucket's), if it lists it.
+    fn listed(&self, bucket: Option<&str>) -> Option<Option<String>> {
+        let mut found = self
+            .listings
+            .iter()
+            .filter(|l| l.bucket.is_none() || l.bucket.as_deref() == bucket);
+        let first = found.next()?;
+        if first.prefix.is_none() || found.any(|l| l.prefix.is_none()) {
+            return Some(None);
+        }
+        Some(first.prefix.clone())
+    }
+
+    /// Deletes the object of `bucket` whose key the code computes (`key`:
+    /// a template's text or `{expression}`): one of a listing's, when the
+    /// code lists the bucket (the listing's objects, as `aws s3 rm
+    /// --recursive` deletes them), else that one object.
+    fn delete_computed(&mut self, scheme: &str, bucket: Option<&str>, key: &str) {
+        match self.listed(bucket) {
+            Some(prefix) => self.delete(scheme, bucket, prefix.as_deref(), true),
+            None => self.delete(scheme, bucket, Some(key), false),
+        }
+    }
+
+    /// Deletes the objects the key expression at `range` gives: a literal
+    /// key, each key of a loop over a list written out, else a computed
+    /// key ([`Changes::delete_computed`]). False when it gives none.
+    fn delete_keys(&mut self, scheme: &str, bucket: Option<&str>, range: Range<usize>) -> bool {
+        let (code, literals) = (self.code, self.literals);
+        if let Some(keys) = bucket_keys::loop_keys(code, literals, range.clone()) {
+            for (key, index) in keys {
+                self.used.push(index);
+                self.delete(scheme, bucket, Some(&key), false);
+            }
+            return true;
+        }
+        let Some(key) = bucket_keys::key_arg(code, literals, range) else {
+            return false;
+        };
+        self.used.extend(key.literal);
+        if key.computed {
+            self.delete_computed(scheme, bucket, &key.text);
+        } else {
+            self.delete(scheme, bucket, Some(&key.text), false);
+        }
+        true
+    }
+
     /// `.delete()` on a bucket, an object or a listing.
     fn chained_deletes(&mut self) {
         for method in ["delete", "deleteFiles", "delete_blobs", "delete_blob"] {
@@ -469,9 +649,10 @@ impl Changes<'_> {
                     ("delete", Kind::Bucket) | ("delete_blobs", _) => {
                         self.delete(s.scheme, bucket, None, true);
                     }
-                    ("delete", Kind::Object) => {
-                        self.delete(s.scheme, bucket, s.key.as_deref(), false);
-                    }
+                    ("delete", Kind::Object) => match s.key.as_deref() {
+                        Some(key) if s.computed => self.delete_computed(s.scheme, bucket, key),
+                        key => self.delete(s.scheme, bucket, key, false),
+                    },
                     ("delete", Kind::Objects) => {
                         self.delete(s.scheme, bucket, s.key.as_deref(), true);
                     }
@@ -485,14 +666,16 @@ impl Changes<'_> {
                         self.delete(s.scheme, bucket, prefix.as_deref(), true);
                     }
                     ("delete_blob", Kind::Bucket) => {
-                        let key = positional_literals(self.code, self.literals, open)
-                            .into_iter()
-                            .next();
-                        if let Some((_, index)) = &key {
-                            self.used.push(*index);
+                        let key =
+                            storage::args_at(self.code, self.literals, open).and_then(|args| {
+                                let item = args.items.iter().find(|i| i.key.is_none())?;
+                                Some(item.start..item.end)
+                            });
+                        let deleted =
+                            key.is_some_and(|key| self.delete_keys(s.scheme, bucket, key));
+                        if !deleted {
+                            self.delete(s.scheme, bucket, None, true);
                         }
-                        let key = key.map(|(k, _)| k);
-                        self.delete(s.scheme, bucket, key.as_deref(), key.is_none());
                     }
                     _ => {}
                 }
@@ -509,35 +692,84 @@ impl Changes<'_> {
         for name in BUCKETS.iter().chain(OBJECTS).chain(MANY) {
             for (at, mut args) in calls_with_args(code, literals, name) {
                 let (scheme, bucket) = self.bucket_of(at, &mut args);
+                let bucket = bucket.as_deref();
                 if BUCKETS.contains(name) {
-                    self.delete(scheme, bucket.as_deref(), None, true);
+                    self.delete(scheme, bucket, None, true);
                 } else if OBJECTS.contains(name) {
-                    let key = args.text(KEY_KEYS, None);
-                    self.delete(scheme, bucket.as_deref(), key.as_deref(), key.is_none());
-                } else {
-                    // The keys listed, each; keys the code computed (a
-                    // listing's): the bucket's objects.
-                    let (start, end) = span(&args);
-                    let keys: Vec<(String, usize)> = literals
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, l)| l.start >= start && l.end <= end)
-                        .filter(|(_, l)| {
-                            value_of(code.get(..l.start).unwrap_or_default(), KEY_KEYS)
+                    // `Key=...`, or a shorthand property (`{ Bucket, Key }`).
+                    let key = args.keyed(KEY_KEYS).or_else(|| {
+                        args.items.iter().find(|i| {
+                            i.key.is_none()
+                                && code
+                                    .get(i.start..i.end)
+                                    .is_some_and(|t| KEY_KEYS.contains(&t))
                         })
-                        .map(|(i, l)| (l.text.clone(), i))
-                        .collect();
-                    if keys.is_empty() {
-                        self.delete(scheme, bucket.as_deref(), None, true);
+                    });
+                    let key = key.map(|i| i.start..i.end);
+                    if !key.is_some_and(|key| self.delete_key(scheme, bucket, key)) {
+                        self.delete(scheme, bucket, None, true);
                     }
-                    for (key, index) in keys {
-                        self.used.push(index);
-                        self.delete(scheme, bucket.as_deref(), Some(&key), false);
-                    }
+                } else {
+                    self.delete_listed_keys(scheme, bucket, &args);
                 }
                 self.used.append(&mut args.used);
             }
         }
+    }
+
+    /// Deletes what the key expression at `range` of a single delete
+    /// gives: a shorthand property's literal (`{ Key }` after `const Key =
+    /// 'k'`), else [`Changes::delete_keys`].
+    fn delete_key(&mut self, scheme: &str, bucket: Option<&str>, range: Range<usize>) -> bool {
+        let (code, literals) = (self.code, self.literals);
+        let name = code.get(range.clone()).unwrap_or_default();
+        if KEY_KEYS.contains(&name)
+            && let Some((key, index)) =
+                bucket_keys::bound_literal(code, literals, name, range.start)
+        {
+            self.used.push(index);
+            self.delete(scheme, bucket, Some(&key), false);
+            return true;
+        }
+        self.delete_keys(scheme, bucket, range)
+    }
+
+    /// What a batch delete (`delete_objects`, `DeleteObjectsCommand`)
+    /// deletes: the keys it lists, each; keys a loop over a list written
+    /// out gives, each; keys the code computes: a listing's objects when
+    /// it lists the bucket ([`Changes::delete_computed`]), else the
+    /// objects it names.
+    fn delete_listed_keys(&mut self, scheme: &str, bucket: Option<&str>, args: &Args<'_>) {
+        let (code, literals) = (self.code, self.literals);
+        let (start, end) = span(args);
+        let keys: Vec<(String, usize)> = literals
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.start >= start && l.end <= end)
+            .filter(|(_, l)| value_of(code.get(..l.start).unwrap_or_default(), KEY_KEYS))
+            .map(|(i, l)| (l.text.clone(), i))
+            .collect();
+        for (key, index) in &keys {
+            self.used.push(*index);
+            self.delete(scheme, bucket, Some(key), false);
+        }
+        if !keys.is_empty() {
+            return;
+        }
+        let mut deleted = false;
+        for value in bucket_keys::key_values(code, literals, start..end) {
+            deleted |= self.delete_keys(scheme, bucket, value);
+        }
+        if deleted {
+            return;
+        }
+        // The objects a name or expression holds (`Delete={'Objects':
+        // batch}`).
+        let objects = args
+            .keyed(&["Objects", "objects"])
+            .and_then(|item| bucket_keys::key_arg(code, literals, item.start..item.end));
+        let key = objects.map_or_else(|| "{Objects}".to_owned(), |o| o.text);
+        self.delete_computed(scheme, bucket, &key);
     }
 
     /// Public canned ACLs and grants to everyone, on whatever call they
@@ -745,7 +977,8 @@ pub(super) fn s3_object_of(
     if found.scheme != "s3" || found.kind != Kind::Object {
         return None;
     }
-    Some((found.bucket?, found.key.unwrap_or_default(), found.used))
+    let key = found.key.filter(|_| !found.computed);
+    Some((found.bucket?, key.unwrap_or_default(), found.used))
 }
 
 /// The names of the chain a call whose name starts at `at` is made on.
@@ -813,9 +1046,11 @@ pub(super) fn changes(
         code,
         literals,
         endpoint: endpoint.as_ref().map(|(url, _)| url.clone()),
+        listings: Vec::new(),
         effects: Vec::new(),
         used: endpoint.map(|(_, i)| i).into_iter().collect(),
     };
+    changes.find_listings();
     changes.chained_deletes();
     changes.client_deletes();
     changes.public_acls(taken);

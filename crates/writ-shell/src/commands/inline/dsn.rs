@@ -6,6 +6,93 @@
 //! server it reaches and a connection URI of its dialect
 //! (`postgresql://H:5432/D`), or as the local database file it opens.
 
+use super::Literal;
+use super::storage::{is_ident, literal_at, matching};
+
+/// How many parts a concatenated URI is read through.
+const MAX_PARTS: usize = 16;
+
+/// The connection URI the code builds by concatenation from `literal`
+/// (`'postgresql://u:' + os.environ['PW'] + '@h/db'`, Perl's and PHP's
+/// `"mysql://u:" . $pw . "@h/db"`): the texts of its literals joined,
+/// each other part as `{}`. `None` when `literal` starts no database URI,
+/// nothing is joined to it, or the host is not written out (`'pg://u@' +
+/// host`): the URI is then read as its literals say.
+pub(super) fn concatenated(code: &str, literals: &[Literal], literal: &Literal) -> Option<String> {
+    let text = literal.text.as_str();
+    if !text.contains("://") || text.starts_with("http") || literal.backtick {
+        return None;
+    }
+    let mut joined = text.to_owned();
+    let mut pos = literal.end;
+    let mut parts = 0;
+    while parts < MAX_PARTS {
+        let Some(next) = operand_after(code, pos) else {
+            break;
+        };
+        parts += 1;
+        match literal_at(literals, next) {
+            Some((_, part)) if !part.backtick => {
+                joined.push_str(&part.text);
+                pos = part.end;
+            }
+            _ => {
+                joined.push_str("{}");
+                pos = operand_end(code, literals, next);
+            }
+        }
+    }
+    let host = super::super::sql::uri_host(&joined)?;
+    (parts > 0 && !host.contains(['{', '}'])).then_some(joined)
+}
+
+/// Where the operand of a concatenation after `pos` starts: after a `+`
+/// (not `+=`, `++`) or a `.` that is no method call (Perl's and PHP's `.`,
+/// followed by a space, `$` or a quote).
+fn operand_after(code: &str, pos: usize) -> Option<usize> {
+    let rest = code.get(pos..)?;
+    let trimmed = rest.trim_start_matches([' ', '\t']);
+    let is_operator = match trimmed.as_bytes() {
+        [b'+', next, ..] => !matches!(next, b'+' | b'='),
+        [b'.', next, ..] => matches!(next, b' ' | b'$' | b'\'' | b'"'),
+        _ => false,
+    };
+    if !is_operator {
+        return None;
+    }
+    let after = trimmed.get(1..)?;
+    let operand = after.trim_start_matches([' ', '\t']);
+    Some(code.len() - operand.len())
+}
+
+/// Where the operand that starts at `start` ends: before the next `+` or
+/// ` . ` outside brackets, or where its expression ends.
+fn operand_end(code: &str, literals: &[Literal], start: usize) -> usize {
+    let bytes = code.as_bytes();
+    let mut pos = start;
+    while let Some(&byte) = bytes.get(pos) {
+        if let Some((_, literal)) = literal_at(literals, pos) {
+            pos = literal.end;
+            continue;
+        }
+        match byte {
+            b'(' | b'[' | b'{' => match matching(code, literals, pos) {
+                Some(close) => pos = close + 1,
+                None => return code.len(),
+            },
+            b'+' | b')' | b']' | b'}' | b',' | b';' | b'\n' => return pos,
+            b'.' if !bytes
+                .get(pos + 1)
+                .is_some_and(|&next| is_ident(char::from(next))) =>
+            {
+                return pos;
+            }
+            _ => pos += 1,
+        }
+    }
+    pos
+}
+
 /// What a driver DSN connects to.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Source {
@@ -153,6 +240,27 @@ mod tests {
             Source::Server { host, uri } => Some((host, uri)),
             _ => None,
         }
+    }
+
+    fn joined(code: &str) -> Option<String> {
+        let literals = crate::commands::inline::literals(code);
+        let first = literals.first()?;
+        concatenated(code, &literals, first)
+    }
+
+    #[test]
+    fn concatenated_uris_are_joined() {
+        assert_eq!(
+            joined("c('postgresql://u:' + os.environ['PW'] + '@h.x/db')").as_deref(),
+            Some("postgresql://u:{}@h.x/db")
+        );
+        assert_eq!(
+            joined("$d = \"mysql://u:\" . $pw . \"@h.x/db\";").as_deref(),
+            Some("mysql://u:{}@h.x/db")
+        );
+        assert_eq!(joined("c('postgresql://u@' + host + '/db')"), None);
+        assert_eq!(joined("c('postgresql://u@h.x/db')"), None);
+        assert_eq!(joined("c('postgresql://u@h.x/{}'.format(db))"), None);
     }
 
     #[test]

@@ -85,8 +85,14 @@ pub(super) fn bound(inv: &Invocation<'_>, original: &str, code: &str) -> Option<
     if !JS_PROGRAMS.contains(&name) || code.len() > MAX_CODE {
         return None;
     }
-    let at = inv.args.iter().position(|a| a.text == original)?;
+    // Shorthand properties written out, whatever the command line says.
+    let expanded = expand_shorthand(code);
+    let code = expanded.as_deref().unwrap_or(code);
+    let Some(at) = inv.args.iter().position(|a| a.text == original) else {
+        return expanded;
+    };
     let rest = inv.args.get(at + 1..).unwrap_or_default();
+    let first_word = if evaluates(inv, at) { 1 } else { 2 };
     // Arguments not known bind nothing, but members may still be read.
     let dynamic = rest.iter().any(|a| a.dynamic);
     // Deno's and Bun's reads of the command line, as Node's, and their
@@ -104,18 +110,89 @@ pub(super) fn bound(inv: &Invocation<'_>, original: &str, code: &str) -> Option<
         None
     } else {
         let words: Vec<String> = rest.iter().map(|a| a.text.clone()).collect();
-        substitute(code, &words)
+        substitute(code, &words, first_word)
     };
     let code_now = substituted.as_deref().unwrap_or(code);
     // Members of object literals (configuration files loaded as them:
     // `super::js_config`), read with the values now written in.
     let read = js_config::with_members_read(code_now);
     if dynamic && read.is_none() {
-        return prepared;
+        return prepared.or(expanded);
     }
     let code_now = read.as_deref().unwrap_or(code_now);
     let pruned = prune(code_now);
-    pruned.or(read).or(substituted).or(prepared)
+    pruned.or(read).or(substituted).or(prepared).or(expanded)
+}
+
+/// True when Node runs the code at argument `at` as `-e CODE` or `-p
+/// CODE`, which have no script: their words start at `process.argv[1]`
+/// (a script's at `process.argv[2]`). A script file whose text is known is
+/// handed here as `-e TEXT` too, so the code must have been written on
+/// the command line: single-quoted there, or one line.
+fn evaluates(inv: &Invocation<'_>, at: usize) -> bool {
+    let flag = at.checked_sub(1).and_then(|i| inv.args.get(i));
+    let typed = inv
+        .args
+        .get(at)
+        .is_some_and(|code| code.quoted || !code.text.trim_end().contains('\n'));
+    matches!(inv.program, "node" | "nodejs") && flag.is_some_and(|f| is_eval_flag(&f.text)) && typed
+}
+
+/// True for Node's flags that take the code to run (`-e`, `--eval`, `-p`,
+/// `--print`, combined `-pe`).
+fn is_eval_flag(word: &str) -> bool {
+    matches!(word, "--eval" | "--print")
+        || word
+            .strip_prefix('-')
+            .is_some_and(|f| !f.is_empty() && f.chars().all(|c| c == 'e' || c == 'p'))
+}
+
+/// `code` with each shorthand property of its object literals (`{ Bucket,
+/// Key: k }`) written out (`{ Bucket: Bucket, Key: k }`), the form the
+/// path evaluator reads (it writes a bound name as its value, and a
+/// shorthand's name is also its key); `None` when there is none. A `{`
+/// opens an object literal (or a pattern, where the long form means the
+/// same) after `(`, `,`, `=`, `:`, `[`, `?` or `return`; its entries
+/// are split at commas, and one that is a bare name is a shorthand. A
+/// block (`if (x) { y }`, `=> { y }`) is none.
+fn expand_shorthand(code: &str) -> Option<String> {
+    let literals = literals(code);
+    let mut replacements = Vec::new();
+    for (open, _) in code.match_indices('{') {
+        if storage::in_literal(&literals, open) {
+            continue;
+        }
+        let before = code.get(..open).unwrap_or_default().trim_end();
+        // Not a declaration's pattern either (`const { values } =
+        // parseArgs(...)`): its readers take it as written.
+        let opens_object = before.ends_with(['(', ',', ':', '[', '?'])
+            || (before.ends_with('=') && !before.ends_with("=>"))
+            || (before.ends_with("return") && token_starts(before, before.len() - "return".len()));
+        if !opens_object {
+            continue;
+        }
+        let Some(close) = storage::matching(code, &literals, open) else {
+            continue;
+        };
+        let mut pos = open + 1;
+        while pos < close {
+            let Some(end) = next_entry(code, &literals, pos, close) else {
+                break;
+            };
+            let entry = code.get(pos..end).unwrap_or_default();
+            let name = entry.trim();
+            let is_name = !name.is_empty()
+                && name.chars().all(storage::is_ident)
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+                && !entry.contains(';');
+            if is_name {
+                let at = pos + entry.find(name).unwrap_or_default();
+                replacements.push((at, at + name.len(), format!("{name}: {name}")));
+            }
+            pos = end + 1;
+        }
+    }
+    storage::replaced(code, replacements)
 }
 
 /// `code` with each declaration of several names (`const a = "x", b =
@@ -219,7 +296,7 @@ fn runtime_argv(program: &str, code: &str) -> Option<String> {
 }
 
 /// `code` with its reads of options and `process.argv` written as values.
-fn substitute(code: &str, words: &[String]) -> Option<String> {
+fn substitute(code: &str, words: &[String], first_word: usize) -> Option<String> {
     let literals = literals(code);
     let mut reads: Vec<(String, Value)> = Vec::new();
     let mut parsers = js_cli::parsers(code, &literals);
@@ -243,7 +320,7 @@ fn substitute(code: &str, words: &[String]) -> Option<String> {
     if code.contains("process.argv") {
         for (index, word) in words.iter().enumerate().take(MAX_OPTIONS) {
             reads.push((
-                format!("process.argv[{}]", index + 2),
+                format!("process.argv[{}]", index + first_word),
                 Value::Text(word.clone()),
             ));
         }
