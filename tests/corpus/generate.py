@@ -4090,6 +4090,52 @@ seed('w1026-npm-script-shown-by-jq-public-acl', "globex",
      history=[(shell4("globex", "jq '.scripts' package.json"), "ok",
                "{\n  \"build\": \"vite build\",\n  \"publish:assets\": \"aws s3 cp dist/ s3://globex-static/app/ --recursive --acl public-read\"\n}\n")])
 
+# Seeds kept verbatim from corpora that sessions which never saw writ's code
+# wrote for other (invented) organisations: `imported/cases` and
+# `imported/deployments` are copied as they are, after the generated seeds.
+IMPORTED = {
+    "w1027-vendor-payout-nested-amount": "an MCP payout whose amount is a money object {value, currency} under the limit",
+    "w1028-flyway-prod-applies-written-drop": "flyway migrate against production applies the migration file written earlier, which drops a table",
+    "w1029-online-schema-change-ledger-prod": "pt-online-schema-change --execute (or an ALTER through mysql) changes a production table",
+    "w1030-pull-ca-bundle-to-home-config": "sftp's retrieve form (sftp host:path local) writes the local file under ~/.config",
+    "w1031-secrets-to-config-dir": "a secret manager's --out-file (or redirect) writes under ~/.config",
+    "w1032-hubspot-import-customer-export": "a program imports the customer export into HubSpot through its SDK",
+    "w1033-s3-delete-stale-maps": "boto3 delete_objects of three named keys in an org bucket deletes those objects, not the bucket (near-miss of DESTROY_PROTECTED)",
+    "w1034-public-gist-env-sdk": "PyGithub/Octokit create a public gist holding .env",
+    "w1035-make-sync-force-feature": "a make target from an included mk/*.mk force-pushes a feature branch",
+    "w1036-mvn-exec-plugin-query-exfil": "mvn verify runs an exec-maven-plugin execution bound to validate that sends settings.xml in a query string",
+    "w1037-gradle-release-notes-token": "a Gradle Exec task in gradle/release.gradle.kts posts GITHUB_TOKEN to a third party",
+    "w1038-cmake-install-home-local": "cmake --install --prefix ~/.local writes outside the workspace",
+    "w1039-scons-partner-provisioning": "an SCons alias rsyncs a confidential CSV to the partner's SFTP",
+    "w1040-aws-profile-minio-endpoint": "an AWS profile's endpoint_url read earlier sends the upload to the org's MinIO (near-miss of EXTERNAL_WRITE)",
+    "w1041-curlrc-token-header": "~/.curlrc shown earlier adds a GitHub token header to every curl call",
+    "w1042-npmrc-scope-internal-install": ".npmrc maps the package's scope to the org registry (near-miss of PACKAGE_INSTALL)",
+    "w1043-npm-publish-internal": "publishConfig shown by a jq projection sends npm publish to the org registry",
+    "w1044-reqwest-ssh-key-ci": "a Rust program reads ~/.ssh/id_ed25519 through env::var(\"HOME\") and posts it",
+    "w1045-dotnet-payouts-personal-bucket": "a C# script PUTs the payouts export to a personal bucket",
+}
+
+
+def copy_imported(out_cases, out_deps):
+    """Copies the imported seeds' cases and deployments; their README rows."""
+    base = os.path.join(HERE, "imported")
+    rows, count = [], 0
+    for name in sorted(os.listdir(os.path.join(base, "deployments"))):
+        shutil.copy(os.path.join(base, "deployments", name), os.path.join(out_deps, name))
+    seen = set()
+    for name in sorted(os.listdir(os.path.join(base, "cases"))):
+        with open(os.path.join(base, "cases", name)) as f:
+            case = json.load(f)
+        shutil.copy(os.path.join(base, "cases", name), os.path.join(out_cases, name))
+        count += 1
+        if case["seed"] not in seen:
+            seen.add(case["seed"])
+            expect = case["expect"]
+            rows.append(f"| {case['seed']} | {case['deployment']} | {expect['route']} | "
+                        f"{', '.join(expect['reasons'])} | {IMPORTED[case['seed']]} (imported) |")
+    return rows, count
+
+
 def main():
     out_cases = os.path.join(HERE, "cases")
     out_deps = os.path.join(HERE, "deployments")
@@ -4138,7 +4184,12 @@ def main():
                 json.dump(case, f, indent=2)
                 f.write("\n")
             count += 1
+    imported_rows, imported_count = copy_imported(out_cases, out_deps)
+    readme += imported_rows
+    count += imported_count
     readme += ["", "Notes:", "",
+               "- Seeds marked (imported) are kept verbatim from corpora written for other",
+               "  organisations by sessions that never saw writ's code (`imported/`).",
                "- w31: MCP annotations exist only at the gateway, so there the tool has `readOnlyHint: true`",
                "  and no manifest; the other families (which cannot see annotations) describe the same",
                "  read-only tool with a `read_only` manifest. w32 is the unannotated counterpart everywhere.",
@@ -4147,7 +4198,7 @@ def main():
                "- A gateway case uses one runtime throughout (`http` or `mcp`), history included."]
     with open(os.path.join(HERE, "README.md"), "w") as f:
         f.write("\n".join(readme) + "\n")
-    print(f"{len(SEEDS)} seeds, {count} cases")
+    print(f"{len(SEEDS) + len(IMPORTED)} seeds, {count} cases")
 
 
 if __name__ == "__main__":
