@@ -2229,11 +2229,11 @@ fn graph(
     if let Some(effect) = graph_directory(segments, method, fields) {
         return vec![effect];
     }
-    let Some(at) = segments.iter().position(|s| *s == "items") else {
+    let Some(item) = drive_item(segments) else {
         return Vec::new();
     };
     let resource = Resource::Other {
-        name: format!("drive item {}", segments.get(at + 1).unwrap_or(&"")),
+        name: format!("drive item {item}"),
     };
     let compact: String = texts
         .join(" ")
@@ -2256,6 +2256,27 @@ fn graph(
         }],
         _ => Vec::new(),
     }
+}
+
+/// The drive item a Graph path names: by id (`.../items/ID/...`) or by
+/// its path (`.../root:/Folder/file.xlsx:/createLink`).
+fn drive_item(segments: &[&str]) -> Option<String> {
+    if let Some(at) = segments.iter().position(|s| *s == "items") {
+        return Some(segments.get(at + 1).unwrap_or(&"").to_string());
+    }
+    let start = segments.iter().position(|s| s.starts_with("root:"))?;
+    let mut path = Vec::new();
+    for segment in &segments[start..] {
+        let segment = segment.strip_prefix("root:").unwrap_or(segment);
+        match segment.strip_suffix(':') {
+            Some(last) => {
+                path.push(last);
+                return Some(path.join("/").trim_start_matches('/').to_owned());
+            }
+            None => path.push(segment),
+        }
+    }
+    None
 }
 
 /// The first address a Graph `invite` body names (`{"recipients":

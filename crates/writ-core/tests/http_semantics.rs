@@ -371,6 +371,12 @@ fn visibility_members_named_for_what_they_set() {
                 "https://graph.microsoft.com/v1.0/me/drive/items/01REL/createLink",
                 r#"{"type": "view", "scope": "anonymous"}"#,
             ),
+            // The item named by its path in the drive.
+            (
+                "POST",
+                "https://graph.microsoft.com/v1.0/me/drive/root:/Pricing/2027%20list.xlsx:/createLink",
+                r#"{"type": "view", "scope": "anonymous"}"#,
+            ),
             // CKAN's action API: the verb is the path's last word.
             (
                 "POST",
@@ -403,6 +409,11 @@ fn links_for_the_organisation_or_named_people_are_grants() {
                 "POST",
                 "https://graph.microsoft.com/v1.0/me/drive/items/01REL/createLink",
                 r#"{"type": "edit", "scope": "users"}"#,
+            ),
+            (
+                "POST",
+                "https://graph.microsoft.com/v1.0/drives/b!x/root:/Reports/q3.pdf:/createLink",
+                r#"{"type": "view", "scope": "organization"}"#,
             ),
         ],
         Route::RequireApproval,
