@@ -115,6 +115,10 @@ pub struct Decision {
     /// Not reported.
     #[serde(skip)]
     pub shown_part: Option<crate::partial_view::ShownPart>,
+    /// The configuration the action's output shows, which the session
+    /// knows once it has run ([`crate::shown_state`]). Not reported.
+    #[serde(skip)]
+    pub shown_query: Option<crate::shown_state::ShownQuery>,
 }
 
 impl Engine {
@@ -145,8 +149,9 @@ impl Engine {
             written: &session.written,
             links: &session.links,
         };
-        let interpretation = interpret(envelope, &self.facts, earlier);
+        let mut interpretation = interpret(envelope, &self.facts, earlier);
         let shown_part = interpretation.shown_part.clone();
+        let shown_query = interpretation.shown_query.take();
         let mut facts = derive(
             envelope,
             interpretation,
@@ -272,6 +277,7 @@ impl Engine {
             facts,
             errors,
             shown_part,
+            shown_query,
         }
     }
 
@@ -294,6 +300,11 @@ impl Engine {
             .iter()
             .cloned()
             .partition(|listing| listing.package);
+        // What its output showed of the configuration, as if it had set it.
+        let shown = match &decision.shown_query {
+            Some(query) if ran => crate::shown_state::learned(query, output, &self.facts),
+            _ => crate::shown_state::Learned::default(),
+        };
         StepRecord {
             blocked: decision.route == Route::Block,
             ran,
@@ -306,9 +317,9 @@ impl Engine {
             dry_runs: decision.facts.dry_runs.clone(),
             approvals_used: decision.approvals_used.clone(),
             clones: decision.facts.clones.clone(),
-            remotes: decision.facts.remotes.clone(),
-            url_settings: decision.facts.url_settings.clone(),
-            kube_context: decision.facts.kube_context.clone(),
+            remotes: [decision.facts.remotes.clone(), shown.remotes].concat(),
+            url_settings: [decision.facts.url_settings.clone(), shown.url_settings].concat(),
+            kube_context: decision.facts.kube_context.clone().or(shown.kube_context),
             branches: decision.facts.branches.clone(),
             links: decision.facts.links.clone(),
             written: decision.facts.written.clone(),

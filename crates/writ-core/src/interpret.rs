@@ -68,6 +68,12 @@ pub struct Interpretation {
     /// ([`crate::listing::entries`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub listings: Vec<writ_shell::Listing>,
+    /// The configuration a shell command's output shows (`git remote -v`,
+    /// `kubectl config current-context`): once the step has run, the
+    /// session knows it as if it had set it ([`crate::shown_state`]).
+    /// Not reported.
+    #[serde(skip)]
+    pub shown_query: Option<crate::shown_state::ShownQuery>,
     /// Symbolic links the tool makes or removes, as `(link, target)`, in
     /// order; an empty target: the link was removed ([`crate::links`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -922,7 +928,19 @@ impl Cx<'_> {
         };
         match writ_shell::analyze(command, &ctx) {
             Ok(analysis) => {
-                let (effects, links) = self.lower_through_links(analysis.effects);
+                // The session's current Kubernetes context is the default
+                // kubeconfig's, not that of another one the line names.
+                let cx = Cx {
+                    earlier: Earlier {
+                        kube_context: self
+                            .earlier
+                            .kube_context
+                            .filter(|_| !crate::shown_state::names_kubeconfig(command)),
+                        ..self.earlier
+                    },
+                    ..*self
+                };
+                let (effects, links) = cx.lower_through_links(analysis.effects);
                 // What a write through an earlier step's link puts there,
                 // its target holds; the line's own links and those it
                 // removes keep their own entries.
@@ -957,6 +975,12 @@ impl Cx<'_> {
                     shown_part,
                     listings,
                     links,
+                    shown_query: crate::shown_state::shown_query(
+                        command,
+                        cwd,
+                        self.facts,
+                        self.earlier,
+                    ),
                     ..Interpretation::default()
                 }
             }
@@ -1058,6 +1082,17 @@ impl Cx<'_> {
                         }
                         None => return,
                     }
+                }
+                // The working directory's repository of gh is the default
+                // an earlier `gh repo set-default` chose there.
+                if r.program == "gh"
+                    && matches!(&r.target, writ_shell::Target::Remote { name } if name == "origin")
+                    && let Some(url) =
+                        crate::shown_state::gh_default(self.earlier.remotes, self.base)
+                {
+                    r.target = writ_shell::Target::Url {
+                        url: url.to_owned(),
+                    };
                 }
                 let mut payload = lower_payload(r.payload);
                 let target = self.target_text(&r.target);

@@ -30,6 +30,7 @@ pub mod partial_view;
 pub mod policy;
 pub mod route;
 pub mod session;
+pub mod shown_state;
 pub mod sql;
 mod web_api;
 

@@ -37,6 +37,7 @@ mod registry_changes;
 mod repository_moves;
 mod session_contents;
 mod sql_dialects;
+mod state_from_outputs;
 mod storage_exposure;
 mod symlinks;
 mod tenant_admin;

@@ -171,6 +171,7 @@ mod sources_and_launchers;
 mod split_chunks;
 mod sql_clients;
 mod sql_exports;
+mod ssh_alias_remotes;
 mod ssh_config;
 mod store_admin;
 mod sync_tools;

@@ -4,12 +4,14 @@
 //! `User`, `Port`), the variables whose values ssh sends (`SendEnv`), and
 //! the `LocalCommand` it runs here when `PermitLocalCommand` is `yes`.
 //! As in ssh, the first value found for a keyword wins and blocks apply in
-//! file order; `Match` blocks are not evaluated.
+//! file order; `Match` blocks are not evaluated. git reaches the remotes
+//! whose URLs go over ssh (`git@gh-work:org/app.git`, `ssh://gh-work/...`)
+//! through the same file: their host is the alias's `HostName`.
 
 use super::super::{Invocation, Nested, Outcome};
 use super::Lookup;
 use crate::args::{self, Arg, Spec};
-use crate::{Effect, Target};
+use crate::{Effect, GitPush, Target};
 
 /// What the configuration says about one alias.
 #[derive(Debug, Default, PartialEq)]
@@ -31,6 +33,10 @@ pub(super) fn apply(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Looku
     let Some(text) = text_of(&path) else {
         return;
     };
+    if inv.program == "git" {
+        git_urls(&text, outcome);
+        return;
+    }
     let mut local_commands = Vec::new();
     for effect in &mut outcome.effects {
         let target = match effect {
@@ -75,6 +81,97 @@ pub(super) fn apply(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Looku
     }
 }
 
+/// Points the URLs of git's remotes that go over ssh to an alias of the
+/// configuration at the alias's real host: the remotes and push URLs the
+/// command sets, the URL it pushes to, and those it clones and fetches
+/// from. Later pushes to the remotes it sets go there too.
+fn git_urls(text: &str, outcome: &mut Outcome) {
+    let resolve = |url: &mut String| {
+        if let Some(resolved) = ssh_url_resolved(text, url) {
+            *url = resolved;
+        }
+    };
+    for effect in &mut outcome.effects {
+        match effect {
+            Effect::GitRemote { url, .. } => resolve(url),
+            Effect::GitSetting { key, value, .. } if names_remote_url(key) => resolve(value),
+            Effect::GitPush(push) => push_urls(push, &resolve),
+            Effect::Request(request) if request.program == "git" => {
+                if let Target::Url { url } = &mut request.target {
+                    resolve(url);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The URLs a push names itself: a URL as its remote, and the remote URLs
+/// of the line's settings that move it.
+fn push_urls(push: &mut GitPush, resolve: &impl Fn(&mut String)) {
+    if let Some(remote) = &mut push.remote {
+        resolve(remote);
+    }
+    if let Some(settings) = &mut push.settings {
+        resolve(&mut settings.remote);
+        if let Some(url) = &mut settings.url {
+            resolve(url);
+        }
+        for (key, value) in &mut settings.entries {
+            if names_remote_url(key) {
+                resolve(value);
+            }
+        }
+    }
+}
+
+/// A setting (as git compares its key) whose value is a remote's URL:
+/// `remote.NAME.url`, `remote.NAME.pushurl`.
+fn names_remote_url(key: &str) -> bool {
+    key.starts_with("remote.") && (key.ends_with(".url") || key.ends_with(".pushurl"))
+}
+
+/// `url`, a git URL over ssh, with its host an alias whose block names
+/// another `HostName`: the same URL naming that host. `None` for another
+/// URL (a remote's name, `https://`, a path) or a host the file does not
+/// rename.
+fn ssh_url_resolved(text: &str, url: &str) -> Option<String> {
+    let (before, host, after) = ssh_url_host(url)?;
+    let hostname = parse(text, host).hostname?.replace("%h", host);
+    (!hostname.eq_ignore_ascii_case(host)).then(|| format!("{before}{hostname}{after}"))
+}
+
+/// A git URL over ssh split around its host: `[user@]HOST:path` (scp's
+/// form) or `ssh://[user@]HOST[:port]/path` (`git+ssh://`, `ssh+git://`).
+fn ssh_url_host(url: &str) -> Option<(&str, &str, &str)> {
+    let (authority_at, authority) = match url.split_once("://") {
+        Some((scheme, rest)) => {
+            if !matches!(scheme, "ssh" | "git+ssh" | "ssh+git") {
+                return None;
+            }
+            (scheme.len() + 3, rest.split('/').next().unwrap_or(rest))
+        }
+        None => {
+            let (authority, _) = url.split_once(':')?;
+            // A path (`./x:y`, `/srv/a:b`), not a host.
+            if authority.contains('/') {
+                return None;
+            }
+            (0, authority)
+        }
+    };
+    let user_len = authority.rfind('@').map_or(0, |at| at + 1);
+    let host_and_port = authority.get(user_len..)?;
+    let host = host_and_port.split(':').next().unwrap_or(host_and_port);
+    // A drive letter (`C:\repo`) or a bracketed address is no alias.
+    if host.len() < 2 || host.starts_with('[') {
+        return None;
+    }
+    let start = authority_at + user_len;
+    let end = start + host.len();
+    Some((url.get(..start)?, url.get(start..end)?, url.get(end..)?))
+}
+
 /// The configuration's settings for a host target, when any apply.
 fn resolved(text: &str, target: &Target) -> Option<HostConfig> {
     let Target::Host { host, .. } = target else {
@@ -103,14 +200,16 @@ fn rewrite(target: &mut Target, config: &HostConfig) {
     }
 }
 
-/// The configuration file the client reads: `-F FILE` (ssh, scp, sftp, or
-/// the ssh of rsync's `-e`/`--rsh`), else `~/.ssh/config`.
+/// The configuration file the client reads: `-F FILE` (ssh, scp, sftp, the
+/// ssh of rsync's `-e`/`--rsh`, or git's `GIT_SSH_COMMAND`), else
+/// `~/.ssh/config`.
 fn config_path(inv: &Invocation<'_>) -> Option<String> {
     let given = match inv.program {
         "ssh" => option_f(inv.args, "bcDEeFIiJLlmOopQRSWwB", Some(1)),
         "scp" => option_f(inv.args, "cFiJloPSDX", None),
         "sftp" => option_f(inv.args, "BbcDFiJloPRSsX", None),
         "rsync" => rsync_config(inv.args),
+        "git" => git_ssh_config(inv),
         _ => return None,
     };
     match given {
@@ -132,6 +231,12 @@ fn option_f(words: &[Arg], short: &'static str, stop_after: Option<usize>) -> Op
     args::value(&items, &["-F"]).map(|file| file.text.clone())
 }
 
+/// `-F FILE` in the ssh command git runs (`GIT_SSH_COMMAND='ssh -F FILE'`).
+fn git_ssh_config(inv: &Invocation<'_>) -> Option<String> {
+    let command = inv.env_value("GIT_SSH_COMMAND")?;
+    config_option(&command.text)
+}
+
 /// `-F FILE` in rsync's remote shell (`-e "ssh -F FILE"`, `--rsh=...`).
 fn rsync_config(words: &[Arg]) -> Option<String> {
     let rsh = words.iter().enumerate().find_map(|(i, word)| {
@@ -141,7 +246,12 @@ fn rsync_config(words: &[Arg]) -> Option<String> {
             word.text.strip_prefix("--rsh=").map(str::to_owned)
         }
     })?;
-    let mut parts = rsh.split_whitespace().skip(1);
+    config_option(&rsh)
+}
+
+/// `-F FILE` (or `-FFILE`) among the words of an ssh command line.
+fn config_option(command: &str) -> Option<String> {
+    let mut parts = command.split_whitespace().skip(1);
     while let Some(part) = parts.next() {
         if part == "-F" {
             return parts.next().map(str::to_owned);
