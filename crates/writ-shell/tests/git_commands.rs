@@ -656,3 +656,27 @@ fn a_local_clone_source_is_its_absolute_path() {
         assert_eq!(cloned_from(line), vec![Value::from(source)], "{line}");
     }
 }
+
+#[test]
+fn a_push_to_a_repository_on_this_machine_writes_it_here() {
+    run_table(&[
+        (
+            "git push --mirror /tmp/app-backup.git",
+            json!([write("/tmp/app-backup.git")]),
+        ),
+        (
+            "git push file:///srv/git/app.git main",
+            json!([write("/srv/git/app.git")]),
+        ),
+        (
+            "git push ../mirror.git main",
+            json!([write("/home/dana/mirror.git")]),
+        ),
+        (
+            "git push ~/backups/app.git --all",
+            json!([write("/home/dana/backups/app.git")]),
+        ),
+        // A remote's name and scp's host:path leave the machine.
+        ("git push origin main", json!([push_to("origin", "main")])),
+    ]);
+}

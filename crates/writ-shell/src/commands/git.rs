@@ -745,6 +745,12 @@ fn push(inv: &Invocation<'_>) -> Outcome {
         .map(|r| refspec(&r.text, delete))
         .collect();
     let mut outcome = Outcome::default();
+    // A repository on this machine (`/tmp/backup.git`, `file:///srv/x.git`,
+    // `../mirror.git`) is written here; nothing leaves the machine.
+    if let Some(path) = remote.as_deref().and_then(local_repository_path) {
+        outcome.write(inv.path(path), false);
+        return outcome;
+    }
     // A credential written into the remote's URL goes to its host.
     if let Some(url_arg) = args::value(&items, &["--repo"]).or_else(|| positional.first().copied())
         && url_arg.text.contains("://")
@@ -767,6 +773,17 @@ fn push(inv: &Invocation<'_>) -> Outcome {
         cloned_from: None,
         settings: None,
     }))
+}
+
+/// The path of a push's remote when it is a repository on this machine:
+/// an absolute, home or relative path, or a `file://` URL. A remote's
+/// name, a URL and scp's `host:path` are not.
+fn local_repository_path(remote: &str) -> Option<&str> {
+    if let Some(path) = remote.strip_prefix("file://") {
+        return Some(path);
+    }
+    let pathlike = remote.starts_with(['/', '.', '~']) || remote.contains('/');
+    (pathlike && !remote.contains(':')).then_some(remote)
 }
 
 /// `git lfs push [--all] [--object-id] [--stdin] REMOTE|URL [REF|OID...]`:
