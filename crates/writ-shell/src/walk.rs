@@ -1488,6 +1488,18 @@ impl<'c> Analyzer<'c> {
             commands::written_conftests(&invocation, &mut outcome, &|path| self.script_text(path));
             // A Puppet manifest (`puppet apply site.pp`).
             commands::written_manifests(&invocation, &mut outcome, &|path| self.script_text(path));
+            // A Kubernetes manifest's role bindings (`kubectl apply -f rbac.yaml`).
+            commands::applied_kube_grants(
+                &invocation,
+                &mut outcome,
+                &|path| self.script_text(path),
+                &|dir| {
+                    let under = self.contents_under(dir).into_iter();
+                    under
+                        .filter_map(|(path, held)| Some((path, stdin_script_text(&held)?)))
+                        .collect()
+                },
+            );
             // A notebook run as the code it holds (`jupyter nbconvert --execute`).
             commands::written_notebooks(&invocation, &mut outcome, &|path| self.script_text(path));
             // A SkyPilot task file's mounts and environment.

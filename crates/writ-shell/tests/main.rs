@@ -87,6 +87,7 @@ mod jq_and_curl_config;
 mod js_runtimes;
 mod jvm_languages;
 mod known_file_text;
+mod kube_manifest_grants;
 mod l10n_and_builds;
 mod languages_and_posts;
 mod languages_round_nine;

@@ -230,12 +230,7 @@ fn kubectl(inv: &Invocation<'_>) -> Outcome {
     };
     let args: Vec<String> = positional.collect();
     let grant = role_binding(&verb, &args, &items);
-    let dry_run = items.iter().any(|item| match item {
-        crate::args::Item::Opt { name, value } if name == "--dry-run" => {
-            value.as_ref().is_none_or(|v| v.text != "none")
-        }
-        _ => false,
-    });
+    let dry_run = is_dry_run(&items);
     let files = args::values(&items, &["-f", "--filename", "-k", "--kustomize"])
         .iter()
         .map(|f| {
@@ -248,6 +243,16 @@ fn kubectl(inv: &Invocation<'_>) -> Outcome {
         .collect();
     let mut outcome = Outcome::default();
     outcome.effects.extend(grant);
+    // `kubectl apply -f - <<EOF`: the bindings the manifest on standard
+    // input holds (a file's are read where its text is known:
+    // [`super::kube_manifests::applied_grants`]).
+    if applied_manifests(inv).is_some_and(|m| m.stdin)
+        && let Some(text) = inv.stdin_only_text()
+    {
+        outcome
+            .effects
+            .extend(super::kube_manifests::manifest_grants(&text));
+    }
     outcome.effects.extend(api_server_credentials(
         inv,
         &items,
@@ -294,6 +299,78 @@ fn kubectl(inv: &Invocation<'_>) -> Outcome {
             _ => false,
         }),
     }))
+}
+
+/// `--dry-run` (`=client`, `=server`, bare) sends nothing to change;
+/// `--dry-run=none` is a real run.
+fn is_dry_run(items: &[args::Item<'_>]) -> bool {
+    items.iter().any(|item| match item {
+        crate::args::Item::Opt { name, value } if name == "--dry-run" => {
+            value.as_ref().is_none_or(|v| v.text != "none")
+        }
+        _ => false,
+    })
+}
+
+/// Where `kubectl apply|create|replace` takes the objects it sends to the
+/// cluster from.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct AppliedManifests {
+    /// `-f PATH` (a file or a directory), absolute; `-f a,b` is two.
+    pub files: Vec<String>,
+    /// `-k DIR`: a kustomization's directory, absolute.
+    pub kustomizations: Vec<String>,
+    /// `-R`: a directory's subdirectories are read too.
+    pub recursive: bool,
+    /// `-f -`: the manifest is standard input.
+    pub stdin: bool,
+}
+
+/// The manifests a `kubectl|oc apply|create|replace` line sends to the
+/// cluster; `None` for another verb, a `--dry-run`, or a line without
+/// `-f`/`-k`. A URL is not read.
+pub(super) fn applied_manifests(inv: &Invocation<'_>) -> Option<AppliedManifests> {
+    if !matches!(inv.program, "kubectl" | "oc") {
+        return None;
+    }
+    let items = args::parse(
+        inv.args,
+        &Spec {
+            short: "nfolcsLk",
+            long: KUBECTL_LONG,
+            stop_after: None,
+        },
+    );
+    let verb = args::positionals(&items).first().map(|a| a.text.clone())?;
+    if !matches!(verb.as_str(), "apply" | "create" | "replace") || is_dry_run(&items) {
+        return None;
+    }
+    let mut applied = AppliedManifests {
+        recursive: args::has(&items, &["-R", "--recursive"]),
+        ..AppliedManifests::default()
+    };
+    let names = |options: &[&str]| -> Vec<String> {
+        args::values(&items, options)
+            .iter()
+            .flat_map(|value| value.text.split(','))
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    for name in names(&["-f", "--filename"]) {
+        if name == "-" {
+            applied.stdin = true;
+        } else if !name.contains("://") {
+            applied.files.push(inv.path(&name));
+        }
+    }
+    for name in names(&["-k", "--kustomize"]) {
+        if !name.contains("://") {
+            applied.kustomizations.push(inv.path(&name));
+        }
+    }
+    let any = applied.stdin || !applied.files.is_empty() || !applied.kustomizations.is_empty();
+    any.then_some(applied)
 }
 
 /// `kubectl cp [NS/]POD:SRC DEST` writes DEST here; `kubectl cp SRC
@@ -379,17 +456,24 @@ fn role_binding(verb: &str, args: &[String], items: &[args::Item<'_>]) -> Option
         .iter()
         .map(|s| s.text.clone())
         .collect();
+    Some(binding_grant(binding, &subjects))
+}
+
+/// What a role binding (`KIND/NAME`) that names `subjects` (users, groups,
+/// `NS:SA` service accounts) does: gives them its role's access, or opens
+/// it to anyone when one of them stands for everyone.
+pub(super) fn binding_grant(binding: String, subjects: &[String]) -> Effect {
     let resource = Resource::Other { name: binding };
     if subjects
         .iter()
         .any(|s| KUBERNETES_EVERYONE.contains(&s.as_str()))
     {
-        return Some(Effect::MakePublic { resource });
+        return Effect::MakePublic { resource };
     }
-    Some(Effect::GrantAccess {
+    Effect::GrantAccess {
         resource,
         grantee: (!subjects.is_empty()).then(|| subjects.join(", ")),
-    })
+    }
 }
 
 /// `kubectx NAME` is `kubectl config use-context NAME`; `kubectx` alone

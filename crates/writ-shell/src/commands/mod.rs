@@ -88,6 +88,8 @@ mod image_builders;
 pub(crate) use hypervisors::written_image_documents;
 mod infra;
 mod inline;
+mod kube_manifests;
+pub(crate) use kube_manifests::applied_grants as applied_kube_grants;
 mod interactive;
 pub(crate) use interactive::written_scripts as written_command_scripts;
 mod iot;
