@@ -1442,12 +1442,7 @@ impl<'c> Analyzer<'c> {
                 &invocation,
                 &mut outcome,
                 &|path| self.script_text(path),
-                &|dir| {
-                    let under = self.contents_under(dir).into_iter();
-                    under
-                        .filter_map(|(path, held)| Some((path, stdin_script_text(&held)?)))
-                        .collect()
-                },
+                &|dir| self.texts_under(dir),
             );
             // A SQL client's script file, and a compose file's services.
             commands::written_sql_scripts(&invocation, &mut outcome, &|path| {
@@ -1493,12 +1488,7 @@ impl<'c> Analyzer<'c> {
                 &invocation,
                 &mut outcome,
                 &|path| self.script_text(path),
-                &|dir| {
-                    let under = self.contents_under(dir).into_iter();
-                    under
-                        .filter_map(|(path, held)| Some((path, stdin_script_text(&held)?)))
-                        .collect()
-                },
+                &|dir| self.texts_under(dir),
             );
             // A notebook run as the code it holds (`jupyter nbconvert --execute`).
             commands::written_notebooks(&invocation, &mut outcome, &|path| self.script_text(path));
@@ -2160,6 +2150,14 @@ impl<'c> Analyzer<'c> {
             .collect();
         under.sort_by(|a, b| a.0.cmp(&b.0));
         under
+    }
+
+    /// The texts of the files below `dir` whose whole text is known, by path.
+    fn texts_under(&self, dir: &str) -> Vec<(String, String)> {
+        self.contents_under(dir)
+            .into_iter()
+            .filter_map(|(path, held)| Some((path, stdin_script_text(&held)?)))
+            .collect()
     }
 
     /// The first arm of a `case` whose pattern matches `value`; `None`
