@@ -109,6 +109,7 @@ mod node_scripts;
 mod notebooks;
 mod notifications;
 mod object_storage;
+mod observability_clis;
 mod office_and_feeds;
 mod openers_and_osascript;
 mod options_and_arrays;

@@ -118,6 +118,7 @@ pub use nosql::cypher_class;
 mod notebooks;
 pub(crate) use notebooks::written as written_notebooks;
 mod notify;
+mod observability;
 mod office;
 mod openers;
 mod orchestrators;
@@ -592,6 +593,7 @@ fn handlers(inv: &Invocation<'_>) -> Outcome {
         .or_else(|| build_systems::handle(inv))
         .or_else(|| deploy::handle(inv))
         .or_else(|| platforms::handle(inv))
+        .or_else(|| observability::handle(inv))
         .or_else(|| chain::handle(inv))
         .or_else(|| remotes::handle(inv))
         .or_else(|| backups::handle(inv))

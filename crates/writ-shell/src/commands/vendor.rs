@@ -41,7 +41,7 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
 }
 
 /// What every argument carries: a vendor call sends its arguments.
-fn arguments_payload(inv: &Invocation<'_>) -> Payload {
+pub(super) fn arguments_payload(inv: &Invocation<'_>) -> Payload {
     let mut payload = Payload::default();
     for arg in inv.args {
         flow::merge(&mut payload, &arg.payload());
@@ -50,7 +50,7 @@ fn arguments_payload(inv: &Invocation<'_>) -> Payload {
 }
 
 /// The texts of the positional arguments among `items`.
-fn positional_words<'a>(items: &'a [Item<'a>]) -> Vec<&'a str> {
+pub(super) fn positional_words<'a>(items: &'a [Item<'a>]) -> Vec<&'a str> {
     args::positionals(items)
         .into_iter()
         .map(|a| a.text.as_str())
