@@ -3163,6 +3163,29 @@ fn publishing_and_processes() {
                 payload(&["quay.io/jdoe/api:1"], &[], &[])
             )]),
         ),
+        // A new tag for an image already there is pushed to its registry.
+        (
+            "crane tag quay.io/jdoe/api:1.4.1 latest",
+            json!([host_request(
+                "crane",
+                host(None, "quay.io", None, Some("jdoe/api:latest")),
+                "UPLOAD",
+                payload(&["quay.io/jdoe/api:latest"], &[], &[])
+            )]),
+        ),
+        (
+            "docker buildx imagetools create -t quay.io/jdoe/api:latest quay.io/jdoe/api:1.4.1",
+            json!([host_request(
+                "docker",
+                host(None, "quay.io", None, Some("jdoe/api:latest")),
+                "UPLOAD",
+                payload(&["quay.io/jdoe/api:latest"], &[], &[])
+            )]),
+        ),
+        (
+            "docker buildx imagetools create --dry-run -t quay.io/jdoe/api:latest quay.io/jdoe/api:1",
+            json!([]),
+        ),
         (
             "oras push ghcr.io/jdoe/model:v3 model/eta.onnx:application/octet-stream .env",
             json!([host_request(

@@ -45,6 +45,12 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             ))
         }
         ("docker" | "podman" | "buildah" | "nerdctl", Some("tag")) => Some(image_tag(inv, 1)),
+        ("docker", Some("buildx"))
+            if inv.args.get(1).is_some_and(|a| a.text == "imagetools")
+                && inv.args.get(2).is_some_and(|a| a.text == "create") =>
+        {
+            Some(imagetools_create(inv))
+        }
         ("docker" | "podman" | "nerdctl", Some("image"))
             if inv.args.get(1).is_some_and(|a| a.text == "tag") =>
         {
@@ -3152,6 +3158,38 @@ pub(super) fn image_upload(program: &str, image: &str, mut payload: Payload) -> 
     request(program, target, "UPLOAD", payload, false)
 }
 
+/// `docker buildx imagetools create -t TAG... SOURCE...`: a manifest made
+/// from the sources is pushed to each tag (`--dry-run` prints it).
+fn imagetools_create(inv: &Invocation<'_>) -> Outcome {
+    let items = args::parse(
+        inv.args.get(3..).unwrap_or_default(),
+        &Spec {
+            short: "tf",
+            long: &["tag", "file", "annotation", "builder", "progress"],
+            stop_after: None,
+        },
+    );
+    let mut outcome = Outcome::default();
+    if args::has(&items, &["--dry-run"]) {
+        return outcome;
+    }
+    for tag in args::values(&items, &["-t", "--tag"]) {
+        outcome
+            .effects
+            .push(image_upload(inv.program, &tag.text, Payload::default()));
+    }
+    outcome
+}
+
+/// An image reference without its tag or digest: its repository.
+fn image_repository(image: &str) -> &str {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    match without_digest.rfind(':') {
+        Some(colon) if !without_digest[colon..].contains('/') => &without_digest[..colon],
+        _ => without_digest,
+    }
+}
+
 /// Registry-to-registry image tools: `skopeo copy|sync SRC DST`, `crane
 /// push TARBALL REF`, `crane copy|cp SRC DST`, `oras push REF FILE...`,
 /// `oras copy|cp SRC DST`, `regctl image copy SRC DST`. Each uploads to the
@@ -3257,6 +3295,15 @@ fn image_copy(inv: &Invocation<'_>) -> Option<Outcome> {
             .filter(|_| args::value(&items, &["--dest"]).is_some_and(|d| d.text == "docker"))
             .map(|destination| upload(&destination.text)),
         ("crane", "push") => positional.get(1).map(|image| upload(&image.text)),
+        // `crane tag IMAGE TAG` points TAG of IMAGE's repository at it.
+        ("crane", "tag") => match positional.as_slice() {
+            [image, tag, ..] => Some(upload(&format!(
+                "{}:{}",
+                image_repository(&image.text),
+                tag.text
+            ))),
+            _ => None,
+        },
         ("oras", "push") => positional.split_first().map(|(image, files)| {
             let mut payload = destination_credentials.clone();
             for file in files {
