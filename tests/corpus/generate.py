@@ -4122,6 +4122,7 @@ IMPORTED = {
     "w1052-mirror-local-bare": "git push --mirror to a bare repository in /tmp stays on this machine (near-miss of EXFIL_CONFIDENTIAL)",
     "w1053-dogshell-monitor-mute": "Datadog's dog CLI mutes a monitor: an external write to Datadog though the line names no host",
     "w1054-prod-rbac-file-release-approval-only": "a RoleBinding manifest written earlier grants an outside user access in production; the release approval does not cover the grant",
+    "w1055-dockerhub-retag-latest": "docker buildx imagetools create -t (or crane tag) moves a Docker Hub tag: an external write to the registry",
 }
 
 
