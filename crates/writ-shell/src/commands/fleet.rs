@@ -18,7 +18,7 @@ mod puppet;
 
 pub(crate) use puppet::written_manifests;
 
-use super::{Invocation, Nested, Outcome, request};
+use super::{Invocation, Nested, Outcome, request, top_level};
 use crate::args::{self, Arg, Spec};
 use crate::{Effect, Payload, Target, paths};
 
@@ -672,7 +672,7 @@ fn host_names(hosts: &[String]) -> Vec<String> {
 /// hosts, read), `-HOST` (an exclusion), `/regex/` and `@group` name none.
 fn host_list(inv: &Invocation<'_>, text: &str, outcome: &mut Outcome) -> Vec<String> {
     let mut hosts = Vec::new();
-    for entry in split_top(text, ',') {
+    for entry in top_level::split_with(text, ",", top_level::no_tokens) {
         if let Some(file) = entry.strip_prefix('^') {
             outcome.read(inv.path(file), false);
             continue;
@@ -692,26 +692,6 @@ fn host_list(inv: &Invocation<'_>, text: &str, outcome: &mut Outcome) -> Vec<Str
         }
     }
     hosts
-}
-
-/// `text` split at `sep` outside brackets.
-fn split_top(text: &str, sep: char) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut depth = 0usize;
-    let mut start = 0;
-    for (at, c) in text.char_indices() {
-        match c {
-            '[' => depth += 1,
-            ']' => depth = depth.saturating_sub(1),
-            c if c == sep && depth == 0 => {
-                parts.push(&text[start..at]);
-                start = at + c.len_utf8();
-            }
-            _ => {}
-        }
-    }
-    parts.push(&text[start..]);
-    parts
 }
 
 /// How many hosts one host list entry may expand to.

@@ -23,7 +23,7 @@
 use std::collections::HashMap;
 
 use super::sql::Lookup;
-use super::{Invocation, Nested, Outcome, request, url, words};
+use super::{Invocation, Nested, Outcome, request, top_level, url, words};
 use crate::{FileRef, Payload, flow};
 
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
@@ -1246,78 +1246,13 @@ fn token_end(code: &str, at: usize) -> Option<usize> {
 
 /// Where the bracket opened at `open` closes, strings and comments skipped.
 fn matching(code: &str, open: usize) -> Option<usize> {
-    matching_with(code, open, token_end)
+    top_level::matching_with(code, open, token_end)
 }
 
 /// `text` split at each top-level `separator` (outside strings, comments
 /// and brackets); `..` is not split by `...`.
 fn split_top<'t>(text: &'t str, separator: &str) -> Vec<&'t str> {
-    split_top_with(text, separator, token_end)
-}
-
-/// Where the bracket opened at `open` closes, skipping from each place
-/// after it to `token_end(code, at)` where that is a token (a string, a
-/// comment) whose brackets do not count. Shared with Vim script.
-pub(super) fn matching_with(
-    code: &str,
-    open: usize,
-    token_end: impl Fn(&str, usize) -> Option<usize>,
-) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut at = open;
-    while let Some(c) = code.get(at..).and_then(|rest| rest.chars().next()) {
-        if at > open
-            && let Some(end) = token_end(code, at)
-        {
-            at = end;
-            continue;
-        }
-        match c {
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return Some(at);
-                }
-            }
-            _ => {}
-        }
-        at += c.len_utf8();
-    }
-    None
-}
-
-/// `text` split at each `separator` outside brackets and the tokens that
-/// `token_end` reads over (as for [`matching_with`]). Shared with Vim script.
-pub(super) fn split_top_with<'t>(
-    text: &'t str,
-    separator: &str,
-    token_end: impl Fn(&str, usize) -> Option<usize>,
-) -> Vec<&'t str> {
-    let mut parts = Vec::new();
-    let mut depth = 0usize;
-    let mut start = 0;
-    let mut at = 0;
-    while let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) {
-        if let Some(end) = token_end(text, at) {
-            at = end;
-            continue;
-        }
-        match c {
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            _ if depth == 0 && text.get(at..).unwrap_or_default().starts_with(separator) => {
-                parts.push(text.get(start..at).unwrap_or_default());
-                at += separator.len();
-                start = at;
-                continue;
-            }
-            _ => {}
-        }
-        at += c.len_utf8();
-    }
-    parts.push(text.get(start..).unwrap_or_default());
-    parts
+    top_level::split_with(text, separator, token_end)
 }
 
 #[cfg(test)]

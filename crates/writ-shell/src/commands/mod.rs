@@ -155,6 +155,7 @@ mod tcl;
 mod transform;
 pub(crate) use transform::{is_glob, names_written_file};
 mod toml;
+mod top_level;
 mod tunnels;
 mod vcs;
 mod vendor;

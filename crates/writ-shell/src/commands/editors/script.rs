@@ -5,7 +5,7 @@
 //! and the bracket matching are [`lua`]'s, read here with Vim's strings.
 
 use super::Action;
-use crate::commands::lua;
+use crate::commands::{lua, top_level};
 
 /// What a call does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -360,7 +360,7 @@ fn double_quoted(body: &str) -> Option<(String, usize)> {
 
 /// Where the bracket opened at `open` closes, strings skipped.
 fn matching(code: &str, open: usize) -> Option<usize> {
-    lua::matching_with(code, open, |code, at| {
+    top_level::matching_with(code, open, |code, at| {
         string_at(code, at).map(|(_, end)| end)
     })
 }
@@ -368,7 +368,7 @@ fn matching(code: &str, open: usize) -> Option<usize> {
 /// `text` split at each top-level `separator` (outside quoted strings and
 /// brackets).
 fn split_top<'t>(text: &'t str, separator: &str) -> Vec<&'t str> {
-    lua::split_top_with(text, separator, item_token_end)
+    top_level::split_with(text, separator, item_token_end)
 }
 
 /// Where a token starting at `at` that holds no separator ends: a quoted

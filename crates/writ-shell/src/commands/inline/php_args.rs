@@ -31,7 +31,7 @@
 use yaml_rust2::{Yaml, YamlLoader};
 
 use super::{Invocation, Literal, literals, matching_bracket, php_loops, storage};
-use crate::commands::Arg;
+use crate::commands::{Arg, top_level};
 
 /// Code longer than this is not read.
 const MAX_CODE: usize = 64 * 1024;
@@ -640,11 +640,11 @@ fn brace_depths(code: &str, literals: &[Literal]) -> Vec<usize> {
 /// `escapeshellarg`, `rtrim`, `basename`, parentheses; `None` for any
 /// other.
 fn value_of(expr: &str, known: &[(String, String)]) -> Option<String> {
-    let terms = split_top(expr.trim(), '.')?;
+    let terms = split_top(expr.trim(), ".")?;
     if terms.len() > 1 {
         let mut out = String::new();
         for term in terms {
-            out.push_str(&value_of(&term, known)?);
+            out.push_str(&value_of(term, known)?);
         }
         return Some(out);
     }
@@ -662,7 +662,7 @@ fn value_of(expr: &str, known: &[(String, String)]) -> Option<String> {
         return value_of(inner, known);
     }
     let (call, args) = expr.split_once('(')?;
-    let args = split_top(args.strip_suffix(')')?, ',')?;
+    let args = split_top(args.strip_suffix(')')?, ",")?;
     let values: Option<Vec<String>> = args.iter().map(|a| value_of(a, known)).collect();
     let values = values?;
     match (call.trim(), values.as_slice()) {
@@ -696,42 +696,12 @@ fn sprintf(format: &str, args: &[String]) -> Option<String> {
 
 /// `text` split at `sep` outside quotes and brackets, pieces trimmed;
 /// `None` when a quote or bracket does not close.
-fn split_top(text: &str, sep: char) -> Option<Vec<String>> {
-    let mut pieces = Vec::new();
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let mut piece = String::new();
-    let mut escaped = false;
-    for c in text.chars() {
-        if let Some(q) = quote {
-            piece.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            '\'' | '"' => quote = Some(c),
-            '(' | '[' => depth += 1,
-            ')' | ']' => depth = depth.checked_sub(1)?,
-            _ if c == sep && depth == 0 => {
-                pieces.push(piece.trim().to_owned());
-                piece.clear();
-                continue;
-            }
-            _ => {}
-        }
-        piece.push(c);
-    }
-    if quote.is_some() || depth != 0 {
+fn split_top<'t>(text: &'t str, sep: &str) -> Option<Vec<&'t str>> {
+    if top_level::ends_in_quote(text) || !top_level::balanced_with(text, top_level::quoted_end) {
         return None;
     }
-    pieces.push(piece.trim().to_owned());
-    Some(pieces)
+    let pieces = top_level::split_with(text, sep, top_level::quoted_end);
+    Some(pieces.into_iter().map(str::trim).collect())
 }
 
 /// A quoted string at `at` with no escapes (and, double-quoted, no
@@ -844,7 +814,7 @@ fn truth(condition: &str) -> Option<bool> {
     if let Some(inner) = condition
         .strip_prefix('(')
         .and_then(|c| c.strip_suffix(')'))
-        .filter(|inner| split_top(inner, ',').is_some())
+        .filter(|inner| split_top(inner, ",").is_some())
     {
         return truth(inner);
     }
@@ -854,7 +824,7 @@ fn truth(condition: &str) -> Option<bool> {
         _ => {}
     }
     let (call, args) = condition.split_once('(')?;
-    let args = split_top(args.strip_suffix(')')?, ',')?;
+    let args = split_top(args.strip_suffix(')')?, ",")?;
     let [haystack, needle] = args.as_slice() else {
         return None;
     };

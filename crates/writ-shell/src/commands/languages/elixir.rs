@@ -18,6 +18,7 @@
 //! fed anything but `System.argv()` binds nothing.
 
 use super::super::inline::{literals, matching_bracket};
+use super::super::top_level;
 
 /// How many options are read.
 const MAX_OPTIONS: usize = 64;
@@ -344,39 +345,12 @@ fn replaced(code: &str, mut replacements: Vec<(usize, usize, String)>) -> Option
     Some(out)
 }
 
-/// `text` split at its top-level commas (outside brackets and strings).
-fn split_top(text: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    let mut current = String::new();
-    for c in text.chars() {
-        if let Some(q) = quote {
-            current.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            '"' | '\'' => quote = Some(c),
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            ',' if depth == 0 => {
-                parts.push(std::mem::take(&mut current));
-                continue;
-            }
-            _ => {}
-        }
-        current.push(c);
-    }
-    if !current.trim().is_empty() {
-        parts.push(current);
+/// `text` split at its top-level commas (outside brackets and strings),
+/// a blank last piece dropped.
+fn split_top(text: &str) -> Vec<&str> {
+    let mut parts = top_level::split_with(text, ",", top_level::quoted_end);
+    if parts.last().is_some_and(|last| last.trim().is_empty()) {
+        parts.pop();
     }
     parts
 }

@@ -424,7 +424,7 @@ impl Project<'_> {
                 match key.as_str() {
                     "val" | "def" | "var" => self.bind(&value, &mut locals),
                     "dependsOn" => {
-                        for dependency in split_top(&value, b',') {
+                        for dependency in split_top(&value, ",") {
                             if let Some(dependency) = task_reference(dependency) {
                                 self.run(&dependency, depth + 1, done, jobs);
                             }
@@ -432,7 +432,7 @@ impl Project<'_> {
                     }
                     "finalizedBy" => {
                         finalizers.extend(
-                            split_top(&value, b',')
+                            split_top(&value, ",")
                                 .into_iter()
                                 .filter_map(task_reference),
                         );
@@ -450,7 +450,7 @@ impl Project<'_> {
                     }
                     "args" => arguments.extend(self.list(&value, &locals)),
                     "environment" => {
-                        if let [name, value] = split_top(&value, b',').as_slice()
+                        if let [name, value] = split_top(&value, ",").as_slice()
                             && let Some(name) = string_value(name)
                             && let Some(Value::Str(value)) = self.eval(value, &locals)
                         {
@@ -565,7 +565,7 @@ impl Project<'_> {
     /// The words of a command line's value: a list, or items separated by commas.
     fn list(&self, value: &str, locals: &HashMap<String, Value>) -> Vec<Arg> {
         let mut words = Vec::new();
-        for piece in split_top(value, b',') {
+        for piece in split_top(value, ",") {
             match self.eval(piece, locals) {
                 Some(Value::Str(arg)) => words.push(arg),
                 Some(Value::List(items)) => words.extend(items),
@@ -588,7 +588,7 @@ impl Project<'_> {
                 .eval(first, locals)
                 .or_else(|| self.eval(fallback, locals));
         }
-        let terms = split_top(expr, b'+');
+        let terms = split_top(expr, "+");
         if terms.len() > 1 {
             let mut out = Arg::default();
             for term in terms {
@@ -669,7 +669,7 @@ impl Project<'_> {
                         Value::List(_) => return None,
                     },
                 };
-                let pieces = split_top(inside, b',');
+                let pieces = split_top(inside, ",");
                 let path = match pieces.as_slice() {
                     // `File(dir, "x")`.
                     [dir, name] => {
@@ -796,7 +796,7 @@ fn task_reference(piece: &str) -> Option<String> {
             .and_then(|rest| rest.split_once('('))
             .and_then(|(_, rest)| rest.strip_suffix(')'));
         if let Some(inside) = inside {
-            return task_reference(split_top(inside, b',').first()?);
+            return task_reference(split_top(inside, ",").first()?);
         }
     }
     if let Some(inside) = piece

@@ -319,7 +319,7 @@ impl Magefile {
         depth: usize,
         run: &mut Run,
     ) -> bool {
-        let pieces = split_top(inside, b',');
+        let pieces = split_top(inside, ",");
         if let Some((_, skip)) = COMMAND_CALLS.iter().find(|(call, _)| *call == name) {
             let env = match (name, pieces.first()) {
                 ("sh.RunWith" | "sh.RunWithV" | "sh.OutputWith" | "sh.Exec", Some(map)) => {
@@ -377,7 +377,7 @@ impl Magefile {
             .and_then(|p| p.strip_suffix(')'))
         {
             Some(inside) => {
-                let pieces = split_top(inside, b',');
+                let pieces = split_top(inside, ",");
                 let Some((target, args)) = pieces.split_first() else {
                     return;
                 };
@@ -430,10 +430,10 @@ impl Magefile {
         let Some(close) = matching(map, open) else {
             return Vec::new();
         };
-        split_top(map.get(open + 1..close).unwrap_or_default(), b',')
+        split_top(map.get(open + 1..close).unwrap_or_default(), ",")
             .into_iter()
             .filter_map(|entry| {
-                let parts = split_top(entry, b':');
+                let parts = split_top(entry, ":");
                 let (key, value) = (parts.first()?, parts.get(1)?);
                 let key = string_value(key)?;
                 match self.eval(value, locals)? {
@@ -446,7 +446,7 @@ impl Magefile {
 
     /// The value of the Go expression `expr`, when its parts are known.
     fn eval(&self, expr: &str, locals: &HashMap<String, Value>) -> Option<Value> {
-        let terms = split_top(expr.trim(), b'+');
+        let terms = split_top(expr.trim(), "+");
         if terms.len() > 1 {
             let mut out = Arg::default();
             for term in terms {
@@ -472,7 +472,7 @@ impl Magefile {
         let head = term.get(..open).unwrap_or_default().trim();
         let inside = term.get(open + 1..close).unwrap_or_default();
         let args = || -> Option<Vec<Arg>> {
-            split_top(inside, b',')
+            split_top(inside, ",")
                 .into_iter()
                 .map(|p| match self.eval(p, locals)? {
                     Value::Str(arg) => Some(arg),
@@ -495,7 +495,7 @@ impl Magefile {
             }
             "[]string" => Some(Value::List(args()?)),
             "append" => {
-                let pieces = split_top(inside, b',');
+                let pieces = split_top(inside, ",");
                 let (first, rest) = pieces.split_first()?;
                 let Some(Value::List(mut items)) = self.eval(first, locals) else {
                     return None;
@@ -679,7 +679,7 @@ fn functions(code: &str) -> Vec<Function> {
 fn params(list: &str) -> Vec<(String, String)> {
     let mut params: Vec<(String, String)> = Vec::new();
     let mut untyped = 0;
-    for piece in split_top(list, b',') {
+    for piece in split_top(list, ",") {
         match piece.split_once(char::is_whitespace) {
             Some((name, ty)) => {
                 let ty = ty.trim().to_owned();

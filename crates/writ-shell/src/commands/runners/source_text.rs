@@ -3,6 +3,8 @@
 //! brackets and top-level separators, so that a runner can find a
 //! function's body or a call's arguments without a full parser.
 
+use super::super::top_level;
+
 /// The index just past the string literal that starts at `at`: `"..."`
 /// and `'...'` with backslash escapes, Go's raw `` `...` `` and Kotlin's
 /// and Groovy's triple-quoted `"""..."""` and `'''...'''`. `None` when
@@ -51,56 +53,23 @@ pub(super) fn comment_end(code: &str, at: usize) -> Option<usize> {
 /// The index of the bracket closing the one at `open` (`(`, `[`, `{`),
 /// literals and comments skipped.
 pub(super) fn matching(code: &str, open: usize) -> Option<usize> {
-    let bytes = code.as_bytes();
-    let mut depth = 0usize;
-    let mut i = open;
-    while let Some(&byte) = bytes.get(i) {
-        if let Some(end) = literal_end(code, i).or_else(|| comment_end(code, i)) {
-            i = end;
-            continue;
-        }
-        match byte {
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
+    top_level::matching_with(code, open, token_end)
 }
 
 /// `code` split at each `separator` outside brackets, literals and
 /// comments, each piece trimmed; empty pieces dropped.
-pub(super) fn split_top(code: &str, separator: u8) -> Vec<&str> {
-    let bytes = code.as_bytes();
-    let mut pieces = Vec::new();
-    let mut depth = 0usize;
-    let mut start = 0;
-    let mut i = 0;
-    while let Some(&byte) = bytes.get(i) {
-        if let Some(end) = literal_end(code, i).or_else(|| comment_end(code, i)) {
-            i = end;
-            continue;
-        }
-        match byte {
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ if byte == separator && depth == 0 => {
-                pieces.push(code.get(start..i).unwrap_or_default().trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    pieces.push(code.get(start..).unwrap_or_default().trim());
+pub(super) fn split_top<'c>(code: &'c str, separator: &str) -> Vec<&'c str> {
+    let mut pieces: Vec<&str> = top_level::split_with(code, separator, token_end)
+        .into_iter()
+        .map(str::trim)
+        .collect();
     pieces.retain(|piece| !piece.is_empty());
     pieces
+}
+
+/// Where the literal or comment at `at` ends, if one starts there.
+fn token_end(code: &str, at: usize) -> Option<usize> {
+    literal_end(code, at).or_else(|| comment_end(code, at))
 }
 
 /// The text of `piece` when it is one whole string literal: escapes
@@ -153,7 +122,7 @@ mod tests {
     #[test]
     fn splits_at_top_level_commas_only() {
         assert_eq!(
-            split_top(r#""a", f("b", "c"), "d,e""#, b','),
+            split_top(r#""a", f("b", "c"), "d,e""#, ","),
             [r#""a""#, r#"f("b", "c")"#, r#""d,e""#]
         );
     }
