@@ -11,15 +11,12 @@ pub(super) fn matching_with(
     open: usize,
     token_end: impl Fn(&str, usize) -> Option<usize>,
 ) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut at = open;
-    while let Some(c) = code.get(at..).and_then(|rest| rest.chars().next()) {
-        if at > open
-            && let Some(end) = token_end(code, at)
-        {
-            at = end;
-            continue;
-        }
+    let bracket = code.get(open..)?.chars().next()?;
+    if !matches!(bracket, '(' | '[' | '{') {
+        return None;
+    }
+    let mut depth = 1usize;
+    for (at, c) in outside_tokens(code, open + bracket.len_utf8(), token_end) {
         match c {
             '(' | '[' | '{' => depth += 1,
             ')' | ']' | '}' => {
@@ -30,7 +27,6 @@ pub(super) fn matching_with(
             }
             _ => {}
         }
-        at += c.len_utf8();
     }
     None
 }
@@ -45,10 +41,8 @@ pub(super) fn split_with<'t>(
     let mut parts = Vec::new();
     let mut depth = 0usize;
     let mut start = 0;
-    let mut at = 0;
-    while let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) {
-        if let Some(end) = token_end(text, at) {
-            at = end;
+    for (at, c) in outside_tokens(text, 0, token_end) {
+        if at < start {
             continue;
         }
         match c {
@@ -56,13 +50,10 @@ pub(super) fn split_with<'t>(
             ')' | ']' | '}' => depth = depth.saturating_sub(1),
             _ if depth == 0 && text.get(at..).unwrap_or_default().starts_with(separator) => {
                 parts.push(text.get(start..at).unwrap_or_default());
-                at += separator.len();
-                start = at;
-                continue;
+                start = at + separator.len();
             }
             _ => {}
         }
-        at += c.len_utf8();
     }
     parts.push(text.get(start..).unwrap_or_default());
     parts
@@ -72,12 +63,7 @@ pub(super) fn split_with<'t>(
 /// over) closes, and none closes that was not opened.
 pub(super) fn balanced_with(text: &str, token_end: impl Fn(&str, usize) -> Option<usize>) -> bool {
     let mut depth = 0usize;
-    let mut at = 0;
-    while let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) {
-        if let Some(end) = token_end(text, at) {
-            at = end;
-            continue;
-        }
+    for (_, c) in outside_tokens(text, 0, token_end) {
         match c {
             '(' | '[' | '{' => depth += 1,
             ')' | ']' | '}' => match depth.checked_sub(1) {
@@ -86,9 +72,30 @@ pub(super) fn balanced_with(text: &str, token_end: impl Fn(&str, usize) -> Optio
             },
             _ => {}
         }
-        at += c.len_utf8();
     }
     depth == 0
+}
+
+/// The characters of `text` from `from` on, with their indexes, less
+/// those inside the tokens `token_end` reads over.
+fn outside_tokens(
+    text: &str,
+    from: usize,
+    token_end: impl Fn(&str, usize) -> Option<usize>,
+) -> impl Iterator<Item = (usize, char)> {
+    let mut at = from;
+    std::iter::from_fn(move || {
+        loop {
+            let c = text.get(at..)?.chars().next()?;
+            if let Some(end) = token_end(text, at).filter(|end| *end > at) {
+                at = end;
+                continue;
+            }
+            let here = at;
+            at += c.len_utf8();
+            return Some((here, c));
+        }
+    })
 }
 
 /// Where the quoted string starting at `at` ends, just past its closing
