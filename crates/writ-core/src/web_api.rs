@@ -2710,6 +2710,8 @@ const BODY_NEEDLES: &[&str] = &[
     "anyone",
     "mutation",
     "enrol",
+    "forward",
+    "redirect",
 ];
 
 /// A path segment's words: an RPC-style method (Slack's
@@ -2851,6 +2853,8 @@ impl PathShape {
             }
             if is(PRINCIPAL_SEGMENTS) {
                 shape.names_principal = true;
+                // `users/search` with `{"role": "customer"}` filters by it.
+                about_access_at.get_or_insert(at);
                 let next = Some(at + 1).filter(|next| *next < segments.len());
                 // A group is who only when no person is named
                 // (`users/U/groups/G` gives `U` a group).
@@ -3006,11 +3010,72 @@ fn general_effects(method: &str, host: &str, path: &str, texts: &[String]) -> Ve
             .or_else(|| shape.principal.map(|at| unescape(segments[at])));
         let resource = match role {
             Some(role) if !role.is_empty() => format!("{url} (role {role})"),
-            _ => url,
+            _ => url.clone(),
         };
         effects.push(grant(resource, grantee));
     }
+    // A rule or setting that forwards the mailbox's mail writes to each
+    // recipient from then on: the request's recipients too.
+    for recipient in bodies.iter().flat_map(|b| forwarding_recipients(b, 0)) {
+        effects.push(Effect::Request(writ_shell::Request {
+            program: "http".to_owned(),
+            target: Target::Url { url: recipient },
+            method: method.to_owned(),
+            payload: writ_shell::Payload::default(),
+            public: false,
+        }));
+    }
     effects
+}
+
+/// Body keys whose addresses receive a mailbox's mail: Graph message
+/// rules' `forwardTo`, `redirectTo` and `forwardAsAttachmentTo`, Gmail's
+/// filter action `forward` and forwarding address `forwardingEmail`,
+/// Exchange's `ForwardingSmtpAddress`.
+const FORWARD_KEYS: &[&str] = &[
+    "forwardto",
+    "redirectto",
+    "forwardasattachmentto",
+    "forward",
+    "forwardingemail",
+    "forwardingsmtpaddress",
+];
+
+/// The e-mail addresses under a [`FORWARD_KEYS`] key of `value`, at any
+/// depth: a plain address, or one inside the key's objects and lists
+/// (Graph's `{"emailAddress": {"address": A}}`).
+fn forwarding_recipients(value: &Value, depth: usize) -> Vec<String> {
+    fn addresses(value: &Value, out: &mut Vec<String>, depth: usize) {
+        match value {
+            Value::String(text) if is_email_address(text) => out.push(text.clone()),
+            Value::Array(items) if depth < 4 => {
+                items.iter().for_each(|item| addresses(item, out, depth + 1));
+            }
+            Value::Object(map) if depth < 4 => {
+                map.values().for_each(|item| addresses(item, out, depth + 1));
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    match value {
+        Value::Object(map) if depth < 6 => {
+            for (key, item) in map {
+                if FORWARD_KEYS.contains(&key_word(key).as_str()) {
+                    addresses(item, &mut out, 0);
+                } else {
+                    out.extend(forwarding_recipients(item, depth + 1));
+                }
+            }
+        }
+        Value::Array(items) if depth < 6 => {
+            for item in items {
+                out.extend(forwarding_recipients(item, depth + 1));
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 /// Body members that say what a role may do: Elasticsearch's `cluster`,
@@ -4859,6 +4924,55 @@ mod tests {
         ] {
             assert_eq!(api_effects(method, url, &[]).len(), 1, "{method} {url}");
         }
+    }
+
+    #[test]
+    fn a_mail_rule_that_forwards_writes_to_its_recipients() {
+        let rule = texts(&[
+            r#"{"displayName":"archive","actions":{"forwardTo":[{"emailAddress":{"address":"a@proton.me"}}],"redirectTo":[{"emailAddress":{"name":"B","address":"b@example.org"}}]}}"#,
+        ]);
+        let effects = api_effects(
+            "POST",
+            "https://graph.microsoft.com/v1.0/me/mailFolders/inbox/messageRules",
+            &rule,
+        );
+        let recipients: Vec<&str> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Request(r) => match &r.target {
+                    Target::Url { url } => Some(url.as_str()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        assert_eq!(recipients, ["a@proton.me", "b@example.org"]);
+        // Gmail's filter action and forwarding address.
+        let filter = texts(&[r#"{"criteria":{"from":"x@y.com"},"action":{"forward":"c@gmail.com"}}"#]);
+        let gmail = api_effects(
+            "POST",
+            "https://gmail.googleapis.com/gmail/v1/users/me/settings/filters",
+            &filter,
+        );
+        assert_eq!(gmail.len(), 1, "{gmail:?}");
+        // A word `forward` that holds no address sends nothing.
+        let plain = texts(&[r#"{"forward":true,"name":"x"}"#]);
+        assert!(api_effects("POST", "https://api.example.net/v1/ports", &plain).is_empty());
+    }
+
+    #[test]
+    fn a_search_of_principals_filters_by_role_and_grants_nothing() {
+        let filter = texts(&[r#"{"q":"e2e+","role":"customer","status":"active"}"#]);
+        let search = api_effects("POST", "https://admin.example.net/users/search", &filter);
+        assert!(
+            !search.iter().any(|e| matches!(e, Effect::GrantAccess { .. })),
+            "{search:?}"
+        );
+        let assign = api_effects("POST", "https://admin.example.net/users/42/roles", &filter);
+        assert!(
+            assign.iter().any(|e| matches!(e, Effect::GrantAccess { .. })),
+            "{assign:?}"
+        );
     }
 
     #[test]
