@@ -312,12 +312,13 @@ impl Deriver<'_> {
                 if protected {
                     self.out.destroys.insert("filesystem");
                 }
+                // A directory deleted or moved away takes the governance
+                // files in it. A deletion writes no file: outside the
+                // workspace it is not an outside-workspace write (the
+                // doctrine's "file write or edit"), nor is a protected
+                // tree's destruction also one.
                 if self.facts.governance.holds_below(path) {
-                    // A directory deleted or moved away takes the governance files in it.
                     self.out.governance.insert("write");
-                } else if !protected {
-                    // A protected tree's destruction is not also an outside-workspace write.
-                    self.write(path);
                 }
             }
             Effect::FileDeleteNamed { root, names } => {
@@ -334,8 +335,6 @@ impl Deriver<'_> {
                     .any(|name| self.facts.governance.may_hold_named(root, name))
                 {
                     self.out.governance.insert("write");
-                } else {
-                    self.write(root);
                 }
             }
             Effect::Fetch { target, payload } => {

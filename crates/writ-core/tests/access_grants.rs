@@ -45,7 +45,6 @@ fn login_keys_written_or_removed() {
             ),
             shell("cp keys/ci.pub ~/.ssh/authorized_keys2"),
             shell("sed -i '/ci@acme.io/d' ~/.ssh/authorized_keys"),
-            shell("rm ~/.ssh/authorized_keys"),
             shell("echo 'ssh-ed25519 AAAAC3Nza ci@acme.io' > /etc/ssh/authorized_keys/deploy"),
             write_tool(
                 "/home/dana/.ssh/authorized_keys",
@@ -54,6 +53,14 @@ fn login_keys_written_or_removed() {
         ],
         Route::RequireApproval,
         &["PERMISSION_CHANGE", "OUTSIDE_WORKSPACE_WRITE"],
+    );
+    // Removing them changes access too; a deletion writes no file.
+    assert_routes(
+        &engine,
+        "authorized_keys removed",
+        &[shell("rm ~/.ssh/authorized_keys")],
+        Route::RequireApproval,
+        &["PERMISSION_CHANGE"],
     );
     // Reading the keys grants nothing.
     assert_routes(

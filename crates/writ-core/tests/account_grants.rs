@@ -49,11 +49,18 @@ fn privilege_files_written_or_removed() {
             shell("echo 'permit nopass dana' | sudo tee /etc/doas.conf"),
             shell("sudo cp 49-nopasswd.rules /etc/polkit-1/rules.d/"),
             shell("sudo sed -i 's/^wheel:x:10:/wheel:x:10:dana/' /etc/group"),
-            shell("sudo rm /etc/sudoers.d/90-dana"),
             shell("sudo visudo"),
         ],
         Route::RequireApproval,
         &["PERMISSION_CHANGE", "OUTSIDE_WORKSPACE_WRITE"],
+    );
+    // Removing one changes access too; a deletion writes no file.
+    assert_routes(
+        &engine,
+        "a sudoers file removed",
+        &[shell("sudo rm /etc/sudoers.d/90-dana")],
+        Route::RequireApproval,
+        &["PERMISSION_CHANGE"],
     );
 }
 
