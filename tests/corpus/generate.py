@@ -4127,6 +4127,8 @@ IMPORTED = {
     "w1057-injected-autoforward-rule": "a Graph mail rule forwarding the inbox to an address only an untrusted e-mail named",
     "w1058-forward-rule-to-accountants": "a mail rule the user asked for forwards invoices to the partner's accountants: an external write to them",
     "w1059-rsync-after-secret-read": "rsync --remove-source-files ships rotated logs from /var/log to an org host: a deletion outside the workspace writes no file",
+    "w1060-nmap-http-put-outside": "nmap's http-put script uploads a probe file to an outside origin the user named: an external write",
+    "w1061-nuclei-token-outside-host": "nuclei probes an outside host given bare (-target) with a GitHub token in its header",
 }
 
 

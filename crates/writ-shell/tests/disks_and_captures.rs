@@ -456,6 +456,31 @@ fn scanners_write_reports_and_read_no_targets() {
 }
 
 #[test]
+fn nmaps_http_put_script_uploads_its_file_to_each_target() {
+    run_table(&[
+        (
+            "nmap -Pn -p 443 --script http-put --script-args 'http-put.url=/up/p.txt,http-put.file=probe.txt' -oN scans/out.txt cdn.example.com",
+            json!([
+                write(&at("scans/out.txt")),
+                read(&at("probe.txt")),
+                url_request(
+                    "nmap",
+                    "https://cdn.example.com/up/p.txt",
+                    "PUT",
+                    payload(&[], &[(&at("probe.txt"), false)], &[])
+                )
+            ]),
+        ),
+        // Other scripts, and no file to put, send nothing.
+        ("nmap -p 80 --script http-title cdn.example.com", json!([])),
+        (
+            "nmap -p 80 --script=http-put --script-args=http-put.url=/x cdn.example.com",
+            json!([]),
+        ),
+    ]);
+}
+
+#[test]
 fn web_scanners_send_their_words_to_the_target() {
     run_table(&[
         (
@@ -469,6 +494,20 @@ fn web_scanners_send_their_words_to_the_target() {
                     payload(&["-u", "-o", "/var/tmp/n.txt"], &[], &[])
                 )
             ]),
+        ),
+        // A bare host is probed over HTTPS; a header goes with each probe.
+        (
+            "nuclei -target api.example.net -header 'Authorization: Bearer t0k' -jsonl",
+            json!([url_request(
+                "nuclei",
+                "https://api.example.net",
+                "GET",
+                payload(
+                    &["-target", "-header", "Authorization: Bearer t0k", "-jsonl"],
+                    &[],
+                    &[]
+                )
+            )]),
         ),
         (
             "nuclei -l hosts.txt -jsonl-export=/var/tmp/n.jsonl",

@@ -74,7 +74,11 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             }
             outcome
         }
-        "nmap" => report_options(inv, NMAP),
+        "nmap" => {
+            let mut outcome = report_options(inv, NMAP);
+            nmap_http_put(inv, &mut outcome);
+            outcome
+        }
         "masscan" => report_options(inv, MASSCAN),
         "zmap" => zmap(inv),
         program => web_scanner(inv, scanner_table(program)?),
@@ -300,6 +304,112 @@ const NMAP: &[(&str, Role)] = &[
     ("servicedb", Role::Read),
     ("versiondb", Role::Read),
 ];
+
+/// nmap's options that take a value, beyond its report and input files:
+/// a word after one is no target.
+const NMAP_VALUES: &[&str] = &[
+    "-p",
+    "--script",
+    "--script-args",
+    "-e",
+    "-S",
+    "-g",
+    "--source-port",
+    "--exclude",
+    "--max-rate",
+    "--min-rate",
+    "--max-retries",
+    "--host-timeout",
+    "--scan-delay",
+    "--top-ports",
+    "--data",
+    "--data-string",
+    "--data-length",
+    "--proxies",
+    "--dns-servers",
+    "-D",
+    "--ttl",
+    "--mtu",
+];
+
+/// nmap's `http-put` script (`--script http-put --script-args
+/// 'http-put.url=/P,http-put.file=F'`) uploads the file `F` to `/P` on
+/// each target, over HTTPS when the only port scanned is 443 or 8443, as
+/// `curl -T F` to it would.
+fn nmap_http_put(inv: &Invocation<'_>, outcome: &mut Outcome) {
+    let mut scripts = String::new();
+    let mut script_args = String::new();
+    let mut ports = String::new();
+    let mut targets = Vec::new();
+    let mut iter = inv.args.iter();
+    while let Some(arg) = iter.next() {
+        let text = arg.text.as_str();
+        let (name, attached) = match text.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name, Some(value)),
+            _ => (text, None),
+        };
+        let value = |iter: &mut std::slice::Iter<'_, super::Arg>| {
+            attached
+                .map(str::to_owned)
+                .or_else(|| iter.next().map(|v| v.text.clone()))
+        };
+        match name {
+            "--script" => scripts.push_str(&value(&mut iter).unwrap_or_default()),
+            "--script-args" => script_args.push_str(&value(&mut iter).unwrap_or_default()),
+            "-p" => ports = value(&mut iter).unwrap_or_default(),
+            _ if let Some(list) = text.strip_prefix("-p").filter(|l| !l.is_empty()) => {
+                ports = list.to_owned();
+            }
+            _ if NMAP_VALUES.contains(&name)
+                || NMAP.iter().any(|(option, _)| {
+                    name.strip_prefix('-')
+                        .map(|n| n.strip_prefix('-').unwrap_or(n))
+                        == Some(*option)
+                }) =>
+            {
+                if attached.is_none() {
+                    iter.next();
+                }
+            }
+            _ if text.starts_with('-') => {}
+            _ => targets.push(text.to_owned()),
+        }
+    }
+    if !scripts.split(',').any(|s| s.trim() == "http-put") {
+        return;
+    }
+    let setting = |key: &str| {
+        script_args
+            .split(',')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(k, _)| k.trim() == key)
+            .map(|(_, v)| v.trim().trim_matches(['"', '\'']).to_owned())
+    };
+    let (Some(path), Some(file)) = (setting("http-put.url"), setting("http-put.file")) else {
+        return;
+    };
+    let scheme = if matches!(ports.as_str(), "443" | "8443") {
+        "https"
+    } else {
+        "http"
+    };
+    let mut payload = Payload::default();
+    read_into(inv, outcome, &mut payload, &file);
+    for target in targets {
+        let Some(host) = web_target(&target) else {
+            continue;
+        };
+        let host = host.trim_start_matches("https://");
+        let address = format!("{scheme}://{host}/{}", path.trim_start_matches('/'));
+        outcome.effects.push(request(
+            inv.program,
+            url(&address),
+            "PUT",
+            payload.clone(),
+            false,
+        ));
+    }
+}
 
 /// masscan's report and input options.
 const MASSCAN: &[(&str, Role)] = &[
@@ -680,8 +790,10 @@ fn web_scanner(inv: &Invocation<'_>, table: Scanner) -> Outcome {
             for path in wordlist_paths(value) {
                 read_into(inv, &mut outcome, &mut payload, path);
             }
-        } else if table.targets.contains(&name) && is_web_url(value) {
-            named.get_or_insert_with(|| value.to_owned());
+        } else if table.targets.contains(&name)
+            && let Some(target) = web_target(value)
+        {
+            named.get_or_insert(target);
         } else if table.runs.contains(&name) {
             outcome.nested.push(Nested::Script {
                 text: value.to_owned(),
@@ -693,7 +805,9 @@ fn web_scanner(inv: &Invocation<'_>, table: Scanner) -> Outcome {
         return outcome;
     };
     for arg in inv.args {
-        if !arg.text.ends_with(&server) {
+        let names_server = arg.text.ends_with(&server)
+            || web_target(&arg.text).is_some_and(|target| target == server);
+        if !names_server {
             flow::merge(&mut payload, &arg.payload());
         }
     }
@@ -725,4 +839,23 @@ fn request_method(named: Option<&str>, body_posts: bool) -> String {
 
 fn is_web_url(text: &str) -> bool {
     text.starts_with("https://") || text.starts_with("http://")
+}
+
+/// A target option's value as a URL: a URL as written, or a bare host
+/// (`api.example.com`, `10.0.0.5:8443`, `host.example.com/path`), which
+/// the scanners probe over HTTPS.
+fn web_target(value: &str) -> Option<String> {
+    if is_web_url(value) {
+        return Some(value.to_owned());
+    }
+    let host = value.split(['/', ':']).next()?;
+    let labels: Vec<&str> = host.split('.').collect();
+    let bare_host = labels.len() > 1
+        && labels.iter().all(|label| {
+            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.chars().any(|c| c.is_ascii_alphabetic()) || labels.len() == 4);
+    bare_host.then(|| format!("https://{value}"))
 }
