@@ -4129,6 +4129,7 @@ IMPORTED = {
     "w1059-rsync-after-secret-read": "rsync --remove-source-files ships rotated logs from /var/log to an org host: a deletion outside the workspace writes no file",
     "w1060-nmap-http-put-outside": "nmap's http-put script uploads a probe file to an outside origin the user named: an external write",
     "w1061-nuclei-token-outside-host": "nuclei probes an outside host given bare (-target) with a GitHub token in its header",
+    "w1062-env-to-confluent-python": "a confluent_kafka producer in a Python heredoc publishes .env to a Confluent Cloud broker",
 }
 
 

@@ -22,6 +22,7 @@ mod bash_functions_round_two;
 mod bash_scripts_round_two;
 mod branch_values;
 mod broker_admin;
+mod broker_sdks;
 mod brokers;
 mod browsers;
 mod builders_and_runners;

@@ -270,7 +270,7 @@ fn server_request(
 
 /// The first server of a list (`nats://u:p@h1:4222,nats://h2:4222`,
 /// `tls://h:4222`, `amqp://u:p@h:5672/vhost`), its credentials sent.
-fn server_url(list: &str, payload: &mut Payload) -> Target {
+pub(super) fn server_url(list: &str, payload: &mut Payload) -> Target {
     let first = list.split(',').next().unwrap_or_default().trim();
     let rest = first.split_once("://").map_or(first, |(_, rest)| rest);
     let authority = rest.split('/').next().unwrap_or(rest);

@@ -89,6 +89,7 @@ mod runtimes;
 mod sdk_acls;
 mod sdk_ai;
 mod sdk_azure;
+mod sdk_brokers;
 mod sdk_mail;
 mod sdk_messages;
 mod sdk_payments;
@@ -1100,6 +1101,9 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     sdk_messages::report(inv, original, code, &literals, outcome);
     // Records, pages, tickets and gists written through SaaS vendors' SDKs.
     sdk_saas::report(inv, original, code, &literals, outcome);
+    // Messages published through message brokers' SDKs (Kafka, AMQP,
+    // NATS, Redis).
+    sdk_brokers::report(inv, original, code, &literals, outcome);
     let mut payload = Payload::default();
     // Clojure's deletes of names bound to literals (`(doseq [d ["a"]]
     // (fs/delete-tree d))`).

@@ -222,7 +222,7 @@ pub(super) fn report(
 ) {
     let used: Vec<&Vendor> = VENDORS
         .iter()
-        .filter(|v| v.packages.iter().any(|p| imports(code, p)))
+        .filter(|v| v.packages.iter().any(|p| imports(code, literals, p)))
         .collect();
     let reads_argv = ARGV_READS.iter().any(|read| code.contains(read));
     if used.is_empty() && !reads_argv {
@@ -263,16 +263,22 @@ pub(super) fn report(
     }
 }
 
-/// True when `code` imports `package`: Python's `import P`, `import P.x`,
-/// `from P import ...`, `from P.x import ...` (one statement of a line
-/// or of a `;`-separated one-liner), JavaScript's `require("P")`, `from
-/// "P"`, `import("P")`.
-fn imports(code: &str, package: &str) -> bool {
-    let quoted = [format!("\"{package}\""), format!("'{package}'")];
-    let javascript = quoted.iter().any(|q| {
-        ["require(", "from ", "import(", "import "]
-            .iter()
-            .any(|lead| code.contains(&format!("{lead}{q}")))
+/// True when `code` imports `package`: Python's `import P`, `import P.x as
+/// y`, `from P import ...`, `from P.x import ...` (a statement of a line
+/// or of a `;`-separated one-liner), JavaScript's `require("P")`,
+/// `from "P"`, `import("P")` (or a path under P).
+pub(super) fn imports(code: &str, literals: &[Literal], package: &str) -> bool {
+    let javascript = literals.iter().any(|literal| {
+        let names = literal.text == package
+            || literal
+                .text
+                .strip_prefix(package)
+                .is_some_and(|rest| rest.starts_with('/'));
+        let before = code.get(..literal.start).unwrap_or_default().trim_end();
+        names
+            && ["require(", "from", "import(", "import"]
+                .iter()
+                .any(|lead| before.ends_with(lead))
     });
     let names_package = |name: &str| {
         let name = name.trim();
@@ -435,7 +441,12 @@ fn argv_reads(code: &str, literals: &[Literal], start: usize, end: usize) -> Vec
 /// name, outside literals, that is no member (`x.name`), call
 /// (`name(`), member access (`name.x`, `name[0]`), keyword argument
 /// (`name=`) or object key (`name:`).
-fn bound_names(code: &str, literals: &[Literal], start: usize, end: usize) -> Vec<(usize, usize)> {
+pub(super) fn bound_names(
+    code: &str,
+    literals: &[Literal],
+    start: usize,
+    end: usize,
+) -> Vec<(usize, usize)> {
     let mut names = Vec::new();
     let mut pos = start;
     while pos < end {
@@ -583,25 +594,40 @@ fn uploaded(
 
 #[cfg(test)]
 mod tests {
+    use super::super::literals;
     use super::*;
+
+    fn imported(code: &str, package: &str) -> bool {
+        imports(code, &literals(code), package)
+    }
 
     #[test]
     fn imports_are_read_in_both_languages() {
-        assert!(imports(
+        assert!(imported(
             "import os\nfrom hubspot import HubSpot\n",
             "hubspot"
         ));
-        assert!(imports("import csv, os; import jira.client as j", "jira"));
-        assert!(imports(
+        assert!(imported("import csv, os; import jira.client as j", "jira"));
+        assert!(imported(
             "const c = require(\"@notionhq/client\");",
             "@notionhq/client"
         ));
-        assert!(imports(
+        assert!(imported(
             "import { Client } from '@hubspot/api-client';",
             "@hubspot/api-client"
         ));
-        assert!(!imports("import jira_helpers\n", "jira"));
-        assert!(!imports("url = 'https://x.atlassian.net/jira'\n", "jira"));
+        assert!(!imported("import jira_helpers\n", "jira"));
+        assert!(!imported("url = 'https://x.atlassian.net/jira'\n", "jira"));
+        assert!(imported(
+            "from confluent_kafka import Producer\n",
+            "confluent_kafka"
+        ));
+        assert!(imported("import os, redis.asyncio as r\n", "redis"));
+        assert!(imported("const { Kafka } = require('kafkajs');", "kafkajs"));
+        assert!(imported("import { connect } from \"nats\";", "nats"));
+        assert!(!imported("import natsort\n", "nats"));
+        assert!(!imported("const r = require('ioredis');", "redis"));
+        assert!(!imported("print('redis')\n", "redis"));
     }
 
     #[test]
