@@ -37,47 +37,14 @@ pub enum Shape {
     Grep { numbered: bool },
 }
 
-/// Words of a command line, unquoted; `None` when the line holds shell
-/// syntax outside quotes (pipes, lists, redirections, expansions, globs):
-/// then what it prints is not simply the file's part.
+/// The words of a line that is one literal command
+/// ([`writ_shell::literal_commands`]): no list, pipe, redirection of its
+/// output, expansion or glob, so what it prints is simply the file's part.
 fn plain_words(command: &str) -> Option<Vec<String>> {
-    const SHELL_SYNTAX: &str = "|&;<>()$`\\*?[]{}\n#~";
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = command.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' | '"' => {
-                in_word = true;
-                loop {
-                    let inner = chars.next()?;
-                    if inner == c {
-                        break;
-                    }
-                    if c == '"' && matches!(inner, '$' | '`' | '\\') {
-                        return None;
-                    }
-                    word.push(inner);
-                }
-            }
-            c if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            c if SHELL_SYNTAX.contains(c) => return None,
-            c => {
-                in_word = true;
-                word.push(c);
-            }
-        }
+    match writ_shell::literal_commands(command)?.as_slice() {
+        [only] => Some(only.words.clone()),
+        _ => None,
     }
-    if in_word {
-        words.push(word);
-    }
-    Some(words)
 }
 
 /// The keys of a plain jq path filter (`.scripts`, `.a.b`, `.["a-b"]`

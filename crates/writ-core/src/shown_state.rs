@@ -149,7 +149,7 @@ pub fn shown_query(
 ) -> Option<ShownQuery> {
     let mut dir = cwd.to_owned();
     let mut found: Option<(String, Query)> = None;
-    for segment in segments(command)? {
+    for segment in writ_shell::literal_commands(command)? {
         let words = without_assignments(&segment.words)?;
         let (program, args) = words.split_first()?;
         if segment.piped {
@@ -563,93 +563,6 @@ fn kube_query(args: &[String]) -> Option<Query> {
     }
 }
 
-/// One command of a line, and whether it reads the one before it.
-struct Segment {
-    words: Vec<String>,
-    /// Its input is the previous command's output (`a | b`).
-    piped: bool,
-}
-
-/// The commands of a line of plain words joined by `&&`, `;`, newlines
-/// and `|`; `None` when the line holds other shell syntax (expansions,
-/// substitutions, `||`, redirections other than of errors), where what it
-/// prints is not simply what its commands print.
-fn segments(command: &str) -> Option<Vec<Segment>> {
-    let mut segments = Vec::new();
-    let mut words: Vec<String> = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut piped = false;
-    let mut chars = command.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' | '"' => {
-                in_word = true;
-                loop {
-                    let inner = chars.next()?;
-                    if inner == c {
-                        break;
-                    }
-                    if c == '"' && matches!(inner, '$' | '`' | '\\') {
-                        return None;
-                    }
-                    word.push(inner);
-                }
-            }
-            '&' | ';' | '\n' | '|' => {
-                end_word(&mut word, &mut in_word, &mut words);
-                let pipe = match c {
-                    '&' if chars.next_if_eq(&'&').is_some() => false,
-                    '|' if chars.peek() == Some(&'|') => return None,
-                    '|' => true,
-                    ';' | '\n' => false,
-                    _ => return None,
-                };
-                if !words.is_empty() {
-                    segments.push(Segment {
-                        words: std::mem::take(&mut words),
-                        piped,
-                    });
-                } else if pipe {
-                    return None;
-                }
-                piped = pipe;
-            }
-            '>' if word == "2" => {
-                // `2>/dev/null`, `2>&1`: errors, not the output read.
-                let target: String =
-                    std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace())).collect();
-                if target != "/dev/null" && target != "&1" {
-                    return None;
-                }
-                word.clear();
-                in_word = false;
-            }
-            c if c.is_whitespace() => end_word(&mut word, &mut in_word, &mut words),
-            '$' | '`' | '\\' | '(' | ')' | '<' | '>' | '{' | '}' | '#' => return None,
-            c => {
-                in_word = true;
-                word.push(c);
-            }
-        }
-    }
-    end_word(&mut word, &mut in_word, &mut words);
-    if !words.is_empty() {
-        segments.push(Segment { words, piped });
-    } else if piped {
-        return None;
-    }
-    Some(segments)
-}
-
-/// Ends the word being read, if one is.
-fn end_word(word: &mut String, in_word: &mut bool, words: &mut Vec<String>) {
-    if *in_word {
-        words.push(std::mem::take(word));
-        *in_word = false;
-    }
-}
-
 /// A command's words after its leading `NAME=value` assignments; `None`
 /// when one of them points the command at another configuration
 /// ([`OTHER_CONFIGURATION`]).
@@ -673,34 +586,6 @@ fn without_assignments(words: &[String]) -> Option<&[String]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn words(command: &str) -> Vec<Vec<String>> {
-        segments(command)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|s| s.words)
-            .collect()
-    }
-
-    #[test]
-    fn lines_split_into_plain_commands() {
-        assert_eq!(
-            words("cd app && git remote -v 2>/dev/null | grep origin"),
-            [
-                vec!["cd", "app"],
-                vec!["git", "remote", "-v"],
-                vec!["grep", "origin"]
-            ]
-        );
-        for line in [
-            "git remote -v > remotes.txt",
-            "git remote -v || true",
-            "echo $(git remote -v)",
-            "git config --get \"remote.$R.url\"",
-        ] {
-            assert!(segments(line).is_none(), "{line}");
-        }
-    }
 
     #[test]
     fn outputs_become_the_commands_that_set_them() {

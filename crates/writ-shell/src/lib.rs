@@ -16,6 +16,7 @@ mod args;
 mod commands;
 mod effects;
 mod flow;
+mod literal_line;
 mod paths;
 mod recent;
 mod walk;
@@ -28,6 +29,7 @@ pub use commands::{
 };
 pub use effects::*;
 pub use flow::decode_base64_text;
+pub use literal_line::{LiteralCommand, literal_commands};
 
 use serde::{Deserialize, Serialize};
 
