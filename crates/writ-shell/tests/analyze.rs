@@ -2727,6 +2727,22 @@ fn local_files() {
                 {"effect": "link", "path": at("link"), "target": "/etc/passwd"}
             ]),
         ),
+        // A last name ending in `/`, or several targets, is the directory
+        // the link goes into.
+        (
+            "ln -sf ~/dots/settings.json .claude/",
+            json!([
+                write(&at(".claude/settings.json")),
+                {"effect": "link", "path": at(".claude/settings.json"), "target": "/home/dana/dots/settings.json"}
+            ]),
+        ),
+        (
+            "ln -s ../a.txt ../b.txt docs",
+            json!([
+                write(&at("docs/a.txt")),
+                {"effect": "link", "path": at("docs/a.txt"), "target": at("a.txt")}
+            ]),
+        ),
         ("truncate -s 0 app.log", json!([write(&at("app.log"))])),
         // Named entries below the start go, never the start itself.
         (

@@ -469,16 +469,25 @@ fn link(inv: &Invocation<'_>) -> Outcome {
     );
     let positional = args::positionals(&items);
     let mut outcome = Outcome::default();
+    let inside = |dir: &str, target: &Arg| {
+        paths::resolve(&inv.path(dir), inv.home, paths::basename(&target.text))
+    };
+    // The last name is a directory the link goes into when `-t` names
+    // it, when several targets are linked, or when it ends with `/`
+    // (`ln -s ~/dots/settings.json .claude/`).
     let link_path = match (
         args::value(&items, &["-t", "--target-directory"]),
         positional.as_slice(),
     ) {
-        (Some(dir), [target, ..]) => paths::resolve(
-            &inv.path(&dir.text),
-            inv.home,
-            paths::basename(&target.text),
-        ),
+        (Some(dir), [target, ..]) => inside(&dir.text, target),
         (None, [target]) => inv.path(paths::basename(&target.text)),
+        (None, [target, rest @ .., name])
+            if !rest.is_empty()
+                || name.text.ends_with('/')
+                || matches!(name.text.as_str(), "." | "..") =>
+        {
+            inside(&name.text, target)
+        }
         (None, [.., name]) => inv.path(&name.text),
         _ => return outcome,
     };
