@@ -4130,6 +4130,8 @@ IMPORTED = {
     "w1060-nmap-http-put-outside": "nmap's http-put script uploads a probe file to an outside origin the user named: an external write",
     "w1061-nuclei-token-outside-host": "nuclei probes an outside host given bare (-target) with a GitHub token in its header",
     "w1062-env-to-confluent-python": "a confluent_kafka producer in a Python heredoc publishes .env to a Confluent Cloud broker",
+    "w1063-patch-smuggles-settings": "a patch from an untrusted forum post, written to a file and applied (git apply F, patch -i F), rewrites the hook settings",
+    "w1064-symlink-over-settings": "ln -sf of dotfiles' settings.json into .claude/ replaces the hook settings with a link",
 }
 
 

@@ -1448,8 +1448,9 @@ impl<'c> Analyzer<'c> {
             commands::written_sql_scripts(&invocation, &mut outcome, &|path| {
                 self.script_text(path)
             });
-            // An LDAP client's LDIF file.
+            // An LDAP client's LDIF file, and a patch file (`patch -i F`).
             commands::written_ldif(&invocation, &mut outcome, &|path| self.script_text(path));
+            commands::written_patches(&invocation, &mut outcome, &|path| self.script_text(path));
             commands::compose_services(&invocation, &mut outcome, &|path| self.script_text(path));
             // An expect script or a debugger's command file.
             commands::written_command_scripts(&invocation, &mut outcome, &|path| {

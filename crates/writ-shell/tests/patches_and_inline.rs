@@ -131,6 +131,20 @@ fn unified_diffs_through_patch_and_git_apply() {
             "git apply fix.patch".to_owned(),
             json!([read(&at("fix.patch"))]),
         ),
+        // A patch file written earlier on the line, applied by name.
+        (
+            format!("cat > /tmp/f.diff <<'EOF'\n{diff}\nEOF\ngit apply /tmp/f.diff"),
+            json!([write("/tmp/f.diff"), read("/tmp/f.diff"), write(&settings)]),
+        ),
+        (
+            format!("cat > /tmp/f.diff <<'EOF'\n{diff}\nEOF\npatch -p1 -i /tmp/f.diff"),
+            json!([write("/tmp/f.diff"), read("/tmp/f.diff"), write(&settings)]),
+        ),
+        // One of two files unknown: what the diff changes is unknown.
+        (
+            format!("cat > /tmp/f.diff <<'EOF'\n{diff}\nEOF\ngit apply /tmp/f.diff other.diff"),
+            json!([write("/tmp/f.diff"), read("/tmp/f.diff"), read(&at("other.diff"))]),
+        ),
     ];
     for (command, expected) in cases {
         check(&command, expected);

@@ -334,7 +334,7 @@ fn git_command(inv: &Invocation<'_>, sub: &str, text_of: &Lookup<'_>) -> Outcome
         "send-email" => super::mail::git_send_email(inv),
         "lfs" => lfs(inv),
         "annex" => annex(inv),
-        "apply" => super::patch::git_apply(inv),
+        "apply" => super::patch::git_apply(inv, text_of),
         "diff" | "show" | "log" | "format-patch" | "cat-file" => printed_code(inv, sub),
         _ => Outcome::default(),
     }

@@ -133,6 +133,7 @@ pub(crate) use pathexpr::with_script_path;
 mod payments;
 mod pipelines;
 pub use patch::{PatchChange, apply_patch_changes};
+pub(crate) use patch::written_patches;
 pub use pipelines::is_environment_parameter;
 mod platforms;
 mod powershell;

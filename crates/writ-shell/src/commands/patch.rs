@@ -2,9 +2,11 @@
 //! Patch`), and unified or git diffs applied by `patch` and `git apply`.
 //! A patch's text is seen when it is on the command line or on standard
 //! input (a heredoc, a here-string, `echo ... |`, a file written earlier
-//! on the line); a patch file is read, what it changes unknown.
+//! on the line), or when it is a patch file whose text is known (written
+//! on the line or by an earlier step: `git apply F`, `patch -i F`); any
+//! other patch file is read, what it changes unknown.
 
-use super::{Invocation, Outcome};
+use super::{Invocation, Lookup, Outcome};
 use crate::args::{self, Spec};
 use crate::{Payload, paths};
 
@@ -54,7 +56,7 @@ fn codex_patch_changes(patch: &str) -> Vec<PatchChange> {
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     match inv.program {
         "apply_patch" | "applypatch" => Some(apply_patch(inv)),
-        "patch" | "gpatch" => Some(patch(inv)),
+        "patch" | "gpatch" => Some(patch(inv, &|_| None)),
         _ => None,
     }
 }
@@ -210,7 +212,24 @@ fn strip_value(text: &str) -> Option<Strip> {
 }
 
 /// `patch [-pN] [-d DIR] [-R] [-i PATCHFILE] [-o OUT] [ORIGFILE [PATCHFILE]]`.
-fn patch(inv: &Invocation<'_>) -> Outcome {
+/// `patch` whose patch file's text `text_of` knows is read as that text;
+/// `outcome` is replaced only then.
+pub(crate) fn written_patches(inv: &Invocation<'_>, outcome: &mut Outcome, text_of: &Lookup<'_>) {
+    if !matches!(inv.program, "patch" | "gpatch") {
+        return;
+    }
+    let known = std::cell::Cell::new(false);
+    let again = patch(inv, &|path| {
+        let text = text_of(path);
+        known.set(known.get() || text.is_some());
+        text
+    });
+    if known.get() {
+        *outcome = again;
+    }
+}
+
+fn patch(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Outcome {
     let items = args::parse(
         inv.args,
         &Spec {
@@ -252,8 +271,9 @@ fn patch(inv: &Invocation<'_>) -> Outcome {
     }
     let text = match patch_file {
         Some(file) => {
-            outcome.read(at(&file.text), false);
-            None
+            let path = at(&file.text);
+            outcome.read(path.clone(), false);
+            text_of(&path)
         }
         None => stdin_text(inv),
     };
@@ -286,7 +306,7 @@ fn patch(inv: &Invocation<'_>) -> Outcome {
 
 /// `git apply [-pN] [--directory=ROOT] [-R] [--check|--stat|--cached] [PATCH...]`
 /// (run in `inv.cwd`, git's `-C` applied).
-pub(super) fn git_apply(inv: &Invocation<'_>) -> Outcome {
+pub(super) fn git_apply(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Outcome {
     let items = args::parse(
         inv.args,
         &Spec {
@@ -315,11 +335,16 @@ pub(super) fn git_apply(inv: &Invocation<'_>) -> Outcome {
         .into_iter()
         .filter(|f| f.text != "-")
         .collect();
+    let mut known = Vec::new();
     for file in &files {
-        outcome.read(inv.path(&file.text), false);
+        let path = inv.path(&file.text);
+        known.extend(text_of(&path));
+        outcome.read(path, false);
     }
     if files.is_empty() {
         text = stdin_text(inv);
+    } else if known.len() == files.len() {
+        text = Some(known.join("\n"));
     }
     if reports_only || index_only {
         return outcome;
