@@ -3049,10 +3049,13 @@ fn forwarding_recipients(value: &Value, depth: usize) -> Vec<String> {
         match value {
             Value::String(text) if is_email_address(text) => out.push(text.clone()),
             Value::Array(items) if depth < 4 => {
-                items.iter().for_each(|item| addresses(item, out, depth + 1));
+                items
+                    .iter()
+                    .for_each(|item| addresses(item, out, depth + 1));
             }
             Value::Object(map) if depth < 4 => {
-                map.values().for_each(|item| addresses(item, out, depth + 1));
+                map.values()
+                    .for_each(|item| addresses(item, out, depth + 1));
             }
             _ => {}
         }
@@ -4948,7 +4951,8 @@ mod tests {
             .collect();
         assert_eq!(recipients, ["a@proton.me", "b@example.org"]);
         // Gmail's filter action and forwarding address.
-        let filter = texts(&[r#"{"criteria":{"from":"x@y.com"},"action":{"forward":"c@gmail.com"}}"#]);
+        let filter =
+            texts(&[r#"{"criteria":{"from":"x@y.com"},"action":{"forward":"c@gmail.com"}}"#]);
         let gmail = api_effects(
             "POST",
             "https://gmail.googleapis.com/gmail/v1/users/me/settings/filters",
@@ -4965,12 +4969,16 @@ mod tests {
         let filter = texts(&[r#"{"q":"e2e+","role":"customer","status":"active"}"#]);
         let search = api_effects("POST", "https://admin.example.net/users/search", &filter);
         assert!(
-            !search.iter().any(|e| matches!(e, Effect::GrantAccess { .. })),
+            !search
+                .iter()
+                .any(|e| matches!(e, Effect::GrantAccess { .. })),
             "{search:?}"
         );
         let assign = api_effects("POST", "https://admin.example.net/users/42/roles", &filter);
         assert!(
-            assign.iter().any(|e| matches!(e, Effect::GrantAccess { .. })),
+            assign
+                .iter()
+                .any(|e| matches!(e, Effect::GrantAccess { .. })),
             "{assign:?}"
         );
     }
