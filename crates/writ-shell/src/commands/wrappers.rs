@@ -88,6 +88,8 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             },
         ),
         "command" => command(inv),
+        // macOS' `arch [-arm64|-x86_64|-arch NAME]... [-e VAR=VALUE] CMD...`.
+        "arch" => arch(inv),
         // `script -c CMD [FILE]`: runs CMD under a recorded terminal.
         "script" => command_option(
             inv,
@@ -552,6 +554,43 @@ fn sshpass(inv: &Invocation<'_>) -> Outcome {
 }
 
 /// Runs the words after the wrapper's options as a command.
+/// `arch`: its options are single-dash words (`-arm64`), `-arch NAME`,
+/// `-e VAR=VALUE` (the command's environment) and `-d VAR`; the first
+/// other word is the command it runs. Without one it prints the machine's
+/// architecture.
+fn arch(inv: &Invocation<'_>) -> Outcome {
+    let mut env = Vec::new();
+    let mut words = inv.args.iter();
+    while let Some(word) = words.next() {
+        match word.text.as_str() {
+            "-arch" | "-d" => {
+                words.next();
+            }
+            "-e" => {
+                if let Some((name, value)) = words.next().and_then(|w| {
+                    w.text
+                        .split_once('=')
+                        .map(|(n, v)| (n.to_owned(), w.with_text(v)))
+                }) {
+                    env.push((name, value));
+                }
+            }
+            text if text.starts_with('-') => {}
+            _ => {
+                let argv: Vec<Arg> = std::iter::once(word).chain(words).cloned().collect();
+                let mut outcome = run_argv(argv, None);
+                for nested in &mut outcome.nested {
+                    if let Nested::Argv { env: own, .. } = nested {
+                        own.extend(env.iter().cloned());
+                    }
+                }
+                return outcome;
+            }
+        }
+    }
+    Outcome::default()
+}
+
 fn skip_options(inv: &Invocation<'_>, spec: Spec<'_>) -> Outcome {
     let items = args::parse(inv.args, &spec);
     let argv: Vec<Arg> = args::positionals(&items).into_iter().cloned().collect();
