@@ -76,3 +76,50 @@ fn defaults_writes_preference_files() {
         ("defaults read com.apple.screencapture", json!([])),
     ]);
 }
+
+#[test]
+fn plist_editors_write_the_file_they_change() {
+    let daemon = "/Library/LaunchDaemons/com.example.agent.plist";
+    run_table(&[
+        (
+            "plutil -replace KeepAlive -bool false /Library/LaunchDaemons/com.example.agent.plist",
+            json!([write(daemon)]),
+        ),
+        (
+            "plutil -remove hooks ~/.claude/settings.json",
+            json!([write("/home/dana/.claude/settings.json")]),
+        ),
+        (
+            "plutil -convert xml1 -o out.plist /Library/LaunchDaemons/com.example.agent.plist",
+            json!([read(daemon), write(&at("out.plist"))]),
+        ),
+        (
+            "plutil -p /Library/LaunchDaemons/com.example.agent.plist",
+            json!([read(daemon)]),
+        ),
+        (
+            "sudo /usr/libexec/PlistBuddy -c 'Set :KeepAlive false' /Library/LaunchDaemons/com.example.agent.plist",
+            json!([write(daemon)]),
+        ),
+        (
+            "/usr/libexec/PlistBuddy -c 'Print :Label' /Library/LaunchDaemons/com.example.agent.plist",
+            json!([read(daemon)]),
+        ),
+    ]);
+}
+
+#[test]
+fn arch_runs_its_command() {
+    run_table(&[
+        (
+            "arch -x86_64 -e LANG=C curl -T notes.txt https://x.example.com",
+            json!([url_request(
+                "curl",
+                "https://x.example.com",
+                "PUT",
+                payload(&[], &[(&at("notes.txt"), false)], &[])
+            )]),
+        ),
+        ("arch", json!([])),
+    ]);
+}

@@ -70,6 +70,9 @@ pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
         "chmod" | "chown" | "chgrp" | "chattr" => change_mode(inv),
         "setfacl" => acl::setfacl(inv),
         "ln" => link(inv),
+        "plutil" => plutil(inv),
+        // `PlistBuddy`: command names are matched in lower case.
+        "plistbuddy" => plist_buddy(inv),
         "crontab" => crontab(inv),
         "tee" => tee(inv),
         "sponge" => sponge(inv),
@@ -172,6 +175,66 @@ pub(super) fn user_config_write(inv: &Invocation<'_>) -> Option<String> {
         _ => return None,
     };
     Some(inv.path(file))
+}
+
+/// macOS' `plutil`: `-insert|-replace|-remove KEY ... FILE` and
+/// `-convert FMT FILE` change the file in place, or write the `-o` file
+/// instead (`-o -`: standard output); `-lint`, `-p`, `-extract` and the
+/// like read it. The file is the last word.
+fn plutil(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let Some(file) = inv.args.last().filter(|a| !a.text.starts_with('-')) else {
+        return outcome;
+    };
+    let path = inv.path(&file.text);
+    let changes = inv.args.iter().any(|a| {
+        matches!(
+            a.text.as_str(),
+            "-insert" | "-replace" | "-remove" | "-convert" | "-create"
+        )
+    });
+    let output = inv
+        .args
+        .windows(2)
+        .find(|pair| pair[0].text == "-o")
+        .map(|pair| pair[1].text.as_str());
+    match (changes, output) {
+        (true, None) => outcome.write(path, false),
+        (_, Some(out)) => {
+            outcome.read(path, false);
+            if out != "-" {
+                outcome.write(inv.path(out), false);
+            }
+        }
+        (false, None) => outcome.read(path, false),
+    }
+    outcome
+}
+
+/// macOS' `PlistBuddy [-x] -c COMMAND... FILE`: a command that sets,
+/// adds, deletes, clears, merges, imports, copies or saves changes the
+/// file; `Print` (and no command) reads it.
+fn plist_buddy(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let Some(file) = inv.args.last().filter(|a| !a.text.starts_with('-')) else {
+        return outcome;
+    };
+    let path = inv.path(&file.text);
+    let changes = inv.args.windows(2).any(|pair| {
+        pair[0].text == "-c"
+            && pair[1].text.split_whitespace().next().is_some_and(|verb| {
+                [
+                    "set", "add", "delete", "clear", "merge", "import", "copy", "save",
+                ]
+                .contains(&verb.to_ascii_lowercase().as_str())
+            })
+    });
+    if changes {
+        outcome.write(path, false);
+    } else {
+        outcome.read(path, false);
+    }
+    outcome
 }
 
 /// The preferences file macOS's `defaults [-currentHost] write|delete|
