@@ -4393,6 +4393,15 @@ fn files_changed_by_git_sqlite_and_inline_code() {
             "git checkout -- .claude/settings.json",
             json!([write(&settings)]),
         ),
+        // A side of a conflict, or a tree's version of named paths.
+        (
+            "git checkout --theirs .claude/settings.json",
+            json!([write(&settings)]),
+        ),
+        (
+            "git checkout origin/main .claude/settings.json",
+            json!([write(&settings)]),
+        ),
         // Switching branches writes no file writ tracks; it is what a bare
         // push pushes afterwards.
         (

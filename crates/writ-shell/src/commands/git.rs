@@ -515,9 +515,9 @@ fn remote(inv: &Invocation<'_>) -> Outcome {
     }
 }
 
-/// `git checkout [REF] -- PATH...` and `git restore [--source REF] PATH...`
-/// overwrite the working tree's files (`git restore --staged` alone only
-/// the index).
+/// `git checkout [REF] -- PATH...` (or `REF PATH...`, `--ours|--theirs
+/// PATH...`) and `git restore [--source REF] PATH...` overwrite the
+/// working tree's files (`git restore --staged` alone only the index).
 /// `git checkout B` (no `--`, one operand) switches branches; with `--`
 /// or several operands it restores files.
 fn switches_branch(inv: &Invocation<'_>) -> bool {
@@ -526,7 +526,12 @@ fn switches_branch(inv: &Invocation<'_>) -> bool {
         .iter()
         .filter(|a| !a.text.starts_with('-'))
         .collect();
-    !inv.args.iter().any(|a| a.text == "--")
+    // `--ours`, `--theirs` and a path list from a file check out paths.
+    let paths_only = inv.args.iter().any(|a| {
+        matches!(a.text.as_str(), "--" | "--ours" | "--theirs")
+            || a.text.starts_with("--pathspec-from-file")
+    });
+    !paths_only
         && (operands.len() == 1 && operands.first().is_some_and(|a| a.text != ".")
             || inv
                 .args
@@ -568,9 +573,17 @@ fn switch(inv: &Invocation<'_>) -> Outcome {
 fn restore(inv: &Invocation<'_>, sub: &str) -> Outcome {
     let mut outcome = Outcome::default();
     let paths: Vec<&Arg> = if sub == "checkout" {
+        let operands = || inv.args.iter().filter(|a| !a.text.starts_with('-'));
+        let sides = inv
+            .args
+            .iter()
+            .any(|a| matches!(a.text.as_str(), "--ours" | "--theirs"));
         match inv.args.iter().position(|a| a.text == "--") {
             Some(at) => inv.args.iter().skip(at + 1).collect(),
-            None => return outcome,
+            // A side of a conflict is checked out for paths only.
+            None if sides => operands().collect(),
+            // `git checkout REF PATH...`.
+            None => operands().skip(1).collect(),
         }
     } else {
         let items = args::parse(
