@@ -869,6 +869,9 @@ impl Cx<'_> {
 
     fn share_effects(&self, bound: &Bound<'_>, unmapped: Vec<String>) -> Vec<Effect> {
         let resource = bound.text("resource").unwrap_or_default();
+        // Nobody named, and an argument the manifest leaves unmapped says
+        // everyone (`"share_type": "anyone"`): a share with everyone.
+        let everyone_unmapped = unmapped.iter().find(|value| is_everyone(value)).cloned();
         let mut text = unmapped;
         text.extend(bound.text("role"));
         let payload = Payload {
@@ -884,19 +887,11 @@ impl Cx<'_> {
         // Each grantee of a list is its own party.
         let mut grantees = bound.list("grantee");
         if grantees.is_empty() {
-            grantees.push(String::new());
+            grantees.push(everyone_unmapped.unwrap_or_default());
         }
         let mut effects = Vec::new();
         for grantee in grantees {
-            let everyone = matches!(
-                grantee.to_ascii_lowercase().as_str(),
-                "anyone"
-                    | "anyonewithlink"
-                    | "anyone_with_link"
-                    | "public"
-                    | "everyone"
-                    | "allusers"
-            );
+            let everyone = is_everyone(&grantee);
             effects.push(if everyone {
                 Effect::MakePublic {
                     resource: resource.clone(),
@@ -2206,6 +2201,14 @@ fn shell_join(parts: &[Value]) -> String {
         .join(" ")
 }
 
+/// A share's grantee that is everyone (`anyone`, `anyoneWithLink`,
+/// `public`, `allUsers`).
+fn is_everyone(grantee: &str) -> bool {
+    matches!(
+        grantee.to_ascii_lowercase().as_str(),
+        "anyone" | "anyonewithlink" | "anyone_with_link" | "public" | "everyone" | "allusers"
+    )
+}
 #[cfg(test)]
 mod tests {
     use serde_json::json;

@@ -195,6 +195,18 @@ fn public_links_through_vendor_apis_are_exposures_alone() {
         Route::Block,
         &["PUBLIC_EXPOSURE"],
     );
+    // Nobody named, and an argument the manifest leaves unmapped says
+    // anyone: the same public link.
+    common::assert_routes(
+        &engine,
+        "the share tool's own type argument",
+        &[function_call(
+            "share_doc",
+            json!({"doc": "drive file 1Zq8mRdHx0", "share_type": "anyone", "role": "reader"}),
+        )],
+        Route::Block,
+        &["PUBLIC_EXPOSURE"],
+    );
 }
 
 #[test]
