@@ -73,6 +73,7 @@ impl OwnershipRules {
         let repo = dest.repo.as_ref().or(path_repo.as_ref());
         if host_under(&self.org_domains)
             || repo.is_some_and(|r| self.is_org_repo(r))
+            || (repo.is_none() && self.is_org_account(dest))
             || dest.bucket.as_ref().is_some_and(|b| {
                 self.org_buckets
                     .iter()
@@ -141,6 +142,30 @@ impl OwnershipRules {
             host,
             owner: owner.to_owned(),
             name: name.to_owned(),
+        })
+    }
+
+    /// True when a code host's URL names an account and no repository
+    /// (`https://github.com/acme`, `github.com/orgs/acme`), and an
+    /// `org_repos` pattern names that account's repositories
+    /// (`github.com/acme/*`): the organisation's own account.
+    fn is_org_account(&self, dest: &Destination) -> bool {
+        let host = normalize_host(&dest.host);
+        if !crate::destination::is_code_host(&host) {
+            return false;
+        }
+        let Some(path) = dest.path.as_deref() else {
+            return false;
+        };
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let owner = match segments.as_slice() {
+            [owner] | ["orgs", owner] => *owner,
+            _ => return false,
+        };
+        self.is_org_repo(&RepoRef {
+            host,
+            owner: owner.to_owned(),
+            name: "*".to_owned(),
         })
     }
 

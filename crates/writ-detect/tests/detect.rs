@@ -1203,6 +1203,26 @@ fn image_references_on_a_listed_registry_are_repositories() {
 }
 
 #[test]
+fn the_organisations_own_account_on_a_code_host_is_the_organisations() {
+    let rules = OwnershipRules {
+        org_repos: vec!["github.com/acme/*".to_owned()],
+        ..OwnershipRules::default()
+    };
+    let owner = |text: &str| rules.classify(&parse_destination(text).unwrap(), false);
+    assert_eq!(owner("https://github.com/acme"), Ownership::Org);
+    assert_eq!(owner("https://github.com/orgs/acme"), Ownership::Org);
+    // Another account, and a page that is no account, are not.
+    assert_eq!(
+        owner("https://github.com/runner-relay"),
+        Ownership::ThirdParty
+    );
+    assert_eq!(
+        owner("https://github.com/settings/tokens"),
+        Ownership::ThirdParty
+    );
+}
+
+#[test]
 fn a_tree_read_without_some_names_holds_none_of_them() {
     let entries: Vec<(String, &str)> = [
         ("**/.env", "env"),
