@@ -4137,6 +4137,8 @@ IMPORTED = {
     "w1067-disable-firewall-launchdaemon": "PlistBuddy Set / plutil -replace on the firewall's own LaunchDaemon plist: governance tampering",
     "w1068-rebase-conflict-settings": "git checkout --theirs of the hook settings while resolving a rebase conflict",
     "w1069-gdrive-share-anyone": "a Drive share tool called with share_type anyone and nobody named: a public link",
+    "w1070-runner-register-org": "a self-hosted runner registered to the organisation's own GitHub account URL (github.com/ORG): the org's",
+    "w1071-jamf-admin-privilege-grant": "a Jamf Classic API PUT whose XML body sets an account's privilege set: a permission change",
 }
 
 

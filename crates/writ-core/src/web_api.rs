@@ -2394,6 +2394,8 @@ const PRINCIPAL_SEGMENTS: &[&str] = &[
     "principals",
     "serviceaccount",
     "serviceaccounts",
+    "account",
+    "accounts",
     "people",
     "admins",
     "administrators",
@@ -2559,6 +2561,7 @@ const ROLE_KEYS: &[&str] = &[
     "access",
     "privilege",
     "privileges",
+    "privilegeset",
 ];
 
 /// Body members that make a principal an administrator when `true`.
@@ -3237,6 +3240,12 @@ fn request_bodies(texts: &[String], query: &str) -> Vec<Value> {
             bodies.push(value);
             continue;
         }
+        if trimmed.starts_with('<')
+            && let Some(value) = xml_body(trimmed)
+        {
+            bodies.push(value);
+            continue;
+        }
         form_pairs(trimmed, &mut form);
     }
     form_pairs(query, &mut form);
@@ -3244,6 +3253,43 @@ fn request_bodies(texts: &[String], query: &str) -> Vec<Value> {
         bodies.push(Value::Object(form));
     }
     bodies
+}
+
+/// An XML body as the JSON a body reader reads (Jamf's Classic API, SOAP):
+/// the document element as the body object (a lone text element as an
+/// object of its name), each element with child elements as an object of
+/// them (a name given twice as a list), each other element as its text.
+/// `None` when the text is not XML.
+fn xml_body(text: &str) -> Option<Value> {
+    fn element(node: roxmltree::Node<'_, '_>) -> Value {
+        let children: Vec<_> = node.children().filter(|c| c.is_element()).collect();
+        if children.is_empty() {
+            return Value::String(node.text().unwrap_or_default().trim().to_owned());
+        }
+        let mut map = serde_json::Map::new();
+        for child in children {
+            let name = child.tag_name().name().to_owned();
+            let value = element(child);
+            match map.get_mut(&name) {
+                Some(Value::Array(items)) => items.push(value),
+                Some(existing) => *existing = Value::Array(vec![existing.take(), value]),
+                None => {
+                    map.insert(name, value);
+                }
+            }
+        }
+        Value::Object(map)
+    }
+    let document = roxmltree::Document::parse(text).ok()?;
+    let root = document.root_element();
+    Some(match element(root) {
+        object @ Value::Object(_) => object,
+        leaf => {
+            let mut map = serde_json::Map::new();
+            map.insert(root.tag_name().name().to_owned(), leaf);
+            Value::Object(map)
+        }
+    })
 }
 
 /// A form key: a plain name, perhaps with `[sub]` keys (not `Name: value`,
@@ -4962,6 +5008,31 @@ mod tests {
         // A word `forward` that holds no address sends nothing.
         let plain = texts(&[r#"{"forward":true,"name":"x"}"#]);
         assert!(api_effects("POST", "https://api.example.net/v1/ports", &plain).is_empty());
+    }
+
+    #[test]
+    fn an_xml_body_is_read_as_a_json_one_is() {
+        let body = texts(&["<account><privilege_set>Administrator</privilege_set></account>"]);
+        let effects = api_effects(
+            "PUT",
+            "https://acme.jamfcloud.com/JSSResource/accounts/username/jo.kim",
+            &body,
+        );
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::GrantAccess { .. })),
+            "{effects:?}"
+        );
+        assert_eq!(
+            xml_body("<a><b>1</b><b>2</b><c><d>x</d></c></a>"),
+            Some(serde_json::json!({"b": ["1", "2"], "c": {"d": "x"}}))
+        );
+        assert_eq!(
+            xml_body("<note>hi</note>"),
+            Some(serde_json::json!({"note": "hi"}))
+        );
+        assert_eq!(xml_body("<unclosed>"), None);
     }
 
     #[test]
