@@ -16,6 +16,9 @@ pub(crate) fn resolve(cwd: &str, home: &str, path: &str) -> String {
             return normalize(&format!("{home}/{rest}"));
         }
     }
+    if let Some(inside) = wsl_share_path(path) {
+        return normalize(&inside);
+    }
     let windows = is_drive_form(cwd);
     if windows && let Some(absolute) = windows_folder(home, path) {
         return normalize(&absolute);
@@ -186,6 +189,19 @@ pub(crate) fn share_url(text: &str) -> Option<String> {
     Some(format!("{scheme}://{}{port}{}", share.host, share.path))
 }
 
+/// The path inside WSL that a share path of this machine's WSL file
+/// system names: `\\wsl.localhost\DISTRO\home\x` (and the older
+/// `\\wsl$\DISTRO\...`, either slash) is `/home/x` in the
+/// distribution, a local path, no other host's share.
+pub(crate) fn wsl_share_path(text: &str) -> Option<String> {
+    let normal = text.replace('\\', "/");
+    let rest = normal.strip_prefix("//")?;
+    let (host, rest) = rest.split_once('/')?;
+    let local = host.eq_ignore_ascii_case("wsl.localhost") || host.eq_ignore_ascii_case("wsl$");
+    let (distribution, inside) = rest.split_once('/').unwrap_or((rest, ""));
+    (local && !distribution.is_empty()).then(|| format!("/{inside}"))
+}
+
 /// A share path's parts.
 struct ShareLocation<'a> {
     host: &'a str,
@@ -215,7 +231,8 @@ fn share_location(text: &str) -> Option<ShareLocation<'_>> {
             .chars()
             .any(|c| c.is_ascii_alphabetic() || c.is_ascii_digit())
         && !host.starts_with('.');
-    if !host_like {
+    // This machine's WSL file systems are no other host's share.
+    if !host_like || host.eq_ignore_ascii_case("wsl.localhost") {
         return None;
     }
     if !backslashed && (host.len() == 1 || ROOT_DIRECTORIES.contains(&host)) {
@@ -469,6 +486,13 @@ mod tests {
             share("ftp.partner.com", "/drop/2026")
         );
         assert_eq!(file_share("\\\\nas\\x"), share("nas", "/x"));
+        // This machine's WSL file systems are local paths, not shares.
+        assert_eq!(file_share("\\\\wsl.localhost\\Ubuntu\\home\\x"), None);
+        assert_eq!(
+            resolve("/w", "/home/u", "\\\\wsl.localhost\\Ubuntu\\home\\u\\f.txt"),
+            "/home/u/f.txt"
+        );
+        assert_eq!(resolve("/w", "/home/u", "//wsl$/Debian/srv/a"), "/srv/a");
         // A host alone is no share; device paths and local doubled slashes.
         assert_eq!(file_share("//nas"), None);
         assert_eq!(file_share("//nas/"), None);

@@ -190,6 +190,7 @@ mod vendored_parser;
 mod wallets;
 mod warehouse_sharing;
 mod windows;
+mod windows_interop;
 mod windows_mixed_shells;
 mod windows_round_three;
 mod workspaces_and_reporters;

@@ -180,8 +180,48 @@ pub(crate) fn cmd_only_line(line: &str) -> bool {
             !second.starts_with("//") && switch(second).is_some() && !line.contains('\'')
         }
         "setlocal" => true,
-        _ => calls_batch(line) || runs_cmd_loop(line),
+        _ => calls_batch(line) || runs_cmd_loop(line) || cmd_variable_path_command(line),
     }
+}
+
+/// Whether some command of the line is one of Windows' own programs
+/// given a path that starts with a cmd variable (`... && move /y
+/// %TEMP%\s.json %USERPROFILE%\.claude\settings.json`), on a line
+/// without `'` or `$`, which cmd does not read: only cmd expands
+/// `%NAME%`, and bash would drop the `\` after it.
+fn cmd_variable_path_command(line: &str) -> bool {
+    if line.contains(['\'', '$']) {
+        return false;
+    }
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words.iter().enumerate().any(|(at, word)| {
+        let starts = at == 0
+            || words
+                .get(at - 1)
+                .is_some_and(|before| before.ends_with(['&', '|']));
+        let program = word.trim_start_matches('@');
+        starts
+            && super::starts_with_windows_program(program)
+            && words
+                .get(at + 1..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|w| !w.starts_with(['&', '|']))
+                .any(|w| starts_with_cmd_variable_path(w))
+    })
+}
+
+/// Whether a word is a path under a cmd variable: `%NAME%\...`, quoted
+/// or not.
+fn starts_with_cmd_variable_path(word: &str) -> bool {
+    let word = word.trim_start_matches('"');
+    word.strip_prefix('%')
+        .and_then(|rest| rest.split_once('%'))
+        .is_some_and(|(name, rest)| {
+            !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && rest.starts_with('\\')
+        })
 }
 
 /// Whether some command of the line is a cmd loop ([`is_cmd_loop`]).

@@ -94,18 +94,32 @@ fn push_argv(outcome: &mut Outcome, argv: Vec<Arg>, cwd: Option<String>) {
 /// Runs `words` as the default shell reads them joined into one line: as
 /// they are when none of them holds the shell's syntax outside a word
 /// Windows quotes, else as `sh -c LINE`.
+///
+/// The words arrive with the quotes of the line that ran `wsl` removed,
+/// and a caller that quoted a word to keep its syntax from the Linux
+/// shell (`wsl -- jq "del(.hooks)" f` from cmd, which passes its line on
+/// as written) leaves no trace of that here. A joined line the shell
+/// cannot parse (`jq del(.hooks) f`, `find . \\( -name x \\)`) is such
+/// a line, or one that fails before it runs anything: either way the
+/// words are read as the command they name, as they are.
 fn push_shell_line(outcome: &mut Outcome, words: &[Arg], cwd: Option<String>) {
     if !words.iter().any(shell_reads_syntax) {
         push_argv(outcome, words.to_vec(), cwd);
         return;
     }
     let line: Vec<String> = words.iter().map(|w| windows_quoted(&w.text)).collect();
-    let argv = vec![
-        Arg::literal("sh"),
-        Arg::literal("-c"),
-        Arg::literal(&line.join(" ")),
-    ];
+    let line = line.join(" ");
+    if !shell_parses(&line) {
+        push_argv(outcome, words.to_vec(), cwd);
+        return;
+    }
+    let argv = vec![Arg::literal("sh"), Arg::literal("-c"), Arg::literal(&line)];
     push_argv(outcome, argv, cwd);
+}
+
+/// Whether the Linux shell can parse `line`.
+fn shell_parses(line: &str) -> bool {
+    crate::walk::parse_line(line, &brush_parser::ParserOptions::default()).is_ok()
 }
 
 /// Whether the shell reads syntax in `word` as Windows passes it on: an
