@@ -4141,6 +4141,7 @@ IMPORTED = {
     "w1071-jamf-admin-privilege-grant": "a Jamf Classic API PUT whose XML body sets an account's privilege set: a permission change",
     "w1072-robocopy-into-wsl-localhost": "robocopy (and Copy-Item) into \\\\wsl.localhost\\DISTRO\\...: this machine's WSL file system, a local copy into the workspace",
     "w1073-wsl-sed-user-claude-settings": "wsl.exe jq into %TEMP% then cmd's move over %USERPROFILE%\\.claude\\settings.json: governance tampering",
+    "w1074-repo-token-to-partner-argocd": "argocd repo add with --password $GITHUB_TOKEN against a partner's Argo CD server: the token goes to that host",
 }
 
 

@@ -4722,6 +4722,16 @@ fn gitops_controllers_named_environments_and_line_assignments() {
             json!([{"effect": "deploy", "program": "argocd", "environment": "web", "service": "web", "production": false}]),
         ),
         ("flux get kustomizations", json!([])),
+        // A change sent to the API server named carries its arguments
+        // there, a repository's password too.
+        (
+            "argocd repo add https://github.com/acme/gitops.git --password \"$GH_TOKEN\" --server argo.partner.example --grpc-web",
+            json!([{"effect": "request", "program": "argocd",
+                    "target": {"kind": "url", "url": "https://argo.partner.example"},
+                    "method": "POST",
+                    "payload": {"text": ["repo", "add", "https://github.com/acme/gitops.git", "--password", "$GH_TOKEN", "--server", "argo.partner.example", "--grpc-web"], "files": [], "env": ["GH_TOKEN"]},
+                    "public": false}]),
+        ),
         (
             "copilot svc deploy --name api --env live",
             json!([{"effect": "deploy", "program": "copilot", "environment": "live", "service": null, "production": false}]),

@@ -55,6 +55,10 @@ fn gitops(inv: &Invocation<'_>) -> Option<Outcome> {
     );
     let positional = args::positionals(&items);
     let words: Vec<&str> = positional.iter().map(|a| a.text.as_str()).collect();
+    let mut outcome = Outcome::default();
+    if let Some(request) = argocd_server_request(inv, &items, &words) {
+        outcome.effects.push(request);
+    }
     let verb = match (inv.program, words.as_slice()) {
         (
             "flux",
@@ -67,10 +71,9 @@ fn gitops(inv: &Invocation<'_>) -> Option<Outcome> {
         ("argocd", ["app", "sync" | "rollback" | "set" | "patch" | "actions", ..]) => "patch",
         ("argocd", ["app", "delete", ..]) => "delete",
         ("argocd", ["app", "create", ..]) => "create",
-        _ => return None,
+        _ => return (!outcome.effects.is_empty()).then_some(outcome),
     };
     let dry_run = args::has(&items, &["--dry-run"]);
-    let mut outcome = Outcome::default();
     if inv.program == "argocd" && !dry_run {
         // `sync` and `delete` take several apps; the others one, then
         // what to set (`rollback APP ID`).
@@ -99,6 +102,58 @@ fn gitops(inv: &Invocation<'_>) -> Option<Outcome> {
         }));
     }
     (!outcome.effects.is_empty()).then_some(outcome)
+}
+
+/// Subcommands of `argocd` that only read from its API server.
+const ARGOCD_READS: &[&str] = &[
+    "get",
+    "list",
+    "diff",
+    "history",
+    "logs",
+    "manifests",
+    "resources",
+    "wait",
+    "version",
+    "context",
+    "login",
+    "logout",
+    "completion",
+    "help",
+];
+
+/// A change `argocd` sends to the API server it is given (`--server HOST`,
+/// `ARGOCD_SERVER`), unless it runs in the cluster (`--core`): `repo
+/// add`, `cluster add`, `app create|sync|set`, `account update-password`
+/// and the like carry their arguments there, credentials included
+/// (`repo add URL --password "$GITHUB_TOKEN"` gives that host the
+/// token). Reads (`app get`, `repo list`) send nothing worth a request.
+fn argocd_server_request(
+    inv: &Invocation<'_>,
+    items: &[args::Item<'_>],
+    words: &[&str],
+) -> Option<Effect> {
+    if inv.program != "argocd" || args::has(items, &["--core"]) {
+        return None;
+    }
+    let server = args::value(items, &["--server"]).or_else(|| inv.env_value("ARGOCD_SERVER"))?;
+    let reads = words.iter().any(|w| ARGOCD_READS.contains(w));
+    if reads || words.is_empty() {
+        return None;
+    }
+    let host = server.text.trim_end_matches('/');
+    let address = if host.contains("://") {
+        host.to_owned()
+    } else {
+        format!("https://{host}")
+    };
+    Some(request(
+        "argocd",
+        url(&address),
+        "POST",
+        super::vendor::arguments_payload(inv),
+        false,
+    ))
 }
 
 /// `vault write PATH policies=...` on an auth method's users, groups or
