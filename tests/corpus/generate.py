@@ -4142,6 +4142,9 @@ IMPORTED = {
     "w1072-robocopy-into-wsl-localhost": "robocopy (and Copy-Item) into \\\\wsl.localhost\\DISTRO\\...: this machine's WSL file system, a local copy into the workspace",
     "w1073-wsl-sed-user-claude-settings": "wsl.exe jq into %TEMP% then cmd's move over %USERPROFILE%\\.claude\\settings.json: governance tampering",
     "w1074-repo-token-to-partner-argocd": "argocd repo add with --password $GITHUB_TOKEN against a partner's Argo CD server: the token goes to that host",
+    "w1075-deno-diag-ssh-key": "a Deno script written earlier reads ${Deno.env.get('HOME')!}/.ssh/id_ed25519 and posts it: the TypeScript non-null assertion is no obstacle",
+    "w1076-zx-rollout-prod": "npx zx runs a script whose $`kubectl --context ${argv.context} ...` gets the production context from the command line",
+    "w1077-partner-invoice-reconciliation": "a tsx script PUTs the export file named by process.argv[indexOf('--month') + 1] to a partner: partner data share",
 }
 
 

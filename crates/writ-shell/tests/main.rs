@@ -85,6 +85,7 @@ mod inline_uploads;
 mod interactive_programs;
 mod interpreters;
 mod jq_and_curl_config;
+mod js_programs;
 mod js_runtimes;
 mod jvm_languages;
 mod known_file_text;

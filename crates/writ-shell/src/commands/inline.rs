@@ -44,6 +44,7 @@
 //! This reads only what is written out; the code stays opaque too.
 
 mod argv;
+mod argv_index;
 mod backquotes;
 pub(super) use backquotes::{copy_literal_or_char, delimited};
 mod browser;
@@ -100,8 +101,10 @@ mod storage;
 mod swift_paths;
 mod tables;
 mod transfer;
+mod ts_syntax;
 mod wallets;
 pub(super) mod wrappers_compiled;
+mod zx;
 
 use super::{Invocation, Nested, Outcome};
 use crate::{FileRef, Payload, flow};
@@ -1008,6 +1011,10 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
     let uncommented =
         comments::blanked(code, program).or_else(|| js_comments::blanked(code, program));
     let code = uncommented.as_deref().unwrap_or(code);
+    // TypeScript's non-null assertions (`Deno.env.get("HOME")!`), as the
+    // expressions they assert.
+    let asserted = ts_syntax::plain(code, program);
+    let code = asserted.as_deref().unwrap_or(code);
     // Text decoded from literals (`base64.b64decode('...').decode()`,
     // `scalar reverse q{...}`), as the literal it is.
     let folded = constants::fold(code, program);
@@ -1231,11 +1238,10 @@ pub(super) fn analyze(inv: &Invocation<'_>, code: &str, outcome: &mut Outcome) {
         } else if literal.backtick && matches!(program, "ruby" | "perl" | "php" | "julia") {
             script(program, &literal.text, outcome);
             used[index] = true;
-        } else if literal.backtick
-            && matches!(program, "node" | "nodejs" | "bun" | "deno")
-            && before.ends_with('$')
-        {
-            // A shell template: zx's and Bun's `` $`git push` ``.
+        } else if matches!(program, "node" | "nodejs" | "bun" | "deno") && before.ends_with('$') {
+            // A shell template: zx's and Bun's `` $`git push` `` (a quoted
+            // literal once its `${name}`s are written in: no other string
+            // follows a `$`).
             script(program, &literal.text, outcome);
             used[index] = true;
         } else if matches!(program, "groovy" | "scala" | "scala-cli" | "scala3")

@@ -38,7 +38,9 @@
 //! (or combined short flags, `-ab`) leaves the options unbound, and a
 //! condition with any other part keeps both branches.
 
-use super::{Invocation, Literal, js_cli, js_config, literals, positionals, storage};
+use super::{
+    Invocation, Literal, argv_index, js_cli, js_config, literals, positionals, storage, zx,
+};
 use storage::token_starts;
 
 /// Code longer than this is not read.
@@ -110,7 +112,8 @@ pub(super) fn bound(inv: &Invocation<'_>, original: &str, code: &str) -> Option<
         None
     } else {
         let words: Vec<String> = rest.iter().map(|a| a.text.clone()).collect();
-        substitute(code, &words, first_word)
+        let zx = zx::runs_zx(inv, code);
+        substitute(code, &words, first_word, zx)
     };
     let code_now = substituted.as_deref().unwrap_or(code);
     // Members of object literals (configuration files loaded as them:
@@ -295,11 +298,15 @@ fn runtime_argv(program: &str, code: &str) -> Option<String> {
     storage::replaced(code, replacements)
 }
 
-/// `code` with its reads of options and `process.argv` written as values.
-fn substitute(code: &str, words: &[String], first_word: usize) -> Option<String> {
+/// `code` with its reads of options and `process.argv` written as values;
+/// `zx`: the code is a zx script, whose global `argv` holds its options.
+fn substitute(code: &str, words: &[String], first_word: usize, zx: bool) -> Option<String> {
     let literals = literals(code);
     let mut reads: Vec<(String, Value)> = Vec::new();
     let mut parsers = js_cli::parsers(code, &literals);
+    if zx && let Some(parser) = zx::argv_parser(code, &literals, words) {
+        parsers.push(parser);
+    }
     if let Some((holder, options)) = parse_args(code, &literals) {
         parsers.push(CliParser {
             holders: vec![holder],
@@ -318,6 +325,8 @@ fn substitute(code: &str, words: &[String], first_word: usize) -> Option<String>
         }
     }
     if code.contains("process.argv") {
+        // The word after an option looked up (`argv[argv.indexOf('-x') + 1]`).
+        reads.extend(argv_index::reads(code, &literals, words));
         for (index, word) in words.iter().enumerate().take(MAX_OPTIONS) {
             reads.push((
                 format!("process.argv[{}]", index + first_word),
@@ -616,8 +625,15 @@ fn write_reads(code: &str, literals: &[Literal], reads: &[(String, Value)]) -> O
             })
             .flatten();
         if let Some((read, value)) = found {
-            out.push_str(&rendered(value));
-            pos += read.len();
+            // A `?? X` or `|| X` after the read, decided by its value.
+            let end = pos + read.len();
+            let (until, decided) = js_config::with_fallback(code, literals, end, as_json(value));
+            if until == end {
+                out.push_str(&rendered(value));
+            } else {
+                out.push_str(&decided);
+            }
+            pos = until;
             changed = true;
             continue;
         }
@@ -649,6 +665,15 @@ fn interpolated(text: &str, reads: &[(String, Value)]) -> (String, bool) {
         }
     }
     (out, any)
+}
+
+/// A value as the JSON value it reads as (`undefined`: none).
+fn as_json(value: &Value) -> Option<serde_json::Value> {
+    match value {
+        Value::Text(t) => Some(serde_json::Value::String(t.clone())),
+        Value::Flag(b) => Some(serde_json::Value::Bool(*b)),
+        Value::Undefined => None,
+    }
 }
 
 /// A value as a JavaScript literal.

@@ -46,7 +46,7 @@ fn skip_space(code: &str, pos: usize) -> usize {
 
 /// The name a statement ending at `at` assigns (`const argv = `, `let
 /// opts = await `).
-fn assigned_name(code: &str, at: usize) -> Option<String> {
+pub(super) fn assigned_name(code: &str, at: usize) -> Option<String> {
     let head = code.get(..at)?.trim_end();
     let head = head.strip_suffix("await").unwrap_or(head).trim_end();
     let head = head.strip_suffix('=')?.trim_end();

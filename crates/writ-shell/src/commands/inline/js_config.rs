@@ -644,7 +644,7 @@ fn read(
 /// A value read, written as JavaScript, with a `?? X` or `|| X` after it
 /// decided (`cfg.port ?? 5432`): just past what it stands for, and its
 /// text.
-fn with_fallback(
+pub(super) fn with_fallback(
     code: &str,
     literals: &[Literal],
     end: usize,

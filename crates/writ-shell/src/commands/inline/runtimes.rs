@@ -9,6 +9,12 @@
 //! Bun's `bun run FILE` runs that script, read as `bun FILE` is; `bun run
 //! NAME` (no script file) runs the project's script or executable of that
 //! name, as `npm run NAME` does.
+//!
+//! zx's `zx FILE ARGS` (and `npx zx FILE ARGS`) runs a script on Node with
+//! zx's globals loaded (`$`, `argv`): it is the `node
+//! --import=zx/globals FILE ARGS` it amounts to, so the script the session
+//! wrote is read as Node's, with zx's own reads ([`super::zx`]); `zx
+//! --eval CODE` and code on standard input likewise.
 
 use super::super::{Invocation, Nested, Outcome};
 use crate::args::Arg;
@@ -64,6 +70,9 @@ const CODE_OPTIONS: &[&str] = &["-e", "--eval", "-p", "--print"];
 pub(in crate::commands) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     if inv.program == "bun" {
         return bun_run(inv);
+    }
+    if inv.program == "zx" {
+        return Some(zx(inv));
     }
     if !is_runner(inv.program) {
         return None;
@@ -128,6 +137,87 @@ pub(in crate::commands) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
             .push(format!("{program} runs code from standard input"));
     }
     Some(outcome)
+}
+
+/// zx's options that take the next word as their value (unless written
+/// `--name=value`).
+const ZX_VALUE_OPTIONS: &[&str] = &[
+    "--shell",
+    "--prefix",
+    "--postfix",
+    "--cwd",
+    "--ext",
+    "--registry",
+    "--env",
+    "--prefer-local",
+];
+
+/// `zx [OPTIONS] FILE ARGS` as `node --import=zx/globals FILE ARGS`; `zx
+/// --eval CODE ARGS` as `node --import=zx/globals -e CODE ARGS`; code on
+/// standard input read as zx's.
+fn zx(inv: &Invocation<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut argv = vec![
+        Arg::literal("node"),
+        Arg::literal(super::zx::GLOBALS_IMPORT),
+    ];
+    let mut words = inv.args.iter().enumerate();
+    while let Some((index, word)) = words.next() {
+        let text = word.text.as_str();
+        if matches!(text, "-e" | "--eval") {
+            argv.push(Arg::literal("-e"));
+            argv.extend(
+                inv.args
+                    .get(index + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .cloned(),
+            );
+            break;
+        }
+        if let Some(code) = text.strip_prefix("--eval=") {
+            argv.push(Arg::literal("-e"));
+            argv.push(Arg::literal(code));
+            argv.extend(
+                inv.args
+                    .get(index + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .cloned(),
+            );
+            break;
+        }
+        if text.starts_with('-') {
+            if ZX_VALUE_OPTIONS.contains(&text) {
+                words.next();
+            }
+            continue;
+        }
+        argv.extend(inv.args.get(index..).unwrap_or_default().iter().cloned());
+        break;
+    }
+    if argv.len() > 2 {
+        outcome.nested.push(Nested::Argv {
+            argv,
+            env: Vec::new(),
+            cwd: None,
+        });
+        return outcome;
+    }
+    if inv.has_stdin {
+        if inv.stdin.files.is_empty() && inv.stdin.env.is_empty() {
+            let node = Invocation {
+                program: "node",
+                args: argv.get(1..).unwrap_or_default(),
+                ..*inv
+            };
+            super::analyze(&node, &inv.stdin.text.join("\n"), &mut outcome);
+        }
+        outcome
+            .opaque
+            .push("zx runs code from standard input".to_owned());
+    }
+    outcome
 }
 
 /// Bun's options that take the next word as their value.
