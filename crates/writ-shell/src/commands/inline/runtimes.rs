@@ -164,20 +164,11 @@ fn zx(inv: &Invocation<'_>) -> Outcome {
     let mut words = inv.args.iter().enumerate();
     while let Some((index, word)) = words.next() {
         let text = word.text.as_str();
-        if matches!(text, "-e" | "--eval") {
+        // `-e CODE`, `--eval CODE`, `--eval=CODE`: node's `-e`, then the rest.
+        let attached = text.strip_prefix("--eval=");
+        if matches!(text, "-e" | "--eval") || attached.is_some() {
             argv.push(Arg::literal("-e"));
-            argv.extend(
-                inv.args
-                    .get(index + 1..)
-                    .unwrap_or_default()
-                    .iter()
-                    .cloned(),
-            );
-            break;
-        }
-        if let Some(code) = text.strip_prefix("--eval=") {
-            argv.push(Arg::literal("-e"));
-            argv.push(Arg::literal(code));
+            argv.extend(attached.map(Arg::literal));
             argv.extend(
                 inv.args
                     .get(index + 1..)
