@@ -194,6 +194,17 @@ pub(crate) fn parse_valued<'a>(args: &'a [Arg], values: &[&str]) -> Vec<Item<'a>
     )
 }
 
+/// The words before `--`, and those after it.
+pub(crate) fn split_double_dash(args: &[Arg]) -> (&[Arg], &[Arg]) {
+    match args.iter().position(|a| a.text == "--") {
+        Some(at) => (
+            args.get(..at).unwrap_or_default(),
+            args.get(at + 1..).unwrap_or_default(),
+        ),
+        None => (args, &[]),
+    }
+}
+
 /// The words of `args` that are not options, for commands whose options
 /// take no values (or where a value mistaken for a word does no harm).
 pub(crate) fn words(args: &[Arg]) -> Vec<&str> {

@@ -686,13 +686,7 @@ const VENDORS: &[Vendor] = &[
 pub(super) fn handle(inv: &Invocation<'_>) -> Option<Outcome> {
     let vendor = VENDORS.iter().find(|v| v.programs.contains(&inv.program))?;
     // What `--` ends is a command it runs, not its own arguments.
-    let (own, ran) = match inv.args.iter().position(|a| a.text == "--") {
-        Some(at) => (
-            inv.args.get(..at).unwrap_or_default(),
-            inv.args.get(at + 1..).unwrap_or_default(),
-        ),
-        None => (inv.args, &[][..]),
-    };
+    let (own, ran) = args::split_double_dash(inv.args);
     let items = args::parse(
         own,
         &Spec {

@@ -926,13 +926,7 @@ enum TaskCmd {
 /// and `{{.CLI_ARGS}}`, the words after `--`. Listing, summaries and dry
 /// runs run nothing.
 fn task(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
-    let (own, cli_args) = match inv.args.iter().position(|a| a.text == "--") {
-        Some(at) => (
-            inv.args.get(..at).unwrap_or_default(),
-            inv.args.get(at + 1..).unwrap_or_default(),
-        ),
-        None => (inv.args, &[][..]),
-    };
+    let (own, cli_args) = args::split_double_dash(inv.args);
     let items = args::parse(
         own,
         &Spec {

@@ -442,7 +442,7 @@ const NOX_VALUED: &[&str] = &[
 /// parametrised runs (`tests-3.12`). Listing, help, keyword and tag
 /// selections run nothing.
 pub(super) fn nox(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
-    let (own, posargs) = split_double_dash(inv.args);
+    let (own, posargs) = args::split_double_dash(inv.args);
     let mut selected: Vec<String> = Vec::new();
     let mut noxfile = "noxfile.py".to_owned();
     let mut words = own.iter().peekable();
@@ -805,17 +805,6 @@ fn keyword_string(call: &str, name: &str) -> Option<String> {
         })
 }
 
-/// The words before `--`, and those after it.
-fn split_double_dash(args: &[Arg]) -> (&[Arg], &[Arg]) {
-    match args.iter().position(|a| a.text == "--") {
-        Some(at) => (
-            args.get(..at).unwrap_or_default(),
-            args.get(at + 1..).unwrap_or_default(),
-        ),
-        None => (args, &[]),
-    }
-}
-
 // -------------------------------------------------------------------- tox
 
 /// `tox [run|r|p|run-parallel] [-e ENV[,ENV]] [-c CONFIG] [-- POSARGS]`
@@ -826,7 +815,7 @@ fn split_double_dash(args: &[Arg]) -> (&[Arg], &[Arg]) {
 /// `{posargs}` being the words after `--`. Listing, configuration and
 /// help run nothing.
 pub(super) fn tox(inv: &Invocation<'_>, text_of: &Lookup<'_>) -> Vec<Nested> {
-    let (own, posargs) = split_double_dash(inv.args);
+    let (own, posargs) = args::split_double_dash(inv.args);
     let items = args::parse(
         own,
         &Spec {
