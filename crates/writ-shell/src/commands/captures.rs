@@ -396,10 +396,12 @@ fn nmap_http_put(inv: &Invocation<'_>, outcome: &mut Outcome) {
     let mut payload = Payload::default();
     read_into(inv, outcome, &mut payload, &file);
     for target in targets {
-        let Some(host) = web_target(&target) else {
+        let host = target
+            .split_once("://")
+            .map_or(target.as_str(), |(_, rest)| rest);
+        if !is_bare_host(host) {
             continue;
-        };
-        let host = host.trim_start_matches("https://");
+        }
         let address = format!("{scheme}://{host}/{}", path.trim_start_matches('/'));
         outcome.effects.push(request(
             inv.program,
@@ -842,20 +844,25 @@ fn is_web_url(text: &str) -> bool {
 }
 
 /// A target option's value as a URL: a URL as written, or a bare host
-/// (`api.example.com`, `10.0.0.5:8443`, `host.example.com/path`), which
-/// the scanners probe over HTTPS.
+/// ([`is_bare_host`]), which the scanners probe over HTTPS.
 fn web_target(value: &str) -> Option<String> {
     if is_web_url(value) {
         return Some(value.to_owned());
     }
-    let host = value.split(['/', ':']).next()?;
+    is_bare_host(value).then(|| format!("https://{value}"))
+}
+
+/// A host written bare, perhaps with a port or path (`api.example.com`,
+/// `10.0.0.5:8443`, `host.example.com/path`): dotted labels of letters,
+/// digits and `-`, the last with a letter (or four of them, an address).
+fn is_bare_host(value: &str) -> bool {
+    let host = value.split(['/', ':']).next().unwrap_or_default();
     let labels: Vec<&str> = host.split('.').collect();
-    let bare_host = labels.len() > 1
+    labels.len() > 1
         && labels.iter().all(|label| {
             !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
         && labels
             .last()
-            .is_some_and(|tld| tld.chars().any(|c| c.is_ascii_alphabetic()) || labels.len() == 4);
-    bare_host.then(|| format!("https://{value}"))
+            .is_some_and(|tld| tld.chars().any(|c| c.is_ascii_alphabetic()) || labels.len() == 4)
 }

@@ -527,16 +527,24 @@ fn switches_branch(inv: &Invocation<'_>) -> bool {
         .filter(|a| !a.text.starts_with('-'))
         .collect();
     // `--ours`, `--theirs` and a path list from a file check out paths.
-    let paths_only = inv.args.iter().any(|a| {
-        matches!(a.text.as_str(), "--" | "--ours" | "--theirs")
-            || a.text.starts_with("--pathspec-from-file")
-    });
+    let paths_only = checks_out_a_side(inv.args)
+        || inv
+            .args
+            .iter()
+            .any(|a| a.text == "--" || a.text.starts_with("--pathspec-from-file"));
     !paths_only
         && (operands.len() == 1 && operands.first().is_some_and(|a| a.text != ".")
             || inv
                 .args
                 .iter()
                 .any(|a| matches!(a.text.as_str(), "-b" | "-B" | "--orphan" | "--detach")))
+}
+
+/// `git checkout --ours|--theirs`: a side of a conflict, which is checked
+/// out for paths only.
+fn checks_out_a_side(args: &[Arg]) -> bool {
+    args.iter()
+        .any(|a| matches!(a.text.as_str(), "--ours" | "--theirs"))
 }
 
 /// `git switch [-c|-C] B [START]`, `git checkout [-b|-B] B [START]`: the
@@ -574,10 +582,7 @@ fn restore(inv: &Invocation<'_>, sub: &str) -> Outcome {
     let mut outcome = Outcome::default();
     let paths: Vec<&Arg> = if sub == "checkout" {
         let operands = || inv.args.iter().filter(|a| !a.text.starts_with('-'));
-        let sides = inv
-            .args
-            .iter()
-            .any(|a| matches!(a.text.as_str(), "--ours" | "--theirs"));
+        let sides = checks_out_a_side(inv.args);
         match inv.args.iter().position(|a| a.text == "--") {
             Some(at) => inv.args.iter().skip(at + 1).collect(),
             // A side of a conflict is checked out for paths only.
